@@ -1,0 +1,276 @@
+//! Signing and verifying codes: untrusted in, verified out.
+
+use core::fmt;
+
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use sha2::{Digest, Sha256};
+
+use crate::context::{Field, Message, hint};
+use crate::fingerprint::MachineMatch;
+use crate::model::License;
+use crate::status::{Evaluation, Policy};
+use crate::text::{self, TextKind};
+use crate::wire::{self, Hints, MAX_CODE_BYTES, MAX_PAYLOAD, Payload, SIGNATURE_LEN};
+use crate::{Context, Date, Error};
+
+const DOMAIN_KEY_ID: &[u8] = b"license-core/v1 key-id\0";
+
+/// The one-byte key id of a vendor public key: the first byte of
+/// SHA-256("license-core/v1 key-id\0" || key). Codes carry it so a verifier holding
+/// several keys (rotation) tries only the right one.
+pub fn key_id(key: &VerifyingKey) -> u8 {
+    let mut h = Sha256::new();
+    h.update(DOMAIN_KEY_ID);
+    h.update(key.as_bytes());
+    h.finalize()[0]
+}
+
+/// A vendor public key with its key id, ready for verification.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PublicKey {
+    id: u8,
+    key: VerifyingKey,
+}
+
+impl PublicKey {
+    /// From the 32 bytes of an Ed25519 public key; weak (small-order) keys are refused.
+    pub fn from_bytes(bytes: &[u8; 32]) -> Result<PublicKey, Error> {
+        let key = VerifyingKey::from_bytes(bytes).map_err(|_| Error::InvalidKey)?;
+        if key.is_weak() {
+            return Err(Error::InvalidKey);
+        }
+        Ok(PublicKey::from(key))
+    }
+
+    /// The key id codes signed with this key carry.
+    pub const fn id(&self) -> u8 {
+        self.id
+    }
+
+    /// The Ed25519 key.
+    pub const fn verifying_key(&self) -> &VerifyingKey {
+        &self.key
+    }
+
+    /// The 32 key bytes.
+    pub fn to_bytes(&self) -> [u8; 32] {
+        self.key.to_bytes()
+    }
+}
+
+impl From<VerifyingKey> for PublicKey {
+    fn from(key: VerifyingKey) -> Self {
+        PublicKey { id: key_id(&key), key }
+    }
+}
+
+/// A signed code, as produced by [`sign`]. `Display` gives the text form.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LicenseCode {
+    bytes: [u8; MAX_CODE_BYTES],
+    len: usize,
+}
+
+impl LicenseCode {
+    /// Payload followed by the 64-byte signature.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
+    /// Characters of the text form, without dashes.
+    pub const fn text_len(&self) -> usize {
+        text::symbols_for(self.len)
+    }
+}
+
+impl fmt::Display for LicenseCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        text::write(TextKind::License, self.as_bytes(), f)
+    }
+}
+
+impl fmt::Debug for LicenseCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "LicenseCode({self})")
+    }
+}
+
+fn hints_for(ctx: &Context<'_>, database_bound: bool) -> Result<Hints, Error> {
+    let database = match (database_bound, ctx.database) {
+        (false, _) => None,
+        (true, Some(db)) => Some(hint(Field::Database, db)),
+        (true, None) => return Err(Error::DatabaseCodeRequired),
+    };
+    Ok(Hints {
+        product: hint(Field::Product, ctx.product),
+        licensee: hint(Field::Licensee, ctx.licensee),
+        database,
+    })
+}
+
+/// Sign `license` for the installation described by `ctx` (product, licensee and, if the
+/// license is bound to one, database code; `ctx.machine` is not used: the machine
+/// binding is part of the license). Deterministic: the same inputs give the same code.
+pub fn sign(license: &License, ctx: &Context<'_>, key: &SigningKey) -> Result<LicenseCode, Error> {
+    let payload = Payload {
+        key_id: key_id(&key.verifying_key()),
+        license: *license,
+        hints: hints_for(ctx, license.binding.database)?,
+    };
+    let mut buf = [0u8; MAX_PAYLOAD];
+    let n = wire::encode(&payload, &mut buf)?;
+    let message = Message::build(ctx, license.binding.database, &buf[..n])?;
+    let signature = key.sign(message.as_bytes());
+    let mut bytes = [0u8; MAX_CODE_BYTES];
+    bytes[..n].copy_from_slice(&buf[..n]);
+    bytes[n..n + SIGNATURE_LEN].copy_from_slice(&signature.to_bytes());
+    Ok(LicenseCode {
+        bytes,
+        len: n + SIGNATURE_LEN,
+    })
+}
+
+/// A code that decoded correctly but whose signature has not been checked yet.
+/// Its contents are claims, not facts: use [`UntrustedCode::verify`] to get a
+/// [`VerifiedLicense`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UntrustedCode {
+    bytes: [u8; MAX_CODE_BYTES],
+    len: usize,
+    payload: Payload,
+}
+
+impl UntrustedCode {
+    /// Parse the text form: typo check, then decoding. No heap.
+    pub fn parse(text: &str) -> Result<UntrustedCode, Error> {
+        let mut bytes = [0u8; MAX_CODE_BYTES];
+        let len = text::decode(TextKind::License, text, &mut bytes)?;
+        Self::from_array(bytes, len)
+    }
+
+    /// Parse the binary form (payload and signature).
+    pub fn from_bytes(input: &[u8]) -> Result<UntrustedCode, Error> {
+        if input.len() > MAX_CODE_BYTES {
+            return Err(Error::TooLong {
+                max: text::symbols_for(MAX_CODE_BYTES),
+            });
+        }
+        let mut bytes = [0u8; MAX_CODE_BYTES];
+        bytes[..input.len()].copy_from_slice(input);
+        Self::from_array(bytes, input.len())
+    }
+
+    fn from_array(bytes: [u8; MAX_CODE_BYTES], len: usize) -> Result<UntrustedCode, Error> {
+        if len == 0 {
+            return Err(Error::Empty);
+        }
+        if len <= SIGNATURE_LEN {
+            // Too short for a signature: report an unknown version before a bare length.
+            return match bytes[0] {
+                wire::VERSION => Err(Error::Malformed("too short to hold a signature")),
+                v => Err(Error::UnsupportedVersion { version: v }),
+            };
+        }
+        let payload = wire::decode(&bytes[..len - SIGNATURE_LEN])?;
+        Ok(UntrustedCode { bytes, len, payload })
+    }
+
+    /// The key id the code claims to be signed with.
+    pub const fn key_id(&self) -> u8 {
+        self.payload.key_id
+    }
+
+    /// The license as the code claims it, unverified: for showing what a code says
+    /// (marked as unverified) before the vendor's key is at hand. Never grant from it.
+    pub const fn unverified_license(&self) -> &License {
+        &self.payload.license
+    }
+
+    /// Payload followed by the signature.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
+    /// Check the code against the vendor's keys and this installation. In order, the
+    /// most specific cause first: unknown key, wrong product, wrong licensee, database
+    /// code missing or wrong, bad signature, machine fingerprint missing or not matching.
+    pub fn verify(&self, keys: &[PublicKey], ctx: &Context<'_>) -> Result<VerifiedLicense, Error> {
+        let p = &self.payload;
+        let mut candidates = keys.iter().filter(|k| k.id == p.key_id).peekable();
+        if candidates.peek().is_none() {
+            return Err(Error::UnknownKey { key_id: p.key_id });
+        }
+        if hint(Field::Product, ctx.product) != p.hints.product {
+            return Err(Error::WrongProduct);
+        }
+        if hint(Field::Licensee, ctx.licensee) != p.hints.licensee {
+            return Err(Error::WrongLicensee);
+        }
+        if let Some(expected) = p.hints.database {
+            let db = ctx.database.ok_or(Error::DatabaseCodeRequired)?;
+            if hint(Field::Database, db) != expected {
+                return Err(Error::WrongDatabase);
+            }
+        }
+        let split = self.len - SIGNATURE_LEN;
+        let message = Message::build(ctx, p.license.binding.database, &self.bytes[..split])?;
+        let mut sig = [0u8; SIGNATURE_LEN];
+        sig.copy_from_slice(&self.bytes[split..self.len]);
+        let signature = Signature::from_bytes(&sig);
+        if !candidates.any(|k| k.key.verify_strict(message.as_bytes(), &signature).is_ok()) {
+            return Err(Error::BadSignature);
+        }
+        let machine = match &p.license.binding.machine {
+            None => None,
+            Some(binding) => {
+                let m = binding.check(ctx.machine.ok_or(Error::MachineFingerprintRequired)?);
+                if !m.is_match() {
+                    return Err(Error::WrongMachine(m));
+                }
+                Some(m)
+            }
+        };
+        Ok(VerifiedLicense {
+            license: p.license,
+            key_id: p.key_id,
+            machine,
+        })
+    }
+}
+
+impl fmt::Display for UntrustedCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        text::write(TextKind::License, self.as_bytes(), f)
+    }
+}
+
+/// A license whose signature, product, licensee and bindings checked out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VerifiedLicense {
+    license: License,
+    key_id: u8,
+    machine: Option<MachineMatch>,
+}
+
+impl VerifiedLicense {
+    /// The verified scope.
+    pub const fn license(&self) -> &License {
+        &self.license
+    }
+
+    /// The id of the key that signed it.
+    pub const fn key_id(&self) -> u8 {
+        self.key_id
+    }
+
+    /// For a machine-bound license: how this machine matched (which components changed
+    /// within the tolerance, which were unreadable).
+    pub const fn machine_match(&self) -> Option<&MachineMatch> {
+        self.machine.as_ref()
+    }
+
+    /// Status and version entitlement on `today` for a release built on `build_date`.
+    pub fn evaluate(&self, today: Date, build_date: Date, policy: &Policy) -> Evaluation {
+        crate::status::evaluate(&self.license, today, build_date, policy)
+    }
+}

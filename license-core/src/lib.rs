@@ -1,0 +1,66 @@
+//! Offline license codes: the scope a vendor grants, its compact signed encoding, the
+//! text form a customer pastes, and the status a host application acts on.
+//!
+//! The crate is pure: it reads no clock, no file and no randomness. The day, the keys,
+//! the installation's licensee and database code and the machine's fingerprint are
+//! passed in. Without default features it builds for `no_std` targets without an
+//! allocator, and parsing plus verification never touch the heap.
+//!
+//! ```
+//! use license_core::*;
+//! # fn main() -> Result<(), Error> {
+//! let signing = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+//! let keys = [PublicKey::from(signing.verifying_key())];
+//! let day = Date::from_ymd(2026, 11, 22)?;
+//! let license = License {
+//!     license_id: 1001, revision: 1, kind: Kind::Subscription,
+//!     line: ProductLine::new(1).ok_or(Error::InvalidDate)?,
+//!     named_users: Some(25), concurrent_seats: Some(10), demo_seats: 2,
+//!     modules: ModuleSet::first(4), issued: day, valid_from: day,
+//!     expires: day.add_months(12), grace_days: 14, maintenance_ends: day.add_months(12),
+//!     binding: Binding::DATABASE,
+//! };
+//! let ctx = Context::new("erp", "ACME Corp").with_database("DB-7F3A-22C1");
+//! let text = sign(&license, &ctx, &signing)?.to_string();
+//!
+//! // In the customer's installation:
+//! let verified = UntrustedCode::parse(&text)?.verify(&keys, &ctx)?;
+//! let eval = verified.evaluate(day, day, &Policy::default());
+//! assert_eq!(eval.status, Status::Valid);
+//! assert_eq!(eval.named_users, Some(25));
+//! # Ok(()) }
+//! ```
+#![cfg_attr(not(test), no_std)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![deny(missing_docs)]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod code;
+mod context;
+mod date;
+mod error;
+mod fingerprint;
+mod model;
+mod status;
+mod text;
+mod wire;
+
+pub use code::{LicenseCode, PublicKey, UntrustedCode, VerifiedLicense, key_id, sign};
+pub use context::{Context, MAX_CONTEXT_FIELD};
+pub use date::{Date, days_in_month, is_leap_year};
+pub use error::{Error, ErrorKind};
+pub use fingerprint::{
+    Component, ComponentSet, MAX_DIGESTS_PER_COMPONENT, MachineBinding, MachineFingerprint, MachineMatch,
+    component_digest, is_stable_mac, mac_digest,
+};
+pub use model::{Binding, Kind, License, ModuleSet, ProductLine};
+pub use status::{Evaluation, Policy, Release, Status, evaluate};
+pub use text::{ALPHABET, CHECK_SYMBOLS, GROUP, symbols_for};
+pub use wire::{MAX_CODE_BYTES, MAX_PAYLOAD, SIGNATURE_LEN, VERSION};
+
+/// Re-exported so callers use the same version for keys.
+pub use ed25519_dalek;

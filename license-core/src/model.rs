@@ -1,0 +1,242 @@
+//! The license scope: what a license grants, independent of its encoding.
+
+use core::fmt;
+
+use crate::Date;
+use crate::fingerprint::MachineBinding;
+
+/// What kind of license this is. Two bits in the code: exactly these four exist in format v1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+pub enum Kind {
+    /// Perpetual: no expiry; releases limited by maintenance.
+    Full,
+    /// Trial or demo: time-limited evaluation.
+    Trial,
+    /// Subscription: one paid term, renewed by a new code for the next term.
+    Subscription,
+    /// Not for resale: internal demo licenses, time-limited, renewed automatically.
+    Nfr,
+}
+
+impl Kind {
+    /// All kinds, in code order.
+    pub const ALL: [Kind; 4] = [Kind::Full, Kind::Trial, Kind::Subscription, Kind::Nfr];
+
+    pub(crate) const fn bits(self) -> u8 {
+        match self {
+            Kind::Full => 0,
+            Kind::Trial => 1,
+            Kind::Subscription => 2,
+            Kind::Nfr => 3,
+        }
+    }
+
+    pub(crate) const fn from_bits(bits: u8) -> Kind {
+        match bits & 0b11 {
+            0 => Kind::Full,
+            1 => Kind::Trial,
+            2 => Kind::Subscription,
+            _ => Kind::Nfr,
+        }
+    }
+
+    /// The lowercase name used in reports and on the command line.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Kind::Full => "full",
+            Kind::Trial => "trial",
+            Kind::Subscription => "subscription",
+            Kind::Nfr => "nfr",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A product line (e.g. Standard = 0, Expert = 1) as a small number 0..=15; the
+/// product catalog gives the names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(transparent))]
+pub struct ProductLine(u8);
+
+impl ProductLine {
+    /// The highest line number a code can carry.
+    pub const MAX: u8 = 15;
+
+    /// Line `n`, if `n <= 15`.
+    pub const fn new(n: u8) -> Option<ProductLine> {
+        if n <= Self::MAX {
+            Some(ProductLine(n))
+        } else {
+            None
+        }
+    }
+
+    /// The line number.
+    pub const fn get(self) -> u8 {
+        self.0
+    }
+}
+
+/// A set of licensed modules, numbered 0..=63; the product catalog gives the names.
+/// Encoded as one varint, so a few low-numbered modules cost one byte.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(transparent))]
+pub struct ModuleSet(u64);
+
+impl ModuleSet {
+    /// No modules.
+    pub const EMPTY: ModuleSet = ModuleSet(0);
+    /// How many module numbers exist.
+    pub const CAPACITY: u8 = 64;
+
+    /// The set with exactly these bits.
+    pub const fn from_bits(bits: u64) -> ModuleSet {
+        ModuleSet(bits)
+    }
+
+    /// The bits of the set (bit `n` = module `n`).
+    pub const fn bits(self) -> u64 {
+        self.0
+    }
+
+    /// The set of the first `n` modules (all of a catalog's modules when it defines `n`).
+    pub const fn first(n: u8) -> ModuleSet {
+        if n >= 64 {
+            ModuleSet(u64::MAX)
+        } else {
+            ModuleSet((1u64 << n) - 1)
+        }
+    }
+
+    /// Whether module `n` is in the set; `false` for `n >= 64`.
+    pub const fn contains(self, n: u8) -> bool {
+        n < 64 && self.0 & (1u64 << n) != 0
+    }
+
+    /// The set with module `n` added; unchanged for `n >= 64`.
+    #[must_use]
+    pub const fn with(self, n: u8) -> ModuleSet {
+        if n < 64 {
+            ModuleSet(self.0 | (1u64 << n))
+        } else {
+            self
+        }
+    }
+
+    /// The set with module `n` removed.
+    #[must_use]
+    pub const fn without(self, n: u8) -> ModuleSet {
+        if n < 64 {
+            ModuleSet(self.0 & !(1u64 << n))
+        } else {
+            self
+        }
+    }
+
+    /// Whether every module of `other` is in `self`.
+    pub const fn is_superset_of(self, other: ModuleSet) -> bool {
+        other.0 & !self.0 == 0
+    }
+
+    /// Number of modules in the set.
+    pub const fn len(self) -> u32 {
+        self.0.count_ones()
+    }
+
+    /// Whether the set is empty.
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The module numbers in ascending order.
+    pub fn iter(self) -> impl Iterator<Item = u8> {
+        (0u8..64).filter(move |&n| self.contains(n))
+    }
+}
+
+impl FromIterator<u8> for ModuleSet {
+    fn from_iter<I: IntoIterator<Item = u8>>(iter: I) -> Self {
+        iter.into_iter().fold(ModuleSet::EMPTY, ModuleSet::with)
+    }
+}
+
+/// What the code is bound to, besides product and licensee (which are always bound).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Binding {
+    /// The code is valid only with this database code (carried in the signature, not the code).
+    pub database: bool,
+    /// The code is valid only on a machine matching this fingerprint.
+    pub machine: Option<MachineBinding>,
+}
+
+impl Binding {
+    /// Bound to nothing but product and licensee.
+    pub const NONE: Binding = Binding {
+        database: false,
+        machine: None,
+    };
+    /// Bound to the installation's database code.
+    pub const DATABASE: Binding = Binding {
+        database: true,
+        machine: None,
+    };
+
+    /// Bound to a machine.
+    pub const fn machine(m: MachineBinding) -> Binding {
+        Binding {
+            database: false,
+            machine: Some(m),
+        }
+    }
+}
+
+/// The whole scope of one license: everything a code grants, and to whom it is bound.
+///
+/// The product id, the licensee and the database code are not part of this struct:
+/// they are supplied by the installation (see [`crate::Context`]) and covered by the
+/// signature without being carried in the code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct License {
+    /// The license's serial number; stays the same across re-issues.
+    pub license_id: u32,
+    /// Incremented with every re-issue of the same license (upgrade, reduction, renewal,
+    /// rehost). Verifiers refuse a lower revision than the highest they have seen.
+    pub revision: u32,
+    /// Full, trial, subscription or NFR.
+    pub kind: Kind,
+    /// Product line, named by the catalog.
+    pub line: ProductLine,
+    /// Named users; `None` = not limited.
+    pub named_users: Option<u32>,
+    /// Concurrent seats; `None` = not limited.
+    pub concurrent_seats: Option<u32>,
+    /// Seats (and named users) left in demo mode after the grace period; 0 = no demo mode:
+    /// the license is simply expired.
+    pub demo_seats: u32,
+    /// Licensed modules.
+    pub modules: ModuleSet,
+    /// The day the code was signed. A clock showing an earlier day has been turned back.
+    pub issued: Date,
+    /// First day of validity (not before `issued`; later for reductions that start next quarter).
+    pub valid_from: Date,
+    /// First day on which the license is no longer valid (exclusive end); `None` = perpetual.
+    pub expires: Option<Date>,
+    /// Days after `expires` during which the license stays fully usable.
+    pub grace_days: u16,
+    /// Releases built before this day are covered (exclusive end of maintenance);
+    /// `None` = every release is covered.
+    pub maintenance_ends: Option<Date>,
+    /// Database and/or machine binding.
+    pub binding: Binding,
+}

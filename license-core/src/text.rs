@@ -1,0 +1,339 @@
+//! The text form: Crockford base32 in dashed groups, with a CRC-20 typo check.
+//!
+//! Symbols are the 5-bit values of the bytes (most significant bit first, the last
+//! symbol zero-padded), followed by four check symbols: a CRC-20 over the data symbols,
+//! most significant bit first. A CRC of degree 20 detects every error burst of at most
+//! 20 bits; a substituted character is a burst of at most 5 bits and a swap of two
+//! adjacent characters one of at most 10, so both are always detected. The CRC's
+//! initial value differs per kind of text, so a fingerprint pasted where a license
+//! code belongs is recognized. See `docs/FORMAT.md`, "Text form".
+
+use core::fmt;
+
+use crate::Error;
+
+/// The Crockford base32 alphabet.
+pub const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+/// Characters per dashed group.
+pub const GROUP: usize = 5;
+/// Check symbols at the end of every text.
+pub const CHECK_SYMBOLS: usize = 4;
+
+const CRC_BITS: u32 = 20;
+const CRC_MASK: u32 = (1 << CRC_BITS) - 1;
+/// x^20 + the terms below (the x^20 term implied). Chosen by search so that every
+/// single substitution and every adjacent swap in texts of up to 216 data symbols has
+/// its own syndrome: the typo is always located.
+pub(crate) const CRC_POLY: u32 = 0x0_2265B;
+
+/// Which kind of text, selecting the CRC's initial value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TextKind {
+    License,
+    Fingerprint,
+}
+
+impl TextKind {
+    const fn crc_init(self) -> u32 {
+        match self {
+            TextKind::License => 0x4C_4943,     // "LIC"
+            TextKind::Fingerprint => 0x0F_5052, // "\x0fPR"
+        }
+    }
+}
+
+/// The maximum number of symbols any text of ours has (a license code of maximum size).
+pub(crate) const MAX_SYMBOLS: usize = crate::wire::MAX_CODE_BYTES * 8 / 5 + 1 + CHECK_SYMBOLS;
+
+/// The value of one character, accepting lower case and the usual confusions
+/// (O for 0, I and L for 1).
+const fn symbol_value(c: u8) -> Option<u8> {
+    let c = c.to_ascii_uppercase();
+    let c = match c {
+        b'O' => b'0',
+        b'I' | b'L' => b'1',
+        other => other,
+    };
+    let mut i = 0;
+    while i < 32 {
+        if ALPHABET[i] == c {
+            return Some(i as u8);
+        }
+        i += 1;
+    }
+    None
+}
+
+const fn crc_step(mut r: u32, sym: u8) -> u32 {
+    let mut b = 5;
+    while b > 0 {
+        b -= 1;
+        let feedback = ((r >> (CRC_BITS - 1)) ^ (sym as u32 >> b)) & 1;
+        r = (r << 1) & CRC_MASK;
+        if feedback != 0 {
+            r ^= CRC_POLY;
+        }
+    }
+    r
+}
+
+fn crc(init: u32, symbols: &[u8]) -> u32 {
+    symbols.iter().fold(init, |r, &s| crc_step(r, s))
+}
+
+/// Symbols of `bytes` then the check symbols, passed one by one to `out`.
+fn for_each_symbol(kind: TextKind, bytes: &[u8], mut out: impl FnMut(u8) -> fmt::Result) -> fmt::Result {
+    let mut acc: u32 = 0;
+    let mut bits = 0u32;
+    let mut r = kind.crc_init();
+    let mut emit = |s: u8, r: &mut u32| {
+        *r = crc_step(*r, s);
+        out(s)
+    };
+    for &b in bytes {
+        acc = (acc << 8) | u32::from(b);
+        bits += 8;
+        while bits >= 5 {
+            bits -= 5;
+            emit(((acc >> bits) & 31) as u8, &mut r)?;
+        }
+    }
+    if bits > 0 {
+        emit(((acc << (5 - bits)) & 31) as u8, &mut r)?;
+    }
+    for i in (0..CHECK_SYMBOLS).rev() {
+        out(((r >> (5 * i)) & 31) as u8)?;
+    }
+    Ok(())
+}
+
+/// Write the text form of `bytes`: upper case, groups of five joined by dashes.
+pub(crate) fn write(kind: TextKind, bytes: &[u8], f: &mut dyn fmt::Write) -> fmt::Result {
+    let mut n = 0usize;
+    for_each_symbol(kind, bytes, |s| {
+        if n > 0 && n % GROUP == 0 {
+            f.write_char('-')?;
+        }
+        n += 1;
+        f.write_char(char::from(ALPHABET[usize::from(s)]))
+    })
+}
+
+/// Number of characters (without dashes) of the text form of `len` bytes.
+pub const fn symbols_for(len: usize) -> usize {
+    (len * 8).div_ceil(5) + CHECK_SYMBOLS
+}
+
+/// Decode a text into `out`, returning the number of bytes written.
+pub(crate) fn decode(kind: TextKind, text: &str, out: &mut [u8]) -> Result<usize, Error> {
+    let mut symbols = [0u8; MAX_SYMBOLS];
+    let mut n = 0usize;
+    for (pos, ch) in text.chars().enumerate() {
+        if matches!(ch, '-' | ' ' | '\t' | '\r' | '\n') {
+            continue;
+        }
+        let value = if ch.is_ascii() { symbol_value(ch as u8) } else { None };
+        let Some(v) = value else {
+            return Err(Error::InvalidCharacter {
+                character: ch,
+                position: pos,
+                group: n / GROUP + 1,
+            });
+        };
+        if n == symbols.len() {
+            return Err(Error::TooLong { max: MAX_SYMBOLS });
+        }
+        symbols[n] = v;
+        n += 1;
+    }
+    let symbols = &symbols[..n];
+    if n == 0 {
+        return Err(Error::Empty);
+    }
+    if n <= CHECK_SYMBOLS {
+        return Err(Error::TooShort);
+    }
+    let (data, check) = symbols.split_at(n - CHECK_SYMBOLS);
+    let expected = check.iter().fold(0u32, |r, &s| (r << 5) | u32::from(s));
+    let syndrome = crc(kind.crc_init(), data) ^ expected;
+    if syndrome != 0 {
+        return Err(typo_error(kind, symbols, syndrome));
+    }
+    // Canonical length: the data symbols hold whole bytes plus fewer than 5 zero bits.
+    let len = data.len() * 5 / 8;
+    let pad = data.len() * 5 - len * 8;
+    if pad >= 5 {
+        return Err(Error::Malformed("the code has a character too many at its end"));
+    }
+    if len > out.len() {
+        return Err(Error::TooLong { max: symbols_for(out.len()) });
+    }
+    let mut acc: u32 = 0;
+    let mut bits = 0u32;
+    let mut written = 0usize;
+    for &s in data {
+        acc = (acc << 5) | u32::from(s);
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            if written < len {
+                out[written] = (acc >> bits) as u8;
+                written += 1;
+            }
+        }
+    }
+    if acc & ((1 << bits) - 1) != 0 {
+        return Err(Error::Malformed("the code's last character has stray bits"));
+    }
+    Ok(len)
+}
+
+/// A typo was detected: find where. Single substitutions and adjacent swaps are tried
+/// through the linearity of the CRC (no re-computation per candidate).
+fn typo_error(kind: TextKind, symbols: &[u8], syndrome: u32) -> Error {
+    // A text of another kind, checked with its own CRC, is not a typo.
+    if kind == TextKind::License && symbols.len() >= CHECK_SYMBOLS {
+        let (data, check) = symbols.split_at(symbols.len() - CHECK_SYMBOLS);
+        let expected = check.iter().fold(0u32, |r, &s| (r << 5) | u32::from(s));
+        if crc(TextKind::Fingerprint.crc_init(), data) == expected {
+            return Error::NotALicenseCode;
+        }
+    }
+    let n = symbols.len();
+    let data_len = n - CHECK_SYMBOLS;
+    // Contribution to the syndrome of each bit of the symbol at position i, for i from
+    // the last data symbol backwards: basis[b] = crc(0, [1 << b, 0, 0, ...]).
+    let mut basis: [u32; 5] = core::array::from_fn(|b| crc_step(0, 1 << b));
+    let contribution = |basis: &[u32; 5], d: u8| -> u32 {
+        (0..5).filter(|b| d >> b & 1 != 0).fold(0, |acc, b| acc ^ basis[b])
+    };
+    let mut found: Option<usize> = None;
+    let mut ambiguous = false;
+    let mut note = |pos: usize| match found {
+        None => found = Some(pos),
+        Some(p) if p / GROUP != pos / GROUP => ambiguous = true,
+        Some(_) => {}
+    };
+    // Substitutions and swaps within the check symbols.
+    for j in 0..CHECK_SYMBOLS {
+        let shift = 5 * (CHECK_SYMBOLS - 1 - j) as u32;
+        if syndrome & !(31 << shift) == 0 {
+            note(data_len + j);
+        }
+        if j + 1 < CHECK_SYMBOLS {
+            let d = u32::from(symbols[data_len + j] ^ symbols[data_len + j + 1]);
+            if d != 0 && syndrome == (d << shift) ^ (d << (shift - 5)) {
+                note(data_len + j);
+            }
+        }
+    }
+    let mut next_basis: Option<[u32; 5]> = None;
+    for i in (0..data_len).rev() {
+        if (1..32u8).any(|d| contribution(&basis, d) == syndrome) {
+            note(i);
+        }
+        let d = symbols[i] ^ symbols[i + 1];
+        if d != 0 {
+            let right = match next_basis {
+                Some(nb) => contribution(&nb, d),
+                // The swap of the last data symbol with the first check symbol.
+                None => u32::from(d) << (5 * (CHECK_SYMBOLS - 1)),
+            };
+            if contribution(&basis, d) ^ right == syndrome {
+                note(i);
+            }
+        }
+        next_basis = Some(basis);
+        for v in &mut basis {
+            *v = crc_step(*v, 0);
+        }
+    }
+    match found {
+        Some(pos) if !ambiguous => Error::Typo { group: pos / GROUP + 1 },
+        _ => Error::TypoUnlocated,
+    }
+}
+
+#[cfg(all(test, feature = "std"))]
+mod tests {
+    use super::*;
+
+    fn text(bytes: &[u8]) -> String {
+        let mut s = String::new();
+        write(TextKind::License, bytes, &mut s).unwrap();
+        s
+    }
+
+    #[test]
+    fn matches_base32_crate_on_data_symbols() {
+        let bytes: Vec<u8> = (0u8..=90).map(|i| i.wrapping_mul(37) ^ 0x5A).collect();
+        for len in 0..bytes.len() {
+            let ours: String = text(&bytes[..len]).chars().filter(|c| *c != '-').collect();
+            let reference = base32::CROCKFORD.encode(&bytes[..len]);
+            assert_eq!(&ours[..ours.len() - CHECK_SYMBOLS], reference, "len {len}");
+        }
+    }
+
+    #[test]
+    fn round_trip_and_tolerance() {
+        let bytes = [0u8, 1, 2, 254, 255, 17, 42];
+        let t = text(&bytes);
+        let mut out = [0u8; 16];
+        assert_eq!(decode(TextKind::License, &t, &mut out), Ok(7));
+        assert_eq!(&out[..7], &bytes);
+        let sloppy = t.to_lowercase().replace('0', "o").replace('1', "l").replace('-', " \n ");
+        assert_eq!(decode(TextKind::License, &sloppy, &mut out), Ok(7));
+    }
+
+    #[test]
+    fn errors() {
+        let mut out = [0u8; 16];
+        assert_eq!(decode(TextKind::License, " - ", &mut out), Err(Error::Empty));
+        assert_eq!(decode(TextKind::License, "ABC", &mut out), Err(Error::TooShort));
+        assert!(matches!(
+            decode(TextKind::License, "ABCDE-FUHJK", &mut out),
+            Err(Error::InvalidCharacter { character: 'U', position: 7, group: 2 })
+        ));
+        let fp = {
+            let mut s = String::new();
+            write(TextKind::Fingerprint, &[1, 2, 3], &mut s).unwrap();
+            s
+        };
+        assert_eq!(decode(TextKind::License, &fp, &mut out), Err(Error::NotALicenseCode));
+        let huge = "0".repeat(10_000);
+        assert!(matches!(decode(TextKind::License, &huge, &mut out), Err(Error::TooLong { .. })));
+    }
+
+    #[test]
+    fn every_substitution_and_adjacent_swap_is_a_located_typo() {
+        let bytes: Vec<u8> = (0u8..89).map(|i| i.wrapping_mul(91).wrapping_add(7)).collect();
+        let t: Vec<u8> = text(&bytes).bytes().filter(|&c| c != b'-').collect();
+        let mut out = [0u8; 128];
+        let (mut total, mut located) = (0usize, 0usize);
+        let mut check = |candidate: &[u8], pos: usize| {
+            let s = core::str::from_utf8(candidate).unwrap();
+            match decode(TextKind::License, s, &mut out) {
+                Err(Error::Typo { group }) => {
+                    total += 1;
+                    located += 1;
+                    assert_eq!(group, pos / GROUP + 1, "wrong group for a typo at {pos}");
+                }
+                Err(Error::TypoUnlocated) => total += 1,
+                other => panic!("typo at {pos} gave {other:?}"),
+            }
+        };
+        for pos in 0..t.len() {
+            for &c in ALPHABET.iter().filter(|&&c| c != t[pos]) {
+                let mut m = t.clone();
+                m[pos] = c;
+                check(&m, pos);
+            }
+            if pos + 1 < t.len() && t[pos] != t[pos + 1] {
+                let mut m = t.clone();
+                m.swap(pos, pos + 1);
+                check(&m, pos);
+            }
+        }
+        assert_eq!(located, total, "every typo is located");
+    }
+}
