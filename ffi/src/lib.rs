@@ -1,0 +1,1 @@
+//! The C ABI (being built; see the open issue).

@@ -1,0 +1,2 @@
+//! The vendor's side of licensing (being built; see the open issue).
+#![forbid(unsafe_code)]

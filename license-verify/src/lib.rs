@@ -1,0 +1,2 @@
+//! The host application's side of licensing (being built; see the open issue).
+#![forbid(unsafe_code)]
