@@ -212,16 +212,31 @@ impl From<DateRepr> for Date {
 
 #[cfg(feature = "serde")]
 mod date_str {
+    use core::fmt;
+
     use super::Date;
-    use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
+    use serde::{Deserializer, Serializer, de};
 
     pub(super) fn serialize<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(d)
     }
 
+    struct Visitor;
+
+    impl de::Visitor<'_> for Visitor {
+        type Value = Date;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a date as YYYY-MM-DD")
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Date, E> {
+            Date::parse(v).map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+        }
+    }
+
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
-        let s = <&str>::deserialize(d)?;
-        Date::parse(s).map_err(|_| D::Error::custom("expected a date as YYYY-MM-DD"))
+        d.deserialize_str(Visitor)
     }
 }
 

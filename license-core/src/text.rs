@@ -21,6 +21,10 @@ pub const CHECK_SYMBOLS: usize = 4;
 
 const CRC_BITS: u32 = 20;
 const CRC_MASK: u32 = (1 << CRC_BITS) - 1;
+/// XORed into the CRC before it is written. Without it, a CRC followed by its own
+/// check symbols continues to a zero remainder, so a code with `0` appended would pass;
+/// with it, no extension by one to three characters passes.
+const CRC_XOROUT: u32 = 0xF_FFFF;
 /// x^20 + the terms below (the x^20 term implied). Chosen by search so that every
 /// single substitution and every adjacent swap in texts of up to 216 data symbols has
 /// its own syndrome: the typo is always located.
@@ -101,6 +105,7 @@ fn for_each_symbol(kind: TextKind, bytes: &[u8], mut out: impl FnMut(u8) -> fmt:
     if bits > 0 {
         emit(((acc << (5 - bits)) & 31) as u8, &mut r)?;
     }
+    let r = r ^ CRC_XOROUT;
     for i in (0..CHECK_SYMBOLS).rev() {
         out(((r >> (5 * i)) & 31) as u8)?;
     }
@@ -155,7 +160,7 @@ pub(crate) fn decode(kind: TextKind, text: &str, out: &mut [u8]) -> Result<usize
     }
     let (data, check) = symbols.split_at(n - CHECK_SYMBOLS);
     let expected = check.iter().fold(0u32, |r, &s| (r << 5) | u32::from(s));
-    let syndrome = crc(kind.crc_init(), data) ^ expected;
+    let syndrome = crc(kind.crc_init(), data) ^ CRC_XOROUT ^ expected;
     if syndrome != 0 {
         return Err(typo_error(kind, symbols, syndrome));
     }
@@ -195,7 +200,7 @@ fn typo_error(kind: TextKind, symbols: &[u8], syndrome: u32) -> Error {
     if kind == TextKind::License && symbols.len() >= CHECK_SYMBOLS {
         let (data, check) = symbols.split_at(symbols.len() - CHECK_SYMBOLS);
         let expected = check.iter().fold(0u32, |r, &s| (r << 5) | u32::from(s));
-        if crc(TextKind::Fingerprint.crc_init(), data) == expected {
+        if crc(TextKind::Fingerprint.crc_init(), data) ^ CRC_XOROUT == expected {
             return Error::NotALicenseCode;
         }
     }
@@ -283,6 +288,21 @@ mod tests {
         assert_eq!(&out[..7], &bytes);
         let sloppy = t.to_lowercase().replace('0', "o").replace('1', "l").replace('-', " \n ");
         assert_eq!(decode(TextKind::License, &sloppy, &mut out), Ok(7));
+    }
+
+    #[test]
+    fn extensions_and_truncations_are_typos() {
+        let t = text(&[7u8; 40]).replace('-', "");
+        let mut out = [0u8; 64];
+        for s in ALPHABET {
+            for n in 1..=3 {
+                let extended = format!("{t}{}", (*s as char).to_string().repeat(n));
+                assert!(decode(TextKind::License, &extended, &mut out).is_err(), "{extended}");
+            }
+        }
+        for n in 1..t.len() {
+            assert!(decode(TextKind::License, &t[..n], &mut out).is_err(), "{n}");
+        }
     }
 
     #[test]

@@ -1,0 +1,330 @@
+//! Writes the golden vectors of format version 1 to standard output, deterministically
+//! (fixed seed keys, fixed dates). CI regenerates them and fails on any difference:
+//!
+//! ```sh
+//! cargo run -q -p license-core --example gen_vectors > license-core/tests/vectors/v1.json
+//! git diff --exit-code license-core/tests/vectors/
+//! ```
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::*;
+use license_core::ed25519_dalek::SigningKey;
+use license_core::*;
+use serde_json::{Value, json};
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn machine_json(m: Option<&MachineFingerprint>) -> Value {
+    match m {
+        None => Value::Null,
+        Some(m) => {
+            let mut obj = serde_json::Map::new();
+            for c in Component::ALL {
+                let v: Vec<String> = m.digests(c).iter().map(|d| format!("{d:02x}")).collect();
+                obj.insert(serde_json::to_value(c).unwrap().as_str().unwrap().to_owned(), json!(v));
+            }
+            Value::Object(obj)
+        }
+    }
+}
+
+struct Case {
+    name: &'static str,
+    why: &'static str,
+    code: String,
+    product: &'static str,
+    licensee: &'static str,
+    database: Option<&'static str>,
+    machine: Option<MachineFingerprint>,
+}
+
+impl Case {
+    fn new(name: &'static str, why: &'static str, code: String) -> Case {
+        Case {
+            name,
+            why,
+            code,
+            product: PRODUCT,
+            licensee: LICENSEE,
+            database: None,
+            machine: None,
+        }
+    }
+
+    fn json(&self, keys: &[PublicKey]) -> Value {
+        let ctx = Context {
+            product: self.product,
+            licensee: self.licensee,
+            database: self.database,
+            machine: self.machine.as_ref(),
+        };
+        let outcome = UntrustedCode::parse(&self.code).and_then(|c| c.verify(keys, &ctx));
+        let mut v = json!({
+            "name": self.name,
+            "why": self.why,
+            "public_key": hex(&keys[0].to_bytes()),
+            "context": {
+                "product": self.product,
+                "licensee": self.licensee,
+                "database": self.database,
+                "machine": machine_json(self.machine.as_ref()),
+            },
+            "code": self.code,
+            "chars": self.code.chars().filter(|c| *c != '-').count(),
+        });
+        match outcome {
+            Ok(verified) => {
+                v["valid"] = json!(true);
+                v["license"] = serde_json::to_value(verified.license()).unwrap();
+            }
+            Err(e) => {
+                v["valid"] = json!(false);
+                v["error"] = json!(error_name(&e));
+                v["message"] = json!(e.to_string());
+            }
+        }
+        v
+    }
+}
+
+fn signed(license: &License, ctx: &Context<'_>, key: &SigningKey) -> String {
+    sign(license, ctx, key).unwrap().to_string()
+}
+
+fn main() {
+    let key = key();
+    let keys = public_keys();
+    let machine = reference_machine();
+    let reference = reference();
+    let ref_code = reference_code();
+    let ref_text = ref_code.to_string();
+    let mut cases = Vec::new();
+
+    let with_machine = |mut c: Case, m: MachineFingerprint| {
+        c.machine = Some(m);
+        c
+    };
+    cases.push(with_machine(
+        Case::new("reference", "the reference license on its own machine", ref_text.clone()),
+        machine,
+    ));
+    cases.push(with_machine(
+        Case {
+            licensee: "  acme   CORP ",
+            ..Case::new("licensee-normalized", "licensee differs only in case and white space", ref_text.clone())
+        },
+        machine,
+    ));
+    cases.push(with_machine(
+        Case::new("machine-one-changed", "one of four components changed: within tolerance 1", ref_text.clone()),
+        common::machine(MACHINE_OS_ID, MACHINE_HW_UUID, MACHINE_CPU, [0x00, 0x1b, 0x21, 0x99, 0x99, 0x99]),
+    ));
+    cases.push(with_machine(
+        Case::new("machine-unreadable-uuid", "hardware UUID unreadable: unknown, not a mismatch", ref_text.clone()),
+        common::machine(MACHINE_OS_ID, "", MACHINE_CPU, MACHINE_MAC),
+    ));
+    cases.push(with_machine(
+        Case::new("machine-two-changed", "two components changed: beyond tolerance 1", ref_text.clone()),
+        common::machine(MACHINE_OS_ID, MACHINE_HW_UUID, "AMD EPYC 7763 | 64", [0x00, 0x1b, 0x21, 0x99, 0x99, 0x99]),
+    ));
+    cases.push(Case::new("machine-missing", "bound to a machine but no fingerprint given", ref_text.clone()));
+    cases.push(with_machine(
+        Case {
+            licensee: "ACME Corporation",
+            ..Case::new("wrong-licensee", "another licensee name", ref_text.clone())
+        },
+        machine,
+    ));
+    cases.push(with_machine(
+        Case {
+            product: "demo-crm",
+            ..Case::new("wrong-product", "a code for another product", ref_text.clone())
+        },
+        machine,
+    ));
+
+    // A perpetual Standard license bound to a database, with maintenance.
+    let perpetual = License {
+        license_id: 2002,
+        revision: 3,
+        kind: Kind::Full,
+        line: ProductLine::new(0).unwrap(),
+        named_users: Some(40),
+        concurrent_seats: None,
+        demo_seats: 0,
+        modules: ModuleSet::EMPTY.with(0).with(3),
+        issued: day(2026, 3, 2),
+        valid_from: day(2026, 3, 2),
+        expires: None,
+        grace_days: 0,
+        maintenance_ends: Some(day(2027, 3, 2)),
+        binding: Binding::DATABASE,
+    };
+    let db_ctx = Context::new(PRODUCT, LICENSEE).with_database(DATABASE);
+    let perpetual_text = signed(&perpetual, &db_ctx, &key);
+    cases.push(Case {
+        database: Some("db7f3a22c1"),
+        ..Case::new(
+            "perpetual-database",
+            "perpetual Standard license bound to a database code (dashes and case ignored)",
+            perpetual_text.clone(),
+        )
+    });
+    cases.push(Case {
+        database: Some("DB-7F3A-22C2"),
+        ..Case::new("wrong-database", "another database code", perpetual_text.clone())
+    });
+    cases.push(Case::new("database-missing", "bound to a database but none configured", perpetual_text));
+
+    // A reduction that starts next quarter.
+    let reduction = License {
+        revision: 4,
+        named_users: Some(20),
+        modules: ModuleSet::EMPTY.with(0),
+        issued: day(2026, 11, 22),
+        valid_from: day(2027, 1, 1),
+        ..perpetual
+    };
+    cases.push(Case {
+        database: Some(DATABASE),
+        ..Case::new(
+            "reduction-next-quarter",
+            "a reduction valid from the next quarter start",
+            signed(&reduction, &db_ctx, &key),
+        )
+    });
+
+    // A 30-day Expert trial with every module, bound to nothing.
+    let trial = License {
+        license_id: 3003,
+        revision: 0,
+        kind: Kind::Trial,
+        line: ProductLine::new(1).unwrap(),
+        named_users: Some(10),
+        concurrent_seats: None,
+        demo_seats: 0,
+        modules: ModuleSet::first(8),
+        issued: day(2026, 11, 22),
+        valid_from: day(2026, 11, 22),
+        expires: Some(day(2026, 12, 22)),
+        grace_days: 0,
+        maintenance_ends: None,
+        binding: Binding::NONE,
+    };
+    let plain = Context::new(PRODUCT, LICENSEE);
+    cases.push(Case::new("trial", "30-day Expert trial, all modules, unbound", signed(&trial, &plain, &key)));
+
+    // Concurrent seats only (contact center), NFR.
+    let nfr = License {
+        license_id: 4_000_004,
+        kind: Kind::Nfr,
+        named_users: None,
+        concurrent_seats: Some(50),
+        demo_seats: 2,
+        grace_days: 14,
+        expires: Some(day(2027, 11, 22)),
+        ..trial
+    };
+    cases.push(Case::new("nfr-concurrent", "NFR, 50 concurrent seats, no named-user limit", signed(&nfr, &plain, &key)));
+
+    // Signed by another key: same format, unknown key id (or a bad signature if the ids collide).
+    let other = SigningKey::from_bytes(&OTHER_SEED);
+    assert_ne!(key_id(&other.verifying_key()), key_id(&key.verifying_key()), "pick another seed");
+    cases.push(with_machine(
+        Case::new("unknown-key", "signed by a key the verifier does not have", signed(&reference, &plain, &other)),
+        machine,
+    ));
+
+    // Forgeries: valid typo check, altered bytes.
+    let bytes = ref_code.as_bytes().to_vec();
+    let mut more_users = reference;
+    more_users.named_users = Some(250);
+    let forged_payload = {
+        let forged = sign(&more_users, &reference_context(&machine), &other).unwrap();
+        let mut b = forged.as_bytes().to_vec();
+        b[1] = bytes[1]; // claim the vendor's key id
+        let split = b.len() - SIGNATURE_LEN;
+        b.truncate(split);
+        b.extend_from_slice(&bytes[bytes.len() - SIGNATURE_LEN..]);
+        b
+    };
+    cases.push(with_machine(
+        Case::new(
+            "forged-users",
+            "250 users with the vendor's key id and the original signature",
+            text_of(&forged_payload),
+        ),
+        machine,
+    ));
+    let mut bad_sig = bytes.clone();
+    let last = bad_sig.len() - 1;
+    bad_sig[last] ^= 0x01;
+    cases.push(with_machine(
+        Case::new("signature-bit-flipped", "one bit of the signature flipped", text_of(&bad_sig)),
+        machine,
+    ));
+    let mut v2 = bytes.clone();
+    v2[0] = 2;
+    cases.push(with_machine(Case::new("unsupported-version", "format version 2", text_of(&v2)), machine));
+    let mut overlong = bytes.clone();
+    // The license id 1001 is the varint e9 07 at offset 2; write it as e9 87 00.
+    assert_eq!(&overlong[2..4], &[0xe9, 0x07]);
+    overlong.splice(2..4, [0xe9, 0x87, 0x00]);
+    cases.push(with_machine(
+        Case::new("non-canonical-varint", "license id as an overlong varint", text_of(&overlong)),
+        machine,
+    ));
+    let mut trailing = bytes[..bytes.len() - SIGNATURE_LEN].to_vec();
+    trailing.push(0);
+    trailing.extend_from_slice(&bytes[bytes.len() - SIGNATURE_LEN..]);
+    cases.push(with_machine(
+        Case::new("trailing-byte", "a byte between the fields and the signature", text_of(&trailing)),
+        machine,
+    ));
+
+    // Typos.
+    let compact: Vec<char> = ref_text.chars().filter(|c| *c != '-').collect();
+    let mut typo = compact.clone();
+    typo[33] = if typo[33] == 'X' { 'Y' } else { 'X' };
+    cases.push(with_machine(
+        Case::new("typo", "one character changed in group 7", typo.iter().collect()),
+        machine,
+    ));
+    let mut swap = compact.clone();
+    let i = (50..).find(|&i| swap[i] != swap[i + 1]).unwrap();
+    swap.swap(i, i + 1);
+    cases.push(with_machine(
+        Case::new("swap", "two adjacent characters swapped", swap.iter().collect()),
+        machine,
+    ));
+    let truncated: String = compact[..compact.len() - 5].iter().collect();
+    cases.push(with_machine(Case::new("truncated", "the last group is missing", truncated), machine));
+    cases.push(Case::new(
+        "fingerprint-as-code",
+        "a machine fingerprint pasted instead of a code",
+        machine.binding(1).unwrap().to_string(),
+    ));
+    cases.push(Case::new("invalid-character", "a U, which no code contains", format!("U{}", &ref_text[1..])));
+    cases.push(Case::new("empty", "nothing entered", String::new()));
+
+    let doc = json!({
+        "format_version": VERSION,
+        "about": "Golden vectors of license-core format v1. Generated by license-core/examples/gen_vectors.rs; do not edit. Dates are UTC days; machine digests are keyed with the product id.",
+        "seed_key": hex(&SEED),
+        "public_key": hex(&keys[0].to_bytes()),
+        "key_id": keys[0].id(),
+        "reference_machine_raw": {
+            "os-install-id": MACHINE_OS_ID,
+            "hardware-uuid": MACHINE_HW_UUID,
+            "cpu": MACHINE_CPU,
+            "network": hex(&MACHINE_MAC),
+        },
+        "cases": cases.iter().map(|c| c.json(&keys)).collect::<Vec<_>>(),
+    });
+    println!("{}", serde_json::to_string_pretty(&doc).unwrap());
+}
