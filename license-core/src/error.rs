@@ -95,6 +95,19 @@ pub enum Error {
     /// A date that does not exist or is out of range (1970-01-01 to 9999-12-31), or not `YYYY-MM-DD`.
     #[error("invalid date: use YYYY-MM-DD between 1970 and 9999")]
     InvalidDate,
+    /// A revocation list that does not decode (damaged, cut short, not canonical, an
+    /// unknown format version), or one the issuer was asked to build with invalid content.
+    #[error("the revocation list is invalid ({0}): get the current list from the vendor again")]
+    InvalidRevocationList(&'static str),
+    /// No configured vendor key has the revocation list's key id.
+    #[error("the revocation list was signed with a key this software does not know (key id {key_id:#04x}): it is for another product or vendor, or this software is too old")]
+    RevocationListUnknownKey {
+        /// The key id in the list.
+        key_id: u8,
+    },
+    /// The revocation list's signature does not verify: altered or forged.
+    #[error("the revocation list is not signed by this vendor: it was altered or forged; get the current list from the vendor again")]
+    RevocationListBadSignature,
 }
 
 /// The broad class of an [`Error`], for callers that react per class.
@@ -124,8 +137,14 @@ impl Error {
             | Error::Typo { .. }
             | Error::TypoUnlocated
             | Error::NotALicenseCode => ErrorKind::Typo,
-            Error::UnsupportedVersion { .. } | Error::Malformed(_) | Error::NonCanonical => ErrorKind::Malformed,
-            Error::UnknownKey { .. } | Error::BadSignature => ErrorKind::Signature,
+            Error::UnsupportedVersion { .. }
+            | Error::Malformed(_)
+            | Error::NonCanonical
+            | Error::InvalidRevocationList(_) => ErrorKind::Malformed,
+            Error::UnknownKey { .. }
+            | Error::BadSignature
+            | Error::RevocationListUnknownKey { .. }
+            | Error::RevocationListBadSignature => ErrorKind::Signature,
             Error::WrongProduct
             | Error::WrongLicensee
             | Error::WrongDatabase

@@ -1,0 +1,580 @@
+//! Signed revocation lists, format version 1 (see `docs/FORMAT.md`, "Revocation list").
+//!
+//! A vendor withdraws licenses (a purchase undone, the larger code after a reduction)
+//! by publishing a list, signed with its key, that names the revoked license ids and
+//! which of their revisions are revoked. Each list carries a strictly increasing
+//! sequence number (a verifier refuses an older list than one it has seen) and its own
+//! expiry. Each list is complete: it replaces every earlier one.
+//!
+//! Wire form: a postcard-encoded body followed by a 64-byte Ed25519 signature.
+//!
+//! ```text
+//! body = version:u8 (1) || key_id:u8 || sequence:varint(u64)
+//!     || issued:varint(u32)  (days since 2020-01-01)
+//!     || expires:varint(u32) (days since 2020-01-01, after issued)
+//!     || count:varint(u32)   || entry * count
+//! entry = license_id:varint(u32) || 0x00                     (all revisions)
+//!       | license_id:varint(u32) || 0x01 || revision:varint(u32) (revisions 0..=revision)
+//! signed message = "license-core/v1 revocation\0" || SHA-256(body)
+//! ```
+//!
+//! Entries are strictly ascending by license id (so each id appears once), and only the
+//! one canonical encoding is accepted. Parsing and verification borrow the input and
+//! never allocate; building a list needs the `alloc` feature.
+
+use core::fmt;
+
+use ed25519_dalek::Signature;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::wire::SIGNATURE_LEN;
+use crate::{Date, Error, PublicKey};
+
+/// The revocation-list format version this crate writes and reads.
+pub const REVOCATION_LIST_VERSION: u8 = 1;
+
+/// Domain separation for revocation-list signatures.
+const DOMAIN_REVOCATION: &[u8] = b"license-core/v1 revocation\0";
+/// Largest encoding of the head (version, key id, sequence, issued, expires).
+const MAX_HEAD: usize = 1 + 1 + 10 + 5 + 5;
+/// Largest encoding of one entry (license id, tag, revision).
+const MAX_ENTRY: usize = 5 + 1 + 5;
+/// Largest encoding of the entry count.
+const MAX_COUNT: usize = 5;
+
+/// Which revisions of a license an entry revokes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RevokedRevisions {
+    /// Every revision, including ones issued later: the license is withdrawn.
+    All,
+    /// Revisions up to and including this one; later revisions stay valid (the vendor
+    /// kills the old, larger code after a reduction and keeps the new one).
+    UpTo(u32),
+}
+
+impl RevokedRevisions {
+    /// Whether `revision` is revoked.
+    pub const fn contains(self, revision: u32) -> bool {
+        match self {
+            RevokedRevisions::All => true,
+            RevokedRevisions::UpTo(last) => revision <= last,
+        }
+    }
+}
+
+impl fmt::Display for RevokedRevisions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RevokedRevisions::All => f.write_str("all revisions"),
+            RevokedRevisions::UpTo(n) => write!(f, "revisions up to {n}"),
+        }
+    }
+}
+
+/// One revoked license: its id and which of its revisions are revoked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct RevocationEntry {
+    /// The license id.
+    pub license_id: u32,
+    /// The revoked revisions.
+    pub revisions: RevokedRevisions,
+}
+
+impl RevocationEntry {
+    /// Whether this entry revokes revision `revision` of license `license_id`.
+    pub const fn covers(&self, license_id: u32, revision: u32) -> bool {
+        self.license_id == license_id && self.revisions.contains(revision)
+    }
+}
+
+/// The head, in wire order. Field order and types are the format: do not reorder.
+#[derive(Serialize, Deserialize, Debug, PartialEq, Eq)]
+struct Head {
+    version: u8,
+    key_id: u8,
+    sequence: u64,
+    issued: u32,
+    expires: u32,
+}
+
+fn invalid(why: &'static str) -> Error {
+    Error::InvalidRevocationList(why)
+}
+
+fn day(days: u32) -> Result<Date, Error> {
+    Date::CODE_EPOCH
+        .checked_add_days(i64::from(days))
+        .ok_or(invalid("date out of range"))
+}
+
+/// Take one `T` from the front of `bytes`, accepting only its canonical encoding.
+fn take_canonical<'a, T, const N: usize>(bytes: &'a [u8], what: &'static str) -> Result<(T, &'a [u8]), Error>
+where
+    T: Serialize + Deserialize<'a>,
+{
+    let (value, rest): (T, &[u8]) = postcard::take_from_bytes(bytes).map_err(|_| invalid(what))?;
+    let used = &bytes[..bytes.len() - rest.len()];
+    let mut again = [0u8; N];
+    let encoded = postcard::to_slice(&value, &mut again).map_err(|_| invalid(what))?;
+    if *encoded != *used {
+        return Err(invalid("not in canonical form"));
+    }
+    Ok((value, rest))
+}
+
+/// A revocation list that decoded correctly but whose signature has not been checked.
+/// Use [`UntrustedRevocationList::verify`] to read its entries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UntrustedRevocationList<'a> {
+    bytes: &'a [u8],
+    key_id: u8,
+    sequence: u64,
+    issued: Date,
+    expires: Date,
+    count: u32,
+    entries: &'a [u8],
+}
+
+impl<'a> UntrustedRevocationList<'a> {
+    /// Decode the binary form, canonical only. Borrows `bytes`; no heap.
+    pub fn parse(bytes: &'a [u8]) -> Result<UntrustedRevocationList<'a>, Error> {
+        match bytes.first() {
+            None => return Err(invalid("empty file")),
+            Some(&REVOCATION_LIST_VERSION) => {}
+            Some(_) => return Err(invalid("unsupported format version: update the software")),
+        }
+        if bytes.len() <= SIGNATURE_LEN {
+            return Err(invalid("too short to hold a signature"));
+        }
+        let body = &bytes[..bytes.len() - SIGNATURE_LEN];
+        let (head, rest): (Head, _) =
+            take_canonical::<_, MAX_HEAD>(body, "the list header is cut short or invalid")?;
+        let issued = day(head.issued)?;
+        let expires = day(head.expires)?;
+        if expires <= issued {
+            return Err(invalid("expiry is not after the issue date"));
+        }
+        let (count, entries): (u32, _) = take_canonical::<_, MAX_COUNT>(rest, "the entry count is invalid")?;
+        // Walk every entry once: canonical, strictly ascending, exactly `count` of them.
+        let mut rest = entries;
+        let mut previous: Option<u32> = None;
+        for _ in 0..count {
+            let (entry, r): (RevocationEntry, _) =
+                take_canonical::<_, MAX_ENTRY>(rest, "an entry is cut short or invalid")?;
+            if previous.is_some_and(|p| p >= entry.license_id) {
+                return Err(invalid("entries are not strictly ascending by license id"));
+            }
+            previous = Some(entry.license_id);
+            rest = r;
+        }
+        if !rest.is_empty() {
+            return Err(invalid("trailing bytes after the entries"));
+        }
+        Ok(UntrustedRevocationList {
+            bytes,
+            key_id: head.key_id,
+            sequence: head.sequence,
+            issued,
+            expires,
+            count,
+            entries,
+        })
+    }
+
+    /// The key id the list claims to be signed with.
+    pub const fn key_id(&self) -> u8 {
+        self.key_id
+    }
+
+    /// Check the signature against the vendor's keys (the one whose id the list names).
+    pub fn verify(&self, keys: &[PublicKey]) -> Result<RevocationList<'a>, Error> {
+        let mut candidates = keys.iter().filter(|k| k.id() == self.key_id).peekable();
+        if candidates.peek().is_none() {
+            return Err(Error::RevocationListUnknownKey { key_id: self.key_id });
+        }
+        let split = self.bytes.len() - SIGNATURE_LEN;
+        let message = signed_message(&self.bytes[..split]);
+        let mut sig = [0u8; SIGNATURE_LEN];
+        sig.copy_from_slice(&self.bytes[split..]);
+        let signature = Signature::from_bytes(&sig);
+        if !candidates.any(|k| k.verifying_key().verify_strict(&message, &signature).is_ok()) {
+            return Err(Error::RevocationListBadSignature);
+        }
+        Ok(RevocationList { list: *self })
+    }
+}
+
+/// The message signed: the domain followed by the SHA-256 of the body, so a list of
+/// any length is verified without copying it.
+fn signed_message(body: &[u8]) -> [u8; DOMAIN_REVOCATION.len() + 32] {
+    let mut m = [0u8; DOMAIN_REVOCATION.len() + 32];
+    m[..DOMAIN_REVOCATION.len()].copy_from_slice(DOMAIN_REVOCATION);
+    m[DOMAIN_REVOCATION.len()..].copy_from_slice(&Sha256::digest(body));
+    m
+}
+
+/// A revocation list whose signature checked out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RevocationList<'a> {
+    list: UntrustedRevocationList<'a>,
+}
+
+impl<'a> RevocationList<'a> {
+    /// The sequence number: a verifier accepts only lists with a sequence number at
+    /// least as high as the highest it has seen.
+    pub const fn sequence(&self) -> u64 {
+        self.list.sequence
+    }
+
+    /// The day the list was signed.
+    pub const fn issued(&self) -> Date {
+        self.list.issued
+    }
+
+    /// The first day on which the list is no longer current (exclusive end).
+    pub const fn expires(&self) -> Date {
+        self.list.expires
+    }
+
+    /// The id of the key that signed it.
+    pub const fn key_id(&self) -> u8 {
+        self.list.key_id
+    }
+
+    /// Number of entries.
+    pub const fn len(&self) -> usize {
+        self.list.count as usize
+    }
+
+    /// Whether the list revokes nothing.
+    pub const fn is_empty(&self) -> bool {
+        self.list.count == 0
+    }
+
+    /// The entries, ascending by license id, decoded lazily.
+    pub fn entries(&self) -> RevocationEntries<'a> {
+        RevocationEntries {
+            rest: self.list.entries,
+            left: self.list.count,
+        }
+    }
+
+    /// Whether revision `revision` of license `license_id` is revoked.
+    pub fn is_revoked(&self, license_id: u32, revision: u32) -> bool {
+        self.entry(license_id)
+            .is_some_and(|e| e.revisions.contains(revision))
+    }
+
+    /// The entry for `license_id`, if the list names it.
+    pub fn entry(&self, license_id: u32) -> Option<RevocationEntry> {
+        self.entries()
+            .take_while(|e| e.license_id <= license_id)
+            .find(|e| e.license_id == license_id)
+    }
+
+    /// The whole list as it was verified (body and signature).
+    pub const fn as_bytes(&self) -> &'a [u8] {
+        self.list.bytes
+    }
+}
+
+/// Iterator over the entries of a [`RevocationList`].
+#[derive(Clone, Debug)]
+pub struct RevocationEntries<'a> {
+    rest: &'a [u8],
+    left: u32,
+}
+
+impl Iterator for RevocationEntries<'_> {
+    type Item = RevocationEntry;
+
+    fn next(&mut self) -> Option<RevocationEntry> {
+        if self.left == 0 {
+            return None;
+        }
+        // Every entry was validated by `parse`; a failure here cannot happen and ends the walk.
+        let (entry, rest) = postcard::take_from_bytes::<RevocationEntry>(self.rest).ok()?;
+        self.rest = rest;
+        self.left -= 1;
+        Some(entry)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (0, Some(self.left as usize))
+    }
+}
+
+/// Build and sign a revocation list (the vendor's side). `entries` may come in any
+/// order; they are sorted by license id, and two entries for one license id are refused.
+/// `issued` must be on or after 2020-01-01 and before `expires`.
+#[cfg(feature = "alloc")]
+pub fn sign_revocation_list(
+    sequence: u64,
+    issued: Date,
+    expires: Date,
+    entries: &[RevocationEntry],
+    key: &ed25519_dalek::SigningKey,
+) -> Result<alloc::vec::Vec<u8>, Error> {
+    use ed25519_dalek::Signer;
+
+    let days = |d: Date| {
+        u32::try_from(d.days_since(Date::CODE_EPOCH)).map_err(|_| invalid("date before 2020-01-01"))
+    };
+    if expires <= issued {
+        return Err(invalid("expiry is not after the issue date"));
+    }
+    let count = u32::try_from(entries.len()).map_err(|_| invalid("too many entries"))?;
+    let mut sorted = alloc::vec::Vec::from(entries);
+    sorted.sort_unstable_by_key(|e| e.license_id);
+    if sorted.windows(2).any(|w| w[0].license_id == w[1].license_id) {
+        return Err(invalid(
+            "two entries for the same license id: merge them into one",
+        ));
+    }
+    let head = Head {
+        version: REVOCATION_LIST_VERSION,
+        key_id: crate::key_id(&key.verifying_key()),
+        sequence,
+        issued: days(issued)?,
+        expires: days(expires)?,
+    };
+    let mut out = alloc::vec::Vec::with_capacity(MAX_HEAD + MAX_COUNT + sorted.len() * 4 + SIGNATURE_LEN);
+    let mut buf = [0u8; MAX_HEAD];
+    let encoding = "encoding failed";
+    out.extend_from_slice(postcard::to_slice(&head, &mut buf).map_err(|_| invalid(encoding))?);
+    out.extend_from_slice(postcard::to_slice(&count, &mut buf).map_err(|_| invalid(encoding))?);
+    for e in &sorted {
+        out.extend_from_slice(postcard::to_slice(e, &mut buf).map_err(|_| invalid(encoding))?);
+    }
+    let signature = key.sign(&signed_message(&out));
+    out.extend_from_slice(&signature.to_bytes());
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ed25519_dalek::SigningKey;
+    use proptest::prelude::*;
+
+    fn key() -> SigningKey {
+        SigningKey::from_bytes(&[7; 32])
+    }
+
+    fn keys() -> [PublicKey; 1] {
+        [PublicKey::from(key().verifying_key())]
+    }
+
+    fn d(y: u16, m: u8, day: u8) -> Date {
+        Date::from_ymd(y, m, day).unwrap()
+    }
+
+    fn entry(license_id: u32, revisions: RevokedRevisions) -> RevocationEntry {
+        RevocationEntry {
+            license_id,
+            revisions,
+        }
+    }
+
+    fn sample() -> Vec<u8> {
+        let entries = [
+            entry(1001, RevokedRevisions::UpTo(3)),
+            entry(7, RevokedRevisions::All),
+            entry(70_000, RevokedRevisions::UpTo(0)),
+        ];
+        sign_revocation_list(5, d(2026, 3, 1), d(2026, 6, 1), &entries, &key()).unwrap()
+    }
+
+    /// Re-sign a hand-edited body so only the canonical checks can catch it.
+    fn resign(body: &[u8]) -> Vec<u8> {
+        use ed25519_dalek::Signer;
+        let mut out = body.to_vec();
+        out.extend_from_slice(&key().sign(&signed_message(body)).to_bytes());
+        out
+    }
+
+    #[test]
+    fn round_trip() {
+        let bytes = sample();
+        let list = UntrustedRevocationList::parse(&bytes)
+            .unwrap()
+            .verify(&keys())
+            .unwrap();
+        assert_eq!(list.sequence(), 5);
+        assert_eq!(list.issued(), d(2026, 3, 1));
+        assert_eq!(list.expires(), d(2026, 6, 1));
+        assert_eq!(list.key_id(), keys()[0].id());
+        assert_eq!(list.len(), 3);
+        let ids: Vec<u32> = list.entries().map(|e| e.license_id).collect();
+        assert_eq!(ids, [7, 1001, 70_000]);
+        assert!(list.is_revoked(7, 0) && list.is_revoked(7, u32::MAX));
+        assert!(list.is_revoked(1001, 0) && list.is_revoked(1001, 3));
+        assert!(!list.is_revoked(1001, 4));
+        assert!(list.is_revoked(70_000, 0) && !list.is_revoked(70_000, 1));
+        assert!(!list.is_revoked(8, 0) && !list.is_revoked(1, 0) && !list.is_revoked(u32::MAX, 0));
+        assert_eq!(list.entry(1001), Some(entry(1001, RevokedRevisions::UpTo(3))));
+        assert_eq!(list.as_bytes(), &bytes[..]);
+    }
+
+    #[test]
+    fn exact_bytes_are_pinned() {
+        let entries = [
+            entry(1, RevokedRevisions::All),
+            entry(300, RevokedRevisions::UpTo(2)),
+        ];
+        let bytes = sign_revocation_list(1, Date::CODE_EPOCH, d(2020, 1, 2), &entries, &key()).unwrap();
+        let kid = keys()[0].id();
+        let body = [1, kid, 1, 0, 1, 2, 1, 0, 0xAC, 0x02, 1, 2];
+        assert_eq!(&bytes[..body.len()], &body);
+        assert_eq!(bytes.len(), body.len() + SIGNATURE_LEN);
+    }
+
+    #[test]
+    fn empty_list() {
+        let bytes = sign_revocation_list(0, d(2026, 1, 1), d(2026, 1, 2), &[], &key()).unwrap();
+        let list = UntrustedRevocationList::parse(&bytes)
+            .unwrap()
+            .verify(&keys())
+            .unwrap();
+        assert!(list.is_empty());
+        assert_eq!(list.entries().count(), 0);
+        assert!(!list.is_revoked(0, 0));
+    }
+
+    #[test]
+    fn builder_refuses_bad_input() {
+        let k = key();
+        let dup = [
+            entry(1, RevokedRevisions::All),
+            entry(1, RevokedRevisions::UpTo(1)),
+        ];
+        assert!(matches!(
+            sign_revocation_list(1, d(2026, 1, 1), d(2026, 2, 1), &dup, &k),
+            Err(Error::InvalidRevocationList(_))
+        ));
+        assert!(sign_revocation_list(1, d(2026, 2, 1), d(2026, 2, 1), &[], &k).is_err());
+        assert!(sign_revocation_list(1, d(2019, 2, 1), d(2026, 2, 1), &[], &k).is_err());
+    }
+
+    #[test]
+    fn tampering_and_wrong_key_are_refused() {
+        let bytes = sample();
+        for i in 0..bytes.len() {
+            let mut t = bytes.clone();
+            t[i] ^= 0x01;
+            let result = UntrustedRevocationList::parse(&t).and_then(|u| u.verify(&keys()).map(|_| ()));
+            assert!(result.is_err(), "flipped byte {i} still verifies");
+        }
+        let other = [PublicKey::from(SigningKey::from_bytes(&[8; 32]).verifying_key())];
+        let kid = keys()[0].id();
+        assert_eq!(
+            UntrustedRevocationList::parse(&bytes).unwrap().verify(&other),
+            Err(Error::RevocationListUnknownKey { key_id: kid })
+        );
+        // A different key that happens to carry the same id: the signature decides.
+        let mut forged = bytes.clone();
+        let split = forged.len() - SIGNATURE_LEN;
+        let forged_signature = SigningKey::from_bytes(&[9; 32]).sign_raw(&forged[..split]);
+        forged[split..].copy_from_slice(&forged_signature);
+        assert_eq!(
+            UntrustedRevocationList::parse(&forged).unwrap().verify(&keys()),
+            Err(Error::RevocationListBadSignature)
+        );
+        // A truncated list.
+        assert!(
+            UntrustedRevocationList::parse(&bytes[..bytes.len() - 1])
+                .and_then(|u| u.verify(&keys()))
+                .is_err()
+        );
+    }
+
+    trait SignRaw {
+        fn sign_raw(&self, body: &[u8]) -> [u8; 64];
+    }
+    impl SignRaw for SigningKey {
+        fn sign_raw(&self, body: &[u8]) -> [u8; 64] {
+            use ed25519_dalek::Signer;
+            self.sign(&signed_message(body)).to_bytes()
+        }
+    }
+
+    #[test]
+    fn non_canonical_inputs_are_refused() {
+        let kid = keys()[0].id();
+        let good = [1, kid, 1, 0, 1, 2, 1, 0, 0xAC, 0x02, 1, 2];
+        assert!(
+            UntrustedRevocationList::parse(&resign(&good))
+                .unwrap()
+                .verify(&keys())
+                .is_ok()
+        );
+        let cases: [(&str, &[u8]); 9] = [
+            (
+                "overlong sequence",
+                &[1, kid, 0x81, 0x00, 0, 1, 2, 1, 0, 0xAC, 0x02, 1, 2],
+            ),
+            ("overlong entry id", &[1, kid, 1, 0, 1, 1, 0x81, 0x00, 0]),
+            ("unsorted", &[1, kid, 1, 0, 1, 2, 0xAC, 0x02, 0, 1, 0]),
+            ("duplicate", &[1, kid, 1, 0, 1, 2, 1, 0, 1, 1, 2]),
+            ("count too high", &[1, kid, 1, 0, 1, 3, 1, 0, 0xAC, 0x02, 1, 2]),
+            ("count too low", &[1, kid, 1, 0, 1, 1, 1, 0, 0xAC, 0x02, 1, 2]),
+            ("unknown revision tag", &[1, kid, 1, 0, 1, 1, 1, 2, 0]),
+            ("expiry not after issue", &[1, kid, 1, 5, 5, 0]),
+            ("trailing byte", &[1, kid, 1, 0, 1, 0, 0]),
+        ];
+        for (name, body) in cases {
+            let bytes = resign(body);
+            let result = UntrustedRevocationList::parse(&bytes);
+            assert!(
+                matches!(result, Err(Error::InvalidRevocationList(_))),
+                "{name}: {result:?}"
+            );
+        }
+        let v2 = resign(&[2, kid, 1, 0, 1, 0]);
+        assert!(matches!(
+            UntrustedRevocationList::parse(&v2),
+            Err(Error::InvalidRevocationList(_))
+        ));
+        for cut in 0..good.len() {
+            assert!(
+                UntrustedRevocationList::parse(&resign(&good[..cut])).is_err(),
+                "cut at {cut}"
+            );
+        }
+        assert!(UntrustedRevocationList::parse(&[]).is_err());
+        assert!(UntrustedRevocationList::parse(&[1; SIGNATURE_LEN]).is_err());
+    }
+
+    fn revisions() -> impl Strategy<Value = RevokedRevisions> {
+        prop_oneof![
+            Just(RevokedRevisions::All),
+            any::<u32>().prop_map(RevokedRevisions::UpTo)
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn any_list_round_trips(
+            sequence in any::<u64>(),
+            ids in proptest::collection::btree_map(any::<u32>(), revisions(), 0..40),
+            probe in any::<u32>(),
+            revision in any::<u32>(),
+        ) {
+            let entries: Vec<RevocationEntry> =
+                ids.iter().rev().map(|(&license_id, &revisions)| RevocationEntry { license_id, revisions }).collect();
+            let bytes = sign_revocation_list(sequence, d(2026, 1, 1), d(2027, 1, 1), &entries, &key()).unwrap();
+            let list = UntrustedRevocationList::parse(&bytes).unwrap().verify(&keys()).unwrap();
+            prop_assert_eq!(list.sequence(), sequence);
+            let back: Vec<RevocationEntry> = list.entries().collect();
+            let expected: Vec<RevocationEntry> =
+                ids.iter().map(|(&license_id, &revisions)| RevocationEntry { license_id, revisions }).collect();
+            prop_assert_eq!(back, expected);
+            let revoked = ids.get(&probe).is_some_and(|r| r.contains(revision));
+            prop_assert_eq!(list.is_revoked(probe, revision), revoked);
+        }
+    }
+}
