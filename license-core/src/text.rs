@@ -40,8 +40,8 @@ pub(crate) enum TextKind {
 impl TextKind {
     const fn crc_init(self) -> u32 {
         match self {
-            TextKind::License => 0x4C_4943,     // "LIC"
-            TextKind::Fingerprint => 0x0F_5052, // "\x0fPR"
+            TextKind::License => 0xC_4943,     // "LIC", masked to 20 bits
+            TextKind::Fingerprint => 0xF_5052, // "\x0fPR"
         }
     }
 }

@@ -131,7 +131,7 @@ pub fn text_of(bytes: &[u8]) -> String {
     if bits > 0 {
         symbols.push(((acc << (5 - bits)) & 31) as u8);
     }
-    let mut crc: u32 = 0x4C_4943;
+    let mut crc: u32 = 0xC_4943;
     for &s in &symbols {
         for b in (0..5).rev() {
             let feedback = ((crc >> 19) ^ (u32::from(s) >> b)) & 1;
