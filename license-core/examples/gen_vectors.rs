@@ -26,7 +26,10 @@ fn machine_json(m: Option<&MachineFingerprint>) -> Value {
             let mut obj = serde_json::Map::new();
             for c in Component::ALL {
                 let v: Vec<String> = m.digests(c).iter().map(|d| format!("{d:02x}")).collect();
-                obj.insert(serde_json::to_value(c).unwrap().as_str().unwrap().to_owned(), json!(v));
+                obj.insert(
+                    serde_json::to_value(c).unwrap().as_str().unwrap().to_owned(),
+                    json!(v),
+                );
             }
             Value::Object(obj)
         }
@@ -110,29 +113,63 @@ fn main() {
         c
     };
     cases.push(with_machine(
-        Case::new("reference", "the reference license on its own machine", ref_text.clone()),
+        Case::new(
+            "reference",
+            "the reference license on its own machine",
+            ref_text.clone(),
+        ),
         machine,
     ));
     cases.push(with_machine(
         Case {
             licensee: "  acme   CORP ",
-            ..Case::new("licensee-normalized", "licensee differs only in case and white space", ref_text.clone())
+            ..Case::new(
+                "licensee-normalized",
+                "licensee differs only in case and white space",
+                ref_text.clone(),
+            )
         },
         machine,
     ));
     cases.push(with_machine(
-        Case::new("machine-one-changed", "one of four components changed: within tolerance 1", ref_text.clone()),
-        common::machine(MACHINE_OS_ID, MACHINE_HW_UUID, MACHINE_CPU, [0x00, 0x1b, 0x21, 0x99, 0x99, 0x99]),
+        Case::new(
+            "machine-one-changed",
+            "one of four components changed: within tolerance 1",
+            ref_text.clone(),
+        ),
+        common::machine(
+            MACHINE_OS_ID,
+            MACHINE_HW_UUID,
+            MACHINE_CPU,
+            [0x00, 0x1b, 0x21, 0x99, 0x99, 0x99],
+        ),
     ));
     cases.push(with_machine(
-        Case::new("machine-unreadable-uuid", "hardware UUID unreadable: unknown, not a mismatch", ref_text.clone()),
+        Case::new(
+            "machine-unreadable-uuid",
+            "hardware UUID unreadable: unknown, not a mismatch",
+            ref_text.clone(),
+        ),
         common::machine(MACHINE_OS_ID, "", MACHINE_CPU, MACHINE_MAC),
     ));
     cases.push(with_machine(
-        Case::new("machine-two-changed", "two components changed: beyond tolerance 1", ref_text.clone()),
-        common::machine(MACHINE_OS_ID, MACHINE_HW_UUID, "AMD EPYC 7763 | 64", [0x00, 0x1b, 0x21, 0x99, 0x99, 0x99]),
+        Case::new(
+            "machine-two-changed",
+            "two components changed: beyond tolerance 1",
+            ref_text.clone(),
+        ),
+        common::machine(
+            MACHINE_OS_ID,
+            MACHINE_HW_UUID,
+            "AMD EPYC 7763 | 64",
+            [0x00, 0x1b, 0x21, 0x99, 0x99, 0x99],
+        ),
     ));
-    cases.push(Case::new("machine-missing", "bound to a machine but no fingerprint given", ref_text.clone()));
+    cases.push(Case::new(
+        "machine-missing",
+        "bound to a machine but no fingerprint given",
+        ref_text.clone(),
+    ));
     cases.push(with_machine(
         Case {
             licensee: "ACME Corporation",
@@ -179,7 +216,11 @@ fn main() {
         database: Some("DB-7F3A-22C2"),
         ..Case::new("wrong-database", "another database code", perpetual_text.clone())
     });
-    cases.push(Case::new("database-missing", "bound to a database but none configured", perpetual_text));
+    cases.push(Case::new(
+        "database-missing",
+        "bound to a database but none configured",
+        perpetual_text,
+    ));
 
     // A reduction that starts next quarter.
     let reduction = License {
@@ -217,7 +258,11 @@ fn main() {
         binding: Binding::NONE,
     };
     let plain = Context::new(PRODUCT, LICENSEE);
-    cases.push(Case::new("trial", "30-day Expert trial, all modules, unbound", signed(&trial, &plain, &key)));
+    cases.push(Case::new(
+        "trial",
+        "30-day Expert trial, all modules, unbound",
+        signed(&trial, &plain, &key),
+    ));
 
     // Concurrent seats only (contact center), NFR.
     let nfr = License {
@@ -230,13 +275,25 @@ fn main() {
         expires: Some(day(2027, 11, 22)),
         ..trial
     };
-    cases.push(Case::new("nfr-concurrent", "NFR, 50 concurrent seats, no named-user limit", signed(&nfr, &plain, &key)));
+    cases.push(Case::new(
+        "nfr-concurrent",
+        "NFR, 50 concurrent seats, no named-user limit",
+        signed(&nfr, &plain, &key),
+    ));
 
     // Signed by another key: same format, unknown key id (or a bad signature if the ids collide).
     let other = SigningKey::from_bytes(&OTHER_SEED);
-    assert_ne!(key_id(&other.verifying_key()), key_id(&key.verifying_key()), "pick another seed");
+    assert_ne!(
+        key_id(&other.verifying_key()),
+        key_id(&key.verifying_key()),
+        "pick another seed"
+    );
     cases.push(with_machine(
-        Case::new("unknown-key", "signed by a key the verifier does not have", signed(&reference, &plain, &other)),
+        Case::new(
+            "unknown-key",
+            "signed by a key the verifier does not have",
+            signed(&reference, &plain, &other),
+        ),
         machine,
     ));
 
@@ -265,25 +322,40 @@ fn main() {
     let last = bad_sig.len() - 1;
     bad_sig[last] ^= 0x01;
     cases.push(with_machine(
-        Case::new("signature-bit-flipped", "one bit of the signature flipped", text_of(&bad_sig)),
+        Case::new(
+            "signature-bit-flipped",
+            "one bit of the signature flipped",
+            text_of(&bad_sig),
+        ),
         machine,
     ));
     let mut v2 = bytes.clone();
     v2[0] = 2;
-    cases.push(with_machine(Case::new("unsupported-version", "format version 2", text_of(&v2)), machine));
+    cases.push(with_machine(
+        Case::new("unsupported-version", "format version 2", text_of(&v2)),
+        machine,
+    ));
     let mut overlong = bytes.clone();
     // The license id 1001 is the varint e9 07 at offset 2; write it as e9 87 00.
     assert_eq!(&overlong[2..4], &[0xe9, 0x07]);
     overlong.splice(2..4, [0xe9, 0x87, 0x00]);
     cases.push(with_machine(
-        Case::new("non-canonical-varint", "license id as an overlong varint", text_of(&overlong)),
+        Case::new(
+            "non-canonical-varint",
+            "license id as an overlong varint",
+            text_of(&overlong),
+        ),
         machine,
     ));
     let mut trailing = bytes[..bytes.len() - SIGNATURE_LEN].to_vec();
     trailing.push(0);
     trailing.extend_from_slice(&bytes[bytes.len() - SIGNATURE_LEN..]);
     cases.push(with_machine(
-        Case::new("trailing-byte", "a byte between the fields and the signature", text_of(&trailing)),
+        Case::new(
+            "trailing-byte",
+            "a byte between the fields and the signature",
+            text_of(&trailing),
+        ),
         machine,
     ));
 
@@ -303,13 +375,20 @@ fn main() {
         machine,
     ));
     let truncated: String = compact[..compact.len() - 5].iter().collect();
-    cases.push(with_machine(Case::new("truncated", "the last group is missing", truncated), machine));
+    cases.push(with_machine(
+        Case::new("truncated", "the last group is missing", truncated),
+        machine,
+    ));
     cases.push(Case::new(
         "fingerprint-as-code",
         "a machine fingerprint pasted instead of a code",
         machine.binding(1).unwrap().to_string(),
     ));
-    cases.push(Case::new("invalid-character", "a U, which no code contains", format!("U{}", &ref_text[1..])));
+    cases.push(Case::new(
+        "invalid-character",
+        "a U, which no code contains",
+        format!("U{}", &ref_text[1..]),
+    ));
     cases.push(Case::new("empty", "nothing entered", String::new()));
 
     let doc = json!({

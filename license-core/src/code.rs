@@ -60,7 +60,10 @@ impl PublicKey {
 
 impl From<VerifyingKey> for PublicKey {
     fn from(key: VerifyingKey) -> Self {
-        PublicKey { id: key_id(&key), key }
+        PublicKey {
+            id: key_id(&key),
+            key,
+        }
     }
 }
 
@@ -120,6 +123,9 @@ pub fn sign(license: &License, ctx: &Context<'_>, key: &SigningKey) -> Result<Li
     let mut buf = [0u8; MAX_PAYLOAD];
     let n = wire::encode(&payload, &mut buf)?;
     let message = Message::build(ctx, license.binding.database, &buf[..n])?;
+    if message.database_missing {
+        return Err(Error::DatabaseCodeRequired);
+    }
     let signature = key.sign(message.as_bytes());
     let mut bytes = [0u8; MAX_CODE_BYTES];
     bytes[..n].copy_from_slice(&buf[..n]);
@@ -200,20 +206,23 @@ impl UntrustedCode {
         if candidates.peek().is_none() {
             return Err(Error::UnknownKey { key_id: p.key_id });
         }
-        if hint(Field::Product, ctx.product) != p.hints.product {
+        let split = self.len - SIGNATURE_LEN;
+        let message = Message::build(ctx, p.license.binding.database, &self.bytes[..split])?;
+        let [product, licensee, database] = message.hints;
+        if product != p.hints.product {
             return Err(Error::WrongProduct);
         }
-        if hint(Field::Licensee, ctx.licensee) != p.hints.licensee {
+        if licensee != p.hints.licensee {
             return Err(Error::WrongLicensee);
         }
         if let Some(expected) = p.hints.database {
-            let db = ctx.database.ok_or(Error::DatabaseCodeRequired)?;
-            if hint(Field::Database, db) != expected {
+            if message.database_missing {
+                return Err(Error::DatabaseCodeRequired);
+            }
+            if database != expected {
                 return Err(Error::WrongDatabase);
             }
         }
-        let split = self.len - SIGNATURE_LEN;
-        let message = Message::build(ctx, p.license.binding.database, &self.bytes[..split])?;
         let mut sig = [0u8; SIGNATURE_LEN];
         sig.copy_from_slice(&self.bytes[split..self.len]);
         let signature = Signature::from_bytes(&sig);

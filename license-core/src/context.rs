@@ -82,20 +82,32 @@ fn normalized(field: Field, s: &str, mut out: impl FnMut(u8)) {
     }
 }
 
-/// FNV-1a (32-bit) of the normalized field, folded to one byte: the hint in the code.
-pub(crate) fn hint(field: Field, s: &str) -> u8 {
-    let mut h: u32 = 0x811C_9DC5;
-    normalized(field, s, |c| {
-        h ^= u32::from(c);
-        h = h.wrapping_mul(0x0100_0193);
-    });
+const FNV_OFFSET: u32 = 0x811C_9DC5;
+const FNV_PRIME: u32 = 0x0100_0193;
+
+const fn fold(h: u32) -> u8 {
     (h ^ (h >> 8) ^ (h >> 16) ^ (h >> 24)) as u8
 }
 
-/// A buffer that holds the whole signed message, on the stack.
+/// FNV-1a (32-bit) of the normalized field, folded to one byte: the hint in the code.
+pub(crate) fn hint(field: Field, s: &str) -> u8 {
+    let mut h = FNV_OFFSET;
+    normalized(field, s, |c| {
+        h ^= u32::from(c);
+        h = h.wrapping_mul(FNV_PRIME);
+    });
+    fold(h)
+}
+
+/// A buffer that holds the whole signed message, on the stack, and the hints of the
+/// installation's context, computed in the same pass.
 pub(crate) struct Message {
     buf: [u8; MESSAGE_CAPACITY],
     len: usize,
+    /// Hints of product, licensee and database code (of the empty string if unbound).
+    pub(crate) hints: [u8; 3],
+    /// The license is bound to a database but the context has no database code.
+    pub(crate) database_missing: bool,
 }
 
 pub(crate) const MESSAGE_CAPACITY: usize =
@@ -103,21 +115,24 @@ pub(crate) const MESSAGE_CAPACITY: usize =
 
 impl Message {
     /// domain || field(product) || field(licensee) || field(database or empty) || payload,
-    /// each field as one length byte and the normalized bytes.
+    /// each field as one length byte and the normalized bytes. A database-bound license
+    /// without a database code in `ctx` gets an empty field and `database_missing`.
     pub(crate) fn build(ctx: &Context<'_>, database_bound: bool, payload: &[u8]) -> Result<Message, Error> {
         let mut m = Message {
             buf: [0; MESSAGE_CAPACITY],
             len: 0,
+            hints: [0; 3],
+            database_missing: database_bound && ctx.database.is_none(),
         };
         m.push(DOMAIN_LICENSE);
-        m.field(Field::Product, ctx.product)?;
-        m.field(Field::Licensee, ctx.licensee)?;
+        m.hints[0] = m.field(Field::Product, ctx.product)?;
+        m.hints[1] = m.field(Field::Licensee, ctx.licensee)?;
         let db = if database_bound {
-            ctx.database.ok_or(Error::DatabaseCodeRequired)?
+            ctx.database.unwrap_or("")
         } else {
             ""
         };
-        m.field(Field::Database, db)?;
+        m.hints[2] = m.field(Field::Database, db)?;
         m.push(payload);
         Ok(m)
     }
@@ -127,15 +142,19 @@ impl Message {
         self.len += bytes.len();
     }
 
-    fn field(&mut self, field: Field, s: &str) -> Result<(), Error> {
+    /// Append one field; returns its hint.
+    fn field(&mut self, field: Field, s: &str) -> Result<u8, Error> {
         let at = self.len;
         self.len += 1;
         let mut n = 0usize;
+        let mut h = FNV_OFFSET;
         normalized(field, s, |c| {
             if n < MAX_CONTEXT_FIELD {
                 self.buf[at + 1 + n] = c;
             }
             n += 1;
+            h ^= u32::from(c);
+            h = h.wrapping_mul(FNV_PRIME);
         });
         if n > MAX_CONTEXT_FIELD {
             return Err(Error::ContextTooLong {
@@ -144,7 +163,7 @@ impl Message {
         }
         self.buf[at] = n as u8;
         self.len += n;
-        Ok(())
+        Ok(fold(h))
     }
 
     pub(crate) fn as_bytes(&self) -> &[u8] {
@@ -158,8 +177,14 @@ mod tests {
 
     #[test]
     fn normalization() {
-        assert_eq!(hint(Field::Licensee, "  ACME   Corp "), hint(Field::Licensee, "acme corp"));
-        assert_eq!(hint(Field::Database, "ab12-cd34 "), hint(Field::Database, "AB12CD34"));
+        assert_eq!(
+            hint(Field::Licensee, "  ACME   Corp "),
+            hint(Field::Licensee, "acme corp")
+        );
+        assert_eq!(
+            hint(Field::Database, "ab12-cd34 "),
+            hint(Field::Database, "AB12CD34")
+        );
         assert_ne!(hint(Field::Product, "Erp"), hint(Field::Product, "erp"));
         let ctx = Context::new("erp", " ACME  Corp");
         let m = Message::build(&ctx, false, &[9, 9]).unwrap();
@@ -172,9 +197,23 @@ mod tests {
     fn limits() {
         let long = "x".repeat(256);
         let ctx = Context::new("p", &long);
-        assert!(matches!(Message::build(&ctx, false, &[]), Err(Error::ContextTooLong { .. })));
+        assert!(matches!(
+            Message::build(&ctx, false, &[]),
+            Err(Error::ContextTooLong { .. })
+        ));
         let ctx = Context::new("p", "l");
-        assert!(matches!(Message::build(&ctx, true, &[]), Err(Error::DatabaseCodeRequired)));
+        assert!(Message::build(&ctx, true, &[]).unwrap().database_missing);
+        let with_db = ctx.with_database("ab-12");
+        let m = Message::build(&with_db, true, &[]).unwrap();
+        assert!(!m.database_missing);
+        assert_eq!(
+            m.hints,
+            [
+                hint(Field::Product, "p"),
+                hint(Field::Licensee, "l"),
+                hint(Field::Database, "AB12")
+            ]
+        );
         let max = "x".repeat(255);
         let ctx = Context::new(&max, &max).with_database(&max);
         assert!(Message::build(&ctx, true, &[0; crate::wire::MAX_PAYLOAD]).is_ok());

@@ -162,7 +162,7 @@ impl Date {
 
 /// Whether `year` is a leap year in the proleptic Gregorian calendar.
 pub const fn is_leap_year(year: u16) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
 }
 
 /// Days in `month` (1-12) of `year`; 0 for an invalid month.
@@ -280,8 +280,18 @@ mod tests {
 
     #[test]
     fn parse_and_display() {
-        assert_eq!(Date::parse("2026-11-22").map(|d| d.to_string()).as_deref(), Ok("2026-11-22"));
-        for bad in ["", "2026-1-22", "2026/11/22", "2026-13-01", "20x6-11-22", "2026-11-22x"] {
+        assert_eq!(
+            Date::parse("2026-11-22").map(|d| d.to_string()).as_deref(),
+            Ok("2026-11-22")
+        );
+        for bad in [
+            "",
+            "2026-1-22",
+            "2026/11/22",
+            "2026-13-01",
+            "20x6-11-22",
+            "2026-11-22x",
+        ] {
             assert_eq!(Date::parse(bad), Err(Error::InvalidDate), "{bad}");
         }
     }

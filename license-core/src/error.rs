@@ -38,22 +38,30 @@ pub enum Error {
     #[error("the license code has typos, or a character is missing or extra: compare it with the original")]
     TypoUnlocated,
     /// A machine fingerprint was entered where a license code belongs.
-    #[error("this is a machine fingerprint, not a license code: send it to your vendor to get a license code")]
+    #[error(
+        "this is a machine fingerprint, not a license code: send it to your vendor to get a license code"
+    )]
     NotALicenseCode,
     /// A format version this software does not know.
-    #[error("the license code has format version {version}, which this software does not support: update the software or ask the vendor for a version 1 code")]
+    #[error(
+        "the license code has format version {version}, which this software does not support: update the software or ask the vendor for a version 1 code"
+    )]
     UnsupportedVersion {
         /// The version byte found.
         version: u8,
     },
     /// Passed the typo check but does not decode: not produced by a license issuer.
-    #[error("the license code is malformed ({0}): it was not issued by this vendor; ask the vendor for a new code")]
+    #[error(
+        "the license code is malformed ({0}): it was not issued by this vendor; ask the vendor for a new code"
+    )]
     Malformed(&'static str),
     /// Decodes, but not in the one canonical encoding: altered after issue.
     #[error("the license code is not in canonical form: it was altered; ask the vendor for a new code")]
     NonCanonical,
     /// No configured vendor key has the code's key id.
-    #[error("the license code was signed with a key this software does not know (key id {key_id:#04x}): it is for another product or vendor, or this software is too old")]
+    #[error(
+        "the license code was signed with a key this software does not know (key id {key_id:#04x}): it is for another product or vendor, or this software is too old"
+    )]
     UnknownKey {
         /// The key id in the code.
         key_id: u8,
@@ -62,10 +70,14 @@ pub enum Error {
     #[error("the license code is for another product: enter the code issued for this product")]
     WrongProduct,
     /// The licensee configured in the installation is not the one the code was issued to.
-    #[error("the licensee name does not match the license code: enter the licensee name exactly as on the license")]
+    #[error(
+        "the licensee name does not match the license code: enter the licensee name exactly as on the license"
+    )]
     WrongLicensee,
     /// The installation's database code is not the one the code was issued for.
-    #[error("the license code was issued for another database: send this database's code to the vendor to get a matching license")]
+    #[error(
+        "the license code was issued for another database: send this database's code to the vendor to get a matching license"
+    )]
     WrongDatabase,
     /// The code is bound to a database but the installation gave no database code.
     #[error("the license code is bound to a database, but no database code is configured")]
@@ -78,7 +90,9 @@ pub enum Error {
     WrongMachine(MachineMatch),
     /// The signature does not verify: forged or altered, or (rarely) a licensee or database
     /// code that differs only in a way the hints cannot tell.
-    #[error("the license code is not signed by this vendor: it was altered or forged; check the licensee and database code, or ask the vendor for a new code")]
+    #[error(
+        "the license code is not signed by this vendor: it was altered or forged; check the licensee and database code, or ask the vendor for a new code"
+    )]
     BadSignature,
     /// A public key that is not a valid Ed25519 key.
     #[error("the vendor public key is invalid: reinstall the software or contact the vendor")]
@@ -100,13 +114,17 @@ pub enum Error {
     #[error("the revocation list is invalid ({0}): get the current list from the vendor again")]
     InvalidRevocationList(&'static str),
     /// No configured vendor key has the revocation list's key id.
-    #[error("the revocation list was signed with a key this software does not know (key id {key_id:#04x}): it is for another product or vendor, or this software is too old")]
+    #[error(
+        "the revocation list was signed with a key this software does not know (key id {key_id:#04x}): it is for another product or vendor, or this software is too old"
+    )]
     RevocationListUnknownKey {
         /// The key id in the list.
         key_id: u8,
     },
     /// The revocation list's signature does not verify: altered or forged.
-    #[error("the revocation list is not signed by this vendor: it was altered or forged; get the current list from the vendor again")]
+    #[error(
+        "the revocation list is not signed by this vendor: it was altered or forged; get the current list from the vendor again"
+    )]
     RevocationListBadSignature,
 }
 
@@ -151,9 +169,10 @@ impl Error {
             | Error::DatabaseCodeRequired
             | Error::MachineFingerprintRequired
             | Error::WrongMachine(_) => ErrorKind::Binding,
-            Error::InvalidKey | Error::ContextTooLong { .. } | Error::InvalidLicense(_) | Error::InvalidDate => {
-                ErrorKind::Usage
-            }
+            Error::InvalidKey
+            | Error::ContextTooLong { .. }
+            | Error::InvalidLicense(_)
+            | Error::InvalidDate => ErrorKind::Usage,
         }
     }
 }

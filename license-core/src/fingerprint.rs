@@ -163,7 +163,7 @@ fn parse_uuid(s: &str) -> Option<[u8; 16]> {
         if n >= 32 {
             return None;
         }
-        out[n / 2] |= if n % 2 == 0 { v << 4 } else { v };
+        out[n / 2] |= if n.is_multiple_of(2) { v << 4 } else { v };
         n += 1;
     }
     (n == 32).then_some(out)
@@ -270,7 +270,9 @@ impl MachineBinding {
     /// listed, accepting up to `tolerance` changed components.
     pub fn new(components: ComponentSet, digests: [u8; 4], tolerance: u8) -> Result<Self, Error> {
         if components.is_empty() {
-            return Err(Error::InvalidLicense("a machine binding needs at least one component"));
+            return Err(Error::InvalidLicense(
+                "a machine binding needs at least one component",
+            ));
         }
         if tolerance > Self::MAX_TOLERANCE || tolerance >= components.len() {
             return Err(Error::InvalidLicense(
@@ -341,7 +343,9 @@ impl MachineBinding {
 
     /// Digests of the bound components, in component order.
     pub(crate) fn bound_digests(&self) -> impl Iterator<Item = u8> + '_ {
-        self.components.iter().map(|c| self.digests[usize::from(c.index())])
+        self.components
+            .iter()
+            .map(|c| self.digests[usize::from(c.index())])
     }
 
     /// Rebuild from the wire form; `None` if the header has reserved bits set or is invalid.
@@ -509,18 +513,43 @@ mod tests {
 
     #[test]
     fn uuid_byte_order_does_not_matter() {
-        let a = component_digest(KEY, Component::HardwareUuid, "4C4C4544-0038-3510-8052-B4C04F4E4D32");
-        let b = component_digest(KEY, Component::HardwareUuid, "44454C4C-3800-1035-8052-b4c04f4e4d32");
+        let a = component_digest(
+            KEY,
+            Component::HardwareUuid,
+            "4C4C4544-0038-3510-8052-B4C04F4E4D32",
+        );
+        let b = component_digest(
+            KEY,
+            Component::HardwareUuid,
+            "44454C4C-3800-1035-8052-b4c04f4e4d32",
+        );
         assert!(a.is_some());
         assert_eq!(a, b);
-        assert_eq!(component_digest(KEY, Component::HardwareUuid, "00000000-0000-0000-0000-000000000000"), None);
-        assert_eq!(component_digest(KEY, Component::HardwareUuid, "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF"), None);
+        assert_eq!(
+            component_digest(
+                KEY,
+                Component::HardwareUuid,
+                "00000000-0000-0000-0000-000000000000"
+            ),
+            None
+        );
+        assert_eq!(
+            component_digest(
+                KEY,
+                Component::HardwareUuid,
+                "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF"
+            ),
+            None
+        );
     }
 
     #[test]
     fn normalization_and_keying() {
         let a = component_digest(KEY, Component::Cpu, "  Intel(R)  Xeon(R) CPU   | 8 ");
-        assert_eq!(a, component_digest(KEY, Component::Cpu, "intel(r) xeon(r) cpu | 8"));
+        assert_eq!(
+            a,
+            component_digest(KEY, Component::Cpu, "intel(r) xeon(r) cpu | 8")
+        );
         assert_eq!(component_digest(KEY, Component::Cpu, "   "), None);
         assert_eq!(component_digest(KEY, Component::OsInstallId, "0000-0000"), None);
         assert_eq!(
@@ -540,7 +569,10 @@ mod tests {
     fn macs() {
         assert!(is_stable_mac([0x00, 0x1b, 0x21, 1, 2, 3]));
         for second_digit in [0x2u8, 0x6, 0xA, 0xE] {
-            assert!(!is_stable_mac([second_digit, 0, 0, 1, 2, 3]), "locally administered");
+            assert!(
+                !is_stable_mac([second_digit, 0, 0, 1, 2, 3]),
+                "locally administered"
+            );
         }
         assert!(!is_stable_mac([0x01, 0, 0x5e, 0, 0, 1]), "multicast");
         assert!(!is_stable_mac([0; 6]));
@@ -558,7 +590,12 @@ mod tests {
         assert!(one.is_match());
         let two = b.check(&machine([Some(1), Some(8), Some(3), Some(9)]));
         assert!(!two.is_match());
-        assert_eq!(two.changed, ComponentSet::EMPTY.with(Component::HardwareUuid).with(Component::Network));
+        assert_eq!(
+            two.changed,
+            ComponentSet::EMPTY
+                .with(Component::HardwareUuid)
+                .with(Component::Network)
+        );
         // Unknown is not a mismatch, but half must positively match.
         assert!(b.check(&machine([Some(1), None, None, Some(4)])).is_match());
         let mostly_unknown = b.check(&machine([Some(1), None, None, None]));
@@ -581,7 +618,12 @@ mod tests {
         assert!(MachineBinding::new(one, [0; 4], 1).is_err());
         assert!(MachineFingerprint::unknown().binding(1).is_err());
         // Reduced tolerance when only one component is known.
-        assert_eq!(machine([Some(5), None, None, None]).binding(3).map(|b| b.tolerance()), Ok(0));
+        assert_eq!(
+            machine([Some(5), None, None, None])
+                .binding(3)
+                .map(|b| b.tolerance()),
+            Ok(0)
+        );
         let mut m = MachineFingerprint::unknown();
         for d in 0..10 {
             m.add(Component::Network, d);
@@ -591,10 +633,12 @@ mod tests {
 
     #[test]
     fn printable_form_round_trips() {
-        let b = machine([Some(0xA1), Some(0x02), None, Some(0xFF)]).binding(1).unwrap();
+        let b = machine([Some(0xA1), Some(0x02), None, Some(0xFF)])
+            .binding(1)
+            .unwrap();
         let text = b.to_string();
         assert_eq!(MachineBinding::parse(&text), Ok(b));
         assert_eq!(MachineBinding::parse(&text.to_lowercase()), Ok(b));
-        assert!(matches!(MachineBinding::parse("0000"), Err(_)));
+        assert!(MachineBinding::parse("0000").is_err());
     }
 }

@@ -59,12 +59,12 @@ pub use fingerprint::{
     component_digest, is_stable_mac, mac_digest,
 };
 pub use model::{Binding, Kind, License, ModuleSet, ProductLine};
+#[cfg(feature = "alloc")]
+pub use revocation::sign_revocation_list;
 pub use revocation::{
     REVOCATION_LIST_VERSION, RevocationEntries, RevocationEntry, RevocationList, RevokedRevisions,
     UntrustedRevocationList,
 };
-#[cfg(feature = "alloc")]
-pub use revocation::sign_revocation_list;
 pub use status::{Evaluation, Policy, Release, Status, evaluate};
 pub use text::{ALPHABET, CHECK_SYMBOLS, GROUP, symbols_for};
 pub use wire::{MAX_CODE_BYTES, MAX_PAYLOAD, SIGNATURE_LEN, VERSION};

@@ -158,7 +158,9 @@ pub fn evaluate(license: &License, today: Date, build_date: Date, policy: &Polic
         }
     };
     let release = match license.maintenance_ends {
-        Some(end) if build_date >= end => Release::NotCovered { maintenance_ended: end },
+        Some(end) if build_date >= end => Release::NotCovered {
+            maintenance_ended: end,
+        },
         _ => Release::Covered,
     };
     let cap = |limit: Option<u32>| match status {
@@ -209,20 +211,66 @@ mod tests {
     #[test]
     fn every_phase_at_its_edges() {
         let l = subscription();
-        assert_eq!(status(&l, d(2026, 1, 14)), Status::NotYetValid { starts: d(2026, 1, 15) });
+        assert_eq!(
+            status(&l, d(2026, 1, 14)),
+            Status::NotYetValid {
+                starts: d(2026, 1, 15)
+            }
+        );
         assert_eq!(status(&l, d(2026, 1, 15)), Status::Valid);
         assert_eq!(status(&l, d(2026, 12, 15)), Status::Valid);
         let expires = d(2027, 1, 15);
-        assert_eq!(status(&l, d(2026, 12, 16)), Status::ExpiringSoon { expires, days_left: 30 });
-        assert_eq!(status(&l, d(2027, 1, 14)), Status::ExpiringSoon { expires, days_left: 1 });
-        assert_eq!(status(&l, expires), Status::InGrace { expired: expires, days_left: 14 });
-        assert_eq!(status(&l, d(2027, 1, 28)), Status::InGrace { expired: expires, days_left: 1 });
-        assert_eq!(status(&l, d(2027, 1, 29)), Status::DemoMode { seats: 2, expired: expires });
+        assert_eq!(
+            status(&l, d(2026, 12, 16)),
+            Status::ExpiringSoon {
+                expires,
+                days_left: 30
+            }
+        );
+        assert_eq!(
+            status(&l, d(2027, 1, 14)),
+            Status::ExpiringSoon {
+                expires,
+                days_left: 1
+            }
+        );
+        assert_eq!(
+            status(&l, expires),
+            Status::InGrace {
+                expired: expires,
+                days_left: 14
+            }
+        );
+        assert_eq!(
+            status(&l, d(2027, 1, 28)),
+            Status::InGrace {
+                expired: expires,
+                days_left: 1
+            }
+        );
+        assert_eq!(
+            status(&l, d(2027, 1, 29)),
+            Status::DemoMode {
+                seats: 2,
+                expired: expires
+            }
+        );
         let no_demo = License { demo_seats: 0, ..l };
-        assert_eq!(status(&no_demo, d(2027, 1, 29)), Status::Expired { expired: expires });
-        let no_grace = License { grace_days: 0, demo_seats: 0, ..l };
+        assert_eq!(
+            status(&no_demo, d(2027, 1, 29)),
+            Status::Expired { expired: expires }
+        );
+        let no_grace = License {
+            grace_days: 0,
+            demo_seats: 0,
+            ..l
+        };
         assert_eq!(status(&no_grace, expires), Status::Expired { expired: expires });
-        let perpetual = License { expires: None, kind: Kind::Full, ..l };
+        let perpetual = License {
+            expires: None,
+            kind: Kind::Full,
+            ..l
+        };
         assert_eq!(status(&perpetual, d(2099, 1, 1)), Status::Valid);
     }
 
@@ -230,7 +278,10 @@ mod tests {
     fn notice_window_is_configurable() {
         let l = subscription();
         let p = Policy { notice_days: 28 };
-        assert_eq!(evaluate(&l, d(2026, 12, 17), d(2026, 1, 1), &p).status, Status::Valid);
+        assert_eq!(
+            evaluate(&l, d(2026, 12, 17), d(2026, 1, 1), &p).status,
+            Status::Valid
+        );
         assert!(matches!(
             evaluate(&l, d(2026, 12, 18), d(2026, 1, 1), &p).status,
             Status::ExpiringSoon { days_left: 28, .. }
@@ -243,13 +294,19 @@ mod tests {
         let e = evaluate(&l, d(2027, 3, 1), d(2026, 1, 1), &Policy::default());
         assert_eq!((e.named_users, e.concurrent_seats), (Some(2), Some(2)));
         assert!(e.is_usable());
-        let unlimited = License { concurrent_seats: None, ..l };
+        let unlimited = License {
+            concurrent_seats: None,
+            ..l
+        };
         let e = evaluate(&unlimited, d(2027, 3, 1), d(2026, 1, 1), &Policy::default());
         assert_eq!(e.concurrent_seats, Some(2));
         let e = evaluate(&unlimited, d(2026, 3, 1), d(2026, 1, 1), &Policy::default());
         assert_eq!(e.concurrent_seats, None);
         let e = evaluate(&l, d(2025, 3, 1), d(2026, 1, 1), &Policy::default());
-        assert_eq!((e.named_users, e.concurrent_seats, e.is_usable()), (Some(0), Some(0), false));
+        assert_eq!(
+            (e.named_users, e.concurrent_seats, e.is_usable()),
+            (Some(0), Some(0), false)
+        );
     }
 
     #[test]
@@ -264,10 +321,21 @@ mod tests {
         assert_eq!(eval(d(2027, 1, 14)).release, Release::Covered);
         assert!(eval(d(2027, 1, 14)).is_usable());
         let late = eval(d(2027, 1, 15));
-        assert_eq!(late.release, Release::NotCovered { maintenance_ended: d(2027, 1, 15) });
+        assert_eq!(
+            late.release,
+            Release::NotCovered {
+                maintenance_ended: d(2027, 1, 15)
+            }
+        );
         assert!(!late.is_usable());
         assert_eq!(late.status, Status::Valid, "the license itself stays valid");
-        let unlimited = License { maintenance_ends: None, ..l };
-        assert_eq!(evaluate(&unlimited, d(2030, 1, 1), d(2029, 1, 1), &Policy::default()).release, Release::Covered);
+        let unlimited = License {
+            maintenance_ends: None,
+            ..l
+        };
+        assert_eq!(
+            evaluate(&unlimited, d(2030, 1, 1), d(2029, 1, 1), &Policy::default()).release,
+            Release::Covered
+        );
     }
 }

@@ -91,7 +91,9 @@ pub(crate) fn encode(p: &Payload, out: &mut [u8; MAX_PAYLOAD]) -> Result<usize, 
     };
     let limit = |v: Option<u32>| match v {
         None => Ok(0),
-        Some(0) => Err(Error::InvalidLicense("a user or seat limit of zero grants nothing")),
+        Some(0) => Err(Error::InvalidLicense(
+            "a user or seat limit of zero grants nothing",
+        )),
         Some(n) => Ok(n),
     };
     if l.binding.database != p.hints.database.is_some() {
@@ -146,8 +148,8 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Payload, Error> {
         Some(&VERSION) => {}
         Some(&v) => return Err(Error::UnsupportedVersion { version: v }),
     }
-    let (head, rest): (Head, &[u8]) =
-        postcard::take_from_bytes(bytes).map_err(|_| Error::Malformed("the license fields are cut short or invalid"))?;
+    let (head, rest): (Head, &[u8]) = postcard::take_from_bytes(bytes)
+        .map_err(|_| Error::Malformed("the license fields are cut short or invalid"))?;
     let mut rest = rest.iter().copied();
     let database = if head.flags & FLAG_DATABASE != 0 {
         Some(rest.next().ok_or(Error::Malformed("database hint missing"))?)
@@ -161,14 +163,20 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Payload, Error> {
         for d in digests.iter_mut().take(n) {
             *d = rest.next().ok_or(Error::Malformed("machine binding cut short"))?;
         }
-        Some(MachineBinding::from_wire(header, &digests[..n]).ok_or(Error::Malformed("invalid machine binding"))?)
+        Some(
+            MachineBinding::from_wire(header, &digests[..n])
+                .ok_or(Error::Malformed("invalid machine binding"))?,
+        )
     } else {
         None
     };
     if rest.next().is_some() {
         return Err(Error::Malformed("trailing bytes after the license fields"));
     }
-    let date = |base: Date, days: u32| base.checked_add_days(i64::from(days)).ok_or(Error::Malformed("date out of range"));
+    let date = |base: Date, days: u32| {
+        base.checked_add_days(i64::from(days))
+            .ok_or(Error::Malformed("date out of range"))
+    };
     let issued = date(Date::CODE_EPOCH, head.issued)?;
     let valid_from = date(issued, head.valid_from)?;
     let expires = match head.term {

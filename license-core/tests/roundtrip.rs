@@ -19,13 +19,16 @@ fn limit() -> impl Strategy<Value = Option<u32>> {
 fn machine_binding() -> impl Strategy<Value = Option<MachineBinding>> {
     prop_oneof![
         Just(None),
-        (1u8..16, any::<[u8; 4]>(), 0u8..4).prop_filter_map("tolerance below components", |(bits, d, tol)| {
-            let set = Component::ALL
-                .into_iter()
-                .filter(|c| bits & (1 << c.index()) != 0)
-                .fold(ComponentSet::EMPTY, ComponentSet::with);
-            MachineBinding::new(set, d, tol).ok().map(Some)
-        }),
+        (1u8..16, any::<[u8; 4]>(), 0u8..4).prop_filter_map(
+            "tolerance below components",
+            |(bits, d, tol)| {
+                let set = Component::ALL
+                    .into_iter()
+                    .filter(|c| bits & (1 << c.index()) != 0)
+                    .fold(ComponentSet::EMPTY, ComponentSet::with);
+                MachineBinding::new(set, d, tol).ok().map(Some)
+            }
+        ),
     ]
 }
 

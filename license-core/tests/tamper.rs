@@ -32,26 +32,44 @@ fn every_bit_flip_is_refused_as_forged_or_malformed() {
         let binary = UntrustedCode::from_bytes(&b).and_then(|c| c.verify(&keys, &ctx));
         assert_eq!(binary.map(|_| ()), Err(e), "bit {i}");
     }
-    println!("bit flips: {} signature, {} malformed, {} binding", kinds[0], kinds[1], kinds[2]);
+    println!(
+        "bit flips: {} signature, {} malformed, {} binding",
+        kinds[0], kinds[1], kinds[2]
+    );
     assert!(kinds[0] > bytes.len() * 4, "most flips reach the signature check");
 }
 
 #[test]
 fn every_character_substitution_is_a_located_typo() {
-    let text: Vec<u8> = reference_code().to_string().bytes().filter(|&c| c != b'-').collect();
+    let text: Vec<u8> = reference_code()
+        .to_string()
+        .bytes()
+        .filter(|&c| c != b'-')
+        .collect();
     for pos in 0..text.len() {
         for &c in ALPHABET.iter().filter(|&&c| c != text[pos]) {
             let mut t = text.clone();
             t[pos] = c;
             let e = UntrustedCode::parse(std::str::from_utf8(&t).unwrap()).expect_err("a typo never parses");
-            assert_eq!(e, Error::Typo { group: pos / GROUP + 1 }, "{} at {pos}", c as char);
+            assert_eq!(
+                e,
+                Error::Typo {
+                    group: pos / GROUP + 1
+                },
+                "{} at {pos}",
+                c as char
+            );
         }
     }
 }
 
 #[test]
 fn every_adjacent_swap_is_a_located_typo() {
-    let text: Vec<u8> = reference_code().to_string().bytes().filter(|&c| c != b'-').collect();
+    let text: Vec<u8> = reference_code()
+        .to_string()
+        .bytes()
+        .filter(|&c| c != b'-')
+        .collect();
     for pos in 0..text.len() - 1 {
         if text[pos] == text[pos + 1] {
             continue;
@@ -59,6 +77,12 @@ fn every_adjacent_swap_is_a_located_typo() {
         let mut t = text.clone();
         t.swap(pos, pos + 1);
         let e = UntrustedCode::parse(std::str::from_utf8(&t).unwrap()).expect_err("a swap never parses");
-        assert_eq!(e, Error::Typo { group: pos / GROUP + 1 }, "swap at {pos}");
+        assert_eq!(
+            e,
+            Error::Typo {
+                group: pos / GROUP + 1
+            },
+            "swap at {pos}"
+        );
     }
 }

@@ -10,7 +10,10 @@ use serde_json::Value;
 const VECTORS: &str = include_str!("vectors/v1.json");
 
 fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
 }
 
 fn machine_of(v: &Value) -> Option<MachineFingerprint> {
@@ -65,7 +68,11 @@ fn every_vector_verifies_as_recorded() {
 
 fn key_for(public: &PublicKey) -> license_core::ed25519_dalek::SigningKey {
     let k = key();
-    assert_eq!(PublicKey::from(k.verifying_key()), *public, "vectors use the seed key");
+    assert_eq!(
+        PublicKey::from(k.verifying_key()),
+        *public,
+        "vectors use the seed key"
+    );
     k
 }
 
@@ -75,7 +82,10 @@ fn reference_case_is_the_specified_license_and_short() {
     let reference_case = cases.iter().find(|c| c["name"] == "reference").unwrap();
     let code = reference_case["code"].as_str().unwrap();
     let chars = code.chars().filter(|c| *c != '-').count();
-    println!("reference code: {chars} characters without dashes, {} with", code.len());
+    println!(
+        "reference code: {chars} characters without dashes, {} with",
+        code.len()
+    );
     assert!(chars <= 150, "{chars}");
     let expected: License = serde_json::from_value(reference_case["license"].clone()).unwrap();
     assert_eq!(expected, reference());

@@ -40,7 +40,11 @@ pub fn reference_machine() -> MachineFingerprint {
 pub fn machine(os: &str, hw: &str, cpu: &str, mac: [u8; 6]) -> MachineFingerprint {
     let key = PRODUCT.as_bytes();
     let mut m = MachineFingerprint::unknown();
-    for (c, raw) in [(Component::OsInstallId, os), (Component::HardwareUuid, hw), (Component::Cpu, cpu)] {
+    for (c, raw) in [
+        (Component::OsInstallId, os),
+        (Component::HardwareUuid, hw),
+        (Component::Cpu, cpu),
+    ] {
         if let Some(d) = component_digest(key, c, raw) {
             m.add(c, d);
         }
@@ -145,5 +149,8 @@ pub fn text_of(bytes: &[u8]) -> String {
     for i in (0..4).rev() {
         symbols.push(((crc >> (5 * i)) & 31) as u8);
     }
-    symbols.iter().map(|&s| char::from(ALPHABET[usize::from(s)])).collect()
+    symbols
+        .iter()
+        .map(|&s| char::from(ALPHABET[usize::from(s)]))
+        .collect()
 }
