@@ -1,2 +1,57 @@
-//! The vendor's side of licensing (being built; see the open issue).
+//! The vendor's side of offline licensing: keys, the product catalog, issuing and
+//! re-issuing codes under the business rules, the ledger, reports and revocation lists.
+//! The `licensectl` command-line tool is a thin layer over this library.
+//!
+//! ```
+//! use license_issue::*;
+//! use license_core::{Date, Kind};
+//! # fn main() -> Result<(), Error> {
+//! let mut catalogs = Catalogs::new();
+//! catalogs.insert(Catalog::demo()?);
+//! let mut issuer = Issuer::new(catalogs, VendorKey::generate()?, MemoryLedger::new());
+//! let today = Date::from_ymd(2026, 11, 22)?;
+//!
+//! let mut order = NewLicense::new("demo-erp", Kind::Subscription, Customer::new("ACME Corp"));
+//! order.line = Some("expert".into());
+//! order.named_users = Some(25);
+//! order.modules = vec!["crm".into(), "bi".into()];
+//! order.bind = BindTo::database("DB-7F3A-22C1");
+//! let issued = issuer.issue(&order, today)?;
+//! assert_eq!(issued.license.expires, Some(Date::from_ymd(2027, 11, 22)?));
+//!
+//! // Fewer users, ordered on 22 November: effective 1 January (at least 20 days ahead).
+//! let change = Change { named_users: Some(20), ..Change::default() };
+//! let reduction = issuer.reduce(issued.license.license_id, &change, today)?;
+//! assert_eq!(reduction.effective, Date::from_ymd(2027, 1, 1)?);
+//! # Ok(()) }
+//! ```
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod calendar;
+mod catalog;
+mod describe;
+mod error;
+mod file_ledger;
+mod fsutil;
+mod history;
+mod issuer;
+mod keys;
+mod ledger;
+mod order;
+mod report;
+
+pub use catalog::{Catalog, Catalogs, DEMO_CATALOG, Defaults, ModuleChoice, TrialDefaults};
+pub use describe::{Scope, binding_words, describe, status_words};
+pub use error::{Error, ErrorClass};
+pub use file_ledger::{FileLedger, TornRecord};
+pub use history::{LicenseHistory, Revision};
+pub use issuer::Issuer;
+pub use keys::{KeyEntry, KeyRing, PublicKeyFormat, VendorKey, export_public_keys, parse_hex32};
+pub use ledger::{Ledger, MaintenanceKind, MemoryLedger, Operation, Record, normalize_licensee};
+pub use order::{BindTo, Change, Customer, Issued, NewLicense, Reduction, Reissued, Term};
+pub use report::{
+    ActiveRow, IssuedReport, IssuedRow, KindTotals, Month, NoticeRow, ProRataReport, ProRataRow, ResellerTotal,
+    active_csv, active_subscriptions, issued_in_month, notices_csv, pro_rata, renewal_notices,
+};

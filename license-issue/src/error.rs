@@ -1,0 +1,292 @@
+//! The one error type of `license-issue`. Every variant says what the user should do.
+
+use std::path::PathBuf;
+
+use license_core::{Date, ErrorKind, Kind};
+
+/// Why an issuing operation, a key, a catalog or the ledger could not be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    // ----- keys -----
+    /// No key ring or key file where one was expected.
+    #[error("no signing key at {}: run `licensectl keygen` first (or point --home at your licensing directory)", .path.display())]
+    KeyMissing {
+        /// Where the key ring or key file was looked for.
+        path: PathBuf,
+    },
+    /// A private key file that other users can read.
+    #[error("the key file {} is readable by other users (mode {mode:03o}): run `chmod 600 {}` and check who copied it", .path.display(), .path.display())]
+    KeyPermissions {
+        /// The key file.
+        path: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+    },
+    /// A key file that is not an Ed25519 PKCS#8 PEM private key.
+    #[error("the key file {} is not an Ed25519 PKCS#8 PEM private key ({reason}): restore it from your backup", .path.display())]
+    KeyFormat {
+        /// The key file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// `keygen` where a key ring already exists.
+    #[error("a key ring already exists in {}: use `licensectl keygen --rotate` to add a new current key", .path.display())]
+    KeyExists {
+        /// The key directory.
+        path: PathBuf,
+    },
+    /// The key ring file is damaged or lists keys that do not match their files.
+    #[error("the key ring {} is invalid ({reason}): restore it from your backup", .path.display())]
+    KeyRing {
+        /// The key ring file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The operating system's random number generator failed.
+    #[error("the system random number generator failed ({0}): retry, or check the operating system")]
+    Random(String),
+
+    // ----- catalog -----
+    /// A catalog file that cannot be read or is not a valid catalog.
+    #[error("the product catalog {} is invalid: {reason}", .path.display())]
+    Catalog {
+        /// The catalog file (or `<built-in>`).
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// No catalog for this product.
+    #[error("no catalog for product '{product}' (known: {known}): add catalog/{product}.toml or check the spelling")]
+    UnknownProduct {
+        /// The product asked for.
+        product: String,
+        /// The products that have a catalog.
+        known: String,
+    },
+    /// A module name the product's catalog does not define.
+    #[error("unknown module '{name}' for product {product}: the catalog defines {known}")]
+    UnknownModule {
+        /// The product.
+        product: String,
+        /// The unknown name.
+        name: String,
+        /// The names the catalog defines.
+        known: String,
+    },
+    /// A product line name the product's catalog does not define.
+    #[error("unknown product line '{name}' for product {product}: the catalog defines {known}")]
+    UnknownLine {
+        /// The product.
+        product: String,
+        /// The unknown name.
+        name: String,
+        /// The names the catalog defines.
+        known: String,
+    },
+
+    // ----- orders -----
+    /// An order that breaks a business rule (zero users, expiry before issue, ...).
+    #[error("invalid order: {0}")]
+    InvalidOrder(String),
+    /// More users or seats than the product allows.
+    #[error("{what} of {requested} exceeds the {max} the product {product} allows: lower it or raise the limit in the catalog")]
+    OverLimit {
+        /// "named users" or "concurrent seats".
+        what: &'static str,
+        /// The number ordered.
+        requested: u32,
+        /// The catalog's limit.
+        max: u32,
+        /// The product.
+        product: String,
+    },
+    /// An additional order that lowers something, or a reduction that lowers nothing.
+    #[error("{0}")]
+    WrongChange(String),
+    /// No license with this id in the ledger.
+    #[error("license {license_id} is not in the ledger: check the license id (`licensectl report issued` lists them)")]
+    UnknownLicense {
+        /// The id asked for.
+        license_id: u32,
+    },
+    /// The license was revoked: nothing more can be issued for it.
+    #[error("license {license_id} was revoked on {on}: issue a new license instead")]
+    Revoked {
+        /// The license.
+        license_id: u32,
+        /// The day it was revoked.
+        on: Date,
+    },
+    /// The subscription was cancelled and ends with its current term.
+    #[error("license {license_id} was cancelled and ends on {ends}: issue a new subscription to continue")]
+    Cancelled {
+        /// The license.
+        license_id: u32,
+        /// First day after the last paid term.
+        ends: Date,
+    },
+    /// A change while a reduction is waiting for its start date.
+    #[error("license {license_id} has a reduction (revision {revision}) pending from {effective}: withdraw it first (`licensectl reduce {license_id} --withdraw`) and order the combined change")]
+    ReductionPending {
+        /// The license.
+        license_id: u32,
+        /// The pending revision.
+        revision: u32,
+        /// The day it takes effect.
+        effective: Date,
+    },
+    /// Withdrawal requested but nothing is pending.
+    #[error("license {license_id} has no pending reduction to withdraw")]
+    NoPendingReduction {
+        /// The license.
+        license_id: u32,
+    },
+    /// Withdrawal after the cutoff.
+    #[error("the reduction of license {license_id} effective {effective} can no longer be withdrawn: the cutoff was {cutoff}")]
+    WithdrawalTooLate {
+        /// The license.
+        license_id: u32,
+        /// The day the reduction takes effect.
+        effective: Date,
+        /// The last day a withdrawal was possible.
+        cutoff: Date,
+    },
+    /// A reduction of a time-limited license that would start after the license ends.
+    #[error("license {license_id} ends on {expires}, before the reduction would take effect on {effective}: change the scope at renewal instead")]
+    ReductionAfterExpiry {
+        /// The license.
+        license_id: u32,
+        /// When the reduction would take effect.
+        effective: Date,
+        /// When the license ends.
+        expires: Date,
+    },
+    /// A renewal before the renewal window opens.
+    #[error("license {license_id} can be renewed from {opens} (4 weeks before it expires on {expires}): try again then")]
+    RenewalTooEarly {
+        /// The license.
+        license_id: u32,
+        /// First day of the window.
+        opens: Date,
+        /// The current term's end.
+        expires: Date,
+    },
+    /// A renewal after the grace period: the subscription lapsed.
+    #[error("license {license_id} expired on {expires} and its grace period ended on {closed}: issue a new subscription instead")]
+    RenewalLapsed {
+        /// The license.
+        license_id: u32,
+        /// The term's end.
+        expires: Date,
+        /// First day after the grace period.
+        closed: Date,
+    },
+    /// An operation that does not apply to this kind of license.
+    #[error("license {license_id} is a {kind} license: {what}")]
+    NotApplicable {
+        /// The license.
+        license_id: u32,
+        /// Its kind.
+        kind: Kind,
+        /// What cannot be done and why.
+        what: &'static str,
+    },
+    /// The licensee's personal data was erased; the license cannot be re-signed.
+    #[error("the licensee data of license {license_id} was erased: re-signing needs the licensee name; issue a new license")]
+    Erased {
+        /// The license.
+        license_id: u32,
+    },
+    /// A machine fingerprint that does not parse.
+    #[error("the machine fingerprint is invalid ({0}): ask the customer to send it again")]
+    Fingerprint(license_core::Error),
+
+    // ----- ledger and files -----
+    /// A file or directory could not be read or written.
+    #[error("cannot access {}: {source}", .path.display())]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A complete ledger record that is damaged: not a crash, the file was altered.
+    #[error("the ledger {} is corrupt at line {line} ({reason}): restore it from a backup; nothing was changed", .path.display())]
+    LedgerCorrupt {
+        /// The ledger file.
+        path: PathBuf,
+        /// The 1-based line.
+        line: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The last ledger record is incomplete (a crash while writing it).
+    #[error("{0}: run `licensectl ledger repair` to set it aside, then re-issue that operation")]
+    LedgerTorn(crate::TornRecord),
+    /// A ledger record that cannot be encoded.
+    #[error("cannot encode a ledger record: {0}")]
+    LedgerEncode(String),
+    /// Reports: a month given in the wrong form.
+    #[error("invalid month '{0}': use YYYY-MM")]
+    InvalidMonth(String),
+
+    // ----- core -----
+    /// An error from `license-core` (encoding, signing, decoding, verification).
+    #[error(transparent)]
+    Core(#[from] license_core::Error),
+}
+
+/// What the caller should do with an [`Error`]; `licensectl` maps it to its exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorClass {
+    /// A code that does not verify or does not fit this installation (exit code 1).
+    Invalid,
+    /// Bad input or an operation the business rules refuse (exit code 2).
+    Usage,
+    /// A file that cannot be read or written, or corrupt data (exit code 3).
+    Data,
+}
+
+impl ErrorClass {
+    /// The `licensectl` exit code: 1 invalid, 2 usage, 3 I/O or corrupt data.
+    pub const fn exit_code(self) -> u8 {
+        match self {
+            ErrorClass::Invalid => 1,
+            ErrorClass::Usage => 2,
+            ErrorClass::Data => 3,
+        }
+    }
+}
+
+impl Error {
+    /// The class of this error.
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            Error::KeyMissing { .. }
+            | Error::KeyPermissions { .. }
+            | Error::KeyFormat { .. }
+            | Error::KeyRing { .. }
+            | Error::Random(_)
+            | Error::Catalog { .. }
+            | Error::Io { .. }
+            | Error::LedgerCorrupt { .. }
+            | Error::LedgerTorn(_)
+            | Error::LedgerEncode(_) => ErrorClass::Data,
+            Error::Core(e) => match e.kind() {
+                ErrorKind::Usage => ErrorClass::Usage,
+                _ => ErrorClass::Invalid,
+            },
+            _ => ErrorClass::Usage,
+        }
+    }
+
+    pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
+        let path = path.into();
+        move |source| Error::Io { path, source }
+    }
+}

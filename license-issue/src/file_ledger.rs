@@ -1,0 +1,457 @@
+//! The ledger as a file: JSON Lines, one record per line, each line carrying its own
+//! checksum, synced to disk after every append.
+//!
+//! Line format (one JSON object per line):
+//!
+//! ```text
+//! {"sum":"<16 hex digits>","record":<record JSON>}\n
+//! ```
+//!
+//! `sum` is the first 8 bytes of SHA-256 over the exact bytes of `<record JSON>`, so a
+//! line is checked without re-serializing anything.
+//!
+//! Crash safety: a record is written with one `write` call of the whole line and then
+//! `fsync`ed; the file is opened in append mode and locked against a second writer. A
+//! crash can only damage the last line. On open:
+//! - a last line that is incomplete (no newline) or fails its checksum is a **torn
+//!   record**: every complete record before it is loaded and readable, the torn bytes
+//!   are reported ([`TornRecord`]: line, size, a preview of what was lost), and appends
+//!   are refused until [`FileLedger::repair`] moves the torn bytes to a side file
+//!   (`<ledger>.torn-<offset>`, never deleted) and truncates the ledger to its last
+//!   complete record;
+//! - a damaged line followed by further lines is not a crash but an alteration: opening
+//!   fails with [`Error::LedgerCorrupt`] naming the line, and nothing is changed.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::ledger::{Ledger, Record, erase_in};
+use crate::{Error, fsutil};
+
+const PREFIX: &[u8] = b"{\"sum\":\"";
+const MIDDLE: &[u8] = b"\",\"record\":";
+const SUM_HEX: usize = 16;
+
+/// The incomplete last line of a ledger after a crash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TornRecord {
+    /// The ledger file.
+    pub path: PathBuf,
+    /// The torn line's 1-based number.
+    pub line: usize,
+    /// Byte offset at which it starts (the length of the intact part).
+    pub offset: u64,
+    /// Its length in bytes.
+    pub bytes: usize,
+    /// The start of what was lost (printable characters only).
+    pub preview: String,
+    /// How many complete records precede it (all of them loaded).
+    pub complete_records: usize,
+}
+
+impl fmt::Display for TornRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the ledger {} ends with an incomplete record at line {} ({} bytes: `{}`), probably from a crash while writing; the {} complete records before it are intact",
+            self.path.display(),
+            self.line,
+            self.bytes,
+            self.preview,
+            self.complete_records
+        )
+    }
+}
+
+fn checksum(record_json: &[u8]) -> String {
+    crate::keys::hex(&Sha256::digest(record_json)[..SUM_HEX / 2])
+}
+
+/// Encode one record as a ledger line (with its newline).
+fn encode_line(record: &Record) -> Result<Vec<u8>, Error> {
+    let json = serde_json::to_vec(record).map_err(|e| Error::LedgerEncode(e.to_string()))?;
+    let mut line = Vec::with_capacity(json.len() + 48);
+    line.extend_from_slice(PREFIX);
+    line.extend_from_slice(checksum(&json).as_bytes());
+    line.extend_from_slice(MIDDLE);
+    line.extend_from_slice(&json);
+    line.extend_from_slice(b"}\n");
+    Ok(line)
+}
+
+/// Decode one line (without its newline).
+fn decode_line(line: &[u8]) -> Result<Record, String> {
+    let min = PREFIX.len() + SUM_HEX + MIDDLE.len() + 1;
+    if line.len() < min + 2 || !line.starts_with(PREFIX) || line.last() != Some(&b'}') {
+        return Err("not a ledger record line".into());
+    }
+    let sum = &line[PREFIX.len()..PREFIX.len() + SUM_HEX];
+    if &line[PREFIX.len() + SUM_HEX..min - 1] != MIDDLE {
+        return Err("not a ledger record line".into());
+    }
+    let json = &line[min - 1..line.len() - 1];
+    if checksum(json).as_bytes() != sum {
+        return Err("checksum mismatch".into());
+    }
+    serde_json::from_slice(json).map_err(|e| format!("checksum correct but the record does not decode: {e}"))
+}
+
+fn preview(bytes: &[u8]) -> String {
+    let s: String = String::from_utf8_lossy(&bytes[..bytes.len().min(80)])
+        .chars()
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect();
+    if bytes.len() > 80 { format!("{s}...") } else { s }
+}
+
+/// A ledger kept in one JSON Lines file.
+#[derive(Debug)]
+pub struct FileLedger {
+    path: PathBuf,
+    file: File,
+    records: Vec<Record>,
+    by_license: BTreeMap<u32, Vec<usize>>,
+    torn: Option<TornRecord>,
+    /// Length of the intact part of the file.
+    len: u64,
+}
+
+impl FileLedger {
+    /// Open (or create) the ledger at `path` and load it. A torn last record does not
+    /// fail the open: see [`FileLedger::torn`]. Fails if another process holds it.
+    pub fn open(path: &Path) -> Result<FileLedger, Error> {
+        let existed = path.exists();
+        let mut file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(path)
+            .map_err(Error::io(path))?;
+        if !existed {
+            if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                fsutil::sync_dir(dir)?;
+            }
+        }
+        file.try_lock().map_err(|_| Error::Io {
+            path: path.into(),
+            source: std::io::Error::other("the ledger is in use by another licensectl process; wait for it to finish"),
+        })?;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(Error::io(path))?;
+        let mut ledger = FileLedger {
+            path: path.into(),
+            file,
+            records: Vec::new(),
+            by_license: BTreeMap::new(),
+            torn: None,
+            len: 0,
+        };
+        ledger.load(&bytes)?;
+        Ok(ledger)
+    }
+
+    fn load(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        let mut offset = 0usize;
+        let mut line_no = 0usize;
+        while offset < bytes.len() {
+            line_no += 1;
+            let rest = &bytes[offset..];
+            let (line, next, complete) = match rest.iter().position(|&b| b == b'\n') {
+                Some(i) => (&rest[..i], offset + i + 1, true),
+                None => (rest, bytes.len(), false),
+            };
+            let is_last = next >= bytes.len();
+            let decoded = if complete { decode_line(line) } else { Err("incomplete line".into()) };
+            match decoded {
+                Ok(record) => self.push(record),
+                Err(_) if is_last => {
+                    self.torn = Some(TornRecord {
+                        path: self.path.clone(),
+                        line: line_no,
+                        offset: offset as u64,
+                        bytes: rest.len(),
+                        preview: preview(rest),
+                        complete_records: self.records.len(),
+                    });
+                    break;
+                }
+                Err(reason) => {
+                    return Err(Error::LedgerCorrupt {
+                        path: self.path.clone(),
+                        line: line_no,
+                        reason,
+                    });
+                }
+            }
+            offset = next;
+            self.len = offset as u64;
+        }
+        Ok(())
+    }
+
+    fn push(&mut self, record: Record) {
+        self.by_license
+            .entry(record.license.license_id)
+            .or_default()
+            .push(self.records.len());
+        self.records.push(record);
+    }
+
+    /// The torn last record found on open, if any.
+    pub fn torn(&self) -> Option<&TornRecord> {
+        self.torn.as_ref()
+    }
+
+    /// The ledger file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Set a torn last record aside: copy its bytes to `<ledger>.torn-<offset>` (synced),
+    /// then truncate the ledger to its complete records. Returns the side file, or
+    /// `None` if nothing was torn.
+    pub fn repair(&mut self) -> Result<Option<PathBuf>, Error> {
+        let Some(torn) = self.torn.clone() else {
+            return Ok(None);
+        };
+        let all = fs::read(&self.path).map_err(Error::io(&self.path))?;
+        let start = usize::try_from(torn.offset).unwrap_or(all.len()).min(all.len());
+        let name = self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let side = self.path.with_file_name(format!("{name}.torn-{}", torn.offset));
+        fsutil::write_atomic(&side, &all[start..])?;
+        self.file.set_len(torn.offset).map_err(Error::io(&self.path))?;
+        self.file.sync_all().map_err(Error::io(&self.path))?;
+        self.len = torn.offset;
+        self.torn = None;
+        Ok(Some(side))
+    }
+
+    fn refuse_if_torn(&self) -> Result<(), Error> {
+        match &self.torn {
+            Some(t) => Err(Error::LedgerTorn(t.clone())),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Ledger for FileLedger {
+    fn append(&mut self, record: &Record) -> Result<(), Error> {
+        self.refuse_if_torn()?;
+        let line = encode_line(record)?;
+        let written = self.file.write_all(&line).and_then(|()| self.file.sync_data());
+        if let Err(e) = written {
+            // Leave no partial line behind if we can; the error is reported either way.
+            let _ = self.file.set_len(self.len);
+            return Err(Error::io(&self.path)(e));
+        }
+        self.len += line.len() as u64;
+        self.push(record.clone());
+        Ok(())
+    }
+
+    fn records(&self) -> Result<Vec<Record>, Error> {
+        Ok(self.records.clone())
+    }
+
+    fn records_of(&self, license_id: u32) -> Result<Vec<Record>, Error> {
+        Ok(self
+            .by_license
+            .get(&license_id)
+            .map(|ix| ix.iter().map(|&i| self.records[i].clone()).collect())
+            .unwrap_or_default())
+    }
+
+    fn last_license_id(&self) -> Result<Option<u32>, Error> {
+        Ok(self.by_license.keys().next_back().copied())
+    }
+
+    /// Rewrites the file atomically (a new file renamed over the old one).
+    fn erase_licensee(&mut self, licensee: &str, pseudonym: &str) -> Result<usize, Error> {
+        self.refuse_if_torn()?;
+        let mut records = self.records.clone();
+        let n = erase_in(&mut records, licensee, pseudonym);
+        if n == 0 {
+            return Ok(0);
+        }
+        let mut bytes = Vec::new();
+        for r in &records {
+            bytes.extend_from_slice(&encode_line(r)?);
+        }
+        fsutil::write_atomic(&self.path, &bytes)?;
+        let file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(&self.path)
+            .map_err(Error::io(&self.path))?;
+        file.try_lock().map_err(|_| Error::Io {
+            path: self.path.clone(),
+            source: std::io::Error::other("the ledger is in use by another licensectl process"),
+        })?;
+        self.file = file;
+        self.len = bytes.len() as u64;
+        self.records = records;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::Operation;
+    use license_core::{Binding, Date, Kind, License, ModuleSet, ProductLine};
+
+    fn record(id: u32, licensee: &str) -> Record {
+        let day = Date::from_ymd(2026, 11, 22).unwrap();
+        Record {
+            recorded: day,
+            operation: Operation::Issue,
+            product: "demo-erp".into(),
+            licensee: licensee.into(),
+            contact: Some("1 Main St".into()),
+            customer_ref: Some("C-1".into()),
+            reseller: None,
+            database: None,
+            license: License {
+                license_id: id,
+                revision: 1,
+                kind: Kind::Full,
+                line: ProductLine::new(0).unwrap(),
+                named_users: Some(5),
+                concurrent_seats: None,
+                demo_seats: 0,
+                modules: ModuleSet::first(2),
+                issued: day,
+                valid_from: day,
+                expires: None,
+                grace_days: 0,
+                maintenance_ends: day.checked_add_days(1),
+                binding: Binding::NONE,
+            },
+            code: Some("CODE".into()),
+            maintenance: None,
+            withdrawn: None,
+            ends: None,
+            note: None,
+            erased: false,
+        }
+    }
+
+    #[test]
+    fn append_and_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.jsonl");
+        {
+            let mut l = FileLedger::open(&path).unwrap();
+            l.append(&record(1, "A")).unwrap();
+            l.append(&record(2, "B")).unwrap();
+            assert!(FileLedger::open(&path).is_err(), "locked against a second writer");
+        }
+        let l = FileLedger::open(&path).unwrap();
+        assert!(l.torn().is_none());
+        assert_eq!(l.records().unwrap(), vec![record(1, "A"), record(2, "B")]);
+        assert_eq!(l.records_of(2).unwrap(), vec![record(2, "B")]);
+        assert_eq!(l.last_license_id().unwrap(), Some(2));
+        let text = fs::read_to_string(&path).unwrap();
+        for line in text.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            assert_eq!(v["sum"].as_str().unwrap().len(), 16, "every line is JSON with its checksum");
+        }
+    }
+
+    /// Crash test: the ledger cut at every byte of its last record.
+    #[test]
+    fn truncated_mid_record_keeps_every_complete_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.jsonl");
+        {
+            let mut l = FileLedger::open(&path).unwrap();
+            for i in 1..=3 {
+                l.append(&record(i, "A")).unwrap();
+            }
+        }
+        let full = fs::read(&path).unwrap();
+        let last_start = full[..full.len() - 1].iter().rposition(|&b| b == b'\n').unwrap() + 1;
+        for cut in last_start + 1..full.len() {
+            fs::write(&path, &full[..cut]).unwrap();
+            let mut l = FileLedger::open(&path).unwrap();
+            let torn = l.torn().cloned().unwrap_or_else(|| panic!("cut at {cut} not reported"));
+            assert_eq!((torn.line, torn.complete_records), (3, 2));
+            assert_eq!(torn.offset as usize, last_start);
+            assert_eq!(torn.bytes, cut - last_start);
+            assert_eq!(l.records().unwrap(), vec![record(1, "A"), record(2, "A")]);
+            assert!(matches!(l.append(&record(9, "Z")), Err(Error::LedgerTorn(_))));
+            if cut == full.len() - 1 {
+                // Repair sets the torn bytes aside and allows appends again.
+                let side = l.repair().unwrap().unwrap();
+                assert_eq!(fs::read(&side).unwrap(), &full[last_start..cut]);
+                l.append(&record(4, "A")).unwrap();
+                drop(l);
+                let l = FileLedger::open(&path).unwrap();
+                assert!(l.torn().is_none());
+                assert_eq!(l.records().unwrap().len(), 3);
+            }
+        }
+        // A zero-filled tail (file size grew, data never written) is torn as well.
+        let mut zeros = full.clone();
+        zeros.extend_from_slice(&[0; 40]);
+        fs::write(&path, &zeros).unwrap();
+        let l = FileLedger::open(&path).unwrap();
+        assert_eq!(l.records().unwrap().len(), 3);
+        assert!(l.torn().unwrap().to_string().contains("line 4 (40 bytes"));
+    }
+
+    #[test]
+    fn corruption_in_the_middle_is_an_error_naming_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.jsonl");
+        {
+            let mut l = FileLedger::open(&path).unwrap();
+            for i in 1..=3 {
+                l.append(&record(i, "A")).unwrap();
+            }
+        }
+        let text = fs::read_to_string(&path).unwrap();
+        let altered = text.replacen("\"named_users\":5", "\"named_users\":9", 2);
+        fs::write(&path, altered).unwrap();
+        match FileLedger::open(&path) {
+            Err(Error::LedgerCorrupt { line: 1, reason, .. }) => assert_eq!(reason, "checksum mismatch"),
+            other => panic!("{other:?}"),
+        }
+        // A last line with a wrong checksum counts as torn, not as corrupt.
+        let altered = text.replacen("\"named_users\":5", "\"named_users\":9", 3);
+        let lines: Vec<&str> = text.lines().collect();
+        let alt_last = altered.lines().last().unwrap();
+        fs::write(&path, format!("{}\n{}\n{alt_last}\n", lines[0], lines[1])).unwrap();
+        let l = FileLedger::open(&path).unwrap();
+        assert_eq!(l.records().unwrap().len(), 2);
+        assert_eq!(l.torn().unwrap().line, 3);
+    }
+
+    #[test]
+    fn erasure_keeps_the_numbers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.jsonl");
+        let mut l = FileLedger::open(&path).unwrap();
+        l.append(&record(1, "ACME Corp")).unwrap();
+        l.append(&record(2, "Other Ltd")).unwrap();
+        l.append(&record(3, "acme  corp")).unwrap();
+        assert_eq!(l.erase_licensee("Acme Corp", "customer-7f3a").unwrap(), 2);
+        l.append(&record(4, "New")).unwrap();
+        drop(l);
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(!text.to_lowercase().contains("acme"), "{text}");
+        let l = FileLedger::open(&path).unwrap();
+        let rs = l.records().unwrap();
+        assert_eq!(rs.len(), 4);
+        assert_eq!(rs[0].licensee, "customer-7f3a");
+        assert!(rs[0].erased && rs[0].contact.is_none());
+        assert_eq!(rs[0].license, record(1, "x").license, "scope and dates kept");
+        assert_eq!(rs[0].code.as_deref(), Some("CODE"));
+        assert_eq!(rs[1], record(2, "Other Ltd"));
+    }
+}

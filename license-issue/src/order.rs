@@ -1,0 +1,286 @@
+//! What the vendor orders: new licenses, changes, customers and bindings; and what
+//! comes back: issued codes.
+
+use license_core::{Binding, Date, Kind, License, MachineBinding};
+use serde::Serialize;
+
+use crate::catalog::Catalog;
+use crate::{Error, Operation};
+
+/// Who a license is for. Only `licensee` is signed; the rest stays in the ledger.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Customer {
+    /// The licensee name the installation must be configured with.
+    pub licensee: String,
+    /// Contact or address (personal data: keep it minimal; erasable).
+    pub contact: Option<String>,
+    /// The vendor's customer number or order reference.
+    pub customer_ref: Option<String>,
+    /// The reseller that sold the license (invoiced for it).
+    pub reseller: Option<String>,
+}
+
+impl Customer {
+    /// A customer with just a licensee name.
+    pub fn new(licensee: impl Into<String>) -> Customer {
+        Customer {
+            licensee: licensee.into(),
+            ..Customer::default()
+        }
+    }
+}
+
+/// What a code is bound to besides product and licensee.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BindTo {
+    /// The installation's database code.
+    pub database: Option<String>,
+    /// A machine fingerprint (parsed from what the customer sent).
+    pub machine: Option<MachineBinding>,
+}
+
+impl BindTo {
+    /// Bound to nothing.
+    pub fn nothing() -> BindTo {
+        BindTo::default()
+    }
+
+    /// Bound to a database code.
+    pub fn database(code: impl Into<String>) -> BindTo {
+        BindTo {
+            database: Some(code.into()),
+            machine: None,
+        }
+    }
+
+    /// Bound to a machine.
+    pub fn machine(m: MachineBinding) -> BindTo {
+        BindTo {
+            database: None,
+            machine: Some(m),
+        }
+    }
+
+    pub(crate) fn binding(&self) -> Result<Binding, Error> {
+        if let Some(db) = &self.database {
+            if db.trim().is_empty() {
+                return Err(Error::InvalidOrder("the database code is empty".into()));
+            }
+        }
+        Ok(Binding {
+            database: self.database.is_some(),
+            machine: self.machine,
+        })
+    }
+}
+
+/// How long a new license runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Term {
+    /// The catalog's term for the kind (perpetual for full licenses).
+    #[default]
+    Default,
+    /// This many months from `valid_from`.
+    Months(u32),
+    /// This many days from `valid_from`.
+    Days(u32),
+    /// Until this day (exclusive).
+    Until(Date),
+}
+
+/// A new license.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewLicense {
+    /// The product id (a catalog must exist).
+    pub product: String,
+    /// Full, trial, subscription or NFR.
+    pub kind: Kind,
+    /// The customer.
+    pub customer: Customer,
+    /// Product line name; `None` = the catalog's default (trials: the trial line).
+    pub line: Option<String>,
+    /// Named users (`None` = not limited). Zero is refused.
+    pub named_users: Option<u32>,
+    /// Concurrent seats (`None` = not limited). Zero is refused.
+    pub concurrent_seats: Option<u32>,
+    /// Demo-mode seats after grace; `None` = the catalog's (0 for trials).
+    pub demo_seats: Option<u32>,
+    /// Module names (`all` = every module). Empty: trials and NFR get the catalog's
+    /// trial modules / every module; other kinds get none.
+    pub modules: Vec<String>,
+    /// First valid day; `None` = the day of issue.
+    pub valid_from: Option<Date>,
+    /// How long it runs.
+    pub term: Term,
+    /// Grace days; `None` = the catalog's (0 for trials).
+    pub grace_days: Option<u16>,
+    /// Full licenses: months of maintenance bought with it; `None` = one catalog pack,
+    /// `Some(0)` = none (only releases available on the day of purchase).
+    pub maintenance_months: Option<u32>,
+    /// The binding.
+    pub bind: BindTo,
+}
+
+impl NewLicense {
+    /// An order of `kind` for `licensee` with every other field at its default.
+    pub fn new(product: impl Into<String>, kind: Kind, customer: Customer) -> NewLicense {
+        NewLicense {
+            product: product.into(),
+            kind,
+            customer,
+            line: None,
+            named_users: None,
+            concurrent_seats: None,
+            demo_seats: None,
+            modules: Vec::new(),
+            valid_from: None,
+            term: Term::Default,
+            grace_days: None,
+            maintenance_months: None,
+            bind: BindTo::nothing(),
+        }
+    }
+}
+
+/// A change to an existing license: additions go through [`crate::Issuer::upgrade`],
+/// reductions (or mixed orders) through [`crate::Issuer::reduce`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Change {
+    /// The new number of named users.
+    pub named_users: Option<u32>,
+    /// The new number of concurrent seats.
+    pub concurrent_seats: Option<u32>,
+    /// Modules to add.
+    pub add_modules: Vec<String>,
+    /// Modules to remove.
+    pub remove_modules: Vec<String>,
+    /// The new product line.
+    pub line: Option<String>,
+}
+
+/// One side of a change: what grows and what shrinks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Split {
+    pub grows: bool,
+    pub shrinks: bool,
+}
+
+impl Change {
+    /// Apply the whole change to `l`.
+    pub(crate) fn apply(&self, catalog: &Catalog, l: &License) -> Result<License, Error> {
+        self.apply_part(catalog, l, true, true)
+    }
+
+    /// Apply only the increases (`grow`) and/or only the decreases (`shrink`).
+    pub(crate) fn apply_part(&self, catalog: &Catalog, l: &License, grow: bool, shrink: bool) -> Result<License, Error> {
+        let mut out = *l;
+        let pick = |old: Option<u32>, new: Option<u32>| -> Option<u32> {
+            match new {
+                None => old,
+                Some(n) => {
+                    let up = old.is_some_and(|o| n > o);
+                    let down = old.is_none_or(|o| n < o);
+                    if (up && grow) || (down && shrink) { Some(n) } else { old }
+                }
+            }
+        };
+        out.named_users = pick(l.named_users, self.named_users);
+        out.concurrent_seats = pick(l.concurrent_seats, self.concurrent_seats);
+        if grow {
+            out.modules = self
+                .add_modules
+                .iter()
+                .try_fold(out.modules, |m, n| catalog.module(n).map(|b| m.with(b)))?;
+        }
+        if shrink {
+            out.modules = self
+                .remove_modules
+                .iter()
+                .try_fold(out.modules, |m, n| catalog.module(n).map(|b| m.without(b)))?;
+        } else {
+            // Validate the names even when this part does not use them.
+            for n in &self.remove_modules {
+                catalog.module(n)?;
+            }
+        }
+        if let Some(name) = &self.line {
+            let line = catalog.line(name)?;
+            if (line.get() > l.line.get() && grow) || (line.get() < l.line.get() && shrink) {
+                out.line = line;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Which parts of the change grow or shrink `l`.
+    pub(crate) fn split(&self, catalog: &Catalog, l: &License) -> Result<Split, Error> {
+        let up = self.apply_part(catalog, l, true, false)?;
+        let down = self.apply_part(catalog, l, false, true)?;
+        Ok(Split {
+            grows: up != *l,
+            shrinks: down != *l,
+        })
+    }
+
+    /// Plain words for what shrinks (for error messages).
+    pub(crate) fn describe_shrink(&self, catalog: &Catalog, l: &License) -> Result<String, Error> {
+        let down = self.apply_part(catalog, l, false, true)?;
+        let mut parts = Vec::new();
+        if down.named_users != l.named_users {
+            parts.push("fewer named users");
+        }
+        if down.concurrent_seats != l.concurrent_seats {
+            parts.push("fewer concurrent seats");
+        }
+        if down.modules != l.modules {
+            parts.push("modules removed");
+        }
+        if down.line != l.line {
+            parts.push("a lower product line");
+        }
+        Ok(parts.join(", "))
+    }
+}
+
+/// A code just issued and recorded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Issued {
+    /// What issued it.
+    pub operation: Operation,
+    /// The product id.
+    pub product: String,
+    /// The licensee it is signed for.
+    pub licensee: String,
+    /// The database code it is signed for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+    /// The scope.
+    pub license: License,
+    /// The code's text form.
+    pub code: String,
+}
+
+/// The codes of a change effective at once: the code in force now and, when the next
+/// term was already renewed, that term's code re-issued with the same change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Reissued {
+    /// Effective today.
+    pub now: Issued,
+    /// The pending next term, re-issued.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_term: Option<Issued>,
+}
+
+/// The outcome of a reduction order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Reduction {
+    /// The quarter start from which the reduced scope applies.
+    pub effective: Date,
+    /// The last day the reduction can be withdrawn.
+    pub cutoff: Date,
+    /// For a mixed order: the additions, effective at once, valid until `effective`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub immediate: Option<Issued>,
+    /// The reduced scope (with any additions), valid from `effective`.
+    pub scheduled: Issued,
+}
