@@ -42,6 +42,9 @@ mod ledger;
 mod order;
 mod report;
 
+#[cfg(test)]
+mod issuer_tests;
+
 pub use catalog::{Catalog, Catalogs, DEMO_CATALOG, Defaults, ModuleChoice, TrialDefaults};
 pub use describe::{Scope, binding_words, describe, status_words};
 pub use error::{Error, ErrorClass};

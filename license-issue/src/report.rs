@@ -541,7 +541,7 @@ pub struct NoticeRow {
 }
 
 /// Licenses whose subscription (or NFR term) or maintenance ends within `days` days of
-/// `today` (`today <= end < today + days`), not revoked and not cancelled to end then,
+/// `today` (`today <= end <= today + days`), not revoked and not cancelled to end then,
 /// and not already renewed. Perpetual licenses sold without maintenance get no notice.
 pub fn renewal_notices(histories: &BTreeMap<u32, LicenseHistory>, today: Date, days: u32) -> Vec<NoticeRow> {
     let horizon = today.saturating_add_days(i64::from(days));
@@ -571,7 +571,7 @@ pub fn renewal_notices(histories: &BTreeMap<u32, LicenseHistory>, today: Date, d
             }
             Kind::Trial => continue,
         };
-        if ends >= today && ends < horizon {
+        if ends >= today && ends <= horizon {
             rows.push(NoticeRow {
                 license_id: h.license_id,
                 product: h.product.clone(),
