@@ -1,1 +1,380 @@
-fn main() {}
+//! `licensectl`: the vendor's command-line tool for keys, license codes, the ledger and
+//! reports. Run `licensectl demo` for a first look, `licensectl --help` for the rest.
+//!
+//! Exit codes: 0 success; 1 a code that does not verify (or is not valid); 2 bad input
+//! or an operation the business rules refuse; 3 a file that cannot be read or written,
+//! a key file with unsafe permissions, or corrupt data (catalog, key ring, ledger).
+#![forbid(unsafe_code)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+mod commands;
+mod home;
+mod machine;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use license_core::Date;
+
+/// The vendor's license tool: keys, codes, ledger, reports.
+#[derive(Parser, Debug)]
+#[command(name = "licensectl", version, about, long_about = None)]
+pub(crate) struct Cli {
+    /// The licensing directory (keys, catalog/, ledger.jsonl, revocations/).
+    #[arg(long, global = true, env = "LICENSECTL_HOME", default_value = "licensing")]
+    pub(crate) home: PathBuf,
+    /// Use this catalog file instead of <home>/catalog/*.toml.
+    #[arg(long, global = true, env = "LICENSECTL_CATALOG")]
+    pub(crate) catalog: Option<PathBuf>,
+    /// The day of the operation, YYYY-MM-DD (UTC); default: today.
+    #[arg(long, global = true, env = "LICENSECTL_DATE", value_parser = parse_date)]
+    pub(crate) date: Option<Date>,
+    /// Machine-readable JSON output.
+    #[arg(long, global = true)]
+    pub(crate) json: bool,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s).map_err(|e| e.to_string())
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum Command {
+    /// Generate the vendor signing key (PKCS#8 PEM, mode 0600) and its key ring.
+    Keygen {
+        /// Add a new current key to an existing ring; old keys keep verifying.
+        #[arg(long)]
+        rotate: bool,
+    },
+    /// List the key ring's keys, or export the public keys for a host application.
+    Pubkey {
+        /// Export format: hex, rust (a `const`) or c (an array).
+        #[arg(long, value_enum)]
+        format: Option<KeyFormat>,
+    },
+    /// Show a product catalog, or install/print the built-in demo catalog.
+    Catalog {
+        /// Install the demo catalog as <home>/catalog/demo-erp.toml.
+        #[arg(long)]
+        init_demo: bool,
+        /// Print the demo catalog's TOML.
+        #[arg(long, conflicts_with = "init_demo")]
+        print_demo: bool,
+        /// The product (default: the only catalog).
+        #[arg(long)]
+        product: Option<String>,
+    },
+    /// Issue a new license (full, trial, subscription or NFR).
+    Issue(IssueArgs),
+    /// An additional order: more users, seats or modules, or a higher line; effective at once.
+    Upgrade {
+        /// The license id.
+        license_id: u32,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+    /// A reduction (or mixed order), effective at a quarter start; or withdraw a pending one.
+    Reduce {
+        /// The license id.
+        license_id: u32,
+        #[command(flatten)]
+        change: ChangeArgs,
+        /// Modules to remove (comma-separated names).
+        #[arg(long, value_delimiter = ',')]
+        remove_modules: Vec<String>,
+        /// Withdraw the pending reduction instead (until its cutoff).
+        #[arg(long, conflicts_with_all = ["users", "seats", "add_modules", "remove_modules", "line"])]
+        withdraw: bool,
+    },
+    /// The next term's code of a subscription or NFR license (from 4 weeks before expiry).
+    Renew {
+        /// The license id.
+        #[arg(required_unless_present = "due")]
+        license_id: Option<u32>,
+        /// Renew every subscription and NFR license whose renewal window is open.
+        #[arg(long, conflicts_with = "license_id")]
+        due: bool,
+    },
+    /// Cancel a subscription: no further renewal, usable to the end of the paid term.
+    Cancel {
+        /// The license id.
+        license_id: u32,
+    },
+    /// Revoke a license (listed on the next revocation list), or publish the list.
+    Revoke {
+        /// The license id.
+        #[arg(required_unless_present = "list")]
+        license_id: Option<u32>,
+        /// Why (kept in the ledger).
+        #[arg(long)]
+        reason: Option<String>,
+        /// Build and sign the revocation list instead (written to <home>/revocations/).
+        #[arg(long, conflicts_with_all = ["license_id", "reason"])]
+        list: bool,
+        /// Days the list stays current.
+        #[arg(long, default_value_t = 30, requires = "list")]
+        valid_days: u32,
+    },
+    /// Associate a 12-month maintenance pack with a perpetual license.
+    Maintenance {
+        /// The license id.
+        license_id: u32,
+        /// A site pack (all servers of one site) instead of one server.
+        #[arg(long)]
+        site: bool,
+    },
+    /// Bind a license to another machine or database, or transfer it to another licensee.
+    Rehost {
+        /// The license id.
+        license_id: u32,
+        #[command(flatten)]
+        bind: BindArgs,
+        /// Transfer to this licensee (e.g. a reseller's license to its end customer).
+        #[arg(long)]
+        to: Option<String>,
+        /// The new licensee's contact data.
+        #[arg(long, requires = "to")]
+        contact: Option<String>,
+        /// The new licensee's customer reference.
+        #[arg(long, requires = "to")]
+        customer_ref: Option<String>,
+    },
+    /// Decode a code without any key and show its scope (unverified); with a key, verify it.
+    Inspect(InspectArgs),
+    /// Verify a code on this machine as the host application would.
+    Verify(VerifyArgs),
+    /// Show this machine's fingerprint (what a customer sends to get a machine-bound code).
+    Fingerprint {
+        /// The product id the fingerprint is keyed with.
+        #[arg(long, default_value = "demo-erp")]
+        product: String,
+    },
+    /// Reports from the ledger.
+    Report {
+        #[command(subcommand)]
+        report: ReportCommand,
+    },
+    /// Issue, verify and explain the reference license for this machine (throwaway key).
+    Demo,
+    /// Check, repair or erase personal data in the ledger.
+    Ledger {
+        #[command(subcommand)]
+        action: LedgerCommand,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum KeyFormat {
+    Hex,
+    Rust,
+    C,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub(crate) enum KindArg {
+    Full,
+    Trial,
+    Subscription,
+    Nfr,
+}
+
+#[derive(Args, Debug, Default)]
+pub(crate) struct BindArgs {
+    /// Bind to this database code.
+    #[arg(long)]
+    pub(crate) database: Option<String>,
+    /// Bind to this machine fingerprint (as printed by the product or `licensectl fingerprint`).
+    #[arg(long)]
+    pub(crate) machine: Option<String>,
+    /// Machine components that may change (default: the catalog's).
+    #[arg(long, requires = "machine")]
+    pub(crate) tolerance: Option<u8>,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct IssueArgs {
+    /// The licensee name (signed: the installation must use exactly this name).
+    #[arg(long)]
+    pub(crate) licensee: String,
+    /// The product (default: the only catalog).
+    #[arg(long)]
+    pub(crate) product: Option<String>,
+    /// Kind of license.
+    #[arg(long, value_enum, default_value = "full")]
+    pub(crate) kind: KindArg,
+    /// Product line name (default: the catalog's; trials: the trial line).
+    #[arg(long)]
+    pub(crate) line: Option<String>,
+    /// Named users.
+    #[arg(long)]
+    pub(crate) users: Option<u32>,
+    /// Concurrent seats.
+    #[arg(long)]
+    pub(crate) seats: Option<u32>,
+    /// Seats in demo mode after grace (default: the catalog's).
+    #[arg(long)]
+    pub(crate) demo_seats: Option<u32>,
+    /// Modules (comma-separated names, or `all`).
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) modules: Vec<String>,
+    /// First valid day (default: today).
+    #[arg(long, value_parser = parse_date)]
+    pub(crate) valid_from: Option<Date>,
+    /// Term in months (default: the catalog's for the kind).
+    #[arg(long, conflicts_with_all = ["days", "until"])]
+    pub(crate) months: Option<u32>,
+    /// Term in days.
+    #[arg(long, conflicts_with = "until")]
+    pub(crate) days: Option<u32>,
+    /// Valid until this day (exclusive).
+    #[arg(long, value_parser = parse_date)]
+    pub(crate) until: Option<Date>,
+    /// Grace days after expiry (default: the catalog's).
+    #[arg(long)]
+    pub(crate) grace_days: Option<u16>,
+    /// Full licenses: months of maintenance (0 = none; default: one catalog pack).
+    #[arg(long)]
+    pub(crate) maintenance_months: Option<u32>,
+    #[command(flatten)]
+    pub(crate) bind: BindArgs,
+    /// The reseller that sold it.
+    #[arg(long)]
+    pub(crate) reseller: Option<String>,
+    /// Your customer number or order reference.
+    #[arg(long)]
+    pub(crate) customer_ref: Option<String>,
+    /// Contact or address (personal data: keep it minimal).
+    #[arg(long)]
+    pub(crate) contact: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct ChangeArgs {
+    /// The new number of named users.
+    #[arg(long)]
+    pub(crate) users: Option<u32>,
+    /// The new number of concurrent seats.
+    #[arg(long)]
+    pub(crate) seats: Option<u32>,
+    /// Modules to add (comma-separated names).
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) add_modules: Vec<String>,
+    /// The new product line.
+    #[arg(long)]
+    pub(crate) line: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct InspectArgs {
+    /// The license code.
+    pub(crate) code: String,
+    /// Verify the signature with the key ring in <home>/keys (or --public-key).
+    #[arg(long)]
+    pub(crate) verify: bool,
+    /// Verify with this public key (64 hex digits) instead of the key ring.
+    #[arg(long)]
+    pub(crate) public_key: Option<String>,
+    /// Product id (default: from the ledger, or the only catalog).
+    #[arg(long)]
+    pub(crate) product: Option<String>,
+    /// Licensee (default: from the ledger).
+    #[arg(long)]
+    pub(crate) licensee: Option<String>,
+    /// Database code (default: from the ledger).
+    #[arg(long)]
+    pub(crate) database: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct VerifyArgs {
+    /// The license code.
+    pub(crate) code: String,
+    /// Product id (default: the only catalog's).
+    #[arg(long)]
+    pub(crate) product: Option<String>,
+    /// The licensee name configured in the installation.
+    #[arg(long)]
+    pub(crate) licensee: String,
+    /// The installation's database code.
+    #[arg(long)]
+    pub(crate) database: Option<String>,
+    /// The vendor public key (64 hex digits; default: every key of the key ring).
+    #[arg(long)]
+    pub(crate) public_key: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum ReportCommand {
+    /// Codes issued in a month, by kind (full, demo/trial, subscription, NFR).
+    Issued {
+        /// The month, YYYY-MM (default: the current one).
+        #[arg(long)]
+        month: Option<String>,
+        /// CSV instead of a table.
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Subscriptions active on a day.
+    Active {
+        /// The day (default: --date or today).
+        #[arg(long, value_parser = parse_date)]
+        day: Option<Date>,
+        /// CSV instead of a table.
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Pro-rata subscription days within a month, per reseller (the invoice basis).
+    Prorata {
+        /// The month, YYYY-MM (default: the current one).
+        #[arg(long)]
+        month: Option<String>,
+        /// Only this reseller's subscriptions.
+        #[arg(long)]
+        reseller: Option<String>,
+        /// CSV instead of a table.
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Licenses whose subscription or maintenance ends within N days (renewal notices).
+    Notices {
+        /// Days ahead (default: the catalog's notice window, else 30).
+        #[arg(long)]
+        days: Option<u32>,
+        /// CSV instead of a table.
+        #[arg(long)]
+        csv: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum LedgerCommand {
+    /// Check the ledger: records and a torn last record after a crash.
+    Check,
+    /// Set a torn last record aside (kept in a side file) so issuing can continue.
+    Repair,
+    /// Erase a licensee's personal data (name replaced by a pseudonym, contact removed);
+    /// the accounting numbers stay.
+    Erase {
+        /// The licensee name (case and white space ignored).
+        #[arg(long)]
+        licensee: String,
+        /// The pseudonym to use (default: a random one).
+        #[arg(long)]
+        pseudonym: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match commands::run(&cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.class().exit_code())
+        }
+    }
+}
