@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Seed corpora for every fuzz target, from license-core's golden vectors.
+
+Usage: python3 fuzz/seed.py            (writes fuzz/corpus/<target>/seed-*)
+
+Deterministic: the same vectors give the same files. Existing corpus files are kept.
+"""
+import hashlib
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+VECTORS = os.path.join(ROOT, "license-core", "tests", "vectors", "v1.json")
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CHECK_SYMBOLS = 4
+
+
+def code_bytes(text):
+    """The bytes of a code text (data symbols only; the typo check is not verified here)."""
+    symbols = []
+    for ch in text.upper():
+        if ch in "- \t\r\n":
+            continue
+        ch = {"O": "0", "I": "1", "L": "1"}.get(ch, ch)
+        if ch not in ALPHABET:
+            return None
+        symbols.append(ALPHABET.index(ch))
+    if len(symbols) <= CHECK_SYMBOLS:
+        return None
+    data = symbols[:-CHECK_SYMBOLS]
+    acc, bits, out = 0, 0, bytearray()
+    for s in data:
+        acc = (acc << 5) | s
+        bits += 5
+        if bits >= 8:
+            bits -= 8
+            out.append((acc >> bits) & 0xFF)
+    return bytes(out)
+
+
+def varint(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def write(target, name, data):
+    d = os.path.join(HERE, "corpus", target)
+    os.makedirs(d, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode()
+    with open(os.path.join(d, "seed-" + name), "wb") as f:
+        f.write(data)
+
+
+def main():
+    with open(VECTORS) as f:
+        doc = json.load(f)
+    key_id = doc["key_id"]
+    dates = set()
+    n = 0
+    for case in doc["cases"]:
+        name, text = case["name"], case["code"]
+        write("code_text", name, text)
+        write("invariant", name + "-text", text)
+        if case["name"] == "fingerprint-as-code":
+            write("fingerprint_text", name, text)
+            write("fingerprint_text", name + "-lower", text.lower())
+        raw = code_bytes(text)
+        if raw:
+            write("code_bytes", name, raw)
+            write("invariant", name + "-bytes", raw)
+        for k, v in (case.get("license") or {}).items():
+            if isinstance(v, str) and len(v) == 10 and v[4] == "-":
+                dates.add(v)
+        n += 1
+    for d in sorted(dates) + ["1970-01-01", "9999-12-31", "2024-02-29", " 2026-11-22 "]:
+        write("date_parse", d.strip() or "blank", d)
+
+    # Revocation lists (docs/FORMAT.md): bodies for the signing path, body + 64 zero bytes
+    # (a wrong signature) for the raw path.
+    def body(seq, issued, expires, entries):
+        b = bytes([1, key_id]) + varint(seq) + varint(issued) + varint(expires) + varint(len(entries))
+        for lid, upto in entries:
+            b += varint(lid) + (b"\x00" if upto is None else b"\x01" + varint(upto))
+        return b
+
+    lists = {
+        "pinned-example": body(1, 0, 1, [(1, None), (300, 2)]),
+        "empty": body(7, 2517, 2547, []),
+        "many": body(2**40, 2517, 2900, [(i * 37 + 1, None if i % 3 else i) for i in range(40)]),
+        "max-varints": body(2**64 - 1, 2517, 2**21, [(2**32 - 1, 2**32 - 1)]),
+    }
+    for name, b in lists.items():
+        write("revocation_list", name, b)
+        write("revocation_list", name + "-unsigned", b + bytes(64))
+    print(f"seeded from {n} golden vectors into {os.path.join(HERE, 'corpus')}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

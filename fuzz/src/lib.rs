@@ -1,0 +1,96 @@
+//! What the fuzz targets share: the reference key and installation (the same as the
+//! golden vectors' `reference` case) and the round-trip checks for codes.
+#![forbid(unsafe_code)]
+
+use std::sync::OnceLock;
+
+use license_core::ed25519_dalek::SigningKey;
+use license_core::{Component, Context, MachineFingerprint, PublicKey, UntrustedCode};
+
+/// The fixed seed key of the golden vectors.
+pub const SEED: [u8; 32] = [7; 32];
+/// Product id of the reference installation.
+pub const PRODUCT: &str = "demo-erp";
+/// Licensee of the reference installation.
+pub const LICENSEE: &str = "ACME Corp";
+/// The golden vectors; the `reference` case is the one code that verifies.
+const VECTORS: &str = include_str!("../../license-core/tests/vectors/v1.json");
+
+/// The bytes of every code in the golden vectors that parses: the only codes the
+/// vendor key ever signed, so the only ones allowed to verify.
+pub fn signed_codes() -> &'static [Vec<u8>] {
+    static CODES: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
+    CODES.get_or_init(|| {
+        let doc: serde_json::Value = serde_json::from_str(VECTORS).expect("golden vectors are JSON");
+        doc["cases"]
+            .as_array()
+            .expect("cases")
+            .iter()
+            .filter_map(|c| UntrustedCode::parse(c["code"].as_str()?).ok())
+            .map(|c| c.as_bytes().to_vec())
+            .collect()
+    })
+}
+
+/// The seed key.
+pub fn signing_key() -> SigningKey {
+    SigningKey::from_bytes(&SEED)
+}
+
+/// The vendor keys a verifier holds.
+pub fn keys() -> [PublicKey; 1] {
+    [PublicKey::from(signing_key().verifying_key())]
+}
+
+/// The reference machine's component digests (golden vectors, `reference` context).
+pub fn machine() -> MachineFingerprint {
+    static MACHINE: OnceLock<MachineFingerprint> = OnceLock::new();
+    *MACHINE.get_or_init(read_machine)
+}
+
+fn read_machine() -> MachineFingerprint {
+    let doc: serde_json::Value = serde_json::from_str(VECTORS).expect("golden vectors are JSON");
+    let cases = doc["cases"].as_array().expect("cases");
+    let reference = cases
+        .iter()
+        .find(|c| c["name"] == "reference")
+        .expect("reference case");
+    let mut m = MachineFingerprint::unknown();
+    for (c, name) in [
+        (Component::OsInstallId, "os-install-id"),
+        (Component::HardwareUuid, "hardware-uuid"),
+        (Component::Cpu, "cpu"),
+        (Component::Network, "network"),
+    ] {
+        for d in reference["context"]["machine"][name]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            m.add(
+                c,
+                u8::from_str_radix(d.as_str().expect("hex digest"), 16).expect("hex digest"),
+            );
+        }
+    }
+    m
+}
+
+/// The reference installation (with a database code too, so database-bound inputs
+/// reach the signature check).
+pub fn context(machine: &MachineFingerprint) -> Context<'_> {
+    Context::new(PRODUCT, LICENSEE)
+        .with_database("DB-7F3A-22C1")
+        .with_machine(machine)
+}
+
+/// An accepted code re-encodes to itself: the same bytes, and a text form that parses
+/// back to the same code.
+pub fn assert_round_trip(code: &UntrustedCode) {
+    let again = UntrustedCode::from_bytes(code.as_bytes()).expect("an accepted code's bytes are accepted");
+    assert_eq!(&again, code, "bytes re-decode differently");
+    let text = code.to_string();
+    let parsed = UntrustedCode::parse(&text).expect("an accepted code's text is accepted");
+    assert_eq!(&parsed, code, "text re-decodes differently");
+    assert_eq!(parsed.to_string(), text, "text re-encodes differently");
+}
