@@ -42,9 +42,9 @@ fuzz_target!(init: {
     if let Ok(code) = UntrustedCode::from_bytes(data) {
         check(&code);
     }
-    if let Ok(text) = std::str::from_utf8(data) {
-        if let Ok(code) = UntrustedCode::parse(text) {
-            check(&code);
-        }
+    if let Ok(text) = std::str::from_utf8(data)
+        && let Ok(code) = UntrustedCode::parse(text)
+    {
+        check(&code);
     }
 });
