@@ -232,16 +232,25 @@ mod tests {
         let w = RenewalWindow::new(expires, 14);
         assert_eq!(w.opens, d(2027, 10, 25));
         assert!(!w.contains(d(2027, 10, 24)), "the day before the window");
-        assert!(w.contains(d(2027, 10, 25)), "first allowed day: 4 weeks before expiry");
+        assert!(
+            w.contains(d(2027, 10, 25)),
+            "first allowed day: 4 weeks before expiry"
+        );
         assert!(w.contains(d(2027, 12, 5)), "last allowed day: last day of grace");
         assert!(!w.contains(d(2027, 12, 6)), "grace over");
         // Without grace the last allowed day is the last valid day.
         let w0 = RenewalWindow::new(expires, 0);
         assert!(w0.contains(d(2027, 11, 21)));
         assert!(!w0.contains(expires));
-        assert_eq!(next_term(expires, d(2027, 10, 25), 12), (expires, d(2028, 11, 22)));
+        assert_eq!(
+            next_term(expires, d(2027, 10, 25), 12),
+            (expires, d(2028, 11, 22))
+        );
         // Renewed in grace: valid from the day of issue, same billing end.
-        assert_eq!(next_term(expires, d(2027, 12, 5), 12), (d(2027, 12, 5), d(2028, 11, 22)));
+        assert_eq!(
+            next_term(expires, d(2027, 12, 5), 12),
+            (d(2027, 12, 5), d(2028, 11, 22))
+        );
         // A term ending on 29 February renews to 28 February.
         assert_eq!(next_term(d(2028, 2, 29), d(2028, 2, 1), 12).1, d(2029, 2, 28));
     }
@@ -267,9 +276,15 @@ mod tests {
         let second = maintenance_after_pack(Some(first), d(2026, 9, 1), 12);
         assert_eq!(second, d(2028, 5, 10), "a second pack extends the running one");
         // Bought after maintenance lapsed: 12 months from the new purchase day.
-        assert_eq!(maintenance_after_pack(Some(second), d(2028, 6, 1), 12), d(2029, 6, 1));
+        assert_eq!(
+            maintenance_after_pack(Some(second), d(2028, 6, 1), 12),
+            d(2029, 6, 1)
+        );
         // Bought on the last covered day: still running, extends.
-        assert_eq!(maintenance_after_pack(Some(second), d(2028, 5, 9), 12), d(2029, 5, 10));
+        assert_eq!(
+            maintenance_after_pack(Some(second), d(2028, 5, 9), 12),
+            d(2029, 5, 10)
+        );
         assert_eq!(maintenance_after_pack(None, d(2028, 2, 29), 12), d(2029, 2, 28));
     }
 

@@ -159,7 +159,8 @@ pub struct Catalog {
 fn valid_name(n: &str) -> bool {
     !n.is_empty()
         && n.len() <= 40
-        && n.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        && n.bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
 }
 
 impl Catalog {
@@ -172,7 +173,12 @@ impl Catalog {
         let file: CatalogFile = toml::from_str(text).map_err(|e| {
             let line = e
                 .span()
-                .map(|s| format!(" (line {})", text[..s.start.min(text.len())].lines().count().max(1)))
+                .map(|s| {
+                    format!(
+                        " (line {})",
+                        text[..s.start.min(text.len())].lines().count().max(1)
+                    )
+                })
                 .unwrap_or_default();
             bad(format!("{}{line}", e.message()))
         })?;
@@ -185,7 +191,9 @@ impl Catalog {
         let mut seen = BTreeMap::new();
         for (name, &bit) in &file.modules {
             if !valid_name(name) {
-                return Err(bad(format!("module name '{name}': use letters, digits, '-', '_' or '.'")));
+                return Err(bad(format!(
+                    "module name '{name}': use letters, digits, '-', '_' or '.'"
+                )));
             }
             if bit >= ModuleSet::CAPACITY {
                 return Err(bad(format!("module '{name}' has bit {bit}; bits are 0 to 63")));
@@ -197,7 +205,9 @@ impl Catalog {
         let mut seen = BTreeMap::new();
         for (name, &n) in &file.lines {
             if !valid_name(name) {
-                return Err(bad(format!("line name '{name}': use letters, digits, '-', '_' or '.'")));
+                return Err(bad(format!(
+                    "line name '{name}': use letters, digits, '-', '_' or '.'"
+                )));
             }
             if ProductLine::new(n).is_none() {
                 return Err(bad(format!("line '{name}' has number {n}; lines are 0 to 15")));
@@ -214,7 +224,9 @@ impl Catalog {
             return Err(bad("defaults.machine_tolerance is at most 3".into()));
         }
         if file.defaults.subscription_months == 0 || file.defaults.nfr_months == 0 || file.trial.days == 0 {
-            return Err(bad("terms (subscription_months, nfr_months, trial.days) must be at least 1".into()));
+            return Err(bad(
+                "terms (subscription_months, nfr_months, trial.days) must be at least 1".into(),
+            ));
         }
         let catalog = Catalog {
             product: file.product,
@@ -286,7 +298,11 @@ impl Catalog {
 
     fn known_modules(&self) -> String {
         let names: Vec<&str> = self.modules().into_iter().map(|(n, _)| n).collect();
-        if names.is_empty() { "no modules".into() } else { names.join(", ") }
+        if names.is_empty() {
+            "no modules".into()
+        } else {
+            names.join(", ")
+        }
     }
 
     /// The bit of module `name` (case-insensitive).
@@ -354,7 +370,12 @@ impl Catalog {
             .ok_or_else(|| Error::UnknownLine {
                 product: self.product.clone(),
                 name: name.trim().to_owned(),
-                known: self.lines().into_iter().map(|(n, _)| n).collect::<Vec<_>>().join(", "),
+                known: self
+                    .lines()
+                    .into_iter()
+                    .map(|(n, _)| n)
+                    .collect::<Vec<_>>()
+                    .join(", "),
             })
     }
 
@@ -425,7 +446,11 @@ impl Catalogs {
 
     /// The only catalog, if there is exactly one.
     pub fn only(&self) -> Option<&Catalog> {
-        if self.by_product.len() == 1 { self.by_product.values().next() } else { None }
+        if self.by_product.len() == 1 {
+            self.by_product.values().next()
+        } else {
+            None
+        }
     }
 
     /// The product ids, comma-separated (or "none").
@@ -453,11 +478,20 @@ mod tests {
         assert_eq!(c, Catalog::demo().unwrap());
         assert_eq!(c.product(), "demo-erp");
         assert_eq!(c.first_license_id(), 1001);
-        assert_eq!(c.module_set(&["crm", "budget", "planning", "bi"]).unwrap(), ModuleSet::first(4));
-        assert_eq!(c.module_set(&["BI", " crm "]).unwrap(), ModuleSet::EMPTY.with(0).with(3));
+        assert_eq!(
+            c.module_set(&["crm", "budget", "planning", "bi"]).unwrap(),
+            ModuleSet::first(4)
+        );
+        assert_eq!(
+            c.module_set(&["BI", " crm "]).unwrap(),
+            ModuleSet::EMPTY.with(0).with(3)
+        );
         assert_eq!(c.all_modules(), ModuleSet::first(6));
         assert_eq!(c.module_set(&["all"]).unwrap(), ModuleSet::first(6));
-        assert_eq!(c.module_names(ModuleSet::EMPTY.with(3).with(0).with(9)), ["crm", "bi", "module#9"]);
+        assert_eq!(
+            c.module_names(ModuleSet::EMPTY.with(3).with(0).with(9)),
+            ["crm", "bi", "module#9"]
+        );
         assert_eq!(c.line("Expert").unwrap().get(), 1);
         assert_eq!(c.line_name(ProductLine::new(1).unwrap()), "expert");
         assert_eq!(c.line_name(ProductLine::new(7).unwrap()), "line 7");
@@ -472,7 +506,11 @@ mod tests {
         let c = Catalog::demo().unwrap();
         let e = c.module_set(&["crm", "payroll"]).unwrap_err();
         assert!(matches!(&e, Error::UnknownModule { name, .. } if name == "payroll"));
-        assert!(e.to_string().contains("crm, budget, planning, bi, documents, api"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("crm, budget, planning, bi, documents, api"),
+            "{e}"
+        );
         assert!(matches!(c.line("gold"), Err(Error::UnknownLine { .. })));
     }
 
@@ -503,13 +541,19 @@ mod tests {
     #[test]
     fn catalog_directory() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(Catalogs::load_dir(&dir.path().join("none")).unwrap().known(), "none");
+        assert_eq!(
+            Catalogs::load_dir(&dir.path().join("none")).unwrap().known(),
+            "none"
+        );
         fs::write(dir.path().join("demo-erp.toml"), DEMO_CATALOG).unwrap();
         fs::write(dir.path().join("notes.txt"), "ignored").unwrap();
         let all = Catalogs::load_dir(dir.path()).unwrap();
         assert_eq!(all.only().map(Catalog::product), Some("demo-erp"));
         assert!(matches!(all.get("other"), Err(Error::UnknownProduct { .. })));
         fs::write(dir.path().join("copy.toml"), DEMO_CATALOG).unwrap();
-        assert!(matches!(Catalogs::load_dir(dir.path()), Err(Error::Catalog { .. })));
+        assert!(matches!(
+            Catalogs::load_dir(dir.path()),
+            Err(Error::Catalog { .. })
+        ));
     }
 }

@@ -112,7 +112,11 @@ pub fn describe(l: &License, catalog: Option<&Catalog>, today: Option<Date>) -> 
         ("concurrent seats", limit(s.concurrent_seats)),
         (
             "modules",
-            if s.modules.is_empty() { "none".into() } else { s.modules.join(", ") },
+            if s.modules.is_empty() {
+                "none".into()
+            } else {
+                s.modules.join(", ")
+            },
         ),
         ("issued", s.issued.to_string()),
     ];
@@ -147,7 +151,9 @@ pub fn describe(l: &License, catalog: Option<&Catalog>, today: Option<Date>) -> 
         let e: Evaluation = evaluate(l, day, day, &Policy::default());
         let mut status = status_words(&e.status);
         if let Release::NotCovered { maintenance_ended } = e.release {
-            status.push_str(&format!("; releases built from {maintenance_ended} on are not covered"));
+            status.push_str(&format!(
+                "; releases built from {maintenance_ended} on are not covered"
+            ));
         }
         rows.push(("status", format!("{status} (on {day})")));
     }
@@ -180,12 +186,23 @@ mod tests {
         };
         let c = Catalog::demo().unwrap();
         let rows = describe(&l, Some(&c), Some(d(2027, 11, 30)));
-        let get = |k: &str| rows.iter().find(|(l, _)| *l == k).map(|(_, v)| v.as_str()).unwrap();
+        let get = |k: &str| {
+            rows.iter()
+                .find(|(l, _)| *l == k)
+                .map(|(_, v)| v.as_str())
+                .unwrap()
+        };
         assert_eq!(get("product line"), "expert");
         assert_eq!(get("modules"), "crm, budget, planning, bi");
         assert_eq!(get("concurrent seats"), "not limited");
-        assert_eq!(get("valid"), "from 2026-11-22 until 2027-11-22 (last day 2027-11-21)");
-        assert_eq!(get("after expiry"), "14 days of grace, then demo mode with 2 seat(s)");
+        assert_eq!(
+            get("valid"),
+            "from 2026-11-22 until 2027-11-22 (last day 2027-11-21)"
+        );
+        assert_eq!(
+            get("after expiry"),
+            "14 days of grace, then demo mode with 2 seat(s)"
+        );
         assert_eq!(get("bound to"), "the database code");
         assert!(get("status").starts_with("expired on 2027-11-22, in grace: fully usable for 6 more day(s)"));
         let unnamed = Scope::new(&l, None);

@@ -59,7 +59,9 @@ pub enum Error {
         reason: String,
     },
     /// No catalog for this product.
-    #[error("no catalog for product '{product}' (known: {known}): add catalog/{product}.toml or check the spelling")]
+    #[error(
+        "no catalog for product '{product}' (known: {known}): add catalog/{product}.toml or check the spelling"
+    )]
     UnknownProduct {
         /// The product asked for.
         product: String,
@@ -92,7 +94,9 @@ pub enum Error {
     #[error("invalid order: {0}")]
     InvalidOrder(String),
     /// More users or seats than the product allows.
-    #[error("{what} of {requested} exceeds the {max} the product {product} allows: lower it or raise the limit in the catalog")]
+    #[error(
+        "{what} of {requested} exceeds the {max} the product {product} allows: lower it or raise the limit in the catalog"
+    )]
     OverLimit {
         /// "named users" or "concurrent seats".
         what: &'static str,
@@ -107,7 +111,9 @@ pub enum Error {
     #[error("{0}")]
     WrongChange(String),
     /// No license with this id in the ledger.
-    #[error("license {license_id} is not in the ledger: check the license id (`licensectl report issued` lists them)")]
+    #[error(
+        "license {license_id} is not in the ledger: check the license id (`licensectl report issued` lists them)"
+    )]
     UnknownLicense {
         /// The id asked for.
         license_id: u32,
@@ -129,7 +135,9 @@ pub enum Error {
         ends: Date,
     },
     /// A change while a reduction is waiting for its start date.
-    #[error("license {license_id} has a reduction (revision {revision}) pending from {effective}: withdraw it first (`licensectl reduce {license_id} --withdraw`) and order the combined change")]
+    #[error(
+        "license {license_id} has a reduction (revision {revision}) pending from {effective}: withdraw it first (`licensectl reduce {license_id} --withdraw`) and order the combined change"
+    )]
     ReductionPending {
         /// The license.
         license_id: u32,
@@ -145,7 +153,9 @@ pub enum Error {
         license_id: u32,
     },
     /// Withdrawal after the cutoff.
-    #[error("the reduction of license {license_id} effective {effective} can no longer be withdrawn: the cutoff was {cutoff}")]
+    #[error(
+        "the reduction of license {license_id} effective {effective} can no longer be withdrawn: the cutoff was {cutoff}"
+    )]
     WithdrawalTooLate {
         /// The license.
         license_id: u32,
@@ -155,7 +165,9 @@ pub enum Error {
         cutoff: Date,
     },
     /// A reduction of a time-limited license that would start after the license ends.
-    #[error("license {license_id} ends on {expires}, before the reduction would take effect on {effective}: change the scope at renewal instead")]
+    #[error(
+        "license {license_id} ends on {expires}, before the reduction would take effect on {effective}: change the scope at renewal instead"
+    )]
     ReductionAfterExpiry {
         /// The license.
         license_id: u32,
@@ -165,7 +177,9 @@ pub enum Error {
         expires: Date,
     },
     /// A renewal before the renewal window opens.
-    #[error("license {license_id} can be renewed from {opens} (4 weeks before it expires on {expires}): try again then")]
+    #[error(
+        "license {license_id} can be renewed from {opens} (4 weeks before it expires on {expires}): try again then"
+    )]
     RenewalTooEarly {
         /// The license.
         license_id: u32,
@@ -175,7 +189,9 @@ pub enum Error {
         expires: Date,
     },
     /// A renewal after the grace period: the subscription lapsed.
-    #[error("license {license_id} expired on {expires} and its grace period ended on {closed}: issue a new subscription instead")]
+    #[error(
+        "license {license_id} expired on {expires} and its grace period ended on {closed}: issue a new subscription instead"
+    )]
     RenewalLapsed {
         /// The license.
         license_id: u32,
@@ -195,7 +211,9 @@ pub enum Error {
         what: &'static str,
     },
     /// The licensee's personal data was erased; the license cannot be re-signed.
-    #[error("the licensee data of license {license_id} was erased: re-signing needs the licensee name; issue a new license")]
+    #[error(
+        "the licensee data of license {license_id} was erased: re-signing needs the licensee name; issue a new license"
+    )]
     Erased {
         /// The license.
         license_id: u32,

@@ -58,7 +58,7 @@ impl fmt::Display for TornRecord {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "the ledger {} ends with an incomplete record at line {} ({} bytes: `{}`), probably from a crash while writing; the {} complete records before it are intact",
+            "the ledger {} ends with an incomplete record at line {} ({} bytes; lost: {}), probably from a crash while writing; the {} complete records before it are intact",
             self.path.display(),
             self.line,
             self.bytes,
@@ -101,12 +101,42 @@ fn decode_line(line: &[u8]) -> Result<Record, String> {
     serde_json::from_slice(json).map_err(|e| format!("checksum correct but the record does not decode: {e}"))
 }
 
+/// What a torn line held, as far as it can be read: the operation, license id and
+/// revision if those fields made it to disk, else the start of the bytes.
 fn preview(bytes: &[u8]) -> String {
-    let s: String = String::from_utf8_lossy(&bytes[..bytes.len().min(80)])
+    let text = String::from_utf8_lossy(bytes);
+    let field = |name: &str| -> Option<String> {
+        let key = format!("\"{name}\":");
+        let at = text.find(&key)? + key.len();
+        let value: String = text[at..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '"' || *c == '-')
+            .filter(|c| *c != '"')
+            .collect();
+        (!value.is_empty()).then_some(value)
+    };
+    let found: Vec<String> = [
+        ("operation", "operation"),
+        ("license_id", "license"),
+        ("revision", "revision"),
+    ]
+    .iter()
+    .filter_map(|(f, label)| field(f).map(|v| format!("{label} {v}")))
+    .collect();
+    if !found.is_empty() {
+        return found.join(", ");
+    }
+    let start = text.find("\"record\":").map_or(0, |i| i + 9);
+    let s: String = text[start..]
         .chars()
+        .take(80)
         .map(|c| if c.is_control() { '\u{fffd}' } else { c })
         .collect();
-    if bytes.len() > 80 { format!("{s}...") } else { s }
+    if text.len() - start > 80 {
+        format!("{s}...")
+    } else {
+        s
+    }
 }
 
 /// A ledger kept in one JSON Lines file.
@@ -132,14 +162,14 @@ impl FileLedger {
             .create(true)
             .open(path)
             .map_err(Error::io(path))?;
-        if !existed {
-            if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                fsutil::sync_dir(dir)?;
-            }
+        if !existed && let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fsutil::sync_dir(dir)?;
         }
         file.try_lock().map_err(|_| Error::Io {
             path: path.into(),
-            source: std::io::Error::other("the ledger is in use by another licensectl process; wait for it to finish"),
+            source: std::io::Error::other(
+                "the ledger is in use by another licensectl process; wait for it to finish",
+            ),
         })?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(Error::io(path))?;
@@ -166,7 +196,11 @@ impl FileLedger {
                 None => (rest, bytes.len(), false),
             };
             let is_last = next >= bytes.len();
-            let decoded = if complete { decode_line(line) } else { Err("incomplete line".into()) };
+            let decoded = if complete {
+                decode_line(line)
+            } else {
+                Err("incomplete line".into())
+            };
             match decoded {
                 Ok(record) => self.push(record),
                 Err(_) if is_last => {
@@ -221,7 +255,11 @@ impl FileLedger {
         };
         let all = fs::read(&self.path).map_err(Error::io(&self.path))?;
         let start = usize::try_from(torn.offset).unwrap_or(all.len()).min(all.len());
-        let name = self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let side = self.path.with_file_name(format!("{name}.torn-{}", torn.offset));
         fsutil::write_atomic(&side, &all[start..])?;
         self.file.set_len(torn.offset).map_err(Error::io(&self.path))?;
@@ -359,7 +397,11 @@ mod tests {
         let text = fs::read_to_string(&path).unwrap();
         for line in text.lines() {
             let v: serde_json::Value = serde_json::from_str(line).unwrap();
-            assert_eq!(v["sum"].as_str().unwrap().len(), 16, "every line is JSON with its checksum");
+            assert_eq!(
+                v["sum"].as_str().unwrap().len(),
+                16,
+                "every line is JSON with its checksum"
+            );
         }
     }
 
@@ -379,7 +421,10 @@ mod tests {
         for cut in last_start + 1..full.len() {
             fs::write(&path, &full[..cut]).unwrap();
             let mut l = FileLedger::open(&path).unwrap();
-            let torn = l.torn().cloned().unwrap_or_else(|| panic!("cut at {cut} not reported"));
+            let torn = l
+                .torn()
+                .cloned()
+                .unwrap_or_else(|| panic!("cut at {cut} not reported"));
             assert_eq!((torn.line, torn.complete_records), (3, 2));
             assert_eq!(torn.offset as usize, last_start);
             assert_eq!(torn.bytes, cut - last_start);

@@ -14,7 +14,10 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp"));
     let mut file = fs::File::create(&tmp).map_err(Error::io(&tmp))?;
     file.write_all(bytes).map_err(Error::io(&tmp))?;
@@ -28,7 +31,9 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 pub(crate) fn sync_dir(dir: &Path) -> Result<(), Error> {
     #[cfg(unix)]
     {
-        fs::File::open(dir).and_then(|d| d.sync_all()).map_err(Error::io(dir))?;
+        fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(Error::io(dir))?;
     }
     #[cfg(not(unix))]
     let _ = dir;

@@ -101,9 +101,9 @@ impl LicenseHistory {
                 }
                 Operation::Cancel => h.cancelled = Some((r.recorded, r.ends.unwrap_or(r.recorded))),
                 Operation::Revoke => h.revoked = Some(r.recorded),
-                Operation::Maintenance => {
-                    h.maintenance_packs.push((r.recorded, r.maintenance.unwrap_or(MaintenanceKind::OneServer)))
-                }
+                Operation::Maintenance => h
+                    .maintenance_packs
+                    .push((r.recorded, r.maintenance.unwrap_or(MaintenanceKind::OneServer))),
                 _ => {}
             }
         }
@@ -141,7 +141,11 @@ impl LicenseHistory {
 
     /// The highest revision ever issued (withdrawn ones included): the next one must be higher.
     pub fn max_revision(&self) -> u32 {
-        self.revisions.iter().map(|r| r.license.revision).max().unwrap_or(0)
+        self.revisions
+            .iter()
+            .map(|r| r.license.revision)
+            .max()
+            .unwrap_or(0)
     }
 
     /// A revision issued but not yet in force on `today` (a scheduled reduction or a
@@ -210,5 +214,6 @@ fn grants_more(old: &Revision, new: &Revision) -> bool {
         || later(o.maintenance_ends, n.maintenance_ends)
         || o.binding != n.binding
         || old.database != new.database
-        || crate::ledger::normalize_licensee(&old.licensee) != crate::ledger::normalize_licensee(&new.licensee)
+        || crate::ledger::normalize_licensee(&old.licensee)
+            != crate::ledger::normalize_licensee(&new.licensee)
 }

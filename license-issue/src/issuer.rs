@@ -5,13 +5,13 @@ use std::collections::BTreeMap;
 
 use license_core::{Context, Date, Kind, License, RevocationEntry, sign, sign_revocation_list};
 
+use crate::Error;
 use crate::calendar::{self, RenewalWindow};
 use crate::catalog::{Catalog, Catalogs};
 use crate::history::LicenseHistory;
 use crate::keys::VendorKey;
 use crate::ledger::{Ledger, MaintenanceKind, Operation, Record};
 use crate::order::{BindTo, Change, Customer, Issued, NewLicense, Reduction, Reissued, Term};
-use crate::Error;
 
 /// Everything needed to sign and record one revision.
 struct Draft {
@@ -35,7 +35,11 @@ pub struct Issuer<L: Ledger> {
 impl<L: Ledger> Issuer<L> {
     /// An issuer signing with `key` and recording in `ledger`.
     pub fn new(catalogs: Catalogs, key: VendorKey, ledger: L) -> Issuer<L> {
-        Issuer { catalogs, key, ledger }
+        Issuer {
+            catalogs,
+            key,
+            ledger,
+        }
     }
 
     /// The ledger.
@@ -75,7 +79,11 @@ impl<L: Ledger> Issuer<L> {
     pub fn issue(&mut self, order: &NewLicense, today: Date) -> Result<Issued, Error> {
         let catalog = self.catalogs.get(&order.product)?.clone();
         let license = self.build_new(&catalog, order, today)?;
-        let operation = if order.kind == Kind::Trial { Operation::Trial } else { Operation::Issue };
+        let operation = if order.kind == Kind::Trial {
+            Operation::Trial
+        } else {
+            Operation::Issue
+        };
         self.commit(
             &catalog,
             Draft {
@@ -93,7 +101,13 @@ impl<L: Ledger> Issuer<L> {
 
     /// Issue a trial with the catalog's trial terms (e.g. 30 days, 10 users, every
     /// module, the Expert line), from today.
-    pub fn trial(&mut self, product: &str, customer: Customer, bind: BindTo, today: Date) -> Result<Issued, Error> {
+    pub fn trial(
+        &mut self,
+        product: &str,
+        customer: Customer,
+        bind: BindTo,
+        today: Date,
+    ) -> Result<Issued, Error> {
         let mut order = NewLicense::new(product, Kind::Trial, customer);
         order.bind = bind;
         self.issue(&order, today)
@@ -133,11 +147,12 @@ impl<L: Ledger> Issuer<L> {
                 Kind::Full | Kind::Subscription => license_core::ModuleSet::EMPTY,
             }
         };
-        let (named_users, concurrent_seats) = if trial && order.named_users.is_none() && order.concurrent_seats.is_none() {
-            (catalog.trial.named_users, catalog.trial.concurrent_seats)
-        } else {
-            (order.named_users, order.concurrent_seats)
-        };
+        let (named_users, concurrent_seats) =
+            if trial && order.named_users.is_none() && order.concurrent_seats.is_none() {
+                (catalog.trial.named_users, catalog.trial.concurrent_seats)
+            } else {
+                (order.named_users, order.concurrent_seats)
+            };
         let valid_from = order.valid_from.unwrap_or(today);
         if valid_from < today {
             return Err(Error::InvalidOrder(format!(
@@ -154,10 +169,13 @@ impl<L: Ledger> Issuer<L> {
             (Kind::Full, Term::Default) => None,
             (Kind::Full, _) => {
                 return Err(Error::InvalidOrder(
-                    "a full license is perpetual: order a subscription or trial for a time-limited license".into(),
+                    "a full license is perpetual: order a subscription or trial for a time-limited license"
+                        .into(),
                 ));
             }
-            (Kind::Trial, Term::Default) => Some(valid_from.saturating_add_days(i64::from(catalog.trial.days))),
+            (Kind::Trial, Term::Default) => {
+                Some(valid_from.saturating_add_days(i64::from(catalog.trial.days)))
+            }
             (_, Term::Default) => default_months.and_then(|m| valid_from.add_months(m)),
             (_, Term::Months(m)) => valid_from.add_months(m),
             (_, Term::Days(n)) => valid_from.checked_add_days(i64::from(n)),
@@ -222,7 +240,12 @@ impl<L: Ledger> Issuer<L> {
 
     /// Associate a maintenance pack with a perpetual license: 12 months (the catalog's
     /// pack) from today, or from the current maintenance end if it is still running.
-    pub fn add_maintenance(&mut self, license_id: u32, kind: MaintenanceKind, today: Date) -> Result<Reissued, Error> {
+    pub fn add_maintenance(
+        &mut self,
+        license_id: u32,
+        kind: MaintenanceKind,
+        today: Date,
+    ) -> Result<Reissued, Error> {
         let h = self.open(license_id, today)?;
         let catalog = self.catalogs.get(&h.product)?.clone();
         let current = self.current(&h, today)?;
@@ -234,11 +257,24 @@ impl<L: Ledger> Issuer<L> {
             });
         }
         let months = catalog.defaults.maintenance_months;
-        self.change_now(&h, &catalog, Operation::Maintenance, today, None, None, Some(kind), |l| {
-            let mut out = *l;
-            out.maintenance_ends = Some(calendar::maintenance_after_pack(l.maintenance_ends, today, months));
-            Ok(out)
-        })
+        self.change_now(
+            &h,
+            &catalog,
+            Operation::Maintenance,
+            today,
+            None,
+            None,
+            Some(kind),
+            |l| {
+                let mut out = *l;
+                out.maintenance_ends = Some(calendar::maintenance_after_pack(
+                    l.maintenance_ends,
+                    today,
+                    months,
+                ));
+                Ok(out)
+            },
+        )
     }
 
     /// Bind the license to another machine or database (a rehost): a new revision; the
@@ -247,17 +283,32 @@ impl<L: Ledger> Issuer<L> {
         let h = self.open(license_id, today)?;
         let catalog = self.catalogs.get(&h.product)?.clone();
         let binding = bind.binding()?;
-        self.change_now(&h, &catalog, Operation::Rehost, today, None, Some(bind.database.clone()), None, |l| {
-            let mut out = *l;
-            out.binding = binding;
-            Ok(out)
-        })
+        self.change_now(
+            &h,
+            &catalog,
+            Operation::Rehost,
+            today,
+            None,
+            Some(bind.database.clone()),
+            None,
+            |l| {
+                let mut out = *l;
+                out.binding = binding;
+                Ok(out)
+            },
+        )
     }
 
     /// Transfer the license to another licensee (a reseller's license to its end
     /// customer), optionally with a new binding. The reseller stays recorded unless
     /// `to.reseller` names another.
-    pub fn transfer(&mut self, license_id: u32, to: Customer, bind: Option<BindTo>, today: Date) -> Result<Reissued, Error> {
+    pub fn transfer(
+        &mut self,
+        license_id: u32,
+        to: Customer,
+        bind: Option<BindTo>,
+        today: Date,
+    ) -> Result<Reissued, Error> {
         if to.licensee.trim().is_empty() {
             return Err(Error::InvalidOrder("the new licensee name is empty".into()));
         }
@@ -265,13 +316,22 @@ impl<L: Ledger> Issuer<L> {
         let catalog = self.catalogs.get(&h.product)?.clone();
         let binding = bind.as_ref().map(BindTo::binding).transpose()?;
         let database = bind.map(|b| b.database);
-        self.change_now(&h, &catalog, Operation::Transfer, today, Some(to), database, None, |l| {
-            let mut out = *l;
-            if let Some(b) = binding {
-                out.binding = b;
-            }
-            Ok(out)
-        })
+        self.change_now(
+            &h,
+            &catalog,
+            Operation::Transfer,
+            today,
+            Some(to),
+            database,
+            None,
+            |l| {
+                let mut out = *l;
+                if let Some(b) = binding {
+                    out.binding = b;
+                }
+                Ok(out)
+            },
+        )
     }
 
     /// Apply `f` to the revision in force (effective today) and, if the next term was
@@ -351,14 +411,14 @@ impl<L: Ledger> Issuer<L> {
         }
         let effective = calendar::reduction_effective(today);
         let cutoff = calendar::reduction_cutoff(effective);
-        if let Some(expires) = current.license.expires {
-            if effective >= expires {
-                return Err(Error::ReductionAfterExpiry {
-                    license_id,
-                    effective,
-                    expires,
-                });
-            }
+        if let Some(expires) = current.license.expires
+            && effective >= expires
+        {
+            return Err(Error::ReductionAfterExpiry {
+                license_id,
+                effective,
+                expires,
+            });
         }
         let customer = customer_of(&h);
         let mut revision = h.max_revision();
@@ -426,7 +486,9 @@ impl<L: Ledger> Issuer<L> {
                 cutoff: calendar::reduction_cutoff(effective),
             });
         }
-        let base = h.effective_on(today).ok_or(Error::UnknownLicense { license_id })?;
+        let base = h
+            .effective_on(today)
+            .ok_or(Error::UnknownLicense { license_id })?;
         let mut l = base.license;
         l.revision = h.max_revision().saturating_add(1);
         l.issued = today;
@@ -478,10 +540,10 @@ impl<L: Ledger> Issuer<L> {
                 what: "it has no end date to renew from",
             });
         };
-        if let Some((_, ends)) = h.cancelled {
-            if ends <= expires {
-                return Err(Error::Cancelled { license_id, ends });
-            }
+        if let Some((_, ends)) = h.cancelled
+            && ends <= expires
+        {
+            return Err(Error::Cancelled { license_id, ends });
         }
         let window = RenewalWindow::new(expires, l.grace_days);
         if today < window.opens {
@@ -532,7 +594,9 @@ impl<L: Ledger> Issuer<L> {
             if h.revoked.is_some() || h.erased {
                 continue;
             }
-            let Some(l) = h.latest().map(|r| r.license) else { continue };
+            let Some(l) = h.latest().map(|r| r.license) else {
+                continue;
+            };
             let (true, Some(expires)) = (matches!(l.kind, Kind::Subscription | Kind::Nfr), l.expires) else {
                 continue;
             };
@@ -616,7 +680,9 @@ impl<L: Ledger> Issuer<L> {
         valid_days: u32,
     ) -> Result<(Vec<u8>, Vec<RevocationEntry>), Error> {
         if valid_days == 0 {
-            return Err(Error::InvalidOrder("a revocation list must be valid for at least one day".into()));
+            return Err(Error::InvalidOrder(
+                "a revocation list must be valid for at least one day".into(),
+            ));
         }
         let entries = self.revocation_entries(today)?;
         let expires = today.saturating_add_days(i64::from(valid_days));
@@ -735,11 +801,15 @@ fn event(h: &LicenseHistory, rev: &crate::Revision, operation: Operation, today:
 pub(crate) fn validate(catalog: &Catalog, l: &License, today: Date) -> Result<(), Error> {
     if l.named_users == Some(0) || l.concurrent_seats == Some(0) {
         return Err(Error::InvalidOrder(
-            "a license must grant at least one user or seat: give a positive number (or none for no limit)".into(),
+            "a license must grant at least one user or seat: give a positive number (or none for no limit)"
+                .into(),
         ));
     }
     if l.issued != today {
-        return Err(Error::InvalidOrder(format!("the issue date {} is not today ({today})", l.issued)));
+        return Err(Error::InvalidOrder(format!(
+            "the issue date {} is not today ({today})",
+            l.issued
+        )));
     }
     if l.valid_from < l.issued {
         return Err(Error::InvalidOrder(format!(
@@ -754,13 +824,13 @@ pub(crate) fn validate(catalog: &Catalog, l: &License, today: Date) -> Result<()
         }
         _ => {}
     }
-    if let Some(e) = l.expires {
-        if e <= l.valid_from || e <= l.issued {
-            return Err(Error::InvalidOrder(format!(
-                "the license would expire on {e}, not after it starts on {}: give a later end date",
-                l.valid_from
-            )));
-        }
+    if let Some(e) = l.expires
+        && (e <= l.valid_from || e <= l.issued)
+    {
+        return Err(Error::InvalidOrder(format!(
+            "the license would expire on {e}, not after it starts on {}: give a later end date",
+            l.valid_from
+        )));
     }
     let d = &catalog.defaults;
     let over = |what: &'static str, v: Option<u32>, max: Option<u32>| match (v, max) {

@@ -42,7 +42,10 @@ fn assert_verifies(i: &Issued) {
     if let Some(db) = &i.database {
         ctx = ctx.with_database(db);
     }
-    let v = UntrustedCode::parse(&i.code).unwrap().verify(&keys, &ctx).unwrap();
+    let v = UntrustedCode::parse(&i.code)
+        .unwrap()
+        .verify(&keys, &ctx)
+        .unwrap();
     assert_eq!(v.license(), &i.license);
 }
 
@@ -57,32 +60,53 @@ fn new_license_validation() {
     assert!(matches!(is.issue(&zero, today), Err(Error::InvalidOrder(m)) if m.contains("at least one user")));
     let mut early = subscription();
     early.term = Term::Until(today);
-    assert!(matches!(is.issue(&early, today), Err(Error::InvalidOrder(m)) if m.contains("expire on 2026-11-22")));
+    assert!(
+        matches!(is.issue(&early, today), Err(Error::InvalidOrder(m)) if m.contains("expire on 2026-11-22"))
+    );
     early.term = Term::Until(d(2026, 11, 1));
     assert!(is.issue(&early, today).is_err(), "no expiry before issue");
     let mut backdated = subscription();
     backdated.valid_from = Some(d(2026, 11, 21));
     assert!(matches!(is.issue(&backdated, today), Err(Error::InvalidOrder(_))));
     let too_many = perpetual(5001, &["crm"]);
-    assert!(matches!(is.issue(&too_many, today), Err(Error::OverLimit { max: 5000, .. })));
+    assert!(matches!(
+        is.issue(&too_many, today),
+        Err(Error::OverLimit { max: 5000, .. })
+    ));
     let unlimited = NewLicense {
         named_users: None,
         ..perpetual(1, &["crm"])
     };
-    assert!(is.issue(&unlimited, today).is_err(), "the catalog caps named users");
+    assert!(
+        is.issue(&unlimited, today).is_err(),
+        "the catalog caps named users"
+    );
     let unknown = perpetual(5, &["crm", "payroll"]);
-    assert!(matches!(is.issue(&unknown, today), Err(Error::UnknownModule { .. })));
+    assert!(matches!(
+        is.issue(&unknown, today),
+        Err(Error::UnknownModule { .. })
+    ));
     let mut timed_full = perpetual(5, &["crm"]);
     timed_full.term = Term::Months(12);
-    assert!(matches!(is.issue(&timed_full, today), Err(Error::InvalidOrder(_))));
+    assert!(matches!(
+        is.issue(&timed_full, today),
+        Err(Error::InvalidOrder(_))
+    ));
     let mut nobody = perpetual(5, &["crm"]);
     nobody.customer.licensee = "  ".into();
     assert!(is.issue(&nobody, today).is_err());
-    assert!(is.ledger().records().unwrap().is_empty(), "nothing recorded for refused orders");
+    assert!(
+        is.ledger().records().unwrap().is_empty(),
+        "nothing recorded for refused orders"
+    );
     let ok = is.issue(&perpetual(40, &["crm", "bi"]), today).unwrap();
     assert_eq!(ok.license.license_id, 1001, "the catalog's first id");
     assert_eq!(ok.license.revision, 1);
-    assert_eq!(ok.license.maintenance_ends, Some(d(2027, 11, 22)), "one catalog pack by default");
+    assert_eq!(
+        ok.license.maintenance_ends,
+        Some(d(2027, 11, 22)),
+        "one catalog pack by default"
+    );
     assert_verifies(&ok);
     let next = is.issue(&perpetual(3, &[]), today).unwrap();
     assert_eq!(next.license.license_id, 1002);
@@ -93,7 +117,12 @@ fn new_license_validation() {
 fn trial_has_the_catalog_terms() {
     let mut is = issuer();
     let t = is
-        .trial("demo-erp", Customer::new("Prospect GmbH"), BindTo::nothing(), d(2026, 11, 22))
+        .trial(
+            "demo-erp",
+            Customer::new("Prospect GmbH"),
+            BindTo::nothing(),
+            d(2026, 11, 22),
+        )
         .unwrap();
     let l = t.license;
     assert_eq!(l.kind, Kind::Trial);
@@ -117,7 +146,10 @@ fn nfr_is_time_limited_all_modules_and_renews() {
     assert_eq!(is.renewals_due(d(2026, 12, 17)).unwrap(), Vec::<u32>::new());
     assert_eq!(is.renewals_due(d(2026, 12, 18)).unwrap(), vec![1001]);
     let r = is.renew(1001, d(2026, 12, 18)).unwrap();
-    assert_eq!((r.license.valid_from, r.license.expires), (d(2027, 1, 15), Some(d(2028, 1, 15))));
+    assert_eq!(
+        (r.license.valid_from, r.license.expires),
+        (d(2027, 1, 15), Some(d(2028, 1, 15)))
+    );
 }
 
 #[test]
@@ -142,9 +174,20 @@ fn upgrade_is_a_new_revision_effective_at_once() {
         named_users: Some(10),
         ..Change::default()
     };
-    assert!(matches!(is.upgrade(1001, &fewer, d(2026, 5, 4)), Err(Error::WrongChange(m)) if m.contains("fewer named users")));
-    assert!(matches!(is.upgrade(1001, &change, d(2026, 5, 4)), Err(Error::WrongChange(_))), "nothing new");
-    assert!(matches!(is.upgrade(9999, &change, day), Err(Error::UnknownLicense { license_id: 9999 })));
+    assert!(
+        matches!(is.upgrade(1001, &fewer, d(2026, 5, 4)), Err(Error::WrongChange(m)) if m.contains("fewer named users"))
+    );
+    assert!(
+        matches!(
+            is.upgrade(1001, &change, d(2026, 5, 4)),
+            Err(Error::WrongChange(_))
+        ),
+        "nothing new"
+    );
+    assert!(matches!(
+        is.upgrade(9999, &change, day),
+        Err(Error::UnknownLicense { license_id: 9999 })
+    ));
     // Standard -> Expert is an upgrade, Expert -> Standard a reduction.
     let mut std = perpetual(5, &["crm"]);
     std.line = Some("standard".into());
@@ -153,7 +196,10 @@ fn upgrade_is_a_new_revision_effective_at_once() {
         line: Some("expert".into()),
         ..Change::default()
     };
-    assert_eq!(is.upgrade(1002, &to_expert, day).unwrap().now.license.line.get(), 1);
+    assert_eq!(
+        is.upgrade(1002, &to_expert, day).unwrap().now.license.line.get(),
+        1
+    );
     let to_standard = Change {
         line: Some("standard".into()),
         ..Change::default()
@@ -201,7 +247,8 @@ fn reduction_dates_around_the_cutoff() {
 #[test]
 fn mixed_order_splits_and_the_old_code_is_revoked_from_the_start() {
     let mut is = issuer();
-    is.issue(&perpetual(40, &["crm", "budget"]), d(2026, 3, 2)).unwrap();
+    is.issue(&perpetual(40, &["crm", "budget"]), d(2026, 3, 2))
+        .unwrap();
     let mixed = Change {
         named_users: Some(30),
         add_modules: vec!["bi".into()],
@@ -211,11 +258,21 @@ fn mixed_order_splits_and_the_old_code_is_revoked_from_the_start() {
     let today = d(2026, 11, 22);
     let r = is.reduce(1001, &mixed, today).unwrap();
     let now = r.immediate.clone().unwrap().license;
-    assert_eq!((now.revision, now.valid_from, now.expires), (2, today, Some(d(2027, 1, 1))));
+    assert_eq!(
+        (now.revision, now.valid_from, now.expires),
+        (2, today, Some(d(2027, 1, 1)))
+    );
     assert_eq!(now.named_users, Some(40), "the reduction waits");
-    assert_eq!(now.modules, ModuleSet::EMPTY.with(0).with(1).with(3), "the addition is immediate");
+    assert_eq!(
+        now.modules,
+        ModuleSet::EMPTY.with(0).with(1).with(3),
+        "the addition is immediate"
+    );
     let later = r.scheduled.license;
-    assert_eq!((later.revision, later.valid_from, later.expires), (3, d(2027, 1, 1), None));
+    assert_eq!(
+        (later.revision, later.valid_from, later.expires),
+        (3, d(2027, 1, 1), None)
+    );
     assert_eq!(later.named_users, Some(30));
     assert_eq!(later.modules, ModuleSet::EMPTY.with(0).with(3));
     // While pending, further changes are refused with a clear cause.
@@ -223,7 +280,10 @@ fn mixed_order_splits_and_the_old_code_is_revoked_from_the_start() {
         named_users: Some(45),
         ..Change::default()
     };
-    assert!(matches!(is.upgrade(1001, &more, today), Err(Error::ReductionPending { revision: 3, .. })));
+    assert!(matches!(
+        is.upgrade(1001, &more, today),
+        Err(Error::ReductionPending { revision: 3, .. })
+    ));
     // Revocation: the immediate code replaces the old one at once (the old one has no
     // end date, the bridge ends when the reduction starts); from the start the larger
     // revisions 1 and 2 are listed.
@@ -253,7 +313,10 @@ fn withdrawal_until_the_cutoff() {
     };
     let mut is = issuer();
     is.issue(&perpetual(40, &["crm", "bi"]), d(2026, 3, 2)).unwrap();
-    assert!(matches!(is.withdraw_reduction(1001, d(2026, 11, 22)), Err(Error::NoPendingReduction { .. })));
+    assert!(matches!(
+        is.withdraw_reduction(1001, d(2026, 11, 22)),
+        Err(Error::NoPendingReduction { .. })
+    ));
     is.reduce(1001, &fewer, d(2026, 11, 22)).unwrap();
     // The cutoff day itself is still in time.
     let w = is.withdraw_reduction(1001, d(2026, 12, 12)).unwrap();
@@ -304,7 +367,10 @@ fn reduction_refused_when_the_term_ends_first() {
         is.reduce(1001, &fewer, d(2026, 11, 22)),
         Err(Error::ReductionAfterExpiry { effective, .. }) if effective == d(2027, 1, 1)
     ));
-    assert!(matches!(is.reduce(1001, &Change::default(), d(2026, 11, 22)), Err(Error::WrongChange(_))));
+    assert!(matches!(
+        is.reduce(1001, &Change::default(), d(2026, 11, 22)),
+        Err(Error::WrongChange(_))
+    ));
 }
 
 #[test]
@@ -321,8 +387,14 @@ fn renewal_on_the_first_and_last_allowed_day() {
     // First allowed day: 4 weeks before expiry.
     let r = is.renew(1001, d(2027, 10, 25)).unwrap();
     let l = r.license;
-    assert_eq!((l.revision, l.issued, l.valid_from), (2, d(2027, 10, 25), expires));
-    assert_eq!((l.expires, l.maintenance_ends), (Some(d(2028, 11, 22)), Some(d(2028, 11, 22))));
+    assert_eq!(
+        (l.revision, l.issued, l.valid_from),
+        (2, d(2027, 10, 25), expires)
+    );
+    assert_eq!(
+        (l.expires, l.maintenance_ends),
+        (Some(d(2028, 11, 22)), Some(d(2028, 11, 22)))
+    );
     assert_verifies(&r);
     // Renewing again right away is early for the new term.
     assert!(matches!(
@@ -333,7 +405,10 @@ fn renewal_on_the_first_and_last_allowed_day() {
     let mut is = issuer();
     is.issue(&subscription(), start).unwrap();
     let r = is.renew(1001, d(2027, 12, 5)).unwrap();
-    assert_eq!((r.license.valid_from, r.license.expires), (d(2027, 12, 5), Some(d(2028, 11, 22))));
+    assert_eq!(
+        (r.license.valid_from, r.license.expires),
+        (d(2027, 12, 5), Some(d(2028, 11, 22)))
+    );
     // One day later the subscription has lapsed.
     let mut is = issuer();
     is.issue(&subscription(), start).unwrap();
@@ -353,16 +428,29 @@ fn cancel_versus_revoke() {
     let mut is = issuer();
     is.issue(&subscription(), start).unwrap();
     assert_eq!(is.cancel(1001, d(2027, 8, 22)).unwrap(), d(2027, 11, 22));
-    assert!(matches!(is.cancel(1001, d(2027, 8, 22)), Err(Error::Cancelled { .. })));
-    assert!(matches!(is.renew(1001, d(2027, 11, 1)), Err(Error::Cancelled { .. })));
+    assert!(matches!(
+        is.cancel(1001, d(2027, 8, 22)),
+        Err(Error::Cancelled { .. })
+    ));
+    assert!(matches!(
+        is.renew(1001, d(2027, 11, 1)),
+        Err(Error::Cancelled { .. })
+    ));
     assert_eq!(is.renewals_due(d(2027, 11, 1)).unwrap(), Vec::<u32>::new());
-    assert_eq!(is.revocation_entries(d(2027, 11, 1)).unwrap(), vec![], "a cancelled license is not revoked");
+    assert_eq!(
+        is.revocation_entries(d(2027, 11, 1)).unwrap(),
+        vec![],
+        "a cancelled license is not revoked"
+    );
     // Cancelled one day late: one more term.
     let mut is = issuer();
     is.issue(&subscription(), start).unwrap();
     assert_eq!(is.cancel(1001, d(2027, 8, 23)).unwrap(), d(2028, 11, 22));
     assert!(is.renew(1001, d(2027, 11, 1)).is_ok());
-    assert!(matches!(is.renew(1001, d(2028, 11, 1)), Err(Error::Cancelled { .. })));
+    assert!(matches!(
+        is.renew(1001, d(2028, 11, 1)),
+        Err(Error::Cancelled { .. })
+    ));
     // Revoked: listed with every revision, nothing more issued.
     is.revoke(1001, Some("order reversed"), d(2028, 1, 10)).unwrap();
     assert_eq!(
@@ -372,13 +460,22 @@ fn cancel_versus_revoke() {
             revisions: RevokedRevisions::All
         }]
     );
-    assert!(matches!(is.renew(1001, d(2028, 11, 1)), Err(Error::Revoked { .. })));
-    assert!(matches!(is.revoke(1001, None, d(2028, 1, 11)), Err(Error::Revoked { .. })));
+    assert!(matches!(
+        is.renew(1001, d(2028, 11, 1)),
+        Err(Error::Revoked { .. })
+    ));
+    assert!(matches!(
+        is.revoke(1001, None, d(2028, 1, 11)),
+        Err(Error::Revoked { .. })
+    ));
     let more = Change {
         named_users: Some(30),
         ..Change::default()
     };
-    assert!(matches!(is.upgrade(1001, &more, d(2028, 1, 11)), Err(Error::Revoked { .. })));
+    assert!(matches!(
+        is.upgrade(1001, &more, d(2028, 1, 11)),
+        Err(Error::Revoked { .. })
+    ));
     // A perpetual license is not cancelled.
     is.issue(&perpetual(5, &["crm"]), start).unwrap();
     assert!(matches!(is.cancel(1002, start), Err(Error::NotApplicable { .. })));
@@ -391,19 +488,38 @@ fn two_maintenance_packs_in_a_row() {
     o.maintenance_months = Some(0);
     let bought = d(2026, 3, 2);
     let l = is.issue(&o, bought).unwrap().license;
-    assert_eq!(l.maintenance_ends, Some(d(2026, 3, 3)), "only releases of the purchase day");
-    let first = is.add_maintenance(1001, MaintenanceKind::OneServer, d(2026, 5, 10)).unwrap();
+    assert_eq!(
+        l.maintenance_ends,
+        Some(d(2026, 3, 3)),
+        "only releases of the purchase day"
+    );
+    let first = is
+        .add_maintenance(1001, MaintenanceKind::OneServer, d(2026, 5, 10))
+        .unwrap();
     assert_eq!(first.now.license.maintenance_ends, Some(d(2027, 5, 10)));
     assert_eq!(first.now.license.revision, 2);
-    let second = is.add_maintenance(1001, MaintenanceKind::Site, d(2026, 9, 1)).unwrap();
-    assert_eq!(second.now.license.maintenance_ends, Some(d(2028, 5, 10)), "extended again");
+    let second = is
+        .add_maintenance(1001, MaintenanceKind::Site, d(2026, 9, 1))
+        .unwrap();
+    assert_eq!(
+        second.now.license.maintenance_ends,
+        Some(d(2028, 5, 10)),
+        "extended again"
+    );
     assert_eq!(second.now.license.binding, l.binding, "the binding stays");
     let h = is.history(1001).unwrap();
     assert_eq!(
         h.maintenance_packs,
-        vec![(d(2026, 5, 10), MaintenanceKind::OneServer), (d(2026, 9, 1), MaintenanceKind::Site)]
+        vec![
+            (d(2026, 5, 10), MaintenanceKind::OneServer),
+            (d(2026, 9, 1), MaintenanceKind::Site)
+        ]
     );
-    assert_eq!(is.revocation_entries(d(2026, 9, 1)).unwrap(), vec![], "smaller old codes are not listed");
+    assert_eq!(
+        is.revocation_entries(d(2026, 9, 1)).unwrap(),
+        vec![],
+        "smaller old codes are not listed"
+    );
     assert_verifies(&second.now);
     is.issue(&subscription(), bought).unwrap();
     assert!(matches!(
@@ -420,7 +536,9 @@ fn rehost_and_transfer_supersede_the_old_binding() {
     o.customer.reseller = Some("Reseller One".into());
     o.customer.licensee = "Reseller One".into();
     is.issue(&o, day).unwrap();
-    let moved = is.rehost(1001, BindTo::database("DB-NEW-0001"), d(2026, 12, 1)).unwrap();
+    let moved = is
+        .rehost(1001, BindTo::database("DB-NEW-0001"), d(2026, 12, 1))
+        .unwrap();
     assert_eq!(moved.now.license.revision, 2);
     assert_eq!(moved.now.database.as_deref(), Some("DB-NEW-0001"));
     assert_verifies(&moved.now);
@@ -431,11 +549,18 @@ fn rehost_and_transfer_supersede_the_old_binding() {
     let mut end = Customer::new("End Customer Ltd");
     end.customer_ref = Some("EC-42".into());
     let t = is.transfer(1001, end, None, d(2026, 12, 2)).unwrap();
-    assert_eq!((t.now.licensee.as_str(), t.now.license.revision), ("End Customer Ltd", 3));
+    assert_eq!(
+        (t.now.licensee.as_str(), t.now.license.revision),
+        ("End Customer Ltd", 3)
+    );
     assert_eq!(t.now.database.as_deref(), Some("DB-NEW-0001"), "binding kept");
     assert_verifies(&t.now);
     let h = is.history(1001).unwrap();
-    assert_eq!(h.reseller.as_deref(), Some("Reseller One"), "still invoiced to the reseller");
+    assert_eq!(
+        h.reseller.as_deref(),
+        Some("Reseller One"),
+        "still invoiced to the reseller"
+    );
     assert_eq!(h.licensee, "End Customer Ltd");
     assert_eq!(
         is.revocation_entries(d(2026, 12, 2)).unwrap()[0].revisions,
@@ -453,9 +578,15 @@ fn upgrade_after_renewal_reissues_the_next_term() {
         ..Change::default()
     };
     let up = is.upgrade(1001, &more, d(2027, 11, 2)).unwrap();
-    assert_eq!((up.now.license.revision, up.now.license.expires), (3, Some(d(2027, 11, 22))));
+    assert_eq!(
+        (up.now.license.revision, up.now.license.expires),
+        (3, Some(d(2027, 11, 22)))
+    );
     let next = up.next_term.unwrap().license;
-    assert_eq!((next.revision, next.valid_from, next.expires), (4, d(2027, 11, 22), Some(d(2028, 11, 22))));
+    assert_eq!(
+        (next.revision, next.valid_from, next.expires),
+        (4, d(2027, 11, 22), Some(d(2028, 11, 22)))
+    );
     assert_eq!(next.named_users, Some(30));
 }
 
@@ -468,7 +599,10 @@ fn revocation_list_is_signed_and_verifies() {
     let (bytes, entries) = is.revocation_list(7, d(2026, 11, 23), 30).unwrap();
     assert_eq!(entries.len(), 1);
     let keys = [VendorKey::from_seed(&[7; 32]).public_key()];
-    let list = UntrustedRevocationList::parse(&bytes).unwrap().verify(&keys).unwrap();
+    let list = UntrustedRevocationList::parse(&bytes)
+        .unwrap()
+        .verify(&keys)
+        .unwrap();
     assert_eq!((list.sequence(), list.expires()), (7, d(2026, 12, 23)));
     assert!(list.is_revoked(1002, 1) && !list.is_revoked(1001, 1));
     assert!(is.revocation_list(8, d(2026, 11, 23), 0).is_err());
@@ -480,7 +614,8 @@ fn reports() {
     let mut o = subscription();
     o.customer.reseller = Some("R1".into());
     is.issue(&o, d(2026, 11, 22)).unwrap(); // 1001
-    is.trial("demo-erp", Customer::new("T"), BindTo::nothing(), d(2026, 11, 25)).unwrap(); // 1002
+    is.trial("demo-erp", Customer::new("T"), BindTo::nothing(), d(2026, 11, 25))
+        .unwrap(); // 1002
     is.issue(&perpetual(5, &["crm"]), d(2026, 11, 30)).unwrap(); // 1003
     let more = Change {
         named_users: Some(30),
@@ -490,7 +625,12 @@ fn reports() {
     let records = is.ledger().records().unwrap();
     let catalogs = is.catalogs().clone();
     let nov = issued_in_month(&records, &catalogs, Month::parse("2026-11").unwrap()).unwrap();
-    let count = |r: &IssuedReport, k: &str| r.totals.iter().find(|t| t.kind == k).map(|t| (t.new_licenses, t.codes));
+    let count = |r: &IssuedReport, k: &str| {
+        r.totals
+            .iter()
+            .find(|t| t.kind == k)
+            .map(|t| (t.new_licenses, t.codes))
+    };
     assert_eq!(count(&nov, "subscription"), Some((1, 1)));
     assert_eq!(count(&nov, "demo/trial"), Some((1, 1)));
     assert_eq!(count(&nov, "full"), Some((1, 1)));
@@ -499,7 +639,12 @@ fn reports() {
     assert_eq!(count(&dec, "subscription"), Some((0, 1)));
     let csv = nov.to_csv();
     assert_eq!(csv.lines().count(), 4);
-    assert!(csv.lines().nth(1).unwrap().starts_with("2026-11-22,1001,1,subscription,issue,demo-erp,ACME Corp,R1,"));
+    assert!(
+        csv.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("2026-11-22,1001,1,subscription,issue,demo-erp,ACME Corp,R1,")
+    );
     assert!(csv.contains("crm budget planning bi"));
 
     let histories = is.histories().unwrap();
@@ -512,20 +657,56 @@ fn reports() {
     // November: 9 days (22nd to 30th); December: 9 days at 25 users, 22 at 30.
     let p = pro_rata(&histories, &catalogs, Month::parse("2026-11").unwrap(), None).unwrap();
     assert_eq!(p.rows.len(), 1);
-    assert_eq!((p.rows[0].from, p.rows[0].to, p.rows[0].days, p.rows[0].days_in_month), (d(2026, 11, 22), d(2026, 11, 30), 9, 30));
-    let p = pro_rata(&histories, &catalogs, Month::parse("2026-12").unwrap(), Some("R1")).unwrap();
+    assert_eq!(
+        (
+            p.rows[0].from,
+            p.rows[0].to,
+            p.rows[0].days,
+            p.rows[0].days_in_month
+        ),
+        (d(2026, 11, 22), d(2026, 11, 30), 9, 30)
+    );
+    let p = pro_rata(
+        &histories,
+        &catalogs,
+        Month::parse("2026-12").unwrap(),
+        Some("R1"),
+    )
+    .unwrap();
     let segs: Vec<(u32, Option<u32>)> = p.rows.iter().map(|r| (r.days, r.named_users)).collect();
     assert_eq!(segs, vec![(9, Some(25)), (22, Some(30))]);
     assert_eq!(p.resellers.len(), 1);
-    assert_eq!((p.resellers[0].subscriptions, p.resellers[0].days, p.resellers[0].user_days), (1, 31, 9 * 25 + 22 * 30));
-    assert!(pro_rata(&histories, &catalogs, Month::parse("2026-12").unwrap(), Some("R2")).unwrap().rows.is_empty());
+    assert_eq!(
+        (
+            p.resellers[0].subscriptions,
+            p.resellers[0].days,
+            p.resellers[0].user_days
+        ),
+        (1, 31, 9 * 25 + 22 * 30)
+    );
+    assert!(
+        pro_rata(
+            &histories,
+            &catalogs,
+            Month::parse("2026-12").unwrap(),
+            Some("R2")
+        )
+        .unwrap()
+        .rows
+        .is_empty()
+    );
 
     // Notices: the subscription ends 2027-11-22; the perpetual license's maintenance 2027-11-30.
     let n = renewal_notices(&histories, d(2027, 10, 23), 30);
-    assert_eq!(n.iter().map(|r| (r.license_id, r.what)).collect::<Vec<_>>(), vec![(1001, "subscription")]);
+    assert_eq!(
+        n.iter().map(|r| (r.license_id, r.what)).collect::<Vec<_>>(),
+        vec![(1001, "subscription")]
+    );
     let n = renewal_notices(&histories, d(2027, 11, 1), 30);
     assert_eq!(
-        n.iter().map(|r| (r.license_id, r.what, r.days_left)).collect::<Vec<_>>(),
+        n.iter()
+            .map(|r| (r.license_id, r.what, r.days_left))
+            .collect::<Vec<_>>(),
         vec![(1001, "subscription", 21), (1003, "maintenance", 29)]
     );
 }
@@ -542,7 +723,13 @@ fn erased_licensee_keeps_numbers_and_blocks_resigning() {
         l
     });
     let h = is.history(1001).unwrap();
-    assert_eq!((h.licensee.as_str(), h.contact.as_deref(), h.erased), ("customer-0001", None, true));
+    assert_eq!(
+        (h.licensee.as_str(), h.contact.as_deref(), h.erased),
+        ("customer-0001", None, true)
+    );
     assert_eq!(h.revisions[0].license.named_users, Some(25));
-    assert!(matches!(is.renew(1001, d(2027, 11, 1)), Err(Error::Erased { .. })));
+    assert!(matches!(
+        is.renew(1001, d(2027, 11, 1)),
+        Err(Error::Erased { .. })
+    ));
 }

@@ -71,10 +71,12 @@ impl VendorKey {
 
     /// The PKCS#8 v2 PEM text (private and public key), in zeroizing memory.
     pub fn to_pkcs8_pem(&self) -> Result<Zeroizing<String>, Error> {
-        self.key.to_pkcs8_pem(LineEnding::LF).map_err(|e| Error::KeyFormat {
-            path: PathBuf::from("<memory>"),
-            reason: e.to_string(),
-        })
+        self.key
+            .to_pkcs8_pem(LineEnding::LF)
+            .map_err(|e| Error::KeyFormat {
+                path: PathBuf::from("<memory>"),
+                reason: e.to_string(),
+            })
     }
 
     /// The key id codes signed with this key carry.
@@ -195,7 +197,8 @@ impl KeyRing {
         let file: RingFile = toml::from_str(&text).map_err(|e| bad(e.message().to_owned()))?;
         let mut keys = Vec::new();
         for k in file.keys {
-            let bytes = parse_hex32(&k.public).ok_or_else(|| bad(format!("key {}: public key is not 64 hex digits", k.id)))?;
+            let bytes = parse_hex32(&k.public)
+                .ok_or_else(|| bad(format!("key {}: public key is not 64 hex digits", k.id)))?;
             let public = PublicKey::from_bytes(&bytes).map_err(|e| bad(format!("key {}: {e}", k.id)))?;
             if public.id() != k.id {
                 return Err(bad(format!("key {}: the id does not match its public key", k.id)));
@@ -204,7 +207,10 @@ impl KeyRing {
                 return Err(bad(format!("key id {} is listed twice", k.id)));
             }
             if k.file.contains(['/', '\\']) || k.file.starts_with('.') {
-                return Err(bad(format!("key {}: the file must be a plain name inside the key directory", k.id)));
+                return Err(bad(format!(
+                    "key {}: the file must be a plain name inside the key directory",
+                    k.id
+                )));
             }
             keys.push(KeyEntry {
                 id: k.id,
@@ -248,7 +254,9 @@ impl KeyRing {
                 return self.add(key, today);
             }
         }
-        Err(Error::Random("64 generated keys all collided with listed key ids".into()))
+        Err(Error::Random(
+            "64 generated keys all collided with listed key ids".into(),
+        ))
     }
 
     /// Add `key` as the current key: write its file (mode 0600), then the ring.
@@ -292,9 +300,8 @@ impl KeyRing {
             path: path.clone(),
             reason: e.to_string(),
         })?;
-        let text = format!(
-            "# Vendor key ring: public data only. `current` is the key id used for issuing.\n{text}"
-        );
+        let text =
+            format!("# Vendor key ring: public data only. `current` is the key id used for issuing.\n{text}");
         crate::fsutil::write_atomic(&path, text.as_bytes())
     }
 
@@ -324,7 +331,10 @@ impl KeyRing {
         if key.public_key() != entry.public {
             return Err(Error::KeyRing {
                 path: self.dir.join(RING_FILE),
-                reason: format!("{} does not hold the public key listed for id {}", entry.file, entry.id),
+                reason: format!(
+                    "{} does not hold the public key listed for id {}",
+                    entry.file, entry.id
+                ),
             });
         }
         Ok(key)
@@ -403,7 +413,11 @@ pub fn export_public_keys(keys: &[PublicKey], format: PublicKeyFormat) -> String
                 "/// Vendor public keys (Ed25519) accepted for license codes, one per key id.\n\
                  /// Load with `license_core::PublicKey::from_bytes`."
             );
-            let _ = writeln!(out, "pub const VENDOR_PUBLIC_KEYS: [[u8; 32]; {}] = [", keys.len());
+            let _ = writeln!(
+                out,
+                "pub const VENDOR_PUBLIC_KEYS: [[u8; 32]; {}] = [",
+                keys.len()
+            );
             for k in keys {
                 let _ = writeln!(out, "    // key id 0x{:02x}\n    [{}],", k.id(), bytes_list(k));
             }
@@ -411,11 +425,23 @@ pub fn export_public_keys(keys: &[PublicKey], format: PublicKeyFormat) -> String
         }
         PublicKeyFormat::C => {
             let _ = writeln!(out, "#include <stdint.h>\n");
-            let _ = writeln!(out, "/* Vendor public keys (Ed25519) accepted for license codes. */");
+            let _ = writeln!(
+                out,
+                "/* Vendor public keys (Ed25519) accepted for license codes. */"
+            );
             let _ = writeln!(out, "#define VENDOR_PUBLIC_KEY_COUNT {}", keys.len());
-            let _ = writeln!(out, "static const uint8_t VENDOR_PUBLIC_KEYS[{}][32] = {{", keys.len());
+            let _ = writeln!(
+                out,
+                "static const uint8_t VENDOR_PUBLIC_KEYS[{}][32] = {{",
+                keys.len()
+            );
             for k in keys {
-                let _ = writeln!(out, "    /* key id 0x{:02x} */\n    {{{}}},", k.id(), bytes_list(k));
+                let _ = writeln!(
+                    out,
+                    "    /* key id 0x{:02x} */\n    {{{}}},",
+                    k.id(),
+                    bytes_list(k)
+                );
             }
             out.push_str("};\n");
         }
@@ -439,7 +465,10 @@ mod tests {
         let back = VendorKey::from_pkcs8_pem(&pem).unwrap();
         assert_eq!(back.public_key(), key.public_key());
         let debug = format!("{key:?}");
-        assert_eq!(debug, format!("VendorKey {{ id: {:#04x}, secret: ***OMITTED*** }}", key.id()));
+        assert_eq!(
+            debug,
+            format!("VendorKey {{ id: {:#04x}, secret: ***OMITTED*** }}", key.id())
+        );
     }
 
     #[test]
@@ -448,16 +477,25 @@ mod tests {
         let path = dir.path().join("k.pem");
         let key = VendorKey::from_seed(&[3; 32]);
         key.save(&path).unwrap();
-        assert!(matches!(key.save(&path), Err(Error::Io { .. })), "never overwrites");
+        assert!(
+            matches!(key.save(&path), Err(Error::Io { .. })),
+            "never overwrites"
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
             assert_eq!(VendorKey::load(&path).unwrap().id(), key.id());
             fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
-            assert!(matches!(VendorKey::load(&path), Err(Error::KeyPermissions { mode: 0o640, .. })));
+            assert!(matches!(
+                VendorKey::load(&path),
+                Err(Error::KeyPermissions { mode: 0o640, .. })
+            ));
         }
-        assert!(matches!(VendorKey::load(&dir.path().join("none.pem")), Err(Error::KeyMissing { .. })));
+        assert!(matches!(
+            VendorKey::load(&dir.path().join("none.pem")),
+            Err(Error::KeyMissing { .. })
+        ));
     }
 
     #[test]
@@ -471,7 +509,11 @@ mod tests {
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
-        options.open(&path).unwrap().write_all(b"-----BEGIN PRIVATE KEY-----\nAAAA\n").unwrap();
+        options
+            .open(&path)
+            .unwrap()
+            .write_all(b"-----BEGIN PRIVATE KEY-----\nAAAA\n")
+            .unwrap();
         assert!(matches!(VendorKey::load(&path), Err(Error::KeyFormat { .. })));
     }
 
@@ -480,7 +522,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let kd = dir.path().join("keys");
         let mut ring = KeyRing::create(&kd, day()).unwrap();
-        assert!(matches!(KeyRing::create(&kd, day()), Err(Error::KeyExists { .. })));
+        assert!(matches!(
+            KeyRing::create(&kd, day()),
+            Err(Error::KeyExists { .. })
+        ));
         let first = ring.current().unwrap().id();
         let second = ring.rotate(day()).unwrap().id;
         assert_ne!(first, second);
@@ -502,11 +547,18 @@ mod tests {
         let path = dir.path().join(RING_FILE);
         let text = fs::read_to_string(&path).unwrap();
         let id = ring.current_entry().unwrap().id;
-        fs::write(&path, text.replace(&format!("current = {id}"), &format!("current = {}", id ^ 1))).unwrap();
+        fs::write(
+            &path,
+            text.replace(&format!("current = {id}"), &format!("current = {}", id ^ 1)),
+        )
+        .unwrap();
         assert!(matches!(KeyRing::open(dir.path()), Err(Error::KeyRing { .. })));
         fs::write(&path, "current = [").unwrap();
         assert!(matches!(KeyRing::open(dir.path()), Err(Error::KeyRing { .. })));
-        assert!(matches!(KeyRing::open(&dir.path().join("x")), Err(Error::KeyMissing { .. })));
+        assert!(matches!(
+            KeyRing::open(&dir.path().join("x")),
+            Err(Error::KeyMissing { .. })
+        ));
     }
 
     #[test]

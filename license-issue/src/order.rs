@@ -62,10 +62,10 @@ impl BindTo {
     }
 
     pub(crate) fn binding(&self) -> Result<Binding, Error> {
-        if let Some(db) = &self.database {
-            if db.trim().is_empty() {
-                return Err(Error::InvalidOrder("the database code is empty".into()));
-            }
+        if let Some(db) = &self.database
+            && db.trim().is_empty()
+        {
+            return Err(Error::InvalidOrder("the database code is empty".into()));
         }
         Ok(Binding {
             database: self.database.is_some(),
@@ -172,7 +172,13 @@ impl Change {
     }
 
     /// Apply only the increases (`grow`) and/or only the decreases (`shrink`).
-    pub(crate) fn apply_part(&self, catalog: &Catalog, l: &License, grow: bool, shrink: bool) -> Result<License, Error> {
+    pub(crate) fn apply_part(
+        &self,
+        catalog: &Catalog,
+        l: &License,
+        grow: bool,
+        shrink: bool,
+    ) -> Result<License, Error> {
         let mut out = *l;
         let pick = |old: Option<u32>, new: Option<u32>| -> Option<u32> {
             match new {
@@ -180,7 +186,11 @@ impl Change {
                 Some(n) => {
                     let up = old.is_some_and(|o| n > o);
                     let down = old.is_none_or(|o| n < o);
-                    if (up && grow) || (down && shrink) { Some(n) } else { old }
+                    if (up && grow) || (down && shrink) {
+                        Some(n)
+                    } else {
+                        old
+                    }
                 }
             }
         };

@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 use license_core::{Date, Kind, License};
 use serde::Serialize;
 
+use crate::Error;
 use crate::calendar;
 use crate::catalog::Catalogs;
 use crate::history::LicenseHistory;
 use crate::ledger::Record;
-use crate::Error;
 
 /// A month, `YYYY-MM`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -162,7 +162,9 @@ pub struct IssuedReport {
 
 /// Codes issued in `month`.
 pub fn issued_in_month(records: &[Record], catalogs: &Catalogs, month: Month) -> Result<IssuedReport, Error> {
-    let (from, to) = month.bounds().ok_or_else(|| Error::InvalidMonth(month.to_string()))?;
+    let (from, to) = month
+        .bounds()
+        .ok_or_else(|| Error::InvalidMonth(month.to_string()))?;
     let mut totals: Vec<KindTotals> = Kind::ALL
         .iter()
         .map(|&k| KindTotals {
@@ -172,7 +174,10 @@ pub fn issued_in_month(records: &[Record], catalogs: &Catalogs, month: Month) ->
         })
         .collect();
     let mut codes = Vec::new();
-    for r in records.iter().filter(|r| r.code.is_some() && r.recorded >= from && r.recorded < to) {
+    for r in records
+        .iter()
+        .filter(|r| r.code.is_some() && r.recorded >= from && r.recorded < to)
+    {
         let l = &r.license;
         let t = &mut totals[Kind::ALL.iter().position(|&k| k == l.kind).unwrap_or(0)];
         t.codes += 1;
@@ -209,8 +214,21 @@ impl IssuedReport {
         csv_line(
             &mut out,
             &[
-                "date", "license_id", "revision", "kind", "operation", "product", "licensee", "reseller",
-                "customer_ref", "line", "named_users", "concurrent_seats", "modules", "valid_from", "expires",
+                "date",
+                "license_id",
+                "revision",
+                "kind",
+                "operation",
+                "product",
+                "licensee",
+                "reseller",
+                "customer_ref",
+                "line",
+                "named_users",
+                "concurrent_seats",
+                "modules",
+                "valid_from",
+                "expires",
                 "maintenance_ends",
             ]
             .map(String::from),
@@ -247,7 +265,12 @@ impl IssuedReport {
         for t in &self.totals {
             csv_line(
                 &mut out,
-                &[self.month.to_string(), t.kind.into(), t.new_licenses.to_string(), t.codes.to_string()],
+                &[
+                    self.month.to_string(),
+                    t.kind.into(),
+                    t.new_licenses.to_string(),
+                    t.codes.to_string(),
+                ],
             );
         }
         out
@@ -321,8 +344,18 @@ pub fn active_csv(rows: &[ActiveRow]) -> String {
     csv_line(
         &mut out,
         &[
-            "license_id", "revision", "product", "licensee", "reseller", "line", "named_users", "concurrent_seats",
-            "modules", "valid_from", "expires", "cancelled_ends",
+            "license_id",
+            "revision",
+            "product",
+            "licensee",
+            "reseller",
+            "line",
+            "named_users",
+            "concurrent_seats",
+            "modules",
+            "valid_from",
+            "expires",
+            "cancelled_ends",
         ]
         .map(String::from),
     );
@@ -408,7 +441,9 @@ pub fn pro_rata(
     month: Month,
     reseller: Option<&str>,
 ) -> Result<ProRataReport, Error> {
-    let (first, next) = month.bounds().ok_or_else(|| Error::InvalidMonth(month.to_string()))?;
+    let (first, next) = month
+        .bounds()
+        .ok_or_else(|| Error::InvalidMonth(month.to_string()))?;
     let days_in_month = u32::try_from(next.days_since(first)).unwrap_or(0);
     let mut rows: Vec<ProRataRow> = Vec::new();
     for h in histories.values() {
@@ -481,7 +516,11 @@ pub fn pro_rata(
             user_days,
         })
         .collect();
-    Ok(ProRataReport { month, rows, resellers })
+    Ok(ProRataReport {
+        month,
+        rows,
+        resellers,
+    })
 }
 
 impl ProRataReport {
@@ -491,8 +530,18 @@ impl ProRataReport {
         csv_line(
             &mut out,
             &[
-                "month", "reseller", "license_id", "licensee", "from", "to", "days", "days_in_month", "line",
-                "named_users", "concurrent_seats", "modules",
+                "month",
+                "reseller",
+                "license_id",
+                "licensee",
+                "from",
+                "to",
+                "days",
+                "days_in_month",
+                "line",
+                "named_users",
+                "concurrent_seats",
+                "modules",
             ]
             .map(String::from),
         );
@@ -550,7 +599,9 @@ pub fn renewal_notices(histories: &BTreeMap<u32, LicenseHistory>, today: Date, d
         if h.revoked.is_some() {
             continue;
         }
-        let (Some(latest), Some(first)) = (h.latest(), h.revisions.first()) else { continue };
+        let (Some(latest), Some(first)) = (h.latest(), h.revisions.first()) else {
+            continue;
+        };
         let l = &latest.license;
         let (what, ends) = match l.kind {
             Kind::Subscription | Kind::Nfr => {
@@ -558,12 +609,22 @@ pub fn renewal_notices(histories: &BTreeMap<u32, LicenseHistory>, today: Date, d
                 if h.cancelled.is_some_and(|(_, ends)| ends <= e) {
                     continue;
                 }
-                (if l.kind == Kind::Nfr { "nfr" } else { "subscription" }, e)
+                (
+                    if l.kind == Kind::Nfr {
+                        "nfr"
+                    } else {
+                        "subscription"
+                    },
+                    e,
+                )
             }
             Kind::Full => {
                 let Some(m) = l.maintenance_ends else { continue };
                 let bought = !h.maintenance_packs.is_empty()
-                    || first.license.maintenance_ends.is_some_and(|m0| m0.days_since(first.license.issued) > 1);
+                    || first
+                        .license
+                        .maintenance_ends
+                        .is_some_and(|m0| m0.days_since(first.license.issued) > 1);
                 if !bought {
                     continue;
                 }
@@ -593,7 +654,17 @@ pub fn notices_csv(rows: &[NoticeRow]) -> String {
     let mut out = String::new();
     csv_line(
         &mut out,
-        &["license_id", "product", "licensee", "reseller", "customer_ref", "what", "ends", "days_left"].map(String::from),
+        &[
+            "license_id",
+            "product",
+            "licensee",
+            "reseller",
+            "customer_ref",
+            "what",
+            "ends",
+            "days_left",
+        ]
+        .map(String::from),
     );
     for r in rows {
         csv_line(
@@ -619,7 +690,13 @@ mod tests {
 
     #[test]
     fn months_and_csv_quoting() {
-        assert_eq!(Month::parse("2026-11").unwrap(), Month { year: 2026, month: 11 });
+        assert_eq!(
+            Month::parse("2026-11").unwrap(),
+            Month {
+                year: 2026,
+                month: 11
+            }
+        );
         for bad in ["2026-13", "2026-1", "26-11", "x", "2026-00"] {
             assert!(matches!(Month::parse(bad), Err(Error::InvalidMonth(_))), "{bad}");
         }

@@ -1,18 +1,23 @@
 //! The commands: parse arguments into library calls, print the outcome.
 
 use license_core::{
-    Component, ComponentSet, Context, Kind, License, MachineBinding, MachineFingerprint, PublicKey, UntrustedCode,
+    Component, ComponentSet, Context, Kind, License, MachineBinding, MachineFingerprint, PublicKey,
+    UntrustedCode,
 };
 use license_issue::{
     BindTo, Catalog, Catalogs, Change, Customer, DEMO_CATALOG, Error, FileLedger, Issued, KeyRing, Ledger,
-    MaintenanceKind, Month, NewLicense, PublicKeyFormat, Scope, Term, describe, export_public_keys, parse_hex32,
+    MaintenanceKind, Month, NewLicense, PublicKeyFormat, Scope, Term, describe, export_public_keys,
+    parse_hex32,
 };
 use serde::Serialize;
 use serde_json::json;
 
 use crate::home::{Home, system_today, write_new};
 use crate::output;
-use crate::{BindArgs, ChangeArgs, Cli, Command, InspectArgs, IssueArgs, KeyFormat, KindArg, LedgerCommand, ReportCommand};
+use crate::{
+    BindArgs, ChangeArgs, Cli, Command, InspectArgs, IssueArgs, KeyFormat, KindArg, LedgerCommand,
+    ReportCommand,
+};
 
 /// Run one command; the exit code on success (1 = a code that is not valid).
 pub fn run(cli: &Cli) -> Result<u8, Error> {
@@ -64,10 +69,22 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
             reason,
             list,
             valid_days,
-        } => revoke(&home, *license_id, reason.as_deref(), *list, *valid_days, today, json),
+        } => revoke(
+            &home,
+            *license_id,
+            reason.as_deref(),
+            *list,
+            *valid_days,
+            today,
+            json,
+        ),
         Command::Maintenance { license_id, site } => {
             let mut issuer = home.issuer()?;
-            let kind = if *site { MaintenanceKind::Site } else { MaintenanceKind::OneServer };
+            let kind = if *site {
+                MaintenanceKind::Site
+            } else {
+                MaintenanceKind::OneServer
+            };
             let product = issuer.history(*license_id)?.product;
             let out = issuer.add_maintenance(*license_id, kind, today)?;
             let catalog = issuer.catalogs().get(&product)?;
@@ -140,7 +157,13 @@ fn keygen(home: &Home, rotate: bool, today: license_core::Date, json: bool) -> R
     } else {
         println!("Generated signing key {:#04x} (now the current key).", entry.id);
         output::rows(&[
-            ("private key", format!("{} (PKCS#8 PEM, mode 0600; back it up, never share it)", file.display())),
+            (
+                "private key",
+                format!(
+                    "{} (PKCS#8 PEM, mode 0600; back it up, never share it)",
+                    file.display()
+                ),
+            ),
             ("public key", hex),
             ("keys in ring", ring.keys().len().to_string()),
         ]);
@@ -184,7 +207,11 @@ fn pubkey(home: &Home, format: Option<KeyFormat>, json: bool) -> Result<u8, Erro
                 vec![
                     format!("{:02x}", k.id),
                     k.created.to_string(),
-                    if Some(k.id) == current { "yes".into() } else { String::new() },
+                    if Some(k.id) == current {
+                        "yes".into()
+                    } else {
+                        String::new()
+                    },
                     hex(&k.public.to_bytes()),
                 ]
             })
@@ -194,7 +221,13 @@ fn pubkey(home: &Home, format: Option<KeyFormat>, json: bool) -> Result<u8, Erro
     Ok(0)
 }
 
-fn catalog(home: &Home, init_demo: bool, print_demo: bool, product: Option<&str>, json: bool) -> Result<u8, Error> {
+fn catalog(
+    home: &Home,
+    init_demo: bool,
+    print_demo: bool,
+    product: Option<&str>,
+    json: bool,
+) -> Result<u8, Error> {
     if print_demo {
         print!("{DEMO_CATALOG}");
         return Ok(0);
@@ -208,15 +241,35 @@ fn catalog(home: &Home, init_demo: bool, print_demo: bool, product: Option<&str>
     let catalogs = home.catalogs_required()?;
     let c = pick_catalog(&catalogs, product)?;
     if json {
-        let modules: Vec<_> = c.modules().into_iter().map(|(n, b)| json!({"name": n, "bit": b})).collect();
-        let lines: Vec<_> = c.lines().into_iter().map(|(n, b)| json!({"name": n, "number": b})).collect();
+        let modules: Vec<_> = c
+            .modules()
+            .into_iter()
+            .map(|(n, b)| json!({"name": n, "bit": b}))
+            .collect();
+        let lines: Vec<_> = c
+            .lines()
+            .into_iter()
+            .map(|(n, b)| json!({"name": n, "number": b}))
+            .collect();
         output::json(&json!({"product": c.product(), "name": c.name(), "modules": modules, "lines": lines}))?;
         return Ok(0);
     }
-    println!("Product {}{}", c.product(), c.name().map(|n| format!(" ({n})")).unwrap_or_default());
-    let body: Vec<Vec<String>> = c.modules().into_iter().map(|(n, b)| vec![n.to_owned(), b.to_string()]).collect();
+    println!(
+        "Product {}{}",
+        c.product(),
+        c.name().map(|n| format!(" ({n})")).unwrap_or_default()
+    );
+    let body: Vec<Vec<String>> = c
+        .modules()
+        .into_iter()
+        .map(|(n, b)| vec![n.to_owned(), b.to_string()])
+        .collect();
     output::table(&["module", "bit"], &body);
-    let body: Vec<Vec<String>> = c.lines().into_iter().map(|(n, b)| vec![n.to_owned(), b.to_string()]).collect();
+    let body: Vec<Vec<String>> = c
+        .lines()
+        .into_iter()
+        .map(|(n, b)| vec![n.to_owned(), b.to_string()])
+        .collect();
     output::table(&["line", "number"], &body);
     let d = &c.defaults;
     output::rows(&[
@@ -224,7 +277,14 @@ fn catalog(home: &Home, init_demo: bool, print_demo: bool, product: Option<&str>
         ("demo seats", d.demo_seats.to_string()),
         ("subscription term", format!("{} months", d.subscription_months)),
         ("maintenance pack", format!("{} months", d.maintenance_months)),
-        ("trial", format!("{} days, {} users", c.trial.days, output::limit(c.trial.named_users))),
+        (
+            "trial",
+            format!(
+                "{} days, {} users",
+                c.trial.days,
+                output::limit(c.trial.named_users)
+            ),
+        ),
     ]);
     Ok(0)
 }
@@ -233,7 +293,10 @@ fn pick_catalog<'a>(catalogs: &'a Catalogs, product: Option<&str>) -> Result<&'a
     match product {
         Some(p) => catalogs.get(p),
         None => catalogs.only().ok_or_else(|| {
-            Error::InvalidOrder(format!("several products have a catalog ({}): choose one with --product", catalogs.known()))
+            Error::InvalidOrder(format!(
+                "several products have a catalog ({}): choose one with --product",
+                catalogs.known()
+            ))
         }),
     }
 }
@@ -341,7 +404,10 @@ fn print_issued(title: &str, i: &Issued, catalog: &Catalog) {
         i.license.revision,
         i.operation.name(),
         i.licensee,
-        i.database.as_deref().map(|d| format!(", database {d}")).unwrap_or_default()
+        i.database
+            .as_deref()
+            .map(|d| format!(", database {d}"))
+            .unwrap_or_default()
     );
     println!();
     println!("    {}", i.code);
@@ -353,7 +419,9 @@ fn print_reissued(now: &Issued, next: Option<&Issued>, catalog: &Catalog, json: 
     if json {
         match next {
             None => output::json(&issued_json(now, catalog))?,
-            Some(n) => output::json(&json!({"now": issued_json(now, catalog), "next_term": issued_json(n, catalog)}))?,
+            Some(n) => output::json(
+                &json!({"now": issued_json(now, catalog), "next_term": issued_json(n, catalog)}),
+            )?,
         }
         return Ok(0);
     }
@@ -402,14 +470,28 @@ fn reduce(
     );
     println!();
     if let Some(i) = &r.immediate {
-        print_issued(&format!("Additions, effective now until {}", r.effective), i, &catalog);
+        print_issued(
+            &format!("Additions, effective now until {}", r.effective),
+            i,
+            &catalog,
+        );
         println!();
     }
-    print_issued(&format!("Reduced scope, valid from {}", r.effective), &r.scheduled, &catalog);
+    print_issued(
+        &format!("Reduced scope, valid from {}", r.effective),
+        &r.scheduled,
+        &catalog,
+    );
     Ok(0)
 }
 
-fn renew(home: &Home, id: Option<u32>, due: bool, today: license_core::Date, json: bool) -> Result<u8, Error> {
+fn renew(
+    home: &Home,
+    id: Option<u32>,
+    due: bool,
+    today: license_core::Date,
+    json: bool,
+) -> Result<u8, Error> {
     let mut issuer = home.issuer()?;
     let ids = match (id, due) {
         (Some(id), _) => vec![id],
@@ -452,7 +534,9 @@ fn revoke(
         if json {
             output::json(&json!({"license_id": id, "revoked": today}))?;
         } else {
-            println!("License {id} revoked on {today}: it will be listed on the next revocation list (licensectl revoke --list).");
+            println!(
+                "License {id} revoked on {today}: it will be listed on the next revocation list (licensectl revoke --list)."
+            );
         }
         return Ok(0);
     }
@@ -549,9 +633,9 @@ fn inspect(home: &Home, a: &InspectArgs, today: license_core::Date, json: bool) 
         }
         None => KeyRing::open(&home.keys())?.public_keys(),
     };
-    let product = product.or_else(|| catalog.as_ref().map(|c| c.product().to_owned())).ok_or_else(|| {
-        Error::InvalidOrder("the product is unknown: give --product".into())
-    })?;
+    let product = product
+        .or_else(|| catalog.as_ref().map(|c| c.product().to_owned()))
+        .ok_or_else(|| Error::InvalidOrder("the product is unknown: give --product".into()))?;
     let licensee = a.licensee.clone().or(ledger.licensee).ok_or_else(|| {
         Error::InvalidOrder("the licensee is unknown (not in this ledger): give --licensee".into())
     })?;
@@ -594,8 +678,13 @@ fn inspect(home: &Home, a: &InspectArgs, today: license_core::Date, json: bool) 
     Ok(0)
 }
 
-fn run_report(home: &Home, report: &ReportCommand, today: license_core::Date, json: bool) -> Result<u8, Error> {
-    let ledger = home.open_ledger()?;
+fn run_report(
+    home: &Home,
+    report: &ReportCommand,
+    today: license_core::Date,
+    json: bool,
+) -> Result<u8, Error> {
+    let ledger = home.open_ledger(true)?;
     let catalogs = home.catalogs()?;
     let records = ledger.records()?;
     let histories = license_issue::LicenseHistory::all(&records);
@@ -637,7 +726,17 @@ fn run_report(home: &Home, report: &ReportCommand, today: license_core::Date, js
                     })
                     .collect();
                 output::table(
-                    &["date", "license", "rev", "kind", "operation", "licensee", "line", "users", "modules"],
+                    &[
+                        "date",
+                        "license",
+                        "rev",
+                        "kind",
+                        "operation",
+                        "licensee",
+                        "line",
+                        "users",
+                        "modules",
+                    ],
                     &body,
                 );
             }
@@ -667,7 +766,16 @@ fn run_report(home: &Home, report: &ReportCommand, today: license_core::Date, js
                     })
                     .collect();
                 output::table(
-                    &["license", "licensee", "reseller", "line", "users", "seats", "expires", "cancelled, ends"],
+                    &[
+                        "license",
+                        "licensee",
+                        "reseller",
+                        "line",
+                        "users",
+                        "seats",
+                        "expires",
+                        "cancelled, ends",
+                    ],
                     &body,
                 );
             }
@@ -696,7 +804,12 @@ fn run_report(home: &Home, report: &ReportCommand, today: license_core::Date, js
                         ]
                     })
                     .collect();
-                output::table(&["reseller", "license", "licensee", "from", "to", "days", "users", "seats"], &body);
+                output::table(
+                    &[
+                        "reseller", "license", "licensee", "from", "to", "days", "users", "seats",
+                    ],
+                    &body,
+                );
                 println!();
                 let body: Vec<Vec<String>> = r
                     .resellers
@@ -723,7 +836,11 @@ fn run_report(home: &Home, report: &ReportCommand, today: license_core::Date, js
             } else if *csv {
                 print!("{}", license_issue::notices_csv(&rows));
             } else {
-                println!("Subscriptions and maintenance ending by {}: {}", today.saturating_add_days(i64::from(days)), rows.len());
+                println!(
+                    "Subscriptions and maintenance ending by {}: {}",
+                    today.saturating_add_days(i64::from(days)),
+                    rows.len()
+                );
                 let body: Vec<Vec<String>> = rows
                     .iter()
                     .map(|r| {
@@ -737,7 +854,10 @@ fn run_report(home: &Home, report: &ReportCommand, today: license_core::Date, js
                         ]
                     })
                     .collect();
-                output::table(&["license", "licensee", "reseller", "what", "ends", "days left"], &body);
+                output::table(
+                    &["license", "licensee", "reseller", "what", "ends", "days left"],
+                    &body,
+                );
             }
         }
     }
@@ -745,7 +865,7 @@ fn run_report(home: &Home, report: &ReportCommand, today: license_core::Date, js
 }
 
 fn ledger(home: &Home, action: &LedgerCommand, json: bool) -> Result<u8, Error> {
-    let mut ledger = home.open_ledger()?;
+    let mut ledger = home.open_ledger(true)?;
     match action {
         LedgerCommand::Check => {
             let records = ledger.records()?;
@@ -763,7 +883,11 @@ fn ledger(home: &Home, action: &LedgerCommand, json: bool) -> Result<u8, Error> 
                     "{}: {} complete records, {licenses} licenses{}",
                     ledger.path().display(),
                     records.len(),
-                    if torn.is_some() { "; the last record is torn (see the warning)" } else { "; intact" }
+                    if torn.is_some() {
+                        "; the last record is torn (see the warning)"
+                    } else {
+                        "; intact"
+                    }
                 );
             }
             match torn {
@@ -796,7 +920,9 @@ fn ledger(home: &Home, action: &LedgerCommand, json: bool) -> Result<u8, Error> 
             } else if n == 0 {
                 println!("No record names that licensee; nothing changed.");
             } else {
-                println!("Erased the licensee's personal data from {n} records; they now name '{pseudonym}'.");
+                println!(
+                    "Erased the licensee's personal data from {n} records; they now name '{pseudonym}'."
+                );
             }
             Ok(0)
         }

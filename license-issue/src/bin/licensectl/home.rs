@@ -59,14 +59,15 @@ impl Home {
         Ok(c)
     }
 
-    /// The ledger, warning on stderr about a torn last record.
-    pub fn open_ledger(&self) -> Result<FileLedger, Error> {
+    /// The ledger; for reading, warn on stderr about a torn last record (writing
+    /// reports it as the error).
+    pub fn open_ledger(&self, warn: bool) -> Result<FileLedger, Error> {
         fs::create_dir_all(&self.dir).map_err(|source| Error::Io {
             path: self.dir.clone(),
             source,
         })?;
         let ledger = FileLedger::open(&self.ledger())?;
-        if let Some(torn) = ledger.torn() {
+        if let (true, Some(torn)) = (warn, ledger.torn()) {
             eprintln!("warning: {torn}; run `licensectl ledger repair` before issuing");
         }
         Ok(ledger)
@@ -76,7 +77,7 @@ impl Home {
     pub fn issuer(&self) -> Result<Issuer<FileLedger>, Error> {
         let key = KeyRing::open(&self.keys())?.current()?;
         let catalogs = self.catalogs_required()?;
-        let ledger = self.open_ledger()?;
+        let ledger = self.open_ledger(false)?;
         Ok(Issuer::new(catalogs, key, ledger))
     }
 
@@ -92,7 +93,10 @@ impl Home {
             .filter_map(|e| e.ok())
             .filter_map(|e| {
                 let name = e.file_name().to_string_lossy().into_owned();
-                name.strip_prefix("list-")?.strip_suffix(".bin")?.parse::<u64>().ok()
+                name.strip_prefix("list-")?
+                    .strip_suffix(".bin")?
+                    .parse::<u64>()
+                    .ok()
             })
             .max()
             .unwrap_or(0);
@@ -122,7 +126,11 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         path: path.into(),
         source,
     };
-    let mut f = fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(io)?;
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(io)?;
     f.write_all(bytes).map_err(io)?;
     f.sync_all().map_err(io)
 }

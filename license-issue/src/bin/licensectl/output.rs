@@ -27,7 +27,15 @@ pub fn table(headers: &[&str], body: &[Vec<String>]) {
         println!("{}", parts.join("  ").trim_end());
     };
     line(headers.to_vec());
-    line(widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().iter().map(String::as_str).collect());
+    line(
+        widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .iter()
+            .map(String::as_str)
+            .collect(),
+    );
     for row in body {
         line(row.iter().map(String::as_str).collect());
     }
@@ -35,7 +43,8 @@ pub fn table(headers: &[&str], body: &[Vec<String>]) {
 
 /// Print a value as pretty JSON.
 pub fn json<T: Serialize>(value: &T) -> Result<(), license_issue::Error> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| license_issue::Error::LedgerEncode(e.to_string()))?;
+    let text =
+        serde_json::to_string_pretty(value).map_err(|e| license_issue::Error::LedgerEncode(e.to_string()))?;
     println!("{text}");
     Ok(())
 }

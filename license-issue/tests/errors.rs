@@ -1,0 +1,126 @@
+//! The errors a user meets: a one-line cause on stderr and a documented exit code
+//! (1 invalid code, 2 bad input or refused by the rules, 3 files and corrupt data).
+
+mod common;
+use common::*;
+
+use std::fs;
+
+#[test]
+fn missing_key_file() {
+    let env = Env::new();
+    env.run(&["catalog", "--init-demo"]).ok();
+    env.run(&[&["issue"], ACME].concat())
+        .fails(3, "no signing key at");
+    // The key ring is there but its key file is gone.
+    env.run(&["keygen"]).ok();
+    let pem = find(&env.path("keys"), "key-");
+    fs::remove_file(&pem).unwrap();
+    env.run(&[&["issue"], ACME].concat())
+        .fails(3, "run `licensectl keygen` first");
+    assert!(!env.path("ledger.jsonl").exists() || fs::read(env.path("ledger.jsonl")).unwrap().is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn key_file_with_wrong_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::ready();
+    let pem = find(&env.path("keys"), "key-");
+    fs::set_permissions(&pem, fs::Permissions::from_mode(0o644)).unwrap();
+    env.run(&[&["issue"], ACME].concat())
+        .fails(3, "is readable by other users (mode 644): run `chmod 600");
+    fs::set_permissions(&pem, fs::Permissions::from_mode(0o600)).unwrap();
+    env.run(&[&["issue"], ACME].concat()).ok();
+}
+
+#[test]
+fn damaged_key_file() {
+    let env = Env::ready();
+    let pem = find(&env.path("keys"), "key-");
+    fs::write(
+        &pem,
+        "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n",
+    )
+    .unwrap();
+    env.run(&[&["issue"], ACME].concat())
+        .fails(3, "is not an Ed25519 PKCS#8 PEM private key");
+}
+
+#[test]
+fn corrupt_catalog() {
+    let env = Env::ready();
+    let path = env.path("catalog/demo-erp.toml");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, text.replace("bi = 3", "bi = 3\nbi2 = 3")).unwrap();
+    env.run(&[&["issue"], ACME].concat())
+        .fails(3, "modules 'bi' and 'bi2' share bit 3");
+    fs::write(&path, "product = \"demo-erp\"\n[modules\n").unwrap();
+    env.run(&[&["issue"], ACME].concat()).fails(3, "catalog");
+    fs::write(&path, text.replace("[trial]", "[trial]\ncolour = \"red\"")).unwrap();
+    env.run(&["catalog"]).fails(3, "unknown field `colour`");
+    // An explicit catalog file that does not exist.
+    env.run(&["--catalog", "nowhere.toml", "catalog"])
+        .fails(3, "nowhere.toml");
+}
+
+#[test]
+fn unknown_module_and_other_input_errors() {
+    let env = Env::ready();
+    let mut args = vec![
+        "issue",
+        "--licensee",
+        "ACME Corp",
+        "--users",
+        "5",
+        "--modules",
+        "crm,payroll",
+    ];
+    env.run(&args).fails(
+        2,
+        "unknown module 'payroll' for product demo-erp: the catalog defines crm, budget",
+    );
+    args[6] = "crm";
+    env.run(&[
+        "issue",
+        "--licensee",
+        "ACME Corp",
+        "--users",
+        "5",
+        "--line",
+        "gold",
+    ])
+    .fails(2, "unknown product line 'gold'");
+    env.run(&["issue", "--licensee", "ACME Corp", "--users", "0"])
+        .fails(2, "at least one user");
+    env.run(&["issue", "--licensee", "ACME Corp", "--users", "9000"])
+        .fails(2, "exceeds the 5000");
+    env.run(&[
+        "issue",
+        "--licensee",
+        "X",
+        "--users",
+        "5",
+        "--kind",
+        "subscription",
+        "--until",
+        "2026-11-01",
+    ])
+    .fails(2, "expire on 2026-11-01");
+    env.run(&["issue", "--licensee", "X", "--users", "5", "--product", "other"])
+        .fails(2, "no catalog for product 'other'");
+    env.run(&["upgrade", "4242", "--users", "9"])
+        .fails(2, "license 4242 is not in the ledger");
+    env.run(&["inspect", "HELLO"]).fails(1, "license code");
+    env.run(&["inspect", ""]).fails(1, "no license code was entered");
+    // Nothing was recorded by the refused orders.
+    env.run(&args).ok();
+    let v = env
+        .run(&["--json", "report", "issued", "--month", "2026-11"])
+        .json();
+    assert_eq!(v["codes"].as_array().unwrap().len(), 1);
+    // clap's own usage errors also exit with 2.
+    assert_eq!(env.run(&["issue"]).code, 2);
+    assert_eq!(env.run(&["frobnicate"]).code, 2);
+    assert_eq!(env.run(&["--date", "2026-02-30", "report", "issued"]).code, 2);
+}
