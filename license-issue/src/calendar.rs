@@ -299,4 +299,49 @@ mod tests {
         assert_eq!(overlap_days(d(2026, 12, 1), d(2027, 1, 1), m0, m1), 0);
         assert_eq!(overlap_days(d(2026, 1, 1), d(2027, 1, 1), m0, m1), 30);
     }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn any_day() -> impl Strategy<Value = Date> {
+            // 2020-01-01 .. 2099-12-31
+            (18_262u32..47_482).prop_map(Date::from_days_since_unix_epoch)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+
+            /// The effective date is the earliest quarter start at least 20 days ahead.
+            #[test]
+            fn reduction_is_the_first_quarter_start_20_days_ahead(order in any_day()) {
+                let e = reduction_effective(order);
+                prop_assert_eq!(quarter_start(e), e);
+                prop_assert!(e.days_since(order) >= REDUCTION_NOTICE_DAYS);
+                let earlier = sub_months(e, 3);
+                prop_assert!(earlier <= order || earlier.days_since(order) < REDUCTION_NOTICE_DAYS);
+                prop_assert!(may_withdraw(e, order));
+            }
+
+            #[test]
+            fn maintenance_pack_covers_twelve_months_from_the_later_of_purchase_and_end(
+                purchase in any_day(), end in any_day(),
+            ) {
+                let new = maintenance_after_pack(Some(end), purchase, 12);
+                prop_assert!(new > purchase && new > end.min(new));
+                prop_assert_eq!(new, end.max(purchase).add_months(12).unwrap());
+                prop_assert!(maintenance_after_pack(Some(new), purchase, 12) > new, "a second pack extends again");
+            }
+
+            #[test]
+            fn renewal_window_is_28_days_before_to_end_of_grace(expires in any_day(), grace in 0u16..60) {
+                let w = RenewalWindow::new(expires, grace);
+                prop_assert_eq!(expires.days_since(w.opens), 28);
+                prop_assert_eq!(w.closes.days_since(expires), i64::from(grace));
+                let (from, to) = next_term(expires, w.opens, 12);
+                prop_assert_eq!(from, expires);
+                prop_assert!(to > from);
+            }
+        }
+    }
 }

@@ -307,10 +307,10 @@ impl Catalog {
 
     /// The bit of module `name` (case-insensitive).
     pub fn module(&self, name: &str) -> Result<u8, Error> {
-        let key = name.trim().to_ascii_lowercase();
+        let key = name.trim();
         self.modules
             .iter()
-            .find(|(n, _)| n.to_ascii_lowercase() == key)
+            .find(|(n, _)| n.eq_ignore_ascii_case(key))
             .map(|(_, &b)| b)
             .ok_or_else(|| Error::UnknownModule {
                 product: self.product.clone(),
@@ -362,10 +362,10 @@ impl Catalog {
 
     /// The product line called `name` (case-insensitive).
     pub fn line(&self, name: &str) -> Result<ProductLine, Error> {
-        let key = name.trim().to_ascii_lowercase();
+        let key = name.trim();
         self.lines
             .iter()
-            .find(|(n, _)| n.to_ascii_lowercase() == key)
+            .find(|(n, _)| n.eq_ignore_ascii_case(key))
             .and_then(|(_, &n)| ProductLine::new(n))
             .ok_or_else(|| Error::UnknownLine {
                 product: self.product.clone(),

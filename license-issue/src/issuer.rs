@@ -77,15 +77,17 @@ impl<L: Ledger> Issuer<L> {
 
     /// Issue a new license of any kind (see [`NewLicense`] for the defaults).
     pub fn issue(&mut self, order: &NewLicense, today: Date) -> Result<Issued, Error> {
-        let catalog = self.catalogs.get(&order.product)?.clone();
-        let license = self.build_new(&catalog, order, today)?;
+        let catalog = self.catalogs.get(&order.product)?;
+        let license = self.build_new(catalog, order, today)?;
         let operation = if order.kind == Kind::Trial {
             Operation::Trial
         } else {
             Operation::Issue
         };
-        self.commit(
-            &catalog,
+        commit_to(
+            &self.key,
+            &mut self.ledger,
+            catalog,
             Draft {
                 operation,
                 product: order.product.clone(),
@@ -730,41 +732,52 @@ impl<L: Ledger> Issuer<L> {
 
     /// Validate, sign and record.
     fn commit(&mut self, catalog: &Catalog, draft: Draft, today: Date) -> Result<Issued, Error> {
-        validate(catalog, &draft.license, today)?;
-        let ctx = Context {
-            product: &draft.product,
-            licensee: &draft.customer.licensee,
-            database: draft.database.as_deref(),
-            machine: None,
-        };
-        let code = sign(&draft.license, &ctx, self.key.signing_key())?.to_string();
-        let record = Record {
-            recorded: today,
-            operation: draft.operation,
-            product: draft.product.clone(),
-            licensee: draft.customer.licensee.clone(),
-            contact: draft.customer.contact,
-            customer_ref: draft.customer.customer_ref,
-            reseller: draft.customer.reseller,
-            database: draft.database.clone(),
-            license: draft.license,
-            code: Some(code.clone()),
-            maintenance: draft.maintenance,
-            withdrawn: draft.withdrawn,
-            ends: None,
-            note: None,
-            erased: false,
-        };
-        self.ledger.append(&record)?;
-        Ok(Issued {
-            operation: draft.operation,
-            product: draft.product,
-            licensee: draft.customer.licensee,
-            database: draft.database,
-            license: draft.license,
-            code,
-        })
+        commit_to(&self.key, &mut self.ledger, catalog, draft, today)
     }
+}
+
+/// Validate, sign with `key` and record in `ledger`.
+fn commit_to<L: Ledger>(
+    key: &VendorKey,
+    ledger: &mut L,
+    catalog: &Catalog,
+    draft: Draft,
+    today: Date,
+) -> Result<Issued, Error> {
+    validate(catalog, &draft.license, today)?;
+    let ctx = Context {
+        product: &draft.product,
+        licensee: &draft.customer.licensee,
+        database: draft.database.as_deref(),
+        machine: None,
+    };
+    let code = sign(&draft.license, &ctx, key.signing_key())?.to_string();
+    let record = Record {
+        recorded: today,
+        operation: draft.operation,
+        product: draft.product.clone(),
+        licensee: draft.customer.licensee.clone(),
+        contact: draft.customer.contact,
+        customer_ref: draft.customer.customer_ref,
+        reseller: draft.customer.reseller,
+        database: draft.database.clone(),
+        license: draft.license,
+        code: Some(code.clone()),
+        maintenance: draft.maintenance,
+        withdrawn: draft.withdrawn,
+        ends: None,
+        note: None,
+        erased: false,
+    };
+    ledger.append(&record)?;
+    Ok(Issued {
+        operation: draft.operation,
+        product: draft.product,
+        licensee: draft.customer.licensee,
+        database: draft.database,
+        license: draft.license,
+        code,
+    })
 }
 
 fn customer_of(h: &LicenseHistory) -> Customer {
