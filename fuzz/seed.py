@@ -102,6 +102,19 @@ def main():
     for name, b in lists.items():
         write("revocation_list", name, b)
         write("revocation_list", name + "-unsigned", b + bytes(64))
+    # Product catalogs (license-issue/catalogs/*.toml).
+    cat_dir = os.path.join(ROOT, "license-issue", "catalogs")
+    for f in sorted(os.listdir(cat_dir)) if os.path.isdir(cat_dir) else []:
+        with open(os.path.join(cat_dir, f), "rb") as fh:
+            write("catalog", f, fh.read())
+    write("catalog", "minimal.toml", 'product = "p"\n')
+
+    # Key files: PKCS#8 v1 PEM of the golden vectors' seed key, and hex public keys.
+    import base64
+    der = bytes.fromhex("302e020100300506032b657004220420") + bytes.fromhex(doc["seed_key"])
+    b64 = base64.b64encode(der).decode()
+    write("key_file", "seed-key.pem", "-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n")
+    write("key_file", "public-hex", doc["public_key"])
     print(f"seeded from {n} golden vectors into {os.path.join(HERE, 'corpus')}", file=sys.stderr)
 
 
