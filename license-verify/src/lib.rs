@@ -1,2 +1,53 @@
-//! The host application's side of licensing (being built; see the open issue).
+//! The host application's side of licensing: what it links to check its license at
+//! start-up, offline.
+//!
+//! - [`Verifier`]: built once with the vendor's public keys, the product id, this
+//!   release's build date and the installation's licensee, database code and/or machine;
+//!   verifies a code (text or file) and returns a [`Verification`]: status, release
+//!   coverage and the effective entitlements (`has_module("bi")`, users, seats, ...).
+//! - Guards kept in an integrity-protected state file: a clock turned back, a
+//!   superseded revision entered again, a revoked code. See `docs/SECURITY.md` for what
+//!   they can and cannot prevent.
+//! - [`fingerprint::collect`]: this machine's fingerprint and its printable form.
+//! - [`SeatPool`]: concurrent seats with leases, heartbeats and re-claim.
+//!
+//! ```no_run
+//! use license_verify::{Verifier, license_core::{Date, PublicKey}};
+//! # fn main() -> Result<(), license_verify::Error> {
+//! # let vendor_key = PublicKey::from_bytes(&[0; 32])?;
+//! let verifier = Verifier::builder(vec![vendor_key], "erp", Date::from_ymd(2026, 11, 1)?)
+//!     .licensee("ACME Corp")
+//!     .database("DB-7F3A-22C1")
+//!     .modules(["crm", "budget", "resources", "bi"])
+//!     .state_file("/var/lib/erp/license.state", *b"erp-state-secret-0123456789")
+//!     .build()?;
+//! let license = verifier.verify_file("/etc/erp/license.txt")?;
+//! println!("{license}");
+//! if license.has_module("bi") { /* enable business intelligence */ }
+//! # Ok(()) }
+//! ```
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+mod error;
+pub mod fingerprint;
+mod guards;
+mod report;
+mod seats;
+mod state;
+mod time;
+mod verification;
+mod verifier;
+
+pub use error::Error;
+pub use guards::{PendingChange, RevocationListInfo};
+pub use report::{ScopeDescription, describe_scope, describe_status};
+pub use seats::{Lease, SeatHolder, SeatPool, SeatSnapshot};
+pub use state::MIN_SECRET_LEN;
+pub use time::Utc;
+pub use verification::Verification;
+pub use verifier::{DEFAULT_CLOCK_TOLERANCE_SECS, HIGH_WATER_WRITE_INTERVAL_SECS, Verifier, VerifierBuilder};
+
+/// Re-exported so the host uses the same version.
+pub use license_core;

@@ -1,0 +1,160 @@
+//! The one error type of `license-verify`. Every variant says what the user should do.
+
+use std::io;
+use std::path::PathBuf;
+
+use license_core::Date;
+
+use crate::time::Utc;
+
+/// Why a license code, the state file or a revocation list could not be used.
+///
+/// Code errors from `license-core` (typo and where, not signed by this vendor, wrong
+/// product, licensee, database or machine) are wrapped in [`Error::Code`] with their own
+/// message.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The code (or a revocation list) was refused by `license-core`: typo, malformed,
+    /// unknown key, bad signature, or a binding that does not match this installation.
+    #[error(transparent)]
+    Code(#[from] license_core::Error),
+    /// A higher revision of this license has been seen: this code was replaced.
+    #[error("this license code (license {license_id}, revision {revision}) was replaced by revision {current}{}: enter the newest code you received from the vendor", match .since { Some(d) => format!(" on {d}"), None => String::new() })]
+    Superseded {
+        /// The license id.
+        license_id: u32,
+        /// The revision of the code entered.
+        revision: u32,
+        /// The revision in effect.
+        current: u32,
+        /// The day the replacing revision took effect, if it was scheduled (a reduction).
+        since: Option<Date>,
+    },
+    /// The vendor has revoked this code.
+    #[error(
+        "license {license_id} (revision {revision}) has been revoked by the vendor (revocation list {list_sequence}): contact the vendor for a valid code"
+    )]
+    Revoked {
+        /// The license id.
+        license_id: u32,
+        /// The revision of the code entered.
+        revision: u32,
+        /// The sequence number of the revocation list that revokes it.
+        list_sequence: u64,
+    },
+    /// The system clock is behind a time this installation has already seen (or behind
+    /// the day the code or list was signed) by more than the tolerance.
+    #[error(
+        "the system clock ({now}) is behind a time already seen by this installation ({seen}): set the clock to the correct date and time (UTC-based), then start again"
+    )]
+    ClockTurnedBack {
+        /// The clock's time.
+        now: Utc,
+        /// The latest time seen (high-water mark), or the start of the day the code or
+        /// list was signed.
+        seen: Utc,
+    },
+    /// The state file exists but was truncated, edited, or written for another product or
+    /// application secret. Verification is refused until the state is reset.
+    #[error(
+        "the license state file {path} is damaged or was modified ({reason}): restore it from a backup, or have support reset it"
+    )]
+    StateCorrupt {
+        /// The state file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The state file exists but cannot be read.
+    #[error("cannot read the license state file {path} ({source}): let the application read it")]
+    StateUnreadable {
+        /// The state file.
+        path: PathBuf,
+        /// The I/O error.
+        source: io::Error,
+    },
+    /// The state file cannot be written. The guards stay in force in memory; the write is
+    /// retried at the next verification.
+    #[error(
+        "cannot write the license state file {path} ({source}): let the application write to that file and its folder, then start again"
+    )]
+    StateUnwritable {
+        /// The state file.
+        path: PathBuf,
+        /// The I/O error.
+        source: io::Error,
+    },
+    /// A revocation list older than the one already installed.
+    #[error(
+        "this revocation list (number {sequence}) is older than the one already installed (number {installed}): use the newest list from the vendor"
+    )]
+    RevocationListRollback {
+        /// The list's sequence number.
+        sequence: u64,
+        /// The installed list's sequence number.
+        installed: u64,
+    },
+    /// A revocation list with the installed list's sequence number but other contents.
+    #[error(
+        "this revocation list (number {sequence}) differs from the installed list with the same number: use the newest list from the vendor"
+    )]
+    RevocationListConflict {
+        /// The sequence number both lists carry.
+        sequence: u64,
+    },
+    /// The revocation list's own validity ended before it was installed.
+    #[error("this revocation list expired on {expires}: get a current list from the vendor")]
+    RevocationListExpired {
+        /// The list's expiry (first day no longer current).
+        expires: Date,
+    },
+    /// A file (license code, revocation list) could not be read.
+    #[error("cannot read {path} ({source}): check the path and permissions")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: io::Error,
+    },
+    /// A license code file that is not text.
+    #[error("{path} does not contain a license code as text: save the code as plain text")]
+    NotText {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Every concurrent seat is held by a live lease.
+    #[error(
+        "all {limit} licensed seats are in use ({in_use} held): wait until a user logs out, or ask the vendor for more seats"
+    )]
+    NoSeatAvailable {
+        /// Seats held.
+        in_use: u32,
+        /// Seats allowed now.
+        limit: u32,
+    },
+    /// A heartbeat for a seat lease that expired or was released.
+    #[error("this session's seat was released or its lease expired: log in again")]
+    SeatLeaseLost,
+    /// The verifier was configured incorrectly (a programming error in the host application).
+    #[error("license verifier misconfigured: {0}")]
+    Config(&'static str),
+}
+
+impl Error {
+    /// The `license-core` error, for code errors.
+    pub fn code_error(&self) -> Option<&license_core::Error> {
+        match self {
+            Error::Code(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Whether the problem is with the state file (corrupt, unreadable, unwritable).
+    pub fn is_state_error(&self) -> bool {
+        matches!(
+            self,
+            Error::StateCorrupt { .. } | Error::StateUnreadable { .. } | Error::StateUnwritable { .. }
+        )
+    }
+}

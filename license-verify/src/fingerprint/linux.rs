@@ -1,0 +1,221 @@
+//! Linux sources: machine-id files and sysfs. Paths are parameters so tests can point
+//! them at a fake tree.
+
+use std::fs;
+
+use license_core::Component;
+
+use super::{Part, Unknown, digest_of, io_unknown};
+
+/// Where the Linux components are read from.
+pub(crate) struct Sources<'a> {
+    pub machine_id: [&'a str; 2],
+    pub product_uuid: &'a str,
+    pub net: &'a str,
+}
+
+impl Sources<'static> {
+    pub const SYSTEM: Sources<'static> = Sources {
+        machine_id: ["/etc/machine-id", "/var/lib/dbus/machine-id"],
+        product_uuid: "/sys/class/dmi/id/product_uuid",
+        net: "/sys/class/net",
+    };
+}
+
+/// The first machine-id file that can be read (the D-Bus copy when `/etc/machine-id`
+/// is missing or unreadable). An empty or placeholder file is not skipped: it makes the
+/// component unknown.
+pub(crate) fn os_install_id(app_key: &[u8], s: &Sources<'_>) -> Part {
+    let mut why = Unknown::Missing("machine-id");
+    for path in s.machine_id {
+        match fs::read_to_string(path) {
+            Ok(raw) => return digest_of(app_key, Component::OsInstallId, "machine-id", &raw),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => why = io_unknown("machine-id", &e),
+        }
+    }
+    Err(why)
+}
+
+pub(crate) fn hardware_uuid(app_key: &[u8], s: &Sources<'_>) -> Part {
+    const SOURCE: &str = "/sys/class/dmi/id/product_uuid";
+    match fs::read_to_string(s.product_uuid) {
+        Ok(raw) => digest_of(app_key, Component::HardwareUuid, SOURCE, &raw),
+        Err(e) => Err(io_unknown(SOURCE, &e)),
+    }
+}
+
+/// `aa:bb:cc:dd:ee:ff`; anything else (InfiniBand's 20 bytes, garbage) is `None`.
+pub(crate) fn parse_mac(s: &str) -> Option<[u8; 6]> {
+    let mut mac = [0u8; 6];
+    let mut parts = s.trim().split(':');
+    for b in &mut mac {
+        let p = parts.next()?;
+        if p.len() != 2 {
+            return None;
+        }
+        *b = u8::from_str_radix(p, 16).ok()?;
+    }
+    parts.next().is_none().then_some(mac)
+}
+
+/// Physical adapters only: an entry of `/sys/class/net` without a `device` link is
+/// virtual (loopback, bridge, veth, tun/tap, bond, docker, VPN).
+pub(crate) fn network(app_key: &[u8], s: &Sources<'_>) -> Part {
+    const SOURCE: &str = "/sys/class/net";
+    let dir = fs::read_dir(s.net).map_err(|e| io_unknown(SOURCE, &e))?;
+    let (mut virtual_adapters, mut unstable_macs) = (0, 0);
+    let mut digests = Vec::new();
+    for entry in dir.flatten() {
+        let path = entry.path();
+        if fs::symlink_metadata(path.join("device")).is_err() {
+            virtual_adapters += 1;
+            continue;
+        }
+        let Some(mac) = fs::read_to_string(path.join("address"))
+            .ok()
+            .as_deref()
+            .and_then(parse_mac)
+        else {
+            unstable_macs += 1;
+            continue;
+        };
+        match license_core::mac_digest(app_key, mac) {
+            Some(d) => digests.push(d),
+            None => unstable_macs += 1,
+        }
+    }
+    if digests.is_empty() {
+        return Err(Unknown::NoStableAdapter {
+            virtual_adapters,
+            unstable_macs,
+        });
+    }
+    Ok((SOURCE, digests))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn adapter(root: &Path, name: &str, mac: &str, physical: bool) {
+        let dir = root.join(name);
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("address"), format!("{mac}\n")).unwrap();
+        if physical {
+            fs::create_dir(dir.join("device")).unwrap();
+        }
+    }
+
+    #[test]
+    fn virtual_and_locally_administered_adapters_are_left_out() {
+        let tmp = tempfile::tempdir().unwrap();
+        let net = tmp.path().join("net");
+        adapter(&net, "lo", "00:00:00:00:00:00", false);
+        adapter(&net, "docker0", "02:42:ac:11:00:02", false);
+        adapter(&net, "veth1", "00:1b:21:aa:bb:cc", false);
+        adapter(&net, "eth0", "00:1b:21:3a:4f:10", true);
+        adapter(&net, "eth1", "3c:ec:ef:12:34:56", true);
+        adapter(&net, "wlan0", "06:11:22:33:44:55", true);
+        adapter(
+            &net,
+            "ib0",
+            "80:00:00:48:fe:80:00:00:00:00:00:00:00:02:c9:03:00:0f:a1:b2",
+            true,
+        );
+        let s = Sources {
+            machine_id: ["/nonexistent", "/nonexistent"],
+            product_uuid: "/nonexistent",
+            net: net.to_str().unwrap(),
+        };
+        let key = b"k";
+        let (_, digests) = network(key, &s).unwrap();
+        let mut expected = vec![
+            license_core::mac_digest(key, [0x00, 0x1b, 0x21, 0x3a, 0x4f, 0x10]).unwrap(),
+            license_core::mac_digest(key, [0x3c, 0xec, 0xef, 0x12, 0x34, 0x56]).unwrap(),
+        ];
+        let mut digests = digests;
+        digests.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(digests, expected);
+        // Only virtual or unstable adapters: unknown, with the counts.
+        fs::remove_dir_all(net.join("eth0")).unwrap();
+        fs::remove_dir_all(net.join("eth1")).unwrap();
+        assert_eq!(
+            network(key, &s),
+            Err(Unknown::NoStableAdapter {
+                virtual_adapters: 3,
+                unstable_macs: 2
+            })
+        );
+        assert!(matches!(hardware_uuid(key, &s), Err(Unknown::Missing(_))));
+        assert!(matches!(os_install_id(key, &s), Err(Unknown::Missing(_))));
+    }
+
+    #[test]
+    fn machine_id_falls_back_to_dbus_and_reports_placeholders() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dbus = tmp.path().join("dbus-id");
+        fs::write(&dbus, "3d1219c7c4c5404aaa1f6d2a48adfda4\n").unwrap();
+        let empty = tmp.path().join("empty");
+        fs::write(&empty, "\n").unwrap();
+        fn s<'a>(first: &'a Path, dbus: &'a Path, empty: &'a Path) -> Sources<'a> {
+            Sources {
+                machine_id: [first.to_str().unwrap(), dbus.to_str().unwrap()],
+                product_uuid: empty.to_str().unwrap(),
+                net: "/nonexistent",
+            }
+        }
+        let s = |first| s(first, &dbus, &empty);
+        let missing = tmp.path().join("missing");
+        let (_, d) = os_install_id(b"k", &s(&missing)).unwrap();
+        assert_eq!(
+            d,
+            vec![
+                license_core::component_digest(
+                    b"k",
+                    Component::OsInstallId,
+                    "3d1219c7c4c5404aaa1f6d2a48adfda4"
+                )
+                .unwrap()
+            ]
+        );
+        // An empty /etc/machine-id (some container images) is a placeholder: no fallback.
+        assert!(matches!(
+            os_install_id(b"k", &s(&empty)),
+            Err(Unknown::Placeholder(_))
+        ));
+        // A directory where the file should be: reading fails, the D-Bus copy is used.
+        assert_eq!(os_install_id(b"k", &s(tmp.path())).map(|p| p.1), Ok(d));
+        // Both unreadable: reported with the error kind.
+        let both = Sources {
+            machine_id: [tmp.path().to_str().unwrap(), tmp.path().to_str().unwrap()],
+            product_uuid: "/nonexistent",
+            net: "/nonexistent",
+        };
+        assert!(matches!(os_install_id(b"k", &both), Err(Unknown::Failed { .. })));
+        assert!(matches!(
+            hardware_uuid(b"k", &s(&missing)),
+            Err(Unknown::Placeholder(_))
+        ));
+        assert!(matches!(network(b"k", &s(&missing)), Err(Unknown::Missing(_))));
+    }
+
+    #[test]
+    fn macs_parse_strictly() {
+        assert_eq!(
+            parse_mac("00:1b:21:3a:4f:10\n"),
+            Some([0, 0x1b, 0x21, 0x3a, 0x4f, 0x10])
+        );
+        for bad in [
+            "",
+            "00:1b:21:3a:4f",
+            "00:1b:21:3a:4f:10:11",
+            "0:1b:21:3a:4f:10",
+            "zz:1b:21:3a:4f:10",
+        ] {
+            assert_eq!(parse_mac(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,311 @@
+//! This machine's fingerprint: each component read, normalized and hashed on its own
+//! with `license-core`'s rules; unreadable components count as unknown.
+//!
+//! | component        | Linux                                                   | Windows (untested)      | macOS (untested)          |
+//! |------------------|---------------------------------------------------------|-------------------------|---------------------------|
+//! | OS install id    | `/etc/machine-id`, else `/var/lib/dbus/machine-id`      | `MachineGuid` (`reg`)   | `IOPlatformUUID` (`ioreg`)|
+//! | hardware UUID    | `/sys/class/dmi/id/product_uuid` (root only)            | unknown                 | unknown                   |
+//! | CPU              | sysinfo: brand and physical core count                  | same                    | same                      |
+//! | network adapters | `/sys/class/net/*/address` of adapters with a `device`  | sysinfo `Networks`      | sysinfo `Networks`        |
+//!
+//! Network adapters without a device (bridges, veth, tun, docker, VPN) and locally
+//! administered or multicast MACs are left out. Collection reads a handful of small
+//! files and never lists processes.
+
+use std::fmt;
+use std::io;
+
+use license_core::{Component, MachineBinding, MachineFingerprint};
+
+#[cfg(target_os = "linux")]
+mod linux;
+mod other;
+
+/// A component as read: its source and digests, or why it is unknown.
+type Part = Result<(&'static str, Vec<u8>), Unknown>;
+
+/// How a component of the fingerprint was obtained.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// Read and hashed.
+    Read {
+        /// Where it was read from.
+        source: &'static str,
+        /// How many values (network adapters: one per physical adapter, at most 8).
+        values: usize,
+    },
+    /// Could not be read: counts as unknown, never as a mismatch.
+    Unknown(Unknown),
+}
+
+/// Why a component is unknown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Unknown {
+    /// The source does not exist on this machine (common in containers and VMs).
+    Missing(&'static str),
+    /// The source exists but this user may not read it (the hardware UUID needs root on Linux).
+    PermissionDenied(&'static str),
+    /// The source holds no usable value (empty, all zeros, a placeholder).
+    Placeholder(&'static str),
+    /// No physical network adapter with a globally administered MAC address.
+    NoStableAdapter {
+        /// Adapters left out as virtual (no device) or loopback.
+        virtual_adapters: usize,
+        /// Adapters left out for a locally administered or multicast MAC.
+        unstable_macs: usize,
+    },
+    /// This platform has no source for the component.
+    Unsupported,
+    /// Reading failed.
+    Failed {
+        /// What was read.
+        source: &'static str,
+        /// The I/O error kind.
+        kind: io::ErrorKind,
+    },
+}
+
+impl fmt::Display for Unknown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unknown::Missing(s) => write!(f, "{s} does not exist"),
+            Unknown::PermissionDenied(s) => write!(f, "{s} is readable only by an administrator"),
+            Unknown::Placeholder(s) => write!(f, "{s} holds no usable value"),
+            Unknown::NoStableAdapter {
+                virtual_adapters,
+                unstable_macs,
+            } => write!(
+                f,
+                "no physical adapter with a fixed MAC address ({virtual_adapters} virtual, {unstable_macs} with a locally administered MAC left out)"
+            ),
+            Unknown::Unsupported => f.write_str("not available on this platform"),
+            Unknown::Failed { source, kind } => write!(f, "reading {source} failed ({kind})"),
+        }
+    }
+}
+
+/// One component's outcome.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ComponentReport {
+    /// The component.
+    pub component: Component,
+    /// Read or unknown, and why.
+    pub outcome: Outcome,
+}
+
+/// This machine's fingerprint with a per-component report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CollectedFingerprint {
+    fingerprint: MachineFingerprint,
+    reports: [ComponentReport; 4],
+}
+
+/// Tolerance used for the printable fingerprint: one component may change.
+pub const DEFAULT_TOLERANCE: u8 = 1;
+
+impl CollectedFingerprint {
+    /// The digests, for `license_core::Context::with_machine`.
+    pub const fn fingerprint(&self) -> &MachineFingerprint {
+        &self.fingerprint
+    }
+
+    /// The outcome per component, in component order.
+    pub const fn reports(&self) -> &[ComponentReport; 4] {
+        &self.reports
+    }
+
+    /// What the vendor binds a code to, allowing `tolerance` changed components
+    /// (reduced when fewer components are known). Its `Display` is the printable form
+    /// the customer sends to the vendor; the vendor reads it with `MachineBinding::parse`.
+    pub fn binding(&self, tolerance: u8) -> Result<MachineBinding, license_core::Error> {
+        self.fingerprint.binding(tolerance)
+    }
+
+    fn from_parts(parts: [(Component, Part); 4]) -> CollectedFingerprint {
+        let mut fingerprint = MachineFingerprint::unknown();
+        let reports = parts.map(|(component, part)| {
+            let outcome = match part {
+                Ok((source, mut digests)) if !digests.is_empty() => {
+                    // Smallest first, so the kept eight do not depend on listing order.
+                    digests.sort_unstable();
+                    digests.dedup();
+                    for d in &digests {
+                        fingerprint.add(component, *d);
+                    }
+                    Outcome::Read {
+                        source,
+                        values: fingerprint.digests(component).len(),
+                    }
+                }
+                Ok((source, _)) => Outcome::Unknown(Unknown::Placeholder(source)),
+                Err(why) => Outcome::Unknown(why),
+            };
+            ComponentReport { component, outcome }
+        });
+        CollectedFingerprint { fingerprint, reports }
+    }
+}
+
+/// A plain-words report: the printable fingerprint for a tolerance, then one line per
+/// component (read, or unknown and why). See [`CollectedFingerprint::describe`].
+#[derive(Clone, Copy, Debug)]
+pub struct FingerprintReport<'a> {
+    collected: &'a CollectedFingerprint,
+    tolerance: u8,
+}
+
+impl CollectedFingerprint {
+    /// The report with the printable fingerprint allowing `tolerance` changed components.
+    pub const fn describe(&self, tolerance: u8) -> FingerprintReport<'_> {
+        FingerprintReport {
+            collected: self,
+            tolerance,
+        }
+    }
+}
+
+impl fmt::Display for FingerprintReport<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.collected.binding(self.tolerance) {
+            Ok(b) => writeln!(f, "Machine fingerprint: {b}")?,
+            Err(_) => writeln!(
+                f,
+                "Machine fingerprint: none (no component could be read; ask for a license bound to a database code instead)"
+            )?,
+        }
+        for r in &self.collected.reports {
+            match &r.outcome {
+                Outcome::Read { source, values: 1 } => {
+                    writeln!(f, "  {:<17} read ({source})", r.component.name())?
+                }
+                Outcome::Read { source, values } => {
+                    writeln!(f, "  {:<17} read, {values} values ({source})", r.component.name())?
+                }
+                Outcome::Unknown(why) => writeln!(f, "  {:<17} unknown: {why}", r.component.name())?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The report with [`DEFAULT_TOLERANCE`].
+impl fmt::Display for CollectedFingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.describe(DEFAULT_TOLERANCE).fmt(f)
+    }
+}
+
+/// Collect this machine's fingerprint, each component hashed with `app_key` (an
+/// application-specific key, by default the product id, so two products cannot
+/// correlate machines). Never fails: what cannot be read is reported as unknown.
+pub fn collect(app_key: &[u8]) -> CollectedFingerprint {
+    CollectedFingerprint::from_parts([
+        (Component::OsInstallId, os_install_id(app_key)),
+        (Component::HardwareUuid, hardware_uuid(app_key)),
+        (Component::Cpu, other::cpu(app_key)),
+        (Component::Network, network(app_key)),
+    ])
+}
+
+/// One digest from a raw value, or `Placeholder` if it carries no information.
+fn digest_of(app_key: &[u8], c: Component, source: &'static str, raw: &str) -> Part {
+    let raw = raw.trim();
+    if raw.eq_ignore_ascii_case("uninitialized") {
+        // systemd's placeholder before the first boot completes.
+        return Err(Unknown::Placeholder(source));
+    }
+    license_core::component_digest(app_key, c, raw)
+        .map(|d| (source, vec![d]))
+        .ok_or(Unknown::Placeholder(source))
+}
+
+fn io_unknown(source: &'static str, e: &io::Error) -> Unknown {
+    match e.kind() {
+        io::ErrorKind::NotFound => Unknown::Missing(source),
+        io::ErrorKind::PermissionDenied => Unknown::PermissionDenied(source),
+        kind => Unknown::Failed { source, kind },
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn os_install_id(app_key: &[u8]) -> Part {
+    linux::os_install_id(app_key, &linux::Sources::SYSTEM)
+}
+#[cfg(target_os = "linux")]
+fn hardware_uuid(app_key: &[u8]) -> Part {
+    linux::hardware_uuid(app_key, &linux::Sources::SYSTEM)
+}
+#[cfg(target_os = "linux")]
+fn network(app_key: &[u8]) -> Part {
+    linux::network(app_key, &linux::Sources::SYSTEM)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn os_install_id(app_key: &[u8]) -> Part {
+    other::os_install_id(app_key)
+}
+#[cfg(not(target_os = "linux"))]
+fn hardware_uuid(_app_key: &[u8]) -> Part {
+    Err(Unknown::Unsupported)
+}
+#[cfg(not(target_os = "linux"))]
+fn network(app_key: &[u8]) -> Part {
+    other::network(app_key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_become_a_fingerprint_and_a_report() {
+        let key = b"app";
+        let c = CollectedFingerprint::from_parts([
+            (
+                Component::OsInstallId,
+                digest_of(key, Component::OsInstallId, "id", "3d1219c7c4c5404a\n"),
+            ),
+            (Component::HardwareUuid, Err(Unknown::PermissionDenied("uuid"))),
+            (Component::Cpu, Ok(("cpu", vec![9, 3, 9]))),
+            (Component::Network, Ok(("net", vec![]))),
+        ]);
+        assert_eq!(c.fingerprint().digests(Component::Cpu), &[3, 9]);
+        assert_eq!(
+            c.reports()[2].outcome,
+            Outcome::Read {
+                source: "cpu",
+                values: 2
+            }
+        );
+        assert_eq!(
+            c.reports()[3].outcome,
+            Outcome::Unknown(Unknown::Placeholder("net"))
+        );
+        assert_eq!(c.fingerprint().known().len(), 2);
+        let text = c.to_string();
+        assert!(
+            text.contains("hardware UUID     unknown: uuid is readable only by an administrator"),
+            "{text}"
+        );
+        let printed = c.binding(DEFAULT_TOLERANCE).unwrap().to_string();
+        assert!(text.contains(&printed));
+        assert_eq!(license_core::MachineBinding::parse(&printed), c.binding(1));
+        assert_eq!(
+            digest_of(key, Component::OsInstallId, "id", "uninitialized\n"),
+            Err(Unknown::Placeholder("id"))
+        );
+        assert_eq!(
+            digest_of(key, Component::OsInstallId, "id", "0000\n"),
+            Err(Unknown::Placeholder("id"))
+        );
+    }
+
+    #[test]
+    fn nothing_known_is_reported_not_an_error() {
+        let c = CollectedFingerprint::from_parts(Component::ALL.map(|c| (c, Err(Unknown::Unsupported))));
+        assert!(c.binding(1).is_err());
+        assert!(c.to_string().contains("Machine fingerprint: none"));
+    }
+}

@@ -1,0 +1,270 @@
+//! The state file: the guards' memory, integrity-protected and written atomically.
+//!
+//! ```text
+//! file = "LVST" || version u8 (1) || postcard(Guards) || tag (32 bytes)
+//! tag  = HMAC-SHA256(key = application secret,
+//!                    "license-verify/v1 state\0" || len(product) u8 || product || magic..body)
+//! ```
+//!
+//! A missing file is a first run. A file that is too short, has another magic, a tag
+//! that does not verify (edited, truncated, another product or secret) or contents that
+//! do not decode is corrupt: verification is refused until it is restored or reset.
+//! Writes go to a temporary file in the same directory, which is written, flushed to
+//! disk, renamed over the state file, and the directory flushed.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+
+use crate::Error;
+use crate::guards::Guards;
+
+const MAGIC: &[u8; 4] = b"LVST";
+const STATE_VERSION: u8 = 1;
+const TAG_LEN: usize = 32;
+const DOMAIN: &[u8] = b"license-verify/v1 state\0";
+/// Shortest application secret accepted.
+pub const MIN_SECRET_LEN: usize = 16;
+/// Largest state file read (a guard against a huge file planted at the path).
+const MAX_STATE_LEN: u64 = 4 << 20;
+
+/// The state file at a path, with its integrity key.
+pub(crate) struct StateFile {
+    path: PathBuf,
+    mac: Hmac<Sha256>,
+}
+
+impl std::fmt::Debug for StateFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StateFile")
+            .field("path", &self.path)
+            .field("key", &"***OMITTED***")
+            .finish()
+    }
+}
+
+impl StateFile {
+    /// The state file at `path`, tagged with a key from `secret` and `product`.
+    pub fn new(path: PathBuf, secret: &[u8], product: &str) -> Result<StateFile, Error> {
+        if secret.len() < MIN_SECRET_LEN {
+            return Err(Error::Config("the state-file secret must be at least 16 bytes"));
+        }
+        let product = product.as_bytes();
+        let len =
+            u8::try_from(product.len()).map_err(|_| Error::Config("product id longer than 255 bytes"))?;
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(secret).map_err(|_| Error::Config("invalid state-file secret"))?;
+        mac.update(DOMAIN);
+        mac.update(&[len]);
+        mac.update(product);
+        Ok(StateFile { path, mac })
+    }
+
+    /// The path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn corrupt(&self, reason: &'static str) -> Error {
+        Error::StateCorrupt {
+            path: self.path.clone(),
+            reason,
+        }
+    }
+
+    /// The stored state; `None` if there is no file (first run).
+    pub fn load(&self) -> Result<Option<Guards>, Error> {
+        let unreadable = |source| Error::StateUnreadable {
+            path: self.path.clone(),
+            source,
+        };
+        let file = match File::open(&self.path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(unreadable(e)),
+        };
+        let mut bytes = Vec::new();
+        io::Read::read_to_end(&mut io::Read::take(file, MAX_STATE_LEN + 1), &mut bytes)
+            .map_err(unreadable)?;
+        if bytes.len() as u64 > MAX_STATE_LEN {
+            return Err(self.corrupt("far too large"));
+        }
+        self.decode(&bytes).map(Some)
+    }
+
+    fn decode(&self, bytes: &[u8]) -> Result<Guards, Error> {
+        if bytes.len() < MAGIC.len() + 1 + TAG_LEN {
+            return Err(self.corrupt(if bytes.is_empty() { "empty" } else { "cut short" }));
+        }
+        if !bytes.starts_with(MAGIC) {
+            return Err(self.corrupt("not a license state file"));
+        }
+        let (signed, tag) = bytes.split_at(bytes.len() - TAG_LEN);
+        let mut mac = self.mac.clone();
+        mac.update(signed);
+        if mac.verify_slice(tag).is_err() {
+            return Err(self.corrupt(
+                "integrity check failed: edited, cut short, or written for another product or secret",
+            ));
+        }
+        if signed[MAGIC.len()] != STATE_VERSION {
+            return Err(self.corrupt("written by a newer version of the software"));
+        }
+        let guards: Guards = postcard::from_bytes(&signed[MAGIC.len() + 1..])
+            .map_err(|_| self.corrupt("contents do not decode"))?;
+        let ascending = guards
+            .licenses
+            .windows(2)
+            .all(|w| w[0].license_id < w[1].license_id)
+            && guards
+                .revocation
+                .as_ref()
+                .is_none_or(|r| r.entries.windows(2).all(|w| w[0].license_id < w[1].license_id));
+        if !ascending {
+            return Err(self.corrupt("contents out of order"));
+        }
+        Ok(guards)
+    }
+
+    fn encode(&self, guards: &Guards) -> Result<Vec<u8>, Error> {
+        let mut out = Vec::with_capacity(128);
+        out.extend_from_slice(MAGIC);
+        out.push(STATE_VERSION);
+        let out = postcard::to_extend(guards, out).map_err(|_| Error::Config("state does not encode"))?;
+        let mut mac = self.mac.clone();
+        mac.update(&out);
+        let tag = mac.finalize().into_bytes();
+        let mut out = out;
+        out.extend_from_slice(&tag);
+        Ok(out)
+    }
+
+    /// Write `guards` atomically.
+    pub fn store(&self, guards: &Guards) -> Result<(), Error> {
+        let bytes = self.encode(guards)?;
+        write_atomic(&self.path, &bytes).map_err(|source| Error::StateUnwritable {
+            path: self.path.clone(),
+            source,
+        })
+    }
+}
+
+/// Write `bytes` to `path` so that a crash leaves either the old or the new file:
+/// temporary file in the same directory, write, fsync, rename, fsync the directory.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path has no file name"))?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(
+        ".tmp-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let tmp = dir.join(tmp_name);
+    let mut file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+    let written = file.write_all(bytes).and_then(|()| file.sync_all());
+    drop(file);
+    if let Err(e) = written.and_then(|()| fs::rename(&tmp, path)) {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
+    sync_dir(dir)
+}
+
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> io::Result<()> {
+    // Windows has no directory handle to flush; the rename is made durable by NTFS's journal.
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::Utc;
+
+    fn file(dir: &Path) -> StateFile {
+        StateFile::new(dir.join("state"), b"0123456789abcdef", "erp").unwrap()
+    }
+
+    #[test]
+    fn round_trip_and_every_edit_is_detected() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = file(dir.path());
+        assert!(f.load().unwrap().is_none(), "missing = first run");
+        let mut g = Guards::first_run(Utc(1_790_000_000));
+        let l = license_core::License {
+            license_id: 7,
+            revision: 3,
+            kind: license_core::Kind::Full,
+            line: license_core::ProductLine::new(0).unwrap(),
+            named_users: None,
+            concurrent_seats: None,
+            demo_seats: 0,
+            modules: license_core::ModuleSet::EMPTY,
+            issued: license_core::Date::CODE_EPOCH,
+            valid_from: license_core::Date::CODE_EPOCH,
+            expires: None,
+            grace_days: 0,
+            maintenance_ends: None,
+            binding: license_core::Binding::NONE,
+        };
+        g.admit(&l, Utc(1_790_000_000).date()).unwrap();
+        f.store(&g).unwrap();
+        assert_eq!(f.load().unwrap(), Some(g.clone()));
+        let bytes = fs::read(f.path()).unwrap();
+        for i in 0..bytes.len() {
+            let mut edited = bytes.clone();
+            edited[i] ^= 0x20;
+            assert!(
+                matches!(f.decode(&edited), Err(Error::StateCorrupt { .. })),
+                "edit at {i}"
+            );
+        }
+        for cut in 0..bytes.len() {
+            assert!(
+                matches!(f.decode(&bytes[..cut]), Err(Error::StateCorrupt { .. })),
+                "cut at {cut}"
+            );
+        }
+        let other_secret = StateFile::new(f.path().to_owned(), b"0123456789abcdeF", "erp").unwrap();
+        assert!(matches!(other_secret.load(), Err(Error::StateCorrupt { .. })));
+        let other_product = StateFile::new(f.path().to_owned(), b"0123456789abcdef", "crm").unwrap();
+        assert!(matches!(other_product.load(), Err(Error::StateCorrupt { .. })));
+        // No temporary files are left behind.
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn short_secret_is_refused() {
+        assert!(matches!(
+            StateFile::new(PathBuf::from("x"), b"short", "erp"),
+            Err(Error::Config(_))
+        ));
+    }
+
+    #[test]
+    fn atomic_write_failure_leaves_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("sub");
+        fs::create_dir(&target).unwrap();
+        // Renaming a file over a directory fails: the temporary must be removed.
+        assert!(write_atomic(&target, b"x").is_err());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

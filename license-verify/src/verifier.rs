@@ -1,0 +1,498 @@
+//! The `Verifier`: built once at start-up, checks a code against this installation and
+//! the guards, and returns what the application may do.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+
+use license_core::{
+    Context, Date, MachineFingerprint, Policy, PublicKey, UntrustedCode, UntrustedRevocationList,
+};
+
+use crate::Error;
+use crate::fingerprint::{self, CollectedFingerprint};
+use crate::guards::{Guards, RevocationListInfo};
+use crate::state::StateFile;
+use crate::time::Utc;
+use crate::verification::Verification;
+
+/// Default tolerance of the clock guard: one hour.
+pub const DEFAULT_CLOCK_TOLERANCE_SECS: i64 = 3600;
+/// The high-water mark alone is written to the state file at most this often (seconds),
+/// so a start-up normally does not wait for the disk. Other changes are written at once.
+pub const HIGH_WATER_WRITE_INTERVAL_SECS: i64 = 600;
+/// Longest license code file read.
+const MAX_CODE_FILE: u64 = 64 * 1024;
+/// Longest revocation list file read.
+const MAX_LIST_FILE: u64 = 16 << 20;
+
+/// Where the machine fingerprint comes from.
+#[derive(Clone, Debug)]
+enum Machine {
+    /// Collected by this crate when a machine-bound code is verified.
+    Collect { app_key: Vec<u8> },
+    /// Supplied by the host application.
+    Supplied(Box<MachineFingerprint>),
+}
+
+/// Configures a [`Verifier`]. Start with [`Verifier::builder`].
+#[derive(Debug)]
+#[must_use]
+pub struct VerifierBuilder {
+    keys: Vec<PublicKey>,
+    product: String,
+    build_date: Date,
+    licensee: Option<String>,
+    database: Option<String>,
+    machine: Option<Machine>,
+    modules: Vec<String>,
+    state: Option<(PathBuf, Vec<u8>)>,
+    policy: Policy,
+    clock_tolerance: i64,
+}
+
+impl VerifierBuilder {
+    /// The licensee as configured in the installation.
+    pub fn licensee(mut self, licensee: impl Into<String>) -> Self {
+        self.licensee = Some(licensee.into());
+        self
+    }
+
+    /// The installation's database code (for codes bound to a database).
+    pub fn database(mut self, code: impl Into<String>) -> Self {
+        self.database = Some(code.into());
+        self
+    }
+
+    /// Use this machine's fingerprint supplied by the host (instead of collecting it).
+    pub fn machine_fingerprint(mut self, fingerprint: MachineFingerprint) -> Self {
+        self.machine = Some(Machine::Supplied(Box::new(fingerprint)));
+        self
+    }
+
+    /// The application key the fingerprint's components are hashed with when this
+    /// crate collects it (default: the product id bytes). Must match what the vendor's
+    /// `fingerprint` tool used.
+    pub fn fingerprint_app_key(mut self, key: impl Into<Vec<u8>>) -> Self {
+        self.machine = Some(Machine::Collect { app_key: key.into() });
+        self
+    }
+
+    /// The application's module names: index `n` names module bit `n`, for
+    /// [`Verification::has_module`].
+    pub fn modules<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.modules = names.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Keep the clock-rollback, replay and revocation guards in a state file at `path`
+    /// (chosen by the host application), integrity-protected with `secret` (at least 16
+    /// bytes, fixed per application, e.g. built into the binary). Without a state file
+    /// the guards last only as long as the process.
+    pub fn state_file(mut self, path: impl Into<PathBuf>, secret: impl Into<Vec<u8>>) -> Self {
+        self.state = Some((path.into(), secret.into()));
+        self
+    }
+
+    /// How statuses are evaluated (notice window before expiry).
+    pub fn policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// How far (seconds) the clock may be behind the latest time seen before it counts
+    /// as turned back (default one hour).
+    pub fn clock_tolerance_secs(mut self, secs: u32) -> Self {
+        self.clock_tolerance = i64::from(secs);
+        self
+    }
+
+    /// Check the configuration and load the state file. A state file that is corrupt
+    /// or unreadable does not fail here: every verification reports it until it is
+    /// restored or [`Verifier::reset_state`] is called.
+    pub fn build(self) -> Result<Verifier, Error> {
+        if self.keys.is_empty() {
+            return Err(Error::Config("no vendor public key configured"));
+        }
+        let licensee = self.licensee.ok_or(Error::Config("no licensee configured"))?;
+        let limit = license_core::MAX_CONTEXT_FIELD;
+        if [Some(&self.product), Some(&licensee), self.database.as_ref()]
+            .into_iter()
+            .flatten()
+            .any(|s| s.len() > limit)
+        {
+            return Err(Error::Config(
+                "product id, licensee or database code longer than 255 bytes",
+            ));
+        }
+        if self.modules.len() > usize::from(license_core::ModuleSet::CAPACITY) {
+            return Err(Error::Config("more than 64 module names"));
+        }
+        let file = match self.state {
+            Some((path, secret)) => Some(StateFile::new(path, &secret, &self.product)?),
+            None => None,
+        };
+        let machine = self.machine.unwrap_or_else(|| Machine::Collect {
+            app_key: self.product.as_bytes().to_vec(),
+        });
+        let state = GuardState::load(file);
+        Ok(Verifier {
+            keys: self.keys,
+            product: self.product,
+            build_date: self.build_date,
+            licensee,
+            database: self.database,
+            machine,
+            collected: OnceLock::new(),
+            modules: self.modules.into(),
+            policy: self.policy,
+            clock_tolerance: self.clock_tolerance,
+            state: Mutex::new(state),
+        })
+    }
+}
+
+/// What the verifier knows about the state file.
+#[derive(Debug)]
+struct GuardState {
+    guards: Guards,
+    file: Option<StateFile>,
+    /// Why the file could not be used; verification is refused while set.
+    problem: Option<Error>,
+    /// Changes not yet written.
+    dirty: bool,
+    /// The high-water mark last written.
+    written_high_water: i64,
+}
+
+impl GuardState {
+    fn load(file: Option<StateFile>) -> GuardState {
+        let mut s = GuardState {
+            guards: Guards::default(),
+            file,
+            problem: None,
+            dirty: false,
+            written_high_water: i64::MIN,
+        };
+        s.reload();
+        s
+    }
+
+    /// (Re)read the file; a missing file is a first run, to be written at the next verification.
+    fn reload(&mut self) {
+        let Some(file) = &self.file else { return };
+        match file.load() {
+            Ok(Some(g)) => {
+                self.written_high_water = g.high_water;
+                self.guards.merge(&g);
+                self.problem = None;
+            }
+            Ok(None) => {
+                self.dirty = true;
+                self.problem = None;
+            }
+            Err(e) => self.problem = Some(e),
+        }
+    }
+
+    /// Refuse to work on a corrupt or unreadable file; retry reading it first, so a
+    /// file restored from a backup is picked up without a restart.
+    fn usable(&mut self) -> Result<(), Error> {
+        if self.problem.is_some() {
+            self.reload();
+        }
+        match &self.problem {
+            None => Ok(()),
+            Some(e) => Err(same_error(e)),
+        }
+    }
+
+    fn persist(&mut self) -> Result<(), Error> {
+        let Some(file) = &self.file else {
+            self.dirty = false;
+            return Ok(());
+        };
+        // Another process (a second instance) may have written meanwhile: keep the stricter.
+        match file.load() {
+            Ok(Some(theirs)) => self.guards.merge(&theirs),
+            Ok(None) => {}
+            Err(e) => {
+                let err = same_error(&e);
+                self.problem = Some(e);
+                return Err(err);
+            }
+        }
+        file.store(&self.guards)?;
+        self.dirty = false;
+        self.written_high_water = self.guards.high_water;
+        Ok(())
+    }
+
+    fn persist_if_needed(&mut self) -> Result<(), Error> {
+        if self.guards.high_water.saturating_sub(self.written_high_water) >= HIGH_WATER_WRITE_INTERVAL_SECS {
+            self.dirty = true;
+        }
+        if self.dirty { self.persist() } else { Ok(()) }
+    }
+}
+
+/// A copy of a stored state error (I/O errors are not `Clone`).
+fn same_error(e: &Error) -> Error {
+    match e {
+        Error::StateCorrupt { path, reason } => Error::StateCorrupt {
+            path: path.clone(),
+            reason,
+        },
+        Error::StateUnreadable { path, source } => Error::StateUnreadable {
+            path: path.clone(),
+            source: std::io::Error::new(source.kind(), source.to_string()),
+        },
+        Error::StateUnwritable { path, source } => Error::StateUnwritable {
+            path: path.clone(),
+            source: std::io::Error::new(source.kind(), source.to_string()),
+        },
+        _ => Error::Config("unexpected state error"),
+    }
+}
+
+/// Verifies license codes for one installation. Build it once at start-up with
+/// [`Verifier::builder`]; it is `Send + Sync` and can be shared.
+#[derive(Debug)]
+pub struct Verifier {
+    keys: Vec<PublicKey>,
+    product: String,
+    build_date: Date,
+    licensee: String,
+    database: Option<String>,
+    machine: Machine,
+    collected: OnceLock<CollectedFingerprint>,
+    modules: Arc<[String]>,
+    policy: Policy,
+    clock_tolerance: i64,
+    state: Mutex<GuardState>,
+}
+
+impl Verifier {
+    /// Start configuring: the vendor's public keys (several for key rotation; a code
+    /// names its key by id), the product id as in the vendor's catalog, and the build
+    /// date of this release (for maintenance coverage).
+    pub fn builder(keys: Vec<PublicKey>, product: impl Into<String>, build_date: Date) -> VerifierBuilder {
+        VerifierBuilder {
+            keys,
+            product: product.into(),
+            build_date,
+            licensee: None,
+            database: None,
+            machine: None,
+            modules: Vec::new(),
+            state: None,
+            policy: Policy::default(),
+            clock_tolerance: DEFAULT_CLOCK_TOLERANCE_SECS,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, GuardState> {
+        // Every update of the guards is a single assignment; a poisoned lock holds valid state.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// This machine's fingerprint as collected by this crate (collected at the first
+    /// call, then cached), or `None` if the host supplied one.
+    pub fn this_machine(&self) -> Option<&CollectedFingerprint> {
+        match &self.machine {
+            Machine::Collect { app_key } => {
+                Some(self.collected.get_or_init(|| fingerprint::collect(app_key)))
+            }
+            Machine::Supplied(_) => None,
+        }
+    }
+
+    fn machine(&self) -> &MachineFingerprint {
+        match &self.machine {
+            Machine::Supplied(m) => m,
+            Machine::Collect { app_key } => self
+                .collected
+                .get_or_init(|| fingerprint::collect(app_key))
+                .fingerprint(),
+        }
+    }
+
+    /// Verify a code as text, at the system clock's time.
+    pub fn verify_text(&self, text: &str) -> Result<Verification, Error> {
+        self.verify_text_at(text, Utc::now())
+    }
+
+    /// Verify the code stored as text in `path`, at the system clock's time.
+    pub fn verify_file(&self, path: impl AsRef<Path>) -> Result<Verification, Error> {
+        self.verify_file_at(path, Utc::now())
+    }
+
+    /// [`Verifier::verify_file`] at a given time.
+    pub fn verify_file_at(&self, path: impl AsRef<Path>, now: Utc) -> Result<Verification, Error> {
+        let path = path.as_ref();
+        let bytes = read_limited(path, MAX_CODE_FILE)?;
+        let text = String::from_utf8(bytes).map_err(|_| Error::NotText {
+            path: path.to_owned(),
+        })?;
+        self.verify_text_at(&text, now)
+    }
+
+    /// Verify a code as text at `now`. In order: the state file must be usable, the
+    /// clock must not be behind the latest time seen, the code must parse and verify
+    /// against the keys and this installation (typo, signature, product, licensee,
+    /// database, machine), must not be signed after today, not revoked and not
+    /// superseded. Then the guards are updated and the status evaluated.
+    pub fn verify_text_at(&self, text: &str, now: Utc) -> Result<Verification, Error> {
+        let code = UntrustedCode::parse(text)?;
+        let mut st = self.lock();
+        st.usable()?;
+        st.guards.check_clock(now, self.clock_tolerance)?;
+        let machine = code
+            .unverified_license()
+            .binding
+            .machine
+            .is_some()
+            .then(|| self.machine());
+        let mut ctx = Context::new(&self.product, &self.licensee);
+        if let Some(db) = &self.database {
+            ctx = ctx.with_database(db);
+        }
+        if let Some(m) = machine {
+            ctx = ctx.with_machine(m);
+        }
+        let verified = code.verify(&self.keys, &ctx)?;
+        let license = *verified.license();
+        let signed = Utc::start_of(license.issued);
+        if now.0.saturating_add(self.clock_tolerance) < signed.0 {
+            return Err(Error::ClockTurnedBack { now, seen: signed });
+        }
+        st.guards.observe_time(now);
+        let today = now.date();
+        let admitted = st
+            .guards
+            .check_revoked(&license)
+            .and_then(|()| st.guards.admit(&license, today));
+        match admitted {
+            Ok(changed) => st.dirty |= changed,
+            Err(e) => {
+                // A promoted pending revision is a change worth keeping; the refusal wins.
+                st.dirty = true;
+                let _ = st.persist_if_needed();
+                return Err(e);
+            }
+        }
+        st.persist_if_needed()?;
+        Ok(Verification::new(
+            verified,
+            verified.evaluate(today, self.build_date, &self.policy),
+            today,
+            Arc::clone(&self.modules),
+            st.guards.pending(license.license_id),
+            st.guards.revocation_info(),
+        ))
+    }
+
+    /// Install a revocation list from its file, at the system clock's time.
+    pub fn ingest_revocation_file(&self, path: impl AsRef<Path>) -> Result<RevocationListInfo, Error> {
+        self.ingest_revocation_file_at(path, Utc::now())
+    }
+
+    /// [`Verifier::ingest_revocation_file`] at a given time.
+    pub fn ingest_revocation_file_at(
+        &self,
+        path: impl AsRef<Path>,
+        now: Utc,
+    ) -> Result<RevocationListInfo, Error> {
+        let bytes = read_limited(path.as_ref(), MAX_LIST_FILE)?;
+        self.ingest_revocation_list_at(&bytes, now)
+    }
+
+    /// Install a revocation list (its binary form) at `now`: it must be signed by a
+    /// vendor key, not expired, and newer than the installed one (the installed list
+    /// again is accepted and changes nothing). Its entries are kept in the state file,
+    /// so the list file is needed only once.
+    pub fn ingest_revocation_list_at(&self, bytes: &[u8], now: Utc) -> Result<RevocationListInfo, Error> {
+        let list = UntrustedRevocationList::parse(bytes)?.verify(&self.keys)?;
+        let mut st = self.lock();
+        st.usable()?;
+        st.guards.check_clock(now, self.clock_tolerance)?;
+        let changed = st.guards.install_revocation(&list, now, self.clock_tolerance)?;
+        st.guards.observe_time(now);
+        st.dirty |= changed;
+        st.persist_if_needed()?;
+        st.guards
+            .revocation_info()
+            .ok_or(Error::Config("revocation list not recorded"))
+    }
+
+    /// For long-running applications: check the clock and advance the high-water mark
+    /// (call it now and then, e.g. hourly).
+    pub fn check_clock_at(&self, now: Utc) -> Result<(), Error> {
+        let mut st = self.lock();
+        st.usable()?;
+        st.guards.check_clock(now, self.clock_tolerance)?;
+        st.guards.observe_time(now);
+        st.persist_if_needed()
+    }
+
+    /// Write any change not yet written (after [`Error::StateUnwritable`], once the
+    /// cause is fixed).
+    pub fn flush_state(&self) -> Result<(), Error> {
+        let mut st = self.lock();
+        st.usable()?;
+        if st.dirty { st.persist() } else { Ok(()) }
+    }
+
+    /// The state file's path, if one is configured.
+    pub fn state_path(&self) -> Option<PathBuf> {
+        self.lock().file.as_ref().map(|f| f.path().to_owned())
+    }
+
+    /// The installed revocation list, if any.
+    pub fn revocation_list(&self) -> Option<RevocationListInfo> {
+        self.lock().guards.revocation_info()
+    }
+
+    /// For support only: start the guards afresh at `now`, as on a first run, and write
+    /// the state file. This forgets the highest revisions seen and the installed
+    /// revocation list (install the current list again afterwards). Never called by
+    /// this crate on its own.
+    pub fn reset_state_at(&self, now: Utc) -> Result<(), Error> {
+        let mut st = self.lock();
+        st.guards = Guards::first_run(now);
+        st.problem = None;
+        st.dirty = true;
+        match &st.file {
+            Some(file) => {
+                file.store(&st.guards)?;
+                st.dirty = false;
+                st.written_high_water = st.guards.high_water;
+                Ok(())
+            }
+            None => {
+                st.dirty = false;
+                Ok(())
+            }
+        }
+    }
+
+    /// [`Verifier::reset_state_at`] at the system clock's time.
+    pub fn reset_state(&self) -> Result<(), Error> {
+        self.reset_state_at(Utc::now())
+    }
+}
+
+fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, Error> {
+    use std::io::Read;
+    let io = |source| Error::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    file.take(max).read_to_end(&mut bytes).map_err(io)?;
+    Ok(bytes)
+}
