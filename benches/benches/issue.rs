@@ -50,7 +50,11 @@ impl Ledger for LastRecord {
 }
 
 fn reference_order(r: &Reference) -> NewLicense {
-    let mut order = NewLicense::new(r.product.clone(), Kind::Subscription, Customer::new(r.licensee.clone()));
+    let mut order = NewLicense::new(
+        r.product.clone(),
+        Kind::Subscription,
+        Customer::new(r.licensee.clone()),
+    );
     order.line = Some("expert".into());
     order.named_users = Some(25);
     order.concurrent_seats = Some(10);
@@ -75,12 +79,17 @@ fn issue(c: &mut Criterion) {
     // bare sign below signs a message of exactly the same length.
     let mut issuer = Issuer::new(catalogs(), VendorKey::from_seed(&seed), LastRecord::default());
     let first = issuer.issue(&order, today).expect("issue");
-    assert_eq!(first.code, r.code, "the issuer reproduces the golden reference code");
+    assert_eq!(
+        first.code, r.code,
+        "the issuer reproduces the golden reference code"
+    );
     let ctx = r.context();
     let message = batch::signed_message(&r.untrusted().expect("reference parses"), &ctx).expect("message");
 
     let mut g = c.benchmark_group("issue");
-    g.bench_function("bare sign", |b| b.iter(|| r.signing_key.sign(black_box(&message))));
+    g.bench_function("bare sign", |b| {
+        b.iter(|| r.signing_key.sign(black_box(&message)))
+    });
     g.bench_function("issuer: issue (ledger in memory)", |b| {
         b.iter(|| issuer.issue(black_box(&order), today).map(|i| i.code.len()))
     });

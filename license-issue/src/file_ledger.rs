@@ -507,46 +507,67 @@ mod tests {
 
         fn any_record() -> impl Strategy<Value = Record> {
             (
-                (any::<u32>(), any::<u32>(), 0u8..4, 0u8..16, proptest::option::of(1u32..), any::<u64>()),
-                (18_262u32..2_000_000, 0u32..5000, proptest::option::of(1u32..5000), any::<u16>()),
+                (
+                    any::<u32>(),
+                    any::<u32>(),
+                    0u8..4,
+                    0u8..16,
+                    proptest::option::of(1u32..),
+                    any::<u64>(),
+                ),
+                (
+                    18_262u32..2_000_000,
+                    0u32..5000,
+                    proptest::option::of(1u32..5000),
+                    any::<u16>(),
+                ),
                 ("\\PC{0,40}", proptest::option::of("\\PC{0,40}"), any::<bool>()),
             )
-                .prop_map(|((id, rev, kind, line, users, modules), (issued, from, term, grace), (name, contact, db))| {
-                    let issued = Date::from_days_since_unix_epoch(issued);
-                    let valid_from = issued.saturating_add_days(i64::from(from));
-                    Record {
-                        recorded: issued,
-                        operation: Operation::Upgrade,
-                        product: "p".into(),
-                        licensee: name,
-                        contact,
-                        customer_ref: None,
-                        reseller: Some("r,\"1\"\n".into()),
-                        database: db.then(|| "DB-1".into()),
-                        license: License {
-                            license_id: id,
-                            revision: rev,
-                            kind: Kind::ALL[usize::from(kind)],
-                            line: ProductLine::new(line).unwrap(),
-                            named_users: users,
-                            concurrent_seats: None,
-                            demo_seats: 2,
-                            modules: ModuleSet::from_bits(modules),
-                            issued,
-                            valid_from,
-                            expires: term.map(|t| valid_from.saturating_add_days(i64::from(t))),
-                            grace_days: grace,
-                            maintenance_ends: None,
-                            binding: Binding { database: db, machine: None },
-                        },
-                        code: Some("ABCDE-12345".into()),
-                        maintenance: None,
-                        withdrawn: None,
-                        ends: None,
-                        note: None,
-                        erased: false,
-                    }
-                })
+                .prop_map(
+                    |(
+                        (id, rev, kind, line, users, modules),
+                        (issued, from, term, grace),
+                        (name, contact, db),
+                    )| {
+                        let issued = Date::from_days_since_unix_epoch(issued);
+                        let valid_from = issued.saturating_add_days(i64::from(from));
+                        Record {
+                            recorded: issued,
+                            operation: Operation::Upgrade,
+                            product: "p".into(),
+                            licensee: name,
+                            contact,
+                            customer_ref: None,
+                            reseller: Some("r,\"1\"\n".into()),
+                            database: db.then(|| "DB-1".into()),
+                            license: License {
+                                license_id: id,
+                                revision: rev,
+                                kind: Kind::ALL[usize::from(kind)],
+                                line: ProductLine::new(line).unwrap(),
+                                named_users: users,
+                                concurrent_seats: None,
+                                demo_seats: 2,
+                                modules: ModuleSet::from_bits(modules),
+                                issued,
+                                valid_from,
+                                expires: term.map(|t| valid_from.saturating_add_days(i64::from(t))),
+                                grace_days: grace,
+                                maintenance_ends: None,
+                                binding: Binding {
+                                    database: db,
+                                    machine: None,
+                                },
+                            },
+                            code: Some("ABCDE-12345".into()),
+                            maintenance: None,
+                            withdrawn: None,
+                            ends: None,
+                            note: None,
+                            erased: false,
+                        }
+                    },
+                )
         }
 
         proptest! {

@@ -13,6 +13,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::home::{Home, system_today, write_new};
+use crate::machine::Failure;
 use crate::output;
 use crate::{
     BindArgs, ChangeArgs, Cli, Command, InspectArgs, IssueArgs, KeyFormat, KindArg, LedgerCommand,
@@ -20,14 +21,14 @@ use crate::{
 };
 
 /// Run one command; the exit code on success (1 = a code that is not valid).
-pub fn run(cli: &Cli) -> Result<u8, Error> {
+pub fn run(cli: &Cli) -> Result<u8, Failure> {
     let home = Home {
         dir: cli.home.clone(),
         catalog_file: cli.catalog.clone(),
     };
     let today = cli.date.unwrap_or_else(system_today);
     let json = cli.json;
-    match &cli.command {
+    let vendor: Result<u8, Error> = match &cli.command {
         Command::Keygen { rotate } => keygen(&home, *rotate, today, json),
         Command::Pubkey { format } => pubkey(&home, *format, json),
         Command::Catalog {
@@ -116,7 +117,8 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
                     if bind.database.is_none() && bind.machine.is_none() {
                         return Err(Error::InvalidOrder(
                             "give the new binding (--database or --machine) or a new licensee (--to)".into(),
-                        ));
+                        )
+                        .into());
                     }
                     issuer.rehost(*license_id, bind_to, today)?
                 }
@@ -124,12 +126,13 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
             print_reissued(&out.now, out.next_term.as_ref(), &catalog, json)
         }
         Command::Inspect(args) => inspect(&home, args, today, json),
-        Command::Verify(args) => crate::machine::verify(&home, args, today, json),
-        Command::Fingerprint { product } => crate::machine::fingerprint(product, json),
-        Command::Demo => crate::machine::demo(today, json),
+        Command::Verify(args) => return crate::machine::verify(&home, args, cli.date, json),
+        Command::Fingerprint { product } => return crate::machine::fingerprint(product, json),
+        Command::Demo => return crate::machine::demo(cli.date, json),
         Command::Report { report } => run_report(&home, report, today, json),
         Command::Ledger { action } => ledger(&home, action, json),
-    }
+    };
+    vendor.map_err(Failure::from)
 }
 
 fn keygen(home: &Home, rotate: bool, today: license_core::Date, json: bool) -> Result<u8, Error> {

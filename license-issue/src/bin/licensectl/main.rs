@@ -374,7 +374,7 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(e.class().exit_code())
+            ExitCode::from(e.exit_code())
         }
     }
 }

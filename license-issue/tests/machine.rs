@@ -1,0 +1,126 @@
+//! The commands that look at this machine: demo, fingerprint, verify (through
+//! license-verify). Written to pass on a machine whose components cannot be read too.
+
+mod common;
+use common::*;
+
+#[test]
+fn demo_issues_verifies_and_explains_the_reference_license() {
+    let env = Env::new();
+    let out = env.run(&["demo"]);
+    let text = out.ok();
+    assert!(
+        text.starts_with("licensectl demo: the reference license for this machine"),
+        "{text}"
+    );
+    for needle in [
+        "3. The code the vendor issues: a 12-month Expert subscription for ACME Corp",
+        "4. Verified on this machine through license-verify: what it grants",
+        "Product line:     expert",
+        "25 named users, 10 concurrent seats",
+        "Modules:          crm, budget, planning, bi",
+        "from 2026-11-22 to 2027-11-21 inclusive, then 14 days of grace, then demo mode with 2 seats",
+        "Status:           valid",
+        "The license is valid here.",
+    ] {
+        assert!(text.contains(needle), "missing '{needle}' in:\n{text}");
+    }
+    assert!(!env.home().exists(), "the demo writes nothing");
+    let v = env.run(&["--json", "demo"]).json();
+    assert_eq!(v["verification"]["usable"], true);
+    assert_eq!(v["verification"]["scope"]["named_users"], 25);
+    assert_eq!(v["verification"]["scope"]["line"], "expert");
+    // Bound to this machine, or (where nothing can be read) to a database code, with a note.
+    let bound = v["verification"]["scope"]["bound_to"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        bound.contains("machine") || (bound.contains("database") && v["note"].is_string()),
+        "{bound}"
+    );
+}
+
+#[test]
+fn fingerprint_then_issue_then_verify_on_this_machine() {
+    let env = Env::ready();
+    let v = env.run(&["--json", "fingerprint"]).json();
+    assert_eq!(v["components"].as_array().unwrap().len(), 4);
+    let text = env.run(&["fingerprint"]).ok().to_owned();
+    assert!(text.starts_with("Machine fingerprint: "), "{text}");
+    let mut args = vec![
+        "--users",
+        "3",
+        "--modules",
+        "crm,bi",
+        "--licensee",
+        "Bob's Garage",
+        "--database",
+        "DB-1",
+    ];
+    let print = v["fingerprint"].as_str().map(str::to_owned);
+    if let Some(p) = &print {
+        args.extend_from_slice(&["--machine", p.as_str()]);
+    }
+    let (_, code) = env.issue(&args);
+    let out = env.run(&[
+        "verify",
+        &code,
+        "--licensee",
+        "bob's garage",
+        "--database",
+        "db-1",
+    ]);
+    let text = out.ok();
+    assert!(text.starts_with("VALID on this machine"), "{text}");
+    assert!(text.contains("Modules:          crm, bi"), "{text}");
+    if print.is_some() {
+        assert!(text.contains("This machine:     matches"), "{text}");
+    }
+    let v = env
+        .run(&[
+            "--json",
+            "verify",
+            &code,
+            "--licensee",
+            "Bob's Garage",
+            "--database",
+            "DB-1",
+        ])
+        .json();
+    assert_eq!(v["usable"], true);
+    env.run(&["verify", &code, "--licensee", "Alice", "--database", "DB-1"])
+        .fails(1, "licensee name does not match");
+    env.run(&[
+        "verify",
+        &code,
+        "--licensee",
+        "Bob's Garage",
+        "--database",
+        "DB-2",
+    ])
+    .fails(1, "another database");
+    env.run(&["verify", &code, "--licensee", "Bob's Garage"])
+        .fails(1, "no database code is configured");
+    let other = "0".repeat(63) + "1";
+    env.run(&[
+        "verify",
+        &code,
+        "--licensee",
+        "Bob's Garage",
+        "--database",
+        "DB-1",
+        "--public-key",
+        &other,
+    ])
+    .fails(2, "public key is invalid");
+    // An expired trial verifies but is not usable: exit code 1 with the status shown.
+    let (_, trial) = env.issue(&["--licensee", "T", "--kind", "trial"]);
+    let out = env.run_on("2027-01-10", &["verify", &trial, "--licensee", "T"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stdout.contains("Status:           expired on 2026-12-22"),
+        "{}",
+        out.stdout
+    );
+}
