@@ -1,0 +1,95 @@
+//! The revocation list licensectl signs is the one license-verify installs: after a
+//! reduction takes effect, the old, larger code is refused and the reduced one works.
+
+mod common;
+use common::*;
+
+use license_core::PublicKey;
+use license_issue::parse_hex32;
+use license_verify::{Utc, Verifier};
+
+fn at(day: &str) -> Utc {
+    let d = license_core::Date::parse(day).unwrap();
+    Utc(Utc::start_of(d).0 + 12 * 3600)
+}
+
+#[test]
+fn old_code_is_refused_after_the_reduction_starts() {
+    let env = Env::ready();
+    let (_, old) = env.issue(&[
+        "--licensee",
+        "ACME Corp",
+        "--users",
+        "40",
+        "--modules",
+        "crm,bi",
+        "--database",
+        "DB-1",
+    ]);
+    let v = env.run(&["--json", "reduce", "1001", "--users", "20"]).json();
+    assert_eq!(v["effective"], "2027-01-01");
+    let reduced = v["scheduled"]["code"].as_str().unwrap().to_owned();
+    let list = env
+        .run_on(
+            "2027-01-01",
+            &["--json", "revoke", "--list", "--valid-days", "90"],
+        )
+        .json();
+    assert_eq!(
+        list["entries"][0],
+        serde_json::json!({"license_id": 1001, "revisions": {"up-to": 1}})
+    );
+
+    let hex = env.run(&["pubkey", "--format", "hex"]).ok().to_owned();
+    let key = PublicKey::from_bytes(&parse_hex32(hex.split_whitespace().nth(1).unwrap()).unwrap()).unwrap();
+    let verifier = Verifier::builder(
+        vec![key],
+        "demo-erp",
+        license_core::Date::parse("2026-11-22").unwrap(),
+    )
+    .licensee("ACME Corp")
+    .database("DB-1")
+    .build()
+    .unwrap();
+    // Before the start: the old code works, the reduced one is not valid yet.
+    assert!(
+        verifier
+            .verify_text_at(&old, at("2026-12-01"))
+            .unwrap()
+            .is_usable()
+    );
+    // The list arrives on 1 January: the old code is revoked, the reduced one is in force.
+    let info = verifier
+        .ingest_revocation_file_at(env.path("revocations/list-1.bin"), at("2027-01-01"))
+        .unwrap();
+    assert_eq!((info.sequence, info.entries), (1, 1));
+    let refused = verifier.verify_text_at(&old, at("2027-01-02")).unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            license_verify::Error::Revoked {
+                license_id: 1001,
+                revision: 1,
+                ..
+            }
+        ),
+        "{refused}"
+    );
+    let now = verifier.verify_text_at(&reduced, at("2027-01-02")).unwrap();
+    assert_eq!((now.revision(), now.named_users()), (2, Some(20)));
+
+    // A revoked license: all revisions.
+    env.run_on("2027-01-03", &["revoke", "1001"]).ok();
+    env.run_on("2027-01-03", &["revoke", "--list"]).ok();
+    verifier
+        .ingest_revocation_file_at(env.path("revocations/list-2.bin"), at("2027-01-03"))
+        .unwrap();
+    assert!(matches!(
+        verifier.verify_text_at(&reduced, at("2027-01-03")),
+        Err(license_verify::Error::Revoked {
+            revision: 2,
+            list_sequence: 2,
+            ..
+        })
+    ));
+}
