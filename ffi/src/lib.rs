@@ -1,1 +1,38 @@
-//! The C ABI (being built; see the open issue).
+//! The C ABI of `license-verify`, for products written in C and C++.
+//!
+//! The header `include/license_ffi.h` is generated from this crate with cbindgen (see
+//! `tests/header.rs`) and committed. The C++ wrapper `include/license_ffi.hpp` adds RAII
+//! handles on top. Conventions, which the header repeats:
+//!
+//! - **Handles** are opaque pointers created by `lic_*_new` (or returned by a call such
+//!   as `lic_verifier_verify_text`) and released by the matching `lic_*_free`;
+//!   `lic_*_free(NULL)` does nothing. Calls that do not change a handle take it as
+//!   `const`. Each handle's documentation says whether it may be used from several
+//!   threads at once.
+//! - **Results**: every call that can fail returns a `lic_result`; `LIC_RESULT_OK` is 0.
+//!   The numbers are stable and never reused. `lic_result_message` gives a fixed message
+//!   per code, `lic_last_error_message` the detailed message of the thread's last failure.
+//! - **Out-parameters** are written only when the call returns `LIC_RESULT_OK`, with one
+//!   documented exception: the needed length of a text buffer is also reported with
+//!   `LIC_RESULT_BUFFER_TOO_SMALL`.
+//! - **Text in** is a pointer and a length in bytes (no NUL needed), and must be UTF-8;
+//!   **text out** goes into a caller's buffer, NUL-terminated, with the length reported.
+//! - **Pointers** are checked for NULL (`LIC_RESULT_NULL_ARGUMENT`); a pointer that is not
+//!   NULL must be valid, as in any C library. Enumerations passed in are plain integers,
+//!   checked (`LIC_RESULT_INVALID_ARGUMENT`).
+//! - **No panic crosses the boundary**: each function body runs inside `catch_unwind` and
+//!   a panic (a bug) becomes `LIC_RESULT_PANIC`. Build with `panic = "unwind"` (the
+//!   default); with `panic = "abort"` a bug aborts the process instead.
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+#![deny(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+mod args;
+mod boundary;
+mod general;
+mod handle;
+mod result;
+
+pub use general::*;
+pub use result::lic_result;

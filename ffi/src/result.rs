@@ -1,0 +1,409 @@
+//! Result codes: one stable number per failure, and the message for each.
+
+use std::borrow::Cow;
+
+/// What a call did. `LIC_RESULT_OK` (0) is success; every other value is a failure.
+///
+/// The numbers are part of the ABI: they never change and are never reused. New codes
+/// get new numbers, so a caller must treat a code it does not know as a failure (every
+/// code other than `LIC_RESULT_OK` is one). Ranges: 1-99 calling errors, 100-199 the
+/// license code and the vendor key, 200-299 the installation's state, clock, files and
+/// revocation lists, 300-399 the seat pool.
+///
+/// `lic_result_message` gives a fixed English sentence for each code;
+/// `lic_last_error_message` gives the full message of the last failure on the calling
+/// thread (with details such as the group holding a typo).
+#[allow(non_camel_case_types)]
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum lic_result {
+    /// Success.
+    Ok = 0,
+    /// A required pointer argument was NULL.
+    NullArgument = 1,
+    /// A text argument is not valid UTF-8.
+    InvalidUtf8 = 2,
+    /// The caller's buffer is too small; the length needed was reported.
+    BufferTooSmall = 3,
+    /// The library panicked (a bug in the library); the call had no effect on its
+    /// arguments. Please report it.
+    Panic = 4,
+    /// An argument is out of range (an unknown enum value, a date that does not exist,
+    /// a length too large).
+    InvalidArgument = 5,
+    /// A module name the verifier's catalog does not list.
+    UnknownModule = 6,
+    /// A failure this version of the library has no code for yet; see
+    /// `lic_last_error_message`.
+    Unknown = 7,
+
+    /// No license code was entered.
+    CodeEmpty = 100,
+    /// The code is too short: part of it is missing.
+    CodeTooShort = 101,
+    /// The text is too long for a license code.
+    CodeTooLong = 102,
+    /// A character no code contains.
+    InvalidCharacter = 103,
+    /// A typo, located in one group (see `lic_last_error_message`).
+    Typo = 104,
+    /// Typos, or a missing or extra character.
+    TypoUnlocated = 105,
+    /// A machine fingerprint was entered where a license code belongs.
+    NotALicenseCode = 106,
+    /// A format version this library does not know.
+    UnsupportedVersion = 107,
+    /// Passes the typo check but does not decode.
+    Malformed = 108,
+    /// Decodes, but not canonically: altered after issue.
+    NonCanonical = 109,
+    /// Signed with a key the verifier does not know.
+    UnknownKey = 110,
+    /// A code for another product.
+    WrongProduct = 111,
+    /// A code for another licensee.
+    WrongLicensee = 112,
+    /// A code for another database.
+    WrongDatabase = 113,
+    /// The code is bound to a database but no database code was configured.
+    DatabaseCodeRequired = 114,
+    /// The code is bound to a machine but no fingerprint was configured.
+    MachineFingerprintRequired = 115,
+    /// A code for another machine.
+    WrongMachine = 116,
+    /// The signature does not verify: altered or forged.
+    BadSignature = 117,
+    /// A vendor public key that is not a valid Ed25519 key.
+    InvalidKey = 118,
+    /// A product id, licensee or database code longer than 255 bytes.
+    ContextTooLong = 119,
+    /// A license scope or machine binding that cannot be encoded.
+    InvalidLicense = 120,
+    /// A date out of range.
+    InvalidDate = 121,
+    /// A revocation list that does not decode.
+    InvalidRevocationList = 122,
+    /// A revocation list signed with a key the verifier does not know.
+    RevocationListUnknownKey = 123,
+    /// A revocation list whose signature does not verify.
+    RevocationListBadSignature = 124,
+
+    /// A higher revision of this license was seen: this code was replaced.
+    Superseded = 200,
+    /// The vendor revoked this code.
+    Revoked = 201,
+    /// The system clock is behind a time already seen.
+    ClockTurnedBack = 202,
+    /// The state file is damaged or was modified.
+    StateCorrupt = 203,
+    /// The state file cannot be read.
+    StateUnreadable = 204,
+    /// The state file cannot be written.
+    StateUnwritable = 205,
+    /// A revocation list older than the installed one.
+    RevocationListRollback = 206,
+    /// A revocation list with the installed list's number but other contents.
+    RevocationListConflict = 207,
+    /// A revocation list that expired before it was installed.
+    RevocationListExpired = 208,
+    /// A file could not be read.
+    Io = 209,
+    /// A license code file that is not text.
+    NotText = 210,
+    /// The verifier's configuration is incomplete or inconsistent.
+    Config = 211,
+}
+
+/// Every code, in numeric order.
+const ALL: [lic_result; 45] = [
+    lic_result::Ok,
+    lic_result::NullArgument,
+    lic_result::InvalidUtf8,
+    lic_result::BufferTooSmall,
+    lic_result::Panic,
+    lic_result::InvalidArgument,
+    lic_result::UnknownModule,
+    lic_result::Unknown,
+    lic_result::CodeEmpty,
+    lic_result::CodeTooShort,
+    lic_result::CodeTooLong,
+    lic_result::InvalidCharacter,
+    lic_result::Typo,
+    lic_result::TypoUnlocated,
+    lic_result::NotALicenseCode,
+    lic_result::UnsupportedVersion,
+    lic_result::Malformed,
+    lic_result::NonCanonical,
+    lic_result::UnknownKey,
+    lic_result::WrongProduct,
+    lic_result::WrongLicensee,
+    lic_result::WrongDatabase,
+    lic_result::DatabaseCodeRequired,
+    lic_result::MachineFingerprintRequired,
+    lic_result::WrongMachine,
+    lic_result::BadSignature,
+    lic_result::InvalidKey,
+    lic_result::ContextTooLong,
+    lic_result::InvalidLicense,
+    lic_result::InvalidDate,
+    lic_result::InvalidRevocationList,
+    lic_result::RevocationListUnknownKey,
+    lic_result::RevocationListBadSignature,
+    lic_result::Superseded,
+    lic_result::Revoked,
+    lic_result::ClockTurnedBack,
+    lic_result::StateCorrupt,
+    lic_result::StateUnreadable,
+    lic_result::StateUnwritable,
+    lic_result::RevocationListRollback,
+    lic_result::RevocationListConflict,
+    lic_result::RevocationListExpired,
+    lic_result::Io,
+    lic_result::NotText,
+    lic_result::Config,
+];
+
+impl lic_result {
+    /// The code with this number, if there is one.
+    pub fn from_u32(n: u32) -> Option<lic_result> {
+        ALL.into_iter().find(|r| *r as u32 == n)
+    }
+
+    /// The fixed message for this code.
+    pub const fn message(self) -> &'static str {
+        match self {
+            lic_result::Ok => "success",
+            lic_result::NullArgument => "a required pointer argument was NULL",
+            lic_result::InvalidUtf8 => "a text argument is not valid UTF-8",
+            lic_result::BufferTooSmall => "the buffer is too small: retry with the length reported",
+            lic_result::Panic => "internal error in the license library (a panic was caught): please report it",
+            lic_result::InvalidArgument => "an argument is out of range",
+            lic_result::UnknownModule => "this module name is not in the product catalog given to the verifier",
+            lic_result::Unknown => "the license library failed for a reason this version has no code for",
+            lic_result::CodeEmpty => "no license code was entered: paste the whole code",
+            lic_result::CodeTooShort => "the license code is too short: part of it is missing",
+            lic_result::CodeTooLong => "the text is too long for a license code: paste only the code",
+            lic_result::InvalidCharacter => "the license code contains a character no code contains",
+            lic_result::Typo => "typo in the license code: compare the group named in the detailed message",
+            lic_result::TypoUnlocated => {
+                "the license code has typos, or a character is missing or extra: compare it with the original"
+            }
+            lic_result::NotALicenseCode => {
+                "this is a machine fingerprint, not a license code: send it to the vendor"
+            }
+            lic_result::UnsupportedVersion => {
+                "the license code has a format version this software does not support: update the software"
+            }
+            lic_result::Malformed => "the license code is malformed: ask the vendor for a new code",
+            lic_result::NonCanonical => "the license code was altered: ask the vendor for a new code",
+            lic_result::UnknownKey => "the license code was signed with a key this software does not know",
+            lic_result::WrongProduct => "the license code is for another product",
+            lic_result::WrongLicensee => "the licensee name does not match the license code",
+            lic_result::WrongDatabase => "the license code was issued for another database",
+            lic_result::DatabaseCodeRequired => {
+                "the license code is bound to a database, but no database code is configured"
+            }
+            lic_result::MachineFingerprintRequired => {
+                "the license code is bound to a machine, but no machine fingerprint is configured"
+            }
+            lic_result::WrongMachine => "the license code was issued for another machine",
+            lic_result::BadSignature => "the license code is not signed by this vendor: altered or forged",
+            lic_result::InvalidKey => "the vendor public key is invalid",
+            lic_result::ContextTooLong => {
+                "the product id, licensee name or database code is longer than 255 bytes"
+            }
+            lic_result::InvalidLicense => "the license or machine binding cannot be encoded",
+            lic_result::InvalidDate => "invalid date: use a day between 1970-01-01 and 9999-12-31",
+            lic_result::InvalidRevocationList => "the revocation list is invalid: get it from the vendor again",
+            lic_result::RevocationListUnknownKey => {
+                "the revocation list was signed with a key this software does not know"
+            }
+            lic_result::RevocationListBadSignature => {
+                "the revocation list is not signed by this vendor: altered or forged"
+            }
+            lic_result::Superseded => "this license code was replaced by a newer one: enter the newest code",
+            lic_result::Revoked => "this license code has been revoked by the vendor",
+            lic_result::ClockTurnedBack => {
+                "the system clock is behind a time already seen: set the correct date and time"
+            }
+            lic_result::StateCorrupt => "the license state file is damaged or was modified",
+            lic_result::StateUnreadable => "the license state file cannot be read",
+            lic_result::StateUnwritable => "the license state file cannot be written",
+            lic_result::RevocationListRollback => {
+                "this revocation list is older than the one already installed"
+            }
+            lic_result::RevocationListConflict => {
+                "this revocation list differs from the installed list with the same number"
+            }
+            lic_result::RevocationListExpired => "this revocation list has expired: get a current one",
+            lic_result::Io => "a file could not be read: check the path and permissions",
+            lic_result::NotText => "the file does not contain a license code as text",
+            lic_result::Config => "the license verifier is misconfigured",
+        }
+    }
+}
+
+/// A failed call: its code and the full message for `lic_last_error_message`.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub(crate) code: lic_result,
+    pub(crate) message: Cow<'static, str>,
+}
+
+impl Failure {
+    /// A failure with the code's fixed message.
+    pub(crate) fn new(code: lic_result) -> Failure {
+        Failure {
+            code,
+            message: Cow::Borrowed(code.message()),
+        }
+    }
+
+    /// A failure with its own message.
+    pub(crate) fn with_message(code: lic_result, message: impl Into<Cow<'static, str>>) -> Failure {
+        Failure {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// A NULL pointer argument, named.
+    pub(crate) fn null(name: &'static str) -> Failure {
+        Failure::with_message(
+            lic_result::NullArgument,
+            format!("the pointer argument `{name}` was NULL"),
+        )
+    }
+
+    /// An argument out of range, explained.
+    pub(crate) fn invalid(message: impl Into<Cow<'static, str>>) -> Failure {
+        Failure::with_message(lic_result::InvalidArgument, message)
+    }
+}
+
+/// The code for a `license-core` error: one code per variant.
+pub(crate) fn core_code(e: &license_core::Error) -> lic_result {
+    use license_core::Error as E;
+    match e {
+        E::Empty => lic_result::CodeEmpty,
+        E::TooShort => lic_result::CodeTooShort,
+        E::TooLong { .. } => lic_result::CodeTooLong,
+        E::InvalidCharacter { .. } => lic_result::InvalidCharacter,
+        E::Typo { .. } => lic_result::Typo,
+        E::TypoUnlocated => lic_result::TypoUnlocated,
+        E::NotALicenseCode => lic_result::NotALicenseCode,
+        E::UnsupportedVersion { .. } => lic_result::UnsupportedVersion,
+        E::Malformed(_) => lic_result::Malformed,
+        E::NonCanonical => lic_result::NonCanonical,
+        E::UnknownKey { .. } => lic_result::UnknownKey,
+        E::WrongProduct => lic_result::WrongProduct,
+        E::WrongLicensee => lic_result::WrongLicensee,
+        E::WrongDatabase => lic_result::WrongDatabase,
+        E::DatabaseCodeRequired => lic_result::DatabaseCodeRequired,
+        E::MachineFingerprintRequired => lic_result::MachineFingerprintRequired,
+        E::WrongMachine(_) => lic_result::WrongMachine,
+        E::BadSignature => lic_result::BadSignature,
+        E::InvalidKey => lic_result::InvalidKey,
+        E::ContextTooLong { .. } => lic_result::ContextTooLong,
+        E::InvalidLicense(_) => lic_result::InvalidLicense,
+        E::InvalidDate => lic_result::InvalidDate,
+        E::InvalidRevocationList(_) => lic_result::InvalidRevocationList,
+        E::RevocationListUnknownKey { .. } => lic_result::RevocationListUnknownKey,
+        E::RevocationListBadSignature => lic_result::RevocationListBadSignature,
+        // A variant added to license-core after this version: still a failure.
+        _ => lic_result::Unknown,
+    }
+}
+
+impl From<license_core::Error> for Failure {
+    fn from(e: license_core::Error) -> Failure {
+        Failure::with_message(core_code(&e), e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn numbers_are_unique_and_round_trip() {
+        let mut seen = HashSet::new();
+        for r in ALL {
+            assert!(seen.insert(r as u32), "{r:?} reuses a number");
+            assert_eq!(lic_result::from_u32(r as u32), Some(r));
+            assert!(!r.message().is_empty());
+        }
+        assert_eq!(lic_result::from_u32(8), None);
+        assert_eq!(lic_result::from_u32(u32::MAX), None);
+    }
+
+    #[test]
+    fn numbers_are_pinned() {
+        // The ABI: these never change.
+        let pinned = [
+            (lic_result::Ok, 0),
+            (lic_result::NullArgument, 1),
+            (lic_result::Panic, 4),
+            (lic_result::Unknown, 7),
+            (lic_result::CodeEmpty, 100),
+            (lic_result::Typo, 104),
+            (lic_result::BadSignature, 117),
+            (lic_result::RevocationListBadSignature, 124),
+            (lic_result::Superseded, 200),
+            (lic_result::Config, 211),
+        ];
+        for (r, n) in pinned {
+            assert_eq!(r as u32, n, "{r:?}");
+        }
+    }
+
+    #[test]
+    fn every_core_error_has_its_own_code() {
+        use license_core::{ComponentSet, Error as E, MachineMatch};
+        let m = MachineMatch {
+            matched: ComponentSet::EMPTY,
+            changed: ComponentSet::ALL,
+            unknown: ComponentSet::EMPTY,
+            tolerance: 0,
+            required: 2,
+        };
+        let all = [
+            E::Empty,
+            E::TooShort,
+            E::TooLong { max: 1 },
+            E::InvalidCharacter {
+                character: 'U',
+                position: 0,
+                group: 1,
+            },
+            E::Typo { group: 1 },
+            E::TypoUnlocated,
+            E::NotALicenseCode,
+            E::UnsupportedVersion { version: 2 },
+            E::Malformed("x"),
+            E::NonCanonical,
+            E::UnknownKey { key_id: 1 },
+            E::WrongProduct,
+            E::WrongLicensee,
+            E::WrongDatabase,
+            E::DatabaseCodeRequired,
+            E::MachineFingerprintRequired,
+            E::WrongMachine(m),
+            E::BadSignature,
+            E::InvalidKey,
+            E::ContextTooLong { max: 255 },
+            E::InvalidLicense("x"),
+            E::InvalidDate,
+            E::InvalidRevocationList("x"),
+            E::RevocationListUnknownKey { key_id: 1 },
+            E::RevocationListBadSignature,
+        ];
+        let codes: HashSet<u32> = all.iter().map(|e| core_code(e) as u32).collect();
+        assert_eq!(codes.len(), all.len());
+        assert!(!codes.contains(&(lic_result::Unknown as u32)));
+        let f = Failure::from(E::Typo { group: 7 });
+        assert_eq!(f.code, lic_result::Typo);
+        assert!(f.message.contains("group 7"), "{}", f.message);
+    }
+}
