@@ -47,6 +47,13 @@ fn verify(c: &mut Criterion) {
     g.bench_function("ours: decode text only", |b| {
         b.iter(|| UntrustedCode::parse(black_box(text)))
     });
+    g.bench_function("ours: verify + status of a decoded code", |b| {
+        b.iter(|| {
+            black_box(&code)
+                .verify(black_box(&r.keys), &ctx)
+                .map(|v| v.evaluate(r.today, r.build_date, &r.policy).is_usable())
+        })
+    });
     g.finish();
 }
 

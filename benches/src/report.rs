@@ -29,6 +29,9 @@ pub struct Measurement {
     pub median_ns: f64,
     /// 95% confidence interval of the median, per element.
     pub ci_ns: (f64, f64),
+    /// The fastest sample's mean time per iteration, per element: the least disturbed
+    /// by other load on a shared machine (interference only ever adds time).
+    pub fastest_ns: Option<f64>,
 }
 
 impl Measurement {
@@ -85,6 +88,15 @@ pub fn read(criterion_dir: &Path) -> Result<Vec<Measurement>, Error> {
                 .ok_or_else(|| Error::Results(format!("{}: no {}", d.display(), p.join("."))))
         };
         let per = elements as f64;
+        let fastest = read_json(&d.join("sample.json")).ok().and_then(|v| {
+            let iters = v.get("iters")?.as_array()?;
+            let times = v.get("times")?.as_array()?;
+            iters
+                .iter()
+                .zip(times)
+                .filter_map(|(i, t)| Some(t.as_f64()? / i.as_f64()?))
+                .min_by(f64::total_cmp)
+        });
         all.push(Measurement {
             group,
             function,
@@ -95,6 +107,7 @@ pub fn read(criterion_dir: &Path) -> Result<Vec<Measurement>, Error> {
                 num(&["median", "confidence_interval", "lower_bound"])? / per,
                 num(&["median", "confidence_interval", "upper_bound"])? / per,
             ),
+            fastest_ns: fastest.map(|f| f / per),
         });
     }
     all.sort_by(|a, b| (&a.group, &a.value, &a.function).cmp(&(&b.group, &b.value, &b.function)));
@@ -112,17 +125,30 @@ pub fn human(ns: f64) -> String {
     }
 }
 
-/// The ratio of each benchmark to its group's baseline (same parameter value), if the
+/// Ratios of one benchmark to its group's baseline.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Ratio {
+    /// Median to median.
+    pub median: f64,
+    /// Fastest sample to fastest sample, when both have samples.
+    pub fastest: Option<f64>,
+}
+
+/// The ratios of each benchmark to its group's baseline (same parameter value), if the
 /// group has one.
-pub fn ratios(all: &[Measurement]) -> Vec<(&Measurement, Option<f64>)> {
-    let mut baselines: BTreeMap<(&str, Option<&str>), f64> = BTreeMap::new();
+pub fn ratios(all: &[Measurement]) -> Vec<(&Measurement, Option<Ratio>)> {
+    let mut baselines: BTreeMap<(&str, Option<&str>), &Measurement> = BTreeMap::new();
     for m in all.iter().filter(|m| m.is_baseline()) {
-        baselines.insert((&m.group, m.value.as_deref()), m.median_ns);
+        baselines.insert((&m.group, m.value.as_deref()), m);
     }
     all.iter()
         .map(|m| {
             let base = baselines.get(&(m.group.as_str(), m.value.as_deref()));
-            (m, base.map(|b| m.median_ns / b))
+            let ratio = base.map(|b| Ratio {
+                median: m.median_ns / b.median_ns,
+                fastest: m.fastest_ns.zip(b.fastest_ns).map(|(x, y)| x / y),
+            });
+            (m, ratio)
         })
         .collect()
 }
@@ -137,23 +163,26 @@ pub fn markdown(all: &[Measurement]) -> String {
             let _ = writeln!(out, "\n#### `{}`\n", m.group);
             let _ = writeln!(
                 out,
-                "| benchmark | median | 95% CI of median | ratio to baseline |"
+                "| benchmark | median | 95% CI of median | ratio to baseline (medians) | ratio (fastest samples) |"
             );
-            let _ = writeln!(out, "|---|---:|---:|---:|");
+            let _ = writeln!(out, "|---|---:|---:|---:|---:|");
         }
         let name = match (&m.value, m.elements) {
             (Some(v), n) if n > 1 => format!("{} ({v}, per code)", m.function),
             (Some(v), _) => format!("{} ({v})", m.function),
             (None, _) => m.function.clone(),
         };
-        let ratio = match ratio {
-            Some(_) if m.is_baseline() => "1 (baseline)".to_owned(),
-            Some(r) => format!("{r:.3}"),
-            None => "–".to_owned(),
+        let (median, fastest) = match ratio {
+            Some(_) if m.is_baseline() => ("1 (baseline)".to_owned(), "1".to_owned()),
+            Some(r) => (
+                format!("{:.3}", r.median),
+                r.fastest.map_or_else(|| "–".to_owned(), |f| format!("{f:.3}")),
+            ),
+            None => ("–".to_owned(), "–".to_owned()),
         };
         let _ = writeln!(
             out,
-            "| {name} | {} | {} – {} | {ratio} |",
+            "| {name} | {} | {} – {} | {median} | {fastest} |",
             human(m.median_ns),
             human(m.ci_ns.0),
             human(m.ci_ns.1)
@@ -174,6 +203,7 @@ mod tests {
             elements: 1,
             median_ns: ns,
             ci_ns: (ns, ns),
+            fastest_ns: Some(ns / 2.0),
         }
     }
 
@@ -187,11 +217,14 @@ mod tests {
             m("r", "batch", Some("256"), 15_000.0),
             m("x", "alone", None, 5.0),
         ];
-        let r: Vec<Option<f64>> = ratios(&all).into_iter().map(|(_, r)| r).collect();
+        let r: Vec<Option<f64>> = ratios(&all)
+            .into_iter()
+            .map(|(_, r)| r.map(|r| r.median))
+            .collect();
         assert_eq!(r, vec![Some(1.0), Some(1.01), Some(1.0), Some(0.4), None, None]);
         let md = markdown(&all);
         assert!(
-            md.contains("| ours | 40.40 µs | 40.40 µs – 40.40 µs | 1.010 |"),
+            md.contains("| ours | 40.40 µs | 40.40 µs – 40.40 µs | 1.010 | 1.010 |"),
             "{md}"
         );
         assert!(md.contains("| alone | 5 ns |"), "{md}");
@@ -210,6 +243,11 @@ mod tests {
         std::fs::write(
             new.join("estimates.json"),
             r#"{"median":{"point_estimate":6400.0,"confidence_interval":{"lower_bound":640.0,"upper_bound":64000.0}}}"#,
+        )
+        .unwrap();
+        std::fs::write(
+            new.join("sample.json"),
+            r#"{"iters":[1.0,2.0],"times":[64.0,64.0]}"#,
         )
         .unwrap();
         let all = read(&dir).unwrap();
