@@ -84,7 +84,10 @@ impl StateFile {
         };
         let file = match File::open(&self.path) {
             Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            // A parent that is not a directory: the file cannot exist either.
+            Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => {
+                return Ok(None);
+            }
             Err(e) => return Err(unreadable(e)),
         };
         let mut bytes = Vec::new();
@@ -97,11 +100,11 @@ impl StateFile {
     }
 
     fn decode(&self, bytes: &[u8]) -> Result<Guards, Error> {
+        if bytes.len() >= MAGIC.len() && !bytes.starts_with(MAGIC) {
+            return Err(self.corrupt("not a license state file"));
+        }
         if bytes.len() < MAGIC.len() + 1 + TAG_LEN {
             return Err(self.corrupt(if bytes.is_empty() { "empty" } else { "cut short" }));
-        }
-        if !bytes.starts_with(MAGIC) {
-            return Err(self.corrupt("not a license state file"));
         }
         let (signed, tag) = bytes.split_at(bytes.len() - TAG_LEN);
         let mut mac = self.mac.clone();

@@ -1,0 +1,222 @@
+//! State file: missing, truncated, edited, unreadable and unwritable files each give a
+//! defined result; none panics, none silently resets the guards.
+
+mod common;
+
+use std::fs;
+
+use common::*;
+use license_core::License;
+use license_verify::{Error, Verifier};
+
+fn upgrade() -> License {
+    License {
+        revision: 2,
+        ..subscription()
+    }
+}
+
+/// A state file that has seen revision 2 of license 1001.
+fn seasoned(dir: &std::path::Path) -> std::path::PathBuf {
+    let state = dir.join("license.state");
+    verifier_with_state(&state)
+        .verify_text_at(&issue(&upgrade()), noon(d(2026, 3, 1)))
+        .unwrap();
+    state
+}
+
+#[test]
+fn missing_file_is_a_first_run_and_is_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("license.state");
+    let v = verifier_with_state(&state);
+    assert_eq!(v.state_path(), Some(state.clone()));
+    assert!(!state.exists(), "building writes nothing");
+    v.verify_text_at(&issue(&subscription()), noon(d(2026, 3, 1)))
+        .unwrap();
+    assert!(state.exists());
+    let names: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 1, "no temporary file left: {names:?}");
+}
+
+fn assert_refused_until_reset(state: &std::path::Path, expected_reason: &str) {
+    let before = fs::read(state).unwrap();
+    let v = verifier_with_state(state);
+    for _ in 0..2 {
+        let e = v
+            .verify_text_at(&issue(&subscription()), noon(d(2026, 3, 2)))
+            .unwrap_err();
+        assert!(
+            matches!(&e, Error::StateCorrupt { reason, .. } if reason.contains(expected_reason)),
+            "{e:?}"
+        );
+        assert!(e.is_state_error());
+        assert!(
+            e.to_string()
+                .contains("restore it from a backup, or have support reset it")
+        );
+    }
+    assert!(matches!(
+        v.check_clock_at(noon(d(2026, 3, 2))),
+        Err(Error::StateCorrupt { .. })
+    ));
+    assert_eq!(
+        fs::read(state).unwrap(),
+        before,
+        "the damaged file is left as it is, for support"
+    );
+    // Support resets explicitly: the guards start afresh (documented in docs/SECURITY.md).
+    v.reset_state_at(noon(d(2026, 3, 2))).unwrap();
+    assert!(
+        v.verify_text_at(&issue(&subscription()), noon(d(2026, 3, 2)))
+            .is_ok()
+    );
+}
+
+#[test]
+fn truncated_file_is_corrupt() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = seasoned(dir.path());
+    let bytes = fs::read(&state).unwrap();
+    fs::write(&state, &bytes[..bytes.len() - 5]).unwrap();
+    assert_refused_until_reset(&state, "integrity check failed");
+    fs::write(&state, &bytes[..3]).unwrap();
+    assert_refused_until_reset(&state, "cut short");
+    fs::write(&state, b"").unwrap();
+    assert_refused_until_reset(&state, "empty");
+}
+
+#[test]
+fn edited_file_is_corrupt() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = seasoned(dir.path());
+    let mut bytes = fs::read(&state).unwrap();
+    // Lower the recorded revision or the high-water mark: any byte edited is detected.
+    bytes[7] ^= 0x01;
+    fs::write(&state, &bytes).unwrap();
+    assert_refused_until_reset(&state, "integrity check failed");
+    fs::write(&state, b"{\"high_water\": 0}").unwrap();
+    assert_refused_until_reset(&state, "not a license state file");
+}
+
+#[test]
+fn a_file_for_another_secret_or_product_is_corrupt() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = seasoned(dir.path());
+    let v = builder()
+        .state_file(&state, b"another-secret-0123456".to_vec())
+        .build()
+        .unwrap();
+    assert!(matches!(
+        v.verify_text_at(&issue(&subscription()), noon(d(2026, 3, 2))),
+        Err(Error::StateCorrupt { .. })
+    ));
+}
+
+#[test]
+fn a_file_restored_from_backup_is_picked_up_without_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = seasoned(dir.path());
+    let backup = fs::read(&state).unwrap();
+    fs::write(&state, b"garbage").unwrap();
+    let v = verifier_with_state(&state);
+    assert!(v.verify_text_at(&issue(&upgrade()), noon(d(2026, 3, 2))).is_err());
+    fs::write(&state, &backup).unwrap();
+    assert!(v.verify_text_at(&issue(&upgrade()), noon(d(2026, 3, 2))).is_ok());
+    // The restored guards are in force.
+    assert!(matches!(
+        v.verify_text_at(&issue(&subscription()), noon(d(2026, 3, 2))),
+        Err(Error::Superseded { .. })
+    ));
+}
+
+#[test]
+fn unreadable_file_is_a_distinct_error() {
+    let dir = tempfile::tempdir().unwrap();
+    // A directory where the file should be: it cannot be read (works even as root).
+    let state = dir.path().join("license.state");
+    fs::create_dir(&state).unwrap();
+    let e = verifier_with_state(&state)
+        .verify_text_at(&issue(&subscription()), noon(d(2026, 3, 1)))
+        .unwrap_err();
+    assert!(matches!(e, Error::StateUnreadable { .. }), "{e:?}");
+    assert!(e.to_string().contains("let the application read it"));
+}
+
+#[test]
+fn unwritable_file_is_a_distinct_error_and_the_guard_stays_in_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    // The parent "directory" is a file: nothing can be written there (works even as root).
+    let blocker = dir.path().join("not-a-dir");
+    fs::write(&blocker, b"").unwrap();
+    let state = blocker.join("license.state");
+    let v = verifier_with_state(&state);
+    let e = v
+        .verify_text_at(&issue(&upgrade()), noon(d(2026, 3, 1)))
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::StateUnwritable { path, .. } if path == &state),
+        "{e:?}"
+    );
+    assert!(
+        e.to_string()
+            .contains("let the application write to that file and its folder")
+    );
+    // The revision seen is kept in memory: the old code is still refused in this process.
+    assert!(matches!(
+        v.verify_text_at(&issue(&subscription()), noon(d(2026, 3, 1))),
+        Err(Error::Superseded { current: 2, .. })
+    ));
+    // Once the cause is fixed, the pending change is written.
+    fs::remove_file(&blocker).unwrap();
+    fs::create_dir(&blocker).unwrap();
+    v.flush_state().unwrap();
+    let restarted = verifier_with_state(&state);
+    assert!(matches!(
+        restarted.verify_text_at(&issue(&subscription()), noon(d(2026, 3, 1))),
+        Err(Error::Superseded { current: 2, .. })
+    ));
+}
+
+#[test]
+fn two_instances_sharing_a_file_keep_the_stricter_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("license.state");
+    let a = verifier_with_state(&state);
+    let b = verifier_with_state(&state);
+    a.verify_text_at(&issue(&subscription()), noon(d(2026, 3, 1)))
+        .unwrap();
+    b.verify_text_at(&issue(&upgrade()), noon(d(2026, 3, 1))).unwrap();
+    let other = License {
+        license_id: 2002,
+        ..subscription()
+    };
+    // a writes again (a new license id): b's revision must survive the write.
+    a.verify_text_at(&issue(&other), noon(d(2026, 3, 1))).unwrap();
+    let c: Verifier = verifier_with_state(&state);
+    assert!(matches!(
+        c.verify_text_at(&issue(&subscription()), noon(d(2026, 3, 1))),
+        Err(Error::Superseded { current: 2, .. })
+    ));
+}
+
+#[test]
+fn without_a_state_file_the_guards_last_for_the_process() {
+    let v = verifier();
+    assert_eq!(v.state_path(), None);
+    v.verify_text_at(&issue(&upgrade()), noon(d(2026, 3, 1))).unwrap();
+    assert!(matches!(
+        v.verify_text_at(&issue(&subscription()), noon(d(2026, 3, 1))),
+        Err(Error::Superseded { .. })
+    ));
+    assert!(
+        verifier()
+            .verify_text_at(&issue(&subscription()), noon(d(2026, 3, 1)))
+            .is_ok()
+    );
+    v.flush_state().unwrap();
+    v.reset_state_at(noon(d(2026, 3, 1))).unwrap();
+}
