@@ -156,12 +156,15 @@ impl FileLedger {
     /// fail the open: see [`FileLedger::torn`]. Fails if another process holds it.
     pub fn open(path: &Path) -> Result<FileLedger, Error> {
         let existed = path.exists();
-        let mut file = OpenOptions::new()
-            .read(true)
-            .append(true)
-            .create(true)
-            .open(path)
-            .map_err(Error::io(path))?;
+        let mut options = OpenOptions::new();
+        options.read(true).append(true).create(true);
+        // The ledger holds customer data: readable by its owner only.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options.open(path).map_err(Error::io(path))?;
         if !existed && let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             fsutil::sync_dir(dir)?;
         }
@@ -391,6 +394,15 @@ mod tests {
         }
         let l = FileLedger::open(&path).unwrap();
         assert!(l.torn().is_none());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o600,
+                "customer data"
+            );
+        }
         assert_eq!(l.records().unwrap(), vec![record(1, "A"), record(2, "B")]);
         assert_eq!(l.records_of(2).unwrap(), vec![record(2, "B")]);
         assert_eq!(l.last_license_id().unwrap(), Some(2));

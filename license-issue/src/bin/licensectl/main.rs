@@ -20,7 +20,13 @@ use license_core::Date;
 
 /// The vendor's license tool: keys, codes, ledger, reports.
 #[derive(Parser, Debug)]
-#[command(name = "licensectl", version, about, long_about = None)]
+#[command(
+    name = "licensectl",
+    version,
+    about = "The vendor's license tool: keys, license codes, ledger, reports. Start with `licensectl demo`.",
+    after_help = "Exit codes: 0 success; 1 a code that does not verify or is not usable; 2 bad input or refused by \
+                  the business rules; 3 a file, key or data problem (missing, unsafe permissions, corrupt)."
+)]
 pub(crate) struct Cli {
     /// The licensing directory (keys, catalog/, ledger.jsonl, revocations/).
     #[arg(long, global = true, env = "LICENSECTL_HOME", default_value = "licensing")]
