@@ -44,6 +44,11 @@
 
 
 /**
+ * A count that is not limited (named users, concurrent seats, a seat pool's limit).
+ */
+#define LIC_UNLIMITED UINT32_MAX
+
+/**
  * What a call did. `LIC_RESULT_OK` (0) is success; every other value is a failure.
  *
  * The numbers are part of the ABI: they never change and are never reused. New codes
@@ -244,6 +249,14 @@ enum lic_result
      * The verifier's configuration is incomplete or inconsistent.
      */
     LIC_RESULT_CONFIG = 211,
+    /**
+     * Every concurrent seat is held by a live lease.
+     */
+    LIC_RESULT_NO_SEAT_AVAILABLE = 300,
+    /**
+     * A heartbeat for a seat whose lease expired or was released: log in again.
+     */
+    LIC_RESULT_SEAT_LEASE_LOST = 301,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -253,9 +266,482 @@ typedef uint32_t lic_result;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+/**
+ * Where a license stands on the day it was verified (see `lic_license_status`).
+ */
+enum lic_status
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Before its first valid day (e.g. a reduction that starts next quarter).
+     */
+    LIC_STATUS_NOT_YET_VALID = 1,
+    /**
+     * Valid, and not about to expire (or perpetual).
+     */
+    LIC_STATUS_VALID = 2,
+    /**
+     * Valid, expiring within the notice window (30 days by default).
+     */
+    LIC_STATUS_EXPIRING_SOON = 3,
+    /**
+     * Expired, in the grace period: fully usable.
+     */
+    LIC_STATUS_IN_GRACE = 4,
+    /**
+     * Expired and past grace: only the demo seat count is usable.
+     */
+    LIC_STATUS_DEMO_MODE = 5,
+    /**
+     * Expired and past grace, with no demo mode.
+     */
+    LIC_STATUS_EXPIRED = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum lic_status lic_status;
+#else
+typedef uint32_t lic_status;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The kind of license (the numbers are the format's).
+ */
+enum lic_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Perpetual; releases limited by maintenance.
+     */
+    LIC_KIND_FULL = 0,
+    /**
+     * Trial or demo: time-limited evaluation.
+     */
+    LIC_KIND_TRIAL = 1,
+    /**
+     * Subscription: one paid term.
+     */
+    LIC_KIND_SUBSCRIPTION = 2,
+    /**
+     * Not for resale: internal demo license.
+     */
+    LIC_KIND_NFR = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum lic_kind lic_kind;
+#else
+typedef uint32_t lic_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * A component of a machine fingerprint. Sets of components are bit masks: bit `n`
+ * stands for the component numbered `n`.
+ */
+enum lic_component
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * The operating system's install id.
+     */
+    LIC_COMPONENT_OS_INSTALL_ID = 0,
+    /**
+     * The hardware (SMBIOS/board) UUID.
+     */
+    LIC_COMPONENT_HARDWARE_UUID = 1,
+    /**
+     * The CPU: brand string and core count.
+     */
+    LIC_COMPONENT_CPU = 2,
+    /**
+     * The physical network adapters' MAC addresses.
+     */
+    LIC_COMPONENT_NETWORK = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum lic_component lic_component;
+#else
+typedef uint32_t lic_component;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * A machine fingerprint: per component, one-byte digests keyed with an application key.
+ *
+ * Made by `lic_fingerprint_collect` (read from this machine) or `lic_fingerprint_new`
+ * (empty, filled by the host with `lic_fingerprint_add_component`/`_add_mac`, for hosts
+ * that know their machine better, e.g. a container given a stable id).
+ *
+ * Thread safety: the `const` functions may be called from several threads at once; the
+ * `_add_` functions need exclusive access.
+ */
+typedef struct lic_fingerprint lic_fingerprint;
+
+/**
+ * A verified license: its scope, its status on the day it was verified and the
+ * entitlements in effect then. Returned by `lic_verifier_verify_text` and
+ * `lic_verifier_verify_file`; free it with `lic_license_free`.
+ *
+ * Thread safety: immutable; every function may be called from several threads at once.
+ */
+typedef struct lic_license lic_license;
+
+/**
+ * A pool of concurrent seats: a seat is taken at login (`lic_seat_pool_acquire`), kept
+ * alive by heartbeats and freed at logout (`lic_seat_pool_release`). A client that
+ * crashes stops sending heartbeats and its seat comes back when its lease runs out; a
+ * holder that logs in again while its lease is live gets the same seat, never a second.
+ *
+ * Time: the functions without `_at` read the system's monotonic clock. The `_at`
+ * functions take the time as milliseconds since the pool was created, on the caller's
+ * own monotonic clock (tests, or a seat server with its own clock). Times reported back
+ * (lease expiries) are on that same scale.
+ *
+ * Thread safety: thread-safe; every function may be called from several threads at
+ * once (a lock serializes the pool).
+ */
+typedef struct lic_seat_pool lic_seat_pool;
+
+/**
+ * The pool's usage at one moment, for administrators: seats in use, the limit, the peak
+ * since the pool was created, and who holds the seats. Made by `lic_seat_pool_snapshot`;
+ * free it with `lic_seat_snapshot_free`.
+ *
+ * Thread safety: immutable; every function may be called from several threads at once.
+ */
+typedef struct lic_seat_snapshot lic_seat_snapshot;
+
+/**
+ * Verifies license codes for one installation. Made by `lic_verifier_new` from a
+ * configuration, once at start-up.
+ *
+ * Thread safety: every function takes it as `const` and may be called from several
+ * threads at once; the guards and state-file writes inside are serialized by a lock.
+ */
+typedef struct lic_verifier lic_verifier;
+
+/**
+ * The configuration a `lic_verifier` is built from: vendor keys, product id, build date
+ * of this release, licensee, database code or machine fingerprint, module names, state
+ * file, policy. Made by `lic_verifier_config_new`, filled by the `_set_`/`_add_`
+ * functions, turned into a verifier by `lic_verifier_new` (the configuration stays
+ * usable and must still be freed with `lic_verifier_config_free`).
+ *
+ * Thread safety: not thread-safe; use it from one thread at a time.
+ */
+typedef struct lic_verifier_config lic_verifier_config;
+
+/**
+ * A calendar day (UTC). `{0, 0, 0}` stands for "no date" where a function says so.
+ */
+typedef struct lic_date {
+    /**
+     * The year, 1970 to 9999.
+     */
+    uint16_t year;
+    /**
+     * The month, 1 to 12.
+     */
+    uint8_t month;
+    /**
+     * The day of the month, 1 to 31.
+     */
+    uint8_t day;
+} lic_date;
+
+/**
+ * A granted or renewed seat.
+ */
+typedef struct lic_lease {
+    /**
+     * When the lease runs out unless renewed, in milliseconds since the pool was created.
+     */
+    uint64_t expires_ms;
+    /**
+     * Seats in use after this call.
+     */
+    uint32_t in_use;
+    /**
+     * Whether the holder already had this seat (a re-claim or a heartbeat).
+     */
+    bool renewed;
+} lic_lease;
+
+/**
+ * The installed revocation list.
+ */
+typedef struct lic_revocation_info {
+    /**
+     * The list's sequence number (increases with every list the vendor publishes).
+     */
+    uint64_t sequence;
+    /**
+     * The day it was issued.
+     */
+    struct lic_date issued;
+    /**
+     * The first day it is no longer current (its entries stay in force).
+     */
+    struct lic_date expires;
+    /**
+     * How many licenses it revokes.
+     */
+    uint64_t entries;
+} lic_revocation_info;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Start a configuration for `product` (the product id as in the vendor's catalog, at most
+ * 255 bytes) and the build date of this release (for maintenance coverage).
+ *
+ * Returns `LIC_RESULT_INVALID_DATE` for a date that does not exist and
+ * `LIC_RESULT_CONTEXT_TOO_LONG` for a product id over 255 bytes.
+ *
+ * # Safety
+ * `product` points to `product_len` readable bytes; `out_config` to a writable pointer.
+ */
+lic_result lic_verifier_config_new(const char *product,
+                                   size_t product_len,
+                                   struct lic_date build_date,
+                                   struct lic_verifier_config **out_config);
+
+/**
+ * Add a vendor public key (`key_len` must be 32: the Ed25519 key bytes). Several keys
+ * allow key rotation: a code names its key by id.
+ *
+ * Returns `LIC_RESULT_INVALID_KEY` for bytes that are not a usable Ed25519 key.
+ *
+ * # Safety
+ * `config` is a live handle not used by another thread during the call; `key` points to
+ * `key_len` readable bytes.
+ */
+lic_result lic_verifier_config_add_key(struct lic_verifier_config *config,
+                                       const uint8_t *key,
+                                       size_t key_len);
+
+/**
+ * Set the licensee as configured in the installation (required; at most 255 bytes).
+ *
+ * # Safety
+ * `config` is a live handle not used by another thread during the call; `licensee`
+ * points to `licensee_len` readable bytes.
+ */
+lic_result lic_verifier_config_set_licensee(struct lic_verifier_config *config,
+                                            const char *licensee,
+                                            size_t licensee_len);
+
+/**
+ * Set the installation's database code (for codes bound to a database; at most 255
+ * bytes).
+ *
+ * # Safety
+ * `config` is a live handle not used by another thread during the call; `database`
+ * points to `database_len` readable bytes.
+ */
+lic_result lic_verifier_config_set_database(struct lic_verifier_config *config,
+                                            const char *database,
+                                            size_t database_len);
+
+/**
+ * Use this fingerprint for machine-bound codes instead of collecting one (the digests are
+ * copied; the fingerprint may be freed afterwards). By default the verifier collects this
+ * machine's fingerprint, keyed with the product id, the first time a machine-bound code
+ * is verified.
+ *
+ * # Safety
+ * `config` is a live handle not used by another thread during the call; `fingerprint` a
+ * live handle.
+ */
+lic_result lic_verifier_config_set_fingerprint(struct lic_verifier_config *config,
+                                               const struct lic_fingerprint *fingerprint);
+
+/**
+ * Collect this machine's fingerprint with `app_key` (instead of the product id) when a
+ * machine-bound code is verified. It must be the key the vendor's fingerprint tool used.
+ *
+ * # Safety
+ * `config` is a live handle not used by another thread during the call; `app_key` points
+ * to `app_key_len` readable bytes.
+ */
+lic_result lic_verifier_config_set_fingerprint_app_key(struct lic_verifier_config *config,
+                                                       const uint8_t *app_key,
+                                                       size_t app_key_len);
+
+/**
+ * Append a module name: the first name added names module 0, the next module 1, and so
+ * on (at most 64), as in the vendor's catalog. `lic_license_has_module` looks names up
+ * here.
+ *
+ * # Safety
+ * `config` is a live handle not used by another thread during the call; `name` points
+ * to `name_len` readable bytes.
+ */
+lic_result lic_verifier_config_add_module(struct lic_verifier_config *config,
+                                          const char *name,
+                                          size_t name_len);
+
+/**
+ * Keep the guards (clock high-water mark, highest revision per license, installed
+ * revocation list) in a state file at `path` (UTF-8), integrity-protected with `secret`
+ * (at least 16 bytes, fixed per application, e.g. built into the binary). Without a
+ * state file the guards last only as long as the verifier.
+ *
+ * # Safety
+ * `config` is a live handle not used by another thread during the call; `path` points to
+ * `path_len` readable bytes and `secret` to `secret_len`.
+ */
+lic_result lic_verifier_config_set_state_file(struct lic_verifier_config *config,
+                                              const char *path,
+                                              size_t path_len,
+                                              const uint8_t *secret,
+                                              size_t secret_len);
+
+/**
+ * Days before expiry from which the status is `LIC_STATUS_EXPIRING_SOON` (default 30).
+ *
+ * # Safety
+ * `config` is a live handle not used by another thread during the call.
+ */
+lic_result lic_verifier_config_set_notice_days(struct lic_verifier_config *config, uint16_t days);
+
+/**
+ * How far (seconds) the clock may be behind the latest time seen before it counts as
+ * turned back (default 3600).
+ *
+ * # Safety
+ * `config` is a live handle not used by another thread during the call.
+ */
+lic_result lic_verifier_config_set_clock_tolerance(struct lic_verifier_config *config,
+                                                   uint32_t seconds);
+
+/**
+ * Free a configuration; NULL does nothing.
+ *
+ * # Safety
+ * `config` is NULL or a live handle, not used again.
+ */
+void lic_verifier_config_free(struct lic_verifier_config *config);
+
+/**
+ * Read this machine's fingerprint, each component hashed with `app_key` (the key the
+ * vendor's fingerprint tool uses; by default products use their product id). Never fails
+ * for an unreadable component: it counts as unknown (see `lic_fingerprint_describe`).
+ * Free the result with `lic_fingerprint_free`.
+ *
+ * # Safety
+ * `app_key` points to `app_key_len` readable bytes; `out_fingerprint` to a writable
+ * pointer.
+ */
+lic_result lic_fingerprint_collect(const uint8_t *app_key,
+                                   size_t app_key_len,
+                                   struct lic_fingerprint **out_fingerprint);
+
+/**
+ * An empty fingerprint (every component unknown) whose components the host adds itself,
+ * hashed with `app_key`. Free it with `lic_fingerprint_free`.
+ *
+ * # Safety
+ * As for `lic_fingerprint_collect`.
+ */
+lic_result lic_fingerprint_new(const uint8_t *app_key,
+                               size_t app_key_len,
+                               struct lic_fingerprint **out_fingerprint);
+
+/**
+ * Add the raw value of `component` (a `lic_component`) as read by the host: an OS install
+ * id, a hardware UUID or a CPU description, normalized and hashed as the format defines
+ * (for network adapters use `lic_fingerprint_add_mac`). A value that carries no
+ * information (empty, all zeros) leaves the component unknown, and so does a value
+ * already added; `*out_added` says whether a digest was recorded. At most 8 values are
+ * kept per component.
+ *
+ * Returns `LIC_RESULT_INVALID_ARGUMENT` for an unknown component, for
+ * `LIC_COMPONENT_NETWORK`, or for a fingerprint made by `lic_fingerprint_collect`.
+ *
+ * # Safety
+ * `fingerprint` is a live handle not used by another thread during the call; `value`
+ * points to `value_len` readable bytes; `out_added` to a writable `bool`.
+ */
+lic_result lic_fingerprint_add_component(struct lic_fingerprint *fingerprint,
+                                         uint32_t component_number,
+                                         const char *value,
+                                         size_t value_len,
+                                         bool *out_added);
+
+/**
+ * Add a network adapter's MAC address (`mac_len` must be 6). Addresses that are all
+ * zero, multicast or locally administered (virtual adapters, VPNs, containers) are left
+ * out; `*out_added` says whether a digest was recorded.
+ *
+ * # Safety
+ * `fingerprint` is a live handle not used by another thread during the call; `mac`
+ * points to `mac_len` readable bytes; `out_added` to a writable `bool`.
+ */
+lic_result lic_fingerprint_add_mac(struct lic_fingerprint *fingerprint,
+                                   const uint8_t *mac,
+                                   size_t mac_len,
+                                   bool *out_added);
+
+/**
+ * The components with at least one digest, as a bit mask (bit `n` = `lic_component` `n`).
+ *
+ * # Safety
+ * `fingerprint` is a live handle; `out_mask` points to a writable `uint32_t`.
+ */
+lic_result lic_fingerprint_known_components(const struct lic_fingerprint *fingerprint,
+                                            uint32_t *out_mask);
+
+/**
+ * The printable fingerprint the customer sends to the vendor (e.g. `1G5ZK-QH04M-TRF`),
+ * allowing `tolerance` components to change later (0 to 3; reduced when fewer components
+ * are known; 1 is usual). Text out as described in the introduction.
+ *
+ * Returns `LIC_RESULT_INVALID_LICENSE` when no component could be read (bind to a
+ * database code instead) and `LIC_RESULT_INVALID_ARGUMENT` for a tolerance above 3.
+ *
+ * # Safety
+ * `fingerprint` is a live handle; `buf` points to `buf_len` writable bytes (or is NULL
+ * with `buf_len` 0); `out_len` to a writable `size_t`.
+ */
+lic_result lic_fingerprint_print(const struct lic_fingerprint *fingerprint,
+                                 uint32_t tolerance,
+                                 char *buf,
+                                 size_t buf_len,
+                                 size_t *out_len);
+
+/**
+ * A report in plain words for support: the printable fingerprint for `tolerance`, then one
+ * line per component (read and from where, or unknown and why). Text out as described in
+ * the introduction.
+ *
+ * # Safety
+ * As for `lic_fingerprint_print`.
+ */
+lic_result lic_fingerprint_describe(const struct lic_fingerprint *fingerprint,
+                                    uint32_t tolerance,
+                                    char *buf,
+                                    size_t buf_len,
+                                    size_t *out_len);
+
+/**
+ * Free a fingerprint; NULL does nothing.
+ *
+ * # Safety
+ * `fingerprint` is NULL or a live handle, not used again.
+ */
+void lic_fingerprint_free(struct lic_fingerprint *fingerprint);
 
 /**
  * The library's version as a NUL-terminated string, e.g. "0.1.0": compare it with
@@ -298,6 +784,529 @@ lic_result lic_last_error_message(char *buf, size_t buf_len, size_t *out_len);
  */
 lic_result lic_test_force_panic(void);
 #endif
+
+/**
+ * The status on the day of verification: not yet valid, valid, expiring soon, in grace,
+ * demo mode or expired.
+ *
+ * # Safety
+ * `license` is a live handle; `out_status` points to a writable `lic_status`.
+ */
+lic_result lic_license_status(const struct lic_license *license, lic_status *out_status);
+
+/**
+ * Days left in the current phase, counting the day of verification: until the first
+ * valid day (not yet valid), until expiry (valid, expiring soon), until the end of grace
+ * (in grace); 0 in demo mode and when expired; `LIC_UNLIMITED` for a perpetual license.
+ *
+ * # Safety
+ * `license` is a live handle; `out_days` points to a writable `uint32_t`.
+ */
+lic_result lic_license_days_left(const struct lic_license *license, uint32_t *out_days);
+
+/**
+ * Whether the application may run now: a usable status (valid, expiring soon, in grace,
+ * demo mode) and a release covered by maintenance.
+ *
+ * # Safety
+ * `license` is a live handle; `out_usable` points to a writable `bool`.
+ */
+lic_result lic_license_is_usable(const struct lic_license *license, bool *out_usable);
+
+/**
+ * Whether this release (by the build date given to the verifier) is covered by
+ * maintenance. Releases built before the maintenance end stay licensed.
+ *
+ * # Safety
+ * `license` is a live handle; `out_covered` points to a writable `bool`.
+ */
+lic_result lic_license_release_covered(const struct lic_license *license, bool *out_covered);
+
+/**
+ * Named users allowed now: the licensed count, the demo seat count in demo mode, 0 when
+ * the license is not usable; `LIC_UNLIMITED` when not limited.
+ *
+ * # Safety
+ * `license` is a live handle; `out_users` points to a writable `uint32_t`.
+ */
+lic_result lic_license_named_users(const struct lic_license *license, uint32_t *out_users);
+
+/**
+ * Concurrent seats allowed now (the size of a seat pool), counted like
+ * `lic_license_named_users`.
+ *
+ * # Safety
+ * `license` is a live handle; `out_seats` points to a writable `uint32_t`.
+ */
+lic_result lic_license_concurrent_seats(const struct lic_license *license, uint32_t *out_seats);
+
+/**
+ * The product line number (0 to 15; the vendor's catalog names them, e.g. 0 Standard,
+ * 1 Expert).
+ *
+ * # Safety
+ * `license` is a live handle; `out_line` points to a writable `uint8_t`.
+ */
+lic_result lic_license_line(const struct lic_license *license, uint8_t *out_line);
+
+/**
+ * The kind: full, trial, subscription or NFR.
+ *
+ * # Safety
+ * `license` is a live handle; `out_kind` points to a writable `lic_kind`.
+ */
+lic_result lic_license_kind(const struct lic_license *license, lic_kind *out_kind);
+
+/**
+ * The license id (the same across re-issues).
+ *
+ * # Safety
+ * `license` is a live handle; `out_id` points to a writable `uint32_t`.
+ */
+lic_result lic_license_id(const struct lic_license *license, uint32_t *out_id);
+
+/**
+ * The revision of this code (incremented by every re-issue).
+ *
+ * # Safety
+ * `license` is a live handle; `out_revision` points to a writable `uint32_t`.
+ */
+lic_result lic_license_revision(const struct lic_license *license, uint32_t *out_revision);
+
+/**
+ * The day the code was signed.
+ *
+ * # Safety
+ * `license` is a live handle; `out_date` points to a writable `lic_date`.
+ */
+lic_result lic_license_issued(const struct lic_license *license, struct lic_date *out_date);
+
+/**
+ * The first valid day.
+ *
+ * # Safety
+ * `license` is a live handle; `out_date` points to a writable `lic_date`.
+ */
+lic_result lic_license_valid_from(const struct lic_license *license, struct lic_date *out_date);
+
+/**
+ * The first day no longer valid; `{0, 0, 0}` for a perpetual license.
+ *
+ * # Safety
+ * `license` is a live handle; `out_date` points to a writable `lic_date`.
+ */
+lic_result lic_license_expires(const struct lic_license *license, struct lic_date *out_date);
+
+/**
+ * The end of maintenance: releases built before this day are covered; `{0, 0, 0}` when
+ * every release is covered.
+ *
+ * # Safety
+ * `license` is a live handle; `out_date` points to a writable `lic_date`.
+ */
+lic_result lic_license_maintenance_ends(const struct lic_license *license,
+                                        struct lic_date *out_date);
+
+/**
+ * The day the license was verified for (the status and entitlements are for this day).
+ *
+ * # Safety
+ * `license` is a live handle; `out_date` points to a writable `lic_date`.
+ */
+lic_result lic_license_today(const struct lic_license *license, struct lic_date *out_date);
+
+/**
+ * The modules usable now as a bit mask (bit `n` = module `n`; 0 when not usable).
+ *
+ * # Safety
+ * `license` is a live handle; `out_mask` points to a writable `uint64_t`.
+ */
+lic_result lic_license_modules(const struct lic_license *license, uint64_t *out_mask);
+
+/**
+ * Whether the module named `name` (as given to `lic_verifier_config_add_module`) may be
+ * used now: licensed, and the license usable. Returns `LIC_RESULT_UNKNOWN_MODULE` for a
+ * name the configuration does not list (a typo in the application, not a "no").
+ *
+ * # Safety
+ * `license` is a live handle; `name` points to `name_len` readable bytes; `out_has` to a
+ * writable `bool`.
+ */
+lic_result lic_license_has_module(const struct lic_license *license,
+                                  const char *name,
+                                  size_t name_len,
+                                  bool *out_has);
+
+/**
+ * A later revision of this license that is already known and takes effect on a later
+ * day (a reduction next quarter): `*out_pending` says whether there is one; if so
+ * `*out_revision` and `*out_starts` receive its revision and first day (otherwise they
+ * are left unchanged). From that day this code is refused as superseded.
+ *
+ * # Safety
+ * `license` is a live handle; the out pointers are writable.
+ */
+lic_result lic_license_pending_change(const struct lic_license *license,
+                                      bool *out_pending,
+                                      uint32_t *out_revision,
+                                      struct lic_date *out_starts);
+
+/**
+ * What the license grants, in plain words (one `Label: value` line per item: kind, line,
+ * users, seats, modules by name, dates, status), for the customer to read. Text out as
+ * described in the introduction.
+ *
+ * # Safety
+ * `license` is a live handle; `buf` points to `buf_len` writable bytes (or is NULL with
+ * `buf_len` 0); `out_len` to a writable `size_t`.
+ */
+lic_result lic_license_describe(const struct lic_license *license,
+                                char *buf,
+                                size_t buf_len,
+                                size_t *out_len);
+
+/**
+ * Free a license; NULL does nothing.
+ *
+ * # Safety
+ * `license` is NULL or a live handle no other thread is using, not used again.
+ */
+void lic_license_free(struct lic_license *license);
+
+/**
+ * A pool of `seats` seats (`LIC_UNLIMITED`: not limited, usage is still tracked) whose
+ * leases last `lease_secs` seconds unless renewed. Free it with `lic_seat_pool_free`.
+ *
+ * # Safety
+ * `out_pool` points to a writable pointer.
+ */
+lic_result lic_seat_pool_new(uint32_t seats, uint32_t lease_secs, struct lic_seat_pool **out_pool);
+
+/**
+ * A pool sized by the license's concurrent seats in effect now (the demo seat count in
+ * demo mode, 0 when the license is not usable, not limited when the license does not
+ * limit seats).
+ *
+ * # Safety
+ * `license` is a live handle; `out_pool` points to a writable pointer.
+ */
+lic_result lic_seat_pool_new_for_license(const struct lic_license *license,
+                                         uint32_t lease_secs,
+                                         struct lic_seat_pool **out_pool);
+
+/**
+ * Free a pool; NULL does nothing.
+ *
+ * # Safety
+ * `pool` is NULL or a live handle no other thread is using, not used again.
+ */
+void lic_seat_pool_free(struct lic_seat_pool *pool);
+
+/**
+ * Take a seat for `holder` (a user, session or client id) at login. The same holder gets
+ * its live seat back, renewed. Returns `LIC_RESULT_NO_SEAT_AVAILABLE` when every seat is
+ * held by a live lease.
+ *
+ * # Safety
+ * `pool` is a live handle; `holder` points to `holder_len` readable bytes; `out_lease` to
+ * a writable `lic_lease`.
+ */
+lic_result lic_seat_pool_acquire(const struct lic_seat_pool *pool,
+                                 const char *holder,
+                                 size_t holder_len,
+                                 struct lic_lease *out_lease);
+
+/**
+ * `lic_seat_pool_acquire` at `now_ms` (milliseconds since the pool was created).
+ *
+ * # Safety
+ * As for `lic_seat_pool_acquire`.
+ */
+lic_result lic_seat_pool_acquire_at(const struct lic_seat_pool *pool,
+                                    const char *holder,
+                                    size_t holder_len,
+                                    uint64_t now_ms,
+                                    struct lic_lease *out_lease);
+
+/**
+ * Renew `holder`'s lease. Returns `LIC_RESULT_SEAT_LEASE_LOST` if it has none (expired or
+ * released): the client must log in again.
+ *
+ * # Safety
+ * As for `lic_seat_pool_acquire`.
+ */
+lic_result lic_seat_pool_heartbeat(const struct lic_seat_pool *pool,
+                                   const char *holder,
+                                   size_t holder_len,
+                                   struct lic_lease *out_lease);
+
+/**
+ * `lic_seat_pool_heartbeat` at `now_ms` (milliseconds since the pool was created).
+ *
+ * # Safety
+ * As for `lic_seat_pool_acquire`.
+ */
+lic_result lic_seat_pool_heartbeat_at(const struct lic_seat_pool *pool,
+                                      const char *holder,
+                                      size_t holder_len,
+                                      uint64_t now_ms,
+                                      struct lic_lease *out_lease);
+
+/**
+ * Free `holder`'s seat at logout; `*out_held` says whether it held one.
+ *
+ * # Safety
+ * `pool` is a live handle; `holder` points to `holder_len` readable bytes; `out_held` to
+ * a writable `bool`.
+ */
+lic_result lic_seat_pool_release(const struct lic_seat_pool *pool,
+                                 const char *holder,
+                                 size_t holder_len,
+                                 bool *out_held);
+
+/**
+ * Change the number of seats (a new code, or the license entering demo mode;
+ * `LIC_UNLIMITED`: not limited). Seats already held are not taken away, but no new seat is
+ * granted until usage is below the new limit; `*out_over_limit` receives how many seats
+ * are held beyond it.
+ *
+ * # Safety
+ * `pool` is a live handle; `out_over_limit` points to a writable `uint32_t`.
+ */
+lic_result lic_seat_pool_set_limit(const struct lic_seat_pool *pool,
+                                   uint32_t seats,
+                                   uint32_t *out_over_limit);
+
+/**
+ * Reclaim expired leases and take a snapshot of the pool's usage.
+ *
+ * # Safety
+ * `pool` is a live handle; `out_snapshot` points to a writable pointer.
+ */
+lic_result lic_seat_pool_snapshot(const struct lic_seat_pool *pool,
+                                  struct lic_seat_snapshot **out_snapshot);
+
+/**
+ * `lic_seat_pool_snapshot` at `now_ms` (milliseconds since the pool was created).
+ *
+ * # Safety
+ * As for `lic_seat_pool_snapshot`.
+ */
+lic_result lic_seat_pool_snapshot_at(const struct lic_seat_pool *pool,
+                                     uint64_t now_ms,
+                                     struct lic_seat_snapshot **out_snapshot);
+
+/**
+ * Seats in use, the limit (`LIC_UNLIMITED`: not limited), the most seats in use at once
+ * since the pool was created, and the number of holders (equal to the seats in use).
+ *
+ * # Safety
+ * `snapshot` is a live handle; every out pointer points to a writable `uint32_t`.
+ */
+lic_result lic_seat_snapshot_usage(const struct lic_seat_snapshot *snapshot,
+                                   uint32_t *out_in_use,
+                                   uint32_t *out_limit,
+                                   uint32_t *out_peak);
+
+/**
+ * Holder number `index` (0 = the oldest seat; there are as many holders as seats in use):
+ * its id as text (text out as described in the introduction), when it took the seat
+ * and when its lease runs out (milliseconds since the pool was created). Returns
+ * `LIC_RESULT_INVALID_ARGUMENT` for an index past the last holder.
+ *
+ * # Safety
+ * `snapshot` is a live handle; `buf` points to `buf_len` writable bytes (or is NULL with
+ * `buf_len` 0); `out_len`, `out_since_ms` and `out_expires_ms` are writable.
+ */
+lic_result lic_seat_snapshot_holder(const struct lic_seat_snapshot *snapshot,
+                                    size_t index,
+                                    char *buf,
+                                    size_t buf_len,
+                                    size_t *out_len,
+                                    uint64_t *out_since_ms,
+                                    uint64_t *out_expires_ms);
+
+/**
+ * Free a snapshot; NULL does nothing.
+ *
+ * # Safety
+ * `snapshot` is NULL or a live handle no other thread is using, not used again.
+ */
+void lic_seat_snapshot_free(struct lic_seat_snapshot *snapshot);
+
+/**
+ * Build a verifier from `config`. The configuration is not consumed. A state file that is
+ * corrupt or unreadable does not fail here: every verification reports it until it is
+ * restored or `lic_verifier_reset_state` is called.
+ *
+ * Returns `LIC_RESULT_CONFIG` when no key or no licensee was configured, or the state-file
+ * secret is shorter than 16 bytes. Free the verifier with `lic_verifier_free`.
+ *
+ * # Safety
+ * `config` is a live handle not used by another thread during the call; `out_verifier`
+ * points to a writable pointer.
+ */
+lic_result lic_verifier_new(const struct lic_verifier_config *config,
+                            struct lic_verifier **out_verifier);
+
+/**
+ * Free a verifier; NULL does nothing.
+ *
+ * # Safety
+ * `verifier` is NULL or a live handle no other thread is using, not used again.
+ */
+void lic_verifier_free(struct lic_verifier *verifier);
+
+/**
+ * Verify a license code given as text (as the customer pasted it: dashes, spaces, line
+ * breaks and lower case are accepted), at the system clock's time. On success
+ * `*out_license` receives the verified license (free it with `lic_license_free`).
+ *
+ * In order, the most specific cause first: the state file must be usable, the clock not
+ * turned back, the text free of typos, the code well-formed, signed by a configured key
+ * for this product, licensee, database and machine, not signed after today, not revoked
+ * and not superseded by a higher revision already seen. A code that verifies may still
+ * not be usable (expired, not yet valid, release not covered): see `lic_license_status`
+ * and `lic_license_is_usable`.
+ *
+ * # Safety
+ * `verifier` is a live handle; `text` points to `text_len` readable bytes;
+ * `out_license` to a writable pointer.
+ */
+lic_result lic_verifier_verify_text(const struct lic_verifier *verifier,
+                                    const char *text,
+                                    size_t text_len,
+                                    struct lic_license **out_license);
+
+/**
+ * `lic_verifier_verify_text` at the Unix time `now_unix` (seconds, UTC).
+ *
+ * # Safety
+ * As for `lic_verifier_verify_text`.
+ */
+lic_result lic_verifier_verify_text_at(const struct lic_verifier *verifier,
+                                       const char *text,
+                                       size_t text_len,
+                                       int64_t now_unix,
+                                       struct lic_license **out_license);
+
+/**
+ * Verify the code stored as text in the file at `path` (a UTF-8 path), at the system
+ * clock's time. Returns `LIC_RESULT_IO` when the file cannot be read and
+ * `LIC_RESULT_NOT_TEXT` when it is not text; otherwise as `lic_verifier_verify_text`.
+ *
+ * # Safety
+ * `verifier` is a live handle; `path` points to `path_len` readable bytes;
+ * `out_license` to a writable pointer.
+ */
+lic_result lic_verifier_verify_file(const struct lic_verifier *verifier,
+                                    const char *path,
+                                    size_t path_len,
+                                    struct lic_license **out_license);
+
+/**
+ * `lic_verifier_verify_file` at the Unix time `now_unix` (seconds, UTC).
+ *
+ * # Safety
+ * As for `lic_verifier_verify_file`.
+ */
+lic_result lic_verifier_verify_file_at(const struct lic_verifier *verifier,
+                                       const char *path,
+                                       size_t path_len,
+                                       int64_t now_unix,
+                                       struct lic_license **out_license);
+
+/**
+ * Install a revocation list (its binary form, as the vendor publishes it) at the system
+ * clock's time. It must be signed by a configured vendor key, be current, and be newer
+ * than the installed list (the installed list again is accepted and changes nothing).
+ * Its entries are kept in the state file, so the list is needed only once. On success
+ * `*out_info` describes the installed list.
+ *
+ * # Safety
+ * `verifier` is a live handle; `list` points to `list_len` readable bytes; `out_info` to
+ * a writable `lic_revocation_info`.
+ */
+lic_result lic_verifier_ingest_revocation_list(const struct lic_verifier *verifier,
+                                               const uint8_t *list,
+                                               size_t list_len,
+                                               struct lic_revocation_info *out_info);
+
+/**
+ * `lic_verifier_ingest_revocation_list` at the Unix time `now_unix` (seconds, UTC).
+ *
+ * # Safety
+ * As for `lic_verifier_ingest_revocation_list`.
+ */
+lic_result lic_verifier_ingest_revocation_list_at(const struct lic_verifier *verifier,
+                                                  const uint8_t *list,
+                                                  size_t list_len,
+                                                  int64_t now_unix,
+                                                  struct lic_revocation_info *out_info);
+
+/**
+ * Install the revocation list stored in the file at `path` (UTF-8), at the Unix time
+ * `now_unix` (seconds, UTC). As `lic_verifier_ingest_revocation_list`, plus
+ * `LIC_RESULT_IO` when the file cannot be read.
+ *
+ * # Safety
+ * `verifier` is a live handle; `path` points to `path_len` readable bytes; `out_info` to
+ * a writable `lic_revocation_info`.
+ */
+lic_result lic_verifier_ingest_revocation_file_at(const struct lic_verifier *verifier,
+                                                  const char *path,
+                                                  size_t path_len,
+                                                  int64_t now_unix,
+                                                  struct lic_revocation_info *out_info);
+
+/**
+ * The installed revocation list: `*out_installed` says whether there is one, and if so
+ * `*out_info` describes it (otherwise `*out_info` is left unchanged).
+ *
+ * # Safety
+ * `verifier` is a live handle; `out_installed` points to a writable `bool` and
+ * `out_info` to a writable `lic_revocation_info`.
+ */
+lic_result lic_verifier_revocation_list(const struct lic_verifier *verifier,
+                                        bool *out_installed,
+                                        struct lic_revocation_info *out_info);
+
+/**
+ * For long-running applications: check the clock against the latest time seen and
+ * advance it (call it now and then, e.g. hourly), at the Unix time `now_unix`.
+ * Returns `LIC_RESULT_CLOCK_TURNED_BACK` if the clock is behind.
+ *
+ * # Safety
+ * `verifier` is a live handle.
+ */
+lic_result lic_verifier_check_clock_at(const struct lic_verifier *verifier, int64_t now_unix);
+
+/**
+ * `lic_verifier_check_clock_at` at the system clock's time.
+ *
+ * # Safety
+ * `verifier` is a live handle.
+ */
+lic_result lic_verifier_check_clock(const struct lic_verifier *verifier);
+
+/**
+ * Write to the state file any change not yet written (after `LIC_RESULT_STATE_UNWRITABLE`,
+ * once the cause is fixed).
+ *
+ * # Safety
+ * `verifier` is a live handle.
+ */
+lic_result lic_verifier_flush_state(const struct lic_verifier *verifier);
+
+/**
+ * For support only: start the guards afresh at the Unix time `now_unix`, as on a first
+ * run, and write the state file. This forgets the highest revisions seen and the
+ * installed revocation list (install the current list again afterwards).
+ *
+ * # Safety
+ * `verifier` is a live handle.
+ */
+lic_result lic_verifier_reset_state_at(const struct lic_verifier *verifier, int64_t now_unix);
 
 #ifdef __cplusplus
 }  // extern "C"

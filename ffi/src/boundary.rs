@@ -84,7 +84,10 @@ mod tests {
     fn errors_and_panics_become_codes() {
         assert_eq!(guard(|| Ok(())), lic_result::Ok);
         assert_eq!(
-            guard(|| Err(Failure::new(lic_result::BadSignature))),
+            guard(|| Err(Failure::with_message(
+                lic_result::BadSignature,
+                lic_result::BadSignature.message()
+            ))),
             lic_result::BadSignature
         );
         assert_eq!(last_error(), lic_result::BadSignature.message());
@@ -101,7 +104,9 @@ mod tests {
     #[test]
     fn last_error_is_per_thread() {
         let _ = guard(|| Err(Failure::with_message(lic_result::Io, "here")));
-        std::thread::spawn(|| assert_eq!(last_error(), "")).join().unwrap();
+        std::thread::spawn(|| assert_eq!(last_error(), ""))
+            .join()
+            .unwrap();
         assert_eq!(last_error(), "here");
     }
 }

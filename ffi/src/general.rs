@@ -13,7 +13,9 @@ static VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
 /// is static: do not free it.
 #[unsafe(no_mangle)]
 pub extern "C" fn lic_version() -> *const c_char {
-    guard_value(VERSION.as_ptr().cast::<c_char>(), || VERSION.as_ptr().cast::<c_char>())
+    guard_value(VERSION.as_ptr().cast::<c_char>(), || {
+        VERSION.as_ptr().cast::<c_char>()
+    })
 }
 
 /// Copy the fixed English message for `result` into `buf` (see "Text out" in the header's

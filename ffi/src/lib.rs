@@ -26,13 +26,27 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 #![deny(missing_docs)]
+// The C names (`lic_verifier`, `lic_result`...) are the ABI.
+#![allow(non_camel_case_types)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod args;
 mod boundary;
+mod config;
+mod fingerprint;
 mod general;
 mod handle;
+mod license;
 mod result;
+mod seats;
+mod types;
+mod verifier;
 
+pub use config::*;
+pub use fingerprint::*;
 pub use general::*;
+pub use license::*;
 pub use result::lic_result;
+pub use seats::*;
+pub use types::{LIC_UNLIMITED, lic_component, lic_date, lic_kind, lic_status};
+pub use verifier::*;

@@ -112,10 +112,15 @@ pub enum lic_result {
     NotText = 210,
     /// The verifier's configuration is incomplete or inconsistent.
     Config = 211,
+
+    /// Every concurrent seat is held by a live lease.
+    NoSeatAvailable = 300,
+    /// A heartbeat for a seat whose lease expired or was released: log in again.
+    SeatLeaseLost = 301,
 }
 
 /// Every code, in numeric order.
-const ALL: [lic_result; 45] = [
+const ALL: [lic_result; 47] = [
     lic_result::Ok,
     lic_result::NullArgument,
     lic_result::InvalidUtf8,
@@ -161,6 +166,8 @@ const ALL: [lic_result; 45] = [
     lic_result::Io,
     lic_result::NotText,
     lic_result::Config,
+    lic_result::NoSeatAvailable,
+    lic_result::SeatLeaseLost,
 ];
 
 impl lic_result {
@@ -176,9 +183,13 @@ impl lic_result {
             lic_result::NullArgument => "a required pointer argument was NULL",
             lic_result::InvalidUtf8 => "a text argument is not valid UTF-8",
             lic_result::BufferTooSmall => "the buffer is too small: retry with the length reported",
-            lic_result::Panic => "internal error in the license library (a panic was caught): please report it",
+            lic_result::Panic => {
+                "internal error in the license library (a panic was caught): please report it"
+            }
             lic_result::InvalidArgument => "an argument is out of range",
-            lic_result::UnknownModule => "this module name is not in the product catalog given to the verifier",
+            lic_result::UnknownModule => {
+                "this module name is not in the product catalog given to the verifier"
+            }
             lic_result::Unknown => "the license library failed for a reason this version has no code for",
             lic_result::CodeEmpty => "no license code was entered: paste the whole code",
             lic_result::CodeTooShort => "the license code is too short: part of it is missing",
@@ -214,7 +225,9 @@ impl lic_result {
             }
             lic_result::InvalidLicense => "the license or machine binding cannot be encoded",
             lic_result::InvalidDate => "invalid date: use a day between 1970-01-01 and 9999-12-31",
-            lic_result::InvalidRevocationList => "the revocation list is invalid: get it from the vendor again",
+            lic_result::InvalidRevocationList => {
+                "the revocation list is invalid: get it from the vendor again"
+            }
             lic_result::RevocationListUnknownKey => {
                 "the revocation list was signed with a key this software does not know"
             }
@@ -239,6 +252,10 @@ impl lic_result {
             lic_result::Io => "a file could not be read: check the path and permissions",
             lic_result::NotText => "the file does not contain a license code as text",
             lic_result::Config => "the license verifier is misconfigured",
+            lic_result::NoSeatAvailable => "all licensed seats are in use: wait until a user logs out",
+            lic_result::SeatLeaseLost => {
+                "this session's seat was released or its lease expired: log in again"
+            }
         }
     }
 }
@@ -251,14 +268,6 @@ pub(crate) struct Failure {
 }
 
 impl Failure {
-    /// A failure with the code's fixed message.
-    pub(crate) fn new(code: lic_result) -> Failure {
-        Failure {
-            code,
-            message: Cow::Borrowed(code.message()),
-        }
-    }
-
     /// A failure with its own message.
     pub(crate) fn with_message(code: lic_result, message: impl Into<Cow<'static, str>>) -> Failure {
         Failure {
@@ -321,6 +330,36 @@ impl From<license_core::Error> for Failure {
     }
 }
 
+/// The code for a `license-verify` error: one code per variant.
+pub(crate) fn verify_code(e: &license_verify::Error) -> lic_result {
+    use license_verify::Error as E;
+    match e {
+        E::Code(c) => core_code(c),
+        E::Superseded { .. } => lic_result::Superseded,
+        E::Revoked { .. } => lic_result::Revoked,
+        E::ClockTurnedBack { .. } => lic_result::ClockTurnedBack,
+        E::StateCorrupt { .. } => lic_result::StateCorrupt,
+        E::StateUnreadable { .. } => lic_result::StateUnreadable,
+        E::StateUnwritable { .. } => lic_result::StateUnwritable,
+        E::RevocationListRollback { .. } => lic_result::RevocationListRollback,
+        E::RevocationListConflict { .. } => lic_result::RevocationListConflict,
+        E::RevocationListExpired { .. } => lic_result::RevocationListExpired,
+        E::Io { .. } => lic_result::Io,
+        E::NotText { .. } => lic_result::NotText,
+        E::NoSeatAvailable { .. } => lic_result::NoSeatAvailable,
+        E::SeatLeaseLost => lic_result::SeatLeaseLost,
+        E::Config(_) => lic_result::Config,
+        // A variant added to license-verify after this version: still a failure.
+        _ => lic_result::Unknown,
+    }
+}
+
+impl From<license_verify::Error> for Failure {
+    fn from(e: license_verify::Error) -> Failure {
+        Failure::with_message(verify_code(&e), e.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -352,6 +391,8 @@ mod tests {
             (lic_result::RevocationListBadSignature, 124),
             (lic_result::Superseded, 200),
             (lic_result::Config, 211),
+            (lic_result::NoSeatAvailable, 300),
+            (lic_result::SeatLeaseLost, 301),
         ];
         for (r, n) in pinned {
             assert_eq!(r as u32, n, "{r:?}");
@@ -402,8 +443,65 @@ mod tests {
         let codes: HashSet<u32> = all.iter().map(|e| core_code(e) as u32).collect();
         assert_eq!(codes.len(), all.len());
         assert!(!codes.contains(&(lic_result::Unknown as u32)));
-        let f = Failure::from(E::Typo { group: 7 });
+        let f = Failure::from(license_verify::Error::from(E::Typo { group: 7 }));
         assert_eq!(f.code, lic_result::Typo);
         assert!(f.message.contains("group 7"), "{}", f.message);
+    }
+
+    #[test]
+    fn every_verify_error_has_its_own_code() {
+        use license_verify::{Error as E, Utc};
+        use std::io;
+        use std::path::PathBuf;
+        let p = || PathBuf::from("/x");
+        let io = || io::Error::other("x");
+        let day = license_core::Date::CODE_EPOCH;
+        let all = [
+            E::Code(license_core::Error::BadSignature),
+            E::Superseded {
+                license_id: 1,
+                revision: 1,
+                current: 2,
+                since: None,
+            },
+            E::Revoked {
+                license_id: 1,
+                revision: 1,
+                list_sequence: 1,
+            },
+            E::ClockTurnedBack {
+                now: Utc(0),
+                seen: Utc(1),
+            },
+            E::StateCorrupt {
+                path: p(),
+                reason: "x",
+            },
+            E::StateUnreadable {
+                path: p(),
+                source: io(),
+            },
+            E::StateUnwritable {
+                path: p(),
+                source: io(),
+            },
+            E::RevocationListRollback {
+                sequence: 1,
+                installed: 2,
+            },
+            E::RevocationListConflict { sequence: 1 },
+            E::RevocationListExpired { expires: day },
+            E::Io {
+                path: p(),
+                source: io(),
+            },
+            E::NotText { path: p() },
+            E::NoSeatAvailable { in_use: 1, limit: 1 },
+            E::SeatLeaseLost,
+            E::Config("x"),
+        ];
+        let codes: HashSet<u32> = all.iter().map(|e| verify_code(e) as u32).collect();
+        assert_eq!(codes.len(), all.len());
+        assert!(!codes.contains(&(lic_result::Unknown as u32)));
     }
 }
