@@ -153,10 +153,8 @@ mod tests {
         assert_eq!(buf[4], 0);
         let out = TextOut::new(std::ptr::null_mut(), 0, &mut n).unwrap();
         // SAFETY: cap 0, nothing is written to buf.
-        assert_eq!(
-            unsafe { out.write("abc") }.unwrap_err().code,
-            lic_result::BufferTooSmall
-        );
+        let e = unsafe { out.write("abc") }.unwrap_err();
+        assert_eq!(e.code, lic_result::BufferTooSmall);
         assert_eq!(n, 3);
         assert!(TextOut::new(std::ptr::null_mut(), 1, &mut n).is_err());
         assert!(TextOut::new(buf.as_mut_ptr(), 1, std::ptr::null_mut()).is_err());
