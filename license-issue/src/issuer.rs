@@ -2,6 +2,7 @@
 //! business rules, signs the code with the current key and records it in the ledger.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use license_core::{Context, Date, Kind, License, RevocationEntry, sign, sign_revocation_list};
 
@@ -751,7 +752,11 @@ fn commit_to<L: Ledger>(
         database: draft.database.as_deref(),
         machine: None,
     };
-    let code = sign(&draft.license, &ctx, key.signing_key())?.to_string();
+    let signed = sign(&draft.license, &ctx, key.signing_key())?;
+    // Sized up front: the text form is written symbol by symbol.
+    let mut code = String::with_capacity(signed.text_len() + signed.text_len() / 5);
+    fmt::Write::write_fmt(&mut code, format_args!("{signed}"))
+        .map_err(|_| Error::LedgerEncode("code text".into()))?;
     let record = Record {
         recorded: today,
         operation: draft.operation,
