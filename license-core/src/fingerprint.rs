@@ -477,15 +477,18 @@ impl MachineFingerprint {
 
     /// What the vendor puts into a code for this machine: every known component (for a
     /// component with several digests, the smallest, so the choice does not depend on
-    /// the order adapters were listed), with the given tolerance, reduced to fit when
-    /// fewer components are known.
+    /// the order adapters were listed), with the given tolerance, reduced to at most
+    /// `(known - 1) / 2` so that a majority of the known components must still match
+    /// (4 known: 1 may change; 2 known: none may).
     pub fn binding(&self, tolerance: u8) -> Result<MachineBinding, Error> {
         let known = self.known();
         let mut d = [0u8; 4];
         for c in known.iter() {
             d[usize::from(c.index())] = self.digests(c).iter().copied().min().unwrap_or(0);
         }
-        let tolerance = tolerance.min(known.len().saturating_sub(1));
+        // Fewer components known than the tolerance assumes: keep a majority that must
+        // match, so two known components do not reduce to "the CPU alone is enough".
+        let tolerance = tolerance.min(known.len().saturating_sub(1) / 2);
         if known.is_empty() {
             return Err(Error::InvalidLicense(
                 "no machine component could be read: bind to a database code instead",
