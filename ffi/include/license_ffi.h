@@ -97,8 +97,9 @@ enum lic_result
      */
     LIC_RESULT_UNKNOWN_MODULE = 6,
     /**
-     * A failure this version of the library has no code for yet; see
-     * `lic_last_error_message`.
+     * A failure this version of the library has no code for; see
+     * `lic_last_error_message`. Not returned by this version: reserved for failures
+     * that later versions of the underlying libraries may add.
      */
     LIC_RESULT_UNKNOWN = 7,
     /**
@@ -162,7 +163,8 @@ enum lic_result
      */
     LIC_RESULT_DATABASE_CODE_REQUIRED = 114,
     /**
-     * The code is bound to a machine but no fingerprint was configured.
+     * The code is bound to a machine but no fingerprint was configured. Not returned by
+     * this version: the verifier always has a fingerprint (collected or configured).
      */
     LIC_RESULT_MACHINE_FINGERPRINT_REQUIRED = 115,
     /**

@@ -33,8 +33,9 @@ pub enum lic_result {
     InvalidArgument = 5,
     /// A module name the verifier's catalog does not list.
     UnknownModule = 6,
-    /// A failure this version of the library has no code for yet; see
-    /// `lic_last_error_message`.
+    /// A failure this version of the library has no code for; see
+    /// `lic_last_error_message`. Not returned by this version: reserved for failures
+    /// that later versions of the underlying libraries may add.
     Unknown = 7,
 
     /// No license code was entered.
@@ -67,7 +68,8 @@ pub enum lic_result {
     WrongDatabase = 113,
     /// The code is bound to a database but no database code was configured.
     DatabaseCodeRequired = 114,
-    /// The code is bound to a machine but no fingerprint was configured.
+    /// The code is bound to a machine but no fingerprint was configured. Not returned by
+    /// this version: the verifier always has a fingerprint (collected or configured).
     MachineFingerprintRequired = 115,
     /// A code for another machine.
     WrongMachine = 116,
