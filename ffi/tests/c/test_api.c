@@ -613,7 +613,8 @@ static void test_revocation(void) {
     EXPECT(lic_verifier_ingest_revocation_file_at(v, S(path_in_scratch("no-list.bin")), FIX_NOW,
                                                   &info),
            LIC_RESULT_IO);
-    CHECK(memcmp(&untouched, &info, sizeof info) == 0);
+    CHECK(untouched.sequence == info.sequence && untouched.entries == info.entries &&
+          date_is(info.issued, untouched.issued.year, untouched.issued.month, untouched.issued.day));
     lic_verifier_free(v);
 
     /* The system clock: a list issued on the fixed "now" may be current or not. */
@@ -731,7 +732,8 @@ static void test_seat_pool(void) {
     CHECK(lease.in_use == 2);
     struct lic_lease untouched = lease;
     EXPECT(lic_seat_pool_acquire_at(pool, S("cyd"), 2000, &lease), LIC_RESULT_NO_SEAT_AVAILABLE);
-    CHECK(memcmp(&untouched, &lease, sizeof lease) == 0);
+    CHECK(untouched.expires_ms == lease.expires_ms && untouched.in_use == lease.in_use &&
+          untouched.renewed == lease.renewed);
     CHECK(strstr(last_error(), "2") != NULL);
     /* Ann sends heartbeats, Bob crashed. */
     OK(lic_seat_pool_heartbeat_at(pool, S("ann"), 50000, &lease));
