@@ -340,11 +340,13 @@ impl Verifier {
         self.verify_text_at(&text, now)
     }
 
-    /// Verify a code as text at `now`. In order: the state file must be usable, the
-    /// clock must not be behind the latest time seen, the code must parse and verify
-    /// against the keys and this installation (typo, signature, product, licensee,
-    /// database, machine), must not be signed after today, not revoked and not
-    /// superseded. Then the guards are updated and the status evaluated.
+    /// Verify a code as text at `now`. In order: the code must parse (typo check), the
+    /// state file must be usable, the clock must not be behind the latest time seen, the
+    /// code must verify against the keys and this installation (key, product, licensee,
+    /// database, signature, machine), must not be signed after today, not revoked and
+    /// not superseded. Then the guards are updated (and written if needed) and the
+    /// status evaluated. This machine's fingerprint is collected only for a code bound
+    /// to a machine.
     pub fn verify_text_at(&self, text: &str, now: Utc) -> Result<Verification, Error> {
         let code = UntrustedCode::parse(text)?;
         let mut st = self.lock();
