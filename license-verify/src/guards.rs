@@ -21,14 +21,14 @@ pub(crate) struct Guards {
 }
 
 /// What the replay guard remembers of one license id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct LicenseRecord {
     pub license_id: u32,
     /// The highest revision in effect, and since which day (days since 1970-01-01).
     pub current: Option<(u32, u32)>,
-    /// A higher revision that takes effect later (a reduction next quarter): revision
-    /// and first day.
-    pub pending: Option<(u32, u32)>,
+    /// Higher revisions that take effect later (a reduction next quarter): revision and
+    /// first day, ascending by day, each higher than every earlier one.
+    pub pending: Vec<(u32, u32)>,
 }
 
 /// The installed revocation list: enough to refuse revoked codes and older lists.
@@ -124,7 +124,7 @@ impl Guards {
                     LicenseRecord {
                         license_id,
                         current: None,
-                        pending: None,
+                        pending: Vec::new(),
                     },
                 );
                 i
@@ -134,23 +134,26 @@ impl Guards {
     }
 
     /// The replay guard: refuse a revision lower than the one in effect, record a higher
-    /// one (as pending if it starts later). Returns whether the state changed.
+    /// one (as pending if it starts later). Returns whether the state changed; after a
+    /// refusal the state may have changed too (a scheduled revision took effect).
     pub fn admit(&mut self, license: &License, today: Date) -> Result<bool, Error> {
         let rec = self.record_mut(license.license_id);
-        let mut changed = false;
-        // A scheduled revision takes effect on its day, even if its code was never entered again.
-        if let Some((revision, starts)) = rec.pending
-            && today >= day(starts)
-        {
-            if rec.current.is_none_or(|(c, _)| revision > c) {
-                rec.current = Some((revision, starts));
+        let before = rec.clone();
+        // Scheduled revisions take effect on their day, even if their code was never entered again.
+        let mut current = rec.current;
+        rec.pending.retain(|&(revision, starts)| {
+            let started = today >= day(starts);
+            if started && current.is_none_or(|(c, _)| revision > c) {
+                current = Some((revision, starts));
             }
-            rec.pending = None;
-            changed = true;
-        }
+            !started
+        });
+        rec.current = current;
         if let Some((current, since)) = rec.current
             && license.revision < current
         {
+            rec.normalize();
+            // The caller keeps a promotion made above (persists it) and reports the refusal.
             return Err(Error::Superseded {
                 license_id: license.license_id,
                 revision: license.revision,
@@ -158,35 +161,31 @@ impl Guards {
                 since: Some(day(since)),
             });
         }
-        let newer = rec.current.is_none_or(|(c, _)| license.revision > c);
-        if !newer {
-            return Ok(changed);
-        }
-        if license.valid_from > today {
-            if rec.pending.is_none_or(|(p, _)| license.revision > p) {
-                rec.pending = Some((license.revision, license.valid_from.days_since_unix_epoch()));
-                changed = true;
+        if rec.current.is_none_or(|(c, _)| license.revision > c) {
+            if license.valid_from > today {
+                rec.pending
+                    .push((license.revision, license.valid_from.days_since_unix_epoch()));
+            } else {
+                rec.current = Some((license.revision, today.days_since_unix_epoch()));
             }
-        } else {
-            rec.current = Some((license.revision, today.days_since_unix_epoch()));
-            if rec.pending.is_some_and(|(p, _)| p <= license.revision) {
-                rec.pending = None;
-            }
-            changed = true;
         }
-        Ok(changed)
+        rec.normalize();
+        Ok(*rec != before)
     }
 
-    /// The revision scheduled to replace `license_id`'s current one, if any.
+    /// The next revision scheduled to replace `license_id`'s current one, if any.
     pub fn pending(&self, license_id: u32) -> Option<PendingChange> {
         let i = self
             .licenses
             .binary_search_by_key(&license_id, |r| r.license_id)
             .ok()?;
-        self.licenses[i].pending.map(|(revision, starts)| PendingChange {
-            revision,
-            starts: day(starts),
-        })
+        self.licenses[i]
+            .pending
+            .first()
+            .map(|&(revision, starts)| PendingChange {
+                revision,
+                starts: day(starts),
+            })
     }
 
     /// Install a verified revocation list: refuse an older one, one with the same
@@ -255,15 +254,8 @@ impl Guards {
                 (Some(a), Some(b)) => Some(if b.0 > a.0 { b } else { a }),
                 (a, b) => a.or(b),
             };
-            mine.pending = match (mine.pending, theirs.pending) {
-                (Some(a), Some(b)) => Some(if b.0 > a.0 { b } else { a }),
-                (a, b) => a.or(b),
-            };
-            if let (Some((p, _)), Some((c, _))) = (mine.pending, mine.current)
-                && p <= c
-            {
-                mine.pending = None;
-            }
+            mine.pending.extend_from_slice(&theirs.pending);
+            mine.normalize();
         }
         if let Some(theirs) = &other.revocation
             && self
@@ -273,6 +265,26 @@ impl Guards {
         {
             self.revocation = Some(theirs.clone());
         }
+    }
+}
+
+impl LicenseRecord {
+    /// Keep only scheduled revisions above the current one, ascending by day, each
+    /// higher than every one scheduled before it (a later, lower one can never win).
+    fn normalize(&mut self) {
+        if let Some((c, _)) = self.current {
+            self.pending.retain(|&(r, _)| r > c);
+        }
+        self.pending
+            .sort_unstable_by_key(|&(r, s)| (s, core::cmp::Reverse(r)));
+        let mut best: Option<u32> = None;
+        self.pending.retain(|&(r, _)| {
+            let keep = best.is_none_or(|b| r > b);
+            if keep {
+                best = Some(r);
+            }
+            keep
+        });
     }
 }
 
@@ -353,6 +365,44 @@ mod tests {
     }
 
     #[test]
+    fn two_scheduled_changes_each_take_effect_on_their_day() {
+        let mut g = Guards::default();
+        let (jan, june, july, aug, oct) = (
+            d(2026, 1, 1),
+            d(2026, 6, 1),
+            d(2026, 7, 1),
+            d(2026, 8, 1),
+            d(2026, 10, 1),
+        );
+        g.admit(&license(1, jan), june).unwrap();
+        g.admit(&license(2, july), june).unwrap();
+        g.admit(&license(3, oct), june).unwrap();
+        assert_eq!(
+            g.pending(42),
+            Some(PendingChange {
+                revision: 2,
+                starts: july
+            })
+        );
+        assert!(matches!(
+            g.admit(&license(1, jan), aug),
+            Err(Error::Superseded { current: 2, .. })
+        ));
+        assert_eq!(
+            g.pending(42),
+            Some(PendingChange {
+                revision: 3,
+                starts: oct
+            })
+        );
+        assert!(g.admit(&license(2, july), aug).is_ok());
+        assert!(matches!(
+            g.admit(&license(2, july), oct),
+            Err(Error::Superseded { current: 3, .. })
+        ));
+    }
+
+    #[test]
     fn a_newer_code_in_effect_replaces_a_pending_one() {
         let mut g = Guards::default();
         let (jan, june, july) = (d(2026, 1, 1), d(2026, 6, 1), d(2026, 7, 1));
@@ -385,9 +435,46 @@ mod tests {
         assert_eq!(a.high_water, 200);
         assert_eq!(a.licenses.len(), 1);
         assert_eq!(a.licenses[0].current.map(|c| c.0), Some(3));
-        assert_eq!(
-            a.licenses[0].pending, None,
+        assert!(
+            a.licenses[0].pending.is_empty(),
             "a pending revision below the current one is dropped"
         );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Whatever order codes are entered in, a revision lower than one in effect on
+        /// an earlier or the same day is never accepted again.
+        #[test]
+        fn a_lower_revision_than_one_in_effect_is_never_accepted(
+            steps in proptest::collection::vec((0u32..6, 0i64..120, 0i64..5), 1..40),
+        ) {
+            let mut g = Guards::default();
+            let start = d(2026, 1, 1);
+            let mut today = start;
+            let mut in_effect: Option<u32> = None;
+            let mut scheduled: Vec<(u32, Date)> = Vec::new();
+            for (revision, starts_in, advance) in steps {
+                today = today.saturating_add_days(advance);
+                for (r, s) in &scheduled {
+                    if *s <= today {
+                        in_effect = in_effect.max(Some(*r));
+                    }
+                }
+                let valid_from = today.saturating_add_days(starts_in % 3 * 40 - 40).max(start);
+                let result = g.admit(&license(revision, valid_from), today);
+                if in_effect.is_some_and(|c| revision < c) {
+                    proptest::prop_assert!(matches!(result, Err(Error::Superseded { .. })), "{result:?}");
+                } else {
+                    proptest::prop_assert!(result.is_ok(), "{result:?}");
+                    if valid_from <= today {
+                        in_effect = in_effect.max(Some(revision));
+                    } else {
+                        scheduled.push((revision, valid_from));
+                    }
+                }
+            }
+        }
     }
 }
