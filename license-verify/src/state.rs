@@ -270,4 +270,50 @@ mod tests {
         assert!(write_atomic(&target, b"x").is_err());
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(32))]
+
+        #[test]
+        fn any_state_round_trips(
+            high_water in proptest::prelude::any::<i64>(),
+            records in proptest::collection::btree_map(
+                proptest::prelude::any::<u32>(),
+                (proptest::option::of((0u32..10, 0u32..30_000)), proptest::collection::vec((0u32..20, 0u32..30_000), 0..3)),
+                0..6,
+            ),
+            revoked in proptest::option::of(proptest::collection::btree_map(
+                proptest::prelude::any::<u32>(),
+                proptest::option::of(proptest::prelude::any::<u32>()),
+                0..6,
+            )),
+        ) {
+            use crate::guards::{LicenseRecord, RevocationRecord};
+            use license_core::{RevocationEntry, RevokedRevisions};
+            let guards = Guards {
+                high_water,
+                licenses: records
+                    .into_iter()
+                    .map(|(license_id, (current, pending))| LicenseRecord { license_id, current, pending })
+                    .collect(),
+                revocation: revoked.map(|entries| RevocationRecord {
+                    sequence: entries.len() as u64,
+                    digest: [7; 32],
+                    issued: 20_000,
+                    expires: 20_100,
+                    entries: entries
+                        .into_iter()
+                        .map(|(license_id, upto)| RevocationEntry {
+                            license_id,
+                            revisions: upto.map_or(RevokedRevisions::All, RevokedRevisions::UpTo),
+                        })
+                        .collect(),
+                }),
+            };
+            let dir = tempfile::tempdir().unwrap();
+            let f = file(dir.path());
+            let bytes = f.encode(&guards).unwrap();
+            proptest::prop_assert_eq!(f.decode(&bytes).unwrap(), guards);
+        }
+    }
 }
