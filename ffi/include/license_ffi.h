@@ -770,8 +770,8 @@ lic_result lic_result_message(uint32_t result, char *buf, size_t buf_len, size_t
  * what went wrong and what the user should do, with details the result code does not
  * carry (the group holding a typo, which machine components changed, the revision that
  * replaced a code, the file that could not be read). Empty if no call has failed on this
- * thread. Calls that succeed leave it unchanged; this call itself never changes it,
- * except when it fails.
+ * thread. Calls that succeed leave it unchanged, and this call never changes it, even
+ * when it fails (so asking for the length first, with `buf_len` 0, keeps the message).
  *
  * # Safety
  * As for `lic_result_message`.

@@ -36,10 +36,22 @@ pub(crate) fn last_error() -> String {
 /// output: bodies write out-parameters only as their last step, and handles whose
 /// state a panic could leave inconsistent guard it with a `Mutex` (poisoned on panic).
 pub(crate) fn guard(body: impl FnOnce() -> Result<(), Failure>) -> lic_result {
+    boundary(true, body)
+}
+
+/// [`guard`] that leaves the last error as it is (for `lic_last_error_message`, so that
+/// asking for its length does not replace it).
+pub(crate) fn guard_quiet(body: impl FnOnce() -> Result<(), Failure>) -> lic_result {
+    boundary(false, body)
+}
+
+fn boundary(keep_failure: bool, body: impl FnOnce() -> Result<(), Failure>) -> lic_result {
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => lic_result::Ok,
         Ok(Err(failure)) => {
-            record(failure.message);
+            if keep_failure {
+                record(failure.message);
+            }
             failure.code
         }
         Err(payload) => {
@@ -49,9 +61,11 @@ pub(crate) fn guard(body: impl FnOnce() -> Result<(), Failure>) -> lic_result {
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
             drop_payload(payload);
-            record(Cow::Owned(format!(
-                "internal error in the license library (a panic was caught: {what}): please report it"
-            )));
+            if keep_failure {
+                record(Cow::Owned(format!(
+                    "internal error in the license library (a panic was caught: {what}): please report it"
+                )));
+            }
             lic_result::Panic
         }
     }

@@ -3,7 +3,7 @@
 use std::ffi::c_char;
 
 use crate::args::TextOut;
-use crate::boundary::{guard, guard_value, last_error};
+use crate::boundary::{guard, guard_quiet, guard_value, last_error};
 use crate::result::{Failure, lic_result};
 
 static VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
@@ -47,8 +47,8 @@ pub unsafe extern "C" fn lic_result_message(
 /// what went wrong and what the user should do, with details the result code does not
 /// carry (the group holding a typo, which machine components changed, the revision that
 /// replaced a code, the file that could not be read). Empty if no call has failed on this
-/// thread. Calls that succeed leave it unchanged; this call itself never changes it,
-/// except when it fails.
+/// thread. Calls that succeed leave it unchanged, and this call never changes it, even
+/// when it fails (so asking for the length first, with `buf_len` 0, keeps the message).
 ///
 /// # Safety
 /// As for `lic_result_message`.
@@ -58,8 +58,8 @@ pub unsafe extern "C" fn lic_last_error_message(
     buf_len: usize,
     out_len: *mut usize,
 ) -> lic_result {
-    let message = last_error();
-    guard(|| {
+    guard_quiet(|| {
+        let message = last_error();
         let out = TextOut::new(buf, buf_len, out_len)?;
         // SAFETY: the caller's contract covers `buf` and `out_len`.
         unsafe { out.write(&message) }

@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::path::Path;
+
 use common::*;
 
 #[test]
@@ -13,4 +15,30 @@ fn c_api_tests_pass() {
     let out = run(&exe, &[dir.path()], &[], &[]);
     print!("{out}");
     assert!(out.contains(" passed, 0 failed"), "{out}");
+}
+
+#[test]
+fn the_example_builds_and_runs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let exe = dir.path().join("verify_at_startup");
+    build(
+        Lang::C,
+        &[crate_dir().join("examples/verify_at_startup.c")],
+        &[&include_dir()],
+        &exe,
+        &[],
+    );
+    let code = dir.path().join("license.txt");
+    std::fs::write(&code, code_for_today()).expect("write code");
+    let state = dir.path().join("license.state");
+    let out = run(
+        &exe,
+        &[&code, Path::new(LICENSEE), Path::new(DATABASE), &state],
+        &[],
+        &[],
+    );
+    assert!(out.contains("Business Intelligence: enabled"), "{out}");
+    assert!(out.contains("Seat taken for agent-17: 1 in use"), "{out}");
+    assert!(out.contains("Seat released: yes"), "{out}");
+    assert!(state.is_file(), "the state file was written");
 }

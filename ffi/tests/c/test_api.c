@@ -165,9 +165,15 @@ static void test_version_and_messages(void) {
     EXPECT(lic_last_error_message(NULL, 1, &n), LIC_RESULT_NULL_ARGUMENT);
     EXPECT(lic_last_error_message(msg, sizeof msg, NULL), LIC_RESULT_NULL_ARGUMENT);
     /* The detail names the argument. */
-    EXPECT(lic_last_error_message(msg, sizeof msg, NULL), LIC_RESULT_NULL_ARGUMENT);
+    EXPECT(lic_result_message(LIC_RESULT_TYPO, msg, sizeof msg, NULL), LIC_RESULT_NULL_ARGUMENT);
     CHECK(strstr(last_error(), "out_len") != NULL);
+    /* Asking lic_last_error_message for its length does not replace the message. */
+    size_t want = 0;
+    EXPECT(lic_last_error_message(NULL, 0, &want), LIC_RESULT_BUFFER_TOO_SMALL);
     EXPECT(lic_last_error_message(msg, 1, &n), LIC_RESULT_BUFFER_TOO_SMALL);
+    CHECK(n == want && want > 0);
+    EXPECT(lic_last_error_message(msg, sizeof msg, NULL), LIC_RESULT_NULL_ARGUMENT);
+    CHECK(strstr(last_error(), "out_len") != NULL && strlen(last_error()) == want);
 }
 
 static void test_forced_panic(void) {

@@ -466,3 +466,22 @@ pub fn build_c_tests(dir: &Path, extra: &[&str]) -> PathBuf {
     );
     exe
 }
+
+/// A code for the example program, valid around the real clock's today (the example reads
+/// the system clock, as a product does).
+pub fn code_for_today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs();
+    let today = Date::from_unix_seconds(i64::try_from(secs).expect("time"));
+    let issued = today.saturating_add_days(-1);
+    let license = License {
+        issued,
+        valid_from: issued,
+        expires: issued.add_months(13),
+        maintenance_ends: None,
+        ..base_license()
+    };
+    code(&license, &ctx(), &vendor_key())
+}
