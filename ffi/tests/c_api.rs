@@ -42,3 +42,44 @@ fn the_example_builds_and_runs() {
     assert!(out.contains("Seat released: yes"), "{out}");
     assert!(state.is_file(), "the state file was written");
 }
+
+#[test]
+fn pkg_config_file_builds_the_example() {
+    // Lay out an installation as ffi/install.sh does (static library only), fill in the
+    // .pc template the same way, and build the example with pkg-config's flags.
+    let prefix = tempfile::tempdir().expect("tempdir");
+    let p = prefix.path();
+    for d in ["lib/pkgconfig", "include"] {
+        std::fs::create_dir_all(p.join(d)).expect("mkdir");
+    }
+    std::fs::copy(staticlib(), p.join("lib/liblicense_ffi.a")).expect("copy lib");
+    std::fs::copy(include_dir().join("license_ffi.h"), p.join("include/license_ffi.h")).expect("copy h");
+    let template = std::fs::read_to_string(crate_dir().join("license_ffi.pc.in")).expect("pc.in");
+    let pc = template
+        .replace("@PREFIX@", &p.display().to_string())
+        .replace("@VERSION@", env!("CARGO_PKG_VERSION"));
+    std::fs::write(p.join("lib/pkgconfig/license_ffi.pc"), pc).expect("write pc");
+    let pkg = |args: &[&str]| {
+        let out = std::process::Command::new("pkg-config")
+            .args(args)
+            .env("PKG_CONFIG_PATH", p.join("lib/pkgconfig"))
+            .output()
+            .expect("pkg-config must be installed (apt-get install pkg-config)");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).expect("utf-8").trim().to_string()
+    };
+    assert_eq!(pkg(&["--modversion", "license_ffi"]), env!("CARGO_PKG_VERSION"));
+    let flags = pkg(&["--cflags", "--libs", "--static", "license_ffi"]);
+    let exe = p.join("example");
+    let compiler = std::env::var("CC").unwrap_or_else(|_| "cc".into());
+    let out = std::process::Command::new(&compiler)
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic"])
+        .arg(crate_dir().join("examples/verify_at_startup.c"))
+        .args(flags.split_whitespace())
+        .arg("-o")
+        .arg(&exe)
+        .output()
+        .expect("cc");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(exe.is_file());
+}

@@ -57,3 +57,33 @@ fn c_api_tests_under_valgrind() {
     );
     assert!(out.contains(" passed, 0 failed"), "{out}");
 }
+
+#[test]
+#[ignore = "needs the sanitizer runtimes; run by ffi/tests/sanitize.sh"]
+fn cpp_wrapper_tests_under_address_and_undefined_behavior_sanitizers() {
+    let dir = scratch();
+    write_fixtures(dir.path());
+    let exe = dir.path().join("test_wrapper");
+    build(
+        Lang::Cxx,
+        &[crate_dir().join("tests/cpp/test_wrapper.cpp")],
+        &[&include_dir(), dir.path()],
+        &exe,
+        &[
+            "-pthread",
+            "-fsanitize=address,undefined",
+            "-fno-sanitize-recover=all",
+            "-fno-omit-frame-pointer",
+        ],
+    );
+    let out = run(
+        &exe,
+        &[dir.path()],
+        &[],
+        &[
+            ("ASAN_OPTIONS", "detect_leaks=1:exitcode=23"),
+            ("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1:exitcode=24"),
+        ],
+    );
+    assert!(out.contains(" passed, 0 failed"), "{out}");
+}

@@ -112,8 +112,11 @@ impl Header {
     }
 }
 
+/// Whether an error is the expected one.
+type ErrorCheck = fn(&license_core::Error) -> bool;
+
 /// Check that `text` fails to parse with `expected` (so every fixture is what it claims).
-fn expect_parse_error(text: &str, expected: fn(&license_core::Error) -> bool) {
+fn expect_parse_error(text: &str, expected: ErrorCheck) {
     match UntrustedCode::parse(text) {
         Err(e) if expected(&e) => {}
         other => panic!("fixture {text:?} parses as {other:?}"),
@@ -292,7 +295,7 @@ pub fn write_fixtures(dir: &Path) {
     let truncated = &valid[..valid.len() - 6];
     expect_parse_error(truncated, |e| *e == license_core::Error::TypoUnlocated);
     h.text("FIX_CODE_TYPO_UNLOCATED", truncated);
-    let cases: [(&str, String, fn(&license_core::Error) -> bool); 7] = [
+    let cases: [(&str, String, ErrorCheck); 7] = [
         ("FIX_CODE_TOO_SHORT", "ABC".into(), |e| {
             *e == license_core::Error::TooShort
         }),

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Build license-ffi in release mode and install the libraries, the headers and the
+# pkg-config file under PREFIX (default /usr/local):
+#   PREFIX/lib/liblicense_ffi.{a,so}  PREFIX/include/license_ffi.{h,hpp}
+#   PREFIX/lib/pkgconfig/license_ffi.pc
+set -euo pipefail
+prefix="${1:-/usr/local}"
+cd "$(dirname "$0")/.."
+cargo build --release -p license-ffi
+target="${CARGO_TARGET_DIR:-target}/release"
+version="$(sed -n 's/^#define LIC_VERSION "\(.*\)"$/\1/p' ffi/include/license_ffi.h)"
+install -d "$prefix/lib/pkgconfig" "$prefix/include"
+install -m 0644 "$target/liblicense_ffi.a" "$prefix/lib/"
+install -m 0755 "$target/liblicense_ffi.so" "$prefix/lib/"
+install -m 0644 ffi/include/license_ffi.h ffi/include/license_ffi.hpp "$prefix/include/"
+sed -e "s|@PREFIX@|$prefix|" -e "s|@VERSION@|$version|" ffi/license_ffi.pc.in \
+    > "$prefix/lib/pkgconfig/license_ffi.pc"
+echo "installed license-ffi $version under $prefix"
