@@ -51,3 +51,16 @@ pub use verifier::{DEFAULT_CLOCK_TOLERANCE_SECS, HIGH_WATER_WRITE_INTERVAL_SECS,
 
 /// Re-exported so the host uses the same version.
 pub use license_core;
+
+#[cfg(test)]
+mod tests {
+    fn shareable<T: Send + Sync>() {}
+
+    #[test]
+    fn verifier_and_pool_can_be_shared_between_threads() {
+        shareable::<crate::Verifier>();
+        shareable::<crate::SeatPool>();
+        shareable::<crate::Verification>();
+        shareable::<crate::Error>();
+    }
+}

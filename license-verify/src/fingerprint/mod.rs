@@ -221,6 +221,7 @@ fn digest_of(app_key: &[u8], c: Component, source: &'static str, raw: &str) -> P
         .ok_or(Unknown::Placeholder(source))
 }
 
+#[cfg_attr(not(any(target_os = "linux", windows, target_os = "macos")), allow(dead_code))]
 fn io_unknown(source: &'static str, e: &io::Error) -> Unknown {
     match e.kind() {
         io::ErrorKind::NotFound => Unknown::Missing(source),
