@@ -124,3 +124,50 @@ fn fingerprint_then_issue_then_verify_on_this_machine() {
         out.stdout
     );
 }
+
+#[test]
+fn machine_tolerance_keeps_a_majority() {
+    use license_core::{Component, ComponentSet, MachineBinding};
+    let env = Env::ready();
+    let print = |components: &[Component], tolerance: u8| {
+        let set = components.iter().fold(ComponentSet::EMPTY, |s, c| s.with(*c));
+        MachineBinding::new(set, [1, 2, 3, 4], tolerance)
+            .unwrap()
+            .to_string()
+    };
+    let tolerance_of = |fp: &str, extra: &[&str]| {
+        let mut args = vec![
+            "--json",
+            "issue",
+            "--licensee",
+            "M",
+            "--users",
+            "1",
+            "--machine",
+            fp,
+        ];
+        args.extend_from_slice(extra);
+        let v = env.run(&args).json();
+        v["scope"]["bound_to"].as_str().unwrap().to_owned()
+    };
+    let four = print(&Component::ALL, 1);
+    assert!(tolerance_of(&four, &[]).ends_with("up to 1 may change)"));
+    let two = print(&[Component::OsInstallId, Component::Cpu], 1);
+    assert!(
+        tolerance_of(&two, &[]).ends_with("up to 0 may change)"),
+        "two components: both must match"
+    );
+    assert!(tolerance_of(&two, &["--tolerance", "1"]).ends_with("up to 1 may change)"));
+    env.run(&[
+        "issue",
+        "--licensee",
+        "M",
+        "--users",
+        "1",
+        "--machine",
+        &two,
+        "--tolerance",
+        "2",
+    ])
+    .fails(2, "tolerance must be below");
+}

@@ -316,10 +316,12 @@ fn bind_to(args: &BindArgs, catalog: &Catalog) -> Result<BindTo, Error> {
             for c in components.iter() {
                 digests[usize::from(c.index())] = parsed.digest(c).unwrap_or(0);
             }
+            // As license-core's `MachineFingerprint::binding`: with few components, keep a
+            // majority that must match (an explicit --tolerance is taken as given).
             let tolerance = if args.tolerance.is_some() {
                 tolerance
             } else {
-                tolerance.min(components.len().saturating_sub(1))
+                tolerance.min(components.len().saturating_sub(1) / 2)
             };
             Some(MachineBinding::new(components, digests, tolerance).map_err(Error::Fingerprint)?)
         }
