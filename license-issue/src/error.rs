@@ -146,6 +146,18 @@ pub enum Error {
         /// The day it takes effect.
         effective: Date,
     },
+    /// A reduction while the next term's code is already issued.
+    #[error(
+        "license {license_id} already has its next term's code (revision {revision}, from {starts}): order the reduction once that term has started"
+    )]
+    NextTermPending {
+        /// The license.
+        license_id: u32,
+        /// The pending revision.
+        revision: u32,
+        /// The day it starts.
+        starts: Date,
+    },
     /// Withdrawal requested but nothing is pending.
     #[error("license {license_id} has no pending reduction to withdraw")]
     NoPendingReduction {

@@ -404,6 +404,13 @@ impl<L: Ledger> Issuer<L> {
     /// until the reduction starts.
     pub fn reduce(&mut self, license_id: u32, change: &Change, today: Date) -> Result<Reduction, Error> {
         let h = self.open(license_id, today)?;
+        if let Some(p) = h.pending(today) {
+            return Err(Error::NextTermPending {
+                license_id,
+                revision: p.license.revision,
+                starts: p.license.valid_from,
+            });
+        }
         let catalog = self.catalogs.get(&h.product)?.clone();
         let current = self.current(&h, today)?.clone();
         let split = change.split(&catalog, &current.license)?;

@@ -588,6 +588,19 @@ fn upgrade_after_renewal_reissues_the_next_term() {
         (4, d(2027, 11, 22), Some(d(2028, 11, 22)))
     );
     assert_eq!(next.named_users, Some(30));
+    // A reduction would outrank the issued next term: refused until that term starts.
+    let fewer = Change {
+        named_users: Some(20),
+        ..Change::default()
+    };
+    assert!(matches!(
+        is.reduce(1001, &fewer, d(2027, 11, 2)),
+        Err(Error::NextTermPending { revision: 4, .. })
+    ));
+    assert_eq!(
+        is.reduce(1001, &fewer, d(2027, 11, 22)).unwrap().effective,
+        d(2028, 1, 1)
+    );
 }
 
 #[test]
