@@ -116,10 +116,10 @@ unsafe fn verify_text(
 /// breaks and lower case are accepted), at the system clock's time. On success
 /// `*out_license` receives the verified license (free it with `lic_license_free`).
 ///
-/// In order, the most specific cause first: the state file must be usable, the clock not
-/// turned back, the text free of typos, the code well-formed, signed by a configured key
-/// for this product, licensee, database and machine, not signed after today, not revoked
-/// and not superseded by a higher revision already seen. A code that verifies may still
+/// In order, the most specific cause first: the text must be free of typos and the code
+/// well-formed, the state file usable, the clock not turned back, the code signed by a
+/// configured key for this product, licensee, database and machine, not signed after
+/// today, not revoked and not superseded by a higher revision already seen. A code that verifies may still
 /// not be usable (expired, not yet valid, release not covered): see `lic_license_status`
 /// and `lic_license_is_usable`.
 ///

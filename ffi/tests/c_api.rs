@@ -53,7 +53,11 @@ fn pkg_config_file_builds_the_example() {
         std::fs::create_dir_all(p.join(d)).expect("mkdir");
     }
     std::fs::copy(staticlib(), p.join("lib/liblicense_ffi.a")).expect("copy lib");
-    std::fs::copy(include_dir().join("license_ffi.h"), p.join("include/license_ffi.h")).expect("copy h");
+    std::fs::copy(
+        include_dir().join("license_ffi.h"),
+        p.join("include/license_ffi.h"),
+    )
+    .expect("copy h");
     let template = std::fs::read_to_string(crate_dir().join("license_ffi.pc.in")).expect("pc.in");
     let pc = template
         .replace("@PREFIX@", &p.display().to_string())
