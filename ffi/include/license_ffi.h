@@ -393,6 +393,8 @@ typedef struct lic_fingerprint lic_fingerprint;
  * entitlements in effect then. Returned by `lic_verifier_verify_text` and
  * `lic_verifier_verify_file`; free it with `lic_license_free`.
  *
+ * It does not refer to the verifier: either may be freed first.
+ *
  * Thread safety: immutable; every function may be called from several threads at once.
  */
 typedef struct lic_license lic_license;

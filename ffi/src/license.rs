@@ -15,6 +15,8 @@ use crate::types::{NO_DATE, count, lic_date, lic_kind, lic_status};
 /// entitlements in effect then. Returned by `lic_verifier_verify_text` and
 /// `lic_verifier_verify_file`; free it with `lic_license_free`.
 ///
+/// It does not refer to the verifier: either may be freed first.
+///
 /// Thread safety: immutable; every function may be called from several threads at once.
 pub struct lic_license {
     _private: [u8; 0],
