@@ -7,6 +7,9 @@
 #                                    table in fuzz/logs/
 #   fuzz/run.sh list                 the targets
 #
+# Environment: FUZZ_TARGETS="a b" restricts the targets; FUZZ_SANITIZER=none builds without
+# AddressSanitizer (faster; our crates forbid unsafe code); FUZZ_TOOLCHAIN (default nightly).
+#
 # Seeds come from license-core's golden vectors (fuzz/seed.py). Any crash fails the run and
 # leaves its input in fuzz/artifacts/<target>/: turn it into a regression test.
 set -euo pipefail
@@ -14,6 +17,7 @@ cd "$(dirname "$0")"
 
 mode=${1:-short}
 toolchain=${FUZZ_TOOLCHAIN:-nightly}
+sanitizer=${FUZZ_SANITIZER:-address}
 
 if ! rustup run "$toolchain" rustc --version >/dev/null 2>&1; then
     echo "fuzz: the $toolchain toolchain is not installed (rustup toolchain install $toolchain)" >&2
@@ -23,7 +27,7 @@ if ! command -v cargo-fuzz >/dev/null 2>&1; then
     cargo install cargo-fuzz --version 0.13.2 --locked
 fi
 
-targets=$(cargo "+$toolchain" fuzz list)
+targets=${FUZZ_TARGETS:-$(cargo "+$toolchain" fuzz list)}
 
 summary() { # log file -> "executions cov ft seconds"
     local log=$1
@@ -38,7 +42,7 @@ summary() { # log file -> "executions cov ft seconds"
 run_one() { # target, libFuzzer limit flag, log
     local t=$1 limit=$2 log=$3
     mkdir -p "corpus/$t"
-    if cargo "+$toolchain" fuzz run "$t" "corpus/$t" -- "$limit" -print_final_stats=1 >"$log" 2>&1; then
+    if cargo "+$toolchain" fuzz run -s "$sanitizer" "$t" "corpus/$t" -- "$limit" -print_final_stats=1 >"$log" 2>&1; then
         return 0
     fi
     echo "fuzz: $t FAILED; input in fuzz/artifacts/$t/, log $log:" >&2
@@ -53,7 +57,7 @@ list)
 short)
     secs=${2:-20}
     python3 seed.py
-    cargo "+$toolchain" fuzz build
+    cargo "+$toolchain" fuzz build -s "$sanitizer"
     mkdir -p logs
     failed=0
     for t in $targets; do
@@ -70,10 +74,10 @@ long)
     runs=${2:-10000000}
     jobs=${3:-2}
     python3 seed.py
-    cargo "+$toolchain" fuzz build
+    cargo "+$toolchain" fuzz build -s "$sanitizer"
     mkdir -p logs
     export -f run_one
-    export toolchain
+    export toolchain sanitizer
     status=0
     printf '%s\n' $targets | xargs -P "$jobs" -I{} bash -c 'run_one "$1" "-runs='"$runs"'" "logs/long-$1.log"' _ {} || status=1
     {
@@ -85,7 +89,7 @@ long)
             grep -qE 'panicked|ERROR: libFuzzer|ERROR: AddressSanitizer' "logs/long-$t.log" && result=CRASH
             echo "| $t | $execs | $secs | $cov | $ft | $result |"
         done
-    } | tee logs/summary.md
+    } | tee "logs/summary-$(date +%Y%m%dT%H%M).md"
     exit "$status"
     ;;
 *)

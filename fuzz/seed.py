@@ -115,6 +115,10 @@ def main():
     b64 = base64.b64encode(der).decode()
     write("key_file", "seed-key.pem", "-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n")
     write("key_file", "public-hex", doc["public_key"])
+    # State files (license-verify): the first byte selects raw / tagged / spliced real body.
+    for name, data in {"raw-empty": b"\x00", "tagged-empty": b"\x01", "real": b"\x02\xff",
+                       "real-verify": b"\x82\xff", "real-cut": b"\x02\x07"}.items():
+        write("state_file", name, data)
     print(f"seeded from {n} golden vectors into {os.path.join(HERE, 'corpus')}", file=sys.stderr)
 
 
