@@ -46,7 +46,10 @@ fn code_for_this_machine(key: &SigningKey) -> (String, bool) {
         binding: binding.map_or(Binding::DATABASE, Binding::machine),
     };
     let ctx = Context::new(PRODUCT, LICENSEE).with_database("DB-7F3A-22C1");
-    (sign(&license, &ctx, key).expect("sign").to_string(), binding.is_some())
+    (
+        sign(&license, &ctx, key).expect("sign").to_string(),
+        binding.is_some(),
+    )
 }
 
 fn verifier(keys: &[PublicKey], state: Option<&PathBuf>) -> Verifier {
@@ -64,31 +67,44 @@ fn startup(c: &mut Criterion) {
     let key = SigningKey::from_bytes(&[7; 32]);
     let keys = [PublicKey::from(key.verifying_key())];
     let (code, machine_bound) = code_for_this_machine(&key);
-    assert!(machine_bound, "no fingerprint component readable on this host: the bench would not collect one");
+    assert!(
+        machine_bound,
+        "no fingerprint component readable on this host: the bench would not collect one"
+    );
     let now = Utc(Utc::start_of(day(2026, 3, 1)).0 + 12 * 3600);
     let dir = std::env::temp_dir().join(format!("license-verify-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let state = dir.join("license.state");
     // First run: creates the state file.
-    assert!(verifier(&keys, Some(&state)).verify_text_at(&code, now).expect("verifies").is_usable());
+    assert!(
+        verifier(&keys, Some(&state))
+            .verify_text_at(&code, now)
+            .expect("verifies")
+            .is_usable()
+    );
 
     let mut g = c.benchmark_group("license-verify");
     g.bench_function("startup: build + fingerprint + verify + state file", |b| {
         b.iter(|| {
             let v = verifier(black_box(&keys), Some(&state));
-            v.verify_text_at(black_box(&code), now).map(|l| l.has_module("bi"))
+            v.verify_text_at(black_box(&code), now)
+                .map(|l| l.has_module("bi"))
         })
     });
     g.bench_function("startup: build + fingerprint + verify (no state file)", |b| {
         b.iter(|| {
             let v = verifier(black_box(&keys), None);
-            v.verify_text_at(black_box(&code), now).map(|l| l.has_module("bi"))
+            v.verify_text_at(black_box(&code), now)
+                .map(|l| l.has_module("bi"))
         })
     });
     let warm = verifier(&keys, None);
     let _ = warm.this_machine();
     g.bench_function("verify only (fingerprint cached, no state file)", |b| {
-        b.iter(|| warm.verify_text_at(black_box(&code), now).map(|l| l.has_module("bi")))
+        b.iter(|| {
+            warm.verify_text_at(black_box(&code), now)
+                .map(|l| l.has_module("bi"))
+        })
     });
     // The high-water mark advances by more than the write interval each time: a write
     // (temporary file, fsync, rename, directory fsync) on every call.
@@ -97,7 +113,9 @@ fn startup(c: &mut Criterion) {
     g.bench_function("verify + state file write (fsync)", |b| {
         b.iter(|| {
             t += license_verify::HIGH_WATER_WRITE_INTERVAL_SECS;
-            writer.verify_text_at(black_box(&code), Utc(t)).map(|l| l.is_usable())
+            writer
+                .verify_text_at(black_box(&code), Utc(t))
+                .map(|l| l.is_usable())
         })
     });
     g.finish();
