@@ -6,7 +6,7 @@
 use libfuzzer_sys::fuzz_target;
 use license_core::ed25519_dalek::Signer;
 use license_core::{RevocationEntry, UntrustedRevocationList, sign_revocation_list};
-use license_fuzz::{keys, signing_key};
+use license_fuzz::{PRODUCT, keys, signing_key};
 use sha2::{Digest, Sha256};
 
 const DOMAIN_REVOCATION: &[u8] = b"license-core/v1 revocation\0";
@@ -14,7 +14,7 @@ const DOMAIN_REVOCATION: &[u8] = b"license-core/v1 revocation\0";
 fuzz_target!(|data: &[u8]| {
     // Raw: whatever the bytes, a typed error or a list whose signature does not verify.
     if let Ok(list) = UntrustedRevocationList::parse(data) {
-        let _ = list.verify(&keys());
+        let _ = list.verify(&keys(), PRODUCT);
     }
 
     // Signed here: the body is the input. The signature's bytes do not affect decoding,
@@ -27,12 +27,14 @@ fuzz_target!(|data: &[u8]| {
     signed.truncate(data.len());
     let key = signing_key();
     let mut message = DOMAIN_REVOCATION.to_vec();
+    message.push(PRODUCT.len() as u8);
+    message.extend_from_slice(PRODUCT.as_bytes());
     message.extend_from_slice(&Sha256::digest(data));
     signed.extend_from_slice(&key.sign(&message).to_bytes());
     let Ok(untrusted) = UntrustedRevocationList::parse(&signed) else {
         return;
     };
-    let list = match untrusted.verify(&keys()) {
+    let list = match untrusted.verify(&keys(), PRODUCT) {
         Ok(list) => list,
         // Only a list naming another key id may fail here.
         Err(_) => {
@@ -51,7 +53,7 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(list.entry(e.license_id), Some(*e));
         assert_eq!(list.is_revoked(e.license_id, 0), e.revisions.contains(0));
     }
-    let again = sign_revocation_list(list.sequence(), list.issued(), list.expires(), &entries, &key)
+    let again = sign_revocation_list(PRODUCT, list.sequence(), list.issued(), list.expires(), &entries, &key)
         .expect("a valid list re-signs");
     assert_eq!(again, signed, "a valid list re-encodes differently");
 });

@@ -15,7 +15,7 @@
 //!     || count:varint(u32)   || entry * count
 //! entry = license_id:varint(u32) || 0x00                     (all revisions)
 //!       | license_id:varint(u32) || 0x01 || revision:varint(u32) (revisions 0..=revision)
-//! signed message = "license-core/v1 revocation\0" || SHA-256(body)
+//! signed message = "license-core/v1 revocation\0" || len(product):u8 || product || SHA-256(body)
 //! ```
 //!
 //! Entries are strictly ascending by license id (so each id appears once), and only the
@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::wire::SIGNATURE_LEN;
-use crate::{Date, Error, PublicKey};
+use crate::{Date, Error, MAX_CONTEXT_FIELD, PublicKey};
 
 /// The revocation-list format version this crate writes and reads.
 pub const REVOCATION_LIST_VERSION: u8 = 1;
@@ -188,31 +188,56 @@ impl<'a> UntrustedRevocationList<'a> {
         self.key_id
     }
 
-    /// Check the signature against the vendor's keys (the one whose id the list names).
-    pub fn verify(&self, keys: &[PublicKey]) -> Result<RevocationList<'a>, Error> {
+    /// Check the signature against the vendor's keys (the one whose id the list names)
+    /// and the product this installation runs: a list signed for another product of the
+    /// same vendor is refused as not signed, so license ids and sequence numbers are per
+    /// product.
+    pub fn verify(&self, keys: &[PublicKey], product: &str) -> Result<RevocationList<'a>, Error> {
         let mut candidates = keys.iter().filter(|k| k.id() == self.key_id).peekable();
         if candidates.peek().is_none() {
             return Err(Error::RevocationListUnknownKey { key_id: self.key_id });
         }
         let split = self.bytes.len() - SIGNATURE_LEN;
-        let message = signed_message(&self.bytes[..split]);
+        let message = SignedMessage::new(product, &self.bytes[..split])?;
         let mut sig = [0u8; SIGNATURE_LEN];
         sig.copy_from_slice(&self.bytes[split..]);
         let signature = Signature::from_bytes(&sig);
-        if !candidates.any(|k| k.verifying_key().verify_strict(&message, &signature).is_ok()) {
+        if !candidates.any(|k| k.verifying_key().verify_strict(message.as_bytes(), &signature).is_ok()) {
             return Err(Error::RevocationListBadSignature);
         }
         Ok(RevocationList { list: *self })
     }
 }
 
-/// The message signed: the domain followed by the SHA-256 of the body, so a list of
-/// any length is verified without copying it.
-fn signed_message(body: &[u8]) -> [u8; DOMAIN_REVOCATION.len() + 32] {
-    let mut m = [0u8; DOMAIN_REVOCATION.len() + 32];
-    m[..DOMAIN_REVOCATION.len()].copy_from_slice(DOMAIN_REVOCATION);
-    m[DOMAIN_REVOCATION.len()..].copy_from_slice(&Sha256::digest(body));
-    m
+/// The message signed: the domain, the product id (length byte and bytes) and the
+/// SHA-256 of the body, so a list of any length is verified without copying it.
+struct SignedMessage {
+    buf: [u8; DOMAIN_REVOCATION.len() + 1 + MAX_CONTEXT_FIELD + 32],
+    len: usize,
+}
+
+impl SignedMessage {
+    fn new(product: &str, body: &[u8]) -> Result<SignedMessage, Error> {
+        let product = product.as_bytes();
+        if product.len() > MAX_CONTEXT_FIELD {
+            return Err(Error::ContextTooLong {
+                max: MAX_CONTEXT_FIELD,
+            });
+        }
+        let mut m = SignedMessage {
+            buf: [0; DOMAIN_REVOCATION.len() + 1 + MAX_CONTEXT_FIELD + 32],
+            len: 0,
+        };
+        for part in [DOMAIN_REVOCATION, &[product.len() as u8], product, &Sha256::digest(body)] {
+            m.buf[m.len..m.len + part.len()].copy_from_slice(part);
+            m.len += part.len();
+        }
+        Ok(m)
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
 }
 
 /// A revocation list whose signature checked out.
@@ -306,11 +331,12 @@ impl Iterator for RevocationEntries<'_> {
     }
 }
 
-/// Build and sign a revocation list (the vendor's side). `entries` may come in any
-/// order; they are sorted by license id, and two entries for one license id are refused.
-/// `issued` must be on or after 2020-01-01 and before `expires`.
+/// Build and sign a revocation list for `product` (the vendor's side). `entries` may
+/// come in any order; they are sorted by license id, and two entries for one license id
+/// are refused. `issued` must be on or after 2020-01-01 and before `expires`.
 #[cfg(feature = "alloc")]
 pub fn sign_revocation_list(
+    product: &str,
     sequence: u64,
     issued: Date,
     expires: Date,
@@ -348,7 +374,7 @@ pub fn sign_revocation_list(
     for e in &sorted {
         out.extend_from_slice(postcard::to_slice(e, &mut buf).map_err(|_| invalid(encoding))?);
     }
-    let signature = key.sign(&signed_message(&out));
+    let signature = key.sign(SignedMessage::new(product, &out)?.as_bytes());
     out.extend_from_slice(&signature.to_bytes());
     Ok(out)
 }
@@ -358,6 +384,8 @@ mod tests {
     use super::*;
     use ed25519_dalek::SigningKey;
     use proptest::prelude::*;
+
+    const PRODUCT: &str = "demo-erp";
 
     fn key() -> SigningKey {
         SigningKey::from_bytes(&[7; 32])
@@ -384,14 +412,14 @@ mod tests {
             entry(7, RevokedRevisions::All),
             entry(70_000, RevokedRevisions::UpTo(0)),
         ];
-        sign_revocation_list(5, d(2026, 3, 1), d(2026, 6, 1), &entries, &key()).unwrap()
+        sign_revocation_list(PRODUCT, 5, d(2026, 3, 1), d(2026, 6, 1), &entries, &key()).unwrap()
     }
 
     /// Re-sign a hand-edited body so only the canonical checks can catch it.
     fn resign(body: &[u8]) -> Vec<u8> {
         use ed25519_dalek::Signer;
         let mut out = body.to_vec();
-        out.extend_from_slice(&key().sign(&signed_message(body)).to_bytes());
+        out.extend_from_slice(&key().sign(SignedMessage::new(PRODUCT, body).unwrap().as_bytes()).to_bytes());
         out
     }
 
@@ -400,7 +428,7 @@ mod tests {
         let bytes = sample();
         let list = UntrustedRevocationList::parse(&bytes)
             .unwrap()
-            .verify(&keys())
+            .verify(&keys(), PRODUCT)
             .unwrap();
         assert_eq!(list.sequence(), 5);
         assert_eq!(list.issued(), d(2026, 3, 1));
@@ -424,7 +452,7 @@ mod tests {
             entry(1, RevokedRevisions::All),
             entry(300, RevokedRevisions::UpTo(2)),
         ];
-        let bytes = sign_revocation_list(1, Date::CODE_EPOCH, d(2020, 1, 2), &entries, &key()).unwrap();
+        let bytes = sign_revocation_list(PRODUCT, 1, Date::CODE_EPOCH, d(2020, 1, 2), &entries, &key()).unwrap();
         let kid = keys()[0].id();
         let body = [1, kid, 1, 0, 1, 2, 1, 0, 0xAC, 0x02, 1, 2];
         assert_eq!(&bytes[..body.len()], &body);
@@ -433,10 +461,10 @@ mod tests {
 
     #[test]
     fn empty_list() {
-        let bytes = sign_revocation_list(0, d(2026, 1, 1), d(2026, 1, 2), &[], &key()).unwrap();
+        let bytes = sign_revocation_list(PRODUCT, 0, d(2026, 1, 1), d(2026, 1, 2), &[], &key()).unwrap();
         let list = UntrustedRevocationList::parse(&bytes)
             .unwrap()
-            .verify(&keys())
+            .verify(&keys(), PRODUCT)
             .unwrap();
         assert!(list.is_empty());
         assert_eq!(list.entries().count(), 0);
@@ -451,11 +479,11 @@ mod tests {
             entry(1, RevokedRevisions::UpTo(1)),
         ];
         assert!(matches!(
-            sign_revocation_list(1, d(2026, 1, 1), d(2026, 2, 1), &dup, &k),
+            sign_revocation_list(PRODUCT, 1, d(2026, 1, 1), d(2026, 2, 1), &dup, &k),
             Err(Error::InvalidRevocationList(_))
         ));
-        assert!(sign_revocation_list(1, d(2026, 2, 1), d(2026, 2, 1), &[], &k).is_err());
-        assert!(sign_revocation_list(1, d(2019, 2, 1), d(2026, 2, 1), &[], &k).is_err());
+        assert!(sign_revocation_list(PRODUCT, 1, d(2026, 2, 1), d(2026, 2, 1), &[], &k).is_err());
+        assert!(sign_revocation_list(PRODUCT, 1, d(2019, 2, 1), d(2026, 2, 1), &[], &k).is_err());
     }
 
     #[test]
@@ -464,14 +492,19 @@ mod tests {
         for i in 0..bytes.len() {
             let mut t = bytes.clone();
             t[i] ^= 0x01;
-            let result = UntrustedRevocationList::parse(&t).and_then(|u| u.verify(&keys()).map(|_| ()));
+            let result = UntrustedRevocationList::parse(&t).and_then(|u| u.verify(&keys(), PRODUCT).map(|_| ()));
             assert!(result.is_err(), "flipped byte {i} still verifies");
         }
         let other = [PublicKey::from(SigningKey::from_bytes(&[8; 32]).verifying_key())];
         let kid = keys()[0].id();
         assert_eq!(
-            UntrustedRevocationList::parse(&bytes).unwrap().verify(&other),
+            UntrustedRevocationList::parse(&bytes).unwrap().verify(&other, PRODUCT),
             Err(Error::RevocationListUnknownKey { key_id: kid })
+        );
+        // The vendor's list for another product does not verify for this one.
+        assert_eq!(
+            UntrustedRevocationList::parse(&bytes).unwrap().verify(&keys(), "demo-crm"),
+            Err(Error::RevocationListBadSignature)
         );
         // A different key that happens to carry the same id: the signature decides.
         let mut forged = bytes.clone();
@@ -479,13 +512,13 @@ mod tests {
         let forged_signature = SigningKey::from_bytes(&[9; 32]).sign_raw(&forged[..split]);
         forged[split..].copy_from_slice(&forged_signature);
         assert_eq!(
-            UntrustedRevocationList::parse(&forged).unwrap().verify(&keys()),
+            UntrustedRevocationList::parse(&forged).unwrap().verify(&keys(), PRODUCT),
             Err(Error::RevocationListBadSignature)
         );
         // A truncated list.
         assert!(
             UntrustedRevocationList::parse(&bytes[..bytes.len() - 1])
-                .and_then(|u| u.verify(&keys()))
+                .and_then(|u| u.verify(&keys(), PRODUCT))
                 .is_err()
         );
     }
@@ -496,7 +529,7 @@ mod tests {
     impl SignRaw for SigningKey {
         fn sign_raw(&self, body: &[u8]) -> [u8; 64] {
             use ed25519_dalek::Signer;
-            self.sign(&signed_message(body)).to_bytes()
+            self.sign(SignedMessage::new(PRODUCT, body).unwrap().as_bytes()).to_bytes()
         }
     }
 
@@ -507,7 +540,7 @@ mod tests {
         assert!(
             UntrustedRevocationList::parse(&resign(&good))
                 .unwrap()
-                .verify(&keys())
+                .verify(&keys(), PRODUCT)
                 .is_ok()
         );
         let cases: [(&str, &[u8]); 9] = [
@@ -566,8 +599,8 @@ mod tests {
         ) {
             let entries: Vec<RevocationEntry> =
                 ids.iter().rev().map(|(&license_id, &revisions)| RevocationEntry { license_id, revisions }).collect();
-            let bytes = sign_revocation_list(sequence, d(2026, 1, 1), d(2027, 1, 1), &entries, &key()).unwrap();
-            let list = UntrustedRevocationList::parse(&bytes).unwrap().verify(&keys()).unwrap();
+            let bytes = sign_revocation_list(PRODUCT, sequence, d(2026, 1, 1), d(2027, 1, 1), &entries, &key()).unwrap();
+            let list = UntrustedRevocationList::parse(&bytes).unwrap().verify(&keys(), PRODUCT).unwrap();
             prop_assert_eq!(list.sequence(), sequence);
             let back: Vec<RevocationEntry> = list.entries().collect();
             let expected: Vec<RevocationEntry> =

@@ -681,10 +681,13 @@ impl<L: Ledger> Issuer<L> {
             .collect())
     }
 
-    /// Build and sign the revocation list: `sequence` must be higher than the last
-    /// published one's; the list is current from `today` for `valid_days` days.
+    /// Build and sign the revocation list of `product` (lists are per product: the
+    /// product id is part of the signature, and license ids and sequence numbers count
+    /// per product): `sequence` must be higher than the last published one's; the list
+    /// is current from `today` for `valid_days` days.
     pub fn revocation_list(
         &self,
+        product: &str,
         sequence: u64,
         today: Date,
         valid_days: u32,
@@ -694,9 +697,15 @@ impl<L: Ledger> Issuer<L> {
                 "a revocation list must be valid for at least one day".into(),
             ));
         }
-        let entries = self.revocation_entries(today)?;
+        self.catalogs.get(product)?;
+        let entries: Vec<RevocationEntry> = self
+            .histories()?
+            .values()
+            .filter(|h| h.product == product)
+            .filter_map(|h| h.revocation_entry(today))
+            .collect();
         let expires = today.saturating_add_days(i64::from(valid_days));
-        let bytes = sign_revocation_list(sequence, today, expires, &entries, self.key.signing_key())?;
+        let bytes = sign_revocation_list(product, sequence, today, expires, &entries, self.key.signing_key())?;
         Ok((bytes, entries))
     }
 

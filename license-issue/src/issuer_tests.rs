@@ -609,16 +609,17 @@ fn revocation_list_is_signed_and_verifies() {
     is.issue(&subscription(), d(2026, 11, 22)).unwrap();
     is.issue(&subscription(), d(2026, 11, 22)).unwrap();
     is.revoke(1002, None, d(2026, 11, 23)).unwrap();
-    let (bytes, entries) = is.revocation_list(7, d(2026, 11, 23), 30).unwrap();
+    let (bytes, entries) = is.revocation_list("demo-erp", 7, d(2026, 11, 23), 30).unwrap();
     assert_eq!(entries.len(), 1);
     let keys = [VendorKey::from_seed(&[7; 32]).public_key()];
     let list = UntrustedRevocationList::parse(&bytes)
         .unwrap()
-        .verify(&keys)
+        .verify(&keys, "demo-erp")
         .unwrap();
     assert_eq!((list.sequence(), list.expires()), (7, d(2026, 12, 23)));
     assert!(list.is_revoked(1002, 1) && !list.is_revoked(1001, 1));
-    assert!(is.revocation_list(8, d(2026, 11, 23), 0).is_err());
+    assert!(is.revocation_list("demo-erp", 8, d(2026, 11, 23), 0).is_err());
+    assert!(is.revocation_list("no-such-product", 8, d(2026, 11, 23), 30).is_err());
 }
 
 #[test]

@@ -417,7 +417,7 @@ impl Verifier {
     /// again is accepted and changes nothing). Its entries are kept in the state file,
     /// so the list file is needed only once.
     pub fn ingest_revocation_list_at(&self, bytes: &[u8], now: Utc) -> Result<RevocationListInfo, Error> {
-        let list = UntrustedRevocationList::parse(bytes)?.verify(&self.keys)?;
+        let list = UntrustedRevocationList::parse(bytes)?.verify(&self.keys, &self.product)?;
         let mut st = self.lock();
         st.usable()?;
         st.guards.check_clock(now, self.clock_tolerance)?;

@@ -333,7 +333,7 @@ pub fn write_fixtures(dir: &Path) {
         revisions: RevokedRevisions::All,
     };
     let list = |seq, entries: &[RevocationEntry], key: &SigningKey, issued: Date, expires: Date| {
-        sign_revocation_list(seq, issued, expires, entries, key).expect("list")
+        sign_revocation_list(PRODUCT, seq, issued, expires, entries, key).expect("list")
     };
     let (from, to) = (day(-1), day(30));
     let list1 = list(1, &[all(2002)], &vendor, from, to);

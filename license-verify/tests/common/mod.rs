@@ -131,5 +131,5 @@ pub fn verifier_with_state(path: &Path) -> Verifier {
 
 /// A signed revocation list.
 pub fn revocation_list(sequence: u64, issued: Date, expires: Date, entries: &[RevocationEntry]) -> Vec<u8> {
-    sign_revocation_list(sequence, issued, expires, entries, &vendor()).unwrap()
+    sign_revocation_list(PRODUCT, sequence, issued, expires, entries, &vendor()).unwrap()
 }

@@ -545,8 +545,13 @@ fn revoke(
         }
         return Ok(0);
     }
+    let product = issuer
+        .catalogs()
+        .only()
+        .map(|c| c.product().to_owned())
+        .ok_or_else(|| Error::InvalidOrder("revocation lists are per product: keep one catalog in this home".into()))?;
     let sequence = home.next_revocation_sequence()?;
-    let (bytes, entries) = issuer.revocation_list(sequence, today, valid_days)?;
+    let (bytes, entries) = issuer.revocation_list(&product, sequence, today, valid_days)?;
     let path = home.revocations().join(format!("list-{sequence}.bin"));
     write_new(&path, &bytes)?;
     let expires = today.saturating_add_days(i64::from(valid_days));
