@@ -67,6 +67,14 @@ impl Case {
             machine: self.machine.as_ref(),
         };
         let outcome = UntrustedCode::parse(&self.code).and_then(|c| c.verify(keys, &ctx));
+        // The intended outcome is written down here, not taken from the implementation.
+        let got = outcome.as_ref().map_or_else(error_name, |_| "valid");
+        assert_eq!(
+            got,
+            intended(self.name),
+            "case {}: the implementation disagrees with the vector",
+            self.name
+        );
         let mut v = json!({
             "name": self.name,
             "why": self.why,
@@ -92,6 +100,37 @@ impl Case {
             }
         }
         v
+    }
+}
+
+/// What each case must give: "valid" or the name of the error.
+fn intended(name: &str) -> &'static str {
+    match name {
+        "reference"
+        | "licensee-normalized"
+        | "machine-one-changed"
+        | "machine-unreadable-uuid"
+        | "perpetual-database"
+        | "reduction-next-quarter"
+        | "trial"
+        | "nfr-concurrent" => "valid",
+        "machine-two-changed" | "machine-cpu-only" => "wrong-machine",
+        "machine-missing" => "machine-fingerprint-required",
+        "wrong-licensee" => "wrong-licensee",
+        "wrong-product" => "wrong-product",
+        "wrong-database" => "wrong-database",
+        "database-missing" => "database-code-required",
+        "unknown-key" => "unknown-key",
+        "forged-users" | "signature-bit-flipped" => "bad-signature",
+        "unsupported-version" => "unsupported-version",
+        "non-canonical-varint" => "non-canonical",
+        "trailing-byte" => "malformed",
+        "typo" | "swap" => "typo",
+        "truncated" => "typo-unlocated",
+        "fingerprint-as-code" => "not-a-license-code",
+        "invalid-character" => "invalid-character",
+        "empty" => "empty",
+        other => panic!("case {other} has no intended outcome: add it to intended()"),
     }
 }
 
@@ -164,6 +203,14 @@ fn main() {
             "AMD EPYC 7763 | 64",
             [0x00, 0x1b, 0x21, 0x99, 0x99, 0x99],
         ),
+    ));
+    cases.push(with_machine(
+        Case::new(
+            "machine-cpu-only",
+            "only the CPU matches, everything else unreadable: the CPU alone identifies no machine",
+            ref_text.clone(),
+        ),
+        common::machine("", "", MACHINE_CPU, [0x02, 0, 0, 0, 0, 1]),
     ));
     cases.push(Case::new(
         "machine-missing",

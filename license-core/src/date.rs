@@ -129,7 +129,7 @@ impl Date {
     /// where that day does not exist (31 January + 1 month = 28/29 February).
     pub fn add_months(self, months: u32) -> Option<Date> {
         let (y, m, d) = self.ymd();
-        let total = u32::from(y) * 12 + u32::from(m) - 1 + months;
+        let total = (u32::from(y) * 12 + u32::from(m) - 1).checked_add(months)?;
         let year = u16::try_from(total / 12).ok()?;
         let month = (total % 12) as u8 + 1;
         if year > 9999 {
@@ -276,6 +276,7 @@ mod tests {
             Date::from_ymd(2025, 1, 31).ok()
         );
         assert_eq!(Date::MAX.add_months(1), None);
+        assert_eq!(Date::UNIX_EPOCH.add_months(u32::MAX), None);
     }
 
     #[test]

@@ -67,23 +67,29 @@ pub enum Error {
         key_id: u8,
     },
     /// The code is for another product.
-    #[error("the license code is for another product: enter the code issued for this product")]
+    #[error(
+        "the license code is for another product (or was altered): enter the code issued for this product"
+    )]
     WrongProduct,
     /// The licensee configured in the installation is not the one the code was issued to.
     #[error(
-        "the licensee name does not match the license code: enter the licensee name exactly as on the license"
+        "the licensee name does not match the license code (or the code was altered): enter the licensee name exactly as on the license"
     )]
     WrongLicensee,
     /// The installation's database code is not the one the code was issued for.
     #[error(
-        "the license code was issued for another database: send this database's code to the vendor to get a matching license"
+        "the license code was issued for another database (or was altered): send this database's code to the vendor to get a matching license"
     )]
     WrongDatabase,
     /// The code is bound to a database but the installation gave no database code.
-    #[error("the license code is bound to a database, but no database code is configured")]
+    #[error(
+        "the license code is bound to a database, but no database code is configured: configure this installation's database code"
+    )]
     DatabaseCodeRequired,
     /// The code is bound to a machine but no fingerprint of this machine was given.
-    #[error("the license code is bound to a machine, but this machine's fingerprint was not collected")]
+    #[error(
+        "the license code is bound to a machine, but this machine's fingerprint was not collected: let the application read this machine's identifiers, or ask the vendor for a code bound to the database"
+    )]
     MachineFingerprintRequired,
     /// This machine differs from the one the code was issued for by more than allowed.
     #[error("the license code was issued for another machine (changed: {}; unreadable: {}): if this machine was replaced, ask the vendor to move the license", .0.changed, .0.unknown)]
@@ -98,7 +104,9 @@ pub enum Error {
     #[error("the vendor public key is invalid: reinstall the software or contact the vendor")]
     InvalidKey,
     /// A product id, licensee or database code longer than the format allows.
-    #[error("the product id, licensee name or database code is longer than {max} bytes")]
+    #[error(
+        "the product id, licensee name or database code is longer than {max} bytes: shorten it and ask the vendor for a code issued to the shorter name"
+    )]
     ContextTooLong {
         /// The limit in bytes.
         max: usize,

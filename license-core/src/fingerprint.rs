@@ -50,6 +50,13 @@ impl Component {
         }
     }
 
+    /// Whether the component identifies one machine. The CPU does not: thousands of
+    /// machines share a model. A machine matches only if at least one strong component
+    /// matched.
+    pub const fn is_strong(self) -> bool {
+        !matches!(self, Component::Cpu)
+    }
+
     /// A short human name.
     pub const fn name(self) -> &'static str {
         match self {
@@ -78,6 +85,13 @@ impl ComponentSet {
     pub const EMPTY: ComponentSet = ComponentSet(0);
     /// Every component.
     pub const ALL: ComponentSet = ComponentSet(0b1111);
+    /// The components that identify one machine (all but the CPU).
+    pub const STRONG: ComponentSet = ComponentSet(0b1011);
+
+    /// Whether the set holds a component that identifies one machine.
+    pub const fn has_strong(self) -> bool {
+        self.0 & Self::STRONG.0 != 0
+    }
 
     /// Whether `c` is in the set.
     pub const fn contains(self, c: Component) -> bool {
@@ -269,9 +283,9 @@ impl MachineBinding {
     /// A binding to `digests` (indexed by [`Component::index`]) for the `components`
     /// listed, accepting up to `tolerance` changed components.
     pub fn new(components: ComponentSet, digests: [u8; 4], tolerance: u8) -> Result<Self, Error> {
-        if components.is_empty() {
+        if !components.has_strong() {
             return Err(Error::InvalidLicense(
-                "a machine binding needs at least one component",
+                "a machine binding needs the OS install id, the hardware UUID or a network adapter (the CPU alone identifies no machine)",
             ));
         }
         if tolerance > Self::MAX_TOLERANCE || tolerance >= components.len() {
@@ -414,10 +428,13 @@ pub struct MachineMatch {
 }
 
 impl MachineMatch {
-    /// The rule: at most `tolerance` components changed, and at least half of the bound
-    /// components positively matched. Unknown components count neither way.
+    /// The rule: at most `tolerance` components changed, at least half of the bound
+    /// components positively matched, and among them at least one strong component
+    /// (not only the CPU). Unknown components count neither way.
     pub const fn is_match(&self) -> bool {
-        self.changed.len() <= self.tolerance && self.matched.len() >= self.required
+        self.changed.len() <= self.tolerance
+            && self.matched.len() >= self.required
+            && self.matched.has_strong()
     }
 }
 
@@ -489,9 +506,9 @@ impl MachineFingerprint {
         // Fewer components known than the tolerance assumes: keep a majority that must
         // match, so two known components do not reduce to "the CPU alone is enough".
         let tolerance = tolerance.min(known.len().saturating_sub(1) / 2);
-        if known.is_empty() {
+        if !known.has_strong() {
             return Err(Error::InvalidLicense(
-                "no machine component could be read: bind to a database code instead",
+                "neither the OS install id, the hardware UUID nor a network adapter could be read: bind to a database code instead",
             ));
         }
         MachineBinding::new(known, d, tolerance)
@@ -605,6 +622,12 @@ mod tests {
         assert!(!mostly_unknown.is_match());
         assert_eq!(mostly_unknown.changed, ComponentSet::EMPTY);
         assert!(!b.check(&MachineFingerprint::unknown()).is_match());
+        // The CPU alone never makes a match, even when everything else is unreadable.
+        let two = machine([Some(1), None, Some(3), None]).binding(1).unwrap();
+        assert_eq!((two.tolerance(), two.required_matches()), (0, 1));
+        assert!(!two.check(&machine([None, None, Some(3), None])).is_match());
+        assert!(two.check(&machine([Some(1), None, None, None])).is_match());
+        assert!(!b.check(&machine([None, None, Some(3), None])).is_match());
         // Any one of several adapters matches.
         let mut nics = machine([Some(1), Some(2), Some(3), None]);
         for d in [7, 9, 4] {
@@ -616,6 +639,12 @@ mod tests {
     #[test]
     fn binding_rules() {
         assert!(MachineBinding::new(ComponentSet::EMPTY, [0; 4], 0).is_err());
+        let cpu_only = ComponentSet::EMPTY.with(Component::Cpu);
+        assert!(
+            MachineBinding::new(cpu_only, [0; 4], 0).is_err(),
+            "the CPU alone binds nothing"
+        );
+        assert!(machine([None, None, Some(5), None]).binding(0).is_err());
         assert!(MachineBinding::new(ComponentSet::ALL, [0; 4], 4).is_err());
         let one = ComponentSet::EMPTY.with(Component::OsInstallId);
         assert!(MachineBinding::new(one, [0; 4], 1).is_err());

@@ -202,7 +202,11 @@ impl<'a> UntrustedRevocationList<'a> {
         let mut sig = [0u8; SIGNATURE_LEN];
         sig.copy_from_slice(&self.bytes[split..]);
         let signature = Signature::from_bytes(&sig);
-        if !candidates.any(|k| k.verifying_key().verify_strict(message.as_bytes(), &signature).is_ok()) {
+        if !candidates.any(|k| {
+            k.verifying_key()
+                .verify_strict(message.as_bytes(), &signature)
+                .is_ok()
+        }) {
             return Err(Error::RevocationListBadSignature);
         }
         Ok(RevocationList { list: *self })
@@ -228,7 +232,12 @@ impl SignedMessage {
             buf: [0; DOMAIN_REVOCATION.len() + 1 + MAX_CONTEXT_FIELD + 32],
             len: 0,
         };
-        for part in [DOMAIN_REVOCATION, &[product.len() as u8], product, &Sha256::digest(body)] {
+        for part in [
+            DOMAIN_REVOCATION,
+            &[product.len() as u8],
+            product,
+            &Sha256::digest(body),
+        ] {
             m.buf[m.len..m.len + part.len()].copy_from_slice(part);
             m.len += part.len();
         }
@@ -419,7 +428,11 @@ mod tests {
     fn resign(body: &[u8]) -> Vec<u8> {
         use ed25519_dalek::Signer;
         let mut out = body.to_vec();
-        out.extend_from_slice(&key().sign(SignedMessage::new(PRODUCT, body).unwrap().as_bytes()).to_bytes());
+        out.extend_from_slice(
+            &key()
+                .sign(SignedMessage::new(PRODUCT, body).unwrap().as_bytes())
+                .to_bytes(),
+        );
         out
     }
 
@@ -452,7 +465,8 @@ mod tests {
             entry(1, RevokedRevisions::All),
             entry(300, RevokedRevisions::UpTo(2)),
         ];
-        let bytes = sign_revocation_list(PRODUCT, 1, Date::CODE_EPOCH, d(2020, 1, 2), &entries, &key()).unwrap();
+        let bytes =
+            sign_revocation_list(PRODUCT, 1, Date::CODE_EPOCH, d(2020, 1, 2), &entries, &key()).unwrap();
         let kid = keys()[0].id();
         let body = [1, kid, 1, 0, 1, 2, 1, 0, 0xAC, 0x02, 1, 2];
         assert_eq!(&bytes[..body.len()], &body);
@@ -492,18 +506,23 @@ mod tests {
         for i in 0..bytes.len() {
             let mut t = bytes.clone();
             t[i] ^= 0x01;
-            let result = UntrustedRevocationList::parse(&t).and_then(|u| u.verify(&keys(), PRODUCT).map(|_| ()));
+            let result =
+                UntrustedRevocationList::parse(&t).and_then(|u| u.verify(&keys(), PRODUCT).map(|_| ()));
             assert!(result.is_err(), "flipped byte {i} still verifies");
         }
         let other = [PublicKey::from(SigningKey::from_bytes(&[8; 32]).verifying_key())];
         let kid = keys()[0].id();
         assert_eq!(
-            UntrustedRevocationList::parse(&bytes).unwrap().verify(&other, PRODUCT),
+            UntrustedRevocationList::parse(&bytes)
+                .unwrap()
+                .verify(&other, PRODUCT),
             Err(Error::RevocationListUnknownKey { key_id: kid })
         );
         // The vendor's list for another product does not verify for this one.
         assert_eq!(
-            UntrustedRevocationList::parse(&bytes).unwrap().verify(&keys(), "demo-crm"),
+            UntrustedRevocationList::parse(&bytes)
+                .unwrap()
+                .verify(&keys(), "demo-crm"),
             Err(Error::RevocationListBadSignature)
         );
         // A different key that happens to carry the same id: the signature decides.
@@ -512,7 +531,9 @@ mod tests {
         let forged_signature = SigningKey::from_bytes(&[9; 32]).sign_raw(&forged[..split]);
         forged[split..].copy_from_slice(&forged_signature);
         assert_eq!(
-            UntrustedRevocationList::parse(&forged).unwrap().verify(&keys(), PRODUCT),
+            UntrustedRevocationList::parse(&forged)
+                .unwrap()
+                .verify(&keys(), PRODUCT),
             Err(Error::RevocationListBadSignature)
         );
         // A truncated list.
@@ -529,7 +550,8 @@ mod tests {
     impl SignRaw for SigningKey {
         fn sign_raw(&self, body: &[u8]) -> [u8; 64] {
             use ed25519_dalek::Signer;
-            self.sign(SignedMessage::new(PRODUCT, body).unwrap().as_bytes()).to_bytes()
+            self.sign(SignedMessage::new(PRODUCT, body).unwrap().as_bytes())
+                .to_bytes()
         }
     }
 

@@ -195,7 +195,11 @@ pub(crate) fn decode(kind: TextKind, text: &str, out: &mut [u8]) -> Result<usize
     let mut r = kind.crc_init();
     let (mut acc, mut bits) = (0u32, 0u32);
     let (mut n, mut written) = (0usize, 0usize);
-    for (i, &c) in text.as_bytes().iter().enumerate() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        i += 1;
         let v = if c < 128 {
             SYMBOL_VALUES[usize::from(c)]
         } else {
@@ -205,10 +209,19 @@ pub(crate) fn decode(kind: TextKind, text: &str, out: &mut [u8]) -> Result<usize
             continue;
         }
         if v == INVALID {
-            // Every byte before `i` was ASCII, so `i` starts a character.
+            // `i - 1` starts a character: every earlier step moved over whole characters.
+            let at = i - 1;
+            let ch = text
+                .get(at..)
+                .and_then(|t| t.chars().next())
+                .unwrap_or(char::REPLACEMENT_CHARACTER);
+            if is_unicode_separator(ch) {
+                i = at + ch.len_utf8();
+                continue;
+            }
             return Err(Error::InvalidCharacter {
-                character: text[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER),
-                position: i,
+                character: ch,
+                position: text.get(..at).map_or(at, |t| t.chars().count()),
                 group: n / GROUP + 1,
             });
         }
@@ -256,6 +269,16 @@ pub(crate) fn decode(kind: TextKind, text: &str, out: &mut [u8]) -> Result<usize
     }
     out[..len].copy_from_slice(&buf[..len]);
     Ok(len)
+}
+
+/// Separators that word processors and mail programs put into pasted text: no-break and
+/// other Unicode spaces, Unicode dashes and minus, zero-width characters.
+const fn is_unicode_separator(ch: char) -> bool {
+    matches!(
+        ch,
+        '\u{00A0}' | '\u{2000}'..='\u{200B}' | '\u{2010}'..='\u{2015}' | '\u{2060}' | '\u{202F}' | '\u{205F}'
+            | '\u{2212}' | '\u{3000}' | '\u{FEFF}'
+    )
 }
 
 /// The error path: collect the symbols again and find the typo.
@@ -398,6 +421,17 @@ mod tests {
             .replace('1', "l")
             .replace('-', " \n ");
         assert_eq!(decode(TextKind::License, &sloppy, &mut out), Ok(7));
+        // As pasted from a word processor: en dashes, no-break spaces, a byte-order mark.
+        let typographic = format!("\u{FEFF}{}\u{00A0}", t.replace('-', "\u{2013}\u{202F}"));
+        assert_eq!(decode(TextKind::License, &typographic, &mut out), Ok(7));
+        assert!(matches!(
+            decode(TextKind::License, "AB\u{2013}C\u{00E9}", &mut out),
+            Err(Error::InvalidCharacter {
+                character: '\u{00E9}',
+                position: 4,
+                group: 1
+            })
+        ));
     }
 
     #[test]
