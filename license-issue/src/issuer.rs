@@ -705,7 +705,14 @@ impl<L: Ledger> Issuer<L> {
             .filter_map(|h| h.revocation_entry(today))
             .collect();
         let expires = today.saturating_add_days(i64::from(valid_days));
-        let bytes = sign_revocation_list(product, sequence, today, expires, &entries, self.key.signing_key())?;
+        let bytes = sign_revocation_list(
+            product,
+            sequence,
+            today,
+            expires,
+            &entries,
+            self.key.signing_key(),
+        )?;
         Ok((bytes, entries))
     }
 

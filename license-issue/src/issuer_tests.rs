@@ -619,7 +619,10 @@ fn revocation_list_is_signed_and_verifies() {
     assert_eq!((list.sequence(), list.expires()), (7, d(2026, 12, 23)));
     assert!(list.is_revoked(1002, 1) && !list.is_revoked(1001, 1));
     assert!(is.revocation_list("demo-erp", 8, d(2026, 11, 23), 0).is_err());
-    assert!(is.revocation_list("no-such-product", 8, d(2026, 11, 23), 30).is_err());
+    assert!(
+        is.revocation_list("no-such-product", 8, d(2026, 11, 23), 30)
+            .is_err()
+    );
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! The commands: parse arguments into library calls, print the outcome.
 
+use crate::output::{out, outln};
 use license_core::{
     Component, ComponentSet, Context, Kind, License, MachineBinding, MachineFingerprint, PublicKey,
     UntrustedCode,
@@ -58,7 +59,7 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             if json {
                 output::json(&json!({"license_id": license_id, "cancelled": today, "usable_until": ends}))?;
             } else {
-                println!(
+                outln!(
                     "License {license_id} cancelled on {today}: no further renewal; usable until {} (last day).",
                     ends.saturating_add_days(-1)
                 );
@@ -158,7 +159,7 @@ fn keygen(home: &Home, rotate: bool, today: license_core::Date, json: bool) -> R
             "keys_in_ring": ring.keys().len(),
         }))?;
     } else {
-        println!("Generated signing key {:#04x} (now the current key).", entry.id);
+        outln!("Generated signing key {:#04x} (now the current key).", entry.id);
         output::rows(&[
             (
                 "private key",
@@ -170,7 +171,7 @@ fn keygen(home: &Home, rotate: bool, today: license_core::Date, json: bool) -> R
             ("public key", hex),
             ("keys in ring", ring.keys().len().to_string()),
         ]);
-        println!("Embed the public keys in your product: licensectl pubkey --format rust|c|hex");
+        outln!("Embed the public keys in your product: licensectl pubkey --format rust|c|hex");
     }
     Ok(0)
 }
@@ -184,7 +185,7 @@ fn pubkey(home: &Home, format: Option<KeyFormat>, json: bool) -> Result<u8, Erro
             KeyFormat::Rust => PublicKeyFormat::Rust,
             KeyFormat::C => PublicKeyFormat::C,
         };
-        print!("{}", export_public_keys(&keys, f));
+        out!("{}", export_public_keys(&keys, f));
         return Ok(0);
     }
     let current = ring.current_entry().map(|e| e.id);
@@ -232,13 +233,13 @@ fn catalog(
     json: bool,
 ) -> Result<u8, Error> {
     if print_demo {
-        print!("{DEMO_CATALOG}");
+        out!("{DEMO_CATALOG}");
         return Ok(0);
     }
     if init_demo {
         let path = home.catalog_dir().join("demo-erp.toml");
         write_new(&path, DEMO_CATALOG.as_bytes())?;
-        println!("Installed the demo catalog as {}.", path.display());
+        outln!("Installed the demo catalog as {}.", path.display());
         return Ok(0);
     }
     let catalogs = home.catalogs_required()?;
@@ -257,7 +258,7 @@ fn catalog(
         output::json(&json!({"product": c.product(), "name": c.name(), "modules": modules, "lines": lines}))?;
         return Ok(0);
     }
-    println!(
+    outln!(
         "Product {}{}",
         c.product(),
         c.name().map(|n| format!(" ({n})")).unwrap_or_default()
@@ -403,7 +404,7 @@ fn issued_json<'a>(i: &'a Issued, catalog: &Catalog) -> IssuedJson<'a> {
 }
 
 fn print_issued(title: &str, i: &Issued, catalog: &Catalog) {
-    println!(
+    outln!(
         "{title}: license {}, revision {} ({}) for {}{}",
         i.license.license_id,
         i.license.revision,
@@ -414,9 +415,9 @@ fn print_issued(title: &str, i: &Issued, catalog: &Catalog) {
             .map(|d| format!(", database {d}"))
             .unwrap_or_default()
     );
-    println!();
-    println!("    {}", i.code);
-    println!();
+    outln!();
+    outln!("    {}", i.code);
+    outln!();
     output::rows(&describe(&i.license, Some(catalog), None));
 }
 
@@ -432,7 +433,7 @@ fn print_reissued(now: &Issued, next: Option<&Issued>, catalog: &Catalog, json: 
     }
     print_issued("Issued", now, catalog);
     if let Some(n) = next {
-        println!();
+        outln!();
         print_issued("Next term re-issued with the same change", n, catalog);
     }
     Ok(0)
@@ -469,18 +470,19 @@ fn reduce(
         }))?;
         return Ok(0);
     }
-    println!(
+    outln!(
         "Reduction ordered on {today}: effective {} (can be withdrawn until {}).",
-        r.effective, r.cutoff
+        r.effective,
+        r.cutoff
     );
-    println!();
+    outln!();
     if let Some(i) = &r.immediate {
         print_issued(
             &format!("Additions, effective now until {}", r.effective),
             i,
             &catalog,
         );
-        println!();
+        outln!();
     }
     print_issued(
         &format!("Reduced scope, valid from {}", r.effective),
@@ -512,11 +514,11 @@ fn renew(
         let list: Vec<_> = out.iter().map(|(r, c)| issued_json(r, c)).collect();
         output::json(&list)?;
     } else if out.is_empty() {
-        println!("No renewals due on {today}.");
+        outln!("No renewals due on {today}.");
     } else {
         for (i, (r, c)) in out.iter().enumerate() {
             if i > 0 {
-                println!();
+                outln!();
             }
             print_issued("Renewed", r, c);
         }
@@ -539,7 +541,7 @@ fn revoke(
         if json {
             output::json(&json!({"license_id": id, "revoked": today}))?;
         } else {
-            println!(
+            outln!(
                 "License {id} revoked on {today}: it will be listed on the next revocation list (licensectl revoke --list)."
             );
         }
@@ -549,7 +551,9 @@ fn revoke(
         .catalogs()
         .only()
         .map(|c| c.product().to_owned())
-        .ok_or_else(|| Error::InvalidOrder("revocation lists are per product: keep one catalog in this home".into()))?;
+        .ok_or_else(|| {
+            Error::InvalidOrder("revocation lists are per product: keep one catalog in this home".into())
+        })?;
     let sequence = home.next_revocation_sequence()?;
     let (bytes, entries) = issuer.revocation_list(&product, sequence, today, valid_days)?;
     let path = home.revocations().join(format!("list-{sequence}.bin"));
@@ -561,7 +565,7 @@ fn revoke(
             "file": path, "bytes": bytes.len(), "entries": entries,
         }))?;
     } else {
-        println!(
+        outln!(
             "Revocation list {sequence} signed: {} entries, current until {expires}, {} bytes, written to {}.",
             entries.len(),
             bytes.len(),
@@ -630,7 +634,7 @@ fn inspect(home: &Home, a: &InspectArgs, today: license_core::Date, json: bool) 
                 "scope": Scope::new(&l, catalog.as_ref()),
             }))?;
         } else {
-            println!("UNVERIFIED: decoded without checking the signature; grant nothing from it.");
+            outln!("UNVERIFIED: decoded without checking the signature; grant nothing from it.");
             output::rows(&rows);
         }
         return Ok(0);
@@ -675,13 +679,13 @@ fn inspect(home: &Home, a: &InspectArgs, today: license_core::Date, json: bool) 
             "scope": Scope::new(verified.license(), catalog.as_ref()),
         }))?;
     } else {
-        println!(
+        outln!(
             "VERIFIED: signed by key {:#04x} for product {product}, licensee {licensee}{}.",
             verified.key_id(),
             database.map(|d| format!(", database {d}")).unwrap_or_default()
         );
         if l.binding.machine.is_some() {
-            println!("(The machine binding is checked on the customer's machine: licensectl verify.)");
+            outln!("(The machine binding is checked on the customer's machine: licensectl verify.)");
         }
         output::rows(&rows);
     }
@@ -708,16 +712,16 @@ fn run_report(
             if json {
                 output::json(&r)?;
             } else if *csv {
-                print!("{}", r.to_csv());
+                out!("{}", r.to_csv());
             } else {
-                println!("Licenses issued in {}:", r.month);
+                outln!("Licenses issued in {}:", r.month);
                 let body: Vec<Vec<String>> = r
                     .totals
                     .iter()
                     .map(|t| vec![t.kind.into(), t.new_licenses.to_string(), t.codes.to_string()])
                     .collect();
                 output::table(&["kind", "new licenses", "codes issued"], &body);
-                println!();
+                outln!();
                 let body: Vec<Vec<String>> = r
                     .codes
                     .iter()
@@ -757,9 +761,9 @@ fn run_report(
             if json {
                 output::json(&json!({"day": day, "subscriptions": rows}))?;
             } else if *csv {
-                print!("{}", license_issue::active_csv(&rows));
+                out!("{}", license_issue::active_csv(&rows));
             } else {
-                println!("Subscriptions active on {day}: {}", rows.len());
+                outln!("Subscriptions active on {day}: {}", rows.len());
                 let body: Vec<Vec<String>> = rows
                     .iter()
                     .map(|r| {
@@ -795,9 +799,9 @@ fn run_report(
             if json {
                 output::json(&r)?;
             } else if *csv {
-                print!("{}", r.to_csv());
+                out!("{}", r.to_csv());
             } else {
-                println!("Pro-rata subscription days in {}:", r.month);
+                outln!("Pro-rata subscription days in {}:", r.month);
                 let body: Vec<Vec<String>> = r
                     .rows
                     .iter()
@@ -820,7 +824,7 @@ fn run_report(
                     ],
                     &body,
                 );
-                println!();
+                outln!();
                 let body: Vec<Vec<String>> = r
                     .resellers
                     .iter()
@@ -844,9 +848,9 @@ fn run_report(
             if json {
                 output::json(&json!({"day": today, "days": days, "notices": rows}))?;
             } else if *csv {
-                print!("{}", license_issue::notices_csv(&rows));
+                out!("{}", license_issue::notices_csv(&rows));
             } else {
-                println!(
+                outln!(
                     "Subscriptions and maintenance ending by {}: {}",
                     today.saturating_add_days(i64::from(days)),
                     rows.len()
@@ -889,7 +893,7 @@ fn ledger(home: &Home, action: &LedgerCommand, json: bool) -> Result<u8, Error> 
                     "torn": torn.as_ref().map(|t| json!({"line": t.line, "bytes": t.bytes, "preview": t.preview})),
                 }))?;
             } else {
-                println!(
+                outln!(
                     "{}: {} complete records, {licenses} licenses{}",
                     ledger.path().display(),
                     records.len(),
@@ -907,11 +911,11 @@ fn ledger(home: &Home, action: &LedgerCommand, json: bool) -> Result<u8, Error> 
         }
         LedgerCommand::Repair => {
             match ledger.repair()? {
-                Some(side) => println!(
+                Some(side) => outln!(
                     "The torn record was moved to {}; the ledger now ends with its last complete record. Re-issue the operation that was interrupted.",
                     side.display()
                 ),
-                None => println!("Nothing to repair: the ledger is intact."),
+                None => outln!("Nothing to repair: the ledger is intact."),
             }
             Ok(0)
         }
@@ -928,11 +932,9 @@ fn ledger(home: &Home, action: &LedgerCommand, json: bool) -> Result<u8, Error> 
             if json {
                 output::json(&json!({"records_changed": n, "pseudonym": pseudonym}))?;
             } else if n == 0 {
-                println!("No record names that licensee; nothing changed.");
+                outln!("No record names that licensee; nothing changed.");
             } else {
-                println!(
-                    "Erased the licensee's personal data from {n} records; they now name '{pseudonym}'."
-                );
+                outln!("Erased the licensee's personal data from {n} records; they now name '{pseudonym}'.");
             }
             Ok(0)
         }

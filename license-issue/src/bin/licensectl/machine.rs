@@ -1,6 +1,7 @@
 //! Commands that need this machine, built on `license-verify`: `verify` (as the host
 //! application would), `fingerprint` and `demo`.
 
+use crate::output::{out, outln};
 use std::fmt;
 
 use license_core::{Date, ErrorKind, Kind, PublicKey, Status};
@@ -135,14 +136,14 @@ pub fn verify(home: &Home, a: &VerifyArgs, date: Option<Date>, json: bool) -> Re
     if json {
         output::json(&verification_json(&v, catalog))?;
     } else {
-        println!(
+        outln!(
             "VALID on this machine: signed by key {:#04x}.",
             v.verified().key_id()
         );
         if let Some(c) = catalog {
-            println!("Product line:     {}", c.line_name(v.line()));
+            outln!("Product line:     {}", c.line_name(v.line()));
         }
-        print!("{v}");
+        out!("{v}");
     }
     Ok(if v.is_usable() { 0 } else { 1 })
 }
@@ -153,7 +154,7 @@ pub fn fingerprint(product: &str, json: bool) -> Result<u8, Failure> {
     if json {
         output::json(&fingerprint_json(&collected))?;
     } else {
-        print!("{collected}");
+        out!("{collected}");
     }
     Ok(0)
 }
@@ -232,45 +233,45 @@ pub fn demo(date: Option<Date>, json: bool) -> Result<u8, Failure> {
         }))?;
         return Ok(if v.is_usable() { 0 } else { 1 });
     }
-    println!("licensectl demo: the reference license for this machine");
-    println!("(built-in catalog {product}, a throwaway signing key that is not saved)");
-    println!();
-    println!("1. The vendor's key");
+    outln!("licensectl demo: the reference license for this machine");
+    outln!("(built-in catalog {product}, a throwaway signing key that is not saved)");
+    outln!();
+    outln!("1. The vendor's key");
     output::rows(&[
         ("key id", format!("{:#04x}", public.id())),
         ("public key", crate::commands::hex(&public.to_bytes())),
     ]);
-    println!();
-    println!("2. This machine, as the customer's installation collects it");
+    outln!();
+    outln!("2. This machine, as the customer's installation collects it");
     for line in collected.to_string().lines() {
-        println!("  {line}");
+        outln!("  {line}");
     }
     if let Some(n) = &note {
-        println!("  Note: {n}.");
+        outln!("  Note: {n}.");
     }
-    println!();
-    println!(
+    outln!();
+    outln!(
         "3. The code the vendor issues: a {}-month Expert subscription for ACME Corp",
         catalog.defaults.subscription_months
     );
-    println!();
-    println!("    {}", issued.code);
-    println!();
-    println!(
+    outln!();
+    outln!("    {}", issued.code);
+    outln!();
+    outln!(
         "   {} characters; license {}, revision {}.",
         issued.code.chars().filter(|c| *c != '-').count(),
         issued.license.license_id,
         issued.license.revision
     );
-    println!();
-    println!("4. Verified on this machine through license-verify: what it grants");
-    println!("  Product line:     {}", catalog.line_name(v.line()));
+    outln!();
+    outln!("4. Verified on this machine through license-verify: what it grants");
+    outln!("  Product line:     {}", catalog.line_name(v.line()));
     for line in v.to_string().lines() {
-        println!("  {line}");
+        outln!("  {line}");
     }
-    println!();
+    outln!();
     let ok = v.is_usable() && matches!(v.status(), Status::Valid | Status::ExpiringSoon { .. });
-    println!(
+    outln!(
         "{}",
         if ok {
             "The license is valid here. Next: `licensectl keygen`, `licensectl catalog --init-demo`, `licensectl issue ...`."

@@ -377,7 +377,13 @@ pub(crate) enum LedgerCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match commands::run(&cli) {
-        Ok(code) => ExitCode::from(code),
+        Ok(code) => match output::write_error() {
+            Some(e) => {
+                eprintln!("error: cannot write the output ({e}); what was recorded stays recorded");
+                ExitCode::from(3)
+            }
+            None => ExitCode::from(code),
+        },
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(e.exit_code())
