@@ -17,6 +17,10 @@ use crate::Error;
 /// The TOML text of the built-in demo catalog (product `demo-erp`).
 pub const DEMO_CATALOG: &str = include_str!("../catalogs/demo-erp.toml");
 
+/// The longest term, maintenance pack or NFR period in months (100 years), in catalogs
+/// and orders alike; longer lengths are refused instead of overflowing the calendar.
+pub const MAX_TERM_MONTHS: u32 = 1200;
+
 /// Defaults for licenses of one product.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -227,6 +231,17 @@ impl Catalog {
             return Err(bad(
                 "terms (subscription_months, nfr_months, trial.days) must be at least 1".into(),
             ));
+        }
+        for (key, months) in [
+            ("subscription_months", file.defaults.subscription_months),
+            ("maintenance_months", file.defaults.maintenance_months),
+            ("nfr_months", file.defaults.nfr_months),
+        ] {
+            if months > MAX_TERM_MONTHS {
+                return Err(bad(format!(
+                    "defaults.{key} = {months} is too long: at most {MAX_TERM_MONTHS} months"
+                )));
+            }
         }
         let catalog = Catalog {
             product: file.product,

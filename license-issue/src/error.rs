@@ -107,6 +107,16 @@ pub enum Error {
         /// The product.
         product: String,
     },
+    /// A term or maintenance length in months beyond [`crate::MAX_TERM_MONTHS`].
+    #[error("{what} of {months} months is out of range: use 1 to {max} months (100 years)")]
+    MonthsOutOfRange {
+        /// Which length: "term", "maintenance".
+        what: &'static str,
+        /// The number given.
+        months: u32,
+        /// The most allowed.
+        max: u32,
+    },
     /// An additional order that lowers something, or a reduction that lowers nothing.
     #[error("{0}")]
     WrongChange(String),

@@ -162,6 +162,24 @@ impl<L: Ledger> Issuer<L> {
                 "valid-from {valid_from} is before the day of issue {today}: a code cannot be valid before it is signed"
             )));
         }
+        if let Term::Months(m) = order.term
+            && !(1..=crate::MAX_TERM_MONTHS).contains(&m)
+        {
+            return Err(Error::MonthsOutOfRange {
+                what: "term",
+                months: m,
+                max: crate::MAX_TERM_MONTHS,
+            });
+        }
+        if let Some(m) = order.maintenance_months
+            && m > crate::MAX_TERM_MONTHS
+        {
+            return Err(Error::MonthsOutOfRange {
+                what: "maintenance",
+                months: m,
+                max: crate::MAX_TERM_MONTHS,
+            });
+        }
         let default_months = match order.kind {
             Kind::Full => None,
             Kind::Subscription => Some(d.subscription_months),

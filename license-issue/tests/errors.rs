@@ -124,3 +124,56 @@ fn unknown_module_and_other_input_errors() {
     assert_eq!(env.run(&["frobnicate"]).code, 2);
     assert_eq!(env.run(&["--date", "2026-02-30", "report", "issued"]).code, 2);
 }
+
+#[test]
+fn huge_month_counts_are_refused_not_overflowed() {
+    let env = Env::ready();
+    env.run(&[
+        "issue",
+        "--licensee",
+        "A",
+        "--kind",
+        "subscription",
+        "--users",
+        "3",
+        "--months",
+        "4294967295",
+    ])
+    .fails(
+        2,
+        "term of 4294967295 months is out of range: use 1 to 1200 months",
+    );
+    env.run(&[
+        "issue",
+        "--licensee",
+        "A",
+        "--users",
+        "3",
+        "--maintenance-months",
+        "4294967295",
+    ])
+    .fails(2, "maintenance of 4294967295 months is out of range");
+    let path = env.path("catalog/demo-erp.toml");
+    let text = fs::read_to_string(&path).unwrap();
+    for key in ["subscription_months", "maintenance_months"] {
+        let from = format!("{key} = 12");
+        fs::write(&path, text.replace(&from, &format!("{key} = 4294967295"))).unwrap();
+        env.run(&[&["issue"], ACME].concat()).fails(
+            3,
+            &format!("defaults.{key} = 4294967295 is too long: at most 1200 months"),
+        );
+    }
+    fs::write(&path, text).unwrap();
+    env.run(&[
+        "issue",
+        "--licensee",
+        "A",
+        "--kind",
+        "subscription",
+        "--users",
+        "3",
+        "--months",
+        "1200",
+    ])
+    .ok();
+}
