@@ -12,7 +12,7 @@ use crate::catalog::{Catalog, Catalogs};
 use crate::history::LicenseHistory;
 use crate::keys::VendorKey;
 use crate::ledger::{Ledger, MaintenanceKind, Operation, Record};
-use crate::order::{BindTo, Change, Customer, Issued, NewLicense, Reduction, Reissued, Term};
+use crate::order::{BindTo, Change, Customer, Issued, NewLicense, Reduction, Reissued, Term, Unbind};
 
 /// Everything needed to sign and record one revision.
 struct Draft {
@@ -299,60 +299,59 @@ impl<L: Ledger> Issuer<L> {
     }
 
     /// Bind the license to another machine or database (a rehost): a new revision; the
-    /// old binding is superseded and listed on the next revocation list.
-    pub fn rehost(&mut self, license_id: u32, bind: BindTo, today: Date) -> Result<Reissued, Error> {
-        let h = self.open(license_id, today)?;
-        let catalog = self.catalogs.get(&h.product)?.clone();
-        let binding = bind.binding()?;
-        self.change_now(
-            &h,
-            &catalog,
-            Operation::Rehost,
-            today,
-            None,
-            Some(bind.database.clone()),
-            None,
-            |l| {
-                let mut out = *l;
-                out.binding = binding;
-                Ok(out)
-            },
-        )
+    /// old binding is superseded and listed on the next revocation list. The part of the
+    /// binding `bind` does not replace is kept unless `unbind` removes it.
+    pub fn rehost(
+        &mut self,
+        license_id: u32,
+        bind: BindTo,
+        unbind: Unbind,
+        today: Date,
+    ) -> Result<Reissued, Error> {
+        if bind.database.is_none() && bind.machine.is_none() && !unbind.database && !unbind.machine {
+            return Err(Error::InvalidOrder(
+                "give the new binding (a database code or machine fingerprint) or the part to remove".into(),
+            ));
+        }
+        self.rebind(license_id, None, Operation::Rehost, &bind, unbind, today)
     }
 
     /// Transfer the license to another licensee (a reseller's license to its end
-    /// customer), optionally with a new binding. The reseller stays recorded unless
-    /// `to.reseller` names another.
+    /// customer). The binding changes as with [`Issuer::rehost`]: the parts `bind` gives
+    /// replace the old ones, the parts `unbind` names are removed, the rest is kept. The
+    /// reseller stays recorded unless `to.reseller` names another.
     pub fn transfer(
         &mut self,
         license_id: u32,
         to: Customer,
-        bind: Option<BindTo>,
+        bind: BindTo,
+        unbind: Unbind,
         today: Date,
     ) -> Result<Reissued, Error> {
         if to.licensee.trim().is_empty() {
             return Err(Error::InvalidOrder("the new licensee name is empty".into()));
         }
+        self.rebind(license_id, Some(to), Operation::Transfer, &bind, unbind, today)
+    }
+
+    fn rebind(
+        &mut self,
+        license_id: u32,
+        to: Option<Customer>,
+        operation: Operation,
+        bind: &BindTo,
+        unbind: Unbind,
+        today: Date,
+    ) -> Result<Reissued, Error> {
         let h = self.open(license_id, today)?;
         let catalog = self.catalogs.get(&h.product)?.clone();
-        let binding = bind.as_ref().map(BindTo::binding).transpose()?;
-        let database = bind.map(|b| b.database);
-        self.change_now(
-            &h,
-            &catalog,
-            Operation::Transfer,
-            today,
-            Some(to),
-            database,
-            None,
-            |l| {
-                let mut out = *l;
-                if let Some(b) = binding {
-                    out.binding = b;
-                }
-                Ok(out)
-            },
-        )
+        let current = self.current(&h, today)?.license.binding;
+        let (binding, database) = bind.rebind(unbind, current, h.database.as_deref())?;
+        self.change_now(&h, &catalog, operation, today, to, Some(database), None, |l| {
+            let mut out = *l;
+            out.binding = binding;
+            Ok(out)
+        })
     }
 
     /// Apply `f` to the revision in force (effective today) and, if the next term was

@@ -537,7 +537,12 @@ fn rehost_and_transfer_supersede_the_old_binding() {
     o.customer.licensee = "Reseller One".into();
     is.issue(&o, day).unwrap();
     let moved = is
-        .rehost(1001, BindTo::database("DB-NEW-0001"), d(2026, 12, 1))
+        .rehost(
+            1001,
+            BindTo::database("DB-NEW-0001"),
+            Unbind::default(),
+            d(2026, 12, 1),
+        )
         .unwrap();
     assert_eq!(moved.now.license.revision, 2);
     assert_eq!(moved.now.database.as_deref(), Some("DB-NEW-0001"));
@@ -548,7 +553,9 @@ fn rehost_and_transfer_supersede_the_old_binding() {
     );
     let mut end = Customer::new("End Customer Ltd");
     end.customer_ref = Some("EC-42".into());
-    let t = is.transfer(1001, end, None, d(2026, 12, 2)).unwrap();
+    let t = is
+        .transfer(1001, end, BindTo::nothing(), Unbind::default(), d(2026, 12, 2))
+        .unwrap();
     assert_eq!(
         (t.now.licensee.as_str(), t.now.license.revision),
         ("End Customer Ltd", 3)

@@ -53,7 +53,7 @@ pub use history::{LicenseHistory, Revision};
 pub use issuer::Issuer;
 pub use keys::{KeyEntry, KeyRing, PublicKeyFormat, VendorKey, export_public_keys, parse_hex32};
 pub use ledger::{Ledger, MaintenanceKind, MemoryLedger, Operation, Record, normalize_licensee};
-pub use order::{BindTo, Change, Customer, Issued, NewLicense, Reduction, Reissued, Term};
+pub use order::{BindTo, Change, Customer, Issued, NewLicense, Reduction, Reissued, Term, Unbind};
 pub use report::{
     ActiveRow, IssuedReport, IssuedRow, KindTotals, Month, NoticeRow, ProRataReport, ProRataRow,
     ResellerTotal, active_csv, active_subscriptions, issued_in_month, notices_csv, pro_rata, renewal_notices,

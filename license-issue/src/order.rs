@@ -74,6 +74,57 @@ impl BindTo {
     }
 }
 
+/// Which parts of a binding a rehost or transfer removes. A rehost keeps every part it
+/// neither replaces nor removes, so moving a database-and-machine-bound license to another
+/// machine keeps its database binding.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Unbind {
+    /// Remove the database binding.
+    pub database: bool,
+    /// Remove the machine binding.
+    pub machine: bool,
+}
+
+impl BindTo {
+    /// The binding after replacing the parts given in `self` and removing those in
+    /// `unbind`, keeping the rest of `current` (whose database code is `current_db`).
+    pub(crate) fn rebind(
+        &self,
+        unbind: Unbind,
+        current: Binding,
+        current_db: Option<&str>,
+    ) -> Result<(Binding, Option<String>), Error> {
+        if unbind.database && self.database.is_some() {
+            return Err(Error::InvalidOrder(
+                "give either a new database code or remove the database binding, not both".into(),
+            ));
+        }
+        if unbind.machine && self.machine.is_some() {
+            return Err(Error::InvalidOrder(
+                "give either a new machine fingerprint or remove the machine binding, not both".into(),
+            ));
+        }
+        self.binding()?;
+        let database = match (&self.database, unbind.database) {
+            (_, true) => None,
+            (Some(db), false) => Some(db.clone()),
+            (None, false) => current_db.filter(|_| current.database).map(str::to_owned),
+        };
+        let machine = match (self.machine, unbind.machine) {
+            (_, true) => None,
+            (Some(m), false) => Some(m),
+            (None, false) => current.machine,
+        };
+        Ok((
+            Binding {
+                database: database.is_some(),
+                machine,
+            },
+            database,
+        ))
+    }
+}
+
 /// How long a new license runs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Term {

@@ -171,3 +171,52 @@ fn machine_tolerance_keeps_a_majority() {
     ])
     .fails(2, "tolerance must be below");
 }
+
+#[test]
+fn rehost_keeps_the_part_of_the_binding_not_given_unless_unbound() {
+    use license_core::{Component, ComponentSet, MachineBinding};
+    let env = Env::ready();
+    let print = |seed: u8| {
+        let set = Component::ALL.iter().fold(ComponentSet::EMPTY, |s, c| s.with(*c));
+        MachineBinding::new(set, [seed, 2, 3, 4], 1).unwrap().to_string()
+    };
+    let (fp, fp2) = (print(1), print(9));
+    let (id, _) = env.issue(&[
+        "--licensee",
+        "B",
+        "--users",
+        "1",
+        "--database",
+        "DB-1",
+        "--machine",
+        &fp,
+    ]);
+    let id = id.to_string();
+    // (database code, bound to a machine?) after each rehost.
+    let bound = |args: &[&str]| {
+        let v = env
+            .run(&[&["--json", "rehost", id.as_str()], args].concat())
+            .json();
+        let to = v["scope"]["bound_to"].as_str().unwrap_or_else(|| panic!("{v}"));
+        (v["database"].as_str().map(str::to_owned), to.contains("machine"))
+    };
+    assert_eq!(
+        bound(&["--machine", &fp2]),
+        (Some("DB-1".into()), true),
+        "database kept"
+    );
+    assert_eq!(
+        bound(&["--database", "DB-2"]),
+        (Some("DB-2".into()), true),
+        "machine kept"
+    );
+    assert_eq!(bound(&["--unbind-database"]), (None, true), "database removed");
+    assert_eq!(
+        bound(&["--database", "DB-3", "--unbind-machine"]),
+        (Some("DB-3".into()), false),
+        "machine removed"
+    );
+    let both = env.run(&["rehost", id.as_str(), "--database", "DB-4", "--unbind-database"]);
+    assert_eq!(both.code, 2, "{both:?}");
+    assert!(both.stderr.contains("cannot be used with"), "{both:?}");
+}

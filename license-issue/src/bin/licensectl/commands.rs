@@ -7,7 +7,7 @@ use license_core::{
 };
 use license_issue::{
     BindTo, Catalog, Catalogs, Change, Customer, DEMO_CATALOG, Error, FileLedger, Issued, KeyRing, Ledger,
-    MaintenanceKind, Month, NewLicense, PublicKeyFormat, Scope, Term, describe, export_public_keys,
+    MaintenanceKind, Month, NewLicense, PublicKeyFormat, Scope, Term, Unbind, describe, export_public_keys,
     parse_hex32,
 };
 use serde::Serialize;
@@ -95,6 +95,8 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
         Command::Rehost {
             license_id,
             bind,
+            unbind_database,
+            unbind_machine,
             to,
             contact,
             customer_ref,
@@ -103,6 +105,10 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             let product = issuer.history(*license_id)?.product;
             let catalog = issuer.catalogs().get(&product)?.clone();
             let bind_to = bind_to(bind, &catalog)?;
+            let unbind = Unbind {
+                database: *unbind_database,
+                machine: *unbind_machine,
+            };
             let out = match to {
                 Some(licensee) => {
                     let customer = Customer {
@@ -111,17 +117,22 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
                         customer_ref: customer_ref.clone(),
                         reseller: None,
                     };
-                    let given = bind.database.is_some() || bind.machine.is_some();
-                    issuer.transfer(*license_id, customer, given.then_some(bind_to), today)?
+                    issuer.transfer(*license_id, customer, bind_to, unbind, today)?
                 }
                 None => {
-                    if bind.database.is_none() && bind.machine.is_none() {
+                    if bind.database.is_none()
+                        && bind.machine.is_none()
+                        && !unbind.database
+                        && !unbind.machine
+                    {
                         return Err(Error::InvalidOrder(
-                            "give the new binding (--database or --machine) or a new licensee (--to)".into(),
+                            "give the new binding (--database or --machine), the part to remove \
+                             (--unbind-database, --unbind-machine) or a new licensee (--to)"
+                                .into(),
                         )
                         .into());
                     }
-                    issuer.rehost(*license_id, bind_to, today)?
+                    issuer.rehost(*license_id, bind_to, unbind, today)?
                 }
             };
             print_reissued(&out.now, out.next_term.as_ref(), &catalog, json)

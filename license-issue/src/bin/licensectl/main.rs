@@ -139,6 +139,12 @@ pub(crate) enum Command {
         license_id: u32,
         #[command(flatten)]
         bind: BindArgs,
+        /// Remove the database binding (a rehost otherwise keeps the part not given).
+        #[arg(long, conflicts_with = "database")]
+        unbind_database: bool,
+        /// Remove the machine binding (a rehost otherwise keeps the part not given).
+        #[arg(long, conflicts_with = "machine")]
+        unbind_machine: bool,
         /// Transfer to this licensee (e.g. a reseller's license to its end customer).
         #[arg(long)]
         to: Option<String>,
