@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::ledger::{Ledger, Record, erase_in};
+use crate::ledger::{Ledger, Record, erase_in, normalize_licensee};
 use crate::{Error, fsutil};
 
 const PREFIX: &[u8] = b"{\"sum\":\"";
@@ -311,13 +311,16 @@ impl Ledger for FileLedger {
         Ok(self.by_license.keys().next_back().copied())
     }
 
-    /// Rewrites the file atomically (a new file renamed over the old one).
+    /// Rewrites the file atomically (a new file renamed over the old one). Torn records
+    /// set aside by [`FileLedger::repair`] that name the licensee are scrubbed as well
+    /// (each counts as one record).
     fn erase_licensee(&mut self, licensee: &str, pseudonym: &str) -> Result<usize, Error> {
         self.refuse_if_torn()?;
+        let scrubbed = self.scrub_side_files(licensee, pseudonym)?;
         let mut records = self.records.clone();
         let n = erase_in(&mut records, licensee, pseudonym);
         if n == 0 {
-            return Ok(0);
+            return Ok(scrubbed);
         }
         let mut bytes = Vec::new();
         for r in &records {
@@ -336,8 +339,99 @@ impl Ledger for FileLedger {
         self.file = file;
         self.len = bytes.len() as u64;
         self.records = records;
+        Ok(n + scrubbed)
+    }
+}
+
+impl FileLedger {
+    /// The side files `<ledger>.torn-*` beside the ledger.
+    fn side_files(&self) -> Result<Vec<PathBuf>, Error> {
+        let name = self
+            .path
+            .file_name()
+            .map(|n| format!("{}.torn-", n.to_string_lossy()))
+            .unwrap_or_default();
+        let dir = match self.path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let mut out = Vec::new();
+        for entry in fs::read_dir(dir).map_err(Error::io(dir))? {
+            let entry = entry.map_err(Error::io(dir))?;
+            if entry.file_name().to_string_lossy().starts_with(&name) {
+                out.push(entry.path());
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// Replace the licensee's name (and remove the contact) in every side file whose
+    /// torn record names that licensee, even cut short. Returns how many were changed.
+    fn scrub_side_files(&self, licensee: &str, pseudonym: &str) -> Result<usize, Error> {
+        let mut n = 0;
+        for side in self.side_files()? {
+            let bytes = fs::read(&side).map_err(Error::io(&side))?;
+            let text = String::from_utf8_lossy(&bytes);
+            if let Some(scrubbed) = scrub_torn(&text, licensee, pseudonym) {
+                fsutil::write_atomic(&side, scrubbed.as_bytes())?;
+                n += 1;
+            }
+        }
         Ok(n)
     }
+}
+
+/// The span of a JSON string field's value in a possibly truncated record: from after
+/// the opening quote to the closing quote (or the end of the text), and whether it closed.
+fn string_field(text: &str, key: &str) -> Option<(usize, usize, bool)> {
+    let needle = format!("\"{key}\":\"");
+    let start = text.find(&needle)? + needle.len();
+    let mut escaped = false;
+    for (i, c) in text[start..].char_indices() {
+        match (escaped, c) {
+            (true, _) => escaped = false,
+            (false, '\\') => escaped = true,
+            (false, '"') => return Some((start, start + i, true)),
+            _ => {}
+        }
+    }
+    Some((start, text.len(), false))
+}
+
+/// The torn record text with `licensee` replaced by `pseudonym` and the contact removed,
+/// if it names that licensee (a name cut short by the crash counts when it is a prefix).
+fn scrub_torn(text: &str, licensee: &str, pseudonym: &str) -> Option<String> {
+    let (start, end, closed) = string_field(text, "licensee")?;
+    let raw = &text[start..end];
+    let name = if closed {
+        serde_json::from_str::<String>(&format!("\"{raw}\"")).unwrap_or_else(|_| raw.to_owned())
+    } else {
+        raw.to_owned()
+    };
+    let (name, target) = (normalize_licensee(&name), normalize_licensee(licensee));
+    let names_it = if closed {
+        name == target
+    } else {
+        !name.is_empty() && target.starts_with(&name)
+    };
+    if !names_it {
+        return None;
+    }
+    let quoted = serde_json::to_string(pseudonym).unwrap_or_else(|_| "\"erased\"".into());
+    let inner = &quoted[1..quoted.len() - 1];
+    let mut out = format!("{}{inner}{}", &text[..start], &text[end..]);
+    if !closed {
+        out.push('"');
+    }
+    if let Some((start, end, closed)) = string_field(&out, "contact") {
+        out = if closed {
+            format!("{}{}", &out[..start], &out[end..])
+        } else {
+            format!("{}\"", &out[..start])
+        };
+    }
+    Some(out)
 }
 
 #[cfg(test)]

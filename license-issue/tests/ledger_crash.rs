@@ -78,3 +78,54 @@ fn altered_record_in_the_middle_is_an_error() {
     env.run(&[&["issue"], ACME].concat())
         .fails(3, "corrupt at line 1");
 }
+
+#[cfg(unix)]
+#[test]
+fn repair_and_erase_write_private_files_and_erase_scrubs_the_torn_record() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let env = Env::ready();
+    env.issue(ACME);
+    env.issue(&[
+        "--licensee",
+        "Third SA",
+        "--users",
+        "7",
+        "--contact",
+        "third@example.com",
+    ]);
+    let path = env.path("ledger.jsonl");
+    let full = fs::read_to_string(&path).unwrap();
+    // Torn after the contact: the whole name and the contact are in the side file.
+    let cut = full.find("third@example").unwrap() + 5;
+    fs::write(&path, &full[..cut]).unwrap();
+    env.run(&["ledger", "repair"]).ok();
+    let side = find(&env.home(), "ledger.jsonl.torn-");
+    assert_eq!(mode(&side), 0o600, "side file");
+    assert!(fs::read_to_string(&side).unwrap().contains("Third SA"));
+    let out = env.run(&["ledger", "erase", "--licensee", "third sa", "--pseudonym", "P-3"]);
+    out.ok();
+    let text = fs::read_to_string(&side).unwrap();
+    assert!(!text.contains("Third") && !text.contains("third@"), "{text}");
+    assert!(text.contains("\"licensee\":\"P-3\""), "{text}");
+    assert_eq!(mode(&side), 0o600, "side file after erase");
+    env.run(&["ledger", "erase", "--licensee", "ACME Corp"]).ok();
+    assert_eq!(mode(&path), 0o600, "ledger after erase");
+    assert!(!fs::read_to_string(&path).unwrap().contains("ACME"));
+
+    // A name cut short by the crash is scrubbed too.
+    env.issue(&["--licensee", "Fourth AG", "--users", "2"]);
+    let full = fs::read_to_string(&path).unwrap();
+    let cut = full.find("Fourth AG").unwrap() + 4;
+    fs::write(&path, &full[..cut]).unwrap();
+    env.run(&["ledger", "repair"]).ok();
+    env.run(&["ledger", "erase", "--licensee", "Fourth AG", "--pseudonym", "P-4"])
+        .ok();
+    for entry in fs::read_dir(env.home()).unwrap() {
+        let p = entry.unwrap().path();
+        if p.to_string_lossy().contains(".torn-") {
+            let text = fs::read_to_string(&p).unwrap();
+            assert!(!text.contains("Four"), "{text}");
+        }
+    }
+}
