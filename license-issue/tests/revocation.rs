@@ -60,7 +60,7 @@ fn old_code_is_refused_after_the_reduction_starts() {
     );
     // The list arrives on 1 January: the old code is revoked, the reduced one is in force.
     let info = verifier
-        .ingest_revocation_file_at(env.path("revocations/list-1.bin"), at("2027-01-01"))
+        .ingest_revocation_file_at(env.path("revocations/demo-erp/list-1.bin"), at("2027-01-01"))
         .unwrap();
     assert_eq!((info.sequence, info.entries), (1, 1));
     let refused = verifier.verify_text_at(&old, at("2027-01-02")).unwrap_err();
@@ -82,7 +82,7 @@ fn old_code_is_refused_after_the_reduction_starts() {
     env.run_on("2027-01-03", &["revoke", "1001"]).ok();
     env.run_on("2027-01-03", &["revoke", "--list"]).ok();
     verifier
-        .ingest_revocation_file_at(env.path("revocations/list-2.bin"), at("2027-01-03"))
+        .ingest_revocation_file_at(env.path("revocations/demo-erp/list-2.bin"), at("2027-01-03"))
         .unwrap();
     assert!(matches!(
         verifier.verify_text_at(&reduced, at("2027-01-03")),
@@ -92,4 +92,38 @@ fn old_code_is_refused_after_the_reduction_starts() {
             ..
         })
     ));
+}
+
+#[test]
+fn lists_are_per_product_and_sequences_survive_a_lost_directory() {
+    let env = Env::ready();
+    let list = |args: &[&str]| {
+        let v = env.run(&[&["--json", "revoke", "--list"], args].concat()).json();
+        (
+            v["product"].as_str().unwrap().to_owned(),
+            v["sequence"].as_u64().unwrap(),
+        )
+    };
+    assert_eq!(list(&[]), ("demo-erp".into(), 1), "the only catalog");
+    assert_eq!(list(&[]), ("demo-erp".into(), 2));
+    let text = std::fs::read_to_string(env.path("catalog/demo-erp.toml")).unwrap();
+    std::fs::write(
+        env.path("catalog/other.toml"),
+        text.replace("product = \"demo-erp\"", "product = \"other\""),
+    )
+    .unwrap();
+    env.run(&["revoke", "--list"])
+        .fails(2, "name one with --product (the catalogs define demo-erp, other)");
+    assert_eq!(
+        list(&["--product", "other"]),
+        ("other".into(), 1),
+        "sequences per product"
+    );
+    assert!(env.path("revocations/other/list-1.bin").exists());
+    // A lost revocations/ directory does not restart at 1: the record says 2 was last.
+    std::fs::remove_dir_all(env.path("revocations")).unwrap();
+    assert_eq!(list(&["--product", "demo-erp"]), ("demo-erp".into(), 3));
+    assert_eq!(list(&["--product", "other"]), ("other".into(), 2));
+    env.run(&["revoke", "--list", "--product", "nope"])
+        .fails(2, "nope");
 }

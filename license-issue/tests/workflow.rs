@@ -215,7 +215,7 @@ fn subscription_lifecycle_renew_cancel_revoke_and_revocation_list() {
         .json();
     assert_eq!(v["sequence"], 2, "sequence numbers increase");
     assert_eq!(v["expires"], "2028-02-09");
-    assert!(env.path("revocations/list-2.bin").exists());
+    assert!(env.path("revocations/demo-erp/list-2.bin").exists());
 }
 
 #[test]

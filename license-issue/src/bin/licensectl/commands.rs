@@ -71,12 +71,14 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             reason,
             list,
             valid_days,
+            product,
         } => revoke(
             &home,
             *license_id,
             reason.as_deref(),
             *list,
             *valid_days,
+            product.as_deref(),
             today,
             json,
         ),
@@ -537,12 +539,14 @@ fn renew(
     Ok(0)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn revoke(
     home: &Home,
     id: Option<u32>,
     reason: Option<&str>,
     list: bool,
     valid_days: u32,
+    product: Option<&str>,
     today: license_core::Date,
     json: bool,
 ) -> Result<u8, Error> {
@@ -558,26 +562,34 @@ fn revoke(
         }
         return Ok(0);
     }
-    let product = issuer
-        .catalogs()
-        .only()
-        .map(|c| c.product().to_owned())
-        .ok_or_else(|| {
-            Error::InvalidOrder("revocation lists are per product: keep one catalog in this home".into())
-        })?;
-    let sequence = home.next_revocation_sequence()?;
+    let product = match product {
+        Some(p) => issuer.catalogs().get(p)?.product().to_owned(),
+        None => issuer
+            .catalogs()
+            .only()
+            .map(|c| c.product().to_owned())
+            .ok_or_else(|| {
+                Error::InvalidOrder(format!(
+                    "revocation lists are per product: name one with --product (the catalogs define {})",
+                    issuer.catalogs().known()
+                ))
+            })?,
+    };
+    let sequence = home.next_revocation_sequence(&product)?;
     let (bytes, entries) = issuer.revocation_list(&product, sequence, today, valid_days)?;
-    let path = home.revocations().join(format!("list-{sequence}.bin"));
+    let path = home.revocations_of(&product).join(format!("list-{sequence}.bin"));
+    // Recorded first: a list that fails to be written leaves a gap, never a reuse.
+    home.record_revocation_sequence(&product, sequence)?;
     write_new(&path, &bytes)?;
     let expires = today.saturating_add_days(i64::from(valid_days));
     if json {
         output::json(&json!({
-            "sequence": sequence, "issued": today, "expires": expires,
+            "product": product, "sequence": sequence, "issued": today, "expires": expires,
             "file": path, "bytes": bytes.len(), "entries": entries,
         }))?;
     } else {
         outln!(
-            "Revocation list {sequence} signed: {} entries, current until {expires}, {} bytes, written to {}.",
+            "Revocation list {sequence} of {product} signed: {} entries, current until {expires}, {} bytes, written to {}.",
             entries.len(),
             bytes.len(),
             path.display()

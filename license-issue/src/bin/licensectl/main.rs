@@ -124,6 +124,9 @@ pub(crate) enum Command {
         /// Days the list stays current.
         #[arg(long, default_value_t = 30, requires = "list")]
         valid_days: u32,
+        /// The product whose list to build (lists are per product; default: the only catalog).
+        #[arg(long, requires = "list")]
+        product: Option<String>,
     },
     /// Associate a 12-month maintenance pack with a perpetual license.
     Maintenance {
