@@ -238,8 +238,15 @@ impl<L: Ledger> Issuer<L> {
 
     /// An additional order (more users, seats or modules, a higher line), effective at
     /// once as a new revision. Anything that shrinks is refused: use [`Issuer::reduce`].
+    ///
+    /// A pending reduction does not hold an additional order up (it takes effect at
+    /// once): the code in force is re-issued with the additions until the reduction's
+    /// start, and the pending reduced code is re-issued with the additions from it
+    /// (`next_term` of the result, still a reduction that can be withdrawn until its
+    /// cutoff).
     pub fn upgrade(&mut self, license_id: u32, change: &Change, today: Date) -> Result<Reissued, Error> {
-        let h = self.open(license_id, today)?;
+        let h = self.history(license_id)?;
+        self.refuse_closed(&h, today)?;
         let catalog = self.catalogs.get(&h.product)?.clone();
         let current = self.current(&h, today)?;
         let split = change.split(&catalog, &current.license)?;
@@ -254,8 +261,24 @@ impl<L: Ledger> Issuer<L> {
                 "this order changes nothing on license {license_id}: it already has that scope"
             )));
         }
+        let in_force = current.license;
         self.change_now(&h, &catalog, Operation::Upgrade, today, None, None, None, |l| {
-            change.apply(&catalog, l)
+            let mut out = change.apply_part(&catalog, l, true, false)?;
+            if l.revision != in_force.revision {
+                // A pending reduction or next term: the counts grow by what is added now.
+                let grown =
+                    |pending: Option<u32>, now: Option<u32>, new: Option<u32>| match (pending, now, new) {
+                        (Some(p), Some(c), Some(n)) if n > c => Some(p.saturating_add(n - c)),
+                        _ => pending,
+                    };
+                out.named_users = grown(l.named_users, in_force.named_users, change.named_users);
+                out.concurrent_seats = grown(
+                    l.concurrent_seats,
+                    in_force.concurrent_seats,
+                    change.concurrent_seats,
+                );
+            }
+            Ok(out)
         })
     }
 
@@ -395,11 +418,21 @@ impl<L: Ledger> Issuer<L> {
                 withdrawn: None,
             })
         };
-        let now_draft = draft(&current.license, today)?;
-        let next_draft = match &next_term {
+        let mut now_draft = draft(&current.license, today)?;
+        let mut next_draft = match &next_term {
             Some(n) => Some(draft(&n.license, n.license.valid_from)?),
             None => None,
         };
+        if let (Some(pending), Some(next)) = (&next_term, &mut next_draft)
+            && pending.operation == Operation::Reduce
+        {
+            // Still the pending reduction (with the change): it can be withdrawn as before,
+            // and the code in force now ends where it starts, as a mixed order's does.
+            let effective = pending.license.valid_from;
+            next.operation = Operation::Reduce;
+            now_draft.license.expires =
+                Some(now_draft.license.expires.map_or(effective, |e| e.min(effective)));
+        }
         // Validate both before recording either.
         validate(catalog, &now_draft.license, today)?;
         if let Some(n) = &next_draft {

@@ -275,13 +275,9 @@ fn mixed_order_splits_and_the_old_code_is_revoked_from_the_start() {
     );
     assert_eq!(later.named_users, Some(30));
     assert_eq!(later.modules, ModuleSet::EMPTY.with(0).with(3));
-    // While pending, further changes are refused with a clear cause.
-    let more = Change {
-        named_users: Some(45),
-        ..Change::default()
-    };
+    // While pending, other changes are refused with a clear cause.
     assert!(matches!(
-        is.upgrade(1001, &more, today),
+        is.rehost(1001, BindTo::database("DB-2"), Unbind::default(), today),
         Err(Error::ReductionPending { revision: 3, .. })
     ));
     // Revocation: the immediate code replaces the old one at once (the old one has no
@@ -302,6 +298,10 @@ fn mixed_order_splits_and_the_old_code_is_revoked_from_the_start() {
         }]
     );
     // After the start, changes are possible again.
+    let more = Change {
+        named_users: Some(45),
+        ..Change::default()
+    };
     assert!(is.upgrade(1001, &more, d(2027, 1, 1)).is_ok());
 }
 
@@ -526,6 +526,52 @@ fn two_maintenance_packs_in_a_row() {
         is.add_maintenance(1002, MaintenanceKind::OneServer, bought),
         Err(Error::NotApplicable { .. })
     ));
+}
+
+#[test]
+fn additional_order_while_a_reduction_is_pending_reissues_both_codes() {
+    let mut is = issuer();
+    is.issue(&perpetual(40, &["crm", "budget"]), d(2026, 11, 1))
+        .unwrap();
+    let fewer = Change {
+        named_users: Some(30),
+        ..Change::default()
+    };
+    let r = is.reduce(1001, &fewer, d(2026, 11, 22)).unwrap();
+    assert_eq!(r.effective, d(2027, 1, 1));
+    // After the cutoff (12 December), before the start: the order takes effect at once.
+    let day = d(2026, 12, 20);
+    let more = Change {
+        named_users: Some(45),
+        add_modules: vec!["bi".into()],
+        ..Change::default()
+    };
+    let out = is.upgrade(1001, &more, day).unwrap();
+    let now = out.now.license;
+    assert_eq!(
+        (now.revision, now.valid_from, now.expires),
+        (3, day, Some(d(2027, 1, 1)))
+    );
+    assert_eq!(
+        (now.named_users, now.modules),
+        (Some(45), ModuleSet::EMPTY.with(0).with(1).with(3))
+    );
+    let later = out.next_term.expect("the pending reduction re-issued");
+    assert_eq!(later.operation, Operation::Reduce);
+    assert_eq!(
+        (later.license.revision, later.license.valid_from),
+        (4, d(2027, 1, 1))
+    );
+    assert_eq!(
+        (later.license.named_users, later.license.modules),
+        (Some(35), ModuleSet::EMPTY.with(0).with(1).with(3)),
+        "the reduction keeps its 10 fewer users and gets the additions"
+    );
+    assert_verifies(&out.now);
+    assert_verifies(&later);
+    let h = is.history(1001).unwrap();
+    assert_eq!(h.pending_reduction(day).map(|r| r.license.revision), Some(4));
+    assert_eq!(h.effective_on(d(2027, 1, 1)).map(|r| r.license.revision), Some(4));
 }
 
 #[test]

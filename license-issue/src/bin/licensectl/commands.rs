@@ -447,7 +447,15 @@ fn print_reissued(now: &Issued, next: Option<&Issued>, catalog: &Catalog, json: 
     print_issued("Issued", now, catalog);
     if let Some(n) = next {
         outln!();
-        print_issued("Next term re-issued with the same change", n, catalog);
+        let title = if n.operation == license_issue::Operation::Reduce {
+            format!(
+                "Pending reduction (from {}) re-issued with the same additions",
+                n.license.valid_from
+            )
+        } else {
+            "Next term re-issued with the same change".to_owned()
+        };
+        print_issued(&title, n, catalog);
     }
     Ok(0)
 }
