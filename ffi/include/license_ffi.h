@@ -1070,9 +1070,9 @@ lic_result lic_seat_pool_release(const struct lic_seat_pool *pool,
 
 /**
  * Change the number of seats (a new code, or the license entering demo mode;
- * `LIC_UNLIMITED`: not limited). Seats already held are not taken away, but no new seat is
- * granted until usage is below the new limit; `*out_over_limit` receives how many seats
- * are held beyond it.
+ * `LIC_UNLIMITED`: not limited). When more seats are held than the new limit, the newest
+ * holders lose theirs (their next heartbeat fails with `LIC_RESULT_SEAT_LEASE_LOST`) and
+ * the oldest keep theirs; `*out_over_limit` receives how many seats were taken back.
  *
  * # Safety
  * `pool` is a live handle; `out_over_limit` points to a writable `uint32_t`.

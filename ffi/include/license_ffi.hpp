@@ -373,7 +373,7 @@ public:
         detail::check(lic_seat_pool_release(handle_.get(), detail::chars(holder), holder.size(), &held));
         return held;
     }
-    /// Seats held beyond the new limit.
+    /// Seats taken back: the newest holders beyond the new limit lose theirs.
     uint32_t set_limit(uint32_t seats) const {
         uint32_t over = 0;
         detail::check(lic_seat_pool_set_limit(handle_.get(), seats, &over));

@@ -284,9 +284,9 @@ pub unsafe extern "C" fn lic_seat_pool_release(
 }
 
 /// Change the number of seats (a new code, or the license entering demo mode;
-/// `LIC_UNLIMITED`: not limited). Seats already held are not taken away, but no new seat is
-/// granted until usage is below the new limit; `*out_over_limit` receives how many seats
-/// are held beyond it.
+/// `LIC_UNLIMITED`: not limited). When more seats are held than the new limit, the newest
+/// holders lose theirs (their next heartbeat fails with `LIC_RESULT_SEAT_LEASE_LOST`) and
+/// the oldest keep theirs; `*out_over_limit` receives how many seats were taken back.
 ///
 /// # Safety
 /// `pool` is a live handle; `out_over_limit` points to a writable `uint32_t`.
@@ -300,7 +300,10 @@ pub unsafe extern "C" fn lic_seat_pool_set_limit(
         // SAFETY: the caller's contract.
         let p = unsafe { lic_seat_pool::get(pool, "pool") }?;
         let out = Out::new(out_over_limit, "out_over_limit")?;
-        let over = p.pool.set_limit(limit(seats));
+        // At the pool's origin nothing has expired yet: only the limit decides who is
+        // evicted, whichever clock (monotonic or the caller's ms) the leases were taken with.
+        let evicted = p.pool.set_limit(limit(seats), p.at(Some(0)));
+        let over = u32::try_from(evicted.len()).unwrap_or(u32::MAX);
         // SAFETY: `out` is writable by the caller's contract.
         unsafe { out.write(over) };
         Ok(())

@@ -133,8 +133,11 @@ pub enum Error {
         /// Seats allowed now.
         limit: u32,
     },
-    /// A heartbeat for a seat lease that expired or was released.
-    #[error("this session's seat was released or its lease expired: log in again")]
+    /// A heartbeat for a seat lease that expired, was released, or was taken back because
+    /// the seat limit was lowered below the seats in use (e.g. demo mode).
+    #[error(
+        "this session's seat was released, its lease expired, or the number of licensed seats was lowered: log in again (if every seat is taken, wait until a user logs out)"
+    )]
     SeatLeaseLost,
     /// The verifier was configured incorrectly (a programming error in the host application).
     #[error("license verifier misconfigured: {0}")]

@@ -4,6 +4,8 @@
 //! ([`SeatPool::release`]). A client that crashes or loses its network stops sending
 //! heartbeats; its lease expires after the TTL and the seat comes back. A holder that
 //! logs in again while its lease is live gets the same seat back, never a second one.
+//! Lowering the limit ([`SeatPool::set_limit`], e.g. demo mode) takes the newest holders'
+//! seats back at once, so no more than the limit are ever in use.
 //! Time is passed in (`Instant`), so the pool can sit behind a seat server and tests
 //! never sleep.
 
@@ -203,14 +205,37 @@ impl SeatPool {
         p.in_use()
     }
 
-    /// Change the limit (a new code, or the license entering demo mode). Seats already
-    /// held are not taken away; no new seat is granted until usage is below the new
-    /// limit. Returns how many seats are held beyond the new limit (the host may ask
-    /// that many users to log out).
-    pub fn set_limit(&self, limit: Option<u32>) -> u32 {
+    /// Change the limit (a new code, or the license entering demo mode), after reclaiming
+    /// the leases expired at `now`. When more seats are held than the new limit allows, the
+    /// newest holders lose theirs so that no more than the limit are in use: the oldest
+    /// holders keep their seats, and an evicted holder's next [`heartbeat`](Self::heartbeat)
+    /// fails with [`Error::SeatLeaseLost`] (logging in again succeeds only once a seat is
+    /// free). Returns the evicted holders, newest first (empty when none was), so the host
+    /// can tell those users.
+    pub fn set_limit(&self, limit: Option<u32>, now: Instant) -> Vec<String> {
         let mut p = self.lock();
+        p.sweep(now);
         p.limit = limit;
-        limit.map_or(0, |l| p.in_use().saturating_sub(l))
+        let over = limit.map_or(0, |l| p.in_use().saturating_sub(l));
+        if over == 0 {
+            return Vec::new();
+        }
+        // Newest first; among holders granted at the same instant, the reverse of the
+        // snapshot's order (which lists the oldest first, then by name).
+        let mut newest: Vec<(Instant, &str)> = p.leases.iter().map(|(k, s)| (s.since, k.as_str())).collect();
+        newest.sort_unstable_by(|a, b| b.cmp(a));
+        let evicted: Vec<String> = newest
+            .into_iter()
+            .take(usize::try_from(over).unwrap_or(usize::MAX))
+            .map(|(_, k)| k.to_owned())
+            .collect();
+        for holder in &evicted {
+            if let Some((key, _)) = p.leases.remove_entry(holder.as_str()) {
+                p.recycle(key);
+            }
+        }
+        p.next_expiry = p.leases.values().map(|s| s.expires).min();
+        evicted
     }
 
     /// Seats in use, the limit, the peak since start and the holders, after reclaiming
@@ -271,25 +296,60 @@ mod tests {
     }
 
     #[test]
-    fn lowering_the_limit_keeps_seats_but_grants_no_new_one() {
+    fn lowering_the_limit_evicts_the_newest_holders() {
         let t0 = Instant::now();
+        let at = |s: u64| t0 + Duration::from_secs(s);
         let pool = SeatPool::new(Some(10), TTL);
-        for i in 0..5 {
-            pool.acquire(&format!("agent{i}"), t0).unwrap();
+        for i in 0..10 {
+            pool.acquire(&format!("agent{i}"), at(i)).unwrap();
         }
-        assert_eq!(pool.set_limit(Some(2)), 3, "demo mode: 2 seats");
-        assert!(pool.acquire("agent9", t0).is_err());
+        // Demo mode: 2 seats. Everybody is still heartbeating.
+        let evicted = pool.set_limit(Some(2), at(20));
+        let expected: Vec<String> = (2..10).rev().map(|i| format!("agent{i}")).collect();
+        assert_eq!(evicted, expected, "the newest lose their seats, newest first");
+        let snap = pool.snapshot(at(20));
+        assert_eq!((snap.in_use, snap.limit), (2, Some(2)));
+        let names: Vec<&str> = snap.holders.iter().map(|h| h.holder.as_str()).collect();
+        assert_eq!(names, ["agent0", "agent1"], "the oldest keep theirs");
+        for i in 0..10 {
+            let beat = pool.heartbeat(&format!("agent{i}"), at(30));
+            if i < 2 {
+                assert_eq!(beat.unwrap().in_use, 2);
+            } else {
+                assert!(matches!(beat, Err(Error::SeatLeaseLost)), "agent{i}: {beat:?}");
+            }
+        }
+        assert!(matches!(
+            pool.acquire("agent9", at(30)),
+            Err(Error::NoSeatAvailable { in_use: 2, limit: 2 })
+        ));
         assert!(
-            pool.acquire("agent0", t0).unwrap().renewed,
-            "a holder keeps its seat"
+            !pool.release("agent5"),
+            "an evicted holder has nothing to release"
         );
-        for i in 0..4 {
-            pool.release(&format!("agent{i}"));
-        }
-        assert!(pool.acquire("agent9", t0).is_ok());
-        assert!(pool.acquire("agent8", t0).is_err());
-        assert_eq!(pool.set_limit(None), 0);
-        assert!(pool.acquire("agent8", t0).is_ok());
-        assert_eq!(pool.snapshot(t0).peak, 5);
+        // The same limit again, or a higher one, evicts nobody.
+        assert!(pool.set_limit(Some(2), at(30)).is_empty());
+        assert!(pool.set_limit(None, at(30)).is_empty());
+        assert!(pool.acquire("agent9", at(30)).is_ok());
+        assert_eq!(pool.snapshot(at(30)).peak, 10);
+    }
+
+    #[test]
+    fn lowering_the_limit_reclaims_expired_leases_before_evicting() {
+        let t0 = Instant::now();
+        let pool = SeatPool::new(Some(3), TTL);
+        pool.acquire("crashed", t0).unwrap();
+        let t1 = t0 + Duration::from_secs(30);
+        pool.acquire("ann", t1).unwrap();
+        pool.acquire("bob", t1 + Duration::from_secs(1)).unwrap();
+        // At t2 the crashed client's lease has run out: it counts no more, so lowering the
+        // limit to 2 evicts nobody live.
+        let t2 = t0 + TTL;
+        assert!(pool.set_limit(Some(2), t2).is_empty());
+        assert_eq!(pool.set_limit(Some(1), t2), ["bob"]);
+        assert!(pool.heartbeat("ann", t2).is_ok());
+        assert!(matches!(pool.heartbeat("bob", t2), Err(Error::SeatLeaseLost)));
+        assert_eq!(pool.set_limit(Some(0), t2), ["ann"]);
+        assert_eq!(pool.expire(t2), 0);
     }
 }

@@ -1,8 +1,10 @@
 //! Seat pool under concurrency: never more seats than the limit, no seat lost, expired
 //! leases reclaimed. Time is simulated: all threads work at one `now` per round, and the
-//! clock advances between rounds (no sleeping, bounded work).
+//! clock advances between rounds (no sleeping, bounded work). Midway the license drops to
+//! demo mode (fewer seats: the newest holders are evicted) and later comes back.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Barrier, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -16,6 +18,9 @@ const OPS_PER_ROUND: usize = 60;
 const STEP_MS: u64 = 100;
 const TTL: Duration = Duration::from_millis(1_000);
 const MAX_HELD_PER_THREAD: usize = 3;
+const DEMO_LIMIT: u32 = 2;
+const DEMO_FROM_ROUND: u64 = 50;
+const DEMO_UNTIL_ROUND: u64 = 100;
 
 struct Rng(u64);
 
@@ -37,8 +42,9 @@ struct Tally {
     refusals: u64,
     releases: u64,
     reclaims_seen: u64,
+    evictions_seen: u64,
     /// Expiry of every lease abandoned without logout (a crashed client).
-    crashed: Vec<Instant>,
+    crashed: Vec<(String, Instant)>,
 }
 
 #[test]
@@ -48,11 +54,14 @@ fn concurrent_logins_never_exceed_the_limit_nor_lose_a_seat() {
     let clock = AtomicU64::new(0);
     let barrier = Barrier::new(THREADS + 1);
     let tallies = Mutex::new(Vec::new());
+    let limit_now = AtomicU32::new(LIMIT);
+    let evicted: Mutex<HashSet<String>> = Mutex::new(HashSet::new());
     let at = |ms: u64| base + Duration::from_millis(ms);
 
     thread::scope(|s| {
         for t in 0..THREADS {
             let (pool, clock, barrier, tallies) = (&pool, &clock, &barrier, &tallies);
+            let (limit_now, evicted) = (&limit_now, &evicted);
             s.spawn(move || {
                 let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ ((t as u64 + 1) * 0x1234_5678));
                 let mut held: Vec<(String, Instant)> = Vec::new();
@@ -61,6 +70,18 @@ fn concurrent_logins_never_exceed_the_limit_nor_lose_a_seat() {
                 let mut quiet_until = 0;
                 for round in 0..ROUNDS {
                     barrier.wait();
+                    // Seats taken back when the limit was lowered: their heartbeat says so.
+                    let now = at(clock.load(Ordering::SeqCst));
+                    let gone = evicted.lock().unwrap();
+                    held.retain(|(holder, _)| {
+                        if !gone.contains(holder) {
+                            return true;
+                        }
+                        assert!(matches!(pool.heartbeat(holder, now), Err(Error::SeatLeaseLost)));
+                        tally.evictions_seen += 1;
+                        false
+                    });
+                    drop(gone);
                     // Now and then a client loses its network for longer than the TTL.
                     if round >= quiet_until && round % 37 == 5 + 7 * t as u64 {
                         quiet_until = round + TTL.as_millis() as u64 / STEP_MS + 2;
@@ -90,8 +111,8 @@ fn concurrent_logins_never_exceed_the_limit_nor_lose_a_seat() {
                                     held.push((holder, lease.expires));
                                 }
                                 Err(Error::NoSeatAvailable { in_use, limit }) => {
-                                    assert_eq!(limit, LIMIT);
-                                    assert!(in_use >= LIMIT);
+                                    assert_eq!(limit, limit_now.load(Ordering::SeqCst));
+                                    assert!(in_use >= limit);
                                     tally.refusals += 1;
                                 }
                                 Err(e) => panic!("{e:?}"),
@@ -120,8 +141,7 @@ fn concurrent_logins_never_exceed_the_limit_nor_lose_a_seat() {
                                 held[i].1 = lease.expires;
                             }
                             930..932 => {
-                                let (_, expires) = held.swap_remove(i);
-                                tally.crashed.push(expires);
+                                tally.crashed.push(held.swap_remove(i));
                             }
                             _ => {} // idle: no heartbeat this time
                         }
@@ -131,7 +151,9 @@ fn concurrent_logins_never_exceed_the_limit_nor_lose_a_seat() {
                 // Logout of everything still held.
                 let now = at(clock.load(Ordering::SeqCst));
                 for (holder, expires) in held {
-                    if expires > now {
+                    if evicted.lock().unwrap().contains(&holder) {
+                        assert!(!pool.release(&holder));
+                    } else if expires > now {
                         assert!(pool.release(&holder));
                         tally.releases += 1;
                     }
@@ -139,15 +161,33 @@ fn concurrent_logins_never_exceed_the_limit_nor_lose_a_seat() {
                 tallies.lock().unwrap().push(tally);
             });
         }
-        for _ in 0..ROUNDS {
+        for round in 0..ROUNDS {
             barrier.wait(); // round starts
             barrier.wait(); // round ends
             let now = at(clock.load(Ordering::SeqCst));
             let snap = pool.snapshot(now);
             assert!(
-                snap.in_use <= LIMIT && snap.holders.len() as u32 == snap.in_use,
+                snap.in_use <= limit_now.load(Ordering::SeqCst) && snap.holders.len() as u32 == snap.in_use,
                 "{snap:?}"
             );
+            // Between rounds (every client waits): demo mode, then a new code.
+            if round + 1 == DEMO_FROM_ROUND {
+                let gone = pool.set_limit(Some(DEMO_LIMIT), now);
+                assert_eq!(gone.len() as u32, snap.in_use.saturating_sub(DEMO_LIMIT));
+                let kept = pool.snapshot(now);
+                assert_eq!(kept.in_use, snap.in_use.min(DEMO_LIMIT));
+                // The oldest holders kept their seats.
+                assert!(
+                    kept.holders.iter().zip(&snap.holders).all(|(k, s)| k == s),
+                    "{kept:?}"
+                );
+                limit_now.store(DEMO_LIMIT, Ordering::SeqCst);
+                evicted.lock().unwrap().extend(gone);
+            }
+            if round + 1 == DEMO_UNTIL_ROUND {
+                assert!(pool.set_limit(Some(LIMIT), now).is_empty());
+                limit_now.store(LIMIT, Ordering::SeqCst);
+            }
             clock.fetch_add(STEP_MS, Ordering::SeqCst);
         }
     });
@@ -155,7 +195,28 @@ fn concurrent_logins_never_exceed_the_limit_nor_lose_a_seat() {
     let tallies = tallies.into_inner().unwrap();
     let sum = |f: fn(&Tally) -> u64| tallies.iter().map(f).sum::<u64>();
     let (grants, refusals) = (sum(|t| t.grants), sum(|t| t.refusals));
-    let crashed: Vec<Instant> = tallies.iter().flat_map(|t| t.crashed.iter().copied()).collect();
+    let evicted = evicted.into_inner().unwrap();
+    assert!(
+        !evicted.is_empty(),
+        "demo mode evicted nobody: the test exercised too little"
+    );
+    let crashed_evicted = tallies
+        .iter()
+        .flat_map(|t| t.crashed.iter())
+        .filter(|(holder, _)| evicted.contains(holder))
+        .count() as u64;
+    assert_eq!(
+        sum(|t| t.evictions_seen) + crashed_evicted,
+        evicted.len() as u64,
+        "every evicted client still running noticed"
+    );
+    // Crashed clients evicted by demo mode hold no seat any more.
+    let crashed: Vec<Instant> = tallies
+        .iter()
+        .flat_map(|t| t.crashed.iter())
+        .filter(|(holder, _)| !evicted.contains(holder))
+        .map(|(_, expires)| *expires)
+        .collect();
     assert!(
         grants > 100 && refusals > 0 && !crashed.is_empty(),
         "the test exercised too little: {tallies:?}"
@@ -183,22 +244,35 @@ fn concurrent_logins_never_exceed_the_limit_nor_lose_a_seat() {
 #[test]
 fn demo_mode_limit_and_unlimited_pool() {
     let t0 = Instant::now();
+    let at = |ms: u64| t0 + Duration::from_millis(ms);
     let pool = SeatPool::new(None, TTL);
     for i in 0..50 {
-        pool.acquire(&format!("agent{i}"), t0).unwrap();
+        pool.acquire(&format!("agent{i:02}"), at(i)).unwrap();
     }
-    let snap = pool.snapshot(t0);
+    let snap = pool.snapshot(at(50));
     assert_eq!((snap.in_use, snap.limit, snap.peak), (50, None, 50));
-    // The license falls back to demo mode: 2 seats. Nobody is thrown out; nobody new gets in.
-    assert_eq!(pool.set_limit(Some(2)), 48);
-    assert!(matches!(
-        pool.acquire("late", t0),
-        Err(Error::NoSeatAvailable { in_use: 50, limit: 2 })
-    ));
-    let after = t0 + TTL;
-    assert_eq!(pool.expire(after), 0);
-    pool.acquire("a", after).unwrap();
-    pool.acquire("b", after).unwrap();
-    assert!(pool.acquire("c", after).is_err());
-    assert_eq!(pool.snapshot(after).peak, 50);
+    // The license falls back to demo mode: 2 seats. The 48 newest agents lose their seats
+    // even though they keep heartbeating; the 2 oldest keep theirs; nobody new gets in.
+    let evicted = pool.set_limit(Some(2), at(50));
+    assert_eq!(evicted.len(), 48);
+    assert_eq!(
+        (evicted[0].as_str(), evicted[47].as_str()),
+        ("agent49", "agent02")
+    );
+    for round in 1..=3 {
+        let now = at(50 + round * 500);
+        for i in 0..50 {
+            let beat = pool.heartbeat(&format!("agent{i:02}"), now);
+            match i {
+                0 | 1 => assert!(beat.is_ok()),
+                _ => assert!(matches!(beat, Err(Error::SeatLeaseLost)), "{beat:?}"),
+            }
+        }
+        assert!(matches!(
+            pool.acquire("late", now),
+            Err(Error::NoSeatAvailable { in_use: 2, limit: 2 })
+        ));
+        assert_eq!(pool.snapshot(now).in_use, 2);
+    }
+    assert_eq!(pool.snapshot(at(2_000)).peak, 50);
 }

@@ -776,6 +776,7 @@ static void test_seat_pool(void) {
     uint32_t over = 9;
     OK(lic_seat_pool_set_limit(pool, 0, &over));
     CHECK(over == 1);
+    EXPECT(lic_seat_pool_heartbeat_at(pool, S("cyd"), 62000, &lease), LIC_RESULT_SEAT_LEASE_LOST);
     EXPECT(lic_seat_pool_acquire_at(pool, S("dan"), 62000, &lease), LIC_RESULT_NO_SEAT_AVAILABLE);
     OK(lic_seat_pool_set_limit(pool, LIC_UNLIMITED, &over));
     CHECK(over == 0);

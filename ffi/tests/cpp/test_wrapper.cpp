@@ -170,9 +170,10 @@ int main(int argc, char **argv) {
         CHECK(pool.heartbeat_at("ann", 30000).expires_ms == 90000);
         EXPECT_ERROR(pool.heartbeat_at("ghost", 30000), LIC_RESULT_SEAT_LEASE_LOST);
         CHECK(pool.release("ann") && !pool.release("ann"));
-        CHECK(pool.set_limit(1) == 1);
+        CHECK(pool.set_limit(1) == 1); // the newest holder is evicted
+        EXPECT_ERROR(pool.heartbeat_at(snap.holders[2].holder, 30000), LIC_RESULT_SEAT_LEASE_LOST);
         CHECK(pool.set_limit(LIC_UNLIMITED) == 0);
-        CHECK(pool.acquire("now").in_use == 3);
+        CHECK(pool.acquire("now").in_use == 2);
         CHECK(pool.heartbeat("now").renewed);
         CHECK(pool.snapshot().limit == LIC_UNLIMITED);
         lic::SeatPool own(2, 30);
