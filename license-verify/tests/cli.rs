@@ -93,7 +93,7 @@ fn verify_command_exit_codes() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.starts_with("error: typo in group 1"), "{err}");
 
-    // A bad key on the command line.
+    // A bad key on the command line: exit 2 (wrong command line), saying why.
     let bad = license_check()
         .args([
             "verify",
@@ -107,8 +107,28 @@ fn verify_command_exit_codes() {
         ])
         .output()
         .unwrap();
-    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8(bad.stderr).unwrap().contains("64 hex digits"));
+    let not_hex = "g".repeat(64);
+    let bad = license_check()
+        .args([
+            "verify",
+            &code,
+            "--product",
+            PRODUCT,
+            "--licensee",
+            LICENSEE,
+            "--key",
+            &not_hex,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8(bad.stderr)
+            .unwrap()
+            .contains("hex digits 0-9, a-f")
+    );
 }
 
 #[test]
@@ -140,4 +160,58 @@ fn verify_command_reads_a_file() {
             .unwrap()
             .contains("module 0, module 1, module 3")
     );
+}
+
+/// Runs `license-check` with its stdout a pipe whose reader has already gone (as in
+/// `license-check fingerprint ... | head -1` once `head` has its line).
+fn with_closed_stdout(args: &[&str]) -> std::process::Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    license_check()
+        .args(args)
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let out = with_closed_stdout(&["fingerprint", "--product", PRODUCT]);
+    assert_eq!(
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).as_ref()),
+        (Some(0), "")
+    );
+    // The verdict's exit status stays when the output is cut short.
+    let code = issue(&subscription());
+    let key = key_hex();
+    let args = [
+        "verify",
+        &code,
+        "--product",
+        PRODUCT,
+        "--licensee",
+        LICENSEE,
+        "--database",
+        DATABASE,
+        "--key",
+        &key,
+        "--at",
+    ];
+    for (at, status) in [("2026-03-01", 0), ("2027-03-01", 3)] {
+        let no_demo = issue(&License {
+            demo_seats: 0,
+            ..subscription()
+        });
+        let mut args = args.to_vec();
+        if status == 3 {
+            args[1] = &no_demo;
+        }
+        args.extend([at, "--build-date", "2026-06-01"]);
+        let out = with_closed_stdout(&args);
+        assert_eq!(
+            (out.status.code(), String::from_utf8_lossy(&out.stderr).as_ref()),
+            (Some(status), "")
+        );
+    }
 }

@@ -3,9 +3,12 @@
 //!
 //! Exit status: 0 the code is valid and usable now; 1 the code was refused (the cause on
 //! one line); 2 wrong command line; 3 the code is genuine but not usable now (not yet
-//! valid, expired, or this release not covered by maintenance).
+//! valid, expired, or this release not covered by maintenance). Output cut short by the
+//! reader (`license-check fingerprint ... | head -1`) is not an error: the status stays.
 #![forbid(unsafe_code)]
 
+use std::fmt::Display;
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -60,8 +63,8 @@ struct VerifyArgs {
     #[arg(long)]
     database: Option<String>,
     /// A vendor public key as 64 hex digits; repeat for several keys.
-    #[arg(long = "key", required = true)]
-    keys: Vec<String>,
+    #[arg(long = "key", required = true, value_parser = parse_key)]
+    keys: Vec<PublicKey>,
     /// Build date of the release to check maintenance coverage for (default: today).
     #[arg(long)]
     build_date: Option<Date>,
@@ -92,12 +95,39 @@ fn parse_key(hex: &str) -> Result<PublicKey, String> {
     PublicKey::from_bytes(&bytes).map_err(|e| e.to_string())
 }
 
-fn verify(args: VerifyArgs) -> Result<ExitCode, String> {
-    let keys = args
-        .keys
-        .iter()
-        .map(|k| parse_key(k))
-        .collect::<Result<Vec<_>, _>>()?;
+/// Why the command failed, with its exit status.
+enum Failure {
+    /// Exit 1: the code (or the file holding it) was refused.
+    Refused(String),
+    /// Exit 2: the command line is wrong.
+    Usage(String),
+}
+
+impl Failure {
+    fn exit(self) -> ExitCode {
+        let (message, status) = match self {
+            Failure::Refused(m) => (m, 1),
+            Failure::Usage(m) => (m, 2),
+        };
+        eprintln!("error: {message}");
+        ExitCode::from(status)
+    }
+}
+
+/// Print `what` to stdout. A reader that stopped reading (closed pipe) is not an error; any
+/// other write failure is reported (exit 1).
+fn print(what: impl Display) -> Result<(), Failure> {
+    let mut out = io::stdout().lock();
+    match write!(out, "{what}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(Failure::Refused(format!("cannot write the output ({e})")))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn verify(args: VerifyArgs) -> Result<ExitCode, Failure> {
+    let keys = args.keys;
     let now = match args.at {
         Some(day) => Utc(Utc::start_of(day).0 + 12 * 3600),
         None => Utc::now(),
@@ -112,14 +142,15 @@ fn verify(args: VerifyArgs) -> Result<ExitCode, String> {
     if let Some(k) = &args.app_key {
         builder = builder.fingerprint_app_key(k.as_bytes());
     }
-    let verifier = builder.build().map_err(|e| e.to_string())?;
+    // The builder only refuses its configuration: here, the command line.
+    let verifier = builder.build().map_err(|e| Failure::Usage(e.to_string()))?;
     let result = match (&args.code, &args.file) {
         (Some(code), _) => verifier.verify_text_at(code, now),
         (None, Some(file)) => verifier.verify_file_at(file, now),
-        (None, None) => return Err("give the code as text or with --file".to_owned()),
+        (None, None) => return Err(Failure::Usage("give the code as text or with --file".to_owned())),
     };
-    let verification = result.map_err(|e| e.to_string())?;
-    print!("{verification}");
+    let verification = result.map_err(|e| Failure::Refused(e.to_string()))?;
+    print(&verification)?;
     Ok(if verification.is_usable() {
         ExitCode::SUCCESS
     } else {
@@ -136,13 +167,9 @@ fn main() -> ExitCode {
             tolerance,
         } => {
             let key = app_key.unwrap_or(product);
-            print!("{}", fingerprint::collect(key.as_bytes()).describe(tolerance));
-            Ok(ExitCode::SUCCESS)
+            print(fingerprint::collect(key.as_bytes()).describe(tolerance)).map(|()| ExitCode::SUCCESS)
         }
         Command::Verify(args) => verify(args),
     };
-    outcome.unwrap_or_else(|message| {
-        eprintln!("error: {message}");
-        ExitCode::FAILURE
-    })
+    outcome.unwrap_or_else(Failure::exit)
 }
