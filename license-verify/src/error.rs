@@ -67,7 +67,9 @@ pub enum Error {
         reason: &'static str,
     },
     /// The state file exists but cannot be read.
-    #[error("cannot read the license state file {path} ({source}): let the application read it")]
+    #[error(
+        "cannot read the license state file {path} ({source}): give the application permission to read that file, or restore it from a backup, then start again"
+    )]
     StateUnreadable {
         /// The state file.
         path: PathBuf,
@@ -110,7 +112,9 @@ pub enum Error {
         expires: Date,
     },
     /// A file (license code, revocation list) could not be read.
-    #[error("cannot read {path} ({source}): check the path and permissions")]
+    #[error(
+        "cannot read {path} ({source}): check that the file exists at that path and that the application may read it"
+    )]
     Io {
         /// The file.
         path: PathBuf,
@@ -140,7 +144,9 @@ pub enum Error {
     )]
     SeatLeaseLost,
     /// The verifier was configured incorrectly (a programming error in the host application).
-    #[error("license verifier misconfigured: {0}")]
+    #[error(
+        "license verifier misconfigured ({0}): correct the application's license settings (a setup error, not a problem with the license code)"
+    )]
     Config(&'static str),
 }
 
@@ -159,5 +165,82 @@ impl Error {
             self,
             Error::StateCorrupt { .. } | Error::StateUnreadable { .. } | Error::StateUnwritable { .. }
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every message ends with what the user should do: an imperative after the last
+    /// ": " (the cause comes first, in parentheses where it is a detail).
+    #[test]
+    fn every_message_ends_with_an_action() {
+        let path = || PathBuf::from("/var/lib/erp/license.state");
+        let io = || io::Error::from(io::ErrorKind::PermissionDenied);
+        let day = Date::from_ymd(2026, 5, 1).unwrap();
+        let all = [
+            Error::Superseded {
+                license_id: 7,
+                revision: 1,
+                current: 2,
+                since: Some(day),
+            },
+            Error::Superseded {
+                license_id: 7,
+                revision: 1,
+                current: 2,
+                since: None,
+            },
+            Error::Revoked {
+                license_id: 7,
+                revision: 1,
+                list_sequence: 3,
+            },
+            Error::ClockTurnedBack {
+                now: Utc(1_000),
+                seen: Utc(2_000),
+            },
+            Error::StateCorrupt {
+                path: path(),
+                reason: "bad tag",
+            },
+            Error::StateUnreadable {
+                path: path(),
+                source: io(),
+            },
+            Error::StateUnwritable {
+                path: path(),
+                source: io(),
+            },
+            Error::RevocationListRollback {
+                sequence: 1,
+                installed: 2,
+            },
+            Error::RevocationListConflict { sequence: 2 },
+            Error::RevocationListExpired { expires: day },
+            Error::Io {
+                path: path(),
+                source: io(),
+            },
+            Error::NotText { path: path() },
+            Error::NoSeatAvailable { in_use: 2, limit: 2 },
+            Error::SeatLeaseLost,
+            Error::Config("no licensee configured"),
+        ];
+        const ACTIONS: [&str; 13] = [
+            "enter", "contact", "set", "restore", "give", "let", "use", "get", "check", "save", "wait",
+            "log", "correct",
+        ];
+        for e in all {
+            let message = e.to_string();
+            let action = message.rsplit(": ").next().unwrap_or_default();
+            let verb = action.split(' ').next().unwrap_or_default();
+            assert!(ACTIONS.contains(&verb), "no action at the end of: {message}");
+            assert!(
+                !action.contains('/'),
+                "the action is not a detail (path): {message}"
+            );
+        }
     }
 }

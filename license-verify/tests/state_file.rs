@@ -143,7 +143,10 @@ fn unreadable_file_is_a_distinct_error() {
         .verify_text_at(&issue(&subscription()), noon(d(2026, 3, 1)))
         .unwrap_err();
     assert!(matches!(e, Error::StateUnreadable { .. }), "{e:?}");
-    assert!(e.to_string().contains("let the application read it"));
+    assert!(
+        e.to_string()
+            .contains("give the application permission to read that file")
+    );
 }
 
 #[test]
