@@ -180,7 +180,8 @@ fn a_list_signed_after_today_means_the_clock_is_behind() {
 fn forged_altered_or_foreign_lists_are_refused() {
     let v = verifier();
     let foreign =
-        license_core::sign_revocation_list(PRODUCT, 9, d(2026, 2, 1), d(2026, 5, 1), &[], &other_vendor()).unwrap();
+        license_core::sign_revocation_list(PRODUCT, 9, d(2026, 2, 1), d(2026, 5, 1), &[], &other_vendor())
+            .unwrap();
     assert!(matches!(
         v.ingest_revocation_list_at(&foreign, now()),
         Err(Error::Code(CoreError::RevocationListUnknownKey { .. }))
