@@ -223,3 +223,81 @@ fn without_a_state_file_the_guards_last_for_the_process() {
     v.flush_state().unwrap();
     v.reset_state_at(noon(d(2026, 3, 1))).unwrap();
 }
+
+/// docs/SECURITY.md, "A deleted or restored state file": a missing state file is a first
+/// run. Deleting it resets the replay guard, the clock guard and the installed revocation
+/// list; the clock still cannot go back before the code's issue day, and installing the
+/// vendor's list again revokes again.
+#[test]
+fn a_deleted_state_file_resets_the_guards_as_documented() {
+    use license_core::{RevocationEntry, RevokedRevisions};
+
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("license.state");
+    let old = issue(&subscription());
+    let new = issue(&upgrade());
+    let revoked = License {
+        license_id: 3003,
+        ..subscription()
+    };
+    let revoked_code = issue(&revoked);
+    let list = revocation_list(
+        1,
+        d(2026, 2, 1),
+        d(2026, 9, 1),
+        &[RevocationEntry {
+            license_id: 3003,
+            revisions: RevokedRevisions::All,
+        }],
+    );
+    let late = noon(d(2026, 8, 1));
+    let early = noon(d(2026, 2, 1));
+
+    // Before: every guard is in force.
+    let v = verifier_with_state(&state);
+    v.verify_text_at(&new, late).unwrap();
+    v.ingest_revocation_list_at(&list, late).unwrap();
+    let guarded = verifier_with_state(&state);
+    assert!(matches!(
+        guarded.verify_text_at(&old, late),
+        Err(Error::Superseded { .. })
+    ));
+    assert!(matches!(
+        guarded.verify_text_at(&revoked_code, late),
+        Err(Error::Revoked { .. })
+    ));
+    assert!(matches!(
+        guarded.verify_text_at(&new, early),
+        Err(Error::ClockTurnedBack { .. })
+    ));
+
+    // The file is deleted: the next start is a first run, with no error.
+    fs::remove_file(&state).unwrap();
+    let fresh = verifier_with_state(&state);
+    assert!(
+        fresh.revocation_list().is_none(),
+        "the installed list is forgotten"
+    );
+    // The replay guard is reset: the older, superseded code works again ...
+    assert_eq!(fresh.verify_text_at(&old, late).unwrap().revision(), 1);
+    // ... so is the revocation: the revoked code works until the list is installed again ...
+    assert!(fresh.verify_text_at(&revoked_code, late).is_ok());
+    fs::remove_file(&state).unwrap();
+    // ... and the clock guard: the clock may be set back to any day after the issue day ...
+    let fresh = verifier_with_state(&state);
+    assert!(fresh.verify_text_at(&new, early).is_ok());
+    // ... but not before the day the code was signed (upgrade(): issued 2026-01-10).
+    fs::remove_file(&state).unwrap();
+    let fresh = verifier_with_state(&state);
+    let before_issue = noon(d(2026, 1, 5));
+    assert!(matches!(
+        fresh.verify_text_at(&new, before_issue),
+        Err(Error::ClockTurnedBack { .. })
+    ));
+    // Installing the vendor's list again (shipped with every update) revokes again.
+    fresh.ingest_revocation_list_at(&list, late).unwrap();
+    assert!(matches!(
+        fresh.verify_text_at(&revoked_code, late),
+        Err(Error::Revoked { .. })
+    ));
+}
