@@ -31,7 +31,8 @@ use license_core::{Date, days_in_month};
 pub const REDUCTION_NOTICE_DAYS: i64 = 20;
 /// Days before expiry from which a renewal code can be issued (4 weeks).
 pub const RENEWAL_LEAD_DAYS: i64 = 28;
-/// Months before the end of a term by which a cancellation must be ordered.
+/// The default months before the end of a term by which a cancellation must be ordered
+/// (the catalog's `cancellation_notice_months`).
 pub const CANCELLATION_NOTICE_MONTHS: u32 = 3;
 
 fn ymd(y: u16, m: u8, d: u8) -> Date {
@@ -117,16 +118,20 @@ pub fn sub_months(day: Date, months: u32) -> Date {
     ymd(year, month, d.min(days_in_month(year, month)))
 }
 
-/// The last day a cancellation of a term ending on `expires` stops the next renewal:
-/// `expires - 3 months`.
-pub fn cancellation_deadline(expires: Date) -> Date {
-    sub_months(expires, CANCELLATION_NOTICE_MONTHS)
+/// The last day a cancellation of a term ending on `expires` (exclusive) stops the next
+/// renewal: `expires - notice_months` months, or with no notice (0) the term's last day.
+pub fn cancellation_deadline(expires: Date, notice_months: u32) -> Date {
+    match notice_months {
+        0 => expires.saturating_add_days(-1),
+        n => sub_months(expires, n),
+    }
 }
 
-/// The day a subscription cancelled on `ordered` ends, given its current term end and
-/// term length: the current end if ordered by the deadline, else one term later.
-pub fn cancellation_ends(expires: Date, ordered: Date, term_months: u32) -> Date {
-    if ordered <= cancellation_deadline(expires) {
+/// The day a subscription cancelled on `ordered` ends (exclusive), given its current term
+/// end, term length and notice: the current end if ordered by the deadline, else one
+/// term later.
+pub fn cancellation_ends(expires: Date, ordered: Date, term_months: u32, notice_months: u32) -> Date {
+    if ordered <= cancellation_deadline(expires, notice_months) {
         expires
     } else {
         expires.add_months(term_months).unwrap_or(Date::MAX)
@@ -258,11 +263,17 @@ mod tests {
     #[test]
     fn cancellation_three_months_before_the_end() {
         let expires = d(2027, 11, 22);
-        assert_eq!(cancellation_deadline(expires), d(2027, 8, 22));
-        assert_eq!(cancellation_ends(expires, d(2027, 8, 22), 12), expires);
-        assert_eq!(cancellation_ends(expires, d(2027, 8, 23), 12), d(2028, 11, 22));
-        assert_eq!(cancellation_deadline(d(2027, 5, 31)), d(2027, 2, 28));
-        assert_eq!(cancellation_deadline(d(2027, 2, 15)), d(2026, 11, 15));
+        assert_eq!(cancellation_deadline(expires, 3), d(2027, 8, 22));
+        assert_eq!(cancellation_ends(expires, d(2027, 8, 22), 12, 3), expires);
+        assert_eq!(cancellation_ends(expires, d(2027, 8, 23), 12, 3), d(2028, 11, 22));
+        assert_eq!(cancellation_deadline(d(2027, 5, 31), 3), d(2027, 2, 28));
+        assert_eq!(cancellation_deadline(d(2027, 2, 15), 3), d(2026, 11, 15));
+        // No notice: any day of the term stops the next renewal.
+        assert_eq!(cancellation_ends(expires, d(2027, 11, 21), 12, 0), expires);
+        assert_eq!(
+            cancellation_ends(expires, d(2027, 11, 22), 12, 0),
+            d(2028, 11, 22)
+        );
         assert_eq!(sub_months(d(2028, 5, 31), 3), d(2028, 2, 29));
     }
 

@@ -45,6 +45,10 @@ pub struct Defaults {
     /// Months of one NFR term.
     #[serde(default = "twelve")]
     pub nfr_months: u32,
+    /// Months before a term ends by which a cancellation stops the next renewal
+    /// (0 = any day before the end).
+    #[serde(default = "three")]
+    pub cancellation_notice_months: u32,
     /// Machine components that may change (0..=3).
     #[serde(default = "one")]
     pub machine_tolerance: u8,
@@ -63,6 +67,9 @@ fn default_notice() -> u16 {
 fn twelve() -> u32 {
     12
 }
+fn three() -> u32 {
+    crate::calendar::CANCELLATION_NOTICE_MONTHS
+}
 fn one() -> u8 {
     1
 }
@@ -77,6 +84,7 @@ impl Default for Defaults {
             subscription_months: 12,
             maintenance_months: 12,
             nfr_months: 12,
+            cancellation_notice_months: three(),
             machine_tolerance: 1,
             max_named_users: None,
             max_concurrent_seats: None,
@@ -236,6 +244,10 @@ impl Catalog {
             ("subscription_months", file.defaults.subscription_months),
             ("maintenance_months", file.defaults.maintenance_months),
             ("nfr_months", file.defaults.nfr_months),
+            (
+                "cancellation_notice_months",
+                file.defaults.cancellation_notice_months,
+            ),
         ] {
             if months > MAX_TERM_MONTHS {
                 return Err(bad(format!(

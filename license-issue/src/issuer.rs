@@ -671,9 +671,11 @@ impl<L: Ledger> Issuer<L> {
     }
 
     /// Cancel a subscription or NFR license: no further renewal; usable to the end of
-    /// the paid term. Ordered later than 3 months before the term ends, the subscription
-    /// renews once more (see [`calendar::cancellation_ends`]). Returns the first day after
-    /// the last paid term.
+    /// the paid term. Ordered later than the catalog's `cancellation_notice_months` before
+    /// the term ends, the subscription renews once more (see
+    /// [`calendar::cancellation_ends`]). Returns the first day after the last paid term
+    /// (exclusive end; compare with the current term's end to see whether it renews once
+    /// more).
     pub fn cancel(&mut self, license_id: u32, today: Date) -> Result<Date, Error> {
         let h = self.history(license_id)?;
         self.refuse_closed(&h, today)?;
@@ -699,7 +701,12 @@ impl<L: Ledger> Issuer<L> {
             kind: l.kind,
             what: "it has no end date",
         })?;
-        let ends = calendar::cancellation_ends(expires, today, months);
+        let ends = calendar::cancellation_ends(
+            expires,
+            today,
+            months,
+            catalog.defaults.cancellation_notice_months,
+        );
         let mut record = event(&h, latest, Operation::Cancel, today);
         record.ends = Some(ends);
         self.ledger.append(&record)?;

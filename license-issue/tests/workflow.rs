@@ -119,8 +119,8 @@ fn keygen_issue_inspect_verify_upgrade_reduce_report() {
         ),
         "{text}"
     );
-    // A second change while it is pending is refused with the way out.
-    env.run_on("2026-12-12", &["upgrade", "1001", "--seats", "12"])
+    // A second reduction while it is pending is refused with the way out.
+    env.run_on("2026-12-12", &["reduce", "1001", "--seats", "5"])
         .fails(2, "reduce 1001 --withdraw");
     // Reduce again after the start, one day past the cutoff for 1 April: 1 July.
     let v = env
@@ -349,4 +349,48 @@ fn erase_a_customer_keeps_the_numbers() {
         .json();
     assert_eq!(v["codes"][0]["named_users"], 25);
     assert!(v["codes"][0]["licensee"].as_str().unwrap().starts_with("erased-"));
+}
+
+#[test]
+fn cancellation_notice_is_a_catalog_setting_and_the_message_is_honest() {
+    let env = Env::ready();
+    let (id, _) = env.issue(ACME);
+    let id = id.to_string();
+    // Default (3 months): cancelled on 2027-10-01, after the deadline 2027-08-22.
+    let text = env.run_on("2027-10-01", &["cancel", &id]).ok().to_owned();
+    assert!(text.contains("it renews once more"), "{text}");
+    assert!(text.contains("usable until 2028-11-21 (last day)"), "{text}");
+    let v = env.run_on("2027-10-25", &["--json", "renew", "--due"]).json();
+    assert_eq!(v[0]["scope"]["expires"], "2028-11-22", "the promised renewal");
+
+    // A product without notice (USE-CASES §2): any day before the end stops the renewal.
+    let path = env.path("catalog/demo-erp.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("cancellation_notice_months = 3", "cancellation_notice_months = 0"),
+    )
+    .unwrap();
+    let (id, _) = env.issue(ACME);
+    let v = env
+        .run_on("2027-11-21", &["--json", "cancel", &id.to_string()])
+        .json();
+    assert_eq!(
+        (
+            v["ends"].as_str(),
+            v["last_day"].as_str(),
+            v["renews_once_more"].as_bool()
+        ),
+        (Some("2027-11-22"), Some("2027-11-21"), Some(false))
+    );
+    std::fs::write(
+        &path,
+        text.replace(
+            "cancellation_notice_months = 3",
+            "cancellation_notice_months = 5000",
+        ),
+    )
+    .unwrap();
+    env.run(&["catalog"])
+        .fails(3, "cancellation_notice_months = 5000 is too long");
 }

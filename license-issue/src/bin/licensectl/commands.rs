@@ -55,13 +55,27 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
         Command::Renew { license_id, due } => renew(&home, *license_id, *due, today, json),
         Command::Cancel { license_id } => {
             let mut issuer = home.issuer()?;
+            let term_ends = issuer
+                .history(*license_id)?
+                .latest()
+                .and_then(|r| r.license.expires);
             let ends = issuer.cancel(*license_id, today)?;
+            let last_day = ends.saturating_add_days(-1);
+            // Ordered after the notice deadline: the subscription renews once more.
+            let renews_once_more = term_ends.is_some_and(|t| ends > t);
             if json {
-                output::json(&json!({"license_id": license_id, "cancelled": today, "usable_until": ends}))?;
+                output::json(&json!({
+                    "license_id": license_id, "cancelled": today, "ends": ends, "last_day": last_day,
+                    "renews_once_more": renews_once_more,
+                }))?;
+            } else if let (true, Some(t)) = (renews_once_more, term_ends) {
+                outln!(
+                    "License {license_id} cancelled on {today}, after the notice deadline for the term ending {t}: \
+                     it renews once more (`renew` issues that term's code) and ends after that; usable until {last_day} (last day)."
+                );
             } else {
                 outln!(
-                    "License {license_id} cancelled on {today}: no further renewal; usable until {} (last day).",
-                    ends.saturating_add_days(-1)
+                    "License {license_id} cancelled on {today}: no further renewal; usable until {last_day} (last day)."
                 );
             }
             Ok(0)
