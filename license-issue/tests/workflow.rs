@@ -394,3 +394,50 @@ fn cancellation_notice_is_a_catalog_setting_and_the_message_is_honest() {
     env.run(&["catalog"])
         .fails(3, "cancellation_notice_months = 5000 is too long");
 }
+
+#[test]
+fn renew_due_keeps_going_after_a_failure_and_exits_non_zero() {
+    let env = Env::ready();
+    for users in ["5", "25", "6"] {
+        env.issue(&["--licensee", "R", "--kind", "subscription", "--users", users]);
+    }
+    // The catalog's limit lowered after issuing: license 1002 can no longer be renewed.
+    let path = env.path("catalog/demo-erp.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("max_named_users = 5000", "max_named_users = 10"),
+    )
+    .unwrap();
+    let out = env.run_on("2027-10-25", &["renew", "--due"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(
+        out.stdout.matches("Renewed: license").count(),
+        2,
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("license 1001") && out.stdout.contains("license 1003"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr
+            .contains("error: license 1002 was not renewed: named users of 25"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("1 of 3 renewals due failed"),
+        "{}",
+        out.stderr
+    );
+    // The two renewals were recorded: only 1002 is still due.
+    let out = env.run_on("2027-10-26", &["--json", "renew", "--due"]);
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&out.stdout).unwrap(),
+        serde_json::json!([])
+    );
+}

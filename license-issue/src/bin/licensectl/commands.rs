@@ -539,26 +539,58 @@ fn renew(
         (Some(id), _) => vec![id],
         (None, _) => issuer.renewals_due(today)?,
     };
-    let mut out = Vec::new();
-    for id in ids {
+    if let Some(id) = id {
         let r = issuer.renew(id, today)?;
         let catalog = issuer.catalogs().get(&r.product)?.clone();
-        out.push((r, catalog));
+        if json {
+            output::json(&[issued_json(&r, &catalog)])?;
+        } else {
+            print_issued("Renewed", &r, &catalog);
+        }
+        return Ok(0);
     }
-    if json {
-        let list: Vec<_> = out.iter().map(|(r, c)| issued_json(r, c)).collect();
-        output::json(&list)?;
-    } else if out.is_empty() {
-        outln!("No renewals due on {today}.");
-    } else {
-        for (i, (r, c)) in out.iter().enumerate() {
-            if i > 0 {
-                outln!();
+    // --due: one failure does not stop the others; each success is printed as it is
+    // recorded, the failures are listed per license at the end.
+    let mut renewed = Vec::new();
+    let mut failed: Vec<(u32, Error)> = Vec::new();
+    for id in ids {
+        let issued = issuer
+            .renew(id, today)
+            .and_then(|r| Ok((issuer.catalogs().get(&r.product)?.clone(), r)));
+        match issued {
+            Ok((catalog, r)) => {
+                if !json {
+                    if !renewed.is_empty() {
+                        outln!();
+                    }
+                    print_issued("Renewed", &r, &catalog);
+                }
+                renewed.push((r, catalog));
             }
-            print_issued("Renewed", r, c);
+            Err(e) => failed.push((id, e)),
         }
     }
-    Ok(0)
+    if json {
+        let list: Vec<_> = renewed.iter().map(|(r, c)| issued_json(r, c)).collect();
+        output::json(&list)?;
+    } else if renewed.is_empty() && failed.is_empty() {
+        outln!("No renewals due on {today}.");
+    }
+    for (id, e) in &failed {
+        eprintln!("error: license {id} was not renewed: {e}");
+    }
+    if !failed.is_empty() {
+        eprintln!(
+            "error: {} of {} renewals due failed (listed above); the others were issued and recorded",
+            failed.len(),
+            failed.len() + renewed.len()
+        );
+    }
+    Ok(failed
+        .iter()
+        .map(|(_, e)| e.class().exit_code())
+        .max()
+        .unwrap_or(0))
 }
 
 #[allow(clippy::too_many_arguments)]
