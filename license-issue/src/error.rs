@@ -15,8 +15,16 @@ pub enum Error {
         /// Where the key ring or key file was looked for.
         path: PathBuf,
     },
-    /// A private key file that other users can read.
-    #[error("the key file {} is readable by other users (mode {mode:03o}): run `chmod 600 {}` and check who copied it", .path.display(), .path.display())]
+    /// The key ring lists a key whose private key file is gone.
+    #[error("the key ring lists key {id:#04x}, but its key file {} is missing: restore the file from your backup, or run `licensectl keygen --rotate` to start signing with a new key (codes signed with the lost key keep verifying)", .path.display())]
+    KeyFileMissing {
+        /// The missing key file.
+        path: PathBuf,
+        /// The key id the ring lists for it.
+        id: u8,
+    },
+    /// A private key file that other users can read or write.
+    #[error("the key file {} is {} (mode {mode:03o}): run `chmod 600 {}` and check who copied or changed it", .path.display(), crate::error::exposure(*.mode), .path.display())]
     KeyPermissions {
         /// The key file.
         path: PathBuf,
@@ -308,6 +316,7 @@ impl Error {
     pub fn class(&self) -> ErrorClass {
         match self {
             Error::KeyMissing { .. }
+            | Error::KeyFileMissing { .. }
             | Error::KeyPermissions { .. }
             | Error::KeyFormat { .. }
             | Error::KeyRing { .. }
@@ -329,4 +338,22 @@ impl Error {
         let path = path.into();
         move |source| Error::Io { path, source }
     }
+}
+
+/// Who else may touch a key file with permission bits `mode`, in words
+/// ("readable by its group", "writable by other users", ...).
+pub(crate) fn exposure(mode: u32) -> String {
+    let mut parts = Vec::new();
+    for (shift, who) in [(3, "its group"), (0, "other users")] {
+        let bits = (mode >> shift) & 0o7;
+        let what = match (bits & 0o4 != 0, bits & 0o2 != 0) {
+            (true, true) => "readable and writable",
+            (true, false) => "readable",
+            (false, true) => "writable",
+            (false, false) if bits & 0o1 != 0 => "executable",
+            (false, false) => continue,
+        };
+        parts.push(format!("{what} by {who}"));
+    }
+    parts.join(" and ")
 }

@@ -327,7 +327,10 @@ impl KeyRing {
             reason: "no current key".into(),
         })?;
         let path = self.dir.join(&entry.file);
-        let key = VendorKey::load(&path)?;
+        let key = VendorKey::load(&path).map_err(|e| match e {
+            Error::KeyMissing { path } => Error::KeyFileMissing { path, id: entry.id },
+            e => e,
+        })?;
         if key.public_key() != entry.public {
             return Err(Error::KeyRing {
                 path: self.dir.join(RING_FILE),

@@ -16,8 +16,14 @@ fn missing_key_file() {
     env.run(&["keygen"]).ok();
     let pem = find(&env.path("keys"), "key-");
     fs::remove_file(&pem).unwrap();
-    env.run(&[&["issue"], ACME].concat())
-        .fails(3, "run `licensectl keygen` first");
+    env.run(&[&["issue"], ACME].concat()).fails(3, "but its key file");
+    let out = env.run(&[&["issue"], ACME].concat());
+    assert!(
+        out.stderr
+            .contains("is missing: restore the file from your backup, or run `licensectl keygen --rotate`"),
+        "{}",
+        out.stderr
+    );
     assert!(!env.path("ledger.jsonl").exists() || fs::read(env.path("ledger.jsonl")).unwrap().is_empty());
 }
 
@@ -28,8 +34,13 @@ fn key_file_with_wrong_permissions() {
     let env = Env::ready();
     let pem = find(&env.path("keys"), "key-");
     fs::set_permissions(&pem, fs::Permissions::from_mode(0o644)).unwrap();
+    env.run(&[&["issue"], ACME].concat()).fails(
+        3,
+        "is readable by its group and readable by other users (mode 644): run `chmod 600",
+    );
+    fs::set_permissions(&pem, fs::Permissions::from_mode(0o620)).unwrap();
     env.run(&[&["issue"], ACME].concat())
-        .fails(3, "is readable by other users (mode 644): run `chmod 600");
+        .fails(3, "is writable by its group (mode 620)");
     fs::set_permissions(&pem, fs::Permissions::from_mode(0o600)).unwrap();
     env.run(&[&["issue"], ACME].concat()).ok();
 }
