@@ -188,3 +188,37 @@ fn huge_month_counts_are_refused_not_overflowed() {
     ])
     .ok();
 }
+
+#[test]
+fn broken_catalog_is_reported_by_verify_and_a_warning_elsewhere() {
+    let env = Env::ready();
+    let (_, code) = env.issue(ACME);
+    let path = env.path("catalog/demo-erp.toml");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, text.replace("bi = 3", "bi = 3\nbi2 = 3")).unwrap();
+    env.run(&[
+        "verify",
+        &code,
+        "--licensee",
+        "ACME Corp",
+        "--product",
+        "demo-erp",
+    ])
+    .fails(3, "modules 'bi' and 'bi2' share bit 3");
+    let out = env.run(&["inspect", &code]);
+    out.ok();
+    assert!(
+        out.stderr.contains("warning: the product catalog"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("share bit 3"), "{}", out.stderr);
+    let out = env.run(&["report", "issued", "--month", "2026-11"]);
+    out.ok();
+    assert!(
+        out.stderr.contains("share bit 3; showing line numbers"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.contains("module#"), "{}", out.stdout);
+}

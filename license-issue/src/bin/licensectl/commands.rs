@@ -695,7 +695,7 @@ fn inspect(home: &Home, a: &InspectArgs, today: license_core::Date, json: bool) 
     let l = *code.unverified_license();
     let ledger = from_ledger(home, &l)?;
     let product = a.product.clone().or(ledger.product);
-    let catalogs = home.catalogs()?;
+    let catalogs = home.catalogs_or_warn();
     let catalog = match &product {
         Some(p) => catalogs.get(p).ok().cloned(),
         None => catalogs.only().cloned(),
@@ -776,7 +776,7 @@ fn run_report(
     json: bool,
 ) -> Result<u8, Error> {
     let ledger = home.open_ledger(true)?;
-    let catalogs = home.catalogs()?;
+    let catalogs = home.catalogs_or_warn();
     let records = ledger.records()?;
     let histories = license_issue::LicenseHistory::all(&records);
     let month_of = |m: &Option<String>| match m {

@@ -49,6 +49,15 @@ impl Home {
         Catalogs::load_dir(&self.catalog_dir())
     }
 
+    /// The catalogs for display only (`inspect`, reports): a broken catalog is reported as
+    /// a warning on stderr and the output falls back to line numbers and module bits.
+    pub fn catalogs_or_warn(&self) -> Catalogs {
+        self.catalogs().unwrap_or_else(|e| {
+            eprintln!("warning: {e}; showing line numbers and module bits instead of names");
+            Catalogs::new()
+        })
+    }
+
     /// Catalogs, requiring at least one.
     pub fn catalogs_required(&self) -> Result<Catalogs, Error> {
         let c = self.catalogs()?;

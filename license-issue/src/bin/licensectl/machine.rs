@@ -115,7 +115,9 @@ pub fn verify(home: &Home, a: &VerifyArgs, date: Option<Date>, json: bool) -> Re
         }
         None => KeyRing::open(&home.keys())?.public_keys(),
     };
-    let catalogs = home.catalogs().unwrap_or_else(|_| Catalogs::new());
+    // A broken catalog is reported, not silently replaced by none (module names would
+    // be missing from the check).
+    let catalogs = home.catalogs()?;
     let product = match (&a.product, catalogs.only()) {
         (Some(p), _) => p.clone(),
         (None, Some(c)) => c.product().to_owned(),
