@@ -738,6 +738,21 @@ impl<L: Ledger> Issuer<L> {
             .collect())
     }
 
+    /// The earliest pending reduction of `product` after `today`: (license id, the day it
+    /// takes effect). A revocation list must not stay current past that day, or the old,
+    /// larger code would be accepted until the next list.
+    pub fn next_reduction_start(&self, product: &str, today: Date) -> Result<Option<(u32, Date)>, Error> {
+        Ok(self
+            .histories()?
+            .values()
+            .filter(|h| h.product == product && h.revoked.is_none())
+            .filter_map(|h| {
+                h.pending_reduction(today)
+                    .map(|r| (h.license_id, r.license.valid_from))
+            })
+            .min_by_key(|&(_, day)| day))
+    }
+
     /// Build and sign the revocation list of `product` (lists are per product: the
     /// product id is part of the signature, and license ids and sequence numbers count
     /// per product): `sequence` must be higher than the last published one's; the list

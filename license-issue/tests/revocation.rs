@@ -127,3 +127,30 @@ fn lists_are_per_product_and_sequences_survive_a_lost_directory() {
     env.run(&["revoke", "--list", "--product", "nope"])
         .fails(2, "nope");
 }
+
+#[test]
+fn a_list_is_not_current_past_the_start_of_a_pending_reduction() {
+    let env = Env::ready();
+    env.issue(&["--licensee", "ACME Corp", "--users", "40", "--database", "DB-1"]);
+    env.run(&["reduce", "1001", "--users", "20"]).ok();
+    let out = env.run_on(
+        "2026-12-01",
+        &["--json", "revoke", "--list", "--valid-days", "90"],
+    );
+    let v: serde_json::Value = serde_json::from_str(out.ok()).unwrap();
+    assert_eq!(v["expires"], "2027-01-01", "capped at the reduction's start");
+    assert!(
+        out.stderr
+            .contains("license 1001's reduction starts on 2027-01-01; publish the next list that day"),
+        "{}",
+        out.stderr
+    );
+    // From the start the list names the old code and may run its full validity.
+    let v = env
+        .run_on(
+            "2027-01-01",
+            &["--json", "revoke", "--list", "--valid-days", "90"],
+        )
+        .json();
+    assert_eq!(v["expires"], "2027-04-01");
+}

@@ -629,6 +629,18 @@ fn revoke(
                 ))
             })?,
     };
+    // Current no longer than until the next reduction starts: from then on the list must
+    // name the old, larger code.
+    let mut valid_days = valid_days;
+    if let Some((license_id, starts)) = issuer.next_reduction_start(&product, today)? {
+        let until = u32::try_from(starts.days_since(today)).unwrap_or(u32::MAX).max(1);
+        if until < valid_days {
+            eprintln!(
+                "note: current for {until} days instead of {valid_days}: license {license_id}'s reduction starts on {starts}; publish the next list that day"
+            );
+            valid_days = until;
+        }
+    }
     let sequence = home.next_revocation_sequence(&product)?;
     let (bytes, entries) = issuer.revocation_list(&product, sequence, today, valid_days)?;
     let path = home.revocations_of(&product).join(format!("list-{sequence}.bin"));
