@@ -5,6 +5,11 @@
 //!   release's build date and the installation's licensee, database code and/or machine;
 //!   verifies a code (text or file) and returns a [`Verification`]: status, release
 //!   coverage and the effective entitlements (`has_module("bi")`, users, seats, ...).
+//! - Renewal codes entered early: a license file may hold several codes (one per line or
+//!   separated by blank lines), and [`Verifier::verify_texts`] takes several. Keep the
+//!   current code next to the next term's renewal code (valid only from the current
+//!   expiry): the best usable code is used, the renewal is reported as
+//!   [`Verification::pending_change`] and takes over on its first day.
 //! - Guards kept in an integrity-protected state file: a clock turned back, a
 //!   superseded revision entered again, a revoked code. See `docs/SECURITY.md` for what
 //!   they can and cannot prevent.
@@ -21,6 +26,7 @@
 //!     .modules(["crm", "budget", "resources", "bi"])
 //!     .state_file("/var/lib/erp/license.state", *b"erp-state-secret-0123456789")
 //!     .build()?;
+//! // The current code, and the next term's renewal code once it has arrived.
 //! let license = verifier.verify_file("/etc/erp/license.txt")?;
 //! println!("{license}");
 //! if license.has_module("bi") { /* enable business intelligence */ }

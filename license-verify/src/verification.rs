@@ -169,9 +169,14 @@ impl Verification {
     }
 
     /// A higher revision of this license that takes effect later (a reduction next
-    /// quarter); from its first day this code is refused as superseded.
+    /// quarter, or the next term's renewal code entered early); from its first day this
+    /// code is refused as superseded.
     pub const fn pending_change(&self) -> Option<PendingChange> {
         self.pending
+    }
+
+    pub(crate) fn with_pending(self, pending: Option<PendingChange>) -> Verification {
+        Verification { pending, ..self }
     }
 
     /// The installed revocation list.

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use license_core::{
-    Context, Date, MachineFingerprint, Policy, PublicKey, UntrustedCode, UntrustedRevocationList,
+    Context, Date, MachineFingerprint, Policy, PublicKey, Status, UntrustedCode, UntrustedRevocationList,
 };
 
 use crate::Error;
@@ -325,7 +325,9 @@ impl Verifier {
         self.verify_text_at(text, Utc::now())
     }
 
-    /// Verify the code stored as text in `path`, at the system clock's time.
+    /// Verify the code, or codes, stored as text in `path`, at the system clock's time.
+    /// A file may hold several codes (the current one and the next term's renewal code),
+    /// separated by blank lines or one per line; see [`Verifier::verify_texts_at`].
     pub fn verify_file(&self, path: impl AsRef<Path>) -> Result<Verification, Error> {
         self.verify_file_at(path, Utc::now())
     }
@@ -337,7 +339,56 @@ impl Verifier {
         let text = String::from_utf8(bytes).map_err(|_| Error::NotText {
             path: path.to_owned(),
         })?;
-        self.verify_text_at(&text, now)
+        let codes = split_codes(&text);
+        if codes.is_empty() {
+            // Nothing but blank lines: the same refusal as for an empty code.
+            return self.verify_text_at(&text, now);
+        }
+        self.verify_texts_at(&codes, now)
+    }
+
+    /// Verify several codes at once, at the system clock's time. See
+    /// [`Verifier::verify_texts_at`].
+    pub fn verify_texts(&self, texts: &[&str]) -> Result<Verification, Error> {
+        self.verify_texts_at(texts, Utc::now())
+    }
+
+    /// Verify several codes at once at `now`, e.g. the current code and the next term's
+    /// renewal code, which arrives weeks before the current term ends and is valid only
+    /// from that day. Each code is verified as by [`Verifier::verify_text_at`] (so a
+    /// later revision is recorded as scheduled); the result is the best one: a usable
+    /// verification before an unusable one, then full use before grace before demo mode,
+    /// then the latest expiry, then the highest revision. Its
+    /// [`pending_change`](Verification::pending_change) names the revision scheduled to
+    /// replace it, such as the renewal, whichever order the codes were given in. From the
+    /// renewal's first day the old code is superseded and the renewal is the result.
+    ///
+    /// Codes that are refused are skipped when another one verifies; if none does, the
+    /// first code's error is returned. No code at all is refused like an empty code.
+    pub fn verify_texts_at(&self, texts: &[&str], now: Utc) -> Result<Verification, Error> {
+        let mut best: Option<Verification> = None;
+        let mut first_error = None;
+        for text in texts {
+            match self.verify_text_at(text, now) {
+                Ok(v) => {
+                    if best.as_ref().is_none_or(|b| rank(&v) > rank(b)) {
+                        best = Some(v);
+                    }
+                }
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        match (best, first_error) {
+            (Some(v), _) => {
+                // A code verified before a later one was scheduled does not know of it yet.
+                let pending = self.lock().guards.pending(v.license().license_id);
+                Ok(v.with_pending(pending))
+            }
+            (None, Some(e)) => Err(e),
+            (None, None) => self.verify_text_at("", now),
+        }
     }
 
     /// Verify a code as text at `now`. In order: the code must parse (typo check), the
@@ -487,6 +538,61 @@ impl Verifier {
     }
 }
 
+/// How good a verification is for running the application now (higher is better).
+fn rank(v: &Verification) -> (bool, u8, bool, Option<Date>, u32) {
+    let status = match v.status() {
+        Status::Valid | Status::ExpiringSoon { .. } => 4,
+        Status::InGrace { .. } => 3,
+        Status::DemoMode { .. } => 2,
+        Status::NotYetValid { .. } => 1,
+        _ => 0,
+    };
+    let license = v.license();
+    (
+        v.is_usable(),
+        status,
+        license.expires.is_none(),
+        license.expires,
+        license.revision,
+    )
+}
+
+/// The codes in a license file: blocks separated by blank lines; a block of several
+/// lines is one code per line if every line is a code by itself, else one code wrapped
+/// over several lines (readers ignore line breaks inside a code).
+fn split_codes(text: &str) -> Vec<&str> {
+    let mut codes = Vec::new();
+    // The current block's lines, trimmed, and where it starts and ends in `text`.
+    let mut block: Vec<&str> = Vec::new();
+    let (mut start, mut end) = (0, 0);
+    let mut offset = 0;
+    for raw in text.split_inclusive('\n') {
+        let line = raw.trim();
+        if line.is_empty() {
+            push_block(&text[start..end], &block, &mut codes);
+            block.clear();
+        } else {
+            if block.is_empty() {
+                start = offset;
+            }
+            block.push(line);
+            end = offset + raw.trim_end().len();
+        }
+        offset += raw.len();
+    }
+    push_block(&text[start..end], &block, &mut codes);
+    codes
+}
+
+fn push_block<'a>(whole: &'a str, lines: &[&'a str], codes: &mut Vec<&'a str>) {
+    match lines {
+        [] => {}
+        [line] => codes.push(line),
+        _ if lines.iter().all(|l| UntrustedCode::parse(l).is_ok()) => codes.extend_from_slice(lines),
+        _ => codes.push(whole.trim()),
+    }
+}
+
 fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, Error> {
     use std::io::Read;
     let io = |source| Error::Io {
@@ -497,4 +603,18 @@ fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, Error> {
     let mut bytes = Vec::new();
     file.take(max).read_to_end(&mut bytes).map_err(io)?;
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_codes;
+
+    #[test]
+    fn blocks_lines_and_wrapped_codes() {
+        assert!(split_codes("").is_empty());
+        assert!(split_codes(" \n\t\r\n").is_empty());
+        assert_eq!(split_codes(" abc \r\n\r\n  def\n"), ["abc", "def"]);
+        // Lines that are not codes each: one code wrapped over lines, kept with its breaks.
+        assert_eq!(split_codes("ab-\n cd\n\nef\n"), ["ab-\n cd", "ef"]);
+    }
 }
