@@ -11,7 +11,7 @@ use crate::Error;
 use crate::calendar;
 use crate::catalog::Catalogs;
 use crate::history::LicenseHistory;
-use crate::ledger::Record;
+use crate::ledger::{Operation, Record};
 
 /// A month, `YYYY-MM`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -432,6 +432,18 @@ pub struct ProRataReport {
     pub resellers: Vec<ResellerTotal>,
 }
 
+/// On `day`, after the term that ended on `ended` and before a late renewal's code starts
+/// (a renewal issued in grace is valid from its day of issue), the renewed term is billed
+/// from the old end: the renewal's scope, if one follows.
+fn late_renewal(h: &LicenseHistory, ended: Date, day: Date) -> Option<License> {
+    h.revisions
+        .iter()
+        .filter(|r| r.operation == Operation::Renew && r.license.valid_from > day)
+        .min_by_key(|r| (r.license.valid_from, std::cmp::Reverse(r.license.revision)))
+        .filter(|_| ended <= day)
+        .map(|r| r.license)
+}
+
 /// Pro-rata days of every subscription within `month`, to the day: a subscription
 /// counts on each day its term covers, with the scope in force that day, until it is
 /// revoked. Optionally only one reseller's.
@@ -453,9 +465,14 @@ pub fn pro_rata(
         let mut open: Option<(ProRataRow, License)> = None;
         let mut day = first;
         while day < next {
-            let active = h.effective_on(day).map(|r| r.license).filter(|l| {
-                l.kind == Kind::Subscription && !h.revoked_by(day) && l.expires.is_none_or(|e| day < e)
-            });
+            let active = h
+                .effective_on(day)
+                .map(|r| r.license)
+                .and_then(|l| match l.expires {
+                    Some(e) if day >= e => late_renewal(h, e, day),
+                    _ => Some(l),
+                })
+                .filter(|l| l.kind == Kind::Subscription && !h.revoked_by(day));
             let same = |a: &License, b: &License| {
                 (a.named_users, a.concurrent_seats, a.line, a.modules)
                     == (b.named_users, b.concurrent_seats, b.line, b.modules)

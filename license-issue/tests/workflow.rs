@@ -441,3 +441,23 @@ fn renew_due_keeps_going_after_a_failure_and_exits_non_zero() {
         serde_json::json!([])
     );
 }
+
+#[test]
+fn prorata_bills_a_late_renewal_from_the_end_of_the_previous_term() {
+    let env = Env::ready();
+    env.issue(&["--licensee", "Late Ltd", "--kind", "subscription", "--users", "4"]);
+    // Term ends 2027-11-22; renewed in grace on 2027-11-30 (valid from that day).
+    let v = env.run_on("2027-11-30", &["--json", "renew", "1001"]).json();
+    assert_eq!(v[0]["scope"]["valid_from"], "2027-11-30");
+    let v = env
+        .run(&["--json", "report", "prorata", "--month", "2027-11"])
+        .json();
+    let days: u64 = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["days"].as_u64().unwrap())
+        .sum();
+    assert_eq!(days, 30, "every day of November is billed: {v}");
+    assert_eq!(v["resellers"][0]["user_days"], 30 * 4);
+}
