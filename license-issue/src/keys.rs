@@ -69,14 +69,25 @@ impl VendorKey {
         SigningKey::from_pkcs8_pem(pem).map(|key| VendorKey { key })
     }
 
-    /// The PKCS#8 v2 PEM text (private and public key), in zeroizing memory.
+    /// The PKCS#8 v1 PEM text (RFC 8410 `PrivateKeyInfo`, the private key only: what
+    /// OpenSSL 3 and most tools read), in zeroizing memory. The public key is derived
+    /// from it; [`VendorKey::from_pkcs8_pem`] also reads v2 files with the public key.
     pub fn to_pkcs8_pem(&self) -> Result<Zeroizing<String>, Error> {
-        self.key
-            .to_pkcs8_pem(LineEnding::LF)
-            .map_err(|e| Error::KeyFormat {
-                path: PathBuf::from("<memory>"),
-                reason: e.to_string(),
-            })
+        let v1 = ed25519_dalek::pkcs8::KeypairBytes {
+            secret_key: self.key.to_bytes(),
+            public_key: None,
+        };
+        let pem = v1.to_pkcs8_pem(LineEnding::LF);
+        // KeypairBytes zeroizes its secret on drop.
+        drop(v1);
+        pem.map_err(|e| Error::KeyFormat {
+            path: PathBuf::from("<memory>"),
+            reason: e.to_string(),
+        })
+        .map_err(|e| Error::KeyFormat {
+            path: PathBuf::from("<memory>"),
+            reason: e.to_string(),
+        })
     }
 
     /// The key id codes signed with this key carry.
@@ -465,6 +476,13 @@ mod tests {
         let key = VendorKey::from_seed(&[7; 32]);
         let pem = key.to_pkcs8_pem().unwrap();
         assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----"));
+        // PKCS#8 v1 (version 0, no public key): 48 bytes of DER, as OpenSSL writes them.
+        let der = ed25519_dalek::pkcs8::spki::der::pem::decode_vec(pem.as_bytes())
+            .unwrap()
+            .1;
+        assert_eq!(der.len(), 48, "{der:02x?}");
+        assert_eq!(&der[..5], &[0x30, 0x2e, 0x02, 0x01, 0x00], "version 0 (v1)");
+        assert_eq!(&der[16..], &[7; 32]);
         let back = VendorKey::from_pkcs8_pem(&pem).unwrap();
         assert_eq!(back.public_key(), key.public_key());
         let debug = format!("{key:?}");
