@@ -59,7 +59,7 @@ pub enum Error {
 
     // ----- catalog -----
     /// A catalog file that cannot be read or is not a valid catalog.
-    #[error("the product catalog {} is invalid: {reason}", .path.display())]
+    #[error("the product catalog {} is invalid: {reason}; fix the file (`licensectl catalog --print-demo` prints a commented example) or point --catalog at a valid one", .path.display())]
     Catalog {
         /// The catalog file (or `<built-in>`).
         path: PathBuf,
@@ -177,14 +177,16 @@ pub enum Error {
         starts: Date,
     },
     /// Withdrawal requested but nothing is pending.
-    #[error("license {license_id} has no pending reduction to withdraw")]
+    #[error(
+        "license {license_id} has no pending reduction to withdraw: it has already taken effect or was withdrawn (`licensectl report issued` shows its revisions); to restore the larger scope, order it with `licensectl upgrade {license_id}`"
+    )]
     NoPendingReduction {
         /// The license.
         license_id: u32,
     },
     /// Withdrawal after the cutoff.
     #[error(
-        "the reduction of license {license_id} effective {effective} can no longer be withdrawn: the cutoff was {cutoff}"
+        "the reduction of license {license_id} effective {effective} can no longer be withdrawn: the cutoff was {cutoff}; once it has taken effect, order the larger scope again with `licensectl upgrade {license_id}` (effective at once)"
     )]
     WithdrawalTooLate {
         /// The license.
@@ -254,7 +256,7 @@ pub enum Error {
 
     // ----- ledger and files -----
     /// A file or directory could not be read or written.
-    #[error("cannot access {}: {source}", .path.display())]
+    #[error("cannot access {}: {source}; check that the path exists, the disk is not full, and this user may read and write it (or point --home at your licensing directory)", .path.display())]
     Io {
         /// The file or directory.
         path: PathBuf,
@@ -356,4 +358,58 @@ pub(crate) fn exposure(mode: u32) -> String {
         parts.push(format!("{what} by {who}"));
     }
     parts.join(" and ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day() -> Date {
+        Date::from_ymd(2026, 12, 20).unwrap_or(Date::MAX)
+    }
+
+    #[test]
+    fn messages_say_what_to_do() {
+        let cases: Vec<(Error, &str)> = vec![
+            (
+                Error::Catalog {
+                    path: "c.toml".into(),
+                    reason: "x".into(),
+                },
+                "fix the file",
+            ),
+            (
+                Error::Io {
+                    path: "l".into(),
+                    source: std::io::Error::other("denied"),
+                },
+                "may read and write it",
+            ),
+            (
+                Error::NoPendingReduction { license_id: 7 },
+                "order it with `licensectl upgrade 7`",
+            ),
+            (
+                Error::WithdrawalTooLate {
+                    license_id: 7,
+                    effective: day(),
+                    cutoff: day(),
+                },
+                "order the larger scope again with `licensectl upgrade 7`",
+            ),
+        ];
+        for (e, needle) in cases {
+            assert!(e.to_string().contains(needle), "{e}");
+        }
+    }
+
+    #[test]
+    fn key_file_exposure_in_words() {
+        assert_eq!(exposure(0o620), "writable by its group");
+        assert_eq!(exposure(0o604), "readable by other users");
+        assert_eq!(
+            exposure(0o666),
+            "readable and writable by its group and readable and writable by other users"
+        );
+    }
 }

@@ -123,7 +123,9 @@ impl<L: Ledger> Issuer<L> {
             Some(last) => last
                 .checked_add(1)
                 .map(|n| n.max(first))
-                .ok_or_else(|| Error::InvalidOrder("license ids are exhausted".into())),
+                .ok_or_else(|| Error::InvalidOrder(
+                    "license ids are exhausted (the ledger's last id is 4294967295): keep this ledger for its licenses and issue new ones from a new licensing directory (--home)".into(),
+                )),
         }
     }
 
@@ -403,7 +405,9 @@ impl<L: Ledger> Issuer<L> {
         let mut draft = |base: &License, valid_from: Date| -> Result<Draft, Error> {
             revision = revision
                 .checked_add(1)
-                .ok_or_else(|| Error::InvalidOrder("revision numbers are exhausted".into()))?;
+                .ok_or_else(|| Error::InvalidOrder(
+                    "this license's revision numbers are exhausted: issue a new license for the customer and revoke this one".into(),
+                ))?;
             let mut l = f(base)?;
             l.revision = revision;
             l.issued = today;

@@ -216,7 +216,7 @@ fn broken_catalog_is_reported_by_verify_and_a_warning_elsewhere() {
     let out = env.run(&["report", "issued", "--month", "2026-11"]);
     out.ok();
     assert!(
-        out.stderr.contains("share bit 3; showing line numbers"),
+        out.stderr.contains("share bit 3") && out.stderr.contains("Showing line numbers"),
         "{}",
         out.stderr
     );

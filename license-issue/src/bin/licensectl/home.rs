@@ -53,7 +53,7 @@ impl Home {
     /// a warning on stderr and the output falls back to line numbers and module bits.
     pub fn catalogs_or_warn(&self) -> Catalogs {
         self.catalogs().unwrap_or_else(|e| {
-            eprintln!("warning: {e}; showing line numbers and module bits instead of names");
+            eprintln!("warning: {e}. Showing line numbers and module bits instead of names.");
             Catalogs::new()
         })
     }
