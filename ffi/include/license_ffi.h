@@ -1249,13 +1249,24 @@ lic_result lic_verifier_ingest_revocation_list_at(const struct lic_verifier *ver
                                                   struct lic_revocation_info *out_info);
 
 /**
- * Install the revocation list stored in the file at `path` (UTF-8), at the Unix time
- * `now_unix` (seconds, UTC). As `lic_verifier_ingest_revocation_list`, plus
- * `LIC_RESULT_IO` when the file cannot be read.
+ * Install the revocation list stored in the file at `path` (UTF-8), at the system
+ * clock's time. As `lic_verifier_ingest_revocation_list`, plus `LIC_RESULT_IO` when the
+ * file cannot be read.
  *
  * # Safety
  * `verifier` is a live handle; `path` points to `path_len` readable bytes; `out_info` to
  * a writable `lic_revocation_info`.
+ */
+lic_result lic_verifier_ingest_revocation_file(const struct lic_verifier *verifier,
+                                               const char *path,
+                                               size_t path_len,
+                                               struct lic_revocation_info *out_info);
+
+/**
+ * `lic_verifier_ingest_revocation_file` at the Unix time `now_unix` (seconds, UTC).
+ *
+ * # Safety
+ * As for `lic_verifier_ingest_revocation_file`.
  */
 lic_result lic_verifier_ingest_revocation_file_at(const struct lic_verifier *verifier,
                                                   const char *path,
@@ -1303,9 +1314,17 @@ lic_result lic_verifier_check_clock(const struct lic_verifier *verifier);
 lic_result lic_verifier_flush_state(const struct lic_verifier *verifier);
 
 /**
- * For support only: start the guards afresh at the Unix time `now_unix`, as on a first
+ * For support only: start the guards afresh at the system clock's time, as on a first
  * run, and write the state file. This forgets the highest revisions seen and the
  * installed revocation list (install the current list again afterwards).
+ *
+ * # Safety
+ * `verifier` is a live handle.
+ */
+lic_result lic_verifier_reset_state(const struct lic_verifier *verifier);
+
+/**
+ * `lic_verifier_reset_state` at the Unix time `now_unix` (seconds, UTC).
  *
  * # Safety
  * `verifier` is a live handle.

@@ -271,19 +271,15 @@ pub unsafe extern "C" fn lic_verifier_ingest_revocation_list_at(
     unsafe { ingest_list(verifier, list, list_len, Some(now_unix), out_info) }
 }
 
-/// Install the revocation list stored in the file at `path` (UTF-8), at the Unix time
-/// `now_unix` (seconds, UTC). As `lic_verifier_ingest_revocation_list`, plus
-/// `LIC_RESULT_IO` when the file cannot be read.
+/// Install the revocation list stored in the file at `path` (UTF-8) or at `now_unix`.
 ///
 /// # Safety
-/// `verifier` is a live handle; `path` points to `path_len` readable bytes; `out_info` to
-/// a writable `lic_revocation_info`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn lic_verifier_ingest_revocation_file_at(
+/// As for `lic_verifier_ingest_revocation_file`.
+unsafe fn ingest_file(
     verifier: *const lic_verifier,
     path: *const c_char,
     path_len: usize,
-    now_unix: i64,
+    now_unix: Option<i64>,
     out_info: *mut lic_revocation_info,
 ) -> lic_result {
     guard(|| {
@@ -292,11 +288,45 @@ pub unsafe extern "C" fn lic_verifier_ingest_revocation_file_at(
         // SAFETY: the caller's contract.
         let path = unsafe { args::text(path, path_len, "path") }?;
         let out = Out::new(out_info, "out_info")?;
-        let info = v.ingest_revocation_file_at(path, Utc(now_unix))?;
+        let info = v.ingest_revocation_file_at(path, now_unix.map_or_else(Utc::now, Utc))?;
         // SAFETY: `out` is writable by the caller's contract.
         unsafe { out.write(info.into()) };
         Ok(())
     })
+}
+
+/// Install the revocation list stored in the file at `path` (UTF-8), at the system
+/// clock's time. As `lic_verifier_ingest_revocation_list`, plus `LIC_RESULT_IO` when the
+/// file cannot be read.
+///
+/// # Safety
+/// `verifier` is a live handle; `path` points to `path_len` readable bytes; `out_info` to
+/// a writable `lic_revocation_info`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lic_verifier_ingest_revocation_file(
+    verifier: *const lic_verifier,
+    path: *const c_char,
+    path_len: usize,
+    out_info: *mut lic_revocation_info,
+) -> lic_result {
+    // SAFETY: forwarded contract.
+    unsafe { ingest_file(verifier, path, path_len, None, out_info) }
+}
+
+/// `lic_verifier_ingest_revocation_file` at the Unix time `now_unix` (seconds, UTC).
+///
+/// # Safety
+/// As for `lic_verifier_ingest_revocation_file`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lic_verifier_ingest_revocation_file_at(
+    verifier: *const lic_verifier,
+    path: *const c_char,
+    path_len: usize,
+    now_unix: i64,
+    out_info: *mut lic_revocation_info,
+) -> lic_result {
+    // SAFETY: forwarded contract.
+    unsafe { ingest_file(verifier, path, path_len, Some(now_unix), out_info) }
 }
 
 /// The installed revocation list: `*out_installed` says whether there is one, and if so
@@ -328,6 +358,19 @@ pub unsafe extern "C" fn lic_verifier_revocation_list(
     })
 }
 
+/// Check the clock at `now_unix`, or at the system clock's time (read inside the panic
+/// boundary).
+///
+/// # Safety
+/// `verifier` is a live handle.
+unsafe fn check_clock(verifier: *const lic_verifier, now_unix: Option<i64>) -> lic_result {
+    guard(|| {
+        // SAFETY: the caller's contract.
+        let v = unsafe { lic_verifier::get(verifier, "verifier") }?;
+        Ok(v.check_clock_at(now_unix.map_or_else(Utc::now, Utc))?)
+    })
+}
+
 /// For long-running applications: check the clock against the latest time seen and
 /// advance it (call it now and then, e.g. hourly), at the Unix time `now_unix`.
 /// Returns `LIC_RESULT_CLOCK_TURNED_BACK` if the clock is behind.
@@ -339,11 +382,8 @@ pub unsafe extern "C" fn lic_verifier_check_clock_at(
     verifier: *const lic_verifier,
     now_unix: i64,
 ) -> lic_result {
-    guard(|| {
-        // SAFETY: the caller's contract.
-        let v = unsafe { lic_verifier::get(verifier, "verifier") }?;
-        Ok(v.check_clock_at(Utc(now_unix))?)
-    })
+    // SAFETY: forwarded contract.
+    unsafe { check_clock(verifier, Some(now_unix)) }
 }
 
 /// `lic_verifier_check_clock_at` at the system clock's time.
@@ -353,7 +393,7 @@ pub unsafe extern "C" fn lic_verifier_check_clock_at(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lic_verifier_check_clock(verifier: *const lic_verifier) -> lic_result {
     // SAFETY: forwarded contract.
-    unsafe { lic_verifier_check_clock_at(verifier, Utc::now().0) }
+    unsafe { check_clock(verifier, None) }
 }
 
 /// Write to the state file any change not yet written (after `LIC_RESULT_STATE_UNWRITABLE`,
@@ -370,9 +410,31 @@ pub unsafe extern "C" fn lic_verifier_flush_state(verifier: *const lic_verifier)
     })
 }
 
-/// For support only: start the guards afresh at the Unix time `now_unix`, as on a first
+/// Reset the state at `now_unix`, or at the system clock's time.
+///
+/// # Safety
+/// `verifier` is a live handle.
+unsafe fn reset_state(verifier: *const lic_verifier, now_unix: Option<i64>) -> lic_result {
+    guard(|| {
+        // SAFETY: the caller's contract.
+        let v = unsafe { lic_verifier::get(verifier, "verifier") }?;
+        Ok(v.reset_state_at(now_unix.map_or_else(Utc::now, Utc))?)
+    })
+}
+
+/// For support only: start the guards afresh at the system clock's time, as on a first
 /// run, and write the state file. This forgets the highest revisions seen and the
 /// installed revocation list (install the current list again afterwards).
+///
+/// # Safety
+/// `verifier` is a live handle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lic_verifier_reset_state(verifier: *const lic_verifier) -> lic_result {
+    // SAFETY: forwarded contract.
+    unsafe { reset_state(verifier, None) }
+}
+
+/// `lic_verifier_reset_state` at the Unix time `now_unix` (seconds, UTC).
 ///
 /// # Safety
 /// `verifier` is a live handle.
@@ -381,9 +443,6 @@ pub unsafe extern "C" fn lic_verifier_reset_state_at(
     verifier: *const lic_verifier,
     now_unix: i64,
 ) -> lic_result {
-    guard(|| {
-        // SAFETY: the caller's contract.
-        let v = unsafe { lic_verifier::get(verifier, "verifier") }?;
-        Ok(v.reset_state_at(Utc(now_unix))?)
-    })
+    // SAFETY: forwarded contract.
+    unsafe { reset_state(verifier, Some(now_unix)) }
 }
