@@ -32,9 +32,18 @@ pub(crate) fn last_error() -> String {
 /// Run `body`, turning its error into a result code and a panic into
 /// [`lic_result::Panic`]. The failure's message is kept for `lic_last_error_message`.
 ///
-/// `AssertUnwindSafe` is sound here because a body that panics leaves no half-written
-/// output: bodies write out-parameters only as their last step, and handles whose
-/// state a panic could leave inconsistent guard it with a `Mutex` (poisoned on panic).
+/// Why `AssertUnwindSafe` is right here (unwind safety is about logical consistency,
+/// not memory safety: no `unsafe` code relies on it):
+/// - Out-parameters: bodies write them only as their last step, after every fallible
+///   or panicking call, so a panic leaves the caller's outputs untouched.
+/// - Handles: a panic does NOT poison them for later calls. `license-verify` recovers a
+///   poisoned `Mutex` with `unwrap_or_else(|p| p.into_inner())` (in `Verifier` and
+///   `SeatPool`), so the next call sees whatever state the panicking call left. That is
+///   sound because `license-verify` updates its locked state (guards, seats) only by
+///   whole-value assignments between which its invariants hold; at worst a change made
+///   in memory is missing from the state file until a later call writes it. The handles this crate mutates without a lock
+///   (`lic_verifier_config`, `lic_fingerprint` `_add_` calls) are `&mut` to one caller,
+///   who gets `LIC_RESULT_PANIC` and keeps a valid, possibly partly updated value.
 pub(crate) fn guard(body: impl FnOnce() -> Result<(), Failure>) -> lic_result {
     boundary(true, body)
 }

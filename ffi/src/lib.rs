@@ -50,3 +50,26 @@ pub use result::lic_result;
 pub use seats::*;
 pub use types::{LIC_UNLIMITED, lic_component, lic_date, lic_kind, lic_status};
 pub use verifier::*;
+
+// Compile-time proof that every handle documented as usable from several threads at once
+// is `Send + Sync` (`Sync` for the concurrent `const` calls, `Send` because it may be freed
+// on another thread than the one that made it): the Rust values behind `lic_verifier`,
+// `lic_license`, `lic_seat_pool`, `lic_seat_snapshot` and `lic_fingerprint`, and the
+// `license-verify` types they hold. A change that made one of them `!Send` or `!Sync`
+// (an `Rc`, a `RefCell`, a raw pointer) stops the build here instead of racing in C.
+const _: fn() = || {
+    fn assert<T: Send + Sync>() {}
+    assert::<license_verify::Verifier>();
+    assert::<license_verify::Verification>();
+    assert::<license_verify::SeatPool>();
+    assert::<license_verify::SeatSnapshot>();
+    assert::<license_verify::fingerprint::CollectedFingerprint>();
+    assert::<<verifier::lic_verifier as handle::Handle>::Inner>();
+    assert::<<license::lic_license as handle::Handle>::Inner>();
+    assert::<<seats::lic_seat_pool as handle::Handle>::Inner>();
+    assert::<<seats::lic_seat_snapshot as handle::Handle>::Inner>();
+    assert::<<fingerprint::lic_fingerprint as handle::Handle>::Inner>();
+    // Not thread-safe, but it may be built on one thread and passed to another.
+    fn assert_send<T: Send>() {}
+    assert_send::<<config::lic_verifier_config as handle::Handle>::Inner>();
+};

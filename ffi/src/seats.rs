@@ -37,8 +37,9 @@ impl Pool {
     fn at(&self, now_ms: Option<u64>) -> Instant {
         match now_ms {
             None => Instant::now(),
-            // A time too far ahead for the platform's clock saturates at the origin + u64 ms
-            // that fit; such a caller's leases simply never run out before it.
+            // A time the platform's `Instant` cannot represent (none on Linux, macOS or
+            // Windows, where origin + u64::MAX ms fits) is taken as the pool's origin,
+            // time 0: it does not saturate, so such a caller's leases are judged at 0.
             Some(ms) => self
                 .origin
                 .checked_add(Duration::from_millis(ms))
