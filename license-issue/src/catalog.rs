@@ -52,6 +52,12 @@ pub struct Defaults {
     /// Machine components that may change (0..=3).
     #[serde(default = "one")]
     pub machine_tolerance: u8,
+    /// Most seats in demo mode an order may give (default 100).
+    #[serde(default = "default_max_demo_seats")]
+    pub max_demo_seats: u32,
+    /// Most grace days an order may give (default 90).
+    #[serde(default = "default_max_grace_days")]
+    pub max_grace_days: u16,
     /// Most named users one license may have.
     pub max_named_users: Option<u32>,
     /// Most concurrent seats one license may have.
@@ -66,6 +72,12 @@ fn default_notice() -> u16 {
 }
 fn twelve() -> u32 {
     12
+}
+fn default_max_demo_seats() -> u32 {
+    100
+}
+fn default_max_grace_days() -> u16 {
+    90
 }
 fn three() -> u32 {
     crate::calendar::CANCELLATION_NOTICE_MONTHS
@@ -86,6 +98,8 @@ impl Default for Defaults {
             nfr_months: 12,
             cancellation_notice_months: three(),
             machine_tolerance: 1,
+            max_demo_seats: default_max_demo_seats(),
+            max_grace_days: default_max_grace_days(),
             max_named_users: None,
             max_concurrent_seats: None,
         }
@@ -239,6 +253,18 @@ impl Catalog {
             return Err(bad(
                 "terms (subscription_months, nfr_months, trial.days) must be at least 1".into(),
             ));
+        }
+        if file.defaults.demo_seats > file.defaults.max_demo_seats {
+            return Err(bad(format!(
+                "defaults.demo_seats = {} is above defaults.max_demo_seats = {}: lower it or raise the maximum",
+                file.defaults.demo_seats, file.defaults.max_demo_seats
+            )));
+        }
+        if file.defaults.grace_days > file.defaults.max_grace_days {
+            return Err(bad(format!(
+                "defaults.grace_days = {} is above defaults.max_grace_days = {}: lower it or raise the maximum",
+                file.defaults.grace_days, file.defaults.max_grace_days
+            )));
         }
         for (key, months) in [
             ("subscription_months", file.defaults.subscription_months),

@@ -106,7 +106,7 @@ pub enum Error {
         "{what} of {requested} exceeds the {max} the product {product} allows: lower it or raise the limit in the catalog"
     )]
     OverLimit {
-        /// "named users" or "concurrent seats".
+        /// "named users", "concurrent seats", "demo seats" or "grace days".
         what: &'static str,
         /// The number ordered.
         requested: u32,

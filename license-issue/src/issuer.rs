@@ -965,6 +965,12 @@ pub(crate) fn validate(catalog: &Catalog, l: &License, today: Date) -> Result<()
     };
     over("named users", l.named_users, d.max_named_users)?;
     over("concurrent seats", l.concurrent_seats, d.max_concurrent_seats)?;
+    over("demo seats", Some(l.demo_seats), Some(d.max_demo_seats))?;
+    over(
+        "grace days",
+        Some(u32::from(l.grace_days)),
+        Some(u32::from(d.max_grace_days)),
+    )?;
     let unknown = license_core::ModuleSet::from_bits(l.modules.bits() & !catalog.all_modules().bits());
     if !unknown.is_empty() {
         return Err(Error::InvalidOrder(format!(

@@ -222,3 +222,27 @@ fn broken_catalog_is_reported_by_verify_and_a_warning_elsewhere() {
     );
     assert!(out.stdout.contains("module#"), "{}", out.stdout);
 }
+
+#[test]
+fn demo_seats_and_grace_days_are_limited_by_the_catalog() {
+    let env = Env::ready();
+    let base = ["issue", "--licensee", "A", "--users", "3"];
+    env.run(&[&base[..], &["--demo-seats", "4294967295"]].concat())
+        .fails(
+            2,
+            "demo seats of 4294967295 exceeds the 100 the product demo-erp allows",
+        );
+    env.run(&[&base[..], &["--grace-days", "65535"]].concat()).fails(
+        2,
+        "grace days of 65535 exceeds the 90 the product demo-erp allows",
+    );
+    env.run(&[&base[..], &["--grace-days", "90", "--demo-seats", "100"]].concat())
+        .ok();
+    let path = env.path("catalog/demo-erp.toml");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, text.replace("grace_days = 14", "grace_days = 400")).unwrap();
+    env.run(&["catalog"]).fails(
+        3,
+        "defaults.grace_days = 400 is above defaults.max_grace_days = 90",
+    );
+}

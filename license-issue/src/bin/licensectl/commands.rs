@@ -304,9 +304,22 @@ fn catalog(
     output::table(&["line", "number"], &body);
     let d = &c.defaults;
     output::rows(&[
-        ("grace days", d.grace_days.to_string()),
-        ("demo seats", d.demo_seats.to_string()),
+        (
+            "grace days",
+            format!("{} (orders: at most {})", d.grace_days, d.max_grace_days),
+        ),
+        (
+            "demo seats",
+            format!("{} (orders: at most {})", d.demo_seats, d.max_demo_seats),
+        ),
         ("subscription term", format!("{} months", d.subscription_months)),
+        (
+            "cancellation notice",
+            match d.cancellation_notice_months {
+                0 => "none (any day before the end)".to_owned(),
+                n => format!("{n} months before the end"),
+            },
+        ),
         ("maintenance pack", format!("{} months", d.maintenance_months)),
         (
             "trial",

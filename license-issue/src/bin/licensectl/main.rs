@@ -230,7 +230,7 @@ pub(crate) struct IssueArgs {
     /// Concurrent seats.
     #[arg(long)]
     pub(crate) seats: Option<u32>,
-    /// Seats in demo mode after grace (default: the catalog's).
+    /// Seats in demo mode after grace (default: the catalog's; at most its max_demo_seats).
     #[arg(long)]
     pub(crate) demo_seats: Option<u32>,
     /// Modules (comma-separated names, or `all`).
@@ -248,7 +248,7 @@ pub(crate) struct IssueArgs {
     /// Valid until this day (exclusive).
     #[arg(long, value_parser = parse_date)]
     pub(crate) until: Option<Date>,
-    /// Grace days after expiry (default: the catalog's).
+    /// Grace days after expiry (default: the catalog's; at most its max_grace_days).
     #[arg(long)]
     pub(crate) grace_days: Option<u16>,
     /// Full licenses: months of maintenance (0 = none; default: one catalog pack).
