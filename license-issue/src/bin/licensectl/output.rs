@@ -20,10 +20,10 @@ pub fn write_out(args: std::fmt::Arguments<'_>) {
     let mut out = std::io::stdout().lock();
     if let Err(e) = out.write_fmt(args).and_then(|()| out.flush()) {
         CLOSED.store(true, Ordering::Relaxed);
-        if e.kind() != ErrorKind::BrokenPipe {
-            if let Ok(mut slot) = WRITE_ERROR.lock() {
-                slot.get_or_insert_with(|| e.to_string());
-            }
+        if e.kind() != ErrorKind::BrokenPipe
+            && let Ok(mut slot) = WRITE_ERROR.lock()
+        {
+            slot.get_or_insert_with(|| e.to_string());
         }
     }
 }
