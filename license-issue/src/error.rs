@@ -164,9 +164,9 @@ pub enum Error {
         /// The day it takes effect.
         effective: Date,
     },
-    /// A reduction while the next term's code is already issued.
+    /// A mixed order (additions and reductions) while the next term's code is already issued.
     #[error(
-        "license {license_id} already has its next term's code (revision {revision}, from {starts}): order the reduction once that term has started"
+        "license {license_id} already has its next term's code (revision {revision}, from {starts}): order the additions with `licensectl upgrade {license_id}` first (it re-issues both codes), then the reduction"
     )]
     NextTermPending {
         /// The license.

@@ -249,6 +249,25 @@ impl<L: Ledger> Issuer<L> {
     pub fn upgrade(&mut self, license_id: u32, change: &Change, today: Date) -> Result<Reissued, Error> {
         let h = self.history(license_id)?;
         self.refuse_closed(&h, today)?;
+        if let Some(p) = h.pending_reduction(today) {
+            // Only one pending code can be re-issued with the additions: a reduction that
+            // starts within an already issued next term has that term's code before it.
+            let others = h
+                .revisions
+                .iter()
+                .filter(|r| r.license.valid_from > today && r.license.revision < p.license.revision)
+                .filter(|r| {
+                    h.effective_on(r.license.valid_from).map(|e| e.license.revision)
+                        == Some(r.license.revision)
+                });
+            if others.count() > 0 {
+                return Err(Error::ReductionPending {
+                    license_id,
+                    revision: p.license.revision,
+                    effective: p.license.valid_from,
+                });
+            }
+        }
         let catalog = self.catalogs.get(&h.product)?.clone();
         let current = self.current(&h, today)?;
         let split = change.split(&catalog, &current.license)?;
@@ -456,18 +475,25 @@ impl<L: Ledger> Issuer<L> {
     /// quarter start if ordered at least 20 days before it, else at the one after (see
     /// [`calendar`]). Additions in the same order take effect at once, in a code valid
     /// until the reduction starts.
+    ///
+    /// If the next term's code is already issued, the reduced code is cut from it: valid
+    /// from the reduction's start to the end of the next term (it supersedes that code).
+    /// A mixed order then is refused: order the additions with [`Issuer::upgrade`] first.
     pub fn reduce(&mut self, license_id: u32, change: &Change, today: Date) -> Result<Reduction, Error> {
         let h = self.open(license_id, today)?;
-        if let Some(p) = h.pending(today) {
+        let next_term = h.pending(today).cloned();
+        let catalog = self.catalogs.get(&h.product)?.clone();
+        let current = self.current(&h, today)?.clone();
+        // The scope and end the reduced code starts from: the next term's if issued.
+        let base = next_term.as_ref().unwrap_or(&current).license;
+        let split = change.split(&catalog, &current.license)?;
+        if let (Some(p), true) = (&next_term, split.grows) {
             return Err(Error::NextTermPending {
                 license_id,
                 revision: p.license.revision,
                 starts: p.license.valid_from,
             });
         }
-        let catalog = self.catalogs.get(&h.product)?.clone();
-        let current = self.current(&h, today)?.clone();
-        let split = change.split(&catalog, &current.license)?;
         if !split.shrinks {
             return Err(Error::WrongChange(format!(
                 "this order reduces nothing on license {license_id}: order additions with `upgrade`, effective at once"
@@ -475,7 +501,7 @@ impl<L: Ledger> Issuer<L> {
         }
         let effective = calendar::reduction_effective(today);
         let cutoff = calendar::reduction_cutoff(effective);
-        if let Some(expires) = current.license.expires
+        if let Some(expires) = base.expires
             && effective >= expires
         {
             return Err(Error::ReductionAfterExpiry {
@@ -500,7 +526,7 @@ impl<L: Ledger> Issuer<L> {
         } else {
             None
         };
-        let mut reduced = change.apply(&catalog, &current.license)?;
+        let mut reduced = change.apply(&catalog, &base)?;
         reduced.revision = next_revision();
         reduced.issued = today;
         reduced.valid_from = effective;
@@ -550,13 +576,15 @@ impl<L: Ledger> Issuer<L> {
                 cutoff: calendar::reduction_cutoff(effective),
             });
         }
+        // The scope in force the day before the reduction: the current code, or the next
+        // term's if it was issued and starts before the reduction.
         let base = h
-            .effective_on(today)
+            .effective_on(effective.saturating_add_days(-1).max(today))
             .ok_or(Error::UnknownLicense { license_id })?;
         let mut l = base.license;
         l.revision = h.max_revision().saturating_add(1);
         l.issued = today;
-        l.valid_from = today;
+        l.valid_from = base.license.valid_from.max(today);
         l.expires = pending.license.expires;
         validate(&catalog, &l, today)?;
         self.commit(

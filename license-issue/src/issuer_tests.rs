@@ -641,19 +641,95 @@ fn upgrade_after_renewal_reissues_the_next_term() {
         (4, d(2027, 11, 22), Some(d(2028, 11, 22)))
     );
     assert_eq!(next.named_users, Some(30));
-    // A reduction would outrank the issued next term: refused until that term starts.
+    // A mixed order while the next term is issued: additions first.
+    let mixed = Change {
+        named_users: Some(20),
+        add_modules: vec!["crm".into()],
+        concurrent_seats: Some(11),
+        ..Change::default()
+    };
+    assert!(matches!(
+        is.reduce(1001, &mixed, d(2027, 11, 2)),
+        Err(Error::NextTermPending { revision: 4, .. })
+    ));
+}
+
+#[test]
+fn reduction_while_the_next_term_is_issued_cuts_the_reduced_code_from_it() {
     let fewer = Change {
         named_users: Some(20),
         ..Change::default()
     };
-    assert!(matches!(
-        is.reduce(1001, &fewer, d(2027, 11, 2)),
-        Err(Error::NextTermPending { revision: 4, .. })
-    ));
+    // Effective within the next term (1 January 2028, the term starts 22 November 2027).
+    let mut is = issuer();
+    is.issue(&subscription(), d(2026, 11, 22)).unwrap();
+    is.renew(1001, d(2027, 11, 1)).unwrap();
+    let r = is.reduce(1001, &fewer, d(2027, 11, 2)).unwrap();
+    let l = r.scheduled.license;
     assert_eq!(
-        is.reduce(1001, &fewer, d(2027, 11, 22)).unwrap().effective,
-        d(2028, 1, 1)
+        (l.revision, l.valid_from, l.expires, l.named_users),
+        (3, d(2028, 1, 1), Some(d(2028, 11, 22)), Some(20))
     );
+    assert_verifies(&r.scheduled);
+    let h = is.history(1001).unwrap();
+    let in_force = |day| {
+        h.effective_on(day)
+            .map(|r| (r.license.revision, r.license.named_users))
+    };
+    assert_eq!(in_force(d(2027, 11, 21)), Some((1, Some(25))));
+    assert_eq!(
+        in_force(d(2027, 12, 31)),
+        Some((2, Some(25))),
+        "the next term's code"
+    );
+    assert_eq!(in_force(d(2028, 1, 1)), Some((3, Some(20))));
+    assert_eq!(
+        is.revocation_entries(d(2028, 1, 1)).unwrap()[0].revisions,
+        RevokedRevisions::UpTo(2),
+        "the next term's larger code is listed from the start"
+    );
+    // Only one pending code can take additions: here two are pending, so upgrade waits.
+    let more = Change {
+        named_users: Some(30),
+        ..Change::default()
+    };
+    assert!(matches!(
+        is.upgrade(1001, &more, d(2027, 11, 3)),
+        Err(Error::ReductionPending { revision: 3, .. })
+    ));
+    // Withdrawn: the next term's scope again, from its start.
+    let w = is.withdraw_reduction(1001, d(2027, 11, 3)).unwrap().license;
+    assert_eq!(
+        (w.revision, w.valid_from, w.expires, w.named_users),
+        (4, d(2027, 11, 22), Some(d(2028, 11, 22)), Some(25))
+    );
+
+    // Effective before the next term starts (term ends 5 January 2028): one reduced code
+    // from 1 January to the end of the next term.
+    let mut is = issuer();
+    let mut o = subscription();
+    o.valid_from = Some(d(2027, 1, 5));
+    is.issue(&o, d(2026, 11, 22)).unwrap();
+    is.renew(1001, d(2027, 12, 8)).unwrap();
+    let r = is.reduce(1001, &fewer, d(2027, 12, 10)).unwrap();
+    let l = r.scheduled.license;
+    assert_eq!(
+        (l.revision, l.valid_from, l.expires, l.named_users),
+        (3, d(2028, 1, 1), Some(d(2029, 1, 5)), Some(20))
+    );
+    let h = is.history(1001).unwrap();
+    assert_eq!(
+        h.effective_on(d(2028, 1, 20)).map(|r| r.license.revision),
+        Some(3)
+    );
+    // An additional order meanwhile re-issues the code in force and the reduced one.
+    let more = Change {
+        named_users: Some(30),
+        ..Change::default()
+    };
+    let up = is.upgrade(1001, &more, d(2027, 12, 20)).unwrap();
+    assert_eq!(up.now.license.expires, Some(d(2028, 1, 1)));
+    assert_eq!(up.next_term.map(|n| n.license.named_users), Some(Some(25)));
 }
 
 #[test]
