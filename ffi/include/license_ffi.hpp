@@ -233,6 +233,19 @@ public:
         detail::check(lic_license_has_module(handle_.get(), detail::chars(name), name.size(), &has));
         return has;
     }
+    /// A later revision already known that takes effect on a later day.
+    struct PendingChange {
+        uint32_t revision;
+        lic_date starts;
+    };
+    /// No value when no later revision is pending.
+    std::optional<PendingChange> pending_change() const {
+        bool pending = false;
+        PendingChange change{};
+        detail::check(lic_license_pending_change(handle_.get(), &pending, &change.revision, &change.starts));
+        if (!pending) return std::nullopt;
+        return change;
+    }
     std::string describe() const {
         return detail::text([&](char *buf, size_t n, size_t *len) {
             return lic_license_describe(handle_.get(), buf, n, len);
@@ -288,7 +301,23 @@ public:
     }
     lic_revocation_info ingest_revocation_list(const std::vector<uint8_t> &list) const {
         lic_revocation_info info{};
-        detail::check(lic_verifier_ingest_revocation_list(handle_.get(), list.data(), list.size(), &info));
+        // An empty vector's data() may be NULL; the library reads no byte of an empty
+        // list, but refuses NULL, so pass a valid pointer and let it say the list is invalid.
+        static const uint8_t none = 0;
+        const uint8_t *bytes = list.empty() ? &none : list.data();
+        detail::check(lic_verifier_ingest_revocation_list(handle_.get(), bytes, list.size(), &info));
+        return info;
+    }
+    lic_revocation_info ingest_revocation_file(std::string_view path) const {
+        lic_revocation_info info{};
+        detail::check(
+            lic_verifier_ingest_revocation_file(handle_.get(), detail::chars(path), path.size(), &info));
+        return info;
+    }
+    lic_revocation_info ingest_revocation_file_at(std::string_view path, int64_t now_unix) const {
+        lic_revocation_info info{};
+        detail::check(lic_verifier_ingest_revocation_file_at(handle_.get(), detail::chars(path), path.size(),
+                                                             now_unix, &info));
         return info;
     }
     lic_revocation_info ingest_revocation_list_at(const uint8_t *list, size_t len, int64_t now_unix) const {
@@ -308,6 +337,7 @@ public:
         detail::check(lic_verifier_check_clock_at(handle_.get(), now_unix));
     }
     void flush_state() const { detail::check(lic_verifier_flush_state(handle_.get())); }
+    void reset_state() const { detail::check(lic_verifier_reset_state(handle_.get())); }
     void reset_state_at(int64_t now_unix) const {
         detail::check(lic_verifier_reset_state_at(handle_.get(), now_unix));
     }

@@ -493,6 +493,12 @@ static void test_files(void) {
     OK(lic_verifier_verify_text(v, S(FIX_CODE_PERPETUAL_UNCOVERED), &l));
     lic_license_free(l);
     OK(lic_verifier_check_clock(v));
+    /* The system-clock variants of the list file and the reset. */
+    struct lic_revocation_info info;
+    EXPECT(lic_verifier_ingest_revocation_file(v, S(path_in_scratch("no-list.bin")), &info),
+           LIC_RESULT_IO);
+    OK(lic_verifier_reset_state(v));
+    OK(lic_verifier_check_clock(v));
     lic_verifier_free(v);
 }
 
@@ -874,6 +880,9 @@ static void test_null_arguments(void) {
     EXPECT(lic_verifier_ingest_revocation_file_at(NULL, S("x"), FIX_NOW, &info), N);
     EXPECT(lic_verifier_ingest_revocation_file_at(v, NULL, 1, FIX_NOW, &info), N);
     EXPECT(lic_verifier_ingest_revocation_file_at(v, S("x"), FIX_NOW, NULL), N);
+    EXPECT(lic_verifier_ingest_revocation_file(NULL, S("x"), &info), N);
+    EXPECT(lic_verifier_ingest_revocation_file(v, NULL, 1, &info), N);
+    EXPECT(lic_verifier_ingest_revocation_file(v, S("x"), NULL), N);
     EXPECT(lic_verifier_revocation_list(NULL, &b, &info), N);
     EXPECT(lic_verifier_revocation_list(v, NULL, &info), N);
     EXPECT(lic_verifier_revocation_list(v, &b, NULL), N);
@@ -881,6 +890,7 @@ static void test_null_arguments(void) {
     EXPECT(lic_verifier_check_clock(NULL), N);
     EXPECT(lic_verifier_flush_state(NULL), N);
     EXPECT(lic_verifier_reset_state_at(NULL, FIX_NOW), N);
+    EXPECT(lic_verifier_reset_state(NULL), N);
     /* license */
     EXPECT(lic_license_status(NULL, &st), N);
     EXPECT(lic_license_status(l, NULL), N);

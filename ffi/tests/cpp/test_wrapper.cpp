@@ -114,6 +114,7 @@ int main(int argc, char **argv) {
         v.flush_state();
         v.reset_state_at(FIX_NOW);
         CHECK(v.verify_text_at(FIX_CODE_VALID, FIX_NOW).revision() == 1);
+        CHECK(!v.verify_text_at(FIX_CODE_VALID, FIX_NOW).pending_change().has_value());
     }
 
     // Revocation lists.
@@ -126,6 +127,15 @@ int main(int argc, char **argv) {
         EXPECT_ERROR(v.verify_text_at(FIX_CODE_REVOKED, FIX_NOW), LIC_RESULT_REVOKED);
         EXPECT_ERROR(v.ingest_revocation_list_at(FIX_LIST_INVALID, sizeof FIX_LIST_INVALID, FIX_NOW),
                      LIC_RESULT_INVALID_REVOCATION_LIST);
+        // An empty vector is an invalid list, not a NULL argument.
+        EXPECT_ERROR(v.ingest_revocation_list(std::vector<uint8_t>()), LIC_RESULT_INVALID_REVOCATION_LIST);
+        const std::string list_path = scratch + "/list2.bin";
+        std::ofstream(list_path, std::ios::binary)
+            .write(reinterpret_cast<const char *>(FIX_LIST_2), sizeof FIX_LIST_2);
+        CHECK(v.ingest_revocation_file_at(list_path, FIX_NOW).sequence == 2);
+        EXPECT_ERROR(v.ingest_revocation_file(scratch + "/no-list.bin"), LIC_RESULT_IO);
+        v.reset_state();
+        CHECK(!v.revocation_list().has_value());
     }
 
     // Fingerprints and a machine-bound code.
