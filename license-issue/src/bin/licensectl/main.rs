@@ -5,6 +5,8 @@
 //! or an operation the business rules refuse; 3 a file that cannot be read or written,
 //! a key file with unsafe permissions, or corrupt data (catalog, key ring, ledger).
 #![forbid(unsafe_code)]
+// The doc comments of the clap structs are the help text, where `<home>` means a path.
+#![allow(rustdoc::invalid_html_tags)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod commands;
