@@ -24,6 +24,9 @@
  * - No panic crosses this interface: an internal bug comes out as LIC_RESULT_PANIC.
  * - Time: functions ending in _at take the current time as Unix seconds (UTC), for
  *   tests and for hosts with their own trusted clock; the others read the system clock.
+ * - Lifetimes: handles made from another handle are independent copies unless said
+ *   otherwise. A lic_license may outlive its lic_verifier, and a lic_seat_snapshot its
+ *   lic_seat_pool (it is a copy of the pool's usage at one moment); free each one.
  */
 
 #ifndef LICENSE_FFI_H
