@@ -22,7 +22,6 @@
 //! - a damaged line followed by further lines is not a crash but an alteration: opening
 //!   fails with [`Error::LedgerCorrupt`] naming the line, and nothing is changed.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read as _, Write as _};
@@ -30,7 +29,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::ledger::{Ledger, Record, erase_in, normalize_licensee};
+use crate::ledger::{Ledger, MemoryLedger, Record, erase_in, normalize_licensee};
 use crate::{Error, fsutil};
 
 const PREFIX: &[u8] = b"{\"sum\":\"";
@@ -144,8 +143,8 @@ fn preview(bytes: &[u8]) -> String {
 pub struct FileLedger {
     path: PathBuf,
     file: File,
-    records: Vec<Record>,
-    by_license: BTreeMap<u32, Vec<usize>>,
+    /// The complete records, indexed by license id.
+    index: MemoryLedger,
     torn: Option<TornRecord>,
     /// Length of the intact part of the file.
     len: u64,
@@ -179,8 +178,7 @@ impl FileLedger {
         let mut ledger = FileLedger {
             path: path.into(),
             file,
-            records: Vec::new(),
-            by_license: BTreeMap::new(),
+            index: MemoryLedger::new(),
             torn: None,
             len: 0,
         };
@@ -205,7 +203,7 @@ impl FileLedger {
                 Err("incomplete line".into())
             };
             match decoded {
-                Ok(record) => self.push(record),
+                Ok(record) => self.index.push(record),
                 Err(_) if is_last => {
                     self.torn = Some(TornRecord {
                         path: self.path.clone(),
@@ -213,7 +211,7 @@ impl FileLedger {
                         offset: offset as u64,
                         bytes: rest.len(),
                         preview: preview(rest),
-                        complete_records: self.records.len(),
+                        complete_records: self.index.len(),
                     });
                     break;
                 }
@@ -229,14 +227,6 @@ impl FileLedger {
             self.len = offset as u64;
         }
         Ok(())
-    }
-
-    fn push(&mut self, record: Record) {
-        self.by_license
-            .entry(record.license.license_id)
-            .or_default()
-            .push(self.records.len());
-        self.records.push(record);
     }
 
     /// The torn last record found on open, if any.
@@ -291,24 +281,20 @@ impl Ledger for FileLedger {
             return Err(Error::io(&self.path)(e));
         }
         self.len += line.len() as u64;
-        self.push(record.clone());
+        self.index.push(record.clone());
         Ok(())
     }
 
     fn records(&self) -> Result<Vec<Record>, Error> {
-        Ok(self.records.clone())
+        self.index.records()
     }
 
     fn records_of(&self, license_id: u32) -> Result<Vec<Record>, Error> {
-        Ok(self
-            .by_license
-            .get(&license_id)
-            .map(|ix| ix.iter().map(|&i| self.records[i].clone()).collect())
-            .unwrap_or_default())
+        self.index.records_of(license_id)
     }
 
     fn last_license_id(&self) -> Result<Option<u32>, Error> {
-        Ok(self.by_license.keys().next_back().copied())
+        self.index.last_license_id()
     }
 
     /// Rewrites the file atomically (a new file renamed over the old one). Torn records
@@ -317,7 +303,7 @@ impl Ledger for FileLedger {
     fn erase_licensee(&mut self, licensee: &str, pseudonym: &str) -> Result<usize, Error> {
         self.refuse_if_torn()?;
         let scrubbed = self.scrub_side_files(licensee, pseudonym)?;
-        let mut records = self.records.clone();
+        let mut records = self.index.records_mut().clone();
         let n = erase_in(&mut records, licensee, pseudonym);
         if n == 0 {
             return Ok(scrubbed);
@@ -338,7 +324,8 @@ impl Ledger for FileLedger {
         })?;
         self.file = file;
         self.len = bytes.len() as u64;
-        self.records = records;
+        // Erasure keeps every record and license id: the index stays valid.
+        *self.index.records_mut() = records;
         Ok(n + scrubbed)
     }
 }

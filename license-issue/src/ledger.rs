@@ -194,15 +194,30 @@ impl MemoryLedger {
     pub fn new() -> MemoryLedger {
         MemoryLedger::default()
     }
-}
 
-impl Ledger for MemoryLedger {
-    fn append(&mut self, record: &Record) -> Result<(), Error> {
+    /// Add a record to the list and to the per-license index.
+    pub(crate) fn push(&mut self, record: Record) {
         self.by_license
             .entry(record.license.license_id)
             .or_default()
             .push(self.records.len());
-        self.records.push(record.clone());
+        self.records.push(record);
+    }
+
+    /// Number of records.
+    pub(crate) fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// The records, for a rewrite that keeps every license id (erasure).
+    pub(crate) fn records_mut(&mut self) -> &mut Vec<Record> {
+        &mut self.records
+    }
+}
+
+impl Ledger for MemoryLedger {
+    fn append(&mut self, record: &Record) -> Result<(), Error> {
+        self.push(record.clone());
         Ok(())
     }
 
