@@ -5,9 +5,12 @@
 //! first (and by `bench-report`).
 #![forbid(unsafe_code)]
 
-use std::hint::black_box;
-use std::time::Duration;
+#[path = "common/clock.rs"]
+mod clock;
 
+use std::hint::black_box;
+
+use clock::BenchClock;
 use criterion::{Criterion, criterion_group, criterion_main};
 use ed25519_dalek::Signer;
 use license_benches::formats::{Jwt, Paseto, SignedJsonKey, Tokens};
@@ -20,7 +23,7 @@ fn fixture() -> (Reference, Tokens) {
     (r, t)
 }
 
-fn verify(c: &mut Criterion) {
+fn verify(c: &mut Criterion<BenchClock>) {
     let (r, t) = fixture();
     for (name, n) in t.lengths(&r) {
         eprintln!("length: {name}: {n} characters");
@@ -86,7 +89,7 @@ fn verify(c: &mut Criterion) {
     g.finish();
 }
 
-fn issue(c: &mut Criterion) {
+fn issue(c: &mut Criterion<BenchClock>) {
     let (r, t) = fixture();
     let ctx = r.context();
     let code = r.untrusted().expect("reference parses");
@@ -110,17 +113,9 @@ fn issue(c: &mut Criterion) {
     g.finish();
 }
 
-fn config() -> Criterion {
-    Criterion::default()
-        .sample_size(200)
-        .warm_up_time(Duration::from_secs(2))
-        .measurement_time(Duration::from_secs(8))
-        .configure_from_args()
-}
-
 criterion_group! {
     name = benches;
-    config = config();
+    config = clock::config();
     targets = verify, issue
 }
 criterion_main!(benches);

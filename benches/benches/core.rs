@@ -5,9 +5,12 @@
 //! Ratios: `cargo run -p license-benches --release --bin bench-report` (BENCHMARKS.md).
 #![forbid(unsafe_code)]
 
-use std::hint::black_box;
-use std::time::Duration;
+#[path = "common/clock.rs"]
+mod clock;
 
+use std::hint::black_box;
+
+use clock::BenchClock;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use ed25519_dalek::Signer;
 use license_benches::{Reference, batch};
@@ -17,7 +20,7 @@ fn fixture() -> Reference {
     Reference::load().expect("the reference case of the golden vectors")
 }
 
-fn verify(c: &mut Criterion) {
+fn verify(c: &mut Criterion<BenchClock>) {
     let r = fixture();
     let ctx = r.context();
     let code = r.untrusted().expect("reference parses");
@@ -57,7 +60,7 @@ fn verify(c: &mut Criterion) {
     g.finish();
 }
 
-fn issue(c: &mut Criterion) {
+fn issue(c: &mut Criterion<BenchClock>) {
     let r = fixture();
     let ctx = r.context();
     let code = r.untrusted().expect("reference parses");
@@ -75,7 +78,7 @@ fn issue(c: &mut Criterion) {
     g.finish();
 }
 
-fn revalidate(c: &mut Criterion) {
+fn revalidate(c: &mut Criterion<BenchClock>) {
     let r = fixture();
     let mut g = c.benchmark_group("revalidate");
     for n in [64usize, 256] {
@@ -95,17 +98,9 @@ fn revalidate(c: &mut Criterion) {
     g.finish();
 }
 
-fn config() -> Criterion {
-    Criterion::default()
-        .sample_size(200)
-        .warm_up_time(Duration::from_secs(2))
-        .measurement_time(Duration::from_secs(8))
-        .configure_from_args()
-}
-
 criterion_group! {
     name = benches;
-    config = config();
+    config = clock::config();
     targets = verify, issue, revalidate
 }
 criterion_main!(benches);
