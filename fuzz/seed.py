@@ -119,6 +119,8 @@ def main():
     for name, data in {"raw-empty": b"\x00", "tagged-empty": b"\x01", "real": b"\x02\xff",
                        "real-verify": b"\x82\xff", "real-cut": b"\x02\x07"}.items():
         write("state_file", name, data)
+    for name, data in {"raw-empty": b"\x00", "tagged-empty": b"\x01", "tagged-short": b"\x01\x00\x00"}.items():
+        write("state_decode", name, data)
     print(f"seeded from {n} golden vectors into {os.path.join(HERE, 'corpus')}", file=sys.stderr)
 
 

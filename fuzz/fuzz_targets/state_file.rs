@@ -14,15 +14,12 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use hmac::{Hmac, KeyInit, Mac};
 use libfuzzer_sys::fuzz_target;
 use license_core::{Date, UntrustedCode};
-use license_fuzz::{LICENSEE, PRODUCT, keys, machine, signed_codes};
+use license_fuzz::{LICENSEE, PRODUCT, STATE_SECRET, keys, machine, signed_codes, tag_state};
 use license_verify::{Utc, Verifier};
-use sha2::Sha256;
 
-const SECRET: &[u8] = b"fuzz-state-secret-0123456789";
-const DOMAIN: &[u8] = b"license-verify/v1 state\0";
+const SECRET: &[u8] = STATE_SECRET;
 
 fn path() -> &'static PathBuf {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
@@ -78,15 +75,7 @@ fn verify_with_state(file: &[u8], full: bool) -> Result<(), license_verify::Erro
 }
 
 fn tagged(body: &[u8]) -> Vec<u8> {
-    let mut file = b"LVST\x01".to_vec();
-    file.extend_from_slice(body);
-    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET).expect("HMAC takes any key");
-    mac.update(DOMAIN);
-    mac.update(&[PRODUCT.len() as u8]);
-    mac.update(PRODUCT.as_bytes());
-    mac.update(&file);
-    file.extend_from_slice(&mac.finalize().into_bytes());
-    file
+    tag_state(body)
 }
 
 /// The body of the state file a first verification of the reference code writes.

@@ -94,3 +94,22 @@ pub fn assert_round_trip(code: &UntrustedCode) {
     assert_eq!(&parsed, code, "text re-decodes differently");
     assert_eq!(parsed.to_string(), text, "text re-encodes differently");
 }
+
+/// The application secret the state-file targets tag their files with.
+pub const STATE_SECRET: &[u8] = b"fuzz-state-secret-0123456789";
+
+/// A state file around `body`, tagged as the host application with [`STATE_SECRET`]
+/// would: `"LVST" || 1 || body || HMAC-SHA256(secret; domain || product || file)`.
+pub fn tag_state(body: &[u8]) -> Vec<u8> {
+    use hmac::{Hmac, KeyInit, Mac};
+    const DOMAIN: &[u8] = b"license-verify/v1 state\0";
+    let mut file = b"LVST\x01".to_vec();
+    file.extend_from_slice(body);
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(STATE_SECRET).expect("HMAC takes any key");
+    mac.update(DOMAIN);
+    mac.update(&[PRODUCT.len() as u8]);
+    mac.update(PRODUCT.as_bytes());
+    mac.update(&file);
+    file.extend_from_slice(&mac.finalize().into_bytes());
+    file
+}

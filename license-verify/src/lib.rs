@@ -55,6 +55,16 @@ pub use time::Utc;
 pub use verification::Verification;
 pub use verifier::{DEFAULT_CLOCK_TOLERANCE_SECS, HIGH_WATER_WRITE_INTERVAL_SECS, Verifier, VerifierBuilder};
 
+/// Decode and validate the bytes of a state file exactly as the verifier does when it
+/// loads the file, without touching the file system: for fuzzing and support tools. `Ok`
+/// means a verifier built with this secret and product would accept the file; the state
+/// itself stays private.
+#[doc(hidden)]
+pub fn check_state_bytes(bytes: &[u8], secret: &[u8], product: &str) -> Result<(), Error> {
+    let file = state::StateFile::new(std::path::PathBuf::from("<memory>"), secret, product)?;
+    file.decode(bytes).map(|_| ())
+}
+
 /// Re-exported so the host uses the same version.
 pub use license_core;
 

@@ -99,7 +99,7 @@ impl StateFile {
         self.decode(&bytes).map(Some)
     }
 
-    fn decode(&self, bytes: &[u8]) -> Result<Guards, Error> {
+    pub(crate) fn decode(&self, bytes: &[u8]) -> Result<Guards, Error> {
         if bytes.len() >= MAGIC.len() && !bytes.starts_with(MAGIC) {
             return Err(self.corrupt("not a license state file"));
         }
