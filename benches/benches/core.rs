@@ -65,7 +65,7 @@ fn issue(c: &mut Criterion<BenchClock>) {
     let ctx = r.context();
     let code = r.untrusted().expect("reference parses");
     let message = batch::signed_message(&code, &ctx).expect("message");
-    let mut g = c.benchmark_group("issue");
+    let mut g = c.benchmark_group("core-issue");
     g.bench_function("bare sign", |b| {
         b.iter(|| r.signing_key.sign(black_box(&message)))
     });
