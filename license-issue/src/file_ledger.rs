@@ -74,7 +74,7 @@ fn checksum(record_json: &[u8]) -> String {
 
 /// Encode one record as a ledger line (with its newline).
 fn encode_line(record: &Record) -> Result<Vec<u8>, Error> {
-    let json = serde_json::to_vec(record).map_err(|e| Error::LedgerEncode(e.to_string()))?;
+    let json = serde_json::to_vec(record).map_err(Error::LedgerEncode)?;
     let mut line = Vec::with_capacity(json.len() + 48);
     line.extend_from_slice(PREFIX);
     line.extend_from_slice(checksum(&json).as_bytes());
@@ -336,7 +336,7 @@ impl Ledger for FileLedger {
         let mut all = self.sequences()?;
         let next = crate::ledger::next_sequence(all.get(product).copied(), at_least)?;
         all.insert(product.to_owned(), next);
-        let text = serde_json::to_string_pretty(&all).map_err(|e| Error::LedgerEncode(e.to_string()))?;
+        let text = serde_json::to_string_pretty(&all).map_err(Error::LedgerEncode)?;
         fsutil::write_atomic(&self.sequences_path(), text.as_bytes())?;
         Ok(next)
     }

@@ -53,7 +53,7 @@ impl VendorKey {
     /// A new key from the operating system's random number generator.
     pub fn generate() -> Result<VendorKey, Error> {
         let mut seed = Zeroizing::new([0u8; 32]);
-        getrandom::fill(seed.as_mut()).map_err(|e| Error::Random(e.to_string()))?;
+        getrandom::fill(seed.as_mut()).map_err(Error::Random)?;
         Ok(VendorKey::from_seed(&seed))
     }
 
@@ -265,9 +265,7 @@ impl KeyRing {
                 return self.add(key, today);
             }
         }
-        Err(Error::Random(
-            "64 generated keys all collided with listed key ids".into(),
-        ))
+        Err(Error::KeyIdsCollide)
     }
 
     /// Add `key` as the current key: write its file (mode 0600), then the ring.

@@ -87,8 +87,7 @@ pub fn table(headers: &[&str], body: &[Vec<String>]) {
 
 /// Print a value as pretty JSON.
 pub fn json<T: Serialize>(value: &T) -> Result<(), license_issue::Error> {
-    let text =
-        serde_json::to_string_pretty(value).map_err(|e| license_issue::Error::LedgerEncode(e.to_string()))?;
+    let text = serde_json::to_string_pretty(value).map_err(license_issue::Error::LedgerEncode)?;
     outln!("{text}");
     Ok(())
 }

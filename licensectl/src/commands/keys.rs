@@ -6,9 +6,10 @@ use serde_json::json;
 use super::hex;
 use crate::KeyFormat;
 use crate::home::Home;
+use crate::machine::Failure;
 use crate::output::{self, out, outln};
 
-pub fn keygen(home: &Home, rotate: bool, today: license_core::Date, json: bool) -> Result<u8, Error> {
+pub fn keygen(home: &Home, rotate: bool, today: license_core::Date, json: bool) -> Result<u8, Failure> {
     let dir = home.keys();
     let ring = if rotate {
         let mut ring = KeyRing::open(&dir)?;
@@ -48,7 +49,7 @@ pub fn keygen(home: &Home, rotate: bool, today: license_core::Date, json: bool) 
     Ok(0)
 }
 
-pub fn pubkey(home: &Home, format: Option<KeyFormat>, json: bool) -> Result<u8, Error> {
+pub fn pubkey(home: &Home, format: Option<KeyFormat>, json: bool) -> Result<u8, Failure> {
     let ring = KeyRing::open(&home.keys())?;
     let keys = ring.public_keys();
     if let Some(f) = format {
