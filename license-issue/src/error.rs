@@ -422,6 +422,9 @@ pub enum Error {
     /// A ledger record (or other JSON the library writes) that cannot be encoded.
     #[error("cannot encode a ledger record ({0}): report this as a bug; nothing was recorded")]
     LedgerEncode(#[source] serde_json::Error),
+    /// A report that cannot be written as CSV.
+    #[error("cannot write the report as CSV ({0}): report this as a bug")]
+    Csv(#[source] csv::Error),
     /// The ledger's database (or other storage behind a [`crate::Ledger`]) failed.
     #[error(
         "the ledger's database failed ({0}): check that it is reachable and retry; an order that failed was not recorded"
@@ -526,7 +529,8 @@ impl Error {
             | Error::Io { .. }
             | Error::LedgerCorrupt { .. }
             | Error::LedgerTorn(_)
-            | Error::LedgerEncode(_) => ErrorClass::Data,
+            | Error::LedgerEncode(_)
+            | Error::Csv(_) => ErrorClass::Data,
             Error::Conflict { .. } => ErrorClass::Retry,
             Error::Core(e) => match e.kind() {
                 ErrorKind::Usage => ErrorClass::Usage,

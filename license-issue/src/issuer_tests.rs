@@ -882,3 +882,30 @@ fn erased_licensee_keeps_numbers_and_blocks_resigning() {
         Err(Error::Erased { .. })
     ));
 }
+
+#[test]
+fn report_csv_neutralizes_formulas_and_keeps_wide_names() {
+    let mut is = issuer();
+    let today = d(2026, 11, 22);
+    for name in [
+        "=HYPERLINK(\"http://evil\",\"click\")",
+        "株式会社エーシーエム",
+        "@SUM(A1)",
+    ] {
+        let mut o = subscription();
+        o.customer = Customer::new(name);
+        is.issue(&o, today).unwrap();
+    }
+    let records = is.ledger().records().unwrap();
+    let report = issued_in_month(&records, is.catalogs(), Month::of(today)).unwrap();
+    let csv = report.to_csv().unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(
+        lines[1].contains(",\"'=HYPERLINK(\"\"http://evil\"\",\"\"click\"\")\","),
+        "{csv}"
+    );
+    assert!(lines[2].contains(",株式会社エーシーエム,"), "{csv}");
+    assert!(lines[3].contains(",'@SUM(A1),"), "{csv}");
+    // The JSON keeps the names as they are: only the spreadsheet form is guarded.
+    assert_eq!(report.codes[0].licensee, "=HYPERLINK(\"http://evil\",\"click\")");
+}
