@@ -311,7 +311,7 @@ impl KeyRing {
         })?;
         let text =
             format!("# Vendor key ring: public data only. `current` is the key id used for issuing.\n{text}");
-        crate::fsutil::write_atomic(&path, text.as_bytes())
+        license_fs::write_atomic(&path, text.as_bytes()).map_err(Error::io(&path))
     }
 
     /// The key directory.

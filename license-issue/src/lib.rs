@@ -35,7 +35,6 @@ mod csv_out;
 mod describe;
 mod error;
 mod file_ledger;
-mod fsutil;
 mod history;
 mod issuer;
 mod keys;
