@@ -69,7 +69,7 @@ impl fmt::Display for TornRecord {
 }
 
 fn checksum(record_json: &[u8]) -> String {
-    crate::keys::hex(&Sha256::digest(record_json)[..SUM_HEX / 2])
+    hex::encode(&Sha256::digest(record_json)[..SUM_HEX / 2])
 }
 
 /// Encode one record as a ledger line (with its newline).

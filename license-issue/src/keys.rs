@@ -299,7 +299,7 @@ impl KeyRing {
                 .map(|k| RingKey {
                     id: k.id,
                     file: k.file.clone(),
-                    public: hex(&k.public.to_bytes()),
+                    public: hex::encode(k.public.to_bytes()),
                     created: k.created,
                 })
                 .collect(),
@@ -370,25 +370,10 @@ fn create_private_dir(dir: &Path) -> Result<(), Error> {
     builder.create(dir).map_err(Error::io(dir))
 }
 
-/// Lower-case hex.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
-}
-
-/// 32 bytes from 64 hex digits (either case).
+/// 32 bytes from 64 hex digits (either case; white space around them ignored).
 pub fn parse_hex32(s: &str) -> Option<[u8; 32]> {
-    let s = s.trim();
-    if s.len() != 64 || !s.is_ascii() {
-        return None;
-    }
     let mut out = [0u8; 32];
-    for (i, o) in out.iter_mut().enumerate() {
-        *o = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()?;
-    }
+    hex::decode_to_slice(s.trim(), &mut out).ok()?;
     Some(out)
 }
 
@@ -416,7 +401,7 @@ pub fn export_public_keys(keys: &[PublicKey], format: PublicKeyFormat) -> String
     match format {
         PublicKeyFormat::Hex => {
             for k in keys {
-                let _ = writeln!(out, "{:02x} {}", k.id(), hex(&k.to_bytes()));
+                let _ = writeln!(out, "{:02x} {}", k.id(), hex::encode(k.to_bytes()));
             }
         }
         PublicKeyFormat::Rust => {
@@ -590,7 +575,10 @@ mod tests {
         assert_eq!(r.matches("0x").count(), 32 + 1);
         let c = export_public_keys(&keys, PublicKeyFormat::C);
         assert!(c.contains("static const uint8_t VENDOR_PUBLIC_KEYS[1][32] = {"));
-        assert_eq!(parse_hex32(&hex(&keys[0].to_bytes())), Some(keys[0].to_bytes()));
+        assert_eq!(
+            parse_hex32(&hex::encode(keys[0].to_bytes())),
+            Some(keys[0].to_bytes())
+        );
         assert_eq!(parse_hex32("zz"), None);
     }
 }

@@ -187,10 +187,7 @@ pub fn normalize_licensee(s: &str) -> String {
 pub fn random_pseudonym() -> Result<String, Error> {
     let mut b = [0u8; 6];
     getrandom::fill(&mut b).map_err(Error::Random)?;
-    Ok(format!(
-        "erased-{}",
-        b.iter().map(|x| format!("{x:02x}")).collect::<String>()
-    ))
+    Ok(format!("erased-{}", hex::encode(b)))
 }
 
 /// Apply an erasure to `records`; returns how many changed.

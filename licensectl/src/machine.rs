@@ -272,7 +272,7 @@ pub fn demo(date: Option<Date>, json: bool) -> Result<u8, Failure> {
     if json {
         output::json(&json!({
             "key_id": format!("{:02x}", public.id()),
-            "public_key": crate::commands::hex(&public.to_bytes()),
+            "public_key": hex::encode(public.to_bytes()),
             "machine": fingerprint_json(&collected),
             "note": note,
             "code": issued.code,
@@ -286,7 +286,7 @@ pub fn demo(date: Option<Date>, json: bool) -> Result<u8, Failure> {
     outln!("1. The vendor's key");
     output::rows(&[
         ("key id", format!("{:#04x}", public.id())),
-        ("public key", crate::commands::hex(&public.to_bytes())),
+        ("public key", hex::encode(public.to_bytes())),
     ]);
     outln!();
     outln!("2. This machine, as the customer's installation collects it");

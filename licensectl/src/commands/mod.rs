@@ -202,7 +202,3 @@ pub fn print_reissued(
     }
     Ok(0)
 }
-
-pub fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
