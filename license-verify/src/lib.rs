@@ -15,6 +15,13 @@
 //!   they can and cannot prevent.
 //! - [`fingerprint::collect`]: this machine's fingerprint and its printable form.
 //! - [`SeatPool`]: concurrent seats with leases, heartbeats and re-claim.
+//! - Diagnostics through the [`log`](https://docs.rs/log) facade, target
+//!   `license_verify`: a code accepted (with its status) or refused (with why), which of
+//!   several codes was used, the machine components read, the state file written or
+//!   unusable, a revocation list installed. `info` for decisions, `warn` for a clock turned
+//!   back or an unusable state file, `debug` for details. Never keys, the state secret,
+//!   digests, component values or code texts. Install any logger (`env_logger`, ...) to
+//!   see them.
 //!
 //! ```no_run
 //! use license_verify::{Verifier, license_core::{Date, PublicKey}};
@@ -36,6 +43,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod diagnostics;
 mod error;
 pub mod fingerprint;
 mod guards;
