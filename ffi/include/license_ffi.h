@@ -106,6 +106,11 @@ enum lic_result
      */
     LIC_RESULT_UNKNOWN = 7,
     /**
+     * The diagnostic callback cannot be installed: Rust code in this process installed
+     * its own `log` logger first, which receives the library's diagnostics instead.
+     */
+    LIC_RESULT_DIAGNOSTICS_UNAVAILABLE = 8,
+    /**
      * No license code was entered.
      */
     LIC_RESULT_CODE_EMPTY = 100,
@@ -268,6 +273,42 @@ enum lic_result
 typedef enum lic_result lic_result;
 #else
 typedef uint32_t lic_result;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * How important a diagnostic line is.
+ */
+enum lic_log_level
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Not used by this version (reserved for failures of the library itself).
+     */
+    LIC_LOG_LEVEL_ERROR = 1,
+    /**
+     * Needs the administrator: the clock is behind a time already seen, the state file
+     * cannot be used.
+     */
+    LIC_LOG_LEVEL_WARN = 2,
+    /**
+     * A decision: a code accepted (with its status) or refused (with why), a revocation
+     * list installed or refused.
+     */
+    LIC_LOG_LEVEL_INFO = 3,
+    /**
+     * Details: which of several codes was used, the machine components read, the state
+     * file written.
+     */
+    LIC_LOG_LEVEL_DEBUG = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum lic_log_level lic_log_level;
+#else
+typedef uint32_t lic_log_level;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -466,6 +507,17 @@ typedef struct lic_date {
 } lic_date;
 
 /**
+ * A diagnostic callback: `message` is a NUL-terminated UTF-8 line of `len` bytes (no
+ * newline), valid only during the call; `user_data` is the pointer given to
+ * `lic_set_diagnostic_callback`. It is called on the thread that made the library call,
+ * possibly on several threads at once, and must not call `lic_set_diagnostic_callback`.
+ */
+typedef void (*lic_diagnostic_fn)(void *user_data,
+                                  lic_log_level level,
+                                  const char *message,
+                                  size_t len);
+
+/**
  * A granted or renewed seat.
  */
 typedef struct lic_lease {
@@ -642,6 +694,25 @@ lic_result lic_verifier_config_set_clock_tolerance(struct lic_verifier_config *c
 void lic_verifier_config_free(struct lic_verifier_config *config);
 
 /**
+ * Deliver the library's diagnostic lines up to `max_level` (`lic_log_level`: 1 error
+ * to 4 debug) to `callback`, with `user_data`, for the whole process; a NULL
+ * `callback` stops them. Replaces any earlier callback. Useful while integrating and
+ * for support: the detail says why a code was refused, which code of a license file
+ * was used, what the state file did.
+ *
+ * Returns `LIC_RESULT_INVALID_ARGUMENT` for another level, and
+ * `LIC_RESULT_DIAGNOSTICS_UNAVAILABLE` when Rust code in the same process installed
+ * its own `log` logger first (the lines go to that logger instead).
+ *
+ * # Safety
+ * `callback`, if not NULL, must stay callable with `user_data` until it is replaced or
+ * removed, from any thread that calls this library.
+ */
+lic_result lic_set_diagnostic_callback(lic_diagnostic_fn callback,
+                                       void *user_data,
+                                       uint32_t max_level);
+
+/**
  * Read this machine's fingerprint, each component hashed with `app_key` (the key the
  * vendor's fingerprint tool uses; by default products use their product id). Never fails
  * for an unreadable component: it counts as unknown (see `lic_fingerprint_describe`).
@@ -756,6 +827,21 @@ void lic_fingerprint_free(struct lic_fingerprint *fingerprint);
  * is static: do not free it.
  */
 const char *lic_version(void);
+
+/**
+ * The C name of a result code as a static NUL-terminated string, e.g.
+ * `"LIC_RESULT_TYPO"` for 104: stable (a code's name never changes), for logs and
+ * support tickets. NULL for a number that is no result code of this library. Do not
+ * free it.
+ */
+const char *lic_result_name(uint32_t result);
+
+/**
+ * The C name of a status as a static NUL-terminated string, e.g. `"LIC_STATUS_IN_GRACE"`
+ * for 4: stable, for logs. NULL for a number that is no `lic_status`. Do not free it.
+ * (For the user, describe the status in words: `lic_license_describe`.)
+ */
+const char *lic_status_name(uint32_t status);
 
 /**
  * Copy the fixed English message for `result` into `buf` (see "Text out" in the header's

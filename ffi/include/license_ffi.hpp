@@ -95,6 +95,18 @@ inline std::string result_message(lic_result code) {
         [code](char *buf, size_t n, size_t *len) { return lic_result_message(code, buf, n, len); });
 }
 
+/// The code's stable C name ("LIC_RESULT_TYPO"), "" for a number that is no code.
+inline std::string result_name(lic_result code) {
+    const char *name = lic_result_name(code);
+    return name != nullptr ? name : "";
+}
+
+/// The status's stable C name ("LIC_STATUS_IN_GRACE"), "" for a number that is no status.
+inline std::string status_name(lic_status status) {
+    const char *name = lic_status_name(status);
+    return name != nullptr ? name : "";
+}
+
 /// The linked library's version (compare with LIC_VERSION).
 inline std::string version() { return lic_version(); }
 

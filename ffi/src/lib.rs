@@ -33,6 +33,7 @@
 mod args;
 mod boundary;
 mod config;
+mod diagnostics;
 mod fingerprint;
 mod general;
 mod handle;
@@ -43,6 +44,7 @@ mod types;
 mod verifier;
 
 pub use config::*;
+pub use diagnostics::*;
 pub use fingerprint::*;
 pub use general::*;
 pub use license::*;

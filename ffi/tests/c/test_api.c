@@ -7,7 +7,8 @@
  *
  * Covers: success paths of every function, every result code (checked at the end against
  * the list of codes in the header), NULL for every pointer argument, too-small buffers,
- * non-UTF-8 text, out-parameters left untouched on failure, and a forced panic.
+ * non-UTF-8 text, out-parameters left untouched on failure, a forced panic, the names of
+ * codes and statuses, and the diagnostic callback.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -1006,6 +1007,57 @@ static void test_null_arguments(void) {
     lic_verifier_config_free(c);
 }
 
+/* Names of codes and statuses; the diagnostic callback. */
+struct captured {
+    int lines;
+    int accepted;
+    int refused;
+    lic_log_level last_level;
+    char last[512];
+};
+
+static void capture(void *user_data, lic_log_level level, const char *message, size_t len) {
+    struct captured *c = user_data;
+    c->lines++;
+    c->last_level = level;
+    CHECK(strlen(message) == len);
+    snprintf(c->last, sizeof c->last, "%s", message);
+    if (strstr(message, "license 1001 revision 1 accepted") != NULL) c->accepted++;
+    if (strstr(message, "refused") != NULL) c->refused++;
+    /* Never the code text or the key. */
+    CHECK(strstr(message, FIX_CODE_VALID) == NULL);
+}
+
+static void test_names_and_diagnostics(void) {
+    CHECK(strcmp(lic_result_name(LIC_RESULT_TYPO), "LIC_RESULT_TYPO") == 0);
+    CHECK(strcmp(lic_result_name(LIC_RESULT_OK), "LIC_RESULT_OK") == 0);
+    CHECK(lic_result_name(9999) == NULL);
+    for (size_t i = 0; i < sizeof FIX_ALL_RESULTS / sizeof FIX_ALL_RESULTS[0]; i++) {
+        const char *name = lic_result_name(FIX_ALL_RESULTS[i].code);
+        CHECK(name != NULL && strcmp(name, FIX_ALL_RESULTS[i].name) == 0);
+    }
+    CHECK(strcmp(lic_status_name(LIC_STATUS_IN_GRACE), "LIC_STATUS_IN_GRACE") == 0);
+    CHECK(strcmp(lic_status_name(LIC_STATUS_VALID), "LIC_STATUS_VALID") == 0);
+    CHECK(lic_status_name(0) == NULL);
+
+    struct captured c;
+    memset(&c, 0, sizeof c);
+    EXPECT(lic_set_diagnostic_callback(capture, &c, 0), LIC_RESULT_INVALID_ARGUMENT);
+    EXPECT(lic_set_diagnostic_callback(capture, &c, 5), LIC_RESULT_INVALID_ARGUMENT);
+    OK(lic_set_diagnostic_callback(capture, &c, LIC_LOG_LEVEL_INFO));
+    lic_license_free(verify_fresh(FIX_CODE_VALID, FIX_NOW, LIC_RESULT_OK, __LINE__));
+    CHECK(c.accepted == 1);
+    CHECK(c.last_level == LIC_LOG_LEVEL_INFO);
+    lic_license_free(verify_fresh(FIX_CODE_OTHER_KEY, FIX_NOW, LIC_RESULT_UNKNOWN_KEY, __LINE__));
+    CHECK(c.refused == 1);
+    CHECK(strstr(c.last, "refused") != NULL);
+    /* Removed: no more lines. */
+    OK(lic_set_diagnostic_callback(NULL, NULL, LIC_LOG_LEVEL_DEBUG));
+    int before = c.lines;
+    lic_license_free(verify_fresh(FIX_CODE_VALID, FIX_NOW, LIC_RESULT_OK, __LINE__));
+    CHECK(c.lines == before);
+}
+
 static void check_every_code_was_seen(void) {
     for (size_t i = 0; i < sizeof FIX_ALL_RESULTS / sizeof FIX_ALL_RESULTS[0]; i++) {
         lic_result code = FIX_ALL_RESULTS[i].code;
@@ -1028,6 +1080,7 @@ int main(int argc, char **argv) {
     }
     scratch = argv[1];
     test_version_and_messages();
+    test_names_and_diagnostics();
     test_forced_panic();
     test_valid_license();
     test_statuses();

@@ -54,6 +54,9 @@ int main(int argc, char **argv) {
     const std::string scratch = argv[1];
     CHECK(lic::version() == LIC_VERSION);
     CHECK(lic::result_message(LIC_RESULT_OK) == "success");
+    CHECK(lic::result_name(LIC_RESULT_WRONG_MACHINE) == "LIC_RESULT_WRONG_MACHINE");
+    CHECK(lic::result_name(static_cast<lic_result>(9999)) == "");
+    CHECK(lic::status_name(LIC_STATUS_DEMO_MODE) == "LIC_STATUS_DEMO_MODE");
 
     lic::VerifierConfig cfg = config();
     const lic::Verifier verifier(cfg);
