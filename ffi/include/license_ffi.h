@@ -111,6 +111,15 @@ enum lic_result
      */
     LIC_RESULT_DIAGNOSTICS_UNAVAILABLE = 8,
     /**
+     * A text that is not a database code (see `lic_last_error_message`: a typo's group,
+     * an invalid character, or the wrong length).
+     */
+    LIC_RESULT_DATABASE_CODE_INVALID = 9,
+    /**
+     * The operating system's random source failed (no database code can be created).
+     */
+    LIC_RESULT_RANDOM_UNAVAILABLE = 10,
+    /**
      * No license code was entered.
      */
     LIC_RESULT_CODE_EMPTY = 100,
@@ -692,6 +701,44 @@ lic_result lic_verifier_config_set_clock_tolerance(struct lic_verifier_config *c
  * `config` is NULL or a live handle, not used again.
  */
 void lic_verifier_config_free(struct lic_verifier_config *config);
+
+/**
+ * Create a new database code for this installation from the operating system's random
+ * source, e.g. `DB-B80ZZ-01W25-SE82D-XMET2` (26 characters; a 27-byte buffer is always
+ * enough). Text out as described in the introduction.
+ *
+ * Create it once, when the product is installed or its database created, store it in
+ * that database, and show it in the license dialog: the customer sends it to the vendor,
+ * who issues a code bound to it; pass it to `lic_verifier_config_set_database` at every
+ * start. A new code at each start would orphan the license.
+ *
+ * Returns `LIC_RESULT_RANDOM_UNAVAILABLE` if the operating system offers no random
+ * source.
+ *
+ * # Safety
+ * `buf` points to `buf_len` writable bytes (or is NULL with `buf_len` 0); `out_len` to a
+ * writable `size_t`.
+ */
+lic_result lic_database_code_new(char *buf, size_t buf_len, size_t *out_len);
+
+/**
+ * Read a database code as a person typed or pasted it (`DB-` may be missing; case,
+ * dashes, spaces and `O`/`I`/`L` for `0`/`1` are forgiven) and write its canonical
+ * form (26 characters). Text in and out as described in the introduction.
+ *
+ * Returns `LIC_RESULT_DATABASE_CODE_INVALID` for a text that is no database code; the
+ * detailed message (`lic_last_error_message`) says why: the group holding a typo, a
+ * character that cannot be part of a code, or the wrong number of characters.
+ *
+ * # Safety
+ * `text` points to `text_len` readable bytes; `buf` to `buf_len` writable bytes (or is
+ * NULL with `buf_len` 0); `out_len` to a writable `size_t`.
+ */
+lic_result lic_database_code_normalize(const char *text,
+                                       size_t text_len,
+                                       char *buf,
+                                       size_t buf_len,
+                                       size_t *out_len);
 
 /**
  * Deliver the library's diagnostic lines up to `max_level` (`lic_log_level`: 1 error

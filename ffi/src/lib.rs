@@ -33,6 +33,7 @@
 mod args;
 mod boundary;
 mod config;
+mod dbcode;
 mod diagnostics;
 mod fingerprint;
 mod general;
@@ -44,6 +45,7 @@ mod types;
 mod verifier;
 
 pub use config::*;
+pub use dbcode::*;
 pub use diagnostics::*;
 pub use fingerprint::*;
 pub use general::*;

@@ -40,6 +40,11 @@ pub enum lic_result {
     /// The diagnostic callback cannot be installed: Rust code in this process installed
     /// its own `log` logger first, which receives the library's diagnostics instead.
     DiagnosticsUnavailable = 8,
+    /// A text that is not a database code (see `lic_last_error_message`: a typo's group,
+    /// an invalid character, or the wrong length).
+    DatabaseCodeInvalid = 9,
+    /// The operating system's random source failed (no database code can be created).
+    RandomUnavailable = 10,
 
     /// No license code was entered.
     CodeEmpty = 100,
@@ -125,7 +130,7 @@ pub enum lic_result {
 }
 
 /// Every code, in numeric order.
-const ALL: [lic_result; 48] = [
+const ALL: [lic_result; 50] = [
     lic_result::Ok,
     lic_result::NullArgument,
     lic_result::InvalidUtf8,
@@ -135,6 +140,8 @@ const ALL: [lic_result; 48] = [
     lic_result::UnknownModule,
     lic_result::Unknown,
     lic_result::DiagnosticsUnavailable,
+    lic_result::DatabaseCodeInvalid,
+    lic_result::RandomUnavailable,
     lic_result::CodeEmpty,
     lic_result::CodeTooShort,
     lic_result::CodeTooLong,
@@ -194,6 +201,8 @@ impl lic_result {
             lic_result::UnknownModule => "LIC_RESULT_UNKNOWN_MODULE\0",
             lic_result::Unknown => "LIC_RESULT_UNKNOWN\0",
             lic_result::DiagnosticsUnavailable => "LIC_RESULT_DIAGNOSTICS_UNAVAILABLE\0",
+            lic_result::DatabaseCodeInvalid => "LIC_RESULT_DATABASE_CODE_INVALID\0",
+            lic_result::RandomUnavailable => "LIC_RESULT_RANDOM_UNAVAILABLE\0",
             lic_result::CodeEmpty => "LIC_RESULT_CODE_EMPTY\0",
             lic_result::CodeTooShort => "LIC_RESULT_CODE_TOO_SHORT\0",
             lic_result::CodeTooLong => "LIC_RESULT_CODE_TOO_LONG\0",
@@ -253,6 +262,12 @@ impl lic_result {
             lic_result::Unknown => "the license library failed for a reason this version has no code for",
             lic_result::DiagnosticsUnavailable => {
                 "another logger is installed in this process: the license library's diagnostics go to it"
+            }
+            lic_result::DatabaseCodeInvalid => {
+                "this is not a database code: compare it with the code shown in the license dialog"
+            }
+            lic_result::RandomUnavailable => {
+                "the operating system's random source failed: no database code can be created"
             }
             lic_result::CodeEmpty => "no license code was entered: paste the whole code",
             lic_result::CodeTooShort => "the license code is too short: part of it is missing",
@@ -436,7 +451,7 @@ mod tests {
             assert_eq!(lic_result::from_u32(r as u32), Some(r));
             assert!(!r.message().is_empty());
         }
-        assert_eq!(lic_result::from_u32(9), None);
+        assert_eq!(lic_result::from_u32(11), None);
         assert_eq!(lic_result::from_u32(u32::MAX), None);
     }
 
@@ -449,6 +464,8 @@ mod tests {
             (lic_result::Panic, 4),
             (lic_result::Unknown, 7),
             (lic_result::DiagnosticsUnavailable, 8),
+            (lic_result::DatabaseCodeInvalid, 9),
+            (lic_result::RandomUnavailable, 10),
             (lic_result::CodeEmpty, 100),
             (lic_result::Typo, 104),
             (lic_result::BadSignature, 117),

@@ -1,4 +1,4 @@
-//! Every code number of the ABI, pinned: `lic_result` (all 48), `lic_status`, `lic_kind` and
+//! Every code number of the ABI, pinned: `lic_result` (all 50), `lic_status`, `lic_kind` and
 //! `lic_component`, each as the Rust enum says and as the committed header says. Changing a
 //! number in the crate fails `*_numbers_are_pinned`, and so does changing it and re-blessing
 //! the header (`LIC_BLESS=1`): the tables below are the only place the numbers are written
@@ -32,7 +32,7 @@ fn assert_header(prefix: &str, expected: &[(&str, u32)]) {
     );
 }
 
-const RESULT: [(lic_result, &str, u32); 48] = [
+const RESULT: [(lic_result, &str, u32); 50] = [
     (lic_result::Ok, "LIC_RESULT_OK", 0),
     (lic_result::NullArgument, "LIC_RESULT_NULL_ARGUMENT", 1),
     (lic_result::InvalidUtf8, "LIC_RESULT_INVALID_UTF8", 2),
@@ -46,6 +46,12 @@ const RESULT: [(lic_result, &str, u32); 48] = [
         "LIC_RESULT_DIAGNOSTICS_UNAVAILABLE",
         8,
     ),
+    (
+        lic_result::DatabaseCodeInvalid,
+        "LIC_RESULT_DATABASE_CODE_INVALID",
+        9,
+    ),
+    (lic_result::RandomUnavailable, "LIC_RESULT_RANDOM_UNAVAILABLE", 10),
     (lic_result::CodeEmpty, "LIC_RESULT_CODE_EMPTY", 100),
     (lic_result::CodeTooShort, "LIC_RESULT_CODE_TOO_SHORT", 101),
     (lic_result::CodeTooLong, "LIC_RESULT_CODE_TOO_LONG", 102),
@@ -176,7 +182,7 @@ fn result_and_status_names_are_the_header_names() {
             "code {n}"
         );
     }
-    for n in [9, 99, 125, 999, u32::MAX] {
+    for n in [11, 99, 125, 999, u32::MAX] {
         assert_eq!(name(license_ffi::lic_result_name(n)), None, "{n} is no code");
     }
     for (_, want, n) in STATUS {

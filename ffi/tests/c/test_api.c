@@ -1058,6 +1058,47 @@ static void test_names_and_diagnostics(void) {
     CHECK(c.lines == before);
 }
 
+/* Database codes: a new one per call, canonical, read back from sloppy typing. */
+static void test_database_codes(void) {
+    char a[64], b[64], back[64];
+    size_t na = 0, nb = 0, nback = 0;
+    OK(lic_database_code_new(a, sizeof a, &na));
+    OK(lic_database_code_new(b, sizeof b, &nb));
+    CHECK(na == 26 && strlen(a) == 26 && strncmp(a, "DB-", 3) == 0);
+    CHECK(strcmp(a, b) != 0);
+    OK(lic_database_code_normalize(S(a), back, sizeof back, &nback));
+    CHECK(nback == 26 && strcmp(back, a) == 0);
+    /* Lower case, no label, spaces instead of dashes. */
+    char typed[64];
+    size_t j = 0;
+    for (size_t i = 3; a[i] != '\0'; i++) {
+        char c = a[i] == '-' ? ' ' : a[i];
+        typed[j++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    }
+    typed[j] = '\0';
+    OK(lic_database_code_normalize(S(typed), back, sizeof back, &nback));
+    CHECK(strcmp(back, a) == 0);
+    /* A typo in group 2: refused, the group named, the buffer untouched. */
+    char typo[64];
+    memcpy(typo, a, 27);
+    typo[10] = typo[10] == '7' ? '8' : '7';
+    char keep[8] = "keep";
+    size_t nkeep = 99;
+    EXPECT(lic_database_code_normalize(S(typo), keep, sizeof keep, &nkeep), LIC_RESULT_DATABASE_CODE_INVALID);
+    CHECK(strstr(last_error(), "group 2") != NULL);
+    CHECK(strcmp(keep, "keep") == 0 && nkeep == 99);
+    EXPECT(lic_database_code_normalize(S("DB-7F3A-22C1"), back, sizeof back, &nback),
+           LIC_RESULT_DATABASE_CODE_INVALID);
+    CHECK(strstr(last_error(), "20 characters") != NULL);
+    /* Too small a buffer: the length needed is reported. */
+    char small[8];
+    size_t need = 0;
+    EXPECT(lic_database_code_new(small, sizeof small, &need), LIC_RESULT_BUFFER_TOO_SMALL);
+    CHECK(need == 26);
+    EXPECT(lic_database_code_new(a, sizeof a, NULL), LIC_RESULT_NULL_ARGUMENT);
+    EXPECT(lic_database_code_normalize(NULL, 3, back, sizeof back, &nback), LIC_RESULT_NULL_ARGUMENT);
+}
+
 static void check_every_code_was_seen(void) {
     for (size_t i = 0; i < sizeof FIX_ALL_RESULTS / sizeof FIX_ALL_RESULTS[0]; i++) {
         lic_result code = FIX_ALL_RESULTS[i].code;
@@ -1081,6 +1122,7 @@ int main(int argc, char **argv) {
     scratch = argv[1];
     test_version_and_messages();
     test_names_and_diagnostics();
+    test_database_codes();
     test_forced_panic();
     test_valid_license();
     test_statuses();
