@@ -42,6 +42,7 @@ extern crate std;
 mod code;
 mod context;
 mod date;
+mod dbcode;
 mod error;
 mod fingerprint;
 mod model;
@@ -54,6 +55,10 @@ pub mod words;
 pub use code::{LicenseCode, PublicKey, UntrustedCode, VerifiedLicense, key_id, sign};
 pub use context::{Context, MAX_CONTEXT_FIELD};
 pub use date::{Date, days_in_month, is_leap_year};
+pub use dbcode::{
+    DATABASE_CODE_BYTES, DATABASE_CODE_LEN, DATABASE_CODE_SYMBOLS, DatabaseCode, DatabaseCodeError,
+    DatabaseCodeText,
+};
 pub use error::{Error, ErrorKind};
 pub use fingerprint::{
     Component, ComponentSet, MAX_DIGESTS_PER_COMPONENT, MachineBinding, MachineFingerprint, MachineMatch,

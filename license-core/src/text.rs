@@ -35,13 +35,16 @@ pub(crate) const CRC_POLY: u32 = 0x0_2265B;
 pub(crate) enum TextKind {
     License,
     Fingerprint,
+    /// An installation's database code (`dbcode.rs`).
+    DatabaseCode,
 }
 
 impl TextKind {
     const fn crc_init(self) -> u32 {
         match self {
-            TextKind::License => 0xC_4943,     // "LIC", masked to 20 bits
-            TextKind::Fingerprint => 0xF_5052, // "\x0fPR"
+            TextKind::License => 0xC_4943,      // "LIC", masked to 20 bits
+            TextKind::Fingerprint => 0xF_5052,  // "\x0fPR"
+            TextKind::DatabaseCode => 0x4_4442, // "DB", tagged 0x4
         }
     }
 }
