@@ -42,10 +42,13 @@ extern crate std;
 mod code;
 mod context;
 mod date;
+mod delegation;
 mod error;
 mod fingerprint;
+mod frame;
 mod model;
 mod revocation;
+mod segmented;
 mod status;
 mod text;
 mod wire;
@@ -53,11 +56,17 @@ mod wire;
 pub use code::{LicenseCode, PublicKey, UntrustedCode, VerifiedLicense, key_id, sign};
 pub use context::{Context, MAX_CONTEXT_FIELD};
 pub use date::{Date, days_in_month, is_leap_year};
+pub use delegation::{
+    Certificate, CertificateChain, DelegatedCode, DelegationError, MAX_CERTIFICATE_BYTES, MAX_CHAIN,
+    MAX_CHAIN_BYTES, MAX_DELEGATED_BYTES, MAX_RESELLER_NAME, ResellerName, UntrustedDelegatedCode,
+    VerifiedDelegatedLicense, is_delegated_text, sign_delegated,
+};
 pub use error::{Error, ErrorKind};
 pub use fingerprint::{
     Component, ComponentSet, MAX_DIGESTS_PER_COMPONENT, MachineBinding, MachineFingerprint, MachineMatch,
     component_digest, is_stable_mac, mac_digest,
 };
+pub use frame::{Frame, IdRange, KindSet, LineSet, Violation};
 pub use model::{Binding, Kind, License, ModuleSet, ProductLine};
 #[cfg(feature = "alloc")]
 pub use revocation::sign_revocation_list;
@@ -65,6 +74,7 @@ pub use revocation::{
     REVOCATION_LIST_VERSION, RevocationEntries, RevocationEntry, RevocationList, RevokedRevisions,
     UntrustedRevocationList,
 };
+pub use segmented::segmented_symbols_for;
 pub use status::{Evaluation, Policy, Release, Status, evaluate};
 pub use text::{ALPHABET, CHECK_SYMBOLS, GROUP, symbols_for};
 pub use wire::{MAX_CODE_BYTES, MAX_PAYLOAD, SIGNATURE_LEN, VERSION};
