@@ -68,12 +68,12 @@ pub use fingerprint::{
 };
 pub use frame::{Frame, IdRange, KindSet, LineSet, Violation};
 pub use model::{Binding, Kind, License, ModuleSet, ProductLine};
-#[cfg(feature = "alloc")]
-pub use revocation::sign_revocation_list;
 pub use revocation::{
-    REVOCATION_LIST_VERSION, RevocationEntries, RevocationEntry, RevocationList, RevokedRevisions,
-    UntrustedRevocationList,
+    REVOCATION_LIST_VERSION, REVOCATION_LIST_VERSION_CERTIFICATES, RevocationEntries, RevocationEntry,
+    RevocationList, RevokedCertificates, RevokedRevisions, UntrustedRevocationList,
 };
+#[cfg(feature = "alloc")]
+pub use revocation::{sign_revocation_list, sign_revocation_list_with_certificates};
 pub use segmented::segmented_symbols_for;
 pub use status::{Evaluation, Policy, Release, Status, evaluate};
 pub use text::{ALPHABET, CHECK_SYMBOLS, GROUP, symbols_for};

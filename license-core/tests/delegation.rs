@@ -905,3 +905,25 @@ proptest! {
         prop_assert_eq!(v.license().license(), &license);
     }
 }
+
+#[test]
+fn a_version_2_revocation_list_revokes_the_certificate() {
+    let list = sign_revocation_list_with_certificates(
+        PRODUCT,
+        1,
+        day(2027, 1, 1),
+        day(2027, 2, 1),
+        &[],
+        &[7],
+        &key(),
+    )
+    .unwrap();
+    let list = UntrustedRevocationList::parse(&list)
+        .unwrap()
+        .verify(&public_keys(), PRODUCT)
+        .unwrap();
+    assert!(matches!(
+        verify_bytes(sub_code().as_bytes(), |s| list.revokes_certificate(s)),
+        Err(Error::Delegation(DelegationError::Revoked { serial: 7, .. }))
+    ));
+}

@@ -150,3 +150,20 @@ pub fn verify_bytes(bytes: &[u8], revoked: impl Fn(u32) -> bool) -> Result<Verif
     let m = reference_machine();
     UntrustedDelegatedCode::from_bytes(bytes)?.verify(&public_keys(), &reference_context(&m), revoked)
 }
+
+/// A stable name for each error of a reseller's code, as written in the golden vectors.
+pub fn delegation_error_name(e: &Error) -> &'static str {
+    match e {
+        Error::Delegation(d) => match d {
+            DelegationError::UnknownVendorKey { .. } => "unknown-vendor-key",
+            DelegationError::WrongProduct { .. } => "certificate-wrong-product",
+            DelegationError::BadCertificateSignature { .. } => "bad-certificate-signature",
+            DelegationError::NotSignedByReseller { .. } => "not-signed-by-reseller",
+            DelegationError::Revoked { .. } => "revoked",
+            DelegationError::Widening { .. } => "widening",
+            DelegationError::OutsideFrame { .. } => "outside-frame",
+            _ => "other",
+        },
+        e => error_name(e),
+    }
+}
