@@ -31,8 +31,10 @@ fn chromium(args: &[&str], url: &str, profile: &Path) -> std::process::Output {
 }
 
 fn screenshot_path() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"), PathBuf::from);
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"),
+        PathBuf::from,
+    );
     std::fs::create_dir_all(&target).unwrap();
     target.join("license-server-dashboard.png")
 }
@@ -40,7 +42,10 @@ fn screenshot_path() -> PathBuf {
 #[test]
 fn the_dashboard_shows_usage_holders_and_the_chart() {
     if !Path::new(CHROMIUM).exists() {
-        assert!(std::env::var_os("CI").is_none(), "chromium is not installed but CI is set");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "chromium is not installed but CI is set"
+        );
         eprintln!("SKIPPED: install chromium (apt-get install chromium) to run the dashboard test");
         return;
     }
@@ -59,12 +64,23 @@ fn the_dashboard_shows_usage_holders_and_the_chart() {
     let profile = tempfile::tempdir().unwrap();
     let out = chromium(&["--dump-dom"], &url, profile.path());
     let dom = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "chromium failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(dom.contains(r#"<b id="in-use">4</b>"#), "{dom}");
     assert!(dom.contains(r#"<b id="limit">5</b>"#), "{dom}");
     assert!(dom.contains(r#"<b id="peak">5</b>"#), "{dom}");
     assert!(dom.contains(r#"<span id="holder-count">4</span>"#));
-    for h in ["ws-anna", "ws-bert", "ws-carl", "laptop-dora", "laptop-dora.acme.lan", "borrowed"] {
+    for h in [
+        "ws-anna",
+        "ws-bert",
+        "ws-carl",
+        "laptop-dora",
+        "laptop-dora.acme.lan",
+        "borrowed",
+    ] {
         assert!(dom.contains(h), "{h} missing");
     }
     assert!(!dom.contains("ws-emil<"), "a released holder is not listed");
@@ -76,7 +92,11 @@ fn the_dashboard_shows_usage_holders_and_the_chart() {
     let profile = tempfile::tempdir().unwrap();
     let shot = format!("--screenshot={}", png_path.display());
     let out = chromium(&[&shot, "--window-size=1200,900"], &url, profile.path());
-    assert!(out.status.success(), "chromium failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let bytes = std::fs::read(&png_path).unwrap();
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
     let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
@@ -88,9 +108,18 @@ fn the_dashboard_shows_usage_holders_and_the_chart() {
     let n = pixels.len() as f64;
     let mean = pixels.iter().map(|&p| f64::from(p)).sum::<f64>() / n;
     let variance = pixels.iter().map(|&p| (f64::from(p) - mean).powi(2)).sum::<f64>() / n;
-    assert!(variance > 100.0, "the screenshot looks blank (variance {variance:.1})");
+    assert!(
+        variance > 100.0,
+        "the screenshot looks blank (variance {variance:.1})"
+    );
     // Dark pixels (text, the chart line) exist: something was rendered on the white page.
-    let dark = pixels.chunks(info.color_type.samples()).filter(|px| px[..3].iter().all(|&c| c < 80)).count();
+    let dark = pixels
+        .chunks(info.color_type.samples())
+        .filter(|px| px[..3].iter().all(|&c| c < 80))
+        .count();
     assert!(dark > 1_000, "only {dark} dark pixels");
-    eprintln!("screenshot: {} (variance {variance:.0}, {dark} dark pixels)", png_path.display());
+    eprintln!(
+        "screenshot: {} (variance {variance:.0}, {dark} dark pixels)",
+        png_path.display()
+    );
 }
