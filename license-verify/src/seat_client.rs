@@ -486,6 +486,14 @@ pub fn now_ms() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
+/// `YYYY-MM-DD HH:MM:SSZ` for milliseconds since the Unix epoch (UTC).
+pub fn format_utc(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let day = license_core::Date::from_unix_seconds(secs);
+    let rem = secs.rem_euclid(86_400);
+    format!("{day} {:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
 /// A blocking client of one seat server for one holder.
 pub struct SeatClient {
     agent: ureq::Agent,
