@@ -560,6 +560,12 @@ impl SeatClient {
         self
     }
 
+    /// Name the user and the client machine on an existing client.
+    pub fn set_identity(&mut self, user: &str, machine: &str) {
+        user.clone_into(&mut self.user);
+        machine.clone_into(&mut self.machine);
+    }
+
     /// Use this HTTP agent (timeouts, TLS roots); it must not treat HTTP error statuses as
     /// errors (`http_status_as_error(false)`).
     #[must_use]
