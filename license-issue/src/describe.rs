@@ -97,6 +97,7 @@ pub fn status_words(status: &Status) -> String {
         }
         Status::DemoMode { seats, expired } => format!("expired on {expired}: demo mode, {seats} seat(s)"),
         Status::Expired { expired } => format!("expired on {expired}"),
+        Status::Replaced { on } => format!("replaced on {on}: enter the code valid from {on}"),
     }
 }
 
@@ -183,6 +184,7 @@ mod tests {
             grace_days: 14,
             maintenance_ends: Some(d(2027, 11, 22)),
             binding: Binding::DATABASE,
+            interim: false,
         };
         let c = Catalog::demo().unwrap();
         let rows = describe(&l, Some(&c), Some(d(2027, 11, 30)));

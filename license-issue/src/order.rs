@@ -70,6 +70,7 @@ impl BindTo {
         Ok(Binding {
             database: self.database.is_some(),
             machine: self.machine,
+            seat_server: None,
         })
     }
 }
@@ -119,6 +120,7 @@ impl BindTo {
             Binding {
                 database: database.is_some(),
                 machine,
+                seat_server: None,
             },
             database,
         ))

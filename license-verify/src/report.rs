@@ -113,6 +113,7 @@ pub fn describe_status(status: &Status) -> String {
             format!("expired on {expired}, demo mode: {seats} seats; enter a new code to leave demo mode")
         }
         Status::Expired { expired } => format!("expired on {expired}: enter a new code"),
+        Status::Replaced { on } => format!("replaced on {on}: enter the code valid from {on}"),
     }
 }
 

@@ -2,8 +2,7 @@
 
 use crate::output::{out, outln};
 use license_core::{
-    Component, ComponentSet, Context, Kind, License, MachineBinding, MachineFingerprint, PublicKey,
-    UntrustedCode,
+    ComponentSet, Context, Kind, License, MachineBinding, MachineFingerprint, PublicKey, UntrustedCode,
 };
 use license_issue::{
     BindTo, Catalog, Catalogs, Change, Customer, DEMO_CATALOG, Error, FileLedger, Issued, KeyRing, Ledger,
@@ -353,10 +352,6 @@ fn bind_to(args: &BindArgs, catalog: &Catalog) -> Result<BindTo, Error> {
             let parsed = MachineBinding::parse(text).map_err(Error::Fingerprint)?;
             let tolerance = args.tolerance.unwrap_or(catalog.defaults.machine_tolerance);
             let components: ComponentSet = parsed.components();
-            let mut digests = [0u8; 4];
-            for c in components.iter() {
-                digests[usize::from(c.index())] = parsed.digest(c).unwrap_or(0);
-            }
             // As license-core's `MachineFingerprint::binding`: with few components, keep a
             // majority that must match (an explicit --tolerance is taken as given).
             let tolerance = if args.tolerance.is_some() {
@@ -364,7 +359,7 @@ fn bind_to(args: &BindArgs, catalog: &Catalog) -> Result<BindTo, Error> {
             } else {
                 tolerance.min(components.len().saturating_sub(1) / 2)
             };
-            Some(MachineBinding::new(components, digests, tolerance).map_err(Error::Fingerprint)?)
+            Some(parsed.with_tolerance(tolerance).map_err(Error::Fingerprint)?)
         }
     };
     Ok(BindTo {
@@ -758,14 +753,10 @@ fn inspect(home: &Home, a: &InspectArgs, today: license_core::Date, json: bool) 
     let database = a.database.clone().or(ledger.database);
     // The vendor checks the signature here, not the customer's machine: the machine
     // fingerprint the code names stands in for it.
-    let mut machine = MachineFingerprint::unknown();
-    if let Some(b) = l.binding.machine {
-        for c in Component::ALL {
-            if let Some(d) = b.digest(c) {
-                machine.add(c, d);
-            }
-        }
-    }
+    let machine = l
+        .binding
+        .machine
+        .map_or_else(MachineFingerprint::unknown, |b| b.matching_machine());
     let mut ctx = Context::new(&product, &licensee).with_machine(&machine);
     if let Some(db) = &database {
         ctx = ctx.with_database(db);
