@@ -393,7 +393,7 @@ typedef uint32_t lic_component;
 #endif // __cplusplus
 
 /**
- * A machine fingerprint: per component, one-byte digests keyed with an application key.
+ * A machine fingerprint: per component, 24-bit digests keyed with an application key.
  *
  * Made by `lic_fingerprint_collect` (read from this machine) or `lic_fingerprint_new`
  * (empty, filled by the host with `lic_fingerprint_add_component`/`_add_mac`, for hosts
