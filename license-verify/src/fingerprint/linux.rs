@@ -15,6 +15,8 @@ pub(crate) struct Sources<'a> {
     pub board_serial: &'a str,
     /// The directory whose file system identifies the installation (`/`).
     pub root: &'a str,
+    /// `/proc/cpuinfo`.
+    pub cpuinfo: &'a str,
 }
 
 impl Sources<'static> {
@@ -24,7 +26,61 @@ impl Sources<'static> {
         net: "/sys/class/net",
         board_serial: "/sys/class/dmi/id/board_serial",
         root: "/",
+        cpuinfo: "/proc/cpuinfo",
     };
+}
+
+/// The CPU from `/proc/cpuinfo`: the first processor's `model name` and the number of
+/// distinct (`physical id`, `core id`) pairs (a processor without them counts as one
+/// core), exactly as sysinfo reads them, so codes bound before keep matching. Without a
+/// `model name` (ARM, where sysinfo names the part), sysinfo is asked.
+pub(crate) fn cpu(app_key: &[u8], s: &Sources<'_>) -> Part {
+    const SOURCE: &str = "/proc/cpuinfo";
+    let text = fs::read_to_string(s.cpuinfo).map_err(|e| io_unknown(SOURCE, &e))?;
+    match parse_cpuinfo(&text) {
+        Some((brand, cores)) => digest_of(
+            app_key,
+            Component::Cpu,
+            SOURCE,
+            &super::other::cpu_raw(brand, cores),
+        ),
+        None => super::other::cpu(app_key),
+    }
+}
+
+/// Brand and physical core count from the text of `/proc/cpuinfo`.
+pub(crate) fn parse_cpuinfo(text: &str) -> Option<(&str, usize)> {
+    fn value(line: &str) -> &str {
+        line.split_once(':').map_or("", |(_, v)| v.trim())
+    }
+    let brand = text
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .map(value)
+        .filter(|b| !b.is_empty())?;
+    let mut cores = std::collections::HashSet::new();
+    let (mut core, mut physical, mut processor) = ("", "", "");
+    let mut add = |core: &mut &str, physical: &mut &str, processor: &mut &str| {
+        if !core.is_empty() && !physical.is_empty() {
+            cores.insert(format!("{core} {physical}"));
+        } else if !processor.is_empty() {
+            cores.insert((*processor).to_owned());
+        }
+        (*core, *physical, *processor) = ("", "", "");
+    };
+    for line in text.lines() {
+        if line.is_empty() {
+            add(&mut core, &mut physical, &mut processor);
+        } else if line.starts_with("processor") {
+            processor = value(line);
+        } else if line.starts_with("core id") {
+            core = value(line);
+        } else if line.starts_with("physical id") {
+            physical = value(line);
+        }
+    }
+    add(&mut core, &mut physical, &mut processor);
+    Some((brand, cores.len()))
 }
 
 /// The main board's serial from sysfs (readable only by root on most distributions).
@@ -167,6 +223,7 @@ mod tests {
             net: net.to_str().unwrap(),
             board_serial: "/nonexistent",
             root: "/nonexistent",
+            cpuinfo: "/nonexistent",
         };
         let key = b"k";
         let (_, digests) = network(key, &s).unwrap();
@@ -206,6 +263,7 @@ mod tests {
                 net: "/nonexistent",
                 board_serial: empty.to_str().unwrap(),
                 root: "/nonexistent",
+                cpuinfo: "/nonexistent",
             }
         }
         let s = |first| s(first, &dbus, &empty);
@@ -236,6 +294,7 @@ mod tests {
             net: "/nonexistent",
             board_serial: "/nonexistent",
             root: "/nonexistent",
+            cpuinfo: "/nonexistent",
         };
         assert!(matches!(os_install_id(b"k", &both), Err(Unknown::Failed { .. })));
         assert!(matches!(board_serial(b"k", &both), Err(Unknown::Missing(_))));
@@ -249,6 +308,39 @@ mod tests {
             Err(Unknown::Placeholder(_))
         ));
         assert!(matches!(network(b"k", &s(&missing)), Err(Unknown::Missing(_))));
+    }
+
+    #[test]
+    fn cpuinfo_reads_as_sysinfo_does() {
+        let text = "processor\t: 0\nmodel name\t: Intel(R) Xeon(R) Gold 6248 CPU @ 2.50GHz\nphysical id\t: 0\ncore id\t\t: 0\n\n\
+                    processor\t: 1\nmodel name\t: Intel(R) Xeon(R) Gold 6248 CPU @ 2.50GHz\nphysical id\t: 0\ncore id\t\t: 0\n\n\
+                    processor\t: 2\nmodel name\t: Intel(R) Xeon(R) Gold 6248 CPU @ 2.50GHz\nphysical id\t: 0\ncore id\t\t: 1\n";
+        assert_eq!(
+            parse_cpuinfo(text),
+            Some(("Intel(R) Xeon(R) Gold 6248 CPU @ 2.50GHz", 2))
+        );
+        // No core ids (small ARM boards, some VMs): each processor is a core.
+        assert_eq!(
+            parse_cpuinfo("processor : 0\nmodel name : X\n\nprocessor : 1\nmodel name : X\n"),
+            Some(("X", 2))
+        );
+        assert_eq!(parse_cpuinfo("processor : 0\nCPU part : 0xd03\n"), None);
+        // This machine: the same raw value as through sysinfo.
+        if let Ok(here) = fs::read_to_string("/proc/cpuinfo")
+            && let Some((brand, cores)) = parse_cpuinfo(&here)
+        {
+            use sysinfo::{CpuRefreshKind, RefreshKind, System};
+            let system =
+                System::new_with_specifics(RefreshKind::nothing().with_cpu(CpuRefreshKind::nothing()))
+                    .unwrap();
+            let sys_brand = system
+                .cpus()
+                .first()
+                .map(|c| c.brand().trim().to_owned())
+                .unwrap_or_default();
+            let sys_cores = System::physical_core_count().unwrap_or(system.cpus().len());
+            assert_eq!((brand, cores), (sys_brand.as_str(), sys_cores));
+        }
     }
 
     #[test]

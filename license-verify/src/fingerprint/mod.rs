@@ -5,10 +5,10 @@
 //! |------------------|---------------------------------------------------------|-------------------------|---------------------------|
 //! | OS install id    | `/etc/machine-id`, else `/var/lib/dbus/machine-id`      | `MachineGuid` (`reg`)   | `IOPlatformUUID` (`ioreg`)|
 //! | hardware UUID    | `/sys/class/dmi/id/product_uuid` (root only)            | unknown                 | unknown                   |
-//! | CPU              | sysinfo: brand and physical core count                  | same                    | same                      |
+//! | CPU              | `/proc/cpuinfo`: brand and physical core count          | sysinfo (same values)   | sysinfo                   |
 //! | network adapters | `/sys/class/net/*/address` of adapters with a `device`  | sysinfo `Networks`      | sysinfo `Networks`        |
-//! | root file system | `statvfs("/")` file system id (every user)              | unknown                 | unknown                   |
-//! | board serial     | `/sys/class/dmi/id/board_serial` (root only)            | unknown                 | unknown                   |
+//! | root file system | `statvfs("/")` file system id (every user)              | system drive's volume serial (`vol`) | `Volume UUID` of `/` (`diskutil info /`) |
+//! | board serial     | `/sys/class/dmi/id/board_serial` (root only)            | unknown (no registry source) | `IOPlatformSerialNumber` (`ioreg`) |
 //!
 //! Network adapters without a device (bridges, veth, tun, docker, VPN) and locally
 //! administered or multicast MACs are left out. Collection reads a handful of small
@@ -207,10 +207,64 @@ pub fn collect(app_key: &[u8]) -> CollectedFingerprint {
     CollectedFingerprint::from_parts([
         (Component::OsInstallId, os_install_id(app_key)),
         (Component::HardwareUuid, hardware_uuid(app_key)),
-        (Component::Cpu, other::cpu(app_key)),
+        (Component::Cpu, cpu(app_key)),
         (Component::Network, network(app_key)),
         (Component::RootFileSystem, root_file_system(app_key)),
         (Component::BoardSerial, board_serial(app_key)),
+    ])
+}
+
+/// Where the Linux collector reads each component: the system's paths by default
+/// ([`LinuxSources::SYSTEM`]); tests and containers point them elsewhere.
+#[cfg(target_os = "linux")]
+#[derive(Clone, Copy, Debug)]
+pub struct LinuxSources<'a> {
+    /// The machine-id files, in order of preference.
+    pub machine_id: [&'a str; 2],
+    /// The DMI product UUID file.
+    pub product_uuid: &'a str,
+    /// The directory of network adapters (`/sys/class/net`).
+    pub net: &'a str,
+    /// The DMI board serial file.
+    pub board_serial: &'a str,
+    /// A directory on the root file system (`/`), whose `statvfs` id is read.
+    pub root: &'a str,
+    /// `/proc/cpuinfo`.
+    pub cpuinfo: &'a str,
+}
+
+#[cfg(target_os = "linux")]
+impl LinuxSources<'static> {
+    /// The system's own paths.
+    pub const SYSTEM: LinuxSources<'static> = LinuxSources {
+        machine_id: linux::Sources::SYSTEM.machine_id,
+        product_uuid: linux::Sources::SYSTEM.product_uuid,
+        net: linux::Sources::SYSTEM.net,
+        board_serial: linux::Sources::SYSTEM.board_serial,
+        root: linux::Sources::SYSTEM.root,
+        cpuinfo: linux::Sources::SYSTEM.cpuinfo,
+    };
+}
+
+/// Collect from the given sources (Linux): the same as [`collect`], with every path
+/// injected.
+#[cfg(target_os = "linux")]
+pub fn collect_from(app_key: &[u8], sources: &LinuxSources<'_>) -> CollectedFingerprint {
+    let s = linux::Sources {
+        machine_id: sources.machine_id,
+        product_uuid: sources.product_uuid,
+        net: sources.net,
+        board_serial: sources.board_serial,
+        root: sources.root,
+        cpuinfo: sources.cpuinfo,
+    };
+    CollectedFingerprint::from_parts([
+        (Component::OsInstallId, linux::os_install_id(app_key, &s)),
+        (Component::HardwareUuid, linux::hardware_uuid(app_key, &s)),
+        (Component::Cpu, linux::cpu(app_key, &s)),
+        (Component::Network, linux::network(app_key, &s)),
+        (Component::RootFileSystem, linux::root_file_system(app_key, &s)),
+        (Component::BoardSerial, linux::board_serial(app_key, &s)),
     ])
 }
 
@@ -249,6 +303,14 @@ fn network(app_key: &[u8]) -> Part {
 }
 
 #[cfg(target_os = "linux")]
+fn cpu(app_key: &[u8]) -> Part {
+    linux::cpu(app_key, &linux::Sources::SYSTEM)
+}
+#[cfg(not(target_os = "linux"))]
+fn cpu(app_key: &[u8]) -> Part {
+    other::cpu(app_key)
+}
+#[cfg(target_os = "linux")]
 fn root_file_system(app_key: &[u8]) -> Part {
     linux::root_file_system(app_key, &linux::Sources::SYSTEM)
 }
@@ -258,12 +320,12 @@ fn board_serial(app_key: &[u8]) -> Part {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn root_file_system(_app_key: &[u8]) -> Part {
-    Err(Unknown::Unsupported)
+fn root_file_system(app_key: &[u8]) -> Part {
+    other::root_file_system(app_key)
 }
 #[cfg(not(target_os = "linux"))]
-fn board_serial(_app_key: &[u8]) -> Part {
-    Err(Unknown::Unsupported)
+fn board_serial(app_key: &[u8]) -> Part {
+    other::board_serial(app_key)
 }
 
 #[cfg(not(target_os = "linux"))]
