@@ -50,6 +50,7 @@ pub fn license(seats: u32) -> License {
         grace_days: 14,
         maintenance_ends: None,
         binding: Binding::DATABASE,
+        interim: false,
     }
 }
 
