@@ -492,6 +492,7 @@ mod tests {
             ends: None,
             note: None,
             erased: false,
+            order: None,
         }
     }
 
@@ -690,6 +691,7 @@ mod tests {
                             ends: None,
                             note: None,
                             erased: false,
+                            order: None,
                         }
                     },
                 )

@@ -128,12 +128,87 @@ pub struct Record {
     /// Whether the licensee's personal data was erased.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub erased: bool,
+    /// The order this record was issued for, when it was placed with an idempotency key
+    /// (see [`crate::Issuer::place`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<OrderRef>,
+}
+
+/// An order's idempotency key, and a digest of what was ordered (the same key placed
+/// again for a different order is refused).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrderRef {
+    /// The caller's key (e.g. the portal's order number).
+    pub key: String,
+    /// The first 16 bytes of SHA-256 of the order's JSON, in hex.
+    pub digest: String,
+}
+
+/// The records of one operation, appended all or none.
+#[derive(Clone, Copy, Debug)]
+pub struct Batch<'a> {
+    /// The license they belong to.
+    pub license_id: u32,
+    /// How many records of the license the operation read before it decided (0 for a
+    /// new license). If the ledger holds more by now, another order changed the license
+    /// meanwhile: the append fails with [`Error::Conflict`] and records nothing.
+    pub expected: usize,
+    /// The records, in order.
+    pub records: &'a [Record],
 }
 
 /// Where records are kept. Appends must be durable when `append` returns.
+///
+/// A ledger shared by several issuers at once (several backend instances on one
+/// database) must make [`Ledger::append_batch`] atomic and check its `expected` count
+/// and the records' order keys in the same step; the issuer then re-reads and retries
+/// on [`Error::Conflict`], so revisions and license ids are never issued twice or
+/// skipped. A ledger used by one issuer at a time (a locked file, memory) gets that from
+/// the default method.
 pub trait Ledger {
     /// Append one record durably.
     fn append(&mut self, record: &Record) -> Result<(), Error>;
+
+    /// Append an operation's records: all or none, and only if the license still has
+    /// `batch.expected` records and no record carries the same order key.
+    fn append_batch(&mut self, batch: &Batch<'_>) -> Result<(), Error> {
+        if self.records_of(batch.license_id)?.len() != batch.expected {
+            return Err(Error::Conflict {
+                license_id: batch.license_id,
+            });
+        }
+        if let Some(order) = batch.records.first().and_then(|r| r.order.as_ref())
+            && !self.records_of_order(&order.key)?.is_empty()
+        {
+            return Err(Error::Conflict {
+                license_id: batch.license_id,
+            });
+        }
+        for r in batch.records {
+            self.append(r)?;
+        }
+        Ok(())
+    }
+
+    /// The records issued for the order with idempotency key `key`, in order.
+    fn records_of_order(&self, key: &str) -> Result<Vec<Record>, Error> {
+        Ok(self
+            .records()?
+            .into_iter()
+            .filter(|r| r.order.as_ref().is_some_and(|o| o.key == key))
+            .collect())
+    }
+
+    /// The records of operations recorded from `from` until before `to`, in order
+    /// (the issued-codes report of a month).
+    fn records_recorded(&self, from: Date, to: Date) -> Result<Vec<Record>, Error> {
+        Ok(self
+            .records()?
+            .into_iter()
+            .filter(|r| r.recorded >= from && r.recorded < to)
+            .collect())
+    }
 
     /// Every record, in the order appended.
     fn records(&self) -> Result<Vec<Record>, Error>;

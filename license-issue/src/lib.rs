@@ -51,10 +51,11 @@ pub use describe::{Scope, binding_words, describe, status_words};
 pub use error::{BindingPart, Error, ErrorClass};
 pub use file_ledger::{FileLedger, TornRecord};
 pub use history::{LicenseHistory, Revision};
-pub use issuer::{Cancellation, Issuer, RenewalOutcome, RevocationList};
+pub use issuer::{Cancellation, Issuer, Order, Outcome, RenewalOutcome, RevocationList};
 pub use keys::{KeyEntry, KeyRing, PublicKeyFormat, VendorKey, export_public_keys, parse_hex32};
 pub use ledger::{
-    Ledger, MaintenanceKind, MemoryLedger, Operation, Record, normalize_licensee, random_pseudonym,
+    Batch, Ledger, MaintenanceKind, MemoryLedger, Operation, OrderRef, Record, normalize_licensee,
+    random_pseudonym,
 };
 pub use order::{BindTo, Change, Customer, Issued, NewLicense, Reduction, Reissued, Term, Unbind};
 pub use report::{
