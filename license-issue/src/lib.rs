@@ -40,6 +40,8 @@ mod issuer;
 mod keys;
 mod ledger;
 mod order;
+#[cfg(feature = "postgres")]
+mod pg_ledger;
 mod report;
 mod signature;
 
@@ -58,6 +60,11 @@ pub use ledger::{
     random_pseudonym,
 };
 pub use order::{BindTo, Change, Customer, Issued, NewLicense, Reduction, Reissued, Term, Unbind};
+#[cfg(feature = "postgres")]
+pub use pg_ledger::{MIGRATIONS, PgLedger};
+/// The PostgreSQL client the ledger uses (for its `Config`).
+#[cfg(feature = "postgres")]
+pub use r2d2_postgres::postgres;
 pub use report::{
     ActiveRow, Column, IssuedReport, IssuedRow, KindTotals, Month, NoticeRow, ProRataReport, ProRataRow,
     ReportRow, ResellerTotal, active_subscriptions, issued_in_month, pro_rata, renewal_notices, to_csv,

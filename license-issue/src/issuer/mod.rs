@@ -46,7 +46,7 @@ struct Draft {
 
 /// How often an operation is tried again after a concurrent order changed its license
 /// between the read and the append ([`Error::Conflict`]).
-const ATTEMPTS: u32 = 64;
+const ATTEMPTS: u32 = 128;
 
 /// The vendor's issuing service: catalogs, the current signing key and a ledger.
 ///
