@@ -48,6 +48,30 @@ fn backend(e: impl std::error::Error + Send + Sync + 'static) -> Error {
     Error::Backend(Box::new(e))
 }
 
+/// A database error whose text includes what the server said (the driver's own
+/// `Display` is only "db error").
+#[derive(Debug)]
+struct Db(postgres::Error);
+
+impl std::fmt::Display for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.as_db_error() {
+            Some(db) => write!(f, "{} {}: {}", db.severity(), db.code().code(), db.message()),
+            None => self.0.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Db {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
+
+fn db(e: postgres::Error) -> Error {
+    backend(Db(e))
+}
+
 impl PgLedger {
     /// Connect with `config` (its `options` may set the `search_path`), with at most
     /// `connections` connections, and bring the schema up to date. Waits up to 10
@@ -77,7 +101,7 @@ impl PgLedger {
 
     /// Connect with a URL (`postgres://user:password@host:port/database`).
     pub fn connect(url: &str, connections: u32) -> Result<PgLedger, Error> {
-        let config: postgres::Config = url.parse().map_err(backend)?;
+        let config: postgres::Config = url.parse().map_err(db)?;
         PgLedger::open(config, connections)
     }
 
@@ -89,33 +113,33 @@ impl PgLedger {
     /// starting at once apply each migration once).
     fn migrate(&self) -> Result<(), Error> {
         let mut c = self.conn()?;
-        let mut tx = c.transaction().map_err(backend)?;
+        let mut tx = c.transaction().map_err(db)?;
         tx.execute("SELECT pg_advisory_xact_lock(7301150917)", &[])
-            .map_err(backend)?;
+            .map_err(db)?;
         tx.batch_execute(
             "CREATE TABLE IF NOT EXISTS ledger_migrations (
                  version integer PRIMARY KEY,
                  applied timestamptz NOT NULL DEFAULT now())",
         )
-        .map_err(backend)?;
+        .map_err(db)?;
         for (version, sql) in MIGRATIONS {
             let done = tx
                 .query_opt("SELECT 1 FROM ledger_migrations WHERE version = $1", &[version])
-                .map_err(backend)?
+                .map_err(db)?
                 .is_some();
             if !done {
-                tx.batch_execute(sql).map_err(backend)?;
+                tx.batch_execute(sql).map_err(db)?;
                 tx.execute("INSERT INTO ledger_migrations (version) VALUES ($1)", &[version])
-                    .map_err(backend)?;
+                    .map_err(db)?;
             }
         }
-        tx.commit().map_err(backend)
+        tx.commit().map_err(db)
     }
 
     fn query_records(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Record>, Error> {
         let mut c = self.conn()?;
         c.query(sql, params)
-            .map_err(backend)?
+            .map_err(db)?
             .iter()
             .map(|row| {
                 let text: String = row.get(0);
@@ -141,7 +165,7 @@ impl PgLedger {
                   GROUP BY kind",
                 &[&from.to_string(), &to.to_string()],
             )
-            .map_err(backend)?;
+            .map_err(db)?;
         Ok(Kind::ALL
             .iter()
             .map(|&k| {
@@ -254,7 +278,7 @@ impl Ledger for PgLedger {
             Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => Err(Error::Conflict {
                 license_id: batch.license_id,
             }),
-            Err(e) => Err(backend(e)),
+            Err(e) => Err(db(e)),
         }
     }
 
@@ -288,7 +312,7 @@ impl Ledger for PgLedger {
         let mut c = self.conn()?;
         let row = c
             .query_one("SELECT max(license_id) FROM ledger_records", &[])
-            .map_err(backend)?;
+            .map_err(db)?;
         let max: Option<i64> = row.get(0);
         Ok(max.and_then(|m| u32::try_from(m).ok()))
     }
@@ -298,13 +322,13 @@ impl Ledger for PgLedger {
     fn erase_licensee(&mut self, licensee: &str, pseudonym: &str) -> Result<usize, Error> {
         let target = normalize_licensee(licensee);
         let mut c = self.conn()?;
-        let mut tx = c.transaction().map_err(backend)?;
+        let mut tx = c.transaction().map_err(db)?;
         let rows = tx
             .query(
                 "SELECT id, record FROM ledger_records ORDER BY id FOR UPDATE",
                 &[],
             )
-            .map_err(backend)?;
+            .map_err(db)?;
         let mut n = 0;
         for row in rows {
             let id: i64 = row.get(0);
@@ -319,9 +343,9 @@ impl Ledger for PgLedger {
                 "UPDATE ledger_records SET licensee = $2, record = $3 WHERE id = $1",
                 &[&id, &record.licensee, &json],
             )
-            .map_err(backend)?;
+            .map_err(db)?;
         }
-        tx.commit().map_err(backend)?;
+        tx.commit().map_err(db)?;
         Ok(n)
     }
 
@@ -337,7 +361,7 @@ impl Ledger for PgLedger {
                  RETURNING last",
                 &[&product, &first],
             )
-            .map_err(backend)?;
+            .map_err(db)?;
         let last: i64 = row.get(0);
         u64::try_from(last).map_err(|_| Error::SequenceExhausted)
     }
