@@ -227,6 +227,20 @@ pub trait Ledger {
         Ok(self.records()?.iter().map(|r| r.license.license_id).max())
     }
 
+    /// The id for a new license: above every id recorded, at least `first` (the
+    /// catalog's first id). Two issuers may get the same id from a ledger that does not
+    /// allocate them (this default: the highest id plus one); the second append is then
+    /// a conflict and that order runs again.
+    fn new_license_id(&self, first: u32) -> Result<u32, Error> {
+        match self.last_license_id()? {
+            None => Ok(first),
+            Some(last) => last
+                .checked_add(1)
+                .map(|n| n.max(first))
+                .ok_or(Error::LicenseIdsExhausted),
+        }
+    }
+
     /// Replace the licensee name of every record of `licensee` (compared like the
     /// signature does: case and white space ignored) by `pseudonym` and drop the
     /// contact data; license numbers, dates and codes stay for accounting. Returns the
@@ -285,6 +299,7 @@ pub(crate) fn erase_in(records: &mut [Record], licensee: &str, pseudonym: &str) 
 pub struct MemoryLedger {
     records: Vec<Record>,
     by_license: BTreeMap<u32, Vec<usize>>,
+    by_order: BTreeMap<String, Vec<usize>>,
     sequences: BTreeMap<String, u64>,
 }
 
@@ -300,6 +315,12 @@ impl MemoryLedger {
             .entry(record.license.license_id)
             .or_default()
             .push(self.records.len());
+        if let Some(o) = &record.order {
+            self.by_order
+                .entry(o.key.clone())
+                .or_default()
+                .push(self.records.len());
+        }
         self.records.push(record);
     }
 
@@ -334,6 +355,14 @@ impl Ledger for MemoryLedger {
 
     fn last_license_id(&self) -> Result<Option<u32>, Error> {
         Ok(self.by_license.keys().next_back().copied())
+    }
+
+    fn records_of_order(&self, key: &str) -> Result<Vec<Record>, Error> {
+        Ok(self
+            .by_order
+            .get(key)
+            .map(|ix| ix.iter().map(|&i| self.records[i].clone()).collect())
+            .unwrap_or_default())
     }
 
     fn erase_licensee(&mut self, licensee: &str, pseudonym: &str) -> Result<usize, Error> {

@@ -25,7 +25,10 @@ use crate::{Error, KindTotals};
 
 /// The numbered schema migrations, applied in order; each is applied once and recorded
 /// in `ledger_migrations`.
-pub const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../migrations/0001_ledger.sql"))];
+pub const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("../migrations/0001_ledger.sql")),
+    (2, include_str!("../migrations/0002_license_ids.sql")),
+];
 
 type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
 
@@ -306,6 +309,28 @@ impl Ledger for PgLedger {
               WHERE recorded >= $1::text::date AND recorded < $2::text::date ORDER BY id",
             &[&from.to_string(), &to.to_string()],
         )
+    }
+
+    /// From the sequence `ledger_license_ids`: concurrent new licenses get distinct ids
+    /// without a conflict. Below the catalog's first id, the sequence is moved up to it
+    /// (two issuers doing that at once may get the same id: one of them conflicts).
+    fn new_license_id(&self, first: u32) -> Result<u32, Error> {
+        let mut c = self.conn()?;
+        let n: i64 = c
+            .query_one("SELECT nextval('ledger_license_ids')", &[])
+            .map_err(db)?
+            .get(0);
+        let n = if n < i64::from(first) {
+            c.query_one(
+                "SELECT setval('ledger_license_ids', GREATEST($1, (SELECT last_value FROM ledger_license_ids)))",
+                &[&i64::from(first)],
+            )
+            .map_err(db)?
+            .get(0)
+        } else {
+            n
+        };
+        u32::try_from(n).map_err(|_| Error::LicenseIdsExhausted)
     }
 
     fn last_license_id(&self) -> Result<Option<u32>, Error> {

@@ -163,22 +163,32 @@ impl<L: Ledger> Issuer<L> {
         mut op: impl FnMut(&mut Self) -> Result<T, Error>,
         replay: impl Fn(&[Record]) -> Option<T>,
     ) -> Result<T, Error> {
+        // The order's earlier records, if it was placed before: its first result.
+        let replayed = |this: &Self| -> Result<Option<T>, Error> {
+            let Some(o) = order else { return Ok(None) };
+            let done = this.ledger.records_of_order(&o.key)?;
+            match done.first() {
+                None => Ok(None),
+                Some(first) if first.order.as_ref() != Some(o) => {
+                    Err(Error::OrderKeyReused { key: o.key.clone() })
+                }
+                Some(_) => replay(&done)
+                    .map(Some)
+                    .ok_or(Error::OrderKeyReused { key: o.key.clone() }),
+            }
+        };
         let mut attempt = 0;
         loop {
-            if let Some(o) = order {
-                let done = self.ledger.records_of_order(&o.key)?;
-                if let Some(first) = done.first() {
-                    if first.order.as_ref() != Some(o) {
-                        return Err(Error::OrderKeyReused { key: o.key.clone() });
-                    }
-                    return replay(&done).ok_or(Error::OrderKeyReused { key: o.key.clone() });
-                }
-            }
             self.staged.clear();
             self.read.set(None);
             let out = op(self);
             let mut records = std::mem::take(&mut self.staged);
-            let out = out?;
+            // A retried order usually fails its checks on today's state (its change is
+            // already in): look for its first result before reporting that.
+            let out = match out {
+                Ok(out) => out,
+                Err(e) => return replayed(self)?.ok_or(e),
+            };
             let Some(first) = records.first() else {
                 return Ok(out);
             };
@@ -189,6 +199,8 @@ impl<L: Ledger> Issuer<L> {
             for r in &mut records {
                 r.order = order.cloned();
             }
+            // Ledgers refuse a second batch with the same order key (a conflict), so the
+            // first placement needs no look-up beforehand.
             match self.ledger.append_batch(&Batch {
                 license_id,
                 expected,
@@ -196,6 +208,9 @@ impl<L: Ledger> Issuer<L> {
             }) {
                 Ok(()) => return Ok(out),
                 Err(Error::Conflict { .. }) if attempt + 1 < ATTEMPTS => {
+                    if let Some(first) = replayed(self)? {
+                        return Ok(first);
+                    }
                     attempt += 1;
                     // Let the other writer finish; spread the retries of many.
                     std::thread::sleep(std::time::Duration::from_micros(

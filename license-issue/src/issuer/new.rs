@@ -56,13 +56,7 @@ impl<L: Ledger> Issuer<L> {
 
     fn next_license_id(&self, catalog: &Catalog) -> Result<u32, Error> {
         let first = catalog.first_license_id();
-        let id = match self.ledger.last_license_id()? {
-            None => first,
-            Some(last) => last
-                .checked_add(1)
-                .map(|n| n.max(first))
-                .ok_or(Error::LicenseIdsExhausted)?,
-        };
+        let id = self.ledger.new_license_id(first)?;
         // A new license: no record of it yet (another order taking this id first is a
         // conflict, and the order runs again with the next one).
         self.read.set(Some((id, 0)));
