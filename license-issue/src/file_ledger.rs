@@ -298,6 +298,10 @@ impl Ledger for FileLedger {
         self.index.last_license_id()
     }
 
+    fn records_of_order(&self, key: &str) -> Result<Vec<Record>, Error> {
+        self.index.records_of_order(key)
+    }
+
     /// Rewrites the file atomically (a new file renamed over the old one). Torn records
     /// set aside by [`FileLedger::repair`] that name the licensee are scrubbed as well
     /// (each counts as one record).
@@ -493,6 +497,7 @@ mod tests {
             ends: None,
             note: None,
             erased: false,
+            order: None,
         }
     }
 
@@ -693,6 +698,7 @@ mod tests {
                             ends: None,
                             note: None,
                             erased: false,
+                            order: None,
                         }
                     },
                 )
