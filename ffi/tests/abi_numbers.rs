@@ -30,7 +30,7 @@ fn assert_header(prefix: &str, expected: &[(&str, u32)]) {
     );
 }
 
-const RESULT: [(lic_result, &str, u32); 47] = [
+const RESULT: [(lic_result, &str, u32); 49] = [
     (lic_result::Ok, "LIC_RESULT_OK", 0),
     (lic_result::NullArgument, "LIC_RESULT_NULL_ARGUMENT", 1),
     (lic_result::InvalidUtf8, "LIC_RESULT_INVALID_UTF8", 2),
@@ -112,6 +112,8 @@ const RESULT: [(lic_result, &str, u32); 47] = [
     (lic_result::Io, "LIC_RESULT_IO", 209),
     (lic_result::NotText, "LIC_RESULT_NOT_TEXT", 210),
     (lic_result::Config, "LIC_RESULT_CONFIG", 211),
+    (lic_result::StateForeign, "LIC_RESULT_STATE_FOREIGN", 212),
+    (lic_result::ClockBeforeIssue, "LIC_RESULT_CLOCK_BEFORE_ISSUE", 213),
     (lic_result::NoSeatAvailable, "LIC_RESULT_NO_SEAT_AVAILABLE", 300),
     (lic_result::SeatLeaseLost, "LIC_RESULT_SEAT_LEASE_LOST", 301),
 ];
