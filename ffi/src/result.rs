@@ -449,6 +449,7 @@ mod tests {
             unknown: ComponentSet::EMPTY,
             tolerance: 0,
             required: 2,
+            unreadable_counts: true,
         };
         let all = [
             E::Empty,

@@ -61,6 +61,28 @@ impl BindTo {
         }
     }
 
+    /// Bound to the machine whose fingerprint text (as the product or the customer's
+    /// tool prints it) is `fingerprint`. The number of components that may change is
+    /// `tolerance` as given, else the catalog's `machine_tolerance`, lowered (as
+    /// license-core's `MachineFingerprint::binding` does) so that a majority of the
+    /// components the fingerprint names must still match.
+    pub fn machine_fingerprint(
+        fingerprint: &str,
+        tolerance: Option<u8>,
+        catalog: &Catalog,
+    ) -> Result<MachineBinding, Error> {
+        let parsed = MachineBinding::parse(fingerprint).map_err(Error::Fingerprint)?;
+        let components = parsed.components();
+        let tolerance = match tolerance {
+            Some(t) => t,
+            None => catalog
+                .defaults
+                .machine_tolerance
+                .min(components.len().saturating_sub(1) / 2),
+        };
+        parsed.with_tolerance(tolerance).map_err(Error::Fingerprint)
+    }
+
     pub(crate) fn binding(&self) -> Result<Binding, Error> {
         if let Some(db) = &self.database
             && db.trim().is_empty()
@@ -70,6 +92,7 @@ impl BindTo {
         Ok(Binding {
             database: self.database.is_some(),
             machine: self.machine,
+            seat_server: None,
         })
     }
 }
@@ -119,6 +142,7 @@ impl BindTo {
             Binding {
                 database: database.is_some(),
                 machine,
+                seat_server: None,
             },
             database,
         ))
