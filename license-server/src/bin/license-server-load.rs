@@ -154,6 +154,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     // A license with room for the held seats and the acquire+release pairs.
     let vendor = SigningKey::from_bytes(&[42; 32]);
+    // The server key first: the license names it (seat-server binding), as in production.
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data)?;
+    let server_key = license_server::keys::ServerKey::load_or_create(&data)?.public();
     let today = Date::from_unix_seconds(license_verify::seat_client::now_ms() / 1000);
     let license = License {
         license_id: 1,
@@ -169,7 +173,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         expires: Some(today.saturating_add_days(365)),
         grace_days: 0,
         maintenance_ends: None,
-        binding: Binding::DATABASE,
+        binding: Binding::DATABASE.with_seat_server(&server_key),
+        interim: false,
     };
     let code = sign(
         &license,
@@ -185,7 +190,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             product: "bench".into(),
             licensee: "Bench Corp".into(),
             database: Some("DB-BENCH".into()),
-            data_dir: dir.path().join("data"),
+            data_dir: data,
             revocations: None,
             build_date: None,
         },
@@ -204,6 +209,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         audit_days: 30,
         admin_token_file: None,
         tls: None,
+        allow_unbound: false,
     };
     let server_rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(a.server_threads)
