@@ -1231,6 +1231,26 @@ lic_result lic_seat_client_new(const char *server_url,
                                struct lic_seat_client **out_client);
 
 /**
+ * A client that accepts only the seat server the vendor named in `license` (the verified
+ * code's seat-server binding; format 2): the preferred way, since the key comes from the
+ * vendor's signature, not from configuration. Fails with `LIC_RESULT_INVALID_ARGUMENT` if
+ * the code names no seat server. Free it with
+ * `lic_seat_client_free`; `license` may be freed afterwards.
+ *
+ * # Safety
+ * Each text pointer points to its length in readable bytes; `license` is a live handle;
+ * `out_client` points to a writable pointer.
+ */
+lic_result lic_seat_client_new_for_license(const char *server_url,
+                                           size_t server_url_len,
+                                           const char *product,
+                                           size_t product_len,
+                                           const char *holder,
+                                           size_t holder_len,
+                                           const struct lic_license *license,
+                                           struct lic_seat_client **out_client);
+
+/**
  * Name the user and the client machine, shown to the server's administrators.
  *
  * # Safety
