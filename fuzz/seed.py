@@ -128,6 +128,13 @@ def main():
         write("state_file", name, data)
     for name, data in {"raw-empty": b"\x00", "tagged-empty": b"\x01", "tagged-short": b"\x01\x00\x00"}.items():
         write("state_decode", name, data)
+    # Reseller's codes and chains (delegation vectors): mode byte 0 text, 2 chain text.
+    with open(os.path.join(ROOT, "license-core", "tests", "vectors", "v2-delegation.json")) as f:
+        delegation = json.load(f)
+    for case in delegation["cases"]:
+        write("delegated_code", case["name"], b"\x00" + case["code"].encode())
+    for name, text in delegation["chains"].items():
+        write("delegated_code", "chain-" + name, b"\x02" + text.encode())
     print(f"seeded from {n} golden vectors into {os.path.join(HERE, 'corpus')}", file=sys.stderr)
 
 
