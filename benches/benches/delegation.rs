@@ -34,7 +34,11 @@ fn signatures(code: &DelegatedCode, ctx: &Context<'_>) -> Vec<(VerifyingKey, Vec
     let mut chain = bytes.to_vec();
     for n in 1..=count {
         chain[0] = 0xC0 | n as u8;
-        ends.push((2..=bytes.len()).find(|&e| CertificateChain::from_bytes(&chain[..e]).is_ok()).expect("chain"));
+        ends.push(
+            (2..=bytes.len())
+                .find(|&e| CertificateChain::from_bytes(&chain[..e]).is_ok())
+                .expect("chain"),
+        );
     }
     let certs = CertificateChain::from_bytes(&chain[..ends[count - 1]]).expect("chain");
     let mut issuer = *public_keys()[0].verifying_key();
@@ -52,7 +56,11 @@ fn signatures(code: &DelegatedCode, ctx: &Context<'_>) -> Vec<(VerifyingKey, Vec
         start = end;
     }
     let inner = UntrustedCode::from_bytes(&bytes[start..]).expect("code");
-    out.push((issuer, batch::signed_message(&inner, ctx).expect("message"), batch::signature_of(&inner)));
+    out.push((
+        issuer,
+        batch::signed_message(&inner, ctx).expect("message"),
+        batch::signature_of(&inner),
+    ));
     for (k, m, s) in &out {
         k.verify_strict(m, s).expect("every contained signature verifies");
     }
@@ -88,7 +96,9 @@ fn delegation(c: &mut Criterion<BenchClock>) {
                     .all(|(k, m, s)| black_box(k).verify_strict(black_box(m), black_box(s)).is_ok())
             })
         });
-        g.bench_function(format!("{name}: ours (parse + verify + status)"), |b| b.iter(verify));
+        g.bench_function(format!("{name}: ours (parse + verify + status)"), |b| {
+            b.iter(verify)
+        });
     }
     g.finish();
 }

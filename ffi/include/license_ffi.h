@@ -276,6 +276,35 @@ enum lic_result
      * A heartbeat for a seat whose lease expired or was released: log in again.
      */
     LIC_RESULT_SEAT_LEASE_LOST = 301,
+    /**
+     * The seat server cannot be reached (network, timeout). A seat already held stays
+     * valid until its lease expires (`lic_seat_client_heartbeat` reports that as success).
+     */
+    LIC_RESULT_SEAT_SERVER_UNREACHABLE = 302,
+    /**
+     * The seat server refused the request (see `lic_last_error_message`).
+     */
+    LIC_RESULT_SEAT_SERVER_REFUSED = 303,
+    /**
+     * The seat server's answer is not its API: the URL points elsewhere.
+     */
+    LIC_RESULT_SEAT_SERVER_BAD_RESPONSE = 304,
+    /**
+     * A lease token that is malformed, forged or altered, or for another holder or product.
+     */
+    LIC_RESULT_SEAT_TOKEN_INVALID = 305,
+    /**
+     * A lease token that has expired.
+     */
+    LIC_RESULT_SEAT_TOKEN_EXPIRED = 306,
+    /**
+     * A lease signed by a seat server the vendor did not license.
+     */
+    LIC_RESULT_SEAT_SERVER_UNLICENSED = 307,
+    /**
+     * No seat is held by this client.
+     */
+    LIC_RESULT_SEAT_NO_LEASE = 308,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -453,6 +482,22 @@ typedef struct lic_fingerprint lic_fingerprint;
 typedef struct lic_license lic_license;
 
 /**
+ * A client of one seat server for one holder: takes a seat (`lic_seat_client_acquire`),
+ * keeps it with heartbeats every third of its TTL (`lic_seat_client_heartbeat`), borrows
+ * one for days (`lic_seat_client_borrow`) and gives it back (`lic_seat_client_release`).
+ * Every lease comes with a token signed by the server; the client verifies it offline
+ * (signature, holder, product, expiry) and refuses a server whose key is not the one given
+ * at `lic_seat_client_new` (the key the vendor licensed).
+ *
+ * A server that cannot be reached does not take a held seat away: the heartbeat succeeds
+ * with `server_unreachable` set until the lease expires.
+ *
+ * Thread safety: thread-safe, except `lic_seat_client_set_identity`, which must not run
+ * while another thread uses the handle. The calls block on the network (10 s at most).
+ */
+typedef struct lic_seat_client lic_seat_client;
+
+/**
  * A pool of concurrent seats: a seat is taken at login (`lic_seat_pool_acquire`), kept
  * alive by heartbeats and freed at logout (`lic_seat_pool_release`). A client that
  * crashes stops sending heartbeats and its seat comes back when its lease runs out; a
@@ -525,6 +570,36 @@ typedef void (*lic_diagnostic_fn)(void *user_data,
                                   lic_log_level level,
                                   const char *message,
                                   size_t len);
+
+/**
+ * A seat held from a seat server.
+ */
+typedef struct lic_seat_lease {
+    /**
+     * When the lease runs out unless renewed, in milliseconds since 1970-01-01 UTC.
+     */
+    int64_t expires_unix_ms;
+    /**
+     * Seconds a heartbeat renews it by (send heartbeats every third of this).
+     */
+    int64_t ttl_secs;
+    /**
+     * Seats in use at the server's last answer.
+     */
+    uint32_t in_use;
+    /**
+     * Licensed seats at the server's last answer (`LIC_UNLIMITED`: not limited).
+     */
+    uint32_t limit;
+    /**
+     * Checked out for days (no heartbeats needed until it expires).
+     */
+    bool borrowed;
+    /**
+     * The server could not be reached; the seat is kept until `expires_unix_ms`.
+     */
+    bool server_unreachable;
+} lic_seat_lease;
 
 /**
  * A granted or renewed seat.
@@ -1112,6 +1187,131 @@ lic_result lic_license_describe(const struct lic_license *license,
  * `license` is NULL or a live handle no other thread is using, not used again.
  */
 void lic_license_free(struct lic_license *license);
+
+/**
+ * A client of the seat server at `server_url` (`http://host:port`) for `product`, holding
+ * seats as `holder` (unique per client and stable across restarts, so a restarted client
+ * gets its own seat back). `server_key` is the 32-byte Ed25519 public key of the seat
+ * server the vendor licensed; leases signed by any other key are refused. Free it with
+ * `lic_seat_client_free`.
+ *
+ * # Safety
+ * Each text pointer points to its length in readable bytes; `server_key` to `key_len`
+ * readable bytes; `out_client` to a writable pointer.
+ */
+lic_result lic_seat_client_new(const char *server_url,
+                               size_t server_url_len,
+                               const char *product,
+                               size_t product_len,
+                               const char *holder,
+                               size_t holder_len,
+                               const uint8_t *server_key,
+                               size_t key_len,
+                               struct lic_seat_client **out_client);
+
+/**
+ * Name the user and the client machine, shown to the server's administrators.
+ *
+ * # Safety
+ * `client` is a live handle no other thread is using during the call; the texts point to
+ * their lengths in readable bytes.
+ */
+lic_result lic_seat_client_set_identity(struct lic_seat_client *client,
+                                        const char *user,
+                                        size_t user_len,
+                                        const char *machine,
+                                        size_t machine_len);
+
+/**
+ * Free a client; NULL does nothing. The seat is not released (call
+ * `lic_seat_client_release` first, or let its lease expire).
+ *
+ * # Safety
+ * `client` is NULL or a live handle no other thread is using, not used again.
+ */
+void lic_seat_client_free(struct lic_seat_client *client);
+
+/**
+ * Take a seat (or get this holder's own seat back), with a TTL of `ttl_secs` seconds (0:
+ * the server's default). Returns `LIC_RESULT_NO_SEAT_AVAILABLE` when every licensed seat
+ * is taken.
+ *
+ * # Safety
+ * `client` is a live handle; `out_lease` points to a writable `lic_seat_lease`.
+ */
+lic_result lic_seat_client_acquire(const struct lic_seat_client *client,
+                                   uint32_t ttl_secs,
+                                   struct lic_seat_lease *out_lease);
+
+/**
+ * Check a seat out for `days` days, for a machine leaving the network: it needs no
+ * heartbeats and counts as held until released or expired. Keep its token
+ * (`lic_seat_client_token`) to prove the seat offline after a restart.
+ *
+ * # Safety
+ * As for `lic_seat_client_acquire`.
+ */
+lic_result lic_seat_client_borrow(const struct lic_seat_client *client,
+                                  uint32_t days,
+                                  struct lic_seat_lease *out_lease);
+
+/**
+ * Renew the held seat. When the server cannot be reached but the held lease is still
+ * live, this succeeds with `server_unreachable` set (the seat is kept until
+ * `expires_unix_ms`); once the lease has expired it fails with
+ * `LIC_RESULT_SEAT_SERVER_UNREACHABLE`. `LIC_RESULT_SEAT_LEASE_LOST`: the server no longer
+ * holds the seat (expired, or freed by an administrator).
+ *
+ * # Safety
+ * As for `lic_seat_client_acquire`.
+ */
+lic_result lic_seat_client_heartbeat(const struct lic_seat_client *client,
+                                     struct lic_seat_lease *out_lease);
+
+/**
+ * Give the held seat back (also a borrowed one). `*out_removed` is false when the server
+ * no longer held it (expired or freed).
+ *
+ * # Safety
+ * `client` is a live handle; `out_removed` points to a writable `bool`.
+ */
+lic_result lic_seat_client_release(const struct lic_seat_client *client, bool *out_removed);
+
+/**
+ * Whether a seat is held now by the held lease's expiry, whether or not the server can
+ * be reached (no network call).
+ *
+ * # Safety
+ * `client` is a live handle; `out_held` points to a writable `bool`.
+ */
+lic_result lic_seat_client_holds_seat(const struct lic_seat_client *client, bool *out_held);
+
+/**
+ * The held lease's token (text), to keep a borrowed seat across restarts. The text
+ * convention of every function returning text applies (see `lic_last_error_message`).
+ * `LIC_RESULT_SEAT_NO_LEASE` when no seat is held.
+ *
+ * # Safety
+ * `client` is a live handle; `buf` points to `cap` writable bytes (or is NULL with `cap`
+ * 0); `out_len` to a writable `size_t`.
+ */
+lic_result lic_seat_client_token(const struct lic_seat_client *client,
+                                 char *buf,
+                                 size_t cap,
+                                 size_t *out_len);
+
+/**
+ * Take over a lease token kept from an earlier run (a borrowed seat), after verifying it
+ * offline now: the server key, signature, holder, product and expiry.
+ *
+ * # Safety
+ * `client` is a live handle; `token` points to `token_len` readable bytes; `out_lease` to
+ * a writable `lic_seat_lease`.
+ */
+lic_result lic_seat_client_adopt_token(const struct lic_seat_client *client,
+                                       const char *token,
+                                       size_t token_len,
+                                       struct lic_seat_lease *out_lease);
 
 /**
  * A pool of `seats` seats (`LIC_UNLIMITED`: not limited, usage is still tracked) whose

@@ -127,10 +127,25 @@ pub enum lic_result {
     NoSeatAvailable = 300,
     /// A heartbeat for a seat whose lease expired or was released: log in again.
     SeatLeaseLost = 301,
+    /// The seat server cannot be reached (network, timeout). A seat already held stays
+    /// valid until its lease expires (`lic_seat_client_heartbeat` reports that as success).
+    SeatServerUnreachable = 302,
+    /// The seat server refused the request (see `lic_last_error_message`).
+    SeatServerRefused = 303,
+    /// The seat server's answer is not its API: the URL points elsewhere.
+    SeatServerBadResponse = 304,
+    /// A lease token that is malformed, forged or altered, or for another holder or product.
+    SeatTokenInvalid = 305,
+    /// A lease token that has expired.
+    SeatTokenExpired = 306,
+    /// A lease signed by a seat server the vendor did not license.
+    SeatServerUnlicensed = 307,
+    /// No seat is held by this client.
+    SeatNoLease = 308,
 }
 
 /// Every code, in numeric order.
-const ALL: [lic_result; 50] = [
+const ALL: [lic_result; 57] = [
     lic_result::Ok,
     lic_result::NullArgument,
     lic_result::InvalidUtf8,
@@ -181,6 +196,13 @@ const ALL: [lic_result; 50] = [
     lic_result::Config,
     lic_result::NoSeatAvailable,
     lic_result::SeatLeaseLost,
+    lic_result::SeatServerUnreachable,
+    lic_result::SeatServerRefused,
+    lic_result::SeatServerBadResponse,
+    lic_result::SeatTokenInvalid,
+    lic_result::SeatTokenExpired,
+    lic_result::SeatServerUnlicensed,
+    lic_result::SeatNoLease,
 ];
 
 impl lic_result {
@@ -242,6 +264,13 @@ impl lic_result {
             lic_result::Config => "LIC_RESULT_CONFIG\0",
             lic_result::NoSeatAvailable => "LIC_RESULT_NO_SEAT_AVAILABLE\0",
             lic_result::SeatLeaseLost => "LIC_RESULT_SEAT_LEASE_LOST\0",
+            lic_result::SeatServerUnreachable => "LIC_RESULT_SEAT_SERVER_UNREACHABLE\0",
+            lic_result::SeatServerRefused => "LIC_RESULT_SEAT_SERVER_REFUSED\0",
+            lic_result::SeatServerBadResponse => "LIC_RESULT_SEAT_SERVER_BAD_RESPONSE\0",
+            lic_result::SeatTokenInvalid => "LIC_RESULT_SEAT_TOKEN_INVALID\0",
+            lic_result::SeatTokenExpired => "LIC_RESULT_SEAT_TOKEN_EXPIRED\0",
+            lic_result::SeatServerUnlicensed => "LIC_RESULT_SEAT_SERVER_UNLICENSED\0",
+            lic_result::SeatNoLease => "LIC_RESULT_SEAT_NO_LEASE\0",
         }
     }
 
@@ -334,6 +363,21 @@ impl lic_result {
             lic_result::SeatLeaseLost => {
                 "this session's seat was released or its lease expired: log in again"
             }
+            lic_result::SeatServerUnreachable => {
+                "the seat server cannot be reached: check its address and the network; a held seat lasts until its lease expires"
+            }
+            lic_result::SeatServerRefused => "the seat server refused the request",
+            lic_result::SeatServerBadResponse => {
+                "the seat server's answer is not understood: check that the URL points to license-server"
+            }
+            lic_result::SeatTokenInvalid => {
+                "the lease token is malformed, forged, or for another holder or product"
+            }
+            lic_result::SeatTokenExpired => "the lease token has expired: acquire a seat again",
+            lic_result::SeatServerUnlicensed => {
+                "the lease was signed by a seat server the vendor did not license: use the licensed server"
+            }
+            lic_result::SeatNoLease => "no seat is held: acquire one first",
         }
     }
 }
@@ -474,6 +518,8 @@ mod tests {
             (lic_result::Config, 211),
             (lic_result::NoSeatAvailable, 300),
             (lic_result::SeatLeaseLost, 301),
+            (lic_result::SeatServerUnreachable, 302),
+            (lic_result::SeatNoLease, 308),
         ];
         for (r, n) in pinned {
             assert_eq!(r as u32, n, "{r:?}");

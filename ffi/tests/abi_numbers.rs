@@ -1,4 +1,4 @@
-//! Every code number of the ABI, pinned: `lic_result` (all 50), `lic_status`, `lic_kind` and
+//! Every code number of the ABI, pinned: `lic_result` (all 57), `lic_status`, `lic_kind` and
 //! `lic_component`, each as the Rust enum says and as the committed header says. Changing a
 //! number in the crate fails `*_numbers_are_pinned`, and so does changing it and re-blessing
 //! the header (`LIC_BLESS=1`): the tables below are the only place the numbers are written
@@ -32,7 +32,7 @@ fn assert_header(prefix: &str, expected: &[(&str, u32)]) {
     );
 }
 
-const RESULT: [(lic_result, &str, u32); 50] = [
+const RESULT: [(lic_result, &str, u32); 57] = [
     (lic_result::Ok, "LIC_RESULT_OK", 0),
     (lic_result::NullArgument, "LIC_RESULT_NULL_ARGUMENT", 1),
     (lic_result::InvalidUtf8, "LIC_RESULT_INVALID_UTF8", 2),
@@ -127,6 +127,29 @@ const RESULT: [(lic_result, &str, u32); 50] = [
     (lic_result::Config, "LIC_RESULT_CONFIG", 211),
     (lic_result::NoSeatAvailable, "LIC_RESULT_NO_SEAT_AVAILABLE", 300),
     (lic_result::SeatLeaseLost, "LIC_RESULT_SEAT_LEASE_LOST", 301),
+    (
+        lic_result::SeatServerUnreachable,
+        "LIC_RESULT_SEAT_SERVER_UNREACHABLE",
+        302,
+    ),
+    (
+        lic_result::SeatServerRefused,
+        "LIC_RESULT_SEAT_SERVER_REFUSED",
+        303,
+    ),
+    (
+        lic_result::SeatServerBadResponse,
+        "LIC_RESULT_SEAT_SERVER_BAD_RESPONSE",
+        304,
+    ),
+    (lic_result::SeatTokenInvalid, "LIC_RESULT_SEAT_TOKEN_INVALID", 305),
+    (lic_result::SeatTokenExpired, "LIC_RESULT_SEAT_TOKEN_EXPIRED", 306),
+    (
+        lic_result::SeatServerUnlicensed,
+        "LIC_RESULT_SEAT_SERVER_UNLICENSED",
+        307,
+    ),
+    (lic_result::SeatNoLease, "LIC_RESULT_SEAT_NO_LEASE", 308),
 ];
 
 const STATUS: [(lic_status, &str, u32); 6] = [

@@ -16,6 +16,8 @@ use clap::{Args, Parser, Subcommand};
 use license_verify::license_core::{Date, PublicKey};
 use license_verify::{Utc, Verifier, fingerprint};
 
+mod seat;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "license-check",
@@ -43,6 +45,9 @@ enum Command {
     },
     /// Check a license code against this installation and say what it grants.
     Verify(VerifyArgs),
+    /// Take, renew, release or inspect a floating seat from a license-server.
+    #[command(subcommand)]
+    Seat(seat::SeatCommand),
 }
 
 #[derive(Args, Debug)]
@@ -165,6 +170,7 @@ fn main() -> ExitCode {
             print(fingerprint::collect(key.as_bytes()).describe(tolerance)).map(|()| ExitCode::SUCCESS)
         }
         Command::Verify(args) => verify(args),
+        Command::Seat(cmd) => seat::run(cmd),
     };
     outcome.unwrap_or_else(Failure::exit)
 }

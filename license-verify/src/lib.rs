@@ -51,6 +51,8 @@ mod error;
 pub mod fingerprint;
 mod guards;
 mod report;
+#[cfg(feature = "seat-client")]
+pub mod seat_client;
 mod seats;
 mod state;
 mod time;

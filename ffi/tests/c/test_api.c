@@ -801,6 +801,56 @@ static void test_seat_pool(void) {
 }
 
 /* NULL for every pointer argument of every function. */
+/* The seat-server client without a server: argument checks, offline token checks, and a
+ * held (borrowed) seat kept while the server cannot be reached. tests/seat_client.rs runs
+ * the example against a real server. */
+static void test_seat_client(void) {
+    lic_seat_client *c = NULL;
+    EXPECT(lic_seat_client_new(S("http://127.0.0.1:1"), S("cad"), S("ws-1"), FIX_SEAT_KEY, 31, &c),
+           LIC_RESULT_INVALID_ARGUMENT);
+    EXPECT(lic_seat_client_new(S("ftp://127.0.0.1:1"), S("cad"), S("ws-1"), FIX_SEAT_KEY, 32, &c),
+           LIC_RESULT_INVALID_ARGUMENT);
+    EXPECT(lic_seat_client_new(S("http://127.0.0.1:1"), S("cad"), NULL, 0, FIX_SEAT_KEY, 32, &c),
+           LIC_RESULT_NULL_ARGUMENT);
+    CHECK(c == NULL);
+    OK(lic_seat_client_new(S("http://127.0.0.1:1"), S("cad"), S("ws-1"), FIX_SEAT_KEY, sizeof FIX_SEAT_KEY, &c));
+    OK(lic_seat_client_set_identity(c, S("anna"), S("ws-1.acme.lan")));
+    lic_seat_lease lease, untouched;
+    memset(&lease, 0x5a, sizeof lease);
+    untouched = lease;
+    bool held = true, removed = true;
+    size_t n = 0;
+    EXPECT(lic_seat_client_heartbeat(c, &lease), LIC_RESULT_SEAT_NO_LEASE);
+    EXPECT(lic_seat_client_release(c, &removed), LIC_RESULT_SEAT_NO_LEASE);
+    EXPECT(lic_seat_client_token(c, NULL, 0, &n), LIC_RESULT_SEAT_NO_LEASE);
+    EXPECT(lic_seat_client_acquire(c, 0, &lease), LIC_RESULT_SEAT_SERVER_UNREACHABLE);
+    EXPECT(lic_seat_client_adopt_token(c, S("not a lease token"), &lease), LIC_RESULT_SEAT_TOKEN_INVALID);
+    EXPECT(lic_seat_client_adopt_token(c, S(FIX_SEAT_TOKEN_EXPIRED), &lease), LIC_RESULT_SEAT_TOKEN_EXPIRED);
+    EXPECT(lic_seat_client_adopt_token(c, S(FIX_SEAT_TOKEN_OTHER_SERVER), &lease), LIC_RESULT_SEAT_SERVER_UNLICENSED);
+    CHECK(memcmp(&lease, &untouched, sizeof lease) == 0);
+    CHECK(removed);
+    OK(lic_seat_client_holds_seat(c, &held));
+    CHECK(!held);
+
+    /* A borrowed seat kept from an earlier run: held while the server is away. */
+    OK(lic_seat_client_adopt_token(c, S(FIX_SEAT_TOKEN_LIVE), &lease));
+    CHECK(lease.borrowed && !lease.server_unreachable);
+    OK(lic_seat_client_holds_seat(c, &held));
+    CHECK(held);
+    OK(lic_seat_client_heartbeat(c, &lease));
+    CHECK(lease.server_unreachable);
+    EXPECT(lic_seat_client_token(c, NULL, 0, &n), LIC_RESULT_BUFFER_TOO_SMALL);
+    CHECK(n == strlen(FIX_SEAT_TOKEN_LIVE));
+    char token[1024];
+    OK(lic_seat_client_token(c, token, sizeof token, &n));
+    CHECK(strcmp(token, FIX_SEAT_TOKEN_LIVE) == 0);
+    EXPECT(lic_seat_client_release(c, &removed), LIC_RESULT_SEAT_SERVER_UNREACHABLE);
+    EXPECT(lic_seat_client_acquire(NULL, 0, &lease), LIC_RESULT_NULL_ARGUMENT);
+    EXPECT(lic_seat_client_heartbeat(c, NULL), LIC_RESULT_NULL_ARGUMENT);
+    lic_seat_client_free(c);
+    lic_seat_client_free(NULL);
+}
+
 static void test_null_arguments(void) {
     const lic_result N = LIC_RESULT_NULL_ARGUMENT;
     lic_verifier_config *c = config(true);
@@ -1134,6 +1184,7 @@ int main(int argc, char **argv) {
     test_revocation();
     test_fingerprint();
     test_seat_pool();
+    test_seat_client();
     test_null_arguments();
     check_every_code_was_seen();
     printf("C API tests: %d passed, %d failed\n", passed, failed);
