@@ -32,7 +32,7 @@
 //! let verifier = Verifier::builder(vec![vendor_key], "erp", Date::from_ymd(2026, 11, 1)?)
 //!     .licensee("ACME Corp")
 //!     .database("DB-7F3A-22C1")
-//!     .modules(["crm", "budget", "resources", "bi"])
+//!     .modules(["crm", "budget", "planning", "bi"])
 //!     .state_file("/var/lib/erp/license.state", *b"erp-state-secret-0123456789")
 //!     .build()?;
 //! // The current code, and the next term's renewal code once it has arrived.
@@ -105,3 +105,10 @@ mod tests {
         shareable::<crate::Error>();
     }
 }
+
+/// The Rust snippets of the README and of `docs/INTEGRATION.md`, run as doctests so that
+/// what a reader copies compiles (the C and C++ snippets: `ffi/tests/doc_snippets.rs`).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../../docs/INTEGRATION.md")]
+pub struct DocumentationSnippets;

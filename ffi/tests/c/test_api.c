@@ -88,7 +88,7 @@ static bool date_is(struct lic_date d, int y, int m, int day) {
     return d.year == y && d.month == m && d.day == day;
 }
 
-static const char *MODULES[] = {"crm", "budget", "resources", "bi"};
+static const char *MODULES[] = {"crm", "budget", "planning", "bi"};
 
 static lic_verifier_config *config(bool with_database) {
     lic_verifier_config *c = NULL;
@@ -237,7 +237,7 @@ static void test_valid_license(void) {
     CHECK(mask == 0xB);
     OK(lic_license_has_module(l, S("crm"), &b));
     CHECK(b);
-    OK(lic_license_has_module(l, S("resources"), &b));
+    OK(lic_license_has_module(l, S("planning"), &b));
     CHECK(!b);
     OK(lic_license_has_module(l, S("bi"), &b));
     CHECK(b);
