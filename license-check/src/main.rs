@@ -16,6 +16,8 @@ use clap::{Args, Parser, Subcommand};
 use license_verify::license_core::{Date, PublicKey};
 use license_verify::{Utc, Verifier, fingerprint};
 
+mod seat;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "license-check",
@@ -43,6 +45,9 @@ enum Command {
     },
     /// Check a license code against this installation and say what it grants.
     Verify(VerifyArgs),
+    /// Take, renew, release or inspect a floating seat from a license-server.
+    #[command(subcommand)]
+    Seat(seat::SeatCommand),
 }
 
 #[derive(Args, Debug)]
@@ -80,18 +85,13 @@ struct VerifyArgs {
 }
 
 fn parse_key(hex: &str) -> Result<PublicKey, String> {
-    let hex = hex.trim();
-    let digit = |c: u8| (c as char).to_digit(16);
-    if hex.len() != 64 {
-        return Err(format!("a public key has 64 hex digits, not {}", hex.len()));
+    let text = hex.trim();
+    if text.len() != 64 {
+        return Err(format!("a public key has 64 hex digits, not {}", text.len()));
     }
     let mut bytes = [0u8; 32];
-    for (i, pair) in hex.as_bytes().chunks(2).enumerate() {
-        match (digit(pair[0]), digit(pair[1])) {
-            (Some(h), Some(l)) => bytes[i] = (h * 16 + l) as u8,
-            _ => return Err("a public key is written in hex digits 0-9, a-f".to_owned()),
-        }
-    }
+    hex::decode_to_slice(text, &mut bytes)
+        .map_err(|_| "a public key is written in hex digits 0-9, a-f".to_owned())?;
     PublicKey::from_bytes(&bytes).map_err(|e| e.to_string())
 }
 
@@ -170,6 +170,7 @@ fn main() -> ExitCode {
             print(fingerprint::collect(key.as_bytes()).describe(tolerance)).map(|()| ExitCode::SUCCESS)
         }
         Command::Verify(args) => verify(args),
+        Command::Seat(cmd) => seat::run(cmd),
     };
     outcome.unwrap_or_else(Failure::exit)
 }

@@ -33,9 +33,7 @@ impl<L: Ledger> Issuer<L> {
             });
         }
         if !split.shrinks {
-            return Err(Error::WrongChange(format!(
-                "this order reduces nothing on license {license_id}: order additions with `upgrade`, effective at once"
-            )));
+            return Err(Error::ReducesNothing { license_id });
         }
         let effective = calendar::reduction_effective(today);
         let cutoff = calendar::reduction_cutoff(effective);
