@@ -106,6 +106,20 @@ enum lic_result
      */
     LIC_RESULT_UNKNOWN = 7,
     /**
+     * The diagnostic callback cannot be installed: Rust code in this process installed
+     * its own `log` logger first, which receives the library's diagnostics instead.
+     */
+    LIC_RESULT_DIAGNOSTICS_UNAVAILABLE = 8,
+    /**
+     * A text that is not a database code (see `lic_last_error_message`: a typo's group,
+     * an invalid character, or the wrong length).
+     */
+    LIC_RESULT_DATABASE_CODE_INVALID = 9,
+    /**
+     * The operating system's random source failed (no database code can be created).
+     */
+    LIC_RESULT_RANDOM_UNAVAILABLE = 10,
+    /**
      * No license code was entered.
      */
     LIC_RESULT_CODE_EMPTY = 100,
@@ -297,6 +311,42 @@ enum lic_result
 typedef enum lic_result lic_result;
 #else
 typedef uint32_t lic_result;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * How important a diagnostic line is.
+ */
+enum lic_log_level
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Not used by this version (reserved for failures of the library itself).
+     */
+    LIC_LOG_LEVEL_ERROR = 1,
+    /**
+     * Needs the administrator: the clock is behind a time already seen, the state file
+     * cannot be used.
+     */
+    LIC_LOG_LEVEL_WARN = 2,
+    /**
+     * A decision: a code accepted (with its status) or refused (with why), a revocation
+     * list installed or refused.
+     */
+    LIC_LOG_LEVEL_INFO = 3,
+    /**
+     * Details: which of several codes was used, the machine components read, the state
+     * file written.
+     */
+    LIC_LOG_LEVEL_DEBUG = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum lic_log_level lic_log_level;
+#else
+typedef uint32_t lic_log_level;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -524,6 +574,17 @@ typedef struct lic_date {
 } lic_date;
 
 /**
+ * A diagnostic callback: `message` is a NUL-terminated UTF-8 line of `len` bytes (no
+ * newline), valid only during the call; `user_data` is the pointer given to
+ * `lic_set_diagnostic_callback`. It is called on the thread that made the library call,
+ * possibly on several threads at once, and must not call `lic_set_diagnostic_callback`.
+ */
+typedef void (*lic_diagnostic_fn)(void *user_data,
+                                  lic_log_level level,
+                                  const char *message,
+                                  size_t len);
+
+/**
  * A seat held from a seat server.
  */
 typedef struct lic_seat_lease {
@@ -730,6 +791,63 @@ lic_result lic_verifier_config_set_clock_tolerance(struct lic_verifier_config *c
 void lic_verifier_config_free(struct lic_verifier_config *config);
 
 /**
+ * Create a new database code for this installation from the operating system's random
+ * source, e.g. `DB-B80ZZ-01W25-SE82D-XMET2` (26 characters; a 27-byte buffer is always
+ * enough). Text out as described in the introduction.
+ *
+ * Create it once, when the product is installed or its database created, store it in
+ * that database, and show it in the license dialog: the customer sends it to the vendor,
+ * who issues a code bound to it; pass it to `lic_verifier_config_set_database` at every
+ * start. A new code at each start would orphan the license.
+ *
+ * Returns `LIC_RESULT_RANDOM_UNAVAILABLE` if the operating system offers no random
+ * source.
+ *
+ * # Safety
+ * `buf` points to `buf_len` writable bytes (or is NULL with `buf_len` 0); `out_len` to a
+ * writable `size_t`.
+ */
+lic_result lic_database_code_new(char *buf, size_t buf_len, size_t *out_len);
+
+/**
+ * Read a database code as a person typed or pasted it (`DB-` may be missing; case,
+ * dashes, spaces and `O`/`I`/`L` for `0`/`1` are forgiven) and write its canonical
+ * form (26 characters). Text in and out as described in the introduction.
+ *
+ * Returns `LIC_RESULT_DATABASE_CODE_INVALID` for a text that is no database code; the
+ * detailed message (`lic_last_error_message`) says why: the group holding a typo, a
+ * character that cannot be part of a code, or the wrong number of characters.
+ *
+ * # Safety
+ * `text` points to `text_len` readable bytes; `buf` to `buf_len` writable bytes (or is
+ * NULL with `buf_len` 0); `out_len` to a writable `size_t`.
+ */
+lic_result lic_database_code_normalize(const char *text,
+                                       size_t text_len,
+                                       char *buf,
+                                       size_t buf_len,
+                                       size_t *out_len);
+
+/**
+ * Deliver the library's diagnostic lines up to `max_level` (`lic_log_level`: 1 error
+ * to 4 debug) to `callback`, with `user_data`, for the whole process; a NULL
+ * `callback` stops them. Replaces any earlier callback. Useful while integrating and
+ * for support: the detail says why a code was refused, which code of a license file
+ * was used, what the state file did.
+ *
+ * Returns `LIC_RESULT_INVALID_ARGUMENT` for another level, and
+ * `LIC_RESULT_DIAGNOSTICS_UNAVAILABLE` when Rust code in the same process installed
+ * its own `log` logger first (the lines go to that logger instead).
+ *
+ * # Safety
+ * `callback`, if not NULL, must stay callable with `user_data` until it is replaced or
+ * removed, from any thread that calls this library.
+ */
+lic_result lic_set_diagnostic_callback(lic_diagnostic_fn callback,
+                                       void *user_data,
+                                       uint32_t max_level);
+
+/**
  * Read this machine's fingerprint, each component hashed with `app_key` (the key the
  * vendor's fingerprint tool uses; by default products use their product id). Never fails
  * for an unreadable component: it counts as unknown (see `lic_fingerprint_describe`).
@@ -844,6 +962,21 @@ void lic_fingerprint_free(struct lic_fingerprint *fingerprint);
  * is static: do not free it.
  */
 const char *lic_version(void);
+
+/**
+ * The C name of a result code as a static NUL-terminated string, e.g.
+ * `"LIC_RESULT_TYPO"` for 104: stable (a code's name never changes), for logs and
+ * support tickets. NULL for a number that is no result code of this library. Do not
+ * free it.
+ */
+const char *lic_result_name(uint32_t result);
+
+/**
+ * The C name of a status as a static NUL-terminated string, e.g. `"LIC_STATUS_IN_GRACE"`
+ * for 4: stable, for logs. NULL for a number that is no `lic_status`. Do not free it.
+ * (For the user, describe the status in words: `lic_license_describe`.)
+ */
+const char *lic_status_name(uint32_t status);
 
 /**
  * Copy the fixed English message for `result` into `buf` (see "Text out" in the header's

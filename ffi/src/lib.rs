@@ -33,6 +33,8 @@
 mod args;
 mod boundary;
 mod config;
+mod dbcode;
+mod diagnostics;
 mod fingerprint;
 mod general;
 mod handle;
@@ -44,6 +46,8 @@ mod types;
 mod verifier;
 
 pub use config::*;
+pub use dbcode::*;
+pub use diagnostics::*;
 pub use fingerprint::*;
 pub use general::*;
 pub use license::*;

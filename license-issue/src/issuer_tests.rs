@@ -57,17 +57,20 @@ fn new_license_validation() {
         named_users: Some(0),
         ..perpetual(1, &["crm"])
     };
-    assert!(matches!(is.issue(&zero, today), Err(Error::InvalidOrder(m)) if m.contains("at least one user")));
+    assert!(matches!(is.issue(&zero, today), Err(Error::NoUsersOrSeats)));
     let mut early = subscription();
     early.term = Term::Until(today);
     assert!(
-        matches!(is.issue(&early, today), Err(Error::InvalidOrder(m)) if m.contains("expire on 2026-11-22"))
+        matches!(is.issue(&early, today), Err(Error::EndsBeforeStart { expires, .. }) if expires == today)
     );
     early.term = Term::Until(d(2026, 11, 1));
     assert!(is.issue(&early, today).is_err(), "no expiry before issue");
     let mut backdated = subscription();
     backdated.valid_from = Some(d(2026, 11, 21));
-    assert!(matches!(is.issue(&backdated, today), Err(Error::InvalidOrder(_))));
+    assert!(matches!(
+        is.issue(&backdated, today),
+        Err(Error::StartsBeforeIssue { .. })
+    ));
     let too_many = perpetual(5001, &["crm"]);
     assert!(matches!(
         is.issue(&too_many, today),
@@ -90,7 +93,7 @@ fn new_license_validation() {
     timed_full.term = Term::Months(12);
     assert!(matches!(
         is.issue(&timed_full, today),
-        Err(Error::InvalidOrder(_))
+        Err(Error::PerpetualHasNoTerm)
     ));
     let mut nobody = perpetual(5, &["crm"]);
     nobody.customer.licensee = "  ".into();
@@ -175,12 +178,12 @@ fn upgrade_is_a_new_revision_effective_at_once() {
         ..Change::default()
     };
     assert!(
-        matches!(is.upgrade(1001, &fewer, d(2026, 5, 4)), Err(Error::WrongChange(m)) if m.contains("fewer named users"))
+        matches!(is.upgrade(1001, &fewer, d(2026, 5, 4)), Err(Error::ChangeReduces { what, .. }) if what.contains("fewer named users"))
     );
     assert!(
         matches!(
             is.upgrade(1001, &change, d(2026, 5, 4)),
-            Err(Error::WrongChange(_))
+            Err(Error::ChangeIsEmpty { license_id: 1001 })
         ),
         "nothing new"
     );
@@ -369,7 +372,7 @@ fn reduction_refused_when_the_term_ends_first() {
     ));
     assert!(matches!(
         is.reduce(1001, &Change::default(), d(2026, 11, 22)),
-        Err(Error::WrongChange(_))
+        Err(Error::ReducesNothing { license_id: 1001 })
     ));
 }
 
@@ -878,4 +881,98 @@ fn erased_licensee_keeps_numbers_and_blocks_resigning() {
         is.renew(1001, d(2027, 11, 1)),
         Err(Error::Erased { .. })
     ));
+}
+
+#[test]
+fn report_csv_neutralizes_formulas_and_keeps_wide_names() {
+    let mut is = issuer();
+    let today = d(2026, 11, 22);
+    for name in [
+        "=HYPERLINK(\"http://evil\",\"click\")",
+        "株式会社エーシーエム",
+        "@SUM(A1)",
+    ] {
+        let mut o = subscription();
+        o.customer = Customer::new(name);
+        is.issue(&o, today).unwrap();
+    }
+    let records = is.ledger().records().unwrap();
+    let report = issued_in_month(&records, is.catalogs(), Month::of(today)).unwrap();
+    let csv = report.to_csv().unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(
+        lines[1].contains(",\"'=HYPERLINK(\"\"http://evil\"\",\"\"click\"\")\","),
+        "{csv}"
+    );
+    assert!(lines[2].contains(",株式会社エーシーエム,"), "{csv}");
+    assert!(lines[3].contains(",'@SUM(A1),"), "{csv}");
+    // The JSON keeps the names as they are: only the spreadsheet form is guarded.
+    assert_eq!(report.codes[0].licensee, "=HYPERLINK(\"http://evil\",\"click\")");
+}
+
+#[test]
+fn a_retried_order_returns_the_first_result_and_issues_nothing() {
+    let mut is = issuer();
+    let today = d(2026, 11, 22);
+    let order = Order::Issue(subscription());
+    let first = is.place(Some("portal-1"), &order, today).unwrap();
+    let again = is.place(Some("portal-1"), &order, today).unwrap();
+    assert_eq!(first, again);
+    assert_eq!(is.ledger().records().unwrap().len(), 1);
+    // Another key: another license.
+    let other = is.place(Some("portal-2"), &order, today).unwrap();
+    assert_ne!(other.license_id(), first.license_id());
+    // The same key for another order is refused.
+    let upgrade = Order::Upgrade {
+        license_id: first.license_id(),
+        change: Change {
+            named_users: Some(30),
+            ..Change::default()
+        },
+    };
+    assert!(matches!(
+        is.place(Some("portal-1"), &upgrade, today),
+        Err(Error::OrderKeyReused { .. })
+    ));
+    let up = is.place(Some("portal-3"), &upgrade, today).unwrap();
+    assert_eq!(is.place(Some("portal-3"), &upgrade, today).unwrap(), up);
+    let Outcome::Reissued(r) = &up else {
+        panic!("{up:?}")
+    };
+    assert_eq!(r.now.license.revision, 2);
+    // Reductions and cancellations replay the same way.
+    let reduce = Order::Reduce {
+        license_id: first.license_id(),
+        change: Change {
+            named_users: Some(20),
+            ..Change::default()
+        },
+    };
+    let red = is.place(Some("portal-4"), &reduce, today).unwrap();
+    assert_eq!(is.place(Some("portal-4"), &reduce, today).unwrap(), red);
+    let cancel = Order::Cancel {
+        license_id: other.license_id(),
+    };
+    let c = is.place(Some("portal-5"), &cancel, today).unwrap();
+    assert_eq!(is.place(Some("portal-5"), &cancel, today).unwrap(), c);
+    assert_eq!(is.ledger().records().unwrap().len(), 5);
+    // Orders are data: they round-trip through JSON as a portal sends them.
+    let json = serde_json::to_string(&reduce).unwrap();
+    assert_eq!(serde_json::from_str::<Order>(&json).unwrap(), reduce);
+}
+
+#[test]
+fn a_stale_read_is_a_conflict_and_nothing_is_recorded() {
+    let mut ledger = MemoryLedger::new();
+    let mut is = issuer();
+    let issued = is.issue(&subscription(), d(2026, 11, 22)).unwrap();
+    let record = is.ledger().records().unwrap()[0].clone();
+    ledger.append(&record).unwrap();
+    let stale = Batch {
+        license_id: issued.license.license_id,
+        expected: 0,
+        records: std::slice::from_ref(&record),
+    };
+    assert!(matches!(ledger.append_batch(&stale), Err(Error::Conflict { .. })));
+    assert_eq!(ledger.records().unwrap().len(), 1);
 }

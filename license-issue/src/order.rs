@@ -2,13 +2,15 @@
 //! comes back: issued codes.
 
 use license_core::{Binding, Date, Kind, License, MachineBinding};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::catalog::Catalog;
+use crate::error::BindingPart;
 use crate::{Error, Operation};
 
 /// Who a license is for. Only `licensee` is signed; the rest stays in the ledger.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Customer {
     /// The licensee name the installation must be configured with.
     pub licensee: String,
@@ -31,7 +33,8 @@ impl Customer {
 }
 
 /// What a code is bound to besides product and licensee.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct BindTo {
     /// The installation's database code.
     pub database: Option<String>,
@@ -87,7 +90,7 @@ impl BindTo {
         if let Some(db) = &self.database
             && db.trim().is_empty()
         {
-            return Err(Error::InvalidOrder("the database code is empty".into()));
+            return Err(Error::EmptyDatabaseCode);
         }
         Ok(Binding {
             database: self.database.is_some(),
@@ -100,7 +103,8 @@ impl BindTo {
 /// Which parts of a binding a rehost or transfer removes. A rehost keeps every part it
 /// neither replaces nor removes, so moving a database-and-machine-bound license to another
 /// machine keeps its database binding.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Unbind {
     /// Remove the database binding.
     pub database: bool,
@@ -118,14 +122,14 @@ impl BindTo {
         current_db: Option<&str>,
     ) -> Result<(Binding, Option<String>), Error> {
         if unbind.database && self.database.is_some() {
-            return Err(Error::InvalidOrder(
-                "give either a new database code or remove the database binding, not both".into(),
-            ));
+            return Err(Error::ReplaceAndRemove {
+                part: BindingPart::Database,
+            });
         }
         if unbind.machine && self.machine.is_some() {
-            return Err(Error::InvalidOrder(
-                "give either a new machine fingerprint or remove the machine binding, not both".into(),
-            ));
+            return Err(Error::ReplaceAndRemove {
+                part: BindingPart::Machine,
+            });
         }
         self.binding()?;
         let database = match (&self.database, unbind.database) {
@@ -150,7 +154,8 @@ impl BindTo {
 }
 
 /// How long a new license runs.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Term {
     /// The catalog's term for the kind (perpetual for full licenses).
     #[default]
@@ -164,7 +169,8 @@ pub enum Term {
 }
 
 /// A new license.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NewLicense {
     /// The product id (a catalog must exist).
     pub product: String,
@@ -182,10 +188,12 @@ pub struct NewLicense {
     pub demo_seats: Option<u32>,
     /// Module names (`all` = every module). Empty: trials and NFR get the catalog's
     /// trial modules / every module; other kinds get none.
+    #[serde(default)]
     pub modules: Vec<String>,
     /// First valid day; `None` = the day of issue.
     pub valid_from: Option<Date>,
     /// How long it runs.
+    #[serde(default)]
     pub term: Term,
     /// Grace days; `None` = the catalog's (0 for trials).
     pub grace_days: Option<u16>,
@@ -193,6 +201,7 @@ pub struct NewLicense {
     /// `Some(0)` = none (only releases available on the day of purchase).
     pub maintenance_months: Option<u32>,
     /// The binding.
+    #[serde(default)]
     pub bind: BindTo,
 }
 
@@ -219,7 +228,8 @@ impl NewLicense {
 
 /// A change to an existing license: additions go through [`crate::Issuer::upgrade`],
 /// reductions (or mixed orders) through [`crate::Issuer::reduce`].
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Change {
     /// The new number of named users.
     pub named_users: Option<u32>,

@@ -27,7 +27,7 @@ pub struct Month {
 impl Month {
     /// Parse `YYYY-MM`.
     pub fn parse(s: &str) -> Result<Month, Error> {
-        let bad = || Error::InvalidMonth(s.to_owned());
+        let bad = || Error::InvalidMonth { given: s.to_owned() };
         let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
         if y.len() != 4 || m.len() != 2 {
             return Err(bad());
@@ -151,7 +151,7 @@ fn names(catalogs: &Catalogs, product: &str, l: &License) -> (String, Vec<String
 }
 
 /// Report kind names: trials are reported as "demo/trial".
-fn kind_label(k: Kind) -> &'static str {
+pub(crate) fn kind_label(k: Kind) -> &'static str {
     match k {
         Kind::Full => "full",
         Kind::Trial => "demo/trial",
@@ -221,9 +221,9 @@ pub struct IssuedReport {
 
 /// Codes issued in `month`.
 pub fn issued_in_month(records: &[Record], catalogs: &Catalogs, month: Month) -> Result<IssuedReport, Error> {
-    let (from, to) = month
-        .bounds()
-        .ok_or_else(|| Error::InvalidMonth(month.to_string()))?;
+    let (from, to) = month.bounds().ok_or_else(|| Error::InvalidMonth {
+        given: month.to_string(),
+    })?;
     let mut totals: Vec<KindTotals> = Kind::ALL
         .iter()
         .map(|&k| KindTotals {
@@ -501,9 +501,9 @@ pub fn pro_rata(
     month: Month,
     reseller: Option<&str>,
 ) -> Result<ProRataReport, Error> {
-    let (first, next) = month
-        .bounds()
-        .ok_or_else(|| Error::InvalidMonth(month.to_string()))?;
+    let (first, next) = month.bounds().ok_or_else(|| Error::InvalidMonth {
+        given: month.to_string(),
+    })?;
     let days_in_month = u32::try_from(next.days_since(first)).unwrap_or(0);
     let mut rows: Vec<ProRataRow> = Vec::new();
     for h in histories.values() {
@@ -769,7 +769,10 @@ mod tests {
             }
         );
         for bad in ["2026-13", "2026-1", "26-11", "x", "2026-00"] {
-            assert!(matches!(Month::parse(bad), Err(Error::InvalidMonth(_))), "{bad}");
+            assert!(
+                matches!(Month::parse(bad), Err(Error::InvalidMonth { .. })),
+                "{bad}"
+            );
         }
     }
 }

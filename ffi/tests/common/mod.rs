@@ -149,8 +149,16 @@ pub fn result_names() -> Vec<String> {
         .collect()
 }
 
-/// Codes no call of this version can return (see their documentation in the header).
-pub const UNREACHABLE: [&str; 2] = ["LIC_RESULT_MACHINE_FINGERPRINT_REQUIRED", "LIC_RESULT_UNKNOWN"];
+/// Codes no call of this version can return (see their documentation in the header),
+/// and codes the C test cannot provoke (DIAGNOSTICS_UNAVAILABLE needs a Rust logger in the
+/// process: `tests/diagnostics.rs` provokes it; RANDOM_UNAVAILABLE needs an operating
+/// system without a random source).
+pub const UNREACHABLE: [&str; 4] = [
+    "LIC_RESULT_MACHINE_FINGERPRINT_REQUIRED",
+    "LIC_RESULT_UNKNOWN",
+    "LIC_RESULT_DIAGNOSTICS_UNAVAILABLE",
+    "LIC_RESULT_RANDOM_UNAVAILABLE",
+];
 /// Codes only a running seat server returns: covered by `tests/seat_client.rs`, which
 /// runs one, not by the C test.
 pub const NEEDS_SEAT_SERVER: [&str; 2] = [

@@ -11,6 +11,11 @@ use crate::order::{BindTo, Customer, Issued, NewLicense, Term};
 impl<L: Ledger> Issuer<L> {
     /// Issue a new license of any kind (see [`NewLicense`] for the defaults).
     pub fn issue(&mut self, order: &NewLicense, today: Date) -> Result<Issued, Error> {
+        self.transact(None, |is| is.issue_now(order, today), |_| None)
+    }
+
+    /// The operation itself, once, on a fresh read (see `Issuer::transact`).
+    pub(super) fn issue_now(&mut self, order: &NewLicense, today: Date) -> Result<Issued, Error> {
         let catalog = self.catalogs.get(&order.product)?;
         let license = self.build_new(catalog, order, today)?;
         let operation = if order.kind == Kind::Trial {
@@ -20,7 +25,7 @@ impl<L: Ledger> Issuer<L> {
         };
         commit_to(
             &self.key,
-            &mut self.ledger,
+            &mut self.staged,
             catalog,
             Draft {
                 operation,
@@ -51,20 +56,16 @@ impl<L: Ledger> Issuer<L> {
 
     fn next_license_id(&self, catalog: &Catalog) -> Result<u32, Error> {
         let first = catalog.first_license_id();
-        match self.ledger.last_license_id()? {
-            None => Ok(first),
-            Some(last) => last
-                .checked_add(1)
-                .map(|n| n.max(first))
-                .ok_or_else(|| Error::InvalidOrder(
-                    "license ids are exhausted (the ledger's last id is 4294967295): keep this ledger for its licenses and issue new ones from a new licensing directory (--home)".into(),
-                )),
-        }
+        let id = self.ledger.new_license_id(first)?;
+        // A new license: no record of it yet (another order taking this id first is a
+        // conflict, and the order runs again with the next one).
+        self.read.set(Some((id, 0)));
+        Ok(id)
     }
 
     fn build_new(&self, catalog: &Catalog, order: &NewLicense, today: Date) -> Result<License, Error> {
         if order.customer.licensee.trim().is_empty() {
-            return Err(Error::InvalidOrder("the licensee name is empty".into()));
+            return Err(Error::EmptyLicensee);
         }
         let trial = order.kind == Kind::Trial;
         let d = &catalog.defaults;
@@ -93,9 +94,10 @@ impl<L: Ledger> Issuer<L> {
             };
         let valid_from = order.valid_from.unwrap_or(today);
         if valid_from < today {
-            return Err(Error::InvalidOrder(format!(
-                "valid-from {valid_from} is before the day of issue {today}: a code cannot be valid before it is signed"
-            )));
+            return Err(Error::StartsBeforeIssue {
+                valid_from,
+                issued: today,
+            });
         }
         if let Term::Months(m) = order.term
             && !(1..=crate::MAX_TERM_MONTHS).contains(&m)
@@ -124,10 +126,7 @@ impl<L: Ledger> Issuer<L> {
         let expires = match (order.kind, order.term) {
             (Kind::Full, Term::Default) => None,
             (Kind::Full, _) => {
-                return Err(Error::InvalidOrder(
-                    "a full license is perpetual: order a subscription or trial for a time-limited license"
-                        .into(),
-                ));
+                return Err(Error::PerpetualHasNoTerm);
             }
             (Kind::Trial, Term::Default) => {
                 Some(valid_from.saturating_add_days(i64::from(catalog.trial.days)))
@@ -140,7 +139,7 @@ impl<L: Ledger> Issuer<L> {
         let expires = match (order.kind, expires) {
             (Kind::Full, e) => e,
             (_, Some(e)) => Some(e),
-            (_, None) => return Err(Error::InvalidOrder("the term ends beyond 9999-12-31".into())),
+            (_, None) => return Err(Error::TermBeyondCalendar),
         };
         let maintenance_ends = match order.kind {
             Kind::Full => match order.maintenance_months.unwrap_or(d.maintenance_months) {

@@ -18,10 +18,23 @@ impl<L: Ledger> Issuer<L> {
         unbind: Unbind,
         today: Date,
     ) -> Result<Reissued, Error> {
+        self.transact(
+            None,
+            |is| is.rehost_now(license_id, bind.clone(), unbind, today),
+            |_| None,
+        )
+    }
+
+    /// The operation itself, once, on a fresh read (see `Issuer::transact`).
+    pub(super) fn rehost_now(
+        &mut self,
+        license_id: u32,
+        bind: BindTo,
+        unbind: Unbind,
+        today: Date,
+    ) -> Result<Reissued, Error> {
         if bind.database.is_none() && bind.machine.is_none() && !unbind.database && !unbind.machine {
-            return Err(Error::InvalidOrder(
-                "give the new binding (a database code or machine fingerprint) or the part to remove".into(),
-            ));
+            return Err(Error::NothingToRehost);
         }
         self.rebind(license_id, None, Operation::Rehost, &bind, unbind, today)
     }
@@ -38,8 +51,24 @@ impl<L: Ledger> Issuer<L> {
         unbind: Unbind,
         today: Date,
     ) -> Result<Reissued, Error> {
+        self.transact(
+            None,
+            |is| is.transfer_now(license_id, to.clone(), bind.clone(), unbind, today),
+            |_| None,
+        )
+    }
+
+    /// The operation itself, once, on a fresh read (see `Issuer::transact`).
+    pub(super) fn transfer_now(
+        &mut self,
+        license_id: u32,
+        to: Customer,
+        bind: BindTo,
+        unbind: Unbind,
+        today: Date,
+    ) -> Result<Reissued, Error> {
         if to.licensee.trim().is_empty() {
-            return Err(Error::InvalidOrder("the new licensee name is empty".into()));
+            return Err(Error::EmptyLicensee);
         }
         self.rebind(license_id, Some(to), Operation::Transfer, &bind, unbind, today)
     }

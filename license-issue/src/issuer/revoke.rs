@@ -45,9 +45,7 @@ impl<L: Ledger> Issuer<L> {
         at_least: u64,
     ) -> Result<RevocationList, Error> {
         if valid_days == 0 {
-            return Err(Error::InvalidOrder(
-                "a revocation list must be valid for at least one day".into(),
-            ));
+            return Err(Error::ListValidity);
         }
         let product = self.catalogs.get(product)?.product().to_owned();
         let mut days = valid_days;
@@ -75,6 +73,16 @@ impl<L: Ledger> Issuer<L> {
     /// Revoke a license (the purchase undone or exchanged): nothing more is issued for
     /// it and every revision is listed on the next revocation list.
     pub fn revoke(&mut self, license_id: u32, reason: Option<&str>, today: Date) -> Result<(), Error> {
+        self.transact(None, |is| is.revoke_now(license_id, reason, today), |_| None)
+    }
+
+    /// The operation itself, once, on a fresh read (see `Issuer::transact`).
+    pub(super) fn revoke_now(
+        &mut self,
+        license_id: u32,
+        reason: Option<&str>,
+        today: Date,
+    ) -> Result<(), Error> {
         let h = self.history(license_id)?;
         if let Some(on) = h.revoked {
             return Err(Error::Revoked { license_id, on });
@@ -82,7 +90,8 @@ impl<L: Ledger> Issuer<L> {
         let latest = h.latest().ok_or(Error::UnknownLicense { license_id })?;
         let mut record = event(&h, latest, Operation::Revoke, today);
         record.note = reason.map(str::to_owned);
-        self.ledger.append(&record)
+        self.staged.push(record);
+        Ok(())
     }
 
     /// The entries of a revocation list published on `today` (see
@@ -122,9 +131,7 @@ impl<L: Ledger> Issuer<L> {
         valid_days: u32,
     ) -> Result<(Vec<u8>, Vec<RevocationEntry>), Error> {
         if valid_days == 0 {
-            return Err(Error::InvalidOrder(
-                "a revocation list must be valid for at least one day".into(),
-            ));
+            return Err(Error::ListValidity);
         }
         self.catalogs.get(product)?;
         let entries: Vec<RevocationEntry> = self

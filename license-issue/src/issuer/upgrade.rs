@@ -17,6 +17,16 @@ impl<L: Ledger> Issuer<L> {
     /// (`next_term` of the result, still a reduction that can be withdrawn until its
     /// cutoff).
     pub fn upgrade(&mut self, license_id: u32, change: &Change, today: Date) -> Result<Reissued, Error> {
+        self.transact(None, |is| is.upgrade_now(license_id, change, today), |_| None)
+    }
+
+    /// The operation itself, once, on a fresh read (see `Issuer::transact`).
+    pub(super) fn upgrade_now(
+        &mut self,
+        license_id: u32,
+        change: &Change,
+        today: Date,
+    ) -> Result<Reissued, Error> {
         let h = self.history(license_id)?;
         self.refuse_closed(&h, today)?;
         if let Some(p) = h.pending_reduction(today) {
@@ -42,15 +52,13 @@ impl<L: Ledger> Issuer<L> {
         let current = self.current(&h, today)?;
         let split = change.split(&catalog, &current.license)?;
         if split.shrinks {
-            return Err(Error::WrongChange(format!(
-                "this order reduces license {license_id} ({}): order it with `reduce`, effective next quarter",
-                change.describe_shrink(&catalog, &current.license)?
-            )));
+            return Err(Error::ChangeReduces {
+                license_id,
+                what: change.describe_shrink(&catalog, &current.license)?,
+            });
         }
         if !split.grows {
-            return Err(Error::WrongChange(format!(
-                "this order changes nothing on license {license_id}: it already has that scope"
-            )));
+            return Err(Error::ChangeIsEmpty { license_id });
         }
         let in_force = current.license;
         self.change_now(&h, &catalog, Operation::Upgrade, today, None, None, None, |l| {
