@@ -280,6 +280,21 @@ impl MachineBinding {
     /// The highest tolerance a code can carry.
     pub const MAX_TOLERANCE: u8 = 3;
 
+    /// The highest tolerance for a binding of `components` components that keeps a
+    /// majority of them required to match: `(components - 1) / 2`, at most
+    /// [`MAX_TOLERANCE`](Self::MAX_TOLERANCE): with 3 or 4 components 1 may change, with
+    /// 2 none. Every tool that makes a binding (the fingerprint's printed form, an order
+    /// with or without its own tolerance) caps the tolerance asked for at this value and
+    /// says so.
+    pub const fn majority_tolerance(components: u8) -> u8 {
+        let cap = components.saturating_sub(1) / 2;
+        if cap > Self::MAX_TOLERANCE {
+            Self::MAX_TOLERANCE
+        } else {
+            cap
+        }
+    }
+
     /// A binding to `digests` (indexed by [`Component::index`]) for the `components`
     /// listed, accepting up to `tolerance` changed components.
     pub fn new(components: ComponentSet, digests: [u8; 4], tolerance: u8) -> Result<Self, Error> {
@@ -505,7 +520,7 @@ impl MachineFingerprint {
         }
         // Fewer components known than the tolerance assumes: keep a majority that must
         // match, so two known components do not reduce to "the CPU alone is enough".
-        let tolerance = tolerance.min(known.len().saturating_sub(1) / 2);
+        let tolerance = tolerance.min(MachineBinding::majority_tolerance(known.len()));
         if !known.has_strong() {
             return Err(Error::InvalidLicense(
                 "neither the OS install id, the hardware UUID nor a network adapter could be read: bind to a database code instead",
@@ -529,6 +544,16 @@ mod tests {
             }
         }
         m
+    }
+
+    #[test]
+    fn majority_tolerance_keeps_a_majority() {
+        let caps: [u8; 7] = core::array::from_fn(|n| MachineBinding::majority_tolerance(n as u8));
+        assert_eq!(caps, [0, 0, 0, 1, 1, 2, 2]);
+        assert_eq!(
+            MachineBinding::majority_tolerance(100),
+            MachineBinding::MAX_TOLERANCE
+        );
     }
 
     #[test]

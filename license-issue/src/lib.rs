@@ -58,7 +58,9 @@ pub use keys::{KeyEntry, KeyRing, PublicKeyFormat, VendorKey, export_public_keys
 pub use ledger::{
     Ledger, MaintenanceKind, MemoryLedger, Operation, Record, normalize_licensee, random_pseudonym,
 };
-pub use order::{BindTo, Change, Customer, Issued, NewLicense, Reduction, Reissued, Term, Unbind};
+pub use order::{
+    BindTo, Change, Customer, Issued, NewLicense, Reduction, Reissued, Term, ToleranceChoice, Unbind,
+};
 pub use report::{
     ActiveRow, Column, IssuedReport, IssuedRow, KindTotals, Month, NoticeRow, ProRataReport, ProRataRow,
     ReportRow, ResellerTotal, active_subscriptions, issued_in_month, pro_rata, renewal_notices, to_csv,
