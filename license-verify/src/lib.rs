@@ -71,11 +71,22 @@ pub use verifier::{DEFAULT_CLOCK_TOLERANCE_SECS, HIGH_WATER_WRITE_INTERVAL_SECS,
 
 /// Decode and validate the bytes of a state file exactly as the verifier does when it
 /// loads the file, without touching the file system: for fuzzing and support tools. `Ok`
-/// means a verifier built with this secret and product would accept the file; the state
-/// itself stays private.
+/// means a verifier built with this secret and product, for the installation with this id
+/// (`license_core::Context::installation_id`), would accept the file; the state itself
+/// stays private.
 #[doc(hidden)]
-pub fn check_state_bytes(bytes: &[u8], secret: &[u8], product: &str) -> Result<(), Error> {
-    let file = state::StateFile::new(std::path::PathBuf::from("<memory>"), secret, product)?;
+pub fn check_state_bytes(
+    bytes: &[u8],
+    secret: &[u8],
+    product: &str,
+    installation: [u8; 16],
+) -> Result<(), Error> {
+    let file = state::StateFile::new(
+        std::path::PathBuf::from("<memory>"),
+        secret,
+        product,
+        installation,
+    )?;
     file.decode(bytes).map(|_| ())
 }
 

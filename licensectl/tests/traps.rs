@@ -57,9 +57,8 @@ fn the_tolerance_cap_is_the_same_from_the_catalog_and_the_command_line() {
     let set = ComponentSet::EMPTY
         .with(Component::OsInstallId)
         .with(Component::Cpu);
-    let fingerprint = MachineBinding::new(set, [0x11, 0, 0x22, 0], 0)
-        .unwrap()
-        .to_string();
+    let d = [1u8, 2, 3, 4, 5, 6].map(|v| license_core::ComponentDigest::from_bytes([v, v, v]));
+    let fingerprint = MachineBinding::new(set, d, 0).unwrap().to_string();
     let issue = |extra: &[&str]| {
         let mut args = vec![
             "--json",
