@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use license_verify::license_core::{Date, PublicKey};
+use license_verify::license_core::{Date, MachineBinding, PublicKey};
 use license_verify::{Utc, Verifier, fingerprint};
 
 mod seat;
@@ -67,9 +67,10 @@ struct VerifyArgs {
     /// The installation's database code, for codes bound to a database.
     #[arg(long)]
     database: Option<String>,
-    /// A vendor public key as 64 hex digits; repeat for several keys.
-    #[arg(long = "key", required = true, value_parser = parse_key)]
-    keys: Vec<PublicKey>,
+    /// A vendor public key as 64 hex digits, or lines of `licensectl pubkey --format hex`
+    /// (key id and key); repeat for several keys.
+    #[arg(long = "key", required = true, value_parser = parse_keys)]
+    keys: Vec<Keys>,
     /// Build date of the release to check maintenance coverage for (default: today).
     #[arg(long)]
     build_date: Option<Date>,
@@ -84,15 +85,22 @@ struct VerifyArgs {
     app_key: Option<String>,
 }
 
-fn parse_key(hex: &str) -> Result<PublicKey, String> {
-    let text = hex.trim();
-    if text.len() != 64 {
-        return Err(format!("a public key has 64 hex digits, not {}", text.len()));
+/// The keys of one `--key` argument.
+#[derive(Clone, Debug)]
+struct Keys(Vec<PublicKey>);
+
+/// One key per non-empty line, each as `PublicKey::from_hex` reads it (64 hex digits, or
+/// the key id and the key as `licensectl pubkey --format hex` prints them).
+fn parse_keys(text: &str) -> Result<Keys, String> {
+    let keys = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| PublicKey::from_hex(l).map_err(|e| e.to_string()))
+        .collect::<Result<Vec<_>, _>>()?;
+    if keys.is_empty() {
+        return Err("no public key given".to_owned());
     }
-    let mut bytes = [0u8; 32];
-    hex::decode_to_slice(text, &mut bytes)
-        .map_err(|_| "a public key is written in hex digits 0-9, a-f".to_owned())?;
-    PublicKey::from_bytes(&bytes).map_err(|e| e.to_string())
+    Ok(Keys(keys))
 }
 
 /// Why the command failed, with its exit status.
@@ -127,7 +135,7 @@ fn print(what: impl Display) -> Result<(), Failure> {
 }
 
 fn verify(args: VerifyArgs) -> Result<ExitCode, Failure> {
-    let keys = args.keys;
+    let keys: Vec<PublicKey> = args.keys.into_iter().flat_map(|k| k.0).collect();
     let now = match args.at {
         Some(day) => Utc(Utc::start_of(day).0 + 12 * 3600),
         None => Utc::now(),
@@ -167,7 +175,18 @@ fn main() -> ExitCode {
             tolerance,
         } => {
             let key = app_key.unwrap_or(product);
-            print(fingerprint::collect(key.as_bytes()).describe(tolerance)).map(|()| ExitCode::SUCCESS)
+            let collected = fingerprint::collect(key.as_bytes());
+            // The same cap as every tool that makes a binding, said with its reason.
+            let known = collected.fingerprint().known().len();
+            let cap = MachineBinding::majority_tolerance(known);
+            let note = if tolerance > cap {
+                format!(
+                    "Tolerance: {cap} of {known} components may change (asked: {tolerance}; capped so that a majority of the {known} components read must still match).\n"
+                )
+            } else {
+                String::new()
+            };
+            print(format_args!("{}{note}", collected.describe(tolerance))).map(|()| ExitCode::SUCCESS)
         }
         Command::Verify(args) => verify(args),
         Command::Seat(cmd) => seat::run(cmd),

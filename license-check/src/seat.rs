@@ -73,7 +73,7 @@ pub struct SeatArgs {
 }
 
 fn client(a: &SeatArgs) -> Result<SeatClient, Failure> {
-    let key = crate::parse_key(&a.server_key)
+    let key = license_verify::license_core::PublicKey::from_hex(&a.server_key)
         .map_err(|e| Failure::Usage(format!("--server-key: {e}")))?
         .to_bytes();
     SeatClient::new(&a.server, &a.product, &a.holder, Box::new(PinnedServerKey(key)))

@@ -495,6 +495,21 @@ impl MachineBinding {
     /// The longest wire form: header and six 24-bit digests.
     pub const MAX_WIRE_LEN: usize = 1 + COMPONENTS * 3;
 
+    /// The highest tolerance for a binding of `components` components that keeps a
+    /// majority of them required to match: `(components - 1) / 2`, at most
+    /// [`MAX_TOLERANCE`](Self::MAX_TOLERANCE): with 3 or 4 components 1 may change, with
+    /// 2 none. Every tool that makes a binding (the fingerprint's printed form, an order
+    /// with or without its own tolerance) caps the tolerance asked for at this value and
+    /// says so.
+    pub const fn majority_tolerance(components: u8) -> u8 {
+        let cap = components.saturating_sub(1) / 2;
+        if cap > Self::MAX_TOLERANCE {
+            Self::MAX_TOLERANCE
+        } else {
+            cap
+        }
+    }
+
     /// A format-2 binding to `digests` (indexed by [`Component::index`]) for the
     /// `components` listed, accepting up to `tolerance` components changed or unreadable.
     /// The tolerance is at most `(bound - 1) / 2`, so a majority must match. The digests
@@ -879,7 +894,7 @@ impl MachineFingerprint {
                 "no strong component (OS install id, hardware UUID, network adapter, root file system, board serial) could be read: bind to a database code instead",
             ));
         }
-        let tolerance = tolerance.min(known.len().saturating_sub(1) / 2);
+        let tolerance = tolerance.min(MachineBinding::majority_tolerance(known.len()));
         MachineBinding::new(known, self.smallest(), tolerance)
     }
 
@@ -892,7 +907,7 @@ impl MachineFingerprint {
                 "neither the OS install id, the hardware UUID nor a network adapter could be read: bind to a database code instead",
             ));
         }
-        let tolerance = tolerance.min(known.len().saturating_sub(1) / 2);
+        let tolerance = tolerance.min(MachineBinding::majority_tolerance(known.len()));
         let s = self.smallest();
         MachineBinding::new_v1(known, [0, 1, 2, 3].map(|i| s[i].first_byte()), tolerance)
     }
@@ -918,6 +933,16 @@ mod tests {
 
     fn dg(v: u8) -> ComponentDigest {
         ComponentDigest::from_bytes([v, v, v])
+    }
+
+    #[test]
+    fn majority_tolerance_keeps_a_majority() {
+        let caps: [u8; 7] = core::array::from_fn(|n| MachineBinding::majority_tolerance(n as u8));
+        assert_eq!(caps, [0, 0, 0, 1, 1, 2, 2]);
+        assert_eq!(
+            MachineBinding::majority_tolerance(100),
+            MachineBinding::MAX_TOLERANCE
+        );
     }
 
     #[test]

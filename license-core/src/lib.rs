@@ -47,6 +47,7 @@ mod delegation;
 mod error;
 mod fingerprint;
 mod frame;
+mod keytext;
 mod model;
 mod revocation;
 mod segmented;
@@ -73,6 +74,7 @@ pub use fingerprint::{
     MachineFingerprint, MachineMatch, component_digest, format_2_digest_bits, is_stable_mac, mac_digest,
 };
 pub use frame::{Frame, IdRange, KindSet, LineSet, Violation};
+pub use keytext::PublicKeyTextError;
 pub use model::{Binding, Kind, License, ModuleSet, ProductLine, SeatServerDigest};
 pub use revocation::{
     REVOCATION_LIST_VERSION, REVOCATION_LIST_VERSION_CERTIFICATES, RevocationEntries, RevocationEntry,

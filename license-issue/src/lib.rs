@@ -61,7 +61,9 @@ pub use ledger::{
     Batch, Ledger, MaintenanceKind, MemoryLedger, Operation, OrderRef, Record, normalize_licensee,
     random_pseudonym,
 };
-pub use order::{BindTo, Change, Customer, Issued, NewLicense, Reduction, Reissued, Term, Unbind};
+pub use order::{
+    BindTo, Change, Customer, Issued, NewLicense, Reduction, Reissued, Term, ToleranceChoice, Unbind,
+};
 #[cfg(feature = "postgres")]
 pub use pg_ledger::{MIGRATIONS, PgLedger};
 /// The PostgreSQL client the ledger uses (for its `Config`).

@@ -66,9 +66,9 @@ impl BindTo {
 
     /// Bound to the machine whose fingerprint text (as the product or the customer's
     /// tool prints it) is `fingerprint`. The number of components that may change is
-    /// `tolerance` as given, else the catalog's `machine_tolerance`, lowered (as
-    /// license-core's `MachineFingerprint::binding` does) so that a majority of the
-    /// components the fingerprint names must still match.
+    /// `tolerance` as given, else the catalog's `machine_tolerance`, capped in both cases
+    /// (as license-core's `MachineFingerprint::binding` does) so that a majority of the
+    /// components the fingerprint names must still match: see [`ToleranceChoice`].
     pub fn machine_fingerprint(
         fingerprint: &str,
         tolerance: Option<u8>,
@@ -76,13 +76,12 @@ impl BindTo {
     ) -> Result<MachineBinding, Error> {
         let parsed = MachineBinding::parse(fingerprint).map_err(Error::Fingerprint)?;
         let components = parsed.components();
-        let tolerance = match tolerance {
-            Some(t) => t,
-            None => catalog
-                .defaults
-                .machine_tolerance
-                .min(components.len().saturating_sub(1) / 2),
-        };
+        if tolerance.is_some_and(|t| t > MachineBinding::MAX_TOLERANCE) {
+            return Err(Error::Fingerprint(license_core::Error::InvalidLicense(
+                "a machine tolerance is at most 3 changed components",
+            )));
+        }
+        let tolerance = ToleranceChoice::new(tolerance, catalog, components.len()).applied;
         parsed.with_tolerance(tolerance).map_err(Error::Fingerprint)
     }
 
@@ -378,4 +377,94 @@ pub struct Reduction {
     pub immediate: Option<Issued>,
     /// The reduced scope (with any additions), valid from `effective`.
     pub scheduled: Issued,
+}
+
+/// How many machine components may change in a binding, and why that many: the
+/// tolerance asked for (by the order, else the catalog's `machine_tolerance`) capped at
+/// license-core's `MachineBinding::majority_tolerance` so that a majority of the bound
+/// components must still match. Its `Display` says what was applied and, when capped, why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ToleranceChoice {
+    /// What was asked for.
+    pub asked: u8,
+    /// Whether the catalog's default was asked for (no tolerance in the order).
+    pub from_catalog: bool,
+    /// What the binding carries.
+    pub applied: u8,
+    /// The number of components bound.
+    pub components: u8,
+}
+
+impl ToleranceChoice {
+    /// The tolerance for a binding of `components` components: `asked`, else the
+    /// catalog's, capped.
+    pub fn new(asked: Option<u8>, catalog: &Catalog, components: u8) -> ToleranceChoice {
+        ToleranceChoice::with_default(asked, catalog.defaults.machine_tolerance, components)
+    }
+
+    /// [`ToleranceChoice::new`] with the catalog's `machine_tolerance` given as a number.
+    pub fn with_default(asked: Option<u8>, catalog_default: u8, components: u8) -> ToleranceChoice {
+        let (asked, from_catalog) = match asked {
+            Some(t) => (t, false),
+            None => (catalog_default, true),
+        };
+        ToleranceChoice {
+            asked,
+            from_catalog,
+            applied: asked.min(MachineBinding::majority_tolerance(components)),
+            components,
+        }
+    }
+
+    /// Whether less was applied than asked for.
+    pub const fn capped(&self) -> bool {
+        self.applied < self.asked
+    }
+}
+
+impl std::fmt::Display for ToleranceChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.components;
+        write!(
+            f,
+            "{} of {n} machine component{} may change",
+            self.applied,
+            if n == 1 { "" } else { "s" }
+        )?;
+        if self.capped() {
+            let source = if self.from_catalog {
+                "the catalog's machine_tolerance"
+            } else {
+                "the tolerance asked for"
+            };
+            write!(
+                f,
+                " ({source} is {}, capped at {} so that a majority of the {n} components in the fingerprint must still match; a fingerprint with more readable components allows more)",
+                self.asked, self.applied
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tolerance_tests {
+    use super::*;
+
+    #[test]
+    fn the_cap_applies_to_the_catalog_and_to_the_order_alike() {
+        let catalog = Catalog::demo().unwrap();
+        let from_catalog = ToleranceChoice::new(None, &catalog, 2);
+        let from_order = ToleranceChoice::new(Some(1), &catalog, 2);
+        assert_eq!((from_catalog.applied, from_order.applied), (0, 0));
+        assert!(from_catalog.capped() && from_order.capped());
+        assert_eq!(
+            from_catalog.to_string(),
+            "0 of 2 machine components may change (the catalog's machine_tolerance is 1, capped at 0 so that a majority of the 2 components in the fingerprint must still match; a fingerprint with more readable components allows more)"
+        );
+        assert!(from_order.to_string().contains("the tolerance asked for is 1"));
+        let four = ToleranceChoice::new(None, &catalog, 4);
+        assert_eq!(four.to_string(), "1 of 4 machine components may change");
+        assert!(!four.capped());
+    }
 }

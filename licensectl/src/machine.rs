@@ -6,8 +6,8 @@ use std::fmt;
 
 use license_core::{Date, ErrorKind, Kind, PublicKey, Status};
 use license_issue::{
-    BindTo, Catalog, Catalogs, Customer, Error, Issuer, KeyRing, MemoryLedger, NewLicense, Scope, VendorKey,
-    parse_hex32,
+    BindTo, Catalog, Catalogs, Customer, Error, Issuer, KeyRing, MemoryLedger, NewLicense, Scope,
+    ToleranceChoice, VendorKey,
 };
 use license_verify::fingerprint::{CollectedFingerprint, DEFAULT_TOLERANCE, Outcome};
 use license_verify::{Utc, Verification, Verifier};
@@ -153,11 +153,12 @@ fn verification_json(v: &Verification, catalog: Option<&Catalog>) -> serde_json:
 pub fn verify(home: &Home, a: &VerifyArgs, date: Option<Date>, json: bool) -> Result<u8, Failure> {
     let now = moment(date);
     let keys: Vec<PublicKey> = match &a.public_key {
-        Some(hex) => {
-            let bytes = parse_hex32(hex)
-                .ok_or_else(|| Failure::Usage("--public-key must be 64 hex digits".into()))?;
-            vec![PublicKey::from_bytes(&bytes).map_err(Error::from)?]
-        }
+        // One key, or lines of `pubkey --format hex` (key id and key).
+        Some(text) => text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| PublicKey::from_hex(l).map_err(|e| Failure::Usage(format!("--public-key: {e}"))))
+            .collect::<Result<Vec<_>, _>>()?,
         None => KeyRing::open(&home.keys())?.public_keys(),
     };
     // A broken catalog is reported, not silently replaced by none (module names would
@@ -196,17 +197,46 @@ pub fn verify(home: &Home, a: &VerifyArgs, date: Option<Date>, json: bool) -> Re
 }
 
 /// `licensectl fingerprint`: this machine's fingerprint, per component.
-pub fn fingerprint(product: &str, json: bool) -> Result<u8, Failure> {
+/// `fingerprint`: this machine's fingerprint keyed for a product, as `issue` picks it:
+/// `--product`, else the only catalog's product (the demo product when there is none),
+/// with the catalog's machine tolerance; says which product keyed it.
+pub fn fingerprint(home: &crate::home::Home, product: Option<&str>, json: bool) -> Result<u8, Failure> {
+    let catalogs = home.catalogs()?;
+    let (product, catalog, why) = match product {
+        Some(p) => (p.to_owned(), catalogs.get(p).ok().cloned(), "--product"),
+        None if catalogs.iter().next().is_none() => {
+            let demo = Catalog::demo()?;
+            (
+                demo.product().to_owned(),
+                Some(demo),
+                "no catalog in the licensing directory: the demo product",
+            )
+        }
+        None => {
+            let c = crate::commands::pick_catalog(&catalogs, None)?;
+            (c.product().to_owned(), Some(c.clone()), "the only catalog")
+        }
+    };
     let collected = license_verify::fingerprint::collect(product.as_bytes());
+    let default = catalog
+        .as_ref()
+        .map_or(DEFAULT_TOLERANCE, |c| c.defaults.machine_tolerance);
+    let choice = ToleranceChoice::with_default(None, default, collected.fingerprint().known().len());
     if json {
-        output::json(&fingerprint_json(&collected))?;
+        let mut v = fingerprint_json(&collected, choice.applied);
+        v["product"] = json!(product);
+        v["app_key"] = json!(product);
+        v["tolerance"] = json!({"applied": choice.applied, "asked": choice.asked, "capped": choice.capped(), "why": choice.to_string()});
+        output::json(&v)?;
     } else {
-        out!("{collected}");
+        out!("{}", collected.describe(choice.applied));
+        outln!("Keyed for product {product} ({why}; the app key is the product id).");
+        outln!("Tolerance: {choice}.");
     }
     Ok(0)
 }
 
-fn fingerprint_json(c: &CollectedFingerprint) -> serde_json::Value {
+fn fingerprint_json(c: &CollectedFingerprint, tolerance: u8) -> serde_json::Value {
     let components: Vec<_> = c
         .reports()
         .iter()
@@ -220,7 +250,7 @@ fn fingerprint_json(c: &CollectedFingerprint) -> serde_json::Value {
         })
         .collect();
     json!({
-        "fingerprint": c.binding(DEFAULT_TOLERANCE).ok().map(|b| b.to_string()),
+        "fingerprint": c.binding(tolerance).ok().map(|b| b.to_string()),
         "components": components,
     })
 }
@@ -273,7 +303,7 @@ pub fn demo(date: Option<Date>, json: bool) -> Result<u8, Failure> {
         output::json(&json!({
             "key_id": format!("{:02x}", public.id()),
             "public_key": hex::encode(public.to_bytes()),
-            "machine": fingerprint_json(&collected),
+            "machine": fingerprint_json(&collected, catalog.defaults.machine_tolerance),
             "note": note,
             "code": issued.code,
             "verification": verification_json(&v, Some(&catalog)),

@@ -170,9 +170,10 @@ pub(crate) enum Command {
     Verify(VerifyArgs),
     /// Show this machine's fingerprint (what a customer sends to get a machine-bound code).
     Fingerprint {
-        /// The product id the fingerprint is keyed with.
-        #[arg(long, default_value = "demo-erp")]
-        product: String,
+        /// The product id the fingerprint is keyed with (default: the only catalog's, as
+        /// for issue; the demo product when there is no catalog).
+        #[arg(long)]
+        product: Option<String>,
     },
     /// Reports from the ledger.
     Report {

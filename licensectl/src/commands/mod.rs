@@ -8,7 +8,9 @@ mod ledger;
 mod orders;
 mod reports;
 
-use license_issue::{BindTo, Catalog, Catalogs, Change, Customer, Issued, Scope, Unbind, describe};
+use license_issue::{
+    BindTo, Catalog, Catalogs, Change, Customer, Issued, Scope, ToleranceChoice, Unbind, describe,
+};
 use serde::Serialize;
 use serde_json::json;
 
@@ -96,7 +98,7 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
         ),
         Command::Inspect(args) => inspect::inspect(&home, args, today, json),
         Command::Verify(args) => crate::machine::verify(&home, args, cli.date, json),
-        Command::Fingerprint { product } => crate::machine::fingerprint(product, json),
+        Command::Fingerprint { product } => crate::machine::fingerprint(&home, product.as_deref(), json),
         Command::Demo => crate::machine::demo(cli.date, json),
         Command::Report { report } => reports::report(&home, report, today, json),
         Command::Ledger { action } => ledger::ledger(&home, action, json),
@@ -119,7 +121,14 @@ pub fn pick_catalog<'a>(catalogs: &'a Catalogs, product: Option<&str>) -> Result
 pub fn bind_to(args: &BindArgs, catalog: &Catalog) -> Result<BindTo, Failure> {
     let machine = match &args.machine {
         None => None,
-        Some(text) => Some(BindTo::machine_fingerprint(text, args.tolerance, catalog)?),
+        Some(text) => {
+            let binding = BindTo::machine_fingerprint(text, args.tolerance, catalog)?;
+            let choice = ToleranceChoice::new(args.tolerance, catalog, binding.components().len());
+            if choice.capped() {
+                eprintln!("note: {choice}");
+            }
+            Some(binding)
+        }
     };
     Ok(BindTo {
         database: args.database.clone(),
