@@ -57,7 +57,7 @@ fn verifier(keys: &[PublicKey], state: Option<&PathBuf>) -> Verifier {
     let mut b = Verifier::builder(keys.to_vec(), PRODUCT, day(2026, 6, 1))
         .licensee(LICENSEE)
         .database("DB-7F3A-22C1")
-        .modules(["crm", "budget", "resources", "bi"]);
+        .modules(["crm", "budget", "planning", "bi"]);
     if let Some(path) = state {
         b = b.state_file(path, SECRET);
     }

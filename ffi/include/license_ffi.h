@@ -269,6 +269,14 @@ enum lic_result
      */
     LIC_RESULT_CONFIG = 211,
     /**
+     * The state file belongs to another installation of this product (copied here).
+     */
+    LIC_RESULT_STATE_FOREIGN = 212,
+    /**
+     * The system clock is before the day the code or list was issued.
+     */
+    LIC_RESULT_CLOCK_BEFORE_ISSUE = 213,
+    /**
      * Every concurrent seat is held by a live lease.
      */
     LIC_RESULT_NO_SEAT_AVAILABLE = 300,

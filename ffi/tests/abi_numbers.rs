@@ -1,4 +1,4 @@
-//! Every code number of the ABI, pinned: `lic_result` (all 57), `lic_status`, `lic_kind` and
+//! Every code number of the ABI, pinned: `lic_result` (all 59), `lic_status`, `lic_kind` and
 //! `lic_component`, each as the Rust enum says and as the committed header says. Changing a
 //! number in the crate fails `*_numbers_are_pinned`, and so does changing it and re-blessing
 //! the header (`LIC_BLESS=1`): the tables below are the only place the numbers are written
@@ -32,7 +32,7 @@ fn assert_header(prefix: &str, expected: &[(&str, u32)]) {
     );
 }
 
-const RESULT: [(lic_result, &str, u32); 57] = [
+const RESULT: [(lic_result, &str, u32); 59] = [
     (lic_result::Ok, "LIC_RESULT_OK", 0),
     (lic_result::NullArgument, "LIC_RESULT_NULL_ARGUMENT", 1),
     (lic_result::InvalidUtf8, "LIC_RESULT_INVALID_UTF8", 2),
@@ -125,6 +125,8 @@ const RESULT: [(lic_result, &str, u32); 57] = [
     (lic_result::Io, "LIC_RESULT_IO", 209),
     (lic_result::NotText, "LIC_RESULT_NOT_TEXT", 210),
     (lic_result::Config, "LIC_RESULT_CONFIG", 211),
+    (lic_result::StateForeign, "LIC_RESULT_STATE_FOREIGN", 212),
+    (lic_result::ClockBeforeIssue, "LIC_RESULT_CLOCK_BEFORE_ISSUE", 213),
     (lic_result::NoSeatAvailable, "LIC_RESULT_NO_SEAT_AVAILABLE", 300),
     (lic_result::SeatLeaseLost, "LIC_RESULT_SEAT_LEASE_LOST", 301),
     (

@@ -118,12 +118,22 @@ pub fn assert_round_trip(code: &UntrustedCode) {
 /// The application secret the state-file targets tag their files with.
 pub const STATE_SECRET: &[u8] = b"fuzz-state-secret-0123456789";
 
+/// The id of the reference installation (product and licensee, no database code), which
+/// its state file names.
+pub fn installation_id() -> [u8; 16] {
+    Context::new(PRODUCT, LICENSEE).installation_id()
+}
+
+/// Bytes before a state file's body: magic, version 2, installation id.
+pub const STATE_HEADER_LEN: usize = 4 + 1 + 16;
+
 /// A state file around `body`, tagged as the host application with [`STATE_SECRET`]
-/// would: `"LVST" || 1 || body || HMAC-SHA256(secret; domain || product || file)`.
+/// would: `"LVST" || 2 || installation id || body || HMAC-SHA256(secret; domain || product || file)`.
 pub fn tag_state(body: &[u8]) -> Vec<u8> {
     use hmac::{Hmac, KeyInit, Mac};
     const DOMAIN: &[u8] = b"license-verify/v1 state\0";
-    let mut file = b"LVST\x01".to_vec();
+    let mut file = b"LVST\x02".to_vec();
+    file.extend_from_slice(&installation_id());
     file.extend_from_slice(body);
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(STATE_SECRET).expect("HMAC takes any key");
     mac.update(DOMAIN);

@@ -225,15 +225,31 @@ async fn create<I: Issuers>(
     Ok((StatusCode::CREATED, Json(outcome)))
 }
 
+/// An order with a `Change` for the license in the path.
+async fn change<I: Issuers>(
+    app: Arc<App<I>>,
+    id: Result<Path<u32>, PathRejection>,
+    headers: &HeaderMap,
+    body: Result<Json<Change>, JsonRejection>,
+    make: fn(u32, Change) -> Order,
+) -> Result<Json<Outcome>, ApiError> {
+    let (Path(license_id), Json(change)) = (id?, body?);
+    Ok(Json(
+        place(app, order_key(headers)?, make(license_id, change)).await?,
+    ))
+}
+
 async fn upgrade<I: Issuers>(
     State(app): State<Arc<App<I>>>,
     id: Result<Path<u32>, PathRejection>,
     headers: HeaderMap,
     body: Result<Json<Change>, JsonRejection>,
 ) -> Result<Json<Outcome>, ApiError> {
-    let (Path(license_id), Json(change)) = (id?, body?);
-    let order = Order::Upgrade { license_id, change };
-    Ok(Json(place(app, order_key(&headers)?, order).await?))
+    change(app, id, &headers, body, |license_id, change| Order::Upgrade {
+        license_id,
+        change,
+    })
+    .await
 }
 
 async fn reduce<I: Issuers>(
@@ -242,9 +258,11 @@ async fn reduce<I: Issuers>(
     headers: HeaderMap,
     body: Result<Json<Change>, JsonRejection>,
 ) -> Result<Json<Outcome>, ApiError> {
-    let (Path(license_id), Json(change)) = (id?, body?);
-    let order = Order::Reduce { license_id, change };
-    Ok(Json(place(app, order_key(&headers)?, order).await?))
+    change(app, id, &headers, body, |license_id, change| Order::Reduce {
+        license_id,
+        change,
+    })
+    .await
 }
 
 async fn renew<I: Issuers>(

@@ -7,8 +7,6 @@
 //! 3 the server cannot be reached (a held seat is kept until its lease expires, and the
 //! output says until when).
 
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -84,19 +82,9 @@ fn client(a: &SeatArgs) -> Result<SeatClient, Failure> {
 }
 
 fn save(path: &Path, lease: &HeldLease) -> Result<(), Failure> {
-    let tmp = path.with_extension("tmp");
-    let write = || -> std::io::Result<()> {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&tmp)?;
-        f.write_all(lease.token.as_bytes())?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    };
-    write().map_err(|e| Failure::Refused(format!("cannot write the lease file {}: {e}", path.display())))
+    // Mode 0600, a unique temporary name, fsync, rename, fsync the directory.
+    license_fs::write_atomic(path, lease.token.as_bytes())
+        .map_err(|e| Failure::Refused(format!("cannot write the lease file {}: {e}", path.display())))
 }
 
 fn load(c: &SeatClient, path: &Path) -> Result<HeldLease, Failure> {

@@ -228,7 +228,15 @@ impl ComponentDigest {
     }
 }
 
+/// Six lower-case hex digits (the three bytes).
 impl fmt::Display for ComponentDigest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:06x}", self.0)
+    }
+}
+
+/// Six lower-case hex digits, as `Display`.
+impl fmt::LowerHex for ComponentDigest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:06x}", self.0)
     }

@@ -36,6 +36,8 @@ pub(crate) enum TextKind {
     License,
     /// A format-1 machine fingerprint (one-byte digests).
     Fingerprint,
+    /// A format-2 machine fingerprint (16- or 24-bit digests).
+    FingerprintV2,
     /// An installation's database code (`dbcode.rs`).
     DatabaseCode,
     /// A segment of a long text (a reseller's code) that is not its last: see
@@ -43,8 +45,6 @@ pub(crate) enum TextKind {
     Continued,
     /// A certificate chain on its own (`reseller install`), not a license code.
     Certificate,
-    /// A format-2 machine fingerprint (16- or 24-bit digests).
-    FingerprintV2,
 }
 
 impl TextKind {
@@ -52,10 +52,10 @@ impl TextKind {
         match self {
             TextKind::License => 0xC_4943,       // "LIC", masked to 20 bits
             TextKind::Fingerprint => 0xF_5052,   // "\x0fPR"
+            TextKind::FingerprintV2 => 0xF_5032, // "\x0fP2"
             TextKind::DatabaseCode => 0x4_4442,  // "DB", tagged 0x4
             TextKind::Continued => 0x4_3454,     // "CT", masked to 20 bits
             TextKind::Certificate => 0x4_3552,   // "CR", masked to 20 bits
-            TextKind::FingerprintV2 => 0xF_5032, // "\x0fP2"
         }
     }
 }

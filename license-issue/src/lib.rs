@@ -31,6 +31,7 @@
 
 pub mod calendar;
 mod catalog;
+mod catalog_export;
 mod csv_out;
 mod describe;
 mod error;
@@ -49,6 +50,7 @@ mod signature;
 mod issuer_tests;
 
 pub use catalog::{Catalog, Catalogs, DEMO_CATALOG, Defaults, MAX_TERM_MONTHS, ModuleChoice, TrialDefaults};
+pub use catalog_export::{CatalogFormat, export_catalog};
 pub use describe::{Scope, binding_words, describe, status_words};
 pub use error::{BindingPart, Error, ErrorClass};
 pub use file_ledger::{FileLedger, TornRecord};

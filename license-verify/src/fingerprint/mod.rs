@@ -342,6 +342,9 @@ fn network(app_key: &[u8]) -> Part {
 }
 
 #[cfg(test)]
+mod os_output_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
