@@ -267,8 +267,6 @@ impl lic_result {
             lic_result::RevocationListExpired => "LIC_RESULT_REVOCATION_LIST_EXPIRED\0",
             lic_result::Io => "LIC_RESULT_IO\0",
             lic_result::NotText => "LIC_RESULT_NOT_TEXT\0",
-            lic_result::StateForeign => "LIC_RESULT_STATE_FOREIGN\0",
-            lic_result::ClockBeforeIssue => "LIC_RESULT_CLOCK_BEFORE_ISSUE\0",
             lic_result::Config => "LIC_RESULT_CONFIG\0",
             lic_result::StateForeign => "LIC_RESULT_STATE_FOREIGN\0",
             lic_result::ClockBeforeIssue => "LIC_RESULT_CLOCK_BEFORE_ISSUE\0",

@@ -89,6 +89,30 @@ fn lease(l: &HeldLease, unreachable: bool) -> lic_seat_lease {
     }
 }
 
+/// The texts of a `_new` call read, the client made and written out.
+///
+/// # Safety
+/// Each text pointer points to its length in readable bytes; `out_client` to a writable pointer.
+unsafe fn make_client(
+    (url, url_len): (*const c_char, usize),
+    (product, product_len): (*const c_char, usize),
+    (holder, holder_len): (*const c_char, usize),
+    servers: Box<dyn ServerKeyCheck>,
+    out_client: *mut *mut lic_seat_client,
+) -> Result<(), Failure> {
+    // SAFETY: the caller's contract, for each text.
+    let url = unsafe { args::text(url, url_len, "server_url") }?;
+    // SAFETY: as above.
+    let product = unsafe { args::text(product, product_len, "product") }?;
+    // SAFETY: as above.
+    let holder = unsafe { args::text(holder, holder_len, "holder") }?;
+    let out = Out::new(out_client, "out_client")?;
+    let client = SeatClient::new(url, product, holder, servers)?;
+    // SAFETY: `out` is writable by the caller's contract.
+    unsafe { out.write(lic_seat_client::into_raw(client)) };
+    Ok(())
+}
+
 /// A client of the seat server at `server_url` (`http://host:port`) for `product`, holding
 /// seats as `holder` (unique per client and stable across restarts, so a restarted client
 /// gets its own seat back). `server_key` is the 32-byte Ed25519 public key of the seat
@@ -112,22 +136,21 @@ pub unsafe extern "C" fn lic_seat_client_new(
     out_client: *mut *mut lic_seat_client,
 ) -> lic_result {
     guard(|| {
-        // SAFETY: the caller's contract, for each argument.
-        let url = unsafe { args::text(server_url, server_url_len, "server_url") }?;
-        // SAFETY: as above.
-        let product = unsafe { args::text(product, product_len, "product") }?;
-        // SAFETY: as above.
-        let holder = unsafe { args::text(holder, holder_len, "holder") }?;
-        // SAFETY: as above.
+        // SAFETY: the caller's contract.
         let key = unsafe { args::bytes(server_key, key_len, "server_key") }?;
-        let out = Out::new(out_client, "out_client")?;
         let key: [u8; 32] = key
             .try_into()
             .map_err(|_| Failure::invalid(format!("a seat server key has 32 bytes, not {}", key.len())))?;
-        let client = SeatClient::new(url, product, holder, Box::new(PinnedServerKey(key)))?;
-        // SAFETY: `out` is writable by the caller's contract.
-        unsafe { out.write(lic_seat_client::into_raw(client)) };
-        Ok(())
+        // SAFETY: forwarded contract.
+        unsafe {
+            make_client(
+                (server_url, server_url_len),
+                (product, product_len),
+                (holder, holder_len),
+                Box::new(PinnedServerKey(key)),
+                out_client,
+            )
+        }
     })
 }
 
@@ -152,20 +175,19 @@ pub unsafe extern "C" fn lic_seat_client_new_for_license(
     out_client: *mut *mut lic_seat_client,
 ) -> lic_result {
     guard(|| {
-        // SAFETY: the caller's contract, for each argument.
-        let url = unsafe { args::text(server_url, server_url_len, "server_url") }?;
-        // SAFETY: as above.
-        let product = unsafe { args::text(product, product_len, "product") }?;
-        // SAFETY: as above.
-        let holder = unsafe { args::text(holder, holder_len, "holder") }?;
-        // SAFETY: as above.
+        // SAFETY: the caller's contract.
         let license = unsafe { lic_license::get(license, "license") }?;
-        let out = Out::new(out_client, "out_client")?;
         let servers: Box<dyn ServerKeyCheck> = Box::new(LicensedServer::from_verification(license)?);
-        let client = SeatClient::new(url, product, holder, servers)?;
-        // SAFETY: `out` is writable by the caller's contract.
-        unsafe { out.write(lic_seat_client::into_raw(client)) };
-        Ok(())
+        // SAFETY: forwarded contract.
+        unsafe {
+            make_client(
+                (server_url, server_url_len),
+                (product, product_len),
+                (holder, holder_len),
+                servers,
+                out_client,
+            )
+        }
     })
 }
 
