@@ -20,7 +20,8 @@ pub enum Error {
         max: usize,
     },
     /// A character that no code contains.
-    #[error("'{character}' in group {group} cannot be part of a license code: check that group")]
+    // Control characters (a NUL a C caller would cut the message at) are escaped.
+    #[error("'{}' in group {group} cannot be part of a license code: check that group", .character.escape_debug())]
     InvalidCharacter {
         /// The character.
         character: char,

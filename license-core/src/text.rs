@@ -313,7 +313,21 @@ fn locate_typo(kind: TextKind, text: &str) -> Error {
     let symbols = &symbols[..n];
     let (data, check) = symbols.split_at(n.saturating_sub(CHECK_SYMBOLS));
     let expected = check.iter().fold(0u32, |r, &s| (r << 5) | u32::from(s));
-    typo_error(kind, symbols, crc(kind.crc_init(), data) ^ CRC_XOROUT ^ expected)
+    match typo_error(kind, symbols, crc(kind.crc_init(), data) ^ CRC_XOROUT ^ expected) {
+        Error::Typo { group } if !length_fits(data, group) => Error::TypoUnlocated,
+        e => e,
+    }
+}
+
+/// Whether a whole text's data symbols can be a text of ours with a typo in `group`. A
+/// substitution or swap leaves the length: data symbols that cannot hold whole bytes (5
+/// or more padding bits), or a last data symbol with padding bits set that the typo does
+/// not reach, mean a character was lost or gained, and a syndrome that happens to fit a
+/// substitution would name a wrong group ("or a character is missing or extra" instead).
+fn length_fits(data: &[u8], group: usize) -> bool {
+    let pad = (data.len() * 5) % 8;
+    let last_group = data.len().saturating_sub(2) / GROUP + 1;
+    pad < 5 && (group >= last_group || data.last().is_none_or(|&s| s & ((1u8 << pad) - 1) == 0))
 }
 
 /// A typo was detected: find where. Single substitutions and adjacent swaps are tried
@@ -495,6 +509,57 @@ mod tests {
             decode(TextKind::License, &huge, &mut out),
             Err(Error::TooLong { .. })
         ));
+    }
+
+    #[test]
+    fn a_missing_or_extra_character_is_never_a_located_typo() {
+        // A 91-byte code (the format-2 reference length): 146 data symbols, 2 padding bits.
+        let bytes: [u8; 91] = core::array::from_fn(|i| (i as u8).wrapping_mul(37).wrapping_add(11));
+        let t = text(&bytes).replace('-', "");
+        let mut out = [0u8; crate::wire::MAX_CODE_BYTES];
+        assert_eq!(decode(TextKind::License, &t, &mut out), Ok(91));
+        let chars: Vec<char> = t.chars().collect();
+        let mut cases = 0;
+        for i in 0..chars.len() {
+            let mut deleted = chars.clone();
+            deleted.remove(i);
+            let d: String = deleted.iter().collect();
+            assert_eq!(
+                decode(TextKind::License, &d, &mut out),
+                Err(Error::TypoUnlocated),
+                "deleted at {i}"
+            );
+            for c in ['0', 'M', 'Z'] {
+                let mut inserted = chars.clone();
+                inserted.insert(i, c);
+                let s: String = inserted.iter().collect();
+                assert_eq!(
+                    decode(TextKind::License, &s, &mut out),
+                    Err(Error::TypoUnlocated),
+                    "{c} inserted at {i}"
+                );
+                cases += 1;
+            }
+        }
+        assert!(cases > 400);
+        // And the message says so.
+        assert!(
+            Error::TypoUnlocated
+                .to_string()
+                .contains("or a character is missing or extra")
+        );
+    }
+
+    #[test]
+    fn control_characters_are_escaped_in_messages() {
+        let mut out = [0u8; 8];
+        let e = decode(TextKind::License, "AB\0CD", &mut out).unwrap_err();
+        assert!(matches!(e, Error::InvalidCharacter { character: '\0', .. }));
+        let msg = e.to_string();
+        assert!(!msg.chars().any(char::is_control), "{msg:?}");
+        assert!(msg.contains("'\\0'"), "{msg}");
+        let e = decode(TextKind::License, "AB\u{1b}[31m", &mut out).unwrap_err();
+        assert!(!e.to_string().chars().any(char::is_control));
     }
 
     #[test]

@@ -378,33 +378,80 @@ impl Verifier {
 
     /// Verify several codes at once at `now`, e.g. the current code and the next term's
     /// renewal code, which arrives weeks before the current term ends and is valid only
-    /// from that day. Each code is verified as by [`Verifier::verify_text_at`] (so a
-    /// later revision is recorded as scheduled); the result is the best one: a usable
-    /// verification before an unusable one, then full use before grace before demo mode,
-    /// then the latest expiry, then the highest revision. Its
-    /// [`pending_change`](Verification::pending_change) names the revision scheduled to
-    /// replace it, such as the renewal, whichever order the codes were given in. From the
-    /// renewal's first day the old code is superseded and the renewal is the result.
+    /// from that day, or the codes of a mixed order (an interim larger code and the
+    /// reduced code that replaces it).
+    ///
+    /// The result does not depend on the order of `texts`: the codes are verified in a
+    /// canonical order (ascending license id and revision), each as by
+    /// [`Verifier::verify_text_at`], so later revisions are recorded as scheduled. Among
+    /// the codes of one license, **the highest revision whose first day has come is in
+    /// force**; a lower revision never wins again, whatever its grace or demo mode. An
+    /// interim code past its end whose successor is missing gives
+    /// [`Status::Replaced`] ("replaced on D: enter the code valid from D"). Among several
+    /// licenses, the best for running now wins: usable before unusable, then full use
+    /// before grace before demo mode, then the latest expiry, then the highest revision.
+    /// Its [`pending_change`](Verification::pending_change) names the revision scheduled
+    /// to replace it.
     ///
     /// Codes that are refused are skipped when another one verifies; if none does, the
-    /// first code's error is returned. No code at all is refused like an empty code.
+    /// error of the first code in the canonical order is returned. No code at all is
+    /// refused like an empty code.
     pub fn verify_texts_at(&self, texts: &[&str], now: Utc) -> Result<Verification, Error> {
-        let mut best: Option<Verification> = None;
+        if texts.is_empty() {
+            return self.verify_text_at("", now);
+        }
+        // The canonical order: what each code claims (license id, revision), then the text
+        // itself; codes that do not even parse come last, in text order.
+        let mut order: Vec<(Option<(u32, u32)>, &str)> = texts
+            .iter()
+            .map(|t| {
+                let claim = UntrustedCode::parse(t)
+                    .ok()
+                    .map(|c| (c.unverified_license().license_id, c.unverified_license().revision));
+                (claim, *t)
+            })
+            .collect();
+        order.sort_by(|a, b| match (a.0, b.0) {
+            (Some(x), Some(y)) => x.cmp(&y).then_with(|| a.1.cmp(b.1)),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => a.1.cmp(b.1),
+        });
+        let mut verified: Vec<Verification> = Vec::new();
         let mut first_error = None;
         let mut refused = 0;
-        for text in texts {
+        for (_, text) in &order {
             match self.verify_text_at(text, now) {
-                Ok(v) => {
-                    if best.as_ref().is_none_or(|b| rank(&v) > rank(b)) {
-                        best = Some(v);
-                    }
-                }
+                Ok(v) => verified.push(v),
                 Err(e) => {
                     refused += 1;
                     first_error.get_or_insert(e);
                 }
             }
         }
+        // Per license: the highest revision in force (its first day has come); without
+        // one, the highest revision verified.
+        let mut chosen: Vec<Verification> = Vec::new();
+        for v in verified {
+            let id = v.license().license_id;
+            let in_force = |v: &Verification| !matches!(v.status(), Status::NotYetValid { .. });
+            match chosen.iter_mut().find(|c| c.license().license_id == id) {
+                None => chosen.push(v),
+                Some(c) => {
+                    let better = match (in_force(&v), in_force(c)) {
+                        (true, false) => true,
+                        (false, true) => false,
+                        _ => v.license().revision > c.license().revision,
+                    };
+                    if better {
+                        *c = v;
+                    }
+                }
+            }
+        }
+        let best = chosen
+            .into_iter()
+            .reduce(|a, b| if rank(&b) > rank(&a) { b } else { a });
         match (best, first_error) {
             (Some(v), _) => {
                 // A code verified before a later one was scheduled does not know of it yet.
