@@ -268,6 +268,8 @@ impl lic_result {
             lic_result::Io => "LIC_RESULT_IO\0",
             lic_result::NotText => "LIC_RESULT_NOT_TEXT\0",
             lic_result::Config => "LIC_RESULT_CONFIG\0",
+            lic_result::StateForeign => "LIC_RESULT_STATE_FOREIGN\0",
+            lic_result::ClockBeforeIssue => "LIC_RESULT_CLOCK_BEFORE_ISSUE\0",
             lic_result::NoSeatAvailable => "LIC_RESULT_NO_SEAT_AVAILABLE\0",
             lic_result::SeatLeaseLost => "LIC_RESULT_SEAT_LEASE_LOST\0",
             lic_result::SeatServerUnreachable => "LIC_RESULT_SEAT_SERVER_UNREACHABLE\0",
