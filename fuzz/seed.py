@@ -98,6 +98,11 @@ def main():
                        ("short", db[:-1]), ("old-style", "DB-7F3A-22C1")]:
         write("database_code", name, text)
 
+    # Public keys as text: the seed key's hex, with its id, damaged.
+    pk = docs[0][1]["public_key"]
+    for name, text in [("hex", pk), ("upper", pk.upper()), ("short", pk[:-1]), ("spaced", pk[:32] + " " + pk[32:])]:
+        write("public_key_text", name, text)
+
     # Revocation lists (docs/FORMAT.md): bodies for the signing path, body + 64 zero bytes
     # (a wrong signature) for the raw path.
     def body(seq, issued, expires, entries):

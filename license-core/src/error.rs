@@ -94,7 +94,7 @@ pub enum Error {
     )]
     MachineFingerprintRequired,
     /// This machine differs from the one the code was issued for by more than allowed.
-    #[error("the license code was issued for another machine (changed: {}; unreadable: {}): if this machine was replaced, ask the vendor to move the license", .0.changed, .0.unknown)]
+    #[error("the license code was issued for another machine (changed: {}; unreadable: {}): {}", .0.changed, .0.unknown, .0.advice())]
     WrongMachine(MachineMatch),
     /// The signature does not verify: forged or altered, or (rarely) a licensee or database
     /// code that differs only in a way the hints cannot tell.

@@ -804,6 +804,18 @@ pub struct MachineMatch {
 }
 
 impl MachineMatch {
+    /// What to do about a mismatch. When no bound component matches although some were
+    /// read, the likelier cause than a replaced machine is a fingerprint made for another
+    /// product (each product keys its fingerprint with its own app key) or on another
+    /// machine.
+    pub const fn advice(&self) -> &'static str {
+        if self.matched.is_empty() && !self.changed.is_empty() {
+            "no component matches: the code was issued for another machine, or the fingerprint was made for another product (each product keys its own); send the fingerprint this product shows on this machine to the vendor"
+        } else {
+            "if this machine was replaced, ask the vendor to move the license"
+        }
+    }
+
     /// The rule. Format 2: changed plus unreadable at most `tolerance`, a majority of the
     /// bound components positively matched, among them at least one strong component
     /// (not only the CPU). Format 1: changed at most `tolerance` (unreadable counts
