@@ -210,7 +210,7 @@ pub enum Error {
     },
     /// A renewal before the renewal window opens.
     #[error(
-        "license {license_id} can be renewed from {opens} (4 weeks before it expires on {expires}): try again then"
+        "license {license_id} can be renewed from {opens}, once a cancellation no longer stops the renewal of the term ending on {expires}: try again then"
     )]
     RenewalTooEarly {
         /// The license.

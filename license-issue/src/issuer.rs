@@ -7,7 +7,7 @@ use std::fmt;
 use license_core::{Context, Date, Kind, License, RevocationEntry, sign, sign_revocation_list};
 
 use crate::Error;
-use crate::calendar::{self, RenewalWindow};
+use crate::calendar;
 use crate::catalog::{Catalog, Catalogs};
 use crate::history::LicenseHistory;
 use crate::keys::VendorKey;
@@ -637,7 +637,7 @@ impl<L: Ledger> Issuer<L> {
         {
             return Err(Error::Cancelled { license_id, ends });
         }
-        let window = RenewalWindow::new(expires, l.grace_days);
+        let window = catalog.renewal_window(expires, l.grace_days);
         if today < window.opens {
             return Err(Error::RenewalTooEarly {
                 license_id,
@@ -695,7 +695,12 @@ impl<L: Ledger> Issuer<L> {
             if h.cancelled.is_some_and(|(_, ends)| ends <= expires) {
                 continue;
             }
-            if RenewalWindow::new(expires, l.grace_days).contains(today) {
+            if self
+                .catalogs
+                .get(&h.product)?
+                .renewal_window(expires, l.grace_days)
+                .contains(today)
+            {
                 due.push(id);
             }
         }

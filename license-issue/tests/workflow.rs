@@ -191,8 +191,9 @@ fn subscription_lifecycle_renew_cancel_revoke_and_revocation_list() {
     let env = Env::ready();
     let (id, _) = env.issue(ACME);
     let id = id.to_string();
-    env.run_on("2027-10-24", &["renew", &id])
-        .fails(2, "can be renewed from 2027-10-25");
+    // Due once the cancellation deadline (2027-08-22) has passed.
+    env.run_on("2027-08-22", &["renew", &id])
+        .fails(2, "can be renewed from 2027-08-23");
     let v = env.run_on("2027-10-25", &["--json", "renew", "--due"]).json();
     assert_eq!(v[0]["scope"]["valid_from"], "2027-11-22");
     assert_eq!(v[0]["scope"]["expires"], "2028-11-22");
