@@ -1,6 +1,6 @@
 //! The vendor's side of offline licensing: keys, the product catalog, issuing and
 //! re-issuing codes under the business rules, the ledger, reports and revocation lists.
-//! The `licensectl` command-line tool is a thin layer over this library.
+//! The `licensectl` command-line tool (its own crate) is a thin layer over this library.
 //!
 //! ```
 //! use license_issue::*;

@@ -1,5 +1,7 @@
 //! The `license-check` binary: fingerprint and verify from a shell.
 
+// The fixtures of license-verify's own tests: one vendor key, one installation.
+#[path = "../../license-verify/tests/common/mod.rs"]
 mod common;
 
 use std::process::Command;
