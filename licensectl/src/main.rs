@@ -4,6 +4,8 @@
 //! Exit codes: 0 success; 1 a code that does not verify (or is not valid); 2 bad input
 //! or an operation the business rules refuse; 3 a file that cannot be read or written,
 //! a key file with unsafe permissions, or corrupt data (catalog, key ring, ledger).
+//! `verify` exits as `license-check verify` does (crate `verify-cli`): 0 usable, 1 refused,
+//! 2 wrong command line, 3 genuine but not usable now.
 #![forbid(unsafe_code)]
 // The doc comments of the clap structs are the help text, where `<home>` means a path.
 #![allow(rustdoc::invalid_html_tags)]
@@ -27,7 +29,8 @@ use license_core::Date;
     version,
     about = "The vendor's license tool: keys, license codes, ledger, reports. Start with `licensectl demo`.",
     after_help = "Exit codes: 0 success; 1 a code that does not verify or is not usable; 2 bad input or refused by \
-                  the business rules; 3 a file, key or data problem (missing, unsafe permissions, corrupt)."
+                  the business rules; 3 a file, key or data problem (missing, unsafe permissions, corrupt). \
+                  `verify` as `license-check verify`: 0 usable, 1 refused, 2 wrong command line, 3 genuine but not usable now."
 )]
 pub(crate) struct Cli {
     /// The licensing directory (keys, catalog/, ledger.jsonl, revocations/).
@@ -163,7 +166,7 @@ pub(crate) enum Command {
     /// Decode a code without any key and show its scope (unverified); with a key, verify it.
     Inspect(InspectArgs),
     /// Verify a code on this machine as the host application would.
-    Verify(VerifyArgs),
+    Verify(verify_cli::VerifyArgs),
     /// Show this machine's fingerprint (what a customer sends to get a machine-bound code).
     Fingerprint {
         /// The product id the fingerprint is keyed with.
@@ -304,24 +307,10 @@ pub(crate) struct InspectArgs {
     /// Database code (default: from the ledger).
     #[arg(long)]
     pub(crate) database: Option<String>,
-}
-
-#[derive(Args, Debug)]
-pub(crate) struct VerifyArgs {
-    /// The license code.
-    pub(crate) code: String,
-    /// Product id (default: the only catalog's).
-    #[arg(long)]
-    pub(crate) product: Option<String>,
-    /// The licensee name configured in the installation.
-    #[arg(long)]
-    pub(crate) licensee: String,
-    /// The installation's database code.
-    #[arg(long)]
-    pub(crate) database: Option<String>,
-    /// The vendor public key (64 hex digits; default: every key of the key ring).
-    #[arg(long)]
-    pub(crate) public_key: Option<String>,
+    /// A signed revocation list to check the code against (with --verify); repeat for
+    /// several. A code it lists is reported as revoked or superseded (exit 1).
+    #[arg(long = "revocation-list")]
+    pub(crate) revocation_lists: Vec<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]

@@ -77,6 +77,47 @@ fn old_code_is_refused_after_the_reduction_starts() {
     );
     let now = verifier.verify_text_at(&reduced, at("2027-01-02")).unwrap();
     assert_eq!((now.revision(), now.named_users()), (2, Some(20)));
+    // `inspect --verify --revocation-list`: the old code is superseded, the reduced one is
+    // not listed (finding 4: inspect called a revoked code valid).
+    let list1 = env.path("revocations/demo-erp/list-1.bin");
+    let list1 = list1.to_str().unwrap();
+    let out = env.run_on(
+        "2027-01-02",
+        &["inspect", &old, "--verify", "--revocation-list", list1],
+    );
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stdout
+            .contains("SUPERSEDED: revocation list 1 revokes revisions up to 1 of license 1001"),
+        "{}",
+        out.stdout
+    );
+    let v = env.run_on(
+        "2027-01-02",
+        &["--json", "inspect", &old, "--verify", "--revocation-list", list1],
+    );
+    let v: serde_json::Value = serde_json::from_str(&v.stdout).unwrap();
+    assert_eq!(v["revocation"]["status"], "superseded");
+    assert_eq!(v["revocation"]["list_sequence"], 1);
+    let out = env.run_on(
+        "2027-01-02",
+        &["inspect", &reduced, "--verify", "--revocation-list", list1],
+    );
+    assert!(out.ok().contains("Not on the revocation list given."));
+    let v = env
+        .run_on(
+            "2027-01-02",
+            &[
+                "--json",
+                "inspect",
+                &reduced,
+                "--verify",
+                "--revocation-list",
+                list1,
+            ],
+        )
+        .json();
+    assert!(v["revocation"].is_null());
 
     // A revoked license: all revisions.
     env.run_on("2027-01-03", &["revoke", "1001"]).ok();
@@ -92,6 +133,26 @@ fn old_code_is_refused_after_the_reduction_starts() {
             ..
         })
     ));
+    let list2 = env.path("revocations/demo-erp/list-2.bin");
+    let out = env.run_on(
+        "2027-01-03",
+        &[
+            "inspect",
+            &reduced,
+            "--verify",
+            "--revocation-list",
+            list1,
+            "--revocation-list",
+            list2.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stdout
+            .contains("REVOKED: revocation list 2 revokes license 1001 (every revision)"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]

@@ -60,8 +60,8 @@ pub struct VerifyArgs {
     #[arg(long)]
     pub database: Option<String>,
     /// A vendor public key as 64 hex digits; repeat for several keys.
-    #[arg(long = "key", visible_alias = "public-key", value_parser = parse_key)]
-    pub keys: Vec<PublicKey>,
+    #[arg(long = "key", visible_alias = "public-key")]
+    pub keys: Vec<String>,
     /// Build date of the release to check maintenance coverage for (default: coverage is
     /// not checked).
     #[arg(long)]
@@ -278,7 +278,10 @@ fn check(
     let keys = if args.keys.is_empty() {
         defaults.keys.clone()
     } else {
-        args.keys.clone()
+        args.keys
+            .iter()
+            .map(|k| parse_key(k).map_err(|e| Failure::Usage(format!("--key {k}: {e}"))))
+            .collect::<Result<Vec<_>, _>>()?
     };
     if keys.is_empty() {
         return Err(Failure::Usage(

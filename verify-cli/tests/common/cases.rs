@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use ed25519_dalek::SigningKey;
+use license_core::ed25519_dalek::SigningKey;
 use license_core::{
     Binding, Context, Date, Kind, License, ModuleSet, ProductLine, PublicKey, RevocationEntry,
     RevokedRevisions, sign, sign_revocation_list,
