@@ -154,6 +154,19 @@ impl LicenseHistory {
         self.latest().filter(|r| r.license.valid_from > today)
     }
 
+    /// The revisions issued but not yet in force on `day`, above the one in force, by
+    /// first day (a scheduled reduction, the next term's renewal): each replaces the code
+    /// in force on its first day.
+    pub fn scheduled(&self, day: Date) -> Vec<&Revision> {
+        let floor = self.effective_on(day).map_or(0, |r| r.license.revision);
+        let mut v: Vec<&Revision> = self
+            .live()
+            .filter(|r| r.license.valid_from > day && r.license.revision > floor)
+            .collect();
+        v.sort_by_key(|r| (r.license.valid_from, r.license.revision));
+        v
+    }
+
     /// A reduction not yet in force on `today`.
     pub fn pending_reduction(&self, today: Date) -> Option<&Revision> {
         self.pending(today).filter(|r| r.operation == Operation::Reduce)

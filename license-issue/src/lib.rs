@@ -45,7 +45,10 @@ mod report;
 #[cfg(test)]
 mod issuer_tests;
 
-pub use catalog::{Catalog, Catalogs, DEMO_CATALOG, Defaults, MAX_TERM_MONTHS, ModuleChoice, TrialDefaults};
+pub use catalog::{
+    Catalog, Catalogs, DEMO_CATALOG, DEMO_HOSTED_CATALOG, Defaults, MAX_TERM_MONTHS, ModuleChoice,
+    TrialDefaults,
+};
 pub use describe::{Scope, binding_words, describe, status_words};
 pub use error::{Error, ErrorClass};
 pub use file_ledger::{FileLedger, TornRecord};

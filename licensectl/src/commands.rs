@@ -154,6 +154,7 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             print_reissued(&out.now, out.next_term.as_ref(), &catalog, json)
         }
         Command::Inspect(args) => inspect(&home, args, today, json),
+        Command::Show { license_id } => crate::show::show(&home, *license_id, today, json),
         Command::Verify(args) => return crate::machine::verify(&home, args, cli.date, json),
         Command::Fingerprint { product } => return crate::machine::fingerprint(product, json),
         Command::Demo => return crate::machine::demo(cli.date, json),

@@ -15,6 +15,7 @@ mod commands;
 mod home;
 mod machine;
 mod output;
+mod show;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -167,6 +168,11 @@ pub(crate) enum Command {
     Inspect(InspectArgs),
     /// Verify a code on this machine as the host application would.
     Verify(verify_cli::VerifyArgs),
+    /// The code in force for a license and any code scheduled to replace it, in plain words.
+    Show {
+        /// The license id.
+        license_id: u32,
+    },
     /// Show this machine's fingerprint (what a customer sends to get a machine-bound code).
     Fingerprint {
         /// The product id the fingerprint is keyed with.
