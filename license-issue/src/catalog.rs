@@ -555,6 +555,16 @@ impl Catalog {
         self.default_line
     }
 
+    /// The highest product line (e.g. Expert): NFR licenses get it, as they unlock every
+    /// feature.
+    pub fn top_line(&self) -> ProductLine {
+        self.lines
+            .values()
+            .max()
+            .and_then(|&n| ProductLine::new(n))
+            .unwrap_or(self.default_line)
+    }
+
     /// The name of `line`, or `line N` if the catalog does not name it.
     pub fn line_name(&self, line: ProductLine) -> String {
         self.lines
@@ -667,6 +677,7 @@ mod tests {
         assert_eq!(c.line_name(ProductLine::new(1).unwrap()), "expert");
         assert_eq!(c.line_name(ProductLine::new(7).unwrap()), "line 7");
         assert_eq!(c.default_line().get(), 0);
+        assert_eq!(c.line_name(c.top_line()), "expert");
         assert_eq!(c.defaults.grace_days, 14);
         assert_eq!(c.trial.days, 30);
         assert_eq!(c.trial.named_users, Some(10));

@@ -141,6 +141,8 @@ impl<L: Ledger> Issuer<L> {
                 Some(name) => catalog.line(name)?,
                 None => catalog.default_line(),
             },
+            // NFR means every feature: the top line (and every module, below).
+            (None, false) if order.kind == Kind::Nfr => catalog.top_line(),
             (None, false) => catalog.default_line(),
         };
         let modules = if !order.modules.is_empty() {
@@ -996,8 +998,24 @@ pub(crate) fn validate(catalog: &Catalog, l: &License, today: Date) -> Result<()
         ))),
         _ => Ok(()),
     };
-    over("named users", l.named_users, d.max_named_users)?;
-    over("concurrent seats", l.concurrent_seats, d.max_concurrent_seats)?;
+    // A catalog maximum means the license must be limited in that count, unless the
+    // other count limits it: a concurrent-agents subscription needs no named users.
+    let over_or_other = |what, v: Option<u32>, max: Option<u32>, other: Option<u32>| match (v, other) {
+        (None, Some(_)) => Ok(()),
+        _ => over(what, v, max),
+    };
+    over_or_other(
+        "named users",
+        l.named_users,
+        d.max_named_users,
+        l.concurrent_seats,
+    )?;
+    over_or_other(
+        "concurrent seats",
+        l.concurrent_seats,
+        d.max_concurrent_seats,
+        l.named_users,
+    )?;
     over("demo seats", Some(l.demo_seats), Some(d.max_demo_seats))?;
     over(
         "grace days",

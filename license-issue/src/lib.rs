@@ -44,6 +44,8 @@ mod report;
 
 #[cfg(test)]
 mod issuer_tests;
+#[cfg(test)]
+mod lifecycle_tests;
 
 pub use catalog::{
     Catalog, Catalogs, DEMO_CATALOG, DEMO_HOSTED_CATALOG, Defaults, MAX_TERM_MONTHS, ModuleChoice,
