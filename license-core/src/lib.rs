@@ -49,6 +49,7 @@ mod revocation;
 mod status;
 mod text;
 mod wire;
+pub mod words;
 
 pub use code::{LicenseCode, PublicKey, UntrustedCode, VerifiedLicense, key_id, sign};
 pub use context::{Context, MAX_CONTEXT_FIELD};

@@ -280,6 +280,11 @@ pub enum Error {
     /// A ledger record that cannot be encoded.
     #[error("cannot encode a ledger record: {0}")]
     LedgerEncode(String),
+    /// A product has used every revocation-list sequence number (2^64 - 1 lists).
+    #[error(
+        "the revocation-list sequence numbers of this product are exhausted: sign lists for a new product id"
+    )]
+    SequenceExhausted,
     /// Reports: a month given in the wrong form.
     #[error("invalid month '{0}': use YYYY-MM")]
     InvalidMonth(String),

@@ -22,6 +22,7 @@
 //! - a damaged line followed by further lines is not a crash but an alteration: opening
 //!   fails with [`Error::LedgerCorrupt`] naming the line, and nothing is changed.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read as _, Write as _};
@@ -328,9 +329,39 @@ impl Ledger for FileLedger {
         *self.index.records_mut() = records;
         Ok(n + scrubbed)
     }
+
+    /// Kept in [`FileLedger::sequences_path`], replaced atomically (the ledger's lock
+    /// serializes the writers).
+    fn claim_revocation_sequence(&mut self, product: &str, at_least: u64) -> Result<u64, Error> {
+        let mut all = self.sequences()?;
+        let next = crate::ledger::next_sequence(all.get(product).copied(), at_least)?;
+        all.insert(product.to_owned(), next);
+        let text = serde_json::to_string_pretty(&all).map_err(|e| Error::LedgerEncode(e.to_string()))?;
+        fsutil::write_atomic(&self.sequences_path(), text.as_bytes())?;
+        Ok(next)
+    }
 }
 
 impl FileLedger {
+    /// The durable record of the last revocation-list sequence number per product:
+    /// `revocation-sequences.json` beside the ledger file.
+    pub fn sequences_path(&self) -> PathBuf {
+        self.path.with_file_name("revocation-sequences.json")
+    }
+
+    fn sequences(&self) -> Result<BTreeMap<String, u64>, Error> {
+        let path = self.sequences_path();
+        match fs::read_to_string(&path) {
+            Ok(text) => serde_json::from_str(&text).map_err(|e| Error::LedgerCorrupt {
+                path: path.clone(),
+                line: e.line(),
+                reason: format!("{e}; it records the last revocation-list sequence per product"),
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
+            Err(source) => Err(Error::Io { path, source }),
+        }
+    }
+
     /// The side files `<ledger>.torn-*` beside the ledger.
     fn side_files(&self) -> Result<Vec<PathBuf>, Error> {
         let name = self

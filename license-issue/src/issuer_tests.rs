@@ -427,7 +427,7 @@ fn cancel_versus_revoke() {
     // Cancelled by the deadline (3 months before the end): no renewal.
     let mut is = issuer();
     is.issue(&subscription(), start).unwrap();
-    assert_eq!(is.cancel(1001, d(2027, 8, 22)).unwrap(), d(2027, 11, 22));
+    assert_eq!(is.cancel(1001, d(2027, 8, 22)).unwrap().ends, d(2027, 11, 22));
     assert!(matches!(
         is.cancel(1001, d(2027, 8, 22)),
         Err(Error::Cancelled { .. })
@@ -445,7 +445,7 @@ fn cancel_versus_revoke() {
     // Cancelled one day late: one more term.
     let mut is = issuer();
     is.issue(&subscription(), start).unwrap();
-    assert_eq!(is.cancel(1001, d(2027, 8, 23)).unwrap(), d(2028, 11, 22));
+    assert_eq!(is.cancel(1001, d(2027, 8, 23)).unwrap().ends, d(2028, 11, 22));
     assert!(is.renew(1001, d(2027, 11, 1)).is_ok());
     assert!(matches!(
         is.renew(1001, d(2028, 11, 1)),
@@ -783,7 +783,7 @@ fn reports() {
     assert_eq!(count(&nov, "nfr"), Some((0, 0)));
     let dec = issued_in_month(&records, &catalogs, Month::parse("2026-12").unwrap()).unwrap();
     assert_eq!(count(&dec, "subscription"), Some((0, 1)));
-    let csv = nov.to_csv();
+    let csv = nov.to_csv().unwrap();
     assert_eq!(csv.lines().count(), 4);
     assert!(
         csv.lines()

@@ -61,6 +61,32 @@ impl BindTo {
         }
     }
 
+    /// Bound to the machine whose fingerprint text (as the product or the customer's
+    /// tool prints it) is `fingerprint`. The number of components that may change is
+    /// `tolerance` as given, else the catalog's `machine_tolerance`, lowered (as
+    /// license-core's `MachineFingerprint::binding` does) so that a majority of the
+    /// components the fingerprint names must still match.
+    pub fn machine_fingerprint(
+        fingerprint: &str,
+        tolerance: Option<u8>,
+        catalog: &Catalog,
+    ) -> Result<MachineBinding, Error> {
+        let parsed = MachineBinding::parse(fingerprint).map_err(Error::Fingerprint)?;
+        let components = parsed.components();
+        let mut digests = [0u8; 4];
+        for c in components.iter() {
+            digests[usize::from(c.index())] = parsed.digest(c).unwrap_or(0);
+        }
+        let tolerance = match tolerance {
+            Some(t) => t,
+            None => catalog
+                .defaults
+                .machine_tolerance
+                .min(components.len().saturating_sub(1) / 2),
+        };
+        MachineBinding::new(components, digests, tolerance).map_err(Error::Fingerprint)
+    }
+
     pub(crate) fn binding(&self) -> Result<Binding, Error> {
         if let Some(db) = &self.database
             && db.trim().is_empty()

@@ -8,7 +8,6 @@
 //! <home>/revocation-sequences.json                      last published sequence per product
 //! ```
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -97,38 +96,15 @@ impl Home {
         self.revocations().join(product)
     }
 
-    /// The durable record of the last published sequence number per product.
-    pub fn sequences_file(&self) -> PathBuf {
-        self.dir.join("revocation-sequences.json")
-    }
-
-    fn sequences(&self) -> Result<BTreeMap<String, u64>, Error> {
-        let path = self.sequences_file();
-        match fs::read_to_string(&path) {
-            Ok(text) => serde_json::from_str(&text).map_err(|e| Error::LedgerCorrupt {
-                path: path.clone(),
-                line: e.line(),
-                reason: format!("{e}; it records the last revocation-list sequence per product"),
-            }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
-            Err(source) => Err(Error::Io { path, source }),
-        }
-    }
-
-    /// The next revocation-list sequence number of `product`: one above the last one
-    /// recorded as published (or the highest list file, whichever is higher), so a lost
-    /// `revocations/` directory does not start again at 1.
-    pub fn next_revocation_sequence(&self, product: &str) -> Result<u64, Error> {
-        let recorded = self.sequences()?.get(product).copied().unwrap_or(0);
+    /// The highest sequence number among `product`'s list files (0: none).
+    pub fn highest_revocation_file(&self, product: &str) -> Result<u64, Error> {
         let dir = self.revocations_of(product);
         let entries = match fs::read_dir(&dir) {
-            Ok(e) => Some(e),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
             Err(source) => return Err(Error::Io { path: dir, source }),
         };
-        let on_disk = entries
-            .into_iter()
-            .flatten()
+        Ok(entries
             .filter_map(|e| e.ok())
             .filter_map(|e| {
                 let name = e.file_name().to_string_lossy().into_owned();
@@ -138,33 +114,7 @@ impl Home {
                     .ok()
             })
             .max()
-            .unwrap_or(0);
-        recorded
-            .max(on_disk)
-            .checked_add(1)
-            .ok_or_else(|| Error::InvalidOrder("revocation-list sequence numbers are exhausted".into()))
-    }
-
-    /// Record `sequence` as `product`'s last published list (atomically, synced), before
-    /// the list is written.
-    pub fn record_revocation_sequence(&self, product: &str, sequence: u64) -> Result<(), Error> {
-        let mut all = self.sequences()?;
-        all.insert(product.to_owned(), sequence);
-        let text = serde_json::to_string_pretty(&all).map_err(|e| Error::LedgerEncode(e.to_string()))?;
-        let path = self.sequences_file();
-        let tmp = self.dir.join(".revocation-sequences.json.tmp");
-        let _ = fs::remove_file(&tmp);
-        write_new(&tmp, text.as_bytes())?;
-        fs::rename(&tmp, &path).map_err(|source| Error::Io {
-            path: path.clone(),
-            source,
-        })?;
-        fs::File::open(&self.dir)
-            .and_then(|d| d.sync_all())
-            .map_err(|source| Error::Io {
-                path: self.dir.clone(),
-                source,
-            })
+            .unwrap_or(0))
     }
 }
 

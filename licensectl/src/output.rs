@@ -97,8 +97,3 @@ pub fn json<T: Serialize>(value: &T) -> Result<(), license_issue::Error> {
 pub fn limit(n: Option<u32>) -> String {
     n.map_or_else(|| "-".into(), |n| n.to_string())
 }
-
-/// A date or "-".
-pub fn day(d: Option<license_core::Date>) -> String {
-    d.map_or_else(|| "-".into(), |d| d.to_string())
-}

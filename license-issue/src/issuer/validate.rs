@@ -1,0 +1,90 @@
+//! The business rules every code must satisfy, whatever the operation.
+
+use license_core::{Date, Kind, License};
+
+use crate::Error;
+use crate::catalog::Catalog;
+
+/// The business rules every code must satisfy.
+pub(crate) fn validate(catalog: &Catalog, l: &License, today: Date) -> Result<(), Error> {
+    if l.named_users == Some(0) || l.concurrent_seats == Some(0) {
+        return Err(Error::InvalidOrder(
+            "a license must grant at least one user or seat: give a positive number (or none for no limit)"
+                .into(),
+        ));
+    }
+    if l.issued != today {
+        return Err(Error::InvalidOrder(format!(
+            "the issue date {} is not today ({today})",
+            l.issued
+        )));
+    }
+    if l.valid_from < l.issued {
+        return Err(Error::InvalidOrder(format!(
+            "valid-from {} is before the day of issue {}",
+            l.valid_from, l.issued
+        )));
+    }
+    match (l.kind, l.expires) {
+        (Kind::Full, None) | (Kind::Full, Some(_)) => {}
+        (kind, None) => {
+            return Err(Error::InvalidOrder(format!("a {kind} license needs an end date")));
+        }
+        _ => {}
+    }
+    if let Some(e) = l.expires
+        && (e <= l.valid_from || e <= l.issued)
+    {
+        return Err(Error::InvalidOrder(format!(
+            "the license would expire on {e}, not after it starts on {}: give a later end date",
+            l.valid_from
+        )));
+    }
+    let d = &catalog.defaults;
+    let over = |what: &'static str, v: Option<u32>, max: Option<u32>| match (v, max) {
+        (Some(v), Some(max)) if v > max => Err(Error::OverLimit {
+            what,
+            requested: v,
+            max,
+            product: catalog.product().to_owned(),
+        }),
+        (None, Some(max)) => Err(Error::InvalidOrder(format!(
+            "{what} must be limited for product {} (at most {max})",
+            catalog.product()
+        ))),
+        _ => Ok(()),
+    };
+    // A catalog maximum means the license must be limited in that count, unless the
+    // other count limits it: a concurrent-agents subscription needs no named users.
+    let over_or_other = |what, v: Option<u32>, max: Option<u32>, other: Option<u32>| match (v, other) {
+        (None, Some(_)) => Ok(()),
+        _ => over(what, v, max),
+    };
+    over_or_other(
+        "named users",
+        l.named_users,
+        d.max_named_users,
+        l.concurrent_seats,
+    )?;
+    over_or_other(
+        "concurrent seats",
+        l.concurrent_seats,
+        d.max_concurrent_seats,
+        l.named_users,
+    )?;
+    over("demo seats", Some(l.demo_seats), Some(d.max_demo_seats))?;
+    over(
+        "grace days",
+        Some(u32::from(l.grace_days)),
+        Some(u32::from(d.max_grace_days)),
+    )?;
+    let unknown = license_core::ModuleSet::from_bits(l.modules.bits() & !catalog.all_modules().bits());
+    if !unknown.is_empty() {
+        return Err(Error::InvalidOrder(format!(
+            "module bits {:?} are not in the catalog of {}",
+            unknown.iter().collect::<Vec<_>>(),
+            catalog.product()
+        )));
+    }
+    Ok(())
+}
