@@ -139,6 +139,12 @@ impl LicenseHistory {
         self.live().rfind(|r| r.license.valid_from <= day)
     }
 
+    /// The first day of the contract: revision 1's first day (contract years and their
+    /// anniversaries count from it).
+    pub fn contract_start(&self) -> Option<Date> {
+        self.revisions.iter().map(|r| r.license.valid_from).min()
+    }
+
     /// The highest revision ever issued (withdrawn ones included): the next one must be higher.
     pub fn max_revision(&self) -> u32 {
         self.revisions

@@ -11,9 +11,27 @@ fn d(y: u16, m: u8, day: u8) -> Date {
     Date::from_ymd(y, m, day).unwrap()
 }
 
+/// The demo product under the quarterly reduction rule (the rule of vendor-hosted
+/// instances): these tests hold its dates; `lifecycle_tests` holds the contract-year rule
+/// the on-premises demo catalog uses.
+fn quarterly_demo() -> Catalog {
+    let text = DEMO_CATALOG
+        .replace(
+            "reduction_policy = \"contract-year\"",
+            "reduction_policy = \"quarterly\"",
+        )
+        .replace("reduction_notice_months = 3", "reduction_notice_days = 20");
+    let c = Catalog::from_toml(&text, std::path::Path::new("quarterly demo")).unwrap();
+    assert_eq!(
+        c.reduction_policy(),
+        calendar::ReductionPolicy::default_quarterly()
+    );
+    c
+}
+
 fn issuer() -> Issuer<MemoryLedger> {
     let mut catalogs = Catalogs::new();
-    catalogs.insert(Catalog::demo().unwrap());
+    catalogs.insert(quarterly_demo());
     Issuer::new(catalogs, VendorKey::from_seed(&[7; 32]), MemoryLedger::new())
 }
 

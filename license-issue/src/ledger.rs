@@ -19,7 +19,7 @@ pub enum Operation {
     Trial,
     /// An additional order, effective at once (also the immediate part of a mixed order).
     Upgrade,
-    /// A reduction, valid from its quarter start.
+    /// A reduction, valid from its contract anniversary or quarter start.
     Reduce,
     /// A pending reduction withdrawn: the pre-reduction scope re-issued.
     Withdraw,

@@ -19,10 +19,12 @@
 //! let issued = issuer.issue(&order, today)?;
 //! assert_eq!(issued.license.expires, Some(Date::from_ymd(2027, 11, 22)?));
 //!
-//! // Fewer users, ordered on 22 November: effective 1 January (at least 20 days ahead).
+//! // Fewer users, ordered on 22 November 2026: on-premises (`contract-year`), effective
+//! // at the next contract anniversary with 3 months' notice, with the next term.
 //! let change = Change { named_users: Some(20), ..Change::default() };
 //! let reduction = issuer.reduce(issued.license.license_id, &change, today)?;
-//! assert_eq!(reduction.effective, Date::from_ymd(2027, 1, 1)?);
+//! assert_eq!(reduction.effective, Date::from_ymd(2027, 11, 22)?);
+//! assert_eq!(reduction.scheduled.license.expires, Some(Date::from_ymd(2028, 11, 22)?));
 //! # Ok(()) }
 //! ```
 #![forbid(unsafe_code)]

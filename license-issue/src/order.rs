@@ -361,7 +361,7 @@ pub struct Reissued {
 /// The outcome of a reduction order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Reduction {
-    /// The quarter start from which the reduced scope applies.
+    /// The day from which the reduced scope applies (a contract anniversary or a quarter start, per the catalog's reduction policy).
     pub effective: Date,
     /// The last day the reduction can be withdrawn.
     pub cutoff: Date,

@@ -89,7 +89,7 @@ pub(crate) enum Command {
         #[command(flatten)]
         change: ChangeArgs,
     },
-    /// A reduction (or mixed order), effective at a quarter start; or withdraw a pending one.
+    /// A reduction (or mixed order), effective at the next contract anniversary (on-premises) or quarter start (hosted), per the catalog; or withdraw a pending one.
     Reduce {
         /// The license id.
         license_id: u32,

@@ -13,6 +13,9 @@ fn keygen_issue_inspect_verify_upgrade_reduce_report() {
     assert!(!text.contains("PRIVATE KEY"), "the private key is never printed");
     env.run(&["keygen"]).fails(2, "use `licensectl keygen --rotate`");
     env.run(&["catalog", "--init-demo"]).ok();
+    // This day holds the quarterly rule of vendor-hosted instances (the demo product's
+    // contract-year rule is in tests/lifecycle.rs).
+    env.use_quarterly_rule();
 
     // Issue: a table by default, the code on its own line.
     let out = env.run(&[&["issue"], ACME].concat());
@@ -115,7 +118,7 @@ fn keygen_issue_inspect_verify_upgrade_reduce_report() {
         .to_owned();
     assert!(
         text.starts_with(
-            "Reduction ordered on 2026-12-12: effective 2027-01-01 (can be withdrawn until 2026-12-12)."
+            "Reduction ordered on 2026-12-12: effective 2027-01-01 (quarterly rule: ordered at least 20 days before the quarter start); can be withdrawn until 2026-12-12."
         ),
         "{text}"
     );

@@ -43,7 +43,7 @@ impl<L: Ledger> Issuer<L> {
         let split = change.split(&catalog, &current.license)?;
         if split.shrinks {
             return Err(Error::WrongChange(format!(
-                "this order reduces license {license_id} ({}): order it with `reduce`, effective next quarter",
+                "this order reduces license {license_id} ({}): order it with `reduce`, effective on the product's next reduction date",
                 change.describe_shrink(&catalog, &current.license)?
             )));
         }

@@ -88,24 +88,36 @@ pub fn reduce(
     if json {
         output::json(&json!({
             "effective": r.effective,
+            "policy": catalog.reduction_policy().name(),
             "withdrawal_cutoff": r.cutoff,
             "immediate": r.immediate.as_ref().map(|i| issued_json(i, &catalog)),
             "scheduled": issued_json(&r.scheduled, &catalog),
         }))?;
         return Ok(0);
     }
+    let policy = catalog.reduction_policy();
     outln!(
-        "Reduction ordered on {today}: effective {} (can be withdrawn until {}).",
+        "Reduction ordered on {today}: effective {} ({} rule: ordered at least {}); can be withdrawn until {}.",
         r.effective,
+        policy.name(),
+        policy.notice_words(),
         r.cutoff
     );
     outln!();
     if let Some(i) = &r.immediate {
-        print_issued(
-            &format!("Additions, effective now until {}", r.effective),
-            i,
-            &catalog,
-        );
+        let title = if i.operation == license_issue::Operation::Reduce {
+            format!(
+                "The scope in force, its maintenance ending on {} (last day {})",
+                r.effective,
+                r.effective.saturating_add_days(-1)
+            )
+        } else {
+            format!(
+                "Additions, effective now until {} (last day)",
+                r.effective.saturating_add_days(-1)
+            )
+        };
+        print_issued(&title, i, &catalog);
         outln!();
     }
     print_issued(

@@ -64,6 +64,21 @@ impl Env {
         env
     }
 
+    /// Switch the installed demo catalog to the quarterly reduction rule of instances the
+    /// vendor hosts (same product id, so license ids and names stay).
+    pub fn use_quarterly_rule(&self) {
+        let path = self.path("catalog/demo-erp.toml");
+        let text = std::fs::read_to_string(&path).expect("demo catalog");
+        let text = text
+            .replace(
+                "reduction_policy = \"contract-year\"",
+                "reduction_policy = \"quarterly\"",
+            )
+            .replace("reduction_notice_months = 3", "reduction_notice_days = 20");
+        assert!(text.contains("\"quarterly\""));
+        std::fs::write(path, text).expect("write catalog");
+    }
+
     pub fn home(&self) -> PathBuf {
         self.dir.path().join("licensing")
     }
