@@ -233,11 +233,7 @@ pub fn until_words(end: Date) -> String {
 
 /// `n` with the singular or plural noun: "1 day", "2 days", "1 seat", "0 seats".
 pub fn plural(n: u64, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
+    license_core::words::plural(n, one, many).to_string()
 }
 
 /// The day a notice is due `months` calendar months before the last day covered by the

@@ -494,8 +494,9 @@ pub fn verification_text(v: &Verification, names: &Names, coverage_checked: bool
     if let Some(r) = v.revocation_list() {
         let _ = write!(
             s,
-            "Revocation list:  number {}, {} entries",
-            r.sequence, r.entries
+            "Revocation list:  number {}, {}",
+            r.sequence,
+            license_verify::license_core::words::plural(r.entries as u64, "entry", "entries")
         );
         let _ = if v.today() >= r.expires {
             writeln!(s, ", out of date since {}: install a current list", r.expires)

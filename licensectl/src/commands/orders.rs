@@ -250,8 +250,12 @@ pub fn revoke(
     let list = issuer.publish_revocation_list(&product, today, valid_days, at_least)?;
     if let Some((license_id, starts)) = list.shortened_by {
         eprintln!(
-            "note: current for {} days instead of {valid_days}: license {license_id}'s reduction starts on {starts}; publish the next list that day",
-            list.expires.days_since(today)
+            "note: current for {} instead of {valid_days}: license {license_id}'s reduction starts on {starts}; publish the next list that day",
+            license_core::words::plural(
+                u64::try_from(list.expires.days_since(today)).unwrap_or(0),
+                "day",
+                "days"
+            )
         );
     }
     let (sequence, bytes, entries, expires) = (list.sequence, &list.bytes, &list.entries, list.expires);
