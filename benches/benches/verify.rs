@@ -44,6 +44,7 @@ fn code_for_this_machine(key: &SigningKey) -> (String, bool) {
         grace_days: 14,
         maintenance_ends: Some(day(2027, 1, 15)),
         binding: binding.map_or(Binding::DATABASE, Binding::machine),
+        interim: false,
     };
     let ctx = Context::new(PRODUCT, LICENSEE).with_database("DB-7F3A-22C1");
     (

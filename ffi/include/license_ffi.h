@@ -303,6 +303,11 @@ enum lic_status
      * Expired and past grace, with no demo mode.
      */
     LIC_STATUS_EXPIRED = 6,
+    /**
+     * An interim code past its end: replaced by its successor on the day
+     * `lic_license_expires` gives; enter the code valid from that day. Not usable.
+     */
+    LIC_STATUS_REPLACED = 7,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -370,6 +375,14 @@ enum lic_component
      * The physical network adapters' MAC addresses.
      */
     LIC_COMPONENT_NETWORK = 3,
+    /**
+     * The root file system's id (format 2).
+     */
+    LIC_COMPONENT_ROOT_FILE_SYSTEM = 4,
+    /**
+     * The main board's serial number (format 2).
+     */
+    LIC_COMPONENT_BOARD_SERIAL = 5,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -380,7 +393,7 @@ typedef uint32_t lic_component;
 #endif // __cplusplus
 
 /**
- * A machine fingerprint: per component, one-byte digests keyed with an application key.
+ * A machine fingerprint: per component, 24-bit digests keyed with an application key.
  *
  * Made by `lic_fingerprint_collect` (read from this machine) or `lic_fingerprint_new`
  * (empty, filled by the host with `lic_fingerprint_add_component`/`_add_mac`, for hosts

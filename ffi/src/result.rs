@@ -410,6 +410,7 @@ mod tests {
             unknown: ComponentSet::EMPTY,
             tolerance: 0,
             required: 2,
+            unreadable_counts: true,
         };
         let all = [
             E::Empty,

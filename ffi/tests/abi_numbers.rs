@@ -116,13 +116,14 @@ const RESULT: [(lic_result, &str, u32); 47] = [
     (lic_result::SeatLeaseLost, "LIC_RESULT_SEAT_LEASE_LOST", 301),
 ];
 
-const STATUS: [(lic_status, &str, u32); 6] = [
+const STATUS: [(lic_status, &str, u32); 7] = [
     (lic_status::NotYetValid, "LIC_STATUS_NOT_YET_VALID", 1),
     (lic_status::Valid, "LIC_STATUS_VALID", 2),
     (lic_status::ExpiringSoon, "LIC_STATUS_EXPIRING_SOON", 3),
     (lic_status::InGrace, "LIC_STATUS_IN_GRACE", 4),
     (lic_status::DemoMode, "LIC_STATUS_DEMO_MODE", 5),
     (lic_status::Expired, "LIC_STATUS_EXPIRED", 6),
+    (lic_status::Replaced, "LIC_STATUS_REPLACED", 7),
 ];
 
 const KIND: [(lic_kind, &str, u32); 4] = [
@@ -132,11 +133,13 @@ const KIND: [(lic_kind, &str, u32); 4] = [
     (lic_kind::Nfr, "LIC_KIND_NFR", 3),
 ];
 
-const COMPONENT: [(lic_component, &str, u32); 4] = [
+const COMPONENT: [(lic_component, &str, u32); 6] = [
     (lic_component::OsInstallId, "LIC_COMPONENT_OS_INSTALL_ID", 0),
     (lic_component::HardwareUuid, "LIC_COMPONENT_HARDWARE_UUID", 1),
     (lic_component::Cpu, "LIC_COMPONENT_CPU", 2),
     (lic_component::Network, "LIC_COMPONENT_NETWORK", 3),
+    (lic_component::RootFileSystem, "LIC_COMPONENT_ROOT_FILE_SYSTEM", 4),
+    (lic_component::BoardSerial, "LIC_COMPONENT_BOARD_SERIAL", 5),
 ];
 
 #[test]

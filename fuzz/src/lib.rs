@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use license_core::ed25519_dalek::SigningKey;
-use license_core::{Component, Context, MachineFingerprint, PublicKey, UntrustedCode};
+use license_core::{Component, ComponentDigest, Context, MachineFingerprint, PublicKey, UntrustedCode};
 
 /// The fixed seed key of the golden vectors.
 pub const SEED: [u8; 32] = [7; 32];
@@ -14,21 +14,28 @@ pub const PRODUCT: &str = "demo-erp";
 /// Licensee of the reference installation.
 pub const LICENSEE: &str = "ACME Corp";
 /// The golden vectors; the `reference` case is the one code that verifies.
-const VECTORS: &str = include_str!("../../license-core/tests/vectors/v1.json");
+const VECTORS: &str = include_str!("../../license-core/tests/vectors/v2.json");
+/// The format-1 vectors: their codes were signed by the vendor key too.
+const VECTORS_V1: &str = include_str!("../../license-core/tests/vectors/v1.json");
 
 /// The bytes of every code in the golden vectors that parses: the only codes the
 /// vendor key ever signed, so the only ones allowed to verify.
 pub fn signed_codes() -> &'static [Vec<u8>] {
     static CODES: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
     CODES.get_or_init(|| {
-        let doc: serde_json::Value = serde_json::from_str(VECTORS).expect("golden vectors are JSON");
-        doc["cases"]
-            .as_array()
-            .expect("cases")
-            .iter()
-            .filter_map(|c| UntrustedCode::parse(c["code"].as_str()?).ok())
-            .map(|c| c.as_bytes().to_vec())
-            .collect()
+        let mut codes = Vec::new();
+        for vectors in [VECTORS, VECTORS_V1] {
+            let doc: serde_json::Value = serde_json::from_str(vectors).expect("golden vectors are JSON");
+            codes.extend(
+                doc["cases"]
+                    .as_array()
+                    .expect("cases")
+                    .iter()
+                    .filter_map(|c| UntrustedCode::parse(c["code"].as_str()?).ok())
+                    .map(|c| c.as_bytes().to_vec()),
+            );
+        }
+        codes
     })
 }
 
@@ -56,21 +63,15 @@ fn read_machine() -> MachineFingerprint {
         .find(|c| c["name"] == "reference")
         .expect("reference case");
     let mut m = MachineFingerprint::unknown();
-    for (c, name) in [
-        (Component::OsInstallId, "os-install-id"),
-        (Component::HardwareUuid, "hardware-uuid"),
-        (Component::Cpu, "cpu"),
-        (Component::Network, "network"),
-    ] {
-        for d in reference["context"]["machine"][name]
+    for c in Component::ALL {
+        let name = serde_json::to_value(c).expect("component name");
+        for d in reference["context"]["machine"][name.as_str().expect("component name")]
             .as_array()
             .into_iter()
             .flatten()
         {
-            m.add(
-                c,
-                u8::from_str_radix(d.as_str().expect("hex digest"), 16).expect("hex digest"),
-            );
+            let v = u32::from_str_radix(d.as_str().expect("hex digest"), 16).expect("hex digest");
+            m.add(c, ComponentDigest::from_prefix(v, 24));
         }
     }
     m

@@ -34,14 +34,18 @@ pub(crate) const CRC_POLY: u32 = 0x0_2265B;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum TextKind {
     License,
+    /// A format-1 machine fingerprint (one-byte digests).
     Fingerprint,
+    /// A format-2 machine fingerprint (16- or 24-bit digests).
+    FingerprintV2,
 }
 
 impl TextKind {
     const fn crc_init(self) -> u32 {
         match self {
-            TextKind::License => 0xC_4943,     // "LIC", masked to 20 bits
-            TextKind::Fingerprint => 0xF_5052, // "\x0fPR"
+            TextKind::License => 0xC_4943,       // "LIC", masked to 20 bits
+            TextKind::Fingerprint => 0xF_5052,   // "\x0fPR"
+            TextKind::FingerprintV2 => 0xF_5032, // "\x0fP2"
         }
     }
 }
@@ -309,8 +313,10 @@ fn typo_error(kind: TextKind, symbols: &[u8], syndrome: u32) -> Error {
     if kind == TextKind::License && symbols.len() >= CHECK_SYMBOLS {
         let (data, check) = symbols.split_at(symbols.len() - CHECK_SYMBOLS);
         let expected = check.iter().fold(0u32, |r, &s| (r << 5) | u32::from(s));
-        if crc(TextKind::Fingerprint.crc_init(), data) ^ CRC_XOROUT == expected {
-            return Error::NotALicenseCode;
+        for other in [TextKind::Fingerprint, TextKind::FingerprintV2] {
+            if crc(other.crc_init(), data) ^ CRC_XOROUT == expected {
+                return Error::NotALicenseCode;
+            }
         }
     }
     let n = symbols.len();

@@ -85,6 +85,7 @@ impl Display for StatusWords<'_> {
                 )
             }
             Status::Expired { expired } => write!(f, "expired on {expired}"),
+            Status::Replaced { on } => write!(f, "replaced on {on}"),
         }
     }
 }
@@ -97,6 +98,7 @@ pub fn advice(status: &Status) -> Option<&'static str> {
         Status::InGrace { .. } => Some("enter a renewal code"),
         Status::DemoMode { .. } => Some("enter a new code to leave demo mode"),
         Status::Expired { .. } => Some("enter a new code"),
+        Status::Replaced { .. } => Some("enter the code valid from that day"),
     }
 }
 

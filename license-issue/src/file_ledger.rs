@@ -484,6 +484,7 @@ mod tests {
                 grace_days: 0,
                 maintenance_ends: day.checked_add_days(1),
                 binding: Binding::NONE,
+                interim: false,
             },
             code: Some("CODE".into()),
             maintenance: None,
@@ -681,7 +682,9 @@ mod tests {
                                 binding: Binding {
                                     database: db,
                                     machine: None,
+                                    seat_server: None,
                                 },
+                                interim: false,
                             },
                             code: Some("ABCDE-12345".into()),
                             maintenance: None,

@@ -73,10 +73,6 @@ impl BindTo {
     ) -> Result<MachineBinding, Error> {
         let parsed = MachineBinding::parse(fingerprint).map_err(Error::Fingerprint)?;
         let components = parsed.components();
-        let mut digests = [0u8; 4];
-        for c in components.iter() {
-            digests[usize::from(c.index())] = parsed.digest(c).unwrap_or(0);
-        }
         let tolerance = match tolerance {
             Some(t) => t,
             None => catalog
@@ -84,7 +80,7 @@ impl BindTo {
                 .machine_tolerance
                 .min(components.len().saturating_sub(1) / 2),
         };
-        MachineBinding::new(components, digests, tolerance).map_err(Error::Fingerprint)
+        parsed.with_tolerance(tolerance).map_err(Error::Fingerprint)
     }
 
     pub(crate) fn binding(&self) -> Result<Binding, Error> {
@@ -96,6 +92,7 @@ impl BindTo {
         Ok(Binding {
             database: self.database.is_some(),
             machine: self.machine,
+            seat_server: None,
         })
     }
 }
@@ -145,6 +142,7 @@ impl BindTo {
             Binding {
                 database: database.is_some(),
                 machine,
+                seat_server: None,
             },
             database,
         ))

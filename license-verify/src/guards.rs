@@ -313,6 +313,7 @@ mod tests {
             grace_days: 0,
             maintenance_ends: None,
             binding: Binding::NONE,
+            interim: false,
         }
     }
 

@@ -226,6 +226,7 @@ mod tests {
             grace_days: 0,
             maintenance_ends: None,
             binding: license_core::Binding::NONE,
+            interim: false,
         };
         g.admit(&l, Utc(1_790_000_000).date()).unwrap();
         f.store(&g).unwrap();

@@ -79,6 +79,7 @@ fn code(key: &SigningKey) -> String {
         grace_days: 14,
         maintenance_ends: Some(day(2027, 1, 15)),
         binding: Binding::DATABASE,
+        interim: false,
     };
     let ctx = Context::new(PRODUCT, LICENSEE).with_database(DATABASE);
     sign(&license, &ctx, key).expect("sign").to_string()

@@ -168,6 +168,7 @@ impl<L: Ledger> Issuer<L> {
             grace_days: order.grace_days.unwrap_or(if trial { 0 } else { d.grace_days }),
             maintenance_ends,
             binding: order.bind.binding()?,
+            interim: false,
         })
     }
 }

@@ -1,5 +1,5 @@
-//! Linux sources: machine-id files and sysfs. Paths are parameters so tests can point
-//! them at a fake tree.
+//! Linux sources: machine-id files, sysfs and the root file system's id (`statvfs`).
+//! Paths are parameters so tests can point them at a fake tree.
 
 use std::fs;
 
@@ -12,6 +12,9 @@ pub(crate) struct Sources<'a> {
     pub machine_id: [&'a str; 2],
     pub product_uuid: &'a str,
     pub net: &'a str,
+    pub board_serial: &'a str,
+    /// The directory whose file system identifies the installation (`/`).
+    pub root: &'a str,
 }
 
 impl Sources<'static> {
@@ -19,7 +22,41 @@ impl Sources<'static> {
         machine_id: ["/etc/machine-id", "/var/lib/dbus/machine-id"],
         product_uuid: "/sys/class/dmi/id/product_uuid",
         net: "/sys/class/net",
+        board_serial: "/sys/class/dmi/id/board_serial",
+        root: "/",
     };
+}
+
+/// The main board's serial from sysfs (readable only by root on most distributions).
+pub(crate) fn board_serial(app_key: &[u8], s: &Sources<'_>) -> Part {
+    const SOURCE: &str = "/sys/class/dmi/id/board_serial";
+    match fs::read_to_string(s.board_serial) {
+        Ok(raw) => digest_of(app_key, Component::BoardSerial, SOURCE, &raw),
+        Err(e) => Err(io_unknown(SOURCE, &e)),
+    }
+}
+
+/// The root file system's id as `statvfs("/")` reports it, readable by every user: on
+/// ext4 and Btrfs derived from the file system's UUID (so it survives reboots and
+/// changes with a new file system), on XFS from its device number. Hashed as the
+/// 16 hex digits of the 64-bit id; 0 (tmpfs, some overlay set-ups) is unknown.
+pub(crate) fn root_file_system(app_key: &[u8], s: &Sources<'_>) -> Part {
+    const SOURCE: &str = "statvfs(/)";
+    let st = rustix::fs::statvfs(s.root).map_err(|e| io_unknown(SOURCE, &std::io::Error::from(e)))?;
+    if st.f_fsid == 0 {
+        return Err(Unknown::Placeholder(SOURCE));
+    }
+    digest_of(
+        app_key,
+        Component::RootFileSystem,
+        SOURCE,
+        &root_fs_raw(st.f_fsid),
+    )
+}
+
+/// The raw root file system value that is hashed: the id as 16 lower-case hex digits.
+pub(crate) fn root_fs_raw(fsid: u64) -> String {
+    format!("{fsid:016x}")
 }
 
 /// The first machine-id file that can be read (the D-Bus copy when `/etc/machine-id`
@@ -128,6 +165,8 @@ mod tests {
             machine_id: ["/nonexistent", "/nonexistent"],
             product_uuid: "/nonexistent",
             net: net.to_str().unwrap(),
+            board_serial: "/nonexistent",
+            root: "/nonexistent",
         };
         let key = b"k";
         let (_, digests) = network(key, &s).unwrap();
@@ -165,6 +204,8 @@ mod tests {
                 machine_id: [first.to_str().unwrap(), dbus.to_str().unwrap()],
                 product_uuid: empty.to_str().unwrap(),
                 net: "/nonexistent",
+                board_serial: empty.to_str().unwrap(),
+                root: "/nonexistent",
             }
         }
         let s = |first| s(first, &dbus, &empty);
@@ -193,13 +234,40 @@ mod tests {
             machine_id: [tmp.path().to_str().unwrap(), tmp.path().to_str().unwrap()],
             product_uuid: "/nonexistent",
             net: "/nonexistent",
+            board_serial: "/nonexistent",
+            root: "/nonexistent",
         };
         assert!(matches!(os_install_id(b"k", &both), Err(Unknown::Failed { .. })));
+        assert!(matches!(board_serial(b"k", &both), Err(Unknown::Missing(_))));
+        assert!(matches!(
+            board_serial(b"k", &s(&missing)),
+            Err(Unknown::Placeholder(_))
+        ));
+        assert!(matches!(root_file_system(b"k", &both), Err(Unknown::Missing(_))));
         assert!(matches!(
             hardware_uuid(b"k", &s(&missing)),
             Err(Unknown::Placeholder(_))
         ));
         assert!(matches!(network(b"k", &s(&missing)), Err(Unknown::Missing(_))));
+    }
+
+    #[test]
+    fn root_file_system_id_is_read_without_privileges() {
+        let here = Sources {
+            root: "/",
+            ..Sources::SYSTEM
+        };
+        match root_file_system(b"k", &here) {
+            Ok((_, d)) => {
+                let st = rustix::fs::statvfs("/").unwrap();
+                let expected =
+                    license_core::component_digest(b"k", Component::RootFileSystem, &root_fs_raw(st.f_fsid));
+                assert_eq!(d, vec![expected.unwrap()]);
+            }
+            // A root on tmpfs (some containers) has no id: unknown, not a failure.
+            Err(why) => assert_eq!(why, Unknown::Placeholder("statvfs(/)")),
+        }
+        assert_eq!(root_fs_raw(0x8059_68db_17d0_2ac4), "805968db17d02ac4");
     }
 
     #[test]

@@ -60,6 +60,7 @@ pub fn subscription() -> License {
         grace_days: 14,
         maintenance_ends: Some(d(2027, 1, 15)),
         binding: Binding::DATABASE,
+        interim: false,
     }
 }
 
