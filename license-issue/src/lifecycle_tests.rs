@@ -90,7 +90,9 @@ fn contract_year_mixed_order() {
         (d(2026, 12, 1), Some(d(2027, 3, 15)))
     );
     assert_eq!(now.maintenance_ends, Some(d(2027, 3, 15)));
+    assert!(now.interim, "replaced on 2027-03-15: never grace or demo mode");
     let reduced = r.scheduled.license;
+    assert!(!reduced.interim);
     assert_eq!(reduced.named_users, Some(30));
     assert_eq!(c.module_names(reduced.modules), ["crm", "documents"]);
     assert_eq!((reduced.valid_from, reduced.expires), (d(2027, 3, 15), None));
@@ -119,6 +121,7 @@ fn quarterly_mixed_order() {
     assert_eq!((r.effective, r.cutoff), (d(2027, 1, 1), d(2026, 12, 12)));
     let now = r.immediate.unwrap().license;
     assert_eq!(now.expires, Some(d(2027, 1, 1)));
+    assert!(now.interim);
     assert_eq!(now.maintenance_ends, Some(d(2027, 3, 15)));
     assert_eq!(r.scheduled.license.maintenance_ends, Some(d(2027, 3, 15)));
     assert_eq!(r.scheduled.license.valid_from, d(2027, 1, 1));
@@ -209,4 +212,26 @@ fn contract_year_reduction_of_a_subscription_is_the_next_term() {
         is.reduce(id, &fewer, d(2027, 8, 23)),
         Err(Error::ReductionAfterExpiry { effective, .. }) if effective == d(2028, 11, 22)
     ));
+}
+
+/// An additional order while a reduction is pending: the code in force is re-issued with
+/// the additions as an interim code ending on the reduction date.
+#[test]
+fn upgrade_while_a_reduction_is_pending_is_interim() {
+    let mut is = issuer();
+    let id = perpetual("demo-erp", 40, &["crm", "bi"], d(2026, 3, 15), &mut is);
+    let fewer = Change {
+        named_users: Some(30),
+        ..Change::default()
+    };
+    is.reduce(id, &fewer, d(2026, 12, 1)).unwrap();
+    let more = Change {
+        add_modules: vec!["api".into()],
+        ..Change::default()
+    };
+    let out = is.upgrade(id, &more, d(2026, 12, 2)).unwrap();
+    assert_eq!(out.now.license.expires, Some(d(2027, 3, 15)));
+    assert!(out.now.license.interim);
+    let next = out.next_term.unwrap().license;
+    assert_eq!((next.valid_from, next.interim), (d(2027, 3, 15), false));
 }

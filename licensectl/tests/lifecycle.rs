@@ -3,6 +3,7 @@
 
 mod common;
 use common::*;
+use std::process::Command;
 
 #[test]
 fn show_names_the_code_in_force_and_the_scheduled_one() {
@@ -40,4 +41,340 @@ fn show_names_the_code_in_force_and_the_scheduled_one() {
     assert_eq!(v["in_force"]["revision"], 2);
     assert_eq!(v["scheduled"], serde_json::json!([]));
     env.run(&["show", "4711"]).fails(2, "4711");
+}
+
+/// The vendor's public key as hex (from `licensectl pubkey --format hex`).
+fn key_hex(env: &Env) -> String {
+    let out = env.run(&["pubkey", "--format", "hex"]).ok().to_owned();
+    out.split_whitespace().nth(1).expect("key hex").to_owned()
+}
+
+/// One check of `file` on `day` through both verifying CLIs; asserts they agree on the
+/// exit code and the JSON, and returns (exit code, JSON).
+fn check_both(
+    env: &Env,
+    file: &std::path::Path,
+    licensee: &str,
+    db: &str,
+    day: &str,
+) -> (i32, serde_json::Value) {
+    let file = file.to_str().unwrap();
+    let vendor = env.run_on(
+        day,
+        &[
+            "--json",
+            "verify",
+            "--file",
+            file,
+            "--licensee",
+            licensee,
+            "--database",
+            db,
+        ],
+    );
+    let key = key_hex(env);
+    let customer = Command::new(license_check_bin())
+        .args([
+            "--json",
+            "--date",
+            day,
+            "verify",
+            "--file",
+            file,
+            "--licensee",
+            licensee,
+        ])
+        .args(["--database", db, "--key", &key, "--product", "demo-erp"])
+        .args([
+            "--modules",
+            "crm,budget,planning,bi,documents,api",
+            "--lines",
+            "standard,expert",
+        ])
+        .output()
+        .unwrap();
+    let a: serde_json::Value =
+        serde_json::from_str(&vendor.stdout).unwrap_or_else(|e| panic!("{e}: {vendor:?}"));
+    let b: serde_json::Value = serde_json::from_slice(&customer.stdout).unwrap();
+    assert_eq!(
+        vendor.code,
+        customer.status.code().unwrap(),
+        "{day}: exit codes differ"
+    );
+    assert_eq!(a, b, "{day}: licensectl and license-check say different things");
+    (vendor.code, a)
+}
+
+/// Must show (findings 1 and 2): a full license, 40 users, crm and bi, bought on
+/// 2026-03-15; on 2026-12-01 `reduce --users 30 --remove-modules bi --add-modules
+/// documents`. On-premises the reduction takes effect on the contract anniversary
+/// 2027-03-15. Both codes in one license file, checked by licensectl and license-check the
+/// day before, the day of, and 1, 14 and 15 days after: the reduced scope from its first
+/// day, never grace or demo mode of the larger code.
+#[test]
+fn mixed_order_and_reduction_through_both_tools() {
+    let env = Env::ready();
+    let (db, who) = ("DB-7F3A-22C1", "ACME Corp");
+    env.run_on(
+        "2026-03-15",
+        &[
+            "issue",
+            "--licensee",
+            who,
+            "--line",
+            "expert",
+            "--users",
+            "40",
+            "--modules",
+            "crm,bi",
+            "--database",
+            db,
+        ],
+    )
+    .ok();
+    let v = env
+        .run_on(
+            "2026-12-01",
+            &[
+                "--json",
+                "reduce",
+                "1001",
+                "--users",
+                "30",
+                "--remove-modules",
+                "bi",
+                "--add-modules",
+                "documents",
+            ],
+        )
+        .json();
+    assert_eq!(
+        (v["effective"].as_str(), v["policy"].as_str()),
+        (Some("2027-03-15"), Some("contract-year"))
+    );
+    assert_eq!(v["withdrawal_cutoff"], "2026-12-15");
+    let additions = v["immediate"]["code"].as_str().unwrap().to_owned();
+    let reduced = v["scheduled"]["code"].as_str().unwrap().to_owned();
+    // One license file with both codes, the later one first: the order does not matter.
+    let file = env.dir.path().join("license.txt");
+    std::fs::write(&file, format!("{reduced}\n\n{additions}\n")).unwrap();
+    let (code, before) = check_both(&env, &file, who, db, "2027-03-14");
+    assert_eq!(code, 0, "{before}");
+    assert_eq!(before["license"]["revision"], 2);
+    assert_eq!(
+        before["status"], "valid",
+        "an interim code is not 'expiring soon'"
+    );
+    assert_eq!(before["allowed_now"]["named_users"], 40);
+    assert_eq!(
+        before["allowed_now"]["modules"],
+        serde_json::json!(["crm", "bi", "documents"])
+    );
+    assert_eq!(
+        before["scheduled"],
+        serde_json::json!({"revision": 3, "starts": "2027-03-15"})
+    );
+    for day in ["2027-03-15", "2027-03-16", "2027-03-29", "2027-03-30"] {
+        let (code, v) = check_both(&env, &file, who, db, day);
+        assert_eq!(code, 0, "{day}: {v}");
+        assert_eq!(v["license"]["revision"], 3, "{day}: the reduced code is in force");
+        assert_eq!(v["status"], "valid", "{day}: never grace or demo mode");
+        assert_eq!(v["allowed_now"]["named_users"], 30, "{day}");
+        assert_eq!(
+            v["allowed_now"]["modules"],
+            serde_json::json!(["crm", "documents"]),
+            "{day}"
+        );
+        assert_eq!(
+            v["license"]["maintenance_last_day"], "2028-03-14",
+            "{day}: next year's maintenance"
+        );
+    }
+    // The additions code alone after the reduction date: replaced, not grace or demo
+    // mode, and the customer is told which code to enter. Exit 3 from both.
+    let alone = env.dir.path().join("additions.txt");
+    std::fs::write(&alone, &additions).unwrap();
+    for day in ["2027-03-15", "2027-03-29", "2027-03-30", "2028-01-01"] {
+        let (code, v) = check_both(&env, &alone, who, db, day);
+        assert_eq!(code, 3, "{day}: {v}");
+        assert_eq!(v["status"], "replaced", "{day}: {v}");
+        assert_eq!(v["status_detail"]["on"], "2027-03-15");
+        assert_eq!(
+            v["status_words"],
+            "replaced on 2027-03-15; enter the code valid from that day"
+        );
+        assert_eq!(v["allowed_now"]["named_users"], 0);
+    }
+    // The text says the same.
+    let text = env.run_on(
+        "2027-03-16",
+        &[
+            "verify",
+            "--file",
+            alone.to_str().unwrap(),
+            "--licensee",
+            who,
+            "--database",
+            db,
+        ],
+    );
+    assert_eq!(text.code, 3);
+    assert!(
+        text.stdout.contains("Status:           replaced on 2027-03-15"),
+        "{}",
+        text.stdout
+    );
+    // A release built after the anniversary is covered by the reduced scope only.
+    let late = env.run_on(
+        "2027-06-01",
+        &[
+            "--json",
+            "verify",
+            "--file",
+            file.to_str().unwrap(),
+            "--licensee",
+            who,
+            "--database",
+            db,
+            "--build-date",
+            "2027-06-01",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&late.stdout).unwrap();
+    assert_eq!(
+        (late.code, &v["release"]["release"]),
+        (0, &serde_json::json!("covered"))
+    );
+    // A pure reduction: the original code and the reduced one in one file.
+    let (_, original) = env.issue(&["--licensee", "Other GmbH", "--users", "40", "--database", "DB-2"]);
+    let v = env.run(&["--json", "reduce", "1002", "--users", "30"]).json();
+    assert_eq!(v["effective"], "2027-11-22");
+    assert!(
+        v["immediate"].is_null(),
+        "maintenance ends at the anniversary already"
+    );
+    let file2 = env.dir.path().join("license2.txt");
+    std::fs::write(
+        &file2,
+        format!("{original}\n{}\n", v["scheduled"]["code"].as_str().unwrap()),
+    )
+    .unwrap();
+    for (day, revision, users) in [
+        ("2027-11-21", 1, 40),
+        ("2027-11-22", 2, 30),
+        ("2027-11-23", 2, 30),
+        ("2027-12-06", 2, 30),
+        ("2027-12-07", 2, 30),
+    ] {
+        let (code, v) = check_both(&env, &file2, "Other GmbH", "DB-2", day);
+        assert_eq!(code, 0, "{day}: {v}");
+        assert_eq!(v["license"]["revision"], revision, "{day}");
+        assert_eq!(v["allowed_now"]["named_users"], users, "{day}");
+        assert_eq!(v["status"], "valid", "{day}");
+    }
+    // show: the additions code in force, the reduced one scheduled.
+    let shown = env.run_on("2027-03-14", &["--json", "show", "1001"]).json();
+    assert_eq!(shown["in_force"]["revision"], 2);
+    assert_eq!(shown["scheduled"][0]["revision"], 3);
+}
+
+/// The same mixed order for an instance the vendor hosts (demo-erp-hosted, quarterly):
+/// ordered on 2026-12-01, in force from 1 January 2027 (cutoff 12 December).
+#[test]
+fn hosted_mixed_order_takes_effect_at_the_quarter_start() {
+    let env = Env::ready();
+    std::fs::remove_file(env.path("catalog/demo-erp.toml")).unwrap();
+    std::fs::write(
+        env.path("catalog/demo-erp-hosted.toml"),
+        include_str!("../../license-issue/catalogs/demo-erp-hosted.toml"),
+    )
+    .unwrap();
+    let (db, who) = ("DB-HOSTED-1", "Cloud Customer");
+    let (id, _) = env.issue(&[
+        "--licensee",
+        who,
+        "--kind",
+        "subscription",
+        "--line",
+        "expert",
+        "--users",
+        "40",
+        "--modules",
+        "crm,bi",
+        "--database",
+        db,
+    ]);
+    assert_eq!(id, 5001);
+    let v = env
+        .run_on(
+            "2026-12-01",
+            &[
+                "--json",
+                "reduce",
+                "5001",
+                "--users",
+                "30",
+                "--remove-modules",
+                "bi",
+                "--add-modules",
+                "documents",
+            ],
+        )
+        .json();
+    assert_eq!(
+        (v["effective"].as_str(), v["policy"].as_str()),
+        (Some("2027-01-01"), Some("quarterly"))
+    );
+    assert_eq!(v["withdrawal_cutoff"], "2026-12-12");
+    let file = env.dir.path().join("license.txt");
+    std::fs::write(
+        &file,
+        format!(
+            "{}\n{}\n",
+            v["immediate"]["code"].as_str().unwrap(),
+            v["scheduled"]["code"].as_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let key = key_hex(&env);
+    let run = |day: &str| {
+        let out = Command::new(license_check_bin())
+            .args([
+                "--json",
+                "--date",
+                day,
+                "verify",
+                "--file",
+                file.to_str().unwrap(),
+            ])
+            .args([
+                "--licensee",
+                who,
+                "--database",
+                db,
+                "--key",
+                &key,
+                "--product",
+                "demo-erp-hosted",
+            ])
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code().unwrap(), v)
+    };
+    let (code, v) = run("2026-12-31");
+    assert_eq!(
+        (code, &v["license"]["revision"], &v["allowed_now"]["named_users"]),
+        (0, &2.into(), &40.into())
+    );
+    for day in ["2027-01-01", "2027-01-02", "2027-01-15", "2027-01-16"] {
+        let (code, v) = run(day);
+        assert_eq!(code, 0, "{day}: {v}");
+        assert_eq!(v["license"]["revision"], 3, "{day}");
+        assert_eq!(v["allowed_now"]["named_users"], 30, "{day}");
+        assert!(
+            v["status"] == "valid" || v["status"] == "expiring-soon",
+            "{day}: {v}"
+        );
+    }
 }

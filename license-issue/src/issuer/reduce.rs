@@ -91,6 +91,9 @@ impl<L: Ledger> Issuer<L> {
             l.issued = today;
             l.valid_from = today;
             l.expires = Some(l.expires.map_or(effective, |e| e.min(effective)));
+            // Interim: from the reduction date it is "replaced", never in grace or demo
+            // mode, so the larger scope ends there (format 2).
+            l.interim = l.expires == Some(effective);
             cut_maintenance(&mut l);
             Some((l, Operation::Upgrade))
         } else {
@@ -187,6 +190,8 @@ impl<L: Ledger> Issuer<L> {
         l.issued = today;
         l.valid_from = base.license.valid_from.max(today);
         l.expires = pending.license.expires;
+        // No longer ends where a reduction begins.
+        l.interim = false;
         if l.kind == Kind::Full {
             // The maintenance before the reduction cut it at the anniversary: the longest
             // of the revisions issued before the pending one (none = every release).
