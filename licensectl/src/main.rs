@@ -107,9 +107,14 @@ pub(crate) enum Command {
         /// The license id.
         #[arg(required_unless_present = "due")]
         license_id: Option<u32>,
-        /// Renew every subscription and NFR license whose renewal window is open.
+        /// Renew every subscription and NFR license whose renewal is due: its cancellation
+        /// deadline has passed without a cancellation, and its next term has no code yet.
         #[arg(long, conflicts_with = "license_id")]
         due: bool,
+        /// On the customer's request: renew on any day of the current term, even before
+        /// the cancellation deadline.
+        #[arg(long, requires = "license_id")]
+        early: bool,
     },
     /// Cancel a subscription: no further renewal, usable to the end of the paid term.
     Cancel {
@@ -351,9 +356,18 @@ pub(crate) enum ReportCommand {
         #[arg(long)]
         csv: bool,
     },
-    /// Licenses whose subscription or maintenance ends within N days (renewal notices).
+    /// Renewals that should be out by today (the at-the-latest day has come) and have no
+    /// code yet.
+    Renewals {
+        /// CSV instead of a table.
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Renewal notices due: by default those whose notice day (the catalog's
+    /// `notice_months` before the last day, e.g. one month) has come; with --days, the
+    /// licenses whose subscription or maintenance ends within N days.
     Notices {
-        /// Days ahead (default: the catalog's notice window, else 30).
+        /// Days ahead instead of the catalog's calendar months.
         #[arg(long)]
         days: Option<u32>,
         /// CSV instead of a table.

@@ -378,3 +378,63 @@ fn hosted_mixed_order_takes_effect_at_the_quarter_start() {
         );
     }
 }
+
+/// Finding 3 and 8: the renewal is due once the cancellation deadline has passed, must be
+/// out 28 days before expiry at the latest (report renewals lists it after that), may be
+/// issued earlier on request; the notice goes out one calendar month before the last day.
+#[test]
+fn renewals_due_late_early_and_notices_in_months() {
+    let env = Env::ready();
+    let (id, _) = env.issue(ACME);
+    let other = [
+        "--licensee",
+        "Beta AG",
+        "--kind",
+        "subscription",
+        "--users",
+        "5",
+        "--database",
+        "DB-B",
+    ];
+    env.issue(&other);
+    let id = id.to_string();
+    // Before the cancellation deadline (2027-08-22): only on request.
+    env.run_on("2027-05-01", &["renew", &id])
+        .fails(2, "can be renewed from 2027-08-23");
+    let early = env
+        .run_on("2027-05-01", &["--json", "renew", &id, "--early"])
+        .json();
+    assert_eq!(early[0]["scope"]["valid_from"], "2027-11-22");
+    // Notices in calendar months: last day 2027-11-21, one month before: 2027-10-21.
+    let none = env.run_on("2027-10-20", &["--json", "report", "notices"]).json();
+    assert_eq!(none["notices"], serde_json::json!([]));
+    let v = env.run_on("2027-10-21", &["--json", "report", "notices"]).json();
+    let rows = v["notices"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "license 1001 is renewed already: {v}");
+    assert_eq!(rows[0]["license_id"], 1002);
+    assert_eq!(rows[0]["notice_on"], "2027-10-21");
+    assert_eq!(rows[0]["last_day"], "2027-11-21");
+    // The at-the-latest day is 2027-10-25: due that day, late after it, until renewed.
+    let v = env.run_on("2027-10-24", &["--json", "report", "renewals"]).json();
+    assert_eq!(v["renewals"], serde_json::json!([]));
+    let v = env.run_on("2027-10-25", &["--json", "report", "renewals"]).json();
+    assert_eq!(v["renewals"][0]["state"], "due today");
+    let v = env.run_on("2027-10-26", &["--json", "report", "renewals"]).json();
+    assert_eq!(v["renewals"][0]["license_id"], 1002);
+    assert_eq!(
+        (
+            v["renewals"][0]["state"].as_str(),
+            v["renewals"][0]["days_late"].as_u64()
+        ),
+        (Some("late"), Some(1))
+    );
+    assert_eq!(v["renewals"][0]["renew_by"], "2027-10-25");
+    let table = env.run_on("2027-10-26", &["report", "renewals"]).ok().to_owned();
+    assert!(table.contains("2027-11-21"), "the last day is shown: {table}");
+    // renew --due issues it (the early one is not renewed twice).
+    let due = env.run_on("2027-10-26", &["--json", "renew", "--due"]).json();
+    assert_eq!(due.as_array().unwrap().len(), 1, "{due}");
+    assert_eq!(due[0]["scope"]["license_id"], 1002);
+    let v = env.run_on("2027-10-26", &["--json", "report", "renewals"]).json();
+    assert_eq!(v["renewals"], serde_json::json!([]));
+}

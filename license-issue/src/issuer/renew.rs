@@ -12,11 +12,24 @@ use crate::order::Issued;
 pub type RenewalOutcome = (u32, Result<Issued, Error>);
 
 impl<L: Ledger> Issuer<L> {
-    /// The next term's code of a subscription or NFR license: issuable from 4 weeks
-    /// before the term ends until the last day of grace; valid from the end of the
-    /// current term, for one catalog term. Refused after a cancellation that ends the
-    /// subscription with the current term.
+    /// The next term's code of a subscription or NFR license ("generated at the latest
+    /// 4 weeks before expiry ... earlier is fine"): issuable from the day after the
+    /// cancellation deadline (a cancellation then no longer stops the renewal) until the
+    /// last day of grace, and due by the catalog's at-the-latest day (see
+    /// [`calendar::RenewalWindow`]); valid from the end of the current term, for one
+    /// catalog term. Refused after a cancellation that ends the subscription with the
+    /// current term. Earlier only on request: [`Issuer::renew_early`].
     pub fn renew(&mut self, license_id: u32, today: Date) -> Result<Issued, Error> {
+        self.renew_with(license_id, today, false)
+    }
+
+    /// [`Issuer::renew`] on request, on any day of the current term (even before the
+    /// cancellation deadline, when the customer asks for the code early).
+    pub fn renew_early(&mut self, license_id: u32, today: Date) -> Result<Issued, Error> {
+        self.renew_with(license_id, today, true)
+    }
+
+    fn renew_with(&mut self, license_id: u32, today: Date, early: bool) -> Result<Issued, Error> {
         let h = self.history(license_id)?;
         self.refuse_closed(&h, today)?;
         let catalog = self.catalogs.get(&h.product)?.clone();
@@ -46,7 +59,7 @@ impl<L: Ledger> Issuer<L> {
             return Err(Error::Cancelled { license_id, ends });
         }
         let window = catalog.renewal_window(expires, l.grace_days);
-        if today < window.opens {
+        if today < window.opens && !(early && window.allows_on_request(l.valid_from, today)) {
             return Err(Error::RenewalTooEarly {
                 license_id,
                 opens: window.opens,

@@ -43,7 +43,11 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             remove_modules,
             withdraw,
         } => orders::reduce(&home, *license_id, change, remove_modules, *withdraw, today, json),
-        Command::Renew { license_id, due } => orders::renew(&home, *license_id, *due, today, json),
+        Command::Renew {
+            license_id,
+            due,
+            early,
+        } => orders::renew(&home, *license_id, *due, *early, today, json),
         Command::Cancel { license_id } => orders::cancel(&home, *license_id, today, json),
         Command::Revoke {
             license_id,

@@ -132,12 +132,17 @@ pub fn renew(
     home: &Home,
     id: Option<u32>,
     _due: bool,
+    early: bool,
     today: license_core::Date,
     json: bool,
 ) -> Result<u8, Error> {
     let mut issuer = home.issuer()?;
     if let Some(id) = id {
-        let r = issuer.renew(id, today)?;
+        let r = if early {
+            issuer.renew_early(id, today)?
+        } else {
+            issuer.renew(id, today)?
+        };
         let catalog = issuer.catalogs().get(&r.product)?.clone();
         if json {
             output::json(&[issued_json(&r, &catalog)])?;
