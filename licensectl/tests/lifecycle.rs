@@ -438,3 +438,71 @@ fn renewals_due_late_early_and_notices_in_months() {
     let v = env.run_on("2027-10-26", &["--json", "report", "renewals"]).json();
     assert_eq!(v["renewals"], serde_json::json!([]));
 }
+
+/// Finding 5: `cancel` says what the code really does after the last paid day, and the
+/// verifier agrees day by day.
+#[test]
+fn cancel_says_what_happens_after_the_last_paid_day() {
+    let env = Env::ready();
+    let (id, _) = env.issue(ACME);
+    let id = id.to_string();
+    let text = env.run_on("2027-05-01", &["cancel", &id]).ok().to_owned();
+    assert!(
+        text.contains(
+            "paid until 2027-11-21 (last day), then 14 days of grace (fully usable to 2027-12-05), then demo mode with 2 seats until a new code is entered."
+        ),
+        "{text}"
+    );
+    let v = env.run_on("2027-05-02", &["--json", "show", &id]).json();
+    assert_eq!(v["cancelled"]["last_day"], "2027-11-21");
+    let code = v["in_force"]["code"].as_str().unwrap().to_owned();
+    let status = |day: &str| {
+        let out = env.run_on(
+            day,
+            &[
+                "--json",
+                "verify",
+                &code,
+                "--licensee",
+                "ACME Corp",
+                "--database",
+                "DB-7F3A-22C1",
+            ],
+        );
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        (
+            v["status"].as_str().unwrap().to_owned(),
+            v["allowed_now"]["named_users"].clone(),
+        )
+    };
+    assert_eq!(status("2027-11-21").1, 25);
+    assert_eq!(status("2027-12-05"), ("in-grace".to_owned(), 25.into()));
+    assert_eq!(status("2027-12-06"), ("demo-mode".to_owned(), 2.into()));
+    // Without grace and demo mode the words say the product stops.
+    let (id2, _) = env.issue(&[
+        "--licensee",
+        "Strict AG",
+        "--kind",
+        "subscription",
+        "--users",
+        "3",
+        "--grace-days",
+        "0",
+        "--demo-seats",
+        "0",
+        "--database",
+        "DB-S",
+    ]);
+    let v = env
+        .run_on("2027-05-01", &["--json", "cancel", &id2.to_string()])
+        .json();
+    assert_eq!(
+        (v["grace_days"].as_u64(), v["demo_seats"].as_u64()),
+        (Some(0), Some(0))
+    );
+    let text = env
+        .run_on("2027-05-01", &["show", &id2.to_string()])
+        .ok()
+        .to_owned();
+    assert!(text.contains("cancelled on 2027-05-01"), "{text}");
+}

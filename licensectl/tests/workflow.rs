@@ -201,7 +201,10 @@ fn subscription_lifecycle_renew_cancel_revoke_and_revocation_list() {
     assert_eq!(v[0]["scope"]["valid_from"], "2027-11-22");
     assert_eq!(v[0]["scope"]["expires"], "2028-11-22");
     let text = env.run_on("2028-01-10", &["cancel", &id]).ok().to_owned();
-    assert!(text.contains("usable until 2028-11-21 (last day)"), "{text}");
+    assert!(
+        text.contains("paid until 2028-11-21 (last day), then 14 days of grace (fully usable to 2028-12-05), then demo mode with 2 seats until a new code is entered."),
+        "{text}"
+    );
     env.run_on("2028-10-30", &["renew", &id])
         .fails(2, "was cancelled and ends on 2028-11-22");
     env.run_on("2028-02-01", &["revoke", &id, "--reason", "order reversed"])
@@ -363,7 +366,10 @@ fn cancellation_notice_is_a_catalog_setting_and_the_message_is_honest() {
     // Default (3 months): cancelled on 2027-10-01, after the deadline 2027-08-22.
     let text = env.run_on("2027-10-01", &["cancel", &id]).ok().to_owned();
     assert!(text.contains("it renews once more"), "{text}");
-    assert!(text.contains("usable until 2028-11-21 (last day)"), "{text}");
+    assert!(
+        text.contains("paid until 2028-11-21 (last day), then 14 days of grace (fully usable to 2028-12-05), then demo mode with 2 seats until a new code is entered."),
+        "{text}"
+    );
     let v = env.run_on("2027-10-25", &["--json", "renew", "--due"]).json();
     assert_eq!(v[0]["scope"]["expires"], "2028-11-22", "the promised renewal");
 

@@ -200,14 +200,16 @@ pub fn cancel(home: &Home, license_id: u32, today: Date, json: bool) -> Result<u
     } else if c.renews_once_more {
         outln!(
             "License {license_id} cancelled on {today}, after the notice deadline for the term ending {}: \
-             it renews once more (`renew` issues that term's code) and ends after that; usable until {} (last day).",
+             it renews once more (`renew` issues that term's code) and ends after that; paid until {} (last day), {}.",
             c.term_ends,
-            c.last_day
+            c.last_day,
+            c.after_words()
         );
     } else {
         outln!(
-            "License {license_id} cancelled on {today}: no further renewal; usable until {} (last day).",
-            c.last_day
+            "License {license_id} cancelled on {today}: no further renewal; paid until {} (last day), {}.",
+            c.last_day,
+            c.after_words()
         );
     }
     Ok(0)
