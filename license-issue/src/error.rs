@@ -136,6 +136,32 @@ pub enum Error {
         /// The id asked for.
         license_id: u32,
     },
+    /// No open license belongs to this site.
+    #[error("no license belongs to site '{site}': assign the licenses to the site first, or check its name")]
+    NoLicenseAtSite {
+        /// The site asked for.
+        site: String,
+    },
+    /// No open license was issued in this order.
+    #[error("no license was issued in order '{order_ref}': check the order reference")]
+    UnknownOrder {
+        /// The order reference asked for.
+        order_ref: String,
+    },
+    /// A license chosen from an order is not part of it.
+    #[error("license {license_id} is not part of order '{order_ref}': choose licenses of that order")]
+    NotInOrder {
+        /// The license chosen.
+        license_id: u32,
+        /// The order.
+        order_ref: String,
+    },
+    /// A site or order name that is empty.
+    #[error("the {what} name is empty: give a name")]
+    EmptyName {
+        /// `site` or `order`.
+        what: &'static str,
+    },
     /// The license was revoked: nothing more can be issued for it.
     #[error("license {license_id} was revoked on {on}: issue a new license instead")]
     Revoked {

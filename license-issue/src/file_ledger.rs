@@ -492,6 +492,8 @@ mod tests {
             ends: None,
             note: None,
             erased: false,
+            site: Some("Berlin, \"DC 1\"".into()),
+            order_ref: None,
         }
     }
 
@@ -692,6 +694,8 @@ mod tests {
                             ends: None,
                             note: None,
                             erased: false,
+                            site: None,
+                            order_ref: db.then(|| "R-77".into()),
                         }
                     },
                 )

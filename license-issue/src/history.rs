@@ -53,6 +53,10 @@ pub struct LicenseHistory {
     pub maintenance_packs: Vec<(Date, MaintenanceKind)>,
     /// Whether the licensee's data was erased.
     pub erased: bool,
+    /// The customer's site it belongs to.
+    pub site: Option<String>,
+    /// The order it was issued in.
+    pub order_ref: Option<String>,
 }
 
 impl LicenseHistory {
@@ -73,7 +77,11 @@ impl LicenseHistory {
                 revoked: None,
                 maintenance_packs: Vec::new(),
                 erased: false,
+                site: None,
+                order_ref: None,
             });
+            h.site = r.site.clone().or(h.site.take());
+            h.order_ref = r.order_ref.clone().or(h.order_ref.take());
             h.licensee = r.licensee.clone();
             h.contact = r.contact.clone();
             h.customer_ref = r.customer_ref.clone().or(h.customer_ref.take());

@@ -18,6 +18,12 @@ pub struct Customer {
     pub customer_ref: Option<String>,
     /// The reseller that sold the license (invoiced for it).
     pub reseller: Option<String>,
+    /// The customer's site the license belongs to (a name; site maintenance packs cover
+    /// every license of one site).
+    pub site: Option<String>,
+    /// The order the license was issued in (several licenses of one reseller's order keep
+    /// it, and are transferred together).
+    pub order_ref: Option<String>,
 }
 
 impl Customer {

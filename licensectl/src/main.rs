@@ -139,18 +139,36 @@ pub(crate) enum Command {
         #[arg(long, requires = "list")]
         product: Option<String>,
     },
-    /// Associate a 12-month maintenance pack with a perpetual license.
+    /// Associate a 12-month maintenance pack: with one perpetual license (a server pack),
+    /// or with every license of a customer's site (--site NAME: one new code each, all
+    /// with the same new maintenance end).
     Maintenance {
+        /// The license id (a server pack).
+        #[arg(required_unless_present = "site")]
+        license_id: Option<u32>,
+        /// A site pack: every license of this site (see `licensectl site`).
+        #[arg(long, conflicts_with = "license_id")]
+        site: Option<String>,
+    },
+    /// Assign a license to a customer's site (recorded in the ledger; no new code).
+    Site {
         /// The license id.
         license_id: u32,
-        /// A site pack (all servers of one site) instead of one server.
-        #[arg(long)]
-        site: bool,
+        /// The site's name (e.g. "Berlin data center").
+        name: String,
     },
-    /// Bind a license to another machine or database, or transfer it to another licensee.
+    /// Bind a license to another machine or database, or transfer it to another licensee;
+    /// with --order, transfer a whole order (or --licenses of it) to the end customer.
     Rehost {
         /// The license id.
-        license_id: u32,
+        #[arg(required_unless_present = "order")]
+        license_id: Option<u32>,
+        /// Transfer every license of this order (with --to), bindings kept.
+        #[arg(long, conflicts_with = "license_id", requires = "to")]
+        order: Option<String>,
+        /// Only these licenses of the order (comma-separated ids).
+        #[arg(long, value_delimiter = ',', requires = "order")]
+        licenses: Vec<u32>,
         #[command(flatten)]
         bind: BindArgs,
         /// Remove the database binding (a rehost otherwise keeps the part not given).
@@ -278,6 +296,13 @@ pub(crate) struct IssueArgs {
     /// Your customer number or order reference.
     #[arg(long)]
     pub(crate) customer_ref: Option<String>,
+    /// The customer's site the license belongs to (site maintenance packs cover it).
+    #[arg(long)]
+    pub(crate) site: Option<String>,
+    /// The order this license is part of (several licenses of one order are transferred
+    /// together with `rehost --order`).
+    #[arg(long)]
+    pub(crate) order: Option<String>,
     /// Contact or address (personal data: keep it minimal).
     #[arg(long)]
     pub(crate) contact: Option<String>,

@@ -506,3 +506,177 @@ fn cancel_says_what_happens_after_the_last_paid_day() {
         .to_owned();
     assert!(text.contains("cancelled on 2027-05-01"), "{text}");
 }
+
+/// Finding 10: a site pack over three server licenses gives three new codes, each
+/// covering releases to the same new maintenance end; a server pack on one of them
+/// afterwards extends only that one.
+#[test]
+fn site_pack_over_three_servers_then_a_server_pack() {
+    let env = Env::ready();
+    let server = |day: &str, who: &str, db: &str, site: Option<&str>| {
+        let mut args = vec![
+            "--json",
+            "issue",
+            "--licensee",
+            who,
+            "--users",
+            "5",
+            "--database",
+            db,
+        ];
+        if let Some(s) = site {
+            args.extend(["--site", s]);
+        }
+        let v = env.run_on(day, &args).json();
+        v["scope"]["license_id"].as_u64().unwrap()
+    };
+    let a = server("2026-03-15", "Sched AG", "SRV-A", Some("Berlin"));
+    let b = server("2026-11-22", "Sched AG", "SRV-B", Some("Berlin"));
+    let c = server("2026-11-22", "Sched AG", "SRV-C", None);
+    let other = server("2026-11-22", "Sched AG", "SRV-D", Some("Hamburg"));
+    // The third server joins the site later.
+    env.run_on("2026-12-01", &["site", &c.to_string(), "Berlin"]).ok();
+    let v = env
+        .run_on("2027-01-10", &["--json", "maintenance", "--site", "berlin"])
+        .json();
+    let packs = v.as_array().unwrap();
+    assert_eq!(packs.len(), 3, "{v}");
+    let ids: Vec<u64> = packs.iter().map(|p| p["license_id"].as_u64().unwrap()).collect();
+    assert_eq!(ids, [a, b, c]);
+    for p in packs {
+        // 12 months from the latest maintenance still running (2027-11-22).
+        assert_eq!(p["now"]["scope"]["maintenance_ends"], "2028-11-22", "{p}");
+        assert_eq!(p["now"]["operation"], "maintenance");
+    }
+    // Each new code covers a release built in 2028 (license-check --build-date).
+    let key = key_hex(&env);
+    let covered = |code: &str, db: &str| {
+        let out = Command::new(license_check_bin())
+            .args([
+                "--json",
+                "--date",
+                "2028-07-01",
+                "verify",
+                code,
+                "--licensee",
+                "Sched AG",
+            ])
+            .args([
+                "--database",
+                db,
+                "--key",
+                &key,
+                "--product",
+                "demo-erp",
+                "--build-date",
+                "2028-06-01",
+            ])
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (
+            out.status.code().unwrap(),
+            v["release"]["release"].as_str().unwrap().to_owned(),
+        )
+    };
+    for (p, db) in packs.iter().zip(["SRV-A", "SRV-B", "SRV-C"]) {
+        assert_eq!(
+            covered(p["now"]["code"].as_str().unwrap(), db),
+            (0, "covered".into())
+        );
+    }
+    // The other site's license is untouched.
+    let d = env
+        .run_on("2027-01-10", &["--json", "show", &other.to_string()])
+        .json();
+    assert_eq!(d["in_force"]["revision"], 1);
+    let old = d["in_force"]["code"].as_str().unwrap().to_owned();
+    assert_eq!(covered(&old, "SRV-D"), (3, "not-covered".into()));
+    // A server pack on one of them afterwards extends only that one.
+    let v = env
+        .run_on("2027-02-01", &["--json", "maintenance", &b.to_string()])
+        .json();
+    assert_eq!(v["scope"]["maintenance_ends"], "2029-11-22");
+    for (id, ends) in [(a, "2028-11-22"), (b, "2029-11-22"), (c, "2028-11-22")] {
+        let s = env
+            .run_on("2027-02-01", &["--json", "show", &id.to_string()])
+            .json();
+        assert_eq!(s["in_force"]["scope"]["maintenance_ends"], ends, "license {id}");
+    }
+    env.run(&["maintenance", "--site", "Paris"])
+        .fails(2, "no license belongs to site 'Paris'");
+}
+
+/// Finding 10: a reseller's order of several licenses goes to its end customer in one
+/// step (or a chosen subset of it).
+#[test]
+fn rehost_an_order_to_the_end_customer() {
+    let env = Env::ready();
+    let sold = |db: &str, order: &str| {
+        let (id, _) = env.issue(&[
+            "--licensee",
+            "Reseller One",
+            "--users",
+            "5",
+            "--database",
+            db,
+            "--reseller",
+            "Reseller One",
+            "--order",
+            order,
+        ]);
+        id
+    };
+    let (a, b) = (sold("DB-A", "R-77"), sold("DB-B", "R-77"));
+    let (c, d) = (sold("DB-C", "R-78"), sold("DB-D", "R-78"));
+    let v = env
+        .run(&["--json", "rehost", "--order", "R-77", "--to", "End Customer GmbH"])
+        .json();
+    let moved: Vec<u64> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["license_id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(moved, [a, b]);
+    for r in v.as_array().unwrap() {
+        assert_eq!(r["now"]["licensee"], "End Customer GmbH");
+        assert_eq!(r["now"]["operation"], "transfer");
+    }
+    let shown = env.run(&["--json", "show", &b.to_string()]).json();
+    assert_eq!(
+        (shown["licensee"].as_str(), shown["database"].as_str()),
+        (Some("End Customer GmbH"), Some("DB-B"))
+    );
+    // A chosen subset of another order.
+    let v = env
+        .run(&[
+            "--json",
+            "rehost",
+            "--order",
+            "R-78",
+            "--licenses",
+            &d.to_string(),
+            "--to",
+            "Other End User",
+        ])
+        .json();
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    let shown = env.run(&["--json", "show", &c.to_string()]).json();
+    assert_eq!(
+        shown["licensee"], "Reseller One",
+        "not chosen: stays with the reseller"
+    );
+    env.run(&[
+        "rehost",
+        "--order",
+        "R-78",
+        "--licenses",
+        &a.to_string(),
+        "--to",
+        "X",
+    ])
+    .fails(2, "is not part of order 'R-78'");
+    env.run(&["rehost", "--order", "R-99", "--to", "X"])
+        .fails(2, "no license was issued in order 'R-99'");
+}

@@ -248,7 +248,7 @@ fn maintenance_rehost_transfer_and_trial() {
         .json();
     assert_eq!(v["scope"]["maintenance_ends"], "2028-01-10");
     let v = env
-        .run_on("2027-06-01", &["--json", "maintenance", "1001", "--site"])
+        .run_on("2027-06-01", &["--json", "maintenance", "1001"])
         .json();
     assert_eq!(
         v["scope"]["maintenance_ends"], "2029-01-10",

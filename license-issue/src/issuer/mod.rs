@@ -22,6 +22,7 @@ mod rehost;
 mod reissue;
 mod renew;
 mod revoke;
+mod sites;
 mod upgrade;
 mod validate;
 
@@ -168,6 +169,8 @@ fn commit_to<L: Ledger>(
         ends: None,
         note: None,
         erased: false,
+        site: draft.customer.site,
+        order_ref: draft.customer.order_ref,
     };
     ledger.append(&record)?;
     Ok(Issued {
@@ -186,6 +189,8 @@ fn customer_of(h: &LicenseHistory) -> Customer {
         contact: h.contact.clone(),
         customer_ref: h.customer_ref.clone(),
         reseller: h.reseller.clone(),
+        site: h.site.clone(),
+        order_ref: h.order_ref.clone(),
     }
 }
 
@@ -207,5 +212,7 @@ fn event(h: &LicenseHistory, rev: &crate::Revision, operation: Operation, today:
         ends: None,
         note: None,
         erased: h.erased,
+        site: h.site.clone(),
+        order_ref: h.order_ref.clone(),
     }
 }

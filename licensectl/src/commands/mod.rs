@@ -66,33 +66,44 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             json,
         ),
         Command::Maintenance { license_id, site } => {
-            orders::maintenance(&home, *license_id, *site, today, json)
+            orders::maintenance(&home, *license_id, site.as_deref(), today, json)
         }
+        Command::Site { license_id, name } => orders::site(&home, *license_id, name, today, json),
         Command::Rehost {
             license_id,
+            order,
+            licenses,
             bind,
             unbind_database,
             unbind_machine,
             to,
             contact,
             customer_ref,
-        } => orders::rehost(
-            &home,
-            *license_id,
-            bind,
-            Unbind {
-                database: *unbind_database,
-                machine: *unbind_machine,
-            },
-            to.as_ref().map(|licensee| Customer {
+        } => {
+            let to = to.as_ref().map(|licensee| Customer {
                 licensee: licensee.clone(),
                 contact: contact.clone(),
                 customer_ref: customer_ref.clone(),
-                reseller: None,
-            }),
-            today,
-            json,
-        ),
+                ..Customer::default()
+            });
+            match (order, license_id, to) {
+                (Some(order), _, Some(to)) => orders::transfer_order(&home, order, licenses, to, today, json),
+                (_, Some(id), to) => orders::rehost(
+                    &home,
+                    *id,
+                    bind,
+                    Unbind {
+                        database: *unbind_database,
+                        machine: *unbind_machine,
+                    },
+                    to,
+                    today,
+                    json,
+                ),
+                // clap requires a license id or --order with --to.
+                _ => Err(Error::EmptyName { what: "order" }),
+            }
+        }
         Command::Inspect(args) => inspect::inspect(&home, args, today, json),
         Command::Show { license_id } => crate::show::show(&home, *license_id, today, json),
         Command::Verify(args) => return crate::machine::verify(&home, args, cli.date, json),

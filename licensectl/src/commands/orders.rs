@@ -26,6 +26,8 @@ pub fn issue(home: &Home, a: &IssueArgs, today: license_core::Date, json: bool) 
             contact: a.contact.clone(),
             customer_ref: a.customer_ref.clone(),
             reseller: a.reseller.clone(),
+            site: a.site.clone(),
+            order_ref: a.order.clone(),
         },
     );
     order.line = a.line.clone();
@@ -292,17 +294,94 @@ pub fn revoke(
 }
 
 /// `maintenance`: a maintenance pack for a perpetual license.
-pub fn maintenance(home: &Home, license_id: u32, site: bool, today: Date, json: bool) -> Result<u8, Error> {
+pub fn maintenance(
+    home: &Home,
+    license_id: Option<u32>,
+    site: Option<&str>,
+    today: Date,
+    json: bool,
+) -> Result<u8, Error> {
     let mut issuer = home.issuer()?;
-    let kind = if site {
-        MaintenanceKind::Site
-    } else {
-        MaintenanceKind::OneServer
+    if let Some(site) = site {
+        let out = issuer.add_site_maintenance(site, today)?;
+        return print_several(
+            &issuer,
+            &out,
+            &format!("Site maintenance pack for '{site}'"),
+            json,
+        );
+    }
+    let Some(license_id) = license_id else {
+        return Err(Error::EmptyName { what: "site" });
     };
     let product = issuer.history(license_id)?.product;
-    let out = issuer.add_maintenance(license_id, kind, today)?;
+    let out = issuer.add_maintenance(license_id, MaintenanceKind::OneServer, today)?;
     let catalog = issuer.catalogs().get(&product)?;
     print_reissued(&out.now, out.next_term.as_ref(), catalog, json)
+}
+
+/// Several licenses re-issued in one order (a site pack, an order transferred): the codes
+/// listed together.
+fn print_several<L: license_issue::Ledger>(
+    issuer: &license_issue::Issuer<L>,
+    out: &[license_issue::Reissued],
+    title: &str,
+    json: bool,
+) -> Result<u8, Error> {
+    if json {
+        let mut list = Vec::new();
+        for r in out {
+            let catalog = issuer.catalogs().get(&r.now.product)?;
+            list.push(json!({
+                "license_id": r.now.license.license_id,
+                "now": issued_json(&r.now, catalog),
+                "next_term": r.next_term.as_ref().map(|n| issued_json(n, catalog)),
+            }));
+        }
+        output::json(&list)?;
+        return Ok(0);
+    }
+    outln!(
+        "{title}: {}",
+        license_core::words::plural(out.len() as u64, "new code", "new codes")
+    );
+    for r in out {
+        outln!();
+        let catalog = issuer.catalogs().get(&r.now.product)?;
+        print_reissued(&r.now, r.next_term.as_ref(), catalog, false)?;
+    }
+    Ok(0)
+}
+
+/// `site ID NAME`: assign a license to a site.
+pub fn site(home: &Home, license_id: u32, name: &str, today: Date, json: bool) -> Result<u8, Error> {
+    home.issuer()?.assign_site(license_id, name, today)?;
+    if json {
+        output::json(&json!({"license_id": license_id, "site": name.trim()}))?;
+    } else {
+        outln!("License {license_id} belongs to site '{}'.", name.trim());
+    }
+    Ok(0)
+}
+
+/// `rehost --order REF --to LICENSEE [--licenses a,b]`: the order to its end customer.
+pub fn transfer_order(
+    home: &Home,
+    order: &str,
+    only: &[u32],
+    to: Customer,
+    today: Date,
+    json: bool,
+) -> Result<u8, Error> {
+    let mut issuer = home.issuer()?;
+    let licensee = to.licensee.clone();
+    let out = issuer.transfer_order(order, only, to, today)?;
+    print_several(
+        &issuer,
+        &out,
+        &format!("Order '{order}' transferred to {licensee}"),
+        json,
+    )
 }
 
 /// `rehost`: another machine or database, or (`to`) another licensee.
