@@ -66,8 +66,8 @@ pub use ledger::{
 };
 pub use order::{BindTo, Change, Customer, Issued, NewLicense, Reduction, Reissued, Term, Unbind};
 pub use report::{
-    ActiveRow, Column, IssuedReport, IssuedRow, KindTotals, Month, NoticeRow, ProRataReport, ProRataRow,
-    RenewalRow, ReportRow, ResellerTotal, active_subscriptions, issued_in_month, pro_rata, renewal_notices,
-    renewal_notices_due, renewals_overdue, to_csv, to_table,
+    ActiveRow, Column, IssuedBy, IssuedReport, IssuedRow, KindTotals, Month, NoticeRow, ProRataReport,
+    ProRataRow, RenewalRow, ReportRow, ResellerTotal, active_subscriptions, issued_in_month,
+    issued_in_month_by, pro_rata, renewal_notices, renewal_notices_due, renewals_overdue, to_csv, to_table,
 };
 pub use signature::{SignedFor, verify_signature};

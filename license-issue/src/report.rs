@@ -219,8 +219,30 @@ pub struct IssuedReport {
     pub codes: Vec<IssuedRow>,
 }
 
+/// Which day puts a code into a month of the issued report.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IssuedBy {
+    /// The day the code was issued (a renewal issued in October counts in October).
+    #[default]
+    Issue,
+    /// The first day of the term the code grants (that renewal counts in November, when
+    /// its term starts).
+    TermStart,
+}
+
 /// Codes issued in `month`.
 pub fn issued_in_month(records: &[Record], catalogs: &Catalogs, month: Month) -> Result<IssuedReport, Error> {
+    issued_in_month_by(records, catalogs, month, IssuedBy::Issue)
+}
+
+/// Codes of `month` by the day `by` names: issued in it, or whose term starts in it.
+pub fn issued_in_month_by(
+    records: &[Record],
+    catalogs: &Catalogs,
+    month: Month,
+    by: IssuedBy,
+) -> Result<IssuedReport, Error> {
     let (from, to) = month
         .bounds()
         .ok_or_else(|| Error::InvalidMonth(month.to_string()))?;
@@ -233,9 +255,13 @@ pub fn issued_in_month(records: &[Record], catalogs: &Catalogs, month: Month) ->
         })
         .collect();
     let mut codes = Vec::new();
+    let day = |r: &Record| match by {
+        IssuedBy::Issue => r.recorded,
+        IssuedBy::TermStart => r.license.valid_from,
+    };
     for r in records
         .iter()
-        .filter(|r| r.code.is_some() && r.recorded >= from && r.recorded < to)
+        .filter(|r| r.code.is_some() && day(r) >= from && day(r) < to)
     {
         let l = &r.license;
         let t = &mut totals[Kind::ALL.iter().position(|&k| k == l.kind).unwrap_or(0)];

@@ -349,6 +349,15 @@ pub(crate) struct InspectArgs {
     pub(crate) revocation_lists: Vec<PathBuf>,
 }
 
+/// `report issued --by`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum IssuedByArg {
+    /// The day of issue.
+    Issue,
+    /// The first day of the code's term.
+    TermStart,
+}
+
 #[derive(Subcommand, Debug)]
 pub(crate) enum ReportCommand {
     /// Codes issued in a month, by kind (full, demo/trial, subscription, NFR).
@@ -359,6 +368,10 @@ pub(crate) enum ReportCommand {
         /// CSV instead of a table.
         #[arg(long)]
         csv: bool,
+        /// Which day puts a code into the month: the day it was issued (default) or the
+        /// first day of its term (`term-start`: a renewal counts when its term starts).
+        #[arg(long, value_enum, default_value_t = IssuedByArg::Issue)]
+        by: IssuedByArg,
     },
     /// Subscriptions active on a day.
     Active {

@@ -405,6 +405,30 @@ fn renewals_due_late_early_and_notices_in_months() {
         .run_on("2027-05-01", &["--json", "renew", &id, "--early"])
         .json();
     assert_eq!(early[0]["scope"]["valid_from"], "2027-11-22");
+    // Finding 9: by issue day the renewal counts in May, by term start in November.
+    let ops = |args: &[&str]| {
+        let v = env
+            .run_on("2027-12-01", &[&["--json", "report", "issued"], args].concat())
+            .json();
+        v["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["license_id"].as_u64().unwrap(),
+                    c["operation"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ops(&["--month", "2027-05"]), [(1001, "renew".to_owned())]);
+    assert_eq!(ops(&["--month", "2027-05", "--by", "term-start"]), []);
+    assert_eq!(
+        ops(&["--month", "2027-11", "--by", "term-start"]),
+        [(1001, "renew".to_owned())]
+    );
+    assert_eq!(ops(&["--month", "2026-11", "--by", "term-start"]).len(), 2);
     // Notices in calendar months: last day 2027-11-21, one month before: 2027-10-21.
     let none = env.run_on("2027-10-20", &["--json", "report", "notices"]).json();
     assert_eq!(none["notices"], serde_json::json!([]));

@@ -29,8 +29,12 @@ pub fn report(
         None => Ok(Month::of(today)),
     };
     match report {
-        ReportCommand::Issued { month, csv } => {
-            let r = license_issue::issued_in_month(&records, &catalogs, month_of(month)?)?;
+        ReportCommand::Issued { month, csv, by } => {
+            let by = match by {
+                crate::IssuedByArg::Issue => license_issue::IssuedBy::Issue,
+                crate::IssuedByArg::TermStart => license_issue::IssuedBy::TermStart,
+            };
+            let r = license_issue::issued_in_month_by(&records, &catalogs, month_of(month)?, by)?;
             if json {
                 output::json(&r)?;
             } else if *csv {
