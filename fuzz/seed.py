@@ -91,6 +91,13 @@ def main():
     for d in sorted(dates) + ["1970-01-01", "9999-12-31", "2024-02-29", " 2026-11-22 "]:
         write("date_parse", d.strip() or "blank", d)
 
+    # Database codes (docs/FORMAT.md, "Database code"): the pinned example and sloppy forms.
+    db = "DB-B80ZZ-01W25-SE82D-XMET2"
+    for name, text in [("canonical", db), ("no-label", db[3:]), ("lower", db.lower()),
+                       ("spaces", db.replace("-", " ")), ("typo", db[:10] + "7" + db[11:]),
+                       ("short", db[:-1]), ("old-style", "DB-7F3A-22C1")]:
+        write("database_code", name, text)
+
     # Revocation lists (docs/FORMAT.md): bodies for the signing path, body + 64 zero bytes
     # (a wrong signature) for the raw path.
     def body(seq, issued, expires, entries):
@@ -127,6 +134,13 @@ def main():
         write("state_file", name, data)
     for name, data in {"raw-empty": b"\x00", "tagged-empty": b"\x01", "tagged-short": b"\x01\x00\x00"}.items():
         write("state_decode", name, data)
+    # Reseller's codes and chains (delegation vectors): mode byte 0 text, 2 chain text.
+    with open(os.path.join(ROOT, "license-core", "tests", "vectors", "v2-delegation.json")) as f:
+        delegation = json.load(f)
+    for case in delegation["cases"]:
+        write("delegated_code", case["name"], b"\x00" + case["code"].encode())
+    for name, text in delegation["chains"].items():
+        write("delegated_code", "chain-" + name, b"\x02" + text.encode())
     print(f"seeded from {n} golden vectors into {os.path.join(HERE, 'corpus')}", file=sys.stderr)
 
 

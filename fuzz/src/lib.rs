@@ -39,6 +39,25 @@ pub fn signed_codes() -> &'static [Vec<u8>] {
     })
 }
 
+/// The bytes of the reseller's codes of the delegation golden vectors that verify: the
+/// only reseller's codes the vendor's and resellers' keys ever signed.
+pub fn signed_delegated_codes() -> &'static [Vec<u8>] {
+    static CODES: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
+    CODES.get_or_init(|| {
+        let doc: serde_json::Value =
+            serde_json::from_str(include_str!("../../license-core/tests/vectors/v2-delegation.json"))
+                .expect("golden vectors are JSON");
+        doc["cases"]
+            .as_array()
+            .expect("cases")
+            .iter()
+            .filter(|c| c["expect"]["valid"] == true)
+            .filter_map(|c| license_core::UntrustedDelegatedCode::parse(c["code"].as_str()?).ok())
+            .map(|c| c.as_bytes().to_vec())
+            .collect()
+    })
+}
+
 /// The seed key.
 pub fn signing_key() -> SigningKey {
     SigningKey::from_bytes(&SEED)

@@ -18,6 +18,8 @@ use license_verify::fingerprint;
 use license_verify::license_core::Date;
 use verify_cli::VerifyArgs;
 
+mod seat;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "license-check",
@@ -52,19 +54,27 @@ enum Command {
     },
     /// Check a license code against this installation and say what it grants.
     Verify(Box<VerifyArgs>),
+    /// Take, renew, release or inspect a floating seat from a license-server.
+    #[command(subcommand)]
+    Seat(seat::SeatCommand),
 }
 
-/// Why the command failed: the output could not be written (exit 1).
+/// Why the command failed, with its exit status.
 enum Failure {
-    /// Exit 1: the output could not be written.
+    /// Exit 1: refused (a seat request, or the output could not be written).
     Refused(String),
+    /// Exit 2: the command line is wrong.
+    Usage(String),
 }
 
 impl Failure {
     fn exit(self) -> ExitCode {
-        let Failure::Refused(message) = self;
+        let (message, status) = match self {
+            Failure::Refused(m) => (m, verify_cli::EXIT_REFUSED),
+            Failure::Usage(m) => (m, verify_cli::EXIT_USAGE),
+        };
         eprintln!("error: {message}");
-        ExitCode::from(verify_cli::EXIT_REFUSED)
+        ExitCode::from(status)
     }
 }
 
@@ -102,6 +112,7 @@ fn main() -> ExitCode {
             print(fingerprint::collect(key.as_bytes()).describe(tolerance)).map(|()| ExitCode::SUCCESS)
         }
         Command::Verify(args) => verify(&args, cli.date, cli.json),
+        Command::Seat(cmd) => seat::run(cmd),
     };
     outcome.unwrap_or_else(Failure::exit)
 }

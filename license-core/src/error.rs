@@ -1,5 +1,6 @@
 //! The one error type of `license-core`. Every variant says what the user should do.
 
+use crate::delegation::DelegationError;
 use crate::fingerprint::MachineMatch;
 
 /// Why a code, a fingerprint or a license could not be used.
@@ -134,6 +135,9 @@ pub enum Error {
         "the revocation list is not signed by this vendor: it was altered or forged; get the current list from the vendor again"
     )]
     RevocationListBadSignature,
+    /// A reseller's code or certificate chain broke a delegation rule (see the inner error).
+    #[error("{0}")]
+    Delegation(DelegationError),
 }
 
 /// The broad class of an [`Error`], for callers that react per class.
@@ -150,6 +154,8 @@ pub enum ErrorKind {
     Binding,
     /// Bad input from the caller (dates, keys, limits), not from the code.
     Usage,
+    /// A reseller's code outside its reseller's frame, or a revoked or widening certificate.
+    Delegation,
 }
 
 impl Error {
@@ -181,6 +187,7 @@ impl Error {
             | Error::ContextTooLong { .. }
             | Error::InvalidLicense(_)
             | Error::InvalidDate => ErrorKind::Usage,
+            Error::Delegation(e) => e.kind(),
         }
     }
 }

@@ -42,10 +42,14 @@ extern crate std;
 mod code;
 mod context;
 mod date;
+mod dbcode;
+mod delegation;
 mod error;
 mod fingerprint;
+mod frame;
 mod model;
 mod revocation;
+mod segmented;
 mod status;
 mod text;
 mod wire;
@@ -54,18 +58,29 @@ pub mod words;
 pub use code::{LicenseCode, PublicKey, UntrustedCode, VerifiedLicense, key_id, sign, sign_as};
 pub use context::{Context, MAX_CONTEXT_FIELD};
 pub use date::{Date, days_in_month, is_leap_year};
+pub use dbcode::{
+    DATABASE_CODE_BYTES, DATABASE_CODE_LEN, DATABASE_CODE_SYMBOLS, DatabaseCode, DatabaseCodeError,
+    DatabaseCodeText,
+};
+pub use delegation::{
+    Certificate, CertificateChain, DelegatedCode, DelegationError, MAX_CERTIFICATE_BYTES, MAX_CHAIN,
+    MAX_CHAIN_BYTES, MAX_DELEGATED_BYTES, MAX_RESELLER_NAME, ResellerName, UntrustedDelegatedCode,
+    VerifiedDelegatedLicense, is_delegated_text, sign_delegated,
+};
 pub use error::{Error, ErrorKind};
 pub use fingerprint::{
     COMPONENTS, Component, ComponentDigest, ComponentSet, MAX_DIGESTS_PER_COMPONENT, MachineBinding,
     MachineFingerprint, MachineMatch, component_digest, format_2_digest_bits, is_stable_mac, mac_digest,
 };
+pub use frame::{Frame, IdRange, KindSet, LineSet, Violation};
 pub use model::{Binding, Kind, License, ModuleSet, ProductLine, SeatServerDigest};
-#[cfg(feature = "alloc")]
-pub use revocation::sign_revocation_list;
 pub use revocation::{
-    REVOCATION_LIST_VERSION, RevocationEntries, RevocationEntry, RevocationList, RevokedRevisions,
-    UntrustedRevocationList,
+    REVOCATION_LIST_VERSION, REVOCATION_LIST_VERSION_CERTIFICATES, RevocationEntries, RevocationEntry,
+    RevocationList, RevokedCertificates, RevokedRevisions, UntrustedRevocationList,
 };
+#[cfg(feature = "alloc")]
+pub use revocation::{sign_revocation_list, sign_revocation_list_with_certificates};
+pub use segmented::segmented_symbols_for;
 pub use status::{Evaluation, Policy, Release, Status, evaluate};
 pub use text::{ALPHABET, CHECK_SYMBOLS, GROUP, symbols_for};
 pub use wire::{Format, MAX_CODE_BYTES, MAX_PAYLOAD, SIGNATURE_LEN, VERSION};

@@ -33,6 +33,9 @@ use crate::{Date, Error, MAX_CONTEXT_FIELD, PublicKey};
 
 /// The revocation-list format version this crate writes and reads.
 pub const REVOCATION_LIST_VERSION: u8 = 1;
+/// Version 2 adds revoked reseller certificates (by first-level serial) after the license
+/// entries (see `docs/FORMAT.md`, "Delegated codes (format v2)"). Version 1 lists still verify.
+pub const REVOCATION_LIST_VERSION_CERTIFICATES: u8 = 2;
 
 /// Domain separation for revocation-list signatures.
 const DOMAIN_REVOCATION: &[u8] = b"license-core/v1 revocation\0";
@@ -135,6 +138,8 @@ pub struct UntrustedRevocationList<'a> {
     expires: Date,
     count: u32,
     entries: &'a [u8],
+    certificate_count: u32,
+    certificates: &'a [u8],
 }
 
 impl<'a> UntrustedRevocationList<'a> {
@@ -142,7 +147,7 @@ impl<'a> UntrustedRevocationList<'a> {
     pub fn parse(bytes: &'a [u8]) -> Result<UntrustedRevocationList<'a>, Error> {
         match bytes.first() {
             None => return Err(invalid("empty file")),
-            Some(&REVOCATION_LIST_VERSION) => {}
+            Some(&(REVOCATION_LIST_VERSION | REVOCATION_LIST_VERSION_CERTIFICATES)) => {}
             Some(_) => return Err(invalid("unsupported format version: update the software")),
         }
         if bytes.len() <= SIGNATURE_LEN {
@@ -169,6 +174,25 @@ impl<'a> UntrustedRevocationList<'a> {
             previous = Some(entry.license_id);
             rest = r;
         }
+        let entries = &entries[..entries.len() - rest.len()];
+        let (mut certificate_count, mut certificates) = (0, &rest[..0]);
+        if head.version == REVOCATION_LIST_VERSION_CERTIFICATES {
+            let (n, serials): (u32, _) =
+                take_canonical::<_, MAX_COUNT>(rest, "the certificate count is invalid")?;
+            rest = serials;
+            let mut previous: Option<u32> = None;
+            for _ in 0..n {
+                let (serial, r): (u32, _) =
+                    take_canonical::<_, MAX_COUNT>(rest, "a certificate serial is invalid")?;
+                if previous.is_some_and(|p| p >= serial) {
+                    return Err(invalid("certificate serials are not strictly ascending"));
+                }
+                previous = Some(serial);
+                rest = r;
+            }
+            certificate_count = n;
+            certificates = &serials[..serials.len() - rest.len()];
+        }
         if !rest.is_empty() {
             return Err(invalid("trailing bytes after the entries"));
         }
@@ -180,6 +204,8 @@ impl<'a> UntrustedRevocationList<'a> {
             expires,
             count,
             entries,
+            certificate_count,
+            certificates,
         })
     }
 
@@ -312,6 +338,42 @@ impl<'a> RevocationList<'a> {
     pub const fn as_bytes(&self) -> &'a [u8] {
         self.list.bytes
     }
+
+    /// The serials of revoked first-level reseller certificates, ascending (none in a
+    /// version-1 list).
+    pub fn revoked_certificates(&self) -> RevokedCertificates<'a> {
+        RevokedCertificates {
+            rest: self.list.certificates,
+            left: self.list.certificate_count,
+        }
+    }
+
+    /// Whether the first-level reseller certificate `serial` is revoked.
+    pub fn revokes_certificate(&self, serial: u32) -> bool {
+        self.revoked_certificates().any(|s| s == serial)
+    }
+}
+
+/// Iterator over the revoked certificate serials of a [`RevocationList`].
+#[derive(Clone, Debug)]
+pub struct RevokedCertificates<'a> {
+    rest: &'a [u8],
+    left: u32,
+}
+
+impl Iterator for RevokedCertificates<'_> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        if self.left == 0 {
+            return None;
+        }
+        // Validated by `parse`.
+        let (serial, rest) = postcard::take_from_bytes::<u32>(self.rest).ok()?;
+        self.rest = rest;
+        self.left -= 1;
+        Some(serial)
+    }
 }
 
 /// Iterator over the entries of a [`RevocationList`].
@@ -352,6 +414,42 @@ pub fn sign_revocation_list(
     entries: &[RevocationEntry],
     key: &ed25519_dalek::SigningKey,
 ) -> Result<alloc::vec::Vec<u8>, Error> {
+    sign_list(product, sequence, issued, expires, entries, None, key)
+}
+
+/// As [`sign_revocation_list`], in format version 2, also revoking the first-level
+/// reseller certificates with these serials (any order, no duplicates).
+#[cfg(feature = "alloc")]
+pub fn sign_revocation_list_with_certificates(
+    product: &str,
+    sequence: u64,
+    issued: Date,
+    expires: Date,
+    entries: &[RevocationEntry],
+    certificates: &[u32],
+    key: &ed25519_dalek::SigningKey,
+) -> Result<alloc::vec::Vec<u8>, Error> {
+    sign_list(
+        product,
+        sequence,
+        issued,
+        expires,
+        entries,
+        Some(certificates),
+        key,
+    )
+}
+
+#[cfg(feature = "alloc")]
+fn sign_list(
+    product: &str,
+    sequence: u64,
+    issued: Date,
+    expires: Date,
+    entries: &[RevocationEntry],
+    certificates: Option<&[u32]>,
+    key: &ed25519_dalek::SigningKey,
+) -> Result<alloc::vec::Vec<u8>, Error> {
     use ed25519_dalek::Signer;
 
     let days = |d: Date| {
@@ -369,7 +467,10 @@ pub fn sign_revocation_list(
         ));
     }
     let head = Head {
-        version: REVOCATION_LIST_VERSION,
+        version: match certificates {
+            None => REVOCATION_LIST_VERSION,
+            Some(_) => REVOCATION_LIST_VERSION_CERTIFICATES,
+        },
         key_id: crate::key_id(&key.verifying_key()),
         sequence,
         issued: days(issued)?,
@@ -382,6 +483,18 @@ pub fn sign_revocation_list(
     out.extend_from_slice(postcard::to_slice(&count, &mut buf).map_err(|_| invalid(encoding))?);
     for e in &sorted {
         out.extend_from_slice(postcard::to_slice(e, &mut buf).map_err(|_| invalid(encoding))?);
+    }
+    if let Some(certificates) = certificates {
+        let mut serials = alloc::vec::Vec::from(certificates);
+        serials.sort_unstable();
+        if serials.windows(2).any(|w| w[0] == w[1]) {
+            return Err(invalid("a certificate serial is listed twice"));
+        }
+        let n = u32::try_from(serials.len()).map_err(|_| invalid("too many certificates"))?;
+        out.extend_from_slice(postcard::to_slice(&n, &mut buf).map_err(|_| invalid(encoding))?);
+        for s in &serials {
+            out.extend_from_slice(postcard::to_slice(s, &mut buf).map_err(|_| invalid(encoding))?);
+        }
     }
     let signature = key.sign(SignedMessage::new(product, &out)?.as_bytes());
     out.extend_from_slice(&signature.to_bytes());
@@ -434,6 +547,63 @@ mod tests {
                 .to_bytes(),
         );
         out
+    }
+
+    #[test]
+    fn version_2_lists_revoke_certificates_and_version_1_lists_still_verify() {
+        let entries = [entry(7, RevokedRevisions::All)];
+        let v2 = sign_revocation_list_with_certificates(
+            PRODUCT,
+            6,
+            d(2026, 3, 1),
+            d(2026, 6, 1),
+            &entries,
+            &[9, 3],
+            &key(),
+        )
+        .unwrap();
+        assert_eq!(v2[0], REVOCATION_LIST_VERSION_CERTIFICATES);
+        let list = UntrustedRevocationList::parse(&v2)
+            .unwrap()
+            .verify(&keys(), PRODUCT)
+            .unwrap();
+        assert_eq!(list.revoked_certificates().collect::<Vec<_>>(), [3, 9]);
+        assert!(list.revokes_certificate(9) && !list.revokes_certificate(7));
+        assert!(list.is_revoked(7, 1) && list.len() == 1);
+        let v1 = sample();
+        let list = UntrustedRevocationList::parse(&v1)
+            .unwrap()
+            .verify(&keys(), PRODUCT)
+            .unwrap();
+        assert_eq!(list.revoked_certificates().count(), 0);
+        // Canonical: a v1 body with a certificate section, or a v2 body without one, is refused.
+        let body = &v1[..v1.len() - SIGNATURE_LEN];
+        let mut as_v2 = body.to_vec();
+        as_v2[0] = 2;
+        assert!(UntrustedRevocationList::parse(&resign(&as_v2)).is_err());
+        let mut with_section = body.to_vec();
+        with_section.extend_from_slice(&[1, 5]);
+        assert!(UntrustedRevocationList::parse(&resign(&with_section)).is_err());
+        as_v2.extend_from_slice(&[2, 5, 5]);
+        assert!(
+            UntrustedRevocationList::parse(&resign(&as_v2)).is_err(),
+            "serials not ascending"
+        );
+        as_v2.truncate(as_v2.len() - 3);
+        as_v2.extend_from_slice(&[2, 4, 5]);
+        assert!(UntrustedRevocationList::parse(&resign(&as_v2)).is_ok());
+        assert!(
+            sign_revocation_list_with_certificates(
+                PRODUCT,
+                6,
+                d(2026, 3, 1),
+                d(2026, 6, 1),
+                &[],
+                &[4, 4],
+                &key()
+            )
+            .is_err()
+        );
     }
 
     #[test]

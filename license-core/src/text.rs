@@ -24,7 +24,7 @@ const CRC_MASK: u32 = (1 << CRC_BITS) - 1;
 /// XORed into the CRC before it is written. Without it, a CRC followed by its own
 /// check symbols continues to a zero remainder, so a code with `0` appended would pass;
 /// with it, no extension by one to three characters passes.
-const CRC_XOROUT: u32 = 0xF_FFFF;
+pub(crate) const CRC_XOROUT: u32 = 0xF_FFFF;
 /// x^20 + the terms below (the x^20 term implied). Chosen by search so that every
 /// single substitution and every adjacent swap in texts of up to 216 data symbols has
 /// its own syndrome: the typo is always located.
@@ -38,14 +38,24 @@ pub(crate) enum TextKind {
     Fingerprint,
     /// A format-2 machine fingerprint (16- or 24-bit digests).
     FingerprintV2,
+    /// An installation's database code (`dbcode.rs`).
+    DatabaseCode,
+    /// A segment of a long text (a reseller's code) that is not its last: see
+    /// `segmented.rs`. The last segment is checked as [`TextKind::License`].
+    Continued,
+    /// A certificate chain on its own (`reseller install`), not a license code.
+    Certificate,
 }
 
 impl TextKind {
-    const fn crc_init(self) -> u32 {
+    pub(crate) const fn crc_init(self) -> u32 {
         match self {
             TextKind::License => 0xC_4943,       // "LIC", masked to 20 bits
             TextKind::Fingerprint => 0xF_5052,   // "\x0fPR"
             TextKind::FingerprintV2 => 0xF_5032, // "\x0fP2"
+            TextKind::DatabaseCode => 0x4_4442,  // "DB", tagged 0x4
+            TextKind::Continued => 0x4_3454,     // "CT", masked to 20 bits
+            TextKind::Certificate => 0x4_3552,   // "CR", masked to 20 bits
         }
     }
 }
@@ -55,10 +65,10 @@ pub(crate) const MAX_SYMBOLS: usize = crate::wire::MAX_CODE_BYTES * 8 / 5 + 1 + 
 
 /// Symbol value of every ASCII character; `INVALID` for characters no code contains.
 /// Lower case and the usual confusions (O for 0, I and L for 1) are accepted.
-const INVALID: u8 = 0xFF;
+pub(crate) const INVALID: u8 = 0xFF;
 /// Dashes and white space between groups: skipped.
-const SEPARATOR: u8 = 0xFE;
-const SYMBOL_VALUES: [u8; 128] = {
+pub(crate) const SEPARATOR: u8 = 0xFE;
+pub(crate) const SYMBOL_VALUES: [u8; 128] = {
     let mut t = [INVALID; 128];
     t[b'-' as usize] = SEPARATOR;
     t[b' ' as usize] = SEPARATOR;
@@ -107,7 +117,7 @@ const CRC_TABLE: [u32; 32] = {
 };
 
 /// One symbol through the CRC register, table-driven.
-const fn crc_step(r: u32, sym: u8) -> u32 {
+pub(crate) const fn crc_step(r: u32, sym: u8) -> u32 {
     let index = ((r >> (CRC_BITS - 5)) ^ sym as u32) & 31;
     ((r << 5) & CRC_MASK) ^ CRC_TABLE[index as usize]
 }
@@ -129,7 +139,7 @@ const fn crc_step2(r: u32, pair: u32) -> u32 {
     ((r << 10) & CRC_MASK) ^ CRC_TABLE2[index as usize]
 }
 
-fn crc(init: u32, symbols: &[u8]) -> u32 {
+pub(crate) fn crc(init: u32, symbols: &[u8]) -> u32 {
     symbols.iter().fold(init, |r, &s| crc_step(r, s))
 }
 
@@ -277,7 +287,7 @@ pub(crate) fn decode(kind: TextKind, text: &str, out: &mut [u8]) -> Result<usize
 
 /// Separators that word processors and mail programs put into pasted text: no-break and
 /// other Unicode spaces, Unicode dashes and minus, zero-width characters.
-const fn is_unicode_separator(ch: char) -> bool {
+pub(crate) const fn is_unicode_separator(ch: char) -> bool {
     matches!(
         ch,
         '\u{00A0}' | '\u{2000}'..='\u{200B}' | '\u{2010}'..='\u{2015}' | '\u{2060}' | '\u{202F}' | '\u{205F}'
@@ -308,7 +318,7 @@ fn locate_typo(kind: TextKind, text: &str) -> Error {
 
 /// A typo was detected: find where. Single substitutions and adjacent swaps are tried
 /// through the linearity of the CRC (no re-computation per candidate).
-fn typo_error(kind: TextKind, symbols: &[u8], syndrome: u32) -> Error {
+pub(crate) fn typo_error(kind: TextKind, symbols: &[u8], syndrome: u32) -> Error {
     // A text of another kind, checked with its own CRC, is not a typo.
     if kind == TextKind::License && symbols.len() >= CHECK_SYMBOLS {
         let (data, check) = symbols.split_at(symbols.len() - CHECK_SYMBOLS);

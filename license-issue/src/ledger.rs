@@ -196,11 +196,8 @@ pub fn normalize_licensee(s: &str) -> String {
 /// A fresh pseudonym for [`Ledger::erase_licensee`]: `erased-` and 12 random hex digits.
 pub fn random_pseudonym() -> Result<String, Error> {
     let mut b = [0u8; 6];
-    getrandom::fill(&mut b).map_err(|e| Error::Random(e.to_string()))?;
-    Ok(format!(
-        "erased-{}",
-        b.iter().map(|x| format!("{x:02x}")).collect::<String>()
-    ))
+    getrandom::fill(&mut b).map_err(Error::Random)?;
+    Ok(format!("erased-{}", hex::encode(b)))
 }
 
 /// Apply an erasure to `records`; returns how many changed.

@@ -37,7 +37,6 @@ mod csv_out;
 mod describe;
 mod error;
 mod file_ledger;
-mod fsutil;
 mod history;
 mod issuer;
 mod keys;
@@ -56,7 +55,7 @@ pub use catalog::{
     TrialDefaults,
 };
 pub use describe::{Scope, binding_words, describe, status_words};
-pub use error::{Error, ErrorClass};
+pub use error::{BindingPart, Error, ErrorClass};
 pub use file_ledger::{FileLedger, TornRecord};
 pub use history::{LicenseHistory, Revision};
 pub use issuer::{Cancellation, Issuer, RenewalOutcome, RevocationList};

@@ -5,6 +5,7 @@ use license_core::{Binding, Date, Kind, License, MachineBinding};
 use serde::Serialize;
 
 use crate::catalog::Catalog;
+use crate::error::BindingPart;
 use crate::{Error, Operation};
 
 /// Who a license is for. Only `licensee` is signed; the rest stays in the ledger.
@@ -93,7 +94,7 @@ impl BindTo {
         if let Some(db) = &self.database
             && db.trim().is_empty()
         {
-            return Err(Error::InvalidOrder("the database code is empty".into()));
+            return Err(Error::EmptyDatabaseCode);
         }
         Ok(Binding {
             database: self.database.is_some(),
@@ -124,14 +125,14 @@ impl BindTo {
         current_db: Option<&str>,
     ) -> Result<(Binding, Option<String>), Error> {
         if unbind.database && self.database.is_some() {
-            return Err(Error::InvalidOrder(
-                "give either a new database code or remove the database binding, not both".into(),
-            ));
+            return Err(Error::ReplaceAndRemove {
+                part: BindingPart::Database,
+            });
         }
         if unbind.machine && self.machine.is_some() {
-            return Err(Error::InvalidOrder(
-                "give either a new machine fingerprint or remove the machine binding, not both".into(),
-            ));
+            return Err(Error::ReplaceAndRemove {
+                part: BindingPart::Machine,
+            });
         }
         self.binding()?;
         let database = match (&self.database, unbind.database) {

@@ -27,7 +27,7 @@ pub struct Month {
 impl Month {
     /// Parse `YYYY-MM`.
     pub fn parse(s: &str) -> Result<Month, Error> {
-        let bad = || Error::InvalidMonth(s.to_owned());
+        let bad = || Error::InvalidMonth { given: s.to_owned() };
         let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
         if y.len() != 4 || m.len() != 2 {
             return Err(bad());
@@ -243,9 +243,9 @@ pub fn issued_in_month_by(
     month: Month,
     by: IssuedBy,
 ) -> Result<IssuedReport, Error> {
-    let (from, to) = month
-        .bounds()
-        .ok_or_else(|| Error::InvalidMonth(month.to_string()))?;
+    let (from, to) = month.bounds().ok_or_else(|| Error::InvalidMonth {
+        given: month.to_string(),
+    })?;
     let mut totals: Vec<KindTotals> = Kind::ALL
         .iter()
         .map(|&k| KindTotals {
@@ -527,9 +527,9 @@ pub fn pro_rata(
     month: Month,
     reseller: Option<&str>,
 ) -> Result<ProRataReport, Error> {
-    let (first, next) = month
-        .bounds()
-        .ok_or_else(|| Error::InvalidMonth(month.to_string()))?;
+    let (first, next) = month.bounds().ok_or_else(|| Error::InvalidMonth {
+        given: month.to_string(),
+    })?;
     let days_in_month = u32::try_from(next.days_since(first)).unwrap_or(0);
     let mut rows: Vec<ProRataRow> = Vec::new();
     for h in histories.values() {
@@ -933,7 +933,10 @@ mod tests {
             }
         );
         for bad in ["2026-13", "2026-1", "26-11", "x", "2026-00"] {
-            assert!(matches!(Month::parse(bad), Err(Error::InvalidMonth(_))), "{bad}");
+            assert!(
+                matches!(Month::parse(bad), Err(Error::InvalidMonth { .. })),
+                "{bad}"
+            );
         }
     }
 }

@@ -15,18 +15,26 @@ use serde_json::json;
 use crate::home::Home;
 use crate::output;
 
-/// An error of either side, with its exit code.
+/// An error of either side, or of the command line, with its exit code.
 #[derive(Debug)]
 pub enum Failure {
     /// From `license-issue` (keys, catalog, ledger, rules).
     Issue(Error),
     /// From `license-verify` (the code, this installation, the guards).
     Verify(license_verify::Error),
+    /// A command line that lacks what the command needs (exit code 2).
+    Usage(String),
 }
 
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
         Failure::Issue(e)
+    }
+}
+
+impl From<license_core::Error> for Failure {
+    fn from(e: license_core::Error) -> Self {
+        Failure::Issue(Error::Core(e))
     }
 }
 
@@ -39,8 +47,19 @@ impl From<license_verify::Error> for Failure {
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Failure::Issue(e) => e.fmt(f),
+            // Said with the command in the sentence, where the library says "rotate".
+            Failure::Issue(Error::KeyFileMissing { path, id }) => write!(
+                f,
+                "the key ring lists key {id:#04x}, but its key file {} is missing: restore the file from your backup, \
+                 or run `licensectl keygen --rotate` to start signing with a new key (codes signed with the lost key keep verifying)",
+                path.display()
+            ),
+            Failure::Issue(e) => match hint(e) {
+                Some(h) => write!(f, "{e} ({h})"),
+                None => e.fmt(f),
+            },
             Failure::Verify(e) => e.fmt(f),
+            Failure::Usage(what) => f.write_str(what),
         }
     }
 }
@@ -51,6 +70,7 @@ impl Failure {
         use license_verify::Error as V;
         match self {
             Failure::Issue(e) => e.class().exit_code(),
+            Failure::Usage(_) => 2,
             Failure::Verify(V::Code(e)) if e.kind() == ErrorKind::Usage => 2,
             Failure::Verify(V::Config(_)) => 2,
             Failure::Verify(e) if e.is_state_error() => 3,
@@ -58,6 +78,31 @@ impl Failure {
             Failure::Verify(_) => 1,
         }
     }
+}
+
+/// What to type: the library's messages say what to do in words, the tool adds its
+/// commands and options.
+fn hint(e: &Error) -> Option<String> {
+    Some(match e {
+        Error::KeyMissing { .. } => {
+            "run `licensectl keygen` first, or point --home at your licensing directory".into()
+        }
+        Error::KeyExists { .. } => "use `licensectl keygen --rotate`".into(),
+        Error::Catalog { .. } => {
+            "`licensectl catalog --print-demo` prints a commented example; --catalog uses another file".into()
+        }
+        Error::UnknownLicense { .. } => "`licensectl report issued` lists them".into(),
+        Error::ReductionPending { license_id, .. } => format!("`licensectl reduce {license_id} --withdraw`"),
+        Error::NextTermPending { license_id, .. }
+        | Error::NoPendingReduction { license_id }
+        | Error::WithdrawalTooLate { license_id, .. }
+        | Error::ReducesNothing { license_id } => format!("`licensectl upgrade {license_id}`"),
+        Error::ChangeReduces { license_id, .. } => format!("`licensectl reduce {license_id}`"),
+        Error::Io { .. } => "or point --home at your licensing directory".into(),
+        Error::LedgerTorn(_) => "run `licensectl ledger repair`".into(),
+        Error::LicenseIdsExhausted => "issue new licenses from a new licensing directory (--home)".into(),
+        _ => return None,
+    })
 }
 
 /// The moment a command acts at: `--date` at noon UTC, else the system clock.
@@ -216,7 +261,7 @@ pub fn demo(date: Option<Date>, json: bool) -> Result<u8, Failure> {
     if json {
         output::json(&json!({
             "key_id": format!("{:02x}", public.id()),
-            "public_key": crate::commands::hex(&public.to_bytes()),
+            "public_key": hex::encode(public.to_bytes()),
             "machine": fingerprint_json(&collected),
             "note": note,
             "code": issued.code,
@@ -230,7 +275,7 @@ pub fn demo(date: Option<Date>, json: bool) -> Result<u8, Failure> {
     outln!("1. The vendor's key");
     output::rows(&[
         ("key id", format!("{:#04x}", public.id())),
-        ("public key", crate::commands::hex(&public.to_bytes())),
+        ("public key", hex::encode(public.to_bytes())),
     ]);
     outln!();
     outln!("2. This machine, as the customer's installation collects it");

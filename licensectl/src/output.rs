@@ -54,41 +54,28 @@ pub fn rows(rows: &[(&str, String)]) {
     }
 }
 
-/// Print a table with a header line.
+/// Print a table with a header line. Columns are aligned by display width (comfy-table
+/// measures it: a CJK character takes two columns), two spaces apart, no borders.
 pub fn table(headers: &[&str], body: &[Vec<String>]) {
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.len()).collect();
+    use comfy_table::{CellAlignment, ContentArrangement, LineStyle, Table, TableStyle};
+    let mut t = Table::new();
+    t.load_style(TableStyle::new().header_separator(LineStyle::none().fill('-').junction(' ')))
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(headers.iter().copied());
     for row in body {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
+        t.add_row(row.iter().map(String::as_str));
     }
-    let line = |cells: Vec<&str>| {
-        let parts: Vec<String> = cells
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
-        outln!("{}", parts.join("  ").trim_end());
-    };
-    line(headers.to_vec());
-    line(
-        widths
-            .iter()
-            .map(|w| "-".repeat(*w))
-            .collect::<Vec<_>>()
-            .iter()
-            .map(String::as_str)
-            .collect(),
-    );
-    for row in body {
-        line(row.iter().map(String::as_str).collect());
+    for c in t.column_iter_mut() {
+        c.set_padding((0, 1)).set_cell_alignment(CellAlignment::Left);
+    }
+    for line in t.lines() {
+        outln!("{}", line.trim_end());
     }
 }
 
 /// Print a value as pretty JSON.
 pub fn json<T: Serialize>(value: &T) -> Result<(), license_issue::Error> {
-    let text =
-        serde_json::to_string_pretty(value).map_err(|e| license_issue::Error::LedgerEncode(e.to_string()))?;
+    let text = serde_json::to_string_pretty(value).map_err(license_issue::Error::LedgerEncode)?;
     outln!("{text}");
     Ok(())
 }

@@ -111,19 +111,14 @@ pub struct Output {
 }
 
 /// Parse a public key written as 64 hex digits.
-pub fn parse_key(hex: &str) -> Result<PublicKey, String> {
-    let hex = hex.trim();
-    if hex.len() != 64 {
-        return Err(format!("a public key has 64 hex digits, not {}", hex.len()));
+pub fn parse_key(text: &str) -> Result<PublicKey, String> {
+    let text = text.trim();
+    if text.len() != 64 {
+        return Err(format!("a public key has 64 hex digits, not {}", text.len()));
     }
     let mut bytes = [0u8; 32];
-    for (i, pair) in hex.as_bytes().chunks(2).enumerate() {
-        let digit = |c: u8| (c as char).to_digit(16);
-        match (digit(pair[0]), digit(pair[1])) {
-            (Some(h), Some(l)) => bytes[i] = (h * 16 + l) as u8,
-            _ => return Err("a public key is written in hex digits 0-9, a-f".to_owned()),
-        }
-    }
+    hex::decode_to_slice(text, &mut bytes)
+        .map_err(|_| "a public key is written in hex digits 0-9, a-f".to_owned())?;
     PublicKey::from_bytes(&bytes).map_err(|e| e.to_string())
 }
 

@@ -121,10 +121,10 @@ impl<L: Ledger> Issuer<L> {
     }
 
     fn current<'h>(&self, h: &'h LicenseHistory, today: Date) -> Result<&'h crate::Revision, Error> {
-        h.effective_on(today).ok_or(Error::InvalidOrder(format!(
-            "license {} has no revision in force on {today} yet: change it once it has started",
-            h.license_id
-        )))
+        h.effective_on(today).ok_or(Error::NotStarted {
+            license_id: h.license_id,
+            today,
+        })
     }
 
     /// Validate, sign and record.
@@ -151,8 +151,8 @@ fn commit_to<L: Ledger>(
     let signed = sign(&draft.license, &ctx, key.signing_key())?;
     // Sized up front: the text form is written symbol by symbol.
     let mut code = String::with_capacity(signed.text_len() + signed.text_len() / 5);
-    fmt::Write::write_fmt(&mut code, format_args!("{signed}"))
-        .map_err(|_| Error::LedgerEncode("code text".into()))?;
+    // Writing into a String cannot fail.
+    let _ = fmt::Write::write_fmt(&mut code, format_args!("{signed}"));
     let record = Record {
         recorded: today,
         operation: draft.operation,

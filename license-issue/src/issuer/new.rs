@@ -56,15 +56,13 @@ impl<L: Ledger> Issuer<L> {
             Some(last) => last
                 .checked_add(1)
                 .map(|n| n.max(first))
-                .ok_or_else(|| Error::InvalidOrder(
-                    "license ids are exhausted (the ledger's last id is 4294967295): keep this ledger for its licenses and issue new ones from a new licensing directory (--home)".into(),
-                )),
+                .ok_or(Error::LicenseIdsExhausted),
         }
     }
 
     fn build_new(&self, catalog: &Catalog, order: &NewLicense, today: Date) -> Result<License, Error> {
         if order.customer.licensee.trim().is_empty() {
-            return Err(Error::InvalidOrder("the licensee name is empty".into()));
+            return Err(Error::EmptyLicensee);
         }
         let trial = order.kind == Kind::Trial;
         let d = &catalog.defaults;
@@ -95,9 +93,10 @@ impl<L: Ledger> Issuer<L> {
             };
         let valid_from = order.valid_from.unwrap_or(today);
         if valid_from < today {
-            return Err(Error::InvalidOrder(format!(
-                "valid-from {valid_from} is before the day of issue {today}: a code cannot be valid before it is signed"
-            )));
+            return Err(Error::StartsBeforeIssue {
+                valid_from,
+                issued: today,
+            });
         }
         if let Term::Months(m) = order.term
             && !(1..=crate::MAX_TERM_MONTHS).contains(&m)
@@ -126,10 +125,7 @@ impl<L: Ledger> Issuer<L> {
         let expires = match (order.kind, order.term) {
             (Kind::Full, Term::Default) => None,
             (Kind::Full, _) => {
-                return Err(Error::InvalidOrder(
-                    "a full license is perpetual: order a subscription or trial for a time-limited license"
-                        .into(),
-                ));
+                return Err(Error::PerpetualHasNoTerm);
             }
             (Kind::Trial, Term::Default) => {
                 Some(valid_from.saturating_add_days(i64::from(catalog.trial.days)))
@@ -142,7 +138,7 @@ impl<L: Ledger> Issuer<L> {
         let expires = match (order.kind, expires) {
             (Kind::Full, e) => e,
             (_, Some(e)) => Some(e),
-            (_, None) => return Err(Error::InvalidOrder("the term ends beyond 9999-12-31".into())),
+            (_, None) => return Err(Error::TermBeyondCalendar),
         };
         let maintenance_ends = match order.kind {
             Kind::Full => match order.maintenance_months.unwrap_or(d.maintenance_months) {

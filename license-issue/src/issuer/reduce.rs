@@ -46,9 +46,7 @@ impl<L: Ledger> Issuer<L> {
             });
         }
         if !split.shrinks {
-            return Err(Error::WrongChange(format!(
-                "this order reduces nothing on license {license_id}: order additions with `upgrade`, effective at once"
-            )));
+            return Err(Error::ReducesNothing { license_id });
         }
         let policy = catalog.reduction_policy();
         let contract_start = h.contract_start().unwrap_or(current.license.valid_from);

@@ -19,9 +19,7 @@ impl<L: Ledger> Issuer<L> {
         today: Date,
     ) -> Result<Reissued, Error> {
         if bind.database.is_none() && bind.machine.is_none() && !unbind.database && !unbind.machine {
-            return Err(Error::InvalidOrder(
-                "give the new binding (a database code or machine fingerprint) or the part to remove".into(),
-            ));
+            return Err(Error::NothingToRehost);
         }
         self.rebind(license_id, None, Operation::Rehost, &bind, unbind, today)
     }
@@ -39,7 +37,7 @@ impl<L: Ledger> Issuer<L> {
         today: Date,
     ) -> Result<Reissued, Error> {
         if to.licensee.trim().is_empty() {
-            return Err(Error::InvalidOrder("the new licensee name is empty".into()));
+            return Err(Error::EmptyLicensee);
         }
         self.rebind(license_id, Some(to), Operation::Transfer, &bind, unbind, today)
     }

@@ -35,11 +35,9 @@ impl<L: Ledger> Issuer<L> {
         let database = database.unwrap_or_else(|| h.database.clone());
         let mut revision = h.max_revision();
         let mut draft = |base: &License, valid_from: Date| -> Result<Draft, Error> {
-            revision = revision
-                .checked_add(1)
-                .ok_or_else(|| Error::InvalidOrder(
-                    "this license's revision numbers are exhausted: issue a new license for the customer and revoke this one".into(),
-                ))?;
+            revision = revision.checked_add(1).ok_or(Error::RevisionsExhausted {
+                license_id: h.license_id,
+            })?;
             let mut l = f(base)?;
             l.revision = revision;
             l.issued = today;

@@ -45,9 +45,7 @@ impl<L: Ledger> Issuer<L> {
         at_least: u64,
     ) -> Result<RevocationList, Error> {
         if valid_days == 0 {
-            return Err(Error::InvalidOrder(
-                "a revocation list must be valid for at least one day".into(),
-            ));
+            return Err(Error::ListValidity);
         }
         let product = self.catalogs.get(product)?.product().to_owned();
         let mut days = valid_days;
@@ -122,9 +120,7 @@ impl<L: Ledger> Issuer<L> {
         valid_days: u32,
     ) -> Result<(Vec<u8>, Vec<RevocationEntry>), Error> {
         if valid_days == 0 {
-            return Err(Error::InvalidOrder(
-                "a revocation list must be valid for at least one day".into(),
-            ));
+            return Err(Error::ListValidity);
         }
         self.catalogs.get(product)?;
         let entries: Vec<RevocationEntry> = self

@@ -42,15 +42,13 @@ impl<L: Ledger> Issuer<L> {
         let current = self.current(&h, today)?;
         let split = change.split(&catalog, &current.license)?;
         if split.shrinks {
-            return Err(Error::WrongChange(format!(
-                "this order reduces license {license_id} ({}): order it with `reduce`, effective on the product's next reduction date",
-                change.describe_shrink(&catalog, &current.license)?
-            )));
+            return Err(Error::ChangeReduces {
+                license_id,
+                what: change.describe_shrink(&catalog, &current.license)?,
+            });
         }
         if !split.grows {
-            return Err(Error::WrongChange(format!(
-                "this order changes nothing on license {license_id}: it already has that scope"
-            )));
+            return Err(Error::ChangeIsEmpty { license_id });
         }
         let in_force = current.license;
         self.change_now(&h, &catalog, Operation::Upgrade, today, None, None, None, |l| {

@@ -8,37 +8,34 @@ use crate::catalog::Catalog;
 /// The business rules every code must satisfy.
 pub(crate) fn validate(catalog: &Catalog, l: &License, today: Date) -> Result<(), Error> {
     if l.named_users == Some(0) || l.concurrent_seats == Some(0) {
-        return Err(Error::InvalidOrder(
-            "a license must grant at least one user or seat: give a positive number (or none for no limit)"
-                .into(),
-        ));
+        return Err(Error::NoUsersOrSeats);
     }
     if l.issued != today {
-        return Err(Error::InvalidOrder(format!(
-            "the issue date {} is not today ({today})",
-            l.issued
-        )));
+        return Err(Error::NotIssuedToday {
+            issued: l.issued,
+            today,
+        });
     }
     if l.valid_from < l.issued {
-        return Err(Error::InvalidOrder(format!(
-            "valid-from {} is before the day of issue {}",
-            l.valid_from, l.issued
-        )));
+        return Err(Error::StartsBeforeIssue {
+            valid_from: l.valid_from,
+            issued: l.issued,
+        });
     }
     match (l.kind, l.expires) {
         (Kind::Full, None) | (Kind::Full, Some(_)) => {}
         (kind, None) => {
-            return Err(Error::InvalidOrder(format!("a {kind} license needs an end date")));
+            return Err(Error::NeedsEndDate { kind });
         }
         _ => {}
     }
     if let Some(e) = l.expires
         && (e <= l.valid_from || e <= l.issued)
     {
-        return Err(Error::InvalidOrder(format!(
-            "the license would expire on {e}, not after it starts on {}: give a later end date",
-            l.valid_from
-        )));
+        return Err(Error::EndsBeforeStart {
+            expires: e,
+            starts: l.valid_from,
+        });
     }
     let d = &catalog.defaults;
     let over = |what: &'static str, v: Option<u32>, max: Option<u32>| match (v, max) {
@@ -48,10 +45,11 @@ pub(crate) fn validate(catalog: &Catalog, l: &License, today: Date) -> Result<()
             max,
             product: catalog.product().to_owned(),
         }),
-        (None, Some(max)) => Err(Error::InvalidOrder(format!(
-            "{what} must be limited for product {} (at most {max})",
-            catalog.product()
-        ))),
+        (None, Some(max)) => Err(Error::MustBeLimited {
+            what,
+            product: catalog.product().to_owned(),
+            max,
+        }),
         _ => Ok(()),
     };
     // A catalog maximum means the license must be limited in that count, unless the
@@ -80,11 +78,10 @@ pub(crate) fn validate(catalog: &Catalog, l: &License, today: Date) -> Result<()
     )?;
     let unknown = license_core::ModuleSet::from_bits(l.modules.bits() & !catalog.all_modules().bits());
     if !unknown.is_empty() {
-        return Err(Error::InvalidOrder(format!(
-            "module bits {:?} are not in the catalog of {}",
-            unknown.iter().collect::<Vec<_>>(),
-            catalog.product()
-        )));
+        return Err(Error::ModulesNotInCatalog {
+            product: catalog.product().to_owned(),
+            bits: unknown.iter().collect(),
+        });
     }
     Ok(())
 }

@@ -1,10 +1,11 @@
 //! `catalog`: show or install a product catalog.
 
-use license_issue::{DEMO_CATALOG, Error};
+use license_issue::DEMO_CATALOG;
 use serde_json::json;
 
 use super::pick_catalog;
 use crate::home::{Home, write_new};
+use crate::machine::Failure;
 use crate::output::{self, out, outln};
 
 pub fn catalog(
@@ -13,7 +14,7 @@ pub fn catalog(
     print_demo: bool,
     product: Option<&str>,
     json: bool,
-) -> Result<u8, Error> {
+) -> Result<u8, Failure> {
     if print_demo {
         out!("{DEMO_CATALOG}");
         return Ok(0);

@@ -1,13 +1,12 @@
 //! `inspect`: a code in plain words, its signature checked on request.
 
 use license_core::{License, PublicKey, UntrustedCode};
-use license_issue::{
-    Error, FileLedger, KeyRing, Ledger, Scope, SignedFor, describe, parse_hex32, verify_signature,
-};
+use license_issue::{FileLedger, KeyRing, Ledger, Scope, SignedFor, describe, parse_hex32, verify_signature};
 use serde_json::json;
 
 use crate::InspectArgs;
 use crate::home::Home;
+use crate::machine::Failure;
 use crate::output::{self, outln};
 
 /// Verification context for `inspect --verify`: flags first, then the ledger.
@@ -17,7 +16,7 @@ struct Found {
     database: Option<String>,
 }
 
-fn from_ledger(home: &Home, l: &License) -> Result<Found, Error> {
+fn from_ledger(home: &Home, l: &License) -> Result<Found, Failure> {
     let mut found = Found {
         product: None,
         licensee: None,
@@ -41,7 +40,7 @@ fn from_ledger(home: &Home, l: &License) -> Result<Found, Error> {
     Ok(found)
 }
 
-pub fn inspect(home: &Home, a: &InspectArgs, today: license_core::Date, json: bool) -> Result<u8, Error> {
+pub fn inspect(home: &Home, a: &InspectArgs, today: license_core::Date, json: bool) -> Result<u8, Failure> {
     let code = UntrustedCode::parse(&a.code)?;
     let l = *code.unverified_license();
     let ledger = from_ledger(home, &l)?;
@@ -70,16 +69,16 @@ pub fn inspect(home: &Home, a: &InspectArgs, today: license_core::Date, json: bo
     let keys: Vec<PublicKey> = match &a.public_key {
         Some(hex) => {
             let bytes = parse_hex32(hex)
-                .ok_or_else(|| Error::InvalidOrder("--public-key must be 64 hex digits".into()))?;
+                .ok_or_else(|| Failure::Usage("--public-key must be 64 hex digits".into()))?;
             vec![PublicKey::from_bytes(&bytes)?]
         }
         None => KeyRing::open(&home.keys())?.public_keys(),
     };
     let product = product
         .or_else(|| catalog.as_ref().map(|c| c.product().to_owned()))
-        .ok_or_else(|| Error::InvalidOrder("the product is unknown: give --product".into()))?;
+        .ok_or_else(|| Failure::Usage("the product is unknown: give --product".into()))?;
     let licensee = a.licensee.clone().or(ledger.licensee).ok_or_else(|| {
-        Error::InvalidOrder("the licensee is unknown (not in this ledger): give --licensee".into())
+        Failure::Usage("the licensee is unknown (not in this ledger): give --licensee".into())
     })?;
     let database = a.database.clone().or(ledger.database);
     // The vendor checks the signature here, not the customer's machine.
@@ -130,10 +129,10 @@ fn revocation_status(
     keys: &[PublicKey],
     product: &str,
     l: &License,
-) -> Result<Option<(&'static str, u64, String)>, Error> {
+) -> Result<Option<(&'static str, u64, String)>, Failure> {
     let mut found = None;
     for path in paths {
-        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        let bytes = std::fs::read(path).map_err(|source| license_issue::Error::Io {
             path: path.clone(),
             source,
         })?;

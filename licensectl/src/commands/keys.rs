@@ -3,12 +3,12 @@
 use license_issue::{Error, KeyRing, PublicKeyFormat, export_public_keys};
 use serde_json::json;
 
-use super::hex;
 use crate::KeyFormat;
 use crate::home::Home;
+use crate::machine::Failure;
 use crate::output::{self, out, outln};
 
-pub fn keygen(home: &Home, rotate: bool, today: license_core::Date, json: bool) -> Result<u8, Error> {
+pub fn keygen(home: &Home, rotate: bool, today: license_core::Date, json: bool) -> Result<u8, Failure> {
     let dir = home.keys();
     let ring = if rotate {
         let mut ring = KeyRing::open(&dir)?;
@@ -21,7 +21,7 @@ pub fn keygen(home: &Home, rotate: bool, today: license_core::Date, json: bool) 
         path: dir.clone(),
         reason: "no current key after generation".into(),
     })?;
-    let hex = hex(&entry.public.to_bytes());
+    let hex = hex::encode(entry.public.to_bytes());
     let file = dir.join(&entry.file);
     if json {
         output::json(&json!({
@@ -48,7 +48,7 @@ pub fn keygen(home: &Home, rotate: bool, today: license_core::Date, json: bool) 
     Ok(0)
 }
 
-pub fn pubkey(home: &Home, format: Option<KeyFormat>, json: bool) -> Result<u8, Error> {
+pub fn pubkey(home: &Home, format: Option<KeyFormat>, json: bool) -> Result<u8, Failure> {
     let ring = KeyRing::open(&home.keys())?;
     let keys = ring.public_keys();
     if let Some(f) = format {
@@ -68,7 +68,7 @@ pub fn pubkey(home: &Home, format: Option<KeyFormat>, json: bool) -> Result<u8, 
             .map(|k| {
                 json!({
                     "key_id": format!("{:02x}", k.id),
-                    "public_key": hex(&k.public.to_bytes()),
+                    "public_key": hex::encode(k.public.to_bytes()),
                     "created": k.created,
                     "current": Some(k.id) == current,
                 })
@@ -88,7 +88,7 @@ pub fn pubkey(home: &Home, format: Option<KeyFormat>, json: bool) -> Result<u8, 
                     } else {
                         String::new()
                     },
-                    hex(&k.public.to_bytes()),
+                    hex::encode(k.public.to_bytes()),
                 ]
             })
             .collect();

@@ -5,9 +5,10 @@ use serde_json::json;
 
 use crate::LedgerCommand;
 use crate::home::Home;
+use crate::machine::Failure;
 use crate::output::{self, outln};
 
-pub fn ledger(home: &Home, action: &LedgerCommand, json: bool) -> Result<u8, Error> {
+pub fn ledger(home: &Home, action: &LedgerCommand, json: bool) -> Result<u8, Failure> {
     let mut ledger = home.open_ledger(true)?;
     match action {
         LedgerCommand::Check => {
@@ -34,7 +35,7 @@ pub fn ledger(home: &Home, action: &LedgerCommand, json: bool) -> Result<u8, Err
                 );
             }
             match torn {
-                Some(t) => Err(Error::LedgerTorn(t)),
+                Some(t) => Err(Error::LedgerTorn(t).into()),
                 None => Ok(0),
             }
         }

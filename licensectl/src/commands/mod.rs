@@ -8,7 +8,7 @@ mod ledger;
 mod orders;
 mod reports;
 
-use license_issue::{BindTo, Catalog, Catalogs, Change, Customer, Error, Issued, Scope, Unbind, describe};
+use license_issue::{BindTo, Catalog, Catalogs, Change, Customer, Issued, Scope, Unbind, describe};
 use serde::Serialize;
 use serde_json::json;
 
@@ -27,7 +27,7 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
     };
     let today = cli.date.unwrap_or_else(system_today);
     let json = cli.json;
-    let vendor: Result<u8, Error> = match &cli.command {
+    match &cli.command {
         Command::Keygen { rotate } => keys::keygen(&home, *rotate, today, json),
         Command::Pubkey { format } => keys::pubkey(&home, *format, json),
         Command::Catalog {
@@ -101,25 +101,26 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
                     json,
                 ),
                 // clap requires a license id or --order with --to.
-                _ => Err(Error::EmptyName { what: "order" }),
+                _ => Err(Failure::Usage(
+                    "give a license id, or --order REF with --to LICENSEE".into(),
+                )),
             }
         }
         Command::Inspect(args) => inspect::inspect(&home, args, today, json),
         Command::Show { license_id } => crate::show::show(&home, *license_id, today, json),
-        Command::Verify(args) => return crate::machine::verify(&home, args, cli.date, json),
-        Command::Fingerprint { product } => return crate::machine::fingerprint(product, json),
-        Command::Demo => return crate::machine::demo(cli.date, json),
+        Command::Verify(args) => crate::machine::verify(&home, args, cli.date, json),
+        Command::Fingerprint { product } => crate::machine::fingerprint(product, json),
+        Command::Demo => crate::machine::demo(cli.date, json),
         Command::Report { report } => reports::report(&home, report, today, json),
         Command::Ledger { action } => ledger::ledger(&home, action, json),
-    };
-    vendor.map_err(Failure::from)
+    }
 }
 
-pub fn pick_catalog<'a>(catalogs: &'a Catalogs, product: Option<&str>) -> Result<&'a Catalog, Error> {
+pub fn pick_catalog<'a>(catalogs: &'a Catalogs, product: Option<&str>) -> Result<&'a Catalog, Failure> {
     match product {
-        Some(p) => catalogs.get(p),
+        Some(p) => Ok(catalogs.get(p)?),
         None => catalogs.only().ok_or_else(|| {
-            Error::InvalidOrder(format!(
+            Failure::Usage(format!(
                 "several products have a catalog ({}): choose one with --product",
                 catalogs.known()
             ))
@@ -128,7 +129,7 @@ pub fn pick_catalog<'a>(catalogs: &'a Catalogs, product: Option<&str>) -> Result
 }
 
 /// The binding an order asks for; the machine tolerance defaults to the catalog's.
-pub fn bind_to(args: &BindArgs, catalog: &Catalog) -> Result<BindTo, Error> {
+pub fn bind_to(args: &BindArgs, catalog: &Catalog) -> Result<BindTo, Failure> {
     let machine = match &args.machine {
         None => None,
         Some(text) => Some(BindTo::machine_fingerprint(text, args.tolerance, catalog)?),
@@ -194,7 +195,7 @@ pub fn print_reissued(
     next: Option<&Issued>,
     catalog: &Catalog,
     json: bool,
-) -> Result<u8, Error> {
+) -> Result<u8, Failure> {
     if json {
         match next {
             None => output::json(&issued_json(now, catalog))?,
@@ -218,8 +219,4 @@ pub fn print_reissued(
         print_issued(&title, n, catalog);
     }
     Ok(0)
-}
-
-pub fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }

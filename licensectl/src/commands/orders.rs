@@ -1,15 +1,16 @@
 //! The orders: issue, upgrade, reduce, renew, cancel, revoke, maintenance, rehost.
 
 use license_core::{Date, Kind};
-use license_issue::{Customer, Error, MaintenanceKind, NewLicense, Term, Unbind};
+use license_issue::{Customer, MaintenanceKind, NewLicense, Term, Unbind};
 use serde_json::json;
 
 use super::{bind_to, issued_json, pick_catalog, print_issued, print_reissued, to_change};
 use crate::home::{Home, write_new};
+use crate::machine::Failure;
 use crate::output::{self, outln};
 use crate::{BindArgs, ChangeArgs, IssueArgs, KindArg};
 
-pub fn issue(home: &Home, a: &IssueArgs, today: license_core::Date, json: bool) -> Result<u8, Error> {
+pub fn issue(home: &Home, a: &IssueArgs, today: license_core::Date, json: bool) -> Result<u8, Failure> {
     let mut issuer = home.issuer()?;
     let catalog = pick_catalog(issuer.catalogs(), a.product.as_deref())?.clone();
     let kind = match a.kind {
@@ -56,7 +57,7 @@ pub fn upgrade(
     change: &ChangeArgs,
     today: Date,
     json: bool,
-) -> Result<u8, Error> {
+) -> Result<u8, Failure> {
     let mut issuer = home.issuer()?;
     let product = issuer.history(license_id)?.product;
     let c = to_change(change, &[]);
@@ -73,7 +74,7 @@ pub fn reduce(
     withdraw: bool,
     today: license_core::Date,
     json: bool,
-) -> Result<u8, Error> {
+) -> Result<u8, Failure> {
     let mut issuer = home.issuer()?;
     let product = issuer.history(license_id)?.product;
     let catalog = issuer.catalogs().get(&product)?.clone();
@@ -137,7 +138,7 @@ pub fn renew(
     early: bool,
     today: license_core::Date,
     json: bool,
-) -> Result<u8, Error> {
+) -> Result<u8, Failure> {
     let mut issuer = home.issuer()?;
     if let Some(id) = id {
         let r = if early {
@@ -156,7 +157,7 @@ pub fn renew(
     // --due: one failure does not stop the others; the failures are listed per license
     // at the end.
     let mut renewed = Vec::new();
-    let mut failed: Vec<(u32, Error)> = Vec::new();
+    let mut failed: Vec<(u32, Failure)> = Vec::new();
     for (id, outcome) in issuer.renew_due(today)? {
         match outcome.and_then(|r| Ok((issuer.catalogs().get(&r.product)?.clone(), r))) {
             Ok((catalog, r)) => {
@@ -168,7 +169,7 @@ pub fn renew(
                 }
                 renewed.push((r, catalog));
             }
-            Err(e) => failed.push((id, e)),
+            Err(e) => failed.push((id, e.into())),
         }
     }
     if json {
@@ -187,15 +188,11 @@ pub fn renew(
             failed.len() + renewed.len()
         );
     }
-    Ok(failed
-        .iter()
-        .map(|(_, e)| e.class().exit_code())
-        .max()
-        .unwrap_or(0))
+    Ok(failed.iter().map(|(_, e)| e.exit_code()).max().unwrap_or(0))
 }
 
 /// `cancel`: no further renewal.
-pub fn cancel(home: &Home, license_id: u32, today: Date, json: bool) -> Result<u8, Error> {
+pub fn cancel(home: &Home, license_id: u32, today: Date, json: bool) -> Result<u8, Failure> {
     let c = home.issuer()?.cancel(license_id, today)?;
     if json {
         output::json(&c)?;
@@ -227,7 +224,7 @@ pub fn revoke(
     product: Option<&str>,
     today: license_core::Date,
     json: bool,
-) -> Result<u8, Error> {
+) -> Result<u8, Failure> {
     let mut issuer = home.issuer()?;
     if let (Some(id), false) = (id, list) {
         issuer.revoke(id, reason, today)?;
@@ -247,7 +244,7 @@ pub fn revoke(
             .only()
             .map(|c| c.product().to_owned())
             .ok_or_else(|| {
-                Error::InvalidOrder(format!(
+                Failure::Usage(format!(
                     "revocation lists are per product: name one with --product (the catalogs define {})",
                     issuer.catalogs().known()
                 ))
@@ -300,7 +297,7 @@ pub fn maintenance(
     site: Option<&str>,
     today: Date,
     json: bool,
-) -> Result<u8, Error> {
+) -> Result<u8, Failure> {
     let mut issuer = home.issuer()?;
     if let Some(site) = site {
         let out = issuer.add_site_maintenance(site, today)?;
@@ -312,7 +309,7 @@ pub fn maintenance(
         );
     }
     let Some(license_id) = license_id else {
-        return Err(Error::EmptyName { what: "site" });
+        return Err(Failure::Usage("give the license id or --site NAME".into()));
     };
     let product = issuer.history(license_id)?.product;
     let out = issuer.add_maintenance(license_id, MaintenanceKind::OneServer, today)?;
@@ -327,7 +324,7 @@ fn print_several<L: license_issue::Ledger>(
     out: &[license_issue::Reissued],
     title: &str,
     json: bool,
-) -> Result<u8, Error> {
+) -> Result<u8, Failure> {
     if json {
         let mut list = Vec::new();
         for r in out {
@@ -354,7 +351,7 @@ fn print_several<L: license_issue::Ledger>(
 }
 
 /// `site ID NAME`: assign a license to a site.
-pub fn site(home: &Home, license_id: u32, name: &str, today: Date, json: bool) -> Result<u8, Error> {
+pub fn site(home: &Home, license_id: u32, name: &str, today: Date, json: bool) -> Result<u8, Failure> {
     home.issuer()?.assign_site(license_id, name, today)?;
     if json {
         output::json(&json!({"license_id": license_id, "site": name.trim()}))?;
@@ -372,7 +369,7 @@ pub fn transfer_order(
     to: Customer,
     today: Date,
     json: bool,
-) -> Result<u8, Error> {
+) -> Result<u8, Failure> {
     let mut issuer = home.issuer()?;
     let licensee = to.licensee.clone();
     let out = issuer.transfer_order(order, only, to, today)?;
@@ -394,7 +391,7 @@ pub fn rehost(
     to: Option<Customer>,
     today: Date,
     json: bool,
-) -> Result<u8, Error> {
+) -> Result<u8, Failure> {
     let mut issuer = home.issuer()?;
     let product = issuer.history(license_id)?.product;
     let catalog = issuer.catalogs().get(&product)?.clone();
@@ -403,7 +400,7 @@ pub fn rehost(
         Some(customer) => issuer.transfer(license_id, customer, bind_to, unbind, today)?,
         None => {
             if bind.database.is_none() && bind.machine.is_none() && !unbind.database && !unbind.machine {
-                return Err(Error::InvalidOrder(
+                return Err(Failure::Usage(
                     "give the new binding (--database or --machine), the part to remove \
                      (--unbind-database, --unbind-machine) or a new licensee (--to)"
                         .into(),

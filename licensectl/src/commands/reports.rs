@@ -1,11 +1,12 @@
 //! `report`: the ledger's reports as tables, CSV or JSON (each from the report's rows:
 //! see `license_issue::ReportRow`).
 
-use license_issue::{Error, Ledger, LicenseHistory, Month, ReportRow, to_csv, to_table};
+use license_issue::{Ledger, LicenseHistory, Month, ReportRow, to_csv, to_table};
 use serde_json::json;
 
 use crate::ReportCommand;
 use crate::home::Home;
+use crate::machine::Failure;
 use crate::output::{self, out, outln};
 
 /// Print `rows` as a table.
@@ -19,7 +20,7 @@ pub fn report(
     report: &ReportCommand,
     today: license_core::Date,
     json: bool,
-) -> Result<u8, Error> {
+) -> Result<u8, Failure> {
     let ledger = home.open_ledger(true)?;
     let catalogs = home.catalogs_or_warn();
     let records = ledger.records()?;

@@ -1,0 +1,111 @@
+//! Reseller's codes (format v2 delegation): parse + verify (chain, frames, code) + status
+//! of a one-level and a two-level `reference` code, against bare `verify_strict` of the
+//! signatures they contain (2 and 3), in the same run. Fixtures are license-core's test
+//! fixtures (`tests/common`, `tests/reseller`), so the codes are the golden vectors'.
+#![forbid(unsafe_code)]
+#![allow(dead_code)]
+
+#[path = "common/clock.rs"]
+mod clock;
+#[path = "../../license-core/tests/common/mod.rs"]
+mod common;
+#[path = "../../license-core/tests/reseller/mod.rs"]
+mod reseller;
+
+use std::hint::black_box;
+
+use clock::BenchClock;
+use common::*;
+use criterion::{Criterion, criterion_group, criterion_main};
+use ed25519_dalek::{Signature, VerifyingKey};
+use license_benches::batch;
+use license_core::*;
+use reseller::*;
+
+/// Domain of certificate signatures (docs/FORMAT.md, "Delegated codes (format v2)").
+const DOMAIN_CERTIFICATE: &[u8] = b"license-core/v2 certificate\0";
+
+/// The (key, message, signature) triples a reseller's code contains, rebuilt from the
+/// spec: each certificate's signed message, then the code's.
+fn signatures(code: &DelegatedCode, ctx: &Context<'_>) -> Vec<(VerifyingKey, Vec<u8>, Signature)> {
+    let bytes = code.as_bytes();
+    let count = usize::from(bytes[0] & 0x0F);
+    let mut ends = Vec::new();
+    let mut chain = bytes.to_vec();
+    for n in 1..=count {
+        chain[0] = 0xC0 | n as u8;
+        ends.push(
+            (2..=bytes.len())
+                .find(|&e| CertificateChain::from_bytes(&chain[..e]).is_ok())
+                .expect("chain"),
+        );
+    }
+    let certs = CertificateChain::from_bytes(&chain[..ends[count - 1]]).expect("chain");
+    let mut issuer = *public_keys()[0].verifying_key();
+    let mut out = Vec::new();
+    let mut start = 1;
+    for (cert, &end) in certs.certificates().zip(&ends) {
+        let mut m = DOMAIN_CERTIFICATE.to_vec();
+        m.push(ctx.product.len() as u8);
+        m.extend_from_slice(ctx.product.as_bytes());
+        m.extend_from_slice(issuer.as_bytes());
+        m.extend_from_slice(&bytes[start..end - 64]);
+        let sig = Signature::from_bytes(bytes[end - 64..end].try_into().expect("64 bytes"));
+        out.push((issuer, m, sig));
+        issuer = *cert.subject.verifying_key();
+        start = end;
+    }
+    let inner = UntrustedCode::from_bytes(&bytes[start..]).expect("code");
+    out.push((
+        issuer,
+        batch::signed_message(&inner, ctx).expect("message"),
+        batch::signature_of(&inner),
+    ));
+    for (k, m, s) in &out {
+        k.verify_strict(m, s).expect("every contained signature verifies");
+    }
+    out
+}
+
+fn delegation(c: &mut Criterion<BenchClock>) {
+    let machine = reference_machine();
+    let ctx = reference_context(&machine);
+    let keys = public_keys();
+    let today = day(2027, 1, 1);
+    let policy = Policy::default();
+    let mut g = c.benchmark_group("delegation-verify");
+    for (name, code) in [("one-level", reseller_code()), ("two-level", sub_code())] {
+        let text = code.to_string();
+        let sigs = signatures(&code, &ctx);
+        eprintln!(
+            "length: {name}: {} characters ({} with dashes), {} bytes, {} signatures",
+            code.text_len(),
+            text.len(),
+            code.as_bytes().len(),
+            sigs.len()
+        );
+        let verify = || {
+            UntrustedDelegatedCode::parse(black_box(&text))
+                .and_then(|c| c.verify(black_box(&keys), &ctx, |_| false))
+                .map(|v| v.license().evaluate(today, today, &policy).is_usable())
+        };
+        assert_eq!(verify(), Ok(true));
+        g.bench_function(format!("{name}: bare verify_strict x{}", sigs.len()), |b| {
+            b.iter(|| {
+                sigs.iter()
+                    .all(|(k, m, s)| black_box(k).verify_strict(black_box(m), black_box(s)).is_ok())
+            })
+        });
+        g.bench_function(format!("{name}: ours (parse + verify + status)"), |b| {
+            b.iter(verify)
+        });
+    }
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = clock::config();
+    targets = delegation
+}
+criterion_main!(benches);

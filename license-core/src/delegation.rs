@@ -1,0 +1,939 @@
+//! Delegation certificates and reseller codes (format v2; see `docs/FORMAT.md`,
+//! "Delegated codes (format v2)").
+//!
+//! The vendor signs a reseller's Ed25519 key together with its [`Frame`] for one
+//! product: a [`Certificate`]. A reseller allowed to delegate signs a sub-reseller's
+//! key the same way, with a frame inside its own. A reseller's code is the chain of
+//! certificates (vendor's first, the signer's last) followed by an ordinary code signed
+//! by the last certificate's key, in one text. Verification checks every certificate's
+//! signature up to a configured vendor key, every frame inside its parent's, the
+//! vendor's revocations, and the license inside the last frame. No heap, no clock.
+
+use core::fmt;
+
+use ed25519_dalek::{Signature, Signer, SigningKey};
+use serde::{Deserialize, Serialize};
+
+use crate::code::{LicenseCode, PublicKey, UntrustedCode, VerifiedLicense, sign};
+use crate::context::{Field, hint};
+use crate::frame::{Frame, IdRange, KindSet, LineSet, Violation};
+use crate::model::{License, ModuleSet};
+use crate::text::TextKind;
+use crate::wire::{MAX_CODE_BYTES, SIGNATURE_LEN};
+use crate::{Context, Date, Error, MAX_CONTEXT_FIELD, segmented};
+
+/// The most certificates in a chain (vendor -> reseller -> sub-reseller -> sub-sub-reseller).
+pub const MAX_CHAIN: usize = 3;
+/// The longest reseller display name, in bytes of UTF-8.
+pub const MAX_RESELLER_NAME: usize = 32;
+
+/// First byte of a reseller's code: `0xD0 | number of certificates`. Plain codes start
+/// with their payload's format version (1, 2), so the two never meet.
+const TAG_CODE: u8 = 0xD0;
+/// First byte of a certificate chain on its own: `0xC0 | number of certificates`.
+const TAG_CHAIN: u8 = 0xC0;
+/// Domain separation for certificate signatures.
+const DOMAIN_CERTIFICATE: &[u8] = b"license-core/v2 certificate\0";
+
+const HEAD_DEPTH_SHIFT: u8 = 4;
+const HEAD_BINDING: u8 = 0b0100_0000;
+const HEAD_RESERVED: u8 = 0b1000_0000;
+
+/// Optional fields of a certificate, by bit of its field mask, in wire order. The
+/// usable-days limits come first, by kind: trial, subscription, NFR, full (the
+/// commonest limits fit the first byte of the mask).
+const OPT_DAYS: [u32; 4] = [1 << 3, 1 << 0, 1 << 1, 1 << 2]; // indexed by kind bits
+const OPT_USERS: u32 = 1 << 4;
+const OPT_SEATS: u32 = 1 << 5;
+const OPT_NOT_BEFORE: u32 = 1 << 6;
+const OPT_MAINTENANCE: u32 = 1 << 7;
+const OPT_IDS: u32 = 1 << 8;
+const OPT_ALL: u32 = (1 << 9) - 1;
+/// The wire order of the days limits: kind bits of trial, subscription, NFR, full.
+const DAYS_ORDER: [usize; 4] = [1, 2, 3, 0];
+
+/// Largest encoding of a certificate without its signature: head, vendor key id,
+/// serial, key, name, product hint, lines, modules, end, mask, then every optional field.
+const MAX_CERT_BODY: usize =
+    1 + 1 + 5 + 32 + 1 + MAX_RESELLER_NAME + 1 + 3 + 10 + 5 + 5 + 4 * 5 + 5 * 4 + 2 * 5;
+/// Largest certificate, signature included.
+pub const MAX_CERTIFICATE_BYTES: usize = MAX_CERT_BODY + SIGNATURE_LEN;
+/// Largest certificate chain (tag and certificates).
+pub const MAX_CHAIN_BYTES: usize = 1 + MAX_CHAIN * MAX_CERTIFICATE_BYTES;
+/// Largest reseller's code (tag, certificates, code).
+pub const MAX_DELEGATED_BYTES: usize = MAX_CHAIN_BYTES + MAX_CODE_BYTES;
+/// Most symbols of a reseller's code's text (without dashes).
+const MAX_DELEGATED_SYMBOLS: usize = segmented::segmented_symbols_for(MAX_DELEGATED_BYTES);
+
+/// A reseller's display name (1 to 32 bytes of UTF-8, no control characters), carried
+/// in its certificate so errors and reports can name it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ResellerName {
+    bytes: [u8; MAX_RESELLER_NAME],
+    len: u8,
+}
+
+impl ResellerName {
+    /// The name, checked.
+    pub fn new(name: &str) -> Result<ResellerName, Error> {
+        let b = name.as_bytes();
+        if b.is_empty() || b.len() > MAX_RESELLER_NAME || name.chars().any(char::is_control) {
+            return Err(Error::Delegation(DelegationError::InvalidCertificate(
+                "a reseller name has 1 to 32 bytes and no control characters",
+            )));
+        }
+        let mut bytes = [0u8; MAX_RESELLER_NAME];
+        bytes[..b.len()].copy_from_slice(b);
+        Ok(ResellerName {
+            bytes,
+            len: b.len() as u8,
+        })
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("")
+    }
+}
+
+impl fmt::Display for ResellerName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for ResellerName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.as_str())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for ResellerName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for ResellerName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <alloc::string::String as serde::Deserialize>::deserialize(d)?;
+        ResellerName::new(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Why a reseller's code, a certificate chain or a certification was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DelegationError {
+    /// The chain's first certificate names a vendor key this installation does not have.
+    #[error(
+        "the reseller's certificate was signed with a key this software does not know (key id {key_id:#04x}): it is from another vendor, or this software is too old"
+    )]
+    UnknownVendorKey {
+        /// The key id in the first certificate.
+        key_id: u8,
+    },
+    /// A certificate is for another product.
+    #[error(
+        "the certificate of reseller {reseller} is for another product: enter a code issued for this product"
+    )]
+    WrongProduct {
+        /// The certificate's reseller.
+        reseller: ResellerName,
+    },
+    /// A certificate's signature does not verify with its issuer's key.
+    #[error(
+        "the certificate of reseller {reseller} is not signed by its issuer: it was altered or forged; ask the vendor for a new code"
+    )]
+    BadCertificateSignature {
+        /// The certificate's reseller.
+        reseller: ResellerName,
+    },
+    /// The code after the chain was not signed with the last certificate's key.
+    #[error(
+        "the license code is not signed by reseller {reseller}: it was altered or forged; ask the reseller for a new code"
+    )]
+    NotSignedByReseller {
+        /// The last certificate's reseller.
+        reseller: ResellerName,
+    },
+    /// The vendor has revoked a certificate of the chain.
+    #[error(
+        "the certificate {serial} of reseller {reseller} was revoked by the vendor: ask the vendor for a new license"
+    )]
+    Revoked {
+        /// The revoked certificate's reseller.
+        reseller: ResellerName,
+        /// Its serial.
+        serial: u32,
+    },
+    /// A sub-reseller's frame is wider than its parent's (or the parent may not delegate).
+    #[error(
+        "the certificate of reseller {reseller} is wider than its issuer's ({violation}): ask the vendor for a new code"
+    )]
+    Widening {
+        /// The sub-reseller whose certificate widens.
+        reseller: ResellerName,
+        /// The first limit widened.
+        violation: Violation,
+    },
+    /// The license is outside the frame of the reseller that signed it.
+    #[error(
+        "{violation}: the license is outside the frame of reseller {reseller}; ask the reseller for a license inside its frame, or the vendor"
+    )]
+    OutsideFrame {
+        /// The reseller that signed it.
+        reseller: ResellerName,
+        /// The first limit exceeded.
+        violation: Violation,
+    },
+    /// Signing with a key that is not the certified one (issuer side).
+    #[error(
+        "the signing key is not the key certified for reseller {reseller}: use the reseller key the certificate was made for"
+    )]
+    KeyMismatch {
+        /// The certificate's reseller.
+        reseller: ResellerName,
+    },
+    /// A certificate the format cannot express (issuer side), or a chain too long.
+    #[error("the certificate cannot be made: {0}")]
+    InvalidCertificate(&'static str),
+}
+
+impl DelegationError {
+    /// The class of this error.
+    pub const fn kind(&self) -> crate::ErrorKind {
+        use crate::ErrorKind;
+        match self {
+            DelegationError::UnknownVendorKey { .. }
+            | DelegationError::BadCertificateSignature { .. }
+            | DelegationError::NotSignedByReseller { .. } => ErrorKind::Signature,
+            DelegationError::WrongProduct { .. } => ErrorKind::Binding,
+            DelegationError::Revoked { .. }
+            | DelegationError::Widening { .. }
+            | DelegationError::OutsideFrame { .. } => ErrorKind::Delegation,
+            DelegationError::KeyMismatch { .. } | DelegationError::InvalidCertificate(_) => ErrorKind::Usage,
+        }
+    }
+}
+
+fn delegation(e: DelegationError) -> Error {
+    Error::Delegation(e)
+}
+
+/// One certificate: the reseller's key and name, its serial, and its frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Certificate {
+    /// The serial the issuer gave it (the vendor revokes first-level certificates by it).
+    pub serial: u32,
+    /// The certified reseller's public key.
+    pub subject: PublicKey,
+    /// The reseller's display name.
+    pub name: ResellerName,
+    /// What the reseller may issue.
+    pub frame: Frame,
+}
+
+/// A decoded certificate and where it lies in its chain's bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Entry {
+    cert: Certificate,
+    /// Only in the first certificate: the id of the vendor key that signed it.
+    vendor_key_id: Option<u8>,
+    product_hint: u8,
+    start: usize,
+    body_end: usize,
+}
+
+impl Entry {
+    const fn end(&self) -> usize {
+        self.body_end + SIGNATURE_LEN
+    }
+}
+
+/// The certificates of a chain, decoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Certs {
+    count: usize,
+    entries: [Option<Entry>; MAX_CHAIN],
+    /// The last certificate (also in `entries`).
+    leaf: Entry,
+}
+
+impl Certs {
+    fn iter(&self) -> impl Iterator<Item = &Entry> {
+        self.entries[..self.count].iter().flatten()
+    }
+}
+
+struct Writer {
+    buf: [u8; MAX_CERT_BODY],
+    len: usize,
+}
+
+impl Writer {
+    fn bytes(&mut self, b: &[u8]) -> Result<(), Error> {
+        let end = self.len + b.len();
+        self.buf
+            .get_mut(self.len..end)
+            .ok_or(delegation(DelegationError::InvalidCertificate("too large")))?
+            .copy_from_slice(b);
+        self.len = end;
+        Ok(())
+    }
+
+    fn var<T: Serialize>(&mut self, v: &T) -> Result<(), Error> {
+        let n = postcard::to_slice(v, &mut self.buf[self.len..])
+            .map_err(|_| delegation(DelegationError::InvalidCertificate("too large")))?
+            .len();
+        self.len += n;
+        Ok(())
+    }
+}
+
+fn days(d: Date) -> Result<u32, Error> {
+    u32::try_from(d.days_since(Date::CODE_EPOCH))
+        .map_err(|_| delegation(DelegationError::InvalidCertificate("a date before 2020-01-01")))
+}
+
+fn nonzero(v: Option<u32>) -> Result<Option<u32>, Error> {
+    match v {
+        Some(0) => Err(delegation(DelegationError::InvalidCertificate(
+            "a limit of zero grants nothing",
+        ))),
+        v => Ok(v),
+    }
+}
+
+/// Encode a certificate's body (everything but the signature).
+fn encode_body(cert: &Certificate, vendor_key_id: Option<u8>, product_hint: u8) -> Result<Writer, Error> {
+    let f = &cert.frame;
+    let invalid = |why| delegation(DelegationError::InvalidCertificate(why));
+    if f.kinds == KindSet::EMPTY || f.lines == LineSet::EMPTY {
+        return Err(invalid("a frame allows at least one kind and one product line"));
+    }
+    if usize::from(f.delegation_depth) >= MAX_CHAIN {
+        return Err(invalid("at most two further levels of sub-resellers"));
+    }
+    if f.not_before.is_some_and(|nb| nb >= f.not_after) {
+        return Err(invalid("the certificate ends before it starts"));
+    }
+    if f.license_ids.is_some_and(|r| r.first > r.last) {
+        return Err(invalid("the license-id range is empty"));
+    }
+    let mut w = Writer {
+        buf: [0; MAX_CERT_BODY],
+        len: 0,
+    };
+    let mut head = f.kinds.bits() | f.delegation_depth << HEAD_DEPTH_SHIFT;
+    if f.binding_required {
+        head |= HEAD_BINDING;
+    }
+    w.bytes(&[head])?;
+    if let Some(id) = vendor_key_id {
+        w.bytes(&[id])?;
+    }
+    w.var(&cert.serial)?;
+    w.bytes(&cert.subject.to_bytes())?;
+    w.bytes(&[cert.name.len])?;
+    w.bytes(cert.name.as_str().as_bytes())?;
+    w.bytes(&[product_hint])?;
+    w.var(&f.lines.bits())?;
+    w.var(&f.modules.bits())?;
+    w.var(&days(f.not_after)?)?;
+    let mut mask = 0u32;
+    for (k, bit) in OPT_DAYS.iter().enumerate() {
+        if nonzero(f.max_days[k])?.is_some() {
+            mask |= bit;
+        }
+    }
+    let flag = |present: bool, bit: u32| if present { bit } else { 0 };
+    mask |= flag(nonzero(f.named_users)?.is_some(), OPT_USERS)
+        | flag(nonzero(f.concurrent_seats)?.is_some(), OPT_SEATS)
+        | flag(f.not_before.is_some(), OPT_NOT_BEFORE)
+        | flag(nonzero(f.maintenance_days)?.is_some(), OPT_MAINTENANCE)
+        | flag(f.license_ids.is_some(), OPT_IDS);
+    w.var(&mask)?;
+    for k in DAYS_ORDER {
+        if let Some(d) = f.max_days[k] {
+            w.var(&d)?;
+        }
+    }
+    for v in [f.named_users, f.concurrent_seats].into_iter().flatten() {
+        w.var(&v)?;
+    }
+    if let Some(nb) = f.not_before {
+        w.var(&days(nb)?)?;
+    }
+    if let Some(m) = f.maintenance_days {
+        w.var(&m)?;
+    }
+    if let Some(r) = f.license_ids {
+        w.var(&r.first)?;
+        w.var(&r.last)?;
+    }
+    Ok(w)
+}
+
+struct Reader<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], Error> {
+        if self.rest.len() < n {
+            return Err(Error::Malformed("a certificate is cut short"));
+        }
+        let (head, rest) = self.rest.split_at(n);
+        self.rest = rest;
+        Ok(head)
+    }
+
+    fn byte(&mut self) -> Result<u8, Error> {
+        Ok(self.take(1)?[0])
+    }
+
+    fn var<T: Deserialize<'a>>(&mut self) -> Result<T, Error> {
+        let (v, rest) = postcard::take_from_bytes(self.rest)
+            .map_err(|_| Error::Malformed("a certificate field is cut short or invalid"))?;
+        self.rest = rest;
+        Ok(v)
+    }
+
+    fn date(&mut self) -> Result<Date, Error> {
+        let d: u32 = self.var()?;
+        Date::CODE_EPOCH
+            .checked_add_days(i64::from(d))
+            .ok_or(Error::Malformed("a certificate date is out of range"))
+    }
+}
+
+/// Decode the certificate starting at `start`, canonical only.
+fn decode_cert(bytes: &[u8], start: usize, first: bool) -> Result<Entry, Error> {
+    let mut r = Reader {
+        rest: &bytes[start..],
+    };
+    let head = r.byte()?;
+    if head & HEAD_RESERVED != 0 {
+        return Err(Error::Malformed("a certificate has reserved bits set"));
+    }
+    let vendor_key_id = if first { Some(r.byte()?) } else { None };
+    let serial: u32 = r.var()?;
+    let mut key = [0u8; 32];
+    key.copy_from_slice(r.take(32)?);
+    let subject =
+        PublicKey::from_bytes(&key).map_err(|_| Error::Malformed("a certificate's key is invalid"))?;
+    let name_len = usize::from(r.byte()?);
+    let name = core::str::from_utf8(r.take(name_len)?)
+        .map_err(|_| Error::Malformed("a reseller name is not UTF-8"))
+        .and_then(|n| ResellerName::new(n).map_err(|_| Error::Malformed("a reseller name is invalid")))?;
+    let product_hint = r.byte()?;
+    let lines = LineSet::from_bits(r.var()?);
+    let modules = ModuleSet::from_bits(r.var()?);
+    let not_after = r.date()?;
+    let mask: u32 = r.var()?;
+    if mask & !OPT_ALL != 0 {
+        return Err(Error::Malformed("a certificate has unknown fields"));
+    }
+    let kinds = KindSet::from_bits(head & 0b1111).ok_or(Error::Malformed("kinds"))?;
+    let mut frame = Frame::new(kinds, lines, modules, not_after);
+    frame.delegation_depth = (head >> HEAD_DEPTH_SHIFT) & 0b11;
+    frame.binding_required = head & HEAD_BINDING != 0;
+    for k in DAYS_ORDER {
+        if mask & OPT_DAYS[k] != 0 {
+            frame.max_days[k] = Some(r.var()?);
+        }
+    }
+    if mask & OPT_USERS != 0 {
+        frame.named_users = Some(r.var()?);
+    }
+    if mask & OPT_SEATS != 0 {
+        frame.concurrent_seats = Some(r.var()?);
+    }
+    if mask & OPT_NOT_BEFORE != 0 {
+        frame.not_before = Some(r.date()?);
+    }
+    if mask & OPT_MAINTENANCE != 0 {
+        frame.maintenance_days = Some(r.var()?);
+    }
+    if mask & OPT_IDS != 0 {
+        frame.license_ids = Some(IdRange {
+            first: r.var()?,
+            last: r.var()?,
+        });
+    }
+    let body_end = bytes.len() - r.rest.len();
+    r.take(SIGNATURE_LEN)?;
+    let entry = Entry {
+        cert: Certificate {
+            serial,
+            subject,
+            name,
+            frame,
+        },
+        vendor_key_id,
+        product_hint,
+        start,
+        body_end,
+    };
+    // Canonical: the one encoding of what was read must be exactly the input.
+    let again = encode_body(&entry.cert, vendor_key_id, product_hint).map_err(|_| Error::NonCanonical)?;
+    if again.buf[..again.len] != bytes[start..body_end] {
+        return Err(Error::NonCanonical);
+    }
+    Ok(entry)
+}
+
+/// Decode the tag and the certificates; returns them and where they end.
+fn decode_certs(bytes: &[u8], tag: u8) -> Result<(Certs, usize), Error> {
+    let first = *bytes.first().ok_or(Error::Empty)?;
+    let count = usize::from(first & 0x0F);
+    if first & 0xF0 != tag || count == 0 || count > MAX_CHAIN {
+        return Err(Error::Malformed("not a reseller's code or certificate chain"));
+    }
+    let mut entries = [None; MAX_CHAIN];
+    let mut at = 1;
+    let mut leaf = None;
+    for (i, slot) in entries.iter_mut().take(count).enumerate() {
+        let e = decode_cert(bytes, at, i == 0)?;
+        at = e.end();
+        *slot = Some(e);
+        leaf = Some(e);
+    }
+    let leaf = leaf.ok_or(Error::Malformed("an empty certificate chain"))?;
+    Ok((Certs { count, entries, leaf }, at))
+}
+
+/// The message a certificate's issuer signs: domain, product id (length byte and bytes),
+/// the issuer's public key, the certificate's body.
+struct CertMessage {
+    buf: [u8; DOMAIN_CERTIFICATE.len() + 1 + MAX_CONTEXT_FIELD + 32 + MAX_CERT_BODY],
+    len: usize,
+}
+
+impl CertMessage {
+    fn new(product: &str, issuer: &PublicKey, body: &[u8]) -> Result<CertMessage, Error> {
+        let product = product.as_bytes();
+        if product.len() > MAX_CONTEXT_FIELD {
+            return Err(Error::ContextTooLong {
+                max: MAX_CONTEXT_FIELD,
+            });
+        }
+        let mut m = CertMessage {
+            buf: [0; DOMAIN_CERTIFICATE.len() + 1 + MAX_CONTEXT_FIELD + 32 + MAX_CERT_BODY],
+            len: 0,
+        };
+        for part in [
+            DOMAIN_CERTIFICATE,
+            &[product.len() as u8],
+            product,
+            &issuer.to_bytes(),
+            body,
+        ] {
+            m.buf[m.len..m.len + part.len()].copy_from_slice(part);
+            m.len += part.len();
+        }
+        Ok(m)
+    }
+}
+
+/// Verify the chain for `product` up to one of `keys`: every signature, the vendor's
+/// revocations (`revoked` is asked about each first-level certificate's serial), every
+/// frame inside its parent's. Returns the last certificate.
+fn verify_certs<'c>(
+    bytes: &[u8],
+    certs: &'c Certs,
+    keys: &[PublicKey],
+    product: &str,
+    revoked: impl Fn(u32) -> bool,
+) -> Result<&'c Entry, Error> {
+    let product_hint = hint(Field::Product, product);
+    let mut parent: Option<&Entry> = None;
+    for e in certs.iter() {
+        let reseller = e.cert.name;
+        if e.product_hint != product_hint {
+            return Err(delegation(DelegationError::WrongProduct { reseller }));
+        }
+        let mut sig = [0u8; SIGNATURE_LEN];
+        sig.copy_from_slice(&bytes[e.body_end..e.end()]);
+        let signature = Signature::from_bytes(&sig);
+        let body = &bytes[e.start..e.body_end];
+        let verified = match parent {
+            None => {
+                let id = e.vendor_key_id.unwrap_or(0);
+                let mut candidates = keys.iter().filter(|k| k.id() == id).peekable();
+                if candidates.peek().is_none() {
+                    return Err(delegation(DelegationError::UnknownVendorKey { key_id: id }));
+                }
+                candidates.any(|k| {
+                    CertMessage::new(product, k, body).is_ok_and(|m| {
+                        k.verifying_key()
+                            .verify_strict(&m.buf[..m.len], &signature)
+                            .is_ok()
+                    })
+                })
+            }
+            Some(p) => {
+                let m = CertMessage::new(product, &p.cert.subject, body)?;
+                p.cert
+                    .subject
+                    .verifying_key()
+                    .verify_strict(&m.buf[..m.len], &signature)
+                    .is_ok()
+            }
+        };
+        if !verified {
+            return Err(delegation(DelegationError::BadCertificateSignature { reseller }));
+        }
+        match parent {
+            None if revoked(e.cert.serial) => {
+                return Err(delegation(DelegationError::Revoked {
+                    reseller,
+                    serial: e.cert.serial,
+                }));
+            }
+            None => {}
+            Some(p) => e
+                .cert
+                .frame
+                .narrows(&p.cert.frame)
+                .map_err(|violation| delegation(DelegationError::Widening { reseller, violation }))?,
+        }
+        parent = Some(e);
+    }
+    parent.ok_or(Error::Malformed("an empty certificate chain"))
+}
+
+/// A chain of certificates (the vendor's first), as a reseller installs it. `Display`
+/// gives the text form. Parsing does not verify: use [`CertificateChain::verify`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct CertificateChain {
+    bytes: [u8; MAX_CHAIN_BYTES],
+    len: usize,
+    certs: Certs,
+}
+
+impl CertificateChain {
+    /// Parse the text form (typo check per segment, then canonical decoding). No heap.
+    pub fn parse(text: &str) -> Result<CertificateChain, Error> {
+        let mut bytes = [0u8; MAX_CHAIN_BYTES];
+        let len = segmented::decode::<{ segmented::segmented_symbols_for(MAX_CHAIN_BYTES) }>(
+            TextKind::Certificate,
+            text,
+            &mut bytes,
+        )?;
+        Self::from_bytes(&bytes[..len])
+    }
+
+    /// Parse the binary form.
+    pub fn from_bytes(input: &[u8]) -> Result<CertificateChain, Error> {
+        if input.len() > MAX_CHAIN_BYTES {
+            return Err(Error::Malformed("too long for a certificate chain"));
+        }
+        let (certs, end) = decode_certs(input, TAG_CHAIN)?;
+        if end != input.len() {
+            return Err(Error::Malformed("trailing bytes after the certificates"));
+        }
+        let mut bytes = [0u8; MAX_CHAIN_BYTES];
+        bytes[..input.len()].copy_from_slice(input);
+        Ok(CertificateChain {
+            bytes,
+            len: input.len(),
+            certs,
+        })
+    }
+
+    /// The tag and certificates.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
+    /// Number of certificates.
+    pub const fn len(&self) -> usize {
+        self.certs.count
+    }
+
+    /// Always false: a chain holds at least one certificate.
+    pub const fn is_empty(&self) -> bool {
+        self.certs.count == 0
+    }
+
+    /// The certificates, the vendor-signed one first (unverified until [`Self::verify`]).
+    pub fn certificates(&self) -> impl Iterator<Item = &Certificate> {
+        self.certs.iter().map(|e| &e.cert)
+    }
+
+    /// The last certificate: the one whose key signs codes or sub-certificates.
+    pub const fn leaf(&self) -> &Certificate {
+        &self.certs.leaf.cert
+    }
+
+    /// Verify the chain for `product` up to one of the vendor's `keys`: signatures and
+    /// every frame inside its parent's. Returns the last certificate.
+    pub fn verify(&self, keys: &[PublicKey], product: &str) -> Result<&Certificate, Error> {
+        verify_certs(self.as_bytes(), &self.certs, keys, product, |_| false).map(|e| &e.cert)
+    }
+}
+
+impl fmt::Display for CertificateChain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        segmented::write(TextKind::Certificate, self.as_bytes(), f)
+    }
+}
+
+impl fmt::Debug for CertificateChain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.certificates()).finish()
+    }
+}
+
+impl Certificate {
+    /// Sign this certificate for `product` with `signer`: the vendor's key (no `parent`),
+    /// or the key of the reseller whose chain is `parent`, which must allow delegation and
+    /// whose frame this one must lie inside. Returns the new chain.
+    pub fn certify(
+        &self,
+        product: &str,
+        signer: &SigningKey,
+        parent: Option<&CertificateChain>,
+    ) -> Result<CertificateChain, Error> {
+        let issuer = PublicKey::from(signer.verifying_key());
+        let product_hint = hint(Field::Product, product);
+        let (mut bytes, mut len, vendor_key_id) = match parent {
+            None => {
+                let mut b = [0u8; MAX_CHAIN_BYTES];
+                b[0] = TAG_CHAIN | 1;
+                (b, 1, Some(issuer.id()))
+            }
+            Some(chain) => {
+                let leaf = chain.leaf();
+                if chain.len() >= MAX_CHAIN {
+                    return Err(delegation(DelegationError::InvalidCertificate(
+                        "a chain holds at most three certificates",
+                    )));
+                }
+                if leaf.subject != issuer {
+                    return Err(delegation(DelegationError::KeyMismatch { reseller: leaf.name }));
+                }
+                if chain.certs.leaf.product_hint != product_hint {
+                    return Err(delegation(DelegationError::WrongProduct { reseller: leaf.name }));
+                }
+                self.frame.narrows(&leaf.frame).map_err(|violation| {
+                    delegation(DelegationError::Widening {
+                        reseller: self.name,
+                        violation,
+                    })
+                })?;
+                let mut b = chain.bytes;
+                b[0] = TAG_CHAIN | (chain.len() as u8 + 1);
+                (b, chain.len, None)
+            }
+        };
+        let body = encode_body(self, vendor_key_id, product_hint)?;
+        let body = &body.buf[..body.len];
+        let m = CertMessage::new(product, &issuer, body)?;
+        let signature = signer.sign(&m.buf[..m.len]).to_bytes();
+        for part in [body, &signature[..]] {
+            bytes[len..len + part.len()].copy_from_slice(part);
+            len += part.len();
+        }
+        CertificateChain::from_bytes(&bytes[..len])
+    }
+}
+
+/// Sign `license` for `ctx` as the reseller holding `chain`'s last certificate, with its
+/// key `key`. Refused before signing when the key is not the certified one, the chain is
+/// for another product, or the license lies outside the last frame.
+pub fn sign_delegated(
+    license: &License,
+    ctx: &Context<'_>,
+    key: &SigningKey,
+    chain: &CertificateChain,
+) -> Result<DelegatedCode, Error> {
+    let leaf = chain.leaf();
+    if leaf.subject != PublicKey::from(key.verifying_key()) {
+        return Err(delegation(DelegationError::KeyMismatch { reseller: leaf.name }));
+    }
+    if chain.certs.leaf.product_hint != hint(Field::Product, ctx.product) {
+        return Err(delegation(DelegationError::WrongProduct { reseller: leaf.name }));
+    }
+    leaf.frame.admits(license).map_err(|violation| {
+        delegation(DelegationError::OutsideFrame {
+            reseller: leaf.name,
+            violation,
+        })
+    })?;
+    let code: LicenseCode = sign(license, ctx, key)?;
+    let mut bytes = [0u8; MAX_DELEGATED_BYTES];
+    let chain_bytes = chain.as_bytes();
+    bytes[..chain_bytes.len()].copy_from_slice(chain_bytes);
+    bytes[0] = TAG_CODE | chain.len() as u8;
+    let len = chain_bytes.len() + code.as_bytes().len();
+    bytes[chain_bytes.len()..len].copy_from_slice(code.as_bytes());
+    Ok(DelegatedCode { bytes, len })
+}
+
+/// A reseller's code as signed by [`sign_delegated`]. `Display` gives the text form.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct DelegatedCode {
+    bytes: [u8; MAX_DELEGATED_BYTES],
+    len: usize,
+}
+
+impl DelegatedCode {
+    /// Tag, certificates, then the code (payload and signature).
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
+    /// Characters of the text form, without dashes.
+    pub const fn text_len(&self) -> usize {
+        segmented::segmented_symbols_for(self.len)
+    }
+}
+
+impl fmt::Display for DelegatedCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        segmented::write(TextKind::License, self.as_bytes(), f)
+    }
+}
+
+impl fmt::Debug for DelegatedCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DelegatedCode({self})")
+    }
+}
+
+/// Whether `text` is long enough to be a reseller's code rather than a plain one: more
+/// symbols than the largest plain code. Counts symbols only; checks nothing.
+pub fn is_delegated_text(text: &str) -> bool {
+    let plain = crate::text::symbols_for(MAX_CODE_BYTES);
+    text.bytes()
+        .filter(|&c| c.is_ascii_alphanumeric())
+        .take(plain + 1)
+        .count()
+        > plain
+}
+
+/// A reseller's code that decoded correctly but has not been verified: its chain and
+/// license are claims. Use [`UntrustedDelegatedCode::verify`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UntrustedDelegatedCode {
+    certs: Certs,
+    code: UntrustedCode,
+    bytes: [u8; MAX_DELEGATED_BYTES],
+    len: usize,
+}
+
+impl UntrustedDelegatedCode {
+    /// Parse the text form: typo check per segment, then canonical decoding. No heap.
+    pub fn parse(text: &str) -> Result<UntrustedDelegatedCode, Error> {
+        let mut bytes = [0u8; MAX_DELEGATED_BYTES];
+        let len = segmented::decode::<MAX_DELEGATED_SYMBOLS>(TextKind::License, text, &mut bytes)?;
+        Self::from_bytes(&bytes[..len])
+    }
+
+    /// Parse the binary form (tag, certificates, code).
+    pub fn from_bytes(input: &[u8]) -> Result<UntrustedDelegatedCode, Error> {
+        if input.len() > MAX_DELEGATED_BYTES {
+            return Err(Error::TooLong {
+                max: MAX_DELEGATED_SYMBOLS,
+            });
+        }
+        let (certs, end) = decode_certs(input, TAG_CODE)?;
+        let code = UntrustedCode::from_bytes(&input[end..])?;
+        let mut bytes = [0u8; MAX_DELEGATED_BYTES];
+        bytes[..input.len()].copy_from_slice(input);
+        Ok(UntrustedDelegatedCode {
+            certs,
+            code,
+            bytes,
+            len: input.len(),
+        })
+    }
+
+    /// Tag, certificates and code.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
+    /// The license as the code claims it, unverified. Never grant from it.
+    pub const fn unverified_license(&self) -> &License {
+        self.code.unverified_license()
+    }
+
+    /// Verify the chain up to one of the vendor's `keys` for `ctx.product` (signatures,
+    /// `revoked` asked about the first certificate's serial, every frame inside its
+    /// parent's), then the code with the last certificate's key and `ctx` (as
+    /// [`UntrustedCode::verify`]), then the license inside the last frame, issued
+    /// within the certificate's validity.
+    pub fn verify(
+        &self,
+        keys: &[PublicKey],
+        ctx: &Context<'_>,
+        revoked: impl Fn(u32) -> bool,
+    ) -> Result<VerifiedDelegatedLicense, Error> {
+        let leaf = verify_certs(self.as_bytes(), &self.certs, keys, ctx.product, revoked)?;
+        let reseller = leaf.cert.name;
+        let license = self.code.verify(&[leaf.cert.subject], ctx).map_err(|e| match e {
+            Error::UnknownKey { .. } | Error::BadSignature => {
+                delegation(DelegationError::NotSignedByReseller { reseller })
+            }
+            other => other,
+        })?;
+        leaf.cert
+            .frame
+            .admits(license.license())
+            .map_err(|violation| delegation(DelegationError::OutsideFrame { reseller, violation }))?;
+        let mut chain = [None; MAX_CHAIN];
+        for (slot, e) in chain.iter_mut().zip(self.certs.iter()) {
+            *slot = Some(e.cert);
+        }
+        Ok(VerifiedDelegatedLicense {
+            license,
+            chain,
+            issuer: leaf.cert,
+            depth: self.certs.count,
+        })
+    }
+}
+
+impl fmt::Display for UntrustedDelegatedCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        segmented::write(TextKind::License, self.as_bytes(), f)
+    }
+}
+
+/// A reseller's code whose chain, frames and license checked out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VerifiedDelegatedLicense {
+    license: VerifiedLicense,
+    chain: [Option<Certificate>; MAX_CHAIN],
+    issuer: Certificate,
+    depth: usize,
+}
+
+impl VerifiedDelegatedLicense {
+    /// The verified license.
+    pub const fn license(&self) -> &VerifiedLicense {
+        &self.license
+    }
+
+    /// The reseller that signed the code (the last certificate).
+    pub const fn issuer(&self) -> &Certificate {
+        &self.issuer
+    }
+
+    /// Number of certificates: 1 for a reseller certified by the vendor, 2 for its
+    /// sub-reseller.
+    pub const fn depth(&self) -> usize {
+        self.depth
+    }
+
+    /// The certificates, the vendor-signed one first.
+    pub fn chain(&self) -> impl Iterator<Item = &Certificate> {
+        self.chain[..self.depth].iter().flatten()
+    }
+}
