@@ -132,8 +132,9 @@ impl<L: Ledger> Issuer<L> {
             .collect()
     }
 
-    /// A new revision with maintenance to `ends` (a pack of `kind`).
-    fn set_maintenance(
+    /// A new revision with maintenance to `ends` (a pack of `kind`), and the already
+    /// issued next term's too.
+    pub(super) fn set_maintenance(
         &mut self,
         license_id: u32,
         kind: MaintenanceKind,
