@@ -157,7 +157,8 @@ fn concurrent_clients_on_the_postgres_ledger() {
                     &json!({"named_users": 20}),
                 );
                 assert_eq!(status, 200, "{red}");
-                assert_eq!(red["scheduled"]["license"]["valid_from"], "2027-01-01");
+                // The demo catalog reduces at the next contract year (contract-year policy).
+                assert_eq!(red["scheduled"]["license"]["valid_from"], "2027-11-22");
                 let (status, shown) = request(addr, "GET", &format!("/licenses/{id}"), &[], None);
                 assert_eq!(status, 200, "{shown}");
                 assert_eq!(shown["current"]["revision"], 2, "{shown}");

@@ -1,20 +1,22 @@
 //! `license-check`: print this machine's fingerprint, or check a license code against
 //! this installation, from a shell.
 //!
-//! Exit status: 0 the code is valid and usable now; 1 the code was refused (the cause on
-//! one line); 2 wrong command line; 3 the code is genuine but not usable now (not yet
-//! valid, expired, or this release not covered by maintenance). Output cut short by the
+//! `verify` is the toolkit's one verifying command line (crate `verify-cli`, the same as
+//! `licensectl verify`): the same options, words, JSON and exit codes. Exit status: 0 the
+//! code is valid and usable now; 1 the code was refused (the cause on one line); 2 wrong
+//! command line; 3 the code is genuine but not usable now (not yet valid, expired,
+//! replaced, or this release not covered by maintenance). Output cut short by the
 //! reader (`license-check fingerprint ... | head -1`) is not an error: the status stays.
 #![forbid(unsafe_code)]
 
 use std::fmt::Display;
 use std::io::{self, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
-use license_verify::license_core::{Date, MachineBinding, PublicKey};
-use license_verify::{Utc, Verifier, fingerprint};
+use clap::{Parser, Subcommand};
+use license_verify::fingerprint;
+use license_verify::license_core::{Date, MachineBinding};
+use verify_cli::VerifyArgs;
 
 mod seat;
 
@@ -22,9 +24,16 @@ mod seat;
 #[command(
     name = "license-check",
     version,
-    about = "Check a license code or print this machine's fingerprint"
+    about = "Check a license code or print this machine's fingerprint",
+    after_help = "Exit codes of verify: 0 usable now; 1 refused; 2 wrong command line; 3 genuine but not usable now (not yet valid, expired, replaced, or this release not covered)."
 )]
 struct Cli {
+    /// The day checked (YYYY-MM-DD, noon UTC; default: now).
+    #[arg(long, global = true, alias = "at")]
+    date: Option<Date>,
+    /// Machine-readable JSON output.
+    #[arg(long, global = true)]
+    json: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -44,68 +53,15 @@ enum Command {
         tolerance: u8,
     },
     /// Check a license code against this installation and say what it grants.
-    Verify(VerifyArgs),
+    Verify(Box<VerifyArgs>),
     /// Take, renew, release or inspect a floating seat from a license-server.
     #[command(subcommand)]
     Seat(seat::SeatCommand),
 }
 
-#[derive(Args, Debug)]
-struct VerifyArgs {
-    /// The license code as text (or use --file).
-    #[arg(required_unless_present = "file", conflicts_with = "file")]
-    code: Option<String>,
-    /// A file holding the license code as text.
-    #[arg(long)]
-    file: Option<PathBuf>,
-    /// The product id, as in the vendor's catalog.
-    #[arg(long)]
-    product: String,
-    /// The licensee, as configured in the installation.
-    #[arg(long)]
-    licensee: String,
-    /// The installation's database code, for codes bound to a database.
-    #[arg(long)]
-    database: Option<String>,
-    /// A vendor public key as 64 hex digits, or lines of `licensectl pubkey --format hex`
-    /// (key id and key); repeat for several keys.
-    #[arg(long = "key", required = true, value_parser = parse_keys)]
-    keys: Vec<Keys>,
-    /// Build date of the release to check maintenance coverage for (default: today).
-    #[arg(long)]
-    build_date: Option<Date>,
-    /// Module names in module-number order, comma-separated (e.g. crm,budget,planning,bi).
-    #[arg(long, value_delimiter = ',')]
-    modules: Vec<String>,
-    /// Check as of this day instead of today (YYYY-MM-DD, noon UTC).
-    #[arg(long)]
-    at: Option<Date>,
-    /// The application key the product uses for fingerprints, if not its product id.
-    #[arg(long)]
-    app_key: Option<String>,
-}
-
-/// The keys of one `--key` argument.
-#[derive(Clone, Debug)]
-struct Keys(Vec<PublicKey>);
-
-/// One key per non-empty line, each as `PublicKey::from_hex` reads it (64 hex digits, or
-/// the key id and the key as `licensectl pubkey --format hex` prints them).
-fn parse_keys(text: &str) -> Result<Keys, String> {
-    let keys = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| PublicKey::from_hex(l).map_err(|e| e.to_string()))
-        .collect::<Result<Vec<_>, _>>()?;
-    if keys.is_empty() {
-        return Err("no public key given".to_owned());
-    }
-    Ok(Keys(keys))
-}
-
 /// Why the command failed, with its exit status.
 enum Failure {
-    /// Exit 1: the code (or the file holding it) was refused.
+    /// Exit 1: refused (a seat request, or the output could not be written).
     Refused(String),
     /// Exit 2: the command line is wrong.
     Usage(String),
@@ -114,8 +70,8 @@ enum Failure {
 impl Failure {
     fn exit(self) -> ExitCode {
         let (message, status) = match self {
-            Failure::Refused(m) => (m, 1),
-            Failure::Usage(m) => (m, 2),
+            Failure::Refused(m) => (m, verify_cli::EXIT_REFUSED),
+            Failure::Usage(m) => (m, verify_cli::EXIT_USAGE),
         };
         eprintln!("error: {message}");
         ExitCode::from(status)
@@ -134,36 +90,14 @@ fn print(what: impl Display) -> Result<(), Failure> {
     }
 }
 
-fn verify(args: VerifyArgs) -> Result<ExitCode, Failure> {
-    let keys: Vec<PublicKey> = args.keys.into_iter().flat_map(|k| k.0).collect();
-    let now = match args.at {
-        Some(day) => Utc(Utc::start_of(day).0 + 12 * 3600),
-        None => Utc::now(),
-    };
-    let build_date = args.build_date.unwrap_or(now.date());
-    let mut builder = Verifier::builder(keys, &args.product, build_date)
-        .licensee(&args.licensee)
-        .modules(args.modules);
-    if let Some(db) = &args.database {
-        builder = builder.database(db);
+/// `verify`: the shared verifying command line (the same as `licensectl verify`).
+fn verify(args: &VerifyArgs, date: Option<Date>, json: bool) -> Result<ExitCode, Failure> {
+    let out = verify_cli::run(args, date, json, &verify_cli::Defaults::default());
+    print(&out.stdout)?;
+    if !out.stderr.is_empty() {
+        eprint!("{}", out.stderr);
     }
-    if let Some(k) = &args.app_key {
-        builder = builder.fingerprint_app_key(k.as_bytes());
-    }
-    // The builder only refuses its configuration: here, the command line.
-    let verifier = builder.build().map_err(|e| Failure::Usage(e.to_string()))?;
-    let result = match (&args.code, &args.file) {
-        (Some(code), _) => verifier.verify_text_at(code, now),
-        (None, Some(file)) => verifier.verify_file_at(file, now),
-        (None, None) => return Err(Failure::Usage("give the code as text or with --file".to_owned())),
-    };
-    let verification = result.map_err(|e| Failure::Refused(e.to_string()))?;
-    print(&verification)?;
-    Ok(if verification.is_usable() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(3)
-    })
+    Ok(ExitCode::from(out.exit))
 }
 
 fn main() -> ExitCode {
@@ -188,7 +122,7 @@ fn main() -> ExitCode {
             };
             print(format_args!("{}{note}", collected.describe(tolerance))).map(|()| ExitCode::SUCCESS)
         }
-        Command::Verify(args) => verify(args),
+        Command::Verify(args) => verify(&args, cli.date, cli.json),
         Command::Seat(cmd) => seat::run(cmd),
     };
     outcome.unwrap_or_else(Failure::exit)

@@ -21,6 +21,27 @@ use crate::{Date, License, MachineBinding, Status};
 /// The word for "no limit", wherever a number of users or seats may be absent.
 pub const UNLIMITED: &str = "unlimited";
 
+/// `n` and its noun in the singular or the plural: `1 day`, `14 days`, `1 seat`, `0 seats`;
+/// see [`plural`].
+#[derive(Clone, Copy, Debug)]
+pub struct Plural<'a> {
+    n: u64,
+    one: &'a str,
+    many: &'a str,
+}
+
+/// `n` with `one` (for exactly 1) or `many`.
+pub fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> Plural<'a> {
+    Plural { n, one, many }
+}
+
+impl Display for Plural<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let noun = if self.n == 1 { self.one } else { self.many };
+        write!(f, "{} {noun}", self.n)
+    }
+}
+
 /// The last day of something that ends (exclusively) on `end`.
 pub fn last_day(end: Date) -> Date {
     end.saturating_add_days(-1)
@@ -44,18 +65,24 @@ impl Display for StatusWords<'_> {
             Status::ExpiringSoon { expires, days_left } => {
                 write!(
                     f,
-                    "expiring soon: {days_left} days left (last day {})",
+                    "expiring soon: {} left (last day {})",
+                    plural(u64::from(days_left), "day", "days"),
                     last_day(expires)
                 )
             }
             Status::InGrace { expired, days_left } => {
                 write!(
                     f,
-                    "expired on {expired}, in grace: fully usable for {days_left} more days"
+                    "expired on {expired}, in grace: fully usable for {days_left} more {}",
+                    if days_left == 1 { "day" } else { "days" }
                 )
             }
             Status::DemoMode { seats, expired } => {
-                write!(f, "expired on {expired}, demo mode: {seats} seats")
+                write!(
+                    f,
+                    "expired on {expired}, demo mode: {}",
+                    plural(u64::from(seats), "seat", "seats")
+                )
             }
             Status::Expired { expired } => write!(f, "expired on {expired}"),
             Status::Replaced { on } => write!(f, "replaced on {on}: enter the code valid from {on}"),
@@ -76,7 +103,8 @@ pub fn advice(status: &Status) -> Option<&'static str> {
     }
 }
 
-/// A number of users or seats: `25 named users`, `unlimited concurrent seats`.
+/// A number of users or seats: `25 named users`, `1 named user`, `unlimited concurrent
+/// seats` (`what` is the plural; for exactly 1 its final `s` is dropped).
 #[derive(Clone, Copy, Debug)]
 pub struct Count<'a> {
     n: Option<u32>,
@@ -91,6 +119,7 @@ pub fn count(n: Option<u32>, what: &str) -> Count<'_> {
 impl Display for Count<'_> {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self.n {
+            Some(1) => write!(f, "1 {}", self.what.strip_suffix('s').unwrap_or(self.what)),
             Some(n) => write!(f, "{n} {}", self.what),
             None => write!(f, "{UNLIMITED} {}", self.what),
         }
@@ -131,9 +160,18 @@ impl Display for AfterExpiry {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match (self.grace_days, self.demo_seats) {
             (0, 0) => f.write_str("expired: no grace period, no demo mode"),
-            (0, s) => write!(f, "demo mode with {s} seats"),
-            (g, 0) => write!(f, "{g} days of grace, then expired"),
-            (g, s) => write!(f, "{g} days of grace, then demo mode with {s} seats"),
+            (0, s) => write!(f, "demo mode with {}", plural(u64::from(s), "seat", "seats")),
+            (g, 0) => write!(
+                f,
+                "{} of grace, then expired",
+                plural(u64::from(g), "day", "days")
+            ),
+            (g, s) => write!(
+                f,
+                "{} of grace, then demo mode with {}",
+                plural(u64::from(g), "day", "days"),
+                plural(u64::from(s), "seat", "seats")
+            ),
         }
     }
 }
@@ -172,6 +210,31 @@ mod tests {
     use super::*;
     use std::string::ToString;
 
+    /// Finding 9: "1 days".
+    #[test]
+    fn one_day_one_seat_one_user() {
+        assert_eq!(plural(1, "day", "days").to_string(), "1 day");
+        assert_eq!(plural(0, "day", "days").to_string(), "0 days");
+        assert_eq!(count(Some(1), "named users").to_string(), "1 named user");
+        assert_eq!(count(Some(2), "named users").to_string(), "2 named users");
+        let one = Status::InGrace {
+            expired: Date::from_ymd(2027, 1, 15).unwrap(),
+            days_left: 1,
+        };
+        assert_eq!(
+            status(&one).to_string(),
+            "expired on 2027-01-15, in grace: fully usable for 1 more day"
+        );
+        let demo = Status::DemoMode {
+            seats: 1,
+            expired: Date::from_ymd(2027, 1, 15).unwrap(),
+        };
+        assert_eq!(
+            status(&demo).to_string(),
+            "expired on 2027-01-15, demo mode: 1 seat"
+        );
+    }
+
     fn d(y: u16, m: u8, day: u8) -> Date {
         Date::from_ymd(y, m, day).unwrap()
     }
@@ -191,7 +254,7 @@ mod tests {
                     expires: e,
                     days_left: 1,
                 },
-                "expiring soon: 1 days left (last day 2027-01-14)",
+                "expiring soon: 1 day left (last day 2027-01-14)",
                 Some("ask the vendor for the renewal code"),
             ),
             (

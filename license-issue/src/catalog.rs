@@ -13,9 +13,14 @@ use license_core::{MAX_CONTEXT_FIELD, MachineBinding, ModuleSet, ProductLine};
 use serde::Deserialize;
 
 use crate::Error;
+use crate::calendar::{ReductionPolicy, RenewalWindow};
 
-/// The TOML text of the built-in demo catalog (product `demo-erp`).
+/// The TOML text of the built-in demo catalog (product `demo-erp`, on-premises:
+/// `contract-year` reductions).
 pub const DEMO_CATALOG: &str = include_str!("../catalogs/demo-erp.toml");
+/// The TOML text of the second demo catalog (product `demo-erp-hosted`, instances the
+/// vendor hosts: `quarterly` reductions).
+pub const DEMO_HOSTED_CATALOG: &str = include_str!("../catalogs/demo-erp-hosted.toml");
 
 /// The longest term, maintenance pack or NFR period in months (100 years), in catalogs
 /// and orders alike; longer lengths are refused instead of overflowing the calendar.
@@ -33,9 +38,25 @@ pub struct Defaults {
     /// Seats in demo mode after the grace period (0 = no demo mode).
     #[serde(default)]
     pub demo_seats: u32,
-    /// Days ahead for renewal notices and the "expiring soon" window.
+    /// Days ahead for the "expiring soon" window of reports.
     #[serde(default = "default_notice")]
     pub notice_days: u16,
+    /// Calendar months before the last day at which a renewal notice is due ("a renewal
+    /// notice goes out one month before maintenance expires"; default 1).
+    #[serde(default = "one_month")]
+    pub notice_months: u32,
+    /// When reductions take effect: `contract-year` (on-premises, the default) or
+    /// `quarterly` (instances the vendor hosts).
+    #[serde(default)]
+    pub reduction_policy: ReductionPolicyName,
+    /// Months of notice before the contract anniversary (`contract-year` only; default 3).
+    pub reduction_notice_months: Option<u32>,
+    /// Days of notice before the quarter start (`quarterly` only; default 20).
+    pub reduction_notice_days: Option<u32>,
+    /// Days before expiry by which a renewal code must be issued at the latest
+    /// ("generated at the latest 4 weeks before expiry"; default 28).
+    #[serde(default = "default_renewal_latest")]
+    pub renewal_latest_days: u32,
     /// Months of one subscription term.
     #[serde(default = "twelve")]
     pub subscription_months: u32,
@@ -64,6 +85,24 @@ pub struct Defaults {
     pub max_concurrent_seats: Option<u32>,
 }
 
+/// The catalog's `reduction_policy` word.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum ReductionPolicyName {
+    /// `contract-year`: at the next contract anniversary with months of notice.
+    #[default]
+    ContractYear,
+    /// `quarterly`: at the next calendar quarter start with days of notice.
+    Quarterly,
+}
+
+fn one_month() -> u32 {
+    crate::calendar::NOTICE_MONTHS
+}
+fn default_renewal_latest() -> u32 {
+    crate::calendar::RENEWAL_LATEST_DAYS
+}
 fn default_grace() -> u16 {
     14
 }
@@ -93,6 +132,11 @@ impl Default for Defaults {
             grace_days: default_grace(),
             demo_seats: 0,
             notice_days: default_notice(),
+            notice_months: one_month(),
+            reduction_policy: ReductionPolicyName::ContractYear,
+            reduction_notice_months: None,
+            reduction_notice_days: None,
+            renewal_latest_days: default_renewal_latest(),
             subscription_months: 12,
             maintenance_months: 12,
             nfr_months: 12,
@@ -266,6 +310,46 @@ impl Catalog {
                 file.defaults.grace_days, file.defaults.max_grace_days
             )));
         }
+        let d = &file.defaults;
+        match (
+            d.reduction_policy,
+            d.reduction_notice_months,
+            d.reduction_notice_days,
+        ) {
+            (ReductionPolicyName::ContractYear, _, Some(_)) => {
+                return Err(bad(
+                    "defaults.reduction_notice_days is for reduction_policy = \"quarterly\"; a contract-year policy takes reduction_notice_months".into(),
+                ));
+            }
+            (ReductionPolicyName::Quarterly, Some(_), _) => {
+                return Err(bad(
+                    "defaults.reduction_notice_months is for reduction_policy = \"contract-year\"; a quarterly policy takes reduction_notice_days".into(),
+                ));
+            }
+            (_, Some(m), _) if m > 12 => {
+                return Err(bad(format!(
+                    "defaults.reduction_notice_months = {m}: the notice is at most 12 months"
+                )));
+            }
+            (_, _, Some(n)) if n > 92 => {
+                return Err(bad(format!(
+                    "defaults.reduction_notice_days = {n}: the notice is at most 92 days (one quarter)"
+                )));
+            }
+            _ => {}
+        }
+        if d.notice_months > 12 {
+            return Err(bad(format!(
+                "defaults.notice_months = {}: notices go out at most 12 months ahead",
+                d.notice_months
+            )));
+        }
+        if d.renewal_latest_days > 366 {
+            return Err(bad(format!(
+                "defaults.renewal_latest_days = {}: at most 366 days before expiry",
+                d.renewal_latest_days
+            )));
+        }
         for (key, months) in [
             ("subscription_months", file.defaults.subscription_months),
             ("maintenance_months", file.defaults.maintenance_months),
@@ -318,6 +402,12 @@ impl Catalog {
     /// `Result` only avoids a panic path.
     pub fn demo() -> Result<Catalog, Error> {
         Catalog::from_toml(DEMO_CATALOG, Path::new("<built-in demo catalog>"))
+    }
+
+    /// The demo catalog of the vendor-hosted edition (product `demo-erp-hosted`: the
+    /// same modules and lines, quarterly reductions with 20 days' notice).
+    pub fn demo_hosted() -> Result<Catalog, Error> {
+        Catalog::from_toml(DEMO_HOSTED_CATALOG, Path::new("<built-in hosted demo catalog>"))
     }
 
     /// The product id (signed into every code).
@@ -432,9 +522,47 @@ impl Catalog {
             })
     }
 
+    /// When reductions of this product take effect, with the catalog's notice.
+    pub fn reduction_policy(&self) -> ReductionPolicy {
+        let d = &self.defaults;
+        match d.reduction_policy {
+            ReductionPolicyName::ContractYear => ReductionPolicy::ContractYear {
+                notice_months: d
+                    .reduction_notice_months
+                    .unwrap_or(crate::calendar::REDUCTION_NOTICE_MONTHS),
+            },
+            ReductionPolicyName::Quarterly => ReductionPolicy::Quarterly {
+                notice_days: d
+                    .reduction_notice_days
+                    .unwrap_or(crate::calendar::REDUCTION_NOTICE_DAYS as u32),
+            },
+        }
+    }
+
+    /// The renewal window of a term of this product ending on `expires` with
+    /// `grace_days` of grace (see [`RenewalWindow`]).
+    pub fn renewal_window(&self, expires: license_core::Date, grace_days: u16) -> RenewalWindow {
+        RenewalWindow::new(
+            expires,
+            grace_days,
+            self.defaults.cancellation_notice_months,
+            self.defaults.renewal_latest_days,
+        )
+    }
+
     /// The line used when an order names none: `defaults.line`, else the lowest.
     pub fn default_line(&self) -> ProductLine {
         self.default_line
+    }
+
+    /// The highest product line (e.g. Expert): NFR licenses get it, as they unlock every
+    /// feature.
+    pub fn top_line(&self) -> ProductLine {
+        self.lines
+            .values()
+            .max()
+            .and_then(|&n| ProductLine::new(n))
+            .unwrap_or(self.default_line)
     }
 
     /// The name of `line`, or `line N` if the catalog does not name it.
@@ -549,9 +677,70 @@ mod tests {
         assert_eq!(c.line_name(ProductLine::new(1).unwrap()), "expert");
         assert_eq!(c.line_name(ProductLine::new(7).unwrap()), "line 7");
         assert_eq!(c.default_line().get(), 0);
+        assert_eq!(c.line_name(c.top_line()), "expert");
         assert_eq!(c.defaults.grace_days, 14);
         assert_eq!(c.trial.days, 30);
         assert_eq!(c.trial.named_users, Some(10));
+    }
+
+    #[test]
+    fn reduction_policies_of_the_demo_catalogs() {
+        let on_prem = Catalog::demo().unwrap();
+        assert_eq!(
+            on_prem.reduction_policy(),
+            ReductionPolicy::ContractYear { notice_months: 3 }
+        );
+        assert_eq!(on_prem.defaults.renewal_latest_days, 28);
+        assert_eq!(on_prem.defaults.notice_months, 1);
+        let hosted = Catalog::demo_hosted().unwrap();
+        assert_eq!(hosted.product(), "demo-erp-hosted");
+        assert_eq!(
+            hosted.reduction_policy(),
+            ReductionPolicy::Quarterly { notice_days: 20 }
+        );
+        assert_eq!(hosted.modules(), on_prem.modules());
+        assert_eq!(hosted.lines(), on_prem.lines());
+        // Finding 3's dates through the catalog: due from 2026-12-15, out by 2027-02-14.
+        let d = |y, m, day| license_core::Date::from_ymd(y, m, day).unwrap();
+        let w = on_prem.renewal_window(d(2027, 3, 14), 14);
+        assert_eq!((w.opens, w.latest), (d(2026, 12, 15), d(2027, 2, 14)));
+    }
+
+    #[test]
+    fn reduction_settings() {
+        let base = "product = \"p\"\n[modules]\na = 0\n[lines]\ns = 0\n[defaults]\n";
+        let parse = |extra: &str| Catalog::from_toml(&format!("{base}{extra}"), Path::new("x")).unwrap();
+        assert_eq!(parse("").reduction_policy(), ReductionPolicy::default());
+        assert_eq!(
+            parse("reduction_policy = \"contract-year\"\nreduction_notice_months = 6\n").reduction_policy(),
+            ReductionPolicy::ContractYear { notice_months: 6 }
+        );
+        assert_eq!(
+            parse("reduction_policy = \"quarterly\"\nreduction_notice_days = 30\n").reduction_policy(),
+            ReductionPolicy::Quarterly { notice_days: 30 }
+        );
+        assert_eq!(
+            parse("renewal_latest_days = 42\n").defaults.renewal_latest_days,
+            42
+        );
+        assert_eq!(parse("notice_months = 2\n").defaults.notice_months, 2);
+        assert!(bad(&format!("{base}reduction_policy = \"monthly\"\n")).contains("unknown variant"));
+        assert!(bad(&format!("{base}reduction_notice_days = 20\n")).contains("quarterly"));
+        assert!(
+            bad(&format!(
+                "{base}reduction_policy = \"quarterly\"\nreduction_notice_months = 3\n"
+            ))
+            .contains("contract-year")
+        );
+        assert!(bad(&format!("{base}reduction_notice_months = 13\n")).contains("at most 12"));
+        assert!(
+            bad(&format!(
+                "{base}reduction_policy = \"quarterly\"\nreduction_notice_days = 93\n"
+            ))
+            .contains("at most 92")
+        );
+        assert!(bad(&format!("{base}renewal_latest_days = 400\n")).contains("at most 366"));
+        assert!(bad(&format!("{base}notice_months = 13\n")).contains("at most 12"));
     }
 
     #[test]

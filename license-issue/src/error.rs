@@ -248,7 +248,7 @@ pub enum Error {
     },
     /// An additional order that lowers something.
     #[error(
-        "this order reduces license {license_id} ({what}): order it as a reduction, effective at the next quarter start"
+        "this order reduces license {license_id} ({what}): order it as a reduction, effective on the product's next reduction date (contract anniversary or quarter start)"
     )]
     ChangeReduces {
         /// The license.
@@ -277,6 +277,32 @@ pub enum Error {
     UnknownLicense {
         /// The id asked for.
         license_id: u32,
+    },
+    /// No open license belongs to this site.
+    #[error("no license belongs to site '{site}': assign the licenses to the site first, or check its name")]
+    NoLicenseAtSite {
+        /// The site asked for.
+        site: String,
+    },
+    /// No open license was issued in this order.
+    #[error("no license was issued in order '{order_ref}': check the order reference")]
+    UnknownOrder {
+        /// The order reference asked for.
+        order_ref: String,
+    },
+    /// A license chosen from an order is not part of it.
+    #[error("license {license_id} is not part of order '{order_ref}': choose licenses of that order")]
+    NotInOrder {
+        /// The license chosen.
+        license_id: u32,
+        /// The order.
+        order_ref: String,
+    },
+    /// A site or order name that is empty.
+    #[error("the {what} name is empty: give a name")]
+    EmptyName {
+        /// `site` or `order`.
+        what: &'static str,
     },
     /// The license was revoked: nothing more can be issued for it.
     #[error("license {license_id} was revoked on {on}: issue a new license instead")]
@@ -352,7 +378,7 @@ pub enum Error {
     },
     /// A renewal before the renewal window opens.
     #[error(
-        "license {license_id} can be renewed from {opens} (4 weeks before it expires on {expires}): try again then"
+        "license {license_id} can be renewed from {opens}, once a cancellation no longer stops the renewal of the term ending on {expires}: try again then"
     )]
     RenewalTooEarly {
         /// The license.
@@ -577,6 +603,10 @@ impl Error {
             Error::SequenceExhausted => "sequence_exhausted",
             Error::InvalidMonth { .. } => "invalid_month",
             Error::Core(_) => "core",
+            Error::NoLicenseAtSite { .. } => "no_license_at_site",
+            Error::UnknownOrder { .. } => "unknown_order",
+            Error::NotInOrder { .. } => "not_in_order",
+            Error::EmptyName { .. } => "empty_name",
         }
     }
 

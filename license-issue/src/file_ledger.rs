@@ -498,6 +498,8 @@ mod tests {
             note: None,
             erased: false,
             order: None,
+            site: Some("Berlin, \"DC 1\"".into()),
+            order_ref: None,
         }
     }
 
@@ -699,6 +701,8 @@ mod tests {
                             note: None,
                             erased: false,
                             order: None,
+                            site: None,
+                            order_ref: db.then(|| "R-77".into()),
                         }
                     },
                 )

@@ -53,6 +53,10 @@ pub struct LicenseHistory {
     pub maintenance_packs: Vec<(Date, MaintenanceKind)>,
     /// Whether the licensee's data was erased.
     pub erased: bool,
+    /// The customer's site it belongs to.
+    pub site: Option<String>,
+    /// The order it was issued in.
+    pub order_ref: Option<String>,
 }
 
 impl LicenseHistory {
@@ -73,7 +77,11 @@ impl LicenseHistory {
                 revoked: None,
                 maintenance_packs: Vec::new(),
                 erased: false,
+                site: None,
+                order_ref: None,
             });
+            h.site = r.site.clone().or(h.site.take());
+            h.order_ref = r.order_ref.clone().or(h.order_ref.take());
             h.licensee = r.licensee.clone();
             h.contact = r.contact.clone();
             h.customer_ref = r.customer_ref.clone().or(h.customer_ref.take());
@@ -139,6 +147,12 @@ impl LicenseHistory {
         self.live().rfind(|r| r.license.valid_from <= day)
     }
 
+    /// The first day of the contract: revision 1's first day (contract years and their
+    /// anniversaries count from it).
+    pub fn contract_start(&self) -> Option<Date> {
+        self.revisions.iter().map(|r| r.license.valid_from).min()
+    }
+
     /// The highest revision ever issued (withdrawn ones included): the next one must be higher.
     pub fn max_revision(&self) -> u32 {
         self.revisions
@@ -152,6 +166,19 @@ impl LicenseHistory {
     /// renewal for the next term).
     pub fn pending(&self, today: Date) -> Option<&Revision> {
         self.latest().filter(|r| r.license.valid_from > today)
+    }
+
+    /// The revisions issued but not yet in force on `day`, above the one in force, by
+    /// first day (a scheduled reduction, the next term's renewal): each replaces the code
+    /// in force on its first day.
+    pub fn scheduled(&self, day: Date) -> Vec<&Revision> {
+        let floor = self.effective_on(day).map_or(0, |r| r.license.revision);
+        let mut v: Vec<&Revision> = self
+            .live()
+            .filter(|r| r.license.valid_from > day && r.license.revision > floor)
+            .collect();
+        v.sort_by_key(|r| (r.license.valid_from, r.license.revision));
+        v
     }
 
     /// A reduction not yet in force on `today`.

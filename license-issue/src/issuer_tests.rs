@@ -11,9 +11,27 @@ fn d(y: u16, m: u8, day: u8) -> Date {
     Date::from_ymd(y, m, day).unwrap()
 }
 
+/// The demo product under the quarterly reduction rule (the rule of vendor-hosted
+/// instances): these tests hold its dates; `lifecycle_tests` holds the contract-year rule
+/// the on-premises demo catalog uses.
+fn quarterly_demo() -> Catalog {
+    let text = DEMO_CATALOG
+        .replace(
+            "reduction_policy = \"contract-year\"",
+            "reduction_policy = \"quarterly\"",
+        )
+        .replace("reduction_notice_months = 3", "reduction_notice_days = 20");
+    let c = Catalog::from_toml(&text, std::path::Path::new("quarterly demo")).unwrap();
+    assert_eq!(
+        c.reduction_policy(),
+        calendar::ReductionPolicy::default_quarterly()
+    );
+    c
+}
+
 fn issuer() -> Issuer<MemoryLedger> {
     let mut catalogs = Catalogs::new();
-    catalogs.insert(Catalog::demo().unwrap());
+    catalogs.insert(quarterly_demo());
     Issuer::new(catalogs, VendorKey::from_seed(&[7; 32]), MemoryLedger::new())
 }
 
@@ -146,8 +164,9 @@ fn nfr_is_time_limited_all_modules_and_renews() {
     let n = is.issue(&o, d(2026, 1, 15)).unwrap();
     assert_eq!(n.license.modules, Catalog::demo().unwrap().all_modules());
     assert_eq!(n.license.expires, Some(d(2027, 1, 15)));
-    assert_eq!(is.renewals_due(d(2026, 12, 17)).unwrap(), Vec::<u32>::new());
-    assert_eq!(is.renewals_due(d(2026, 12, 18)).unwrap(), vec![1001]);
+    // Due once the cancellation deadline (2026-10-15, 3 months before the end) has passed.
+    assert_eq!(is.renewals_due(d(2026, 10, 15)).unwrap(), Vec::<u32>::new());
+    assert_eq!(is.renewals_due(d(2026, 10, 16)).unwrap(), vec![1001]);
     let r = is.renew(1001, d(2026, 12, 18)).unwrap();
     assert_eq!(
         (r.license.valid_from, r.license.expires),
@@ -380,20 +399,19 @@ fn reduction_refused_when_the_term_ends_first() {
 fn renewal_on_the_first_and_last_allowed_day() {
     let start = d(2026, 11, 22);
     let expires = d(2027, 11, 22);
-    // The day before the window opens.
+    // On the cancellation deadline (3 months before the end) a cancellation still stops
+    // the renewal: not due yet.
     let mut is = issuer();
     is.issue(&subscription(), start).unwrap();
     assert!(matches!(
-        is.renew(1001, d(2027, 10, 24)),
-        Err(Error::RenewalTooEarly { opens, .. }) if opens == d(2027, 10, 25)
+        is.renew(1001, d(2027, 8, 22)),
+        Err(Error::RenewalTooEarly { opens, .. }) if opens == d(2027, 8, 23)
     ));
-    // First allowed day: 4 weeks before expiry.
-    let r = is.renew(1001, d(2027, 10, 25)).unwrap();
+    // First day: the day after the deadline, well before the at-the-latest day (4 weeks
+    // before expiry, 2027-10-25).
+    let r = is.renew(1001, d(2027, 8, 23)).unwrap();
     let l = r.license;
-    assert_eq!(
-        (l.revision, l.issued, l.valid_from),
-        (2, d(2027, 10, 25), expires)
-    );
+    assert_eq!((l.revision, l.issued, l.valid_from), (2, d(2027, 8, 23), expires));
     assert_eq!(
         (l.expires, l.maintenance_ends),
         (Some(d(2028, 11, 22)), Some(d(2028, 11, 22)))

@@ -19,7 +19,7 @@ pub enum Operation {
     Trial,
     /// An additional order, effective at once (also the immediate part of a mixed order).
     Upgrade,
-    /// A reduction, valid from its quarter start.
+    /// A reduction, valid from its contract anniversary or quarter start.
     Reduce,
     /// A pending reduction withdrawn: the pre-reduction scope re-issued.
     Withdraw,
@@ -35,6 +35,8 @@ pub enum Operation {
     Rehost,
     /// Transferred to another licensee (a reseller's license to its end customer).
     Transfer,
+    /// Assigned to a customer's site (no code).
+    Site,
 }
 
 impl Operation {
@@ -52,6 +54,7 @@ impl Operation {
             Operation::Maintenance => "maintenance",
             Operation::Rehost => "rehost",
             Operation::Transfer => "transfer",
+            Operation::Site => "site",
         }
     }
 
@@ -128,6 +131,13 @@ pub struct Record {
     /// Whether the licensee's personal data was erased.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub erased: bool,
+    /// The customer's site the license belongs to (a site maintenance pack covers every
+    /// license of one site).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
+    /// The order the license was issued in (a reseller's order, transferred as a whole).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_ref: Option<String>,
     /// The order this record was issued for, when it was placed with an idempotency key
     /// (see [`crate::Issuer::place`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -19,10 +19,12 @@
 //! let issued = issuer.issue(&order, today)?;
 //! assert_eq!(issued.license.expires, Some(Date::from_ymd(2027, 11, 22)?));
 //!
-//! // Fewer users, ordered on 22 November: effective 1 January (at least 20 days ahead).
+//! // Fewer users, ordered on 22 November 2026: on-premises (`contract-year`), effective
+//! // at the next contract anniversary with 3 months' notice, with the next term.
 //! let change = Change { named_users: Some(20), ..Change::default() };
 //! let reduction = issuer.reduce(issued.license.license_id, &change, today)?;
-//! assert_eq!(reduction.effective, Date::from_ymd(2027, 1, 1)?);
+//! assert_eq!(reduction.effective, Date::from_ymd(2027, 11, 22)?);
+//! assert_eq!(reduction.scheduled.license.expires, Some(Date::from_ymd(2028, 11, 22)?));
 //! # Ok(()) }
 //! ```
 #![forbid(unsafe_code)]
@@ -48,8 +50,13 @@ mod signature;
 
 #[cfg(test)]
 mod issuer_tests;
+#[cfg(test)]
+mod lifecycle_tests;
 
-pub use catalog::{Catalog, Catalogs, DEMO_CATALOG, Defaults, MAX_TERM_MONTHS, ModuleChoice, TrialDefaults};
+pub use catalog::{
+    Catalog, Catalogs, DEMO_CATALOG, DEMO_HOSTED_CATALOG, Defaults, MAX_TERM_MONTHS, ModuleChoice,
+    TrialDefaults,
+};
 pub use catalog_export::{CatalogFormat, export_catalog};
 pub use describe::{Scope, binding_words, describe, status_words};
 pub use error::{BindingPart, Error, ErrorClass};
@@ -70,8 +77,8 @@ pub use pg_ledger::{MIGRATIONS, PgLedger};
 #[cfg(feature = "postgres")]
 pub use r2d2_postgres::postgres;
 pub use report::{
-    ActiveRow, Column, IssuedReport, IssuedRow, KindTotals, Month, NoticeRow, ProRataReport, ProRataRow,
-    ReportRow, ResellerTotal, active_subscriptions, issued_in_month, pro_rata, renewal_notices, to_csv,
-    to_table,
+    ActiveRow, Column, IssuedBy, IssuedReport, IssuedRow, KindTotals, Month, NoticeRow, ProRataReport,
+    ProRataRow, RenewalRow, ReportRow, ResellerTotal, active_subscriptions, issued_in_month,
+    issued_in_month_by, pro_rata, renewal_notices, renewal_notices_due, renewals_overdue, to_csv, to_table,
 };
 pub use signature::{SignedFor, verify_signature};

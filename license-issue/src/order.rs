@@ -20,6 +20,12 @@ pub struct Customer {
     pub customer_ref: Option<String>,
     /// The reseller that sold the license (invoiced for it).
     pub reseller: Option<String>,
+    /// The customer's site the license belongs to (a name; site maintenance packs cover
+    /// every license of one site).
+    pub site: Option<String>,
+    /// The order the license was issued in (several licenses of one reseller's order keep
+    /// it, and are transferred together).
+    pub order_ref: Option<String>,
 }
 
 impl Customer {
@@ -368,7 +374,7 @@ pub struct Reissued {
 /// The outcome of a reduction order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Reduction {
-    /// The quarter start from which the reduced scope applies.
+    /// The day from which the reduced scope applies (a contract anniversary or a quarter start, per the catalog's reduction policy).
     pub effective: Date,
     /// The last day the reduction can be withdrawn.
     pub cutoff: Date,

@@ -219,8 +219,30 @@ pub struct IssuedReport {
     pub codes: Vec<IssuedRow>,
 }
 
+/// Which day puts a code into a month of the issued report.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IssuedBy {
+    /// The day the code was issued (a renewal issued in October counts in October).
+    #[default]
+    Issue,
+    /// The first day of the term the code grants (that renewal counts in November, when
+    /// its term starts).
+    TermStart,
+}
+
 /// Codes issued in `month`.
 pub fn issued_in_month(records: &[Record], catalogs: &Catalogs, month: Month) -> Result<IssuedReport, Error> {
+    issued_in_month_by(records, catalogs, month, IssuedBy::Issue)
+}
+
+/// Codes of `month` by the day `by` names: issued in it, or whose term starts in it.
+pub fn issued_in_month_by(
+    records: &[Record],
+    catalogs: &Catalogs,
+    month: Month,
+    by: IssuedBy,
+) -> Result<IssuedReport, Error> {
     let (from, to) = month.bounds().ok_or_else(|| Error::InvalidMonth {
         given: month.to_string(),
     })?;
@@ -233,9 +255,13 @@ pub fn issued_in_month(records: &[Record], catalogs: &Catalogs, month: Month) ->
         })
         .collect();
     let mut codes = Vec::new();
+    let day = |r: &Record| match by {
+        IssuedBy::Issue => r.recorded,
+        IssuedBy::TermStart => r.license.valid_from,
+    };
     for r in records
         .iter()
-        .filter(|r| r.code.is_some() && r.recorded >= from && r.recorded < to)
+        .filter(|r| r.code.is_some() && day(r) >= from && day(r) < to)
     {
         let l = &r.license;
         let t = &mut totals[Kind::ALL.iter().position(|&k| k == l.kind).unwrap_or(0)];
@@ -665,8 +691,64 @@ pub struct NoticeRow {
     pub what: &'static str,
     /// The end (exclusive: first day no longer covered).
     pub ends: Date,
+    /// The last day covered.
+    pub last_day: Date,
+    /// The day the notice is due: calendar months before the last day.
+    pub notice_on: Date,
     /// Days from `today` to `ends`.
     pub days_left: u32,
+}
+
+/// What ends for a license with a notice to send: `(subscription | nfr | maintenance,
+/// exclusive end)`, or `None` (revoked, cancelled to end then, a trial, a perpetual
+/// license sold without maintenance).
+fn notice_subject(h: &LicenseHistory) -> Option<(&'static str, Date)> {
+    if h.revoked.is_some() {
+        return None;
+    }
+    let (latest, first) = (h.latest()?, h.revisions.first()?);
+    let l = &latest.license;
+    match l.kind {
+        Kind::Subscription | Kind::Nfr => {
+            let e = l.expires?;
+            if h.cancelled.is_some_and(|(_, ends)| ends <= e) {
+                return None;
+            }
+            Some((
+                if l.kind == Kind::Nfr {
+                    "nfr"
+                } else {
+                    "subscription"
+                },
+                e,
+            ))
+        }
+        Kind::Full => {
+            let m = l.maintenance_ends?;
+            let bought = !h.maintenance_packs.is_empty()
+                || first
+                    .license
+                    .maintenance_ends
+                    .is_some_and(|m0| m0.days_since(first.license.issued) > 1);
+            bought.then_some(("maintenance", m))
+        }
+        Kind::Trial => None,
+    }
+}
+
+fn notice_row(h: &LicenseHistory, what: &'static str, ends: Date, months: u32, today: Date) -> NoticeRow {
+    NoticeRow {
+        license_id: h.license_id,
+        product: h.product.clone(),
+        licensee: h.licensee.clone(),
+        reseller: h.reseller.clone(),
+        customer_ref: h.customer_ref.clone(),
+        what,
+        ends,
+        last_day: calendar::last_day(ends),
+        notice_on: calendar::notice_day(ends, months),
+        days_left: u32::try_from(ends.days_since(today)).unwrap_or(0),
+    }
 }
 
 /// Licenses whose subscription (or NFR term) or maintenance ends within `days` days of
@@ -674,57 +756,34 @@ pub struct NoticeRow {
 /// and not already renewed. Perpetual licenses sold without maintenance get no notice.
 pub fn renewal_notices(histories: &BTreeMap<u32, LicenseHistory>, today: Date, days: u32) -> Vec<NoticeRow> {
     let horizon = today.saturating_add_days(i64::from(days));
-    let mut rows = Vec::new();
-    for h in histories.values() {
-        if h.revoked.is_some() {
-            continue;
-        }
-        let (Some(latest), Some(first)) = (h.latest(), h.revisions.first()) else {
-            continue;
-        };
-        let l = &latest.license;
-        let (what, ends) = match l.kind {
-            Kind::Subscription | Kind::Nfr => {
-                let Some(e) = l.expires else { continue };
-                if h.cancelled.is_some_and(|(_, ends)| ends <= e) {
-                    continue;
-                }
-                (
-                    if l.kind == Kind::Nfr {
-                        "nfr"
-                    } else {
-                        "subscription"
-                    },
-                    e,
-                )
-            }
-            Kind::Full => {
-                let Some(m) = l.maintenance_ends else { continue };
-                let bought = !h.maintenance_packs.is_empty()
-                    || first
-                        .license
-                        .maintenance_ends
-                        .is_some_and(|m0| m0.days_since(first.license.issued) > 1);
-                if !bought {
-                    continue;
-                }
-                ("maintenance", m)
-            }
-            Kind::Trial => continue,
-        };
-        if ends >= today && ends <= horizon {
-            rows.push(NoticeRow {
-                license_id: h.license_id,
-                product: h.product.clone(),
-                licensee: h.licensee.clone(),
-                reseller: h.reseller.clone(),
-                customer_ref: h.customer_ref.clone(),
-                what,
-                ends,
-                days_left: u32::try_from(ends.days_since(today)).unwrap_or(0),
-            });
-        }
-    }
+    let mut rows: Vec<NoticeRow> = histories
+        .values()
+        .filter_map(|h| notice_subject(h).map(|(what, ends)| (h, what, ends)))
+        .filter(|&(_, _, ends)| ends >= today && ends <= horizon)
+        .map(|(h, what, ends)| notice_row(h, what, ends, calendar::NOTICE_MONTHS, today))
+        .collect();
+    rows.sort_by_key(|r| (r.ends, r.license_id));
+    rows
+}
+
+/// The renewal notices due by `today` in calendar months ("a renewal notice goes out one
+/// month before maintenance expires"): licenses whose notice day (the catalog's
+/// `notice_months` before the last day) has come and whose term or maintenance has not
+/// ended yet. Licenses of a product without a catalog are left out.
+pub fn renewal_notices_due(
+    histories: &BTreeMap<u32, LicenseHistory>,
+    catalogs: &Catalogs,
+    today: Date,
+) -> Vec<NoticeRow> {
+    let mut rows: Vec<NoticeRow> = histories
+        .values()
+        .filter_map(|h| {
+            let (what, ends) = notice_subject(h)?;
+            let months = catalogs.get(&h.product).ok()?.defaults.notice_months;
+            let row = notice_row(h, what, ends, months, today);
+            (row.notice_on <= today && today < ends).then_some(row)
+        })
+        .collect();
     rows.sort_by_key(|r| (r.ends, r.license_id));
     rows
 }
@@ -737,7 +796,9 @@ impl ReportRow for NoticeRow {
         col("reseller", "reseller"),
         csv_only("customer_ref"),
         col("what", "what"),
-        col("ends", "ends"),
+        csv_only("ends"),
+        col("last_day", "last day"),
+        col("notice_on", "notice on"),
         col("days_left", "days left"),
     ];
 
@@ -750,7 +811,110 @@ impl ReportRow for NoticeRow {
             opt(self.customer_ref.as_ref()),
             some(self.what),
             some(self.ends),
+            some(self.last_day),
+            some(self.notice_on),
             some(self.days_left),
+        ]
+    }
+}
+
+/// A renewal that should be out by now ("generated at the latest 4 weeks before
+/// expiry") and has no code yet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RenewalRow {
+    /// License id.
+    pub license_id: u32,
+    /// Product id.
+    pub product: String,
+    /// Licensee.
+    pub licensee: String,
+    /// Reseller.
+    pub reseller: Option<String>,
+    /// The current term's end (exclusive).
+    pub term_ends: Date,
+    /// The current term's last day.
+    pub last_day: Date,
+    /// The day the renewal code had to be out at the latest.
+    pub renew_by: Date,
+    /// Days since `renew_by` (0: due today).
+    pub days_late: u32,
+    /// `due today`, `late` (still renewable) or `lapsed` (past the grace period).
+    pub state: &'static str,
+}
+
+/// Subscriptions and NFR licenses whose renewal code should be out by `today` (the
+/// catalog's at-the-latest day, default 28 days before expiry, is today or past) and was
+/// not issued: not revoked, not erased, not cancelled to end with this term, and no code
+/// for the next term yet. `licensectl renew --due` issues them (except lapsed ones).
+pub fn renewals_overdue(
+    histories: &BTreeMap<u32, LicenseHistory>,
+    catalogs: &Catalogs,
+    today: Date,
+) -> Result<Vec<RenewalRow>, Error> {
+    let mut rows = Vec::new();
+    for h in histories.values() {
+        if h.revoked.is_some() || h.erased {
+            continue;
+        }
+        let Some(latest) = h.latest() else { continue };
+        let l = &latest.license;
+        let (Kind::Subscription | Kind::Nfr, Some(expires)) = (l.kind, l.expires) else {
+            continue;
+        };
+        if h.cancelled.is_some_and(|(_, ends)| ends <= expires) {
+            continue;
+        }
+        let window = catalogs.get(&h.product)?.renewal_window(expires, l.grace_days);
+        if today < window.latest {
+            continue;
+        }
+        let state = if today >= window.closes {
+            "lapsed"
+        } else if today == window.latest {
+            "due today"
+        } else {
+            "late"
+        };
+        rows.push(RenewalRow {
+            license_id: h.license_id,
+            product: h.product.clone(),
+            licensee: h.licensee.clone(),
+            reseller: h.reseller.clone(),
+            term_ends: expires,
+            last_day: calendar::last_day(expires),
+            renew_by: window.latest,
+            days_late: u32::try_from(today.days_since(window.latest)).unwrap_or(0),
+            state,
+        });
+    }
+    rows.sort_by_key(|r| (r.renew_by, r.license_id));
+    Ok(rows)
+}
+
+impl ReportRow for RenewalRow {
+    const COLUMNS: &'static [Column] = &[
+        col("license_id", "license"),
+        csv_only("product"),
+        col("licensee", "licensee"),
+        col("reseller", "reseller"),
+        csv_only("term_ends"),
+        col("last_day", "last day"),
+        col("renew_by", "renew by"),
+        col("days_late", "days late"),
+        col("state", "state"),
+    ];
+
+    fn cells(&self) -> Vec<Option<String>> {
+        vec![
+            some(self.license_id),
+            some(&self.product),
+            some(&self.licensee),
+            opt(self.reseller.as_ref()),
+            some(self.term_ends),
+            some(self.last_day),
+            some(self.renew_by),
+            some(self.days_late),
+            some(self.state),
         ]
     }
 }

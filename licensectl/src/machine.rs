@@ -4,16 +4,15 @@
 use crate::output::{out, outln};
 use std::fmt;
 
-use license_core::{Date, ErrorKind, Kind, PublicKey, Status};
+use license_core::{Date, ErrorKind, Kind, Status};
 use license_issue::{
-    BindTo, Catalog, Catalogs, Customer, Error, Issuer, KeyRing, MemoryLedger, NewLicense, Scope,
-    ToleranceChoice, VendorKey,
+    BindTo, Catalog, Catalogs, Customer, Error, Issuer, KeyRing, MemoryLedger, NewLicense, ToleranceChoice,
+    VendorKey,
 };
 use license_verify::fingerprint::{CollectedFingerprint, DEFAULT_TOLERANCE, Outcome};
-use license_verify::{Utc, Verification, Verifier};
+use license_verify::{Utc, Verifier};
 use serde_json::json;
 
-use crate::VerifyArgs;
 use crate::home::Home;
 use crate::output;
 
@@ -130,70 +129,60 @@ fn module_names(catalog: &Catalog) -> Vec<String> {
     names
 }
 
-fn verification_json(v: &Verification, catalog: Option<&Catalog>) -> serde_json::Value {
-    json!({
-        "valid": true,
-        "usable": v.is_usable(),
-        "status": v.status(),
-        "status_words": license_verify::describe_status(&v.status()),
-        "release": v.release(),
-        "named_users": v.named_users(),
-        "concurrent_seats": v.concurrent_seats(),
-        "scope": Scope::new(v.license(), catalog),
-        "machine": v.machine_match().map(|m| json!({
-            "matched": m.matched.to_string(),
-            "changed": m.changed.to_string(),
-            "unknown": m.unknown.to_string(),
-            "tolerance": m.tolerance,
-        })),
-    })
+/// Line names by number (index = line number).
+fn line_names(catalog: &Catalog) -> Vec<String> {
+    let lines = catalog.lines();
+    let top = lines.iter().map(|&(_, n)| usize::from(n) + 1).max().unwrap_or(0);
+    let mut names: Vec<String> = (0..top).map(|n| format!("line {n}")).collect();
+    for (n, b) in lines {
+        names[usize::from(b)] = n.to_owned();
+    }
+    names
 }
 
-/// `licensectl verify`: the code against this machine, as the host application would.
-pub fn verify(home: &Home, a: &VerifyArgs, date: Option<Date>, json: bool) -> Result<u8, Failure> {
-    let now = moment(date);
-    let keys: Vec<PublicKey> = match &a.public_key {
-        // One key, or lines of `pubkey --format hex` (key id and key).
-        Some(text) => text
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| PublicKey::from_hex(l).map_err(|e| Failure::Usage(format!("--public-key: {e}"))))
-            .collect::<Result<Vec<_>, _>>()?,
-        None => KeyRing::open(&home.keys())?.public_keys(),
-    };
+fn names(catalog: &Catalog) -> verify_cli::Names {
+    verify_cli::Names {
+        modules: module_names(catalog),
+        lines: line_names(catalog),
+    }
+}
+
+/// `licensectl verify`: the code against this machine, as the host application would,
+/// through the toolkit's one verifying command line (`verify-cli`, the same as
+/// `license-check verify`). The key ring (when no `--key` is given), the only catalog's
+/// product and the catalog's module and line names fill what the command line leaves out.
+pub fn verify(
+    home: &Home,
+    a: &verify_cli::VerifyArgs,
+    date: Option<Date>,
+    json: bool,
+) -> Result<u8, Failure> {
     // A broken catalog is reported, not silently replaced by none (module names would
     // be missing from the check).
     let catalogs = home.catalogs()?;
-    let product = match (&a.product, catalogs.only()) {
-        (Some(p), _) => p.clone(),
-        (None, Some(c)) => c.product().to_owned(),
-        (None, None) => return Err(Failure::Usage("give the product id with --product".into())),
-    };
-    let catalog = catalogs.get(&product).ok();
-    let mut builder = Verifier::builder(keys, &product, now.date())
-        .licensee(&a.licensee)
-        .fingerprint_app_key(product.as_bytes().to_vec());
-    if let Some(c) = catalog {
-        builder = builder.modules(module_names(c));
-    }
-    if let Some(db) = &a.database {
-        builder = builder.database(db);
-    }
-    let verifier = builder.build()?;
-    let v = verifier.verify_text_at(&a.code, now)?;
-    if json {
-        output::json(&verification_json(&v, catalog))?;
+    let product = a
+        .product
+        .clone()
+        .or_else(|| catalogs.only().map(|c| c.product().to_owned()));
+    let catalog = product.as_deref().and_then(|p| catalogs.get(p).ok());
+    let keys = if a.keys.is_empty() && home.keys().exists() {
+        KeyRing::open(&home.keys())?.public_keys()
     } else {
-        outln!(
-            "VALID on this machine: signed by key {:#04x}.",
-            v.verified().key_id()
-        );
-        if let Some(c) = catalog {
-            outln!("Product line:     {}", c.line_name(v.line()));
-        }
-        out!("{v}");
+        Vec::new()
+    };
+    let names = catalog.map(names).unwrap_or_default();
+    let defaults = verify_cli::Defaults {
+        keys,
+        product,
+        modules: names.modules,
+        lines: names.lines,
+    };
+    let o = verify_cli::run(a, date, json, &defaults);
+    out!("{}", o.stdout);
+    if !o.stderr.is_empty() {
+        eprint!("{}", o.stderr);
     }
-    Ok(if v.is_usable() { 0 } else { 1 })
+    Ok(o.exit)
 }
 
 /// `licensectl fingerprint`: this machine's fingerprint, per component.
@@ -306,7 +295,7 @@ pub fn demo(date: Option<Date>, json: bool) -> Result<u8, Failure> {
             "machine": fingerprint_json(&collected, catalog.defaults.machine_tolerance),
             "note": note,
             "code": issued.code,
-            "verification": verification_json(&v, Some(&catalog)),
+            "verification": verify_cli::verification_json(&v, &names(&catalog), false),
         }))?;
         return Ok(if v.is_usable() { 0 } else { 1 });
     }
@@ -342,8 +331,7 @@ pub fn demo(date: Option<Date>, json: bool) -> Result<u8, Failure> {
     );
     outln!();
     outln!("4. Verified on this machine through license-verify: what it grants");
-    outln!("  Product line:     {}", catalog.line_name(v.line()));
-    for line in v.to_string().lines() {
+    for line in verify_cli::verification_text(&v, &names(&catalog), false).lines() {
         outln!("  {line}");
     }
     outln!();

@@ -4,6 +4,8 @@
 //! Exit codes: 0 success; 1 a code that does not verify (or is not valid); 2 bad input
 //! or an operation the business rules refuse; 3 a file that cannot be read or written,
 //! a key file with unsafe permissions, or corrupt data (catalog, key ring, ledger).
+//! `verify` exits as `license-check verify` does (crate `verify-cli`): 0 usable, 1 refused,
+//! 2 wrong command line, 3 genuine but not usable now.
 #![forbid(unsafe_code)]
 // The doc comments of the clap structs are the help text, where `<home>` means a path.
 #![allow(rustdoc::invalid_html_tags)]
@@ -13,6 +15,7 @@ mod commands;
 mod home;
 mod machine;
 mod output;
+mod show;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,7 +30,8 @@ use license_core::Date;
     version,
     about = "The vendor's license tool: keys, license codes, ledger, reports. Start with `licensectl demo`.",
     after_help = "Exit codes: 0 success; 1 a code that does not verify or is not usable; 2 bad input or refused by \
-                  the business rules; 3 a file, key or data problem (missing, unsafe permissions, corrupt)."
+                  the business rules; 3 a file, key or data problem (missing, unsafe permissions, corrupt). \
+                  `verify` as `license-check verify`: 0 usable, 1 refused, 2 wrong command line, 3 genuine but not usable now."
 )]
 pub(crate) struct Cli {
     /// The licensing directory (keys, catalog/, ledger.jsonl, revocations/).
@@ -89,7 +93,7 @@ pub(crate) enum Command {
         #[command(flatten)]
         change: ChangeArgs,
     },
-    /// A reduction (or mixed order), effective at a quarter start; or withdraw a pending one.
+    /// A reduction (or mixed order), effective at the next contract anniversary (on-premises) or quarter start (hosted), per the catalog; or withdraw a pending one.
     Reduce {
         /// The license id.
         license_id: u32,
@@ -107,9 +111,14 @@ pub(crate) enum Command {
         /// The license id.
         #[arg(required_unless_present = "due")]
         license_id: Option<u32>,
-        /// Renew every subscription and NFR license whose renewal window is open.
+        /// Renew every subscription and NFR license whose renewal is due: its cancellation
+        /// deadline has passed without a cancellation, and its next term has no code yet.
         #[arg(long, conflicts_with = "license_id")]
         due: bool,
+        /// On the customer's request: renew on any day of the current term, even before
+        /// the cancellation deadline.
+        #[arg(long, requires = "license_id")]
+        early: bool,
     },
     /// Cancel a subscription: no further renewal, usable to the end of the paid term.
     Cancel {
@@ -134,18 +143,36 @@ pub(crate) enum Command {
         #[arg(long, requires = "list")]
         product: Option<String>,
     },
-    /// Associate a 12-month maintenance pack with a perpetual license.
+    /// Associate a 12-month maintenance pack: with one perpetual license (a server pack),
+    /// or with every license of a customer's site (--site NAME: one new code each, all
+    /// with the same new maintenance end).
     Maintenance {
+        /// The license id (a server pack).
+        #[arg(required_unless_present = "site")]
+        license_id: Option<u32>,
+        /// A site pack: every license of this site (see `licensectl site`).
+        #[arg(long, conflicts_with = "license_id")]
+        site: Option<String>,
+    },
+    /// Assign a license to a customer's site (recorded in the ledger; no new code).
+    Site {
         /// The license id.
         license_id: u32,
-        /// A site pack (all servers of one site) instead of one server.
-        #[arg(long)]
-        site: bool,
+        /// The site's name (e.g. "Berlin data center").
+        name: String,
     },
-    /// Bind a license to another machine or database, or transfer it to another licensee.
+    /// Bind a license to another machine or database, or transfer it to another licensee;
+    /// with --order, transfer a whole order (or --licenses of it) to the end customer.
     Rehost {
         /// The license id.
-        license_id: u32,
+        #[arg(required_unless_present = "order")]
+        license_id: Option<u32>,
+        /// Transfer every license of this order (with --to), bindings kept.
+        #[arg(long, conflicts_with = "license_id", requires = "to")]
+        order: Option<String>,
+        /// Only these licenses of the order (comma-separated ids).
+        #[arg(long, value_delimiter = ',', requires = "order")]
+        licenses: Vec<u32>,
         #[command(flatten)]
         bind: BindArgs,
         /// Remove the database binding (a rehost otherwise keeps the part not given).
@@ -167,7 +194,12 @@ pub(crate) enum Command {
     /// Decode a code without any key and show its scope (unverified); with a key, verify it.
     Inspect(InspectArgs),
     /// Verify a code on this machine as the host application would.
-    Verify(VerifyArgs),
+    Verify(verify_cli::VerifyArgs),
+    /// The code in force for a license and any code scheduled to replace it, in plain words.
+    Show {
+        /// The license id.
+        license_id: u32,
+    },
     /// Show this machine's fingerprint (what a customer sends to get a machine-bound code).
     Fingerprint {
         /// The product id the fingerprint is keyed with (default: the only catalog's, as
@@ -269,6 +301,13 @@ pub(crate) struct IssueArgs {
     /// Your customer number or order reference.
     #[arg(long)]
     pub(crate) customer_ref: Option<String>,
+    /// The customer's site the license belongs to (site maintenance packs cover it).
+    #[arg(long)]
+    pub(crate) site: Option<String>,
+    /// The order this license is part of (several licenses of one order are transferred
+    /// together with `rehost --order`).
+    #[arg(long)]
+    pub(crate) order: Option<String>,
     /// Contact or address (personal data: keep it minimal).
     #[arg(long)]
     pub(crate) contact: Option<String>,
@@ -309,24 +348,19 @@ pub(crate) struct InspectArgs {
     /// Database code (default: from the ledger).
     #[arg(long)]
     pub(crate) database: Option<String>,
+    /// A signed revocation list to check the code against (with --verify); repeat for
+    /// several. A code it lists is reported as revoked or superseded (exit 1).
+    #[arg(long = "revocation-list")]
+    pub(crate) revocation_lists: Vec<PathBuf>,
 }
 
-#[derive(Args, Debug)]
-pub(crate) struct VerifyArgs {
-    /// The license code.
-    pub(crate) code: String,
-    /// Product id (default: the only catalog's).
-    #[arg(long)]
-    pub(crate) product: Option<String>,
-    /// The licensee name configured in the installation.
-    #[arg(long)]
-    pub(crate) licensee: String,
-    /// The installation's database code.
-    #[arg(long)]
-    pub(crate) database: Option<String>,
-    /// The vendor public key (64 hex digits; default: every key of the key ring).
-    #[arg(long)]
-    pub(crate) public_key: Option<String>,
+/// `report issued --by`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum IssuedByArg {
+    /// The day of issue.
+    Issue,
+    /// The first day of the code's term.
+    TermStart,
 }
 
 #[derive(Subcommand, Debug)]
@@ -359,6 +393,10 @@ pub(crate) enum ReportCommand {
         /// CSV instead of a table.
         #[arg(long)]
         csv: bool,
+        /// Which day puts a code into the month: the day it was issued (default) or the
+        /// first day of its term (`term-start`: a renewal counts when its term starts).
+        #[arg(long, value_enum, default_value_t = IssuedByArg::Issue)]
+        by: IssuedByArg,
     },
     /// Subscriptions active on a day.
     Active {
@@ -381,9 +419,18 @@ pub(crate) enum ReportCommand {
         #[arg(long)]
         csv: bool,
     },
-    /// Licenses whose subscription or maintenance ends within N days (renewal notices).
+    /// Renewals that should be out by today (the at-the-latest day has come) and have no
+    /// code yet.
+    Renewals {
+        /// CSV instead of a table.
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Renewal notices due: by default those whose notice day (the catalog's
+    /// `notice_months` before the last day, e.g. one month) has come; with --days, the
+    /// licenses whose subscription or maintenance ends within N days.
     Notices {
-        /// Days ahead (default: the catalog's notice window, else 30).
+        /// Days ahead instead of the catalog's calendar months.
         #[arg(long)]
         days: Option<u32>,
         /// CSV instead of a table.

@@ -28,16 +28,14 @@ fn demo_issues_verifies_and_explains_the_reference_license() {
     assert!(!env.home().exists(), "the demo writes nothing");
     let v = env.run(&["--json", "demo"]).json();
     assert_eq!(v["verification"]["usable"], true);
-    assert_eq!(v["verification"]["scope"]["named_users"], 25);
-    assert_eq!(v["verification"]["scope"]["line"], "expert");
+    assert_eq!(v["verification"]["status"], "valid");
+    assert_eq!(v["verification"]["license"]["named_users"], 25);
+    assert_eq!(v["verification"]["license"]["line_name"], "expert");
     // Bound to this machine, or (where nothing can be read) to a database code, with a note.
-    let bound = v["verification"]["scope"]["bound_to"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let l = &v["verification"]["license"];
     assert!(
-        bound.contains("machine") || (bound.contains("database") && v["note"].is_string()),
-        "{bound}"
+        l["machine_bound"] == true || (l["database_bound"] == true && v["note"].is_string()),
+        "{l}"
     );
 }
 
@@ -75,7 +73,7 @@ fn fingerprint_then_issue_then_verify_on_this_machine() {
         "db-1",
     ]);
     let text = out.ok();
-    assert!(text.starts_with("VALID on this machine"), "{text}");
+    assert!(text.starts_with("USABLE now: license 1001 revision 1"), "{text}");
     assert!(text.contains("Modules:          crm, bi"), "{text}");
     if print.is_some() {
         assert!(text.contains("This machine:     matches"), "{text}");
@@ -117,10 +115,11 @@ fn fingerprint_then_issue_then_verify_on_this_machine() {
         &other,
     ])
     .fails(2, "public key is invalid");
-    // An expired trial verifies but is not usable: exit code 1 with the status shown.
+    // An expired trial is genuine but not usable: exit code 3 (as from license-check),
+    // with the status shown.
     let (_, trial) = env.issue(&["--licensee", "T", "--kind", "trial"]);
     let out = env.run_on("2027-01-10", &["verify", &trial, "--licensee", "T"]);
-    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(out.code, 3, "{out:?}");
     assert!(
         out.stdout.contains("Status:           expired on 2026-12-22"),
         "{}",

@@ -13,6 +13,9 @@ fn keygen_issue_inspect_verify_upgrade_reduce_report() {
     assert!(!text.contains("PRIVATE KEY"), "the private key is never printed");
     env.run(&["keygen"]).fails(2, "use `licensectl keygen --rotate`");
     env.run(&["catalog", "--init-demo"]).ok();
+    // This day holds the quarterly rule of vendor-hosted instances (the demo product's
+    // contract-year rule is in tests/lifecycle.rs).
+    env.use_quarterly_rule();
 
     // Issue: a table by default, the code on its own line.
     let out = env.run(&[&["issue"], ACME].concat());
@@ -115,7 +118,7 @@ fn keygen_issue_inspect_verify_upgrade_reduce_report() {
         .to_owned();
     assert!(
         text.starts_with(
-            "Reduction ordered on 2026-12-12: effective 2027-01-01 (can be withdrawn until 2026-12-12)."
+            "Reduction ordered on 2026-12-12: effective 2027-01-01 (quarterly rule: ordered at least 20 days before the quarter start); can be withdrawn until 2026-12-12."
         ),
         "{text}"
     );
@@ -191,13 +194,17 @@ fn subscription_lifecycle_renew_cancel_revoke_and_revocation_list() {
     let env = Env::ready();
     let (id, _) = env.issue(ACME);
     let id = id.to_string();
-    env.run_on("2027-10-24", &["renew", &id])
-        .fails(2, "can be renewed from 2027-10-25");
+    // Due once the cancellation deadline (2027-08-22) has passed.
+    env.run_on("2027-08-22", &["renew", &id])
+        .fails(2, "can be renewed from 2027-08-23");
     let v = env.run_on("2027-10-25", &["--json", "renew", "--due"]).json();
     assert_eq!(v[0]["scope"]["valid_from"], "2027-11-22");
     assert_eq!(v[0]["scope"]["expires"], "2028-11-22");
     let text = env.run_on("2028-01-10", &["cancel", &id]).ok().to_owned();
-    assert!(text.contains("usable until 2028-11-21 (last day)"), "{text}");
+    assert!(
+        text.contains("paid until 2028-11-21 (last day), then 14 days of grace (fully usable to 2028-12-05), then demo mode with 2 seats until a new code is entered."),
+        "{text}"
+    );
     env.run_on("2028-10-30", &["renew", &id])
         .fails(2, "was cancelled and ends on 2028-11-22");
     env.run_on("2028-02-01", &["revoke", &id, "--reason", "order reversed"])
@@ -241,7 +248,7 @@ fn maintenance_rehost_transfer_and_trial() {
         .json();
     assert_eq!(v["scope"]["maintenance_ends"], "2028-01-10");
     let v = env
-        .run_on("2027-06-01", &["--json", "maintenance", "1001", "--site"])
+        .run_on("2027-06-01", &["--json", "maintenance", "1001"])
         .json();
     assert_eq!(
         v["scope"]["maintenance_ends"], "2029-01-10",
@@ -359,7 +366,10 @@ fn cancellation_notice_is_a_catalog_setting_and_the_message_is_honest() {
     // Default (3 months): cancelled on 2027-10-01, after the deadline 2027-08-22.
     let text = env.run_on("2027-10-01", &["cancel", &id]).ok().to_owned();
     assert!(text.contains("it renews once more"), "{text}");
-    assert!(text.contains("usable until 2028-11-21 (last day)"), "{text}");
+    assert!(
+        text.contains("paid until 2028-11-21 (last day), then 14 days of grace (fully usable to 2028-12-05), then demo mode with 2 seats until a new code is entered."),
+        "{text}"
+    );
     let v = env.run_on("2027-10-25", &["--json", "renew", "--due"]).json();
     assert_eq!(v[0]["scope"]["expires"], "2028-11-22", "the promised renewal");
 

@@ -25,11 +25,48 @@ pub struct Cancellation {
     /// Ordered after the notice deadline of the running term: the subscription renews
     /// once more (its next term's code is still issued) and ends after that term.
     pub renews_once_more: bool,
+    /// What the code does after the last paid day, as signed: days of full use (grace)...
+    pub grace_days: u16,
+    /// ... the last day of that grace (`None` without grace) ...
+    pub grace_last_day: Option<Date>,
+    /// ... then demo mode with this many seats until a new code is entered (0: none, the
+    /// product stops).
+    pub demo_seats: u32,
+}
+
+impl Cancellation {
+    /// What happens after the last paid day, in plain words: "then 14 days of grace (to
+    /// 2027-03-27) and demo mode with 2 seats until a new code is entered".
+    pub fn after_words(&self) -> String {
+        use license_core::words::plural;
+        let grace = self.grace_last_day.map(|g| {
+            format!(
+                "{} of grace (fully usable to {g})",
+                plural(u64::from(self.grace_days), "day", "days")
+            )
+        });
+        let demo = (self.demo_seats > 0).then(|| {
+            format!(
+                "demo mode with {} until a new code is entered",
+                plural(u64::from(self.demo_seats), "seat", "seats")
+            )
+        });
+        match (grace, demo) {
+            (None, None) => "then the product stops until a new code is entered".to_owned(),
+            (Some(g), None) => format!("then {g}, then the product stops"),
+            (None, Some(d)) => format!("then {d}"),
+            (Some(g), Some(d)) => format!("then {g}, then {d}"),
+        }
+    }
 }
 
 impl<L: Ledger> Issuer<L> {
     /// Cancel a subscription or NFR license: no further renewal; usable to the end of
-    /// the paid term. Ordered later than the catalog's `cancellation_notice_months` before
+    /// the paid term. The code keeps what it was signed with after that day (the
+    /// product's grace days, then its demo mode): the cancellation says so
+    /// ([`Cancellation::after_words`]) instead of promising an end the code does not
+    /// keep; a vendor who wants the product to stop on the last paid day sells the
+    /// subscription without grace and demo mode (catalog or order). Ordered later than the catalog's `cancellation_notice_months` before
     /// the term ends, the subscription renews once more (see
     /// [`calendar::cancellation_ends`] and [`Cancellation::renews_once_more`]).
     pub fn cancel(&mut self, license_id: u32, today: Date) -> Result<Cancellation, Error> {
@@ -78,6 +115,9 @@ impl<L: Ledger> Issuer<L> {
             last_day: ends.saturating_add_days(-1),
             term_ends: expires,
             renews_once_more: ends > expires,
+            grace_days: l.grace_days,
+            grace_last_day: (l.grace_days > 0).then(|| ends.saturating_add_days(i64::from(l.grace_days) - 1)),
+            demo_seats: l.demo_seats,
         })
     }
 }

@@ -5,7 +5,7 @@ use license_core::{Date, Kind};
 use super::Issuer;
 use crate::Error;
 use crate::calendar;
-use crate::ledger::{Ledger, MaintenanceKind, Operation};
+use crate::ledger::{Ledger, MaintenanceKind};
 use crate::order::Reissued;
 
 impl<L: Ledger> Issuer<L> {
@@ -41,24 +41,11 @@ impl<L: Ledger> Issuer<L> {
                 what: "maintenance packs are for perpetual licenses; a time-limited license has maintenance for its term",
             });
         }
-        let months = catalog.defaults.maintenance_months;
-        self.change_now(
-            &h,
-            &catalog,
-            Operation::Maintenance,
+        let ends = calendar::maintenance_after_pack(
+            current.license.maintenance_ends,
             today,
-            None,
-            None,
-            Some(kind),
-            |l| {
-                let mut out = *l;
-                out.maintenance_ends = Some(calendar::maintenance_after_pack(
-                    l.maintenance_ends,
-                    today,
-                    months,
-                ));
-                Ok(out)
-            },
-        )
+            catalog.defaults.maintenance_months,
+        );
+        self.set_maintenance(license_id, kind, ends, today)
     }
 }

@@ -24,6 +24,7 @@ mod rehost;
 mod reissue;
 mod renew;
 mod revoke;
+mod sites;
 mod upgrade;
 mod validate;
 
@@ -260,6 +261,8 @@ fn commit_to(
         note: None,
         erased: false,
         order: None,
+        site: draft.customer.site,
+        order_ref: draft.customer.order_ref,
     };
     staged.push(record);
     Ok(Issued {
@@ -278,6 +281,8 @@ fn customer_of(h: &LicenseHistory) -> Customer {
         contact: h.contact.clone(),
         customer_ref: h.customer_ref.clone(),
         reseller: h.reseller.clone(),
+        site: h.site.clone(),
+        order_ref: h.order_ref.clone(),
     }
 }
 
@@ -300,5 +305,7 @@ fn event(h: &LicenseHistory, rev: &crate::Revision, operation: Operation, today:
         note: None,
         erased: h.erased,
         order: None,
+        site: h.site.clone(),
+        order_ref: h.order_ref.clone(),
     }
 }

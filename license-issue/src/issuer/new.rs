@@ -75,6 +75,8 @@ impl<L: Ledger> Issuer<L> {
                 Some(name) => catalog.line(name)?,
                 None => catalog.default_line(),
             },
+            // NFR means every feature: the top line (and every module, below).
+            (None, false) if order.kind == Kind::Nfr => catalog.top_line(),
             (None, false) => catalog.default_line(),
         };
         let modules = if !order.modules.is_empty() {

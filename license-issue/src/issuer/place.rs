@@ -186,6 +186,10 @@ fn replay(order: &Order, records: &[Record]) -> Option<Outcome> {
                 last_day: ends.saturating_add_days(-1),
                 term_ends,
                 renews_once_more: ends > term_ends,
+                grace_days: first.license.grace_days,
+                grace_last_day: (first.license.grace_days > 0)
+                    .then(|| ends.saturating_add_days(i64::from(first.license.grace_days) - 1)),
+                demo_seats: first.license.demo_seats,
             })
         }
         Order::Revoke { license_id, .. } => Outcome::Revoked {
@@ -225,7 +229,7 @@ impl<L: Ledger> Issuer<L> {
             Order::WithdrawReduction { license_id } => {
                 Outcome::Issued(self.withdraw_reduction_now(*license_id, today)?)
             }
-            Order::Renew { license_id } => Outcome::Issued(self.renew_now(*license_id, today)?),
+            Order::Renew { license_id } => Outcome::Issued(self.renew_now(*license_id, today, false)?),
             Order::Cancel { license_id } => Outcome::Cancelled(self.cancel_now(*license_id, today)?),
             Order::Revoke { license_id, reason } => {
                 self.revoke_now(*license_id, reason.as_deref(), today)?;

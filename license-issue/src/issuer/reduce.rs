@@ -1,6 +1,6 @@
-//! Reductions (effective at a quarter start) and their withdrawal.
+//! Reductions (effective at the product's reduction date) and their withdrawal.
 
-use license_core::{Date, License};
+use license_core::{Date, Kind, License};
 
 use super::{Draft, Issuer, customer_of, validate};
 use crate::Error;
@@ -9,10 +9,23 @@ use crate::ledger::{Ledger, Operation};
 use crate::order::{Change, Issued, Reduction};
 
 impl<L: Ledger> Issuer<L> {
-    /// A reduction (or a mixed order): the reduced scope takes effect at the next
-    /// quarter start if ordered at least 20 days before it, else at the one after (see
-    /// [`calendar`]). Additions in the same order take effect at once, in a code valid
-    /// until the reduction starts.
+    /// A reduction (or a mixed order), effective on the day the product's
+    /// [`ReductionPolicy`](calendar::ReductionPolicy) gives:
+    ///
+    /// - `contract-year` (on-premises): the next contract anniversary (the license's first
+    ///   day plus whole years) if ordered at least N months before it (default 3), else
+    ///   the one after. The scope *and the maintenance* drop together: the reduced code
+    ///   carries the next contract year's maintenance (to `anniversary + maintenance
+    ///   months`, if maintenance runs to the anniversary), and a code in force whose
+    ///   maintenance runs past the anniversary is re-issued with its maintenance ending
+    ///   there, so releases built later are covered only by the reduced scope. For a
+    ///   subscription whose term ends on the anniversary, the reduced code is the next
+    ///   term's.
+    /// - `quarterly` (instances the vendor hosts): the next calendar quarter start if
+    ///   ordered at least 20 days before it, else the one after.
+    ///
+    /// Additions in the same order take effect at once, in a code valid until the
+    /// reduction starts.
     ///
     /// If the next term's code is already issued, the reduced code is cut from it: valid
     /// from the reduction's start to the end of the next term (it supersedes that code).
@@ -45,10 +58,19 @@ impl<L: Ledger> Issuer<L> {
         if !split.shrinks {
             return Err(Error::ReducesNothing { license_id });
         }
-        let effective = calendar::reduction_effective(today);
-        let cutoff = calendar::reduction_cutoff(effective);
+        let policy = catalog.reduction_policy();
+        let contract_start = h.contract_start().unwrap_or(current.license.valid_from);
+        let effective = policy.effective(today, contract_start);
+        let cutoff = policy.cutoff(effective);
+        let contract_year = matches!(policy, calendar::ReductionPolicy::ContractYear { .. });
+        // A subscription's contract year is its term: reduced from the next term on.
+        let next_term_reduced = contract_year
+            && next_term.is_none()
+            && base.expires == Some(effective)
+            && matches!(base.kind, Kind::Subscription | Kind::Nfr);
         if let Some(expires) = base.expires
             && effective >= expires
+            && !next_term_reduced
         {
             return Err(Error::ReductionAfterExpiry {
                 license_id,
@@ -62,21 +84,62 @@ impl<L: Ledger> Issuer<L> {
             revision = revision.saturating_add(1);
             revision
         };
+        // Under contract-year the maintenance of a perpetual license ends at the
+        // anniversary for the scope given up.
+        let cut_maintenance = |l: &mut License| {
+            if contract_year && l.kind == Kind::Full && l.maintenance_ends.is_none_or(|m| m > effective) {
+                l.maintenance_ends = Some(effective);
+            }
+        };
         let immediate = if split.grows {
+            // The additions at once, in an interim code that ends where the reduced code
+            // begins.
             let mut l = change.apply_part(&catalog, &current.license, true, false)?;
             l.revision = next_revision();
             l.issued = today;
             l.valid_from = today;
             l.expires = Some(l.expires.map_or(effective, |e| e.min(effective)));
-            Some(l)
+            // Interim: from the reduction date it is "replaced", never in grace or demo
+            // mode, so the larger scope ends there (format 2).
+            l.interim = l.expires == Some(effective);
+            cut_maintenance(&mut l);
+            Some((l, Operation::Upgrade))
         } else {
-            None
+            let mut l = current.license;
+            cut_maintenance(&mut l);
+            (l.maintenance_ends != current.license.maintenance_ends && next_term.is_none()).then(|| {
+                l.revision = next_revision();
+                l.issued = today;
+                l.valid_from = today;
+                (l, Operation::Reduce)
+            })
         };
         let mut reduced = change.apply(&catalog, &base)?;
         reduced.revision = next_revision();
         reduced.issued = today;
         reduced.valid_from = effective;
-        if let Some(l) = &immediate {
+        if next_term_reduced {
+            let months = match base.kind {
+                Kind::Nfr => catalog.defaults.nfr_months,
+                _ => catalog.defaults.subscription_months,
+            };
+            let (_, ends) = calendar::next_term(effective, today, months);
+            reduced.expires = Some(ends);
+            if base.maintenance_ends == base.expires {
+                reduced.maintenance_ends = Some(ends);
+            }
+        } else if contract_year
+            && reduced.kind == Kind::Full
+            && let Some(m) = base.maintenance_ends
+            && m >= effective
+        {
+            // The reduced code carries the next contract year's maintenance.
+            let next_year = effective
+                .add_months(catalog.defaults.maintenance_months)
+                .unwrap_or(Date::MAX);
+            reduced.maintenance_ends = Some(m.max(next_year));
+        }
+        if let Some((l, _)) = &immediate {
             validate(&catalog, l, today)?;
         }
         validate(&catalog, &reduced, today)?;
@@ -90,7 +153,7 @@ impl<L: Ledger> Issuer<L> {
             withdrawn: None,
         };
         let immediate = match immediate {
-            Some(l) => Some(self.commit(&catalog, draft(l, Operation::Upgrade), today)?),
+            Some((l, operation)) => Some(self.commit(&catalog, draft(l, operation), today)?),
             None => None,
         };
         let scheduled = self.commit(&catalog, draft(reduced, Operation::Reduce), today)?;
@@ -102,10 +165,12 @@ impl<L: Ledger> Issuer<L> {
         })
     }
 
-    /// Withdraw a pending reduction, up to and including its cutoff (20 days before it
-    /// takes effect). Re-issues the scope before the reduction (with the additions of a
-    /// mixed order, without their end date) as a new revision, since the customer may
-    /// already have entered the reduced code.
+    /// Withdraw a pending reduction, up to and including its cutoff (the last day it
+    /// could have been ordered for the same start: 20 days before a quarter start, N
+    /// months before a contract anniversary). Re-issues the scope before the reduction
+    /// (with the additions of a mixed order, without their end date, and the maintenance
+    /// it had before a contract-year reduction cut it) as a new revision, since the
+    /// customer may already have entered the reduced code.
     pub fn withdraw_reduction(&mut self, license_id: u32, today: Date) -> Result<Issued, Error> {
         self.transact(None, |is| is.withdraw_reduction_now(license_id, today), |_| None)
     }
@@ -120,11 +185,12 @@ impl<L: Ledger> Issuer<L> {
             .cloned()
             .ok_or(Error::NoPendingReduction { license_id })?;
         let effective = pending.license.valid_from;
-        if !calendar::may_withdraw(effective, today) {
+        let policy = catalog.reduction_policy();
+        if !policy.may_withdraw(effective, today) {
             return Err(Error::WithdrawalTooLate {
                 license_id,
                 effective,
-                cutoff: calendar::reduction_cutoff(effective),
+                cutoff: policy.cutoff(effective),
             });
         }
         // The scope in force the day before the reduction: the current code, or the next
@@ -137,6 +203,24 @@ impl<L: Ledger> Issuer<L> {
         l.issued = today;
         l.valid_from = base.license.valid_from.max(today);
         l.expires = pending.license.expires;
+        // No longer ends where a reduction begins.
+        l.interim = false;
+        if l.kind == Kind::Full {
+            // The maintenance before the reduction cut it at the anniversary: the longest
+            // of the revisions issued before the pending one (none = every release).
+            l.maintenance_ends = h
+                .revisions
+                .iter()
+                .filter(|r| !r.withdrawn && r.license.revision < pending.license.revision)
+                .map(|r| r.license.maintenance_ends)
+                .max_by(|a, b| match (a, b) {
+                    (None, None) => std::cmp::Ordering::Equal,
+                    (None, _) => std::cmp::Ordering::Greater,
+                    (_, None) => std::cmp::Ordering::Less,
+                    (Some(a), Some(b)) => a.cmp(b),
+                })
+                .unwrap_or(l.maintenance_ends);
+        }
         validate(&catalog, &l, today)?;
         self.commit(
             &catalog,

@@ -66,6 +66,8 @@ impl<L: Ledger> Issuer<L> {
             next.operation = Operation::Reduce;
             now_draft.license.expires =
                 Some(now_draft.license.expires.map_or(effective, |e| e.min(effective)));
+            // An interim code: replaced on the reduction date, never grace or demo mode.
+            now_draft.license.interim = now_draft.license.expires == Some(effective);
         }
         // Validate both before recording either.
         validate(catalog, &now_draft.license, today)?;

@@ -4,7 +4,7 @@ use license_core::{Date, Kind};
 
 use super::{Draft, Issuer, customer_of, validate};
 use crate::Error;
-use crate::calendar::{self, RenewalWindow};
+use crate::calendar;
 use crate::ledger::{Ledger, Operation};
 use crate::order::Issued;
 
@@ -12,16 +12,25 @@ use crate::order::Issued;
 pub type RenewalOutcome = (u32, Result<Issued, Error>);
 
 impl<L: Ledger> Issuer<L> {
-    /// The next term's code of a subscription or NFR license: issuable from 4 weeks
-    /// before the term ends until the last day of grace; valid from the end of the
-    /// current term, for one catalog term. Refused after a cancellation that ends the
-    /// subscription with the current term.
+    /// The next term's code of a subscription or NFR license ("generated at the latest
+    /// 4 weeks before expiry ... earlier is fine"): issuable from the day after the
+    /// cancellation deadline (a cancellation then no longer stops the renewal) until the
+    /// last day of grace, and due by the catalog's at-the-latest day (see
+    /// [`calendar::RenewalWindow`]); valid from the end of the current term, for one
+    /// catalog term. Refused after a cancellation that ends the subscription with the
+    /// current term. Earlier only on request: [`Issuer::renew_early`].
     pub fn renew(&mut self, license_id: u32, today: Date) -> Result<Issued, Error> {
-        self.transact(None, |is| is.renew_now(license_id, today), |_| None)
+        self.transact(None, |is| is.renew_now(license_id, today, false), |_| None)
+    }
+
+    /// [`Issuer::renew`] on request, on any day of the current term (even before the
+    /// cancellation deadline, when the customer asks for the code early).
+    pub fn renew_early(&mut self, license_id: u32, today: Date) -> Result<Issued, Error> {
+        self.transact(None, |is| is.renew_now(license_id, today, true), |_| None)
     }
 
     /// The operation itself, once, on a fresh read (see `Issuer::transact`).
-    pub(super) fn renew_now(&mut self, license_id: u32, today: Date) -> Result<Issued, Error> {
+    pub(super) fn renew_now(&mut self, license_id: u32, today: Date, early: bool) -> Result<Issued, Error> {
         let h = self.history(license_id)?;
         self.refuse_closed(&h, today)?;
         let catalog = self.catalogs.get(&h.product)?.clone();
@@ -50,8 +59,8 @@ impl<L: Ledger> Issuer<L> {
         {
             return Err(Error::Cancelled { license_id, ends });
         }
-        let window = RenewalWindow::new(expires, l.grace_days);
-        if today < window.opens {
+        let window = catalog.renewal_window(expires, l.grace_days);
+        if today < window.opens && !(early && window.allows_on_request(l.valid_from, today)) {
             return Err(Error::RenewalTooEarly {
                 license_id,
                 opens: window.opens,
@@ -115,7 +124,12 @@ impl<L: Ledger> Issuer<L> {
             if h.cancelled.is_some_and(|(_, ends)| ends <= expires) {
                 continue;
             }
-            if RenewalWindow::new(expires, l.grace_days).contains(today) {
+            if self
+                .catalogs
+                .get(&h.product)?
+                .renewal_window(expires, l.grace_days)
+                .contains(today)
+            {
                 due.push(id);
             }
         }

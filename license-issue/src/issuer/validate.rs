@@ -52,8 +52,24 @@ pub(crate) fn validate(catalog: &Catalog, l: &License, today: Date) -> Result<()
         }),
         _ => Ok(()),
     };
-    over("named users", l.named_users, d.max_named_users)?;
-    over("concurrent seats", l.concurrent_seats, d.max_concurrent_seats)?;
+    // A catalog maximum means the license must be limited in that count, unless the
+    // other count limits it: a concurrent-agents subscription needs no named users.
+    let over_or_other = |what, v: Option<u32>, max: Option<u32>, other: Option<u32>| match (v, other) {
+        (None, Some(_)) => Ok(()),
+        _ => over(what, v, max),
+    };
+    over_or_other(
+        "named users",
+        l.named_users,
+        d.max_named_users,
+        l.concurrent_seats,
+    )?;
+    over_or_other(
+        "concurrent seats",
+        l.concurrent_seats,
+        d.max_concurrent_seats,
+        l.named_users,
+    )?;
     over("demo seats", Some(l.demo_seats), Some(d.max_demo_seats))?;
     over(
         "grace days",

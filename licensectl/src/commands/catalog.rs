@@ -90,12 +90,34 @@ pub fn catalog(
                 n => format!("{n} months before the end"),
             },
         ),
+        (
+            "reductions",
+            format!(
+                "{}: ordered at least {}",
+                c.reduction_policy().name(),
+                c.reduction_policy().notice_words()
+            ),
+        ),
+        (
+            "renewal code",
+            format!(
+                "out at the latest {} before expiry",
+                license_core::words::plural(u64::from(d.renewal_latest_days), "day", "days")
+            ),
+        ),
+        (
+            "renewal notice",
+            format!(
+                "{} before the last day",
+                license_core::words::plural(u64::from(d.notice_months), "month", "months")
+            ),
+        ),
         ("maintenance pack", format!("{} months", d.maintenance_months)),
         (
             "trial",
             format!(
-                "{} days, {} users",
-                c.trial.days,
+                "{}, {} users",
+                license_core::words::plural(u64::from(c.trial.days), "day", "days"),
                 output::limit(c.trial.named_users)
             ),
         ),

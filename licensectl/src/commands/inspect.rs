@@ -88,6 +88,7 @@ pub fn inspect(home: &Home, a: &InspectArgs, today: license_core::Date, json: bo
         database: database.as_deref(),
     };
     let verified = verify_signature(&code, &keys, signed_for)?;
+    let listed = revocation_status(&a.revocation_lists, &keys, &product, verified.license())?;
     if json {
         output::json(&json!({
             "verified": true,
@@ -96,6 +97,11 @@ pub fn inspect(home: &Home, a: &InspectArgs, today: license_core::Date, json: bo
             "licensee": licensee,
             "database": database,
             "scope": Scope::new(verified.license(), catalog.as_ref()),
+            "revocation": listed.as_ref().map(|(word, sequence, words)| json!({
+                "status": word,
+                "list_sequence": sequence,
+                "words": words,
+            })),
         }))?;
     } else {
         outln!(
@@ -106,7 +112,56 @@ pub fn inspect(home: &Home, a: &InspectArgs, today: license_core::Date, json: bo
         if l.binding.machine.is_some() {
             outln!("(The machine binding is checked on the customer's machine: licensectl verify.)");
         }
+        if let Some((_, _, words)) = &listed {
+            outln!("{words}");
+        } else if !a.revocation_lists.is_empty() {
+            outln!("Not on the revocation list given.");
+        }
         output::rows(&rows);
     }
-    Ok(0)
+    Ok(if listed.is_some() { 1 } else { 0 })
+}
+
+/// Whether the revocation lists in `paths` (each verified with `keys` for `product`)
+/// revoke this revision: `("revoked" | "superseded", list number, plain words)`.
+fn revocation_status(
+    paths: &[std::path::PathBuf],
+    keys: &[PublicKey],
+    product: &str,
+    l: &License,
+) -> Result<Option<(&'static str, u64, String)>, Failure> {
+    let mut found = None;
+    for path in paths {
+        let bytes = std::fs::read(path).map_err(|source| license_issue::Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let list = license_core::UntrustedRevocationList::parse(&bytes)?.verify(keys, product)?;
+        let Some(entry) = list.entry(l.license_id) else {
+            continue;
+        };
+        if !entry.covers(l.license_id, l.revision) {
+            continue;
+        }
+        let seq = list.sequence();
+        found = Some(match entry.revisions {
+            license_core::RevokedRevisions::All => (
+                "revoked",
+                seq,
+                format!(
+                    "REVOKED: revocation list {seq} revokes license {} (every revision); the installation refuses this code.",
+                    l.license_id
+                ),
+            ),
+            license_core::RevokedRevisions::UpTo(last) => (
+                "superseded",
+                seq,
+                format!(
+                    "SUPERSEDED: revocation list {seq} revokes revisions up to {last} of license {}, replaced by a later revision; the installation refuses this code.",
+                    l.license_id
+                ),
+            ),
+        });
+    }
+    Ok(found)
 }

@@ -50,7 +50,11 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             remove_modules,
             withdraw,
         } => orders::reduce(&home, *license_id, change, remove_modules, *withdraw, today, json),
-        Command::Renew { license_id, due } => orders::renew(&home, *license_id, *due, today, json),
+        Command::Renew {
+            license_id,
+            due,
+            early,
+        } => orders::renew(&home, *license_id, *due, *early, today, json),
         Command::Cancel { license_id } => orders::cancel(&home, *license_id, today, json),
         Command::Revoke {
             license_id,
@@ -69,34 +73,48 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             json,
         ),
         Command::Maintenance { license_id, site } => {
-            orders::maintenance(&home, *license_id, *site, today, json)
+            orders::maintenance(&home, *license_id, site.as_deref(), today, json)
         }
+        Command::Site { license_id, name } => orders::site(&home, *license_id, name, today, json),
         Command::Rehost {
             license_id,
+            order,
+            licenses,
             bind,
             unbind_database,
             unbind_machine,
             to,
             contact,
             customer_ref,
-        } => orders::rehost(
-            &home,
-            *license_id,
-            bind,
-            Unbind {
-                database: *unbind_database,
-                machine: *unbind_machine,
-            },
-            to.as_ref().map(|licensee| Customer {
+        } => {
+            let to = to.as_ref().map(|licensee| Customer {
                 licensee: licensee.clone(),
                 contact: contact.clone(),
                 customer_ref: customer_ref.clone(),
-                reseller: None,
-            }),
-            today,
-            json,
-        ),
+                ..Customer::default()
+            });
+            match (order, license_id, to) {
+                (Some(order), _, Some(to)) => orders::transfer_order(&home, order, licenses, to, today, json),
+                (_, Some(id), to) => orders::rehost(
+                    &home,
+                    *id,
+                    bind,
+                    Unbind {
+                        database: *unbind_database,
+                        machine: *unbind_machine,
+                    },
+                    to,
+                    today,
+                    json,
+                ),
+                // clap requires a license id or --order with --to.
+                _ => Err(Failure::Usage(
+                    "give a license id, or --order REF with --to LICENSEE".into(),
+                )),
+            }
+        }
         Command::Inspect(args) => inspect::inspect(&home, args, today, json),
+        Command::Show { license_id } => crate::show::show(&home, *license_id, today, json),
         Command::Verify(args) => crate::machine::verify(&home, args, cli.date, json),
         Command::Fingerprint { product } => crate::machine::fingerprint(&home, product.as_deref(), json),
         Command::Demo => crate::machine::demo(cli.date, json),

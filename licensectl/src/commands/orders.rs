@@ -27,6 +27,8 @@ pub fn issue(home: &Home, a: &IssueArgs, today: license_core::Date, json: bool) 
             contact: a.contact.clone(),
             customer_ref: a.customer_ref.clone(),
             reseller: a.reseller.clone(),
+            site: a.site.clone(),
+            order_ref: a.order.clone(),
         },
     );
     order.line = a.line.clone();
@@ -89,24 +91,36 @@ pub fn reduce(
     if json {
         output::json(&json!({
             "effective": r.effective,
+            "policy": catalog.reduction_policy().name(),
             "withdrawal_cutoff": r.cutoff,
             "immediate": r.immediate.as_ref().map(|i| issued_json(i, &catalog)),
             "scheduled": issued_json(&r.scheduled, &catalog),
         }))?;
         return Ok(0);
     }
+    let policy = catalog.reduction_policy();
     outln!(
-        "Reduction ordered on {today}: effective {} (can be withdrawn until {}).",
+        "Reduction ordered on {today}: effective {} ({} rule: ordered at least {}); can be withdrawn until {}.",
         r.effective,
+        policy.name(),
+        policy.notice_words(),
         r.cutoff
     );
     outln!();
     if let Some(i) = &r.immediate {
-        print_issued(
-            &format!("Additions, effective now until {}", r.effective),
-            i,
-            &catalog,
-        );
+        let title = if i.operation == license_issue::Operation::Reduce {
+            format!(
+                "The scope in force, its maintenance ending on {} (last day {})",
+                r.effective,
+                r.effective.saturating_add_days(-1)
+            )
+        } else {
+            format!(
+                "Additions, effective now until {} (last day)",
+                r.effective.saturating_add_days(-1)
+            )
+        };
+        print_issued(&title, i, &catalog);
         outln!();
     }
     print_issued(
@@ -121,12 +135,17 @@ pub fn renew(
     home: &Home,
     id: Option<u32>,
     _due: bool,
+    early: bool,
     today: license_core::Date,
     json: bool,
 ) -> Result<u8, Failure> {
     let mut issuer = home.issuer()?;
     if let Some(id) = id {
-        let r = issuer.renew(id, today)?;
+        let r = if early {
+            issuer.renew_early(id, today)?
+        } else {
+            issuer.renew(id, today)?
+        };
         let catalog = issuer.catalogs().get(&r.product)?.clone();
         if json {
             output::json(&[issued_json(&r, &catalog)])?;
@@ -180,14 +199,16 @@ pub fn cancel(home: &Home, license_id: u32, today: Date, json: bool) -> Result<u
     } else if c.renews_once_more {
         outln!(
             "License {license_id} cancelled on {today}, after the notice deadline for the term ending {}: \
-             it renews once more (`renew` issues that term's code) and ends after that; usable until {} (last day).",
+             it renews once more (`renew` issues that term's code) and ends after that; paid until {} (last day), {}.",
             c.term_ends,
-            c.last_day
+            c.last_day,
+            c.after_words()
         );
     } else {
         outln!(
-            "License {license_id} cancelled on {today}: no further renewal; usable until {} (last day).",
-            c.last_day
+            "License {license_id} cancelled on {today}: no further renewal; paid until {} (last day), {}.",
+            c.last_day,
+            c.after_words()
         );
     }
     Ok(0)
@@ -235,8 +256,12 @@ pub fn revoke(
     let list = issuer.publish_revocation_list(&product, today, valid_days, at_least)?;
     if let Some((license_id, starts)) = list.shortened_by {
         eprintln!(
-            "note: current for {} days instead of {valid_days}: license {license_id}'s reduction starts on {starts}; publish the next list that day",
-            list.expires.days_since(today)
+            "note: current for {} instead of {valid_days}: license {license_id}'s reduction starts on {starts}; publish the next list that day",
+            license_core::words::plural(
+                u64::try_from(list.expires.days_since(today)).unwrap_or(0),
+                "day",
+                "days"
+            )
         );
     }
     let (sequence, bytes, entries, expires) = (list.sequence, &list.bytes, &list.entries, list.expires);
@@ -266,17 +291,94 @@ pub fn revoke(
 }
 
 /// `maintenance`: a maintenance pack for a perpetual license.
-pub fn maintenance(home: &Home, license_id: u32, site: bool, today: Date, json: bool) -> Result<u8, Failure> {
+pub fn maintenance(
+    home: &Home,
+    license_id: Option<u32>,
+    site: Option<&str>,
+    today: Date,
+    json: bool,
+) -> Result<u8, Failure> {
     let mut issuer = home.issuer()?;
-    let kind = if site {
-        MaintenanceKind::Site
-    } else {
-        MaintenanceKind::OneServer
+    if let Some(site) = site {
+        let out = issuer.add_site_maintenance(site, today)?;
+        return print_several(
+            &issuer,
+            &out,
+            &format!("Site maintenance pack for '{site}'"),
+            json,
+        );
+    }
+    let Some(license_id) = license_id else {
+        return Err(Failure::Usage("give the license id or --site NAME".into()));
     };
     let product = issuer.history(license_id)?.product;
-    let out = issuer.add_maintenance(license_id, kind, today)?;
+    let out = issuer.add_maintenance(license_id, MaintenanceKind::OneServer, today)?;
     let catalog = issuer.catalogs().get(&product)?;
     print_reissued(&out.now, out.next_term.as_ref(), catalog, json)
+}
+
+/// Several licenses re-issued in one order (a site pack, an order transferred): the codes
+/// listed together.
+fn print_several<L: license_issue::Ledger>(
+    issuer: &license_issue::Issuer<L>,
+    out: &[license_issue::Reissued],
+    title: &str,
+    json: bool,
+) -> Result<u8, Failure> {
+    if json {
+        let mut list = Vec::new();
+        for r in out {
+            let catalog = issuer.catalogs().get(&r.now.product)?;
+            list.push(json!({
+                "license_id": r.now.license.license_id,
+                "now": issued_json(&r.now, catalog),
+                "next_term": r.next_term.as_ref().map(|n| issued_json(n, catalog)),
+            }));
+        }
+        output::json(&list)?;
+        return Ok(0);
+    }
+    outln!(
+        "{title}: {}",
+        license_core::words::plural(out.len() as u64, "new code", "new codes")
+    );
+    for r in out {
+        outln!();
+        let catalog = issuer.catalogs().get(&r.now.product)?;
+        print_reissued(&r.now, r.next_term.as_ref(), catalog, false)?;
+    }
+    Ok(0)
+}
+
+/// `site ID NAME`: assign a license to a site.
+pub fn site(home: &Home, license_id: u32, name: &str, today: Date, json: bool) -> Result<u8, Failure> {
+    home.issuer()?.assign_site(license_id, name, today)?;
+    if json {
+        output::json(&json!({"license_id": license_id, "site": name.trim()}))?;
+    } else {
+        outln!("License {license_id} belongs to site '{}'.", name.trim());
+    }
+    Ok(0)
+}
+
+/// `rehost --order REF --to LICENSEE [--licenses a,b]`: the order to its end customer.
+pub fn transfer_order(
+    home: &Home,
+    order: &str,
+    only: &[u32],
+    to: Customer,
+    today: Date,
+    json: bool,
+) -> Result<u8, Failure> {
+    let mut issuer = home.issuer()?;
+    let licensee = to.licensee.clone();
+    let out = issuer.transfer_order(order, only, to, today)?;
+    print_several(
+        &issuer,
+        &out,
+        &format!("Order '{order}' transferred to {licensee}"),
+        json,
+    )
 }
 
 /// `rehost`: another machine or database, or (`to`) another licensee.

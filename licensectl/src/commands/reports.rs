@@ -30,8 +30,12 @@ pub fn report(
         None => Ok(Month::of(today)),
     };
     match report {
-        ReportCommand::Issued { month, csv } => {
-            let r = license_issue::issued_in_month(&records, &catalogs, month_of(month)?)?;
+        ReportCommand::Issued { month, csv, by } => {
+            let by = match by {
+                crate::IssuedByArg::Issue => license_issue::IssuedBy::Issue,
+                crate::IssuedByArg::TermStart => license_issue::IssuedBy::TermStart,
+            };
+            let r = license_issue::issued_in_month_by(&records, &catalogs, month_of(month)?, by)?;
             if json {
                 output::json(&r)?;
             } else if *csv {
@@ -71,11 +75,25 @@ pub fn report(
                 table(&r.resellers);
             }
         }
-        ReportCommand::Notices { days, csv } => {
-            let days = days
-                .or_else(|| catalogs.only().map(|c| u32::from(c.defaults.notice_days)))
-                .unwrap_or(30);
-            let rows = license_issue::renewal_notices(&histories, today, days);
+        ReportCommand::Renewals { csv } => {
+            let rows = license_issue::renewals_overdue(&histories, &catalogs, today)?;
+            if json {
+                output::json(&json!({"day": today, "renewals": rows}))?;
+            } else if *csv {
+                out!("{}", to_csv(&rows)?);
+            } else {
+                outln!(
+                    "Renewals due by {today} without a code (`licensectl renew --due` issues them): {}",
+                    rows.len()
+                );
+                table(&rows);
+            }
+        }
+        ReportCommand::Notices {
+            days: Some(days),
+            csv,
+        } => {
+            let rows = license_issue::renewal_notices(&histories, today, *days);
             if json {
                 output::json(&json!({"day": today, "days": days, "notices": rows}))?;
             } else if *csv {
@@ -83,7 +101,21 @@ pub fn report(
             } else {
                 outln!(
                     "Subscriptions and maintenance ending by {}: {}",
-                    today.saturating_add_days(i64::from(days)),
+                    today.saturating_add_days(i64::from(*days)),
+                    rows.len()
+                );
+                table(&rows);
+            }
+        }
+        ReportCommand::Notices { days: None, csv } => {
+            let rows = license_issue::renewal_notices_due(&histories, &catalogs, today);
+            if json {
+                output::json(&json!({"day": today, "notices": rows}))?;
+            } else if *csv {
+                out!("{}", to_csv(&rows)?);
+            } else {
+                outln!(
+                    "Renewal notices due by {today} (the catalog's notice, in calendar months before the last day): {}",
                     rows.len()
                 );
                 table(&rows);

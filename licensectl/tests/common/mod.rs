@@ -64,6 +64,21 @@ impl Env {
         env
     }
 
+    /// Switch the installed demo catalog to the quarterly reduction rule of instances the
+    /// vendor hosts (same product id, so license ids and names stay).
+    pub fn use_quarterly_rule(&self) {
+        let path = self.path("catalog/demo-erp.toml");
+        let text = std::fs::read_to_string(&path).expect("demo catalog");
+        let text = text
+            .replace(
+                "reduction_policy = \"contract-year\"",
+                "reduction_policy = \"quarterly\"",
+            )
+            .replace("reduction_notice_months = 3", "reduction_notice_days = 20");
+        assert!(text.contains("\"quarterly\""));
+        std::fs::write(path, text).expect("write catalog");
+    }
+
     pub fn home(&self) -> PathBuf {
         self.dir.path().join("licensing")
     }
@@ -137,3 +152,27 @@ pub const ACME: &[&str] = &[
     "--reseller",
     "Reseller One",
 ];
+
+/// The `license-check` binary of this workspace, built (a no-op when it is fresh) next to
+/// `licensectl` so the tests that drive both tools never run a stale one.
+pub fn license_check_bin() -> PathBuf {
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let licensectl = Path::new(env!("CARGO_BIN_EXE_licensectl"));
+            let dir = licensectl.parent().expect("target dir");
+            let mut build = Command::new(env!("CARGO"));
+            build
+                .args(["build", "-q", "-p", "license-check"])
+                .current_dir(env!("CARGO_MANIFEST_DIR"));
+            if dir.ends_with("release") {
+                build.arg("--release");
+            }
+            let status = build.status().expect("run cargo build -p license-check");
+            assert!(status.success(), "cargo build -p license-check failed");
+            let bin = dir.join(format!("license-check{}", std::env::consts::EXE_SUFFIX));
+            assert!(bin.exists(), "no license-check at {}", bin.display());
+            bin
+        })
+        .clone()
+}

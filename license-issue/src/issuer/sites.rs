@@ -1,0 +1,169 @@
+//! Sites and orders: a license belongs to a customer's site and was issued in an order.
+//! A site maintenance pack extends every license of one site at once; a reseller's order
+//! is transferred to its end customer in one step.
+
+use license_core::{Date, Kind};
+
+use super::{Issuer, event};
+use crate::Error;
+use crate::calendar;
+use crate::history::LicenseHistory;
+use crate::ledger::{Ledger, MaintenanceKind, Operation, normalize_licensee};
+use crate::order::{BindTo, Customer, Reissued, Unbind};
+
+fn same_name(a: &str, b: &str) -> bool {
+    normalize_licensee(a) == normalize_licensee(b)
+}
+
+impl<L: Ledger> Issuer<L> {
+    /// Assign a license to a customer's site (or move it to another site): recorded in
+    /// the ledger, no new code.
+    pub fn assign_site(&mut self, license_id: u32, site: &str, today: Date) -> Result<(), Error> {
+        if site.trim().is_empty() {
+            return Err(Error::EmptyName { what: "site" });
+        }
+        let h = self.history(license_id)?;
+        self.refuse_closed(&h, today)?;
+        let latest = h.latest().ok_or(Error::UnknownLicense { license_id })?;
+        let mut record = event(&h, latest, Operation::Site, today);
+        record.site = Some(site.trim().to_owned());
+        self.ledger.append(&record)
+    }
+
+    /// The open (not revoked, not erased) licenses of `site`, by id.
+    pub fn licenses_of_site(&self, site: &str) -> Result<Vec<LicenseHistory>, Error> {
+        Ok(self
+            .histories()?
+            .into_values()
+            .filter(|h| h.revoked.is_none() && !h.erased)
+            .filter(|h| h.site.as_deref().is_some_and(|s| same_name(s, site)))
+            .collect())
+    }
+
+    /// A site maintenance pack ("for all servers of one site"): every perpetual license
+    /// of `site` gets a new code with the same new maintenance end, 12 months (the
+    /// catalog's pack) from today or from the latest maintenance end still running among
+    /// them. Checked for every license before any code is issued; the codes are returned
+    /// together, by license id.
+    pub fn add_site_maintenance(&mut self, site: &str, today: Date) -> Result<Vec<Reissued>, Error> {
+        let licenses = self.licenses_of_site(site)?;
+        if licenses.is_empty() {
+            return Err(Error::NoLicenseAtSite {
+                site: site.trim().to_owned(),
+            });
+        }
+        let mut running: Option<Date> = None;
+        let mut months = 0;
+        for h in &licenses {
+            let h = self.open(h.license_id, today)?;
+            let current = self.current(&h, today)?;
+            if current.license.kind != Kind::Full {
+                return Err(Error::NotApplicable {
+                    license_id: h.license_id,
+                    kind: current.license.kind,
+                    what: "maintenance packs are for perpetual licenses; a time-limited license has maintenance for its term",
+                });
+            }
+            months = months.max(self.catalogs.get(&h.product)?.defaults.maintenance_months);
+            if let Some(m) = current.license.maintenance_ends
+                && m > today
+            {
+                running = Some(running.map_or(m, |r| r.max(m)));
+            }
+        }
+        let new_end = calendar::maintenance_after_pack(running, today, months);
+        // Each license's new code is one batch of its own (recorded as it is issued).
+        licenses
+            .iter()
+            .map(|h| {
+                let id = h.license_id;
+                self.transact(
+                    None,
+                    |is| is.set_maintenance(id, MaintenanceKind::Site, new_end, today),
+                    |_| None,
+                )
+            })
+            .collect()
+    }
+
+    /// Transfer the licenses of order `order_ref` (all of them, or the ones in `only`) to
+    /// another licensee, as [`Issuer::transfer`] does one license: bindings kept, the
+    /// order reference kept. Checked for every license before any code is issued.
+    pub fn transfer_order(
+        &mut self,
+        order_ref: &str,
+        only: &[u32],
+        to: Customer,
+        today: Date,
+    ) -> Result<Vec<Reissued>, Error> {
+        if order_ref.trim().is_empty() {
+            return Err(Error::EmptyName { what: "order" });
+        }
+        let in_order: Vec<u32> = self
+            .histories()?
+            .into_values()
+            .filter(|h| h.revoked.is_none() && !h.erased)
+            .filter(|h| h.order_ref.as_deref().is_some_and(|o| same_name(o, order_ref)))
+            .map(|h| h.license_id)
+            .collect();
+        if in_order.is_empty() {
+            return Err(Error::UnknownOrder {
+                order_ref: order_ref.trim().to_owned(),
+            });
+        }
+        let chosen: Vec<u32> = if only.is_empty() {
+            in_order
+        } else {
+            for id in only {
+                if !in_order.contains(id) {
+                    return Err(Error::NotInOrder {
+                        license_id: *id,
+                        order_ref: order_ref.trim().to_owned(),
+                    });
+                }
+            }
+            let mut v = only.to_vec();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        for id in &chosen {
+            self.open(*id, today)?;
+        }
+        let to = Customer {
+            order_ref: to.order_ref.or_else(|| Some(order_ref.trim().to_owned())),
+            ..to
+        };
+        chosen
+            .iter()
+            .map(|id| self.transfer(*id, to.clone(), BindTo::default(), Unbind::default(), today))
+            .collect()
+    }
+
+    /// A new revision with maintenance to `ends` (a pack of `kind`), and the already
+    /// issued next term's too.
+    pub(super) fn set_maintenance(
+        &mut self,
+        license_id: u32,
+        kind: MaintenanceKind,
+        ends: Date,
+        today: Date,
+    ) -> Result<Reissued, Error> {
+        let h = self.open(license_id, today)?;
+        let catalog = self.catalogs.get(&h.product)?.clone();
+        self.change_now(
+            &h,
+            &catalog,
+            Operation::Maintenance,
+            today,
+            None,
+            None,
+            Some(kind),
+            |l| {
+                let mut out = *l;
+                out.maintenance_ends = Some(ends);
+                Ok(out)
+            },
+        )
+    }
+}
