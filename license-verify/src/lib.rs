@@ -36,6 +36,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod delegated;
 mod error;
 pub mod fingerprint;
 mod guards;
@@ -46,6 +47,7 @@ mod time;
 mod verification;
 mod verifier;
 
+pub use delegated::{Issuer, Reseller};
 pub use error::Error;
 pub use guards::{PendingChange, RevocationListInfo};
 pub use report::{ScopeDescription, describe_scope, describe_status};
