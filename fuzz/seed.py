@@ -85,6 +85,13 @@ def main():
     for d in sorted(dates) + ["1970-01-01", "9999-12-31", "2024-02-29", " 2026-11-22 "]:
         write("date_parse", d.strip() or "blank", d)
 
+    # Database codes (docs/FORMAT.md, "Database code"): the pinned example and sloppy forms.
+    db = "DB-B80ZZ-01W25-SE82D-XMET2"
+    for name, text in [("canonical", db), ("no-label", db[3:]), ("lower", db.lower()),
+                       ("spaces", db.replace("-", " ")), ("typo", db[:10] + "7" + db[11:]),
+                       ("short", db[:-1]), ("old-style", "DB-7F3A-22C1")]:
+        write("database_code", name, text)
+
     # Revocation lists (docs/FORMAT.md): bodies for the signing path, body + 64 zero bytes
     # (a wrong signature) for the raw path.
     def body(seq, issued, expires, entries):

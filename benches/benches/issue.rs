@@ -47,6 +47,10 @@ impl Ledger for LastRecord {
     fn erase_licensee(&mut self, _licensee: &str, _pseudonym: &str) -> Result<usize, Error> {
         Ok(0)
     }
+
+    fn claim_revocation_sequence(&mut self, _product: &str, at_least: u64) -> Result<u64, Error> {
+        Ok(at_least.max(1))
+    }
 }
 
 fn reference_order(r: &Reference) -> NewLicense {

@@ -43,17 +43,7 @@ pub struct Reference {
 }
 
 fn hex(s: &str) -> Result<Vec<u8>, Error> {
-    if !s.len().is_multiple_of(2) {
-        return Err(Error::Vectors(format!("odd-length hex {s:?}")));
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| {
-            s.get(i..i + 2)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-                .ok_or_else(|| Error::Vectors(format!("bad hex {s:?}")))
-        })
-        .collect()
+    hex::decode(s).map_err(|e| Error::Vectors(format!("bad hex {s:?}: {e}")))
 }
 
 fn hex32(s: &str) -> Result<[u8; 32], Error> {

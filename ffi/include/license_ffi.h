@@ -106,6 +106,20 @@ enum lic_result
      */
     LIC_RESULT_UNKNOWN = 7,
     /**
+     * The diagnostic callback cannot be installed: Rust code in this process installed
+     * its own `log` logger first, which receives the library's diagnostics instead.
+     */
+    LIC_RESULT_DIAGNOSTICS_UNAVAILABLE = 8,
+    /**
+     * A text that is not a database code (see `lic_last_error_message`: a typo's group,
+     * an invalid character, or the wrong length).
+     */
+    LIC_RESULT_DATABASE_CODE_INVALID = 9,
+    /**
+     * The operating system's random source failed (no database code can be created).
+     */
+    LIC_RESULT_RANDOM_UNAVAILABLE = 10,
+    /**
      * No license code was entered.
      */
     LIC_RESULT_CODE_EMPTY = 100,
@@ -292,12 +306,77 @@ enum lic_result
      * A heartbeat for a seat whose lease expired or was released: log in again.
      */
     LIC_RESULT_SEAT_LEASE_LOST = 301,
+    /**
+     * The seat server cannot be reached (network, timeout). A seat already held stays
+     * valid until its lease expires (`lic_seat_client_heartbeat` reports that as success).
+     */
+    LIC_RESULT_SEAT_SERVER_UNREACHABLE = 302,
+    /**
+     * The seat server refused the request (see `lic_last_error_message`).
+     */
+    LIC_RESULT_SEAT_SERVER_REFUSED = 303,
+    /**
+     * The seat server's answer is not its API: the URL points elsewhere.
+     */
+    LIC_RESULT_SEAT_SERVER_BAD_RESPONSE = 304,
+    /**
+     * A lease token that is malformed, forged or altered, or for another holder or product.
+     */
+    LIC_RESULT_SEAT_TOKEN_INVALID = 305,
+    /**
+     * A lease token that has expired.
+     */
+    LIC_RESULT_SEAT_TOKEN_EXPIRED = 306,
+    /**
+     * A lease signed by a seat server the vendor did not license.
+     */
+    LIC_RESULT_SEAT_SERVER_UNLICENSED = 307,
+    /**
+     * No seat is held by this client.
+     */
+    LIC_RESULT_SEAT_NO_LEASE = 308,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
 typedef enum lic_result lic_result;
 #else
 typedef uint32_t lic_result;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * How important a diagnostic line is.
+ */
+enum lic_log_level
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Not used by this version (reserved for failures of the library itself).
+     */
+    LIC_LOG_LEVEL_ERROR = 1,
+    /**
+     * Needs the administrator: the clock is behind a time already seen, the state file
+     * cannot be used.
+     */
+    LIC_LOG_LEVEL_WARN = 2,
+    /**
+     * A decision: a code accepted (with its status) or refused (with why), a revocation
+     * list installed or refused.
+     */
+    LIC_LOG_LEVEL_INFO = 3,
+    /**
+     * Details: which of several codes was used, the machine components read, the state
+     * file written.
+     */
+    LIC_LOG_LEVEL_DEBUG = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum lic_log_level lic_log_level;
+#else
+typedef uint32_t lic_log_level;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -433,6 +512,22 @@ typedef struct lic_fingerprint lic_fingerprint;
 typedef struct lic_license lic_license;
 
 /**
+ * A client of one seat server for one holder: takes a seat (`lic_seat_client_acquire`),
+ * keeps it with heartbeats every third of its TTL (`lic_seat_client_heartbeat`), borrows
+ * one for days (`lic_seat_client_borrow`) and gives it back (`lic_seat_client_release`).
+ * Every lease comes with a token signed by the server; the client verifies it offline
+ * (signature, holder, product, expiry) and refuses a server whose key is not the one given
+ * at `lic_seat_client_new` (the key the vendor licensed).
+ *
+ * A server that cannot be reached does not take a held seat away: the heartbeat succeeds
+ * with `server_unreachable` set until the lease expires.
+ *
+ * Thread safety: thread-safe, except `lic_seat_client_set_identity`, which must not run
+ * while another thread uses the handle. The calls block on the network (10 s at most).
+ */
+typedef struct lic_seat_client lic_seat_client;
+
+/**
  * A pool of concurrent seats: a seat is taken at login (`lic_seat_pool_acquire`), kept
  * alive by heartbeats and freed at logout (`lic_seat_pool_release`). A client that
  * crashes stops sending heartbeats and its seat comes back when its lease runs out; a
@@ -494,6 +589,47 @@ typedef struct lic_date {
      */
     uint8_t day;
 } lic_date;
+
+/**
+ * A diagnostic callback: `message` is a NUL-terminated UTF-8 line of `len` bytes (no
+ * newline), valid only during the call; `user_data` is the pointer given to
+ * `lic_set_diagnostic_callback`. It is called on the thread that made the library call,
+ * possibly on several threads at once, and must not call `lic_set_diagnostic_callback`.
+ */
+typedef void (*lic_diagnostic_fn)(void *user_data,
+                                  lic_log_level level,
+                                  const char *message,
+                                  size_t len);
+
+/**
+ * A seat held from a seat server.
+ */
+typedef struct lic_seat_lease {
+    /**
+     * When the lease runs out unless renewed, in milliseconds since 1970-01-01 UTC.
+     */
+    int64_t expires_unix_ms;
+    /**
+     * Seconds a heartbeat renews it by (send heartbeats every third of this).
+     */
+    int64_t ttl_secs;
+    /**
+     * Seats in use at the server's last answer.
+     */
+    uint32_t in_use;
+    /**
+     * Licensed seats at the server's last answer (`LIC_UNLIMITED`: not limited).
+     */
+    uint32_t limit;
+    /**
+     * Checked out for days (no heartbeats needed until it expires).
+     */
+    bool borrowed;
+    /**
+     * The server could not be reached; the seat is kept until `expires_unix_ms`.
+     */
+    bool server_unreachable;
+} lic_seat_lease;
 
 /**
  * A granted or renewed seat.
@@ -672,6 +808,63 @@ lic_result lic_verifier_config_set_clock_tolerance(struct lic_verifier_config *c
 void lic_verifier_config_free(struct lic_verifier_config *config);
 
 /**
+ * Create a new database code for this installation from the operating system's random
+ * source, e.g. `DB-B80ZZ-01W25-SE82D-XMET2` (26 characters; a 27-byte buffer is always
+ * enough). Text out as described in the introduction.
+ *
+ * Create it once, when the product is installed or its database created, store it in
+ * that database, and show it in the license dialog: the customer sends it to the vendor,
+ * who issues a code bound to it; pass it to `lic_verifier_config_set_database` at every
+ * start. A new code at each start would orphan the license.
+ *
+ * Returns `LIC_RESULT_RANDOM_UNAVAILABLE` if the operating system offers no random
+ * source.
+ *
+ * # Safety
+ * `buf` points to `buf_len` writable bytes (or is NULL with `buf_len` 0); `out_len` to a
+ * writable `size_t`.
+ */
+lic_result lic_database_code_new(char *buf, size_t buf_len, size_t *out_len);
+
+/**
+ * Read a database code as a person typed or pasted it (`DB-` may be missing; case,
+ * dashes, spaces and `O`/`I`/`L` for `0`/`1` are forgiven) and write its canonical
+ * form (26 characters). Text in and out as described in the introduction.
+ *
+ * Returns `LIC_RESULT_DATABASE_CODE_INVALID` for a text that is no database code; the
+ * detailed message (`lic_last_error_message`) says why: the group holding a typo, a
+ * character that cannot be part of a code, or the wrong number of characters.
+ *
+ * # Safety
+ * `text` points to `text_len` readable bytes; `buf` to `buf_len` writable bytes (or is
+ * NULL with `buf_len` 0); `out_len` to a writable `size_t`.
+ */
+lic_result lic_database_code_normalize(const char *text,
+                                       size_t text_len,
+                                       char *buf,
+                                       size_t buf_len,
+                                       size_t *out_len);
+
+/**
+ * Deliver the library's diagnostic lines up to `max_level` (`lic_log_level`: 1 error
+ * to 4 debug) to `callback`, with `user_data`, for the whole process; a NULL
+ * `callback` stops them. Replaces any earlier callback. Useful while integrating and
+ * for support: the detail says why a code was refused, which code of a license file
+ * was used, what the state file did.
+ *
+ * Returns `LIC_RESULT_INVALID_ARGUMENT` for another level, and
+ * `LIC_RESULT_DIAGNOSTICS_UNAVAILABLE` when Rust code in the same process installed
+ * its own `log` logger first (the lines go to that logger instead).
+ *
+ * # Safety
+ * `callback`, if not NULL, must stay callable with `user_data` until it is replaced or
+ * removed, from any thread that calls this library.
+ */
+lic_result lic_set_diagnostic_callback(lic_diagnostic_fn callback,
+                                       void *user_data,
+                                       uint32_t max_level);
+
+/**
  * Read this machine's fingerprint, each component hashed with `app_key` (the key the
  * vendor's fingerprint tool uses; by default products use their product id). Never fails
  * for an unreadable component: it counts as unknown (see `lic_fingerprint_describe`).
@@ -786,6 +979,21 @@ void lic_fingerprint_free(struct lic_fingerprint *fingerprint);
  * is static: do not free it.
  */
 const char *lic_version(void);
+
+/**
+ * The C name of a result code as a static NUL-terminated string, e.g.
+ * `"LIC_RESULT_TYPO"` for 104: stable (a code's name never changes), for logs and
+ * support tickets. NULL for a number that is no result code of this library. Do not
+ * free it.
+ */
+const char *lic_result_name(uint32_t result);
+
+/**
+ * The C name of a status as a static NUL-terminated string, e.g. `"LIC_STATUS_IN_GRACE"`
+ * for 4: stable, for logs. NULL for a number that is no `lic_status`. Do not free it.
+ * (For the user, describe the status in words: `lic_license_describe`.)
+ */
+const char *lic_status_name(uint32_t status);
 
 /**
  * Copy the fixed English message for `result` into `buf` (see "Text out" in the header's
@@ -1025,6 +1233,131 @@ lic_result lic_license_reseller(const struct lic_license *license,
                                 size_t buf_len,
                                 size_t *out_len,
                                 uint32_t *out_depth);
+
+/**
+ * A client of the seat server at `server_url` (`http://host:port`) for `product`, holding
+ * seats as `holder` (unique per client and stable across restarts, so a restarted client
+ * gets its own seat back). `server_key` is the 32-byte Ed25519 public key of the seat
+ * server the vendor licensed; leases signed by any other key are refused. Free it with
+ * `lic_seat_client_free`.
+ *
+ * # Safety
+ * Each text pointer points to its length in readable bytes; `server_key` to `key_len`
+ * readable bytes; `out_client` to a writable pointer.
+ */
+lic_result lic_seat_client_new(const char *server_url,
+                               size_t server_url_len,
+                               const char *product,
+                               size_t product_len,
+                               const char *holder,
+                               size_t holder_len,
+                               const uint8_t *server_key,
+                               size_t key_len,
+                               struct lic_seat_client **out_client);
+
+/**
+ * Name the user and the client machine, shown to the server's administrators.
+ *
+ * # Safety
+ * `client` is a live handle no other thread is using during the call; the texts point to
+ * their lengths in readable bytes.
+ */
+lic_result lic_seat_client_set_identity(struct lic_seat_client *client,
+                                        const char *user,
+                                        size_t user_len,
+                                        const char *machine,
+                                        size_t machine_len);
+
+/**
+ * Free a client; NULL does nothing. The seat is not released (call
+ * `lic_seat_client_release` first, or let its lease expire).
+ *
+ * # Safety
+ * `client` is NULL or a live handle no other thread is using, not used again.
+ */
+void lic_seat_client_free(struct lic_seat_client *client);
+
+/**
+ * Take a seat (or get this holder's own seat back), with a TTL of `ttl_secs` seconds (0:
+ * the server's default). Returns `LIC_RESULT_NO_SEAT_AVAILABLE` when every licensed seat
+ * is taken.
+ *
+ * # Safety
+ * `client` is a live handle; `out_lease` points to a writable `lic_seat_lease`.
+ */
+lic_result lic_seat_client_acquire(const struct lic_seat_client *client,
+                                   uint32_t ttl_secs,
+                                   struct lic_seat_lease *out_lease);
+
+/**
+ * Check a seat out for `days` days, for a machine leaving the network: it needs no
+ * heartbeats and counts as held until released or expired. Keep its token
+ * (`lic_seat_client_token`) to prove the seat offline after a restart.
+ *
+ * # Safety
+ * As for `lic_seat_client_acquire`.
+ */
+lic_result lic_seat_client_borrow(const struct lic_seat_client *client,
+                                  uint32_t days,
+                                  struct lic_seat_lease *out_lease);
+
+/**
+ * Renew the held seat. When the server cannot be reached but the held lease is still
+ * live, this succeeds with `server_unreachable` set (the seat is kept until
+ * `expires_unix_ms`); once the lease has expired it fails with
+ * `LIC_RESULT_SEAT_SERVER_UNREACHABLE`. `LIC_RESULT_SEAT_LEASE_LOST`: the server no longer
+ * holds the seat (expired, or freed by an administrator).
+ *
+ * # Safety
+ * As for `lic_seat_client_acquire`.
+ */
+lic_result lic_seat_client_heartbeat(const struct lic_seat_client *client,
+                                     struct lic_seat_lease *out_lease);
+
+/**
+ * Give the held seat back (also a borrowed one). `*out_removed` is false when the server
+ * no longer held it (expired or freed).
+ *
+ * # Safety
+ * `client` is a live handle; `out_removed` points to a writable `bool`.
+ */
+lic_result lic_seat_client_release(const struct lic_seat_client *client, bool *out_removed);
+
+/**
+ * Whether a seat is held now by the held lease's expiry, whether or not the server can
+ * be reached (no network call).
+ *
+ * # Safety
+ * `client` is a live handle; `out_held` points to a writable `bool`.
+ */
+lic_result lic_seat_client_holds_seat(const struct lic_seat_client *client, bool *out_held);
+
+/**
+ * The held lease's token (text), to keep a borrowed seat across restarts. The text
+ * convention of every function returning text applies (see `lic_last_error_message`).
+ * `LIC_RESULT_SEAT_NO_LEASE` when no seat is held.
+ *
+ * # Safety
+ * `client` is a live handle; `buf` points to `cap` writable bytes (or is NULL with `cap`
+ * 0); `out_len` to a writable `size_t`.
+ */
+lic_result lic_seat_client_token(const struct lic_seat_client *client,
+                                 char *buf,
+                                 size_t cap,
+                                 size_t *out_len);
+
+/**
+ * Take over a lease token kept from an earlier run (a borrowed seat), after verifying it
+ * offline now: the server key, signature, holder, product and expiry.
+ *
+ * # Safety
+ * `client` is a live handle; `token` points to `token_len` readable bytes; `out_lease` to
+ * a writable `lic_seat_lease`.
+ */
+lic_result lic_seat_client_adopt_token(const struct lic_seat_client *client,
+                                       const char *token,
+                                       size_t token_len,
+                                       struct lic_seat_lease *out_lease);
 
 /**
  * A pool of `seats` seats (`LIC_UNLIMITED`: not limited, usage is still tracked) whose

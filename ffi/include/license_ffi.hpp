@@ -95,6 +95,32 @@ inline std::string result_message(lic_result code) {
         [code](char *buf, size_t n, size_t *len) { return lic_result_message(code, buf, n, len); });
 }
 
+/// The code's stable C name ("LIC_RESULT_TYPO"), "" for a number that is no code.
+inline std::string result_name(lic_result code) {
+    const char *name = lic_result_name(code);
+    return name != nullptr ? name : "";
+}
+
+/// The status's stable C name ("LIC_STATUS_IN_GRACE"), "" for a number that is no status.
+inline std::string status_name(lic_status status) {
+    const char *name = lic_status_name(status);
+    return name != nullptr ? name : "";
+}
+
+/// A new database code for this installation ("DB-XXXXX-XXXXX-XXXXX-XXXXX"): create it
+/// once, store it in the product's database, show it in the license dialog.
+inline std::string new_database_code() {
+    return detail::text([](char *buf, size_t n, size_t *len) { return lic_database_code_new(buf, n, len); });
+}
+
+/// The canonical form of a database code as typed or pasted; throws lic::Error
+/// (LIC_RESULT_DATABASE_CODE_INVALID, the message naming the group of a typo) otherwise.
+inline std::string normalize_database_code(std::string_view typed) {
+    return detail::text([typed](char *buf, size_t n, size_t *len) {
+        return lic_database_code_normalize(detail::chars(typed), typed.size(), buf, n, len);
+    });
+}
+
 /// The linked library's version (compare with LIC_VERSION).
 inline std::string version() { return lic_version(); }
 

@@ -1,10 +1,12 @@
-//! Library-wide calls: version, messages for result codes, the last error's detail.
+//! Library-wide calls: version, names and messages of result codes and statuses, the last
+//! error's detail.
 
 use std::ffi::c_char;
 
 use crate::args::TextOut;
 use crate::boundary::{guard, guard_quiet, guard_value, last_error};
 use crate::result::{Failure, lic_result};
+use crate::types::lic_status;
 
 static VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
 
@@ -15,6 +17,27 @@ static VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
 pub extern "C" fn lic_version() -> *const c_char {
     guard_value(VERSION.as_ptr().cast::<c_char>(), || {
         VERSION.as_ptr().cast::<c_char>()
+    })
+}
+
+/// The C name of a result code as a static NUL-terminated string, e.g.
+/// `"LIC_RESULT_TYPO"` for 104: stable (a code's name never changes), for logs and
+/// support tickets. NULL for a number that is no result code of this library. Do not
+/// free it.
+#[unsafe(no_mangle)]
+pub extern "C" fn lic_result_name(result: u32) -> *const c_char {
+    guard_value(std::ptr::null(), || {
+        lic_result::from_u32(result).map_or(std::ptr::null(), |r| r.name_nul().as_ptr().cast::<c_char>())
+    })
+}
+
+/// The C name of a status as a static NUL-terminated string, e.g. `"LIC_STATUS_IN_GRACE"`
+/// for 4: stable, for logs. NULL for a number that is no `lic_status`. Do not free it.
+/// (For the user, describe the status in words: `lic_license_describe`.)
+#[unsafe(no_mangle)]
+pub extern "C" fn lic_status_name(status: u32) -> *const c_char {
+    guard_value(std::ptr::null(), || {
+        lic_status::from_u32(status).map_or(std::ptr::null(), |s| s.name_nul().as_ptr().cast::<c_char>())
     })
 }
 

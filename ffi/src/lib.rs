@@ -33,22 +33,28 @@
 mod args;
 mod boundary;
 mod config;
+mod dbcode;
+mod diagnostics;
 mod fingerprint;
 mod general;
 mod handle;
 mod license;
 mod reseller;
 mod result;
+mod seat_client;
 mod seats;
 mod types;
 mod verifier;
 
 pub use config::*;
+pub use dbcode::*;
+pub use diagnostics::*;
 pub use fingerprint::*;
 pub use general::*;
 pub use license::*;
 pub use reseller::*;
 pub use result::lic_result;
+pub use seat_client::*;
 pub use seats::*;
 pub use types::{LIC_UNLIMITED, lic_component, lic_date, lic_kind, lic_status};
 pub use verifier::*;
@@ -71,6 +77,7 @@ const _: fn() = || {
     assert::<<seats::lic_seat_pool as handle::Handle>::Inner>();
     assert::<<seats::lic_seat_snapshot as handle::Handle>::Inner>();
     assert::<<fingerprint::lic_fingerprint as handle::Handle>::Inner>();
+    assert::<<seat_client::lic_seat_client as handle::Handle>::Inner>();
     // Not thread-safe, but it may be built on one thread and passed to another.
     fn assert_send<T: Send>() {}
     assert_send::<<config::lic_verifier_config as handle::Handle>::Inner>();

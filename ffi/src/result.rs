@@ -37,6 +37,14 @@ pub enum lic_result {
     /// `lic_last_error_message`. Not returned by this version: reserved for failures
     /// that later versions of the underlying libraries may add.
     Unknown = 7,
+    /// The diagnostic callback cannot be installed: Rust code in this process installed
+    /// its own `log` logger first, which receives the library's diagnostics instead.
+    DiagnosticsUnavailable = 8,
+    /// A text that is not a database code (see `lic_last_error_message`: a typo's group,
+    /// an invalid character, or the wrong length).
+    DatabaseCodeInvalid = 9,
+    /// The operating system's random source failed (no database code can be created).
+    RandomUnavailable = 10,
 
     /// No license code was entered.
     CodeEmpty = 100,
@@ -136,10 +144,25 @@ pub enum lic_result {
     NoSeatAvailable = 300,
     /// A heartbeat for a seat whose lease expired or was released: log in again.
     SeatLeaseLost = 301,
+    /// The seat server cannot be reached (network, timeout). A seat already held stays
+    /// valid until its lease expires (`lic_seat_client_heartbeat` reports that as success).
+    SeatServerUnreachable = 302,
+    /// The seat server refused the request (see `lic_last_error_message`).
+    SeatServerRefused = 303,
+    /// The seat server's answer is not its API: the URL points elsewhere.
+    SeatServerBadResponse = 304,
+    /// A lease token that is malformed, forged or altered, or for another holder or product.
+    SeatTokenInvalid = 305,
+    /// A lease token that has expired.
+    SeatTokenExpired = 306,
+    /// A lease signed by a seat server the vendor did not license.
+    SeatServerUnlicensed = 307,
+    /// No seat is held by this client.
+    SeatNoLease = 308,
 }
 
 /// Every code, in numeric order.
-const ALL: [lic_result; 54] = [
+const ALL: [lic_result; 64] = [
     lic_result::Ok,
     lic_result::NullArgument,
     lic_result::InvalidUtf8,
@@ -148,6 +171,9 @@ const ALL: [lic_result; 54] = [
     lic_result::InvalidArgument,
     lic_result::UnknownModule,
     lic_result::Unknown,
+    lic_result::DiagnosticsUnavailable,
+    lic_result::DatabaseCodeInvalid,
+    lic_result::RandomUnavailable,
     lic_result::CodeEmpty,
     lic_result::CodeTooShort,
     lic_result::CodeTooLong,
@@ -194,12 +220,89 @@ const ALL: [lic_result; 54] = [
     lic_result::Config,
     lic_result::NoSeatAvailable,
     lic_result::SeatLeaseLost,
+    lic_result::SeatServerUnreachable,
+    lic_result::SeatServerRefused,
+    lic_result::SeatServerBadResponse,
+    lic_result::SeatTokenInvalid,
+    lic_result::SeatTokenExpired,
+    lic_result::SeatServerUnlicensed,
+    lic_result::SeatNoLease,
 ];
 
 impl lic_result {
     /// The code with this number, if there is one.
     pub fn from_u32(n: u32) -> Option<lic_result> {
         ALL.into_iter().find(|r| *r as u32 == n)
+    }
+
+    /// The code's C name as a NUL-terminated string ("LIC_RESULT_TYPO"), for logs.
+    pub const fn name_nul(self) -> &'static str {
+        match self {
+            lic_result::Ok => "LIC_RESULT_OK\0",
+            lic_result::NullArgument => "LIC_RESULT_NULL_ARGUMENT\0",
+            lic_result::InvalidUtf8 => "LIC_RESULT_INVALID_UTF8\0",
+            lic_result::BufferTooSmall => "LIC_RESULT_BUFFER_TOO_SMALL\0",
+            lic_result::Panic => "LIC_RESULT_PANIC\0",
+            lic_result::InvalidArgument => "LIC_RESULT_INVALID_ARGUMENT\0",
+            lic_result::UnknownModule => "LIC_RESULT_UNKNOWN_MODULE\0",
+            lic_result::Unknown => "LIC_RESULT_UNKNOWN\0",
+            lic_result::DiagnosticsUnavailable => "LIC_RESULT_DIAGNOSTICS_UNAVAILABLE\0",
+            lic_result::DatabaseCodeInvalid => "LIC_RESULT_DATABASE_CODE_INVALID\0",
+            lic_result::RandomUnavailable => "LIC_RESULT_RANDOM_UNAVAILABLE\0",
+            lic_result::CodeEmpty => "LIC_RESULT_CODE_EMPTY\0",
+            lic_result::CodeTooShort => "LIC_RESULT_CODE_TOO_SHORT\0",
+            lic_result::CodeTooLong => "LIC_RESULT_CODE_TOO_LONG\0",
+            lic_result::InvalidCharacter => "LIC_RESULT_INVALID_CHARACTER\0",
+            lic_result::Typo => "LIC_RESULT_TYPO\0",
+            lic_result::TypoUnlocated => "LIC_RESULT_TYPO_UNLOCATED\0",
+            lic_result::NotALicenseCode => "LIC_RESULT_NOT_A_LICENSE_CODE\0",
+            lic_result::UnsupportedVersion => "LIC_RESULT_UNSUPPORTED_VERSION\0",
+            lic_result::Malformed => "LIC_RESULT_MALFORMED\0",
+            lic_result::NonCanonical => "LIC_RESULT_NON_CANONICAL\0",
+            lic_result::UnknownKey => "LIC_RESULT_UNKNOWN_KEY\0",
+            lic_result::WrongProduct => "LIC_RESULT_WRONG_PRODUCT\0",
+            lic_result::WrongLicensee => "LIC_RESULT_WRONG_LICENSEE\0",
+            lic_result::WrongDatabase => "LIC_RESULT_WRONG_DATABASE\0",
+            lic_result::DatabaseCodeRequired => "LIC_RESULT_DATABASE_CODE_REQUIRED\0",
+            lic_result::MachineFingerprintRequired => "LIC_RESULT_MACHINE_FINGERPRINT_REQUIRED\0",
+            lic_result::WrongMachine => "LIC_RESULT_WRONG_MACHINE\0",
+            lic_result::BadSignature => "LIC_RESULT_BAD_SIGNATURE\0",
+            lic_result::InvalidKey => "LIC_RESULT_INVALID_KEY\0",
+            lic_result::ContextTooLong => "LIC_RESULT_CONTEXT_TOO_LONG\0",
+            lic_result::InvalidLicense => "LIC_RESULT_INVALID_LICENSE\0",
+            lic_result::InvalidDate => "LIC_RESULT_INVALID_DATE\0",
+            lic_result::InvalidRevocationList => "LIC_RESULT_INVALID_REVOCATION_LIST\0",
+            lic_result::RevocationListUnknownKey => "LIC_RESULT_REVOCATION_LIST_UNKNOWN_KEY\0",
+            lic_result::RevocationListBadSignature => "LIC_RESULT_REVOCATION_LIST_BAD_SIGNATURE\0",
+            lic_result::CertificateUnknownVendorKey => "LIC_RESULT_CERTIFICATE_UNKNOWN_VENDOR_KEY\0",
+            lic_result::CertificateWrongProduct => "LIC_RESULT_CERTIFICATE_WRONG_PRODUCT\0",
+            lic_result::CertificateBadSignature => "LIC_RESULT_CERTIFICATE_BAD_SIGNATURE\0",
+            lic_result::NotSignedByReseller => "LIC_RESULT_NOT_SIGNED_BY_RESELLER\0",
+            lic_result::CertificateRevoked => "LIC_RESULT_CERTIFICATE_REVOKED\0",
+            lic_result::CertificateWidening => "LIC_RESULT_CERTIFICATE_WIDENING\0",
+            lic_result::OutsideFrame => "LIC_RESULT_OUTSIDE_FRAME\0",
+            lic_result::Superseded => "LIC_RESULT_SUPERSEDED\0",
+            lic_result::Revoked => "LIC_RESULT_REVOKED\0",
+            lic_result::ClockTurnedBack => "LIC_RESULT_CLOCK_TURNED_BACK\0",
+            lic_result::StateCorrupt => "LIC_RESULT_STATE_CORRUPT\0",
+            lic_result::StateUnreadable => "LIC_RESULT_STATE_UNREADABLE\0",
+            lic_result::StateUnwritable => "LIC_RESULT_STATE_UNWRITABLE\0",
+            lic_result::RevocationListRollback => "LIC_RESULT_REVOCATION_LIST_ROLLBACK\0",
+            lic_result::RevocationListConflict => "LIC_RESULT_REVOCATION_LIST_CONFLICT\0",
+            lic_result::RevocationListExpired => "LIC_RESULT_REVOCATION_LIST_EXPIRED\0",
+            lic_result::Io => "LIC_RESULT_IO\0",
+            lic_result::NotText => "LIC_RESULT_NOT_TEXT\0",
+            lic_result::Config => "LIC_RESULT_CONFIG\0",
+            lic_result::NoSeatAvailable => "LIC_RESULT_NO_SEAT_AVAILABLE\0",
+            lic_result::SeatLeaseLost => "LIC_RESULT_SEAT_LEASE_LOST\0",
+            lic_result::SeatServerUnreachable => "LIC_RESULT_SEAT_SERVER_UNREACHABLE\0",
+            lic_result::SeatServerRefused => "LIC_RESULT_SEAT_SERVER_REFUSED\0",
+            lic_result::SeatServerBadResponse => "LIC_RESULT_SEAT_SERVER_BAD_RESPONSE\0",
+            lic_result::SeatTokenInvalid => "LIC_RESULT_SEAT_TOKEN_INVALID\0",
+            lic_result::SeatTokenExpired => "LIC_RESULT_SEAT_TOKEN_EXPIRED\0",
+            lic_result::SeatServerUnlicensed => "LIC_RESULT_SEAT_SERVER_UNLICENSED\0",
+            lic_result::SeatNoLease => "LIC_RESULT_SEAT_NO_LEASE\0",
+        }
     }
 
     /// The fixed message for this code.
@@ -217,6 +320,15 @@ impl lic_result {
                 "this module name is not in the product catalog given to the verifier"
             }
             lic_result::Unknown => "the license library failed for a reason this version has no code for",
+            lic_result::DiagnosticsUnavailable => {
+                "another logger is installed in this process: the license library's diagnostics go to it"
+            }
+            lic_result::DatabaseCodeInvalid => {
+                "this is not a database code: compare it with the code shown in the license dialog"
+            }
+            lic_result::RandomUnavailable => {
+                "the operating system's random source failed: no database code can be created"
+            }
             lic_result::CodeEmpty => "no license code was entered: paste the whole code",
             lic_result::CodeTooShort => "the license code is too short: part of it is missing",
             lic_result::CodeTooLong => "the text is too long for a license code: paste only the code",
@@ -297,6 +409,21 @@ impl lic_result {
             lic_result::SeatLeaseLost => {
                 "this session's seat was released or its lease expired: log in again"
             }
+            lic_result::SeatServerUnreachable => {
+                "the seat server cannot be reached: check its address and the network; a held seat lasts until its lease expires"
+            }
+            lic_result::SeatServerRefused => "the seat server refused the request",
+            lic_result::SeatServerBadResponse => {
+                "the seat server's answer is not understood: check that the URL points to license-server"
+            }
+            lic_result::SeatTokenInvalid => {
+                "the lease token is malformed, forged, or for another holder or product"
+            }
+            lic_result::SeatTokenExpired => "the lease token has expired: acquire a seat again",
+            lic_result::SeatServerUnlicensed => {
+                "the lease was signed by a seat server the vendor did not license: use the licensed server"
+            }
+            lic_result::SeatNoLease => "no seat is held: acquire one first",
         }
     }
 }
@@ -431,7 +558,7 @@ mod tests {
             assert_eq!(lic_result::from_u32(r as u32), Some(r));
             assert!(!r.message().is_empty());
         }
-        assert_eq!(lic_result::from_u32(8), None);
+        assert_eq!(lic_result::from_u32(11), None);
         assert_eq!(lic_result::from_u32(u32::MAX), None);
     }
 
@@ -443,6 +570,9 @@ mod tests {
             (lic_result::NullArgument, 1),
             (lic_result::Panic, 4),
             (lic_result::Unknown, 7),
+            (lic_result::DiagnosticsUnavailable, 8),
+            (lic_result::DatabaseCodeInvalid, 9),
+            (lic_result::RandomUnavailable, 10),
             (lic_result::CodeEmpty, 100),
             (lic_result::Typo, 104),
             (lic_result::BadSignature, 117),
@@ -451,6 +581,8 @@ mod tests {
             (lic_result::Config, 211),
             (lic_result::NoSeatAvailable, 300),
             (lic_result::SeatLeaseLost, 301),
+            (lic_result::SeatServerUnreachable, 302),
+            (lic_result::SeatNoLease, 308),
         ];
         for (r, n) in pinned {
             assert_eq!(r as u32, n, "{r:?}");

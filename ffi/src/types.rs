@@ -58,6 +58,33 @@ pub enum lic_status {
     Expired = 6,
 }
 
+impl lic_status {
+    /// The status with this number, if there is one.
+    pub(crate) const fn from_u32(n: u32) -> Option<lic_status> {
+        Some(match n {
+            1 => lic_status::NotYetValid,
+            2 => lic_status::Valid,
+            3 => lic_status::ExpiringSoon,
+            4 => lic_status::InGrace,
+            5 => lic_status::DemoMode,
+            6 => lic_status::Expired,
+            _ => return None,
+        })
+    }
+
+    /// The status's C name as a NUL-terminated string ("LIC_STATUS_VALID").
+    pub(crate) const fn name_nul(self) -> &'static str {
+        match self {
+            lic_status::NotYetValid => "LIC_STATUS_NOT_YET_VALID\0",
+            lic_status::Valid => "LIC_STATUS_VALID\0",
+            lic_status::ExpiringSoon => "LIC_STATUS_EXPIRING_SOON\0",
+            lic_status::InGrace => "LIC_STATUS_IN_GRACE\0",
+            lic_status::DemoMode => "LIC_STATUS_DEMO_MODE\0",
+            lic_status::Expired => "LIC_STATUS_EXPIRED\0",
+        }
+    }
+}
+
 impl From<Status> for lic_status {
     fn from(s: Status) -> lic_status {
         match s {

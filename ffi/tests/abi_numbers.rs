@@ -1,10 +1,12 @@
-//! Every code number of the ABI, pinned: `lic_result` (all 54), `lic_status`, `lic_kind` and
+//! Every code number of the ABI, pinned: `lic_result` (all 64), `lic_status`, `lic_kind` and
 //! `lic_component`, each as the Rust enum says and as the committed header says. Changing a
 //! number in the crate fails `*_numbers_are_pinned`, and so does changing it and re-blessing
 //! the header (`LIC_BLESS=1`): the tables below are the only place the numbers are written
 //! down independently of the crate.
 
-use license_ffi::{lic_component, lic_kind, lic_result, lic_status};
+use std::ffi::CStr;
+
+use license_ffi::{lic_component, lic_kind, lic_log_level, lic_result, lic_status};
 
 fn header() -> String {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/include/license_ffi.h");
@@ -30,7 +32,7 @@ fn assert_header(prefix: &str, expected: &[(&str, u32)]) {
     );
 }
 
-const RESULT: [(lic_result, &str, u32); 54] = [
+const RESULT: [(lic_result, &str, u32); 64] = [
     (lic_result::Ok, "LIC_RESULT_OK", 0),
     (lic_result::NullArgument, "LIC_RESULT_NULL_ARGUMENT", 1),
     (lic_result::InvalidUtf8, "LIC_RESULT_INVALID_UTF8", 2),
@@ -39,6 +41,17 @@ const RESULT: [(lic_result, &str, u32); 54] = [
     (lic_result::InvalidArgument, "LIC_RESULT_INVALID_ARGUMENT", 5),
     (lic_result::UnknownModule, "LIC_RESULT_UNKNOWN_MODULE", 6),
     (lic_result::Unknown, "LIC_RESULT_UNKNOWN", 7),
+    (
+        lic_result::DiagnosticsUnavailable,
+        "LIC_RESULT_DIAGNOSTICS_UNAVAILABLE",
+        8,
+    ),
+    (
+        lic_result::DatabaseCodeInvalid,
+        "LIC_RESULT_DATABASE_CODE_INVALID",
+        9,
+    ),
+    (lic_result::RandomUnavailable, "LIC_RESULT_RANDOM_UNAVAILABLE", 10),
     (lic_result::CodeEmpty, "LIC_RESULT_CODE_EMPTY", 100),
     (lic_result::CodeTooShort, "LIC_RESULT_CODE_TOO_SHORT", 101),
     (lic_result::CodeTooLong, "LIC_RESULT_CODE_TOO_LONG", 102),
@@ -145,6 +158,29 @@ const RESULT: [(lic_result, &str, u32); 54] = [
     (lic_result::Config, "LIC_RESULT_CONFIG", 211),
     (lic_result::NoSeatAvailable, "LIC_RESULT_NO_SEAT_AVAILABLE", 300),
     (lic_result::SeatLeaseLost, "LIC_RESULT_SEAT_LEASE_LOST", 301),
+    (
+        lic_result::SeatServerUnreachable,
+        "LIC_RESULT_SEAT_SERVER_UNREACHABLE",
+        302,
+    ),
+    (
+        lic_result::SeatServerRefused,
+        "LIC_RESULT_SEAT_SERVER_REFUSED",
+        303,
+    ),
+    (
+        lic_result::SeatServerBadResponse,
+        "LIC_RESULT_SEAT_SERVER_BAD_RESPONSE",
+        304,
+    ),
+    (lic_result::SeatTokenInvalid, "LIC_RESULT_SEAT_TOKEN_INVALID", 305),
+    (lic_result::SeatTokenExpired, "LIC_RESULT_SEAT_TOKEN_EXPIRED", 306),
+    (
+        lic_result::SeatServerUnlicensed,
+        "LIC_RESULT_SEAT_SERVER_UNLICENSED",
+        307,
+    ),
+    (lic_result::SeatNoLease, "LIC_RESULT_SEAT_NO_LEASE", 308),
 ];
 
 const STATUS: [(lic_status, &str, u32); 6] = [
@@ -169,6 +205,51 @@ const COMPONENT: [(lic_component, &str, u32); 4] = [
     (lic_component::Cpu, "LIC_COMPONENT_CPU", 2),
     (lic_component::Network, "LIC_COMPONENT_NETWORK", 3),
 ];
+
+const LOG_LEVEL: [(lic_log_level, &str, u32); 4] = [
+    (lic_log_level::Error, "LIC_LOG_LEVEL_ERROR", 1),
+    (lic_log_level::Warn, "LIC_LOG_LEVEL_WARN", 2),
+    (lic_log_level::Info, "LIC_LOG_LEVEL_INFO", 3),
+    (lic_log_level::Debug, "LIC_LOG_LEVEL_DEBUG", 4),
+];
+
+#[test]
+fn log_level_numbers_are_pinned() {
+    for (v, name, n) in LOG_LEVEL {
+        assert_eq!(v as u32, n, "{v:?} ({name})");
+    }
+    let pairs: Vec<(&str, u32)> = LOG_LEVEL.iter().map(|&(_, name, n)| (name, n)).collect();
+    assert_header("LIC_LOG_LEVEL_", &pairs);
+}
+
+fn name(p: *const std::ffi::c_char) -> Option<String> {
+    // SAFETY: the library returns NULL or a static NUL-terminated string.
+    (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_str().expect("UTF-8").to_string())
+}
+
+#[test]
+fn result_and_status_names_are_the_header_names() {
+    for (_, want, n) in RESULT {
+        assert_eq!(
+            name(license_ffi::lic_result_name(n)).as_deref(),
+            Some(want),
+            "code {n}"
+        );
+    }
+    for n in [11, 99, 125, 999, u32::MAX] {
+        assert_eq!(name(license_ffi::lic_result_name(n)), None, "{n} is no code");
+    }
+    for (_, want, n) in STATUS {
+        assert_eq!(
+            name(license_ffi::lic_status_name(n)).as_deref(),
+            Some(want),
+            "status {n}"
+        );
+    }
+    for n in [0, 7, u32::MAX] {
+        assert_eq!(name(license_ffi::lic_status_name(n)), None, "{n} is no status");
+    }
+}
 
 #[test]
 fn result_numbers_are_pinned() {

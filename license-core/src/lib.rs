@@ -42,6 +42,7 @@ extern crate std;
 mod code;
 mod context;
 mod date;
+mod dbcode;
 mod delegation;
 mod error;
 mod fingerprint;
@@ -52,10 +53,15 @@ mod segmented;
 mod status;
 mod text;
 mod wire;
+pub mod words;
 
 pub use code::{LicenseCode, PublicKey, UntrustedCode, VerifiedLicense, key_id, sign};
 pub use context::{Context, MAX_CONTEXT_FIELD};
 pub use date::{Date, days_in_month, is_leap_year};
+pub use dbcode::{
+    DATABASE_CODE_BYTES, DATABASE_CODE_LEN, DATABASE_CODE_SYMBOLS, DatabaseCode, DatabaseCodeError,
+    DatabaseCodeText,
+};
 pub use delegation::{
     Certificate, CertificateChain, DelegatedCode, DelegationError, MAX_CERTIFICATE_BYTES, MAX_CHAIN,
     MAX_CHAIN_BYTES, MAX_DELEGATED_BYTES, MAX_RESELLER_NAME, ResellerName, UntrustedDelegatedCode,

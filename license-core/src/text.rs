@@ -35,6 +35,8 @@ pub(crate) const CRC_POLY: u32 = 0x0_2265B;
 pub(crate) enum TextKind {
     License,
     Fingerprint,
+    /// An installation's database code (`dbcode.rs`).
+    DatabaseCode,
     /// A segment of a long text (a reseller's code) that is not its last: see
     /// `segmented.rs`. The last segment is checked as [`TextKind::License`].
     Continued,
@@ -45,10 +47,11 @@ pub(crate) enum TextKind {
 impl TextKind {
     pub(crate) const fn crc_init(self) -> u32 {
         match self {
-            TextKind::License => 0xC_4943,     // "LIC", masked to 20 bits
-            TextKind::Fingerprint => 0xF_5052, // "\x0fPR"
-            TextKind::Continued => 0x4_3454,   // "CT", masked to 20 bits
-            TextKind::Certificate => 0x4_3552, // "CR", masked to 20 bits
+            TextKind::License => 0xC_4943,      // "LIC", masked to 20 bits
+            TextKind::Fingerprint => 0xF_5052,  // "\x0fPR"
+            TextKind::DatabaseCode => 0x4_4442, // "DB", tagged 0x4
+            TextKind::Continued => 0x4_3454,    // "CT", masked to 20 bits
+            TextKind::Certificate => 0x4_3552,  // "CR", masked to 20 bits
         }
     }
 }

@@ -1,6 +1,6 @@
 //! A license's scope in plain words, with the catalog's names.
 
-use license_core::{Binding, Date, Evaluation, License, Policy, Release, Status, evaluate};
+use license_core::{Binding, Date, Evaluation, License, Policy, Release, Status, evaluate, words};
 use serde::Serialize;
 
 use crate::catalog::Catalog;
@@ -63,15 +63,11 @@ impl Scope {
     }
 }
 
-/// What a binding means, in words.
+/// What a binding means, in words (the vendor also sees the fingerprint's text).
 pub fn binding_words(b: &Binding) -> String {
-    let machine = b.machine.map(|m| {
-        format!(
-            "this machine's fingerprint {m} ({}; up to {} may change)",
-            m.components(),
-            m.tolerance()
-        )
-    });
+    let machine = b
+        .machine
+        .map(|m| format!("fingerprint {m}: {}", words::Machine(&m)));
     match (b.database, machine) {
         (false, None) => "nothing but product and licensee".into(),
         (true, None) => "the database code".into(),
@@ -81,23 +77,12 @@ pub fn binding_words(b: &Binding) -> String {
 }
 
 fn limit(n: Option<u32>) -> String {
-    n.map_or_else(|| "not limited".into(), |n| n.to_string())
+    words::Limit(n).to_string()
 }
 
-/// Plain words for a status.
+/// Plain words for a status: [`license_core::words::status`], the words of both tools.
 pub fn status_words(status: &Status) -> String {
-    match status {
-        Status::NotYetValid { starts } => format!("not yet valid: starts on {starts}"),
-        Status::Valid => "valid".into(),
-        Status::ExpiringSoon { expires, days_left } => {
-            format!("valid, expiring soon: {days_left} day(s) left, no longer valid from {expires}")
-        }
-        Status::InGrace { expired, days_left } => {
-            format!("expired on {expired}, in grace: fully usable for {days_left} more day(s)")
-        }
-        Status::DemoMode { seats, expired } => format!("expired on {expired}: demo mode, {seats} seat(s)"),
-        Status::Expired { expired } => format!("expired on {expired}"),
-    }
+    words::status(status).to_string()
 }
 
 /// The scope as label/value rows in plain words; with `today`, the status on that day
@@ -131,21 +116,9 @@ pub fn describe(l: &License, catalog: Option<&Catalog>, today: Option<Date>) -> 
     };
     rows.push(("valid", valid));
     if l.expires.is_some() {
-        let after = match (l.grace_days, l.demo_seats) {
-            (0, 0) => "expired: no grace period, no demo mode".to_owned(),
-            (0, s) => format!("demo mode with {s} seat(s)"),
-            (g, 0) => format!("{g} days of grace, then expired"),
-            (g, s) => format!("{g} days of grace, then demo mode with {s} seat(s)"),
-        };
-        rows.push(("after expiry", after));
+        rows.push(("after expiry", words::after_expiry(l).to_string()));
     }
-    rows.push((
-        "maintenance",
-        match l.maintenance_ends {
-            None => "every release".into(),
-            Some(m) => format!("releases built before {m}"),
-        },
-    ));
+    rows.push(("maintenance", words::Maintenance(l.maintenance_ends).to_string()));
     rows.push(("bound to", s.bound_to.clone()));
     if let Some(day) = today {
         let e: Evaluation = evaluate(l, day, day, &Policy::default());
@@ -194,17 +167,18 @@ mod tests {
         };
         assert_eq!(get("product line"), "expert");
         assert_eq!(get("modules"), "crm, budget, planning, bi");
-        assert_eq!(get("concurrent seats"), "not limited");
+        assert_eq!(get("concurrent seats"), "unlimited");
         assert_eq!(
             get("valid"),
             "from 2026-11-22 until 2027-11-22 (last day 2027-11-21)"
         );
         assert_eq!(
             get("after expiry"),
-            "14 days of grace, then demo mode with 2 seat(s)"
+            "14 days of grace, then demo mode with 2 seats"
         );
         assert_eq!(get("bound to"), "the database code");
-        assert!(get("status").starts_with("expired on 2027-11-22, in grace: fully usable for 6 more day(s)"));
+        assert!(get("status").starts_with("expired on 2027-11-22, in grace: fully usable for 6 more days"));
+        assert_eq!(get("maintenance"), "releases built up to 2027-11-21 inclusive");
         let unnamed = Scope::new(&l, None);
         assert_eq!(unnamed.line, "line 1");
         assert_eq!(unnamed.modules, ["module#0", "module#1", "module#2", "module#3"]);

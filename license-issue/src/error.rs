@@ -10,13 +10,13 @@ use license_core::{Date, ErrorKind, Kind};
 pub enum Error {
     // ----- keys -----
     /// No key ring or key file where one was expected.
-    #[error("no signing key at {}: run `licensectl keygen` first (or point --home at your licensing directory)", .path.display())]
+    #[error("no signing key at {}: generate a key ring first, or use the licensing directory that holds it", .path.display())]
     KeyMissing {
         /// Where the key ring or key file was looked for.
         path: PathBuf,
     },
     /// The key ring lists a key whose private key file is gone.
-    #[error("the key ring lists key {id:#04x}, but its key file {} is missing: restore the file from your backup, or run `licensectl keygen --rotate` to start signing with a new key (codes signed with the lost key keep verifying)", .path.display())]
+    #[error("the key ring lists key {id:#04x}, but its key file {} is missing: restore the file from your backup, or rotate to a new signing key (codes signed with the lost key keep verifying)", .path.display())]
     KeyFileMissing {
         /// The missing key file.
         path: PathBuf,
@@ -40,7 +40,7 @@ pub enum Error {
         reason: String,
     },
     /// `keygen` where a key ring already exists.
-    #[error("a key ring already exists in {}: use `licensectl keygen --rotate` to add a new current key", .path.display())]
+    #[error("a key ring already exists in {}: rotate it to add a new current key instead of generating a new ring", .path.display())]
     KeyExists {
         /// The key directory.
         path: PathBuf,
@@ -55,11 +55,17 @@ pub enum Error {
     },
     /// The operating system's random number generator failed.
     #[error("the system random number generator failed ({0}): retry, or check the operating system")]
-    Random(String),
+    Random(#[source] getrandom::Error),
+    /// Key rotation drew only key ids the ring already lists (astronomically unlikely
+    /// with a working random number generator).
+    #[error(
+        "64 new keys all had key ids the ring already lists: check the system random number generator, then rotate again"
+    )]
+    KeyIdsCollide,
 
     // ----- catalog -----
     /// A catalog file that cannot be read or is not a valid catalog.
-    #[error("the product catalog {} is invalid: {reason}; fix the file (`licensectl catalog --print-demo` prints a commented example) or point --catalog at a valid one", .path.display())]
+    #[error("the product catalog {} is invalid: {reason}; fix the file (the demo catalog is a commented example) or use a valid one", .path.display())]
     Catalog {
         /// The catalog file (or `<built-in>`).
         path: PathBuf,
@@ -98,9 +104,124 @@ pub enum Error {
     },
 
     // ----- orders -----
-    /// An order that breaks a business rule (zero users, expiry before issue, ...).
-    #[error("invalid order: {0}")]
-    InvalidOrder(String),
+    /// An order without a licensee name.
+    #[error(
+        "invalid order: the licensee name is empty: give the name the customer's installation is configured with"
+    )]
+    EmptyLicensee,
+    /// An order binding to an empty database code.
+    #[error(
+        "invalid order: the database code is empty: give the code the customer's installation shows, or bind to no database"
+    )]
+    EmptyDatabaseCode,
+    /// A rehost or transfer that both replaces and removes one part of the binding.
+    #[error("invalid order: give either a new {} or remove the {} binding, not both", .part.new_value(), .part.name())]
+    ReplaceAndRemove {
+        /// The part of the binding.
+        part: BindingPart,
+    },
+    /// A rehost that changes nothing.
+    #[error(
+        "invalid order: give the new binding (a database code or machine fingerprint) or the part to remove"
+    )]
+    NothingToRehost,
+    /// Every license id is used.
+    #[error(
+        "invalid order: license ids are exhausted (the ledger's last id is 4294967295): keep this ledger for its licenses and issue new ones from a new ledger"
+    )]
+    LicenseIdsExhausted,
+    /// A license whose revision numbers are used up.
+    #[error(
+        "invalid order: the revision numbers of license {license_id} are exhausted: issue a new license for the customer and revoke this one"
+    )]
+    RevisionsExhausted {
+        /// The license.
+        license_id: u32,
+    },
+    /// A code that would be valid before the day it is signed.
+    #[error(
+        "invalid order: valid-from {valid_from} is before the day of issue {issued}: a code cannot be valid before it is signed"
+    )]
+    StartsBeforeIssue {
+        /// The first valid day asked for.
+        valid_from: Date,
+        /// The day of issue.
+        issued: Date,
+    },
+    /// A term given for a perpetual (full) license.
+    #[error(
+        "invalid order: a full license is perpetual: order a subscription or trial for a time-limited license"
+    )]
+    PerpetualHasNoTerm,
+    /// A term that ends after the last day the format can express.
+    #[error("invalid order: the term ends beyond 9999-12-31: order a shorter term")]
+    TermBeyondCalendar,
+    /// A revocation list current for no day at all.
+    #[error(
+        "invalid order: a revocation list must be current for at least one day: give a positive number of days"
+    )]
+    ListValidity,
+    /// Zero users or zero seats.
+    #[error(
+        "invalid order: a license must grant at least one user or seat: give a positive number (or none for no limit)"
+    )]
+    NoUsersOrSeats,
+    /// A code dated another day than the day it is signed.
+    #[error(
+        "invalid order: the issue date {issued} is not today ({today}): sign codes on the day they are issued"
+    )]
+    NotIssuedToday {
+        /// The issue date of the code.
+        issued: Date,
+        /// Today.
+        today: Date,
+    },
+    /// A time-limited kind without an end date.
+    #[error("invalid order: a {kind} license needs an end date: give a term")]
+    NeedsEndDate {
+        /// The kind.
+        kind: Kind,
+    },
+    /// An end date not after the start.
+    #[error(
+        "invalid order: the license would expire on {expires}, not after it starts on {starts}: give a later end date"
+    )]
+    EndsBeforeStart {
+        /// The end asked for.
+        expires: Date,
+        /// The first valid day.
+        starts: Date,
+    },
+    /// No limit where the catalog sets a maximum.
+    #[error("invalid order: {what} must be limited for product {product} (at most {max}): give a number")]
+    MustBeLimited {
+        /// "named users" or "concurrent seats".
+        what: &'static str,
+        /// The product.
+        product: String,
+        /// The catalog's maximum.
+        max: u32,
+    },
+    /// Module numbers the catalog does not define.
+    #[error(
+        "invalid order: module bits {bits:?} are not in the catalog of {product}: use module names the catalog defines"
+    )]
+    ModulesNotInCatalog {
+        /// The product.
+        product: String,
+        /// The module numbers.
+        bits: Vec<u8>,
+    },
+    /// A change to a license whose first code is not valid yet.
+    #[error(
+        "invalid order: license {license_id} has no revision in force on {today} yet: change it once it has started"
+    )]
+    NotStarted {
+        /// The license.
+        license_id: u32,
+        /// Today.
+        today: Date,
+    },
     /// More users or seats than the product allows.
     #[error(
         "{what} of {requested} exceeds the {max} the product {product} allows: lower it or raise the limit in the catalog"
@@ -125,12 +246,33 @@ pub enum Error {
         /// The most allowed.
         max: u32,
     },
-    /// An additional order that lowers something, or a reduction that lowers nothing.
-    #[error("{0}")]
-    WrongChange(String),
+    /// An additional order that lowers something.
+    #[error(
+        "this order reduces license {license_id} ({what}): order it as a reduction, effective at the next quarter start"
+    )]
+    ChangeReduces {
+        /// The license.
+        license_id: u32,
+        /// What it lowers, in words ("fewer named users, fewer modules").
+        what: String,
+    },
+    /// An additional order that changes nothing.
+    #[error("this order changes nothing on license {license_id}: it already has that scope")]
+    ChangeIsEmpty {
+        /// The license.
+        license_id: u32,
+    },
+    /// A reduction that lowers nothing.
+    #[error(
+        "this order reduces nothing on license {license_id}: order additions as an additional order, effective at once"
+    )]
+    ReducesNothing {
+        /// The license.
+        license_id: u32,
+    },
     /// No license with this id in the ledger.
     #[error(
-        "license {license_id} is not in the ledger: check the license id (`licensectl report issued` lists them)"
+        "license {license_id} is not in the ledger: check the license id (the issued-codes report lists them)"
     )]
     UnknownLicense {
         /// The id asked for.
@@ -154,7 +296,7 @@ pub enum Error {
     },
     /// A change while a reduction is waiting for its start date.
     #[error(
-        "license {license_id} has a reduction (revision {revision}) pending from {effective}: withdraw it first (`licensectl reduce {license_id} --withdraw`) and order the combined change"
+        "license {license_id} has a reduction (revision {revision}) pending from {effective}: withdraw it first and order the combined change"
     )]
     ReductionPending {
         /// The license.
@@ -166,7 +308,7 @@ pub enum Error {
     },
     /// A mixed order (additions and reductions) while the next term's code is already issued.
     #[error(
-        "license {license_id} already has its next term's code (revision {revision}, from {starts}): order the additions with `licensectl upgrade {license_id}` first (it re-issues both codes), then the reduction"
+        "license {license_id} already has its next term's code (revision {revision}, from {starts}): order the additions first as an additional order (it re-issues both codes), then the reduction"
     )]
     NextTermPending {
         /// The license.
@@ -178,7 +320,7 @@ pub enum Error {
     },
     /// Withdrawal requested but nothing is pending.
     #[error(
-        "license {license_id} has no pending reduction to withdraw: it has already taken effect or was withdrawn (`licensectl report issued` shows its revisions); to restore the larger scope, order it with `licensectl upgrade {license_id}`"
+        "license {license_id} has no pending reduction to withdraw: it has already taken effect or was withdrawn (the issued-codes report shows its revisions); to restore the larger scope, order it as an additional order"
     )]
     NoPendingReduction {
         /// The license.
@@ -186,7 +328,7 @@ pub enum Error {
     },
     /// Withdrawal after the cutoff.
     #[error(
-        "the reduction of license {license_id} effective {effective} can no longer be withdrawn: the cutoff was {cutoff}; once it has taken effect, order the larger scope again with `licensectl upgrade {license_id}` (effective at once)"
+        "the reduction of license {license_id} effective {effective} can no longer be withdrawn: the cutoff was {cutoff}; once it has taken effect, order the larger scope again as an additional order (effective at once)"
     )]
     WithdrawalTooLate {
         /// The license.
@@ -256,7 +398,7 @@ pub enum Error {
 
     // ----- ledger and files -----
     /// A file or directory could not be read or written.
-    #[error("cannot access {}: {source}; check that the path exists, the disk is not full, and this user may read and write it (or point --home at your licensing directory)", .path.display())]
+    #[error("cannot access {}: {source}; check that the path exists, the disk is not full, and this user may read and write it", .path.display())]
     Io {
         /// The file or directory.
         path: PathBuf,
@@ -275,19 +417,75 @@ pub enum Error {
         reason: String,
     },
     /// The last ledger record is incomplete (a crash while writing it).
-    #[error("{0}: run `licensectl ledger repair` to set it aside, then re-issue that operation")]
+    #[error("{0}: repair the ledger to set it aside, then re-issue that operation")]
     LedgerTorn(crate::TornRecord),
-    /// A ledger record that cannot be encoded.
-    #[error("cannot encode a ledger record: {0}")]
-    LedgerEncode(String),
+    /// A ledger record (or other JSON the library writes) that cannot be encoded.
+    #[error("cannot encode a ledger record ({0}): report this as a bug; nothing was recorded")]
+    LedgerEncode(#[source] serde_json::Error),
+    /// A report that cannot be written as CSV.
+    #[error("cannot write the report as CSV ({0}): report this as a bug")]
+    Csv(#[source] csv::Error),
+    /// The ledger's database (or other storage behind a [`crate::Ledger`]) failed.
+    #[error(
+        "the ledger's database failed ({0}): check that it is reachable and retry; an order that failed was not recorded"
+    )]
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// Another writer recorded for this license between reading it and writing: the
+    /// operation was not recorded (the issuer retries it on a fresh read).
+    #[error("license {license_id} was changed by another order at the same time: retry the order")]
+    Conflict {
+        /// The license (for a new license: the id it would have had).
+        license_id: u32,
+    },
+    /// An idempotency key used again for a different order.
+    #[error("the order key '{key}' was already used for a different order: use a new key for a new order")]
+    OrderKeyReused {
+        /// The key.
+        key: String,
+    },
+    /// A product has used every revocation-list sequence number (2^64 - 1 lists).
+    #[error(
+        "the revocation-list sequence numbers of this product are exhausted: sign lists for a new product id"
+    )]
+    SequenceExhausted,
     /// Reports: a month given in the wrong form.
-    #[error("invalid month '{0}': use YYYY-MM")]
-    InvalidMonth(String),
+    #[error("invalid month '{given}': use YYYY-MM")]
+    InvalidMonth {
+        /// The text given.
+        given: String,
+    },
 
     // ----- core -----
     /// An error from `license-core` (encoding, signing, decoding, verification).
     #[error(transparent)]
     Core(#[from] license_core::Error),
+}
+
+/// A part of a license's binding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BindingPart {
+    /// The database code.
+    Database,
+    /// The machine fingerprint.
+    Machine,
+}
+
+impl BindingPart {
+    /// `database` or `machine`.
+    pub fn name(self) -> &'static str {
+        match self {
+            BindingPart::Database => "database",
+            BindingPart::Machine => "machine",
+        }
+    }
+
+    fn new_value(self) -> &'static str {
+        match self {
+            BindingPart::Database => "database code",
+            BindingPart::Machine => "machine fingerprint",
+        }
+    }
 }
 
 /// What the caller should do with an [`Error`]; `licensectl` maps it to its exit code.
@@ -300,6 +498,8 @@ pub enum ErrorClass {
     Usage,
     /// A file that cannot be read or written, or corrupt data (exit code 3).
     Data,
+    /// A concurrent change: the same order may succeed when placed again (exit code 3).
+    Retry,
 }
 
 impl ErrorClass {
@@ -308,7 +508,7 @@ impl ErrorClass {
         match self {
             ErrorClass::Invalid => 1,
             ErrorClass::Usage => 2,
-            ErrorClass::Data => 3,
+            ErrorClass::Data | ErrorClass::Retry => 3,
         }
     }
 }
@@ -323,11 +523,15 @@ impl Error {
             | Error::KeyFormat { .. }
             | Error::KeyRing { .. }
             | Error::Random(_)
+            | Error::KeyIdsCollide
+            | Error::Backend(_)
             | Error::Catalog { .. }
             | Error::Io { .. }
             | Error::LedgerCorrupt { .. }
             | Error::LedgerTorn(_)
-            | Error::LedgerEncode(_) => ErrorClass::Data,
+            | Error::LedgerEncode(_)
+            | Error::Csv(_) => ErrorClass::Data,
+            Error::Conflict { .. } => ErrorClass::Retry,
             Error::Core(e) => match e.kind() {
                 ErrorKind::Usage => ErrorClass::Usage,
                 _ => ErrorClass::Invalid,
@@ -387,7 +591,7 @@ mod tests {
             ),
             (
                 Error::NoPendingReduction { license_id: 7 },
-                "order it with `licensectl upgrade 7`",
+                "order it as an additional order",
             ),
             (
                 Error::WithdrawalTooLate {
@@ -395,11 +599,90 @@ mod tests {
                     effective: day(),
                     cutoff: day(),
                 },
-                "order the larger scope again with `licensectl upgrade 7`",
+                "order the larger scope again as an additional order",
+            ),
+            (
+                Error::ReplaceAndRemove {
+                    part: BindingPart::Database,
+                },
+                "give either a new database code or remove the database binding, not both",
+            ),
+            (
+                Error::Backend("connection refused".into()),
+                "the ledger's database failed (connection refused): check that it is reachable and retry",
             ),
         ];
         for (e, needle) in cases {
             assert!(e.to_string().contains(needle), "{e}");
+        }
+    }
+
+    /// A library's messages name no command-line tool and no flag: the tool adds its hints.
+    #[test]
+    fn messages_name_no_cli_flags() {
+        let l = 7;
+        let d = day();
+        let all: Vec<Error> = vec![
+            Error::KeyMissing { path: "k".into() },
+            Error::KeyFileMissing {
+                path: "k".into(),
+                id: 1,
+            },
+            Error::KeyExists { path: "k".into() },
+            Error::KeyIdsCollide,
+            Error::Catalog {
+                path: "c".into(),
+                reason: "r".into(),
+            },
+            Error::EmptyLicensee,
+            Error::EmptyDatabaseCode,
+            Error::NothingToRehost,
+            Error::LicenseIdsExhausted,
+            Error::RevisionsExhausted { license_id: l },
+            Error::StartsBeforeIssue {
+                valid_from: d,
+                issued: d,
+            },
+            Error::ListValidity,
+            Error::NotStarted {
+                license_id: l,
+                today: d,
+            },
+            Error::ChangeReduces {
+                license_id: l,
+                what: "fewer named users".into(),
+            },
+            Error::ChangeIsEmpty { license_id: l },
+            Error::ReducesNothing { license_id: l },
+            Error::UnknownLicense { license_id: l },
+            Error::ReductionPending {
+                license_id: l,
+                revision: 2,
+                effective: d,
+            },
+            Error::NextTermPending {
+                license_id: l,
+                revision: 2,
+                starts: d,
+            },
+            Error::NoPendingReduction { license_id: l },
+            Error::WithdrawalTooLate {
+                license_id: l,
+                effective: d,
+                cutoff: d,
+            },
+            Error::Io {
+                path: "p".into(),
+                source: std::io::Error::other("x"),
+            },
+            Error::Conflict { license_id: l },
+            Error::OrderKeyReused { key: "k".into() },
+            Error::SequenceExhausted,
+            Error::InvalidMonth { given: "x".into() },
+        ];
+        for e in all {
+            let text = e.to_string();
+            assert!(!text.contains("licensectl") && !text.contains(" --"), "{text}");
         }
     }
 

@@ -22,6 +22,7 @@
 //! - a damaged line followed by further lines is not a crash but an alteration: opening
 //!   fails with [`Error::LedgerCorrupt`] naming the line, and nothing is changed.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read as _, Write as _};
@@ -29,8 +30,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use crate::Error;
 use crate::ledger::{Ledger, MemoryLedger, Record, erase_in, normalize_licensee};
-use crate::{Error, fsutil};
 
 const PREFIX: &[u8] = b"{\"sum\":\"";
 const MIDDLE: &[u8] = b"\",\"record\":";
@@ -68,12 +69,12 @@ impl fmt::Display for TornRecord {
 }
 
 fn checksum(record_json: &[u8]) -> String {
-    crate::keys::hex(&Sha256::digest(record_json)[..SUM_HEX / 2])
+    hex::encode(&Sha256::digest(record_json)[..SUM_HEX / 2])
 }
 
 /// Encode one record as a ledger line (with its newline).
 fn encode_line(record: &Record) -> Result<Vec<u8>, Error> {
-    let json = serde_json::to_vec(record).map_err(|e| Error::LedgerEncode(e.to_string()))?;
+    let json = serde_json::to_vec(record).map_err(Error::LedgerEncode)?;
     let mut line = Vec::with_capacity(json.len() + 48);
     line.extend_from_slice(PREFIX);
     line.extend_from_slice(checksum(&json).as_bytes());
@@ -165,7 +166,7 @@ impl FileLedger {
         }
         let mut file = options.open(path).map_err(Error::io(path))?;
         if !existed && let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            fsutil::sync_dir(dir)?;
+            license_fs::sync_dir(dir).map_err(Error::io(dir))?;
         }
         file.try_lock().map_err(|_| Error::Io {
             path: path.into(),
@@ -254,7 +255,7 @@ impl FileLedger {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let side = self.path.with_file_name(format!("{name}.torn-{}", torn.offset));
-        fsutil::write_atomic(&side, &all[start..])?;
+        license_fs::write_atomic(&side, &all[start..]).map_err(Error::io(&side))?;
         self.file.set_len(torn.offset).map_err(Error::io(&self.path))?;
         self.file.sync_all().map_err(Error::io(&self.path))?;
         self.len = torn.offset;
@@ -312,7 +313,7 @@ impl Ledger for FileLedger {
         for r in &records {
             bytes.extend_from_slice(&encode_line(r)?);
         }
-        fsutil::write_atomic(&self.path, &bytes)?;
+        license_fs::write_atomic(&self.path, &bytes).map_err(Error::io(&self.path))?;
         let file = OpenOptions::new()
             .read(true)
             .append(true)
@@ -328,9 +329,40 @@ impl Ledger for FileLedger {
         *self.index.records_mut() = records;
         Ok(n + scrubbed)
     }
+
+    /// Kept in [`FileLedger::sequences_path`], replaced atomically (the ledger's lock
+    /// serializes the writers).
+    fn claim_revocation_sequence(&mut self, product: &str, at_least: u64) -> Result<u64, Error> {
+        let mut all = self.sequences()?;
+        let next = crate::ledger::next_sequence(all.get(product).copied(), at_least)?;
+        all.insert(product.to_owned(), next);
+        let text = serde_json::to_string_pretty(&all).map_err(Error::LedgerEncode)?;
+        let path = self.sequences_path();
+        license_fs::write_atomic(&path, text.as_bytes()).map_err(Error::io(&path))?;
+        Ok(next)
+    }
 }
 
 impl FileLedger {
+    /// The durable record of the last revocation-list sequence number per product:
+    /// `revocation-sequences.json` beside the ledger file.
+    pub fn sequences_path(&self) -> PathBuf {
+        self.path.with_file_name("revocation-sequences.json")
+    }
+
+    fn sequences(&self) -> Result<BTreeMap<String, u64>, Error> {
+        let path = self.sequences_path();
+        match fs::read_to_string(&path) {
+            Ok(text) => serde_json::from_str(&text).map_err(|e| Error::LedgerCorrupt {
+                path: path.clone(),
+                line: e.line(),
+                reason: format!("{e}; it records the last revocation-list sequence per product"),
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
+            Err(source) => Err(Error::Io { path, source }),
+        }
+    }
+
     /// The side files `<ledger>.torn-*` beside the ledger.
     fn side_files(&self) -> Result<Vec<PathBuf>, Error> {
         let name = self
@@ -361,7 +393,7 @@ impl FileLedger {
             let bytes = fs::read(&side).map_err(Error::io(&side))?;
             let text = String::from_utf8_lossy(&bytes);
             if let Some(scrubbed) = scrub_torn(&text, licensee, pseudonym) {
-                fsutil::write_atomic(&side, scrubbed.as_bytes())?;
+                license_fs::write_atomic(&side, scrubbed.as_bytes()).map_err(Error::io(&side))?;
                 n += 1;
             }
         }

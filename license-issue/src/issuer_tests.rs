@@ -57,17 +57,20 @@ fn new_license_validation() {
         named_users: Some(0),
         ..perpetual(1, &["crm"])
     };
-    assert!(matches!(is.issue(&zero, today), Err(Error::InvalidOrder(m)) if m.contains("at least one user")));
+    assert!(matches!(is.issue(&zero, today), Err(Error::NoUsersOrSeats)));
     let mut early = subscription();
     early.term = Term::Until(today);
     assert!(
-        matches!(is.issue(&early, today), Err(Error::InvalidOrder(m)) if m.contains("expire on 2026-11-22"))
+        matches!(is.issue(&early, today), Err(Error::EndsBeforeStart { expires, .. }) if expires == today)
     );
     early.term = Term::Until(d(2026, 11, 1));
     assert!(is.issue(&early, today).is_err(), "no expiry before issue");
     let mut backdated = subscription();
     backdated.valid_from = Some(d(2026, 11, 21));
-    assert!(matches!(is.issue(&backdated, today), Err(Error::InvalidOrder(_))));
+    assert!(matches!(
+        is.issue(&backdated, today),
+        Err(Error::StartsBeforeIssue { .. })
+    ));
     let too_many = perpetual(5001, &["crm"]);
     assert!(matches!(
         is.issue(&too_many, today),
@@ -90,7 +93,7 @@ fn new_license_validation() {
     timed_full.term = Term::Months(12);
     assert!(matches!(
         is.issue(&timed_full, today),
-        Err(Error::InvalidOrder(_))
+        Err(Error::PerpetualHasNoTerm)
     ));
     let mut nobody = perpetual(5, &["crm"]);
     nobody.customer.licensee = "  ".into();
@@ -175,12 +178,12 @@ fn upgrade_is_a_new_revision_effective_at_once() {
         ..Change::default()
     };
     assert!(
-        matches!(is.upgrade(1001, &fewer, d(2026, 5, 4)), Err(Error::WrongChange(m)) if m.contains("fewer named users"))
+        matches!(is.upgrade(1001, &fewer, d(2026, 5, 4)), Err(Error::ChangeReduces { what, .. }) if what.contains("fewer named users"))
     );
     assert!(
         matches!(
             is.upgrade(1001, &change, d(2026, 5, 4)),
-            Err(Error::WrongChange(_))
+            Err(Error::ChangeIsEmpty { license_id: 1001 })
         ),
         "nothing new"
     );
@@ -369,7 +372,7 @@ fn reduction_refused_when_the_term_ends_first() {
     ));
     assert!(matches!(
         is.reduce(1001, &Change::default(), d(2026, 11, 22)),
-        Err(Error::WrongChange(_))
+        Err(Error::ReducesNothing { license_id: 1001 })
     ));
 }
 
@@ -427,7 +430,7 @@ fn cancel_versus_revoke() {
     // Cancelled by the deadline (3 months before the end): no renewal.
     let mut is = issuer();
     is.issue(&subscription(), start).unwrap();
-    assert_eq!(is.cancel(1001, d(2027, 8, 22)).unwrap(), d(2027, 11, 22));
+    assert_eq!(is.cancel(1001, d(2027, 8, 22)).unwrap().ends, d(2027, 11, 22));
     assert!(matches!(
         is.cancel(1001, d(2027, 8, 22)),
         Err(Error::Cancelled { .. })
@@ -445,7 +448,7 @@ fn cancel_versus_revoke() {
     // Cancelled one day late: one more term.
     let mut is = issuer();
     is.issue(&subscription(), start).unwrap();
-    assert_eq!(is.cancel(1001, d(2027, 8, 23)).unwrap(), d(2028, 11, 22));
+    assert_eq!(is.cancel(1001, d(2027, 8, 23)).unwrap().ends, d(2028, 11, 22));
     assert!(is.renew(1001, d(2027, 11, 1)).is_ok());
     assert!(matches!(
         is.renew(1001, d(2028, 11, 1)),
@@ -783,7 +786,7 @@ fn reports() {
     assert_eq!(count(&nov, "nfr"), Some((0, 0)));
     let dec = issued_in_month(&records, &catalogs, Month::parse("2026-12").unwrap()).unwrap();
     assert_eq!(count(&dec, "subscription"), Some((0, 1)));
-    let csv = nov.to_csv();
+    let csv = nov.to_csv().unwrap();
     assert_eq!(csv.lines().count(), 4);
     assert!(
         csv.lines()
@@ -878,4 +881,31 @@ fn erased_licensee_keeps_numbers_and_blocks_resigning() {
         is.renew(1001, d(2027, 11, 1)),
         Err(Error::Erased { .. })
     ));
+}
+
+#[test]
+fn report_csv_neutralizes_formulas_and_keeps_wide_names() {
+    let mut is = issuer();
+    let today = d(2026, 11, 22);
+    for name in [
+        "=HYPERLINK(\"http://evil\",\"click\")",
+        "株式会社エーシーエム",
+        "@SUM(A1)",
+    ] {
+        let mut o = subscription();
+        o.customer = Customer::new(name);
+        is.issue(&o, today).unwrap();
+    }
+    let records = is.ledger().records().unwrap();
+    let report = issued_in_month(&records, is.catalogs(), Month::of(today)).unwrap();
+    let csv = report.to_csv().unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(
+        lines[1].contains(",\"'=HYPERLINK(\"\"http://evil\"\",\"\"click\"\")\","),
+        "{csv}"
+    );
+    assert!(lines[2].contains(",株式会社エーシーエム,"), "{csv}");
+    assert!(lines[3].contains(",'@SUM(A1),"), "{csv}");
+    // The JSON keeps the names as they are: only the spreadsheet form is guarded.
+    assert_eq!(report.codes[0].licensee, "=HYPERLINK(\"http://evil\",\"click\")");
 }

@@ -53,7 +53,7 @@ impl VendorKey {
     /// A new key from the operating system's random number generator.
     pub fn generate() -> Result<VendorKey, Error> {
         let mut seed = Zeroizing::new([0u8; 32]);
-        getrandom::fill(seed.as_mut()).map_err(|e| Error::Random(e.to_string()))?;
+        getrandom::fill(seed.as_mut()).map_err(Error::Random)?;
         Ok(VendorKey::from_seed(&seed))
     }
 
@@ -265,9 +265,7 @@ impl KeyRing {
                 return self.add(key, today);
             }
         }
-        Err(Error::Random(
-            "64 generated keys all collided with listed key ids".into(),
-        ))
+        Err(Error::KeyIdsCollide)
     }
 
     /// Add `key` as the current key: write its file (mode 0600), then the ring.
@@ -301,7 +299,7 @@ impl KeyRing {
                 .map(|k| RingKey {
                     id: k.id,
                     file: k.file.clone(),
-                    public: hex(&k.public.to_bytes()),
+                    public: hex::encode(k.public.to_bytes()),
                     created: k.created,
                 })
                 .collect(),
@@ -313,7 +311,7 @@ impl KeyRing {
         })?;
         let text =
             format!("# Vendor key ring: public data only. `current` is the key id used for issuing.\n{text}");
-        crate::fsutil::write_atomic(&path, text.as_bytes())
+        license_fs::write_atomic(&path, text.as_bytes()).map_err(Error::io(&path))
     }
 
     /// The key directory.
@@ -372,25 +370,10 @@ fn create_private_dir(dir: &Path) -> Result<(), Error> {
     builder.create(dir).map_err(Error::io(dir))
 }
 
-/// Lower-case hex.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
-}
-
-/// 32 bytes from 64 hex digits (either case).
+/// 32 bytes from 64 hex digits (either case; white space around them ignored).
 pub fn parse_hex32(s: &str) -> Option<[u8; 32]> {
-    let s = s.trim();
-    if s.len() != 64 || !s.is_ascii() {
-        return None;
-    }
     let mut out = [0u8; 32];
-    for (i, o) in out.iter_mut().enumerate() {
-        *o = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()?;
-    }
+    hex::decode_to_slice(s.trim(), &mut out).ok()?;
     Some(out)
 }
 
@@ -418,7 +401,7 @@ pub fn export_public_keys(keys: &[PublicKey], format: PublicKeyFormat) -> String
     match format {
         PublicKeyFormat::Hex => {
             for k in keys {
-                let _ = writeln!(out, "{:02x} {}", k.id(), hex(&k.to_bytes()));
+                let _ = writeln!(out, "{:02x} {}", k.id(), hex::encode(k.to_bytes()));
             }
         }
         PublicKeyFormat::Rust => {
@@ -592,7 +575,10 @@ mod tests {
         assert_eq!(r.matches("0x").count(), 32 + 1);
         let c = export_public_keys(&keys, PublicKeyFormat::C);
         assert!(c.contains("static const uint8_t VENDOR_PUBLIC_KEYS[1][32] = {"));
-        assert_eq!(parse_hex32(&hex(&keys[0].to_bytes())), Some(keys[0].to_bytes()));
+        assert_eq!(
+            parse_hex32(&hex::encode(keys[0].to_bytes())),
+            Some(keys[0].to_bytes())
+        );
         assert_eq!(parse_hex32("zz"), None);
     }
 }

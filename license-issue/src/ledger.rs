@@ -157,6 +157,22 @@ pub trait Ledger {
     /// contact data; license numbers, dates and codes stay for accounting. Returns the
     /// number of records changed.
     fn erase_licensee(&mut self, licensee: &str, pseudonym: &str) -> Result<usize, Error>;
+
+    /// Allocate the sequence number of `product`'s next revocation list: one above the
+    /// last one allocated, and at least `at_least` (a caller that finds list files with
+    /// higher numbers passes the next one). Durable when it returns, and never returned
+    /// again: a list that fails to be published leaves a gap, never a reused number
+    /// (verifiers refuse a list whose number is not higher than the installed one's).
+    fn claim_revocation_sequence(&mut self, product: &str, at_least: u64) -> Result<u64, Error>;
+}
+
+/// The next sequence number after `last` (none: 1), at least `at_least`.
+pub(crate) fn next_sequence(last: Option<u64>, at_least: u64) -> Result<u64, Error> {
+    let next = match last {
+        None => 1,
+        Some(n) => n.checked_add(1).ok_or(Error::SequenceExhausted)?,
+    };
+    Ok(next.max(at_least))
 }
 
 /// The licensee as the signature compares it: white space collapsed, ASCII case folded.
@@ -165,6 +181,13 @@ pub fn normalize_licensee(s: &str) -> String {
         .map(str::to_ascii_lowercase)
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// A fresh pseudonym for [`Ledger::erase_licensee`]: `erased-` and 12 random hex digits.
+pub fn random_pseudonym() -> Result<String, Error> {
+    let mut b = [0u8; 6];
+    getrandom::fill(&mut b).map_err(Error::Random)?;
+    Ok(format!("erased-{}", hex::encode(b)))
 }
 
 /// Apply an erasure to `records`; returns how many changed.
@@ -187,6 +210,7 @@ pub(crate) fn erase_in(records: &mut [Record], licensee: &str, pseudonym: &str) 
 pub struct MemoryLedger {
     records: Vec<Record>,
     by_license: BTreeMap<u32, Vec<usize>>,
+    sequences: BTreeMap<String, u64>,
 }
 
 impl MemoryLedger {
@@ -239,5 +263,11 @@ impl Ledger for MemoryLedger {
 
     fn erase_licensee(&mut self, licensee: &str, pseudonym: &str) -> Result<usize, Error> {
         Ok(erase_in(&mut self.records, licensee, pseudonym))
+    }
+
+    fn claim_revocation_sequence(&mut self, product: &str, at_least: u64) -> Result<u64, Error> {
+        let next = next_sequence(self.sequences.get(product).copied(), at_least)?;
+        self.sequences.insert(product.to_owned(), next);
+        Ok(next)
     }
 }

@@ -1,6 +1,6 @@
 //! The vendor's side of offline licensing: keys, the product catalog, issuing and
 //! re-issuing codes under the business rules, the ledger, reports and revocation lists.
-//! The `licensectl` command-line tool is a thin layer over this library.
+//! The `licensectl` command-line tool (its own crate) is a thin layer over this library.
 //!
 //! ```
 //! use license_issue::*;
@@ -31,30 +31,35 @@
 
 pub mod calendar;
 mod catalog;
+mod csv_out;
 mod describe;
 mod error;
 mod file_ledger;
-mod fsutil;
 mod history;
 mod issuer;
 mod keys;
 mod ledger;
 mod order;
 mod report;
+mod signature;
 
 #[cfg(test)]
 mod issuer_tests;
 
 pub use catalog::{Catalog, Catalogs, DEMO_CATALOG, Defaults, MAX_TERM_MONTHS, ModuleChoice, TrialDefaults};
 pub use describe::{Scope, binding_words, describe, status_words};
-pub use error::{Error, ErrorClass};
+pub use error::{BindingPart, Error, ErrorClass};
 pub use file_ledger::{FileLedger, TornRecord};
 pub use history::{LicenseHistory, Revision};
-pub use issuer::Issuer;
+pub use issuer::{Cancellation, Issuer, RenewalOutcome, RevocationList};
 pub use keys::{KeyEntry, KeyRing, PublicKeyFormat, VendorKey, export_public_keys, parse_hex32};
-pub use ledger::{Ledger, MaintenanceKind, MemoryLedger, Operation, Record, normalize_licensee};
+pub use ledger::{
+    Ledger, MaintenanceKind, MemoryLedger, Operation, Record, normalize_licensee, random_pseudonym,
+};
 pub use order::{BindTo, Change, Customer, Issued, NewLicense, Reduction, Reissued, Term, Unbind};
 pub use report::{
-    ActiveRow, IssuedReport, IssuedRow, KindTotals, Month, NoticeRow, ProRataReport, ProRataRow,
-    ResellerTotal, active_csv, active_subscriptions, issued_in_month, notices_csv, pro_rata, renewal_notices,
+    ActiveRow, Column, IssuedReport, IssuedRow, KindTotals, Month, NoticeRow, ProRataReport, ProRataRow,
+    ReportRow, ResellerTotal, active_subscriptions, issued_in_month, pro_rata, renewal_notices, to_csv,
+    to_table,
 };
+pub use signature::{SignedFor, verify_signature};

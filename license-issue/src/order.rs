@@ -5,6 +5,7 @@ use license_core::{Binding, Date, Kind, License, MachineBinding};
 use serde::Serialize;
 
 use crate::catalog::Catalog;
+use crate::error::BindingPart;
 use crate::{Error, Operation};
 
 /// Who a license is for. Only `licensee` is signed; the rest stays in the ledger.
@@ -61,11 +62,37 @@ impl BindTo {
         }
     }
 
+    /// Bound to the machine whose fingerprint text (as the product or the customer's
+    /// tool prints it) is `fingerprint`. The number of components that may change is
+    /// `tolerance` as given, else the catalog's `machine_tolerance`, lowered (as
+    /// license-core's `MachineFingerprint::binding` does) so that a majority of the
+    /// components the fingerprint names must still match.
+    pub fn machine_fingerprint(
+        fingerprint: &str,
+        tolerance: Option<u8>,
+        catalog: &Catalog,
+    ) -> Result<MachineBinding, Error> {
+        let parsed = MachineBinding::parse(fingerprint).map_err(Error::Fingerprint)?;
+        let components = parsed.components();
+        let mut digests = [0u8; 4];
+        for c in components.iter() {
+            digests[usize::from(c.index())] = parsed.digest(c).unwrap_or(0);
+        }
+        let tolerance = match tolerance {
+            Some(t) => t,
+            None => catalog
+                .defaults
+                .machine_tolerance
+                .min(components.len().saturating_sub(1) / 2),
+        };
+        MachineBinding::new(components, digests, tolerance).map_err(Error::Fingerprint)
+    }
+
     pub(crate) fn binding(&self) -> Result<Binding, Error> {
         if let Some(db) = &self.database
             && db.trim().is_empty()
         {
-            return Err(Error::InvalidOrder("the database code is empty".into()));
+            return Err(Error::EmptyDatabaseCode);
         }
         Ok(Binding {
             database: self.database.is_some(),
@@ -95,14 +122,14 @@ impl BindTo {
         current_db: Option<&str>,
     ) -> Result<(Binding, Option<String>), Error> {
         if unbind.database && self.database.is_some() {
-            return Err(Error::InvalidOrder(
-                "give either a new database code or remove the database binding, not both".into(),
-            ));
+            return Err(Error::ReplaceAndRemove {
+                part: BindingPart::Database,
+            });
         }
         if unbind.machine && self.machine.is_some() {
-            return Err(Error::InvalidOrder(
-                "give either a new machine fingerprint or remove the machine binding, not both".into(),
-            ));
+            return Err(Error::ReplaceAndRemove {
+                part: BindingPart::Machine,
+            });
         }
         self.binding()?;
         let database = match (&self.database, unbind.database) {

@@ -1,6 +1,8 @@
 //! Reports from the ledger: codes issued in a month by kind, subscriptions active on a
 //! day, pro-rata subscription days per reseller for a monthly invoice, and renewal
-//! notices. Every report is a plain data structure (serde for `--json`) with a CSV form.
+//! notices. Every report is a list of rows of one [`ReportRow`] type: serde gives the
+//! JSON, [`ReportRow::COLUMNS`] and [`ReportRow::cells`] give the CSV ([`to_csv`]) and
+//! the table a terminal shows ([`to_table`]), so each row is described once.
 
 use std::collections::BTreeMap;
 
@@ -25,7 +27,7 @@ pub struct Month {
 impl Month {
     /// Parse `YYYY-MM`.
     pub fn parse(s: &str) -> Result<Month, Error> {
-        let bad = || Error::InvalidMonth(s.to_owned());
+        let bad = || Error::InvalidMonth { given: s.to_owned() };
         let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
         if y.len() != 4 || m.len() != 2 {
             return Err(bad());
@@ -62,23 +64,80 @@ impl Serialize for Month {
     }
 }
 
-/// Quote one CSV field (RFC 4180) when needed.
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
+/// One column of a report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Column {
+    /// The CSV header (and the JSON field it comes from).
+    pub name: &'static str,
+    /// The header a table on a terminal shows; `None`: the column is left out of tables.
+    pub title: Option<&'static str>,
+}
+
+const fn col(name: &'static str, title: &'static str) -> Column {
+    Column {
+        name,
+        title: Some(title),
     }
 }
 
-fn csv_line(out: &mut String, fields: &[String]) {
-    let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-    out.push_str(&line.join(","));
-    out.push('\n');
+const fn csv_only(name: &'static str) -> Column {
+    Column { name, title: None }
 }
 
-fn opt<T: ToString>(v: Option<T>) -> String {
-    v.map(|v| v.to_string()).unwrap_or_default()
+/// A row of a report: serialized for JSON, split into cells for CSV and tables.
+pub trait ReportRow: Serialize {
+    /// The columns, in order.
+    const COLUMNS: &'static [Column];
+
+    /// The cells, one per column of [`ReportRow::COLUMNS`]; `None` where the row has no
+    /// value (empty in CSV, `-` in a table).
+    fn cells(&self) -> Vec<Option<String>>;
+}
+
+/// The rows as CSV (RFC 4180, with a header line).
+pub fn to_csv<R: ReportRow>(rows: &[R]) -> Result<String, Error> {
+    crate::csv_out::write(
+        R::COLUMNS.iter().map(|c| c.name),
+        rows.iter()
+            .map(|r| r.cells().into_iter().map(Option::unwrap_or_default)),
+    )
+}
+
+/// The rows as a table: the titles of the columns a table shows, and their cells
+/// (`-` where there is no value).
+pub fn to_table<R: ReportRow>(rows: &[R]) -> (Vec<&'static str>, Vec<Vec<String>>) {
+    let shown: Vec<usize> = (0..R::COLUMNS.len())
+        .filter(|&i| R::COLUMNS[i].title.is_some())
+        .collect();
+    let titles = shown.iter().filter_map(|&i| R::COLUMNS[i].title).collect();
+    let body = rows
+        .iter()
+        .map(|r| {
+            let mut cells = r.cells();
+            shown
+                .iter()
+                .map(|&i| {
+                    cells
+                        .get_mut(i)
+                        .and_then(Option::take)
+                        .unwrap_or_else(|| "-".into())
+                })
+                .collect()
+        })
+        .collect();
+    (titles, body)
+}
+
+fn some<T: ToString>(v: T) -> Option<String> {
+    Some(v.to_string())
+}
+
+fn opt<T: ToString>(v: Option<T>) -> Option<String> {
+    v.map(|v| v.to_string())
+}
+
+fn modules(m: &[String]) -> Option<String> {
+    (!m.is_empty()).then(|| m.join(" "))
 }
 
 fn names(catalogs: &Catalogs, product: &str, l: &License) -> (String, Vec<String>) {
@@ -162,9 +221,9 @@ pub struct IssuedReport {
 
 /// Codes issued in `month`.
 pub fn issued_in_month(records: &[Record], catalogs: &Catalogs, month: Month) -> Result<IssuedReport, Error> {
-    let (from, to) = month
-        .bounds()
-        .ok_or_else(|| Error::InvalidMonth(month.to_string()))?;
+    let (from, to) = month.bounds().ok_or_else(|| Error::InvalidMonth {
+        given: month.to_string(),
+    })?;
     let mut totals: Vec<KindTotals> = Kind::ALL
         .iter()
         .map(|&k| KindTotals {
@@ -207,73 +266,69 @@ pub fn issued_in_month(records: &[Record], catalogs: &Catalogs, month: Month) ->
     Ok(IssuedReport { month, totals, codes })
 }
 
+impl ReportRow for IssuedRow {
+    const COLUMNS: &'static [Column] = &[
+        col("date", "date"),
+        col("license_id", "license"),
+        col("revision", "rev"),
+        col("kind", "kind"),
+        col("operation", "operation"),
+        csv_only("product"),
+        col("licensee", "licensee"),
+        csv_only("reseller"),
+        csv_only("customer_ref"),
+        col("line", "line"),
+        col("named_users", "users"),
+        csv_only("concurrent_seats"),
+        col("modules", "modules"),
+        csv_only("valid_from"),
+        csv_only("expires"),
+        csv_only("maintenance_ends"),
+    ];
+
+    fn cells(&self) -> Vec<Option<String>> {
+        vec![
+            some(self.date),
+            some(self.license_id),
+            some(self.revision),
+            some(self.kind),
+            some(self.operation),
+            some(&self.product),
+            some(&self.licensee),
+            opt(self.reseller.as_ref()),
+            opt(self.customer_ref.as_ref()),
+            some(&self.line),
+            opt(self.named_users),
+            opt(self.concurrent_seats),
+            modules(&self.modules),
+            some(self.valid_from),
+            opt(self.expires),
+            opt(self.maintenance_ends),
+        ]
+    }
+}
+
+impl ReportRow for KindTotals {
+    const COLUMNS: &'static [Column] = &[
+        col("kind", "kind"),
+        col("new_licenses", "new licenses"),
+        col("codes", "codes issued"),
+    ];
+
+    fn cells(&self) -> Vec<Option<String>> {
+        vec![some(self.kind), some(self.new_licenses), some(self.codes)]
+    }
+}
+
 impl IssuedReport {
     /// One CSV row per code issued, with a header.
-    pub fn to_csv(&self) -> String {
-        let mut out = String::new();
-        csv_line(
-            &mut out,
-            &[
-                "date",
-                "license_id",
-                "revision",
-                "kind",
-                "operation",
-                "product",
-                "licensee",
-                "reseller",
-                "customer_ref",
-                "line",
-                "named_users",
-                "concurrent_seats",
-                "modules",
-                "valid_from",
-                "expires",
-                "maintenance_ends",
-            ]
-            .map(String::from),
-        );
-        for r in &self.codes {
-            csv_line(
-                &mut out,
-                &[
-                    r.date.to_string(),
-                    r.license_id.to_string(),
-                    r.revision.to_string(),
-                    r.kind.into(),
-                    r.operation.into(),
-                    r.product.clone(),
-                    r.licensee.clone(),
-                    opt(r.reseller.as_ref()),
-                    opt(r.customer_ref.as_ref()),
-                    r.line.clone(),
-                    opt(r.named_users),
-                    opt(r.concurrent_seats),
-                    r.modules.join(" "),
-                    r.valid_from.to_string(),
-                    opt(r.expires),
-                    opt(r.maintenance_ends),
-                ],
-            );
-        }
-        out
+    pub fn to_csv(&self) -> Result<String, Error> {
+        to_csv(&self.codes)
     }
 
     /// The totals by kind as CSV.
-    pub fn totals_csv(&self) -> String {
-        let mut out = String::from("month,kind,new_licenses,codes\n");
-        for t in &self.totals {
-            csv_line(
-                &mut out,
-                &[
-                    self.month.to_string(),
-                    t.kind.into(),
-                    t.new_licenses.to_string(),
-                    t.codes.to_string(),
-                ],
-            );
-        }
-        out
+    pub fn totals_csv(&self) -> Result<String, Error> {
+        to_csv(&self.totals)
     }
 }
 
@@ -338,52 +393,45 @@ pub fn active_subscriptions(
     rows
 }
 
-/// CSV of [`active_subscriptions`].
-pub fn active_csv(rows: &[ActiveRow]) -> String {
-    let mut out = String::new();
-    csv_line(
-        &mut out,
-        &[
-            "license_id",
-            "revision",
-            "product",
-            "licensee",
-            "reseller",
-            "line",
-            "named_users",
-            "concurrent_seats",
-            "modules",
-            "valid_from",
-            "expires",
-            "cancelled_ends",
+impl ReportRow for ActiveRow {
+    const COLUMNS: &'static [Column] = &[
+        col("license_id", "license"),
+        csv_only("revision"),
+        csv_only("product"),
+        col("licensee", "licensee"),
+        col("reseller", "reseller"),
+        col("line", "line"),
+        col("named_users", "users"),
+        col("concurrent_seats", "seats"),
+        csv_only("modules"),
+        csv_only("valid_from"),
+        col("expires", "expires"),
+        col("cancelled_ends", "cancelled, ends"),
+    ];
+
+    fn cells(&self) -> Vec<Option<String>> {
+        vec![
+            some(self.license_id),
+            some(self.revision),
+            some(&self.product),
+            some(&self.licensee),
+            opt(self.reseller.as_ref()),
+            some(&self.line),
+            opt(self.named_users),
+            opt(self.concurrent_seats),
+            modules(&self.modules),
+            some(self.valid_from),
+            opt(self.expires),
+            opt(self.cancelled_ends),
         ]
-        .map(String::from),
-    );
-    for r in rows {
-        csv_line(
-            &mut out,
-            &[
-                r.license_id.to_string(),
-                r.revision.to_string(),
-                r.product.clone(),
-                r.licensee.clone(),
-                opt(r.reseller.as_ref()),
-                r.line.clone(),
-                opt(r.named_users),
-                opt(r.concurrent_seats),
-                r.modules.join(" "),
-                r.valid_from.to_string(),
-                opt(r.expires),
-                opt(r.cancelled_ends),
-            ],
-        );
     }
-    out
 }
 
 /// Days of one subscription with one scope within a month.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ProRataRow {
+    /// The month.
+    pub month: Month,
     /// The reseller invoiced (`None` = sold directly).
     pub reseller: Option<String>,
     /// License id.
@@ -453,9 +501,9 @@ pub fn pro_rata(
     month: Month,
     reseller: Option<&str>,
 ) -> Result<ProRataReport, Error> {
-    let (first, next) = month
-        .bounds()
-        .ok_or_else(|| Error::InvalidMonth(month.to_string()))?;
+    let (first, next) = month.bounds().ok_or_else(|| Error::InvalidMonth {
+        given: month.to_string(),
+    })?;
     let days_in_month = u32::try_from(next.days_since(first)).unwrap_or(0);
     let mut rows: Vec<ProRataRow> = Vec::new();
     for h in histories.values() {
@@ -489,6 +537,7 @@ pub fn pro_rata(
                     let (line, modules) = names(catalogs, &h.product, &l);
                     open = Some((
                         ProRataRow {
+                            month,
                             reseller: h.reseller.clone(),
                             license_id: h.license_id,
                             licensee: h.licensee.clone(),
@@ -540,48 +589,62 @@ pub fn pro_rata(
     })
 }
 
+impl ReportRow for ProRataRow {
+    const COLUMNS: &'static [Column] = &[
+        csv_only("month"),
+        col("reseller", "reseller"),
+        col("license_id", "license"),
+        col("licensee", "licensee"),
+        col("from", "from"),
+        col("to", "to"),
+        col("days", "days"),
+        csv_only("days_in_month"),
+        csv_only("line"),
+        col("named_users", "users"),
+        col("concurrent_seats", "seats"),
+        csv_only("modules"),
+    ];
+
+    fn cells(&self) -> Vec<Option<String>> {
+        vec![
+            some(self.month),
+            opt(self.reseller.as_ref()),
+            some(self.license_id),
+            some(&self.licensee),
+            some(self.from),
+            some(self.to),
+            some(self.days),
+            some(self.days_in_month),
+            some(&self.line),
+            opt(self.named_users),
+            opt(self.concurrent_seats),
+            modules(&self.modules),
+        ]
+    }
+}
+
+impl ReportRow for ResellerTotal {
+    const COLUMNS: &'static [Column] = &[
+        col("reseller", "reseller"),
+        col("subscriptions", "subscriptions"),
+        col("days", "days"),
+        col("user_days", "user-days"),
+    ];
+
+    fn cells(&self) -> Vec<Option<String>> {
+        vec![
+            opt(self.reseller.as_ref()),
+            some(self.subscriptions),
+            some(self.days),
+            some(self.user_days),
+        ]
+    }
+}
+
 impl ProRataReport {
     /// One CSV row per subscription segment.
-    pub fn to_csv(&self) -> String {
-        let mut out = String::new();
-        csv_line(
-            &mut out,
-            &[
-                "month",
-                "reseller",
-                "license_id",
-                "licensee",
-                "from",
-                "to",
-                "days",
-                "days_in_month",
-                "line",
-                "named_users",
-                "concurrent_seats",
-                "modules",
-            ]
-            .map(String::from),
-        );
-        for r in &self.rows {
-            csv_line(
-                &mut out,
-                &[
-                    self.month.to_string(),
-                    opt(r.reseller.as_ref()),
-                    r.license_id.to_string(),
-                    r.licensee.clone(),
-                    r.from.to_string(),
-                    r.to.to_string(),
-                    r.days.to_string(),
-                    r.days_in_month.to_string(),
-                    r.line.clone(),
-                    opt(r.named_users),
-                    opt(r.concurrent_seats),
-                    r.modules.join(" "),
-                ],
-            );
-        }
-        out
+    pub fn to_csv(&self) -> Result<String, Error> {
+        to_csv(&self.rows)
     }
 }
 
@@ -666,39 +729,30 @@ pub fn renewal_notices(histories: &BTreeMap<u32, LicenseHistory>, today: Date, d
     rows
 }
 
-/// CSV of [`renewal_notices`].
-pub fn notices_csv(rows: &[NoticeRow]) -> String {
-    let mut out = String::new();
-    csv_line(
-        &mut out,
-        &[
-            "license_id",
-            "product",
-            "licensee",
-            "reseller",
-            "customer_ref",
-            "what",
-            "ends",
-            "days_left",
+impl ReportRow for NoticeRow {
+    const COLUMNS: &'static [Column] = &[
+        col("license_id", "license"),
+        csv_only("product"),
+        col("licensee", "licensee"),
+        col("reseller", "reseller"),
+        csv_only("customer_ref"),
+        col("what", "what"),
+        col("ends", "ends"),
+        col("days_left", "days left"),
+    ];
+
+    fn cells(&self) -> Vec<Option<String>> {
+        vec![
+            some(self.license_id),
+            some(&self.product),
+            some(&self.licensee),
+            opt(self.reseller.as_ref()),
+            opt(self.customer_ref.as_ref()),
+            some(self.what),
+            some(self.ends),
+            some(self.days_left),
         ]
-        .map(String::from),
-    );
-    for r in rows {
-        csv_line(
-            &mut out,
-            &[
-                r.license_id.to_string(),
-                r.product.clone(),
-                r.licensee.clone(),
-                opt(r.reseller.as_ref()),
-                opt(r.customer_ref.as_ref()),
-                r.what.into(),
-                r.ends.to_string(),
-                r.days_left.to_string(),
-            ],
-        );
     }
-    out
 }
 
 #[cfg(test)]
@@ -715,10 +769,10 @@ mod tests {
             }
         );
         for bad in ["2026-13", "2026-1", "26-11", "x", "2026-00"] {
-            assert!(matches!(Month::parse(bad), Err(Error::InvalidMonth(_))), "{bad}");
+            assert!(
+                matches!(Month::parse(bad), Err(Error::InvalidMonth { .. })),
+                "{bad}"
+            );
         }
-        assert_eq!(csv_field("ACME, Inc."), "\"ACME, Inc.\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("plain"), "plain");
     }
 }

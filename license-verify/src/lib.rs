@@ -13,8 +13,17 @@
 //! - Guards kept in an integrity-protected state file: a clock turned back, a
 //!   superseded revision entered again, a revoked code. See `docs/SECURITY.md` for what
 //!   they can and cannot prevent.
-//! - [`fingerprint::collect`]: this machine's fingerprint and its printable form.
+//! - [`fingerprint::collect`]: this machine's fingerprint and its printable form;
+//!   [`new_database_code`]: a database code for an installation whose license is bound to
+//!   its database (create it once, keep it in the database, show it in the license dialog).
 //! - [`SeatPool`]: concurrent seats with leases, heartbeats and re-claim.
+//! - Diagnostics through the [`log`](https://docs.rs/log) facade, target
+//!   `license_verify`: a code accepted (with its status) or refused (with why), which of
+//!   several codes was used, the machine components read, the state file written or
+//!   unusable, a revocation list installed. `info` for decisions, `warn` for a clock turned
+//!   back or an unusable state file, `debug` for details. Never keys, the state secret,
+//!   digests, component values or code texts. Install any logger (`env_logger`, ...) to
+//!   see them.
 //!
 //! ```no_run
 //! use license_verify::{Verifier, license_core::{Date, PublicKey}};
@@ -36,17 +45,22 @@
 #![deny(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod dbcode;
 mod delegated;
+mod diagnostics;
 mod error;
 pub mod fingerprint;
 mod guards;
 mod report;
+#[cfg(feature = "seat-client")]
+pub mod seat_client;
 mod seats;
 mod state;
 mod time;
 mod verification;
 mod verifier;
 
+pub use dbcode::new_database_code;
 pub use delegated::{Issuer, Reseller};
 pub use error::Error;
 pub use guards::{PendingChange, RevocationListInfo};

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use license_core::{Date, License, MachineMatch, Release, Status};
+use license_core::{Date, License, MachineMatch, Release, Status, words};
 
 use crate::Verification;
 
@@ -27,10 +27,7 @@ fn last_day(exclusive_end: Date) -> Date {
 }
 
 fn count(f: &mut fmt::Formatter<'_>, n: Option<u32>, what: &str) -> fmt::Result {
-    match n {
-        Some(n) => write!(f, "{n} {what}"),
-        None => write!(f, "unlimited {what}"),
-    }
+    write!(f, "{}", words::count(n, what))
 }
 
 impl fmt::Display for ScopeDescription<'_> {
@@ -65,54 +62,34 @@ impl fmt::Display for ScopeDescription<'_> {
         match l.expires {
             None => f.write_str(", perpetual")?,
             Some(e) => {
-                write!(f, " to {} inclusive", last_day(e))?;
-                if l.grace_days > 0 {
-                    write!(f, ", then {} days of grace", l.grace_days)?;
-                }
-                if l.demo_seats > 0 {
-                    write!(f, ", then demo mode with {} seats", l.demo_seats)?;
-                }
+                write!(
+                    f,
+                    " to {} inclusive, then {}",
+                    last_day(e),
+                    words::after_expiry(l)
+                )?;
             }
         }
         f.write_str("\nMaintenance:      ")?;
-        match l.maintenance_ends {
-            None => f.write_str("every release")?,
-            Some(m) => write!(f, "releases built up to {} inclusive", last_day(m))?,
-        }
+        write!(f, "{}", words::Maintenance(l.maintenance_ends))?;
         f.write_str("\nBound to:         product, licensee")?;
         if l.binding.database {
             f.write_str(", database code")?;
         }
         if let Some(m) = &l.binding.machine {
-            write!(
-                f,
-                ", a machine ({}; up to {} may change)",
-                m.components(),
-                m.tolerance()
-            )?;
+            write!(f, ", {}", words::Machine(m))?;
         }
         writeln!(f, "\nIssued:           {}", l.issued)
     }
 }
 
-/// A status in plain words, e.g. `expiring soon: 12 days left (last day 2026-12-03)`.
+/// A status in plain words with what to do about it, e.g. `expiring soon: 12 days left
+/// (last day 2026-12-03); ask the vendor for the renewal code`: the words of
+/// [`license_core::words`], shared with the vendor's tool.
 pub fn describe_status(status: &Status) -> String {
-    match *status {
-        Status::Valid => "valid".to_owned(),
-        Status::NotYetValid { starts } => format!("not yet valid: starts on {starts}"),
-        Status::ExpiringSoon { expires, days_left } => {
-            format!(
-                "expiring soon: {days_left} days left (last day {}); ask the vendor for the renewal code",
-                last_day(expires)
-            )
-        }
-        Status::InGrace { expired, days_left } => format!(
-            "expired on {expired}, in grace: fully usable for {days_left} more days; enter a renewal code"
-        ),
-        Status::DemoMode { seats, expired } => {
-            format!("expired on {expired}, demo mode: {seats} seats; enter a new code to leave demo mode")
-        }
-        Status::Expired { expired } => format!("expired on {expired}: enter a new code"),
+    match words::advice(status) {
+        Some(advice) => format!("{}; {advice}", words::status(status)),
+        None => words::status(status).to_string(),
     }
 }
 

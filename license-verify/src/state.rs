@@ -12,10 +12,9 @@
 //! Writes go to a temporary file in the same directory, which is written, flushed to
 //! disk, renamed over the state file, and the directory flushed.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::fs::File;
+use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
@@ -160,57 +159,18 @@ impl StateFile {
     /// Write `guards` atomically.
     pub fn store(&self, guards: &Guards) -> Result<(), Error> {
         let bytes = self.encode(guards)?;
-        write_atomic(&self.path, &bytes).map_err(|source| Error::StateUnwritable {
+        license_fs::write_atomic(&self.path, &bytes).map_err(|source| Error::StateUnwritable {
             path: self.path.clone(),
             source,
         })
     }
 }
 
-/// Write `bytes` to `path` so that a crash leaves either the old or the new file:
-/// temporary file in the same directory, write, fsync, rename, fsync the directory.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let name = path
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path has no file name"))?;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(name);
-    tmp_name.push(format!(
-        ".tmp-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let tmp = dir.join(tmp_name);
-    let mut file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-    let written = file.write_all(bytes).and_then(|()| file.sync_all());
-    drop(file);
-    if let Err(e) = written.and_then(|()| fs::rename(&tmp, path)) {
-        let _ = fs::remove_file(&tmp);
-        return Err(e);
-    }
-    sync_dir(dir)
-}
-
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    File::open(dir)?.sync_all()
-}
-
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> io::Result<()> {
-    // Windows has no directory handle to flush; the rename is made durable by NTFS's journal.
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::time::Utc;
+    use std::fs;
 
     fn file(dir: &Path) -> StateFile {
         StateFile::new(dir.join("state"), b"0123456789abcdef", "erp").unwrap()
@@ -278,7 +238,7 @@ mod tests {
         let target = dir.path().join("sub");
         fs::create_dir(&target).unwrap();
         // Renaming a file over a directory fails: the temporary must be removed.
-        assert!(write_atomic(&target, b"x").is_err());
+        assert!(license_fs::write_atomic(&target, b"x").is_err());
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 

@@ -8,6 +8,7 @@ use license_core::{Context, Date, MachineFingerprint, Policy, PublicKey, Status,
 
 use crate::Error;
 use crate::delegated::AnyCode;
+use crate::diagnostics;
 use crate::fingerprint::{self, CollectedFingerprint};
 use crate::guards::{Guards, RevocationListInfo};
 use crate::state::StateFile;
@@ -193,7 +194,10 @@ impl GuardState {
                 self.dirty = true;
                 self.problem = None;
             }
-            Err(e) => self.problem = Some(e),
+            Err(e) => {
+                diagnostics::state_problem(&e);
+                self.problem = Some(e);
+            }
         }
     }
 
@@ -225,6 +229,7 @@ impl GuardState {
             }
         }
         file.store(&self.guards)?;
+        diagnostics::state_written(file.path());
         self.dirty = false;
         self.written_high_water = self.guards.high_water;
         Ok(())
@@ -302,9 +307,10 @@ impl Verifier {
     /// call, then cached), or `None` if the host supplied one.
     pub fn this_machine(&self) -> Option<&CollectedFingerprint> {
         match &self.machine {
-            Machine::Collect { app_key } => {
-                Some(self.collected.get_or_init(|| fingerprint::collect(app_key)))
-            }
+            Machine::Collect { app_key } => Some(
+                self.collected
+                    .get_or_init(|| diagnostics::collected(fingerprint::collect(app_key))),
+            ),
             Machine::Supplied(_) => None,
         }
     }
@@ -314,7 +320,7 @@ impl Verifier {
             Machine::Supplied(m) => m,
             Machine::Collect { app_key } => self
                 .collected
-                .get_or_init(|| fingerprint::collect(app_key))
+                .get_or_init(|| diagnostics::collected(fingerprint::collect(app_key)))
                 .fingerprint(),
         }
     }
@@ -367,6 +373,7 @@ impl Verifier {
     pub fn verify_texts_at(&self, texts: &[&str], now: Utc) -> Result<Verification, Error> {
         let mut best: Option<Verification> = None;
         let mut first_error = None;
+        let mut refused = 0;
         for text in texts {
             match self.verify_text_at(text, now) {
                 Ok(v) => {
@@ -375,6 +382,7 @@ impl Verifier {
                     }
                 }
                 Err(e) => {
+                    refused += 1;
                     first_error.get_or_insert(e);
                 }
             }
@@ -383,7 +391,9 @@ impl Verifier {
             (Some(v), _) => {
                 // A code verified before a later one was scheduled does not know of it yet.
                 let pending = self.lock().guards.pending(v.license().license_id);
-                Ok(v.with_pending(pending))
+                let v = v.with_pending(pending);
+                diagnostics::chosen(&self.product, texts.len(), refused, &v);
+                Ok(v)
             }
             (None, Some(e)) => Err(e),
             (None, None) => self.verify_text_at("", now),
@@ -398,6 +408,12 @@ impl Verifier {
     /// status evaluated. This machine's fingerprint is collected only for a code bound
     /// to a machine.
     pub fn verify_text_at(&self, text: &str, now: Utc) -> Result<Verification, Error> {
+        let result = self.check_text_at(text, now);
+        diagnostics::verified(&self.product, &result);
+        result
+    }
+
+    fn check_text_at(&self, text: &str, now: Utc) -> Result<Verification, Error> {
         let code = AnyCode::parse(text)?;
         let mut st = self.lock();
         st.usable()?;
@@ -473,6 +489,12 @@ impl Verifier {
     /// again is accepted and changes nothing). Its entries are kept in the state file,
     /// so the list file is needed only once.
     pub fn ingest_revocation_list_at(&self, bytes: &[u8], now: Utc) -> Result<RevocationListInfo, Error> {
+        let result = self.install_list_at(bytes, now);
+        diagnostics::revocation_list(&self.product, &result);
+        result
+    }
+
+    fn install_list_at(&self, bytes: &[u8], now: Utc) -> Result<RevocationListInfo, Error> {
         let list = UntrustedRevocationList::parse(bytes)?.verify(&self.keys, &self.product)?;
         let mut st = self.lock();
         st.usable()?;

@@ -7,7 +7,8 @@
  *
  * Covers: success paths of every function, every result code (checked at the end against
  * the list of codes in the header), NULL for every pointer argument, too-small buffers,
- * non-UTF-8 text, out-parameters left untouched on failure, and a forced panic.
+ * non-UTF-8 text, out-parameters left untouched on failure, a forced panic, the names of
+ * codes and statuses, and the diagnostic callback.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -800,6 +801,56 @@ static void test_seat_pool(void) {
 }
 
 /* NULL for every pointer argument of every function. */
+/* The seat-server client without a server: argument checks, offline token checks, and a
+ * held (borrowed) seat kept while the server cannot be reached. tests/seat_client.rs runs
+ * the example against a real server. */
+static void test_seat_client(void) {
+    lic_seat_client *c = NULL;
+    EXPECT(lic_seat_client_new(S("http://127.0.0.1:1"), S("cad"), S("ws-1"), FIX_SEAT_KEY, 31, &c),
+           LIC_RESULT_INVALID_ARGUMENT);
+    EXPECT(lic_seat_client_new(S("ftp://127.0.0.1:1"), S("cad"), S("ws-1"), FIX_SEAT_KEY, 32, &c),
+           LIC_RESULT_INVALID_ARGUMENT);
+    EXPECT(lic_seat_client_new(S("http://127.0.0.1:1"), S("cad"), NULL, 0, FIX_SEAT_KEY, 32, &c),
+           LIC_RESULT_NULL_ARGUMENT);
+    CHECK(c == NULL);
+    OK(lic_seat_client_new(S("http://127.0.0.1:1"), S("cad"), S("ws-1"), FIX_SEAT_KEY, sizeof FIX_SEAT_KEY, &c));
+    OK(lic_seat_client_set_identity(c, S("anna"), S("ws-1.acme.lan")));
+    lic_seat_lease lease, untouched;
+    memset(&lease, 0x5a, sizeof lease);
+    untouched = lease;
+    bool held = true, removed = true;
+    size_t n = 0;
+    EXPECT(lic_seat_client_heartbeat(c, &lease), LIC_RESULT_SEAT_NO_LEASE);
+    EXPECT(lic_seat_client_release(c, &removed), LIC_RESULT_SEAT_NO_LEASE);
+    EXPECT(lic_seat_client_token(c, NULL, 0, &n), LIC_RESULT_SEAT_NO_LEASE);
+    EXPECT(lic_seat_client_acquire(c, 0, &lease), LIC_RESULT_SEAT_SERVER_UNREACHABLE);
+    EXPECT(lic_seat_client_adopt_token(c, S("not a lease token"), &lease), LIC_RESULT_SEAT_TOKEN_INVALID);
+    EXPECT(lic_seat_client_adopt_token(c, S(FIX_SEAT_TOKEN_EXPIRED), &lease), LIC_RESULT_SEAT_TOKEN_EXPIRED);
+    EXPECT(lic_seat_client_adopt_token(c, S(FIX_SEAT_TOKEN_OTHER_SERVER), &lease), LIC_RESULT_SEAT_SERVER_UNLICENSED);
+    CHECK(memcmp(&lease, &untouched, sizeof lease) == 0);
+    CHECK(removed);
+    OK(lic_seat_client_holds_seat(c, &held));
+    CHECK(!held);
+
+    /* A borrowed seat kept from an earlier run: held while the server is away. */
+    OK(lic_seat_client_adopt_token(c, S(FIX_SEAT_TOKEN_LIVE), &lease));
+    CHECK(lease.borrowed && !lease.server_unreachable);
+    OK(lic_seat_client_holds_seat(c, &held));
+    CHECK(held);
+    OK(lic_seat_client_heartbeat(c, &lease));
+    CHECK(lease.server_unreachable);
+    EXPECT(lic_seat_client_token(c, NULL, 0, &n), LIC_RESULT_BUFFER_TOO_SMALL);
+    CHECK(n == strlen(FIX_SEAT_TOKEN_LIVE));
+    char token[1024];
+    OK(lic_seat_client_token(c, token, sizeof token, &n));
+    CHECK(strcmp(token, FIX_SEAT_TOKEN_LIVE) == 0);
+    EXPECT(lic_seat_client_release(c, &removed), LIC_RESULT_SEAT_SERVER_UNREACHABLE);
+    EXPECT(lic_seat_client_acquire(NULL, 0, &lease), LIC_RESULT_NULL_ARGUMENT);
+    EXPECT(lic_seat_client_heartbeat(c, NULL), LIC_RESULT_NULL_ARGUMENT);
+    lic_seat_client_free(c);
+    lic_seat_client_free(NULL);
+}
+
 static void test_null_arguments(void) {
     const lic_result N = LIC_RESULT_NULL_ARGUMENT;
     lic_verifier_config *c = config(true);
@@ -1006,6 +1057,98 @@ static void test_null_arguments(void) {
     lic_verifier_config_free(c);
 }
 
+/* Names of codes and statuses; the diagnostic callback. */
+struct captured {
+    int lines;
+    int accepted;
+    int refused;
+    lic_log_level last_level;
+    char last[512];
+};
+
+static void capture(void *user_data, lic_log_level level, const char *message, size_t len) {
+    struct captured *c = user_data;
+    c->lines++;
+    c->last_level = level;
+    CHECK(strlen(message) == len);
+    snprintf(c->last, sizeof c->last, "%s", message);
+    if (strstr(message, "license 1001 revision 1 accepted") != NULL) c->accepted++;
+    if (strstr(message, "refused") != NULL) c->refused++;
+    /* Never the code text or the key. */
+    CHECK(strstr(message, FIX_CODE_VALID) == NULL);
+}
+
+static void test_names_and_diagnostics(void) {
+    CHECK(strcmp(lic_result_name(LIC_RESULT_TYPO), "LIC_RESULT_TYPO") == 0);
+    CHECK(strcmp(lic_result_name(LIC_RESULT_OK), "LIC_RESULT_OK") == 0);
+    CHECK(lic_result_name(9999) == NULL);
+    for (size_t i = 0; i < sizeof FIX_ALL_RESULTS / sizeof FIX_ALL_RESULTS[0]; i++) {
+        const char *name = lic_result_name(FIX_ALL_RESULTS[i].code);
+        CHECK(name != NULL && strcmp(name, FIX_ALL_RESULTS[i].name) == 0);
+    }
+    CHECK(strcmp(lic_status_name(LIC_STATUS_IN_GRACE), "LIC_STATUS_IN_GRACE") == 0);
+    CHECK(strcmp(lic_status_name(LIC_STATUS_VALID), "LIC_STATUS_VALID") == 0);
+    CHECK(lic_status_name(0) == NULL);
+
+    struct captured c;
+    memset(&c, 0, sizeof c);
+    EXPECT(lic_set_diagnostic_callback(capture, &c, 0), LIC_RESULT_INVALID_ARGUMENT);
+    EXPECT(lic_set_diagnostic_callback(capture, &c, 5), LIC_RESULT_INVALID_ARGUMENT);
+    OK(lic_set_diagnostic_callback(capture, &c, LIC_LOG_LEVEL_INFO));
+    lic_license_free(verify_fresh(FIX_CODE_VALID, FIX_NOW, LIC_RESULT_OK, __LINE__));
+    CHECK(c.accepted == 1);
+    CHECK(c.last_level == LIC_LOG_LEVEL_INFO);
+    lic_license_free(verify_fresh(FIX_CODE_OTHER_KEY, FIX_NOW, LIC_RESULT_UNKNOWN_KEY, __LINE__));
+    CHECK(c.refused == 1);
+    CHECK(strstr(c.last, "refused") != NULL);
+    /* Removed: no more lines. */
+    OK(lic_set_diagnostic_callback(NULL, NULL, LIC_LOG_LEVEL_DEBUG));
+    int before = c.lines;
+    lic_license_free(verify_fresh(FIX_CODE_VALID, FIX_NOW, LIC_RESULT_OK, __LINE__));
+    CHECK(c.lines == before);
+}
+
+/* Database codes: a new one per call, canonical, read back from sloppy typing. */
+static void test_database_codes(void) {
+    char a[64], b[64], back[64];
+    size_t na = 0, nb = 0, nback = 0;
+    OK(lic_database_code_new(a, sizeof a, &na));
+    OK(lic_database_code_new(b, sizeof b, &nb));
+    CHECK(na == 26 && strlen(a) == 26 && strncmp(a, "DB-", 3) == 0);
+    CHECK(strcmp(a, b) != 0);
+    OK(lic_database_code_normalize(S(a), back, sizeof back, &nback));
+    CHECK(nback == 26 && strcmp(back, a) == 0);
+    /* Lower case, no label, spaces instead of dashes. */
+    char typed[64];
+    size_t j = 0;
+    for (size_t i = 3; a[i] != '\0'; i++) {
+        char c = a[i] == '-' ? ' ' : a[i];
+        typed[j++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    }
+    typed[j] = '\0';
+    OK(lic_database_code_normalize(S(typed), back, sizeof back, &nback));
+    CHECK(strcmp(back, a) == 0);
+    /* A typo in group 2: refused, the group named, the buffer untouched. */
+    char typo[64];
+    memcpy(typo, a, 27);
+    typo[10] = typo[10] == '7' ? '8' : '7';
+    char keep[8] = "keep";
+    size_t nkeep = 99;
+    EXPECT(lic_database_code_normalize(S(typo), keep, sizeof keep, &nkeep), LIC_RESULT_DATABASE_CODE_INVALID);
+    CHECK(strstr(last_error(), "group 2") != NULL);
+    CHECK(strcmp(keep, "keep") == 0 && nkeep == 99);
+    EXPECT(lic_database_code_normalize(S("DB-7F3A-22C1"), back, sizeof back, &nback),
+           LIC_RESULT_DATABASE_CODE_INVALID);
+    CHECK(strstr(last_error(), "20 characters") != NULL);
+    /* Too small a buffer: the length needed is reported. */
+    char small[8];
+    size_t need = 0;
+    EXPECT(lic_database_code_new(small, sizeof small, &need), LIC_RESULT_BUFFER_TOO_SMALL);
+    CHECK(need == 26);
+    EXPECT(lic_database_code_new(a, sizeof a, NULL), LIC_RESULT_NULL_ARGUMENT);
+    EXPECT(lic_database_code_normalize(NULL, 3, back, sizeof back, &nback), LIC_RESULT_NULL_ARGUMENT);
+}
+
 static void check_every_code_was_seen(void) {
     for (size_t i = 0; i < sizeof FIX_ALL_RESULTS / sizeof FIX_ALL_RESULTS[0]; i++) {
         lic_result code = FIX_ALL_RESULTS[i].code;
@@ -1061,6 +1204,8 @@ int main(int argc, char **argv) {
     }
     scratch = argv[1];
     test_version_and_messages();
+    test_names_and_diagnostics();
+    test_database_codes();
     test_forced_panic();
     test_valid_license();
     test_statuses();
@@ -1073,6 +1218,7 @@ int main(int argc, char **argv) {
     test_fingerprint();
     test_seat_pool();
     test_reseller_codes();
+    test_seat_client();
     test_null_arguments();
     check_every_code_was_seen();
     printf("C API tests: %d passed, %d failed\n", passed, failed);

@@ -148,8 +148,46 @@ pub fn result_names() -> Vec<String> {
         .collect()
 }
 
-/// Codes no call of this version can return (see their documentation in the header).
-pub const UNREACHABLE: [&str; 2] = ["LIC_RESULT_MACHINE_FINGERPRINT_REQUIRED", "LIC_RESULT_UNKNOWN"];
+/// Codes no call of this version can return (see their documentation in the header),
+/// and codes the C test cannot provoke (DIAGNOSTICS_UNAVAILABLE needs a Rust logger in the
+/// process: `tests/diagnostics.rs` provokes it; RANDOM_UNAVAILABLE needs an operating
+/// system without a random source).
+pub const UNREACHABLE: [&str; 4] = [
+    "LIC_RESULT_MACHINE_FINGERPRINT_REQUIRED",
+    "LIC_RESULT_UNKNOWN",
+    "LIC_RESULT_DIAGNOSTICS_UNAVAILABLE",
+    "LIC_RESULT_RANDOM_UNAVAILABLE",
+];
+/// Codes only a running seat server returns: covered by `tests/seat_client.rs`, which
+/// runs one, not by the C test.
+pub const NEEDS_SEAT_SERVER: [&str; 2] = [
+    "LIC_RESULT_SEAT_SERVER_REFUSED",
+    "LIC_RESULT_SEAT_SERVER_BAD_RESPONSE",
+];
+
+/// The seat-server key of the C test's lease tokens.
+pub fn seat_server_key() -> SigningKey {
+    SigningKey::from_bytes(&[21; 32])
+}
+
+/// A lease token for holder `ws-1` of product `cad`, signed by `key`, expiring at `expires_ms`.
+pub fn seat_token(key: &SigningKey, expires_ms: i64) -> String {
+    use ed25519_dalek::Signer;
+    use license_verify::seat_client::LeaseClaims;
+    let claims = LeaseClaims {
+        server_key: key.verifying_key().to_bytes(),
+        lease_id: [3; 16],
+        issued_ms: expires_ms - 120_000,
+        expires_ms,
+        borrowed: true,
+        holder: "ws-1".into(),
+        machine: "ws-1.acme.lan".into(),
+        product: "cad".into(),
+    };
+    let body = claims.body().expect("short fields");
+    let sig = key.sign(&LeaseClaims::signing_input(&body)).to_bytes();
+    LeaseClaims::token_text(&body, &sig)
+}
 
 /// Write `fixtures.h` into `dir`.
 pub fn write_fixtures(dir: &Path) {
@@ -356,6 +394,16 @@ pub fn write_fixtures(dir: &Path) {
 
     // Reseller's codes (delegation): one valid, one per delegation result code.
     write_reseller_fixtures(&mut h);
+    // Seat-client lease tokens (the real clock: the client checks expiry with it).
+    let seat = seat_server_key();
+    let now_ms = license_verify::seat_client::now_ms();
+    h.bytes("FIX_SEAT_KEY", &seat.verifying_key().to_bytes());
+    h.text("FIX_SEAT_TOKEN_LIVE", &seat_token(&seat, now_ms + 86_400_000));
+    h.text("FIX_SEAT_TOKEN_EXPIRED", &seat_token(&seat, now_ms - 1_000));
+    h.text(
+        "FIX_SEAT_TOKEN_OTHER_SERVER",
+        &seat_token(&other_key(), now_ms + 86_400_000),
+    );
 
     // Every result code, for the coverage check at the end of the C test.
     let names = result_names();
@@ -365,7 +413,7 @@ pub fn write_fixtures(dir: &Path) {
         "static const struct {{ lic_result code; const char *name; bool reachable; }} FIX_ALL_RESULTS[] = {{"
     );
     for n in &names {
-        let reachable = !UNREACHABLE.contains(&n.as_str());
+        let reachable = !UNREACHABLE.contains(&n.as_str()) && !NEEDS_SEAT_SERVER.contains(&n.as_str());
         let _ = writeln!(h.0, "    {{ {n}, \"{n}\", {reachable} }},");
     }
     h.0.push_str("};\n");

@@ -54,6 +54,16 @@ int main(int argc, char **argv) {
     const std::string scratch = argv[1];
     CHECK(lic::version() == LIC_VERSION);
     CHECK(lic::result_message(LIC_RESULT_OK) == "success");
+    CHECK(lic::result_name(LIC_RESULT_WRONG_MACHINE) == "LIC_RESULT_WRONG_MACHINE");
+    CHECK(lic::result_name(static_cast<lic_result>(9999)) == "");
+    CHECK(lic::status_name(LIC_STATUS_DEMO_MODE) == "LIC_STATUS_DEMO_MODE");
+    {
+        const std::string db = lic::new_database_code();
+        CHECK(db.size() == 26 && db.compare(0, 3, "DB-") == 0);
+        CHECK(lic::normalize_database_code(db.substr(3)) == db);
+        const std::string msg = EXPECT_ERROR(lic::normalize_database_code("DB-7F3A"), LIC_RESULT_DATABASE_CODE_INVALID);
+        CHECK(msg.find("20 characters") != std::string::npos);
+    }
 
     lic::VerifierConfig cfg = config();
     const lic::Verifier verifier(cfg);

@@ -1,0 +1,104 @@
+//! The C seat client: the example `examples/seat_client.c` compiled with warnings as errors
+//! against the static library and run against a real seat server on loopback.
+
+mod common;
+
+// The seat server's test fixtures: a license code and a server in-process on loopback.
+#[path = "../../license-server/tests/common/mod.rs"]
+mod server;
+
+use std::path::Path;
+
+use common::{Lang, build, crate_dir, include_dir, run};
+
+#[test]
+fn the_seat_client_example_takes_renews_and_releases_a_seat() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let exe = dir.path().join("seat_client");
+    build(
+        Lang::C,
+        &[crate_dir().join("examples/seat_client.c")],
+        &[&include_dir()],
+        &exe,
+        &[],
+    );
+    let s = server::start_on(&dir.path().join("data"), &server::Options::seats(2)).expect("server");
+    let key = hex::encode(s.server_key);
+    let out = run(
+        &exe,
+        &[Path::new(&s.base), Path::new(&key), Path::new("ws-17")],
+        &[],
+        &[],
+    );
+    assert!(
+        out.contains("Seat taken for ws-17: 1 of 2 in use, ttl 120 s"),
+        "{out}"
+    );
+    assert!(out.contains("Heartbeat: renewed"), "{out}");
+    assert!(out.contains("Lease token: "), "{out}");
+    assert!(out.contains("Seat released: yes"), "{out}");
+    let audit = s.admin().audit(10).expect("audit");
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.kind == "grant" && e.machine == "ws-17.acme.lan" && e.user == "anna")
+    );
+
+    // With another server key the lease is refused: the program fails with the message.
+    let other = hex::encode([0x5a; 32]);
+    let status = std::process::Command::new(&exe)
+        .args([&s.base, &other, "ws-18"])
+        .output()
+        .expect("run");
+    assert_eq!(status.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&status.stderr).contains("did not license"));
+}
+
+/// The two codes only a running server gives: a refusal, and an answer that is not the API.
+#[test]
+fn server_refusals_and_foreign_answers_have_their_codes() {
+    use license_ffi::{
+        lic_result, lic_seat_client, lic_seat_client_borrow, lic_seat_client_free, lic_seat_client_new,
+        lic_seat_lease,
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let s = server::start_on(&dir.path().join("data"), &server::Options::seats(2)).expect("server");
+    let new = |url: &str| {
+        let mut c: *mut lic_seat_client = std::ptr::null_mut();
+        let (p, h) = (server::PRODUCT, "ws-1");
+        // SAFETY: live buffers of the given lengths, a writable out-pointer.
+        let r = unsafe {
+            lic_seat_client_new(
+                url.as_ptr().cast(),
+                url.len(),
+                p.as_ptr().cast(),
+                p.len(),
+                h.as_ptr().cast(),
+                h.len(),
+                s.server_key.as_ptr(),
+                32,
+                &mut c,
+            )
+        };
+        assert_eq!(r, lic_result::Ok);
+        c
+    };
+    let mut lease = std::mem::MaybeUninit::<lic_seat_lease>::uninit();
+    let c = new(&s.base);
+    // SAFETY: a live handle and a writable lease.
+    let r = unsafe { lic_seat_client_borrow(c, 400, lease.as_mut_ptr()) };
+    assert_eq!(
+        r,
+        lic_result::SeatServerRefused,
+        "a borrow beyond the server's bound"
+    );
+    // SAFETY: freed once.
+    unsafe { lic_seat_client_free(c) };
+    // A base URL whose API paths land on an endpoint that answers something else.
+    let c = new(&format!("{}/v1/status?x=", s.base));
+    // SAFETY: as above.
+    let r = unsafe { lic_seat_client_borrow(c, 1, lease.as_mut_ptr()) };
+    assert_eq!(r, lic_result::SeatServerBadResponse);
+    // SAFETY: freed once.
+    unsafe { lic_seat_client_free(c) };
+}

@@ -1,0 +1,222 @@
+//! `license-check seat acquire|heartbeat|release|status`: a floating seat from a
+//! `license-server`, for shell scripts. The lease (its token, which holds the lease id) is
+//! kept between calls in a lease file (mode 0600).
+//!
+//! Exit status: 0 the seat is held, renewed or released (or the status printed); 1 refused
+//! (no seat free, lease lost, a token the vendor's server did not sign); 2 wrong command line;
+//! 3 the server cannot be reached (a held seat is kept until its lease expires, and the
+//! output says until when).
+
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use license_verify::seat_client::{
+    Heartbeat, HeldLease, PinnedServerKey, SeatClient, SeatError, format_utc as utc, now_ms,
+};
+
+use crate::{Failure, print};
+
+#[derive(Subcommand, Debug)]
+pub enum SeatCommand {
+    /// Take a seat (or get this holder's seat back) and keep its lease in the lease file.
+    Acquire {
+        #[command(flatten)]
+        common: SeatArgs,
+        /// Lease time-to-live in seconds (default: the server's).
+        #[arg(long)]
+        ttl: Option<u32>,
+        /// Borrow the seat for this many days instead (for a machine leaving the network).
+        #[arg(long, conflicts_with = "ttl")]
+        borrow_days: Option<u32>,
+    },
+    /// Renew the seat in the lease file.
+    Heartbeat {
+        #[command(flatten)]
+        common: SeatArgs,
+    },
+    /// Give the seat in the lease file back.
+    Release {
+        #[command(flatten)]
+        common: SeatArgs,
+    },
+    /// The server's usage, and this holder's lease if the lease file holds one.
+    Status {
+        #[command(flatten)]
+        common: SeatArgs,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct SeatArgs {
+    /// The seat server's base URL (http://host:port).
+    #[arg(long)]
+    server: String,
+    /// This client's holder id (stable across restarts, unique per client).
+    #[arg(long)]
+    holder: String,
+    /// The product id.
+    #[arg(long)]
+    product: String,
+    /// The licensed seat server's public key (64 hex digits); leases signed by any other key are refused.
+    #[arg(long)]
+    server_key: String,
+    /// The user name shown to administrators.
+    #[arg(long, default_value = "")]
+    user: String,
+    /// The machine name shown to administrators.
+    #[arg(long, default_value = "")]
+    machine: String,
+    /// Where the lease is kept between calls.
+    #[arg(long, default_value = "license-seat.lease")]
+    lease_file: PathBuf,
+}
+
+fn client(a: &SeatArgs) -> Result<SeatClient, Failure> {
+    let key = crate::parse_key(&a.server_key)
+        .map_err(|e| Failure::Usage(format!("--server-key: {e}")))?
+        .to_bytes();
+    SeatClient::new(&a.server, &a.product, &a.holder, Box::new(PinnedServerKey(key)))
+        .map(|c| c.with_identity(&a.user, &a.machine))
+        .map_err(|e| Failure::Usage(e.to_string()))
+}
+
+fn save(path: &Path, lease: &HeldLease) -> Result<(), Failure> {
+    let tmp = path.with_extension("tmp");
+    let write = || -> std::io::Result<()> {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&tmp)?;
+        f.write_all(lease.token.as_bytes())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    };
+    write().map_err(|e| Failure::Refused(format!("cannot write the lease file {}: {e}", path.display())))
+}
+
+fn load(c: &SeatClient, path: &Path) -> Result<HeldLease, Failure> {
+    let token = std::fs::read_to_string(path).map_err(|e| {
+        Failure::Refused(format!(
+            "no lease in {} ({e}); run `license-check seat acquire` first",
+            path.display()
+        ))
+    })?;
+    c.adopt_token(&token, now_ms())
+        .map_err(|e| Failure::Refused(e.to_string()))
+}
+
+fn held_line(l: &HeldLease) -> String {
+    let limit = l.limit.map_or_else(|| "unlimited".into(), |n| n.to_string());
+    format!(
+        "seat held by {} until {}{} ({} of {limit} seats in use)\n",
+        l.claims.holder,
+        utc(l.expires_ms()),
+        if l.claims.borrowed { ", borrowed" } else { "" },
+        l.in_use
+    )
+}
+
+fn refused(e: SeatError) -> Result<ExitCode, Failure> {
+    match e {
+        SeatError::Unreachable { .. } => {
+            eprintln!("error: {e}");
+            Ok(ExitCode::from(3))
+        }
+        e => Err(Failure::Refused(e.to_string())),
+    }
+}
+
+pub fn run(cmd: SeatCommand) -> Result<ExitCode, Failure> {
+    match cmd {
+        SeatCommand::Acquire {
+            common,
+            ttl,
+            borrow_days,
+        } => {
+            let c = client(&common)?;
+            let got = match borrow_days {
+                Some(days) => c.borrow(days),
+                None => c.acquire(ttl),
+            };
+            match got {
+                Ok(l) => {
+                    save(&common.lease_file, &l)?;
+                    print(held_line(&l))?;
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => refused(e),
+            }
+        }
+        SeatCommand::Heartbeat { common } => {
+            let c = client(&common)?;
+            load(&c, &common.lease_file)?;
+            match c.heartbeat() {
+                Ok(Heartbeat::Renewed(l)) => {
+                    save(&common.lease_file, &l)?;
+                    print(held_line(&l))?;
+                    Ok(ExitCode::SUCCESS)
+                }
+                Ok(Heartbeat::Unreachable { expires_ms, cause }) => {
+                    print(format!(
+                        "server unreachable ({cause}); the seat is kept until {}\n",
+                        utc(expires_ms)
+                    ))?;
+                    Ok(ExitCode::from(3))
+                }
+                Err(e) => {
+                    if matches!(e, SeatError::LeaseLost { .. }) {
+                        let _ = std::fs::remove_file(&common.lease_file);
+                    }
+                    refused(e)
+                }
+            }
+        }
+        SeatCommand::Release { common } => {
+            let c = client(&common)?;
+            load(&c, &common.lease_file)?;
+            match c.release() {
+                Ok(removed) => {
+                    let _ = std::fs::remove_file(&common.lease_file);
+                    print(if removed {
+                        format!("seat of {} released\n", common.holder)
+                    } else {
+                        format!("{} held no seat any more (expired or freed)\n", common.holder)
+                    })?;
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => refused(e),
+            }
+        }
+        SeatCommand::Status { common } => {
+            let c = client(&common)?;
+            let mut out = match c.status() {
+                Ok(s) => {
+                    let limit = s.limit.map_or_else(|| "unlimited".into(), |n| n.to_string());
+                    format!(
+                        "{}: {} of {limit} seats in use, peak {}; license {}\n",
+                        s.product, s.in_use, s.peak, s.license_status
+                    )
+                }
+                Err(e) => return refused(e),
+            };
+            if common.lease_file.exists() {
+                match load(&c, &common.lease_file) {
+                    Ok(l) => out.push_str(&format!(
+                        "this holder's lease runs until {}\n",
+                        utc(l.expires_ms())
+                    )),
+                    Err(Failure::Refused(m) | Failure::Usage(m)) => {
+                        out.push_str(&format!("lease file: {m}\n"))
+                    }
+                }
+            }
+            print(out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! Cancelling a subscription: no further renewal, usable to the end of the paid term.
+
+use license_core::{Date, Kind};
+
+use serde::Serialize;
+
+use super::{Issuer, event};
+use crate::Error;
+use crate::calendar;
+use crate::ledger::{Ledger, Operation};
+
+/// A cancellation recorded by [`Issuer::cancel`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Cancellation {
+    /// The license.
+    pub license_id: u32,
+    /// The day it was ordered.
+    pub cancelled: Date,
+    /// The first day after the last paid term (exclusive end).
+    pub ends: Date,
+    /// The last usable day (the day before `ends`).
+    pub last_day: Date,
+    /// The end of the term running when it was ordered.
+    pub term_ends: Date,
+    /// Ordered after the notice deadline of the running term: the subscription renews
+    /// once more (its next term's code is still issued) and ends after that term.
+    pub renews_once_more: bool,
+}
+
+impl<L: Ledger> Issuer<L> {
+    /// Cancel a subscription or NFR license: no further renewal; usable to the end of
+    /// the paid term. Ordered later than the catalog's `cancellation_notice_months` before
+    /// the term ends, the subscription renews once more (see
+    /// [`calendar::cancellation_ends`] and [`Cancellation::renews_once_more`]).
+    pub fn cancel(&mut self, license_id: u32, today: Date) -> Result<Cancellation, Error> {
+        let h = self.history(license_id)?;
+        self.refuse_closed(&h, today)?;
+        if let Some((_, ends)) = h.cancelled {
+            return Err(Error::Cancelled { license_id, ends });
+        }
+        let catalog = self.catalogs.get(&h.product)?.clone();
+        let latest = h.latest().ok_or(Error::UnknownLicense { license_id })?;
+        let l = latest.license;
+        let months = match l.kind {
+            Kind::Subscription => catalog.defaults.subscription_months,
+            Kind::Nfr => catalog.defaults.nfr_months,
+            kind => {
+                return Err(Error::NotApplicable {
+                    license_id,
+                    kind,
+                    what: "only subscriptions and NFR licenses are cancelled; revoke it to recall it",
+                });
+            }
+        };
+        let expires = l.expires.ok_or(Error::NotApplicable {
+            license_id,
+            kind: l.kind,
+            what: "it has no end date",
+        })?;
+        let ends = calendar::cancellation_ends(
+            expires,
+            today,
+            months,
+            catalog.defaults.cancellation_notice_months,
+        );
+        let mut record = event(&h, latest, Operation::Cancel, today);
+        record.ends = Some(ends);
+        self.ledger.append(&record)?;
+        Ok(Cancellation {
+            license_id,
+            cancelled: today,
+            ends,
+            last_day: ends.saturating_add_days(-1),
+            term_ends: expires,
+            renews_once_more: ends > expires,
+        })
+    }
+}

@@ -1,0 +1,50 @@
+//! Maintenance packs for perpetual licenses.
+
+use license_core::{Date, Kind};
+
+use super::Issuer;
+use crate::Error;
+use crate::calendar;
+use crate::ledger::{Ledger, MaintenanceKind, Operation};
+use crate::order::Reissued;
+
+impl<L: Ledger> Issuer<L> {
+    /// Associate a maintenance pack with a perpetual license: 12 months (the catalog's
+    /// pack) from today, or from the current maintenance end if it is still running.
+    pub fn add_maintenance(
+        &mut self,
+        license_id: u32,
+        kind: MaintenanceKind,
+        today: Date,
+    ) -> Result<Reissued, Error> {
+        let h = self.open(license_id, today)?;
+        let catalog = self.catalogs.get(&h.product)?.clone();
+        let current = self.current(&h, today)?;
+        if current.license.kind != Kind::Full {
+            return Err(Error::NotApplicable {
+                license_id,
+                kind: current.license.kind,
+                what: "maintenance packs are for perpetual licenses; a time-limited license has maintenance for its term",
+            });
+        }
+        let months = catalog.defaults.maintenance_months;
+        self.change_now(
+            &h,
+            &catalog,
+            Operation::Maintenance,
+            today,
+            None,
+            None,
+            Some(kind),
+            |l| {
+                let mut out = *l;
+                out.maintenance_ends = Some(calendar::maintenance_after_pack(
+                    l.maintenance_ends,
+                    today,
+                    months,
+                ));
+                Ok(out)
+            },
+        )
+    }
+}

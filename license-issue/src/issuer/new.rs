@@ -1,0 +1,167 @@
+//! New licenses: full, subscription, NFR and trial.
+
+use license_core::{Date, Kind, License};
+
+use super::{Draft, Issuer, commit_to};
+use crate::Error;
+use crate::catalog::Catalog;
+use crate::ledger::{Ledger, Operation};
+use crate::order::{BindTo, Customer, Issued, NewLicense, Term};
+
+impl<L: Ledger> Issuer<L> {
+    /// Issue a new license of any kind (see [`NewLicense`] for the defaults).
+    pub fn issue(&mut self, order: &NewLicense, today: Date) -> Result<Issued, Error> {
+        let catalog = self.catalogs.get(&order.product)?;
+        let license = self.build_new(catalog, order, today)?;
+        let operation = if order.kind == Kind::Trial {
+            Operation::Trial
+        } else {
+            Operation::Issue
+        };
+        commit_to(
+            &self.key,
+            &mut self.ledger,
+            catalog,
+            Draft {
+                operation,
+                product: order.product.clone(),
+                customer: order.customer.clone(),
+                database: order.bind.database.clone(),
+                license,
+                maintenance: None,
+                withdrawn: None,
+            },
+            today,
+        )
+    }
+
+    /// Issue a trial with the catalog's trial terms (e.g. 30 days, 10 users, every
+    /// module, the Expert line), from today.
+    pub fn trial(
+        &mut self,
+        product: &str,
+        customer: Customer,
+        bind: BindTo,
+        today: Date,
+    ) -> Result<Issued, Error> {
+        let mut order = NewLicense::new(product, Kind::Trial, customer);
+        order.bind = bind;
+        self.issue(&order, today)
+    }
+
+    fn next_license_id(&self, catalog: &Catalog) -> Result<u32, Error> {
+        let first = catalog.first_license_id();
+        match self.ledger.last_license_id()? {
+            None => Ok(first),
+            Some(last) => last
+                .checked_add(1)
+                .map(|n| n.max(first))
+                .ok_or(Error::LicenseIdsExhausted),
+        }
+    }
+
+    fn build_new(&self, catalog: &Catalog, order: &NewLicense, today: Date) -> Result<License, Error> {
+        if order.customer.licensee.trim().is_empty() {
+            return Err(Error::EmptyLicensee);
+        }
+        let trial = order.kind == Kind::Trial;
+        let d = &catalog.defaults;
+        let line = match (&order.line, trial) {
+            (Some(name), _) => catalog.line(name)?,
+            (None, true) => match &catalog.trial.line {
+                Some(name) => catalog.line(name)?,
+                None => catalog.default_line(),
+            },
+            (None, false) => catalog.default_line(),
+        };
+        let modules = if !order.modules.is_empty() {
+            catalog.module_set(&order.modules)?
+        } else {
+            match order.kind {
+                Kind::Trial => catalog.module_choice(&catalog.trial.modules)?,
+                Kind::Nfr => catalog.all_modules(),
+                Kind::Full | Kind::Subscription => license_core::ModuleSet::EMPTY,
+            }
+        };
+        let (named_users, concurrent_seats) =
+            if trial && order.named_users.is_none() && order.concurrent_seats.is_none() {
+                (catalog.trial.named_users, catalog.trial.concurrent_seats)
+            } else {
+                (order.named_users, order.concurrent_seats)
+            };
+        let valid_from = order.valid_from.unwrap_or(today);
+        if valid_from < today {
+            return Err(Error::StartsBeforeIssue {
+                valid_from,
+                issued: today,
+            });
+        }
+        if let Term::Months(m) = order.term
+            && !(1..=crate::MAX_TERM_MONTHS).contains(&m)
+        {
+            return Err(Error::MonthsOutOfRange {
+                what: "term",
+                months: m,
+                max: crate::MAX_TERM_MONTHS,
+            });
+        }
+        if let Some(m) = order.maintenance_months
+            && m > crate::MAX_TERM_MONTHS
+        {
+            return Err(Error::MonthsOutOfRange {
+                what: "maintenance",
+                months: m,
+                max: crate::MAX_TERM_MONTHS,
+            });
+        }
+        let default_months = match order.kind {
+            Kind::Full => None,
+            Kind::Subscription => Some(d.subscription_months),
+            Kind::Nfr => Some(d.nfr_months),
+            Kind::Trial => None,
+        };
+        let expires = match (order.kind, order.term) {
+            (Kind::Full, Term::Default) => None,
+            (Kind::Full, _) => {
+                return Err(Error::PerpetualHasNoTerm);
+            }
+            (Kind::Trial, Term::Default) => {
+                Some(valid_from.saturating_add_days(i64::from(catalog.trial.days)))
+            }
+            (_, Term::Default) => default_months.and_then(|m| valid_from.add_months(m)),
+            (_, Term::Months(m)) => valid_from.add_months(m),
+            (_, Term::Days(n)) => valid_from.checked_add_days(i64::from(n)),
+            (_, Term::Until(day)) => Some(day),
+        };
+        let expires = match (order.kind, expires) {
+            (Kind::Full, e) => e,
+            (_, Some(e)) => Some(e),
+            (_, None) => return Err(Error::TermBeyondCalendar),
+        };
+        let maintenance_ends = match order.kind {
+            Kind::Full => match order.maintenance_months.unwrap_or(d.maintenance_months) {
+                // Without maintenance: only releases available on the day of purchase.
+                0 => today.checked_add_days(1),
+                m => valid_from.add_months(m),
+            },
+            // Time-limited licenses: maintenance for the term.
+            _ => expires,
+        };
+        Ok(License {
+            license_id: self.next_license_id(catalog)?,
+            revision: 1,
+            kind: order.kind,
+            line,
+            named_users,
+            concurrent_seats,
+            demo_seats: order.demo_seats.unwrap_or(if trial { 0 } else { d.demo_seats }),
+            modules,
+            issued: today,
+            valid_from,
+            expires,
+            grace_days: order.grace_days.unwrap_or(if trial { 0 } else { d.grace_days }),
+            maintenance_ends,
+            binding: order.bind.binding()?,
+        })
+    }
+}

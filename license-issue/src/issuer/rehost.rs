@@ -1,0 +1,64 @@
+//! Rehosting (another machine or database) and transfer to another licensee.
+
+use license_core::Date;
+
+use super::Issuer;
+use crate::Error;
+use crate::ledger::{Ledger, Operation};
+use crate::order::{BindTo, Customer, Reissued, Unbind};
+
+impl<L: Ledger> Issuer<L> {
+    /// Bind the license to another machine or database (a rehost): a new revision; the
+    /// old binding is superseded and listed on the next revocation list. The part of the
+    /// binding `bind` does not replace is kept unless `unbind` removes it.
+    pub fn rehost(
+        &mut self,
+        license_id: u32,
+        bind: BindTo,
+        unbind: Unbind,
+        today: Date,
+    ) -> Result<Reissued, Error> {
+        if bind.database.is_none() && bind.machine.is_none() && !unbind.database && !unbind.machine {
+            return Err(Error::NothingToRehost);
+        }
+        self.rebind(license_id, None, Operation::Rehost, &bind, unbind, today)
+    }
+
+    /// Transfer the license to another licensee (a reseller's license to its end
+    /// customer). The binding changes as with [`Issuer::rehost`]: the parts `bind` gives
+    /// replace the old ones, the parts `unbind` names are removed, the rest is kept. The
+    /// reseller stays recorded unless `to.reseller` names another.
+    pub fn transfer(
+        &mut self,
+        license_id: u32,
+        to: Customer,
+        bind: BindTo,
+        unbind: Unbind,
+        today: Date,
+    ) -> Result<Reissued, Error> {
+        if to.licensee.trim().is_empty() {
+            return Err(Error::EmptyLicensee);
+        }
+        self.rebind(license_id, Some(to), Operation::Transfer, &bind, unbind, today)
+    }
+
+    fn rebind(
+        &mut self,
+        license_id: u32,
+        to: Option<Customer>,
+        operation: Operation,
+        bind: &BindTo,
+        unbind: Unbind,
+        today: Date,
+    ) -> Result<Reissued, Error> {
+        let h = self.open(license_id, today)?;
+        let catalog = self.catalogs.get(&h.product)?.clone();
+        let current = self.current(&h, today)?.license.binding;
+        let (binding, database) = bind.rebind(unbind, current, h.database.as_deref())?;
+        self.change_now(&h, &catalog, operation, today, to, Some(database), None, |l| {
+            let mut out = *l;
+            out.binding = binding;
+            Ok(out)
+        })
+    }
+}

@@ -1,0 +1,71 @@
+//! The business rules every code must satisfy, whatever the operation.
+
+use license_core::{Date, Kind, License};
+
+use crate::Error;
+use crate::catalog::Catalog;
+
+/// The business rules every code must satisfy.
+pub(crate) fn validate(catalog: &Catalog, l: &License, today: Date) -> Result<(), Error> {
+    if l.named_users == Some(0) || l.concurrent_seats == Some(0) {
+        return Err(Error::NoUsersOrSeats);
+    }
+    if l.issued != today {
+        return Err(Error::NotIssuedToday {
+            issued: l.issued,
+            today,
+        });
+    }
+    if l.valid_from < l.issued {
+        return Err(Error::StartsBeforeIssue {
+            valid_from: l.valid_from,
+            issued: l.issued,
+        });
+    }
+    match (l.kind, l.expires) {
+        (Kind::Full, None) | (Kind::Full, Some(_)) => {}
+        (kind, None) => {
+            return Err(Error::NeedsEndDate { kind });
+        }
+        _ => {}
+    }
+    if let Some(e) = l.expires
+        && (e <= l.valid_from || e <= l.issued)
+    {
+        return Err(Error::EndsBeforeStart {
+            expires: e,
+            starts: l.valid_from,
+        });
+    }
+    let d = &catalog.defaults;
+    let over = |what: &'static str, v: Option<u32>, max: Option<u32>| match (v, max) {
+        (Some(v), Some(max)) if v > max => Err(Error::OverLimit {
+            what,
+            requested: v,
+            max,
+            product: catalog.product().to_owned(),
+        }),
+        (None, Some(max)) => Err(Error::MustBeLimited {
+            what,
+            product: catalog.product().to_owned(),
+            max,
+        }),
+        _ => Ok(()),
+    };
+    over("named users", l.named_users, d.max_named_users)?;
+    over("concurrent seats", l.concurrent_seats, d.max_concurrent_seats)?;
+    over("demo seats", Some(l.demo_seats), Some(d.max_demo_seats))?;
+    over(
+        "grace days",
+        Some(u32::from(l.grace_days)),
+        Some(u32::from(d.max_grace_days)),
+    )?;
+    let unknown = license_core::ModuleSet::from_bits(l.modules.bits() & !catalog.all_modules().bits());
+    if !unknown.is_empty() {
+        return Err(Error::ModulesNotInCatalog {
+            product: catalog.product().to_owned(),
+            bits: unknown.iter().collect(),
+        });
+    }
+    Ok(())
+}

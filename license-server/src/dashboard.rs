@@ -1,0 +1,227 @@
+//! The administrator's dashboard at `/`: server-rendered HTML with an inline SVG chart of
+//! usage over the last 24 hours; it reloads itself every [`REFRESH_SECS`] seconds.
+
+use std::fmt::Write;
+
+use crate::book::{MINUTE_MS, Snapshot};
+use crate::store::UsageSeries;
+
+/// The page reloads itself this often.
+pub const REFRESH_SECS: u32 = 15;
+const DAY_MS: i64 = 86_400_000;
+const W: f64 = 960.0;
+const H: f64 = 240.0;
+
+/// What the page shows besides the usage.
+pub struct PageInfo<'a> {
+    /// Product id.
+    pub product: &'a str,
+    /// Licensee.
+    pub licensee: &'a str,
+    /// License status in words.
+    pub status: &'a str,
+    /// Server key (hex).
+    pub server_key: &'a str,
+}
+
+pub use license_verify::seat_client::format_utc;
+
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The chart: usage as a step line over the 24 hours before `now`, the limit as a line.
+fn chart(snapshot: &Snapshot, before: u32, series: &UsageSeries, now: i64) -> String {
+    let start = now - DAY_MS;
+    let top = series
+        .iter()
+        .map(|&(_, n)| n)
+        .chain([before, snapshot.in_use, snapshot.limit.unwrap_or(0), 1])
+        .max()
+        .unwrap_or(1);
+    let x = |t: i64| ((t - start) as f64 / DAY_MS as f64 * W).clamp(0.0, W);
+    let y = |n: u32| H - f64::from(n) / f64::from(top) * (H - 20.0);
+    let mut path = format!("M0,{:.1}", y(before));
+    let mut last = before;
+    for &(minute, n) in series {
+        let _ = write!(
+            path,
+            " L{:.1},{:.1} L{:.1},{:.1}",
+            x(minute),
+            y(last),
+            x(minute),
+            y(n)
+        );
+        last = n;
+    }
+    let _ = write!(
+        path,
+        " L{:.1},{:.1} L{:.1},{:.1}",
+        x(now),
+        y(last),
+        x(now),
+        y(snapshot.in_use)
+    );
+    let mut svg = format!(
+        r##"<svg id="usage-chart" xmlns="http://www.w3.org/2000/svg" viewBox="-40 -10 {vw} {vh}" width="100%" role="img" aria-label="seats in use over the last 24 hours">
+<rect x="0" y="0" width="{W}" height="{H}" fill="#f6f8fa" stroke="#d0d7de"/>"##,
+        vw = W + 60.0,
+        vh = H + 40.0
+    );
+    for h in (0..=24).step_by(6) {
+        let t = start + i64::from(h) * 3_600_000;
+        let _ = write!(
+            svg,
+            r##"<line x1="{0:.1}" y1="0" x2="{0:.1}" y2="{H}" stroke="#d0d7de"/><text x="{0:.1}" y="{1}" font-size="12" text-anchor="middle" fill="#57606a">{2}</text>"##,
+            x(t),
+            H + 16.0,
+            if h == 24 {
+                "now".to_string()
+            } else {
+                format!("-{}h", 24 - h)
+            }
+        );
+    }
+    let _ = write!(
+        svg,
+        r##"<text x="-6" y="{:.1}" font-size="12" text-anchor="end" fill="#57606a">{top}</text><text x="-6" y="{H}" font-size="12" text-anchor="end" fill="#57606a">0</text>"##,
+        y(top) + 4.0
+    );
+    if let Some(limit) = snapshot.limit {
+        let _ = write!(
+            svg,
+            r##"<line id="limit-line" x1="0" y1="{0:.1}" x2="{W}" y2="{0:.1}" stroke="#cf222e" stroke-dasharray="6 4"/><text x="{W}" y="{1:.1}" font-size="12" text-anchor="end" fill="#cf222e">limit {limit}</text>"##,
+            y(limit),
+            y(limit) - 4.0
+        );
+    }
+    let _ = write!(
+        svg,
+        r##"<path id="usage-line" d="{path}" fill="none" stroke="#0969da" stroke-width="2.5"/></svg>"##
+    );
+    svg
+}
+
+/// The whole page.
+pub fn render(
+    info: &PageInfo<'_>,
+    snapshot: &Snapshot,
+    before: u32,
+    series: &UsageSeries,
+    now: i64,
+) -> String {
+    let limit = snapshot
+        .limit
+        .map_or_else(|| "not limited".to_string(), |l| l.to_string());
+    let mut rows = String::new();
+    for l in &snapshot.holders {
+        let _ = write!(
+            rows,
+            "<tr class=\"holder\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&l.holder),
+            esc(&l.user),
+            esc(&l.machine),
+            format_utc(l.granted_ms),
+            format_utc(l.expires_ms),
+            if l.borrowed { "borrowed" } else { "floating" }
+        );
+    }
+    if rows.is_empty() {
+        rows.push_str("<tr><td colspan=\"6\">No seat is held.</td></tr>");
+    }
+    let minute = now - now.rem_euclid(MINUTE_MS);
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="{REFRESH_SECS}">
+<title>Seats: {product}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 24px 40px; color: #1f2328; background: #fff; }}
+.figures {{ display: flex; gap: 24px; margin: 16px 0; }}
+.figure {{ border: 1px solid #d0d7de; border-radius: 8px; padding: 12px 20px; min-width: 140px; background: #f6f8fa; }}
+.figure b {{ display: block; font-size: 36px; }}
+table {{ border-collapse: collapse; width: 100%; margin-top: 12px; }}
+th, td {{ text-align: left; padding: 6px 10px; border-bottom: 1px solid #d0d7de; }}
+th {{ background: #f6f8fa; }}
+small {{ color: #57606a; }}
+</style></head>
+<body>
+<h1>Seats: {product}</h1>
+<p>Licensed to <b id="licensee">{licensee}</b>; license <span id="license-status">{status}</span>.</p>
+<div class="figures">
+<div class="figure">In use<b id="in-use">{in_use}</b></div>
+<div class="figure">Licensed<b id="limit">{limit}</b></div>
+<div class="figure">Peak<b id="peak">{peak}</b></div>
+</div>
+<h2>Seats in use, last 24 hours</h2>
+{chart}
+<h2>Holders (<span id="holder-count">{count}</span>)</h2>
+<table id="holders"><thead><tr><th>Holder</th><th>User</th><th>Machine</th><th>Since</th><th>Expires</th><th>Kind</th></tr></thead>
+<tbody>{rows}</tbody></table>
+<p><small>As of <span id="as-of">{as_of}</span> (UTC, minute {minute_txt}); reloads every {REFRESH_SECS} s. Server key {key}.</small></p>
+</body></html>
+"#,
+        product = esc(info.product),
+        licensee = esc(info.licensee),
+        status = esc(info.status),
+        in_use = snapshot.in_use,
+        peak = snapshot.peak,
+        chart = chart(snapshot, before, series, now),
+        count = snapshot.holders.len(),
+        as_of = format_utc(now),
+        minute_txt = &format_utc(minute)[11..16],
+        key = esc(info.server_key),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_formatting() {
+        assert_eq!(format_utc(0), "1970-01-01 00:00:00Z");
+        assert_eq!(format_utc(1_764_547_200_000 + 3_723_000), "2025-12-01 01:02:03Z");
+        assert_eq!(format_utc(951_782_400_000), "2000-02-29 00:00:00Z");
+    }
+
+    #[test]
+    fn page_escapes_and_shows_numbers() {
+        let snap = Snapshot {
+            in_use: 1,
+            limit: Some(5),
+            peak: 3,
+            holders: vec![crate::book::LeaseRecord {
+                holder: "<script>".into(),
+                user: "u".into(),
+                machine: "m".into(),
+                lease_id: crate::book::LeaseId([0; 16]),
+                granted_ms: 0,
+                expires_ms: 1,
+                ttl_ms: 1,
+                borrowed: false,
+            }],
+        };
+        let info = PageInfo {
+            product: "cad",
+            licensee: "A&B",
+            status: "valid",
+            server_key: "00",
+        };
+        let page = render(&info, &snap, 0, &vec![(60_000, 2)], 120_000);
+        assert!(page.contains("<b id=\"in-use\">1</b>"));
+        assert!(page.contains("<b id=\"limit\">5</b>"));
+        assert!(page.contains("&lt;script&gt;") && !page.contains("<script>"));
+        assert!(page.contains("A&amp;B"));
+    }
+}

@@ -1,0 +1,112 @@
+//! `inspect`: a code in plain words, its signature checked on request.
+
+use license_core::{License, PublicKey, UntrustedCode};
+use license_issue::{FileLedger, KeyRing, Ledger, Scope, SignedFor, describe, parse_hex32, verify_signature};
+use serde_json::json;
+
+use crate::InspectArgs;
+use crate::home::Home;
+use crate::machine::Failure;
+use crate::output::{self, outln};
+
+/// Verification context for `inspect --verify`: flags first, then the ledger.
+struct Found {
+    product: Option<String>,
+    licensee: Option<String>,
+    database: Option<String>,
+}
+
+fn from_ledger(home: &Home, l: &License) -> Result<Found, Failure> {
+    let mut found = Found {
+        product: None,
+        licensee: None,
+        database: None,
+    };
+    if !home.ledger().exists() {
+        return Ok(found);
+    }
+    let ledger = FileLedger::open(&home.ledger())?;
+    if let Some(r) = ledger
+        .records_of(l.license_id)?
+        .into_iter()
+        .find(|r| r.code.is_some() && r.license == *l)
+    {
+        found = Found {
+            product: Some(r.product),
+            licensee: Some(r.licensee),
+            database: r.database,
+        };
+    }
+    Ok(found)
+}
+
+pub fn inspect(home: &Home, a: &InspectArgs, today: license_core::Date, json: bool) -> Result<u8, Failure> {
+    let code = UntrustedCode::parse(&a.code)?;
+    let l = *code.unverified_license();
+    let ledger = from_ledger(home, &l)?;
+    let product = a.product.clone().or(ledger.product);
+    let catalogs = home.catalogs_or_warn();
+    let catalog = match &product {
+        Some(p) => catalogs.get(p).ok().cloned(),
+        None => catalogs.only().cloned(),
+    };
+    let verify = a.verify || a.public_key.is_some();
+    let mut rows = describe(&l, catalog.as_ref(), Some(today));
+    rows.insert(0, ("key id", format!("{:#04x}", code.key_id())));
+    if !verify {
+        if json {
+            output::json(&json!({
+                "verified": false,
+                "key_id": code.key_id(),
+                "scope": Scope::new(&l, catalog.as_ref()),
+            }))?;
+        } else {
+            outln!("UNVERIFIED: decoded without checking the signature; grant nothing from it.");
+            output::rows(&rows);
+        }
+        return Ok(0);
+    }
+    let keys: Vec<PublicKey> = match &a.public_key {
+        Some(hex) => {
+            let bytes = parse_hex32(hex)
+                .ok_or_else(|| Failure::Usage("--public-key must be 64 hex digits".into()))?;
+            vec![PublicKey::from_bytes(&bytes)?]
+        }
+        None => KeyRing::open(&home.keys())?.public_keys(),
+    };
+    let product = product
+        .or_else(|| catalog.as_ref().map(|c| c.product().to_owned()))
+        .ok_or_else(|| Failure::Usage("the product is unknown: give --product".into()))?;
+    let licensee = a.licensee.clone().or(ledger.licensee).ok_or_else(|| {
+        Failure::Usage("the licensee is unknown (not in this ledger): give --licensee".into())
+    })?;
+    let database = a.database.clone().or(ledger.database);
+    // The vendor checks the signature here, not the customer's machine.
+    let signed_for = SignedFor {
+        product: &product,
+        licensee: &licensee,
+        database: database.as_deref(),
+    };
+    let verified = verify_signature(&code, &keys, signed_for)?;
+    if json {
+        output::json(&json!({
+            "verified": true,
+            "key_id": verified.key_id(),
+            "product": product,
+            "licensee": licensee,
+            "database": database,
+            "scope": Scope::new(verified.license(), catalog.as_ref()),
+        }))?;
+    } else {
+        outln!(
+            "VERIFIED: signed by key {:#04x} for product {product}, licensee {licensee}{}.",
+            verified.key_id(),
+            database.map(|d| format!(", database {d}")).unwrap_or_default()
+        );
+        if l.binding.machine.is_some() {
+            outln!("(The machine binding is checked on the customer's machine: licensectl verify.)");
+        }
+        output::rows(&rows);
+    }
+    Ok(0)
+}

@@ -1,0 +1,204 @@
+//! The commands: parse arguments into library calls, print the outcome. One module per
+//! group of commands; this one dispatches and holds what they share.
+
+mod catalog;
+mod inspect;
+mod keys;
+mod ledger;
+mod orders;
+mod reports;
+
+use license_issue::{BindTo, Catalog, Catalogs, Change, Customer, Issued, Scope, Unbind, describe};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::home::Home;
+use crate::home::system_today;
+use crate::machine::Failure;
+use crate::output::{self, outln};
+use crate::{BindArgs, ChangeArgs};
+use crate::{Cli, Command};
+
+/// Run one command; the exit code on success (1 = a code that is not valid).
+pub fn run(cli: &Cli) -> Result<u8, Failure> {
+    let home = Home {
+        dir: cli.home.clone(),
+        catalog_file: cli.catalog.clone(),
+    };
+    let today = cli.date.unwrap_or_else(system_today);
+    let json = cli.json;
+    match &cli.command {
+        Command::Keygen { rotate } => keys::keygen(&home, *rotate, today, json),
+        Command::Pubkey { format } => keys::pubkey(&home, *format, json),
+        Command::Catalog {
+            init_demo,
+            print_demo,
+            product,
+        } => catalog::catalog(&home, *init_demo, *print_demo, product.as_deref(), json),
+        Command::Issue(args) => orders::issue(&home, args, today, json),
+        Command::Upgrade { license_id, change } => orders::upgrade(&home, *license_id, change, today, json),
+        Command::Reduce {
+            license_id,
+            change,
+            remove_modules,
+            withdraw,
+        } => orders::reduce(&home, *license_id, change, remove_modules, *withdraw, today, json),
+        Command::Renew { license_id, due } => orders::renew(&home, *license_id, *due, today, json),
+        Command::Cancel { license_id } => orders::cancel(&home, *license_id, today, json),
+        Command::Revoke {
+            license_id,
+            reason,
+            list,
+            valid_days,
+            product,
+        } => orders::revoke(
+            &home,
+            *license_id,
+            reason.as_deref(),
+            *list,
+            *valid_days,
+            product.as_deref(),
+            today,
+            json,
+        ),
+        Command::Maintenance { license_id, site } => {
+            orders::maintenance(&home, *license_id, *site, today, json)
+        }
+        Command::Rehost {
+            license_id,
+            bind,
+            unbind_database,
+            unbind_machine,
+            to,
+            contact,
+            customer_ref,
+        } => orders::rehost(
+            &home,
+            *license_id,
+            bind,
+            Unbind {
+                database: *unbind_database,
+                machine: *unbind_machine,
+            },
+            to.as_ref().map(|licensee| Customer {
+                licensee: licensee.clone(),
+                contact: contact.clone(),
+                customer_ref: customer_ref.clone(),
+                reseller: None,
+            }),
+            today,
+            json,
+        ),
+        Command::Inspect(args) => inspect::inspect(&home, args, today, json),
+        Command::Verify(args) => crate::machine::verify(&home, args, cli.date, json),
+        Command::Fingerprint { product } => crate::machine::fingerprint(product, json),
+        Command::Demo => crate::machine::demo(cli.date, json),
+        Command::Report { report } => reports::report(&home, report, today, json),
+        Command::Ledger { action } => ledger::ledger(&home, action, json),
+    }
+}
+
+pub fn pick_catalog<'a>(catalogs: &'a Catalogs, product: Option<&str>) -> Result<&'a Catalog, Failure> {
+    match product {
+        Some(p) => Ok(catalogs.get(p)?),
+        None => catalogs.only().ok_or_else(|| {
+            Failure::Usage(format!(
+                "several products have a catalog ({}): choose one with --product",
+                catalogs.known()
+            ))
+        }),
+    }
+}
+
+/// The binding an order asks for; the machine tolerance defaults to the catalog's.
+pub fn bind_to(args: &BindArgs, catalog: &Catalog) -> Result<BindTo, Failure> {
+    let machine = match &args.machine {
+        None => None,
+        Some(text) => Some(BindTo::machine_fingerprint(text, args.tolerance, catalog)?),
+    };
+    Ok(BindTo {
+        database: args.database.clone(),
+        machine,
+    })
+}
+
+pub fn to_change(c: &ChangeArgs, remove: &[String]) -> Change {
+    Change {
+        named_users: c.users,
+        concurrent_seats: c.seats,
+        add_modules: c.add_modules.clone(),
+        remove_modules: remove.to_vec(),
+        line: c.line.clone(),
+    }
+}
+
+#[derive(Serialize)]
+pub struct IssuedJson<'a> {
+    operation: &'static str,
+    product: &'a str,
+    licensee: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    database: Option<&'a str>,
+    code: &'a str,
+    scope: Scope,
+}
+
+pub fn issued_json<'a>(i: &'a Issued, catalog: &Catalog) -> IssuedJson<'a> {
+    IssuedJson {
+        operation: i.operation.name(),
+        product: &i.product,
+        licensee: &i.licensee,
+        database: i.database.as_deref(),
+        code: &i.code,
+        scope: Scope::new(&i.license, Some(catalog)),
+    }
+}
+
+pub fn print_issued(title: &str, i: &Issued, catalog: &Catalog) {
+    outln!(
+        "{title}: license {}, revision {} ({}) for {}{}",
+        i.license.license_id,
+        i.license.revision,
+        i.operation.name(),
+        i.licensee,
+        i.database
+            .as_deref()
+            .map(|d| format!(", database {d}"))
+            .unwrap_or_default()
+    );
+    outln!();
+    outln!("    {}", i.code);
+    outln!();
+    output::rows(&describe(&i.license, Some(catalog), None));
+}
+
+pub fn print_reissued(
+    now: &Issued,
+    next: Option<&Issued>,
+    catalog: &Catalog,
+    json: bool,
+) -> Result<u8, Failure> {
+    if json {
+        match next {
+            None => output::json(&issued_json(now, catalog))?,
+            Some(n) => output::json(
+                &json!({"now": issued_json(now, catalog), "next_term": issued_json(n, catalog)}),
+            )?,
+        }
+        return Ok(0);
+    }
+    print_issued("Issued", now, catalog);
+    if let Some(n) = next {
+        outln!();
+        let title = if n.operation == license_issue::Operation::Reduce {
+            format!(
+                "Pending reduction (from {}) re-issued with the same additions",
+                n.license.valid_from
+            )
+        } else {
+            "Next term re-issued with the same change".to_owned()
+        };
+        print_issued(&title, n, catalog);
+    }
+    Ok(0)
+}

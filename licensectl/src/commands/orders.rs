@@ -1,0 +1,311 @@
+//! The orders: issue, upgrade, reduce, renew, cancel, revoke, maintenance, rehost.
+
+use license_core::{Date, Kind};
+use license_issue::{Customer, MaintenanceKind, NewLicense, Term, Unbind};
+use serde_json::json;
+
+use super::{bind_to, issued_json, pick_catalog, print_issued, print_reissued, to_change};
+use crate::home::{Home, write_new};
+use crate::machine::Failure;
+use crate::output::{self, outln};
+use crate::{BindArgs, ChangeArgs, IssueArgs, KindArg};
+
+pub fn issue(home: &Home, a: &IssueArgs, today: license_core::Date, json: bool) -> Result<u8, Failure> {
+    let mut issuer = home.issuer()?;
+    let catalog = pick_catalog(issuer.catalogs(), a.product.as_deref())?.clone();
+    let kind = match a.kind {
+        KindArg::Full => Kind::Full,
+        KindArg::Trial => Kind::Trial,
+        KindArg::Subscription => Kind::Subscription,
+        KindArg::Nfr => Kind::Nfr,
+    };
+    let mut order = NewLicense::new(
+        catalog.product(),
+        kind,
+        Customer {
+            licensee: a.licensee.clone(),
+            contact: a.contact.clone(),
+            customer_ref: a.customer_ref.clone(),
+            reseller: a.reseller.clone(),
+        },
+    );
+    order.line = a.line.clone();
+    order.named_users = a.users;
+    order.concurrent_seats = a.seats;
+    order.demo_seats = a.demo_seats;
+    order.modules = a.modules.clone();
+    order.valid_from = a.valid_from;
+    order.term = match (a.months, a.days, a.until) {
+        (Some(m), _, _) => Term::Months(m),
+        (_, Some(d), _) => Term::Days(d),
+        (_, _, Some(u)) => Term::Until(u),
+        _ => Term::Default,
+    };
+    order.grace_days = a.grace_days;
+    order.maintenance_months = a.maintenance_months;
+    order.bind = bind_to(&a.bind, &catalog)?;
+    let issued = issuer.issue(&order, today)?;
+    print_reissued(&issued, None, &catalog, json)
+}
+
+/// `upgrade`: an additional order, effective at once.
+pub fn upgrade(
+    home: &Home,
+    license_id: u32,
+    change: &ChangeArgs,
+    today: Date,
+    json: bool,
+) -> Result<u8, Failure> {
+    let mut issuer = home.issuer()?;
+    let product = issuer.history(license_id)?.product;
+    let c = to_change(change, &[]);
+    let out = issuer.upgrade(license_id, &c, today)?;
+    let catalog = issuer.catalogs().get(&product)?;
+    print_reissued(&out.now, out.next_term.as_ref(), catalog, json)
+}
+
+pub fn reduce(
+    home: &Home,
+    license_id: u32,
+    change: &ChangeArgs,
+    remove: &[String],
+    withdraw: bool,
+    today: license_core::Date,
+    json: bool,
+) -> Result<u8, Failure> {
+    let mut issuer = home.issuer()?;
+    let product = issuer.history(license_id)?.product;
+    let catalog = issuer.catalogs().get(&product)?.clone();
+    if withdraw {
+        let w = issuer.withdraw_reduction(license_id, today)?;
+        if json {
+            output::json(&issued_json(&w, &catalog))?;
+        } else {
+            print_issued("Reduction withdrawn; scope re-issued", &w, &catalog);
+        }
+        return Ok(0);
+    }
+    let r = issuer.reduce(license_id, &to_change(change, remove), today)?;
+    if json {
+        output::json(&json!({
+            "effective": r.effective,
+            "withdrawal_cutoff": r.cutoff,
+            "immediate": r.immediate.as_ref().map(|i| issued_json(i, &catalog)),
+            "scheduled": issued_json(&r.scheduled, &catalog),
+        }))?;
+        return Ok(0);
+    }
+    outln!(
+        "Reduction ordered on {today}: effective {} (can be withdrawn until {}).",
+        r.effective,
+        r.cutoff
+    );
+    outln!();
+    if let Some(i) = &r.immediate {
+        print_issued(
+            &format!("Additions, effective now until {}", r.effective),
+            i,
+            &catalog,
+        );
+        outln!();
+    }
+    print_issued(
+        &format!("Reduced scope, valid from {}", r.effective),
+        &r.scheduled,
+        &catalog,
+    );
+    Ok(0)
+}
+
+pub fn renew(
+    home: &Home,
+    id: Option<u32>,
+    _due: bool,
+    today: license_core::Date,
+    json: bool,
+) -> Result<u8, Failure> {
+    let mut issuer = home.issuer()?;
+    if let Some(id) = id {
+        let r = issuer.renew(id, today)?;
+        let catalog = issuer.catalogs().get(&r.product)?.clone();
+        if json {
+            output::json(&[issued_json(&r, &catalog)])?;
+        } else {
+            print_issued("Renewed", &r, &catalog);
+        }
+        return Ok(0);
+    }
+    // --due: one failure does not stop the others; the failures are listed per license
+    // at the end.
+    let mut renewed = Vec::new();
+    let mut failed: Vec<(u32, Failure)> = Vec::new();
+    for (id, outcome) in issuer.renew_due(today)? {
+        match outcome.and_then(|r| Ok((issuer.catalogs().get(&r.product)?.clone(), r))) {
+            Ok((catalog, r)) => {
+                if !json {
+                    if !renewed.is_empty() {
+                        outln!();
+                    }
+                    print_issued("Renewed", &r, &catalog);
+                }
+                renewed.push((r, catalog));
+            }
+            Err(e) => failed.push((id, e.into())),
+        }
+    }
+    if json {
+        let list: Vec<_> = renewed.iter().map(|(r, c)| issued_json(r, c)).collect();
+        output::json(&list)?;
+    } else if renewed.is_empty() && failed.is_empty() {
+        outln!("No renewals due on {today}.");
+    }
+    for (id, e) in &failed {
+        eprintln!("error: license {id} was not renewed: {e}");
+    }
+    if !failed.is_empty() {
+        eprintln!(
+            "error: {} of {} renewals due failed (listed above); the others were issued and recorded",
+            failed.len(),
+            failed.len() + renewed.len()
+        );
+    }
+    Ok(failed.iter().map(|(_, e)| e.exit_code()).max().unwrap_or(0))
+}
+
+/// `cancel`: no further renewal.
+pub fn cancel(home: &Home, license_id: u32, today: Date, json: bool) -> Result<u8, Failure> {
+    let c = home.issuer()?.cancel(license_id, today)?;
+    if json {
+        output::json(&c)?;
+    } else if c.renews_once_more {
+        outln!(
+            "License {license_id} cancelled on {today}, after the notice deadline for the term ending {}: \
+             it renews once more (`renew` issues that term's code) and ends after that; usable until {} (last day).",
+            c.term_ends,
+            c.last_day
+        );
+    } else {
+        outln!(
+            "License {license_id} cancelled on {today}: no further renewal; usable until {} (last day).",
+            c.last_day
+        );
+    }
+    Ok(0)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn revoke(
+    home: &Home,
+    id: Option<u32>,
+    reason: Option<&str>,
+    list: bool,
+    valid_days: u32,
+    product: Option<&str>,
+    today: license_core::Date,
+    json: bool,
+) -> Result<u8, Failure> {
+    let mut issuer = home.issuer()?;
+    if let (Some(id), false) = (id, list) {
+        issuer.revoke(id, reason, today)?;
+        if json {
+            output::json(&json!({"license_id": id, "revoked": today}))?;
+        } else {
+            outln!(
+                "License {id} revoked on {today}: it will be listed on the next revocation list (licensectl revoke --list)."
+            );
+        }
+        return Ok(0);
+    }
+    let product = match product {
+        Some(p) => issuer.catalogs().get(p)?.product().to_owned(),
+        None => issuer
+            .catalogs()
+            .only()
+            .map(|c| c.product().to_owned())
+            .ok_or_else(|| {
+                Failure::Usage(format!(
+                    "revocation lists are per product: name one with --product (the catalogs define {})",
+                    issuer.catalogs().known()
+                ))
+            })?,
+    };
+    // Numbers are allocated by the ledger; list files already in revocations/ (say,
+    // from a restored backup of an older ledger) are never numbered over.
+    let at_least = home.highest_revocation_file(&product)?.saturating_add(1);
+    let list = issuer.publish_revocation_list(&product, today, valid_days, at_least)?;
+    if let Some((license_id, starts)) = list.shortened_by {
+        eprintln!(
+            "note: current for {} days instead of {valid_days}: license {license_id}'s reduction starts on {starts}; publish the next list that day",
+            list.expires.days_since(today)
+        );
+    }
+    let (sequence, bytes, entries, expires) = (list.sequence, &list.bytes, &list.entries, list.expires);
+    let path = home.revocations_of(&product).join(format!("list-{sequence}.bin"));
+    write_new(&path, bytes)?;
+    if json {
+        output::json(&json!({
+            "product": product, "sequence": sequence, "issued": today, "expires": expires,
+            "file": path, "bytes": bytes.len(), "entries": entries,
+        }))?;
+    } else {
+        outln!(
+            "Revocation list {sequence} of {product} signed: {} entries, current until {expires}, {} bytes, written to {}.",
+            entries.len(),
+            bytes.len(),
+            path.display()
+        );
+        let body: Vec<Vec<String>> = entries
+            .iter()
+            .map(|e| vec![e.license_id.to_string(), e.revisions.to_string()])
+            .collect();
+        if !body.is_empty() {
+            output::table(&["license", "revoked"], &body);
+        }
+    }
+    Ok(0)
+}
+
+/// `maintenance`: a maintenance pack for a perpetual license.
+pub fn maintenance(home: &Home, license_id: u32, site: bool, today: Date, json: bool) -> Result<u8, Failure> {
+    let mut issuer = home.issuer()?;
+    let kind = if site {
+        MaintenanceKind::Site
+    } else {
+        MaintenanceKind::OneServer
+    };
+    let product = issuer.history(license_id)?.product;
+    let out = issuer.add_maintenance(license_id, kind, today)?;
+    let catalog = issuer.catalogs().get(&product)?;
+    print_reissued(&out.now, out.next_term.as_ref(), catalog, json)
+}
+
+/// `rehost`: another machine or database, or (`to`) another licensee.
+#[allow(clippy::too_many_arguments)]
+pub fn rehost(
+    home: &Home,
+    license_id: u32,
+    bind: &BindArgs,
+    unbind: Unbind,
+    to: Option<Customer>,
+    today: Date,
+    json: bool,
+) -> Result<u8, Failure> {
+    let mut issuer = home.issuer()?;
+    let product = issuer.history(license_id)?.product;
+    let catalog = issuer.catalogs().get(&product)?.clone();
+    let bind_to = bind_to(bind, &catalog)?;
+    let out = match to {
+        Some(customer) => issuer.transfer(license_id, customer, bind_to, unbind, today)?,
+        None => {
+            if bind.database.is_none() && bind.machine.is_none() && !unbind.database && !unbind.machine {
+                return Err(Failure::Usage(
+                    "give the new binding (--database or --machine), the part to remove \
+                     (--unbind-database, --unbind-machine) or a new licensee (--to)"
+                        .into(),
+                ));
+            }
+            issuer.rehost(license_id, bind_to, unbind, today)?
+        }
+    };
+    print_reissued(&out.now, out.next_term.as_ref(), &catalog, json)
+}

@@ -1,0 +1,150 @@
+//! The licensing directory (`--home`): keys, catalogs, ledger, revocation lists.
+//!
+//! ```text
+//! <home>/keys/keyring.toml, <home>/keys/key-<id>.pem   (mode 0700 / 0600)
+//! <home>/catalog/<product>.toml                         one per product
+//! <home>/ledger.jsonl                                   every code issued
+//! <home>/revocations/<product>/list-<sequence>.bin      signed revocation lists
+//! <home>/revocation-sequences.json                      last published sequence per product
+//! ```
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use license_core::Date;
+use license_issue::{Catalog, Catalogs, Error, FileLedger, Issuer, KeyRing};
+
+/// Paths inside the licensing directory.
+pub struct Home {
+    pub dir: PathBuf,
+    /// A single catalog file given with `--catalog`, instead of `<home>/catalog/`.
+    pub catalog_file: Option<PathBuf>,
+}
+
+impl Home {
+    pub fn keys(&self) -> PathBuf {
+        self.dir.join("keys")
+    }
+
+    pub fn catalog_dir(&self) -> PathBuf {
+        self.dir.join("catalog")
+    }
+
+    pub fn ledger(&self) -> PathBuf {
+        self.dir.join("ledger.jsonl")
+    }
+
+    pub fn revocations(&self) -> PathBuf {
+        self.dir.join("revocations")
+    }
+
+    /// The catalogs: the `--catalog` file, or every file in `<home>/catalog/`.
+    pub fn catalogs(&self) -> Result<Catalogs, Error> {
+        if let Some(path) = &self.catalog_file {
+            let mut c = Catalogs::new();
+            c.insert(Catalog::load(path)?);
+            return Ok(c);
+        }
+        Catalogs::load_dir(&self.catalog_dir())
+    }
+
+    /// The catalogs for display only (`inspect`, reports): a broken catalog is reported as
+    /// a warning on stderr and the output falls back to line numbers and module bits.
+    pub fn catalogs_or_warn(&self) -> Catalogs {
+        self.catalogs().unwrap_or_else(|e| {
+            eprintln!("warning: {e}. Showing line numbers and module bits instead of names.");
+            Catalogs::new()
+        })
+    }
+
+    /// Catalogs, requiring at least one.
+    pub fn catalogs_required(&self) -> Result<Catalogs, Error> {
+        let c = self.catalogs()?;
+        if c.iter().next().is_none() {
+            return Err(Error::Catalog {
+                path: self.catalog_dir(),
+                reason: "no product catalog found: put <product>.toml there (`licensectl catalog --init-demo` installs the demo one)".into(),
+            });
+        }
+        Ok(c)
+    }
+
+    /// The ledger; for reading, warn on stderr about a torn last record (writing
+    /// reports it as the error).
+    pub fn open_ledger(&self, warn: bool) -> Result<FileLedger, Error> {
+        fs::create_dir_all(&self.dir).map_err(|source| Error::Io {
+            path: self.dir.clone(),
+            source,
+        })?;
+        let ledger = FileLedger::open(&self.ledger())?;
+        if let (true, Some(torn)) = (warn, ledger.torn()) {
+            eprintln!("warning: {torn}; run `licensectl ledger repair` before issuing");
+        }
+        Ok(ledger)
+    }
+
+    /// An issuer with the current key, the catalogs and the ledger.
+    pub fn issuer(&self) -> Result<Issuer<FileLedger>, Error> {
+        let key = KeyRing::open(&self.keys())?.current()?;
+        let catalogs = self.catalogs_required()?;
+        let ledger = self.open_ledger(false)?;
+        Ok(Issuer::new(catalogs, key, ledger))
+    }
+
+    /// Where `product`'s revocation lists are written.
+    pub fn revocations_of(&self, product: &str) -> PathBuf {
+        self.revocations().join(product)
+    }
+
+    /// The highest sequence number among `product`'s list files (0: none).
+    pub fn highest_revocation_file(&self, product: &str) -> Result<u64, Error> {
+        let dir = self.revocations_of(product);
+        let entries = match fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(source) => return Err(Error::Io { path: dir, source }),
+        };
+        Ok(entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.strip_prefix("list-")?
+                    .strip_suffix(".bin")?
+                    .parse::<u64>()
+                    .ok()
+            })
+            .max()
+            .unwrap_or(0))
+    }
+}
+
+/// Today in UTC from the system clock.
+pub fn system_today() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0);
+    Date::from_unix_seconds(secs)
+}
+
+/// Write `bytes` to a new file (refusing to overwrite).
+pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    use std::io::Write as _;
+    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(dir).map_err(|source| Error::Io {
+            path: dir.into(),
+            source,
+        })?;
+    }
+    let io = |source| Error::Io {
+        path: path.into(),
+        source,
+    };
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(io)?;
+    f.write_all(bytes).map_err(io)?;
+    f.sync_all().map_err(io)
+}
