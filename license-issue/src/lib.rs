@@ -41,6 +41,7 @@ mod keys;
 mod ledger;
 mod order;
 mod report;
+mod reseller;
 mod signature;
 
 #[cfg(test)]
@@ -62,4 +63,5 @@ pub use report::{
     ReportRow, ResellerTotal, active_subscriptions, issued_in_month, pro_rata, renewal_notices, to_csv,
     to_table,
 };
+pub use reseller::{ResellerHome, certify};
 pub use signature::{SignedFor, verify_signature};
