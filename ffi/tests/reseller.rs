@@ -22,41 +22,6 @@ fn chain() -> CertificateChain {
     reseller_chain(PRODUCT, &vendor_key(), 25)
 }
 
-/// A verifier for the test installation, freed by the caller.
-fn verifier() -> *mut lic_verifier {
-    let key = vendor_key().verifying_key().to_bytes();
-    let (y, m, d) = day(-21).ymd();
-    let mut config = ptr::null_mut();
-    let mut verifier = ptr::null_mut();
-    // SAFETY: live strings with their lengths; the config is freed once.
-    unsafe {
-        ok(lic_verifier_config_new(
-            PRODUCT.as_ptr().cast(),
-            PRODUCT.len(),
-            lic_date {
-                year: y,
-                month: m,
-                day: d,
-            },
-            &mut config,
-        ));
-        ok(lic_verifier_config_add_key(config, key.as_ptr(), key.len()));
-        ok(lic_verifier_config_set_licensee(
-            config,
-            LICENSEE.as_ptr().cast(),
-            LICENSEE.len(),
-        ));
-        ok(lic_verifier_config_set_database(
-            config,
-            DATABASE.as_ptr().cast(),
-            DATABASE.len(),
-        ));
-        ok(lic_verifier_new(config, &mut verifier));
-        lic_verifier_config_free(config);
-    }
-    verifier
-}
-
 fn verify(verifier: *const lic_verifier, code: &str) -> Result<*mut lic_license, lic_result> {
     let mut license = ptr::null_mut();
     // SAFETY: a live verifier and string.
@@ -71,7 +36,7 @@ fn a_resellers_code_verifies_and_reports_its_reseller() {
     let code = sign_delegated(&base_license(), &ctx, &reseller(), &chain())
         .expect("inside")
         .to_string();
-    let v = verifier();
+    let v = test_verifier();
     let license = verify(v, &code).expect("verifies");
     let mut buf = [0 as std::ffi::c_char; 32];
     let (mut len, mut depth) = (0usize, 99u32);

@@ -663,3 +663,41 @@ fn write_reseller_fixtures(h: &mut Header) {
     .expect("list");
     h.bytes("FIX_LIST_CERTIFICATE_7", &list);
 }
+
+/// A verifier for the test installation (vendor key, product, licensee, database code,
+/// built three weeks ago), made through the C ABI; the caller frees it.
+pub fn test_verifier() -> *mut license_ffi::lic_verifier {
+    use license_ffi::*;
+    let ok = |r: lic_result| assert_eq!(r, lic_result::Ok);
+    let key = vendor_key().verifying_key().to_bytes();
+    let (y, m, d) = day(-21).ymd();
+    let mut config = std::ptr::null_mut();
+    let mut verifier = std::ptr::null_mut();
+    // SAFETY: live strings with their lengths; the config is freed once.
+    unsafe {
+        ok(lic_verifier_config_new(
+            PRODUCT.as_ptr().cast(),
+            PRODUCT.len(),
+            lic_date {
+                year: y,
+                month: m,
+                day: d,
+            },
+            &mut config,
+        ));
+        ok(lic_verifier_config_add_key(config, key.as_ptr(), key.len()));
+        ok(lic_verifier_config_set_licensee(
+            config,
+            LICENSEE.as_ptr().cast(),
+            LICENSEE.len(),
+        ));
+        ok(lic_verifier_config_set_database(
+            config,
+            DATABASE.as_ptr().cast(),
+            DATABASE.len(),
+        ));
+        ok(lic_verifier_new(config, &mut verifier));
+        lic_verifier_config_free(config);
+    }
+    verifier
+}
