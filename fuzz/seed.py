@@ -12,7 +12,10 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-VECTORS = os.path.join(ROOT, "license-core", "tests", "vectors", "v1.json")
+VECTORS = [
+    os.path.join(ROOT, "license-core", "tests", "vectors", "v2.json"),
+    os.path.join(ROOT, "license-core", "tests", "vectors", "v1.json"),
+]
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CHECK_SYMBOLS = 4
 
@@ -62,16 +65,19 @@ def write(target, name, data):
 
 
 def main():
-    with open(VECTORS) as f:
-        doc = json.load(f)
-    key_id = doc["key_id"]
+    docs = []
+    for path in VECTORS:
+        with open(path) as f:
+            docs.append((os.path.basename(path)[:2], json.load(f)))
+    key_id = docs[0][1]["key_id"]
     dates = set()
     n = 0
-    for case in doc["cases"]:
-        name, text = case["name"], case["code"]
+    cases = [(prefix, c) for prefix, doc in docs for c in doc["cases"]]
+    for prefix, case in cases:
+        name, text = prefix + "-" + case["name"], case["code"]
         write("code_text", name, text)
         write("invariant", name + "-text", text)
-        if case["name"] == "fingerprint-as-code":
+        if case["name"] in ("fingerprint-as-code", "format-1-fingerprint-as-code"):
             write("fingerprint_text", name, text)
             write("fingerprint_text", name + "-lower", text.lower())
         raw = code_bytes(text)
@@ -118,10 +124,10 @@ def main():
 
     # Key files: PKCS#8 v1 PEM of the golden vectors' seed key, and hex public keys.
     import base64
-    der = bytes.fromhex("302e020100300506032b657004220420") + bytes.fromhex(doc["seed_key"])
+    der = bytes.fromhex("302e020100300506032b657004220420") + bytes.fromhex(docs[0][1]["seed_key"])
     b64 = base64.b64encode(der).decode()
     write("key_file", "seed-key.pem", "-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n")
-    write("key_file", "public-hex", doc["public_key"])
+    write("key_file", "public-hex", docs[0][1]["public_key"])
     # State files (license-verify): the first byte selects raw / tagged / spliced real body.
     for name, data in {"raw-empty": b"\x00", "tagged-empty": b"\x01", "real": b"\x02\xff",
                        "real-verify": b"\x82\xff", "real-cut": b"\x02\x07"}.items():

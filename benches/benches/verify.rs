@@ -44,6 +44,7 @@ fn code_for_this_machine(key: &SigningKey) -> (String, bool) {
         grace_days: 14,
         maintenance_ends: Some(day(2027, 1, 15)),
         binding: binding.map_or(Binding::DATABASE, Binding::machine),
+        interim: false,
     };
     let ctx = Context::new(PRODUCT, LICENSEE).with_database("DB-7F3A-22C1");
     (
@@ -56,7 +57,7 @@ fn verifier(keys: &[PublicKey], state: Option<&PathBuf>) -> Verifier {
     let mut b = Verifier::builder(keys.to_vec(), PRODUCT, day(2026, 6, 1))
         .licensee(LICENSEE)
         .database("DB-7F3A-22C1")
-        .modules(["crm", "budget", "resources", "bi"]);
+        .modules(["crm", "budget", "planning", "bi"]);
     if let Some(path) = state {
         b = b.state_file(path, SECRET);
     }

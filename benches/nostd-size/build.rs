@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 fn main() {
-    let path = "../../license-core/tests/vectors/v1.json";
+    let path = "../../license-core/tests/vectors/v2.json";
     println!("cargo:rerun-if-changed={path}");
     let text = std::fs::read_to_string(path).expect("golden vectors");
     let doc: serde_json::Value = serde_json::from_str(&text).expect("golden vectors are JSON");
@@ -20,12 +20,14 @@ fn main() {
     writeln!(out, "pub const PRODUCT: &str = {:?};", ctx["product"].as_str().expect("product")).unwrap();
     writeln!(out, "pub const LICENSEE: &str = {:?};", ctx["licensee"].as_str().expect("licensee")).unwrap();
     let mut digests = Vec::new();
-    for (i, name) in ["os-install-id", "hardware-uuid", "cpu", "network"].iter().enumerate() {
+    let names = ["os-install-id", "hardware-uuid", "cpu", "network", "root-file-system", "board-serial"];
+    for (i, name) in names.iter().enumerate() {
         for d in ctx["machine"][name].as_array().into_iter().flatten() {
-            digests.push((i, hex(d.as_str().expect("digest"))[0]));
+            let b = hex(d.as_str().expect("digest"));
+            digests.push((i, [b[0], b[1], b[2]]));
         }
     }
-    writeln!(out, "pub const MACHINE: [(usize, u8); {}] = {digests:?};", digests.len()).unwrap();
+    writeln!(out, "pub const MACHINE: [(usize, [u8; 3]); {}] = {digests:?};", digests.len()).unwrap();
     writeln!(out, "pub const TODAY_DAYS: u32 = {};", days(case["license"]["valid_from"].as_str().expect("date"))).unwrap();
     let dest = std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("reference.rs");
     std::fs::write(dest, out).expect("write reference.rs");

@@ -8,8 +8,8 @@
 //! formats differ only in what they must: encoding, signature and parsing.
 
 use license_core::{
-    Binding, Component, ComponentSet, Date, Evaluation, Kind, License, MachineBinding, MachineFingerprint,
-    ModuleSet, Policy, ProductLine,
+    Binding, Component, ComponentDigest, ComponentSet, Date, Evaluation, Kind, License, MachineBinding,
+    MachineFingerprint, ModuleSet, Policy, ProductLine,
 };
 use serde::{Deserialize, Serialize};
 
@@ -87,12 +87,13 @@ fn claims_err(what: &str) -> Error {
 }
 
 fn digest_hex(b: &MachineBinding, c: Component) -> Option<String> {
-    b.digest(c).map(|d| format!("{d:02x}"))
+    let width = usize::from(b.digest_bits() / 4);
+    b.digest(c).map(|d| format!("{d:0width$x}"))
 }
 
-fn parse_digest(s: &Option<String>) -> Result<Option<u8>, Error> {
+fn parse_digest(s: &Option<String>) -> Result<Option<u32>, Error> {
     s.as_deref()
-        .map(|h| u8::from_str_radix(h, 16).map_err(|_| claims_err("fingerprint digest")))
+        .map(|h| u32::from_str_radix(h, 16).map_err(|_| claims_err("fingerprint digest")))
         .transpose()
 }
 
@@ -177,7 +178,7 @@ impl Claims {
             None => None,
             Some(f) => {
                 let mut set = ComponentSet::EMPTY;
-                let mut digests = [0u8; 4];
+                let mut digests = [0u32; 4];
                 for (c, d) in [
                     (Component::OsInstallId, &f.os),
                     (Component::HardwareUuid, &f.hw),
@@ -189,7 +190,15 @@ impl Claims {
                         digests[usize::from(c.index())] = d;
                     }
                 }
-                Some(MachineBinding::new(set, digests, f.tolerance)?)
+                // The carried prefixes, as wide as the binding's shape makes them (format 2).
+                let bits = license_core::format_2_digest_bits(set, f.tolerance);
+                let full = digests.map(|d| {
+                    let v = d << (24 - u32::from(bits));
+                    ComponentDigest::from_bytes([(v >> 16) as u8, (v >> 8) as u8, v as u8])
+                });
+                let mut all = [ComponentDigest::default(); license_core::COMPONENTS];
+                all[..4].copy_from_slice(&full);
+                Some(MachineBinding::new(set, all, f.tolerance)?)
             }
         };
         Ok(License {
@@ -209,7 +218,9 @@ impl Claims {
             binding: Binding {
                 database: false,
                 machine,
+                seat_server: None,
             },
+            interim: false,
         })
     }
 

@@ -3,15 +3,15 @@
 
 use ed25519_dalek::SigningKey;
 use license_core::{
-    Component, Context, Date, License, LicenseCode, MachineFingerprint, Policy, PublicKey, UntrustedCode,
-    sign,
+    Component, ComponentDigest, Context, Date, License, LicenseCode, MachineFingerprint, Policy, PublicKey,
+    UntrustedCode, sign,
 };
 use serde_json::Value;
 
 use crate::Error;
 
-/// The golden vectors of format v1, as committed in license-core.
-pub const VECTORS_JSON: &str = include_str!("../../license-core/tests/vectors/v1.json");
+/// The golden vectors of format v2, as committed in license-core.
+pub const VECTORS_JSON: &str = include_str!("../../license-core/tests/vectors/v2.json");
 
 /// Name of the reference case in the golden vectors.
 pub const REFERENCE_CASE: &str = "reference";
@@ -71,11 +71,11 @@ fn machine_of(v: &Value) -> Result<MachineFingerprint, Error> {
             let d = d
                 .as_str()
                 .ok_or_else(|| Error::Vectors("digest is not a string".into()))?;
-            let byte = hex(d)?;
-            let [b] = byte[..] else {
-                return Err(Error::Vectors(format!("digest {d:?} is not one byte")));
+            let bytes = hex(d)?;
+            let [a, b, c2] = bytes[..] else {
+                return Err(Error::Vectors(format!("digest {d:?} is not three bytes")));
             };
-            m.add(c, b);
+            m.add(c, ComponentDigest::from_bytes([a, b, c2]));
         }
     }
     Ok(m)

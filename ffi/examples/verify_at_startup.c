@@ -7,14 +7,21 @@
  *   2. verify the license code file and print what it grants;
  *   3. take a concurrent seat for the user who logs in, and give it back at logout.
  *
- * Build (after `cargo build --release -p license-ffi`, from the repository root):
+ * Build (after `cargo build --release -p license-ffi`, from the repository root), linking
+ * the static library, so the program needs no library at run time:
  *
- *   cc -std=c11 -Wall -Wextra -pedantic -I ffi/include ffi/examples/verify_at_startup.c \
+ *   cc -std=c11 -Wall -Wextra -pedantic -I ffi/include ffi/examples/verify_at_startup.c
  *      target/release/liblicense_ffi.a -lpthread -ldl -lm -lrt -lutil -o verify_at_startup
  *
- * or with pkg-config (see ffi/README section in the top-level README):
+ * or, after `ffi/install.sh /opt/license-ffi`, with pkg-config and the shared library,
+ * recording where the loader finds it (an rpath; see ffi/README.md for ldconfig):
  *
- *   cc ffi/examples/verify_at_startup.c $(pkg-config --cflags --libs --static license_ffi)
+ *   export PKG_CONFIG_PATH=/opt/license-ffi/lib/pkgconfig
+ *   cc ffi/examples/verify_at_startup.c $(pkg-config --cflags --libs license_ffi)
+ *      -Wl,-rpath,/opt/license-ffi/lib -o verify_at_startup
+ *
+ * (each command on one line). With CMake: find_package(license_ffi) and the target
+ * license_ffi::static or license_ffi::shared.
  *
  * Run:  ./verify_at_startup license.txt "ACME Corp" DB-7F3A-22C1 [state-file]
  */
@@ -34,7 +41,7 @@ static const char PRODUCT[] = "demo-erp";
 /* The day this release was built (maintenance coverage). */
 static const struct lic_date BUILD_DATE = {2026, 11, 1};
 /* Module names in catalog order: module 0, 1, 2, ... */
-static const char *const MODULES[] = {"crm", "budget", "resources", "bi"};
+static const char *const MODULES[] = {"crm", "budget", "planning", "bi"};
 /* Integrity key of the state file: fixed per application, at least 16 bytes. */
 static const char STATE_SECRET[] = "demo-erp state file key, v1";
 

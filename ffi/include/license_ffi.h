@@ -299,6 +299,14 @@ enum lic_result
      */
     LIC_RESULT_CONFIG = 211,
     /**
+     * The state file belongs to another installation of this product (copied here).
+     */
+    LIC_RESULT_STATE_FOREIGN = 212,
+    /**
+     * The system clock is before the day the code or list was issued.
+     */
+    LIC_RESULT_CLOCK_BEFORE_ISSUE = 213,
+    /**
      * Every concurrent seat is held by a live lease.
      */
     LIC_RESULT_NO_SEAT_AVAILABLE = 300,
@@ -412,6 +420,11 @@ enum lic_status
      * Expired and past grace, with no demo mode.
      */
     LIC_STATUS_EXPIRED = 6,
+    /**
+     * An interim code past its end: replaced by its successor on the day
+     * `lic_license_expires` gives; enter the code valid from that day. Not usable.
+     */
+    LIC_STATUS_REPLACED = 7,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -479,6 +492,14 @@ enum lic_component
      * The physical network adapters' MAC addresses.
      */
     LIC_COMPONENT_NETWORK = 3,
+    /**
+     * The root file system's id (format 2).
+     */
+    LIC_COMPONENT_ROOT_FILE_SYSTEM = 4,
+    /**
+     * The main board's serial number (format 2).
+     */
+    LIC_COMPONENT_BOARD_SERIAL = 5,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -489,7 +510,7 @@ typedef uint32_t lic_component;
 #endif // __cplusplus
 
 /**
- * A machine fingerprint: per component, one-byte digests keyed with an application key.
+ * A machine fingerprint: per component, 24-bit digests keyed with an application key.
  *
  * Made by `lic_fingerprint_collect` (read from this machine) or `lic_fingerprint_new`
  * (empty, filled by the host with `lic_fingerprint_add_component`/`_add_mac`, for hosts
@@ -1254,6 +1275,26 @@ lic_result lic_seat_client_new(const char *server_url,
                                const uint8_t *server_key,
                                size_t key_len,
                                struct lic_seat_client **out_client);
+
+/**
+ * A client that accepts only the seat server the vendor named in `license` (the verified
+ * code's seat-server binding; format 2): the preferred way, since the key comes from the
+ * vendor's signature, not from configuration. Fails with `LIC_RESULT_INVALID_ARGUMENT` if
+ * the code names no seat server. Free it with
+ * `lic_seat_client_free`; `license` may be freed afterwards.
+ *
+ * # Safety
+ * Each text pointer points to its length in readable bytes; `license` is a live handle;
+ * `out_client` points to a writable pointer.
+ */
+lic_result lic_seat_client_new_for_license(const char *server_url,
+                                           size_t server_url_len,
+                                           const char *product,
+                                           size_t product_len,
+                                           const char *holder,
+                                           size_t holder_len,
+                                           const struct lic_license *license,
+                                           struct lic_seat_client **out_client);
 
 /**
  * Name the user and the client machine, shown to the server's administrators.

@@ -13,7 +13,7 @@ use crate::handle::Handle;
 use crate::result::{Failure, lic_result};
 use crate::types::component;
 
-/// A machine fingerprint: per component, one-byte digests keyed with an application key.
+/// A machine fingerprint: per component, 24-bit digests keyed with an application key.
 ///
 /// Made by `lic_fingerprint_collect` (read from this machine) or `lic_fingerprint_new`
 /// (empty, filled by the host with `lic_fingerprint_add_component`/`_add_mac`, for hosts
@@ -29,7 +29,7 @@ pub(crate) enum Fingerprint {
     Collected(Box<CollectedFingerprint>),
     Supplied {
         app_key: Vec<u8>,
-        digests: MachineFingerprint,
+        digests: Box<MachineFingerprint>,
     },
 }
 
@@ -88,7 +88,7 @@ pub unsafe extern "C" fn lic_fingerprint_new(
         let out = Out::new(out_fingerprint, "out_fingerprint")?;
         let fp = Fingerprint::Supplied {
             app_key: key.to_vec(),
-            digests: MachineFingerprint::unknown(),
+            digests: Box::new(MachineFingerprint::unknown()),
         };
         // SAFETY: `out` is a writable pointer by the caller's contract.
         unsafe { out.write(lic_fingerprint::into_raw(fp)) };

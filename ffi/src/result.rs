@@ -139,6 +139,10 @@ pub enum lic_result {
     NotText = 210,
     /// The verifier's configuration is incomplete or inconsistent.
     Config = 211,
+    /// The state file belongs to another installation of this product (copied here).
+    StateForeign = 212,
+    /// The system clock is before the day the code or list was issued.
+    ClockBeforeIssue = 213,
 
     /// Every concurrent seat is held by a live lease.
     NoSeatAvailable = 300,
@@ -162,7 +166,7 @@ pub enum lic_result {
 }
 
 /// Every code, in numeric order.
-const ALL: [lic_result; 64] = [
+const ALL: [lic_result; 66] = [
     lic_result::Ok,
     lic_result::NullArgument,
     lic_result::InvalidUtf8,
@@ -218,6 +222,8 @@ const ALL: [lic_result; 64] = [
     lic_result::Io,
     lic_result::NotText,
     lic_result::Config,
+    lic_result::StateForeign,
+    lic_result::ClockBeforeIssue,
     lic_result::NoSeatAvailable,
     lic_result::SeatLeaseLost,
     lic_result::SeatServerUnreachable,
@@ -293,6 +299,8 @@ impl lic_result {
             lic_result::Io => "LIC_RESULT_IO\0",
             lic_result::NotText => "LIC_RESULT_NOT_TEXT\0",
             lic_result::Config => "LIC_RESULT_CONFIG\0",
+            lic_result::StateForeign => "LIC_RESULT_STATE_FOREIGN\0",
+            lic_result::ClockBeforeIssue => "LIC_RESULT_CLOCK_BEFORE_ISSUE\0",
             lic_result::NoSeatAvailable => "LIC_RESULT_NO_SEAT_AVAILABLE\0",
             lic_result::SeatLeaseLost => "LIC_RESULT_SEAT_LEASE_LOST\0",
             lic_result::SeatServerUnreachable => "LIC_RESULT_SEAT_SERVER_UNREACHABLE\0",
@@ -405,6 +413,12 @@ impl lic_result {
             lic_result::Io => "a file could not be read: check the path and permissions",
             lic_result::NotText => "the file does not contain a license code as text",
             lic_result::Config => "the license verifier is misconfigured",
+            lic_result::StateForeign => {
+                "the license state file belongs to another installation: restore this installation's own file"
+            }
+            lic_result::ClockBeforeIssue => {
+                "the system clock is before the day the license code was issued: set the correct date and time"
+            }
             lic_result::NoSeatAvailable => "all licensed seats are in use: wait until a user logs out",
             lic_result::SeatLeaseLost => {
                 "this session's seat was released or its lease expired: log in again"
@@ -534,6 +548,8 @@ pub(crate) fn verify_code(e: &license_verify::Error) -> lic_result {
         E::NoSeatAvailable { .. } => lic_result::NoSeatAvailable,
         E::SeatLeaseLost => lic_result::SeatLeaseLost,
         E::Config(_) => lic_result::Config,
+        E::StateForeign { .. } => lic_result::StateForeign,
+        E::ClockBeforeIssue { .. } => lic_result::ClockBeforeIssue,
         // A variant added to license-verify after this version: still a failure.
         _ => lic_result::Unknown,
     }
@@ -598,6 +614,7 @@ mod tests {
             unknown: ComponentSet::EMPTY,
             tolerance: 0,
             required: 2,
+            unreadable_counts: true,
         };
         let all = [
             E::Empty,
@@ -666,6 +683,12 @@ mod tests {
             E::StateCorrupt {
                 path: p(),
                 reason: "x",
+            },
+            E::StateForeign { path: p() },
+            E::ClockBeforeIssue {
+                now: Utc(0),
+                issued: day,
+                what: "license code",
             },
             E::StateUnreadable {
                 path: p(),

@@ -2,12 +2,15 @@
 
 use std::ffi::c_char;
 
-use license_verify::seat_client::{Heartbeat, HeldLease, PinnedServerKey, SeatClient, SeatError, now_ms};
+use license_verify::seat_client::{
+    Heartbeat, HeldLease, LicensedServer, PinnedServerKey, SeatClient, SeatError, ServerKeyCheck, now_ms,
+};
 
 use crate::args::{self, Out, TextOut};
 use crate::boundary::guard;
 use crate::boundary::guard_value;
 use crate::handle::Handle;
+use crate::license::lic_license;
 use crate::result::{Failure, lic_result};
 use crate::types::count;
 
@@ -122,6 +125,44 @@ pub unsafe extern "C" fn lic_seat_client_new(
             .try_into()
             .map_err(|_| Failure::invalid(format!("a seat server key has 32 bytes, not {}", key.len())))?;
         let client = SeatClient::new(url, product, holder, Box::new(PinnedServerKey(key)))?;
+        // SAFETY: `out` is writable by the caller's contract.
+        unsafe { out.write(lic_seat_client::into_raw(client)) };
+        Ok(())
+    })
+}
+
+/// A client that accepts only the seat server the vendor named in `license` (the verified
+/// code's seat-server binding; format 2): the preferred way, since the key comes from the
+/// vendor's signature, not from configuration. Fails with `LIC_RESULT_INVALID_ARGUMENT` if
+/// the code names no seat server. Free it with
+/// `lic_seat_client_free`; `license` may be freed afterwards.
+///
+/// # Safety
+/// Each text pointer points to its length in readable bytes; `license` is a live handle;
+/// `out_client` points to a writable pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lic_seat_client_new_for_license(
+    server_url: *const c_char,
+    server_url_len: usize,
+    product: *const c_char,
+    product_len: usize,
+    holder: *const c_char,
+    holder_len: usize,
+    license: *const lic_license,
+    out_client: *mut *mut lic_seat_client,
+) -> lic_result {
+    guard(|| {
+        // SAFETY: the caller's contract, for each argument.
+        let url = unsafe { args::text(server_url, server_url_len, "server_url") }?;
+        // SAFETY: as above.
+        let product = unsafe { args::text(product, product_len, "product") }?;
+        // SAFETY: as above.
+        let holder = unsafe { args::text(holder, holder_len, "holder") }?;
+        // SAFETY: as above.
+        let license = unsafe { lic_license::get(license, "license") }?;
+        let out = Out::new(out_client, "out_client")?;
+        let servers: Box<dyn ServerKeyCheck> = Box::new(LicensedServer::from_verification(license)?);
+        let client = SeatClient::new(url, product, holder, servers)?;
         // SAFETY: `out` is writable by the caller's contract.
         unsafe { out.write(lic_seat_client::into_raw(client)) };
         Ok(())

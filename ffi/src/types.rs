@@ -56,6 +56,9 @@ pub enum lic_status {
     DemoMode = 5,
     /// Expired and past grace, with no demo mode.
     Expired = 6,
+    /// An interim code past its end: replaced by its successor on the day
+    /// `lic_license_expires` gives; enter the code valid from that day. Not usable.
+    Replaced = 7,
 }
 
 impl lic_status {
@@ -68,6 +71,7 @@ impl lic_status {
             4 => lic_status::InGrace,
             5 => lic_status::DemoMode,
             6 => lic_status::Expired,
+            7 => lic_status::Replaced,
             _ => return None,
         })
     }
@@ -81,6 +85,7 @@ impl lic_status {
             lic_status::InGrace => "LIC_STATUS_IN_GRACE\0",
             lic_status::DemoMode => "LIC_STATUS_DEMO_MODE\0",
             lic_status::Expired => "LIC_STATUS_EXPIRED\0",
+            lic_status::Replaced => "LIC_STATUS_REPLACED\0",
         }
     }
 }
@@ -94,6 +99,7 @@ impl From<Status> for lic_status {
             Status::InGrace { .. } => lic_status::InGrace,
             Status::DemoMode { .. } => lic_status::DemoMode,
             Status::Expired { .. } => lic_status::Expired,
+            Status::Replaced { .. } => lic_status::Replaced,
         }
     }
 }
@@ -138,6 +144,10 @@ pub enum lic_component {
     Cpu = 2,
     /// The physical network adapters' MAC addresses.
     Network = 3,
+    /// The root file system's id (format 2).
+    RootFileSystem = 4,
+    /// The main board's serial number (format 2).
+    BoardSerial = 5,
 }
 
 /// The component numbered `n` (a `lic_component` value from C).
@@ -147,7 +157,9 @@ pub(crate) fn component(n: u32) -> Result<Component, Failure> {
         1 => Component::HardwareUuid,
         2 => Component::Cpu,
         3 => Component::Network,
-        _ => return Err(Failure::invalid(format!("{n} is not a lic_component (0 to 3)"))),
+        4 => Component::RootFileSystem,
+        5 => Component::BoardSerial,
+        _ => return Err(Failure::invalid(format!("{n} is not a lic_component (0 to 5)"))),
     };
     debug_assert_eq!(u32::from(c.index()), n);
     Ok(c)
@@ -189,7 +201,8 @@ mod tests {
             assert_eq!(component(u32::from(c.index())).unwrap(), c);
         }
         assert_eq!(lic_component::Network as u32, 3);
-        assert!(component(4).is_err());
+        assert_eq!(lic_component::BoardSerial as u32, 5);
+        assert!(component(6).is_err());
         assert_eq!(limit(count(None)), None);
         assert_eq!(limit(count(Some(5))), Some(5));
     }

@@ -1,4 +1,4 @@
-//! Every code number of the ABI, pinned: `lic_result` (all 64), `lic_status`, `lic_kind` and
+//! Every code number of the ABI, pinned: `lic_result` (all 66), `lic_status`, `lic_kind` and
 //! `lic_component`, each as the Rust enum says and as the committed header says. Changing a
 //! number in the crate fails `*_numbers_are_pinned`, and so does changing it and re-blessing
 //! the header (`LIC_BLESS=1`): the tables below are the only place the numbers are written
@@ -32,7 +32,7 @@ fn assert_header(prefix: &str, expected: &[(&str, u32)]) {
     );
 }
 
-const RESULT: [(lic_result, &str, u32); 64] = [
+const RESULT: [(lic_result, &str, u32); 66] = [
     (lic_result::Ok, "LIC_RESULT_OK", 0),
     (lic_result::NullArgument, "LIC_RESULT_NULL_ARGUMENT", 1),
     (lic_result::InvalidUtf8, "LIC_RESULT_INVALID_UTF8", 2),
@@ -156,6 +156,8 @@ const RESULT: [(lic_result, &str, u32); 64] = [
     (lic_result::Io, "LIC_RESULT_IO", 209),
     (lic_result::NotText, "LIC_RESULT_NOT_TEXT", 210),
     (lic_result::Config, "LIC_RESULT_CONFIG", 211),
+    (lic_result::StateForeign, "LIC_RESULT_STATE_FOREIGN", 212),
+    (lic_result::ClockBeforeIssue, "LIC_RESULT_CLOCK_BEFORE_ISSUE", 213),
     (lic_result::NoSeatAvailable, "LIC_RESULT_NO_SEAT_AVAILABLE", 300),
     (lic_result::SeatLeaseLost, "LIC_RESULT_SEAT_LEASE_LOST", 301),
     (
@@ -183,13 +185,14 @@ const RESULT: [(lic_result, &str, u32); 64] = [
     (lic_result::SeatNoLease, "LIC_RESULT_SEAT_NO_LEASE", 308),
 ];
 
-const STATUS: [(lic_status, &str, u32); 6] = [
+const STATUS: [(lic_status, &str, u32); 7] = [
     (lic_status::NotYetValid, "LIC_STATUS_NOT_YET_VALID", 1),
     (lic_status::Valid, "LIC_STATUS_VALID", 2),
     (lic_status::ExpiringSoon, "LIC_STATUS_EXPIRING_SOON", 3),
     (lic_status::InGrace, "LIC_STATUS_IN_GRACE", 4),
     (lic_status::DemoMode, "LIC_STATUS_DEMO_MODE", 5),
     (lic_status::Expired, "LIC_STATUS_EXPIRED", 6),
+    (lic_status::Replaced, "LIC_STATUS_REPLACED", 7),
 ];
 
 const KIND: [(lic_kind, &str, u32); 4] = [
@@ -199,11 +202,13 @@ const KIND: [(lic_kind, &str, u32); 4] = [
     (lic_kind::Nfr, "LIC_KIND_NFR", 3),
 ];
 
-const COMPONENT: [(lic_component, &str, u32); 4] = [
+const COMPONENT: [(lic_component, &str, u32); 6] = [
     (lic_component::OsInstallId, "LIC_COMPONENT_OS_INSTALL_ID", 0),
     (lic_component::HardwareUuid, "LIC_COMPONENT_HARDWARE_UUID", 1),
     (lic_component::Cpu, "LIC_COMPONENT_CPU", 2),
     (lic_component::Network, "LIC_COMPONENT_NETWORK", 3),
+    (lic_component::RootFileSystem, "LIC_COMPONENT_ROOT_FILE_SYSTEM", 4),
+    (lic_component::BoardSerial, "LIC_COMPONENT_BOARD_SERIAL", 5),
 ];
 
 const LOG_LEVEL: [(lic_log_level, &str, u32); 4] = [
@@ -246,7 +251,7 @@ fn result_and_status_names_are_the_header_names() {
             "status {n}"
         );
     }
-    for n in [0, 7, u32::MAX] {
+    for n in [0, 8, u32::MAX] {
         assert_eq!(name(license_ffi::lic_status_name(n)), None, "{n} is no status");
     }
 }

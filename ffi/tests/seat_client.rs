@@ -102,3 +102,92 @@ fn server_refusals_and_foreign_answers_have_their_codes() {
     // SAFETY: freed once.
     unsafe { lic_seat_client_free(c) };
 }
+
+/// The preferred client: the seat server taken from the vendor's verified code.
+#[test]
+fn a_client_for_a_verified_license_accepts_only_the_server_it_names() {
+    use license_ffi::*;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let s = server::start_on(&data, &server::Options::seats(2)).expect("server");
+    let (p, lic, db) = (server::PRODUCT, server::LICENSEE, server::DATABASE);
+    let vendor = server::vendor().verifying_key().to_bytes();
+    let (y, m, d) = server::today().ymd();
+    let mut config: *mut lic_verifier_config = std::ptr::null_mut();
+    let mut verifier: *mut lic_verifier = std::ptr::null_mut();
+    let mut license: *mut lic_license = std::ptr::null_mut();
+    let path = data.join("license.txt").to_string_lossy().into_owned();
+    // SAFETY: live buffers of the given lengths and writable out-pointers throughout.
+    unsafe {
+        let date = lic_date {
+            year: y,
+            month: m,
+            day: d,
+        };
+        assert_eq!(
+            lic_verifier_config_new(p.as_ptr().cast(), p.len(), date, &mut config),
+            lic_result::Ok
+        );
+        assert_eq!(
+            lic_verifier_config_add_key(config, vendor.as_ptr(), 32),
+            lic_result::Ok
+        );
+        assert_eq!(
+            lic_verifier_config_set_licensee(config, lic.as_ptr().cast(), lic.len()),
+            lic_result::Ok
+        );
+        assert_eq!(
+            lic_verifier_config_set_database(config, db.as_ptr().cast(), db.len()),
+            lic_result::Ok
+        );
+        assert_eq!(lic_verifier_new(config, &mut verifier), lic_result::Ok);
+        assert_eq!(
+            lic_verifier_verify_file(verifier, path.as_ptr().cast(), path.len(), &mut license),
+            lic_result::Ok
+        );
+    }
+    let client_for = |url: &str| {
+        let mut c: *mut lic_seat_client = std::ptr::null_mut();
+        let h = "ws-1";
+        // SAFETY: as above.
+        let r = unsafe {
+            lic_seat_client_new_for_license(
+                url.as_ptr().cast(),
+                url.len(),
+                p.as_ptr().cast(),
+                p.len(),
+                h.as_ptr().cast(),
+                h.len(),
+                license,
+                &mut c,
+            )
+        };
+        assert_eq!(r, lic_result::Ok);
+        c
+    };
+    let mut lease = std::mem::MaybeUninit::<lic_seat_lease>::uninit();
+    let c = client_for(&s.base);
+    // SAFETY: a live handle, a writable lease, freed once.
+    unsafe {
+        assert_eq!(lic_seat_client_acquire(c, 0, lease.as_mut_ptr()), lic_result::Ok);
+        assert_eq!(lease.assume_init().in_use, 1);
+        lic_seat_client_free(c);
+    }
+    // A server the code does not name (allowed to serve an unbound code): refused.
+    let mut o = server::Options::seats(2);
+    o.seat_server = server::SeatBinding::Unbound;
+    o.allow_unbound = true;
+    let rogue = server::start_on(&dir.path().join("rogue"), &o).expect("server");
+    let c = client_for(&rogue.base);
+    // SAFETY: as above.
+    unsafe {
+        assert_eq!(
+            lic_seat_client_acquire(c, 0, lease.as_mut_ptr()),
+            lic_result::SeatServerUnlicensed
+        );
+        lic_seat_client_free(c);
+        lic_license_free(license);
+        lic_verifier_free(verifier);
+        lic_verifier_config_free(config);
+    }
+}

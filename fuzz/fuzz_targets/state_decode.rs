@@ -8,7 +8,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use license_fuzz::{PRODUCT, STATE_SECRET, tag_state};
+use license_fuzz::{PRODUCT, STATE_SECRET, installation_id, tag_state};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else {
@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
     } else {
         tag_state(rest)
     };
-    if let Err(e) = license_verify::check_state_bytes(&file, STATE_SECRET, PRODUCT) {
+    if let Err(e) = license_verify::check_state_bytes(&file, STATE_SECRET, PRODUCT, installation_id()) {
         let _ = e.to_string();
     }
 });

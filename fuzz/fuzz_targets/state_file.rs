@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use license_core::{Date, UntrustedCode};
-use license_fuzz::{LICENSEE, PRODUCT, STATE_SECRET, keys, machine, signed_codes, tag_state};
+use license_fuzz::{LICENSEE, PRODUCT, STATE_HEADER_LEN, STATE_SECRET, keys, machine, signed_codes, tag_state};
 use license_verify::{Utc, Verifier};
 
 const SECRET: &[u8] = STATE_SECRET;
@@ -96,11 +96,11 @@ fn real_body() -> &'static [u8] {
         let _ = verifier.flush_state();
         let file = std::fs::read(path()).expect("the verifier wrote its state");
         assert_eq!(
-            tagged(&file[5..file.len() - 32]),
+            tagged(&file[STATE_HEADER_LEN..file.len() - 32]),
             file,
             "the documented tag is the verifier's"
         );
-        file[5..file.len() - 32].to_vec()
+        file[STATE_HEADER_LEN..file.len() - 32].to_vec()
     })
 }
 

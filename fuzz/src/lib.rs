@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use license_core::ed25519_dalek::SigningKey;
-use license_core::{Component, Context, MachineFingerprint, PublicKey, UntrustedCode};
+use license_core::{Component, ComponentDigest, Context, MachineFingerprint, PublicKey, UntrustedCode};
 
 /// The fixed seed key of the golden vectors.
 pub const SEED: [u8; 32] = [7; 32];
@@ -14,21 +14,28 @@ pub const PRODUCT: &str = "demo-erp";
 /// Licensee of the reference installation.
 pub const LICENSEE: &str = "ACME Corp";
 /// The golden vectors; the `reference` case is the one code that verifies.
-const VECTORS: &str = include_str!("../../license-core/tests/vectors/v1.json");
+const VECTORS: &str = include_str!("../../license-core/tests/vectors/v2.json");
+/// The format-1 vectors: their codes were signed by the vendor key too.
+const VECTORS_V1: &str = include_str!("../../license-core/tests/vectors/v1.json");
 
 /// The bytes of every code in the golden vectors that parses: the only codes the
 /// vendor key ever signed, so the only ones allowed to verify.
 pub fn signed_codes() -> &'static [Vec<u8>] {
     static CODES: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
     CODES.get_or_init(|| {
-        let doc: serde_json::Value = serde_json::from_str(VECTORS).expect("golden vectors are JSON");
-        doc["cases"]
-            .as_array()
-            .expect("cases")
-            .iter()
-            .filter_map(|c| UntrustedCode::parse(c["code"].as_str()?).ok())
-            .map(|c| c.as_bytes().to_vec())
-            .collect()
+        let mut codes = Vec::new();
+        for vectors in [VECTORS, VECTORS_V1] {
+            let doc: serde_json::Value = serde_json::from_str(vectors).expect("golden vectors are JSON");
+            codes.extend(
+                doc["cases"]
+                    .as_array()
+                    .expect("cases")
+                    .iter()
+                    .filter_map(|c| UntrustedCode::parse(c["code"].as_str()?).ok())
+                    .map(|c| c.as_bytes().to_vec()),
+            );
+        }
+        codes
     })
 }
 
@@ -75,21 +82,15 @@ fn read_machine() -> MachineFingerprint {
         .find(|c| c["name"] == "reference")
         .expect("reference case");
     let mut m = MachineFingerprint::unknown();
-    for (c, name) in [
-        (Component::OsInstallId, "os-install-id"),
-        (Component::HardwareUuid, "hardware-uuid"),
-        (Component::Cpu, "cpu"),
-        (Component::Network, "network"),
-    ] {
-        for d in reference["context"]["machine"][name]
+    for c in Component::ALL {
+        let name = serde_json::to_value(c).expect("component name");
+        for d in reference["context"]["machine"][name.as_str().expect("component name")]
             .as_array()
             .into_iter()
             .flatten()
         {
-            m.add(
-                c,
-                u8::from_str_radix(d.as_str().expect("hex digest"), 16).expect("hex digest"),
-            );
+            let v = u32::from_str_radix(d.as_str().expect("hex digest"), 16).expect("hex digest");
+            m.add(c, ComponentDigest::from_prefix(v, 24));
         }
     }
     m
@@ -117,12 +118,22 @@ pub fn assert_round_trip(code: &UntrustedCode) {
 /// The application secret the state-file targets tag their files with.
 pub const STATE_SECRET: &[u8] = b"fuzz-state-secret-0123456789";
 
+/// The id of the reference installation (product and licensee, no database code), which
+/// its state file names.
+pub fn installation_id() -> [u8; 16] {
+    Context::new(PRODUCT, LICENSEE).installation_id()
+}
+
+/// Bytes before a state file's body: magic, version 2, installation id.
+pub const STATE_HEADER_LEN: usize = 4 + 1 + 16;
+
 /// A state file around `body`, tagged as the host application with [`STATE_SECRET`]
-/// would: `"LVST" || 1 || body || HMAC-SHA256(secret; domain || product || file)`.
+/// would: `"LVST" || 2 || installation id || body || HMAC-SHA256(secret; domain || product || file)`.
 pub fn tag_state(body: &[u8]) -> Vec<u8> {
     use hmac::{Hmac, KeyInit, Mac};
     const DOMAIN: &[u8] = b"license-verify/v1 state\0";
-    let mut file = b"LVST\x01".to_vec();
+    let mut file = b"LVST\x02".to_vec();
+    file.extend_from_slice(&installation_id());
     file.extend_from_slice(body);
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(STATE_SECRET).expect("HMAC takes any key");
     mac.update(DOMAIN);

@@ -73,7 +73,7 @@ struct VerifyArgs {
     /// Build date of the release to check maintenance coverage for (default: today).
     #[arg(long)]
     build_date: Option<Date>,
-    /// Module names in module-number order, comma-separated (e.g. crm,budget,resources,bi).
+    /// Module names in module-number order, comma-separated (e.g. crm,budget,planning,bi).
     #[arg(long, value_delimiter = ',')]
     modules: Vec<String>,
     /// Check as of this day instead of today (YYYY-MM-DD, noon UTC).

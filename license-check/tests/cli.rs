@@ -33,7 +33,7 @@ fn verify(code: &str, at: &str) -> std::process::Output {
             "--key",
             &key_hex(),
             "--modules",
-            "crm,budget,resources,bi",
+            "crm,budget,planning,bi",
             "--at",
             at,
         ])

@@ -237,7 +237,7 @@ fn reference_machine_json() -> Value {
     let m = reference_machine();
     let mut obj = serde_json::Map::new();
     for c in Component::ALL {
-        let v: Vec<String> = m.digests(c).iter().map(|d| format!("{d:02x}")).collect();
+        let v: Vec<String> = m.digests(c).iter().map(|d| d.to_string()).collect();
         obj.insert(
             serde_json::to_value(c).unwrap().as_str().unwrap().to_owned(),
             json!(v),

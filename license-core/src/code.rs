@@ -8,9 +8,10 @@ use sha2::{Digest, Sha256};
 use crate::context::{Field, Message, hint};
 use crate::fingerprint::MachineMatch;
 use crate::model::License;
+use crate::model::SeatServerDigest;
 use crate::status::{Evaluation, Policy};
 use crate::text::{self, TextKind};
-use crate::wire::{self, Hints, MAX_CODE_BYTES, MAX_PAYLOAD, Payload, SIGNATURE_LEN};
+use crate::wire::{self, Format, Hints, MAX_CODE_BYTES, MAX_PAYLOAD, Payload, SIGNATURE_LEN};
 use crate::{Context, Date, Error};
 
 const DOMAIN_KEY_ID: &[u8] = b"license-core/v1 key-id\0";
@@ -114,8 +115,27 @@ fn hints_for(ctx: &Context<'_>, database_bound: bool) -> Result<Hints, Error> {
 /// Sign `license` for the installation described by `ctx` (product, licensee and, if the
 /// license is bound to one, database code; `ctx.machine` is not used: the machine
 /// binding is part of the license). Deterministic: the same inputs give the same code.
+///
+/// Writes format 2, except for a license whose machine binding is a format-1 binding
+/// (one-byte digests, from a format-1 fingerprint), which only format 1 can carry: a
+/// re-issue of such a license stays format 1 until the customer sends a new fingerprint.
 pub fn sign(license: &License, ctx: &Context<'_>, key: &SigningKey) -> Result<LicenseCode, Error> {
+    let format = match license.binding.machine {
+        Some(m) => m.format(),
+        None => Format::V2,
+    };
+    sign_as(format, license, ctx, key)
+}
+
+/// Sign in the given format (format 1 only for what format 1 can express).
+pub fn sign_as(
+    format: Format,
+    license: &License,
+    ctx: &Context<'_>,
+    key: &SigningKey,
+) -> Result<LicenseCode, Error> {
     let payload = Payload {
+        format,
         key_id: key_id(&key.verifying_key()),
         license: *license,
         hints: hints_for(ctx, license.binding.database)?,
@@ -172,9 +192,9 @@ impl UntrustedCode {
         }
         if len <= SIGNATURE_LEN {
             // Too short for a signature: report an unknown version before a bare length.
-            return match bytes[0] {
-                wire::VERSION => Err(Error::Malformed("too short to hold a signature")),
-                v => Err(Error::UnsupportedVersion { version: v }),
+            return match Format::from_version(bytes[0]) {
+                Some(_) => Err(Error::Malformed("too short to hold a signature")),
+                None => Err(Error::UnsupportedVersion { version: bytes[0] }),
             };
         }
         let payload = wire::decode(&bytes[..len - SIGNATURE_LEN])?;
@@ -184,6 +204,11 @@ impl UntrustedCode {
     /// The key id the code claims to be signed with.
     pub const fn key_id(&self) -> u8 {
         self.payload.key_id
+    }
+
+    /// The code's format version.
+    pub const fn format(&self) -> Format {
+        self.payload.format
     }
 
     /// The license as the code claims it, unverified: for showing what a code says
@@ -242,6 +267,7 @@ impl UntrustedCode {
         Ok(VerifiedLicense {
             license: p.license,
             key_id: p.key_id,
+            format: p.format,
             machine,
         })
     }
@@ -258,6 +284,7 @@ impl fmt::Display for UntrustedCode {
 pub struct VerifiedLicense {
     license: License,
     key_id: u8,
+    format: Format,
     machine: Option<MachineMatch>,
 }
 
@@ -270,6 +297,26 @@ impl VerifiedLicense {
     /// The id of the key that signed it.
     pub const fn key_id(&self) -> u8 {
         self.key_id
+    }
+
+    /// The code's format version.
+    pub const fn format(&self) -> Format {
+        self.format
+    }
+
+    /// The seat server the vendor licensed for this code, if it names one (format 2).
+    pub const fn seat_server(&self) -> Option<&SeatServerDigest> {
+        self.license.binding.seat_server.as_ref()
+    }
+
+    /// Whether the code names the seat server with this Ed25519 public key: a seat client
+    /// accepts lease tokens only from a server for which this holds. `false` when the code
+    /// names no seat server.
+    pub fn binds_seat_server(&self, public_key: &[u8; 32]) -> bool {
+        self.license
+            .binding
+            .seat_server
+            .is_some_and(|d| d.matches(public_key))
     }
 
     /// For a machine-bound license: how this machine matched (which components changed

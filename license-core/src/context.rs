@@ -51,7 +51,34 @@ impl<'a> Context<'a> {
         self.machine = Some(machine);
         self
     }
+
+    /// A 16-byte id of this installation, derived from its normalized product id, licensee
+    /// and database code (the machine is not included: a component that changes within
+    /// the tolerance must not make the installation another one):
+    /// `SHA-256("license-core/v2 installation\0" || for each field: len (u16 BE) || bytes)[..16]`.
+    /// The host side binds its state file to it.
+    pub fn installation_id(&self) -> [u8; 16] {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(DOMAIN_INSTALLATION);
+        for (field, value) in [
+            (Field::Product, self.product),
+            (Field::Licensee, self.licensee),
+            (Field::Database, self.database.unwrap_or("")),
+        ] {
+            let mut len = 0u16;
+            normalized(field, value, |_| len = len.saturating_add(1));
+            h.update(len.to_be_bytes());
+            normalized(field, value, |c| h.update([c]));
+        }
+        let full = h.finalize();
+        let mut id = [0u8; 16];
+        id.copy_from_slice(&full[..16]);
+        id
+    }
 }
+
+const DOMAIN_INSTALLATION: &[u8] = b"license-core/v2 installation\0";
 
 /// Which context field a normalizer is for.
 #[derive(Clone, Copy)]
@@ -191,6 +218,28 @@ mod tests {
         let mut expected = DOMAIN_LICENSE.to_vec();
         expected.extend_from_slice(b"\x03erp\x09acme corp\x00\x09\x09");
         assert_eq!(m.as_bytes(), &expected[..]);
+    }
+
+    #[test]
+    fn installation_ids_follow_the_normalized_fields() {
+        let a = Context::new("erp", "ACME Corp").with_database("DB-7F3A");
+        let b = Context::new("erp", "  acme   corp ").with_database("db7f3a");
+        assert_eq!(a.installation_id(), b.installation_id());
+        assert_ne!(
+            a.installation_id(),
+            Context::new("erp", "ACME Corp").installation_id()
+        );
+        assert_ne!(
+            a.installation_id(),
+            Context::new("erp", "Other")
+                .with_database("DB-7F3A")
+                .installation_id()
+        );
+        // Field boundaries are bound in: ("ab", "c") is not ("a", "bc").
+        assert_ne!(
+            Context::new("ab", "c").installation_id(),
+            Context::new("a", "bc").installation_id()
+        );
     }
 
     #[test]

@@ -45,7 +45,7 @@ pub enum Error {
     NotALicenseCode,
     /// A format version this software does not know.
     #[error(
-        "the license code has format version {version}, which this software does not support: update the software or ask the vendor for a version 1 code"
+        "the license code has format version {version}, which this software does not support: update the software or ask the vendor for a code of format version 1 or 2"
     )]
     UnsupportedVersion {
         /// The version byte found.

@@ -1,11 +1,12 @@
 //! Machine fingerprints that tolerate change: per-component digests matched k of n.
 //!
-//! A machine is described by up to four components, each reduced to a one-byte digest
-//! keyed with an application-specific key. A code bound to a machine carries the digests
-//! of the machine it was issued for and a tolerance (how many components may have
-//! changed). Collecting the raw values is the host side's job (`license-verify`); this
-//! module defines how they are normalized, hashed and matched, so that every
-//! implementation agrees. See `docs/FORMAT.md`, "Machine binding".
+//! A machine is described by up to six components, each reduced to a digest keyed with an
+//! application-specific key (24 bits kept; a format-2 code carries 16 or 24 of them, a
+//! format-1 code 8). A code bound to a machine carries the digests of the machine it was
+//! issued for and a tolerance (how many components may have changed or be unreadable).
+//! Collecting the raw values is the host side's job (`license-verify`); this module
+//! defines how they are normalized, hashed and matched, so that every implementation
+//! agrees. See `docs/FORMAT.md`, "Machine binding".
 
 use core::fmt;
 
@@ -13,8 +14,12 @@ use sha2::{Digest, Sha256};
 
 use crate::Error;
 use crate::text::{self, TextKind};
+use crate::wire::Format;
 
 const DOMAIN_COMPONENT: &[u8] = b"license-core/v1 component\0";
+
+/// Number of components a machine fingerprint has (format 2; format 1 knows the first four).
+pub const COMPONENTS: usize = 6;
 
 /// One component of a machine fingerprint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -23,21 +28,28 @@ const DOMAIN_COMPONENT: &[u8] = b"license-core/v1 component\0";
 pub enum Component {
     /// The operating system's install id (`/etc/machine-id`, `MachineGuid`, `IOPlatformUUID`).
     OsInstallId,
-    /// The hardware (SMBIOS/board) UUID, where readable.
+    /// The hardware (SMBIOS/DMI product) UUID, where readable.
     HardwareUuid,
     /// The CPU: brand string and core count.
     Cpu,
     /// The physical network adapters' MAC addresses (virtual and locally administered left out).
     Network,
+    /// The identity of the root (system) file system: its UUID or volume serial
+    /// (format 2 only).
+    RootFileSystem,
+    /// The main board's serial number (SMBIOS baseboard serial), where readable (format 2 only).
+    BoardSerial,
 }
 
 impl Component {
     /// All components, in bit order.
-    pub const ALL: [Component; 4] = [
+    pub const ALL: [Component; COMPONENTS] = [
         Component::OsInstallId,
         Component::HardwareUuid,
         Component::Cpu,
         Component::Network,
+        Component::RootFileSystem,
+        Component::BoardSerial,
     ];
 
     /// The component's bit number in a [`ComponentSet`] and in the code.
@@ -47,6 +59,17 @@ impl Component {
             Component::HardwareUuid => 1,
             Component::Cpu => 2,
             Component::Network => 3,
+            Component::RootFileSystem => 4,
+            Component::BoardSerial => 5,
+        }
+    }
+
+    /// The component with bit number `index`.
+    pub const fn from_index(index: u8) -> Option<Component> {
+        if (index as usize) < COMPONENTS {
+            Some(Self::ALL[index as usize])
+        } else {
+            None
         }
     }
 
@@ -64,6 +87,8 @@ impl Component {
             Component::HardwareUuid => "hardware UUID",
             Component::Cpu => "CPU",
             Component::Network => "network adapters",
+            Component::RootFileSystem => "root file system",
+            Component::BoardSerial => "board serial",
         }
     }
 }
@@ -84,9 +109,20 @@ impl ComponentSet {
     /// No component.
     pub const EMPTY: ComponentSet = ComponentSet(0);
     /// Every component.
-    pub const ALL: ComponentSet = ComponentSet(0b1111);
+    pub const ALL: ComponentSet = ComponentSet(0b11_1111);
+    /// The components a format-1 code can bind (OS install id, hardware UUID, CPU, network).
+    pub const FORMAT_1: ComponentSet = ComponentSet(0b1111);
     /// The components that identify one machine (all but the CPU).
-    pub const STRONG: ComponentSet = ComponentSet(0b1011);
+    pub const STRONG: ComponentSet = ComponentSet(0b11_1011);
+
+    /// The set with these bits, if every bit names a component.
+    pub const fn from_bits(bits: u8) -> Option<ComponentSet> {
+        if bits & !Self::ALL.0 == 0 {
+            Some(ComponentSet(bits))
+        } else {
+            None
+        }
+    }
 
     /// Whether the set holds a component that identifies one machine.
     pub const fn has_strong(self) -> bool {
@@ -102,6 +138,18 @@ impl ComponentSet {
     #[must_use]
     pub const fn with(self, c: Component) -> ComponentSet {
         ComponentSet(self.0 | (1 << c.index()))
+    }
+
+    /// The set with `c` removed.
+    #[must_use]
+    pub const fn without(self, c: Component) -> ComponentSet {
+        ComponentSet(self.0 & !(1 << c.index()))
+    }
+
+    /// The components in both sets.
+    #[must_use]
+    pub const fn intersection(self, other: ComponentSet) -> ComponentSet {
+        ComponentSet(self.0 & other.0)
     }
 
     /// Number of components in the set.
@@ -142,8 +190,52 @@ impl fmt::Display for ComponentSet {
     }
 }
 
-/// Hash one normalized component value into its one-byte digest.
-fn digest(app_key: &[u8], component: Component, feed: impl FnOnce(&mut Sha256)) -> u8 {
+/// The digest of one component value: the first 24 bits of its keyed SHA-256. A format-2
+/// code carries the first 16 or 24 bits of it, a format-1 code the first 8.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ComponentDigest(u32);
+
+impl ComponentDigest {
+    /// Bytes kept of the hash.
+    pub const LEN: usize = 3;
+
+    /// From the first three bytes of the hash.
+    pub const fn from_bytes(b: [u8; 3]) -> ComponentDigest {
+        ComponentDigest(((b[0] as u32) << 16) | ((b[1] as u32) << 8) | b[2] as u32)
+    }
+
+    /// The three bytes.
+    pub const fn to_bytes(self) -> [u8; 3] {
+        [(self.0 >> 16) as u8, (self.0 >> 8) as u8, self.0 as u8]
+    }
+
+    /// The first `bits` bits (8, 16 or 24) as a number: what a code of that width carries.
+    pub const fn prefix(self, bits: u8) -> u32 {
+        let bits = if bits > 24 { 24 } else { bits };
+        self.0 >> (24 - bits as u32)
+    }
+
+    /// The first byte: the whole digest of format 1.
+    pub const fn first_byte(self) -> u8 {
+        (self.0 >> 16) as u8
+    }
+
+    /// A digest known only by its first `bits` bits (`value`), the rest zero: what a
+    /// code or a printed fingerprint carries, widened back.
+    pub const fn from_prefix(value: u32, bits: u8) -> ComponentDigest {
+        let bits = if bits > 24 { 24 } else { bits };
+        ComponentDigest((value << (24 - bits as u32)) & 0xFF_FFFF)
+    }
+}
+
+impl fmt::Display for ComponentDigest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:06x}", self.0)
+    }
+}
+
+/// Hash one normalized component value into its digest.
+fn digest(app_key: &[u8], component: Component, feed: impl FnOnce(&mut Sha256)) -> ComponentDigest {
     let mut h = Sha256::new();
     h.update(DOMAIN_COMPONENT);
     // Keys longer than 255 bytes are hashed by their first 255 bytes; the length is
@@ -153,7 +245,8 @@ fn digest(app_key: &[u8], component: Component, feed: impl FnOnce(&mut Sha256)) 
     h.update(key);
     h.update([component.index()]);
     feed(&mut h);
-    h.finalize()[0]
+    let out = h.finalize();
+    ComponentDigest::from_bytes([out[0], out[1], out[2]])
 }
 
 fn hex_value(c: u8) -> Option<u8> {
@@ -183,6 +276,19 @@ fn parse_uuid(s: &str) -> Option<[u8; 16]> {
     (n == 32).then_some(out)
 }
 
+/// Board serials that firmware reports when the vendor set none: they identify no board.
+const PLACEHOLDER_SERIALS: [&str; 9] = [
+    "to be filled by o.e.m.",
+    "default string",
+    "not specified",
+    "not applicable",
+    "none",
+    "system serial number",
+    "base board serial number",
+    "n/a",
+    "0123456789",
+];
+
 /// The digest of a component value as read from the machine, or `None` if the value
 /// carries no information (empty, all zeros, a placeholder) and must count as unknown.
 ///
@@ -191,9 +297,11 @@ fn parse_uuid(s: &str) -> Option<[u8; 16]> {
 /// - hardware UUID: parsed as 16 bytes and made byte-order independent (the smaller of
 ///   the bytes as read and with the first three fields byte-swapped, since firmware
 ///   reports them in either order); all-zero and all-`FF` UUIDs are unknown;
-/// - CPU: trimmed, inner white space collapsed to one space, ASCII lower-cased;
+/// - CPU, root file system, board serial: trimmed, inner white space collapsed to one
+///   space, ASCII lower-cased; a board serial that is a firmware placeholder
+///   ("To be filled by O.E.M.", "Default string", all `0`, ...) is unknown;
 /// - network: use [`mac_digest`] instead (this function hashes the text as the CPU).
-pub fn component_digest(app_key: &[u8], component: Component, raw: &str) -> Option<u8> {
+pub fn component_digest(app_key: &[u8], component: Component, raw: &str) -> Option<ComponentDigest> {
     match component {
         Component::HardwareUuid => {
             let uuid = match parse_uuid(raw) {
@@ -230,12 +338,45 @@ pub fn component_digest(app_key: &[u8], component: Component, raw: &str) -> Opti
                 }
             }))
         }
-        Component::Cpu | Component::Network => words_digest(app_key, component, raw),
+        Component::BoardSerial => {
+            if is_placeholder_serial(raw) {
+                return None;
+            }
+            words_digest(app_key, component, raw)
+        }
+        Component::Cpu | Component::Network | Component::RootFileSystem => {
+            words_digest(app_key, component, raw)
+        }
     }
 }
 
+/// Whether a board serial is empty, all `0`, or one of the placeholders firmware reports.
+fn is_placeholder_serial(raw: &str) -> bool {
+    let t = raw.trim();
+    if t.bytes()
+        .all(|c| c == b'0' || c.is_ascii_whitespace() || c == b'.' || c == b'-')
+    {
+        return true;
+    }
+    PLACEHOLDER_SERIALS.iter().any(|p| {
+        let mut words = t.split_ascii_whitespace().flat_map(|w| {
+            // Word boundaries as single spaces, compared case-insensitively.
+            core::iter::once(b' ').chain(w.bytes().map(|c| c.to_ascii_lowercase()))
+        });
+        words.next(); // the leading space
+        let mut expected = p.bytes();
+        loop {
+            match (words.next(), expected.next()) {
+                (None, None) => return true,
+                (Some(a), Some(b)) if a == b => {}
+                _ => return false,
+            }
+        }
+    })
+}
+
 /// Trimmed, white space collapsed, ASCII lower-cased.
-fn words_digest(app_key: &[u8], component: Component, raw: &str) -> Option<u8> {
+fn words_digest(app_key: &[u8], component: Component, raw: &str) -> Option<ComponentDigest> {
     let mut words = raw.split_ascii_whitespace().peekable();
     words.peek()?;
     Some(digest(app_key, component, |h| {
@@ -262,46 +403,206 @@ pub const fn is_stable_mac(mac: [u8; 6]) -> bool {
 
 /// The digest of one network adapter's MAC address, or `None` if the address is not
 /// stable (see [`is_stable_mac`]).
-pub fn mac_digest(app_key: &[u8], mac: [u8; 6]) -> Option<u8> {
+pub fn mac_digest(app_key: &[u8], mac: [u8; 6]) -> Option<ComponentDigest> {
     is_stable_mac(mac).then(|| digest(app_key, Component::Network, |h| h.update(mac)))
 }
 
+/// The digest width of a format-2 binding, from its shape: 16 bits when a machine must
+/// match at least two strong components by chance to pass (the CPU assumed equal), 24 bits
+/// when one suffices. So every binding keeps a random machine's chance below 1 in 100,000
+/// (see `docs/SECURITY.md`).
+pub const fn format_2_digest_bits(components: ComponentSet, tolerance: u8) -> u8 {
+    let must_match = components.len().saturating_sub(tolerance);
+    let strong_needed = if components.contains(Component::Cpu) {
+        must_match.saturating_sub(1)
+    } else {
+        must_match
+    };
+    if strong_needed >= 2 { 16 } else { 24 }
+}
+
 /// What a code carries about the machine it is bound to: one digest per bound
-/// component and how many of them may have changed.
+/// component and how many of them may have changed (or, in format 2, be unreadable).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(into = "BindingRepr", try_from = "BindingRepr"))]
 pub struct MachineBinding {
     components: ComponentSet,
     tolerance: u8,
-    digests: [u8; 4],
+    /// 8 (format 1), 16 or 24 (format 2).
+    bits: u8,
+    /// Indexed by [`Component::index`]: the first `bits` bits of each bound digest.
+    digests: [u32; COMPONENTS],
+}
+
+/// The serialized form: `digests` indexed by component (4 entries for a format-1
+/// binding, as the v1 golden vectors record it, 6 for format 2), `digest_bits` omitted
+/// for format 1.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct BindingRepr {
+    components: u8,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    digest_bits: Option<u8>,
+    digests: alloc::vec::Vec<u32>,
+    tolerance: u8,
+}
+
+#[cfg(feature = "serde")]
+impl From<MachineBinding> for BindingRepr {
+    fn from(b: MachineBinding) -> Self {
+        let n = if b.bits == 8 { 4 } else { COMPONENTS };
+        BindingRepr {
+            components: b.components.0,
+            digest_bits: (b.bits != 8).then_some(b.bits),
+            digests: b.digests[..n].to_vec(),
+            tolerance: b.tolerance,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<BindingRepr> for MachineBinding {
+    type Error = &'static str;
+    fn try_from(r: BindingRepr) -> Result<Self, Self::Error> {
+        let components = ComponentSet::from_bits(r.components).ok_or("unknown component bits")?;
+        let bits = r.digest_bits.unwrap_or(8);
+        if r.digests.len() > COMPONENTS {
+            return Err("too many digests");
+        }
+        let mut d = [0u32; COMPONENTS];
+        d[..r.digests.len()].copy_from_slice(&r.digests);
+        let b =
+            MachineBinding::build(components, d, r.tolerance, bits).map_err(|_| "invalid machine binding")?;
+        if b.bits != bits {
+            return Err("digest width does not match the binding's shape");
+        }
+        Ok(b)
+    }
 }
 
 impl MachineBinding {
     /// The highest tolerance a code can carry.
     pub const MAX_TOLERANCE: u8 = 3;
+    /// The longest wire form: header and six 24-bit digests.
+    pub const MAX_WIRE_LEN: usize = 1 + COMPONENTS * 3;
 
-    /// A binding to `digests` (indexed by [`Component::index`]) for the `components`
-    /// listed, accepting up to `tolerance` changed components.
-    pub fn new(components: ComponentSet, digests: [u8; 4], tolerance: u8) -> Result<Self, Error> {
+    /// A format-2 binding to `digests` (indexed by [`Component::index`]) for the
+    /// `components` listed, accepting up to `tolerance` components changed or unreadable.
+    /// The tolerance is at most `(bound - 1) / 2`, so a majority must match. The digests
+    /// are cut to the width the shape needs ([`format_2_digest_bits`]).
+    pub fn new(
+        components: ComponentSet,
+        digests: [ComponentDigest; COMPONENTS],
+        tolerance: u8,
+    ) -> Result<Self, Error> {
+        let bits = format_2_digest_bits(components, tolerance);
+        Self::build(components, digests.map(|d| d.prefix(bits)), tolerance, bits)
+    }
+
+    /// A format-1 binding (one-byte digests, the first four components only), as codes of
+    /// format 1 carry it: for re-issuing a license bound by a format-1 fingerprint.
+    pub fn new_v1(components: ComponentSet, digests: [u8; 4], tolerance: u8) -> Result<Self, Error> {
+        let mut d = [0u32; COMPONENTS];
+        for (slot, v) in d.iter_mut().zip(digests) {
+            *slot = u32::from(v);
+        }
+        Self::build(components, d, tolerance, 8)
+    }
+
+    /// Validate and keep only the bound digests. `digests` are already cut to `bits`.
+    fn build(
+        components: ComponentSet,
+        digests: [u32; COMPONENTS],
+        tolerance: u8,
+        bits: u8,
+    ) -> Result<Self, Error> {
         if !components.has_strong() {
             return Err(Error::InvalidLicense(
-                "a machine binding needs the OS install id, the hardware UUID or a network adapter (the CPU alone identifies no machine)",
+                "a machine binding needs a strong component (OS install id, hardware UUID, network adapter, root file system or board serial): the CPU alone identifies no machine",
             ));
         }
-        if tolerance > Self::MAX_TOLERANCE || tolerance >= components.len() {
-            return Err(Error::InvalidLicense(
-                "machine tolerance must be below the number of bound components (and at most 3)",
-            ));
+        if bits == 8 {
+            if components.0 & !ComponentSet::FORMAT_1.0 != 0 {
+                return Err(Error::InvalidLicense(
+                    "a format-1 machine binding has only the OS install id, hardware UUID, CPU and network adapters",
+                ));
+            }
+            if tolerance > Self::MAX_TOLERANCE || tolerance >= components.len() {
+                return Err(Error::InvalidLicense(
+                    "machine tolerance must be below the number of bound components (and at most 3)",
+                ));
+            }
+        } else {
+            if bits != format_2_digest_bits(components, tolerance) {
+                return Err(Error::InvalidLicense(
+                    "digest width does not match the binding's shape",
+                ));
+            }
+            if tolerance > (components.len() - 1) / 2 {
+                return Err(Error::InvalidLicense(
+                    "machine tolerance must leave a majority of the bound components to match: at most (bound - 1) / 2",
+                ));
+            }
         }
-        let mut d = [0u8; 4];
+        let mask = if bits >= 32 { u32::MAX } else { (1u32 << bits) - 1 };
+        let mut d = [0u32; COMPONENTS];
         for c in components.iter() {
-            d[usize::from(c.index())] = digests[usize::from(c.index())];
+            let i = usize::from(c.index());
+            if digests[i] & !mask != 0 {
+                return Err(Error::InvalidLicense(
+                    "a digest is wider than the binding's digest width",
+                ));
+            }
+            d[i] = digests[i];
         }
         Ok(MachineBinding {
             components,
             tolerance,
+            bits,
             digests: d,
         })
+    }
+
+    /// The same digests with another tolerance (the vendor's choice when issuing). A
+    /// format-2 binding can narrow its digests (24 to 16 bits) but not widen them: a
+    /// tolerance that needs wider digests than the fingerprint carries is refused.
+    pub fn with_tolerance(&self, tolerance: u8) -> Result<MachineBinding, Error> {
+        if self.bits == 8 {
+            return Self::build(self.components, self.digests, tolerance, 8);
+        }
+        let bits = format_2_digest_bits(self.components, tolerance);
+        if bits > self.bits {
+            return Err(Error::InvalidLicense(
+                "this tolerance needs 24-bit digests and the fingerprint carries 16: ask the customer for the fingerprint printed with this tolerance",
+            ));
+        }
+        let shift = u32::from(self.bits - bits);
+        Self::build(self.components, self.digests.map(|d| d >> shift), tolerance, bits)
+    }
+
+    /// A machine fingerprint that matches this binding exactly (each bound component with
+    /// its carried digest): for the vendor's side, which checks a code's signature without
+    /// the customer's machine.
+    pub fn matching_machine(&self) -> MachineFingerprint {
+        let mut m = MachineFingerprint::unknown();
+        for c in self.components.iter() {
+            m.add(
+                c,
+                ComponentDigest::from_prefix(self.digests[usize::from(c.index())], self.bits),
+            );
+        }
+        m
+    }
+
+    /// The code format this binding belongs to: format 1 for one-byte digests.
+    pub const fn format(&self) -> Format {
+        if self.bits == 8 { Format::V1 } else { Format::V2 }
+    }
+
+    /// Bits per digest: 8 (format 1), 16 or 24 (format 2).
+    pub const fn digest_bits(&self) -> u8 {
+        self.bits
     }
 
     /// The bound components.
@@ -309,13 +610,13 @@ impl MachineBinding {
         self.components
     }
 
-    /// How many bound components may differ.
+    /// How many bound components may differ (or, in format 2, be unreadable).
     pub const fn tolerance(&self) -> u8 {
         self.tolerance
     }
 
-    /// The digest of `c`, if bound.
-    pub const fn digest(&self, c: Component) -> Option<u8> {
+    /// The digest of `c` as carried (the first [`digest_bits`](Self::digest_bits) bits), if bound.
+    pub const fn digest(&self, c: Component) -> Option<u32> {
         if self.components.contains(c) {
             Some(self.digests[c.index() as usize])
         } else {
@@ -323,9 +624,14 @@ impl MachineBinding {
         }
     }
 
-    /// How many components must positively match: at least half of the bound ones.
+    /// How many components must positively match. Format 2: a majority of the bound
+    /// ones (`bound / 2 + 1`); format 1: at least half (`ceil(bound / 2)`).
     pub const fn required_matches(&self) -> u8 {
-        self.components.len().div_ceil(2)
+        if self.bits == 8 {
+            self.components.len().div_ceil(2)
+        } else {
+            self.components.len() / 2 + 1
+        }
     }
 
     /// Compare with a machine. See [`MachineMatch::is_match`] for the rule.
@@ -336,12 +642,15 @@ impl MachineBinding {
             unknown: ComponentSet::EMPTY,
             tolerance: self.tolerance,
             required: self.required_matches(),
+            unreadable_counts: self.bits != 8,
         };
         for c in self.components.iter() {
-            let slot = &machine.slots[usize::from(c.index())];
-            if slot.len == 0 {
+            let i = usize::from(c.index());
+            let slot = &machine.slots[i];
+            let have = &slot.digests[..usize::from(slot.len)];
+            if have.is_empty() {
                 m.unknown = m.unknown.with(c);
-            } else if slot.digests[..usize::from(slot.len)].contains(&self.digests[usize::from(c.index())]) {
+            } else if have.iter().any(|d| d.prefix(self.bits) == self.digests[i]) {
                 m.matched = m.matched.with(c);
             } else {
                 m.changed = m.changed.with(c);
@@ -350,56 +659,97 @@ impl MachineBinding {
         m
     }
 
-    /// The header byte of the wire form: component bits 0-3, tolerance bits 4-5.
-    pub(crate) const fn header(&self) -> u8 {
-        self.components.0 | (self.tolerance << 4)
+    /// The header byte of the wire form. Format 1: component bits 0-3, tolerance bits
+    /// 4-5; format 2: component bits 0-5, tolerance bits 6-7.
+    const fn header(&self) -> u8 {
+        if self.bits == 8 {
+            self.components.0 | (self.tolerance << 4)
+        } else {
+            self.components.0 | (self.tolerance << 6)
+        }
     }
 
-    /// Digests of the bound components, in component order.
-    pub(crate) fn bound_digests(&self) -> impl Iterator<Item = u8> + '_ {
-        self.components
-            .iter()
-            .map(|c| self.digests[usize::from(c.index())])
+    /// The wire form: header, then each bound digest in component order, big-endian in
+    /// `digest_bits / 8` bytes.
+    pub(crate) fn write_wire(&self, mut out: impl FnMut(u8)) {
+        out(self.header());
+        let bytes = usize::from(self.bits / 8);
+        for c in self.components.iter() {
+            let d = self.digests[usize::from(c.index())];
+            for k in (0..bytes).rev() {
+                out((d >> (8 * k)) as u8);
+            }
+        }
     }
 
-    /// Rebuild from the wire form; `None` if the header has reserved bits set or is invalid.
-    pub(crate) fn from_wire(header: u8, digests: &[u8]) -> Option<MachineBinding> {
-        if header & 0b1100_0000 != 0 {
-            return None;
+    /// Read the wire form of `format` from `input`; `None` if cut short, with reserved
+    /// bits set, or invalid.
+    pub(crate) fn read_wire(format: Format, input: &mut impl Iterator<Item = u8>) -> Option<MachineBinding> {
+        let header = input.next()?;
+        let (components, tolerance) = match format {
+            Format::V1 => {
+                if header & 0b1100_0000 != 0 {
+                    return None;
+                }
+                (ComponentSet(header & 0b1111), (header >> 4) & 0b11)
+            }
+            Format::V2 => (ComponentSet(header & 0b11_1111), header >> 6),
+        };
+        let bits = match format {
+            Format::V1 => 8,
+            Format::V2 => format_2_digest_bits(components, tolerance),
+        };
+        let mut d = [0u32; COMPONENTS];
+        for c in components.iter() {
+            let mut v = 0u32;
+            for _ in 0..bits / 8 {
+                v = (v << 8) | u32::from(input.next()?);
+            }
+            d[usize::from(c.index())] = v;
         }
-        let components = ComponentSet(header & 0b1111);
-        if usize::from(components.len()) != digests.len() {
-            return None;
-        }
-        let mut d = [0u8; 4];
-        for (c, v) in components.iter().zip(digests) {
-            d[usize::from(c.index())] = *v;
-        }
-        MachineBinding::new(components, d, (header >> 4) & 0b11).ok()
+        MachineBinding::build(components, d, tolerance, bits).ok()
     }
 
-    /// Bytes of the printable fingerprint: the header byte and the bound digests.
-    fn to_bytes(self) -> ([u8; 5], usize) {
-        let mut out = [0u8; 5];
-        out[0] = self.header();
-        let mut n = 1;
-        for d in self.bound_digests() {
-            out[n] = d;
+    /// Bytes of the printable fingerprint: the wire form.
+    fn to_bytes(self) -> ([u8; Self::MAX_WIRE_LEN], usize) {
+        let mut out = [0u8; Self::MAX_WIRE_LEN];
+        let mut n = 0;
+        self.write_wire(|b| {
+            out[n] = b;
             n += 1;
-        }
+        });
         (out, n)
+    }
+
+    fn text_kind(&self) -> TextKind {
+        match self.format() {
+            Format::V1 => TextKind::Fingerprint,
+            Format::V2 => TextKind::FingerprintV2,
+        }
     }
 
     /// Parse the printable form a customer sends to the vendor (see
     /// [`MachineFingerprint::binding`] and the `Display` impl), with the same typo
-    /// detection as a license code.
+    /// detection as a license code. Both the format-2 and the format-1 form are read.
     pub fn parse(text: &str) -> Result<MachineBinding, Error> {
-        let mut buf = [0u8; 5];
-        let n = text::decode(TextKind::Fingerprint, text, &mut buf)?;
+        let mut buf = [0u8; Self::MAX_WIRE_LEN];
+        let (format, n) = match text::decode(TextKind::FingerprintV2, text, &mut buf) {
+            Ok(n) => (Format::V2, n),
+            Err(e) => match text::decode(TextKind::Fingerprint, text, &mut buf) {
+                Ok(n) => (Format::V1, n),
+                Err(_) => return Err(e),
+            },
+        };
         if n == 0 {
             return Err(Error::Malformed("empty machine fingerprint"));
         }
-        MachineBinding::from_wire(buf[0], &buf[1..n]).ok_or(Error::Malformed("invalid machine fingerprint"))
+        let mut input = buf[..n].iter().copied();
+        let b = MachineBinding::read_wire(format, &mut input)
+            .ok_or(Error::Malformed("invalid machine fingerprint"))?;
+        if input.next().is_some() {
+            return Err(Error::Malformed("trailing bytes after the machine fingerprint"));
+        }
+        Ok(b)
     }
 }
 
@@ -408,7 +758,7 @@ impl MachineBinding {
 impl fmt::Display for MachineBinding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (bytes, n) = self.to_bytes();
-        text::write(TextKind::Fingerprint, &bytes[..n], f)
+        text::write(self.text_kind(), &bytes[..n], f)
     }
 }
 
@@ -425,16 +775,23 @@ pub struct MachineMatch {
     pub tolerance: u8,
     /// How many components must positively match.
     pub required: u8,
+    /// Whether unreadable components count against the tolerance (format 2; format 1
+    /// counted them neither way).
+    pub unreadable_counts: bool,
 }
 
 impl MachineMatch {
-    /// The rule: at most `tolerance` components changed, at least half of the bound
-    /// components positively matched, and among them at least one strong component
-    /// (not only the CPU). Unknown components count neither way.
+    /// The rule. Format 2: changed plus unreadable at most `tolerance`, a majority of the
+    /// bound components positively matched, among them at least one strong component
+    /// (not only the CPU). Format 1: changed at most `tolerance` (unreadable counts
+    /// neither way), at least half matched, one of them strong.
     pub const fn is_match(&self) -> bool {
-        self.changed.len() <= self.tolerance
-            && self.matched.len() >= self.required
-            && self.matched.has_strong()
+        let against = if self.unreadable_counts {
+            self.changed.len() + self.unknown.len()
+        } else {
+            self.changed.len()
+        };
+        against <= self.tolerance && self.matched.len() >= self.required && self.matched.has_strong()
     }
 }
 
@@ -444,14 +801,14 @@ pub const MAX_DIGESTS_PER_COMPONENT: usize = 8;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Slot {
     len: u8,
-    digests: [u8; MAX_DIGESTS_PER_COMPONENT],
+    digests: [ComponentDigest; MAX_DIGESTS_PER_COMPONENT],
 }
 
 /// This machine's fingerprint as collected by the host side: for each component,
 /// nothing (unknown) or one or more digests (one per physical network adapter).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct MachineFingerprint {
-    slots: [Slot; 4],
+    slots: [Slot; COMPONENTS],
 }
 
 impl MachineFingerprint {
@@ -460,14 +817,14 @@ impl MachineFingerprint {
         MachineFingerprint {
             slots: [Slot {
                 len: 0,
-                digests: [0; MAX_DIGESTS_PER_COMPONENT],
-            }; 4],
+                digests: [ComponentDigest(0); MAX_DIGESTS_PER_COMPONENT],
+            }; COMPONENTS],
         }
     }
 
     /// Record a digest for `component`. Returns `false` (and records nothing) when the
     /// component already holds [`MAX_DIGESTS_PER_COMPONENT`] digests or this one.
-    pub fn add(&mut self, component: Component, digest: u8) -> bool {
+    pub fn add(&mut self, component: Component, digest: ComponentDigest) -> bool {
         let slot = &mut self.slots[usize::from(component.index())];
         let len = usize::from(slot.len);
         if len >= MAX_DIGESTS_PER_COMPONENT || slot.digests[..len].contains(&digest) {
@@ -478,8 +835,13 @@ impl MachineFingerprint {
         true
     }
 
+    /// Forget what was recorded for `component` (it becomes unknown).
+    pub fn clear(&mut self, component: Component) {
+        self.slots[usize::from(component.index())].len = 0;
+    }
+
     /// The digests recorded for `component` (empty = unknown).
-    pub fn digests(&self, component: Component) -> &[u8] {
+    pub fn digests(&self, component: Component) -> &[ComponentDigest] {
         let slot = &self.slots[usize::from(component.index())];
         &slot.digests[..usize::from(slot.len)]
     }
@@ -492,26 +854,39 @@ impl MachineFingerprint {
             .fold(ComponentSet::EMPTY, ComponentSet::with)
     }
 
-    /// What the vendor puts into a code for this machine: every known component (for a
-    /// component with several digests, the smallest, so the choice does not depend on
-    /// the order adapters were listed), with the given tolerance, reduced to at most
-    /// `(known - 1) / 2` so that a majority of the known components must still match
-    /// (4 known: 1 may change; 2 known: none may).
+    /// The smallest digest of each known component, so the choice does not depend on
+    /// the order adapters were listed.
+    fn smallest(&self) -> [ComponentDigest; COMPONENTS] {
+        Component::ALL.map(|c| self.digests(c).iter().copied().min().unwrap_or_default())
+    }
+
+    /// What the vendor puts into a format-2 code for this machine: every known component
+    /// (for a component with several digests, the smallest), with the given tolerance
+    /// reduced to at most `(known - 1) / 2`, so that a majority of the known components
+    /// must still match (3 known: 1 may change; 2 known: none may).
     pub fn binding(&self, tolerance: u8) -> Result<MachineBinding, Error> {
         let known = self.known();
-        let mut d = [0u8; 4];
-        for c in known.iter() {
-            d[usize::from(c.index())] = self.digests(c).iter().copied().min().unwrap_or(0);
+        if !known.has_strong() {
+            return Err(Error::InvalidLicense(
+                "no strong component (OS install id, hardware UUID, network adapter, root file system, board serial) could be read: bind to a database code instead",
+            ));
         }
-        // Fewer components known than the tolerance assumes: keep a majority that must
-        // match, so two known components do not reduce to "the CPU alone is enough".
         let tolerance = tolerance.min(known.len().saturating_sub(1) / 2);
+        MachineBinding::new(known, self.smallest(), tolerance)
+    }
+
+    /// The format-1 binding of this machine (one-byte digests of the first four
+    /// components), as version 1 built it: for codes that must stay format 1.
+    pub fn binding_v1(&self, tolerance: u8) -> Result<MachineBinding, Error> {
+        let known = self.known().intersection(ComponentSet::FORMAT_1);
         if !known.has_strong() {
             return Err(Error::InvalidLicense(
                 "neither the OS install id, the hardware UUID nor a network adapter could be read: bind to a database code instead",
             ));
         }
-        MachineBinding::new(known, d, tolerance)
+        let tolerance = tolerance.min(known.len().saturating_sub(1) / 2);
+        let s = self.smallest();
+        MachineBinding::new_v1(known, [0, 1, 2, 3].map(|i| s[i].first_byte()), tolerance)
     }
 }
 
@@ -521,14 +896,20 @@ mod tests {
 
     const KEY: &[u8] = b"test-app";
 
+    /// A machine with the first four components as given (24-bit digests `v * 0x10101`,
+    /// so every prefix differs between values).
     fn machine(values: [Option<u8>; 4]) -> MachineFingerprint {
         let mut m = MachineFingerprint::unknown();
         for (c, v) in Component::ALL.into_iter().zip(values) {
             if let Some(v) = v {
-                m.add(c, v);
+                m.add(c, dg(v));
             }
         }
         m
+    }
+
+    fn dg(v: u8) -> ComponentDigest {
+        ComponentDigest::from_bytes([v, v, v])
     }
 
     #[test]
@@ -600,9 +981,9 @@ mod tests {
     }
 
     #[test]
-    fn k_of_n_rule() {
+    fn format_1_k_of_n_rule() {
         let original = machine([Some(1), Some(2), Some(3), Some(4)]);
-        let b = original.binding(1).unwrap();
+        let b = original.binding_v1(1).unwrap();
         assert_eq!(b.required_matches(), 2);
         assert!(b.check(&original).is_match());
         // One changed: fine. Two changed: refused, and it says which.
@@ -623,7 +1004,7 @@ mod tests {
         assert_eq!(mostly_unknown.changed, ComponentSet::EMPTY);
         assert!(!b.check(&MachineFingerprint::unknown()).is_match());
         // The CPU alone never makes a match, even when everything else is unreadable.
-        let two = machine([Some(1), None, Some(3), None]).binding(1).unwrap();
+        let two = machine([Some(1), None, Some(3), None]).binding_v1(1).unwrap();
         assert_eq!((two.tolerance(), two.required_matches()), (0, 1));
         assert!(!two.check(&machine([None, None, Some(3), None])).is_match());
         assert!(two.check(&machine([Some(1), None, None, None])).is_match());
@@ -631,23 +1012,83 @@ mod tests {
         // Any one of several adapters matches.
         let mut nics = machine([Some(1), Some(2), Some(3), None]);
         for d in [7, 9, 4] {
-            nics.add(Component::Network, d);
+            nics.add(Component::Network, dg(d));
         }
-        assert_eq!(b.check(&nics).matched, ComponentSet::ALL);
+        assert_eq!(b.check(&nics).matched, ComponentSet::FORMAT_1);
+    }
+
+    #[test]
+    fn format_2_rule_counts_unreadable_components() {
+        let original = machine([Some(1), Some(2), Some(3), Some(4)]);
+        let b = original.binding(1).unwrap();
+        assert_eq!(
+            (b.format(), b.digest_bits(), b.required_matches()),
+            (Format::V2, 16, 3)
+        );
+        assert!(b.check(&original).is_match());
+        assert!(b.check(&machine([Some(1), Some(2), Some(3), Some(9)])).is_match());
+        // Hiding components never lowers what must match: unreadable counts like changed.
+        assert!(!b.check(&machine([Some(1), None, None, Some(4)])).is_match());
+        assert!(b.check(&machine([Some(1), None, Some(3), Some(4)])).is_match());
+        assert!(!b.check(&machine([None, None, Some(3), Some(4)])).is_match());
+        // The CPU and one strong component out of four: not a majority.
+        assert!(!b.check(&machine([Some(1), Some(8), Some(3), Some(9)])).is_match());
+        // Only the first 16 bits are compared.
+        let mut close = machine([Some(1), Some(2), Some(3), None]);
+        close.add(Component::Network, ComponentDigest::from_bytes([4, 4, 0x77]));
+        assert!(b.check(&close).is_match());
+        // A typical VM: OS id, CPU, root file system; the CPU may change (migration).
+        let mut vm = machine([Some(1), None, Some(3), None]);
+        vm.add(Component::RootFileSystem, dg(5));
+        let vb = vm.binding(1).unwrap();
+        assert_eq!(
+            (vb.tolerance(), vb.digest_bits(), vb.required_matches()),
+            (1, 24, 2)
+        );
+        let mut migrated = machine([Some(1), None, Some(8), None]);
+        migrated.add(Component::RootFileSystem, dg(5));
+        assert!(vb.check(&migrated).is_match());
+        // CPU alone plus unreadable rest: refused.
+        assert!(!vb.check(&machine([None, None, Some(3), None])).is_match());
+    }
+
+    #[test]
+    fn digest_width_follows_the_shape() {
+        let s = |cs: &[Component]| cs.iter().fold(ComponentSet::EMPTY, |s, c| s.with(*c));
+        use Component::*;
+        assert_eq!(
+            format_2_digest_bits(s(&[OsInstallId, HardwareUuid, Cpu, Network]), 1),
+            16
+        );
+        assert_eq!(format_2_digest_bits(s(&[Cpu, Network]), 0), 24);
+        assert_eq!(format_2_digest_bits(s(&[OsInstallId, Cpu, Network]), 1), 24);
+        assert_eq!(format_2_digest_bits(s(&[OsInstallId, Cpu, Network]), 0), 16);
+        assert_eq!(format_2_digest_bits(s(&[OsInstallId]), 0), 24);
+        assert_eq!(format_2_digest_bits(ComponentSet::ALL, 2), 16);
     }
 
     #[test]
     fn binding_rules() {
-        assert!(MachineBinding::new(ComponentSet::EMPTY, [0; 4], 0).is_err());
+        let zero = [ComponentDigest::default(); COMPONENTS];
+        assert!(MachineBinding::new(ComponentSet::EMPTY, zero, 0).is_err());
         let cpu_only = ComponentSet::EMPTY.with(Component::Cpu);
         assert!(
-            MachineBinding::new(cpu_only, [0; 4], 0).is_err(),
+            MachineBinding::new(cpu_only, zero, 0).is_err(),
             "the CPU alone binds nothing"
         );
         assert!(machine([None, None, Some(5), None]).binding(0).is_err());
-        assert!(MachineBinding::new(ComponentSet::ALL, [0; 4], 4).is_err());
+        assert!(
+            MachineBinding::new(ComponentSet::ALL, zero, 3).is_err(),
+            "no majority left"
+        );
+        assert!(MachineBinding::new(ComponentSet::ALL, zero, 2).is_ok());
+        assert!(MachineBinding::new_v1(ComponentSet::FORMAT_1, [0; 4], 4).is_err());
+        assert!(
+            MachineBinding::new_v1(ComponentSet::ALL, [0; 4], 1).is_err(),
+            "format 1 has four components"
+        );
         let one = ComponentSet::EMPTY.with(Component::OsInstallId);
-        assert!(MachineBinding::new(one, [0; 4], 1).is_err());
+        assert!(MachineBinding::new(one, zero, 1).is_err());
         assert!(MachineFingerprint::unknown().binding(1).is_err());
         // Reduced tolerance when only one component is known.
         assert_eq!(
@@ -658,19 +1099,37 @@ mod tests {
         );
         let mut m = MachineFingerprint::unknown();
         for d in 0..10 {
-            m.add(Component::Network, d);
+            m.add(Component::Network, dg(d));
         }
         assert_eq!(m.digests(Component::Network).len(), MAX_DIGESTS_PER_COMPONENT);
     }
 
     #[test]
     fn printable_form_round_trips() {
-        let b = machine([Some(0xA1), Some(0x02), None, Some(0xFF)])
-            .binding(1)
-            .unwrap();
-        let text = b.to_string();
-        assert_eq!(MachineBinding::parse(&text), Ok(b));
-        assert_eq!(MachineBinding::parse(&text.to_lowercase()), Ok(b));
+        let m = machine([Some(0xA1), Some(0x02), None, Some(0xFF)]);
+        for b in [m.binding(1).unwrap(), m.binding_v1(1).unwrap()] {
+            let text = b.to_string();
+            assert_eq!(MachineBinding::parse(&text), Ok(b));
+            assert_eq!(MachineBinding::parse(&text.to_lowercase()), Ok(b));
+        }
+        assert_ne!(
+            m.binding(1).unwrap().to_string(),
+            m.binding_v1(1).unwrap().to_string()
+        );
         assert!(MachineBinding::parse("0000").is_err());
+    }
+
+    #[test]
+    fn board_serial_placeholders_are_unknown() {
+        for p in [
+            "To be filled by O.E.M.",
+            "  default   STRING ",
+            "0000000",
+            "",
+            "None",
+        ] {
+            assert_eq!(component_digest(KEY, Component::BoardSerial, p), None, "{p}");
+        }
+        assert!(component_digest(KEY, Component::BoardSerial, "PF2ABCDE").is_some());
     }
 }

@@ -18,7 +18,7 @@
 //!     named_users: Some(25), concurrent_seats: Some(10), demo_seats: 2,
 //!     modules: ModuleSet::first(4), issued: day, valid_from: day,
 //!     expires: day.add_months(12), grace_days: 14, maintenance_ends: day.add_months(12),
-//!     binding: Binding::DATABASE,
+//!     binding: Binding::DATABASE, interim: false,
 //! };
 //! let ctx = Context::new("erp", "ACME Corp").with_database("DB-7F3A-22C1");
 //! let text = sign(&license, &ctx, &signing)?.to_string();
@@ -55,7 +55,7 @@ mod text;
 mod wire;
 pub mod words;
 
-pub use code::{LicenseCode, PublicKey, UntrustedCode, VerifiedLicense, key_id, sign};
+pub use code::{LicenseCode, PublicKey, UntrustedCode, VerifiedLicense, key_id, sign, sign_as};
 pub use context::{Context, MAX_CONTEXT_FIELD};
 pub use date::{Date, days_in_month, is_leap_year};
 pub use dbcode::{
@@ -69,11 +69,11 @@ pub use delegation::{
 };
 pub use error::{Error, ErrorKind};
 pub use fingerprint::{
-    Component, ComponentSet, MAX_DIGESTS_PER_COMPONENT, MachineBinding, MachineFingerprint, MachineMatch,
-    component_digest, is_stable_mac, mac_digest,
+    COMPONENTS, Component, ComponentDigest, ComponentSet, MAX_DIGESTS_PER_COMPONENT, MachineBinding,
+    MachineFingerprint, MachineMatch, component_digest, format_2_digest_bits, is_stable_mac, mac_digest,
 };
 pub use frame::{Frame, IdRange, KindSet, LineSet, Violation};
-pub use model::{Binding, Kind, License, ModuleSet, ProductLine};
+pub use model::{Binding, Kind, License, ModuleSet, ProductLine, SeatServerDigest};
 pub use revocation::{
     REVOCATION_LIST_VERSION, REVOCATION_LIST_VERSION_CERTIFICATES, RevocationEntries, RevocationEntry,
     RevocationList, RevokedCertificates, RevokedRevisions, UntrustedRevocationList,
@@ -83,7 +83,7 @@ pub use revocation::{sign_revocation_list, sign_revocation_list_with_certificate
 pub use segmented::segmented_symbols_for;
 pub use status::{Evaluation, Policy, Release, Status, evaluate};
 pub use text::{ALPHABET, CHECK_SYMBOLS, GROUP, symbols_for};
-pub use wire::{MAX_CODE_BYTES, MAX_PAYLOAD, SIGNATURE_LEN, VERSION};
+pub use wire::{Format, MAX_CODE_BYTES, MAX_PAYLOAD, SIGNATURE_LEN, VERSION};
 
 /// Re-exported so callers use the same version for keys.
 pub use ed25519_dalek;

@@ -169,6 +169,49 @@ impl FromIterator<u8> for ModuleSet {
     }
 }
 
+/// Domain separation of the seat-server key digest (see `docs/FORMAT.md`, "Seat-server binding").
+const DOMAIN_SEAT_SERVER: &[u8] = b"license-core/v2 seat-server\0";
+
+/// The 16-byte digest of a seat server's Ed25519 public key that a format-2 code can carry:
+/// `SHA-256("license-core/v2 seat-server\0" || key)[..16]`. A client that receives a lease
+/// token signed by a server key checks with it that the vendor licensed that server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(transparent))]
+pub struct SeatServerDigest([u8; SeatServerDigest::LEN]);
+
+impl SeatServerDigest {
+    /// Bytes of the digest.
+    pub const LEN: usize = 16;
+
+    /// The digest of a seat server's 32-byte Ed25519 public key.
+    pub fn of_key(public_key: &[u8; 32]) -> SeatServerDigest {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(DOMAIN_SEAT_SERVER);
+        h.update(public_key);
+        let full = h.finalize();
+        let mut d = [0u8; Self::LEN];
+        d.copy_from_slice(&full[..Self::LEN]);
+        SeatServerDigest(d)
+    }
+
+    /// From the 16 bytes as carried in a code.
+    pub const fn from_bytes(bytes: [u8; Self::LEN]) -> SeatServerDigest {
+        SeatServerDigest(bytes)
+    }
+
+    /// The 16 bytes.
+    pub const fn to_bytes(self) -> [u8; Self::LEN] {
+        self.0
+    }
+
+    /// Whether this is the digest of `public_key`.
+    pub fn matches(&self, public_key: &[u8; 32]) -> bool {
+        Self::of_key(public_key) == *self
+    }
+}
+
 /// What the code is bound to, besides product and licensee (which are always bound).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -177,6 +220,13 @@ pub struct Binding {
     pub database: bool,
     /// The code is valid only on a machine matching this fingerprint.
     pub machine: Option<MachineBinding>,
+    /// Format 2: the seat server the vendor licensed for this code (the digest of its
+    /// public key). Independent of the database and machine binding: a server license can
+    /// be bound to the server's machine and name the server's key. It restricts nothing
+    /// at verification; a seat client checks lease tokens against it
+    /// ([`crate::VerifiedLicense::binds_seat_server`]).
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    pub seat_server: Option<SeatServerDigest>,
 }
 
 impl Binding {
@@ -184,11 +234,13 @@ impl Binding {
     pub const NONE: Binding = Binding {
         database: false,
         machine: None,
+        seat_server: None,
     };
     /// Bound to the installation's database code.
     pub const DATABASE: Binding = Binding {
         database: true,
         machine: None,
+        seat_server: None,
     };
 
     /// Bound to a machine.
@@ -196,8 +248,21 @@ impl Binding {
         Binding {
             database: false,
             machine: Some(m),
+            seat_server: None,
         }
     }
+
+    /// The same binding, naming the seat server with this public key (format 2).
+    #[must_use]
+    pub fn with_seat_server(mut self, public_key: &[u8; 32]) -> Binding {
+        self.seat_server = Some(SeatServerDigest::of_key(public_key));
+        self
+    }
+}
+
+#[cfg(feature = "serde")]
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// The whole scope of one license: everything a code grants, and to whom it is bound.
@@ -237,6 +302,13 @@ pub struct License {
     /// Releases built before this day are covered (exclusive end of maintenance);
     /// `None` = every release is covered.
     pub maintenance_ends: Option<Date>,
-    /// Database and/or machine binding.
+    /// Database, machine and seat-server binding.
     pub binding: Binding,
+    /// Format 2: an interim code, which ends where its successor begins. From `expires`
+    /// on, it is [`crate::Status::Replaced`] ("enter the code valid from that day"):
+    /// never in grace, never demo mode, whatever `grace_days` and `demo_seats` say. Used
+    /// for the larger code of a mixed order or an upgrade that a reduction replaces on a
+    /// known day. Requires an expiry.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_false"))]
+    pub interim: bool,
 }

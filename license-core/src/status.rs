@@ -55,6 +55,13 @@ pub enum Status {
         /// First day after the term.
         expired: Date,
     },
+    /// An interim code past its end: it was replaced on `on` by its successor, whose code
+    /// must be entered ("replaced on D: enter the code valid from D"). Never grace, never
+    /// demo mode. Among several codes of one license, a successor in force wins over this.
+    Replaced {
+        /// The interim code's end: the first day of its successor.
+        on: Date,
+    },
 }
 
 impl Status {
@@ -66,7 +73,8 @@ impl Status {
         )
     }
 
-    /// A short name: `not-yet-valid`, `valid`, `expiring-soon`, `in-grace`, `demo-mode`, `expired`.
+    /// A short name: `not-yet-valid`, `valid`, `expiring-soon`, `in-grace`, `demo-mode`,
+    /// `expired`, `replaced`.
     pub const fn name(&self) -> &'static str {
         match self {
             Status::NotYetValid { .. } => "not-yet-valid",
@@ -75,6 +83,7 @@ impl Status {
             Status::InGrace { .. } => "in-grace",
             Status::DemoMode { .. } => "demo-mode",
             Status::Expired { .. } => "expired",
+            Status::Replaced { .. } => "replaced",
         }
     }
 }
@@ -120,8 +129,9 @@ impl Evaluation {
 ///
 /// Days are whole UTC days. With `E = expires` and `G = grace_days`:
 /// `today < valid_from` not yet valid; `today < E - notice` valid;
-/// `today < E` expiring soon; `today < E + G` in grace; later demo mode if
-/// `demo_seats > 0`, else expired.
+/// `today < E` expiring soon (an interim code stays valid); for an interim code, from `E`
+/// on replaced; otherwise
+/// `today < E + G` in grace, later demo mode if `demo_seats > 0`, else expired.
 pub fn evaluate(license: &License, today: Date, build_date: Date, policy: &Policy) -> Evaluation {
     let days_until = |d: Date| u32::try_from(d.days_since(today)).unwrap_or(0);
     let status = if today < license.valid_from {
@@ -133,12 +143,14 @@ pub fn evaluate(license: &License, today: Date, build_date: Date, policy: &Polic
             None => Status::Valid,
             Some(expires) if today < expires => {
                 let days_left = days_until(expires);
-                if days_left <= u32::from(policy.notice_days) {
+                // An interim code's end is not a renewal date: its successor is issued.
+                if days_left <= u32::from(policy.notice_days) && !license.interim {
                     Status::ExpiringSoon { expires, days_left }
                 } else {
                     Status::Valid
                 }
             }
+            Some(on) if license.interim => Status::Replaced { on },
             Some(expired) => {
                 let grace_end = expired.saturating_add_days(i64::from(license.grace_days));
                 if today < grace_end {
@@ -201,6 +213,7 @@ mod tests {
             grace_days: 14,
             maintenance_ends: Some(d(2027, 1, 15)),
             binding: Binding::NONE,
+            interim: false,
         }
     }
 

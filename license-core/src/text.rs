@@ -34,6 +34,7 @@ pub(crate) const CRC_POLY: u32 = 0x0_2265B;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum TextKind {
     License,
+    /// A format-1 machine fingerprint (one-byte digests).
     Fingerprint,
     /// An installation's database code (`dbcode.rs`).
     DatabaseCode,
@@ -42,16 +43,19 @@ pub(crate) enum TextKind {
     Continued,
     /// A certificate chain on its own (`reseller install`), not a license code.
     Certificate,
+    /// A format-2 machine fingerprint (16- or 24-bit digests).
+    FingerprintV2,
 }
 
 impl TextKind {
     pub(crate) const fn crc_init(self) -> u32 {
         match self {
-            TextKind::License => 0xC_4943,      // "LIC", masked to 20 bits
-            TextKind::Fingerprint => 0xF_5052,  // "\x0fPR"
-            TextKind::DatabaseCode => 0x4_4442, // "DB", tagged 0x4
-            TextKind::Continued => 0x4_3454,    // "CT", masked to 20 bits
-            TextKind::Certificate => 0x4_3552,  // "CR", masked to 20 bits
+            TextKind::License => 0xC_4943,       // "LIC", masked to 20 bits
+            TextKind::Fingerprint => 0xF_5052,   // "\x0fPR"
+            TextKind::DatabaseCode => 0x4_4442,  // "DB", tagged 0x4
+            TextKind::Continued => 0x4_3454,     // "CT", masked to 20 bits
+            TextKind::Certificate => 0x4_3552,   // "CR", masked to 20 bits
+            TextKind::FingerprintV2 => 0xF_5032, // "\x0fP2"
         }
     }
 }
@@ -319,8 +323,10 @@ pub(crate) fn typo_error(kind: TextKind, symbols: &[u8], syndrome: u32) -> Error
     if kind == TextKind::License && symbols.len() >= CHECK_SYMBOLS {
         let (data, check) = symbols.split_at(symbols.len() - CHECK_SYMBOLS);
         let expected = check.iter().fold(0u32, |r, &s| (r << 5) | u32::from(s));
-        if crc(TextKind::Fingerprint.crc_init(), data) ^ CRC_XOROUT == expected {
-            return Error::NotALicenseCode;
+        for other in [TextKind::Fingerprint, TextKind::FingerprintV2] {
+            if crc(other.crc_init(), data) ^ CRC_XOROUT == expected {
+                return Error::NotALicenseCode;
+            }
         }
     }
     let n = symbols.len();

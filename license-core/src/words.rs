@@ -58,6 +58,7 @@ impl Display for StatusWords<'_> {
                 write!(f, "expired on {expired}, demo mode: {seats} seats")
             }
             Status::Expired { expired } => write!(f, "expired on {expired}"),
+            Status::Replaced { on } => write!(f, "replaced on {on}: enter the code valid from {on}"),
         }
     }
 }
@@ -65,11 +66,13 @@ impl Display for StatusWords<'_> {
 /// What the customer should do about `status`, if anything.
 pub fn advice(status: &Status) -> Option<&'static str> {
     match status {
+        // Replaced: the status words say it ("enter the code valid from D").
         Status::Valid | Status::NotYetValid { .. } => None,
         Status::ExpiringSoon { .. } => Some("ask the vendor for the renewal code"),
         Status::InGrace { .. } => Some("enter a renewal code"),
         Status::DemoMode { .. } => Some("enter a new code to leave demo mode"),
         Status::Expired { .. } => Some("enter a new code"),
+        Status::Replaced { .. } => None,
     }
 }
 

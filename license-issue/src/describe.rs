@@ -156,6 +156,7 @@ mod tests {
             grace_days: 14,
             maintenance_ends: Some(d(2027, 11, 22)),
             binding: Binding::DATABASE,
+            interim: false,
         };
         let c = Catalog::demo().unwrap();
         let rows = describe(&l, Some(&c), Some(d(2027, 11, 30)));

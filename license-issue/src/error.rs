@@ -514,6 +514,72 @@ impl ErrorClass {
 }
 
 impl Error {
+    /// A stable name for the kind of error (`unknown_license`, `no_users_or_seats`,
+    /// `conflict`, ...), for machine-readable error responses: the variant's name in
+    /// snake case.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Error::KeyMissing { .. } => "key_missing",
+            Error::KeyFileMissing { .. } => "key_file_missing",
+            Error::KeyPermissions { .. } => "key_permissions",
+            Error::KeyFormat { .. } => "key_format",
+            Error::KeyExists { .. } => "key_exists",
+            Error::KeyRing { .. } => "key_ring",
+            Error::Random(_) => "random",
+            Error::KeyIdsCollide => "key_ids_collide",
+            Error::Catalog { .. } => "catalog",
+            Error::UnknownProduct { .. } => "unknown_product",
+            Error::UnknownModule { .. } => "unknown_module",
+            Error::UnknownLine { .. } => "unknown_line",
+            Error::EmptyLicensee => "empty_licensee",
+            Error::EmptyDatabaseCode => "empty_database_code",
+            Error::ReplaceAndRemove { .. } => "replace_and_remove",
+            Error::NothingToRehost => "nothing_to_rehost",
+            Error::LicenseIdsExhausted => "license_ids_exhausted",
+            Error::RevisionsExhausted { .. } => "revisions_exhausted",
+            Error::StartsBeforeIssue { .. } => "starts_before_issue",
+            Error::PerpetualHasNoTerm => "perpetual_has_no_term",
+            Error::TermBeyondCalendar => "term_beyond_calendar",
+            Error::ListValidity => "list_validity",
+            Error::NoUsersOrSeats => "no_users_or_seats",
+            Error::NotIssuedToday { .. } => "not_issued_today",
+            Error::NeedsEndDate { .. } => "needs_end_date",
+            Error::EndsBeforeStart { .. } => "ends_before_start",
+            Error::MustBeLimited { .. } => "must_be_limited",
+            Error::ModulesNotInCatalog { .. } => "modules_not_in_catalog",
+            Error::NotStarted { .. } => "not_started",
+            Error::OverLimit { .. } => "over_limit",
+            Error::MonthsOutOfRange { .. } => "months_out_of_range",
+            Error::ChangeReduces { .. } => "change_reduces",
+            Error::ChangeIsEmpty { .. } => "change_is_empty",
+            Error::ReducesNothing { .. } => "reduces_nothing",
+            Error::UnknownLicense { .. } => "unknown_license",
+            Error::Revoked { .. } => "revoked",
+            Error::Cancelled { .. } => "cancelled",
+            Error::ReductionPending { .. } => "reduction_pending",
+            Error::NextTermPending { .. } => "next_term_pending",
+            Error::NoPendingReduction { .. } => "no_pending_reduction",
+            Error::WithdrawalTooLate { .. } => "withdrawal_too_late",
+            Error::ReductionAfterExpiry { .. } => "reduction_after_expiry",
+            Error::RenewalTooEarly { .. } => "renewal_too_early",
+            Error::RenewalLapsed { .. } => "renewal_lapsed",
+            Error::NotApplicable { .. } => "not_applicable",
+            Error::Erased { .. } => "erased",
+            Error::Fingerprint(_) => "fingerprint",
+            Error::Io { .. } => "io",
+            Error::LedgerCorrupt { .. } => "ledger_corrupt",
+            Error::LedgerTorn(_) => "ledger_torn",
+            Error::LedgerEncode(_) => "ledger_encode",
+            Error::Csv(_) => "csv",
+            Error::Backend(_) => "backend",
+            Error::Conflict { .. } => "conflict",
+            Error::OrderKeyReused { .. } => "order_key_reused",
+            Error::SequenceExhausted => "sequence_exhausted",
+            Error::InvalidMonth { .. } => "invalid_month",
+            Error::Core(_) => "core",
+        }
+    }
+
     /// The class of this error.
     pub fn class(&self) -> ErrorClass {
         match self {

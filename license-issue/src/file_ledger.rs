@@ -298,6 +298,10 @@ impl Ledger for FileLedger {
         self.index.last_license_id()
     }
 
+    fn records_of_order(&self, key: &str) -> Result<Vec<Record>, Error> {
+        self.index.records_of_order(key)
+    }
+
     /// Rewrites the file atomically (a new file renamed over the old one). Torn records
     /// set aside by [`FileLedger::repair`] that name the licensee are scrubbed as well
     /// (each counts as one record).
@@ -485,6 +489,7 @@ mod tests {
                 grace_days: 0,
                 maintenance_ends: day.checked_add_days(1),
                 binding: Binding::NONE,
+                interim: false,
             },
             code: Some("CODE".into()),
             maintenance: None,
@@ -492,6 +497,7 @@ mod tests {
             ends: None,
             note: None,
             erased: false,
+            order: None,
         }
     }
 
@@ -682,7 +688,9 @@ mod tests {
                                 binding: Binding {
                                     database: db,
                                     machine: None,
+                                    seat_server: None,
                                 },
+                                interim: false,
                             },
                             code: Some("ABCDE-12345".into()),
                             maintenance: None,
@@ -690,6 +698,7 @@ mod tests {
                             ends: None,
                             note: None,
                             erased: false,
+                            order: None,
                         }
                     },
                 )

@@ -909,3 +909,70 @@ fn report_csv_neutralizes_formulas_and_keeps_wide_names() {
     // The JSON keeps the names as they are: only the spreadsheet form is guarded.
     assert_eq!(report.codes[0].licensee, "=HYPERLINK(\"http://evil\",\"click\")");
 }
+
+#[test]
+fn a_retried_order_returns_the_first_result_and_issues_nothing() {
+    let mut is = issuer();
+    let today = d(2026, 11, 22);
+    let order = Order::Issue(subscription());
+    let first = is.place(Some("portal-1"), &order, today).unwrap();
+    let again = is.place(Some("portal-1"), &order, today).unwrap();
+    assert_eq!(first, again);
+    assert_eq!(is.ledger().records().unwrap().len(), 1);
+    // Another key: another license.
+    let other = is.place(Some("portal-2"), &order, today).unwrap();
+    assert_ne!(other.license_id(), first.license_id());
+    // The same key for another order is refused.
+    let upgrade = Order::Upgrade {
+        license_id: first.license_id(),
+        change: Change {
+            named_users: Some(30),
+            ..Change::default()
+        },
+    };
+    assert!(matches!(
+        is.place(Some("portal-1"), &upgrade, today),
+        Err(Error::OrderKeyReused { .. })
+    ));
+    let up = is.place(Some("portal-3"), &upgrade, today).unwrap();
+    assert_eq!(is.place(Some("portal-3"), &upgrade, today).unwrap(), up);
+    let Outcome::Reissued(r) = &up else {
+        panic!("{up:?}")
+    };
+    assert_eq!(r.now.license.revision, 2);
+    // Reductions and cancellations replay the same way.
+    let reduce = Order::Reduce {
+        license_id: first.license_id(),
+        change: Change {
+            named_users: Some(20),
+            ..Change::default()
+        },
+    };
+    let red = is.place(Some("portal-4"), &reduce, today).unwrap();
+    assert_eq!(is.place(Some("portal-4"), &reduce, today).unwrap(), red);
+    let cancel = Order::Cancel {
+        license_id: other.license_id(),
+    };
+    let c = is.place(Some("portal-5"), &cancel, today).unwrap();
+    assert_eq!(is.place(Some("portal-5"), &cancel, today).unwrap(), c);
+    assert_eq!(is.ledger().records().unwrap().len(), 5);
+    // Orders are data: they round-trip through JSON as a portal sends them.
+    let json = serde_json::to_string(&reduce).unwrap();
+    assert_eq!(serde_json::from_str::<Order>(&json).unwrap(), reduce);
+}
+
+#[test]
+fn a_stale_read_is_a_conflict_and_nothing_is_recorded() {
+    let mut ledger = MemoryLedger::new();
+    let mut is = issuer();
+    let issued = is.issue(&subscription(), d(2026, 11, 22)).unwrap();
+    let record = is.ledger().records().unwrap()[0].clone();
+    ledger.append(&record).unwrap();
+    let stale = Batch {
+        license_id: issued.license.license_id,
+        expected: 0,
+        records: std::slice::from_ref(&record),
+    };
+    assert!(matches!(ledger.append_batch(&stale), Err(Error::Conflict { .. })));
+    assert_eq!(ledger.records().unwrap().len(), 1);
+}

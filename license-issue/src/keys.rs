@@ -37,8 +37,9 @@ use zeroize::Zeroizing;
 
 use crate::Error;
 
-/// A vendor's private signing key. Zeroized when dropped; `Debug` never shows it and no
-/// function of this crate prints it.
+/// A vendor's private signing key. Zeroized when dropped (every clone too); `Debug`
+/// never shows it and no function of this crate prints it.
+#[derive(Clone)]
 pub struct VendorKey {
     key: SigningKey,
 }

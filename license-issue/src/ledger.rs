@@ -128,12 +128,87 @@ pub struct Record {
     /// Whether the licensee's personal data was erased.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub erased: bool,
+    /// The order this record was issued for, when it was placed with an idempotency key
+    /// (see [`crate::Issuer::place`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<OrderRef>,
+}
+
+/// An order's idempotency key, and a digest of what was ordered (the same key placed
+/// again for a different order is refused).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrderRef {
+    /// The caller's key (e.g. the portal's order number).
+    pub key: String,
+    /// The first 16 bytes of SHA-256 of the order's JSON, in hex.
+    pub digest: String,
+}
+
+/// The records of one operation, appended all or none.
+#[derive(Clone, Copy, Debug)]
+pub struct Batch<'a> {
+    /// The license they belong to.
+    pub license_id: u32,
+    /// How many records of the license the operation read before it decided (0 for a
+    /// new license). If the ledger holds more by now, another order changed the license
+    /// meanwhile: the append fails with [`Error::Conflict`] and records nothing.
+    pub expected: usize,
+    /// The records, in order.
+    pub records: &'a [Record],
 }
 
 /// Where records are kept. Appends must be durable when `append` returns.
+///
+/// A ledger shared by several issuers at once (several backend instances on one
+/// database) must make [`Ledger::append_batch`] atomic and check its `expected` count
+/// and the records' order keys in the same step; the issuer then re-reads and retries
+/// on [`Error::Conflict`], so revisions and license ids are never issued twice or
+/// skipped. A ledger used by one issuer at a time (a locked file, memory) gets that from
+/// the default method.
 pub trait Ledger {
     /// Append one record durably.
     fn append(&mut self, record: &Record) -> Result<(), Error>;
+
+    /// Append an operation's records: all or none, and only if the license still has
+    /// `batch.expected` records and no record carries the same order key.
+    fn append_batch(&mut self, batch: &Batch<'_>) -> Result<(), Error> {
+        if self.records_of(batch.license_id)?.len() != batch.expected {
+            return Err(Error::Conflict {
+                license_id: batch.license_id,
+            });
+        }
+        if let Some(order) = batch.records.first().and_then(|r| r.order.as_ref())
+            && !self.records_of_order(&order.key)?.is_empty()
+        {
+            return Err(Error::Conflict {
+                license_id: batch.license_id,
+            });
+        }
+        for r in batch.records {
+            self.append(r)?;
+        }
+        Ok(())
+    }
+
+    /// The records issued for the order with idempotency key `key`, in order.
+    fn records_of_order(&self, key: &str) -> Result<Vec<Record>, Error> {
+        Ok(self
+            .records()?
+            .into_iter()
+            .filter(|r| r.order.as_ref().is_some_and(|o| o.key == key))
+            .collect())
+    }
+
+    /// The records of operations recorded from `from` until before `to`, in order
+    /// (the issued-codes report of a month).
+    fn records_recorded(&self, from: Date, to: Date) -> Result<Vec<Record>, Error> {
+        Ok(self
+            .records()?
+            .into_iter()
+            .filter(|r| r.recorded >= from && r.recorded < to)
+            .collect())
+    }
 
     /// Every record, in the order appended.
     fn records(&self) -> Result<Vec<Record>, Error>;
@@ -150,6 +225,20 @@ pub trait Ledger {
     /// The highest license id recorded.
     fn last_license_id(&self) -> Result<Option<u32>, Error> {
         Ok(self.records()?.iter().map(|r| r.license.license_id).max())
+    }
+
+    /// The id for a new license: above every id recorded, at least `first` (the
+    /// catalog's first id). Two issuers may get the same id from a ledger that does not
+    /// allocate them (this default: the highest id plus one); the second append is then
+    /// a conflict and that order runs again.
+    fn new_license_id(&self, first: u32) -> Result<u32, Error> {
+        match self.last_license_id()? {
+            None => Ok(first),
+            Some(last) => last
+                .checked_add(1)
+                .map(|n| n.max(first))
+                .ok_or(Error::LicenseIdsExhausted),
+        }
     }
 
     /// Replace the licensee name of every record of `licensee` (compared like the
@@ -210,6 +299,7 @@ pub(crate) fn erase_in(records: &mut [Record], licensee: &str, pseudonym: &str) 
 pub struct MemoryLedger {
     records: Vec<Record>,
     by_license: BTreeMap<u32, Vec<usize>>,
+    by_order: BTreeMap<String, Vec<usize>>,
     sequences: BTreeMap<String, u64>,
 }
 
@@ -225,6 +315,12 @@ impl MemoryLedger {
             .entry(record.license.license_id)
             .or_default()
             .push(self.records.len());
+        if let Some(o) = &record.order {
+            self.by_order
+                .entry(o.key.clone())
+                .or_default()
+                .push(self.records.len());
+        }
         self.records.push(record);
     }
 
@@ -259,6 +355,14 @@ impl Ledger for MemoryLedger {
 
     fn last_license_id(&self) -> Result<Option<u32>, Error> {
         Ok(self.by_license.keys().next_back().copied())
+    }
+
+    fn records_of_order(&self, key: &str) -> Result<Vec<Record>, Error> {
+        Ok(self
+            .by_order
+            .get(key)
+            .map(|ix| ix.iter().map(|&i| self.records[i].clone()).collect())
+            .unwrap_or_default())
     }
 
     fn erase_licensee(&mut self, licensee: &str, pseudonym: &str) -> Result<usize, Error> {

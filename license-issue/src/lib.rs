@@ -31,6 +31,7 @@
 
 pub mod calendar;
 mod catalog;
+mod catalog_export;
 mod csv_out;
 mod describe;
 mod error;
@@ -40,6 +41,8 @@ mod issuer;
 mod keys;
 mod ledger;
 mod order;
+#[cfg(feature = "postgres")]
+mod pg_ledger;
 mod report;
 mod reseller;
 mod signature;
@@ -48,16 +51,23 @@ mod signature;
 mod issuer_tests;
 
 pub use catalog::{Catalog, Catalogs, DEMO_CATALOG, Defaults, MAX_TERM_MONTHS, ModuleChoice, TrialDefaults};
+pub use catalog_export::{CatalogFormat, export_catalog};
 pub use describe::{Scope, binding_words, describe, status_words};
 pub use error::{BindingPart, Error, ErrorClass};
 pub use file_ledger::{FileLedger, TornRecord};
 pub use history::{LicenseHistory, Revision};
-pub use issuer::{Cancellation, Issuer, RenewalOutcome, RevocationList};
+pub use issuer::{Cancellation, Issuer, Order, Outcome, RenewalOutcome, RevocationList};
 pub use keys::{KeyEntry, KeyRing, PublicKeyFormat, VendorKey, export_public_keys, parse_hex32};
 pub use ledger::{
-    Ledger, MaintenanceKind, MemoryLedger, Operation, Record, normalize_licensee, random_pseudonym,
+    Batch, Ledger, MaintenanceKind, MemoryLedger, Operation, OrderRef, Record, normalize_licensee,
+    random_pseudonym,
 };
 pub use order::{BindTo, Change, Customer, Issued, NewLicense, Reduction, Reissued, Term, Unbind};
+#[cfg(feature = "postgres")]
+pub use pg_ledger::{MIGRATIONS, PgLedger};
+/// The PostgreSQL client the ledger uses (for its `Config`).
+#[cfg(feature = "postgres")]
+pub use r2d2_postgres::postgres;
 pub use report::{
     ActiveRow, Column, IssuedReport, IssuedRow, KindTotals, Month, NoticeRow, ProRataReport, ProRataRow,
     ReportRow, ResellerTotal, active_subscriptions, issued_in_month, pro_rata, renewal_notices, to_csv,

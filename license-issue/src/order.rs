@@ -2,14 +2,15 @@
 //! comes back: issued codes.
 
 use license_core::{Binding, Date, Kind, License, MachineBinding};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::catalog::Catalog;
 use crate::error::BindingPart;
 use crate::{Error, Operation};
 
 /// Who a license is for. Only `licensee` is signed; the rest stays in the ledger.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Customer {
     /// The licensee name the installation must be configured with.
     pub licensee: String,
@@ -32,7 +33,8 @@ impl Customer {
 }
 
 /// What a code is bound to besides product and licensee.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct BindTo {
     /// The installation's database code.
     pub database: Option<String>,
@@ -74,10 +76,6 @@ impl BindTo {
     ) -> Result<MachineBinding, Error> {
         let parsed = MachineBinding::parse(fingerprint).map_err(Error::Fingerprint)?;
         let components = parsed.components();
-        let mut digests = [0u8; 4];
-        for c in components.iter() {
-            digests[usize::from(c.index())] = parsed.digest(c).unwrap_or(0);
-        }
         let tolerance = match tolerance {
             Some(t) => t,
             None => catalog
@@ -85,7 +83,7 @@ impl BindTo {
                 .machine_tolerance
                 .min(components.len().saturating_sub(1) / 2),
         };
-        MachineBinding::new(components, digests, tolerance).map_err(Error::Fingerprint)
+        parsed.with_tolerance(tolerance).map_err(Error::Fingerprint)
     }
 
     pub(crate) fn binding(&self) -> Result<Binding, Error> {
@@ -97,6 +95,7 @@ impl BindTo {
         Ok(Binding {
             database: self.database.is_some(),
             machine: self.machine,
+            seat_server: None,
         })
     }
 }
@@ -104,7 +103,8 @@ impl BindTo {
 /// Which parts of a binding a rehost or transfer removes. A rehost keeps every part it
 /// neither replaces nor removes, so moving a database-and-machine-bound license to another
 /// machine keeps its database binding.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Unbind {
     /// Remove the database binding.
     pub database: bool,
@@ -146,6 +146,7 @@ impl BindTo {
             Binding {
                 database: database.is_some(),
                 machine,
+                seat_server: None,
             },
             database,
         ))
@@ -153,7 +154,8 @@ impl BindTo {
 }
 
 /// How long a new license runs.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Term {
     /// The catalog's term for the kind (perpetual for full licenses).
     #[default]
@@ -167,7 +169,8 @@ pub enum Term {
 }
 
 /// A new license.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NewLicense {
     /// The product id (a catalog must exist).
     pub product: String,
@@ -185,10 +188,12 @@ pub struct NewLicense {
     pub demo_seats: Option<u32>,
     /// Module names (`all` = every module). Empty: trials and NFR get the catalog's
     /// trial modules / every module; other kinds get none.
+    #[serde(default)]
     pub modules: Vec<String>,
     /// First valid day; `None` = the day of issue.
     pub valid_from: Option<Date>,
     /// How long it runs.
+    #[serde(default)]
     pub term: Term,
     /// Grace days; `None` = the catalog's (0 for trials).
     pub grace_days: Option<u16>,
@@ -196,6 +201,7 @@ pub struct NewLicense {
     /// `Some(0)` = none (only releases available on the day of purchase).
     pub maintenance_months: Option<u32>,
     /// The binding.
+    #[serde(default)]
     pub bind: BindTo,
 }
 
@@ -222,7 +228,8 @@ impl NewLicense {
 
 /// A change to an existing license: additions go through [`crate::Issuer::upgrade`],
 /// reductions (or mixed orders) through [`crate::Issuer::reduce`].
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Change {
     /// The new number of named users.
     pub named_users: Option<u32>,

@@ -151,7 +151,7 @@ fn names(catalogs: &Catalogs, product: &str, l: &License) -> (String, Vec<String
 }
 
 /// Report kind names: trials are reported as "demo/trial".
-fn kind_label(k: Kind) -> &'static str {
+pub(crate) fn kind_label(k: Kind) -> &'static str {
     match k {
         Kind::Full => "full",
         Kind::Trial => "demo/trial",

@@ -176,6 +176,7 @@ mod tests {
             grace_days: 0,
             maintenance_ends: None,
             binding: Binding::NONE,
+            interim: false,
         }
     }
 

@@ -1,7 +1,7 @@
 //! The vendor's signature-only check of a code: who signed it and for whom, without the
 //! customer's machine.
 
-use license_core::{Component, Context, MachineFingerprint, PublicKey, UntrustedCode, VerifiedLicense};
+use license_core::{Context, MachineFingerprint, PublicKey, UntrustedCode, VerifiedLicense};
 
 use crate::Error;
 
@@ -25,14 +25,11 @@ pub fn verify_signature(
     keys: &[PublicKey],
     signed_for: SignedFor<'_>,
 ) -> Result<VerifiedLicense, Error> {
-    let mut machine = MachineFingerprint::unknown();
-    if let Some(b) = code.unverified_license().binding.machine {
-        for c in Component::ALL {
-            if let Some(d) = b.digest(c) {
-                machine.add(c, d);
-            }
-        }
-    }
+    let machine = code
+        .unverified_license()
+        .binding
+        .machine
+        .map_or_else(MachineFingerprint::unknown, |b| b.matching_machine());
     let mut ctx = Context::new(signed_for.product, signed_for.licensee).with_machine(&machine);
     if let Some(db) = signed_for.database {
         ctx = ctx.with_database(db);

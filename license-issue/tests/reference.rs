@@ -30,7 +30,7 @@ fn reference_license_matches_the_golden_vector() {
     // And the committed vector file says the same.
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../license-core/tests/vectors/v1.json"
+        "/../license-core/tests/vectors/v2.json"
     ))
     .unwrap();
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();

@@ -23,6 +23,11 @@ pub enum Error {
         /// First hex digits of this server's key.
         key_prefix: String,
     },
+    /// The code names no seat server, and unbound codes are not allowed.
+    #[error(
+        "the license code names no seat server, so clients cannot check they talk to a licensed server; ask the vendor for a code with the seat-server binding for this server's key (`license-server key`), or allow unbound codes"
+    )]
+    UnboundLicense,
     /// A file could not be read or written.
     #[error("{path}: {source}")]
     Io {

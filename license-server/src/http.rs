@@ -101,6 +101,7 @@ pub struct App {
     admin: AdminToken,
     limiter: RateLimiter,
     limits: HttpLimits,
+    allow_unbound: bool,
 }
 
 impl std::fmt::Debug for App {
@@ -117,6 +118,7 @@ fn now_ms() -> i64 {
 
 impl App {
     /// The service over `seats`, signing with `key`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         seats: Seats,
         key: ServerKey,
@@ -125,6 +127,7 @@ impl App {
         license_status: &str,
         admin: AdminToken,
         limits: HttpLimits,
+        allow_unbound: bool,
     ) -> App {
         App {
             seats,
@@ -135,6 +138,7 @@ impl App {
             admin,
             limiter: RateLimiter::new(limits.rate_per_client, limits.burst_per_client),
             limits,
+            allow_unbound,
         }
     }
 
@@ -155,9 +159,13 @@ impl App {
             .clone()
     }
 
-    /// Re-verify the license and apply its seat count (a refused or unusable code: 0 seats).
+    /// Re-verify the license and apply its seat count (a refused or unusable code, or one
+    /// naming another seat server: 0 seats).
     pub async fn recheck(&self, license: &SeatLicense) -> Result<(), Error> {
-        let (limit, status) = match license.check() {
+        let checked = license
+            .check()
+            .and_then(|g| g.check_server(&self.key.public(), self.allow_unbound).map(|()| g));
+        let (limit, status) = match checked {
             Ok(g) => (g.seats, g.status),
             Err(e) => (Some(0), format!("not usable: {e}")),
         };

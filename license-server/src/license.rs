@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use license_verify::license_core::{Date, PublicKey, UntrustedCode};
+use license_verify::license_core::{Date, PublicKey, SeatServerDigest, UntrustedCode};
 use license_verify::{Verifier, describe_status};
 
 use crate::Error;
@@ -46,6 +46,23 @@ pub struct LicenseGrant {
     pub seats: Option<u32>,
     /// The status in words (valid, expiring soon, demo mode, ...).
     pub status: String,
+    /// The seat server the code names (its key's digest), if any.
+    pub seat_server: Option<SeatServerDigest>,
+}
+
+impl LicenseGrant {
+    /// Whether this grant lets the server with `public_key` serve seats: the code names
+    /// that server, or names none and `allow_unbound` is set.
+    pub fn check_server(&self, public_key: &[u8; 32], allow_unbound: bool) -> Result<(), Error> {
+        match self.seat_server {
+            Some(d) if d.matches(public_key) => Ok(()),
+            Some(_) => Err(Error::OtherServer {
+                key_prefix: hex::encode(&public_key[..4]),
+            }),
+            None if allow_unbound => Ok(()),
+            None => Err(Error::UnboundLicense),
+        }
+    }
 }
 
 /// The verifier for the server's license.
@@ -114,6 +131,10 @@ impl SeatLicense {
                 status: format!("{status}, with no concurrent seats"),
             });
         }
-        Ok(LicenseGrant { seats, status })
+        Ok(LicenseGrant {
+            seats,
+            status,
+            seat_server: v.verified().seat_server().copied(),
+        })
     }
 }

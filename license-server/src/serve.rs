@@ -52,6 +52,9 @@ pub struct ServeConfig {
     pub admin_token_file: Option<PathBuf>,
     /// TLS certificate chain and private key (PEM files).
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// Serve with a code that names no seat server (format 1, or issued without the
+    /// binding); clients then cannot tell this server from another one.
+    pub allow_unbound: bool,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
@@ -150,6 +153,7 @@ pub async fn prepare(config: ServeConfig) -> Result<Prepared, Error> {
     let admin = admin_token(config.admin_token_file.as_deref(), data)?;
     let license = SeatLicense::open(config.license.clone())?;
     let grant = license.check()?;
+    grant.check_server(&key.public(), config.allow_unbound)?;
     let seats = match &config.store {
         StoreConfig::Sqlite => Seats::open_sqlite(&data.join(DATABASE_FILE), grant.seats, config.policy)?,
         #[cfg(feature = "postgres")]
@@ -178,6 +182,7 @@ pub async fn prepare(config: ServeConfig) -> Result<Prepared, Error> {
         &grant.status,
         admin,
         config.limits,
+        config.allow_unbound,
     ));
     Ok(Prepared {
         app,

@@ -150,6 +150,29 @@ fn an_expired_license_without_demo_mode_does_not_start() {
 }
 
 #[test]
+fn a_code_naming_another_seat_server_or_none_does_not_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut o = Options::seats(2);
+    o.seat_server = common::SeatBinding::Other;
+    match start_on(dir.path(), &o) {
+        Err(e @ license_server::Error::OtherServer { .. }) => {
+            assert!(e.to_string().contains("another seat server"), "{e}")
+        }
+        Err(e) => panic!("{e}"),
+        Ok(_) => panic!("started with another server's code"),
+    }
+    o.seat_server = common::SeatBinding::Unbound;
+    assert!(matches!(
+        start_on(dir.path(), &o),
+        Err(license_server::Error::UnboundLicense)
+    ));
+    // Allowed explicitly: it serves, and a client that checks the binding refuses its leases.
+    o.allow_unbound = true;
+    let s = start_on(dir.path(), &o).unwrap();
+    s.client("ws-1").acquire(None).unwrap();
+}
+
+#[test]
 fn admin_calls_without_the_token_are_refused() {
     let (_d, s) = start(&Options::seats(2));
     s.client("ws-1").acquire(None).unwrap();

@@ -18,7 +18,12 @@ const LIMIT: u32 = 40;
 const HOLDERS: usize = 64;
 
 fn spawn(data: &Path) -> (Child, String) {
-    let license = common::write_license(data, &common::license(LIMIT));
+    let key = license_server::keys::ServerKey::load_or_create(data)
+        .unwrap()
+        .public();
+    let mut l = common::license(LIMIT);
+    l.binding = l.binding.with_seat_server(&key);
+    let license = common::write_license(data, &l);
     let mut child = Command::new(env!("CARGO_BIN_EXE_license-server"))
         .args(["serve", "--listen", "127.0.0.1:0", "--product", common::PRODUCT])
         .args(["--licensee", common::LICENSEE, "--database", common::DATABASE])

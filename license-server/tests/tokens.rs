@@ -54,6 +54,39 @@ fn tokens_are_verified_offline() {
     ));
 }
 
+/// The client takes the licensed server from the vendor's code it verified itself.
+#[test]
+fn the_client_checks_the_server_against_the_codes_seat_server_binding() {
+    use license_verify::Verifier;
+    use license_verify::license_core::PublicKey;
+    use license_verify::seat_client::LicensedServer;
+    let dir = tempfile::tempdir().unwrap();
+    let s = start_on(dir.path(), &Options::seats(2)).unwrap();
+    let verifier = Verifier::builder(
+        vec![PublicKey::from(common::vendor().verifying_key())],
+        PRODUCT,
+        common::today(),
+    )
+    .licensee(common::LICENSEE)
+    .database(common::DATABASE)
+    .build()
+    .unwrap();
+    let v = verifier.verify_file(dir.path().join("license.txt")).unwrap();
+    let licensed = LicensedServer::from_verification(&v).unwrap();
+    let c = SeatClient::new(&s.base, PRODUCT, "ws-1", Box::new(licensed)).unwrap();
+    assert_eq!(c.acquire(None).unwrap().claims.server_key, s.server_key);
+
+    // Another server (its own key, a code naming no server, allowed to serve anyway):
+    // the client holding the vendor's code refuses its leases.
+    let dir2 = tempfile::tempdir().unwrap();
+    let mut o = Options::seats(2);
+    o.seat_server = common::SeatBinding::Unbound;
+    o.allow_unbound = true;
+    let rogue = start_on(dir2.path(), &o).unwrap();
+    let c = SeatClient::new(&rogue.base, PRODUCT, "ws-1", Box::new(licensed)).unwrap();
+    assert!(matches!(c.acquire(None), Err(SeatError::UnlicensedServer { .. })));
+}
+
 #[test]
 fn a_server_the_vendor_did_not_license_is_refused() {
     let dir = tempfile::tempdir().unwrap();

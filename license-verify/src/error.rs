@@ -54,16 +54,15 @@ pub enum Error {
         /// The sequence number of the revocation list that revokes it.
         list_sequence: u64,
     },
-    /// The system clock is behind a time this installation has already seen (or behind
-    /// the day the code or list was signed) by more than the tolerance.
+    /// The system clock is behind a time this installation has already seen by more than
+    /// the tolerance.
     #[error(
         "the system clock ({now}) is behind a time already seen by this installation ({seen}): set the clock to the correct date and time (UTC-based), then start again"
     )]
     ClockTurnedBack {
         /// The clock's time.
         now: Utc,
-        /// The latest time seen (high-water mark), or the start of the day the code or
-        /// list was signed.
+        /// The latest time seen (high-water mark).
         seen: Utc,
     },
     /// The state file exists but was truncated, edited, or written for another product or
@@ -76,6 +75,31 @@ pub enum Error {
         path: PathBuf,
         /// What is wrong with it.
         reason: &'static str,
+    },
+    /// The state file is intact but belongs to another installation of this product
+    /// (another licensee or database code): it was copied here. Its guards are not
+    /// adopted and verification is refused until this installation's own file is
+    /// restored or the state is reset.
+    #[error(
+        "the license state file {path} belongs to another installation of this product (another licensee or database code): it was copied here; restore this installation's own state file from a backup, or have support reset it"
+    )]
+    StateForeign {
+        /// The state file.
+        path: PathBuf,
+    },
+    /// The system clock is before the day the license code (or revocation list) was
+    /// issued: the clock is wrong (a fresh installation with an unset clock, a dead
+    /// battery), not necessarily turned back.
+    #[error(
+        "the system clock ({now}) is before the day this {what} was issued ({issued}): set the clock to the correct date and time (UTC-based), then start again"
+    )]
+    ClockBeforeIssue {
+        /// The clock's time.
+        now: Utc,
+        /// The day it was issued.
+        issued: Date,
+        /// "license code" or "revocation list".
+        what: &'static str,
     },
     /// The state file exists but cannot be read.
     #[error(
@@ -170,11 +194,14 @@ impl Error {
         }
     }
 
-    /// Whether the problem is with the state file (corrupt, unreadable, unwritable).
+    /// Whether the problem is with the state file (corrupt, foreign, unreadable, unwritable).
     pub fn is_state_error(&self) -> bool {
         matches!(
             self,
-            Error::StateCorrupt { .. } | Error::StateUnreadable { .. } | Error::StateUnwritable { .. }
+            Error::StateCorrupt { .. }
+                | Error::StateForeign { .. }
+                | Error::StateUnreadable { .. }
+                | Error::StateUnwritable { .. }
         )
     }
 }

@@ -210,7 +210,11 @@ impl Guards {
     ) -> Result<bool, Error> {
         let signed = Utc::start_of(list.issued());
         if now.0.saturating_add(tolerance) < signed.0 {
-            return Err(Error::ClockTurnedBack { now, seen: signed });
+            return Err(Error::ClockBeforeIssue {
+                now,
+                issued: list.issued(),
+                what: "revocation list",
+            });
         }
         let digest: [u8; 32] = Sha256::digest(list.as_bytes()).into();
         if let Some(installed) = &self.revocation {
@@ -326,6 +330,7 @@ mod tests {
             grace_days: 0,
             maintenance_ends: None,
             binding: Binding::NONE,
+            interim: false,
         }
     }
 

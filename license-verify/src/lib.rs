@@ -32,7 +32,7 @@
 //! let verifier = Verifier::builder(vec![vendor_key], "erp", Date::from_ymd(2026, 11, 1)?)
 //!     .licensee("ACME Corp")
 //!     .database("DB-7F3A-22C1")
-//!     .modules(["crm", "budget", "resources", "bi"])
+//!     .modules(["crm", "budget", "planning", "bi"])
 //!     .state_file("/var/lib/erp/license.state", *b"erp-state-secret-0123456789")
 //!     .build()?;
 //! // The current code, and the next term's renewal code once it has arrived.
@@ -73,11 +73,22 @@ pub use verifier::{DEFAULT_CLOCK_TOLERANCE_SECS, HIGH_WATER_WRITE_INTERVAL_SECS,
 
 /// Decode and validate the bytes of a state file exactly as the verifier does when it
 /// loads the file, without touching the file system: for fuzzing and support tools. `Ok`
-/// means a verifier built with this secret and product would accept the file; the state
-/// itself stays private.
+/// means a verifier built with this secret and product, for the installation with this id
+/// (`license_core::Context::installation_id`), would accept the file; the state itself
+/// stays private.
 #[doc(hidden)]
-pub fn check_state_bytes(bytes: &[u8], secret: &[u8], product: &str) -> Result<(), Error> {
-    let file = state::StateFile::new(std::path::PathBuf::from("<memory>"), secret, product)?;
+pub fn check_state_bytes(
+    bytes: &[u8],
+    secret: &[u8],
+    product: &str,
+    installation: [u8; 16],
+) -> Result<(), Error> {
+    let file = state::StateFile::new(
+        std::path::PathBuf::from("<memory>"),
+        secret,
+        product,
+        installation,
+    )?;
     file.decode(bytes).map(|_| ())
 }
 
@@ -96,3 +107,10 @@ mod tests {
         shareable::<crate::Error>();
     }
 }
+
+/// The Rust snippets of the README and of `docs/INTEGRATION.md`, run as doctests so that
+/// what a reader copies compiles (the C and C++ snippets: `ffi/tests/doc_snippets.rs`).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../../docs/INTEGRATION.md")]
+pub struct DocumentationSnippets;

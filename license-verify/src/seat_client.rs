@@ -5,7 +5,8 @@
 //! ([`SeatClient::borrow`]) and gives it back ([`SeatClient::release`]). Every lease comes
 //! with a token signed by the server's Ed25519 key, verified here offline: the signature,
 //! the holder, the expiry, and that the server key is one the vendor licensed
-//! ([`ServerKeyCheck`]). A client whose server becomes unreachable keeps its seat until its
+//! ([`ServerKeyCheck`]: [`LicensedServer`] takes the seat-server binding of the vendor's
+//! verified code, [`PinnedServerKey`] one key given by configuration). A client whose server becomes unreachable keeps its seat until its
 //! lease expires, and [`Heartbeat::Unreachable`] says so.
 //!
 //! The JSON bodies of the server's API ([`api`]) and the token format ([`LeaseClaims`],
@@ -126,6 +127,47 @@ pub struct PinnedServerKey(pub [u8; 32]);
 impl ServerKeyCheck for PinnedServerKey {
     fn check(&self, server_key: &[u8; 32]) -> Result<(), SeatError> {
         if ct_eq(&self.0, server_key) {
+            Ok(())
+        } else {
+            Err(SeatError::UnlicensedServer {
+                key_prefix: hex::encode(&server_key[..4]),
+            })
+        }
+    }
+}
+
+/// Accept the seat server the vendor named in a verified license code (its seat-server
+/// binding: a digest of the server's key, format 2). The host application verifies its
+/// code as usual (with its own `Verifier`) and passes the result here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LicensedServer(license_core::SeatServerDigest);
+
+impl LicensedServer {
+    /// The seat server named by `license`; an error if the code names none.
+    pub fn from_license(license: &license_core::VerifiedLicense) -> Result<LicensedServer, SeatError> {
+        license.seat_server().copied().map(LicensedServer).ok_or_else(|| {
+            SeatError::Config(
+                "the license code names no seat server; ask the vendor for a code with the seat-server binding".into(),
+            )
+        })
+    }
+
+    /// The seat server named by a verification's code.
+    pub fn from_verification(v: &crate::Verification) -> Result<LicensedServer, SeatError> {
+        Self::from_license(v.verified())
+    }
+
+    /// The digest the code carries.
+    pub const fn digest(&self) -> license_core::SeatServerDigest {
+        self.0
+    }
+}
+
+impl ServerKeyCheck for LicensedServer {
+    fn check(&self, server_key: &[u8; 32]) -> Result<(), SeatError> {
+        let want = self.0.to_bytes();
+        let got = license_core::SeatServerDigest::of_key(server_key).to_bytes();
+        if ct_eq(&want, &got) {
             Ok(())
         } else {
             Err(SeatError::UnlicensedServer {
@@ -852,6 +894,52 @@ mod tests {
         assert!(matches!(
             parse(&t2).verify_at(&pin, "cad", "ws-17", 2_000),
             Err(SeatError::UnlicensedServer { .. })
+        ));
+    }
+
+    #[test]
+    fn licensed_server_follows_the_codes_binding() {
+        use license_core::{
+            Binding, Context, Date, Kind, License, ModuleSet, ProductLine, PublicKey, UntrustedCode,
+        };
+        let vendor = SigningKey::from_bytes(&[7; 32]);
+        let server = SigningKey::from_bytes(&[3; 32]).verifying_key().to_bytes();
+        let day = Date::from_ymd(2026, 1, 1).unwrap();
+        let mut license = License {
+            license_id: 1,
+            revision: 1,
+            kind: Kind::Full,
+            line: ProductLine::new(1).unwrap(),
+            named_users: None,
+            concurrent_seats: Some(5),
+            demo_seats: 0,
+            modules: ModuleSet::EMPTY,
+            issued: day,
+            valid_from: day,
+            expires: None,
+            grace_days: 0,
+            maintenance_ends: None,
+            binding: Binding::NONE.with_seat_server(&server),
+            interim: false,
+        };
+        let ctx = Context::new("cad", "ACME");
+        let verify = |l: &License| {
+            let code = license_core::sign(l, &ctx, &vendor).unwrap().to_string();
+            UntrustedCode::parse(&code)
+                .unwrap()
+                .verify(&[PublicKey::from(vendor.verifying_key())], &ctx)
+                .unwrap()
+        };
+        let licensed = LicensedServer::from_license(&verify(&license)).unwrap();
+        assert_eq!(licensed.check(&server), Ok(()));
+        assert!(matches!(
+            licensed.check(&[9; 32]),
+            Err(SeatError::UnlicensedServer { .. })
+        ));
+        license.binding = Binding::NONE;
+        assert!(matches!(
+            LicensedServer::from_license(&verify(&license)),
+            Err(SeatError::Config(_))
         ));
     }
 

@@ -1,18 +1,25 @@
-//! The state file: the guards' memory, integrity-protected and written atomically.
+//! The state file: the guards' memory, integrity-protected, bound to its installation,
+//! written atomically, and shared by the installation's processes under a file lock.
 //!
 //! ```text
-//! file = "LVST" || version u8 (1) || postcard(Guards) || tag (32 bytes)
+//! file = "LVST" || version u8 (2) || installation id (16 bytes) || postcard(Guards) || tag (32 bytes)
 //! tag  = HMAC-SHA256(key = application secret,
 //!                    "license-verify/v1 state\0" || len(product) u8 || product || magic..body)
+//! installation id = license_core::Context::installation_id (product, licensee, database code)
 //! ```
 //!
 //! A missing file is a first run. A file that is too short, has another magic, a tag
 //! that does not verify (edited, truncated, another product or secret) or contents that
-//! do not decode is corrupt: verification is refused until it is restored or reset.
+//! do not decode is corrupt; a file whose tag verifies but that names another
+//! installation (copied from another licensee's or database's installation of the same
+//! product) is foreign. Either way verification is refused until it is restored or reset.
+//! Version-1 files (no installation id) are read once and rewritten as version 2.
 //! Writes go to a temporary file in the same directory, which is written, flushed to
-//! disk, renamed over the state file, and the directory flushed.
+//! disk, renamed over the state file, and the directory flushed. Read-modify-write runs
+//! under an exclusive lock on `<state file>.lock` (never renamed, so every process locks
+//! the same file).
 
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -23,7 +30,10 @@ use crate::Error;
 use crate::guards::Guards;
 
 const MAGIC: &[u8; 4] = b"LVST";
-const STATE_VERSION: u8 = 1;
+const STATE_VERSION: u8 = 2;
+/// Files written before the installation id.
+const STATE_VERSION_1: u8 = 1;
+const ID_LEN: usize = 16;
 const TAG_LEN: usize = 32;
 const DOMAIN: &[u8] = b"license-verify/v1 state\0";
 /// Shortest application secret accepted.
@@ -35,6 +45,7 @@ const MAX_STATE_LEN: u64 = 4 << 20;
 pub(crate) struct StateFile {
     path: PathBuf,
     mac: Hmac<Sha256>,
+    installation: [u8; ID_LEN],
 }
 
 impl std::fmt::Debug for StateFile {
@@ -47,8 +58,14 @@ impl std::fmt::Debug for StateFile {
 }
 
 impl StateFile {
-    /// The state file at `path`, tagged with a key from `secret` and `product`.
-    pub fn new(path: PathBuf, secret: &[u8], product: &str) -> Result<StateFile, Error> {
+    /// The state file at `path`, tagged with a key from `secret` and `product`, for the
+    /// installation with this id.
+    pub fn new(
+        path: PathBuf,
+        secret: &[u8],
+        product: &str,
+        installation: [u8; ID_LEN],
+    ) -> Result<StateFile, Error> {
         if secret.len() < MIN_SECRET_LEN {
             return Err(Error::Config("the state-file secret must be at least 16 bytes"));
         }
@@ -60,7 +77,31 @@ impl StateFile {
         mac.update(DOMAIN);
         mac.update(&[len]);
         mac.update(product);
-        Ok(StateFile { path, mac })
+        Ok(StateFile {
+            path,
+            mac,
+            installation,
+        })
+    }
+
+    /// Take the installation's exclusive lock on the state file (blocking until a sibling
+    /// process releases it), held until the returned file is dropped. `None` when the lock
+    /// file can neither be created nor opened (a read-only folder): the operation then
+    /// runs unlocked, as the write would fail anyway.
+    pub fn lock(&self) -> Option<File> {
+        let mut name = self.path.as_os_str().to_owned();
+        name.push(".lock");
+        let path = PathBuf::from(name);
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .or_else(|_| File::open(&path))
+            .ok()?;
+        file.lock().ok()?;
+        Some(file)
     }
 
     /// The path.
@@ -113,11 +154,27 @@ impl StateFile {
                 "integrity check failed: edited, cut short, or written for another product or secret",
             ));
         }
-        if signed[MAGIC.len()] != STATE_VERSION {
-            return Err(self.corrupt("written by a newer version of the software"));
-        }
-        let (mut guards, rest): (Guards, &[u8]) = postcard::take_from_bytes(&signed[MAGIC.len() + 1..])
-            .map_err(|_| self.corrupt("contents do not decode"))?;
+        let body = match signed[MAGIC.len()] {
+            STATE_VERSION => {
+                let rest = &signed[MAGIC.len() + 1..];
+                if rest.len() < ID_LEN {
+                    return Err(self.corrupt("cut short"));
+                }
+                let (id, body) = rest.split_at(ID_LEN);
+                if id != self.installation {
+                    return Err(Error::StateForeign {
+                        path: self.path.clone(),
+                    });
+                }
+                body
+            }
+            // Written before state files named their installation: adopted, and bound to
+            // this installation at the next write.
+            STATE_VERSION_1 => &signed[MAGIC.len() + 1..],
+            _ => return Err(self.corrupt("written by a newer version of the software")),
+        };
+        let (mut guards, rest): (Guards, &[u8]) =
+            postcard::take_from_bytes(body).map_err(|_| self.corrupt("contents do not decode"))?;
         // The optional trailing section: revoked reseller certificates (ascending).
         if !rest.is_empty() {
             guards.revoked_certificates =
@@ -144,6 +201,7 @@ impl StateFile {
         let mut out = Vec::with_capacity(128);
         out.extend_from_slice(MAGIC);
         out.push(STATE_VERSION);
+        out.extend_from_slice(&self.installation);
         let mut out = postcard::to_extend(guards, out).map_err(|_| Error::Config("state does not encode"))?;
         if !guards.revoked_certificates.is_empty() {
             out = postcard::to_extend(&guards.revoked_certificates, out)
@@ -172,8 +230,10 @@ mod tests {
     use crate::time::Utc;
     use std::fs;
 
+    const HERE: [u8; 16] = [1; 16];
+
     fn file(dir: &Path) -> StateFile {
-        StateFile::new(dir.join("state"), b"0123456789abcdef", "erp").unwrap()
+        StateFile::new(dir.join("state"), b"0123456789abcdef", "erp", HERE).unwrap()
     }
 
     #[test]
@@ -197,6 +257,7 @@ mod tests {
             grace_days: 0,
             maintenance_ends: None,
             binding: license_core::Binding::NONE,
+            interim: false,
         };
         g.admit(&l, Utc(1_790_000_000).date()).unwrap();
         f.store(&g).unwrap();
@@ -216,10 +277,26 @@ mod tests {
                 "cut at {cut}"
             );
         }
-        let other_secret = StateFile::new(f.path().to_owned(), b"0123456789abcdeF", "erp").unwrap();
+        let other_secret = StateFile::new(f.path().to_owned(), b"0123456789abcdeF", "erp", HERE).unwrap();
         assert!(matches!(other_secret.load(), Err(Error::StateCorrupt { .. })));
-        let other_product = StateFile::new(f.path().to_owned(), b"0123456789abcdef", "crm").unwrap();
+        let other_product = StateFile::new(f.path().to_owned(), b"0123456789abcdef", "crm", HERE).unwrap();
         assert!(matches!(other_product.load(), Err(Error::StateCorrupt { .. })));
+        // The same product and secret, another installation: foreign, not corrupt.
+        let other_installation =
+            StateFile::new(f.path().to_owned(), b"0123456789abcdef", "erp", [2; 16]).unwrap();
+        assert!(matches!(
+            other_installation.load(),
+            Err(Error::StateForeign { .. })
+        ));
+        // A version-1 file (no installation id) is adopted.
+        let mut v1 = MAGIC.to_vec();
+        v1.push(STATE_VERSION_1);
+        v1.extend_from_slice(&bytes[MAGIC.len() + 1 + ID_LEN..bytes.len() - TAG_LEN]);
+        let mut mac = f.mac.clone();
+        mac.update(&v1);
+        v1.extend_from_slice(&mac.finalize().into_bytes());
+        assert_eq!(f.decode(&v1).unwrap(), g);
+        assert_eq!(other_installation.decode(&v1).unwrap(), g);
         // No temporary files are left behind.
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
@@ -227,7 +304,7 @@ mod tests {
     #[test]
     fn short_secret_is_refused() {
         assert!(matches!(
-            StateFile::new(PathBuf::from("x"), b"short", "erp"),
+            StateFile::new(PathBuf::from("x"), b"short", "erp", HERE),
             Err(Error::Config(_))
         ));
     }

@@ -132,7 +132,18 @@ impl VerifierBuilder {
             return Err(Error::Config("more than 64 module names"));
         }
         let file = match self.state {
-            Some((path, secret)) => Some(StateFile::new(path, &secret, &self.product)?),
+            Some((path, secret)) => {
+                let mut ctx = Context::new(&self.product, &licensee);
+                if let Some(db) = &self.database {
+                    ctx = ctx.with_database(db);
+                }
+                Some(StateFile::new(
+                    path,
+                    &secret,
+                    &self.product,
+                    ctx.installation_id(),
+                )?)
+            }
             None => None,
         };
         let machine = self.machine.unwrap_or_else(|| Machine::Collect {
@@ -201,16 +212,21 @@ impl GuardState {
         }
     }
 
-    /// Refuse to work on a corrupt or unreadable file; retry reading it first, so a
-    /// file restored from a backup is picked up without a restart.
+    /// Read the file again (under the installation's lock, taken by the caller) and merge
+    /// it, so what a sibling process has written (a revision, a revocation, a later time)
+    /// holds here at once; refuse to work on a corrupt, foreign or unreadable file. A file
+    /// restored from a backup is picked up without a restart.
     fn usable(&mut self) -> Result<(), Error> {
-        if self.problem.is_some() {
-            self.reload();
-        }
+        self.reload();
         match &self.problem {
             None => Ok(()),
             Some(e) => Err(same_error(e)),
         }
+    }
+
+    /// The installation's exclusive lock on the state file, for one read-modify-write.
+    fn file_lock(&self) -> Option<std::fs::File> {
+        self.file.as_ref().and_then(StateFile::lock)
     }
 
     fn persist(&mut self) -> Result<(), Error> {
@@ -250,6 +266,7 @@ fn same_error(e: &Error) -> Error {
             path: path.clone(),
             reason,
         },
+        Error::StateForeign { path } => Error::StateForeign { path: path.clone() },
         Error::StateUnreadable { path, source } => Error::StateUnreadable {
             path: path.clone(),
             source: std::io::Error::new(source.kind(), source.to_string()),
@@ -416,6 +433,7 @@ impl Verifier {
     fn check_text_at(&self, text: &str, now: Utc) -> Result<Verification, Error> {
         let code = AnyCode::parse(text)?;
         let mut st = self.lock();
+        let _file_lock = st.file_lock();
         st.usable()?;
         st.guards.check_clock(now, self.clock_tolerance)?;
         let machine = code
@@ -440,7 +458,11 @@ impl Verifier {
         let license = *verified.license();
         let signed = Utc::start_of(license.issued);
         if now.0.saturating_add(self.clock_tolerance) < signed.0 {
-            return Err(Error::ClockTurnedBack { now, seen: signed });
+            return Err(Error::ClockBeforeIssue {
+                now,
+                issued: license.issued,
+                what: "license code",
+            });
         }
         st.guards.observe_time(now);
         let today = now.date();
@@ -497,6 +519,7 @@ impl Verifier {
     fn install_list_at(&self, bytes: &[u8], now: Utc) -> Result<RevocationListInfo, Error> {
         let list = UntrustedRevocationList::parse(bytes)?.verify(&self.keys, &self.product)?;
         let mut st = self.lock();
+        let _file_lock = st.file_lock();
         st.usable()?;
         st.guards.check_clock(now, self.clock_tolerance)?;
         let changed = st.guards.install_revocation(&list, now, self.clock_tolerance)?;
@@ -512,6 +535,7 @@ impl Verifier {
     /// (call it now and then, e.g. hourly).
     pub fn check_clock_at(&self, now: Utc) -> Result<(), Error> {
         let mut st = self.lock();
+        let _file_lock = st.file_lock();
         st.usable()?;
         st.guards.check_clock(now, self.clock_tolerance)?;
         st.guards.observe_time(now);
@@ -522,6 +546,7 @@ impl Verifier {
     /// cause is fixed).
     pub fn flush_state(&self) -> Result<(), Error> {
         let mut st = self.lock();
+        let _file_lock = st.file_lock();
         st.usable()?;
         if st.dirty { st.persist() } else { Ok(()) }
     }
@@ -542,6 +567,7 @@ impl Verifier {
     /// this crate on its own.
     pub fn reset_state_at(&self, now: Utc) -> Result<(), Error> {
         let mut st = self.lock();
+        let _file_lock = st.file_lock();
         st.guards = Guards::first_run(now);
         st.problem = None;
         st.dirty = true;

@@ -58,15 +58,22 @@ fn within_the_tolerance_is_fine_and_the_tolerance_is_configurable() {
 }
 
 #[test]
-fn a_code_signed_after_today_means_the_clock_is_behind() {
-    // Issued 2026-01-10; a first start with the clock on 2025-12-01.
+fn a_code_signed_after_today_means_the_clock_is_before_its_issue_day() {
+    // Issued 2026-01-10; a first start with the clock on 2025-12-01: a fresh installation
+    // with a wrong clock, not a clock turned back behind a time this installation saw.
     let e = verifier()
         .verify_text_at(&issue(&subscription()), noon(d(2025, 12, 1)))
         .unwrap_err();
     assert!(
-        matches!(e, Error::ClockTurnedBack { seen, .. } if seen == Utc::start_of(d(2026, 1, 10))),
+        matches!(e, Error::ClockBeforeIssue { issued, what: "license code", .. } if issued == d(2026, 1, 10)),
         "{e:?}"
     );
+    let msg = e.to_string();
+    assert!(
+        msg.contains("is before the day this license code was issued (2026-01-10)"),
+        "{msg}"
+    );
+    assert!(!msg.contains("already seen"), "{msg}");
     // An hour before midnight UTC of the issue day is within the tolerance.
     let just_before = Utc(Utc::start_of(d(2026, 1, 10)).0 - 3600);
     assert!(
@@ -101,6 +108,29 @@ fn a_clock_before_1970_reads_as_1970() {
     let v: Verifier = verifier();
     assert!(matches!(
         v.verify_text_at(&issue(&subscription()), Utc(-5)),
-        Err(Error::ClockTurnedBack { .. })
+        Err(Error::ClockBeforeIssue { .. })
     ));
+}
+
+#[test]
+fn the_two_clock_messages_differ() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("license.state");
+    let code = issue(&subscription());
+    let t = noon(d(2026, 3, 1));
+    verifier_with_state(&state).verify_text_at(&code, t).unwrap();
+    // Behind a time this installation saw (but after the issue day).
+    let behind = verifier_with_state(&state)
+        .verify_text_at(&code, noon(d(2026, 2, 1)))
+        .unwrap_err();
+    assert!(matches!(behind, Error::ClockTurnedBack { .. }), "{behind:?}");
+    assert!(
+        behind
+            .to_string()
+            .contains("behind a time already seen by this installation")
+    );
+    // Before the issue day, on a fresh installation.
+    let before = verifier().verify_text_at(&code, noon(d(2025, 6, 1))).unwrap_err();
+    assert!(matches!(before, Error::ClockBeforeIssue { .. }), "{before:?}");
+    assert_ne!(behind.to_string(), before.to_string());
 }

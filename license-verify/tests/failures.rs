@@ -112,30 +112,46 @@ fn wrong_machine_names_the_components_that_differ() {
 }
 
 #[test]
-fn unreadable_components_are_unknown_not_a_mismatch() {
+fn unreadable_components_count_against_the_tolerance() {
     let code = issue_for_machine(&machine_bound());
-    // In a container: hardware UUID and network unreadable; OS id and CPU match.
+    // The hardware UUID unreadable (no root): one of four, within tolerance 1.
+    let mut no_uuid = license_core::MachineFingerprint::unknown();
+    for c in [Component::OsInstallId, Component::Cpu, Component::Network] {
+        no_uuid.add(c, server().digests(c)[0]);
+    }
+    let v = installation(no_uuid)
+        .verify_text_at(&code, noon(d(2026, 3, 1)))
+        .unwrap();
+    let m = v.machine_match().unwrap();
+    assert_eq!(m.unknown, ComponentSet::EMPTY.with(Component::HardwareUuid));
+    assert!(m.changed.is_empty());
+    // In a container: hardware UUID and network unreadable. Hiding components must not
+    // lower what has to match (format 2): refused, and the message names them.
     let mut container = license_core::MachineFingerprint::unknown();
     for c in [Component::OsInstallId, Component::Cpu] {
         container.add(c, server().digests(c)[0]);
     }
-    let v = installation(container)
-        .verify_text_at(&code, noon(d(2026, 3, 1)))
-        .unwrap();
-    let m = v.machine_match().unwrap();
+    let e = refused(&installation(container), &code);
+    let Error::Code(CoreError::WrongMachine(m)) = &e else {
+        panic!("{e:?}")
+    };
     assert_eq!(
         m.unknown,
         ComponentSet::EMPTY
             .with(Component::HardwareUuid)
             .with(Component::Network)
     );
-    assert!(m.changed.is_empty());
-    // Nothing readable at all: refused (at least half must positively match), nothing "changed".
+    assert!(
+        e.to_string()
+            .contains("unreadable: hardware UUID, network adapters"),
+        "{e}"
+    );
+    // Nothing readable at all: refused, nothing "changed".
     let e = refused(&installation(license_core::MachineFingerprint::unknown()), &code);
     let Error::Code(CoreError::WrongMachine(m)) = e else {
         panic!("{e:?}")
     };
-    assert!(m.changed.is_empty() && m.unknown == ComponentSet::ALL);
+    assert!(m.changed.is_empty() && m.unknown == ComponentSet::FORMAT_1);
 }
 
 #[test]

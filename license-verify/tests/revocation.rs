@@ -168,11 +168,14 @@ fn an_expired_list_is_refused() {
 }
 
 #[test]
-fn a_list_signed_after_today_means_the_clock_is_behind() {
+fn a_list_signed_after_today_means_the_clock_is_before_its_issue_day() {
     let list = revocation_list(1, d(2026, 4, 1), d(2026, 6, 1), &[]);
     assert!(matches!(
         verifier().ingest_revocation_list_at(&list, now()),
-        Err(Error::ClockTurnedBack { .. })
+        Err(Error::ClockBeforeIssue {
+            what: "revocation list",
+            ..
+        })
     ));
 }
 

@@ -39,7 +39,14 @@ fn missing_file_is_a_first_run_and_is_created() {
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert_eq!(names.len(), 1, "no temporary file left: {names:?}");
+    // The state file and the installation's lock file, no temporary file.
+    let mut names: Vec<String> = names.iter().map(|n| n.to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["license.state", "license.state.lock"],
+        "no temporary file left"
+    );
 }
 
 fn assert_refused_until_reset(state: &std::path::Path, expected_reason: &str) {
@@ -207,6 +214,131 @@ fn two_instances_sharing_a_file_keep_the_stricter_state() {
 }
 
 #[test]
+fn a_state_file_copied_from_another_installation_is_a_distinct_error() {
+    let dir = tempfile::tempdir().unwrap();
+    // Another installation of the same product (another licensee and database) has
+    // seen revision 2 and a revocation list; its file is copied here.
+    let theirs = dir.path().join("theirs.state");
+    let other = builder()
+        .licensee("Other Customer Ltd")
+        .database("DB-9999-0000")
+        .state_file(&theirs, SECRET)
+        .build()
+        .unwrap();
+    let list = revocation_list(3, d(2026, 2, 1), d(2026, 6, 1), &[]);
+    other
+        .ingest_revocation_list_at(&list, noon(d(2026, 3, 1)))
+        .unwrap();
+    let ours = dir.path().join("license.state");
+    fs::copy(&theirs, &ours).unwrap();
+    let before = fs::read(&ours).unwrap();
+    let v = verifier_with_state(&ours);
+    for _ in 0..2 {
+        let e = v
+            .verify_text_at(&issue(&subscription()), noon(d(2026, 3, 2)))
+            .unwrap_err();
+        assert!(
+            matches!(&e, Error::StateForeign { path } if path == &ours),
+            "{e:?}"
+        );
+        assert!(e.is_state_error());
+        assert!(e.to_string().contains("belongs to another installation"), "{e}");
+    }
+    assert!(matches!(
+        v.check_clock_at(noon(d(2026, 3, 2))),
+        Err(Error::StateForeign { .. })
+    ));
+    // Never a silent first run: the file is left as it was.
+    assert_eq!(fs::read(&ours).unwrap(), before);
+    // Support resets it: then it is this installation's.
+    v.reset_state_at(noon(d(2026, 3, 2))).unwrap();
+    v.verify_text_at(&issue(&subscription()), noon(d(2026, 3, 2)))
+        .unwrap();
+    // The licensee and database code written differently: the same installation.
+    let same = builder()
+        .licensee("  acme   CORP ")
+        .database(DATABASE.to_lowercase().replace('-', ""))
+        .state_file(&ours, SECRET)
+        .build()
+        .unwrap();
+    same.verify_text_at(&issue(&subscription()), noon(d(2026, 3, 2)))
+        .unwrap();
+}
+
+#[test]
+fn sibling_processes_see_each_others_revisions_and_revocations_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("license.state");
+    // Two long-running verifiers of one installation (two processes sharing one file).
+    let a = verifier_with_state(&state);
+    let b = verifier_with_state(&state);
+    let t = noon(d(2026, 3, 1));
+    a.verify_text_at(&issue(&subscription()), t).unwrap();
+    b.verify_text_at(&issue(&subscription()), t).unwrap();
+    // a sees revision 2; b, already running, refuses revision 1 from its next verification.
+    a.verify_text_at(&issue(&upgrade()), t).unwrap();
+    assert!(matches!(
+        b.verify_text_at(&issue(&subscription()), t),
+        Err(Error::Superseded { current: 2, .. })
+    ));
+    // b installs a revocation list; a refuses the revoked code at once.
+    let list = revocation_list(
+        1,
+        d(2026, 2, 1),
+        d(2026, 6, 1),
+        &[license_core::RevocationEntry {
+            license_id: 1001,
+            revisions: license_core::RevokedRevisions::All,
+        }],
+    );
+    b.ingest_revocation_list_at(&list, t).unwrap();
+    assert!(matches!(
+        a.verify_text_at(&issue(&upgrade()), t),
+        Err(Error::Revoked { .. })
+    ));
+    assert_eq!(a.revocation_list().map(|l| l.sequence), Some(1));
+}
+
+#[test]
+fn concurrent_writers_under_the_lock_lose_no_update() {
+    // Eight threads, each its own verifier (as separate processes would be), each
+    // admitting its own license id: every one is in the file afterwards.
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("license.state");
+    let t = noon(d(2026, 3, 1));
+    std::thread::scope(|s| {
+        for i in 0..8u32 {
+            let state = state.clone();
+            s.spawn(move || {
+                let v = verifier_with_state(&state);
+                let l = License {
+                    license_id: 5000 + i,
+                    revision: 3,
+                    ..subscription()
+                };
+                v.verify_text_at(&issue(&l), t).unwrap();
+            });
+        }
+    });
+    let check = verifier_with_state(&state);
+    for i in 0..8u32 {
+        let old = License {
+            license_id: 5000 + i,
+            revision: 2,
+            ..subscription()
+        };
+        assert!(
+            matches!(
+                check.verify_text_at(&issue(&old), t),
+                Err(Error::Superseded { current: 3, .. })
+            ),
+            "license {}",
+            5000 + i
+        );
+    }
+}
+
+#[test]
 fn without_a_state_file_the_guards_last_for_the_process() {
     let v = verifier();
     assert_eq!(v.state_path(), None);
@@ -292,7 +424,7 @@ fn a_deleted_state_file_resets_the_guards_as_documented() {
     let before_issue = noon(d(2026, 1, 5));
     assert!(matches!(
         fresh.verify_text_at(&new, before_issue),
-        Err(Error::ClockTurnedBack { .. })
+        Err(Error::ClockBeforeIssue { .. })
     ));
     // Installing the vendor's list again (shipped with every update) revokes again.
     fresh.ingest_revocation_list_at(&list, late).unwrap();

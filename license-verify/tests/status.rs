@@ -14,7 +14,7 @@ fn valid_with_entitlements() {
     assert_eq!(v.release(), Release::Covered);
     assert!(v.is_usable());
     assert!(v.has_module("crm") && v.has_module("budget") && v.has_module("bi"));
-    assert!(!v.has_module("resources"), "not licensed");
+    assert!(!v.has_module("planning"), "not licensed");
     assert!(!v.has_module("payroll"), "unknown name");
     assert!(v.has_module_number(3) && !v.has_module_number(2));
     assert_eq!((v.named_users(), v.concurrent_seats()), (Some(25), Some(10)));

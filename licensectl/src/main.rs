@@ -64,8 +64,12 @@ pub(crate) enum Command {
         #[arg(long, value_enum)]
         format: Option<KeyFormat>,
     },
-    /// Show a product catalog, or install/print the built-in demo catalog.
+    /// Show a product catalog, or install/print the built-in demo catalog; `catalog
+    /// export` writes it as host source code.
+    #[command(args_conflicts_with_subcommands = true)]
     Catalog {
+        #[command(subcommand)]
+        action: Option<CatalogCommand>,
         /// Install the demo catalog as <home>/catalog/demo-erp.toml.
         #[arg(long)]
         init_demo: bool,
@@ -403,6 +407,26 @@ pub(crate) struct VerifyArgs {
     /// The vendor public key (64 hex digits; default: every key of the key ring).
     #[arg(long)]
     pub(crate) public_key: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum CatalogCommand {
+    /// Write the catalog as source code for the host application: the product id, the
+    /// module and line names with their numbers, and the vendor public keys of the key ring.
+    Export {
+        /// rust (a module of constants) or c (a header).
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// The product (default: the only catalog).
+        #[arg(long)]
+        product: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub(crate) enum ExportFormat {
+    Rust,
+    C,
 }
 
 #[derive(Subcommand, Debug)]

@@ -57,7 +57,7 @@ impl CAbi {
 const PRODUCT: &str = "erp";
 const LICENSEE: &str = "ACME Corp";
 const DATABASE: &str = "DB-7F3A-22C1";
-const MODULES: [&str; 4] = ["crm", "budget", "resources", "bi"];
+const MODULES: [&str; 4] = ["crm", "budget", "planning", "bi"];
 
 fn day(y: u16, m: u8, d: u8) -> Date {
     Date::from_ymd(y, m, d).expect("date")
@@ -79,6 +79,7 @@ fn code(key: &SigningKey) -> String {
         grace_days: 14,
         maintenance_ends: Some(day(2027, 1, 15)),
         binding: Binding::DATABASE,
+        interim: false,
     };
     let ctx = Context::new(PRODUCT, LICENSEE).with_database(DATABASE);
     sign(&license, &ctx, key).expect("sign").to_string()

@@ -88,7 +88,7 @@ static bool date_is(struct lic_date d, int y, int m, int day) {
     return d.year == y && d.month == m && d.day == day;
 }
 
-static const char *MODULES[] = {"crm", "budget", "resources", "bi"};
+static const char *MODULES[] = {"crm", "budget", "planning", "bi"};
 
 static lic_verifier_config *config(bool with_database) {
     lic_verifier_config *c = NULL;
@@ -237,7 +237,7 @@ static void test_valid_license(void) {
     CHECK(mask == 0xB);
     OK(lic_license_has_module(l, S("crm"), &b));
     CHECK(b);
-    OK(lic_license_has_module(l, S("resources"), &b));
+    OK(lic_license_has_module(l, S("planning"), &b));
     CHECK(!b);
     OK(lic_license_has_module(l, S("bi"), &b));
     CHECK(b);
@@ -555,6 +555,22 @@ static void test_guards_and_state_file(void) {
     lic_license_free(l);
     lic_verifier_free(v);
     lic_verifier_config_free(c);
+
+    /* The same file used by another installation (another licensee): foreign, not a first run. */
+    c = config(true);
+    OK(lic_verifier_config_set_licensee(c, S("Another Licensee Ltd")));
+    OK(lic_verifier_config_set_state_file(c, S(state), secret, sizeof secret - 1));
+    v = verifier_from(c);
+    l = NULL;
+    EXPECT(lic_verifier_verify_text_at(v, S(FIX_CODE_VALID), FIX_NOW, &l), LIC_RESULT_STATE_FOREIGN);
+    CHECK(l == NULL);
+    CHECK(strstr(last_error(), "another installation") != NULL);
+    lic_verifier_free(v);
+    lic_verifier_config_free(c);
+
+    /* A clock before the code's issue day (1970 on a fresh installation). */
+    lic_license_free(verify_fresh(FIX_CODE_VALID, 0, LIC_RESULT_CLOCK_BEFORE_ISSUE, __LINE__));
+    CHECK(strstr(last_error(), "before the day this license code was issued") != NULL);
 
     /* A directory where the state file should be: unreadable. */
     c = config(true);

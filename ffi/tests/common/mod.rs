@@ -59,6 +59,7 @@ pub fn base_license() -> License {
         grace_days: 14,
         maintenance_ends: issued.add_months(12),
         binding: Binding::DATABASE,
+        interim: false,
     }
 }
 
@@ -73,7 +74,7 @@ fn code(license: &License, ctx: &Context<'_>, key: &SigningKey) -> String {
 /// The machine binding of the machine-bound code, computed as the C test will supply it.
 pub fn machine_binding() -> MachineBinding {
     let key = PRODUCT.as_bytes();
-    let mut digests = [0u8; 4];
+    let mut digests = [license_core::ComponentDigest::default(); license_core::COMPONENTS];
     digests[0] = component_digest(key, Component::OsInstallId, MACHINE_OS_ID).expect("os");
     digests[2] = component_digest(key, Component::Cpu, MACHINE_CPU).expect("cpu");
     digests[3] = mac_digest(key, MACHINE_MAC).expect("mac");

@@ -44,7 +44,7 @@ static lic::VerifierConfig config() {
         .database(FIX_DATABASE)
         .add_module("crm")
         .add_module("budget")
-        .add_module("resources")
+        .add_module("planning")
         .add_module("bi");
     return c;
 }
@@ -80,7 +80,7 @@ int main(int argc, char **argv) {
         CHECK(l.maintenance_ends().has_value());
         CHECK(l.today().year == 2026);
         CHECK(l.modules() == 0xB);
-        CHECK(l.has_module("bi") && !l.has_module("resources"));
+        CHECK(l.has_module("bi") && !l.has_module("planning"));
         std::string m = EXPECT_ERROR(l.has_module("nope"), LIC_RESULT_UNKNOWN_MODULE);
         CHECK(m.find("nope") != std::string::npos);
         // A description longer than the wrapper's first buffer: read at the exact size.

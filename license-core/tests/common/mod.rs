@@ -57,8 +57,17 @@ pub fn machine(os: &str, hw: &str, cpu: &str, mac: [u8; 6]) -> MachineFingerprin
 
 /// The `reference` case: a 12-month Expert subscription for "ACME Corp", 25 named users,
 /// 10 concurrent seats, demo mode of 2 seats, modules crm, budget, planning and bi, 14
-/// grace days, maintenance for the same 12 months, bound to a 4-component fingerprint.
+/// grace days, maintenance for the same 12 months, bound to a 4-component fingerprint
+/// (format 2: 16-bit digests, tolerance 1).
 pub fn reference() -> License {
+    License {
+        binding: Binding::machine(reference_machine().binding(1).expect("4 components")),
+        ..reference_v1()
+    }
+}
+
+/// The `reference` case of format 1 (one-byte digests), as `v1.json` records it.
+pub fn reference_v1() -> License {
     let start = day(2026, 11, 22);
     let end = day(2027, 11, 22);
     License {
@@ -75,7 +84,8 @@ pub fn reference() -> License {
         expires: Some(end),
         grace_days: 14,
         maintenance_ends: Some(end),
-        binding: Binding::machine(reference_machine().binding(1).expect("4 components")),
+        binding: Binding::machine(reference_machine().binding_v1(1).expect("4 components")),
+        interim: false,
     }
 }
 
@@ -86,6 +96,11 @@ pub fn reference_context<'a>(machine: &'a MachineFingerprint) -> Context<'a> {
 pub fn reference_code() -> LicenseCode {
     let m = reference_machine();
     sign(&reference(), &reference_context(&m), &key()).expect("reference signs")
+}
+
+pub fn reference_code_v1() -> LicenseCode {
+    let m = reference_machine();
+    sign_as(Format::V1, &reference_v1(), &reference_context(&m), &key()).expect("reference signs")
 }
 
 /// A stable name for each error, as written in the golden vectors.
@@ -113,6 +128,9 @@ pub fn error_name(e: &Error) -> &'static str {
         Error::ContextTooLong { .. } => "context-too-long",
         Error::InvalidLicense(_) => "invalid-license",
         Error::InvalidDate => "invalid-date",
+        Error::InvalidRevocationList(_) => "invalid-revocation-list",
+        Error::RevocationListUnknownKey { .. } => "revocation-list-unknown-key",
+        Error::RevocationListBadSignature => "revocation-list-bad-signature",
         _ => "other",
     }
 }
@@ -153,4 +171,32 @@ pub fn text_of(bytes: &[u8]) -> String {
         .iter()
         .map(|&s| char::from(ALPHABET[usize::from(s)]))
         .collect()
+}
+
+/// Raw values of the format-2 components the reference machine does not have, for the
+/// VM cases: a root file system id (`statvfs` f_fsid as 16 hex digits) and a board serial.
+pub const MACHINE_ROOT_FS: &str = "805968db17d02ac4";
+pub const MACHINE_BOARD_SERIAL: &str = "PF2ABCDE";
+
+/// A machine from raw values of all six components (empty = unreadable; an all-zero MAC
+/// = no stable adapter).
+pub fn machine6(
+    os: &str,
+    hw: &str,
+    cpu: &str,
+    mac: [u8; 6],
+    root_fs: &str,
+    board: &str,
+) -> MachineFingerprint {
+    let key = PRODUCT.as_bytes();
+    let mut m = machine(os, hw, cpu, mac);
+    for (c, raw) in [
+        (Component::RootFileSystem, root_fs),
+        (Component::BoardSerial, board),
+    ] {
+        if let Some(d) = component_digest(key, c, raw) {
+            m.add(c, d);
+        }
+    }
+    m
 }

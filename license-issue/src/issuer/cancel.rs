@@ -33,6 +33,11 @@ impl<L: Ledger> Issuer<L> {
     /// the term ends, the subscription renews once more (see
     /// [`calendar::cancellation_ends`] and [`Cancellation::renews_once_more`]).
     pub fn cancel(&mut self, license_id: u32, today: Date) -> Result<Cancellation, Error> {
+        self.transact(None, |is| is.cancel_now(license_id, today), |_| None)
+    }
+
+    /// The operation itself, once, on a fresh read (see `Issuer::transact`).
+    pub(super) fn cancel_now(&mut self, license_id: u32, today: Date) -> Result<Cancellation, Error> {
         let h = self.history(license_id)?;
         self.refuse_closed(&h, today)?;
         if let Some((_, ends)) = h.cancelled {
@@ -65,7 +70,7 @@ impl<L: Ledger> Issuer<L> {
         );
         let mut record = event(&h, latest, Operation::Cancel, today);
         record.ends = Some(ends);
-        self.ledger.append(&record)?;
+        self.staged.push(record);
         Ok(Cancellation {
             license_id,
             cancelled: today,

@@ -17,6 +17,20 @@ impl<L: Ledger> Issuer<L> {
         kind: MaintenanceKind,
         today: Date,
     ) -> Result<Reissued, Error> {
+        self.transact(
+            None,
+            |is| is.add_maintenance_now(license_id, kind, today),
+            |_| None,
+        )
+    }
+
+    /// The operation itself, once, on a fresh read (see `Issuer::transact`).
+    pub(super) fn add_maintenance_now(
+        &mut self,
+        license_id: u32,
+        kind: MaintenanceKind,
+        today: Date,
+    ) -> Result<Reissued, Error> {
         let h = self.open(license_id, today)?;
         let catalog = self.catalogs.get(&h.product)?.clone();
         let current = self.current(&h, today)?;

@@ -2,6 +2,7 @@
 //! business rules, signs the code with the current key and records it in the ledger.
 //! One module per operation; this one holds the `Issuer` and what they share.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -11,12 +12,13 @@ use crate::Error;
 use crate::catalog::{Catalog, Catalogs};
 use crate::history::LicenseHistory;
 use crate::keys::VendorKey;
-use crate::ledger::{Ledger, MaintenanceKind, Operation, Record};
+use crate::ledger::{Batch, Ledger, MaintenanceKind, Operation, OrderRef, Record};
 use crate::order::{Customer, Issued};
 
 mod cancel;
 mod maintenance;
 mod new;
+mod place;
 mod reduce;
 mod rehost;
 mod reissue;
@@ -26,6 +28,7 @@ mod upgrade;
 mod validate;
 
 pub use cancel::Cancellation;
+pub use place::{Order, Outcome};
 pub use renew::RenewalOutcome;
 pub use revoke::RevocationList;
 pub(crate) use validate::validate;
@@ -41,12 +44,27 @@ struct Draft {
     withdrawn: Option<u32>,
 }
 
+/// How often an operation is tried again after a concurrent order changed its license
+/// between the read and the append ([`Error::Conflict`]).
+const ATTEMPTS: u32 = 128;
+
 /// The vendor's issuing service: catalogs, the current signing key and a ledger.
+///
+/// Each operation reads the license from the ledger, decides, signs and appends its
+/// records in one [`Ledger::append_batch`]. If another issuer (another backend instance
+/// on the same database) recorded for that license in between, the append is refused
+/// and the operation runs again on a fresh read, so revisions and license ids stay
+/// unique and gapless. One `Issuer` per thread; clone the ledger handle (a connection
+/// pool) for each.
 #[derive(Debug)]
 pub struct Issuer<L: Ledger> {
     catalogs: Catalogs,
     key: VendorKey,
     ledger: L,
+    /// The records of the operation running, appended together at its end.
+    staged: Vec<Record>,
+    /// The license the running operation read, and how many records it had.
+    read: Cell<Option<(u32, usize)>>,
 }
 
 impl<L: Ledger> Issuer<L> {
@@ -56,6 +74,8 @@ impl<L: Ledger> Issuer<L> {
             catalogs,
             key,
             ledger,
+            staged: Vec::new(),
+            read: Cell::new(None),
         }
     }
 
@@ -82,6 +102,7 @@ impl<L: Ledger> Issuer<L> {
     /// The history of one license.
     pub fn history(&self, license_id: u32) -> Result<LicenseHistory, Error> {
         let records = self.ledger.records_of(license_id)?;
+        self.read.set(Some((license_id, records.len())));
         LicenseHistory::from_records(&records).ok_or(Error::UnknownLicense { license_id })
     }
 
@@ -128,14 +149,84 @@ impl<L: Ledger> Issuer<L> {
 
     /// Validate, sign and record.
     fn commit(&mut self, catalog: &Catalog, draft: Draft, today: Date) -> Result<Issued, Error> {
-        commit_to(&self.key, &mut self.ledger, catalog, draft, today)
+        commit_to(&self.key, &mut self.staged, catalog, draft, today)
+    }
+
+    /// Run `op` (which reads through [`Issuer::history`] and stages its records) and
+    /// append what it staged as one batch; on [`Error::Conflict`] run it again on a
+    /// fresh read. With an order key: if the ledger already holds that order's records,
+    /// `replay` rebuilds the first result from them and nothing is issued (a key reused
+    /// for a different order is refused).
+    pub(crate) fn transact<T>(
+        &mut self,
+        order: Option<&OrderRef>,
+        mut op: impl FnMut(&mut Self) -> Result<T, Error>,
+        replay: impl Fn(&[Record]) -> Option<T>,
+    ) -> Result<T, Error> {
+        // The order's earlier records, if it was placed before: its first result.
+        let replayed = |this: &Self| -> Result<Option<T>, Error> {
+            let Some(o) = order else { return Ok(None) };
+            let done = this.ledger.records_of_order(&o.key)?;
+            match done.first() {
+                None => Ok(None),
+                Some(first) if first.order.as_ref() != Some(o) => {
+                    Err(Error::OrderKeyReused { key: o.key.clone() })
+                }
+                Some(_) => replay(&done)
+                    .map(Some)
+                    .ok_or(Error::OrderKeyReused { key: o.key.clone() }),
+            }
+        };
+        let mut attempt = 0;
+        loop {
+            self.staged.clear();
+            self.read.set(None);
+            let out = op(self);
+            let mut records = std::mem::take(&mut self.staged);
+            // A retried order usually fails its checks on today's state (its change is
+            // already in): look for its first result before reporting that.
+            let out = match out {
+                Ok(out) => out,
+                Err(e) => return replayed(self)?.ok_or(e),
+            };
+            let Some(first) = records.first() else {
+                return Ok(out);
+            };
+            let (license_id, expected) = match self.read.get() {
+                Some((id, n)) if id == first.license.license_id => (id, n),
+                _ => (first.license.license_id, 0),
+            };
+            for r in &mut records {
+                r.order = order.cloned();
+            }
+            // Ledgers refuse a second batch with the same order key (a conflict), so the
+            // first placement needs no look-up beforehand.
+            match self.ledger.append_batch(&Batch {
+                license_id,
+                expected,
+                records: &records,
+            }) {
+                Ok(()) => return Ok(out),
+                Err(Error::Conflict { .. }) if attempt + 1 < ATTEMPTS => {
+                    if let Some(first) = replayed(self)? {
+                        return Ok(first);
+                    }
+                    attempt += 1;
+                    // Let the other writer finish; spread the retries of many.
+                    std::thread::sleep(std::time::Duration::from_micros(
+                        50 * u64::from(attempt) + u64::from(license_id % 7) * 20,
+                    ));
+                }
+                Err(e) => return Err(e),
+            }
+        }
     }
 }
 
-/// Validate, sign with `key` and record in `ledger`.
-fn commit_to<L: Ledger>(
+/// Validate, sign with `key` and stage the record for the operation's batch.
+fn commit_to(
     key: &VendorKey,
-    ledger: &mut L,
+    staged: &mut Vec<Record>,
     catalog: &Catalog,
     draft: Draft,
     today: Date,
@@ -168,8 +259,9 @@ fn commit_to<L: Ledger>(
         ends: None,
         note: None,
         erased: false,
+        order: None,
     };
-    ledger.append(&record)?;
+    staged.push(record);
     Ok(Issued {
         operation: draft.operation,
         product: draft.product,
@@ -207,5 +299,6 @@ fn event(h: &LicenseHistory, rev: &crate::Revision, operation: Operation, today:
         ends: None,
         note: None,
         erased: h.erased,
+        order: None,
     }
 }

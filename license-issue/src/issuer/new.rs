@@ -11,6 +11,11 @@ use crate::order::{BindTo, Customer, Issued, NewLicense, Term};
 impl<L: Ledger> Issuer<L> {
     /// Issue a new license of any kind (see [`NewLicense`] for the defaults).
     pub fn issue(&mut self, order: &NewLicense, today: Date) -> Result<Issued, Error> {
+        self.transact(None, |is| is.issue_now(order, today), |_| None)
+    }
+
+    /// The operation itself, once, on a fresh read (see `Issuer::transact`).
+    pub(super) fn issue_now(&mut self, order: &NewLicense, today: Date) -> Result<Issued, Error> {
         let catalog = self.catalogs.get(&order.product)?;
         let license = self.build_new(catalog, order, today)?;
         let operation = if order.kind == Kind::Trial {
@@ -20,7 +25,7 @@ impl<L: Ledger> Issuer<L> {
         };
         commit_to(
             &self.key,
-            &mut self.ledger,
+            &mut self.staged,
             catalog,
             Draft {
                 operation,
@@ -51,13 +56,11 @@ impl<L: Ledger> Issuer<L> {
 
     fn next_license_id(&self, catalog: &Catalog) -> Result<u32, Error> {
         let first = catalog.first_license_id();
-        match self.ledger.last_license_id()? {
-            None => Ok(first),
-            Some(last) => last
-                .checked_add(1)
-                .map(|n| n.max(first))
-                .ok_or(Error::LicenseIdsExhausted),
-        }
+        let id = self.ledger.new_license_id(first)?;
+        // A new license: no record of it yet (another order taking this id first is a
+        // conflict, and the order runs again with the next one).
+        self.read.set(Some((id, 0)));
+        Ok(id)
     }
 
     fn build_new(&self, catalog: &Catalog, order: &NewLicense, today: Date) -> Result<License, Error> {
@@ -162,6 +165,7 @@ impl<L: Ledger> Issuer<L> {
             grace_days: order.grace_days.unwrap_or(if trial { 0 } else { d.grace_days }),
             maintenance_ends,
             binding: order.bind.binding()?,
+            interim: false,
         })
     }
 }

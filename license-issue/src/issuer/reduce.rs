@@ -18,6 +18,16 @@ impl<L: Ledger> Issuer<L> {
     /// from the reduction's start to the end of the next term (it supersedes that code).
     /// A mixed order then is refused: order the additions with [`Issuer::upgrade`] first.
     pub fn reduce(&mut self, license_id: u32, change: &Change, today: Date) -> Result<Reduction, Error> {
+        self.transact(None, |is| is.reduce_now(license_id, change, today), |_| None)
+    }
+
+    /// The operation itself, once, on a fresh read (see `Issuer::transact`).
+    pub(super) fn reduce_now(
+        &mut self,
+        license_id: u32,
+        change: &Change,
+        today: Date,
+    ) -> Result<Reduction, Error> {
         let h = self.open(license_id, today)?;
         let next_term = h.pending(today).cloned();
         let catalog = self.catalogs.get(&h.product)?.clone();
@@ -97,6 +107,11 @@ impl<L: Ledger> Issuer<L> {
     /// mixed order, without their end date) as a new revision, since the customer may
     /// already have entered the reduced code.
     pub fn withdraw_reduction(&mut self, license_id: u32, today: Date) -> Result<Issued, Error> {
+        self.transact(None, |is| is.withdraw_reduction_now(license_id, today), |_| None)
+    }
+
+    /// The operation itself, once, on a fresh read (see `Issuer::transact`).
+    pub(super) fn withdraw_reduction_now(&mut self, license_id: u32, today: Date) -> Result<Issued, Error> {
         let h = self.history(license_id)?;
         self.refuse_closed(&h, today)?;
         let catalog = self.catalogs.get(&h.product)?.clone();

@@ -18,6 +18,21 @@ impl<L: Ledger> Issuer<L> {
         unbind: Unbind,
         today: Date,
     ) -> Result<Reissued, Error> {
+        self.transact(
+            None,
+            |is| is.rehost_now(license_id, bind.clone(), unbind, today),
+            |_| None,
+        )
+    }
+
+    /// The operation itself, once, on a fresh read (see `Issuer::transact`).
+    pub(super) fn rehost_now(
+        &mut self,
+        license_id: u32,
+        bind: BindTo,
+        unbind: Unbind,
+        today: Date,
+    ) -> Result<Reissued, Error> {
         if bind.database.is_none() && bind.machine.is_none() && !unbind.database && !unbind.machine {
             return Err(Error::NothingToRehost);
         }
@@ -29,6 +44,22 @@ impl<L: Ledger> Issuer<L> {
     /// replace the old ones, the parts `unbind` names are removed, the rest is kept. The
     /// reseller stays recorded unless `to.reseller` names another.
     pub fn transfer(
+        &mut self,
+        license_id: u32,
+        to: Customer,
+        bind: BindTo,
+        unbind: Unbind,
+        today: Date,
+    ) -> Result<Reissued, Error> {
+        self.transact(
+            None,
+            |is| is.transfer_now(license_id, to.clone(), bind.clone(), unbind, today),
+            |_| None,
+        )
+    }
+
+    /// The operation itself, once, on a fresh read (see `Issuer::transact`).
+    pub(super) fn transfer_now(
         &mut self,
         license_id: u32,
         to: Customer,

@@ -17,6 +17,11 @@ impl<L: Ledger> Issuer<L> {
     /// current term, for one catalog term. Refused after a cancellation that ends the
     /// subscription with the current term.
     pub fn renew(&mut self, license_id: u32, today: Date) -> Result<Issued, Error> {
+        self.transact(None, |is| is.renew_now(license_id, today), |_| None)
+    }
+
+    /// The operation itself, once, on a fresh read (see `Issuer::transact`).
+    pub(super) fn renew_now(&mut self, license_id: u32, today: Date) -> Result<Issued, Error> {
         let h = self.history(license_id)?;
         self.refuse_closed(&h, today)?;
         let catalog = self.catalogs.get(&h.product)?.clone();

@@ -73,6 +73,16 @@ impl<L: Ledger> Issuer<L> {
     /// Revoke a license (the purchase undone or exchanged): nothing more is issued for
     /// it and every revision is listed on the next revocation list.
     pub fn revoke(&mut self, license_id: u32, reason: Option<&str>, today: Date) -> Result<(), Error> {
+        self.transact(None, |is| is.revoke_now(license_id, reason, today), |_| None)
+    }
+
+    /// The operation itself, once, on a fresh read (see `Issuer::transact`).
+    pub(super) fn revoke_now(
+        &mut self,
+        license_id: u32,
+        reason: Option<&str>,
+        today: Date,
+    ) -> Result<(), Error> {
         let h = self.history(license_id)?;
         if let Some(on) = h.revoked {
             return Err(Error::Revoked { license_id, on });
@@ -80,7 +90,8 @@ impl<L: Ledger> Issuer<L> {
         let latest = h.latest().ok_or(Error::UnknownLicense { license_id })?;
         let mut record = event(&h, latest, Operation::Revoke, today);
         record.note = reason.map(str::to_owned);
-        self.ledger.append(&record)
+        self.staged.push(record);
+        Ok(())
     }
 
     /// The entries of a revocation list published on `today` (see

@@ -17,6 +17,16 @@ impl<L: Ledger> Issuer<L> {
     /// (`next_term` of the result, still a reduction that can be withdrawn until its
     /// cutoff).
     pub fn upgrade(&mut self, license_id: u32, change: &Change, today: Date) -> Result<Reissued, Error> {
+        self.transact(None, |is| is.upgrade_now(license_id, change, today), |_| None)
+    }
+
+    /// The operation itself, once, on a fresh read (see `Issuer::transact`).
+    pub(super) fn upgrade_now(
+        &mut self,
+        license_id: u32,
+        change: &Change,
+        today: Date,
+    ) -> Result<Reissued, Error> {
         let h = self.history(license_id)?;
         self.refuse_closed(&h, today)?;
         if let Some(p) = h.pending_reduction(today) {

@@ -121,6 +121,9 @@ struct ServeArgs {
     /// Keep audit entries this many days.
     #[arg(long, default_value_t = 365)]
     audit_days: u32,
+    /// Serve even if the code names no seat server (clients then cannot check the server's key against the code).
+    #[arg(long)]
+    allow_unbound_license: bool,
     /// TLS certificate chain (PEM); with --tls-key.
     #[arg(long, requires = "tls_key")]
     tls_cert: Option<PathBuf>,
@@ -241,7 +244,10 @@ fn json<T: serde::Serialize>(v: &T) -> String {
 fn fail(e: &Error) -> ExitCode {
     eprintln!("license-server: {e}");
     match e {
-        Error::License(_) | Error::LicenseNotUsable { .. } | Error::OtherServer { .. } => ExitCode::from(1),
+        Error::License(_)
+        | Error::LicenseNotUsable { .. }
+        | Error::OtherServer { .. }
+        | Error::UnboundLicense => ExitCode::from(1),
         Error::Config(_) => ExitCode::from(2),
         _ => ExitCode::from(3),
     }
@@ -320,6 +326,7 @@ fn serve_cmd(a: ServeArgs) -> ExitCode {
         audit_days: a.audit_days,
         admin_token_file: a.admin_token_file,
         tls: a.tls_cert.zip(a.tls_key),
+        allow_unbound: a.allow_unbound_license,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,

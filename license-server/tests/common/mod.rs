@@ -50,6 +50,7 @@ pub fn license(seats: u32) -> License {
         grace_days: 14,
         maintenance_ends: None,
         binding: Binding::DATABASE,
+        interim: false,
     }
 }
 
@@ -69,10 +70,23 @@ pub fn code(l: &License) -> String {
     sign(l, &ctx, &vendor()).unwrap().to_string()
 }
 
+/// Which seat server the test license names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SeatBinding {
+    /// The server started on the data directory (its key is created first).
+    ThisServer,
+    /// Another server's key.
+    Other,
+    /// None (format-2 code without the binding).
+    Unbound,
+}
+
 /// Options of a test server.
 #[derive(Clone, Debug)]
 pub struct Options {
     pub license: License,
+    pub seat_server: SeatBinding,
+    pub allow_unbound: bool,
     pub policy: Policy,
     pub limits: HttpLimits,
     pub store: StoreConfig,
@@ -83,6 +97,8 @@ impl Options {
     pub fn seats(n: u32) -> Options {
         Options {
             license: license(n),
+            seat_server: SeatBinding::ThisServer,
+            allow_unbound: false,
             policy: Policy {
                 min_ttl_ms: 1_000,
                 ..Policy::default()
@@ -117,9 +133,19 @@ pub fn write_license(dir: &Path, l: &License) -> PathBuf {
 
 pub fn config(data: &Path, o: &Options) -> ServeConfig {
     std::fs::create_dir_all(data).unwrap();
+    // As in production: the server's key exists first, the vendor's code names it.
+    let key = license_server::keys::ServerKey::load_or_create(data)
+        .unwrap()
+        .public();
+    let mut license = o.license;
+    license.binding = match o.seat_server {
+        SeatBinding::ThisServer => license.binding.with_seat_server(&key),
+        SeatBinding::Other => license.binding.with_seat_server(&[0x42; 32]),
+        SeatBinding::Unbound => license.binding,
+    };
     ServeConfig {
         license: LicenseConfig {
-            file: write_license(data, &o.license),
+            file: write_license(data, &license),
             keys: vec![PublicKey::from(vendor().verifying_key())],
             product: PRODUCT.into(),
             licensee: LICENSEE.into(),
@@ -136,6 +162,7 @@ pub fn config(data: &Path, o: &Options) -> ServeConfig {
         audit_days: 30,
         admin_token_file: None,
         tls: o.tls.clone(),
+        allow_unbound: o.allow_unbound,
     }
 }
 

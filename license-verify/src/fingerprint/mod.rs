@@ -5,8 +5,10 @@
 //! |------------------|---------------------------------------------------------|-------------------------|---------------------------|
 //! | OS install id    | `/etc/machine-id`, else `/var/lib/dbus/machine-id`      | `MachineGuid` (`reg`)   | `IOPlatformUUID` (`ioreg`)|
 //! | hardware UUID    | `/sys/class/dmi/id/product_uuid` (root only)            | unknown                 | unknown                   |
-//! | CPU              | sysinfo: brand and physical core count                  | same                    | same                      |
+//! | CPU              | `/proc/cpuinfo`: brand and physical core count          | sysinfo (same values)   | sysinfo                   |
 //! | network adapters | `/sys/class/net/*/address` of adapters with a `device`  | sysinfo `Networks`      | sysinfo `Networks`        |
+//! | root file system | `statvfs("/")` file system id (every user)              | system drive's volume serial (`vol`) | `Volume UUID` of `/` (`diskutil info /`) |
+//! | board serial     | `/sys/class/dmi/id/board_serial` (root only)            | unknown (no registry source) | `IOPlatformSerialNumber` (`ioreg`) |
 //!
 //! Network adapters without a device (bridges, veth, tun, docker, VPN) and locally
 //! administered or multicast MACs are left out. Collection reads a handful of small
@@ -15,14 +17,14 @@
 use std::fmt;
 use std::io;
 
-use license_core::{Component, MachineBinding, MachineFingerprint};
+use license_core::{COMPONENTS, Component, ComponentDigest, MachineBinding, MachineFingerprint};
 
 #[cfg(target_os = "linux")]
 mod linux;
 mod other;
 
 /// A component as read: its source and digests, or why it is unknown.
-type Part = Result<(&'static str, Vec<u8>), Unknown>;
+type Part = Result<(&'static str, Vec<ComponentDigest>), Unknown>;
 
 /// How a component of the fingerprint was obtained.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,7 +37,8 @@ pub enum Outcome {
         /// How many values (network adapters: one per physical adapter, at most 8).
         values: usize,
     },
-    /// Could not be read: counts as unknown, never as a mismatch.
+    /// Could not be read: unknown. A format-2 code counts a bound component that is
+    /// unknown against its tolerance (like a changed one); format 1 counted it neither way.
     Unknown(Unknown),
 }
 
@@ -99,7 +102,7 @@ pub struct ComponentReport {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CollectedFingerprint {
     fingerprint: MachineFingerprint,
-    reports: [ComponentReport; 4],
+    reports: [ComponentReport; COMPONENTS],
 }
 
 /// Tolerance used for the printable fingerprint: one component may change.
@@ -112,7 +115,7 @@ impl CollectedFingerprint {
     }
 
     /// The outcome per component, in component order.
-    pub const fn reports(&self) -> &[ComponentReport; 4] {
+    pub const fn reports(&self) -> &[ComponentReport; COMPONENTS] {
         &self.reports
     }
 
@@ -123,7 +126,7 @@ impl CollectedFingerprint {
         self.fingerprint.binding(tolerance)
     }
 
-    fn from_parts(parts: [(Component, Part); 4]) -> CollectedFingerprint {
+    fn from_parts(parts: [(Component, Part); COMPONENTS]) -> CollectedFingerprint {
         let mut fingerprint = MachineFingerprint::unknown();
         let reports = parts.map(|(component, part)| {
             let outcome = match part {
@@ -204,8 +207,64 @@ pub fn collect(app_key: &[u8]) -> CollectedFingerprint {
     CollectedFingerprint::from_parts([
         (Component::OsInstallId, os_install_id(app_key)),
         (Component::HardwareUuid, hardware_uuid(app_key)),
-        (Component::Cpu, other::cpu(app_key)),
+        (Component::Cpu, cpu(app_key)),
         (Component::Network, network(app_key)),
+        (Component::RootFileSystem, root_file_system(app_key)),
+        (Component::BoardSerial, board_serial(app_key)),
+    ])
+}
+
+/// Where the Linux collector reads each component: the system's paths by default
+/// ([`LinuxSources::SYSTEM`]); tests and containers point them elsewhere.
+#[cfg(target_os = "linux")]
+#[derive(Clone, Copy, Debug)]
+pub struct LinuxSources<'a> {
+    /// The machine-id files, in order of preference.
+    pub machine_id: [&'a str; 2],
+    /// The DMI product UUID file.
+    pub product_uuid: &'a str,
+    /// The directory of network adapters (`/sys/class/net`).
+    pub net: &'a str,
+    /// The DMI board serial file.
+    pub board_serial: &'a str,
+    /// A directory on the root file system (`/`), whose `statvfs` id is read.
+    pub root: &'a str,
+    /// `/proc/cpuinfo`.
+    pub cpuinfo: &'a str,
+}
+
+#[cfg(target_os = "linux")]
+impl LinuxSources<'static> {
+    /// The system's own paths.
+    pub const SYSTEM: LinuxSources<'static> = LinuxSources {
+        machine_id: linux::Sources::SYSTEM.machine_id,
+        product_uuid: linux::Sources::SYSTEM.product_uuid,
+        net: linux::Sources::SYSTEM.net,
+        board_serial: linux::Sources::SYSTEM.board_serial,
+        root: linux::Sources::SYSTEM.root,
+        cpuinfo: linux::Sources::SYSTEM.cpuinfo,
+    };
+}
+
+/// Collect from the given sources (Linux): the same as [`collect`], with every path
+/// injected.
+#[cfg(target_os = "linux")]
+pub fn collect_from(app_key: &[u8], sources: &LinuxSources<'_>) -> CollectedFingerprint {
+    let s = linux::Sources {
+        machine_id: sources.machine_id,
+        product_uuid: sources.product_uuid,
+        net: sources.net,
+        board_serial: sources.board_serial,
+        root: sources.root,
+        cpuinfo: sources.cpuinfo,
+    };
+    CollectedFingerprint::from_parts([
+        (Component::OsInstallId, linux::os_install_id(app_key, &s)),
+        (Component::HardwareUuid, linux::hardware_uuid(app_key, &s)),
+        (Component::Cpu, linux::cpu(app_key, &s)),
+        (Component::Network, linux::network(app_key, &s)),
+        (Component::RootFileSystem, linux::root_file_system(app_key, &s)),
+        (Component::BoardSerial, linux::board_serial(app_key, &s)),
     ])
 }
 
@@ -243,6 +302,32 @@ fn network(app_key: &[u8]) -> Part {
     linux::network(app_key, &linux::Sources::SYSTEM)
 }
 
+#[cfg(target_os = "linux")]
+fn cpu(app_key: &[u8]) -> Part {
+    linux::cpu(app_key, &linux::Sources::SYSTEM)
+}
+#[cfg(not(target_os = "linux"))]
+fn cpu(app_key: &[u8]) -> Part {
+    other::cpu(app_key)
+}
+#[cfg(target_os = "linux")]
+fn root_file_system(app_key: &[u8]) -> Part {
+    linux::root_file_system(app_key, &linux::Sources::SYSTEM)
+}
+#[cfg(target_os = "linux")]
+fn board_serial(app_key: &[u8]) -> Part {
+    linux::board_serial(app_key, &linux::Sources::SYSTEM)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn root_file_system(app_key: &[u8]) -> Part {
+    other::root_file_system(app_key)
+}
+#[cfg(not(target_os = "linux"))]
+fn board_serial(app_key: &[u8]) -> Part {
+    other::board_serial(app_key)
+}
+
 #[cfg(not(target_os = "linux"))]
 fn os_install_id(app_key: &[u8]) -> Part {
     other::os_install_id(app_key)
@@ -257,8 +342,15 @@ fn network(app_key: &[u8]) -> Part {
 }
 
 #[cfg(test)]
+mod os_output_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
+
+    fn d(v: u8) -> ComponentDigest {
+        ComponentDigest::from_bytes([v, v, v])
+    }
 
     #[test]
     fn parts_become_a_fingerprint_and_a_report() {
@@ -269,10 +361,12 @@ mod tests {
                 digest_of(key, Component::OsInstallId, "id", "3d1219c7c4c5404a\n"),
             ),
             (Component::HardwareUuid, Err(Unknown::PermissionDenied("uuid"))),
-            (Component::Cpu, Ok(("cpu", vec![9, 3, 9]))),
+            (Component::Cpu, Ok(("cpu", vec![d(9), d(3), d(9)]))),
             (Component::Network, Ok(("net", vec![]))),
+            (Component::RootFileSystem, Ok(("fs", vec![d(7)]))),
+            (Component::BoardSerial, Err(Unknown::PermissionDenied("serial"))),
         ]);
-        assert_eq!(c.fingerprint().digests(Component::Cpu), &[3, 9]);
+        assert_eq!(c.fingerprint().digests(Component::Cpu), &[d(3), d(9)]);
         assert_eq!(
             c.reports()[2].outcome,
             Outcome::Read {
@@ -284,7 +378,7 @@ mod tests {
             c.reports()[3].outcome,
             Outcome::Unknown(Unknown::Placeholder("net"))
         );
-        assert_eq!(c.fingerprint().known().len(), 2);
+        assert_eq!(c.fingerprint().known().len(), 3);
         let text = c.to_string();
         assert!(
             text.contains("hardware UUID     unknown: uuid is readable only by an administrator"),

@@ -97,6 +97,76 @@ pub(crate) fn os_install_id(_app_key: &[u8]) -> Part {
     Err(Unknown::Unsupported)
 }
 
+/// The `Volume Serial Number is 1A2B-3C4D` line of `cmd /C vol %SystemDrive%`.
+#[cfg_attr(not(windows), allow(dead_code))]
+pub(crate) fn parse_vol(output: &str) -> Option<&str> {
+    output.lines().find_map(|line| {
+        let rest = line.trim().strip_prefix("Volume Serial Number is")?;
+        let v = rest.trim();
+        (!v.is_empty()).then_some(v)
+    })
+}
+
+/// The `Volume UUID:` line of `diskutil info /`.
+#[cfg_attr(not(target_os = "macos"), allow(dead_code))]
+pub(crate) fn parse_diskutil(output: &str) -> Option<&str> {
+    output.lines().find_map(|line| {
+        let v = line.trim().strip_prefix("Volume UUID:")?.trim();
+        (!v.is_empty()).then_some(v)
+    })
+}
+
+/// The `IOPlatformSerialNumber` value from `ioreg -rd1 -c IOPlatformExpertDevice`.
+#[cfg_attr(not(target_os = "macos"), allow(dead_code))]
+pub(crate) fn parse_ioreg_serial(output: &str) -> Option<&str> {
+    output.lines().find_map(|line| {
+        let rest = line.trim().strip_prefix("\"IOPlatformSerialNumber\"")?;
+        let value = rest.trim_start().strip_prefix('=')?.trim();
+        value.strip_prefix('"')?.strip_suffix('"')
+    })
+}
+
+#[cfg(windows)]
+pub(crate) fn root_file_system(app_key: &[u8]) -> Part {
+    const SOURCE: &str = "vol";
+    let drive = std::env::var("SystemDrive").unwrap_or_else(|_| "C:".into());
+    let out = run("cmd", &["/C", "vol", &drive])?;
+    let value = parse_vol(&out).ok_or(Unknown::Placeholder(SOURCE))?;
+    digest_of(app_key, Component::RootFileSystem, SOURCE, value)
+}
+
+#[cfg(target_os = "macos")]
+pub(crate) fn root_file_system(app_key: &[u8]) -> Part {
+    const SOURCE: &str = "diskutil info /";
+    let out = run("diskutil", &["info", "/"])?;
+    let value = parse_diskutil(&out).ok_or(Unknown::Placeholder(SOURCE))?;
+    digest_of(app_key, Component::RootFileSystem, SOURCE, value)
+}
+
+#[cfg(target_os = "macos")]
+pub(crate) fn board_serial(app_key: &[u8]) -> Part {
+    const SOURCE: &str = "IOPlatformSerialNumber";
+    let out = run("ioreg", &["-rd1", "-c", "IOPlatformExpertDevice"])?;
+    let value = parse_ioreg_serial(&out).ok_or(Unknown::Placeholder(SOURCE))?;
+    digest_of(app_key, Component::BoardSerial, SOURCE, value)
+}
+
+/// Windows has no unprivileged, process-free source of the board serial.
+#[cfg(windows)]
+pub(crate) fn board_serial(_app_key: &[u8]) -> Part {
+    Err(Unknown::Unsupported)
+}
+
+#[cfg(not(any(windows, target_os = "macos", target_os = "linux")))]
+pub(crate) fn root_file_system(_app_key: &[u8]) -> Part {
+    Err(Unknown::Unsupported)
+}
+
+#[cfg(not(any(windows, target_os = "macos", target_os = "linux")))]
+pub(crate) fn board_serial(_app_key: &[u8]) -> Part {
+    Err(Unknown::Unsupported)
+}
+
 /// Network adapters through sysinfo. Outside Linux virtual adapters cannot be told from
 /// physical ones this way; locally administered and multicast MACs are still left out.
 #[cfg(not(target_os = "linux"))]
@@ -126,6 +196,18 @@ pub(crate) fn network(app_key: &[u8]) -> Part {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn volume_and_serial_outputs() {
+        let vol = " Volume in drive C has no label.\r\n Volume Serial Number is 1A2B-3C4D\r\n";
+        assert_eq!(parse_vol(vol), Some("1A2B-3C4D"));
+        assert_eq!(parse_vol("The system cannot find the drive specified."), None);
+        let du = "   Device Identifier:         disk3s1s1\n   Volume UUID:               7C1A8D2E-1111-4B22-9F33-0123456789AB\n";
+        assert_eq!(parse_diskutil(du), Some("7C1A8D2E-1111-4B22-9F33-0123456789AB"));
+        let io = "    \"IOPlatformSerialNumber\" = \"C02XK0ABJGH5\"\n    \"IOPlatformUUID\" = \"X\"\n";
+        assert_eq!(parse_ioreg_serial(io), Some("C02XK0ABJGH5"));
+        assert_eq!(parse_ioreg_serial("nothing"), None);
+    }
 
     #[test]
     fn windows_registry_output() {

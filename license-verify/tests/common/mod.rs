@@ -14,7 +14,7 @@ pub const PRODUCT: &str = "erp";
 pub const LICENSEE: &str = "ACME Corp";
 pub const DATABASE: &str = "DB-7F3A-22C1";
 pub const SECRET: &[u8] = b"erp-state-secret-for-tests";
-pub const MODULES: [&str; 4] = ["crm", "budget", "resources", "bi"];
+pub const MODULES: [&str; 4] = ["crm", "budget", "planning", "bi"];
 
 pub fn vendor() -> SigningKey {
     SigningKey::from_bytes(&[7; 32])
@@ -60,6 +60,7 @@ pub fn subscription() -> License {
         grace_days: 14,
         maintenance_ends: Some(d(2027, 1, 15)),
         binding: Binding::DATABASE,
+        interim: false,
     }
 }
 

@@ -1,12 +1,26 @@
 //! `catalog`: show or install a product catalog.
 
-use license_issue::DEMO_CATALOG;
+use license_issue::{CatalogFormat, DEMO_CATALOG, KeyRing, export_catalog};
 use serde_json::json;
 
 use super::pick_catalog;
+use crate::ExportFormat;
 use crate::home::{Home, write_new};
 use crate::machine::Failure;
 use crate::output::{self, out, outln};
+
+/// `catalog export`: the catalog and the key ring's public keys as host source code.
+pub fn export(home: &Home, format: ExportFormat, product: Option<&str>) -> Result<u8, Failure> {
+    let catalogs = home.catalogs_required()?;
+    let c = pick_catalog(&catalogs, product)?;
+    let keys = KeyRing::open(&home.keys())?.public_keys();
+    let format = match format {
+        ExportFormat::Rust => CatalogFormat::Rust,
+        ExportFormat::C => CatalogFormat::C,
+    };
+    out!("{}", export_catalog(c, &keys, format));
+    Ok(0)
+}
 
 pub fn catalog(
     home: &Home,

@@ -32,6 +32,11 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
         Command::Keygen { rotate } => keys::keygen(&home, *rotate, today, json),
         Command::Pubkey { format } => keys::pubkey(&home, *format, json),
         Command::Catalog {
+            action: Some(crate::CatalogCommand::Export { format, product }),
+            ..
+        } => catalog::export(&home, *format, product.as_deref()),
+        Command::Catalog {
+            action: None,
             init_demo,
             print_demo,
             product,

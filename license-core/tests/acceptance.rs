@@ -1,0 +1,199 @@
+//! The chance that a random machine passes a machine binding, computed exactly with the
+//! real matching code: every pattern of matched / changed / unreadable bound components is
+//! built as a fingerprint, checked with `MachineBinding::check`, and weighted by its
+//! probability. Assumptions (worst case for the vendor): the random machine has the same
+//! CPU model (cloud VMs, one hardware generation); every other readable component is an
+//! independent random value, so its digest agrees with the bound one with probability
+//! `2^-w` per value (`1 - (1 - 2^-w)^k` for `k` network adapters). Figures are in
+//! `docs/SECURITY.md`, "Machine binding: a random machine's chance".
+
+use license_core::*;
+
+/// What the random machine shows for one bound component.
+#[derive(Clone, Copy)]
+enum Shown {
+    /// Readable, `k` values (adapters); each agrees by chance.
+    Random(u32),
+    /// Readable and equal (the CPU model).
+    Same,
+    /// Unreadable (hidden, no permission).
+    Hidden,
+}
+
+fn set(cs: &[Component]) -> ComponentSet {
+    cs.iter().fold(ComponentSet::EMPTY, |s, c| s.with(*c))
+}
+
+fn digests() -> [ComponentDigest; COMPONENTS] {
+    core::array::from_fn(|i| ComponentDigest::from_bytes([0x5a ^ i as u8, 0x3c, 0x96]))
+}
+
+/// P(accept) of a random machine showing `shown` (per bound component, in index order).
+fn acceptance(binding: &MachineBinding, shown: &[(Component, Shown)]) -> f64 {
+    let w = i32::from(binding.digest_bits());
+    let bound: Vec<Component> = binding.components().iter().collect();
+    assert_eq!(bound.len(), shown.len());
+    let exact = binding.matching_machine();
+    let mut total = 0.0;
+    for pattern in 0u32..(1 << bound.len()) {
+        let mut m = MachineFingerprint::unknown();
+        let mut p = 1.0f64;
+        for (i, &(c, s)) in shown.iter().enumerate() {
+            assert_eq!(c, bound[i]);
+            let hit = pattern & (1 << i) != 0;
+            let p_hit = match s {
+                Shown::Same => 1.0,
+                Shown::Hidden => 0.0,
+                Shown::Random(k) => 1.0 - (1.0 - 2f64.powi(-w)).powi(k as i32),
+            };
+            p *= if hit { p_hit } else { 1.0 - p_hit };
+            match (s, hit) {
+                (Shown::Hidden, _) => {}
+                (_, true) => {
+                    m.add(c, exact.digests(c)[0]);
+                }
+                (_, false) => {
+                    // A value whose carried prefix differs.
+                    let d = exact.digests(c)[0].to_bytes();
+                    m.add(c, ComponentDigest::from_bytes([!d[0], !d[1], !d[2]]));
+                }
+            }
+        }
+        if p > 0.0 && binding.check(&m).is_match() {
+            total += p;
+        }
+    }
+    total
+}
+
+use Component::*;
+
+fn report(name: &str, p: f64) -> f64 {
+    if p == 0.0 {
+        println!("{name}: 0 (always refused)");
+    } else {
+        println!("{name}: {p:.3e} (1 in {:.0})", 1.0 / p);
+    }
+    p
+}
+
+const LIMIT: f64 = 1e-5;
+
+#[test]
+fn all_four_components_known() {
+    let b = MachineBinding::new(set(&[OsInstallId, HardwareUuid, Cpu, Network]), digests(), 1).unwrap();
+    assert_eq!(b.digest_bits(), 16);
+    for k in [1, 8] {
+        let p = report(
+            &format!("4 bound, tolerance 1, {k} adapter(s)"),
+            acceptance(
+                &b,
+                &[
+                    (OsInstallId, Shown::Random(1)),
+                    (HardwareUuid, Shown::Random(1)),
+                    (Cpu, Shown::Same),
+                    (Network, Shown::Random(k)),
+                ],
+            ),
+        );
+        assert!(p <= LIMIT, "{p}");
+    }
+    // Hiding the OS id and the hardware UUID: refused outright (format 1 let 1 in 256 pass).
+    let hidden = acceptance(
+        &b,
+        &[
+            (OsInstallId, Shown::Hidden),
+            (HardwareUuid, Shown::Hidden),
+            (Cpu, Shown::Same),
+            (Network, Shown::Random(8)),
+        ],
+    );
+    assert_eq!(
+        report("4 bound, OS id and hardware UUID hidden, 8 adapters", hidden),
+        0.0
+    );
+}
+
+#[test]
+fn os_id_and_hardware_uuid_unreadable_when_bound() {
+    // The binding of a machine where only the CPU and the network could be read.
+    let b = MachineBinding::new(set(&[Cpu, Network]), digests(), 0).unwrap();
+    assert_eq!((b.tolerance(), b.digest_bits()), (0, 24));
+    for k in [1, 8] {
+        let p = report(
+            &format!("CPU + network bound, {k} adapter(s)"),
+            acceptance(&b, &[(Cpu, Shown::Same), (Network, Shown::Random(k))]),
+        );
+        assert!(p <= LIMIT, "{p}");
+    }
+}
+
+#[test]
+fn three_bound_with_the_hardware_uuid_unreadable() {
+    let b = MachineBinding::new(set(&[OsInstallId, Cpu, Network]), digests(), 1).unwrap();
+    assert_eq!((b.tolerance(), b.digest_bits()), (1, 24));
+    for k in [1, 8] {
+        let p = report(
+            &format!("OS id + CPU + network bound, tolerance 1, {k} adapter(s)"),
+            acceptance(
+                &b,
+                &[
+                    (OsInstallId, Shown::Random(1)),
+                    (Cpu, Shown::Same),
+                    (Network, Shown::Random(k)),
+                ],
+            ),
+        );
+        assert!(p <= LIMIT, "{p}");
+    }
+}
+
+#[test]
+fn a_typical_vm_and_every_other_shape() {
+    let vm = MachineBinding::new(set(&[OsInstallId, Cpu, RootFileSystem]), digests(), 1).unwrap();
+    let p = report(
+        "VM: OS id + CPU + root file system, tolerance 1",
+        acceptance(
+            &vm,
+            &[
+                (OsInstallId, Shown::Random(1)),
+                (Cpu, Shown::Same),
+                (RootFileSystem, Shown::Random(1)),
+            ],
+        ),
+    );
+    assert!(p <= LIMIT);
+    // Every binding shape a vendor can build, each bound component shown at random (8
+    // values for the network), the CPU equal: never above the limit.
+    let mut worst: f64 = 0.0;
+    for bits in 1u8..64 {
+        let cs = ComponentSet::from_bits(bits).unwrap();
+        for t in 0..=2 {
+            let Ok(b) = MachineBinding::new(cs, digests(), t) else {
+                continue;
+            };
+            let shown: Vec<(Component, Shown)> = cs
+                .iter()
+                .map(|c| match c {
+                    Cpu => (c, Shown::Same),
+                    Network => (c, Shown::Random(8)),
+                    _ => (c, Shown::Random(1)),
+                })
+                .collect();
+            worst = worst.max(acceptance(&b, &shown));
+        }
+    }
+    assert!(report("worst over every shape", worst) <= LIMIT);
+}
+
+#[test]
+fn format_1_figures_of_the_finding_are_reproduced() {
+    // The computation is the one of the finding: format 1, CPU + network bound.
+    let b = MachineBinding::new_v1(set(&[Cpu, Network]), [1, 2, 3, 4], 0).unwrap();
+    let one = acceptance(&b, &[(Cpu, Shown::Same), (Network, Shown::Random(1))]);
+    let eight = acceptance(&b, &[(Cpu, Shown::Same), (Network, Shown::Random(8))]);
+    report("format 1, CPU + network, 1 adapter", one);
+    report("format 1, CPU + network, 8 adapters", eight);
+    assert!((one - 1.0 / 256.0).abs() < 1e-12);
+    assert!((eight - 0.0309).abs() < 1e-3);
+}

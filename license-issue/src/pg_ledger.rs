@@ -1,0 +1,405 @@
+//! The ledger in PostgreSQL (feature `postgres`): several backend instances issue against
+//! one database at once.
+//!
+//! Each record is one row of `ledger_records`, with its position among its license's
+//! records (`seq`). An operation's batch is one multi-row `INSERT` (atomic by itself) at
+//! the positions the operation read, so of two instances that read the same state one
+//! inserts and the other hits the unique key `(license_id, seq)`: that is
+//! [`Error::Conflict`], and its issuer runs the order again on a fresh read. New license
+//! ids collide the same way at `(id, 0)`. Revisions are unique per license (a unique
+//! index too), and an order key is recorded once (a unique index on the first record of
+//! each order). The schema comes with the crate ([`MIGRATIONS`]) and is brought up to
+//! date by [`PgLedger::open`], in the connection's `search_path`.
+
+use std::time::Duration;
+
+use license_core::{Date, Kind};
+use r2d2_postgres::PostgresConnectionManager;
+use r2d2_postgres::postgres::error::SqlState;
+use r2d2_postgres::postgres::types::ToSql;
+use r2d2_postgres::postgres::{self, NoTls};
+
+use crate::ledger::{Batch, Ledger, Record, erase_in, next_sequence, normalize_licensee};
+use crate::report::Month;
+use crate::{Error, KindTotals};
+
+/// The numbered schema migrations, applied in order; each is applied once and recorded
+/// in `ledger_migrations`.
+pub const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("../migrations/0001_ledger.sql")),
+    (2, include_str!("../migrations/0002_license_ids.sql")),
+];
+
+type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
+
+/// A ledger in a PostgreSQL database, through a small connection pool. Cheap to clone:
+/// clones share the pool (one per backend instance; one clone per thread).
+#[derive(Clone)]
+pub struct PgLedger {
+    pool: Pool,
+}
+
+impl std::fmt::Debug for PgLedger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgLedger")
+            .field("connections", &self.pool.state().connections)
+            .finish()
+    }
+}
+
+fn backend(e: impl std::error::Error + Send + Sync + 'static) -> Error {
+    Error::Backend(Box::new(e))
+}
+
+/// A database error whose text includes what the server said (the driver's own
+/// `Display` is only "db error").
+#[derive(Debug)]
+struct Db(postgres::Error);
+
+impl std::fmt::Display for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.as_db_error() {
+            Some(db) => write!(f, "{} {}: {}", db.severity(), db.code().code(), db.message()),
+            None => self.0.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Db {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
+
+fn db(e: postgres::Error) -> Error {
+    backend(Db(e))
+}
+
+impl PgLedger {
+    /// Connect with `config` (its `options` may set the `search_path`), with at most
+    /// `connections` connections, and bring the schema up to date. Waits up to 10
+    /// seconds for a connection.
+    pub fn open(config: postgres::Config, connections: u32) -> Result<PgLedger, Error> {
+        PgLedger::open_with_timeout(config, connections, Duration::from_secs(10))
+    }
+
+    /// [`PgLedger::open`], waiting at most `timeout` for a connection (then, and for every
+    /// later operation that cannot get one, [`Error::Backend`]).
+    pub fn open_with_timeout(
+        config: postgres::Config,
+        connections: u32,
+        timeout: Duration,
+    ) -> Result<PgLedger, Error> {
+        let manager = PostgresConnectionManager::new(config, NoTls);
+        let pool = r2d2::Pool::builder()
+            .max_size(connections.max(1))
+            .min_idle(Some(0))
+            .connection_timeout(timeout)
+            .build(manager)
+            .map_err(backend)?;
+        let ledger = PgLedger { pool };
+        ledger.migrate()?;
+        Ok(ledger)
+    }
+
+    /// Connect with a URL (`postgres://user:password@host:port/database`).
+    pub fn connect(url: &str, connections: u32) -> Result<PgLedger, Error> {
+        let config: postgres::Config = url.parse().map_err(db)?;
+        PgLedger::open(config, connections)
+    }
+
+    fn conn(&self) -> Result<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>, Error> {
+        self.pool.get().map_err(backend)
+    }
+
+    /// Apply the migrations not yet applied, under an advisory lock (two instances
+    /// starting at once apply each migration once).
+    fn migrate(&self) -> Result<(), Error> {
+        let mut c = self.conn()?;
+        let mut tx = c.transaction().map_err(db)?;
+        tx.execute("SELECT pg_advisory_xact_lock(7301150917)", &[])
+            .map_err(db)?;
+        tx.batch_execute(
+            "CREATE TABLE IF NOT EXISTS ledger_migrations (
+                 version integer PRIMARY KEY,
+                 applied timestamptz NOT NULL DEFAULT now())",
+        )
+        .map_err(db)?;
+        for (version, sql) in MIGRATIONS {
+            let done = tx
+                .query_opt("SELECT 1 FROM ledger_migrations WHERE version = $1", &[version])
+                .map_err(db)?
+                .is_some();
+            if !done {
+                tx.batch_execute(sql).map_err(db)?;
+                tx.execute("INSERT INTO ledger_migrations (version) VALUES ($1)", &[version])
+                    .map_err(db)?;
+            }
+        }
+        tx.commit().map_err(db)
+    }
+
+    fn query_records(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Record>, Error> {
+        let mut c = self.conn()?;
+        c.query(sql, params)
+            .map_err(db)?
+            .iter()
+            .map(|row| {
+                let text: String = row.get(0);
+                serde_json::from_str(&text).map_err(|e| Error::Backend(Box::new(e)))
+            })
+            .collect()
+    }
+
+    /// The totals of codes issued per kind in `month`, counted by the database (the
+    /// same figures as [`crate::issued_in_month`]'s `totals`).
+    pub fn issued_totals(&self, month: Month) -> Result<Vec<KindTotals>, Error> {
+        let (from, to) = month.bounds().ok_or_else(|| Error::InvalidMonth {
+            given: month.to_string(),
+        })?;
+        let mut c = self.conn()?;
+        let rows = c
+            .query(
+                "SELECT kind,
+                        count(*) FILTER (WHERE operation IN ('issue', 'trial'))::bigint,
+                        count(*)::bigint
+                   FROM ledger_records
+                  WHERE has_code AND recorded >= $1::text::date AND recorded < $2::text::date
+                  GROUP BY kind",
+                &[&from.to_string(), &to.to_string()],
+            )
+            .map_err(db)?;
+        Ok(Kind::ALL
+            .iter()
+            .map(|&k| {
+                let row = rows.iter().find(|r| r.get::<_, String>(0) == k.name());
+                let n = |i| row.map_or(0, |r| u32::try_from(r.get::<_, i64>(i)).unwrap_or(u32::MAX));
+                KindTotals {
+                    kind: crate::report::kind_label(k),
+                    new_licenses: n(1),
+                    codes: n(2),
+                }
+            })
+            .collect())
+    }
+}
+
+impl Ledger for PgLedger {
+    fn append(&mut self, record: &Record) -> Result<(), Error> {
+        let id = record.license.license_id;
+        let expected = self.records_of(id)?.len();
+        self.append_batch(&Batch {
+            license_id: id,
+            expected,
+            records: std::slice::from_ref(record),
+        })
+    }
+
+    /// One multi-row INSERT: all records or none. A unique-key violation (another writer
+    /// at the same position, the same revision, or the same order key) is a conflict.
+    fn append_batch(&mut self, batch: &Batch<'_>) -> Result<(), Error> {
+        const COLUMNS: usize = 14;
+        let mut sql = String::from(
+            "INSERT INTO ledger_records (license_id, seq, recorded, operation, product, licensee, reseller, \
+             kind, revision, has_code, order_key, order_digest, batch_index, record) VALUES ",
+        );
+        struct Row {
+            license_id: i64,
+            seq: i32,
+            recorded: String,
+            operation: &'static str,
+            kind: &'static str,
+            revision: i32,
+            has_code: bool,
+            order_key: Option<String>,
+            order_digest: Option<String>,
+            batch_index: i32,
+            json: String,
+        }
+        let mut rows = Vec::with_capacity(batch.records.len());
+        for (i, r) in batch.records.iter().enumerate() {
+            let at = batch.expected + i;
+            rows.push(Row {
+                license_id: i64::from(r.license.license_id),
+                seq: i32::try_from(at).map_err(|_| Error::RevisionsExhausted {
+                    license_id: batch.license_id,
+                })?,
+                recorded: r.recorded.to_string(),
+                operation: r.operation.name(),
+                kind: r.license.kind.name(),
+                revision: i32::try_from(r.license.revision).unwrap_or(i32::MAX),
+                has_code: r.code.is_some(),
+                order_key: r.order.as_ref().map(|o| o.key.clone()),
+                order_digest: r.order.as_ref().map(|o| o.digest.clone()),
+                batch_index: i32::try_from(i).unwrap_or(i32::MAX),
+                json: serde_json::to_string(r).map_err(Error::LedgerEncode)?,
+            });
+        }
+        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(rows.len() * COLUMNS);
+        for (i, (row, r)) in rows.iter().zip(batch.records).enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            let b = i * COLUMNS;
+            sql.push_str(&format!(
+                "(${}, ${}, ${}::text::date, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7,
+                b + 8,
+                b + 9,
+                b + 10,
+                b + 11,
+                b + 12,
+                b + 13,
+                b + 14
+            ));
+            params.extend_from_slice(&[
+                &row.license_id,
+                &row.seq,
+                &row.recorded,
+                &row.operation,
+                &r.product,
+                &r.licensee,
+                &r.reseller,
+                &row.kind,
+                &row.revision,
+                &row.has_code,
+                &row.order_key,
+                &row.order_digest,
+                &row.batch_index,
+                &row.json,
+            ]);
+        }
+        let mut c = self.conn()?;
+        match c.execute(sql.as_str(), &params) {
+            Ok(_) => Ok(()),
+            Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => Err(Error::Conflict {
+                license_id: batch.license_id,
+            }),
+            Err(e) => Err(db(e)),
+        }
+    }
+
+    fn records(&self) -> Result<Vec<Record>, Error> {
+        self.query_records("SELECT record FROM ledger_records ORDER BY id", &[])
+    }
+
+    fn records_of(&self, license_id: u32) -> Result<Vec<Record>, Error> {
+        self.query_records(
+            "SELECT record FROM ledger_records WHERE license_id = $1 ORDER BY seq",
+            &[&i64::from(license_id)],
+        )
+    }
+
+    fn records_of_order(&self, key: &str) -> Result<Vec<Record>, Error> {
+        self.query_records(
+            "SELECT record FROM ledger_records WHERE order_key = $1 ORDER BY id",
+            &[&key],
+        )
+    }
+
+    fn records_recorded(&self, from: Date, to: Date) -> Result<Vec<Record>, Error> {
+        self.query_records(
+            "SELECT record FROM ledger_records
+              WHERE recorded >= $1::text::date AND recorded < $2::text::date ORDER BY id",
+            &[&from.to_string(), &to.to_string()],
+        )
+    }
+
+    /// From the sequence `ledger_license_ids`: concurrent new licenses get distinct ids
+    /// without a conflict. Below the catalog's first id, the sequence is moved up to it
+    /// (two issuers doing that at once may get the same id: one of them conflicts).
+    fn new_license_id(&self, first: u32) -> Result<u32, Error> {
+        let mut c = self.conn()?;
+        let n: i64 = c
+            .query_one("SELECT nextval('ledger_license_ids')", &[])
+            .map_err(db)?
+            .get(0);
+        let n = if n < i64::from(first) {
+            c.query_one(
+                "SELECT setval('ledger_license_ids', GREATEST($1, (SELECT last_value FROM ledger_license_ids)))",
+                &[&i64::from(first)],
+            )
+            .map_err(db)?
+            .get(0)
+        } else {
+            n
+        };
+        u32::try_from(n).map_err(|_| Error::LicenseIdsExhausted)
+    }
+
+    fn last_license_id(&self) -> Result<Option<u32>, Error> {
+        let mut c = self.conn()?;
+        let row = c
+            .query_one("SELECT max(license_id) FROM ledger_records", &[])
+            .map_err(db)?;
+        let max: Option<i64> = row.get(0);
+        Ok(max.and_then(|m| u32::try_from(m).ok()))
+    }
+
+    /// In one transaction: the rows of the licensee (compared as the signature does)
+    /// are rewritten with the pseudonym and without contact data.
+    fn erase_licensee(&mut self, licensee: &str, pseudonym: &str) -> Result<usize, Error> {
+        let target = normalize_licensee(licensee);
+        let mut c = self.conn()?;
+        let mut tx = c.transaction().map_err(db)?;
+        let rows = tx
+            .query(
+                "SELECT id, record FROM ledger_records ORDER BY id FOR UPDATE",
+                &[],
+            )
+            .map_err(db)?;
+        let mut n = 0;
+        for row in rows {
+            let id: i64 = row.get(0);
+            let text: String = row.get(1);
+            let mut record: Record = serde_json::from_str(&text).map_err(|e| Error::Backend(Box::new(e)))?;
+            if normalize_licensee(&record.licensee) != target {
+                continue;
+            }
+            n += erase_in(std::slice::from_mut(&mut record), licensee, pseudonym);
+            let json = serde_json::to_string(&record).map_err(Error::LedgerEncode)?;
+            tx.execute(
+                "UPDATE ledger_records SET licensee = $2, record = $3 WHERE id = $1",
+                &[&id, &record.licensee, &json],
+            )
+            .map_err(db)?;
+        }
+        tx.commit().map_err(db)?;
+        Ok(n)
+    }
+
+    fn claim_revocation_sequence(&mut self, product: &str, at_least: u64) -> Result<u64, Error> {
+        // The first number: at least 1 and `at_least`; later ones: one above the last.
+        let first = i64::try_from(next_sequence(None, at_least)?).map_err(|_| Error::SequenceExhausted)?;
+        let mut c = self.conn()?;
+        let row = c
+            .query_one(
+                "INSERT INTO ledger_revocation_sequences (product, last) VALUES ($1, $2)
+                 ON CONFLICT (product) DO UPDATE
+                    SET last = GREATEST(ledger_revocation_sequences.last + 1, $2)
+                 RETURNING last",
+                &[&product, &first],
+            )
+            .map_err(db)?;
+        let last: i64 = row.get(0);
+        u64::try_from(last).map_err(|_| Error::SequenceExhausted)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_numbered_in_order() {
+        let versions: Vec<i32> = MIGRATIONS.iter().map(|(v, _)| *v).collect();
+        assert_eq!(versions, (1..=MIGRATIONS.len() as i32).collect::<Vec<_>>());
+        assert!(MIGRATIONS[0].1.contains("UNIQUE (license_id, seq)"));
+    }
+}

@@ -1,0 +1,80 @@
+//! A schema of its own in the shared test database, dropped at the end.
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use license_issue::PgLedger;
+use license_issue::postgres::{Client, Config, NoTls};
+
+/// The connection URL from `LICENSE_TEST_PG`. Without it: a failure in CI, a loud skip
+/// elsewhere (`None`).
+pub fn database_url() -> Option<String> {
+    match std::env::var("LICENSE_TEST_PG") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var_os("CI").is_some() => {
+            panic!("LICENSE_TEST_PG is not set in CI: .ci/run exports it after starting PostgreSQL")
+        }
+        _ => {
+            eprintln!(
+                "SKIPPED: set LICENSE_TEST_PG=postgres://license:license@127.0.0.1:5432/license_test \
+                 to run the PostgreSQL ledger tests (.ci/run does)"
+            );
+            None
+        }
+    }
+}
+
+/// A fresh schema `t_<pid>_<nanos>_<n>`, dropped when this is dropped.
+pub struct Schema {
+    url: String,
+    pub name: String,
+}
+
+impl Schema {
+    pub fn create(url: &str) -> Schema {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos();
+        let name = format!(
+            "t_{}_{}_{}",
+            std::process::id(),
+            nanos,
+            N.fetch_add(1, Ordering::Relaxed)
+        );
+        let mut c = Client::connect(url, NoTls).expect("connect to LICENSE_TEST_PG");
+        c.batch_execute(&format!("CREATE SCHEMA {name}"))
+            .expect("create schema");
+        Schema {
+            url: url.to_owned(),
+            name,
+        }
+    }
+
+    /// The connection configuration with this schema as the search path.
+    pub fn config(&self) -> Config {
+        let mut config: Config = self.url.parse().expect("LICENSE_TEST_PG is a postgres:// URL");
+        config.options(&format!("-c search_path={}", self.name));
+        config
+    }
+
+    /// A ledger (one backend instance) with its own pool of `connections`.
+    pub fn ledger(&self, connections: u32) -> PgLedger {
+        PgLedger::open(self.config(), connections).expect("open the ledger")
+    }
+
+    /// A plain client in this schema, for checking with SQL.
+    pub fn client(&self) -> Client {
+        self.config().connect(NoTls).expect("connect")
+    }
+}
+
+impl Drop for Schema {
+    fn drop(&mut self) {
+        if let Ok(mut c) = Client::connect(&self.url, NoTls) {
+            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name));
+        }
+    }
+}

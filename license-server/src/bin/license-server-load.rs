@@ -1,0 +1,355 @@
+//! `license-server-load`: a bounded load test of the seat server on loopback.
+//!
+//! Starts a server in this process (SQLite in a temporary directory, durable as in
+//! production: WAL, `synchronous=NORMAL`, group commit; every answer signed), takes
+//! `--holders` seats, then for `--seconds` sends heartbeats (or acquire+release pairs) at
+//! `--rate` requests per second (0 = as fast as it goes) over `--connections` keep-alive
+//! connections, and prints throughput, p50/p99/max latency and the process's RSS. Latency
+//! is measured from each request's scheduled send time, so a server falling behind shows
+//! as latency, not as a lower rate (no coordinated omission). It stops by itself; it only
+//! talks to 127.0.0.1.
+//!
+//! ```sh
+//! cargo run --release -p license-server --bin license-server-load -- --holders 1000 --rate 20000
+//! ```
+#![forbid(unsafe_code)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use clap::{Parser, ValueEnum};
+use ed25519_dalek::SigningKey;
+use license_server::book::Policy;
+use license_server::http::HttpLimits;
+use license_server::license::LicenseConfig;
+use license_server::serve::{self, ServeConfig, StoreConfig};
+use license_verify::license_core::{
+    Binding, Context, Date, Kind, License, ModuleSet, ProductLine, PublicKey, sign,
+};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+
+const MAX_SECONDS: u64 = 60;
+const MAX_HOLDERS: u32 = 100_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Mode {
+    /// Heartbeats of the held leases.
+    Heartbeat,
+    /// Acquire a seat and release it again (two requests per pair).
+    AcquireRelease,
+    /// Only take the seats and report the memory.
+    Hold,
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "license-server-load",
+    about = "Bounded load test of license-server on loopback"
+)]
+struct Args {
+    /// Leases held during the run.
+    #[arg(long, default_value_t = 1000)]
+    holders: u32,
+    /// What to send.
+    #[arg(long, value_enum, default_value_t = Mode::Heartbeat)]
+    mode: Mode,
+    /// Requests per second (0: as fast as the server answers).
+    #[arg(long, default_value_t = 20_000)]
+    rate: u32,
+    /// Seconds of load (at most 60).
+    #[arg(long, default_value_t = 5)]
+    seconds: u64,
+    /// Keep-alive connections the requests are spread over.
+    #[arg(long, default_value_t = 64)]
+    connections: u32,
+    /// Worker threads of the server's runtime.
+    #[arg(long, default_value_t = 2)]
+    server_threads: usize,
+}
+
+/// One keep-alive HTTP/1.1 connection; just enough HTTP for this API.
+struct Conn {
+    reader: BufReader<tokio::net::tcp::OwnedReadHalf>,
+    writer: tokio::net::tcp::OwnedWriteHalf,
+    line: String,
+}
+
+impl Conn {
+    async fn open(addr: std::net::SocketAddr) -> std::io::Result<Conn> {
+        let s = TcpStream::connect(addr).await?;
+        s.set_nodelay(true)?;
+        let (r, w) = s.into_split();
+        Ok(Conn {
+            reader: BufReader::new(r),
+            writer: w,
+            line: String::new(),
+        })
+    }
+
+    async fn post(&mut self, path: &str, body: &str) -> std::io::Result<(u16, String)> {
+        let req = format!(
+            "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        self.writer.write_all(req.as_bytes()).await?;
+        let mut status = 0u16;
+        let mut len = 0usize;
+        loop {
+            self.line.clear();
+            if self.reader.read_line(&mut self.line).await? == 0 {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+            let l = self.line.trim_end();
+            if l.is_empty() {
+                break;
+            }
+            if let Some(rest) = l.strip_prefix("HTTP/1.1 ") {
+                status = rest.get(..3).and_then(|s| s.parse().ok()).unwrap_or(0);
+            } else if let Some((k, v)) = l.split_once(':')
+                && k.eq_ignore_ascii_case("content-length")
+            {
+                len = v.trim().parse().unwrap_or(0);
+            }
+        }
+        let mut body = vec![0; len];
+        self.reader.read_exact(&mut body).await?;
+        Ok((status, String::from_utf8_lossy(&body).into_owned()))
+    }
+}
+
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.split_whitespace().next().and_then(|n| n.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+fn percentile(sorted: &[u64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i] as f64 / 1000.0
+}
+
+fn field(json: &str, name: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(json).ok()?;
+    v.get(name)?.as_str().map(str::to_string)
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let a = Args::parse();
+    if a.seconds == 0 || a.seconds > MAX_SECONDS || a.holders > MAX_HOLDERS || a.connections == 0 {
+        return Err(format!(
+            "bounds: 1..={MAX_SECONDS} seconds, at most {MAX_HOLDERS} holders, 1 or more connections"
+        )
+        .into());
+    }
+    let dir = tempfile::tempdir()?;
+    // A license with room for the held seats and the acquire+release pairs.
+    let vendor = SigningKey::from_bytes(&[42; 32]);
+    // The server key first: the license names it (seat-server binding), as in production.
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data)?;
+    let server_key = license_server::keys::ServerKey::load_or_create(&data)?.public();
+    let today = Date::from_unix_seconds(license_verify::seat_client::now_ms() / 1000);
+    let license = License {
+        license_id: 1,
+        revision: 1,
+        kind: Kind::Subscription,
+        line: ProductLine::new(1).ok_or("product line 1")?,
+        named_users: None,
+        concurrent_seats: Some(a.holders + a.connections),
+        demo_seats: 0,
+        modules: ModuleSet::EMPTY,
+        issued: today.saturating_add_days(-1),
+        valid_from: today.saturating_add_days(-1),
+        expires: Some(today.saturating_add_days(365)),
+        grace_days: 0,
+        maintenance_ends: None,
+        binding: Binding::DATABASE.with_seat_server(&server_key),
+        interim: false,
+    };
+    let code = sign(
+        &license,
+        &Context::new("bench", "Bench Corp").with_database("DB-BENCH"),
+        &vendor,
+    )?;
+    let license_file = dir.path().join("license.txt");
+    std::fs::write(&license_file, code.to_string())?;
+    let config = ServeConfig {
+        license: LicenseConfig {
+            file: license_file,
+            keys: vec![PublicKey::from(vendor.verifying_key())],
+            product: "bench".into(),
+            licensee: "Bench Corp".into(),
+            database: Some("DB-BENCH".into()),
+            data_dir: data,
+            revocations: None,
+            build_date: None,
+        },
+        store: StoreConfig::Sqlite,
+        listen: "127.0.0.1:0".parse()?,
+        policy: Policy {
+            default_ttl_ms: 600_000,
+            ..Policy::default()
+        },
+        limits: HttpLimits {
+            rate_per_client: u32::MAX,
+            burst_per_client: u32::MAX,
+            ..HttpLimits::default()
+        },
+        recheck: Duration::from_secs(3600),
+        audit_days: 30,
+        admin_token_file: None,
+        tls: None,
+        allow_unbound: false,
+    };
+    let server_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(a.server_threads)
+        .thread_name("server")
+        .enable_all()
+        .build()?;
+    let prepared = server_rt.block_on(serve::prepare(config))?;
+    let addr = prepared.local_addr()?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = server_rt.spawn(prepared.run(async move {
+        let _ = stopped.await;
+    }));
+    let rss_start = rss_kib();
+
+    let client_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("load")
+        .enable_all()
+        .build()?;
+    client_rt.block_on(async move {
+        // Take the seats, over the connections.
+        let t = Instant::now();
+        let next = Arc::new(AtomicU64::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..a.connections {
+            let next = next.clone();
+            let holders = u64::from(a.holders);
+            tasks.push(tokio::spawn(async move {
+                let mut conn = Conn::open(addr).await?;
+                let mut got = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= holders {
+                        return Ok::<_, std::io::Error>(got);
+                    }
+                    let body = format!(r#"{{"holder":"h-{i}","user":"u{i}","machine":"m{i}.lan"}}"#);
+                    let (status, text) = conn.post("/v1/leases/acquire", &body).await?;
+                    if status != 200 {
+                        return Err(std::io::Error::other(format!("acquire: HTTP {status}: {text}")));
+                    }
+                    got.push((i, field(&text, "lease_id").unwrap_or_default()));
+                }
+            }));
+        }
+        let mut leases = Vec::new();
+        for task in tasks {
+            leases.extend(task.await??);
+        }
+        leases.sort();
+        let setup = t.elapsed();
+        let rss_held = rss_kib();
+        println!(
+            "setup: {} leases taken in {:.2} s; RSS {} MiB at start, {} MiB holding them (+{:.1} KiB per lease)",
+            leases.len(),
+            setup.as_secs_f64(),
+            rss_start / 1024,
+            rss_held / 1024,
+            rss_held.saturating_sub(rss_start) as f64 / f64::from(a.holders.max(1))
+        );
+        if a.mode == Mode::Hold {
+            return Ok::<_, Box<dyn std::error::Error + Send + Sync>>(());
+        }
+
+        let leases = Arc::new(leases);
+        let start = Instant::now() + Duration::from_millis(50);
+        let end = start + Duration::from_secs(a.seconds);
+        let interval_ns = if a.rate == 0 { 0 } else { 1_000_000_000 / u64::from(a.rate) };
+        let seq = Arc::new(AtomicU64::new(0));
+        let mut tasks = Vec::new();
+        for c in 0..a.connections {
+            let (leases, seq) = (leases.clone(), seq.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut conn = Conn::open(addr).await?;
+                let mut lat = Vec::with_capacity(1 << 16);
+                let mut pair = 0u64;
+                loop {
+                    let n = seq.fetch_add(1, Ordering::Relaxed);
+                    let scheduled = start + Duration::from_nanos(n * interval_ns);
+                    if scheduled >= end || (interval_ns == 0 && Instant::now() >= end) {
+                        return Ok::<_, std::io::Error>(lat);
+                    }
+                    tokio::time::sleep_until(scheduled.into()).await;
+                    let from = if interval_ns == 0 { Instant::now() } else { scheduled };
+                    match a.mode {
+                        Mode::Heartbeat => {
+                            let (i, id) = &leases[(n % leases.len() as u64) as usize];
+                            let body = format!(r#"{{"holder":"h-{i}","lease_id":"{id}"}}"#);
+                            let (status, text) = conn.post("/v1/leases/heartbeat", &body).await?;
+                            if status != 200 {
+                                return Err(std::io::Error::other(format!("heartbeat: HTTP {status}: {text}")));
+                            }
+                        }
+                        _ => {
+                            pair += 1;
+                            let holder = format!("p-{c}-{pair}");
+                            let (status, text) =
+                                conn.post("/v1/leases/acquire", &format!(r#"{{"holder":"{holder}"}}"#)).await?;
+                            if status != 200 {
+                                return Err(std::io::Error::other(format!("acquire: HTTP {status}: {text}")));
+                            }
+                            let id = field(&text, "lease_id").unwrap_or_default();
+                            let body = format!(r#"{{"holder":"{holder}","lease_id":"{id}"}}"#);
+                            let (status, text) = conn.post("/v1/leases/release", &body).await?;
+                            if status != 200 {
+                                return Err(std::io::Error::other(format!("release: HTTP {status}: {text}")));
+                            }
+                        }
+                    }
+                    lat.push(u64::try_from(from.elapsed().as_micros()).unwrap_or(u64::MAX));
+                }
+            }));
+        }
+        let mut lat = Vec::new();
+        for task in tasks {
+            lat.extend(task.await??);
+        }
+        let took = start.elapsed().as_secs_f64().max(1e-9);
+        lat.sort_unstable();
+        let what = match a.mode {
+            Mode::Heartbeat => "heartbeats",
+            _ => "acquire+release pairs",
+        };
+        println!(
+            "{}: {} in {:.2} s = {:.0}/s (asked {}/s) over {} connections, {} holders; latency ms p50 {:.2} p99 {:.2} max {:.2}; RSS {} MiB",
+            what,
+            lat.len(),
+            took,
+            lat.len() as f64 / took,
+            if a.rate == 0 { "max".to_string() } else { a.rate.to_string() },
+            a.connections,
+            a.holders,
+            percentile(&lat, 0.50),
+            percentile(&lat, 0.99),
+            percentile(&lat, 1.0),
+            rss_kib() / 1024
+        );
+        Ok(())
+    })
+    .map_err(|e| e.to_string())?;
+    let _ = stop.send(());
+    server_rt.block_on(server)??;
+    Ok(())
+}

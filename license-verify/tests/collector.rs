@@ -1,0 +1,431 @@
+//! The collector through its injected inputs (Linux): a code bound to a machine, then each
+//! component changed, removed and added in the sources the collector reads, and the
+//! verdict of format 2's rule on each. As root, the same on real namespaces: a mount and
+//! UTS namespace (machine id changed or missing, CPU model changed through a bind-mounted
+//! /proc/cpuinfo) and a network namespace (all adapters removed, only a virtual adapter).
+#![cfg(target_os = "linux")]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use license_core::{Component, MachineBinding, MachineFingerprint};
+use license_verify::fingerprint::{LinuxSources, collect_from};
+
+const KEY: &[u8] = b"demo-erp";
+
+struct Tree {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+}
+
+const CPUINFO: &str = "processor\t: 0\nmodel name\t: Intel(R) Xeon(R) Gold 6248 CPU @ 2.50GHz\nphysical id\t: 0\ncore id\t\t: 0\n\n";
+
+impl Tree {
+    /// A machine with all six components readable.
+    fn full() -> Tree {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        let t = Tree { _dir: dir, root };
+        t.write("machine-id", "6f1b2c3d4e5f40718293a4b5c6d7e8f9\n");
+        t.write("product_uuid", "4C4C4544-0038-3510-8052-B4C04F4E4D32\n");
+        t.write("board_serial", "PF2ABCDE\n");
+        t.write("cpuinfo", CPUINFO);
+        t.adapter("eth0", "00:1b:21:3a:4f:5c", true);
+        t.adapter("docker0", "02:42:ac:11:00:02", false);
+        t
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.root.join(name)
+    }
+
+    fn write(&self, name: &str, text: &str) {
+        fs::write(self.path(name), text).unwrap();
+    }
+
+    fn remove(&self, name: &str) {
+        let p = self.path(name);
+        if p.is_dir() {
+            fs::remove_dir_all(p).unwrap();
+        } else {
+            fs::remove_file(p).unwrap();
+        }
+    }
+
+    fn adapter(&self, name: &str, mac: &str, physical: bool) {
+        let dir = self.path("net").join(name);
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("address"), format!("{mac}\n")).unwrap();
+        if physical {
+            fs::create_dir_all(dir.join("device")).unwrap();
+        }
+    }
+
+    /// Collect with every source in the tree; `root_fs` is the directory whose file
+    /// system id stands for the root file system.
+    fn collect(&self, root_fs: &str) -> MachineFingerprint {
+        let s = |n: &str| self.path(n).to_str().unwrap().to_owned();
+        let (mid, uuid, net, serial, cpu) = (
+            s("machine-id"),
+            s("product_uuid"),
+            s("net"),
+            s("board_serial"),
+            s("cpuinfo"),
+        );
+        let sources = LinuxSources {
+            machine_id: [&mid, "/nonexistent"],
+            product_uuid: &uuid,
+            net: &net,
+            board_serial: &serial,
+            root: root_fs,
+            cpuinfo: &cpu,
+        };
+        *collect_from(KEY, &sources).fingerprint()
+    }
+}
+
+/// A component, how to change it, how to remove it, and the root file system to use.
+type Edit<'a> = (Component, &'a dyn Fn(&Tree), &'a dyn Fn(&Tree), &'a str);
+
+fn matches(b: &MachineBinding, m: &MachineFingerprint) -> bool {
+    b.check(m).is_match()
+}
+
+#[test]
+fn change_remove_and_add_each_component() {
+    let t = Tree::full();
+    let original = t.collect("/");
+    assert_eq!(original.known().len(), 6, "{original:?}");
+    // Six components: tolerance 2 of 6 (a majority of 4 must match).
+    let b = original.binding(2).unwrap();
+    assert_eq!((b.tolerance(), b.digest_bits()), (2, 16));
+    assert!(matches(&b, &original));
+    let edits: [Edit<'_>; 6] = [
+        (
+            Component::OsInstallId,
+            &|t| t.write("machine-id", "0123456789abcdef0123456789abcdef\n"),
+            &|t| t.remove("machine-id"),
+            "/",
+        ),
+        (
+            Component::HardwareUuid,
+            &|t| t.write("product_uuid", "11111111-0038-3510-8052-B4C04F4E4D32\n"),
+            &|t| t.remove("product_uuid"),
+            "/",
+        ),
+        (
+            Component::Cpu,
+            &|t| {
+                t.write(
+                    "cpuinfo",
+                    &CPUINFO.replace("Intel(R) Xeon(R) Gold 6248", "AMD EPYC 7763"),
+                )
+            },
+            &|t| t.remove("cpuinfo"),
+            "/",
+        ),
+        (
+            Component::Network,
+            &|t| {
+                t.remove("net");
+                t.adapter("eth0", "00:1b:21:99:99:99", true);
+            },
+            &|t| {
+                t.remove("net");
+                t.adapter("veth0", "00:1b:21:3a:4f:5c", false);
+            },
+            "/",
+        ),
+        (Component::RootFileSystem, &|_| {}, &|_| {}, "/sys"),
+        (
+            Component::BoardSerial,
+            &|t| t.write("board_serial", "ZZ9XYZ\n"),
+            &|t| t.write("board_serial", "To be filled by O.E.M.\n"),
+            "/",
+        ),
+    ];
+    for (c, change, remove, root_fs) in edits {
+        // Changed: one of six, within the tolerance.
+        let t = Tree::full();
+        change(&t);
+        let changed = t.collect(root_fs);
+        let m = b.check(&changed);
+        assert!(m.is_match(), "{c} changed: {m:?}");
+        assert_eq!(m.changed.len() + m.unknown.len(), 1, "{c} changed: {m:?}");
+        // Removed: counts like a change; still within the tolerance.
+        let t = Tree::full();
+        remove(&t);
+        let removed = t.collect(if c == Component::RootFileSystem {
+            "/nonexistent"
+        } else {
+            "/"
+        });
+        let m = b.check(&removed);
+        assert!(
+            m.is_match() && m.unknown.contains(c) && m.unknown.len() == 1,
+            "{c} removed: {m:?}"
+        );
+        // Changed and two more removed: beyond the tolerance.
+        let t = Tree::full();
+        change(&t);
+        let others: Vec<&str> = ["machine-id", "product_uuid", "board_serial"]
+            .into_iter()
+            .filter(|n| match c {
+                Component::OsInstallId => *n != "machine-id",
+                Component::HardwareUuid => *n != "product_uuid",
+                Component::BoardSerial => *n != "board_serial",
+                _ => true,
+            })
+            .take(2)
+            .collect();
+        for n in others {
+            t.remove(n);
+        }
+        assert!(!matches(&b, &t.collect(root_fs)), "{c} changed and two removed");
+    }
+    // Added: a machine bound with five components (no board serial) gains one: no effect.
+    let t = Tree::full();
+    t.remove("board_serial");
+    let five = t.collect("/");
+    let b5 = five.binding(2).unwrap();
+    assert!(!b5.components().contains(Component::BoardSerial));
+    t.write("board_serial", "PF2ABCDE\n");
+    assert!(matches(&b5, &t.collect("/")));
+    // A second physical adapter added: the bound one still matches.
+    t.adapter("eth1", "3c:ec:ef:12:34:56", true);
+    let two = t.collect("/");
+    assert_eq!(two.digests(Component::Network).len(), 2);
+    assert!(b5.check(&two).matched.contains(Component::Network));
+}
+
+#[test]
+fn a_common_vm_has_three_components_and_survives_a_cpu_change() {
+    // Machine id and CPU, no DMI, only a locally administered MAC: the root file system
+    // makes the third component, so one may change.
+    let t = Tree::full();
+    t.remove("product_uuid");
+    t.remove("board_serial");
+    t.remove("net");
+    t.adapter("eth0", "02:fc:00:00:00:01", true);
+    let vm = t.collect("/");
+    assert_eq!(vm.known().len(), 3, "{vm:?}");
+    let b = vm.binding(1).unwrap();
+    assert_eq!((b.tolerance(), b.digest_bits()), (1, 24));
+    t.write(
+        "cpuinfo",
+        &CPUINFO.replace("Intel(R) Xeon(R) Gold 6248", "AMD EPYC 7763"),
+    );
+    assert!(matches(&b, &t.collect("/")), "a live migration to another CPU");
+    t.write("machine-id", "0123456789abcdef0123456789abcdef\n");
+    assert!(!matches(&b, &t.collect("/")), "CPU and machine id changed");
+}
+
+// ---- Real namespaces (root only) -------------------------------------------------
+
+fn is_root() -> bool {
+    fs::read_to_string("/proc/self/status")
+        .map(|s| {
+            s.lines()
+                .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
+        })
+        .unwrap_or(false)
+}
+
+fn have(program: &str) -> bool {
+    std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// The child side: print this machine's fingerprint (as seen in its namespaces) as
+/// `component=hex,hex` lines. Run by the parent through `unshare` / `ip netns exec`.
+#[test]
+fn namespace_child_prints_its_fingerprint() {
+    if std::env::var_os("LV_NAMESPACE_CHILD").is_none() {
+        return;
+    }
+    let c = license_verify::fingerprint::collect(KEY);
+    for comp in Component::ALL {
+        let d: Vec<String> = c
+            .fingerprint()
+            .digests(comp)
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        println!("FP {}={}", comp.index(), d.join(","));
+    }
+}
+
+fn parse_child(out: &str) -> MachineFingerprint {
+    let mut m = MachineFingerprint::unknown();
+    // The test harness may print "test ... " before the first line.
+    for line in out.lines().filter_map(|l| l.find("FP ").map(|i| &l[i + 3..])) {
+        let (i, ds) = line.split_once('=').unwrap();
+        let c = Component::from_index(i.parse().unwrap()).unwrap();
+        for d in ds.split(',').filter(|d| !d.is_empty()) {
+            let v = u32::from_str_radix(d, 16).unwrap();
+            m.add(c, license_core::ComponentDigest::from_prefix(v, 24));
+        }
+    }
+    m
+}
+
+/// Run the child test in namespaces set up by `script` (a shell snippet ending in
+/// `exec "$@"`), bounded to 20 seconds.
+fn in_namespace(wrapper: &[&str], script: &str) -> MachineFingerprint {
+    let exe = std::env::current_exe().unwrap();
+    let mut cmd = std::process::Command::new("timeout");
+    cmd.arg("20").args(wrapper).args(["sh", "-c", script, "sh"]);
+    cmd.arg(&exe).args([
+        "--exact",
+        "namespace_child_prints_its_fingerprint",
+        "--nocapture",
+        "--test-threads",
+        "1",
+    ]);
+    cmd.env("LV_NAMESPACE_CHILD", "1");
+    let out = cmd.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{script}: {stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    parse_child(&stdout)
+}
+
+fn skip(why: &str) {
+    if std::env::var_os("CI").is_some() && is_root() {
+        panic!("namespace test cannot run in CI as root: {why}");
+    }
+    eprintln!(
+        "SKIPPED real-namespace fingerprint test: {why} (run as root with unshare and ip to include it)"
+    );
+}
+
+#[test]
+fn real_namespaces_change_remove_and_hide_components() {
+    if !is_root() {
+        return skip("not root");
+    }
+    if !have("unshare") || !have("mount") {
+        return skip("unshare or mount missing");
+    }
+    let here = license_verify::fingerprint::collect(KEY);
+    let here = *here.fingerprint();
+    let b = here.binding(1).unwrap();
+    let ns = ["unshare", "--mount", "--uts", "--"];
+    let tmp = tempfile::tempdir().unwrap();
+    let fake_id = tmp.path().join("machine-id");
+    fs::write(&fake_id, "0123456789abcdef0123456789abcdef\n").unwrap();
+    let fake_cpu = tmp.path().join("cpuinfo");
+    let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap();
+    let brand_line = cpuinfo
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .map(str::to_owned);
+    let fake_text = match &brand_line {
+        Some(l) => cpuinfo.replace(l.as_str(), "model name\t: Fake CPU 9000"),
+        None => format!("processor\t: 0\nmodel name\t: Fake CPU 9000\n\n{cpuinfo}"),
+    };
+    fs::write(&fake_cpu, fake_text).unwrap();
+    let p = |p: &Path| p.to_str().unwrap().to_owned();
+
+    // The same namespaces without changes: the same fingerprint (the UTS name is not read).
+    let same = in_namespace(&ns, "hostname other-name && exec \"$@\"");
+    assert_eq!(same, here);
+    // Machine id changed.
+    let changed_id = in_namespace(
+        &ns,
+        &format!("mount --bind {} /etc/machine-id && exec \"$@\"", p(&fake_id)),
+    );
+    let m = b.check(&changed_id);
+    assert!(m.changed.contains(Component::OsInstallId), "{m:?}");
+    // Machine id missing (an empty /etc and D-Bus directory).
+    let missing_id = in_namespace(
+        &ns,
+        "mount -t tmpfs none /etc && { [ -d /var/lib/dbus ] && mount -t tmpfs none /var/lib/dbus || true; } && exec \"$@\"",
+    );
+    assert!(missing_id.digests(Component::OsInstallId).is_empty());
+    assert!(b.check(&missing_id).unknown.contains(Component::OsInstallId));
+    // CPU model changed.
+    let changed_cpu = in_namespace(
+        &ns,
+        &format!("mount --bind {} /proc/cpuinfo && exec \"$@\"", p(&fake_cpu)),
+    );
+    assert!(b.check(&changed_cpu).changed.contains(Component::Cpu));
+    // Each alone is within the tolerance when at least three components are bound.
+    if b.components().len() >= 3 {
+        for (what, m) in [
+            ("machine id changed", &changed_id),
+            ("machine id missing", &missing_id),
+            ("CPU changed", &changed_cpu),
+        ] {
+            assert!(b.check(m).is_match(), "{what}: {:?}", b.check(m));
+        }
+    }
+    // Both machine id and CPU changed: refused.
+    let both = in_namespace(
+        &ns,
+        &format!(
+            "mount --bind {} /etc/machine-id && mount --bind {} /proc/cpuinfo && exec \"$@\"",
+            p(&fake_id),
+            p(&fake_cpu)
+        ),
+    );
+    assert!(!b.check(&both).is_match());
+
+    // Network namespaces: all adapters removed, then only a virtual adapter.
+    if !have("ip") {
+        return skip("ip (iproute2) missing for the network namespace part");
+    }
+    let name = format!("lv-fp-{}", std::process::id());
+    let ok = |args: &[&str]| {
+        std::process::Command::new("ip")
+            .args(args)
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !ok(&["netns", "add", &name]) {
+        return skip("ip netns add failed");
+    }
+    struct Netns(String);
+    impl Drop for Netns {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("ip")
+                .args(["netns", "delete", &self.0])
+                .status();
+        }
+    }
+    let _cleanup = Netns(name.clone());
+    let exec = ["ip", "netns", "exec", name.as_str()];
+    let no_adapters = in_namespace(&exec, "exec \"$@\"");
+    assert!(no_adapters.digests(Component::Network).is_empty());
+    let mut expected = here;
+    expected.clear(Component::Network);
+    assert_eq!(no_adapters, expected, "only the network differs");
+    // A veth pair with a globally administered MAC: virtual (no device), so left out.
+    let virtual_only = ok(&[
+        "-n",
+        &name,
+        "link",
+        "add",
+        "v0",
+        "address",
+        "00:1b:21:aa:bb:cc",
+        "type",
+        "veth",
+        "peer",
+        "name",
+        "v1",
+    ]);
+    let only_virtual = in_namespace(&exec, "exec \"$@\"");
+    assert!(virtual_only, "veth pair in the network namespace");
+    assert!(
+        only_virtual.digests(Component::Network).is_empty(),
+        "a virtual adapter is left out"
+    );
+    let m = b.check(&only_virtual);
+    assert_eq!(m.is_match(), b.check(&no_adapters).is_match());
+}
