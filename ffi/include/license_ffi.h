@@ -221,6 +221,36 @@ enum lic_result
      */
     LIC_RESULT_REVOCATION_LIST_BAD_SIGNATURE = 124,
     /**
+     * A reseller's code whose certificate chain was signed with a vendor key the
+     * verifier does not know.
+     */
+    LIC_RESULT_CERTIFICATE_UNKNOWN_VENDOR_KEY = 150,
+    /**
+     * A reseller's certificate for another product.
+     */
+    LIC_RESULT_CERTIFICATE_WRONG_PRODUCT = 151,
+    /**
+     * A reseller's certificate whose signature does not verify: altered or forged.
+     */
+    LIC_RESULT_CERTIFICATE_BAD_SIGNATURE = 152,
+    /**
+     * A reseller's code not signed by the reseller its chain certifies.
+     */
+    LIC_RESULT_NOT_SIGNED_BY_RESELLER = 153,
+    /**
+     * A reseller's certificate the vendor revoked.
+     */
+    LIC_RESULT_CERTIFICATE_REVOKED = 154,
+    /**
+     * A sub-reseller's certificate wider than its issuer's.
+     */
+    LIC_RESULT_CERTIFICATE_WIDENING = 155,
+    /**
+     * A reseller's code outside its reseller's frame (see `lic_last_error_message` for
+     * the limit and the reseller).
+     */
+    LIC_RESULT_OUTSIDE_FRAME = 156,
+    /**
      * A higher revision of this license was seen: this code was replaced.
      */
     LIC_RESULT_SUPERSEDED = 200,
@@ -1208,6 +1238,22 @@ lic_result lic_license_describe(const struct lic_license *license,
  * `license` is NULL or a live handle no other thread is using, not used again.
  */
 void lic_license_free(struct lic_license *license);
+
+/**
+ * The reseller that issued the license: its display name (text out as described in the
+ * introduction; empty for a code the vendor signed itself) and the depth of its
+ * certificate chain (0 for the vendor's own code, 1 for a reseller the vendor
+ * certified, 2 for its sub-reseller). `out_depth` is written only on success.
+ *
+ * # Safety
+ * `license` is a live handle; `buf` points to `buf_len` writable bytes (or is NULL with
+ * `buf_len` 0); `out_len` to a writable `size_t`; `out_depth` to a writable `uint32_t`.
+ */
+lic_result lic_license_reseller(const struct lic_license *license,
+                                char *buf,
+                                size_t buf_len,
+                                size_t *out_len,
+                                uint32_t *out_depth);
 
 /**
  * A client of the seat server at `server_url` (`http://host:port`) for `product`, holding

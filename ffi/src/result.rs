@@ -98,6 +98,23 @@ pub enum lic_result {
     /// A revocation list whose signature does not verify.
     RevocationListBadSignature = 124,
 
+    /// A reseller's code whose certificate chain was signed with a vendor key the
+    /// verifier does not know.
+    CertificateUnknownVendorKey = 150,
+    /// A reseller's certificate for another product.
+    CertificateWrongProduct = 151,
+    /// A reseller's certificate whose signature does not verify: altered or forged.
+    CertificateBadSignature = 152,
+    /// A reseller's code not signed by the reseller its chain certifies.
+    NotSignedByReseller = 153,
+    /// A reseller's certificate the vendor revoked.
+    CertificateRevoked = 154,
+    /// A sub-reseller's certificate wider than its issuer's.
+    CertificateWidening = 155,
+    /// A reseller's code outside its reseller's frame (see `lic_last_error_message` for
+    /// the limit and the reseller).
+    OutsideFrame = 156,
+
     /// A higher revision of this license was seen: this code was replaced.
     Superseded = 200,
     /// The vendor revoked this code.
@@ -149,7 +166,7 @@ pub enum lic_result {
 }
 
 /// Every code, in numeric order.
-const ALL: [lic_result; 59] = [
+const ALL: [lic_result; 66] = [
     lic_result::Ok,
     lic_result::NullArgument,
     lic_result::InvalidUtf8,
@@ -186,6 +203,13 @@ const ALL: [lic_result; 59] = [
     lic_result::InvalidRevocationList,
     lic_result::RevocationListUnknownKey,
     lic_result::RevocationListBadSignature,
+    lic_result::CertificateUnknownVendorKey,
+    lic_result::CertificateWrongProduct,
+    lic_result::CertificateBadSignature,
+    lic_result::NotSignedByReseller,
+    lic_result::CertificateRevoked,
+    lic_result::CertificateWidening,
+    lic_result::OutsideFrame,
     lic_result::Superseded,
     lic_result::Revoked,
     lic_result::ClockTurnedBack,
@@ -256,6 +280,13 @@ impl lic_result {
             lic_result::InvalidRevocationList => "LIC_RESULT_INVALID_REVOCATION_LIST\0",
             lic_result::RevocationListUnknownKey => "LIC_RESULT_REVOCATION_LIST_UNKNOWN_KEY\0",
             lic_result::RevocationListBadSignature => "LIC_RESULT_REVOCATION_LIST_BAD_SIGNATURE\0",
+            lic_result::CertificateUnknownVendorKey => "LIC_RESULT_CERTIFICATE_UNKNOWN_VENDOR_KEY\0",
+            lic_result::CertificateWrongProduct => "LIC_RESULT_CERTIFICATE_WRONG_PRODUCT\0",
+            lic_result::CertificateBadSignature => "LIC_RESULT_CERTIFICATE_BAD_SIGNATURE\0",
+            lic_result::NotSignedByReseller => "LIC_RESULT_NOT_SIGNED_BY_RESELLER\0",
+            lic_result::CertificateRevoked => "LIC_RESULT_CERTIFICATE_REVOKED\0",
+            lic_result::CertificateWidening => "LIC_RESULT_CERTIFICATE_WIDENING\0",
+            lic_result::OutsideFrame => "LIC_RESULT_OUTSIDE_FRAME\0",
             lic_result::Superseded => "LIC_RESULT_SUPERSEDED\0",
             lic_result::Revoked => "LIC_RESULT_REVOKED\0",
             lic_result::ClockTurnedBack => "LIC_RESULT_CLOCK_TURNED_BACK\0",
@@ -349,6 +380,21 @@ impl lic_result {
             lic_result::RevocationListBadSignature => {
                 "the revocation list is not signed by this vendor: altered or forged"
             }
+            lic_result::CertificateUnknownVendorKey => {
+                "the reseller's certificate was signed with a key this software does not know"
+            }
+            lic_result::CertificateWrongProduct => "the reseller's certificate is for another product",
+            lic_result::CertificateBadSignature => {
+                "the reseller's certificate is not signed by its issuer: altered or forged"
+            }
+            lic_result::NotSignedByReseller => {
+                "the license code is not signed by the reseller its certificate names: altered or forged"
+            }
+            lic_result::CertificateRevoked => "the reseller's certificate has been revoked by the vendor",
+            lic_result::CertificateWidening => {
+                "a sub-reseller's certificate is wider than its issuer's: ask the vendor for a new code"
+            }
+            lic_result::OutsideFrame => "the license is outside the frame of the reseller that issued it",
             lic_result::Superseded => "this license code was replaced by a newer one: enter the newest code",
             lic_result::Revoked => "this license code has been revoked by the vendor",
             lic_result::ClockTurnedBack => {
@@ -455,7 +501,23 @@ pub(crate) fn core_code(e: &license_core::Error) -> lic_result {
         E::InvalidRevocationList(_) => lic_result::InvalidRevocationList,
         E::RevocationListUnknownKey { .. } => lic_result::RevocationListUnknownKey,
         E::RevocationListBadSignature => lic_result::RevocationListBadSignature,
+        E::Delegation(d) => delegation_code(d),
         // A variant added to license-core after this version: still a failure.
+        _ => lic_result::Unknown,
+    }
+}
+
+fn delegation_code(e: &license_core::DelegationError) -> lic_result {
+    use license_core::DelegationError as D;
+    match e {
+        D::UnknownVendorKey { .. } => lic_result::CertificateUnknownVendorKey,
+        D::WrongProduct { .. } => lic_result::CertificateWrongProduct,
+        D::BadCertificateSignature { .. } => lic_result::CertificateBadSignature,
+        D::NotSignedByReseller { .. } => lic_result::NotSignedByReseller,
+        D::Revoked { .. } => lic_result::CertificateRevoked,
+        D::Widening { .. } => lic_result::CertificateWidening,
+        D::OutsideFrame { .. } => lic_result::OutsideFrame,
+        // Issuer-side errors and variants added later.
         _ => lic_result::Unknown,
     }
 }
@@ -471,6 +533,7 @@ pub(crate) fn verify_code(e: &license_verify::Error) -> lic_result {
     use license_verify::Error as E;
     match e {
         E::Code(c) => core_code(c),
+        E::ModuleOutsideFrame { .. } => lic_result::OutsideFrame,
         E::Superseded { .. } => lic_result::Superseded,
         E::Revoked { .. } => lic_result::Revoked,
         E::ClockTurnedBack { .. } => lic_result::ClockTurnedBack,

@@ -1,4 +1,4 @@
-//! Every code number of the ABI, pinned: `lic_result` (all 59), `lic_status`, `lic_kind` and
+//! Every code number of the ABI, pinned: `lic_result` (all 66), `lic_status`, `lic_kind` and
 //! `lic_component`, each as the Rust enum says and as the committed header says. Changing a
 //! number in the crate fails `*_numbers_are_pinned`, and so does changing it and re-blessing
 //! the header (`LIC_BLESS=1`): the tables below are the only place the numbers are written
@@ -32,7 +32,7 @@ fn assert_header(prefix: &str, expected: &[(&str, u32)]) {
     );
 }
 
-const RESULT: [(lic_result, &str, u32); 59] = [
+const RESULT: [(lic_result, &str, u32); 66] = [
     (lic_result::Ok, "LIC_RESULT_OK", 0),
     (lic_result::NullArgument, "LIC_RESULT_NULL_ARGUMENT", 1),
     (lic_result::InvalidUtf8, "LIC_RESULT_INVALID_UTF8", 2),
@@ -101,6 +101,37 @@ const RESULT: [(lic_result, &str, u32); 59] = [
         "LIC_RESULT_REVOCATION_LIST_BAD_SIGNATURE",
         124,
     ),
+    (
+        lic_result::CertificateUnknownVendorKey,
+        "LIC_RESULT_CERTIFICATE_UNKNOWN_VENDOR_KEY",
+        150,
+    ),
+    (
+        lic_result::CertificateWrongProduct,
+        "LIC_RESULT_CERTIFICATE_WRONG_PRODUCT",
+        151,
+    ),
+    (
+        lic_result::CertificateBadSignature,
+        "LIC_RESULT_CERTIFICATE_BAD_SIGNATURE",
+        152,
+    ),
+    (
+        lic_result::NotSignedByReseller,
+        "LIC_RESULT_NOT_SIGNED_BY_RESELLER",
+        153,
+    ),
+    (
+        lic_result::CertificateRevoked,
+        "LIC_RESULT_CERTIFICATE_REVOKED",
+        154,
+    ),
+    (
+        lic_result::CertificateWidening,
+        "LIC_RESULT_CERTIFICATE_WIDENING",
+        155,
+    ),
+    (lic_result::OutsideFrame, "LIC_RESULT_OUTSIDE_FRAME", 156),
     (lic_result::Superseded, "LIC_RESULT_SUPERSEDED", 200),
     (lic_result::Revoked, "LIC_RESULT_REVOKED", 201),
     (lic_result::ClockTurnedBack, "LIC_RESULT_CLOCK_TURNED_BACK", 202),

@@ -22,43 +22,14 @@ fn ok(r: lic_result) {
 
 #[test]
 fn one_verifier_and_one_pool_serve_several_threads() {
-    let key = vendor_key().verifying_key().to_bytes();
     let ctx = Context::new(PRODUCT, LICENSEE).with_database(DATABASE);
     let code = sign(&base_license(), &ctx, &vendor_key())
         .expect("sign")
         .to_string();
-    let (y, m, d) = day(-21).ymd();
-    let mut config = ptr::null_mut();
-    let mut verifier = ptr::null_mut();
+    let verifier = test_verifier();
     let mut pool = ptr::null_mut();
-    // SAFETY: live strings with their lengths; handles used as documented and freed once.
-    unsafe {
-        let date = lic_date {
-            year: y,
-            month: m,
-            day: d,
-        };
-        ok(lic_verifier_config_new(
-            PRODUCT.as_ptr().cast(),
-            PRODUCT.len(),
-            date,
-            &mut config,
-        ));
-        ok(lic_verifier_config_add_key(config, key.as_ptr(), key.len()));
-        ok(lic_verifier_config_set_licensee(
-            config,
-            LICENSEE.as_ptr().cast(),
-            LICENSEE.len(),
-        ));
-        ok(lic_verifier_config_set_database(
-            config,
-            DATABASE.as_ptr().cast(),
-            DATABASE.len(),
-        ));
-        ok(lic_verifier_new(config, &mut verifier));
-        lic_verifier_config_free(config);
-        ok(lic_seat_pool_new(3, 60, &mut pool));
-    }
+    // SAFETY: a local out-parameter; the pool is freed once.
+    unsafe { ok(lic_seat_pool_new(3, 60, &mut pool)) };
     let v = Shared(verifier.cast_const());
     let p = Shared(pool.cast_const());
     std::thread::scope(|s| {

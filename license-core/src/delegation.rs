@@ -806,15 +806,13 @@ impl fmt::Debug for DelegatedCode {
     }
 }
 
-/// Whether `text` is long enough to be a reseller's code rather than a plain one: more
-/// symbols than the largest plain code. Counts symbols only; checks nothing.
+/// Whether `text` looks like a reseller's code rather than a plain one: more symbols than
+/// the largest plain code, and a first symbol `T` (the top five bits of the tag `0xD_`).
+/// Checks nothing else: a text that is not is read, and refused, as a plain code.
 pub fn is_delegated_text(text: &str) -> bool {
     let plain = crate::text::symbols_for(MAX_CODE_BYTES);
-    text.bytes()
-        .filter(|&c| c.is_ascii_alphanumeric())
-        .take(plain + 1)
-        .count()
-        > plain
+    let mut symbols = text.bytes().filter(|&c| c.is_ascii_alphanumeric());
+    symbols.next().is_some_and(|c| c.eq_ignore_ascii_case(&b't')) && symbols.take(plain).count() >= plain
 }
 
 /// A reseller's code that decoded correctly but has not been verified: its chain and

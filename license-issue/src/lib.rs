@@ -46,6 +46,7 @@ mod order;
 #[cfg(feature = "postgres")]
 mod pg_ledger;
 mod report;
+mod reseller;
 mod signature;
 
 #[cfg(test)]
@@ -81,4 +82,5 @@ pub use report::{
     ProRataRow, RenewalRow, ReportRow, ResellerTotal, active_subscriptions, issued_in_month,
     issued_in_month_by, pro_rata, renewal_notices, renewal_notices_due, renewals_overdue, to_csv, to_table,
 };
+pub use reseller::{ResellerHome, certify};
 pub use signature::{SignedFor, verify_signature};

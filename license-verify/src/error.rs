@@ -19,6 +19,17 @@ pub enum Error {
     /// unknown key, bad signature, or a binding that does not match this installation.
     #[error(transparent)]
     Code(#[from] license_core::Error),
+    /// A reseller's code grants a module outside its reseller's frame (named from the
+    /// application's module list; other frame limits come as [`Error::Code`]).
+    #[error(
+        "module {module} is outside the frame of reseller {reseller}: ask the reseller for a license inside its frame, or the vendor"
+    )]
+    ModuleOutsideFrame {
+        /// The module's name.
+        module: String,
+        /// The reseller that signed the code.
+        reseller: String,
+    },
     /// A higher revision of this license has been seen: this code was replaced.
     #[error("this license code (license {license_id}, revision {revision}) was replaced by revision {current}{}: enter the newest code you received from the vendor", match .since { Some(d) => format!(" on {d}"), None => String::new() })]
     Superseded {

@@ -18,6 +18,11 @@ pub(crate) struct Guards {
     pub licenses: Vec<LicenseRecord>,
     /// The installed revocation list, if any.
     pub revocation: Option<RevocationRecord>,
+    /// Serials of first-level reseller certificates the installed list revokes (format
+    /// version 2 lists). Not in the postcard body: `state.rs` writes it as a trailing
+    /// section, so state files without it keep decoding.
+    #[serde(skip)]
+    pub revoked_certificates: Vec<u32>,
 }
 
 /// What the replay guard remembers of one license id.
@@ -96,6 +101,12 @@ impl Guards {
         } else {
             false
         }
+    }
+
+    /// Whether the installed revocation list revokes the first-level reseller
+    /// certificate `serial`.
+    pub fn is_certificate_revoked(&self, serial: u32) -> bool {
+        self.revoked_certificates.binary_search(&serial).is_ok()
     }
 
     /// Refuse a revoked code.
@@ -235,6 +246,7 @@ impl Guards {
             expires: list.expires().days_since_unix_epoch(),
             entries: list.entries().collect(),
         });
+        self.revoked_certificates = list.revoked_certificates().collect();
         Ok(true)
     }
 
@@ -268,6 +280,7 @@ impl Guards {
                 .is_none_or(|mine| theirs.sequence > mine.sequence)
         {
             self.revocation = Some(theirs.clone());
+            self.revoked_certificates.clone_from(&other.revoked_certificates);
         }
     }
 }

@@ -46,6 +46,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod dbcode;
+mod delegated;
 mod diagnostics;
 mod error;
 pub mod fingerprint;
@@ -60,6 +61,7 @@ mod verification;
 mod verifier;
 
 pub use dbcode::new_database_code;
+pub use delegated::{Issuer, Reseller};
 pub use error::Error;
 pub use guards::{PendingChange, RevocationListInfo};
 pub use report::{ScopeDescription, describe_scope, describe_status};

@@ -173,8 +173,16 @@ impl StateFile {
             STATE_VERSION_1 => &signed[MAGIC.len() + 1..],
             _ => return Err(self.corrupt("written by a newer version of the software")),
         };
-        let guards: Guards =
-            postcard::from_bytes(body).map_err(|_| self.corrupt("contents do not decode"))?;
+        let (mut guards, rest): (Guards, &[u8]) =
+            postcard::take_from_bytes(body).map_err(|_| self.corrupt("contents do not decode"))?;
+        // The optional trailing section: revoked reseller certificates (ascending).
+        if !rest.is_empty() {
+            guards.revoked_certificates =
+                postcard::from_bytes(rest).map_err(|_| self.corrupt("contents do not decode"))?;
+            if !guards.revoked_certificates.windows(2).all(|w| w[0] < w[1]) {
+                return Err(self.corrupt("contents out of order"));
+            }
+        }
         let ascending = guards
             .licenses
             .windows(2)
@@ -194,11 +202,14 @@ impl StateFile {
         out.extend_from_slice(MAGIC);
         out.push(STATE_VERSION);
         out.extend_from_slice(&self.installation);
-        let out = postcard::to_extend(guards, out).map_err(|_| Error::Config("state does not encode"))?;
+        let mut out = postcard::to_extend(guards, out).map_err(|_| Error::Config("state does not encode"))?;
+        if !guards.revoked_certificates.is_empty() {
+            out = postcard::to_extend(&guards.revoked_certificates, out)
+                .map_err(|_| Error::Config("state does not encode"))?;
+        }
         let mut mac = self.mac.clone();
         mac.update(&out);
         let tag = mac.finalize().into_bytes();
-        let mut out = out;
         out.extend_from_slice(&tag);
         Ok(out)
     }
@@ -324,6 +335,7 @@ mod tests {
                 proptest::option::of(proptest::prelude::any::<u32>()),
                 0..6,
             )),
+            certificates in proptest::collection::btree_set(proptest::prelude::any::<u32>(), 0..4),
         ) {
             use crate::guards::{LicenseRecord, RevocationRecord};
             use license_core::{RevocationEntry, RevokedRevisions};
@@ -346,6 +358,7 @@ mod tests {
                         })
                         .collect(),
                 }),
+                revoked_certificates: certificates.into_iter().collect(),
             };
             let dir = tempfile::tempdir().unwrap();
             let f = file(dir.path());

@@ -6,6 +6,7 @@ use license_core::{
     Date, Evaluation, Kind, License, MachineMatch, ModuleSet, ProductLine, Release, Status, VerifiedLicense,
 };
 
+use crate::delegated::Issuer;
 use crate::guards::{PendingChange, RevocationListInfo};
 
 /// A verified code and its effective entitlements today. Effective means: nothing when
@@ -19,6 +20,7 @@ pub struct Verification {
     modules: Arc<[String]>,
     pending: Option<PendingChange>,
     revocation: Option<RevocationListInfo>,
+    issuer: Option<Issuer>,
 }
 
 impl Verification {
@@ -37,7 +39,20 @@ impl Verification {
             modules,
             pending,
             revocation,
+            issuer: None,
         }
+    }
+
+    /// With the reseller chain of a reseller's code.
+    pub(crate) fn with_issuer(mut self, issuer: Option<Issuer>) -> Verification {
+        self.issuer = issuer;
+        self
+    }
+
+    /// For a reseller's code: the resellers that issued it (the signer last); `None` for
+    /// a code the vendor signed itself.
+    pub const fn issuer(&self) -> Option<&Issuer> {
+        self.issuer.as_ref()
     }
 
     /// The verified code, from `license-core`.

@@ -4,11 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
-use license_core::{
-    Context, Date, MachineFingerprint, Policy, PublicKey, Status, UntrustedCode, UntrustedRevocationList,
-};
+use license_core::{Context, Date, MachineFingerprint, Policy, PublicKey, Status, UntrustedRevocationList};
 
 use crate::Error;
+use crate::delegated::AnyCode;
 use crate::diagnostics;
 use crate::fingerprint::{self, CollectedFingerprint};
 use crate::guards::{Guards, RevocationListInfo};
@@ -479,7 +478,7 @@ impl Verifier {
     }
 
     fn check_text_at(&self, text: &str, now: Utc) -> Result<Verification, Error> {
-        let code = UntrustedCode::parse(text)?;
+        let code = AnyCode::parse(text)?;
         let mut st = self.lock();
         let _file_lock = st.file_lock();
         st.usable()?;
@@ -497,7 +496,12 @@ impl Verifier {
         if let Some(m) = machine {
             ctx = ctx.with_machine(m);
         }
-        let verified = code.verify(&self.keys, &ctx)?;
+        let (verified, issuer) = code.verify(
+            &self.keys,
+            &ctx,
+            |serial| st.guards.is_certificate_revoked(serial),
+            &self.modules,
+        )?;
         let license = *verified.license();
         let signed = Utc::start_of(license.issued);
         if now.0.saturating_add(self.clock_tolerance) < signed.0 {
@@ -530,7 +534,8 @@ impl Verifier {
             Arc::clone(&self.modules),
             st.guards.pending(license.license_id),
             st.guards.revocation_info(),
-        ))
+        )
+        .with_issuer(issuer))
     }
 
     /// Install a revocation list from its file, at the system clock's time.
@@ -683,7 +688,7 @@ fn push_block<'a>(whole: &'a str, lines: &[&'a str], codes: &mut Vec<&'a str>) {
     match lines {
         [] => {}
         [line] => codes.push(line),
-        _ if lines.iter().all(|l| UntrustedCode::parse(l).is_ok()) => codes.extend_from_slice(lines),
+        _ if lines.iter().all(|l| AnyCode::parse(l).is_ok()) => codes.extend_from_slice(lines),
         _ => codes.push(whole.trim()),
     }
 }

@@ -219,6 +219,87 @@ pub(crate) enum Command {
         #[command(subcommand)]
         action: LedgerCommand,
     },
+    /// Reseller delegation: a reseller's key, its certificate (the frame it may issue in).
+    Reseller {
+        #[command(subcommand)]
+        action: ResellerCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum ResellerCommand {
+    /// In the reseller's home: generate its signing key (PKCS#8 PEM, mode 0600) and print
+    /// the public key to send to the vendor.
+    Keygen,
+    /// Certify a reseller's public key with a frame for one product; prints the
+    /// certificate chain as text. From the vendor's home it signs with the current vendor
+    /// key; with --as-reseller, from a reseller's home, it certifies a sub-reseller inside
+    /// the installed chain (never wider).
+    Certify(CertifyArgs),
+    /// In the reseller's home: install the certificate chain text the vendor sent, after
+    /// checking it against the vendor's public key and this reseller's key.
+    Install {
+        /// The certificate chain text.
+        chain: String,
+        /// The product it is for.
+        #[arg(long)]
+        product: String,
+        /// The vendor's public key (hex), as `licensectl pubkey --format hex` prints it.
+        #[arg(long)]
+        vendor_key: String,
+    },
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct CertifyArgs {
+    /// The reseller's public key (hex), as `licensectl reseller keygen` printed it.
+    #[arg(long)]
+    pub(crate) public_key: String,
+    /// The reseller's display name (1-32 bytes), shown in errors and reports.
+    #[arg(long)]
+    pub(crate) name: String,
+    /// The certificate's serial (the vendor revokes certificates by it).
+    #[arg(long)]
+    pub(crate) serial: u32,
+    /// The product (default: the only catalog).
+    #[arg(long)]
+    pub(crate) product: Option<String>,
+    /// Kinds it may issue (comma-separated).
+    #[arg(long, value_enum, value_delimiter = ',', required = true)]
+    pub(crate) kinds: Vec<KindArg>,
+    /// Product lines it may issue (comma-separated names; default: all of the catalog's).
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) lines: Vec<String>,
+    /// Modules it may grant (comma-separated names, or `all`).
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub(crate) modules: Vec<String>,
+    /// The most named users per license.
+    #[arg(long)]
+    pub(crate) max_users: Option<u32>,
+    /// The most concurrent seats per license.
+    #[arg(long)]
+    pub(crate) max_seats: Option<u32>,
+    /// The most days a trial may be usable (term plus grace).
+    #[arg(long)]
+    pub(crate) trial_days: Option<u32>,
+    /// The most days a subscription may be usable (term plus grace).
+    #[arg(long)]
+    pub(crate) subscription_days: Option<u32>,
+    /// The most days an NFR license may be usable (term plus grace).
+    #[arg(long)]
+    pub(crate) nfr_days: Option<u32>,
+    /// The first issue day no longer allowed (the certificate's end).
+    #[arg(long, value_parser = parse_date)]
+    pub(crate) until: Date,
+    /// Further levels of sub-resellers it may certify (0-2).
+    #[arg(long, default_value_t = 0)]
+    pub(crate) depth: u8,
+    /// Every license must be bound to a database or machine.
+    #[arg(long)]
+    pub(crate) binding_required: bool,
+    /// Sign as the reseller of this home (a sub-reseller certificate).
+    #[arg(long)]
+    pub(crate) as_reseller: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

@@ -1180,6 +1180,39 @@ static void check_every_code_was_seen(void) {
     }
 }
 
+/* Reseller's codes: verify like any code, report the reseller; each delegation failure
+ * has its own number. */
+static void test_reseller_codes(void) {
+    lic_license *l = verify_fresh(FIX_RESELLER_CODE_VALID, FIX_NOW, LIC_RESULT_OK, __LINE__);
+    char name[32];
+    size_t n = 0;
+    uint32_t depth = 99;
+    OK(lic_license_reseller(l, name, sizeof name, &n, &depth));
+    CHECK(n == 7 && depth == 1 && strcmp(name, "Contoso") == 0);
+    lic_license_free(l);
+    l = verify_fresh(FIX_CODE_VALID, FIX_NOW, LIC_RESULT_OK, __LINE__);
+    OK(lic_license_reseller(l, name, sizeof name, &n, &depth));
+    CHECK(n == 0 && depth == 0 && name[0] == '\0');
+    lic_license_free(l);
+    expect_code_failure(FIX_RESELLER_CODE_UNKNOWN_VENDOR, LIC_RESULT_CERTIFICATE_UNKNOWN_VENDOR_KEY,
+                        __LINE__);
+    expect_code_failure(FIX_RESELLER_CODE_WRONG_PRODUCT, LIC_RESULT_CERTIFICATE_WRONG_PRODUCT, __LINE__);
+    expect_code_failure(FIX_RESELLER_CODE_BAD_CERTIFICATE, LIC_RESULT_CERTIFICATE_BAD_SIGNATURE,
+                        __LINE__);
+    expect_code_failure(FIX_RESELLER_CODE_NOT_SIGNED, LIC_RESULT_NOT_SIGNED_BY_RESELLER, __LINE__);
+    expect_code_failure(FIX_RESELLER_CODE_OUTSIDE, LIC_RESULT_OUTSIDE_FRAME, __LINE__);
+    expect_code_failure(FIX_RESELLER_CODE_WIDENING, LIC_RESULT_CERTIFICATE_WIDENING, __LINE__);
+    lic_verifier *v = verifier();
+    struct lic_revocation_info info;
+    OK(lic_verifier_ingest_revocation_list_at(v, FIX_LIST_CERTIFICATE_7, sizeof FIX_LIST_CERTIFICATE_7,
+                                              FIX_NOW, &info));
+    l = NULL;
+    EXPECT(lic_verifier_verify_text_at(v, S(FIX_RESELLER_CODE_VALID), FIX_NOW, &l),
+           LIC_RESULT_CERTIFICATE_REVOKED);
+    CHECK(l == NULL);
+    lic_verifier_free(v);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s <scratch-dir>\n", argv[0]);
@@ -1200,6 +1233,7 @@ int main(int argc, char **argv) {
     test_revocation();
     test_fingerprint();
     test_seat_pool();
+    test_reseller_codes();
     test_seat_client();
     test_null_arguments();
     check_every_code_was_seen();

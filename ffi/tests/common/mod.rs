@@ -393,6 +393,8 @@ pub fn write_fixtures(dir: &Path) {
     h.bytes("FIX_LIST_BAD_SIGNATURE", &bad);
     h.bytes("FIX_LIST_INVALID", &[0x01, 0x02, 0x03]);
 
+    // Reseller's codes (delegation): one valid, one per delegation result code.
+    write_reseller_fixtures(&mut h);
     // Seat-client lease tokens (the real clock: the client checks expiry with it).
     let seat = seat_server_key();
     let now_ms = license_verify::seat_client::now_ms();
@@ -537,4 +539,166 @@ pub fn code_for_today() -> String {
         ..base_license()
     };
     code(&license, &ctx(), &vendor_key())
+}
+
+/// The reseller Contoso's key.
+pub fn reseller_key() -> SigningKey {
+    SigningKey::from_bytes(&[21; 32])
+}
+
+/// Contoso's certificate chain for `product`, signed by `vendor`: subscriptions of line 1
+/// with modules 0-3, at most 25 users, for a year; serial 7; may certify one level.
+pub fn reseller_chain(product: &str, vendor: &SigningKey, users: u32) -> license_core::CertificateChain {
+    use license_core::{Certificate, Frame, KindSet, LineSet, PublicKey, ResellerName};
+    let mut frame = Frame::new(
+        KindSet::EMPTY.with(Kind::Subscription),
+        LineSet::EMPTY.with(1),
+        ModuleSet::first(4),
+        day(365),
+    );
+    frame.named_users = Some(users);
+    frame.delegation_depth = 1;
+    Certificate {
+        serial: 7,
+        subject: PublicKey::from(reseller_key().verifying_key()),
+        name: ResellerName::new("Contoso").expect("name"),
+        frame,
+    }
+    .certify(product, vendor, None)
+    .expect("certify")
+}
+
+/// `license` signed by `key` behind `chain`, without the issuer's frame check.
+pub fn forged_reseller_code(
+    chain: &license_core::CertificateChain,
+    license: &License,
+    key: &SigningKey,
+) -> String {
+    let inner = sign(license, &ctx(), key).expect("sign");
+    let mut bytes = chain.as_bytes().to_vec();
+    bytes[0] = 0xD0 | chain.len() as u8;
+    bytes.extend_from_slice(inner.as_bytes());
+    license_core::UntrustedDelegatedCode::from_bytes(&bytes)
+        .expect("decodes")
+        .to_string()
+}
+
+fn write_reseller_fixtures(h: &mut Header) {
+    let vendor = vendor_key();
+    let base = base_license();
+    let chain = reseller_chain(PRODUCT, &vendor, 25);
+    let valid = license_core::sign_delegated(&base, &ctx(), &reseller_key(), &chain).expect("inside");
+    h.text("FIX_RESELLER_CODE_VALID", &valid.to_string());
+    h.text(
+        "FIX_RESELLER_CODE_UNKNOWN_VENDOR",
+        &forged_reseller_code(&reseller_chain(PRODUCT, &other_key(), 25), &base, &reseller_key()),
+    );
+    h.text(
+        "FIX_RESELLER_CODE_WRONG_PRODUCT",
+        &forged_reseller_code(
+            &reseller_chain("other-product", &vendor, 25),
+            &base,
+            &reseller_key(),
+        ),
+    );
+    let mut bad = valid.as_bytes().to_vec();
+    bad[100] ^= 0x01; // inside the certificate's signature
+    h.text(
+        "FIX_RESELLER_CODE_BAD_CERTIFICATE",
+        &license_core::UntrustedDelegatedCode::from_bytes(&bad)
+            .expect("decodes")
+            .to_string(),
+    );
+    h.text(
+        "FIX_RESELLER_CODE_NOT_SIGNED",
+        &forged_reseller_code(&chain, &base, &vendor),
+    );
+    h.text(
+        "FIX_RESELLER_CODE_OUTSIDE",
+        &forged_reseller_code(
+            &chain,
+            &License {
+                named_users: Some(26),
+                ..base
+            },
+            &reseller_key(),
+        ),
+    );
+    // Fabrikam under Contoso with unlimited users, certified under a wider chain of
+    // Contoso's key and spliced onto the real one.
+    let wide = reseller_chain(PRODUCT, &vendor, 1000);
+    let sub_key = SigningKey::from_bytes(&[22; 32]);
+    let mut sub_frame = license_core::Frame::new(
+        license_core::KindSet::EMPTY.with(Kind::Subscription),
+        license_core::LineSet::EMPTY.with(1),
+        ModuleSet::first(4),
+        day(300),
+    );
+    sub_frame.named_users = Some(1000);
+    let sub = license_core::Certificate {
+        serial: 1,
+        subject: license_core::PublicKey::from(sub_key.verifying_key()),
+        name: license_core::ResellerName::new("Fabrikam").expect("name"),
+        frame: sub_frame,
+    }
+    .certify(PRODUCT, &reseller_key(), Some(&wide))
+    .expect("certify");
+    let first_len = wide.as_bytes().len();
+    let mut spliced = chain.as_bytes().to_vec();
+    spliced[0] = 0xC2;
+    spliced.extend_from_slice(&sub.as_bytes()[first_len..]);
+    let spliced = license_core::CertificateChain::from_bytes(&spliced).expect("decodes");
+    h.text(
+        "FIX_RESELLER_CODE_WIDENING",
+        &forged_reseller_code(&spliced, &base, &sub_key),
+    );
+    let list = license_core::sign_revocation_list_with_certificates(
+        PRODUCT,
+        1,
+        day(-1),
+        day(30),
+        &[],
+        &[7],
+        &vendor,
+    )
+    .expect("list");
+    h.bytes("FIX_LIST_CERTIFICATE_7", &list);
+}
+
+/// A verifier for the test installation (vendor key, product, licensee, database code,
+/// built three weeks ago), made through the C ABI; the caller frees it.
+pub fn test_verifier() -> *mut license_ffi::lic_verifier {
+    use license_ffi::*;
+    let ok = |r: lic_result| assert_eq!(r, lic_result::Ok);
+    let key = vendor_key().verifying_key().to_bytes();
+    let (y, m, d) = day(-21).ymd();
+    let mut config = std::ptr::null_mut();
+    let mut verifier = std::ptr::null_mut();
+    // SAFETY: live strings with their lengths; the config is freed once.
+    unsafe {
+        ok(lic_verifier_config_new(
+            PRODUCT.as_ptr().cast(),
+            PRODUCT.len(),
+            lic_date {
+                year: y,
+                month: m,
+                day: d,
+            },
+            &mut config,
+        ));
+        ok(lic_verifier_config_add_key(config, key.as_ptr(), key.len()));
+        ok(lic_verifier_config_set_licensee(
+            config,
+            LICENSEE.as_ptr().cast(),
+            LICENSEE.len(),
+        ));
+        ok(lic_verifier_config_set_database(
+            config,
+            DATABASE.as_ptr().cast(),
+            DATABASE.len(),
+        ));
+        ok(lic_verifier_new(config, &mut verifier));
+        lic_verifier_config_free(config);
+    }
+    verifier
 }

@@ -7,6 +7,7 @@ mod keys;
 mod ledger;
 mod orders;
 mod reports;
+mod reseller;
 
 use license_issue::{
     BindTo, Catalog, Catalogs, Change, Customer, Issued, Scope, ToleranceChoice, Unbind, describe,
@@ -120,6 +121,7 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
         Command::Demo => crate::machine::demo(cli.date, json),
         Command::Report { report } => reports::report(&home, report, today, json),
         Command::Ledger { action } => ledger::ledger(&home, action, json),
+        Command::Reseller { action } => reseller::reseller(&home, action, json),
     }
 }
 
