@@ -404,7 +404,7 @@ impl Verifier {
         let mut order: Vec<(Option<(u32, u32)>, &str)> = texts
             .iter()
             .map(|t| {
-                let claim = UntrustedCode::parse(t)
+                let claim = AnyCode::parse(t)
                     .ok()
                     .map(|c| (c.unverified_license().license_id, c.unverified_license().revision));
                 (claim, *t)
