@@ -23,11 +23,9 @@ fn reference_matches_the_golden_vectors() {
 }
 
 fn hex32(s: &str) -> [u8; 32] {
-    let v: Vec<u8> = (0..64)
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect();
-    v.try_into().unwrap()
+    let mut out = [0u8; 32];
+    hex::decode_to_slice(s, &mut out).expect("64 hex digits");
+    out
 }
 
 /// The rebuilt signed message is the one license-core signs: for every valid golden

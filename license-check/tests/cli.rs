@@ -14,7 +14,7 @@ fn license_check() -> Command {
 }
 
 fn key_hex() -> String {
-    keys()[0].to_bytes().iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(keys()[0].to_bytes())
 }
 
 fn verify(code: &str, at: &str) -> std::process::Output {

@@ -20,7 +20,7 @@ use reseller::*;
 use serde_json::{Value, json};
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }
 
 fn text_of(bytes: &[u8]) -> String {

@@ -16,7 +16,7 @@ use license_core::*;
 use serde_json::{Value, json};
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }
 
 fn machine_json(m: Option<&MachineFingerprint>) -> Value {

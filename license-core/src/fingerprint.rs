@@ -257,31 +257,20 @@ fn digest(app_key: &[u8], component: Component, feed: impl FnOnce(&mut Sha256)) 
     ComponentDigest::from_bytes([out[0], out[1], out[2]])
 }
 
-fn hex_value(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
-}
-
 /// Parse a UUID written as 32 hex digits with any of `-{}` and whitespace around them.
 fn parse_uuid(s: &str) -> Option<[u8; 16]> {
-    let mut out = [0u8; 16];
+    let mut digits = [0u8; 32];
     let mut n = 0usize;
     for c in s.bytes() {
         if matches!(c, b'-' | b'{' | b'}') || c.is_ascii_whitespace() {
             continue;
         }
-        let v = hex_value(c)?;
-        if n >= 32 {
-            return None;
-        }
-        out[n / 2] |= if n.is_multiple_of(2) { v << 4 } else { v };
+        *digits.get_mut(n)? = c;
         n += 1;
     }
-    (n == 32).then_some(out)
+    let mut out = [0u8; 16];
+    hex::decode_to_slice(&digits[..n], &mut out).ok()?;
+    Some(out)
 }
 
 /// Board serials that firmware reports when the vendor set none: they identify no board.

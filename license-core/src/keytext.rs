@@ -38,15 +38,6 @@ pub enum PublicKeyTextError {
     InvalidKey,
 }
 
-fn hex_value(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
-}
-
 fn hex_bytes<const N: usize>(text: &str) -> Result<[u8; N], PublicKeyTextError> {
     if let Some(c) = text.chars().find(|c| !c.is_ascii_hexdigit()) {
         return Err(PublicKeyTextError::NotHex { character: c });
@@ -55,12 +46,10 @@ fn hex_bytes<const N: usize>(text: &str) -> Result<[u8; N], PublicKeyTextError> 
         return Err(PublicKeyTextError::WrongLength { found: text.len() });
     }
     let mut out = [0u8; N];
-    for (i, pair) in text.as_bytes().chunks_exact(2).enumerate() {
-        let (Some(hi), Some(lo)) = (hex_value(pair[0]), hex_value(pair[1])) else {
-            return Err(PublicKeyTextError::NotHex { character: '?' });
-        };
-        out[i] = hi << 4 | lo;
-    }
+    hex::decode_to_slice(text, &mut out).map_err(|e| match e {
+        hex::FromHexError::InvalidHexCharacter { c, .. } => PublicKeyTextError::NotHex { character: c },
+        _ => PublicKeyTextError::WrongLength { found: text.len() },
+    })?;
     Ok(out)
 }
 
@@ -107,7 +96,7 @@ mod tests {
     }
 
     fn hex(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
+        hex::encode(bytes)
     }
 
     #[test]

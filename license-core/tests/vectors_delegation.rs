@@ -14,10 +14,7 @@ use serde_json::Value;
 const VECTORS: &str = include_str!("vectors/v2-delegation.json");
 
 fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
+    hex::decode(s).expect("the vectors hold hex")
 }
 
 #[test]

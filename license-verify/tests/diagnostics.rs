@@ -32,7 +32,7 @@ fn take() -> Vec<(Level, String, String)> {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }
 
 /// One test function: the logger is global to the process.

@@ -23,11 +23,7 @@ pub fn vendor() -> SigningKey {
 }
 
 pub fn key_hex() -> String {
-    PublicKey::from(vendor().verifying_key())
-        .to_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(PublicKey::from(vendor().verifying_key()).to_bytes())
 }
 
 pub fn d(y: u16, m: u8, day: u8) -> Date {
