@@ -156,6 +156,38 @@ fn defaults_fill_what_the_command_line_leaves_out() {
     let none = run(&args, date("2026-03-01"), false, &Defaults::default());
     assert_eq!(
         (none.exit, none.stderr.as_str()),
-        (2, "error: give the product id with --product\n")
+        (2, "error: give the product id with --product or --catalog\n")
     );
+}
+
+#[test]
+fn a_catalog_file_beats_the_binarys_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("erp.toml");
+    std::fs::write(
+        &path,
+        "product = \"erp\"\n[modules]\nc0 = 0\nc1 = 1\nc3 = 3\n[lines]\nbasic = 0\npro = 1\n[trial]\ndays = 30\n",
+    )
+    .unwrap();
+    let code = cases::issue(&cases::subscription());
+    let args = parse(&[
+        code,
+        "--licensee".into(),
+        cases::LICENSEE.into(),
+        "--database".into(),
+        cases::DATABASE.into(),
+        "--catalog".into(),
+        path.to_str().unwrap().into(),
+    ]);
+    // A binary's defaults (licensectl: its own catalog) give way to the file given.
+    let defaults = Defaults {
+        keys: vec![license_core::PublicKey::from(cases::vendor().verifying_key())],
+        product: Some("other".into()),
+        modules: vec!["crm".into(), "budget".into(), "planning".into(), "bi".into()],
+        lines: vec!["standard".into(), "expert".into()],
+    };
+    let out = run(&args, date("2026-03-01"), false, &defaults);
+    assert_eq!(out.exit, 0, "{out:?}");
+    assert!(out.stdout.contains("Product line:     pro"), "{}", out.stdout);
+    assert!(out.stdout.contains("modules: c0, c1, c3"), "{}", out.stdout);
 }
