@@ -134,22 +134,33 @@ fn grace_is_usable_without_a_build_date() {
     );
 }
 
-#[test]
-fn defaults_fill_what_the_command_line_leaves_out() {
-    let code = cases::issue(&cases::subscription());
-    let args = parse(&[
-        code,
+/// The subscription's code with licensee and database only, then `extra`.
+fn bare(extra: &[&str]) -> VerifyArgs {
+    let mut a = vec![
+        cases::issue(&cases::subscription()),
         "--licensee".into(),
         cases::LICENSEE.into(),
         "--database".into(),
         cases::DATABASE.into(),
-    ]);
-    let defaults = Defaults {
+    ];
+    a.extend(extra.iter().map(|x| (*x).to_owned()));
+    parse(&a)
+}
+
+/// Defaults as licensectl fills them from its key ring and its catalog of `product`.
+fn licensectl_like(product: &str) -> Defaults {
+    Defaults {
         keys: vec![license_core::PublicKey::from(cases::vendor().verifying_key())],
-        product: Some(cases::PRODUCT.into()),
+        product: Some(product.into()),
         modules: vec!["crm".into(), "budget".into(), "planning".into(), "bi".into()],
         lines: vec!["standard".into(), "expert".into()],
-    };
+    }
+}
+
+#[test]
+fn defaults_fill_what_the_command_line_leaves_out() {
+    let args = bare(&[]);
+    let defaults = licensectl_like(cases::PRODUCT);
     let out = run(&args, date("2026-03-01"), false, &defaults);
     assert_eq!(out.exit, 0, "{out:?}");
     assert!(out.stdout.contains("Product line:     expert"), "{}", out.stdout);
@@ -169,23 +180,9 @@ fn a_catalog_file_beats_the_binarys_defaults() {
         "product = \"erp\"\n[modules]\nc0 = 0\nc1 = 1\nc3 = 3\n[lines]\nbasic = 0\npro = 1\n[trial]\ndays = 30\n",
     )
     .unwrap();
-    let code = cases::issue(&cases::subscription());
-    let args = parse(&[
-        code,
-        "--licensee".into(),
-        cases::LICENSEE.into(),
-        "--database".into(),
-        cases::DATABASE.into(),
-        "--catalog".into(),
-        path.to_str().unwrap().into(),
-    ]);
+    let args = bare(&["--catalog", path.to_str().unwrap()]);
     // A binary's defaults (licensectl: its own catalog) give way to the file given.
-    let defaults = Defaults {
-        keys: vec![license_core::PublicKey::from(cases::vendor().verifying_key())],
-        product: Some("other".into()),
-        modules: vec!["crm".into(), "budget".into(), "planning".into(), "bi".into()],
-        lines: vec!["standard".into(), "expert".into()],
-    };
+    let defaults = licensectl_like("other");
     let out = run(&args, date("2026-03-01"), false, &defaults);
     assert_eq!(out.exit, 0, "{out:?}");
     assert!(out.stdout.contains("Product line:     pro"), "{}", out.stdout);
