@@ -43,8 +43,11 @@ enum Command {
     /// Print this machine's fingerprint (send it to the vendor) and which components were read.
     Fingerprint {
         /// The product id; the fingerprint is keyed with it unless --app-key is given.
+        #[arg(long, required_unless_present = "catalog")]
+        product: Option<String>,
+        /// The vendor's catalog file (TOML), for the product id when --product is not given.
         #[arg(long)]
-        product: String,
+        catalog: Option<std::path::PathBuf>,
         /// The application key the product uses for fingerprints, if not its product id.
         #[arg(long)]
         app_key: Option<String>,
@@ -105,25 +108,38 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Fingerprint {
             product,
+            catalog,
             app_key,
             tolerance,
-        } => {
-            let key = app_key.unwrap_or(product);
-            let collected = fingerprint::collect(key.as_bytes());
-            // The same cap as every tool that makes a binding, said with its reason.
-            let known = collected.fingerprint().known().len();
-            let cap = MachineBinding::majority_tolerance(known);
-            let note = if tolerance > cap {
-                format!(
-                    "Tolerance: {cap} of {known} components may change (asked: {tolerance}; capped so that a majority of the {known} components read must still match).\n"
-                )
-            } else {
-                String::new()
-            };
-            print(format_args!("{}{note}", collected.describe(tolerance))).map(|()| ExitCode::SUCCESS)
-        }
+        } => fingerprint_command(product, catalog.as_deref(), app_key, tolerance),
         Command::Verify(args) => verify(&args, cli.date, cli.json),
         Command::Seat(cmd) => seat::run(cmd),
     };
     outcome.unwrap_or_else(Failure::exit)
+}
+
+/// `fingerprint`: this machine's fingerprint and the components read.
+fn fingerprint_command(
+    product: Option<String>,
+    catalog: Option<&std::path::Path>,
+    app_key: Option<String>,
+    tolerance: u8,
+) -> Result<ExitCode, Failure> {
+    let catalog = verify_cli::read_catalog(catalog, product.as_deref()).map_err(Failure::Usage)?;
+    let product = product
+        .or_else(|| catalog.map(|c| c.product))
+        .ok_or_else(|| Failure::Usage("give the product id with --product or --catalog".to_owned()))?;
+    let key = app_key.unwrap_or(product);
+    let collected = fingerprint::collect(key.as_bytes());
+    // The same cap as every tool that makes a binding, said with its reason.
+    let known = collected.fingerprint().known().len();
+    let cap = MachineBinding::majority_tolerance(known);
+    let note = if tolerance > cap {
+        format!(
+            "Tolerance: {cap} of {known} components may change (asked: {tolerance}; capped so that a majority of the {known} components read must still match).\n"
+        )
+    } else {
+        String::new()
+    };
+    print(format_args!("{}{note}", collected.describe(tolerance))).map(|()| ExitCode::SUCCESS)
 }

@@ -10,6 +10,9 @@
 //! - `--state-file FILE --state-secret-file FILE`: the installation's state file and the
 //!   application secret protecting it (the guards: clock, replay, revocation).
 //! - `--revocation-list FILE` (repeatable): lists installed before the check, in order.
+//! - `--catalog FILE`: the vendor's catalog file ([`Catalog`]): its module and line names
+//!   show the code, and its product id is the product unless `--product` is given (which
+//!   must then name the same product). Without it, the calling binary's [`Defaults`].
 //! - Exit codes: [`EXIT_USABLE`] 0 usable now; [`EXIT_REFUSED`] 1 refused (typo, wrong
 //!   key, licensee, database or machine, revoked, superseded, a bad state file or list);
 //!   [`EXIT_USAGE`] 2 wrong command line; [`EXIT_NOT_USABLE`] 3 genuine but not usable now
@@ -23,12 +26,15 @@
 
 use std::fmt::Write as _;
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use license_verify::license_core::{Date, License, PublicKey, Release};
 use license_verify::{Error, Utc, Verification, Verifier, describe_scope, describe_status};
 use serde_json::{Value, json};
+
+mod catalog;
+pub use catalog::{Catalog, CatalogError, MAX_LINE, MAX_MODULE};
 
 /// Exit code: the code is genuine and usable now.
 pub const EXIT_USABLE: u8 = 0;
@@ -53,6 +59,9 @@ pub struct VerifyArgs {
     /// The product id, as in the vendor's catalog.
     #[arg(long)]
     pub product: Option<String>,
+    /// The vendor's catalog file (TOML): its product id, module names and line names.
+    #[arg(long)]
+    pub catalog: Option<PathBuf>,
     /// The licensee, exactly as configured in the installation.
     #[arg(long)]
     pub licensee: String,
@@ -263,16 +272,36 @@ impl Names {
     }
 }
 
+/// Read the catalog file given with `--catalog`, if any, and check that `--product`, if
+/// given, names its product. The error is a message for a wrong command line (exit
+/// [`EXIT_USAGE`]).
+pub fn read_catalog(path: Option<&Path>, product: Option<&str>) -> Result<Option<Catalog>, String> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let catalog = Catalog::read(path).map_err(|e| e.to_string())?;
+    match product {
+        Some(p) if p != catalog.product => Err(format!(
+            "--product {p} is not the product of the catalog file {} ({}): give the catalog file of {p}, or leave out --product",
+            path.display(),
+            catalog.product
+        )),
+        _ => Ok(Some(catalog)),
+    }
+}
+
 fn check(
     args: &VerifyArgs,
     date: Option<Date>,
     defaults: &Defaults,
 ) -> Result<(Verification, Names), Failure> {
+    let catalog = read_catalog(args.catalog.as_deref(), args.product.as_deref()).map_err(Failure::Usage)?;
     let product = args
         .product
         .clone()
+        .or_else(|| catalog.as_ref().map(|c| c.product.clone()))
         .or_else(|| defaults.product.clone())
-        .ok_or_else(|| Failure::Usage("give the product id with --product".to_owned()))?;
+        .ok_or_else(|| Failure::Usage("give the product id with --product or --catalog".to_owned()))?;
     let keys = if args.keys.is_empty() {
         defaults.keys.clone()
     } else {
@@ -292,14 +321,22 @@ fn check(
             "give the license code as text or the license file with --file".to_owned(),
         ));
     }
+    // The command line's names, else the catalog file's, else the calling binary's.
+    let fallback = catalog.map_or_else(
+        || Names {
+            modules: defaults.modules.clone(),
+            lines: defaults.lines.clone(),
+        },
+        |c| c.names(),
+    );
     let names = Names {
         modules: if args.modules.is_empty() {
-            defaults.modules.clone()
+            fallback.modules
         } else {
             args.modules.clone()
         },
         lines: if args.lines.is_empty() {
-            defaults.lines.clone()
+            fallback.lines
         } else {
             args.lines.clone()
         },

@@ -134,28 +134,57 @@ fn grace_is_usable_without_a_build_date() {
     );
 }
 
-#[test]
-fn defaults_fill_what_the_command_line_leaves_out() {
-    let code = cases::issue(&cases::subscription());
-    let args = parse(&[
-        code,
+/// The subscription's code with licensee and database only, then `extra`.
+fn bare(extra: &[&str]) -> VerifyArgs {
+    let mut a = vec![
+        cases::issue(&cases::subscription()),
         "--licensee".into(),
         cases::LICENSEE.into(),
         "--database".into(),
         cases::DATABASE.into(),
-    ]);
-    let defaults = Defaults {
+    ];
+    a.extend(extra.iter().map(|x| (*x).to_owned()));
+    parse(&a)
+}
+
+/// Defaults as licensectl fills them from its key ring and its catalog of `product`.
+fn licensectl_like(product: &str) -> Defaults {
+    Defaults {
         keys: vec![license_core::PublicKey::from(cases::vendor().verifying_key())],
-        product: Some(cases::PRODUCT.into()),
+        product: Some(product.into()),
         modules: vec!["crm".into(), "budget".into(), "planning".into(), "bi".into()],
         lines: vec!["standard".into(), "expert".into()],
-    };
+    }
+}
+
+#[test]
+fn defaults_fill_what_the_command_line_leaves_out() {
+    let args = bare(&[]);
+    let defaults = licensectl_like(cases::PRODUCT);
     let out = run(&args, date("2026-03-01"), false, &defaults);
     assert_eq!(out.exit, 0, "{out:?}");
     assert!(out.stdout.contains("Product line:     expert"), "{}", out.stdout);
     let none = run(&args, date("2026-03-01"), false, &Defaults::default());
     assert_eq!(
         (none.exit, none.stderr.as_str()),
-        (2, "error: give the product id with --product\n")
+        (2, "error: give the product id with --product or --catalog\n")
     );
+}
+
+#[test]
+fn a_catalog_file_beats_the_binarys_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("erp.toml");
+    std::fs::write(
+        &path,
+        "product = \"erp\"\n[modules]\nc0 = 0\nc1 = 1\nc3 = 3\n[lines]\nbasic = 0\npro = 1\n[trial]\ndays = 30\n",
+    )
+    .unwrap();
+    let args = bare(&["--catalog", path.to_str().unwrap()]);
+    // A binary's defaults (licensectl: its own catalog) give way to the file given.
+    let defaults = licensectl_like("other");
+    let out = run(&args, date("2026-03-01"), false, &defaults);
+    assert_eq!(out.exit, 0, "{out:?}");
+    assert!(out.stdout.contains("Product line:     pro"), "{}", out.stdout);
+    assert!(out.stdout.contains("modules: c0, c1, c3"), "{}", out.stdout);
 }
