@@ -205,7 +205,10 @@ impl Tokens {
     pub fn lengths(&self, r: &crate::Reference) -> Vec<(String, usize)> {
         vec![
             (
-                format!("ours (license-core v1; {} with dashes)", r.code.chars().count()),
+                format!(
+                    "ours (license-core format 2; {} with dashes)",
+                    r.code.chars().count()
+                ),
                 r.code_chars(),
             ),
             (SignedJsonKey::NAME.to_owned(), self.json_key.chars().count()),
