@@ -161,6 +161,7 @@ fn concurrent_logins_never_exceed_the_limit_nor_lose_a_seat() {
                 tallies.lock().unwrap().push(tally);
             });
         }
+        let mut demo_started = false;
         for round in 0..ROUNDS {
             barrier.wait(); // round starts
             barrier.wait(); // round ends
@@ -170,8 +171,15 @@ fn concurrent_logins_never_exceed_the_limit_nor_lose_a_seat() {
                 snap.in_use <= limit_now.load(Ordering::SeqCst) && snap.holders.len() as u32 == snap.in_use,
                 "{snap:?}"
             );
-            // Between rounds (every client waits): demo mode, then a new code.
-            if round + 1 == DEMO_FROM_ROUND {
+            // Between rounds (every client waits): demo mode, then a new code. Demo mode
+            // starts at the first round end from DEMO_FROM_ROUND on where more seats are
+            // held than it allows, so that it always has someone to evict.
+            if !demo_started
+                && round + 1 >= DEMO_FROM_ROUND
+                && round + 1 < DEMO_UNTIL_ROUND
+                && snap.in_use > DEMO_LIMIT
+            {
+                demo_started = true;
                 let gone = pool.set_limit(Some(DEMO_LIMIT), now);
                 assert_eq!(gone.len() as u32, snap.in_use.saturating_sub(DEMO_LIMIT));
                 let kept = pool.snapshot(now);
@@ -184,7 +192,7 @@ fn concurrent_logins_never_exceed_the_limit_nor_lose_a_seat() {
                 limit_now.store(DEMO_LIMIT, Ordering::SeqCst);
                 evicted.lock().unwrap().extend(gone);
             }
-            if round + 1 == DEMO_UNTIL_ROUND {
+            if demo_started && round + 1 == DEMO_UNTIL_ROUND {
                 assert!(pool.set_limit(Some(LIMIT), now).is_empty());
                 limit_now.store(LIMIT, Ordering::SeqCst);
             }
