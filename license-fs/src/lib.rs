@@ -19,6 +19,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(unix)]
 use std::fs::File;
 use std::io::{self, Write};
 use std::path::Path;
