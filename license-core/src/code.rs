@@ -251,7 +251,7 @@ impl UntrustedCode {
         let mut sig = [0u8; SIGNATURE_LEN];
         sig.copy_from_slice(&self.bytes[split..self.len]);
         let signature = Signature::from_bytes(&sig);
-        if !candidates.any(|k| k.key.verify_strict(message.as_bytes(), &signature).is_ok()) {
+        if !candidates.any(|k| crate::strict::verify(&k.key, message.as_bytes(), &signature)) {
             return Err(Error::BadSignature);
         }
         let machine = match &p.license.binding.machine {

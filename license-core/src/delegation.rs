@@ -18,6 +18,7 @@ use crate::code::{LicenseCode, PublicKey, UntrustedCode, VerifiedLicense, sign};
 use crate::context::{Field, hint};
 use crate::frame::{Frame, IdRange, KindSet, LineSet, Violation};
 use crate::model::{License, ModuleSet};
+use crate::strict;
 use crate::text::TextKind;
 use crate::wire::{MAX_CODE_BYTES, SIGNATURE_LEN};
 use crate::{Context, Date, Error, MAX_CONTEXT_FIELD, segmented};
@@ -568,20 +569,13 @@ fn verify_certs<'c>(
                     return Err(delegation(DelegationError::UnknownVendorKey { key_id: id }));
                 }
                 candidates.any(|k| {
-                    CertMessage::new(product, k, body).is_ok_and(|m| {
-                        k.verifying_key()
-                            .verify_strict(&m.buf[..m.len], &signature)
-                            .is_ok()
-                    })
+                    CertMessage::new(product, k, body)
+                        .is_ok_and(|m| strict::verify(k.verifying_key(), &m.buf[..m.len], &signature))
                 })
             }
             Some(p) => {
                 let m = CertMessage::new(product, &p.cert.subject, body)?;
-                p.cert
-                    .subject
-                    .verifying_key()
-                    .verify_strict(&m.buf[..m.len], &signature)
-                    .is_ok()
+                strict::verify(p.cert.subject.verifying_key(), &m.buf[..m.len], &signature)
             }
         };
         if !verified {
