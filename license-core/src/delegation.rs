@@ -661,7 +661,7 @@ impl CertificateChain {
             text,
             &mut bytes,
         )?;
-        Self::from_bytes(&bytes[..len])
+        Self::from_array(bytes, len)
     }
 
     /// Parse the binary form.
@@ -669,17 +669,21 @@ impl CertificateChain {
         if input.len() > MAX_CHAIN_BYTES {
             return Err(Error::Malformed("too long for a certificate chain"));
         }
-        let (certs, end) = decode_certs(input, TAG_CHAIN)?;
-        if end != input.len() {
-            return Err(Error::Malformed("trailing bytes after the certificates"));
-        }
         let mut bytes = [0u8; MAX_CHAIN_BYTES];
         bytes[..input.len()].copy_from_slice(input);
-        Ok(CertificateChain {
-            bytes,
-            len: input.len(),
-            certs,
-        })
+        Self::from_array(bytes, input.len())
+    }
+
+    /// Decode the first `len` bytes of `bytes`, keeping the array (no second copy).
+    fn from_array(bytes: [u8; MAX_CHAIN_BYTES], len: usize) -> Result<CertificateChain, Error> {
+        let input = bytes
+            .get(..len)
+            .ok_or(Error::Malformed("too long for a certificate chain"))?;
+        let (certs, end) = decode_certs(input, TAG_CHAIN)?;
+        if end != len {
+            return Err(Error::Malformed("trailing bytes after the certificates"));
+        }
+        Ok(CertificateChain { bytes, len, certs })
     }
 
     /// The tag and certificates.
@@ -868,7 +872,7 @@ impl UntrustedDelegatedCode {
     pub fn parse(text: &str) -> Result<UntrustedDelegatedCode, Error> {
         let mut bytes = [0u8; MAX_DELEGATED_BYTES];
         let len = segmented::decode::<MAX_DELEGATED_SYMBOLS>(TextKind::License, text, &mut bytes)?;
-        Self::from_bytes(&bytes[..len])
+        Self::from_array(bytes, len)
     }
 
     /// Parse the binary form (tag, certificates, code).
@@ -878,15 +882,23 @@ impl UntrustedDelegatedCode {
                 max: MAX_DELEGATED_SYMBOLS,
             });
         }
-        let (certs, end) = decode_certs(input, TAG_CODE)?;
-        let code = UntrustedCode::from_bytes(&input[end..])?;
         let mut bytes = [0u8; MAX_DELEGATED_BYTES];
         bytes[..input.len()].copy_from_slice(input);
+        Self::from_array(bytes, input.len())
+    }
+
+    /// Decode the first `len` bytes of `bytes`, keeping the array (no second copy).
+    fn from_array(bytes: [u8; MAX_DELEGATED_BYTES], len: usize) -> Result<UntrustedDelegatedCode, Error> {
+        let input = bytes.get(..len).ok_or(Error::TooLong {
+            max: MAX_DELEGATED_SYMBOLS,
+        })?;
+        let (certs, end) = decode_certs(input, TAG_CODE)?;
+        let code = UntrustedCode::from_bytes(&input[end..])?;
         Ok(UntrustedDelegatedCode {
             certs,
             code,
             bytes,
-            len: input.len(),
+            len,
         })
     }
 

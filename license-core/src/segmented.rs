@@ -87,6 +87,21 @@ pub(crate) fn write(last: TextKind, bytes: &[u8], f: &mut dyn fmt::Write) -> fmt
 /// Count the symbols of `text` (at most `max`) with the lenient rules of the text form:
 /// the first character no code contains, or a symbol too many, is the error.
 fn count_symbols(text: &str, max: usize) -> Result<usize, Error> {
+    // The common case, without a branch per character: ASCII symbols and separators only.
+    let (mut n, mut other) = (0usize, false);
+    for &c in text.as_bytes() {
+        let v = SYMBOL_VALUES[usize::from(c & 0x7F)];
+        n += usize::from(v < 32);
+        other |= c >= 128 || v == INVALID;
+    }
+    if !other {
+        return if n > max {
+            Err(Error::TooLong { max })
+        } else {
+            Ok(n)
+        };
+    }
+    // Another character: find the first that is neither a symbol nor a separator.
     let bytes = text.as_bytes();
     let (mut n, mut i) = (0usize, 0usize);
     while i < bytes.len() {
