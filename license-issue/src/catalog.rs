@@ -224,6 +224,8 @@ pub struct Catalog {
     pub defaults: Defaults,
     /// Trial terms.
     pub trial: TrialDefaults,
+    /// The text it was parsed from (a reseller bundle carries it).
+    source: String,
 }
 
 fn valid_name(n: &str) -> bool {
@@ -374,6 +376,7 @@ impl Catalog {
             default_line: lowest,
             defaults: file.defaults,
             trial: file.trial,
+            source: text.to_owned(),
         };
         let mut catalog = catalog;
         // Names used by the defaults must exist.
@@ -386,6 +389,11 @@ impl Catalog {
         }
         catalog.module_choice(&catalog.trial.modules).map_err(in_file)?;
         Ok(catalog)
+    }
+
+    /// The TOML text this catalog was parsed from.
+    pub fn toml(&self) -> &str {
+        &self.source
     }
 
     /// Read and parse a catalog file.
