@@ -396,6 +396,21 @@ impl Catalog {
         &self.source
     }
 
+    /// Write this catalog's text to `dir/<product>.toml` (atomically, replacing an earlier
+    /// file of the product): where [`Catalogs::load_dir`] finds it.
+    pub fn store_in(&self, dir: &Path) -> Result<PathBuf, Error> {
+        if !valid_name(&self.product) {
+            return Err(Error::Catalog {
+                path: dir.into(),
+                reason: format!("product id '{}' cannot name a file", self.product),
+            });
+        }
+        fs::create_dir_all(dir).map_err(Error::io(dir))?;
+        let path = dir.join(format!("{}.toml", self.product));
+        license_fs::write_atomic(&path, self.source.as_bytes()).map_err(Error::io(&path))?;
+        Ok(path)
+    }
+
     /// Read and parse a catalog file.
     pub fn load(path: &Path) -> Result<Catalog, Error> {
         let text = fs::read_to_string(path).map_err(|e| Error::Catalog {

@@ -511,6 +511,17 @@ pub enum Error {
         /// The range's last id.
         last: u32,
     },
+    /// An order outside the frame of the reseller whose key would sign it: refused
+    /// before signing.
+    #[error(
+        "the order lies outside the frame of reseller {reseller}: {limit}; change the order, or ask the vendor for a certificate that allows it"
+    )]
+    OutsideFrame {
+        /// The reseller.
+        reseller: String,
+        /// The limit exceeded, in the catalog's names ("module bi is not allowed").
+        limit: String,
+    },
     /// Something only the vendor's key signs, asked of a reseller's home.
     #[error("{what} is signed with the vendor's key: ask the vendor for it")]
     VendorOnly {
@@ -711,6 +722,7 @@ impl Error {
             Error::NoLicenseIdRange { .. } => "no_license_id_range",
             Error::LicenseIdRangeUsed { .. } => "license_id_range_used",
             Error::VendorOnly { .. } => "vendor_only",
+            Error::OutsideFrame { .. } => "outside_frame",
             Error::ResellerMismatch { .. } => "reseller_mismatch",
             Error::Bundle { .. } => "bundle",
         }

@@ -5,9 +5,11 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use license_core::{CertificateChain, Context, DelegationError, IdRange, License, sign, sign_delegated};
+use license_core::{
+    CertificateChain, Context, DelegationError, IdRange, License, Violation, sign, sign_delegated,
+};
 
-use crate::{Error, VendorKey};
+use crate::{Catalog, Error, VendorKey};
 
 /// The key an issuer signs with.
 #[derive(Debug)]
@@ -135,5 +137,29 @@ impl Signer {
                 sign_delegated(license, ctx, r.key.signing_key(), r.chain(ctx.product)?)?.to_string()
             }
         })
+    }
+}
+
+/// A frame refusal from signing, with the catalog's module and line names.
+pub(crate) fn in_catalog_words(e: Error, catalog: &Catalog) -> Error {
+    let Error::Core(license_core::Error::Delegation(DelegationError::OutsideFrame { reseller, violation })) =
+        e
+    else {
+        return e;
+    };
+    let limit = match violation {
+        Violation::Module(bit) => match catalog.modules().iter().find(|&&(_, b)| b == bit) {
+            Some((name, _)) => format!("module {name} is not allowed"),
+            None => violation.to_string(),
+        },
+        Violation::Line(n) => match catalog.lines().iter().find(|&&(_, l)| l == n) {
+            Some((name, _)) => format!("product line {name} is not allowed"),
+            None => violation.to_string(),
+        },
+        other => other.to_string(),
+    };
+    Error::OutsideFrame {
+        reseller: reseller.as_str().to_owned(),
+        limit,
     }
 }

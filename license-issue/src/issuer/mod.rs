@@ -253,7 +253,9 @@ fn commit_to(
             _ => Some(own),
         },
     };
-    let code = signer.sign(&draft.license, &ctx)?;
+    let code = signer
+        .sign(&draft.license, &ctx)
+        .map_err(|e| crate::signer::in_catalog_words(e, catalog))?;
     let record = Record {
         recorded: today,
         operation: draft.operation,
