@@ -336,6 +336,29 @@ fn resellers_export_the_vendor_imports_verifies_and_invoices() {
         "{table}"
     );
 
+    // Active subscriptions count the imported ones; renewal notices stay the vendor's own
+    // (a reseller renews what it issued).
+    let active = vendor
+        .run(&["--json", "report", "active", "--day", "2026-11-20"])
+        .json();
+    let ids: Vec<u64> = active["subscriptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["license_id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ids, [1001, 500_000, 500_050], "{active}");
+    let notices = vendor
+        .run(&["--json", "report", "notices", "--days", "400"])
+        .json();
+    let ids: Vec<u64> = notices["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["license_id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ids, [1001], "{notices}");
+
     // Tampered exports are refused whole, naming the line and the reason.
     let code = acme["code"].as_str().unwrap().to_owned();
     let at = code.len() / 2;

@@ -32,6 +32,10 @@ pub fn report(
     // The vendor's ledger and the resellers' imported records.
     let records = home.all_records()?;
     let histories = LicenseHistory::all(&records);
+    // Renewals and notices are the issuer's to act on: the vendor's own licenses only (a
+    // reseller renews the licenses it issued, in its home).
+    let own_histories =
+        || -> Result<_, Failure> { Ok(LicenseHistory::all(&home.open_ledger(false)?.records()?)) };
     let month_of = |m: &Option<String>| match m {
         Some(s) => Month::parse(s),
         None => Ok(Month::of(today)),
@@ -121,7 +125,7 @@ pub fn report(
             }
         }
         ReportCommand::Renewals { csv } => {
-            let rows = license_issue::renewals_overdue(&histories, &catalogs, today)?;
+            let rows = license_issue::renewals_overdue(&own_histories()?, &catalogs, today)?;
             if json {
                 output::json(&json!({"day": today, "renewals": rows}))?;
             } else if *csv {
@@ -138,7 +142,7 @@ pub fn report(
             days: Some(days),
             csv,
         } => {
-            let rows = license_issue::renewal_notices(&histories, today, *days);
+            let rows = license_issue::renewal_notices(&own_histories()?, today, *days);
             if json {
                 output::json(&json!({"day": today, "days": days, "notices": rows}))?;
             } else if *csv {
@@ -153,7 +157,7 @@ pub fn report(
             }
         }
         ReportCommand::Notices { days: None, csv } => {
-            let rows = license_issue::renewal_notices_due(&histories, &catalogs, today);
+            let rows = license_issue::renewal_notices_due(&own_histories()?, &catalogs, today);
             if json {
                 output::json(&json!({"day": today, "notices": rows}))?;
             } else if *csv {
