@@ -26,7 +26,8 @@ use crate::catalog::Catalogs;
 use crate::history::LicenseHistory;
 use crate::ledger::Record;
 use crate::report::{
-    Column, IssuedBy, IssuedRow, Month, ProRataRow, ReportRow, issued_report, kind_label, pro_rata,
+    Column, IssuedBy, IssuedRow, Month, ProRataRow, ReportRow, col, csv_only, issued_report, kind_label, opt,
+    pro_rata, some,
 };
 use crate::signature::{SignedFor, verify_delegated_signature};
 use crate::{Error, ResellerHome};
@@ -557,55 +558,28 @@ fn line_of<'s>(
 
 impl ReportRow for InvoiceLine {
     const COLUMNS: &'static [Column] = &[
-        Column {
-            name: "month",
-            title: None,
-        },
-        Column {
-            name: "invoiced",
-            title: None,
-        },
-        Column {
-            name: "reseller",
-            title: Some("issued by"),
-        },
-        Column {
-            name: "kind",
-            title: Some("kind"),
-        },
-        Column {
-            name: "new_licenses",
-            title: Some("new licenses"),
-        },
-        Column {
-            name: "codes",
-            title: Some("codes issued"),
-        },
-        Column {
-            name: "subscriptions",
-            title: Some("subscriptions"),
-        },
-        Column {
-            name: "subscription_days",
-            title: Some("days"),
-        },
-        Column {
-            name: "user_days",
-            title: Some("user-days"),
-        },
+        csv_only("month"),
+        csv_only("invoiced"),
+        col("reseller", "issued by"),
+        col("kind", "kind"),
+        col("new_licenses", "new licenses"),
+        col("codes", "codes issued"),
+        col("subscriptions", "subscriptions"),
+        col("subscription_days", "days"),
+        col("user_days", "user-days"),
     ];
 
     fn cells(&self) -> Vec<Option<String>> {
         vec![
-            Some(self.month.to_string()),
-            Some(self.invoiced.clone()),
-            self.reseller.clone(),
-            Some(self.kind.to_owned()),
-            Some(self.new_licenses.to_string()),
-            Some(self.codes.to_string()),
-            self.subscriptions.map(|n| n.to_string()),
-            self.subscription_days.map(|n| n.to_string()),
-            self.user_days.map(|n| n.to_string()),
+            some(self.month),
+            some(&self.invoiced),
+            opt(self.reseller.as_ref()),
+            some(self.kind),
+            some(self.new_licenses),
+            some(self.codes),
+            opt(self.subscriptions),
+            opt(self.subscription_days),
+            opt(self.user_days),
         ]
     }
 }

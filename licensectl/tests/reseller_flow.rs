@@ -9,64 +9,8 @@ mod common;
 use std::path::Path;
 
 use common::Env;
+use common::reseller::{certified, license_check, vendor_key};
 use serde_json::Value;
-
-fn public_key(env: &Env) -> String {
-    env.run(&["--json", "reseller", "keygen"]).json()["public_key"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
-fn vendor_key(vendor: &Env) -> String {
-    let keys = vendor.run(&["pubkey", "--format", "hex"]).ok().to_owned();
-    let line = keys.lines().next().expect("a key");
-    line.split_whitespace().last().expect("a key").to_owned()
-}
-
-/// `certifier` certifies `key` as `name`: trials (30 days) and subscriptions (400 usable
-/// days), crm and budget, at most `users` users, the license ids `ids`, with a bundle.
-fn certify(
-    certifier: &Env,
-    key: &str,
-    name: &str,
-    serial: &str,
-    users: &str,
-    ids: &str,
-    extra: &[&str],
-) -> String {
-    let bundle = certifier.path(&format!("{name}.bundle.json"));
-    let bundle = bundle.to_str().unwrap().to_owned();
-    let mut args = vec![
-        "reseller",
-        "certify",
-        "--public-key",
-        key,
-        "--name",
-        name,
-        "--serial",
-        serial,
-        "--kinds",
-        "trial,subscription",
-        "--modules",
-        "crm,budget",
-        "--max-users",
-        users,
-        "--trial-days",
-        "30",
-        "--subscription-days",
-        "400",
-        "--until",
-        "2027-12-31",
-        "--license-ids",
-        ids,
-        "--bundle",
-        &bundle,
-    ];
-    args.extend_from_slice(extra);
-    certifier.run(&args).ok();
-    bundle
-}
 
 /// Issue on `date` in `env`'s home; the JSON answer.
 fn issue_on(env: &Env, date: &str, args: &[&str]) -> Value {
@@ -148,18 +92,13 @@ fn resellers_export_the_vendor_imports_verifies_and_invoices() {
         &subscription("Direct AG", "10", "DB-0000-0001"),
     );
 
-    let contoso = Env::new();
-    let contoso_key = public_key(&contoso);
-    let bundle = certify(
+    let (contoso, contoso_key, _) = certified(
         &vendor,
-        &contoso_key,
         "Contoso",
         "7",
         "50",
-        "500000-500099",
-        &["--depth", "1"],
+        &["--subscription-days", "400", "--depth", "1"],
     );
-    contoso.run(&["reseller", "install", &bundle]).ok();
     let acme = issue_on(
         &contoso,
         "2026-11-02",
@@ -185,24 +124,19 @@ fn resellers_export_the_vendor_imports_verifies_and_invoices() {
         ],
     );
 
-    let fabrikam = Env::new();
-    let fabrikam_key = public_key(&fabrikam);
-    let sub_bundle = certify(
+    let (fabrikam, _, _) = certified(
         &contoso,
-        &fabrikam_key,
         "Fabrikam",
         "1",
         "10",
-        "500050-500099",
-        &["--as-reseller"],
+        &["--subscription-days", "400", "--as-reseller"],
     );
-    fabrikam.run(&["reseller", "install", &sub_bundle]).ok();
     let umbrella = issue_on(
         &fabrikam,
         "2026-11-16",
         &subscription("Umbrella", "10", "DB-0000-0099"),
     );
-    assert_eq!(umbrella["scope"]["license_id"], 500_050);
+    assert_eq!(umbrella["scope"]["license_id"], 500_100);
 
     // Each reseller exports its month; the vendor imports both.
     let contoso_file = export(&contoso, "Contoso");
@@ -347,7 +281,7 @@ fn resellers_export_the_vendor_imports_verifies_and_invoices() {
         .iter()
         .map(|r| r["license_id"].as_u64().unwrap())
         .collect();
-    assert_eq!(ids, [1001, 500_000, 500_050], "{active}");
+    assert_eq!(ids, [1001, 500_000, 500_100], "{active}");
     let notices = vendor
         .run(&["--json", "report", "notices", "--days", "400"])
         .json();
@@ -403,7 +337,7 @@ fn resellers_export_the_vendor_imports_verifies_and_invoices() {
         r.stderr
     );
     // Another file format, and a file cut short.
-    let r = import(&vendor, &bundle_path(&bundle));
+    let r = import(&vendor, &vendor.path("Contoso.bundle.json"));
     assert!(
         r.stderr.contains("not a valid reseller ledger export"),
         "{}",
@@ -422,17 +356,20 @@ fn resellers_export_the_vendor_imports_verifies_and_invoices() {
     let code_file = fabrikam.path("code.txt");
     std::fs::write(&code_file, umbrella["code"].as_str().unwrap()).unwrap();
     let check = |key: &str| {
-        std::process::Command::new(common::license_check_bin())
-            .args(["--json", "--date", "2026-11-20", "verify", "--file"])
-            .arg(&code_file)
-            .args(["--licensee", "Umbrella", "--database", "DB-0000-0099"])
-            .args(["--key", key, "--product", "demo-erp"])
-            .output()
-            .unwrap()
+        license_check(
+            &code_file,
+            &[
+                "--licensee",
+                "Umbrella",
+                "--database",
+                "DB-0000-0099",
+                "--key",
+                key,
+            ],
+        )
     };
-    let out = check(&vendor_key(&vendor));
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(out.status.code(), Some(0), "{v}");
+    let (code, v) = check(&vendor_key(&vendor));
+    assert_eq!(code, Some(0), "{v}");
     assert_eq!(
         (
             v["issuer"]["reseller"].as_str(),
@@ -441,7 +378,7 @@ fn resellers_export_the_vendor_imports_verifies_and_invoices() {
         (Some("Fabrikam"), Some("Contoso"))
     );
     assert_ne!(
-        check(&contoso_key).status.code(),
+        check(&contoso_key).0,
         Some(0),
         "a reseller's key is no vendor key"
     );
@@ -459,10 +396,6 @@ fn resellers_export_the_vendor_imports_verifies_and_invoices() {
     let r = import(&vendor, &fabrikam_file);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("revoked"), "{}", r.stderr);
-}
-
-fn bundle_path(bundle: &str) -> std::path::PathBuf {
-    std::path::PathBuf::from(bundle)
 }
 
 /// What a tampered reseller tool could sign: `license` with Contoso's own key, behind
