@@ -176,6 +176,12 @@ impl ResellerExport {
 /// The name of the reseller whose certificates are installed in `home` (one name across
 /// its products' chains).
 pub fn reseller_name(home: &ResellerHome) -> Result<String, Error> {
+    if !home.has_key() {
+        return Err(Error::NoResellerCertificate {
+            path: home.dir().to_owned(),
+            reason: "no reseller key: this is not a reseller's home".into(),
+        });
+    }
     let signer = home.signer()?;
     let names: BTreeSet<String> = signer
         .products()

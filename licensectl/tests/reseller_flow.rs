@@ -270,6 +270,22 @@ fn resellers_export_the_vendor_imports_verifies_and_invoices() {
         "{table}"
     );
 
+    // Contoso imports its sub-reseller's export too (checked against the vendor keys its
+    // bundle brought): the basis of what it invoices Fabrikam.
+    let v = import(&contoso, &fabrikam_file).json();
+    assert_eq!(v["imported"], 1);
+    let own = contoso
+        .run(&["--json", "report", "invoice", "--month", "2026-11"])
+        .json();
+    assert_eq!(own["resellers"][0]["invoiced"], "Contoso", "{own}");
+    assert_eq!(
+        line(&own["resellers"][0], "Fabrikam", "subscription")["user_days"],
+        150
+    );
+    // The vendor's home is no reseller's: it has nothing to export.
+    let r = vendor.run(&["report", "export", "--month", "2026-11"]);
+    r.fails(2, "not a reseller's home");
+
     // Active subscriptions count the imported ones; renewal notices stay the vendor's own
     // (a reseller renews what it issued).
     let active = vendor
