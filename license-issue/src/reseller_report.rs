@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::Catalogs;
 use crate::history::LicenseHistory;
-use crate::ledger::Record;
+use crate::ledger::{Operation, Record};
 use crate::report::{
     Column, IssuedBy, IssuedRow, Month, ProRataRow, ReportRow, col, csv_only, issued_report, kind_label, opt,
     pro_rata, some,
@@ -250,6 +250,19 @@ pub enum ImportProblem {
         /// The signed issue day.
         issued: Date,
     },
+    /// The record's operation does not fit the license its code signs (a new license is
+    /// revision 1; a trial is a trial license; only a withdrawal withdraws a revision).
+    #[error(
+        "the record's operation '{operation}' does not fit its code (revision {revision} of a {kind} license): the file was altered"
+    )]
+    OperationDiffers {
+        /// The record's operation.
+        operation: &'static str,
+        /// The signed revision.
+        revision: u32,
+        /// The signed kind.
+        kind: Kind,
+    },
     /// A record of another month than the file's.
     #[error("the record is dated {recorded}, outside the file's month {month}")]
     OutsideMonth {
@@ -400,6 +413,17 @@ fn check_record<'r>(
         return Err(ImportProblem::FileReseller {
             file: export.reseller.clone(),
             chain: chain.to_owned(),
+        });
+    }
+    let new = signed.revision == 1;
+    let fits = r.operation.is_new_license() == new
+        && (r.operation == Operation::Trial) == (new && signed.kind == Kind::Trial)
+        && (r.operation == Operation::Withdraw) == r.withdrawn.is_some();
+    if !fits {
+        return Err(ImportProblem::OperationDiffers {
+            operation: r.operation.name(),
+            revision: signed.revision,
+            kind: signed.kind,
         });
     }
     if r.recorded != signed.issued {
@@ -824,6 +848,22 @@ mod tests {
             refused(import(&moved, &own, &[])),
             (3, ImportProblem::WrongDay { .. })
         ));
+        // An operation relabelled: a subscription as a trial, an upgrade as a new license.
+        for (at, op) in [
+            (0, Operation::Trial),
+            (2, Operation::Issue),
+            (1, Operation::Withdraw),
+        ] {
+            let mut relabelled = export.clone();
+            relabelled.records[at].operation = op;
+            assert!(
+                matches!(
+                    refused(import(&relabelled, &own, &[])),
+                    (_, ImportProblem::OperationDiffers { .. })
+                ),
+                "{op:?}"
+            );
+        }
         // Every single-symbol change of a code is refused (typo check, or signature).
         let code = export.records[0].code.clone().unwrap();
         for (i, c) in code
@@ -894,6 +934,75 @@ mod tests {
             refused(import(&export, &own, &resigned)),
             (2, ImportProblem::ConflictingCode)
         );
+    }
+
+    /// What an import takes from a record on the strength of its code: the installation
+    /// (normalized as the signature compares it), the signed license and code bytes, the
+    /// reseller, day and operation.
+    fn proven(r: &Record) -> impl PartialEq + std::fmt::Debug + use<> {
+        let ctx = Context {
+            product: &r.product,
+            licensee: &r.licensee,
+            database: r.database.as_deref(),
+            machine: None,
+        };
+        let code = r
+            .code
+            .as_deref()
+            .map(|c| UntrustedDelegatedCode::parse(c).unwrap().as_bytes().to_vec());
+        (
+            ctx.installation_id(),
+            r.license,
+            code,
+            r.reseller.clone(),
+            r.recorded,
+            r.operation,
+            r.withdrawn,
+        )
+    }
+
+    #[test]
+    fn every_single_byte_change_of_an_export_is_refused_or_imports_the_same() {
+        let mut w = world();
+        issued(&mut w);
+        let own = w.vendor_is.ledger().records().unwrap();
+        let export = export_of(&w.contoso_is, "Contoso");
+        let text = export.to_text().unwrap();
+        let expected: Vec<_> = import(&export, &own, &[])
+            .unwrap()
+            .new
+            .iter()
+            .map(proven)
+            .collect();
+        let (mut refused, mut same) = (0, 0);
+        for i in 0..text.len() {
+            for flip in [0x01u8, 0x20, 0x08] {
+                let mut bytes = text.as_bytes().to_vec();
+                bytes[i] ^= flip;
+                let Ok(changed) = String::from_utf8(bytes) else {
+                    refused += 1;
+                    continue;
+                };
+                let plan =
+                    ResellerExport::parse(&changed, Path::new("x.jsonl")).and_then(|e| import(&e, &own, &[]));
+                match plan {
+                    Err(_) => refused += 1,
+                    Ok(plan) => {
+                        let got: Vec<_> = plan.new.iter().map(proven).collect();
+                        assert_eq!(
+                            got,
+                            expected,
+                            "byte {i} ^ {flip:#04x}: {}",
+                            &changed[i.saturating_sub(20)..]
+                        );
+                        same += 1;
+                    }
+                }
+            }
+        }
+        // Most changes are refused; the rest touch what the code does not prove or what
+        // reads the same (the export day, letter case the code text and names ignore).
+        assert!(refused > 5 * same && same > 0, "{refused} refused, {same} the same");
     }
 
     #[test]
