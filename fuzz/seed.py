@@ -156,6 +156,15 @@ def main():
         write("delegated_code", case["name"], b"\x00" + case["code"].encode())
     for name, text in delegation["chains"].items():
         write("delegated_code", "chain-" + name, b"\x02" + text.encode())
+    # Reseller bundles (license-issue ResellerBundle): the demo catalog, one vendor key, and
+    # a chain text of the delegation vectors.
+    with open(os.path.join(ROOT, "license-issue", "catalogs", "demo-erp.toml")) as f:
+        demo_catalog = f.read()
+    bundle = {"format": "license-reseller-bundle", "version": 1, "product": "demo-erp",
+              "chain": next(iter(delegation["chains"].values())), "vendor_keys": [docs[0][1]["public_key"]], "catalog": demo_catalog}
+    write("reseller_bundle", "demo", json.dumps(bundle, indent=2))
+    write("reseller_bundle", "other-version", json.dumps(dict(bundle, version=2)))
+    write("reseller_bundle", "bad-key", json.dumps(dict(bundle, vendor_keys=["zz"])))
     print(f"seeded from {n} golden vectors into {os.path.join(HERE, 'corpus')}", file=sys.stderr)
 
 
