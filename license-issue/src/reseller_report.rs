@@ -1002,7 +1002,10 @@ mod tests {
         }
         // Most changes are refused; the rest touch what the code does not prove or what
         // reads the same (the export day, letter case the code text and names ignore).
-        assert!(refused > 5 * same && same > 0, "{refused} refused, {same} the same");
+        assert!(
+            refused > 5 * same && same > 0,
+            "{refused} refused, {same} the same"
+        );
     }
 
     #[test]

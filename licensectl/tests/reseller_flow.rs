@@ -458,3 +458,46 @@ fn revoke_certificate(vendor: &Env, serial: u32) {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("list-1.bin"), list).unwrap();
 }
+
+/// A crash during an import leaves a torn last record in `imports/ledger.jsonl`: `ledger
+/// check` reports it, `ledger repair` sets it aside, and importing the file again adds what
+/// is missing, once.
+#[test]
+fn an_import_cut_by_a_crash_is_repaired_and_completed() {
+    let vendor = Env::ready();
+    let (contoso, _, _) = certified(&vendor, "Contoso", "7", "50", &["--subscription-days", "400"]);
+    issue_on(
+        &contoso,
+        "2026-11-02",
+        &subscription("ACME Corp", "20", "DB-7F3A-22C1"),
+    );
+    issue_on(
+        &contoso,
+        "2026-11-03",
+        &subscription("Globex", "5", "DB-0000-0002"),
+    );
+    let file = export(&contoso, "Contoso");
+    assert_eq!(import(&vendor, &file).json()["imported"], 2);
+    // The second record's line cut in the middle, as a crash while writing leaves it.
+    let imports = vendor.path("imports/ledger.jsonl");
+    let text = std::fs::read_to_string(&imports).unwrap();
+    let first = text.find('\n').unwrap() + 1;
+    std::fs::write(&imports, &text[..first + (text.len() - first) / 2]).unwrap();
+    let r = vendor.run(&["ledger", "check"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("imports"), "{}", r.stderr);
+    let r = import(&vendor, &file);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let repaired = vendor.run(&["ledger", "repair"]).ok().to_owned();
+    assert!(repaired.contains("torn imported record"), "{repaired}");
+    let v = import(&vendor, &file).json();
+    assert_eq!(
+        (v["imported"].as_u64(), v["already_imported"].as_u64()),
+        (Some(1), Some(1))
+    );
+    vendor.run(&["ledger", "check"]).ok();
+    let issued = vendor
+        .run(&["--json", "report", "issued", "--month", "2026-11"])
+        .json();
+    assert_eq!(issued["codes"].as_array().unwrap().len(), 2);
+}
