@@ -160,6 +160,9 @@ fn resellers_export_the_vendor_imports_verifies_and_invoices() {
     let imports = vendor.path("imports/ledger.jsonl");
     let before = std::fs::read_to_string(&imports).unwrap();
     assert_eq!(before.lines().count(), 3);
+    // The vendor's support sees a reseller's license in plain words.
+    let shown = vendor.run(&["show", "500000"]).ok().to_owned();
+    assert!(shown.contains("ACME Corp") && shown.contains("20"), "{shown}");
     // The vendor's own ledger holds only its own sale; its next id is its own.
     assert_eq!(
         std::fs::read_to_string(vendor.path("ledger.jsonl"))
