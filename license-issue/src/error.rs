@@ -481,6 +481,113 @@ pub enum Error {
         given: String,
     },
 
+    // ----- resellers -----
+    /// A reseller's home holds no certificate for the product.
+    #[error(
+        "this reseller holds no certificate for product '{product}': ask the vendor to certify your key for it, then install the certificate"
+    )]
+    NoCertificate {
+        /// The product id.
+        product: String,
+    },
+    /// A reseller's certificate reserves no license-id range, so its new licenses could
+    /// share ids with the vendor's or another reseller's.
+    #[error(
+        "the certificate of reseller {reseller} reserves no license-id range for new licenses: ask the vendor for a certificate with one"
+    )]
+    NoLicenseIdRange {
+        /// The reseller.
+        reseller: String,
+    },
+    /// A reseller has used every license id of its certificate's range.
+    #[error(
+        "reseller {reseller} has used every license id of its range {first}-{last}: ask the vendor for a certificate with a further range"
+    )]
+    LicenseIdRangeUsed {
+        /// The reseller.
+        reseller: String,
+        /// The range's first id.
+        first: u32,
+        /// The range's last id.
+        last: u32,
+    },
+    /// An order outside the frame of the reseller whose key would sign it: refused
+    /// before signing.
+    #[error(
+        "the order lies outside the frame of reseller {reseller}: {limit}; change the order, or ask the vendor for a certificate that allows it"
+    )]
+    OutsideFrame {
+        /// The reseller.
+        reseller: String,
+        /// The limit exceeded, in the catalog's names ("module bi is not allowed").
+        limit: String,
+    },
+    /// Something only the vendor's key signs, asked of a reseller's home.
+    #[error("{what} is signed with the vendor's key: ask the vendor for it")]
+    VendorOnly {
+        /// What was asked ("a revocation list").
+        what: &'static str,
+    },
+    /// An order naming another reseller than the one whose key signs it.
+    #[error(
+        "the order names reseller '{given}', but this home signs as reseller '{signer}': leave the reseller out, or issue from that reseller's home"
+    )]
+    ResellerMismatch {
+        /// The reseller the order named.
+        given: String,
+        /// The reseller whose key signs.
+        signer: String,
+    },
+    /// A reseller bundle (certificate chain, catalog and vendor keys) that cannot be used.
+    #[error("the reseller bundle is invalid ({reason}): ask the vendor to send it again")]
+    Bundle {
+        /// What is wrong with it.
+        reason: String,
+    },
+    // ----- reseller ledger exports -----
+    /// A file that is not a reseller's ledger export, or a damaged one.
+    #[error("{} is not a valid reseller ledger export (line {line}: {reason}): ask the reseller for the file its monthly export wrote, unchanged; nothing was imported", .path.display())]
+    ExportFormat {
+        /// The file.
+        path: PathBuf,
+        /// The 1-based line.
+        line: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A reseller's ledger export in a format version this software does not read.
+    #[error("{} is a reseller ledger export of format version {version}; this software reads version {}: update the vendor's licensing software, or ask the reseller for a version {} export; nothing was imported", .path.display(), crate::EXPORT_VERSION, crate::EXPORT_VERSION)]
+    ExportVersion {
+        /// The file.
+        path: PathBuf,
+        /// The version it declares.
+        version: u64,
+    },
+    /// A record of a reseller's ledger export that the vendor cannot accept: the whole
+    /// file is refused.
+    #[error(
+        "the reseller ledger export is refused at line {line} (license {license_id}, revision {revision}): {problem}; nothing was imported"
+    )]
+    ImportRefused {
+        /// The 1-based line of the record in the file.
+        line: usize,
+        /// The record's license id.
+        license_id: u32,
+        /// The record's revision.
+        revision: u32,
+        /// Why.
+        problem: crate::ImportProblem,
+    },
+    /// A reseller's home without an installed certificate (or with certificates of
+    /// several reseller names).
+    #[error("no single reseller certificate is installed in {} ({reason}): install the certificate the vendor sent", .path.display())]
+    NoResellerCertificate {
+        /// The reseller directory.
+        path: PathBuf,
+        /// What was found.
+        reason: String,
+    },
+
     // ----- core -----
     /// An error from `license-core` (encoding, signing, decoding, verification).
     #[error(transparent)]
@@ -602,11 +709,22 @@ impl Error {
             Error::OrderKeyReused { .. } => "order_key_reused",
             Error::SequenceExhausted => "sequence_exhausted",
             Error::InvalidMonth { .. } => "invalid_month",
+            Error::ExportFormat { .. } => "export_format",
+            Error::ExportVersion { .. } => "export_version",
+            Error::ImportRefused { .. } => "import_refused",
+            Error::NoResellerCertificate { .. } => "no_reseller_certificate",
             Error::Core(_) => "core",
             Error::NoLicenseAtSite { .. } => "no_license_at_site",
             Error::UnknownOrder { .. } => "unknown_order",
             Error::NotInOrder { .. } => "not_in_order",
             Error::EmptyName { .. } => "empty_name",
+            Error::NoCertificate { .. } => "no_certificate",
+            Error::NoLicenseIdRange { .. } => "no_license_id_range",
+            Error::LicenseIdRangeUsed { .. } => "license_id_range_used",
+            Error::VendorOnly { .. } => "vendor_only",
+            Error::OutsideFrame { .. } => "outside_frame",
+            Error::ResellerMismatch { .. } => "reseller_mismatch",
+            Error::Bundle { .. } => "bundle",
         }
     }
 
@@ -628,6 +746,7 @@ impl Error {
             | Error::LedgerEncode(_)
             | Error::Csv(_) => ErrorClass::Data,
             Error::Conflict { .. } => ErrorClass::Retry,
+            Error::ImportRefused { .. } => ErrorClass::Invalid,
             Error::Core(e) => match e.kind() {
                 ErrorKind::Usage => ErrorClass::Usage,
                 _ => ErrorClass::Invalid,

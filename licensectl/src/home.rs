@@ -6,13 +6,29 @@
 //! <home>/ledger.jsonl                                   every code issued
 //! <home>/revocations/<product>/list-<sequence>.bin      signed revocation lists
 //! <home>/revocation-sequences.json                      last published sequence per product
+//! <home>/reseller/                                      a reseller's key and certificates
+//! <home>/imports/ledger.jsonl                           resellers' imported records
 //! ```
+//!
+//! A reseller's home has `reseller/` (its key and installed certificate chains) and no
+//! `keys/keyring.toml`: there `issue`, `upgrade`, `renew` sign with the reseller's key and
+//! chain, and codes are checked against the vendor keys its bundle brought.
+//!
+//! Imported records (`report import`: the monthly exports of resellers that issue
+//! licenses themselves) are kept in one ledger file of their own, apart from the vendor's
+//! `ledger.jsonl`: the vendor's issuing never sees them, so a reseller's license ids
+//! never move the vendor's own numbering, and a bad import cannot damage the vendor's
+//! ledger. Each record names its reseller (the code's chain names its first-level
+//! reseller too), so one file serves every reseller. Reports read both
+//! ([`Home::all_records`]).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use license_core::Date;
-use license_issue::{Catalog, Catalogs, Error, FileLedger, Issuer, KeyRing};
+use license_core::{Date, PublicKey, UntrustedRevocationList};
+use license_issue::{
+    Catalog, Catalogs, Error, FileLedger, Issuer, KeyRing, Ledger, Record, ResellerHome, Signer,
+};
 
 /// Paths inside the licensing directory.
 pub struct Home {
@@ -83,12 +99,88 @@ impl Home {
         Ok(ledger)
     }
 
-    /// An issuer with the current key, the catalogs and the ledger.
+    /// The reseller's side of this home (`<home>/reseller/`).
+    pub fn reseller(&self) -> ResellerHome {
+        ResellerHome::new(self.dir.join("reseller"))
+    }
+
+    /// A reseller's home: a reseller key and no vendor key ring.
+    pub fn is_reseller(&self) -> bool {
+        !self.keys().join("keyring.toml").exists() && self.reseller().has_key()
+    }
+
+    /// Who signs here: the vendor's current key, or in a reseller's home the reseller's
+    /// key with its installed chains.
+    pub fn signer(&self) -> Result<Signer, Error> {
+        if self.is_reseller() {
+            return Ok(self.reseller().signer()?.into());
+        }
+        Ok(KeyRing::open(&self.keys())?.current()?.into())
+    }
+
+    /// The vendor's public keys: the key ring's, or in a reseller's home the ones its
+    /// bundle brought.
+    pub fn vendor_keys(&self) -> Result<Vec<PublicKey>, Error> {
+        if self.is_reseller() {
+            return self.reseller().vendor_keys();
+        }
+        Ok(KeyRing::open(&self.keys())?.public_keys())
+    }
+
+    /// The ledger of imported resellers' records (created on first use).
+    pub fn open_imports(&self, warn: bool) -> Result<FileLedger, Error> {
+        let path = license_issue::imports_ledger_path(&self.dir);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|source| Error::Io {
+                path: dir.into(),
+                source,
+            })?;
+        }
+        let ledger = FileLedger::open(&path)?;
+        if let (true, Some(torn)) = (warn, ledger.torn()) {
+            eprintln!("warning: {torn}; run `licensectl ledger repair`, then import that file again");
+        }
+        Ok(ledger)
+    }
+
+    /// Every record the reports read: the vendor's ledger, then every imported record.
+    pub fn all_records(&self) -> Result<Vec<Record>, Error> {
+        let mut records = self.open_ledger(true)?.records()?;
+        if license_issue::imports_ledger_path(&self.dir).exists() {
+            records.extend(self.open_imports(true)?.records()?);
+        }
+        Ok(records)
+    }
+
+    /// The first-level reseller certificates the newest revocation list of `product`
+    /// (in `revocations/<product>/`) revokes; none without a list. A list that does not
+    /// verify with `keys` is an error.
+    pub fn revoked_certificates(&self, product: &str, keys: &[PublicKey]) -> Result<Vec<u32>, Error> {
+        let sequence = self.highest_revocation_file(product)?;
+        if sequence == 0 {
+            return Ok(Vec::new());
+        }
+        let path = self.revocations_of(product).join(format!("list-{sequence}.bin"));
+        let bytes = fs::read(&path).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let list = UntrustedRevocationList::parse(&bytes)?.verify(keys, product)?;
+        Ok(list.revoked_certificates().collect())
+    }
+
+    /// An issuer with the signer, the catalogs and the ledger.
     pub fn issuer(&self) -> Result<Issuer<FileLedger>, Error> {
-        let key = KeyRing::open(&self.keys())?.current()?;
+        let signer = self.signer()?;
         let catalogs = self.catalogs_required()?;
         let ledger = self.open_ledger(false)?;
-        Ok(Issuer::new(catalogs, key, ledger))
+        Ok(Issuer::new(catalogs, signer, ledger))
+    }
+
+    /// Store `catalog` as `<home>/catalog/<product>.toml` (a reseller's bundle brings it),
+    /// replacing an earlier one of the product.
+    pub fn store_catalog(&self, catalog: &Catalog) -> Result<PathBuf, Error> {
+        catalog.store_in(&self.catalog_dir())
     }
 
     /// Where `product`'s revocation lists are written.

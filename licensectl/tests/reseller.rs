@@ -4,55 +4,14 @@
 mod common;
 
 use common::Env;
-
-fn vendor_key(vendor: &Env) -> String {
-    let keys = vendor.run(&["pubkey", "--format", "hex"]).ok().to_owned();
-    // One line per key: key id, then the public key in hex.
-    let line = keys.lines().next().expect("a key");
-    line.split_whitespace().last().expect("a key").to_owned()
-}
-
-fn certify<'a>(
-    env: &'a Env,
-    key: &'a str,
-    name: &'a str,
-    serial: &'a str,
-    users: &'a str,
-    extra: &[&'a str],
-) -> common::Run {
-    let mut args = vec![
-        "reseller",
-        "certify",
-        "--public-key",
-        key,
-        "--name",
-        name,
-        "--serial",
-        serial,
-        "--kinds",
-        "trial,subscription",
-        "--modules",
-        "crm,budget",
-        "--max-users",
-        users,
-        "--trial-days",
-        "30",
-        "--until",
-        "2027-12-31",
-    ];
-    args.extend_from_slice(extra);
-    env.run(&args)
-}
+use common::reseller::{certified, certify, keygen, license_check, vendor_key};
 
 #[test]
 fn vendor_certifies_reseller_installs_and_certifies_a_sub_reseller() {
     let vendor = Env::ready();
     let contoso = Env::new();
     contoso.run(&["catalog", "--init-demo"]).ok();
-    let key = contoso.run(&["--json", "reseller", "keygen"]).json()["public_key"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let key = keygen(&contoso);
     // The key file is private.
     #[cfg(unix)]
     {
@@ -94,14 +53,17 @@ fn vendor_certifies_reseller_installs_and_certifies_a_sub_reseller() {
         &vendor_key(&stranger),
     ]);
     assert_ne!(r.code, 0);
-    assert!(r.stderr.contains("does not know"), "{}", r.stderr);
+    // Key ids are one byte: a stranger's random key has the vendor's id once in 256 runs,
+    // and then the chain is refused for its signature instead.
+    assert!(
+        r.stderr.contains("does not know") || r.stderr.contains("is not signed by its issuer"),
+        "{}",
+        r.stderr
+    );
 
     // Contoso certifies Fabrikam inside its frame; 101 users would widen it.
     let fabrikam = Env::new();
-    let sub_key = fabrikam.run(&["--json", "reseller", "keygen"]).json()["public_key"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let sub_key = keygen(&fabrikam);
     let wide = certify(&contoso, &sub_key, "Fabrikam", "1", "101", &["--as-reseller"]);
     assert_ne!(wide.code, 0);
     assert!(
@@ -134,4 +96,131 @@ fn vendor_certifies_reseller_installs_and_certifies_a_sub_reseller() {
     let r = certify(&fabrikam, &key, "Loop", "3", "10", &["--as-reseller"]);
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("sub-resellers"), "{}", r.stderr);
+}
+
+/// Must show (issuing): the vendor certifies Contoso with a bundle (chain, catalog, keys);
+/// in Contoso's home `issue`, `upgrade` and `renew` sign with its key and chain, anything
+/// outside the frame is refused before signing (and not recorded), and `license-check`
+/// accepts the code with the vendor's key alone.
+#[test]
+fn a_reseller_issues_upgrades_and_renews_in_its_own_home() {
+    let vendor = Env::ready();
+    let (contoso, key, installed) = certified(
+        &vendor,
+        "Contoso",
+        "7",
+        "50",
+        &["--subscription-days", "400", "--depth", "1"],
+    );
+    assert_eq!(installed["license_ids"], "500000-500999");
+    assert!(installed["catalog"].as_str().unwrap().ends_with("demo-erp.toml"));
+    // The catalog came with it: names work in Contoso's home.
+    let (id, code) = contoso.issue(&[
+        "--licensee",
+        "ACME Corp",
+        "--kind",
+        "subscription",
+        "--users",
+        "20",
+        "--modules",
+        "crm",
+        "--database",
+        "DB-7F3A-22C1",
+    ]);
+    assert_eq!(id, 500_000);
+    let ledger = std::fs::read_to_string(contoso.path("ledger.jsonl")).unwrap();
+    assert!(ledger.contains("\"reseller\":\"Contoso\""), "{ledger}");
+
+    // Outside the frame: each refused naming its limit, nothing recorded.
+    for (extra, says) in [
+        (&["--users", "51", "--modules", "crm"][..], "51 named users"),
+        (&["--users", "5", "--modules", "crm,bi"][..], "module bi"),
+        (
+            &["--users", "5", "--modules", "crm", "--months", "14"][..],
+            "days",
+        ),
+    ] {
+        let mut args = vec![
+            "issue",
+            "--licensee",
+            "Beta",
+            "--kind",
+            "subscription",
+            "--database",
+            "DB-7F3A-22C1",
+        ];
+        args.extend_from_slice(extra);
+        let r = contoso.run(&args);
+        assert_ne!(r.code, 0, "{extra:?}");
+        assert!(
+            r.stderr.contains(says) && r.stderr.contains("Contoso"),
+            "{extra:?}: {}",
+            r.stderr
+        );
+    }
+    let r = contoso.run(&["issue", "--licensee", "Beta", "--kind", "full", "--users", "5"]);
+    assert!(r.stderr.contains("Contoso"), "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(contoso.path("ledger.jsonl")).unwrap(),
+        ledger,
+        "refused orders record nothing"
+    );
+
+    // Upgrade inside the frame, and beyond it.
+    let up = contoso
+        .run(&["--json", "upgrade", "500000", "--users", "40"])
+        .json();
+    assert_eq!(up["scope"]["named_users"], 40);
+    let r = contoso.run(&["upgrade", "500000", "--users", "60"]);
+    assert!(r.stderr.contains("60 named users"), "{}", r.stderr);
+    // Renew early, inside the frame.
+    let renewed = contoso.run(&["--json", "renew", "500000", "--early"]).json();
+    assert_eq!(renewed[0]["scope"]["valid_from"], "2027-11-22", "{renewed}");
+
+    // The customer's installation knows only the vendor's key.
+    let file = contoso.path("code.txt");
+    std::fs::write(&file, &code).unwrap();
+    let acme = ["--licensee", "ACME Corp", "--database", "DB-7F3A-22C1", "--key"];
+    let vendor_hex = vendor_key(&vendor);
+    let (exit, v) = license_check(&file, &[&acme[..], &[vendor_hex.as_str()]].concat());
+    assert_eq!(exit, Some(0), "{v}");
+    assert_eq!(v["issuer"]["reseller"], "Contoso", "{v}");
+    // ... and refuses it with the reseller's key in place of the vendor's.
+    let (exit, _) = license_check(&file, &[&acme[..], &[key.as_str()]].concat());
+    assert_eq!(exit, Some(1));
+    // Contoso hands Fabrikam a narrower frame with a bundle; the catalog and the vendor's
+    // keys travel on. Fabrikam's codes name both resellers.
+    let (fabrikam, _, _) = certified(
+        &contoso,
+        "Fabrikam",
+        "1",
+        "10",
+        &["--subscription-days", "400", "--as-reseller"],
+    );
+    let trial = |days: &'static str| {
+        let t = ["--licensee", "Gamma", "--kind", "trial", "--days", days];
+        [
+            &t[..],
+            &["--users", "3", "--modules", "crm", "--line", "standard"],
+        ]
+        .concat()
+    };
+    let r = fabrikam.run(&[&["issue"][..], &trial("31")].concat());
+    assert!(
+        r.stderr.contains("Fabrikam") && r.stderr.contains("limit of 30 days"),
+        "{}",
+        r.stderr
+    );
+    let (sub_id, sub_code) = fabrikam.issue(&trial("16"));
+    assert_eq!(sub_id, 500_100);
+    let file = fabrikam.path("code.txt");
+    std::fs::write(&file, &sub_code).unwrap();
+    let (exit, v) = license_check(&file, &["--licensee", "Gamma", "--key", &vendor_hex]);
+    assert_eq!(exit, Some(0), "{v}");
+    assert_eq!(v["issuer"]["reseller"], "Fabrikam", "{v}");
+    assert_eq!(v["issuer"]["chain"][0]["name"], "Contoso", "{v}");
+
+    // A reseller's home signs no revocation list.
+    let r = contoso.run(&["revoke", "--list"]);
+    assert!(r.stderr.contains("vendor's key"), "{}", r.stderr);
 }

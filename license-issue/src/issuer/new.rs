@@ -24,7 +24,7 @@ impl<L: Ledger> Issuer<L> {
             Operation::Issue
         };
         commit_to(
-            &self.key,
+            &self.signer,
             &mut self.staged,
             catalog,
             Draft {
@@ -55,8 +55,20 @@ impl<L: Ledger> Issuer<L> {
     }
 
     fn next_license_id(&self, catalog: &Catalog) -> Result<u32, Error> {
-        let first = catalog.first_license_id();
+        // A reseller's licenses take ids only from its certificate's range, so they never
+        // share an id (a revocation entry, a row of the vendor's import) with another's.
+        let range = self.signer.license_ids(catalog.product())?;
+        let first = range.map_or(catalog.first_license_id(), |r| r.first);
         let id = self.ledger.new_license_id(first)?;
+        if let Some(r) = range
+            && !r.contains(id)
+        {
+            return Err(Error::LicenseIdRangeUsed {
+                reseller: self.signer.reseller(catalog.product())?.unwrap_or_default(),
+                first: r.first,
+                last: r.last,
+            });
+        }
         // A new license: no record of it yet (another order taking this id first is a
         // conflict, and the order runs again with the next one).
         self.read.set(Some((id, 0)));

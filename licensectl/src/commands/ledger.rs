@@ -34,7 +34,12 @@ pub fn ledger(home: &Home, action: &LedgerCommand, json: bool) -> Result<u8, Fai
                     }
                 );
             }
-            match torn {
+            // The resellers' imported records: a torn last one after a crash during an import.
+            let imports_torn = match license_issue::imports_ledger_path(&home.dir).exists() {
+                true => home.open_imports(false)?.torn().cloned(),
+                false => None,
+            };
+            match torn.or(imports_torn) {
                 Some(t) => Err(Error::LedgerTorn(t).into()),
                 None => Ok(0),
             }
@@ -47,6 +52,14 @@ pub fn ledger(home: &Home, action: &LedgerCommand, json: bool) -> Result<u8, Fai
                 ),
                 None => outln!("Nothing to repair: the ledger is intact."),
             }
+            if license_issue::imports_ledger_path(&home.dir).exists()
+                && let Some(side) = home.open_imports(false)?.repair()?
+            {
+                outln!(
+                    "The torn imported record was moved to {}; import that reseller's file again (what was imported stays once).",
+                    side.display()
+                );
+            }
             Ok(0)
         }
         LedgerCommand::Erase { licensee, pseudonym } => {
@@ -54,7 +67,11 @@ pub fn ledger(home: &Home, action: &LedgerCommand, json: bool) -> Result<u8, Fai
                 Some(p) => p.clone(),
                 None => random_pseudonym()?,
             };
-            let n = ledger.erase_licensee(licensee, &pseudonym)?;
+            let mut n = ledger.erase_licensee(licensee, &pseudonym)?;
+            // Resellers' imported records name licensees too.
+            if license_issue::imports_ledger_path(&home.dir).exists() {
+                n += home.open_imports(true)?.erase_licensee(licensee, &pseudonym)?;
+            }
             if json {
                 output::json(&json!({"records_changed": n, "pseudonym": pseudonym}))?;
             } else if n == 0 {

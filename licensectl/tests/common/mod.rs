@@ -1,6 +1,8 @@
 //! Drive the built `licensectl` binary in a temporary directory, as a user would.
 #![allow(dead_code)]
 
+pub mod reseller;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
