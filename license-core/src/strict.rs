@@ -19,7 +19,7 @@
 //! signatures and on the edge cases (small-order and mixed-order keys and `R`s, every
 //! non-canonical encoding of them, `s + L`, altered bytes).
 
-use curve25519_dalek::edwards::EdwardsPoint;
+use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
 use curve25519_dalek::scalar::Scalar;
 use curve25519_dalek::traits::Identity;
 use ed25519_dalek::{Signature, VerifyingKey};
@@ -59,22 +59,26 @@ pub(crate) fn finish<const N: usize>(pending: &[Option<Pending>; N]) -> [bool; N
     let points: [EdwardsPoint; N] =
         core::array::from_fn(|i| pending[i].map_or(EdwardsPoint::identity(), |p| p.computed));
     let encoded = EdwardsPoint::compress_batch(&points);
-    core::array::from_fn(|i| {
-        pending[i].is_some_and(|p| encoded[i].as_bytes() == &p.r && !p.computed.is_small_order())
-    })
+    core::array::from_fn(|i| pending[i].is_some_and(|p| p.holds(&encoded[i])))
 }
 
-/// One signature, checked strictly.
+impl Pending {
+    /// Whether the signature is valid, given the encoding of its computed point.
+    fn holds(&self, encoded: &CompressedEdwardsY) -> bool {
+        encoded.as_bytes() == &self.r && !self.computed.is_small_order()
+    }
+}
+
+/// One signature, checked strictly (a plain inversion: no batch code in a verifier that
+/// checks only plain codes).
 pub(crate) fn verify(key: &VerifyingKey, message: &[u8], signature: &Signature) -> bool {
-    let [ok] = finish(&[prepare(key, message, signature)]);
-    ok
+    prepare(key, message, signature).is_some_and(|p| p.holds(&p.computed.compress()))
 }
 
 #[cfg(all(test, feature = "std"))]
 mod tests {
     use super::*;
     use curve25519_dalek::constants::{ED25519_BASEPOINT_POINT, EIGHT_TORSION};
-    use curve25519_dalek::edwards::CompressedEdwardsY;
     use ed25519_dalek::{Signer, SigningKey};
     use proptest::prelude::*;
 
