@@ -32,6 +32,9 @@ pub fn key_id(key: &VerifyingKey) -> u8 {
 pub struct PublicKey {
     id: u8,
     key: VerifyingKey,
+    /// Of small order (only through `From<VerifyingKey>`; `from_bytes` refuses such keys):
+    /// found once here, so the strict check need not repeat it per signature.
+    weak: bool,
 }
 
 impl PublicKey {
@@ -41,7 +44,16 @@ impl PublicKey {
         if key.is_weak() {
             return Err(Error::InvalidKey);
         }
-        Ok(PublicKey::from(key))
+        Ok(PublicKey {
+            id: key_id(&key),
+            key,
+            weak: false,
+        })
+    }
+
+    /// Whether the key is of small order (no signature verifies under it).
+    pub(crate) const fn is_weak(&self) -> bool {
+        self.weak
     }
 
     /// The key id codes signed with this key carry.
@@ -65,6 +77,7 @@ impl From<VerifyingKey> for PublicKey {
         PublicKey {
             id: key_id(&key),
             key,
+            weak: key.is_weak(),
         }
     }
 }
@@ -230,7 +243,7 @@ impl UntrustedCode {
         let message = self.signed_message(keys, ctx)?;
         let signature = self.signature();
         let mut candidates = keys.iter().filter(|k| k.id == self.payload.key_id);
-        if !candidates.any(|k| strict::verify(&k.key, message.as_bytes(), &signature)) {
+        if !candidates.any(|k| strict::verify(k, message.as_bytes(), &signature)) {
             return Err(Error::BadSignature);
         }
         self.accept(ctx)

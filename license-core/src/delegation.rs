@@ -557,7 +557,7 @@ fn cert_signature(bytes: &[u8], e: &Entry) -> Signature {
 /// Certificate `e`'s signature under `issuer`, prepared (`None` when it cannot verify).
 fn prepare_cert(bytes: &[u8], e: &Entry, issuer: &PublicKey, product: &str) -> Option<strict::Pending> {
     let m = CertMessage::new(product, issuer, &bytes[e.start..e.body_end]).ok()?;
-    strict::prepare(issuer.verifying_key(), &m.buf[..m.len], &cert_signature(bytes, e))
+    strict::prepare(issuer, &m.buf[..m.len], &cert_signature(bytes, e))
 }
 
 /// Prepare the signatures of the certificates (see [`Signatures`]).
@@ -938,7 +938,7 @@ impl UntrustedDelegatedCode {
         pending[MAX_CHAIN] = message
             .as_ref()
             .ok()
-            .and_then(|m| strict::prepare(signer[0].verifying_key(), m.as_bytes(), &self.code.signature()));
+            .and_then(|m| strict::prepare(&signer[0], m.as_bytes(), &self.code.signature()));
         let valid = strict::finish(&pending);
         let leaf = verify_certs(bytes, &self.certs, keys, ctx.product, revoked, &valid)?;
         let reseller = leaf.cert.name;

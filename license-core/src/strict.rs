@@ -22,8 +22,40 @@
 use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
 use curve25519_dalek::scalar::Scalar;
 use curve25519_dalek::traits::Identity;
-use ed25519_dalek::{Signature, VerifyingKey};
+use ed25519_dalek::Signature;
 use sha2::{Digest, Sha512};
+
+use crate::code::PublicKey;
+
+#[cfg(any(feature = "fast", test))]
+/// `y` (its first 31 bytes) of the points of order 8, whose encodings end in `0x05` / `0x85`
+/// and `0x7a` / `0xfa` (the sign of `x`).
+const ORDER_8_Y: [[u8; 31]; 2] = [
+    [
+        0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98, 0xf0, 0xd5,
+        0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc,
+    ],
+    [
+        0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67, 0x0f, 0x2a,
+        0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03,
+    ],
+];
+
+/// Whether `r` is one of the eight canonical encodings of the points of small order (the
+/// torsion subgroup): the identity (`y = 1`), the point of order 2 (`y = -1`), the two of
+/// order 4 (`y = 0`, either sign) and the four of order 8.
+#[cfg(any(feature = "fast", test))]
+fn is_small_order_encoding(r: &[u8; 32]) -> bool {
+    let (y, last) = (&r[..31], r[31]);
+    let top = last & 0x7f;
+    if y[1..].iter().all(|&b| b == 0) {
+        return (y[0] == 1 && last == 0) || (y[0] == 0 && top == 0);
+    }
+    if y[0] == 0xec && y[1..].iter().all(|&b| b == 0xff) {
+        return last == 0x7f;
+    }
+    (y == ORDER_8_Y[0] && top == 0x05) || (y == ORDER_8_Y[1] && top == 0x7a)
+}
 
 /// A signature whose equation is computed, waiting for the comparison with its `R`.
 #[derive(Clone, Copy, Debug)]
@@ -36,16 +68,17 @@ pub(crate) struct Pending {
 
 /// Everything of the strict check but the comparison with `R`: `None` when the signature
 /// is already refused (`s` not canonical, or the key of small order).
-pub(crate) fn prepare(key: &VerifyingKey, message: &[u8], signature: &Signature) -> Option<Pending> {
+pub(crate) fn prepare(key: &PublicKey, message: &[u8], signature: &Signature) -> Option<Pending> {
     let s = Option::<Scalar>::from(Scalar::from_canonical_bytes(*signature.s_bytes()))?;
-    let a = key.to_edwards();
-    if a.is_small_order() {
+    // Whether the key is of small order was found once, when it was made.
+    if key.is_weak() {
         return None;
     }
+    let a = key.verifying_key().to_edwards();
     let r = *signature.r_bytes();
     let mut h = Sha512::new();
     h.update(r);
-    h.update(key.as_bytes());
+    h.update(key.verifying_key().as_bytes());
     h.update(message);
     let k = Scalar::from_hash(h);
     let computed = EdwardsPoint::vartime_double_scalar_mul_basepoint(&k, &-a, &s);
@@ -65,13 +98,25 @@ pub(crate) fn finish<const N: usize>(pending: &[Option<Pending>; N]) -> [bool; N
 impl Pending {
     /// Whether the signature is valid, given the encoding of its computed point.
     fn holds(&self, encoded: &CompressedEdwardsY) -> bool {
-        encoded.as_bytes() == &self.r && !self.computed.is_small_order()
+        encoded.as_bytes() == &self.r && !self.small_order()
+    }
+
+    /// Whether the computed point is of small order, asked once its encoding is `R`.
+    /// Then `R` is the point's (canonical) encoding, so the point is of small order exactly
+    /// when `R` is one of the eight canonical encodings of the small-order points. With
+    /// `fast`, that comparison of bytes (quicker than three doublings and a projective
+    /// comparison); without, the point's own test (less code for small verifiers).
+    fn small_order(&self) -> bool {
+        #[cfg(feature = "fast")]
+        return is_small_order_encoding(&self.r);
+        #[cfg(not(feature = "fast"))]
+        return self.computed.is_small_order();
     }
 }
 
 /// One signature, checked strictly (a plain inversion: no batch code in a verifier that
 /// checks only plain codes).
-pub(crate) fn verify(key: &VerifyingKey, message: &[u8], signature: &Signature) -> bool {
+pub(crate) fn verify(key: &PublicKey, message: &[u8], signature: &Signature) -> bool {
     prepare(key, message, signature).is_some_and(|p| p.holds(&p.computed.compress()))
 }
 
@@ -79,7 +124,7 @@ pub(crate) fn verify(key: &VerifyingKey, message: &[u8], signature: &Signature) 
 mod tests {
     use super::*;
     use curve25519_dalek::constants::{ED25519_BASEPOINT_POINT, EIGHT_TORSION};
-    use ed25519_dalek::{Signer, SigningKey};
+    use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
     use proptest::prelude::*;
 
     /// The order of the prime-order subgroup, little-endian.
@@ -88,20 +133,47 @@ mod tests {
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
     ];
 
+    /// Exactly the eight encodings of `EIGHT_TORSION` are recognized: each of them, and
+    /// none of their one-bit changes (unless that is another of them) or of random bytes.
+    #[test]
+    fn the_small_order_encodings_are_those_of_the_eight_torsion_points() {
+        let torsion: Vec<[u8; 32]> = EIGHT_TORSION.iter().map(|t| t.compress().to_bytes()).collect();
+        for e in &torsion {
+            assert!(is_small_order_encoding(e), "{e:02x?}");
+            for bit in 0..256 {
+                let mut m = *e;
+                m[bit / 8] ^= 1 << (bit % 8);
+                assert_eq!(is_small_order_encoding(&m), torsion.contains(&m), "{m:02x?}");
+            }
+        }
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..10_000 {
+            let mut m = [0u8; 32];
+            for b in &mut m {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                *b = x as u8;
+            }
+            assert!(!is_small_order_encoding(&m));
+        }
+    }
+
     /// Both verifiers decide alike; returns the decision.
-    fn same(key: &VerifyingKey, message: &[u8], signature: &Signature) -> bool {
-        let dalek = key.verify_strict(message, signature).is_ok();
+    fn same(vk: &VerifyingKey, message: &[u8], signature: &Signature) -> bool {
+        let dalek = vk.verify_strict(message, signature).is_ok();
+        let key = &PublicKey::from(*vk);
         assert_eq!(
             verify(key, message, signature),
             dalek,
             "key {:02x?}, signature {:02x?}",
-            key.as_bytes(),
+            vk.as_bytes(),
             signature.to_bytes()
         );
         // And in a batch, in every slot, next to a valid and an invalid signature.
         let good = SigningKey::from_bytes(&[9; 32]);
         let good_sig = good.sign(b"other");
-        let vk = good.verifying_key();
+        let vk = PublicKey::from(good.verifying_key());
         let batch = [
             prepare(&vk, b"other", &good_sig),
             prepare(key, message, signature),
@@ -204,6 +276,41 @@ mod tests {
             }
         }
         assert!(weak_keys >= 8, "{weak_keys}");
+    }
+
+    /// An `R` of small order for which the equation does hold (`[s]B - [k]A` is that
+    /// torsion point): refused by both, for each of the eight (the keys carry a torsion
+    /// component, so that every small-order point can be the result).
+    #[test]
+    fn a_small_order_r_satisfying_the_equation_is_refused() {
+        for target in EIGHT_TORSION {
+            let r = target.compress();
+            let found = (1u8..=255).any(|seed| {
+                let a = Scalar::from_bytes_mod_order([seed; 32]);
+                EIGHT_TORSION.iter().any(|t| {
+                    let vk = VerifyingKey::from(ED25519_BASEPOINT_POINT * a + t);
+                    let mut h = Sha512::new();
+                    h.update(r.as_bytes());
+                    h.update(vk.as_bytes());
+                    h.update(b"torsion");
+                    let k = Scalar::from_hash(h);
+                    // [k a]B - [k](aB + T) = -[k]T: the target for the right T.
+                    if -(t * k) != target {
+                        return false;
+                    }
+                    assert!(!vk.is_weak());
+                    let sig = Signature::from_components(r.to_bytes(), (k * a).to_bytes());
+                    assert!(!same(&vk, b"torsion", &sig));
+                    // The same equation holds: only the small order of R refuses it.
+                    let computed =
+                        EdwardsPoint::vartime_double_scalar_mul_basepoint(&k, &-vk.to_edwards(), &(k * a));
+                    assert_eq!(computed.compress(), r);
+                    assert!(computed.is_small_order() && is_small_order_encoding(r.as_bytes()));
+                    true
+                })
+            });
+            assert!(found, "no key found for {:02x?}", r.as_bytes());
+        }
     }
 
     /// Keys and `R`s with a torsion component (mixed order) pass exactly when the
