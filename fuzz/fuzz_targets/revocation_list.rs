@@ -69,7 +69,14 @@ fuzz_target!(|data: &[u8]| {
             &key,
         )
     } else {
-        sign_revocation_list(PRODUCT, list.sequence(), list.issued(), list.expires(), &entries, &key)
+        sign_revocation_list(
+            PRODUCT,
+            list.sequence(),
+            list.issued(),
+            list.expires(),
+            &entries,
+            &key,
+        )
     }
     .expect("a valid list re-signs");
     assert_eq!(again, signed, "a valid list re-encodes differently");
