@@ -498,6 +498,7 @@ mod tests {
             note: None,
             erased: false,
             order: None,
+            ticket: None,
             site: Some("Berlin, \"DC 1\"".into()),
             order_ref: None,
         }
@@ -701,6 +702,7 @@ mod tests {
                             note: None,
                             erased: false,
                             order: None,
+                            ticket: None,
                             site: None,
                             order_ref: db.then(|| "R-77".into()),
                         }
