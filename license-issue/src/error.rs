@@ -481,6 +481,11 @@ pub enum Error {
         given: String,
     },
 
+    // ----- ticket pools -----
+    /// A ticket id, a ticket pool or a redemption refused.
+    #[error(transparent)]
+    Ticket(#[from] crate::TicketError),
+
     // ----- core -----
     /// An error from `license-core` (encoding, signing, decoding, verification).
     #[error(transparent)]
@@ -607,6 +612,7 @@ impl Error {
             Error::UnknownOrder { .. } => "unknown_order",
             Error::NotInOrder { .. } => "not_in_order",
             Error::EmptyName { .. } => "empty_name",
+            Error::Ticket(e) => e.kind_name(),
         }
     }
 
@@ -628,6 +634,7 @@ impl Error {
             | Error::LedgerEncode(_)
             | Error::Csv(_) => ErrorClass::Data,
             Error::Conflict { .. } => ErrorClass::Retry,
+            Error::Ticket(e) => e.class(),
             Error::Core(e) => match e.kind() {
                 ErrorKind::Usage => ErrorClass::Usage,
                 _ => ErrorClass::Invalid,

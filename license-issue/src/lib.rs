@@ -48,6 +48,7 @@ mod pg_ledger;
 mod report;
 mod reseller;
 mod signature;
+mod tickets;
 
 #[cfg(test)]
 mod issuer_tests;
@@ -84,3 +85,8 @@ pub use report::{
 };
 pub use reseller::{ResellerHome, certify};
 pub use signature::{SignedFor, verify_signature};
+pub use tickets::{
+    Imported, MAX_TICKETS_PER_CREATE, Redemption, TICKET_RANDOM_SYMBOLS, TICKET_SYMBOLS, Ticket, TicketError,
+    TicketExport, TicketId, TicketPool, TicketReport, TicketRow, TicketState, TicketTotals, Typo,
+    ticket_report,
+};

@@ -73,14 +73,14 @@ pub struct Column {
     pub title: Option<&'static str>,
 }
 
-const fn col(name: &'static str, title: &'static str) -> Column {
+pub(crate) const fn col(name: &'static str, title: &'static str) -> Column {
     Column {
         name,
         title: Some(title),
     }
 }
 
-const fn csv_only(name: &'static str) -> Column {
+pub(crate) const fn csv_only(name: &'static str) -> Column {
     Column { name, title: None }
 }
 

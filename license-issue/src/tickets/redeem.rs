@@ -1,0 +1,319 @@
+//! Redeeming a ticket: the ticket's order, with the licensee and the installation, issued
+//! through the ordinary issuer under the order key `ticket:<id>`.
+
+use std::cell::Cell;
+
+use license_core::Date;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::{TicketError, TicketId, TicketPool};
+use crate::ledger::{Ledger, OrderRef, Record, normalize_licensee};
+use crate::order::{BindTo, Issued};
+use crate::{Error, Issuer};
+
+/// A ticket redeemed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Redemption {
+    /// The ticket.
+    pub ticket: TicketId,
+    /// The code, bound to the installation.
+    pub issued: Issued,
+    /// Whether the ticket had been redeemed for this installation before: the same code
+    /// again, nothing issued.
+    pub again: bool,
+}
+
+/// The ledger's order key of a ticket's redemption.
+pub(crate) fn order_key(id: &TicketId) -> String {
+    format!("ticket:{id}")
+}
+
+/// The order key and a digest of what makes one installation: the licensee as the
+/// signature compares it, and the binding.
+fn reference(id: &TicketId, licensee: &str, bind: &BindTo) -> Result<OrderRef, Error> {
+    let json = serde_json::to_vec(&(id, normalize_licensee(licensee), bind)).map_err(Error::LedgerEncode)?;
+    Ok(OrderRef {
+        key: order_key(id),
+        digest: hex::encode(&Sha256::digest(&json)[..16]),
+    })
+}
+
+/// The same code again for the same installation; refused for another.
+fn earlier(id: &TicketId, reference: &OrderRef, first: &Record) -> Result<Redemption, Error> {
+    match (&first.order, &first.code) {
+        (Some(o), Some(code)) if o == reference => Ok(Redemption {
+            ticket: *id,
+            issued: Issued {
+                operation: first.operation,
+                product: first.product.clone(),
+                licensee: first.licensee.clone(),
+                database: first.database.clone(),
+                license: first.license,
+                code: code.clone(),
+            },
+            again: true,
+        }),
+        _ => Err(TicketError::Redeemed {
+            ticket: *id,
+            licensee: first.licensee.clone(),
+            on: first.recorded,
+            license_id: first.license.license_id,
+        }
+        .into()),
+    }
+}
+
+impl<L: Ledger> Issuer<L> {
+    /// Redeem ticket `id` of `pool` for `licensee` and the installation `bind` (a
+    /// database code, a machine, or both): issues the ticket's order with them, recorded
+    /// with `ticket: Some(id)` and the reseller of the pool. Once per ticket: for the same
+    /// installation again (licensee compared as the signature compares it, and the same
+    /// binding) it returns the first code and issues nothing; for another it is refused
+    /// with [`TicketError::Redeemed`]. Two redeemers at once are told apart by the
+    /// ledger's order key: one issues, the other gets its code or the refusal.
+    pub fn redeem(
+        &mut self,
+        pool: &TicketPool,
+        id: &TicketId,
+        licensee: &str,
+        bind: BindTo,
+        today: Date,
+    ) -> Result<Redemption, Error> {
+        let ticket = pool.get(id)?;
+        if ticket.imported.is_none()
+            && let Some((reseller, on)) = pool.handed_over(id)
+        {
+            return Err(TicketError::HandedOver {
+                ticket: *id,
+                reseller: reseller.to_owned(),
+                on,
+            }
+            .into());
+        }
+        if licensee.trim().is_empty() {
+            return Err(Error::EmptyLicensee);
+        }
+        if bind.database.is_none() && bind.machine.is_none() {
+            return Err(TicketError::NoInstallation.into());
+        }
+        let reference = reference(id, licensee, &bind)?;
+        if let Some(first) = self.ledger().records_of_order(&reference.key)?.first() {
+            return earlier(id, &reference, first);
+        }
+        let mut order = ticket.order.clone();
+        order.customer.licensee = licensee.to_owned();
+        order.customer.reseller = Some(ticket.reseller.clone());
+        order.bind = bind;
+        let replayed = Cell::new(false);
+        match self.issue_for_ticket(&reference, &order, &id.to_string(), today, &replayed) {
+            Ok(issued) => Ok(Redemption {
+                ticket: *id,
+                issued,
+                again: replayed.get(),
+            }),
+            // Another redeemer came first, for another installation.
+            Err(Error::OrderKeyReused { .. }) => {
+                match self.ledger().records_of_order(&reference.key)?.first() {
+                    Some(first) => earlier(id, &reference, first),
+                    None => Err(Error::Conflict { license_id: 0 }),
+                }
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use license_core::{Date, Kind, MachineBinding};
+
+    use super::*;
+    use crate::tickets::{Imported, Ticket, TicketExport};
+    use crate::{Catalog, Catalogs, Customer, MemoryLedger, NewLicense, VendorKey};
+
+    fn day() -> Date {
+        Date::from_ymd(2026, 12, 1).unwrap()
+    }
+
+    fn issuer() -> Issuer<MemoryLedger> {
+        let mut catalogs = Catalogs::new();
+        catalogs.insert(Catalog::demo().unwrap());
+        Issuer::new(catalogs, VendorKey::from_seed(&[9; 32]), MemoryLedger::new())
+    }
+
+    fn scope() -> NewLicense {
+        let mut o = NewLicense::new("demo-erp", Kind::Subscription, Customer::default());
+        o.line = Some("standard".into());
+        o.named_users = Some(10);
+        o.modules = vec!["crm".into()];
+        o
+    }
+
+    fn pool(dir: &std::path::Path) -> TicketPool {
+        TicketPool::open(&dir.join("tickets.jsonl")).unwrap()
+    }
+
+    fn create(issuer: &Issuer<MemoryLedger>, pool: &mut TicketPool, n: u32) -> Vec<Ticket> {
+        pool.create(issuer, "Contoso", &scope(), n, day()).unwrap()
+    }
+
+    #[test]
+    fn a_ticket_gives_one_code_the_same_again_and_refuses_another_installation() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut issuer = issuer();
+        let mut pool = pool(dir.path());
+        let t = create(&issuer, &mut pool, 2);
+        let first = issuer
+            .redeem(&pool, &t[0].id, "ACME Corp", BindTo::database("DB-1"), day())
+            .unwrap();
+        assert!(!first.again);
+        assert_eq!(first.issued.license.named_users, Some(10));
+        let records = issuer.ledger().records().unwrap();
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0].ticket.as_deref(), Some(t[0].id.to_string().as_str()));
+        assert_eq!(records[0].reseller.as_deref(), Some("Contoso"));
+        // The same installation a day later (licensee spelled differently): the same code.
+        let again = issuer
+            .redeem(
+                &pool,
+                &t[0].id,
+                " acme  corp ",
+                BindTo::database("DB-1"),
+                day().saturating_add_days(1),
+            )
+            .unwrap();
+        assert!(again.again);
+        assert_eq!(again.issued.code, first.issued.code);
+        assert_eq!(issuer.ledger().records().unwrap().len(), 1, "nothing issued");
+        // Another database, or another licensee: refused, naming the first redemption.
+        for (licensee, db) in [("ACME Corp", "DB-2"), ("Other Ltd", "DB-1")] {
+            let e = issuer
+                .redeem(&pool, &t[0].id, licensee, BindTo::database(db), day())
+                .unwrap_err();
+            match &e {
+                Error::Ticket(TicketError::Redeemed {
+                    licensee,
+                    on,
+                    license_id,
+                    ..
+                }) => {
+                    assert_eq!((licensee.as_str(), *on), ("ACME Corp", day()));
+                    assert_eq!(*license_id, first.issued.license.license_id);
+                }
+                other => panic!("{other:?}"),
+            }
+            assert!(
+                e.to_string()
+                    .contains("already redeemed on 2026-12-01 for ACME Corp"),
+                "{e}"
+            );
+        }
+        // The other ticket is still open and gives its own license.
+        let second = issuer
+            .redeem(&pool, &t[1].id, "Other Ltd", BindTo::database("DB-2"), day())
+            .unwrap();
+        assert_ne!(second.issued.license.license_id, first.issued.license.license_id);
+    }
+
+    #[test]
+    fn a_machine_fingerprint_is_an_installation_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut issuer = issuer();
+        let mut pool = pool(dir.path());
+        let t = create(&issuer, &mut pool, 1);
+        let machine = |seed: u8| {
+            let set = license_core::ComponentSet::from_bits(0b0111).unwrap();
+            let digests =
+                std::array::from_fn(|i| license_core::ComponentDigest::from_bytes([seed, i as u8, 7]));
+            BindTo::machine(MachineBinding::new(set, digests, 1).unwrap())
+        };
+        let first = issuer.redeem(&pool, &t[0].id, "ACME", machine(1), day()).unwrap();
+        assert!(first.issued.license.binding.machine.is_some());
+        assert!(
+            issuer
+                .redeem(&pool, &t[0].id, "ACME", machine(1), day())
+                .unwrap()
+                .again
+        );
+        assert!(matches!(
+            issuer.redeem(&pool, &t[0].id, "ACME", machine(2), day()),
+            Err(Error::Ticket(TicketError::Redeemed { .. }))
+        ));
+    }
+
+    #[test]
+    fn refusals_before_issuing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut issuer = issuer();
+        let mut pool = pool(dir.path());
+        let t = create(&issuer, &mut pool, 1);
+        let unknown = TicketId::from_random([1; 12]);
+        assert!(matches!(
+            issuer.redeem(&pool, &unknown, "ACME", BindTo::database("DB"), day()),
+            Err(Error::Ticket(TicketError::Unknown { .. }))
+        ));
+        assert!(matches!(
+            issuer.redeem(&pool, &t[0].id, "ACME", BindTo::nothing(), day()),
+            Err(Error::Ticket(TicketError::NoInstallation))
+        ));
+        assert!(matches!(
+            issuer.redeem(&pool, &t[0].id, " ", BindTo::database("DB"), day()),
+            Err(Error::EmptyLicensee)
+        ));
+        // Handed to the reseller: the vendor no longer redeems it.
+        let export = pool.export("Contoso", |_| false, day()).unwrap();
+        assert_eq!(export.tickets.len(), 1);
+        let e = issuer
+            .redeem(&pool, &t[0].id, "ACME", BindTo::database("DB"), day())
+            .unwrap_err();
+        assert!(
+            matches!(e, Error::Ticket(TicketError::HandedOver { .. })),
+            "{e:?}"
+        );
+        assert!(issuer.ledger().records().unwrap().is_empty());
+    }
+
+    #[test]
+    fn the_reseller_redeems_what_it_imported() {
+        let dir = tempfile::tempdir().unwrap();
+        let issuer_v = issuer();
+        let mut vendor = TicketPool::open(&dir.path().join("vendor.jsonl")).unwrap();
+        let t = create(&issuer_v, &mut vendor, 3);
+        let export = vendor.export("Contoso", |id| *id == t[2].id, day()).unwrap();
+        assert_eq!(export.tickets.len(), 2, "a redeemed ticket is not exported");
+        let text = export.to_json().unwrap();
+        let mut reseller = TicketPool::open(&dir.path().join("reseller.jsonl")).unwrap();
+        let parsed = TicketExport::parse(&text).unwrap();
+        assert!(matches!(
+            reseller.import(&parsed, "Fabrikam", day()),
+            Err(Error::Ticket(TicketError::WrongReseller { .. }))
+        ));
+        assert_eq!(
+            reseller.import(&parsed, "Contoso", day()).unwrap(),
+            Imported { added: 2, already: 0 }
+        );
+        assert_eq!(
+            reseller.import(&parsed, "Contoso", day()).unwrap(),
+            Imported { added: 0, already: 2 }
+        );
+        let mut issuer_r = issuer();
+        let r = issuer_r
+            .redeem(&reseller, &t[0].id, "ACME", BindTo::database("DB"), day())
+            .unwrap();
+        assert_eq!(r.issued.licensee, "ACME");
+        // A file altered to widen a ticket it already holds is refused.
+        let mut widened = parsed.clone();
+        widened.tickets[0].order.named_users = Some(1000);
+        assert!(matches!(
+            reseller.import(&widened, "Contoso", day()),
+            Err(Error::Ticket(TicketError::ImportConflict { .. }))
+        ));
+        for bad in ["", "{}", &text.replace("license-tickets", "other")] {
+            assert!(matches!(
+                TicketExport::parse(bad),
+                Err(Error::Ticket(TicketError::Export { .. }))
+            ));
+        }
+    }
+}
