@@ -6,13 +6,14 @@
 //! <home>/ledger.jsonl                                   every code issued
 //! <home>/revocations/<product>/list-<sequence>.bin      signed revocation lists
 //! <home>/revocation-sequences.json                      last published sequence per product
+//! <home>/tickets.jsonl (+ .lock)                        the ticket pool (ticket ids are bearer secrets: mode 0600)
 //! ```
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use license_core::Date;
-use license_issue::{Catalog, Catalogs, Error, FileLedger, Issuer, KeyRing};
+use license_issue::{Catalog, Catalogs, Error, FileLedger, Issuer, KeyRing, TicketPool};
 
 /// Paths inside the licensing directory.
 pub struct Home {
@@ -89,6 +90,11 @@ impl Home {
         let catalogs = self.catalogs_required()?;
         let ledger = self.open_ledger(false)?;
         Ok(Issuer::new(catalogs, key, ledger))
+    }
+
+    /// The ticket pool (`ticket create`, `redeem`, `export`, `import`, `report`).
+    pub fn open_tickets(&self) -> Result<TicketPool, Error> {
+        TicketPool::open(&self.dir.join("tickets.jsonl"))
     }
 
     /// Where `product`'s revocation lists are written.

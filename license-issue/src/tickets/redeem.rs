@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::{TicketError, TicketId, TicketPool};
 use crate::ledger::{Ledger, OrderRef, Record, normalize_licensee};
-use crate::order::{BindTo, Issued};
+use crate::order::{BindTo, Customer, Issued};
 use crate::{Error, Issuer};
 
 /// A ticket redeemed.
@@ -65,9 +65,10 @@ fn earlier(id: &TicketId, reference: &OrderRef, first: &Record) -> Result<Redemp
 }
 
 impl<L: Ledger> Issuer<L> {
-    /// Redeem ticket `id` of `pool` for `licensee` and the installation `bind` (a
-    /// database code, a machine, or both): issues the ticket's order with them, recorded
-    /// with `ticket: Some(id)` and the reseller of the pool. Once per ticket: for the same
+    /// Redeem ticket `id` of `pool` for `customer` (its licensee, contact and site; the
+    /// reseller and references are the ticket's) and the installation `bind` (a database
+    /// code, a machine, or both): issues the ticket's order with them, recorded with
+    /// `ticket: Some(id)` and the ticket's reseller. Once per ticket: for the same
     /// installation again (licensee compared as the signature compares it, and the same
     /// binding) it returns the first code and issues nothing; for another it is refused
     /// with [`TicketError::Redeemed`]. Two redeemers at once are told apart by the
@@ -76,10 +77,11 @@ impl<L: Ledger> Issuer<L> {
         &mut self,
         pool: &TicketPool,
         id: &TicketId,
-        licensee: &str,
+        customer: Customer,
         bind: BindTo,
         today: Date,
     ) -> Result<Redemption, Error> {
+        let licensee = customer.licensee.as_str();
         let ticket = pool.get(id)?;
         if ticket.imported.is_none()
             && let Some((reseller, on)) = pool.handed_over(id)
@@ -102,8 +104,11 @@ impl<L: Ledger> Issuer<L> {
             return earlier(id, &reference, first);
         }
         let mut order = ticket.order.clone();
-        order.customer.licensee = licensee.to_owned();
         order.customer.reseller = Some(ticket.reseller.clone());
+        order.customer.licensee = customer.licensee.clone();
+        order.customer.contact = customer.contact;
+        order.customer.site = customer.site.or(order.customer.site);
+        order.customer.customer_ref = customer.customer_ref.or(order.customer.customer_ref);
         order.bind = bind;
         let replayed = Cell::new(false);
         match self.issue_for_ticket(&reference, &order, &id.to_string(), today, &replayed) {
@@ -165,7 +170,13 @@ mod tests {
         let mut pool = pool(dir.path());
         let t = create(&issuer, &mut pool, 2);
         let first = issuer
-            .redeem(&pool, &t[0].id, "ACME Corp", BindTo::database("DB-1"), day())
+            .redeem(
+                &pool,
+                &t[0].id,
+                Customer::new("ACME Corp"),
+                BindTo::database("DB-1"),
+                day(),
+            )
             .unwrap();
         assert!(!first.again);
         assert_eq!(first.issued.license.named_users, Some(10));
@@ -178,7 +189,7 @@ mod tests {
             .redeem(
                 &pool,
                 &t[0].id,
-                " acme  corp ",
+                Customer::new(" acme  corp "),
                 BindTo::database("DB-1"),
                 day().saturating_add_days(1),
             )
@@ -189,7 +200,13 @@ mod tests {
         // Another database, or another licensee: refused, naming the first redemption.
         for (licensee, db) in [("ACME Corp", "DB-2"), ("Other Ltd", "DB-1")] {
             let e = issuer
-                .redeem(&pool, &t[0].id, licensee, BindTo::database(db), day())
+                .redeem(
+                    &pool,
+                    &t[0].id,
+                    Customer::new(licensee),
+                    BindTo::database(db),
+                    day(),
+                )
                 .unwrap_err();
             match &e {
                 Error::Ticket(TicketError::Redeemed {
@@ -211,7 +228,13 @@ mod tests {
         }
         // The other ticket is still open and gives its own license.
         let second = issuer
-            .redeem(&pool, &t[1].id, "Other Ltd", BindTo::database("DB-2"), day())
+            .redeem(
+                &pool,
+                &t[1].id,
+                Customer::new("Other Ltd"),
+                BindTo::database("DB-2"),
+                day(),
+            )
             .unwrap();
         assert_ne!(second.issued.license.license_id, first.issued.license.license_id);
     }
@@ -228,16 +251,18 @@ mod tests {
                 std::array::from_fn(|i| license_core::ComponentDigest::from_bytes([seed, i as u8, 7]));
             BindTo::machine(MachineBinding::new(set, digests, 1).unwrap())
         };
-        let first = issuer.redeem(&pool, &t[0].id, "ACME", machine(1), day()).unwrap();
+        let first = issuer
+            .redeem(&pool, &t[0].id, Customer::new("ACME"), machine(1), day())
+            .unwrap();
         assert!(first.issued.license.binding.machine.is_some());
         assert!(
             issuer
-                .redeem(&pool, &t[0].id, "ACME", machine(1), day())
+                .redeem(&pool, &t[0].id, Customer::new("ACME"), machine(1), day())
                 .unwrap()
                 .again
         );
         assert!(matches!(
-            issuer.redeem(&pool, &t[0].id, "ACME", machine(2), day()),
+            issuer.redeem(&pool, &t[0].id, Customer::new("ACME"), machine(2), day()),
             Err(Error::Ticket(TicketError::Redeemed { .. }))
         ));
     }
@@ -250,22 +275,34 @@ mod tests {
         let t = create(&issuer, &mut pool, 1);
         let unknown = TicketId::from_random([1; 12]);
         assert!(matches!(
-            issuer.redeem(&pool, &unknown, "ACME", BindTo::database("DB"), day()),
+            issuer.redeem(
+                &pool,
+                &unknown,
+                Customer::new("ACME"),
+                BindTo::database("DB"),
+                day()
+            ),
             Err(Error::Ticket(TicketError::Unknown { .. }))
         ));
         assert!(matches!(
-            issuer.redeem(&pool, &t[0].id, "ACME", BindTo::nothing(), day()),
+            issuer.redeem(&pool, &t[0].id, Customer::new("ACME"), BindTo::nothing(), day()),
             Err(Error::Ticket(TicketError::NoInstallation))
         ));
         assert!(matches!(
-            issuer.redeem(&pool, &t[0].id, " ", BindTo::database("DB"), day()),
+            issuer.redeem(&pool, &t[0].id, Customer::new(" "), BindTo::database("DB"), day()),
             Err(Error::EmptyLicensee)
         ));
         // Handed to the reseller: the vendor no longer redeems it.
         let export = pool.export("Contoso", |_| false, day()).unwrap();
         assert_eq!(export.tickets.len(), 1);
         let e = issuer
-            .redeem(&pool, &t[0].id, "ACME", BindTo::database("DB"), day())
+            .redeem(
+                &pool,
+                &t[0].id,
+                Customer::new("ACME"),
+                BindTo::database("DB"),
+                day(),
+            )
             .unwrap_err();
         assert!(
             matches!(e, Error::Ticket(TicketError::HandedOver { .. })),
@@ -299,7 +336,13 @@ mod tests {
         );
         let mut issuer_r = issuer();
         let r = issuer_r
-            .redeem(&reseller, &t[0].id, "ACME", BindTo::database("DB"), day())
+            .redeem(
+                &reseller,
+                &t[0].id,
+                Customer::new("ACME"),
+                BindTo::database("DB"),
+                day(),
+            )
             .unwrap();
         assert_eq!(r.issued.licensee, "ACME");
         // A file altered to widen a ticket it already holds is refused.

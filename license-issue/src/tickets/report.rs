@@ -211,7 +211,13 @@ mod tests {
         let a = pool.create(&issuer, "Contoso", &scope, 3, day).unwrap();
         let b = pool.create(&issuer, "Fabrikam", &scope, 2, day).unwrap();
         issuer
-            .redeem(&pool, &a[1].id, "ACME", BindTo::database("DB-1"), day)
+            .redeem(
+                &pool,
+                &a[1].id,
+                Customer::new("ACME"),
+                BindTo::database("DB-1"),
+                day,
+            )
             .unwrap();
         pool.export("Fabrikam", |_| false, day).unwrap();
         let records = issuer.ledger().records().unwrap();

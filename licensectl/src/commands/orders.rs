@@ -1,27 +1,21 @@
 //! The orders: issue, upgrade, reduce, renew, cancel, revoke, maintenance, rehost.
 
-use license_core::{Date, Kind};
-use license_issue::{Customer, MaintenanceKind, NewLicense, Term, Unbind};
+use license_core::Date;
+use license_issue::{Customer, MaintenanceKind, Unbind};
 use serde_json::json;
 
-use super::{bind_to, issued_json, pick_catalog, print_issued, print_reissued, to_change};
+use super::{bind_to, issued_json, new_license, pick_catalog, print_issued, print_reissued, to_change};
 use crate::home::{Home, write_new};
 use crate::machine::Failure;
 use crate::output::{self, outln};
-use crate::{BindArgs, ChangeArgs, IssueArgs, KindArg};
+use crate::{BindArgs, ChangeArgs, IssueArgs};
 
 pub fn issue(home: &Home, a: &IssueArgs, today: license_core::Date, json: bool) -> Result<u8, Failure> {
     let mut issuer = home.issuer()?;
-    let catalog = pick_catalog(issuer.catalogs(), a.product.as_deref())?.clone();
-    let kind = match a.kind {
-        KindArg::Full => Kind::Full,
-        KindArg::Trial => Kind::Trial,
-        KindArg::Subscription => Kind::Subscription,
-        KindArg::Nfr => Kind::Nfr,
-    };
-    let mut order = NewLicense::new(
-        catalog.product(),
-        kind,
+    let catalog = pick_catalog(issuer.catalogs(), a.scope.product.as_deref())?.clone();
+    let mut order = new_license(
+        &a.scope,
+        &catalog,
         Customer {
             licensee: a.licensee.clone(),
             contact: a.contact.clone(),
@@ -31,20 +25,7 @@ pub fn issue(home: &Home, a: &IssueArgs, today: license_core::Date, json: bool) 
             order_ref: a.order.clone(),
         },
     );
-    order.line = a.line.clone();
-    order.named_users = a.users;
-    order.concurrent_seats = a.seats;
-    order.demo_seats = a.demo_seats;
-    order.modules = a.modules.clone();
     order.valid_from = a.valid_from;
-    order.term = match (a.months, a.days, a.until) {
-        (Some(m), _, _) => Term::Months(m),
-        (_, Some(d), _) => Term::Days(d),
-        (_, _, Some(u)) => Term::Until(u),
-        _ => Term::Default,
-    };
-    order.grace_days = a.grace_days;
-    order.maintenance_months = a.maintenance_months;
     order.bind = bind_to(&a.bind, &catalog)?;
     let issued = issuer.issue(&order, today)?;
     print_reissued(&issued, None, &catalog, json)

@@ -10,7 +10,7 @@ use crate::machine::Failure;
 use crate::output::{self, out, outln};
 
 /// Print `rows` as a table.
-fn table<R: ReportRow>(rows: &[R]) {
+pub(super) fn table<R: ReportRow>(rows: &[R]) {
     let (titles, body) = to_table(rows);
     output::table(&titles, &body);
 }

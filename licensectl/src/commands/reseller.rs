@@ -8,7 +8,7 @@ use super::pick_catalog;
 use crate::home::Home;
 use crate::machine::Failure;
 use crate::output::{self, outln};
-use crate::{CertifyArgs, KindArg, ResellerCommand};
+use crate::{CertifyArgs, ResellerCommand};
 
 fn public_key(hex: &str, what: &str) -> Result<PublicKey, Failure> {
     let bytes = parse_hex32(hex).ok_or_else(|| Failure::Usage(format!("{what} must be 64 hex digits")))?;
@@ -72,16 +72,7 @@ fn certify_command(
     let catalogs = home.catalogs_required()?;
     let catalog = pick_catalog(&catalogs, args.product.as_deref())?;
     let product = catalog.product();
-    let kinds: KindSet = args
-        .kinds
-        .iter()
-        .map(|k| match k {
-            KindArg::Full => Kind::Full,
-            KindArg::Trial => Kind::Trial,
-            KindArg::Subscription => Kind::Subscription,
-            KindArg::Nfr => Kind::Nfr,
-        })
-        .collect();
+    let kinds: KindSet = args.kinds.iter().map(|k| k.kind()).collect();
     let lines = if args.lines.is_empty() {
         catalog
             .lines()

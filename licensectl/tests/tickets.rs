@@ -1,0 +1,252 @@
+//! Ticket pools through `licensectl ticket`: create, redeem (once per ticket), report,
+//! export to a reseller and import there; `license-check` verifies a redeemed code.
+
+mod common;
+
+use std::process::Command;
+
+use common::{Env, license_check_bin};
+use serde_json::Value;
+
+/// `ticket create --json` with `args`; the ticket ids.
+fn create(env: &Env, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["--json", "ticket", "create"];
+    all.extend_from_slice(args);
+    env.run(&all).json()["tickets"]
+        .as_array()
+        .expect("tickets")
+        .iter()
+        .map(|t| t.as_str().expect("id").to_owned())
+        .collect()
+}
+
+/// `ticket redeem --json` for a licensee and database code.
+fn redeem(env: &Env, ticket: &str, licensee: &str, db: &str) -> common::Run {
+    env.run(&[
+        "--json",
+        "ticket",
+        "redeem",
+        ticket,
+        "--licensee",
+        licensee,
+        "--database",
+        db,
+    ])
+}
+
+const SCOPE: &[&str] = &[
+    "--reseller",
+    "Contoso",
+    "--kind",
+    "subscription",
+    "--line",
+    "standard",
+    "--users",
+    "10",
+    "--modules",
+    "crm,bi",
+];
+
+/// Must show: a pool of 5, 3 redeemed (one of them twice: for the same installation,
+/// which gives the same code, and for another, which is refused), the report shows 3
+/// redeemed and 2 open; license-check accepts a redeemed code.
+#[test]
+fn a_pool_of_five_three_redeemed_once_each_two_open() {
+    let env = Env::ready();
+    let mut args = SCOPE.to_vec();
+    args.extend(["--count", "5"]);
+    let ids = create(&env, &args);
+    assert_eq!(ids.len(), 5);
+    for id in &ids {
+        assert!(id.starts_with("TK-") && id.len() == 20, "{id}");
+    }
+
+    let first = redeem(&env, &ids[0], "ACME Corp", "DB-ACME-1").json();
+    assert_eq!(first["again"], false);
+    let code = first["issued"]["code"].as_str().unwrap().to_owned();
+    assert_eq!(first["issued"]["scope"]["named_users"], 10);
+    // The same installation again (typed in lower case, licensee spelled loosely): the
+    // same code, nothing issued.
+    let again = redeem(&env, &ids[0].to_lowercase(), "acme  corp", "DB-ACME-1").json();
+    assert_eq!(again["again"], true);
+    assert_eq!(again["issued"]["code"], code.as_str());
+    // Another installation: refused, naming the first redemption.
+    redeem(&env, &ids[0], "ACME Corp", "DB-OTHER")
+        .fails(2, "was already redeemed on 2026-11-22 for ACME Corp");
+    redeem(&env, &ids[1], "Globex", "DB-GLOBEX").ok();
+    redeem(&env, &ids[2], "Initech", "DB-INITECH").ok();
+
+    let report = env.run(&["--json", "ticket", "report"]).json();
+    assert_eq!(
+        report["resellers"],
+        serde_json::json!([{"reseller": "Contoso", "created": 5, "redeemed": 3, "open": 2, "handed_over": 0}])
+    );
+    let states: Vec<&str> = report["tickets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["redeemed", "redeemed", "redeemed", "open", "open"]);
+    assert_eq!(report["tickets"][0]["licensee"], "ACME Corp");
+    assert_eq!(report["tickets"][0]["ticket"], ids[0].as_str());
+    // The ledger has exactly three codes, each carrying its ticket and reseller.
+    let ledger = std::fs::read_to_string(env.path("ledger.jsonl")).unwrap();
+    assert_eq!(ledger.lines().count(), 3);
+    assert!(ledger.contains(&format!("\"ticket\":\"{}\"", ids[0])));
+    assert!(ledger.contains("\"reseller\":\"Contoso\""));
+    let table = env.run(&["ticket", "report", "--reseller", "Contoso"]);
+    assert!(
+        table.ok().contains("Contoso   5        3         2"),
+        "{}",
+        table.stdout
+    );
+    let csv = env.run(&["ticket", "report", "--csv"]);
+    assert_eq!(csv.ok().lines().count(), 6);
+
+    // The customer's installation accepts the redeemed code.
+    let file = env.dir.path().join("acme.lic");
+    std::fs::write(&file, &code).unwrap();
+    let key = env.run(&["pubkey", "--format", "hex"]).ok().to_owned();
+    let key = key.split_whitespace().nth(1).unwrap().to_owned();
+    let check = Command::new(license_check_bin())
+        .args(["--json", "--date", "2026-11-22", "verify", "--file"])
+        .arg(&file)
+        .args(["--licensee", "ACME Corp", "--database", "DB-ACME-1"])
+        .args(["--key", &key, "--product", "demo-erp"])
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(0), "{check:?}");
+    let v: Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(v["status"], "valid", "{v}");
+}
+
+#[test]
+fn typos_and_scopes_the_catalog_refuses() {
+    let env = Env::ready();
+    let mut args = SCOPE.to_vec();
+    args.extend(["--count", "1"]);
+    let id = create(&env, &args).remove(0);
+    // One wrong symbol: named.
+    let mut wrong: Vec<char> = id.chars().collect();
+    wrong[9] = if wrong[9] == '7' { '8' } else { '7' };
+    let wrong: String = wrong.into_iter().collect();
+    redeem(&env, &wrong, "ACME", "DB").fails(2, "symbol 6 (group 2, character 1) looks mistyped");
+    redeem(&env, "TK-123", "ACME", "DB").fails(2, "is not a ticket id");
+    redeem(&env, &id, "ACME", "").fails(2, "database code is empty");
+    env.run(&["ticket", "redeem", &id, "--licensee", "ACME"])
+        .fails(2, "give its database code or machine fingerprint");
+    // Outside the catalog: nothing created.
+    let wide = SCOPE.iter().map(|a| if *a == "10" { "6000" } else { a });
+    let wide: Vec<&str> = wide.chain(["--count", "3"]).collect();
+    env.run(&[&["ticket", "create"], &wide[..]].concat())
+        .fails(2, "exceeds the 5000");
+    env.run(&[&["ticket", "create"], SCOPE, &["--count", "0"]].concat())
+        .fails(2, "create 1 to 10000");
+    let report = env.run(&["--json", "ticket", "report"]).json();
+    assert_eq!(report["resellers"][0]["created"], 1);
+}
+
+#[test]
+fn exported_tickets_are_redeemed_by_the_reseller_not_by_the_vendor() {
+    let vendor = Env::ready();
+    let mut args = SCOPE.to_vec();
+    args.extend(["--count", "3"]);
+    let ids = create(&vendor, &args);
+    redeem(&vendor, &ids[0], "ACME", "DB-1").ok();
+    let file = vendor.dir.path().join("contoso-tickets.json");
+    let file_arg = file.to_str().unwrap();
+    vendor
+        .run(&["ticket", "export", "--reseller", "Contoso", "--out", file_arg])
+        .ok();
+    let export: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(
+        export["tickets"].as_array().unwrap().len(),
+        2,
+        "the redeemed one stays"
+    );
+    redeem(&vendor, &ids[1], "Globex", "DB-2").fails(2, "was handed to reseller Contoso on 2026-11-22");
+    let report = vendor.run(&["--json", "ticket", "report"]).json();
+    assert_eq!(report["resellers"][0]["handed_over"], 2);
+    assert_eq!(report["tickets"][1]["state"], "handed-over");
+
+    // The reseller's home: its key, the vendor's certificate, then the tickets.
+    let reseller = Env::new();
+    let pk = reseller.run(&["--json", "reseller", "keygen"]).json()["public_key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let cert = vendor.run(&[
+        "--json",
+        "reseller",
+        "certify",
+        "--public-key",
+        &pk,
+        "--name",
+        "Contoso",
+        "--serial",
+        "7",
+        "--kinds",
+        "subscription,trial",
+        "--modules",
+        "crm,bi",
+        "--max-users",
+        "50",
+        "--until",
+        "2028-01-01",
+    ]);
+    let chain = cert.json()["chain"].as_str().unwrap().to_owned();
+    let key = vendor.run(&["pubkey", "--format", "hex"]).ok().to_owned();
+    let key = key.split_whitespace().nth(1).unwrap().to_owned();
+    reseller
+        .run(&[
+            "reseller",
+            "install",
+            &chain,
+            "--product",
+            "demo-erp",
+            "--vendor-key",
+            &key,
+        ])
+        .ok();
+    let imported = reseller.run(&["--json", "ticket", "import", file_arg]).json();
+    assert_eq!(
+        (imported["added"].as_u64(), imported["already"].as_u64()),
+        (Some(2), Some(0))
+    );
+    let again = reseller.run(&["--json", "ticket", "import", file_arg]).json();
+    assert_eq!(again["already"], 2);
+    let report = reseller.run(&["--json", "ticket", "report"]).json();
+    assert_eq!(report["resellers"][0]["open"], 2);
+
+    // Tickets for another reseller are refused.
+    let other = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("\"Contoso\"", "\"Fabrikam\"");
+    let other_file = reseller.dir.path().join("other.json");
+    std::fs::write(&other_file, other).unwrap();
+    reseller
+        .run(&["ticket", "import", other_file.to_str().unwrap()])
+        .fails(2, "exported for reseller Fabrikam, not for Contoso");
+    std::fs::write(&other_file, "{").unwrap();
+    reseller
+        .run(&["ticket", "import", other_file.to_str().unwrap()])
+        .fails(3, "not a valid file of exported tickets");
+}
+
+#[test]
+fn a_damaged_pool_file_is_reported_and_left_alone() {
+    let env = Env::ready();
+    let mut args = SCOPE.to_vec();
+    args.extend(["--count", "2"]);
+    create(&env, &args);
+    let path = env.path("tickets.jsonl");
+    let mut bytes = std::fs::read(&path).unwrap();
+    let at = bytes.len() / 3;
+    bytes[at] ^= 0x20;
+    std::fs::write(&path, &bytes).unwrap();
+    env.run(&["ticket", "report"]).fails(3, "is corrupt at line 1");
+    env.run(&[&["ticket", "create"], &args[..]].concat())
+        .fails(3, "is corrupt at line 1");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+}
