@@ -59,7 +59,7 @@ enum Command {
     Verify(Box<VerifyArgs>),
     /// Take, renew, release or inspect a floating seat from a license-server.
     #[command(subcommand)]
-    Seat(seat::SeatCommand),
+    Seat(Box<seat::SeatCommand>),
 }
 
 /// Why the command failed, with its exit status.
@@ -113,7 +113,7 @@ fn main() -> ExitCode {
             tolerance,
         } => fingerprint_command(product, catalog.as_deref(), app_key, tolerance),
         Command::Verify(args) => verify(&args, cli.date, cli.json),
-        Command::Seat(cmd) => seat::run(cmd),
+        Command::Seat(cmd) => seat::run(*cmd),
     };
     outcome.unwrap_or_else(Failure::exit)
 }

@@ -11,8 +11,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
+use license_verify::Verifier;
+use license_verify::license_core::{Date, PublicKey};
 use license_verify::seat_client::{
-    Heartbeat, HeldLease, PinnedServerKey, SeatClient, SeatError, format_utc as utc, now_ms,
+    Heartbeat, HeldLease, LicensedServer, PinnedServerKey, SeatClient, SeatError, ServerKeyCheck,
+    format_utc as utc, now_ms,
 };
 
 use crate::{Failure, print};
@@ -58,9 +61,24 @@ pub struct SeatArgs {
     /// The product id.
     #[arg(long)]
     product: String,
-    /// The licensed seat server's public key (64 hex digits); leases signed by any other key are refused.
+    /// The licensed seat server's public key (64 hex digits); leases signed by any other key
+    /// are refused. Or give --license: the server the vendor's code names.
+    #[arg(long, required_unless_present = "license", conflicts_with = "license")]
+    server_key: Option<String>,
+    /// The vendor's license code file: only the seat server its seat-server binding names is
+    /// accepted. The code is verified first, with --key, --licensee and --database.
+    #[arg(long, requires_all = ["key", "licensee"])]
+    license: Option<PathBuf>,
+    /// The vendor's public key (64 hex digits) the --license code is checked with; repeat
+    /// for several.
     #[arg(long)]
-    server_key: String,
+    key: Vec<String>,
+    /// The licensee the --license code is signed for.
+    #[arg(long)]
+    licensee: Option<String>,
+    /// The database code the --license code is bound to, if it is.
+    #[arg(long)]
+    database: Option<String>,
     /// The user name shown to administrators.
     #[arg(long, default_value = "")]
     user: String,
@@ -72,11 +90,40 @@ pub struct SeatArgs {
     lease_file: PathBuf,
 }
 
+/// Which server keys are accepted: the pinned one, or the one the vendor's code names.
+fn server_check(a: &SeatArgs) -> Result<Box<dyn ServerKeyCheck>, Failure> {
+    if let Some(hex) = &a.server_key {
+        let key = PublicKey::from_hex(hex)
+            .map_err(|e| Failure::Usage(format!("--server-key: {e}")))?
+            .to_bytes();
+        return Ok(Box::new(PinnedServerKey(key)));
+    }
+    // clap requires --server-key or --license, and --key and --licensee with --license.
+    let (Some(path), Some(licensee)) = (&a.license, &a.licensee) else {
+        return Err(Failure::Usage(
+            "give --server-key, or --license with --key and --licensee".into(),
+        ));
+    };
+    let mut keys = Vec::new();
+    for k in &a.key {
+        keys.extend(verify_cli::parse_keys(k).map_err(|e| Failure::Usage(format!("--key: {e}")))?);
+    }
+    // Only the code's seat-server binding is used: release coverage is not checked.
+    let mut builder = Verifier::builder(keys, &a.product, Date::UNIX_EPOCH).licensee(licensee);
+    if let Some(db) = &a.database {
+        builder = builder.database(db);
+    }
+    let verifier = builder.build().map_err(|e| Failure::Usage(e.to_string()))?;
+    let verification = verifier
+        .verify_file(path)
+        .map_err(|e| Failure::Refused(format!("the license code {}: {e}", path.display())))?;
+    let servers =
+        LicensedServer::from_verification(&verification).map_err(|e| Failure::Refused(e.to_string()))?;
+    Ok(Box::new(servers))
+}
+
 fn client(a: &SeatArgs) -> Result<SeatClient, Failure> {
-    let key = license_verify::license_core::PublicKey::from_hex(&a.server_key)
-        .map_err(|e| Failure::Usage(format!("--server-key: {e}")))?
-        .to_bytes();
-    SeatClient::new(&a.server, &a.product, &a.holder, Box::new(PinnedServerKey(key)))
+    SeatClient::new(&a.server, &a.product, &a.holder, server_check(a)?)
         .map(|c| c.with_identity(&a.user, &a.machine))
         .map_err(|e| Failure::Usage(e.to_string()))
 }

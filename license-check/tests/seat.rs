@@ -139,3 +139,46 @@ fn an_unreachable_server_keeps_the_seat_and_says_until_when() {
         "{text}"
     );
 }
+
+/// The seat server the vendor's code names is the one accepted: `--license` instead of a
+/// pinned `--server-key`.
+#[test]
+fn the_server_the_vendors_code_names_is_accepted_and_no_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = server::start_on(&dir.path().join("a"), &server::Options::seats(2)).unwrap();
+    let b = server::start_on(&dir.path().join("b"), &server::Options::seats(2)).unwrap();
+    let run = |s: &server::TestServer, license: &std::path::Path, lease: &str, extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_license-check"))
+            .args(["seat", "acquire", "--server", &s.base, "--holder", "ws-a"])
+            .args(["--product", server::PRODUCT, "--license"])
+            .arg(license)
+            .args(["--licensee", server::LICENSEE, "--database", server::DATABASE])
+            .args(extra)
+            .arg("--lease-file")
+            .arg(dir.path().join(lease))
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let vendor = server::vendor_hex();
+    let a_code = a.data.join("license.txt");
+    let (code, out, err) = run(&a, &a_code, "1.lease", &["--key", &vendor]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("seat held by ws-a"), "{out}");
+    // Server B holds its own license, but A's code names A's key: B's leases are refused.
+    let (code, _, err) = run(&b, &a_code, "2.lease", &["--key", &vendor]);
+    assert_eq!(code, 1);
+    assert!(err.contains("did not license"), "{err}");
+    // The code itself is verified first: another vendor key refuses it.
+    let stranger = "11".repeat(32);
+    let (code, _, err) = run(&a, &a_code, "3.lease", &["--key", &stranger]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("license code"), "{err}");
+    // --license without --key is a wrong command line.
+    let (code, _, _) = run(&a, &a_code, "4.lease", &[]);
+    assert_eq!(code, 2);
+}

@@ -224,6 +224,8 @@ pub struct Catalog {
     pub defaults: Defaults,
     /// Trial terms.
     pub trial: TrialDefaults,
+    /// The text it was parsed from (a reseller bundle carries it).
+    source: String,
 }
 
 fn valid_name(n: &str) -> bool {
@@ -374,6 +376,7 @@ impl Catalog {
             default_line: lowest,
             defaults: file.defaults,
             trial: file.trial,
+            source: text.to_owned(),
         };
         let mut catalog = catalog;
         // Names used by the defaults must exist.
@@ -386,6 +389,26 @@ impl Catalog {
         }
         catalog.module_choice(&catalog.trial.modules).map_err(in_file)?;
         Ok(catalog)
+    }
+
+    /// The TOML text this catalog was parsed from.
+    pub fn toml(&self) -> &str {
+        &self.source
+    }
+
+    /// Write this catalog's text to `dir/<product>.toml` (atomically, replacing an earlier
+    /// file of the product): where [`Catalogs::load_dir`] finds it.
+    pub fn store_in(&self, dir: &Path) -> Result<PathBuf, Error> {
+        if !valid_name(&self.product) {
+            return Err(Error::Catalog {
+                path: dir.into(),
+                reason: format!("product id '{}' cannot name a file", self.product),
+            });
+        }
+        fs::create_dir_all(dir).map_err(Error::io(dir))?;
+        let path = dir.join(format!("{}.toml", self.product));
+        license_fs::write_atomic(&path, self.source.as_bytes()).map_err(Error::io(&path))?;
+        Ok(path)
     }
 
     /// Read and parse a catalog file.

@@ -481,6 +481,70 @@ pub enum Error {
         given: String,
     },
 
+    // ----- resellers -----
+    /// A reseller's home holds no certificate for the product.
+    #[error(
+        "this reseller holds no certificate for product '{product}': ask the vendor to certify your key for it, then install the certificate"
+    )]
+    NoCertificate {
+        /// The product id.
+        product: String,
+    },
+    /// A reseller's certificate reserves no license-id range, so its new licenses could
+    /// share ids with the vendor's or another reseller's.
+    #[error(
+        "the certificate of reseller {reseller} reserves no license-id range for new licenses: ask the vendor for a certificate with one"
+    )]
+    NoLicenseIdRange {
+        /// The reseller.
+        reseller: String,
+    },
+    /// A reseller has used every license id of its certificate's range.
+    #[error(
+        "reseller {reseller} has used every license id of its range {first}-{last}: ask the vendor for a certificate with a further range"
+    )]
+    LicenseIdRangeUsed {
+        /// The reseller.
+        reseller: String,
+        /// The range's first id.
+        first: u32,
+        /// The range's last id.
+        last: u32,
+    },
+    /// An order outside the frame of the reseller whose key would sign it: refused
+    /// before signing.
+    #[error(
+        "the order lies outside the frame of reseller {reseller}: {limit}; change the order, or ask the vendor for a certificate that allows it"
+    )]
+    OutsideFrame {
+        /// The reseller.
+        reseller: String,
+        /// The limit exceeded, in the catalog's names ("module bi is not allowed").
+        limit: String,
+    },
+    /// Something only the vendor's key signs, asked of a reseller's home.
+    #[error("{what} is signed with the vendor's key: ask the vendor for it")]
+    VendorOnly {
+        /// What was asked ("a revocation list").
+        what: &'static str,
+    },
+    /// An order naming another reseller than the one whose key signs it.
+    #[error(
+        "the order names reseller '{given}', but this home signs as reseller '{signer}': leave the reseller out, or issue from that reseller's home"
+    )]
+    ResellerMismatch {
+        /// The reseller the order named.
+        given: String,
+        /// The reseller whose key signs.
+        signer: String,
+    },
+    /// A reseller bundle (certificate chain, catalog and vendor keys) that cannot be used.
+    #[error("the reseller bundle is invalid ({reason}): ask the vendor to send it again")]
+    Bundle {
+        /// What is wrong with it.
+        reason: String,
+    },
+
     // ----- ticket pools -----
     /// A ticket id, a ticket pool or a redemption refused.
     #[error(transparent)]
@@ -612,6 +676,13 @@ impl Error {
             Error::UnknownOrder { .. } => "unknown_order",
             Error::NotInOrder { .. } => "not_in_order",
             Error::EmptyName { .. } => "empty_name",
+            Error::NoCertificate { .. } => "no_certificate",
+            Error::NoLicenseIdRange { .. } => "no_license_id_range",
+            Error::LicenseIdRangeUsed { .. } => "license_id_range_used",
+            Error::VendorOnly { .. } => "vendor_only",
+            Error::OutsideFrame { .. } => "outside_frame",
+            Error::ResellerMismatch { .. } => "reseller_mismatch",
+            Error::Bundle { .. } => "bundle",
             Error::Ticket(e) => e.kind_name(),
         }
     }

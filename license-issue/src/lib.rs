@@ -48,6 +48,7 @@ mod pg_ledger;
 mod report;
 mod reseller;
 mod signature;
+mod signer;
 mod tickets;
 
 #[cfg(test)]
@@ -83,8 +84,9 @@ pub use report::{
     ProRataRow, RenewalRow, ReportRow, ResellerTotal, active_subscriptions, issued_in_month,
     issued_in_month_by, pro_rata, renewal_notices, renewal_notices_due, renewals_overdue, to_csv, to_table,
 };
-pub use reseller::{ResellerHome, certify};
+pub use reseller::{BUNDLE_FORMAT, BUNDLE_VERSION, ResellerBundle, ResellerHome, certify};
 pub use signature::{SignedFor, verify_signature};
+pub use signer::{ResellerSigner, Signer};
 pub use tickets::{
     Imported, MAX_TICKETS_PER_CREATE, Redemption, TICKET_RANDOM_SYMBOLS, TICKET_SYMBOLS, Ticket, TicketError,
     TicketExport, TicketId, TicketPool, TicketReport, TicketRow, TicketState, TicketTotals, Typo,

@@ -5,6 +5,7 @@
 //! ```text
 //! <dir>/reseller-key.pem           the reseller's Ed25519 key (PKCS#8 PEM, mode 0600)
 //! <dir>/chains/<product>.txt       the installed certificate chain, one per product
+//! <dir>/vendor-keys.txt            the vendor's public keys (hex, one per line)
 //! ```
 
 use std::fs;
@@ -14,8 +15,85 @@ use license_core::{
     Certificate, CertificateChain, Context, DelegatedCode, DelegationError, Frame, License, PublicKey,
     ResellerName, sign_delegated,
 };
+use serde::{Deserialize, Serialize};
 
-use crate::{Error, VendorKey};
+use crate::{Catalog, Error, ResellerSigner, VendorKey, parse_hex32};
+
+/// The `format` field of a [`ResellerBundle`].
+pub const BUNDLE_FORMAT: &str = "license-reseller-bundle";
+/// The version of the bundle format this library writes and reads.
+pub const BUNDLE_VERSION: u32 = 1;
+
+/// What the vendor sends a reseller for one product: its certificate chain, the product's
+/// catalog (so the reseller's orders, codes and reports use the vendor's names) and the
+/// vendor's public keys the chain verifies against. A JSON document (`docs/FORMAT.md`,
+/// "Reseller bundle").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResellerBundle {
+    format: String,
+    version: u32,
+    /// The product id.
+    pub product: String,
+    /// The certificate chain's text form.
+    pub chain: String,
+    /// The vendor's public keys, hex.
+    pub vendor_keys: Vec<String>,
+    /// The product's catalog, TOML.
+    pub catalog: String,
+}
+
+impl ResellerBundle {
+    /// The bundle of `chain` for `catalog`'s product, with the vendor's `keys`.
+    pub fn new(chain: &CertificateChain, catalog: &Catalog, keys: &[PublicKey]) -> ResellerBundle {
+        ResellerBundle {
+            format: BUNDLE_FORMAT.into(),
+            version: BUNDLE_VERSION,
+            product: catalog.product().to_owned(),
+            chain: chain.to_string(),
+            vendor_keys: keys.iter().map(|k| hex::encode(k.to_bytes())).collect(),
+            catalog: catalog.toml().to_owned(),
+        }
+    }
+
+    /// The JSON text.
+    pub fn to_json(&self) -> Result<String, Error> {
+        serde_json::to_string_pretty(self).map_err(Error::LedgerEncode)
+    }
+
+    /// Parse the JSON text: refused when it is not a bundle or of another version.
+    pub fn parse(text: &str) -> Result<ResellerBundle, Error> {
+        let bad = |reason: String| Error::Bundle { reason };
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| bad(format!("not JSON: {e}")))?;
+        if value.get("format").and_then(|f| f.as_str()) != Some(BUNDLE_FORMAT) {
+            return Err(bad(format!("not a {BUNDLE_FORMAT} document")));
+        }
+        match value.get("version").and_then(|v| v.as_u64()) {
+            Some(v) if v == u64::from(BUNDLE_VERSION) => {}
+            Some(v) => {
+                return Err(bad(format!(
+                    "version {v}; this licensectl reads version {BUNDLE_VERSION}"
+                )));
+            }
+            None => return Err(bad("no version".into())),
+        }
+        serde_json::from_value(value).map_err(|e| bad(e.to_string()))
+    }
+
+    /// The vendor's keys.
+    pub fn keys(&self) -> Result<Vec<PublicKey>, Error> {
+        self.vendor_keys
+            .iter()
+            .map(|h| {
+                let bytes = parse_hex32(h).ok_or_else(|| Error::Bundle {
+                    reason: format!("vendor key '{h}' is not 64 hex digits"),
+                })?;
+                Ok(PublicKey::from_bytes(&bytes)?)
+            })
+            .collect()
+    }
+}
 
 /// A reseller's licensing directory.
 #[derive(Clone, Debug)]
@@ -31,6 +109,15 @@ impl ResellerHome {
 
     fn key_path(&self) -> PathBuf {
         self.dir.join("reseller-key.pem")
+    }
+
+    fn vendor_keys_path(&self) -> PathBuf {
+        self.dir.join("vendor-keys.txt")
+    }
+
+    /// Whether this directory holds a reseller's key.
+    pub fn has_key(&self) -> bool {
+        self.key_path().exists()
     }
 
     fn chain_path(&self, product: &str) -> Result<PathBuf, Error> {
@@ -80,10 +167,97 @@ impl ResellerHome {
         Ok(chain)
     }
 
+    /// Install a bundle the vendor sent: its chain (checked against `pinned` keys when
+    /// given, else the bundle's own) and the vendor's keys (kept for checking codes in
+    /// this home). Returns the chain and the catalog, which the caller stores with its
+    /// catalogs.
+    pub fn install_bundle(
+        &self,
+        bundle: &ResellerBundle,
+        pinned: Option<&[PublicKey]>,
+    ) -> Result<(CertificateChain, Catalog), Error> {
+        let catalog = Catalog::from_toml(&bundle.catalog, Path::new("the bundle's catalog"))?;
+        if catalog.product() != bundle.product {
+            return Err(Error::Bundle {
+                reason: format!(
+                    "its catalog is for product '{}', its certificate for '{}'",
+                    catalog.product(),
+                    bundle.product
+                ),
+            });
+        }
+        let keys = bundle.keys()?;
+        let chain = self.install(&bundle.chain, pinned.unwrap_or(&keys), &bundle.product)?;
+        let mut known = self.vendor_keys()?;
+        for k in keys.iter().chain(pinned.unwrap_or(&[])) {
+            if !known.contains(k) {
+                known.push(*k);
+            }
+        }
+        let text: String = known
+            .iter()
+            .map(|k| format!("{}\n", hex::encode(k.to_bytes())))
+            .collect();
+        let path = self.vendor_keys_path();
+        license_fs::write_atomic(&path, text.as_bytes()).map_err(Error::io(&path))?;
+        Ok((chain, catalog))
+    }
+
+    /// The vendor's public keys saved by [`Self::install_bundle`] (none before).
+    pub fn vendor_keys(&self) -> Result<Vec<PublicKey>, Error> {
+        let path = self.vendor_keys_path();
+        let text = match fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io(&path)(e)),
+        };
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|l| {
+                let bytes = parse_hex32(l).ok_or_else(|| Error::Bundle {
+                    reason: format!("{} holds '{l}', not a 64-hex-digit key", path.display()),
+                })?;
+                Ok(PublicKey::from_bytes(&bytes)?)
+            })
+            .collect()
+    }
+
+    /// The reseller's key with every installed chain: what an [`crate::Issuer`] signs
+    /// with in this home.
+    pub fn signer(&self) -> Result<ResellerSigner, Error> {
+        let dir = self.dir.join("chains");
+        let entries = match fs::read_dir(&dir) {
+            Ok(e) => e.filter_map(Result::ok).map(|e| e.path()).collect::<Vec<_>>(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(Error::io(&dir)(e)),
+        };
+        let mut chains = Vec::new();
+        for path in entries {
+            let Some(product) = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_suffix(".txt"))
+            else {
+                continue;
+            };
+            chains.push((product.to_owned(), self.chain(product)?));
+        }
+        ResellerSigner::new(self.key()?, chains)
+    }
+
     /// The installed chain of `product`.
     pub fn chain(&self, product: &str) -> Result<CertificateChain, Error> {
         let path = self.chain_path(product)?;
-        let text = fs::read_to_string(&path).map_err(Error::io(&path))?;
+        let text = match fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::NoCertificate {
+                    product: product.to_owned(),
+                });
+            }
+            Err(e) => return Err(Error::io(&path)(e)),
+        };
         Ok(CertificateChain::parse(&text)?)
     }
 
@@ -141,6 +315,8 @@ mod tests {
         Binding, Date, Kind, KindSet, LineSet, ModuleSet, ProductLine, UntrustedDelegatedCode, Violation,
     };
 
+    use crate::Catalog;
+
     use super::*;
 
     fn d(y: u16, m: u8, day: u8) -> Date {
@@ -178,6 +354,223 @@ mod tests {
             binding: Binding::NONE,
             interim: false,
         }
+    }
+
+    /// A subscription reseller for the demo product: standard line, crm and budget, at
+    /// most 50 users, subscriptions of at most 400 usable days, trials of 30, ids 500000-500002.
+    fn subscription_frame() -> Frame {
+        let mut f = Frame::new(
+            KindSet::EMPTY.with(Kind::Trial).with(Kind::Subscription),
+            LineSet::EMPTY.with(0),
+            ModuleSet::first(2),
+            d(2028, 1, 1),
+        )
+        .with_max_days(Kind::Trial, 30)
+        .with_max_days(Kind::Subscription, 400);
+        f.named_users = Some(50);
+        f.license_ids = Some(license_core::IdRange {
+            first: 500_000,
+            last: 500_002,
+        });
+        f
+    }
+
+    fn reseller_issuer(dir: &Path, frame: Frame) -> crate::Issuer<crate::MemoryLedger> {
+        let vendor = VendorKey::from_seed(&[7; 32]);
+        let home = ResellerHome::new(dir.join("contoso"));
+        let pk = home.keygen().unwrap();
+        let chain = certify(&vendor, "demo-erp", pk, "Contoso", 7, frame, None).unwrap();
+        let mut catalogs = crate::Catalogs::new();
+        let demo = Catalog::demo().unwrap();
+        let bundle = ResellerBundle::new(&chain, &demo, &[vendor.public_key()]);
+        let bundle = ResellerBundle::parse(&bundle.to_json().unwrap()).unwrap();
+        let (_, catalog) = home.install_bundle(&bundle, None).unwrap();
+        assert_eq!(catalog, demo, "the catalog travels unchanged");
+        assert_eq!(home.vendor_keys().unwrap(), [vendor.public_key()]);
+        catalogs.insert(catalog);
+        crate::Issuer::new(catalogs, home.signer().unwrap(), crate::MemoryLedger::new())
+    }
+
+    fn subscription(users: u32) -> crate::NewLicense {
+        let mut o = crate::NewLicense::new("demo-erp", Kind::Subscription, crate::Customer::new("ACME"));
+        o.line = Some("standard".into());
+        o.named_users = Some(users);
+        o.modules = vec!["crm".into()];
+        o
+    }
+
+    #[test]
+    fn a_reseller_issues_upgrades_and_renews_inside_its_frame_and_nothing_outside() {
+        use crate::{Change, Ledger};
+        let dir = tempfile::tempdir().unwrap();
+        let mut is = reseller_issuer(dir.path(), subscription_frame());
+        let keys = [VendorKey::from_seed(&[7; 32]).public_key()];
+        let today = d(2027, 3, 1);
+        let issued = is.issue(&subscription(20), today).unwrap();
+        assert_eq!(issued.license.license_id, 500_000, "the certificate's id range");
+        let record = &is.ledger().records().unwrap()[0];
+        assert_eq!(record.reseller.as_deref(), Some("Contoso"));
+        let v = UntrustedDelegatedCode::parse(&issued.code)
+            .unwrap()
+            .verify(&keys, &Context::new("demo-erp", "ACME"), |_| false)
+            .unwrap();
+        assert_eq!(v.issuer().name.as_str(), "Contoso");
+
+        // Outside the frame: refused before signing, nothing recorded.
+        let refused = [
+            (subscription(51), "51 named users exceed the limit of 50"),
+            (
+                {
+                    let mut o = subscription(5);
+                    o.modules.push("bi".into());
+                    o
+                },
+                "module bi is not allowed",
+            ),
+            (
+                {
+                    let mut o = subscription(5);
+                    o.line = Some("expert".into());
+                    o
+                },
+                "product line expert is not allowed",
+            ),
+            (
+                {
+                    let mut o = subscription(5);
+                    o.kind = Kind::Full;
+                    o
+                },
+                "the kind full",
+            ),
+            (
+                {
+                    let mut o = subscription(5);
+                    o.term = crate::Term::Months(13);
+                    o
+                },
+                "exceeds the limit of 400 days",
+            ),
+        ];
+        for (order, what) in refused {
+            let e = is.issue(&order, today).unwrap_err();
+            assert!(
+                matches!(&e, Error::OutsideFrame { reseller, limit } if reseller == "Contoso" && limit.contains(what)),
+                "{what}: {e}"
+            );
+        }
+        assert_eq!(
+            is.ledger().records().unwrap().len(),
+            1,
+            "nothing recorded for refusals"
+        );
+        // Another reseller's name on the order is refused.
+        let mut other = subscription(5);
+        other.customer.reseller = Some("Fabrikam".into());
+        assert!(matches!(
+            is.issue(&other, today),
+            Err(Error::ResellerMismatch { .. })
+        ));
+
+        // An upgrade inside the frame is signed by the reseller; beyond it, refused.
+        let id = issued.license.license_id;
+        let up = |users| Change {
+            named_users: Some(users),
+            ..Change::default()
+        };
+        let r = is.upgrade(id, &up(40), d(2027, 4, 1)).unwrap();
+        assert_eq!(r.now.license.named_users, Some(40));
+        assert!(UntrustedDelegatedCode::parse(&r.now.code).is_ok());
+        assert!(is.upgrade(id, &up(60), d(2027, 4, 2)).is_err());
+        // After the certificate's end (2028-01-01 is its first refused day) the reseller
+        // cannot renew; before it, the next term is signed inside the frame.
+        let late = is.renew(id, d(2028, 2, 10)).unwrap_err();
+        assert!(
+            matches!(&late, Error::OutsideFrame { limit, .. } if limit.contains("2028-01-01")),
+            "{late}"
+        );
+        let renewed = is.renew_early(id, d(2027, 12, 15)).unwrap();
+        assert_eq!(renewed.license.valid_from, issued.license.expires.unwrap());
+        assert_eq!(renewed.license.license_id, id);
+        // Revocation lists are the vendor's.
+        assert!(matches!(
+            is.revocation_list("demo-erp", 1, today, 30),
+            Err(Error::VendorOnly { .. })
+        ));
+        // Three ids in the range: the third new license is the last one.
+        is.issue(&subscription(5), today).unwrap();
+        is.issue(&subscription(5), today).unwrap();
+        assert!(matches!(
+            is.issue(&subscription(5), today),
+            Err(Error::LicenseIdRangeUsed {
+                first: 500_000,
+                last: 500_002,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn a_certificate_without_an_id_range_issues_no_new_license() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut frame = subscription_frame();
+        frame.license_ids = None;
+        let mut is = reseller_issuer(dir.path(), frame);
+        assert!(matches!(
+            is.issue(&subscription(5), d(2027, 3, 1)),
+            Err(Error::NoLicenseIdRange { .. })
+        ));
+        // And a product it holds no certificate for.
+        let mut o = subscription(5);
+        o.product = "demo-erp-hosted".into();
+        let mut catalogs = is.catalogs().clone();
+        catalogs.insert(Catalog::from_toml(crate::DEMO_HOSTED_CATALOG, Path::new("h")).unwrap());
+        let signer = ResellerHome::new(dir.path().join("contoso")).signer().unwrap();
+        let mut is = crate::Issuer::new(catalogs, signer, crate::MemoryLedger::new());
+        assert!(matches!(
+            is.issue(&o, d(2027, 3, 1)),
+            Err(Error::NoCertificate { .. })
+        ));
+    }
+
+    #[test]
+    fn bundles_of_another_format_or_version_or_with_a_foreign_catalog_are_refused() {
+        let vendor = VendorKey::from_seed(&[7; 32]);
+        let chain = certify(
+            &vendor,
+            "demo-erp",
+            vendor.public_key(),
+            "Self",
+            1,
+            frame(1, 0),
+            None,
+        )
+        .unwrap();
+        let demo = Catalog::demo().unwrap();
+        let good = ResellerBundle::new(&chain, &demo, &[vendor.public_key()])
+            .to_json()
+            .unwrap();
+        for (text, says) in [
+            ("not json".to_owned(), "not JSON"),
+            ("{}".to_owned(), "not a license-reseller-bundle"),
+            (good.replace("\"version\": 1", "\"version\": 2"), "version 2"),
+            (
+                good.replace("\"version\": 1", "\"version\": 1, \"x\": 0"),
+                "unknown field",
+            ),
+        ] {
+            let e = ResellerBundle::parse(&text).unwrap_err();
+            assert!(e.to_string().contains(says), "{e}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let home = ResellerHome::new(dir.path());
+        home.keygen().unwrap();
+        let mut b = ResellerBundle::parse(&good).unwrap();
+        b.catalog = crate::DEMO_HOSTED_CATALOG.into();
+        assert!(matches!(home.install_bundle(&b, None), Err(Error::Bundle { .. })));
+        let mut b = ResellerBundle::parse(&good).unwrap();
+        b.vendor_keys = vec!["zz".into()];
+        assert!(matches!(home.install_bundle(&b, None), Err(Error::Bundle { .. })));
     }
 
     #[test]

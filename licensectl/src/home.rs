@@ -6,14 +6,22 @@
 //! <home>/ledger.jsonl                                   every code issued
 //! <home>/revocations/<product>/list-<sequence>.bin      signed revocation lists
 //! <home>/revocation-sequences.json                      last published sequence per product
+//! <home>/reseller/                                      a reseller's key and certificates
 //! <home>/tickets.jsonl (+ .lock)                        the ticket pool (ticket ids are bearer secrets: mode 0600)
 //! ```
+//!
+//! A reseller's home has `reseller/` (its key and installed certificate chains) and no
+//! `keys/keyring.toml`: there `issue`, `upgrade`, `renew` sign with the reseller's key and
+//! chain, and codes are checked against the vendor keys its bundle brought.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use license_core::Date;
-use license_issue::{Catalog, Catalogs, Error, FileLedger, Issuer, KeyRing, TicketPool};
+use license_core::PublicKey;
+use license_issue::{
+    Catalog, Catalogs, Error, FileLedger, Issuer, KeyRing, ResellerHome, Signer, TicketPool,
+};
 
 /// Paths inside the licensing directory.
 pub struct Home {
@@ -84,12 +92,46 @@ impl Home {
         Ok(ledger)
     }
 
-    /// An issuer with the current key, the catalogs and the ledger.
+    /// The reseller's side of this home (`<home>/reseller/`).
+    pub fn reseller(&self) -> ResellerHome {
+        ResellerHome::new(self.dir.join("reseller"))
+    }
+
+    /// A reseller's home: a reseller key and no vendor key ring.
+    pub fn is_reseller(&self) -> bool {
+        !self.keys().join("keyring.toml").exists() && self.reseller().has_key()
+    }
+
+    /// Who signs here: the vendor's current key, or in a reseller's home the reseller's
+    /// key with its installed chains.
+    pub fn signer(&self) -> Result<Signer, Error> {
+        if self.is_reseller() {
+            return Ok(self.reseller().signer()?.into());
+        }
+        Ok(KeyRing::open(&self.keys())?.current()?.into())
+    }
+
+    /// The vendor's public keys: the key ring's, or in a reseller's home the ones its
+    /// bundle brought.
+    pub fn vendor_keys(&self) -> Result<Vec<PublicKey>, Error> {
+        if self.is_reseller() {
+            return self.reseller().vendor_keys();
+        }
+        Ok(KeyRing::open(&self.keys())?.public_keys())
+    }
+
+    /// An issuer with the signer, the catalogs and the ledger.
     pub fn issuer(&self) -> Result<Issuer<FileLedger>, Error> {
-        let key = KeyRing::open(&self.keys())?.current()?;
+        let signer = self.signer()?;
         let catalogs = self.catalogs_required()?;
         let ledger = self.open_ledger(false)?;
-        Ok(Issuer::new(catalogs, key, ledger))
+        Ok(Issuer::new(catalogs, signer, ledger))
+    }
+
+    /// Store `catalog` as `<home>/catalog/<product>.toml` (a reseller's bundle brings it),
+    /// replacing an earlier one of the product.
+    pub fn store_catalog(&self, catalog: &Catalog) -> Result<PathBuf, Error> {
+        catalog.store_in(&self.catalog_dir())
     }
 
     /// The ticket pool (`ticket create`, `redeem`, `export`, `import`, `report`).

@@ -6,8 +6,7 @@ use std::fmt;
 
 use license_core::{Date, ErrorKind, Kind, Status};
 use license_issue::{
-    BindTo, Catalog, Catalogs, Customer, Error, Issuer, KeyRing, MemoryLedger, NewLicense, ToleranceChoice,
-    VendorKey,
+    BindTo, Catalog, Catalogs, Customer, Error, Issuer, MemoryLedger, NewLicense, ToleranceChoice, VendorKey,
 };
 use license_verify::fingerprint::{CollectedFingerprint, DEFAULT_TOLERANCE, Outcome};
 use license_verify::{Utc, Verifier};
@@ -165,8 +164,8 @@ pub fn verify(
         .clone()
         .or_else(|| catalogs.only().map(|c| c.product().to_owned()));
     let catalog = product.as_deref().and_then(|p| catalogs.get(p).ok());
-    let keys = if a.keys.is_empty() && home.keys().exists() {
-        KeyRing::open(&home.keys())?.public_keys()
+    let keys = if a.keys.is_empty() && (home.keys().exists() || home.is_reseller()) {
+        home.vendor_keys()?
     } else {
         Vec::new()
     };

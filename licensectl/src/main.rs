@@ -21,7 +21,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use license_core::Date;
+use license_core::{Date, IdRange};
 
 /// The vendor's license tool: keys, codes, ledger, reports.
 #[derive(Parser, Debug)]
@@ -301,17 +301,20 @@ pub(crate) enum ResellerCommand {
     /// key; with --as-reseller, from a reseller's home, it certifies a sub-reseller inside
     /// the installed chain (never wider).
     Certify(CertifyArgs),
-    /// In the reseller's home: install the certificate chain text the vendor sent, after
-    /// checking it against the vendor's public key and this reseller's key.
+    /// In the reseller's home: install what the vendor sent, after checking it against the
+    /// vendor's public key and this reseller's key: a bundle file (`reseller certify
+    /// --bundle`: the chain, the product's catalog, the vendor's keys), or a certificate
+    /// chain's text with --product and --vendor-key.
     Install {
-        /// The certificate chain text.
-        chain: String,
-        /// The product it is for.
+        /// A bundle file, or the certificate chain text.
+        cert: String,
+        /// The product it is for (a bundle names it).
         #[arg(long)]
-        product: String,
-        /// The vendor's public key (hex), as `licensectl pubkey --format hex` prints it.
+        product: Option<String>,
+        /// The vendor's public key (hex), as `licensectl pubkey --format hex` prints it; a
+        /// bundle brings the vendor's keys, and this pins the one it must verify against.
         #[arg(long)]
-        vendor_key: String,
+        vendor_key: Option<String>,
     },
 }
 
@@ -362,9 +365,28 @@ pub(crate) struct CertifyArgs {
     /// Every license must be bound to a database or machine.
     #[arg(long)]
     pub(crate) binding_required: bool,
+    /// The license ids its new licenses take, FIRST-LAST (disjoint from the vendor's own
+    /// and every other reseller's; a sub-reseller's inside its parent's).
+    #[arg(long, value_parser = parse_id_range)]
+    pub(crate) license_ids: IdRange,
     /// Sign as the reseller of this home (a sub-reseller certificate).
     #[arg(long)]
     pub(crate) as_reseller: bool,
+    /// Also write a bundle to this file: the chain, the product's catalog (so the
+    /// reseller sees names) and the vendor's public keys, for `reseller install`.
+    #[arg(long)]
+    pub(crate) bundle: Option<PathBuf>,
+}
+
+fn parse_id_range(s: &str) -> Result<IdRange, String> {
+    let bad = || format!("'{s}': give the range as FIRST-LAST, e.g. 500000-599999");
+    let (a, b) = s.split_once('-').ok_or_else(bad)?;
+    let first = a.trim().parse().map_err(|_| bad())?;
+    let last = b.trim().parse().map_err(|_| bad())?;
+    if first > last {
+        return Err(format!("'{s}': the first id is above the last"));
+    }
+    Ok(IdRange { first, last })
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

@@ -12,6 +12,15 @@ fn vendor_key(vendor: &Env) -> String {
     line.split_whitespace().last().expect("a key").to_owned()
 }
 
+/// A license-id range per certificate serial.
+fn ids_for(serial: &str) -> &'static str {
+    match serial {
+        "7" => "500000-500999",
+        "1" => "500100-500199",
+        _ => "900000-900009",
+    }
+}
+
 fn certify<'a>(
     env: &'a Env,
     key: &'a str,
@@ -39,6 +48,8 @@ fn certify<'a>(
         "30",
         "--until",
         "2027-12-31",
+        "--license-ids",
+        ids_for(serial),
     ];
     args.extend_from_slice(extra);
     env.run(&args)
@@ -94,7 +105,13 @@ fn vendor_certifies_reseller_installs_and_certifies_a_sub_reseller() {
         &vendor_key(&stranger),
     ]);
     assert_ne!(r.code, 0);
-    assert!(r.stderr.contains("does not know"), "{}", r.stderr);
+    // Key ids are one byte: a stranger's random key has the vendor's id once in 256 runs,
+    // and then the chain is refused for its signature instead.
+    assert!(
+        r.stderr.contains("does not know") || r.stderr.contains("is not signed by its issuer"),
+        "{}",
+        r.stderr
+    );
 
     // Contoso certifies Fabrikam inside its frame; 101 users would widen it.
     let fabrikam = Env::new();
@@ -134,4 +151,201 @@ fn vendor_certifies_reseller_installs_and_certifies_a_sub_reseller() {
     let r = certify(&fabrikam, &key, "Loop", "3", "10", &["--as-reseller"]);
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("sub-resellers"), "{}", r.stderr);
+}
+
+/// Must show (issuing): the vendor certifies Contoso with a bundle (chain, catalog, keys);
+/// in Contoso's home `issue`, `upgrade` and `renew` sign with its key and chain, anything
+/// outside the frame is refused before signing (and not recorded), and `license-check`
+/// accepts the code with the vendor's key alone.
+#[test]
+fn a_reseller_issues_upgrades_and_renews_in_its_own_home() {
+    let vendor = Env::ready();
+    let contoso = Env::new();
+    let key = contoso.run(&["--json", "reseller", "keygen"]).json()["public_key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let bundle = vendor.path("contoso.bundle.json");
+    let bundle = bundle.to_str().unwrap();
+    certify(
+        &vendor,
+        &key,
+        "Contoso",
+        "7",
+        "50",
+        &["--subscription-days", "400", "--depth", "1", "--bundle", bundle],
+    )
+    .ok();
+    let installed = contoso.run(&["--json", "reseller", "install", bundle]).json();
+    assert_eq!(installed["license_ids"], "500000-500999");
+    assert!(installed["catalog"].as_str().unwrap().ends_with("demo-erp.toml"));
+    // The catalog came with it: names work in Contoso's home.
+    let (id, code) = contoso.issue(&[
+        "--licensee",
+        "ACME Corp",
+        "--kind",
+        "subscription",
+        "--users",
+        "20",
+        "--modules",
+        "crm",
+        "--database",
+        "DB-7F3A-22C1",
+    ]);
+    assert_eq!(id, 500_000);
+    let ledger = std::fs::read_to_string(contoso.path("ledger.jsonl")).unwrap();
+    assert!(ledger.contains("\"reseller\":\"Contoso\""), "{ledger}");
+
+    // Outside the frame: each refused naming its limit, nothing recorded.
+    for (extra, says) in [
+        (&["--users", "51", "--modules", "crm"][..], "51 named users"),
+        (&["--users", "5", "--modules", "crm,bi"][..], "module bi"),
+        (
+            &["--users", "5", "--modules", "crm", "--months", "14"][..],
+            "days",
+        ),
+    ] {
+        let mut args = vec![
+            "issue",
+            "--licensee",
+            "Beta",
+            "--kind",
+            "subscription",
+            "--database",
+            "DB-7F3A-22C1",
+        ];
+        args.extend_from_slice(extra);
+        let r = contoso.run(&args);
+        assert_ne!(r.code, 0, "{extra:?}");
+        assert!(
+            r.stderr.contains(says) && r.stderr.contains("Contoso"),
+            "{extra:?}: {}",
+            r.stderr
+        );
+    }
+    let r = contoso.run(&["issue", "--licensee", "Beta", "--kind", "full", "--users", "5"]);
+    assert!(r.stderr.contains("Contoso"), "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(contoso.path("ledger.jsonl")).unwrap(),
+        ledger,
+        "refused orders record nothing"
+    );
+
+    // Upgrade inside the frame, and beyond it.
+    let up = contoso
+        .run(&["--json", "upgrade", "500000", "--users", "40"])
+        .json();
+    assert_eq!(up["scope"]["named_users"], 40);
+    let r = contoso.run(&["upgrade", "500000", "--users", "60"]);
+    assert!(r.stderr.contains("60 named users"), "{}", r.stderr);
+    // Renew early, inside the frame.
+    let renewed = contoso.run(&["--json", "renew", "500000", "--early"]).json();
+    assert_eq!(renewed[0]["scope"]["valid_from"], "2027-11-22", "{renewed}");
+
+    // The customer's installation knows only the vendor's key.
+    let file = contoso.path("code.txt");
+    std::fs::write(&file, &code).unwrap();
+    let out = std::process::Command::new(common::license_check_bin())
+        .args(["--json", "--date", "2026-11-23", "verify", "--file"])
+        .arg(&file)
+        .args(["--licensee", "ACME Corp", "--database", "DB-7F3A-22C1"])
+        .args(["--key", &vendor_key(&vendor), "--product", "demo-erp"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(out.status.code(), Some(0), "{v}");
+    assert_eq!(v["issuer"]["reseller"], "Contoso", "{v}");
+    // ... and refuses it with the reseller's key in place of the vendor's.
+    let out = std::process::Command::new(common::license_check_bin())
+        .args(["--json", "--date", "2026-11-23", "verify", "--file"])
+        .arg(&file)
+        .args(["--licensee", "ACME Corp", "--database", "DB-7F3A-22C1"])
+        .args(["--key", &key, "--product", "demo-erp"])
+        .output()
+        .unwrap();
+    assert_ne!(out.status.code(), Some(0));
+    // Contoso hands Fabrikam a narrower frame with a bundle; the catalog and the vendor's
+    // keys travel on. Fabrikam's codes name both resellers.
+    let fabrikam = Env::new();
+    let sub_key = fabrikam.run(&["--json", "reseller", "keygen"]).json()["public_key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let sub_bundle = contoso.path("fabrikam.bundle.json");
+    let sub_bundle = sub_bundle.to_str().unwrap();
+    certify(
+        &contoso,
+        &sub_key,
+        "Fabrikam",
+        "1",
+        "10",
+        &[
+            "--subscription-days",
+            "400",
+            "--as-reseller",
+            "--bundle",
+            sub_bundle,
+        ],
+    )
+    .ok();
+    fabrikam.run(&["reseller", "install", sub_bundle]).ok();
+    let r = fabrikam.run(&[
+        "issue",
+        "--licensee",
+        "Gamma",
+        "--kind",
+        "trial",
+        "--days",
+        "31",
+        "--users",
+        "3",
+        "--modules",
+        "crm",
+        "--line",
+        "standard",
+    ]);
+    assert!(
+        r.stderr.contains("Fabrikam") && r.stderr.contains("limit of 30 days"),
+        "{}",
+        r.stderr
+    );
+    let (sub_id, sub_code) = fabrikam.issue(&[
+        "--licensee",
+        "Gamma",
+        "--kind",
+        "trial",
+        "--days",
+        "16",
+        "--users",
+        "3",
+        "--modules",
+        "crm",
+        "--line",
+        "standard",
+    ]);
+    assert_eq!(sub_id, 500_100);
+    let file = fabrikam.path("code.txt");
+    std::fs::write(&file, &sub_code).unwrap();
+    let out = std::process::Command::new(common::license_check_bin())
+        .args(["--json", "--date", "2026-11-23", "verify", "--file"])
+        .arg(&file)
+        .args([
+            "--licensee",
+            "Gamma",
+            "--key",
+            &vendor_key(&vendor),
+            "--product",
+            "demo-erp",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{v}");
+    assert_eq!(v["issuer"]["reseller"], "Fabrikam", "{v}");
+    assert_eq!(v["issuer"]["chain"][0]["name"], "Contoso", "{v}");
+
+    // A reseller's home signs no revocation list.
+    let r = contoso.run(&["revoke", "--list"]);
+    assert!(r.stderr.contains("vendor's key"), "{}", r.stderr);
 }

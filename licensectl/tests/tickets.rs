@@ -170,45 +170,58 @@ fn exported_tickets_are_redeemed_by_the_reseller_not_by_the_vendor() {
     assert_eq!(report["resellers"][0]["handed_over"], 2);
     assert_eq!(report["tickets"][1]["state"], "handed-over");
 
-    // The reseller's home: its key, the vendor's certificate, then the tickets.
-    let reseller = Env::new();
-    let pk = reseller.run(&["--json", "reseller", "keygen"]).json()["public_key"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let cert = vendor.run(&[
-        "--json",
-        "reseller",
-        "certify",
-        "--public-key",
-        &pk,
-        "--name",
-        "Contoso",
-        "--serial",
-        "7",
-        "--kinds",
-        "subscription,trial",
-        "--modules",
-        "crm,bi",
-        "--max-users",
-        "50",
-        "--until",
-        "2028-01-01",
-    ]);
-    let chain = cert.json()["chain"].as_str().unwrap().to_owned();
+    // The reseller's home: its key, the vendor's certificate in a bundle (chain, catalog,
+    // vendor keys), then the tickets.
     let key = vendor.run(&["pubkey", "--format", "hex"]).ok().to_owned();
     let key = key.split_whitespace().nth(1).unwrap().to_owned();
-    reseller
-        .run(&[
-            "reseller",
-            "install",
-            &chain,
-            "--product",
-            "demo-erp",
-            "--vendor-key",
-            &key,
-        ])
-        .ok();
+    let reseller_home = |name: &str, serial: &str, max_users: &str, ids: &str| {
+        let home = Env::new();
+        let pk = home.run(&["--json", "reseller", "keygen"]).json()["public_key"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let bundle = vendor.dir.path().join(format!("{name}-{serial}.bundle.json"));
+        let bundle = bundle.to_str().unwrap();
+        vendor
+            .run(&[
+                "reseller",
+                "certify",
+                "--public-key",
+                &pk,
+                "--name",
+                name,
+                "--serial",
+                serial,
+                "--kinds",
+                "subscription,trial",
+                "--modules",
+                "crm,bi",
+                "--max-users",
+                max_users,
+                "--until",
+                "2028-01-01",
+                "--license-ids",
+                ids,
+                "--bundle",
+                bundle,
+            ])
+            .ok();
+        home.run(&["reseller", "install", bundle]).ok();
+        home
+    };
+    // A certificate of at most 5 users cannot redeem tickets of 10: the import refuses
+    // them, naming the ticket and the limit, and adds nothing.
+    let narrow = reseller_home("Contoso", "8", "5", "600000-600099");
+    narrow.run(&["ticket", "import", file_arg]).fails(
+        2,
+        "cannot be redeemed here: the order lies outside the frame of reseller Contoso",
+    );
+    assert_eq!(
+        narrow.run(&["--json", "ticket", "report"]).json()["tickets"],
+        serde_json::json!([])
+    );
+
+    let reseller = reseller_home("Contoso", "7", "50", "500000-500999");
     let imported = reseller.run(&["--json", "ticket", "import", file_arg]).json();
     assert_eq!(
         (imported["added"].as_u64(), imported["already"].as_u64()),
@@ -216,8 +229,36 @@ fn exported_tickets_are_redeemed_by_the_reseller_not_by_the_vendor() {
     );
     let again = reseller.run(&["--json", "ticket", "import", file_arg]).json();
     assert_eq!(again["already"], 2);
+
+    // Redeemed offline in the reseller's home: signed with its key and chain, an id from
+    // its range, the ticket on its ledger record; once per ticket there too.
+    let r = redeem(&reseller, &ids[1], "Globex", "DB-GLOBEX").json();
+    assert_eq!(r["issued"]["scope"]["license_id"], 500_000);
+    let code = r["issued"]["code"].as_str().unwrap().to_owned();
+    redeem(&reseller, &ids[1], "Globex", "DB-OTHER").fails(2, "already redeemed");
+    let ledger = std::fs::read_to_string(reseller.path("ledger.jsonl")).unwrap();
+    assert!(ledger.contains(&format!("\"ticket\":\"{}\"", ids[1])), "{ledger}");
     let report = reseller.run(&["--json", "ticket", "report"]).json();
-    assert_eq!(report["resellers"][0]["open"], 2);
+    assert_eq!(
+        (
+            report["resellers"][0]["redeemed"].as_u64(),
+            report["resellers"][0]["open"].as_u64()
+        ),
+        (Some(1), Some(1))
+    );
+    // The customer's installation knows only the vendor's key.
+    let lic = reseller.dir.path().join("globex.lic");
+    std::fs::write(&lic, &code).unwrap();
+    let check = Command::new(license_check_bin())
+        .args(["--json", "--date", "2026-11-22", "verify", "--file"])
+        .arg(&lic)
+        .args(["--licensee", "Globex", "--database", "DB-GLOBEX"])
+        .args(["--key", &key, "--product", "demo-erp"])
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(0), "{check:?}");
+    let v: Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(v["status"], "valid", "{v}");
 
     // Tickets for another reseller are refused.
     let other = std::fs::read_to_string(&file)

@@ -19,6 +19,7 @@
 //!   (not yet valid, expired, replaced, this release not covered).
 //! - JSON (`--json`): one object, see [`verification_json`] and [`refusal_json`]: `usable`,
 //!   `status` (a kebab-case word), `status_words`, `allowed_now`, `license`, `scheduled`,
+//!   `issuer` (a reseller's code: `{reseller, serial, chain}`, else null),
 //!   `revocation_list`, and `errors`, a list of `{kind, message}` objects (empty when the
 //!   code verified).
 #![forbid(unsafe_code)]
@@ -439,6 +440,11 @@ pub fn verification_json(v: &Verification, names: &Names, coverage_checked: bool
             "machine_bound": l.binding.machine.is_some(),
         },
         "scheduled": v.pending_change().map(|p| json!({"revision": p.revision, "starts": p.starts.to_string()})),
+        "issuer": v.issuer().map(|i| json!({
+            "reseller": i.reseller().name,
+            "serial": i.reseller().serial,
+            "chain": i.chain().iter().map(|r| json!({"name": r.name, "serial": r.serial})).collect::<Vec<_>>(),
+        })),
         "revocation_list": v.revocation_list().map(|r| json!({
             "sequence": r.sequence,
             "issued": r.issued.to_string(),
@@ -525,6 +531,20 @@ pub fn verification_text(v: &Verification, names: &Names, coverage_checked: bool
             s,
             "Scheduled:        revision {} takes effect on {}; it replaces this code that day",
             p.revision, p.starts
+        );
+    }
+    if let Some(i) = v.issuer() {
+        // The signing reseller first, then who certified it, up to the vendor.
+        let chain: Vec<String> = i
+            .chain()
+            .iter()
+            .rev()
+            .map(|r| format!("{} (certificate {})", r.name, r.serial))
+            .collect();
+        let _ = writeln!(
+            s,
+            "Issued by:        reseller {}, certified by the vendor",
+            chain.join(", certified by ")
         );
     }
     if let Some(r) = v.revocation_list() {

@@ -4,16 +4,15 @@
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
-use std::fmt;
 
-use license_core::{Context, Date, License, sign};
+use license_core::{Context, Date, License};
 
 use crate::Error;
 use crate::catalog::{Catalog, Catalogs};
 use crate::history::LicenseHistory;
-use crate::keys::VendorKey;
 use crate::ledger::{Batch, Ledger, MaintenanceKind, Operation, OrderRef, Record};
 use crate::order::{Customer, Issued};
+use crate::signer::Signer;
 
 mod cancel;
 mod maintenance;
@@ -49,7 +48,8 @@ struct Draft {
 /// between the read and the append ([`Error::Conflict`]).
 const ATTEMPTS: u32 = 128;
 
-/// The vendor's issuing service: catalogs, the current signing key and a ledger.
+/// The issuing service: catalogs, the signer (the vendor's current key, or a reseller's
+/// key with its certificate chains) and a ledger.
 ///
 /// Each operation reads the license from the ledger, decides, signs and appends its
 /// records in one [`Ledger::append_batch`]. If another issuer (another backend instance
@@ -60,7 +60,7 @@ const ATTEMPTS: u32 = 128;
 #[derive(Debug)]
 pub struct Issuer<L: Ledger> {
     catalogs: Catalogs,
-    key: VendorKey,
+    signer: Signer,
     ledger: L,
     /// The records of the operation running, appended together at its end.
     staged: Vec<Record>,
@@ -69,11 +69,12 @@ pub struct Issuer<L: Ledger> {
 }
 
 impl<L: Ledger> Issuer<L> {
-    /// An issuer signing with `key` and recording in `ledger`.
-    pub fn new(catalogs: Catalogs, key: VendorKey, ledger: L) -> Issuer<L> {
+    /// An issuer signing with `signer` (a [`crate::VendorKey`] or a
+    /// [`crate::ResellerSigner`]) and recording in `ledger`.
+    pub fn new(catalogs: Catalogs, signer: impl Into<Signer>, ledger: L) -> Issuer<L> {
         Issuer {
             catalogs,
-            key,
+            signer: signer.into(),
             ledger,
             staged: Vec::new(),
             read: Cell::new(None),
@@ -92,7 +93,12 @@ impl<L: Ledger> Issuer<L> {
 
     /// The signing key's id.
     pub fn key_id(&self) -> u8 {
-        self.key.id()
+        self.signer.key_id()
+    }
+
+    /// Who signs.
+    pub fn signer(&self) -> &Signer {
+        &self.signer
     }
 
     /// Give the ledger back.
@@ -150,7 +156,7 @@ impl<L: Ledger> Issuer<L> {
 
     /// Validate, sign and record.
     fn commit(&mut self, catalog: &Catalog, draft: Draft, today: Date) -> Result<Issued, Error> {
-        commit_to(&self.key, &mut self.staged, catalog, draft, today)
+        commit_to(&self.signer, &mut self.staged, catalog, draft, today)
     }
 
     /// Run `op` (which reads through [`Issuer::history`] and stages its records) and
@@ -224,9 +230,9 @@ impl<L: Ledger> Issuer<L> {
     }
 }
 
-/// Validate, sign with `key` and stage the record for the operation's batch.
+/// Validate, sign with `signer` and stage the record for the operation's batch.
 fn commit_to(
-    key: &VendorKey,
+    signer: &Signer,
     staged: &mut Vec<Record>,
     catalog: &Catalog,
     draft: Draft,
@@ -239,11 +245,17 @@ fn commit_to(
         database: draft.database.as_deref(),
         machine: None,
     };
-    let signed = sign(&draft.license, &ctx, key.signing_key())?;
-    // Sized up front: the text form is written symbol by symbol.
-    let mut code = String::with_capacity(signed.text_len() + signed.text_len() / 5);
-    // Writing into a String cannot fail.
-    let _ = fmt::Write::write_fmt(&mut code, format_args!("{signed}"));
+    // A reseller's code names its reseller: the ledger row is the one it is invoiced for.
+    let reseller = match signer.reseller(&draft.product)? {
+        None => draft.customer.reseller,
+        Some(own) => match draft.customer.reseller {
+            Some(given) if given != own => return Err(Error::ResellerMismatch { given, signer: own }),
+            _ => Some(own),
+        },
+    };
+    let code = signer
+        .sign(&draft.license, &ctx)
+        .map_err(|e| crate::signer::in_catalog_words(e, catalog))?;
     let record = Record {
         recorded: today,
         operation: draft.operation,
@@ -251,7 +263,7 @@ fn commit_to(
         licensee: draft.customer.licensee.clone(),
         contact: draft.customer.contact,
         customer_ref: draft.customer.customer_ref,
-        reseller: draft.customer.reseller,
+        reseller,
         database: draft.database.clone(),
         license: draft.license,
         code: Some(code.clone()),

@@ -17,12 +17,27 @@ impl<L: Ledger> Issuer<L> {
     }
 
     /// Check `order` as [`Issuer::issue`] would on `today`, without signing or recording
-    /// anything; returns the license it would issue (its id is only a guess). Ticket pools
-    /// check a ticket's scope this way before creating it.
+    /// anything: the catalog's rules and, in a reseller's home, the frame of its
+    /// certificate. Returns the license it would issue (its id is only a guess). Ticket
+    /// pools check a ticket's scope this way before creating or importing it.
     pub fn check_new(&self, order: &NewLicense, today: Date) -> Result<License, Error> {
         let catalog = self.catalogs.get(&order.product)?;
         let license = self.build_new(catalog, order, today)?;
         validate(catalog, &license, today)?;
+        if let crate::Signer::Reseller(r) = &self.signer {
+            let leaf = r.chain(&order.product)?.leaf();
+            leaf.frame.admits(&license).map_err(|violation| {
+                crate::signer::in_catalog_words(
+                    Error::Core(license_core::Error::Delegation(
+                        license_core::DelegationError::OutsideFrame {
+                            reseller: leaf.name,
+                            violation,
+                        },
+                    )),
+                    catalog,
+                )
+            })?;
+        }
         Ok(license)
     }
 
@@ -63,7 +78,7 @@ impl<L: Ledger> Issuer<L> {
             Operation::Issue
         };
         commit_to(
-            &self.key,
+            &self.signer,
             &mut self.staged,
             catalog,
             Draft {
@@ -94,8 +109,20 @@ impl<L: Ledger> Issuer<L> {
     }
 
     fn next_license_id(&self, catalog: &Catalog) -> Result<u32, Error> {
-        let first = catalog.first_license_id();
+        // A reseller's licenses take ids only from its certificate's range, so they never
+        // share an id (a revocation entry, a row of the vendor's import) with another's.
+        let range = self.signer.license_ids(catalog.product())?;
+        let first = range.map_or(catalog.first_license_id(), |r| r.first);
         let id = self.ledger.new_license_id(first)?;
+        if let Some(r) = range
+            && !r.contains(id)
+        {
+            return Err(Error::LicenseIdRangeUsed {
+                reseller: self.signer.reseller(catalog.product())?.unwrap_or_default(),
+                first: r.first,
+                last: r.last,
+            });
+        }
         // A new license: no record of it yet (another order taking this id first is a
         // conflict, and the order runs again with the next one).
         self.read.set(Some((id, 0)));

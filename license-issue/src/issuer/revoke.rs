@@ -147,7 +147,7 @@ impl<L: Ledger> Issuer<L> {
             today,
             expires,
             &entries,
-            self.key.signing_key(),
+            self.signer.vendor_key("a revocation list")?.signing_key(),
         )?;
         Ok((bytes, entries))
     }

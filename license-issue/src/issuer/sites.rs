@@ -22,12 +22,21 @@ impl<L: Ledger> Issuer<L> {
         if site.trim().is_empty() {
             return Err(Error::EmptyName { what: "site" });
         }
-        let h = self.history(license_id)?;
-        self.refuse_closed(&h, today)?;
-        let latest = h.latest().ok_or(Error::UnknownLicense { license_id })?;
-        let mut record = event(&h, latest, Operation::Site, today);
-        record.site = Some(site.trim().to_owned());
-        self.ledger.append(&record)
+        // Through `transact` like every other operation: a concurrent change of the
+        // license between the read and the append is a conflict, and it runs again.
+        self.transact(
+            None,
+            |is| {
+                let h = is.history(license_id)?;
+                is.refuse_closed(&h, today)?;
+                let latest = h.latest().ok_or(Error::UnknownLicense { license_id })?;
+                let mut record = event(&h, latest, Operation::Site, today);
+                record.site = Some(site.trim().to_owned());
+                is.staged.push(record);
+                Ok(())
+            },
+            |_| None,
+        )
     }
 
     /// The open (not revoked, not erased) licenses of `site`, by id.

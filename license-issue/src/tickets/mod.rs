@@ -155,6 +155,14 @@ pub enum TicketError {
         /// The reseller they are for.
         found: String,
     },
+    /// An imported ticket this home could not issue (outside its reseller's frame).
+    #[error("ticket {ticket} cannot be redeemed here: {reason}")]
+    OutsideScope {
+        /// The ticket.
+        ticket: TicketId,
+        /// Why issuing its scope is refused.
+        reason: Box<Error>,
+    },
     /// An imported ticket whose id the pool holds with another scope.
     #[error(
         "ticket {ticket} is already in this pool with another scope: the file is not the vendor's export of it; ask the vendor"
@@ -183,6 +191,7 @@ impl TicketError {
             TicketError::Export { .. } => "ticket_export",
             TicketError::WrongReseller { .. } => "ticket_wrong_reseller",
             TicketError::ImportConflict { .. } => "ticket_import_conflict",
+            TicketError::OutsideScope { .. } => "ticket_outside_scope",
         }
     }
 
@@ -283,6 +292,15 @@ pub struct Imported {
     pub added: usize,
     /// Tickets the pool already held (imported before).
     pub already: usize,
+}
+
+/// Check a ticket's order as redeeming it today would: a stand-in licensee and database
+/// binding (a redemption always binds) for the ones it lacks.
+fn check_scope<L: Ledger>(issuer: &Issuer<L>, order: &NewLicense, today: Date) -> Result<(), Error> {
+    let mut check = order.clone();
+    check.customer.licensee = "ticket holder".into();
+    check.bind = crate::BindTo::database("ticket check");
+    issuer.check_new(&check, today).map(|_| ())
 }
 
 /// A pool of tickets kept in one file.
@@ -434,9 +452,7 @@ impl TicketPool {
         }
         let mut order = order.clone();
         order.customer.reseller = Some(reseller.to_owned());
-        let mut check = order.clone();
-        check.customer.licensee = "ticket holder".into();
-        issuer.check_new(&check, today)?;
+        check_scope(issuer, &order, today)?;
         let mut tickets: Vec<Ticket> = Vec::with_capacity(count as usize);
         while tickets.len() < count as usize {
             let id = TicketId::generate()?;
@@ -498,16 +514,30 @@ impl TicketPool {
         })
     }
 
-    /// Add the tickets of `export` to this pool (a reseller's home); `reseller` is this
-    /// home's reseller (refused when the tickets are for another). Tickets imported before
-    /// are skipped.
-    pub fn import(&mut self, export: &TicketExport, reseller: &str, today: Date) -> Result<Imported, Error> {
-        if export.reseller != reseller {
-            return Err(TicketError::WrongReseller {
-                expected: reseller.to_owned(),
-                found: export.reseller.clone(),
+    /// Add the tickets of `export` to this pool, in the home of the reseller `issuer`
+    /// signs for: refused when the tickets are for another reseller, or when a ticket's
+    /// scope is one this home could not issue today (outside the frame of its certificate,
+    /// or the catalog's rules), before anything is added. Tickets imported before are
+    /// skipped.
+    pub fn import<L: Ledger>(
+        &mut self,
+        issuer: &Issuer<L>,
+        export: &TicketExport,
+        today: Date,
+    ) -> Result<Imported, Error> {
+        for t in &export.tickets {
+            let own = issuer.signer().reseller(&t.order.product)?;
+            if own.as_deref() != Some(export.reseller.as_str()) {
+                return Err(TicketError::WrongReseller {
+                    expected: own.unwrap_or_else(|| "the vendor".into()),
+                    found: export.reseller.clone(),
+                }
+                .into());
             }
-            .into());
+            check_scope(issuer, &t.order, today).map_err(|e| TicketError::OutsideScope {
+                ticket: t.id,
+                reason: Box::new(e),
+            })?;
         }
         let mut added = Vec::new();
         let mut already = 0;

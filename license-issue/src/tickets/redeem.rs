@@ -311,9 +311,39 @@ mod tests {
         assert!(issuer.ledger().records().unwrap().is_empty());
     }
 
+    /// An issuer in the home of reseller `name`, certified by the vendor `vendor` with a
+    /// frame of subscriptions of at most `users` named users and crm only.
+    fn reseller_issuer(vendor: &VendorKey, name: &str, seed: u8, users: u32) -> Issuer<MemoryLedger> {
+        use license_core::{Frame, IdRange, KindSet, LineSet, ModuleSet};
+        let key = VendorKey::from_seed(&[seed; 32]);
+        let catalog = Catalog::demo().unwrap();
+        let lines = catalog
+            .lines()
+            .iter()
+            .fold(LineSet::EMPTY, |s, &(_, n)| s.with(n));
+        let crm = catalog.module("crm").unwrap();
+        let mut frame = Frame::new(
+            KindSet::EMPTY.with(Kind::Subscription),
+            lines,
+            ModuleSet::EMPTY.with(crm),
+            Date::from_ymd(2028, 1, 1).unwrap(),
+        );
+        frame.named_users = Some(users);
+        frame.license_ids = Some(IdRange {
+            first: 500_000,
+            last: 500_999,
+        });
+        let chain = crate::certify(vendor, "demo-erp", key.public_key(), name, 7, frame, None).unwrap();
+        let signer = crate::ResellerSigner::new(key, [("demo-erp".to_owned(), chain)]).unwrap();
+        let mut catalogs = Catalogs::new();
+        catalogs.insert(catalog);
+        Issuer::new(catalogs, signer, MemoryLedger::new())
+    }
+
     #[test]
-    fn the_reseller_redeems_what_it_imported() {
+    fn the_reseller_redeems_what_it_imported_inside_its_frame() {
         let dir = tempfile::tempdir().unwrap();
+        let vendor_key = VendorKey::from_seed(&[9; 32]);
         let issuer_v = issuer();
         let mut vendor = TicketPool::open(&dir.path().join("vendor.jsonl")).unwrap();
         let t = create(&issuer_v, &mut vendor, 3);
@@ -322,20 +352,35 @@ mod tests {
         let text = export.to_json().unwrap();
         let mut reseller = TicketPool::open(&dir.path().join("reseller.jsonl")).unwrap();
         let parsed = TicketExport::parse(&text).unwrap();
-        assert!(matches!(
-            reseller.import(&parsed, "Fabrikam", day()),
-            Err(Error::Ticket(TicketError::WrongReseller { .. }))
-        ));
+        // Fabrikam's home refuses Contoso's tickets; the vendor's is no reseller's.
+        let fabrikam = reseller_issuer(&vendor_key, "Fabrikam", 2, 50);
+        for wrong in [&fabrikam, &issuer_v] {
+            assert!(matches!(
+                reseller.import(wrong, &parsed, day()),
+                Err(Error::Ticket(TicketError::WrongReseller { .. }))
+            ));
+        }
+        // A frame of 5 users refuses tickets of 10, before anything is imported.
+        let narrow = reseller_issuer(&vendor_key, "Contoso", 3, 5);
+        match reseller.import(&narrow, &parsed, day()) {
+            Err(Error::Ticket(TicketError::OutsideScope { ticket, reason })) => {
+                assert_eq!(ticket, t[0].id);
+                assert!(matches!(*reason, Error::OutsideFrame { .. }), "{reason:?}");
+                assert!(reason.to_string().contains("10"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(reseller.tickets().count(), 0);
+        let mut contoso = reseller_issuer(&vendor_key, "Contoso", 3, 50);
         assert_eq!(
-            reseller.import(&parsed, "Contoso", day()).unwrap(),
+            reseller.import(&contoso, &parsed, day()).unwrap(),
             Imported { added: 2, already: 0 }
         );
         assert_eq!(
-            reseller.import(&parsed, "Contoso", day()).unwrap(),
+            reseller.import(&contoso, &parsed, day()).unwrap(),
             Imported { added: 0, already: 2 }
         );
-        let mut issuer_r = issuer();
-        let r = issuer_r
+        let r = contoso
             .redeem(
                 &reseller,
                 &t[0].id,
@@ -345,11 +390,32 @@ mod tests {
             )
             .unwrap();
         assert_eq!(r.issued.licensee, "ACME");
+        assert_eq!(
+            r.issued.license.license_id, 500_000,
+            "from the certificate's range"
+        );
+        let v = license_core::UntrustedDelegatedCode::parse(&r.issued.code)
+            .unwrap()
+            .verify(
+                &[vendor_key.public_key()],
+                &license_core::Context {
+                    product: "demo-erp",
+                    licensee: "ACME",
+                    database: Some("DB"),
+                    machine: None,
+                },
+                |_| false,
+            )
+            .unwrap();
+        assert_eq!(v.issuer().name.as_str(), "Contoso");
+        let records = contoso.ledger().records().unwrap();
+        assert_eq!(records[0].ticket.as_deref(), Some(t[0].id.to_string().as_str()));
+        assert_eq!(records[0].reseller.as_deref(), Some("Contoso"));
         // A file altered to widen a ticket it already holds is refused.
         let mut widened = parsed.clone();
-        widened.tickets[0].order.named_users = Some(1000);
+        widened.tickets[0].order.named_users = Some(20);
         assert!(matches!(
-            reseller.import(&widened, "Contoso", day()),
+            reseller.import(&contoso, &widened, day()),
             Err(Error::Ticket(TicketError::ImportConflict { .. }))
         ));
         for bad in ["", "{}", &text.replace("license-tickets", "other")] {

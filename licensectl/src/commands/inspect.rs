@@ -1,7 +1,7 @@
 //! `inspect`: a code in plain words, its signature checked on request.
 
 use license_core::{License, PublicKey, UntrustedCode};
-use license_issue::{FileLedger, KeyRing, Ledger, Scope, SignedFor, describe, parse_hex32, verify_signature};
+use license_issue::{FileLedger, Ledger, Scope, SignedFor, describe, parse_hex32, verify_signature};
 use serde_json::json;
 
 use crate::InspectArgs;
@@ -72,7 +72,7 @@ pub fn inspect(home: &Home, a: &InspectArgs, today: license_core::Date, json: bo
                 .ok_or_else(|| Failure::Usage("--public-key must be 64 hex digits".into()))?;
             vec![PublicKey::from_bytes(&bytes)?]
         }
-        None => KeyRing::open(&home.keys())?.public_keys(),
+        None => home.vendor_keys()?,
     };
     let product = product
         .or_else(|| catalog.as_ref().map(|c| c.product().to_owned()))

@@ -1,7 +1,7 @@
 //! `reseller keygen | certify | install`: reseller delegation.
 
 use license_core::{Frame, Kind, KindSet, LineSet, PublicKey};
-use license_issue::{KeyRing, ResellerHome, certify, parse_hex32};
+use license_issue::{KeyRing, ResellerBundle, ResellerHome, certify, parse_hex32};
 use serde_json::json;
 
 use super::pick_catalog;
@@ -16,7 +16,7 @@ fn public_key(hex: &str, what: &str) -> Result<PublicKey, Failure> {
 }
 
 pub fn reseller(home: &Home, action: &ResellerCommand, json: bool) -> Result<u8, Failure> {
-    let reseller = ResellerHome::new(home.dir.join("reseller"));
+    let reseller = home.reseller();
     match action {
         ResellerCommand::Keygen => {
             let pk = reseller.keygen()?;
@@ -34,13 +34,51 @@ pub fn reseller(home: &Home, action: &ResellerCommand, json: bool) -> Result<u8,
             Ok(0)
         }
         ResellerCommand::Install {
-            chain,
+            cert,
             product,
             vendor_key,
         } => {
-            let keys = [public_key(vendor_key, "the vendor key")?];
-            let chain = reseller.install(chain, &keys, product)?;
+            let pinned = vendor_key
+                .as_deref()
+                .map(|k| public_key(k, "the vendor key"))
+                .transpose()?
+                .map(|k| [k]);
+            // A file holds a bundle (or a chain's text); anything else is the chain's text.
+            let path = std::path::Path::new(cert);
+            let text = if path.is_file() {
+                std::fs::read_to_string(path).map_err(|source| license_issue::Error::Io {
+                    path: path.into(),
+                    source,
+                })?
+            } else {
+                cert.clone()
+            };
+            let (chain, product, catalog) = if text.trim_start().starts_with('{') {
+                let bundle = ResellerBundle::parse(&text)?;
+                if let Some(p) = product.as_deref().filter(|&p| p != bundle.product) {
+                    return Err(Failure::Usage(format!(
+                        "the bundle is for product '{}', not '{p}'",
+                        bundle.product
+                    )));
+                }
+                let (chain, catalog) = reseller.install_bundle(&bundle, pinned.as_ref().map(|k| &k[..]))?;
+                let stored = home.store_catalog(&catalog)?;
+                (chain, bundle.product, Some(stored))
+            } else {
+                let (Some(product), Some(keys)) = (product, pinned) else {
+                    return Err(Failure::Usage(
+                        "a certificate chain's text needs --product and --vendor-key (a bundle file brings both)"
+                            .into(),
+                    ));
+                };
+                (
+                    reseller.install(text.trim(), &keys, product)?,
+                    product.clone(),
+                    None,
+                )
+            };
             let leaf = chain.leaf();
+            let ids = leaf.frame.license_ids.map(|r| format!("{}-{}", r.first, r.last));
             if json {
                 output::json(&json!({
                     "product": product,
@@ -48,6 +86,8 @@ pub fn reseller(home: &Home, action: &ResellerCommand, json: bool) -> Result<u8,
                     "serial": leaf.serial,
                     "depth": chain.len(),
                     "until": leaf.frame.not_after,
+                    "license_ids": ids,
+                    "catalog": catalog.as_ref().map(|p| p.display().to_string()),
                 }))?;
             } else {
                 outln!(
@@ -56,6 +96,12 @@ pub fn reseller(home: &Home, action: &ResellerCommand, json: bool) -> Result<u8,
                     leaf.serial,
                     leaf.frame.not_after
                 );
+                if let Some(ids) = ids {
+                    outln!("New licenses take the ids {ids}.");
+                }
+                if let Some(p) = catalog {
+                    outln!("Installed the vendor's catalog {}.", p.display());
+                }
             }
             Ok(0)
         }
@@ -95,6 +141,7 @@ fn certify_command(
     frame.concurrent_seats = args.max_seats;
     frame.delegation_depth = args.depth;
     frame.binding_required = args.binding_required;
+    frame.license_ids = Some(args.license_ids);
     for (kind, days) in [
         (Kind::Trial, args.trial_days),
         (Kind::Subscription, args.subscription_days),
@@ -105,16 +152,41 @@ fn certify_command(
         }
     }
     let subject = public_key(&args.public_key, "--public-key")?;
-    let chain = if args.as_reseller {
-        reseller.certify(product, subject, &args.name, args.serial, frame)?
+    let (chain, vendor_keys) = if args.as_reseller {
+        let chain = reseller.certify(product, subject, &args.name, args.serial, frame)?;
+        (chain, reseller.vendor_keys()?)
     } else {
-        let vendor = KeyRing::open(&home.keys())?.current()?;
-        certify(&vendor, product, subject, &args.name, args.serial, frame, None)?
+        let ring = KeyRing::open(&home.keys())?;
+        let chain = certify(
+            &ring.current()?,
+            product,
+            subject,
+            &args.name,
+            args.serial,
+            frame,
+            None,
+        )?;
+        (chain, ring.public_keys())
     };
+    if let Some(path) = &args.bundle {
+        let bundle = ResellerBundle::new(&chain, catalog, &vendor_keys);
+        crate::home::write_new(path, bundle.to_json()?.as_bytes())?;
+    }
     if json {
-        output::json(&json!({ "product": product, "depth": chain.len(), "chain": chain.to_string() }))?;
+        output::json(&json!({
+            "product": product,
+            "depth": chain.len(),
+            "chain": chain.to_string(),
+            "bundle": args.bundle.as_ref().map(|p| p.display().to_string()),
+        }))?;
     } else {
         outln!("{chain}");
+        if let Some(path) = &args.bundle {
+            eprintln!(
+                "Wrote the bundle (chain, catalog, vendor keys) to {}.",
+                path.display()
+            );
+        }
     }
     Ok(0)
 }

@@ -4,7 +4,7 @@
 use std::fs;
 
 use license_core::Date;
-use license_issue::{Customer, Error, Ledger, ResellerHome, TicketExport, TicketId, ticket_report, to_csv};
+use license_issue::{Customer, Error, Ledger, TicketExport, TicketId, ticket_report, to_csv};
 use serde_json::json;
 
 use super::{bind_to, issued_json, new_license, pick_catalog, print_issued};
@@ -125,18 +125,10 @@ pub fn ticket(home: &Home, action: &TicketCommand, today: Date, json: bool) -> R
                 source,
             })?;
             let export = TicketExport::parse(&text)?;
+            let issuer = home.issuer()?;
             let mut pool = home.open_tickets()?;
-            // The tickets must be for this home's reseller: the name in its certificate.
-            let name = match export.tickets.first() {
-                Some(t) => ResellerHome::new(home.dir.join("reseller"))
-                    .chain(&t.order.product)?
-                    .leaf()
-                    .name
-                    .as_str()
-                    .to_owned(),
-                None => export.reseller.clone(),
-            };
-            let imported = pool.import(&export, &name, today)?;
+            let imported = pool.import(&issuer, &export, today)?;
+            let name = &export.reseller;
             if json {
                 output::json(&imported)?;
             } else {
