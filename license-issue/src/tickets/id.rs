@@ -332,6 +332,13 @@ mod tests {
         assert_eq!(TicketId::parse(&format!("  {text}\n")).unwrap(), id);
     }
 
+    /// The format is pinned: these random symbols give this id (license-issue README).
+    #[test]
+    fn a_pinned_id() {
+        let id = TicketId::from_random(std::array::from_fn(|i| i as u8));
+        assert_eq!(id.to_string(), "TK-01234-56789-AB5EB");
+    }
+
     #[test]
     fn generated_ids_differ_and_pass_their_check() {
         let a = TicketId::generate().unwrap();
