@@ -447,6 +447,15 @@ impl TicketPool {
             .into());
         }
         ResellerName::new(reseller)?;
+        // In a reseller's home, its own tickets only: its key signs them for itself.
+        if let Some(own) = issuer.signer().reseller(&order.product)?
+            && own != reseller
+        {
+            return Err(Error::ResellerMismatch {
+                given: reseller.to_owned(),
+                signer: own,
+            });
+        }
         if !order.customer.licensee.is_empty() || order.bind != crate::BindTo::nothing() {
             return Err(TicketError::ScopeHasLicensee.into());
         }

@@ -372,6 +372,17 @@ mod tests {
         }
         assert_eq!(reseller.tickets().count(), 0);
         let mut contoso = reseller_issuer(&vendor_key, "Contoso", 3, 50);
+        // A reseller creates tickets for itself only; inside its frame only.
+        assert!(matches!(
+            reseller.create(&contoso, "Fabrikam", &scope(), 1, day()),
+            Err(Error::ResellerMismatch { .. })
+        ));
+        let mut wide = scope();
+        wide.modules = vec!["bi".into()];
+        assert!(matches!(
+            reseller.create(&contoso, "Contoso", &wide, 1, day()),
+            Err(Error::OutsideFrame { .. })
+        ));
         assert_eq!(
             reseller.import(&contoso, &parsed, day()).unwrap(),
             Imported { added: 2, already: 0 }
