@@ -127,6 +127,16 @@ def main():
             write("catalog", f, fh.read())
     write("catalog", "minimal.toml", 'product = "p"\n')
 
+    # Reseller ledger exports (docs/FORMAT.md, "Reseller ledger export"): a header alone,
+    # and one record of a reseller's code (from a licensectl run; its key is not the fuzz key).
+    def export_header(n):
+        return ('{"format":"license-kit/reseller-export","version":1,"reseller":"Contoso",'
+                '"month":"2026-11","exported":"2026-12-01","records":' + str(n) + '}\n')
+    record = '{"recorded":"2026-11-02","operation":"issue","product":"demo-erp","licensee":"ACME","reseller":"Contoso","database":"DB-1","license":{"license_id":500000,"revision":1,"kind":"subscription","line":0,"named_users":20,"concurrent_seats":null,"demo_seats":2,"modules":1,"issued":"2026-11-02","valid_from":"2026-11-02","expires":"2027-11-02","grace_days":14,"maintenance_ends":"2027-11-02","binding":{"database":true,"machine":null}},"code":"T437Y-1YCTM-JHHEF-63HYJ-V2MF6-WQ7D1-10M91-95S2D-PD4Y5-49SNK-A3Z5E-XXC3M-6VVEE-HQQ6V-R10C1-YJ5MK-08F90-0SJM3-11X0Y-33RPS-FE4NZ-HWGZB-VGSF3-EFHHM-XQVAZ-6VDHZ-SBERC-ZKCJH-2KEPY-9VMSG-EXXM0-842J3-AKTCZ-RNAYA-MVAX7-6WXSV-91NWG-BK541-6GKXZ-QFYR6-0AQA1-GC6YF-GY043-18002-070H6-00S1R-0G2SM-BXP9Z-ENG35-ETNNW-M18F2-YFGJN-5G8W0-PEP8Z-3QY8A-C6D27-CD8RW-M6FAK-VJ6ST-DY9KW-HE19N-AJG3F-TBQXG-N7HDR-91SFD-11CPG-74KGV-HM30G-GR8"}'
+    write("reseller_export", "empty", export_header(0))
+    write("reseller_export", "one-record", export_header(1) + record + "\n")
+    write("reseller_export", "other-version", export_header(0).replace('"version":1', '"version":2'))
+
     # Key files: PKCS#8 v1 PEM of the golden vectors' seed key, and hex public keys.
     import base64
     der = bytes.fromhex("302e020100300506032b657004220420") + bytes.fromhex(docs[0][1]["seed_key"])
@@ -146,6 +156,15 @@ def main():
         write("delegated_code", case["name"], b"\x00" + case["code"].encode())
     for name, text in delegation["chains"].items():
         write("delegated_code", "chain-" + name, b"\x02" + text.encode())
+    # Reseller bundles (license-issue ResellerBundle): the demo catalog, one vendor key, and
+    # a chain text of the delegation vectors.
+    with open(os.path.join(ROOT, "license-issue", "catalogs", "demo-erp.toml")) as f:
+        demo_catalog = f.read()
+    bundle = {"format": "license-reseller-bundle", "version": 1, "product": "demo-erp",
+              "chain": next(iter(delegation["chains"].values())), "vendor_keys": [docs[0][1]["public_key"]], "catalog": demo_catalog}
+    write("reseller_bundle", "demo", json.dumps(bundle, indent=2))
+    write("reseller_bundle", "other-version", json.dumps(dict(bundle, version=2)))
+    write("reseller_bundle", "bad-key", json.dumps(dict(bundle, vendor_keys=["zz"])))
     # Ticket ids (license-issue tickets): mode byte 0 an id, 1 an export file.
     tk = "TK-01234-56789-AB5EB"
     for name, text in [("pinned", tk), ("lower", tk.lower()), ("spaces", tk.replace("-", " ")),

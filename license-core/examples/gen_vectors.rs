@@ -9,15 +9,21 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+#[path = "common/vectors.rs"]
+mod vectors;
 
 use common::*;
 use license_core::ed25519_dalek::SigningKey;
 use license_core::*;
 use serde_json::{Value, json};
+use vectors::*;
 
-fn hex(bytes: &[u8]) -> String {
-    hex::encode(bytes)
-}
+/// Format 1's parts of a case's JSON.
+const FORMAT_1: VectorFormat = VectorFormat {
+    machine_json,
+    details: |_, _| {},
+    intended,
+};
 
 fn machine_json(m: Option<&MachineFingerprint>) -> Value {
     match m {
@@ -38,73 +44,6 @@ fn machine_json(m: Option<&MachineFingerprint>) -> Value {
             }
             Value::Object(obj)
         }
-    }
-}
-
-struct Case {
-    name: &'static str,
-    why: &'static str,
-    code: String,
-    product: &'static str,
-    licensee: &'static str,
-    database: Option<&'static str>,
-    machine: Option<MachineFingerprint>,
-}
-
-impl Case {
-    fn new(name: &'static str, why: &'static str, code: String) -> Case {
-        Case {
-            name,
-            why,
-            code,
-            product: PRODUCT,
-            licensee: LICENSEE,
-            database: None,
-            machine: None,
-        }
-    }
-
-    fn json(&self, keys: &[PublicKey]) -> Value {
-        let ctx = Context {
-            product: self.product,
-            licensee: self.licensee,
-            database: self.database,
-            machine: self.machine.as_ref(),
-        };
-        let outcome = UntrustedCode::parse(&self.code).and_then(|c| c.verify(keys, &ctx));
-        // The intended outcome is written down here, not taken from the implementation.
-        let got = outcome.as_ref().map_or_else(error_name, |_| "valid");
-        assert_eq!(
-            got,
-            intended(self.name),
-            "case {}: the implementation disagrees with the vector",
-            self.name
-        );
-        let mut v = json!({
-            "name": self.name,
-            "why": self.why,
-            "public_key": hex(&keys[0].to_bytes()),
-            "context": {
-                "product": self.product,
-                "licensee": self.licensee,
-                "database": self.database,
-                "machine": machine_json(self.machine.as_ref()),
-            },
-            "code": self.code,
-            "chars": self.code.chars().filter(|c| *c != '-').count(),
-        });
-        match outcome {
-            Ok(verified) => {
-                v["valid"] = json!(true);
-                v["license"] = serde_json::to_value(verified.license()).unwrap();
-            }
-            Err(e) => {
-                v["valid"] = json!(false);
-                v["error"] = json!(error_name(&e));
-                v["message"] = json!(e.to_string());
-            }
-        }
-        v
     }
 }
 
@@ -237,24 +176,7 @@ fn main() {
         machine,
     ));
 
-    // A perpetual Standard license bound to a database, with maintenance.
-    let perpetual = License {
-        license_id: 2002,
-        revision: 3,
-        kind: Kind::Full,
-        line: ProductLine::new(0).unwrap(),
-        named_users: Some(40),
-        concurrent_seats: None,
-        demo_seats: 0,
-        modules: ModuleSet::EMPTY.with(0).with(3),
-        issued: day(2026, 3, 2),
-        valid_from: day(2026, 3, 2),
-        expires: None,
-        grace_days: 0,
-        maintenance_ends: Some(day(2027, 3, 2)),
-        binding: Binding::DATABASE,
-        interim: false,
-    };
+    let perpetual = perpetual();
     let db_ctx = Context::new(PRODUCT, LICENSEE).with_database(DATABASE);
     let perpetual_text = signed(&perpetual, &db_ctx, &key);
     cases.push(Case {
@@ -293,24 +215,7 @@ fn main() {
         )
     });
 
-    // A 30-day Expert trial with every module, bound to nothing.
-    let trial = License {
-        license_id: 3003,
-        revision: 0,
-        kind: Kind::Trial,
-        line: ProductLine::new(1).unwrap(),
-        named_users: Some(10),
-        concurrent_seats: None,
-        demo_seats: 0,
-        modules: ModuleSet::first(8),
-        issued: day(2026, 11, 22),
-        valid_from: day(2026, 11, 22),
-        expires: Some(day(2026, 12, 22)),
-        grace_days: 0,
-        maintenance_ends: None,
-        binding: Binding::NONE,
-        interim: false,
-    };
+    let trial = trial();
     let plain = Context::new(PRODUCT, LICENSEE);
     cases.push(Case::new(
         "trial",
@@ -318,17 +223,7 @@ fn main() {
         signed(&trial, &plain, &key),
     ));
 
-    // Concurrent seats only (contact center), NFR.
-    let nfr = License {
-        license_id: 4_000_004,
-        kind: Kind::Nfr,
-        named_users: None,
-        concurrent_seats: Some(50),
-        demo_seats: 2,
-        grace_days: 14,
-        expires: Some(day(2027, 11, 22)),
-        ..trial
-    };
+    let nfr = nfr();
     cases.push(Case::new(
         "nfr-concurrent",
         "NFR, 50 concurrent seats, no named-user limit",
@@ -351,94 +246,24 @@ fn main() {
         machine,
     ));
 
-    // Forgeries: valid typo check, altered bytes.
-    let bytes = ref_code.as_bytes().to_vec();
+    // Forgeries (a valid typo check, altered bytes), then typos. Version 2 became known
+    // with format 2 (its own vectors are in v2.json): the unknown version is 3.
     let mut more_users = reference;
     more_users.named_users = Some(250);
-    let forged_payload = {
-        let forged = sign_as(Format::V1, &more_users, &reference_context(&machine), &other).unwrap();
-        let mut b = forged.as_bytes().to_vec();
-        b[1] = bytes[1]; // claim the vendor's key id
-        let split = b.len() - SIGNATURE_LEN;
-        b.truncate(split);
-        b.extend_from_slice(&bytes[bytes.len() - SIGNATURE_LEN..]);
-        b
-    };
-    cases.push(with_machine(
-        Case::new(
-            "forged-users",
-            "250 users with the vendor's key id and the original signature",
-            text_of(&forged_payload),
-        ),
-        machine,
-    ));
-    let mut bad_sig = bytes.clone();
-    let last = bad_sig.len() - 1;
-    bad_sig[last] ^= 0x01;
-    cases.push(with_machine(
-        Case::new(
-            "signature-bit-flipped",
-            "one bit of the signature flipped",
-            text_of(&bad_sig),
-        ),
-        machine,
-    ));
-    // Version 2 became known with format 2 (its own vectors are in v2.json): an unknown
-    // version is now 3.
-    let mut v3 = bytes.clone();
-    v3[0] = 3;
-    cases.push(with_machine(
-        Case::new(
-            "unsupported-version",
-            "format version 3, unknown to this verifier",
-            text_of(&v3),
-        ),
-        machine,
-    ));
-    let mut overlong = bytes.clone();
-    // The license id 1001 is the varint e9 07 at offset 2; write it as e9 87 00.
-    assert_eq!(&overlong[2..4], &[0xe9, 0x07]);
-    overlong.splice(2..4, [0xe9, 0x87, 0x00]);
-    cases.push(with_machine(
-        Case::new(
-            "non-canonical-varint",
-            "license id as an overlong varint",
-            text_of(&overlong),
-        ),
-        machine,
-    ));
-    let mut trailing = bytes[..bytes.len() - SIGNATURE_LEN].to_vec();
-    trailing.push(0);
-    trailing.extend_from_slice(&bytes[bytes.len() - SIGNATURE_LEN..]);
-    cases.push(with_machine(
-        Case::new(
-            "trailing-byte",
-            "a byte between the fields and the signature",
-            text_of(&trailing),
-        ),
-        machine,
-    ));
-
-    // Typos.
-    let compact: Vec<char> = ref_text.chars().filter(|c| *c != '-').collect();
-    let mut typo = compact.clone();
-    typo[33] = if typo[33] == 'X' { 'Y' } else { 'X' };
-    cases.push(with_machine(
-        Case::new("typo", "one character changed in group 7", typo.iter().collect()),
-        machine,
-    ));
-    let mut swap = compact.clone();
-    let i = (50..).find(|&i| swap[i] != swap[i + 1]).unwrap();
-    swap.swap(i, i + 1);
-    cases.push(with_machine(
-        Case::new("swap", "two adjacent characters swapped", swap.iter().collect()),
-        machine,
-    ));
-    let truncated: String = compact[..compact.len() - 5].iter().collect();
-    cases.push(with_machine(
-        Case::new("truncated", "the last group is missing", truncated),
-        machine,
-    ));
+    let forged = sign_as(Format::V1, &more_users, &reference_context(&machine), &other).unwrap();
+    let altered = Altered::of(ref_code.as_bytes(), &ref_text, forged.as_bytes());
+    for name in [
+        "forged-users",
+        "signature-bit-flipped",
+        "unsupported-version",
+        "non-canonical-varint",
+        "trailing-byte",
+        "typo",
+        "swap",
+        "truncated",
+    ] {
+        cases.push(altered.case(name).on(machine));
+    }
     cases.push(Case::new(
         "fingerprint-as-code",
         "a machine fingerprint pasted instead of a code",
@@ -463,7 +288,7 @@ fn main() {
             "cpu": MACHINE_CPU,
             "network": hex(&MACHINE_MAC),
         },
-        "cases": cases.iter().map(|c| c.json(&keys)).collect::<Vec<_>>(),
+        "cases": cases.iter().map(|c| c.json(&keys, &FORMAT_1)).collect::<Vec<_>>(),
     });
     println!("{}", serde_json::to_string_pretty(&doc).unwrap());
 }

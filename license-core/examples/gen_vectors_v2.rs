@@ -14,14 +14,37 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+#[path = "common/vectors.rs"]
+mod vectors;
 
 use common::*;
 use license_core::ed25519_dalek::SigningKey;
 use license_core::*;
 use serde_json::{Value, json};
+use vectors::*;
 
-fn hex(bytes: &[u8]) -> String {
-    hex::encode(bytes)
+/// Format 2's parts of a case's JSON.
+const FORMAT_2: VectorFormat = VectorFormat {
+    machine_json,
+    details,
+    intended,
+};
+
+/// Format 2's verdicts also name the format and how the machine matched.
+fn details(v: &mut Value, outcome: &Result<VerifiedLicense, Error>) {
+    let m = match outcome {
+        Ok(verified) => {
+            v["format_version"] = json!(verified.format().version());
+            verified.machine_match().copied()
+        }
+        Err(Error::WrongMachine(m)) => Some(*m),
+        Err(_) => None,
+    };
+    if let Some(m) = m {
+        v["machine_match"] = json!({
+            "matched": m.matched.bits(), "changed": m.changed.bits(), "unknown": m.unknown.bits(),
+        });
+    }
 }
 
 fn machine_json(m: Option<&MachineFingerprint>) -> Value {
@@ -38,90 +61,6 @@ fn machine_json(m: Option<&MachineFingerprint>) -> Value {
             }
             Value::Object(obj)
         }
-    }
-}
-
-#[derive(Clone)]
-struct Case {
-    name: &'static str,
-    why: &'static str,
-    code: String,
-    product: &'static str,
-    licensee: &'static str,
-    database: Option<&'static str>,
-    machine: Option<MachineFingerprint>,
-}
-
-impl Case {
-    fn new(name: &'static str, why: &'static str, code: String) -> Case {
-        Case {
-            name,
-            why,
-            code,
-            product: PRODUCT,
-            licensee: LICENSEE,
-            database: None,
-            machine: None,
-        }
-    }
-
-    fn on(mut self, m: MachineFingerprint) -> Case {
-        self.machine = Some(m);
-        self
-    }
-
-    fn json(&self, keys: &[PublicKey]) -> Value {
-        let ctx = Context {
-            product: self.product,
-            licensee: self.licensee,
-            database: self.database,
-            machine: self.machine.as_ref(),
-        };
-        let outcome = UntrustedCode::parse(&self.code).and_then(|c| c.verify(keys, &ctx));
-        // The intended outcome is written down here, not taken from the implementation.
-        let got = outcome.as_ref().map_or_else(error_name, |_| "valid");
-        assert_eq!(
-            got,
-            intended(self.name),
-            "case {}: the implementation disagrees with the vector",
-            self.name
-        );
-        let mut v = json!({
-            "name": self.name,
-            "why": self.why,
-            "public_key": hex(&keys[0].to_bytes()),
-            "context": {
-                "product": self.product,
-                "licensee": self.licensee,
-                "database": self.database,
-                "machine": machine_json(self.machine.as_ref()),
-            },
-            "code": self.code,
-            "chars": self.code.chars().filter(|c| !matches!(c, '-' | ' ')).count(),
-        });
-        match outcome {
-            Ok(verified) => {
-                v["valid"] = json!(true);
-                v["format_version"] = json!(verified.format().version());
-                v["license"] = serde_json::to_value(verified.license()).unwrap();
-                if let Some(m) = verified.machine_match() {
-                    v["machine_match"] = json!({
-                        "matched": m.matched.bits(), "changed": m.changed.bits(), "unknown": m.unknown.bits(),
-                    });
-                }
-            }
-            Err(e) => {
-                v["valid"] = json!(false);
-                v["error"] = json!(error_name(&e));
-                v["message"] = json!(e.to_string());
-                if let Error::WrongMachine(m) = e {
-                    v["machine_match"] = json!({
-                        "matched": m.matched.bits(), "changed": m.changed.bits(), "unknown": m.unknown.bits(),
-                    });
-                }
-            }
-        }
-        v
     }
 }
 
@@ -460,24 +399,7 @@ fn main() {
         .on(machine),
     );
 
-    // A perpetual Standard license bound to a database, with maintenance.
-    let perpetual = License {
-        license_id: 2002,
-        revision: 3,
-        kind: Kind::Full,
-        line: ProductLine::new(0).unwrap(),
-        named_users: Some(40),
-        concurrent_seats: None,
-        demo_seats: 0,
-        modules: ModuleSet::EMPTY.with(0).with(3),
-        issued: day(2026, 3, 2),
-        valid_from: day(2026, 3, 2),
-        expires: None,
-        grace_days: 0,
-        maintenance_ends: Some(day(2027, 3, 2)),
-        binding: Binding::DATABASE,
-        interim: false,
-    };
+    let perpetual = perpetual();
     let db_ctx = Context::new(PRODUCT, LICENSEE).with_database(DATABASE);
     let perpetual_text = signed(&perpetual, &db_ctx, &key);
     cases.push(Case {
@@ -539,24 +461,7 @@ fn main() {
         )
     });
 
-    // A 30-day Expert trial with every module, bound to nothing.
-    let trial = License {
-        license_id: 3003,
-        revision: 0,
-        kind: Kind::Trial,
-        line: ProductLine::new(1).unwrap(),
-        named_users: Some(10),
-        concurrent_seats: None,
-        demo_seats: 0,
-        modules: ModuleSet::first(8),
-        issued: day(2026, 11, 22),
-        valid_from: day(2026, 11, 22),
-        expires: Some(day(2026, 12, 22)),
-        grace_days: 0,
-        maintenance_ends: None,
-        binding: Binding::NONE,
-        interim: false,
-    };
+    let trial = trial();
     let trial_text = signed(&trial, &plain, &key);
     cases.push(Case::new(
         "trial",
@@ -564,17 +469,7 @@ fn main() {
         trial_text.clone(),
     ));
 
-    // Concurrent seats only (contact center), NFR.
-    let nfr = License {
-        license_id: 4_000_004,
-        kind: Kind::Nfr,
-        named_users: None,
-        concurrent_seats: Some(50),
-        demo_seats: 2,
-        grace_days: 14,
-        expires: Some(day(2027, 11, 22)),
-        ..trial
-    };
+    let nfr = nfr();
     cases.push(Case::new(
         "nfr-concurrent",
         "NFR, 50 concurrent seats, no named-user limit",
@@ -622,34 +517,10 @@ fn main() {
     let split = bytes.len() - SIGNATURE_LEN;
     let mut more_users = reference;
     more_users.named_users = Some(250);
-    let forged_payload = {
-        let forged = sign(&more_users, &reference_context(&machine), &other).unwrap();
-        let mut b = forged.as_bytes().to_vec();
-        b[1] = bytes[1]; // claim the vendor's key id
-        let split = b.len() - SIGNATURE_LEN;
-        b.truncate(split);
-        b.extend_from_slice(&bytes[bytes.len() - SIGNATURE_LEN..]);
-        b
-    };
-    cases.push(
-        Case::new(
-            "forged-users",
-            "250 users with the vendor's key id and the original signature",
-            text_of(&forged_payload),
-        )
-        .on(machine),
-    );
-    let mut bad_sig = bytes.clone();
-    let last = bad_sig.len() - 1;
-    bad_sig[last] ^= 0x01;
-    cases.push(
-        Case::new(
-            "signature-bit-flipped",
-            "one bit of the signature flipped",
-            text_of(&bad_sig),
-        )
-        .on(machine),
-    );
+    let forged = sign(&more_users, &reference_context(&machine), &other).unwrap();
+    let altered = Altered::of(&bytes, &ref_text, forged.as_bytes());
+    cases.push(altered.case("forged-users").on(machine));
+    cases.push(altered.case("signature-bit-flipped").on(machine));
     // s + L (the group order) encodes the same scalar non-canonically: strict
     // verification refuses it.
     let mut s_plus_l = bytes.clone();
@@ -676,28 +547,8 @@ fn main() {
         )
         .on(machine),
     );
-    let mut v3 = bytes.clone();
-    v3[0] = 3;
-    cases.push(
-        Case::new(
-            "unsupported-version",
-            "format version 3, unknown to this verifier",
-            text_of(&v3),
-        )
-        .on(machine),
-    );
-    let mut overlong = bytes.clone();
-    // The license id 1001 is the varint e9 07 at offset 2; write it as e9 87 00.
-    assert_eq!(&overlong[2..4], &[0xe9, 0x07]);
-    overlong.splice(2..4, [0xe9, 0x87, 0x00]);
-    cases.push(
-        Case::new(
-            "non-canonical-varint",
-            "license id as an overlong varint",
-            text_of(&overlong),
-        )
-        .on(machine),
-    );
+    cases.push(altered.case("unsupported-version").on(machine));
+    cases.push(altered.case("non-canonical-varint").on(machine));
     // Maintenance written as the date form of the expiry instead of 1 ("with the term").
     {
         let p = &bytes[..split];
@@ -755,17 +606,7 @@ fn main() {
             .on(machine),
         );
     }
-    let mut trailing = bytes[..split].to_vec();
-    trailing.push(0);
-    trailing.extend_from_slice(&bytes[split..]);
-    cases.push(
-        Case::new(
-            "trailing-byte",
-            "a byte between the fields and the signature",
-            text_of(&trailing),
-        )
-        .on(machine),
-    );
+    cases.push(altered.case("trailing-byte").on(machine));
     cases.push(Case::new(
         "too-short-for-signature",
         "a version byte and 63 more bytes: no room for a signature",
@@ -786,16 +627,10 @@ fn main() {
     ));
 
     // Typos.
+    for name in ["typo", "swap", "truncated"] {
+        cases.push(altered.case(name).on(machine));
+    }
     let compact: Vec<char> = ref_text.chars().filter(|c| *c != '-').collect();
-    let mut typo = compact.clone();
-    typo[33] = if typo[33] == 'X' { 'Y' } else { 'X' };
-    cases.push(Case::new("typo", "one character changed in group 7", typo.iter().collect()).on(machine));
-    let mut swap = compact.clone();
-    let i = (50..).find(|&i| swap[i] != swap[i + 1]).unwrap();
-    swap.swap(i, i + 1);
-    cases.push(Case::new("swap", "two adjacent characters swapped", swap.iter().collect()).on(machine));
-    let truncated: String = compact[..compact.len() - 5].iter().collect();
-    cases.push(Case::new("truncated", "the last group is missing", truncated).on(machine));
     let mut inserted = compact.clone();
     inserted.insert(40, '7');
     cases.push(
@@ -1010,7 +845,7 @@ fn main() {
             "cpu": MACHINE_CPU,
             "network": hex(&MACHINE_MAC),
         },
-        "cases": cases.iter().map(|c| c.json(&keys)).collect::<Vec<_>>(),
+        "cases": cases.iter().map(|c| c.json(&keys, &FORMAT_2)).collect::<Vec<_>>(),
         "status": status,
         "revocation_lists": revocation_lists,
         "fingerprints": fingerprints,

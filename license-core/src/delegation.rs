@@ -862,6 +862,13 @@ impl UntrustedDelegatedCode {
         self.code.unverified_license()
     }
 
+    /// The certificates as the code claims them, the vendor-signed one first, unverified
+    /// (a report names the resellers of codes it verified before; never trust a frame
+    /// from here).
+    pub fn unverified_chain(&self) -> impl Iterator<Item = &Certificate> {
+        self.certs.iter().map(|e| &e.cert)
+    }
+
     /// Verify the chain up to one of the vendor's `keys` for `ctx.product` (signatures,
     /// `revoked` asked about the first certificate's serial, every frame inside its
     /// parent's), then the code with the last certificate's key and `ctx` (as

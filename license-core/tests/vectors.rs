@@ -41,30 +41,14 @@ fn every_vector_verifies_as_recorded() {
     let cases = cases();
     assert!(cases.len() >= 20);
     for case in &cases {
-        let name = case["name"].as_str().unwrap();
         let key: [u8; 32] = unhex(case["public_key"].as_str().unwrap()).try_into().unwrap();
         let keys = [PublicKey::from_bytes(&key).unwrap()];
-        let ctx_json = &case["context"];
-        let machine = machine_of(&ctx_json["machine"]);
-        let ctx = Context {
-            product: ctx_json["product"].as_str().unwrap(),
-            licensee: ctx_json["licensee"].as_str().unwrap(),
-            database: ctx_json["database"].as_str(),
-            machine: machine.as_ref(),
-        };
         let code = case["code"].as_str().unwrap();
-        let outcome = UntrustedCode::parse(code).and_then(|c| c.verify(&keys, &ctx));
-        match (case["valid"].as_bool().unwrap(), outcome) {
-            (true, Ok(verified)) => {
-                let expected: License = serde_json::from_value(case["license"].clone()).unwrap();
-                assert_eq!(verified.license(), &expected, "{name}");
-                // Deterministic signatures: the same scope and context give the same code.
-                let again = sign_as(Format::V1, &expected, &ctx, &key_for(&keys[0])).unwrap();
-                assert_eq!(again.to_string(), code, "{name} re-signs identically");
-            }
-            (false, Err(e)) => assert_eq!(error_name(&e), case["error"].as_str().unwrap(), "{name}"),
-            (valid, outcome) => panic!("{name}: expected valid={valid}, got {outcome:?}"),
-        }
+        vector_case::verify_as_recorded(case, &keys, machine_of, |name, _, expected, ctx| {
+            // Deterministic signatures: the same scope and context give the same code.
+            let again = sign_as(Format::V1, expected, ctx, &key_for(&keys[0])).unwrap();
+            assert_eq!(again.to_string(), code, "{name} re-signs identically");
+        });
     }
 }
 

@@ -45,29 +45,13 @@ fn every_case_verifies_as_recorded() {
     assert!(cases.len() >= 40);
     let keys = keys();
     for case in cases {
-        let name = case["name"].as_str().unwrap();
-        let ctx_json = &case["context"];
-        let machine = machine_of(&ctx_json["machine"]);
-        let ctx = Context {
-            product: ctx_json["product"].as_str().unwrap(),
-            licensee: ctx_json["licensee"].as_str().unwrap(),
-            database: ctx_json["database"].as_str(),
-            machine: machine.as_ref(),
-        };
         let code = case["code"].as_str().unwrap();
-        let outcome = UntrustedCode::parse(code).and_then(|c| c.verify(&keys, &ctx));
-        match (case["valid"].as_bool().unwrap(), outcome) {
-            (true, Ok(verified)) => {
-                let expected: License = serde_json::from_value(case["license"].clone()).unwrap();
-                assert_eq!(verified.license(), &expected, "{name}");
-                let format = Format::from_version(case["format_version"].as_u64().unwrap() as u8).unwrap();
-                assert_eq!(verified.format(), format, "{name}");
-                let again = sign_as(format, &expected, &ctx, &key()).unwrap();
-                assert_eq!(again.to_string(), code, "{name} re-signs identically");
-            }
-            (false, Err(e)) => assert_eq!(error_name(&e), case["error"].as_str().unwrap(), "{name}"),
-            (valid, outcome) => panic!("{name}: expected valid={valid}, got {outcome:?}"),
-        }
+        vector_case::verify_as_recorded(case, &keys, machine_of, |name, verified, expected, ctx| {
+            let format = Format::from_version(case["format_version"].as_u64().unwrap() as u8).unwrap();
+            assert_eq!(verified.format(), format, "{name}");
+            let again = sign_as(format, expected, ctx, &key()).unwrap();
+            assert_eq!(again.to_string(), code, "{name} re-signs identically");
+        });
     }
 }
 

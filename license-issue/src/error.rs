@@ -544,6 +544,49 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    // ----- reseller ledger exports -----
+    /// A file that is not a reseller's ledger export, or a damaged one.
+    #[error("{} is not a valid reseller ledger export (line {line}: {reason}): ask the reseller for the file its monthly export wrote, unchanged; nothing was imported", .path.display())]
+    ExportFormat {
+        /// The file.
+        path: PathBuf,
+        /// The 1-based line.
+        line: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A reseller's ledger export in a format version this software does not read.
+    #[error("{} is a reseller ledger export of format version {version}; this software reads version {}: update the vendor's licensing software, or ask the reseller for a version {} export; nothing was imported", .path.display(), crate::EXPORT_VERSION, crate::EXPORT_VERSION)]
+    ExportVersion {
+        /// The file.
+        path: PathBuf,
+        /// The version it declares.
+        version: u64,
+    },
+    /// A record of a reseller's ledger export that the vendor cannot accept: the whole
+    /// file is refused.
+    #[error(
+        "the reseller ledger export is refused at line {line} (license {license_id}, revision {revision}): {problem}; nothing was imported"
+    )]
+    ImportRefused {
+        /// The 1-based line of the record in the file.
+        line: usize,
+        /// The record's license id.
+        license_id: u32,
+        /// The record's revision.
+        revision: u32,
+        /// Why.
+        problem: crate::ImportProblem,
+    },
+    /// A reseller's home without an installed certificate (or with certificates of
+    /// several reseller names).
+    #[error("no single reseller certificate is installed in {} ({reason}): install the certificate the vendor sent", .path.display())]
+    NoResellerCertificate {
+        /// The reseller directory.
+        path: PathBuf,
+        /// What was found.
+        reason: String,
+    },
 
     // ----- ticket pools -----
     /// A ticket id, a ticket pool or a redemption refused.
@@ -671,6 +714,10 @@ impl Error {
             Error::OrderKeyReused { .. } => "order_key_reused",
             Error::SequenceExhausted => "sequence_exhausted",
             Error::InvalidMonth { .. } => "invalid_month",
+            Error::ExportFormat { .. } => "export_format",
+            Error::ExportVersion { .. } => "export_version",
+            Error::ImportRefused { .. } => "import_refused",
+            Error::NoResellerCertificate { .. } => "no_reseller_certificate",
             Error::Core(_) => "core",
             Error::NoLicenseAtSite { .. } => "no_license_at_site",
             Error::UnknownOrder { .. } => "unknown_order",
@@ -705,6 +752,7 @@ impl Error {
             | Error::LedgerEncode(_)
             | Error::Csv(_) => ErrorClass::Data,
             Error::Conflict { .. } => ErrorClass::Retry,
+            Error::ImportRefused { .. } => ErrorClass::Invalid,
             Error::Ticket(e) => e.class(),
             Error::Core(e) => match e.kind() {
                 ErrorKind::Usage => ErrorClass::Usage,

@@ -47,6 +47,7 @@ mod order;
 mod pg_ledger;
 mod report;
 mod reseller;
+mod reseller_report;
 mod signature;
 mod signer;
 mod tickets;
@@ -81,11 +82,16 @@ pub use pg_ledger::{MIGRATIONS, PgLedger};
 pub use r2d2_postgres::postgres;
 pub use report::{
     ActiveRow, Column, IssuedBy, IssuedReport, IssuedRow, KindTotals, Month, NoticeRow, ProRataReport,
-    ProRataRow, RenewalRow, ReportRow, ResellerTotal, active_subscriptions, issued_in_month,
-    issued_in_month_by, pro_rata, renewal_notices, renewal_notices_due, renewals_overdue, to_csv, to_table,
+    ProRataRow, RenewalRow, ReportRow, ResellerKindTotals, ResellerTotal, active_subscriptions,
+    issued_in_month, issued_in_month_by, issued_report, pro_rata, renewal_notices, renewal_notices_due,
+    renewals_overdue, to_csv, to_table,
 };
 pub use reseller::{BUNDLE_FORMAT, BUNDLE_VERSION, ResellerBundle, ResellerHome, certify};
-pub use signature::{SignedFor, verify_signature};
+pub use reseller_report::{
+    EXPORT_FORMAT, EXPORT_VERSION, ImportPlan, ImportProblem, Invoice, InvoiceLine, InvoiceSection,
+    ResellerExport, check_import, imports_ledger_path, invoice, reseller_name,
+};
+pub use signature::{SignedFor, verify_delegated_signature, verify_signature};
 pub use signer::{ResellerSigner, Signer};
 pub use tickets::{
     Imported, MAX_TICKETS_PER_CREATE, Redemption, TICKET_RANDOM_SYMBOLS, TICKET_SYMBOLS, Ticket, TicketError,

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use license_core::{Date, Kind, License};
+use license_core::{Date, Kind, License, UntrustedDelegatedCode, is_delegated_text};
 use serde::Serialize;
 
 use crate::Error;
@@ -160,6 +160,27 @@ pub(crate) fn kind_label(k: Kind) -> &'static str {
     }
 }
 
+/// The reseller the vendor invoices for a code: for a reseller's code the first
+/// certificate of its chain (the reseller holding the vendor's contract, also for its
+/// sub-resellers' codes), else the record's reseller label. The chain is read unverified:
+/// reports run over records whose codes were verified when they were issued or imported.
+pub(crate) fn invoiced_reseller(code: Option<&str>, reseller: Option<&str>) -> Option<String> {
+    code.filter(|c| is_delegated_text(c))
+        .and_then(|c| UntrustedDelegatedCode::parse(c).ok())
+        .and_then(|c| {
+            c.unverified_chain()
+                .next()
+                .map(|cert| cert.name.as_str().to_owned())
+        })
+        .or_else(|| reseller.map(str::to_owned))
+}
+
+/// Whether a code of `reseller`, invoiced to `invoiced`, is one of `filter`'s: its own, or
+/// its sub-resellers' (invoiced to it).
+fn of_reseller(filter: Option<&str>, invoiced: Option<&str>, reseller: Option<&str>) -> bool {
+    filter.is_none_or(|f| invoiced == Some(f) || reseller == Some(f))
+}
+
 /// One code issued.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct IssuedRow {
@@ -208,6 +229,22 @@ pub struct KindTotals {
     pub codes: u32,
 }
 
+/// Totals for one kind of one reseller's codes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ResellerKindTotals {
+    /// The reseller the vendor invoices (a sub-reseller's codes: its first-level
+    /// reseller; `None` = sold directly).
+    pub invoiced: Option<String>,
+    /// The reseller that issued the codes (`None` = sold directly).
+    pub reseller: Option<String>,
+    /// Kind (report label).
+    pub kind: &'static str,
+    /// New licenses.
+    pub new_licenses: u32,
+    /// Codes issued (new licenses and revisions).
+    pub codes: u32,
+}
+
 /// Licenses issued in one month, by kind.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct IssuedReport {
@@ -215,6 +252,9 @@ pub struct IssuedReport {
     pub month: Month,
     /// One line per kind, in the order full, demo/trial, subscription, nfr.
     pub totals: Vec<KindTotals>,
+    /// Per reseller that issued codes in the month (ordered by invoiced reseller, then
+    /// issuing reseller; sold directly first), one line per kind.
+    pub resellers: Vec<ResellerKindTotals>,
     /// Every code issued in the month.
     pub codes: Vec<IssuedRow>,
 }
@@ -243,6 +283,18 @@ pub fn issued_in_month_by(
     month: Month,
     by: IssuedBy,
 ) -> Result<IssuedReport, Error> {
+    issued_report(records, catalogs, month, by, None)
+}
+
+/// Codes of `month` by the day `by` names; with `reseller`, only the codes that reseller
+/// issued or is invoiced for (its sub-resellers' codes).
+pub fn issued_report(
+    records: &[Record],
+    catalogs: &Catalogs,
+    month: Month,
+    by: IssuedBy,
+    reseller: Option<&str>,
+) -> Result<IssuedReport, Error> {
     let (from, to) = month.bounds().ok_or_else(|| Error::InvalidMonth {
         given: month.to_string(),
     })?;
@@ -255,6 +307,9 @@ pub fn issued_in_month_by(
         })
         .collect();
     let mut codes = Vec::new();
+    // (invoiced, issuing reseller) -> per kind (new licenses, codes)
+    type Pair = (Option<String>, Option<String>);
+    let mut by_reseller: BTreeMap<Pair, [(u32, u32); 4]> = BTreeMap::new();
     let day = |r: &Record| match by {
         IssuedBy::Issue => r.recorded,
         IssuedBy::TermStart => r.license.valid_from,
@@ -263,11 +318,19 @@ pub fn issued_in_month_by(
         .iter()
         .filter(|r| r.code.is_some() && day(r) >= from && day(r) < to)
     {
+        let invoiced = invoiced_reseller(r.code.as_deref(), r.reseller.as_deref());
+        if !of_reseller(reseller, invoiced.as_deref(), r.reseller.as_deref()) {
+            continue;
+        }
         let l = &r.license;
-        let t = &mut totals[Kind::ALL.iter().position(|&k| k == l.kind).unwrap_or(0)];
+        let k = Kind::ALL.iter().position(|&k| k == l.kind).unwrap_or(0);
+        let t = &mut totals[k];
+        let per = &mut by_reseller.entry((invoiced, r.reseller.clone())).or_default()[k];
         t.codes += 1;
+        per.1 += 1;
         if r.operation.is_new_license() {
             t.new_licenses += 1;
+            per.0 += 1;
         }
         let (line, modules) = names(catalogs, &r.product, l);
         codes.push(IssuedRow {
@@ -289,7 +352,27 @@ pub fn issued_in_month_by(
             maintenance_ends: l.maintenance_ends,
         });
     }
-    Ok(IssuedReport { month, totals, codes })
+    let resellers = by_reseller
+        .into_iter()
+        .flat_map(|((invoiced, reseller), kinds)| {
+            Kind::ALL
+                .iter()
+                .zip(kinds)
+                .map(move |(&k, (new_licenses, codes))| ResellerKindTotals {
+                    invoiced: invoiced.clone(),
+                    reseller: reseller.clone(),
+                    kind: kind_label(k),
+                    new_licenses,
+                    codes,
+                })
+        })
+        .collect();
+    Ok(IssuedReport {
+        month,
+        totals,
+        resellers,
+        codes,
+    })
 }
 
 impl ReportRow for IssuedRow {
@@ -343,6 +426,26 @@ impl ReportRow for KindTotals {
 
     fn cells(&self) -> Vec<Option<String>> {
         vec![some(self.kind), some(self.new_licenses), some(self.codes)]
+    }
+}
+
+impl ReportRow for ResellerKindTotals {
+    const COLUMNS: &'static [Column] = &[
+        col("invoiced", "invoiced"),
+        col("reseller", "reseller"),
+        col("kind", "kind"),
+        col("new_licenses", "new licenses"),
+        col("codes", "codes issued"),
+    ];
+
+    fn cells(&self) -> Vec<Option<String>> {
+        vec![
+            opt(self.invoiced.as_ref()),
+            opt(self.reseller.as_ref()),
+            some(self.kind),
+            some(self.new_licenses),
+            some(self.codes),
+        ]
     }
 }
 
@@ -458,7 +561,10 @@ impl ReportRow for ActiveRow {
 pub struct ProRataRow {
     /// The month.
     pub month: Month,
-    /// The reseller invoiced (`None` = sold directly).
+    /// The reseller the vendor invoices (a sub-reseller's subscription: its first-level
+    /// reseller; `None` = sold directly).
+    pub invoiced: Option<String>,
+    /// The reseller that issued the subscription (`None` = sold directly).
     pub reseller: Option<String>,
     /// License id.
     pub license_id: u32,
@@ -485,7 +591,10 @@ pub struct ProRataRow {
 /// Per reseller: the basis of one monthly invoice.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ResellerTotal {
-    /// The reseller (`None` = sold directly).
+    /// The reseller the vendor invoices (a sub-reseller's subscriptions: its first-level
+    /// reseller; `None` = sold directly).
+    pub invoiced: Option<String>,
+    /// The reseller that issued the subscriptions (`None` = sold directly).
     pub reseller: Option<String>,
     /// Subscriptions with at least one day in the month.
     pub subscriptions: u32,
@@ -533,7 +642,8 @@ pub fn pro_rata(
     let days_in_month = u32::try_from(next.days_since(first)).unwrap_or(0);
     let mut rows: Vec<ProRataRow> = Vec::new();
     for h in histories.values() {
-        if reseller.is_some_and(|r| h.reseller.as_deref() != Some(r)) {
+        let invoiced = invoiced_reseller(h.revisions.last().map(|r| r.code.as_str()), h.reseller.as_deref());
+        if !of_reseller(reseller, invoiced.as_deref(), h.reseller.as_deref()) {
             continue;
         }
         let mut open: Option<(ProRataRow, License)> = None;
@@ -564,6 +674,7 @@ pub fn pro_rata(
                     open = Some((
                         ProRataRow {
                             month,
+                            invoiced: invoiced.clone(),
                             reseller: h.reseller.clone(),
                             license_id: h.license_id,
                             licensee: h.licensee.clone(),
@@ -591,17 +702,29 @@ pub fn pro_rata(
             rows.push(row);
         }
     }
-    rows.sort_by(|a, b| (&a.reseller, a.license_id, a.from).cmp(&(&b.reseller, b.license_id, b.from)));
-    let mut totals: BTreeMap<Option<String>, (std::collections::BTreeSet<u32>, u32, u64)> = BTreeMap::new();
+    rows.sort_by(|a, b| {
+        (&a.invoiced, &a.reseller, a.license_id, a.from).cmp(&(
+            &b.invoiced,
+            &b.reseller,
+            b.license_id,
+            b.from,
+        ))
+    });
+    type Pair = (Option<String>, Option<String>);
+    type Totals = (std::collections::BTreeSet<u32>, u32, u64);
+    let mut totals: BTreeMap<Pair, Totals> = BTreeMap::new();
     for r in &rows {
-        let t = totals.entry(r.reseller.clone()).or_default();
+        let t = totals
+            .entry((r.invoiced.clone(), r.reseller.clone()))
+            .or_default();
         t.0.insert(r.license_id);
         t.1 += r.days;
         t.2 += u64::from(r.named_users.unwrap_or(0)) * u64::from(r.days);
     }
     let resellers = totals
         .into_iter()
-        .map(|(reseller, (ids, days, user_days))| ResellerTotal {
+        .map(|((invoiced, reseller), (ids, days, user_days))| ResellerTotal {
+            invoiced,
             reseller,
             subscriptions: ids.len() as u32,
             days,
@@ -618,6 +741,7 @@ pub fn pro_rata(
 impl ReportRow for ProRataRow {
     const COLUMNS: &'static [Column] = &[
         csv_only("month"),
+        csv_only("invoiced"),
         col("reseller", "reseller"),
         col("license_id", "license"),
         col("licensee", "licensee"),
@@ -634,6 +758,7 @@ impl ReportRow for ProRataRow {
     fn cells(&self) -> Vec<Option<String>> {
         vec![
             some(self.month),
+            opt(self.invoiced.as_ref()),
             opt(self.reseller.as_ref()),
             some(self.license_id),
             some(&self.licensee),
@@ -651,6 +776,7 @@ impl ReportRow for ProRataRow {
 
 impl ReportRow for ResellerTotal {
     const COLUMNS: &'static [Column] = &[
+        col("invoiced", "invoiced"),
         col("reseller", "reseller"),
         col("subscriptions", "subscriptions"),
         col("days", "days"),
@@ -659,6 +785,7 @@ impl ReportRow for ResellerTotal {
 
     fn cells(&self) -> Vec<Option<String>> {
         vec![
+            opt(self.invoiced.as_ref()),
             opt(self.reseller.as_ref()),
             some(self.subscriptions),
             some(self.days),

@@ -1,7 +1,10 @@
 //! The vendor's signature-only check of a code: who signed it and for whom, without the
 //! customer's machine.
 
-use license_core::{Context, MachineFingerprint, PublicKey, UntrustedCode, VerifiedLicense};
+use license_core::{
+    Context, License, MachineFingerprint, PublicKey, UntrustedCode, UntrustedDelegatedCode,
+    VerifiedDelegatedLicense, VerifiedLicense,
+};
 
 use crate::Error;
 
@@ -25,14 +28,38 @@ pub fn verify_signature(
     keys: &[PublicKey],
     signed_for: SignedFor<'_>,
 ) -> Result<VerifiedLicense, Error> {
-    let machine = code
-        .unverified_license()
+    let machine = claimed_machine(code.unverified_license());
+    Ok(code.verify(keys, &signed_for.context(&machine))?)
+}
+
+/// As [`verify_signature`] for a reseller's code: its chain up to one of the vendor's
+/// `keys` (`revoked` is asked about the first certificate's serial), every frame, the
+/// reseller's signature, and the license inside the reseller's frame; the machine is not
+/// checked. The error is `license-core`'s (it names the limit a license exceeds).
+pub fn verify_delegated_signature(
+    code: &UntrustedDelegatedCode,
+    keys: &[PublicKey],
+    signed_for: SignedFor<'_>,
+    revoked: impl Fn(u32) -> bool,
+) -> Result<VerifiedDelegatedLicense, license_core::Error> {
+    let machine = claimed_machine(code.unverified_license());
+    code.verify(keys, &signed_for.context(&machine), revoked)
+}
+
+/// The fingerprint the code itself names (any machine, for a code bound to none).
+fn claimed_machine(license: &License) -> MachineFingerprint {
+    license
         .binding
         .machine
-        .map_or_else(MachineFingerprint::unknown, |b| b.matching_machine());
-    let mut ctx = Context::new(signed_for.product, signed_for.licensee).with_machine(&machine);
-    if let Some(db) = signed_for.database {
-        ctx = ctx.with_database(db);
+        .map_or_else(MachineFingerprint::unknown, |b| b.matching_machine())
+}
+
+impl<'a> SignedFor<'a> {
+    fn context(self, machine: &'a MachineFingerprint) -> Context<'a> {
+        let ctx = Context::new(self.product, self.licensee).with_machine(machine);
+        match self.database {
+            Some(db) => ctx.with_database(db),
+            None => ctx,
+        }
     }
-    Ok(code.verify(keys, &ctx)?)
 }

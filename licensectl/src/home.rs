@@ -7,20 +7,28 @@
 //! <home>/revocations/<product>/list-<sequence>.bin      signed revocation lists
 //! <home>/revocation-sequences.json                      last published sequence per product
 //! <home>/reseller/                                      a reseller's key and certificates
+//! <home>/imports/ledger.jsonl                           resellers' imported records
 //! <home>/tickets.jsonl (+ .lock)                        the ticket pool (ticket ids are bearer secrets: mode 0600)
 //! ```
 //!
 //! A reseller's home has `reseller/` (its key and installed certificate chains) and no
 //! `keys/keyring.toml`: there `issue`, `upgrade`, `renew` sign with the reseller's key and
 //! chain, and codes are checked against the vendor keys its bundle brought.
+//!
+//! Imported records (`report import`: the monthly exports of resellers that issue
+//! licenses themselves) are kept in one ledger file of their own, apart from the vendor's
+//! `ledger.jsonl`: the vendor's issuing never sees them, so a reseller's license ids
+//! never move the vendor's own numbering, and a bad import cannot damage the vendor's
+//! ledger. Each record names its reseller (the code's chain names its first-level
+//! reseller too), so one file serves every reseller. Reports read both
+//! ([`Home::all_records`]).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use license_core::Date;
-use license_core::PublicKey;
+use license_core::{Date, PublicKey, UntrustedRevocationList};
 use license_issue::{
-    Catalog, Catalogs, Error, FileLedger, Issuer, KeyRing, ResellerHome, Signer, TicketPool,
+    Catalog, Catalogs, Error, FileLedger, Issuer, KeyRing, Ledger, Record, ResellerHome, Signer, TicketPool,
 };
 
 /// Paths inside the licensing directory.
@@ -118,6 +126,48 @@ impl Home {
             return self.reseller().vendor_keys();
         }
         Ok(KeyRing::open(&self.keys())?.public_keys())
+    }
+
+    /// The ledger of imported resellers' records (created on first use).
+    pub fn open_imports(&self, warn: bool) -> Result<FileLedger, Error> {
+        let path = license_issue::imports_ledger_path(&self.dir);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|source| Error::Io {
+                path: dir.into(),
+                source,
+            })?;
+        }
+        let ledger = FileLedger::open(&path)?;
+        if let (true, Some(torn)) = (warn, ledger.torn()) {
+            eprintln!("warning: {torn}; run `licensectl ledger repair` before importing");
+        }
+        Ok(ledger)
+    }
+
+    /// Every record the reports read: the vendor's ledger, then every imported record.
+    pub fn all_records(&self) -> Result<Vec<Record>, Error> {
+        let mut records = self.open_ledger(true)?.records()?;
+        if license_issue::imports_ledger_path(&self.dir).exists() {
+            records.extend(self.open_imports(true)?.records()?);
+        }
+        Ok(records)
+    }
+
+    /// The first-level reseller certificates the newest revocation list of `product`
+    /// (in `revocations/<product>/`) revokes; none without a list. A list that does not
+    /// verify with `keys` is an error.
+    pub fn revoked_certificates(&self, product: &str, keys: &[PublicKey]) -> Result<Vec<u32>, Error> {
+        let sequence = self.highest_revocation_file(product)?;
+        if sequence == 0 {
+            return Ok(Vec::new());
+        }
+        let path = self.revocations_of(product).join(format!("list-{sequence}.bin"));
+        let bytes = fs::read(&path).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let list = UntrustedRevocationList::parse(&bytes)?.verify(keys, product)?;
+        Ok(list.revoked_certificates().collect())
     }
 
     /// An issuer with the signer, the catalogs and the ledger.

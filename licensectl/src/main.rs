@@ -584,6 +584,9 @@ pub(crate) enum ReportCommand {
         /// first day of its term (`term-start`: a renewal counts when its term starts).
         #[arg(long, value_enum, default_value_t = IssuedByArg::Issue)]
         by: IssuedByArg,
+        /// Only this reseller's codes (a first-level reseller: its sub-resellers' too).
+        #[arg(long)]
+        reseller: Option<String>,
     },
     /// Subscriptions active on a day.
     Active {
@@ -605,6 +608,34 @@ pub(crate) enum ReportCommand {
         /// CSV instead of a table.
         #[arg(long)]
         csv: bool,
+    },
+    /// The monthly invoice basis per reseller: the codes it created by kind and its
+    /// subscriptions pro rata (a sub-reseller's are invoiced to its first-level reseller).
+    Invoice {
+        /// The month, YYYY-MM (default: the current one).
+        #[arg(long)]
+        month: Option<String>,
+        /// Only this reseller (a first-level reseller: with its sub-resellers).
+        #[arg(long)]
+        reseller: Option<String>,
+        /// CSV instead of a table (one line per reseller and kind).
+        #[arg(long)]
+        csv: bool,
+    },
+    /// In a reseller's home: export the codes it issued in a month, for the vendor.
+    Export {
+        /// The month, YYYY-MM.
+        #[arg(long)]
+        month: String,
+        /// Write to this new file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// At the vendor: import a reseller's monthly export; every code is verified and one
+    /// bad record refuses the whole file. Importing a file again adds nothing.
+    Import {
+        /// The file `report export` wrote.
+        file: PathBuf,
     },
     /// Renewals that should be out by today (the at-the-latest day has come) and have no
     /// code yet.

@@ -12,6 +12,56 @@ fn vendor_key(vendor: &Env) -> String {
     line.split_whitespace().last().expect("a key").to_owned()
 }
 
+/// Generate a reseller key in `env`'s home; its public key in hex.
+fn keygen(env: &Env) -> String {
+    env.run(&["--json", "reseller", "keygen"]).json()["public_key"]
+        .as_str()
+        .expect("a public key")
+        .to_owned()
+}
+
+/// A new reseller's home certified by `parent` (the vendor, or with `--as-reseller` in
+/// `extra` a reseller) with a bundle, installed: the home, its public key and what
+/// `reseller install --json` said.
+fn certified(
+    parent: &Env,
+    name: &str,
+    serial: &str,
+    users: &str,
+    extra: &[&str],
+) -> (Env, String, serde_json::Value) {
+    let env = Env::new();
+    let key = keygen(&env);
+    let bundle = parent.path(&format!("{name}.bundle.json"));
+    let bundle = bundle.to_str().expect("a UTF-8 path");
+    let args = [extra, &["--bundle", bundle]].concat();
+    certify(parent, &key, name, serial, users, &args).ok();
+    let installed = env.run(&["--json", "reseller", "install", bundle]).json();
+    (env, key, installed)
+}
+
+/// `license-check --json verify` of the code in `file` on 2026-11-23 with the product
+/// `demo-erp` and `extra` options: its exit code and JSON.
+fn license_check(file: &std::path::Path, extra: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let out = std::process::Command::new(common::license_check_bin())
+        .args([
+            "--json",
+            "--date",
+            "2026-11-23",
+            "verify",
+            "--product",
+            "demo-erp",
+            "--file",
+        ])
+        .arg(file)
+        .args(extra)
+        .output()
+        .expect("run license-check");
+    let v = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code(), v)
+}
+
 /// A license-id range per certificate serial.
 fn ids_for(serial: &str) -> &'static str {
     match serial {
@@ -60,10 +110,7 @@ fn vendor_certifies_reseller_installs_and_certifies_a_sub_reseller() {
     let vendor = Env::ready();
     let contoso = Env::new();
     contoso.run(&["catalog", "--init-demo"]).ok();
-    let key = contoso.run(&["--json", "reseller", "keygen"]).json()["public_key"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let key = keygen(&contoso);
     // The key file is private.
     #[cfg(unix)]
     {
@@ -115,10 +162,7 @@ fn vendor_certifies_reseller_installs_and_certifies_a_sub_reseller() {
 
     // Contoso certifies Fabrikam inside its frame; 101 users would widen it.
     let fabrikam = Env::new();
-    let sub_key = fabrikam.run(&["--json", "reseller", "keygen"]).json()["public_key"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let sub_key = keygen(&fabrikam);
     let wide = certify(&contoso, &sub_key, "Fabrikam", "1", "101", &["--as-reseller"]);
     assert_ne!(wide.code, 0);
     assert!(
@@ -160,23 +204,13 @@ fn vendor_certifies_reseller_installs_and_certifies_a_sub_reseller() {
 #[test]
 fn a_reseller_issues_upgrades_and_renews_in_its_own_home() {
     let vendor = Env::ready();
-    let contoso = Env::new();
-    let key = contoso.run(&["--json", "reseller", "keygen"]).json()["public_key"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let bundle = vendor.path("contoso.bundle.json");
-    let bundle = bundle.to_str().unwrap();
-    certify(
+    let (contoso, key, installed) = certified(
         &vendor,
-        &key,
         "Contoso",
         "7",
         "50",
-        &["--subscription-days", "400", "--depth", "1", "--bundle", bundle],
-    )
-    .ok();
-    let installed = contoso.run(&["--json", "reseller", "install", bundle]).json();
+        &["--subscription-days", "400", "--depth", "1"],
+    );
     assert_eq!(installed["license_ids"], "500000-500999");
     assert!(installed["catalog"].as_str().unwrap().ends_with("demo-erp.toml"));
     // The catalog came with it: names work in Contoso's home.
@@ -245,103 +279,43 @@ fn a_reseller_issues_upgrades_and_renews_in_its_own_home() {
     // The customer's installation knows only the vendor's key.
     let file = contoso.path("code.txt");
     std::fs::write(&file, &code).unwrap();
-    let out = std::process::Command::new(common::license_check_bin())
-        .args(["--json", "--date", "2026-11-23", "verify", "--file"])
-        .arg(&file)
-        .args(["--licensee", "ACME Corp", "--database", "DB-7F3A-22C1"])
-        .args(["--key", &vendor_key(&vendor), "--product", "demo-erp"])
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
-    assert_eq!(out.status.code(), Some(0), "{v}");
+    let acme = ["--licensee", "ACME Corp", "--database", "DB-7F3A-22C1", "--key"];
+    let vendor_hex = vendor_key(&vendor);
+    let (exit, v) = license_check(&file, &[&acme[..], &[vendor_hex.as_str()]].concat());
+    assert_eq!(exit, Some(0), "{v}");
     assert_eq!(v["issuer"]["reseller"], "Contoso", "{v}");
     // ... and refuses it with the reseller's key in place of the vendor's.
-    let out = std::process::Command::new(common::license_check_bin())
-        .args(["--json", "--date", "2026-11-23", "verify", "--file"])
-        .arg(&file)
-        .args(["--licensee", "ACME Corp", "--database", "DB-7F3A-22C1"])
-        .args(["--key", &key, "--product", "demo-erp"])
-        .output()
-        .unwrap();
-    assert_ne!(out.status.code(), Some(0));
+    let (exit, _) = license_check(&file, &[&acme[..], &[key.as_str()]].concat());
+    assert_eq!(exit, Some(1));
     // Contoso hands Fabrikam a narrower frame with a bundle; the catalog and the vendor's
     // keys travel on. Fabrikam's codes name both resellers.
-    let fabrikam = Env::new();
-    let sub_key = fabrikam.run(&["--json", "reseller", "keygen"]).json()["public_key"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let sub_bundle = contoso.path("fabrikam.bundle.json");
-    let sub_bundle = sub_bundle.to_str().unwrap();
-    certify(
+    let (fabrikam, _, _) = certified(
         &contoso,
-        &sub_key,
         "Fabrikam",
         "1",
         "10",
-        &[
-            "--subscription-days",
-            "400",
-            "--as-reseller",
-            "--bundle",
-            sub_bundle,
-        ],
-    )
-    .ok();
-    fabrikam.run(&["reseller", "install", sub_bundle]).ok();
-    let r = fabrikam.run(&[
-        "issue",
-        "--licensee",
-        "Gamma",
-        "--kind",
-        "trial",
-        "--days",
-        "31",
-        "--users",
-        "3",
-        "--modules",
-        "crm",
-        "--line",
-        "standard",
-    ]);
+        &["--subscription-days", "400", "--as-reseller"],
+    );
+    let trial = |days: &'static str| {
+        let t = ["--licensee", "Gamma", "--kind", "trial", "--days", days];
+        [
+            &t[..],
+            &["--users", "3", "--modules", "crm", "--line", "standard"],
+        ]
+        .concat()
+    };
+    let r = fabrikam.run(&[&["issue"][..], &trial("31")].concat());
     assert!(
         r.stderr.contains("Fabrikam") && r.stderr.contains("limit of 30 days"),
         "{}",
         r.stderr
     );
-    let (sub_id, sub_code) = fabrikam.issue(&[
-        "--licensee",
-        "Gamma",
-        "--kind",
-        "trial",
-        "--days",
-        "16",
-        "--users",
-        "3",
-        "--modules",
-        "crm",
-        "--line",
-        "standard",
-    ]);
+    let (sub_id, sub_code) = fabrikam.issue(&trial("16"));
     assert_eq!(sub_id, 500_100);
     let file = fabrikam.path("code.txt");
     std::fs::write(&file, &sub_code).unwrap();
-    let out = std::process::Command::new(common::license_check_bin())
-        .args(["--json", "--date", "2026-11-23", "verify", "--file"])
-        .arg(&file)
-        .args([
-            "--licensee",
-            "Gamma",
-            "--key",
-            &vendor_key(&vendor),
-            "--product",
-            "demo-erp",
-        ])
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(out.status.code(), Some(0), "{v}");
+    let (exit, v) = license_check(&file, &["--licensee", "Gamma", "--key", &vendor_hex]);
+    assert_eq!(exit, Some(0), "{v}");
     assert_eq!(v["issuer"]["reseller"], "Fabrikam", "{v}");
     assert_eq!(v["issuer"]["chain"][0]["name"], "Contoso", "{v}");
 

@@ -260,6 +260,26 @@ fn exported_tickets_are_redeemed_by_the_reseller_not_by_the_vendor() {
     let v: Value = serde_json::from_slice(&check.stdout).unwrap();
     assert_eq!(v["status"], "valid", "{v}");
 
+    // The reseller's monthly export, imported by the vendor: the vendor's ticket report
+    // counts the ticket redeemed offline.
+    let month = reseller.path("contoso-2026-11.jsonl");
+    let month_arg = month.to_str().unwrap();
+    reseller
+        .run_on(
+            "2026-12-01",
+            &["report", "export", "--month", "2026-11", "--out", month_arg],
+        )
+        .ok();
+    vendor.run_on("2026-12-02", &["report", "import", month_arg]).ok();
+    let report = vendor.run(&["--json", "ticket", "report"]).json();
+    assert_eq!(
+        report["resellers"],
+        serde_json::json!([{"reseller": "Contoso", "created": 3, "redeemed": 2, "open": 1, "handed_over": 1}])
+    );
+    assert_eq!(report["tickets"][1]["state"], "redeemed");
+    assert_eq!(report["tickets"][1]["licensee"], "Globex");
+    assert_eq!(report["tickets"][1]["license_id"], 500_000);
+
     // Tickets for another reseller are refused.
     let other = std::fs::read_to_string(&file)
         .unwrap()

@@ -5,6 +5,8 @@
 use license_core::ed25519_dalek::SigningKey;
 use license_core::*;
 
+pub mod vector_case;
+
 /// The fixed seed key of the golden vectors. Never use it for anything real.
 pub const SEED: [u8; 32] = [7; 32];
 /// A second key, for "signed by someone else" cases.

@@ -54,7 +54,11 @@ pub fn ledger(home: &Home, action: &LedgerCommand, json: bool) -> Result<u8, Fai
                 Some(p) => p.clone(),
                 None => random_pseudonym()?,
             };
-            let n = ledger.erase_licensee(licensee, &pseudonym)?;
+            let mut n = ledger.erase_licensee(licensee, &pseudonym)?;
+            // Resellers' imported records name licensees too.
+            if license_issue::imports_ledger_path(&home.dir).exists() {
+                n += home.open_imports(true)?.erase_licensee(licensee, &pseudonym)?;
+            }
             if json {
                 output::json(&json!({"records_changed": n, "pseudonym": pseudonym}))?;
             } else if n == 0 {

@@ -1,11 +1,11 @@
 //! `report`: the ledger's reports as tables, CSV or JSON (each from the report's rows:
 //! see `license_issue::ReportRow`).
 
-use license_issue::{Ledger, LicenseHistory, Month, ReportRow, to_csv, to_table};
+use license_issue::{KeyRing, Ledger, LicenseHistory, Month, ReportRow, ResellerExport, to_csv, to_table};
 use serde_json::json;
 
 use crate::ReportCommand;
-use crate::home::Home;
+use crate::home::{Home, write_new};
 use crate::machine::Failure;
 use crate::output::{self, out, outln};
 
@@ -21,21 +21,39 @@ pub fn report(
     today: license_core::Date,
     json: bool,
 ) -> Result<u8, Failure> {
-    let ledger = home.open_ledger(true)?;
+    match report {
+        ReportCommand::Export { month, out } => {
+            return export(home, &Month::parse(month)?, out.as_deref(), today, json);
+        }
+        ReportCommand::Import { file } => return import(home, file, json),
+        _ => {}
+    }
     let catalogs = home.catalogs_or_warn();
-    let records = ledger.records()?;
+    // The vendor's ledger and the resellers' imported records.
+    let records = home.all_records()?;
     let histories = LicenseHistory::all(&records);
+    // Renewals and notices are the issuer's to act on: the vendor's own licenses only (a
+    // reseller renews the licenses it issued, in its home).
+    let own_histories =
+        || -> Result<_, Failure> { Ok(LicenseHistory::all(&home.open_ledger(false)?.records()?)) };
     let month_of = |m: &Option<String>| match m {
         Some(s) => Month::parse(s),
         None => Ok(Month::of(today)),
     };
     match report {
-        ReportCommand::Issued { month, csv, by } => {
+        ReportCommand::Export { .. } | ReportCommand::Import { .. } => {}
+        ReportCommand::Issued {
+            month,
+            csv,
+            by,
+            reseller,
+        } => {
             let by = match by {
                 crate::IssuedByArg::Issue => license_issue::IssuedBy::Issue,
                 crate::IssuedByArg::TermStart => license_issue::IssuedBy::TermStart,
             };
-            let r = license_issue::issued_in_month_by(&records, &catalogs, month_of(month)?, by)?;
+            let r =
+                license_issue::issued_report(&records, &catalogs, month_of(month)?, by, reseller.as_deref())?;
             if json {
                 output::json(&r)?;
             } else if *csv {
@@ -44,7 +62,38 @@ pub fn report(
                 outln!("Licenses issued in {}:", r.month);
                 table(&r.totals);
                 outln!();
+                if r.resellers.iter().any(|t| t.reseller.is_some()) {
+                    outln!("By reseller (invoiced: the first-level reseller; - : sold directly):");
+                    table(&r.resellers);
+                    outln!();
+                }
                 table(&r.codes);
+            }
+        }
+        ReportCommand::Invoice { month, reseller, csv } => {
+            let inv = license_issue::invoice(&records, &catalogs, month_of(month)?, reseller.as_deref())?;
+            if json {
+                output::json(&inv)?;
+            } else if *csv {
+                out!("{}", inv.to_csv()?);
+            } else if inv.resellers.is_empty() {
+                outln!("No reseller created codes or had subscriptions in {}.", inv.month);
+            } else {
+                for s in &inv.resellers {
+                    outln!("Invoice basis of {} for {}:", s.invoiced, inv.month);
+                    table(&s.lines);
+                    if !s.codes.is_empty() {
+                        outln!();
+                        outln!("Codes created:");
+                        table(&s.codes);
+                    }
+                    if !s.subscriptions.is_empty() {
+                        outln!();
+                        outln!("Subscription days:");
+                        table(&s.subscriptions);
+                    }
+                    outln!();
+                }
             }
         }
         ReportCommand::Active { day, csv } => {
@@ -76,7 +125,7 @@ pub fn report(
             }
         }
         ReportCommand::Renewals { csv } => {
-            let rows = license_issue::renewals_overdue(&histories, &catalogs, today)?;
+            let rows = license_issue::renewals_overdue(&own_histories()?, &catalogs, today)?;
             if json {
                 output::json(&json!({"day": today, "renewals": rows}))?;
             } else if *csv {
@@ -93,7 +142,7 @@ pub fn report(
             days: Some(days),
             csv,
         } => {
-            let rows = license_issue::renewal_notices(&histories, today, *days);
+            let rows = license_issue::renewal_notices(&own_histories()?, today, *days);
             if json {
                 output::json(&json!({"day": today, "days": days, "notices": rows}))?;
             } else if *csv {
@@ -108,7 +157,7 @@ pub fn report(
             }
         }
         ReportCommand::Notices { days: None, csv } => {
-            let rows = license_issue::renewal_notices_due(&histories, &catalogs, today);
+            let rows = license_issue::renewal_notices_due(&own_histories()?, &catalogs, today);
             if json {
                 output::json(&json!({"day": today, "notices": rows}))?;
             } else if *csv {
@@ -121,6 +170,78 @@ pub fn report(
                 table(&rows);
             }
         }
+    }
+    Ok(0)
+}
+
+/// `report export` in a reseller's home: the month's codes of its ledger.
+fn export(
+    home: &Home,
+    month: &Month,
+    out: Option<&std::path::Path>,
+    today: license_core::Date,
+    json: bool,
+) -> Result<u8, Failure> {
+    let name = license_issue::reseller_name(&home.reseller())?;
+    let records = home.open_ledger(true)?.records()?;
+    let export = ResellerExport::of_month(&name, &records, *month, today)?;
+    let text = export.to_text()?;
+    match out {
+        None => out!("{text}"),
+        Some(path) => {
+            write_new(path, text.as_bytes())?;
+            if json {
+                output::json(&json!({
+                    "reseller": name, "month": month, "records": export.records.len(), "file": path,
+                }))?;
+            } else {
+                outln!(
+                    "Exported {} records of {name} for {month} to {}: send the file to the vendor.",
+                    export.records.len(),
+                    path.display()
+                );
+            }
+        }
+    }
+    Ok(0)
+}
+
+/// `report import` at the vendor: verify every record, then add the new ones.
+fn import(home: &Home, file: &std::path::Path, json: bool) -> Result<u8, Failure> {
+    let export = ResellerExport::load(file)?;
+    let keys = KeyRing::open(&home.keys())?.public_keys();
+    let mut revoked = std::collections::BTreeMap::new();
+    for r in &export.records {
+        if !revoked.contains_key(&r.product) {
+            revoked.insert(r.product.clone(), home.revoked_certificates(&r.product, &keys)?);
+        }
+    }
+    let own = home.open_ledger(true)?.records()?;
+    let mut imports = home.open_imports(true)?;
+    let plan = license_issue::check_import(
+        &export,
+        &keys,
+        |product, serial| revoked.get(product).is_some_and(|s| s.contains(&serial)),
+        &own,
+        &imports.records()?,
+    )?;
+    for r in &plan.new {
+        imports.append(r)?;
+    }
+    if json {
+        output::json(&json!({
+            "reseller": export.reseller, "month": export.month,
+            "imported": plan.new.len(), "already_imported": plan.already,
+        }))?;
+    } else {
+        outln!(
+            "Imported {} of {}'s {} records for {} ({} imported before); every code verified.",
+            plan.new.len(),
+            export.reseller,
+            export.records.len(),
+            export.month,
+            plan.already
+        );
     }
     Ok(0)
 }

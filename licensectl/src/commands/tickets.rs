@@ -4,7 +4,7 @@
 use std::fs;
 
 use license_core::Date;
-use license_issue::{Customer, Error, Ledger, TicketExport, TicketId, ticket_report, to_csv};
+use license_issue::{Customer, Error, TicketExport, TicketId, ticket_report, to_csv};
 use serde_json::json;
 
 use super::{bind_to, issued_json, new_license, pick_catalog, print_issued};
@@ -89,7 +89,7 @@ pub fn ticket(home: &Home, action: &TicketCommand, today: Date, json: bool) -> R
             Ok(0)
         }
         TicketCommand::Export { reseller, out } => {
-            let records = home.open_ledger(true)?.records()?;
+            let records = home.all_records()?;
             let mut pool = home.open_tickets()?;
             let redeemed = |id: &TicketId| {
                 let id = id.to_string();
@@ -142,7 +142,7 @@ pub fn ticket(home: &Home, action: &TicketCommand, today: Date, json: bool) -> R
             Ok(0)
         }
         TicketCommand::Report { reseller, csv } => {
-            let records = home.open_ledger(true)?.records()?;
+            let records = home.all_records()?;
             let pool = home.open_tickets()?;
             let r = ticket_report(&pool, &records, reseller.as_deref());
             if json {

@@ -1,0 +1,1079 @@
+//! A reseller's monthly ledger export, its import at the vendor, and the monthly invoice
+//! basis per reseller.
+//!
+//! A reseller that issues licenses itself (inside the frame of its certificate) keeps its
+//! own ledger. Once a month it exports the codes it signed in the month
+//! ([`ResellerExport::of_month`], written with [`ResellerExport::to_text`]; the file
+//! format is in `docs/FORMAT.md`, "Reseller ledger export"). The vendor imports the file
+//! ([`ResellerExport::load`], then [`check_import`]): every code is verified against the
+//! vendor's keys and its certificate chain, frames and revocations included, and the
+//! record around it must say what the code signs. One record that fails refuses the
+//! whole file. Records already imported are recognized and added once only.
+//!
+//! [`invoice`] then gives, per reseller the vendor invoices (a sub-reseller's codes are
+//! invoiced to the first-level reseller, which holds the vendor's contract), the codes
+//! created in the month by kind and its subscriptions pro rata to the day: the rows of
+//! [`crate::issued_report`] and [`crate::pro_rata`], grouped, not computed a second time.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use license_core::{Date, Kind, PublicKey, ResellerName, UntrustedDelegatedCode, is_delegated_text};
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::Catalogs;
+use crate::history::LicenseHistory;
+use crate::ledger::Record;
+use crate::report::{
+    Column, IssuedBy, IssuedRow, Month, ProRataRow, ReportRow, issued_report, kind_label, pro_rata,
+};
+use crate::signature::{SignedFor, verify_delegated_signature};
+use crate::{Error, ResellerHome};
+
+/// The `format` field of a reseller ledger export's header line.
+pub const EXPORT_FORMAT: &str = "license-kit/reseller-export";
+/// The format version this software writes and reads.
+pub const EXPORT_VERSION: u32 = 1;
+
+/// The header line of an export file.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Header {
+    format: String,
+    version: u32,
+    reseller: String,
+    month: String,
+    exported: Date,
+    records: usize,
+}
+
+/// A reseller's ledger for one month: the records of the codes it signed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResellerExport {
+    /// The exporting reseller's name (the last certificate of its chain).
+    pub reseller: String,
+    /// The month.
+    pub month: Month,
+    /// The day the file was written.
+    pub exported: Date,
+    /// The records, in ledger order (line 2 of the file onwards).
+    pub records: Vec<Record>,
+}
+
+impl ResellerExport {
+    /// The records of `ledger` recorded in `month` that carry a code (events without a
+    /// code are the vendor's to record: it cancels and revokes in its own ledger).
+    pub fn of_month(reseller: &str, ledger: &[Record], month: Month, exported: Date) -> Result<Self, Error> {
+        let (from, to) = month.bounds().ok_or_else(|| Error::InvalidMonth {
+            given: month.to_string(),
+        })?;
+        Ok(ResellerExport {
+            reseller: reseller.to_owned(),
+            month,
+            exported,
+            records: ledger
+                .iter()
+                .filter(|r| r.code.is_some() && r.recorded >= from && r.recorded < to)
+                .cloned()
+                .collect(),
+        })
+    }
+
+    /// The file: a header line, then one ledger record per line (JSON Lines).
+    pub fn to_text(&self) -> Result<String, Error> {
+        let header = Header {
+            format: EXPORT_FORMAT.to_owned(),
+            version: EXPORT_VERSION,
+            reseller: self.reseller.clone(),
+            month: self.month.to_string(),
+            exported: self.exported,
+            records: self.records.len(),
+        };
+        let mut text = serde_json::to_string(&header).map_err(Error::LedgerEncode)?;
+        text.push('\n');
+        for r in &self.records {
+            text.push_str(&serde_json::to_string(r).map_err(Error::LedgerEncode)?);
+            text.push('\n');
+        }
+        Ok(text)
+    }
+
+    /// Read and parse the export file at `path`.
+    pub fn load(path: &Path) -> Result<Self, Error> {
+        let bytes = fs::read(path).map_err(Error::io(path))?;
+        let text = String::from_utf8(bytes).map_err(|e| Error::ExportFormat {
+            path: path.into(),
+            line: 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count(),
+            reason: "not UTF-8 text".into(),
+        })?;
+        Self::parse(&text, path)
+    }
+
+    /// Parse an export file's text (`path` names it in errors). Refuses a foreign file,
+    /// another format version, a damaged line, and a record count other than the
+    /// header's (a file cut short or extended).
+    pub fn parse(text: &str, path: &Path) -> Result<Self, Error> {
+        let bad = |line: usize, reason: String| Error::ExportFormat {
+            path: path.into(),
+            line,
+            reason,
+        };
+        let body = text.strip_suffix('\n').unwrap_or(text);
+        let mut lines = body.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
+        let first = lines.next().unwrap_or_default();
+        let value: serde_json::Value =
+            serde_json::from_str(first).map_err(|e| bad(1, format!("the header is not JSON ({e})")))?;
+        if value.get("format").and_then(serde_json::Value::as_str) != Some(EXPORT_FORMAT) {
+            return Err(bad(
+                1,
+                format!("the header does not say \"format\": \"{EXPORT_FORMAT}\""),
+            ));
+        }
+        match value.get("version").and_then(serde_json::Value::as_u64) {
+            Some(v) if v == u64::from(EXPORT_VERSION) => {}
+            Some(version) => {
+                return Err(Error::ExportVersion {
+                    path: path.into(),
+                    version,
+                });
+            }
+            None => return Err(bad(1, "the header has no version number".into())),
+        }
+        let header: Header = serde_json::from_value(value).map_err(|e| bad(1, format!("the header {e}")))?;
+        let month = Month::parse(&header.month)
+            .map_err(|_| bad(1, format!("the month '{}' is not YYYY-MM", header.month)))?;
+        ResellerName::new(&header.reseller).map_err(|e| bad(1, format!("the reseller name: {e}")))?;
+        let mut records = Vec::new();
+        for (i, line) in lines.enumerate() {
+            let record: Record =
+                serde_json::from_str(line).map_err(|e| bad(i + 2, format!("not a ledger record ({e})")))?;
+            records.push(record);
+        }
+        if records.len() != header.records {
+            return Err(bad(
+                records.len() + 1,
+                format!(
+                    "the header announces {} records and the file holds {}: it was cut short or extended",
+                    header.records,
+                    records.len()
+                ),
+            ));
+        }
+        Ok(ResellerExport {
+            reseller: header.reseller,
+            month,
+            exported: header.exported,
+            records,
+        })
+    }
+}
+
+/// The name of the reseller whose certificates are installed in `home` (one name across
+/// its products' chains).
+pub fn reseller_name(home: &ResellerHome) -> Result<String, Error> {
+    let signer = home.signer()?;
+    let names: BTreeSet<String> = signer
+        .products()
+        .map(|p| Ok(signer.chain(p)?.leaf().name.as_str().to_owned()))
+        .collect::<Result<_, Error>>()?;
+    let mut it = names.iter();
+    match (it.next(), it.next()) {
+        (Some(name), None) => Ok(name.clone()),
+        (None, _) => Err(Error::NoResellerCertificate {
+            path: home.dir().to_owned(),
+            reason: "no certificate chain found".into(),
+        }),
+        (Some(_), Some(_)) => Err(Error::NoResellerCertificate {
+            path: home.dir().to_owned(),
+            reason: format!(
+                "chains of several reseller names: {}",
+                names.iter().cloned().collect::<Vec<_>>().join(", ")
+            ),
+        }),
+    }
+}
+
+/// Why one record of a reseller's ledger export is refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ImportProblem {
+    /// The record carries no code.
+    #[error(
+        "the record carries no code: an export holds the codes the reseller signed (the vendor records cancellations and revocations itself)"
+    )]
+    NoCode,
+    /// The code is a plain code, not a reseller's code with its certificate chain.
+    #[error(
+        "its code is not a reseller's code (it has no certificate chain): only codes a reseller signed are imported"
+    )]
+    NotDelegated,
+    /// The code does not parse or verify (signatures, chain, frames, revocations).
+    #[error("{0}")]
+    Code(license_core::Error),
+    /// The record's license is not the one its code signs.
+    #[error(
+        "the record's license differs from the one its code signs: the file was altered; ask the reseller for the file as exported"
+    )]
+    LicenseDiffers,
+    /// The record names another reseller than the one that signed the code.
+    #[error("the record names reseller {} but the code was signed by reseller {chain}", .record.as_deref().unwrap_or("(none)"))]
+    ResellerDiffers {
+        /// The record's reseller.
+        record: Option<String>,
+        /// The last certificate's reseller.
+        chain: String,
+    },
+    /// The file is another reseller's export than the one that signed the code.
+    #[error("the file is the export of reseller {file} but the code was signed by reseller {chain}")]
+    FileReseller {
+        /// The header's reseller.
+        file: String,
+        /// The last certificate's reseller.
+        chain: String,
+    },
+    /// The record's day is not the code's issue day.
+    #[error("the record is dated {recorded} but its code was issued on {issued}: the file was altered")]
+    WrongDay {
+        /// The record's day.
+        recorded: Date,
+        /// The signed issue day.
+        issued: Date,
+    },
+    /// A record of another month than the file's.
+    #[error("the record is dated {recorded}, outside the file's month {month}")]
+    OutsideMonth {
+        /// The record's day.
+        recorded: Date,
+        /// The file's month.
+        month: Month,
+    },
+    /// The same license revision was imported before with another code.
+    #[error(
+        "this revision was imported before with another code: the reseller signed it twice; ask the reseller which code the customer has"
+    )]
+    ConflictingCode,
+    /// The license id is in the vendor's own ledger.
+    #[error(
+        "the license id is in the vendor's own ledger: certify resellers with license-id ranges apart from the vendor's"
+    )]
+    IdOfVendor,
+    /// The license id was imported for another reseller or product.
+    #[error(
+        "the license id was imported before for reseller {} of product {product}: certify resellers with license-id ranges apart from each other", .reseller.as_deref().unwrap_or("(none)")
+    )]
+    IdOfOther {
+        /// The reseller it was imported for.
+        reseller: Option<String>,
+        /// The product it was imported for.
+        product: String,
+    },
+}
+
+/// What an import adds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportPlan {
+    /// The records not imported before, in file order.
+    pub new: Vec<Record>,
+    /// How many records of the file were imported before (the same code).
+    pub already: usize,
+}
+
+/// Check every record of `export` for import at the vendor: its code verifies with the
+/// vendor's `keys` (current and rotated) through its certificate chain for the record's
+/// product, licensee and database (`revoked(product, serial)` says whether the vendor's
+/// revocation list revokes a first-level certificate), lies inside its frame, signs
+/// exactly the record's license on the record's day, and was signed by the reseller the
+/// record and the file name. `own` is the vendor's ledger (its license ids are never a
+/// reseller's), `imported` what earlier imports added. The first record that fails
+/// refuses the whole file.
+pub fn check_import(
+    export: &ResellerExport,
+    keys: &[PublicKey],
+    revoked: impl Fn(&str, u32) -> bool,
+    own: &[Record],
+    imported: &[Record],
+) -> Result<ImportPlan, Error> {
+    let (from, to) = export.month.bounds().ok_or_else(|| Error::InvalidMonth {
+        given: export.month.to_string(),
+    })?;
+    let own_ids: BTreeSet<u32> = own.iter().map(|r| r.license.license_id).collect();
+    let mut owners: BTreeMap<u32, (&str, Option<&str>)> = BTreeMap::new();
+    let mut codes: BTreeMap<(&str, u32, u32), &str> = BTreeMap::new();
+    for r in imported {
+        owners.insert(r.license.license_id, (&r.product, r.reseller.as_deref()));
+        if let Some(code) = &r.code {
+            codes.insert((&r.product, r.license.license_id, r.license.revision), code);
+        }
+    }
+    let mut plan = ImportPlan {
+        new: Vec::new(),
+        already: 0,
+    };
+    for (i, r) in export.records.iter().enumerate() {
+        let (id, revision) = (r.license.license_id, r.license.revision);
+        let refuse = |problem| Error::ImportRefused {
+            line: i + 2,
+            license_id: id,
+            revision,
+            problem,
+        };
+        let code = check_record(r, export, keys, &revoked, (from, to)).map_err(refuse)?;
+        if own_ids.contains(&id) {
+            return Err(refuse(ImportProblem::IdOfVendor));
+        }
+        match owners.get(&id) {
+            Some(&(product, reseller))
+                if (product, reseller) != (r.product.as_str(), r.reseller.as_deref()) =>
+            {
+                return Err(refuse(ImportProblem::IdOfOther {
+                    reseller: reseller.map(str::to_owned),
+                    product: product.to_owned(),
+                }));
+            }
+            _ => {}
+        }
+        match codes.get(&(r.product.as_str(), id, revision)) {
+            Some(&c) if c == code => {
+                plan.already += 1;
+                continue;
+            }
+            Some(_) => return Err(refuse(ImportProblem::ConflictingCode)),
+            None => {}
+        }
+        owners.insert(id, (&r.product, r.reseller.as_deref()));
+        codes.insert((&r.product, id, revision), code);
+        plan.new.push(r.clone());
+    }
+    Ok(plan)
+}
+
+/// One record's own checks; returns its code.
+fn check_record<'r>(
+    r: &'r Record,
+    export: &ResellerExport,
+    keys: &[PublicKey],
+    revoked: &impl Fn(&str, u32) -> bool,
+    (from, to): (Date, Date),
+) -> Result<&'r str, ImportProblem> {
+    if r.recorded < from || r.recorded >= to {
+        return Err(ImportProblem::OutsideMonth {
+            recorded: r.recorded,
+            month: export.month,
+        });
+    }
+    let code = r.code.as_deref().ok_or(ImportProblem::NoCode)?;
+    if !is_delegated_text(code) {
+        return Err(ImportProblem::NotDelegated);
+    }
+    let untrusted = UntrustedDelegatedCode::parse(code).map_err(ImportProblem::Code)?;
+    let signed_for = SignedFor {
+        product: &r.product,
+        licensee: &r.licensee,
+        database: r.database.as_deref(),
+    };
+    let verified =
+        verify_delegated_signature(&untrusted, keys, signed_for, |serial| revoked(&r.product, serial))
+            .map_err(ImportProblem::Code)?;
+    let signed = verified.license().license();
+    if *signed != r.license {
+        return Err(ImportProblem::LicenseDiffers);
+    }
+    let chain = verified.issuer().name.as_str();
+    if r.reseller.as_deref() != Some(chain) {
+        return Err(ImportProblem::ResellerDiffers {
+            record: r.reseller.clone(),
+            chain: chain.to_owned(),
+        });
+    }
+    if export.reseller != chain {
+        return Err(ImportProblem::FileReseller {
+            file: export.reseller.clone(),
+            chain: chain.to_owned(),
+        });
+    }
+    if r.recorded != signed.issued {
+        return Err(ImportProblem::WrongDay {
+            recorded: r.recorded,
+            issued: signed.issued,
+        });
+    }
+    Ok(code)
+}
+
+/// One line of a monthly invoice basis: the codes one reseller created in the month of
+/// one kind and, on the subscription line, its subscriptions pro rata to the day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InvoiceLine {
+    /// The month.
+    pub month: Month,
+    /// The reseller the vendor invoices (the first-level reseller for a sub-reseller).
+    pub invoiced: String,
+    /// The reseller that issued the codes.
+    pub reseller: Option<String>,
+    /// Kind (report label: full, demo/trial, subscription, nfr).
+    pub kind: &'static str,
+    /// New licenses of this kind created in the month.
+    pub new_licenses: u32,
+    /// Codes of this kind issued in the month (new licenses and revisions).
+    pub codes: u32,
+    /// Subscription line only: subscriptions with at least one day in the month.
+    pub subscriptions: Option<u32>,
+    /// Subscription line only: subscription days in the month.
+    pub subscription_days: Option<u32>,
+    /// Subscription line only: named-user days (users x days; unlimited counts as 0).
+    pub user_days: Option<u64>,
+}
+
+/// The invoice basis of one reseller for one month.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InvoiceSection {
+    /// The reseller the vendor invoices.
+    pub invoiced: String,
+    /// Per issuing reseller (itself, then its sub-resellers), one line per kind.
+    pub lines: Vec<InvoiceLine>,
+    /// The codes created in the month.
+    pub codes: Vec<IssuedRow>,
+    /// The subscription days of the month, per subscription and scope.
+    pub subscriptions: Vec<ProRataRow>,
+}
+
+/// The monthly invoice basis per reseller.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Invoice {
+    /// The month.
+    pub month: Month,
+    /// One section per reseller the vendor invoices, by name.
+    pub resellers: Vec<InvoiceSection>,
+}
+
+impl Invoice {
+    /// Every line of every section.
+    pub fn lines(&self) -> impl Iterator<Item = &InvoiceLine> {
+        self.resellers.iter().flat_map(|s| &s.lines)
+    }
+
+    /// The lines as CSV (one per reseller and kind).
+    pub fn to_csv(&self) -> Result<String, Error> {
+        crate::report::to_csv(&self.lines().cloned().collect::<Vec<_>>())
+    }
+}
+
+/// The invoice basis of `month` from `records` (the vendor's ledger and the imported
+/// resellers' records): per reseller the vendor invoices, the codes created in the month
+/// by kind ([`crate::issued_report`]) and its active subscriptions pro rata
+/// ([`crate::pro_rata`]). Sales without a reseller are left out. With `reseller`, only
+/// that reseller's section (or, for a sub-reseller, its own lines).
+pub fn invoice(
+    records: &[Record],
+    catalogs: &Catalogs,
+    month: Month,
+    reseller: Option<&str>,
+) -> Result<Invoice, Error> {
+    let issued = issued_report(records, catalogs, month, IssuedBy::Issue, reseller)?;
+    let prorata = pro_rata(&LicenseHistory::all(records), catalogs, month, reseller)?;
+    let mut sections: BTreeMap<String, InvoiceSection> = BTreeMap::new();
+    let mut invoiced_of: BTreeMap<Option<String>, String> = BTreeMap::new();
+    let kind_index = |label: &str| Kind::ALL.iter().position(|&k| kind_label(k) == label);
+    for t in &issued.resellers {
+        let (Some(invoiced), Some(k)) = (&t.invoiced, kind_index(t.kind)) else {
+            continue;
+        };
+        invoiced_of.insert(t.reseller.clone(), invoiced.clone());
+        let line = line_of(&mut sections, month, invoiced, &t.reseller, k);
+        line.new_licenses = t.new_licenses;
+        line.codes = t.codes;
+    }
+    let subscription = Kind::ALL
+        .iter()
+        .position(|&k| k == Kind::Subscription)
+        .unwrap_or(0);
+    for t in &prorata.resellers {
+        let Some(invoiced) = &t.invoiced else { continue };
+        let line = line_of(&mut sections, month, invoiced, &t.reseller, subscription);
+        line.subscriptions = Some(t.subscriptions);
+        line.subscription_days = Some(t.days);
+        line.user_days = Some(t.user_days);
+    }
+    for row in issued.codes {
+        if let Some(s) = invoiced_of.get(&row.reseller).and_then(|i| sections.get_mut(i)) {
+            s.codes.push(row);
+        }
+    }
+    for row in prorata.rows {
+        if let Some(s) = row.invoiced.as_ref().and_then(|i| sections.get_mut(i)) {
+            s.subscriptions.push(row);
+        }
+    }
+    Ok(Invoice {
+        month,
+        resellers: sections.into_values().collect(),
+    })
+}
+
+/// The line of `seller`'s codes of the kind `Kind::ALL[k]` in `invoiced`'s section; a
+/// reseller's first line adds its four kind lines.
+fn line_of<'s>(
+    sections: &'s mut BTreeMap<String, InvoiceSection>,
+    month: Month,
+    invoiced: &str,
+    seller: &Option<String>,
+    k: usize,
+) -> &'s mut InvoiceLine {
+    let s = sections
+        .entry(invoiced.to_owned())
+        .or_insert_with(|| InvoiceSection {
+            invoiced: invoiced.to_owned(),
+            lines: Vec::new(),
+            codes: Vec::new(),
+            subscriptions: Vec::new(),
+        });
+    let first = match s.lines.iter().position(|l| &l.reseller == seller) {
+        Some(p) => p,
+        None => {
+            let p = s.lines.len();
+            s.lines.extend(Kind::ALL.iter().map(|&kind| {
+                let sub = (kind == Kind::Subscription).then_some(0);
+                InvoiceLine {
+                    month,
+                    invoiced: invoiced.to_owned(),
+                    reseller: seller.clone(),
+                    kind: kind_label(kind),
+                    new_licenses: 0,
+                    codes: 0,
+                    subscriptions: sub,
+                    subscription_days: sub,
+                    user_days: sub.map(u64::from),
+                }
+            }));
+            p
+        }
+    };
+    &mut s.lines[first + k]
+}
+
+impl ReportRow for InvoiceLine {
+    const COLUMNS: &'static [Column] = &[
+        Column {
+            name: "month",
+            title: None,
+        },
+        Column {
+            name: "invoiced",
+            title: None,
+        },
+        Column {
+            name: "reseller",
+            title: Some("issued by"),
+        },
+        Column {
+            name: "kind",
+            title: Some("kind"),
+        },
+        Column {
+            name: "new_licenses",
+            title: Some("new licenses"),
+        },
+        Column {
+            name: "codes",
+            title: Some("codes issued"),
+        },
+        Column {
+            name: "subscriptions",
+            title: Some("subscriptions"),
+        },
+        Column {
+            name: "subscription_days",
+            title: Some("days"),
+        },
+        Column {
+            name: "user_days",
+            title: Some("user-days"),
+        },
+    ];
+
+    fn cells(&self) -> Vec<Option<String>> {
+        vec![
+            Some(self.month.to_string()),
+            Some(self.invoiced.clone()),
+            self.reseller.clone(),
+            Some(self.kind.to_owned()),
+            Some(self.new_licenses.to_string()),
+            Some(self.codes.to_string()),
+            self.subscriptions.map(|n| n.to_string()),
+            self.subscription_days.map(|n| n.to_string()),
+            self.user_days.map(|n| n.to_string()),
+        ]
+    }
+}
+
+/// Where the vendor keeps imported records (the licensing directory's `imports/`).
+pub fn imports_ledger_path(home: &Path) -> PathBuf {
+    home.join("imports").join("ledger.jsonl")
+}
+
+#[cfg(test)]
+mod tests {
+    use license_core::{
+        Context, DelegationError, Frame, IdRange, KindSet, LineSet, ModuleSet, UntrustedDelegatedCode,
+        Violation, sign,
+    };
+
+    use super::*;
+    use crate::{Catalog, Customer, Issuer, Ledger, MemoryLedger, NewLicense, VendorKey, certify};
+
+    fn d(y: u16, m: u8, day: u8) -> Date {
+        Date::from_ymd(y, m, day).unwrap()
+    }
+
+    const MARCH: Month = Month { year: 2027, month: 3 };
+
+    fn vendor() -> VendorKey {
+        VendorKey::from_seed(&[7; 32])
+    }
+
+    fn catalogs() -> Catalogs {
+        let mut c = Catalogs::new();
+        c.insert(Catalog::demo().unwrap());
+        c
+    }
+
+    /// Trials of 30 days and subscriptions of 400 usable days, standard line, crm and
+    /// budget, at most `users` users, license ids `ids`.
+    fn frame(users: u32, ids: (u32, u32), depth: u8) -> Frame {
+        let mut f = Frame::new(
+            KindSet::EMPTY.with(Kind::Trial).with(Kind::Subscription),
+            LineSet::EMPTY.with(0),
+            ModuleSet::first(2),
+            d(2028, 1, 1),
+        )
+        .with_max_days(Kind::Trial, 30)
+        .with_max_days(Kind::Subscription, 400);
+        f.named_users = Some(users);
+        f.license_ids = Some(IdRange {
+            first: ids.0,
+            last: ids.1,
+        });
+        f.delegation_depth = depth;
+        f
+    }
+
+    fn order(kind: Kind, licensee: &str, users: u32) -> NewLicense {
+        let mut o = NewLicense::new("demo-erp", kind, Customer::new(licensee));
+        o.line = Some("standard".into());
+        o.named_users = Some(users);
+        o.modules = vec!["crm".into()];
+        o
+    }
+
+    /// Contoso (serial 7, ids 500000-500049) and its sub-reseller Fabrikam (ids
+    /// 500050-500099), each with an issuer over its own ledger.
+    struct World {
+        _dir: tempfile::TempDir,
+        contoso: ResellerHome,
+        contoso_is: Issuer<MemoryLedger>,
+        fabrikam_is: Issuer<MemoryLedger>,
+        vendor_is: Issuer<MemoryLedger>,
+    }
+
+    fn world() -> World {
+        let dir = tempfile::tempdir().unwrap();
+        let keys = [vendor().public_key()];
+        let contoso = ResellerHome::new(dir.path().join("contoso"));
+        let pk = contoso.keygen().unwrap();
+        let chain = certify(
+            &vendor(),
+            "demo-erp",
+            pk,
+            "Contoso",
+            7,
+            frame(50, (500_000, 500_099), 1),
+            None,
+        )
+        .unwrap();
+        contoso.install(&chain.to_string(), &keys, "demo-erp").unwrap();
+        let fabrikam = ResellerHome::new(dir.path().join("fabrikam"));
+        let sub = fabrikam.keygen().unwrap();
+        let sub_chain = contoso
+            .certify("demo-erp", sub, "Fabrikam", 1, frame(20, (500_050, 500_099), 0))
+            .unwrap();
+        fabrikam
+            .install(&sub_chain.to_string(), &keys, "demo-erp")
+            .unwrap();
+        World {
+            contoso_is: Issuer::new(catalogs(), contoso.signer().unwrap(), MemoryLedger::new()),
+            fabrikam_is: Issuer::new(catalogs(), fabrikam.signer().unwrap(), MemoryLedger::new()),
+            vendor_is: Issuer::new(catalogs(), vendor(), MemoryLedger::new()),
+            contoso,
+            _dir: dir,
+        }
+    }
+
+    /// Contoso: a subscription (20 users) on 1 March and a trial on 2 March, an upgrade
+    /// on 10 March and a subscription in April; Fabrikam: a subscription (10 users) on 16
+    /// March; the vendor: a direct subscription on 1 March.
+    fn issued(w: &mut World) {
+        let sub = w
+            .contoso_is
+            .issue(&order(Kind::Subscription, "ACME", 20), d(2027, 3, 1))
+            .unwrap();
+        w.contoso_is
+            .issue(&order(Kind::Trial, "Globex", 5), d(2027, 3, 2))
+            .unwrap();
+        let change = crate::Change {
+            named_users: Some(30),
+            ..crate::Change::default()
+        };
+        w.contoso_is
+            .upgrade(sub.license.license_id, &change, d(2027, 3, 10))
+            .unwrap();
+        w.contoso_is
+            .issue(&order(Kind::Subscription, "Initech", 5), d(2027, 4, 1))
+            .unwrap();
+        w.fabrikam_is
+            .issue(&order(Kind::Subscription, "Umbrella", 10), d(2027, 3, 16))
+            .unwrap();
+        w.vendor_is
+            .issue(&order(Kind::Subscription, "Direct AG", 10), d(2027, 3, 1))
+            .unwrap();
+    }
+
+    fn export_of(is: &Issuer<MemoryLedger>, name: &str) -> ResellerExport {
+        ResellerExport::of_month(name, &is.ledger().records().unwrap(), MARCH, d(2027, 4, 2)).unwrap()
+    }
+
+    fn import(export: &ResellerExport, own: &[Record], imported: &[Record]) -> Result<ImportPlan, Error> {
+        check_import(export, &[vendor().public_key()], |_, _| false, own, imported)
+    }
+
+    /// Round trip through the file text, as the vendor reads it.
+    fn reread(export: &ResellerExport) -> Result<ResellerExport, Error> {
+        ResellerExport::parse(&export.to_text().unwrap(), Path::new("export.jsonl"))
+    }
+
+    fn refused(r: Result<ImportPlan, Error>) -> (usize, ImportProblem) {
+        match r {
+            Err(Error::ImportRefused { line, problem, .. }) => (line, problem),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_month_exports_imports_once_and_every_record_is_verified() {
+        let mut w = world();
+        issued(&mut w);
+        assert_eq!(reseller_name(&w.contoso).unwrap(), "Contoso");
+        let export = export_of(&w.contoso_is, "Contoso");
+        assert_eq!(
+            export.records.len(),
+            3,
+            "March only: subscription, trial, upgrade"
+        );
+        let text = export.to_text().unwrap();
+        assert!(text.starts_with(
+            "{\"format\":\"license-kit/reseller-export\",\"version\":1,\"reseller\":\"Contoso\",\"month\":\"2027-03\""
+        ));
+        let back = reread(&export).unwrap();
+        assert_eq!(back, export);
+        let own = w.vendor_is.ledger().records().unwrap();
+        let plan = import(&back, &own, &[]).unwrap();
+        assert_eq!((plan.new.len(), plan.already), (3, 0));
+        // The same file again, and an overlapping export (March and the April record)
+        // add only what is new.
+        let again = import(&back, &own, &plan.new).unwrap();
+        assert_eq!((again.new.len(), again.already), (0, 3));
+        let mut wider = back.clone();
+        let april = ResellerExport::of_month(
+            "Contoso",
+            &w.contoso_is.ledger().records().unwrap(),
+            Month { year: 2027, month: 4 },
+            d(2027, 5, 1),
+        )
+        .unwrap();
+        wider.records.truncate(1);
+        assert_eq!(import(&wider, &own, &plan.new).unwrap().already, 1);
+        let april_plan = import(&april, &own, &plan.new).unwrap();
+        assert_eq!(april_plan.new.len(), 1);
+        // The sub-reseller's own export is imported the same way.
+        let sub = export_of(&w.fabrikam_is, "Fabrikam");
+        assert_eq!(import(&sub, &own, &plan.new).unwrap().new.len(), 1);
+        // A file claiming to be Contoso's holding Fabrikam's code is refused.
+        let mut wrong = sub.clone();
+        wrong.reseller = "Contoso".into();
+        assert!(matches!(
+            refused(import(&wrong, &own, &[])),
+            (2, ImportProblem::FileReseller { .. })
+        ));
+    }
+
+    #[test]
+    fn a_tampered_or_foreign_export_is_refused_whole() {
+        let mut w = world();
+        issued(&mut w);
+        let own = w.vendor_is.ledger().records().unwrap();
+        let export = export_of(&w.contoso_is, "Contoso");
+
+        // A license widened in the record: 20 users become 60.
+        let mut widened = export.clone();
+        widened.records[0].license.named_users = Some(60);
+        assert_eq!(
+            refused(import(&reread(&widened).unwrap(), &own, &[])),
+            (2, ImportProblem::LicenseDiffers)
+        );
+        // Another reseller named in the record.
+        let mut renamed = export.clone();
+        renamed.records[1].reseller = Some("Fabrikam".into());
+        assert!(matches!(
+            refused(import(&renamed, &own, &[])),
+            (3, ImportProblem::ResellerDiffers { .. })
+        ));
+        // Another licensee: the signature does not cover it.
+        let mut other = export.clone();
+        other.records[2].licensee = "Evil Corp".into();
+        assert!(matches!(
+            refused(import(&other, &own, &[])),
+            (4, ImportProblem::Code(license_core::Error::WrongLicensee))
+        ));
+        // Moved to another day of the month.
+        let mut moved = export.clone();
+        moved.records[1].recorded = d(2027, 3, 20);
+        assert!(matches!(
+            refused(import(&moved, &own, &[])),
+            (3, ImportProblem::WrongDay { .. })
+        ));
+        // Every single-symbol change of a code is refused (typo check, or signature).
+        let code = export.records[0].code.clone().unwrap();
+        for (i, c) in code
+            .char_indices()
+            .filter(|(_, c)| c.is_ascii_alphanumeric())
+            .step_by(7)
+        {
+            let mut changed = export.clone();
+            let other = if c == 'A' { 'B' } else { 'A' };
+            changed.records[0].code = Some(format!("{}{other}{}", &code[..i], &code[i + 1..]));
+            assert!(import(&changed, &own, &[]).is_err(), "symbol {i} changed");
+        }
+        // No code; a plain code instead of a reseller's code.
+        let mut bare = export.clone();
+        bare.records[0].code = None;
+        assert_eq!(refused(import(&bare, &own, &[])), (2, ImportProblem::NoCode));
+        let mut plain = export.clone();
+        plain.records[0].code = own[0].code.clone();
+        assert_eq!(
+            refused(import(&plain, &own, &[])),
+            (2, ImportProblem::NotDelegated)
+        );
+        // A vendor key the installation does not know; a revoked certificate.
+        let stranger = [VendorKey::from_seed(&[9; 32]).public_key()];
+        assert!(matches!(
+            check_import(&export, &stranger, |_, _| false, &own, &[]),
+            Err(Error::ImportRefused {
+                problem: ImportProblem::Code(license_core::Error::Delegation(
+                    DelegationError::UnknownVendorKey { .. }
+                )),
+                ..
+            })
+        ));
+        let keys = [vendor().public_key()];
+        assert!(matches!(
+            check_import(
+                &export,
+                &keys,
+                |p, serial| p == "demo-erp" && serial == 7,
+                &own,
+                &[]
+            ),
+            Err(Error::ImportRefused {
+                problem: ImportProblem::Code(license_core::Error::Delegation(DelegationError::Revoked {
+                    serial: 7,
+                    ..
+                })),
+                ..
+            })
+        ));
+        // A license id of the vendor's own ledger, or of another import.
+        let mut theirs = own.clone();
+        theirs[0].license.license_id = export.records[0].license.license_id;
+        assert_eq!(
+            refused(import(&export, &theirs, &[])),
+            (2, ImportProblem::IdOfVendor)
+        );
+        let mut earlier = export.records[..1].to_vec();
+        earlier[0].reseller = Some("Someone Else".into());
+        assert!(matches!(
+            refused(import(&export, &own, &earlier)),
+            (2, ImportProblem::IdOfOther { .. })
+        ));
+        // The same revision imported before with another code.
+        let mut resigned = export.records[..1].to_vec();
+        resigned[0].code = export.records[1].code.clone();
+        assert_eq!(
+            refused(import(&export, &own, &resigned)),
+            (2, ImportProblem::ConflictingCode)
+        );
+    }
+
+    #[test]
+    fn a_code_outside_its_resellers_frame_is_refused() {
+        let mut w = world();
+        issued(&mut w);
+        let own = w.vendor_is.ledger().records().unwrap();
+        let mut export = export_of(&w.contoso_is, "Contoso");
+        // Contoso's key signs a 60-user license (its frame allows 50) and puts its chain
+        // in front, as a tampered tool would: sign_delegated refuses to.
+        let r = &mut export.records[0];
+        r.license.named_users = Some(60);
+        let chain = w.contoso.chain("demo-erp").unwrap();
+        let ctx = Context::new("demo-erp", &r.licensee);
+        let code = sign(&r.license, &ctx, w.contoso.key().unwrap().signing_key()).unwrap();
+        let mut bytes = chain.as_bytes().to_vec();
+        bytes[0] = 0xD0 | chain.len() as u8;
+        bytes.extend_from_slice(code.as_bytes());
+        r.code = Some(UntrustedDelegatedCode::from_bytes(&bytes).unwrap().to_string());
+        let (line, problem) = refused(import(&export, &own, &[]));
+        assert_eq!(line, 2);
+        assert!(matches!(
+            problem,
+            ImportProblem::Code(license_core::Error::Delegation(DelegationError::OutsideFrame {
+                violation: Violation::NamedUsers {
+                    requested: Some(60),
+                    max: 50
+                },
+                ..
+            }))
+        ));
+        assert!(problem.to_string().contains("Contoso"), "{problem}");
+    }
+
+    #[test]
+    fn foreign_damaged_and_other_version_files_are_typed_errors() {
+        let mut w = world();
+        issued(&mut w);
+        let text = export_of(&w.contoso_is, "Contoso").to_text().unwrap();
+        let path = Path::new("f.jsonl");
+        let format_error = |t: &str| match ResellerExport::parse(t, path) {
+            Err(Error::ExportFormat { line, .. }) => line,
+            other => panic!("expected a format error, got {other:?}"),
+        };
+        assert_eq!(format_error(""), 1);
+        assert_eq!(format_error("{\"format\":\"something else\",\"version\":1}\n"), 1);
+        assert_eq!(format_error("license codes, not JSON"), 1);
+        assert_eq!(format_error(&text.replace("\"records\":3", "\"records\":4")), 4);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(format_error(&lines[..3].join("\n")), 3, "cut short");
+        assert_eq!(
+            format_error(&format!("{}\n{{\"x\":1}}\n{}", lines[0], lines[1..].join("\n"))),
+            2
+        );
+        assert!(matches!(
+            ResellerExport::parse(&text.replace("\"version\":1", "\"version\":2"), path),
+            Err(Error::ExportVersion { version: 2, .. })
+        ));
+        // Random bytes and every truncation never panic.
+        for n in 0..text.len() {
+            if text.is_char_boundary(n) {
+                let _ = ResellerExport::parse(&text[..n], path);
+            }
+        }
+        assert!(
+            ResellerExport::parse(&text.replace('\n', "\r\n"), path).is_ok(),
+            "CRLF line ends"
+        );
+    }
+
+    #[test]
+    fn the_invoice_groups_by_first_level_reseller_and_counts_kinds_and_days() {
+        let mut w = world();
+        issued(&mut w);
+        let mut records = w.vendor_is.ledger().records().unwrap();
+        for (is, name) in [(&w.contoso_is, "Contoso"), (&w.fabrikam_is, "Fabrikam")] {
+            let export = export_of(is, name);
+            let plan = import(&export, &records, &[]).unwrap();
+            records.extend(plan.new);
+        }
+        let inv = invoice(&records, &catalogs(), MARCH, None).unwrap();
+        assert_eq!(inv.resellers.len(), 1, "the direct sale is no reseller's invoice");
+        let s = &inv.resellers[0];
+        assert_eq!(s.invoiced, "Contoso");
+        let line = |seller: &str, kind: Kind| {
+            s.lines
+                .iter()
+                .find(|l| l.reseller.as_deref() == Some(seller) && l.kind == kind_label(kind))
+                .unwrap()
+                .clone()
+        };
+        let sub = line("Contoso", Kind::Subscription);
+        assert_eq!((sub.new_licenses, sub.codes), (1, 2), "issue and upgrade");
+        // 1-9 March with 20 users, 10-31 March with 30.
+        assert_eq!(
+            (sub.subscriptions, sub.subscription_days, sub.user_days),
+            (Some(1), Some(31), Some(9 * 20 + 22 * 30))
+        );
+        let trial = line("Contoso", Kind::Trial);
+        assert_eq!(
+            (trial.new_licenses, trial.codes, trial.subscriptions),
+            (1, 1, None)
+        );
+        assert_eq!(line("Contoso", Kind::Full).codes, 0);
+        let fab = line("Fabrikam", Kind::Subscription);
+        assert_eq!(
+            (fab.new_licenses, fab.subscription_days, fab.user_days),
+            (1, Some(16), Some(160))
+        );
+        assert_eq!(s.lines.len(), 8, "four kinds for each of the two resellers");
+        assert_eq!(s.codes.len(), 4);
+        assert_eq!(
+            s.subscriptions.len(),
+            3,
+            "two scopes of ACME's, one of Umbrella's"
+        );
+        let csv = inv.to_csv().unwrap();
+        assert!(csv.starts_with(
+            "month,invoiced,reseller,kind,new_licenses,codes,subscriptions,subscription_days,user_days\n"
+        ));
+        assert!(
+            csv.contains("2027-03,Contoso,Fabrikam,subscription,1,1,1,16,160"),
+            "{csv}"
+        );
+        // Only the sub-reseller's lines, still invoiced to Contoso.
+        let only = invoice(&records, &catalogs(), MARCH, Some("Fabrikam")).unwrap();
+        assert_eq!(only.resellers.len(), 1);
+        assert_eq!(only.resellers[0].invoiced, "Contoso");
+        assert!(only.lines().all(|l| l.reseller.as_deref() == Some("Fabrikam")));
+        assert_eq!(only.resellers[0].codes.len(), 1);
+
+        // The issued report's per-reseller totals and filter.
+        let r = issued_report(&records, &catalogs(), MARCH, IssuedBy::Issue, None).unwrap();
+        assert_eq!(r.codes.len(), 5, "the direct sale too");
+        let direct = r
+            .resellers
+            .iter()
+            .find(|t| t.reseller.is_none() && t.kind == "subscription")
+            .unwrap();
+        assert_eq!(direct.new_licenses, 1);
+        let r = issued_report(&records, &catalogs(), MARCH, IssuedBy::Issue, Some("Contoso")).unwrap();
+        assert_eq!(r.codes.len(), 4, "Contoso's and its sub-reseller's");
+        assert!(
+            r.resellers
+                .iter()
+                .all(|t| t.invoiced.as_deref() == Some("Contoso"))
+        );
+        // Pro rata from all records, by invoiced reseller.
+        let p = pro_rata(
+            &LicenseHistory::all(&records),
+            &catalogs(),
+            MARCH,
+            Some("Contoso"),
+        )
+        .unwrap();
+        assert_eq!(p.resellers.len(), 2);
+        assert!(
+            p.rows
+                .iter()
+                .all(|row| row.invoiced.as_deref() == Some("Contoso"))
+        );
+    }
+}
