@@ -34,6 +34,23 @@ fn redeem(env: &Env, ticket: &str, licensee: &str, db: &str) -> common::Run {
     ])
 }
 
+/// `license-check verify` of `code` for the installation, with the vendor key `key`
+/// alone: asserts it is valid.
+fn assert_license_check_accepts(dir: &std::path::Path, code: &str, licensee: &str, db: &str, key: &str) {
+    let file = dir.join("customer.lic");
+    std::fs::write(&file, code).unwrap();
+    let check = Command::new(license_check_bin())
+        .args(["--json", "--date", "2026-11-22", "verify", "--file"])
+        .arg(&file)
+        .args(["--licensee", licensee, "--database", db])
+        .args(["--key", key, "--product", "demo-erp"])
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(0), "{check:?}");
+    let v: Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(v["status"], "valid", "{v}");
+}
+
 const SCOPE: &[&str] = &[
     "--reseller",
     "Contoso",
@@ -105,20 +122,7 @@ fn a_pool_of_five_three_redeemed_once_each_two_open() {
     assert_eq!(csv.ok().lines().count(), 6);
 
     // The customer's installation accepts the redeemed code.
-    let file = env.dir.path().join("acme.lic");
-    std::fs::write(&file, &code).unwrap();
-    let key = env.run(&["pubkey", "--format", "hex"]).ok().to_owned();
-    let key = key.split_whitespace().nth(1).unwrap().to_owned();
-    let check = Command::new(license_check_bin())
-        .args(["--json", "--date", "2026-11-22", "verify", "--file"])
-        .arg(&file)
-        .args(["--licensee", "ACME Corp", "--database", "DB-ACME-1"])
-        .args(["--key", &key, "--product", "demo-erp"])
-        .output()
-        .unwrap();
-    assert_eq!(check.status.code(), Some(0), "{check:?}");
-    let v: Value = serde_json::from_slice(&check.stdout).unwrap();
-    assert_eq!(v["status"], "valid", "{v}");
+    assert_license_check_accepts(env.dir.path(), &code, "ACME Corp", "DB-ACME-1", &env.vendor_key());
 }
 
 #[test]
@@ -172,8 +176,7 @@ fn exported_tickets_are_redeemed_by_the_reseller_not_by_the_vendor() {
 
     // The reseller's home: its key, the vendor's certificate in a bundle (chain, catalog,
     // vendor keys), then the tickets.
-    let key = vendor.run(&["pubkey", "--format", "hex"]).ok().to_owned();
-    let key = key.split_whitespace().nth(1).unwrap().to_owned();
+    let key = vendor.vendor_key();
     let reseller_home = |name: &str, serial: &str, max_users: &str, ids: &str| {
         let home = Env::new();
         let pk = home.run(&["--json", "reseller", "keygen"]).json()["public_key"]
@@ -247,18 +250,7 @@ fn exported_tickets_are_redeemed_by_the_reseller_not_by_the_vendor() {
         (Some(1), Some(1))
     );
     // The customer's installation knows only the vendor's key.
-    let lic = reseller.dir.path().join("globex.lic");
-    std::fs::write(&lic, &code).unwrap();
-    let check = Command::new(license_check_bin())
-        .args(["--json", "--date", "2026-11-22", "verify", "--file"])
-        .arg(&lic)
-        .args(["--licensee", "Globex", "--database", "DB-GLOBEX"])
-        .args(["--key", &key, "--product", "demo-erp"])
-        .output()
-        .unwrap();
-    assert_eq!(check.status.code(), Some(0), "{check:?}");
-    let v: Value = serde_json::from_slice(&check.stdout).unwrap();
-    assert_eq!(v["status"], "valid", "{v}");
+    assert_license_check_accepts(reseller.dir.path(), &code, "Globex", "DB-GLOBEX", &key);
 
     // The reseller's monthly export, imported by the vendor: the vendor's ticket report
     // counts the ticket redeemed offline.

@@ -570,22 +570,32 @@ impl TicketPool {
     }
 }
 
+/// What the tickets tests share: a day, an issuer with the demo catalog.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use license_core::Date;
+
+    use crate::{Catalog, Catalogs, Issuer, MemoryLedger, VendorKey};
+
+    pub(crate) fn day() -> Date {
+        Date::from_ymd(2026, 12, 1).unwrap()
+    }
+
+    /// The vendor's issuer (key seed 9) over a memory ledger.
+    pub(crate) fn issuer() -> Issuer<MemoryLedger> {
+        let mut catalogs = Catalogs::new();
+        catalogs.insert(Catalog::demo().unwrap());
+        Issuer::new(catalogs, VendorKey::from_seed(&[9; 32]), MemoryLedger::new())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use license_core::Kind;
 
+    use super::test_support::{day, issuer};
     use super::*;
-    use crate::{Catalog, Catalogs, Customer, MemoryLedger, VendorKey};
-
-    fn day() -> Date {
-        Date::from_ymd(2026, 12, 1).unwrap()
-    }
-
-    fn issuer() -> Issuer<MemoryLedger> {
-        let mut catalogs = Catalogs::new();
-        catalogs.insert(Catalog::demo().unwrap());
-        Issuer::new(catalogs, VendorKey::from_seed(&[5; 32]), MemoryLedger::new())
-    }
+    use crate::Customer;
 
     fn scope() -> NewLicense {
         let mut o = NewLicense::new("demo-erp", Kind::Trial, Customer::default());

@@ -134,18 +134,9 @@ mod tests {
     use license_core::{Date, Kind, MachineBinding};
 
     use super::*;
+    use crate::tickets::test_support::{day, issuer};
     use crate::tickets::{Imported, Ticket, TicketExport};
     use crate::{Catalog, Catalogs, Customer, MemoryLedger, NewLicense, VendorKey};
-
-    fn day() -> Date {
-        Date::from_ymd(2026, 12, 1).unwrap()
-    }
-
-    fn issuer() -> Issuer<MemoryLedger> {
-        let mut catalogs = Catalogs::new();
-        catalogs.insert(Catalog::demo().unwrap());
-        Issuer::new(catalogs, VendorKey::from_seed(&[9; 32]), MemoryLedger::new())
-    }
 
     fn scope() -> NewLicense {
         let mut o = NewLicense::new("demo-erp", Kind::Subscription, Customer::default());

@@ -196,15 +196,14 @@ mod tests {
     use license_core::Kind;
 
     use super::*;
-    use crate::{BindTo, Catalog, Catalogs, Customer, Issuer, Ledger, MemoryLedger, NewLicense, VendorKey};
+    use crate::tickets::test_support::{day, issuer};
+    use crate::{BindTo, Customer, Ledger, NewLicense};
 
     #[test]
     fn created_redeemed_open_per_reseller() {
         let dir = tempfile::tempdir().unwrap();
-        let day = Date::from_ymd(2026, 12, 1).unwrap();
-        let mut catalogs = Catalogs::new();
-        catalogs.insert(Catalog::demo().unwrap());
-        let mut issuer = Issuer::new(catalogs, VendorKey::from_seed(&[4; 32]), MemoryLedger::new());
+        let day = day();
+        let mut issuer = issuer();
         let mut pool = TicketPool::open(&dir.path().join("t.jsonl")).unwrap();
         let mut scope = NewLicense::new("demo-erp", Kind::Full, Customer::default());
         scope.named_users = Some(5);

@@ -109,6 +109,12 @@ impl Env {
         }
     }
 
+    /// The current vendor public key as hex (`pubkey --format hex`: key id, then the key).
+    pub fn vendor_key(&self) -> String {
+        let out = self.run(&["pubkey", "--format", "hex"]).ok().to_owned();
+        out.split_whitespace().nth(1).expect("a key").to_owned()
+    }
+
     /// Issue with `--json` and return (license id, code).
     pub fn issue(&self, args: &[&str]) -> (u64, String) {
         let mut all = vec!["--json", "issue"];
