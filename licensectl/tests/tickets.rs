@@ -303,3 +303,43 @@ fn a_damaged_pool_file_is_reported_and_left_alone() {
         .fails(3, "is corrupt at line 1");
     assert_eq!(std::fs::read(&path).unwrap(), bytes);
 }
+
+/// A ticket redeemed for this machine's fingerprint: the same fingerprint again gives the
+/// same code, and `verify` on this machine accepts it. (Skipped where this machine has
+/// no readable fingerprint, as in `tests/machine.rs`.)
+#[test]
+fn a_ticket_redeemed_for_this_machine() {
+    let env = Env::ready();
+    let Some(print) = env.run(&["--json", "fingerprint"]).json()["fingerprint"]
+        .as_str()
+        .map(str::to_owned)
+    else {
+        eprintln!("no machine fingerprint readable here: the machine redemption is not exercised");
+        return;
+    };
+    let mut args = SCOPE.to_vec();
+    args.extend(["--count", "1"]);
+    let id = create(&env, &args).remove(0);
+    let run = |fp: &str| {
+        env.run(&[
+            "--json",
+            "ticket",
+            "redeem",
+            &id,
+            "--licensee",
+            "Bob's Garage",
+            "--machine",
+            fp,
+        ])
+    };
+    let first = run(&print).json();
+    let again = run(&print).json();
+    assert_eq!(
+        (first["again"].as_bool(), again["again"].as_bool()),
+        (Some(false), Some(true))
+    );
+    let code = first["issued"]["code"].as_str().unwrap();
+    assert_eq!(again["issued"]["code"], code);
+    let out = env.run(&["verify", code, "--licensee", "Bob's Garage"]);
+    assert!(out.ok().starts_with("USABLE now"), "{}", out.stdout);
+}
