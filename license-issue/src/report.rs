@@ -128,11 +128,11 @@ pub fn to_table<R: ReportRow>(rows: &[R]) -> (Vec<&'static str>, Vec<Vec<String>
     (titles, body)
 }
 
-fn some<T: ToString>(v: T) -> Option<String> {
+pub(crate) fn some<T: ToString>(v: T) -> Option<String> {
     Some(v.to_string())
 }
 
-fn opt<T: ToString>(v: Option<T>) -> Option<String> {
+pub(crate) fn opt<T: ToString>(v: Option<T>) -> Option<String> {
     v.map(|v| v.to_string())
 }
 

@@ -24,9 +24,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::Catalogs;
 use crate::history::LicenseHistory;
-use crate::ledger::Record;
+use crate::ledger::{Operation, Record};
 use crate::report::{
-    Column, IssuedBy, IssuedRow, Month, ProRataRow, ReportRow, issued_report, kind_label, pro_rata,
+    Column, IssuedBy, IssuedRow, Month, ProRataRow, ReportRow, col, csv_only, issued_report, kind_label, opt,
+    pro_rata, some,
 };
 use crate::signature::{SignedFor, verify_delegated_signature};
 use crate::{Error, ResellerHome};
@@ -175,6 +176,12 @@ impl ResellerExport {
 /// The name of the reseller whose certificates are installed in `home` (one name across
 /// its products' chains).
 pub fn reseller_name(home: &ResellerHome) -> Result<String, Error> {
+    if !home.has_key() {
+        return Err(Error::NoResellerCertificate {
+            path: home.dir().to_owned(),
+            reason: "no reseller key: this is not a reseller's home".into(),
+        });
+    }
     let signer = home.signer()?;
     let names: BTreeSet<String> = signer
         .products()
@@ -242,6 +249,19 @@ pub enum ImportProblem {
         recorded: Date,
         /// The signed issue day.
         issued: Date,
+    },
+    /// The record's operation does not fit the license its code signs (a new license is
+    /// revision 1; a trial is a trial license; only a withdrawal withdraws a revision).
+    #[error(
+        "the record's operation '{operation}' does not fit its code (revision {revision} of a {kind} license): the file was altered"
+    )]
+    OperationDiffers {
+        /// The record's operation.
+        operation: &'static str,
+        /// The signed revision.
+        revision: u32,
+        /// The signed kind.
+        kind: Kind,
     },
     /// A record of another month than the file's.
     #[error("the record is dated {recorded}, outside the file's month {month}")]
@@ -393,6 +413,17 @@ fn check_record<'r>(
         return Err(ImportProblem::FileReseller {
             file: export.reseller.clone(),
             chain: chain.to_owned(),
+        });
+    }
+    let new = signed.revision == 1;
+    let fits = r.operation.is_new_license() == new
+        && (r.operation == Operation::Trial) == (new && signed.kind == Kind::Trial)
+        && (r.operation == Operation::Withdraw) == r.withdrawn.is_some();
+    if !fits {
+        return Err(ImportProblem::OperationDiffers {
+            operation: r.operation.name(),
+            revision: signed.revision,
+            kind: signed.kind,
         });
     }
     if r.recorded != signed.issued {
@@ -557,55 +588,28 @@ fn line_of<'s>(
 
 impl ReportRow for InvoiceLine {
     const COLUMNS: &'static [Column] = &[
-        Column {
-            name: "month",
-            title: None,
-        },
-        Column {
-            name: "invoiced",
-            title: None,
-        },
-        Column {
-            name: "reseller",
-            title: Some("issued by"),
-        },
-        Column {
-            name: "kind",
-            title: Some("kind"),
-        },
-        Column {
-            name: "new_licenses",
-            title: Some("new licenses"),
-        },
-        Column {
-            name: "codes",
-            title: Some("codes issued"),
-        },
-        Column {
-            name: "subscriptions",
-            title: Some("subscriptions"),
-        },
-        Column {
-            name: "subscription_days",
-            title: Some("days"),
-        },
-        Column {
-            name: "user_days",
-            title: Some("user-days"),
-        },
+        csv_only("month"),
+        csv_only("invoiced"),
+        col("reseller", "issued by"),
+        col("kind", "kind"),
+        col("new_licenses", "new licenses"),
+        col("codes", "codes issued"),
+        col("subscriptions", "subscriptions"),
+        col("subscription_days", "days"),
+        col("user_days", "user-days"),
     ];
 
     fn cells(&self) -> Vec<Option<String>> {
         vec![
-            Some(self.month.to_string()),
-            Some(self.invoiced.clone()),
-            self.reseller.clone(),
-            Some(self.kind.to_owned()),
-            Some(self.new_licenses.to_string()),
-            Some(self.codes.to_string()),
-            self.subscriptions.map(|n| n.to_string()),
-            self.subscription_days.map(|n| n.to_string()),
-            self.user_days.map(|n| n.to_string()),
+            some(self.month),
+            some(&self.invoiced),
+            opt(self.reseller.as_ref()),
+            some(self.kind),
+            some(self.new_licenses),
+            some(self.codes),
+            opt(self.subscriptions),
+            opt(self.subscription_days),
+            opt(self.user_days),
         ]
     }
 }
@@ -844,6 +848,22 @@ mod tests {
             refused(import(&moved, &own, &[])),
             (3, ImportProblem::WrongDay { .. })
         ));
+        // An operation relabelled: a subscription as a trial, an upgrade as a new license.
+        for (at, op) in [
+            (0, Operation::Trial),
+            (2, Operation::Issue),
+            (1, Operation::Withdraw),
+        ] {
+            let mut relabelled = export.clone();
+            relabelled.records[at].operation = op;
+            assert!(
+                matches!(
+                    refused(import(&relabelled, &own, &[])),
+                    (_, ImportProblem::OperationDiffers { .. })
+                ),
+                "{op:?}"
+            );
+        }
         // Every single-symbol change of a code is refused (typo check, or signature).
         let code = export.records[0].code.clone().unwrap();
         for (i, c) in code
@@ -913,6 +933,78 @@ mod tests {
         assert_eq!(
             refused(import(&export, &own, &resigned)),
             (2, ImportProblem::ConflictingCode)
+        );
+    }
+
+    /// What an import takes from a record on the strength of its code: the installation
+    /// (normalized as the signature compares it), the signed license and code bytes, the
+    /// reseller, day and operation.
+    fn proven(r: &Record) -> impl PartialEq + std::fmt::Debug + use<> {
+        let ctx = Context {
+            product: &r.product,
+            licensee: &r.licensee,
+            database: r.database.as_deref(),
+            machine: None,
+        };
+        let code = r
+            .code
+            .as_deref()
+            .map(|c| UntrustedDelegatedCode::parse(c).unwrap().as_bytes().to_vec());
+        (
+            ctx.installation_id(),
+            r.license,
+            code,
+            r.reseller.clone(),
+            r.recorded,
+            r.operation,
+            r.withdrawn,
+        )
+    }
+
+    #[test]
+    fn every_single_byte_change_of_an_export_is_refused_or_imports_the_same() {
+        let mut w = world();
+        issued(&mut w);
+        let own = w.vendor_is.ledger().records().unwrap();
+        let export = export_of(&w.contoso_is, "Contoso");
+        let text = export.to_text().unwrap();
+        let expected: Vec<_> = import(&export, &own, &[])
+            .unwrap()
+            .new
+            .iter()
+            .map(proven)
+            .collect();
+        let (mut refused, mut same) = (0, 0);
+        for i in 0..text.len() {
+            for flip in [0x01u8, 0x20, 0x08] {
+                let mut bytes = text.as_bytes().to_vec();
+                bytes[i] ^= flip;
+                let Ok(changed) = String::from_utf8(bytes) else {
+                    refused += 1;
+                    continue;
+                };
+                let plan =
+                    ResellerExport::parse(&changed, Path::new("x.jsonl")).and_then(|e| import(&e, &own, &[]));
+                match plan {
+                    Err(_) => refused += 1,
+                    Ok(plan) => {
+                        let got: Vec<_> = plan.new.iter().map(proven).collect();
+                        assert_eq!(
+                            got,
+                            expected,
+                            "byte {i} ^ {flip:#04x}: {}",
+                            &changed[i.saturating_sub(20)..]
+                        );
+                        same += 1;
+                    }
+                }
+            }
+        }
+        // Most changes are refused; the rest touch what the code does not prove or what
+        // reads the same (the export day, letter case the code text and names ignore).
+        assert!(
+            refused > 5 * same && same > 0,
+            "{refused} refused, {same} the same"
         );
     }
 

@@ -139,7 +139,7 @@ impl Home {
         }
         let ledger = FileLedger::open(&path)?;
         if let (true, Some(torn)) = (warn, ledger.torn()) {
-            eprintln!("warning: {torn}; run `licensectl ledger repair` before importing");
+            eprintln!("warning: {torn}; run `licensectl ledger repair`, then import that file again");
         }
         Ok(ledger)
     }

@@ -53,11 +53,15 @@ fn print_revision(title: &str, r: &Revision, catalog: Option<&Catalog>, today: D
 
 /// The license's state on `today`: the code in force, the codes scheduled after it.
 pub fn show(home: &Home, license_id: u32, today: Date, json: bool) -> Result<u8, crate::machine::Failure> {
-    let records = if home.ledger().exists() {
+    let mut records = if home.ledger().exists() {
         FileLedger::open(&home.ledger())?.records_of(license_id)?
     } else {
         Vec::new()
     };
+    // A reseller's license the vendor imported (its ids never meet the vendor's).
+    if records.is_empty() && license_issue::imports_ledger_path(&home.dir).exists() {
+        records = home.open_imports(false)?.records_of(license_id)?;
+    }
     let h = LicenseHistory::from_records(&records).ok_or(Error::UnknownLicense { license_id })?;
     let catalogs = home.catalogs_or_warn();
     let catalog = catalogs.get(&h.product).ok();

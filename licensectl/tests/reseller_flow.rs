@@ -9,64 +9,8 @@ mod common;
 use std::path::Path;
 
 use common::Env;
+use common::reseller::{certified, license_check, vendor_key};
 use serde_json::Value;
-
-fn public_key(env: &Env) -> String {
-    env.run(&["--json", "reseller", "keygen"]).json()["public_key"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
-fn vendor_key(vendor: &Env) -> String {
-    let keys = vendor.run(&["pubkey", "--format", "hex"]).ok().to_owned();
-    let line = keys.lines().next().expect("a key");
-    line.split_whitespace().last().expect("a key").to_owned()
-}
-
-/// `certifier` certifies `key` as `name`: trials (30 days) and subscriptions (400 usable
-/// days), crm and budget, at most `users` users, the license ids `ids`, with a bundle.
-fn certify(
-    certifier: &Env,
-    key: &str,
-    name: &str,
-    serial: &str,
-    users: &str,
-    ids: &str,
-    extra: &[&str],
-) -> String {
-    let bundle = certifier.path(&format!("{name}.bundle.json"));
-    let bundle = bundle.to_str().unwrap().to_owned();
-    let mut args = vec![
-        "reseller",
-        "certify",
-        "--public-key",
-        key,
-        "--name",
-        name,
-        "--serial",
-        serial,
-        "--kinds",
-        "trial,subscription",
-        "--modules",
-        "crm,budget",
-        "--max-users",
-        users,
-        "--trial-days",
-        "30",
-        "--subscription-days",
-        "400",
-        "--until",
-        "2027-12-31",
-        "--license-ids",
-        ids,
-        "--bundle",
-        &bundle,
-    ];
-    args.extend_from_slice(extra);
-    certifier.run(&args).ok();
-    bundle
-}
 
 /// Issue on `date` in `env`'s home; the JSON answer.
 fn issue_on(env: &Env, date: &str, args: &[&str]) -> Value {
@@ -148,18 +92,13 @@ fn resellers_export_the_vendor_imports_verifies_and_invoices() {
         &subscription("Direct AG", "10", "DB-0000-0001"),
     );
 
-    let contoso = Env::new();
-    let contoso_key = public_key(&contoso);
-    let bundle = certify(
+    let (contoso, contoso_key, _) = certified(
         &vendor,
-        &contoso_key,
         "Contoso",
         "7",
         "50",
-        "500000-500099",
-        &["--depth", "1"],
+        &["--subscription-days", "400", "--depth", "1"],
     );
-    contoso.run(&["reseller", "install", &bundle]).ok();
     let acme = issue_on(
         &contoso,
         "2026-11-02",
@@ -185,24 +124,19 @@ fn resellers_export_the_vendor_imports_verifies_and_invoices() {
         ],
     );
 
-    let fabrikam = Env::new();
-    let fabrikam_key = public_key(&fabrikam);
-    let sub_bundle = certify(
+    let (fabrikam, _, _) = certified(
         &contoso,
-        &fabrikam_key,
         "Fabrikam",
         "1",
         "10",
-        "500050-500099",
-        &["--as-reseller"],
+        &["--subscription-days", "400", "--as-reseller"],
     );
-    fabrikam.run(&["reseller", "install", &sub_bundle]).ok();
     let umbrella = issue_on(
         &fabrikam,
         "2026-11-16",
         &subscription("Umbrella", "10", "DB-0000-0099"),
     );
-    assert_eq!(umbrella["scope"]["license_id"], 500_050);
+    assert_eq!(umbrella["scope"]["license_id"], 500_100);
 
     // Each reseller exports its month; the vendor imports both.
     let contoso_file = export(&contoso, "Contoso");
@@ -226,6 +160,9 @@ fn resellers_export_the_vendor_imports_verifies_and_invoices() {
     let imports = vendor.path("imports/ledger.jsonl");
     let before = std::fs::read_to_string(&imports).unwrap();
     assert_eq!(before.lines().count(), 3);
+    // The vendor's support sees a reseller's license in plain words.
+    let shown = vendor.run(&["show", "500000"]).ok().to_owned();
+    assert!(shown.contains("ACME Corp") && shown.contains("20"), "{shown}");
     // The vendor's own ledger holds only its own sale; its next id is its own.
     assert_eq!(
         std::fs::read_to_string(vendor.path("ledger.jsonl"))
@@ -336,6 +273,22 @@ fn resellers_export_the_vendor_imports_verifies_and_invoices() {
         "{table}"
     );
 
+    // Contoso imports its sub-reseller's export too (checked against the vendor keys its
+    // bundle brought): the basis of what it invoices Fabrikam.
+    let v = import(&contoso, &fabrikam_file).json();
+    assert_eq!(v["imported"], 1);
+    let own = contoso
+        .run(&["--json", "report", "invoice", "--month", "2026-11"])
+        .json();
+    assert_eq!(own["resellers"][0]["invoiced"], "Contoso", "{own}");
+    assert_eq!(
+        line(&own["resellers"][0], "Fabrikam", "subscription")["user_days"],
+        150
+    );
+    // The vendor's home is no reseller's: it has nothing to export.
+    let r = vendor.run(&["report", "export", "--month", "2026-11"]);
+    r.fails(2, "not a reseller's home");
+
     // Active subscriptions count the imported ones; renewal notices stay the vendor's own
     // (a reseller renews what it issued).
     let active = vendor
@@ -347,7 +300,7 @@ fn resellers_export_the_vendor_imports_verifies_and_invoices() {
         .iter()
         .map(|r| r["license_id"].as_u64().unwrap())
         .collect();
-    assert_eq!(ids, [1001, 500_000, 500_050], "{active}");
+    assert_eq!(ids, [1001, 500_000, 500_100], "{active}");
     let notices = vendor
         .run(&["--json", "report", "notices", "--days", "400"])
         .json();
@@ -403,7 +356,7 @@ fn resellers_export_the_vendor_imports_verifies_and_invoices() {
         r.stderr
     );
     // Another file format, and a file cut short.
-    let r = import(&vendor, &bundle_path(&bundle));
+    let r = import(&vendor, &vendor.path("Contoso.bundle.json"));
     assert!(
         r.stderr.contains("not a valid reseller ledger export"),
         "{}",
@@ -422,17 +375,20 @@ fn resellers_export_the_vendor_imports_verifies_and_invoices() {
     let code_file = fabrikam.path("code.txt");
     std::fs::write(&code_file, umbrella["code"].as_str().unwrap()).unwrap();
     let check = |key: &str| {
-        std::process::Command::new(common::license_check_bin())
-            .args(["--json", "--date", "2026-11-20", "verify", "--file"])
-            .arg(&code_file)
-            .args(["--licensee", "Umbrella", "--database", "DB-0000-0099"])
-            .args(["--key", key, "--product", "demo-erp"])
-            .output()
-            .unwrap()
+        license_check(
+            &code_file,
+            &[
+                "--licensee",
+                "Umbrella",
+                "--database",
+                "DB-0000-0099",
+                "--key",
+                key,
+            ],
+        )
     };
-    let out = check(&vendor_key(&vendor));
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(out.status.code(), Some(0), "{v}");
+    let (code, v) = check(&vendor_key(&vendor));
+    assert_eq!(code, Some(0), "{v}");
     assert_eq!(
         (
             v["issuer"]["reseller"].as_str(),
@@ -441,7 +397,7 @@ fn resellers_export_the_vendor_imports_verifies_and_invoices() {
         (Some("Fabrikam"), Some("Contoso"))
     );
     assert_ne!(
-        check(&contoso_key).status.code(),
+        check(&contoso_key).0,
         Some(0),
         "a reseller's key is no vendor key"
     );
@@ -459,10 +415,6 @@ fn resellers_export_the_vendor_imports_verifies_and_invoices() {
     let r = import(&vendor, &fabrikam_file);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("revoked"), "{}", r.stderr);
-}
-
-fn bundle_path(bundle: &str) -> std::path::PathBuf {
-    std::path::PathBuf::from(bundle)
 }
 
 /// What a tampered reseller tool could sign: `license` with Contoso's own key, behind
@@ -508,4 +460,47 @@ fn revoke_certificate(vendor: &Env, serial: u32) {
     let dir = vendor.path("revocations/demo-erp");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("list-1.bin"), list).unwrap();
+}
+
+/// A crash during an import leaves a torn last record in `imports/ledger.jsonl`: `ledger
+/// check` reports it, `ledger repair` sets it aside, and importing the file again adds what
+/// is missing, once.
+#[test]
+fn an_import_cut_by_a_crash_is_repaired_and_completed() {
+    let vendor = Env::ready();
+    let (contoso, _, _) = certified(&vendor, "Contoso", "7", "50", &["--subscription-days", "400"]);
+    issue_on(
+        &contoso,
+        "2026-11-02",
+        &subscription("ACME Corp", "20", "DB-7F3A-22C1"),
+    );
+    issue_on(
+        &contoso,
+        "2026-11-03",
+        &subscription("Globex", "5", "DB-0000-0002"),
+    );
+    let file = export(&contoso, "Contoso");
+    assert_eq!(import(&vendor, &file).json()["imported"], 2);
+    // The second record's line cut in the middle, as a crash while writing leaves it.
+    let imports = vendor.path("imports/ledger.jsonl");
+    let text = std::fs::read_to_string(&imports).unwrap();
+    let first = text.find('\n').unwrap() + 1;
+    std::fs::write(&imports, &text[..first + (text.len() - first) / 2]).unwrap();
+    let r = vendor.run(&["ledger", "check"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("imports"), "{}", r.stderr);
+    let r = import(&vendor, &file);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let repaired = vendor.run(&["ledger", "repair"]).ok().to_owned();
+    assert!(repaired.contains("torn imported record"), "{repaired}");
+    let v = import(&vendor, &file).json();
+    assert_eq!(
+        (v["imported"].as_u64(), v["already_imported"].as_u64()),
+        (Some(1), Some(1))
+    );
+    vendor.run(&["ledger", "check"]).ok();
+    let issued = vendor
+        .run(&["--json", "report", "issued", "--month", "2026-11"])
+        .json();
+    assert_eq!(issued["codes"].as_array().unwrap().len(), 2);
 }

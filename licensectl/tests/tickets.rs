@@ -3,9 +3,8 @@
 
 mod common;
 
-use std::process::Command;
-
-use common::{Env, license_check_bin};
+use common::Env;
+use common::reseller::{certified, license_check, vendor_key};
 use serde_json::Value;
 
 /// `ticket create --json` with `args`; the ticket ids.
@@ -39,16 +38,8 @@ fn redeem(env: &Env, ticket: &str, licensee: &str, db: &str) -> common::Run {
 fn assert_license_check_accepts(dir: &std::path::Path, code: &str, licensee: &str, db: &str, key: &str) {
     let file = dir.join("customer.lic");
     std::fs::write(&file, code).unwrap();
-    let check = Command::new(license_check_bin())
-        .args(["--json", "--date", "2026-11-22", "verify", "--file"])
-        .arg(&file)
-        .args(["--licensee", licensee, "--database", db])
-        .args(["--key", key, "--product", "demo-erp"])
-        .output()
-        .unwrap();
-    assert_eq!(check.status.code(), Some(0), "{check:?}");
-    let v: Value = serde_json::from_slice(&check.stdout).unwrap();
-    assert_eq!(v["status"], "valid", "{v}");
+    let (exit, v) = license_check(&file, &["--licensee", licensee, "--database", db, "--key", key]);
+    assert_eq!((exit, &v["status"]), (Some(0), &Value::from("valid")), "{v}");
 }
 
 const SCOPE: &[&str] = &[
@@ -61,7 +52,7 @@ const SCOPE: &[&str] = &[
     "--users",
     "10",
     "--modules",
-    "crm,bi",
+    "crm,budget",
 ];
 
 /// Must show: a pool of 5, 3 redeemed (one of them twice: for the same installation,
@@ -122,7 +113,7 @@ fn a_pool_of_five_three_redeemed_once_each_two_open() {
     assert_eq!(csv.ok().lines().count(), 6);
 
     // The customer's installation accepts the redeemed code.
-    assert_license_check_accepts(env.dir.path(), &code, "ACME Corp", "DB-ACME-1", &env.vendor_key());
+    assert_license_check_accepts(env.dir.path(), &code, "ACME Corp", "DB-ACME-1", &vendor_key(&env));
 }
 
 #[test]
@@ -176,45 +167,10 @@ fn exported_tickets_are_redeemed_by_the_reseller_not_by_the_vendor() {
 
     // The reseller's home: its key, the vendor's certificate in a bundle (chain, catalog,
     // vendor keys), then the tickets.
-    let key = vendor.vendor_key();
-    let reseller_home = |name: &str, serial: &str, max_users: &str, ids: &str| {
-        let home = Env::new();
-        let pk = home.run(&["--json", "reseller", "keygen"]).json()["public_key"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-        let bundle = vendor.dir.path().join(format!("{name}-{serial}.bundle.json"));
-        let bundle = bundle.to_str().unwrap();
-        vendor
-            .run(&[
-                "reseller",
-                "certify",
-                "--public-key",
-                &pk,
-                "--name",
-                name,
-                "--serial",
-                serial,
-                "--kinds",
-                "subscription,trial",
-                "--modules",
-                "crm,bi",
-                "--max-users",
-                max_users,
-                "--until",
-                "2028-01-01",
-                "--license-ids",
-                ids,
-                "--bundle",
-                bundle,
-            ])
-            .ok();
-        home.run(&["reseller", "install", bundle]).ok();
-        home
-    };
+    let key = vendor_key(&vendor);
     // A certificate of at most 5 users cannot redeem tickets of 10: the import refuses
     // them, naming the ticket and the limit, and adds nothing.
-    let narrow = reseller_home("Contoso", "8", "5", "600000-600099");
+    let (narrow, _, _) = certified(&vendor, "Contoso", "8", "5", &[]);
     narrow.run(&["ticket", "import", file_arg]).fails(
         2,
         "cannot be redeemed here: the order lies outside the frame of reseller Contoso",
@@ -224,7 +180,9 @@ fn exported_tickets_are_redeemed_by_the_reseller_not_by_the_vendor() {
         serde_json::json!([])
     );
 
-    let reseller = reseller_home("Contoso", "7", "50", "500000-500999");
+    // Certified again with a wider frame (the bundle file is written anew).
+    std::fs::remove_file(vendor.path("Contoso.bundle.json")).unwrap();
+    let (reseller, _, _) = certified(&vendor, "Contoso", "7", "50", &[]);
     let imported = reseller.run(&["--json", "ticket", "import", file_arg]).json();
     assert_eq!(
         (imported["added"].as_u64(), imported["already"].as_u64()),

@@ -34,7 +34,12 @@ pub fn ledger(home: &Home, action: &LedgerCommand, json: bool) -> Result<u8, Fai
                     }
                 );
             }
-            match torn {
+            // The resellers' imported records: a torn last one after a crash during an import.
+            let imports_torn = match license_issue::imports_ledger_path(&home.dir).exists() {
+                true => home.open_imports(false)?.torn().cloned(),
+                false => None,
+            };
+            match torn.or(imports_torn) {
                 Some(t) => Err(Error::LedgerTorn(t).into()),
                 None => Ok(0),
             }
@@ -46,6 +51,14 @@ pub fn ledger(home: &Home, action: &LedgerCommand, json: bool) -> Result<u8, Fai
                     side.display()
                 ),
                 None => outln!("Nothing to repair: the ledger is intact."),
+            }
+            if license_issue::imports_ledger_path(&home.dir).exists()
+                && let Some(side) = home.open_imports(false)?.repair()?
+            {
+                outln!(
+                    "The torn imported record was moved to {}; import that reseller's file again (what was imported stays once).",
+                    side.display()
+                );
             }
             Ok(0)
         }

@@ -1,7 +1,7 @@
 //! `report`: the ledger's reports as tables, CSV or JSON (each from the report's rows:
 //! see `license_issue::ReportRow`).
 
-use license_issue::{KeyRing, Ledger, LicenseHistory, Month, ReportRow, ResellerExport, to_csv, to_table};
+use license_issue::{Ledger, LicenseHistory, Month, ReportRow, ResellerExport, to_csv, to_table};
 use serde_json::json;
 
 use crate::ReportCommand;
@@ -209,7 +209,9 @@ fn export(
 /// `report import` at the vendor: verify every record, then add the new ones.
 fn import(home: &Home, file: &std::path::Path, json: bool) -> Result<u8, Failure> {
     let export = ResellerExport::load(file)?;
-    let keys = KeyRing::open(&home.keys())?.public_keys();
+    // The vendor's key ring; in a reseller's home (importing its sub-resellers' exports,
+    // the basis of its own invoices to them) the vendor keys its bundle brought.
+    let keys = home.vendor_keys()?;
     let mut revoked = std::collections::BTreeMap::new();
     for r in &export.records {
         if !revoked.contains_key(&r.product) {

@@ -1,6 +1,8 @@
 //! Drive the built `licensectl` binary in a temporary directory, as a user would.
 #![allow(dead_code)]
 
+pub mod reseller;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -107,12 +109,6 @@ impl Env {
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         }
-    }
-
-    /// The current vendor public key as hex (`pubkey --format hex`: key id, then the key).
-    pub fn vendor_key(&self) -> String {
-        let out = self.run(&["pubkey", "--format", "hex"]).ok().to_owned();
-        out.split_whitespace().nth(1).expect("a key").to_owned()
     }
 
     /// Issue with `--json` and return (license id, code).
