@@ -260,7 +260,7 @@ fn resellers_export_the_vendor_imports_verifies_and_invoices() {
         .ok()
         .to_owned();
     assert!(
-        csv.contains("2026-11,Contoso,Fabrikam,subscription,1,1,1,15,150"),
+        csv.contains("2026-11,Contoso,Fabrikam,subscription,1,0,1,1,15,150"),
         "{csv}"
     );
     let table = vendor

@@ -219,6 +219,11 @@ fn import(home: &Home, file: &std::path::Path, json: bool) -> Result<u8, Failure
         }
     }
     let own = home.open_ledger(true)?.records()?;
+    // Tickets a reseller redeemed offline must be ones the vendor handed it.
+    let tickets = match home.dir.join("tickets.jsonl").exists() {
+        true => Some(home.open_tickets()?),
+        false => None,
+    };
     let mut imports = home.open_imports(true)?;
     let plan = license_issue::check_import(
         &export,
@@ -226,6 +231,7 @@ fn import(home: &Home, file: &std::path::Path, json: bool) -> Result<u8, Failure
         |product, serial| revoked.get(product).is_some_and(|s| s.contains(&serial)),
         &own,
         &imports.records()?,
+        tickets.as_ref(),
     )?;
     for r in &plan.new {
         imports.append(r)?;
