@@ -124,6 +124,14 @@ fn delegation(c: &mut Criterion<BenchClock>) {
         g.bench_function(format!("{name}: ours (parse only)"), |b| {
             b.iter(|| UntrustedDelegatedCode::parse(black_box(&text)).is_ok())
         });
+        let parsed = UntrustedDelegatedCode::parse(&text).expect("parses");
+        g.bench_function(format!("{name}: ours (verify + status of a parsed code)"), |b| {
+            b.iter(|| {
+                black_box(&parsed)
+                    .verify(black_box(&keys), &ctx, |_| false)
+                    .map(|v| v.license().evaluate(today, today, &policy).is_usable())
+            })
+        });
     }
     g.finish();
 }

@@ -10,6 +10,7 @@ use crate::fingerprint::MachineMatch;
 use crate::model::License;
 use crate::model::SeatServerDigest;
 use crate::status::{Evaluation, Policy};
+use crate::strict;
 use crate::text::{self, TextKind};
 use crate::wire::{self, Format, Hints, MAX_CODE_BYTES, MAX_PAYLOAD, Payload, SIGNATURE_LEN};
 use crate::{Context, Date, Error};
@@ -226,13 +227,27 @@ impl UntrustedCode {
     /// most specific cause first: unknown key, wrong product, wrong licensee, database
     /// code missing or wrong, bad signature, machine fingerprint missing or not matching.
     pub fn verify(&self, keys: &[PublicKey], ctx: &Context<'_>) -> Result<VerifiedLicense, Error> {
+        let message = self.signed_message(keys, ctx)?;
+        let signature = self.signature();
+        let mut candidates = keys.iter().filter(|k| k.id == self.payload.key_id);
+        if !candidates.any(|k| strict::verify(&k.key, message.as_bytes(), &signature)) {
+            return Err(Error::BadSignature);
+        }
+        self.accept(ctx)
+    }
+
+    /// The checks before the signature, in [`Self::verify`]'s order (a key with the
+    /// code's id among `keys`, product, licensee, database code), then the signed message.
+    pub(crate) fn signed_message(&self, keys: &[PublicKey], ctx: &Context<'_>) -> Result<Message, Error> {
         let p = &self.payload;
-        let mut candidates = keys.iter().filter(|k| k.id == p.key_id).peekable();
-        if candidates.peek().is_none() {
+        if !keys.iter().any(|k| k.id == p.key_id) {
             return Err(Error::UnknownKey { key_id: p.key_id });
         }
-        let split = self.len - SIGNATURE_LEN;
-        let message = Message::build(ctx, p.license.binding.database, &self.bytes[..split])?;
+        let message = Message::build(
+            ctx,
+            p.license.binding.database,
+            &self.bytes[..self.len - SIGNATURE_LEN],
+        )?;
         let [product, licensee, database] = message.hints;
         if product != p.hints.product {
             return Err(Error::WrongProduct);
@@ -248,12 +263,19 @@ impl UntrustedCode {
                 return Err(Error::WrongDatabase);
             }
         }
+        Ok(message)
+    }
+
+    /// The code's signature.
+    pub(crate) fn signature(&self) -> Signature {
         let mut sig = [0u8; SIGNATURE_LEN];
-        sig.copy_from_slice(&self.bytes[split..self.len]);
-        let signature = Signature::from_bytes(&sig);
-        if !candidates.any(|k| k.key.verify_strict(message.as_bytes(), &signature).is_ok()) {
-            return Err(Error::BadSignature);
-        }
+        sig.copy_from_slice(&self.bytes[self.len - SIGNATURE_LEN..self.len]);
+        Signature::from_bytes(&sig)
+    }
+
+    /// The checks after the signature (machine binding): the verified license.
+    pub(crate) fn accept(&self, ctx: &Context<'_>) -> Result<VerifiedLicense, Error> {
+        let p = &self.payload;
         let machine = match &p.license.binding.machine {
             None => None,
             Some(binding) => {

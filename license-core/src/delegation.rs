@@ -18,6 +18,7 @@ use crate::code::{LicenseCode, PublicKey, UntrustedCode, VerifiedLicense, sign};
 use crate::context::{Field, hint};
 use crate::frame::{Frame, IdRange, KindSet, LineSet, Violation};
 use crate::model::{License, ModuleSet};
+use crate::strict;
 use crate::text::TextKind;
 use crate::wire::{MAX_CODE_BYTES, SIGNATURE_LEN};
 use crate::{Context, Date, Error, MAX_CONTEXT_FIELD, segmented};
@@ -539,49 +540,85 @@ impl CertMessage {
     }
 }
 
-/// Verify the chain for `product` up to one of `keys`: every signature, the vendor's
-/// revocations (`revoked` is asked about each first-level certificate's serial), every
-/// frame inside its parent's. Returns the last certificate.
+/// The signatures of a chain and of the code behind it, prepared for one strict check of
+/// all of them (`strict::finish`: one field inversion for the lot). Slot `i` is
+/// certificate `i`'s signature under its issuer (for the first, the first of `keys` with
+/// its vendor key id), slot [`MAX_CHAIN`] the code's. An empty slot is a signature that
+/// does not verify; [`verify_certs`] reports every error in its own order.
+type Signatures = [Option<strict::Pending>; MAX_CHAIN + 1];
+
+/// The signature of certificate `e` in `bytes`.
+fn cert_signature(bytes: &[u8], e: &Entry) -> Signature {
+    let mut sig = [0u8; SIGNATURE_LEN];
+    sig.copy_from_slice(&bytes[e.body_end..e.end()]);
+    Signature::from_bytes(&sig)
+}
+
+/// Certificate `e`'s signature under `issuer`, prepared (`None` when it cannot verify).
+fn prepare_cert(bytes: &[u8], e: &Entry, issuer: &PublicKey, product: &str) -> Option<strict::Pending> {
+    let m = CertMessage::new(product, issuer, &bytes[e.start..e.body_end]).ok()?;
+    strict::prepare(issuer.verifying_key(), &m.buf[..m.len], &cert_signature(bytes, e))
+}
+
+/// Prepare the signatures of the certificates (see [`Signatures`]).
+fn prepare_certs(bytes: &[u8], certs: &Certs, keys: &[PublicKey], product: &str) -> Signatures {
+    let mut pending = [None; MAX_CHAIN + 1];
+    let mut issuer = certs
+        .entries
+        .first()
+        .copied()
+        .flatten()
+        .and_then(|e| keys.iter().find(|k| k.id() == e.vendor_key_id.unwrap_or(0)));
+    for (slot, e) in pending.iter_mut().zip(certs.iter()) {
+        *slot = issuer.and_then(|k| prepare_cert(bytes, e, k, product));
+        issuer = Some(&e.cert.subject);
+    }
+    pending
+}
+
+/// Verify the chain for `product` up to one of `keys`: every signature (`valid`: the
+/// outcome of the prepared [`Signatures`]), the vendor's revocations (`revoked` is asked
+/// about each first-level certificate's serial), every frame inside its parent's.
+/// Returns the last certificate.
 fn verify_certs<'c>(
     bytes: &[u8],
     certs: &'c Certs,
     keys: &[PublicKey],
     product: &str,
     revoked: impl Fn(u32) -> bool,
+    valid: &[bool; MAX_CHAIN + 1],
 ) -> Result<&'c Entry, Error> {
     let product_hint = hint(Field::Product, product);
     let mut parent: Option<&Entry> = None;
-    for e in certs.iter() {
+    for (i, e) in certs.iter().enumerate() {
         let reseller = e.cert.name;
         if e.product_hint != product_hint {
             return Err(delegation(DelegationError::WrongProduct { reseller }));
         }
-        let mut sig = [0u8; SIGNATURE_LEN];
-        sig.copy_from_slice(&bytes[e.body_end..e.end()]);
-        let signature = Signature::from_bytes(&sig);
-        let body = &bytes[e.start..e.body_end];
         let verified = match parent {
             None => {
                 let id = e.vendor_key_id.unwrap_or(0);
-                let mut candidates = keys.iter().filter(|k| k.id() == id).peekable();
+                let mut candidates = keys.iter().filter(|k| k.id() == id).enumerate().peekable();
                 if candidates.peek().is_none() {
                     return Err(delegation(DelegationError::UnknownVendorKey { key_id: id }));
                 }
-                candidates.any(|k| {
-                    CertMessage::new(product, k, body).is_ok_and(|m| {
-                        k.verifying_key()
-                            .verify_strict(&m.buf[..m.len], &signature)
-                            .is_ok()
-                    })
+                // The first candidate was checked in the batch; others (vendor keys that
+                // share an id) one by one.
+                candidates.any(|(n, k)| {
+                    if n == 0 {
+                        valid[i]
+                    } else {
+                        strict::finish(&[prepare_cert(bytes, e, k, product)])[0]
+                    }
                 })
             }
-            Some(p) => {
-                let m = CertMessage::new(product, &p.cert.subject, body)?;
-                p.cert
-                    .subject
-                    .verifying_key()
-                    .verify_strict(&m.buf[..m.len], &signature)
-                    .is_ok()
+            Some(_) => {
+                if product.len() > MAX_CONTEXT_FIELD {
+                    return Err(Error::ContextTooLong {
+                        max: MAX_CONTEXT_FIELD,
+                    });
+                }
+                valid[i]
             }
         };
         if !verified {
@@ -624,7 +661,7 @@ impl CertificateChain {
             text,
             &mut bytes,
         )?;
-        Self::from_bytes(&bytes[..len])
+        Self::from_array(bytes, len)
     }
 
     /// Parse the binary form.
@@ -632,17 +669,21 @@ impl CertificateChain {
         if input.len() > MAX_CHAIN_BYTES {
             return Err(Error::Malformed("too long for a certificate chain"));
         }
-        let (certs, end) = decode_certs(input, TAG_CHAIN)?;
-        if end != input.len() {
-            return Err(Error::Malformed("trailing bytes after the certificates"));
-        }
         let mut bytes = [0u8; MAX_CHAIN_BYTES];
         bytes[..input.len()].copy_from_slice(input);
-        Ok(CertificateChain {
-            bytes,
-            len: input.len(),
-            certs,
-        })
+        Self::from_array(bytes, input.len())
+    }
+
+    /// Decode the first `len` bytes of `bytes`, keeping the array (no second copy).
+    fn from_array(bytes: [u8; MAX_CHAIN_BYTES], len: usize) -> Result<CertificateChain, Error> {
+        let input = bytes
+            .get(..len)
+            .ok_or(Error::Malformed("too long for a certificate chain"))?;
+        let (certs, end) = decode_certs(input, TAG_CHAIN)?;
+        if end != len {
+            return Err(Error::Malformed("trailing bytes after the certificates"));
+        }
+        Ok(CertificateChain { bytes, len, certs })
     }
 
     /// The tag and certificates.
@@ -673,7 +714,8 @@ impl CertificateChain {
     /// Verify the chain for `product` up to one of the vendor's `keys`: signatures and
     /// every frame inside its parent's. Returns the last certificate.
     pub fn verify(&self, keys: &[PublicKey], product: &str) -> Result<&Certificate, Error> {
-        verify_certs(self.as_bytes(), &self.certs, keys, product, |_| false).map(|e| &e.cert)
+        let valid = strict::finish(&prepare_certs(self.as_bytes(), &self.certs, keys, product));
+        verify_certs(self.as_bytes(), &self.certs, keys, product, |_| false, &valid).map(|e| &e.cert)
     }
 }
 
@@ -830,7 +872,7 @@ impl UntrustedDelegatedCode {
     pub fn parse(text: &str) -> Result<UntrustedDelegatedCode, Error> {
         let mut bytes = [0u8; MAX_DELEGATED_BYTES];
         let len = segmented::decode::<MAX_DELEGATED_SYMBOLS>(TextKind::License, text, &mut bytes)?;
-        Self::from_bytes(&bytes[..len])
+        Self::from_array(bytes, len)
     }
 
     /// Parse the binary form (tag, certificates, code).
@@ -840,15 +882,23 @@ impl UntrustedDelegatedCode {
                 max: MAX_DELEGATED_SYMBOLS,
             });
         }
-        let (certs, end) = decode_certs(input, TAG_CODE)?;
-        let code = UntrustedCode::from_bytes(&input[end..])?;
         let mut bytes = [0u8; MAX_DELEGATED_BYTES];
         bytes[..input.len()].copy_from_slice(input);
+        Self::from_array(bytes, input.len())
+    }
+
+    /// Decode the first `len` bytes of `bytes`, keeping the array (no second copy).
+    fn from_array(bytes: [u8; MAX_DELEGATED_BYTES], len: usize) -> Result<UntrustedDelegatedCode, Error> {
+        let input = bytes.get(..len).ok_or(Error::TooLong {
+            max: MAX_DELEGATED_SYMBOLS,
+        })?;
+        let (certs, end) = decode_certs(input, TAG_CODE)?;
+        let code = UntrustedCode::from_bytes(&input[end..])?;
         Ok(UntrustedDelegatedCode {
             certs,
             code,
             bytes,
-            len: input.len(),
+            len,
         })
     }
 
@@ -880,14 +930,27 @@ impl UntrustedDelegatedCode {
         ctx: &Context<'_>,
         revoked: impl Fn(u32) -> bool,
     ) -> Result<VerifiedDelegatedLicense, Error> {
-        let leaf = verify_certs(self.as_bytes(), &self.certs, keys, ctx.product, revoked)?;
+        // Every signature at once, then the checks in their order.
+        let bytes = self.as_bytes();
+        let signer = [self.certs.leaf.cert.subject];
+        let message = self.code.signed_message(&signer, ctx);
+        let mut pending = prepare_certs(bytes, &self.certs, keys, ctx.product);
+        pending[MAX_CHAIN] = message
+            .as_ref()
+            .ok()
+            .and_then(|m| strict::prepare(signer[0].verifying_key(), m.as_bytes(), &self.code.signature()));
+        let valid = strict::finish(&pending);
+        let leaf = verify_certs(bytes, &self.certs, keys, ctx.product, revoked, &valid)?;
         let reseller = leaf.cert.name;
-        let license = self.code.verify(&[leaf.cert.subject], ctx).map_err(|e| match e {
-            Error::UnknownKey { .. } | Error::BadSignature => {
-                delegation(DelegationError::NotSignedByReseller { reseller })
-            }
+        let not_signed = delegation(DelegationError::NotSignedByReseller { reseller });
+        message.map_err(|e| match e {
+            Error::UnknownKey { .. } => not_signed,
             other => other,
         })?;
+        if !valid[MAX_CHAIN] {
+            return Err(not_signed);
+        }
+        let license = self.code.accept(ctx)?;
         leaf.cert
             .frame
             .admits(license.license())

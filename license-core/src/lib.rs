@@ -52,6 +52,7 @@ mod model;
 mod revocation;
 mod segmented;
 mod status;
+mod strict;
 mod text;
 mod wire;
 pub mod words;

@@ -228,11 +228,7 @@ impl<'a> UntrustedRevocationList<'a> {
         let mut sig = [0u8; SIGNATURE_LEN];
         sig.copy_from_slice(&self.bytes[split..]);
         let signature = Signature::from_bytes(&sig);
-        if !candidates.any(|k| {
-            k.verifying_key()
-                .verify_strict(message.as_bytes(), &signature)
-                .is_ok()
-        }) {
+        if !candidates.any(|k| crate::strict::verify(k.verifying_key(), message.as_bytes(), &signature)) {
             return Err(Error::RevocationListBadSignature);
         }
         Ok(RevocationList { list: *self })

@@ -134,7 +134,7 @@ const CRC_TABLE2: [u32; 1024] = {
 };
 
 /// Two symbols (`pair = first << 5 | second`) through the CRC register.
-const fn crc_step2(r: u32, pair: u32) -> u32 {
+pub(crate) const fn crc_step2(r: u32, pair: u32) -> u32 {
     let index = ((r >> (CRC_BITS - 10)) ^ pair) & 1023;
     ((r << 10) & CRC_MASK) ^ CRC_TABLE2[index as usize]
 }
@@ -191,7 +191,7 @@ pub const fn symbols_for(len: usize) -> usize {
 /// CRC its own (XORed) value always ends in the same residue, so one pass over every
 /// symbol checks the text.
 /// The residue does not depend on the initial value (the kind of text).
-const RESIDUE: u32 = {
+pub(crate) const RESIDUE: u32 = {
     let mut r = 0;
     let mut i = CHECK_SYMBOLS;
     while i > 0 {

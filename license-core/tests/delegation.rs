@@ -927,3 +927,47 @@ fn a_version_2_revocation_list_revokes_the_certificate() {
         Err(Error::Delegation(DelegationError::Revoked { serial: 7, .. }))
     ));
 }
+
+/// Vendor keys whose ids collide (one byte): the chain verifies under whichever of them
+/// signed it, in any order of the configured keys, and under neither alone if absent.
+#[test]
+fn vendor_keys_sharing_a_key_id_are_all_tried() {
+    use license_core::ed25519_dalek::SigningKey;
+    let vendor = public_keys()[0];
+    let twin = (0u8..=255)
+        .flat_map(|a| {
+            (0u8..=255).map(move |b| {
+                [
+                    a, b, 99, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                    23, 24, 25, 26, 27, 28, 29,
+                ]
+            })
+        })
+        .map(|seed| SigningKey::from_bytes(&seed))
+        .find(|k| PublicKey::from(k.verifying_key()).id() == vendor.id())
+        .expect("a key with the same one-byte id");
+    let twin_public = PublicKey::from(twin.verifying_key());
+    assert_ne!(twin_public, vendor);
+    let m = reference_machine();
+    let ctx = reference_context(&m);
+    for code in [reseller_code(), sub_code()] {
+        let untrusted = UntrustedDelegatedCode::from_bytes(code.as_bytes()).unwrap();
+        for keys in [[twin_public, vendor], [vendor, twin_public]] {
+            let v = untrusted.verify(&keys, &ctx, |_| false).unwrap();
+            assert_eq!(v.license().license(), &reference());
+        }
+        assert_eq!(
+            untrusted.verify(&[twin_public], &ctx, |_| false).map(|_| ()),
+            Err(Error::Delegation(DelegationError::BadCertificateSignature {
+                reseller: ResellerName::new(RESELLER).unwrap()
+            }))
+        );
+    }
+    // A chain the twin certified verifies under both orders too.
+    let chain = certificate(7, &reseller_key(), RESELLER, reseller_frame())
+        .certify(PRODUCT, &twin, None)
+        .unwrap();
+    for keys in [[twin_public, vendor], [vendor, twin_public]] {
+        assert_eq!(chain.verify(&keys, PRODUCT).unwrap().name.as_str(), RESELLER);
+    }
+}
