@@ -1189,6 +1189,41 @@ mod tests {
         assert_eq!(check(&with(0, handed), &plan.new).unwrap().already, 3);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(32))]
+        /// Any selection of a reseller's records, in any month: the file round-trips, an
+        /// import adds each record of the month once, and importing again adds nothing.
+        #[test]
+        fn exports_round_trip_and_imports_are_idempotent(mask in 0u8..16, month in 2u8..5, split in 0usize..4) {
+            let mut w = world();
+            issued(&mut w);
+            let ledger: Vec<Record> = w
+                .contoso_is
+                .ledger()
+                .records()
+                .unwrap()
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .map(|(_, r)| r)
+                .collect();
+            let month = Month { year: 2027, month };
+            let export = ResellerExport::of_month("Contoso", &ledger, month, d(2027, 6, 1)).unwrap();
+            proptest::prop_assert_eq!(&reread(&export).unwrap(), &export);
+            let own = w.vendor_is.ledger().records().unwrap();
+            // Part of the file imported first (an earlier, overlapping import), then all of it.
+            let mut part = export.clone();
+            part.records.truncate(split);
+            let first = import(&part, &own, &[]).unwrap();
+            let all = import(&export, &own, &first.new).unwrap();
+            proptest::prop_assert_eq!(first.new.len() + all.new.len(), export.records.len());
+            proptest::prop_assert_eq!(all.already, first.new.len());
+            let imported = [first.new, all.new].concat();
+            let again = import(&export, &own, &imported).unwrap();
+            proptest::prop_assert_eq!((again.new.len(), again.already), (0, export.records.len()));
+        }
+    }
+
     #[test]
     fn a_code_outside_its_resellers_frame_is_refused() {
         let mut w = world();
