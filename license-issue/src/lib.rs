@@ -34,6 +34,7 @@
 pub mod calendar;
 mod catalog;
 mod catalog_export;
+mod certificates;
 mod csv_out;
 mod describe;
 mod error;
@@ -62,6 +63,7 @@ pub use catalog::{
     TrialDefaults,
 };
 pub use catalog_export::{CatalogFormat, export_catalog};
+pub use certificates::{CertificateEntry, CertificateRegister, REGISTER_FORMAT, REGISTER_VERSION};
 pub use describe::{Scope, binding_words, describe, status_words};
 pub use error::{BindingPart, Error, ErrorClass};
 pub use file_ledger::{FileLedger, TornRecord};

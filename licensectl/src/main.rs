@@ -301,6 +301,20 @@ pub(crate) enum ResellerCommand {
     /// key; with --as-reseller, from a reseller's home, it certifies a sub-reseller inside
     /// the installed chain (never wider).
     Certify(CertifyArgs),
+    /// At the vendor: revoke a reseller certificate the vendor signed (by serial). The
+    /// next revocation list of the product (`revoke --list`) refuses every code under it,
+    /// its sub-resellers' included.
+    Revoke {
+        /// The certificate's serial.
+        #[arg(long)]
+        serial: u32,
+        /// The product (default: the only catalog).
+        #[arg(long)]
+        product: Option<String>,
+        /// Why (kept in the register).
+        #[arg(long)]
+        reason: Option<String>,
+    },
     /// In the reseller's home: install what the vendor sent, after checking it against the
     /// vendor's public key and this reseller's key: a bundle file (`reseller certify
     /// --bundle`: the chain, the product's catalog, the vendor's keys), or a certificate

@@ -123,7 +123,7 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
         Command::Demo => crate::machine::demo(cli.date, json),
         Command::Report { report } => reports::report(&home, report, today, json),
         Command::Ledger { action } => ledger::ledger(&home, action, json),
-        Command::Reseller { action } => reseller::reseller(&home, action, json),
+        Command::Reseller { action } => reseller::reseller(&home, action, today, json),
         Command::Ticket { action } => tickets::ticket(&home, action, today, json),
     }
 }

@@ -234,7 +234,8 @@ pub fn revoke(
     // Numbers are allocated by the ledger; list files already in revocations/ (say,
     // from a restored backup of an older ledger) are never numbered over.
     let at_least = home.highest_revocation_file(&product)?.saturating_add(1);
-    let list = issuer.publish_revocation_list(&product, today, valid_days, at_least)?;
+    let certificates = home.certificates()?.revoked_serials(&product);
+    let list = issuer.publish_revocation_list_with(&product, today, valid_days, at_least, &certificates)?;
     if let Some((license_id, starts)) = list.shortened_by {
         eprintln!(
             "note: current for {} instead of {valid_days}: license {license_id}'s reduction starts on {starts}; publish the next list that day",
@@ -251,7 +252,7 @@ pub fn revoke(
     if json {
         output::json(&json!({
             "product": product, "sequence": sequence, "issued": today, "expires": expires,
-            "file": path, "bytes": bytes.len(), "entries": entries,
+            "file": path, "bytes": bytes.len(), "entries": entries, "certificates": list.certificates,
         }))?;
     } else {
         outln!(
@@ -266,6 +267,13 @@ pub fn revoke(
             .collect();
         if !body.is_empty() {
             output::table(&["license", "revoked"], &body);
+        }
+        if !list.certificates.is_empty() {
+            let serials: Vec<String> = list.certificates.iter().map(u32::to_string).collect();
+            outln!(
+                "Reseller certificates revoked (every code under them): {}.",
+                serials.join(", ")
+            );
         }
     }
     Ok(0)

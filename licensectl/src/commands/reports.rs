@@ -196,8 +196,8 @@ fn export(
                 }))?;
             } else {
                 outln!(
-                    "Exported {} records of {name} for {month} to {}: send the file to the vendor.",
-                    export.records.len(),
+                    "Exported {} of {name} for {month} to {}: send the file to the vendor.",
+                    license_core::words::plural(export.records.len() as u64, "record", "records"),
                     path.display()
                 );
             }
@@ -243,10 +243,10 @@ fn import(home: &Home, file: &std::path::Path, json: bool) -> Result<u8, Failure
         }))?;
     } else {
         outln!(
-            "Imported {} of {}'s {} records for {} ({} imported before); every code verified.",
+            "Imported {} of {}'s {} for {} ({} imported before); every code verified.",
             plan.new.len(),
             export.reseller,
-            export.records.len(),
+            license_core::words::plural(export.records.len() as u64, "record", "records"),
             export.month,
             plan.already
         );
