@@ -165,6 +165,14 @@ def main():
     write("reseller_bundle", "demo", json.dumps(bundle, indent=2))
     write("reseller_bundle", "other-version", json.dumps(dict(bundle, version=2)))
     write("reseller_bundle", "bad-key", json.dumps(dict(bundle, vendor_keys=["zz"])))
+    # Ticket ids (license-issue tickets): mode byte 0 an id, 1 an export file.
+    tk = "TK-01234-56789-AB5EB"
+    for name, text in [("pinned", tk), ("lower", tk.lower()), ("spaces", tk.replace("-", " ")),
+                       ("wrong", tk[:9] + "7" + tk[10:]), ("swapped", tk[:4] + tk[5] + tk[4] + tk[6:]),
+                       ("short", tk[:-1])]:
+        write("ticket_id", name, b"\x00" + text.encode())
+    write("ticket_id", "export-empty",
+          b"\x01" + b'{"format":"license-tickets","version":1,"reseller":"Contoso","exported":"2026-12-01","tickets":[]}')
     print(f"seeded from {n} golden vectors into {os.path.join(HERE, 'corpus')}", file=sys.stderr)
 
 

@@ -538,6 +538,48 @@ pub enum Error {
         /// The reseller whose key signs.
         signer: String,
     },
+    /// The register of reseller certificates cannot be read.
+    #[error("the certificate register {} is invalid ({reason}): restore it from your backup", .path.display())]
+    Register {
+        /// The register file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A certificate serial already used for the product (revocation lists revoke by serial).
+    #[error(
+        "certificate serial {serial} of {product} is already reseller {reseller}'s: choose another serial (revocation lists revoke certificates by serial)"
+    )]
+    SerialUsed {
+        /// The product.
+        product: String,
+        /// The serial.
+        serial: u32,
+        /// The reseller holding it.
+        reseller: String,
+    },
+    /// A certificate the register does not list.
+    #[error(
+        "no certificate {serial} of {product} in the register: check the serial (the register lists the certificates this home signed)"
+    )]
+    UnknownCertificate {
+        /// The product.
+        product: String,
+        /// The serial.
+        serial: u32,
+    },
+    /// A certificate revoked before.
+    #[error(
+        "certificate {serial} of {product} was revoked on {on}: publish the revocation list if it is not out yet"
+    )]
+    CertificateRevoked {
+        /// The product.
+        product: String,
+        /// The serial.
+        serial: u32,
+        /// The day it was revoked.
+        on: Date,
+    },
     /// A reseller bundle (certificate chain, catalog and vendor keys) that cannot be used.
     #[error("the reseller bundle is invalid ({reason}): ask the vendor to send it again")]
     Bundle {
@@ -587,6 +629,11 @@ pub enum Error {
         /// What was found.
         reason: String,
     },
+
+    // ----- ticket pools -----
+    /// A ticket id, a ticket pool or a redemption refused.
+    #[error(transparent)]
+    Ticket(#[from] crate::TicketError),
 
     // ----- core -----
     /// An error from `license-core` (encoding, signing, decoding, verification).
@@ -725,6 +772,11 @@ impl Error {
             Error::OutsideFrame { .. } => "outside_frame",
             Error::ResellerMismatch { .. } => "reseller_mismatch",
             Error::Bundle { .. } => "bundle",
+            Error::Register { .. } => "register",
+            Error::SerialUsed { .. } => "serial_used",
+            Error::UnknownCertificate { .. } => "unknown_certificate",
+            Error::CertificateRevoked { .. } => "certificate_revoked",
+            Error::Ticket(e) => e.kind_name(),
         }
     }
 
@@ -744,9 +796,11 @@ impl Error {
             | Error::LedgerCorrupt { .. }
             | Error::LedgerTorn(_)
             | Error::LedgerEncode(_)
+            | Error::Register { .. }
             | Error::Csv(_) => ErrorClass::Data,
             Error::Conflict { .. } => ErrorClass::Retry,
             Error::ImportRefused { .. } => ErrorClass::Invalid,
+            Error::Ticket(e) => e.class(),
             Error::Core(e) => match e.kind() {
                 ErrorKind::Usage => ErrorClass::Usage,
                 _ => ErrorClass::Invalid,

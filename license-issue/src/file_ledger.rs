@@ -72,8 +72,9 @@ fn checksum(record_json: &[u8]) -> String {
     hex::encode(&Sha256::digest(record_json)[..SUM_HEX / 2])
 }
 
-/// Encode one record as a ledger line (with its newline).
-fn encode_line(record: &Record) -> Result<Vec<u8>, Error> {
+/// Encode one record as a ledger line (with its newline). The ticket pool's file uses
+/// the same lines (`tickets`).
+pub(crate) fn encode_line<T: serde::Serialize>(record: &T) -> Result<Vec<u8>, Error> {
     let json = serde_json::to_vec(record).map_err(Error::LedgerEncode)?;
     let mut line = Vec::with_capacity(json.len() + 48);
     line.extend_from_slice(PREFIX);
@@ -85,14 +86,14 @@ fn encode_line(record: &Record) -> Result<Vec<u8>, Error> {
 }
 
 /// Decode one line (without its newline).
-fn decode_line(line: &[u8]) -> Result<Record, String> {
+pub(crate) fn decode_line<T: serde::de::DeserializeOwned>(line: &[u8]) -> Result<T, String> {
     let min = PREFIX.len() + SUM_HEX + MIDDLE.len() + 1;
     if line.len() < min + 2 || !line.starts_with(PREFIX) || line.last() != Some(&b'}') {
-        return Err("not a ledger record line".into());
+        return Err("not a checksummed record line".into());
     }
     let sum = &line[PREFIX.len()..PREFIX.len() + SUM_HEX];
     if &line[PREFIX.len() + SUM_HEX..min - 1] != MIDDLE {
-        return Err("not a ledger record line".into());
+        return Err("not a checksummed record line".into());
     }
     let json = &line[min - 1..line.len() - 1];
     if checksum(json).as_bytes() != sum {
@@ -498,6 +499,7 @@ mod tests {
             note: None,
             erased: false,
             order: None,
+            ticket: None,
             site: Some("Berlin, \"DC 1\"".into()),
             order_ref: None,
         }
@@ -701,6 +703,7 @@ mod tests {
                             note: None,
                             erased: false,
                             order: None,
+                            ticket: None,
                             site: None,
                             order_ref: db.then(|| "R-77".into()),
                         }

@@ -142,6 +142,10 @@ pub struct Record {
     /// (see [`crate::Issuer::place`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<OrderRef>,
+    /// The ticket this code redeemed (see [`crate::TicketPool`]); `None` for every code
+    /// that is not a ticket's redemption.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
 }
 
 /// An order's idempotency key, and a digest of what was ordered (the same key placed

@@ -34,6 +34,7 @@
 pub mod calendar;
 mod catalog;
 mod catalog_export;
+mod certificates;
 mod csv_out;
 mod describe;
 mod error;
@@ -50,6 +51,7 @@ mod reseller;
 mod reseller_report;
 mod signature;
 mod signer;
+mod tickets;
 
 #[cfg(test)]
 mod issuer_tests;
@@ -61,6 +63,7 @@ pub use catalog::{
     TrialDefaults,
 };
 pub use catalog_export::{CatalogFormat, export_catalog};
+pub use certificates::{CertificateEntry, CertificateRegister, REGISTER_FORMAT, REGISTER_VERSION};
 pub use describe::{Scope, binding_words, describe, status_words};
 pub use error::{BindingPart, Error, ErrorClass};
 pub use file_ledger::{FileLedger, TornRecord};
@@ -92,3 +95,8 @@ pub use reseller_report::{
 };
 pub use signature::{SignedFor, verify_delegated_signature, verify_signature};
 pub use signer::{ResellerSigner, Signer};
+pub use tickets::{
+    Imported, MAX_TICKETS_PER_CREATE, Redemption, TICKET_RANDOM_SYMBOLS, TICKET_SYMBOLS, Ticket, TicketError,
+    TicketExport, TicketId, TicketPool, TicketReport, TicketRow, TicketState, TicketTotals, Typo,
+    ticket_report,
+};

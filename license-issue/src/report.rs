@@ -241,6 +241,8 @@ pub struct ResellerKindTotals {
     pub kind: &'static str,
     /// New licenses.
     pub new_licenses: u32,
+    /// Of the new licenses, those that redeemed a ticket.
+    pub tickets: u32,
     /// Codes issued (new licenses and revisions).
     pub codes: u32,
 }
@@ -309,7 +311,7 @@ pub fn issued_report(
     let mut codes = Vec::new();
     // (invoiced, issuing reseller) -> per kind (new licenses, codes)
     type Pair = (Option<String>, Option<String>);
-    let mut by_reseller: BTreeMap<Pair, [(u32, u32); 4]> = BTreeMap::new();
+    let mut by_reseller: BTreeMap<Pair, [(u32, u32, u32); 4]> = BTreeMap::new();
     let day = |r: &Record| match by {
         IssuedBy::Issue => r.recorded,
         IssuedBy::TermStart => r.license.valid_from,
@@ -327,10 +329,11 @@ pub fn issued_report(
         let t = &mut totals[k];
         let per = &mut by_reseller.entry((invoiced, r.reseller.clone())).or_default()[k];
         t.codes += 1;
-        per.1 += 1;
+        per.2 += 1;
         if r.operation.is_new_license() {
             t.new_licenses += 1;
             per.0 += 1;
+            per.1 += u32::from(r.ticket.is_some());
         }
         let (line, modules) = names(catalogs, &r.product, l);
         codes.push(IssuedRow {
@@ -358,11 +361,12 @@ pub fn issued_report(
             Kind::ALL
                 .iter()
                 .zip(kinds)
-                .map(move |(&k, (new_licenses, codes))| ResellerKindTotals {
+                .map(move |(&k, (new_licenses, tickets, codes))| ResellerKindTotals {
                     invoiced: invoiced.clone(),
                     reseller: reseller.clone(),
                     kind: kind_label(k),
                     new_licenses,
+                    tickets,
                     codes,
                 })
         })
@@ -435,6 +439,7 @@ impl ReportRow for ResellerKindTotals {
         col("reseller", "reseller"),
         col("kind", "kind"),
         col("new_licenses", "new licenses"),
+        col("tickets", "of them tickets"),
         col("codes", "codes issued"),
     ];
 
@@ -444,6 +449,7 @@ impl ReportRow for ResellerKindTotals {
             opt(self.reseller.as_ref()),
             some(self.kind),
             some(self.new_licenses),
+            some(self.tickets),
             some(self.codes),
         ]
     }

@@ -30,7 +30,7 @@ use crate::report::{
     pro_rata, some,
 };
 use crate::signature::{SignedFor, verify_delegated_signature};
-use crate::{Error, ResellerHome};
+use crate::{Error, ResellerHome, TicketId, TicketPool};
 
 /// The `format` field of a reseller ledger export's header line.
 pub const EXPORT_FORMAT: &str = "license-kit/reseller-export";
@@ -263,6 +263,28 @@ pub enum ImportProblem {
         /// The signed kind.
         kind: Kind,
     },
+    /// The record says it redeemed a ticket the vendor did not hand to this reseller for
+    /// offline redemption (unknown, of another reseller or product or kind, or kept by the
+    /// vendor).
+    #[error(
+        "the record says it redeemed ticket {ticket}, which the vendor did not hand to reseller {reseller} for this license ({why})"
+    )]
+    TicketNotHandedOver {
+        /// The ticket id the record names.
+        ticket: String,
+        /// The reseller that signed the code.
+        reseller: String,
+        /// What does not fit, in words.
+        why: &'static str,
+    },
+    /// The ticket was redeemed for another license already.
+    #[error("the record says it redeemed ticket {ticket}, which license {license_id} redeemed already")]
+    TicketRedeemed {
+        /// The ticket id.
+        ticket: String,
+        /// The license that redeemed it.
+        license_id: u32,
+    },
     /// A record of another month than the file's.
     #[error("the record is dated {recorded}, outside the file's month {month}")]
     OutsideMonth {
@@ -316,6 +338,7 @@ pub fn check_import(
     revoked: impl Fn(&str, u32) -> bool,
     own: &[Record],
     imported: &[Record],
+    tickets: Option<&TicketPool>,
 ) -> Result<ImportPlan, Error> {
     let (from, to) = export.month.bounds().ok_or_else(|| Error::InvalidMonth {
         given: export.month.to_string(),
@@ -327,6 +350,13 @@ pub fn check_import(
         owners.insert(r.license.license_id, (&r.product, r.reseller.as_deref()));
         if let Some(code) = &r.code {
             codes.insert((&r.product, r.license.license_id, r.license.revision), code);
+        }
+    }
+    // Ticket id -> the license that redeemed it.
+    let mut redeemed: BTreeMap<&str, u32> = BTreeMap::new();
+    for r in own.iter().chain(imported) {
+        if let Some(t) = &r.ticket {
+            redeemed.entry(t).or_insert(r.license.license_id);
         }
     }
     let mut plan = ImportPlan {
@@ -342,6 +372,20 @@ pub fn check_import(
             problem,
         };
         let code = check_record(r, export, keys, &revoked, (from, to)).map_err(refuse)?;
+        if let Some(t) = &r.ticket {
+            check_ticket(r, t, tickets).map_err(refuse)?;
+            match redeemed.get(t.as_str()) {
+                Some(&other) if other != id => {
+                    return Err(refuse(ImportProblem::TicketRedeemed {
+                        ticket: t.clone(),
+                        license_id: other,
+                    }));
+                }
+                _ => {
+                    redeemed.insert(t, id);
+                }
+            }
+        }
         if own_ids.contains(&id) {
             return Err(refuse(ImportProblem::IdOfVendor));
         }
@@ -369,6 +413,32 @@ pub fn check_import(
         plan.new.push(r.clone());
     }
     Ok(plan)
+}
+
+/// A record redeeming ticket `t`: the vendor handed that ticket to the record's reseller
+/// (the one that signed the code) for a new license of this product and kind.
+fn check_ticket(r: &Record, t: &str, tickets: Option<&TicketPool>) -> Result<(), ImportProblem> {
+    let reseller = r.reseller.clone().unwrap_or_default();
+    let refuse = |why| ImportProblem::TicketNotHandedOver {
+        ticket: t.to_owned(),
+        reseller: reseller.clone(),
+        why,
+    };
+    let id = TicketId::parse(t).map_err(|_| refuse("not a ticket id"))?;
+    let ticket = tickets
+        .and_then(|pool| pool.get(&id).ok())
+        .ok_or_else(|| refuse("the vendor's ticket pool has no such ticket"))?;
+    if ticket.reseller != reseller {
+        return Err(refuse("it was created for another reseller"));
+    }
+    match tickets.and_then(|pool| pool.handed_over(&id)) {
+        Some((to, _)) if to == reseller => {}
+        _ => return Err(refuse("it was not handed over for offline redemption")),
+    }
+    if ticket.order.product != r.product || ticket.order.kind != r.license.kind || r.license.revision != 1 {
+        return Err(refuse("it stands for a new license of another product or kind"));
+    }
+    Ok(())
 }
 
 /// One record's own checks; returns its code.
@@ -449,6 +519,9 @@ pub struct InvoiceLine {
     pub kind: &'static str,
     /// New licenses of this kind created in the month.
     pub new_licenses: u32,
+    /// Of the new licenses, those that redeemed a ticket of the vendor's pool (ordered and
+    /// invoiced through the vendor's ERP when the ticket was created).
+    pub tickets: u32,
     /// Codes of this kind issued in the month (new licenses and revisions).
     pub codes: u32,
     /// Subscription line only: subscriptions with at least one day in the month.
@@ -516,6 +589,7 @@ pub fn invoice(
         invoiced_of.insert(t.reseller.clone(), invoiced.clone());
         let line = line_of(&mut sections, month, invoiced, &t.reseller, k);
         line.new_licenses = t.new_licenses;
+        line.tickets = t.tickets;
         line.codes = t.codes;
     }
     let subscription = Kind::ALL
@@ -574,6 +648,7 @@ fn line_of<'s>(
                     reseller: seller.clone(),
                     kind: kind_label(kind),
                     new_licenses: 0,
+                    tickets: 0,
                     codes: 0,
                     subscriptions: sub,
                     subscription_days: sub,
@@ -593,6 +668,7 @@ impl ReportRow for InvoiceLine {
         col("reseller", "issued by"),
         col("kind", "kind"),
         col("new_licenses", "new licenses"),
+        col("tickets", "of them tickets"),
         col("codes", "codes issued"),
         col("subscriptions", "subscriptions"),
         col("subscription_days", "days"),
@@ -606,6 +682,7 @@ impl ReportRow for InvoiceLine {
             opt(self.reseller.as_ref()),
             some(self.kind),
             some(self.new_licenses),
+            some(self.tickets),
             some(self.codes),
             opt(self.subscriptions),
             opt(self.subscription_days),
@@ -627,7 +704,9 @@ mod tests {
     };
 
     use super::*;
-    use crate::{Catalog, Customer, Issuer, Ledger, MemoryLedger, NewLicense, VendorKey, certify};
+    use crate::{
+        Catalog, Customer, Issuer, Ledger, MemoryLedger, NewLicense, TicketId, TicketPool, VendorKey, certify,
+    };
 
     fn d(y: u16, m: u8, day: u8) -> Date {
         Date::from_ymd(y, m, day).unwrap()
@@ -750,7 +829,14 @@ mod tests {
     }
 
     fn import(export: &ResellerExport, own: &[Record], imported: &[Record]) -> Result<ImportPlan, Error> {
-        check_import(export, &[vendor().public_key()], |_, _| false, own, imported)
+        check_import(
+            export,
+            &[vendor().public_key()],
+            |_, _| false,
+            own,
+            imported,
+            None,
+        )
     }
 
     /// Round trip through the file text, as the vendor reads it.
@@ -889,7 +975,7 @@ mod tests {
         // A vendor key the installation does not know; a revoked certificate.
         let stranger = [VendorKey::from_seed(&[9; 32]).public_key()];
         assert!(matches!(
-            check_import(&export, &stranger, |_, _| false, &own, &[]),
+            check_import(&export, &stranger, |_, _| false, &own, &[], None),
             Err(Error::ImportRefused {
                 problem: ImportProblem::Code(license_core::Error::Delegation(
                     DelegationError::UnknownVendorKey { .. }
@@ -904,7 +990,8 @@ mod tests {
                 &keys,
                 |p, serial| p == "demo-erp" && serial == 7,
                 &own,
-                &[]
+                &[],
+                None
             ),
             Err(Error::ImportRefused {
                 problem: ImportProblem::Code(license_core::Error::Delegation(DelegationError::Revoked {
@@ -1006,6 +1093,135 @@ mod tests {
             refused > 5 * same && same > 0,
             "{refused} refused, {same} the same"
         );
+    }
+
+    #[test]
+    fn a_ticket_redemption_must_be_of_a_ticket_handed_to_the_reseller() {
+        let mut w = world();
+        issued(&mut w);
+        let own = w.vendor_is.ledger().records().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut pool = TicketPool::open(&dir.path().join("tickets.jsonl")).unwrap();
+        let mut scope = NewLicense::new("demo-erp", Kind::Subscription, Customer::default());
+        scope.line = Some("standard".into());
+        scope.named_users = Some(20);
+        scope.modules = vec!["crm".into()];
+        let day = d(2027, 2, 1);
+        let handed = pool.create(&w.vendor_is, "Contoso", &scope, 1, day).unwrap()[0].id;
+        pool.export("Contoso", |_| false, day).unwrap();
+        let kept = pool.create(&w.vendor_is, "Contoso", &scope, 1, day).unwrap()[0].id;
+        let others = pool.create(&w.vendor_is, "Initech", &scope, 1, day).unwrap()[0].id;
+        pool.export("Initech", |_| false, day).unwrap();
+        let export = export_of(&w.contoso_is, "Contoso");
+        let with = |at: usize, t: TicketId| {
+            let mut e = export.clone();
+            e.records[at].ticket = Some(t.to_string());
+            e
+        };
+        let check = |e: &ResellerExport, imported: &[Record]| {
+            check_import(
+                e,
+                &[vendor().public_key()],
+                |_, _| false,
+                &own,
+                imported,
+                Some(&pool),
+            )
+        };
+        // ACME's subscription redeemed the ticket handed to Contoso.
+        let plan = check(&with(0, handed), &[]).unwrap();
+        assert_eq!(plan.new[0].ticket, Some(handed.to_string()));
+        // The invoice basis says which new licenses came through tickets.
+        let records = [own.clone(), plan.new.clone()].concat();
+        let inv = invoice(&records, &catalogs(), MARCH, Some("Contoso")).unwrap();
+        let sub = inv
+            .lines()
+            .find(|l| l.reseller.as_deref() == Some("Contoso") && l.kind == "subscription")
+            .unwrap();
+        assert_eq!((sub.new_licenses, sub.tickets, sub.codes), (1, 1, 2));
+        for (at, t, why) in [
+            (0, kept, "not handed over"),
+            (0, others, "another reseller"),
+            (1, handed, "another product or kind"),
+            (2, handed, "another product or kind"),
+        ] {
+            let (line, problem) = refused(check(&with(at, t), &[]));
+            assert_eq!(line, at + 2);
+            assert!(
+                matches!(&problem, ImportProblem::TicketNotHandedOver { .. })
+                    && problem.to_string().contains(why),
+                "{problem}"
+            );
+        }
+        let mut bogus = export.clone();
+        bogus.records[0].ticket = Some("TK-NOT-A-TICKET".into());
+        assert!(
+            refused(check(&bogus, &[]))
+                .1
+                .to_string()
+                .contains("not a ticket id")
+        );
+        assert!(matches!(
+            refused(check_import(
+                &with(0, handed),
+                &[vendor().public_key()],
+                |_, _| false,
+                &own,
+                &[],
+                None
+            )),
+            (2, ImportProblem::TicketNotHandedOver { .. })
+        ));
+        // A ticket another license redeemed already.
+        let mut earlier = plan.new.clone();
+        earlier[0].license.license_id = 500_049;
+        assert!(matches!(
+            refused(check(&with(0, handed), &earlier)),
+            (
+                2,
+                ImportProblem::TicketRedeemed {
+                    license_id: 500_049,
+                    ..
+                }
+            )
+        ));
+        // The same import again: nothing added, no conflict with itself.
+        assert_eq!(check(&with(0, handed), &plan.new).unwrap().already, 3);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(32))]
+        /// Any selection of a reseller's records, in any month: the file round-trips, an
+        /// import adds each record of the month once, and importing again adds nothing.
+        #[test]
+        fn exports_round_trip_and_imports_are_idempotent(mask in 0u8..16, month in 2u8..5, split in 0usize..4) {
+            let mut w = world();
+            issued(&mut w);
+            let ledger: Vec<Record> = w
+                .contoso_is
+                .ledger()
+                .records()
+                .unwrap()
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .map(|(_, r)| r)
+                .collect();
+            let month = Month { year: 2027, month };
+            let export = ResellerExport::of_month("Contoso", &ledger, month, d(2027, 6, 1)).unwrap();
+            proptest::prop_assert_eq!(&reread(&export).unwrap(), &export);
+            let own = w.vendor_is.ledger().records().unwrap();
+            // Part of the file imported first (an earlier, overlapping import), then all of it.
+            let mut part = export.clone();
+            part.records.truncate(split);
+            let first = import(&part, &own, &[]).unwrap();
+            let all = import(&export, &own, &first.new).unwrap();
+            proptest::prop_assert_eq!(first.new.len() + all.new.len(), export.records.len());
+            proptest::prop_assert_eq!(all.already, first.new.len());
+            let imported = [first.new, all.new].concat();
+            let again = import(&export, &own, &imported).unwrap();
+            proptest::prop_assert_eq!((again.new.len(), again.already), (0, export.records.len()));
+        }
     }
 
     #[test]
@@ -1124,10 +1340,10 @@ mod tests {
         );
         let csv = inv.to_csv().unwrap();
         assert!(csv.starts_with(
-            "month,invoiced,reseller,kind,new_licenses,codes,subscriptions,subscription_days,user_days\n"
+            "month,invoiced,reseller,kind,new_licenses,tickets,codes,subscriptions,subscription_days,user_days\n"
         ));
         assert!(
-            csv.contains("2027-03,Contoso,Fabrikam,subscription,1,1,1,16,160"),
+            csv.contains("2027-03,Contoso,Fabrikam,subscription,1,0,1,1,16,160"),
             "{csv}"
         );
         // Only the sub-reseller's lines, still invoiced to Contoso.

@@ -244,3 +244,71 @@ fn a_database_that_is_gone_is_a_backend_error() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Eight redeemers on two backend instances redeem the same five tickets at once, half
+/// of them for one installation and half for another: each ticket gives exactly one
+/// license; every redeemer of the winning installation gets that code, every other is
+/// refused naming it.
+#[test]
+fn concurrent_redeemers_of_one_ticket_get_one_license() {
+    let Some(url) = database_url() else { return };
+    let schema = Schema::create(&url);
+    let today = d(2026, 11, 22);
+    let dir = tempfile::tempdir().unwrap();
+    let instances = [schema.ledger(4), schema.ledger(4)];
+    let mut pool = TicketPool::open(&dir.path().join("tickets.jsonl")).unwrap();
+    let mut scope = NewLicense::new("demo-erp", Kind::Subscription, Customer::default());
+    scope.named_users = Some(10);
+    let tickets = pool
+        .create(&issuer(instances[0].clone()), "Contoso", &scope, 5, today)
+        .unwrap();
+    let ids: Vec<TicketId> = tickets.iter().map(|t| t.id).collect();
+    let pool = Arc::new(pool);
+    let barrier = Arc::new(Barrier::new(THREADS));
+    let threads: Vec<_> = (0..THREADS)
+        .map(|t| {
+            let ledger = instances[t % 2].clone();
+            let (pool, barrier, ids) = (Arc::clone(&pool), Arc::clone(&barrier), ids.clone());
+            std::thread::spawn(move || {
+                let mut is = issuer(ledger);
+                barrier.wait();
+                ids.iter()
+                    .map(|id| {
+                        let db = format!("DB-{}", t % 2);
+                        let out = is.redeem(
+                            &pool,
+                            id,
+                            Customer::new("ACME"),
+                            BindTo::database(db.clone()),
+                            today,
+                        );
+                        (*id, db, out)
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let results: Vec<_> = threads.into_iter().flat_map(|t| t.join().unwrap()).collect();
+    let records = instances[1].records().unwrap();
+    assert_eq!(records.len(), ids.len(), "one license per ticket");
+    for id in &ids {
+        let record = records
+            .iter()
+            .find(|r| r.ticket.as_deref() == Some(id.to_string().as_str()))
+            .expect("the ticket's record");
+        let winner = record.database.clone().unwrap();
+        for (_, db, out) in results.iter().filter(|(t, _, _)| t == id) {
+            match out {
+                Ok(r) => {
+                    assert_eq!(db, &winner);
+                    assert_eq!(Some(&r.issued.code), record.code.as_ref());
+                }
+                Err(Error::Ticket(TicketError::Redeemed { license_id, .. })) => {
+                    assert_ne!(db, &winner);
+                    assert_eq!(*license_id, record.license.license_id);
+                }
+                Err(e) => panic!("{e:?}"),
+            }
+        }
+    }
+}

@@ -6,8 +6,10 @@
 //! <home>/ledger.jsonl                                   every code issued
 //! <home>/revocations/<product>/list-<sequence>.bin      signed revocation lists
 //! <home>/revocation-sequences.json                      last published sequence per product
+//! <home>/certificates.json                              reseller certificates signed, revoked
 //! <home>/reseller/                                      a reseller's key and certificates
 //! <home>/imports/ledger.jsonl                           resellers' imported records
+//! <home>/tickets.jsonl (+ .lock)                        the ticket pool (ticket ids are bearer secrets: mode 0600)
 //! ```
 //!
 //! A reseller's home has `reseller/` (its key and installed certificate chains) and no
@@ -27,7 +29,8 @@ use std::path::{Path, PathBuf};
 
 use license_core::{Date, PublicKey, UntrustedRevocationList};
 use license_issue::{
-    Catalog, Catalogs, Error, FileLedger, Issuer, KeyRing, Ledger, Record, ResellerHome, Signer,
+    Catalog, Catalogs, CertificateRegister, Error, FileLedger, Issuer, KeyRing, Ledger, Record, ResellerHome,
+    Signer, TicketPool,
 };
 
 /// Paths inside the licensing directory.
@@ -97,6 +100,11 @@ impl Home {
             eprintln!("warning: {torn}; run `licensectl ledger repair` before issuing");
         }
         Ok(ledger)
+    }
+
+    /// The register of the reseller certificates this home signed (`<home>/certificates.json`).
+    pub fn certificates(&self) -> Result<CertificateRegister, Error> {
+        CertificateRegister::open(self.dir.join("certificates.json"))
     }
 
     /// The reseller's side of this home (`<home>/reseller/`).
@@ -181,6 +189,11 @@ impl Home {
     /// replacing an earlier one of the product.
     pub fn store_catalog(&self, catalog: &Catalog) -> Result<PathBuf, Error> {
         catalog.store_in(&self.catalog_dir())
+    }
+
+    /// The ticket pool (`ticket create`, `redeem`, `export`, `import`, `report`).
+    pub fn open_tickets(&self) -> Result<TicketPool, Error> {
+        TicketPool::open(&self.dir.join("tickets.jsonl"))
     }
 
     /// Where `product`'s revocation lists are written.

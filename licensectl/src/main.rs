@@ -224,6 +224,71 @@ pub(crate) enum Command {
         #[command(subcommand)]
         action: ResellerCommand,
     },
+    /// Ticket pools: tickets a reseller passes on, each redeemed once for one installation.
+    Ticket {
+        #[command(subcommand)]
+        action: TicketCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum TicketCommand {
+    /// Create a pool of tickets for a reseller, each standing for one license of the scope
+    /// given (checked against the catalog first); prints the ticket ids.
+    Create {
+        /// The reseller the tickets are for (invoiced for the licenses).
+        #[arg(long)]
+        reseller: String,
+        /// How many tickets (1-10000).
+        #[arg(long)]
+        count: u32,
+        #[command(flatten)]
+        scope: ScopeArgs,
+        /// Your customer number or order reference (kept with every license).
+        #[arg(long)]
+        customer_ref: Option<String>,
+        /// The order the tickets belong to (e.g. the ERP's order number).
+        #[arg(long)]
+        order: Option<String>,
+    },
+    /// Redeem a ticket for one installation: issues its code bound to the database code or
+    /// machine fingerprint; the same installation again gets the same code.
+    Redeem {
+        /// The ticket id (TK-XXXXX-XXXXX-XXXXX).
+        ticket: String,
+        /// The licensee name (signed: the installation must use exactly this name).
+        #[arg(long)]
+        licensee: String,
+        #[command(flatten)]
+        bind: BindArgs,
+        /// Contact or address (personal data: keep it minimal).
+        #[arg(long)]
+        contact: Option<String>,
+    },
+    /// Write a reseller's open tickets for redemption in its own home; this home no longer
+    /// redeems them.
+    Export {
+        /// The reseller.
+        #[arg(long)]
+        reseller: String,
+        /// The file to write (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// In a reseller's home: add the tickets the vendor exported to its pool.
+    Import {
+        /// The file `ticket export` wrote.
+        file: PathBuf,
+    },
+    /// Tickets per reseller: created, redeemed, open, and each ticket's state.
+    Report {
+        /// Only this reseller's tickets.
+        #[arg(long)]
+        reseller: Option<String>,
+        /// CSV (one row per ticket) instead of a table.
+        #[arg(long)]
+        csv: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -236,6 +301,20 @@ pub(crate) enum ResellerCommand {
     /// key; with --as-reseller, from a reseller's home, it certifies a sub-reseller inside
     /// the installed chain (never wider).
     Certify(CertifyArgs),
+    /// At the vendor: revoke a reseller certificate the vendor signed (by serial). The
+    /// next revocation list of the product (`revoke --list`) refuses every code under it,
+    /// its sub-resellers' included.
+    Revoke {
+        /// The certificate's serial.
+        #[arg(long)]
+        serial: u32,
+        /// The product (default: the only catalog).
+        #[arg(long)]
+        product: Option<String>,
+        /// Why (kept in the register).
+        #[arg(long)]
+        reason: Option<String>,
+    },
     /// In the reseller's home: install what the vendor sent, after checking it against the
     /// vendor's public key and this reseller's key: a bundle file (`reseller certify
     /// --bundle`: the chain, the product's catalog, the vendor's keys), or a certificate
@@ -339,6 +418,18 @@ pub(crate) enum KindArg {
     Nfr,
 }
 
+impl KindArg {
+    pub(crate) fn kind(self) -> license_core::Kind {
+        use license_core::Kind;
+        match self {
+            KindArg::Full => Kind::Full,
+            KindArg::Trial => Kind::Trial,
+            KindArg::Subscription => Kind::Subscription,
+            KindArg::Nfr => Kind::Nfr,
+        }
+    }
+}
+
 #[derive(Args, Debug, Default)]
 pub(crate) struct BindArgs {
     /// Bind to this database code.
@@ -357,6 +448,34 @@ pub(crate) struct IssueArgs {
     /// The licensee name (signed: the installation must use exactly this name).
     #[arg(long)]
     pub(crate) licensee: String,
+    #[command(flatten)]
+    pub(crate) scope: ScopeArgs,
+    /// First valid day (default: today).
+    #[arg(long, value_parser = parse_date)]
+    pub(crate) valid_from: Option<Date>,
+    #[command(flatten)]
+    pub(crate) bind: BindArgs,
+    /// The reseller that sold it.
+    #[arg(long)]
+    pub(crate) reseller: Option<String>,
+    /// Your customer number or order reference.
+    #[arg(long)]
+    pub(crate) customer_ref: Option<String>,
+    /// The customer's site the license belongs to (site maintenance packs cover it).
+    #[arg(long)]
+    pub(crate) site: Option<String>,
+    /// The order this license is part of (several licenses of one order are transferred
+    /// together with `rehost --order`).
+    #[arg(long)]
+    pub(crate) order: Option<String>,
+    /// Contact or address (personal data: keep it minimal).
+    #[arg(long)]
+    pub(crate) contact: Option<String>,
+}
+
+/// What a new license grants: shared by `issue` and `ticket create` (a ticket's scope).
+#[derive(Args, Debug)]
+pub(crate) struct ScopeArgs {
     /// The product (default: the only catalog).
     #[arg(long)]
     pub(crate) product: Option<String>,
@@ -378,9 +497,6 @@ pub(crate) struct IssueArgs {
     /// Modules (comma-separated names, or `all`).
     #[arg(long, value_delimiter = ',')]
     pub(crate) modules: Vec<String>,
-    /// First valid day (default: today).
-    #[arg(long, value_parser = parse_date)]
-    pub(crate) valid_from: Option<Date>,
     /// Term in months (default: the catalog's for the kind).
     #[arg(long, conflicts_with_all = ["days", "until"])]
     pub(crate) months: Option<u32>,
@@ -396,24 +512,6 @@ pub(crate) struct IssueArgs {
     /// Full licenses: months of maintenance (0 = none; default: one catalog pack).
     #[arg(long)]
     pub(crate) maintenance_months: Option<u32>,
-    #[command(flatten)]
-    pub(crate) bind: BindArgs,
-    /// The reseller that sold it.
-    #[arg(long)]
-    pub(crate) reseller: Option<String>,
-    /// Your customer number or order reference.
-    #[arg(long)]
-    pub(crate) customer_ref: Option<String>,
-    /// The customer's site the license belongs to (site maintenance packs cover it).
-    #[arg(long)]
-    pub(crate) site: Option<String>,
-    /// The order this license is part of (several licenses of one order are transferred
-    /// together with `rehost --order`).
-    #[arg(long)]
-    pub(crate) order: Option<String>,
-    /// Contact or address (personal data: keep it minimal).
-    #[arg(long)]
-    pub(crate) contact: Option<String>,
 }
 
 #[derive(Args, Debug)]

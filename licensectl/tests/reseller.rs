@@ -6,6 +6,18 @@ mod common;
 use common::Env;
 use common::reseller::{certified, certify, keygen, license_check, vendor_key};
 
+/// A subscription for ACME Corp with 20 users and crm, inside the test frames.
+const ACME_20: &[&str] = &[
+    "--licensee",
+    "ACME Corp",
+    "--kind",
+    "subscription",
+    "--users",
+    "20",
+    "--modules",
+    "crm",
+];
+
 #[test]
 fn vendor_certifies_reseller_installs_and_certifies_a_sub_reseller() {
     let vendor = Env::ready();
@@ -115,18 +127,7 @@ fn a_reseller_issues_upgrades_and_renews_in_its_own_home() {
     assert_eq!(installed["license_ids"], "500000-500999");
     assert!(installed["catalog"].as_str().unwrap().ends_with("demo-erp.toml"));
     // The catalog came with it: names work in Contoso's home.
-    let (id, code) = contoso.issue(&[
-        "--licensee",
-        "ACME Corp",
-        "--kind",
-        "subscription",
-        "--users",
-        "20",
-        "--modules",
-        "crm",
-        "--database",
-        "DB-7F3A-22C1",
-    ]);
+    let (id, code) = contoso.issue(&[ACME_20, &["--database", "DB-7F3A-22C1"][..]].concat());
     assert_eq!(id, 500_000);
     let ledger = std::fs::read_to_string(contoso.path("ledger.jsonl")).unwrap();
     assert!(ledger.contains("\"reseller\":\"Contoso\""), "{ledger}");
@@ -223,4 +224,42 @@ fn a_reseller_issues_upgrades_and_renews_in_its_own_home() {
     // A reseller's home signs no revocation list.
     let r = contoso.run(&["revoke", "--list"]);
     assert!(r.stderr.contains("vendor's key"), "{}", r.stderr);
+}
+
+/// A certificate serial is used once per product (revocation lists revoke by serial); the
+/// vendor revokes Contoso's certificate, and with the next list installed the customer's
+/// installation refuses Contoso's code.
+#[test]
+fn a_revoked_certificate_refuses_every_code_under_it() {
+    let vendor = Env::ready();
+    let (contoso, _, _) = certified(&vendor, "Contoso", "7", "50", &["--subscription-days", "400"]);
+    let (_, code) = contoso.issue(ACME_20);
+    // Serial 7 is Contoso's: a second certificate with it is refused before signing.
+    let other = keygen(&Env::new());
+    let r = certify(&vendor, &other, "Other", "7", "10", &[]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("already reseller Contoso's"), "{}", r.stderr);
+    let r = vendor.run(&["reseller", "revoke", "--serial", "99"]);
+    assert!(r.stderr.contains("no certificate 99"), "{}", r.stderr);
+
+    let file = contoso.path("code.txt");
+    std::fs::write(&file, &code).unwrap();
+    let key = vendor_key(&vendor);
+    let ok = ["--licensee", "ACME Corp", "--key", key.as_str()];
+    assert_eq!(license_check(&file, &ok).0, Some(0));
+    vendor.run(&["reseller", "revoke", "--serial", "7"]).ok();
+    let r = vendor.run(&["reseller", "revoke", "--serial", "7"]);
+    assert!(r.stderr.contains("was revoked on 2026-11-22"), "{}", r.stderr);
+    let list = vendor.run(&["--json", "revoke", "--list"]).json();
+    assert_eq!(list["certificates"], serde_json::json!([7]), "{list}");
+    let list_file = list["file"].as_str().unwrap().to_owned();
+    // Relative to the directory licensectl ran in (the home's parent).
+    let list_path = vendor.home().parent().unwrap().join(&list_file);
+    let list_arg = list_path.to_str().unwrap();
+    let (exit, v) = license_check(&file, &[&ok[..], &["--revocation-list", list_arg]].concat());
+    assert_eq!(exit, Some(1), "{v}");
+    assert!(
+        v["errors"][0]["message"].as_str().unwrap().contains("revoked"),
+        "{v}"
+    );
 }

@@ -260,7 +260,7 @@ fn resellers_export_the_vendor_imports_verifies_and_invoices() {
         .ok()
         .to_owned();
     assert!(
-        csv.contains("2026-11,Contoso,Fabrikam,subscription,1,1,1,15,150"),
+        csv.contains("2026-11,Contoso,Fabrikam,subscription,1,0,1,1,15,150"),
         "{csv}"
     );
     let table = vendor
@@ -439,27 +439,33 @@ fn outside_frame_code(
         .to_string()
 }
 
-/// Publish a version-2 revocation list revoking the first-level certificate `serial`, as
-/// the vendor's tooling would, in the vendor's `revocations/`.
+/// The vendor revokes the first-level certificate `serial` (`reseller revoke`) and
+/// publishes the product's revocation list (`revoke --list`), which then names it.
 fn revoke_certificate(vendor: &Env, serial: u32) {
-    let key = license_issue::KeyRing::open(&vendor.path("keys"))
-        .unwrap()
-        .current()
-        .unwrap();
-    let issued = license_core::Date::from_ymd(2026, 12, 2).unwrap();
-    let list = license_core::sign_revocation_list_with_certificates(
-        "demo-erp",
-        1,
-        issued,
-        issued.saturating_add_days(30),
-        &[],
-        &[serial],
-        key.signing_key(),
-    )
-    .unwrap();
-    let dir = vendor.path("revocations/demo-erp");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("list-1.bin"), list).unwrap();
+    let serial = serial.to_string();
+    let r = vendor
+        .run_on(
+            "2026-12-02",
+            &[
+                "--json",
+                "reseller",
+                "revoke",
+                "--serial",
+                &serial,
+                "--reason",
+                "contract ended",
+            ],
+        )
+        .json();
+    assert_eq!(r["reseller"], "Contoso", "{r}");
+    let list = vendor
+        .run_on("2026-12-02", &["--json", "revoke", "--list"])
+        .json();
+    assert_eq!(
+        list["certificates"][0].as_u64().map(|s| s.to_string()),
+        Some(serial),
+        "{list}"
+    );
 }
 
 /// A crash during an import leaves a torn last record in `imports/ledger.jsonl`: `ledger

@@ -273,6 +273,7 @@ fn commit_to(
         note: None,
         erased: false,
         order: None,
+        ticket: None,
         site: draft.customer.site,
         order_ref: draft.customer.order_ref,
     };
@@ -317,6 +318,7 @@ fn event(h: &LicenseHistory, rev: &crate::Revision, operation: Operation, today:
         note: None,
         erased: h.erased,
         order: None,
+        ticket: None,
         site: h.site.clone(),
         order_ref: h.order_ref.clone(),
     }

@@ -2,16 +2,70 @@
 
 use license_core::{Date, Kind, License};
 
-use super::{Draft, Issuer, commit_to};
+use std::cell::Cell;
+
+use super::{Draft, Issuer, commit_to, validate};
 use crate::Error;
 use crate::catalog::Catalog;
-use crate::ledger::{Ledger, Operation};
+use crate::ledger::{Ledger, Operation, OrderRef};
 use crate::order::{BindTo, Customer, Issued, NewLicense, Term};
 
 impl<L: Ledger> Issuer<L> {
     /// Issue a new license of any kind (see [`NewLicense`] for the defaults).
     pub fn issue(&mut self, order: &NewLicense, today: Date) -> Result<Issued, Error> {
         self.transact(None, |is| is.issue_now(order, today), |_| None)
+    }
+
+    /// Check `order` as [`Issuer::issue`] would on `today`, without signing or recording
+    /// anything: the catalog's rules and, in a reseller's home, the frame of its
+    /// certificate. Returns the license it would issue (its id is only a guess). Ticket
+    /// pools check a ticket's scope this way before creating or importing it.
+    pub fn check_new(&self, order: &NewLicense, today: Date) -> Result<License, Error> {
+        let catalog = self.catalogs.get(&order.product)?;
+        let license = self.build_new(catalog, order, today)?;
+        validate(catalog, &license, today)?;
+        if let crate::Signer::Reseller(r) = &self.signer {
+            let leaf = r.chain(&order.product)?.leaf();
+            leaf.frame.admits(&license).map_err(|violation| {
+                crate::signer::in_catalog_words(
+                    Error::Core(license_core::Error::Delegation(
+                        license_core::DelegationError::OutsideFrame {
+                            reseller: leaf.name,
+                            violation,
+                        },
+                    )),
+                    catalog,
+                )
+            })?;
+        }
+        Ok(license)
+    }
+
+    /// Issue `order` as the redemption of `ticket` under the order key of `reference`,
+    /// its record carrying the ticket id; `replayed` is set when the ledger already held
+    /// that order (a concurrent redeemer of the same installation came first).
+    pub(crate) fn issue_for_ticket(
+        &mut self,
+        reference: &OrderRef,
+        order: &NewLicense,
+        ticket: &str,
+        today: Date,
+        replayed: &Cell<bool>,
+    ) -> Result<Issued, Error> {
+        self.transact(
+            Some(reference),
+            |is| {
+                let out = is.issue_now(order, today)?;
+                for r in &mut is.staged {
+                    r.ticket = Some(ticket.to_owned());
+                }
+                Ok(out)
+            },
+            |records| {
+                replayed.set(true);
+                records.first().and_then(super::place::issued)
+            },
+        )
     }
 
     /// The operation itself, once, on a fresh read (see `Issuer::transact`).

@@ -135,7 +135,7 @@ impl Order {
     }
 }
 
-fn issued(r: &Record) -> Option<Issued> {
+pub(super) fn issued(r: &Record) -> Option<Issued> {
     Some(Issued {
         operation: r.operation,
         product: r.product.clone(),

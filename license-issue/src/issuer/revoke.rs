@@ -1,6 +1,6 @@
 //! Revocation, and the signed per-product revocation lists.
 
-use license_core::{Date, RevocationEntry, sign_revocation_list};
+use license_core::{Date, RevocationEntry, sign_revocation_list, sign_revocation_list_with_certificates};
 use serde::Serialize;
 
 use super::{Issuer, event};
@@ -25,6 +25,8 @@ pub struct RevocationList {
     pub shortened_by: Option<(u32, Date)>,
     /// What it revokes.
     pub entries: Vec<RevocationEntry>,
+    /// The serials of the reseller certificates it revokes (format version 2 if any).
+    pub certificates: Vec<u32>,
     /// The signed list, as verifiers install it.
     #[serde(skip)]
     pub bytes: Vec<u8>,
@@ -44,6 +46,20 @@ impl<L: Ledger> Issuer<L> {
         valid_days: u32,
         at_least: u64,
     ) -> Result<RevocationList, Error> {
+        self.publish_revocation_list_with(product, today, valid_days, at_least, &[])
+    }
+
+    /// [`Issuer::publish_revocation_list`], also revoking the reseller certificates with
+    /// these serials (a [`crate::CertificateRegister`]'s revoked ones): with any, the list
+    /// is of format version 2, which verifiers before delegation do not read.
+    pub fn publish_revocation_list_with(
+        &mut self,
+        product: &str,
+        today: Date,
+        valid_days: u32,
+        at_least: u64,
+        certificates: &[u32],
+    ) -> Result<RevocationList, Error> {
         if valid_days == 0 {
             return Err(Error::ListValidity);
         }
@@ -58,7 +74,7 @@ impl<L: Ledger> Issuer<L> {
             }
         }
         let sequence = self.ledger.claim_revocation_sequence(&product, at_least)?;
-        let (bytes, entries) = self.revocation_list(&product, sequence, today, days)?;
+        let (bytes, entries) = self.revocation_list_with(&product, sequence, today, days, certificates)?;
         Ok(RevocationList {
             product,
             sequence,
@@ -66,6 +82,7 @@ impl<L: Ledger> Issuer<L> {
             expires: today.saturating_add_days(i64::from(days)),
             shortened_by,
             entries,
+            certificates: certificates.to_vec(),
             bytes,
         })
     }
@@ -130,6 +147,19 @@ impl<L: Ledger> Issuer<L> {
         today: Date,
         valid_days: u32,
     ) -> Result<(Vec<u8>, Vec<RevocationEntry>), Error> {
+        self.revocation_list_with(product, sequence, today, valid_days, &[])
+    }
+
+    /// [`Issuer::revocation_list`], also revoking the reseller certificates with these
+    /// serials (format version 2 when there are any).
+    pub fn revocation_list_with(
+        &self,
+        product: &str,
+        sequence: u64,
+        today: Date,
+        valid_days: u32,
+        certificates: &[u32],
+    ) -> Result<(Vec<u8>, Vec<RevocationEntry>), Error> {
         if valid_days == 0 {
             return Err(Error::ListValidity);
         }
@@ -141,14 +171,20 @@ impl<L: Ledger> Issuer<L> {
             .filter_map(|h| h.revocation_entry(today))
             .collect();
         let expires = today.saturating_add_days(i64::from(valid_days));
-        let bytes = sign_revocation_list(
-            product,
-            sequence,
-            today,
-            expires,
-            &entries,
-            self.signer.vendor_key("a revocation list")?.signing_key(),
-        )?;
+        let key = self.signer.vendor_key("a revocation list")?.signing_key();
+        let bytes = if certificates.is_empty() {
+            sign_revocation_list(product, sequence, today, expires, &entries, key)?
+        } else {
+            sign_revocation_list_with_certificates(
+                product,
+                sequence,
+                today,
+                expires,
+                &entries,
+                certificates,
+                key,
+            )?
+        };
         Ok((bytes, entries))
     }
 }

@@ -8,9 +8,11 @@ mod ledger;
 mod orders;
 mod reports;
 mod reseller;
+mod tickets;
 
 use license_issue::{
-    BindTo, Catalog, Catalogs, Change, Customer, Issued, Scope, ToleranceChoice, Unbind, describe,
+    BindTo, Catalog, Catalogs, Change, Customer, Issued, NewLicense, Scope, Term, ToleranceChoice, Unbind,
+    describe,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -19,7 +21,7 @@ use crate::home::Home;
 use crate::home::system_today;
 use crate::machine::Failure;
 use crate::output::{self, outln};
-use crate::{BindArgs, ChangeArgs};
+use crate::{BindArgs, ChangeArgs, ScopeArgs};
 use crate::{Cli, Command};
 
 /// Run one command; the exit code on success (1 = a code that is not valid).
@@ -121,7 +123,8 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
         Command::Demo => crate::machine::demo(cli.date, json),
         Command::Report { report } => reports::report(&home, report, today, json),
         Command::Ledger { action } => ledger::ledger(&home, action, json),
-        Command::Reseller { action } => reseller::reseller(&home, action, json),
+        Command::Reseller { action } => reseller::reseller(&home, action, today, json),
+        Command::Ticket { action } => tickets::ticket(&home, action, today, json),
     }
 }
 
@@ -154,6 +157,26 @@ pub fn bind_to(args: &BindArgs, catalog: &Catalog) -> Result<BindTo, Failure> {
         database: args.database.clone(),
         machine,
     })
+}
+
+/// The new-license order `scope` describes for `customer` (unbound, valid from the day
+/// of issue): `issue` adds its start day and binding, a ticket stays as it is.
+pub fn new_license(scope: &ScopeArgs, catalog: &Catalog, customer: Customer) -> NewLicense {
+    let mut order = NewLicense::new(catalog.product(), scope.kind.kind(), customer);
+    order.line = scope.line.clone();
+    order.named_users = scope.users;
+    order.concurrent_seats = scope.seats;
+    order.demo_seats = scope.demo_seats;
+    order.modules = scope.modules.clone();
+    order.term = match (scope.months, scope.days, scope.until) {
+        (Some(m), _, _) => Term::Months(m),
+        (_, Some(d), _) => Term::Days(d),
+        (_, _, Some(u)) => Term::Until(u),
+        _ => Term::Default,
+    };
+    order.grace_days = scope.grace_days;
+    order.maintenance_months = scope.maintenance_months;
+    order
 }
 
 pub fn to_change(c: &ChangeArgs, remove: &[String]) -> Change {

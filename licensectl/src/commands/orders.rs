@@ -1,27 +1,21 @@
 //! The orders: issue, upgrade, reduce, renew, cancel, revoke, maintenance, rehost.
 
-use license_core::{Date, Kind};
-use license_issue::{Customer, MaintenanceKind, NewLicense, Term, Unbind};
+use license_core::Date;
+use license_issue::{Customer, MaintenanceKind, Unbind};
 use serde_json::json;
 
-use super::{bind_to, issued_json, pick_catalog, print_issued, print_reissued, to_change};
+use super::{bind_to, issued_json, new_license, pick_catalog, print_issued, print_reissued, to_change};
 use crate::home::{Home, write_new};
 use crate::machine::Failure;
 use crate::output::{self, outln};
-use crate::{BindArgs, ChangeArgs, IssueArgs, KindArg};
+use crate::{BindArgs, ChangeArgs, IssueArgs};
 
 pub fn issue(home: &Home, a: &IssueArgs, today: license_core::Date, json: bool) -> Result<u8, Failure> {
     let mut issuer = home.issuer()?;
-    let catalog = pick_catalog(issuer.catalogs(), a.product.as_deref())?.clone();
-    let kind = match a.kind {
-        KindArg::Full => Kind::Full,
-        KindArg::Trial => Kind::Trial,
-        KindArg::Subscription => Kind::Subscription,
-        KindArg::Nfr => Kind::Nfr,
-    };
-    let mut order = NewLicense::new(
-        catalog.product(),
-        kind,
+    let catalog = pick_catalog(issuer.catalogs(), a.scope.product.as_deref())?.clone();
+    let mut order = new_license(
+        &a.scope,
+        &catalog,
         Customer {
             licensee: a.licensee.clone(),
             contact: a.contact.clone(),
@@ -31,20 +25,7 @@ pub fn issue(home: &Home, a: &IssueArgs, today: license_core::Date, json: bool) 
             order_ref: a.order.clone(),
         },
     );
-    order.line = a.line.clone();
-    order.named_users = a.users;
-    order.concurrent_seats = a.seats;
-    order.demo_seats = a.demo_seats;
-    order.modules = a.modules.clone();
     order.valid_from = a.valid_from;
-    order.term = match (a.months, a.days, a.until) {
-        (Some(m), _, _) => Term::Months(m),
-        (_, Some(d), _) => Term::Days(d),
-        (_, _, Some(u)) => Term::Until(u),
-        _ => Term::Default,
-    };
-    order.grace_days = a.grace_days;
-    order.maintenance_months = a.maintenance_months;
     order.bind = bind_to(&a.bind, &catalog)?;
     let issued = issuer.issue(&order, today)?;
     print_reissued(&issued, None, &catalog, json)
@@ -253,7 +234,8 @@ pub fn revoke(
     // Numbers are allocated by the ledger; list files already in revocations/ (say,
     // from a restored backup of an older ledger) are never numbered over.
     let at_least = home.highest_revocation_file(&product)?.saturating_add(1);
-    let list = issuer.publish_revocation_list(&product, today, valid_days, at_least)?;
+    let certificates = home.certificates()?.revoked_serials(&product);
+    let list = issuer.publish_revocation_list_with(&product, today, valid_days, at_least, &certificates)?;
     if let Some((license_id, starts)) = list.shortened_by {
         eprintln!(
             "note: current for {} instead of {valid_days}: license {license_id}'s reduction starts on {starts}; publish the next list that day",
@@ -270,7 +252,7 @@ pub fn revoke(
     if json {
         output::json(&json!({
             "product": product, "sequence": sequence, "issued": today, "expires": expires,
-            "file": path, "bytes": bytes.len(), "entries": entries,
+            "file": path, "bytes": bytes.len(), "entries": entries, "certificates": list.certificates,
         }))?;
     } else {
         outln!(
@@ -285,6 +267,13 @@ pub fn revoke(
             .collect();
         if !body.is_empty() {
             output::table(&["license", "revoked"], &body);
+        }
+        if !list.certificates.is_empty() {
+            let serials: Vec<String> = list.certificates.iter().map(u32::to_string).collect();
+            outln!(
+                "Reseller certificates revoked (every code under them): {}.",
+                serials.join(", ")
+            );
         }
     }
     Ok(0)

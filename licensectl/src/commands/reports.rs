@@ -10,7 +10,7 @@ use crate::machine::Failure;
 use crate::output::{self, out, outln};
 
 /// Print `rows` as a table.
-fn table<R: ReportRow>(rows: &[R]) {
+pub(super) fn table<R: ReportRow>(rows: &[R]) {
     let (titles, body) = to_table(rows);
     output::table(&titles, &body);
 }
@@ -196,8 +196,8 @@ fn export(
                 }))?;
             } else {
                 outln!(
-                    "Exported {} records of {name} for {month} to {}: send the file to the vendor.",
-                    export.records.len(),
+                    "Exported {} of {name} for {month} to {}: send the file to the vendor.",
+                    license_core::words::plural(export.records.len() as u64, "record", "records"),
                     path.display()
                 );
             }
@@ -219,6 +219,11 @@ fn import(home: &Home, file: &std::path::Path, json: bool) -> Result<u8, Failure
         }
     }
     let own = home.open_ledger(true)?.records()?;
+    // Tickets a reseller redeemed offline must be ones the vendor handed it.
+    let tickets = match home.dir.join("tickets.jsonl").exists() {
+        true => Some(home.open_tickets()?),
+        false => None,
+    };
     let mut imports = home.open_imports(true)?;
     let plan = license_issue::check_import(
         &export,
@@ -226,6 +231,7 @@ fn import(home: &Home, file: &std::path::Path, json: bool) -> Result<u8, Failure
         |product, serial| revoked.get(product).is_some_and(|s| s.contains(&serial)),
         &own,
         &imports.records()?,
+        tickets.as_ref(),
     )?;
     for r in &plan.new {
         imports.append(r)?;
@@ -237,10 +243,10 @@ fn import(home: &Home, file: &std::path::Path, json: bool) -> Result<u8, Failure
         }))?;
     } else {
         outln!(
-            "Imported {} of {}'s {} records for {} ({} imported before); every code verified.",
+            "Imported {} of {}'s {} for {} ({} imported before); every code verified.",
             plan.new.len(),
             export.reseller,
-            export.records.len(),
+            license_core::words::plural(export.records.len() as u64, "record", "records"),
             export.month,
             plan.already
         );

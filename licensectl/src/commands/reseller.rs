@@ -1,6 +1,6 @@
-//! `reseller keygen | certify | install`: reseller delegation.
+//! `reseller keygen | certify | install | revoke`: reseller delegation.
 
-use license_core::{Frame, Kind, KindSet, LineSet, PublicKey};
+use license_core::{Date, Frame, Kind, KindSet, LineSet, PublicKey};
 use license_issue::{KeyRing, ResellerBundle, ResellerHome, certify, parse_hex32};
 use serde_json::json;
 
@@ -8,14 +8,14 @@ use super::pick_catalog;
 use crate::home::Home;
 use crate::machine::Failure;
 use crate::output::{self, outln};
-use crate::{CertifyArgs, KindArg, ResellerCommand};
+use crate::{CertifyArgs, ResellerCommand};
 
 fn public_key(hex: &str, what: &str) -> Result<PublicKey, Failure> {
     let bytes = parse_hex32(hex).ok_or_else(|| Failure::Usage(format!("{what} must be 64 hex digits")))?;
     Ok(PublicKey::from_bytes(&bytes)?)
 }
 
-pub fn reseller(home: &Home, action: &ResellerCommand, json: bool) -> Result<u8, Failure> {
+pub fn reseller(home: &Home, action: &ResellerCommand, today: Date, json: bool) -> Result<u8, Failure> {
     let reseller = home.reseller();
     match action {
         ResellerCommand::Keygen => {
@@ -105,7 +105,31 @@ pub fn reseller(home: &Home, action: &ResellerCommand, json: bool) -> Result<u8,
             }
             Ok(0)
         }
-        ResellerCommand::Certify(args) => certify_command(home, &reseller, args, json),
+        ResellerCommand::Certify(args) => certify_command(home, &reseller, args, today, json),
+        ResellerCommand::Revoke {
+            serial,
+            product,
+            reason,
+        } => {
+            let catalogs = home.catalogs_required()?;
+            let product = pick_catalog(&catalogs, product.as_deref())?.product();
+            let mut register = home.certificates()?;
+            let entry = register.revoke(product, *serial, reason.as_deref(), today)?;
+            if json {
+                output::json(&json!({
+                    "product": product,
+                    "serial": serial,
+                    "reseller": entry.reseller,
+                    "revoked": today,
+                }))?;
+            } else {
+                outln!(
+                    "Certificate {serial} of {product} ({}) revoked on {today}: the next revocation list (licensectl revoke --list) refuses every code under it, its sub-resellers' included.",
+                    entry.reseller
+                );
+            }
+            Ok(0)
+        }
     }
 }
 
@@ -113,21 +137,13 @@ fn certify_command(
     home: &Home,
     reseller: &ResellerHome,
     args: &CertifyArgs,
+    today: Date,
     json: bool,
 ) -> Result<u8, Failure> {
     let catalogs = home.catalogs_required()?;
     let catalog = pick_catalog(&catalogs, args.product.as_deref())?;
     let product = catalog.product();
-    let kinds: KindSet = args
-        .kinds
-        .iter()
-        .map(|k| match k {
-            KindArg::Full => Kind::Full,
-            KindArg::Trial => Kind::Trial,
-            KindArg::Subscription => Kind::Subscription,
-            KindArg::Nfr => Kind::Nfr,
-        })
-        .collect();
+    let kinds: KindSet = args.kinds.iter().map(|k| k.kind()).collect();
     let lines = if args.lines.is_empty() {
         catalog
             .lines()
@@ -166,6 +182,9 @@ fn certify_command(
         (chain, reseller.vendor_keys()?)
     } else {
         let ring = KeyRing::open(&home.keys())?;
+        // Serials are unique per product: revocation lists revoke by serial.
+        let mut register = home.certificates()?;
+        register.check_new(product, args.serial)?;
         let chain = certify(
             &ring.current()?,
             product,
@@ -175,6 +194,7 @@ fn certify_command(
             frame,
             None,
         )?;
+        register.record(product, &chain, today)?;
         (chain, ring.public_keys())
     };
     if let Some(path) = &args.bundle {

@@ -1,0 +1,163 @@
+//! `ticket create | redeem | export | import | report`: ticket pools (the library's
+//! `TicketPool`, `Issuer::redeem` and `ticket_report`).
+
+use std::fs;
+
+use license_core::Date;
+use license_issue::{Customer, Error, TicketExport, TicketId, ticket_report, to_csv};
+use serde_json::json;
+
+use super::{bind_to, issued_json, new_license, pick_catalog, print_issued};
+use crate::TicketCommand;
+use crate::home::{Home, write_new};
+use crate::machine::Failure;
+use crate::output::{self, out, outln};
+
+pub fn ticket(home: &Home, action: &TicketCommand, today: Date, json: bool) -> Result<u8, Failure> {
+    match action {
+        TicketCommand::Create {
+            reseller,
+            count,
+            scope,
+            customer_ref,
+            order,
+        } => {
+            let issuer = home.issuer()?;
+            let catalog = pick_catalog(issuer.catalogs(), scope.product.as_deref())?.clone();
+            let customer = Customer {
+                customer_ref: customer_ref.clone(),
+                order_ref: order.clone(),
+                ..Customer::default()
+            };
+            let order = new_license(scope, &catalog, customer);
+            let mut pool = home.open_tickets()?;
+            let tickets = pool.create(&issuer, reseller, &order, *count, today)?;
+            let ids: Vec<String> = tickets.iter().map(|t| t.id.to_string()).collect();
+            if json {
+                output::json(&json!({
+                    "reseller": reseller,
+                    "product": catalog.product(),
+                    "created": today,
+                    "tickets": ids,
+                }))?;
+            } else {
+                outln!(
+                    "Created {} ticket{} for {reseller} ({}, {}):",
+                    ids.len(),
+                    if ids.len() == 1 { "" } else { "s" },
+                    catalog.product(),
+                    order.kind
+                );
+                for id in &ids {
+                    outln!("{id}");
+                }
+            }
+            Ok(0)
+        }
+        TicketCommand::Redeem {
+            ticket,
+            licensee,
+            bind,
+            contact,
+        } => {
+            let id = TicketId::parse(ticket).map_err(Error::from)?;
+            let pool = home.open_tickets()?;
+            let mut issuer = home.issuer()?;
+            let product = pool.get(&id).map_err(Error::from)?.order.product.clone();
+            let catalog = issuer.catalogs().get(&product)?.clone();
+            let bind = bind_to(bind, &catalog)?;
+            let customer = Customer {
+                licensee: licensee.clone(),
+                contact: contact.clone(),
+                ..Customer::default()
+            };
+            let r = issuer.redeem(&pool, &id, customer, bind, today)?;
+            if json {
+                output::json(&json!({
+                    "ticket": r.ticket,
+                    "again": r.again,
+                    "issued": issued_json(&r.issued, &catalog),
+                }))?;
+            } else {
+                let title = if r.again {
+                    format!("Ticket {id} was redeemed for this installation before; the same code")
+                } else {
+                    format!("Ticket {id} redeemed")
+                };
+                print_issued(&title, &r.issued, &catalog);
+            }
+            Ok(0)
+        }
+        TicketCommand::Export { reseller, out } => {
+            let records = home.all_records()?;
+            let mut pool = home.open_tickets()?;
+            let redeemed = |id: &TicketId| {
+                let id = id.to_string();
+                records.iter().any(|r| r.ticket.as_deref() == Some(id.as_str()))
+            };
+            let export = pool.export(reseller, redeemed, today)?;
+            let text = export.to_json()?;
+            match out {
+                Some(path) => {
+                    write_new(path, format!("{text}\n").as_bytes())?;
+                    if json {
+                        output::json(&json!({
+                            "reseller": reseller,
+                            "file": path,
+                            "tickets": export.tickets.len(),
+                        }))?;
+                    } else {
+                        outln!(
+                            "Wrote {} open ticket{} of {reseller} to {}; redeem them in {reseller}'s licensing directory (`licensectl ticket import`), not here.",
+                            export.tickets.len(),
+                            if export.tickets.len() == 1 { "" } else { "s" },
+                            path.display()
+                        );
+                    }
+                }
+                None => outln!("{text}"),
+            }
+            Ok(0)
+        }
+        TicketCommand::Import { file } => {
+            let text = fs::read_to_string(file).map_err(|source| Error::Io {
+                path: file.clone(),
+                source,
+            })?;
+            let export = TicketExport::parse(&text)?;
+            let issuer = home.issuer()?;
+            let mut pool = home.open_tickets()?;
+            let imported = pool.import(&issuer, &export, today)?;
+            let name = &export.reseller;
+            if json {
+                output::json(&imported)?;
+            } else {
+                outln!(
+                    "Imported {} ticket{} of {name} ({} already in the pool).",
+                    imported.added,
+                    if imported.added == 1 { "" } else { "s" },
+                    imported.already
+                );
+            }
+            Ok(0)
+        }
+        TicketCommand::Report { reseller, csv } => {
+            let records = home.all_records()?;
+            let pool = home.open_tickets()?;
+            let r = ticket_report(&pool, &records, reseller.as_deref());
+            if json {
+                output::json(&r)?;
+            } else if *csv {
+                out!("{}", to_csv(&r.tickets)?);
+            } else {
+                outln!(
+                    "Tickets per reseller (open: not redeemed; handed over: to be redeemed by the reseller):"
+                );
+                super::reports::table(&r.resellers);
+                outln!();
+                super::reports::table(&r.tickets);
+            }
+            Ok(0)
+        }
+    }
+}

@@ -1,0 +1,303 @@
+//! Ticket pools through `licensectl ticket`: create, redeem (once per ticket), report,
+//! export to a reseller and import there; `license-check` verifies a redeemed code.
+
+mod common;
+
+use common::Env;
+use common::reseller::{certified, license_check, vendor_key};
+use serde_json::Value;
+
+/// `ticket create --json` with `args`; the ticket ids.
+fn create(env: &Env, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["--json", "ticket", "create"];
+    all.extend_from_slice(args);
+    env.run(&all).json()["tickets"]
+        .as_array()
+        .expect("tickets")
+        .iter()
+        .map(|t| t.as_str().expect("id").to_owned())
+        .collect()
+}
+
+/// `ticket redeem --json` for a licensee and database code.
+fn redeem(env: &Env, ticket: &str, licensee: &str, db: &str) -> common::Run {
+    env.run(&[
+        "--json",
+        "ticket",
+        "redeem",
+        ticket,
+        "--licensee",
+        licensee,
+        "--database",
+        db,
+    ])
+}
+
+/// `license-check verify` of `code` for the installation, with the vendor key `key`
+/// alone: asserts it is valid.
+fn assert_license_check_accepts(dir: &std::path::Path, code: &str, licensee: &str, db: &str, key: &str) {
+    let file = dir.join("customer.lic");
+    std::fs::write(&file, code).unwrap();
+    let (exit, v) = license_check(&file, &["--licensee", licensee, "--database", db, "--key", key]);
+    assert_eq!((exit, &v["status"]), (Some(0), &Value::from("valid")), "{v}");
+}
+
+const SCOPE: &[&str] = &[
+    "--reseller",
+    "Contoso",
+    "--kind",
+    "subscription",
+    "--line",
+    "standard",
+    "--users",
+    "10",
+    "--modules",
+    "crm,budget",
+];
+
+/// Must show: a pool of 5, 3 redeemed (one of them twice: for the same installation,
+/// which gives the same code, and for another, which is refused), the report shows 3
+/// redeemed and 2 open; license-check accepts a redeemed code.
+#[test]
+fn a_pool_of_five_three_redeemed_once_each_two_open() {
+    let env = Env::ready();
+    let mut args = SCOPE.to_vec();
+    args.extend(["--count", "5"]);
+    let ids = create(&env, &args);
+    assert_eq!(ids.len(), 5);
+    for id in &ids {
+        assert!(id.starts_with("TK-") && id.len() == 20, "{id}");
+    }
+
+    let first = redeem(&env, &ids[0], "ACME Corp", "DB-ACME-1").json();
+    assert_eq!(first["again"], false);
+    let code = first["issued"]["code"].as_str().unwrap().to_owned();
+    assert_eq!(first["issued"]["scope"]["named_users"], 10);
+    // The same installation again (typed in lower case, licensee spelled loosely): the
+    // same code, nothing issued.
+    let again = redeem(&env, &ids[0].to_lowercase(), "acme  corp", "DB-ACME-1").json();
+    assert_eq!(again["again"], true);
+    assert_eq!(again["issued"]["code"], code.as_str());
+    // Another installation: refused, naming the first redemption.
+    redeem(&env, &ids[0], "ACME Corp", "DB-OTHER")
+        .fails(2, "was already redeemed on 2026-11-22 for ACME Corp");
+    redeem(&env, &ids[1], "Globex", "DB-GLOBEX").ok();
+    redeem(&env, &ids[2], "Initech", "DB-INITECH").ok();
+
+    let report = env.run(&["--json", "ticket", "report"]).json();
+    assert_eq!(
+        report["resellers"],
+        serde_json::json!([{"reseller": "Contoso", "created": 5, "redeemed": 3, "open": 2, "handed_over": 0}])
+    );
+    let states: Vec<&str> = report["tickets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["redeemed", "redeemed", "redeemed", "open", "open"]);
+    assert_eq!(report["tickets"][0]["licensee"], "ACME Corp");
+    assert_eq!(report["tickets"][0]["ticket"], ids[0].as_str());
+    // The ledger has exactly three codes, each carrying its ticket and reseller.
+    let ledger = std::fs::read_to_string(env.path("ledger.jsonl")).unwrap();
+    assert_eq!(ledger.lines().count(), 3);
+    assert!(ledger.contains(&format!("\"ticket\":\"{}\"", ids[0])));
+    assert!(ledger.contains("\"reseller\":\"Contoso\""));
+    let table = env.run(&["ticket", "report", "--reseller", "Contoso"]);
+    assert!(
+        table.ok().contains("Contoso   5        3         2"),
+        "{}",
+        table.stdout
+    );
+    let csv = env.run(&["ticket", "report", "--csv"]);
+    assert_eq!(csv.ok().lines().count(), 6);
+
+    // The customer's installation accepts the redeemed code.
+    assert_license_check_accepts(env.dir.path(), &code, "ACME Corp", "DB-ACME-1", &vendor_key(&env));
+}
+
+#[test]
+fn typos_and_scopes_the_catalog_refuses() {
+    let env = Env::ready();
+    let mut args = SCOPE.to_vec();
+    args.extend(["--count", "1"]);
+    let id = create(&env, &args).remove(0);
+    // One wrong symbol: named.
+    let mut wrong: Vec<char> = id.chars().collect();
+    wrong[9] = if wrong[9] == '7' { '8' } else { '7' };
+    let wrong: String = wrong.into_iter().collect();
+    redeem(&env, &wrong, "ACME", "DB").fails(2, "symbol 6 (group 2, character 1) looks mistyped");
+    redeem(&env, "TK-123", "ACME", "DB").fails(2, "is not a ticket id");
+    redeem(&env, &id, "ACME", "").fails(2, "database code is empty");
+    env.run(&["ticket", "redeem", &id, "--licensee", "ACME"])
+        .fails(2, "give its database code or machine fingerprint");
+    // Outside the catalog: nothing created.
+    let wide = SCOPE.iter().map(|a| if *a == "10" { "6000" } else { a });
+    let wide: Vec<&str> = wide.chain(["--count", "3"]).collect();
+    env.run(&[&["ticket", "create"], &wide[..]].concat())
+        .fails(2, "exceeds the 5000");
+    env.run(&[&["ticket", "create"], SCOPE, &["--count", "0"]].concat())
+        .fails(2, "create 1 to 10000");
+    let report = env.run(&["--json", "ticket", "report"]).json();
+    assert_eq!(report["resellers"][0]["created"], 1);
+}
+
+#[test]
+fn exported_tickets_are_redeemed_by_the_reseller_not_by_the_vendor() {
+    let vendor = Env::ready();
+    let mut args = SCOPE.to_vec();
+    args.extend(["--count", "3"]);
+    let ids = create(&vendor, &args);
+    redeem(&vendor, &ids[0], "ACME", "DB-1").ok();
+    let file = vendor.dir.path().join("contoso-tickets.json");
+    let file_arg = file.to_str().unwrap();
+    vendor
+        .run(&["ticket", "export", "--reseller", "Contoso", "--out", file_arg])
+        .ok();
+    let export: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(
+        export["tickets"].as_array().unwrap().len(),
+        2,
+        "the redeemed one stays"
+    );
+    redeem(&vendor, &ids[1], "Globex", "DB-2").fails(2, "was handed to reseller Contoso on 2026-11-22");
+    let report = vendor.run(&["--json", "ticket", "report"]).json();
+    assert_eq!(report["resellers"][0]["handed_over"], 2);
+    assert_eq!(report["tickets"][1]["state"], "handed-over");
+
+    // The reseller's home: its key, the vendor's certificate in a bundle (chain, catalog,
+    // vendor keys), then the tickets.
+    let key = vendor_key(&vendor);
+    // A certificate of at most 5 users cannot redeem tickets of 10: the import refuses
+    // them, naming the ticket and the limit, and adds nothing.
+    let (narrow, _, _) = certified(&vendor, "Contoso", "8", "5", &[]);
+    narrow.run(&["ticket", "import", file_arg]).fails(
+        2,
+        "cannot be redeemed here: the order lies outside the frame of reseller Contoso",
+    );
+    assert_eq!(
+        narrow.run(&["--json", "ticket", "report"]).json()["tickets"],
+        serde_json::json!([])
+    );
+
+    // Certified again with a wider frame (the bundle file is written anew).
+    std::fs::remove_file(vendor.path("Contoso.bundle.json")).unwrap();
+    let (reseller, _, _) = certified(&vendor, "Contoso", "7", "50", &[]);
+    let imported = reseller.run(&["--json", "ticket", "import", file_arg]).json();
+    assert_eq!(
+        (imported["added"].as_u64(), imported["already"].as_u64()),
+        (Some(2), Some(0))
+    );
+    let again = reseller.run(&["--json", "ticket", "import", file_arg]).json();
+    assert_eq!(again["already"], 2);
+
+    // Redeemed offline in the reseller's home: signed with its key and chain, an id from
+    // its range, the ticket on its ledger record; once per ticket there too.
+    let r = redeem(&reseller, &ids[1], "Globex", "DB-GLOBEX").json();
+    assert_eq!(r["issued"]["scope"]["license_id"], 500_000);
+    let code = r["issued"]["code"].as_str().unwrap().to_owned();
+    redeem(&reseller, &ids[1], "Globex", "DB-OTHER").fails(2, "already redeemed");
+    let ledger = std::fs::read_to_string(reseller.path("ledger.jsonl")).unwrap();
+    assert!(ledger.contains(&format!("\"ticket\":\"{}\"", ids[1])), "{ledger}");
+    let report = reseller.run(&["--json", "ticket", "report"]).json();
+    assert_eq!(
+        (
+            report["resellers"][0]["redeemed"].as_u64(),
+            report["resellers"][0]["open"].as_u64()
+        ),
+        (Some(1), Some(1))
+    );
+    // The customer's installation knows only the vendor's key.
+    assert_license_check_accepts(reseller.dir.path(), &code, "Globex", "DB-GLOBEX", &key);
+
+    // The reseller's monthly export, imported by the vendor: the vendor's ticket report
+    // counts the ticket redeemed offline.
+    let month = reseller.path("contoso-2026-11.jsonl");
+    let month_arg = month.to_str().unwrap();
+    reseller
+        .run_on(
+            "2026-12-01",
+            &["report", "export", "--month", "2026-11", "--out", month_arg],
+        )
+        .ok();
+    vendor.run_on("2026-12-02", &["report", "import", month_arg]).ok();
+    let report = vendor.run(&["--json", "ticket", "report"]).json();
+    assert_eq!(
+        report["resellers"],
+        serde_json::json!([{"reseller": "Contoso", "created": 3, "redeemed": 2, "open": 1, "handed_over": 1}])
+    );
+    assert_eq!(report["tickets"][1]["state"], "redeemed");
+    assert_eq!(report["tickets"][1]["licensee"], "Globex");
+    assert_eq!(report["tickets"][1]["license_id"], 500_000);
+
+    // Tickets for another reseller are refused.
+    let other = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("\"Contoso\"", "\"Fabrikam\"");
+    let other_file = reseller.dir.path().join("other.json");
+    std::fs::write(&other_file, other).unwrap();
+    reseller
+        .run(&["ticket", "import", other_file.to_str().unwrap()])
+        .fails(2, "exported for reseller Fabrikam, not for Contoso");
+    std::fs::write(&other_file, "{").unwrap();
+    reseller
+        .run(&["ticket", "import", other_file.to_str().unwrap()])
+        .fails(3, "not a valid file of exported tickets");
+}
+
+#[test]
+fn a_damaged_pool_file_is_reported_and_left_alone() {
+    let env = Env::ready();
+    let mut args = SCOPE.to_vec();
+    args.extend(["--count", "2"]);
+    create(&env, &args);
+    let path = env.path("tickets.jsonl");
+    let mut bytes = std::fs::read(&path).unwrap();
+    let at = bytes.len() / 3;
+    bytes[at] ^= 0x20;
+    std::fs::write(&path, &bytes).unwrap();
+    env.run(&["ticket", "report"]).fails(3, "is corrupt at line 1");
+    env.run(&[&["ticket", "create"], &args[..]].concat())
+        .fails(3, "is corrupt at line 1");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+}
+
+/// A ticket redeemed for this machine's fingerprint: the same fingerprint again gives the
+/// same code, and `verify` on this machine accepts it. (Skipped where this machine has
+/// no readable fingerprint, as in `tests/machine.rs`.)
+#[test]
+fn a_ticket_redeemed_for_this_machine() {
+    let env = Env::ready();
+    let Some(print) = env.run(&["--json", "fingerprint"]).json()["fingerprint"]
+        .as_str()
+        .map(str::to_owned)
+    else {
+        eprintln!("no machine fingerprint readable here: the machine redemption is not exercised");
+        return;
+    };
+    let mut args = SCOPE.to_vec();
+    args.extend(["--count", "1"]);
+    let id = create(&env, &args).remove(0);
+    let run = |fp: &str| {
+        env.run(&[
+            "--json",
+            "ticket",
+            "redeem",
+            &id,
+            "--licensee",
+            "Bob's Garage",
+            "--machine",
+            fp,
+        ])
+    };
+    let first = run(&print).json();
+    let again = run(&print).json();
+    assert_eq!(
+        (first["again"].as_bool(), again["again"].as_bool()),
+        (Some(false), Some(true))
+    );
+    let code = first["issued"]["code"].as_str().unwrap();
+    assert_eq!(again["issued"]["code"], code);
+    let out = env.run(&["verify", code, "--licensee", "Bob's Garage"]);
+    assert!(out.ok().starts_with("USABLE now"), "{}", out.stdout);
+}
