@@ -122,7 +122,9 @@ pub(crate) const fn crc_step(r: u32, sym: u8) -> u32 {
     ((r << 5) & CRC_MASK) ^ CRC_TABLE[index as usize]
 }
 
-/// Two symbols at once (4 KiB): halves the dependency chain on the verify path.
+/// Two symbols at once (4 KiB): halves the dependency chain on the verify path. With
+/// `fast` only: small builds step the one-symbol table twice (the same result).
+#[cfg(feature = "fast")]
 const CRC_TABLE2: [u32; 1024] = {
     let mut t = [0u32; 1024];
     let mut i = 0;
@@ -134,9 +136,16 @@ const CRC_TABLE2: [u32; 1024] = {
 };
 
 /// Two symbols (`pair = first << 5 | second`) through the CRC register.
+#[cfg(feature = "fast")]
 pub(crate) const fn crc_step2(r: u32, pair: u32) -> u32 {
     let index = ((r >> (CRC_BITS - 10)) ^ pair) & 1023;
     ((r << 10) & CRC_MASK) ^ CRC_TABLE2[index as usize]
+}
+
+/// Two symbols (`pair = first << 5 | second`) through the CRC register.
+#[cfg(not(feature = "fast"))]
+pub(crate) const fn crc_step2(r: u32, pair: u32) -> u32 {
+    crc_step(crc_step(r, ((pair >> 5) & 31) as u8), (pair & 31) as u8)
 }
 
 pub(crate) fn crc(init: u32, symbols: &[u8]) -> u32 {
