@@ -200,6 +200,9 @@ pub struct IssuedRow {
     pub licensee: String,
     /// Reseller.
     pub reseller: Option<String>,
+    /// The reseller the vendor invoices for the code (the first certificate of a
+    /// reseller's code's chain; else the reseller label). Not a table or CSV column.
+    pub invoiced: Option<String>,
     /// Customer reference.
     pub customer_ref: Option<String>,
     /// Product line name.
@@ -327,7 +330,9 @@ pub fn issued_report(
         let l = &r.license;
         let k = Kind::ALL.iter().position(|&k| k == l.kind).unwrap_or(0);
         let t = &mut totals[k];
-        let per = &mut by_reseller.entry((invoiced, r.reseller.clone())).or_default()[k];
+        let per = &mut by_reseller
+            .entry((invoiced.clone(), r.reseller.clone()))
+            .or_default()[k];
         t.codes += 1;
         per.2 += 1;
         if r.operation.is_new_license() {
@@ -345,6 +350,7 @@ pub fn issued_report(
             product: r.product.clone(),
             licensee: r.licensee.clone(),
             reseller: r.reseller.clone(),
+            invoiced,
             customer_ref: r.customer_ref.clone(),
             line,
             named_users: l.named_users,

@@ -580,13 +580,11 @@ pub fn invoice(
     let issued = issued_report(records, catalogs, month, IssuedBy::Issue, reseller)?;
     let prorata = pro_rata(&LicenseHistory::all(records), catalogs, month, reseller)?;
     let mut sections: BTreeMap<String, InvoiceSection> = BTreeMap::new();
-    let mut invoiced_of: BTreeMap<Option<String>, String> = BTreeMap::new();
     let kind_index = |label: &str| Kind::ALL.iter().position(|&k| kind_label(k) == label);
     for t in &issued.resellers {
         let (Some(invoiced), Some(k)) = (&t.invoiced, kind_index(t.kind)) else {
             continue;
         };
-        invoiced_of.insert(t.reseller.clone(), invoiced.clone());
         let line = line_of(&mut sections, month, invoiced, &t.reseller, k);
         line.new_licenses = t.new_licenses;
         line.tickets = t.tickets;
@@ -603,8 +601,10 @@ pub fn invoice(
         line.subscription_days = Some(t.days);
         line.user_days = Some(t.user_days);
     }
+    // Each code to the section of the reseller invoiced for it (from its own chain: two
+    // sub-resellers of one name under different resellers stay apart).
     for row in issued.codes {
-        if let Some(s) = invoiced_of.get(&row.reseller).and_then(|i| sections.get_mut(i)) {
+        if let Some(s) = row.invoiced.as_ref().and_then(|i| sections.get_mut(i)) {
             s.codes.push(row);
         }
     }
@@ -1290,6 +1290,58 @@ mod tests {
             ResellerExport::parse(&text.replace('\n', "\r\n"), path).is_ok(),
             "CRLF line ends"
         );
+    }
+
+    /// Two sub-resellers of the same name under different resellers: each code goes to the
+    /// section of the reseller its own chain names.
+    #[test]
+    fn same_named_sub_resellers_are_invoiced_to_their_own_resellers() {
+        let mut w = world();
+        issued(&mut w);
+        let keys = [vendor().public_key()];
+        let northwind = ResellerHome::new(w._dir.path().join("northwind"));
+        let pk = northwind.keygen().unwrap();
+        let chain = certify(
+            &vendor(),
+            "demo-erp",
+            pk,
+            "Northwind",
+            8,
+            frame(50, (600_000, 600_099), 1),
+            None,
+        )
+        .unwrap();
+        northwind.install(&chain.to_string(), &keys, "demo-erp").unwrap();
+        let other = ResellerHome::new(w._dir.path().join("fabrikam-2"));
+        let sub = other.keygen().unwrap();
+        let sub_chain = northwind
+            .certify("demo-erp", sub, "Fabrikam", 1, frame(20, (600_050, 600_099), 0))
+            .unwrap();
+        other.install(&sub_chain.to_string(), &keys, "demo-erp").unwrap();
+        let mut other_is = Issuer::new(catalogs(), other.signer().unwrap(), MemoryLedger::new());
+        other_is
+            .issue(&order(Kind::Trial, "Hooli", 3), d(2027, 3, 3))
+            .unwrap();
+        let mut records = w.vendor_is.ledger().records().unwrap();
+        for (is, name) in [
+            (&w.contoso_is, "Contoso"),
+            (&w.fabrikam_is, "Fabrikam"),
+            (&other_is, "Fabrikam"),
+        ] {
+            let plan = import(&export_of(is, name), &records, &[]).unwrap();
+            records.extend(plan.new);
+        }
+        let inv = invoice(&records, &catalogs(), MARCH, None).unwrap();
+        let section = |name: &str| inv.resellers.iter().find(|s| s.invoiced == name).unwrap();
+        let ids = |name: &str| -> Vec<u32> { section(name).codes.iter().map(|c| c.license_id).collect() };
+        assert!(
+            ids("Northwind")
+                .iter()
+                .all(|&id| (600_000..=600_099).contains(&id))
+        );
+        assert_eq!(ids("Northwind").len(), 1);
+        assert!(ids("Contoso").iter().all(|&id| (500_000..=500_099).contains(&id)));
+        assert_eq!(ids("Contoso").len(), 4);
     }
 
     #[test]
