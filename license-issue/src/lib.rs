@@ -57,6 +57,8 @@ mod tickets;
 mod issuer_tests;
 #[cfg(test)]
 mod lifecycle_tests;
+#[cfg(test)]
+mod test_support;
 
 pub use catalog::{
     Catalog, Catalogs, DEMO_CATALOG, DEMO_HOSTED_CATALOG, Defaults, MAX_TERM_MONTHS, ModuleChoice,

@@ -356,23 +356,9 @@ mod tests {
         }
     }
 
-    /// A subscription reseller for the demo product: standard line, crm and budget, at
-    /// most 50 users, subscriptions of at most 400 usable days, trials of 30, ids 500000-500002.
+    /// The test frame with at most 50 users and ids 500000-500002.
     fn subscription_frame() -> Frame {
-        let mut f = Frame::new(
-            KindSet::EMPTY.with(Kind::Trial).with(Kind::Subscription),
-            LineSet::EMPTY.with(0),
-            ModuleSet::first(2),
-            d(2028, 1, 1),
-        )
-        .with_max_days(Kind::Trial, 30)
-        .with_max_days(Kind::Subscription, 400);
-        f.named_users = Some(50);
-        f.license_ids = Some(license_core::IdRange {
-            first: 500_000,
-            last: 500_002,
-        });
-        f
+        crate::test_support::reseller_frame(50, (500_000, 500_002), 0)
     }
 
     fn reseller_issuer(dir: &Path, frame: Frame) -> crate::Issuer<crate::MemoryLedger> {

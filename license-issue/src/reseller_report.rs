@@ -698,10 +698,7 @@ pub fn imports_ledger_path(home: &Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
-    use license_core::{
-        Context, DelegationError, Frame, IdRange, KindSet, LineSet, ModuleSet, UntrustedDelegatedCode,
-        Violation, sign,
-    };
+    use license_core::{Context, DelegationError, UntrustedDelegatedCode, Violation, sign};
 
     use super::*;
     use crate::{
@@ -724,25 +721,7 @@ mod tests {
         c
     }
 
-    /// Trials of 30 days and subscriptions of 400 usable days, standard line, crm and
-    /// budget, at most `users` users, license ids `ids`.
-    fn frame(users: u32, ids: (u32, u32), depth: u8) -> Frame {
-        let mut f = Frame::new(
-            KindSet::EMPTY.with(Kind::Trial).with(Kind::Subscription),
-            LineSet::EMPTY.with(0),
-            ModuleSet::first(2),
-            d(2028, 1, 1),
-        )
-        .with_max_days(Kind::Trial, 30)
-        .with_max_days(Kind::Subscription, 400);
-        f.named_users = Some(users);
-        f.license_ids = Some(IdRange {
-            first: ids.0,
-            last: ids.1,
-        });
-        f.delegation_depth = depth;
-        f
-    }
+    use crate::test_support::reseller_frame as frame;
 
     fn order(kind: Kind, licensee: &str, users: u32) -> NewLicense {
         let mut o = NewLicense::new("demo-erp", kind, Customer::new(licensee));

@@ -1,0 +1,24 @@
+//! Fixtures the library's unit tests share.
+
+use license_core::{Date, Frame, IdRange, Kind, KindSet, LineSet, ModuleSet};
+
+/// A subscription reseller's frame for the demo product: trials of 30 and subscriptions of
+/// 400 usable days, the standard line, crm and budget, until 2028-01-01, at most `users`
+/// named users, license ids `ids` (inclusive), `depth` further levels.
+pub(crate) fn reseller_frame(users: u32, ids: (u32, u32), depth: u8) -> Frame {
+    let mut f = Frame::new(
+        KindSet::EMPTY.with(Kind::Trial).with(Kind::Subscription),
+        LineSet::EMPTY.with(0),
+        ModuleSet::first(2),
+        Date::from_ymd(2028, 1, 1).unwrap(),
+    )
+    .with_max_days(Kind::Trial, 30)
+    .with_max_days(Kind::Subscription, 400);
+    f.named_users = Some(users);
+    f.license_ids = Some(IdRange {
+        first: ids.0,
+        last: ids.1,
+    });
+    f.delegation_depth = depth;
+    f
+}
