@@ -83,6 +83,11 @@ impl ResellerBundle {
 
     /// The vendor's keys.
     pub fn keys(&self) -> Result<Vec<PublicKey>, Error> {
+        if self.vendor_keys.is_empty() {
+            return Err(Error::Bundle {
+                reason: "it holds no vendor key to check the certificate chain against".into(),
+            });
+        }
         self.vendor_keys
             .iter()
             .map(|h| {
@@ -557,6 +562,9 @@ mod tests {
         let mut b = ResellerBundle::parse(&good).unwrap();
         b.vendor_keys = vec!["zz".into()];
         assert!(matches!(home.install_bundle(&b, None), Err(Error::Bundle { .. })));
+        b.vendor_keys = Vec::new();
+        let e = home.install_bundle(&b, None).unwrap_err();
+        assert!(e.to_string().contains("no vendor key"), "{e}");
     }
 
     #[test]

@@ -160,21 +160,25 @@ impl Home {
         Ok(records)
     }
 
-    /// The first-level reseller certificates the newest revocation list of `product`
-    /// (in `revocations/<product>/`) revokes; none without a list. A list that does not
+    /// The first-level reseller certificates of `product` that are revoked: those the
+    /// newest revocation list (in `revocations/<product>/`) names, and at the vendor those
+    /// its certificate register marks revoked but no list names yet. A list that does not
     /// verify with `keys` is an error.
     pub fn revoked_certificates(&self, product: &str, keys: &[PublicKey]) -> Result<Vec<u32>, Error> {
+        let mut revoked = self.certificates()?.revoked_serials(product);
         let sequence = self.highest_revocation_file(product)?;
-        if sequence == 0 {
-            return Ok(Vec::new());
+        if sequence > 0 {
+            let path = self.revocations_of(product).join(format!("list-{sequence}.bin"));
+            let bytes = fs::read(&path).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+            let list = UntrustedRevocationList::parse(&bytes)?.verify(keys, product)?;
+            revoked.extend(list.revoked_certificates());
         }
-        let path = self.revocations_of(product).join(format!("list-{sequence}.bin"));
-        let bytes = fs::read(&path).map_err(|source| Error::Io {
-            path: path.clone(),
-            source,
-        })?;
-        let list = UntrustedRevocationList::parse(&bytes)?.verify(keys, product)?;
-        Ok(list.revoked_certificates().collect())
+        revoked.sort_unstable();
+        revoked.dedup();
+        Ok(revoked)
     }
 
     /// An issuer with the signer, the catalogs and the ledger.

@@ -248,6 +248,15 @@ fn a_revoked_certificate_refuses_every_code_under_it() {
     let ok = ["--licensee", "ACME Corp", "--key", key.as_str()];
     assert_eq!(license_check(&file, &ok).0, Some(0));
     vendor.run(&["reseller", "revoke", "--serial", "7"]).ok();
+    // The vendor's own import already refuses the certificate's codes, before any list.
+    let export = contoso.path("contoso-2026-11.jsonl");
+    let export = export.to_str().unwrap();
+    contoso
+        .run(&["report", "export", "--month", "2026-11", "--out", export])
+        .ok();
+    let r = vendor.run(&["report", "import", export]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("revoked"), "{}", r.stderr);
     let r = vendor.run(&["reseller", "revoke", "--serial", "7"]);
     assert!(r.stderr.contains("was revoked on 2026-11-22"), "{}", r.stderr);
     let list = vendor.run(&["--json", "revoke", "--list"]).json();

@@ -178,8 +178,15 @@ fn certify_command(
     }
     let subject = public_key(&args.public_key, "--public-key")?;
     let (chain, vendor_keys) = if args.as_reseller {
+        let keys = reseller.vendor_keys()?;
+        if args.bundle.is_some() && keys.is_empty() {
+            // Checked before signing: a bundle without them could not be installed.
+            return Err(Failure::Usage(
+                "this home holds no vendor keys for a bundle (its certificate was installed from a chain's text): install the vendor's bundle first, or send the chain's text and the vendor's key instead".into(),
+            ));
+        }
         let chain = reseller.certify(product, subject, &args.name, args.serial, frame)?;
-        (chain, reseller.vendor_keys()?)
+        (chain, keys)
     } else {
         let ring = KeyRing::open(&home.keys())?;
         // Serials are unique per product: revocation lists revoke by serial.
