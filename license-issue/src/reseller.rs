@@ -17,7 +17,7 @@ use license_core::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{Catalog, Error, ResellerSigner, VendorKey, parse_hex32};
+use crate::{Catalog, Error, ResellerSigner, VendorKey};
 
 /// The `format` field of a [`ResellerBundle`].
 pub const BUNDLE_FORMAT: &str = "license-reseller-bundle";
@@ -91,10 +91,9 @@ impl ResellerBundle {
         self.vendor_keys
             .iter()
             .map(|h| {
-                let bytes = parse_hex32(h).ok_or_else(|| Error::Bundle {
-                    reason: format!("vendor key '{h}' is not 64 hex digits"),
-                })?;
-                Ok(PublicKey::from_bytes(&bytes)?)
+                PublicKey::from_hex(h).map_err(|e| Error::Bundle {
+                    reason: format!("vendor key '{h}': {e}"),
+                })
             })
             .collect()
     }
@@ -220,10 +219,9 @@ impl ResellerHome {
             .map(str::trim)
             .filter(|l| !l.is_empty())
             .map(|l| {
-                let bytes = parse_hex32(l).ok_or_else(|| Error::Bundle {
-                    reason: format!("{} holds '{l}', not a 64-hex-digit key", path.display()),
-                })?;
-                Ok(PublicKey::from_bytes(&bytes)?)
+                PublicKey::from_hex(l).map_err(|e| Error::Bundle {
+                    reason: format!("{} holds '{l}': {e}", path.display()),
+                })
             })
             .collect()
     }

@@ -1,7 +1,7 @@
 //! `reseller keygen | certify | install | revoke`: reseller delegation.
 
 use license_core::{Date, Frame, Kind, KindSet, LineSet, PublicKey};
-use license_issue::{KeyRing, ResellerBundle, ResellerHome, certify, parse_hex32};
+use license_issue::{KeyRing, ResellerBundle, ResellerHome, certify};
 use serde_json::json;
 
 use super::pick_catalog;
@@ -10,9 +10,9 @@ use crate::machine::Failure;
 use crate::output::{self, outln};
 use crate::{CertifyArgs, ResellerCommand};
 
+/// A public key as 64 hex digits (or a line of `licensectl pubkey --format hex`).
 fn public_key(hex: &str, what: &str) -> Result<PublicKey, Failure> {
-    let bytes = parse_hex32(hex).ok_or_else(|| Failure::Usage(format!("{what} must be 64 hex digits")))?;
-    Ok(PublicKey::from_bytes(&bytes)?)
+    PublicKey::from_hex(hex).map_err(|e| Failure::Usage(format!("{what}: {e}")))
 }
 
 pub fn reseller(home: &Home, action: &ResellerCommand, today: Date, json: bool) -> Result<u8, Failure> {
