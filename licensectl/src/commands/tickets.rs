@@ -4,6 +4,7 @@
 use std::fs;
 
 use license_core::Date;
+use license_core::words::plural;
 use license_issue::{Customer, Error, TicketExport, TicketId, ticket_report, to_csv};
 use serde_json::json;
 
@@ -42,9 +43,8 @@ pub fn ticket(home: &Home, action: &TicketCommand, today: Date, json: bool) -> R
                 }))?;
             } else {
                 outln!(
-                    "Created {} ticket{} for {reseller} ({}, {}):",
-                    ids.len(),
-                    if ids.len() == 1 { "" } else { "s" },
+                    "Created {} for {reseller} ({}, {}):",
+                    plural(ids.len() as u64, "ticket", "tickets"),
                     catalog.product(),
                     order.kind
                 );
@@ -108,9 +108,8 @@ pub fn ticket(home: &Home, action: &TicketCommand, today: Date, json: bool) -> R
                         }))?;
                     } else {
                         outln!(
-                            "Wrote {} open ticket{} of {reseller} to {}; redeem them in {reseller}'s licensing directory (`licensectl ticket import`), not here.",
-                            export.tickets.len(),
-                            if export.tickets.len() == 1 { "" } else { "s" },
+                            "Wrote {} of {reseller} to {}; redeem them in {reseller}'s licensing directory (`licensectl ticket import`), not here.",
+                            plural(export.tickets.len() as u64, "open ticket", "open tickets"),
                             path.display()
                         );
                     }
@@ -133,9 +132,8 @@ pub fn ticket(home: &Home, action: &TicketCommand, today: Date, json: bool) -> R
                 output::json(&imported)?;
             } else {
                 outln!(
-                    "Imported {} ticket{} of {name} ({} already in the pool).",
-                    imported.added,
-                    if imported.added == 1 { "" } else { "s" },
+                    "Imported {} of {name} ({} already in the pool).",
+                    plural(imported.added as u64, "ticket", "tickets"),
                     imported.already
                 );
             }
