@@ -4,6 +4,7 @@ use license_core::Date;
 
 use super::Issuer;
 use crate::Error;
+use crate::issuer::error::OrderError;
 use crate::issuer::order::{Change, Reissued};
 use crate::ledger::store::{Ledger, Operation};
 
@@ -41,24 +42,24 @@ impl<L: Ledger> Issuer<L> {
                         == Some(r.license.revision)
                 });
             if others.count() > 0 {
-                return Err(Error::ReductionPending {
+                return Err(Error::Order(OrderError::ReductionPending {
                     license_id,
                     revision: p.license.revision,
                     effective: p.license.valid_from,
-                });
+                }));
             }
         }
         let catalog = self.catalogs.get(&h.product)?.clone();
         let current = self.current(&h, today)?;
         let split = change.split(&catalog, &current.license)?;
         if split.shrinks {
-            return Err(Error::ChangeReduces {
+            return Err(Error::Order(OrderError::ChangeReduces {
                 license_id,
                 what: change.describe_shrink(&catalog, &current.license)?,
-            });
+            }));
         }
         if !split.grows {
-            return Err(Error::ChangeIsEmpty { license_id });
+            return Err(Error::Order(OrderError::ChangeIsEmpty { license_id }));
         }
         let in_force = current.license;
         self.change_now(&h, &catalog, Operation::Upgrade, today, None, None, None, |l| {
