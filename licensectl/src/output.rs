@@ -77,8 +77,7 @@ pub fn table(headers: &[&str], body: &[Vec<String>]) {
 
 /// Print a value as pretty JSON.
 pub fn json<T: Serialize>(value: &T) -> Result<(), license_issue::Error> {
-    let text = serde_json::to_string_pretty(value)
-        .map_err(LedgerError::LedgerEncode)?;
+    let text = serde_json::to_string_pretty(value).map_err(LedgerError::LedgerEncode)?;
     outln!("{text}");
     Ok(())
 }

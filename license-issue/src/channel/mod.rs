@@ -5,12 +5,14 @@
 //! - `reseller`: a reseller's home, its bundle, `certify`;
 //! - `certificates`: the vendor's register of the certificates it signed;
 //! - `tickets`: ticket pools, ticket ids, redemption and the ticket report;
+//! - `format`: the export file's format name and version;
 //! - `report`: a reseller's monthly export, its import at the vendor, and the invoice.
 //!
 //! May use: `error`, `catalog`, `keys`, `ledger`, `issuer` and `report`.
 
 pub(crate) mod certificates;
 pub(crate) mod error;
+pub(crate) mod format;
 pub(crate) mod report;
 pub(crate) mod reseller;
 pub(crate) mod tickets;

@@ -23,22 +23,22 @@ use license_core::{Date, Kind, PublicKey, ResellerName, UntrustedDelegatedCode, 
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::product::Catalogs;
-use crate::channel::error::ChannelError;
+use crate::channel::error::{ChannelError, ImportProblem};
+use crate::channel::format::{EXPORT_FORMAT, EXPORT_VERSION};
+use crate::channel::reseller::ResellerHome;
+use crate::channel::tickets::TicketPool;
+use crate::channel::tickets::id::TicketId;
+use crate::error::Error;
 use crate::keys::signature::{SignedFor, verify_delegated_signature};
 use crate::ledger::error::LedgerError;
 use crate::ledger::history::LicenseHistory;
 use crate::ledger::store::{Operation, Record};
 use crate::report::error::ReportError;
 use crate::report::lists::{
-    Column, IssuedBy, IssuedRow, Month, ProRataRow, ReportRow, col, csv_only, issued_report, kind_label, opt,
+    Column, IssuedBy, IssuedRow, ProRataRow, ReportRow, col, csv_only, issued_report, kind_label, opt,
     pro_rata, some,
 };
-use crate::{Error, ResellerHome, TicketId, TicketPool};
-
-/// The `format` field of a reseller ledger export's header line.
-pub const EXPORT_FORMAT: &str = "license-kit/reseller-export";
-/// The format version this software writes and reads.
-pub const EXPORT_VERSION: u32 = 1;
+use crate::report::month::Month;
 
 /// The header line of an export file.
 #[derive(Serialize, Deserialize)]
@@ -211,117 +211,6 @@ pub fn reseller_name(home: &ResellerHome) -> Result<String, Error> {
             ),
         })),
     }
-}
-
-/// Why one record of a reseller's ledger export is refused.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ImportProblem {
-    /// The record carries no code.
-    #[error(
-        "the record carries no code: an export holds the codes the reseller signed (the vendor records cancellations and revocations itself)"
-    )]
-    NoCode,
-    /// The code is a plain code, not a reseller's code with its certificate chain.
-    #[error(
-        "its code is not a reseller's code (it has no certificate chain): only codes a reseller signed are imported"
-    )]
-    NotDelegated,
-    /// The code does not parse or verify (signatures, chain, frames, revocations).
-    #[error("{0}")]
-    Code(license_core::Error),
-    /// The record's license is not the one its code signs.
-    #[error(
-        "the record's license differs from the one its code signs: the file was altered; ask the reseller for the file as exported"
-    )]
-    LicenseDiffers,
-    /// The record names another reseller than the one that signed the code.
-    #[error("the record names reseller {} but the code was signed by reseller {chain}", .record.as_deref().unwrap_or("(none)"))]
-    ResellerDiffers {
-        /// The record's reseller.
-        record: Option<String>,
-        /// The last certificate's reseller.
-        chain: String,
-    },
-    /// The file is another reseller's export than the one that signed the code.
-    #[error("the file is the export of reseller {file} but the code was signed by reseller {chain}")]
-    FileReseller {
-        /// The header's reseller.
-        file: String,
-        /// The last certificate's reseller.
-        chain: String,
-    },
-    /// The record's day is not the code's issue day.
-    #[error("the record is dated {recorded} but its code was issued on {issued}: the file was altered")]
-    WrongDay {
-        /// The record's day.
-        recorded: Date,
-        /// The signed issue day.
-        issued: Date,
-    },
-    /// The record's operation does not fit the license its code signs (a new license is
-    /// revision 1; a trial is a trial license; only a withdrawal withdraws a revision).
-    #[error(
-        "the record's operation '{operation}' does not fit its code (revision {revision} of a {kind} license): the file was altered"
-    )]
-    OperationDiffers {
-        /// The record's operation.
-        operation: &'static str,
-        /// The signed revision.
-        revision: u32,
-        /// The signed kind.
-        kind: Kind,
-    },
-    /// The record says it redeemed a ticket the vendor did not hand to this reseller for
-    /// offline redemption (unknown, of another reseller or product or kind, or kept by the
-    /// vendor).
-    #[error(
-        "the record says it redeemed ticket {ticket}, which the vendor did not hand to reseller {reseller} for this license ({why})"
-    )]
-    TicketNotHandedOver {
-        /// The ticket id the record names.
-        ticket: String,
-        /// The reseller that signed the code.
-        reseller: String,
-        /// What does not fit, in words.
-        why: &'static str,
-    },
-    /// The ticket was redeemed for another license already.
-    #[error("the record says it redeemed ticket {ticket}, which license {license_id} redeemed already")]
-    TicketRedeemed {
-        /// The ticket id.
-        ticket: String,
-        /// The license that redeemed it.
-        license_id: u32,
-    },
-    /// A record of another month than the file's.
-    #[error("the record is dated {recorded}, outside the file's month {month}")]
-    OutsideMonth {
-        /// The record's day.
-        recorded: Date,
-        /// The file's month.
-        month: Month,
-    },
-    /// The same license revision was imported before with another code.
-    #[error(
-        "this revision was imported before with another code: the reseller signed it twice; ask the reseller which code the customer has"
-    )]
-    ConflictingCode,
-    /// The license id is in the vendor's own ledger.
-    #[error(
-        "the license id is in the vendor's own ledger: certify resellers with license-id ranges apart from the vendor's"
-    )]
-    IdOfVendor,
-    /// The license id was imported for another reseller or product.
-    #[error(
-        "the license id was imported before for reseller {} of product {product}: certify resellers with license-id ranges apart from each other", .reseller.as_deref().unwrap_or("(none)")
-    )]
-    IdOfOther {
-        /// The reseller it was imported for.
-        reseller: Option<String>,
-        /// The product it was imported for.
-        product: String,
-    },
 }
 
 /// What an import adds.
@@ -714,9 +603,14 @@ mod tests {
     use license_core::{Context, DelegationError, UntrustedDelegatedCode, Violation, sign};
 
     use super::*;
-    use crate::{
-        Catalog, Customer, Issuer, Ledger, MemoryLedger, NewLicense, TicketId, TicketPool, VendorKey, certify,
-    };
+    use crate::catalog::product::Catalog;
+    use crate::channel::reseller::certify;
+    use crate::channel::tickets::TicketPool;
+    use crate::channel::tickets::id::TicketId;
+    use crate::issuer::Issuer;
+    use crate::issuer::order::{Customer, NewLicense};
+    use crate::keys::vendor::VendorKey;
+    use crate::ledger::store::{Ledger, MemoryLedger};
 
     fn d(y: u16, m: u8, day: u8) -> Date {
         Date::from_ymd(y, m, day).unwrap()
@@ -798,9 +692,9 @@ mod tests {
         w.contoso_is
             .issue(&order(Kind::Trial, "Globex", 5), d(2027, 3, 2))
             .unwrap();
-        let change = crate::Change {
+        let change = crate::issuer::order::Change {
             named_users: Some(30),
-            ..crate::Change::default()
+            ..crate::issuer::order::Change::default()
         };
         w.contoso_is
             .upgrade(sub.license.license_id, &change, d(2027, 3, 10))

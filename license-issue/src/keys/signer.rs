@@ -9,8 +9,10 @@ use license_core::{
     CertificateChain, Context, DelegationError, IdRange, License, Violation, sign, sign_delegated,
 };
 
+use crate::catalog::product::Catalog;
 use crate::channel::error::ChannelError;
-use crate::{Catalog, Error, VendorKey};
+use crate::error::Error;
+use crate::keys::vendor::VendorKey;
 
 /// The key an issuer signs with.
 #[derive(Debug)]
