@@ -77,7 +77,8 @@ pub use ledger::{
     random_pseudonym,
 };
 pub use order::{
-    BindTo, Change, Customer, Issued, NewLicense, Reduction, Reissued, Term, ToleranceChoice, Unbind,
+    BindTo, Change, Customer, Issued, NewLicense, Reduction, Reissued, SeatServerKey, Term, ToleranceChoice,
+    Unbind,
 };
 #[cfg(feature = "postgres")]
 pub use pg_ledger::{MIGRATIONS, PgLedger};

@@ -17,17 +17,20 @@ pub enum Error {
     },
     /// The code names a different seat server key than this server's.
     #[error(
-        "the license code is bound to another seat server (its key digest does not match this server's key {key_prefix}…); ask the vendor for a code naming this server's key (`license-server key`)"
+        "the license code is bound to another seat server (its key digest does not match this server's key {key}); send this key to the vendor, who issues a code naming it with `licensectl rehost LICENSE-ID --seat-server {key}`"
     )]
     OtherServer {
-        /// First hex digits of this server's key.
-        key_prefix: String,
+        /// This server's public key (64 hex digits; not a secret).
+        key: String,
     },
     /// The code names no seat server, and unbound codes are not allowed.
     #[error(
-        "the license code names no seat server, so clients cannot check they talk to a licensed server; ask the vendor for a code with the seat-server binding for this server's key (`license-server key`), or allow unbound codes"
+        "the license code names no seat server, so clients cannot check they talk to a licensed server; send this server's key {key} to the vendor, who issues a code naming it with `licensectl issue|upgrade|rehost ... --seat-server {key}`; or start with --allow-unbound-license (clients must then pin this key)"
     )]
-    UnboundLicense,
+    UnboundLicense {
+        /// This server's public key (64 hex digits; not a secret).
+        key: String,
+    },
     /// A file could not be read or written.
     #[error("{path}: {source}")]
     Io {

@@ -57,10 +57,12 @@ impl LicenseGrant {
         match self.seat_server {
             Some(d) if d.matches(public_key) => Ok(()),
             Some(_) => Err(Error::OtherServer {
-                key_prefix: hex::encode(&public_key[..4]),
+                key: hex::encode(public_key),
             }),
             None if allow_unbound => Ok(()),
-            None => Err(Error::UnboundLicense),
+            None => Err(Error::UnboundLicense {
+                key: hex::encode(public_key),
+            }),
         }
     }
 }

@@ -162,10 +162,17 @@ fn a_code_naming_another_seat_server_or_none_does_not_start() {
         Ok(_) => panic!("started with another server's code"),
     }
     o.seat_server = common::SeatBinding::Unbound;
-    assert!(matches!(
-        start_on(dir.path(), &o),
-        Err(license_server::Error::UnboundLicense)
-    ));
+    match start_on(dir.path(), &o) {
+        Err(e @ license_server::Error::UnboundLicense { .. }) => {
+            let text = e.to_string();
+            assert!(
+                text.contains("--seat-server") && text.contains("--allow-unbound-license"),
+                "{text}"
+            );
+        }
+        Err(e) => panic!("{e}"),
+        Ok(_) => panic!("started with an unbound code"),
+    }
     // Allowed explicitly: it serves, and a client that checks the binding refuses its leases.
     o.allow_unbound = true;
     let s = start_on(dir.path(), &o).unwrap();

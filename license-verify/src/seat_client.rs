@@ -147,7 +147,7 @@ impl LicensedServer {
     pub fn from_license(license: &license_core::VerifiedLicense) -> Result<LicensedServer, SeatError> {
         license.seat_server().copied().map(LicensedServer).ok_or_else(|| {
             SeatError::Config(
-                "the license code names no seat server; ask the vendor for a code with the seat-server binding".into(),
+                "the license code names no seat server; ask the vendor for a code with the seat-server binding (`licensectl issue|upgrade|rehost ... --seat-server KEY`, the key `license-server key` prints)".into(),
             )
         })
     }

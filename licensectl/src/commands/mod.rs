@@ -11,8 +11,8 @@ mod reseller;
 mod tickets;
 
 use license_issue::{
-    BindTo, Catalog, Catalogs, Change, Customer, Issued, NewLicense, Scope, Term, ToleranceChoice, Unbind,
-    describe,
+    BindTo, Catalog, Catalogs, Change, Customer, Issued, NewLicense, Scope, SeatServerKey, Term,
+    ToleranceChoice, Unbind, describe,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -86,6 +86,7 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             bind,
             unbind_database,
             unbind_machine,
+            unbind_seat_server,
             to,
             contact,
             customer_ref,
@@ -105,6 +106,7 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
                     Unbind {
                         database: *unbind_database,
                         machine: *unbind_machine,
+                        seat_server: *unbind_seat_server,
                     },
                     to,
                     today,
@@ -156,7 +158,13 @@ pub fn bind_to(args: &BindArgs, catalog: &Catalog) -> Result<BindTo, Failure> {
     Ok(BindTo {
         database: args.database.clone(),
         machine,
+        seat_server: seat_server_key(args.seat_server.as_deref())?,
     })
+}
+
+/// A seat server's key as given on the command line (`--seat-server`).
+fn seat_server_key(text: Option<&str>) -> Result<Option<SeatServerKey>, Failure> {
+    Ok(text.map(str::parse).transpose()?)
 }
 
 /// The new-license order `scope` describes for `customer` (unbound, valid from the day
@@ -179,14 +187,15 @@ pub fn new_license(scope: &ScopeArgs, catalog: &Catalog, customer: Customer) -> 
     order
 }
 
-pub fn to_change(c: &ChangeArgs, remove: &[String]) -> Change {
-    Change {
+pub fn to_change(c: &ChangeArgs, remove: &[String]) -> Result<Change, Failure> {
+    Ok(Change {
         named_users: c.users,
         concurrent_seats: c.seats,
         add_modules: c.add_modules.clone(),
         remove_modules: remove.to_vec(),
         line: c.line.clone(),
-    }
+        seat_server: seat_server_key(c.seat_server.as_deref())?,
+    })
 }
 
 #[derive(Serialize)]
