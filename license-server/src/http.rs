@@ -22,6 +22,7 @@ use tower_http::timeout::TimeoutLayer;
 
 use crate::Error;
 use crate::book::{AuditEvent, LeaseId, LeaseRecord, Op, Refusal, Reply, ct_eq};
+use crate::conn::{BoundedAcceptor, ConnLimits, Connections};
 use crate::dashboard::{self, PageInfo};
 use crate::keys::ServerKey;
 use crate::license::SeatLicense;
@@ -46,6 +47,8 @@ pub struct HttpLimits {
     pub rate_per_client: u32,
     /// Burst per client address.
     pub burst_per_client: u32,
+    /// Connections: how many, and how long one may stay silent.
+    pub connections: ConnLimits,
 }
 
 impl Default for HttpLimits {
@@ -55,6 +58,7 @@ impl Default for HttpLimits {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             rate_per_client: 200,
             burst_per_client: 400,
+            connections: ConnLimits::default(),
         }
     }
 }
@@ -625,13 +629,16 @@ pub fn router(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
-/// Serve on `listener` until `shutdown` resolves; TLS when `tls` is given.
+/// Serve on `listener` until `shutdown` resolves; TLS when `tls` is given. Connections are
+/// bounded by `app`'s [`ConnLimits`] (`crate::conn`) before any byte of HTTP is read.
 pub async fn serve(
     listener: std::net::TcpListener,
     app: Arc<App>,
     tls: Option<axum_server::tls_rustls::RustlsConfig>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), Error> {
+    let conn_limits = app.limits.connections;
+    let acceptor = BoundedAcceptor::new(Connections::new(conn_limits));
     let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
     let handle = axum_server::Handle::new();
     let h = handle.clone();
@@ -641,17 +648,29 @@ pub async fn serve(
     });
     let io = |e: std::io::Error| Error::Config(format!("cannot serve: {e}"));
     match tls {
-        Some(config) => axum_server::from_tcp_rustls(listener, config)
-            .map_err(io)?
-            .handle(handle)
-            .serve(service)
-            .await
-            .map_err(io),
-        None => axum_server::from_tcp(listener)
-            .map_err(io)?
-            .handle(handle)
-            .serve(service)
-            .await
-            .map_err(io),
+        Some(config) => {
+            let mut server = axum_server::from_tcp_rustls(listener, config)
+                .map_err(io)?
+                .map(|a| a.acceptor(acceptor))
+                .http1_only()
+                .first_request_timeout(conn_limits.header_read_timeout);
+            server
+                .http_builder()
+                .http1()
+                .header_read_timeout(Some(conn_limits.header_read_timeout));
+            server.handle(handle).serve(service).await.map_err(io)
+        }
+        None => {
+            let mut server = axum_server::from_tcp(listener)
+                .map_err(io)?
+                .acceptor(acceptor)
+                .http1_only()
+                .first_request_timeout(conn_limits.header_read_timeout);
+            server
+                .http_builder()
+                .http1()
+                .header_read_timeout(Some(conn_limits.header_read_timeout));
+            server.handle(handle).serve(service).await.map_err(io)
+        }
     }
 }

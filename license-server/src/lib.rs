@@ -9,6 +9,7 @@
 //!   (one writer with group commit) or PostgreSQL shared by several instances.
 //! - [`license`]: the seat limit, taken only from the vendor's verified code.
 //! - [`keys`]: the server's Ed25519 key, which signs every lease token.
+//! - [`conn`]: bounds on connections (total, per client address, header and idle timeouts).
 //! - [`http`]: the REST API, the admin API and the dashboard (axum).
 //!
 //! `docs/SERVER.md` documents the API, the token format and the operation.
@@ -18,6 +19,7 @@
 
 pub mod admin;
 pub mod book;
+pub mod conn;
 mod dashboard;
 mod error;
 pub mod http;

@@ -115,6 +115,21 @@ struct ServeArgs {
     /// Burst of requests per client address.
     #[arg(long, default_value_t = 400)]
     burst_per_client: u32,
+    /// Connections open at once, in total (when reached, the oldest connection of the address
+    /// holding the most is closed for a new one). Keep it well under the descriptor limit
+    /// (systemd LimitNOFILE).
+    #[arg(long, default_value_t = license_server::conn::DEFAULT_MAX_CONNECTIONS)]
+    max_connections: usize,
+    /// Connections open at once from one client address (over it, the address's oldest is closed).
+    #[arg(long, default_value_t = license_server::conn::DEFAULT_MAX_PER_CLIENT)]
+    max_connections_per_client: usize,
+    /// Longest wait for a request's header (seconds), on a new or a kept-alive connection.
+    #[arg(long, default_value_t = license_server::conn::DEFAULT_HEADER_READ_TIMEOUT.as_secs())]
+    header_read_timeout_secs: u64,
+    /// A connection on which nothing moved for this long is closed (seconds; more than the
+    /// 10 s request timeout).
+    #[arg(long, default_value_t = license_server::conn::DEFAULT_IDLE_TIMEOUT.as_secs())]
+    idle_timeout_secs: u64,
     /// Re-verify the license this often (seconds).
     #[arg(long, default_value_t = 3600)]
     recheck_secs: u64,
@@ -303,6 +318,18 @@ fn serve_cmd(a: ServeArgs) -> ExitCode {
         );
         return ExitCode::from(2);
     }
+    let request_timeout = HttpLimits::default().request_timeout;
+    if a.max_connections == 0
+        || a.max_connections_per_client == 0
+        || a.header_read_timeout_secs == 0
+        || Duration::from_secs(a.idle_timeout_secs) <= request_timeout
+    {
+        eprintln!(
+            "license-server: --max-connections and --max-connections-per-client must be at least 1, --header-read-timeout-secs at least 1 and --idle-timeout-secs more than the request timeout ({} s)",
+            request_timeout.as_secs()
+        );
+        return ExitCode::from(2);
+    }
     let config = ServeConfig {
         license: LicenseConfig {
             file: a.license,
@@ -320,6 +347,12 @@ fn serve_cmd(a: ServeArgs) -> ExitCode {
         limits: HttpLimits {
             rate_per_client: a.rate_per_client,
             burst_per_client: a.burst_per_client,
+            connections: license_server::conn::ConnLimits {
+                max_total: a.max_connections,
+                max_per_client: a.max_connections_per_client,
+                header_read_timeout: Duration::from_secs(a.header_read_timeout_secs),
+                idle_timeout: Duration::from_secs(a.idle_timeout_secs),
+            },
             ..HttpLimits::default()
         },
         recheck: Duration::from_secs(a.recheck_secs.max(1)),
