@@ -13,7 +13,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use base64::Engine;
 use license_verify::seat_client::{LeaseClaims, api};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -28,6 +27,7 @@ use crate::keys::ServerKey;
 use crate::license::SeatLicense;
 use crate::ratelimit::RateLimiter;
 use crate::store::Seats;
+use crate::web::{self, Sessions, WebPolicy};
 
 /// Largest request body accepted (bytes).
 pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024;
@@ -106,6 +106,8 @@ pub struct App {
     limiter: RateLimiter,
     limits: HttpLimits,
     allow_unbound: bool,
+    web: WebPolicy,
+    sessions: Sessions,
 }
 
 impl std::fmt::Debug for App {
@@ -132,6 +134,7 @@ impl App {
         admin: AdminToken,
         limits: HttpLimits,
         allow_unbound: bool,
+        web: WebPolicy,
     ) -> App {
         App {
             seats,
@@ -143,6 +146,8 @@ impl App {
             limiter: RateLimiter::new(limits.rate_per_client, limits.burst_per_client),
             limits,
             allow_unbound,
+            web,
+            sessions: Sessions::default(),
         }
     }
 
@@ -223,7 +228,6 @@ pub fn spawn_housekeeping(
 struct ApiError {
     status: StatusCode,
     body: api::ErrorResponse,
-    www_authenticate: bool,
 }
 
 impl ApiError {
@@ -235,7 +239,6 @@ impl ApiError {
                 message: message.into(),
                 limit: None,
             },
-            www_authenticate: false,
         }
     }
 
@@ -268,14 +271,7 @@ impl From<Refusal> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut resp = (self.status, axum::Json(self.body)).into_response();
-        if self.www_authenticate {
-            resp.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Basic realm=\"license-server\", charset=\"UTF-8\""),
-            );
-        }
-        resp
+        (self.status, axum::Json(self.body)).into_response()
     }
 }
 
@@ -337,44 +333,32 @@ impl App {
         }
     }
 
+    /// The admin API: the token as `Authorization: Bearer <token>` only (a browser never
+    /// sends that by itself, so no page can borrow an administrator's authority).
     fn check_admin(&self, headers: &HeaderMap) -> ApiResult<()> {
         let presented = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                if let Some(t) = v.strip_prefix("Bearer ") {
-                    Some(t.trim().to_string())
-                } else {
-                    // HTTP Basic (browsers, for the dashboard): the password is the token.
-                    let b64 = v.strip_prefix("Basic ")?;
-                    let raw = base64::engine::general_purpose::STANDARD
-                        .decode(b64.trim())
-                        .ok()?;
-                    let text = String::from_utf8(raw).ok()?;
-                    text.split_once(':').map(|(_, p)| p.to_string())
-                }
-            });
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
         match presented {
-            Some(t) if self.admin.matches(&t) => Ok(()),
-            Some(_) => {
-                let mut e = ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "unauthorized",
-                    "the admin token is wrong",
-                );
-                e.www_authenticate = true;
-                Err(e)
-            }
-            None => {
-                let mut e = ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "unauthorized",
-                    "this is an admin endpoint: send the admin token as `Authorization: Bearer <token>`",
-                );
-                e.www_authenticate = true;
-                Err(e)
-            }
+            Some(t) if self.admin.matches(t) => Ok(()),
+            Some(_) => Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "the admin token is wrong",
+            )),
+            None => Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "this is an admin endpoint: send the admin token as `Authorization: Bearer <token>` (the dashboard: log in at /login)",
+            )),
         }
+    }
+
+    /// The dashboard session's CSRF token, if the request carries a live session cookie.
+    fn session_csrf(&self, headers: &HeaderMap) -> Option<String> {
+        web::cookie(headers, web::SESSION_COOKIE).and_then(|t| self.sessions.csrf(t, now_ms()))
     }
 }
 
@@ -555,10 +539,37 @@ async fn admin_audit(
     Ok(axum::Json(app.seats.audit(limit).await?))
 }
 
-async fn dashboard_page(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
-    if let Err(e) = app.check_admin(&headers) {
-        return e.into_response();
+#[derive(Debug, Deserialize)]
+struct PageQuery {
+    page: Option<usize>,
+}
+
+fn see_other(location: &'static str) -> Response {
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, HeaderValue::from_static(location))],
+    )
+        .into_response()
+}
+
+async fn dashboard_page(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    query: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let csrf = app.session_csrf(&headers);
+    if csrf.is_none() {
+        if headers.get(header::AUTHORIZATION).is_none() {
+            return see_other("/login");
+        }
+        if let Err(e) = app.check_admin(&headers) {
+            return e.into_response();
+        }
     }
+    let page_no = match query {
+        Ok(Query(q)) => q.page.unwrap_or(0),
+        Err(e) => return ApiError::invalid(format!("query: {e}")).into_response(),
+    };
     let now = now_ms();
     let page = async {
         let snap = app.seats.snapshot(now).await?;
@@ -570,12 +581,142 @@ async fn dashboard_page(State(app): State<Arc<App>>, headers: HeaderMap) -> Resp
             licensee: &app.licensee,
             status: &status,
             server_key: &key,
+            page: page_no,
+            csrf: csrf.as_deref(),
         };
         Ok::<_, Error>(dashboard::render(&info, &snap, before, &series, now))
     };
     match page.await {
         Ok(html) => Html(html).into_response(),
         Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+fn login_form(app: &App, failed: bool) -> Response {
+    let csrf = match web::random_hex() {
+        Ok(c) => c,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let status = if failed {
+        StatusCode::UNAUTHORIZED
+    } else {
+        StatusCode::OK
+    };
+    let cookie = web::set_cookie(&app.web, web::LOGIN_COOKIE, &csrf, 3600);
+    (
+        status,
+        [(header::SET_COOKIE, cookie)],
+        Html(dashboard::login_page(&csrf, failed)),
+    )
+        .into_response()
+}
+
+async fn login_get(State(app): State<Arc<App>>) -> Response {
+    login_form(&app, false)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoginForm {
+    csrf: String,
+    token: String,
+}
+
+fn parse_form<T: serde::de::DeserializeOwned>(body: &[u8]) -> ApiResult<T> {
+    serde_urlencoded::from_bytes(body).map_err(|e| ApiError::invalid(format!("malformed form: {e}")))
+}
+
+fn csrf_refused() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "csrf",
+        "the form's CSRF token does not match this browser's session: reload the page and try again",
+    )
+}
+
+/// `POST /login` (urlencoded; exact `Origin` checked by [`browser_guard`]): the login
+/// CSRF token must equal its cookie, the admin token must be right; then a session cookie.
+async fn login_post(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+    let form: LoginForm = match parse_form(&body) {
+        Ok(f) => f,
+        Err(e) => return e.into_response(),
+    };
+    match web::cookie(&headers, web::LOGIN_COOKIE) {
+        Some(c) if web::same_secret(c, &form.csrf) => {}
+        _ => return csrf_refused().into_response(),
+    }
+    if !app.admin.matches(form.token.trim()) {
+        return login_form(&app, true);
+    }
+    let (session, _) = match app.sessions.create(now_ms()) {
+        Ok(s) => s,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let mut resp = see_other("/");
+    let h = resp.headers_mut();
+    h.append(
+        header::SET_COOKIE,
+        web::set_cookie(&app.web, web::SESSION_COOKIE, &session, web::SESSION_MS / 1000),
+    );
+    h.append(
+        header::SET_COOKIE,
+        web::set_cookie(&app.web, web::LOGIN_COOKIE, "", 0),
+    );
+    resp
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SessionForm {
+    csrf: String,
+    holder: Option<String>,
+}
+
+/// The session's form, checked: the session cookie is live and the form's CSRF token is
+/// the session's.
+fn session_form(app: &App, headers: &HeaderMap, body: &[u8]) -> ApiResult<(String, SessionForm)> {
+    let form: SessionForm = parse_form(body)?;
+    let token = web::cookie(headers, web::SESSION_COOKIE)
+        .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "log in at /login first"))?;
+    match app.sessions.csrf(token, now_ms()) {
+        Some(csrf) if web::same_secret(&csrf, &form.csrf) => Ok((token.to_owned(), form)),
+        Some(_) => Err(csrf_refused()),
+        None => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "the session has ended: log in again at /login",
+        )),
+    }
+}
+
+/// `POST /release` (the dashboard's release button).
+async fn release_form(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+    let form = match session_form(&app, &headers, &body) {
+        Ok((_, f)) => f,
+        Err(e) => return e.into_response(),
+    };
+    let Some(holder) = form.holder else {
+        return ApiError::invalid("holder: missing").into_response();
+    };
+    match release_reply(&app, Op::ForceRelease { holder }).await {
+        Ok(_) => see_other("/"),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `POST /logout`.
+async fn logout(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+    match session_form(&app, &headers, &body) {
+        Ok((token, _)) => {
+            app.sessions.remove(&token);
+            let mut resp = see_other("/login");
+            resp.headers_mut().append(
+                header::SET_COOKIE,
+                web::set_cookie(&app.web, web::SESSION_COOKIE, "", 0),
+            );
+            resp
+        }
+        Err(e) => e.into_response(),
     }
 }
 
@@ -605,11 +746,68 @@ async fn rate_limit(State(app): State<Arc<App>>, req: Request, next: Next) -> Re
     next.run(req).await
 }
 
+/// Every request: `Host` must name this server; a `POST` to the JSON API must be
+/// `application/json` and, when it carries an `Origin`, come from the server's own; a form
+/// post (`/login`, `/release`, `/logout`) must be urlencoded and carry exactly the server's
+/// own `Origin`. Every answer gets the page-protection headers. See [`crate::web`].
+async fn browser_guard(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+    let refused = (|| {
+        let headers = req.headers();
+        app.web
+            .host_allowed(headers)
+            .map_err(|m| ApiError::new(StatusCode::MISDIRECTED_REQUEST, "host_not_allowed", m))?;
+        if req.method() != axum::http::Method::POST {
+            return Ok(());
+        }
+        let api = req.uri().path().starts_with("/v1/");
+        app.web
+            .origin_allowed(headers, !api)
+            .map_err(|m| ApiError::new(StatusCode::FORBIDDEN, "cross_origin", m))?;
+        if api && !web::is_json(headers) {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the body as JSON with `Content-Type: application/json`",
+            ));
+        }
+        if !api && !web::is_form(headers) {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "this form takes `application/x-www-form-urlencoded`",
+            ));
+        }
+        Ok(())
+    })();
+    let mut resp = match refused {
+        Ok(()) => next.run(req).await,
+        Err(e) => e.into_response(),
+    };
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(web::CSP),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    // Not `no-referrer`: under it a browser sends `Origin: null` with the dashboard's own
+    // form posts, which the exact Origin check then refuses.
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    resp
+}
+
 /// The routes with their layers.
 pub fn router(app: Arc<App>) -> Router {
     let limits = app.limits;
     Router::new()
         .route("/", get(dashboard_page))
+        .route("/login", get(login_get).post(login_post))
+        .route("/logout", post(logout))
+        .route("/release", post(release_form))
         .route("/v1/status", get(status))
         .route("/v1/leases/acquire", post(acquire))
         .route("/v1/leases/borrow", post(borrow))
@@ -621,6 +819,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/v1/admin/audit", get(admin_audit))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(app.clone(), rate_limit))
+        .layer(middleware::from_fn_with_state(app.clone(), browser_guard))
         .layer(RequestBodyLimitLayer::new(limits.body_limit))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

@@ -55,6 +55,9 @@ pub struct ServeConfig {
     /// Serve with a code that names no seat server (format 1, or issued without the
     /// binding); clients then cannot tell this server from another one.
     pub allow_unbound: bool,
+    /// Host names clients may use in the server's URL besides its addresses, `localhost`
+    /// and the machine's own names (`--allow-host`; see `crate::web`).
+    pub allowed_hosts: Vec<String>,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
@@ -151,6 +154,7 @@ pub async fn prepare(config: ServeConfig) -> Result<Prepared, Error> {
     std::fs::create_dir_all(data).map_err(io_err(data))?;
     let key = ServerKey::load_or_create(data)?;
     let admin = admin_token(config.admin_token_file.as_deref(), data)?;
+    let web = crate::web::WebPolicy::new(&config.allowed_hosts, config.tls.is_some())?;
     let license = SeatLicense::open(config.license.clone())?;
     let grant = license.check()?;
     grant.check_server(&key.public(), config.allow_unbound)?;
@@ -183,6 +187,7 @@ pub async fn prepare(config: ServeConfig) -> Result<Prepared, Error> {
         admin,
         config.limits,
         config.allow_unbound,
+        web,
     ));
     Ok(Prepared {
         app,

@@ -130,6 +130,11 @@ struct ServeArgs {
     /// 10 s request timeout).
     #[arg(long, default_value_t = license_server::conn::DEFAULT_IDLE_TIMEOUT.as_secs())]
     idle_timeout_secs: u64,
+    /// A host name clients use in the server's URL (e.g. seats.acme.lan), besides its IP
+    /// addresses, localhost and the machine's own names; repeat for several. Requests
+    /// naming any other host are refused (DNS rebinding).
+    #[arg(long = "allow-host", value_name = "NAME")]
+    allowed_hosts: Vec<String>,
     /// Re-verify the license this often (seconds).
     #[arg(long, default_value_t = 3600)]
     recheck_secs: u64,
@@ -360,6 +365,7 @@ fn serve_cmd(a: ServeArgs) -> ExitCode {
         admin_token_file: a.admin_token_file,
         tls: a.tls_cert.zip(a.tls_key),
         allow_unbound: a.allow_unbound_license,
+        allowed_hosts: a.allowed_hosts,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,

@@ -163,6 +163,7 @@ pub fn config(data: &Path, o: &Options) -> ServeConfig {
         admin_token_file: None,
         tls: o.tls.clone(),
         allow_unbound: o.allow_unbound,
+        allowed_hosts: Vec::new(),
     }
 }
 
