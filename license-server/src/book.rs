@@ -525,11 +525,15 @@ impl LeaseBook {
                     }));
                 }
                 if let Some(limit) = limit {
+                    // Only floating leases are taken back (newest first): a borrowed seat's
+                    // token is valid offline until its end, so it stays counted; new grants
+                    // wait until held plus borrowed is under the limit again.
                     let excess = self.in_use().saturating_sub(limit);
                     if excess > 0 {
                         let mut newest: Vec<(i64, String)> = self
                             .leases
                             .values()
+                            .filter(|l| !l.borrowed)
                             .map(|l| (l.granted_ms, l.holder.clone()))
                             .collect();
                         newest.sort_by(|a, b| b.cmp(a));
@@ -953,6 +957,48 @@ mod tests {
         let (r, _) = b.apply(Op::SetLimit(Some(1)), 10, id(0));
         assert_eq!(r, Reply::Done { in_use: 1 });
         assert_eq!(b.snapshot(10).holders[0].holder, "a");
+    }
+
+    #[test]
+    fn lowering_the_limit_never_takes_back_a_borrowed_seat() {
+        let mut b = LeaseBook::new(Some(4), Policy::default(), vec![], 0);
+        b.apply(acquire("a", "a"), 1, id(1));
+        let borrow = |h: &str| Op::Borrow {
+            holder: h.into(),
+            user: String::new(),
+            machine: String::new(),
+            days: 14,
+        };
+        assert!(matches!(
+            b.apply(borrow("laptop-1"), 2, id(2)).0,
+            Reply::Lease { .. }
+        ));
+        b.apply(acquire("c", "c"), 3, id(3));
+        assert!(matches!(
+            b.apply(borrow("laptop-2"), 4, id(4)).0,
+            Reply::Lease { .. }
+        ));
+        // 2 floating + 2 borrowed on a limit of 4, lowered to 3: the newest floating goes.
+        assert_eq!(
+            b.apply(Op::SetLimit(Some(3)), 10, id(0)).0,
+            Reply::Done { in_use: 3 }
+        );
+        let held =
+            |b: &LeaseBook| -> Vec<String> { b.snapshot(10).holders.into_iter().map(|l| l.holder).collect() };
+        assert!(!held(&b).contains(&"c".to_string()), "{:?}", held(&b));
+        // Lowered to 1: every floating lease goes, both borrowed stay (2 > 1), and nothing
+        // new is granted until held plus borrowed is under the limit.
+        assert_eq!(
+            b.apply(Op::SetLimit(Some(1)), 11, id(0)).0,
+            Reply::Done { in_use: 2 }
+        );
+        let mut left = held(&b);
+        left.sort();
+        assert_eq!(left, ["laptop-1", "laptop-2"]);
+        assert!(matches!(
+            b.apply(acquire("d", "d"), 12, id(5)).0,
+            Reply::Refused(Refusal::LimitReached { limit: 1 })
+        ));
     }
 
     #[test]

@@ -168,23 +168,48 @@ impl App {
             .clone()
     }
 
-    /// Re-verify the license and apply its seat count (a refused or unusable code, or one
-    /// naming another seat server: 0 seats).
+    /// Re-verify the license and apply its seat count. A verified code that grants no seats
+    /// here (expired, revoked, naming another seat server) sets 0; a file that cannot be
+    /// read or verified (absent for a moment, half written, corrupt) changes nothing: the
+    /// last verified license stays in force, and the status says so until a readable,
+    /// verified code says otherwise.
     pub async fn recheck(&self, license: &SeatLicense) -> Result<(), Error> {
         let checked = license
             .check()
             .and_then(|g| g.check_server(&self.key.public(), self.allow_unbound).map(|()| g));
-        let (limit, status) = match checked {
-            Ok(g) => (g.seats, g.status),
-            Err(e) => (Some(0), format!("not usable: {e}")),
+        let limit = match checked {
+            Ok(g) => {
+                self.set_status(g.status);
+                g.seats
+            }
+            Err(e) if e.keeps_last_license() => {
+                let kept = {
+                    let status = self.status_text();
+                    let base = status.split(KEPT_NOTE).next().unwrap_or("").to_owned();
+                    format!("{base}{KEPT_NOTE} since {}: {e})", crate::format_utc(now_ms()))
+                };
+                eprintln!("license-server: license recheck: {e}; the last verified license stays in force");
+                self.set_status(kept);
+                return Ok(());
+            }
+            Err(e) => {
+                self.set_status(format!("not usable: {e}"));
+                Some(0)
+            }
         };
+        self.seats.apply(Op::SetLimit(limit), now_ms()).await.map(|_| ())
+    }
+
+    fn set_status(&self, status: String) {
         *self
             .status
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = status;
-        self.seats.apply(Op::SetLimit(limit), now_ms()).await.map(|_| ())
     }
 }
+
+/// Appended to the license status while the license file cannot be read or verified.
+const KEPT_NOTE: &str = " (kept: the license file could not be read or verified";
 
 /// Run the housekeeping: expire leases every second, re-verify the license every
 /// `recheck`, prune audit entries older than `audit_days` and usage older than 2 days hourly.

@@ -42,7 +42,8 @@ pub struct LicenseConfig {
 /// What the verified code grants now.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LicenseGrant {
-    /// Concurrent seats now; `None` = not limited.
+    /// Concurrent seats now (always `Some`: a code without a seat count is refused with
+    /// [`Error::NoSeatCount`]).
     pub seats: Option<u32>,
     /// The status in words (valid, expiring soon, demo mode, ...).
     pub status: String,
@@ -128,6 +129,9 @@ impl SeatLicense {
             return Err(Error::LicenseNotUsable { status });
         }
         let seats = v.concurrent_seats();
+        if seats.is_none() {
+            return Err(Error::NoSeatCount { status });
+        }
         if seats == Some(0) {
             return Err(Error::LicenseNotUsable {
                 status: format!("{status}, with no concurrent seats"),

@@ -267,7 +267,8 @@ fn fail(e: &Error) -> ExitCode {
         Error::License(_)
         | Error::LicenseNotUsable { .. }
         | Error::OtherServer { .. }
-        | Error::UnboundLicense { .. } => ExitCode::from(1),
+        | Error::UnboundLicense { .. }
+        | Error::NoSeatCount { .. } => ExitCode::from(1),
         Error::Config(_) => ExitCode::from(2),
         _ => ExitCode::from(3),
     }
