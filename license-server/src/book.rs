@@ -335,6 +335,41 @@ pub struct LeaseBook {
     sampled: (i64, u32),
 }
 
+/// Characters an id must not contain because they cannot be seen or reorder what is seen:
+/// Unicode format characters (zero-width spaces and joiners, bidirectional controls and
+/// isolates, the byte-order mark, soft hyphen, tags), blank letters (Hangul fillers,
+/// braille blank), and white space other than the plain space.
+fn invisible(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x00AD
+            | 0x0600..=0x0605
+            | 0x061C
+            | 0x06DD
+            | 0x070F
+            | 0x08E2
+            | 0x115F
+            | 0x1160
+            | 0x180E
+            | 0x200B..=0x200F
+            | 0x202A..=0x202E
+            | 0x2060..=0x2064
+            | 0x2066..=0x206F
+            | 0x2800
+            | 0x3164
+            | 0xFEFF
+            | 0xFFA0
+            | 0xFFF9..=0xFFFB
+            | 0x110BD
+            | 0x110CD
+            | 0x13430..=0x1343F
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0001
+            | 0xE0020..=0xE007F
+    ) || (c.is_whitespace() && c != ' ')
+}
+
 fn check_id(field: &'static str, value: &str, may_be_empty: bool) -> Result<(), Refusal> {
     if value.is_empty() && !may_be_empty {
         return Err(Refusal::Invalid {
@@ -352,6 +387,21 @@ fn check_id(field: &'static str, value: &str, may_be_empty: bool) -> Result<(), 
         return Err(Refusal::Invalid {
             field,
             reason: "contains control characters".into(),
+        });
+    }
+    if let Some(c) = value.chars().find(|&c| invisible(c)) {
+        return Err(Refusal::Invalid {
+            field,
+            reason: format!(
+                "contains U+{:04X}, an invisible, spacing or bidirectional-control character (ids are shown to administrators as they are)",
+                u32::from(c)
+            ),
+        });
+    }
+    if !value.is_empty() && (value.trim() != value || value.trim().is_empty()) {
+        return Err(Refusal::Invalid {
+            field,
+            reason: "must not be blank or start or end with a space".into(),
         });
     }
     Ok(())
@@ -458,8 +508,13 @@ impl LeaseBook {
             }
             Op::Heartbeat { holder, lease_id } => {
                 let lease = self.own_lease(&holder, lease_id)?;
-                // A heartbeat never shortens a lease (a borrowed one keeps its days).
-                let expires = now.saturating_add(lease.ttl_ms).max(lease.expires_ms);
+                // A heartbeat never shortens a lease, and never moves a borrowed lease's end:
+                // the days borrowed end at a fixed time (return and borrow again for more).
+                let expires = if lease.borrowed {
+                    lease.expires_ms
+                } else {
+                    now.saturating_add(lease.ttl_ms).max(lease.expires_ms)
+                };
                 if expires != lease.expires_ms {
                     lease.expires_ms = expires;
                     changes.push(Change::Touch {
@@ -594,9 +649,13 @@ impl LeaseBook {
                 self.refuse(changes, now, &holder_of(&refusal), &user, &machine, detail);
                 return Err(refusal);
             }
-            // Its own lease back: same id, renewed; never shortened (a borrow keeps its days).
+            // Its own lease back: same id, renewed; never shortened, and a borrowed lease's
+            // end never moves (a borrow keeps its fixed end; a floating lease borrowed now
+            // gets the days from now).
             lease.user = user;
-            lease.expires_ms = lease.expires_ms.max(expires);
+            if !lease.borrowed {
+                lease.expires_ms = lease.expires_ms.max(expires);
+            }
             lease.ttl_ms = if borrow || lease.borrowed {
                 lease.ttl_ms.max(ttl)
             } else {
@@ -999,6 +1058,74 @@ mod tests {
             b.apply(acquire("d", "d"), 12, id(5)).0,
             Reply::Refused(Refusal::LimitReached { limit: 1 })
         ));
+    }
+
+    #[test]
+    fn a_borrowed_lease_ends_at_a_fixed_time_whatever_the_heartbeats() {
+        let mut b = LeaseBook::new(Some(2), Policy::default(), vec![], 0);
+        let borrow = Op::Borrow {
+            holder: "laptop".into(),
+            user: String::new(),
+            machine: "m".into(),
+            days: 2,
+        };
+        let Reply::Lease { lease, .. } = b.apply(borrow.clone(), 0, id(1)).0 else {
+            panic!()
+        };
+        let end = lease.expires_ms;
+        assert_eq!(end, 2 * DAY_MS);
+        for t in [DAY_MS, DAY_MS + 1, 2 * DAY_MS - 1] {
+            let hb = Op::Heartbeat {
+                holder: "laptop".into(),
+                lease_id: lease.lease_id,
+            };
+            let Reply::Lease { lease: l, .. } = b.apply(hb, t, id(9)).0 else {
+                panic!()
+            };
+            assert_eq!(l.expires_ms, end, "a heartbeat at {t} moved the end");
+            // Borrowing again or re-claiming does not move it either.
+            let Reply::Lease { lease: l, .. } = b.apply(borrow.clone(), t, id(9)).0 else {
+                panic!()
+            };
+            assert_eq!(l.expires_ms, end);
+            let Reply::Lease { lease: l, .. } = b.apply(acquire("laptop", "m"), t, id(9)).0 else {
+                panic!()
+            };
+            assert_eq!(l.expires_ms, end);
+        }
+        b.apply(Op::Sweep, end, id(9));
+        assert_eq!(b.snapshot(end).in_use, 0, "ended at its fixed time");
+    }
+
+    #[test]
+    fn invisible_bidi_and_blank_ids_are_refused() {
+        let mut b = LeaseBook::new(None, Policy::default(), vec![], 0);
+        for bad in [
+            "ws-17\u{202E}lmx.exe",
+            "ws\u{200B}17",
+            "   ",
+            " ws-17",
+            "ws-17 ",
+            "ws\u{00A0}17",
+            "\u{2066}ws\u{2069}",
+            "ws-17\u{FEFF}",
+            "\u{3164}",
+        ] {
+            let (r, _) = b.apply(acquire(bad, "m"), 0, id(1));
+            assert!(
+                matches!(r, Reply::Refused(Refusal::Invalid { field: "holder", .. })),
+                "{bad:?}: {r:?}"
+            );
+            let (r, _) = b.apply(acquire("ok", bad), 0, id(1));
+            assert!(
+                matches!(r, Reply::Refused(Refusal::Invalid { field: "machine", .. })),
+                "{bad:?}: {r:?}"
+            );
+        }
+        for good in ["ws-17", "Anna Müller", "研究室-3", "ws 17"] {
+            let (r, _) = b.apply(acquire(good, good), 0, id(2));
+            assert!(matches!(r, Reply::Lease { .. }), "{good:?}: {r:?}");
+        }
     }
 
     #[test]

@@ -419,6 +419,27 @@ async fn heartbeat(State(app): State<Arc<App>>, body: Bytes) -> ApiResult<axum::
     .await
 }
 
+/// `POST /v1/leases/check`: whether the holder still holds this lease, without renewing it
+/// (`license-check seat status`). The answer is a lease with a fresh token, as a heartbeat's.
+async fn check(State(app): State<Arc<App>>, body: Bytes) -> ApiResult<axum::Json<api::LeaseResponse>> {
+    let req: api::LeaseRequest = parse(&body)?;
+    let lease_id = lease_id(&req.lease_id)?;
+    let snap = app.seats.snapshot(now_ms()).await?;
+    let held = snap
+        .holders
+        .iter()
+        .find(|l| l.holder == req.holder && ct_eq(&l.lease_id.0, &lease_id.0));
+    match held {
+        Some(lease) => Ok(axum::Json(app.lease_response(
+            lease,
+            false,
+            snap.in_use,
+            snap.limit,
+        )?)),
+        None => Err(Refusal::UnknownLease { holder: req.holder }.into()),
+    }
+}
+
 async fn release_reply(app: &App, op: Op) -> ApiResult<axum::Json<api::ReleaseResponse>> {
     match app.seats.apply(op, now_ms()).await? {
         Reply::Released { removed, in_use } => Ok(axum::Json(api::ReleaseResponse { removed, in_use })),
@@ -838,6 +859,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/v1/leases/borrow", post(borrow))
         .route("/v1/leases/heartbeat", post(heartbeat))
         .route("/v1/leases/release", post(release))
+        .route("/v1/leases/check", post(check))
         .route("/v1/admin/status", get(admin_status))
         .route("/v1/admin/holders", get(admin_holders))
         .route("/v1/admin/release", post(admin_release))

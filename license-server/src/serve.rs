@@ -67,6 +67,18 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     }
 }
 
+/// Create the data directory with mode 0700 (and tighten an existing one to 0700): it holds
+/// the server key, the admin token and the leases.
+pub fn private_dir(dir: &Path) -> Result<(), Error> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(io_err(dir))?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(io_err(dir))
+}
+
 /// Read the admin token from `file`, or from (or into, at first start) the data directory.
 pub fn admin_token(file: Option<&Path>, data_dir: &Path) -> Result<AdminToken, Error> {
     let path = file.map_or_else(|| data_dir.join(ADMIN_TOKEN_FILE), Path::to_path_buf);
@@ -151,7 +163,7 @@ impl Prepared {
 /// Verify the license, open the store and bind the listener.
 pub async fn prepare(config: ServeConfig) -> Result<Prepared, Error> {
     let data = &config.license.data_dir;
-    std::fs::create_dir_all(data).map_err(io_err(data))?;
+    private_dir(data)?;
     let key = ServerKey::load_or_create(data)?;
     let admin = admin_token(config.admin_token_file.as_deref(), data)?;
     let web = crate::web::WebPolicy::new(&config.allowed_hosts, config.tls.is_some())?;

@@ -150,3 +150,38 @@ fn a_code_without_a_seat_count_is_refused_at_start() {
         Ok(_) => panic!("served a code without a seat count"),
     }
 }
+
+#[test]
+fn the_data_directory_is_0700_and_every_file_in_it_0600() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // An existing directory readable by others is tightened too.
+    std::fs::create_dir(&data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let s = start_on(&data, &Options::seats(2)).unwrap();
+    s.client("ws-1").acquire(None).unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    let mut seen = Vec::new();
+    for entry in std::fs::read_dir(&data).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        // license.txt is the test's own copy of the vendor's code, written by the test.
+        if name == "license.txt" {
+            continue;
+        }
+        assert_eq!(mode(&path), 0o600, "{name}");
+        seen.push(name);
+    }
+    seen.sort();
+    for f in [
+        "admin.token",
+        "license.state",
+        "seats.sqlite3",
+        "seats.sqlite3-wal",
+        "server.key",
+    ] {
+        assert!(seen.iter().any(|n| n == f), "{f} not in {seen:?}");
+    }
+}

@@ -180,9 +180,8 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Serve(args) => serve_cmd(*args),
         Command::Key { data } => {
-            if let Err(e) = std::fs::create_dir_all(&data) {
-                eprintln!("license-server: {}: {e}", data.display());
-                return ExitCode::from(3);
+            if let Err(e) = serve::private_dir(&data) {
+                return fail(&e);
             }
             match ServerKey::load_or_create(&data) {
                 Ok(k) => {

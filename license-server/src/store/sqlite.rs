@@ -99,7 +99,34 @@ fn load(conn: &Connection) -> Result<Loaded, Error> {
     })
 }
 
+/// Create the database file with mode 0600 before SQLite opens it (SQLite gives its `-wal`
+/// and `-shm` files the database file's mode), and tighten an existing one.
+fn private_file(path: &Path) -> Result<(), Error> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(path)
+        .map_err(io)?;
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let file = std::path::PathBuf::from(name);
+        if file.exists() {
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).map_err(io)?;
+        }
+    }
+    Ok(())
+}
+
 pub(super) fn open(path: &Path) -> Result<(Writer, Reader, Loaded), Error> {
+    private_file(path)?;
     let mut conn = Connection::open(path)?;
     configure(&conn)?;
     migrate(&mut conn)?;
