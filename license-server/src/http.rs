@@ -766,6 +766,14 @@ async fn logout(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) ->
     }
 }
 
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this endpoint does not take this method; see docs/SERVER.md for the API",
+    )
+}
+
 async fn not_found() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
@@ -798,6 +806,7 @@ async fn rate_limit(State(app): State<Arc<App>>, req: Request, next: Next) -> Re
 /// own `Origin`. Every answer gets the page-protection headers. See [`crate::web`].
 async fn browser_guard(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
     let refused = (|| {
+        check_head(&req)?;
         let headers = req.headers();
         app.web
             .host_allowed(headers)
@@ -846,6 +855,82 @@ async fn browser_guard(State(app): State<Arc<App>>, req: Request, next: Next) ->
     resp
 }
 
+/// Longest request target accepted (414 beyond).
+pub const MAX_URI_BYTES: usize = 4096;
+/// Most header bytes (names and values) accepted (431 beyond).
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+/// Most header fields accepted (431 beyond).
+pub const MAX_HEADERS: usize = 64;
+
+/// Refuse oversized request targets and headers with a JSON answer, well below hyper's own
+/// parse limits (whose answers have no body).
+fn check_head(req: &Request) -> Result<(), ApiError> {
+    let uri = req.uri().to_string().len();
+    if uri > MAX_URI_BYTES {
+        return Err(ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            "uri_too_long",
+            format!("the request target has {uri} bytes; at most {MAX_URI_BYTES} are accepted"),
+        ));
+    }
+    let headers = req.headers();
+    let bytes: usize = headers.iter().map(|(k, v)| k.as_str().len() + v.len()).sum();
+    if headers.len() > MAX_HEADERS || bytes > MAX_HEADER_BYTES {
+        return Err(ApiError::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "headers_too_large",
+            format!(
+                "{} header fields, {bytes} bytes; at most {MAX_HEADERS} fields and {MAX_HEADER_BYTES} bytes are accepted",
+                headers.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Every error answer is JSON: the answers of the HTTP layers (405 from routing, 408 from
+/// the timeout, 413 from the body limit, ...) that are not are replaced by
+/// `{"error","message"}` for their status. Pages (`text/html`) stay as they are.
+async fn json_errors(req: Request, next: Next) -> Response {
+    let resp = next.run(req).await;
+    let status = resp.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return resp;
+    }
+    let kind = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if kind.starts_with("application/json") || kind.starts_with("text/html") {
+        return resp;
+    }
+    let (code, message) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "this endpoint does not take this method; see docs/SERVER.md for the API".to_owned(),
+        ),
+        StatusCode::REQUEST_TIMEOUT => (
+            "timeout",
+            "the request took too long (it must arrive and be answered within the request timeout); send it again".to_owned(),
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "body_too_large",
+            "the body is too large; requests are small JSON documents".to_owned(),
+        ),
+        StatusCode::BAD_REQUEST => ("invalid_request", "the request is malformed".to_owned()),
+        s => ("http_error", format!("HTTP {s}")),
+    };
+    let mut out = ApiError::new(status, code, message).into_response();
+    for (k, v) in resp.headers() {
+        if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH {
+            out.headers_mut().insert(k.clone(), v.clone());
+        }
+    }
+    out
+}
+
 /// The routes with their layers.
 pub fn router(app: Arc<App>) -> Router {
     let limits = app.limits;
@@ -865,6 +950,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/v1/admin/release", post(admin_release))
         .route("/v1/admin/audit", get(admin_audit))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(app.clone(), rate_limit))
         .layer(middleware::from_fn_with_state(app.clone(), browser_guard))
         .layer(RequestBodyLimitLayer::new(limits.body_limit))
@@ -872,6 +958,7 @@ pub fn router(app: Arc<App>) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             limits.request_timeout,
         ))
+        .layer(middleware::from_fn(json_errors))
         .with_state(app)
 }
 
@@ -903,7 +990,8 @@ pub async fn serve(
             server
                 .http_builder()
                 .http1()
-                .header_read_timeout(Some(conn_limits.header_read_timeout));
+                .header_read_timeout(Some(conn_limits.header_read_timeout))
+                .max_headers(4 * MAX_HEADERS);
             server.handle(handle).serve(service).await.map_err(io)
         }
         None => {
@@ -915,7 +1003,8 @@ pub async fn serve(
             server
                 .http_builder()
                 .http1()
-                .header_read_timeout(Some(conn_limits.header_read_timeout));
+                .header_read_timeout(Some(conn_limits.header_read_timeout))
+                .max_headers(4 * MAX_HEADERS);
             server.handle(handle).serve(service).await.map_err(io)
         }
     }
