@@ -22,6 +22,10 @@ pub const MAX_ID_LEN: usize = 128;
 pub const DAY_MS: i64 = 86_400_000;
 /// Usage samples are kept per minute.
 pub const MINUTE_MS: i64 = 60_000;
+/// The audit log keeps at most this many entries (the oldest go first, at the prune each
+/// minute), besides its age bound (`--audit-days`). Refusals are aggregated per holder,
+/// reason and minute, so a flood of refusals adds one counted entry per holder and minute.
+pub const AUDIT_MAX_ROWS: i64 = 100_000;
 
 /// A lease id: 16 random bytes, given only to the holder.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -206,6 +210,14 @@ pub struct AuditEvent {
     pub machine: String,
     /// Details in words.
     pub detail: String,
+    /// How many times it happened: refusals are kept as one entry per holder, reason and
+    /// minute with a count; every other entry is 1.
+    #[serde(default = "one")]
+    pub count: u64,
+}
+
+const fn one() -> u64 {
+    1
 }
 
 /// What a store must make durable.
@@ -577,6 +589,7 @@ impl LeaseBook {
                             Some(n) => format!("licensed seats: {n}"),
                             None => "licensed seats: not limited".into(),
                         },
+                        count: 1,
                     }));
                 }
                 if let Some(limit) = limit {
@@ -804,6 +817,7 @@ impl LeaseBook {
             user: lease.user.clone(),
             machine: lease.machine.clone(),
             detail,
+            count: 1,
         }));
     }
 
@@ -823,6 +837,7 @@ impl LeaseBook {
             user: user.into(),
             machine: machine.into(),
             detail,
+            count: 1,
         }));
     }
 }

@@ -212,7 +212,8 @@ impl App {
 const KEPT_NOTE: &str = " (kept: the license file could not be read or verified";
 
 /// Run the housekeeping: expire leases every second, re-verify the license every
-/// `recheck`, prune audit entries older than `audit_days` and usage older than 2 days hourly.
+/// `recheck`, prune audit entries older than `audit_days` or beyond
+/// [`crate::book::AUDIT_MAX_ROWS`] and usage older than 2 days every minute.
 pub fn spawn_housekeeping(
     app: Arc<App>,
     license: Option<Arc<SeatLicense>>,
@@ -236,7 +237,7 @@ pub fn spawn_housekeeping(
                     eprintln!("license-server: license recheck: {e}");
                 }
             }
-            if last_prune.is_none_or(|t| t.elapsed() >= Duration::from_secs(3600)) {
+            if last_prune.is_none_or(|t| t.elapsed() >= Duration::from_secs(60)) {
                 last_prune = Some(Instant::now());
                 let now = now_ms();
                 let audit_before = now - i64::from(audit_days) * crate::book::DAY_MS;

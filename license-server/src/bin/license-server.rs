@@ -247,7 +247,11 @@ fn main() -> ExitCode {
                         e.holder,
                         e.user,
                         e.machine,
-                        e.detail
+                        if e.count > 1 {
+                            format!("{} ({} times in this minute)", e.detail, e.count)
+                        } else {
+                            e.detail.clone()
+                        }
                     )
                 })
                 .collect::<Vec<_>>()
