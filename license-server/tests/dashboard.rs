@@ -139,6 +139,31 @@ impl Browser {
             .to_owned()
     }
 
+    /// The page source once it contains `needle`: a click that submits a form returns
+    /// before the next page has loaded on a busy machine (at most 15 s).
+    fn source_containing(&self, needle: &str) -> String {
+        let t = Instant::now();
+        loop {
+            let page = self.source();
+            if page.contains(needle) || t.elapsed() > Duration::from_secs(15) {
+                return page;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// The URL once it is `expected` (at most 15 s), as [`Browser::source_containing`].
+    fn url_becoming(&self, expected: &str) -> String {
+        let t = Instant::now();
+        loop {
+            let url = self.url();
+            if url == expected || t.elapsed() > Duration::from_secs(15) {
+                return url;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     fn url(&self) -> String {
         self.session_call("GET", "/url", None)
             .as_str()
@@ -247,13 +272,13 @@ fn the_admin_logs_in_sees_the_dashboard_and_another_origin_cannot_release_throug
     assert!(b.url().ends_with("/login"), "{}", b.url());
     b.type_into("#token", "not-the-token-at-all");
     b.click("#login");
-    let page = b.source();
+    let page = b.source_containing("login-failed");
     assert!(page.contains("login-failed"), "{page}");
     b.type_into("#token", s.admin_token.trim());
     b.click("#login");
-    assert_eq!(b.url(), format!("{own}/"));
+    assert_eq!(b.url_becoming(&format!("{own}/")), format!("{own}/"));
 
-    let dom = b.source();
+    let dom = b.source_containing(r#"id="in-use""#);
     assert!(dom.contains(r#"<b id="in-use">4</b>"#), "{dom}");
     assert!(dom.contains(r#"<b id="limit">5</b>"#), "{dom}");
     assert!(dom.contains(r#"<b id="peak">5</b>"#), "{dom}");
@@ -321,5 +346,9 @@ document.title = "sent";
     b.go(&format!("{own}/"));
     let button = b.find(r#"form[action="/release"] button"#);
     b.session_call("POST", &format!("/element/{button}/click"), None);
+    let t = Instant::now();
+    while s.admin().status().unwrap().in_use != 3 && t.elapsed() < Duration::from_secs(15) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
     assert_eq!(s.admin().status().unwrap().in_use, 3);
 }
