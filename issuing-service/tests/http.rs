@@ -291,3 +291,36 @@ fn bad_requests_get_typed_json_errors() {
     let r = post(addr, "/orders", None, &json!({"order": "frobnicate"}));
     assert_eq!(kind(&r), (400, "malformed_json".into()));
 }
+
+#[test]
+fn a_seat_server_key_in_a_json_order_is_bound_into_the_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = FileLedger::open(&dir.path().join("ledger.jsonl")).unwrap();
+    let addr = serve(Locked::new(Issuer::new(catalogs(), key(), ledger)));
+    let server_key = [0x5f_u8; 32];
+    let mut order = new_license("ACME Corp");
+    order["concurrent_seats"] = json!(10);
+    order["bind"]["seat_server"] = json!("5f".repeat(32));
+    let (status, created) = post(addr, "/licenses", None, &order);
+    assert_eq!(status, 201, "{created}");
+    let code = created["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no code: {created}"));
+    let binding = license_core::UntrustedCode::parse(code)
+        .unwrap()
+        .unverified_license()
+        .binding;
+    assert_eq!(
+        binding.seat_server,
+        Some(license_core::SeatServerDigest::of_key(&server_key))
+    );
+    // Not 64 hex digits: a typed 400 before anything is issued.
+    order["bind"]["seat_server"] = json!("5f3c");
+    let (status, err) = post(addr, "/licenses", None, &order);
+    assert_eq!(
+        (status, err["error"]["kind"].as_str()),
+        (400, Some("malformed_json")),
+        "{err}"
+    );
+    assert!(err.to_string().contains("64 hex digits"), "{err}");
+}

@@ -55,9 +55,10 @@ pub enum SeatCommand {
 
 #[derive(Args, Debug)]
 pub struct SeatArgs {
-    /// The seat server's base URL (http://host:port).
-    #[arg(long)]
-    server: String,
+    /// The seat server's base URL (http://host:port); repeat for a failover list, tried in
+    /// order when a server cannot be reached.
+    #[arg(long = "server", required = true)]
+    servers: Vec<String>,
     /// This client's holder id (stable across restarts, unique per client).
     #[arg(long)]
     holder: String,
@@ -126,7 +127,13 @@ fn server_check(a: &SeatArgs) -> Result<Box<dyn ServerKeyCheck>, Failure> {
 }
 
 fn client(a: &SeatArgs) -> Result<SeatClient, Failure> {
-    SeatClient::new(&a.server, &a.product, &a.holder, server_check(a)?)
+    let (first, rest) = a
+        .servers
+        .split_first()
+        .ok_or_else(|| Failure::Usage("give --server URL".into()))?;
+    let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
+    SeatClient::new(first, &a.product, &a.holder, server_check(a)?)
+        .and_then(|c| c.with_failover(&rest))
         .map(|c| c.with_identity(&a.user, &a.machine))
         .map_err(|e| Failure::Usage(e.to_string()))
 }

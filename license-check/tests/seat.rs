@@ -246,3 +246,66 @@ fn a_client_refusing_the_servers_key_gives_the_new_seat_back() {
         "the one seat is free"
     );
 }
+
+/// A failover list: `--server A --server B`, two instances sharing one server key (so the
+/// one seat-server binding names both). With A up, A serves; with A down, B does.
+#[test]
+fn failover_to_the_second_server_when_the_first_is_down() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let a = server::start_on(&dir.path().join("a"), &server::Options::seats(2)).unwrap();
+    // The second instance gets the first one's key before its first start.
+    let b_data = dir.path().join("b");
+    std::fs::create_dir(&b_data).unwrap();
+    std::fs::set_permissions(&b_data, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let key_file = b_data.join("server.key");
+    std::fs::copy(a.data.join("server.key"), &key_file).unwrap();
+    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let b = server::start_on(&b_data, &server::Options::seats(2)).unwrap();
+    assert_eq!(a.server_key, b.server_key);
+
+    let key_hex = hex::encode(a.server_key);
+    let acquire = |holder: &str, first: &str, second: &str| {
+        Command::new(env!("CARGO_BIN_EXE_license-check"))
+            .args(["seat", "acquire", "--server", first, "--server", second])
+            .args(["--holder", holder, "--product", server::PRODUCT])
+            .args(["--server-key", &key_hex, "--machine", "ws.acme.lan"])
+            .arg("--lease-file")
+            .arg(dir.path().join(format!("{holder}.lease")))
+            .output()
+            .unwrap()
+    };
+    let out = acquire("ws-a", &a.base, &b.base);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(
+        (
+            a.admin().status().unwrap().in_use,
+            b.admin().status().unwrap().in_use
+        ),
+        (1, 0)
+    );
+
+    let (a_base, b_admin) = (a.base.clone(), b.admin());
+    a.stop();
+    let out = acquire("ws-b", &a_base, &b.base);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(
+        b_admin.status().unwrap().in_use,
+        1,
+        "the second server granted it"
+    );
+    // Both down: unreachable, exit 3, naming both.
+    let dead = format!("http://127.0.0.1:{}", free_port());
+    let out = acquire("ws-c", &a_base, &dead);
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&a_base) && err.contains(&dead), "{err}");
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}

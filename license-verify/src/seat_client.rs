@@ -540,6 +540,10 @@ pub fn format_utc(ms: i64) -> String {
 pub struct SeatClient {
     agent: ureq::Agent,
     base: String,
+    /// Further servers tried in order when the current one cannot be reached.
+    failover: Vec<String>,
+    /// Index into `[base, failover...]` of the server that answered last.
+    current: std::sync::atomic::AtomicUsize,
     product: String,
     holder: String,
     user: String,
@@ -585,12 +589,68 @@ impl SeatClient {
         Ok(SeatClient {
             agent,
             base,
+            failover: Vec::new(),
+            current: std::sync::atomic::AtomicUsize::new(0),
             product: product.into(),
             holder: holder.into(),
             user: String::new(),
             machine: String::new(),
             servers,
             held: Mutex::new(None),
+        })
+    }
+
+    /// Further servers to fail over to, in order, when the current one cannot be reached
+    /// (instances serving the same license: several instances on one PostgreSQL database
+    /// share one server key, which the code's binding names). A server that answers becomes
+    /// the current one. A lease is only known to the servers sharing its database: after a
+    /// failover to a server with its own database, a heartbeat answers that the lease is
+    /// lost, and the client acquires again there.
+    pub fn with_failover(mut self, urls: &[&str]) -> Result<SeatClient, SeatError> {
+        for url in urls {
+            let u = url.trim_end_matches('/').to_string();
+            if !(u.starts_with("http://") || u.starts_with("https://")) {
+                return Err(SeatError::Config(format!(
+                    "server URL {url:?} must start with http:// or https://"
+                )));
+            }
+            self.failover.push(u);
+        }
+        Ok(self)
+    }
+
+    /// The server that answered last (the first one until then).
+    pub fn current_server(&self) -> &str {
+        let i = self.current.load(std::sync::atomic::Ordering::Relaxed);
+        self.server(i)
+    }
+
+    fn server(&self, i: usize) -> &str {
+        if i == 0 { &self.base } else { &self.failover[i - 1] }
+    }
+
+    /// Run `call` against the current server, then the others in list order while they
+    /// cannot be reached.
+    fn with_servers(
+        &self,
+        call: impl Fn(&str) -> Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    ) -> Result<ureq::http::Response<ureq::Body>, SeatError> {
+        let n = 1 + self.failover.len();
+        let start = self.current.load(std::sync::atomic::Ordering::Relaxed) % n;
+        let order = std::iter::once(start).chain((0..n).filter(|&i| i != start));
+        let mut causes = Vec::new();
+        for i in order {
+            match call(self.server(i)) {
+                Ok(resp) => {
+                    self.current.store(i, std::sync::atomic::Ordering::Relaxed);
+                    return Ok(resp);
+                }
+                Err(e) => causes.push(format!("{}: {e}", self.server(i))),
+            }
+        }
+        Err(SeatError::Unreachable {
+            url: self.server(start).to_owned(),
+            cause: causes.join("; "),
         })
     }
 
@@ -766,8 +826,7 @@ impl SeatClient {
 
     /// The server's usage and key.
     pub fn status(&self) -> Result<api::StatusResponse, SeatError> {
-        let url = format!("{}/v1/status", self.base);
-        let resp = self.agent.get(&url).call().map_err(|e| self.transport(e))?;
+        let resp = self.with_servers(|base| self.agent.get(format!("{base}/v1/status")).call())?;
         self.read(resp)
     }
 
@@ -810,12 +869,7 @@ impl SeatClient {
         path: &str,
         body: &B,
     ) -> Result<R, SeatError> {
-        let url = format!("{}{path}", self.base);
-        let resp = self
-            .agent
-            .post(&url)
-            .send_json(body)
-            .map_err(|e| self.transport(e))?;
+        let resp = self.with_servers(|base| self.agent.post(format!("{base}{path}")).send_json(body))?;
         self.read(resp)
     }
 

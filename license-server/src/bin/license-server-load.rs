@@ -203,6 +203,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         limits: HttpLimits {
             rate_per_client: u32::MAX,
             burst_per_client: u32::MAX,
+            // Every connection comes from 127.0.0.1: room for all of them.
+            connections: license_server::conn::ConnLimits {
+                max_total: a.connections as usize + 64,
+                max_per_client: a.connections as usize + 16,
+                ..license_server::conn::ConnLimits::default()
+            },
             ..HttpLimits::default()
         },
         recheck: Duration::from_secs(3600),
