@@ -1080,6 +1080,18 @@ lic_result lic_license_days_left(const struct lic_license *license, uint32_t *ou
 lic_result lic_license_is_usable(const struct lic_license *license, bool *out_usable);
 
 /**
+ * Whether this verification was the **first run of this installation**: a state file is
+ * configured but none was found, so the guards (clock, replay, revocation) started
+ * afresh. Expected once after installing; later it means the state file was deleted or
+ * moved, which a host should log or have support confirm (docs/SECURITY.md, "A deleted or
+ * restored state file"). Always false without a state file.
+ *
+ * # Safety
+ * `license` is a live handle; `out_first_run` points to a writable `bool`.
+ */
+lic_result lic_license_first_run(const struct lic_license *license, bool *out_first_run);
+
+/**
  * Whether this release (by the build date given to the verifier) is covered by
  * maintenance. Releases built before the maintenance end stay licensed.
  *

@@ -235,6 +235,8 @@ public:
     lic_status status() const { return read<lic_status>(lic_license_status); }
     uint32_t days_left() const { return read<uint32_t>(lic_license_days_left); }
     bool is_usable() const { return read<bool>(lic_license_is_usable); }
+    /// No state file was found: the guards started afresh (see lic_license_first_run).
+    bool first_run() const { return read<bool>(lic_license_first_run); }
     bool release_covered() const { return read<bool>(lic_license_release_covered); }
     /// LIC_UNLIMITED when not limited.
     uint32_t named_users() const { return read<uint32_t>(lic_license_named_users); }

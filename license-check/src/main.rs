@@ -28,7 +28,8 @@ mod seat;
     after_help = "Exit codes of verify: 0 usable now; 1 refused; 2 wrong command line; 3 genuine but not usable now (not yet valid, expired, replaced, or this release not covered)."
 )]
 struct Cli {
-    /// The day checked (YYYY-MM-DD, noon UTC; default: now).
+    /// The day checked (YYYY-MM-DD, noon UTC; default: now). With --state-file the state
+    /// is then only read: the guards say what they would, and nothing is written.
     #[arg(long, global = true, alias = "at")]
     date: Option<Date>,
     /// Machine-readable JSON output.

@@ -104,6 +104,9 @@ fn describe_machine(f: &mut fmt::Formatter<'_>, m: &MachineMatch) -> fmt::Result
     writeln!(f)
 }
 
+/// The line said for [`Verification::first_run`], by this report and the command lines.
+pub const FIRST_RUN_LINE: &str = "State file:       FIRST RUN of this installation: no state file was found, the guards (clock, replay, revocation) start afresh; expected once after installing, otherwise the state file was deleted or moved";
+
 /// The scope, the status, the release coverage and what is allowed now.
 impl fmt::Display for Verification {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -130,6 +133,9 @@ impl fmt::Display for Verification {
                 "Scheduled:        revision {} takes effect on {}; this code stops working that day",
                 p.revision, p.starts
             )?;
+        }
+        if self.first_run() {
+            writeln!(f, "{FIRST_RUN_LINE}")?;
         }
         if let Some(r) = self.revocation_list() {
             write!(

@@ -46,6 +46,7 @@ pub struct VerifierBuilder {
     machine: Option<Machine>,
     modules: Vec<String>,
     state: Option<(PathBuf, Vec<u8>)>,
+    state_read_only: bool,
     policy: Policy,
     clock_tolerance: i64,
 }
@@ -94,6 +95,15 @@ impl VerifierBuilder {
     /// the guards last only as long as the process.
     pub fn state_file(mut self, path: impl Into<PathBuf>, secret: impl Into<Vec<u8>>) -> Self {
         self.state = Some((path.into(), secret.into()));
+        self
+    }
+
+    /// Read the state file and apply its guards, but never write it (nor create it):
+    /// for a diagnostic check on a day other than today (`verify --date`), which must not
+    /// move the installation's clock guard or record revisions and lists. What the
+    /// verifications observe is kept in memory for the life of this verifier only.
+    pub fn state_read_only(mut self, read_only: bool) -> Self {
+        self.state_read_only = read_only;
         self
     }
 
@@ -149,7 +159,7 @@ impl VerifierBuilder {
         let machine = self.machine.unwrap_or_else(|| Machine::Collect {
             app_key: self.product.as_bytes().to_vec(),
         });
-        let state = GuardState::load(file);
+        let state = GuardState::load(file, self.state_read_only);
         Ok(Verifier {
             keys: self.keys,
             product: self.product,
@@ -177,16 +187,23 @@ struct GuardState {
     dirty: bool,
     /// The high-water mark last written.
     written_high_water: i64,
+    /// Never write the file ([`VerifierBuilder::state_read_only`]).
+    read_only: bool,
+    /// A state file is configured and was missing at the last reading: the guards
+    /// started afresh ([`Verification::first_run`]).
+    first_run: bool,
 }
 
 impl GuardState {
-    fn load(file: Option<StateFile>) -> GuardState {
+    fn load(file: Option<StateFile>, read_only: bool) -> GuardState {
         let mut s = GuardState {
             guards: Guards::default(),
             file,
             problem: None,
             dirty: false,
             written_high_water: i64::MIN,
+            read_only,
+            first_run: false,
         };
         s.reload();
         s
@@ -200,10 +217,12 @@ impl GuardState {
                 self.written_high_water = g.high_water;
                 self.guards.merge(&g);
                 self.problem = None;
+                self.first_run = false;
             }
             Ok(None) => {
                 self.dirty = true;
                 self.problem = None;
+                self.first_run = true;
             }
             Err(e) => {
                 diagnostics::state_problem(&e);
@@ -230,7 +249,8 @@ impl GuardState {
     }
 
     fn persist(&mut self) -> Result<(), Error> {
-        let Some(file) = &self.file else {
+        let Some(file) = self.file.as_ref().filter(|_| !self.read_only) else {
+            // No file, or one that is only read: the guards live in memory.
             self.dirty = false;
             return Ok(());
         };
@@ -310,6 +330,7 @@ impl Verifier {
             machine: None,
             modules: Vec::new(),
             state: None,
+            state_read_only: false,
             policy: Policy::default(),
             clock_tolerance: DEFAULT_CLOCK_TOLERANCE_SECS,
         }
@@ -430,6 +451,9 @@ impl Verifier {
         }
         // Per license: the highest revision in force (its first day has come); without
         // one, the highest revision verified.
+        // The first of these verifications may have created the state file: the run is a
+        // first run if any of them found none.
+        let first_run = verified.iter().any(Verification::first_run);
         let mut chosen: Vec<Verification> = Vec::new();
         for v in verified {
             let id = v.license().license_id;
@@ -455,7 +479,7 @@ impl Verifier {
             (Some(v), _) => {
                 // A code verified before a later one was scheduled does not know of it yet.
                 let pending = self.lock().guards.pending(v.license().license_id);
-                let v = v.with_pending(pending);
+                let v = v.with_pending(pending).with_first_run(first_run);
                 diagnostics::chosen(&self.product, texts.len(), refused, &v);
                 Ok(v)
             }
@@ -527,6 +551,7 @@ impl Verifier {
             }
         }
         st.persist_if_needed()?;
+        let first_run = st.first_run;
         Ok(Verification::new(
             verified,
             verified.evaluate(today, self.build_date, &self.policy),
@@ -535,7 +560,8 @@ impl Verifier {
             st.guards.pending(license.license_id),
             st.guards.revocation_info(),
         )
-        .with_issuer(issuer))
+        .with_issuer(issuer)
+        .with_first_run(first_run))
     }
 
     /// Install a revocation list from its file, at the system clock's time.
@@ -618,7 +644,7 @@ impl Verifier {
         st.guards = Guards::first_run(now);
         st.problem = None;
         st.dirty = true;
-        match &st.file {
+        match st.file.as_ref().filter(|_| !st.read_only) {
             Some(file) => {
                 file.store(&st.guards)?;
                 st.dirty = false;

@@ -511,7 +511,16 @@ static void test_guards_and_state_file(void) {
     OK(lic_verifier_config_set_state_file(c, S(state), secret, sizeof secret - 1));
     lic_verifier *v = verifier_from(c);
     lic_license *l = NULL;
+    bool first_run = false;
     OK(lic_verifier_verify_text_at(v, S(FIX_CODE_REV2), FIX_NOW, &l));
+    /* No state file yet: the first run of this installation, said once. */
+    OK(lic_license_first_run(l, &first_run));
+    CHECK(first_run);
+    lic_license_free(l);
+    l = NULL;
+    OK(lic_verifier_verify_text_at(v, S(FIX_CODE_REV2), FIX_NOW, &l));
+    OK(lic_license_first_run(l, &first_run));
+    CHECK(!first_run);
     lic_license_free(l);
     l = NULL;
     EXPECT(lic_verifier_verify_text_at(v, S(FIX_CODE_VALID), FIX_NOW, &l), LIC_RESULT_SUPERSEDED);
@@ -965,6 +974,8 @@ static void test_null_arguments(void) {
     EXPECT(lic_license_days_left(l, NULL), N);
     EXPECT(lic_license_is_usable(NULL, &b), N);
     EXPECT(lic_license_is_usable(l, NULL), N);
+    EXPECT(lic_license_first_run(NULL, &b), N);
+    EXPECT(lic_license_first_run(l, NULL), N);
     EXPECT(lic_license_release_covered(NULL, &b), N);
     EXPECT(lic_license_release_covered(l, NULL), N);
     EXPECT(lic_license_named_users(NULL, &u), N);

@@ -119,6 +119,8 @@ int main(int argc, char **argv) {
         c.state_file(scratch + "/cpp.state", "a secret of 16 bytes or more");
         const lic::Verifier v(c);
         CHECK(v.verify_file_at(path, FIX_NOW).revision() == 2);
+        // The state file now exists: not a first run any more.
+        CHECK(!v.verify_file_at(path, FIX_NOW).first_run());
         EXPECT_ERROR(v.verify_text_at(FIX_CODE_VALID, FIX_NOW), LIC_RESULT_SUPERSEDED);
         EXPECT_ERROR(v.check_clock_at(FIX_NOW - FIX_DAY), LIC_RESULT_CLOCK_TURNED_BACK);
         v.flush_state();
