@@ -293,3 +293,38 @@ fn a_given_day_leaves_the_state_file_unchanged() {
     let text = run(None, false);
     assert!(!text.contains("FIRST RUN"), "{text}");
 }
+
+/// `fingerprint` as root: what only root can read is left out unless `--as-root` is given,
+/// and said so; where nothing root-only was read (not root, or no DMI in a VM or
+/// container) both give the same fingerprint. The rule itself is tested on a simulated
+/// tree in license-verify's `a_fingerprint_taken_as_root_verifies_for_a_service_user`.
+#[test]
+fn fingerprint_as_root_leaves_out_what_only_root_reads() {
+    let run = |extra: &[&str]| {
+        let out = license_check()
+            .args(["fingerprint", "--product", PRODUCT])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let default = run(&[]);
+    let as_root = run(&["--as-root"]);
+    let root_only = |path: &str| {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::read(path).is_ok()
+            && std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o004 == 0)
+    };
+    let privileged = ["/sys/class/dmi/id/product_uuid", "/sys/class/dmi/id/board_serial"]
+        .into_iter()
+        .any(root_only);
+    if privileged {
+        assert!(default.contains("Left out:") && default.contains("--as-root"), "{default}");
+        assert!(as_root.contains("Read as root and bound"), "{as_root}");
+        assert_ne!(default.lines().next(), as_root.lines().next());
+    } else {
+        assert_eq!(default, as_root);
+        assert!(!default.contains("Left out:"), "{default}");
+    }
+}

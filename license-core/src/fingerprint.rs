@@ -652,6 +652,7 @@ impl MachineBinding {
             matched: ComponentSet::EMPTY,
             changed: ComponentSet::EMPTY,
             unknown: ComponentSet::EMPTY,
+            tolerated: ComponentSet::EMPTY,
             tolerance: self.tolerance,
             required: self.required_matches(),
             unreadable_counts: self.bits != 8,
@@ -660,13 +661,23 @@ impl MachineBinding {
             let i = usize::from(c.index());
             let slot = &machine.slots[i];
             let have = &slot.digests[..usize::from(slot.len)];
-            if have.is_empty() {
+            if have.is_empty() && machine.tolerated.contains(c) {
+                m.tolerated = m.tolerated.with(c);
+            } else if have.is_empty() {
                 m.unknown = m.unknown.with(c);
             } else if have.iter().any(|d| d.prefix(self.bits) == self.digests[i]) {
                 m.matched = m.matched.with(c);
             } else {
                 m.changed = m.changed.with(c);
             }
+        }
+        // Tolerating keeps what the digest width assumes: two strong components agreeing
+        // at 16 bits (one at 24). Otherwise (and in format 1, where unreadable counts
+        // neither way anyway) the tolerated components are unreadable as usual.
+        let strong_needed = if self.bits == 16 { 2 } else { 1 };
+        if self.bits == 8 || m.matched.intersection(ComponentSet::STRONG).len() < strong_needed {
+            m.unknown = ComponentSet(m.unknown.0 | m.tolerated.0);
+            m.tolerated = ComponentSet::EMPTY;
         }
         m
     }
@@ -783,6 +794,10 @@ pub struct MachineMatch {
     pub changed: ComponentSet,
     /// Bound components this machine could not read (no permission, container).
     pub unknown: ComponentSet,
+    /// Bound components this machine could not read and the host tolerates as merely
+    /// unreadable ([`MachineFingerprint::tolerate_unreadable`]): they count neither as
+    /// changed nor as unreadable, and the majority of all bound components must still match.
+    pub tolerated: ComponentSet,
     /// How many components may differ.
     pub tolerance: u8,
     /// How many components must positively match.
@@ -798,7 +813,9 @@ impl MachineMatch {
     /// product (each product keys its fingerprint with its own app key) or on another
     /// machine.
     pub const fn advice(&self) -> &'static str {
-        if self.matched.is_empty() && !self.changed.is_empty() {
+        if self.changed.is_empty() && !self.unknown.is_empty() {
+            "nothing changed, but components read when the fingerprint was taken are unreadable here: take the fingerprint as the user the product runs as (a fingerprint taken as root leaves out what only root can read unless asked), or let the host tolerate components it merely cannot read"
+        } else if self.matched.is_empty() && !self.changed.is_empty() {
             "no component matches: the code was issued for another machine, or the fingerprint was made for another product (each product keys its own); send the fingerprint this product shows on this machine to the vendor"
         } else {
             "if this machine was replaced, ask the vendor to move the license"
@@ -808,7 +825,9 @@ impl MachineMatch {
     /// The rule. Format 2: changed plus unreadable at most `tolerance`, a majority of the
     /// bound components positively matched, among them at least one strong component
     /// (not only the CPU). Format 1: changed at most `tolerance` (unreadable counts
-    /// neither way), at least half matched, one of them strong.
+    /// neither way), at least half matched, one of them strong. Tolerated components
+    /// (`tolerated`) count neither way in both formats; the majority is still of all bound
+    /// components.
     pub const fn is_match(&self) -> bool {
         let against = if self.unreadable_counts {
             self.changed.len() + self.unknown.len()
@@ -833,6 +852,8 @@ struct Slot {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct MachineFingerprint {
     slots: [Slot; COMPONENTS],
+    /// Unreadable components the host tolerates (see `tolerate_unreadable`).
+    tolerated: ComponentSet,
 }
 
 impl MachineFingerprint {
@@ -843,7 +864,27 @@ impl MachineFingerprint {
                 len: 0,
                 digests: [ComponentDigest(0); MAX_DIGESTS_PER_COMPONENT],
             }; COMPONENTS],
+            tolerated: ComponentSet::EMPTY,
         }
+    }
+
+    /// Tolerate these components when this machine has no digest for them: the host
+    /// knows they exist but cannot be read by the user it runs as (the hardware UUID and
+    /// board serial are root-only on Linux). A bound component among them without a
+    /// digest here counts neither as changed nor as unreadable (format 2 otherwise counts
+    /// it against the tolerance); the majority of **all** bound components must still
+    /// match, so tolerating never lowers how many must agree (`docs/SECURITY.md`,
+    /// acceptance table). A component that has a digest is compared as usual. The
+    /// tolerance applies only when the components that matched include two strong ones
+    /// for a code with 16-bit digests (one for 24-bit digests), what the digest width
+    /// assumes; otherwise, and for format-1 codes, the components count as unreadable.
+    pub fn tolerate_unreadable(&mut self, components: ComponentSet) {
+        self.tolerated = components;
+    }
+
+    /// The components tolerated when unreadable ([`MachineFingerprint::tolerate_unreadable`]).
+    pub const fn tolerated_unreadable(&self) -> ComponentSet {
+        self.tolerated
     }
 
     /// Record a digest for `component`. Returns `false` (and records nothing) when the

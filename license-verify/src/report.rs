@@ -101,6 +101,9 @@ fn describe_machine(f: &mut fmt::Formatter<'_>, m: &MachineMatch) -> fmt::Result
     if !m.unknown.is_empty() {
         write!(f, "; unreadable: {}", m.unknown)?;
     }
+    if !m.tolerated.is_empty() {
+        write!(f, "; unreadable to this user, tolerated: {}", m.tolerated)?;
+    }
     writeln!(f)
 }
 

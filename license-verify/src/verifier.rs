@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
-use license_core::{Context, Date, MachineFingerprint, Policy, PublicKey, Status, UntrustedRevocationList};
+use license_core::{
+    ComponentSet, Context, Date, MachineFingerprint, Policy, PublicKey, Status, UntrustedRevocationList,
+};
 
 use crate::Error;
 use crate::delegated::AnyCode;
@@ -47,6 +49,7 @@ pub struct VerifierBuilder {
     modules: Vec<String>,
     state: Option<(PathBuf, Vec<u8>)>,
     state_read_only: bool,
+    tolerate_unreadable: ComponentSet,
     policy: Policy,
     clock_tolerance: i64,
 }
@@ -107,6 +110,20 @@ impl VerifierBuilder {
         self
     }
 
+    /// Tolerate these components of a machine-bound code when this process merely cannot
+    /// read them (they exist, but the user the product runs as may not read them: the
+    /// hardware UUID and the board serial on Linux are root-only). Such a component counts
+    /// neither as changed nor as unreadable; the majority of all bound components must
+    /// still match (`MachineFingerprint::tolerate_unreadable`, and the acceptance figures in
+    /// `docs/SECURITY.md`). A missing source or a placeholder value is not tolerated. For a
+    /// fingerprint the host supplies ([`VerifierBuilder::machine_fingerprint`]) every
+    /// component of the set it has no digest for is tolerated: the host knows why. Default:
+    /// none.
+    pub fn tolerate_unreadable(mut self, components: ComponentSet) -> Self {
+        self.tolerate_unreadable = components;
+        self
+    }
+
     /// How statuses are evaluated (notice window before expiry).
     pub fn policy(mut self, policy: Policy) -> Self {
         self.policy = policy;
@@ -156,9 +173,18 @@ impl VerifierBuilder {
             }
             None => None,
         };
-        let machine = self.machine.unwrap_or_else(|| Machine::Collect {
-            app_key: self.product.as_bytes().to_vec(),
-        });
+        let machine = match self.machine {
+            None => Machine::Collect {
+                app_key: self.product.as_bytes().to_vec(),
+            },
+            Some(Machine::Supplied(mut m)) => {
+                let unknown = ComponentSet::from_bits(ComponentSet::ALL.bits() & !m.known().bits())
+                    .unwrap_or(ComponentSet::EMPTY);
+                m.tolerate_unreadable(self.tolerate_unreadable.intersection(unknown));
+                Machine::Supplied(m)
+            }
+            Some(other) => other,
+        };
         let state = GuardState::load(file, self.state_read_only);
         Ok(Verifier {
             keys: self.keys,
@@ -167,6 +193,7 @@ impl VerifierBuilder {
             licensee,
             database: self.database,
             machine,
+            tolerate_unreadable: self.tolerate_unreadable,
             collected: OnceLock::new(),
             modules: self.modules.into(),
             policy: self.policy,
@@ -309,6 +336,7 @@ pub struct Verifier {
     licensee: String,
     database: Option<String>,
     machine: Machine,
+    tolerate_unreadable: ComponentSet,
     collected: OnceLock<CollectedFingerprint>,
     modules: Arc<[String]>,
     policy: Policy,
@@ -331,6 +359,7 @@ impl Verifier {
             modules: Vec::new(),
             state: None,
             state_read_only: false,
+            tolerate_unreadable: ComponentSet::EMPTY,
             policy: Policy::default(),
             clock_tolerance: DEFAULT_CLOCK_TOLERANCE_SECS,
         }
@@ -345,10 +374,7 @@ impl Verifier {
     /// call, then cached), or `None` if the host supplied one.
     pub fn this_machine(&self) -> Option<&CollectedFingerprint> {
         match &self.machine {
-            Machine::Collect { app_key } => Some(
-                self.collected
-                    .get_or_init(|| diagnostics::collected(fingerprint::collect(app_key))),
-            ),
+            Machine::Collect { app_key } => Some(self.collected(app_key)),
             Machine::Supplied(_) => None,
         }
     }
@@ -356,11 +382,16 @@ impl Verifier {
     fn machine(&self) -> &MachineFingerprint {
         match &self.machine {
             Machine::Supplied(m) => m,
-            Machine::Collect { app_key } => self
-                .collected
-                .get_or_init(|| diagnostics::collected(fingerprint::collect(app_key)))
-                .fingerprint(),
+            Machine::Collect { app_key } => self.collected(app_key).fingerprint(),
         }
+    }
+
+    /// This machine's fingerprint, collected once, with the configured tolerance of
+    /// components this process merely cannot read.
+    fn collected(&self, app_key: &[u8]) -> &CollectedFingerprint {
+        self.collected.get_or_init(|| {
+            diagnostics::collected(fingerprint::collect(app_key).tolerating(self.tolerate_unreadable))
+        })
     }
 
     /// Verify a code as text, at the system clock's time.

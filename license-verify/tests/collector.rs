@@ -9,7 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use license_core::{Component, MachineBinding, MachineFingerprint};
-use license_verify::fingerprint::{LinuxSources, collect_from};
+use license_verify::fingerprint::{CollectedFingerprint, LinuxSources, Outcome, Unknown, collect_from};
 
 const KEY: &[u8] = b"demo-erp";
 
@@ -64,6 +64,11 @@ impl Tree {
     /// Collect with every source in the tree; `root_fs` is the directory whose file
     /// system id stands for the root file system.
     fn collect(&self, root_fs: &str) -> MachineFingerprint {
+        *self.collect_as(root_fs, false).fingerprint()
+    }
+
+    /// Collect as a process that runs as root (`as_root`) or not.
+    fn collect_as(&self, root_fs: &str, as_root: bool) -> CollectedFingerprint {
         let s = |n: &str| self.path(n).to_str().unwrap().to_owned();
         let (mid, uuid, net, serial, cpu) = (
             s("machine-id"),
@@ -79,8 +84,14 @@ impl Tree {
             board_serial: &serial,
             root: root_fs,
             cpuinfo: &cpu,
+            as_root: Some(as_root),
         };
-        *collect_from(KEY, &sources).fingerprint()
+        collect_from(KEY, &sources)
+    }
+
+    fn chmod(&self, name: &str, mode: u32) {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(self.path(name), fs::Permissions::from_mode(mode)).unwrap();
     }
 }
 
@@ -428,4 +439,67 @@ fn real_namespaces_change_remove_and_hide_components() {
     );
     let m = b.check(&only_virtual);
     assert_eq!(m.is_match(), b.check(&no_adapters).is_match());
+}
+
+// ---- A fingerprint taken as root, a product running as a service user ---------------
+
+/// Issue 19, item 2: the hardware UUID and the board serial are readable only by root
+/// (mode 0400, simulated in a tree). `license-check fingerprint` run as root marks them as
+/// read only through privileges and by default leaves them out, so the code bound to that
+/// fingerprint verifies for the product running as a service user, which cannot read them.
+/// The fingerprint with them (`--as-root`) is refused there unless the host tolerates
+/// components it merely cannot read.
+#[test]
+fn a_fingerprint_taken_as_root_verifies_for_a_service_user() {
+    let t = Tree::full();
+    t.chmod("machine-id", 0o444);
+    t.chmod("cpuinfo", 0o444);
+    t.chmod("product_uuid", 0o400);
+    t.chmod("board_serial", 0o400);
+    let as_root = t.collect_as("/", true);
+    let root_only = license_core::ComponentSet::EMPTY
+        .with(Component::HardwareUuid)
+        .with(Component::BoardSerial);
+    assert_eq!(as_root.privileged(), root_only);
+    let report = as_root.to_string();
+    assert!(report.contains("only because this runs as root"), "{report}");
+    // Not root: nothing is marked (what it read, it reads with its own rights).
+    assert!(t.collect_as("/", false).privileged().is_empty());
+
+    // The set the product reads as a service user: the root-only components left out.
+    let service = as_root.as_service_user();
+    assert_eq!(
+        service.reports()[usize::from(Component::HardwareUuid.index())].outcome,
+        Outcome::Unknown(Unknown::RootOnly("/sys/class/dmi/id/product_uuid"))
+    );
+    assert!(service.to_string().contains("left out"), "{service}");
+    let binding = service.binding(1).unwrap();
+    assert!(!binding.components().contains(Component::HardwareUuid));
+    assert!(!binding.components().contains(Component::BoardSerial));
+    // What the product reads as a service user: the root-only files are unreadable to it
+    // (here: absent, which the rule treats alike).
+    t.remove("product_uuid");
+    t.remove("board_serial");
+    let unprivileged = t.collect_as("/", false);
+    let m = binding.check(unprivileged.fingerprint());
+    assert!(m.is_match() && m.unknown.is_empty(), "{m:?}");
+
+    // The whole set as root (--as-root): refused for the service user ...
+    let everything = as_root.binding(1).unwrap();
+    assert_eq!(everything.components().len(), 6);
+    let m = everything.check(unprivileged.fingerprint());
+    assert!(
+        !m.is_match() && m.changed.is_empty() && m.unknown == root_only,
+        "{m:?}"
+    );
+    let message = license_core::Error::WrongMachine(m).to_string();
+    assert!(
+        message.contains("take the fingerprint as the user the product runs as"),
+        "{message}"
+    );
+    // ... unless the host tolerates them as merely unreadable.
+    let mut tolerant = *unprivileged.fingerprint();
+    tolerant.tolerate_unreadable(root_only);
+    let m = everything.check(&tolerant);
+    assert!(m.is_match() && m.tolerated == root_only, "{m:?}");
 }
