@@ -320,7 +320,10 @@ fn fingerprint_as_root_leaves_out_what_only_root_reads() {
         .into_iter()
         .any(root_only);
     if privileged {
-        assert!(default.contains("Left out:") && default.contains("--as-root"), "{default}");
+        assert!(
+            default.contains("Left out:") && default.contains("--as-root"),
+            "{default}"
+        );
         assert!(as_root.contains("Read as root and bound"), "{as_root}");
         assert_ne!(default.lines().next(), as_root.lines().next());
     } else {

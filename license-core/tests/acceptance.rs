@@ -296,3 +296,50 @@ fn tolerated_unreadable_components() {
     }
     assert!(report("worst over every shape and every tolerated set", worst) <= LIMIT);
 }
+
+/// Issue 19, item 1: a VM whose root is XFS. Its root file system used to be read from
+/// `statvfs`, which for XFS is the device number: every VM with the same disk layout showed
+/// the same value, so with the CPU model equal a code passed on any of them. Read as the
+/// file system's UUID it is a random value like on ext4; in a container (overlay root,
+/// no UUID) it is unreadable.
+#[test]
+fn a_vm_with_an_xfs_root() {
+    let vm = MachineBinding::new(set(&[OsInstallId, Cpu, RootFileSystem]), digests(), 1).unwrap();
+    assert_eq!(vm.digest_bits(), 24);
+    let before = acceptance(
+        &vm,
+        &[
+            (OsInstallId, Shown::Random(1)),
+            (Cpu, Shown::Same),
+            (RootFileSystem, Shown::Same),
+        ],
+    );
+    assert_eq!(
+        report("XFS VM, root fs read as the device number (before)", before),
+        1.0
+    );
+    let now = report(
+        "XFS VM, root fs read as its UUID",
+        acceptance(
+            &vm,
+            &[
+                (OsInstallId, Shown::Random(1)),
+                (Cpu, Shown::Same),
+                (RootFileSystem, Shown::Random(1)),
+            ],
+        ),
+    );
+    assert!(now <= LIMIT, "{now}");
+    let container = report(
+        "XFS VM's code in a container on it (overlay root: unreadable)",
+        acceptance(
+            &vm,
+            &[
+                (OsInstallId, Shown::Random(1)),
+                (Cpu, Shown::Same),
+                (RootFileSystem, Shown::Hidden),
+            ],
+        ),
+    );
+    assert!(container <= LIMIT, "{container}");
+}

@@ -7,8 +7,15 @@
 //! | hardware UUID    | `/sys/class/dmi/id/product_uuid` (root only)            | unknown                 | unknown                   |
 //! | CPU              | `/proc/cpuinfo`: brand and physical core count          | sysinfo (same values)   | sysinfo                   |
 //! | network adapters | `/sys/class/net/*/address` of adapters with a `device`  | sysinfo `Networks`      | sysinfo `Networks`        |
-//! | root file system | `statvfs("/")` file system id (every user)              | system drive's volume serial (`vol`) | `Volume UUID` of `/` (`diskutil info /`) |
+//! | root file system | UUID of `/`'s file system (every user, see below)       | system drive's volume serial (`vol`) | `Volume UUID` of `/` (`diskutil info /`) |
 //! | board serial     | `/sys/class/dmi/id/board_serial` (root only)            | unknown (no registry source) | `IOPlatformSerialNumber` (`ioreg`) |
+//!
+//! The root file system (Linux): the mount of `/` in `/proc/self/mountinfo`, its UUID from
+//! the `/dev/disk/by-uuid` link to its device (every user), else the superblock (ext2/3/4,
+//! XFS, Btrfs; root), else for ext2/3/4 `statvfs`'s id (derived from the UUID; the same
+//! value). Btrfs: `statvfs`'s id (UUID and subvolume). Never a device number (XFS's
+//! `statvfs` id is one); no UUID of its own (overlay, tmpfs, a bind-mounted container
+//! root, ZFS, NFS): unknown.
 //!
 //! Run as root (Linux), a component read from a file other users may not read (the hardware
 //! UUID, the board serial) is marked as read only through privileges
@@ -71,6 +78,13 @@ pub enum Unknown {
     },
     /// This platform has no source for the component.
     Unsupported,
+    /// The root file system has no UUID of its own to read: no block device (overlay,
+    /// tmpfs, a network or FUSE file system, ZFS), a directory of another file system
+    /// (a container's or chroot's root), or a UUID no source gives.
+    NoFileSystemUuid {
+        /// The file system type from the mount table (`overlay`, `tmpfs`, `xfs`, ...).
+        fs_type: String,
+    },
     /// Reading failed.
     Failed {
         /// What was read.
@@ -98,6 +112,10 @@ impl fmt::Display for Unknown {
                 "no physical adapter with a fixed MAC address ({virtual_adapters} virtual, {unstable_macs} with a locally administered MAC left out)"
             ),
             Unknown::Unsupported => f.write_str("not available on this platform"),
+            Unknown::NoFileSystemUuid { fs_type } => write!(
+                f,
+                "the root file system ({fs_type}) has no UUID of its own here (a container, an overlay, or a directory of another file system)"
+            ),
             Unknown::Failed { source, kind } => write!(f, "reading {source} failed ({kind})"),
         }
     }
@@ -316,10 +334,18 @@ pub struct LinuxSources<'a> {
     pub net: &'a str,
     /// The DMI board serial file.
     pub board_serial: &'a str,
-    /// A directory on the root file system (`/`), whose `statvfs` id is read.
+    /// A directory on the root file system (`/`), whose file system's UUID is read.
     pub root: &'a str,
     /// `/proc/cpuinfo`.
     pub cpuinfo: &'a str,
+    /// The mount table, `/proc/self/mountinfo`.
+    pub mountinfo: &'a str,
+    /// The directory of links named by file system UUIDs, `/dev/disk/by-uuid`.
+    pub by_uuid: &'a str,
+    /// The block devices by number, `/sys/dev/block`.
+    pub sys_dev_block: &'a str,
+    /// The device directory, `/dev` (superblocks, where readable).
+    pub dev: &'a str,
     /// Whether this process runs as root (`None`: ask the system). As root, a file source
     /// that other users may not read is marked as read only through privileges.
     pub as_root: Option<bool>,
@@ -335,6 +361,10 @@ impl LinuxSources<'static> {
         board_serial: linux::Sources::SYSTEM.board_serial,
         root: linux::Sources::SYSTEM.root,
         cpuinfo: linux::Sources::SYSTEM.cpuinfo,
+        mountinfo: linux::Sources::SYSTEM.mountinfo,
+        by_uuid: linux::Sources::SYSTEM.by_uuid,
+        sys_dev_block: linux::Sources::SYSTEM.sys_dev_block,
+        dev: linux::Sources::SYSTEM.dev,
         as_root: None,
     };
 }
@@ -350,6 +380,10 @@ pub fn collect_from(app_key: &[u8], sources: &LinuxSources<'_>) -> CollectedFing
         board_serial: sources.board_serial,
         root: sources.root,
         cpuinfo: sources.cpuinfo,
+        mountinfo: sources.mountinfo,
+        by_uuid: sources.by_uuid,
+        sys_dev_block: sources.sys_dev_block,
+        dev: sources.dev,
     };
     let mut collected = CollectedFingerprint::from_parts([
         (Component::OsInstallId, linux::os_install_id(app_key, &s)),
