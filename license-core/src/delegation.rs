@@ -848,13 +848,19 @@ impl fmt::Debug for DelegatedCode {
     }
 }
 
-/// Whether `text` looks like a reseller's code rather than a plain one: more symbols than
-/// the largest plain code, and a first symbol `T` (the top five bits of the tag `0xD_`).
-/// Checks nothing else: a text that is not is read, and refused, as a plain code.
+/// Whether `text` is read as a reseller's code rather than a plain one: more symbols than
+/// the largest plain code (whatever its first symbol, normally `T`, the top five bits of
+/// the tag `0xD_`: a typo there is a typo of a reseller's code). Checks nothing else: a
+/// text that is not is read, and refused, as a plain code.
 pub fn is_delegated_text(text: &str) -> bool {
+    // Longer than any plain code: whatever its first symbol (a typo there must still be
+    // located as a typo of a reseller's code, not called too long for a plain one).
     let plain = crate::text::symbols_for(MAX_CODE_BYTES);
-    let mut symbols = text.bytes().filter(|&c| c.is_ascii_alphanumeric());
-    symbols.next().is_some_and(|c| c.eq_ignore_ascii_case(&b't')) && symbols.take(plain).count() >= plain
+    text.bytes()
+        .filter(|&c| c.is_ascii_alphanumeric())
+        .take(plain + 1)
+        .count()
+        > plain
 }
 
 /// A reseller's code that decoded correctly but has not been verified: its chain and
