@@ -99,7 +99,7 @@ fn new_license(licensee: &str) -> Value {
         "line": "expert",
         "named_users": 25,
         "modules": ["crm", "bi"],
-        "bind": {"database": format!("DB-{licensee}")},
+        "bind": {"database": pg::db(&format!("DB-{licensee}"))},
     })
 }
 

@@ -46,7 +46,7 @@ fn new_license(n: usize) -> Order {
     );
     o.line = Some("expert".into());
     o.named_users = Some(10);
-    o.bind = BindTo::database(format!("DB-{n}"));
+    o.bind = BindTo::database(pg::db(&format!("DB-{n}")));
     Order::Issue(o)
 }
 

@@ -114,6 +114,17 @@ pub enum Error {
         "invalid order: the database code is empty: give the code the customer's installation shows, or bind to no database"
     )]
     EmptyDatabaseCode,
+    /// A database code that the library's reader refuses (the product's catalog takes the
+    /// toolkit's database codes).
+    #[error(
+        "invalid order: {error}; if product {product} has database identifiers of its own, say so once in its catalog (database_codes = \"free-form\" under [defaults])"
+    )]
+    InvalidDatabaseCode {
+        /// The product whose catalog asks for the toolkit's codes.
+        product: String,
+        /// Why the reader refused it (with the group of a typo).
+        error: license_core::DatabaseCodeError,
+    },
     /// A rehost or transfer that both replaces and removes one part of the binding.
     #[error("invalid order: give either a new {} or remove the {} binding, not both", .part.new_value(), .part.name())]
     ReplaceAndRemove {
@@ -419,7 +430,7 @@ pub enum Error {
         license_id: u32,
     },
     /// A machine fingerprint that does not parse.
-    #[error("the machine fingerprint is invalid ({0}): ask the customer to send it again")]
+    #[error("the machine fingerprint is invalid ({}): ask the customer to send it again", fingerprint_reason(.0))]
     Fingerprint(license_core::Error),
 
     // ----- ledger and files -----
@@ -713,6 +724,7 @@ impl Error {
             Error::UnknownLine { .. } => "unknown_line",
             Error::EmptyLicensee => "empty_licensee",
             Error::EmptyDatabaseCode => "empty_database_code",
+            Error::InvalidDatabaseCode { .. } => "invalid_database_code",
             Error::ReplaceAndRemove { .. } => "replace_and_remove",
             Error::NothingToRehost => "nothing_to_rehost",
             Error::LicenseIdsExhausted => "license_ids_exhausted",
@@ -833,6 +845,24 @@ pub(crate) fn exposure(mode: u32) -> String {
     parts.join(" and ")
 }
 
+/// The reader's refusal of a fingerprint in a fingerprint's words (license-core's text
+/// reader speaks of a license code).
+fn fingerprint_reason(e: &license_core::Error) -> String {
+    use license_core::Error as E;
+    match e {
+        E::Empty => "nothing was entered".to_owned(),
+        E::TooShort => "too short: part of it is missing".to_owned(),
+        E::TooLong { max } => format!("too long for a fingerprint (at most {max} characters)"),
+        E::InvalidCharacter { character, group, .. } => format!(
+            "'{}' in group {group} cannot be part of a fingerprint",
+            character.escape_debug()
+        ),
+        E::Typo { group } => format!("typo in group {group} of the fingerprint"),
+        E::TypoUnlocated => "the fingerprint has typos, or a character is missing or extra".to_owned(),
+        other => other.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -905,6 +935,10 @@ mod tests {
             },
             Error::EmptyLicensee,
             Error::EmptyDatabaseCode,
+            Error::InvalidDatabaseCode {
+                product: "p".into(),
+                error: license_core::DatabaseCodeError::Typo { group: 4 },
+            },
             Error::NothingToRehost,
             Error::LicenseIdsExhausted,
             Error::RevisionsExhausted { license_id: l },

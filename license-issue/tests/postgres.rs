@@ -28,7 +28,7 @@ fn new_license(licensee: &str) -> Order {
     let mut o = NewLicense::new("demo-erp", Kind::Subscription, Customer::new(licensee));
     o.line = Some("expert".into());
     o.named_users = Some(25);
-    o.bind = BindTo::database(format!("DB-{licensee}"));
+    o.bind = BindTo::database(common::db(&format!("DB-{licensee}")));
     Order::Issue(o)
 }
 
@@ -78,7 +78,7 @@ fn two_instances_issue_concurrently_without_duplicate_or_lost_revisions() {
                         let order = if i % 20 == 19 {
                             new_license(&format!("T{t}-{}", i - 5))
                         } else {
-                            rehost(first.license_id(), format!("DB-{t}-{}", i - 5))
+                            rehost(first.license_id(), common::db(&format!("DB-{t}-{}", i - 5)))
                         };
                         let again = is.place(Some(&key), &order, today).unwrap();
                         assert_eq!(again, first, "a retried order returns its first result");
@@ -90,7 +90,7 @@ fn two_instances_issue_concurrently_without_duplicate_or_lost_revisions() {
                         // A new license now and then: ids are allocated concurrently too.
                         new_license(&format!("T{t}-{i}"))
                     } else {
-                        rehost(ids[(t + i) % ids.len()], format!("DB-{t}-{i}"))
+                        rehost(ids[(t + i) % ids.len()], common::db(&format!("DB-{t}-{i}")))
                     };
                     let out = is.place(Some(&key), &order, today).unwrap();
                     outcomes.push((key, out));
@@ -190,7 +190,7 @@ fn the_ledger_round_trips_records_and_answers_reports_with_sql() {
     )
     .unwrap();
     let mut trial = NewLicense::new("demo-erp", Kind::Trial, Customer::new("株式会社エーシーエム"));
-    trial.bind = BindTo::database("DB-T");
+    trial.bind = BindTo::database("DB-2S3SS-G6YH8-DSBEC-9R3QK");
     is.issue(&trial, d(2026, 12, 1)).unwrap();
     is.cancel(a, d(2026, 12, 2)).unwrap();
 
@@ -277,7 +277,7 @@ fn concurrent_redeemers_of_one_ticket_get_one_license() {
                 barrier.wait();
                 ids.iter()
                     .map(|id| {
-                        let db = format!("DB-{}", t % 2);
+                        let db = common::db(&format!("DB-{}", t % 2));
                         let out = is.redeem(
                             &pool,
                             id,

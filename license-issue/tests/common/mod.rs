@@ -7,6 +7,19 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use license_issue::PgLedger;
 use license_issue::postgres::{Client, Config, NoTls};
 
+/// A valid database code (the toolkit's form, which the demo catalog asks for), the same
+/// for the same `seed`.
+pub fn db(seed: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut bytes = [0u8; 10];
+    for (i, chunk) in bytes.chunks_mut(5).enumerate() {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (i, seed).hash(&mut h);
+        chunk.copy_from_slice(&h.finish().to_le_bytes()[..5]);
+    }
+    license_core::DatabaseCode::from_random(bytes).to_string()
+}
+
 /// The connection URL from `LICENSE_TEST_PG`. The tests that call this are ignored unless
 /// it was set when they were built (`cfg(has_pg)`, build.rs), so it is set here.
 pub fn database_url() -> String {
