@@ -787,6 +787,19 @@ lic_result lic_verifier_config_add_module(struct lic_verifier_config *config,
                                           size_t name_len);
 
 /**
+ * Append a product line name: the first name added names line 0, the next line 1, and
+ * so on (at most 16), as in the vendor's catalog (`licensectl catalog export` writes
+ * them in this order). `lic_license_line_name` and `lic_license_describe` use them.
+ *
+ * # Safety
+ * `config` is a live handle not used by another thread during the call; `name` points
+ * to `name_len` readable bytes.
+ */
+lic_result lic_verifier_config_add_line(struct lic_verifier_config *config,
+                                        const char *name,
+                                        size_t name_len);
+
+/**
  * Keep the guards (clock high-water mark, highest revision per license, installed
  * revocation list) in a state file at `path` (UTF-8), integrity-protected with `secret`
  * (at least 16 bytes, fixed per application, e.g. built into the binary). Without a
@@ -1228,6 +1241,20 @@ lic_result lic_license_pending_change(const struct lic_license *license,
                                       bool *out_pending,
                                       uint32_t *out_revision,
                                       struct lic_date *out_starts);
+
+/**
+ * The product line's name as configured with `lic_verifier_config_add_line` (from the
+ * vendor's catalog); an empty text when the line has no configured name (then use
+ * `lic_license_line`). Text out as described in the introduction.
+ *
+ * # Safety
+ * `license` is a live handle; `buf` points to `buf_len` writable bytes (or is NULL with
+ * `buf_len` 0); `out_len` to a writable `size_t`.
+ */
+lic_result lic_license_line_name(const struct lic_license *license,
+                                 char *buf,
+                                 size_t buf_len,
+                                 size_t *out_len);
 
 /**
  * What the license grants, in plain words (one `Label: value` line per item: kind, line,

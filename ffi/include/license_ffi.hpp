@@ -206,6 +206,11 @@ public:
                                                                   key.size()));
         return *this;
     }
+    /// The catalog's product line names, in line-number order (see lic_verifier_config_add_line).
+    VerifierConfig &add_line(std::string_view name) {
+        detail::check(lic_verifier_config_add_line(handle_.get(), detail::chars(name), name.size()));
+        return *this;
+    }
     VerifierConfig &add_module(std::string_view name) {
         detail::check(lic_verifier_config_add_module(handle_.get(), detail::chars(name), name.size()));
         return *this;
@@ -277,6 +282,12 @@ public:
     std::string describe() const {
         return detail::text([&](char *buf, size_t n, size_t *len) {
             return lic_license_describe(handle_.get(), buf, n, len);
+        });
+    }
+    /// The line's configured name (VerifierConfig::add_line); empty when it has none.
+    std::string line_name() const {
+        return detail::text([&](char *buf, size_t n, size_t *len) {
+            return lic_license_line_name(handle_.get(), buf, n, len);
         });
     }
     const lic_license *get() const noexcept { return handle_.get(); }

@@ -37,6 +37,7 @@ pub(crate) struct Config {
     database: Option<String>,
     machine: Option<Machine>,
     modules: Vec<String>,
+    lines: Vec<String>,
     state: Option<(PathBuf, Vec<u8>)>,
     notice_days: Option<u16>,
     clock_tolerance_secs: Option<u32>,
@@ -62,6 +63,7 @@ impl Config {
             None => {}
         }
         b = b.modules(self.modules.iter().cloned());
+        b = b.lines(self.lines.iter().cloned());
         if let Some((path, secret)) = &self.state {
             b = b.state_file(path.clone(), secret.clone());
         }
@@ -113,6 +115,7 @@ pub unsafe extern "C" fn lic_verifier_config_new(
             database: None,
             machine: None,
             modules: Vec::new(),
+            lines: Vec::new(),
             state: None,
             notice_days: None,
             clock_tolerance_secs: None,
@@ -260,6 +263,32 @@ pub unsafe extern "C" fn lic_verifier_config_add_module(
             return Err(Failure::invalid("at most 64 module names"));
         }
         c.modules.push(n.to_owned());
+        Ok(())
+    })
+}
+
+/// Append a product line name: the first name added names line 0, the next line 1, and
+/// so on (at most 16), as in the vendor's catalog (`licensectl catalog export` writes
+/// them in this order). `lic_license_line_name` and `lic_license_describe` use them.
+///
+/// # Safety
+/// `config` is a live handle not used by another thread during the call; `name` points
+/// to `name_len` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lic_verifier_config_add_line(
+    config: *mut lic_verifier_config,
+    name: *const c_char,
+    name_len: usize,
+) -> lic_result {
+    guard(|| {
+        // SAFETY: the caller's contract: a live handle, used by this thread only.
+        let c = unsafe { lic_verifier_config::get_mut(config, "config") }?;
+        // SAFETY: the caller's contract.
+        let n = unsafe { args::text(name, name_len, "name") }?;
+        if c.lines.len() >= 16 {
+            return Err(Failure::invalid("at most 16 product line names"));
+        }
+        c.lines.push(n.to_owned());
         Ok(())
     })
 }

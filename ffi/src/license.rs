@@ -363,6 +363,29 @@ pub unsafe extern "C" fn lic_license_pending_change(
     })
 }
 
+/// The product line's name as configured with `lic_verifier_config_add_line` (from the
+/// vendor's catalog); an empty text when the line has no configured name (then use
+/// `lic_license_line`). Text out as described in the introduction.
+///
+/// # Safety
+/// `license` is a live handle; `buf` points to `buf_len` writable bytes (or is NULL with
+/// `buf_len` 0); `out_len` to a writable `size_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lic_license_line_name(
+    license: *const lic_license,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> lic_result {
+    guard(|| {
+        // SAFETY: the caller's contract.
+        let l = unsafe { lic_license::get(license, "license") }?;
+        let out = TextOut::new(buf, buf_len, out_len)?;
+        // SAFETY: the caller's contract covers `buf` and `out_len`.
+        unsafe { out.write(l.line_name().unwrap_or("")) }
+    })
+}
+
 /// What the license grants, in plain words (one `Label: value` line per item: kind, line,
 /// users, seats, modules by name, dates, status), for the customer to read. Text out as
 /// described in the introduction.

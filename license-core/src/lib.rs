@@ -67,7 +67,7 @@ pub use dbcode::{
 pub use delegation::{
     Certificate, CertificateChain, DelegatedCode, DelegationError, MAX_CERTIFICATE_BYTES, MAX_CHAIN,
     MAX_CHAIN_BYTES, MAX_DELEGATED_BYTES, MAX_RESELLER_NAME, ResellerName, UntrustedDelegatedCode,
-    VerifiedDelegatedLicense, is_delegated_text, sign_delegated,
+    VerifiedDelegatedLicense, is_delegated_text, is_longer_than_a_plain_code, sign_delegated,
 };
 pub use error::{Error, ErrorKind};
 pub use fingerprint::{

@@ -4,7 +4,7 @@
 //! and deletion of the one-level and two-level reference codes of
 //! `tests/vectors/v2-delegation.json` (the vectors are not changed: the reader alone is).
 
-use license_core::{Error, UntrustedDelegatedCode, is_delegated_text};
+use license_core::{Error, UntrustedDelegatedCode, is_longer_than_a_plain_code};
 
 const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const GROUP: usize = 5;
@@ -49,9 +49,9 @@ fn insertions_and_deletions(code: &[u8]) -> (usize, usize, usize) {
     let mut judge = |text: Vec<u8>, groups: &[usize], what: &str| {
         total += 1;
         let s = grouped(&text);
-        // The reader of license-verify takes it as a reseller's code whatever its first
-        // symbol (it is longer than any plain code).
-        assert!(is_delegated_text(&s), "{what}");
+        // license-verify tries it as a reseller's code whatever its first symbol (it is
+        // longer than any plain code).
+        assert!(is_longer_than_a_plain_code(&s), "{what}");
         match UntrustedDelegatedCode::parse(&s) {
             Err(Error::Typo { group }) => {
                 assert!(
@@ -123,7 +123,7 @@ fn any_change_of_the_first_symbol_is_a_typo_in_group_1() {
             let mut t = code.clone();
             t[0] = c;
             let s = grouped(&t);
-            assert!(is_delegated_text(&s));
+            assert!(is_longer_than_a_plain_code(&s));
             assert_eq!(
                 UntrustedDelegatedCode::parse(&s).map(|_| ()),
                 Err(Error::Typo { group: 1 }),

@@ -22,6 +22,7 @@ pub struct Verification {
     revocation: Option<RevocationListInfo>,
     issuer: Option<Issuer>,
     first_run: bool,
+    lines: Arc<[String]>,
 }
 
 impl Verification {
@@ -42,7 +43,28 @@ impl Verification {
             revocation,
             issuer: None,
             first_run: false,
+            lines: Arc::from(Vec::new()),
         }
+    }
+
+    /// With the product line names the application configured.
+    pub(crate) fn with_lines(mut self, lines: Arc<[String]>) -> Verification {
+        self.lines = lines;
+        self
+    }
+
+    /// The product line's name as the application configured it
+    /// (`VerifierBuilder::lines`, from the vendor's catalog), if it has one.
+    pub fn line_name(&self) -> Option<&str> {
+        self.lines
+            .get(usize::from(self.line().get()))
+            .map(String::as_str)
+            .filter(|n| !n.is_empty())
+    }
+
+    /// The line names the application configured (index = line number).
+    pub fn line_names(&self) -> &[String] {
+        &self.lines
     }
 
     /// Marked as the first run of this installation (see [`Verification::first_run`]).

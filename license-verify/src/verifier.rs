@@ -47,6 +47,7 @@ pub struct VerifierBuilder {
     database: Option<String>,
     machine: Option<Machine>,
     modules: Vec<String>,
+    lines: Vec<String>,
     state: Option<(PathBuf, Vec<u8>)>,
     state_read_only: bool,
     tolerate_unreadable: ComponentSet,
@@ -89,6 +90,17 @@ impl VerifierBuilder {
         S: Into<String>,
     {
         self.modules = names.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The catalog's product line names: index `n` names line `n` (`Verification::line_name`,
+    /// the report), as `licensectl catalog export` writes them (`LINES`). At most 16.
+    pub fn lines<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.lines = names.into_iter().map(Into::into).collect();
         self
     }
 
@@ -158,6 +170,9 @@ impl VerifierBuilder {
         if self.modules.len() > usize::from(license_core::ModuleSet::CAPACITY) {
             return Err(Error::Config("more than 64 module names"));
         }
+        if self.lines.len() > 16 {
+            return Err(Error::Config("more than 16 product line names"));
+        }
         let file = match self.state {
             Some((path, secret)) => {
                 let mut ctx = Context::new(&self.product, &licensee);
@@ -196,6 +211,7 @@ impl VerifierBuilder {
             tolerate_unreadable: self.tolerate_unreadable,
             collected: OnceLock::new(),
             modules: self.modules.into(),
+            lines: self.lines.into(),
             policy: self.policy,
             clock_tolerance: self.clock_tolerance,
             state: Mutex::new(state),
@@ -339,6 +355,7 @@ pub struct Verifier {
     tolerate_unreadable: ComponentSet,
     collected: OnceLock<CollectedFingerprint>,
     modules: Arc<[String]>,
+    lines: Arc<[String]>,
     policy: Policy,
     clock_tolerance: i64,
     state: Mutex<GuardState>,
@@ -357,6 +374,7 @@ impl Verifier {
             database: None,
             machine: None,
             modules: Vec::new(),
+            lines: Vec::new(),
             state: None,
             state_read_only: false,
             tolerate_unreadable: ComponentSet::EMPTY,
@@ -592,7 +610,8 @@ impl Verifier {
             st.guards.revocation_info(),
         )
         .with_issuer(issuer)
-        .with_first_run(first_run))
+        .with_first_run(first_run)
+        .with_lines(Arc::clone(&self.lines)))
     }
 
     /// Install a revocation list from its file, at the system clock's time.

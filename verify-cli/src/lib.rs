@@ -366,6 +366,7 @@ fn check(
     let mut builder = Verifier::builder(keys, &product, build_date)
         .licensee(&args.licensee)
         .modules(names.modules.clone())
+        .lines(names.lines.clone())
         .fingerprint_app_key(args.app_key.as_deref().unwrap_or(&product).as_bytes().to_vec());
     if let Some(db) = &args.database {
         builder = builder.database(db);
@@ -508,7 +509,11 @@ pub fn verification_text(v: &Verification, names: &Names, coverage_checked: bool
         v.verified().key_id()
     );
     let _ = writeln!(s, "Product line:     {}", names.line(l));
-    let _ = write!(s, "{}", describe_scope(l, &names.modules));
+    let _ = write!(
+        s,
+        "{}",
+        describe_scope(l, &names.modules).with_lines(&names.lines)
+    );
     let _ = writeln!(s, "Status:           {}", describe_status(&v.status()));
     let _ = match (coverage_checked, v.release()) {
         (false, _) => writeln!(

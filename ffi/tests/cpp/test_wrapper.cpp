@@ -45,7 +45,9 @@ static lic::VerifierConfig config() {
         .add_module("crm")
         .add_module("budget")
         .add_module("planning")
-        .add_module("bi");
+        .add_module("bi")
+        .add_line("standard")
+        .add_line("expert");
     return c;
 }
 
@@ -86,6 +88,7 @@ int main(int argc, char **argv) {
         // A description longer than the wrapper's first buffer: read at the exact size.
         std::string d = l.describe();
         CHECK(d.size() > 100 && d.find("crm") != std::string::npos);
+        CHECK(l.line_name() == "expert" && d.find("product line expert") != std::string::npos);
         // Moving transfers ownership: freed once, by the new owner.
         lic::License moved = std::move(l);
         CHECK(moved.id() == 1001);
