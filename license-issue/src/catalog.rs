@@ -260,7 +260,8 @@ impl Catalog {
     /// and the usual confusions forgiven) and returned in its canonical text, a typo refused
     /// naming its group; with `"free-form"` taken as given (trimmed).
     pub fn database_code(&self, text: &str) -> Result<String, Error> {
-        if text.trim().is_empty() {
+        // Nothing left once normalized (`-` and white space removed, as signed): no code.
+        if text.chars().all(|c| c == '-' || c.is_ascii_whitespace()) {
             return Err(Error::EmptyDatabaseCode);
         }
         match self.defaults.database_codes {
