@@ -800,6 +800,24 @@ lic_result lic_verifier_config_add_line(struct lic_verifier_config *config,
                                         size_t name_len);
 
 /**
+ * Tolerate the machine component `component_number` (a `lic_component`) when this process
+ * merely cannot read it (the source exists, but not for the user the product runs as: the
+ * hardware UUID and board serial are root-only on Linux): a bound component it cannot read
+ * then counts neither as changed nor as unreadable, and the majority of all bound
+ * components must still match (`docs/SECURITY.md`, the acceptance table's "tolerated"
+ * rows). Call once per component. For a fingerprint set with
+ * `lic_verifier_config_set_fingerprint`, every such component it has no value for is
+ * tolerated.
+ *
+ * Returns `LIC_RESULT_INVALID_ARGUMENT` for a number that is no component.
+ *
+ * # Safety
+ * `config` is a live handle not used by another thread during the call.
+ */
+lic_result lic_verifier_config_tolerate_unreadable(struct lic_verifier_config *config,
+                                                   uint32_t component_number);
+
+/**
  * Keep the guards (clock high-water mark, highest revision per license, installed
  * revocation list) in a state file at `path` (UTF-8), integrity-protected with `secret`
  * (at least 16 bytes, fixed per application, e.g. built into the binary). Without a

@@ -206,6 +206,12 @@ public:
                                                                   key.size()));
         return *this;
     }
+    /// Tolerate a machine component this process merely cannot read (see
+    /// lic_verifier_config_tolerate_unreadable).
+    VerifierConfig &tolerate_unreadable(lic_component component) {
+        detail::check(lic_verifier_config_tolerate_unreadable(handle_.get(), static_cast<uint32_t>(component)));
+        return *this;
+    }
     /// The catalog's product line names, in line-number order (see lic_verifier_config_add_line).
     VerifierConfig &add_line(std::string_view name) {
         detail::check(lic_verifier_config_add_line(handle_.get(), detail::chars(name), name.size()));

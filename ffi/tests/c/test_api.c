@@ -459,6 +459,11 @@ static void test_config_failures(void) {
         OK(lic_verifier_config_add_module(c, S("m")));
     }
     EXPECT(lic_verifier_config_add_module(c, S("m")), LIC_RESULT_INVALID_ARGUMENT);
+    /* Tolerating unreadable components: any component, not a number beyond them. */
+    OK(lic_verifier_config_tolerate_unreadable(c, LIC_COMPONENT_HARDWARE_UUID));
+    OK(lic_verifier_config_tolerate_unreadable(c, LIC_COMPONENT_BOARD_SERIAL));
+    EXPECT(lic_verifier_config_tolerate_unreadable(c, 6), LIC_RESULT_INVALID_ARGUMENT);
+    EXPECT(lic_verifier_config_tolerate_unreadable(NULL, 1), LIC_RESULT_NULL_ARGUMENT);
     /* 17 line names. */
     for (int i = 0; i < 16; i++) {
         OK(lic_verifier_config_add_line(c, S("l")));
