@@ -9,6 +9,7 @@ const ABI_MAJOR: u32 = 0;
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    test_cfgs();
     let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     let elf = matches!(
         os.as_str(),
@@ -16,5 +17,16 @@ fn main() {
     );
     if elf {
         println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,liblicense_ffi.so.{ABI_MAJOR}");
+    }
+}
+
+/// Tests that need a program run only where it is there and are reported as ignored (with
+/// the reason) elsewhere, never as passed: `cfg(has_cmake)` when `cmake` is on `PATH`.
+fn test_cfgs() {
+    println!("cargo::rustc-check-cfg=cfg(has_cmake)");
+    println!("cargo:rerun-if-env-changed=PATH");
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    if std::env::split_paths(&path).any(|dir| dir.join("cmake").is_file()) {
+        println!("cargo:rustc-cfg=has_cmake");
     }
 }

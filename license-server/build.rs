@@ -1,6 +1,7 @@
-//! Test configuration from the machine: `has_pg` when LICENSE_TEST_PG names a PostgreSQL
-//! database, `has_chromium` when chromium and chromedriver are on PATH. Tests that need a
-//! missing service are then reported as ignored, never as passed.
+//! Tests that need a service run only where it is there, and are reported as ignored (with
+//! the reason) elsewhere, never as passed: `cfg(has_pg)` when `LICENSE_TEST_PG` names a
+//! database (`.ci/run` sets it), `cfg(has_chromium)` when `chromium` and `chromedriver` are
+//! on `PATH`.
 
 fn on_path(name: &str) -> bool {
     std::env::var_os("PATH")
@@ -10,9 +11,10 @@ fn on_path(name: &str) -> bool {
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(has_pg)");
     println!("cargo::rustc-check-cfg=cfg(has_chromium)");
+    println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=LICENSE_TEST_PG");
     println!("cargo:rerun-if-env-changed=PATH");
-    if std::env::var_os("LICENSE_TEST_PG").is_some() {
+    if std::env::var_os("LICENSE_TEST_PG").is_some_and(|v| !v.is_empty()) {
         println!("cargo:rustc-cfg=has_pg");
     }
     if on_path("chromium") && on_path("chromedriver") {

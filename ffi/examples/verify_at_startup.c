@@ -23,7 +23,7 @@
  * (each command on one line). With CMake: find_package(license_ffi) and the target
  * license_ffi::static or license_ffi::shared.
  *
- * Run:  ./verify_at_startup license.txt "ACME Corp" DB-7F3A-22C1 [state-file]
+ * Run:  ./verify_at_startup license.txt "ACME Corp" DB-B80ZZ-01W25-SE82D-XMET2 [state-file]
  */
 #include <stdbool.h>
 #include <stdint.h>

@@ -787,6 +787,37 @@ lic_result lic_verifier_config_add_module(struct lic_verifier_config *config,
                                           size_t name_len);
 
 /**
+ * Append a product line name: the first name added names line 0, the next line 1, and
+ * so on (at most 16), as in the vendor's catalog (`licensectl catalog export` writes
+ * them in this order). `lic_license_line_name` and `lic_license_describe` use them.
+ *
+ * # Safety
+ * `config` is a live handle not used by another thread during the call; `name` points
+ * to `name_len` readable bytes.
+ */
+lic_result lic_verifier_config_add_line(struct lic_verifier_config *config,
+                                        const char *name,
+                                        size_t name_len);
+
+/**
+ * Tolerate the machine component `component_number` (a `lic_component`) when this process
+ * merely cannot read it (the source exists, but not for the user the product runs as: the
+ * hardware UUID and board serial are root-only on Linux): a bound component it cannot read
+ * then counts neither as changed nor as unreadable, and the majority of all bound
+ * components must still match (`docs/SECURITY.md`, the acceptance table's "tolerated"
+ * rows). Call once per component. For a fingerprint set with
+ * `lic_verifier_config_set_fingerprint`, every such component it has no value for is
+ * tolerated.
+ *
+ * Returns `LIC_RESULT_INVALID_ARGUMENT` for a number that is no component.
+ *
+ * # Safety
+ * `config` is a live handle not used by another thread during the call.
+ */
+lic_result lic_verifier_config_tolerate_unreadable(struct lic_verifier_config *config,
+                                                   uint32_t component_number);
+
+/**
  * Keep the guards (clock high-water mark, highest revision per license, installed
  * revocation list) in a state file at `path` (UTF-8), integrity-protected with `secret`
  * (at least 16 bytes, fixed per application, e.g. built into the binary). Without a
@@ -1080,6 +1111,18 @@ lic_result lic_license_days_left(const struct lic_license *license, uint32_t *ou
 lic_result lic_license_is_usable(const struct lic_license *license, bool *out_usable);
 
 /**
+ * Whether this verification was the **first run of this installation**: a state file is
+ * configured but none was found, so the guards (clock, replay, revocation) started
+ * afresh. Expected once after installing; later it means the state file was deleted or
+ * moved, which a host should log or have support confirm (docs/SECURITY.md, "A deleted or
+ * restored state file"). Always false without a state file.
+ *
+ * # Safety
+ * `license` is a live handle; `out_first_run` points to a writable `bool`.
+ */
+lic_result lic_license_first_run(const struct lic_license *license, bool *out_first_run);
+
+/**
  * Whether this release (by the build date given to the verifier) is covered by
  * maintenance. Releases built before the maintenance end stay licensed.
  *
@@ -1216,6 +1259,20 @@ lic_result lic_license_pending_change(const struct lic_license *license,
                                       bool *out_pending,
                                       uint32_t *out_revision,
                                       struct lic_date *out_starts);
+
+/**
+ * The product line's name as configured with `lic_verifier_config_add_line` (from the
+ * vendor's catalog); an empty text when the line has no configured name (then use
+ * `lic_license_line`). Text out as described in the introduction.
+ *
+ * # Safety
+ * `license` is a live handle; `buf` points to `buf_len` writable bytes (or is NULL with
+ * `buf_len` 0); `out_len` to a writable `size_t`.
+ */
+lic_result lic_license_line_name(const struct lic_license *license,
+                                 char *buf,
+                                 size_t buf_len,
+                                 size_t *out_len);
 
 /**
  * What the license grants, in plain words (one `Label: value` line per item: kind, line,

@@ -206,6 +206,17 @@ public:
                                                                   key.size()));
         return *this;
     }
+    /// Tolerate a machine component this process merely cannot read (see
+    /// lic_verifier_config_tolerate_unreadable).
+    VerifierConfig &tolerate_unreadable(lic_component component) {
+        detail::check(lic_verifier_config_tolerate_unreadable(handle_.get(), static_cast<uint32_t>(component)));
+        return *this;
+    }
+    /// The catalog's product line names, in line-number order (see lic_verifier_config_add_line).
+    VerifierConfig &add_line(std::string_view name) {
+        detail::check(lic_verifier_config_add_line(handle_.get(), detail::chars(name), name.size()));
+        return *this;
+    }
     VerifierConfig &add_module(std::string_view name) {
         detail::check(lic_verifier_config_add_module(handle_.get(), detail::chars(name), name.size()));
         return *this;
@@ -235,6 +246,8 @@ public:
     lic_status status() const { return read<lic_status>(lic_license_status); }
     uint32_t days_left() const { return read<uint32_t>(lic_license_days_left); }
     bool is_usable() const { return read<bool>(lic_license_is_usable); }
+    /// No state file was found: the guards started afresh (see lic_license_first_run).
+    bool first_run() const { return read<bool>(lic_license_first_run); }
     bool release_covered() const { return read<bool>(lic_license_release_covered); }
     /// LIC_UNLIMITED when not limited.
     uint32_t named_users() const { return read<uint32_t>(lic_license_named_users); }
@@ -275,6 +288,12 @@ public:
     std::string describe() const {
         return detail::text([&](char *buf, size_t n, size_t *len) {
             return lic_license_describe(handle_.get(), buf, n, len);
+        });
+    }
+    /// The line's configured name (VerifierConfig::add_line); empty when it has none.
+    std::string line_name() const {
+        return detail::text([&](char *buf, size_t n, size_t *len) {
+            return lic_license_line_name(handle_.get(), buf, n, len);
         });
     }
     const lic_license *get() const noexcept { return handle_.get(); }

@@ -3,7 +3,7 @@
 use std::ffi::c_char;
 use std::path::PathBuf;
 
-use license_core::{Date, MAX_CONTEXT_FIELD, MachineFingerprint, Policy, PublicKey};
+use license_core::{ComponentSet, Date, MAX_CONTEXT_FIELD, MachineFingerprint, Policy, PublicKey};
 use license_verify::Verifier;
 
 use crate::args::{self, Out};
@@ -37,6 +37,8 @@ pub(crate) struct Config {
     database: Option<String>,
     machine: Option<Machine>,
     modules: Vec<String>,
+    lines: Vec<String>,
+    tolerated: ComponentSet,
     state: Option<(PathBuf, Vec<u8>)>,
     notice_days: Option<u16>,
     clock_tolerance_secs: Option<u32>,
@@ -62,6 +64,8 @@ impl Config {
             None => {}
         }
         b = b.modules(self.modules.iter().cloned());
+        b = b.lines(self.lines.iter().cloned());
+        b = b.tolerate_unreadable(self.tolerated);
         if let Some((path, secret)) = &self.state {
             b = b.state_file(path.clone(), secret.clone());
         }
@@ -113,6 +117,8 @@ pub unsafe extern "C" fn lic_verifier_config_new(
             database: None,
             machine: None,
             modules: Vec::new(),
+            lines: Vec::new(),
+            tolerated: ComponentSet::EMPTY,
             state: None,
             notice_days: None,
             clock_tolerance_secs: None,
@@ -260,6 +266,59 @@ pub unsafe extern "C" fn lic_verifier_config_add_module(
             return Err(Failure::invalid("at most 64 module names"));
         }
         c.modules.push(n.to_owned());
+        Ok(())
+    })
+}
+
+/// Append a product line name: the first name added names line 0, the next line 1, and
+/// so on (at most 16), as in the vendor's catalog (`licensectl catalog export` writes
+/// them in this order). `lic_license_line_name` and `lic_license_describe` use them.
+///
+/// # Safety
+/// `config` is a live handle not used by another thread during the call; `name` points
+/// to `name_len` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lic_verifier_config_add_line(
+    config: *mut lic_verifier_config,
+    name: *const c_char,
+    name_len: usize,
+) -> lic_result {
+    guard(|| {
+        // SAFETY: the caller's contract: a live handle, used by this thread only.
+        let c = unsafe { lic_verifier_config::get_mut(config, "config") }?;
+        // SAFETY: the caller's contract.
+        let n = unsafe { args::text(name, name_len, "name") }?;
+        if c.lines.len() >= 16 {
+            return Err(Failure::invalid("at most 16 product line names"));
+        }
+        c.lines.push(n.to_owned());
+        Ok(())
+    })
+}
+
+/// Tolerate the machine component `component_number` (a `lic_component`) when this process
+/// merely cannot read it (the source exists, but not for the user the product runs as: the
+/// hardware UUID and board serial are root-only on Linux): a bound component it cannot read
+/// then counts neither as changed nor as unreadable, and the majority of all bound
+/// components must still match (`docs/SECURITY.md`, the acceptance table's "tolerated"
+/// rows). Call once per component. For a fingerprint set with
+/// `lic_verifier_config_set_fingerprint`, every such component it has no value for is
+/// tolerated.
+///
+/// Returns `LIC_RESULT_INVALID_ARGUMENT` for a number that is no component.
+///
+/// # Safety
+/// `config` is a live handle not used by another thread during the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lic_verifier_config_tolerate_unreadable(
+    config: *mut lic_verifier_config,
+    component_number: u32,
+) -> lic_result {
+    guard(|| {
+        // SAFETY: the caller's contract: a live handle, used by this thread only.
+        let c = unsafe { lic_verifier_config::get_mut(config, "config") }?;
+        let component = crate::types::component(component_number)?;
+        c.tolerated = c.tolerated.with(component);
         Ok(())
     })
 }

@@ -100,6 +100,23 @@ pub unsafe extern "C" fn lic_license_is_usable(
     unsafe { read(license, out_usable, "out_usable", |l| Ok(l.is_usable())) }
 }
 
+/// Whether this verification was the **first run of this installation**: a state file is
+/// configured but none was found, so the guards (clock, replay, revocation) started
+/// afresh. Expected once after installing; later it means the state file was deleted or
+/// moved, which a host should log or have support confirm (docs/SECURITY.md, "A deleted or
+/// restored state file"). Always false without a state file.
+///
+/// # Safety
+/// `license` is a live handle; `out_first_run` points to a writable `bool`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lic_license_first_run(
+    license: *const lic_license,
+    out_first_run: *mut bool,
+) -> lic_result {
+    // SAFETY: forwarded contract.
+    unsafe { read(license, out_first_run, "out_first_run", |l| Ok(l.first_run())) }
+}
+
 /// Whether this release (by the build date given to the verifier) is covered by
 /// maintenance. Releases built before the maintenance end stay licensed.
 ///
@@ -343,6 +360,29 @@ pub unsafe extern "C" fn lic_license_pending_change(
             }
         }
         Ok(())
+    })
+}
+
+/// The product line's name as configured with `lic_verifier_config_add_line` (from the
+/// vendor's catalog); an empty text when the line has no configured name (then use
+/// `lic_license_line`). Text out as described in the introduction.
+///
+/// # Safety
+/// `license` is a live handle; `buf` points to `buf_len` writable bytes (or is NULL with
+/// `buf_len` 0); `out_len` to a writable `size_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lic_license_line_name(
+    license: *const lic_license,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> lic_result {
+    guard(|| {
+        // SAFETY: the caller's contract.
+        let l = unsafe { lic_license::get(license, "license") }?;
+        let out = TextOut::new(buf, buf_len, out_len)?;
+        // SAFETY: the caller's contract covers `buf` and `out_len`.
+        unsafe { out.write(l.line_name().unwrap_or("")) }
     })
 }
 

@@ -612,6 +612,7 @@ mod tests {
             matched: ComponentSet::EMPTY,
             changed: ComponentSet::ALL,
             unknown: ComponentSet::EMPTY,
+            tolerated: ComponentSet::EMPTY,
             tolerance: 0,
             required: 2,
             unreadable_counts: true,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The C tests of the ffi crate under AddressSanitizer + UndefinedBehaviorSanitizer and
-# under valgrind (memory errors and definite leaks fail the run). Installs valgrind with
+# under valgrind (memory errors and definite or possible leaks fail the run; the standard
+# library's one-time allocation per thread is suppressed by ffi/valgrind.supp). Installs valgrind with
 # apt-get when it is missing and this runs as root (fresh CI machines).
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -28,7 +28,8 @@ mod seat;
     after_help = "Exit codes of verify: 0 usable now; 1 refused; 2 wrong command line; 3 genuine but not usable now (not yet valid, expired, replaced, or this release not covered)."
 )]
 struct Cli {
-    /// The day checked (YYYY-MM-DD, noon UTC; default: now).
+    /// The day checked (YYYY-MM-DD, noon UTC; default: now). With --state-file the state
+    /// is then only read: the guards say what they would, and nothing is written.
     #[arg(long, global = true, alias = "at")]
     date: Option<Date>,
     /// Machine-readable JSON output.
@@ -54,6 +55,11 @@ enum Command {
         /// How many components may change before a code bound to this machine stops working.
         #[arg(long, default_value_t = fingerprint::DEFAULT_TOLERANCE)]
         tolerance: u8,
+        /// Run as root: also bind what only root can read (hardware UUID, board serial).
+        /// Only for a product that itself runs as root; by default a fingerprint taken as
+        /// root holds what the product reads as a service user.
+        #[arg(long)]
+        as_root: bool,
     },
     /// Check a license code against this installation and say what it grants.
     Verify(Box<VerifyArgs>),
@@ -111,7 +117,8 @@ fn main() -> ExitCode {
             catalog,
             app_key,
             tolerance,
-        } => fingerprint_command(product, catalog.as_deref(), app_key, tolerance),
+            as_root,
+        } => fingerprint_command(product, catalog.as_deref(), app_key, tolerance, as_root),
         Command::Verify(args) => verify(&args, cli.date, cli.json),
         Command::Seat(cmd) => seat::run(*cmd),
     };
@@ -124,13 +131,34 @@ fn fingerprint_command(
     catalog: Option<&std::path::Path>,
     app_key: Option<String>,
     tolerance: u8,
+    as_root: bool,
 ) -> Result<ExitCode, Failure> {
     let catalog = verify_cli::read_catalog(catalog, product.as_deref()).map_err(Failure::Usage)?;
     let product = product
         .or_else(|| catalog.map(|c| c.product))
         .ok_or_else(|| Failure::Usage("give the product id with --product or --catalog".to_owned()))?;
     let key = app_key.unwrap_or(product);
-    let collected = fingerprint::collect(key.as_bytes());
+    let read = fingerprint::collect(key.as_bytes());
+    let privileged = read.privileged();
+    // Run as root, the command reads what the product (a service user) cannot: by default
+    // the fingerprint holds only what the product will read.
+    let (collected, root_note) = if privileged.is_empty() {
+        (read, String::new())
+    } else if as_root {
+        (
+            read,
+            format!(
+                "Read as root and bound: {privileged}. A product running as a service user cannot read them: use this fingerprint only if the product runs as root.\n"
+            ),
+        )
+    } else {
+        (
+            read.as_service_user(),
+            format!(
+                "Left out: {privileged}, readable only because this command runs as root; the product, running as a service user, will not read them. If the product runs as root, give --as-root.\n"
+            ),
+        )
+    };
     // The same cap as every tool that makes a binding, said with its reason.
     let known = collected.fingerprint().known().len();
     let cap = MachineBinding::majority_tolerance(known);
@@ -141,5 +169,5 @@ fn fingerprint_command(
     } else {
         String::new()
     };
-    print(format_args!("{}{note}", collected.describe(tolerance))).map(|()| ExitCode::SUCCESS)
+    print(format_args!("{}{note}{root_note}", collected.describe(tolerance))).map(|()| ExitCode::SUCCESS)
 }

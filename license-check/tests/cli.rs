@@ -217,3 +217,117 @@ fn a_closed_pipe_ends_quietly() {
         );
     }
 }
+
+/// Issue 19, item 3: `verify --date D --state-file F` reads the state and writes nothing,
+/// so a diagnostic run on a day ahead (or at noon of today) never moves the installation's
+/// clock guard; the real run afterwards is not refused. The first real run says "first
+/// run" in text and JSON, later runs do not.
+#[test]
+fn a_given_day_leaves_the_state_file_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("license.state");
+    let secret = dir.path().join("secret");
+    std::fs::write(&secret, SECRET).unwrap();
+    let code = issue(&subscription());
+    let run = |date: Option<&str>, json: bool| {
+        let mut c = license_check();
+        c.args(["verify", &code, "--product", PRODUCT, "--licensee", LICENSEE])
+            .args(["--database", DATABASE, "--key", &key_hex()])
+            .arg("--state-file")
+            .arg(&state)
+            .arg("--state-secret-file")
+            .arg(&secret);
+        if let Some(day) = date {
+            c.args(["--date", day]);
+        }
+        if json {
+            c.arg("--json");
+        }
+        let out = c.output().unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        // Usable or genuine-but-not-usable; a day before the state's time is refused.
+        let refused_as_turned_back = out.status.code() == Some(1)
+            && String::from_utf8_lossy(&out.stderr).contains("behind a time already seen");
+        assert!(
+            matches!(out.status.code(), Some(0 | 3)) || refused_as_turned_back,
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout
+    };
+    // A diagnostic run before the installation's first real run creates nothing.
+    let text = run(Some("2026-03-01"), false);
+    assert!(text.contains("FIRST RUN of this installation"), "{text}");
+    assert!(text.contains("only read (a day was given with --date)"), "{text}");
+    assert!(!state.exists());
+    // The first real run: a first run, said in JSON.
+    let json: serde_json::Value = serde_json::from_str(&run(None, true)).unwrap();
+    assert_eq!(json["first_run"], true, "{json}");
+    assert_eq!(json["state_read_only"], false, "{json}");
+    let guards = std::fs::read(&state).unwrap();
+    // Diagnostics: today, a day years ahead, a day in the past; text and JSON.
+    let today = license_core::Date::from_unix_seconds(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64,
+    )
+    .to_string();
+    for day in [today.as_str(), "2030-01-01", "2026-03-01"] {
+        let json: serde_json::Value = serde_json::from_str(&run(Some(day), true)).unwrap();
+        if day == "2026-03-01" {
+            // The guards say what they would: this day is behind the installation's clock.
+            assert_eq!(json["errors"][0]["kind"], "clock-turned-back", "{json}");
+        } else {
+            assert_eq!(json["first_run"], false, "{json}");
+            assert_eq!(json["state_read_only"], true, "{json}");
+        }
+        run(Some(day), false);
+        assert_eq!(
+            std::fs::read(&state).unwrap(),
+            guards,
+            "--date {day} changed the state file's guard values"
+        );
+    }
+    // The next real run is not refused as "clock behind a time already seen".
+    let text = run(None, false);
+    assert!(!text.contains("FIRST RUN"), "{text}");
+}
+
+/// `fingerprint` as root: what only root can read is left out unless `--as-root` is given,
+/// and said so; where nothing root-only was read (not root, or no DMI in a VM or
+/// container) both give the same fingerprint. The rule itself is tested on a simulated
+/// tree in license-verify's `a_fingerprint_taken_as_root_verifies_for_a_service_user`.
+#[test]
+fn fingerprint_as_root_leaves_out_what_only_root_reads() {
+    let run = |extra: &[&str]| {
+        let out = license_check()
+            .args(["fingerprint", "--product", PRODUCT])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let default = run(&[]);
+    let as_root = run(&["--as-root"]);
+    let root_only = |path: &str| {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::read(path).is_ok()
+            && std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o004 == 0)
+    };
+    let privileged = ["/sys/class/dmi/id/product_uuid", "/sys/class/dmi/id/board_serial"]
+        .into_iter()
+        .any(root_only);
+    if privileged {
+        assert!(
+            default.contains("Left out:") && default.contains("--as-root"),
+            "{default}"
+        );
+        assert!(as_root.contains("Read as root and bound"), "{as_root}");
+        assert_ne!(default.lines().next(), as_root.lines().next());
+    } else {
+        assert_eq!(default, as_root);
+        assert!(!default.contains("Left out:"), "{default}");
+    }
+}

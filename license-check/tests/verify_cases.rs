@@ -19,9 +19,7 @@ fn license_check(json: bool, date: &str, args: &[String]) -> std::process::Outpu
 fn every_status_and_refusal_exit_code_and_json() {
     let dir = tempfile::tempdir().unwrap();
     for c in cases::cases(dir.path()) {
-        for (before, day) in &c.before {
-            license_check(true, day, before);
-        }
+        cases::prepare(&c);
         let out = license_check(true, c.date, &c.args);
         assert_eq!(out.status.code(), Some(i32::from(c.exit)), "{}: {out:?}", c.name);
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -718,11 +718,25 @@ impl fmt::Debug for DelegatedCode {
 
 /// Whether `text` looks like a reseller's code rather than a plain one: more symbols than
 /// the largest plain code, and a first symbol `T` (the top five bits of the tag `0xD_`).
-/// Checks nothing else: a text that is not is read, and refused, as a plain code.
+/// Checks nothing else: a text that is not is read, and refused, as a plain code. A text
+/// longer than any plain code whose first symbol is not `T` may be a reseller's code with
+/// a typo there: see [`is_longer_than_a_plain_code`].
 pub fn is_delegated_text(text: &str) -> bool {
     let plain = crate::text::symbols_for(MAX_CODE_BYTES);
     let mut symbols = text.bytes().filter(|&c| c.is_ascii_alphanumeric());
     symbols.next().is_some_and(|c| c.eq_ignore_ascii_case(&b't')) && symbols.take(plain).count() >= plain
+}
+
+/// Whether `text` has more symbols than the largest plain code. A reader that finds such
+/// a text without the reseller tag (`is_delegated_text` false) tries it as a reseller's
+/// code too: a typo in the first group is reported as that (`license-verify` does).
+pub fn is_longer_than_a_plain_code(text: &str) -> bool {
+    let plain = crate::text::symbols_for(MAX_CODE_BYTES);
+    text.bytes()
+        .filter(|&c| c.is_ascii_alphanumeric())
+        .take(plain + 1)
+        .count()
+        > plain
 }
 
 /// A reseller's code that decoded correctly but has not been verified: its chain and

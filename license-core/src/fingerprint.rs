@@ -27,6 +27,8 @@ struct Slot {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct MachineFingerprint {
     slots: [Slot; COMPONENTS],
+    /// Unreadable components the host tolerates (see `tolerate_unreadable`).
+    tolerated: ComponentSet,
 }
 
 impl MachineFingerprint {
@@ -37,7 +39,27 @@ impl MachineFingerprint {
                 len: 0,
                 digests: [ComponentDigest(0); MAX_DIGESTS_PER_COMPONENT],
             }; COMPONENTS],
+            tolerated: ComponentSet::EMPTY,
         }
+    }
+
+    /// Tolerate these components when this machine has no digest for them: the host
+    /// knows they exist but cannot be read by the user it runs as (the hardware UUID and
+    /// board serial are root-only on Linux). A bound component among them without a
+    /// digest here counts neither as changed nor as unreadable (format 2 otherwise counts
+    /// it against the tolerance); the majority of **all** bound components must still
+    /// match, so tolerating never lowers how many must agree (`docs/SECURITY.md`,
+    /// acceptance table). A component that has a digest is compared as usual. The
+    /// tolerance applies only when the components that matched include two strong ones
+    /// for a code with 16-bit digests (one for 24-bit digests), what the digest width
+    /// assumes; otherwise, and for format-1 codes, the components count as unreadable.
+    pub fn tolerate_unreadable(&mut self, components: ComponentSet) {
+        self.tolerated = components;
+    }
+
+    /// The components tolerated when unreadable ([`MachineFingerprint::tolerate_unreadable`]).
+    pub const fn tolerated_unreadable(&self) -> ComponentSet {
+        self.tolerated
     }
 
     /// Record a digest for `component`. Returns `false` (and records nothing) when the
@@ -130,6 +152,7 @@ impl MachineBinding {
             matched: ComponentSet::EMPTY,
             changed: ComponentSet::EMPTY,
             unknown: ComponentSet::EMPTY,
+            tolerated: ComponentSet::EMPTY,
             tolerance: self.tolerance,
             required: self.required_matches(),
             unreadable_counts: self.bits != 8,
@@ -138,13 +161,23 @@ impl MachineBinding {
             let i = usize::from(c.index());
             let slot = &machine.slots[i];
             let have = &slot.digests[..usize::from(slot.len)];
-            if have.is_empty() {
+            if have.is_empty() && machine.tolerated.contains(c) {
+                m.tolerated = m.tolerated.with(c);
+            } else if have.is_empty() {
                 m.unknown = m.unknown.with(c);
             } else if have.iter().any(|d| d.prefix(self.bits) == self.digests[i]) {
                 m.matched = m.matched.with(c);
             } else {
                 m.changed = m.changed.with(c);
             }
+        }
+        // Tolerating keeps what the digest width assumes: two strong components agreeing
+        // at 16 bits (one at 24). Otherwise (and in format 1, where unreadable counts
+        // neither way anyway) the tolerated components are unreadable as usual.
+        let strong_needed = if self.bits == 16 { 2 } else { 1 };
+        if self.bits == 8 || m.matched.intersection(ComponentSet::STRONG).len() < strong_needed {
+            m.unknown = ComponentSet(m.unknown.0 | m.tolerated.0);
+            m.tolerated = ComponentSet::EMPTY;
         }
         m
     }

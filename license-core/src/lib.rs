@@ -82,7 +82,8 @@ pub use dbcode::{
 };
 pub use delegation::{
     Certificate, CertificateChain, DelegatedCode, MAX_CERTIFICATE_BYTES, MAX_CHAIN, MAX_CHAIN_BYTES,
-    MAX_DELEGATED_BYTES, UntrustedDelegatedCode, VerifiedDelegatedLicense, is_delegated_text, sign_delegated,
+    MAX_DELEGATED_BYTES, UntrustedDelegatedCode, VerifiedDelegatedLicense, is_delegated_text,
+    is_longer_than_a_plain_code, sign_delegated,
 };
 pub use delegation_error::DelegationError;
 pub use error::{Error, ErrorKind};

@@ -16,7 +16,7 @@ use core::fmt;
 use crate::error::Error;
 use crate::text::{
     ALPHABET, CHECK_SYMBOLS, CRC_XOROUT, GROUP, INVALID, RESIDUE, SEPARATOR, SYMBOL_VALUES, TextKind, crc,
-    crc_step, crc_step2, is_unicode_separator, typo_error,
+    crc_step, crc_step2, crc_unstep, is_unicode_separator, typo_error,
 };
 
 /// Data symbols per segment (every segment but the last has exactly this many).
@@ -204,7 +204,7 @@ pub(crate) fn decode<const MAX: usize>(last: TextKind, text: &str, out: &mut [u8
                 r = crc_step(r, previous as u8);
             }
             if r != RESIDUE {
-                return Err(segment_typo(last, text, k, n));
+                return Err(segment_typo::<MAX>(last, text, k, n));
             }
             k += 1;
             i = 0;
@@ -229,33 +229,303 @@ pub(crate) fn decode<const MAX: usize>(last: TextKind, text: &str, out: &mut [u8
     Ok(len)
 }
 
-/// The error path: segment `k` of the `n` symbols of `text` failed its check; collect
-/// its symbols and locate the typo, as a group of the whole text.
-fn segment_typo(last: TextKind, text: &str, k: usize, n: usize) -> Error {
-    let segments = n.div_ceil(SEGMENT);
-    let start = k * SEGMENT;
-    let mut segment = [0u8; SEGMENT];
-    let mut len = 0usize;
-    let symbols = text
+/// Most segments a text can have; a segment checked with another index's initial value is
+/// looked for among these.
+const MAX_SEGMENTS: usize = 16;
+
+/// The error path: segment `k` of the `n` symbols of `text` failed its check (the
+/// segments before it passed). Collect the symbols and find what explains it:
+///
+/// 1. a segment that repeats another one symbol for symbol (a segment pasted twice);
+/// 2. each single edit inside segment `k` whose repair makes the **whole** text valid
+///    (this segment, every later one, a canonical length without stray bits): a
+///    substitution or adjacent swap (the CRC's syndrome), an extra character (removed at
+///    each position), a missing one (each symbol at each position). An insertion or a
+///    deletion shifts every later segment, so a substitution that happens to fit this
+///    segment's syndrome is not taken unless the rest agrees. Reported: the group of the
+///    edit when every repair lies in one group, else "typo not located";
+/// 3. without such an edit, segments in the wrong place: cut into segments with the short
+///    one anywhere, each passes with the initial value of some position (segments
+///    reordered, or the text cut at a segment boundary).
+///
+/// A text of one segment keeps the plain text form's locator.
+fn segment_typo<const MAX: usize>(last: TextKind, text: &str, k: usize, n: usize) -> Error {
+    let mut symbols = [0u8; MAX];
+    let stream = text
         .bytes()
         .filter(|&c| c < 128 && SYMBOL_VALUES[usize::from(c)] < 32)
         .map(|c| SYMBOL_VALUES[usize::from(c)]);
-    for (slot, s) in segment
-        .iter_mut()
-        .zip(symbols.skip(start).take(segment_len(k, n)))
-    {
+    for (slot, s) in symbols.iter_mut().zip(stream) {
         *slot = s;
-        len += 1;
     }
-    let segment = &segment[..len];
-    let (body, check) = segment.split_at(len - CHECK_SYMBOLS);
+    let symbols = &symbols[..n.min(MAX)];
+    let segments = n.div_ceil(SEGMENT);
+    let start = k * SEGMENT;
+    let segment = &symbols[start..start + segment_len(k, n)];
+    let substitution = located_in_segment(last, segment, k, segments);
+    if matches!(substitution, Error::NotALicenseCode) {
+        return substitution;
+    }
+    if segments == 1 {
+        // The plain locator; a whole segment that is not the last: the rest is missing.
+        return match substitution {
+            Error::Typo { .. } => substitution,
+            _ if misplaced::<MAX>(last, symbols) => MISPLACED,
+            _ => substitution,
+        };
+    }
+    let repeated = (0..segments)
+        .filter(|&j| j != k)
+        .any(|j| &symbols[j * SEGMENT..j * SEGMENT + segment_len(j, n)] == segment);
+    if repeated {
+        return MISPLACED;
+    }
+    let mut found = Found::default();
+    if let Error::Typo { group } = substitution
+        && layout_is_valid(n)
+        && rest_is_valid(last, &Stream::Same(symbols), k + 1)
+    {
+        found.note(group);
+    }
+    // Two characters swapped across the boundary to the next segment: the first is named.
+    let end = start + segment.len();
+    if end < n && symbols[end - 1] != symbols[end] {
+        let stream = Stream::Swapped { symbols, at: end - 1 };
+        if rest_is_valid(last, &stream, k) {
+            found.note((end - 1) / GROUP + 1);
+        }
+    }
+    extra_character(last, symbols, k, &mut found);
+    missing_character(last, symbols, k, &mut found);
+    if found.group.is_none() && misplaced::<MAX>(last, symbols) {
+        return MISPLACED;
+    }
+    found.error()
+}
+
+/// Segments out of order, repeated, or missing at the end.
+const MISPLACED: Error = Error::Malformed(
+    "parts of the code (segments of 42 groups, each with its own check) are out of order, repeated or missing: copy the whole code again",
+);
+
+/// The plain locator on one segment (substitutions and swaps), as a group of the text.
+fn located_in_segment(last: TextKind, segment: &[u8], k: usize, segments: usize) -> Error {
+    let (body, check) = segment.split_at(segment.len() - CHECK_SYMBOLS);
     let expected = check.iter().fold(0u32, |r, &s| (r << 5) | u32::from(s));
     let syndrome = crc(segment_init(k, segments, last), body) ^ CRC_XOROUT ^ expected;
     match typo_error(segment_kind(k, segments, last), segment, syndrome) {
         Error::Typo { group } => Error::Typo {
-            group: group + start / GROUP,
+            group: group + k * SEGMENT / GROUP,
         },
         other => other,
+    }
+}
+
+/// Whether `symbols` (data and check) end in the residue from `init`.
+fn passes(init: u32, symbols: impl Iterator<Item = u8>) -> bool {
+    symbols.fold(init, crc_step) == RESIDUE
+}
+
+/// Whether the text is whole segments in the wrong order: it can be cut into segments
+/// that each pass their check, a full one with the initial value of some position (or the
+/// last segment's), a shorter one with the last segment's. The text failed in its own
+/// order, so any such cut is another order (segments swapped, repeated, or cut off).
+fn misplaced<const MAX: usize>(last: TextKind, symbols: &[u8]) -> bool {
+    let n = symbols.len();
+    // reachable[o]: the symbols before `o` are whole segments.
+    let mut reachable = [false; MAX];
+    let Some(first) = reachable.get_mut(0) else {
+        return false;
+    };
+    *first = true;
+    let inits = (0..MAX_SEGMENTS)
+        .map(|j| TextKind::Continued.crc_init() ^ (j as u32 & 0xFF))
+        .chain([last.crc_init()]);
+    for o in 0..n {
+        if !reachable[o] {
+            continue;
+        }
+        for init in inits.clone() {
+            let mut r = init;
+            for len in 1..=SEGMENT.min(n - o) {
+                r = crc_step(r, symbols[o + len - 1]);
+                let fits = len == SEGMENT || init == last.crc_init();
+                if len > CHECK_SYMBOLS && fits && r == RESIDUE {
+                    if o + len == n {
+                        return true;
+                    }
+                    reachable[o + len] = true;
+                }
+            }
+        }
+    }
+    false
+}
+
+/// The candidate edits' groups: one group, or several (not located).
+#[derive(Default)]
+struct Found {
+    group: Option<usize>,
+    ambiguous: bool,
+}
+
+impl Found {
+    fn note(&mut self, group: usize) {
+        match self.group {
+            None => self.group = Some(group),
+            Some(g) if g != group => self.ambiguous = true,
+            Some(_) => {}
+        }
+    }
+
+    fn error(&self) -> Error {
+        match self.group {
+            Some(group) if !self.ambiguous => Error::Typo { group },
+            _ => Error::TypoUnlocated,
+        }
+    }
+}
+
+/// The symbols of the text as one repair would make them.
+enum Stream<'a> {
+    /// Unchanged.
+    Same(&'a [u8]),
+    /// Without the symbol at `at`.
+    Without { symbols: &'a [u8], at: usize },
+    /// With `symbol` inserted before position `at`.
+    With {
+        symbols: &'a [u8],
+        at: usize,
+        symbol: u8,
+    },
+    /// With the symbols at `at` and `at + 1` swapped.
+    Swapped { symbols: &'a [u8], at: usize },
+}
+
+impl Stream<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Stream::Same(s) => s.len(),
+            Stream::Without { symbols, .. } => symbols.len() - 1,
+            Stream::With { symbols, .. } => symbols.len() + 1,
+            Stream::Swapped { symbols, .. } => symbols.len(),
+        }
+    }
+
+    fn get(&self, i: usize) -> u8 {
+        match *self {
+            Stream::Same(s) => s[i],
+            Stream::Without { symbols, at } => symbols[if i < at { i } else { i + 1 }],
+            Stream::With { symbols, at, symbol } => match i.cmp(&at) {
+                core::cmp::Ordering::Less => symbols[i],
+                core::cmp::Ordering::Equal => symbol,
+                core::cmp::Ordering::Greater => symbols[i - 1],
+            },
+            Stream::Swapped { symbols, at } => match i {
+                _ if i == at => symbols[at + 1],
+                _ if i == at + 1 => symbols[at],
+                _ => symbols[i],
+            },
+        }
+    }
+}
+
+/// Whether `n` symbols are a possible segmented text: a last segment longer than its
+/// check, data symbols holding whole bytes plus fewer than 5 padding bits.
+const fn layout_is_valid(n: usize) -> bool {
+    if n == 0 {
+        return false;
+    }
+    let segments = n.div_ceil(SEGMENT);
+    let data = n - segments * CHECK_SYMBOLS;
+    segment_len(segments - 1, n) > CHECK_SYMBOLS && (data * 5) % 8 < 5
+}
+
+/// Whether segments `from..` of `stream` pass their checks and its last data symbol has
+/// no stray padding bits (its length is checked by the caller).
+fn rest_is_valid(last: TextKind, stream: &Stream<'_>, from: usize) -> bool {
+    let n = stream.len();
+    let segments = n.div_ceil(SEGMENT);
+    let checks = (from..segments).all(|j| {
+        let start = j * SEGMENT;
+        passes(
+            segment_init(j, segments, last),
+            (start..start + segment_len(j, n)).map(|i| stream.get(i)),
+        )
+    });
+    let data = n - segments * CHECK_SYMBOLS;
+    let pad = (data * 5 % 8) as u32;
+    let last_data = n - CHECK_SYMBOLS - 1;
+    checks && (pad == 0 || stream.get(last_data) & ((1 << pad) - 1) == 0)
+}
+
+/// The register before each symbol of `region` from `init`, and the register each
+/// position needs so that the rest of the region ends in the residue.
+fn forward_backward(init: u32, region: &[u8], fwd: &mut [u32], back: &mut [u32]) {
+    fwd[0] = init;
+    for (i, &s) in region.iter().enumerate() {
+        fwd[i + 1] = crc_step(fwd[i], s);
+    }
+    back[region.len()] = RESIDUE;
+    for (i, &s) in region.iter().enumerate().rev() {
+        back[i] = crc_unstep(back[i + 1], s);
+    }
+}
+
+/// A character too many in segment `k`: removed at each position, the segment and the
+/// rest of the text must pass.
+fn extra_character(last: TextKind, symbols: &[u8], k: usize, found: &mut Found) {
+    let n = symbols.len();
+    let m = n - 1;
+    let start = k * SEGMENT;
+    if !layout_is_valid(m) || start >= m {
+        return;
+    }
+    let segments = m.div_ceil(SEGMENT);
+    let len = segment_len(k, m);
+    let region = &symbols[start..start + len + 1];
+    let (mut fwd, mut back) = ([0u32; SEGMENT + 2], [0u32; SEGMENT + 2]);
+    forward_backward(segment_init(k, segments, last), region, &mut fwd, &mut back);
+    for p in 0..region.len() {
+        if fwd[p] == back[p + 1] {
+            let stream = Stream::Without {
+                symbols,
+                at: start + p,
+            };
+            if rest_is_valid(last, &stream, k + 1) {
+                found.note((start + p) / GROUP + 1);
+            }
+        }
+    }
+}
+
+/// A character missing in segment `k`: each symbol inserted at each position, the segment
+/// and the rest of the text must pass.
+fn missing_character(last: TextKind, symbols: &[u8], k: usize, found: &mut Found) {
+    let n = symbols.len();
+    let m = n + 1;
+    let start = k * SEGMENT;
+    if !layout_is_valid(m) {
+        return;
+    }
+    let segments = m.div_ceil(SEGMENT);
+    let len = segment_len(k, m);
+    let region = &symbols[start..start + len - 1];
+    let (mut fwd, mut back) = ([0u32; SEGMENT + 2], [0u32; SEGMENT + 2]);
+    forward_backward(segment_init(k, segments, last), region, &mut fwd, &mut back);
+    for p in 0..=region.len() {
+        for v in 0..32u8 {
+            if crc_step(fwd[p], v) == back[p] {
+                let stream = Stream::With {
+                    symbols,
+                    at: start + p,
+                    symbol: v,
+                };
+                if rest_is_valid(last, &stream, k + 1) {
+                    found.note((start + p) / GROUP + 1);
+                }
+            }
+        }
     }
 }
 
@@ -328,12 +598,9 @@ mod tests {
             let expected = check.iter().fold(0u32, |r, &s| (r << 5) | u32::from(s));
             let syndrome = crc(segment_init(k, segments, last), body) ^ CRC_XOROUT ^ expected;
             if syndrome != 0 {
-                return Err(match typo_error(kind, segment, syndrome) {
-                    Error::Typo { group } => Error::Typo {
-                        group: group + start / GROUP,
-                    },
-                    other => other,
-                });
+                // The error path is shared: this reference is for the fast path.
+                let _ = kind;
+                return Err(segment_typo::<MAX>(last, text, k, n));
             }
             let body_len = body.len();
             symbols.copy_within(start..start + body_len, data);

@@ -121,6 +121,9 @@ pub(crate) fn verify(key: &PublicKey, message: &[u8], signature: &Signature) -> 
 }
 
 #[cfg(all(test, feature = "std"))]
+mod external_vectors;
+
+#[cfg(all(test, feature = "std"))]
 mod tests {
     use super::*;
     use curve25519_dalek::constants::{ED25519_BASEPOINT_POINT, EIGHT_TORSION};

@@ -122,6 +122,26 @@ pub(crate) const fn crc_step(r: u32, sym: u8) -> u32 {
     ((r << 5) & CRC_MASK) ^ CRC_TABLE[index as usize]
 }
 
+/// Which table entry produced the low five bits of a register: the table's low five bits
+/// are a one-to-one function of the index (the polynomial's constant term is 1).
+const CRC_TABLE_INDEX: [u8; 32] = {
+    let mut t = [0u8; 32];
+    let mut i = 0;
+    while i < 32 {
+        t[(CRC_TABLE[i] & 31) as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// One symbol back through the CRC register: the `r` with `crc_step(r, sym) == next`
+/// (the step is invertible), for locating a missing or extra character from both ends.
+pub(crate) const fn crc_unstep(next: u32, sym: u8) -> u32 {
+    let index = CRC_TABLE_INDEX[(next & 31) as usize] as u32;
+    let low = (next ^ CRC_TABLE[index as usize]) >> 5;
+    ((index ^ sym as u32) & 31) << (CRC_BITS - 5) | low
+}
+
 /// Two symbols at once (4 KiB): halves the dependency chain on the verify path. With
 /// `fast` only: small builds step the one-symbol table twice (the same result).
 #[cfg(feature = "fast")]
@@ -419,6 +439,20 @@ mod tests {
         let mut s = String::new();
         write(TextKind::License, bytes, &mut s).unwrap();
         s
+    }
+
+    #[test]
+    fn a_crc_step_is_undone_by_unstep() {
+        let mut seen = [false; 32];
+        for i in 0..32 {
+            seen[(CRC_TABLE[i] & 31) as usize] = true;
+        }
+        assert!(seen.iter().all(|&s| s), "the table's low bits are one-to-one");
+        for r in (0..CRC_MASK).step_by(991) {
+            for sym in 0..32u8 {
+                assert_eq!(crc_unstep(crc_step(r, sym), sym), r);
+            }
+        }
     }
 
     #[test]

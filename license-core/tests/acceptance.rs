@@ -18,6 +18,8 @@ enum Shown {
     Same,
     /// Unreadable (hidden, no permission).
     Hidden,
+    /// Unreadable, and the host tolerates it (`MachineFingerprint::tolerate_unreadable`).
+    Tolerated,
 }
 
 fn set(cs: &[Component]) -> ComponentSet {
@@ -37,18 +39,23 @@ fn acceptance(binding: &MachineBinding, shown: &[(Component, Shown)]) -> f64 {
     let mut total = 0.0;
     for pattern in 0u32..(1 << bound.len()) {
         let mut m = MachineFingerprint::unknown();
+        m.tolerate_unreadable(set(&shown
+            .iter()
+            .filter(|(_, s)| matches!(s, Shown::Tolerated))
+            .map(|(c, _)| *c)
+            .collect::<Vec<_>>()));
         let mut p = 1.0f64;
         for (i, &(c, s)) in shown.iter().enumerate() {
             assert_eq!(c, bound[i]);
             let hit = pattern & (1 << i) != 0;
             let p_hit = match s {
                 Shown::Same => 1.0,
-                Shown::Hidden => 0.0,
+                Shown::Hidden | Shown::Tolerated => 0.0,
                 Shown::Random(k) => 1.0 - (1.0 - 2f64.powi(-w)).powi(k as i32),
             };
             p *= if hit { p_hit } else { 1.0 - p_hit };
             match (s, hit) {
-                (Shown::Hidden, _) => {}
+                (Shown::Hidden | Shown::Tolerated, _) => {}
                 (_, true) => {
                     m.add(c, exact.digests(c)[0]);
                 }
@@ -196,4 +203,143 @@ fn format_1_figures_of_the_finding_are_reproduced() {
     report("format 1, CPU + network, 8 adapters", eight);
     assert!((one - 1.0 / 256.0).abs() < 1e-12);
     assert!((eight - 0.0309).abs() < 1e-3);
+}
+
+/// A host that tolerates components it merely cannot read (`VerifierBuilder::tolerate_unreadable`):
+/// the figures of `docs/SECURITY.md`'s rows "tolerated". The random machine cannot read the
+/// tolerated components either (the most a tolerance can help it).
+#[test]
+fn tolerated_unreadable_components() {
+    // A machine read as root: five components; the product runs as a service user and
+    // cannot read the hardware UUID and the board serial.
+    let five = set(&[OsInstallId, HardwareUuid, Cpu, RootFileSystem, BoardSerial]);
+    let b = MachineBinding::new(five, digests(), 1).unwrap();
+    assert_eq!(b.digest_bits(), 16);
+    let mut service_user = b.matching_machine();
+    service_user.clear(HardwareUuid);
+    service_user.clear(BoardSerial);
+    assert!(
+        !b.check(&service_user).is_match(),
+        "unreadable counts against the tolerance"
+    );
+    service_user.tolerate_unreadable(set(&[HardwareUuid, BoardSerial]));
+    let m = b.check(&service_user);
+    assert!(m.is_match(), "{m:?}");
+    assert_eq!(m.tolerated, set(&[HardwareUuid, BoardSerial]));
+    let p = report(
+        "OS id, hardware UUID, CPU, root fs, board serial (1); hardware UUID and board serial tolerated",
+        acceptance(
+            &b,
+            &[
+                (OsInstallId, Shown::Random(1)),
+                (HardwareUuid, Shown::Tolerated),
+                (Cpu, Shown::Same),
+                (RootFileSystem, Shown::Random(1)),
+                (BoardSerial, Shown::Tolerated),
+            ],
+        ),
+    );
+    assert!(p <= LIMIT, "{p}");
+    let six = MachineBinding::new(ComponentSet::ALL, digests(), 2).unwrap();
+    for k in [1, 8] {
+        let p = report(
+            &format!("all six bound (2), hardware UUID and board serial tolerated, {k} adapter(s)"),
+            acceptance(
+                &six,
+                &[
+                    (OsInstallId, Shown::Random(1)),
+                    (HardwareUuid, Shown::Tolerated),
+                    (Cpu, Shown::Same),
+                    (Network, Shown::Random(k)),
+                    (RootFileSystem, Shown::Random(1)),
+                    (BoardSerial, Shown::Tolerated),
+                ],
+            ),
+        );
+        assert!(p <= LIMIT, "{p}");
+    }
+    // Tolerating never lets a single 16-bit component decide: OS id + hardware UUID + CPU
+    // with no tolerance (16-bit digests) and the hardware UUID tolerated is refused
+    // unless two strong components match.
+    let three = MachineBinding::new(set(&[OsInstallId, HardwareUuid, Cpu]), digests(), 0).unwrap();
+    assert_eq!(three.digest_bits(), 16);
+    let mut m = three.matching_machine();
+    m.clear(HardwareUuid);
+    m.tolerate_unreadable(set(&[HardwareUuid]));
+    assert!(!three.check(&m).is_match());
+    // Every shape a vendor can build, every set of its components tolerated (the others
+    // shown at random, 8 network values, the CPU equal): never above the limit.
+    let mut worst: f64 = 0.0;
+    for bits in 1u8..64 {
+        let cs = ComponentSet::from_bits(bits).unwrap();
+        for t in 0..=2 {
+            let Ok(b) = MachineBinding::new(cs, digests(), t) else {
+                continue;
+            };
+            for tolerated in 0u8..64 {
+                if tolerated & !bits != 0 {
+                    continue;
+                }
+                let tol = ComponentSet::from_bits(tolerated).unwrap();
+                let shown: Vec<(Component, Shown)> = cs
+                    .iter()
+                    .map(|c| match c {
+                        _ if tol.contains(c) => (c, Shown::Tolerated),
+                        Cpu => (c, Shown::Same),
+                        Network => (c, Shown::Random(8)),
+                        _ => (c, Shown::Random(1)),
+                    })
+                    .collect();
+                worst = worst.max(acceptance(&b, &shown));
+            }
+        }
+    }
+    assert!(report("worst over every shape and every tolerated set", worst) <= LIMIT);
+}
+
+/// Issue 19, item 1: a VM whose root is XFS. Its root file system used to be read from
+/// `statvfs`, which for XFS is the device number: every VM with the same disk layout showed
+/// the same value, so with the CPU model equal a code passed on any of them. Read as the
+/// file system's UUID it is a random value like on ext4; in a container (overlay root,
+/// no UUID) it is unreadable.
+#[test]
+fn a_vm_with_an_xfs_root() {
+    let vm = MachineBinding::new(set(&[OsInstallId, Cpu, RootFileSystem]), digests(), 1).unwrap();
+    assert_eq!(vm.digest_bits(), 24);
+    let before = acceptance(
+        &vm,
+        &[
+            (OsInstallId, Shown::Random(1)),
+            (Cpu, Shown::Same),
+            (RootFileSystem, Shown::Same),
+        ],
+    );
+    assert_eq!(
+        report("XFS VM, root fs read as the device number (before)", before),
+        1.0
+    );
+    let now = report(
+        "XFS VM, root fs read as its UUID",
+        acceptance(
+            &vm,
+            &[
+                (OsInstallId, Shown::Random(1)),
+                (Cpu, Shown::Same),
+                (RootFileSystem, Shown::Random(1)),
+            ],
+        ),
+    );
+    assert!(now <= LIMIT, "{now}");
+    let container = report(
+        "XFS VM's code in a container on it (overlay root: unreadable)",
+        acceptance(
+            &vm,
+            &[
+                (OsInstallId, Shown::Random(1)),
+                (Cpu, Shown::Same),
+                (RootFileSystem, Shown::Hidden),
+            ],
+        ),
+    );
+    assert!(container <= LIMIT, "{container}");
 }

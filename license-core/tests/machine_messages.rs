@@ -9,6 +9,7 @@ fn mismatch(matched: ComponentSet, changed: ComponentSet) -> String {
         matched,
         changed,
         unknown: ComponentSet::EMPTY,
+        tolerated: ComponentSet::EMPTY,
         tolerance: 0,
         required: 2,
         unreadable_counts: true,

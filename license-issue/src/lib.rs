@@ -15,7 +15,7 @@
 //! order.line = Some("expert".into());
 //! order.named_users = Some(25);
 //! order.modules = vec!["crm".into(), "bi".into()];
-//! order.bind = BindTo::database("DB-7F3A-22C1");
+//! order.bind = BindTo::database("DB-JBW44-P5J45-44VPC-YCED6");
 //! let issued = issuer.issue(&order, today)?;
 //! assert_eq!(issued.license.expires, Some(Date::from_ymd(2027, 11, 22)?));
 //!
@@ -47,8 +47,8 @@ pub use catalog::calendar;
 pub use catalog::error::CatalogError;
 pub use catalog::export::{CatalogFormat, export_catalog};
 pub use catalog::product::{
-    Catalog, Catalogs, DEMO_CATALOG, DEMO_HOSTED_CATALOG, Defaults, MAX_TERM_MONTHS, ModuleChoice,
-    TrialDefaults,
+    Catalog, Catalogs, DEMO_CATALOG, DEMO_HOSTED_CATALOG, DatabaseCodes, Defaults, MAX_TERM_MONTHS,
+    ModuleChoice, TrialDefaults,
 };
 pub use channel::certificates::{CertificateEntry, CertificateRegister, REGISTER_FORMAT, REGISTER_VERSION};
 pub use channel::error::{ChannelError, ImportProblem};

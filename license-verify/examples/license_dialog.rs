@@ -47,12 +47,19 @@ pub fn installation_database_code(data_dir: &Path) -> io::Result<DatabaseCode> {
     match std::fs::read_to_string(&path) {
         Ok(text) => DatabaseCode::parse(&text).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e)),
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            // A new installation: its data directory may not exist yet.
+            std::fs::create_dir_all(data_dir).map_err(|e| naming(data_dir, e))?;
             let code = new_database_code()?;
-            std::fs::write(&path, code.to_string())?;
+            std::fs::write(&path, code.to_string()).map_err(|e| naming(&path, e))?;
             Ok(code)
         }
-        Err(e) => Err(e),
+        Err(e) => Err(naming(&path, e)),
     }
+}
+
+/// An I/O error that names the file or directory it is about.
+fn naming(path: &Path, e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("{}: {e}", path.display()))
 }
 
 /// What the user should do after a refusal, beyond the error's own message.

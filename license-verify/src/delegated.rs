@@ -4,7 +4,7 @@
 
 use license_core::{
     Context, DelegationError, Error as CoreError, License, PublicKey, UntrustedCode, UntrustedDelegatedCode,
-    VerifiedLicense, Violation, is_delegated_text,
+    VerifiedLicense, Violation, is_delegated_text, is_longer_than_a_plain_code,
 };
 
 use crate::error::Error;
@@ -56,6 +56,12 @@ impl AnyCode {
     pub(crate) fn parse(text: &str) -> Result<AnyCode, CoreError> {
         if is_delegated_text(text) {
             UntrustedDelegatedCode::parse(text).map(|c| AnyCode::Delegated(Box::new(c)))
+        } else if is_longer_than_a_plain_code(text)
+            && let Err(typo @ CoreError::Typo { group: 1 }) = UntrustedDelegatedCode::parse(text)
+        {
+            // A reseller's code whose first symbol (the tag) was mistyped: say so, not
+            // "too long for a license code".
+            Err(typo)
         } else {
             UntrustedCode::parse(text).map(AnyCode::Plain)
         }

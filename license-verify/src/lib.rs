@@ -64,7 +64,7 @@ pub use dbcode::new_database_code;
 pub use delegated::{Issuer, Reseller};
 pub use error::Error;
 pub use guards::{PendingChange, RevocationListInfo};
-pub use report::{ScopeDescription, describe_scope, describe_status};
+pub use report::{FIRST_RUN_LINE, ScopeDescription, describe_scope, describe_status};
 pub use seats::{Lease, SeatHolder, SeatPool, SeatSnapshot};
 pub use state::MIN_SECRET_LEN;
 pub use time::Utc;

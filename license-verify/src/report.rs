@@ -11,6 +11,7 @@ use crate::verification::Verification;
 pub struct ScopeDescription<'a> {
     license: &'a License,
     module_names: &'a [String],
+    line_names: &'a [String],
 }
 
 /// Describe what `license` grants, naming modules with `module_names` (index = module
@@ -19,6 +20,16 @@ pub fn describe_scope<'a>(license: &'a License, module_names: &'a [String]) -> S
     ScopeDescription {
         license,
         module_names,
+        line_names: &[],
+    }
+}
+
+impl<'a> ScopeDescription<'a> {
+    /// Name product lines with `line_names` (index = line number; unnamed lines are shown
+    /// by number).
+    #[must_use]
+    pub const fn with_lines(self, line_names: &'a [String]) -> Self {
+        ScopeDescription { line_names, ..self }
     }
 }
 
@@ -33,14 +44,19 @@ fn count(f: &mut fmt::Formatter<'_>, n: Option<u32>, what: &str) -> fmt::Result 
 impl fmt::Display for ScopeDescription<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let l = self.license;
-        writeln!(
+        write!(
             f,
-            "License:          {} revision {} ({} license, product line {})",
-            l.license_id,
-            l.revision,
-            l.kind,
-            l.line.get()
+            "License:          {} revision {} ({} license, product line ",
+            l.license_id, l.revision, l.kind
         )?;
+        match self
+            .line_names
+            .get(usize::from(l.line.get()))
+            .filter(|n| !n.is_empty())
+        {
+            Some(name) => writeln!(f, "{name})")?,
+            None => writeln!(f, "{})", l.line.get())?,
+        }
         f.write_str("Users:            ")?;
         count(f, l.named_users, "named users")?;
         f.write_str(", ")?;
@@ -101,13 +117,21 @@ fn describe_machine(f: &mut fmt::Formatter<'_>, m: &MachineMatch) -> fmt::Result
     if !m.unknown.is_empty() {
         write!(f, "; unreadable: {}", m.unknown)?;
     }
+    if !m.tolerated.is_empty() {
+        write!(f, "; unreadable to this user, tolerated: {}", m.tolerated)?;
+    }
     writeln!(f)
 }
+
+/// The line said for [`Verification::first_run`], by this report and the command lines.
+pub const FIRST_RUN_LINE: &str = "State file:       FIRST RUN of this installation: no state file was found, the guards (clock, replay, revocation) start afresh; expected once after installing, otherwise the state file was deleted or moved";
 
 /// The scope, the status, the release coverage and what is allowed now.
 impl fmt::Display for Verification {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        describe_scope(self.license(), self.module_names()).fmt(f)?;
+        describe_scope(self.license(), self.module_names())
+            .with_lines(self.line_names())
+            .fmt(f)?;
         writeln!(f, "Status:           {}", describe_status(&self.status()))?;
         match self.release() {
             Release::Covered => writeln!(f, "This release:     covered by maintenance")?,
@@ -130,6 +154,9 @@ impl fmt::Display for Verification {
                 "Scheduled:        revision {} takes effect on {}; this code stops working that day",
                 p.revision, p.starts
             )?;
+        }
+        if self.first_run() {
+            writeln!(f, "{FIRST_RUN_LINE}")?;
         }
         if let Some(r) = self.revocation_list() {
             write!(

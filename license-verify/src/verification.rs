@@ -21,6 +21,8 @@ pub struct Verification {
     pending: Option<PendingChange>,
     revocation: Option<RevocationListInfo>,
     issuer: Option<Issuer>,
+    first_run: bool,
+    lines: Arc<[String]>,
 }
 
 impl Verification {
@@ -40,7 +42,46 @@ impl Verification {
             pending,
             revocation,
             issuer: None,
+            first_run: false,
+            lines: Arc::from(Vec::new()),
         }
+    }
+
+    /// With the product line names the application configured.
+    pub(crate) fn with_lines(mut self, lines: Arc<[String]>) -> Verification {
+        self.lines = lines;
+        self
+    }
+
+    /// The product line's name as the application configured it
+    /// (`VerifierBuilder::lines`, from the vendor's catalog), if it has one.
+    pub fn line_name(&self) -> Option<&str> {
+        self.lines
+            .get(usize::from(self.line().get()))
+            .map(String::as_str)
+            .filter(|n| !n.is_empty())
+    }
+
+    /// The line names the application configured (index = line number).
+    pub fn line_names(&self) -> &[String] {
+        &self.lines
+    }
+
+    /// Marked as the first run of this installation (see [`Verification::first_run`]).
+    pub(crate) fn with_first_run(mut self, first_run: bool) -> Verification {
+        self.first_run = first_run;
+        self
+    }
+
+    /// **First run of this installation**: a state file is configured but none was found
+    /// when this code was verified, so the guards (clock, replay, revocation) started
+    /// afresh. That is expected once, at installation; later it means the state file was
+    /// deleted or moved. `docs/SECURITY.md` ("A deleted or restored state file") asks
+    /// hosts to treat "data but no license state" as suspicious: log it, or ask support
+    /// to confirm. Always `false` without a state file. A state file restored from an
+    /// older backup carries a valid tag and cannot be told from the current one offline.
+    pub const fn first_run(&self) -> bool {
+        self.first_run
     }
 
     /// With the reseller chain of a reseller's code.

@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
-use license_core::{Context, Date, MachineFingerprint, Policy, PublicKey, Status, UntrustedRevocationList};
+use license_core::{
+    ComponentSet, Context, Date, MachineFingerprint, Policy, PublicKey, Status, UntrustedRevocationList,
+};
 
 use crate::delegated::AnyCode;
 use crate::diagnostics;
@@ -45,7 +47,10 @@ pub struct VerifierBuilder {
     database: Option<String>,
     machine: Option<Machine>,
     modules: Vec<String>,
+    lines: Vec<String>,
     state: Option<(PathBuf, Vec<u8>)>,
+    state_read_only: bool,
+    tolerate_unreadable: ComponentSet,
     policy: Policy,
     clock_tolerance: i64,
 }
@@ -88,12 +93,46 @@ impl VerifierBuilder {
         self
     }
 
+    /// The catalog's product line names: index `n` names line `n` (`Verification::line_name`,
+    /// the report), as `licensectl catalog export` writes them (`LINES`). At most 16.
+    pub fn lines<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.lines = names.into_iter().map(Into::into).collect();
+        self
+    }
+
     /// Keep the clock-rollback, replay and revocation guards in a state file at `path`
     /// (chosen by the host application), integrity-protected with `secret` (at least 16
     /// bytes, fixed per application, e.g. built into the binary). Without a state file
     /// the guards last only as long as the process.
     pub fn state_file(mut self, path: impl Into<PathBuf>, secret: impl Into<Vec<u8>>) -> Self {
         self.state = Some((path.into(), secret.into()));
+        self
+    }
+
+    /// Read the state file and apply its guards, but never write it (nor create it):
+    /// for a diagnostic check on a day other than today (`verify --date`), which must not
+    /// move the installation's clock guard or record revisions and lists. What the
+    /// verifications observe is kept in memory for the life of this verifier only.
+    pub fn state_read_only(mut self, read_only: bool) -> Self {
+        self.state_read_only = read_only;
+        self
+    }
+
+    /// Tolerate these components of a machine-bound code when this process merely cannot
+    /// read them (they exist, but the user the product runs as may not read them: the
+    /// hardware UUID and the board serial on Linux are root-only). Such a component counts
+    /// neither as changed nor as unreadable; the majority of all bound components must
+    /// still match (`MachineFingerprint::tolerate_unreadable`, and the acceptance figures in
+    /// `docs/SECURITY.md`). A missing source or a placeholder value is not tolerated. For a
+    /// fingerprint the host supplies ([`VerifierBuilder::machine_fingerprint`]) every
+    /// component of the set it has no digest for is tolerated: the host knows why. Default:
+    /// none.
+    pub fn tolerate_unreadable(mut self, components: ComponentSet) -> Self {
+        self.tolerate_unreadable = components;
         self
     }
 
@@ -131,6 +170,9 @@ impl VerifierBuilder {
         if self.modules.len() > usize::from(license_core::ModuleSet::CAPACITY) {
             return Err(Error::Config("more than 64 module names"));
         }
+        if self.lines.len() > 16 {
+            return Err(Error::Config("more than 16 product line names"));
+        }
         let file = match self.state {
             Some((path, secret)) => {
                 let mut ctx = Context::new(&self.product, &licensee);
@@ -146,10 +188,19 @@ impl VerifierBuilder {
             }
             None => None,
         };
-        let machine = self.machine.unwrap_or_else(|| Machine::Collect {
-            app_key: self.product.as_bytes().to_vec(),
-        });
-        let state = GuardState::load(file);
+        let machine = match self.machine {
+            None => Machine::Collect {
+                app_key: self.product.as_bytes().to_vec(),
+            },
+            Some(Machine::Supplied(mut m)) => {
+                let unknown = ComponentSet::from_bits(ComponentSet::ALL.bits() & !m.known().bits())
+                    .unwrap_or(ComponentSet::EMPTY);
+                m.tolerate_unreadable(self.tolerate_unreadable.intersection(unknown));
+                Machine::Supplied(m)
+            }
+            Some(other) => other,
+        };
+        let state = GuardState::load(file, self.state_read_only);
         Ok(Verifier {
             keys: self.keys,
             product: self.product,
@@ -157,8 +208,10 @@ impl VerifierBuilder {
             licensee,
             database: self.database,
             machine,
+            tolerate_unreadable: self.tolerate_unreadable,
             collected: OnceLock::new(),
             modules: self.modules.into(),
+            lines: self.lines.into(),
             policy: self.policy,
             clock_tolerance: self.clock_tolerance,
             state: Mutex::new(state),
@@ -177,16 +230,23 @@ struct GuardState {
     dirty: bool,
     /// The high-water mark last written.
     written_high_water: i64,
+    /// Never write the file ([`VerifierBuilder::state_read_only`]).
+    read_only: bool,
+    /// A state file is configured and was missing at the last reading: the guards
+    /// started afresh ([`Verification::first_run`]).
+    first_run: bool,
 }
 
 impl GuardState {
-    fn load(file: Option<StateFile>) -> GuardState {
+    fn load(file: Option<StateFile>, read_only: bool) -> GuardState {
         let mut s = GuardState {
             guards: Guards::default(),
             file,
             problem: None,
             dirty: false,
             written_high_water: i64::MIN,
+            read_only,
+            first_run: false,
         };
         s.reload();
         s
@@ -200,10 +260,12 @@ impl GuardState {
                 self.written_high_water = g.high_water;
                 self.guards.merge(&g);
                 self.problem = None;
+                self.first_run = false;
             }
             Ok(None) => {
                 self.dirty = true;
                 self.problem = None;
+                self.first_run = true;
             }
             Err(e) => {
                 diagnostics::state_problem(&e);
@@ -230,7 +292,8 @@ impl GuardState {
     }
 
     fn persist(&mut self) -> Result<(), Error> {
-        let Some(file) = &self.file else {
+        let Some(file) = self.file.as_ref().filter(|_| !self.read_only) else {
+            // No file, or one that is only read: the guards live in memory.
             self.dirty = false;
             return Ok(());
         };
@@ -289,8 +352,10 @@ pub struct Verifier {
     licensee: String,
     database: Option<String>,
     machine: Machine,
+    tolerate_unreadable: ComponentSet,
     collected: OnceLock<CollectedFingerprint>,
     modules: Arc<[String]>,
+    lines: Arc<[String]>,
     policy: Policy,
     clock_tolerance: i64,
     state: Mutex<GuardState>,
@@ -309,7 +374,10 @@ impl Verifier {
             database: None,
             machine: None,
             modules: Vec::new(),
+            lines: Vec::new(),
             state: None,
+            state_read_only: false,
+            tolerate_unreadable: ComponentSet::EMPTY,
             policy: Policy::default(),
             clock_tolerance: DEFAULT_CLOCK_TOLERANCE_SECS,
         }
@@ -324,10 +392,7 @@ impl Verifier {
     /// call, then cached), or `None` if the host supplied one.
     pub fn this_machine(&self) -> Option<&CollectedFingerprint> {
         match &self.machine {
-            Machine::Collect { app_key } => Some(
-                self.collected
-                    .get_or_init(|| diagnostics::collected(fingerprint::collect(app_key))),
-            ),
+            Machine::Collect { app_key } => Some(self.collected(app_key)),
             Machine::Supplied(_) => None,
         }
     }
@@ -335,11 +400,16 @@ impl Verifier {
     fn machine(&self) -> &MachineFingerprint {
         match &self.machine {
             Machine::Supplied(m) => m,
-            Machine::Collect { app_key } => self
-                .collected
-                .get_or_init(|| diagnostics::collected(fingerprint::collect(app_key)))
-                .fingerprint(),
+            Machine::Collect { app_key } => self.collected(app_key).fingerprint(),
         }
+    }
+
+    /// This machine's fingerprint, collected once, with the configured tolerance of
+    /// components this process merely cannot read.
+    fn collected(&self, app_key: &[u8]) -> &CollectedFingerprint {
+        self.collected.get_or_init(|| {
+            diagnostics::collected(fingerprint::collect(app_key).tolerating(self.tolerate_unreadable))
+        })
     }
 
     /// Verify a code as text, at the system clock's time.
@@ -430,6 +500,9 @@ impl Verifier {
         }
         // Per license: the highest revision in force (its first day has come); without
         // one, the highest revision verified.
+        // The first of these verifications may have created the state file: the run is a
+        // first run if any of them found none.
+        let first_run = verified.iter().any(Verification::first_run);
         let mut chosen: Vec<Verification> = Vec::new();
         for v in verified {
             let id = v.license().license_id;
@@ -455,7 +528,7 @@ impl Verifier {
             (Some(v), _) => {
                 // A code verified before a later one was scheduled does not know of it yet.
                 let pending = self.lock().guards.pending(v.license().license_id);
-                let v = v.with_pending(pending);
+                let v = v.with_pending(pending).with_first_run(first_run);
                 diagnostics::chosen(&self.product, texts.len(), refused, &v);
                 Ok(v)
             }
@@ -527,6 +600,7 @@ impl Verifier {
             }
         }
         st.persist_if_needed()?;
+        let first_run = st.first_run;
         Ok(Verification::new(
             verified,
             verified.evaluate(today, self.build_date, &self.policy),
@@ -535,7 +609,9 @@ impl Verifier {
             st.guards.pending(license.license_id),
             st.guards.revocation_info(),
         )
-        .with_issuer(issuer))
+        .with_issuer(issuer)
+        .with_first_run(first_run)
+        .with_lines(Arc::clone(&self.lines)))
     }
 
     /// Install a revocation list from its file, at the system clock's time.
@@ -618,7 +694,7 @@ impl Verifier {
         st.guards = Guards::first_run(now);
         st.problem = None;
         st.dirty = true;
-        match &st.file {
+        match st.file.as_ref().filter(|_| !st.read_only) {
             Some(file) => {
                 file.store(&st.guards)?;
                 st.dirty = false;

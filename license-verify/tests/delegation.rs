@@ -205,3 +205,27 @@ fn a_file_with_a_plain_and_a_resellers_code_holds_both() {
     std::fs::write(&path, format!("{}\n{}\n", issue(&inside()), reseller_code)).unwrap();
     verifier().verify_file_at(&path, noon(d(2026, 3, 1))).unwrap();
 }
+
+/// Issue 19, item 4: a reseller's code with its first symbol (the reseller tag) mistyped
+/// is a typo in group 1, not a plain code "too long"; a long text that is no code at all
+/// is still "too long for a license code".
+#[test]
+fn a_typo_in_the_first_symbol_of_a_resellers_code_is_located() {
+    let v = verifier();
+    let one = sign_delegated(&inside(), &context(), &reseller(), &contoso())
+        .unwrap()
+        .to_string();
+    for c in ['0', 'R', 'V', 'Z'] {
+        let typo: String = std::iter::once(c).chain(one.chars().skip(1)).collect();
+        let e = v.verify_text_at(&typo, noon(d(2026, 3, 1))).unwrap_err();
+        assert!(
+            matches!(e, Error::Code(license_core::Error::Typo { group: 1 })),
+            "{c}: {e:?}"
+        );
+    }
+    let garbage = "0".repeat(400);
+    assert!(matches!(
+        v.verify_text_at(&garbage, noon(d(2026, 3, 1))),
+        Err(Error::Code(license_core::Error::TooLong { .. }))
+    ));
+}

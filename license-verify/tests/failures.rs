@@ -260,3 +260,70 @@ fn unreadable_code_file() {
         Err(Error::NotText { .. })
     ));
 }
+
+/// `VerifierBuilder::tolerate_unreadable`: a code bound as root to five components (the
+/// hardware UUID and the board serial among them), verified by a host that cannot read
+/// those two: refused ("changed: none; unreadable: ...") unless the host tolerates them;
+/// then they count neither way, and a further change (the OS id) is still refused, since
+/// the majority of all five must match.
+#[test]
+fn a_host_may_tolerate_components_it_merely_cannot_read() {
+    let serial =
+        license_core::component_digest(PRODUCT.as_bytes(), Component::BoardSerial, "PF2ABCDE").unwrap();
+    let mut as_root = server();
+    as_root.add(Component::BoardSerial, serial);
+    let code = issue_for_machine(&License {
+        binding: Binding::machine(as_root.binding(1).unwrap()),
+        ..subscription()
+    });
+    let root_only = ComponentSet::EMPTY
+        .with(Component::HardwareUuid)
+        .with(Component::BoardSerial);
+    let tolerant = |m: license_core::MachineFingerprint| {
+        Verifier::builder(keys(), PRODUCT, build_date())
+            .licensee(LICENSEE)
+            .machine_fingerprint(m)
+            .tolerate_unreadable(root_only)
+            .build()
+            .unwrap()
+    };
+    let mut service_user = as_root;
+    service_user.clear(Component::HardwareUuid);
+    service_user.clear(Component::BoardSerial);
+    let e = refused(&installation(service_user), &code);
+    let msg = e.to_string();
+    assert!(
+        msg.contains("changed: none; unreadable: hardware UUID, board serial"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("take the fingerprint as the user the product runs as"),
+        "{msg}"
+    );
+    let v = tolerant(service_user)
+        .verify_text_at(&code, noon(d(2026, 3, 1)))
+        .unwrap();
+    let m = v.machine_match().unwrap();
+    assert_eq!((m.tolerated, m.unknown), (root_only, ComponentSet::EMPTY));
+    assert!(
+        v.to_string()
+            .contains("unreadable to this user, tolerated: hardware UUID, board serial"),
+        "{v}"
+    );
+    // The OS id changed as well: CPU and network alone are no majority of five.
+    let mut moved = service_user;
+    moved.clear(Component::OsInstallId);
+    moved.add(
+        Component::OsInstallId,
+        license_core::component_digest(
+            PRODUCT.as_bytes(),
+            Component::OsInstallId,
+            "ffffffffc4c5404aaa1f6d2a48adfda4",
+        )
+        .unwrap(),
+    );
+    assert!(matches!(
+        refused(&tolerant(moved), &code),
+        Error::Code(CoreError::WrongMachine(_))
+    ));
+}

@@ -7,7 +7,7 @@ use std::fs;
 
 use common::*;
 use license_core::License;
-use license_verify::{Error, Verifier};
+use license_verify::{Error, Utc, Verifier};
 
 fn upgrade() -> License {
     License {
@@ -432,4 +432,128 @@ fn a_deleted_state_file_resets_the_guards_as_documented() {
         fresh.verify_text_at(&revoked_code, late),
         Err(Error::Revoked { .. })
     ));
+}
+
+/// The "first run" signal: a verification that finds no state file says so, the next one
+/// (the file now written) does not; a deleted file says it again; no state file, never.
+#[test]
+fn a_missing_state_file_is_reported_as_a_first_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("license.state");
+    let code = issue(&subscription());
+    let v = verifier_with_state(&state);
+    let first = v.verify_text_at(&code, noon(d(2026, 3, 1))).unwrap();
+    assert!(first.first_run());
+    assert!(
+        first.to_string().contains("FIRST RUN of this installation"),
+        "{first}"
+    );
+    let second = v.verify_text_at(&code, noon(d(2026, 3, 2))).unwrap();
+    assert!(!second.first_run());
+    assert!(!second.to_string().contains("FIRST RUN"));
+    // Another process of the installation, later: the file is there.
+    assert!(
+        !verifier_with_state(&state)
+            .verify_texts_at(&[code.as_str()], noon(d(2026, 3, 3)))
+            .unwrap()
+            .first_run()
+    );
+    // Deleted (or moved away): the same process and a new one both say so.
+    fs::remove_file(&state).unwrap();
+    assert!(v.verify_text_at(&code, noon(d(2026, 3, 4))).unwrap().first_run());
+    fs::remove_file(&state).unwrap();
+    // Several codes at once: the first verified creates the file, the result still says so.
+    let renewal = issue(&upgrade());
+    assert!(
+        verifier_with_state(&state)
+            .verify_texts_at(&[code.as_str(), renewal.as_str()], noon(d(2026, 3, 5)))
+            .unwrap()
+            .first_run()
+    );
+    assert!(
+        !verifier()
+            .verify_text_at(&code, noon(d(2026, 3, 1)))
+            .unwrap()
+            .first_run()
+    );
+}
+
+/// The values the guards keep, as the state file holds them: a verifier reading the file
+/// (read-only, so reading changes nothing) sees them through what it refuses.
+fn state_bytes(path: &std::path::Path) -> Vec<u8> {
+    fs::read(path).unwrap()
+}
+
+/// `verify --date`: a read-only state file is read and its guards applied, but nothing a
+/// verification on another day observes is written: not the clock (a day ahead would lock
+/// the installation out until that day), not a revision, not a revocation list. A missing
+/// file is not created.
+#[test]
+fn a_read_only_state_file_is_never_written() {
+    use license_core::{RevocationEntry, RevokedRevisions};
+
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("license.state");
+    let read_only = |p: &std::path::Path| {
+        builder()
+            .state_file(p, SECRET)
+            .state_read_only(true)
+            .build()
+            .unwrap()
+    };
+    // Missing: a first run, and no file afterwards.
+    let v = read_only(&state);
+    assert!(
+        v.verify_text_at(&issue(&subscription()), noon(d(2026, 3, 1)))
+            .unwrap()
+            .first_run()
+    );
+    v.flush_state().unwrap();
+    assert!(!state.exists(), "a read-only state file is not created");
+
+    // A real installation ran on 2026-03-01 at 07:00.
+    let seven = Utc(Utc::start_of(d(2026, 3, 1)).0 + 7 * 3600);
+    verifier_with_state(&state)
+        .verify_text_at(&issue(&subscription()), seven)
+        .unwrap();
+    let before = state_bytes(&state);
+
+    // Diagnostics: noon of the same day, a day years ahead, a higher revision and a list.
+    let v = read_only(&state);
+    assert!(
+        !v.verify_text_at(&issue(&subscription()), noon(d(2026, 3, 1)))
+            .unwrap()
+            .first_run()
+    );
+    v.verify_text_at(&issue(&upgrade()), noon(d(2030, 1, 1))).unwrap();
+    let list = revocation_list(
+        1,
+        d(2026, 2, 1),
+        d(2030, 9, 1),
+        &[RevocationEntry {
+            license_id: 1001,
+            revisions: RevokedRevisions::UpTo(1),
+        }],
+    );
+    v.ingest_revocation_list_at(&list, noon(d(2030, 1, 1))).unwrap();
+    v.check_clock_at(noon(d(2030, 1, 2))).unwrap();
+    v.flush_state().unwrap();
+    // Within the verifier the guards hold as usual (what the check reports) ...
+    assert!(matches!(
+        v.verify_text_at(&issue(&subscription()), noon(d(2030, 1, 2))),
+        Err(Error::Superseded { .. } | Error::Revoked { .. })
+    ));
+    // ... but the file holds exactly what it held: the guard values are unchanged.
+    assert_eq!(
+        state_bytes(&state),
+        before,
+        "a read-only verification wrote the state file"
+    );
+    // So the real run at 07:08 the same morning is not refused as a clock turned back,
+    // and revision 1 (neither superseded nor revoked in the file) still verifies.
+    let eight = Utc(seven.0 + 8 * 60);
+    let real = verifier_with_state(&state);
+    let v1 = real.verify_text_at(&issue(&subscription()), eight).unwrap();
+    assert_eq!(v1.revision(), 1);
+    assert!(real.revocation_list().is_none());
 }

@@ -179,3 +179,31 @@ fn verify_file_and_whitespace() {
     let v = verifier().verify_file_at(&path, noon(d(2026, 3, 1))).unwrap();
     assert_eq!(v.status(), Status::Valid);
 }
+
+/// Issue 19, item 6: the catalog's line names reach the host: configured with
+/// `VerifierBuilder::lines`, the verification names its line and the report says it.
+#[test]
+fn line_names_from_the_catalog_name_the_line() {
+    let v = builder()
+        .lines(["standard", "expert"])
+        .build()
+        .unwrap()
+        .verify_text_at(&issue(&subscription()), noon(d(2026, 3, 1)))
+        .unwrap();
+    assert_eq!(v.line_name(), Some("expert"));
+    let report = v.to_string();
+    assert!(
+        report.contains("(subscription license, product line expert)"),
+        "{report}"
+    );
+    // Without names (or without a name for this line): the number.
+    let unnamed = builder()
+        .lines(["standard"])
+        .build()
+        .unwrap()
+        .verify_text_at(&issue(&subscription()), noon(d(2026, 3, 1)))
+        .unwrap();
+    assert_eq!(unnamed.line_name(), None);
+    assert!(unnamed.to_string().contains("product line 1)"));
+    assert!(builder().lines(vec!["x"; 17]).build().is_err());
+}

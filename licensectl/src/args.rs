@@ -23,7 +23,8 @@ pub(crate) struct Cli {
     /// Use this catalog file instead of <home>/catalog/*.toml.
     #[arg(long, global = true, env = "LICENSECTL_CATALOG")]
     pub(crate) catalog: Option<PathBuf>,
-    /// The day of the operation, YYYY-MM-DD (UTC); default: today.
+    /// The day of the operation, YYYY-MM-DD (UTC); default: today. `verify --state-file`
+    /// with a day only reads the state file (nothing is written).
     #[arg(long, global = true, env = "LICENSECTL_DATE", value_parser = parse_date)]
     pub(crate) date: Option<Date>,
     /// Machine-readable JSON output.

@@ -33,6 +33,7 @@ fn rust_export_compiles_and_names_every_module_by_number() {
              fn main() {{\n\
                  assert_eq!(catalog::MODULES[usize::from(catalog::module::PLANNING)], \"planning\");\n\
                  assert_eq!(catalog::line::EXPERT, 1);\n\
+                 assert_eq!(catalog::LINES[usize::from(catalog::line::EXPERT)], \"expert\");\n\
                  let key: String = catalog::VENDOR_PUBLIC_KEYS[0].iter().map(|b| format!(\"{{b:02x}}\")).collect();\n\
                  println!(\"{{}} {{}} {{}} {{key}}\", catalog::PRODUCT, catalog::MODULES.join(\",\"), catalog::LINES.len());\n\
              }}\n"
@@ -76,6 +77,7 @@ fn c_export_compiles_with_warnings_as_errors() {
              printf(\"%s %s %d %d \", LICENSE_PRODUCT, LICENSE_MODULES[LICENSE_MODULE_BI], LICENSE_MODULE_COUNT, LICENSE_LINES[LICENSE_LINE_EXPERT].number);\n\
              for (int i = 0; i < 32; i++) printf(\"%02x\", VENDOR_PUBLIC_KEYS[0][i]);\n\
              printf(\"\\n\");\n\
+             if (LICENSE_LINE_NAME_COUNT != 2 || LICENSE_LINE_NAMES[LICENSE_LINE_EXPERT][0] != 'e') return 2;\n\
              return VENDOR_PUBLIC_KEY_COUNT == 1 ? 0 : 1;\n\
          }\n",
     )

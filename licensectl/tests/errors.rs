@@ -246,3 +246,60 @@ fn demo_seats_and_grace_days_are_limited_by_the_catalog() {
         "defaults.grace_days = 400 is above defaults.max_grace_days = 90",
     );
 }
+
+/// Issue 19, item 5: `issue` and `rehost --database` read the database code with the
+/// library's reader: a typo is refused with its group (nothing signed, nothing recorded),
+/// a code with case and dashes changed is signed in its canonical form, and the old README
+/// example `DB-7F3A-22C1` is not a database code unless the catalog says `free-form`.
+#[test]
+fn a_mistyped_database_code_is_refused_with_its_group() {
+    let env = Env::ready();
+    let issue = |db: &str| {
+        env.run(&[
+            "issue",
+            "--licensee",
+            "ACME Corp",
+            "--users",
+            "5",
+            "--database",
+            db,
+        ])
+    };
+    issue("DB-GBGM2-P3A1B-E2BR1-0N8XN").fails(2, "typo in group 4 of the database code");
+    assert!(!env.path("ledger.jsonl").exists() || fs::read(env.path("ledger.jsonl")).unwrap().is_empty());
+    issue("DB-7F3A-22C1").fails(2, "a database code has 20 characters after DB-");
+    // The pinned example of docs/FORMAT.md, typed sloppily: signed as DB-B80ZZ-01W25-SE82D-XMET2.
+    let (id, code) = env.issue(&[
+        "--licensee",
+        "ACME Corp",
+        "--users",
+        "5",
+        "--database",
+        "db b8ozz 01w25 se82d xmet2",
+    ]);
+    env.run(&[
+        "verify",
+        &code,
+        "--licensee",
+        "ACME Corp",
+        "--database",
+        "DB-B80ZZ-01W25-SE82D-XMET2",
+    ])
+    .ok();
+    let id = id.to_string();
+    env.run(&["rehost", &id, "--database", "DB-B80ZZ-01W25-SE82D-XMET3"])
+        .fails(2, "typo in group 4 of the database code");
+    // A product with database identifiers of its own says so once in its catalog.
+    let path = env.path("catalog/demo-erp.toml");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(
+        &path,
+        text.replacen(
+            "database_codes = \"toolkit\"",
+            "database_codes = \"free-form\"",
+            1,
+        ),
+    )
+    .unwrap();
+    issue("DB-7F3A-22C1").ok();
+}

@@ -47,7 +47,7 @@ fn pubkey_hex_output_is_accepted_by_every_key_option() {
         "--users",
         "5",
         "--database",
-        "DB-7F3A-22C1",
+        "DB-JBW44-P5J45-44VPC-YCED6",
     ]);
     let check = |key: &str| {
         Command::new(license_check())
@@ -59,7 +59,14 @@ fn pubkey_hex_output_is_accepted_by_every_key_option() {
                 "--licensee",
                 "ACME Corp",
             ])
-            .args(["--database", "DB-7F3A-22C1", "--at", "2026-11-23", "--key", key])
+            .args([
+                "--database",
+                "DB-JBW44-P5J45-44VPC-YCED6",
+                "--at",
+                "2026-11-23",
+                "--key",
+                key,
+            ])
             .output()
             .expect("run license-check")
     };
@@ -97,7 +104,7 @@ fn pubkey_hex_output_is_accepted_by_every_key_option() {
         "--licensee",
         "ACME Corp",
         "--database",
-        "DB-7F3A-22C1",
+        "DB-JBW44-P5J45-44VPC-YCED6",
         "--public-key",
         &printed,
     ])

@@ -14,7 +14,9 @@ fn show_names_the_code_in_force_and_the_scheduled_one() {
     let next = renewed[0]["code"].as_str().unwrap().to_owned();
     let text = env.run_on("2027-09-01", &["show", &id]).ok().to_owned();
     assert!(
-        text.starts_with("License 1001 of demo-erp for ACME Corp, database DB-7F3A-22C1, on 2027-09-01"),
+        text.starts_with(
+            "License 1001 of demo-erp for ACME Corp, database DB-JBW44-P5J45-44VPC-YCED6, on 2027-09-01"
+        ),
         "{text}"
     );
     let (now, later) = text
@@ -114,7 +116,7 @@ fn check_both(
 #[test]
 fn mixed_order_and_reduction_through_both_tools() {
     let env = Env::ready();
-    let (db, who) = ("DB-7F3A-22C1", "ACME Corp");
+    let (db, who) = ("DB-JBW44-P5J45-44VPC-YCED6", "ACME Corp");
     env.run_on(
         "2026-03-15",
         &[
@@ -246,7 +248,14 @@ fn mixed_order_and_reduction_through_both_tools() {
         (0, &serde_json::json!("covered"))
     );
     // A pure reduction: the original code and the reduced one in one file.
-    let (_, original) = env.issue(&["--licensee", "Other GmbH", "--users", "40", "--database", "DB-2"]);
+    let (_, original) = env.issue(&[
+        "--licensee",
+        "Other GmbH",
+        "--users",
+        "40",
+        "--database",
+        "DB-XBCB3-D56SS-K3RXM-4N75J",
+    ]);
     let v = env.run(&["--json", "reduce", "1002", "--users", "30"]).json();
     assert_eq!(v["effective"], "2027-11-22");
     assert!(
@@ -266,7 +275,7 @@ fn mixed_order_and_reduction_through_both_tools() {
         ("2027-12-06", 2, 30),
         ("2027-12-07", 2, 30),
     ] {
-        let (code, v) = check_both(&env, &file2, "Other GmbH", "DB-2", day);
+        let (code, v) = check_both(&env, &file2, "Other GmbH", "DB-XBCB3-D56SS-K3RXM-4N75J", day);
         assert_eq!(code, 0, "{day}: {v}");
         assert_eq!(v["license"]["revision"], revision, "{day}");
         assert_eq!(v["allowed_now"]["named_users"], users, "{day}");
@@ -289,7 +298,7 @@ fn hosted_mixed_order_takes_effect_at_the_quarter_start() {
         include_str!("../../license-issue/catalogs/demo-erp-hosted.toml"),
     )
     .unwrap();
-    let (db, who) = ("DB-HOSTED-1", "Cloud Customer");
+    let (db, who) = ("DB-JBATK-HCMNA-4ATNP-8Z349", "Cloud Customer");
     let (id, _) = env.issue(&[
         "--licensee",
         who,
@@ -394,7 +403,7 @@ fn renewals_due_late_early_and_notices_in_months() {
         "--users",
         "5",
         "--database",
-        "DB-B",
+        "DB-321F8-K4QMG-G1D5H-WKRJF",
     ];
     env.issue(&other);
     let id = id.to_string();
@@ -490,7 +499,7 @@ fn cancel_says_what_happens_after_the_last_paid_day() {
                 "--licensee",
                 "ACME Corp",
                 "--database",
-                "DB-7F3A-22C1",
+                "DB-JBW44-P5J45-44VPC-YCED6",
             ],
         );
         let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
@@ -515,7 +524,7 @@ fn cancel_says_what_happens_after_the_last_paid_day() {
         "--demo-seats",
         "0",
         "--database",
-        "DB-S",
+        "DB-FRKYB-DQZT4-CDCFS-CPJ3R",
     ]);
     let v = env
         .run_on("2027-05-01", &["--json", "cancel", &id2.to_string()])
@@ -554,10 +563,25 @@ fn site_pack_over_three_servers_then_a_server_pack() {
         let v = env.run_on(day, &args).json();
         v["scope"]["license_id"].as_u64().unwrap()
     };
-    let a = server("2026-03-15", "Sched AG", "SRV-A", Some("Berlin"));
-    let b = server("2026-11-22", "Sched AG", "SRV-B", Some("Berlin"));
-    let c = server("2026-11-22", "Sched AG", "SRV-C", None);
-    let other = server("2026-11-22", "Sched AG", "SRV-D", Some("Hamburg"));
+    let a = server(
+        "2026-03-15",
+        "Sched AG",
+        "DB-SKTMJ-V5ZD0-ZQ6QB-MZC5D",
+        Some("Berlin"),
+    );
+    let b = server(
+        "2026-11-22",
+        "Sched AG",
+        "DB-TCTZA-1R43B-ATQZZ-CNJS5",
+        Some("Berlin"),
+    );
+    let c = server("2026-11-22", "Sched AG", "DB-SE6F8-66WJW-M6442-3Y3HD", None);
+    let other = server(
+        "2026-11-22",
+        "Sched AG",
+        "DB-GSPDA-KYSXP-DVR8Z-A3YNV",
+        Some("Hamburg"),
+    );
     // The third server joins the site later.
     env.run_on("2026-12-01", &["site", &c.to_string(), "Berlin"]).ok();
     let v = env
@@ -603,7 +627,11 @@ fn site_pack_over_three_servers_then_a_server_pack() {
             v["release"]["release"].as_str().unwrap().to_owned(),
         )
     };
-    for (p, db) in packs.iter().zip(["SRV-A", "SRV-B", "SRV-C"]) {
+    for (p, db) in packs.iter().zip([
+        "DB-SKTMJ-V5ZD0-ZQ6QB-MZC5D",
+        "DB-TCTZA-1R43B-ATQZZ-CNJS5",
+        "DB-SE6F8-66WJW-M6442-3Y3HD",
+    ]) {
         assert_eq!(
             covered(p["now"]["code"].as_str().unwrap(), db),
             (0, "covered".into())
@@ -615,7 +643,10 @@ fn site_pack_over_three_servers_then_a_server_pack() {
         .json();
     assert_eq!(d["in_force"]["revision"], 1);
     let old = d["in_force"]["code"].as_str().unwrap().to_owned();
-    assert_eq!(covered(&old, "SRV-D"), (3, "not-covered".into()));
+    assert_eq!(
+        covered(&old, "DB-GSPDA-KYSXP-DVR8Z-A3YNV"),
+        (3, "not-covered".into())
+    );
     // A server pack on one of them afterwards extends only that one.
     let v = env
         .run_on("2027-02-01", &["--json", "maintenance", &b.to_string()])
@@ -651,8 +682,14 @@ fn rehost_an_order_to_the_end_customer() {
         ]);
         id
     };
-    let (a, b) = (sold("DB-A", "R-77"), sold("DB-B", "R-77"));
-    let (c, d) = (sold("DB-C", "R-78"), sold("DB-D", "R-78"));
+    let (a, b) = (
+        sold("DB-T8JMV-QP3BF-4JGVV-9QEMX", "R-77"),
+        sold("DB-321F8-K4QMG-G1D5H-WKRJF", "R-77"),
+    );
+    let (c, d) = (
+        sold("DB-JKF96-C8S5S-Q9XCE-AH05V", "R-78"),
+        sold("DB-DMK4W-HZS0D-06A8E-F500F", "R-78"),
+    );
     let v = env
         .run(&["--json", "rehost", "--order", "R-77", "--to", "End Customer GmbH"])
         .json();
@@ -670,7 +707,7 @@ fn rehost_an_order_to_the_end_customer() {
     let shown = env.run(&["--json", "show", &b.to_string()]).json();
     assert_eq!(
         (shown["licensee"].as_str(), shown["database"].as_str()),
-        (Some("End Customer GmbH"), Some("DB-B"))
+        (Some("End Customer GmbH"), Some("DB-321F8-K4QMG-G1D5H-WKRJF"))
     );
     // A chosen subset of another order.
     let v = env

@@ -57,7 +57,7 @@ fn fingerprint_then_issue_then_verify_on_this_machine() {
         "--licensee",
         "Bob's Garage",
         "--database",
-        "DB-1",
+        "DB-ZSNRK-1WQ6N-GHZP2-K95B9",
     ];
     let print = v["fingerprint"].as_str().map(str::to_owned);
     if let Some(p) = &print {
@@ -70,7 +70,7 @@ fn fingerprint_then_issue_then_verify_on_this_machine() {
         "--licensee",
         "bob's garage",
         "--database",
-        "db-1",
+        "db zsnrk 1wq6n ghzp2 k95b9",
     ]);
     let text = out.ok();
     assert!(text.starts_with("USABLE now: license 1001 revision 1"), "{text}");
@@ -86,19 +86,26 @@ fn fingerprint_then_issue_then_verify_on_this_machine() {
             "--licensee",
             "Bob's Garage",
             "--database",
-            "DB-1",
+            "DB-ZSNRK-1WQ6N-GHZP2-K95B9",
         ])
         .json();
     assert_eq!(v["usable"], true);
-    env.run(&["verify", &code, "--licensee", "Alice", "--database", "DB-1"])
-        .fails(1, "licensee name does not match");
+    env.run(&[
+        "verify",
+        &code,
+        "--licensee",
+        "Alice",
+        "--database",
+        "DB-ZSNRK-1WQ6N-GHZP2-K95B9",
+    ])
+    .fails(1, "licensee name does not match");
     env.run(&[
         "verify",
         &code,
         "--licensee",
         "Bob's Garage",
         "--database",
-        "DB-2",
+        "DB-XBCB3-D56SS-K3RXM-4N75J",
     ])
     .fails(1, "another database");
     env.run(&["verify", &code, "--licensee", "Bob's Garage"])
@@ -110,7 +117,7 @@ fn fingerprint_then_issue_then_verify_on_this_machine() {
         "--licensee",
         "Bob's Garage",
         "--database",
-        "DB-1",
+        "DB-ZSNRK-1WQ6N-GHZP2-K95B9",
         "--public-key",
         &other,
     ])
@@ -197,7 +204,7 @@ fn rehost_keeps_the_part_of_the_binding_not_given_unless_unbound() {
         "--users",
         "1",
         "--database",
-        "DB-1",
+        "DB-ZSNRK-1WQ6N-GHZP2-K95B9",
         "--machine",
         &fp,
     ]);
@@ -212,21 +219,27 @@ fn rehost_keeps_the_part_of_the_binding_not_given_unless_unbound() {
     };
     assert_eq!(
         bound(&["--machine", &fp2]),
-        (Some("DB-1".into()), true),
+        (Some("DB-ZSNRK-1WQ6N-GHZP2-K95B9".into()), true),
         "database kept"
     );
     assert_eq!(
-        bound(&["--database", "DB-2"]),
-        (Some("DB-2".into()), true),
+        bound(&["--database", "DB-XBCB3-D56SS-K3RXM-4N75J"]),
+        (Some("DB-XBCB3-D56SS-K3RXM-4N75J".into()), true),
         "machine kept"
     );
     assert_eq!(bound(&["--unbind-database"]), (None, true), "database removed");
     assert_eq!(
-        bound(&["--database", "DB-3", "--unbind-machine"]),
-        (Some("DB-3".into()), false),
+        bound(&["--database", "DB-GGXCN-692D9-8K5D3-TBPSK", "--unbind-machine"]),
+        (Some("DB-GGXCN-692D9-8K5D3-TBPSK".into()), false),
         "machine removed"
     );
-    let both = env.run(&["rehost", id.as_str(), "--database", "DB-4", "--unbind-database"]);
+    let both = env.run(&[
+        "rehost",
+        id.as_str(),
+        "--database",
+        "DB-0TBVN-YS9YE-Y6D3Y-DC7EV",
+        "--unbind-database",
+    ]);
     assert_eq!(both.code, 2, "{both:?}");
     assert!(both.stderr.contains("cannot be used with"), "{both:?}");
 }

@@ -127,7 +127,7 @@ fn a_reseller_issues_upgrades_and_renews_in_its_own_home() {
     assert_eq!(installed["license_ids"], "500000-500999");
     assert!(installed["catalog"].as_str().unwrap().ends_with("demo-erp.toml"));
     // The catalog came with it: names work in Contoso's home.
-    let (id, code) = contoso.issue(&[ACME_20, &["--database", "DB-7F3A-22C1"][..]].concat());
+    let (id, code) = contoso.issue(&[ACME_20, &["--database", "DB-JBW44-P5J45-44VPC-YCED6"][..]].concat());
     assert_eq!(id, 500_000);
     let ledger = std::fs::read_to_string(contoso.path("ledger.jsonl")).unwrap();
     assert!(ledger.contains("\"reseller\":\"Contoso\""), "{ledger}");
@@ -148,7 +148,7 @@ fn a_reseller_issues_upgrades_and_renews_in_its_own_home() {
             "--kind",
             "subscription",
             "--database",
-            "DB-7F3A-22C1",
+            "DB-JBW44-P5J45-44VPC-YCED6",
         ];
         args.extend_from_slice(extra);
         let r = contoso.run(&args);
@@ -181,7 +181,13 @@ fn a_reseller_issues_upgrades_and_renews_in_its_own_home() {
     // The customer's installation knows only the vendor's key.
     let file = contoso.path("code.txt");
     std::fs::write(&file, &code).unwrap();
-    let acme = ["--licensee", "ACME Corp", "--database", "DB-7F3A-22C1", "--key"];
+    let acme = [
+        "--licensee",
+        "ACME Corp",
+        "--database",
+        "DB-JBW44-P5J45-44VPC-YCED6",
+        "--key",
+    ];
     let vendor_hex = vendor_key(&vendor);
     let (exit, v) = license_check(&file, &[&acme[..], &[vendor_hex.as_str()]].concat());
     assert_eq!(exit, Some(0), "{v}");

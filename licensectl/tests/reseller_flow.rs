@@ -89,7 +89,7 @@ fn resellers_export_the_vendor_imports_verifies_and_invoices() {
     issue_on(
         &vendor,
         "2026-11-03",
-        &subscription("Direct AG", "10", "DB-0000-0001"),
+        &subscription("Direct AG", "10", "DB-R9838-ZN40E-C0R7Y-Q6DFK"),
     );
 
     let (contoso, contoso_key, _) = certified(
@@ -102,7 +102,7 @@ fn resellers_export_the_vendor_imports_verifies_and_invoices() {
     let acme = issue_on(
         &contoso,
         "2026-11-02",
-        &subscription("ACME Corp", "20", "DB-7F3A-22C1"),
+        &subscription("ACME Corp", "20", "DB-JBW44-P5J45-44VPC-YCED6"),
     );
     assert_eq!(acme["scope"]["license_id"], 500_000);
     issue_on(
@@ -134,7 +134,7 @@ fn resellers_export_the_vendor_imports_verifies_and_invoices() {
     let umbrella = issue_on(
         &fabrikam,
         "2026-11-16",
-        &subscription("Umbrella", "10", "DB-0000-0099"),
+        &subscription("Umbrella", "10", "DB-M5EYY-WDFFY-G360Y-BMBQS"),
     );
     assert_eq!(umbrella["scope"]["license_id"], 500_100);
 
@@ -345,7 +345,7 @@ fn resellers_export_the_vendor_imports_verifies_and_invoices() {
             &contoso,
             &license,
             "ACME Corp",
-            "DB-7F3A-22C1",
+            "DB-JBW44-P5J45-44VPC-YCED6",
         ));
     });
     let r = import(&vendor, &file);
@@ -381,7 +381,7 @@ fn resellers_export_the_vendor_imports_verifies_and_invoices() {
                 "--licensee",
                 "Umbrella",
                 "--database",
-                "DB-0000-0099",
+                "DB-M5EYY-WDFFY-G360Y-BMBQS",
                 "--key",
                 key,
             ],
@@ -478,12 +478,12 @@ fn an_import_cut_by_a_crash_is_repaired_and_completed() {
     issue_on(
         &contoso,
         "2026-11-02",
-        &subscription("ACME Corp", "20", "DB-7F3A-22C1"),
+        &subscription("ACME Corp", "20", "DB-JBW44-P5J45-44VPC-YCED6"),
     );
     issue_on(
         &contoso,
         "2026-11-03",
-        &subscription("Globex", "5", "DB-0000-0002"),
+        &subscription("Globex", "5", "DB-W8STC-VSF9H-YFBJ2-ZE7KA"),
     );
     let file = export(&contoso, "Contoso");
     assert_eq!(import(&vendor, &file).json()["imported"], 2);

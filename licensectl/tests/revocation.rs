@@ -24,7 +24,7 @@ fn old_code_is_refused_after_the_reduction_starts() {
         "--modules",
         "crm,bi",
         "--database",
-        "DB-1",
+        "DB-ZSNRK-1WQ6N-GHZP2-K95B9",
     ]);
     // On-premises (contract-year): at the first anniversary, 2027-11-22, ordered with
     // more than 3 months' notice.
@@ -50,7 +50,7 @@ fn old_code_is_refused_after_the_reduction_starts() {
         license_core::Date::parse("2026-11-22").unwrap(),
     )
     .licensee("ACME Corp")
-    .database("DB-1")
+    .database("DB-ZSNRK-1WQ6N-GHZP2-K95B9")
     .build()
     .unwrap();
     // Before the start: the old code works, the reduced one is not valid yet.
@@ -194,7 +194,14 @@ fn lists_are_per_product_and_sequences_survive_a_lost_directory() {
 #[test]
 fn a_list_is_not_current_past_the_start_of_a_pending_reduction() {
     let env = Env::ready();
-    env.issue(&["--licensee", "ACME Corp", "--users", "40", "--database", "DB-1"]);
+    env.issue(&[
+        "--licensee",
+        "ACME Corp",
+        "--users",
+        "40",
+        "--database",
+        "DB-ZSNRK-1WQ6N-GHZP2-K95B9",
+    ]);
     env.run(&["reduce", "1001", "--users", "20"]).ok();
     let out = env.run_on(
         "2027-10-01",

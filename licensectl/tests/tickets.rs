@@ -69,20 +69,26 @@ fn a_pool_of_five_three_redeemed_once_each_two_open() {
         assert!(id.starts_with("TK-") && id.len() == 20, "{id}");
     }
 
-    let first = redeem(&env, &ids[0], "ACME Corp", "DB-ACME-1").json();
+    let first = redeem(&env, &ids[0], "ACME Corp", "DB-WTACV-SH0H1-5XM79-PBX0Q").json();
     assert_eq!(first["again"], false);
     let code = first["issued"]["code"].as_str().unwrap().to_owned();
     assert_eq!(first["issued"]["scope"]["named_users"], 10);
     // The same installation again (typed in lower case, licensee spelled loosely): the
     // same code, nothing issued.
-    let again = redeem(&env, &ids[0].to_lowercase(), "acme  corp", "DB-ACME-1").json();
+    let again = redeem(
+        &env,
+        &ids[0].to_lowercase(),
+        "acme  corp",
+        "DB-WTACV-SH0H1-5XM79-PBX0Q",
+    )
+    .json();
     assert_eq!(again["again"], true);
     assert_eq!(again["issued"]["code"], code.as_str());
     // Another installation: refused, naming the first redemption.
-    redeem(&env, &ids[0], "ACME Corp", "DB-OTHER")
+    redeem(&env, &ids[0], "ACME Corp", "DB-SJ8JV-SH44K-N7754-P7W3X")
         .fails(2, "was already redeemed on 2026-11-22 for ACME Corp");
-    redeem(&env, &ids[1], "Globex", "DB-GLOBEX").ok();
-    redeem(&env, &ids[2], "Initech", "DB-INITECH").ok();
+    redeem(&env, &ids[1], "Globex", "DB-6VK70-G97Z1-RRRWZ-28CA1").ok();
+    redeem(&env, &ids[2], "Initech", "DB-A5ARP-KHA47-AHDZ0-EA3XM").ok();
 
     let report = env.run(&["--json", "ticket", "report"]).json();
     assert_eq!(
@@ -113,7 +119,13 @@ fn a_pool_of_five_three_redeemed_once_each_two_open() {
     assert_eq!(csv.ok().lines().count(), 6);
 
     // The customer's installation accepts the redeemed code.
-    assert_license_check_accepts(env.dir.path(), &code, "ACME Corp", "DB-ACME-1", &vendor_key(&env));
+    assert_license_check_accepts(
+        env.dir.path(),
+        &code,
+        "ACME Corp",
+        "DB-WTACV-SH0H1-5XM79-PBX0Q",
+        &vendor_key(&env),
+    );
 }
 
 #[test]
@@ -126,8 +138,9 @@ fn typos_and_scopes_the_catalog_refuses() {
     let mut wrong: Vec<char> = id.chars().collect();
     wrong[9] = if wrong[9] == '7' { '8' } else { '7' };
     let wrong: String = wrong.into_iter().collect();
-    redeem(&env, &wrong, "ACME", "DB").fails(2, "symbol 6 (group 2, character 1) looks mistyped");
-    redeem(&env, "TK-123", "ACME", "DB").fails(2, "is not a ticket id");
+    redeem(&env, &wrong, "ACME", "DB-SWXBS-0S6CH-NSJ2J-9FDYJ")
+        .fails(2, "symbol 6 (group 2, character 1) looks mistyped");
+    redeem(&env, "TK-123", "ACME", "DB-SWXBS-0S6CH-NSJ2J-9FDYJ").fails(2, "is not a ticket id");
     redeem(&env, &id, "ACME", "").fails(2, "database code is empty");
     env.run(&["ticket", "redeem", &id, "--licensee", "ACME"])
         .fails(2, "give its database code or machine fingerprint");
@@ -148,7 +161,7 @@ fn exported_tickets_are_redeemed_by_the_reseller_not_by_the_vendor() {
     let mut args = SCOPE.to_vec();
     args.extend(["--count", "3"]);
     let ids = create(&vendor, &args);
-    redeem(&vendor, &ids[0], "ACME", "DB-1").ok();
+    redeem(&vendor, &ids[0], "ACME", "DB-ZSNRK-1WQ6N-GHZP2-K95B9").ok();
     let file = vendor.dir.path().join("contoso-tickets.json");
     let file_arg = file.to_str().unwrap();
     vendor
@@ -160,7 +173,8 @@ fn exported_tickets_are_redeemed_by_the_reseller_not_by_the_vendor() {
         2,
         "the redeemed one stays"
     );
-    redeem(&vendor, &ids[1], "Globex", "DB-2").fails(2, "was handed to reseller Contoso on 2026-11-22");
+    redeem(&vendor, &ids[1], "Globex", "DB-XBCB3-D56SS-K3RXM-4N75J")
+        .fails(2, "was handed to reseller Contoso on 2026-11-22");
     let report = vendor.run(&["--json", "ticket", "report"]).json();
     assert_eq!(report["resellers"][0]["handed_over"], 2);
     assert_eq!(report["tickets"][1]["state"], "handed-over");
@@ -193,10 +207,10 @@ fn exported_tickets_are_redeemed_by_the_reseller_not_by_the_vendor() {
 
     // Redeemed offline in the reseller's home: signed with its key and chain, an id from
     // its range, the ticket on its ledger record; once per ticket there too.
-    let r = redeem(&reseller, &ids[1], "Globex", "DB-GLOBEX").json();
+    let r = redeem(&reseller, &ids[1], "Globex", "DB-6VK70-G97Z1-RRRWZ-28CA1").json();
     assert_eq!(r["issued"]["scope"]["license_id"], 500_000);
     let code = r["issued"]["code"].as_str().unwrap().to_owned();
-    redeem(&reseller, &ids[1], "Globex", "DB-OTHER").fails(2, "already redeemed");
+    redeem(&reseller, &ids[1], "Globex", "DB-SJ8JV-SH44K-N7754-P7W3X").fails(2, "already redeemed");
     let ledger = std::fs::read_to_string(reseller.path("ledger.jsonl")).unwrap();
     assert!(ledger.contains(&format!("\"ticket\":\"{}\"", ids[1])), "{ledger}");
     let report = reseller.run(&["--json", "ticket", "report"]).json();
@@ -208,7 +222,13 @@ fn exported_tickets_are_redeemed_by_the_reseller_not_by_the_vendor() {
         (Some(1), Some(1))
     );
     // The customer's installation knows only the vendor's key.
-    assert_license_check_accepts(reseller.dir.path(), &code, "Globex", "DB-GLOBEX", &key);
+    assert_license_check_accepts(
+        reseller.dir.path(),
+        &code,
+        "Globex",
+        "DB-6VK70-G97Z1-RRRWZ-28CA1",
+        &key,
+    );
 
     // The reseller's monthly export, imported by the vendor: the vendor's ticket report
     // counts the ticket redeemed offline.

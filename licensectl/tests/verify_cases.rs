@@ -26,9 +26,7 @@ fn every_status_and_refusal_exit_code_and_json() {
     // An empty licensing directory: no key ring, no catalog, as on a support desk's laptop.
     let home = dir.path().join("licensing");
     for c in cases::cases(dir.path()) {
-        for (before, day) in &c.before {
-            licensectl(&home, true, day, before);
-        }
+        cases::prepare(&c);
         let out = licensectl(&home, true, c.date, &c.args);
         assert_eq!(out.status.code(), Some(i32::from(c.exit)), "{}: {out:?}", c.name);
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -21,7 +21,9 @@ fn keygen_issue_inspect_verify_upgrade_reduce_report() {
     let out = env.run(&[&["issue"], ACME].concat());
     let text = out.ok();
     assert!(
-        text.starts_with("Issued: license 1001, revision 1 (issue) for ACME Corp, database DB-7F3A-22C1"),
+        text.starts_with(
+            "Issued: license 1001, revision 1 (issue) for ACME Corp, database DB-JBW44-P5J45-44VPC-YCED6"
+        ),
         "{text}"
     );
     assert!(
@@ -65,7 +67,7 @@ fn keygen_issue_inspect_verify_upgrade_reduce_report() {
         "--licensee",
         "acme  corp",
         "--database",
-        "db7f3a22c1",
+        "dbjbw44p5j4544vpcyced6",
     ];
     env.run(&args).ok();
     // A wrong licensee or database does not verify: exit code 1.
@@ -77,11 +79,17 @@ fn keygen_issue_inspect_verify_upgrade_reduce_report() {
         "--licensee",
         "Other Inc",
         "--database",
-        "DB-7F3A-22C1",
+        "DB-JBW44-P5J45-44VPC-YCED6",
     ])
     .fails(1, "licensee name does not match");
-    env.run(&["inspect", &code, "--verify", "--database", "DB-0000"])
-        .fails(1, "another database");
+    env.run(&[
+        "inspect",
+        &code,
+        "--verify",
+        "--database",
+        "DB-1Q56R-8CS12-2XBB2-WT1HW",
+    ])
+    .fails(1, "another database");
     // A typo is located.
     let mut typo: Vec<char> = code.chars().collect();
     typo[7] = if typo[7] == 'X' { 'Y' } else { 'X' };
@@ -238,7 +246,7 @@ fn maintenance_rehost_transfer_and_trial() {
         "--maintenance-months",
         "0",
         "--database",
-        "DB-1",
+        "DB-ZSNRK-1WQ6N-GHZP2-K95B9",
         "--reseller",
         "Reseller One",
     ]);
@@ -255,9 +263,18 @@ fn maintenance_rehost_transfer_and_trial() {
         "a second pack extends the first"
     );
     let v = env
-        .run_on("2027-06-02", &["--json", "rehost", "1001", "--database", "DB-2"])
+        .run_on(
+            "2027-06-02",
+            &[
+                "--json",
+                "rehost",
+                "1001",
+                "--database",
+                "DB-XBCB3-D56SS-K3RXM-4N75J",
+            ],
+        )
         .json();
-    assert_eq!(v["database"], "DB-2");
+    assert_eq!(v["database"], "DB-XBCB3-D56SS-K3RXM-4N75J");
     let v = env
         .run_on(
             "2027-06-03",

@@ -4,6 +4,9 @@
 //! parse [`VerifyArgs`] and call [`run`].
 //!
 //! - `--date D`: the day checked (noon UTC; default: now). A global option of each binary.
+//!   With a state file, a check on a given day is **read-only**: the state is read and the
+//!   guards report what they would say, but nothing is written (a day ahead would otherwise
+//!   move the installation's clock guard and lock it out until that day).
 //! - `--build-date D`: the build date of the release to check maintenance coverage for.
 //!   Without it, coverage is **not checked** (and said so): a support desk checking a
 //!   customer's code does not run the customer's release.
@@ -20,7 +23,8 @@
 //! - JSON (`--json`): one object, see [`verification_json`] and [`refusal_json`]: `usable`,
 //!   `status` (a kebab-case word), `status_words`, `allowed_now`, `license`, `scheduled`,
 //!   `issuer` (a reseller's code: `{reseller, serial, chain}`, else null),
-//!   `revocation_list`, and `errors`, a list of `{kind, message}` objects (empty when the
+//!   `revocation_list`, `first_run` (no state file was found: the guards started afresh,
+//!   see `Verification::first_run`), and `errors`, a list of `{kind, message}` objects (empty when the
 //!   code verified).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -38,6 +42,10 @@ mod catalog;
 mod names;
 pub use catalog::{Catalog, CatalogError, MAX_LINE, MAX_MODULE};
 pub use names::Names;
+
+/// Said when a state file was given with `--date`.
+pub const READ_ONLY_LINE: &str =
+    "State file:       only read (a day was given with --date): nothing was written";
 
 /// Exit code: the code is genuine and usable now.
 pub const EXIT_USABLE: u8 = 0;
@@ -88,7 +96,8 @@ pub struct VerifyArgs {
     /// The application key the product uses for fingerprints, if not its product id.
     #[arg(long)]
     pub app_key: Option<String>,
-    /// The installation's license state file (clock, replay and revocation guards).
+    /// The installation's license state file (clock, replay and revocation guards). With
+    /// --date it is only read: the guards say what they would, and nothing is written.
     #[arg(long, requires = "state_secret_file")]
     pub state_file: Option<PathBuf>,
     /// A file holding the application secret that protects the state file.
@@ -210,10 +219,18 @@ pub fn run(args: &VerifyArgs, date: Option<Date>, json: bool, defaults: &Default
             } else {
                 EXIT_NOT_USABLE
             };
+            let read_only = date.is_some() && args.state_file.is_some();
             let stdout = if json {
-                json_line(&verification_json(&v, &names, checked))
+                let mut value = verification_json(&v, &names, checked);
+                value["state_read_only"] = Value::Bool(read_only);
+                json_line(&value)
             } else {
-                verification_text(&v, &names, checked)
+                let mut text = verification_text(&v, &names, checked);
+                if read_only {
+                    text.push_str(READ_ONLY_LINE);
+                    text.push('\n');
+                }
+                text
             };
             Output {
                 stdout,
@@ -321,6 +338,7 @@ fn check(
     let mut builder = Verifier::builder(keys, &product, build_date)
         .licensee(&args.licensee)
         .modules(names.modules.clone())
+        .lines(names.lines.clone())
         .fingerprint_app_key(args.app_key.as_deref().unwrap_or(&product).as_bytes().to_vec());
     if let Some(db) = &args.database {
         builder = builder.database(db);
@@ -336,7 +354,8 @@ fn check(
         while bytes.last().is_some_and(|b| matches!(b, b'\n' | b'\r')) {
             bytes.pop();
         }
-        builder = builder.state_file(path, bytes);
+        // A day given on the command line never moves the installation's guards.
+        builder = builder.state_file(path, bytes).state_read_only(date.is_some());
     }
     let verifier = builder.build().map_err(|e| match e {
         // The builder refuses only its configuration: here, the command line.
@@ -425,6 +444,7 @@ pub fn verification_json(v: &Verification, names: &Names, coverage_checked: bool
             "current": v.today() < r.expires,
         })),
         "day": v.today().to_string(),
+        "first_run": v.first_run(),
         "errors": [],
     })
 }
@@ -461,7 +481,11 @@ pub fn verification_text(v: &Verification, names: &Names, coverage_checked: bool
         v.verified().key_id()
     );
     let _ = writeln!(s, "Product line:     {}", names.line(l));
-    let _ = write!(s, "{}", describe_scope(l, &names.modules));
+    let _ = write!(
+        s,
+        "{}",
+        describe_scope(l, &names.modules).with_lines(&names.lines)
+    );
     let _ = writeln!(s, "Status:           {}", describe_status(&v.status()));
     let _ = match (coverage_checked, v.release()) {
         (false, _) => writeln!(
@@ -518,6 +542,9 @@ pub fn verification_text(v: &Verification, names: &Names, coverage_checked: bool
             "Issued by:        reseller {}, certified by the vendor",
             chain.join(", certified by ")
         );
+    }
+    if v.first_run() {
+        let _ = writeln!(s, "{}", license_verify::FIRST_RUN_LINE);
     }
     if let Some(r) = v.revocation_list() {
         let _ = write!(

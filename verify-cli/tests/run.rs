@@ -26,9 +26,7 @@ fn date(s: &str) -> Option<license_core::Date> {
 fn every_status_and_refusal() {
     let dir = tempfile::tempdir().unwrap();
     for c in cases::cases(dir.path()) {
-        for (before, day) in &c.before {
-            run(&parse(before), date(day), true, &Defaults::default());
-        }
+        cases::prepare(&c);
         let out = run(&parse(&c.args), date(c.date), true, &Defaults::default());
         assert_eq!(out.exit, c.exit, "{}: {out:?}", c.name);
         let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();

@@ -102,6 +102,9 @@ static lic_verifier_config *config(bool with_database) {
     for (size_t i = 0; i < sizeof MODULES / sizeof MODULES[0]; i++) {
         OK(lic_verifier_config_add_module(c, S(MODULES[i])));
     }
+    /* The catalog's line names, in line-number order. */
+    OK(lic_verifier_config_add_line(c, S("standard")));
+    OK(lic_verifier_config_add_line(c, S("expert")));
     return c;
 }
 
@@ -214,6 +217,11 @@ static void test_valid_license(void) {
     uint8_t line = 0;
     OK(lic_license_line(l, &line));
     CHECK(line == 1);
+    /* Named as the catalog names it, here and in the description. */
+    char line_name[16] = {0};
+    size_t line_len = 0;
+    OK(lic_license_line_name(l, line_name, sizeof line_name, &line_len));
+    CHECK(line_len == 6 && strcmp(line_name, "expert") == 0);
     lic_kind kind = 0;
     OK(lic_license_kind(l, &kind));
     CHECK(kind == LIC_KIND_SUBSCRIPTION);
@@ -264,6 +272,7 @@ static void test_valid_license(void) {
         CHECK(n2 == n && strlen(text) == n);
         CHECK(strstr(text, "crm") != NULL && strstr(text, "bi") != NULL);
         CHECK(strstr(text, "25") != NULL);
+        CHECK(strstr(text, "product line expert") != NULL);
         free(text);
     }
     lic_license_free(l);
@@ -450,6 +459,16 @@ static void test_config_failures(void) {
         OK(lic_verifier_config_add_module(c, S("m")));
     }
     EXPECT(lic_verifier_config_add_module(c, S("m")), LIC_RESULT_INVALID_ARGUMENT);
+    /* Tolerating unreadable components: any component, not a number beyond them. */
+    OK(lic_verifier_config_tolerate_unreadable(c, LIC_COMPONENT_HARDWARE_UUID));
+    OK(lic_verifier_config_tolerate_unreadable(c, LIC_COMPONENT_BOARD_SERIAL));
+    EXPECT(lic_verifier_config_tolerate_unreadable(c, 6), LIC_RESULT_INVALID_ARGUMENT);
+    EXPECT(lic_verifier_config_tolerate_unreadable(NULL, 1), LIC_RESULT_NULL_ARGUMENT);
+    /* 17 line names. */
+    for (int i = 0; i < 16; i++) {
+        OK(lic_verifier_config_add_line(c, S("l")));
+    }
+    EXPECT(lic_verifier_config_add_line(c, S("l")), LIC_RESULT_INVALID_ARGUMENT);
     lic_verifier_config_free(c);
 }
 
@@ -511,7 +530,16 @@ static void test_guards_and_state_file(void) {
     OK(lic_verifier_config_set_state_file(c, S(state), secret, sizeof secret - 1));
     lic_verifier *v = verifier_from(c);
     lic_license *l = NULL;
+    bool first_run = false;
     OK(lic_verifier_verify_text_at(v, S(FIX_CODE_REV2), FIX_NOW, &l));
+    /* No state file yet: the first run of this installation, said once. */
+    OK(lic_license_first_run(l, &first_run));
+    CHECK(first_run);
+    lic_license_free(l);
+    l = NULL;
+    OK(lic_verifier_verify_text_at(v, S(FIX_CODE_REV2), FIX_NOW, &l));
+    OK(lic_license_first_run(l, &first_run));
+    CHECK(!first_run);
     lic_license_free(l);
     l = NULL;
     EXPECT(lic_verifier_verify_text_at(v, S(FIX_CODE_VALID), FIX_NOW, &l), LIC_RESULT_SUPERSEDED);
@@ -918,6 +946,8 @@ static void test_null_arguments(void) {
     EXPECT(lic_verifier_config_set_fingerprint_app_key(c, NULL, 1), N);
     EXPECT(lic_verifier_config_add_module(NULL, S("x")), N);
     EXPECT(lic_verifier_config_add_module(c, NULL, 1), N);
+    EXPECT(lic_verifier_config_add_line(NULL, S("x")), N);
+    EXPECT(lic_verifier_config_add_line(c, NULL, 1), N);
     EXPECT(lic_verifier_config_set_state_file(NULL, S("x"), key, 16), N);
     EXPECT(lic_verifier_config_set_state_file(c, NULL, 1, key, 16), N);
     EXPECT(lic_verifier_config_set_state_file(c, S("x"), NULL, 16), N);
@@ -965,6 +995,8 @@ static void test_null_arguments(void) {
     EXPECT(lic_license_days_left(l, NULL), N);
     EXPECT(lic_license_is_usable(NULL, &b), N);
     EXPECT(lic_license_is_usable(l, NULL), N);
+    EXPECT(lic_license_first_run(NULL, &b), N);
+    EXPECT(lic_license_first_run(l, NULL), N);
     EXPECT(lic_license_release_covered(NULL, &b), N);
     EXPECT(lic_license_release_covered(l, NULL), N);
     EXPECT(lic_license_named_users(NULL, &u), N);
@@ -999,6 +1031,7 @@ static void test_null_arguments(void) {
     EXPECT(lic_license_pending_change(l, &b, NULL, &d), N);
     EXPECT(lic_license_pending_change(l, &b, &u, NULL), N);
     EXPECT(lic_license_describe(NULL, buf, sizeof buf, &n), N);
+    EXPECT(lic_license_line_name(NULL, buf, sizeof buf, &n), N);
     EXPECT(lic_license_describe(l, NULL, sizeof buf, &n), N);
     EXPECT(lic_license_describe(l, buf, sizeof buf, NULL), N);
     /* fingerprint */

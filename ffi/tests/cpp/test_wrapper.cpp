@@ -45,7 +45,10 @@ static lic::VerifierConfig config() {
         .add_module("crm")
         .add_module("budget")
         .add_module("planning")
-        .add_module("bi");
+        .add_module("bi")
+        .add_line("standard")
+        .add_line("expert")
+        .tolerate_unreadable(LIC_COMPONENT_BOARD_SERIAL);
     return c;
 }
 
@@ -86,6 +89,7 @@ int main(int argc, char **argv) {
         // A description longer than the wrapper's first buffer: read at the exact size.
         std::string d = l.describe();
         CHECK(d.size() > 100 && d.find("crm") != std::string::npos);
+        CHECK(l.line_name() == "expert" && d.find("product line expert") != std::string::npos);
         // Moving transfers ownership: freed once, by the new owner.
         lic::License moved = std::move(l);
         CHECK(moved.id() == 1001);
@@ -119,6 +123,8 @@ int main(int argc, char **argv) {
         c.state_file(scratch + "/cpp.state", "a secret of 16 bytes or more");
         const lic::Verifier v(c);
         CHECK(v.verify_file_at(path, FIX_NOW).revision() == 2);
+        // The state file now exists: not a first run any more.
+        CHECK(!v.verify_file_at(path, FIX_NOW).first_run());
         EXPECT_ERROR(v.verify_text_at(FIX_CODE_VALID, FIX_NOW), LIC_RESULT_SUPERSEDED);
         EXPECT_ERROR(v.check_clock_at(FIX_NOW - FIX_DAY), LIC_RESULT_CLOCK_TURNED_BACK);
         v.flush_state();

@@ -5,6 +5,7 @@
 //! example (it is also the built-in demo catalog). Unknown keys are errors, so a typo
 //! in the file is reported instead of silently falling back to a default.
 
+use crate::issuer::error::OrderError;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -84,6 +85,24 @@ pub struct Defaults {
     pub max_named_users: Option<u32>,
     /// Most concurrent seats one license may have.
     pub max_concurrent_seats: Option<u32>,
+    /// The database codes orders bind to: `toolkit` (the default: `DB-` and four checked
+    /// groups, as `license_verify::new_database_code` creates them; read with the library's
+    /// reader, a typo refused with its group) or `free-form` (the product has database
+    /// identifiers of its own: taken as given).
+    #[serde(default)]
+    pub database_codes: DatabaseCodes,
+}
+
+/// The catalog's `database_codes` word.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum DatabaseCodes {
+    /// `toolkit`: the toolkit's checked database codes (`docs/FORMAT.md`, "Database code").
+    #[default]
+    Toolkit,
+    /// `free-form`: identifiers of the product's own, taken as given.
+    FreeForm,
 }
 
 /// The catalog's `reduction_policy` word.
@@ -147,6 +166,7 @@ impl Default for Defaults {
             max_grace_days: default_max_grace_days(),
             max_named_users: None,
             max_concurrent_seats: None,
+            database_codes: DatabaseCodes::Toolkit,
         }
     }
 }
@@ -237,6 +257,28 @@ fn valid_name(n: &str) -> bool {
 }
 
 impl Catalog {
+    /// A database code of an order as this product takes it: with `database_codes =
+    /// "toolkit"` (the default) read with `license_core::DatabaseCode::parse` (case, dashes
+    /// and the usual confusions forgiven) and returned in its canonical text, a typo refused
+    /// naming its group; with `"free-form"` taken as given (trimmed).
+    pub fn database_code(&self, text: &str) -> Result<String, Error> {
+        // Nothing left once normalized (`-` and white space removed, as signed): no code.
+        if text.chars().all(|c| c == '-' || c.is_ascii_whitespace()) {
+            return Err(Error::Order(OrderError::EmptyDatabaseCode));
+        }
+        match self.defaults.database_codes {
+            DatabaseCodes::FreeForm => Ok(text.trim().to_owned()),
+            DatabaseCodes::Toolkit => license_core::DatabaseCode::parse(text)
+                .map(|c| c.to_string())
+                .map_err(|error| {
+                    Error::Order(OrderError::InvalidDatabaseCode {
+                        product: self.product().to_owned(),
+                        error,
+                    })
+                }),
+        }
+    }
+
     /// Parse a catalog; `path` only names the source in errors.
     pub fn from_toml(text: &str, path: &Path) -> Result<Catalog, Error> {
         let bad = |reason: String| {

@@ -187,6 +187,10 @@ mod tests {
             }),
             Error::Order(OrderError::EmptyLicensee),
             Error::Order(OrderError::EmptyDatabaseCode),
+            Error::Order(OrderError::InvalidDatabaseCode {
+                product: "p".into(),
+                error: license_core::DatabaseCodeError::Typo { group: 4 },
+            }),
             Error::Order(OrderError::InvalidSeatServerKey { given_len: 3 }),
             Error::Order(OrderError::NothingToRehost),
             Error::Order(OrderError::LicenseIdsExhausted),

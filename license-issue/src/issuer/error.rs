@@ -17,6 +17,17 @@ pub enum OrderError {
         "invalid order: the database code is empty: give the code the customer's installation shows, or bind to no database"
     )]
     EmptyDatabaseCode,
+    /// A database code that the library's reader refuses (the product's catalog takes the
+    /// toolkit's database codes).
+    #[error(
+        "invalid order: {error}; if product {product} has database identifiers of its own, say so once in its catalog (database_codes = \"free-form\" under [defaults])"
+    )]
+    InvalidDatabaseCode {
+        /// The product whose catalog asks for the toolkit's codes.
+        product: String,
+        /// Why the reader refused it (with the group of a typo).
+        error: license_core::DatabaseCodeError,
+    },
     /// A seat server's key that is not 64 hex digits.
     #[error(
         "invalid order: a seat server's key is 64 hex digits, as `license-server key` prints it on the customer's server (got {given_len} characters)"
@@ -330,7 +341,7 @@ pub enum OrderError {
         license_id: u32,
     },
     /// A machine fingerprint that does not parse.
-    #[error("the machine fingerprint is invalid ({0}): ask the customer to send it again")]
+    #[error("the machine fingerprint is invalid ({}): ask the customer to send it again", fingerprint_reason(.0))]
     Fingerprint(license_core::Error),
 }
 
@@ -340,6 +351,7 @@ impl OrderError {
         match self {
             OrderError::EmptyLicensee => "empty_licensee",
             OrderError::EmptyDatabaseCode => "empty_database_code",
+            OrderError::InvalidDatabaseCode { .. } => "invalid_database_code",
             OrderError::InvalidSeatServerKey { .. } => "invalid_seat_server_key",
             OrderError::ReplaceAndRemove { .. } => "replace_and_remove",
             OrderError::NothingToRehost => "nothing_to_rehost",
@@ -415,5 +427,23 @@ impl BindingPart {
             BindingPart::Machine => "machine fingerprint",
             BindingPart::SeatServer => "seat server key",
         }
+    }
+}
+
+/// The reader's refusal of a fingerprint in a fingerprint's words (license-core's text
+/// reader speaks of a license code).
+fn fingerprint_reason(e: &license_core::Error) -> String {
+    use license_core::Error as E;
+    match e {
+        E::Empty => "nothing was entered".to_owned(),
+        E::TooShort => "too short: part of it is missing".to_owned(),
+        E::TooLong { max } => format!("too long for a fingerprint (at most {max} characters)"),
+        E::InvalidCharacter { character, group, .. } => format!(
+            "'{}' in group {group} cannot be part of a fingerprint",
+            character.escape_debug()
+        ),
+        E::Typo { group } => format!("typo in group {group} of the fingerprint"),
+        E::TypoUnlocated => "the fingerprint has typos, or a character is missing or extra".to_owned(),
+        other => other.to_string(),
     }
 }

@@ -58,7 +58,7 @@ fn perpetual(
     o.line = Some("expert".into());
     o.named_users = Some(users);
     o.modules = modules.iter().map(|m| m.to_string()).collect();
-    o.bind = BindTo::database("DB-7F3A-22C1");
+    o.bind = BindTo::database("DB-JBW44-P5J45-44VPC-YCED6");
     is.issue(&o, bought).unwrap().license.license_id
 }
 
@@ -150,7 +150,7 @@ fn contract_year_reduction_cuts_the_maintenance_of_the_larger_scope() {
     let mut o = NewLicense::new("demo-erp", Kind::Full, Customer::new("ACME Corp"));
     o.named_users = Some(40);
     o.maintenance_months = Some(24);
-    o.bind = BindTo::database("DB-1");
+    o.bind = BindTo::database("DB-ZSNRK-1WQ6N-GHZP2-K95B9");
     let id = is.issue(&o, d(2026, 3, 15)).unwrap().license.license_id;
     let fewer = Change {
         named_users: Some(30),

@@ -75,6 +75,12 @@ impl<L: Ledger> Issuer<L> {
     pub(super) fn issue_now(&mut self, order: &NewLicense, today: Date) -> Result<Issued, Error> {
         let catalog = self.catalogs.get(&order.product)?;
         let license = self.build_new(catalog, order, today)?;
+        let database = order
+            .bind
+            .database
+            .as_deref()
+            .map(|d| catalog.database_code(d))
+            .transpose()?;
         let operation = if order.kind == Kind::Trial {
             Operation::Trial
         } else {
@@ -88,7 +94,7 @@ impl<L: Ledger> Issuer<L> {
                 operation,
                 product: order.product.clone(),
                 customer: order.customer.clone(),
-                database: order.bind.database.clone(),
+                database,
                 license,
                 maintenance: None,
                 withdrawn: None,

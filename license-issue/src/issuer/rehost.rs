@@ -91,6 +91,11 @@ impl<L: Ledger> Issuer<L> {
         let catalog = self.catalogs.get(&h.product)?.clone();
         let current = self.current(&h, today)?.license.binding;
         let (binding, database) = bind.rebind(unbind, current, h.database.as_deref())?;
+        // A new database code is read as the catalog takes it; the one kept was before.
+        let database = match &bind.database {
+            Some(_) => database.map(|d| catalog.database_code(&d)).transpose()?,
+            None => database,
+        };
         self.change_now(&h, &catalog, operation, today, to, Some(database), None, |l| {
             let mut out = *l;
             out.binding = binding;

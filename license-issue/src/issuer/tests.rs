@@ -43,7 +43,7 @@ fn perpetual(users: u32, modules: &[&str]) -> NewLicense {
     o.line = Some("expert".into());
     o.named_users = Some(users);
     o.modules = modules.iter().map(|m| m.to_string()).collect();
-    o.bind = BindTo::database("DB-7F3A-22C1");
+    o.bind = BindTo::database("DB-JBW44-P5J45-44VPC-YCED6");
     o
 }
 
@@ -305,7 +305,12 @@ fn mixed_order_splits_and_the_old_code_is_revoked_from_the_start() {
     assert_eq!(later.modules, ModuleSet::EMPTY.with(0).with(3));
     // While pending, other changes are refused with a clear cause.
     assert!(matches!(
-        is.rehost(1001, BindTo::database("DB-2"), Unbind::default(), today),
+        is.rehost(
+            1001,
+            BindTo::database("DB-XBCB3-D56SS-K3RXM-4N75J"),
+            Unbind::default(),
+            today
+        ),
         Err(Error::Order(OrderError::ReductionPending { revision: 3, .. }))
     ));
     // Revocation: the immediate code replaces the old one at once (the old one has no
@@ -618,13 +623,13 @@ fn rehost_and_transfer_supersede_the_old_binding() {
     let moved = is
         .rehost(
             1001,
-            BindTo::database("DB-NEW-0001"),
+            BindTo::database("DB-R11AW-R900S-EG3R3-Q22T5"),
             Unbind::default(),
             d(2026, 12, 1),
         )
         .unwrap();
     assert_eq!(moved.now.license.revision, 2);
-    assert_eq!(moved.now.database.as_deref(), Some("DB-NEW-0001"));
+    assert_eq!(moved.now.database.as_deref(), Some("DB-R11AW-R900S-EG3R3-Q22T5"));
     assert_verifies(&moved.now);
     assert_eq!(
         is.revocation_entries(d(2026, 12, 1)).unwrap()[0].revisions,
@@ -639,7 +644,11 @@ fn rehost_and_transfer_supersede_the_old_binding() {
         (t.now.licensee.as_str(), t.now.license.revision),
         ("End Customer Ltd", 3)
     );
-    assert_eq!(t.now.database.as_deref(), Some("DB-NEW-0001"), "binding kept");
+    assert_eq!(
+        t.now.database.as_deref(),
+        Some("DB-R11AW-R900S-EG3R3-Q22T5"),
+        "binding kept"
+    );
     assert_verifies(&t.now);
     let h = is.history(1001).unwrap();
     assert_eq!(

@@ -651,7 +651,7 @@ mod tests {
                             contact,
                             customer_ref: None,
                             reseller: Some("r,\"1\"\n".into()),
-                            database: db.then(|| "DB-1".into()),
+                            database: db.then(|| "DB-ZSNRK-1WQ6N-GHZP2-K95B9".into()),
                             license: License {
                                 license_id: id,
                                 revision: rev,

@@ -7,8 +7,20 @@
 //! | hardware UUID    | `/sys/class/dmi/id/product_uuid` (root only)            | unknown                 | unknown                   |
 //! | CPU              | `/proc/cpuinfo`: brand and physical core count          | sysinfo (same values)   | sysinfo                   |
 //! | network adapters | `/sys/class/net/*/address` of adapters with a `device`  | sysinfo `Networks`      | sysinfo `Networks`        |
-//! | root file system | `statvfs("/")` file system id (every user)              | system drive's volume serial (`vol`) | `Volume UUID` of `/` (`diskutil info /`) |
+//! | root file system | UUID of `/`'s file system (every user, see below)       | system drive's volume serial (`vol`) | `Volume UUID` of `/` (`diskutil info /`) |
 //! | board serial     | `/sys/class/dmi/id/board_serial` (root only)            | unknown (no registry source) | `IOPlatformSerialNumber` (`ioreg`) |
+//!
+//! The root file system (Linux): the mount of `/` in `/proc/self/mountinfo`, its UUID from
+//! the `/dev/disk/by-uuid` link to its device (every user), else the superblock (ext2/3/4,
+//! XFS, Btrfs; root), else for ext2/3/4 `statvfs`'s id (derived from the UUID; the same
+//! value). Btrfs: `statvfs`'s id (UUID and subvolume). Never a device number (XFS's
+//! `statvfs` id is one); no UUID of its own (overlay, tmpfs, a bind-mounted container
+//! root, ZFS, NFS): unknown.
+//!
+//! Run as root (Linux), a component read from a file other users may not read (the hardware
+//! UUID, the board serial) is marked as read only through privileges
+//! ([`CollectedFingerprint::privileged`]); [`CollectedFingerprint::as_service_user`] is the
+//! set a product running as a service user reads.
 //!
 //! Network adapters without a device (bridges, veth, tun, docker, VPN) and locally
 //! administered or multicast MACs are left out. Collection reads a handful of small
@@ -17,7 +29,9 @@
 use std::fmt;
 use std::io;
 
-use license_core::{COMPONENTS, Component, ComponentDigest, MachineBinding, MachineFingerprint};
+use license_core::{
+    COMPONENTS, Component, ComponentDigest, ComponentSet, MachineBinding, MachineFingerprint,
+};
 
 #[cfg(target_os = "linux")]
 mod linux;
@@ -50,6 +64,9 @@ pub enum Unknown {
     Missing(&'static str),
     /// The source exists but this user may not read it (the hardware UUID needs root on Linux).
     PermissionDenied(&'static str),
+    /// Read only because this process runs as root, and left out of the set a service user
+    /// reads ([`CollectedFingerprint::as_service_user`]).
+    RootOnly(&'static str),
     /// The source holds no usable value (empty, all zeros, a placeholder).
     Placeholder(&'static str),
     /// No physical network adapter with a globally administered MAC address.
@@ -61,6 +78,13 @@ pub enum Unknown {
     },
     /// This platform has no source for the component.
     Unsupported,
+    /// The root file system has no UUID of its own to read: no block device (overlay,
+    /// tmpfs, a network or FUSE file system, ZFS), a directory of another file system
+    /// (a container's or chroot's root), or a UUID no source gives.
+    NoFileSystemUuid {
+        /// The file system type from the mount table (`overlay`, `tmpfs`, `xfs`, ...).
+        fs_type: String,
+    },
     /// Reading failed.
     Failed {
         /// What was read.
@@ -75,6 +99,10 @@ impl fmt::Display for Unknown {
         match self {
             Unknown::Missing(s) => write!(f, "{s} does not exist"),
             Unknown::PermissionDenied(s) => write!(f, "{s} is readable only by an administrator"),
+            Unknown::RootOnly(s) => write!(
+                f,
+                "left out: {s} was readable only because this runs as root, and the product running as a service user cannot read it"
+            ),
             Unknown::Placeholder(s) => write!(f, "{s} holds no usable value"),
             Unknown::NoStableAdapter {
                 virtual_adapters,
@@ -84,6 +112,10 @@ impl fmt::Display for Unknown {
                 "no physical adapter with a fixed MAC address ({virtual_adapters} virtual, {unstable_macs} with a locally administered MAC left out)"
             ),
             Unknown::Unsupported => f.write_str("not available on this platform"),
+            Unknown::NoFileSystemUuid { fs_type } => write!(
+                f,
+                "the root file system ({fs_type}) has no UUID of its own here (a container, an overlay, or a directory of another file system)"
+            ),
             Unknown::Failed { source, kind } => write!(f, "reading {source} failed ({kind})"),
         }
     }
@@ -96,6 +128,19 @@ pub struct ComponentReport {
     pub component: Component,
     /// Read or unknown, and why.
     pub outcome: Outcome,
+    /// Read only because this process runs as root (Linux: the source is not readable by
+    /// other users, e.g. the hardware UUID and the board serial); a product running as a
+    /// service user cannot read it.
+    pub privileged: bool,
+}
+
+impl Unknown {
+    /// Whether the source exists and only this user cannot read it (no permission, or
+    /// left out as readable only by root): what [`crate::VerifierBuilder::tolerate_unreadable`]
+    /// may tolerate. A missing source or a placeholder is not merely unreadable.
+    pub const fn is_merely_unreadable(&self) -> bool {
+        matches!(self, Unknown::PermissionDenied(_) | Unknown::RootOnly(_))
+    }
 }
 
 /// This machine's fingerprint with a per-component report.
@@ -117,6 +162,50 @@ impl CollectedFingerprint {
     /// The outcome per component, in component order.
     pub const fn reports(&self) -> &[ComponentReport; COMPONENTS] {
         &self.reports
+    }
+
+    /// The components read only because this process runs as root.
+    pub fn privileged(&self) -> ComponentSet {
+        self.reports
+            .iter()
+            .filter(|r| r.privileged)
+            .fold(ComponentSet::EMPTY, |s, r| s.with(r.component))
+    }
+
+    /// The components this process could not read although they exist (see
+    /// [`Unknown::is_merely_unreadable`]).
+    pub fn merely_unreadable(&self) -> ComponentSet {
+        self.reports
+            .iter()
+            .filter(|r| matches!(&r.outcome, Outcome::Unknown(u) if u.is_merely_unreadable()))
+            .fold(ComponentSet::EMPTY, |s, r| s.with(r.component))
+    }
+
+    /// What the product reads when it runs as a service user: the components read only
+    /// through root's privileges ([`CollectedFingerprint::privileged`]) become unknown
+    /// ([`Unknown::RootOnly`]). The fingerprint a vendor binds when the command that takes
+    /// it runs as root but the product does not.
+    pub fn as_service_user(&self) -> CollectedFingerprint {
+        let mut out = self.clone();
+        for r in &mut out.reports {
+            if r.privileged {
+                out.fingerprint.clear(r.component);
+                if let Outcome::Read { source, .. } = r.outcome {
+                    r.outcome = Outcome::Unknown(Unknown::RootOnly(source));
+                }
+                r.privileged = false;
+            }
+        }
+        out
+    }
+
+    /// The same fingerprint, tolerating the components of `allowed` that this process
+    /// merely cannot read (`MachineFingerprint::tolerate_unreadable`).
+    pub fn tolerating(&self, allowed: ComponentSet) -> CollectedFingerprint {
+        let mut out = self.clone();
+        out.fingerprint
+            .tolerate_unreadable(allowed.intersection(self.merely_unreadable()));
+        out
     }
 
     /// What the vendor binds a code to, allowing `tolerance` changed components
@@ -145,7 +234,11 @@ impl CollectedFingerprint {
                 Ok((source, _)) => Outcome::Unknown(Unknown::Placeholder(source)),
                 Err(why) => Outcome::Unknown(why),
             };
-            ComponentReport { component, outcome }
+            ComponentReport {
+                component,
+                outcome,
+                privileged: false,
+            }
         });
         CollectedFingerprint { fingerprint, reports }
     }
@@ -180,6 +273,11 @@ impl fmt::Display for FingerprintReport<'_> {
         }
         for r in &self.collected.reports {
             match &r.outcome {
+                Outcome::Read { source, .. } if r.privileged => writeln!(
+                    f,
+                    "  {:<17} read ({source}) only because this runs as root: a product running as a service user cannot read it",
+                    r.component.name()
+                )?,
                 Outcome::Read { source, values: 1 } => {
                     writeln!(f, "  {:<17} read ({source})", r.component.name())?
                 }
@@ -202,7 +300,16 @@ impl fmt::Display for CollectedFingerprint {
 
 /// Collect this machine's fingerprint, each component hashed with `app_key` (an
 /// application-specific key, by default the product id, so two products cannot
-/// correlate machines). Never fails: what cannot be read is reported as unknown.
+/// correlate machines). Never fails: what cannot be read is reported as unknown. Run as
+/// root, the components read only through root's privileges are marked
+/// ([`CollectedFingerprint::privileged`]).
+#[cfg(target_os = "linux")]
+pub fn collect(app_key: &[u8]) -> CollectedFingerprint {
+    collect_from(app_key, &LinuxSources::SYSTEM)
+}
+
+/// Collect this machine's fingerprint (see the Linux version).
+#[cfg(not(target_os = "linux"))]
 pub fn collect(app_key: &[u8]) -> CollectedFingerprint {
     CollectedFingerprint::from_parts([
         (Component::OsInstallId, os_install_id(app_key)),
@@ -227,10 +334,21 @@ pub struct LinuxSources<'a> {
     pub net: &'a str,
     /// The DMI board serial file.
     pub board_serial: &'a str,
-    /// A directory on the root file system (`/`), whose `statvfs` id is read.
+    /// A directory on the root file system (`/`), whose file system's UUID is read.
     pub root: &'a str,
     /// `/proc/cpuinfo`.
     pub cpuinfo: &'a str,
+    /// The mount table, `/proc/self/mountinfo`.
+    pub mountinfo: &'a str,
+    /// The directory of links named by file system UUIDs, `/dev/disk/by-uuid`.
+    pub by_uuid: &'a str,
+    /// The block devices by number, `/sys/dev/block`.
+    pub sys_dev_block: &'a str,
+    /// The device directory, `/dev` (superblocks, where readable).
+    pub dev: &'a str,
+    /// Whether this process runs as root (`None`: ask the system). As root, a file source
+    /// that other users may not read is marked as read only through privileges.
+    pub as_root: Option<bool>,
 }
 
 #[cfg(target_os = "linux")]
@@ -243,6 +361,11 @@ impl LinuxSources<'static> {
         board_serial: linux::Sources::SYSTEM.board_serial,
         root: linux::Sources::SYSTEM.root,
         cpuinfo: linux::Sources::SYSTEM.cpuinfo,
+        mountinfo: linux::Sources::SYSTEM.mountinfo,
+        by_uuid: linux::Sources::SYSTEM.by_uuid,
+        sys_dev_block: linux::Sources::SYSTEM.sys_dev_block,
+        dev: linux::Sources::SYSTEM.dev,
+        as_root: None,
     };
 }
 
@@ -257,15 +380,48 @@ pub fn collect_from(app_key: &[u8], sources: &LinuxSources<'_>) -> CollectedFing
         board_serial: sources.board_serial,
         root: sources.root,
         cpuinfo: sources.cpuinfo,
+        mountinfo: sources.mountinfo,
+        by_uuid: sources.by_uuid,
+        sys_dev_block: sources.sys_dev_block,
+        dev: sources.dev,
     };
-    CollectedFingerprint::from_parts([
+    let mut collected = CollectedFingerprint::from_parts([
         (Component::OsInstallId, linux::os_install_id(app_key, &s)),
         (Component::HardwareUuid, linux::hardware_uuid(app_key, &s)),
         (Component::Cpu, linux::cpu(app_key, &s)),
         (Component::Network, linux::network(app_key, &s)),
         (Component::RootFileSystem, linux::root_file_system(app_key, &s)),
         (Component::BoardSerial, linux::board_serial(app_key, &s)),
-    ])
+    ]);
+    let as_root = sources
+        .as_root
+        .unwrap_or_else(|| rustix::process::geteuid().is_root());
+    if as_root {
+        // The file sources: which of them other users may not read. The CPU, the network
+        // adapters and the root file system come from world-readable sources.
+        let first_machine_id = s
+            .machine_id
+            .into_iter()
+            .find(|p| std::fs::metadata(p).is_ok())
+            .unwrap_or(s.machine_id[0]);
+        for (component, path) in [
+            (Component::OsInstallId, first_machine_id),
+            (Component::HardwareUuid, s.product_uuid),
+            (Component::BoardSerial, s.board_serial),
+        ] {
+            let r = &mut collected.reports[usize::from(component.index())];
+            r.privileged = matches!(r.outcome, Outcome::Read { .. }) && !readable_by_others(path);
+        }
+    }
+    collected
+}
+
+/// Whether users other than the owner and group may read the file at `path` (its mode
+/// has the "others may read" bit).
+#[cfg(target_os = "linux")]
+fn readable_by_others(path: &str) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o004 != 0)
 }
 
 /// One digest from a raw value, or `Placeholder` if it carries no information.
@@ -289,34 +445,9 @@ fn io_unknown(source: &'static str, e: &io::Error) -> Unknown {
     }
 }
 
-#[cfg(target_os = "linux")]
-fn os_install_id(app_key: &[u8]) -> Part {
-    linux::os_install_id(app_key, &linux::Sources::SYSTEM)
-}
-#[cfg(target_os = "linux")]
-fn hardware_uuid(app_key: &[u8]) -> Part {
-    linux::hardware_uuid(app_key, &linux::Sources::SYSTEM)
-}
-#[cfg(target_os = "linux")]
-fn network(app_key: &[u8]) -> Part {
-    linux::network(app_key, &linux::Sources::SYSTEM)
-}
-
-#[cfg(target_os = "linux")]
-fn cpu(app_key: &[u8]) -> Part {
-    linux::cpu(app_key, &linux::Sources::SYSTEM)
-}
 #[cfg(not(target_os = "linux"))]
 fn cpu(app_key: &[u8]) -> Part {
     other::cpu(app_key)
-}
-#[cfg(target_os = "linux")]
-fn root_file_system(app_key: &[u8]) -> Part {
-    linux::root_file_system(app_key, &linux::Sources::SYSTEM)
-}
-#[cfg(target_os = "linux")]
-fn board_serial(app_key: &[u8]) -> Part {
-    linux::board_serial(app_key, &linux::Sources::SYSTEM)
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -395,6 +526,32 @@ mod tests {
             digest_of(key, Component::OsInstallId, "id", "0000\n"),
             Err(Unknown::Placeholder("id"))
         );
+    }
+
+    #[test]
+    fn only_merely_unreadable_components_are_tolerated() {
+        let c = CollectedFingerprint::from_parts([
+            (Component::OsInstallId, Ok(("id", vec![d(1)]))),
+            (Component::HardwareUuid, Err(Unknown::PermissionDenied("uuid"))),
+            (Component::Cpu, Ok(("cpu", vec![d(2)]))),
+            (Component::Network, Err(Unknown::Missing("net"))),
+            (Component::RootFileSystem, Err(Unknown::Placeholder("fs"))),
+            (Component::BoardSerial, Err(Unknown::RootOnly("serial"))),
+        ]);
+        let unreadable = ComponentSet::EMPTY
+            .with(Component::HardwareUuid)
+            .with(Component::BoardSerial);
+        assert_eq!(c.merely_unreadable(), unreadable);
+        // Asked for everything: only what exists but cannot be read is tolerated.
+        let t = c.tolerating(ComponentSet::ALL);
+        assert_eq!(t.fingerprint().tolerated_unreadable(), unreadable);
+        assert_eq!(
+            c.tolerating(ComponentSet::EMPTY.with(Component::Network))
+                .fingerprint()
+                .tolerated_unreadable(),
+            ComponentSet::EMPTY
+        );
+        assert!(c.privileged().is_empty());
     }
 
     #[test]

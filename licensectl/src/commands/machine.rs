@@ -154,7 +154,7 @@ fn fingerprint_json(c: &CollectedFingerprint, tolerance: u8) -> serde_json::Valu
 }
 
 /// The database code the demo falls back to where no machine component can be read.
-const DEMO_DATABASE: &str = "DEMO-DB-0001";
+const DEMO_DATABASE: &str = "DB-0BPBY-9319G-CCN5V-6VBBT";
 
 /// `licensectl demo`: the reference license for this machine, with the built-in demo
 /// catalog and a throwaway key, verified through license-verify.

@@ -150,7 +150,7 @@ pub const ACME: &[&str] = &[
     "--modules",
     "crm,budget,planning,bi",
     "--database",
-    "DB-7F3A-22C1",
+    "DB-JBW44-P5J45-44VPC-YCED6",
     "--reseller",
     "Reseller One",
 ];

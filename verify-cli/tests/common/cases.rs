@@ -61,8 +61,38 @@ pub fn issue(l: &License) -> String {
     issue_for(l, PRODUCT, LICENSEE, &vendor())
 }
 
-/// One check: runs before it (their results are not checked, e.g. to fill a state file),
-/// the arguments after `verify`, the day checked, and what is expected.
+/// Fill the state files a case needs: each of its runs `before` as the installation itself
+/// would make it (a `Verifier` writing its state file at noon of the day: the code given
+/// first, after the revocation lists given). A check with `--date` only reads the state
+/// file, so the command line cannot prepare one.
+pub fn prepare(c: &Case) {
+    for (args, day) in &c.before {
+        let value = |name: &str| {
+            args.windows(2)
+                .filter(|w| w[0] == name)
+                .map(|w| w[1].clone())
+                .collect::<Vec<_>>()
+        };
+        let state = value("--state-file");
+        let key = PublicKey::from_hex(&key_hex()).unwrap();
+        let mut builder = license_verify::Verifier::builder(vec![key], PRODUCT, d(2026, 6, 1))
+            .licensee(LICENSEE)
+            .database(DATABASE);
+        if let Some(path) = state.first() {
+            builder = builder.state_file(path, SECRET.as_bytes().to_vec());
+        }
+        let verifier = builder.build().unwrap();
+        let day: Date = day.parse().unwrap();
+        let noon = license_verify::Utc(license_verify::Utc::start_of(day).0 + 12 * 3600);
+        for list in value("--revocation-list") {
+            let _ = verifier.ingest_revocation_file_at(&list, noon);
+        }
+        let _ = verifier.verify_text_at(&args[0], noon);
+    }
+}
+
+/// One check: runs before it (their results are not checked, e.g. to fill a state file,
+/// see [`prepare`]), the arguments after `verify`, the day checked, and what is expected.
 #[derive(Clone, Debug)]
 pub struct Case {
     pub name: &'static str,

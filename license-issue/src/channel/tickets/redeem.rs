@@ -175,7 +175,7 @@ mod tests {
                 &pool,
                 &t[0].id,
                 Customer::new("ACME Corp"),
-                BindTo::database("DB-1"),
+                BindTo::database("DB-ZSNRK-1WQ6N-GHZP2-K95B9"),
                 day(),
             )
             .unwrap();
@@ -191,7 +191,7 @@ mod tests {
                 &pool,
                 &t[0].id,
                 Customer::new(" acme  corp "),
-                BindTo::database("DB-1"),
+                BindTo::database("DB-ZSNRK-1WQ6N-GHZP2-K95B9"),
                 day().saturating_add_days(1),
             )
             .unwrap();
@@ -199,7 +199,10 @@ mod tests {
         assert_eq!(again.issued.code, first.issued.code);
         assert_eq!(issuer.ledger().records().unwrap().len(), 1, "nothing issued");
         // Another database, or another licensee: refused, naming the first redemption.
-        for (licensee, db) in [("ACME Corp", "DB-2"), ("Other Ltd", "DB-1")] {
+        for (licensee, db) in [
+            ("ACME Corp", "DB-XBCB3-D56SS-K3RXM-4N75J"),
+            ("Other Ltd", "DB-ZSNRK-1WQ6N-GHZP2-K95B9"),
+        ] {
             let e = issuer
                 .redeem(
                     &pool,
@@ -233,7 +236,7 @@ mod tests {
                 &pool,
                 &t[1].id,
                 Customer::new("Other Ltd"),
-                BindTo::database("DB-2"),
+                BindTo::database("DB-XBCB3-D56SS-K3RXM-4N75J"),
                 day(),
             )
             .unwrap();
@@ -280,7 +283,7 @@ mod tests {
                 &pool,
                 &unknown,
                 Customer::new("ACME"),
-                BindTo::database("DB"),
+                BindTo::database("DB-SWXBS-0S6CH-NSJ2J-9FDYJ"),
                 day()
             ),
             Err(Error::Ticket(TicketError::Unknown { .. }))
@@ -290,7 +293,13 @@ mod tests {
             Err(Error::Ticket(TicketError::NoInstallation))
         ));
         assert!(matches!(
-            issuer.redeem(&pool, &t[0].id, Customer::new(" "), BindTo::database("DB"), day()),
+            issuer.redeem(
+                &pool,
+                &t[0].id,
+                Customer::new(" "),
+                BindTo::database("DB-SWXBS-0S6CH-NSJ2J-9FDYJ"),
+                day()
+            ),
             Err(Error::Order(OrderError::EmptyLicensee))
         ));
         // Handed to the reseller: the vendor no longer redeems it.
@@ -301,7 +310,7 @@ mod tests {
                 &pool,
                 &t[0].id,
                 Customer::new("ACME"),
-                BindTo::database("DB"),
+                BindTo::database("DB-SWXBS-0S6CH-NSJ2J-9FDYJ"),
                 day(),
             )
             .unwrap_err();
@@ -405,7 +414,7 @@ mod tests {
                 &reseller,
                 &t[0].id,
                 Customer::new("ACME"),
-                BindTo::database("DB"),
+                BindTo::database("DB-SWXBS-0S6CH-NSJ2J-9FDYJ"),
                 day(),
             )
             .unwrap();
@@ -421,7 +430,7 @@ mod tests {
                 &license_core::Context {
                     product: "demo-erp",
                     licensee: "ACME",
-                    database: Some("DB"),
+                    database: Some("DB-SWXBS-0S6CH-NSJ2J-9FDYJ"),
                     machine: None,
                 },
                 |_| false,

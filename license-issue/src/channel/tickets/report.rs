@@ -216,7 +216,7 @@ mod tests {
                 &pool,
                 &a[1].id,
                 Customer::new("ACME"),
-                BindTo::database("DB-1"),
+                BindTo::database("DB-ZSNRK-1WQ6N-GHZP2-K95B9"),
                 day,
             )
             .unwrap();
