@@ -68,7 +68,9 @@ nunit=$(ls /usr/lib/cli/nunit.framework-2.6*/nunit.framework.dll | head -1)
 mcs -nologo -target:library -langversion:7.2 -warnaserror -out:"$work/LicenseKit.Tests.dll" \
     -r:"$extracted/lib/net45/LicenseKit.dll" -r:"$nunit" -r:System.Web.Extensions -r:System.IO.Compression \
     -r:System.IO.Compression.FileSystem "$here"/tests/*.cs
+mcs -nologo -target:exe -langversion:7.2 -warnaserror -out:"$work/LicenseDialog.exe" \
+    -r:"$extracted/lib/net45/LicenseKit.dll" "$here"/examples/LicenseDialog.cs
 cd "$work"
-LICENSE_KIT_REPO="$root" LICENSE_KIT_NUPKG="$nupkg" LICENSE_KIT_EXTRACTED="$extracted/lib/net45" \
+LICENSE_KIT_DIALOG_EXE="$work/LicenseDialog.exe" LICENSE_KIT_REPO="$root" LICENSE_KIT_NUPKG="$nupkg" LICENSE_KIT_EXTRACTED="$extracted/lib/net45" \
     MONO_PATH="$extracted/lib/net45" LD_LIBRARY_PATH="$extracted/runtimes/$host_rid/native" \
     nunit-console -nologo -noshadow -labels -nothread "$work/LicenseKit.Tests.dll"

@@ -48,5 +48,5 @@ jar --create --file "$jar_file" --manifest "$work/manifest" -C "$work/classes" .
 echo "jar: $jar_file"
 [ "$test" = 1 ] || exit 0
 javac --release 17 -Xlint:all -Xlint:-serial -d "$work/test-classes" -cp "$jar_file:$jna:$junit" \
-    "$here"/src/test/java/com/licensekit/*.java
+    "$here"/src/test/java/com/licensekit/*.java "$here"/examples/*.java
 java -Dlicensekit.repo="$root" -cp "$work/test-classes:$jar_file:$jna:$junit:$hamcrest" com.licensekit.TestRunner

@@ -64,7 +64,7 @@ namespace LicenseKit.Tests
             using (var config = VerifierConfig.Create(Product, build))
             {
                 config.AddKey(Hex(key)).SetLicensee(Licensee);
-                foreach (var m in new[] { "crm", "budget", "hr", "bi" }) config.AddModule(m);
+                foreach (var m in new[] { "crm", "budget", "planning", "bi" }) config.AddModule(m);
                 if (database != null) config.SetDatabase(database);
                 if (machine)
                     using (var fp = ReferenceMachine()) config.SetFingerprint(fp);
@@ -397,6 +397,54 @@ namespace LicenseKit.Tests
             // This test assembly references the LicenseKit.dll extracted from that package.
             var loaded = typeof(Verifier).Assembly.Location;
             StringAssert.Contains(Environment.GetEnvironmentVariable("LICENSE_KIT_EXTRACTED") ?? "\0", loaded);
+        }
+    
+        static Tuple<int, string, string> Dialog(string data, string database, string stdin)
+        {
+            Directory.CreateDirectory(data);
+            if (!File.Exists(Path.Combine(data, "database-code"))) File.WriteAllText(Path.Combine(data, "database-code"), database);
+            var psi = new System.Diagnostics.ProcessStartInfo("mono",
+                "\"" + Environment.GetEnvironmentVariable("LICENSE_KIT_DIALOG_EXE") + "\" \"" + data + "\" \"" + Licensee + "\"")
+            {
+                UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+            };
+            using (var p = System.Diagnostics.Process.Start(psi))
+            {
+                p.StandardInput.Write(stdin);
+                p.StandardInput.Close();
+                var err = p.StandardError.ReadToEndAsync();
+                var output = p.StandardOutput.ReadToEnd();
+                p.WaitForExit();
+                return Tuple.Create(p.ExitCode, output, err.Result);
+            }
+        }
+
+        /// <summary>The sample of docs/INTEGRATION.md (examples/LicenseDialog.cs, compiled by build.sh against the package).</summary>
+        [Test]
+        public void LicenseDialogSample()
+        {
+            if (Environment.GetEnvironmentVariable("LICENSE_KIT_DIALOG_EXE") == null) Assert.Ignore("LICENSE_KIT_DIALOG_EXE not set (build.sh sets it)");
+            var dir = Path.Combine(Path.GetTempPath(), "licensekit-dialog-" + Guid.NewGuid());
+            var typo = (string)Case(V1, "typo")["code"];
+            var code = (string)Case(V1, "perpetual-database")["code"];
+            var r = Dialog(Path.Combine(dir, "other"), "DB-7F3A-22C2", typo + "\n" + code + "\n\n");
+            Assert.AreEqual(1, r.Item1, r.Item2 + r.Item3);
+            Assert.AreEqual("", r.Item3);
+            StringAssert.Contains("Database code:       DB-7F3A-22C2", r.Item2);
+            StringAssert.Contains("Refused: typo in group 7", r.Item2);
+            StringAssert.Contains("Paste the code again", r.Item2);
+            StringAssert.Contains("Refused: the license code was issued for another database", r.Item2);
+            StringAssert.Contains("Send this installation's database code to the vendor: DB-7F3A-22C2", r.Item2);
+            var vendorFile = Path.Combine(dir, "from-vendor.txt");
+            File.WriteAllText(vendorFile, code);
+            r = Dialog(Path.Combine(dir, "right"), "DB-7F3A-22C1", vendorFile + "\n");
+            Assert.AreEqual(0, r.Item1, r.Item2 + r.Item3);
+            StringAssert.Contains("License accepted.", r.Item2);
+            Assert.AreEqual(code, File.ReadAllText(Path.Combine(dir, "right", "license.txt")));
+            r = Dialog(Path.Combine(dir, "right"), "DB-7F3A-22C1", "");
+            Assert.AreEqual(0, r.Item1, r.Item2 + r.Item3);
+            StringAssert.DoesNotContain("Paste", r.Item2);
+            Directory.Delete(dir, true);
         }
     }
 }

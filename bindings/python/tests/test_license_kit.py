@@ -45,7 +45,7 @@ def verifier(vectors: dict[str, Any], *, database: str | None = None, machine: b
              build: lk.Date = BUILD, key: str | None = None) -> lk.Verifier:
     with lk.VerifierConfig(PRODUCT, build) as config:
         config.add_key(key or vectors["public_key"]).set_licensee(LICENSEE)
-        for name in ("crm", "budget", "hr", "bi"):
+        for name in ("crm", "budget", "planning", "bi"):
             config.add_module(name)
         if database is not None:
             config.set_database(database)
@@ -366,3 +366,37 @@ def test_installed_wheel_carries_library_and_type_marker() -> None:
     assert (pkg / "py.typed").is_file()
     assert Path(_native.lib._name).resolve().parent == pkg / "native"
     assert lk.version() == re.search(r'#define LIC_VERSION "([^"]+)"', HEADER.read_text()).group(1)
+
+
+def dialog(tmp: Path, database: str, stdin: str) -> tuple[int, str]:
+    tmp.mkdir(exist_ok=True)
+    if not (tmp / "database-code").exists():
+        (tmp / "database-code").write_text(database)
+    sample = REPO / "bindings/python/examples/license_dialog.py"
+    out = subprocess.run([sys.executable, str(sample), str(tmp), LICENSEE], input=stdin,
+                         capture_output=True, text=True, timeout=60)
+    assert out.stderr == "", out.stderr
+    return out.returncode, out.stdout
+
+
+def test_license_dialog_sample(tmp_path: Path, v1: dict[str, Any]) -> None:
+    """The sample of docs/INTEGRATION.md: a typo and another database's code are refused
+    with what to do; the right code is accepted and kept; the next start finds it."""
+    typo = case(v1, "typo")["code"]
+    code = case(v1, "perpetual-database")["code"]
+    other = tmp_path / "other"
+    rc, out = dialog(other, "DB-7F3A-22C2", f"{typo}\n{code}\n\n")
+    assert rc == 1, out
+    assert "Database code:       DB-7F3A-22C2" in out
+    assert "Refused: typo in group 7" in out and "Paste the code again" in out
+    assert "Refused: the license code was issued for another database" in out
+    assert "Send this installation's database code to the vendor: DB-7F3A-22C2" in out
+    assert "No license entered." in out
+    right = tmp_path / "right"
+    vendor_file = tmp_path / "from-vendor.txt"
+    vendor_file.write_text(code)
+    rc, out = dialog(right, "DB-7F3A-22C1", f"{vendor_file}\n")
+    assert rc == 0 and "License accepted." in out, out
+    assert (right / "license.txt").read_text() == code and (right / "license.state").is_file()
+    rc, out = dialog(right, "DB-7F3A-22C1", "")
+    assert rc == 0 and "License accepted." in out and "Paste" not in out, out

@@ -75,7 +75,7 @@ public class LicenseKitTest {
     static Verifier verifier(String database, boolean machine, Date build, String key) throws LicenseException {
         try (VerifierConfig config = new VerifierConfig(PRODUCT, build)) {
             config.addKey(hex(key)).setLicensee(LICENSEE);
-            for (String m : List.of("crm", "budget", "hr", "bi")) {
+            for (String m : List.of("crm", "budget", "planning", "bi")) {
                 config.addModule(m);
             }
             if (database != null) {
@@ -406,5 +406,49 @@ public class LicenseKitTest {
             String resource = com.sun.jna.Platform.RESOURCE_PREFIX + "/" + System.mapLibraryName("license_ffi");
             assertNotNull(resource + " in the jar", Verifier.class.getClassLoader().getResource(resource));
         }
+    }
+
+    static String[] dialog(Path data, String database, String stdin) throws Exception {
+        Files.createDirectories(data);
+        if (!Files.exists(data.resolve("database-code"))) {
+            Files.writeString(data.resolve("database-code"), database);
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
+        if (System.getProperty("licensekit.library") != null) {
+            cmd.add("-Dlicensekit.library=" + System.getProperty("licensekit.library"));
+        }
+        cmd.addAll(List.of("LicenseDialog", data.toString(), LICENSEE));
+        Process p = new ProcessBuilder(cmd).start();
+        p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new String[] {String.valueOf(p.waitFor()), out, err};
+    }
+
+    /** The sample of docs/INTEGRATION.md (examples/LicenseDialog.java, compiled by build.sh). */
+    @Test
+    public void licenseDialogSample() throws Exception {
+        Path dir = Files.createTempDirectory("licensekit-dialog");
+        String typo = (String) vcase(V1, "typo").get("code");
+        String code = (String) vcase(V1, "perpetual-database").get("code");
+        String[] r = dialog(dir.resolve("other"), "DB-7F3A-22C2", typo + "\n" + code + "\n\n");
+        assertEquals(r[1] + r[2], "1", r[0]);
+        assertEquals("", r[2]);
+        assertTrue(r[1], r[1].contains("Database code:       DB-7F3A-22C2"));
+        assertTrue(r[1], r[1].contains("Refused: typo in group 7"));
+        assertTrue(r[1], r[1].contains("Paste the code again"));
+        assertTrue(r[1], r[1].contains("Refused: the license code was issued for another database"));
+        assertTrue(r[1], r[1].contains("Send this installation's database code to the vendor: DB-7F3A-22C2"));
+        Path vendorFile = dir.resolve("from-vendor.txt");
+        Files.writeString(vendorFile, code);
+        r = dialog(dir.resolve("right"), "DB-7F3A-22C1", vendorFile + "\n");
+        assertEquals(r[1] + r[2], "0", r[0]);
+        assertTrue(r[1], r[1].contains("License accepted."));
+        assertEquals(code, Files.readString(dir.resolve("right/license.txt")));
+        r = dialog(dir.resolve("right"), "DB-7F3A-22C1", "");
+        assertEquals(r[1] + r[2], "0", r[0]);
+        assertFalse(r[1], r[1].contains("Paste"));
     }
 }
