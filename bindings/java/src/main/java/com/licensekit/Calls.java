@@ -1,7 +1,6 @@
 package com.licensekit;
 
 import com.sun.jna.Pointer;
-import com.sun.jna.ptr.PointerByReference;
 import java.nio.charset.StandardCharsets;
 
 /** The calling conventions of the C interface: result codes, text in and out. */
@@ -56,14 +55,14 @@ final class Calls {
         return new String(buf, 0, (int) n[0], StandardCharsets.UTF_8);
     }
 
-    /** A call making a handle: {@code (out) -> result}. */
+    /** A call making a handle: {@code (out) -> result}; {@code out[0]} receives the pointer. */
     interface Maker {
-        int call(PointerByReference out);
+        int call(long[] out);
     }
 
     static Pointer make(Maker f) throws LicenseException {
-        PointerByReference out = new PointerByReference();
+        long[] out = new long[1];
         check(f.call(out));
-        return out.getValue();
+        return new Pointer(out[0]);
     }
 }

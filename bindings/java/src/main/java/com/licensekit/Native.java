@@ -4,7 +4,6 @@ import com.sun.jna.Callback;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
-import com.sun.jna.ptr.PointerByReference;
 import java.io.File;
 import java.util.Map;
 
@@ -15,7 +14,9 @@ import java.util.Map;
  * {@code licensekit.library}; JNA's search ({@code jna.library.path}, the system's library
  * path); the copy inside the jar under JNA's platform folder ({@code linux-x86-64/},
  * {@code linux-aarch64/}, {@code win32-x86-64/}), which JNA extracts. {@code size_t} is
- * mapped to {@code long}: 64-bit platforms only.
+ * mapped to {@code long}, and a handle out-parameter ({@code lic_xxx **}) to a
+ * {@code long[1]} receiving the pointer (cheaper than a {@code PointerByReference}, which
+ * allocates native memory per call): 64-bit platforms only.
  */
 final class Native {
     private Native() {}
@@ -106,7 +107,7 @@ final class Native {
     static native int lic_set_diagnostic_callback(DiagnosticFn callback, Pointer userData, int maxLevel);
 
     // configuration
-    static native int lic_verifier_config_new(byte[] product, long productLen, CDate.ByValue buildDate, PointerByReference out);
+    static native int lic_verifier_config_new(byte[] product, long productLen, CDate.ByValue buildDate, long[] out);
     static native int lic_verifier_config_add_key(Pointer config, byte[] key, long keyLen);
     static native int lic_verifier_config_set_licensee(Pointer config, byte[] s, long len);
     static native int lic_verifier_config_set_database(Pointer config, byte[] s, long len);
@@ -119,12 +120,12 @@ final class Native {
     static native void lic_verifier_config_free(Pointer config);
 
     // verifier
-    static native int lic_verifier_new(Pointer config, PointerByReference out);
+    static native int lic_verifier_new(Pointer config, long[] out);
     static native void lic_verifier_free(Pointer verifier);
-    static native int lic_verifier_verify_text(Pointer v, byte[] text, long len, PointerByReference out);
-    static native int lic_verifier_verify_text_at(Pointer v, byte[] text, long len, long now, PointerByReference out);
-    static native int lic_verifier_verify_file(Pointer v, byte[] path, long len, PointerByReference out);
-    static native int lic_verifier_verify_file_at(Pointer v, byte[] path, long len, long now, PointerByReference out);
+    static native int lic_verifier_verify_text(Pointer v, byte[] text, long len, long[] out);
+    static native int lic_verifier_verify_text_at(Pointer v, byte[] text, long len, long now, long[] out);
+    static native int lic_verifier_verify_file(Pointer v, byte[] path, long len, long[] out);
+    static native int lic_verifier_verify_file_at(Pointer v, byte[] path, long len, long now, long[] out);
     static native int lic_verifier_ingest_revocation_list(Pointer v, byte[] list, long len, CRevocationInfo out);
     static native int lic_verifier_ingest_revocation_list_at(Pointer v, byte[] list, long len, long now, CRevocationInfo out);
     static native int lic_verifier_ingest_revocation_file(Pointer v, byte[] path, long len, CRevocationInfo out);
@@ -160,8 +161,8 @@ final class Native {
     static native void lic_license_free(Pointer l);
 
     // fingerprint and database code
-    static native int lic_fingerprint_collect(byte[] key, long len, PointerByReference out);
-    static native int lic_fingerprint_new(byte[] key, long len, PointerByReference out);
+    static native int lic_fingerprint_collect(byte[] key, long len, long[] out);
+    static native int lic_fingerprint_new(byte[] key, long len, long[] out);
     static native int lic_fingerprint_add_component(Pointer f, int component, byte[] value, long len, byte[] added);
     static native int lic_fingerprint_add_mac(Pointer f, byte[] mac, long len, byte[] added);
     static native int lic_fingerprint_known_components(Pointer f, int[] mask);
@@ -173,9 +174,9 @@ final class Native {
 
     // seat client
     static native int lic_seat_client_new(byte[] url, long urlLen, byte[] product, long productLen, byte[] holder,
-        long holderLen, byte[] key, long keyLen, PointerByReference out);
+        long holderLen, byte[] key, long keyLen, long[] out);
     static native int lic_seat_client_new_for_license(byte[] url, long urlLen, byte[] product, long productLen,
-        byte[] holder, long holderLen, Pointer license, PointerByReference out);
+        byte[] holder, long holderLen, Pointer license, long[] out);
     static native int lic_seat_client_set_identity(Pointer c, byte[] user, long userLen, byte[] machine, long machineLen);
     static native void lic_seat_client_free(Pointer c);
     static native int lic_seat_client_acquire(Pointer c, int ttlSecs, CSeatLease out);
@@ -187,8 +188,8 @@ final class Native {
     static native int lic_seat_client_adopt_token(Pointer c, byte[] token, long len, CSeatLease out);
 
     // seat pool
-    static native int lic_seat_pool_new(int seats, int leaseSecs, PointerByReference out);
-    static native int lic_seat_pool_new_for_license(Pointer license, int leaseSecs, PointerByReference out);
+    static native int lic_seat_pool_new(int seats, int leaseSecs, long[] out);
+    static native int lic_seat_pool_new_for_license(Pointer license, int leaseSecs, long[] out);
     static native void lic_seat_pool_free(Pointer p);
     static native int lic_seat_pool_acquire(Pointer p, byte[] holder, long len, CLease out);
     static native int lic_seat_pool_acquire_at(Pointer p, byte[] holder, long len, long nowMs, CLease out);
@@ -196,8 +197,8 @@ final class Native {
     static native int lic_seat_pool_heartbeat_at(Pointer p, byte[] holder, long len, long nowMs, CLease out);
     static native int lic_seat_pool_release(Pointer p, byte[] holder, long len, byte[] held);
     static native int lic_seat_pool_set_limit(Pointer p, int seats, int[] overLimit);
-    static native int lic_seat_pool_snapshot(Pointer p, PointerByReference out);
-    static native int lic_seat_pool_snapshot_at(Pointer p, long nowMs, PointerByReference out);
+    static native int lic_seat_pool_snapshot(Pointer p, long[] out);
+    static native int lic_seat_pool_snapshot_at(Pointer p, long nowMs, long[] out);
     static native int lic_seat_snapshot_usage(Pointer s, int[] inUse, int[] limit, int[] peak);
     static native int lic_seat_snapshot_holder(Pointer s, long index, byte[] buf, long bufLen, long[] outLen,
         long[] sinceMs, long[] expiresMs);

@@ -1,6 +1,5 @@
 package com.licensekit;
 
-import com.sun.jna.ptr.PointerByReference;
 import java.nio.file.Path;
 
 /**
@@ -16,17 +15,13 @@ public final class Verifier extends NativeHandle {
     /** Verify a code as the customer pasted it. */
     public License verifyText(String code) throws LicenseException {
         byte[] t = Calls.utf8(code);
-        PointerByReference out = new PointerByReference();
-        Calls.check(Native.lic_verifier_verify_text(ptr(), t, t.length, out));
-        return new License(out.getValue());
+        return new License(Calls.make(out -> Native.lic_verifier_verify_text(ptr(), t, t.length, out)));
     }
 
     /** {@link #verifyText(String)} at {@code nowUnix}. */
     public License verifyTextAt(String code, long nowUnix) throws LicenseException {
         byte[] t = Calls.utf8(code);
-        PointerByReference out = new PointerByReference();
-        Calls.check(Native.lic_verifier_verify_text_at(ptr(), t, t.length, nowUnix, out));
-        return new License(out.getValue());
+        return new License(Calls.make(out -> Native.lic_verifier_verify_text_at(ptr(), t, t.length, nowUnix, out)));
     }
 
     /** Verify the code stored in a text file. */
