@@ -400,3 +400,59 @@ def test_license_dialog_sample(tmp_path: Path, v1: dict[str, Any]) -> None:
     assert (right / "license.txt").read_text() == code and (right / "license.state").is_file()
     rc, out = dialog(right, "DB-7F3A-22C1", "")
     assert rc == 0 and "License accepted." in out and "Paste" not in out, out
+
+
+@pytest.fixture()
+def seat_server(tmp_path: Path, v1: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """A real license-server on loopback, serving the vectors' NFR code (50 seats)."""
+    import os
+
+    exe = Path(os.environ.get("LICENSE_KIT_SEAT_SERVER", REPO / "target/release/license-server"))
+    if not exe.is_file():
+        pytest.skip(f"no license-server at {exe} (cargo build --release -p license-server)")
+    code = tmp_path / "nfr.txt"
+    code.write_text(case(v1, "nfr-concurrent")["code"])
+    proc = subprocess.Popen(
+        [str(exe), "serve", "--license", str(code), "--key", v1["public_key"], "--product", PRODUCT,
+         "--licensee", LICENSEE, "--listen", "127.0.0.1:0", "--data", str(tmp_path / "data"),
+         "--allow-unbound-license"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        url = key = None
+        assert proc.stdout is not None
+        for _ in range(10):
+            line = proc.stdout.readline()
+            if line.startswith("listening on "):
+                url = line.split()[-1]
+            if "server key " in line:
+                key = bytes.fromhex(line.rsplit(" ", 1)[-1])
+            if url and key:
+                break
+        assert url and key, "the server did not start"
+        yield url, key
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_seat_client_against_a_real_server(seat_server: tuple[str, bytes]) -> None:
+    url, key = seat_server
+    with lk.SeatClient(url, PRODUCT, "ws-1", key) as client:
+        client.set_identity("anna", "ws-1.acme.lan")
+        lease = client.acquire(60)
+        assert (lease.in_use, lease.limit, lease.ttl_secs) == (1, 50, 60)
+        assert not lease.borrowed and not lease.server_unreachable and client.holds_seat
+        assert client.heartbeat().in_use == 1
+        borrowed = client.borrow(3)
+        assert borrowed.borrowed and borrowed.expires_unix_ms > lease.expires_unix_ms
+        token = client.token()
+        # A restarted client takes its borrowed seat back from the token, offline.
+        with lk.SeatClient(url, PRODUCT, "ws-1", key) as again:
+            assert again.adopt_token(token).borrowed and again.holds_seat
+        assert client.release()
+        assert not client.holds_seat
+    # A server the vendor did not license (another key) is refused.
+    with lk.SeatClient(url, PRODUCT, "ws-2", bytes(32 * [0x5A])) as other:
+        with pytest.raises(lk.LicenseError) as e:
+            other.acquire(60)
+        assert e.value.code == lk.ResultCode.SEAT_SERVER_UNLICENSED, e.value
