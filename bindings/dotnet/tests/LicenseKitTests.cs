@@ -446,5 +446,71 @@ namespace LicenseKit.Tests
             StringAssert.DoesNotContain("Paste", r.Item2);
             Directory.Delete(dir, true);
         }
+    
+        /// <summary>A real license-server on loopback serving the vectors' NFR code (50 seats), or ignored.</summary>
+        [Test]
+        public void SeatClientAgainstARealServer()
+        {
+            var exe = Environment.GetEnvironmentVariable("LICENSE_KIT_SEAT_SERVER") ?? Path.Combine(Repo, "target/release/license-server");
+            if (!File.Exists(exe)) Assert.Ignore("no license-server at " + exe);
+            var dir = Path.Combine(Path.GetTempPath(), "licensekit-seats-" + Guid.NewGuid());
+            Directory.CreateDirectory(dir);
+            var code = Path.Combine(dir, "nfr.txt");
+            File.WriteAllText(code, (string)Case(V1, "nfr-concurrent")["code"]);
+            var psi = new System.Diagnostics.ProcessStartInfo(exe,
+                "serve --license \"" + code + "\" --key " + V1["public_key"] + " --product " + Product + " --licensee \"" + Licensee +
+                "\" --listen 127.0.0.1:0 --data \"" + Path.Combine(dir, "data") + "\" --allow-unbound-license")
+            { UseShellExecute = false, RedirectStandardOutput = true };
+            using (var server = System.Diagnostics.Process.Start(psi))
+            {
+                try
+                {
+                    string url = null;
+                    for (int i = 0; i < 10 && url == null; i++)
+                    {
+                        var line = server.StandardOutput.ReadLine();
+                        if (line == null) break;
+                        if (line.StartsWith("listening on ")) url = line.Substring(line.LastIndexOf(' ') + 1);
+                    }
+                    Assert.IsNotNull(url, "the server did not start");
+                    // Its public key, as an administrator reads it for the vendor.
+                    var keyPsi = new System.Diagnostics.ProcessStartInfo(exe, "key --data \"" + Path.Combine(dir, "data") + "\"")
+                    { UseShellExecute = false, RedirectStandardOutput = true };
+                    byte[] key;
+                    using (var k = System.Diagnostics.Process.Start(keyPsi))
+                    {
+                        key = Hex(k.StandardOutput.ReadToEnd().Trim());
+                        k.WaitForExit();
+                    }
+                    using (var client = SeatClient.Create(url, Product, "ws-1", key))
+                    {
+                        client.SetIdentity("anna", "ws-1.acme.lan");
+                        var lease = client.Acquire(60);
+                        Assert.AreEqual(1u, lease.InUse);
+                        Assert.AreEqual(50u, lease.Limit);
+                        Assert.AreEqual(60L, lease.TtlSecs);
+                        Assert.IsTrue(client.HoldsSeat);
+                        Assert.AreEqual(1u, client.Heartbeat().InUse);
+                        Assert.IsTrue(client.Borrow(3).Borrowed);
+                        var token = client.Token();
+                        using (var again = SeatClient.Create(url, Product, "ws-1", key))
+                        {
+                            Assert.IsTrue(again.AdoptToken(token).Borrowed);
+                            Assert.IsTrue(again.HoldsSeat);
+                        }
+                        Assert.IsTrue(client.Release());
+                        Assert.IsFalse(client.HoldsSeat);
+                    }
+                    var otherKey = Enumerable.Repeat((byte)0x5a, 32).ToArray();
+                    using (var other = SeatClient.Create(url, Product, "ws-2", otherKey))
+                        Assert.AreEqual(ResultCode.SeatServerUnlicensed, Assert.Throws<LicenseException>(() => other.Acquire(60)).Code);
+                }
+                finally
+                {
+                    server.Kill();
+                    server.WaitForExit();
+                }
+            }
+        }
     }
 }

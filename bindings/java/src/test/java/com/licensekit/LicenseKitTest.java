@@ -451,4 +451,64 @@ public class LicenseKitTest {
         assertEquals(r[1] + r[2], "0", r[0]);
         assertFalse(r[1], r[1].contains("Paste"));
     }
+
+    /** A real license-server on loopback serving the vectors' NFR code (50 seats), or skipped. */
+    @Test
+    public void seatClientAgainstARealServer() throws Exception {
+        Path exe = Path.of(System.getProperty("licensekit.seatServer",
+            REPO.resolve("target/release/license-server").toString()));
+        org.junit.Assume.assumeTrue("no license-server at " + exe, Files.isRegularFile(exe));
+        Path dir = Files.createTempDirectory("licensekit-seats");
+        Path code = dir.resolve("nfr.txt");
+        Files.writeString(code, (String) vcase(V1, "nfr-concurrent").get("code"));
+        Process server = new ProcessBuilder(exe.toString(), "serve", "--license", code.toString(), "--key",
+            (String) V1.get("public_key"), "--product", PRODUCT, "--licensee", LICENSEE, "--listen", "127.0.0.1:0",
+            "--data", dir.resolve("data").toString(), "--allow-unbound-license").redirectErrorStream(true).start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(
+                new java.io.InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            String url = null;
+            byte[] key = null;
+            for (int i = 0; i < 10 && (url == null || key == null); i++) {
+                String line = out.readLine();
+                if (line == null) {
+                    break;
+                }
+                if (line.startsWith("listening on ")) {
+                    url = line.substring(line.lastIndexOf(' ') + 1);
+                }
+                if (line.contains("server key ")) {
+                    key = hex(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            assertNotNull("the server did not start", url);
+            assertNotNull(key);
+            try (SeatClient client = SeatClient.create(url, PRODUCT, "ws-1", key)) {
+                client.setIdentity("anna", "ws-1.acme.lan");
+                Records.SeatLease lease = client.acquire(60);
+                assertEquals(1, lease.inUse());
+                assertEquals(50, lease.limit());
+                assertEquals(60, lease.ttlSecs());
+                assertTrue(client.holdsSeat());
+                assertEquals(1, client.heartbeat().inUse());
+                assertTrue(client.borrow(3).borrowed());
+                String token = client.token();
+                try (SeatClient again = SeatClient.create(url, PRODUCT, "ws-1", key)) {
+                    assertTrue(again.adoptToken(token).borrowed());
+                    assertTrue(again.holdsSeat());
+                }
+                assertTrue(client.release());
+                assertFalse(client.holdsSeat());
+            }
+            byte[] otherKey = new byte[32];
+            java.util.Arrays.fill(otherKey, (byte) 0x5a);
+            try (SeatClient other = SeatClient.create(url, PRODUCT, "ws-2", otherKey)) {
+                assertEquals(ResultCode.SEAT_SERVER_UNLICENSED,
+                    assertThrows(LicenseException.class, () -> other.acquire(60)).code());
+            }
+        } finally {
+            server.destroy();
+            server.waitFor();
+        }
+    }
 }
