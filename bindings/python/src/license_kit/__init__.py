@@ -13,7 +13,7 @@ import os
 import threading
 from ctypes import byref, c_bool, c_size_t, c_uint8, c_uint32, c_uint64, c_void_p
 from dataclasses import dataclass
-from typing import Callable, Optional, Union
+from typing import Any, Callable, Optional, Union, cast
 
 from . import _native
 from ._codes import ERRORS, LicenseError, ResultCode
@@ -202,7 +202,7 @@ def _path(p: PathLike) -> tuple[bytes, int]:
     return _text(os.fspath(p))
 
 
-def _text_out(call: Callable[[Optional[ctypes.Array], int, "ctypes._Pointer"], int], size: int = 256) -> str:
+def _text_out(call: Callable[[Any, int, Any], int], size: int = 256) -> str:
     """Call a text-out function, growing the buffer once if the library says so."""
     n = c_size_t(0)
     buf = ctypes.create_string_buffer(size)
@@ -258,7 +258,7 @@ def _new(fn: Callable[..., int], *args: object) -> c_void_p:
 
 def version() -> str:
     """The C library's version, e.g. "0.1.0"."""
-    return _lib.lic_version().decode()
+    return cast(bytes, _lib.lic_version()).decode()
 
 
 def result_name(code: int) -> Optional[str]:
@@ -304,7 +304,7 @@ def set_diagnostic_callback(
             _diagnostic_keep = None
             return
 
-        def trampoline(_user: object, level: int, message: "ctypes._Pointer", length: int) -> None:
+        def trampoline(_user: object, level: int, message: Any, length: int) -> None:
             try:
                 callback(LogLevel(level), ctypes.string_at(message, length).decode("utf-8", "replace"))
             except Exception:  # never unwind into C
