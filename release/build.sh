@@ -31,12 +31,14 @@ done
 [ ${#targets[@]} -gt 0 ] || targets=("$host")
 version=$(sed -n 's/^#define LIC_VERSION "\(.*\)"$/\1/p' ffi/include/license_ffi.h)
 mkdir -p "$out"
-packages=(license-ffi license-check licensectl license-server)
-tools=(license-check licensectl license-server)
+all_packages=(license-ffi license-check licensectl license-server)
+all_tools=(license-check licensectl license-server)
 
 t0=$SECONDS
 for target in "${targets[@]}"; do
     echo "=== $target"
+    packages=("${all_packages[@]}")
+    tools=("${all_tools[@]}")
     case "$target" in
         aarch64-unknown-linux-gnu)
             export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc
@@ -47,6 +49,10 @@ for target in "${targets[@]}"; do
         x86_64-pc-windows-gnu)
             export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
             export CC_x86_64_pc_windows_gnu=x86_64-w64-mingw32-gcc AR_x86_64_pc_windows_gnu=x86_64-w64-mingw32-ar
+            # license-server does not build for Windows (it sets Unix file modes with
+            # std::os::unix): the Windows bundle has no seat server.
+            packages=(license-ffi license-check licensectl)
+            tools=(license-check licensectl)
             wheel_plat=win_amd64 jna_dir=win32-x86-64 rid=win-x64 os=windows ;;
         *) echo "no bundle recipe for $target" >&2; exit 2 ;;
     esac
@@ -98,7 +104,7 @@ for target in "${targets[@]}"; do
     cat > "$doc/README.txt" <<TXT
 license-kit $version for $target: the offline license-code verifier without a Rust toolchain.
 
-bin/        license-check, licensectl, license-server
+bin/        ${tools[*]}
 include/    license_ffi.h (C), license_ffi.hpp (C++ RAII wrapper)
 lib/        the static and shared library$( [ "$os" = linux ] && echo ", pkgconfig/license_ffi.pc, cmake/license_ffi/" )
 python/     the wheel: pip install python/license_kit-*.whl
