@@ -1073,6 +1073,15 @@ lic_result lic_result_message(uint32_t result, char *buf, size_t buf_len, size_t
  */
 lic_result lic_last_error_message(char *buf, size_t buf_len, size_t *out_len);
 
+/**
+ * For tests of bindings and host applications only (not for a product's logic): how many
+ * handles of every type (`lic_verifier_config`, `lic_verifier`, `lic_license`,
+ * `lic_fingerprint`, `lic_seat_pool`, `lic_seat_snapshot`, `lic_seat_client`) this
+ * library has made and not yet freed, in the whole process. A leak test makes and frees
+ * handles in a loop and checks that the count comes back to where it started.
+ */
+size_t lic_debug_live_handles(void);
+
 #if defined(LIC_TEST_HOOKS)
 /**
  * Test hook: panics inside the panic boundary, so a test can check that the panic comes

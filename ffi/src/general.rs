@@ -89,6 +89,16 @@ pub unsafe extern "C" fn lic_last_error_message(
     })
 }
 
+/// For tests of bindings and host applications only (not for a product's logic): how many
+/// handles of every type (`lic_verifier_config`, `lic_verifier`, `lic_license`,
+/// `lic_fingerprint`, `lic_seat_pool`, `lic_seat_snapshot`, `lic_seat_client`) this
+/// library has made and not yet freed, in the whole process. A leak test makes and frees
+/// handles in a loop and checks that the count comes back to where it started.
+#[unsafe(no_mangle)]
+pub extern "C" fn lic_debug_live_handles() -> usize {
+    guard_value(0, crate::handle::live_handles)
+}
+
 /// Test hook: panics inside the panic boundary, so a test can check that the panic comes
 /// out as `LIC_RESULT_PANIC`. Present only in builds with the `test-hooks` feature
 /// (this crate's own tests); never in a product build.

@@ -6,7 +6,19 @@
 //! `Box`ing the Rust value and is freed by turning the pointer back into that `Box`, so
 //! all handle code goes through the four functions here and nowhere else.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use crate::result::Failure;
+
+/// Handles made by [`Handle::into_raw`] and not yet freed, of every type together: read by
+/// `lic_debug_live_handles`, for the bindings' leak tests. One relaxed atomic add per
+/// handle made and freed; nothing reads it on any other path.
+static LIVE_HANDLES: AtomicUsize = AtomicUsize::new(0);
+
+/// How many handles are live now (see [`LIVE_HANDLES`]).
+pub(crate) fn live_handles() -> usize {
+    LIVE_HANDLES.load(Ordering::Relaxed)
+}
 
 /// A C handle type and the Rust value it stands for.
 pub(crate) trait Handle: Sized {
@@ -15,6 +27,7 @@ pub(crate) trait Handle: Sized {
 
     /// Box `inner` and return it as a handle pointer, owned by the caller.
     fn into_raw(inner: Self::Inner) -> *mut Self {
+        LIVE_HANDLES.fetch_add(1, Ordering::Relaxed);
         Box::into_raw(Box::new(inner)).cast::<Self>()
     }
 
@@ -47,6 +60,9 @@ pub(crate) trait Handle: Sized {
     /// and is not used again.
     unsafe fn free(ptr: *mut Self) {
         if !ptr.is_null() {
+            // Counted before the drop, so that a panicking destructor (caught by the
+            // caller's boundary) does not leave the handle counted as live.
+            LIVE_HANDLES.fetch_sub(1, Ordering::Relaxed);
             // SAFETY: `ptr` came from `Box::into_raw` of a `Box<Self::Inner>` and is freed
             // only once, by the caller's contract.
             drop(unsafe { Box::from_raw(ptr.cast::<Self::Inner>()) });
