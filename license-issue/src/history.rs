@@ -153,6 +153,22 @@ impl LicenseHistory {
         self.revisions.iter().map(|r| r.license.valid_from).min()
     }
 
+    /// The day the running maintenance is counted from (the anchor of
+    /// [`calendar::advance`](crate::calendar::advance)): the contract start, or the
+    /// purchase day of the latest maintenance pack bought after the maintenance had lapsed
+    /// (such a pack starts a new count; one bought while it runs extends it).
+    pub fn maintenance_anchor(&self) -> Date {
+        let mut anchor = self.contract_start().unwrap_or(Date::UNIX_EPOCH);
+        let mut end: Option<Date> = None;
+        for r in self.live() {
+            if r.operation == Operation::Maintenance && end.is_some_and(|e| e <= r.recorded) {
+                anchor = r.recorded;
+            }
+            end = r.license.maintenance_ends;
+        }
+        anchor
+    }
+
     /// The highest revision ever issued (withdrawn ones included): the next one must be higher.
     pub fn max_revision(&self) -> u32 {
         self.revisions

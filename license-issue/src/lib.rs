@@ -54,6 +54,8 @@ mod signer;
 mod tickets;
 
 #[cfg(test)]
+mod calendar_cycle_tests;
+#[cfg(test)]
 mod issuer_tests;
 #[cfg(test)]
 mod lifecycle_tests;

@@ -100,6 +100,7 @@ impl<L: Ledger> Issuer<L> {
             what: "it has no end date",
         })?;
         let ends = calendar::cancellation_ends(
+            h.contract_start().unwrap_or(l.valid_from),
             expires,
             today,
             months,

@@ -117,16 +117,13 @@ pub fn renew(
     id: Option<u32>,
     _due: bool,
     early: bool,
+    change: &license_issue::Change,
     today: license_core::Date,
     json: bool,
 ) -> Result<u8, Failure> {
     let mut issuer = home.issuer()?;
     if let Some(id) = id {
-        let r = if early {
-            issuer.renew_early(id, today)?
-        } else {
-            issuer.renew(id, today)?
-        };
+        let r = issuer.renew_with(id, change, early, today)?;
         let catalog = issuer.catalogs().get(&r.product)?.clone();
         if json {
             output::json(&[issued_json(&r, &catalog)])?;

@@ -1,0 +1,99 @@
+//! Issue 20, items 2 and 3, through licensectl with the issue's dates: the two orders the
+//! audit saw refused succeed, and `renew` takes the next term's scope.
+
+mod common;
+use common::*;
+
+const SUBSCRIPTION: &[&str] = &[
+    "--licensee",
+    "ACME Corp",
+    "--kind",
+    "subscription",
+    "--line",
+    "expert",
+    "--users",
+    "45",
+    "--modules",
+    "crm,bi",
+];
+
+fn issue_on(env: &Env, day: &str) -> String {
+    let mut args = vec!["--json", "issue"];
+    args.extend_from_slice(SUBSCRIPTION);
+    let v = env.run_on(day, &args).json();
+    v["scope"]["license_id"].as_u64().expect("id").to_string()
+}
+
+/// Item 2: a hosted subscription issued 2026-01-01 (term ends 2027-01-01), `reduce --users
+/// 30` ordered 2026-12-12 (in time for 2027-01-01): the reduced code is the next term's.
+#[test]
+fn a_hosted_reduction_for_the_quarter_start_the_term_ends_on() {
+    let env = Env::ready();
+    env.use_quarterly_rule();
+    let id = issue_on(&env, "2026-01-01");
+    let v = env
+        .run_on("2026-12-12", &["--json", "reduce", &id, "--users", "30"])
+        .json();
+    assert_eq!(v["effective"], "2027-01-01");
+    assert_eq!(v["withdrawal_cutoff"], "2026-12-12");
+    assert_eq!(v["scheduled"]["scope"]["valid_from"], "2027-01-01");
+    assert_eq!(v["scheduled"]["scope"]["expires"], "2028-01-01");
+    assert_eq!(v["scheduled"]["scope"]["named_users"], 30);
+    let text = env.run_on("2026-12-12", &["show", &id]).ok().to_owned();
+    assert!(text.contains("Scheduled from 2027-01-01"), "{text}");
+}
+
+/// Item 2, the advice followed: ordered one day too late (2026-12-13) the reduction would
+/// take effect on 2027-04-01, after the term; `renew --users 30` gives the next term with 30
+/// users. `renew --due` takes no scope.
+#[test]
+fn renew_takes_the_next_terms_scope() {
+    let env = Env::ready();
+    env.use_quarterly_rule();
+    let id = issue_on(&env, "2026-01-01");
+    env.run_on("2026-12-13", &["reduce", &id, "--users", "30"]).fails(
+        2,
+        "ends on 2027-01-01, before the reduction would take effect on 2027-04-01: change the scope at renewal instead",
+    );
+    let v = env
+        .run_on(
+            "2026-12-13",
+            &["--json", "renew", &id, "--users", "30", "--remove-modules", "bi"],
+        )
+        .json();
+    assert_eq!(v[0]["scope"]["valid_from"], "2027-01-01");
+    assert_eq!(v[0]["scope"]["expires"], "2028-01-01");
+    assert_eq!(v[0]["scope"]["named_users"], 30);
+    assert_eq!(v[0]["scope"]["modules"], serde_json::json!(["crm"]));
+    let due = env.run_on("2026-12-13", &["renew", "--due", "--users", "30"]);
+    assert_eq!(due.code, 2, "{due:?}");
+    assert!(due.stderr.contains("--users"), "{}", due.stderr);
+}
+
+/// Item 3: a subscription started on 29 February 2028, renewed every year, ends its terms
+/// on 2029-02-28, 2030-02-28, 2031-02-28 and 2032-02-29; `reduce` on 2031-11-28 (the
+/// notice deadline for 2032-02-29 is 2031-11-29) takes effect on 2032-02-29 with the next
+/// term's code to 2033-02-28.
+#[test]
+fn a_subscription_started_on_29_february_is_reduced_in_its_fourth_year() {
+    let env = Env::ready();
+    let id = issue_on(&env, "2028-02-29");
+    let mut ends = Vec::new();
+    for day in ["2029-01-20", "2030-01-20", "2031-01-20"] {
+        let v = env.run_on(day, &["--json", "renew", &id]).json();
+        ends.push(v[0]["scope"]["expires"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(ends, ["2030-02-28", "2031-02-28", "2032-02-29"]);
+    let v = env
+        .run_on("2031-11-28", &["--json", "reduce", &id, "--users", "30"])
+        .json();
+    assert_eq!(v["effective"], "2032-02-29");
+    assert_eq!(v["withdrawal_cutoff"], "2031-11-29");
+    assert_eq!(v["scheduled"]["scope"]["valid_from"], "2032-02-29");
+    assert_eq!(v["scheduled"]["scope"]["expires"], "2033-02-28");
+    let text = env
+        .run_on("2031-11-28", &["reduce", "--withdraw", &id])
+        .ok()
+        .to_owned();
+    assert!(text.contains("Reduction withdrawn"), "{text}");
+}
