@@ -31,76 +31,58 @@
 #![deny(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
-pub mod calendar;
 mod catalog;
-mod catalog_export;
-mod certificates;
-mod csv_out;
-mod describe;
+mod channel;
 mod error;
-mod file_ledger;
-mod history;
 mod issuer;
 mod keys;
 mod ledger;
-mod order;
-#[cfg(feature = "postgres")]
-mod pg_ledger;
 mod report;
-mod reseller;
-mod reseller_report;
-mod signature;
-mod signer;
-mod tickets;
 
-#[cfg(test)]
-mod calendar_cycle_tests;
-#[cfg(test)]
-mod issuer_tests;
-#[cfg(test)]
-mod lifecycle_tests;
 #[cfg(test)]
 mod test_support;
 
-pub use catalog::{
+/// The contract calendar (also at `catalog::calendar` inside the crate).
+pub use catalog::calendar;
+pub use catalog::export::{CatalogFormat, export_catalog};
+pub use catalog::product::{
     Catalog, Catalogs, DEMO_CATALOG, DEMO_HOSTED_CATALOG, Defaults, MAX_TERM_MONTHS, ModuleChoice,
     TrialDefaults,
 };
-pub use catalog_export::{CatalogFormat, export_catalog};
-pub use certificates::{CertificateEntry, CertificateRegister, REGISTER_FORMAT, REGISTER_VERSION};
-pub use describe::{Scope, binding_words, describe, status_words};
+pub use channel::certificates::{CertificateEntry, CertificateRegister, REGISTER_FORMAT, REGISTER_VERSION};
+pub use channel::report::{
+    EXPORT_FORMAT, EXPORT_VERSION, ImportPlan, ImportProblem, Invoice, InvoiceLine, InvoiceSection,
+    ResellerExport, check_import, imports_ledger_path, invoice, reseller_name,
+};
+pub use channel::reseller::{BUNDLE_FORMAT, BUNDLE_VERSION, ResellerBundle, ResellerHome, certify};
+pub use channel::tickets::{
+    Imported, MAX_TICKETS_PER_CREATE, Redemption, TICKET_RANDOM_SYMBOLS, TICKET_SYMBOLS, Ticket, TicketError,
+    TicketExport, TicketId, TicketPool, TicketReport, TicketRow, TicketState, TicketTotals, Typo,
+    ticket_report,
+};
 pub use error::{BindingPart, Error, ErrorClass};
-pub use file_ledger::{FileLedger, TornRecord};
-pub use history::{LicenseHistory, Revision};
+pub use issuer::order::{
+    BindTo, Change, Customer, Issued, NewLicense, Reduction, Reissued, Term, ToleranceChoice, Unbind,
+};
 pub use issuer::{Cancellation, Issuer, Order, Outcome, RenewalOutcome, RevocationList};
-pub use keys::{KeyEntry, KeyRing, PublicKeyFormat, VendorKey, export_public_keys, parse_hex32};
-pub use ledger::{
+pub use keys::signature::{SignedFor, verify_delegated_signature, verify_signature};
+pub use keys::signer::{ResellerSigner, Signer};
+pub use keys::vendor::{KeyEntry, KeyRing, PublicKeyFormat, VendorKey, export_public_keys, parse_hex32};
+pub use ledger::file::{FileLedger, TornRecord};
+pub use ledger::history::{LicenseHistory, Revision};
+#[cfg(feature = "postgres")]
+pub use ledger::postgres::{MIGRATIONS, PgLedger};
+pub use ledger::store::{
     Batch, Ledger, MaintenanceKind, MemoryLedger, Operation, OrderRef, Record, normalize_licensee,
     random_pseudonym,
 };
-pub use order::{
-    BindTo, Change, Customer, Issued, NewLicense, Reduction, Reissued, Term, ToleranceChoice, Unbind,
-};
-#[cfg(feature = "postgres")]
-pub use pg_ledger::{MIGRATIONS, PgLedger};
 /// The PostgreSQL client the ledger uses (for its `Config`).
 #[cfg(feature = "postgres")]
 pub use r2d2_postgres::postgres;
-pub use report::{
+pub use report::describe::{Scope, binding_words, describe, status_words};
+pub use report::lists::{
     ActiveRow, Column, IssuedBy, IssuedReport, IssuedRow, KindTotals, Month, NoticeRow, ProRataReport,
     ProRataRow, RenewalRow, ReportRow, ResellerKindTotals, ResellerTotal, active_subscriptions,
     issued_in_month, issued_in_month_by, issued_report, pro_rata, renewal_notices, renewal_notices_due,
     renewals_overdue, to_csv, to_table,
-};
-pub use reseller::{BUNDLE_FORMAT, BUNDLE_VERSION, ResellerBundle, ResellerHome, certify};
-pub use reseller_report::{
-    EXPORT_FORMAT, EXPORT_VERSION, ImportPlan, ImportProblem, Invoice, InvoiceLine, InvoiceSection,
-    ResellerExport, check_import, imports_ledger_path, invoice, reseller_name,
-};
-pub use signature::{SignedFor, verify_delegated_signature, verify_signature};
-pub use signer::{ResellerSigner, Signer};
-pub use tickets::{
-    Imported, MAX_TICKETS_PER_CREATE, Redemption, TICKET_RANDOM_SYMBOLS, TICKET_SYMBOLS, Ticket, TicketError,
-    TicketExport, TicketId, TicketPool, TicketReport, TicketRow, TicketState, TicketTotals, Typo,
-    ticket_report,
 };

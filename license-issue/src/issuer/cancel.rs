@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use super::{Issuer, event};
 use crate::Error;
-use crate::calendar;
-use crate::ledger::{Ledger, Operation};
+use crate::catalog::calendar;
+use crate::ledger::store::{Ledger, Operation};
 
 /// A cancellation recorded by [`Issuer::cancel`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -4,9 +4,9 @@ use license_core::{Date, Kind};
 
 use super::Issuer;
 use crate::Error;
-use crate::calendar;
-use crate::ledger::{Ledger, MaintenanceKind};
-use crate::order::Reissued;
+use crate::catalog::calendar;
+use crate::issuer::order::Reissued;
+use crate::ledger::store::{Ledger, MaintenanceKind};
 
 impl<L: Ledger> Issuer<L> {
     /// Associate a maintenance pack with a perpetual license: 12 months (the catalog's

@@ -8,13 +8,17 @@ use std::collections::BTreeMap;
 use license_core::{Context, Date, License};
 
 use crate::Error;
-use crate::catalog::{Catalog, Catalogs};
-use crate::history::LicenseHistory;
-use crate::ledger::{Batch, Ledger, MaintenanceKind, Operation, OrderRef, Record};
-use crate::order::{Customer, Issued};
-use crate::signer::Signer;
+use crate::catalog::product::{Catalog, Catalogs};
+use crate::issuer::order::{Customer, Issued};
+use crate::keys::signer::Signer;
+use crate::ledger::history::LicenseHistory;
+use crate::ledger::store::{Batch, Ledger, MaintenanceKind, Operation, OrderRef, Record};
 
+#[cfg(test)]
+mod calendar_cycle_tests;
 mod cancel;
+#[cfg(test)]
+mod lifecycle_tests;
 mod maintenance;
 mod new;
 mod place;
@@ -26,6 +30,10 @@ mod revoke;
 mod sites;
 mod upgrade;
 mod validate;
+
+pub(crate) mod order;
+#[cfg(test)]
+mod tests;
 
 pub use cancel::Cancellation;
 pub use place::{Order, Outcome};
@@ -255,7 +263,7 @@ fn commit_to(
     };
     let code = signer
         .sign(&draft.license, &ctx)
-        .map_err(|e| crate::signer::in_catalog_words(e, catalog))?;
+        .map_err(|e| crate::keys::signer::in_catalog_words(e, catalog))?;
     let record = Record {
         recorded: today,
         operation: draft.operation,

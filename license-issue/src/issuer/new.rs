@@ -6,9 +6,9 @@ use std::cell::Cell;
 
 use super::{Draft, Issuer, commit_to, validate};
 use crate::Error;
-use crate::catalog::Catalog;
-use crate::ledger::{Ledger, Operation, OrderRef};
-use crate::order::{BindTo, Customer, Issued, NewLicense, Term};
+use crate::catalog::product::Catalog;
+use crate::issuer::order::{BindTo, Customer, Issued, NewLicense, Term};
+use crate::ledger::store::{Ledger, Operation, OrderRef};
 
 impl<L: Ledger> Issuer<L> {
     /// Issue a new license of any kind (see [`NewLicense`] for the defaults).
@@ -27,7 +27,7 @@ impl<L: Ledger> Issuer<L> {
         if let crate::Signer::Reseller(r) = &self.signer {
             let leaf = r.chain(&order.product)?.leaf();
             leaf.frame.admits(&license).map_err(|violation| {
-                crate::signer::in_catalog_words(
+                crate::keys::signer::in_catalog_words(
                     Error::Core(license_core::Error::Delegation(
                         license_core::DelegationError::OutsideFrame {
                             reseller: leaf.name,

@@ -9,9 +9,9 @@ use sha2::{Digest, Sha256};
 
 use super::{Cancellation, Issuer};
 use crate::Error;
-use crate::calendar;
-use crate::ledger::{Ledger, MaintenanceKind, Operation, OrderRef, Record};
-use crate::order::{BindTo, Change, Customer, Issued, NewLicense, Reduction, Reissued, Unbind};
+use crate::catalog::calendar;
+use crate::issuer::order::{BindTo, Change, Customer, Issued, NewLicense, Reduction, Reissued, Unbind};
+use crate::ledger::store::{Ledger, MaintenanceKind, Operation, OrderRef, Record};
 
 /// One order of any kind, as a backend receives it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

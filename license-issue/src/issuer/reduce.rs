@@ -4,9 +4,9 @@ use license_core::{Date, Kind, License};
 
 use super::{Draft, Issuer, customer_of, validate};
 use crate::Error;
-use crate::calendar;
-use crate::ledger::{Ledger, Operation};
-use crate::order::{Change, Issued, Reduction};
+use crate::catalog::calendar;
+use crate::issuer::order::{Change, Issued, Reduction};
+use crate::ledger::store::{Ledger, Operation};
 
 impl<L: Ledger> Issuer<L> {
     /// A reduction (or a mixed order), effective on the day the product's

@@ -4,8 +4,8 @@ use license_core::Date;
 
 use super::Issuer;
 use crate::Error;
-use crate::ledger::{Ledger, Operation};
-use crate::order::{BindTo, Customer, Reissued, Unbind};
+use crate::issuer::order::{BindTo, Customer, Reissued, Unbind};
+use crate::ledger::store::{Ledger, Operation};
 
 impl<L: Ledger> Issuer<L> {
     /// Bind the license to another machine or database (a rehost): a new revision; the

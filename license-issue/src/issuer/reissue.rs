@@ -5,10 +5,10 @@ use license_core::{Date, License};
 
 use super::{Draft, Issuer, customer_of, validate};
 use crate::Error;
-use crate::catalog::Catalog;
-use crate::history::LicenseHistory;
-use crate::ledger::{Ledger, MaintenanceKind, Operation};
-use crate::order::{Customer, Reissued};
+use crate::catalog::product::Catalog;
+use crate::issuer::order::{Customer, Reissued};
+use crate::ledger::history::LicenseHistory;
+use crate::ledger::store::{Ledger, MaintenanceKind, Operation};
 
 impl<L: Ledger> Issuer<L> {
     /// Apply `f` to the revision in force (effective today) and, if the next term was

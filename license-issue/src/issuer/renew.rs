@@ -4,9 +4,9 @@ use license_core::{Date, Kind};
 
 use super::{Draft, Issuer, customer_of, validate};
 use crate::Error;
-use crate::calendar;
-use crate::ledger::{Ledger, Operation};
-use crate::order::{Change, Issued};
+use crate::catalog::calendar;
+use crate::issuer::order::{Change, Issued};
+use crate::ledger::store::{Ledger, Operation};
 
 /// One renewal of [`Issuer::renew_due`]: the license and what came of it.
 pub type RenewalOutcome = (u32, Result<Issued, Error>);

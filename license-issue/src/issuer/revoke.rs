@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::{Issuer, event};
 use crate::Error;
-use crate::ledger::{Ledger, Operation};
+use crate::ledger::store::{Ledger, Operation};
 
 /// A signed revocation list, ready to be handed to customers (see
 /// [`Issuer::publish_revocation_list`]).

@@ -6,10 +6,10 @@ use license_core::{Date, Kind};
 
 use super::{Issuer, event};
 use crate::Error;
-use crate::calendar;
-use crate::history::LicenseHistory;
-use crate::ledger::{Ledger, MaintenanceKind, Operation, normalize_licensee};
-use crate::order::{BindTo, Customer, Reissued, Unbind};
+use crate::catalog::calendar;
+use crate::issuer::order::{BindTo, Customer, Reissued, Unbind};
+use crate::ledger::history::LicenseHistory;
+use crate::ledger::store::{Ledger, MaintenanceKind, Operation, normalize_licensee};
 
 fn same_name(a: &str, b: &str) -> bool {
     normalize_licensee(a) == normalize_licensee(b)

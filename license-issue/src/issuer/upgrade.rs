@@ -4,8 +4,8 @@ use license_core::Date;
 
 use super::Issuer;
 use crate::Error;
-use crate::ledger::{Ledger, Operation};
-use crate::order::{Change, Reissued};
+use crate::issuer::order::{Change, Reissued};
+use crate::ledger::store::{Ledger, Operation};
 
 impl<L: Ledger> Issuer<L> {
     /// An additional order (more users, seats or modules, a higher line), effective at

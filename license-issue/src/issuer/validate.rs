@@ -3,7 +3,7 @@
 use license_core::{Date, Kind, License};
 
 use crate::Error;
-use crate::catalog::Catalog;
+use crate::catalog::product::Catalog;
 
 /// The business rules every code must satisfy.
 pub(crate) fn validate(catalog: &Catalog, l: &License, today: Date) -> Result<(), Error> {

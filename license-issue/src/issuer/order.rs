@@ -4,7 +4,7 @@
 use license_core::{Binding, Date, Kind, License, MachineBinding};
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::Catalog;
+use crate::catalog::product::Catalog;
 use crate::error::BindingPart;
 use crate::{Error, Operation};
 

@@ -8,8 +8,8 @@ use license_core::{Date, Kind};
 use serde::Serialize;
 
 use super::{TicketId, TicketPool};
-use crate::ledger::Record;
-use crate::report::{Column, ReportRow, col, csv_only};
+use crate::ledger::store::Record;
+use crate::report::lists::{Column, ReportRow, col, csv_only};
 
 /// Where a ticket stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -196,7 +196,7 @@ mod tests {
     use license_core::Kind;
 
     use super::*;
-    use crate::tickets::test_support::{day, issuer};
+    use crate::channel::tickets::test_support::{day, issuer};
     use crate::{BindTo, Customer, Ledger, NewLicense};
 
     #[test]

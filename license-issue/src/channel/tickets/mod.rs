@@ -27,9 +27,9 @@ use std::path::{Path, PathBuf};
 use license_core::{Date, ResellerName};
 use serde::{Deserialize, Serialize};
 
-use crate::file_ledger::{decode_line, encode_line};
-use crate::ledger::Ledger;
-use crate::order::NewLicense;
+use crate::issuer::order::NewLicense;
+use crate::ledger::file::{decode_line, encode_line};
+use crate::ledger::store::Ledger;
 use crate::{Error, ErrorClass, Issuer};
 
 mod id;

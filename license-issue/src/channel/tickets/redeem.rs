@@ -8,8 +8,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::{TicketError, TicketId, TicketPool};
-use crate::ledger::{Ledger, OrderRef, Record, normalize_licensee};
-use crate::order::{BindTo, Customer, Issued};
+use crate::issuer::order::{BindTo, Customer, Issued};
+use crate::ledger::store::{Ledger, OrderRef, Record, normalize_licensee};
 use crate::{Error, Issuer};
 
 /// A ticket redeemed.
@@ -134,8 +134,8 @@ mod tests {
     use license_core::{Date, Kind, MachineBinding};
 
     use super::*;
-    use crate::tickets::test_support::{day, issuer};
-    use crate::tickets::{Imported, Ticket, TicketExport};
+    use crate::channel::tickets::test_support::{day, issuer};
+    use crate::channel::tickets::{Imported, Ticket, TicketExport};
     use crate::{Catalog, Catalogs, Customer, MemoryLedger, NewLicense, VendorKey};
 
     fn scope() -> NewLicense {

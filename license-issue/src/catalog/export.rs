@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 
 use license_core::PublicKey;
 
-use crate::catalog::Catalog;
-use crate::keys::{PublicKeyFormat, export_public_keys};
+use crate::catalog::product::Catalog;
+use crate::keys::vendor::{PublicKeyFormat, export_public_keys};
 
 /// The language of [`export_catalog`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

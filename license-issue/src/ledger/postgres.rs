@@ -19,15 +19,15 @@ use r2d2_postgres::postgres::error::SqlState;
 use r2d2_postgres::postgres::types::ToSql;
 use r2d2_postgres::postgres::{self, NoTls};
 
-use crate::ledger::{Batch, Ledger, Record, erase_in, next_sequence, normalize_licensee};
-use crate::report::Month;
+use crate::ledger::store::{Batch, Ledger, Record, erase_in, next_sequence, normalize_licensee};
+use crate::report::lists::Month;
 use crate::{Error, KindTotals};
 
 /// The numbered schema migrations, applied in order; each is applied once and recorded
 /// in `ledger_migrations`.
 pub const MIGRATIONS: &[(i32, &str)] = &[
-    (1, include_str!("../migrations/0001_ledger.sql")),
-    (2, include_str!("../migrations/0002_license_ids.sql")),
+    (1, include_str!("../../migrations/0001_ledger.sql")),
+    (2, include_str!("../../migrations/0002_license_ids.sql")),
 ];
 
 type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
@@ -175,7 +175,7 @@ impl PgLedger {
                 let row = rows.iter().find(|r| r.get::<_, String>(0) == k.name());
                 let n = |i| row.map_or(0, |r| u32::try_from(r.get::<_, i64>(i)).unwrap_or(u32::MAX));
                 KindTotals {
-                    kind: crate::report::kind_label(k),
+                    kind: crate::report::lists::kind_label(k),
                     new_licenses: n(1),
                     codes: n(2),
                 }

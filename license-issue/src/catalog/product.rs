@@ -13,14 +13,14 @@ use license_core::{MAX_CONTEXT_FIELD, MachineBinding, ModuleSet, ProductLine};
 use serde::Deserialize;
 
 use crate::Error;
-use crate::calendar::{ReductionPolicy, RenewalWindow};
+use crate::catalog::calendar::{ReductionPolicy, RenewalWindow};
 
 /// The TOML text of the built-in demo catalog (product `demo-erp`, on-premises:
 /// `contract-year` reductions).
-pub const DEMO_CATALOG: &str = include_str!("../catalogs/demo-erp.toml");
+pub const DEMO_CATALOG: &str = include_str!("../../catalogs/demo-erp.toml");
 /// The TOML text of the second demo catalog (product `demo-erp-hosted`, instances the
 /// vendor hosts: `quarterly` reductions).
-pub const DEMO_HOSTED_CATALOG: &str = include_str!("../catalogs/demo-erp-hosted.toml");
+pub const DEMO_HOSTED_CATALOG: &str = include_str!("../../catalogs/demo-erp-hosted.toml");
 
 /// The longest term, maintenance pack or NFR period in months (100 years), in catalogs
 /// and orders alike; longer lengths are refused instead of overflowing the calendar.
@@ -98,10 +98,10 @@ pub enum ReductionPolicyName {
 }
 
 fn one_month() -> u32 {
-    crate::calendar::NOTICE_MONTHS
+    crate::catalog::calendar::NOTICE_MONTHS
 }
 fn default_renewal_latest() -> u32 {
-    crate::calendar::RENEWAL_LATEST_DAYS
+    crate::catalog::calendar::RENEWAL_LATEST_DAYS
 }
 fn default_grace() -> u16 {
     14
@@ -119,7 +119,7 @@ fn default_max_grace_days() -> u16 {
     90
 }
 fn three() -> u32 {
-    crate::calendar::CANCELLATION_NOTICE_MONTHS
+    crate::catalog::calendar::CANCELLATION_NOTICE_MONTHS
 }
 fn one() -> u8 {
     1
@@ -552,12 +552,12 @@ impl Catalog {
             ReductionPolicyName::ContractYear => ReductionPolicy::ContractYear {
                 notice_months: d
                     .reduction_notice_months
-                    .unwrap_or(crate::calendar::REDUCTION_NOTICE_MONTHS),
+                    .unwrap_or(crate::catalog::calendar::REDUCTION_NOTICE_MONTHS),
             },
             ReductionPolicyName::Quarterly => ReductionPolicy::Quarterly {
                 notice_days: d
                     .reduction_notice_days
-                    .unwrap_or(crate::calendar::REDUCTION_NOTICE_DAYS as u32),
+                    .unwrap_or(crate::catalog::calendar::REDUCTION_NOTICE_DAYS as u32),
             },
         }
     }

@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::Error;
-use crate::ledger::{Ledger, MemoryLedger, Record, erase_in, normalize_licensee};
+use crate::ledger::store::{Ledger, MemoryLedger, Record, erase_in, normalize_licensee};
 
 const PREFIX: &[u8] = b"{\"sum\":\"";
 const MIDDLE: &[u8] = b"\",\"record\":";
@@ -339,7 +339,7 @@ impl Ledger for FileLedger {
     /// serializes the writers).
     fn claim_revocation_sequence(&mut self, product: &str, at_least: u64) -> Result<u64, Error> {
         let mut all = self.sequences()?;
-        let next = crate::ledger::next_sequence(all.get(product).copied(), at_least)?;
+        let next = crate::ledger::store::next_sequence(all.get(product).copied(), at_least)?;
         all.insert(product.to_owned(), next);
         let text = serde_json::to_string_pretty(&all).map_err(Error::LedgerEncode)?;
         let path = self.sequences_path();
@@ -461,7 +461,7 @@ fn scrub_torn(text: &str, licensee: &str, pseudonym: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger::Operation;
+    use crate::ledger::store::Operation;
     use license_core::{Binding, Date, Kind, License, ModuleSet, ProductLine};
 
     fn record(id: u32, licensee: &str) -> Record {

@@ -22,14 +22,14 @@ use std::path::{Path, PathBuf};
 use license_core::{Date, Kind, PublicKey, ResellerName, UntrustedDelegatedCode, is_delegated_text};
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::Catalogs;
-use crate::history::LicenseHistory;
-use crate::ledger::{Operation, Record};
-use crate::report::{
+use crate::catalog::product::Catalogs;
+use crate::keys::signature::{SignedFor, verify_delegated_signature};
+use crate::ledger::history::LicenseHistory;
+use crate::ledger::store::{Operation, Record};
+use crate::report::lists::{
     Column, IssuedBy, IssuedRow, Month, ProRataRow, ReportRow, col, csv_only, issued_report, kind_label, opt,
     pro_rata, some,
 };
-use crate::signature::{SignedFor, verify_delegated_signature};
 use crate::{Error, ResellerHome, TicketId, TicketPool};
 
 /// The `format` field of a reseller ledger export's header line.
@@ -562,7 +562,7 @@ impl Invoice {
 
     /// The lines as CSV (one per reseller and kind).
     pub fn to_csv(&self) -> Result<String, Error> {
-        crate::report::to_csv(&self.lines().cloned().collect::<Vec<_>>())
+        crate::report::lists::to_csv(&self.lines().cloned().collect::<Vec<_>>())
     }
 }
 

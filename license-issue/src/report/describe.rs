@@ -3,7 +3,7 @@
 use license_core::{Binding, Date, Evaluation, License, Policy, Release, Status, evaluate, words};
 use serde::Serialize;
 
-use crate::catalog::Catalog;
+use crate::catalog::product::Catalog;
 
 /// A license scope with names instead of numbers: for tables and `--json` output.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -10,10 +10,10 @@ use license_core::{Date, Kind, License, UntrustedDelegatedCode, is_delegated_tex
 use serde::Serialize;
 
 use crate::Error;
-use crate::calendar;
-use crate::catalog::Catalogs;
-use crate::history::LicenseHistory;
-use crate::ledger::{Operation, Record};
+use crate::catalog::calendar;
+use crate::catalog::product::Catalogs;
+use crate::ledger::history::LicenseHistory;
+use crate::ledger::store::{Operation, Record};
 
 /// A month, `YYYY-MM`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -96,7 +96,7 @@ pub trait ReportRow: Serialize {
 
 /// The rows as CSV (RFC 4180, with a header line).
 pub fn to_csv<R: ReportRow>(rows: &[R]) -> Result<String, Error> {
-    crate::csv_out::write(
+    crate::report::csv::write(
         R::COLUMNS.iter().map(|c| c.name),
         rows.iter()
             .map(|r| r.cells().into_iter().map(Option::unwrap_or_default)),

@@ -1,0 +1,15 @@
+//! The ledger: every code the vendor (or a reseller) signed, as append-only records, and
+//! the history of each license read back from them.
+//!
+//! - `store`: the `Ledger` trait, its records and operations, and the in-memory ledger;
+//! - `file`: the file ledger (checksummed JSON lines, a lock, torn-line recovery);
+//! - `postgres`: the PostgreSQL ledger for several issuing instances;
+//! - `history`: a license's revisions, its code in force and its scheduled changes.
+//!
+//! May use: `error`, `catalog` (for report totals) and `license-core`.
+
+pub(crate) mod file;
+pub(crate) mod history;
+#[cfg(feature = "postgres")]
+pub(crate) mod postgres;
+pub(crate) mod store;
