@@ -332,6 +332,53 @@ pub enum Error {
         /// The day it takes effect.
         effective: Date,
     },
+    /// A change the catalog's `while_reduction_pending = "refuse"` holds up while a
+    /// reduction is pending ("the number of users cannot be adjusted and reduced modules
+    /// cannot be activated"), and the reduction can still be withdrawn.
+    #[error(
+        "license {license_id} has a reduction (revision {revision}) pending from {effective}, and while it is pending {what} cannot be changed: withdraw the reduction first (possible until {cutoff}, inclusive), then order the combined change"
+    )]
+    WithdrawReductionFirst {
+        /// The license.
+        license_id: u32,
+        /// The pending revision.
+        revision: u32,
+        /// The day it takes effect.
+        effective: Date,
+        /// What the order would change ("the number of named users", "module bi, which
+        /// the reduction removes").
+        what: String,
+        /// The last day it can be withdrawn.
+        cutoff: Date,
+    },
+    /// As [`Error::WithdrawReductionFirst`], after the reduction's withdrawal cutoff.
+    #[error(
+        "license {license_id} has a reduction (revision {revision}) pending from {effective} that could be withdrawn only until {cutoff}: {what} cannot be changed before it takes effect; order the change for {effective} or later"
+    )]
+    ReductionFixed {
+        /// The license.
+        license_id: u32,
+        /// The pending revision.
+        revision: u32,
+        /// The day it takes effect.
+        effective: Date,
+        /// What the order would change.
+        what: String,
+        /// The last day it could be withdrawn.
+        cutoff: Date,
+    },
+    /// A trial order beyond the catalog's trial terms (they are defaults an order may
+    /// lower, never raise).
+    #[error(
+        "a trial of {product} may not exceed the catalog's trial terms: {what}; order a trial within them (or leave them out for the catalog's terms), or a subscription or NFR license for more"
+    )]
+    TrialBeyondCatalog {
+        /// The product.
+        product: String,
+        /// Every part that exceeds, e.g. "90 usable days asked, at most 30; 50 named
+        /// users asked, at most 10".
+        what: String,
+    },
     /// A mixed order (additions and reductions) while the next term's code is already issued.
     #[error(
         "license {license_id} already has its next term's code (revision {revision}, from {starts}): order the additions first as an additional order (it re-issues both codes), then the reduction"
@@ -737,6 +784,9 @@ impl Error {
             Error::Revoked { .. } => "revoked",
             Error::Cancelled { .. } => "cancelled",
             Error::ReductionPending { .. } => "reduction_pending",
+            Error::WithdrawReductionFirst { .. } => "withdraw_reduction_first",
+            Error::ReductionFixed { .. } => "reduction_fixed",
+            Error::TrialBeyondCatalog { .. } => "trial_beyond_catalog",
             Error::NextTermPending { .. } => "next_term_pending",
             Error::NoPendingReduction { .. } => "no_pending_reduction",
             Error::WithdrawalTooLate { .. } => "withdrawal_too_late",
@@ -863,6 +913,26 @@ mod tests {
                 "order it as an additional order",
             ),
             (
+                Error::WithdrawReductionFirst {
+                    license_id: 7,
+                    revision: 2,
+                    effective: Date::from_ymd(2027, 1, 1).unwrap_or(Date::MAX),
+                    what: "the number of named users".into(),
+                    cutoff: Date::from_ymd(2026, 12, 12).unwrap_or(Date::MAX),
+                },
+                "while it is pending the number of named users cannot be changed: withdraw the reduction first (possible until 2026-12-12, inclusive), then order the combined change",
+            ),
+            (
+                Error::ReductionFixed {
+                    license_id: 7,
+                    revision: 2,
+                    effective: Date::from_ymd(2027, 1, 1).unwrap_or(Date::MAX),
+                    what: "module bi, which the reduction removes,".into(),
+                    cutoff: Date::from_ymd(2026, 12, 12).unwrap_or(Date::MAX),
+                },
+                "could be withdrawn only until 2026-12-12: module bi, which the reduction removes, cannot be changed before it takes effect; order the change for 2027-01-01 or later",
+            ),
+            (
                 Error::WithdrawalTooLate {
                     license_id: 7,
                     effective: day(),
@@ -933,6 +1003,24 @@ mod tests {
                 license_id: l,
                 revision: 2,
                 starts: d,
+            },
+            Error::WithdrawReductionFirst {
+                license_id: l,
+                revision: 2,
+                effective: d,
+                what: "the number of named users".into(),
+                cutoff: d,
+            },
+            Error::ReductionFixed {
+                license_id: l,
+                revision: 2,
+                effective: d,
+                what: "the number of named users".into(),
+                cutoff: d,
+            },
+            Error::TrialBeyondCatalog {
+                product: "demo-erp".into(),
+                what: "90 usable days asked, at most 30".into(),
             },
             Error::NoPendingReduction { license_id: l },
             Error::WithdrawalTooLate {

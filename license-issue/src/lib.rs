@@ -47,7 +47,7 @@ pub use catalog::calendar;
 pub use catalog::export::{CatalogFormat, export_catalog};
 pub use catalog::product::{
     Catalog, Catalogs, DEMO_CATALOG, DEMO_HOSTED_CATALOG, Defaults, MAX_TERM_MONTHS, ModuleChoice,
-    TrialDefaults,
+    TrialDefaults, WhileReductionPending,
 };
 pub use channel::certificates::{CertificateEntry, CertificateRegister, REGISTER_FORMAT, REGISTER_VERSION};
 pub use channel::report::{

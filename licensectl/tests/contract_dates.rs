@@ -97,3 +97,77 @@ fn a_subscription_started_on_29_february_is_reduced_in_its_fourth_year() {
         .to_owned();
     assert!(text.contains("Reduction withdrawn"), "{text}");
 }
+
+/// Item 4 through licensectl: a catalog with `while_reduction_pending = "refuse"` refuses a
+/// new user count while a reduction is pending, saying until when it can be withdrawn;
+/// after withdrawing, the order goes through.
+#[test]
+fn a_new_user_count_while_a_reduction_is_pending_is_refused_under_refuse() {
+    let env = Env::ready();
+    env.use_quarterly_rule();
+    let path = env.path("catalog/demo-erp.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text.replace(
+        "while_reduction_pending = \"apply-on-top\"",
+        "while_reduction_pending = \"refuse\"",
+    );
+    assert!(text.contains("\"refuse\""));
+    std::fs::write(&path, text).unwrap();
+    let id = issue_on(&env, "2026-06-15");
+    env.run_on("2026-11-01", &["reduce", &id, "--users", "30"]).ok();
+    env.run_on("2026-12-01", &["upgrade", &id, "--users", "50"]).fails(
+        2,
+        "pending from 2027-01-01, and while it is pending the number of named users cannot be changed: withdraw the reduction first (possible until 2026-12-12, inclusive)",
+    );
+    env.run_on("2026-12-01", &["reduce", "--withdraw", &id]).ok();
+    let v = env
+        .run_on("2026-12-01", &["--json", "upgrade", &id, "--users", "50"])
+        .json();
+    assert_eq!(v["scope"]["named_users"], 50, "{v}");
+}
+
+/// Item 6 through licensectl: the issue's order is refused with every part that exceeds
+/// the catalog's trial terms; the catalog's terms and less are issued.
+#[test]
+fn a_trial_beyond_the_catalogs_trial_terms_is_refused() {
+    let env = Env::ready();
+    let order = [
+        "issue",
+        "--licensee",
+        "Prospect",
+        "--kind",
+        "trial",
+        "--line",
+        "standard",
+        "--users",
+        "50",
+        "--days",
+        "90",
+    ];
+    env.run(&order).fails(
+        2,
+        "a trial of demo-erp may not exceed the catalog's trial terms: 90 usable days asked, at most 30; 50 named users asked, at most 10",
+    );
+    let v = env
+        .run(&["--json", "issue", "--licensee", "Prospect", "--kind", "trial"])
+        .json();
+    assert_eq!(v["scope"]["expires"], "2026-12-22");
+    assert_eq!(v["scope"]["named_users"], 10);
+    let v = env
+        .run(&[
+            "--json",
+            "issue",
+            "--licensee",
+            "Prospect",
+            "--kind",
+            "trial",
+            "--line",
+            "standard",
+            "--users",
+            "5",
+            "--days",
+            "14",
+        ])
+        .json();
+    assert_eq!(v["scope"]["expires"], "2026-12-06");
+}

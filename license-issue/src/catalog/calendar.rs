@@ -135,8 +135,8 @@ pub fn counts_from(anchor: Date, end: Date) -> bool {
     months_from(anchor, end).is_some()
 }
 
-/// `k` such that `anchor + k months == end`, if there is one.
-fn months_from(anchor: Date, end: Date) -> Option<u32> {
+/// `k` such that `anchor + k months == end` (clamped to the month's end), if there is one.
+pub fn months_from(anchor: Date, end: Date) -> Option<u32> {
     let (ay, am, _) = anchor.ymd();
     let (ey, em, _) = end.ymd();
     let k = (i64::from(ey) * 12 + i64::from(em)) - (i64::from(ay) * 12 + i64::from(am));
@@ -327,12 +327,42 @@ impl RenewalWindow {
     }
 }
 
+/// How long one term is: whole months (subscriptions: the catalog's
+/// `subscription_months`) or days (an NFR license issued for so many days).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TermLength {
+    /// Whole calendar months, counted by [`advance`].
+    Months(u32),
+    /// Days.
+    Days(u32),
+}
+
+impl TermLength {
+    /// The end of the term that follows one ending on `end`, in a contract that started
+    /// on `anchor`.
+    pub fn after(self, anchor: Date, end: Date) -> Date {
+        match self {
+            TermLength::Months(m) => advance(anchor, end, m),
+            TermLength::Days(n) => end.saturating_add_days(i64::from(n)),
+        }
+    }
+
+    /// The length of the term from `from` to `to`: whole months if it is, else days.
+    pub fn between(from: Date, to: Date) -> TermLength {
+        match months_from(from, to) {
+            Some(k) if k > 0 => TermLength::Months(k),
+            _ => TermLength::Days(u32::try_from(to.days_since(from)).unwrap_or(0)),
+        }
+    }
+}
+
 /// The next term of a subscription that started on `contract_start` and whose current
-/// term ends on `expires`, renewed on `today`, `months` long: `(valid_from, expires)`.
-/// The end follows [`advance`] (counted from the contract start).
-pub fn next_term(contract_start: Date, expires: Date, today: Date, months: u32) -> (Date, Date) {
+/// term ends on `expires`, renewed on `today`: `(valid_from, expires)`. The end follows
+/// [`TermLength::after`] (counted from the contract start).
+pub fn next_term(contract_start: Date, expires: Date, today: Date, term: TermLength) -> (Date, Date) {
     let valid_from = expires.max(today);
-    (valid_from, advance(contract_start, expires, months))
+    (valid_from, term.after(contract_start, expires))
 }
 
 /// The same day of the month `months` months earlier (clamped to the month's end).
@@ -363,13 +393,13 @@ pub fn cancellation_ends(
     contract_start: Date,
     expires: Date,
     ordered: Date,
-    term_months: u32,
+    term: TermLength,
     notice_months: u32,
 ) -> Date {
     if ordered <= cancellation_deadline(expires, notice_months) {
         expires
     } else {
-        advance(contract_start, expires, term_months)
+        term.after(contract_start, expires)
     }
 }
 
@@ -492,29 +522,29 @@ mod tests {
         assert!(w0.contains(d(2027, 11, 21)));
         assert!(!w0.contains(expires));
         assert_eq!(
-            next_term(d(2026, 11, 22), expires, d(2027, 10, 25), 12),
+            next_term(d(2026, 11, 22), expires, d(2027, 10, 25), TermLength::Months(12)),
             (expires, d(2028, 11, 22))
         );
         // Renewed in grace: valid from the day of issue, same billing end.
         assert_eq!(
-            next_term(d(2026, 11, 22), expires, d(2027, 12, 5), 12),
+            next_term(d(2026, 11, 22), expires, d(2027, 12, 5), TermLength::Months(12)),
             (d(2027, 12, 5), d(2028, 11, 22))
         );
         // A term ending on 29 February renews to 28 February, and back to 29 February
         // in the next leap year when the contract started on 29 February.
         let leap = d(2024, 2, 29);
         assert_eq!(
-            next_term(leap, d(2028, 2, 29), d(2028, 2, 1), 12).1,
+            next_term(leap, d(2028, 2, 29), d(2028, 2, 1), TermLength::Months(12)).1,
             d(2029, 2, 28)
         );
         assert_eq!(
-            next_term(leap, d(2031, 2, 28), d(2031, 2, 1), 12).1,
+            next_term(leap, d(2031, 2, 28), d(2031, 2, 1), TermLength::Months(12)).1,
             d(2032, 2, 29)
         );
         // A contract started on 28 February stays on 28 February.
         let feb28 = d(2027, 2, 28);
         assert_eq!(
-            next_term(feb28, d(2031, 2, 28), d(2031, 2, 1), 12).1,
+            next_term(feb28, d(2031, 2, 28), d(2031, 2, 1), TermLength::Months(12)).1,
             d(2032, 2, 28)
         );
     }
@@ -542,22 +572,46 @@ mod tests {
         let expires = d(2027, 11, 22);
         assert_eq!(cancellation_deadline(expires, 3), d(2027, 8, 22));
         assert_eq!(
-            cancellation_ends(d(2026, 11, 22), expires, d(2027, 8, 22), 12, 3),
+            cancellation_ends(
+                d(2026, 11, 22),
+                expires,
+                d(2027, 8, 22),
+                TermLength::Months(12),
+                3
+            ),
             expires
         );
         assert_eq!(
-            cancellation_ends(d(2026, 11, 22), expires, d(2027, 8, 23), 12, 3),
+            cancellation_ends(
+                d(2026, 11, 22),
+                expires,
+                d(2027, 8, 23),
+                TermLength::Months(12),
+                3
+            ),
             d(2028, 11, 22)
         );
         assert_eq!(cancellation_deadline(d(2027, 5, 31), 3), d(2027, 2, 28));
         assert_eq!(cancellation_deadline(d(2027, 2, 15), 3), d(2026, 11, 15));
         // No notice: any day of the term stops the next renewal.
         assert_eq!(
-            cancellation_ends(d(2026, 11, 22), expires, d(2027, 11, 21), 12, 0),
+            cancellation_ends(
+                d(2026, 11, 22),
+                expires,
+                d(2027, 11, 21),
+                TermLength::Months(12),
+                0
+            ),
             expires
         );
         assert_eq!(
-            cancellation_ends(d(2026, 11, 22), expires, d(2027, 11, 22), 12, 0),
+            cancellation_ends(
+                d(2026, 11, 22),
+                expires,
+                d(2027, 11, 22),
+                TermLength::Months(12),
+                0
+            ),
             d(2028, 11, 22)
         );
         assert_eq!(sub_months(d(2028, 5, 31), 3), d(2028, 2, 29));
@@ -782,7 +836,7 @@ mod tests {
                 prop_assert!(w.opens <= w.latest);
                 prop_assert!(w.opens > cancellation_deadline(expires, notice) || w.opens == w.latest);
                 prop_assert_eq!(w.closes.days_since(expires), i64::from(grace));
-                let (from, to) = next_term(expires, expires, w.opens, 12);
+                let (from, to) = next_term(expires, expires, w.opens, TermLength::Months(12));
                 prop_assert_eq!(from, expires);
                 prop_assert!(to > from);
             }

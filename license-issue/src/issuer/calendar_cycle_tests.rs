@@ -7,7 +7,8 @@
 use license_core::{Date, Kind};
 
 use crate::calendar::{
-    ReductionPolicy, anniversary, cancellation_ends, maintenance_after_pack, next_anniversary, next_term,
+    ReductionPolicy, TermLength, anniversary, cancellation_ends, maintenance_after_pack, next_anniversary,
+    next_term,
 };
 use crate::*;
 
@@ -18,7 +19,7 @@ fn d(y: u16, m: u8, day: u8) -> Date {
 // ---- The reference computation (independent of `Date::add_months` and `calendar`). ----
 
 fn is_leap(y: u16) -> bool {
-    y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+    y.is_multiple_of(4) && (!y.is_multiple_of(100) || y.is_multiple_of(400))
 }
 
 fn days_in(y: u16, m: u8) -> u8 {
@@ -86,14 +87,17 @@ fn every_start_day_of_a_leap_cycle_calendar_rules() {
             assert_eq!(next_anniversary(s, a.saturating_add_days(-1)), a, "{s} {n}");
             // Renewal on the at-the-latest day and in grace: same end.
             assert_eq!(end, a, "term {n} of {s}");
-            let (from, to) = next_term(s, end, end.saturating_add_days(-28), 12);
+            let (from, to) = next_term(s, end, end.saturating_add_days(-28), TermLength::Months(12));
             assert_eq!((from, to), (a, ref_anniversary(s, n + 1)), "renewal {n} of {s}");
-            assert_eq!(next_term(s, end, end.saturating_add_days(5), 12).1, to);
+            assert_eq!(
+                next_term(s, end, end.saturating_add_days(5), TermLength::Months(12)).1,
+                to
+            );
             // Cancelled one day after the deadline: renews once more.
             let deadline = ref_months_before(a, 3);
-            assert_eq!(cancellation_ends(s, a, deadline, 12, 3), a);
+            assert_eq!(cancellation_ends(s, a, deadline, TermLength::Months(12), 3), a);
             assert_eq!(
-                cancellation_ends(s, a, deadline.saturating_add_days(1), 12, 3),
+                cancellation_ends(s, a, deadline.saturating_add_days(1), TermLength::Months(12), 3),
                 ref_anniversary(s, n + 1),
                 "cancellation in year {n} of {s}"
             );

@@ -1,6 +1,6 @@
 //! Cancelling a subscription: no further renewal, usable to the end of the paid term.
 
-use license_core::{Date, Kind};
+use license_core::Date;
 
 use serde::Serialize;
 
@@ -83,16 +83,12 @@ impl<L: Ledger> Issuer<L> {
         let catalog = self.catalogs.get(&h.product)?.clone();
         let latest = h.latest().ok_or(Error::UnknownLicense { license_id })?;
         let l = latest.license;
-        let months = match l.kind {
-            Kind::Subscription => catalog.defaults.subscription_months,
-            Kind::Nfr => catalog.defaults.nfr_months,
-            kind => {
-                return Err(Error::NotApplicable {
-                    license_id,
-                    kind,
-                    what: "only subscriptions and NFR licenses are cancelled; revoke it to recall it",
-                });
-            }
+        let Some(term) = super::terms::term_of(&h, &catalog, l.kind) else {
+            return Err(Error::NotApplicable {
+                license_id,
+                kind: l.kind,
+                what: "only subscriptions and NFR licenses are cancelled; revoke it to recall it",
+            });
         };
         let expires = l.expires.ok_or(Error::NotApplicable {
             license_id,
@@ -103,7 +99,7 @@ impl<L: Ledger> Issuer<L> {
             h.contract_start().unwrap_or(l.valid_from),
             expires,
             today,
-            months,
+            term,
             catalog.defaults.cancellation_notice_months,
         );
         let mut record = event(&h, latest, Operation::Cancel, today);

@@ -21,6 +21,7 @@ mod cancel;
 mod lifecycle_tests;
 mod maintenance;
 mod new;
+mod pending;
 mod place;
 mod reduce;
 mod rehost;
@@ -28,6 +29,8 @@ mod reissue;
 mod renew;
 mod revoke;
 mod sites;
+mod terms;
+mod trial_terms;
 mod upgrade;
 mod validate;
 

@@ -218,7 +218,7 @@ impl<L: Ledger> Issuer<L> {
             // Time-limited licenses: maintenance for the term.
             _ => expires,
         };
-        Ok(License {
+        let l = License {
             license_id: self.next_license_id(catalog)?,
             revision: 1,
             kind: order.kind,
@@ -234,6 +234,7 @@ impl<L: Ledger> Issuer<L> {
             maintenance_ends,
             binding: order.bind.binding()?,
             interim: false,
-        })
+        };
+        Ok(l)
     }
 }

@@ -125,11 +125,9 @@ impl<L: Ledger> Issuer<L> {
         reduced.issued = today;
         reduced.valid_from = effective;
         if next_term_reduced {
-            let months = match base.kind {
-                Kind::Nfr => catalog.defaults.nfr_months,
-                _ => catalog.defaults.subscription_months,
-            };
-            let (_, ends) = calendar::next_term(contract_start, effective, today, months);
+            let term = super::terms::term_of(&h, &catalog, base.kind)
+                .unwrap_or(calendar::TermLength::Months(catalog.defaults.subscription_months));
+            let (_, ends) = calendar::next_term(contract_start, effective, today, term);
             reduced.expires = Some(ends);
             if base.maintenance_ends == base.expires {
                 reduced.maintenance_ends = Some(ends);

@@ -61,16 +61,12 @@ impl<L: Ledger> Issuer<L> {
         let catalog = self.catalogs.get(&h.product)?.clone();
         let latest = h.latest().ok_or(Error::UnknownLicense { license_id })?.clone();
         let l = latest.license;
-        let months = match l.kind {
-            Kind::Subscription => catalog.defaults.subscription_months,
-            Kind::Nfr => catalog.defaults.nfr_months,
-            kind => {
-                return Err(Error::NotApplicable {
-                    license_id,
-                    kind,
-                    what: "only subscriptions and NFR licenses are renewed; issue a new license",
-                });
-            }
+        let Some(term) = super::terms::term_of(&h, &catalog, l.kind) else {
+            return Err(Error::NotApplicable {
+                license_id,
+                kind: l.kind,
+                what: "only subscriptions and NFR licenses are renewed; issue a new license",
+            });
         };
         let Some(expires) = l.expires else {
             return Err(Error::NotApplicable {
@@ -100,7 +96,7 @@ impl<L: Ledger> Issuer<L> {
             });
         }
         let contract_start = h.contract_start().unwrap_or(l.valid_from);
-        let (valid_from, new_expires) = calendar::next_term(contract_start, expires, today, months);
+        let (valid_from, new_expires) = calendar::next_term(contract_start, expires, today, term);
         let mut next = match change {
             Some(c) => c.apply(&catalog, &l)?,
             None => l,

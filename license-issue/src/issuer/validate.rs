@@ -83,5 +83,6 @@ pub(crate) fn validate(catalog: &Catalog, l: &License, today: Date) -> Result<()
             bits: unknown.iter().collect(),
         });
     }
-    Ok(())
+    // A trial is the catalog's trial terms at most.
+    super::trial_terms::within_trial_terms(catalog, l)
 }
