@@ -28,6 +28,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use license_core::Date;
+use license_issue::CatalogError;
+use license_issue::LedgerError;
+use license_issue::OrderError;
 use license_issue::{
     Catalogs, Change, Error, ErrorClass, Issuer, Ledger, LicenseHistory, NewLicense, Order, Outcome, Scope,
     VendorKey,
@@ -136,9 +139,11 @@ impl ApiError {
 impl From<Error> for ApiError {
     fn from(e: Error) -> ApiError {
         let status = match &e {
-            Error::UnknownLicense { .. } | Error::UnknownProduct { .. } => StatusCode::NOT_FOUND,
-            Error::Conflict { .. } | Error::OrderKeyReused { .. } => StatusCode::CONFLICT,
-            Error::Backend(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Order(OrderError::UnknownLicense { .. })
+            | Error::Catalog(CatalogError::UnknownProduct { .. }) => StatusCode::NOT_FOUND,
+            Error::Ledger(LedgerError::Conflict { .. })
+            | Error::Ledger(LedgerError::OrderKeyReused { .. }) => StatusCode::CONFLICT,
+            Error::Ledger(LedgerError::Backend(_)) => StatusCode::SERVICE_UNAVAILABLE,
             _ => match e.class() {
                 ErrorClass::Data => StatusCode::INTERNAL_SERVER_ERROR,
                 ErrorClass::Retry => StatusCode::CONFLICT,

@@ -44,31 +44,39 @@ mod test_support;
 
 /// The contract calendar (also at `catalog::calendar` inside the crate).
 pub use catalog::calendar;
+pub use catalog::error::CatalogError;
 pub use catalog::export::{CatalogFormat, export_catalog};
 pub use catalog::product::{
     Catalog, Catalogs, DEMO_CATALOG, DEMO_HOSTED_CATALOG, Defaults, MAX_TERM_MONTHS, ModuleChoice,
     TrialDefaults, WhileReductionPending,
 };
 pub use channel::certificates::{CertificateEntry, CertificateRegister, REGISTER_FORMAT, REGISTER_VERSION};
+pub use channel::error::ChannelError;
 pub use channel::report::{
     EXPORT_FORMAT, EXPORT_VERSION, ImportPlan, ImportProblem, Invoice, InvoiceLine, InvoiceSection,
     ResellerExport, check_import, imports_ledger_path, invoice, reseller_name,
 };
 pub use channel::reseller::{BUNDLE_FORMAT, BUNDLE_VERSION, ResellerBundle, ResellerHome, certify};
+pub use channel::tickets::error::TicketError;
+pub use channel::tickets::id::TicketIdError;
 pub use channel::tickets::{
-    Imported, MAX_TICKETS_PER_CREATE, Redemption, TICKET_RANDOM_SYMBOLS, TICKET_SYMBOLS, Ticket, TicketError,
+    Imported, MAX_TICKETS_PER_CREATE, Redemption, TICKET_RANDOM_SYMBOLS, TICKET_SYMBOLS, Ticket,
     TicketExport, TicketId, TicketPool, TicketReport, TicketRow, TicketState, TicketTotals, Typo,
     ticket_report,
 };
-pub use error::{BindingPart, Error, ErrorClass};
+pub use error::Error;
+pub use error::class::ErrorClass;
+pub use issuer::error::{BindingPart, OrderError};
 pub use issuer::order::{
     BindTo, Change, Customer, Issued, NewLicense, Reduction, Reissued, Term, ToleranceChoice, Unbind,
 };
 pub use issuer::{Cancellation, Issuer, Order, Outcome, RenewalOutcome, RevocationList};
+pub use keys::error::KeyError;
 pub use keys::signature::{SignedFor, verify_delegated_signature, verify_signature};
 pub use keys::signer::{ResellerSigner, Signer};
 pub use keys::vendor::{KeyEntry, KeyRing, PublicKeyFormat, VendorKey, export_public_keys, parse_hex32};
-pub use ledger::file::{FileLedger, TornRecord};
+pub use ledger::error::{LedgerError, TornRecord};
+pub use ledger::file::FileLedger;
 pub use ledger::history::{LicenseHistory, Revision};
 #[cfg(feature = "postgres")]
 pub use ledger::postgres::{MIGRATIONS, PgLedger};
@@ -80,6 +88,7 @@ pub use ledger::store::{
 #[cfg(feature = "postgres")]
 pub use r2d2_postgres::postgres;
 pub use report::describe::{Scope, binding_words, describe, status_words};
+pub use report::error::ReportError;
 pub use report::lists::{
     ActiveRow, Column, IssuedBy, IssuedReport, IssuedRow, KindTotals, Month, NoticeRow, ProRataReport,
     ProRataRow, RenewalRow, ReportRow, ResellerKindTotals, ResellerTotal, active_subscriptions,

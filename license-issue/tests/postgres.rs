@@ -8,6 +8,7 @@ use std::sync::{Arc, Barrier};
 
 use common::{Schema, database_url};
 use license_core::{Date, Kind};
+use license_issue::LedgerError;
 use license_issue::*;
 
 fn d(y: u16, m: u8, day: u8) -> Date {
@@ -237,7 +238,7 @@ fn a_database_that_is_gone_is_a_backend_error() {
         .parse()
         .unwrap();
     match PgLedger::open_with_timeout(config, 1, std::time::Duration::from_millis(300)) {
-        Err(e @ Error::Backend(_)) => {
+        Err(e @ Error::Ledger(LedgerError::Backend(_))) => {
             assert_eq!(e.class(), ErrorClass::Data);
             assert!(e.to_string().contains("the ledger's database failed"), "{e}");
         }

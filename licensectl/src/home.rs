@@ -28,6 +28,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use license_core::{Date, PublicKey, UntrustedRevocationList};
+use license_issue::CatalogError;
 use license_issue::{
     Catalog, Catalogs, CertificateRegister, Error, FileLedger, Issuer, KeyRing, Ledger, Record, ResellerHome,
     Signer, TicketPool,
@@ -80,10 +81,10 @@ impl Home {
     pub fn catalogs_required(&self) -> Result<Catalogs, Error> {
         let c = self.catalogs()?;
         if c.iter().next().is_none() {
-            return Err(Error::Catalog {
+            return Err(Error::Catalog(CatalogError::Catalog {
                 path: self.catalog_dir(),
                 reason: "no product catalog found: put <product>.toml there (`licensectl catalog --init-demo` installs the demo one)".into(),
-            });
+            }));
         }
         Ok(c)
     }

@@ -5,6 +5,10 @@ use crate::output::{out, outln};
 use std::fmt;
 
 use license_core::{Date, ErrorKind, Kind, Status};
+use license_issue::CatalogError;
+use license_issue::KeyError;
+use license_issue::LedgerError;
+use license_issue::OrderError;
 use license_issue::{
     BindTo, Catalog, Catalogs, Customer, Error, Issuer, MemoryLedger, NewLicense, ToleranceChoice, VendorKey,
 };
@@ -48,7 +52,7 @@ impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             // Said with the command in the sentence, where the library says "rotate".
-            Failure::Issue(Error::KeyFileMissing { path, id }) => write!(
+            Failure::Issue(Error::Key(KeyError::KeyFileMissing { path, id })) => write!(
                 f,
                 "the key ring lists key {id:#04x}, but its key file {} is missing: restore the file from your backup, \
                  or run `licensectl keygen --rotate` to start signing with a new key (codes signed with the lost key keep verifying)",
@@ -84,23 +88,31 @@ impl Failure {
 /// commands and options.
 fn hint(e: &Error) -> Option<String> {
     Some(match e {
-        Error::KeyMissing { .. } => {
+        Error::Key(KeyError::KeyMissing { .. }) => {
             "run `licensectl keygen` first, or point --home at your licensing directory".into()
         }
-        Error::KeyExists { .. } => "use `licensectl keygen --rotate`".into(),
-        Error::Catalog { .. } => {
+        Error::Key(KeyError::KeyExists { .. }) => "use `licensectl keygen --rotate`".into(),
+        Error::Catalog(CatalogError::Catalog { .. }) => {
             "`licensectl catalog --print-demo` prints a commented example; --catalog uses another file".into()
         }
-        Error::UnknownLicense { .. } => "`licensectl report issued` lists them".into(),
-        Error::ReductionPending { license_id, .. } => format!("`licensectl reduce {license_id} --withdraw`"),
-        Error::NextTermPending { license_id, .. }
-        | Error::NoPendingReduction { license_id }
-        | Error::WithdrawalTooLate { license_id, .. }
-        | Error::ReducesNothing { license_id } => format!("`licensectl upgrade {license_id}`"),
-        Error::ChangeReduces { license_id, .. } => format!("`licensectl reduce {license_id}`"),
+        Error::Order(OrderError::UnknownLicense { .. }) => "`licensectl report issued` lists them".into(),
+        Error::Order(OrderError::ReductionPending { license_id, .. }) => {
+            format!("`licensectl reduce {license_id} --withdraw`")
+        }
+        Error::Order(OrderError::NextTermPending { license_id, .. })
+        | Error::Order(OrderError::NoPendingReduction { license_id })
+        | Error::Order(OrderError::WithdrawalTooLate { license_id, .. })
+        | Error::Order(OrderError::ReducesNothing { license_id }) => {
+            format!("`licensectl upgrade {license_id}`")
+        }
+        Error::Order(OrderError::ChangeReduces { license_id, .. }) => {
+            format!("`licensectl reduce {license_id}`")
+        }
         Error::Io { .. } => "or point --home at your licensing directory".into(),
-        Error::LedgerTorn(_) => "run `licensectl ledger repair`".into(),
-        Error::LicenseIdsExhausted => "issue new licenses from a new licensing directory (--home)".into(),
+        Error::Ledger(LedgerError::LedgerTorn(_)) => "run `licensectl ledger repair`".into(),
+        Error::Order(OrderError::LicenseIdsExhausted) => {
+            "issue new licenses from a new licensing directory (--home)".into()
+        }
         _ => return None,
     })
 }

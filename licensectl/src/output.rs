@@ -1,5 +1,7 @@
 //! Human-readable tables and `--json` output.
 
+use license_issue::LedgerError;
+
 use std::io::{ErrorKind, Write};
 use std::sync::Mutex;
 
@@ -75,7 +77,7 @@ pub fn table(headers: &[&str], body: &[Vec<String>]) {
 
 /// Print a value as pretty JSON.
 pub fn json<T: Serialize>(value: &T) -> Result<(), license_issue::Error> {
-    let text = serde_json::to_string_pretty(value).map_err(license_issue::Error::LedgerEncode)?;
+    let text = serde_json::to_string_pretty(value).map_err(LedgerError::LedgerEncode)?;
     outln!("{text}");
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! it, in plain words ("see your current license code", as the vendor's portal shows it).
 
 use license_core::Date;
+use license_issue::OrderError;
 use license_issue::{Catalog, Error, FileLedger, Ledger, LicenseHistory, Revision, Scope, describe};
 use serde_json::json;
 
@@ -62,7 +63,8 @@ pub fn show(home: &Home, license_id: u32, today: Date, json: bool) -> Result<u8,
     if records.is_empty() && license_issue::imports_ledger_path(&home.dir).exists() {
         records = home.open_imports(false)?.records_of(license_id)?;
     }
-    let h = LicenseHistory::from_records(&records).ok_or(Error::UnknownLicense { license_id })?;
+    let h = LicenseHistory::from_records(&records)
+        .ok_or(Error::Order(OrderError::UnknownLicense { license_id }))?;
     let catalogs = home.catalogs_or_warn();
     let catalog = catalogs.get(&h.product).ok();
     let in_force = h.effective_on(today);

@@ -9,5 +9,6 @@
 //! May use: `error` and `license-core`. Everything else builds on it.
 
 pub mod calendar;
+pub(crate) mod error;
 pub(crate) mod export;
 pub(crate) mod product;

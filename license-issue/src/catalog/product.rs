@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use crate::Error;
 use crate::catalog::calendar::{ReductionPolicy, RenewalWindow};
+use crate::catalog::error::CatalogError;
 
 /// The TOML text of the built-in demo catalog (product `demo-erp`, on-premises:
 /// `contract-year` reductions).
@@ -263,9 +264,11 @@ fn valid_name(n: &str) -> bool {
 impl Catalog {
     /// Parse a catalog; `path` only names the source in errors.
     pub fn from_toml(text: &str, path: &Path) -> Result<Catalog, Error> {
-        let bad = |reason: String| Error::Catalog {
-            path: path.into(),
-            reason,
+        let bad = |reason: String| {
+            Error::Catalog(CatalogError::Catalog {
+                path: path.into(),
+                reason,
+            })
         };
         let file: CatalogFile = toml::from_str(text).map_err(|e| {
             let line = e
@@ -425,10 +428,10 @@ impl Catalog {
     /// file of the product): where [`Catalogs::load_dir`] finds it.
     pub fn store_in(&self, dir: &Path) -> Result<PathBuf, Error> {
         if !valid_name(&self.product) {
-            return Err(Error::Catalog {
+            return Err(Error::Catalog(CatalogError::Catalog {
                 path: dir.into(),
                 reason: format!("product id '{}' cannot name a file", self.product),
-            });
+            }));
         }
         fs::create_dir_all(dir).map_err(Error::io(dir))?;
         let path = dir.join(format!("{}.toml", self.product));
@@ -438,9 +441,11 @@ impl Catalog {
 
     /// Read and parse a catalog file.
     pub fn load(path: &Path) -> Result<Catalog, Error> {
-        let text = fs::read_to_string(path).map_err(|e| Error::Catalog {
-            path: path.into(),
-            reason: e.to_string(),
+        let text = fs::read_to_string(path).map_err(|e| {
+            Error::Catalog(CatalogError::Catalog {
+                path: path.into(),
+                reason: e.to_string(),
+            })
         })?;
         Catalog::from_toml(&text, path)
     }
@@ -503,10 +508,12 @@ impl Catalog {
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(key))
             .map(|(_, &b)| b)
-            .ok_or_else(|| Error::UnknownModule {
-                product: self.product.clone(),
-                name: name.trim().to_owned(),
-                known: self.known_modules(),
+            .ok_or_else(|| {
+                Error::Catalog(CatalogError::UnknownModule {
+                    product: self.product.clone(),
+                    name: name.trim().to_owned(),
+                    known: self.known_modules(),
+                })
             })
     }
 
@@ -558,15 +565,17 @@ impl Catalog {
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(key))
             .and_then(|(_, &n)| ProductLine::new(n))
-            .ok_or_else(|| Error::UnknownLine {
-                product: self.product.clone(),
-                name: name.trim().to_owned(),
-                known: self
-                    .lines()
-                    .into_iter()
-                    .map(|(n, _)| n)
-                    .collect::<Vec<_>>()
-                    .join(", "),
+            .ok_or_else(|| {
+                Error::Catalog(CatalogError::UnknownLine {
+                    product: self.product.clone(),
+                    name: name.trim().to_owned(),
+                    known: self
+                        .lines()
+                        .into_iter()
+                        .map(|(n, _)| n)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })
             })
     }
 
@@ -655,10 +664,10 @@ impl Catalogs {
         for p in paths {
             let c = Catalog::load(&p)?;
             if out.by_product.contains_key(&c.product) {
-                return Err(Error::Catalog {
+                return Err(Error::Catalog(CatalogError::Catalog {
                     path: p,
                     reason: format!("a second catalog for product '{}'", c.product),
-                });
+                }));
             }
             out.insert(c);
         }
@@ -667,9 +676,11 @@ impl Catalogs {
 
     /// The catalog of `product`.
     pub fn get(&self, product: &str) -> Result<&Catalog, Error> {
-        self.by_product.get(product).ok_or_else(|| Error::UnknownProduct {
-            product: product.to_owned(),
-            known: self.known(),
+        self.by_product.get(product).ok_or_else(|| {
+            Error::Catalog(CatalogError::UnknownProduct {
+                product: product.to_owned(),
+                known: self.known(),
+            })
         })
     }
 
@@ -795,18 +806,21 @@ mod tests {
     fn unknown_names_are_errors() {
         let c = Catalog::demo().unwrap();
         let e = c.module_set(&["crm", "payroll"]).unwrap_err();
-        assert!(matches!(&e, Error::UnknownModule { name, .. } if name == "payroll"));
+        assert!(matches!(&e, Error::Catalog(CatalogError::UnknownModule { name, .. }) if name == "payroll"));
         assert!(
             e.to_string()
                 .contains("crm, budget, planning, bi, documents, api"),
             "{e}"
         );
-        assert!(matches!(c.line("gold"), Err(Error::UnknownLine { .. })));
+        assert!(matches!(
+            c.line("gold"),
+            Err(Error::Catalog(CatalogError::UnknownLine { .. }))
+        ));
     }
 
     fn bad(text: &str) -> String {
         match Catalog::from_toml(text, Path::new("x.toml")) {
-            Err(Error::Catalog { reason, .. }) => reason,
+            Err(Error::Catalog(CatalogError::Catalog { reason, .. })) => reason,
             other => panic!("expected a catalog error, got {other:?}"),
         }
     }
@@ -839,11 +853,14 @@ mod tests {
         fs::write(dir.path().join("notes.txt"), "ignored").unwrap();
         let all = Catalogs::load_dir(dir.path()).unwrap();
         assert_eq!(all.only().map(Catalog::product), Some("demo-erp"));
-        assert!(matches!(all.get("other"), Err(Error::UnknownProduct { .. })));
+        assert!(matches!(
+            all.get("other"),
+            Err(Error::Catalog(CatalogError::UnknownProduct { .. }))
+        ));
         fs::write(dir.path().join("copy.toml"), DEMO_CATALOG).unwrap();
         assert!(matches!(
             Catalogs::load_dir(dir.path()),
-            Err(Error::Catalog { .. })
+            Err(Error::Catalog(CatalogError::Catalog { .. }))
         ));
     }
 }

@@ -11,6 +11,8 @@ use license_core::{CertificateChain, Date};
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
+use crate::channel::error::ChannelError;
+use crate::ledger::error::LedgerError;
 
 /// The `format` field of the register file.
 pub const REGISTER_FORMAT: &str = "license-kit/certificates";
@@ -70,9 +72,11 @@ impl CertificateRegister {
             }
             Err(e) => return Err(Error::io(&path)(e)),
         };
-        let bad = |reason: String| Error::Register {
-            path: path.clone(),
-            reason,
+        let bad = |reason: String| {
+            Error::Channel(ChannelError::Register {
+                path: path.clone(),
+                reason,
+            })
         };
         let file: File = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
         if file.format != REGISTER_FORMAT {
@@ -116,11 +120,11 @@ impl CertificateRegister {
     /// Refused when `serial` is already used for `product` (before signing a new one).
     pub fn check_new(&self, product: &str, serial: u32) -> Result<(), Error> {
         match self.get(product, serial) {
-            Some(e) => Err(Error::SerialUsed {
+            Some(e) => Err(Error::Channel(ChannelError::SerialUsed {
                 product: product.to_owned(),
                 serial,
                 reseller: e.reseller.clone(),
-            }),
+            })),
             None => Ok(()),
         }
     }
@@ -159,16 +163,18 @@ impl CertificateRegister {
             .entries
             .iter()
             .position(|e| e.product == product && e.serial == serial)
-            .ok_or_else(|| Error::UnknownCertificate {
-                product: product.to_owned(),
-                serial,
+            .ok_or_else(|| {
+                Error::Channel(ChannelError::UnknownCertificate {
+                    product: product.to_owned(),
+                    serial,
+                })
             })?;
         if let Some(on) = self.entries[i].revoked {
-            return Err(Error::CertificateRevoked {
+            return Err(Error::Channel(ChannelError::CertificateRevoked {
                 product: product.to_owned(),
                 serial,
                 on,
-            });
+            }));
         }
         self.entries[i].revoked = Some(today);
         self.entries[i].reason = reason.map(str::to_owned);
@@ -199,7 +205,7 @@ impl CertificateRegister {
             version: REGISTER_VERSION,
             certificates: self.entries.clone(),
         };
-        let text = serde_json::to_string_pretty(&file).map_err(Error::LedgerEncode)?;
+        let text = serde_json::to_string_pretty(&file).map_err(LedgerError::LedgerEncode)?;
         if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
             fs::create_dir_all(dir).map_err(Error::io(dir))?;
         }
@@ -241,7 +247,7 @@ mod tests {
         reg.record("crm", &chain(7, "Contoso"), d(2027, 1, 2)).unwrap();
         assert!(matches!(
             reg.record("erp", &chain(7, "Other"), d(2027, 1, 3)),
-            Err(Error::SerialUsed { serial: 7, ref reseller, .. }) if reseller == "Contoso"
+            Err(Error::Channel(ChannelError::SerialUsed { serial: 7, ref reseller, .. })) if reseller == "Contoso"
         ));
         let mut reg = CertificateRegister::open(&path).unwrap();
         assert_eq!(reg.entries().len(), 3, "kept across reopening");
@@ -253,11 +259,14 @@ mod tests {
         );
         assert!(matches!(
             reg.revoke("erp", 7, None, d(2027, 6, 2)),
-            Err(Error::CertificateRevoked { .. })
+            Err(Error::Channel(ChannelError::CertificateRevoked { .. }))
         ));
         assert!(matches!(
             reg.revoke("erp", 99, None, d(2027, 6, 2)),
-            Err(Error::UnknownCertificate { serial: 99, .. })
+            Err(Error::Channel(ChannelError::UnknownCertificate {
+                serial: 99,
+                ..
+            }))
         ));
         let reg = CertificateRegister::open(&path).unwrap();
         assert_eq!(reg.revoked_serials("erp"), [7]);
@@ -276,7 +285,7 @@ mod tests {
             fs::write(&path, text).unwrap();
             assert!(matches!(
                 CertificateRegister::open(&path),
-                Err(Error::Register { .. })
+                Err(Error::Channel(ChannelError::Register { .. }))
             ));
         }
     }

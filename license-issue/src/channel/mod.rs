@@ -10,6 +10,7 @@
 //! May use: `error`, `catalog`, `keys`, `ledger`, `issuer` and `report`.
 
 pub(crate) mod certificates;
+pub(crate) mod error;
 pub(crate) mod report;
 pub(crate) mod reseller;
 pub(crate) mod tickets;

@@ -23,9 +23,12 @@ use license_core::{Date, Kind, PublicKey, ResellerName, UntrustedDelegatedCode, 
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::product::Catalogs;
+use crate::channel::error::ChannelError;
 use crate::keys::signature::{SignedFor, verify_delegated_signature};
+use crate::ledger::error::LedgerError;
 use crate::ledger::history::LicenseHistory;
 use crate::ledger::store::{Operation, Record};
+use crate::report::error::ReportError;
 use crate::report::lists::{
     Column, IssuedBy, IssuedRow, Month, ProRataRow, ReportRow, col, csv_only, issued_report, kind_label, opt,
     pro_rata, some,
@@ -66,8 +69,10 @@ impl ResellerExport {
     /// The records of `ledger` recorded in `month` that carry a code (events without a
     /// code are the vendor's to record: it cancels and revokes in its own ledger).
     pub fn of_month(reseller: &str, ledger: &[Record], month: Month, exported: Date) -> Result<Self, Error> {
-        let (from, to) = month.bounds().ok_or_else(|| Error::InvalidMonth {
-            given: month.to_string(),
+        let (from, to) = month.bounds().ok_or_else(|| {
+            Error::Report(ReportError::InvalidMonth {
+                given: month.to_string(),
+            })
         })?;
         Ok(ResellerExport {
             reseller: reseller.to_owned(),
@@ -91,10 +96,10 @@ impl ResellerExport {
             exported: self.exported,
             records: self.records.len(),
         };
-        let mut text = serde_json::to_string(&header).map_err(Error::LedgerEncode)?;
+        let mut text = serde_json::to_string(&header).map_err(LedgerError::LedgerEncode)?;
         text.push('\n');
         for r in &self.records {
-            text.push_str(&serde_json::to_string(r).map_err(Error::LedgerEncode)?);
+            text.push_str(&serde_json::to_string(r).map_err(LedgerError::LedgerEncode)?);
             text.push('\n');
         }
         Ok(text)
@@ -103,13 +108,15 @@ impl ResellerExport {
     /// Read and parse the export file at `path`.
     pub fn load(path: &Path) -> Result<Self, Error> {
         let bytes = fs::read(path).map_err(Error::io(path))?;
-        let text = String::from_utf8(bytes).map_err(|e| Error::ExportFormat {
-            path: path.into(),
-            line: 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count(),
-            reason: "not UTF-8 text".into(),
+        let text = String::from_utf8(bytes).map_err(|e| {
+            Error::Channel(ChannelError::ExportFormat {
+                path: path.into(),
+                line: 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count(),
+                reason: "not UTF-8 text".into(),
+            })
         })?;
         Self::parse(&text, path)
     }
@@ -118,10 +125,12 @@ impl ResellerExport {
     /// another format version, a damaged line, and a record count other than the
     /// header's (a file cut short or extended).
     pub fn parse(text: &str, path: &Path) -> Result<Self, Error> {
-        let bad = |line: usize, reason: String| Error::ExportFormat {
-            path: path.into(),
-            line,
-            reason,
+        let bad = |line: usize, reason: String| {
+            Error::Channel(ChannelError::ExportFormat {
+                path: path.into(),
+                line,
+                reason,
+            })
         };
         let body = text.strip_suffix('\n').unwrap_or(text);
         let mut lines = body.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
@@ -137,10 +146,10 @@ impl ResellerExport {
         match value.get("version").and_then(serde_json::Value::as_u64) {
             Some(v) if v == u64::from(EXPORT_VERSION) => {}
             Some(version) => {
-                return Err(Error::ExportVersion {
+                return Err(Error::Channel(ChannelError::ExportVersion {
                     path: path.into(),
                     version,
-                });
+                }));
             }
             None => return Err(bad(1, "the header has no version number".into())),
         }
@@ -177,10 +186,10 @@ impl ResellerExport {
 /// its products' chains).
 pub fn reseller_name(home: &ResellerHome) -> Result<String, Error> {
     if !home.has_key() {
-        return Err(Error::NoResellerCertificate {
+        return Err(Error::Channel(ChannelError::NoResellerCertificate {
             path: home.dir().to_owned(),
             reason: "no reseller key: this is not a reseller's home".into(),
-        });
+        }));
     }
     let signer = home.signer()?;
     let names: BTreeSet<String> = signer
@@ -190,17 +199,17 @@ pub fn reseller_name(home: &ResellerHome) -> Result<String, Error> {
     let mut it = names.iter();
     match (it.next(), it.next()) {
         (Some(name), None) => Ok(name.clone()),
-        (None, _) => Err(Error::NoResellerCertificate {
+        (None, _) => Err(Error::Channel(ChannelError::NoResellerCertificate {
             path: home.dir().to_owned(),
             reason: "no certificate chain found".into(),
-        }),
-        (Some(_), Some(_)) => Err(Error::NoResellerCertificate {
+        })),
+        (Some(_), Some(_)) => Err(Error::Channel(ChannelError::NoResellerCertificate {
             path: home.dir().to_owned(),
             reason: format!(
                 "chains of several reseller names: {}",
                 names.iter().cloned().collect::<Vec<_>>().join(", ")
             ),
-        }),
+        })),
     }
 }
 
@@ -340,8 +349,10 @@ pub fn check_import(
     imported: &[Record],
     tickets: Option<&TicketPool>,
 ) -> Result<ImportPlan, Error> {
-    let (from, to) = export.month.bounds().ok_or_else(|| Error::InvalidMonth {
-        given: export.month.to_string(),
+    let (from, to) = export.month.bounds().ok_or_else(|| {
+        Error::Report(ReportError::InvalidMonth {
+            given: export.month.to_string(),
+        })
     })?;
     let own_ids: BTreeSet<u32> = own.iter().map(|r| r.license.license_id).collect();
     let mut owners: BTreeMap<u32, (&str, Option<&str>)> = BTreeMap::new();
@@ -365,11 +376,13 @@ pub fn check_import(
     };
     for (i, r) in export.records.iter().enumerate() {
         let (id, revision) = (r.license.license_id, r.license.revision);
-        let refuse = |problem| Error::ImportRefused {
-            line: i + 2,
-            license_id: id,
-            revision,
-            problem,
+        let refuse = |problem| {
+            Error::Channel(ChannelError::ImportRefused {
+                line: i + 2,
+                license_id: id,
+                revision,
+                problem,
+            })
         };
         let code = check_record(r, export, keys, &revoked, (from, to)).map_err(refuse)?;
         if let Some(t) = &r.ticket {
@@ -825,7 +838,7 @@ mod tests {
 
     fn refused(r: Result<ImportPlan, Error>) -> (usize, ImportProblem) {
         match r {
-            Err(Error::ImportRefused { line, problem, .. }) => (line, problem),
+            Err(Error::Channel(ChannelError::ImportRefused { line, problem, .. })) => (line, problem),
             other => panic!("expected a refusal, got {other:?}"),
         }
     }
@@ -955,12 +968,12 @@ mod tests {
         let stranger = [VendorKey::from_seed(&[9; 32]).public_key()];
         assert!(matches!(
             check_import(&export, &stranger, |_, _| false, &own, &[], None),
-            Err(Error::ImportRefused {
+            Err(Error::Channel(ChannelError::ImportRefused {
                 problem: ImportProblem::Code(license_core::Error::Delegation(
                     DelegationError::UnknownVendorKey { .. }
                 )),
                 ..
-            })
+            }))
         ));
         let keys = [vendor().public_key()];
         assert!(matches!(
@@ -972,13 +985,13 @@ mod tests {
                 &[],
                 None
             ),
-            Err(Error::ImportRefused {
+            Err(Error::Channel(ChannelError::ImportRefused {
                 problem: ImportProblem::Code(license_core::Error::Delegation(DelegationError::Revoked {
                     serial: 7,
                     ..
                 })),
                 ..
-            })
+            }))
         ));
         // A license id of the vendor's own ledger, or of another import.
         let mut theirs = own.clone();
@@ -1242,7 +1255,7 @@ mod tests {
         let text = export_of(&w.contoso_is, "Contoso").to_text().unwrap();
         let path = Path::new("f.jsonl");
         let format_error = |t: &str| match ResellerExport::parse(t, path) {
-            Err(Error::ExportFormat { line, .. }) => line,
+            Err(Error::Channel(ChannelError::ExportFormat { line, .. })) => line,
             other => panic!("expected a format error, got {other:?}"),
         };
         assert_eq!(format_error(""), 1);
@@ -1257,7 +1270,7 @@ mod tests {
         );
         assert!(matches!(
             ResellerExport::parse(&text.replace("\"version\":1", "\"version\":2"), path),
-            Err(Error::ExportVersion { version: 2, .. })
+            Err(Error::Channel(ChannelError::ExportVersion { version: 2, .. }))
         ));
         // Random bytes and every truncation never panic.
         for n in 0..text.len() {

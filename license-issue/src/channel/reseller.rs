@@ -17,6 +17,8 @@ use license_core::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::channel::error::ChannelError;
+use crate::ledger::error::LedgerError;
 use crate::{Catalog, Error, ResellerSigner, VendorKey};
 
 /// The `format` field of a [`ResellerBundle`].
@@ -58,12 +60,12 @@ impl ResellerBundle {
 
     /// The JSON text.
     pub fn to_json(&self) -> Result<String, Error> {
-        serde_json::to_string_pretty(self).map_err(Error::LedgerEncode)
+        serde_json::to_string_pretty(self).map_err(|e| Error::Ledger(LedgerError::LedgerEncode(e)))
     }
 
     /// Parse the JSON text: refused when it is not a bundle or of another version.
     pub fn parse(text: &str) -> Result<ResellerBundle, Error> {
-        let bad = |reason: String| Error::Bundle { reason };
+        let bad = |reason: String| Error::Channel(ChannelError::Bundle { reason });
         let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| bad(format!("not JSON: {e}")))?;
         if value.get("format").and_then(|f| f.as_str()) != Some(BUNDLE_FORMAT) {
@@ -84,15 +86,17 @@ impl ResellerBundle {
     /// The vendor's keys.
     pub fn keys(&self) -> Result<Vec<PublicKey>, Error> {
         if self.vendor_keys.is_empty() {
-            return Err(Error::Bundle {
+            return Err(Error::Channel(ChannelError::Bundle {
                 reason: "it holds no vendor key to check the certificate chain against".into(),
-            });
+            }));
         }
         self.vendor_keys
             .iter()
             .map(|h| {
-                PublicKey::from_hex(h).map_err(|e| Error::Bundle {
-                    reason: format!("vendor key '{h}': {e}"),
+                PublicKey::from_hex(h).map_err(|e| {
+                    Error::Channel(ChannelError::Bundle {
+                        reason: format!("vendor key '{h}': {e}"),
+                    })
                 })
             })
             .collect()
@@ -182,13 +186,13 @@ impl ResellerHome {
     ) -> Result<(CertificateChain, Catalog), Error> {
         let catalog = Catalog::from_toml(&bundle.catalog, Path::new("the bundle's catalog"))?;
         if catalog.product() != bundle.product {
-            return Err(Error::Bundle {
+            return Err(Error::Channel(ChannelError::Bundle {
                 reason: format!(
                     "its catalog is for product '{}', its certificate for '{}'",
                     catalog.product(),
                     bundle.product
                 ),
-            });
+            }));
         }
         let keys = bundle.keys()?;
         let chain = self.install(&bundle.chain, pinned.unwrap_or(&keys), &bundle.product)?;
@@ -219,8 +223,10 @@ impl ResellerHome {
             .map(str::trim)
             .filter(|l| !l.is_empty())
             .map(|l| {
-                PublicKey::from_hex(l).map_err(|e| Error::Bundle {
-                    reason: format!("{} holds '{l}': {e}", path.display()),
+                PublicKey::from_hex(l).map_err(|e| {
+                    Error::Channel(ChannelError::Bundle {
+                        reason: format!("{} holds '{l}': {e}", path.display()),
+                    })
                 })
             })
             .collect()
@@ -255,9 +261,9 @@ impl ResellerHome {
         let text = match fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Error::NoCertificate {
+                return Err(Error::Channel(ChannelError::NoCertificate {
                     product: product.to_owned(),
-                });
+                }));
             }
             Err(e) => return Err(Error::io(&path)(e)),
         };
@@ -444,7 +450,7 @@ mod tests {
         for (order, what) in refused {
             let e = is.issue(&order, today).unwrap_err();
             assert!(
-                matches!(&e, Error::OutsideFrame { reseller, limit } if reseller == "Contoso" && limit.contains(what)),
+                matches!(&e, Error::Channel(ChannelError::OutsideFrame { reseller, limit }) if reseller == "Contoso" && limit.contains(what)),
                 "{what}: {e}"
             );
         }
@@ -458,7 +464,7 @@ mod tests {
         other.customer.reseller = Some("Fabrikam".into());
         assert!(matches!(
             is.issue(&other, today),
-            Err(Error::ResellerMismatch { .. })
+            Err(Error::Channel(ChannelError::ResellerMismatch { .. }))
         ));
 
         // An upgrade inside the frame is signed by the reseller; beyond it, refused.
@@ -475,7 +481,7 @@ mod tests {
         // cannot renew; before it, the next term is signed inside the frame.
         let late = is.renew(id, d(2028, 2, 10)).unwrap_err();
         assert!(
-            matches!(&late, Error::OutsideFrame { limit, .. } if limit.contains("2028-01-01")),
+            matches!(&late, Error::Channel(ChannelError::OutsideFrame { limit, .. }) if limit.contains("2028-01-01")),
             "{late}"
         );
         let renewed = is.renew_early(id, d(2027, 12, 15)).unwrap();
@@ -484,18 +490,18 @@ mod tests {
         // Revocation lists are the vendor's.
         assert!(matches!(
             is.revocation_list("demo-erp", 1, today, 30),
-            Err(Error::VendorOnly { .. })
+            Err(Error::Channel(ChannelError::VendorOnly { .. }))
         ));
         // Three ids in the range: the third new license is the last one.
         is.issue(&subscription(5), today).unwrap();
         is.issue(&subscription(5), today).unwrap();
         assert!(matches!(
             is.issue(&subscription(5), today),
-            Err(Error::LicenseIdRangeUsed {
+            Err(Error::Channel(ChannelError::LicenseIdRangeUsed {
                 first: 500_000,
                 last: 500_002,
                 ..
-            })
+            }))
         ));
     }
 
@@ -507,7 +513,7 @@ mod tests {
         let mut is = reseller_issuer(dir.path(), frame);
         assert!(matches!(
             is.issue(&subscription(5), d(2027, 3, 1)),
-            Err(Error::NoLicenseIdRange { .. })
+            Err(Error::Channel(ChannelError::NoLicenseIdRange { .. }))
         ));
         // And a product it holds no certificate for.
         let mut o = subscription(5);
@@ -518,7 +524,7 @@ mod tests {
         let mut is = crate::Issuer::new(catalogs, signer, crate::MemoryLedger::new());
         assert!(matches!(
             is.issue(&o, d(2027, 3, 1)),
-            Err(Error::NoCertificate { .. })
+            Err(Error::Channel(ChannelError::NoCertificate { .. }))
         ));
     }
 
@@ -556,10 +562,16 @@ mod tests {
         home.keygen().unwrap();
         let mut b = ResellerBundle::parse(&good).unwrap();
         b.catalog = crate::DEMO_HOSTED_CATALOG.into();
-        assert!(matches!(home.install_bundle(&b, None), Err(Error::Bundle { .. })));
+        assert!(matches!(
+            home.install_bundle(&b, None),
+            Err(Error::Channel(ChannelError::Bundle { .. }))
+        ));
         let mut b = ResellerBundle::parse(&good).unwrap();
         b.vendor_keys = vec!["zz".into()];
-        assert!(matches!(home.install_bundle(&b, None), Err(Error::Bundle { .. })));
+        assert!(matches!(
+            home.install_bundle(&b, None),
+            Err(Error::Channel(ChannelError::Bundle { .. }))
+        ));
         b.vendor_keys = Vec::new();
         let e = home.install_bundle(&b, None).unwrap_err();
         assert!(e.to_string().contains("no vendor key"), "{e}");

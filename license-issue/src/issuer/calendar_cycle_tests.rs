@@ -172,7 +172,7 @@ fn every_start_day_of_a_leap_cycle_terms_renewals_and_reductions() {
         let deadline = ref_months_before(fourth, 3);
         let late = is.reduce(id, &fewer_users(30), deadline.saturating_add_days(1));
         assert!(
-            matches!(late, Err(Error::ReductionAfterExpiry { effective, expires, .. })
+            matches!(late, Err(Error::Order(OrderError::ReductionAfterExpiry { effective, expires, .. }))
                 if effective == ref_anniversary(s, 5) && expires == fourth),
             "{s}: {late:?}"
         );
@@ -308,7 +308,7 @@ fn a_hosted_reduction_on_the_quarter_start_the_term_ends_on_reduces_the_next_ter
         .license_id;
     let late = is.reduce(id, &fewer_users(30), d(2026, 12, 13));
     assert!(
-        matches!(late, Err(Error::ReductionAfterExpiry { effective, expires, .. })
+        matches!(late, Err(Error::Order(OrderError::ReductionAfterExpiry { effective, expires, .. }))
             if effective == d(2027, 4, 1) && expires == d(2027, 1, 1)),
         "{late:?}"
     );

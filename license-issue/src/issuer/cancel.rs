@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::{Issuer, event};
 use crate::Error;
 use crate::catalog::calendar;
+use crate::issuer::error::OrderError;
 use crate::ledger::store::{Ledger, Operation};
 
 /// A cancellation recorded by [`Issuer::cancel`].
@@ -78,23 +79,25 @@ impl<L: Ledger> Issuer<L> {
         let h = self.history(license_id)?;
         self.refuse_closed(&h, today)?;
         if let Some((_, ends)) = h.cancelled {
-            return Err(Error::Cancelled { license_id, ends });
+            return Err(Error::Order(OrderError::Cancelled { license_id, ends }));
         }
         let catalog = self.catalogs.get(&h.product)?.clone();
-        let latest = h.latest().ok_or(Error::UnknownLicense { license_id })?;
+        let latest = h
+            .latest()
+            .ok_or(Error::Order(OrderError::UnknownLicense { license_id }))?;
         let l = latest.license;
         let Some(term) = super::terms::term_of(&h, &catalog, l.kind) else {
-            return Err(Error::NotApplicable {
+            return Err(Error::Order(OrderError::NotApplicable {
                 license_id,
                 kind: l.kind,
                 what: "only subscriptions and NFR licenses are cancelled; revoke it to recall it",
-            });
+            }));
         };
-        let expires = l.expires.ok_or(Error::NotApplicable {
+        let expires = l.expires.ok_or(Error::Order(OrderError::NotApplicable {
             license_id,
             kind: l.kind,
             what: "it has no end date",
-        })?;
+        }))?;
         let ends = calendar::cancellation_ends(
             h.contract_start().unwrap_or(l.valid_from),
             expires,

@@ -2,6 +2,7 @@
 
 use license_core::{Date, Kind};
 
+use crate::issuer::error::OrderError;
 use crate::*;
 
 fn d(y: u16, m: u8, day: u8) -> Date {
@@ -128,7 +129,7 @@ fn quarterly_mixed_order() {
     // Withdrawal until the cutoff.
     assert!(matches!(
         is.withdraw_reduction(id, d(2026, 12, 13)),
-        Err(Error::WithdrawalTooLate { cutoff, .. }) if cutoff == d(2026, 12, 12)
+        Err(Error::Order(OrderError::WithdrawalTooLate { cutoff, .. })) if cutoff == d(2026, 12, 12)
     ));
     assert_eq!(
         is.withdraw_reduction(id, d(2026, 12, 12))
@@ -169,7 +170,7 @@ fn contract_year_reduction_cuts_the_maintenance_of_the_larger_scope() {
     // Withdrawal: on the deadline only (it was ordered on it).
     assert!(matches!(
         is.withdraw_reduction(id, d(2026, 12, 16)),
-        Err(Error::WithdrawalTooLate { cutoff, .. }) if cutoff == d(2026, 12, 15)
+        Err(Error::Order(OrderError::WithdrawalTooLate { cutoff, .. })) if cutoff == d(2026, 12, 15)
     ));
     let mut is2 = issuer();
     let id2 = is2.issue(&o, d(2026, 3, 15)).unwrap().license.license_id;
@@ -210,7 +211,7 @@ fn contract_year_reduction_of_a_subscription_is_the_next_term() {
     let id = is.issue(&o, d(2026, 11, 22)).unwrap().license.license_id;
     assert!(matches!(
         is.reduce(id, &fewer, d(2027, 8, 23)),
-        Err(Error::ReductionAfterExpiry { effective, .. }) if effective == d(2028, 11, 22)
+        Err(Error::Order(OrderError::ReductionAfterExpiry { effective, .. })) if effective == d(2028, 11, 22)
     ));
 }
 

@@ -5,6 +5,7 @@ use license_core::{Date, Kind};
 use super::Issuer;
 use crate::Error;
 use crate::catalog::calendar;
+use crate::issuer::error::OrderError;
 use crate::issuer::order::Reissued;
 use crate::ledger::store::{Ledger, MaintenanceKind};
 
@@ -35,11 +36,11 @@ impl<L: Ledger> Issuer<L> {
         let catalog = self.catalogs.get(&h.product)?.clone();
         let current = self.current(&h, today)?;
         if current.license.kind != Kind::Full {
-            return Err(Error::NotApplicable {
+            return Err(Error::Order(OrderError::NotApplicable {
                 license_id,
                 kind: current.license.kind,
                 what: "maintenance packs are for perpetual licenses; a time-limited license has maintenance for its term",
-            });
+            }));
         }
         let ends = calendar::maintenance_after_pack(
             h.maintenance_anchor(),

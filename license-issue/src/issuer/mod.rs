@@ -9,14 +9,18 @@ use license_core::{Context, Date, License};
 
 use crate::Error;
 use crate::catalog::product::{Catalog, Catalogs};
+use crate::channel::error::ChannelError;
+use crate::issuer::error::OrderError;
 use crate::issuer::order::{Customer, Issued};
 use crate::keys::signer::Signer;
+use crate::ledger::error::LedgerError;
 use crate::ledger::history::LicenseHistory;
 use crate::ledger::store::{Batch, Ledger, MaintenanceKind, Operation, OrderRef, Record};
 
 #[cfg(test)]
 mod calendar_cycle_tests;
 mod cancel;
+pub(crate) mod error;
 #[cfg(test)]
 mod lifecycle_tests;
 mod maintenance;
@@ -56,7 +60,7 @@ struct Draft {
 }
 
 /// How often an operation is tried again after a concurrent order changed its license
-/// between the read and the append ([`Error::Conflict`]).
+/// between the read and the append ([`Error::Ledger(LedgerError::Conflict)`]).
 const ATTEMPTS: u32 = 128;
 
 /// The issuing service: catalogs, the signer (the vendor's current key, or a reseller's
@@ -121,7 +125,7 @@ impl<L: Ledger> Issuer<L> {
     pub fn history(&self, license_id: u32) -> Result<LicenseHistory, Error> {
         let records = self.ledger.records_of(license_id)?;
         self.read.set(Some((license_id, records.len())));
-        LicenseHistory::from_records(&records).ok_or(Error::UnknownLicense { license_id })
+        LicenseHistory::from_records(&records).ok_or(Error::Order(OrderError::UnknownLicense { license_id }))
     }
 
     /// The histories of every license.
@@ -134,35 +138,35 @@ impl<L: Ledger> Issuer<L> {
         let h = self.history(license_id)?;
         self.refuse_closed(&h, today)?;
         if let Some(p) = h.pending_reduction(today) {
-            return Err(Error::ReductionPending {
+            return Err(Error::Order(OrderError::ReductionPending {
                 license_id,
                 revision: p.license.revision,
                 effective: p.license.valid_from,
-            });
+            }));
         }
         Ok(h)
     }
 
     fn refuse_closed(&self, h: &LicenseHistory, _today: Date) -> Result<(), Error> {
         if let Some(on) = h.revoked {
-            return Err(Error::Revoked {
+            return Err(Error::Order(OrderError::Revoked {
                 license_id: h.license_id,
                 on,
-            });
+            }));
         }
         if h.erased {
-            return Err(Error::Erased {
+            return Err(Error::Order(OrderError::Erased {
                 license_id: h.license_id,
-            });
+            }));
         }
         Ok(())
     }
 
     fn current<'h>(&self, h: &'h LicenseHistory, today: Date) -> Result<&'h crate::Revision, Error> {
-        h.effective_on(today).ok_or(Error::NotStarted {
+        h.effective_on(today).ok_or(Error::Order(OrderError::NotStarted {
             license_id: h.license_id,
             today,
-        })
+        }))
     }
 
     /// Validate, sign and record.
@@ -171,7 +175,7 @@ impl<L: Ledger> Issuer<L> {
     }
 
     /// Run `op` (which reads through [`Issuer::history`] and stages its records) and
-    /// append what it staged as one batch; on [`Error::Conflict`] run it again on a
+    /// append what it staged as one batch; on [`Error::Ledger(LedgerError::Conflict)`] run it again on a
     /// fresh read. With an order key: if the ledger already holds that order's records,
     /// `replay` rebuilds the first result from them and nothing is issued (a key reused
     /// for a different order is refused).
@@ -188,11 +192,11 @@ impl<L: Ledger> Issuer<L> {
             match done.first() {
                 None => Ok(None),
                 Some(first) if first.order.as_ref() != Some(o) => {
-                    Err(Error::OrderKeyReused { key: o.key.clone() })
+                    Err(Error::Ledger(LedgerError::OrderKeyReused { key: o.key.clone() }))
                 }
                 Some(_) => replay(&done)
                     .map(Some)
-                    .ok_or(Error::OrderKeyReused { key: o.key.clone() }),
+                    .ok_or(Error::Ledger(LedgerError::OrderKeyReused { key: o.key.clone() })),
             }
         };
         let mut attempt = 0;
@@ -225,7 +229,7 @@ impl<L: Ledger> Issuer<L> {
                 records: &records,
             }) {
                 Ok(()) => return Ok(out),
-                Err(Error::Conflict { .. }) if attempt + 1 < ATTEMPTS => {
+                Err(Error::Ledger(LedgerError::Conflict { .. })) if attempt + 1 < ATTEMPTS => {
                     if let Some(first) = replayed(self)? {
                         return Ok(first);
                     }
@@ -260,7 +264,12 @@ fn commit_to(
     let reseller = match signer.reseller(&draft.product)? {
         None => draft.customer.reseller,
         Some(own) => match draft.customer.reseller {
-            Some(given) if given != own => return Err(Error::ResellerMismatch { given, signer: own }),
+            Some(given) if given != own => {
+                return Err(Error::Channel(ChannelError::ResellerMismatch {
+                    given,
+                    signer: own,
+                }));
+            }
             _ => Some(own),
         },
     };

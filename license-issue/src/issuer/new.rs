@@ -7,6 +7,8 @@ use std::cell::Cell;
 use super::{Draft, Issuer, commit_to, validate};
 use crate::Error;
 use crate::catalog::product::Catalog;
+use crate::channel::error::ChannelError;
+use crate::issuer::error::OrderError;
 use crate::issuer::order::{BindTo, Customer, Issued, NewLicense, Term};
 use crate::ledger::store::{Ledger, Operation, OrderRef};
 
@@ -117,11 +119,11 @@ impl<L: Ledger> Issuer<L> {
         if let Some(r) = range
             && !r.contains(id)
         {
-            return Err(Error::LicenseIdRangeUsed {
+            return Err(Error::Channel(ChannelError::LicenseIdRangeUsed {
                 reseller: self.signer.reseller(catalog.product())?.unwrap_or_default(),
                 first: r.first,
                 last: r.last,
-            });
+            }));
         }
         // A new license: no record of it yet (another order taking this id first is a
         // conflict, and the order runs again with the next one).
@@ -131,7 +133,7 @@ impl<L: Ledger> Issuer<L> {
 
     fn build_new(&self, catalog: &Catalog, order: &NewLicense, today: Date) -> Result<License, Error> {
         if order.customer.licensee.trim().is_empty() {
-            return Err(Error::EmptyLicensee);
+            return Err(Error::Order(OrderError::EmptyLicensee));
         }
         let trial = order.kind == Kind::Trial;
         let d = &catalog.defaults;
@@ -162,28 +164,28 @@ impl<L: Ledger> Issuer<L> {
             };
         let valid_from = order.valid_from.unwrap_or(today);
         if valid_from < today {
-            return Err(Error::StartsBeforeIssue {
+            return Err(Error::Order(OrderError::StartsBeforeIssue {
                 valid_from,
                 issued: today,
-            });
+            }));
         }
         if let Term::Months(m) = order.term
             && !(1..=crate::MAX_TERM_MONTHS).contains(&m)
         {
-            return Err(Error::MonthsOutOfRange {
+            return Err(Error::Order(OrderError::MonthsOutOfRange {
                 what: "term",
                 months: m,
                 max: crate::MAX_TERM_MONTHS,
-            });
+            }));
         }
         if let Some(m) = order.maintenance_months
             && m > crate::MAX_TERM_MONTHS
         {
-            return Err(Error::MonthsOutOfRange {
+            return Err(Error::Order(OrderError::MonthsOutOfRange {
                 what: "maintenance",
                 months: m,
                 max: crate::MAX_TERM_MONTHS,
-            });
+            }));
         }
         let default_months = match order.kind {
             Kind::Full => None,
@@ -194,7 +196,7 @@ impl<L: Ledger> Issuer<L> {
         let expires = match (order.kind, order.term) {
             (Kind::Full, Term::Default) => None,
             (Kind::Full, _) => {
-                return Err(Error::PerpetualHasNoTerm);
+                return Err(Error::Order(OrderError::PerpetualHasNoTerm));
             }
             (Kind::Trial, Term::Default) => {
                 Some(valid_from.saturating_add_days(i64::from(catalog.trial.days)))
@@ -207,7 +209,7 @@ impl<L: Ledger> Issuer<L> {
         let expires = match (order.kind, expires) {
             (Kind::Full, e) => e,
             (_, Some(e)) => Some(e),
-            (_, None) => return Err(Error::TermBeyondCalendar),
+            (_, None) => return Err(Error::Order(OrderError::TermBeyondCalendar)),
         };
         let maintenance_ends = match order.kind {
             Kind::Full => match order.maintenance_months.unwrap_or(d.maintenance_months) {

@@ -5,7 +5,8 @@ use license_core::{Binding, Date, Kind, License, MachineBinding};
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::product::Catalog;
-use crate::error::BindingPart;
+use crate::issuer::error::BindingPart;
+use crate::issuer::error::OrderError;
 use crate::{Error, Operation};
 
 /// Who a license is for. Only `licensee` is signed; the rest stays in the ledger.
@@ -80,22 +81,24 @@ impl BindTo {
         tolerance: Option<u8>,
         catalog: &Catalog,
     ) -> Result<MachineBinding, Error> {
-        let parsed = MachineBinding::parse(fingerprint).map_err(Error::Fingerprint)?;
+        let parsed = MachineBinding::parse(fingerprint).map_err(OrderError::Fingerprint)?;
         let components = parsed.components();
         if tolerance.is_some_and(|t| t > MachineBinding::MAX_TOLERANCE) {
-            return Err(Error::Fingerprint(license_core::Error::InvalidLicense(
-                "a machine tolerance is at most 3 changed components",
+            return Err(Error::Order(OrderError::Fingerprint(
+                license_core::Error::InvalidLicense("a machine tolerance is at most 3 changed components"),
             )));
         }
         let tolerance = ToleranceChoice::new(tolerance, catalog, components.len()).applied;
-        parsed.with_tolerance(tolerance).map_err(Error::Fingerprint)
+        parsed
+            .with_tolerance(tolerance)
+            .map_err(|e| Error::Order(OrderError::Fingerprint(e)))
     }
 
     pub(crate) fn binding(&self) -> Result<Binding, Error> {
         if let Some(db) = &self.database
             && db.trim().is_empty()
         {
-            return Err(Error::EmptyDatabaseCode);
+            return Err(Error::Order(OrderError::EmptyDatabaseCode));
         }
         Ok(Binding {
             database: self.database.is_some(),
@@ -127,14 +130,14 @@ impl BindTo {
         current_db: Option<&str>,
     ) -> Result<(Binding, Option<String>), Error> {
         if unbind.database && self.database.is_some() {
-            return Err(Error::ReplaceAndRemove {
+            return Err(Error::Order(OrderError::ReplaceAndRemove {
                 part: BindingPart::Database,
-            });
+            }));
         }
         if unbind.machine && self.machine.is_some() {
-            return Err(Error::ReplaceAndRemove {
+            return Err(Error::Order(OrderError::ReplaceAndRemove {
                 part: BindingPart::Machine,
-            });
+            }));
         }
         self.binding()?;
         let database = match (&self.database, unbind.database) {

@@ -48,6 +48,7 @@ pub(crate) fn held_up(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::OrderError;
     use license_core::Kind;
 
     fn license(users: u32, modules: &[u8]) -> License {
@@ -189,7 +190,10 @@ mod tests {
             ..Change::default()
         };
         let e = is.upgrade(id, &users, d(2026, 12, 12)).unwrap_err();
-        assert!(matches!(e, Error::WithdrawReductionFirst { .. }), "{e:?}");
+        assert!(
+            matches!(e, Error::Order(OrderError::WithdrawReductionFirst { .. })),
+            "{e:?}"
+        );
         assert_eq!(
             e.to_string(),
             format!(
@@ -260,7 +264,7 @@ mod tests {
         // Nothing new at all is still "changes nothing".
         assert!(matches!(
             is.upgrade(id, &bi, d(2026, 9, 4)),
-            Err(Error::ChangeIsEmpty { .. })
+            Err(Error::Order(OrderError::ChangeIsEmpty { .. }))
         ));
     }
 }

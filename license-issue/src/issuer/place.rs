@@ -11,6 +11,7 @@ use super::{Cancellation, Issuer};
 use crate::Error;
 use crate::catalog::calendar;
 use crate::issuer::order::{BindTo, Change, Customer, Issued, NewLicense, Reduction, Reissued, Unbind};
+use crate::ledger::error::LedgerError;
 use crate::ledger::store::{Ledger, MaintenanceKind, Operation, OrderRef, Record};
 
 /// One order of any kind, as a backend receives it.
@@ -127,7 +128,7 @@ impl Outcome {
 impl Order {
     /// The [`OrderRef`] of this order under `key`: the key and a digest of the order.
     pub fn reference(&self, key: &str) -> Result<OrderRef, Error> {
-        let json = serde_json::to_vec(self).map_err(Error::LedgerEncode)?;
+        let json = serde_json::to_vec(self).map_err(LedgerError::LedgerEncode)?;
         Ok(OrderRef {
             key: key.to_owned(),
             digest: hex::encode(&Sha256::digest(&json)[..16]),
@@ -204,7 +205,7 @@ impl<L: Ledger> Issuer<L> {
     /// placing the same order again returns the first result and issues nothing: the
     /// records carry the key, and a ledger shared by several backend instances refuses
     /// a second set of records for it. The same key for a different order is refused
-    /// ([`Error::OrderKeyReused`]).
+    /// ([`Error::Ledger(LedgerError::OrderKeyReused)`]).
     pub fn place(&mut self, key: Option<&str>, order: &Order, today: Date) -> Result<Outcome, Error> {
         let reference = match key {
             Some(k) => Some(order.reference(k)?),

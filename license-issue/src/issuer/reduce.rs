@@ -5,6 +5,7 @@ use license_core::{Date, Kind, License};
 use super::{Draft, Issuer, customer_of, validate};
 use crate::Error;
 use crate::catalog::calendar;
+use crate::issuer::error::OrderError;
 use crate::issuer::order::{Change, Issued, Reduction};
 use crate::ledger::store::{Ledger, Operation};
 
@@ -54,14 +55,14 @@ impl<L: Ledger> Issuer<L> {
         let base = next_term.as_ref().unwrap_or(&current).license;
         let split = change.split(&catalog, &current.license)?;
         if let (Some(p), true) = (&next_term, split.grows) {
-            return Err(Error::NextTermPending {
+            return Err(Error::Order(OrderError::NextTermPending {
                 license_id,
                 revision: p.license.revision,
                 starts: p.license.valid_from,
-            });
+            }));
         }
         if !split.shrinks {
-            return Err(Error::ReducesNothing { license_id });
+            return Err(Error::Order(OrderError::ReducesNothing { license_id }));
         }
         let policy = catalog.reduction_policy();
         let contract_start = h.contract_start().unwrap_or(current.license.valid_from);
@@ -78,11 +79,11 @@ impl<L: Ledger> Issuer<L> {
             && effective >= expires
             && !next_term_reduced
         {
-            return Err(Error::ReductionAfterExpiry {
+            return Err(Error::Order(OrderError::ReductionAfterExpiry {
                 license_id,
                 effective,
                 expires,
-            });
+            }));
         }
         let customer = customer_of(&h);
         let mut revision = h.max_revision();
@@ -185,21 +186,21 @@ impl<L: Ledger> Issuer<L> {
         let pending = h
             .pending_reduction(today)
             .cloned()
-            .ok_or(Error::NoPendingReduction { license_id })?;
+            .ok_or(Error::Order(OrderError::NoPendingReduction { license_id }))?;
         let effective = pending.license.valid_from;
         let policy = catalog.reduction_policy();
         if !policy.may_withdraw(effective, today) {
-            return Err(Error::WithdrawalTooLate {
+            return Err(Error::Order(OrderError::WithdrawalTooLate {
                 license_id,
                 effective,
                 cutoff: policy.cutoff(effective),
-            });
+            }));
         }
         // The scope in force the day before the reduction: the current code, or the next
         // term's if it was issued and starts before the reduction.
         let base = h
             .effective_on(effective.saturating_add_days(-1).max(today))
-            .ok_or(Error::UnknownLicense { license_id })?;
+            .ok_or(Error::Order(OrderError::UnknownLicense { license_id }))?;
         let mut l = base.license;
         l.revision = h.max_revision().saturating_add(1);
         l.issued = today;

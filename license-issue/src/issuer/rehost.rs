@@ -4,6 +4,7 @@ use license_core::Date;
 
 use super::Issuer;
 use crate::Error;
+use crate::issuer::error::OrderError;
 use crate::issuer::order::{BindTo, Customer, Reissued, Unbind};
 use crate::ledger::store::{Ledger, Operation};
 
@@ -34,7 +35,7 @@ impl<L: Ledger> Issuer<L> {
         today: Date,
     ) -> Result<Reissued, Error> {
         if bind.database.is_none() && bind.machine.is_none() && !unbind.database && !unbind.machine {
-            return Err(Error::NothingToRehost);
+            return Err(Error::Order(OrderError::NothingToRehost));
         }
         self.rebind(license_id, None, Operation::Rehost, &bind, unbind, today)
     }
@@ -68,7 +69,7 @@ impl<L: Ledger> Issuer<L> {
         today: Date,
     ) -> Result<Reissued, Error> {
         if to.licensee.trim().is_empty() {
-            return Err(Error::EmptyLicensee);
+            return Err(Error::Order(OrderError::EmptyLicensee));
         }
         self.rebind(license_id, Some(to), Operation::Transfer, &bind, unbind, today)
     }

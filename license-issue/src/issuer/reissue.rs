@@ -6,6 +6,7 @@ use license_core::{Date, License};
 use super::{Draft, Issuer, customer_of, validate};
 use crate::Error;
 use crate::catalog::product::Catalog;
+use crate::issuer::error::OrderError;
 use crate::issuer::order::{Customer, Reissued};
 use crate::ledger::history::LicenseHistory;
 use crate::ledger::store::{Ledger, MaintenanceKind, Operation};
@@ -35,9 +36,11 @@ impl<L: Ledger> Issuer<L> {
         let database = database.unwrap_or_else(|| h.database.clone());
         let mut revision = h.max_revision();
         let mut draft = |base: &License, valid_from: Date| -> Result<Draft, Error> {
-            revision = revision.checked_add(1).ok_or(Error::RevisionsExhausted {
-                license_id: h.license_id,
-            })?;
+            revision = revision
+                .checked_add(1)
+                .ok_or(Error::Order(OrderError::RevisionsExhausted {
+                    license_id: h.license_id,
+                }))?;
             let mut l = f(base)?;
             l.revision = revision;
             l.issued = today;

@@ -5,6 +5,7 @@ use license_core::{Date, Kind};
 use super::{Draft, Issuer, customer_of, validate};
 use crate::Error;
 use crate::catalog::calendar;
+use crate::issuer::error::OrderError;
 use crate::issuer::order::{Change, Issued};
 use crate::ledger::store::{Ledger, Operation};
 
@@ -32,7 +33,7 @@ impl<L: Ledger> Issuer<L> {
     /// [`Issuer::renew`] (or, with `early`, [`Issuer::renew_early`]) with the next term's
     /// scope: the change (fewer or more users and seats, modules removed or added, another
     /// line) applies from the first day of the next term. This is "a reduction at
-    /// renewal", the advice of [`Error::ReductionAfterExpiry`]: no notice period applies,
+    /// renewal", the advice of [`OrderError::ReductionAfterExpiry`]: no notice period applies,
     /// since the current term is not touched.
     pub fn renew_with(
         &mut self,
@@ -59,41 +60,44 @@ impl<L: Ledger> Issuer<L> {
         let h = self.history(license_id)?;
         self.refuse_closed(&h, today)?;
         let catalog = self.catalogs.get(&h.product)?.clone();
-        let latest = h.latest().ok_or(Error::UnknownLicense { license_id })?.clone();
+        let latest = h
+            .latest()
+            .ok_or(Error::Order(OrderError::UnknownLicense { license_id }))?
+            .clone();
         let l = latest.license;
         let Some(term) = super::terms::term_of(&h, &catalog, l.kind) else {
-            return Err(Error::NotApplicable {
+            return Err(Error::Order(OrderError::NotApplicable {
                 license_id,
                 kind: l.kind,
                 what: "only subscriptions and NFR licenses are renewed; issue a new license",
-            });
+            }));
         };
         let Some(expires) = l.expires else {
-            return Err(Error::NotApplicable {
+            return Err(Error::Order(OrderError::NotApplicable {
                 license_id,
                 kind: l.kind,
                 what: "it has no end date to renew from",
-            });
+            }));
         };
         if let Some((_, ends)) = h.cancelled
             && ends <= expires
         {
-            return Err(Error::Cancelled { license_id, ends });
+            return Err(Error::Order(OrderError::Cancelled { license_id, ends }));
         }
         let window = catalog.renewal_window(expires, l.grace_days);
         if today < window.opens && !(early && window.allows_on_request(l.valid_from, today)) {
-            return Err(Error::RenewalTooEarly {
+            return Err(Error::Order(OrderError::RenewalTooEarly {
                 license_id,
                 opens: window.opens,
                 expires,
-            });
+            }));
         }
         if today >= window.closes {
-            return Err(Error::RenewalLapsed {
+            return Err(Error::Order(OrderError::RenewalLapsed {
                 license_id,
                 expires,
                 closed: window.closes,
-            });
+            }));
         }
         let contract_start = h.contract_start().unwrap_or(l.valid_from);
         let (valid_from, new_expires) = calendar::next_term(contract_start, expires, today, term);

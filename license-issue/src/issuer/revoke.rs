@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::{Issuer, event};
 use crate::Error;
+use crate::issuer::error::OrderError;
 use crate::ledger::store::{Ledger, Operation};
 
 /// A signed revocation list, ready to be handed to customers (see
@@ -61,7 +62,7 @@ impl<L: Ledger> Issuer<L> {
         certificates: &[u32],
     ) -> Result<RevocationList, Error> {
         if valid_days == 0 {
-            return Err(Error::ListValidity);
+            return Err(Error::Order(OrderError::ListValidity));
         }
         let product = self.catalogs.get(product)?.product().to_owned();
         let mut days = valid_days;
@@ -102,9 +103,11 @@ impl<L: Ledger> Issuer<L> {
     ) -> Result<(), Error> {
         let h = self.history(license_id)?;
         if let Some(on) = h.revoked {
-            return Err(Error::Revoked { license_id, on });
+            return Err(Error::Order(OrderError::Revoked { license_id, on }));
         }
-        let latest = h.latest().ok_or(Error::UnknownLicense { license_id })?;
+        let latest = h
+            .latest()
+            .ok_or(Error::Order(OrderError::UnknownLicense { license_id }))?;
         let mut record = event(&h, latest, Operation::Revoke, today);
         record.note = reason.map(str::to_owned);
         self.staged.push(record);
@@ -161,7 +164,7 @@ impl<L: Ledger> Issuer<L> {
         certificates: &[u32],
     ) -> Result<(Vec<u8>, Vec<RevocationEntry>), Error> {
         if valid_days == 0 {
-            return Err(Error::ListValidity);
+            return Err(Error::Order(OrderError::ListValidity));
         }
         self.catalogs.get(product)?;
         let entries: Vec<RevocationEntry> = self

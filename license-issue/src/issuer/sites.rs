@@ -7,6 +7,7 @@ use license_core::{Date, Kind};
 use super::{Issuer, event};
 use crate::Error;
 use crate::catalog::calendar;
+use crate::issuer::error::OrderError;
 use crate::issuer::order::{BindTo, Customer, Reissued, Unbind};
 use crate::ledger::history::LicenseHistory;
 use crate::ledger::store::{Ledger, MaintenanceKind, Operation, normalize_licensee};
@@ -20,7 +21,7 @@ impl<L: Ledger> Issuer<L> {
     /// the ledger, no new code.
     pub fn assign_site(&mut self, license_id: u32, site: &str, today: Date) -> Result<(), Error> {
         if site.trim().is_empty() {
-            return Err(Error::EmptyName { what: "site" });
+            return Err(Error::Order(OrderError::EmptyName { what: "site" }));
         }
         // Through `transact` like every other operation: a concurrent change of the
         // license between the read and the append is a conflict, and it runs again.
@@ -29,7 +30,9 @@ impl<L: Ledger> Issuer<L> {
             |is| {
                 let h = is.history(license_id)?;
                 is.refuse_closed(&h, today)?;
-                let latest = h.latest().ok_or(Error::UnknownLicense { license_id })?;
+                let latest = h
+                    .latest()
+                    .ok_or(Error::Order(OrderError::UnknownLicense { license_id }))?;
                 let mut record = event(&h, latest, Operation::Site, today);
                 record.site = Some(site.trim().to_owned());
                 is.staged.push(record);
@@ -57,9 +60,9 @@ impl<L: Ledger> Issuer<L> {
     pub fn add_site_maintenance(&mut self, site: &str, today: Date) -> Result<Vec<Reissued>, Error> {
         let licenses = self.licenses_of_site(site)?;
         if licenses.is_empty() {
-            return Err(Error::NoLicenseAtSite {
+            return Err(Error::Order(OrderError::NoLicenseAtSite {
                 site: site.trim().to_owned(),
-            });
+            }));
         }
         let mut running: Option<Date> = None;
         let mut anchor = today;
@@ -68,11 +71,11 @@ impl<L: Ledger> Issuer<L> {
             let h = self.open(h.license_id, today)?;
             let current = self.current(&h, today)?;
             if current.license.kind != Kind::Full {
-                return Err(Error::NotApplicable {
+                return Err(Error::Order(OrderError::NotApplicable {
                     license_id: h.license_id,
                     kind: current.license.kind,
                     what: "maintenance packs are for perpetual licenses; a time-limited license has maintenance for its term",
-                });
+                }));
             }
             months = months.max(self.catalogs.get(&h.product)?.defaults.maintenance_months);
             if let Some(m) = current.license.maintenance_ends
@@ -110,7 +113,7 @@ impl<L: Ledger> Issuer<L> {
         today: Date,
     ) -> Result<Vec<Reissued>, Error> {
         if order_ref.trim().is_empty() {
-            return Err(Error::EmptyName { what: "order" });
+            return Err(Error::Order(OrderError::EmptyName { what: "order" }));
         }
         let in_order: Vec<u32> = self
             .histories()?
@@ -120,19 +123,19 @@ impl<L: Ledger> Issuer<L> {
             .map(|h| h.license_id)
             .collect();
         if in_order.is_empty() {
-            return Err(Error::UnknownOrder {
+            return Err(Error::Order(OrderError::UnknownOrder {
                 order_ref: order_ref.trim().to_owned(),
-            });
+            }));
         }
         let chosen: Vec<u32> = if only.is_empty() {
             in_order
         } else {
             for id in only {
                 if !in_order.contains(id) {
-                    return Err(Error::NotInOrder {
+                    return Err(Error::Order(OrderError::NotInOrder {
                         license_id: *id,
                         order_ref: order_ref.trim().to_owned(),
-                    });
+                    }));
                 }
             }
             let mut v = only.to_vec();

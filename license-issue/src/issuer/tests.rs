@@ -5,6 +5,9 @@ use license_core::{
     UntrustedRevocationList,
 };
 
+use crate::catalog::error::CatalogError;
+use crate::issuer::error::OrderError;
+use crate::ledger::error::LedgerError;
 use crate::*;
 
 fn d(y: u16, m: u8, day: u8) -> Date {
@@ -75,11 +78,14 @@ fn new_license_validation() {
         named_users: Some(0),
         ..perpetual(1, &["crm"])
     };
-    assert!(matches!(is.issue(&zero, today), Err(Error::NoUsersOrSeats)));
+    assert!(matches!(
+        is.issue(&zero, today),
+        Err(Error::Order(OrderError::NoUsersOrSeats))
+    ));
     let mut early = subscription();
     early.term = Term::Until(today);
     assert!(
-        matches!(is.issue(&early, today), Err(Error::EndsBeforeStart { expires, .. }) if expires == today)
+        matches!(is.issue(&early, today), Err(Error::Order(OrderError::EndsBeforeStart { expires, .. })) if expires == today)
     );
     early.term = Term::Until(d(2026, 11, 1));
     assert!(is.issue(&early, today).is_err(), "no expiry before issue");
@@ -87,12 +93,12 @@ fn new_license_validation() {
     backdated.valid_from = Some(d(2026, 11, 21));
     assert!(matches!(
         is.issue(&backdated, today),
-        Err(Error::StartsBeforeIssue { .. })
+        Err(Error::Order(OrderError::StartsBeforeIssue { .. }))
     ));
     let too_many = perpetual(5001, &["crm"]);
     assert!(matches!(
         is.issue(&too_many, today),
-        Err(Error::OverLimit { max: 5000, .. })
+        Err(Error::Order(OrderError::OverLimit { max: 5000, .. }))
     ));
     let unlimited = NewLicense {
         named_users: None,
@@ -105,13 +111,13 @@ fn new_license_validation() {
     let unknown = perpetual(5, &["crm", "payroll"]);
     assert!(matches!(
         is.issue(&unknown, today),
-        Err(Error::UnknownModule { .. })
+        Err(Error::Catalog(CatalogError::UnknownModule { .. }))
     ));
     let mut timed_full = perpetual(5, &["crm"]);
     timed_full.term = Term::Months(12);
     assert!(matches!(
         is.issue(&timed_full, today),
-        Err(Error::PerpetualHasNoTerm)
+        Err(Error::Order(OrderError::PerpetualHasNoTerm))
     ));
     let mut nobody = perpetual(5, &["crm"]);
     nobody.customer.licensee = "  ".into();
@@ -197,18 +203,18 @@ fn upgrade_is_a_new_revision_effective_at_once() {
         ..Change::default()
     };
     assert!(
-        matches!(is.upgrade(1001, &fewer, d(2026, 5, 4)), Err(Error::ChangeReduces { what, .. }) if what.contains("fewer named users"))
+        matches!(is.upgrade(1001, &fewer, d(2026, 5, 4)), Err(Error::Order(OrderError::ChangeReduces { what, .. })) if what.contains("fewer named users"))
     );
     assert!(
         matches!(
             is.upgrade(1001, &change, d(2026, 5, 4)),
-            Err(Error::ChangeIsEmpty { license_id: 1001 })
+            Err(Error::Order(OrderError::ChangeIsEmpty { license_id: 1001 }))
         ),
         "nothing new"
     );
     assert!(matches!(
         is.upgrade(9999, &change, day),
-        Err(Error::UnknownLicense { license_id: 9999 })
+        Err(Error::Order(OrderError::UnknownLicense { license_id: 9999 }))
     ));
     // Standard -> Expert is an upgrade, Expert -> Standard a reduction.
     let mut std = perpetual(5, &["crm"]);
@@ -300,7 +306,7 @@ fn mixed_order_splits_and_the_old_code_is_revoked_from_the_start() {
     // While pending, other changes are refused with a clear cause.
     assert!(matches!(
         is.rehost(1001, BindTo::database("DB-2"), Unbind::default(), today),
-        Err(Error::ReductionPending { revision: 3, .. })
+        Err(Error::Order(OrderError::ReductionPending { revision: 3, .. }))
     ));
     // Revocation: the immediate code replaces the old one at once (the old one has no
     // end date, the bridge ends when the reduction starts); from the start the larger
@@ -337,7 +343,7 @@ fn withdrawal_until_the_cutoff() {
     is.issue(&perpetual(40, &["crm", "bi"]), d(2026, 3, 2)).unwrap();
     assert!(matches!(
         is.withdraw_reduction(1001, d(2026, 11, 22)),
-        Err(Error::NoPendingReduction { .. })
+        Err(Error::Order(OrderError::NoPendingReduction { .. }))
     ));
     is.reduce(1001, &fewer, d(2026, 11, 22)).unwrap();
     // The cutoff day itself is still in time.
@@ -359,7 +365,7 @@ fn withdrawal_until_the_cutoff() {
     is.reduce(1001, &fewer, d(2026, 11, 22)).unwrap();
     assert!(matches!(
         is.withdraw_reduction(1001, d(2026, 12, 13)),
-        Err(Error::WithdrawalTooLate { cutoff, .. }) if cutoff == d(2026, 12, 12)
+        Err(Error::Order(OrderError::WithdrawalTooLate { cutoff, .. })) if cutoff == d(2026, 12, 12)
     ));
     // A mixed order withdrawn: the additions stay, without the bridge's end date.
     let mut is = issuer();
@@ -387,11 +393,11 @@ fn reduction_refused_when_the_term_ends_first() {
     };
     assert!(matches!(
         is.reduce(1001, &fewer, d(2026, 11, 22)),
-        Err(Error::ReductionAfterExpiry { effective, .. }) if effective == d(2027, 1, 1)
+        Err(Error::Order(OrderError::ReductionAfterExpiry { effective, .. })) if effective == d(2027, 1, 1)
     ));
     assert!(matches!(
         is.reduce(1001, &Change::default(), d(2026, 11, 22)),
-        Err(Error::ReducesNothing { license_id: 1001 })
+        Err(Error::Order(OrderError::ReducesNothing { license_id: 1001 }))
     ));
 }
 
@@ -405,7 +411,7 @@ fn renewal_on_the_first_and_last_allowed_day() {
     is.issue(&subscription(), start).unwrap();
     assert!(matches!(
         is.renew(1001, d(2027, 8, 22)),
-        Err(Error::RenewalTooEarly { opens, .. }) if opens == d(2027, 8, 23)
+        Err(Error::Order(OrderError::RenewalTooEarly { opens, .. })) if opens == d(2027, 8, 23)
     ));
     // First day: the day after the deadline, well before the at-the-latest day (4 weeks
     // before expiry, 2027-10-25).
@@ -420,7 +426,7 @@ fn renewal_on_the_first_and_last_allowed_day() {
     // Renewing again right away is early for the new term.
     assert!(matches!(
         is.renew(1001, d(2027, 10, 25)),
-        Err(Error::RenewalTooEarly { expires, .. }) if expires == d(2028, 11, 22)
+        Err(Error::Order(OrderError::RenewalTooEarly { expires, .. })) if expires == d(2028, 11, 22)
     ));
     // Last allowed day: the last day of the 14-day grace period; valid from that day.
     let mut is = issuer();
@@ -435,11 +441,14 @@ fn renewal_on_the_first_and_last_allowed_day() {
     is.issue(&subscription(), start).unwrap();
     assert!(matches!(
         is.renew(1001, d(2027, 12, 6)),
-        Err(Error::RenewalLapsed { closed, .. }) if closed == d(2027, 12, 6)
+        Err(Error::Order(OrderError::RenewalLapsed { closed, .. })) if closed == d(2027, 12, 6)
     ));
     // Full licenses are not renewed.
     is.issue(&perpetual(5, &["crm"]), start).unwrap();
-    assert!(matches!(is.renew(1002, start), Err(Error::NotApplicable { .. })));
+    assert!(matches!(
+        is.renew(1002, start),
+        Err(Error::Order(OrderError::NotApplicable { .. }))
+    ));
 }
 
 #[test]
@@ -451,11 +460,11 @@ fn cancel_versus_revoke() {
     assert_eq!(is.cancel(1001, d(2027, 8, 22)).unwrap().ends, d(2027, 11, 22));
     assert!(matches!(
         is.cancel(1001, d(2027, 8, 22)),
-        Err(Error::Cancelled { .. })
+        Err(Error::Order(OrderError::Cancelled { .. }))
     ));
     assert!(matches!(
         is.renew(1001, d(2027, 11, 1)),
-        Err(Error::Cancelled { .. })
+        Err(Error::Order(OrderError::Cancelled { .. }))
     ));
     assert_eq!(is.renewals_due(d(2027, 11, 1)).unwrap(), Vec::<u32>::new());
     assert_eq!(
@@ -470,7 +479,7 @@ fn cancel_versus_revoke() {
     assert!(is.renew(1001, d(2027, 11, 1)).is_ok());
     assert!(matches!(
         is.renew(1001, d(2028, 11, 1)),
-        Err(Error::Cancelled { .. })
+        Err(Error::Order(OrderError::Cancelled { .. }))
     ));
     // Revoked: listed with every revision, nothing more issued.
     is.revoke(1001, Some("order reversed"), d(2028, 1, 10)).unwrap();
@@ -483,11 +492,11 @@ fn cancel_versus_revoke() {
     );
     assert!(matches!(
         is.renew(1001, d(2028, 11, 1)),
-        Err(Error::Revoked { .. })
+        Err(Error::Order(OrderError::Revoked { .. }))
     ));
     assert!(matches!(
         is.revoke(1001, None, d(2028, 1, 11)),
-        Err(Error::Revoked { .. })
+        Err(Error::Order(OrderError::Revoked { .. }))
     ));
     let more = Change {
         named_users: Some(30),
@@ -495,11 +504,14 @@ fn cancel_versus_revoke() {
     };
     assert!(matches!(
         is.upgrade(1001, &more, d(2028, 1, 11)),
-        Err(Error::Revoked { .. })
+        Err(Error::Order(OrderError::Revoked { .. }))
     ));
     // A perpetual license is not cancelled.
     is.issue(&perpetual(5, &["crm"]), start).unwrap();
-    assert!(matches!(is.cancel(1002, start), Err(Error::NotApplicable { .. })));
+    assert!(matches!(
+        is.cancel(1002, start),
+        Err(Error::Order(OrderError::NotApplicable { .. }))
+    ));
 }
 
 #[test]
@@ -545,7 +557,7 @@ fn two_maintenance_packs_in_a_row() {
     is.issue(&subscription(), bought).unwrap();
     assert!(matches!(
         is.add_maintenance(1002, MaintenanceKind::OneServer, bought),
-        Err(Error::NotApplicable { .. })
+        Err(Error::Order(OrderError::NotApplicable { .. }))
     ));
 }
 
@@ -671,7 +683,7 @@ fn upgrade_after_renewal_reissues_the_next_term() {
     };
     assert!(matches!(
         is.reduce(1001, &mixed, d(2027, 11, 2)),
-        Err(Error::NextTermPending { revision: 4, .. })
+        Err(Error::Order(OrderError::NextTermPending { revision: 4, .. }))
     ));
 }
 
@@ -716,7 +728,7 @@ fn reduction_while_the_next_term_is_issued_cuts_the_reduced_code_from_it() {
     };
     assert!(matches!(
         is.upgrade(1001, &more, d(2027, 11, 3)),
-        Err(Error::ReductionPending { revision: 3, .. })
+        Err(Error::Order(OrderError::ReductionPending { revision: 3, .. }))
     ));
     // Withdrawn: the next term's scope again, from its start.
     let w = is.withdraw_reduction(1001, d(2027, 11, 3)).unwrap().license;
@@ -897,7 +909,7 @@ fn erased_licensee_keeps_numbers_and_blocks_resigning() {
     assert_eq!(h.revisions[0].license.named_users, Some(25));
     assert!(matches!(
         is.renew(1001, d(2027, 11, 1)),
-        Err(Error::Erased { .. })
+        Err(Error::Order(OrderError::Erased { .. }))
     ));
 }
 
@@ -950,7 +962,7 @@ fn a_retried_order_returns_the_first_result_and_issues_nothing() {
     };
     assert!(matches!(
         is.place(Some("portal-1"), &upgrade, today),
-        Err(Error::OrderKeyReused { .. })
+        Err(Error::Ledger(LedgerError::OrderKeyReused { .. }))
     ));
     let up = is.place(Some("portal-3"), &upgrade, today).unwrap();
     assert_eq!(is.place(Some("portal-3"), &upgrade, today).unwrap(), up);
@@ -991,6 +1003,9 @@ fn a_stale_read_is_a_conflict_and_nothing_is_recorded() {
         expected: 0,
         records: std::slice::from_ref(&record),
     };
-    assert!(matches!(ledger.append_batch(&stale), Err(Error::Conflict { .. })));
+    assert!(matches!(
+        ledger.append_batch(&stale),
+        Err(Error::Ledger(LedgerError::Conflict { .. }))
+    ));
     assert_eq!(ledger.records().unwrap().len(), 1);
 }

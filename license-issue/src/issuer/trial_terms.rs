@@ -8,6 +8,7 @@ use license_core::{Kind, License};
 
 use crate::Error;
 use crate::catalog::product::Catalog;
+use crate::issuer::error::OrderError;
 
 /// `Ok` unless `l` is a trial that exceeds the catalog's `[trial]` terms: usable days
 /// (term plus grace) above `days`, more named users or concurrent seats than the terms
@@ -66,10 +67,10 @@ pub(crate) fn within_trial_terms(catalog: &Catalog, l: &License) -> Result<(), E
     if over.is_empty() {
         Ok(())
     } else {
-        Err(Error::TrialBeyondCatalog {
+        Err(Error::Order(OrderError::TrialBeyondCatalog {
             product: catalog.product().to_owned(),
             what: over.join("; "),
-        })
+        }))
     }
 }
 
@@ -95,7 +96,7 @@ mod tests {
 
     fn refused(is: &mut Issuer<MemoryLedger>, o: &NewLicense) -> String {
         match is.issue(o, d(2026, 11, 22)) {
-            Err(e @ Error::TrialBeyondCatalog { .. }) => {
+            Err(e @ Error::Order(OrderError::TrialBeyondCatalog { .. })) => {
                 assert_eq!(e.kind_name(), "trial_beyond_catalog");
                 e.to_string()
             }

@@ -5,6 +5,7 @@ use license_core::Date;
 use super::Issuer;
 use super::pending::held_up;
 use crate::Error;
+use crate::issuer::error::OrderError;
 use crate::issuer::order::{Change, Reissued};
 use crate::ledger::store::{Ledger, Operation};
 
@@ -14,8 +15,8 @@ impl<L: Ledger> Issuer<L> {
     ///
     /// While a reduction is pending, the catalog's `while_reduction_pending` decides:
     /// under `refuse` (the default) a new count of named users or seats, or a module the
-    /// reduction removes, is refused ([`Error::WithdrawReductionFirst`] up to the
-    /// reduction's cutoff, [`Error::ReductionFixed`] after it; see `pending::held_up`).
+    /// reduction removes, is refused ([`OrderError::WithdrawReductionFirst`] up to the
+    /// reduction's cutoff, [`OrderError::ReductionFixed`] after it; see `pending::held_up`).
     /// What is not held up (and everything under `apply-on-top`) takes effect at once:
     /// the code in force is re-issued with the additions until the reduction's start, and
     /// the pending reduced code is re-issued with the additions from it (`next_term` of
@@ -46,21 +47,21 @@ impl<L: Ledger> Issuer<L> {
                         == Some(r.license.revision)
                 });
             if others.count() > 0 {
-                return Err(Error::ReductionPending {
+                return Err(Error::Order(OrderError::ReductionPending {
                     license_id,
                     revision: p.license.revision,
                     effective: p.license.valid_from,
-                });
+                }));
             }
         }
         let catalog = self.catalogs.get(&h.product)?.clone();
         let current = self.current(&h, today)?;
         let split = change.split(&catalog, &current.license)?;
         if split.shrinks {
-            return Err(Error::ChangeReduces {
+            return Err(Error::Order(OrderError::ChangeReduces {
                 license_id,
                 what: change.describe_shrink(&catalog, &current.license)?,
-            });
+            }));
         }
         let mut grows = split.grows;
         if let Some(p) = &pending {
@@ -69,28 +70,28 @@ impl<L: Ledger> Issuer<L> {
                 let (effective, revision) = (p.license.valid_from, p.license.revision);
                 let cutoff = policy.cutoff(effective);
                 return Err(if policy.may_withdraw(effective, today) {
-                    Error::WithdrawReductionFirst {
+                    Error::Order(OrderError::WithdrawReductionFirst {
                         license_id,
                         revision,
                         effective,
                         what,
                         cutoff,
-                    }
+                    })
                 } else {
-                    Error::ReductionFixed {
+                    Error::Order(OrderError::ReductionFixed {
                         license_id,
                         revision,
                         effective,
                         what,
                         cutoff,
-                    }
+                    })
                 });
             }
             // On top: a module the reduction removes, ordered again, grows the pending code.
             grows |= change.split(&catalog, &p.license)?.grows;
         }
         if !grows {
-            return Err(Error::ChangeIsEmpty { license_id });
+            return Err(Error::Order(OrderError::ChangeIsEmpty { license_id }));
         }
         let in_force = current.license;
         self.change_now(&h, &catalog, Operation::Upgrade, today, None, None, None, |l| {

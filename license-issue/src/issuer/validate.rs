@@ -4,52 +4,53 @@ use license_core::{Date, Kind, License};
 
 use crate::Error;
 use crate::catalog::product::Catalog;
+use crate::issuer::error::OrderError;
 
 /// The business rules every code must satisfy.
 pub(crate) fn validate(catalog: &Catalog, l: &License, today: Date) -> Result<(), Error> {
     if l.named_users == Some(0) || l.concurrent_seats == Some(0) {
-        return Err(Error::NoUsersOrSeats);
+        return Err(Error::Order(OrderError::NoUsersOrSeats));
     }
     if l.issued != today {
-        return Err(Error::NotIssuedToday {
+        return Err(Error::Order(OrderError::NotIssuedToday {
             issued: l.issued,
             today,
-        });
+        }));
     }
     if l.valid_from < l.issued {
-        return Err(Error::StartsBeforeIssue {
+        return Err(Error::Order(OrderError::StartsBeforeIssue {
             valid_from: l.valid_from,
             issued: l.issued,
-        });
+        }));
     }
     match (l.kind, l.expires) {
         (Kind::Full, None) | (Kind::Full, Some(_)) => {}
         (kind, None) => {
-            return Err(Error::NeedsEndDate { kind });
+            return Err(Error::Order(OrderError::NeedsEndDate { kind }));
         }
         _ => {}
     }
     if let Some(e) = l.expires
         && (e <= l.valid_from || e <= l.issued)
     {
-        return Err(Error::EndsBeforeStart {
+        return Err(Error::Order(OrderError::EndsBeforeStart {
             expires: e,
             starts: l.valid_from,
-        });
+        }));
     }
     let d = &catalog.defaults;
     let over = |what: &'static str, v: Option<u32>, max: Option<u32>| match (v, max) {
-        (Some(v), Some(max)) if v > max => Err(Error::OverLimit {
+        (Some(v), Some(max)) if v > max => Err(Error::Order(OrderError::OverLimit {
             what,
             requested: v,
             max,
             product: catalog.product().to_owned(),
-        }),
-        (None, Some(max)) => Err(Error::MustBeLimited {
+        })),
+        (None, Some(max)) => Err(Error::Order(OrderError::MustBeLimited {
             what,
             product: catalog.product().to_owned(),
             max,
-        }),
+        })),
         _ => Ok(()),
     };
     // A catalog maximum means the license must be limited in that count, unless the
@@ -78,10 +79,10 @@ pub(crate) fn validate(catalog: &Catalog, l: &License, today: Date) -> Result<()
     )?;
     let unknown = license_core::ModuleSet::from_bits(l.modules.bits() & !catalog.all_modules().bits());
     if !unknown.is_empty() {
-        return Err(Error::ModulesNotInCatalog {
+        return Err(Error::Order(OrderError::ModulesNotInCatalog {
             product: catalog.product().to_owned(),
             bits: unknown.iter().collect(),
-        });
+        }));
     }
     // A trial is the catalog's trial terms at most.
     super::trial_terms::within_trial_terms(catalog, l)

@@ -8,6 +8,7 @@
 //!
 //! May use: `error`, `catalog` and `license-core`.
 
+pub(crate) mod error;
 pub(crate) mod signature;
 pub(crate) mod signer;
 pub(crate) mod vendor;

@@ -9,6 +9,7 @@ use license_core::{
     CertificateChain, Context, DelegationError, IdRange, License, Violation, sign, sign_delegated,
 };
 
+use crate::channel::error::ChannelError;
 use crate::{Catalog, Error, VendorKey};
 
 /// The key an issuer signs with.
@@ -69,8 +70,10 @@ impl ResellerSigner {
 
     /// The installed chain of `product`.
     pub fn chain(&self, product: &str) -> Result<&CertificateChain, Error> {
-        self.chains.get(product).ok_or_else(|| Error::NoCertificate {
-            product: product.to_owned(),
+        self.chains.get(product).ok_or_else(|| {
+            Error::Channel(ChannelError::NoCertificate {
+                product: product.to_owned(),
+            })
         })
     }
 
@@ -104,12 +107,11 @@ impl Signer {
             Signer::Vendor(_) => Ok(None),
             Signer::Reseller(r) => {
                 let leaf = r.chain(product)?.leaf();
-                leaf.frame
-                    .license_ids
-                    .map(Some)
-                    .ok_or_else(|| Error::NoLicenseIdRange {
+                leaf.frame.license_ids.map(Some).ok_or_else(|| {
+                    Error::Channel(ChannelError::NoLicenseIdRange {
                         reseller: leaf.name.as_str().to_owned(),
                     })
+                })
             }
         }
     }
@@ -118,7 +120,7 @@ impl Signer {
     pub(crate) fn vendor_key(&self, what: &'static str) -> Result<&VendorKey, Error> {
         match self {
             Signer::Vendor(k) => Ok(k),
-            Signer::Reseller(_) => Err(Error::VendorOnly { what }),
+            Signer::Reseller(_) => Err(Error::Channel(ChannelError::VendorOnly { what })),
         }
     }
 
@@ -158,8 +160,8 @@ pub(crate) fn in_catalog_words(e: Error, catalog: &Catalog) -> Error {
         },
         other => other.to_string(),
     };
-    Error::OutsideFrame {
+    Error::Channel(ChannelError::OutsideFrame {
         reseller: reseller.as_str().to_owned(),
         limit,
-    }
+    })
 }

@@ -36,6 +36,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::Error;
+use crate::keys::error::KeyError;
 
 /// A vendor's private signing key. Zeroized when dropped (every clone too); `Debug`
 /// never shows it and no function of this crate prints it.
@@ -81,13 +82,17 @@ impl VendorKey {
         let pem = v1.to_pkcs8_pem(LineEnding::LF);
         // KeypairBytes zeroizes its secret on drop.
         drop(v1);
-        pem.map_err(|e| Error::KeyFormat {
-            path: PathBuf::from("<memory>"),
-            reason: e.to_string(),
+        pem.map_err(|e| {
+            Error::Key(KeyError::KeyFormat {
+                path: PathBuf::from("<memory>"),
+                reason: e.to_string(),
+            })
         })
-        .map_err(|e| Error::KeyFormat {
-            path: PathBuf::from("<memory>"),
-            reason: e.to_string(),
+        .map_err(|e| {
+            Error::Key(KeyError::KeyFormat {
+                path: PathBuf::from("<memory>"),
+                reason: e.to_string(),
+            })
         })
     }
 
@@ -109,14 +114,16 @@ impl VendorKey {
     /// Load a key file, refusing (on Unix) one that group or others may read.
     pub fn load(path: &Path) -> Result<VendorKey, Error> {
         let meta = fs::metadata(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::KeyMissing { path: path.into() },
+            std::io::ErrorKind::NotFound => Error::Key(KeyError::KeyMissing { path: path.into() }),
             _ => Error::io(path)(e),
         })?;
         check_private(path, &meta)?;
         let text = Zeroizing::new(fs::read_to_string(path).map_err(Error::io(path))?);
-        VendorKey::from_pkcs8_pem(&text).map_err(|e| Error::KeyFormat {
-            path: path.into(),
-            reason: e.to_string(),
+        VendorKey::from_pkcs8_pem(&text).map_err(|e| {
+            Error::Key(KeyError::KeyFormat {
+                path: path.into(),
+                reason: e.to_string(),
+            })
         })
     }
 
@@ -141,10 +148,10 @@ fn check_private(path: &Path, meta: &fs::Metadata) -> Result<(), Error> {
     use std::os::unix::fs::PermissionsExt;
     let mode = meta.permissions().mode() & 0o777;
     if mode & 0o077 != 0 {
-        return Err(Error::KeyPermissions {
+        return Err(Error::Key(KeyError::KeyPermissions {
             path: path.into(),
             mode,
-        });
+        }));
     }
     Ok(())
 }
@@ -199,12 +206,14 @@ impl KeyRing {
     pub fn open(dir: &Path) -> Result<KeyRing, Error> {
         let path = dir.join(RING_FILE);
         let text = fs::read_to_string(&path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::KeyMissing { path: path.clone() },
+            std::io::ErrorKind::NotFound => Error::Key(KeyError::KeyMissing { path: path.clone() }),
             _ => Error::io(&path)(e),
         })?;
-        let bad = |reason: String| Error::KeyRing {
-            path: path.clone(),
-            reason,
+        let bad = |reason: String| {
+            Error::Key(KeyError::KeyRing {
+                path: path.clone(),
+                reason,
+            })
         };
         let file: RingFile = toml::from_str(&text).map_err(|e| bad(e.message().to_owned()))?;
         let mut keys = Vec::new();
@@ -244,7 +253,7 @@ impl KeyRing {
     /// Create a key ring in `dir` with a freshly generated key. Fails if one exists.
     pub fn create(dir: &Path, today: Date) -> Result<KeyRing, Error> {
         if dir.join(RING_FILE).exists() {
-            return Err(Error::KeyExists { path: dir.into() });
+            return Err(Error::Key(KeyError::KeyExists { path: dir.into() }));
         }
         create_private_dir(dir)?;
         let mut ring = KeyRing {
@@ -266,17 +275,17 @@ impl KeyRing {
                 return self.add(key, today);
             }
         }
-        Err(Error::KeyIdsCollide)
+        Err(Error::Key(KeyError::KeyIdsCollide))
     }
 
     /// Add `key` as the current key: write its file (mode 0600), then the ring.
     pub fn add(&mut self, key: VendorKey, today: Date) -> Result<&KeyEntry, Error> {
         let id = key.id();
         if self.keys.iter().any(|k| k.id == id) {
-            return Err(Error::KeyRing {
+            return Err(Error::Key(KeyError::KeyRing {
                 path: self.dir.join(RING_FILE),
                 reason: format!("key id {id:#04x} is already listed"),
-            });
+            }));
         }
         let file = format!("key-{id:02x}.pem");
         key.save(&self.dir.join(&file))?;
@@ -306,9 +315,11 @@ impl KeyRing {
                 .collect(),
         };
         let path = self.dir.join(RING_FILE);
-        let text = toml::to_string(&ring).map_err(|e| Error::KeyRing {
-            path: path.clone(),
-            reason: e.to_string(),
+        let text = toml::to_string(&ring).map_err(|e| {
+            Error::Key(KeyError::KeyRing {
+                path: path.clone(),
+                reason: e.to_string(),
+            })
         })?;
         let text =
             format!("# Vendor key ring: public data only. `current` is the key id used for issuing.\n{text}");
@@ -332,23 +343,27 @@ impl KeyRing {
 
     /// Load the current private key (permission-checked, matched against the ring).
     pub fn current(&self) -> Result<VendorKey, Error> {
-        let entry = self.current_entry().ok_or_else(|| Error::KeyRing {
-            path: self.dir.join(RING_FILE),
-            reason: "no current key".into(),
+        let entry = self.current_entry().ok_or_else(|| {
+            Error::Key(KeyError::KeyRing {
+                path: self.dir.join(RING_FILE),
+                reason: "no current key".into(),
+            })
         })?;
         let path = self.dir.join(&entry.file);
         let key = VendorKey::load(&path).map_err(|e| match e {
-            Error::KeyMissing { path } => Error::KeyFileMissing { path, id: entry.id },
+            Error::Key(KeyError::KeyMissing { path }) => {
+                Error::Key(KeyError::KeyFileMissing { path, id: entry.id })
+            }
             e => e,
         })?;
         if key.public_key() != entry.public {
-            return Err(Error::KeyRing {
+            return Err(Error::Key(KeyError::KeyRing {
                 path: self.dir.join(RING_FILE),
                 reason: format!(
                     "{} does not hold the public key listed for id {}",
                     entry.file, entry.id
                 ),
-            });
+            }));
         }
         Ok(key)
     }
@@ -494,12 +509,12 @@ mod tests {
             fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
             assert!(matches!(
                 VendorKey::load(&path),
-                Err(Error::KeyPermissions { mode: 0o640, .. })
+                Err(Error::Key(KeyError::KeyPermissions { mode: 0o640, .. }))
             ));
         }
         assert!(matches!(
             VendorKey::load(&dir.path().join("none.pem")),
-            Err(Error::KeyMissing { .. })
+            Err(Error::Key(KeyError::KeyMissing { .. }))
         ));
     }
 
@@ -519,7 +534,10 @@ mod tests {
             .unwrap()
             .write_all(b"-----BEGIN PRIVATE KEY-----\nAAAA\n")
             .unwrap();
-        assert!(matches!(VendorKey::load(&path), Err(Error::KeyFormat { .. })));
+        assert!(matches!(
+            VendorKey::load(&path),
+            Err(Error::Key(KeyError::KeyFormat { .. }))
+        ));
     }
 
     #[test]
@@ -529,7 +547,7 @@ mod tests {
         let mut ring = KeyRing::create(&kd, day()).unwrap();
         assert!(matches!(
             KeyRing::create(&kd, day()),
-            Err(Error::KeyExists { .. })
+            Err(Error::Key(KeyError::KeyExists { .. }))
         ));
         let first = ring.current().unwrap().id();
         let second = ring.rotate(day()).unwrap().id;
@@ -557,12 +575,18 @@ mod tests {
             text.replace(&format!("current = {id}"), &format!("current = {}", id ^ 1)),
         )
         .unwrap();
-        assert!(matches!(KeyRing::open(dir.path()), Err(Error::KeyRing { .. })));
+        assert!(matches!(
+            KeyRing::open(dir.path()),
+            Err(Error::Key(KeyError::KeyRing { .. }))
+        ));
         fs::write(&path, "current = [").unwrap();
-        assert!(matches!(KeyRing::open(dir.path()), Err(Error::KeyRing { .. })));
+        assert!(matches!(
+            KeyRing::open(dir.path()),
+            Err(Error::Key(KeyError::KeyRing { .. }))
+        ));
         assert!(matches!(
             KeyRing::open(&dir.path().join("x")),
-            Err(Error::KeyMissing { .. })
+            Err(Error::Key(KeyError::KeyMissing { .. }))
         ));
     }
 

@@ -20,10 +20,11 @@
 //!   (`<ledger>.torn-<offset>`, never deleted) and truncates the ledger to its last
 //!   complete record;
 //! - a damaged line followed by further lines is not a crash but an alteration: opening
-//!   fails with [`Error::LedgerCorrupt`] naming the line, and nothing is changed.
+//!   fails with [`Error::Ledger(LedgerError::LedgerCorrupt)`] naming the line, and nothing is changed.
 
+use crate::ledger::error::{LedgerError, TornRecord};
 use std::collections::BTreeMap;
-use std::fmt;
+
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
@@ -37,37 +38,6 @@ const PREFIX: &[u8] = b"{\"sum\":\"";
 const MIDDLE: &[u8] = b"\",\"record\":";
 const SUM_HEX: usize = 16;
 
-/// The incomplete last line of a ledger after a crash.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TornRecord {
-    /// The ledger file.
-    pub path: PathBuf,
-    /// The torn line's 1-based number.
-    pub line: usize,
-    /// Byte offset at which it starts (the length of the intact part).
-    pub offset: u64,
-    /// Its length in bytes.
-    pub bytes: usize,
-    /// The start of what was lost (printable characters only).
-    pub preview: String,
-    /// How many complete records precede it (all of them loaded).
-    pub complete_records: usize,
-}
-
-impl fmt::Display for TornRecord {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "the ledger {} ends with an incomplete record at line {} ({} bytes; lost: {}), probably from a crash while writing; the {} complete records before it are intact",
-            self.path.display(),
-            self.line,
-            self.bytes,
-            self.preview,
-            self.complete_records
-        )
-    }
-}
-
 fn checksum(record_json: &[u8]) -> String {
     hex::encode(&Sha256::digest(record_json)[..SUM_HEX / 2])
 }
@@ -75,7 +45,7 @@ fn checksum(record_json: &[u8]) -> String {
 /// Encode one record as a ledger line (with its newline). The ticket pool's file uses
 /// the same lines (`tickets`).
 pub(crate) fn encode_line<T: serde::Serialize>(record: &T) -> Result<Vec<u8>, Error> {
-    let json = serde_json::to_vec(record).map_err(Error::LedgerEncode)?;
+    let json = serde_json::to_vec(record).map_err(LedgerError::LedgerEncode)?;
     let mut line = Vec::with_capacity(json.len() + 48);
     line.extend_from_slice(PREFIX);
     line.extend_from_slice(checksum(&json).as_bytes());
@@ -218,11 +188,11 @@ impl FileLedger {
                     break;
                 }
                 Err(reason) => {
-                    return Err(Error::LedgerCorrupt {
+                    return Err(Error::Ledger(LedgerError::LedgerCorrupt {
                         path: self.path.clone(),
                         line: line_no,
                         reason,
-                    });
+                    }));
                 }
             }
             offset = next;
@@ -266,7 +236,7 @@ impl FileLedger {
 
     fn refuse_if_torn(&self) -> Result<(), Error> {
         match &self.torn {
-            Some(t) => Err(Error::LedgerTorn(t.clone())),
+            Some(t) => Err(Error::Ledger(LedgerError::LedgerTorn(t.clone()))),
             None => Ok(()),
         }
     }
@@ -341,7 +311,7 @@ impl Ledger for FileLedger {
         let mut all = self.sequences()?;
         let next = crate::ledger::store::next_sequence(all.get(product).copied(), at_least)?;
         all.insert(product.to_owned(), next);
-        let text = serde_json::to_string_pretty(&all).map_err(Error::LedgerEncode)?;
+        let text = serde_json::to_string_pretty(&all).map_err(LedgerError::LedgerEncode)?;
         let path = self.sequences_path();
         license_fs::write_atomic(&path, text.as_bytes()).map_err(Error::io(&path))?;
         Ok(next)
@@ -358,10 +328,12 @@ impl FileLedger {
     fn sequences(&self) -> Result<BTreeMap<String, u64>, Error> {
         let path = self.sequences_path();
         match fs::read_to_string(&path) {
-            Ok(text) => serde_json::from_str(&text).map_err(|e| Error::LedgerCorrupt {
-                path: path.clone(),
-                line: e.line(),
-                reason: format!("{e}; it records the last revocation-list sequence per product"),
+            Ok(text) => serde_json::from_str(&text).map_err(|e| {
+                Error::Ledger(LedgerError::LedgerCorrupt {
+                    path: path.clone(),
+                    line: e.line(),
+                    reason: format!("{e}; it records the last revocation-list sequence per product"),
+                })
             }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
             Err(source) => Err(Error::Io { path, source }),
@@ -564,7 +536,10 @@ mod tests {
             assert_eq!(torn.offset as usize, last_start);
             assert_eq!(torn.bytes, cut - last_start);
             assert_eq!(l.records().unwrap(), vec![record(1, "A"), record(2, "A")]);
-            assert!(matches!(l.append(&record(9, "Z")), Err(Error::LedgerTorn(_))));
+            assert!(matches!(
+                l.append(&record(9, "Z")),
+                Err(Error::Ledger(LedgerError::LedgerTorn(_)))
+            ));
             if cut == full.len() - 1 {
                 // Repair sets the torn bytes aside and allows appends again.
                 let side = l.repair().unwrap().unwrap();
@@ -599,7 +574,9 @@ mod tests {
         let altered = text.replacen("\"named_users\":5", "\"named_users\":9", 2);
         fs::write(&path, altered).unwrap();
         match FileLedger::open(&path) {
-            Err(Error::LedgerCorrupt { line: 1, reason, .. }) => assert_eq!(reason, "checksum mismatch"),
+            Err(Error::Ledger(LedgerError::LedgerCorrupt { line: 1, reason, .. })) => {
+                assert_eq!(reason, "checksum mismatch")
+            }
             other => panic!("{other:?}"),
         }
         // A last line with a wrong checksum counts as torn, not as corrupt.

@@ -8,6 +8,7 @@
 //!
 //! May use: `error`, `catalog` (for report totals) and `license-core`.
 
+pub(crate) mod error;
 pub(crate) mod file;
 pub(crate) mod history;
 #[cfg(feature = "postgres")]

@@ -5,7 +5,7 @@
 //! records (`seq`). An operation's batch is one multi-row `INSERT` (atomic by itself) at
 //! the positions the operation read, so of two instances that read the same state one
 //! inserts and the other hits the unique key `(license_id, seq)`: that is
-//! [`Error::Conflict`], and its issuer runs the order again on a fresh read. New license
+//! [`Error::Ledger(LedgerError::Conflict)`], and its issuer runs the order again on a fresh read. New license
 //! ids collide the same way at `(id, 0)`. Revisions are unique per license (a unique
 //! index too), and an order key is recorded once (a unique index on the first record of
 //! each order). The schema comes with the crate ([`MIGRATIONS`]) and is brought up to
@@ -19,7 +19,10 @@ use r2d2_postgres::postgres::error::SqlState;
 use r2d2_postgres::postgres::types::ToSql;
 use r2d2_postgres::postgres::{self, NoTls};
 
+use crate::issuer::error::OrderError;
+use crate::ledger::error::LedgerError;
 use crate::ledger::store::{Batch, Ledger, Record, erase_in, next_sequence, normalize_licensee};
+use crate::report::error::ReportError;
 use crate::report::lists::Month;
 use crate::{Error, KindTotals};
 
@@ -48,7 +51,7 @@ impl std::fmt::Debug for PgLedger {
 }
 
 fn backend(e: impl std::error::Error + Send + Sync + 'static) -> Error {
-    Error::Backend(Box::new(e))
+    Error::Ledger(LedgerError::Backend(Box::new(e)))
 }
 
 /// A database error whose text includes what the server said (the driver's own
@@ -84,7 +87,7 @@ impl PgLedger {
     }
 
     /// [`PgLedger::open`], waiting at most `timeout` for a connection (then, and for every
-    /// later operation that cannot get one, [`Error::Backend`]).
+    /// later operation that cannot get one, [`Error::Ledger(LedgerError::Backend)`]).
     pub fn open_with_timeout(
         config: postgres::Config,
         connections: u32,
@@ -146,7 +149,7 @@ impl PgLedger {
             .iter()
             .map(|row| {
                 let text: String = row.get(0);
-                serde_json::from_str(&text).map_err(|e| Error::Backend(Box::new(e)))
+                serde_json::from_str(&text).map_err(|e| Error::Ledger(LedgerError::Backend(Box::new(e))))
             })
             .collect()
     }
@@ -154,8 +157,10 @@ impl PgLedger {
     /// The totals of codes issued per kind in `month`, counted by the database (the
     /// same figures as [`crate::issued_in_month`]'s `totals`).
     pub fn issued_totals(&self, month: Month) -> Result<Vec<KindTotals>, Error> {
-        let (from, to) = month.bounds().ok_or_else(|| Error::InvalidMonth {
-            given: month.to_string(),
+        let (from, to) = month.bounds().ok_or_else(|| {
+            Error::Report(ReportError::InvalidMonth {
+                given: month.to_string(),
+            })
         })?;
         let mut c = self.conn()?;
         let rows = c
@@ -221,8 +226,10 @@ impl Ledger for PgLedger {
             let at = batch.expected + i;
             rows.push(Row {
                 license_id: i64::from(r.license.license_id),
-                seq: i32::try_from(at).map_err(|_| Error::RevisionsExhausted {
-                    license_id: batch.license_id,
+                seq: i32::try_from(at).map_err(|_| {
+                    Error::Order(OrderError::RevisionsExhausted {
+                        license_id: batch.license_id,
+                    })
                 })?,
                 recorded: r.recorded.to_string(),
                 operation: r.operation.name(),
@@ -232,7 +239,7 @@ impl Ledger for PgLedger {
                 order_key: r.order.as_ref().map(|o| o.key.clone()),
                 order_digest: r.order.as_ref().map(|o| o.digest.clone()),
                 batch_index: i32::try_from(i).unwrap_or(i32::MAX),
-                json: serde_json::to_string(r).map_err(Error::LedgerEncode)?,
+                json: serde_json::to_string(r).map_err(LedgerError::LedgerEncode)?,
             });
         }
         let mut params: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(rows.len() * COLUMNS);
@@ -278,9 +285,11 @@ impl Ledger for PgLedger {
         let mut c = self.conn()?;
         match c.execute(sql.as_str(), &params) {
             Ok(_) => Ok(()),
-            Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => Err(Error::Conflict {
-                license_id: batch.license_id,
-            }),
+            Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
+                Err(Error::Ledger(LedgerError::Conflict {
+                    license_id: batch.license_id,
+                }))
+            }
             Err(e) => Err(db(e)),
         }
     }
@@ -330,7 +339,7 @@ impl Ledger for PgLedger {
         } else {
             n
         };
-        u32::try_from(n).map_err(|_| Error::LicenseIdsExhausted)
+        u32::try_from(n).map_err(|_| OrderError::LicenseIdsExhausted.into())
     }
 
     fn last_license_id(&self) -> Result<Option<u32>, Error> {
@@ -358,12 +367,13 @@ impl Ledger for PgLedger {
         for row in rows {
             let id: i64 = row.get(0);
             let text: String = row.get(1);
-            let mut record: Record = serde_json::from_str(&text).map_err(|e| Error::Backend(Box::new(e)))?;
+            let mut record: Record =
+                serde_json::from_str(&text).map_err(|e| Error::Ledger(LedgerError::Backend(Box::new(e))))?;
             if normalize_licensee(&record.licensee) != target {
                 continue;
             }
             n += erase_in(std::slice::from_mut(&mut record), licensee, pseudonym);
-            let json = serde_json::to_string(&record).map_err(Error::LedgerEncode)?;
+            let json = serde_json::to_string(&record).map_err(LedgerError::LedgerEncode)?;
             tx.execute(
                 "UPDATE ledger_records SET licensee = $2, record = $3 WHERE id = $1",
                 &[&id, &record.licensee, &json],
@@ -376,7 +386,8 @@ impl Ledger for PgLedger {
 
     fn claim_revocation_sequence(&mut self, product: &str, at_least: u64) -> Result<u64, Error> {
         // The first number: at least 1 and `at_least`; later ones: one above the last.
-        let first = i64::try_from(next_sequence(None, at_least)?).map_err(|_| Error::SequenceExhausted)?;
+        let first =
+            i64::try_from(next_sequence(None, at_least)?).map_err(|_| LedgerError::SequenceExhausted)?;
         let mut c = self.conn()?;
         let row = c
             .query_one(
@@ -388,7 +399,7 @@ impl Ledger for PgLedger {
             )
             .map_err(db)?;
         let last: i64 = row.get(0);
-        u64::try_from(last).map_err(|_| Error::SequenceExhausted)
+        u64::try_from(last).map_err(|_| LedgerError::SequenceExhausted.into())
     }
 }
 

@@ -7,6 +7,8 @@ use license_core::{Date, License};
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
+use crate::issuer::error::OrderError;
+use crate::ledger::error::LedgerError;
 
 /// What happened in one ledger record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -166,7 +168,7 @@ pub struct Batch<'a> {
     pub license_id: u32,
     /// How many records of the license the operation read before it decided (0 for a
     /// new license). If the ledger holds more by now, another order changed the license
-    /// meanwhile: the append fails with [`Error::Conflict`] and records nothing.
+    /// meanwhile: the append fails with [`Error::Ledger(LedgerError::Conflict)`] and records nothing.
     pub expected: usize,
     /// The records, in order.
     pub records: &'a [Record],
@@ -177,7 +179,7 @@ pub struct Batch<'a> {
 /// A ledger shared by several issuers at once (several backend instances on one
 /// database) must make [`Ledger::append_batch`] atomic and check its `expected` count
 /// and the records' order keys in the same step; the issuer then re-reads and retries
-/// on [`Error::Conflict`], so revisions and license ids are never issued twice or
+/// on [`Error::Ledger(LedgerError::Conflict)`], so revisions and license ids are never issued twice or
 /// skipped. A ledger used by one issuer at a time (a locked file, memory) gets that from
 /// the default method.
 pub trait Ledger {
@@ -188,16 +190,16 @@ pub trait Ledger {
     /// `batch.expected` records and no record carries the same order key.
     fn append_batch(&mut self, batch: &Batch<'_>) -> Result<(), Error> {
         if self.records_of(batch.license_id)?.len() != batch.expected {
-            return Err(Error::Conflict {
+            return Err(Error::Ledger(LedgerError::Conflict {
                 license_id: batch.license_id,
-            });
+            }));
         }
         if let Some(order) = batch.records.first().and_then(|r| r.order.as_ref())
             && !self.records_of_order(&order.key)?.is_empty()
         {
-            return Err(Error::Conflict {
+            return Err(Error::Ledger(LedgerError::Conflict {
                 license_id: batch.license_id,
-            });
+            }));
         }
         for r in batch.records {
             self.append(r)?;
@@ -251,7 +253,7 @@ pub trait Ledger {
             Some(last) => last
                 .checked_add(1)
                 .map(|n| n.max(first))
-                .ok_or(Error::LicenseIdsExhausted),
+                .ok_or(OrderError::LicenseIdsExhausted.into()),
         }
     }
 
@@ -273,7 +275,7 @@ pub trait Ledger {
 pub(crate) fn next_sequence(last: Option<u64>, at_least: u64) -> Result<u64, Error> {
     let next = match last {
         None => 1,
-        Some(n) => n.checked_add(1).ok_or(Error::SequenceExhausted)?,
+        Some(n) => n.checked_add(1).ok_or(LedgerError::SequenceExhausted)?,
     };
     Ok(next.max(at_least))
 }

@@ -5,6 +5,7 @@
 //! `'`, which spreadsheets show as text (OWASP's advice for CSV injection).
 
 use crate::Error;
+use crate::report::error::ReportError;
 
 /// Whether a spreadsheet could take `cell` for a formula.
 fn risky(cell: &str) -> bool {
@@ -21,7 +22,7 @@ fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
 }
 
 fn csv_error(e: csv::Error) -> Error {
-    Error::Csv(e)
+    Error::Report(ReportError::Csv(e))
 }
 
 /// A header line and one line per row.

@@ -14,6 +14,7 @@ use crate::catalog::calendar;
 use crate::catalog::product::Catalogs;
 use crate::ledger::history::LicenseHistory;
 use crate::ledger::store::{Operation, Record};
+use crate::report::error::ReportError;
 
 /// A month, `YYYY-MM`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -27,7 +28,7 @@ pub struct Month {
 impl Month {
     /// Parse `YYYY-MM`.
     pub fn parse(s: &str) -> Result<Month, Error> {
-        let bad = || Error::InvalidMonth { given: s.to_owned() };
+        let bad = || Error::Report(ReportError::InvalidMonth { given: s.to_owned() });
         let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
         if y.len() != 4 || m.len() != 2 {
             return Err(bad());
@@ -300,8 +301,10 @@ pub fn issued_report(
     by: IssuedBy,
     reseller: Option<&str>,
 ) -> Result<IssuedReport, Error> {
-    let (from, to) = month.bounds().ok_or_else(|| Error::InvalidMonth {
-        given: month.to_string(),
+    let (from, to) = month.bounds().ok_or_else(|| {
+        Error::Report(ReportError::InvalidMonth {
+            given: month.to_string(),
+        })
     })?;
     let mut totals: Vec<KindTotals> = Kind::ALL
         .iter()
@@ -648,8 +651,10 @@ pub fn pro_rata(
     month: Month,
     reseller: Option<&str>,
 ) -> Result<ProRataReport, Error> {
-    let (first, next) = month.bounds().ok_or_else(|| Error::InvalidMonth {
-        given: month.to_string(),
+    let (first, next) = month.bounds().ok_or_else(|| {
+        Error::Report(ReportError::InvalidMonth {
+            given: month.to_string(),
+        })
     })?;
     let days_in_month = u32::try_from(next.days_since(first)).unwrap_or(0);
     let mut rows: Vec<ProRataRow> = Vec::new();
@@ -1073,7 +1078,10 @@ mod tests {
         );
         for bad in ["2026-13", "2026-1", "26-11", "x", "2026-00"] {
             assert!(
-                matches!(Month::parse(bad), Err(Error::InvalidMonth { .. })),
+                matches!(
+                    Month::parse(bad),
+                    Err(Error::Report(ReportError::InvalidMonth { .. }))
+                ),
                 "{bad}"
             );
         }

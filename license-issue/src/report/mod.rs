@@ -9,4 +9,5 @@
 
 pub(crate) mod csv;
 pub(crate) mod describe;
+pub(crate) mod error;
 pub(crate) mod lists;

@@ -1,5 +1,6 @@
 //! `keygen` and `pubkey`: the vendor's signing keys.
 
+use license_issue::KeyError;
 use license_issue::{Error, KeyRing, PublicKeyFormat, export_public_keys};
 use serde_json::json;
 
@@ -17,9 +18,11 @@ pub fn keygen(home: &Home, rotate: bool, today: license_core::Date, json: bool) 
     } else {
         KeyRing::create(&dir, today)?
     };
-    let entry = ring.current_entry().ok_or_else(|| Error::KeyRing {
-        path: dir.clone(),
-        reason: "no current key after generation".into(),
+    let entry = ring.current_entry().ok_or_else(|| {
+        Error::Key(KeyError::KeyRing {
+            path: dir.clone(),
+            reason: "no current key after generation".into(),
+        })
     })?;
     let hex = hex::encode(entry.public.to_bytes());
     let file = dir.join(&entry.file);

@@ -1,5 +1,6 @@
 //! `ledger`: check, repair, erase personal data.
 
+use license_issue::LedgerError;
 use license_issue::{Error, Ledger, random_pseudonym};
 use serde_json::json;
 
@@ -40,7 +41,7 @@ pub fn ledger(home: &Home, action: &LedgerCommand, json: bool) -> Result<u8, Fai
                 false => None,
             };
             match torn.or(imports_torn) {
-                Some(t) => Err(Error::LedgerTorn(t).into()),
+                Some(t) => Err(Error::Ledger(LedgerError::LedgerTorn(t)).into()),
                 None => Ok(0),
             }
         }

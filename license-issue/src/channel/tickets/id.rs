@@ -15,9 +15,6 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::TicketError;
-use crate::Error;
-
 /// Symbols of a ticket id (without the `TK-` prefix and the dashes).
 pub const TICKET_SYMBOLS: usize = 15;
 /// Random symbols of a ticket id (the rest are check symbols).
@@ -141,9 +138,9 @@ pub struct TicketId([u8; TICKET_SYMBOLS]);
 
 impl TicketId {
     /// A fresh random id (60 bits from the operating system).
-    pub fn generate() -> Result<TicketId, Error> {
+    pub fn generate() -> Result<TicketId, getrandom::Error> {
         let mut bytes = [0u8; TICKET_RANDOM_SYMBOLS];
-        getrandom::fill(&mut bytes).map_err(Error::Random)?;
+        getrandom::fill(&mut bytes)?;
         // 256 is a multiple of 32: the low five bits are uniform.
         Ok(TicketId::from_random(bytes.map(|b| b & 31)))
     }
@@ -168,11 +165,11 @@ impl TicketId {
     }
 
     /// Parse a ticket id as typed: `TK-` (any case), then fifteen symbols, with or without
-    /// dashes and spaces. A typo is reported as [`TicketError::Typo`], naming the symbol
+    /// dashes and spaces. A typo is reported as [`TicketIdError::Typo`], naming the symbol
     /// where it can.
-    pub fn parse(text: &str) -> Result<TicketId, TicketError> {
+    pub fn parse(text: &str) -> Result<TicketId, TicketIdError> {
         let given = text.trim();
-        let malformed = |reason: &'static str| TicketError::Malformed {
+        let malformed = |reason: &'static str| TicketIdError::Malformed {
             given: given.chars().take(40).collect(),
             reason,
         };
@@ -187,7 +184,7 @@ impl TicketId {
             if matches!(c, '-' | ' ' | '\t') {
                 continue;
             }
-            let v = symbol_value(c).ok_or(TicketError::Character {
+            let v = symbol_value(c).ok_or(TicketIdError::Character {
                 given: given.chars().take(40).collect(),
                 character: c,
             })?;
@@ -205,7 +202,7 @@ impl TicketId {
             ));
         }
         if syndromes(&s) != ZERO {
-            return Err(TicketError::Typo {
+            return Err(TicketIdError::Typo {
                 given: given.to_owned(),
                 typo: locate(&s),
             });
@@ -274,9 +271,9 @@ impl fmt::Debug for TicketId {
 }
 
 impl std::str::FromStr for TicketId {
-    type Err = TicketError;
+    type Err = TicketIdError;
 
-    fn from_str(s: &str) -> Result<TicketId, TicketError> {
+    fn from_str(s: &str) -> Result<TicketId, TicketIdError> {
         TicketId::parse(s)
     }
 }
@@ -291,6 +288,49 @@ impl<'de> Deserialize<'de> for TicketId {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<TicketId, D::Error> {
         let text = String::deserialize(d)?;
         TicketId::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Why a text is not a ticket id.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TicketIdError {
+    /// Not a ticket id at all (no `TK-`, too short or too long).
+    #[error("'{given}' is not a ticket id ({reason}): copy it again from the mail or paper it came on")]
+    Malformed {
+        /// The start of what was given.
+        given: String,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// A character no ticket id contains.
+    #[error(
+        "'{given}' is not a ticket id: '{character}' is not one of its characters (digits and letters except I, L, O and U): copy it again from the mail or paper it came on"
+    )]
+    Character {
+        /// The start of what was given.
+        given: String,
+        /// The character.
+        character: char,
+    },
+    /// A ticket id whose check symbols do not match: mistyped.
+    #[error("the ticket id {given} is mistyped: {typo}; compare it with the mail or paper it came on")]
+    Typo {
+        /// What was given.
+        given: String,
+        /// Where the typo is, as far as it can be told.
+        typo: Typo,
+    },
+}
+
+impl TicketIdError {
+    /// A stable name for the kind of error (the variant's name in snake case).
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            TicketIdError::Malformed { .. } => "ticket_malformed",
+            TicketIdError::Character { .. } => "ticket_character",
+            TicketIdError::Typo { .. } => "ticket_typo",
+        }
     }
 }
 
@@ -364,7 +404,7 @@ mod tests {
                     let mut t = s.clone();
                     t[pos] = c;
                     match TicketId::parse(&typed(&t)) {
-                        Err(TicketError::Typo {
+                        Err(TicketIdError::Typo {
                             typo: Typo::Wrong { symbol },
                             ..
                         }) => assert_eq!(symbol, pos + 1),
@@ -387,7 +427,7 @@ mod tests {
                     }
                     let mut t = s.clone();
                     t.swap(i, j);
-                    let Err(TicketError::Typo { typo, .. }) = TicketId::parse(&typed(&t)) else {
+                    let Err(TicketIdError::Typo { typo, .. }) = TicketId::parse(&typed(&t)) else {
                         panic!("swap {i} {j} accepted");
                     };
                     if j == i + 1 {
@@ -421,7 +461,7 @@ mod tests {
                 }
                 assert!(matches!(
                     TicketId::parse(&typed(&t)),
-                    Err(TicketError::Typo { .. })
+                    Err(TicketIdError::Typo { .. })
                 ));
             }
         }
@@ -432,24 +472,27 @@ mod tests {
         let id = sample(3).to_string();
         assert!(matches!(
             TicketId::parse(&id[3..]),
-            Err(TicketError::Malformed { .. })
+            Err(TicketIdError::Malformed { .. })
         ));
         assert!(matches!(
             TicketId::parse(&id[..id.len() - 1]),
-            Err(TicketError::Malformed { .. })
+            Err(TicketIdError::Malformed { .. })
         ));
         assert!(matches!(
             TicketId::parse(&format!("{id}0")),
-            Err(TicketError::Malformed { .. })
+            Err(TicketIdError::Malformed { .. })
         ));
         assert!(matches!(
             TicketId::parse(&id.replacen('A', "U", 1).replacen('2', "U", 1)),
-            Err(TicketError::Character { character: 'U', .. })
+            Err(TicketIdError::Character { character: 'U', .. })
         ));
-        assert!(matches!(TicketId::parse(""), Err(TicketError::Malformed { .. })));
+        assert!(matches!(
+            TicketId::parse(""),
+            Err(TicketIdError::Malformed { .. })
+        ));
         assert!(matches!(
             TicketId::parse("Tķ"),
-            Err(TicketError::Malformed { .. })
+            Err(TicketIdError::Malformed { .. })
         ));
         let e = TicketId::parse(&id.replacen("TK-", "TK-Z", 1))
             .unwrap_err()

@@ -20,6 +20,7 @@
 //! the vendor, [`TicketPool::import`] in the reseller's home); the vendor then refuses to
 //! redeem those tickets itself, so a ticket is redeemed in one ledger only.
 
+use error::TicketError;
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
 use std::path::{Path, PathBuf};
@@ -27,12 +28,15 @@ use std::path::{Path, PathBuf};
 use license_core::{Date, ResellerName};
 use serde::{Deserialize, Serialize};
 
+use crate::channel::error::ChannelError;
 use crate::issuer::order::NewLicense;
+use crate::ledger::error::LedgerError;
 use crate::ledger::file::{decode_line, encode_line};
 use crate::ledger::store::Ledger;
-use crate::{Error, ErrorClass, Issuer};
+use crate::{Error, Issuer};
 
-mod id;
+pub(crate) mod error;
+pub(crate) mod id;
 mod redeem;
 mod report;
 
@@ -42,169 +46,6 @@ pub use report::{TicketReport, TicketRow, TicketState, TicketTotals, ticket_repo
 
 /// The most tickets one `create` makes.
 pub const MAX_TICKETS_PER_CREATE: u32 = 10_000;
-
-/// Why a ticket id, a pool or a redemption was refused.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum TicketError {
-    /// Not a ticket id at all (no `TK-`, too short or too long).
-    #[error("'{given}' is not a ticket id ({reason}): copy it again from the mail or paper it came on")]
-    Malformed {
-        /// The start of what was given.
-        given: String,
-        /// What is wrong.
-        reason: &'static str,
-    },
-    /// A character no ticket id contains.
-    #[error(
-        "'{given}' is not a ticket id: '{character}' is not one of its characters (digits and letters except I, L, O and U): copy it again from the mail or paper it came on"
-    )]
-    Character {
-        /// The start of what was given.
-        given: String,
-        /// The character.
-        character: char,
-    },
-    /// A ticket id whose check symbols do not match: mistyped.
-    #[error("the ticket id {given} is mistyped: {typo}; compare it with the mail or paper it came on")]
-    Typo {
-        /// What was given.
-        given: String,
-        /// Where the typo is, as far as it can be told.
-        typo: Typo,
-    },
-    /// A well-formed ticket id this pool does not hold.
-    #[error(
-        "ticket {ticket} is not in this ticket pool: check that it was created (or imported) in this licensing directory"
-    )]
-    Unknown {
-        /// The ticket.
-        ticket: TicketId,
-    },
-    /// A ticket already redeemed for another installation or licensee.
-    #[error(
-        "ticket {ticket} was already redeemed on {on} for {licensee} (license {license_id}): a ticket gives one license; for another installation, rehost that license or use another ticket"
-    )]
-    Redeemed {
-        /// The ticket.
-        ticket: TicketId,
-        /// The licensee it was redeemed for.
-        licensee: String,
-        /// The day.
-        on: Date,
-        /// The license it gave.
-        license_id: u32,
-    },
-    /// A ticket the vendor handed to its reseller for redemption in the reseller's home.
-    #[error(
-        "ticket {ticket} was handed to reseller {reseller} on {on} to be redeemed in its own licensing directory: redeem it there (the reseller's ledger reports it)"
-    )]
-    HandedOver {
-        /// The ticket.
-        ticket: TicketId,
-        /// The reseller.
-        reseller: String,
-        /// The day of the export.
-        on: Date,
-    },
-    /// A redemption without a database code or machine fingerprint.
-    #[error("a ticket is redeemed for one installation: give its database code or machine fingerprint")]
-    NoInstallation,
-    /// Too many (or no) tickets asked for.
-    #[error("{count} tickets cannot be created at once: create 1 to {max} per call")]
-    Count {
-        /// The number asked for.
-        count: u32,
-        /// The most allowed.
-        max: u32,
-    },
-    /// A ticket's order names a licensee or binding: those come with the redemption.
-    #[error("a ticket's scope has no licensee and no binding: they are given when the ticket is redeemed")]
-    ScopeHasLicensee,
-    /// The pool file is damaged.
-    #[error("the ticket pool {} is corrupt at line {line} ({reason}): restore it from a backup; nothing was changed", .path.display())]
-    Corrupt {
-        /// The pool file.
-        path: PathBuf,
-        /// The 1-based line.
-        line: usize,
-        /// What is wrong with it.
-        reason: String,
-    },
-    /// Another process has the pool open.
-    #[error("the ticket pool {} is in use by another process: wait for it to finish", .path.display())]
-    InUse {
-        /// The pool file.
-        path: PathBuf,
-    },
-    /// A file of exported tickets that cannot be read.
-    #[error(
-        "this is not a valid file of exported tickets ({reason}): ask the vendor to export the tickets again"
-    )]
-    Export {
-        /// What is wrong.
-        reason: String,
-    },
-    /// Exported tickets for another reseller than this home's.
-    #[error(
-        "these tickets were exported for reseller {found}, not for {expected}: import them in {found}'s licensing directory"
-    )]
-    WrongReseller {
-        /// The reseller of this home.
-        expected: String,
-        /// The reseller they are for.
-        found: String,
-    },
-    /// An imported ticket this home could not issue (outside its reseller's frame).
-    #[error("ticket {ticket} cannot be redeemed here: {reason}")]
-    OutsideScope {
-        /// The ticket.
-        ticket: TicketId,
-        /// Why issuing its scope is refused.
-        reason: Box<Error>,
-    },
-    /// An imported ticket whose id the pool holds with another scope.
-    #[error(
-        "ticket {ticket} is already in this pool with another scope: the file is not the vendor's export of it; ask the vendor"
-    )]
-    ImportConflict {
-        /// The ticket.
-        ticket: TicketId,
-    },
-}
-
-impl TicketError {
-    /// A stable name for the kind of error (the variant's name in snake case).
-    pub fn kind_name(&self) -> &'static str {
-        match self {
-            TicketError::Malformed { .. } => "ticket_malformed",
-            TicketError::Character { .. } => "ticket_character",
-            TicketError::Typo { .. } => "ticket_typo",
-            TicketError::Unknown { .. } => "ticket_unknown",
-            TicketError::Redeemed { .. } => "ticket_redeemed",
-            TicketError::HandedOver { .. } => "ticket_handed_over",
-            TicketError::NoInstallation => "ticket_no_installation",
-            TicketError::Count { .. } => "ticket_count",
-            TicketError::ScopeHasLicensee => "ticket_scope_has_licensee",
-            TicketError::Corrupt { .. } => "ticket_pool_corrupt",
-            TicketError::InUse { .. } => "ticket_pool_in_use",
-            TicketError::Export { .. } => "ticket_export",
-            TicketError::WrongReseller { .. } => "ticket_wrong_reseller",
-            TicketError::ImportConflict { .. } => "ticket_import_conflict",
-            TicketError::OutsideScope { .. } => "ticket_outside_scope",
-        }
-    }
-
-    /// The class of this error.
-    pub fn class(&self) -> ErrorClass {
-        match self {
-            TicketError::Corrupt { .. } | TicketError::InUse { .. } | TicketError::Export { .. } => {
-                ErrorClass::Data
-            }
-            _ => ErrorClass::Usage,
-        }
-    }
-}
 
 /// One ticket: the order it stands for, waiting for its licensee and installation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -281,7 +122,7 @@ impl TicketExport {
 
     /// The export as JSON text.
     pub fn to_json(&self) -> Result<String, Error> {
-        serde_json::to_string_pretty(self).map_err(Error::LedgerEncode)
+        serde_json::to_string_pretty(self).map_err(|e| Error::Ledger(LedgerError::LedgerEncode(e)))
     }
 }
 
@@ -451,20 +292,20 @@ impl TicketPool {
         if let Some(own) = issuer.signer().reseller(&order.product)?
             && own != reseller
         {
-            return Err(Error::ResellerMismatch {
+            return Err(Error::Channel(ChannelError::ResellerMismatch {
                 given: reseller.to_owned(),
                 signer: own,
-            });
+            }));
         }
         if !order.customer.licensee.is_empty() || order.bind != crate::BindTo::nothing() {
-            return Err(TicketError::ScopeHasLicensee.into());
+            return Err(Error::Ticket(TicketError::ScopeHasLicensee));
         }
         let mut order = order.clone();
         order.customer.reseller = Some(reseller.to_owned());
         check_scope(issuer, &order, today)?;
         let mut tickets: Vec<Ticket> = Vec::with_capacity(count as usize);
         while tickets.len() < count as usize {
-            let id = TicketId::generate()?;
+            let id = TicketId::generate().map_err(Error::Random)?;
             if self.tickets.contains_key(&id) || tickets.iter().any(|t| t.id == id) {
                 continue;
             }
@@ -591,6 +432,8 @@ pub(crate) mod test_support {
 
 #[cfg(test)]
 mod tests {
+    use crate::catalog::error::CatalogError;
+    use crate::issuer::error::OrderError;
     use license_core::Kind;
 
     use super::test_support::{day, issuer};
@@ -640,13 +483,13 @@ mod tests {
         wide.named_users = Some(6000);
         assert!(matches!(
             pool.create(&issuer, "Contoso", &wide, 5, day()),
-            Err(Error::OverLimit { .. })
+            Err(Error::Order(OrderError::OverLimit { .. }))
         ));
         let mut unknown = scope();
         unknown.modules = vec!["nope".into()];
         assert!(matches!(
             pool.create(&issuer, "Contoso", &unknown, 5, day()),
-            Err(Error::UnknownModule { .. })
+            Err(Error::Catalog(CatalogError::UnknownModule { .. }))
         ));
         let mut named = scope();
         named.customer.licensee = "ACME".into();

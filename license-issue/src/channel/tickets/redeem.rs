@@ -7,8 +7,11 @@ use license_core::Date;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::{TicketError, TicketId, TicketPool};
+use super::error::TicketError;
+use super::{TicketId, TicketPool};
+use crate::issuer::error::OrderError;
 use crate::issuer::order::{BindTo, Customer, Issued};
+use crate::ledger::error::LedgerError;
 use crate::ledger::store::{Ledger, OrderRef, Record, normalize_licensee};
 use crate::{Error, Issuer};
 
@@ -32,7 +35,8 @@ pub(crate) fn order_key(id: &TicketId) -> String {
 /// The order key and a digest of what makes one installation: the licensee as the
 /// signature compares it, and the binding.
 fn reference(id: &TicketId, licensee: &str, bind: &BindTo) -> Result<OrderRef, Error> {
-    let json = serde_json::to_vec(&(id, normalize_licensee(licensee), bind)).map_err(Error::LedgerEncode)?;
+    let json =
+        serde_json::to_vec(&(id, normalize_licensee(licensee), bind)).map_err(LedgerError::LedgerEncode)?;
     Ok(OrderRef {
         key: order_key(id),
         digest: hex::encode(&Sha256::digest(&json)[..16]),
@@ -94,10 +98,10 @@ impl<L: Ledger> Issuer<L> {
             .into());
         }
         if licensee.trim().is_empty() {
-            return Err(Error::EmptyLicensee);
+            return Err(Error::Order(OrderError::EmptyLicensee));
         }
         if bind.database.is_none() && bind.machine.is_none() {
-            return Err(TicketError::NoInstallation.into());
+            return Err(Error::Ticket(TicketError::NoInstallation));
         }
         let reference = reference(id, licensee, &bind)?;
         if let Some(first) = self.ledger().records_of_order(&reference.key)?.first() {
@@ -118,10 +122,10 @@ impl<L: Ledger> Issuer<L> {
                 again: replayed.get(),
             }),
             // Another redeemer came first, for another installation.
-            Err(Error::OrderKeyReused { .. }) => {
+            Err(Error::Ledger(LedgerError::OrderKeyReused { .. })) => {
                 match self.ledger().records_of_order(&reference.key)?.first() {
                     Some(first) => earlier(id, &reference, first),
-                    None => Err(Error::Conflict { license_id: 0 }),
+                    None => Err(Error::Ledger(LedgerError::Conflict { license_id: 0 })),
                 }
             }
             Err(e) => Err(e),
@@ -131,6 +135,7 @@ impl<L: Ledger> Issuer<L> {
 
 #[cfg(test)]
 mod tests {
+    use crate::channel::error::ChannelError;
     use license_core::{Date, Kind, MachineBinding};
 
     use super::*;
@@ -281,7 +286,7 @@ mod tests {
         ));
         assert!(matches!(
             issuer.redeem(&pool, &t[0].id, Customer::new(" "), BindTo::database("DB"), day()),
-            Err(Error::EmptyLicensee)
+            Err(Error::Order(OrderError::EmptyLicensee))
         ));
         // Handed to the reseller: the vendor no longer redeems it.
         let export = pool.export("Contoso", |_| false, day()).unwrap();
@@ -356,7 +361,13 @@ mod tests {
         match reseller.import(&narrow, &parsed, day()) {
             Err(Error::Ticket(TicketError::OutsideScope { ticket, reason })) => {
                 assert_eq!(ticket, t[0].id);
-                assert!(matches!(*reason, Error::OutsideFrame { .. }), "{reason:?}");
+                assert!(
+                    matches!(
+                        reason.downcast_ref::<Error>(),
+                        Some(Error::Channel(ChannelError::OutsideFrame { .. }))
+                    ),
+                    "{reason:?}"
+                );
                 assert!(reason.to_string().contains("10"), "{reason}");
             }
             other => panic!("{other:?}"),
@@ -366,13 +377,13 @@ mod tests {
         // A reseller creates tickets for itself only; inside its frame only.
         assert!(matches!(
             reseller.create(&contoso, "Fabrikam", &scope(), 1, day()),
-            Err(Error::ResellerMismatch { .. })
+            Err(Error::Channel(ChannelError::ResellerMismatch { .. }))
         ));
         let mut wide = scope();
         wide.modules = vec!["bi".into()];
         assert!(matches!(
             reseller.create(&contoso, "Contoso", &wide, 1, day()),
-            Err(Error::OutsideFrame { .. })
+            Err(Error::Channel(ChannelError::OutsideFrame { .. }))
         ));
         assert_eq!(
             reseller.import(&contoso, &parsed, day()).unwrap(),
