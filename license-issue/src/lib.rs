@@ -52,6 +52,7 @@ pub use catalog::product::{
 };
 pub use channel::certificates::{CertificateEntry, CertificateRegister, REGISTER_FORMAT, REGISTER_VERSION};
 pub use channel::error::ChannelError;
+pub use channel::operations::{OPERATION_CONTEXT, ResellerRevocation, revoke_imported};
 pub use channel::report::{
     EXPORT_FORMAT, EXPORT_VERSION, ImportPlan, ImportProblem, Invoice, InvoiceLine, InvoiceSection,
     ResellerExport, check_import, imports_ledger_path, invoice, reseller_name,

@@ -49,7 +49,9 @@ pub enum ChannelError {
         limit: String,
     },
     /// Something only the vendor's key signs, asked of a reseller's home.
-    #[error("{what} is signed with the vendor's key: ask the vendor for it")]
+    #[error(
+        "{what} is signed with the vendor's key: ask the vendor for it (a license you revoke reaches the vendor with your monthly export, and the vendor's next revocation list after its import names it)"
+    )]
     VendorOnly {
         /// What was asked ("a revocation list").
         what: &'static str,
@@ -123,7 +125,7 @@ pub enum ChannelError {
         reason: String,
     },
     /// A reseller's ledger export in a format version this software does not read.
-    #[error("{} is a reseller ledger export of format version {version}; this software reads version {}: update the vendor's licensing software, or ask the reseller for a version {} export; nothing was imported", .path.display(), crate::EXPORT_VERSION, crate::EXPORT_VERSION)]
+    #[error("{} is a reseller ledger export of format version {version}; this software reads versions 1 to {}: update the vendor's licensing software, or ask the reseller for a version {} export; nothing was imported", .path.display(), crate::EXPORT_VERSION, crate::EXPORT_VERSION)]
     ExportVersion {
         /// The file.
         path: PathBuf,

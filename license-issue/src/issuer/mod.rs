@@ -320,7 +320,7 @@ fn customer_of(h: &LicenseHistory) -> Customer {
 }
 
 /// A record without a code.
-fn event(h: &LicenseHistory, rev: &crate::Revision, operation: Operation, today: Date) -> Record {
+pub(crate) fn event(h: &LicenseHistory, rev: &crate::Revision, operation: Operation, today: Date) -> Record {
     Record {
         recorded: today,
         operation,

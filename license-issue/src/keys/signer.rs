@@ -81,6 +81,12 @@ impl ResellerSigner {
     pub fn products(&self) -> impl Iterator<Item = &str> {
         self.chains.keys().map(String::as_str)
     }
+
+    /// The reseller's signature of an operation without a code (see
+    /// `channel::operations`), for its export.
+    pub(crate) fn sign_operation(&self, record: &crate::Record) -> Result<String, Error> {
+        crate::channel::operations::sign_operation(&self.key, record)
+    }
 }
 
 impl Signer {

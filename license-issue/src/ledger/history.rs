@@ -169,6 +169,16 @@ impl LicenseHistory {
         anchor
     }
 
+    /// Whether the license was revoked before its contract's first month was over (a
+    /// storno: the purchase undone). A storno is not invoiced: no codes, no days
+    /// ([`crate::invoice`], [`crate::pro_rata`]).
+    pub fn storno(&self) -> bool {
+        match (self.revoked, self.contract_start()) {
+            (Some(on), Some(start)) => on < start.add_months(1).unwrap_or(Date::MAX),
+            _ => false,
+        }
+    }
+
     /// The highest revision ever issued (withdrawn ones included): the next one must be higher.
     pub fn max_revision(&self) -> u32 {
         self.revisions
