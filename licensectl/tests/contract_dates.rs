@@ -171,3 +171,83 @@ fn a_trial_beyond_the_catalogs_trial_terms_is_refused() {
         .json();
     assert_eq!(v["scope"]["expires"], "2026-12-06");
 }
+
+/// Issue 20, NFR: "every feature unlocked at once, through one product code" means the
+/// modules added to the catalog later too. An NFR code issued with the demo catalog (six
+/// modules) grants module `mobile`, numbered 6 and added to the catalog afterwards, when
+/// `license-check` verifies it with the new catalog.
+#[test]
+fn an_nfr_code_grants_a_module_added_to_the_catalog_after_issue() {
+    let env = Env::ready();
+    let v = env
+        .run(&[
+            "--json",
+            "issue",
+            "--licensee",
+            "Partner AG",
+            "--kind",
+            "nfr",
+            "--users",
+            "5",
+        ])
+        .json();
+    assert_eq!(v["scope"]["modules"], serde_json::json!(["all"]), "{v}");
+    let code = v["code"].as_str().unwrap().to_owned();
+    let file = env.path("nfr.txt");
+    std::fs::write(&file, &code).unwrap();
+    // The vendor adds a module to its catalog after the code was issued.
+    let catalog = std::fs::read_to_string(env.path("catalog/demo-erp.toml")).unwrap();
+    let later = catalog.replace(
+        "[modules]\n",
+        "[modules]\nmobile = 6     # added after the NFR code\n",
+    );
+    assert!(later.contains("mobile = 6"));
+    let later_path = env.path("demo-erp-later.toml");
+    std::fs::write(&later_path, later).unwrap();
+    let key = env.run(&["pubkey", "--format", "hex"]).ok().to_owned();
+    let key = key.split_whitespace().nth(1).unwrap().to_owned();
+    let out = std::process::Command::new(license_check_bin())
+        .args(["--json", "--date", "2026-11-23", "verify", "--catalog"])
+        .arg(&later_path)
+        .args([
+            "--file",
+            file.to_str().unwrap(),
+            "--licensee",
+            "Partner AG",
+            "--key",
+            &key,
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(out.status.code(), Some(0), "{v}");
+    assert_eq!(v["license"]["all_modules"], true, "{v}");
+    let allowed: Vec<&str> = v["allowed_now"]["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap())
+        .collect();
+    assert!(allowed.contains(&"mobile") && allowed.contains(&"crm"), "{v}");
+    // In words too.
+    let out = std::process::Command::new(license_check_bin())
+        .args(["--date", "2026-11-23", "verify", "--catalog"])
+        .arg(&later_path)
+        .args([
+            "--file",
+            file.to_str().unwrap(),
+            "--licensee",
+            "Partner AG",
+            "--key",
+            &key,
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Modules:          all, present and future ("),
+        "{text}"
+    );
+    assert!(text.contains("mobile"), "{text}");
+}

@@ -260,7 +260,13 @@ impl Names {
             .unwrap_or_else(|| format!("line {}", l.line.get()))
     }
 
+    /// The module names `l` grants; for every module, present and future, each module
+    /// the catalog (or `--modules`) names, so a module added to the catalog after the code
+    /// was issued is among them.
     fn modules(&self, l: &License) -> Vec<String> {
+        if l.modules.is_all() {
+            return self.modules.iter().filter(|n| !n.is_empty()).cloned().collect();
+        }
         l.modules
             .iter()
             .map(|n| {
@@ -429,6 +435,7 @@ pub fn verification_json(v: &Verification, names: &Names, coverage_checked: bool
             "concurrent_seats": l.concurrent_seats,
             "demo_seats": l.demo_seats,
             "modules": names.modules(l),
+            "all_modules": l.modules.is_all(),
             "issued": l.issued.to_string(),
             "valid_from": l.valid_from.to_string(),
             "expires": opt_date(l.expires),

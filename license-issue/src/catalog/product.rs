@@ -548,6 +548,10 @@ impl Catalog {
     /// The names of the modules in `set`, by bit; bits the catalog does not name show
     /// as `module#N`.
     pub fn module_names(&self, set: ModuleSet) -> Vec<String> {
+        if set.is_all() {
+            // Every module, present and future.
+            return vec!["all".to_owned()];
+        }
         set.iter()
             .map(|bit| {
                 self.modules

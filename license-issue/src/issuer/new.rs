@@ -152,7 +152,8 @@ impl<L: Ledger> Issuer<L> {
         } else {
             match order.kind {
                 Kind::Trial => catalog.module_choice(&catalog.trial.modules)?,
-                Kind::Nfr => catalog.all_modules(),
+                // Every module, present and future (format 2's "all modules" flag).
+                Kind::Nfr => license_core::ModuleSet::ALL,
                 Kind::Full | Kind::Subscription => license_core::ModuleSet::EMPTY,
             }
         };
