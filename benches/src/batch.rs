@@ -10,7 +10,7 @@
 use ed25519_dalek::{Signature, VerifyingKey};
 use license_core::{Context, PublicKey, SIGNATURE_LEN, UntrustedCode};
 
-use crate::Error;
+use crate::error::Error;
 
 const DOMAIN_LICENSE: &[u8] = b"license-core/v1 license\0";
 
@@ -116,7 +116,7 @@ pub fn revalidate_batch(entries: &[LedgerEntry], key: &PublicKey) -> Result<usiz
 
 /// `n` codes of the reference shape for `n` customers (distinct license ids and
 /// licensees, unbound to machines: the backend re-checks what it signed), as a ledger.
-pub fn ledger(r: &crate::Reference, n: usize) -> Result<Vec<LedgerEntry>, Error> {
+pub fn ledger(r: &crate::fixture::Reference, n: usize) -> Result<Vec<LedgerEntry>, Error> {
     (0..n)
         .map(|i| {
             let licensee = format!("Customer {i:04} Ltd");

@@ -13,7 +13,7 @@ use license_core::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::Error;
+use crate::error::Error;
 
 /// Module names of the demo product's catalog, by module number.
 pub const MODULES: [&str; 4] = ["crm", "budget", "planning", "bi"];

@@ -8,7 +8,7 @@ use license_core::{
 };
 use serde_json::Value;
 
-use crate::Error;
+use crate::error::Error;
 
 /// The golden vectors of format v2, as committed in license-core.
 pub const VECTORS_JSON: &str = include_str!("../../license-core/tests/vectors/v2.json");

@@ -18,7 +18,8 @@ use pasetors::keys::{AsymmetricPublicKey, AsymmetricSecretKey};
 use pasetors::token::UntrustedToken;
 use pasetors::version4::{PublicToken, V4};
 
-use crate::{Claims, Error};
+use crate::claims::Claims;
+use crate::error::Error;
 
 fn malformed(format: &'static str, detail: impl ToString) -> Error {
     Error::Malformed {
@@ -184,7 +185,7 @@ pub struct Tokens {
 
 impl Tokens {
     /// Sign the reference scope in every format with the reference key.
-    pub fn for_reference(r: &crate::Reference) -> Result<Tokens, Error> {
+    pub fn for_reference(r: &crate::fixture::Reference) -> Result<Tokens, Error> {
         let claims = Claims::new(&r.license, &r.product, &r.licensee);
         let vk = r.signing_key.verifying_key();
         Ok(Tokens {
@@ -202,7 +203,7 @@ impl Tokens {
 impl Tokens {
     /// Length in characters of each format's token for the reference scope, ours first
     /// (without dashes, as typed; the dashed length is in the name).
-    pub fn lengths(&self, r: &crate::Reference) -> Vec<(String, usize)> {
+    pub fn lengths(&self, r: &crate::fixture::Reference) -> Vec<(String, usize)> {
         vec![
             (
                 format!(

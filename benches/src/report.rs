@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::Error;
+use crate::error::Error;
 
 /// One benchmark's result.
 #[derive(Clone, Debug, PartialEq)]

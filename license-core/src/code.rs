@@ -5,7 +5,10 @@ use core::fmt;
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
 
+use crate::context::Context;
 use crate::context::{Field, Message, hint};
+use crate::date::Date;
+use crate::error::Error;
 use crate::fingerprint::MachineMatch;
 use crate::model::License;
 use crate::model::SeatServerDigest;
@@ -13,7 +16,6 @@ use crate::status::{Evaluation, Policy};
 use crate::strict;
 use crate::text::{self, TextKind};
 use crate::wire::{self, Format, Hints, MAX_CODE_BYTES, MAX_PAYLOAD, Payload, SIGNATURE_LEN};
-use crate::{Context, Date, Error};
 
 const DOMAIN_KEY_ID: &[u8] = b"license-core/v1 key-id\0";
 

@@ -2,7 +2,7 @@
 //! code. They are covered by the signature; the code carries only one-byte hints so a
 //! mismatch can be named.
 
-use crate::Error;
+use crate::error::Error;
 use crate::fingerprint::MachineFingerprint;
 
 /// Domain separation for license signatures (see `docs/FORMAT.md`, "Signed message").

@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use crate::Error;
+use crate::error::Error;
 
 /// A calendar day in UTC, stored as the number of days since 1970-01-01.
 ///

@@ -15,7 +15,7 @@
 
 use core::fmt;
 
-use crate::Error;
+use crate::error::Error;
 use crate::text::{self, GROUP, TextKind};
 
 /// Random bytes in a database code (80 bits).

@@ -15,13 +15,16 @@ use ed25519_dalek::{Signature, Signer, SigningKey};
 use serde::{Deserialize, Serialize};
 
 use crate::code::{LicenseCode, PublicKey, UntrustedCode, VerifiedLicense, sign};
+use crate::context::{Context, MAX_CONTEXT_FIELD};
 use crate::context::{Field, hint};
+use crate::date::Date;
+use crate::error::Error;
 use crate::frame::{Frame, IdRange, KindSet, LineSet, Violation};
 use crate::model::{License, ModuleSet};
+use crate::segmented;
 use crate::strict;
 use crate::text::TextKind;
 use crate::wire::{MAX_CODE_BYTES, SIGNATURE_LEN};
-use crate::{Context, Date, Error, MAX_CONTEXT_FIELD, segmented};
 
 /// The most certificates in a chain (vendor -> reseller -> sub-reseller -> sub-sub-reseller).
 pub const MAX_CHAIN: usize = 3;
@@ -205,8 +208,8 @@ pub enum DelegationError {
 
 impl DelegationError {
     /// The class of this error.
-    pub const fn kind(&self) -> crate::ErrorKind {
-        use crate::ErrorKind;
+    pub const fn kind(&self) -> crate::error::ErrorKind {
+        use crate::error::ErrorKind;
         match self {
             DelegationError::UnknownVendorKey { .. }
             | DelegationError::BadCertificateSignature { .. }

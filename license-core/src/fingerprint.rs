@@ -12,7 +12,7 @@ use core::fmt;
 
 use sha2::{Digest, Sha256};
 
-use crate::Error;
+use crate::error::Error;
 use crate::text::{self, TextKind};
 use crate::wire::Format;
 

@@ -8,7 +8,7 @@
 
 use core::fmt;
 
-use crate::Date;
+use crate::date::Date;
 use crate::model::{Kind, License, ModuleSet};
 
 /// A set of license kinds (bit `n` = the kind with code bits `n`).

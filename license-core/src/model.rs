@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use crate::Date;
+use crate::date::Date;
 use crate::fingerprint::MachineBinding;
 
 /// What kind of license this is. Two bits in the code: exactly these four exist in format v1.

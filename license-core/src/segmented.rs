@@ -13,7 +13,7 @@
 
 use core::fmt;
 
-use crate::Error;
+use crate::error::Error;
 use crate::text::{
     ALPHABET, CHECK_SYMBOLS, CRC_XOROUT, GROUP, INVALID, RESIDUE, SEPARATOR, SYMBOL_VALUES, TextKind, crc,
     crc_step, crc_step2, is_unicode_separator, typo_error,

@@ -1,6 +1,6 @@
 //! Status evaluation: pure, given the day and the running release's build date.
 
-use crate::Date;
+use crate::date::Date;
 use crate::model::License;
 
 /// How to evaluate; the defaults suit most products.

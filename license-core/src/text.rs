@@ -10,7 +10,7 @@
 
 use core::fmt;
 
-use crate::Error;
+use crate::error::Error;
 
 /// The Crockford base32 alphabet.
 pub const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";

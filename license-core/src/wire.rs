@@ -8,9 +8,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::date::Date;
+use crate::error::Error;
 use crate::fingerprint::MachineBinding;
 use crate::model::{Binding, Kind, License, ModuleSet, ProductLine, SeatServerDigest};
-use crate::{Date, Error};
 
 /// The format version [`crate::sign`] writes.
 pub const VERSION: u8 = 2;

@@ -16,7 +16,10 @@
 
 use core::fmt::{self, Display, Formatter};
 
-use crate::{Date, License, MachineBinding, Status};
+use crate::date::Date;
+use crate::fingerprint::MachineBinding;
+use crate::model::License;
+use crate::status::Status;
 
 /// The word for "no limit", wherever a number of users or seats may be absent.
 pub const UNLIMITED: &str = "unlimited";

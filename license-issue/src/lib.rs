@@ -51,27 +51,31 @@ pub use catalog::product::{
     TrialDefaults, WhileReductionPending,
 };
 pub use channel::certificates::{CertificateEntry, CertificateRegister, REGISTER_FORMAT, REGISTER_VERSION};
-pub use channel::error::ChannelError;
+pub use channel::error::{ChannelError, ImportProblem};
+pub use channel::format::{EXPORT_FORMAT, EXPORT_VERSION};
 pub use channel::operations::{OPERATION_CONTEXT, ResellerRevocation, revoke_imported};
 pub use channel::report::{
-    EXPORT_FORMAT, EXPORT_VERSION, ImportPlan, ImportProblem, Invoice, InvoiceLine, InvoiceSection,
-    ResellerExport, check_import, imports_ledger_path, invoice, reseller_name,
+    ImportPlan, Invoice, InvoiceLine, InvoiceSection, ResellerExport, check_import, imports_ledger_path,
+    invoice, reseller_name,
 };
 pub use channel::reseller::{BUNDLE_FORMAT, BUNDLE_VERSION, ResellerBundle, ResellerHome, certify};
 pub use channel::tickets::error::TicketError;
 pub use channel::tickets::id::TicketIdError;
-pub use channel::tickets::{
-    Imported, MAX_TICKETS_PER_CREATE, Redemption, TICKET_RANDOM_SYMBOLS, TICKET_SYMBOLS, Ticket,
-    TicketExport, TicketId, TicketPool, TicketReport, TicketRow, TicketState, TicketTotals, Typo,
-    ticket_report,
-};
+pub use channel::tickets::id::{TICKET_RANDOM_SYMBOLS, TICKET_SYMBOLS, TicketId, Typo};
+pub use channel::tickets::redeem::Redemption;
+pub use channel::tickets::report::{TicketReport, TicketRow, TicketState, TicketTotals, ticket_report};
+pub use channel::tickets::{Imported, MAX_TICKETS_PER_CREATE, Ticket, TicketExport, TicketPool};
 pub use error::Error;
 pub use error::class::ErrorClass;
+pub use issuer::Issuer;
+pub use issuer::cancel::Cancellation;
 pub use issuer::error::{BindingPart, OrderError};
 pub use issuer::order::{
     BindTo, Change, Customer, Issued, NewLicense, Reduction, Reissued, Term, ToleranceChoice, Unbind,
 };
-pub use issuer::{Cancellation, Issuer, Order, Outcome, RenewalOutcome, RevocationList};
+pub use issuer::place::{Order, Outcome};
+pub use issuer::renew::RenewalOutcome;
+pub use issuer::revoke::RevocationList;
 pub use keys::error::KeyError;
 pub use keys::signature::{SignedFor, verify_delegated_signature, verify_signature};
 pub use keys::signer::{ResellerSigner, Signer};
@@ -91,8 +95,9 @@ pub use r2d2_postgres::postgres;
 pub use report::describe::{Scope, binding_words, describe, status_words};
 pub use report::error::ReportError;
 pub use report::lists::{
-    ActiveRow, Column, IssuedBy, IssuedReport, IssuedRow, KindTotals, Month, NoticeRow, ProRataReport,
-    ProRataRow, RenewalRow, ReportRow, ResellerKindTotals, ResellerTotal, active_subscriptions,
-    issued_in_month, issued_in_month_by, issued_report, pro_rata, renewal_notices, renewal_notices_due,
-    renewals_overdue, to_csv, to_table,
+    ActiveRow, Column, IssuedBy, IssuedReport, IssuedRow, KindTotals, NoticeRow, ProRataReport, ProRataRow,
+    RenewalRow, ReportRow, ResellerKindTotals, ResellerTotal, active_subscriptions, issued_in_month,
+    issued_in_month_by, issued_report, pro_rata, renewal_notices, renewal_notices_due, renewals_overdue,
+    to_csv, to_table,
 };
+pub use report::month::Month;

@@ -20,9 +20,9 @@ use sha2::{Digest, Sha256};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
-use crate::Error;
 use crate::book::{AuditEvent, LeaseId, LeaseRecord, Op, Refusal, Reply, ct_eq};
 use crate::dashboard::{self, PageInfo};
+use crate::error::Error;
 use crate::keys::ServerKey;
 use crate::license::SeatLicense;
 use crate::ratelimit::RateLimiter;

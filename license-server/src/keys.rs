@@ -11,7 +11,7 @@ use ed25519_dalek::{Signer, SigningKey};
 use license_verify::seat_client::LeaseClaims;
 use zeroize::Zeroizing;
 
-use crate::Error;
+use crate::error::Error;
 
 /// The key file's name in the data directory.
 pub const KEY_FILE: &str = "server.key";

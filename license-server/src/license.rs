@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use license_verify::license_core::{Date, PublicKey, SeatServerDigest, UntrustedCode};
 use license_verify::{Verifier, describe_status};
 
-use crate::Error;
+use crate::error::Error;
 
 /// The state file's name in the data directory.
 pub const STATE_FILE: &str = "license.state";

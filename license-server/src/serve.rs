@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use zeroize::Zeroizing;
 
-use crate::Error;
 use crate::book::Policy;
+use crate::error::Error;
 use crate::http::{self, AdminToken, App, HttpLimits};
 use crate::keys::ServerKey;
 use crate::license::{LicenseConfig, SeatLicense};

@@ -7,7 +7,7 @@ use license_core::{
     VerifiedLicense, Violation, is_delegated_text,
 };
 
-use crate::Error;
+use crate::error::Error;
 
 /// One reseller of a verified reseller's code.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

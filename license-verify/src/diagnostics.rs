@@ -18,8 +18,10 @@ use std::path::Path;
 
 use log::{Level, debug, log};
 
+use crate::error::Error;
 use crate::fingerprint::CollectedFingerprint;
-use crate::{Error, RevocationListInfo, Verification};
+use crate::guards::RevocationListInfo;
+use crate::verification::Verification;
 
 const TARGET: &str = "license_verify";
 

@@ -5,7 +5,7 @@ use license_core::{Date, License, RevocationEntry, RevocationList};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::Error;
+use crate::error::Error;
 use crate::time::Utc;
 
 /// Everything the guards remember. Serialized into the state file; field order is the

@@ -4,7 +4,7 @@ use std::fmt;
 
 use license_core::{Date, License, MachineMatch, Release, Status, words};
 
-use crate::Verification;
+use crate::verification::Verification;
 
 /// The scope of a license in plain words; see [`describe_scope`].
 #[derive(Clone, Copy, Debug)]

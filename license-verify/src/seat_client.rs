@@ -153,7 +153,7 @@ impl LicensedServer {
     }
 
     /// The seat server named by a verification's code.
-    pub fn from_verification(v: &crate::Verification) -> Result<LicensedServer, SeatError> {
+    pub fn from_verification(v: &crate::verification::Verification) -> Result<LicensedServer, SeatError> {
         Self::from_license(v.verified())
     }
 

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use crate::Error;
+use crate::error::Error;
 
 /// A granted or renewed seat.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

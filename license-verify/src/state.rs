@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
-use crate::Error;
+use crate::error::Error;
 use crate::guards::Guards;
 
 const MAGIC: &[u8; 4] = b"LVST";

@@ -6,9 +6,9 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use license_core::{Context, Date, MachineFingerprint, Policy, PublicKey, Status, UntrustedRevocationList};
 
-use crate::Error;
 use crate::delegated::AnyCode;
 use crate::diagnostics;
+use crate::error::Error;
 use crate::fingerprint::{self, CollectedFingerprint};
 use crate::guards::{Guards, RevocationListInfo};
 use crate::state::StateFile;

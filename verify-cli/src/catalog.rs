@@ -7,7 +7,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::Names;
+use crate::names::Names;
 
 /// The highest module bit number.
 pub const MAX_MODULE: i64 = 63;

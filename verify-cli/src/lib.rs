@@ -30,12 +30,14 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use license_verify::license_core::{Date, License, PublicKey, Release};
+use license_verify::license_core::{Date, PublicKey, Release};
 use license_verify::{Error, Utc, Verification, Verifier, describe_scope, describe_status};
 use serde_json::{Value, json};
 
 mod catalog;
+mod names;
 pub use catalog::{Catalog, CatalogError, MAX_LINE, MAX_MODULE};
+pub use names::Names;
 
 /// Exit code: the code is genuine and usable now.
 pub const EXIT_USABLE: u8 = 0;
@@ -241,42 +243,6 @@ fn json_line(v: &Value) -> String {
     let mut s = serde_json::to_string_pretty(v).unwrap_or_else(|_| "{}".to_owned());
     s.push('\n');
     s
-}
-
-/// The names used to show a verification: modules and lines, by number.
-#[derive(Clone, Debug, Default)]
-pub struct Names {
-    /// Module names, index = module number.
-    pub modules: Vec<String>,
-    /// Line names, index = line number.
-    pub lines: Vec<String>,
-}
-
-impl Names {
-    fn line(&self, l: &License) -> String {
-        self.lines
-            .get(usize::from(l.line.get()))
-            .cloned()
-            .unwrap_or_else(|| format!("line {}", l.line.get()))
-    }
-
-    /// The module names `l` grants; for every module, present and future, each module
-    /// the catalog (or `--modules`) names, so a module added to the catalog after the code
-    /// was issued is among them.
-    fn modules(&self, l: &License) -> Vec<String> {
-        if l.modules.is_all() {
-            return self.modules.iter().filter(|n| !n.is_empty()).cloned().collect();
-        }
-        l.modules
-            .iter()
-            .map(|n| {
-                self.modules
-                    .get(usize::from(n))
-                    .cloned()
-                    .unwrap_or_else(|| format!("module {n}"))
-            })
-            .collect()
-    }
 }
 
 /// Read the catalog file given with `--catalog`, if any, and check that `--product`, if

@@ -202,7 +202,7 @@ mod tests {
     #[test]
     fn demo_catalog_exports_in_number_order() {
         let c = Catalog::demo().unwrap();
-        let key = crate::VendorKey::from_seed(&[7; 32]).public_key();
+        let key = crate::keys::vendor::VendorKey::from_seed(&[7; 32]).public_key();
         let rust = export_catalog(&c, &[key], CatalogFormat::Rust);
         assert!(rust.contains(
             r#"pub const MODULES: [&str; 6] = ["crm", "budget", "planning", "bi", "documents", "api"];"#

@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 use license_core::{MAX_CONTEXT_FIELD, MachineBinding, ModuleSet, ProductLine};
 use serde::Deserialize;
 
-use crate::Error;
 use crate::catalog::calendar::{ReductionPolicy, RenewalWindow};
 use crate::catalog::error::CatalogError;
+use crate::error::Error;
 
 /// The TOML text of the built-in demo catalog (product `demo-erp`, on-premises:
 /// `contract-year` reductions).

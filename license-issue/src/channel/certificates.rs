@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use license_core::{CertificateChain, Date};
 use serde::{Deserialize, Serialize};
 
-use crate::Error;
 use crate::channel::error::ChannelError;
+use crate::error::Error;
 use crate::ledger::error::LedgerError;
 
 /// The `format` field of the register file.
@@ -218,7 +218,7 @@ mod tests {
     use license_core::{Certificate, Frame, KindSet, LineSet, ModuleSet, ResellerName};
 
     use super::*;
-    use crate::VendorKey;
+    use crate::keys::vendor::VendorKey;
 
     fn d(y: u16, m: u8, day: u8) -> Date {
         Date::from_ymd(y, m, day).unwrap()

@@ -1,7 +1,10 @@
 //! Errors of the reseller channel: certificates, frames, bundles, exports and imports: the `Channel` part of [`crate::Error`].
 
+use crate::channel::format::EXPORT_VERSION;
 use crate::error::class::ErrorClass;
+use crate::report::month::Month;
 use license_core::Date;
+use license_core::Kind;
 use std::path::PathBuf;
 
 /// Why the reseller channel: certificates, frames, bundles, exports and imports could not be used.
@@ -125,7 +128,7 @@ pub enum ChannelError {
         reason: String,
     },
     /// A reseller's ledger export in a format version this software does not read.
-    #[error("{} is a reseller ledger export of format version {version}; this software reads versions 1 to {}: update the vendor's licensing software, or ask the reseller for a version {} export; nothing was imported", .path.display(), crate::EXPORT_VERSION, crate::EXPORT_VERSION)]
+    #[error("{} is a reseller ledger export of format version {version}; this software reads versions 1 to {}: update the vendor's licensing software, or ask the reseller for a version {} export; nothing was imported", .path.display(), EXPORT_VERSION, EXPORT_VERSION)]
     ExportVersion {
         /// The file.
         path: PathBuf,
@@ -145,7 +148,7 @@ pub enum ChannelError {
         /// The record's revision.
         revision: u32,
         /// Why.
-        problem: crate::ImportProblem,
+        problem: ImportProblem,
     },
     /// A reseller's home without an installed certificate (or with certificates of
     /// several reseller names).
@@ -200,4 +203,141 @@ impl ChannelError {
             ChannelError::ImportRefused { .. } => ErrorClass::Invalid,
         }
     }
+}
+
+/// Why one record of a reseller's ledger export is refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ImportProblem {
+    /// The record carries no code and is no operation a reseller exports without one
+    /// (cancel, revoke, site).
+    #[error(
+        "the record carries no code and is no cancellation, revocation or site: an export holds the codes the reseller signed and its signed cancellations, revocations and sites"
+    )]
+    NoCode,
+    /// An operation without a code on a license the vendor has not imported under the
+    /// exporting reseller's chain (it, or a sub-reseller, did not issue it).
+    #[error(
+        "the record cancels or revokes a license not issued under reseller {reseller}'s certificate chain (or not imported yet): a reseller changes only the licenses it or its sub-resellers issued; import the export that issued it first"
+    )]
+    NotUnderChain {
+        /// The exporting reseller.
+        reseller: String,
+    },
+    /// An operation without a code that names another reseller or licensee than the
+    /// license's codes.
+    #[error(
+        "the record names another licensee or reseller than the license's codes: the file was altered; ask the reseller for the file as exported"
+    )]
+    OperationNamesOther,
+    /// An operation without a code that carries no signature.
+    #[error(
+        "the record carries no code and no signature of the reseller: a cancellation or revocation must be signed; ask the reseller for an export of this software's version"
+    )]
+    Unsigned,
+    /// An operation whose signature does not verify with the reseller's key.
+    #[error(
+        "the record's signature does not verify with the reseller's key: the file was altered; ask the reseller for the file as exported"
+    )]
+    BadOperationSignature,
+    /// The code is a plain code, not a reseller's code with its certificate chain.
+    #[error(
+        "its code is not a reseller's code (it has no certificate chain): only codes a reseller signed are imported"
+    )]
+    NotDelegated,
+    /// The code does not parse or verify (signatures, chain, frames, revocations).
+    #[error("{0}")]
+    Code(license_core::Error),
+    /// The record's license is not the one its code signs.
+    #[error(
+        "the record's license differs from the one its code signs: the file was altered; ask the reseller for the file as exported"
+    )]
+    LicenseDiffers,
+    /// The record names another reseller than the one that signed the code.
+    #[error("the record names reseller {} but the code was signed by reseller {chain}", .record.as_deref().unwrap_or("(none)"))]
+    ResellerDiffers {
+        /// The record's reseller.
+        record: Option<String>,
+        /// The last certificate's reseller.
+        chain: String,
+    },
+    /// The file is another reseller's export than the one that signed the code.
+    #[error("the file is the export of reseller {file} but the code was signed by reseller {chain}")]
+    FileReseller {
+        /// The header's reseller.
+        file: String,
+        /// The last certificate's reseller.
+        chain: String,
+    },
+    /// The record's day is not the code's issue day.
+    #[error("the record is dated {recorded} but its code was issued on {issued}: the file was altered")]
+    WrongDay {
+        /// The record's day.
+        recorded: Date,
+        /// The signed issue day.
+        issued: Date,
+    },
+    /// The record's operation does not fit the license its code signs (a new license is
+    /// revision 1; a trial is a trial license; only a withdrawal withdraws a revision).
+    #[error(
+        "the record's operation '{operation}' does not fit its code (revision {revision} of a {kind} license): the file was altered"
+    )]
+    OperationDiffers {
+        /// The record's operation.
+        operation: &'static str,
+        /// The signed revision.
+        revision: u32,
+        /// The signed kind.
+        kind: Kind,
+    },
+    /// The record says it redeemed a ticket the vendor did not hand to this reseller for
+    /// offline redemption (unknown, of another reseller or product or kind, or kept by the
+    /// vendor).
+    #[error(
+        "the record says it redeemed ticket {ticket}, which the vendor did not hand to reseller {reseller} for this license ({why})"
+    )]
+    TicketNotHandedOver {
+        /// The ticket id the record names.
+        ticket: String,
+        /// The reseller that signed the code.
+        reseller: String,
+        /// What does not fit, in words.
+        why: &'static str,
+    },
+    /// The ticket was redeemed for another license already.
+    #[error("the record says it redeemed ticket {ticket}, which license {license_id} redeemed already")]
+    TicketRedeemed {
+        /// The ticket id.
+        ticket: String,
+        /// The license that redeemed it.
+        license_id: u32,
+    },
+    /// A record of another month than the file's.
+    #[error("the record is dated {recorded}, outside the file's month {month}")]
+    OutsideMonth {
+        /// The record's day.
+        recorded: Date,
+        /// The file's month.
+        month: Month,
+    },
+    /// The same license revision was imported before with another code.
+    #[error(
+        "this revision was imported before with another code: the reseller signed it twice; ask the reseller which code the customer has"
+    )]
+    ConflictingCode,
+    /// The license id is in the vendor's own ledger.
+    #[error(
+        "the license id is in the vendor's own ledger: certify resellers with license-id ranges apart from the vendor's"
+    )]
+    IdOfVendor,
+    /// The license id was imported for another reseller or product.
+    #[error(
+        "the license id was imported before for reseller {} of product {product}: certify resellers with license-id ranges apart from each other", .reseller.as_deref().unwrap_or("(none)")
+    )]
+    IdOfOther {
+        /// The reseller it was imported for.
+        reseller: Option<String>,
+        /// The product it was imported for.
+        product: String,
+    },
 }

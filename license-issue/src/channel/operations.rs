@@ -14,11 +14,12 @@
 use ed25519_dalek::{Signature, Signer as _};
 use license_core::{PublicKey, UntrustedDelegatedCode};
 
-use crate::channel::report::ImportProblem;
+use crate::channel::error::ImportProblem;
+use crate::error::Error;
+use crate::keys::vendor::VendorKey;
 use crate::ledger::error::LedgerError;
 use crate::ledger::history::LicenseHistory;
 use crate::ledger::store::{Operation, Record};
-use crate::{Error, VendorKey};
 
 /// The bytes a reseller's operation signature starts with (domain separation: such a
 /// signature never verifies as a code's or a certificate's).
@@ -148,7 +149,7 @@ pub struct ResellerRevocation {
     /// The day it was revoked in the reseller's ledger.
     pub revoked: license_core::Date,
     /// The month whose export carries the revocation.
-    pub export_month: crate::Month,
+    pub export_month: crate::report::month::Month,
     /// The first day that export can be made (the month over: the first of the next).
     pub export_from: license_core::Date,
 }
@@ -157,7 +158,7 @@ impl ResellerRevocation {
     /// The revocation of `license_id` recorded on `revoked` in a reseller's home.
     pub fn new(license_id: u32, revoked: license_core::Date) -> ResellerRevocation {
         let (y, m, _) = revoked.ymd();
-        let export_month = crate::Month { year: y, month: m };
+        let export_month = crate::report::month::Month { year: y, month: m };
         let export_from = export_month
             .bounds()
             .map_or(license_core::Date::MAX, |(_, next)| next);

@@ -23,23 +23,23 @@ use license_core::{Date, Kind, PublicKey, ResellerName, UntrustedDelegatedCode, 
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::product::Catalogs;
-use crate::channel::error::ChannelError;
+use crate::channel::error::{ChannelError, ImportProblem};
+use crate::channel::format::{EXPORT_FORMAT, EXPORT_VERSION};
 use crate::channel::operations::check_operation;
+use crate::channel::reseller::ResellerHome;
+use crate::channel::tickets::TicketPool;
+use crate::channel::tickets::id::TicketId;
+use crate::error::Error;
 use crate::keys::signature::{SignedFor, verify_delegated_signature};
 use crate::ledger::error::LedgerError;
 use crate::ledger::history::LicenseHistory;
 use crate::ledger::store::{Operation, Record};
 use crate::report::error::ReportError;
 use crate::report::lists::{
-    Column, IssuedBy, IssuedRow, Month, ProRataRow, ReportRow, col, csv_only, issued_report, kind_label, opt,
+    Column, IssuedBy, IssuedRow, ProRataRow, ReportRow, col, csv_only, issued_report, kind_label, opt,
     pro_rata, some,
 };
-use crate::{Error, ResellerHome, TicketId, TicketPool};
-
-/// The `format` field of a reseller ledger export's header line.
-pub const EXPORT_FORMAT: &str = "license-kit/reseller-export";
-/// The format version this software writes (it reads 1 and 2).
-pub const EXPORT_VERSION: u32 = 2;
+use crate::report::month::Month;
 
 /// The header line of an export file.
 #[derive(Serialize, Deserialize)]
@@ -75,7 +75,7 @@ impl ResellerExport {
     /// (cancel, revoke, site), each of those signed with the reseller's key (`signer`).
     pub fn of_month(
         reseller: &str,
-        signer: &crate::ResellerSigner,
+        signer: &crate::keys::signer::ResellerSigner,
         ledger: &[Record],
         month: Month,
         exported: Date,
@@ -95,7 +95,7 @@ impl ResellerExport {
             .iter()
             .map(|r| match r.code {
                 Some(_) => Ok(None),
-                None => signer.sign_operation(r).map(Some),
+                None => crate::channel::operations::sign_operation(signer.key(), r).map(Some),
             })
             .collect::<Result<_, Error>>()?;
         Ok(ResellerExport {
@@ -252,143 +252,6 @@ pub fn reseller_name(home: &ResellerHome) -> Result<String, Error> {
             ),
         })),
     }
-}
-
-/// Why one record of a reseller's ledger export is refused.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ImportProblem {
-    /// The record carries no code and is no operation a reseller exports without one
-    /// (cancel, revoke, site).
-    #[error(
-        "the record carries no code and is no cancellation, revocation or site: an export holds the codes the reseller signed and its signed cancellations, revocations and sites"
-    )]
-    NoCode,
-    /// An operation without a code on a license the vendor has not imported under the
-    /// exporting reseller's chain (it, or a sub-reseller, did not issue it).
-    #[error(
-        "the record cancels or revokes a license not issued under reseller {reseller}'s certificate chain (or not imported yet): a reseller changes only the licenses it or its sub-resellers issued; import the export that issued it first"
-    )]
-    NotUnderChain {
-        /// The exporting reseller.
-        reseller: String,
-    },
-    /// An operation without a code that names another reseller or licensee than the
-    /// license's codes.
-    #[error(
-        "the record names another licensee or reseller than the license's codes: the file was altered; ask the reseller for the file as exported"
-    )]
-    OperationNamesOther,
-    /// An operation without a code that carries no signature.
-    #[error(
-        "the record carries no code and no signature of the reseller: a cancellation or revocation must be signed; ask the reseller for an export of this software's version"
-    )]
-    Unsigned,
-    /// An operation whose signature does not verify with the reseller's key.
-    #[error(
-        "the record's signature does not verify with the reseller's key: the file was altered; ask the reseller for the file as exported"
-    )]
-    BadOperationSignature,
-    /// The code is a plain code, not a reseller's code with its certificate chain.
-    #[error(
-        "its code is not a reseller's code (it has no certificate chain): only codes a reseller signed are imported"
-    )]
-    NotDelegated,
-    /// The code does not parse or verify (signatures, chain, frames, revocations).
-    #[error("{0}")]
-    Code(license_core::Error),
-    /// The record's license is not the one its code signs.
-    #[error(
-        "the record's license differs from the one its code signs: the file was altered; ask the reseller for the file as exported"
-    )]
-    LicenseDiffers,
-    /// The record names another reseller than the one that signed the code.
-    #[error("the record names reseller {} but the code was signed by reseller {chain}", .record.as_deref().unwrap_or("(none)"))]
-    ResellerDiffers {
-        /// The record's reseller.
-        record: Option<String>,
-        /// The last certificate's reseller.
-        chain: String,
-    },
-    /// The file is another reseller's export than the one that signed the code.
-    #[error("the file is the export of reseller {file} but the code was signed by reseller {chain}")]
-    FileReseller {
-        /// The header's reseller.
-        file: String,
-        /// The last certificate's reseller.
-        chain: String,
-    },
-    /// The record's day is not the code's issue day.
-    #[error("the record is dated {recorded} but its code was issued on {issued}: the file was altered")]
-    WrongDay {
-        /// The record's day.
-        recorded: Date,
-        /// The signed issue day.
-        issued: Date,
-    },
-    /// The record's operation does not fit the license its code signs (a new license is
-    /// revision 1; a trial is a trial license; only a withdrawal withdraws a revision).
-    #[error(
-        "the record's operation '{operation}' does not fit its code (revision {revision} of a {kind} license): the file was altered"
-    )]
-    OperationDiffers {
-        /// The record's operation.
-        operation: &'static str,
-        /// The signed revision.
-        revision: u32,
-        /// The signed kind.
-        kind: Kind,
-    },
-    /// The record says it redeemed a ticket the vendor did not hand to this reseller for
-    /// offline redemption (unknown, of another reseller or product or kind, or kept by the
-    /// vendor).
-    #[error(
-        "the record says it redeemed ticket {ticket}, which the vendor did not hand to reseller {reseller} for this license ({why})"
-    )]
-    TicketNotHandedOver {
-        /// The ticket id the record names.
-        ticket: String,
-        /// The reseller that signed the code.
-        reseller: String,
-        /// What does not fit, in words.
-        why: &'static str,
-    },
-    /// The ticket was redeemed for another license already.
-    #[error("the record says it redeemed ticket {ticket}, which license {license_id} redeemed already")]
-    TicketRedeemed {
-        /// The ticket id.
-        ticket: String,
-        /// The license that redeemed it.
-        license_id: u32,
-    },
-    /// A record of another month than the file's.
-    #[error("the record is dated {recorded}, outside the file's month {month}")]
-    OutsideMonth {
-        /// The record's day.
-        recorded: Date,
-        /// The file's month.
-        month: Month,
-    },
-    /// The same license revision was imported before with another code.
-    #[error(
-        "this revision was imported before with another code: the reseller signed it twice; ask the reseller which code the customer has"
-    )]
-    ConflictingCode,
-    /// The license id is in the vendor's own ledger.
-    #[error(
-        "the license id is in the vendor's own ledger: certify resellers with license-id ranges apart from the vendor's"
-    )]
-    IdOfVendor,
-    /// The license id was imported for another reseller or product.
-    #[error(
-        "the license id was imported before for reseller {} of product {product}: certify resellers with license-id ranges apart from each other", .reseller.as_deref().unwrap_or("(none)")
-    )]
-    IdOfOther {
-        /// The reseller it was imported for.
-        reseller: Option<String>,
-        /// The product it was imported for.
-        product: String,
-    },
 }
 
 /// What an import adds.
@@ -818,9 +681,14 @@ mod tests {
     use license_core::{Context, DelegationError, UntrustedDelegatedCode, Violation, sign};
 
     use super::*;
-    use crate::{
-        Catalog, Customer, Issuer, Ledger, MemoryLedger, NewLicense, TicketId, TicketPool, VendorKey, certify,
-    };
+    use crate::catalog::product::Catalog;
+    use crate::channel::reseller::certify;
+    use crate::channel::tickets::TicketPool;
+    use crate::channel::tickets::id::TicketId;
+    use crate::issuer::Issuer;
+    use crate::issuer::order::{Customer, NewLicense};
+    use crate::keys::vendor::VendorKey;
+    use crate::ledger::store::{Ledger, MemoryLedger};
 
     fn d(y: u16, m: u8, day: u8) -> Date {
         Date::from_ymd(y, m, day).unwrap()
@@ -902,9 +770,9 @@ mod tests {
         w.contoso_is
             .issue(&order(Kind::Trial, "Globex", 5), d(2027, 3, 2))
             .unwrap();
-        let change = crate::Change {
+        let change = crate::issuer::order::Change {
             named_users: Some(30),
-            ..crate::Change::default()
+            ..crate::issuer::order::Change::default()
         };
         w.contoso_is
             .upgrade(sub.license.license_id, &change, d(2027, 3, 10))
@@ -920,10 +788,10 @@ mod tests {
             .unwrap();
     }
 
-    fn signer_of(is: &Issuer<MemoryLedger>) -> &crate::ResellerSigner {
+    fn signer_of(is: &Issuer<MemoryLedger>) -> &crate::keys::signer::ResellerSigner {
         match is.signer() {
-            crate::Signer::Reseller(r) => r,
-            crate::Signer::Vendor(_) => panic!("a reseller's issuer"),
+            crate::keys::signer::Signer::Reseller(r) => r,
+            crate::keys::signer::Signer::Vendor(_) => panic!("a reseller's issuer"),
         }
     }
 
@@ -1613,10 +1481,11 @@ mod tests {
             histories[&ids[2]].cancelled,
             Some((d(2027, 4, 15), d(2028, 3, 4)))
         );
-        let active: Vec<u32> = crate::active_subscriptions(&histories, &catalogs(), d(2027, 4, 20))
-            .iter()
-            .map(|r| r.license_id)
-            .collect();
+        let active: Vec<u32> =
+            crate::report::lists::active_subscriptions(&histories, &catalogs(), d(2027, 4, 20))
+                .iter()
+                .map(|r| r.license_id)
+                .collect();
         assert_eq!(active, [ids[0], ids[2]]);
         let inv = invoice(&imported, &catalogs(), MARCH, None).unwrap();
         let sub = &inv.resellers[0].lines[Kind::ALL.iter().position(|&k| k == Kind::Subscription).unwrap()];
@@ -1648,7 +1517,9 @@ mod tests {
             }]
         );
         // The vendor revokes an imported license itself: recorded with the imports.
-        let r = crate::revoke_imported(&imported, ids[0], Some("unpaid"), d(2027, 4, 21)).unwrap();
+        let r =
+            crate::channel::operations::revoke_imported(&imported, ids[0], Some("unpaid"), d(2027, 4, 21))
+                .unwrap();
         assert_eq!((r.operation, r.license.license_id), (Operation::Revoke, ids[0]));
         imported.push(r);
         let (_, entries) = w
@@ -1657,12 +1528,12 @@ mod tests {
             .unwrap();
         assert_eq!(entries.len(), 2);
         assert!(matches!(
-            crate::revoke_imported(&imported, ids[0], None, d(2027, 4, 22)),
-            Err(Error::Order(crate::OrderError::Revoked { .. }))
+            crate::channel::operations::revoke_imported(&imported, ids[0], None, d(2027, 4, 22)),
+            Err(Error::Order(crate::issuer::error::OrderError::Revoked { .. }))
         ));
         assert!(matches!(
-            crate::revoke_imported(&imported, 4711, None, d(2027, 4, 22)),
-            Err(Error::Order(crate::OrderError::UnknownLicense {
+            crate::channel::operations::revoke_imported(&imported, 4711, None, d(2027, 4, 22)),
+            Err(Error::Order(crate::issuer::error::OrderError::UnknownLicense {
                 license_id: 4711
             }))
         ));
@@ -1711,8 +1582,7 @@ mod tests {
         let mut other = march.clone();
         other.records[1].licensee = "Someone else".into();
         other.signatures[1] = Some(
-            signer_of(&w.contoso_is)
-                .sign_operation(&other.records[1])
+            crate::channel::operations::sign_operation(signer_of(&w.contoso_is).key(), &other.records[1])
                 .unwrap(),
         );
         assert_eq!(
@@ -1723,7 +1593,8 @@ mod tests {
         // Fabrikam's export revoking Contoso's license, signed by Fabrikam: refused.
         let mut foreign = march.records[1].clone();
         foreign.reseller = Some("Fabrikam".into());
-        let signature = signer_of(&w.fabrikam_is).sign_operation(&foreign).unwrap();
+        let signature =
+            crate::channel::operations::sign_operation(signer_of(&w.fabrikam_is).key(), &foreign).unwrap();
         let forged = ResellerExport {
             reseller: "Fabrikam".into(),
             month: MARCH,
@@ -1753,7 +1624,9 @@ mod tests {
             reseller: "Contoso".into(),
             month: MARCH,
             exported: d(2027, 4, 1),
-            signatures: vec![Some(signer_of(&w.contoso_is).sign_operation(&revoke).unwrap())],
+            signatures: vec![Some(
+                crate::channel::operations::sign_operation(signer_of(&w.contoso_is).key(), &revoke).unwrap(),
+            )],
             records: vec![revoke],
         };
         assert_eq!(import(&by_parent, &own, &imported).unwrap().new.len(), 1);

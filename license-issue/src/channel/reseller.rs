@@ -17,9 +17,12 @@ use license_core::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::product::Catalog;
 use crate::channel::error::ChannelError;
+use crate::error::Error;
+use crate::keys::signer::ResellerSigner;
+use crate::keys::vendor::VendorKey;
 use crate::ledger::error::LedgerError;
-use crate::{Catalog, Error, ResellerSigner, VendorKey};
 
 /// The `format` field of a [`ResellerBundle`].
 pub const BUNDLE_FORMAT: &str = "license-reseller-bundle";
@@ -324,7 +327,7 @@ mod tests {
         Binding, Date, Kind, KindSet, LineSet, ModuleSet, ProductLine, UntrustedDelegatedCode, Violation,
     };
 
-    use crate::Catalog;
+    use crate::catalog::product::Catalog;
 
     use super::*;
 
@@ -370,12 +373,15 @@ mod tests {
         crate::test_support::reseller_frame(50, (500_000, 500_002), 0)
     }
 
-    fn reseller_issuer(dir: &Path, frame: Frame) -> crate::Issuer<crate::MemoryLedger> {
+    fn reseller_issuer(
+        dir: &Path,
+        frame: Frame,
+    ) -> crate::issuer::Issuer<crate::ledger::store::MemoryLedger> {
         let vendor = VendorKey::from_seed(&[7; 32]);
         let home = ResellerHome::new(dir.join("contoso"));
         let pk = home.keygen().unwrap();
         let chain = certify(&vendor, "demo-erp", pk, "Contoso", 7, frame, None).unwrap();
-        let mut catalogs = crate::Catalogs::new();
+        let mut catalogs = crate::catalog::product::Catalogs::new();
         let demo = Catalog::demo().unwrap();
         let bundle = ResellerBundle::new(&chain, &demo, &[vendor.public_key()]);
         let bundle = ResellerBundle::parse(&bundle.to_json().unwrap()).unwrap();
@@ -383,11 +389,19 @@ mod tests {
         assert_eq!(catalog, demo, "the catalog travels unchanged");
         assert_eq!(home.vendor_keys().unwrap(), [vendor.public_key()]);
         catalogs.insert(catalog);
-        crate::Issuer::new(catalogs, home.signer().unwrap(), crate::MemoryLedger::new())
+        crate::issuer::Issuer::new(
+            catalogs,
+            home.signer().unwrap(),
+            crate::ledger::store::MemoryLedger::new(),
+        )
     }
 
-    fn subscription(users: u32) -> crate::NewLicense {
-        let mut o = crate::NewLicense::new("demo-erp", Kind::Subscription, crate::Customer::new("ACME"));
+    fn subscription(users: u32) -> crate::issuer::order::NewLicense {
+        let mut o = crate::issuer::order::NewLicense::new(
+            "demo-erp",
+            Kind::Subscription,
+            crate::issuer::order::Customer::new("ACME"),
+        );
         o.line = Some("standard".into());
         o.named_users = Some(users);
         o.modules = vec!["crm".into()];
@@ -396,7 +410,8 @@ mod tests {
 
     #[test]
     fn a_reseller_issues_upgrades_and_renews_inside_its_frame_and_nothing_outside() {
-        use crate::{Change, Ledger};
+        use crate::issuer::order::Change;
+        use crate::ledger::store::Ledger;
         let dir = tempfile::tempdir().unwrap();
         let mut is = reseller_issuer(dir.path(), subscription_frame());
         let keys = [VendorKey::from_seed(&[7; 32]).public_key()];
@@ -441,7 +456,7 @@ mod tests {
             (
                 {
                     let mut o = subscription(5);
-                    o.term = crate::Term::Months(13);
+                    o.term = crate::issuer::order::Term::Months(13);
                     o
                 },
                 "exceeds the limit of 400 days",
@@ -519,9 +534,11 @@ mod tests {
         let mut o = subscription(5);
         o.product = "demo-erp-hosted".into();
         let mut catalogs = is.catalogs().clone();
-        catalogs.insert(Catalog::from_toml(crate::DEMO_HOSTED_CATALOG, Path::new("h")).unwrap());
+        catalogs.insert(
+            Catalog::from_toml(crate::catalog::product::DEMO_HOSTED_CATALOG, Path::new("h")).unwrap(),
+        );
         let signer = ResellerHome::new(dir.path().join("contoso")).signer().unwrap();
-        let mut is = crate::Issuer::new(catalogs, signer, crate::MemoryLedger::new());
+        let mut is = crate::issuer::Issuer::new(catalogs, signer, crate::ledger::store::MemoryLedger::new());
         assert!(matches!(
             is.issue(&o, d(2027, 3, 1)),
             Err(Error::Channel(ChannelError::NoCertificate { .. }))
@@ -561,7 +578,7 @@ mod tests {
         let home = ResellerHome::new(dir.path());
         home.keygen().unwrap();
         let mut b = ResellerBundle::parse(&good).unwrap();
-        b.catalog = crate::DEMO_HOSTED_CATALOG.into();
+        b.catalog = crate::catalog::product::DEMO_HOSTED_CATALOG.into();
         assert!(matches!(
             home.install_bundle(&b, None),
             Err(Error::Channel(ChannelError::Bundle { .. }))

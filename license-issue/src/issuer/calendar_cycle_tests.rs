@@ -6,7 +6,7 @@
 
 use license_core::{Date, Kind};
 
-use crate::calendar::{
+use crate::catalog::calendar::{
     ReductionPolicy, TermLength, anniversary, cancellation_ends, maintenance_after_pack, next_anniversary,
     next_term,
 };

@@ -5,8 +5,8 @@ use license_core::Date;
 use serde::Serialize;
 
 use super::{Issuer, event};
-use crate::Error;
 use crate::catalog::calendar;
+use crate::error::Error;
 use crate::issuer::error::OrderError;
 use crate::ledger::store::{Ledger, Operation};
 

@@ -3,8 +3,8 @@
 use license_core::{Date, Kind};
 
 use super::Issuer;
-use crate::Error;
 use crate::catalog::calendar;
+use crate::error::Error;
 use crate::issuer::error::OrderError;
 use crate::issuer::order::Reissued;
 use crate::ledger::store::{Ledger, MaintenanceKind};

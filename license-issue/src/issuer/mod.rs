@@ -7,11 +7,12 @@ use std::collections::BTreeMap;
 
 use license_core::{Context, Date, License};
 
-use crate::Error;
 use crate::catalog::product::{Catalog, Catalogs};
 use crate::channel::error::ChannelError;
+use crate::error::Error;
 use crate::issuer::error::OrderError;
 use crate::issuer::order::{Customer, Issued};
+use crate::issuer::validate::validate;
 use crate::keys::signer::Signer;
 use crate::ledger::error::LedgerError;
 use crate::ledger::history::LicenseHistory;
@@ -19,34 +20,28 @@ use crate::ledger::store::{Batch, Ledger, MaintenanceKind, Operation, OrderRef, 
 
 #[cfg(test)]
 mod calendar_cycle_tests;
-mod cancel;
+pub(crate) mod cancel;
 pub(crate) mod error;
 #[cfg(test)]
 mod lifecycle_tests;
 mod maintenance;
 mod new;
 mod pending;
-mod place;
+pub(crate) mod place;
 mod reduce;
 mod rehost;
 mod reissue;
-mod renew;
-mod revoke;
+pub(crate) mod renew;
+pub(crate) mod revoke;
 mod sites;
 mod terms;
 mod trial_terms;
 mod upgrade;
-mod validate;
+pub(crate) mod validate;
 
 pub(crate) mod order;
 #[cfg(test)]
 mod tests;
-
-pub use cancel::Cancellation;
-pub use place::{Order, Outcome};
-pub use renew::RenewalOutcome;
-pub use revoke::RevocationList;
-pub(crate) use validate::validate;
 
 /// Everything needed to sign and record one revision.
 struct Draft {
@@ -162,7 +157,11 @@ impl<L: Ledger> Issuer<L> {
         Ok(())
     }
 
-    fn current<'h>(&self, h: &'h LicenseHistory, today: Date) -> Result<&'h crate::Revision, Error> {
+    fn current<'h>(
+        &self,
+        h: &'h LicenseHistory,
+        today: Date,
+    ) -> Result<&'h crate::ledger::history::Revision, Error> {
         h.effective_on(today).ok_or(Error::Order(OrderError::NotStarted {
             license_id: h.license_id,
             today,
@@ -320,7 +319,12 @@ fn customer_of(h: &LicenseHistory) -> Customer {
 }
 
 /// A record without a code.
-pub(crate) fn event(h: &LicenseHistory, rev: &crate::Revision, operation: Operation, today: Date) -> Record {
+pub(crate) fn event(
+    h: &LicenseHistory,
+    rev: &crate::ledger::history::Revision,
+    operation: Operation,
+    today: Date,
+) -> Record {
     Record {
         recorded: today,
         operation,

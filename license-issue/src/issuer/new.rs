@@ -4,10 +4,11 @@ use license_core::{Date, Kind, License};
 
 use std::cell::Cell;
 
-use super::{Draft, Issuer, commit_to, validate};
-use crate::Error;
+use super::validate::validate;
+use super::{Draft, Issuer, commit_to};
 use crate::catalog::product::Catalog;
 use crate::channel::error::ChannelError;
+use crate::error::Error;
 use crate::issuer::error::OrderError;
 use crate::issuer::order::{BindTo, Customer, Issued, NewLicense, Term};
 use crate::ledger::store::{Ledger, Operation, OrderRef};
@@ -26,7 +27,7 @@ impl<L: Ledger> Issuer<L> {
         let catalog = self.catalogs.get(&order.product)?;
         let license = self.build_new(catalog, order, today)?;
         validate(catalog, &license, today)?;
-        if let crate::Signer::Reseller(r) = &self.signer {
+        if let crate::keys::signer::Signer::Reseller(r) = &self.signer {
             let leaf = r.chain(&order.product)?.leaf();
             leaf.frame.admits(&license).map_err(|violation| {
                 crate::keys::signer::in_catalog_words(
@@ -171,21 +172,21 @@ impl<L: Ledger> Issuer<L> {
             }));
         }
         if let Term::Months(m) = order.term
-            && !(1..=crate::MAX_TERM_MONTHS).contains(&m)
+            && !(1..=crate::catalog::product::MAX_TERM_MONTHS).contains(&m)
         {
             return Err(Error::Order(OrderError::MonthsOutOfRange {
                 what: "term",
                 months: m,
-                max: crate::MAX_TERM_MONTHS,
+                max: crate::catalog::product::MAX_TERM_MONTHS,
             }));
         }
         if let Some(m) = order.maintenance_months
-            && m > crate::MAX_TERM_MONTHS
+            && m > crate::catalog::product::MAX_TERM_MONTHS
         {
             return Err(Error::Order(OrderError::MonthsOutOfRange {
                 what: "maintenance",
                 months: m,
-                max: crate::MAX_TERM_MONTHS,
+                max: crate::catalog::product::MAX_TERM_MONTHS,
             }));
         }
         let default_months = match order.kind {

@@ -5,9 +5,10 @@ use license_core::{Binding, Date, Kind, License, MachineBinding};
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::product::Catalog;
+use crate::error::Error;
 use crate::issuer::error::BindingPart;
 use crate::issuer::error::OrderError;
-use crate::{Error, Operation};
+use crate::ledger::store::Operation;
 
 /// Who a license is for. Only `licensee` is signed; the rest stays in the ledger.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,8 +4,8 @@
 
 use license_core::License;
 
-use crate::Error;
 use crate::catalog::product::{Catalog, WhileReductionPending};
+use crate::error::Error;
 use crate::issuer::order::Change;
 
 /// Under `refuse`, the parts of `change` that a pending reduction holds up, in words ("the
@@ -48,7 +48,7 @@ pub(crate) fn held_up(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::OrderError;
+    use crate::issuer::error::OrderError;
     use license_core::Kind;
 
     fn license(users: u32, modules: &[u8]) -> License {

@@ -7,9 +7,10 @@ use license_core::Date;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{Cancellation, Issuer};
-use crate::Error;
+use super::Issuer;
 use crate::catalog::calendar;
+use crate::error::Error;
+use crate::issuer::cancel::Cancellation;
 use crate::issuer::order::{BindTo, Change, Customer, Issued, NewLicense, Reduction, Reissued, Unbind};
 use crate::ledger::error::LedgerError;
 use crate::ledger::store::{Ledger, MaintenanceKind, Operation, OrderRef, Record};

@@ -3,7 +3,7 @@
 use license_core::Date;
 
 use super::Issuer;
-use crate::Error;
+use crate::error::Error;
 use crate::issuer::error::OrderError;
 use crate::issuer::order::{BindTo, Customer, Reissued, Unbind};
 use crate::ledger::store::{Ledger, Operation};

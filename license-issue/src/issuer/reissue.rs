@@ -3,9 +3,10 @@
 
 use license_core::{Date, License};
 
-use super::{Draft, Issuer, customer_of, validate};
-use crate::Error;
+use super::validate::validate;
+use super::{Draft, Issuer, customer_of};
 use crate::catalog::product::Catalog;
+use crate::error::Error;
 use crate::issuer::error::OrderError;
 use crate::issuer::order::{Customer, Reissued};
 use crate::ledger::history::LicenseHistory;

@@ -2,9 +2,10 @@
 
 use license_core::{Date, Kind};
 
-use super::{Draft, Issuer, customer_of, validate};
-use crate::Error;
+use super::validate::validate;
+use super::{Draft, Issuer, customer_of};
 use crate::catalog::calendar;
+use crate::error::Error;
 use crate::issuer::error::OrderError;
 use crate::issuer::order::{Change, Issued};
 use crate::ledger::store::{Ledger, Operation};

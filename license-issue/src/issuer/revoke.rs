@@ -4,7 +4,7 @@ use license_core::{Date, RevocationEntry, sign_revocation_list, sign_revocation_
 use serde::Serialize;
 
 use super::{Issuer, event};
-use crate::Error;
+use crate::error::Error;
 use crate::issuer::error::OrderError;
 use crate::ledger::history::LicenseHistory;
 use crate::ledger::store::{Ledger, Operation, Record};

@@ -5,8 +5,8 @@
 use license_core::{Date, Kind};
 
 use super::{Issuer, event};
-use crate::Error;
 use crate::catalog::calendar;
+use crate::error::Error;
 use crate::issuer::error::OrderError;
 use crate::issuer::order::{BindTo, Customer, Reissued, Unbind};
 use crate::ledger::history::LicenseHistory;

@@ -6,8 +6,8 @@
 
 use license_core::{Kind, License};
 
-use crate::Error;
 use crate::catalog::product::Catalog;
+use crate::error::Error;
 use crate::issuer::error::OrderError;
 
 /// `Ok` unless `l` is a trial that exceeds the catalog's `[trial]` terms: usable days
@@ -30,7 +30,7 @@ pub(crate) fn within_trial_terms(catalog: &Catalog, l: &License) -> Result<(), E
                 0 => String::new(),
                 g => format!(
                     " (with {} of grace)",
-                    crate::calendar::plural(u64::from(g), "day", "days")
+                    crate::catalog::calendar::plural(u64::from(g), "day", "days")
                 ),
             };
             over.push(format!("{usable} usable days{grace} asked, at most {}", t.days));

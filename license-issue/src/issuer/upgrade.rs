@@ -4,7 +4,7 @@ use license_core::Date;
 
 use super::Issuer;
 use super::pending::held_up;
-use crate::Error;
+use crate::error::Error;
 use crate::issuer::error::OrderError;
 use crate::issuer::order::{Change, Reissued};
 use crate::ledger::store::{Ledger, Operation};

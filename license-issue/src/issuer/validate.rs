@@ -2,8 +2,8 @@
 
 use license_core::{Date, Kind, License};
 
-use crate::Error;
 use crate::catalog::product::Catalog;
+use crate::error::Error;
 use crate::issuer::error::OrderError;
 
 /// The business rules every code must satisfy.

@@ -6,7 +6,7 @@ use license_core::{
     VerifiedDelegatedLicense, VerifiedLicense,
 };
 
-use crate::Error;
+use crate::error::Error;
 
 /// What a code is signed for, as far as the vendor knows it.
 #[derive(Clone, Copy, Debug)]

@@ -9,8 +9,10 @@ use license_core::{
     CertificateChain, Context, DelegationError, IdRange, License, Violation, sign, sign_delegated,
 };
 
+use crate::catalog::product::Catalog;
 use crate::channel::error::ChannelError;
-use crate::{Catalog, Error, VendorKey};
+use crate::error::Error;
+use crate::keys::vendor::VendorKey;
 
 /// The key an issuer signs with.
 #[derive(Debug)]
@@ -82,10 +84,10 @@ impl ResellerSigner {
         self.chains.keys().map(String::as_str)
     }
 
-    /// The reseller's signature of an operation without a code (see
-    /// `channel::operations`), for its export.
-    pub(crate) fn sign_operation(&self, record: &crate::Record) -> Result<String, Error> {
-        crate::channel::operations::sign_operation(&self.key, record)
+    /// The reseller's key, for what it signs besides codes (its export's operations
+    /// without a code, `channel::operations`).
+    pub(crate) fn key(&self) -> &VendorKey {
+        &self.key
     }
 }
 

@@ -35,7 +35,7 @@ use license_core::{Date, PublicKey};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use crate::Error;
+use crate::error::Error;
 use crate::keys::error::KeyError;
 
 /// A vendor's private signing key. Zeroized when dropped (every clone too); `Debug`

@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::Error;
+use crate::error::Error;
 use crate::ledger::store::{Ledger, MemoryLedger, Record, erase_in, normalize_licensee};
 
 const PREFIX: &[u8] = b"{\"sum\":\"";

@@ -19,12 +19,13 @@ use r2d2_postgres::postgres::error::SqlState;
 use r2d2_postgres::postgres::types::ToSql;
 use r2d2_postgres::postgres::{self, NoTls};
 
+use crate::error::Error;
 use crate::issuer::error::OrderError;
 use crate::ledger::error::LedgerError;
 use crate::ledger::store::{Batch, Ledger, Record, erase_in, next_sequence, normalize_licensee};
 use crate::report::error::ReportError;
-use crate::report::lists::Month;
-use crate::{Error, KindTotals};
+use crate::report::lists::KindTotals;
+use crate::report::month::Month;
 
 /// The numbered schema migrations, applied in order; each is applied once and recorded
 /// in `ledger_migrations`.

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use license_core::{Date, License};
 use serde::{Deserialize, Serialize};
 
-use crate::Error;
+use crate::error::Error;
 use crate::issuer::error::OrderError;
 use crate::ledger::error::LedgerError;
 

@@ -4,7 +4,7 @@
 //! licensee name is free text a customer chose. Such a cell is written with a leading
 //! `'`, which spreadsheets show as text (OWASP's advice for CSV injection).
 
-use crate::Error;
+use crate::error::Error;
 use crate::report::error::ReportError;
 
 /// Whether a spreadsheet could take `cell` for a formula.

@@ -11,8 +11,8 @@
 
 use std::sync::Mutex;
 
-use crate::Error;
 use crate::book::{AuditEvent, Change, LeaseBook, LeaseId, Op, Policy, Reply, Snapshot};
+use crate::error::Error;
 
 #[cfg(feature = "postgres")]
 mod postgres;

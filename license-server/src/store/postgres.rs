@@ -12,8 +12,8 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
 use super::UsageSeries;
-use crate::Error;
 use crate::book::{AuditEvent, Change, LeaseBook, LeaseId, LeaseRecord, Op, Policy, Reply, Snapshot};
+use crate::error::Error;
 
 /// The embedded migrations, numbered.
 const MIGRATIONS: &[&str] = &[include_str!("../../migrations/postgres/0001_init.sql")];

@@ -8,8 +8,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::oneshot;
 
 use super::UsageSeries;
-use crate::Error;
 use crate::book::{AuditEvent, Change, LeaseId, LeaseRecord};
+use crate::error::Error;
 
 /// The embedded migrations, numbered; `PRAGMA user_version` holds the last one applied.
 const MIGRATIONS: &[&str] = &[include_str!("../../migrations/sqlite/0001_init.sql")];

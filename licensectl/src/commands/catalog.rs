@@ -3,10 +3,10 @@
 use license_issue::{CatalogFormat, DEMO_CATALOG, KeyRing, export_catalog};
 use serde_json::json;
 
-use super::pick_catalog;
-use crate::ExportFormat;
+use super::shared::pick_catalog;
+use crate::args::ExportFormat;
+use crate::failure::Failure;
 use crate::home::{Home, write_new};
-use crate::machine::Failure;
 use crate::output::{self, out, outln};
 
 /// `catalog export`: the catalog and the key ring's public keys as host source code.

@@ -4,9 +4,9 @@ use license_core::{License, PublicKey, UntrustedCode};
 use license_issue::{FileLedger, Ledger, Scope, SignedFor, describe, parse_hex32, verify_signature};
 use serde_json::json;
 
-use crate::InspectArgs;
+use crate::args::InspectArgs;
+use crate::failure::Failure;
 use crate::home::Home;
-use crate::machine::Failure;
 use crate::output::{self, outln};
 
 /// Verification context for `inspect --verify`: flags first, then the ledger.

@@ -4,9 +4,9 @@ use license_issue::KeyError;
 use license_issue::{Error, KeyRing, PublicKeyFormat, export_public_keys};
 use serde_json::json;
 
-use crate::KeyFormat;
+use crate::args::KeyFormat;
+use crate::failure::Failure;
 use crate::home::Home;
-use crate::machine::Failure;
 use crate::output::{self, out, outln};
 
 pub fn keygen(home: &Home, rotate: bool, today: license_core::Date, json: bool) -> Result<u8, Failure> {

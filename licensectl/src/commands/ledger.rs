@@ -4,9 +4,9 @@ use license_issue::LedgerError;
 use license_issue::{Error, Ledger, random_pseudonym};
 use serde_json::json;
 
-use crate::LedgerCommand;
+use crate::args::LedgerCommand;
+use crate::failure::Failure;
 use crate::home::Home;
-use crate::machine::Failure;
 use crate::output::{self, outln};
 
 pub fn ledger(home: &Home, action: &LedgerCommand, json: bool) -> Result<u8, Failure> {

@@ -4,11 +4,13 @@ use license_core::Date;
 use license_issue::{Customer, Ledger, MaintenanceKind, Unbind};
 use serde_json::json;
 
-use super::{bind_to, issued_json, new_license, pick_catalog, print_issued, print_reissued, to_change};
+use super::shared::{
+    bind_to, issued_json, new_license, pick_catalog, print_issued, print_reissued, to_change,
+};
+use crate::args::{BindArgs, ChangeArgs, IssueArgs};
+use crate::failure::Failure;
 use crate::home::{Home, write_new};
-use crate::machine::Failure;
 use crate::output::{self, outln};
-use crate::{BindArgs, ChangeArgs, IssueArgs};
 
 pub fn issue(home: &Home, a: &IssueArgs, today: license_core::Date, json: bool) -> Result<u8, Failure> {
     let mut issuer = home.issuer()?;

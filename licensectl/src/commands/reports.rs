@@ -4,9 +4,9 @@
 use license_issue::{Ledger, LicenseHistory, Month, ReportRow, ResellerExport, to_csv, to_table};
 use serde_json::json;
 
-use crate::ReportCommand;
+use crate::args::ReportCommand;
+use crate::failure::Failure;
 use crate::home::{Home, write_new};
-use crate::machine::Failure;
 use crate::output::{self, out, outln};
 
 /// Print `rows` as a table.
@@ -49,8 +49,8 @@ pub fn report(
             reseller,
         } => {
             let by = match by {
-                crate::IssuedByArg::Issue => license_issue::IssuedBy::Issue,
-                crate::IssuedByArg::TermStart => license_issue::IssuedBy::TermStart,
+                crate::args::IssuedByArg::Issue => license_issue::IssuedBy::Issue,
+                crate::args::IssuedByArg::TermStart => license_issue::IssuedBy::TermStart,
             };
             let r =
                 license_issue::issued_report(&records, &catalogs, month_of(month)?, by, reseller.as_deref())?;

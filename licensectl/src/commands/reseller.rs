@@ -4,11 +4,11 @@ use license_core::{Date, Frame, Kind, KindSet, LineSet, PublicKey};
 use license_issue::{KeyRing, ResellerBundle, ResellerHome, certify};
 use serde_json::json;
 
-use super::pick_catalog;
+use super::shared::pick_catalog;
+use crate::args::{CertifyArgs, ResellerCommand};
+use crate::failure::Failure;
 use crate::home::Home;
-use crate::machine::Failure;
 use crate::output::{self, outln};
-use crate::{CertifyArgs, ResellerCommand};
 
 /// A public key as 64 hex digits (or a line of `licensectl pubkey --format hex`).
 fn public_key(hex: &str, what: &str) -> Result<PublicKey, Failure> {

@@ -8,10 +8,10 @@ use license_core::words::plural;
 use license_issue::{Customer, Error, TicketExport, TicketId, ticket_report, to_csv};
 use serde_json::json;
 
-use super::{bind_to, issued_json, new_license, pick_catalog, print_issued};
-use crate::TicketCommand;
+use super::shared::{bind_to, issued_json, new_license, pick_catalog, print_issued};
+use crate::args::TicketCommand;
+use crate::failure::Failure;
 use crate::home::{Home, write_new};
-use crate::machine::Failure;
 use crate::output::{self, out, outln};
 
 pub fn ticket(home: &Home, action: &TicketCommand, today: Date, json: bool) -> Result<u8, Failure> {

@@ -29,20 +29,18 @@ use license_core::{Date, ResellerName};
 use serde::{Deserialize, Serialize};
 
 use crate::channel::error::ChannelError;
+use crate::error::Error;
+use crate::issuer::Issuer;
 use crate::issuer::order::NewLicense;
 use crate::ledger::error::LedgerError;
 use crate::ledger::file::{decode_line, encode_line};
 use crate::ledger::store::Ledger;
-use crate::{Error, Issuer};
+use id::TicketId;
 
 pub(crate) mod error;
 pub(crate) mod id;
-mod redeem;
-mod report;
-
-pub use id::{TICKET_RANDOM_SYMBOLS, TICKET_SYMBOLS, TicketId, Typo};
-pub use redeem::Redemption;
-pub use report::{TicketReport, TicketRow, TicketState, TicketTotals, ticket_report};
+pub(crate) mod redeem;
+pub(crate) mod report;
 
 /// The most tickets one `create` makes.
 pub const MAX_TICKETS_PER_CREATE: u32 = 10_000;
@@ -140,7 +138,7 @@ pub struct Imported {
 fn check_scope<L: Ledger>(issuer: &Issuer<L>, order: &NewLicense, today: Date) -> Result<(), Error> {
     let mut check = order.clone();
     check.customer.licensee = "ticket holder".into();
-    check.bind = crate::BindTo::database("ticket check");
+    check.bind = crate::issuer::order::BindTo::database("ticket check");
     issuer.check_new(&check, today).map(|_| ())
 }
 
@@ -297,7 +295,7 @@ impl TicketPool {
                 signer: own,
             }));
         }
-        if !order.customer.licensee.is_empty() || order.bind != crate::BindTo::nothing() {
+        if !order.customer.licensee.is_empty() || order.bind != crate::issuer::order::BindTo::nothing() {
             return Err(Error::Ticket(TicketError::ScopeHasLicensee));
         }
         let mut order = order.clone();
@@ -416,7 +414,10 @@ impl TicketPool {
 pub(crate) mod test_support {
     use license_core::Date;
 
-    use crate::{Catalog, Catalogs, Issuer, MemoryLedger, VendorKey};
+    use crate::catalog::product::{Catalog, Catalogs};
+    use crate::issuer::Issuer;
+    use crate::keys::vendor::VendorKey;
+    use crate::ledger::store::MemoryLedger;
 
     pub(crate) fn day() -> Date {
         Date::from_ymd(2026, 12, 1).unwrap()
@@ -438,7 +439,7 @@ mod tests {
 
     use super::test_support::{day, issuer};
     use super::*;
-    use crate::Customer;
+    use crate::issuer::order::Customer;
 
     fn scope() -> NewLicense {
         let mut o = NewLicense::new("demo-erp", Kind::Trial, Customer::default());

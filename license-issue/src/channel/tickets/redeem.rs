@@ -7,13 +7,15 @@ use license_core::Date;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::TicketPool;
 use super::error::TicketError;
-use super::{TicketId, TicketPool};
+use crate::channel::tickets::id::TicketId;
+use crate::error::Error;
+use crate::issuer::Issuer;
 use crate::issuer::error::OrderError;
 use crate::issuer::order::{BindTo, Customer, Issued};
 use crate::ledger::error::LedgerError;
 use crate::ledger::store::{Ledger, OrderRef, Record, normalize_licensee};
-use crate::{Error, Issuer};
 
 /// A ticket redeemed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -139,9 +141,12 @@ mod tests {
     use license_core::{Date, Kind, MachineBinding};
 
     use super::*;
+    use crate::catalog::product::{Catalog, Catalogs};
     use crate::channel::tickets::test_support::{day, issuer};
     use crate::channel::tickets::{Imported, Ticket, TicketExport};
-    use crate::{Catalog, Catalogs, Customer, MemoryLedger, NewLicense, VendorKey};
+    use crate::issuer::order::{Customer, NewLicense};
+    use crate::keys::vendor::VendorKey;
+    use crate::ledger::store::MemoryLedger;
 
     fn scope() -> NewLicense {
         let mut o = NewLicense::new("demo-erp", Kind::Subscription, Customer::default());
@@ -329,8 +334,10 @@ mod tests {
             first: 500_000,
             last: 500_999,
         });
-        let chain = crate::certify(vendor, "demo-erp", key.public_key(), name, 7, frame, None).unwrap();
-        let signer = crate::ResellerSigner::new(key, [("demo-erp".to_owned(), chain)]).unwrap();
+        let chain =
+            crate::channel::reseller::certify(vendor, "demo-erp", key.public_key(), name, 7, frame, None)
+                .unwrap();
+        let signer = crate::keys::signer::ResellerSigner::new(key, [("demo-erp".to_owned(), chain)]).unwrap();
         let mut catalogs = Catalogs::new();
         catalogs.insert(catalog);
         Issuer::new(catalogs, signer, MemoryLedger::new())

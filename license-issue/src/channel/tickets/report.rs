@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use license_core::{Date, Kind};
 use serde::Serialize;
 
-use super::{TicketId, TicketPool};
+use super::TicketPool;
+use crate::channel::tickets::id::TicketId;
 use crate::ledger::store::Record;
 use crate::report::lists::{Column, ReportRow, col, csv_only};
 
@@ -197,7 +198,8 @@ mod tests {
 
     use super::*;
     use crate::channel::tickets::test_support::{day, issuer};
-    use crate::{BindTo, Customer, Ledger, NewLicense};
+    use crate::issuer::order::{BindTo, Customer, NewLicense};
+    use crate::ledger::store::Ledger;
 
     #[test]
     fn created_redeemed_open_per_reseller() {
@@ -237,7 +239,7 @@ mod tests {
         assert_eq!(r.tickets[3].state, TicketState::HandedOver);
         let only = ticket_report(&pool, &records, Some("Fabrikam"));
         assert_eq!((only.resellers.len(), only.tickets.len()), (1, 2));
-        let csv = crate::to_csv(&r.tickets).unwrap();
+        let csv = crate::report::lists::to_csv(&r.tickets).unwrap();
         assert!(csv.starts_with(
             "ticket,reseller,state,created,product,kind,handed_over,redeemed,licensee,license_id\n"
         ));

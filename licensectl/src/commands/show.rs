@@ -53,7 +53,7 @@ fn print_revision(title: &str, r: &Revision, catalog: Option<&Catalog>, today: D
 }
 
 /// The license's state on `today`: the code in force, the codes scheduled after it.
-pub fn show(home: &Home, license_id: u32, today: Date, json: bool) -> Result<u8, crate::machine::Failure> {
+pub fn show(home: &Home, license_id: u32, today: Date, json: bool) -> Result<u8, crate::failure::Failure> {
     let mut records = if home.ledger().exists() {
         FileLedger::open(&home.ledger())?.records_of(license_id)?
     } else {
