@@ -1522,6 +1522,14 @@ mod tests {
                 .unwrap();
         assert_eq!((r.operation, r.license.license_id), (Operation::Revoke, ids[0]));
         imported.push(r);
+        // The reseller revokes it too, later: the vendor's first revocation stays the day.
+        w.contoso_is.revoke(ids[0], None, d(2027, 4, 25)).unwrap();
+        let late = month_export(&w.contoso_is, "Contoso", 4);
+        imported.extend(import(&late, &own, &imported).unwrap().new);
+        assert_eq!(
+            LicenseHistory::all(&imported)[&ids[0]].revoked,
+            Some(d(2027, 4, 21))
+        );
         let (_, entries) = w
             .vendor_is
             .revocation_list_including("demo-erp", 2, d(2027, 4, 21), 30, &[], &imported)

@@ -108,7 +108,9 @@ impl LicenseHistory {
                     }
                 }
                 Operation::Cancel => h.cancelled = Some((r.recorded, r.ends.unwrap_or(r.recorded))),
-                Operation::Revoke => h.revoked = Some(r.recorded),
+                // Revoked by the vendor and by its reseller (whose export arrives later): the
+                // first revocation counts.
+                Operation::Revoke => h.revoked = Some(h.revoked.map_or(r.recorded, |d| d.min(r.recorded))),
                 Operation::Maintenance => h
                     .maintenance_packs
                     .push((r.recorded, r.maintenance.unwrap_or(MaintenanceKind::OneServer))),
