@@ -21,27 +21,6 @@ fn members(root: &Path) -> Vec<PathBuf> {
     list.split('"').skip(1).step_by(2).map(|m| root.join(m)).collect()
 }
 
-/// Files still in one import circle, to be untied (issue "Rooms that say what they hold",
-/// item 2: `PublicKey` below `code` and `strict`, the in-code machine binding below `wire`
-/// and the host-side fingerprint, `DelegationError` and `MachineMatch` below `error`).
-/// The test fails on a circle through any other file, and on a file listed here that is no
-/// longer in a circle (shrink the list as circles are untied).
-const NOT_YET_UNTIED: &[&str] = &[
-    "license-core/src/code.rs",
-    "license-core/src/context.rs",
-    "license-core/src/date.rs",
-    "license-core/src/delegation.rs",
-    "license-core/src/error.rs",
-    "license-core/src/fingerprint.rs",
-    "license-core/src/frame.rs",
-    "license-core/src/model.rs",
-    "license-core/src/segmented.rs",
-    "license-core/src/status.rs",
-    "license-core/src/strict.rs",
-    "license-core/src/text.rs",
-    "license-core/src/wire.rs",
-];
-
 #[test]
 fn no_crate_has_an_import_circle_between_files() {
     let root = workspace();
@@ -49,34 +28,16 @@ fn no_crate_has_an_import_circle_between_files() {
     assert!(members.len() >= 10, "read the workspace's members: {members:?}");
     let mut report = String::new();
     let mut files = 0;
-    let mut still_circling = std::collections::BTreeSet::new();
     for member in &members {
         for crate_root in CrateTree::roots(member) {
             files += CrateTree::read(&crate_root).expect("module tree").files.len();
         }
         for circle in circles(member, &root).expect("module tree") {
-            let names: Vec<String> = circle
-                .files
-                .iter()
-                .map(|f| f.strip_prefix(&root).unwrap_or(f).display().to_string())
-                .collect();
-            if names.iter().all(|n| NOT_YET_UNTIED.contains(&n.as_str())) {
-                still_circling.extend(names);
-            } else {
-                report.push_str(&circle.to_string());
-            }
+            report.push_str(&circle.to_string());
         }
     }
     assert!(files > 100, "read the crates' files ({files})");
     assert!(report.is_empty(), "{report}");
-    let untied: Vec<_> = NOT_YET_UNTIED
-        .iter()
-        .filter(|f| !still_circling.contains(**f))
-        .collect();
-    assert!(
-        untied.is_empty(),
-        "no longer in a circle, remove from NOT_YET_UNTIED: {untied:?}"
-    );
 }
 
 #[test]

@@ -2,87 +2,22 @@
 
 use core::fmt;
 
-use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
-use sha2::{Digest, Sha256};
+use ed25519_dalek::{Signature, Signer, SigningKey};
 
 use crate::context::Context;
 use crate::context::{Field, Message, hint};
 use crate::date::Date;
 use crate::error::Error;
-use crate::fingerprint::MachineMatch;
+use crate::format::Format;
+use crate::format::{MAX_CODE_BYTES, MAX_PAYLOAD, SIGNATURE_LEN};
+use crate::key::PublicKey;
+use crate::machine_match::MachineMatch;
 use crate::model::License;
 use crate::model::SeatServerDigest;
 use crate::status::{Evaluation, Policy};
 use crate::strict;
 use crate::text::{self, TextKind};
-use crate::wire::{self, Format, Hints, MAX_CODE_BYTES, MAX_PAYLOAD, Payload, SIGNATURE_LEN};
-
-const DOMAIN_KEY_ID: &[u8] = b"license-core/v1 key-id\0";
-
-/// The one-byte key id of a vendor public key: the first byte of
-/// SHA-256("license-core/v1 key-id\0" || key). Codes carry it so a verifier holding
-/// several keys (rotation) tries only the right one.
-pub fn key_id(key: &VerifyingKey) -> u8 {
-    let mut h = Sha256::new();
-    h.update(DOMAIN_KEY_ID);
-    h.update(key.as_bytes());
-    h.finalize()[0]
-}
-
-/// A vendor public key with its key id, ready for verification.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PublicKey {
-    id: u8,
-    key: VerifyingKey,
-    /// Of small order (only through `From<VerifyingKey>`; `from_bytes` refuses such keys):
-    /// found once here, so the strict check need not repeat it per signature.
-    weak: bool,
-}
-
-impl PublicKey {
-    /// From the 32 bytes of an Ed25519 public key; weak (small-order) keys are refused.
-    pub fn from_bytes(bytes: &[u8; 32]) -> Result<PublicKey, Error> {
-        let key = VerifyingKey::from_bytes(bytes).map_err(|_| Error::InvalidKey)?;
-        if key.is_weak() {
-            return Err(Error::InvalidKey);
-        }
-        Ok(PublicKey {
-            id: key_id(&key),
-            key,
-            weak: false,
-        })
-    }
-
-    /// Whether the key is of small order (no signature verifies under it).
-    pub(crate) const fn is_weak(&self) -> bool {
-        self.weak
-    }
-
-    /// The key id codes signed with this key carry.
-    pub const fn id(&self) -> u8 {
-        self.id
-    }
-
-    /// The Ed25519 key.
-    pub const fn verifying_key(&self) -> &VerifyingKey {
-        &self.key
-    }
-
-    /// The 32 key bytes.
-    pub fn to_bytes(&self) -> [u8; 32] {
-        self.key.to_bytes()
-    }
-}
-
-impl From<VerifyingKey> for PublicKey {
-    fn from(key: VerifyingKey) -> Self {
-        PublicKey {
-            id: key_id(&key),
-            key,
-            weak: key.is_weak(),
-        }
-    }
-}
+use crate::wire::{self, Hints, Payload};
 
 /// A signed code, as produced by [`sign`]. `Display` gives the text form.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -152,7 +87,7 @@ pub fn sign_as(
 ) -> Result<LicenseCode, Error> {
     let payload = Payload {
         format,
-        key_id: key_id(&key.verifying_key()),
+        key_id: crate::key::key_id(&key.verifying_key()),
         license: *license,
         hints: hints_for(ctx, license.binding.database)?,
     };
@@ -244,7 +179,7 @@ impl UntrustedCode {
     pub fn verify(&self, keys: &[PublicKey], ctx: &Context<'_>) -> Result<VerifiedLicense, Error> {
         let message = self.signed_message(keys, ctx)?;
         let signature = self.signature();
-        let mut candidates = keys.iter().filter(|k| k.id == self.payload.key_id);
+        let mut candidates = keys.iter().filter(|k| k.id() == self.payload.key_id);
         if !candidates.any(|k| strict::verify(k, message.as_bytes(), &signature)) {
             return Err(Error::BadSignature);
         }
@@ -255,7 +190,7 @@ impl UntrustedCode {
     /// code's id among `keys`, product, licensee, database code), then the signed message.
     pub(crate) fn signed_message(&self, keys: &[PublicKey], ctx: &Context<'_>) -> Result<Message, Error> {
         let p = &self.payload;
-        if !keys.iter().any(|k| k.id == p.key_id) {
+        if !keys.iter().any(|k| k.id() == p.key_id) {
             return Err(Error::UnknownKey { key_id: p.key_id });
         }
         let message = Message::build(

@@ -138,7 +138,7 @@ pub(crate) struct Message {
 }
 
 pub(crate) const MESSAGE_CAPACITY: usize =
-    DOMAIN_LICENSE.len() + 3 * (1 + MAX_CONTEXT_FIELD) + crate::wire::MAX_PAYLOAD;
+    DOMAIN_LICENSE.len() + 3 * (1 + MAX_CONTEXT_FIELD) + crate::format::MAX_PAYLOAD;
 
 impl Message {
     /// domain || field(product) || field(licensee) || field(database or empty) || payload,
@@ -265,6 +265,6 @@ mod tests {
         );
         let max = "x".repeat(255);
         let ctx = Context::new(&max, &max).with_database(&max);
-        assert!(Message::build(&ctx, true, &[0; crate::wire::MAX_PAYLOAD]).is_ok());
+        assert!(Message::build(&ctx, true, &[0; crate::format::MAX_PAYLOAD]).is_ok());
     }
 }

@@ -2,8 +2,6 @@
 
 use core::fmt;
 
-use crate::error::Error;
-
 /// A calendar day in UTC, stored as the number of days since 1970-01-01.
 ///
 /// Licenses are day-granular: a date names a whole UTC day. The host application
@@ -51,14 +49,15 @@ impl Date {
         self.0 as i64 * 86_400
     }
 
-    /// The date for a year, month (1-12) and day (1-31), checked.
-    pub fn from_ymd(year: u16, month: u8, day: u8) -> Result<Date, Error> {
+    /// The date for a year, month (1-12) and day (1-31), or `None` when there is no such
+    /// day (the public, fallible [`Date::from_ymd`] is in `date_checked`).
+    pub(crate) fn ymd_checked(year: u16, month: u8, day: u8) -> Option<Date> {
         if !(1970..=9999).contains(&year)
             || !(1..=12).contains(&month)
             || day == 0
             || day > days_in_month(year, month)
         {
-            return Err(Error::InvalidDate);
+            return None;
         }
         // Howard Hinnant's days_from_civil, for years >= 1970 only.
         let y = i64::from(year) - i64::from(month <= 2);
@@ -69,7 +68,7 @@ impl Date {
         let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
         let days = era * 146_097 + doe - 719_468;
-        u32::try_from(days).map(Date).map_err(|_| Error::InvalidDate)
+        u32::try_from(days).map(Date).ok()
     }
 
     /// Year, month (1-12) and day (1-31).
@@ -136,27 +135,27 @@ impl Date {
             return None;
         }
         let day = d.min(days_in_month(year, month));
-        Date::from_ymd(year, month, day).ok()
+        Date::ymd_checked(year, month, day)
     }
 
-    /// Parse `YYYY-MM-DD`.
-    pub fn parse(s: &str) -> Result<Date, Error> {
+    /// `YYYY-MM-DD`, or `None` (the public, fallible [`Date::parse`] is in `date_checked`).
+    pub(crate) fn parse_checked(s: &str) -> Option<Date> {
         let b = s.trim().as_bytes();
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-            return Err(Error::InvalidDate);
+            return None;
         }
-        let num = |r: &[u8]| -> Result<u16, Error> {
+        let num = |r: &[u8]| -> Option<u16> {
             let mut v: u16 = 0;
             for &c in r {
                 if !c.is_ascii_digit() {
-                    return Err(Error::InvalidDate);
+                    return None;
                 }
                 v = v * 10 + u16::from(c - b'0');
             }
-            Ok(v)
+            Some(v)
         };
         let (y, m, d) = (num(&b[0..4])?, num(&b[5..7])?, num(&b[8..10])?);
-        Date::from_ymd(y, m as u8, d as u8)
+        Date::ymd_checked(y, m as u8, d as u8)
     }
 }
 
@@ -180,13 +179,6 @@ impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (y, m, d) = self.ymd();
         write!(f, "{y:04}-{m:02}-{d:02}")
-    }
-}
-
-impl core::str::FromStr for Date {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Date::parse(s)
     }
 }
 
@@ -231,7 +223,7 @@ mod date_str {
         }
 
         fn visit_str<E: de::Error>(self, v: &str) -> Result<Date, E> {
-            Date::parse(v).map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+            Date::parse_checked(v).ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
         }
     }
 
@@ -243,6 +235,7 @@ mod date_str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
 
     #[test]
     fn known_days() {

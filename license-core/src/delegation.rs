@@ -14,22 +14,24 @@ use core::fmt;
 use ed25519_dalek::{Signature, Signer, SigningKey};
 use serde::{Deserialize, Serialize};
 
-use crate::code::{LicenseCode, PublicKey, UntrustedCode, VerifiedLicense, sign};
+use crate::code::{LicenseCode, UntrustedCode, VerifiedLicense, sign};
 use crate::context::{Context, MAX_CONTEXT_FIELD};
 use crate::context::{Field, hint};
 use crate::date::Date;
+use crate::delegation_error::DelegationError;
 use crate::error::Error;
-use crate::frame::{Frame, IdRange, KindSet, LineSet, Violation};
+use crate::format::{MAX_CODE_BYTES, SIGNATURE_LEN};
+use crate::frame::{Frame, KindSet, LineSet};
+use crate::id_range::IdRange;
+use crate::key::PublicKey;
 use crate::model::{License, ModuleSet};
+use crate::reseller_name::{MAX_RESELLER_NAME, ResellerName};
 use crate::segmented;
 use crate::strict;
 use crate::text::TextKind;
-use crate::wire::{MAX_CODE_BYTES, SIGNATURE_LEN};
 
 /// The most certificates in a chain (vendor -> reseller -> sub-reseller -> sub-sub-reseller).
 pub const MAX_CHAIN: usize = 3;
-/// The longest reseller display name, in bytes of UTF-8.
-pub const MAX_RESELLER_NAME: usize = 32;
 
 /// First byte of a reseller's code: `0xD0 | number of certificates`. Plain codes start
 /// with their payload's format version (1, 2), so the two never meet.
@@ -68,143 +70,6 @@ pub const MAX_CHAIN_BYTES: usize = 1 + MAX_CHAIN * MAX_CERTIFICATE_BYTES;
 pub const MAX_DELEGATED_BYTES: usize = MAX_CHAIN_BYTES + MAX_CODE_BYTES;
 /// Most symbols of a reseller's code's text (without dashes).
 const MAX_DELEGATED_SYMBOLS: usize = segmented::segmented_symbols_for(MAX_DELEGATED_BYTES);
-
-/// A reseller's display name (1 to 32 bytes of UTF-8, no control characters), carried
-/// in its certificate so errors and reports can name it.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ResellerName {
-    bytes: [u8; MAX_RESELLER_NAME],
-    len: u8,
-}
-
-impl ResellerName {
-    /// The name, checked.
-    pub fn new(name: &str) -> Result<ResellerName, Error> {
-        let b = name.as_bytes();
-        if b.is_empty() || b.len() > MAX_RESELLER_NAME || name.chars().any(char::is_control) {
-            return Err(Error::Delegation(DelegationError::InvalidCertificate(
-                "a reseller name has 1 to 32 bytes and no control characters",
-            )));
-        }
-        let mut bytes = [0u8; MAX_RESELLER_NAME];
-        bytes[..b.len()].copy_from_slice(b);
-        Ok(ResellerName {
-            bytes,
-            len: b.len() as u8,
-        })
-    }
-
-    /// The name.
-    pub fn as_str(&self) -> &str {
-        core::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("")
-    }
-}
-
-impl fmt::Display for ResellerName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl fmt::Debug for ResellerName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", self.as_str())
-    }
-}
-
-#[cfg(feature = "serde")]
-impl serde::Serialize for ResellerName {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for ResellerName {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = <alloc::string::String as serde::Deserialize>::deserialize(d)?;
-        ResellerName::new(&s).map_err(serde::de::Error::custom)
-    }
-}
-
-/// Why a reseller's code, a certificate chain or a certification was refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum DelegationError {
-    /// The chain's first certificate names a vendor key this installation does not have.
-    #[error(
-        "the reseller's certificate was signed with a key this software does not know (key id {key_id:#04x}): it is from another vendor, or this software is too old"
-    )]
-    UnknownVendorKey {
-        /// The key id in the first certificate.
-        key_id: u8,
-    },
-    /// A certificate is for another product.
-    #[error(
-        "the certificate of reseller {reseller} is for another product: enter a code issued for this product"
-    )]
-    WrongProduct {
-        /// The certificate's reseller.
-        reseller: ResellerName,
-    },
-    /// A certificate's signature does not verify with its issuer's key.
-    #[error(
-        "the certificate of reseller {reseller} is not signed by its issuer: it was altered or forged; ask the vendor for a new code"
-    )]
-    BadCertificateSignature {
-        /// The certificate's reseller.
-        reseller: ResellerName,
-    },
-    /// The code after the chain was not signed with the last certificate's key.
-    #[error(
-        "the license code is not signed by reseller {reseller}: it was altered or forged; ask the reseller for a new code"
-    )]
-    NotSignedByReseller {
-        /// The last certificate's reseller.
-        reseller: ResellerName,
-    },
-    /// The vendor has revoked a certificate of the chain.
-    #[error(
-        "the certificate {serial} of reseller {reseller} was revoked by the vendor: ask the vendor for a new license"
-    )]
-    Revoked {
-        /// The revoked certificate's reseller.
-        reseller: ResellerName,
-        /// Its serial.
-        serial: u32,
-    },
-    /// A sub-reseller's frame is wider than its parent's (or the parent may not delegate).
-    #[error(
-        "the certificate of reseller {reseller} is wider than its issuer's ({violation}): ask the vendor for a new code"
-    )]
-    Widening {
-        /// The sub-reseller whose certificate widens.
-        reseller: ResellerName,
-        /// The first limit widened.
-        violation: Violation,
-    },
-    /// The license is outside the frame of the reseller that signed it.
-    #[error(
-        "{violation}: the license is outside the frame of reseller {reseller}; ask the reseller for a license inside its frame, or the vendor"
-    )]
-    OutsideFrame {
-        /// The reseller that signed it.
-        reseller: ResellerName,
-        /// The first limit exceeded.
-        violation: Violation,
-    },
-    /// Signing with a key that is not the certified one (issuer side).
-    #[error(
-        "the signing key is not the key certified for reseller {reseller}: use the reseller key the certificate was made for"
-    )]
-    KeyMismatch {
-        /// The certificate's reseller.
-        reseller: ResellerName,
-    },
-    /// A certificate the format cannot express (issuer side), or a chain too long.
-    #[error("the certificate cannot be made: {0}")]
-    InvalidCertificate(&'static str),
-}
 
 impl DelegationError {
     /// The class of this error.
@@ -1006,5 +871,30 @@ impl VerifiedDelegatedLicense {
     /// The certificates, the vendor-signed one first.
     pub fn chain(&self) -> impl Iterator<Item = &Certificate> {
         self.chain[..self.depth].iter().flatten()
+    }
+}
+impl ResellerName {
+    /// The name, checked.
+    pub fn new(name: &str) -> Result<ResellerName, Error> {
+        let b = name.as_bytes();
+        if b.is_empty() || b.len() > MAX_RESELLER_NAME || name.chars().any(char::is_control) {
+            return Err(Error::Delegation(DelegationError::InvalidCertificate(
+                "a reseller name has 1 to 32 bytes and no control characters",
+            )));
+        }
+        let mut bytes = [0u8; MAX_RESELLER_NAME];
+        bytes[..b.len()].copy_from_slice(b);
+        Ok(ResellerName {
+            bytes,
+            len: b.len() as u8,
+        })
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for ResellerName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <alloc::string::String as serde::Deserialize>::deserialize(d)?;
+        ResellerName::new(&s).map_err(serde::de::Error::custom)
     }
 }

@@ -1,7 +1,7 @@
 //! The one error type of `license-core`. Every variant says what the user should do.
 
-use crate::delegation::DelegationError;
-use crate::fingerprint::MachineMatch;
+use crate::delegation_error::DelegationError;
+use crate::machine_match::MachineMatch;
 
 /// Why a code, a fingerprint or a license could not be used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]

@@ -2,7 +2,7 @@
 //! digits, or the key id and the key (`2f 44e0...`, one line of `licensectl pubkey
 //! --format hex`), so that what one tool prints the next one accepts as printed.
 
-use crate::code::PublicKey;
+use crate::key::PublicKey;
 
 /// Why a text is not a public key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]

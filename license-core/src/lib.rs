@@ -39,25 +39,41 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+mod binding;
 mod code;
+mod component;
 mod context;
 mod date;
+mod date_checked;
 mod dbcode;
 mod delegation;
+mod delegation_error;
 mod error;
 mod fingerprint;
+mod format;
 mod frame;
+mod id_range;
+mod key;
 mod keytext;
+mod kind;
+mod machine_match;
 mod model;
+mod reseller_name;
 mod revocation;
 mod segmented;
 mod status;
 mod strict;
 mod text;
+mod violation;
 mod wire;
 pub mod words;
 
-pub use code::{LicenseCode, PublicKey, UntrustedCode, VerifiedLicense, key_id, sign, sign_as};
+pub use binding::MachineBinding;
+pub use code::{LicenseCode, UntrustedCode, VerifiedLicense, sign, sign_as};
+pub use component::{
+    COMPONENTS, Component, ComponentDigest, ComponentSet, component_digest, format_2_digest_bits,
+    is_stable_mac, mac_digest,
+};
 pub use context::{Context, MAX_CONTEXT_FIELD};
 pub use date::{Date, days_in_month, is_leap_year};
 pub use dbcode::{
@@ -65,18 +81,21 @@ pub use dbcode::{
     DatabaseCodeText,
 };
 pub use delegation::{
-    Certificate, CertificateChain, DelegatedCode, DelegationError, MAX_CERTIFICATE_BYTES, MAX_CHAIN,
-    MAX_CHAIN_BYTES, MAX_DELEGATED_BYTES, MAX_RESELLER_NAME, ResellerName, UntrustedDelegatedCode,
-    VerifiedDelegatedLicense, is_delegated_text, sign_delegated,
+    Certificate, CertificateChain, DelegatedCode, MAX_CERTIFICATE_BYTES, MAX_CHAIN, MAX_CHAIN_BYTES,
+    MAX_DELEGATED_BYTES, UntrustedDelegatedCode, VerifiedDelegatedLicense, is_delegated_text, sign_delegated,
 };
+pub use delegation_error::DelegationError;
 pub use error::{Error, ErrorKind};
-pub use fingerprint::{
-    COMPONENTS, Component, ComponentDigest, ComponentSet, MAX_DIGESTS_PER_COMPONENT, MachineBinding,
-    MachineFingerprint, MachineMatch, component_digest, format_2_digest_bits, is_stable_mac, mac_digest,
-};
-pub use frame::{Frame, IdRange, KindSet, LineSet, Violation};
+pub use fingerprint::{MAX_DIGESTS_PER_COMPONENT, MachineFingerprint};
+pub use format::{Format, MAX_CODE_BYTES, MAX_PAYLOAD, SIGNATURE_LEN, VERSION};
+pub use frame::{Frame, KindSet, LineSet};
+pub use id_range::IdRange;
+pub use key::{PublicKey, key_id};
 pub use keytext::PublicKeyTextError;
-pub use model::{Binding, Kind, License, ModuleSet, ProductLine, SeatServerDigest};
+pub use kind::Kind;
+pub use machine_match::MachineMatch;
+pub use model::{Binding, License, ModuleSet, ProductLine, SeatServerDigest};
+pub use reseller_name::{MAX_RESELLER_NAME, ResellerName};
 pub use revocation::{
     REVOCATION_LIST_VERSION, REVOCATION_LIST_VERSION_CERTIFICATES, RevocationEntries, RevocationEntry,
     RevocationList, RevokedCertificates, RevokedRevisions, UntrustedRevocationList,
@@ -86,7 +105,7 @@ pub use revocation::{sign_revocation_list, sign_revocation_list_with_certificate
 pub use segmented::segmented_symbols_for;
 pub use status::{Evaluation, Policy, Release, Status, evaluate};
 pub use text::{ALPHABET, CHECK_SYMBOLS, GROUP, symbols_for};
-pub use wire::{Format, MAX_CODE_BYTES, MAX_PAYLOAD, SIGNATURE_LEN, VERSION};
+pub use violation::Violation;
 
 /// Re-exported so callers use the same version for keys.
 pub use ed25519_dalek;

@@ -28,11 +28,11 @@ use ed25519_dalek::Signature;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::code::PublicKey;
 use crate::context::MAX_CONTEXT_FIELD;
 use crate::date::Date;
 use crate::error::Error;
-use crate::wire::SIGNATURE_LEN;
+use crate::format::SIGNATURE_LEN;
+use crate::key::PublicKey;
 
 /// The revocation-list format version this crate writes and reads.
 pub const REVOCATION_LIST_VERSION: u8 = 1;
@@ -470,7 +470,7 @@ fn sign_list(
             None => REVOCATION_LIST_VERSION,
             Some(_) => REVOCATION_LIST_VERSION_CERTIFICATES,
         },
-        key_id: crate::code::key_id(&key.verifying_key()),
+        key_id: crate::key::key_id(&key.verifying_key()),
         sequence,
         issued: days(issued)?,
         expires: days(expires)?,

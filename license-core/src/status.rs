@@ -191,7 +191,8 @@ pub fn evaluate(license: &License, today: Date, build_date: Date, policy: &Polic
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Binding, Kind, ModuleSet, ProductLine};
+    use crate::kind::Kind;
+    use crate::model::{Binding, ModuleSet, ProductLine};
 
     fn d(y: u16, m: u8, day: u8) -> Date {
         Date::from_ymd(y, m, day).unwrap()

@@ -25,7 +25,7 @@ use curve25519_dalek::traits::Identity;
 use ed25519_dalek::Signature;
 use sha2::{Digest, Sha512};
 
-use crate::code::PublicKey;
+use crate::key::PublicKey;
 
 #[cfg(any(feature = "fast", test))]
 /// `y` (its first 31 bytes) of the points of order 8, whose encodings end in `0x05` / `0x85`

@@ -61,7 +61,7 @@ impl TextKind {
 }
 
 /// The maximum number of symbols any text of ours has (a license code of maximum size).
-pub(crate) const MAX_SYMBOLS: usize = crate::wire::MAX_CODE_BYTES * 8 / 5 + 1 + CHECK_SYMBOLS;
+pub(crate) const MAX_SYMBOLS: usize = crate::format::MAX_CODE_BYTES * 8 / 5 + 1 + CHECK_SYMBOLS;
 
 /// Symbol value of every ASCII character; `INVALID` for characters no code contains.
 /// Lower case and the usual confusions (O for 0, I and L for 1) are accepted.
@@ -525,7 +525,7 @@ mod tests {
         // A 91-byte code (the format-2 reference length): 146 data symbols, 2 padding bits.
         let bytes: [u8; 91] = core::array::from_fn(|i| (i as u8).wrapping_mul(37).wrapping_add(11));
         let t = text(&bytes).replace('-', "");
-        let mut out = [0u8; crate::wire::MAX_CODE_BYTES];
+        let mut out = [0u8; crate::format::MAX_CODE_BYTES];
         assert_eq!(decode(TextKind::License, &t, &mut out), Ok(91));
         let chars: Vec<char> = t.chars().collect();
         let mut cases = 0;

@@ -8,51 +8,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::binding::MachineBinding;
 use crate::date::Date;
 use crate::error::Error;
-use crate::fingerprint::MachineBinding;
-use crate::model::{Binding, Kind, License, ModuleSet, ProductLine, SeatServerDigest};
-
-/// The format version [`crate::sign`] writes.
-pub const VERSION: u8 = 2;
-/// Length of the Ed25519 signature at the end of a code.
-pub const SIGNATURE_LEN: usize = 64;
-/// The largest payload of any format this crate reads, in bytes (format 2: 60 bytes of
-/// head fields at their widest for dates before 9999-12-31, the database hint, a
-/// six-component machine binding with 24-bit digests and the 16-byte seat-server digest).
-pub const MAX_PAYLOAD: usize = 96;
-/// The largest code (payload and signature), in bytes.
-pub const MAX_CODE_BYTES: usize = MAX_PAYLOAD + SIGNATURE_LEN;
-
-/// A code format version.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Format {
-    /// Format 1: one-byte machine digests, four components; still verified, written
-    /// only on request ([`crate::sign_as`]) or for a format-1 machine binding.
-    V1,
-    /// Format 2 (the default): 16/24-bit machine digests, six components, the matching
-    /// rule where unreadable components count, seat-server binding, interim codes.
-    V2,
-}
-
-impl Format {
-    /// The version byte.
-    pub const fn version(self) -> u8 {
-        match self {
-            Format::V1 => 1,
-            Format::V2 => 2,
-        }
-    }
-
-    /// The format with this version byte.
-    pub const fn from_version(v: u8) -> Option<Format> {
-        match v {
-            1 => Some(Format::V1),
-            2 => Some(Format::V2),
-            _ => None,
-        }
-    }
-}
+use crate::format::{Format, MAX_PAYLOAD};
+use crate::kind::Kind;
+use crate::model::{Binding, License, ModuleSet, ProductLine, SeatServerDigest};
 
 const FLAG_KIND: u32 = 0b0000_0011;
 const FLAG_DATABASE: u32 = 0b0000_0100;
@@ -541,10 +502,10 @@ mod tests {
         let d = |y, m, dd| Date::from_ymd(y, m, dd).unwrap();
         // Every varint at its widest the date range allows.
         let issued = Date::CODE_EPOCH.checked_add_days(1 << 21).unwrap();
-        let zero = [crate::fingerprint::ComponentDigest::default(); crate::fingerprint::COMPONENTS];
+        let zero = [crate::component::ComponentDigest::default(); crate::component::COMPONENTS];
         let mut digests = zero;
         for (i, d) in digests.iter_mut().enumerate() {
-            *d = crate::fingerprint::ComponentDigest::from_bytes([i as u8 + 1, 0xAB, 0xCD]);
+            *d = crate::component::ComponentDigest::from_bytes([i as u8 + 1, 0xAB, 0xCD]);
         }
         Payload {
             format: Format::V2,
@@ -567,7 +528,7 @@ mod tests {
                 binding: Binding {
                     database: true,
                     machine: Some(
-                        MachineBinding::new(crate::fingerprint::ComponentSet::ALL, digests, 2).unwrap(),
+                        MachineBinding::new(crate::component::ComponentSet::ALL, digests, 2).unwrap(),
                     ),
                     seat_server: Some(SeatServerDigest::of_key(&[5; 32])),
                 },
@@ -586,9 +547,8 @@ mod tests {
         p.format = Format::V1;
         p.license.interim = false;
         p.license.binding.seat_server = None;
-        p.license.binding.machine = Some(
-            MachineBinding::new_v1(crate::fingerprint::ComponentSet::FORMAT_1, [1, 2, 3, 4], 3).unwrap(),
-        );
+        p.license.binding.machine =
+            Some(MachineBinding::new_v1(crate::component::ComponentSet::FORMAT_1, [1, 2, 3, 4], 3).unwrap());
         p
     }
 

@@ -16,8 +16,8 @@
 
 use core::fmt::{self, Display, Formatter};
 
+use crate::binding::MachineBinding;
 use crate::date::Date;
-use crate::fingerprint::MachineBinding;
 use crate::model::License;
 use crate::status::Status;
 

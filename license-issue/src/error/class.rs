@@ -1,7 +1,7 @@
 //! How a caller should treat an error: the class every error of the crate belongs to.
 //! Below every concern's error module; uses nothing of the crate.
 
-/// What the caller should do with an [`Error`]; `licensectl` maps it to its exit code.
+/// What the caller should do with an [`Error`](crate::Error); `licensectl` maps it to its exit code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorClass {

@@ -55,7 +55,7 @@ struct Draft {
 }
 
 /// How often an operation is tried again after a concurrent order changed its license
-/// between the read and the append ([`Error::Ledger(LedgerError::Conflict)`]).
+/// between the read and the append ([`LedgerError::Conflict`](crate::LedgerError::Conflict)).
 const ATTEMPTS: u32 = 128;
 
 /// The issuing service: catalogs, the signer (the vendor's current key, or a reseller's
@@ -174,7 +174,7 @@ impl<L: Ledger> Issuer<L> {
     }
 
     /// Run `op` (which reads through [`Issuer::history`] and stages its records) and
-    /// append what it staged as one batch; on [`Error::Ledger(LedgerError::Conflict)`] run it again on a
+    /// append what it staged as one batch; on [`LedgerError::Conflict`](crate::LedgerError::Conflict) run it again on a
     /// fresh read. With an order key: if the ledger already holds that order's records,
     /// `replay` rebuilds the first result from them and nothing is issued (a key reused
     /// for a different order is refused).

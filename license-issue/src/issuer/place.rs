@@ -206,7 +206,7 @@ impl<L: Ledger> Issuer<L> {
     /// placing the same order again returns the first result and issues nothing: the
     /// records carry the key, and a ledger shared by several backend instances refuses
     /// a second set of records for it. The same key for a different order is refused
-    /// ([`Error::Ledger(LedgerError::OrderKeyReused)`]).
+    /// ([`LedgerError::OrderKeyReused`](crate::LedgerError::OrderKeyReused)).
     pub fn place(&mut self, key: Option<&str>, order: &Order, today: Date) -> Result<Outcome, Error> {
         let reference = match key {
             Some(k) => Some(order.reference(k)?),

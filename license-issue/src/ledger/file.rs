@@ -20,7 +20,7 @@
 //!   (`<ledger>.torn-<offset>`, never deleted) and truncates the ledger to its last
 //!   complete record;
 //! - a damaged line followed by further lines is not a crash but an alteration: opening
-//!   fails with [`Error::Ledger(LedgerError::LedgerCorrupt)`] naming the line, and nothing is changed.
+//!   fails with [`LedgerError::LedgerCorrupt`](crate::LedgerError::LedgerCorrupt) naming the line, and nothing is changed.
 
 use crate::ledger::error::{LedgerError, TornRecord};
 use std::collections::BTreeMap;

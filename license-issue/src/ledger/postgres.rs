@@ -5,7 +5,7 @@
 //! records (`seq`). An operation's batch is one multi-row `INSERT` (atomic by itself) at
 //! the positions the operation read, so of two instances that read the same state one
 //! inserts and the other hits the unique key `(license_id, seq)`: that is
-//! [`Error::Ledger(LedgerError::Conflict)`], and its issuer runs the order again on a fresh read. New license
+//! [`LedgerError::Conflict`](crate::LedgerError::Conflict), and its issuer runs the order again on a fresh read. New license
 //! ids collide the same way at `(id, 0)`. Revisions are unique per license (a unique
 //! index too), and an order key is recorded once (a unique index on the first record of
 //! each order). The schema comes with the crate ([`MIGRATIONS`]) and is brought up to
@@ -88,7 +88,7 @@ impl PgLedger {
     }
 
     /// [`PgLedger::open`], waiting at most `timeout` for a connection (then, and for every
-    /// later operation that cannot get one, [`Error::Ledger(LedgerError::Backend)`]).
+    /// later operation that cannot get one, [`LedgerError::Backend`](crate::LedgerError::Backend)).
     pub fn open_with_timeout(
         config: postgres::Config,
         connections: u32,

@@ -168,7 +168,7 @@ pub struct Batch<'a> {
     pub license_id: u32,
     /// How many records of the license the operation read before it decided (0 for a
     /// new license). If the ledger holds more by now, another order changed the license
-    /// meanwhile: the append fails with [`Error::Ledger(LedgerError::Conflict)`] and records nothing.
+    /// meanwhile: the append fails with [`LedgerError::Conflict`](crate::LedgerError::Conflict) and records nothing.
     pub expected: usize,
     /// The records, in order.
     pub records: &'a [Record],
@@ -179,7 +179,7 @@ pub struct Batch<'a> {
 /// A ledger shared by several issuers at once (several backend instances on one
 /// database) must make [`Ledger::append_batch`] atomic and check its `expected` count
 /// and the records' order keys in the same step; the issuer then re-reads and retries
-/// on [`Error::Ledger(LedgerError::Conflict)`], so revisions and license ids are never issued twice or
+/// on [`LedgerError::Conflict`](crate::LedgerError::Conflict), so revisions and license ids are never issued twice or
 /// skipped. A ledger used by one issuer at a time (a locked file, memory) gets that from
 /// the default method.
 pub trait Ledger {
