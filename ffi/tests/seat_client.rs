@@ -94,8 +94,24 @@ fn server_refusals_and_foreign_answers_have_their_codes() {
     );
     // SAFETY: freed once.
     unsafe { lic_seat_client_free(c) };
-    // A base URL whose API paths land on an endpoint that answers something else.
-    let c = new(&format!("{}/v1/status?x=", s.base));
+    // A base URL whose API paths land on a web server that answers something else (the
+    // seat server answers every error as JSON, so a foreign answer comes from elsewhere).
+    let foreign = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let foreign_url = format!("http://{}", foreign.local_addr().expect("addr"));
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        if let Some(Ok(mut conn)) = foreign.incoming().next() {
+            let mut buf = [0u8; 4096];
+            let _ = conn.read(&mut buf);
+            let page = "<html>not a seat server</html>";
+            let _ = write!(
+                conn,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
+                page.len()
+            );
+        }
+    });
+    let c = new(&foreign_url);
     // SAFETY: as above.
     let r = unsafe { lic_seat_client_borrow(c, 1, lease.as_mut_ptr()) };
     assert_eq!(r, lic_result::SeatServerBadResponse);

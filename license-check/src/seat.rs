@@ -2,8 +2,10 @@
 //! `license-server`, for shell scripts. The lease (its token, which holds the lease id) is
 //! kept between calls in a lease file (mode 0600).
 //!
-//! Exit status: 0 the seat is held, renewed or released (or the status printed); 1 refused
-//! (no seat free, lease lost, a token the vendor's server did not sign); 2 wrong command line;
+//! Exit status: 0 the seat is held, renewed or released (`status`: the server still holds
+//! this holder's lease); 1 refused (no seat free, lease lost, a token the vendor's server
+//! did not sign; `status`: the server does not hold the lease, or there is no lease file);
+//! 2 wrong command line;
 //! 3 the server cannot be reached (a held seat is kept until its lease expires, and the
 //! output says until when).
 
@@ -43,7 +45,8 @@ pub enum SeatCommand {
         #[command(flatten)]
         common: SeatArgs,
     },
-    /// The server's usage, and this holder's lease if the lease file holds one.
+    /// The server's usage, and whether the server still holds this holder's lease (exit 0
+    /// held, 1 not held or no lease file, 3 server unreachable).
     Status {
         #[command(flatten)]
         common: SeatArgs,
@@ -228,6 +231,8 @@ pub fn run(cmd: SeatCommand) -> Result<ExitCode, Failure> {
             }
         }
         SeatCommand::Status { common } => {
+            // Asks the server: exit 0 only when it still holds this holder's lease; 1 when
+            // it does not (or there is no lease file); 3 when it cannot be reached.
             let c = client(&common)?;
             let mut out = match c.status() {
                 Ok(s) => {
@@ -239,19 +244,47 @@ pub fn run(cmd: SeatCommand) -> Result<ExitCode, Failure> {
                 }
                 Err(e) => return refused(e),
             };
-            if common.lease_file.exists() {
-                match load(&c, &common.lease_file) {
-                    Ok(l) => out.push_str(&format!(
-                        "this holder's lease runs until {}\n",
-                        utc(l.expires_ms())
-                    )),
-                    Err(Failure::Refused(m) | Failure::Usage(m)) => {
-                        out.push_str(&format!("lease file: {m}\n"))
-                    }
-                }
+            if !common.lease_file.exists() {
+                out.push_str(&format!("{} holds no seat (no lease file)\n", common.holder));
+                print(out)?;
+                return Ok(ExitCode::from(1));
             }
-            print(out)?;
-            Ok(ExitCode::SUCCESS)
+            let local = match load(&c, &common.lease_file) {
+                Ok(l) => l,
+                Err(Failure::Refused(m) | Failure::Usage(m)) => {
+                    out.push_str(&format!("{} holds no seat (lease file: {m})\n", common.holder));
+                    print(out)?;
+                    return Ok(ExitCode::from(1));
+                }
+            };
+            match c.check() {
+                Ok(l) => {
+                    out.push_str(&format!(
+                        "this holder's seat is held; its lease runs until {}\n",
+                        utc(l.expires_ms())
+                    ));
+                    print(out)?;
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(SeatError::LeaseLost { message }) => {
+                    let _ = std::fs::remove_file(&common.lease_file);
+                    out.push_str(&format!(
+                        "{} holds no seat: the server no longer holds its lease ({message})\n",
+                        common.holder
+                    ));
+                    print(out)?;
+                    Ok(ExitCode::from(1))
+                }
+                Err(SeatError::Unreachable { cause, .. }) => {
+                    out.push_str(&format!(
+                        "server unreachable ({cause}); the lease file's seat runs until {}\n",
+                        utc(local.expires_ms())
+                    ));
+                    print(out)?;
+                    Ok(ExitCode::from(3))
+                }
+                Err(e) => refused(e),
+            }
         }
     }
 }

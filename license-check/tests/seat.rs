@@ -182,3 +182,67 @@ fn the_server_the_vendors_code_names_is_accepted_and_no_other() {
     let (code, _, _) = run(&a, &a_code, "4.lease", &[]);
     assert_eq!(code, 2);
 }
+
+/// `license-check seat status` asks the server: 0 while it holds this holder's lease, 1 when
+/// it does not (freed by an administrator, or no lease file), 3 when it cannot be reached.
+#[test]
+fn seat_status_exit_codes_follow_what_the_server_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = server::start_on(&dir.path().join("data"), &server::Options::seats(2)).unwrap();
+    let lease = dir.path().join("a.lease");
+    let (code, out, _) = seat("status", &s, "ws-a", &lease, &[]);
+    assert_eq!(code, 1, "no lease file: {out}");
+    assert!(out.contains("ws-a holds no seat (no lease file)"), "{out}");
+
+    assert_eq!(seat("acquire", &s, "ws-a", &lease, &["--ttl", "60"]).0, 0);
+    let (code, out, _) = seat("status", &s, "ws-a", &lease, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("this holder's seat is held"), "{out}");
+
+    // Freed by an administrator: the token in the lease file is still valid offline, but
+    // the server no longer holds the lease.
+    s.admin().release("ws-a").unwrap();
+    let (code, out, _) = seat("status", &s, "ws-a", &lease, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("the server no longer holds its lease"), "{out}");
+
+    assert_eq!(seat("acquire", &s, "ws-a", &lease, &["--ttl", "60"]).0, 0);
+    let (base, key) = (s.base.clone(), s.server_key);
+    s.stop();
+    let out = Command::new(env!("CARGO_BIN_EXE_license-check"))
+        .args(["seat", "status", "--server", &base, "--holder", "ws-a"])
+        .args(["--product", server::PRODUCT, "--server-key", &hex::encode(key)])
+        .args(["--machine", "ws.acme.lan", "--lease-file"])
+        .arg(&lease)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+}
+
+/// A client that refuses the server's key gives back the seat it was just granted, instead
+/// of leaving it held until the TTL.
+#[test]
+fn a_client_refusing_the_servers_key_gives_the_new_seat_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = server::start_on(&dir.path().join("data"), &server::Options::seats(1)).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_license-check"))
+        .args(["seat", "acquire", "--server", &s.base, "--holder", "ws-x"])
+        .args(["--product", server::PRODUCT])
+        .args(["--server-key", &hex::encode([9u8; 32])])
+        .args(["--machine", "ws.acme.lan", "--lease-file"])
+        .arg(dir.path().join("x.lease"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        s.admin().status().unwrap().in_use,
+        0,
+        "the refused seat was given back"
+    );
+    let lease = dir.path().join("b.lease");
+    assert_eq!(
+        seat("acquire", &s, "ws-b", &lease, &[]).0,
+        0,
+        "the one seat is free"
+    );
+}

@@ -71,7 +71,8 @@ pub use issuer::Issuer;
 pub use issuer::cancel::Cancellation;
 pub use issuer::error::{BindingPart, OrderError};
 pub use issuer::order::{
-    BindTo, Change, Customer, Issued, NewLicense, Reduction, Reissued, Term, ToleranceChoice, Unbind,
+    BindTo, Change, Customer, Issued, NewLicense, Reduction, Reissued, SeatServerKey, Term, ToleranceChoice,
+    Unbind,
 };
 pub use issuer::place::{Order, Outcome};
 pub use issuer::renew::RenewalOutcome;

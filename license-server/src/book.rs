@@ -22,6 +22,10 @@ pub const MAX_ID_LEN: usize = 128;
 pub const DAY_MS: i64 = 86_400_000;
 /// Usage samples are kept per minute.
 pub const MINUTE_MS: i64 = 60_000;
+/// The audit log keeps at most this many entries (the oldest go first, at the prune each
+/// minute), besides its age bound (`--audit-days`). Refusals are aggregated per holder,
+/// reason and minute, so a flood of refusals adds one counted entry per holder and minute.
+pub const AUDIT_MAX_ROWS: i64 = 100_000;
 
 /// A lease id: 16 random bytes, given only to the holder.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -206,6 +210,14 @@ pub struct AuditEvent {
     pub machine: String,
     /// Details in words.
     pub detail: String,
+    /// How many times it happened: refusals are kept as one entry per holder, reason and
+    /// minute with a count; every other entry is 1.
+    #[serde(default = "one")]
+    pub count: u64,
+}
+
+const fn one() -> u64 {
+    1
 }
 
 /// What a store must make durable.
@@ -335,6 +347,41 @@ pub struct LeaseBook {
     sampled: (i64, u32),
 }
 
+/// Characters an id must not contain because they cannot be seen or reorder what is seen:
+/// Unicode format characters (zero-width spaces and joiners, bidirectional controls and
+/// isolates, the byte-order mark, soft hyphen, tags), blank letters (Hangul fillers,
+/// braille blank), and white space other than the plain space.
+fn invisible(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x00AD
+            | 0x0600..=0x0605
+            | 0x061C
+            | 0x06DD
+            | 0x070F
+            | 0x08E2
+            | 0x115F
+            | 0x1160
+            | 0x180E
+            | 0x200B..=0x200F
+            | 0x202A..=0x202E
+            | 0x2060..=0x2064
+            | 0x2066..=0x206F
+            | 0x2800
+            | 0x3164
+            | 0xFEFF
+            | 0xFFA0
+            | 0xFFF9..=0xFFFB
+            | 0x110BD
+            | 0x110CD
+            | 0x13430..=0x1343F
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0001
+            | 0xE0020..=0xE007F
+    ) || (c.is_whitespace() && c != ' ')
+}
+
 fn check_id(field: &'static str, value: &str, may_be_empty: bool) -> Result<(), Refusal> {
     if value.is_empty() && !may_be_empty {
         return Err(Refusal::Invalid {
@@ -352,6 +399,21 @@ fn check_id(field: &'static str, value: &str, may_be_empty: bool) -> Result<(), 
         return Err(Refusal::Invalid {
             field,
             reason: "contains control characters".into(),
+        });
+    }
+    if let Some(c) = value.chars().find(|&c| invisible(c)) {
+        return Err(Refusal::Invalid {
+            field,
+            reason: format!(
+                "contains U+{:04X}, an invisible, spacing or bidirectional-control character (ids are shown to administrators as they are)",
+                u32::from(c)
+            ),
+        });
+    }
+    if !value.is_empty() && (value.trim() != value || value.trim().is_empty()) {
+        return Err(Refusal::Invalid {
+            field,
+            reason: "must not be blank or start or end with a space".into(),
         });
     }
     Ok(())
@@ -458,8 +520,13 @@ impl LeaseBook {
             }
             Op::Heartbeat { holder, lease_id } => {
                 let lease = self.own_lease(&holder, lease_id)?;
-                // A heartbeat never shortens a lease (a borrowed one keeps its days).
-                let expires = now.saturating_add(lease.ttl_ms).max(lease.expires_ms);
+                // A heartbeat never shortens a lease, and never moves a borrowed lease's end:
+                // the days borrowed end at a fixed time (return and borrow again for more).
+                let expires = if lease.borrowed {
+                    lease.expires_ms
+                } else {
+                    now.saturating_add(lease.ttl_ms).max(lease.expires_ms)
+                };
                 if expires != lease.expires_ms {
                     lease.expires_ms = expires;
                     changes.push(Change::Touch {
@@ -522,14 +589,19 @@ impl LeaseBook {
                             Some(n) => format!("licensed seats: {n}"),
                             None => "licensed seats: not limited".into(),
                         },
+                        count: 1,
                     }));
                 }
                 if let Some(limit) = limit {
+                    // Only floating leases are taken back (newest first): a borrowed seat's
+                    // token is valid offline until its end, so it stays counted; new grants
+                    // wait until held plus borrowed is under the limit again.
                     let excess = self.in_use().saturating_sub(limit);
                     if excess > 0 {
                         let mut newest: Vec<(i64, String)> = self
                             .leases
                             .values()
+                            .filter(|l| !l.borrowed)
                             .map(|l| (l.granted_ms, l.holder.clone()))
                             .collect();
                         newest.sort_by(|a, b| b.cmp(a));
@@ -590,9 +662,13 @@ impl LeaseBook {
                 self.refuse(changes, now, &holder_of(&refusal), &user, &machine, detail);
                 return Err(refusal);
             }
-            // Its own lease back: same id, renewed; never shortened (a borrow keeps its days).
+            // Its own lease back: same id, renewed; never shortened, and a borrowed lease's
+            // end never moves (a borrow keeps its fixed end; a floating lease borrowed now
+            // gets the days from now).
             lease.user = user;
-            lease.expires_ms = lease.expires_ms.max(expires);
+            if !lease.borrowed {
+                lease.expires_ms = lease.expires_ms.max(expires);
+            }
             lease.ttl_ms = if borrow || lease.borrowed {
                 lease.ttl_ms.max(ttl)
             } else {
@@ -741,6 +817,7 @@ impl LeaseBook {
             user: lease.user.clone(),
             machine: lease.machine.clone(),
             detail,
+            count: 1,
         }));
     }
 
@@ -760,6 +837,7 @@ impl LeaseBook {
             user: user.into(),
             machine: machine.into(),
             detail,
+            count: 1,
         }));
     }
 }
@@ -953,6 +1031,116 @@ mod tests {
         let (r, _) = b.apply(Op::SetLimit(Some(1)), 10, id(0));
         assert_eq!(r, Reply::Done { in_use: 1 });
         assert_eq!(b.snapshot(10).holders[0].holder, "a");
+    }
+
+    #[test]
+    fn lowering_the_limit_never_takes_back_a_borrowed_seat() {
+        let mut b = LeaseBook::new(Some(4), Policy::default(), vec![], 0);
+        b.apply(acquire("a", "a"), 1, id(1));
+        let borrow = |h: &str| Op::Borrow {
+            holder: h.into(),
+            user: String::new(),
+            machine: String::new(),
+            days: 14,
+        };
+        assert!(matches!(
+            b.apply(borrow("laptop-1"), 2, id(2)).0,
+            Reply::Lease { .. }
+        ));
+        b.apply(acquire("c", "c"), 3, id(3));
+        assert!(matches!(
+            b.apply(borrow("laptop-2"), 4, id(4)).0,
+            Reply::Lease { .. }
+        ));
+        // 2 floating + 2 borrowed on a limit of 4, lowered to 3: the newest floating goes.
+        assert_eq!(
+            b.apply(Op::SetLimit(Some(3)), 10, id(0)).0,
+            Reply::Done { in_use: 3 }
+        );
+        let held =
+            |b: &LeaseBook| -> Vec<String> { b.snapshot(10).holders.into_iter().map(|l| l.holder).collect() };
+        assert!(!held(&b).contains(&"c".to_string()), "{:?}", held(&b));
+        // Lowered to 1: every floating lease goes, both borrowed stay (2 > 1), and nothing
+        // new is granted until held plus borrowed is under the limit.
+        assert_eq!(
+            b.apply(Op::SetLimit(Some(1)), 11, id(0)).0,
+            Reply::Done { in_use: 2 }
+        );
+        let mut left = held(&b);
+        left.sort();
+        assert_eq!(left, ["laptop-1", "laptop-2"]);
+        assert!(matches!(
+            b.apply(acquire("d", "d"), 12, id(5)).0,
+            Reply::Refused(Refusal::LimitReached { limit: 1 })
+        ));
+    }
+
+    #[test]
+    fn a_borrowed_lease_ends_at_a_fixed_time_whatever_the_heartbeats() {
+        let mut b = LeaseBook::new(Some(2), Policy::default(), vec![], 0);
+        let borrow = Op::Borrow {
+            holder: "laptop".into(),
+            user: String::new(),
+            machine: "m".into(),
+            days: 2,
+        };
+        let Reply::Lease { lease, .. } = b.apply(borrow.clone(), 0, id(1)).0 else {
+            panic!()
+        };
+        let end = lease.expires_ms;
+        assert_eq!(end, 2 * DAY_MS);
+        for t in [DAY_MS, DAY_MS + 1, 2 * DAY_MS - 1] {
+            let hb = Op::Heartbeat {
+                holder: "laptop".into(),
+                lease_id: lease.lease_id,
+            };
+            let Reply::Lease { lease: l, .. } = b.apply(hb, t, id(9)).0 else {
+                panic!()
+            };
+            assert_eq!(l.expires_ms, end, "a heartbeat at {t} moved the end");
+            // Borrowing again or re-claiming does not move it either.
+            let Reply::Lease { lease: l, .. } = b.apply(borrow.clone(), t, id(9)).0 else {
+                panic!()
+            };
+            assert_eq!(l.expires_ms, end);
+            let Reply::Lease { lease: l, .. } = b.apply(acquire("laptop", "m"), t, id(9)).0 else {
+                panic!()
+            };
+            assert_eq!(l.expires_ms, end);
+        }
+        b.apply(Op::Sweep, end, id(9));
+        assert_eq!(b.snapshot(end).in_use, 0, "ended at its fixed time");
+    }
+
+    #[test]
+    fn invisible_bidi_and_blank_ids_are_refused() {
+        let mut b = LeaseBook::new(None, Policy::default(), vec![], 0);
+        for bad in [
+            "ws-17\u{202E}lmx.exe",
+            "ws\u{200B}17",
+            "   ",
+            " ws-17",
+            "ws-17 ",
+            "ws\u{00A0}17",
+            "\u{2066}ws\u{2069}",
+            "ws-17\u{FEFF}",
+            "\u{3164}",
+        ] {
+            let (r, _) = b.apply(acquire(bad, "m"), 0, id(1));
+            assert!(
+                matches!(r, Reply::Refused(Refusal::Invalid { field: "holder", .. })),
+                "{bad:?}: {r:?}"
+            );
+            let (r, _) = b.apply(acquire("ok", bad), 0, id(1));
+            assert!(
+                matches!(r, Reply::Refused(Refusal::Invalid { field: "machine", .. })),
+                "{bad:?}: {r:?}"
+            );
+        }
+        for good in ["ws-17", "Anna Müller", "研究室-3", "ws 17"] {
+            let (r, _) = b.apply(acquire(good, good), 0, id(2));
+            assert!(matches!(r, Reply::Lease { .. }), "{good:?}: {r:?}");
+        }
     }
 
     #[test]

@@ -1,5 +1,8 @@
 //! The administrator's dashboard at `/`: server-rendered HTML with an inline SVG chart of
-//! usage over the last 24 hours; it reloads itself every [`REFRESH_SECS`] seconds.
+//! usage over the last 24 hours and the holders a page at a time; it reloads itself every
+//! [`REFRESH_SECS`] seconds. No script (the Content-Security-Policy allows none): the
+//! release and log-out buttons are forms carrying the session's CSRF token. Also the
+//! login page.
 
 use std::fmt::Write;
 
@@ -12,6 +15,9 @@ const DAY_MS: i64 = 86_400_000;
 const W: f64 = 960.0;
 const H: f64 = 240.0;
 
+/// Holders shown per page.
+pub const HOLDERS_PER_PAGE: usize = 100;
+
 /// What the page shows besides the usage.
 pub struct PageInfo<'a> {
     /// Product id.
@@ -22,6 +28,11 @@ pub struct PageInfo<'a> {
     pub status: &'a str,
     /// Server key (hex).
     pub server_key: &'a str,
+    /// The page of holders (0-based, [`HOLDERS_PER_PAGE`] each).
+    pub page: usize,
+    /// The session's CSRF token: with it, each holder has a release button (a form posting
+    /// to `/release`), and the page a log-out button. `None` for a bearer-token reader.
+    pub csrf: Option<&'a str>,
 }
 
 pub use license_verify::seat_client::format_utc;
@@ -124,11 +135,22 @@ pub fn render(
     let limit = snapshot
         .limit
         .map_or_else(|| "not limited".to_string(), |l| l.to_string());
+    let total = snapshot.holders.len();
+    let pages = total.div_ceil(HOLDERS_PER_PAGE).max(1);
+    let page = info.page.min(pages - 1);
+    let first = page * HOLDERS_PER_PAGE;
     let mut rows = String::new();
-    for l in &snapshot.holders {
+    for l in snapshot.holders.iter().skip(first).take(HOLDERS_PER_PAGE) {
+        let release = info.csrf.map_or_else(String::new, |csrf| {
+            format!(
+                "<form method=\"post\" action=\"/release\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"holder\" value=\"{}\"><button type=\"submit\" class=\"release\">Release</button></form>",
+                esc(csrf),
+                esc(&l.holder)
+            )
+        });
         let _ = write!(
             rows,
-            "<tr class=\"holder\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr class=\"holder\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{release}</td></tr>",
             esc(&l.holder),
             esc(&l.user),
             esc(&l.machine),
@@ -138,12 +160,35 @@ pub fn render(
         );
     }
     if rows.is_empty() {
-        rows.push_str("<tr><td colspan=\"6\">No seat is held.</td></tr>");
+        rows.push_str("<tr><td colspan=\"7\">No seat is held.</td></tr>");
     }
+    let mut nav = format!(
+        "<p id=\"paging\">Holders {} to {} of {total} (page {} of {pages}).",
+        if total == 0 { 0 } else { first + 1 },
+        (first + HOLDERS_PER_PAGE).min(total),
+        page + 1
+    );
+    if page > 0 {
+        let _ = write!(
+            nav,
+            " <a id=\"previous-page\" href=\"/?page={}\">Previous</a>",
+            page - 1
+        );
+    }
+    if page + 1 < pages {
+        let _ = write!(nav, " <a id=\"next-page\" href=\"/?page={}\">Next</a>", page + 1);
+    }
+    nav.push_str("</p>");
+    let logout = info.csrf.map_or_else(String::new, |csrf| {
+        format!(
+            "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\" id=\"logout\">Log out</button></form>",
+            esc(csrf)
+        )
+    });
     let minute = now - now.rem_euclid(MINUTE_MS);
     format!(
         r#"<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="{REFRESH_SECS}">
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="{REFRESH_SECS}; url=/?page={page}">
 <title>Seats: {product}</title>
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 24px 40px; color: #1f2328; background: #fff; }}
@@ -166,8 +211,10 @@ small {{ color: #57606a; }}
 <h2>Seats in use, last 24 hours</h2>
 {chart}
 <h2>Holders (<span id="holder-count">{count}</span>)</h2>
-<table id="holders"><thead><tr><th>Holder</th><th>User</th><th>Machine</th><th>Since</th><th>Expires</th><th>Kind</th></tr></thead>
+{nav}
+<table id="holders"><thead><tr><th>Holder</th><th>User</th><th>Machine</th><th>Since</th><th>Expires</th><th>Kind</th><th></th></tr></thead>
 <tbody>{rows}</tbody></table>
+{logout}
 <p><small>As of <span id="as-of">{as_of}</span> (UTC, minute {minute_txt}); reloads every {REFRESH_SECS} s. Server key {key}.</small></p>
 </body></html>
 "#,
@@ -177,10 +224,33 @@ small {{ color: #57606a; }}
         in_use = snapshot.in_use,
         peak = snapshot.peak,
         chart = chart(snapshot, before, series, now),
-        count = snapshot.holders.len(),
+        count = total,
         as_of = format_utc(now),
         minute_txt = &format_utc(minute)[11..16],
         key = esc(info.server_key),
+    )
+}
+
+/// The login form: the admin token, with the login CSRF token (also set as a cookie).
+pub fn login_page(csrf: &str, failed: bool) -> String {
+    let note = if failed {
+        "<p id=\"login-failed\">The admin token is wrong.</p>"
+    } else {
+        ""
+    };
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Seat server: log in</title>
+<style>body {{ font-family: system-ui, sans-serif; margin: 24px 40px; }} input {{ width: 32em; }}</style></head>
+<body><h1>Seat server</h1>{note}
+<form method="post" action="/login">
+<input type="hidden" name="csrf" value="{csrf}">
+<p><label>Admin token (from <code>admin.token</code> in the server's data directory)<br>
+<input type="password" name="token" id="token" autocomplete="current-password" required></label></p>
+<p><button type="submit" id="login">Log in</button></p>
+</form></body></html>
+"#,
+        csrf = esc(csrf)
     )
 }
 
@@ -217,11 +287,58 @@ mod tests {
             licensee: "A&B",
             status: "valid",
             server_key: "00",
+            page: 0,
+            csrf: Some("c5rf"),
         };
         let page = render(&info, &snap, 0, &vec![(60_000, 2)], 120_000);
+        assert!(page.contains(r#"name="holder" value="&lt;script&gt;""#));
+        assert!(page.contains(r#"name="csrf" value="c5rf""#) && page.contains(r#"id="logout""#));
         assert!(page.contains("<b id=\"in-use\">1</b>"));
         assert!(page.contains("<b id=\"limit\">5</b>"));
         assert!(page.contains("&lt;script&gt;") && !page.contains("<script>"));
         assert!(page.contains("A&amp;B"));
+    }
+
+    #[test]
+    fn holders_are_paged() {
+        let holder = |i: usize| crate::book::LeaseRecord {
+            holder: format!("h-{i:05}"),
+            user: "u".into(),
+            machine: "m".into(),
+            lease_id: crate::book::LeaseId([0; 16]),
+            granted_ms: 0,
+            expires_ms: 1,
+            ttl_ms: 1,
+            borrowed: false,
+        };
+        let snap = Snapshot {
+            in_use: 10_000,
+            limit: Some(10_000),
+            peak: 10_000,
+            holders: (0..10_000).map(holder).collect(),
+        };
+        let mut info = PageInfo {
+            product: "cad",
+            licensee: "A",
+            status: "valid",
+            server_key: "00",
+            page: 0,
+            csrf: None,
+        };
+        let first = render(&info, &snap, 0, &vec![], 120_000);
+        assert_eq!(first.matches("class=\"holder\"").count(), HOLDERS_PER_PAGE);
+        assert!(first.contains("Holders 1 to 100 of 10000 (page 1 of 100)"));
+        assert!(first.contains(r#"id="next-page" href="/?page=1""#) && !first.contains("previous-page"));
+        assert!(
+            !first.contains("/release"),
+            "no release buttons without a session"
+        );
+        assert!(first.len() < 60_000, "{} bytes", first.len());
+        info.page = 99;
+        let last = render(&info, &snap, 0, &vec![], 120_000);
+        assert!(last.contains("h-09999") && !last.contains("h-09899<"));
+        assert!(last.contains(r#"id="previous-page""#) && !last.contains("next-page"));
+        info.page = 5_000;
+        assert!(render(&info, &snap, 0, &vec![], 120_000).contains("page 100 of 100"));
     }
 }

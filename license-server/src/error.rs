@@ -17,17 +17,28 @@ pub enum Error {
     },
     /// The code names a different seat server key than this server's.
     #[error(
-        "the license code is bound to another seat server (its key digest does not match this server's key {key_prefix}…); ask the vendor for a code naming this server's key (`license-server key`)"
+        "the license code is bound to another seat server (its key digest does not match this server's key {key}); send this key to the vendor, who issues a code naming it with `licensectl rehost LICENSE-ID --seat-server {key}`"
     )]
     OtherServer {
-        /// First hex digits of this server's key.
-        key_prefix: String,
+        /// This server's public key (64 hex digits; not a secret).
+        key: String,
     },
     /// The code names no seat server, and unbound codes are not allowed.
     #[error(
-        "the license code names no seat server, so clients cannot check they talk to a licensed server; ask the vendor for a code with the seat-server binding for this server's key (`license-server key`), or allow unbound codes"
+        "the license code names no seat server, so clients cannot check they talk to a licensed server; send this server's key {key} to the vendor, who issues a code naming it with `licensectl issue|upgrade|rehost ... --seat-server {key}`; or start with --allow-unbound-license (clients must then pin this key)"
     )]
-    UnboundLicense,
+    UnboundLicense {
+        /// This server's public key (64 hex digits; not a secret).
+        key: String,
+    },
+    /// The code names no concurrent seat count (not limited): a seat server cannot serve it.
+    #[error(
+        "the license code ({status}) sets no concurrent seat count, so it does not say how many seats to serve; ask the vendor for a code with concurrent seats (`licensectl issue|upgrade ... --seats N`)"
+    )]
+    NoSeatCount {
+        /// The status in words.
+        status: String,
+    },
     /// A file could not be read or written.
     #[error("{path}: {source}")]
     Io {
@@ -56,6 +67,33 @@ pub enum Error {
     /// No randomness available.
     #[error("the operating system's random source failed: {0}")]
     Random(String),
+}
+
+impl Error {
+    /// Whether this is a license file that could not be read or verified (missing, half
+    /// written, not a code, a broken signature, an unreadable state file or revocation
+    /// list), as opposed to a verified code that grants no seats here (expired, revoked,
+    /// superseded, naming another server). At a re-check the first keeps the last verified
+    /// license in force; only the second changes the limit.
+    pub fn keeps_last_license(&self) -> bool {
+        use license_verify::Error as V;
+        match self {
+            Error::Io { .. } | Error::NoSeatCount { .. } => true,
+            Error::License(e) => matches!(
+                e,
+                V::Io { .. }
+                    | V::NotText { .. }
+                    | V::Code(_)
+                    | V::StateUnreadable { .. }
+                    | V::StateUnwritable { .. }
+                    | V::StateCorrupt { .. }
+                    | V::RevocationListRollback { .. }
+                    | V::RevocationListConflict { .. }
+                    | V::RevocationListExpired { .. }
+            ),
+            _ => false,
+        }
+    }
 }
 
 impl From<rusqlite::Error> for Error {

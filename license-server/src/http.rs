@@ -13,7 +13,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use base64::Engine;
 use license_verify::seat_client::{LeaseClaims, api};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -21,12 +20,14 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::book::{AuditEvent, LeaseId, LeaseRecord, Op, Refusal, Reply, ct_eq};
+use crate::conn::{BoundedAcceptor, ConnLimits, Connections};
 use crate::dashboard::{self, PageInfo};
 use crate::error::Error;
 use crate::keys::ServerKey;
 use crate::license::SeatLicense;
 use crate::ratelimit::RateLimiter;
 use crate::store::Seats;
+use crate::web::{self, Sessions, WebPolicy};
 
 /// Largest request body accepted (bytes).
 pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024;
@@ -46,6 +47,8 @@ pub struct HttpLimits {
     pub rate_per_client: u32,
     /// Burst per client address.
     pub burst_per_client: u32,
+    /// Connections: how many, and how long one may stay silent.
+    pub connections: ConnLimits,
 }
 
 impl Default for HttpLimits {
@@ -55,6 +58,7 @@ impl Default for HttpLimits {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             rate_per_client: 200,
             burst_per_client: 400,
+            connections: ConnLimits::default(),
         }
     }
 }
@@ -102,6 +106,8 @@ pub struct App {
     limiter: RateLimiter,
     limits: HttpLimits,
     allow_unbound: bool,
+    web: WebPolicy,
+    sessions: Sessions,
 }
 
 impl std::fmt::Debug for App {
@@ -128,6 +134,7 @@ impl App {
         admin: AdminToken,
         limits: HttpLimits,
         allow_unbound: bool,
+        web: WebPolicy,
     ) -> App {
         App {
             seats,
@@ -139,6 +146,8 @@ impl App {
             limiter: RateLimiter::new(limits.rate_per_client, limits.burst_per_client),
             limits,
             allow_unbound,
+            web,
+            sessions: Sessions::default(),
         }
     }
 
@@ -159,26 +168,55 @@ impl App {
             .clone()
     }
 
-    /// Re-verify the license and apply its seat count (a refused or unusable code, or one
-    /// naming another seat server: 0 seats).
+    /// Re-verify the license and apply its seat count. A verified code that grants no seats
+    /// here (expired, revoked, naming another seat server) sets 0; a file that cannot be
+    /// read or verified (absent for a moment, half written, corrupt) changes nothing: the
+    /// last verified license stays in force, and the status says so until a readable,
+    /// verified code says otherwise.
     pub async fn recheck(&self, license: &SeatLicense) -> Result<(), Error> {
         let checked = license
             .check()
             .and_then(|g| g.check_server(&self.key.public(), self.allow_unbound).map(|()| g));
-        let (limit, status) = match checked {
-            Ok(g) => (g.seats, g.status),
-            Err(e) => (Some(0), format!("not usable: {e}")),
+        let limit = match checked {
+            Ok(g) => {
+                self.set_status(g.status);
+                g.seats
+            }
+            Err(e) if e.keeps_last_license() => {
+                let kept = {
+                    let status = self.status_text();
+                    let base = status.split(KEPT_NOTE).next().unwrap_or("").to_owned();
+                    format!(
+                        "{base}{KEPT_NOTE} since {}: {e})",
+                        crate::dashboard::format_utc(now_ms())
+                    )
+                };
+                eprintln!("license-server: license recheck: {e}; the last verified license stays in force");
+                self.set_status(kept);
+                return Ok(());
+            }
+            Err(e) => {
+                self.set_status(format!("not usable: {e}"));
+                Some(0)
+            }
         };
+        self.seats.apply(Op::SetLimit(limit), now_ms()).await.map(|_| ())
+    }
+
+    fn set_status(&self, status: String) {
         *self
             .status
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = status;
-        self.seats.apply(Op::SetLimit(limit), now_ms()).await.map(|_| ())
     }
 }
 
+/// Appended to the license status while the license file cannot be read or verified.
+const KEPT_NOTE: &str = " (kept: the license file could not be read or verified";
+
 /// Run the housekeeping: expire leases every second, re-verify the license every
-/// `recheck`, prune audit entries older than `audit_days` and usage older than 2 days hourly.
+/// `recheck`, prune audit entries older than `audit_days` or beyond
+/// [`crate::book::AUDIT_MAX_ROWS`] and usage older than 2 days every minute.
 pub fn spawn_housekeeping(
     app: Arc<App>,
     license: Option<Arc<SeatLicense>>,
@@ -202,7 +240,7 @@ pub fn spawn_housekeeping(
                     eprintln!("license-server: license recheck: {e}");
                 }
             }
-            if last_prune.is_none_or(|t| t.elapsed() >= Duration::from_secs(3600)) {
+            if last_prune.is_none_or(|t| t.elapsed() >= Duration::from_secs(60)) {
                 last_prune = Some(Instant::now());
                 let now = now_ms();
                 let audit_before = now - i64::from(audit_days) * crate::book::DAY_MS;
@@ -219,7 +257,6 @@ pub fn spawn_housekeeping(
 struct ApiError {
     status: StatusCode,
     body: api::ErrorResponse,
-    www_authenticate: bool,
 }
 
 impl ApiError {
@@ -231,7 +268,6 @@ impl ApiError {
                 message: message.into(),
                 limit: None,
             },
-            www_authenticate: false,
         }
     }
 
@@ -264,14 +300,7 @@ impl From<Refusal> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut resp = (self.status, axum::Json(self.body)).into_response();
-        if self.www_authenticate {
-            resp.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Basic realm=\"license-server\", charset=\"UTF-8\""),
-            );
-        }
-        resp
+        (self.status, axum::Json(self.body)).into_response()
     }
 }
 
@@ -333,44 +362,32 @@ impl App {
         }
     }
 
+    /// The admin API: the token as `Authorization: Bearer <token>` only (a browser never
+    /// sends that by itself, so no page can borrow an administrator's authority).
     fn check_admin(&self, headers: &HeaderMap) -> ApiResult<()> {
         let presented = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                if let Some(t) = v.strip_prefix("Bearer ") {
-                    Some(t.trim().to_string())
-                } else {
-                    // HTTP Basic (browsers, for the dashboard): the password is the token.
-                    let b64 = v.strip_prefix("Basic ")?;
-                    let raw = base64::engine::general_purpose::STANDARD
-                        .decode(b64.trim())
-                        .ok()?;
-                    let text = String::from_utf8(raw).ok()?;
-                    text.split_once(':').map(|(_, p)| p.to_string())
-                }
-            });
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
         match presented {
-            Some(t) if self.admin.matches(&t) => Ok(()),
-            Some(_) => {
-                let mut e = ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "unauthorized",
-                    "the admin token is wrong",
-                );
-                e.www_authenticate = true;
-                Err(e)
-            }
-            None => {
-                let mut e = ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "unauthorized",
-                    "this is an admin endpoint: send the admin token as `Authorization: Bearer <token>`",
-                );
-                e.www_authenticate = true;
-                Err(e)
-            }
+            Some(t) if self.admin.matches(t) => Ok(()),
+            Some(_) => Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "the admin token is wrong",
+            )),
+            None => Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "this is an admin endpoint: send the admin token as `Authorization: Bearer <token>` (the dashboard: log in at /login)",
+            )),
         }
+    }
+
+    /// The dashboard session's CSRF token, if the request carries a live session cookie.
+    fn session_csrf(&self, headers: &HeaderMap) -> Option<String> {
+        web::cookie(headers, web::SESSION_COOKIE).and_then(|t| self.sessions.csrf(t, now_ms()))
     }
 }
 
@@ -404,6 +421,27 @@ async fn heartbeat(State(app): State<Arc<App>>, body: Bytes) -> ApiResult<axum::
         lease_id,
     })
     .await
+}
+
+/// `POST /v1/leases/check`: whether the holder still holds this lease, without renewing it
+/// (`license-check seat status`). The answer is a lease with a fresh token, as a heartbeat's.
+async fn check(State(app): State<Arc<App>>, body: Bytes) -> ApiResult<axum::Json<api::LeaseResponse>> {
+    let req: api::LeaseRequest = parse(&body)?;
+    let lease_id = lease_id(&req.lease_id)?;
+    let snap = app.seats.snapshot(now_ms()).await?;
+    let held = snap
+        .holders
+        .iter()
+        .find(|l| l.holder == req.holder && ct_eq(&l.lease_id.0, &lease_id.0));
+    match held {
+        Some(lease) => Ok(axum::Json(app.lease_response(
+            lease,
+            false,
+            snap.in_use,
+            snap.limit,
+        )?)),
+        None => Err(Refusal::UnknownLease { holder: req.holder }.into()),
+    }
 }
 
 async fn release_reply(app: &App, op: Op) -> ApiResult<axum::Json<api::ReleaseResponse>> {
@@ -551,10 +589,37 @@ async fn admin_audit(
     Ok(axum::Json(app.seats.audit(limit).await?))
 }
 
-async fn dashboard_page(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
-    if let Err(e) = app.check_admin(&headers) {
-        return e.into_response();
+#[derive(Debug, Deserialize)]
+struct PageQuery {
+    page: Option<usize>,
+}
+
+fn see_other(location: &'static str) -> Response {
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, HeaderValue::from_static(location))],
+    )
+        .into_response()
+}
+
+async fn dashboard_page(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    query: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let csrf = app.session_csrf(&headers);
+    if csrf.is_none() {
+        if headers.get(header::AUTHORIZATION).is_none() {
+            return see_other("/login");
+        }
+        if let Err(e) = app.check_admin(&headers) {
+            return e.into_response();
+        }
     }
+    let page_no = match query {
+        Ok(Query(q)) => q.page.unwrap_or(0),
+        Err(e) => return ApiError::invalid(format!("query: {e}")).into_response(),
+    };
     let now = now_ms();
     let page = async {
         let snap = app.seats.snapshot(now).await?;
@@ -566,6 +631,8 @@ async fn dashboard_page(State(app): State<Arc<App>>, headers: HeaderMap) -> Resp
             licensee: &app.licensee,
             status: &status,
             server_key: &key,
+            page: page_no,
+            csrf: csrf.as_deref(),
         };
         Ok::<_, Error>(dashboard::render(&info, &snap, before, &series, now))
     };
@@ -573,6 +640,142 @@ async fn dashboard_page(State(app): State<Arc<App>>, headers: HeaderMap) -> Resp
         Ok(html) => Html(html).into_response(),
         Err(e) => ApiError::from(e).into_response(),
     }
+}
+
+fn login_form(app: &App, failed: bool) -> Response {
+    let csrf = match web::random_hex() {
+        Ok(c) => c,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let status = if failed {
+        StatusCode::UNAUTHORIZED
+    } else {
+        StatusCode::OK
+    };
+    let cookie = web::set_cookie(&app.web, web::LOGIN_COOKIE, &csrf, 3600);
+    (
+        status,
+        [(header::SET_COOKIE, cookie)],
+        Html(dashboard::login_page(&csrf, failed)),
+    )
+        .into_response()
+}
+
+async fn login_get(State(app): State<Arc<App>>) -> Response {
+    login_form(&app, false)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoginForm {
+    csrf: String,
+    token: String,
+}
+
+fn parse_form<T: serde::de::DeserializeOwned>(body: &[u8]) -> ApiResult<T> {
+    serde_urlencoded::from_bytes(body).map_err(|e| ApiError::invalid(format!("malformed form: {e}")))
+}
+
+fn csrf_refused() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "csrf",
+        "the form's CSRF token does not match this browser's session: reload the page and try again",
+    )
+}
+
+/// `POST /login` (urlencoded; exact `Origin` checked by [`browser_guard`]): the login
+/// CSRF token must equal its cookie, the admin token must be right; then a session cookie.
+async fn login_post(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+    let form: LoginForm = match parse_form(&body) {
+        Ok(f) => f,
+        Err(e) => return e.into_response(),
+    };
+    match web::cookie(&headers, web::LOGIN_COOKIE) {
+        Some(c) if web::same_secret(c, &form.csrf) => {}
+        _ => return csrf_refused().into_response(),
+    }
+    if !app.admin.matches(form.token.trim()) {
+        return login_form(&app, true);
+    }
+    let (session, _) = match app.sessions.create(now_ms()) {
+        Ok(s) => s,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let mut resp = see_other("/");
+    let h = resp.headers_mut();
+    h.append(
+        header::SET_COOKIE,
+        web::set_cookie(&app.web, web::SESSION_COOKIE, &session, web::SESSION_MS / 1000),
+    );
+    h.append(
+        header::SET_COOKIE,
+        web::set_cookie(&app.web, web::LOGIN_COOKIE, "", 0),
+    );
+    resp
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SessionForm {
+    csrf: String,
+    holder: Option<String>,
+}
+
+/// The session's form, checked: the session cookie is live and the form's CSRF token is
+/// the session's.
+fn session_form(app: &App, headers: &HeaderMap, body: &[u8]) -> ApiResult<(String, SessionForm)> {
+    let form: SessionForm = parse_form(body)?;
+    let token = web::cookie(headers, web::SESSION_COOKIE)
+        .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "log in at /login first"))?;
+    match app.sessions.csrf(token, now_ms()) {
+        Some(csrf) if web::same_secret(&csrf, &form.csrf) => Ok((token.to_owned(), form)),
+        Some(_) => Err(csrf_refused()),
+        None => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "the session has ended: log in again at /login",
+        )),
+    }
+}
+
+/// `POST /release` (the dashboard's release button).
+async fn release_form(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+    let form = match session_form(&app, &headers, &body) {
+        Ok((_, f)) => f,
+        Err(e) => return e.into_response(),
+    };
+    let Some(holder) = form.holder else {
+        return ApiError::invalid("holder: missing").into_response();
+    };
+    match release_reply(&app, Op::ForceRelease { holder }).await {
+        Ok(_) => see_other("/"),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `POST /logout`.
+async fn logout(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+    match session_form(&app, &headers, &body) {
+        Ok((token, _)) => {
+            app.sessions.remove(&token);
+            let mut resp = see_other("/login");
+            resp.headers_mut().append(
+                header::SET_COOKIE,
+                web::set_cookie(&app.web, web::SESSION_COOKIE, "", 0),
+            );
+            resp
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this endpoint does not take this method; see docs/SERVER.md for the API",
+    )
 }
 
 async fn not_found() -> ApiError {
@@ -601,37 +804,178 @@ async fn rate_limit(State(app): State<Arc<App>>, req: Request, next: Next) -> Re
     next.run(req).await
 }
 
+/// Every request: `Host` must name this server; a `POST` to the JSON API must be
+/// `application/json` and, when it carries an `Origin`, come from the server's own; a form
+/// post (`/login`, `/release`, `/logout`) must be urlencoded and carry exactly the server's
+/// own `Origin`. Every answer gets the page-protection headers. See [`crate::web`].
+async fn browser_guard(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+    let refused = (|| {
+        check_head(&req)?;
+        let headers = req.headers();
+        app.web
+            .host_allowed(headers)
+            .map_err(|m| ApiError::new(StatusCode::MISDIRECTED_REQUEST, "host_not_allowed", m))?;
+        if req.method() != axum::http::Method::POST {
+            return Ok(());
+        }
+        let api = req.uri().path().starts_with("/v1/");
+        app.web
+            .origin_allowed(headers, !api)
+            .map_err(|m| ApiError::new(StatusCode::FORBIDDEN, "cross_origin", m))?;
+        if api && !web::is_json(headers) {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the body as JSON with `Content-Type: application/json`",
+            ));
+        }
+        if !api && !web::is_form(headers) {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "this form takes `application/x-www-form-urlencoded`",
+            ));
+        }
+        Ok(())
+    })();
+    let mut resp = match refused {
+        Ok(()) => next.run(req).await,
+        Err(e) => e.into_response(),
+    };
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(web::CSP),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    // Not `no-referrer`: under it a browser sends `Origin: null` with the dashboard's own
+    // form posts, which the exact Origin check then refuses.
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    resp
+}
+
+/// Longest request target accepted (414 beyond).
+pub const MAX_URI_BYTES: usize = 4096;
+/// Most header bytes (names and values) accepted (431 beyond).
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+/// Most header fields accepted (431 beyond).
+pub const MAX_HEADERS: usize = 64;
+
+/// Refuse oversized request targets and headers with a JSON answer, well below hyper's own
+/// parse limits (whose answers have no body).
+fn check_head(req: &Request) -> Result<(), ApiError> {
+    let uri = req.uri().to_string().len();
+    if uri > MAX_URI_BYTES {
+        return Err(ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            "uri_too_long",
+            format!("the request target has {uri} bytes; at most {MAX_URI_BYTES} are accepted"),
+        ));
+    }
+    let headers = req.headers();
+    let bytes: usize = headers.iter().map(|(k, v)| k.as_str().len() + v.len()).sum();
+    if headers.len() > MAX_HEADERS || bytes > MAX_HEADER_BYTES {
+        return Err(ApiError::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "headers_too_large",
+            format!(
+                "{} header fields, {bytes} bytes; at most {MAX_HEADERS} fields and {MAX_HEADER_BYTES} bytes are accepted",
+                headers.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Every error answer is JSON: the answers of the HTTP layers (405 from routing, 408 from
+/// the timeout, 413 from the body limit, ...) that are not are replaced by
+/// `{"error","message"}` for their status. Pages (`text/html`) stay as they are.
+async fn json_errors(req: Request, next: Next) -> Response {
+    let resp = next.run(req).await;
+    let status = resp.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return resp;
+    }
+    let kind = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if kind.starts_with("application/json") || kind.starts_with("text/html") {
+        return resp;
+    }
+    let (code, message) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "this endpoint does not take this method; see docs/SERVER.md for the API".to_owned(),
+        ),
+        StatusCode::REQUEST_TIMEOUT => (
+            "timeout",
+            "the request took too long (it must arrive and be answered within the request timeout); send it again".to_owned(),
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "body_too_large",
+            "the body is too large; requests are small JSON documents".to_owned(),
+        ),
+        StatusCode::BAD_REQUEST => ("invalid_request", "the request is malformed".to_owned()),
+        s => ("http_error", format!("HTTP {s}")),
+    };
+    let mut out = ApiError::new(status, code, message).into_response();
+    for (k, v) in resp.headers() {
+        if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH {
+            out.headers_mut().insert(k.clone(), v.clone());
+        }
+    }
+    out
+}
+
 /// The routes with their layers.
 pub fn router(app: Arc<App>) -> Router {
     let limits = app.limits;
     Router::new()
         .route("/", get(dashboard_page))
+        .route("/login", get(login_get).post(login_post))
+        .route("/logout", post(logout))
+        .route("/release", post(release_form))
         .route("/v1/status", get(status))
         .route("/v1/leases/acquire", post(acquire))
         .route("/v1/leases/borrow", post(borrow))
         .route("/v1/leases/heartbeat", post(heartbeat))
         .route("/v1/leases/release", post(release))
+        .route("/v1/leases/check", post(check))
         .route("/v1/admin/status", get(admin_status))
         .route("/v1/admin/holders", get(admin_holders))
         .route("/v1/admin/release", post(admin_release))
         .route("/v1/admin/audit", get(admin_audit))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(app.clone(), rate_limit))
+        .layer(middleware::from_fn_with_state(app.clone(), browser_guard))
         .layer(RequestBodyLimitLayer::new(limits.body_limit))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             limits.request_timeout,
         ))
+        .layer(middleware::from_fn(json_errors))
         .with_state(app)
 }
 
-/// Serve on `listener` until `shutdown` resolves; TLS when `tls` is given.
+/// Serve on `listener` until `shutdown` resolves; TLS when `tls` is given. Connections are
+/// bounded by `app`'s [`ConnLimits`] (`crate::conn`) before any byte of HTTP is read.
 pub async fn serve(
     listener: std::net::TcpListener,
     app: Arc<App>,
     tls: Option<axum_server::tls_rustls::RustlsConfig>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), Error> {
+    let conn_limits = app.limits.connections;
+    let acceptor = BoundedAcceptor::new(Connections::new(conn_limits));
     let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
     let handle = axum_server::Handle::new();
     let h = handle.clone();
@@ -641,17 +985,31 @@ pub async fn serve(
     });
     let io = |e: std::io::Error| Error::Config(format!("cannot serve: {e}"));
     match tls {
-        Some(config) => axum_server::from_tcp_rustls(listener, config)
-            .map_err(io)?
-            .handle(handle)
-            .serve(service)
-            .await
-            .map_err(io),
-        None => axum_server::from_tcp(listener)
-            .map_err(io)?
-            .handle(handle)
-            .serve(service)
-            .await
-            .map_err(io),
+        Some(config) => {
+            let mut server = axum_server::from_tcp_rustls(listener, config)
+                .map_err(io)?
+                .map(|a| a.acceptor(acceptor))
+                .http1_only()
+                .first_request_timeout(conn_limits.header_read_timeout);
+            server
+                .http_builder()
+                .http1()
+                .header_read_timeout(Some(conn_limits.header_read_timeout))
+                .max_headers(4 * MAX_HEADERS);
+            server.handle(handle).serve(service).await.map_err(io)
+        }
+        None => {
+            let mut server = axum_server::from_tcp(listener)
+                .map_err(io)?
+                .acceptor(acceptor)
+                .http1_only()
+                .first_request_timeout(conn_limits.header_read_timeout);
+            server
+                .http_builder()
+                .http1()
+                .header_read_timeout(Some(conn_limits.header_read_timeout))
+                .max_headers(4 * MAX_HEADERS);
+            server.handle(handle).serve(service).await.map_err(io)
+        }
     }
 }

@@ -9,6 +9,9 @@
 //!   (one writer with group commit) or PostgreSQL shared by several instances.
 //! - [`license`]: the seat limit, taken only from the vendor's verified code.
 //! - [`keys`]: the server's Ed25519 key, which signs every lease token.
+//! - [`conn`]: bounds on connections (total, per client address, header and idle timeouts).
+//! - [`web`]: what keeps browsers from driving the server (Host, Origin, JSON only,
+//!   cookie sessions with CSRF tokens, page-protection headers).
 //! - [`http`]: the REST API, the admin API and the dashboard (axum).
 //!
 //! `docs/SERVER.md` documents the API, the token format and the operation.
@@ -18,6 +21,7 @@
 
 pub mod admin;
 pub mod book;
+pub mod conn;
 mod dashboard;
 mod error;
 pub mod http;
@@ -26,6 +30,7 @@ pub mod license;
 mod ratelimit;
 pub mod serve;
 pub mod store;
+pub mod web;
 
 pub use dashboard::format_utc;
 pub use error::Error;

@@ -42,7 +42,8 @@ pub struct LicenseConfig {
 /// What the verified code grants now.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LicenseGrant {
-    /// Concurrent seats now; `None` = not limited.
+    /// Concurrent seats now (always `Some`: a code without a seat count is refused with
+    /// [`Error::NoSeatCount`]).
     pub seats: Option<u32>,
     /// The status in words (valid, expiring soon, demo mode, ...).
     pub status: String,
@@ -57,10 +58,12 @@ impl LicenseGrant {
         match self.seat_server {
             Some(d) if d.matches(public_key) => Ok(()),
             Some(_) => Err(Error::OtherServer {
-                key_prefix: hex::encode(&public_key[..4]),
+                key: hex::encode(public_key),
             }),
             None if allow_unbound => Ok(()),
-            None => Err(Error::UnboundLicense),
+            None => Err(Error::UnboundLicense {
+                key: hex::encode(public_key),
+            }),
         }
     }
 }
@@ -126,6 +129,9 @@ impl SeatLicense {
             return Err(Error::LicenseNotUsable { status });
         }
         let seats = v.concurrent_seats();
+        if seats.is_none() {
+            return Err(Error::NoSeatCount { status });
+        }
         if seats == Some(0) {
             return Err(Error::LicenseNotUsable {
                 status: format!("{status}, with no concurrent seats"),

@@ -55,6 +55,9 @@ pub struct ServeConfig {
     /// Serve with a code that names no seat server (format 1, or issued without the
     /// binding); clients then cannot tell this server from another one.
     pub allow_unbound: bool,
+    /// Host names clients may use in the server's URL besides its addresses, `localhost`
+    /// and the machine's own names (`--allow-host`; see `crate::web`).
+    pub allowed_hosts: Vec<String>,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
@@ -62,6 +65,18 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
         path: path.to_path_buf(),
         source,
     }
+}
+
+/// Create the data directory with mode 0700 (and tighten an existing one to 0700): it holds
+/// the server key, the admin token and the leases.
+pub fn private_dir(dir: &Path) -> Result<(), Error> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(io_err(dir))?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(io_err(dir))
 }
 
 /// Read the admin token from `file`, or from (or into, at first start) the data directory.
@@ -148,9 +163,10 @@ impl Prepared {
 /// Verify the license, open the store and bind the listener.
 pub async fn prepare(config: ServeConfig) -> Result<Prepared, Error> {
     let data = &config.license.data_dir;
-    std::fs::create_dir_all(data).map_err(io_err(data))?;
+    private_dir(data)?;
     let key = ServerKey::load_or_create(data)?;
     let admin = admin_token(config.admin_token_file.as_deref(), data)?;
+    let web = crate::web::WebPolicy::new(&config.allowed_hosts, config.tls.is_some())?;
     let license = SeatLicense::open(config.license.clone())?;
     let grant = license.check()?;
     grant.check_server(&key.public(), config.allow_unbound)?;
@@ -183,6 +199,7 @@ pub async fn prepare(config: ServeConfig) -> Result<Prepared, Error> {
         admin,
         config.limits,
         config.allow_unbound,
+        web,
     ));
     Ok(Prepared {
         app,

@@ -162,10 +162,17 @@ fn a_code_naming_another_seat_server_or_none_does_not_start() {
         Ok(_) => panic!("started with another server's code"),
     }
     o.seat_server = common::SeatBinding::Unbound;
-    assert!(matches!(
-        start_on(dir.path(), &o),
-        Err(license_server::Error::UnboundLicense)
-    ));
+    match start_on(dir.path(), &o) {
+        Err(e @ license_server::Error::UnboundLicense { .. }) => {
+            let text = e.to_string();
+            assert!(
+                text.contains("--seat-server") && text.contains("--allow-unbound-license"),
+                "{text}"
+            );
+        }
+        Err(e) => panic!("{e}"),
+        Ok(_) => panic!("started with an unbound code"),
+    }
     // Allowed explicitly: it serves, and a client that checks the binding refuses its leases.
     o.allow_unbound = true;
     let s = start_on(dir.path(), &o).unwrap();
@@ -178,9 +185,19 @@ fn admin_calls_without_the_token_are_refused() {
     s.client("ws-1").acquire(None).unwrap();
     for path in ["/v1/admin/status", "/v1/admin/holders", "/v1/admin/audit", "/"] {
         let (status, body) = get_raw(&s.base, path, None);
-        assert_eq!(status, 401, "{path}");
-        assert!(body.contains("admin token"), "{body}");
+        if path == "/" {
+            // A browser without a session is sent to the login form (ureq follows).
+            assert_eq!(status, 200, "{path}");
+            assert!(body.contains(r#"<form method="post" action="/login">"#), "{body}");
+        } else {
+            assert_eq!(status, 401, "{path}");
+            assert!(body.contains("admin token"), "{body}");
+        }
         let (status, _) = get_raw(&s.base, path, Some("Bearer not-the-token-at-all"));
+        assert_eq!(status, 401, "{path}");
+        // HTTP Basic (what a browser would replay for a page) is not accepted.
+        let basic = format!("Basic {}", base64_of(&format!("admin:{}", s.admin_token.trim())));
+        let (status, _) = get_raw(&s.base, path, Some(&basic));
         assert_eq!(status, 401, "{path}");
     }
     let (status, _) = post_raw(&s.base, "/v1/admin/release", r#"{"holder":"ws-1"}"#);
@@ -341,4 +358,9 @@ fn the_rate_limit_per_client_answers_429() {
     assert!(statuses.contains(&429));
     let (_, text) = get_raw(&s.base, "/v1/status", None);
     assert!(text.contains("more than 5 requests per second"), "{text}");
+}
+
+fn base64_of(text: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(text)
 }

@@ -147,7 +147,7 @@ impl LicensedServer {
     pub fn from_license(license: &license_core::VerifiedLicense) -> Result<LicensedServer, SeatError> {
         license.seat_server().copied().map(LicensedServer).ok_or_else(|| {
             SeatError::Config(
-                "the license code names no seat server; ask the vendor for a code with the seat-server binding".into(),
+                "the license code names no seat server; ask the vendor for a code with the seat-server binding (`licensectl issue|upgrade|rehost ... --seat-server KEY`, the key `license-server key` prints)".into(),
             )
         })
     }
@@ -695,6 +695,28 @@ impl SeatClient {
         }
     }
 
+    /// Ask the server whether the held lease is still held, without renewing it: the lease
+    /// with a fresh token, or [`SeatError::LeaseLost`] (then forgotten) when the server no
+    /// longer holds it (expired, released, freed by an administrator).
+    pub fn check(&self) -> Result<HeldLease, SeatError> {
+        let held = self.held().ok_or(SeatError::NoLease)?;
+        let body = api::LeaseRequest {
+            holder: self.holder.clone(),
+            lease_id: hex::encode(held.claims.lease_id),
+        };
+        match self.post_lease("/v1/leases/check", &body) {
+            Ok(lease) => {
+                *self.lock() = Some(lease.clone());
+                Ok(lease)
+            }
+            Err(e @ SeatError::LeaseLost { .. }) => {
+                *self.lock() = None;
+                Err(e)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     /// Give the held seat back (also returns a borrowed seat). Returns whether the server
     /// still held it.
     pub fn release(&self) -> Result<bool, SeatError> {
@@ -751,12 +773,24 @@ impl SeatClient {
 
     fn post_lease<B: serde::Serialize>(&self, path: &str, body: &B) -> Result<HeldLease, SeatError> {
         let r: api::LeaseResponse = self.post(path, body)?;
-        let claims = UntrustedLeaseToken::parse(&r.token)?.verify_at(
-            self.servers.as_ref(),
-            &self.product,
-            &self.holder,
-            now_ms(),
-        )?;
+        let verified = UntrustedLeaseToken::parse(&r.token)
+            .and_then(|t| t.verify_at(self.servers.as_ref(), &self.product, &self.holder, now_ms()));
+        let claims = match verified {
+            Ok(c) => c,
+            Err(e) => {
+                // A seat this client will not use must not stay held until its TTL: a new
+                // grant (not the holder's own lease renewed) is given back at once.
+                if !r.renewed {
+                    let give_back = api::LeaseRequest {
+                        holder: self.holder.clone(),
+                        lease_id: r.lease_id.clone(),
+                    };
+                    let _: Result<api::ReleaseResponse, SeatError> =
+                        self.post("/v1/leases/release", &give_back);
+                }
+                return Err(e);
+            }
+        };
         if hex::encode(claims.lease_id) != r.lease_id || claims.expires_ms != r.expires_ms {
             return Err(SeatError::BadResponse(
                 "the token does not match the lease in the answer".into(),

@@ -92,14 +92,12 @@ impl StateFile {
         let mut name = self.path.as_os_str().to_owned();
         name.push(".lock");
         let path = PathBuf::from(name);
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .or_else(|_| File::open(&path))
-            .ok()?;
+        let mut options = OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        // Like the state file itself: readable by its owner only.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(&path).or_else(|_| File::open(&path)).ok()?;
         file.lock().ok()?;
         Some(file)
     }

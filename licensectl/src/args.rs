@@ -86,7 +86,7 @@ pub(crate) enum Command {
         #[arg(long, value_delimiter = ',')]
         remove_modules: Vec<String>,
         /// Withdraw the pending reduction instead (until its cutoff).
-        #[arg(long, conflicts_with_all = ["users", "seats", "add_modules", "remove_modules", "line"])]
+        #[arg(long, conflicts_with_all = ["users", "seats", "add_modules", "remove_modules", "line", "seat_server"])]
         withdraw: bool,
     },
     /// The next term's code of a subscription or NFR license (from 4 weeks before expiry).
@@ -171,6 +171,9 @@ pub(crate) enum Command {
         /// Remove the machine binding (a rehost otherwise keeps the part not given).
         #[arg(long, conflicts_with = "machine")]
         unbind_machine: bool,
+        /// Remove the seat-server binding (a rehost otherwise keeps the part not given).
+        #[arg(long, conflicts_with = "seat_server")]
+        unbind_seat_server: bool,
         /// Transfer to this licensee (e.g. a reseller's license to its end customer).
         #[arg(long)]
         to: Option<String>,
@@ -431,6 +434,10 @@ pub(crate) struct BindArgs {
     /// Machine components that may change (default: the catalog's).
     #[arg(long, requires = "machine")]
     pub(crate) tolerance: Option<u8>,
+    /// Bind to the customer's seat server: its key, 64 hex digits, as `license-server key`
+    /// prints it (instances serving one license share one key).
+    #[arg(long, value_name = "KEY")]
+    pub(crate) seat_server: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -518,6 +525,10 @@ pub(crate) struct ChangeArgs {
     /// The new product line.
     #[arg(long)]
     pub(crate) line: Option<String>,
+    /// Bind the code to the customer's seat server: its key, 64 hex digits, as
+    /// `license-server key` prints it.
+    #[arg(long, value_name = "KEY")]
+    pub(crate) seat_server: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -214,6 +214,7 @@ mod tests {
             }),
             Error::Order(OrderError::EmptyLicensee),
             Error::Order(OrderError::EmptyDatabaseCode),
+            Error::Order(OrderError::InvalidSeatServerKey { given_len: 3 }),
             Error::Order(OrderError::NothingToRehost),
             Error::Order(OrderError::LicenseIdsExhausted),
             Error::Order(OrderError::RevisionsExhausted { license_id: l }),

@@ -17,6 +17,14 @@ pub enum OrderError {
         "invalid order: the database code is empty: give the code the customer's installation shows, or bind to no database"
     )]
     EmptyDatabaseCode,
+    /// A seat server's key that is not 64 hex digits.
+    #[error(
+        "invalid order: a seat server's key is 64 hex digits, as `license-server key` prints it on the customer's server (got {given_len} characters)"
+    )]
+    InvalidSeatServerKey {
+        /// The length of what was given.
+        given_len: usize,
+    },
     /// A rehost or transfer that both replaces and removes one part of the binding.
     #[error("invalid order: give either a new {} or remove the {} binding, not both", .part.new_value(), .part.name())]
     ReplaceAndRemove {
@@ -25,7 +33,7 @@ pub enum OrderError {
     },
     /// A rehost that changes nothing.
     #[error(
-        "invalid order: give the new binding (a database code or machine fingerprint) or the part to remove"
+        "invalid order: give the new binding (a database code, machine fingerprint or seat server key) or the part to remove"
     )]
     NothingToRehost,
     /// Every license id is used.
@@ -379,6 +387,7 @@ impl OrderError {
         match self {
             OrderError::EmptyLicensee => "empty_licensee",
             OrderError::EmptyDatabaseCode => "empty_database_code",
+            OrderError::InvalidSeatServerKey { .. } => "invalid_seat_server_key",
             OrderError::ReplaceAndRemove { .. } => "replace_and_remove",
             OrderError::NothingToRehost => "nothing_to_rehost",
             OrderError::LicenseIdsExhausted => "license_ids_exhausted",
@@ -436,14 +445,17 @@ pub enum BindingPart {
     Database,
     /// The machine fingerprint.
     Machine,
+    /// The seat server's key.
+    SeatServer,
 }
 
 impl BindingPart {
-    /// `database` or `machine`.
+    /// `database`, `machine` or `seat-server`.
     pub fn name(self) -> &'static str {
         match self {
             BindingPart::Database => "database",
             BindingPart::Machine => "machine",
+            BindingPart::SeatServer => "seat-server",
         }
     }
 
@@ -451,6 +463,7 @@ impl BindingPart {
         match self {
             BindingPart::Database => "database code",
             BindingPart::Machine => "machine fingerprint",
+            BindingPart::SeatServer => "seat server key",
         }
     }
 }

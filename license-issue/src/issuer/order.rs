@@ -1,8 +1,8 @@
 //! What the vendor orders: new licenses, changes, customers and bindings; and what
 //! comes back: issued codes.
 
-use license_core::{Binding, Date, Kind, License, MachineBinding};
-use serde::{Deserialize, Serialize};
+use license_core::{Binding, Date, Kind, License, MachineBinding, SeatServerDigest};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::catalog::product::Catalog;
 use crate::error::Error;
@@ -40,6 +40,72 @@ impl Customer {
     }
 }
 
+/// A seat server's Ed25519 public key, as `license-server key` prints it (64 hex digits).
+/// A code bound to it carries its digest ([`SeatServerDigest`]): the customer's seat
+/// server refuses to serve a code naming another key, and clients accept lease tokens
+/// only from the server the code names. Several instances serving one license share
+/// one key. In JSON orders: the 64 hex digits as a string.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SeatServerKey([u8; 32]);
+
+impl SeatServerKey {
+    /// From the key's 32 bytes.
+    pub const fn from_bytes(key: [u8; 32]) -> SeatServerKey {
+        SeatServerKey(key)
+    }
+
+    /// The key's 32 bytes.
+    pub const fn to_bytes(self) -> [u8; 32] {
+        self.0
+    }
+
+    /// The digest a code carries for this key.
+    pub fn digest(&self) -> SeatServerDigest {
+        SeatServerDigest::of_key(&self.0)
+    }
+}
+
+impl std::str::FromStr for SeatServerKey {
+    type Err = Error;
+
+    /// The 64 hex digits `license-server key` prints (surrounding blanks ignored).
+    fn from_str(s: &str) -> Result<SeatServerKey, Error> {
+        let t = s.trim();
+        let mut out = [0u8; 32];
+        match hex::decode_to_slice(t, &mut out) {
+            Ok(()) => Ok(SeatServerKey(out)),
+            Err(_) => Err(Error::Order(OrderError::InvalidSeatServerKey {
+                given_len: t.len(),
+            })),
+        }
+    }
+}
+
+impl std::fmt::Display for SeatServerKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&hex::encode(self.0))
+    }
+}
+
+impl std::fmt::Debug for SeatServerKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SeatServerKey({self})")
+    }
+}
+
+impl Serialize for SeatServerKey {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for SeatServerKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<SeatServerKey, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// What a code is bound to besides product and licensee.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -48,6 +114,9 @@ pub struct BindTo {
     pub database: Option<String>,
     /// A machine fingerprint (parsed from what the customer sent).
     pub machine: Option<MachineBinding>,
+    /// The customer's seat server (its public key): the code names it, see
+    /// [`SeatServerKey`]. Needs format 2 (not with a format-1 machine binding).
+    pub seat_server: Option<SeatServerKey>,
 }
 
 impl BindTo {
@@ -60,15 +129,15 @@ impl BindTo {
     pub fn database(code: impl Into<String>) -> BindTo {
         BindTo {
             database: Some(code.into()),
-            machine: None,
+            ..BindTo::default()
         }
     }
 
     /// Bound to a machine.
     pub fn machine(m: MachineBinding) -> BindTo {
         BindTo {
-            database: None,
             machine: Some(m),
+            ..BindTo::default()
         }
     }
 
@@ -104,7 +173,7 @@ impl BindTo {
         Ok(Binding {
             database: self.database.is_some(),
             machine: self.machine,
-            seat_server: None,
+            seat_server: self.seat_server.map(|k| k.digest()),
         })
     }
 }
@@ -119,6 +188,15 @@ pub struct Unbind {
     pub database: bool,
     /// Remove the machine binding.
     pub machine: bool,
+    /// Remove the seat-server binding.
+    pub seat_server: bool,
+}
+
+impl Unbind {
+    /// Whether it removes nothing.
+    pub fn is_nothing(&self) -> bool {
+        !self.database && !self.machine && !self.seat_server
+    }
 }
 
 impl BindTo {
@@ -140,6 +218,11 @@ impl BindTo {
                 part: BindingPart::Machine,
             }));
         }
+        if unbind.seat_server && self.seat_server.is_some() {
+            return Err(Error::Order(OrderError::ReplaceAndRemove {
+                part: BindingPart::SeatServer,
+            }));
+        }
         self.binding()?;
         let database = match (&self.database, unbind.database) {
             (_, true) => None,
@@ -151,11 +234,16 @@ impl BindTo {
             (Some(m), false) => Some(m),
             (None, false) => current.machine,
         };
+        let seat_server = match (self.seat_server, unbind.seat_server) {
+            (_, true) => None,
+            (Some(k), false) => Some(k.digest()),
+            (None, false) => current.seat_server,
+        };
         Ok((
             Binding {
                 database: database.is_some(),
                 machine,
-                seat_server: None,
+                seat_server,
             },
             database,
         ))
@@ -250,6 +338,9 @@ pub struct Change {
     pub remove_modules: Vec<String>,
     /// The new product line.
     pub line: Option<String>,
+    /// Bind the code to this seat server (with the additions, at once): for a customer
+    /// starting to use concurrent seats through `license-server`.
+    pub seat_server: Option<SeatServerKey>,
 }
 
 /// One side of a change: what grows and what shrinks.
@@ -319,6 +410,11 @@ impl Change {
             if (line.get() > l.line.get() && grow) || (line.get() < l.line.get() && shrink) {
                 out.line = line;
             }
+        }
+        if let Some(key) = self.seat_server
+            && grow
+        {
+            out.binding.seat_server = Some(key.digest());
         }
         Ok(out)
     }
@@ -483,5 +579,29 @@ mod tolerance_tests {
         let four = ToleranceChoice::new(None, &catalog, 4);
         assert_eq!(four.to_string(), "1 of 4 machine components may change");
         assert!(!four.capped());
+    }
+}
+
+#[cfg(test)]
+mod seat_server_tests {
+    use super::*;
+
+    #[test]
+    fn a_json_order_names_the_seat_server_by_its_key_and_a_bad_key_is_refused() {
+        let key = "5f".repeat(32);
+        let bind: BindTo = serde_json::from_str(&format!(r#"{{"seat_server":"{key}"}}"#)).unwrap();
+        let parsed: SeatServerKey = key.parse().unwrap();
+        assert_eq!(bind.seat_server, Some(parsed));
+        assert_eq!(serde_json::to_value(&bind).unwrap()["seat_server"], key.as_str());
+        assert_eq!(
+            bind.binding().unwrap().seat_server,
+            Some(SeatServerDigest::of_key(&[0x5f; 32]))
+        );
+        for bad in ["", "5f3c", &format!("{key}00"), &"zz".repeat(32)] {
+            let e = serde_json::from_str::<BindTo>(&format!(r#"{{"seat_server":"{bad}"}}"#)).unwrap_err();
+            assert!(e.to_string().contains("64 hex digits"), "{bad}: {e}");
+        }
+        let change: Change = serde_json::from_str(&format!(r#"{{"seat_server":"{key}"}}"#)).unwrap();
+        assert_eq!(change.seat_server, Some(parsed));
     }
 }

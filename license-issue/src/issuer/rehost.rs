@@ -34,7 +34,11 @@ impl<L: Ledger> Issuer<L> {
         unbind: Unbind,
         today: Date,
     ) -> Result<Reissued, Error> {
-        if bind.database.is_none() && bind.machine.is_none() && !unbind.database && !unbind.machine {
+        if bind.database.is_none()
+            && bind.machine.is_none()
+            && bind.seat_server.is_none()
+            && unbind.is_nothing()
+        {
             return Err(Error::Order(OrderError::NothingToRehost));
         }
         self.rebind(license_id, None, Operation::Rehost, &bind, unbind, today)

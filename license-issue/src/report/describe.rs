@@ -68,11 +68,20 @@ pub fn binding_words(b: &Binding) -> String {
     let machine = b
         .machine
         .map(|m| format!("fingerprint {m}: {}", words::Machine(&m)));
-    match (b.database, machine) {
-        (false, None) => "nothing but product and licensee".into(),
-        (true, None) => "the database code".into(),
-        (false, Some(m)) => m,
-        (true, Some(m)) => format!("the database code and {m}"),
+    let mut parts = Vec::new();
+    if b.database {
+        parts.push("the database code".to_owned());
+    }
+    parts.extend(machine);
+    if let Some(s) = b.seat_server {
+        parts.push(format!(
+            "the seat server whose key digest is {}",
+            hex::encode(s.to_bytes())
+        ));
+    }
+    match parts.len() {
+        0 => "nothing but product and licensee".into(),
+        _ => parts.join(" and "),
     }
 }
 

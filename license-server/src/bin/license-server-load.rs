@@ -210,6 +210,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         admin_token_file: None,
         tls: None,
         allow_unbound: false,
+        allowed_hosts: Vec::new(),
     };
     let server_rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(a.server_threads)

@@ -115,6 +115,26 @@ struct ServeArgs {
     /// Burst of requests per client address.
     #[arg(long, default_value_t = 400)]
     burst_per_client: u32,
+    /// Connections open at once, in total (when reached, the oldest connection of the address
+    /// holding the most is closed for a new one). Keep it well under the descriptor limit
+    /// (systemd LimitNOFILE).
+    #[arg(long, default_value_t = license_server::conn::DEFAULT_MAX_CONNECTIONS)]
+    max_connections: usize,
+    /// Connections open at once from one client address (over it, the address's oldest is closed).
+    #[arg(long, default_value_t = license_server::conn::DEFAULT_MAX_PER_CLIENT)]
+    max_connections_per_client: usize,
+    /// Longest wait for a request's header (seconds), on a new or a kept-alive connection.
+    #[arg(long, default_value_t = license_server::conn::DEFAULT_HEADER_READ_TIMEOUT.as_secs())]
+    header_read_timeout_secs: u64,
+    /// A connection on which nothing moved for this long is closed (seconds; more than the
+    /// 10 s request timeout).
+    #[arg(long, default_value_t = license_server::conn::DEFAULT_IDLE_TIMEOUT.as_secs())]
+    idle_timeout_secs: u64,
+    /// A host name clients use in the server's URL (e.g. seats.acme.lan), besides its IP
+    /// addresses, localhost and the machine's own names; repeat for several. Requests
+    /// naming any other host are refused (DNS rebinding).
+    #[arg(long = "allow-host", value_name = "NAME")]
+    allowed_hosts: Vec<String>,
     /// Re-verify the license this often (seconds).
     #[arg(long, default_value_t = 3600)]
     recheck_secs: u64,
@@ -160,9 +180,8 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Serve(args) => serve_cmd(*args),
         Command::Key { data } => {
-            if let Err(e) = std::fs::create_dir_all(&data) {
-                eprintln!("license-server: {}: {e}", data.display());
-                return ExitCode::from(3);
+            if let Err(e) = serve::private_dir(&data) {
+                return fail(&e);
             }
             match ServerKey::load_or_create(&data) {
                 Ok(k) => {
@@ -228,7 +247,11 @@ fn main() -> ExitCode {
                         e.holder,
                         e.user,
                         e.machine,
-                        e.detail
+                        if e.count > 1 {
+                            format!("{} ({} times in this minute)", e.detail, e.count)
+                        } else {
+                            e.detail.clone()
+                        }
                     )
                 })
                 .collect::<Vec<_>>()
@@ -247,7 +270,8 @@ fn fail(e: &Error) -> ExitCode {
         Error::License(_)
         | Error::LicenseNotUsable { .. }
         | Error::OtherServer { .. }
-        | Error::UnboundLicense => ExitCode::from(1),
+        | Error::UnboundLicense { .. }
+        | Error::NoSeatCount { .. } => ExitCode::from(1),
         Error::Config(_) => ExitCode::from(2),
         _ => ExitCode::from(3),
     }
@@ -303,6 +327,18 @@ fn serve_cmd(a: ServeArgs) -> ExitCode {
         );
         return ExitCode::from(2);
     }
+    let request_timeout = HttpLimits::default().request_timeout;
+    if a.max_connections == 0
+        || a.max_connections_per_client == 0
+        || a.header_read_timeout_secs == 0
+        || Duration::from_secs(a.idle_timeout_secs) <= request_timeout
+    {
+        eprintln!(
+            "license-server: --max-connections and --max-connections-per-client must be at least 1, --header-read-timeout-secs at least 1 and --idle-timeout-secs more than the request timeout ({} s)",
+            request_timeout.as_secs()
+        );
+        return ExitCode::from(2);
+    }
     let config = ServeConfig {
         license: LicenseConfig {
             file: a.license,
@@ -320,6 +356,12 @@ fn serve_cmd(a: ServeArgs) -> ExitCode {
         limits: HttpLimits {
             rate_per_client: a.rate_per_client,
             burst_per_client: a.burst_per_client,
+            connections: license_server::conn::ConnLimits {
+                max_total: a.max_connections,
+                max_per_client: a.max_connections_per_client,
+                header_read_timeout: Duration::from_secs(a.header_read_timeout_secs),
+                idle_timeout: Duration::from_secs(a.idle_timeout_secs),
+            },
             ..HttpLimits::default()
         },
         recheck: Duration::from_secs(a.recheck_secs.max(1)),
@@ -327,6 +369,7 @@ fn serve_cmd(a: ServeArgs) -> ExitCode {
         admin_token_file: a.admin_token_file,
         tls: a.tls_cert.zip(a.tls_key),
         allow_unbound: a.allow_unbound_license,
+        allowed_hosts: a.allowed_hosts,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,

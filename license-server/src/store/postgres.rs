@@ -12,11 +12,17 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
 use super::UsageSeries;
-use crate::book::{AuditEvent, Change, LeaseBook, LeaseId, LeaseRecord, Op, Policy, Reply, Snapshot};
+use crate::book::{
+    AUDIT_MAX_ROWS, AuditEvent, AuditKind, Change, LeaseBook, LeaseId, LeaseRecord, MINUTE_MS, Op, Policy,
+    Reply, Snapshot,
+};
 use crate::error::Error;
 
 /// The embedded migrations, numbered.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/postgres/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/postgres/0001_init.sql"),
+    include_str!("../../migrations/postgres/0002_audit_aggregate.sql"),
+];
 /// Any fixed number: the advisory lock migrating instances take.
 const MIGRATION_LOCK: i64 = 0x6c69_6365_6e73_6531;
 
@@ -164,7 +170,7 @@ impl PgStore {
         let client = self.pool.get().await.map_err(pool_error)?;
         let rows = client
             .query(
-                "SELECT at_ms, kind, holder, user_name, machine, detail FROM audit ORDER BY id DESC LIMIT $1",
+                "SELECT at_ms, kind, holder, user_name, machine, detail, count FROM audit ORDER BY id DESC LIMIT $1",
                 &[&i64::from(max)],
             )
             .await?;
@@ -177,6 +183,7 @@ impl PgStore {
                 user: r.get(3),
                 machine: r.get(4),
                 detail: r.get(5),
+                count: u64::try_from(r.get::<_, i64>(6)).unwrap_or(1),
             })
             .collect())
     }
@@ -237,6 +244,17 @@ async fn write(tx: &tokio_postgres::Transaction<'_>, change: &Change) -> Result<
             tx.execute("DELETE FROM leases WHERE holder = $1", &[holder])
                 .await?;
         }
+        Change::Audit(e) if e.kind == AuditKind::Refuse.as_str() => {
+            // One row per holder, reason and minute, counted.
+            let minute = e.at_ms - e.at_ms.rem_euclid(MINUTE_MS);
+            tx.execute(
+                "INSERT INTO audit (at_ms, kind, holder, user_name, machine, detail, minute_ms, count)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 1)
+                 ON CONFLICT (kind, holder, detail, minute_ms) DO UPDATE SET count = audit.count + 1, at_ms = EXCLUDED.at_ms",
+                &[&e.at_ms, &e.kind, &e.holder, &e.user, &e.machine, &e.detail, &minute],
+            )
+            .await?;
+        }
         Change::Audit(e) => {
             tx.execute(
                 "INSERT INTO audit (at_ms, kind, holder, user_name, machine, detail) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -265,6 +283,11 @@ async fn write(tx: &tokio_postgres::Transaction<'_>, change: &Change) -> Result<
         } => {
             tx.execute("DELETE FROM audit WHERE at_ms < $1", &[audit_before_ms])
                 .await?;
+            tx.execute(
+                "DELETE FROM audit WHERE id <= (SELECT max(id) FROM audit) - $1",
+                &[&AUDIT_MAX_ROWS],
+            )
+            .await?;
             tx.execute(
                 "DELETE FROM usage WHERE minute_ms < (SELECT max(minute_ms) FROM usage WHERE minute_ms < $1)",
                 &[usage_before_ms],

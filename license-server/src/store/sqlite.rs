@@ -8,11 +8,14 @@ use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::oneshot;
 
 use super::UsageSeries;
-use crate::book::{AuditEvent, Change, LeaseId, LeaseRecord};
+use crate::book::{AUDIT_MAX_ROWS, AuditEvent, AuditKind, Change, LeaseId, LeaseRecord, MINUTE_MS};
 use crate::error::Error;
 
 /// The embedded migrations, numbered; `PRAGMA user_version` holds the last one applied.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/sqlite/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/sqlite/0001_init.sql"),
+    include_str!("../../migrations/sqlite/0002_audit_aggregate.sql"),
+];
 /// Most requests committed in one transaction.
 const MAX_GROUP: usize = 8192;
 
@@ -99,7 +102,34 @@ fn load(conn: &Connection) -> Result<Loaded, Error> {
     })
 }
 
+/// Create the database file with mode 0600 before SQLite opens it (SQLite gives its `-wal`
+/// and `-shm` files the database file's mode), and tighten an existing one.
+fn private_file(path: &Path) -> Result<(), Error> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(path)
+        .map_err(io)?;
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let file = std::path::PathBuf::from(name);
+        if file.exists() {
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).map_err(io)?;
+        }
+    }
+    Ok(())
+}
+
 pub(super) fn open(path: &Path) -> Result<(Writer, Reader, Loaded), Error> {
+    private_file(path)?;
     let mut conn = Connection::open(path)?;
     configure(&conn)?;
     migrate(&mut conn)?;
@@ -207,6 +237,23 @@ fn apply(tx: &rusqlite::Transaction<'_>, change: &Change) -> rusqlite::Result<()
             tx.prepare_cached("DELETE FROM leases WHERE holder = ?1")?
                 .execute(params![holder])?;
         }
+        Change::Audit(e) if e.kind == AuditKind::Refuse.as_str() => {
+            // One row per holder, reason and minute, counted.
+            tx.prepare_cached(
+                "INSERT INTO audit (at_ms, kind, holder, user_name, machine, detail, minute_ms, count)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)
+                 ON CONFLICT (kind, holder, detail, minute_ms) DO UPDATE SET count = count + 1, at_ms = excluded.at_ms",
+            )?
+            .execute(params![
+                e.at_ms,
+                e.kind,
+                e.holder,
+                e.user,
+                e.machine,
+                e.detail,
+                e.at_ms - e.at_ms.rem_euclid(MINUTE_MS)
+            ])?;
+        }
         Change::Audit(e) => {
             tx.prepare_cached(
                 "INSERT INTO audit (at_ms, kind, holder, user_name, machine, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -229,6 +276,10 @@ fn apply(tx: &rusqlite::Transaction<'_>, change: &Change) -> rusqlite::Result<()
             usage_before_ms,
         } => {
             tx.execute("DELETE FROM audit WHERE at_ms < ?1", params![audit_before_ms])?;
+            tx.execute(
+                "DELETE FROM audit WHERE id <= (SELECT max(id) FROM audit) - ?1",
+                params![AUDIT_MAX_ROWS],
+            )?;
             // Keep the last sample before the cut: the chart starts from it.
             tx.execute(
                 "DELETE FROM usage WHERE minute_ms < (SELECT max(minute_ms) FROM usage WHERE minute_ms < ?1)",
@@ -245,7 +296,7 @@ impl Reader {
         tokio::task::spawn_blocking(move || {
             let conn = lock(&conn);
             let mut stmt = conn.prepare_cached(
-                "SELECT at_ms, kind, holder, user_name, machine, detail FROM audit ORDER BY id DESC LIMIT ?1",
+                "SELECT at_ms, kind, holder, user_name, machine, detail, count FROM audit ORDER BY id DESC LIMIT ?1",
             )?;
             let rows = stmt
                 .query_map(params![max], |r| {
@@ -256,6 +307,7 @@ impl Reader {
                         user: r.get(3)?,
                         machine: r.get(4)?,
                         detail: r.get(5)?,
+                        count: u64::try_from(r.get::<_, i64>(6)?).unwrap_or(1),
                     })
                 })?
                 .collect::<Result<Vec<_>, _>>()?;

@@ -91,6 +91,8 @@ pub struct Options {
     pub limits: HttpLimits,
     pub store: StoreConfig,
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// How often the license is re-verified.
+    pub recheck: Duration,
 }
 
 impl Options {
@@ -110,6 +112,7 @@ impl Options {
             },
             store: StoreConfig::Sqlite,
             tls: None,
+            recheck: Duration::from_secs(3600),
         }
     }
 }
@@ -158,11 +161,12 @@ pub fn config(data: &Path, o: &Options) -> ServeConfig {
         listen: "127.0.0.1:0".parse().unwrap(),
         policy: o.policy,
         limits: o.limits,
-        recheck: Duration::from_secs(3600),
+        recheck: o.recheck,
         audit_days: 30,
         admin_token_file: None,
         tls: o.tls.clone(),
         allow_unbound: o.allow_unbound,
+        allowed_hosts: Vec::new(),
     }
 }
 

@@ -87,6 +87,7 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             bind,
             unbind_database,
             unbind_machine,
+            unbind_seat_server,
             to,
             contact,
             customer_ref,
@@ -106,6 +107,7 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
                     Unbind {
                         database: *unbind_database,
                         machine: *unbind_machine,
+                        seat_server: *unbind_seat_server,
                     },
                     to,
                     today,

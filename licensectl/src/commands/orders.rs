@@ -43,7 +43,7 @@ pub fn upgrade(
 ) -> Result<u8, Failure> {
     let mut issuer = home.issuer()?;
     let product = issuer.history(license_id)?.product;
-    let c = to_change(change, &[]);
+    let c = to_change(change, &[])?;
     let out = issuer.upgrade(license_id, &c, today)?;
     let catalog = issuer.catalogs().get(&product)?;
     print_reissued(&out.now, out.next_term.as_ref(), catalog, json)
@@ -70,7 +70,7 @@ pub fn reduce(
         }
         return Ok(0);
     }
-    let r = issuer.reduce(license_id, &to_change(change, remove), today)?;
+    let r = issuer.reduce(license_id, &to_change(change, remove)?, today)?;
     if json {
         output::json(&json!({
             "effective": r.effective,
@@ -424,10 +424,15 @@ pub fn rehost(
     let out = match to {
         Some(customer) => issuer.transfer(license_id, customer, bind_to, unbind, today)?,
         None => {
-            if bind.database.is_none() && bind.machine.is_none() && !unbind.database && !unbind.machine {
+            if bind.database.is_none()
+                && bind.machine.is_none()
+                && bind.seat_server.is_none()
+                && unbind.is_nothing()
+            {
                 return Err(Failure::Usage(
-                    "give the new binding (--database or --machine), the part to remove \
-                     (--unbind-database, --unbind-machine) or a new licensee (--to)"
+                    "give the new binding (--database, --machine or --seat-server), the part to \
+                     remove (--unbind-database, --unbind-machine, --unbind-seat-server) or a new \
+                     licensee (--to)"
                         .into(),
                 ));
             }

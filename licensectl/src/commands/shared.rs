@@ -2,7 +2,8 @@
 //! printing an issued or re-issued code.
 
 use license_issue::{
-    BindTo, Catalog, Catalogs, Change, Customer, Issued, NewLicense, Scope, Term, ToleranceChoice, describe,
+    BindTo, Catalog, Catalogs, Change, Customer, Issued, NewLicense, Scope, SeatServerKey, Term,
+    ToleranceChoice, describe,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -39,7 +40,13 @@ pub fn bind_to(args: &BindArgs, catalog: &Catalog) -> Result<BindTo, Failure> {
     Ok(BindTo {
         database: args.database.clone(),
         machine,
+        seat_server: seat_server_key(args.seat_server.as_deref())?,
     })
+}
+
+/// A seat server's key as given on the command line (`--seat-server`).
+fn seat_server_key(text: Option<&str>) -> Result<Option<SeatServerKey>, Failure> {
+    Ok(text.map(str::parse).transpose()?)
 }
 
 /// The new-license order `scope` describes for `customer` (unbound, valid from the day
@@ -62,14 +69,15 @@ pub fn new_license(scope: &ScopeArgs, catalog: &Catalog, customer: Customer) -> 
     order
 }
 
-pub fn to_change(c: &ChangeArgs, remove: &[String]) -> Change {
-    Change {
+pub fn to_change(c: &ChangeArgs, remove: &[String]) -> Result<Change, Failure> {
+    Ok(Change {
         named_users: c.users,
         concurrent_seats: c.seats,
         add_modules: c.add_modules.clone(),
         remove_modules: remove.to_vec(),
         line: c.line.clone(),
-    }
+        seat_server: seat_server_key(c.seat_server.as_deref())?,
+    })
 }
 
 #[derive(Serialize)]

@@ -160,21 +160,34 @@ pub const ACME: &[&str] = &[
 pub fn license_check_bin() -> PathBuf {
     static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     BUILT
-        .get_or_init(|| {
-            let licensectl = Path::new(env!("CARGO_BIN_EXE_licensectl"));
-            let dir = licensectl.parent().expect("target dir");
-            let mut build = Command::new(env!("CARGO"));
-            build
-                .args(["build", "-q", "-p", "license-check"])
-                .current_dir(env!("CARGO_MANIFEST_DIR"));
-            if dir.ends_with("release") {
-                build.arg("--release");
-            }
-            let status = build.status().expect("run cargo build -p license-check");
-            assert!(status.success(), "cargo build -p license-check failed");
-            let bin = dir.join(format!("license-check{}", std::env::consts::EXE_SUFFIX));
-            assert!(bin.exists(), "no license-check at {}", bin.display());
-            bin
-        })
+        .get_or_init(|| workspace_bin("license-check", "license-check"))
         .clone()
+}
+
+/// The `license-server` binary of this workspace, built like [`license_check_bin`].
+pub fn license_server_bin() -> PathBuf {
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| workspace_bin("license-server", "license-server"))
+        .clone()
+}
+
+/// Build `bin` of `package` (a no-op when it is fresh) next to `licensectl`.
+fn workspace_bin(package: &str, bin: &str) -> PathBuf {
+    let licensectl = Path::new(env!("CARGO_BIN_EXE_licensectl"));
+    let dir = licensectl.parent().expect("target dir");
+    let mut build = Command::new(env!("CARGO"));
+    build
+        .args(["build", "-q", "-p", package, "--bin", bin])
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    if dir.ends_with("release") {
+        build.arg("--release");
+    }
+    let status = build
+        .status()
+        .unwrap_or_else(|e| panic!("run cargo build -p {package}: {e}"));
+    assert!(status.success(), "cargo build -p {package} failed");
+    let path = dir.join(format!("{bin}{}", std::env::consts::EXE_SUFFIX));
+    assert!(path.exists(), "no {bin} at {}", path.display());
+    path
 }
