@@ -56,7 +56,7 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             change,
             remove_modules,
         } => {
-            let change = shared::to_change(change, remove_modules);
+            let change = shared::to_change(change, remove_modules)?;
             orders::renew(&home, *license_id, *due, *early, &change, today, json)
         }
         Command::Cancel { license_id } => orders::cancel(&home, *license_id, today, json),
