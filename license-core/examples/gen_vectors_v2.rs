@@ -81,7 +81,8 @@ fn intended(name: &str) -> &'static str {
         | "seat-server"
         | "interim"
         | "format-1-still-verifies"
-        | "line-8-two-flag-bytes" => "valid",
+        | "line-8-two-flag-bytes"
+        | "nfr-all-modules" => "valid",
         "machine-two-changed"
         | "machine-two-unreadable"
         | "machine-cpu-only"
@@ -487,6 +488,30 @@ fn main() {
             &key,
         ),
     ));
+    // Every module, present and future: the flag (bit 10) instead of a module list, so a
+    // module numbered later than the catalog's at issue (say 6 or 40) is granted too.
+    let nfr_all = License {
+        modules: ModuleSet::ALL,
+        ..nfr
+    };
+    let all_text = signed(&nfr_all, &plain, &key);
+    let listed_text = signed(
+        &License {
+            modules: ModuleSet::first(6),
+            ..nfr
+        },
+        &plain,
+        &key,
+    );
+    assert!(
+        all_text.len() <= listed_text.len(),
+        "an all-modules code is no longer than one listing six modules"
+    );
+    cases.push(Case::new(
+        "nfr-all-modules",
+        "NFR with every module, present and future (flag bit 10, no module list): grants every module number",
+        all_text,
+    ));
     cases.push(
         Case::new(
             "format-1-still-verifies",
@@ -585,13 +610,13 @@ fn main() {
             )
             .on(machine),
         );
-        // A reserved flag bit (bit 10).
+        // A reserved flag bit (bit 11; bit 10 is "all modules").
         let at_flags = 1 + 1 + 2 + 1;
         let mut r = p[..at_flags].to_vec();
-        r.extend_from_slice(&[p[at_flags] | 0x80, 0x08]);
+        r.extend_from_slice(&[p[at_flags] | 0x80, 0x10]);
         r.extend_from_slice(&p[at_flags + 1..]);
         r.extend_from_slice(&bytes[split..]);
-        cases.push(Case::new("reserved-flag-bit", "flag bit 10, reserved, set", text_of(&r)).on(machine));
+        cases.push(Case::new("reserved-flag-bit", "flag bit 11, reserved, set", text_of(&r)).on(machine));
         // Tolerance 2 of 4 bound components: no majority left.
         let at_machine = split - 9;
         assert_eq!(p[at_machine], 0b0100_1111, "four components, tolerance 1");

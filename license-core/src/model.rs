@@ -40,6 +40,11 @@ pub struct ModuleSet(u64);
 impl ModuleSet {
     /// No modules.
     pub const EMPTY: ModuleSet = ModuleSet(0);
+    /// Every module of the product, present and future: every module number (an NFR
+    /// license's "every feature unlocked at once"). Format 2 writes it as the flag "all
+    /// modules" without a module list, so a module the vendor adds to its catalog later is
+    /// granted too; format 1 writes all 64 numbers.
+    pub const ALL: ModuleSet = ModuleSet(u64::MAX);
     /// How many module numbers exist.
     pub const CAPACITY: u8 = 64;
 
@@ -100,6 +105,11 @@ impl ModuleSet {
     /// Whether the set is empty.
     pub const fn is_empty(self) -> bool {
         self.0 == 0
+    }
+
+    /// Whether the set is [`ModuleSet::ALL`]: every module, present and future.
+    pub const fn is_all(self) -> bool {
+        self.0 == u64::MAX
     }
 
     /// The module numbers in ascending order.

@@ -21,8 +21,10 @@ const FLAG_MACHINE: u32 = 0b0000_1000;
 const LINE_SHIFT: u32 = 4;
 const FLAG_INTERIM: u32 = 1 << 8;
 const FLAG_SEAT_SERVER: u32 = 1 << 9;
+/// Format 2: every module, present and future ([`ModuleSet::ALL`]); the module field is 0.
+const FLAG_ALL_MODULES: u32 = 1 << 10;
 const FLAGS_V1: u32 = 0xFF;
-const FLAGS_V2: u32 = 0x3FF;
+const FLAGS_V2: u32 = 0x7FF;
 
 /// Format 1's head, in wire order. Field order and types are the format: do not reorder.
 #[derive(Serialize, Deserialize, Debug, PartialEq, Eq)]
@@ -46,7 +48,9 @@ struct HeadV1 {
 }
 
 /// Format 2's head: format 1's fields, with `flags` a varint (bits 8 and up are new),
-/// `term` in months or days and `maintenance` able to say "ends with the term".
+/// `term` in months or days and `maintenance` able to say "ends with the term". It is
+/// written in two parts: `modules` (between them) is left out when the flag "all modules"
+/// (bit 10) is set, so such a code is no longer than one listing up to 7 modules.
 #[derive(Serialize, Deserialize, Debug, PartialEq, Eq)]
 struct HeadV2 {
     version: u8,
@@ -57,7 +61,11 @@ struct HeadV2 {
     named_users: u32,
     concurrent_seats: u32,
     demo_seats: u32,
-    modules: u64,
+}
+
+/// Format 2's head after `modules`.
+#[derive(Serialize, Deserialize, Debug, PartialEq, Eq)]
+struct HeadV2Rest {
     issued: u32,
     valid_from: u32,
     term: u32,
@@ -244,6 +252,12 @@ pub(crate) fn encode(p: &Payload, out: &mut [u8; MAX_PAYLOAD]) -> Result<usize, 
             if l.binding.seat_server.is_some() {
                 flags |= FLAG_SEAT_SERVER;
             }
+            let modules = if l.modules.is_all() {
+                flags |= FLAG_ALL_MODULES;
+                None
+            } else {
+                Some(l.modules.bits())
+            };
             let maintenance = match l.maintenance_ends {
                 None => 0,
                 Some(m) if Some(m) == l.expires => 1,
@@ -260,7 +274,8 @@ pub(crate) fn encode(p: &Payload, out: &mut [u8; MAX_PAYLOAD]) -> Result<usize, 
                 named_users: c.named_users,
                 concurrent_seats: c.concurrent_seats,
                 demo_seats: l.demo_seats,
-                modules: l.modules.bits(),
+            };
+            let rest = HeadV2Rest {
                 issued: c.issued,
                 valid_from: c.valid_from,
                 term: term_v2(l.valid_from, l.expires)?,
@@ -269,9 +284,12 @@ pub(crate) fn encode(p: &Payload, out: &mut [u8; MAX_PAYLOAD]) -> Result<usize, 
                 product_hint: p.hints.product,
                 licensee_hint: p.hints.licensee,
             };
-            postcard::to_slice(&head, &mut out[..])
-                .map_err(|_| Error::InvalidLicense("payload too large"))?
-                .len()
+            let too_large = |_| Error::InvalidLicense("payload too large");
+            let mut n = postcard::to_slice(&head, &mut out[..]).map_err(too_large)?.len();
+            if let Some(m) = modules {
+                n += postcard::to_slice(&m, &mut out[n..]).map_err(too_large)?.len();
+            }
+            n + postcard::to_slice(&rest, &mut out[n..]).map_err(too_large)?.len()
         }
     };
     let mut push = |b: u8| {
@@ -360,10 +378,17 @@ fn decode_head(format: Format, bytes: &[u8]) -> Result<(Decoded, &[u8]), Error> 
             if h.flags & !FLAGS_V2 != 0 {
                 return Err(Error::Malformed("reserved flag bits are set"));
             }
-            let issued = date(Date::CODE_EPOCH, h.issued)?;
-            let valid_from = date(issued, h.valid_from)?;
-            let expires = expires_v2(valid_from, h.term)?;
-            let maintenance_ends = match h.maintenance {
+            // "All modules" (bit 10): no module field.
+            let (modules, rest) = if h.flags & FLAG_ALL_MODULES != 0 {
+                (ModuleSet::ALL.bits(), rest)
+            } else {
+                postcard::take_from_bytes::<u64>(rest).map_err(|_| cut)?
+            };
+            let (r, rest): (HeadV2Rest, &[u8]) = postcard::take_from_bytes(rest).map_err(|_| cut)?;
+            let issued = date(Date::CODE_EPOCH, r.issued)?;
+            let valid_from = date(issued, r.valid_from)?;
+            let expires = expires_v2(valid_from, r.term)?;
+            let maintenance_ends = match r.maintenance {
                 0 => None,
                 1 => Some(expires.ok_or(Error::Malformed("maintenance ends with a term that has no end"))?),
                 m => Some(date(Date::CODE_EPOCH, m - 1)?),
@@ -377,14 +402,14 @@ fn decode_head(format: Format, bytes: &[u8]) -> Result<(Decoded, &[u8]), Error> 
                     named_users: h.named_users,
                     concurrent_seats: h.concurrent_seats,
                     demo_seats: h.demo_seats,
-                    modules: h.modules,
+                    modules,
                     issued,
                     valid_from,
                     expires,
-                    grace_days: h.grace_days,
+                    grace_days: r.grace_days,
                     maintenance_ends,
-                    product_hint: h.product_hint,
-                    licensee_hint: h.licensee_hint,
+                    product_hint: r.product_hint,
+                    licensee_hint: r.licensee_hint,
                 },
                 rest,
             ))
@@ -493,7 +518,8 @@ mod tests {
                 named_users: Some(u32::MAX),
                 concurrent_seats: Some(u32::MAX),
                 demo_seats: u32::MAX,
-                modules: ModuleSet::from_bits(u64::MAX),
+                // The longest module field: every number but 0 (all 64 are the one-byte flag).
+                modules: ModuleSet::from_bits(u64::MAX - 1),
                 issued,
                 valid_from: issued.checked_add_days(1 << 14).unwrap(),
                 expires: Some(d(9999, 12, 31)),
@@ -524,6 +550,53 @@ mod tests {
         p.license.binding.machine =
             Some(MachineBinding::new_v1(crate::component::ComponentSet::FORMAT_1, [1, 2, 3, 4], 3).unwrap());
         p
+    }
+
+    /// "All modules, present and future" (format 2's flag bit 10): no module list, so the
+    /// code is no longer than one listing a catalog's six modules; it decodes to
+    /// `ModuleSet::ALL` (every module number); a module list beside the flag is refused;
+    /// format 1 writes all 64 numbers.
+    #[test]
+    fn all_modules_is_a_flag_without_a_list() {
+        let d = |y, m, dd| Date::from_ymd(y, m, dd).unwrap();
+        let mut p = sample();
+        p.license.binding = Binding::default();
+        p.license.interim = false;
+        p.hints.database = None;
+        p.license.issued = d(2026, 11, 22);
+        p.license.valid_from = d(2026, 11, 22);
+        p.license.expires = Some(d(2027, 11, 22));
+        p.license.maintenance_ends = p.license.expires;
+        p.license.modules = ModuleSet::first(6);
+        // Line 1: the flags fit one byte without the new flag.
+        p.license.line = ProductLine::new(1).unwrap();
+        let mut listed = [0u8; MAX_PAYLOAD];
+        let n_listed = encode(&p, &mut listed).unwrap();
+        p.license.modules = ModuleSet::ALL;
+        let mut all = [0u8; MAX_PAYLOAD];
+        let n_all = encode(&p, &mut all).unwrap();
+        assert!(n_all <= n_listed, "{n_all} > {n_listed}");
+        let back = decode(&all[..n_all]).unwrap();
+        assert!(back.license.modules.is_all());
+        assert!((0..64).all(|n| back.license.modules.contains(n)));
+        assert_eq!(back, p);
+        // The flag drops the module field: one byte of flags more, one of modules less.
+        assert_eq!(n_all, n_listed);
+        // With line 8 and up the flags take two bytes anyway: one byte shorter.
+        let mut high = p;
+        high.license.line = ProductLine::new(8).unwrap();
+        let mut a = [0u8; MAX_PAYLOAD];
+        let n_high_all = encode(&high, &mut a).unwrap();
+        high.license.modules = ModuleSet::first(6);
+        let n_high_listed = encode(&high, &mut a).unwrap();
+        assert_eq!(n_high_all + 1, n_high_listed);
+        // Format 1: the 64 numbers, as before.
+        let mut v1 = p;
+        v1.format = Format::V1;
+        let mut out = [0u8; MAX_PAYLOAD];
+        let n1 = encode(&v1, &mut out).unwrap();
+        assert_eq!(decode(&out[..n1]), Ok(v1));
+        assert!(n1 > n_all);
     }
 
     #[test]

@@ -48,11 +48,12 @@ pub use catalog::error::CatalogError;
 pub use catalog::export::{CatalogFormat, export_catalog};
 pub use catalog::product::{
     Catalog, Catalogs, DEMO_CATALOG, DEMO_HOSTED_CATALOG, DatabaseCodes, Defaults, MAX_TERM_MONTHS,
-    ModuleChoice, TrialDefaults,
+    ModuleChoice, TrialDefaults, WhileReductionPending,
 };
 pub use channel::certificates::{CertificateEntry, CertificateRegister, REGISTER_FORMAT, REGISTER_VERSION};
 pub use channel::error::{ChannelError, ImportProblem};
 pub use channel::format::{EXPORT_FORMAT, EXPORT_VERSION};
+pub use channel::operations::{OPERATION_CONTEXT, ResellerRevocation, revoke_imported};
 pub use channel::report::{
     ImportPlan, Invoice, InvoiceLine, InvoiceSection, ResellerExport, check_import, imports_ledger_path,
     invoice, reseller_name,

@@ -65,7 +65,20 @@ impl fmt::Display for ScopeDescription<'_> {
         if l.modules.is_empty() {
             f.write_str("none")?;
         }
-        for (i, n) in l.modules.iter().enumerate() {
+        if l.modules.is_all() {
+            // Every module, present and future: the named ones, and any added later.
+            f.write_str("all, present and future")?;
+            let named: Vec<&str> = self
+                .module_names
+                .iter()
+                .map(String::as_str)
+                .filter(|n| !n.is_empty())
+                .collect();
+            if !named.is_empty() {
+                write!(f, " ({})", named.join(", "))?;
+            }
+        }
+        for (i, n) in l.modules.iter().enumerate().take_while(|_| !l.modules.is_all()) {
             if i > 0 {
                 f.write_str(", ")?;
             }

@@ -97,12 +97,19 @@ pub(crate) enum Command {
         license_id: Option<u32>,
         /// Renew every subscription and NFR license whose renewal is due: its cancellation
         /// deadline has passed without a cancellation, and its next term has no code yet.
-        #[arg(long, conflicts_with = "license_id")]
+        #[arg(long, conflicts_with_all = ["license_id", "users", "seats", "add_modules", "line", "remove_modules"])]
         due: bool,
         /// On the customer's request: renew on any day of the current term, even before
         /// the cancellation deadline.
         #[arg(long, requires = "license_id")]
         early: bool,
+        /// The next term's scope (a reduction or an addition at renewal; no notice period,
+        /// the current term is not touched).
+        #[command(flatten)]
+        change: ChangeArgs,
+        /// Modules the next term no longer has (comma-separated names).
+        #[arg(long, value_delimiter = ',', requires = "license_id")]
+        remove_modules: Vec<String>,
     },
     /// Cancel a subscription: no further renewal, usable to the end of the paid term.
     Cancel {

@@ -202,7 +202,13 @@ fn a_reseller_issues_upgrades_and_renews_in_its_own_home() {
         "Fabrikam",
         "1",
         "10",
-        &["--subscription-days", "400", "--as-reseller"],
+        &[
+            "--subscription-days",
+            "400",
+            "--trial-days",
+            "20",
+            "--as-reseller",
+        ],
     );
     let trial = |days: &'static str| {
         let t = ["--licensee", "Gamma", "--kind", "trial", "--days", days];
@@ -212,9 +218,10 @@ fn a_reseller_issues_upgrades_and_renews_in_its_own_home() {
         ]
         .concat()
     };
-    let r = fabrikam.run(&[&["issue"][..], &trial("31")].concat());
+    // 21 days: inside the catalog's trial terms (30 days), outside Fabrikam's frame.
+    let r = fabrikam.run(&[&["issue"][..], &trial("21")].concat());
     assert!(
-        r.stderr.contains("Fabrikam") && r.stderr.contains("limit of 30 days"),
+        r.stderr.contains("Fabrikam") && r.stderr.contains("limit of 20 days"),
         "{}",
         r.stderr
     );

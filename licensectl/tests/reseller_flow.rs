@@ -142,7 +142,7 @@ fn resellers_export_the_vendor_imports_verifies_and_invoices() {
     let contoso_file = export(&contoso, "Contoso");
     let fabrikam_file = export(&fabrikam, "Fabrikam");
     let text = std::fs::read_to_string(&contoso_file).unwrap();
-    assert!(text.starts_with("{\"format\":\"license-kit/reseller-export\",\"version\":1,"));
+    assert!(text.starts_with("{\"format\":\"license-kit/reseller-export\",\"version\":2,"));
     assert_eq!(text.lines().count(), 3, "header and two records");
     let v = import(&vendor, &contoso_file).json();
     assert_eq!(

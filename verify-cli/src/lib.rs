@@ -420,6 +420,7 @@ pub fn verification_json(v: &Verification, names: &Names, coverage_checked: bool
             "concurrent_seats": l.concurrent_seats,
             "demo_seats": l.demo_seats,
             "modules": names.modules(l),
+            "all_modules": l.modules.is_all(),
             "issued": l.issued.to_string(),
             "valid_from": l.valid_from.to_string(),
             "expires": opt_date(l.expires),

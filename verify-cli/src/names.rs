@@ -20,7 +20,12 @@ impl Names {
             .unwrap_or_else(|| format!("line {}", l.line.get()))
     }
 
+    /// For every module, present and future: each module the catalog (or `--modules`)
+    /// names, so a module added to the catalog after the code was issued is among them.
     pub(crate) fn modules(&self, l: &License) -> Vec<String> {
+        if l.modules.is_all() {
+            return self.modules.iter().filter(|n| !n.is_empty()).cloned().collect();
+        }
         l.modules
             .iter()
             .map(|n| {

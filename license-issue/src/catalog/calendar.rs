@@ -36,12 +36,18 @@
 //!   term starts when the current one ends (or on the day of issue, if that is later: a
 //!   code is never valid before it is signed) and ends a whole term after the current
 //!   end, so a late renewal does not shift the billing dates.
+//! - **One anniversary rule** ([`advance`]): terms, renewals, a cancellation that renews
+//!   once more, reductions at a contract anniversary and maintenance packs count whole
+//!   months from one anchor (the contract's first day), never from the previous end: a
+//!   contract started on 29 February ends its terms on 28 February in common years and on
+//!   29 February in leap years, the days of its anniversaries.
 //! - **Cancellation** must be ordered at least 3 months before the term ends (on or
 //!   before `expires - 3 months`) to stop the next renewal; a later cancellation lets the
 //!   subscription renew once more and ends it after that term.
 //! - A **maintenance pack** covers 12 months from the day it is bought; bought while
 //!   maintenance still covers that day (`maintenance_ends > purchase`), it extends the
-//!   current maintenance end by 12 months instead.
+//!   current maintenance end by 12 months instead (by [`advance`], counted from the
+//!   license's first day or from the purchase day of a pack bought after it lapsed).
 //! - **Notices** ("a renewal notice goes out one month before maintenance expires") are
 //!   due whole calendar months before the last day ([`notice_day`]): for a last day of
 //!   2027-05-09, one month before is 2027-04-09; for 2027-03-31, 2027-02-28.
@@ -104,6 +110,38 @@ pub fn may_withdraw(effective: Date, today: Date) -> bool {
 /// leap years). Counted from `start` each time, never from the previous anniversary.
 pub fn anniversary(start: Date, n: u32) -> Date {
     start.add_months(n.saturating_mul(12)).unwrap_or(Date::MAX)
+}
+
+/// The end of a period of `months` months that follows one ending on `end`, in a contract
+/// (or maintenance) that started on `anchor`: **the one anniversary rule**. Periods are
+/// counted from the anchor each time, never from the previous end, so a contract started
+/// on 29 February ends its terms on 28 February and, in leap years, on 29 February again
+/// (2028-02-29, 2029-02-28, 2030-02-28, 2031-02-28, 2032-02-29), and every term end is
+/// one of its anniversaries ([`anniversary`]). An `end` that is not `anchor` plus whole
+/// months (a term of days, an end set by hand) is continued from itself.
+///
+/// Terms, renewals, cancellations that renew once more, reductions at a contract
+/// anniversary and maintenance packs all use it.
+pub fn advance(anchor: Date, end: Date, months: u32) -> Date {
+    match months_from(anchor, end) {
+        Some(k) => anchor.add_months(k.saturating_add(months)).unwrap_or(Date::MAX),
+        None => end.add_months(months).unwrap_or(Date::MAX),
+    }
+}
+
+/// Whether `end` is `anchor` plus whole months (clamped to the month's end), so that
+/// [`advance`] counts from `anchor`.
+pub fn counts_from(anchor: Date, end: Date) -> bool {
+    months_from(anchor, end).is_some()
+}
+
+/// `k` such that `anchor + k months == end` (clamped to the month's end), if there is one.
+pub fn months_from(anchor: Date, end: Date) -> Option<u32> {
+    let (ay, am, _) = anchor.ymd();
+    let (ey, em, _) = end.ymd();
+    let k = (i64::from(ey) * 12 + i64::from(em)) - (i64::from(ay) * 12 + i64::from(am));
+    let k = u32::try_from(k).ok()?;
+    (anchor.add_months(k) == Some(end)).then_some(k)
 }
 
 /// The first anniversary of a contract started on `start` that is strictly after `day`
@@ -289,11 +327,42 @@ impl RenewalWindow {
     }
 }
 
-/// The next term of a subscription whose current term ends on `expires`, renewed on
-/// `today`, `months` long: `(valid_from, expires)`.
-pub fn next_term(expires: Date, today: Date, months: u32) -> (Date, Date) {
+/// How long one term is: whole months (subscriptions: the catalog's
+/// `subscription_months`) or days (an NFR license issued for so many days).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TermLength {
+    /// Whole calendar months, counted by [`advance`].
+    Months(u32),
+    /// Days.
+    Days(u32),
+}
+
+impl TermLength {
+    /// The end of the term that follows one ending on `end`, in a contract that started
+    /// on `anchor`.
+    pub fn after(self, anchor: Date, end: Date) -> Date {
+        match self {
+            TermLength::Months(m) => advance(anchor, end, m),
+            TermLength::Days(n) => end.saturating_add_days(i64::from(n)),
+        }
+    }
+
+    /// The length of the term from `from` to `to`: whole months if it is, else days.
+    pub fn between(from: Date, to: Date) -> TermLength {
+        match months_from(from, to) {
+            Some(k) if k > 0 => TermLength::Months(k),
+            _ => TermLength::Days(u32::try_from(to.days_since(from)).unwrap_or(0)),
+        }
+    }
+}
+
+/// The next term of a subscription that started on `contract_start` and whose current
+/// term ends on `expires`, renewed on `today`: `(valid_from, expires)`. The end follows
+/// [`TermLength::after`] (counted from the contract start).
+pub fn next_term(contract_start: Date, expires: Date, today: Date, term: TermLength) -> (Date, Date) {
     let valid_from = expires.max(today);
-    (valid_from, expires.add_months(months).unwrap_or(Date::MAX))
+    (valid_from, term.after(contract_start, expires))
 }
 
 /// The same day of the month `months` months earlier (clamped to the month's end).
@@ -317,25 +386,32 @@ pub fn cancellation_deadline(expires: Date, notice_months: u32) -> Date {
     }
 }
 
-/// The day a subscription cancelled on `ordered` ends (exclusive), given its current term
-/// end, term length and notice: the current end if ordered by the deadline, else one
-/// term later.
-pub fn cancellation_ends(expires: Date, ordered: Date, term_months: u32, notice_months: u32) -> Date {
+/// The day a subscription cancelled on `ordered` ends (exclusive), given the contract's
+/// start, its current term end, term length and notice: the current end if ordered by the
+/// deadline, else one term later (by [`advance`]).
+pub fn cancellation_ends(
+    contract_start: Date,
+    expires: Date,
+    ordered: Date,
+    term: TermLength,
+    notice_months: u32,
+) -> Date {
     if ordered <= cancellation_deadline(expires, notice_months) {
         expires
     } else {
-        expires.add_months(term_months).unwrap_or(Date::MAX)
+        term.after(contract_start, expires)
     }
 }
 
 /// Maintenance end after a pack of `months` bought on `purchase`, given the current
-/// maintenance end (exclusive; `None` = no maintenance so far).
-pub fn maintenance_after_pack(current_end: Option<Date>, purchase: Date, months: u32) -> Date {
-    let base = match current_end {
-        Some(end) if end > purchase => end,
-        _ => purchase,
-    };
-    base.add_months(months).unwrap_or(Date::MAX)
+/// maintenance end (exclusive; `None` = no maintenance so far) and the day the license's
+/// maintenance is counted from (`anchor`, its first day): a running maintenance is
+/// extended by [`advance`], a lapsed one starts again on the purchase day.
+pub fn maintenance_after_pack(anchor: Date, current_end: Option<Date>, purchase: Date, months: u32) -> Date {
+    match current_end {
+        Some(end) if end > purchase => advance(anchor, end, months),
+        _ => purchase.add_months(months).unwrap_or(Date::MAX),
+    }
 }
 
 /// The first day of a month and the first day of the next month.
@@ -446,16 +522,31 @@ mod tests {
         assert!(w0.contains(d(2027, 11, 21)));
         assert!(!w0.contains(expires));
         assert_eq!(
-            next_term(expires, d(2027, 10, 25), 12),
+            next_term(d(2026, 11, 22), expires, d(2027, 10, 25), TermLength::Months(12)),
             (expires, d(2028, 11, 22))
         );
         // Renewed in grace: valid from the day of issue, same billing end.
         assert_eq!(
-            next_term(expires, d(2027, 12, 5), 12),
+            next_term(d(2026, 11, 22), expires, d(2027, 12, 5), TermLength::Months(12)),
             (d(2027, 12, 5), d(2028, 11, 22))
         );
-        // A term ending on 29 February renews to 28 February.
-        assert_eq!(next_term(d(2028, 2, 29), d(2028, 2, 1), 12).1, d(2029, 2, 28));
+        // A term ending on 29 February renews to 28 February, and back to 29 February
+        // in the next leap year when the contract started on 29 February.
+        let leap = d(2024, 2, 29);
+        assert_eq!(
+            next_term(leap, d(2028, 2, 29), d(2028, 2, 1), TermLength::Months(12)).1,
+            d(2029, 2, 28)
+        );
+        assert_eq!(
+            next_term(leap, d(2031, 2, 28), d(2031, 2, 1), TermLength::Months(12)).1,
+            d(2032, 2, 29)
+        );
+        // A contract started on 28 February stays on 28 February.
+        let feb28 = d(2027, 2, 28);
+        assert_eq!(
+            next_term(feb28, d(2031, 2, 28), d(2031, 2, 1), TermLength::Months(12)).1,
+            d(2032, 2, 28)
+        );
     }
 
     /// Finding 3: `renew` on 2027-02-01 for a term ending 2027-03-14 was refused ("can be
@@ -480,14 +571,47 @@ mod tests {
     fn cancellation_three_months_before_the_end() {
         let expires = d(2027, 11, 22);
         assert_eq!(cancellation_deadline(expires, 3), d(2027, 8, 22));
-        assert_eq!(cancellation_ends(expires, d(2027, 8, 22), 12, 3), expires);
-        assert_eq!(cancellation_ends(expires, d(2027, 8, 23), 12, 3), d(2028, 11, 22));
+        assert_eq!(
+            cancellation_ends(
+                d(2026, 11, 22),
+                expires,
+                d(2027, 8, 22),
+                TermLength::Months(12),
+                3
+            ),
+            expires
+        );
+        assert_eq!(
+            cancellation_ends(
+                d(2026, 11, 22),
+                expires,
+                d(2027, 8, 23),
+                TermLength::Months(12),
+                3
+            ),
+            d(2028, 11, 22)
+        );
         assert_eq!(cancellation_deadline(d(2027, 5, 31), 3), d(2027, 2, 28));
         assert_eq!(cancellation_deadline(d(2027, 2, 15), 3), d(2026, 11, 15));
         // No notice: any day of the term stops the next renewal.
-        assert_eq!(cancellation_ends(expires, d(2027, 11, 21), 12, 0), expires);
         assert_eq!(
-            cancellation_ends(expires, d(2027, 11, 22), 12, 0),
+            cancellation_ends(
+                d(2026, 11, 22),
+                expires,
+                d(2027, 11, 21),
+                TermLength::Months(12),
+                0
+            ),
+            expires
+        );
+        assert_eq!(
+            cancellation_ends(
+                d(2026, 11, 22),
+                expires,
+                d(2027, 11, 22),
+                TermLength::Months(12),
+                0
+            ),
             d(2028, 11, 22)
         );
         assert_eq!(sub_months(d(2028, 5, 31), 3), d(2028, 2, 29));
@@ -498,21 +622,30 @@ mod tests {
         let bought = d(2026, 3, 2);
         // Perpetual license without maintenance: only releases of the purchase day.
         let without = bought.saturating_add_days(1);
-        let first = maintenance_after_pack(Some(without), d(2026, 5, 10), 12);
+        let first = maintenance_after_pack(bought, Some(without), d(2026, 5, 10), 12);
         assert_eq!(first, d(2027, 5, 10), "12 months from the day the pack is bought");
-        let second = maintenance_after_pack(Some(first), d(2026, 9, 1), 12);
+        let second = maintenance_after_pack(bought, Some(first), d(2026, 9, 1), 12);
         assert_eq!(second, d(2028, 5, 10), "a second pack extends the running one");
         // Bought after maintenance lapsed: 12 months from the new purchase day.
         assert_eq!(
-            maintenance_after_pack(Some(second), d(2028, 6, 1), 12),
+            maintenance_after_pack(bought, Some(second), d(2028, 6, 1), 12),
             d(2029, 6, 1)
         );
         // Bought on the last covered day: still running, extends.
         assert_eq!(
-            maintenance_after_pack(Some(second), d(2028, 5, 9), 12),
+            maintenance_after_pack(bought, Some(second), d(2028, 5, 9), 12),
             d(2029, 5, 10)
         );
-        assert_eq!(maintenance_after_pack(None, d(2028, 2, 29), 12), d(2029, 2, 28));
+        assert_eq!(
+            maintenance_after_pack(bought, None, d(2028, 2, 29), 12),
+            d(2029, 2, 28)
+        );
+        // Maintenance counted from 29 February comes back to 29 February in leap years.
+        let leap = d(2028, 2, 29);
+        assert_eq!(
+            maintenance_after_pack(leap, Some(d(2031, 2, 28)), d(2030, 6, 1), 12),
+            d(2032, 2, 29)
+        );
     }
 
     #[test]
@@ -690,10 +823,10 @@ mod tests {
             fn maintenance_pack_covers_twelve_months_from_the_later_of_purchase_and_end(
                 purchase in any_day(), end in any_day(),
             ) {
-                let new = maintenance_after_pack(Some(end), purchase, 12);
+                let new = maintenance_after_pack(end, Some(end), purchase, 12);
                 prop_assert!(new > purchase && new > end.min(new));
                 prop_assert_eq!(new, end.max(purchase).add_months(12).unwrap());
-                prop_assert!(maintenance_after_pack(Some(new), purchase, 12) > new, "a second pack extends again");
+                prop_assert!(maintenance_after_pack(end, Some(new), purchase, 12) > new, "a second pack extends again");
             }
 
             #[test]
@@ -703,7 +836,7 @@ mod tests {
                 prop_assert!(w.opens <= w.latest);
                 prop_assert!(w.opens > cancellation_deadline(expires, notice) || w.opens == w.latest);
                 prop_assert_eq!(w.closes.days_since(expires), i64::from(grace));
-                let (from, to) = next_term(expires, w.opens, 12);
+                let (from, to) = next_term(expires, expires, w.opens, TermLength::Months(12));
                 prop_assert_eq!(from, expires);
                 prop_assert!(to > from);
             }

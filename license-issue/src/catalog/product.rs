@@ -65,7 +65,8 @@ pub struct Defaults {
     /// Months of one maintenance pack.
     #[serde(default = "twelve")]
     pub maintenance_months: u32,
-    /// Months of one NFR term.
+    /// Months of a new NFR license's term when the order gives none (a renewal repeats
+    /// the license's own first term).
     #[serde(default = "twelve")]
     pub nfr_months: u32,
     /// Months before a term ends by which a cancellation stops the next renewal
@@ -81,6 +82,10 @@ pub struct Defaults {
     /// Most grace days an order may give (default 90).
     #[serde(default = "default_max_grace_days")]
     pub max_grace_days: u16,
+    /// What an additional order does while a reduction is pending: `refuse` (the
+    /// default) or `apply-on-top`.
+    #[serde(default)]
+    pub while_reduction_pending: WhileReductionPending,
     /// Most named users one license may have.
     pub max_named_users: Option<u32>,
     /// Most concurrent seats one license may have.
@@ -103,6 +108,25 @@ pub enum DatabaseCodes {
     Toolkit,
     /// `free-form`: identifiers of the product's own, taken as given.
     FreeForm,
+}
+
+/// The catalog's `while_reduction_pending` word: what an additional order does while a
+/// reduction is pending.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum WhileReductionPending {
+    /// `refuse` (the hosted vendor's portal: "reserved reductions are visible because the
+    /// number of users cannot be adjusted and reduced modules cannot be activated"): an
+    /// order that changes the named users or seats, or adds back a module the reduction
+    /// removes, is refused until the reduction is withdrawn (saying until when that is
+    /// possible); other additions (a new module, a higher line) go into both codes.
+    #[default]
+    Refuse,
+    /// `apply-on-top`: every addition goes into the code in force and into the pending
+    /// reduced code (40 users reduced to 30, then an order for 45: 45 now, 35 from the
+    /// reduction date; a module the reduction removes, ordered again, stays).
+    ApplyOnTop,
 }
 
 /// The catalog's `reduction_policy` word.
@@ -164,6 +188,7 @@ impl Default for Defaults {
             machine_tolerance: 1,
             max_demo_seats: default_max_demo_seats(),
             max_grace_days: default_max_grace_days(),
+            while_reduction_pending: WhileReductionPending::Refuse,
             max_named_users: None,
             max_concurrent_seats: None,
             database_codes: DatabaseCodes::Toolkit,
@@ -565,6 +590,10 @@ impl Catalog {
     /// The names of the modules in `set`, by bit; bits the catalog does not name show
     /// as `module#N`.
     pub fn module_names(&self, set: ModuleSet) -> Vec<String> {
+        if set.is_all() {
+            // Every module, present and future.
+            return vec!["all".to_owned()];
+        }
         set.iter()
             .map(|bit| {
                 self.modules

@@ -52,7 +52,9 @@ pub enum ChannelError {
         limit: String,
     },
     /// Something only the vendor's key signs, asked of a reseller's home.
-    #[error("{what} is signed with the vendor's key: ask the vendor for it")]
+    #[error(
+        "{what} is signed with the vendor's key: ask the vendor for it (a license you revoke reaches the vendor with your monthly export, and the vendor's next revocation list after its import names it)"
+    )]
     VendorOnly {
         /// What was asked ("a revocation list").
         what: &'static str,
@@ -126,7 +128,7 @@ pub enum ChannelError {
         reason: String,
     },
     /// A reseller's ledger export in a format version this software does not read.
-    #[error("{} is a reseller ledger export of format version {version}; this software reads version {}: update the vendor's licensing software, or ask the reseller for a version {} export; nothing was imported", .path.display(), EXPORT_VERSION, EXPORT_VERSION)]
+    #[error("{} is a reseller ledger export of format version {version}; this software reads versions 1 to {}: update the vendor's licensing software, or ask the reseller for a version {} export; nothing was imported", .path.display(), EXPORT_VERSION, EXPORT_VERSION)]
     ExportVersion {
         /// The file.
         path: PathBuf,
@@ -207,11 +209,37 @@ impl ChannelError {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ImportProblem {
-    /// The record carries no code.
+    /// The record carries no code and is no operation a reseller exports without one
+    /// (cancel, revoke, site).
     #[error(
-        "the record carries no code: an export holds the codes the reseller signed (the vendor records cancellations and revocations itself)"
+        "the record carries no code and is no cancellation, revocation or site: an export holds the codes the reseller signed and its signed cancellations, revocations and sites"
     )]
     NoCode,
+    /// An operation without a code on a license the vendor has not imported under the
+    /// exporting reseller's chain (it, or a sub-reseller, did not issue it).
+    #[error(
+        "the record cancels or revokes a license not issued under reseller {reseller}'s certificate chain (or not imported yet): a reseller changes only the licenses it or its sub-resellers issued; import the export that issued it first"
+    )]
+    NotUnderChain {
+        /// The exporting reseller.
+        reseller: String,
+    },
+    /// An operation without a code that names another reseller or licensee than the
+    /// license's codes.
+    #[error(
+        "the record names another licensee or reseller than the license's codes: the file was altered; ask the reseller for the file as exported"
+    )]
+    OperationNamesOther,
+    /// An operation without a code that carries no signature.
+    #[error(
+        "the record carries no code and no signature of the reseller: a cancellation or revocation must be signed; ask the reseller for an export of this software's version"
+    )]
+    Unsigned,
+    /// An operation whose signature does not verify with the reseller's key.
+    #[error(
+        "the record's signature does not verify with the reseller's key: the file was altered; ask the reseller for the file as exported"
+    )]
+    BadOperationSignature,
     /// The code is a plain code, not a reseller's code with its certificate chain.
     #[error(
         "its code is not a reseller's code (it has no certificate chain): only codes a reseller signed are imported"

@@ -3,5 +3,5 @@
 
 /// The `format` field of a reseller ledger export's header line.
 pub const EXPORT_FORMAT: &str = "license-kit/reseller-export";
-/// The format version this software writes and reads.
-pub const EXPORT_VERSION: u32 = 1;
+/// The format version this software writes (it reads 1 and 2).
+pub const EXPORT_VERSION: u32 = 2;

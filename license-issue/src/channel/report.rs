@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::product::Catalogs;
 use crate::channel::error::{ChannelError, ImportProblem};
 use crate::channel::format::{EXPORT_FORMAT, EXPORT_VERSION};
+use crate::channel::operations::check_operation;
 use crate::channel::reseller::ResellerHome;
 use crate::channel::tickets::TicketPool;
 use crate::channel::tickets::id::TicketId;
@@ -63,26 +64,46 @@ pub struct ResellerExport {
     pub exported: Date,
     /// The records, in ledger order (line 2 of the file onwards).
     pub records: Vec<Record>,
+    /// One per record: the reseller's signature of a record without a code (a
+    /// cancellation, revocation or site; `channel::operations`), `None` for a code.
+    pub signatures: Vec<Option<String>>,
 }
 
 impl ResellerExport {
-    /// The records of `ledger` recorded in `month` that carry a code (events without a
-    /// code are the vendor's to record: it cancels and revokes in its own ledger).
-    pub fn of_month(reseller: &str, ledger: &[Record], month: Month, exported: Date) -> Result<Self, Error> {
+    /// Every operation of `ledger` recorded in `month`: the codes (issue, upgrade,
+    /// reduce, renew, rehost, maintenance, ...) and the operations without a code
+    /// (cancel, revoke, site), each of those signed with the reseller's key (`signer`).
+    pub fn of_month(
+        reseller: &str,
+        signer: &crate::keys::signer::ResellerSigner,
+        ledger: &[Record],
+        month: Month,
+        exported: Date,
+    ) -> Result<Self, Error> {
         let (from, to) = month.bounds().ok_or_else(|| {
             Error::Report(ReportError::InvalidMonth {
                 given: month.to_string(),
             })
         })?;
+        let records: Vec<Record> = ledger
+            .iter()
+            .filter(|r| r.recorded >= from && r.recorded < to)
+            .filter(|r| r.code.is_some() || crate::channel::operations::is_signed_operation(r.operation))
+            .cloned()
+            .collect();
+        let signatures = records
+            .iter()
+            .map(|r| match r.code {
+                Some(_) => Ok(None),
+                None => crate::channel::operations::sign_operation(signer.key(), r).map(Some),
+            })
+            .collect::<Result<_, Error>>()?;
         Ok(ResellerExport {
             reseller: reseller.to_owned(),
             month,
             exported,
-            records: ledger
-                .iter()
-                .filter(|r| r.code.is_some() && r.recorded >= from && r.recorded < to)
-                .cloned()
-                .collect(),
+            records,
+            signatures,
         })
     }
 
@@ -98,8 +119,17 @@ impl ResellerExport {
         };
         let mut text = serde_json::to_string(&header).map_err(LedgerError::LedgerEncode)?;
         text.push('\n');
-        for r in &self.records {
-            text.push_str(&serde_json::to_string(r).map_err(LedgerError::LedgerEncode)?);
+        for (i, r) in self.records.iter().enumerate() {
+            let line = match self.signatures.get(i).cloned().flatten() {
+                None => serde_json::to_string(r),
+                Some(signature) => serde_json::to_value(r).and_then(|mut v| {
+                    if let Some(o) = v.as_object_mut() {
+                        o.insert("signature".into(), signature.into());
+                    }
+                    serde_json::to_string(&v)
+                }),
+            };
+            text.push_str(&line.map_err(LedgerError::LedgerEncode)?);
             text.push('\n');
         }
         Ok(text)
@@ -144,7 +174,7 @@ impl ResellerExport {
             ));
         }
         match value.get("version").and_then(serde_json::Value::as_u64) {
-            Some(v) if v == u64::from(EXPORT_VERSION) => {}
+            Some(v) if v == 1 || v == u64::from(EXPORT_VERSION) => {}
             Some(version) => {
                 return Err(Error::Channel(ChannelError::ExportVersion {
                     path: path.into(),
@@ -158,10 +188,20 @@ impl ResellerExport {
             .map_err(|_| bad(1, format!("the month '{}' is not YYYY-MM", header.month)))?;
         ResellerName::new(&header.reseller).map_err(|e| bad(1, format!("the reseller name: {e}")))?;
         let mut records = Vec::new();
+        let mut signatures = Vec::new();
         for (i, line) in lines.enumerate() {
-            let record: Record =
+            let mut value: serde_json::Value =
                 serde_json::from_str(line).map_err(|e| bad(i + 2, format!("not a ledger record ({e})")))?;
+            // Version 2: an operation without a code carries the reseller's signature.
+            let signature = match value.as_object_mut().and_then(|o| o.remove("signature")) {
+                None => None,
+                Some(serde_json::Value::String(s)) => Some(s),
+                Some(_) => return Err(bad(i + 2, "the signature is not a string".into())),
+            };
+            let record: Record = serde_json::from_value(value)
+                .map_err(|e| bad(i + 2, format!("not a ledger record ({e})")))?;
             records.push(record);
+            signatures.push(signature);
         }
         if records.len() != header.records {
             return Err(bad(
@@ -178,6 +218,7 @@ impl ResellerExport {
             month,
             exported: header.exported,
             records,
+            signatures,
         })
     }
 }
@@ -273,6 +314,31 @@ pub fn check_import(
                 problem,
             })
         };
+        if r.code.is_none() {
+            // An operation without a code: signed by the reseller, on a license imported
+            // under its chain (see `channel::operations`).
+            if r.recorded < from || r.recorded >= to {
+                return Err(refuse(ImportProblem::OutsideMonth {
+                    recorded: r.recorded,
+                    month: export.month,
+                }));
+            }
+            if own_ids.contains(&id) {
+                return Err(refuse(ImportProblem::IdOfVendor));
+            }
+            let known: Vec<&Record> = imported
+                .iter()
+                .chain(&plan.new)
+                .filter(|k| k.license.license_id == id)
+                .collect();
+            let signature = export.signatures.get(i).and_then(|s| s.as_deref());
+            if check_operation(r, signature, &export.reseller, &known).map_err(refuse)? {
+                plan.already += 1;
+            } else {
+                plan.new.push(r.clone());
+            }
+            continue;
+        }
         let code = check_record(r, export, keys, &revoked, (from, to)).map_err(refuse)?;
         if let Some(t) = &r.ticket {
             check_ticket(r, t, tickets).map_err(refuse)?;
@@ -471,7 +537,8 @@ impl Invoice {
 /// The invoice basis of `month` from `records` (the vendor's ledger and the imported
 /// resellers' records): per reseller the vendor invoices, the codes created in the month
 /// by kind ([`crate::issued_report`]) and its active subscriptions pro rata
-/// ([`crate::pro_rata`]). Sales without a reseller are left out. With `reseller`, only
+/// ([`crate::pro_rata`]). Sales without a reseller are left out, and so is a storno (a
+/// license revoked in its first month, [`LicenseHistory::storno`]). With `reseller`, only
 /// that reseller's section (or, for a sub-reseller, its own lines).
 pub fn invoice(
     records: &[Record],
@@ -479,8 +546,19 @@ pub fn invoice(
     month: Month,
     reseller: Option<&str>,
 ) -> Result<Invoice, Error> {
-    let issued = issued_report(records, catalogs, month, IssuedBy::Issue, reseller)?;
-    let prorata = pro_rata(&LicenseHistory::all(records), catalogs, month, reseller)?;
+    // A storno (revoked in its first month: the purchase undone) is not invoiced.
+    let histories = LicenseHistory::all(records);
+    let kept: Vec<Record> = records
+        .iter()
+        .filter(|r| {
+            !histories
+                .get(&r.license.license_id)
+                .is_some_and(LicenseHistory::storno)
+        })
+        .cloned()
+        .collect();
+    let issued = issued_report(&kept, catalogs, month, IssuedBy::Issue, reseller)?;
+    let prorata = pro_rata(&histories, catalogs, month, reseller)?;
     let mut sections: BTreeMap<String, InvoiceSection> = BTreeMap::new();
     let kind_index = |label: &str| Kind::ALL.iter().position(|&k| kind_label(k) == label);
     for t in &issued.resellers {
@@ -710,8 +788,22 @@ mod tests {
             .unwrap();
     }
 
+    fn signer_of(is: &Issuer<MemoryLedger>) -> &crate::keys::signer::ResellerSigner {
+        match is.signer() {
+            crate::keys::signer::Signer::Reseller(r) => r,
+            crate::keys::signer::Signer::Vendor(_) => panic!("a reseller's issuer"),
+        }
+    }
+
     fn export_of(is: &Issuer<MemoryLedger>, name: &str) -> ResellerExport {
-        ResellerExport::of_month(name, &is.ledger().records().unwrap(), MARCH, d(2027, 4, 2)).unwrap()
+        ResellerExport::of_month(
+            name,
+            signer_of(is),
+            &is.ledger().records().unwrap(),
+            MARCH,
+            d(2027, 4, 2),
+        )
+        .unwrap()
     }
 
     fn import(export: &ResellerExport, own: &[Record], imported: &[Record]) -> Result<ImportPlan, Error> {
@@ -750,7 +842,7 @@ mod tests {
         );
         let text = export.to_text().unwrap();
         assert!(text.starts_with(
-            "{\"format\":\"license-kit/reseller-export\",\"version\":1,\"reseller\":\"Contoso\",\"month\":\"2027-03\""
+            "{\"format\":\"license-kit/reseller-export\",\"version\":2,\"reseller\":\"Contoso\",\"month\":\"2027-03\""
         ));
         let back = reread(&export).unwrap();
         assert_eq!(back, export);
@@ -764,6 +856,7 @@ mod tests {
         let mut wider = back.clone();
         let april = ResellerExport::of_month(
             "Contoso",
+            signer_of(&w.contoso_is),
             &w.contoso_is.ledger().records().unwrap(),
             Month { year: 2027, month: 4 },
             d(2027, 5, 1),
@@ -1094,7 +1187,9 @@ mod tests {
                 .map(|(_, r)| r)
                 .collect();
             let month = Month { year: 2027, month };
-            let export = ResellerExport::of_month("Contoso", &ledger, month, d(2027, 6, 1)).unwrap();
+            let export =
+                ResellerExport::of_month("Contoso", signer_of(&w.contoso_is), &ledger, month, d(2027, 6, 1))
+                    .unwrap();
             proptest::prop_assert_eq!(&reread(&export).unwrap(), &export);
             let own = w.vendor_is.ledger().records().unwrap();
             // Part of the file imported first (an earlier, overlapping import), then all of it.
@@ -1163,9 +1258,17 @@ mod tests {
             2
         );
         assert!(matches!(
-            ResellerExport::parse(&text.replace("\"version\":1", "\"version\":2"), path),
-            Err(Error::Channel(ChannelError::ExportVersion { version: 2, .. }))
+            ResellerExport::parse(&text.replace("\"version\":2", "\"version\":3"), path),
+            Err(Error::Channel(ChannelError::ExportVersion { version: 3, .. }))
         ));
+        // Version 1 (codes only, no signatures) is still read.
+        assert_eq!(
+            ResellerExport::parse(&text.replace("\"version\":2", "\"version\":1"), path)
+                .unwrap()
+                .records
+                .len(),
+            3
+        );
         // Random bytes and every truncation never panic.
         for n in 0..text.len() {
             if text.is_char_boundary(n) {
@@ -1320,6 +1423,227 @@ mod tests {
             p.rows
                 .iter()
                 .all(|row| row.invoiced.as_deref() == Some("Contoso"))
+        );
+    }
+
+    fn month_export(is: &Issuer<MemoryLedger>, name: &str, month: u8) -> ResellerExport {
+        let export = ResellerExport::of_month(
+            name,
+            signer_of(is),
+            &is.ledger().records().unwrap(),
+            Month { year: 2027, month },
+            d(2027, month + 1, 1),
+        )
+        .unwrap();
+        reread(&export).unwrap()
+    }
+
+    /// Issue 20, item 1: Contoso issues three subscriptions in March, revokes one in
+    /// March (a storno) and cancels one in April; its exports carry the revocation and the
+    /// cancellation signed, the vendor's ledger follows: the storno is neither active nor
+    /// invoiced nor counted pro rata, the cancelled one runs to its last paid day, and the
+    /// vendor's revocation list names the revoked license.
+    #[test]
+    fn cancellations_and_revocations_travel_signed_and_the_vendor_follows_them() {
+        let w = &mut world();
+        let ids: Vec<u32> = [("ACME", 2), ("Globex", 3), ("Hooli", 4)]
+            .iter()
+            .map(|(who, day)| {
+                w.contoso_is
+                    .issue(&order(Kind::Subscription, who, 10), d(2027, 3, *day))
+                    .unwrap()
+                    .license
+                    .license_id
+            })
+            .collect();
+        w.contoso_is
+            .revoke(ids[1], Some("storno"), d(2027, 3, 20))
+            .unwrap();
+        w.contoso_is.cancel(ids[2], d(2027, 4, 15)).unwrap();
+        let march = month_export(&w.contoso_is, "Contoso", 3);
+        assert_eq!(march.records.len(), 4);
+        assert_eq!(march.records[3].operation, Operation::Revoke);
+        assert!(march.signatures[3].is_some() && march.signatures[0].is_none());
+        let own = w.vendor_is.ledger().records().unwrap();
+        let mut imported = import(&march, &own, &[]).unwrap().new;
+        assert_eq!(imported.len(), 4);
+        let april = month_export(&w.contoso_is, "Contoso", 4);
+        assert_eq!(april.records.len(), 1);
+        let plan = import(&april, &own, &imported).unwrap();
+        imported.extend(plan.new);
+        // Again: nothing new.
+        let again = import(&april, &own, &imported).unwrap();
+        assert_eq!((again.new.len(), again.already), (0, 1));
+
+        let histories = LicenseHistory::all(&imported);
+        assert!(histories[&ids[1]].storno());
+        assert_eq!(
+            histories[&ids[2]].cancelled,
+            Some((d(2027, 4, 15), d(2028, 3, 4)))
+        );
+        let active: Vec<u32> =
+            crate::report::lists::active_subscriptions(&histories, &catalogs(), d(2027, 4, 20))
+                .iter()
+                .map(|r| r.license_id)
+                .collect();
+        assert_eq!(active, [ids[0], ids[2]]);
+        let inv = invoice(&imported, &catalogs(), MARCH, None).unwrap();
+        let sub = &inv.resellers[0].lines[Kind::ALL.iter().position(|&k| k == Kind::Subscription).unwrap()];
+        // ACME 2-31 March (30 days), Hooli 4-31 (28): 58 days, 580 user-days; no Globex.
+        assert_eq!(
+            (
+                sub.new_licenses,
+                sub.codes,
+                sub.subscriptions,
+                sub.subscription_days,
+                sub.user_days
+            ),
+            (2, 2, Some(2), Some(58), Some(580))
+        );
+        let inv = invoice(&imported, &catalogs(), Month { year: 2027, month: 4 }, None).unwrap();
+        let sub = &inv.resellers[0].lines[Kind::ALL.iter().position(|&k| k == Kind::Subscription).unwrap()];
+        assert_eq!((sub.new_licenses, sub.subscription_days), (0, Some(60)));
+
+        // The vendor's next revocation list names the revoked license, all revisions.
+        let (_, entries) = w
+            .vendor_is
+            .revocation_list_including("demo-erp", 1, d(2027, 4, 20), 30, &[], &imported)
+            .unwrap();
+        assert_eq!(
+            entries,
+            [license_core::RevocationEntry {
+                license_id: ids[1],
+                revisions: license_core::RevokedRevisions::All,
+            }]
+        );
+        // The vendor revokes an imported license itself: recorded with the imports.
+        let r =
+            crate::channel::operations::revoke_imported(&imported, ids[0], Some("unpaid"), d(2027, 4, 21))
+                .unwrap();
+        assert_eq!((r.operation, r.license.license_id), (Operation::Revoke, ids[0]));
+        imported.push(r);
+        // The reseller revokes it too, later: the vendor's first revocation stays the day.
+        w.contoso_is.revoke(ids[0], None, d(2027, 4, 25)).unwrap();
+        let late = month_export(&w.contoso_is, "Contoso", 4);
+        imported.extend(import(&late, &own, &imported).unwrap().new);
+        assert_eq!(
+            LicenseHistory::all(&imported)[&ids[0]].revoked,
+            Some(d(2027, 4, 21))
+        );
+        let (_, entries) = w
+            .vendor_is
+            .revocation_list_including("demo-erp", 2, d(2027, 4, 21), 30, &[], &imported)
+            .unwrap();
+        assert_eq!(entries.len(), 2);
+        assert!(matches!(
+            crate::channel::operations::revoke_imported(&imported, ids[0], None, d(2027, 4, 22)),
+            Err(Error::Order(crate::issuer::error::OrderError::Revoked { .. }))
+        ));
+        assert!(matches!(
+            crate::channel::operations::revoke_imported(&imported, 4711, None, d(2027, 4, 22)),
+            Err(Error::Order(crate::issuer::error::OrderError::UnknownLicense {
+                license_id: 4711
+            }))
+        ));
+    }
+
+    /// An operation without a code is refused: unsigned, with a signature that does not
+    /// verify (or of another reseller), on a license not issued under the exporting
+    /// reseller's chain, or on one not imported yet. A first-level reseller may revoke its
+    /// sub-reseller's license.
+    #[test]
+    fn operations_outside_the_chain_unsigned_or_altered_are_refused() {
+        let w = &mut world();
+        let acme = w
+            .contoso_is
+            .issue(&order(Kind::Subscription, "ACME", 10), d(2027, 3, 2))
+            .unwrap()
+            .license
+            .license_id;
+        let umbrella = w
+            .fabrikam_is
+            .issue(&order(Kind::Subscription, "Umbrella", 5), d(2027, 3, 3))
+            .unwrap();
+        w.contoso_is.revoke(acme, None, d(2027, 3, 20)).unwrap();
+        let own = w.vendor_is.ledger().records().unwrap();
+        let march = month_export(&w.contoso_is, "Contoso", 3);
+        // The revocation before the license's code is imported: not under the chain yet.
+        let mut only_revoke = march.clone();
+        only_revoke.records.remove(0);
+        only_revoke.signatures.remove(0);
+        assert!(matches!(
+            refused(import(&only_revoke, &own, &[])),
+            (2, ImportProblem::NotUnderChain { .. })
+        ));
+        let mut unsigned = march.clone();
+        unsigned.signatures[1] = None;
+        assert_eq!(
+            refused(import(&unsigned, &own, &[])),
+            (3, ImportProblem::Unsigned)
+        );
+        let mut altered = march.clone();
+        altered.records[1].recorded = d(2027, 3, 21);
+        assert_eq!(
+            refused(import(&altered, &own, &[])),
+            (3, ImportProblem::BadOperationSignature)
+        );
+        let mut other = march.clone();
+        other.records[1].licensee = "Someone else".into();
+        other.signatures[1] = Some(
+            crate::channel::operations::sign_operation(signer_of(&w.contoso_is).key(), &other.records[1])
+                .unwrap(),
+        );
+        assert_eq!(
+            refused(import(&other, &own, &[])),
+            (3, ImportProblem::OperationNamesOther)
+        );
+        let imported = import(&march, &own, &[]).unwrap().new;
+        // Fabrikam's export revoking Contoso's license, signed by Fabrikam: refused.
+        let mut foreign = march.records[1].clone();
+        foreign.reseller = Some("Fabrikam".into());
+        let signature =
+            crate::channel::operations::sign_operation(signer_of(&w.fabrikam_is).key(), &foreign).unwrap();
+        let forged = ResellerExport {
+            reseller: "Fabrikam".into(),
+            month: MARCH,
+            exported: d(2027, 4, 1),
+            records: vec![foreign],
+            signatures: vec![Some(signature)],
+        };
+        assert!(matches!(
+            refused(import(&forged, &own, &imported)),
+            (2, ImportProblem::NotUnderChain { reseller }) if reseller == "Fabrikam"
+        ));
+        // Contoso revokes its sub-reseller's license: Contoso is in its chain.
+        let fabrikam = month_export(&w.fabrikam_is, "Fabrikam", 3);
+        let mut imported = imported;
+        imported.extend(import(&fabrikam, &own, &imported).unwrap().new);
+        let h = LicenseHistory::from_records(
+            &imported
+                .iter()
+                .filter(|r| r.license.license_id == umbrella.license.license_id)
+                .cloned()
+                .collect::<Vec<_>>(),
+        )
+        .unwrap();
+        let mut revoke = crate::issuer::event(&h, h.latest().unwrap(), Operation::Revoke, d(2027, 3, 25));
+        revoke.note = Some("storno".into());
+        let by_parent = ResellerExport {
+            reseller: "Contoso".into(),
+            month: MARCH,
+            exported: d(2027, 4, 1),
+            signatures: vec![Some(
+                crate::channel::operations::sign_operation(signer_of(&w.contoso_is).key(), &revoke).unwrap(),
+            )],
+            records: vec![revoke],
+        };
+        assert_eq!(import(&by_parent, &own, &imported).unwrap().new.len(), 1);
+        // A code-less record of another kind is refused.
+        let mut site = by_parent.clone();
+        site.records[0].operation = Operation::Upgrade;
+        assert_eq!(
+            refused(import(&site, &own, &imported)),
+            (2, ImportProblem::NoCode)
         );
     }
 }

@@ -145,6 +145,33 @@ mod tests {
                 "order it as an additional order",
             ),
             (
+                Error::Order(OrderError::WithdrawReductionFirst {
+                    license_id: 7,
+                    revision: 2,
+                    effective: Date::from_ymd(2027, 1, 1).unwrap_or(Date::MAX),
+                    what: "the number of named users".into(),
+                    cutoff: Date::from_ymd(2026, 12, 12).unwrap_or(Date::MAX),
+                }),
+                "while it is pending the number of named users cannot be changed: withdraw the reduction first (possible until 2026-12-12, inclusive), then order the combined change",
+            ),
+            (
+                Error::Order(OrderError::ReductionFixed {
+                    license_id: 7,
+                    revision: 2,
+                    effective: Date::from_ymd(2027, 1, 1).unwrap_or(Date::MAX),
+                    what: "module bi (the reduction removes it)".into(),
+                    cutoff: Date::from_ymd(2026, 12, 12).unwrap_or(Date::MAX),
+                }),
+                "could be withdrawn only until 2026-12-12: module bi (the reduction removes it) cannot be changed before it takes effect; order the change for 2027-01-01 or later",
+            ),
+            (
+                Error::Order(OrderError::TrialBeyondCatalog {
+                    product: "demo-erp".into(),
+                    what: "90 usable days asked, at most 30".into(),
+                }),
+                "may not exceed the catalog's trial terms: 90 usable days asked, at most 30; order a trial within them",
+            ),
+            (
                 Error::Order(OrderError::WithdrawalTooLate {
                     license_id: 7,
                     effective: day(),
@@ -215,6 +242,24 @@ mod tests {
                 license_id: l,
                 revision: 2,
                 effective: d,
+            }),
+            Error::Order(OrderError::WithdrawReductionFirst {
+                license_id: l,
+                revision: 2,
+                effective: d,
+                what: "the number of named users".into(),
+                cutoff: d,
+            }),
+            Error::Order(OrderError::ReductionFixed {
+                license_id: l,
+                revision: 2,
+                effective: d,
+                what: "the number of named users".into(),
+                cutoff: d,
+            }),
+            Error::Order(OrderError::TrialBeyondCatalog {
+                product: "demo-erp".into(),
+                what: "90 usable days asked, at most 30".into(),
             }),
             Error::Order(OrderError::NextTermPending {
                 license_id: l,

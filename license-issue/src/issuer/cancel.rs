@@ -1,6 +1,6 @@
 //! Cancelling a subscription: no further renewal, usable to the end of the paid term.
 
-use license_core::{Date, Kind};
+use license_core::Date;
 
 use serde::Serialize;
 
@@ -86,16 +86,12 @@ impl<L: Ledger> Issuer<L> {
             .latest()
             .ok_or(Error::Order(OrderError::UnknownLicense { license_id }))?;
         let l = latest.license;
-        let months = match l.kind {
-            Kind::Subscription => catalog.defaults.subscription_months,
-            Kind::Nfr => catalog.defaults.nfr_months,
-            kind => {
-                return Err(Error::Order(OrderError::NotApplicable {
-                    license_id,
-                    kind,
-                    what: "only subscriptions and NFR licenses are cancelled; revoke it to recall it",
-                }));
-            }
+        let Some(term) = super::terms::term_of(&h, &catalog, l.kind) else {
+            return Err(Error::Order(OrderError::NotApplicable {
+                license_id,
+                kind: l.kind,
+                what: "only subscriptions and NFR licenses are cancelled; revoke it to recall it",
+            }));
         };
         let expires = l.expires.ok_or(Error::Order(OrderError::NotApplicable {
             license_id,
@@ -103,9 +99,10 @@ impl<L: Ledger> Issuer<L> {
             what: "it has no end date",
         }))?;
         let ends = calendar::cancellation_ends(
+            h.contract_start().unwrap_or(l.valid_from),
             expires,
             today,
-            months,
+            term,
             catalog.defaults.cancellation_notice_months,
         );
         let mut record = event(&h, latest, Operation::Cancel, today);

@@ -254,6 +254,53 @@ pub enum OrderError {
         /// The day it takes effect.
         effective: Date,
     },
+    /// A change the catalog's `while_reduction_pending = "refuse"` holds up while a
+    /// reduction is pending ("the number of users cannot be adjusted and reduced modules
+    /// cannot be activated"), and the reduction can still be withdrawn.
+    #[error(
+        "license {license_id} has a reduction (revision {revision}) pending from {effective}, and while it is pending {what} cannot be changed: withdraw the reduction first (possible until {cutoff}, inclusive), then order the combined change"
+    )]
+    WithdrawReductionFirst {
+        /// The license.
+        license_id: u32,
+        /// The pending revision.
+        revision: u32,
+        /// The day it takes effect.
+        effective: Date,
+        /// What the order would change ("the number of named users", "module bi (the
+        /// reduction removes it)").
+        what: String,
+        /// The last day it can be withdrawn.
+        cutoff: Date,
+    },
+    /// As [`OrderError::WithdrawReductionFirst`], after the reduction's withdrawal cutoff.
+    #[error(
+        "license {license_id} has a reduction (revision {revision}) pending from {effective} that could be withdrawn only until {cutoff}: {what} cannot be changed before it takes effect; order the change for {effective} or later"
+    )]
+    ReductionFixed {
+        /// The license.
+        license_id: u32,
+        /// The pending revision.
+        revision: u32,
+        /// The day it takes effect.
+        effective: Date,
+        /// What the order would change.
+        what: String,
+        /// The last day it could be withdrawn.
+        cutoff: Date,
+    },
+    /// A trial order beyond the catalog's trial terms (they are defaults an order may
+    /// lower, never raise).
+    #[error(
+        "a trial of {product} may not exceed the catalog's trial terms: {what}; order a trial within them (or leave them out for the catalog's terms), or a subscription or NFR license for more"
+    )]
+    TrialBeyondCatalog {
+        /// The product.
+        product: String,
+        /// Every part that exceeds, e.g. "90 usable days asked, at most 30; 50 named
+        /// users asked, at most 10".
+        what: String,
+    },
     /// A mixed order (additions and reductions) while the next term's code is already issued.
     #[error(
         "license {license_id} already has its next term's code (revision {revision}, from {starts}): order the additions first as an additional order (it re-issues both codes), then the reduction"
@@ -381,6 +428,9 @@ impl OrderError {
             OrderError::Revoked { .. } => "revoked",
             OrderError::Cancelled { .. } => "cancelled",
             OrderError::ReductionPending { .. } => "reduction_pending",
+            OrderError::WithdrawReductionFirst { .. } => "withdraw_reduction_first",
+            OrderError::ReductionFixed { .. } => "reduction_fixed",
+            OrderError::TrialBeyondCatalog { .. } => "trial_beyond_catalog",
             OrderError::NextTermPending { .. } => "next_term_pending",
             OrderError::NoPendingReduction { .. } => "no_pending_reduction",
             OrderError::WithdrawalTooLate { .. } => "withdrawal_too_late",

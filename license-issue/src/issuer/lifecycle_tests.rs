@@ -25,7 +25,15 @@ fn nfr_defaults_to_the_top_line_and_every_module() {
     let n = is.issue(&o, d(2026, 1, 15)).unwrap();
     let c = Catalog::demo().unwrap();
     assert_eq!(c.line_name(n.license.line), "expert");
-    assert_eq!(n.license.modules, c.all_modules());
+    assert_eq!(n.license.modules, license_core::ModuleSet::ALL);
+    assert_eq!(c.module_names(n.license.modules), ["all"]);
+    // Removing a module from "all" leaves the catalog's other modules.
+    let change = Change {
+        remove_modules: vec!["bi".into()],
+        ..Change::default()
+    };
+    let fewer = change.apply(&c, &n.license).unwrap();
+    assert_eq!(fewer.modules, c.all_modules().without(c.module("bi").unwrap()));
     // A line named in the order still wins.
     o.line = Some("standard".into());
     assert_eq!(is.issue(&o, d(2026, 1, 15)).unwrap().license.line.get(), 0);

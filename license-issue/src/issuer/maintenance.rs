@@ -43,6 +43,7 @@ impl<L: Ledger> Issuer<L> {
             }));
         }
         let ends = calendar::maintenance_after_pack(
+            h.maintenance_anchor(),
             current.license.maintenance_ends,
             today,
             catalog.defaults.maintenance_months,

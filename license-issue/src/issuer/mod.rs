@@ -18,12 +18,15 @@ use crate::ledger::error::LedgerError;
 use crate::ledger::history::LicenseHistory;
 use crate::ledger::store::{Batch, Ledger, MaintenanceKind, Operation, OrderRef, Record};
 
+#[cfg(test)]
+mod calendar_cycle_tests;
 pub(crate) mod cancel;
 pub(crate) mod error;
 #[cfg(test)]
 mod lifecycle_tests;
 mod maintenance;
 mod new;
+mod pending;
 pub(crate) mod place;
 mod reduce;
 mod rehost;
@@ -31,6 +34,8 @@ mod reissue;
 pub(crate) mod renew;
 pub(crate) mod revoke;
 mod sites;
+mod terms;
+mod trial_terms;
 mod upgrade;
 pub(crate) mod validate;
 
@@ -314,7 +319,7 @@ fn customer_of(h: &LicenseHistory) -> Customer {
 }
 
 /// A record without a code.
-fn event(
+pub(crate) fn event(
     h: &LicenseHistory,
     rev: &crate::ledger::history::Revision,
     operation: Operation,

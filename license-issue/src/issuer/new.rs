@@ -159,7 +159,8 @@ impl<L: Ledger> Issuer<L> {
         } else {
             match order.kind {
                 Kind::Trial => catalog.module_choice(&catalog.trial.modules)?,
-                Kind::Nfr => catalog.all_modules(),
+                // Every module, present and future (format 2's "all modules" flag).
+                Kind::Nfr => license_core::ModuleSet::ALL,
                 Kind::Full | Kind::Subscription => license_core::ModuleSet::EMPTY,
             }
         };
@@ -227,7 +228,7 @@ impl<L: Ledger> Issuer<L> {
             // Time-limited licenses: maintenance for the term.
             _ => expires,
         };
-        Ok(License {
+        let l = License {
             license_id: self.next_license_id(catalog)?,
             revision: 1,
             kind: order.kind,
@@ -243,6 +244,7 @@ impl<L: Ledger> Issuer<L> {
             maintenance_ends,
             binding: order.bind.binding()?,
             interim: false,
-        })
+        };
+        Ok(l)
     }
 }

@@ -387,11 +387,18 @@ impl Change {
                 .iter()
                 .try_fold(out.modules, |m, n| catalog.module(n).map(|b| m.with(b)))?;
         }
-        if shrink {
+        if shrink && !self.remove_modules.is_empty() {
+            // From every module, present and future, removing one leaves the catalog's
+            // other modules (a list again).
+            let from = if out.modules.is_all() {
+                catalog.all_modules()
+            } else {
+                out.modules
+            };
             out.modules = self
                 .remove_modules
                 .iter()
-                .try_fold(out.modules, |m, n| catalog.module(n).map(|b| m.without(b)))?;
+                .try_fold(from, |m, n| catalog.module(n).map(|b| m.without(b)))?;
         } else {
             // Validate the names even when this part does not use them.
             for n in &self.remove_modules {

@@ -231,7 +231,9 @@ impl<L: Ledger> Issuer<L> {
             Order::WithdrawReduction { license_id } => {
                 Outcome::Issued(self.withdraw_reduction_now(*license_id, today)?)
             }
-            Order::Renew { license_id } => Outcome::Issued(self.renew_now(*license_id, today, false)?),
+            Order::Renew { license_id } => {
+                Outcome::Issued(self.renew_now(*license_id, None, today, false)?)
+            }
             Order::Cancel { license_id } => Outcome::Cancelled(self.cancel_now(*license_id, today)?),
             Order::Revoke { license_id, reason } => {
                 self.revoke_now(*license_id, reason.as_deref(), today)?;

@@ -26,6 +26,11 @@ impl<L: Ledger> Issuer<L> {
     /// - `quarterly` (instances the vendor hosts): the next calendar quarter start if
     ///   ordered at least 20 days before it, else the one after.
     ///
+    /// A subscription or NFR license whose term ends on the reduction date is reduced from
+    /// its next term: the reduced code is the next term's (under either policy). One whose
+    /// term ends before the reduction date is refused ([`Error::ReductionAfterExpiry`]):
+    /// the scope changes at renewal ([`Issuer::renew_with`]).
+    ///
     /// Additions in the same order take effect at once, in a code valid until the
     /// reduction starts.
     ///
@@ -65,9 +70,10 @@ impl<L: Ledger> Issuer<L> {
         let effective = policy.effective(today, contract_start);
         let cutoff = policy.cutoff(effective);
         let contract_year = matches!(policy, calendar::ReductionPolicy::ContractYear { .. });
-        // A subscription's contract year is its term: reduced from the next term on.
-        let next_term_reduced = contract_year
-            && next_term.is_none()
+        // A subscription whose term ends on the reduction date (its contract anniversary,
+        // or under `quarterly` a term ending on the quarter start) is reduced from the next
+        // term on: the reduced code is the next term's.
+        let next_term_reduced = next_term.is_none()
             && base.expires == Some(effective)
             && matches!(base.kind, Kind::Subscription | Kind::Nfr);
         if let Some(expires) = base.expires
@@ -121,11 +127,9 @@ impl<L: Ledger> Issuer<L> {
         reduced.issued = today;
         reduced.valid_from = effective;
         if next_term_reduced {
-            let months = match base.kind {
-                Kind::Nfr => catalog.defaults.nfr_months,
-                _ => catalog.defaults.subscription_months,
-            };
-            let (_, ends) = calendar::next_term(effective, today, months);
+            let term = super::terms::term_of(&h, &catalog, base.kind)
+                .unwrap_or(calendar::TermLength::Months(catalog.defaults.subscription_months));
+            let (_, ends) = calendar::next_term(contract_start, effective, today, term);
             reduced.expires = Some(ends);
             if base.maintenance_ends == base.expires {
                 reduced.maintenance_ends = Some(ends);
@@ -136,9 +140,7 @@ impl<L: Ledger> Issuer<L> {
             && m >= effective
         {
             // The reduced code carries the next contract year's maintenance.
-            let next_year = effective
-                .add_months(catalog.defaults.maintenance_months)
-                .unwrap_or(Date::MAX);
+            let next_year = calendar::advance(contract_start, effective, catalog.defaults.maintenance_months);
             reduced.maintenance_ends = Some(m.max(next_year));
         }
         if let Some((l, _)) = &immediate {
@@ -204,6 +206,11 @@ impl<L: Ledger> Issuer<L> {
         l.revision = h.max_revision().saturating_add(1);
         l.issued = today;
         l.valid_from = base.license.valid_from.max(today);
+        // A time-limited license's maintenance is its term: it follows the end (a
+        // reduction of the next term withdrawn keeps the next term, at the full scope).
+        if l.kind != Kind::Full && l.maintenance_ends == l.expires {
+            l.maintenance_ends = pending.license.expires;
+        }
         l.expires = pending.license.expires;
         // No longer ends where a reduction begins.
         l.interim = false;

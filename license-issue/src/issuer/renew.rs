@@ -7,7 +7,7 @@ use super::{Draft, Issuer, customer_of};
 use crate::catalog::calendar;
 use crate::error::Error;
 use crate::issuer::error::OrderError;
-use crate::issuer::order::Issued;
+use crate::issuer::order::{Change, Issued};
 use crate::ledger::store::{Ledger, Operation};
 
 /// One renewal of [`Issuer::renew_due`]: the license and what came of it.
@@ -22,17 +22,42 @@ impl<L: Ledger> Issuer<L> {
     /// catalog term. Refused after a cancellation that ends the subscription with the
     /// current term. Earlier only on request: [`Issuer::renew_early`].
     pub fn renew(&mut self, license_id: u32, today: Date) -> Result<Issued, Error> {
-        self.transact(None, |is| is.renew_now(license_id, today, false), |_| None)
+        self.transact(None, |is| is.renew_now(license_id, None, today, false), |_| None)
     }
 
     /// [`Issuer::renew`] on request, on any day of the current term (even before the
     /// cancellation deadline, when the customer asks for the code early).
     pub fn renew_early(&mut self, license_id: u32, today: Date) -> Result<Issued, Error> {
-        self.transact(None, |is| is.renew_now(license_id, today, true), |_| None)
+        self.transact(None, |is| is.renew_now(license_id, None, today, true), |_| None)
+    }
+
+    /// [`Issuer::renew`] (or, with `early`, [`Issuer::renew_early`]) with the next term's
+    /// scope: the change (fewer or more users and seats, modules removed or added, another
+    /// line) applies from the first day of the next term. This is "a reduction at
+    /// renewal", the advice of [`OrderError::ReductionAfterExpiry`]: no notice period applies,
+    /// since the current term is not touched.
+    pub fn renew_with(
+        &mut self,
+        license_id: u32,
+        change: &Change,
+        early: bool,
+        today: Date,
+    ) -> Result<Issued, Error> {
+        self.transact(
+            None,
+            |is| is.renew_now(license_id, Some(change), today, early),
+            |_| None,
+        )
     }
 
     /// The operation itself, once, on a fresh read (see `Issuer::transact`).
-    pub(super) fn renew_now(&mut self, license_id: u32, today: Date, early: bool) -> Result<Issued, Error> {
+    pub(super) fn renew_now(
+        &mut self,
+        license_id: u32,
+        change: Option<&Change>,
+        today: Date,
+        early: bool,
+    ) -> Result<Issued, Error> {
         let h = self.history(license_id)?;
         self.refuse_closed(&h, today)?;
         let catalog = self.catalogs.get(&h.product)?.clone();
@@ -41,16 +66,12 @@ impl<L: Ledger> Issuer<L> {
             .ok_or(Error::Order(OrderError::UnknownLicense { license_id }))?
             .clone();
         let l = latest.license;
-        let months = match l.kind {
-            Kind::Subscription => catalog.defaults.subscription_months,
-            Kind::Nfr => catalog.defaults.nfr_months,
-            kind => {
-                return Err(Error::Order(OrderError::NotApplicable {
-                    license_id,
-                    kind,
-                    what: "only subscriptions and NFR licenses are renewed; issue a new license",
-                }));
-            }
+        let Some(term) = super::terms::term_of(&h, &catalog, l.kind) else {
+            return Err(Error::Order(OrderError::NotApplicable {
+                license_id,
+                kind: l.kind,
+                what: "only subscriptions and NFR licenses are renewed; issue a new license",
+            }));
         };
         let Some(expires) = l.expires else {
             return Err(Error::Order(OrderError::NotApplicable {
@@ -79,8 +100,12 @@ impl<L: Ledger> Issuer<L> {
                 closed: window.closes,
             }));
         }
-        let (valid_from, new_expires) = calendar::next_term(expires, today, months);
-        let mut next = l;
+        let contract_start = h.contract_start().unwrap_or(l.valid_from);
+        let (valid_from, new_expires) = calendar::next_term(contract_start, expires, today, term);
+        let mut next = match change {
+            Some(c) => c.apply(&catalog, &l)?,
+            None => l,
+        };
         next.revision = h.max_revision().saturating_add(1);
         next.issued = today;
         next.valid_from = valid_from;

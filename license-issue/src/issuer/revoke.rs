@@ -6,7 +6,8 @@ use serde::Serialize;
 use super::{Issuer, event};
 use crate::error::Error;
 use crate::issuer::error::OrderError;
-use crate::ledger::store::{Ledger, Operation};
+use crate::ledger::history::LicenseHistory;
+use crate::ledger::store::{Ledger, Operation, Record};
 
 /// A signed revocation list, ready to be handed to customers (see
 /// [`Issuer::publish_revocation_list`]).
@@ -61,6 +62,22 @@ impl<L: Ledger> Issuer<L> {
         at_least: u64,
         certificates: &[u32],
     ) -> Result<RevocationList, Error> {
+        self.publish_revocation_list_including(product, today, valid_days, at_least, certificates, &[])
+    }
+
+    /// [`Issuer::publish_revocation_list_with`], also listing what the `imported`
+    /// records (the vendor's imports of its resellers' exports) revoke: a license a
+    /// reseller revoked or cancelled reaches the vendor with its export, and one the
+    /// vendor revoked itself ([`crate::revoke_imported`]) is recorded there too.
+    pub fn publish_revocation_list_including(
+        &mut self,
+        product: &str,
+        today: Date,
+        valid_days: u32,
+        at_least: u64,
+        certificates: &[u32],
+        imported: &[Record],
+    ) -> Result<RevocationList, Error> {
         if valid_days == 0 {
             return Err(Error::Order(OrderError::ListValidity));
         }
@@ -75,7 +92,8 @@ impl<L: Ledger> Issuer<L> {
             }
         }
         let sequence = self.ledger.claim_revocation_sequence(&product, at_least)?;
-        let (bytes, entries) = self.revocation_list_with(&product, sequence, today, days, certificates)?;
+        let (bytes, entries) =
+            self.revocation_list_including(&product, sequence, today, days, certificates, imported)?;
         Ok(RevocationList {
             product,
             sequence,
@@ -163,16 +181,32 @@ impl<L: Ledger> Issuer<L> {
         valid_days: u32,
         certificates: &[u32],
     ) -> Result<(Vec<u8>, Vec<RevocationEntry>), Error> {
+        self.revocation_list_including(product, sequence, today, valid_days, certificates, &[])
+    }
+
+    /// [`Issuer::revocation_list_with`], with the entries of the `imported` records too.
+    pub fn revocation_list_including(
+        &self,
+        product: &str,
+        sequence: u64,
+        today: Date,
+        valid_days: u32,
+        certificates: &[u32],
+        imported: &[Record],
+    ) -> Result<(Vec<u8>, Vec<RevocationEntry>), Error> {
         if valid_days == 0 {
             return Err(Error::Order(OrderError::ListValidity));
         }
         self.catalogs.get(product)?;
-        let entries: Vec<RevocationEntry> = self
-            .histories()?
+        let mut histories = LicenseHistory::all(imported);
+        // License ids are the vendor's or one reseller's (an import refuses the vendor's).
+        histories.extend(self.histories()?);
+        let mut entries: Vec<RevocationEntry> = histories
             .values()
             .filter(|h| h.product == product)
             .filter_map(|h| h.revocation_entry(today))
             .collect();
+        entries.sort_by_key(|e| e.license_id);
         let expires = today.saturating_add_days(i64::from(valid_days));
         let key = self.signer.vendor_key("a revocation list")?.signing_key();
         let bytes = if certificates.is_empty() {

@@ -65,6 +65,7 @@ impl<L: Ledger> Issuer<L> {
             }));
         }
         let mut running: Option<Date> = None;
+        let mut anchor = today;
         let mut months = 0;
         for h in &licenses {
             let h = self.open(h.license_id, today)?;
@@ -80,10 +81,13 @@ impl<L: Ledger> Issuer<L> {
             if let Some(m) = current.license.maintenance_ends
                 && m > today
             {
+                if running.is_none_or(|r| m > r) {
+                    anchor = h.maintenance_anchor();
+                }
                 running = Some(running.map_or(m, |r| r.max(m)));
             }
         }
-        let new_end = calendar::maintenance_after_pack(running, today, months);
+        let new_end = calendar::maintenance_after_pack(anchor, running, today, months);
         // Each license's new code is one batch of its own (recorded as it is issued).
         licenses
             .iter()

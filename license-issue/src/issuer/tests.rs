@@ -168,7 +168,9 @@ fn nfr_is_time_limited_all_modules_and_renews() {
     let mut o = NewLicense::new("demo-erp", Kind::Nfr, Customer::new("Partner AG"));
     o.named_users = Some(5);
     let n = is.issue(&o, d(2026, 1, 15)).unwrap();
-    assert_eq!(n.license.modules, Catalog::demo().unwrap().all_modules());
+    // Every module, present and future (format 2's flag), not the catalog's six.
+    assert_eq!(n.license.modules, ModuleSet::ALL);
+    assert_verifies(&n);
     assert_eq!(n.license.expires, Some(d(2027, 1, 15)));
     // Due once the cancellation deadline (2026-10-15, 3 months before the end) has passed.
     assert_eq!(is.renewals_due(d(2026, 10, 15)).unwrap(), Vec::<u32>::new());

@@ -3,6 +3,7 @@
 use license_core::Date;
 
 use super::Issuer;
+use super::pending::held_up;
 use crate::error::Error;
 use crate::issuer::error::OrderError;
 use crate::issuer::order::{Change, Reissued};
@@ -12,11 +13,14 @@ impl<L: Ledger> Issuer<L> {
     /// An additional order (more users, seats or modules, a higher line), effective at
     /// once as a new revision. Anything that shrinks is refused: use [`Issuer::reduce`].
     ///
-    /// A pending reduction does not hold an additional order up (it takes effect at
-    /// once): the code in force is re-issued with the additions until the reduction's
-    /// start, and the pending reduced code is re-issued with the additions from it
-    /// (`next_term` of the result, still a reduction that can be withdrawn until its
-    /// cutoff).
+    /// While a reduction is pending, the catalog's `while_reduction_pending` decides:
+    /// under `refuse` (the default) a new count of named users or seats, or a module the
+    /// reduction removes, is refused ([`OrderError::WithdrawReductionFirst`] up to the
+    /// reduction's cutoff, [`OrderError::ReductionFixed`] after it; see `pending::held_up`).
+    /// What is not held up (and everything under `apply-on-top`) takes effect at once:
+    /// the code in force is re-issued with the additions until the reduction's start, and
+    /// the pending reduced code is re-issued with the additions from it (`next_term` of
+    /// the result, still a reduction that can be withdrawn until its cutoff).
     pub fn upgrade(&mut self, license_id: u32, change: &Change, today: Date) -> Result<Reissued, Error> {
         self.transact(None, |is| is.upgrade_now(license_id, change, today), |_| None)
     }
@@ -30,7 +34,8 @@ impl<L: Ledger> Issuer<L> {
     ) -> Result<Reissued, Error> {
         let h = self.history(license_id)?;
         self.refuse_closed(&h, today)?;
-        if let Some(p) = h.pending_reduction(today) {
+        let pending = h.pending_reduction(today).cloned();
+        if let Some(p) = &pending {
             // Only one pending code can be re-issued with the additions: a reduction that
             // starts within an already issued next term has that term's code before it.
             let others = h
@@ -58,7 +63,34 @@ impl<L: Ledger> Issuer<L> {
                 what: change.describe_shrink(&catalog, &current.license)?,
             }));
         }
-        if !split.grows {
+        let mut grows = split.grows;
+        if let Some(p) = &pending {
+            if let Some(what) = held_up(&catalog, change, &current.license, &p.license)? {
+                let policy = catalog.reduction_policy();
+                let (effective, revision) = (p.license.valid_from, p.license.revision);
+                let cutoff = policy.cutoff(effective);
+                return Err(if policy.may_withdraw(effective, today) {
+                    Error::Order(OrderError::WithdrawReductionFirst {
+                        license_id,
+                        revision,
+                        effective,
+                        what,
+                        cutoff,
+                    })
+                } else {
+                    Error::Order(OrderError::ReductionFixed {
+                        license_id,
+                        revision,
+                        effective,
+                        what,
+                        cutoff,
+                    })
+                });
+            }
+            // On top: a module the reduction removes, ordered again, grows the pending code.
+            grows |= change.split(&catalog, &p.license)?.grows;
+        }
+        if !grows {
             return Err(Error::Order(OrderError::ChangeIsEmpty { license_id }));
         }
         let in_force = current.license;

@@ -78,11 +78,13 @@ pub(crate) fn validate(catalog: &Catalog, l: &License, today: Date) -> Result<()
         Some(u32::from(d.max_grace_days)),
     )?;
     let unknown = license_core::ModuleSet::from_bits(l.modules.bits() & !catalog.all_modules().bits());
-    if !unknown.is_empty() {
+    // Every module, present and future, names no module the catalog lacks.
+    if !unknown.is_empty() && !l.modules.is_all() {
         return Err(Error::Order(OrderError::ModulesNotInCatalog {
             product: catalog.product().to_owned(),
             bits: unknown.iter().collect(),
         }));
     }
-    Ok(())
+    // A trial is the catalog's trial terms at most.
+    super::trial_terms::within_trial_terms(catalog, l)
 }

@@ -83,6 +83,12 @@ impl ResellerSigner {
     pub fn products(&self) -> impl Iterator<Item = &str> {
         self.chains.keys().map(String::as_str)
     }
+
+    /// The reseller's key, for what it signs besides codes (its export's operations
+    /// without a code, `channel::operations`).
+    pub(crate) fn key(&self) -> &VendorKey {
+        &self.key
+    }
 }
 
 impl Signer {

@@ -108,7 +108,9 @@ impl LicenseHistory {
                     }
                 }
                 Operation::Cancel => h.cancelled = Some((r.recorded, r.ends.unwrap_or(r.recorded))),
-                Operation::Revoke => h.revoked = Some(r.recorded),
+                // Revoked by the vendor and by its reseller (whose export arrives later): the
+                // first revocation counts.
+                Operation::Revoke => h.revoked = Some(h.revoked.map_or(r.recorded, |d| d.min(r.recorded))),
                 Operation::Maintenance => h
                     .maintenance_packs
                     .push((r.recorded, r.maintenance.unwrap_or(MaintenanceKind::OneServer))),
@@ -151,6 +153,32 @@ impl LicenseHistory {
     /// anniversaries count from it).
     pub fn contract_start(&self) -> Option<Date> {
         self.revisions.iter().map(|r| r.license.valid_from).min()
+    }
+
+    /// The day the running maintenance is counted from (the anchor of
+    /// [`calendar::advance`](crate::calendar::advance)): the contract start, or the
+    /// purchase day of the latest maintenance pack bought after the maintenance had lapsed
+    /// (such a pack starts a new count; one bought while it runs extends it).
+    pub fn maintenance_anchor(&self) -> Date {
+        let mut anchor = self.contract_start().unwrap_or(Date::UNIX_EPOCH);
+        let mut end: Option<Date> = None;
+        for r in self.live() {
+            if r.operation == Operation::Maintenance && end.is_some_and(|e| e <= r.recorded) {
+                anchor = r.recorded;
+            }
+            end = r.license.maintenance_ends;
+        }
+        anchor
+    }
+
+    /// Whether the license was revoked before its contract's first month was over (a
+    /// storno: the purchase undone). A storno is not invoiced: no codes, no days
+    /// ([`crate::invoice`], [`crate::pro_rata`]).
+    pub fn storno(&self) -> bool {
+        match (self.revoked, self.contract_start()) {
+            (Some(on), Some(start)) => on < start.add_months(1).unwrap_or(Date::MAX),
+            _ => false,
+        }
     }
 
     /// The highest revision ever issued (withdrawn ones included): the next one must be higher.

@@ -596,7 +596,8 @@ fn late_renewal(h: &LicenseHistory, ended: Date, day: Date) -> Option<License> {
 
 /// Pro-rata days of every subscription within `month`, to the day: a subscription
 /// counts on each day its term covers, with the scope in force that day, until it is
-/// revoked. Optionally only one reseller's.
+/// revoked; a storno (revoked in its first month, [`LicenseHistory::storno`]) not at all.
+/// Optionally only one reseller's.
 pub fn pro_rata(
     histories: &BTreeMap<u32, LicenseHistory>,
     catalogs: &Catalogs,
@@ -612,7 +613,7 @@ pub fn pro_rata(
     let mut rows: Vec<ProRataRow> = Vec::new();
     for h in histories.values() {
         let invoiced = invoiced_reseller(h.revisions.last().map(|r| r.code.as_str()), h.reseller.as_deref());
-        if !of_reseller(reseller, invoiced.as_deref(), h.reseller.as_deref()) {
+        if !of_reseller(reseller, invoiced.as_deref(), h.reseller.as_deref()) || h.storno() {
             continue;
         }
         let mut open: Option<(ProRataRow, License)> = None;

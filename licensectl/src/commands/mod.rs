@@ -53,7 +53,12 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
             license_id,
             due,
             early,
-        } => orders::renew(&home, *license_id, *due, *early, today, json),
+            change,
+            remove_modules,
+        } => {
+            let change = shared::to_change(change, remove_modules)?;
+            orders::renew(&home, *license_id, *due, *early, &change, today, json)
+        }
         Command::Cancel { license_id } => orders::cancel(&home, *license_id, today, json),
         Command::Revoke {
             license_id,

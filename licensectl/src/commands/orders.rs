@@ -1,7 +1,7 @@
 //! The orders: issue, upgrade, reduce, renew, cancel, revoke, maintenance, rehost.
 
 use license_core::Date;
-use license_issue::{Customer, MaintenanceKind, Unbind};
+use license_issue::{Customer, Ledger, MaintenanceKind, Unbind};
 use serde_json::json;
 
 use super::shared::{
@@ -119,16 +119,13 @@ pub fn renew(
     id: Option<u32>,
     _due: bool,
     early: bool,
+    change: &license_issue::Change,
     today: license_core::Date,
     json: bool,
 ) -> Result<u8, Failure> {
     let mut issuer = home.issuer()?;
     if let Some(id) = id {
-        let r = if early {
-            issuer.renew_early(id, today)?
-        } else {
-            issuer.renew(id, today)?
-        };
+        let r = issuer.renew_with(id, change, early, today)?;
         let catalog = issuer.catalogs().get(&r.product)?.clone();
         if json {
             output::json(&[issued_json(&r, &catalog)])?;
@@ -209,9 +206,39 @@ pub fn revoke(
     json: bool,
 ) -> Result<u8, Failure> {
     let mut issuer = home.issuer()?;
+    let imported = match license_issue::imports_ledger_path(&home.dir).exists() {
+        true => home.open_imports(true)?.records()?,
+        false => Vec::new(),
+    };
     if let (Some(id), false) = (id, list) {
+        let own = issuer.history(id).is_ok();
+        if !own && !home.is_reseller() && imported.iter().any(|r| r.license.license_id == id) {
+            // A license imported from a reseller's export: revoked with the imports.
+            let record = license_issue::revoke_imported(&imported, id, reason, today)?;
+            home.open_imports(true)?.append(&record)?;
+            if json {
+                output::json(&json!({"license_id": id, "revoked": today, "reseller": record.reseller}))?;
+            } else {
+                outln!(
+                    "License {id} (imported from reseller {}) revoked on {today}: it will be listed on the next revocation list (licensectl revoke --list).",
+                    record.reseller.as_deref().unwrap_or("?")
+                );
+            }
+            return Ok(0);
+        }
         issuer.revoke(id, reason, today)?;
-        if json {
+        if home.is_reseller() {
+            let route = license_issue::ResellerRevocation::new(id, today);
+            if json {
+                output::json(&route)?;
+            } else {
+                outln!(
+                    "{} (licensectl report export --month {})",
+                    route.words(),
+                    route.export_month
+                );
+            }
+        } else if json {
             output::json(&json!({"license_id": id, "revoked": today}))?;
         } else {
             outln!(
@@ -237,7 +264,14 @@ pub fn revoke(
     // from a restored backup of an older ledger) are never numbered over.
     let at_least = home.highest_revocation_file(&product)?.saturating_add(1);
     let certificates = home.certificates()?.revoked_serials(&product);
-    let list = issuer.publish_revocation_list_with(&product, today, valid_days, at_least, &certificates)?;
+    let list = issuer.publish_revocation_list_including(
+        &product,
+        today,
+        valid_days,
+        at_least,
+        &certificates,
+        &imported,
+    )?;
     if let Some((license_id, starts)) = list.shortened_by {
         eprintln!(
             "note: current for {} instead of {valid_days}: license {license_id}'s reduction starts on {starts}; publish the next list that day",

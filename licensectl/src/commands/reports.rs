@@ -183,8 +183,9 @@ fn export(
     json: bool,
 ) -> Result<u8, Failure> {
     let name = license_issue::reseller_name(&home.reseller())?;
+    let signer = home.reseller().signer()?;
     let records = home.open_ledger(true)?.records()?;
-    let export = ResellerExport::of_month(&name, &records, *month, today)?;
+    let export = ResellerExport::of_month(&name, &signer, &records, *month, today)?;
     let text = export.to_text()?;
     match out {
         None => out!("{text}"),

@@ -92,13 +92,15 @@ pub fn certify<'a>(
         "crm,budget",
         "--max-users",
         users,
-        "--trial-days",
-        "30",
         "--until",
         "2027-12-31",
         "--license-ids",
         ids_for(serial),
     ];
+    // Trials of 30 days unless `extra` gives another limit.
+    if !extra.contains(&"--trial-days") {
+        args.extend_from_slice(&["--trial-days", "30"]);
+    }
     args.extend_from_slice(extra);
     env.run(&args)
 }
