@@ -153,7 +153,11 @@ mod tests {
     }
 
     fn order(product: &str, kind: Kind) -> crate::issuer::order::NewLicense {
-        let mut o = crate::issuer::order::NewLicense::new(product, kind, crate::issuer::order::Customer::new("ACME Corp"));
+        let mut o = crate::issuer::order::NewLicense::new(
+            product,
+            kind,
+            crate::issuer::order::Customer::new("ACME Corp"),
+        );
         o.line = Some("expert".into());
         o.named_users = Some(40);
         o.modules = vec!["crm".into(), "bi".into()];
