@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use license_issue::{Error, ResellerExport, VendorKey, check_import};
+use license_issue::{ChannelError, Error, ResellerExport, VendorKey, check_import};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
             let keys = [VendorKey::from_seed(&[0x5a; 32]).public_key()];
             match check_import(&export, &keys, |_, _| false, &[], &[], None) {
                 Ok(plan) => assert!(plan.new.is_empty() && plan.already == 0, "nothing verifies"),
-                Err(e @ Error::ImportRefused { .. }) => {
+                Err(e @ Error::Channel(ChannelError::ImportRefused { .. })) => {
                     let _ = e.to_string();
                 }
                 Err(e) => {
