@@ -59,9 +59,9 @@ fn a_resellers_storno_and_cancellation_reach_the_vendors_reports_and_revocation_
     let (contoso, _, _) = certified(&vendor, "Contoso", "7", "50", &["--subscription-days", "400"]);
     let mut codes = Vec::new();
     for (who, day, db) in [
-        ("ACME Corp", "2027-03-02", "DB-0000-0001"),
-        ("Globex", "2027-03-03", "DB-0000-0002"),
-        ("Hooli", "2027-03-04", "DB-0000-0003"),
+        ("ACME Corp", "2027-03-02", "DB-ZSNRK-1WQ6N-GHZP2-K95B9"),
+        ("Globex", "2027-03-03", "DB-XBCB3-D56SS-K3RXM-4N75J"),
+        ("Hooli", "2027-03-04", "DB-SWXBS-0S6CH-NSJ2J-9FDYJ"),
     ] {
         let v = contoso.run_on(day, &subscription(who, db)).json();
         codes.push(v["code"].as_str().unwrap().to_owned());
@@ -221,10 +221,10 @@ fn a_resellers_storno_and_cancellation_reach_the_vendors_reports_and_revocation_
             .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
         (out.status.code(), v)
     };
-    let (exit, v) = check(&codes[1], "Globex", "DB-0000-0002");
+    let (exit, v) = check(&codes[1], "Globex", "DB-XBCB3-D56SS-K3RXM-4N75J");
     assert_eq!(exit, Some(1), "{v}");
     assert!(v.to_string().contains("revoked"), "{v}");
-    let (exit, v) = check(&codes[0], "ACME Corp", "DB-0000-0001");
+    let (exit, v) = check(&codes[0], "ACME Corp", "DB-ZSNRK-1WQ6N-GHZP2-K95B9");
     assert_eq!(exit, Some(0), "{v}");
 
     // The vendor can revoke an imported license itself; the next list carries it too.

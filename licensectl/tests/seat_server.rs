@@ -215,7 +215,7 @@ fn issue_upgrade_and_rehost_carry_the_seat_server_and_refuse_a_bad_key() {
             "--seats",
             "5",
             "--database",
-            "DB-7F3A-22C1",
+            "DB-JBW44-P5J45-44VPC-YCED6",
             "--seat-server",
             &key,
         ])
@@ -229,7 +229,13 @@ fn issue_upgrade_and_rehost_carry_the_seat_server_and_refuse_a_bad_key() {
 
     // A rehost to another database keeps the seat server; --unbind-seat-server removes it.
     let v = env
-        .run(&["--json", "rehost", &id, "--database", "DB-0000-0001"])
+        .run(&[
+            "--json",
+            "rehost",
+            &id,
+            "--database",
+            "DB-ZSNRK-1WQ6N-GHZP2-K95B9",
+        ])
         .json();
     assert_eq!(
         v["scope"]["bound_to"],

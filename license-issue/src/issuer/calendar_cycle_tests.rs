@@ -197,7 +197,7 @@ fn every_start_day_of_a_leap_cycle_maintenance() {
         o.line = Some("expert".into());
         o.named_users = Some(40);
         o.modules = vec!["crm".into(), "bi".into()];
-        o.bind = BindTo::database("DB-7F3A-22C1");
+        o.bind = BindTo::database("DB-JBW44-P5J45-44VPC-YCED6");
         let l = is.issue(&o, s).unwrap().license;
         assert_eq!(l.maintenance_ends, Some(ref_anniversary(s, 1)), "{s}");
         for n in 1..=4u16 {
@@ -237,7 +237,7 @@ fn maintenance_restarted_on_29_february_returns_to_it() {
     o.line = Some("expert".into());
     o.named_users = Some(40);
     o.maintenance_months = Some(0);
-    o.bind = BindTo::database("DB-7F3A-22C1");
+    o.bind = BindTo::database("DB-JBW44-P5J45-44VPC-YCED6");
     let id = is.issue(&o, d(2027, 6, 10)).unwrap().license.license_id;
     let mut ends = Vec::new();
     for day in [d(2028, 2, 29), d(2029, 2, 1), d(2030, 2, 1), d(2031, 2, 1)] {

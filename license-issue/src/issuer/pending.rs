@@ -162,7 +162,7 @@ mod tests {
         o.named_users = Some(40);
         o.modules = vec!["crm".into(), "bi".into()];
         if kind == Kind::Full {
-            o.bind = crate::issuer::order::BindTo::database("DB-7F3A-22C1");
+            o.bind = crate::issuer::order::BindTo::database("DB-JBW44-P5J45-44VPC-YCED6");
         }
         o
     }
