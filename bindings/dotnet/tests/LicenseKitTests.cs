@@ -149,6 +149,22 @@ namespace LicenseKit.Tests
         }
 
         [Test]
+        public void TolerateUnreadableTakesComponentsNotOtherNumbers()
+        {
+            using (var config = VerifierConfig.Create(Product, Build))
+            {
+                config.AddKey(Hex(V1["public_key"])).SetLicensee(Licensee);
+                Assert.AreSame(config, config.TolerateUnreadable(Component.HardwareUuid));
+                config.TolerateUnreadable(Component.BoardSerial);
+                Assert.AreEqual(ResultCode.InvalidArgument, Assert.Throws<LicenseException>(() => config.TolerateUnreadable((Component)6)).Code);
+                using (var fp = ReferenceMachine()) config.SetFingerprint(fp);
+                // The reference machine still matches with the components tolerated.
+                using (var v = Verifier.Create(config))
+                using (var lic = v.VerifyText((string)Case(V1, "reference")["code"], Now)) Assert.IsTrue(lic.IsUsable);
+            }
+        }
+
+        [Test]
         public void TypoNamesItsGroup()
         {
             var c = Case(V1, "typo");

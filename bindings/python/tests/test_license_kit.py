@@ -107,6 +107,21 @@ def test_line_names_name_the_reference_codes_line(v1: dict[str, Any]) -> None:
             config.add_line("one-too-many")
 
 
+def test_tolerate_unreadable_takes_components_not_other_numbers(v1: dict[str, Any]) -> None:
+    c = case(v1, "reference")
+    with lk.VerifierConfig(PRODUCT, BUILD) as config:
+        config.add_key(v1["public_key"]).set_licensee(LICENSEE)
+        assert config.tolerate_unreadable(lk.Component.HARDWARE_UUID) is config
+        config.tolerate_unreadable(lk.Component.BOARD_SERIAL)
+        with pytest.raises(lk.InvalidArgumentError):
+            config.tolerate_unreadable(6)  # type: ignore[arg-type]
+        with reference_machine(v1["reference_machine_raw"]) as fp:
+            config.set_fingerprint(fp)
+        # The reference machine still matches with the components tolerated.
+        with lk.Verifier(config) as v, v.verify_text(c["code"], now=NOW) as lic:
+            assert lic.is_usable
+
+
 def test_typo_names_its_group(v1: dict[str, Any]) -> None:
     c = case(v1, "typo")
     with verifier(v1) as v, pytest.raises(lk.TypoError) as e:

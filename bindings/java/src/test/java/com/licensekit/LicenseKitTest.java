@@ -167,6 +167,23 @@ public class LicenseKitTest {
     }
 
     @Test
+    public void tolerateUnreadableTakesComponents() throws Exception {
+        try (VerifierConfig config = new VerifierConfig(PRODUCT, BUILD)) {
+            config.addKey(hex(V1.get("public_key"))).setLicensee(LICENSEE);
+            assertSame(config, config.tolerateUnreadable(Component.HARDWARE_UUID));
+            config.tolerateUnreadable(Component.BOARD_SERIAL);
+            try (Fingerprint fp = referenceMachine()) {
+                config.setFingerprint(fp);
+            }
+            // The reference machine still matches with the components tolerated.
+            try (Verifier v = new Verifier(config);
+                 License lic = v.verifyTextAt((String) vcase(V1, "reference").get("code"), NOW)) {
+                assertTrue(lic.isUsable());
+            }
+        }
+    }
+
+    @Test
     public void typoNamesItsGroup() throws Exception {
         Map<String, Object> c = vcase(V1, "typo");
         try (Verifier v = reference()) {
