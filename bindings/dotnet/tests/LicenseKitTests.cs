@@ -107,6 +107,63 @@ namespace LicenseKit.Tests
             }
         }
 
+        static Verifier ReferenceWithLines(params string[] lines)
+        {
+            using (var config = VerifierConfig.Create(Product, Build))
+            {
+                config.AddKey(Hex(V1["public_key"])).SetLicensee(Licensee);
+                foreach (var line in lines) config.AddLine(line);
+                using (var fp = ReferenceMachine()) config.SetFingerprint(fp);
+                return Verifier.Create(config);
+            }
+        }
+
+        [Test]
+        public void LineNamesNameTheReferenceCodesLine()
+        {
+            var c = Case(V1, "reference");
+            var code = (string)c["code"];
+            Assert.AreEqual(1, (int)((Dictionary<string, object>)c["license"])["line"]);
+            using (var v = ReferenceWithLines("standard", "expert"))
+            using (var lic = v.VerifyText(code, Now))
+            {
+                Assert.AreEqual(1, lic.Line);
+                Assert.AreEqual("expert", lic.LineName);
+                StringAssert.Contains("product line expert", lic.Describe());
+            }
+            // Without names the line is only a number; a name for line 0 only leaves line 1 unnamed.
+            using (var v = ReferenceWithLines())
+            using (var lic = v.VerifyText(code, Now))
+            {
+                Assert.AreEqual(1, lic.Line);
+                Assert.AreEqual("", lic.LineName);
+            }
+            using (var v = ReferenceWithLines("standard"))
+            using (var lic = v.VerifyText(code, Now)) Assert.AreEqual("", lic.LineName);
+            // At most 16 names.
+            using (var config = VerifierConfig.Create(Product, Build))
+            {
+                for (int i = 0; i < 16; i++) config.AddLine("line-" + i);
+                Assert.AreEqual(ResultCode.InvalidArgument, Assert.Throws<LicenseException>(() => config.AddLine("one-too-many")).Code);
+            }
+        }
+
+        [Test]
+        public void TolerateUnreadableTakesComponentsNotOtherNumbers()
+        {
+            using (var config = VerifierConfig.Create(Product, Build))
+            {
+                config.AddKey(Hex(V1["public_key"])).SetLicensee(Licensee);
+                Assert.AreSame(config, config.TolerateUnreadable(Component.HardwareUuid));
+                config.TolerateUnreadable(Component.BoardSerial);
+                Assert.AreEqual(ResultCode.InvalidArgument, Assert.Throws<LicenseException>(() => config.TolerateUnreadable((Component)6)).Code);
+                using (var fp = ReferenceMachine()) config.SetFingerprint(fp);
+                // The reference machine still matches with the components tolerated.
+                using (var v = Verifier.Create(config))
+                using (var lic = v.VerifyText((string)Case(V1, "reference")["code"], Now)) Assert.IsTrue(lic.IsUsable);
+            }
+        }
+
         [Test]
         public void TypoNamesItsGroup()
         {
@@ -265,6 +322,45 @@ namespace LicenseKit.Tests
             v.Dispose();
             v.Dispose();
             Assert.Throws<ObjectDisposedException>(() => v.VerifyText("x"));
+        }
+
+        static Verifier Installation(string state)
+        {
+            using (var config = VerifierConfig.Create(Product, Build))
+            {
+                config.AddKey(Hex(V1["public_key"])).SetLicensee(Licensee)
+                    .SetStateFile(state, Encoding.UTF8.GetBytes("0123456789abcdef-app-secret"));
+                using (var fp = ReferenceMachine()) config.SetFingerprint(fp);
+                return Verifier.Create(config);
+            }
+        }
+
+        [Test]
+        public void FirstRunOfAnInstallation()
+        {
+            var code = (string)Case(V1, "reference")["code"];
+            var dir = Path.Combine(Path.GetTempPath(), "licensekit-first-run-" + Guid.NewGuid());
+            Directory.CreateDirectory(dir);
+            var state = Path.Combine(dir, "license.state");
+            // A fresh state file: the first run, said once, then not on the next verification.
+            using (var v = Installation(state))
+            {
+                using (var lic = v.VerifyText(code, Now))
+                {
+                    Assert.IsTrue(lic.FirstRun);
+                    Assert.IsTrue(lic.IsUsable);
+                }
+                using (var lic = v.VerifyText(code, Now)) Assert.IsFalse(lic.FirstRun);
+                v.FlushState();
+            }
+            Assert.IsTrue(File.Exists(state));
+            // The next start of the application finds the state file: not a first run.
+            using (var v = Installation(state))
+            using (var lic = v.VerifyText(code, Now)) Assert.IsFalse(lic.FirstRun);
+            // Without a state file there is no first run to report.
+            using (var v = Reference())
+            using (var lic = v.VerifyText(code, Now)) Assert.IsFalse(lic.FirstRun);
+            Directory.Delete(dir, true);
         }
 
         [Test]

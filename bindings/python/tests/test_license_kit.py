@@ -42,11 +42,13 @@ def reference_machine(raw: dict[str, str]) -> lk.Fingerprint:
 
 
 def verifier(vectors: dict[str, Any], *, database: str | None = None, machine: bool = True,
-             build: lk.Date = BUILD, key: str | None = None) -> lk.Verifier:
+             build: lk.Date = BUILD, key: str | None = None, lines: tuple[str, ...] = ()) -> lk.Verifier:
     with lk.VerifierConfig(PRODUCT, build) as config:
         config.add_key(key or vectors["public_key"]).set_licensee(LICENSEE)
         for name in ("crm", "budget", "planning", "bi"):
             config.add_module(name)
+        for name in lines:
+            config.add_line(name)
         if database is not None:
             config.set_database(database)
         if machine:
@@ -83,6 +85,41 @@ def test_valid_reference_code(v1: dict[str, Any]) -> None:
         assert lic.reseller == lk.Reseller("", 0)
         assert lic.days_left == 365
         assert "Subscription" in lic.describe() or "subscription" in lic.describe()
+
+
+def test_line_names_name_the_reference_codes_line(v1: dict[str, Any]) -> None:
+    c = case(v1, "reference")
+    assert c["license"]["line"] == 1
+    with verifier(v1, lines=("standard", "expert")) as v, v.verify_text(c["code"], now=NOW) as lic:
+        assert lic.line == 1 and lic.line_name == "expert"
+        assert "product line expert" in lic.describe()
+    # Without names the line is only a number: an empty name, the number still there.
+    with verifier(v1) as v, v.verify_text(c["code"], now=NOW) as lic:
+        assert lic.line == 1 and lic.line_name == ""
+    # A name for line 0 only: line 1 has none.
+    with verifier(v1, lines=("standard",)) as v, v.verify_text(c["code"], now=NOW) as lic:
+        assert lic.line_name == ""
+    # At most 16 names.
+    with lk.VerifierConfig(PRODUCT, BUILD) as config:
+        for i in range(16):
+            config.add_line(f"line-{i}")
+        with pytest.raises(lk.InvalidArgumentError):
+            config.add_line("one-too-many")
+
+
+def test_tolerate_unreadable_takes_components_not_other_numbers(v1: dict[str, Any]) -> None:
+    c = case(v1, "reference")
+    with lk.VerifierConfig(PRODUCT, BUILD) as config:
+        config.add_key(v1["public_key"]).set_licensee(LICENSEE)
+        assert config.tolerate_unreadable(lk.Component.HARDWARE_UUID) is config
+        config.tolerate_unreadable(lk.Component.BOARD_SERIAL)
+        with pytest.raises(lk.InvalidArgumentError):
+            config.tolerate_unreadable(6)  # type: ignore[arg-type]
+        with reference_machine(v1["reference_machine_raw"]) as fp:
+            config.set_fingerprint(fp)
+        # The reference machine still matches with the components tolerated.
+        with lk.Verifier(config) as v, v.verify_text(c["code"], now=NOW) as lic:
+            assert lic.is_usable
 
 
 def test_typo_names_its_group(v1: dict[str, Any]) -> None:
@@ -290,6 +327,34 @@ def test_verify_file_state_file_and_revocation_list(tmp_path: Path, v1: dict[str
             config.add_key(v1["public_key"]).set_licensee(LICENSEE)
             with lk.Verifier(config) as v:
                 v.verify_file(tmp_path / "missing.txt", now=NOW)
+
+
+def test_first_run_of_an_installation(tmp_path: Path, v1: dict[str, Any]) -> None:
+    c = case(v1, "reference")
+    state = tmp_path / "license.state"
+
+    def installation() -> lk.Verifier:
+        with lk.VerifierConfig(PRODUCT, BUILD) as config:
+            config.add_key(v1["public_key"]).set_licensee(LICENSEE)
+            with reference_machine(v1["reference_machine_raw"]) as fp:
+                config.set_fingerprint(fp)
+            config.set_state_file(state, b"0123456789abcdef-app-secret")
+            return lk.Verifier(config)
+
+    # A fresh state file: the first run, said once, then not on the next verification.
+    with installation() as v:
+        with v.verify_text(c["code"], now=NOW) as lic:
+            assert lic.first_run and lic.is_usable
+        with v.verify_text(c["code"], now=NOW) as lic:
+            assert not lic.first_run
+        v.flush_state()
+    assert state.is_file()
+    # The next start of the application finds the state file: not a first run.
+    with installation() as v, v.verify_text(c["code"], now=NOW) as lic:
+        assert not lic.first_run
+    # Without a state file there is no first run to report.
+    with verifier(v1) as v, v.verify_text(c["code"], now=NOW) as lic:
+        assert not lic.first_run
 
 
 def test_diagnostic_callback_receives_the_reason(v1: dict[str, Any]) -> None:

@@ -426,6 +426,12 @@ namespace LicenseKit
         /// <summary>Name the next module (0, 1, ... as in the vendor's catalog).</summary>
         public VerifierConfig AddModule(string name) { var t = LicenseLibrary.Text(name); LicenseLibrary.Check(Native.lic_verifier_config_add_module(Live, t, LicenseLibrary.Len(t))); return this; }
 
+        /// <summary>Name the next product line (0, 1, ... as in the vendor's catalog, at most 16); License.LineName and License.Describe use them.</summary>
+        public VerifierConfig AddLine(string name) { var t = LicenseLibrary.Text(name); LicenseLibrary.Check(Native.lic_verifier_config_add_line(Live, t, LicenseLibrary.Len(t))); return this; }
+
+        /// <summary>Tolerate a bound machine component this process merely cannot read (root-only sources such as the hardware UUID under a service user); the majority of all bound components must still match. Once per component.</summary>
+        public VerifierConfig TolerateUnreadable(Component component) { LicenseLibrary.Check(Native.lic_verifier_config_tolerate_unreadable(Live, (uint)component)); return this; }
+
         /// <summary>Keep the guards in a state file protected with secret (16 bytes or more).</summary>
         public VerifierConfig SetStateFile(string path, byte[] secret)
         {
@@ -535,6 +541,8 @@ namespace LicenseKit
         public uint DaysLeft => Get(Native.lic_license_days_left);
         /// <summary>Whether the application may run now.</summary>
         public bool IsUsable => Get((B)Native.lic_license_is_usable);
+        /// <summary>Whether this verification was the first run of this installation: a state file is configured but none was found, so the guards started afresh. Expected once after installing; later it means the state file was deleted or moved (log it). Always false without a state file.</summary>
+        public bool FirstRun => Get((B)Native.lic_license_first_run);
         /// <summary>Whether this release is covered by maintenance.</summary>
         public bool ReleaseCovered => Get((B)Native.lic_license_release_covered);
         /// <summary>Named users allowed now.</summary>
@@ -543,6 +551,9 @@ namespace LicenseKit
         public uint ConcurrentSeats => Get(Native.lic_license_concurrent_seats);
         /// <summary>The product line (0-15).</summary>
         public int Line { get { LicenseLibrary.Check(Native.lic_license_line(Live, out byte v)); return v; } }
+        /// <summary>The product line's name as configured with VerifierConfig.AddLine; "" when the line has no configured name (then use Line).</summary>
+        public string LineName =>
+            LicenseLibrary.TextOut((byte[] b, UIntPtr c, out UIntPtr o) => Native.lic_license_line_name(Live, b, c, out o), 64);
         /// <summary>Full, trial, subscription or NFR.</summary>
         public Kind Kind => (Kind)Get(Native.lic_license_kind);
         /// <summary>The license id.</summary>

@@ -130,6 +130,8 @@ namespace LicenseKit
         [DllImport(Lib, CallingConvention = C)] internal static extern uint lic_verifier_config_set_fingerprint(ConfigHandle config, FingerprintHandle fp);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint lic_verifier_config_set_fingerprint_app_key(ConfigHandle config, byte[] key, UIntPtr len);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint lic_verifier_config_add_module(ConfigHandle config, byte[] s, UIntPtr len);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint lic_verifier_config_add_line(ConfigHandle config, byte[] s, UIntPtr len);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint lic_verifier_config_tolerate_unreadable(ConfigHandle config, uint component);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint lic_verifier_config_set_state_file(ConfigHandle config, byte[] path, UIntPtr pathLen, byte[] secret, UIntPtr secretLen);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint lic_verifier_config_set_notice_days(ConfigHandle config, ushort days);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint lic_verifier_config_set_clock_tolerance(ConfigHandle config, uint seconds);
@@ -155,6 +157,7 @@ namespace LicenseKit
         [DllImport(Lib, CallingConvention = C)] internal static extern uint lic_license_status(LicenseHandle l, out uint v);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint lic_license_days_left(LicenseHandle l, out uint v);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint lic_license_is_usable(LicenseHandle l, out byte v);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint lic_license_first_run(LicenseHandle l, out byte v);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint lic_license_release_covered(LicenseHandle l, out byte v);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint lic_license_named_users(LicenseHandle l, out uint v);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint lic_license_concurrent_seats(LicenseHandle l, out uint v);
@@ -171,6 +174,7 @@ namespace LicenseKit
         [DllImport(Lib, CallingConvention = C)] internal static extern uint lic_license_has_module(LicenseHandle l, byte[] name, UIntPtr len, out byte v);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint lic_license_pending_change(LicenseHandle l, out byte pending, ref uint revision, ref CDate starts);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint lic_license_describe(LicenseHandle l, byte[] buf, UIntPtr bufLen, out UIntPtr outLen);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint lic_license_line_name(LicenseHandle l, byte[] buf, UIntPtr bufLen, out UIntPtr outLen);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint lic_license_reseller(LicenseHandle l, byte[] buf, UIntPtr bufLen, out UIntPtr outLen, out uint depth);
         [DllImport(Lib, CallingConvention = C)] internal static extern void lic_license_free(IntPtr l);
 

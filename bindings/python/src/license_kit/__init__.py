@@ -402,6 +402,19 @@ class VerifierConfig(_Handle):
         _check(_lib.lic_verifier_config_add_module(self._h, *_text(name)))
         return self
 
+    def add_line(self, name: str) -> "VerifierConfig":
+        """Name the next product line (0, 1, ... in the order added, at most 16, as in the
+        vendor's catalog); :attr:`License.line_name` and :meth:`License.describe` use them."""
+        _check(_lib.lic_verifier_config_add_line(self._h, *_text(name)))
+        return self
+
+    def tolerate_unreadable(self, component: Component) -> "VerifierConfig":
+        """Tolerate a bound machine component this process merely cannot read (root-only
+        sources such as the hardware UUID when running as a service user); the majority of
+        all bound components must still match. Call once per component."""
+        _check(_lib.lic_verifier_config_tolerate_unreadable(self._h, int(component)))
+        return self
+
     def set_state_file(self, path: PathLike, secret: bytes) -> "VerifierConfig":
         _check(_lib.lic_verifier_config_set_state_file(self._h, *_path(path), secret, len(secret)))
         return self
@@ -513,6 +526,14 @@ class License(_Handle):
         return self._bool(_lib.lic_license_is_usable)
 
     @property
+    def first_run(self) -> bool:
+        """Whether this verification was the first run of this installation: a state file
+        is configured but none was found, so the guards started afresh. Expected once after
+        installing; later it means the state file was deleted or moved (log it). Always
+        False without a state file."""
+        return self._bool(_lib.lic_license_first_run)
+
+    @property
     def release_covered(self) -> bool:
         return self._bool(_lib.lic_license_release_covered)
 
@@ -529,6 +550,12 @@ class License(_Handle):
         v = c_uint8()
         _check(_lib.lic_license_line(self._h, byref(v)))
         return v.value
+
+    @property
+    def line_name(self) -> str:
+        """The product line's name as configured with :meth:`VerifierConfig.add_line`; an
+        empty string when the line has no configured name (then use :attr:`line`)."""
+        return _text_out(lambda b, c, o: _lib.lic_license_line_name(self._h, b, c, o), 64)
 
     @property
     def kind(self) -> Kind:

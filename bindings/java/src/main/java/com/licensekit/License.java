@@ -54,6 +54,16 @@ public final class License extends NativeHandle {
         return bool(Native::lic_license_is_usable);
     }
 
+    /**
+     * Whether this verification was the first run of this installation: a state file is
+     * configured but none was found, so the guards started afresh. Expected once after
+     * installing; later it means the state file was deleted or moved (log it). Always false
+     * without a state file.
+     */
+    public boolean firstRun() throws LicenseException {
+        return bool(Native::lic_license_first_run);
+    }
+
     /** Whether this release is covered by maintenance. */
     public boolean releaseCovered() throws LicenseException {
         return bool(Native::lic_license_release_covered);
@@ -74,6 +84,14 @@ public final class License extends NativeHandle {
         byte[] v = new byte[1];
         Calls.check(Native.lic_license_line(ptr(), v));
         return v[0] & 0xff;
+    }
+
+    /**
+     * The product line's name as configured with {@link VerifierConfig#addLine}; empty when the
+     * line has no configured name (then use {@link #line()}).
+     */
+    public String lineName() throws LicenseException {
+        return Calls.text((b, c, o) -> Native.lic_license_line_name(ptr(), b, c, o), 64);
     }
 
     /** Full, trial, subscription or NFR. */

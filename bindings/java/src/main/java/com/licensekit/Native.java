@@ -114,6 +114,8 @@ final class Native {
     static native int lic_verifier_config_set_fingerprint(Pointer config, Pointer fingerprint);
     static native int lic_verifier_config_set_fingerprint_app_key(Pointer config, byte[] key, long len);
     static native int lic_verifier_config_add_module(Pointer config, byte[] s, long len);
+    static native int lic_verifier_config_add_line(Pointer config, byte[] s, long len);
+    static native int lic_verifier_config_tolerate_unreadable(Pointer config, int component);
     static native int lic_verifier_config_set_state_file(Pointer config, byte[] path, long pathLen, byte[] secret, long secretLen);
     static native int lic_verifier_config_set_notice_days(Pointer config, short days);
     static native int lic_verifier_config_set_clock_tolerance(Pointer config, int seconds);
@@ -141,6 +143,7 @@ final class Native {
     static native int lic_license_status(Pointer l, int[] out);
     static native int lic_license_days_left(Pointer l, int[] out);
     static native int lic_license_is_usable(Pointer l, byte[] out);
+    static native int lic_license_first_run(Pointer l, byte[] out);
     static native int lic_license_release_covered(Pointer l, byte[] out);
     static native int lic_license_named_users(Pointer l, int[] out);
     static native int lic_license_concurrent_seats(Pointer l, int[] out);
@@ -156,6 +159,7 @@ final class Native {
     static native int lic_license_modules(Pointer l, long[] out);
     static native int lic_license_has_module(Pointer l, byte[] name, long len, byte[] out);
     static native int lic_license_pending_change(Pointer l, byte[] pending, int[] revision, CDate starts);
+    static native int lic_license_line_name(Pointer l, byte[] buf, long bufLen, long[] outLen);
     static native int lic_license_describe(Pointer l, byte[] buf, long bufLen, long[] outLen);
     static native int lic_license_reseller(Pointer l, byte[] buf, long bufLen, long[] outLen, int[] depth);
     static native void lic_license_free(Pointer l);

@@ -53,6 +53,26 @@ public final class VerifierConfig extends NativeHandle {
         return this;
     }
 
+    /**
+     * Name the next product line (0, 1, ... in the order added, at most 16, as in the vendor's
+     * catalog); {@link License#lineName()} and {@link License#describe()} use them.
+     */
+    public VerifierConfig addLine(String name) throws LicenseException {
+        byte[] t = Calls.utf8(name);
+        Calls.check(Native.lic_verifier_config_add_line(ptr(), t, t.length));
+        return this;
+    }
+
+    /**
+     * Tolerate a bound machine component this process merely cannot read (root-only sources
+     * such as the hardware UUID when running as a service user); the majority of all bound
+     * components must still match. Call once per component.
+     */
+    public VerifierConfig tolerateUnreadable(Component component) throws LicenseException {
+        Calls.check(Native.lic_verifier_config_tolerate_unreadable(ptr(), component.ordinal()));
+        return this;
+    }
+
     /** Keep the guards in a state file, protected with {@code secret} (16 bytes or more). */
     public VerifierConfig setStateFile(Path path, byte[] secret) throws LicenseException {
         byte[] t = Calls.utf8(path.toString());

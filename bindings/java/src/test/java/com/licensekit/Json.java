@@ -98,7 +98,13 @@ final class Json {
                 if (start == i) {
                     throw new IllegalArgumentException("unexpected " + c + " at " + i);
                 }
-                return Long.parseLong(s.substring(start, i));
+                String number = s.substring(start, i);
+                try {
+                    return Long.parseLong(number);
+                } catch (NumberFormatException e) {
+                    // Beyond a long (the all-modules mask, 2^64 - 1): exact as a BigInteger.
+                    return new java.math.BigInteger(number);
+                }
         }
     }
 

@@ -126,6 +126,63 @@ public class LicenseKitTest {
         }
     }
 
+    static Verifier referenceWithLines(String... lines) throws LicenseException {
+        try (VerifierConfig config = new VerifierConfig(PRODUCT, BUILD)) {
+            config.addKey(hex(V1.get("public_key"))).setLicensee(LICENSEE);
+            for (String line : lines) {
+                config.addLine(line);
+            }
+            try (Fingerprint fp = referenceMachine()) {
+                config.setFingerprint(fp);
+            }
+            return new Verifier(config);
+        }
+    }
+
+    @Test
+    public void lineNamesNameTheReferenceCodesLine() throws Exception {
+        String code = (String) vcase(V1, "reference").get("code");
+        assertEquals(1L, ((Map<String, Object>) vcase(V1, "reference").get("license")).get("line"));
+        try (Verifier v = referenceWithLines("standard", "expert"); License lic = v.verifyTextAt(code, NOW)) {
+            assertEquals(1, lic.line());
+            assertEquals("expert", lic.lineName());
+            assertTrue(lic.describe().contains("product line expert"));
+        }
+        // Without names the line is only a number; a name for line 0 only leaves line 1 unnamed.
+        try (Verifier v = referenceWithLines(); License lic = v.verifyTextAt(code, NOW)) {
+            assertEquals(1, lic.line());
+            assertEquals("", lic.lineName());
+        }
+        try (Verifier v = referenceWithLines("standard"); License lic = v.verifyTextAt(code, NOW)) {
+            assertEquals("", lic.lineName());
+        }
+        // At most 16 names.
+        try (VerifierConfig config = new VerifierConfig(PRODUCT, BUILD)) {
+            for (int i = 0; i < 16; i++) {
+                config.addLine("line-" + i);
+            }
+            assertEquals(ResultCode.INVALID_ARGUMENT,
+                assertThrows(LicenseException.class, () -> config.addLine("one-too-many")).code());
+        }
+    }
+
+    @Test
+    public void tolerateUnreadableTakesComponents() throws Exception {
+        try (VerifierConfig config = new VerifierConfig(PRODUCT, BUILD)) {
+            config.addKey(hex(V1.get("public_key"))).setLicensee(LICENSEE);
+            assertSame(config, config.tolerateUnreadable(Component.HARDWARE_UUID));
+            config.tolerateUnreadable(Component.BOARD_SERIAL);
+            try (Fingerprint fp = referenceMachine()) {
+                config.setFingerprint(fp);
+            }
+            // The reference machine still matches with the components tolerated.
+            try (Verifier v = new Verifier(config);
+                 License lic = v.verifyTextAt((String) vcase(V1, "reference").get("code"), NOW)) {
+                assertTrue(lic.isUsable());
+            }
+        }
+    }
+
     @Test
     public void typoNamesItsGroup() throws Exception {
         Map<String, Object> c = vcase(V1, "typo");
@@ -317,6 +374,43 @@ public class LicenseKitTest {
             }
         }
         assertTrue(Files.isRegularFile(dir.resolve("license.state")));
+    }
+
+    static Verifier installation(Path state) throws LicenseException {
+        try (VerifierConfig config = new VerifierConfig(PRODUCT, BUILD)) {
+            config.addKey(hex(V1.get("public_key"))).setLicensee(LICENSEE)
+                .setStateFile(state, "0123456789abcdef-app-secret".getBytes(StandardCharsets.UTF_8));
+            try (Fingerprint fp = referenceMachine()) {
+                config.setFingerprint(fp);
+            }
+            return new Verifier(config);
+        }
+    }
+
+    @Test
+    public void firstRunOfAnInstallation() throws Exception {
+        String code = (String) vcase(V1, "reference").get("code");
+        Path state = Files.createTempDirectory("licensekit").resolve("license.state");
+        // A fresh state file: the first run, said once, then not on the next verification.
+        try (Verifier v = installation(state)) {
+            try (License lic = v.verifyTextAt(code, NOW)) {
+                assertTrue(lic.firstRun());
+                assertTrue(lic.isUsable());
+            }
+            try (License lic = v.verifyTextAt(code, NOW)) {
+                assertFalse(lic.firstRun());
+            }
+            v.flushState();
+        }
+        assertTrue(Files.isRegularFile(state));
+        // The next start of the application finds the state file: not a first run.
+        try (Verifier v = installation(state); License lic = v.verifyTextAt(code, NOW)) {
+            assertFalse(lic.firstRun());
+        }
+        // Without a state file there is no first run to report.
+        try (Verifier v = reference(); License lic = v.verifyTextAt(code, NOW)) {
+            assertFalse(lic.firstRun());
+        }
     }
 
     @Test
