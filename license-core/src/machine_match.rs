@@ -14,7 +14,7 @@ pub struct MachineMatch {
     /// Bound components this machine could not read (no permission, container).
     pub unknown: ComponentSet,
     /// Bound components this machine could not read and the host tolerates as merely
-    /// unreadable ([`MachineFingerprint::tolerate_unreadable`]): they count neither as
+    /// unreadable ([`MachineFingerprint::tolerate_unreadable`](crate::MachineFingerprint::tolerate_unreadable)): they count neither as
     /// changed nor as unreadable, and the majority of all bound components must still match.
     pub tolerated: ComponentSet,
     /// How many components may differ.

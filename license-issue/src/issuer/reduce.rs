@@ -28,7 +28,7 @@ impl<L: Ledger> Issuer<L> {
     ///
     /// A subscription or NFR license whose term ends on the reduction date is reduced from
     /// its next term: the reduced code is the next term's (under either policy). One whose
-    /// term ends before the reduction date is refused ([`Error::ReductionAfterExpiry`]):
+    /// term ends before the reduction date is refused ([`OrderError::ReductionAfterExpiry`](crate::OrderError::ReductionAfterExpiry)):
     /// the scope changes at renewal ([`Issuer::renew_with`]).
     ///
     /// Additions in the same order take effect at once, in a code valid until the
