@@ -82,7 +82,8 @@ fn intended(name: &str) -> &'static str {
         | "interim"
         | "format-1-still-verifies"
         | "line-8-two-flag-bytes"
-        | "nfr-all-modules" => "valid",
+        | "nfr-all-modules"
+        | "line-breaks" => "valid",
         "machine-two-changed"
         | "machine-two-unreadable"
         | "machine-cpu-only"
@@ -91,12 +92,15 @@ fn intended(name: &str) -> &'static str {
         "machine-missing" => "machine-fingerprint-required",
         "wrong-licensee" => "wrong-licensee",
         "wrong-product" => "wrong-product",
-        "wrong-database" => "wrong-database",
+        "wrong-database" | "database-normalizes-to-empty" => "wrong-database",
         "database-missing" => "database-code-required",
         "unknown-key" => "unknown-key",
         "forged-users" | "signature-bit-flipped" | "signature-s-not-canonical" => "bad-signature",
         "unsupported-version" => "unsupported-version",
-        "non-canonical-varint" | "non-canonical-maintenance" | "non-canonical-term" => "non-canonical",
+        "non-canonical-varint"
+        | "non-canonical-maintenance"
+        | "non-canonical-term"
+        | "interim-without-expiry" => "non-canonical",
         "trailing-byte"
         | "reserved-flag-bit"
         | "too-short-for-signature"
@@ -106,7 +110,7 @@ fn intended(name: &str) -> &'static str {
         "typo" | "swap" => "typo",
         "truncated" | "inserted-character" => "typo-unlocated",
         "fingerprint-as-code" | "format-1-fingerprint-as-code" => "not-a-license-code",
-        "invalid-character" => "invalid-character",
+        "invalid-character" | "vertical-tab" | "line-separator" => "invalid-character",
         "empty" => "empty",
         "too-short" => "too-short",
         "too-long" => "too-long",
@@ -420,6 +424,14 @@ fn main() {
         "bound to a database but none configured",
         perpetual_text.clone(),
     ));
+    cases.push(Case {
+        database: Some(" - -- "),
+        ..Case::new(
+            "database-normalizes-to-empty",
+            "a database code of only dashes and spaces: compared by its hint like any value",
+            perpetual_text.clone(),
+        )
+    });
 
     // A mixed order: the larger code is interim until the reduction's first day.
     let larger = License {
@@ -444,6 +456,34 @@ fn main() {
             larger_text.clone(),
         )
     });
+    // An interim code without an expiry (the interim flag, term 0): it decodes, but an
+    // interim code needs an expiry, so it does not re-encode. The term byte is found as the
+    // one byte where a one-month and a two-month term differ.
+    {
+        let one_month = sign(&larger, &db_ctx, &key).unwrap();
+        let two_months = sign(
+            &License {
+                expires: Some(day(2027, 2, 1)),
+                ..larger
+            },
+            &db_ctx,
+            &key,
+        )
+        .unwrap();
+        let (a, b) = (one_month.as_bytes(), two_months.as_bytes());
+        let at = (0..a.len()).find(|&i| a[i] != b[i]).unwrap();
+        assert_eq!((a[at], b[at]), (3, 5), "the term: one month, two months");
+        let mut p = a.to_vec();
+        p[at] = 0;
+        cases.push(Case {
+            database: Some(DATABASE),
+            ..Case::new(
+                "interim-without-expiry",
+                "the interim code with its term set to 0 (perpetual): an interim code needs an expiry",
+                text_of(&p),
+            )
+        });
+    }
     let reduction = License {
         revision: 5,
         named_users: Some(20),
@@ -681,6 +721,36 @@ fn main() {
         "a U, which no code contains",
         format!("U{}", &ref_text[1..]),
     ));
+    // Separators (docs/FORMAT.md, "Separators"): dashes, spaces, tabs, CR and LF are
+    // ignored wherever they stand; any other control or separator character is invalid.
+    let broken: String = ref_text
+        .split('-')
+        .enumerate()
+        .map(|(i, g)| match i % 4 {
+            0 => format!("{g}\r\n"),
+            1 => format!("{g}\n"),
+            2 => format!("{g}\t"),
+            _ => format!("{g}\r "),
+        })
+        .collect();
+    cases.push(
+        Case::new(
+            "line-breaks",
+            "the reference with its dashes replaced by CR LF, LF, tab and CR space",
+            broken,
+        )
+        .on(machine),
+    );
+    cases.push(Case::new(
+        "vertical-tab",
+        "a vertical tab between two groups: not a separator",
+        ref_text.replacen('-', "\u{0b}", 1),
+    ));
+    cases.push(Case::new(
+        "line-separator",
+        "U+2028 LINE SEPARATOR between two groups: not a separator",
+        ref_text.replacen('-', "\u{2028}", 1),
+    ));
     cases.push(Case::new("empty", "nothing entered", String::new()));
     cases.push(Case::new(
         "too-short",
@@ -763,6 +833,10 @@ fn main() {
                 v["issued"] = json!(l.issued().to_string());
                 v["expires"] = json!(l.expires().to_string());
                 v["entries"] = serde_json::to_value(l.entries().collect::<Vec<_>>()).unwrap();
+                let certificates: Vec<u32> = l.revoked_certificates().collect();
+                if !certificates.is_empty() {
+                    v["revoked_certificates"] = json!(certificates);
+                }
                 v["revokes"] = json!({
                     "2002/4": l.is_revoked(2002, 4), "2002/5": l.is_revoked(2002, 5), "1/99": l.is_revoked(1, 99),
                 });
@@ -795,6 +869,21 @@ fn main() {
             PRODUCT
         ),
         revocation_case("list-unknown-key", "signed by another key", &other_list, PRODUCT),
+        revocation_case(
+            "list-version-2",
+            "version 2: the same entries, and first-level reseller certificates 3 and 500 revoked",
+            &sign_revocation_list_with_certificates(
+                PRODUCT,
+                8,
+                day(2026, 12, 1),
+                day(2027, 3, 1),
+                &entries,
+                &[500, 3],
+                &key
+            )
+            .unwrap(),
+            PRODUCT
+        ),
         revocation_case(
             "list-cut-short",
             "the signature cut off",
