@@ -139,25 +139,12 @@ fn fingerprint_command(
         .ok_or_else(|| Failure::Usage("give the product id with --product or --catalog".to_owned()))?;
     let key = app_key.unwrap_or(product);
     let read = fingerprint::collect(key.as_bytes());
-    let privileged = read.privileged();
     // Run as root, the command reads what the product (a service user) cannot: by default
     // the fingerprint holds only what the product will read.
-    let (collected, root_note) = if privileged.is_empty() {
-        (read, String::new())
-    } else if as_root {
-        (
-            read,
-            format!(
-                "Read as root and bound: {privileged}. A product running as a service user cannot read them: use this fingerprint only if the product runs as root.\n"
-            ),
-        )
-    } else {
-        (
-            read.as_service_user(),
-            format!(
-                "Left out: {privileged}, readable only because this command runs as root; the product, running as a service user, will not read them. If the product runs as root, give --as-root.\n"
-            ),
-        )
+    let (collected, root_only) = verify_cli::fingerprint::for_the_product(read, as_root);
+    let root_note = match root_only {
+        verify_cli::fingerprint::RootOnly::None => String::new(),
+        note => format!("{note}\n"),
     };
     // The same cap as every tool that makes a binding, said with its reason.
     let known = collected.fingerprint().known().len();

@@ -52,7 +52,11 @@ fn every_case_verifies_as_recorded() {
             let again = sign_as(format, expected, ctx, &key()).unwrap();
             // Separators are not part of a code: compare without them (case `line-breaks`).
             let bare = |t: &str| -> String { t.chars().filter(|c| !"- \t\r\n".contains(*c)).collect() };
-            assert_eq!(bare(&again.to_string()), bare(code), "{name} re-signs identically");
+            assert_eq!(
+                bare(&again.to_string()),
+                bare(code),
+                "{name} re-signs identically"
+            );
         });
     }
 }

@@ -200,6 +200,11 @@ pub(crate) enum Command {
         /// for issue; the demo product when there is no catalog).
         #[arg(long)]
         product: Option<String>,
+        /// Run as root: also bind what only root can read (hardware UUID, board serial).
+        /// Only for a product that itself runs as root; by default a fingerprint taken as
+        /// root holds what the product reads as a service user.
+        #[arg(long)]
+        as_root: bool,
     },
     /// Reports from the ledger.
     Report {

@@ -39,6 +39,7 @@ use license_verify::{Error, Utc, Verification, Verifier, describe_scope, describ
 use serde_json::{Value, json};
 
 mod catalog;
+pub mod fingerprint;
 mod names;
 pub use catalog::{Catalog, CatalogError, MAX_LINE, MAX_MODULE};
 pub use names::Names;

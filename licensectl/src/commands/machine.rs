@@ -98,7 +98,14 @@ pub fn verify(
 /// `fingerprint`: this machine's fingerprint keyed for a product, as `issue` picks it:
 /// `--product`, else the only catalog's product (the demo product when there is none),
 /// with the catalog's machine tolerance; says which product keyed it.
-pub fn fingerprint(home: &crate::home::Home, product: Option<&str>, json: bool) -> Result<u8, Failure> {
+/// `licensectl fingerprint`: run as root, what only root reads is left out unless `as_root`
+/// (the same choice as `license-check fingerprint`, through `verify_cli::fingerprint`).
+pub fn fingerprint(
+    home: &crate::home::Home,
+    product: Option<&str>,
+    as_root: bool,
+    json: bool,
+) -> Result<u8, Failure> {
     let catalogs = home.catalogs()?;
     let (product, catalog, why) = match product {
         Some(p) => (p.to_owned(), catalogs.get(p).ok().cloned(), "--product"),
@@ -115,7 +122,10 @@ pub fn fingerprint(home: &crate::home::Home, product: Option<&str>, json: bool) 
             (c.product().to_owned(), Some(c.clone()), "the only catalog")
         }
     };
-    let collected = license_verify::fingerprint::collect(product.as_bytes());
+    let (collected, root_only) = verify_cli::fingerprint::for_the_product(
+        license_verify::fingerprint::collect(product.as_bytes()),
+        as_root,
+    );
     let default = catalog
         .as_ref()
         .map_or(DEFAULT_TOLERANCE, |c| c.defaults.machine_tolerance);
@@ -125,11 +135,15 @@ pub fn fingerprint(home: &crate::home::Home, product: Option<&str>, json: bool) 
         v["product"] = json!(product);
         v["app_key"] = json!(product);
         v["tolerance"] = json!({"applied": choice.applied, "asked": choice.asked, "capped": choice.capped(), "why": choice.to_string()});
+        v["root_only"] = json!({"components": root_only.components().to_string(), "what": root_only.word()});
         output::json(&v)?;
     } else {
         out!("{}", collected.describe(choice.applied));
         outln!("Keyed for product {product} ({why}; the app key is the product id).");
         outln!("Tolerance: {choice}.");
+        if root_only != verify_cli::fingerprint::RootOnly::None {
+            outln!("{root_only}");
+        }
     }
     Ok(0)
 }

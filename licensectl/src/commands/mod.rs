@@ -122,7 +122,9 @@ pub fn run(cli: &Cli) -> Result<u8, Failure> {
         Command::Inspect(args) => inspect::inspect(&home, args, today, json),
         Command::Show { license_id } => show::show(&home, *license_id, today, json),
         Command::Verify(args) => machine::verify(&home, args, cli.date, json),
-        Command::Fingerprint { product } => machine::fingerprint(&home, product.as_deref(), json),
+        Command::Fingerprint { product, as_root } => {
+            machine::fingerprint(&home, product.as_deref(), *as_root, json)
+        }
         Command::Demo => machine::demo(cli.date, json),
         Command::Report { report } => reports::report(&home, report, today, json),
         Command::Ledger { action } => ledger::ledger(&home, action, json),
