@@ -1,6 +1,8 @@
 //! The administrator's dashboard at `/`: server-rendered HTML with an inline SVG chart of
 //! usage over the last 24 hours and the holders a page at a time; it reloads itself every
-//! [`REFRESH_SECS`] seconds. No script (the Content-Security-Policy allows none): the
+//! [`REFRESH_SECS`] seconds only when the administrator asks for it (`reload=1`, a link on
+//! the page: a page that changes under a screen reader unasked fails WCAG 2.2.1, which the
+//! browser test's accessibility check enforces). No script (the Content-Security-Policy allows none): the
 //! release and log-out buttons are forms carrying the session's CSRF token. Also the
 //! login page.
 
@@ -9,7 +11,7 @@ use std::fmt::Write;
 use crate::book::{MINUTE_MS, Snapshot};
 use crate::store::UsageSeries;
 
-/// The page reloads itself this often.
+/// The page reloads itself this often, when asked to (`reload=1`).
 pub const REFRESH_SECS: u32 = 15;
 const DAY_MS: i64 = 86_400_000;
 const W: f64 = 960.0;
@@ -30,6 +32,9 @@ pub struct PageInfo<'a> {
     pub server_key: &'a str,
     /// The page of holders (0-based, [`HOLDERS_PER_PAGE`] each).
     pub page: usize,
+    /// Whether the page reloads itself every [`REFRESH_SECS`] seconds (the administrator
+    /// chose it with the page's "Reload every 15 s" link).
+    pub reload: bool,
     /// The session's CSRF token: with it, each holder has a release button (a form posting
     /// to `/release`), and the page a log-out button. `None` for a bearer-token reader.
     pub csrf: Option<&'a str>,
@@ -168,15 +173,20 @@ pub fn render(
         (first + HOLDERS_PER_PAGE).min(total),
         page + 1
     );
+    let keep = if info.reload { "&amp;reload=1" } else { "" };
     if page > 0 {
         let _ = write!(
             nav,
-            " <a id=\"previous-page\" href=\"/?page={}\">Previous</a>",
+            " <a id=\"previous-page\" href=\"/?page={}{keep}\">Previous</a>",
             page - 1
         );
     }
     if page + 1 < pages {
-        let _ = write!(nav, " <a id=\"next-page\" href=\"/?page={}\">Next</a>", page + 1);
+        let _ = write!(
+            nav,
+            " <a id=\"next-page\" href=\"/?page={}{keep}\">Next</a>",
+            page + 1
+        );
     }
     nav.push_str("</p>");
     let logout = info.csrf.map_or_else(String::new, |csrf| {
@@ -185,10 +195,27 @@ pub fn render(
             esc(csrf)
         )
     });
+    let (refresh, reload_note) = if info.reload {
+        (
+            format!(
+                "<meta http-equiv=\"refresh\" content=\"{REFRESH_SECS}; url=/?page={page}&amp;reload=1\">"
+            ),
+            format!(
+                "reloads every {REFRESH_SECS} s: <a id=\"stop-reload\" href=\"/?page={page}\">stop reloading</a>"
+            ),
+        )
+    } else {
+        (
+            String::new(),
+            format!(
+                "<a id=\"reload\" href=\"/?page={page}\">reload now</a> or <a id=\"auto-reload\" href=\"/?page={page}&amp;reload=1\">reload every {REFRESH_SECS} s</a>"
+            ),
+        )
+    };
     let minute = now - now.rem_euclid(MINUTE_MS);
     format!(
         r#"<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="{REFRESH_SECS}; url=/?page={page}">
+<html lang="en"><head><meta charset="utf-8">{refresh}
 <title>Seats: {product}</title>
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 24px 40px; color: #1f2328; background: #fff; }}
@@ -200,7 +227,7 @@ th, td {{ text-align: left; padding: 6px 10px; border-bottom: 1px solid #d0d7de;
 th {{ background: #f6f8fa; }}
 small {{ color: #57606a; }}
 </style></head>
-<body>
+<body><main>
 <h1>Seats: {product}</h1>
 <p>Licensed to <b id="licensee">{licensee}</b>; license <span id="license-status">{status}</span>.</p>
 <div class="figures">
@@ -212,11 +239,11 @@ small {{ color: #57606a; }}
 {chart}
 <h2>Holders (<span id="holder-count">{count}</span>)</h2>
 {nav}
-<table id="holders"><thead><tr><th>Holder</th><th>User</th><th>Machine</th><th>Since</th><th>Expires</th><th>Kind</th><th></th></tr></thead>
+<table id="holders"><thead><tr><th>Holder</th><th>User</th><th>Machine</th><th>Since</th><th>Expires</th><th>Kind</th><th>Action</th></tr></thead>
 <tbody>{rows}</tbody></table>
 {logout}
-<p><small>As of <span id="as-of">{as_of}</span> (UTC, minute {minute_txt}); reloads every {REFRESH_SECS} s. Server key {key}.</small></p>
-</body></html>
+<p><small>As of <span id="as-of">{as_of}</span> (UTC, minute {minute_txt}); {reload_note}. Server key {key}.</small></p>
+</main></body></html>
 "#,
         product = esc(info.product),
         licensee = esc(info.licensee),
@@ -242,13 +269,13 @@ pub fn login_page(csrf: &str, failed: bool) -> String {
         r#"<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Seat server: log in</title>
 <style>body {{ font-family: system-ui, sans-serif; margin: 24px 40px; }} input {{ width: 32em; }}</style></head>
-<body><h1>Seat server</h1>{note}
+<body><main><h1>Seat server</h1>{note}
 <form method="post" action="/login">
 <input type="hidden" name="csrf" value="{csrf}">
 <p><label>Admin token (from <code>admin.token</code> in the server's data directory)<br>
 <input type="password" name="token" id="token" autocomplete="current-password" required></label></p>
 <p><button type="submit" id="login">Log in</button></p>
-</form></body></html>
+</form></main></body></html>
 "#,
         csrf = esc(csrf)
     )
@@ -288,6 +315,7 @@ mod tests {
             status: "valid",
             server_key: "00",
             page: 0,
+            reload: false,
             csrf: Some("c5rf"),
         };
         let page = render(&info, &snap, 0, &vec![(60_000, 2)], 120_000);
@@ -323,6 +351,7 @@ mod tests {
             status: "valid",
             server_key: "00",
             page: 0,
+            reload: false,
             csrf: None,
         };
         let first = render(&info, &snap, 0, &vec![], 120_000);
@@ -340,5 +369,13 @@ mod tests {
         assert!(last.contains(r#"id="previous-page""#) && !last.contains("next-page"));
         info.page = 5_000;
         assert!(render(&info, &snap, 0, &vec![], 120_000).contains("page 100 of 100"));
+        // Reloading only when asked, and kept across the holders' pages.
+        assert!(!last.contains("http-equiv=\"refresh\"") && last.contains(r#"id="auto-reload""#));
+        info.page = 1;
+        info.reload = true;
+        let reloading = render(&info, &snap, 0, &vec![], 120_000);
+        assert!(reloading.contains(r#"<meta http-equiv="refresh" content="15; url=/?page=1&amp;reload=1">"#));
+        assert!(reloading.contains(r#"id="next-page" href="/?page=2&amp;reload=1""#));
+        assert!(reloading.contains(r#"id="stop-reload" href="/?page=1""#));
     }
 }

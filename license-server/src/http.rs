@@ -592,6 +592,8 @@ async fn admin_audit(
 #[derive(Debug, Deserialize)]
 struct PageQuery {
     page: Option<usize>,
+    /// `1`: the page reloads itself (the administrator asked for it).
+    reload: Option<u8>,
 }
 
 fn see_other(location: &'static str) -> Response {
@@ -616,8 +618,8 @@ async fn dashboard_page(
             return e.into_response();
         }
     }
-    let page_no = match query {
-        Ok(Query(q)) => q.page.unwrap_or(0),
+    let (page_no, reload) = match query {
+        Ok(Query(q)) => (q.page.unwrap_or(0), q.reload == Some(1)),
         Err(e) => return ApiError::invalid(format!("query: {e}")).into_response(),
     };
     let now = now_ms();
@@ -632,6 +634,7 @@ async fn dashboard_page(
             status: &status,
             server_key: &key,
             page: page_no,
+            reload,
             csrf: csrf.as_deref(),
         };
         Ok::<_, Error>(dashboard::render(&info, &snap, before, &series, now))

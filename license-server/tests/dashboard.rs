@@ -4,201 +4,23 @@
 //! rendered page (not blank); then a page on another origin, opened in the same browser
 //! while the administrator is logged in, fails to release a seat or take one.
 //!
-//! The WebDriver client is the few W3C WebDriver commands the test needs, over `ureq`.
+//! The browser is the workspace's `browser-test` harness; every page the test visits passes
+//! the axe-core accessibility check.
 
 mod common;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use base64::Engine;
+use browser_test::Browser;
 use common::{Options, start_on};
-use serde_json::{Value, json};
-
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
-
-/// A chromedriver process and one browser session, both ended when dropped.
-struct Browser {
-    driver: Child,
-    base: String,
-    session: String,
-    agent: ureq::Agent,
-    _profile: tempfile::TempDir,
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-impl Browser {
-    fn start() -> Browser {
-        let port = free_port();
-        let driver = Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver runs");
-        let base = format!("http://127.0.0.1:{port}");
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(60)))
-            .build()
-            .into();
-        let t = Instant::now();
-        while agent.get(format!("{base}/status")).call().is_err() {
-            assert!(
-                t.elapsed() < Duration::from_secs(20),
-                "chromedriver did not start"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let profile = tempfile::tempdir().unwrap();
-        let caps = json!({"capabilities": {"alwaysMatch": {
-            "browserName": "chrome",
-            "goog:chromeOptions": {
-                "binary": "/usr/bin/chromium",
-                "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                         "--no-first-run", "--disable-background-networking",
-                         "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-                         "--window-size=1200,900",
-                         format!("--user-data-dir={}", profile.path().display())]
-            }
-        }}});
-        let mut b = Browser {
-            driver,
-            base,
-            session: String::new(),
-            agent,
-            _profile: profile,
-        };
-        let v = b.call("POST", "/session", Some(caps));
-        b.session = v["sessionId"].as_str().expect("a session").to_owned();
-        b
-    }
-
-    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        let url = format!("{}{path}", self.base);
-        let mut r = match (method, body) {
-            ("GET", _) => self.agent.get(&url).call(),
-            ("DELETE", _) => self.agent.delete(&url).call(),
-            (_, b) => self.agent.post(&url).send_json(b.unwrap_or_else(|| json!({}))),
-        }
-        .unwrap();
-        let status = r.status().as_u16();
-        let v: Value = r.body_mut().read_json().unwrap();
-        assert_eq!(status, 200, "{method} {path}: {v}");
-        v["value"].clone()
-    }
-
-    fn session_call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        self.call(method, &format!("/session/{}{path}", self.session), body)
-    }
-
-    fn go(&self, url: &str) {
-        self.session_call("POST", "/url", Some(json!({ "url": url })));
-    }
-
-    fn find(&self, css: &str) -> String {
-        let v = self.session_call(
-            "POST",
-            "/element",
-            Some(json!({"using": "css selector", "value": css})),
-        );
-        v[ELEMENT]
-            .as_str()
-            .unwrap_or_else(|| panic!("no {css}: {v}"))
-            .to_owned()
-    }
-
-    fn type_into(&self, css: &str, text: &str) {
-        let e = self.find(css);
-        self.session_call(
-            "POST",
-            &format!("/element/{e}/value"),
-            Some(json!({ "text": text })),
-        );
-    }
-
-    fn click(&self, css: &str) {
-        let e = self.find(css);
-        self.session_call("POST", &format!("/element/{e}/click"), None);
-    }
-
-    fn source(&self) -> String {
-        self.session_call("GET", "/source", None)
-            .as_str()
-            .unwrap()
-            .to_owned()
-    }
-
-    /// The page source once it contains `needle`: a click that submits a form returns
-    /// before the next page has loaded on a busy machine (at most 15 s).
-    fn source_containing(&self, needle: &str) -> String {
-        let t = Instant::now();
-        loop {
-            let page = self.source();
-            if page.contains(needle) || t.elapsed() > Duration::from_secs(15) {
-                return page;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    /// The URL once it is `expected` (at most 15 s), as [`Browser::source_containing`].
-    fn url_becoming(&self, expected: &str) -> String {
-        let t = Instant::now();
-        loop {
-            let url = self.url();
-            if url == expected || t.elapsed() > Duration::from_secs(15) {
-                return url;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn url(&self) -> String {
-        self.session_call("GET", "/url", None)
-            .as_str()
-            .unwrap()
-            .to_owned()
-    }
-
-    fn screenshot(&self) -> Vec<u8> {
-        let b64 = self.session_call("GET", "/screenshot", None);
-        base64::engine::general_purpose::STANDARD
-            .decode(b64.as_str().unwrap())
-            .unwrap()
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        if !self.session.is_empty() {
-            let _ = self
-                .agent
-                .delete(format!("{}/session/{}", self.base, self.session))
-                .call();
-        }
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
-    }
-}
 
 fn screenshot_path() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"),
-        PathBuf::from,
-    );
-    std::fs::create_dir_all(&target).unwrap();
-    target.join("license-server-dashboard.png")
+    let dir = browser_test::screenshot_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("license-server-dashboard.png")
 }
 
 fn check_png(bytes: &[u8]) {
@@ -265,20 +87,25 @@ fn the_admin_logs_in_sees_the_dashboard_and_another_origin_cannot_release_throug
     released.acquire(None).unwrap();
     released.release().unwrap();
 
-    let b = Browser::start();
+    let b = Browser::start().unwrap();
     let own = format!("http://{}", s.addr);
     // Not logged in: the dashboard sends the browser to the login form.
-    b.go(&format!("{own}/"));
-    assert!(b.url().ends_with("/login"), "{}", b.url());
-    b.type_into("#token", "not-the-token-at-all");
-    b.click("#login");
-    let page = b.source_containing("login-failed");
+    b.go(&format!("{own}/")).unwrap();
+    let url = b.url().unwrap();
+    assert!(url.ends_with("/login"), "{url}");
+    b.axe().unwrap().assert_clean("the login form");
+    b.type_into("#token", "not-the-token-at-all").unwrap();
+    b.click("#login").unwrap();
+    let page = b.source_containing("login-failed").unwrap();
+    b.axe()
+        .unwrap()
+        .assert_clean("the login form after a failed login");
     assert!(page.contains("login-failed"), "{page}");
-    b.type_into("#token", s.admin_token.trim());
-    b.click("#login");
-    assert_eq!(b.url_becoming(&format!("{own}/")), format!("{own}/"));
+    b.type_into("#token", s.admin_token.trim()).unwrap();
+    b.click("#login").unwrap();
+    assert_eq!(b.url_becoming(&format!("{own}/")).unwrap(), format!("{own}/"));
 
-    let dom = b.source_containing(r#"id="in-use""#);
+    let dom = b.source_containing(r#"id="in-use""#).unwrap();
     assert!(dom.contains(r#"<b id="in-use">4</b>"#), "{dom}");
     assert!(dom.contains(r#"<b id="limit">5</b>"#), "{dom}");
     assert!(dom.contains(r#"<b id="peak">5</b>"#), "{dom}");
@@ -295,9 +122,14 @@ fn the_admin_logs_in_sees_the_dashboard_and_another_origin_cannot_release_throug
     }
     assert!(!dom.contains("ws-emil<"), "a released holder is not listed");
     assert!(dom.contains(r#"id="usage-chart""#) && dom.contains(r#"id="usage-line""#));
-    assert!(dom.contains(r#"http-equiv="refresh""#));
+    // It reloads itself only when asked to.
+    assert!(!dom.contains(r#"http-equiv="refresh""#), "{dom}");
 
-    let png = b.screenshot();
+    b.axe().unwrap().assert_clean("the dashboard");
+    let png = b.screenshot().unwrap();
+    b.click("#auto-reload").unwrap();
+    let reloading = b.source_containing(r#"id="stop-reload""#).unwrap();
+    assert!(reloading.contains(r#"http-equiv="refresh""#), "{reloading}");
     check_png(&png);
     let png_path = screenshot_path();
     std::fs::write(&png_path, &png).unwrap();
@@ -321,9 +153,9 @@ document.title = "sent";
 </script></body></html>"#
     );
     let attacker = serve_attack_page(attack, 8);
-    b.go(&format!("http://{attacker}/"));
+    b.go(&format!("http://{attacker}/")).unwrap();
     let t = Instant::now();
-    while b.session_call("GET", "/title", None) != "sent" {
+    while b.execute("return document.title;", vec![]).unwrap() != "sent" {
         assert!(
             t.elapsed() < Duration::from_secs(10),
             "the attacking page did not run"
@@ -343,9 +175,8 @@ document.title = "sent";
     assert!(!holders.iter().any(|h| h.starts_with("evil")), "{holders:?}");
 
     // The dashboard's own release button works in the same browser.
-    b.go(&format!("{own}/"));
-    let button = b.find(r#"form[action="/release"] button"#);
-    b.session_call("POST", &format!("/element/{button}/click"), None);
+    b.go(&format!("{own}/")).unwrap();
+    b.click(r#"form[action="/release"] button"#).unwrap();
     let t = Instant::now();
     while s.admin().status().unwrap().in_use != 3 && t.elapsed() < Duration::from_secs(15) {
         std::thread::sleep(Duration::from_millis(100));
