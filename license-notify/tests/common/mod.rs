@@ -252,7 +252,23 @@ impl Smtpd {
         Smtpd { port, dir, child }
     }
 
-    /// The messages received so far, in order (waiting up to 5 s for `at_least`).
+    /// The messages received so far, decoded by Python's `email` (waiting up to 5 s for
+    /// `at_least`).
+    pub fn mails(&self, at_least: usize) -> Vec<serde_json::Value> {
+        self.messages(at_least);
+        let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        files.sort();
+        files
+            .iter()
+            .map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap())
+            .collect()
+    }
+
+    /// The raw messages received so far, in order (waiting up to 5 s for `at_least`).
     pub fn messages(&self, at_least: usize) -> Vec<String> {
         let until = Instant::now() + Duration::from_secs(5);
         loop {
