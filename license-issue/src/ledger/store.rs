@@ -323,6 +323,7 @@ pub(crate) fn covers(r: &Record, day: Date) -> bool {
 
 /// A record's term end for the SQL ledgers' `expires` column: the exclusive end, or
 /// `9999-12-31` for none (so that "the term covers a day" is one indexed range).
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
 pub(crate) fn term_end(r: &Record) -> String {
     r.license
         .expires
