@@ -130,3 +130,34 @@ fn a_database_that_is_gone_is_a_backend_error() {
         other => panic!("{other:?}"),
     }
 }
+
+/// PostgreSQL's plan for "active on a day" and "issued in a month" uses their indexes
+/// (sequential scans off, so the small test table does not hide a missing index).
+#[test]
+#[cfg_attr(not(has_pg), ignore = "needs PostgreSQL: set LICENSE_TEST_PG")]
+fn the_report_queries_use_their_indexes() {
+    let schema = Schema::create(&database_url());
+    let ledger = schema.ledger(1);
+    let mut c = ledger.connection().unwrap();
+    c.batch_execute("SET enable_seqscan = off").unwrap();
+    let plan = |c: &mut license_issue::postgres::Client, sql: &str| -> String {
+        c.query(&format!("EXPLAIN {sql}"), &[])
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<_, String>(0))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let active = plan(
+        &mut c,
+        "SELECT license_id FROM ledger_records WHERE has_code AND kind = 'subscription'
+           AND valid_from <= '2026-01-01' AND expires > '2026-01-01'",
+    );
+    assert!(active.contains("ledger_records_term"), "{active}");
+    let issued = plan(
+        &mut c,
+        "SELECT kind, count(*) FROM ledger_records WHERE has_code AND recorded >= '2026-01-01'
+           AND recorded < '2026-02-01' GROUP BY kind",
+    );
+    assert!(issued.contains("ledger_records_issued"), "{issued}");
+}

@@ -157,6 +157,41 @@ fn an_event_is_given_up_after_its_attempts_and_can_be_requeued() {
     assert_eq!(w.run_once(t).unwrap().claimed, 1, "re-queued");
 }
 
+/// At least once: a worker that sent an event and died before marking it leaves it
+/// claimed; nobody else takes it during the lease, and after the lease another worker
+/// sends it again under the same id.
+#[test]
+fn an_event_sent_by_a_worker_that_died_before_marking_it_is_sent_again_under_its_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut is, store) = setup(&dir);
+    let rx = Receiver::start(Answer::Ok);
+    is.place(None, &subscription("Crash Between"), d(2026, 11, 22))
+        .unwrap();
+    let t = now_secs();
+    // Worker A: claims, sends, dies (no mark).
+    let claimed = store.claim("a", t, retry().lease_secs, 10).unwrap();
+    assert_eq!(claimed.len(), 1);
+    let e = Event::from_row(&claimed[0].event_id, &claimed[0].kind, &claimed[0].payload).unwrap();
+    let Delivery::Webhook { endpoint, body, .. } = &e.delivery else {
+        panic!()
+    };
+    WebhookSender::new(webhooks(&rx.url))
+        .send(endpoint, &e.event_id, body, t)
+        .unwrap();
+    // Worker B: nothing to take while A's lease runs; after it, the same event again.
+    let mut b = Worker::new(store, "b", retry(), WebhookSender::new(webhooks(&rx.url)), None);
+    assert_eq!(b.run_once((t + 1) * 1000).unwrap().claimed, 0);
+    let r = b.run_once((t + retry().lease_secs) * 1000).unwrap();
+    assert_eq!(r.delivered, 1);
+    let counts = rx.counts();
+    assert_eq!(counts.get(&e.event_id), Some(&2), "{counts:?}");
+    assert_eq!(counts.len(), 1);
+    // A's mark, had it come late, changes nothing.
+    b.store().delivered(claimed[0].id, t + 1).unwrap();
+    assert_eq!(b.store().pending().unwrap(), 0);
+    assert_eq!(b.run_once((t + 10_000) * 1000).unwrap().claimed, 0);
+}
+
 #[test]
 fn redirects_are_not_followed() {
     let dir = tempfile::tempdir().unwrap();

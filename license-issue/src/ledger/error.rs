@@ -55,7 +55,7 @@ pub enum LedgerError {
         "the {ledger} ledger keeps no outbox: use the SQLite or PostgreSQL ledger for e-mail and webhook events; nothing was recorded"
     )]
     OutboxUnsupported {
-        /// The kind of ledger (`file`).
+        /// The kind of ledger (`file`; `this` for a ledger that does not say).
         ledger: &'static str,
     },
 }

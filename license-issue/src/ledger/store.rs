@@ -227,7 +227,7 @@ pub trait Ledger {
     /// [`LedgerError::OutboxUnsupported`](crate::LedgerError::OutboxUnsupported) and record nothing.
     fn append_batch_with_outbox(&mut self, batch: &Batch<'_>, outbox: &[OutboxRow]) -> Result<(), Error> {
         let _ = (batch, outbox);
-        Err(Error::Ledger(LedgerError::OutboxUnsupported { ledger: "file" }))
+        Err(Error::Ledger(LedgerError::OutboxUnsupported { ledger: "this" }))
     }
 
     /// The records of every license that may be a subscription in force on `day`: each
