@@ -260,6 +260,31 @@ impl Event {
     }
 }
 
+/// An account's e-mail (address confirmation or password reset) with its single-use
+/// `link` (which the service makes and checks) valid for `expires_hours`; a new random id.
+/// Queue it with [`crate::OutboxStore::enqueue`]. Other kinds are refused.
+pub fn account_email(
+    kind: EventKind,
+    to: &Recipient,
+    link: &str,
+    expires_hours: u32,
+) -> Result<Event, NotifyError> {
+    if !matches!(kind, EventKind::AddressConfirmation | EventKind::PasswordReset) {
+        return Err(NotifyError::Message {
+            message: kind.name().to_owned(),
+            language: to.language.code().to_owned(),
+            reason: "not an account's e-mail (address confirmation or password reset)".into(),
+        });
+    }
+    let args: BTreeMap<String, String> = [
+        ("link".to_owned(), link.to_owned()),
+        ("expires_hours".to_owned(), expires_hours.to_string()),
+    ]
+    .into_iter()
+    .collect();
+    Ok(Event::email(random_id()?, to, kind, args))
+}
+
 /// Who hears about a batch of ledger records.
 #[derive(Clone, Debug, Default)]
 pub struct Audience {

@@ -18,8 +18,8 @@ mod worker;
 
 pub use error::NotifyError;
 pub use event::{
-    Audience, Delivery, Event, EventKind, Language, Recipient, batch_events, random_id, record_data,
-    stable_id,
+    Audience, Delivery, Event, EventKind, Language, Recipient, account_email, batch_events, random_id,
+    record_data, stable_id,
 };
 pub use jobs::{JOB_LEASE_SECS, JobReport, next_month, run_notices, run_renewals, run_reseller_reports};
 pub use mail::catalog::{CATALOG_FILES, Message, MessageCatalog, Rendered, parse_catalog, placeholders};

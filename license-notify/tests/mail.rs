@@ -169,6 +169,54 @@ fn the_throttle_holds_mail_back_per_recipient_and_in_total_and_loses_none() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_smtpd),
+    ignore = "needs Debian's python3-aiosmtpd (apt-get install python3-aiosmtpd)"
+)]
+fn account_mails_carry_their_link_and_nothing_else() {
+    let smtpd = Smtpd::start();
+    let dir = tempfile::tempdir().unwrap();
+    let (_is, store) = setup(&dir, Vec::new());
+    let to = Recipient {
+        address: "neu@kunde.example".into(),
+        language: Language::De,
+    };
+    let link = "https://portal.vendor.example/reset/6fQx2-single-use";
+    let reset = account_email(EventKind::PasswordReset, &to, link, 2).unwrap();
+    let confirm = account_email(EventKind::AddressConfirmation, &to, link, 48).unwrap();
+    assert!(account_email(EventKind::NewCode, &to, link, 2).is_err());
+    assert_eq!(
+        store
+            .enqueue(&[reset.to_row().unwrap(), confirm.to_row().unwrap()])
+            .unwrap(),
+        2
+    );
+    let rx = Receiver::start(Answer::Ok);
+    let mut w = Worker::new(
+        store,
+        "w1",
+        retry(),
+        WebhookSender::new(webhooks(&rx.url)),
+        Some(mail_setup(&smtpd, ThrottleConfig::default())),
+    );
+    assert_eq!(w.run_once(now_ms()).unwrap().delivered, 2);
+    let mails = smtpd.mails(2);
+    assert_eq!(mails[0]["subject"], "Zurücksetzen Ihres Passworts");
+    assert!(mails[0]["body"].as_str().unwrap().contains(link));
+    assert!(
+        mails[0]["body"]
+            .as_str()
+            .unwrap()
+            .contains("innerhalb von 2 Stunden")
+    );
+    assert_eq!(mails[1]["subject"], "Bitte bestätigen Sie Ihre E-Mail-Adresse");
+    assert_eq!(
+        mails[0]["message_id"],
+        format!("<{}@vendor.example>", reset.event_id)
+    );
+}
+
+#[test]
 fn without_an_smtp_server_mail_is_retried_not_lost() {
     // A port on loopback where nothing listens.
     let port = {
