@@ -4,10 +4,9 @@
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum NotifyError {
-    /// The ledger or the outbox's database failed (its error inside).
-    #[error(
-        "the outbox's database failed ({0}): check that it is reachable; nothing was marked, the worker retries"
-    )]
+    /// The ledger, the outbox's database or a rule of the library failed (its error
+    /// inside, with what to do).
+    #[error(transparent)]
     Ledger(#[from] license_issue::Error),
     /// An outbox row whose payload this version cannot read.
     #[error(
