@@ -84,10 +84,13 @@ pub use keys::vendor::{KeyEntry, KeyRing, PublicKeyFormat, VendorKey, export_pub
 pub use ledger::error::{LedgerError, TornRecord};
 pub use ledger::file::FileLedger;
 pub use ledger::history::{LicenseHistory, Revision};
+pub use ledger::outbox::WithOutbox;
 #[cfg(feature = "postgres")]
 pub use ledger::postgres::{MIGRATIONS, PgLedger};
+#[cfg(feature = "sqlite")]
+pub use ledger::sqlite::{SQLITE_MIGRATIONS, SqliteLedger};
 pub use ledger::store::{
-    Batch, Ledger, MaintenanceKind, MemoryLedger, Operation, OrderRef, Record, normalize_licensee,
+    Batch, Ledger, MaintenanceKind, MemoryLedger, Operation, OrderRef, OutboxRow, Record, normalize_licensee,
     random_pseudonym,
 };
 /// The PostgreSQL client the ledger uses (for its `Config`).
@@ -102,3 +105,6 @@ pub use report::lists::{
     to_csv, to_table,
 };
 pub use report::month::Month;
+/// The SQLite client the SQLite ledger uses.
+#[cfg(feature = "sqlite")]
+pub use rusqlite;

@@ -1,236 +1,119 @@
 //! The PostgreSQL ledger against a real PostgreSQL (`LICENSE_TEST_PG`), each test in a
-//! schema of its own.
+//! schema of its own. The test bodies are shared with the SQLite ledger
+//! (`tests/common/suite.rs`).
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Barrier};
-
+use common::suite::{self, SuiteLedger};
 use common::{Schema, database_url};
-use license_core::{Date, Kind};
 use license_issue::LedgerError;
 use license_issue::*;
 
-fn d(y: u16, m: u8, day: u8) -> Date {
-    Date::from_ymd(y, m, day).unwrap()
-}
+impl SuiteLedger for PgLedger {
+    fn issued_totals(&self, month: Month) -> Vec<KindTotals> {
+        PgLedger::issued_totals(self, month).unwrap()
+    }
 
-fn catalogs() -> Catalogs {
-    let mut c = Catalogs::new();
-    c.insert(Catalog::demo().unwrap());
-    c
-}
+    fn sql_counts(&self) -> (i64, i64, i64) {
+        let row = self
+            .connection()
+            .unwrap()
+            .query_one(
+                "SELECT count(*), count(DISTINCT order_key), count(DISTINCT (license_id, revision)) FROM ledger_records",
+                &[],
+            )
+            .unwrap();
+        (row.get(0), row.get(1), row.get(2))
+    }
 
-fn issuer(ledger: PgLedger) -> Issuer<PgLedger> {
-    Issuer::new(catalogs(), VendorKey::from_seed(&[9; 32]), ledger)
-}
-
-fn new_license(licensee: &str) -> Order {
-    let mut o = NewLicense::new("demo-erp", Kind::Subscription, Customer::new(licensee));
-    o.line = Some("expert".into());
-    o.named_users = Some(25);
-    o.bind = BindTo::database(common::db(&format!("DB-{licensee}")));
-    Order::Issue(o)
-}
-
-fn rehost(license_id: u32, database: String) -> Order {
-    Order::Rehost {
-        license_id,
-        bind: BindTo::database(database),
-        unbind: Unbind::default(),
+    fn outbox_rows(&self) -> Vec<(String, String, String)> {
+        self.connection()
+            .unwrap()
+            .query(
+                "SELECT event_id, kind, payload FROM ledger_outbox ORDER BY id",
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect()
     }
 }
 
-const LICENSES: u32 = 6;
-const THREADS: usize = 8;
-const ORDERS: usize = 100;
-
-/// Two backend instances (two ledgers, each with its own pool) place 8 x 100 orders at
-/// once on overlapping licenses; every tenth order is a retry of an earlier one.
 #[test]
 #[cfg_attr(not(has_pg), ignore = "needs PostgreSQL: set LICENSE_TEST_PG")]
 fn two_instances_issue_concurrently_without_duplicate_or_lost_revisions() {
-    let url = database_url();
-    let schema = Schema::create(&url);
-    let today = d(2026, 11, 22);
-    let instances = [schema.ledger(4), schema.ledger(4)];
-    let mut setup = issuer(instances[0].clone());
-    let mut ids = Vec::new();
-    for n in 0..LICENSES {
-        let out = setup
-            .place(Some(&format!("setup-{n}")), &new_license(&format!("L{n}")), today)
-            .unwrap();
-        ids.push(out.license_id());
-    }
-    let ids = Arc::new(ids);
-    let barrier = Arc::new(Barrier::new(THREADS));
-    let threads: Vec<_> = (0..THREADS)
-        .map(|t| {
-            let ledger = instances[t % 2].clone();
-            let (ids, barrier) = (Arc::clone(&ids), Arc::clone(&barrier));
-            std::thread::spawn(move || {
-                let mut is = issuer(ledger);
-                let mut outcomes: Vec<(String, Outcome)> = Vec::new();
-                barrier.wait();
-                for i in 0..ORDERS {
-                    if i % 10 == 9 {
-                        // A retry of this thread's order of 5 orders ago: the first result.
-                        let (key, first) = outcomes[i - 5].clone();
-                        let order = if i % 20 == 19 {
-                            new_license(&format!("T{t}-{}", i - 5))
-                        } else {
-                            rehost(first.license_id(), common::db(&format!("DB-{t}-{}", i - 5)))
-                        };
-                        let again = is.place(Some(&key), &order, today).unwrap();
-                        assert_eq!(again, first, "a retried order returns its first result");
-                        outcomes.push((format!("{key}/retry"), again));
-                        continue;
-                    }
-                    let key = format!("t{t}-o{i}");
-                    let order = if i % 20 == 14 {
-                        // A new license now and then: ids are allocated concurrently too.
-                        new_license(&format!("T{t}-{i}"))
-                    } else {
-                        rehost(ids[(t + i) % ids.len()], common::db(&format!("DB-{t}-{i}")))
-                    };
-                    let out = is.place(Some(&key), &order, today).unwrap();
-                    outcomes.push((key, out));
-                }
-                outcomes
-            })
-        })
-        .collect();
-    let outcomes: Vec<(String, Outcome)> = threads.into_iter().flat_map(|t| t.join().unwrap()).collect();
-    let placed: Vec<&(String, Outcome)> = outcomes.iter().filter(|(k, _)| !k.ends_with("/retry")).collect();
-    assert_eq!(placed.len(), THREADS * (ORDERS - ORDERS / 10));
-
-    // Every revision of every license unique and gapless, every order recorded once.
-    let records = instances[1].records().unwrap();
-    assert_eq!(
-        records.len(),
-        LICENSES as usize + placed.len(),
-        "one record per order, retries add none"
-    );
-    let mut revisions: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-    for r in &records {
-        revisions
-            .entry(r.license.license_id)
-            .or_default()
-            .push(r.license.revision);
-    }
-    for (id, mut revs) in revisions.clone() {
-        revs.sort_unstable();
-        assert_eq!(revs, (1..=revs.len() as u32).collect::<Vec<_>>(), "license {id}");
-    }
-    let keys: BTreeSet<&str> = records
-        .iter()
-        .filter_map(|r| r.order.as_ref().map(|o| o.key.as_str()))
-        .collect();
-    assert_eq!(
-        keys.len(),
-        records.len(),
-        "each order's records carry their own key"
-    );
-    // Each code returned is the one in the ledger.
-    let codes: BTreeSet<&str> = records.iter().filter_map(|r| r.code.as_deref()).collect();
-    for (_, out) in &placed {
-        let code = match out {
-            Outcome::Issued(i) => &i.code,
-            Outcome::Reissued(r) => &r.now.code,
-            other => panic!("{other:?}"),
-        };
-        assert!(codes.contains(code.as_str()));
-    }
-    let new_ids: BTreeSet<u32> = placed
-        .iter()
-        .filter_map(|(_, o)| match o {
-            Outcome::Issued(i) => Some(i.license.license_id),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(new_ids.len(), THREADS * 5, "every new license has its own id");
-    // The database says the same: one first record per order key, revisions unique.
-    let mut sql = schema.client();
-    let row = sql
-        .query_one(
-            "SELECT count(*), count(DISTINCT order_key), count(DISTINCT (license_id, revision)) FROM ledger_records",
-            &[],
-        )
-        .unwrap();
-    let (all, orders, revs): (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
-    assert_eq!(
-        (all, orders, revs),
-        (records.len() as i64, records.len() as i64, records.len() as i64)
-    );
-    // Two thirds of the rehosts raced another instance or thread and were retried:
-    // nothing above can pass by accident of a serial run.
-    assert!(revisions.values().any(|r| r.len() > 50), "{revisions:?}");
+    let schema = Schema::create(&database_url());
+    suite::two_instances_issue_concurrently_without_duplicate_or_lost_revisions(|n| schema.ledger(n));
 }
 
 #[test]
 #[cfg_attr(not(has_pg), ignore = "needs PostgreSQL: set LICENSE_TEST_PG")]
 fn the_ledger_round_trips_records_and_answers_reports_with_sql() {
-    let url = database_url();
-    let schema = Schema::create(&url);
-    let today = d(2026, 11, 22);
-    let mut is = issuer(schema.ledger(2));
-    let a = is
-        .place(None, &new_license("ACME Corp"), today)
-        .unwrap()
-        .license_id();
-    is.place(
-        None,
-        &Order::Upgrade {
-            license_id: a,
-            change: Change {
-                named_users: Some(30),
-                ..Change::default()
-            },
-        },
-        today,
-    )
-    .unwrap();
-    let mut trial = NewLicense::new("demo-erp", Kind::Trial, Customer::new("株式会社エーシーエム"));
-    trial.bind = BindTo::database("DB-2S3SS-G6YH8-DSBEC-9R3QK");
-    is.issue(&trial, d(2026, 12, 1)).unwrap();
-    is.cancel(a, d(2026, 12, 2)).unwrap();
+    let schema = Schema::create(&database_url());
+    suite::the_ledger_round_trips_records_and_answers_reports_with_sql(|n| schema.ledger(n));
+}
 
-    // Opening again (another instance) applies no migration twice and sees everything.
-    let again = schema.ledger(1);
-    let records = again.records().unwrap();
-    assert_eq!(records.len(), 4);
-    assert_eq!(records, is.ledger().records().unwrap());
-    assert_eq!(again.records_of(a).unwrap().len(), 3);
-    assert_eq!(again.last_license_id().unwrap(), Some(a + 1));
+#[test]
+#[cfg_attr(not(has_pg), ignore = "needs PostgreSQL: set LICENSE_TEST_PG")]
+fn concurrent_redeemers_of_one_ticket_get_one_license() {
+    let schema = Schema::create(&database_url());
+    suite::concurrent_redeemers_of_one_ticket_get_one_license(|n| schema.ledger(n));
+}
 
-    // The issued report of November from SQL, and the kind totals counted by SQL.
-    let nov = Month::parse("2026-11").unwrap();
-    let (from, to) = nov.bounds().unwrap();
-    let month_records = again.records_recorded(from, to).unwrap();
-    assert_eq!(month_records.len(), 2);
-    let report = issued_in_month(&month_records, &catalogs(), nov).unwrap();
-    assert_eq!(again.issued_totals(nov).unwrap(), report.totals);
-    let dec = Month::parse("2026-12").unwrap();
-    let totals = again.issued_totals(dec).unwrap();
-    let trial_row = totals.iter().find(|t| t.kind == "demo/trial").unwrap();
-    assert_eq!((trial_row.new_licenses, trial_row.codes), (1, 1));
+#[test]
+#[cfg_attr(not(has_pg), ignore = "needs PostgreSQL: set LICENSE_TEST_PG")]
+fn outbox_rows_commit_with_their_records() {
+    let schema = Schema::create(&database_url());
+    suite::outbox_rows_commit_with_their_records(|n| schema.ledger(n));
+}
 
-    // Revocation-list numbers per product, never reused, at least the floor asked for.
-    let mut l = again.clone();
-    assert_eq!(l.claim_revocation_sequence("demo-erp", 0).unwrap(), 1);
-    assert_eq!(l.claim_revocation_sequence("demo-erp", 0).unwrap(), 2);
-    assert_eq!(l.claim_revocation_sequence("demo-erp", 10).unwrap(), 10);
-    assert_eq!(l.claim_revocation_sequence("other", 0).unwrap(), 1);
-    let list = is
-        .publish_revocation_list("demo-erp", d(2026, 12, 3), 30, 0)
+#[test]
+#[cfg_attr(not(has_pg), ignore = "needs PostgreSQL: set LICENSE_TEST_PG")]
+fn active_on_a_day_from_the_index_is_the_report_of_all_records() {
+    let schema = Schema::create(&database_url());
+    suite::active_on_a_day_from_the_index_is_the_report_of_all_records(|n| schema.ledger(n));
+}
+
+/// A ledger made before the outbox (migrations 1 and 2 only, with records) gets the
+/// outbox and the term columns filled from its records when opened.
+#[test]
+#[cfg_attr(not(has_pg), ignore = "needs PostgreSQL: set LICENSE_TEST_PG")]
+fn migration_3_fills_the_terms_of_existing_records() {
+    let schema = Schema::create(&database_url());
+    let mut old = schema.client();
+    old.batch_execute("CREATE TABLE ledger_migrations (version integer PRIMARY KEY, applied timestamptz NOT NULL DEFAULT now())")
         .unwrap();
-    assert_eq!(list.sequence, 11);
-
-    // Erasure keeps the numbers.
-    assert_eq!(l.erase_licensee("acme  corp", "erased-1").unwrap(), 3);
-    let after = l.records_of(a).unwrap();
-    assert!(after.iter().all(|r| r.licensee == "erased-1" && r.erased));
-    assert_eq!(after.len(), 3);
+    for (v, sql) in &MIGRATIONS[..2] {
+        old.batch_execute(sql).unwrap();
+        old.execute("INSERT INTO ledger_migrations (version) VALUES ($1)", &[v])
+            .unwrap();
+    }
+    // Records written as version 2 wrote them (no term columns), from a memory issuer.
+    let mut mem = suite::issuer(MemoryLedger::new());
+    mem.place(None, &suite::new_license("Old Corp"), suite::d(2026, 3, 1))
+        .unwrap();
+    for (i, r) in mem.ledger().records().unwrap().iter().enumerate() {
+        old.execute(
+            "INSERT INTO ledger_records (license_id, seq, recorded, operation, product, licensee, kind, revision, has_code, batch_index, record)
+             VALUES ($1, $2, $3::text::date, $4, $5, $6, $7, 1, true, 0, $8)",
+            &[
+                &i64::from(r.license.license_id),
+                &(i as i32),
+                &r.recorded.to_string(),
+                &r.operation.name(),
+                &r.product,
+                &r.licensee,
+                &r.license.kind.name(),
+                &serde_json::to_string(r).unwrap(),
+            ],
+        )
+        .unwrap();
+    }
+    let ledger = schema.ledger(1);
+    let active = ledger.records_active_on(suite::d(2026, 6, 1)).unwrap();
+    assert_eq!(active, mem.ledger().records().unwrap());
+    assert!(ledger.records_active_on(suite::d(2026, 2, 1)).unwrap().is_empty());
 }
 
 #[test]
@@ -248,71 +131,33 @@ fn a_database_that_is_gone_is_a_backend_error() {
     }
 }
 
-/// Eight redeemers on two backend instances redeem the same five tickets at once, half
-/// of them for one installation and half for another: each ticket gives exactly one
-/// license; every redeemer of the winning installation gets that code, every other is
-/// refused naming it.
+/// PostgreSQL's plan for "active on a day" and "issued in a month" uses their indexes
+/// (sequential scans off, so the small test table does not hide a missing index).
 #[test]
 #[cfg_attr(not(has_pg), ignore = "needs PostgreSQL: set LICENSE_TEST_PG")]
-fn concurrent_redeemers_of_one_ticket_get_one_license() {
-    let url = database_url();
-    let schema = Schema::create(&url);
-    let today = d(2026, 11, 22);
-    let dir = tempfile::tempdir().unwrap();
-    let instances = [schema.ledger(4), schema.ledger(4)];
-    let mut pool = TicketPool::open(&dir.path().join("tickets.jsonl")).unwrap();
-    let mut scope = NewLicense::new("demo-erp", Kind::Subscription, Customer::default());
-    scope.named_users = Some(10);
-    let tickets = pool
-        .create(&issuer(instances[0].clone()), "Contoso", &scope, 5, today)
-        .unwrap();
-    let ids: Vec<TicketId> = tickets.iter().map(|t| t.id).collect();
-    let pool = Arc::new(pool);
-    let barrier = Arc::new(Barrier::new(THREADS));
-    let threads: Vec<_> = (0..THREADS)
-        .map(|t| {
-            let ledger = instances[t % 2].clone();
-            let (pool, barrier, ids) = (Arc::clone(&pool), Arc::clone(&barrier), ids.clone());
-            std::thread::spawn(move || {
-                let mut is = issuer(ledger);
-                barrier.wait();
-                ids.iter()
-                    .map(|id| {
-                        let db = common::db(&format!("DB-{}", t % 2));
-                        let out = is.redeem(
-                            &pool,
-                            id,
-                            Customer::new("ACME"),
-                            BindTo::database(db.clone()),
-                            today,
-                        );
-                        (*id, db, out)
-                    })
-                    .collect::<Vec<_>>()
-            })
-        })
-        .collect();
-    let results: Vec<_> = threads.into_iter().flat_map(|t| t.join().unwrap()).collect();
-    let records = instances[1].records().unwrap();
-    assert_eq!(records.len(), ids.len(), "one license per ticket");
-    for id in &ids {
-        let record = records
+fn the_report_queries_use_their_indexes() {
+    let schema = Schema::create(&database_url());
+    let ledger = schema.ledger(1);
+    let mut c = ledger.connection().unwrap();
+    c.batch_execute("SET enable_seqscan = off").unwrap();
+    let plan = |c: &mut license_issue::postgres::Client, sql: &str| -> String {
+        c.query(&format!("EXPLAIN {sql}"), &[])
+            .unwrap()
             .iter()
-            .find(|r| r.ticket.as_deref() == Some(id.to_string().as_str()))
-            .expect("the ticket's record");
-        let winner = record.database.clone().unwrap();
-        for (_, db, out) in results.iter().filter(|(t, _, _)| t == id) {
-            match out {
-                Ok(r) => {
-                    assert_eq!(db, &winner);
-                    assert_eq!(Some(&r.issued.code), record.code.as_ref());
-                }
-                Err(Error::Ticket(TicketError::Redeemed { license_id, .. })) => {
-                    assert_ne!(db, &winner);
-                    assert_eq!(*license_id, record.license.license_id);
-                }
-                Err(e) => panic!("{e:?}"),
-            }
-        }
-    }
+            .map(|r| r.get::<_, String>(0))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let active = plan(
+        &mut c,
+        "SELECT license_id FROM ledger_records WHERE has_code AND kind = 'subscription'
+           AND valid_from <= '2026-01-01' AND expires > '2026-01-01'",
+    );
+    assert!(active.contains("ledger_records_term"), "{active}");
+    let issued = plan(
+        &mut c,
+        "SELECT kind, count(*) FROM ledger_records WHERE has_code AND recorded >= '2026-01-01'
+           AND recorded < '2026-02-01' GROUP BY kind",
+    );
+    assert!(issued.contains("ledger_records_issued"), "{issued}");
 }

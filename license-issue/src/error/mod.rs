@@ -279,6 +279,7 @@ mod tests {
             Error::Ledger(LedgerError::Conflict { license_id: l }),
             Error::Ledger(LedgerError::OrderKeyReused { key: "k".into() }),
             Error::Ledger(LedgerError::SequenceExhausted),
+            Error::Ledger(LedgerError::OutboxUnsupported { ledger: "file" }),
             Error::Report(ReportError::InvalidMonth { given: "x".into() }),
         ];
         for e in all {

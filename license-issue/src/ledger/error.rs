@@ -48,6 +48,16 @@ pub enum LedgerError {
         "the revocation-list sequence numbers of this product are exhausted: sign lists for a new product id"
     )]
     SequenceExhausted,
+    /// This ledger cannot commit outbox rows with its records (the file ledger: a second
+    /// file is not written in the same step as a ledger line, so a crash between the two
+    /// would lose or invent an event).
+    #[error(
+        "the {ledger} ledger keeps no outbox: use the SQLite or PostgreSQL ledger for e-mail and webhook events; nothing was recorded"
+    )]
+    OutboxUnsupported {
+        /// The kind of ledger (`file`; `this` for a ledger that does not say).
+        ledger: &'static str,
+    },
 }
 
 impl LedgerError {
@@ -61,6 +71,7 @@ impl LedgerError {
             LedgerError::Conflict { .. } => "conflict",
             LedgerError::OrderKeyReused { .. } => "order_key_reused",
             LedgerError::SequenceExhausted => "sequence_exhausted",
+            LedgerError::OutboxUnsupported { .. } => "outbox_unsupported",
         }
     }
 
@@ -72,7 +83,9 @@ impl LedgerError {
             | LedgerError::LedgerEncode(_)
             | LedgerError::Backend(_) => ErrorClass::Data,
             LedgerError::Conflict { .. } => ErrorClass::Retry,
-            LedgerError::OrderKeyReused { .. } | LedgerError::SequenceExhausted => ErrorClass::Usage,
+            LedgerError::OrderKeyReused { .. }
+            | LedgerError::SequenceExhausted
+            | LedgerError::OutboxUnsupported { .. } => ErrorClass::Usage,
         }
     }
 }

@@ -243,6 +243,16 @@ impl FileLedger {
 }
 
 impl Ledger for FileLedger {
+    /// Refused: a second file is not written in the same step as a ledger line, so a
+    /// crash between the two would lose an event or announce one never recorded.
+    fn append_batch_with_outbox(
+        &mut self,
+        _batch: &crate::ledger::store::Batch<'_>,
+        _outbox: &[crate::ledger::store::OutboxRow],
+    ) -> Result<(), Error> {
+        Err(Error::Ledger(LedgerError::OutboxUnsupported { ledger: "file" }))
+    }
+
     fn append(&mut self, record: &Record) -> Result<(), Error> {
         self.refuse_if_torn()?;
         let line = encode_line(record)?;

@@ -4,6 +4,8 @@
 //! - `store`: the `Ledger` trait, its records and operations, and the in-memory ledger;
 //! - `file`: the file ledger (checksummed JSON lines, a lock, torn-line recovery);
 //! - `postgres`: the PostgreSQL ledger for several issuing instances;
+//! - `sqlite`: the SQLite ledger (feature `sqlite`) for one backend instance;
+//! - `outbox`: a ledger that writes outbox rows with every batch (`WithOutbox`);
 //! - `history`: a license's revisions, its code in force and its scheduled changes.
 //!
 //! May use: `error`, `catalog` (for report totals) and `license-core`.
@@ -11,6 +13,9 @@
 pub(crate) mod error;
 pub(crate) mod file;
 pub(crate) mod history;
+pub(crate) mod outbox;
 #[cfg(feature = "postgres")]
 pub(crate) mod postgres;
+#[cfg(feature = "sqlite")]
+pub(crate) mod sqlite;
 pub(crate) mod store;

@@ -17,12 +17,14 @@ use license_core::{Date, Kind};
 use r2d2_postgres::PostgresConnectionManager;
 use r2d2_postgres::postgres::error::SqlState;
 use r2d2_postgres::postgres::types::ToSql;
-use r2d2_postgres::postgres::{self, NoTls};
+use r2d2_postgres::postgres::{self, GenericClient, NoTls};
 
 use crate::error::Error;
 use crate::issuer::error::OrderError;
 use crate::ledger::error::LedgerError;
-use crate::ledger::store::{Batch, Ledger, Record, erase_in, next_sequence, normalize_licensee};
+use crate::ledger::store::{
+    Batch, Ledger, OutboxRow, Record, erase_in, next_sequence, normalize_licensee, term_end,
+};
 use crate::report::error::ReportError;
 use crate::report::lists::KindTotals;
 use crate::report::month::Month;
@@ -32,6 +34,10 @@ use crate::report::month::Month;
 pub const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("../../migrations/0001_ledger.sql")),
     (2, include_str!("../../migrations/0002_license_ids.sql")),
+    (
+        3,
+        include_str!("../../migrations/0003_outbox_and_report_indexes.sql"),
+    ),
 ];
 
 type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
@@ -116,6 +122,12 @@ impl PgLedger {
         self.pool.get().map_err(backend)
     }
 
+    /// A connection of the ledger's pool (the outbox worker and a service's own tables
+    /// use it), returned to the pool when dropped.
+    pub fn connection(&self) -> Result<impl std::ops::DerefMut<Target = postgres::Client> + use<>, Error> {
+        self.conn()
+    }
+
     /// Apply the migrations not yet applied, under an advisory lock (two instances
     /// starting at once apply each migration once).
     fn migrate(&self) -> Result<(), Error> {
@@ -190,6 +202,108 @@ impl PgLedger {
     }
 }
 
+/// The records of `batch` as one multi-row INSERT: all or none. A unique-key violation
+/// (another writer at the same position, the same revision, or the same order key) is a
+/// conflict.
+fn insert_batch(c: &mut impl GenericClient, batch: &Batch<'_>) -> Result<(), Error> {
+    const COLUMNS: usize = 16;
+    let mut sql = String::from(
+        "INSERT INTO ledger_records (license_id, seq, recorded, operation, product, licensee, reseller, \
+             kind, revision, has_code, order_key, order_digest, batch_index, record, valid_from, expires) VALUES ",
+    );
+    struct Row {
+        license_id: i64,
+        seq: i32,
+        recorded: String,
+        operation: &'static str,
+        kind: &'static str,
+        revision: i32,
+        has_code: bool,
+        order_key: Option<String>,
+        order_digest: Option<String>,
+        batch_index: i32,
+        json: String,
+        valid_from: String,
+        expires: String,
+    }
+    let mut rows = Vec::with_capacity(batch.records.len());
+    for (i, r) in batch.records.iter().enumerate() {
+        let at = batch.expected + i;
+        rows.push(Row {
+            license_id: i64::from(r.license.license_id),
+            seq: i32::try_from(at).map_err(|_| {
+                Error::Order(OrderError::RevisionsExhausted {
+                    license_id: batch.license_id,
+                })
+            })?,
+            recorded: r.recorded.to_string(),
+            operation: r.operation.name(),
+            kind: r.license.kind.name(),
+            revision: i32::try_from(r.license.revision).unwrap_or(i32::MAX),
+            has_code: r.code.is_some(),
+            order_key: r.order.as_ref().map(|o| o.key.clone()),
+            order_digest: r.order.as_ref().map(|o| o.digest.clone()),
+            batch_index: i32::try_from(i).unwrap_or(i32::MAX),
+            json: serde_json::to_string(r).map_err(LedgerError::LedgerEncode)?,
+            valid_from: r.license.valid_from.to_string(),
+            expires: term_end(r),
+        });
+    }
+    let mut params: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(rows.len() * COLUMNS);
+    for (i, (row, r)) in rows.iter().zip(batch.records).enumerate() {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        let b = i * COLUMNS;
+        sql.push_str(&format!(
+                "(${}, ${}, ${}::text::date, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}::text::date, ${}::text::date)",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7,
+                b + 8,
+                b + 9,
+                b + 10,
+                b + 11,
+                b + 12,
+                b + 13,
+                b + 14,
+                b + 15,
+                b + 16
+            ));
+        params.extend_from_slice(&[
+            &row.license_id,
+            &row.seq,
+            &row.recorded,
+            &row.operation,
+            &r.product,
+            &r.licensee,
+            &r.reseller,
+            &row.kind,
+            &row.revision,
+            &row.has_code,
+            &row.order_key,
+            &row.order_digest,
+            &row.batch_index,
+            &row.json,
+            &row.valid_from,
+            &row.expires,
+        ]);
+    }
+    match c.execute(sql.as_str(), &params) {
+        Ok(_) => Ok(()),
+        Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
+            Err(Error::Ledger(LedgerError::Conflict {
+                license_id: batch.license_id,
+            }))
+        }
+        Err(e) => Err(db(e)),
+    }
+}
+
 impl Ledger for PgLedger {
     fn append(&mut self, record: &Record) -> Result<(), Error> {
         let id = record.license.license_id;
@@ -204,95 +318,36 @@ impl Ledger for PgLedger {
     /// One multi-row INSERT: all records or none. A unique-key violation (another writer
     /// at the same position, the same revision, or the same order key) is a conflict.
     fn append_batch(&mut self, batch: &Batch<'_>) -> Result<(), Error> {
-        const COLUMNS: usize = 14;
-        let mut sql = String::from(
-            "INSERT INTO ledger_records (license_id, seq, recorded, operation, product, licensee, reseller, \
-             kind, revision, has_code, order_key, order_digest, batch_index, record) VALUES ",
-        );
-        struct Row {
-            license_id: i64,
-            seq: i32,
-            recorded: String,
-            operation: &'static str,
-            kind: &'static str,
-            revision: i32,
-            has_code: bool,
-            order_key: Option<String>,
-            order_digest: Option<String>,
-            batch_index: i32,
-            json: String,
-        }
-        let mut rows = Vec::with_capacity(batch.records.len());
-        for (i, r) in batch.records.iter().enumerate() {
-            let at = batch.expected + i;
-            rows.push(Row {
-                license_id: i64::from(r.license.license_id),
-                seq: i32::try_from(at).map_err(|_| {
-                    Error::Order(OrderError::RevisionsExhausted {
-                        license_id: batch.license_id,
-                    })
-                })?,
-                recorded: r.recorded.to_string(),
-                operation: r.operation.name(),
-                kind: r.license.kind.name(),
-                revision: i32::try_from(r.license.revision).unwrap_or(i32::MAX),
-                has_code: r.code.is_some(),
-                order_key: r.order.as_ref().map(|o| o.key.clone()),
-                order_digest: r.order.as_ref().map(|o| o.digest.clone()),
-                batch_index: i32::try_from(i).unwrap_or(i32::MAX),
-                json: serde_json::to_string(r).map_err(LedgerError::LedgerEncode)?,
-            });
-        }
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(rows.len() * COLUMNS);
-        for (i, (row, r)) in rows.iter().zip(batch.records).enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            let b = i * COLUMNS;
-            sql.push_str(&format!(
-                "(${}, ${}, ${}::text::date, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7,
-                b + 8,
-                b + 9,
-                b + 10,
-                b + 11,
-                b + 12,
-                b + 13,
-                b + 14
-            ));
-            params.extend_from_slice(&[
-                &row.license_id,
-                &row.seq,
-                &row.recorded,
-                &row.operation,
-                &r.product,
-                &r.licensee,
-                &r.reseller,
-                &row.kind,
-                &row.revision,
-                &row.has_code,
-                &row.order_key,
-                &row.order_digest,
-                &row.batch_index,
-                &row.json,
-            ]);
-        }
         let mut c = self.conn()?;
-        match c.execute(sql.as_str(), &params) {
-            Ok(_) => Ok(()),
-            Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
-                Err(Error::Ledger(LedgerError::Conflict {
-                    license_id: batch.license_id,
-                }))
-            }
-            Err(e) => Err(db(e)),
+        insert_batch(&mut *c, batch)
+    }
+
+    /// The records' INSERT and the outbox rows in one transaction.
+    fn append_batch_with_outbox(&mut self, batch: &Batch<'_>, outbox: &[OutboxRow]) -> Result<(), Error> {
+        let mut c = self.conn()?;
+        let mut tx = c.transaction().map_err(db)?;
+        insert_batch(&mut tx, batch)?;
+        for o in outbox {
+            tx.execute(
+                "INSERT INTO ledger_outbox (event_id, kind, payload, created)
+                 VALUES ($1, $2, $3, extract(epoch FROM now())::bigint)",
+                &[&o.event_id, &o.kind, &o.payload],
+            )
+            .map_err(db)?;
         }
+        tx.commit().map_err(db)
+    }
+
+    fn records_active_on(&self, day: Date) -> Result<Vec<Record>, Error> {
+        self.query_records(
+            "SELECT record FROM ledger_records
+              WHERE license_id IN (
+                    SELECT license_id FROM ledger_records
+                     WHERE has_code AND kind = 'subscription' AND valid_from <= $1::text::date
+                       AND expires > $1::text::date)
+              ORDER BY license_id, seq",
+            &[&day.to_string()],
+        )
     }
 
     fn records(&self) -> Result<Vec<Record>, Error> {

@@ -174,6 +174,20 @@ pub struct Batch<'a> {
     pub records: &'a [Record],
 }
 
+/// A message to send about records, written to the ledger's outbox in the same
+/// transaction as the records ([`Ledger::append_batch_with_outbox`]): committed with
+/// them or not at all. A delivery worker (crate `license-notify`) reads the outbox and
+/// sends each row at least once, under its `event_id`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboxRow {
+    /// The stable id of the event (unique in the outbox; a receiver deduplicates by it).
+    pub event_id: String,
+    /// What the row is (`webhook`, `email`: the worker's channel).
+    pub kind: String,
+    /// The message as JSON, in the worker's format.
+    pub payload: String,
+}
+
 /// Where records are kept. Appends must be durable when `append` returns.
 ///
 /// A ledger shared by several issuers at once (several backend instances on one
@@ -205,6 +219,35 @@ pub trait Ledger {
             self.append(r)?;
         }
         Ok(())
+    }
+
+    /// [`Ledger::append_batch`], and `outbox` written in the same transaction: the records
+    /// and their outbox rows are committed together or not at all (a conflict records
+    /// neither). Ledgers that cannot do that (the file ledger) refuse with
+    /// [`LedgerError::OutboxUnsupported`](crate::LedgerError::OutboxUnsupported) and record nothing.
+    fn append_batch_with_outbox(&mut self, batch: &Batch<'_>, outbox: &[OutboxRow]) -> Result<(), Error> {
+        let _ = (batch, outbox);
+        Err(Error::Ledger(LedgerError::OutboxUnsupported { ledger: "this" }))
+    }
+
+    /// The records of every license that may be a subscription in force on `day`: each
+    /// license with a subscription revision whose term covers `day` (from `valid_from`,
+    /// before `expires`), with all its records, by license and in order. What
+    /// [`crate::active_subscriptions`] needs to answer for `day` (SQL ledgers select them
+    /// with an index instead of reading everything).
+    fn records_active_on(&self, day: Date) -> Result<Vec<Record>, Error> {
+        let records = self.records()?;
+        let ids: std::collections::BTreeSet<u32> = records
+            .iter()
+            .filter(|r| r.code.is_some() && covers(r, day))
+            .map(|r| r.license.license_id)
+            .collect();
+        let mut out: Vec<Record> = records
+            .into_iter()
+            .filter(|r| ids.contains(&r.license.license_id))
+            .collect();
+        out.sort_by_key(|r| r.license.license_id);
+        Ok(out)
     }
 
     /// The records issued for the order with idempotency key `key`, in order.
@@ -271,6 +314,22 @@ pub trait Ledger {
     fn claim_revocation_sequence(&mut self, product: &str, at_least: u64) -> Result<u64, Error>;
 }
 
+/// Whether `r` is a subscription revision whose term covers `day`.
+pub(crate) fn covers(r: &Record, day: Date) -> bool {
+    r.license.kind == license_core::Kind::Subscription
+        && r.license.valid_from <= day
+        && r.license.expires.is_none_or(|e| day < e)
+}
+
+/// A record's term end for the SQL ledgers' `expires` column: the exclusive end, or
+/// `9999-12-31` for none (so that "the term covers a day" is one indexed range).
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
+pub(crate) fn term_end(r: &Record) -> String {
+    r.license
+        .expires
+        .map_or_else(|| "9999-12-31".to_owned(), |e| e.to_string())
+}
+
 /// The next sequence number after `last` (none: 1), at least `at_least`.
 pub(crate) fn next_sequence(last: Option<u64>, at_least: u64) -> Result<u64, Error> {
     let next = match last {
@@ -317,6 +376,7 @@ pub struct MemoryLedger {
     by_license: BTreeMap<u32, Vec<usize>>,
     by_order: BTreeMap<String, Vec<usize>>,
     sequences: BTreeMap<String, u64>,
+    outbox: Vec<OutboxRow>,
 }
 
 impl MemoryLedger {
@@ -340,6 +400,11 @@ impl MemoryLedger {
         self.records.push(record);
     }
 
+    /// The outbox rows written with [`Ledger::append_batch_with_outbox`], in order.
+    pub fn outbox(&self) -> &[OutboxRow] {
+        &self.outbox
+    }
+
     /// Number of records.
     pub(crate) fn len(&self) -> usize {
         self.records.len()
@@ -354,6 +419,25 @@ impl MemoryLedger {
 impl Ledger for MemoryLedger {
     fn append(&mut self, record: &Record) -> Result<(), Error> {
         self.push(record.clone());
+        Ok(())
+    }
+
+    fn append_batch_with_outbox(&mut self, batch: &Batch<'_>, outbox: &[OutboxRow]) -> Result<(), Error> {
+        if self.records_of(batch.license_id)?.len() != batch.expected {
+            return Err(Error::Ledger(LedgerError::Conflict {
+                license_id: batch.license_id,
+            }));
+        }
+        if outbox
+            .iter()
+            .any(|o| self.outbox.iter().any(|p| p.event_id == o.event_id))
+        {
+            return Err(Error::Ledger(LedgerError::Backend(
+                "an outbox event id is used twice".into(),
+            )));
+        }
+        self.append_batch(batch)?;
+        self.outbox.extend_from_slice(outbox);
         Ok(())
     }
 

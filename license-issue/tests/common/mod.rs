@@ -1,6 +1,8 @@
 //! A schema of its own in the shared test database, dropped at the end.
 #![allow(dead_code)]
 
+pub mod suite;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
