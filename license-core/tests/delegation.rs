@@ -971,3 +971,59 @@ fn vendor_keys_sharing_a_key_id_are_all_tried() {
         assert_eq!(chain.verify(&keys, PRODUCT).unwrap().name.as_str(), RESELLER);
     }
 }
+
+/// A version-3 list revokes Fabrikam's certificate by the pair (Contoso's serial 7,
+/// Fabrikam's serial 1): Fabrikam's codes are refused, Contoso's own codes are not, and
+/// the same sub-serial under another reseller's certificate revokes nothing here.
+#[test]
+fn a_version_3_revocation_list_revokes_a_sub_reseller_by_the_pair_of_serials() {
+    let m = reference_machine();
+    let ctx = reference_context(&m);
+    let verdicts = |pairs: &[SubCertificateSerial]| {
+        let bytes = sign_revocation_list_with_sub_certificates(
+            PRODUCT,
+            1,
+            day(2027, 1, 1),
+            day(2027, 2, 1),
+            &[],
+            &[],
+            pairs,
+            &key(),
+        )
+        .unwrap();
+        let list = UntrustedRevocationList::parse(&bytes)
+            .unwrap()
+            .verify(&public_keys(), PRODUCT)
+            .unwrap();
+        [reseller_code(), sub_code()].map(|code| {
+            UntrustedDelegatedCode::from_bytes(code.as_bytes())
+                .unwrap()
+                .verify_revocations(&public_keys(), &ctx, &list)
+                .map(|v| v.issuer().name)
+        })
+    };
+    let pair = |reseller, sub_reseller| SubCertificateSerial {
+        reseller,
+        sub_reseller,
+    };
+    let [one, two] = verdicts(&[pair(7, 1)]);
+    assert_eq!(one.unwrap().as_str(), RESELLER);
+    assert_eq!(
+        two,
+        Err(Error::Delegation(DelegationError::SubResellerRevoked {
+            reseller: ResellerName::new(SUB).unwrap(),
+            parent_serial: 7,
+            serial: 1,
+        }))
+    );
+    assert_eq!(
+        two.unwrap_err().to_string(),
+        "the certificate 1 of sub-reseller Fabrikam, under the reseller certificate 7, was revoked by the vendor: ask the vendor for a new license"
+    );
+    for other in [pair(8, 1), pair(7, 2), pair(1, 7)] {
+        let [one, two] = verdicts(&[other]);
+        assert!(one.is_ok() && two.is_ok(), "{other} revokes nothing here");
+    }
+    // A caller that knows only first-level serials (`verify`) never refuses a sub-reseller.
+    assert!(verify_bytes(sub_code().as_bytes(), |_| false).is_ok());
+}

@@ -295,19 +295,31 @@ pub(crate) enum ResellerCommand {
     /// key; with --as-reseller, from a reseller's home, it certifies a sub-reseller inside
     /// the installed chain (never wider).
     Certify(CertifyArgs),
-    /// At the vendor: revoke a reseller certificate the vendor signed (by serial). The
-    /// next revocation list of the product (`revoke --list`) refuses every code under it,
-    /// its sub-resellers' included.
+    /// At the vendor: revoke a reseller certificate the vendor signed (by serial), or with
+    /// --sub-serial a sub-reseller's certificate under it (registered when an import met
+    /// its codes). The next revocation list of the product (`revoke --list`) refuses every
+    /// code under it, its sub-resellers' included.
     Revoke {
-        /// The certificate's serial.
+        /// The certificate's serial (the first-level reseller's).
         #[arg(long)]
         serial: u32,
+        /// The serial the reseller gave its sub-reseller's certificate: revoke only that
+        /// sub-reseller (a revocation list of format version 3).
+        #[arg(long)]
+        sub_serial: Option<u32>,
         /// The product (default: the only catalog).
         #[arg(long)]
         product: Option<String>,
         /// Why (kept in the register).
         #[arg(long)]
         reason: Option<String>,
+    },
+    /// At the vendor: the certificate register, the reseller certificates it signed and the
+    /// sub-reseller certificates its imports met, with their serials and revocations.
+    List {
+        /// The product (default: every product).
+        #[arg(long)]
+        product: Option<String>,
     },
     /// In the reseller's home: install what the vendor sent, after checking it against the
     /// vendor's public key and this reseller's key: a bundle file (`reseller certify
