@@ -269,7 +269,22 @@ pub(crate) enum TicketCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// In a reseller's home: add the tickets the vendor exported to its pool.
+    /// In a reseller's home: pass tickets it received (and still holds) on to its
+    /// sub-reseller, never more than it holds; writes the file the sub-reseller imports
+    /// (`ticket import`), and this home no longer redeems them.
+    PassOn {
+        /// The sub-reseller (the name in its certificate).
+        #[arg(long)]
+        to: String,
+        /// How many tickets.
+        #[arg(long)]
+        count: u32,
+        /// The file to write (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// In a reseller's home: add the tickets the vendor (or the reseller above) exported
+    /// or passed on to its pool.
     Import {
         /// The file `ticket export` wrote.
         file: PathBuf,

@@ -348,7 +348,8 @@ pub fn check_import(
         }
         let (code, sub) = check_record(r, export, keys, revoked, (from, to)).map_err(refuse)?;
         if let Some(t) = &r.ticket {
-            check_ticket(r, t, tickets).map_err(refuse)?;
+            let above: Vec<&str> = sub.iter().map(|s| s.reseller.as_str()).collect();
+            check_ticket(r, t, tickets, &above).map_err(refuse)?;
             match redeemed.get(t.as_str()) {
                 Some(&other) if other != id => {
                     return Err(refuse(ImportProblem::TicketRedeemed {
@@ -393,9 +394,16 @@ pub fn check_import(
     Ok(plan)
 }
 
-/// A record redeeming ticket `t`: the vendor handed that ticket to the record's reseller
-/// (the one that signed the code) for a new license of this product and kind.
-fn check_ticket(r: &Record, t: &str, tickets: Option<&TicketPool>) -> Result<(), ImportProblem> {
+/// A record redeeming ticket `t`: this home's pool handed that ticket to the record's
+/// reseller (the one that signed the code), or to a reseller above it in its chain
+/// (`above`) that may pass tickets on to its sub-resellers, or passed it on to the
+/// record's reseller itself; for a new license of this product and kind.
+fn check_ticket(
+    r: &Record,
+    t: &str,
+    tickets: Option<&TicketPool>,
+    above: &[&str],
+) -> Result<(), ImportProblem> {
     let reseller = r.reseller.clone().unwrap_or_default();
     let refuse = |why| ImportProblem::TicketNotHandedOver {
         ticket: t.to_owned(),
@@ -406,11 +414,12 @@ fn check_ticket(r: &Record, t: &str, tickets: Option<&TicketPool>) -> Result<(),
     let ticket = tickets
         .and_then(|pool| pool.get(&id).ok())
         .ok_or_else(|| refuse("the vendor's ticket pool has no such ticket"))?;
-    if ticket.reseller != reseller {
+    let in_chain = |name: &str| name == reseller || above.contains(&name);
+    if !in_chain(&ticket.reseller) {
         return Err(refuse("it was created for another reseller"));
     }
-    match tickets.and_then(|pool| pool.handed_over(&id)) {
-        Some((to, _)) if to == reseller => {}
+    match tickets.and_then(|pool| pool.holder(&id)) {
+        Some(holder) if in_chain(holder) => {}
         _ => return Err(refuse("it was not handed over for offline redemption")),
     }
     if ticket.order.product != r.product || ticket.order.kind != r.license.kind || r.license.revision != 1 {
