@@ -1027,3 +1027,45 @@ fn a_version_3_revocation_list_revokes_a_sub_reseller_by_the_pair_of_serials() {
     // A caller that knows only first-level serials (`verify`) never refuses a sub-reseller.
     assert!(verify_bytes(sub_code().as_bytes(), |_| false).is_ok());
 }
+
+/// Issue 20: a reseller's NFR code with the all-modules flag ("every module, present and
+/// future") lies inside a frame only if that frame allows every module present and future
+/// (`ModuleSet::ALL`): a frame listing modules cannot grant the ones a catalog adds later.
+/// Likewise a sub-reseller's frame with every module under a parent listing its modules.
+#[test]
+fn the_all_modules_flag_needs_a_frame_with_every_module_present_and_future() {
+    let nfr = License {
+        kind: Kind::Subscription,
+        modules: ModuleSet::ALL,
+        ..reference()
+    };
+    let listing = reseller_frame();
+    assert!(!listing.modules.is_all());
+    assert_eq!(listing.admits(&nfr), Err(Violation::AllModules));
+    assert_eq!(
+        Violation::AllModules.to_string(),
+        "every module, present and future (the all-modules flag) is not allowed: the frame lists its modules"
+    );
+    let m = reference_machine();
+    assert_eq!(
+        sign_delegated(&nfr, &reference_context(&m), &reseller_key(), &reseller_chain()).map(|_| ()),
+        Err(outside(RESELLER, Violation::AllModules))
+    );
+    let every = Frame {
+        modules: ModuleSet::ALL,
+        ..listing
+    };
+    assert_eq!(every.admits(&nfr), Ok(()));
+    let chain = reseller_chain_with(every);
+    let code = sign_delegated(&nfr, &reference_context(&m), &reseller_key(), &chain).unwrap();
+    let v = verify_bytes(code.as_bytes(), |_| false).unwrap();
+    assert!(v.license().license().modules.is_all());
+    // A sub-reseller's frame with every module under a parent listing its modules widens it.
+    let wide_sub = Frame {
+        modules: ModuleSet::ALL,
+        delegation_depth: 0,
+        ..listing
+    };
+    assert_eq!(wide_sub.narrows(&listing), Err(Violation::AllModules));
+    assert_eq!(wide_sub.narrows(&every), Ok(()));
+}

@@ -373,7 +373,9 @@ pub(crate) struct CertifyArgs {
     /// Product lines it may issue (comma-separated names; default: all of the catalog's).
     #[arg(long, value_delimiter = ',')]
     pub(crate) lines: Vec<String>,
-    /// Modules it may grant (comma-separated names, or `all`).
+    /// Modules it may grant (comma-separated names; `all`: the catalog's modules today;
+    /// `all-future`: every module present and future, which NFR codes with the all-modules
+    /// flag need).
     #[arg(long, value_delimiter = ',', required = true)]
     pub(crate) modules: Vec<String>,
     /// The most named users per license.

@@ -237,7 +237,11 @@ fn certify_command(
         }
         s
     };
-    let modules = if args.modules.iter().any(|m| m == "all") {
+    let modules = if args.modules.iter().any(|m| m == "all-future") {
+        // Every module, present and future: the frame that admits NFR codes with the
+        // all-modules flag (`docs/FORMAT.md`, "Frame rules").
+        license_core::ModuleSet::ALL
+    } else if args.modules.iter().any(|m| m == "all") {
         catalog.all_modules()
     } else {
         catalog.module_set(&args.modules)?
