@@ -310,3 +310,60 @@ fn a_typo_in_the_first_symbol_of_a_resellers_code_is_located() {
         Err(Error::Code(license_core::Error::TooLong { .. }))
     ));
 }
+
+/// What an installation does with a revocation list of a version its software does not
+/// read (software reading only versions 1 and 2 meets a version-3 list so; version 4
+/// stands in for it here): the list is refused as invalid by its version byte, nothing is
+/// installed, and the list installed before stays in force.
+#[test]
+fn a_list_of_an_unknown_version_is_refused_and_the_installed_list_stays() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = verifier_with_state(&dir.path().join("state"));
+    let text = sign_delegated(&inside(), &context(), &sub(), &fabrikam())
+        .unwrap()
+        .to_string();
+    let today = noon(d(2026, 3, 1));
+    let installed = sign_revocation_list_with_certificates(
+        PRODUCT,
+        1,
+        d(2026, 2, 1),
+        d(2026, 5, 1),
+        &[],
+        &[7],
+        &vendor(),
+    )
+    .unwrap();
+    v.ingest_revocation_list_at(&installed, today).unwrap();
+    let mut newer = sign_revocation_list_with_sub_certificates(
+        PRODUCT,
+        2,
+        d(2026, 2, 1),
+        d(2026, 5, 1),
+        &[],
+        &[],
+        &[SubCertificateSerial {
+            reseller: 7,
+            sub_reseller: 1,
+        }],
+        &vendor(),
+    )
+    .unwrap();
+    newer[0] = 4;
+    let refused = v.ingest_revocation_list_at(&newer, today).unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            Error::Code(license_core::Error::InvalidRevocationList(
+                "unsupported format version: update the software"
+            ))
+        ),
+        "{refused:?}"
+    );
+    assert_eq!(v.revocation_list().map(|r| r.sequence), Some(1));
+    assert!(matches!(
+        v.verify_text_at(&text, today),
+        Err(Error::Code(license_core::Error::Delegation(
+            DelegationError::Revoked { serial: 7, .. }
+        )))
+    ));
+}
