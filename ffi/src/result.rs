@@ -514,7 +514,7 @@ fn delegation_code(e: &license_core::DelegationError) -> lic_result {
         D::WrongProduct { .. } => lic_result::CertificateWrongProduct,
         D::BadCertificateSignature { .. } => lic_result::CertificateBadSignature,
         D::NotSignedByReseller { .. } => lic_result::NotSignedByReseller,
-        D::Revoked { .. } => lic_result::CertificateRevoked,
+        D::Revoked { .. } | D::SubResellerRevoked { .. } => lic_result::CertificateRevoked,
         D::Widening { .. } => lic_result::CertificateWidening,
         D::OutsideFrame { .. } => lic_result::OutsideFrame,
         // Issuer-side errors and variants added later.

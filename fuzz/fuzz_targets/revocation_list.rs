@@ -6,8 +6,9 @@
 use libfuzzer_sys::fuzz_target;
 use license_core::ed25519_dalek::Signer;
 use license_core::{
-    REVOCATION_LIST_VERSION_CERTIFICATES, RevocationEntry, UntrustedRevocationList, sign_revocation_list,
-    sign_revocation_list_with_certificates,
+    REVOCATION_LIST_VERSION_CERTIFICATES, REVOCATION_LIST_VERSION_SUB_CERTIFICATES, RevocationEntry,
+    SubCertificateSerial, UntrustedRevocationList, sign_revocation_list, sign_revocation_list_with_certificates,
+    sign_revocation_list_with_sub_certificates,
 };
 use license_fuzz::{PRODUCT, keys, signing_key};
 use sha2::{Digest, Sha256};
@@ -56,8 +57,26 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(list.entry(e.license_id), Some(*e));
         assert_eq!(list.is_revoked(e.license_id, 0), e.revisions.contains(0));
     }
-    // A version-2 list (it may revoke no certificate) re-signs as version 2.
-    let again = if data[0] == REVOCATION_LIST_VERSION_CERTIFICATES {
+    let pairs: Vec<SubCertificateSerial> = list.revoked_sub_certificates().collect();
+    assert!(pairs.windows(2).all(|w| w[0] < w[1]));
+    for p in &pairs {
+        assert!(list.revokes_sub_certificate(p.reseller, p.sub_reseller));
+    }
+    // A version-2 list (it may revoke no certificate) re-signs as version 2, a version-3
+    // list (it may revoke no pair) as version 3.
+    let again = if data[0] == REVOCATION_LIST_VERSION_SUB_CERTIFICATES {
+        let certificates: Vec<u32> = list.revoked_certificates().collect();
+        sign_revocation_list_with_sub_certificates(
+            PRODUCT,
+            list.sequence(),
+            list.issued(),
+            list.expires(),
+            &entries,
+            &certificates,
+            &pairs,
+            &key,
+        )
+    } else if data[0] == REVOCATION_LIST_VERSION_CERTIFICATES {
         let certificates: Vec<u32> = list.revoked_certificates().collect();
         sign_revocation_list_with_certificates(
             PRODUCT,

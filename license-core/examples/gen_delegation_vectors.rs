@@ -229,8 +229,100 @@ fn main() {
             "two-level": sub_chain().to_string(),
         },
         "cases": out,
+        "revocation_lists": revocation_lists(),
     });
     println!("{}", serde_json::to_string_pretty(&doc).unwrap());
+}
+
+/// Signed revocation lists of versions 2 and 3 (`docs/FORMAT.md`, "Revocation list"),
+/// each with what it does to the one-level and the two-level reference codes.
+fn revocation_lists() -> Value {
+    let (issued, expires) = (day(2027, 1, 1), day(2027, 2, 1));
+    let pair = |reseller, sub_reseller| SubCertificateSerial {
+        reseller,
+        sub_reseller,
+    };
+    let v3 = |pairs: &[SubCertificateSerial]| {
+        sign_revocation_list_with_sub_certificates(PRODUCT, 3, issued, expires, &[], &[], pairs, &key())
+            .unwrap()
+    };
+    let mut not_ascending = v3(&[pair(7, 1), pair(7, 2)]);
+    // Swap the two pairs (the last four bytes of the body) and sign again: canonical
+    // order is part of the format, so it is refused before the signature is checked.
+    not_ascending.truncate(not_ascending.len() - SIGNATURE_LEN);
+    let n = not_ascending.len();
+    not_ascending[n - 4..].copy_from_slice(&[7, 2, 7, 1]);
+    let resigned = {
+        use license_core::ed25519_dalek::Signer;
+        let mut digest_input = Vec::from(&b"license-core/v1 revocation\0"[..]);
+        digest_input.push(PRODUCT.len() as u8);
+        digest_input.extend_from_slice(PRODUCT.as_bytes());
+        use sha2::Digest;
+        digest_input.extend_from_slice(&sha2::Sha256::digest(&not_ascending));
+        let signature = key().sign(&digest_input);
+        let mut out = not_ascending.clone();
+        out.extend_from_slice(&signature.to_bytes());
+        out
+    };
+    let lists: Vec<(&str, &str, Vec<u8>)> = vec![
+        (
+            "list-v2-reseller",
+            "version 2: Contoso's certificate 7 revoked; Fabrikam's codes fall with it",
+            sign_revocation_list_with_certificates(PRODUCT, 2, issued, expires, &[], &[7], &key()).unwrap(),
+        ),
+        (
+            "list-v3-sub-reseller",
+            "version 3: Fabrikam's certificate 1 under Contoso's 7 revoked; Contoso's own codes stay valid",
+            v3(&[pair(7, 1)]),
+        ),
+        (
+            "list-v3-other-sub-reseller",
+            "version 3: certificate 2 under Contoso's 7 revoked (not Fabrikam's)",
+            v3(&[pair(7, 2)]),
+        ),
+        (
+            "list-v3-other-reseller",
+            "version 3: certificate 1 under another reseller's 8 revoked: sub-reseller serials are unique per reseller only",
+            v3(&[pair(8, 1)]),
+        ),
+        (
+            "list-v3-not-ascending",
+            "version 3 with its pairs (7, 2), (7, 1) out of order, signed",
+            resigned,
+        ),
+    ];
+    let m = reference_machine();
+    let ctx = Context::new(PRODUCT, LICENSEE).with_machine(&m);
+    let keys = public_keys();
+    let verdict = |list: &RevocationList<'_>, code: &DelegatedCode| match UntrustedDelegatedCode::from_bytes(
+        code.as_bytes(),
+    )
+    .and_then(|u| u.verify_revocations(&keys, &ctx, list))
+    {
+        Ok(_) => json!({ "valid": true }),
+        Err(e) => json!({ "valid": false, "error": delegation_error_name(&e), "message": e.to_string() }),
+    };
+    let out: Vec<Value> = lists
+        .into_iter()
+        .map(|(name, why, bytes)| {
+            let expect = match UntrustedRevocationList::parse(&bytes).and_then(|u| u.verify(&keys, PRODUCT)) {
+                Ok(list) => json!({
+                    "valid": true,
+                    "version": bytes[0],
+                    "certificates": list.revoked_certificates().collect::<Vec<_>>(),
+                    "sub_certificates": list
+                        .revoked_sub_certificates()
+                        .map(|p| [p.reseller, p.sub_reseller])
+                        .collect::<Vec<_>>(),
+                    "one-level": verdict(&list, &reseller_code()),
+                    "two-level": verdict(&list, &sub_code()),
+                }),
+                Err(e) => json!({ "valid": false, "error": error_name(&e), "message": e.to_string() }),
+            };
+            json!({ "name": name, "why": why, "bytes": hex(&bytes), "expect": expect })
+        })
+        .collect();
+    json!(out)
 }
 
 fn reference_machine_json() -> Value {

@@ -14,6 +14,7 @@ use core::fmt;
 use ed25519_dalek::{Signature, Signer, SigningKey};
 use serde::{Deserialize, Serialize};
 
+use crate::certificate_revocations::{CertificateRevocations, FirstLevelOnly, NoRevocations};
 use crate::code::{LicenseCode, UntrustedCode, VerifiedLicense, sign};
 use crate::context::{Context, MAX_CONTEXT_FIELD};
 use crate::context::{Field, hint};
@@ -81,6 +82,7 @@ impl DelegationError {
             | DelegationError::NotSignedByReseller { .. } => ErrorKind::Signature,
             DelegationError::WrongProduct { .. } => ErrorKind::Binding,
             DelegationError::Revoked { .. }
+            | DelegationError::SubResellerRevoked { .. }
             | DelegationError::Widening { .. }
             | DelegationError::OutsideFrame { .. } => ErrorKind::Delegation,
             DelegationError::KeyMismatch { .. } | DelegationError::InvalidCertificate(_) => ErrorKind::Usage,
@@ -446,14 +448,15 @@ fn prepare_certs(bytes: &[u8], certs: &Certs, keys: &[PublicKey], product: &str)
 
 /// Verify the chain for `product` up to one of `keys`: every signature (`valid`: the
 /// outcome of the prepared [`Signatures`]), the vendor's revocations (`revoked` is asked
-/// about each first-level certificate's serial), every frame inside its parent's.
+/// about the first certificate's serial and about the second one's by the pair of
+/// serials), every frame inside its parent's.
 /// Returns the last certificate.
 fn verify_certs<'c>(
     bytes: &[u8],
     certs: &'c Certs,
     keys: &[PublicKey],
     product: &str,
-    revoked: impl Fn(u32) -> bool,
+    revoked: &impl CertificateRevocations,
     valid: &[bool; MAX_CHAIN + 1],
 ) -> Result<&'c Entry, Error> {
     let product_hint = hint(Field::Product, product);
@@ -493,18 +496,28 @@ fn verify_certs<'c>(
             return Err(delegation(DelegationError::BadCertificateSignature { reseller }));
         }
         match parent {
-            None if revoked(e.cert.serial) => {
+            None if revoked.revokes_reseller(e.cert.serial) => {
                 return Err(delegation(DelegationError::Revoked {
                     reseller,
                     serial: e.cert.serial,
                 }));
             }
             None => {}
-            Some(p) => e
-                .cert
-                .frame
-                .narrows(&p.cert.frame)
-                .map_err(|violation| delegation(DelegationError::Widening { reseller, violation }))?,
+            Some(p) => {
+                // Only the second certificate is revocable by its pair of serials (the
+                // first one's, unique per product, and its own, unique per reseller).
+                if i == 1 && revoked.revokes_sub_reseller(p.cert.serial, e.cert.serial) {
+                    return Err(delegation(DelegationError::SubResellerRevoked {
+                        reseller,
+                        parent_serial: p.cert.serial,
+                        serial: e.cert.serial,
+                    }));
+                }
+                e.cert
+                    .frame
+                    .narrows(&p.cert.frame)
+                    .map_err(|violation| delegation(DelegationError::Widening { reseller, violation }))?;
+            }
         }
         parent = Some(e);
     }
@@ -583,7 +596,15 @@ impl CertificateChain {
     /// every frame inside its parent's. Returns the last certificate.
     pub fn verify(&self, keys: &[PublicKey], product: &str) -> Result<&Certificate, Error> {
         let valid = strict::finish(&prepare_certs(self.as_bytes(), &self.certs, keys, product));
-        verify_certs(self.as_bytes(), &self.certs, keys, product, |_| false, &valid).map(|e| &e.cert)
+        verify_certs(
+            self.as_bytes(),
+            &self.certs,
+            keys,
+            product,
+            &NoRevocations,
+            &valid,
+        )
+        .map(|e| &e.cert)
     }
 }
 
@@ -811,6 +832,18 @@ impl UntrustedDelegatedCode {
         keys: &[PublicKey],
         ctx: &Context<'_>,
         revoked: impl Fn(u32) -> bool,
+    ) -> Result<VerifiedDelegatedLicense, Error> {
+        self.verify_revocations(keys, ctx, &FirstLevelOnly(revoked))
+    }
+
+    /// As [`Self::verify`], with the vendor's revoked certificates asked through
+    /// `revoked`: the first certificate by its serial, the second by the pair of serials
+    /// (a version-3 [`crate::RevocationList`] answers both).
+    pub fn verify_revocations(
+        &self,
+        keys: &[PublicKey],
+        ctx: &Context<'_>,
+        revoked: &impl CertificateRevocations,
     ) -> Result<VerifiedDelegatedLicense, Error> {
         // Every signature at once, then the checks in their order.
         let bytes = self.as_bytes();

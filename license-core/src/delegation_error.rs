@@ -50,6 +50,19 @@ pub enum DelegationError {
         /// Its serial.
         serial: u32,
     },
+    /// The vendor has revoked a sub-reseller's certificate (the second of the chain) by
+    /// the pair of serials.
+    #[error(
+        "the certificate {serial} of sub-reseller {reseller}, under the reseller certificate {parent_serial}, was revoked by the vendor: ask the vendor for a new license"
+    )]
+    SubResellerRevoked {
+        /// The sub-reseller.
+        reseller: ResellerName,
+        /// The serial of the first-level certificate above it.
+        parent_serial: u32,
+        /// The sub-reseller certificate's serial (its reseller gave it).
+        serial: u32,
+    },
     /// A sub-reseller's frame is wider than its parent's (or the parent may not delegate).
     #[error(
         "the certificate of reseller {reseller} is wider than its issuer's ({violation}): ask the vendor for a new code"

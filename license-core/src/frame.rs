@@ -171,6 +171,9 @@ impl Frame {
         if !self.lines.contains(l.line.get()) {
             return Err(Violation::Line(l.line.get()));
         }
+        if l.modules.is_all() && !self.modules.is_all() {
+            return Err(Violation::AllModules);
+        }
         if let Some(m) = l.modules.iter().find(|&m| !self.modules.contains(m)) {
             return Err(Violation::Module(m));
         }
@@ -255,6 +258,9 @@ impl Frame {
         }
         if let Some(n) = (0..16).find(|&n| self.lines.contains(n) && !parent.lines.contains(n)) {
             return Err(Violation::Line(n));
+        }
+        if self.modules.is_all() && !parent.modules.is_all() {
+            return Err(Violation::AllModules);
         }
         if let Some(m) = self.modules.iter().find(|&m| !parent.modules.contains(m)) {
             return Err(Violation::Module(m));

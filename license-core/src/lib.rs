@@ -40,6 +40,7 @@ extern crate alloc;
 extern crate std;
 
 mod binding;
+mod certificate_revocations;
 mod code;
 mod component;
 mod context;
@@ -69,6 +70,7 @@ mod wire;
 pub mod words;
 
 pub use binding::MachineBinding;
+pub use certificate_revocations::{CertificateRevocations, FirstLevelOnly, NoRevocations};
 pub use code::{LicenseCode, UntrustedCode, VerifiedLicense, sign, sign_as};
 pub use component::{
     COMPONENTS, Component, ComponentDigest, ComponentSet, component_digest, format_2_digest_bits,
@@ -98,11 +100,14 @@ pub use machine_match::MachineMatch;
 pub use model::{Binding, License, ModuleSet, ProductLine, SeatServerDigest};
 pub use reseller_name::{MAX_RESELLER_NAME, ResellerName};
 pub use revocation::{
-    REVOCATION_LIST_VERSION, REVOCATION_LIST_VERSION_CERTIFICATES, RevocationEntries, RevocationEntry,
-    RevocationList, RevokedCertificates, RevokedRevisions, UntrustedRevocationList,
+    REVOCATION_LIST_VERSION, REVOCATION_LIST_VERSION_CERTIFICATES, REVOCATION_LIST_VERSION_SUB_CERTIFICATES,
+    RevocationEntries, RevocationEntry, RevocationList, RevokedCertificates, RevokedRevisions,
+    RevokedSubCertificates, SubCertificateSerial, UntrustedRevocationList,
 };
 #[cfg(feature = "alloc")]
-pub use revocation::{sign_revocation_list, sign_revocation_list_with_certificates};
+pub use revocation::{
+    sign_revocation_list, sign_revocation_list_with_certificates, sign_revocation_list_with_sub_certificates,
+};
 pub use segmented::segmented_symbols_for;
 pub use status::{Evaluation, Policy, Release, Status, evaluate};
 pub use text::{ALPHABET, CHECK_SYMBOLS, GROUP, symbols_for};

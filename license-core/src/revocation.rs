@@ -1,4 +1,4 @@
-//! Signed revocation lists, format version 1 (see `docs/FORMAT.md`, "Revocation list").
+//! Signed revocation lists, format versions 1 to 3 (see `docs/FORMAT.md`, "Revocation list").
 //!
 //! A vendor withdraws licenses (a purchase undone, the larger code after a reduction)
 //! by publishing a list, signed with its key, that names the revoked license ids and
@@ -18,6 +18,11 @@
 //! signed message = "license-core/v1 revocation\0" || len(product):u8 || product || SHA-256(body)
 //! ```
 //!
+//! Version 2 adds, after the entries, `count:varint(u32) || serial:varint(u32) * count`
+//! (revoked first-level reseller certificates, strictly ascending); version 3 adds after
+//! those `count:varint(u32) || (reseller:varint(u32) || sub:varint(u32)) * count` (revoked
+//! second-level certificates by the pair of serials, strictly ascending by the pair).
+//!
 //! Entries are strictly ascending by license id (so each id appears once), and only the
 //! one canonical encoding is accepted. Parsing and verification borrow the input and
 //! never allocate; building a list needs the `alloc` feature.
@@ -28,6 +33,7 @@ use ed25519_dalek::Signature;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::certificate_revocations::CertificateRevocations;
 use crate::context::MAX_CONTEXT_FIELD;
 use crate::date::Date;
 use crate::error::Error;
@@ -39,6 +45,10 @@ pub const REVOCATION_LIST_VERSION: u8 = 1;
 /// Version 2 adds revoked reseller certificates (by first-level serial) after the license
 /// entries (see `docs/FORMAT.md`, "Delegated codes (format v2)"). Version 1 lists still verify.
 pub const REVOCATION_LIST_VERSION_CERTIFICATES: u8 = 2;
+/// Version 3 adds revoked sub-reseller certificates, by the pair (first-level serial,
+/// sub-reseller serial), after version 2's serials. Readers of versions 1 and 2 refuse it
+/// by its version byte (`docs/FORMAT.md`, "Revocation list").
+pub const REVOCATION_LIST_VERSION_SUB_CERTIFICATES: u8 = 3;
 
 /// Domain separation for revocation-list signatures.
 const DOMAIN_REVOCATION: &[u8] = b"license-core/v1 revocation\0";
@@ -48,6 +58,25 @@ const MAX_HEAD: usize = 1 + 1 + 10 + 5 + 5;
 const MAX_ENTRY: usize = 5 + 1 + 5;
 /// Largest encoding of the entry count.
 const MAX_COUNT: usize = 5;
+/// Largest encoding of a sub-reseller certificate's pair of serials.
+const MAX_PAIR: usize = 5 + 5;
+
+/// A revoked sub-reseller certificate (the second of a chain): the serial of the
+/// first-level certificate the vendor signed, and the serial its reseller gave the
+/// sub-reseller's certificate (unique per reseller). Ordered by the pair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct SubCertificateSerial {
+    /// The first-level (reseller's) certificate serial.
+    pub reseller: u32,
+    /// The second-level (sub-reseller's) certificate serial.
+    pub sub_reseller: u32,
+}
+
+impl fmt::Display for SubCertificateSerial {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.reseller, self.sub_reseller)
+    }
+}
 
 /// Which revisions of a license an entry revokes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -143,6 +172,8 @@ pub struct UntrustedRevocationList<'a> {
     entries: &'a [u8],
     certificate_count: u32,
     certificates: &'a [u8],
+    sub_certificate_count: u32,
+    sub_certificates: &'a [u8],
 }
 
 impl<'a> UntrustedRevocationList<'a> {
@@ -150,7 +181,11 @@ impl<'a> UntrustedRevocationList<'a> {
     pub fn parse(bytes: &'a [u8]) -> Result<UntrustedRevocationList<'a>, Error> {
         match bytes.first() {
             None => return Err(invalid("empty file")),
-            Some(&(REVOCATION_LIST_VERSION | REVOCATION_LIST_VERSION_CERTIFICATES)) => {}
+            Some(
+                &(REVOCATION_LIST_VERSION
+                | REVOCATION_LIST_VERSION_CERTIFICATES
+                | REVOCATION_LIST_VERSION_SUB_CERTIFICATES),
+            ) => {}
             Some(_) => return Err(invalid("unsupported format version: update the software")),
         }
         if bytes.len() <= SIGNATURE_LEN {
@@ -179,7 +214,7 @@ impl<'a> UntrustedRevocationList<'a> {
         }
         let entries = &entries[..entries.len() - rest.len()];
         let (mut certificate_count, mut certificates) = (0, &rest[..0]);
-        if head.version == REVOCATION_LIST_VERSION_CERTIFICATES {
+        if head.version >= REVOCATION_LIST_VERSION_CERTIFICATES {
             let (n, serials): (u32, _) =
                 take_canonical::<_, MAX_COUNT>(rest, "the certificate count is invalid")?;
             rest = serials;
@@ -196,6 +231,26 @@ impl<'a> UntrustedRevocationList<'a> {
             certificate_count = n;
             certificates = &serials[..serials.len() - rest.len()];
         }
+        let (mut sub_certificate_count, mut sub_certificates) = (0, &rest[..0]);
+        if head.version == REVOCATION_LIST_VERSION_SUB_CERTIFICATES {
+            let (n, pairs): (u32, _) =
+                take_canonical::<_, MAX_COUNT>(rest, "the sub-reseller certificate count is invalid")?;
+            rest = pairs;
+            let mut previous: Option<SubCertificateSerial> = None;
+            for _ in 0..n {
+                let (pair, r): (SubCertificateSerial, _) =
+                    take_canonical::<_, MAX_PAIR>(rest, "a sub-reseller certificate pair is invalid")?;
+                if previous.is_some_and(|p| p >= pair) {
+                    return Err(invalid(
+                        "sub-reseller certificate pairs are not strictly ascending",
+                    ));
+                }
+                previous = Some(pair);
+                rest = r;
+            }
+            sub_certificate_count = n;
+            sub_certificates = &pairs[..pairs.len() - rest.len()];
+        }
         if !rest.is_empty() {
             return Err(invalid("trailing bytes after the entries"));
         }
@@ -209,6 +264,8 @@ impl<'a> UntrustedRevocationList<'a> {
             entries,
             certificate_count,
             certificates,
+            sub_certificate_count,
+            sub_certificates,
         })
     }
 
@@ -351,6 +408,57 @@ impl<'a> RevocationList<'a> {
     pub fn revokes_certificate(&self, serial: u32) -> bool {
         self.revoked_certificates().any(|s| s == serial)
     }
+
+    /// The revoked sub-reseller certificates, ascending by the pair (none before
+    /// version 3).
+    pub fn revoked_sub_certificates(&self) -> RevokedSubCertificates<'a> {
+        RevokedSubCertificates {
+            rest: self.list.sub_certificates,
+            left: self.list.sub_certificate_count,
+        }
+    }
+
+    /// Whether the sub-reseller certificate `sub_reseller` under the first-level
+    /// certificate `reseller` is revoked.
+    pub fn revokes_sub_certificate(&self, reseller: u32, sub_reseller: u32) -> bool {
+        let wanted = SubCertificateSerial {
+            reseller,
+            sub_reseller,
+        };
+        self.revoked_sub_certificates().any(|p| p == wanted)
+    }
+}
+
+impl CertificateRevocations for RevocationList<'_> {
+    fn revokes_reseller(&self, serial: u32) -> bool {
+        self.revokes_certificate(serial)
+    }
+
+    fn revokes_sub_reseller(&self, reseller: u32, sub_reseller: u32) -> bool {
+        self.revokes_sub_certificate(reseller, sub_reseller)
+    }
+}
+
+/// Iterator over the revoked sub-reseller certificates of a [`RevocationList`].
+#[derive(Clone, Debug)]
+pub struct RevokedSubCertificates<'a> {
+    rest: &'a [u8],
+    left: u32,
+}
+
+impl Iterator for RevokedSubCertificates<'_> {
+    type Item = SubCertificateSerial;
+
+    fn next(&mut self) -> Option<SubCertificateSerial> {
+        if self.left == 0 {
+            return None;
+        }
+        // Validated by `parse`.
+        let (pair, rest) = postcard::take_from_bytes::<SubCertificateSerial>(self.rest).ok()?;
+        self.rest = rest;
+        self.left -= 1;
+        Some(pair)
+    }
 }
 
 /// Iterator over the revoked certificate serials of a [`RevocationList`].
@@ -413,7 +521,7 @@ pub fn sign_revocation_list(
     entries: &[RevocationEntry],
     key: &ed25519_dalek::SigningKey,
 ) -> Result<alloc::vec::Vec<u8>, Error> {
-    sign_list(product, sequence, issued, expires, entries, None, key)
+    sign_list(product, sequence, issued, expires, entries, None, None, key)
 }
 
 /// As [`sign_revocation_list`], in format version 2, also revoking the first-level
@@ -435,11 +543,40 @@ pub fn sign_revocation_list_with_certificates(
         expires,
         entries,
         Some(certificates),
+        None,
+        key,
+    )
+}
+
+/// As [`sign_revocation_list_with_certificates`], in format version 3, also revoking
+/// the sub-reseller certificates with these pairs of serials (any order, no duplicates).
+/// Verifiers that read only versions 1 and 2 refuse the list by its version byte.
+#[cfg(feature = "alloc")]
+#[allow(clippy::too_many_arguments)]
+pub fn sign_revocation_list_with_sub_certificates(
+    product: &str,
+    sequence: u64,
+    issued: Date,
+    expires: Date,
+    entries: &[RevocationEntry],
+    certificates: &[u32],
+    sub_certificates: &[SubCertificateSerial],
+    key: &ed25519_dalek::SigningKey,
+) -> Result<alloc::vec::Vec<u8>, Error> {
+    sign_list(
+        product,
+        sequence,
+        issued,
+        expires,
+        entries,
+        Some(certificates),
+        Some(sub_certificates),
         key,
     )
 }
 
 #[cfg(feature = "alloc")]
+#[allow(clippy::too_many_arguments)]
 fn sign_list(
     product: &str,
     sequence: u64,
@@ -447,6 +584,7 @@ fn sign_list(
     expires: Date,
     entries: &[RevocationEntry],
     certificates: Option<&[u32]>,
+    sub_certificates: Option<&[SubCertificateSerial]>,
     key: &ed25519_dalek::SigningKey,
 ) -> Result<alloc::vec::Vec<u8>, Error> {
     use ed25519_dalek::Signer;
@@ -466,9 +604,10 @@ fn sign_list(
         ));
     }
     let head = Head {
-        version: match certificates {
-            None => REVOCATION_LIST_VERSION,
-            Some(_) => REVOCATION_LIST_VERSION_CERTIFICATES,
+        version: match (certificates, sub_certificates) {
+            (_, Some(_)) => REVOCATION_LIST_VERSION_SUB_CERTIFICATES,
+            (Some(_), None) => REVOCATION_LIST_VERSION_CERTIFICATES,
+            (None, None) => REVOCATION_LIST_VERSION,
         },
         key_id: crate::key::key_id(&key.verifying_key()),
         sequence,
@@ -493,6 +632,18 @@ fn sign_list(
         out.extend_from_slice(postcard::to_slice(&n, &mut buf).map_err(|_| invalid(encoding))?);
         for s in &serials {
             out.extend_from_slice(postcard::to_slice(s, &mut buf).map_err(|_| invalid(encoding))?);
+        }
+    }
+    if let Some(pairs) = sub_certificates {
+        let mut pairs = alloc::vec::Vec::from(pairs);
+        pairs.sort_unstable();
+        if pairs.windows(2).any(|w| w[0] == w[1]) {
+            return Err(invalid("a sub-reseller certificate is listed twice"));
+        }
+        let n = u32::try_from(pairs.len()).map_err(|_| invalid("too many sub-reseller certificates"))?;
+        out.extend_from_slice(postcard::to_slice(&n, &mut buf).map_err(|_| invalid(encoding))?);
+        for p in &pairs {
+            out.extend_from_slice(postcard::to_slice(p, &mut buf).map_err(|_| invalid(encoding))?);
         }
     }
     let signature = key.sign(SignedMessage::new(product, &out)?.as_bytes());
@@ -602,6 +753,129 @@ mod tests {
                 &key()
             )
             .is_err()
+        );
+    }
+
+    fn pair(reseller: u32, sub_reseller: u32) -> SubCertificateSerial {
+        SubCertificateSerial {
+            reseller,
+            sub_reseller,
+        }
+    }
+
+    #[test]
+    fn version_3_lists_revoke_sub_reseller_certificates_by_the_pair_of_serials() {
+        let entries = [entry(7, RevokedRevisions::All)];
+        let v3 = sign_revocation_list_with_sub_certificates(
+            PRODUCT,
+            7,
+            d(2026, 3, 1),
+            d(2026, 6, 1),
+            &entries,
+            &[9],
+            &[pair(7, 300), pair(7, 2), pair(3, 2)],
+            &key(),
+        )
+        .unwrap();
+        assert_eq!(v3[0], REVOCATION_LIST_VERSION_SUB_CERTIFICATES);
+        let list = UntrustedRevocationList::parse(&v3)
+            .unwrap()
+            .verify(&keys(), PRODUCT)
+            .unwrap();
+        assert_eq!(
+            list.revoked_sub_certificates().collect::<Vec<_>>(),
+            [pair(3, 2), pair(7, 2), pair(7, 300)]
+        );
+        assert_eq!(list.revoked_certificates().collect::<Vec<_>>(), [9]);
+        assert!(list.revokes_sub_certificate(7, 300) && list.revokes_sub_certificate(3, 2));
+        assert!(!list.revokes_sub_certificate(9, 2) && !list.revokes_sub_certificate(2, 3));
+        assert!(list.revokes_reseller(9) && !list.revokes_reseller(7));
+        assert!(list.revokes_sub_reseller(7, 2) && !list.revokes_sub_reseller(7, 3));
+        assert!(list.is_revoked(7, 1) && list.len() == 1);
+        // Exact body: the version-2 layout, then 3 pairs ascending by (reseller, sub).
+        let kid = keys()[0].id();
+        let body = [
+            3, kid, 7, 0xCB, 0x11, 0xA7, 0x12, 1, 7, 0, 1, 9, 3, 3, 2, 7, 2, 7, 0xAC, 0x02,
+        ];
+        assert_eq!(&v3[..v3.len() - SIGNATURE_LEN], &body);
+        // Version 3 with no pairs is valid; the lists of versions 1 and 2 have none.
+        let empty = resign(&[3, kid, 1, 0, 1, 0, 0, 0]);
+        let list = UntrustedRevocationList::parse(&empty).unwrap();
+        assert_eq!(
+            list.verify(&keys(), PRODUCT)
+                .unwrap()
+                .revoked_sub_certificates()
+                .count(),
+            0
+        );
+        let v1 = sample();
+        let list = UntrustedRevocationList::parse(&v1)
+            .unwrap()
+            .verify(&keys(), PRODUCT)
+            .unwrap();
+        assert_eq!(list.revoked_sub_certificates().count(), 0);
+        assert!(!list.revokes_sub_reseller(7, 1));
+        // Canonical only: pairs out of order, repeated, an overlong varint, a missing or
+        // extra section, a count that does not match.
+        let cases: [(&str, &[u8]); 7] = [
+            ("not ascending", &[3, kid, 1, 0, 1, 0, 0, 2, 7, 2, 3, 2]),
+            ("repeated", &[3, kid, 1, 0, 1, 0, 0, 2, 7, 2, 7, 2]),
+            ("overlong", &[3, kid, 1, 0, 1, 0, 0, 1, 0x87, 0x00, 2]),
+            ("no section", &[3, kid, 1, 0, 1, 0, 0]),
+            ("count too high", &[3, kid, 1, 0, 1, 0, 0, 2, 7, 2]),
+            ("pair cut short", &[3, kid, 1, 0, 1, 0, 0, 1, 7]),
+            ("trailing byte", &[3, kid, 1, 0, 1, 0, 0, 1, 7, 2, 0]),
+        ];
+        for (name, body) in cases {
+            let bytes = resign(body);
+            let result = UntrustedRevocationList::parse(&bytes);
+            assert!(
+                matches!(result, Err(Error::InvalidRevocationList(_))),
+                "{name}: {result:?}"
+            );
+        }
+        // A version-2 body with a pair section appended is not a version-3 list.
+        assert!(UntrustedRevocationList::parse(&resign(&[2, kid, 1, 0, 1, 0, 0, 1, 7, 2])).is_err());
+        assert!(matches!(
+            sign_revocation_list_with_sub_certificates(
+                PRODUCT,
+                1,
+                d(2026, 3, 1),
+                d(2026, 6, 1),
+                &[],
+                &[],
+                &[pair(7, 2), pair(7, 2)],
+                &key()
+            ),
+            Err(Error::InvalidRevocationList(
+                "a sub-reseller certificate is listed twice"
+            ))
+        ));
+    }
+
+    /// What a reader does with a list version it does not know: refused by its first
+    /// byte, before anything else is read. Readers of versions 1 and 2 (this crate before
+    /// version 3) meet a version-3 list exactly so; here version 4 stands in for it.
+    #[test]
+    fn a_list_version_the_reader_does_not_know_is_refused_by_its_version_byte() {
+        let v3 = sign_revocation_list_with_sub_certificates(
+            PRODUCT,
+            7,
+            d(2026, 3, 1),
+            d(2026, 6, 1),
+            &[],
+            &[],
+            &[pair(7, 2)],
+            &key(),
+        )
+        .unwrap();
+        let mut next = v3[..v3.len() - SIGNATURE_LEN].to_vec();
+        next[0] = REVOCATION_LIST_VERSION_SUB_CERTIFICATES + 1;
+        assert_eq!(
+            UntrustedRevocationList::parse(&resign(&next)),
+            Err(Error::InvalidRevocationList(
+                "unsupported format version: update the software"
+            ))
         );
     }
 

@@ -17,6 +17,10 @@ pub enum Violation {
     Line(u8),
     /// A module the frame does not allow (the host names it from its catalog).
     Module(u8),
+    /// The all-modules flag ("every module, present and future", format 2), which only a
+    /// frame allowing every module present and future (`ModuleSet::ALL`) admits: a frame
+    /// listing modules cannot grant the ones a catalog adds later.
+    AllModules,
     /// More named users than allowed (`None`: not limited).
     NamedUsers {
         /// What the license (or sub-frame) grants.
@@ -101,6 +105,9 @@ impl fmt::Display for Violation {
             Violation::Kind(k) => write!(f, "the kind {k} is not allowed"),
             Violation::Line(n) => write!(f, "product line {n} is not allowed"),
             Violation::Module(n) => write!(f, "module {n} is not allowed"),
+            Violation::AllModules => f.write_str(
+                "every module, present and future (the all-modules flag) is not allowed: the frame lists its modules",
+            ),
             Violation::NamedUsers { requested, max } => write!(
                 f,
                 "{} exceed the limit of {max}",

@@ -971,3 +971,101 @@ fn vendor_keys_sharing_a_key_id_are_all_tried() {
         assert_eq!(chain.verify(&keys, PRODUCT).unwrap().name.as_str(), RESELLER);
     }
 }
+
+/// A version-3 list revokes Fabrikam's certificate by the pair (Contoso's serial 7,
+/// Fabrikam's serial 1): Fabrikam's codes are refused, Contoso's own codes are not, and
+/// the same sub-serial under another reseller's certificate revokes nothing here.
+#[test]
+fn a_version_3_revocation_list_revokes_a_sub_reseller_by_the_pair_of_serials() {
+    let m = reference_machine();
+    let ctx = reference_context(&m);
+    let verdicts = |pairs: &[SubCertificateSerial]| {
+        let bytes = sign_revocation_list_with_sub_certificates(
+            PRODUCT,
+            1,
+            day(2027, 1, 1),
+            day(2027, 2, 1),
+            &[],
+            &[],
+            pairs,
+            &key(),
+        )
+        .unwrap();
+        let list = UntrustedRevocationList::parse(&bytes)
+            .unwrap()
+            .verify(&public_keys(), PRODUCT)
+            .unwrap();
+        [reseller_code(), sub_code()].map(|code| {
+            UntrustedDelegatedCode::from_bytes(code.as_bytes())
+                .unwrap()
+                .verify_revocations(&public_keys(), &ctx, &list)
+                .map(|v| v.issuer().name)
+        })
+    };
+    let pair = |reseller, sub_reseller| SubCertificateSerial {
+        reseller,
+        sub_reseller,
+    };
+    let [one, two] = verdicts(&[pair(7, 1)]);
+    assert_eq!(one.unwrap().as_str(), RESELLER);
+    assert_eq!(
+        two,
+        Err(Error::Delegation(DelegationError::SubResellerRevoked {
+            reseller: ResellerName::new(SUB).unwrap(),
+            parent_serial: 7,
+            serial: 1,
+        }))
+    );
+    assert_eq!(
+        two.unwrap_err().to_string(),
+        "the certificate 1 of sub-reseller Fabrikam, under the reseller certificate 7, was revoked by the vendor: ask the vendor for a new license"
+    );
+    for other in [pair(8, 1), pair(7, 2), pair(1, 7)] {
+        let [one, two] = verdicts(&[other]);
+        assert!(one.is_ok() && two.is_ok(), "{other} revokes nothing here");
+    }
+    // A caller that knows only first-level serials (`verify`) never refuses a sub-reseller.
+    assert!(verify_bytes(sub_code().as_bytes(), |_| false).is_ok());
+}
+
+/// Issue 20: a reseller's NFR code with the all-modules flag ("every module, present and
+/// future") lies inside a frame only if that frame allows every module present and future
+/// (`ModuleSet::ALL`): a frame listing modules cannot grant the ones a catalog adds later.
+/// Likewise a sub-reseller's frame with every module under a parent listing its modules.
+#[test]
+fn the_all_modules_flag_needs_a_frame_with_every_module_present_and_future() {
+    let nfr = License {
+        kind: Kind::Subscription,
+        modules: ModuleSet::ALL,
+        ..reference()
+    };
+    let listing = reseller_frame();
+    assert!(!listing.modules.is_all());
+    assert_eq!(listing.admits(&nfr), Err(Violation::AllModules));
+    assert_eq!(
+        Violation::AllModules.to_string(),
+        "every module, present and future (the all-modules flag) is not allowed: the frame lists its modules"
+    );
+    let m = reference_machine();
+    assert_eq!(
+        sign_delegated(&nfr, &reference_context(&m), &reseller_key(), &reseller_chain()).map(|_| ()),
+        Err(outside(RESELLER, Violation::AllModules))
+    );
+    let every = Frame {
+        modules: ModuleSet::ALL,
+        ..listing
+    };
+    assert_eq!(every.admits(&nfr), Ok(()));
+    let chain = reseller_chain_with(every);
+    let code = sign_delegated(&nfr, &reference_context(&m), &reseller_key(), &chain).unwrap();
+    let v = verify_bytes(code.as_bytes(), |_| false).unwrap();
+    assert!(v.license().license().modules.is_all());
+    // A sub-reseller's frame with every module under a parent listing its modules widens it.
+    let wide_sub = Frame {
+        modules: ModuleSet::ALL,
+        delegation_depth: 0,
+        ..listing
+    };
+    assert_eq!(wide_sub.narrows(&listing), Err(Violation::AllModules));
+    assert_eq!(wide_sub.narrows(&every), Ok(()));
+}

@@ -47,3 +47,43 @@ fn parse_and_verify_of_a_resellers_code_do_not_allocate() {
     });
     assert_eq!(info.count_total, 0, "{info:?}");
 }
+
+/// Issue 20: a version-3 revocation list is parsed, verified and asked about a chain's
+/// sub-reseller (by the pair of serials) without heap allocation.
+#[test]
+fn a_version_3_list_revokes_a_sub_reseller_without_allocating() {
+    let keys = public_keys();
+    let machine = reference_machine();
+    let ctx = reference_context(&machine);
+    let pair = SubCertificateSerial {
+        reseller: 7,
+        sub_reseller: 1,
+    };
+    let bytes = sign_revocation_list_with_sub_certificates(
+        PRODUCT,
+        1,
+        day(2027, 1, 1),
+        day(2027, 2, 1),
+        &[],
+        &[3],
+        &[pair],
+        &key(),
+    )
+    .unwrap();
+    let text = sub_code().to_string();
+    let info = allocation_counter::measure(|| {
+        let list = UntrustedRevocationList::parse(&bytes)
+            .and_then(|u| u.verify(&keys, PRODUCT))
+            .unwrap();
+        let refused =
+            UntrustedDelegatedCode::parse(&text).and_then(|c| c.verify_revocations(&keys, &ctx, &list));
+        assert!(matches!(
+            refused,
+            Err(Error::Delegation(DelegationError::SubResellerRevoked {
+                serial: 1,
+                ..
+            }))
+        ));
+    });
+    assert_eq!(info.count_total, 0, "{info:?}");
+}

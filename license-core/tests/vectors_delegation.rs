@@ -86,3 +86,73 @@ fn every_delegation_vector_verifies_as_recorded() {
     }
     assert_eq!(valid, 2);
 }
+
+/// The revocation lists of versions 2 and 3 decode as recorded, and what each does to
+/// the recorded one-level and two-level codes (the first code of each depth among the
+/// cases) is what the vectors say.
+#[test]
+fn every_revocation_list_vector_revokes_as_recorded() {
+    let doc: Value = serde_json::from_str(VECTORS).unwrap();
+    let keys = [PublicKey::from_bytes(
+        &unhex(doc["vendor_public_key"].as_str().unwrap())
+            .try_into()
+            .unwrap(),
+    )
+    .unwrap()];
+    let machine = reference_machine();
+    let ctx = Context::new(PRODUCT, doc["licensee"].as_str().unwrap()).with_machine(&machine);
+    let code_of_depth = |depth: u64| {
+        let case = doc["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["expect"]["valid"] == true && c["expect"]["depth"] == depth)
+            .unwrap();
+        UntrustedDelegatedCode::parse(case["code"].as_str().unwrap()).unwrap()
+    };
+    let codes = [("one-level", code_of_depth(1)), ("two-level", code_of_depth(2))];
+    let lists = doc["revocation_lists"].as_array().unwrap();
+    assert!(lists.len() >= 5);
+    let mut refused_sub_reseller = 0;
+    for l in lists {
+        let name = l["name"].as_str().unwrap();
+        let bytes = unhex(l["bytes"].as_str().unwrap());
+        let expect = &l["expect"];
+        match UntrustedRevocationList::parse(&bytes).and_then(|u| u.verify(&keys, PRODUCT)) {
+            Ok(list) => {
+                assert_eq!(expect["valid"], true, "{name}");
+                assert_eq!(expect["version"], bytes[0], "{name}");
+                let certificates: Vec<u32> = list.revoked_certificates().collect();
+                assert_eq!(expect["certificates"], serde_json::json!(certificates), "{name}");
+                let pairs: Vec<[u32; 2]> = list
+                    .revoked_sub_certificates()
+                    .map(|p| [p.reseller, p.sub_reseller])
+                    .collect();
+                assert_eq!(expect["sub_certificates"], serde_json::json!(pairs), "{name}");
+                for (depth, code) in &codes {
+                    let verdict = &expect[*depth];
+                    match code.verify_revocations(&keys, &ctx, &list) {
+                        Ok(_) => assert_eq!(verdict["valid"], true, "{name} {depth}"),
+                        Err(e) => {
+                            assert_eq!(verdict["valid"], false, "{name} {depth}: {e}");
+                            assert_eq!(verdict["error"], delegation_error_name(&e), "{name} {depth}");
+                            assert_eq!(verdict["message"], e.to_string(), "{name} {depth}");
+                            if matches!(e, Error::Delegation(DelegationError::SubResellerRevoked { .. })) {
+                                refused_sub_reseller += 1;
+                            }
+                        }
+                    }
+                }
+            }
+            Err(e) => {
+                assert_eq!(expect["valid"], false, "{name}: {e}");
+                assert_eq!(expect["error"], error_name(&e), "{name}");
+                assert_eq!(expect["message"], e.to_string(), "{name}");
+            }
+        }
+    }
+    assert_eq!(
+        refused_sub_reseller, 1,
+        "one list revokes Fabrikam by the pair (7, 1)"
+    );
+}

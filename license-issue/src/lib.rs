@@ -50,7 +50,10 @@ pub use catalog::product::{
     Catalog, Catalogs, DEMO_CATALOG, DEMO_HOSTED_CATALOG, DatabaseCodes, Defaults, MAX_TERM_MONTHS,
     ModuleChoice, TrialDefaults, WhileReductionPending,
 };
-pub use channel::certificates::{CertificateEntry, CertificateRegister, REGISTER_FORMAT, REGISTER_VERSION};
+pub use channel::certificates::{
+    CertificateEntry, CertificateRegister, CertificateRevocationSet, REGISTER_FORMAT, REGISTER_VERSION,
+    SubCertificateEntry,
+};
 pub use channel::error::{ChannelError, ImportProblem};
 pub use channel::format::{EXPORT_FORMAT, EXPORT_VERSION};
 pub use channel::operations::{OPERATION_CONTEXT, ResellerRevocation, revoke_imported};

@@ -3,8 +3,8 @@
 //! inside its reseller's frame, and the verification reports who issued it.
 
 use license_core::{
-    Context, DelegationError, Error as CoreError, License, PublicKey, UntrustedCode, UntrustedDelegatedCode,
-    VerifiedLicense, Violation, is_delegated_text, is_longer_than_a_plain_code,
+    CertificateRevocations, Context, DelegationError, Error as CoreError, License, PublicKey, UntrustedCode,
+    UntrustedDelegatedCode, VerifiedLicense, Violation, is_delegated_text, is_longer_than_a_plain_code,
 };
 
 use crate::error::Error;
@@ -75,19 +75,19 @@ impl AnyCode {
     }
 
     /// Verify against the vendor's keys; `revoked` answers whether the vendor revoked a
-    /// first-level certificate serial.
+    /// first-level certificate (by serial) or a sub-reseller's (by the pair of serials).
     pub(crate) fn verify(
         &self,
         keys: &[PublicKey],
         ctx: &Context<'_>,
-        revoked: impl Fn(u32) -> bool,
+        revoked: &impl CertificateRevocations,
         modules: &[String],
     ) -> Result<(VerifiedLicense, Option<Issuer>), Error> {
         match self {
             AnyCode::Plain(c) => Ok((c.verify(keys, ctx)?, None)),
             AnyCode::Delegated(c) => {
                 let v = c
-                    .verify(keys, ctx, revoked)
+                    .verify_revocations(keys, ctx, revoked)
                     .map_err(|e| name_module(e, modules))?;
                 let chain = v
                     .chain()

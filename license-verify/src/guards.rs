@@ -1,7 +1,9 @@
 //! The rules of the clock-rollback, replay and revocation guards, on in-memory state.
 //! Pure: the caller passes the time and persists the state (see `state.rs`).
 
-use license_core::{Date, License, RevocationEntry, RevocationList};
+use license_core::{
+    CertificateRevocations, Date, License, RevocationEntry, RevocationList, SubCertificateSerial,
+};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -23,6 +25,10 @@ pub(crate) struct Guards {
     /// section, so state files without it keep decoding.
     #[serde(skip)]
     pub revoked_certificates: Vec<u32>,
+    /// Sub-reseller certificates the installed list revokes, by the pair of serials
+    /// (format version 3 lists), ascending. A second trailing section of the state file.
+    #[serde(skip)]
+    pub revoked_sub_certificates: Vec<SubCertificateSerial>,
 }
 
 /// What the replay guard remembers of one license id.
@@ -107,6 +113,17 @@ impl Guards {
     /// certificate `serial`.
     pub fn is_certificate_revoked(&self, serial: u32) -> bool {
         self.revoked_certificates.binary_search(&serial).is_ok()
+    }
+
+    /// Whether the installed revocation list revokes the sub-reseller certificate
+    /// `sub_reseller` under the first-level certificate `reseller`.
+    pub fn is_sub_certificate_revoked(&self, reseller: u32, sub_reseller: u32) -> bool {
+        self.revoked_sub_certificates
+            .binary_search(&SubCertificateSerial {
+                reseller,
+                sub_reseller,
+            })
+            .is_ok()
     }
 
     /// Refuse a revoked code.
@@ -247,6 +264,7 @@ impl Guards {
             entries: list.entries().collect(),
         });
         self.revoked_certificates = list.revoked_certificates().collect();
+        self.revoked_sub_certificates = list.revoked_sub_certificates().collect();
         Ok(true)
     }
 
@@ -281,7 +299,20 @@ impl Guards {
         {
             self.revocation = Some(theirs.clone());
             self.revoked_certificates.clone_from(&other.revoked_certificates);
+            self.revoked_sub_certificates
+                .clone_from(&other.revoked_sub_certificates);
         }
+    }
+}
+
+/// A chain's verification asks the installed list (as the state file keeps it).
+impl CertificateRevocations for Guards {
+    fn revokes_reseller(&self, serial: u32) -> bool {
+        self.is_certificate_revoked(serial)
+    }
+
+    fn revokes_sub_reseller(&self, reseller: u32, sub_reseller: u32) -> bool {
+        self.is_sub_certificate_revoked(reseller, sub_reseller)
     }
 }
 

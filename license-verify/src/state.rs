@@ -173,11 +173,19 @@ impl StateFile {
         };
         let (mut guards, rest): (Guards, &[u8]) =
             postcard::take_from_bytes(body).map_err(|_| self.corrupt("contents do not decode"))?;
-        // The optional trailing section: revoked reseller certificates (ascending).
+        // The optional trailing sections: revoked reseller certificates (ascending), then
+        // revoked sub-reseller certificates by the pair of serials (ascending).
         if !rest.is_empty() {
-            guards.revoked_certificates =
-                postcard::from_bytes(rest).map_err(|_| self.corrupt("contents do not decode"))?;
-            if !guards.revoked_certificates.windows(2).all(|w| w[0] < w[1]) {
+            let (certificates, rest): (Vec<u32>, &[u8]) =
+                postcard::take_from_bytes(rest).map_err(|_| self.corrupt("contents do not decode"))?;
+            guards.revoked_certificates = certificates;
+            if !rest.is_empty() {
+                guards.revoked_sub_certificates =
+                    postcard::from_bytes(rest).map_err(|_| self.corrupt("contents do not decode"))?;
+            }
+            if !guards.revoked_certificates.windows(2).all(|w| w[0] < w[1])
+                || !guards.revoked_sub_certificates.windows(2).all(|w| w[0] < w[1])
+            {
                 return Err(self.corrupt("contents out of order"));
             }
         }
@@ -201,8 +209,12 @@ impl StateFile {
         out.push(STATE_VERSION);
         out.extend_from_slice(&self.installation);
         let mut out = postcard::to_extend(guards, out).map_err(|_| Error::Config("state does not encode"))?;
-        if !guards.revoked_certificates.is_empty() {
+        if !guards.revoked_certificates.is_empty() || !guards.revoked_sub_certificates.is_empty() {
             out = postcard::to_extend(&guards.revoked_certificates, out)
+                .map_err(|_| Error::Config("state does not encode"))?;
+        }
+        if !guards.revoked_sub_certificates.is_empty() {
+            out = postcard::to_extend(&guards.revoked_sub_certificates, out)
                 .map_err(|_| Error::Config("state does not encode"))?;
         }
         let mut mac = self.mac.clone();
@@ -334,6 +346,10 @@ mod tests {
                 0..6,
             )),
             certificates in proptest::collection::btree_set(proptest::prelude::any::<u32>(), 0..4),
+            sub_certificates in proptest::collection::btree_set(
+                (proptest::prelude::any::<u32>(), proptest::prelude::any::<u32>()),
+                0..4,
+            ),
         ) {
             use crate::guards::{LicenseRecord, RevocationRecord};
             use license_core::{RevocationEntry, RevokedRevisions};
@@ -357,6 +373,10 @@ mod tests {
                         .collect(),
                 }),
                 revoked_certificates: certificates.into_iter().collect(),
+                revoked_sub_certificates: sub_certificates
+                    .into_iter()
+                    .map(|(reseller, sub_reseller)| license_core::SubCertificateSerial { reseller, sub_reseller })
+                    .collect(),
             };
             let dir = tempfile::tempdir().unwrap();
             let f = file(dir.path());

@@ -8,7 +8,8 @@ use common::*;
 use ed25519_dalek::SigningKey;
 use license_core::{
     Certificate, CertificateChain, DelegationError, Frame, Kind, KindSet, License, LineSet, ModuleSet,
-    PublicKey, ResellerName, Violation, sign, sign_delegated, sign_revocation_list_with_certificates,
+    PublicKey, ResellerName, SubCertificateSerial, Violation, sign, sign_delegated,
+    sign_revocation_list_with_certificates, sign_revocation_list_with_sub_certificates,
 };
 use license_verify::Error;
 
@@ -191,6 +192,86 @@ fn a_revoked_certificate_stays_revoked_across_restarts() {
     .unwrap();
 }
 
+/// A version-3 list revokes Fabrikam (serial 1 under Contoso's 7) by the pair: its code
+/// is refused, also after a restart (the state file keeps the pair), while Contoso's own
+/// code stays usable; a later list without the pair lifts it.
+#[test]
+fn a_revoked_sub_reseller_stays_revoked_across_restarts_and_its_reseller_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let fabrikams = sign_delegated(&inside(), &context(), &sub(), &fabrikam())
+        .unwrap()
+        .to_string();
+    let contosos = sign_delegated(
+        &License {
+            license_id: 3003,
+            ..inside()
+        },
+        &context(),
+        &reseller(),
+        &contoso(),
+    )
+    .unwrap()
+    .to_string();
+    let today = noon(d(2026, 3, 1));
+    let list = |sequence, pairs: &[SubCertificateSerial]| {
+        sign_revocation_list_with_sub_certificates(
+            PRODUCT,
+            sequence,
+            d(2026, 2, 1),
+            d(2026, 5, 1),
+            &[],
+            &[],
+            pairs,
+            &vendor(),
+        )
+        .unwrap()
+    };
+    let fabrikam_pair = SubCertificateSerial {
+        reseller: 7,
+        sub_reseller: 1,
+    };
+    let refused = |r: Result<license_verify::Verification, Error>| {
+        matches!(
+            r,
+            Err(Error::Code(license_core::Error::Delegation(
+                DelegationError::SubResellerRevoked {
+                    parent_serial: 7,
+                    serial: 1,
+                    ..
+                }
+            )))
+        )
+    };
+    {
+        let v = verifier_with_state(&state);
+        v.verify_text_at(&fabrikams, today).unwrap();
+        v.ingest_revocation_list_at(&list(1, &[fabrikam_pair]), today)
+            .unwrap();
+        assert!(refused(v.verify_text_at(&fabrikams, today)));
+        v.verify_text_at(&contosos, today).unwrap();
+    }
+    let v = verifier_with_state(&state);
+    assert!(
+        refused(v.verify_text_at(&fabrikams, today)),
+        "kept in the state file"
+    );
+    v.verify_text_at(&contosos, today).unwrap();
+    // The same sub-serial under another reseller's certificate is another certificate.
+    v.ingest_revocation_list_at(
+        &list(
+            2,
+            &[SubCertificateSerial {
+                reseller: 8,
+                sub_reseller: 1,
+            }],
+        ),
+        today,
+    )
+    .unwrap();
+    v.verify_text_at(&fabrikams, today).unwrap();
+}
+
 #[test]
 fn a_file_with_a_plain_and_a_resellers_code_holds_both() {
     let dir = tempfile::tempdir().unwrap();
@@ -227,5 +308,62 @@ fn a_typo_in_the_first_symbol_of_a_resellers_code_is_located() {
     assert!(matches!(
         v.verify_text_at(&garbage, noon(d(2026, 3, 1))),
         Err(Error::Code(license_core::Error::TooLong { .. }))
+    ));
+}
+
+/// What an installation does with a revocation list of a version its software does not
+/// read (software reading only versions 1 and 2 meets a version-3 list so; version 4
+/// stands in for it here): the list is refused as invalid by its version byte, nothing is
+/// installed, and the list installed before stays in force.
+#[test]
+fn a_list_of_an_unknown_version_is_refused_and_the_installed_list_stays() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = verifier_with_state(&dir.path().join("state"));
+    let text = sign_delegated(&inside(), &context(), &sub(), &fabrikam())
+        .unwrap()
+        .to_string();
+    let today = noon(d(2026, 3, 1));
+    let installed = sign_revocation_list_with_certificates(
+        PRODUCT,
+        1,
+        d(2026, 2, 1),
+        d(2026, 5, 1),
+        &[],
+        &[7],
+        &vendor(),
+    )
+    .unwrap();
+    v.ingest_revocation_list_at(&installed, today).unwrap();
+    let mut newer = sign_revocation_list_with_sub_certificates(
+        PRODUCT,
+        2,
+        d(2026, 2, 1),
+        d(2026, 5, 1),
+        &[],
+        &[],
+        &[SubCertificateSerial {
+            reseller: 7,
+            sub_reseller: 1,
+        }],
+        &vendor(),
+    )
+    .unwrap();
+    newer[0] = 4;
+    let refused = v.ingest_revocation_list_at(&newer, today).unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            Error::Code(license_core::Error::InvalidRevocationList(
+                "unsupported format version: update the software"
+            ))
+        ),
+        "{refused:?}"
+    );
+    assert_eq!(v.revocation_list().map(|r| r.sequence), Some(1));
+    assert!(matches!(
+        v.verify_text_at(&text, today),
+        Err(Error::Code(license_core::Error::Delegation(
+            DelegationError::Revoked { serial: 7, .. }
+        )))
     ));
 }

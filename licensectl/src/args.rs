@@ -274,7 +274,22 @@ pub(crate) enum TicketCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// In a reseller's home: add the tickets the vendor exported to its pool.
+    /// In a reseller's home: pass tickets it received (and still holds) on to its
+    /// sub-reseller, never more than it holds; writes the file the sub-reseller imports
+    /// (`ticket import`), and this home no longer redeems them.
+    PassOn {
+        /// The sub-reseller (the name in its certificate).
+        #[arg(long)]
+        to: String,
+        /// How many tickets.
+        #[arg(long)]
+        count: u32,
+        /// The file to write (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// In a reseller's home: add the tickets the vendor (or the reseller above) exported
+    /// or passed on to its pool.
     Import {
         /// The file `ticket export` wrote.
         file: PathBuf,
@@ -300,19 +315,31 @@ pub(crate) enum ResellerCommand {
     /// key; with --as-reseller, from a reseller's home, it certifies a sub-reseller inside
     /// the installed chain (never wider).
     Certify(CertifyArgs),
-    /// At the vendor: revoke a reseller certificate the vendor signed (by serial). The
-    /// next revocation list of the product (`revoke --list`) refuses every code under it,
-    /// its sub-resellers' included.
+    /// At the vendor: revoke a reseller certificate the vendor signed (by serial), or with
+    /// --sub-serial a sub-reseller's certificate under it (registered when an import met
+    /// its codes). The next revocation list of the product (`revoke --list`) refuses every
+    /// code under it, its sub-resellers' included.
     Revoke {
-        /// The certificate's serial.
+        /// The certificate's serial (the first-level reseller's).
         #[arg(long)]
         serial: u32,
+        /// The serial the reseller gave its sub-reseller's certificate: revoke only that
+        /// sub-reseller (a revocation list of format version 3).
+        #[arg(long)]
+        sub_serial: Option<u32>,
         /// The product (default: the only catalog).
         #[arg(long)]
         product: Option<String>,
         /// Why (kept in the register).
         #[arg(long)]
         reason: Option<String>,
+    },
+    /// At the vendor: the certificate register, the reseller certificates it signed and the
+    /// sub-reseller certificates its imports met, with their serials and revocations.
+    List {
+        /// The product (default: every product).
+        #[arg(long)]
+        product: Option<String>,
     },
     /// In the reseller's home: install what the vendor sent, after checking it against the
     /// vendor's public key and this reseller's key: a bundle file (`reseller certify
@@ -351,7 +378,9 @@ pub(crate) struct CertifyArgs {
     /// Product lines it may issue (comma-separated names; default: all of the catalog's).
     #[arg(long, value_delimiter = ',')]
     pub(crate) lines: Vec<String>,
-    /// Modules it may grant (comma-separated names, or `all`).
+    /// Modules it may grant (comma-separated names; `all`: the catalog's modules today;
+    /// `all-future`: every module present and future, which NFR codes with the all-modules
+    /// flag need).
     #[arg(long, value_delimiter = ',', required = true)]
     pub(crate) modules: Vec<String>,
     /// The most named users per license.

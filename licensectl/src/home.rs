@@ -161,12 +161,17 @@ impl Home {
         Ok(records)
     }
 
-    /// The first-level reseller certificates of `product` that are revoked: those the
-    /// newest revocation list (in `revocations/<product>/`) names, and at the vendor those
-    /// its certificate register marks revoked but no list names yet. A list that does not
-    /// verify with `keys` is an error.
-    pub fn revoked_certificates(&self, product: &str, keys: &[PublicKey]) -> Result<Vec<u32>, Error> {
-        let mut revoked = self.certificates()?.revoked_serials(product);
+    /// The reseller certificates of `product` that are revoked (first-level ones by serial,
+    /// sub-resellers' by the pair of serials): those the newest revocation list (in
+    /// `revocations/<product>/`) names, and at the vendor those its certificate register
+    /// marks revoked but no list names yet. A list that does not verify with `keys` is an
+    /// error.
+    pub fn revoked_certificates(
+        &self,
+        product: &str,
+        keys: &[PublicKey],
+    ) -> Result<license_issue::CertificateRevocationSet, Error> {
+        let mut revoked = self.certificates()?.revoked(product);
         let sequence = self.highest_revocation_file(product)?;
         if sequence > 0 {
             let path = self.revocations_of(product).join(format!("list-{sequence}.bin"));
@@ -175,10 +180,10 @@ impl Home {
                 source,
             })?;
             let list = UntrustedRevocationList::parse(&bytes)?.verify(keys, product)?;
-            revoked.extend(list.revoked_certificates());
+            revoked.resellers.extend(list.revoked_certificates());
+            revoked.sub_resellers.extend(list.revoked_sub_certificates());
         }
-        revoked.sort_unstable();
-        revoked.dedup();
+        revoked.normalize();
         Ok(revoked)
     }
 

@@ -126,6 +126,57 @@ fn a_new_user_count_while_a_reduction_is_pending_is_refused_under_refuse() {
     assert_eq!(v["scope"]["named_users"], 50, "{v}");
 }
 
+/// Item 4, every message of the `refuse` policy: re-adding a module the pending
+/// reduction removes is refused naming the module and until when the reduction can be
+/// withdrawn; after that cutoff a new user count is refused as fixed, naming the day from
+/// which the change can be ordered; under `apply-on-top` the same orders go through.
+#[test]
+fn every_refusal_while_a_reduction_is_pending_names_the_way_out() {
+    let env = Env::ready();
+    env.use_quarterly_rule();
+    let path = env.path("catalog/demo-erp.toml");
+    let on_top = std::fs::read_to_string(&path).unwrap();
+    let refuse = on_top.replace(
+        "while_reduction_pending = \"apply-on-top\"",
+        "while_reduction_pending = \"refuse\"",
+    );
+    assert_ne!(refuse, on_top);
+    std::fs::write(&path, &refuse).unwrap();
+    let id = issue_on(&env, "2026-06-15");
+    env.run_on(
+        "2026-11-01",
+        &["reduce", &id, "--users", "30", "--remove-modules", "bi"],
+    )
+    .ok();
+    env.run_on("2026-12-01", &["upgrade", &id, "--add-modules", "bi"]).fails(
+        2,
+        "pending from 2027-01-01, and while it is pending module bi (the reduction removes it) cannot be changed: withdraw the reduction first (possible until 2026-12-12, inclusive), then order the combined change",
+    );
+    env.run_on("2026-12-20", &["upgrade", &id, "--users", "50"]).fails(
+        2,
+        "pending from 2027-01-01 that could be withdrawn only until 2026-12-12: the number of named users cannot be changed before it takes effect; order the change for 2027-01-01 or later",
+    );
+    env.run_on("2026-12-20", &["reduce", "--withdraw", &id])
+        .fails(2, "can no longer be withdrawn: the cutoff was 2026-12-12");
+    // The same orders under `apply-on-top`: applied on top of the pending reduction.
+    std::fs::write(&path, &on_top).unwrap();
+    let v = env
+        .run_on(
+            "2026-12-20",
+            &["--json", "upgrade", &id, "--users", "50", "--add-modules", "bi"],
+        )
+        .json();
+    assert_eq!(v["now"]["scope"]["named_users"], 50, "{v}");
+    // The pending reduced code gains the 5 users and module bi again, from its start.
+    let next = &v["next_term"]["scope"];
+    assert_eq!(
+        (next["named_users"].as_u64(), next["valid_from"].as_str()),
+        (Some(35), Some("2027-01-01")),
+        "{v}"
+    );
+    assert_eq!(next["modules"], serde_json::json!(["crm", "bi"]), "{v}");
+}
+
 /// Item 6 through licensectl: the issue's order is refused with every part that exceeds
 /// the catalog's trial terms; the catalog's terms and less are issued.
 #[test]

@@ -93,7 +93,7 @@ fn a_pool_of_five_three_redeemed_once_each_two_open() {
     let report = env.run(&["--json", "ticket", "report"]).json();
     assert_eq!(
         report["resellers"],
-        serde_json::json!([{"reseller": "Contoso", "created": 5, "redeemed": 3, "open": 2, "handed_over": 0}])
+        serde_json::json!([{"reseller": "Contoso", "created": 5, "received": 0, "passed_on": 0, "redeemed": 3, "open": 2, "handed_over": 0}])
     );
     let states: Vec<&str> = report["tickets"]
         .as_array()
@@ -111,7 +111,9 @@ fn a_pool_of_five_three_redeemed_once_each_two_open() {
     assert!(ledger.contains("\"reseller\":\"Contoso\""));
     let table = env.run(&["ticket", "report", "--reseller", "Contoso"]);
     assert!(
-        table.ok().contains("Contoso   5        3         2"),
+        table
+            .ok()
+            .contains("Contoso   5        0         0          3         2"),
         "{}",
         table.stdout
     );
@@ -244,7 +246,7 @@ fn exported_tickets_are_redeemed_by_the_reseller_not_by_the_vendor() {
     let report = vendor.run(&["--json", "ticket", "report"]).json();
     assert_eq!(
         report["resellers"],
-        serde_json::json!([{"reseller": "Contoso", "created": 3, "redeemed": 2, "open": 1, "handed_over": 1}])
+        serde_json::json!([{"reseller": "Contoso", "created": 3, "received": 0, "passed_on": 0, "redeemed": 2, "open": 1, "handed_over": 1}])
     );
     assert_eq!(report["tickets"][1]["state"], "redeemed");
     assert_eq!(report["tickets"][1]["licensee"], "Globex");
@@ -320,4 +322,139 @@ fn a_ticket_redeemed_for_this_machine() {
     assert_eq!(again["issued"]["code"], code);
     let out = env.run(&["verify", code, "--licensee", "Bob's Garage"]);
     assert!(out.ok().starts_with("USABLE now"), "{}", out.stdout);
+}
+
+/// Issue 20, item 7 (second half): tickets handed down a chain. The vendor hands Contoso 4
+/// tickets; Contoso redeems one and passes two on to its sub-reseller Fabrikam (never more
+/// than it holds, never to itself, and a ticket passed on is not redeemed here);
+/// Fabrikam redeems one; each level's report shows what it received, passed on and
+/// redeemed, and the vendor's import accepts Fabrikam's redemption of Contoso's ticket.
+#[test]
+fn tickets_are_passed_down_a_chain_and_each_level_reports_them() {
+    let vendor = Env::ready();
+    let mut args = SCOPE.to_vec();
+    args.extend(["--count", "4"]);
+    let ids = create(&vendor, &args);
+    let file = vendor.dir.path().join("contoso-tickets.json");
+    let file_arg = file.to_str().unwrap();
+    vendor
+        .run(&["ticket", "export", "--reseller", "Contoso", "--out", file_arg])
+        .ok();
+    let (contoso, _, _) = certified(&vendor, "Contoso", "7", "50", &["--depth", "1"]);
+    contoso.run(&["ticket", "import", file_arg]).ok();
+    let (fabrikam, _, _) = certified(&contoso, "Fabrikam", "1", "10", &["--as-reseller"]);
+
+    // Never more than it holds, never to itself.
+    let down = contoso.dir.path().join("fabrikam-tickets.json");
+    let down_arg = down.to_str().unwrap();
+    contoso
+        .run(&[
+            "ticket", "pass-on", "--to", "Fabrikam", "--count", "5", "--out", down_arg,
+        ])
+        .fails(2, "5 tickets cannot be passed on: this home holds 4");
+    contoso
+        .run(&["ticket", "pass-on", "--to", "Contoso", "--count", "1"])
+        .fails(2, "the tickets are Contoso's own: pass them on to a sub-reseller");
+    contoso
+        .run(&["ticket", "pass-on", "--to", "Fabrikam", "--count", "0"])
+        .fails(2, "0 tickets cannot be passed on");
+    // Contoso redeems the first, then passes two on.
+    redeem(&contoso, &ids[0], "ACME", "DB-ZSNRK-1WQ6N-GHZP2-K95B9").ok();
+    let passed = contoso
+        .run(&[
+            "--json", "ticket", "pass-on", "--to", "Fabrikam", "--count", "2", "--out", down_arg,
+        ])
+        .json();
+    assert_eq!(passed["tickets"], 2, "{passed}");
+    let export: Value = serde_json::from_str(&std::fs::read_to_string(&down).unwrap()).unwrap();
+    let passed_ids: Vec<&str> = export["tickets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(passed_ids, [ids[1].as_str(), ids[2].as_str()]);
+    assert_eq!(export["tickets"][0]["passed_from"], "Contoso");
+    assert_eq!(export["reseller"], "Fabrikam");
+    redeem(&contoso, &ids[1], "Globex", "DB-XBCB3-D56SS-K3RXM-4N75J")
+        .fails(2, "was passed on to sub-reseller Fabrikam on 2026-11-22");
+    contoso
+        .run(&["ticket", "pass-on", "--to", "Fabrikam", "--count", "2"])
+        .fails(2, "2 tickets cannot be passed on: this home holds 1");
+
+    // Fabrikam imports them and redeems one in its own home.
+    let imported = fabrikam.run(&["--json", "ticket", "import", down_arg]).json();
+    assert_eq!(imported["added"], 2);
+    let r = redeem(&fabrikam, &ids[1], "Umbrella", "DB-M5EYY-WDFFY-G360Y-BMBQS").json();
+    assert_eq!(r["issued"]["scope"]["license_id"], 500_100);
+
+    // Each level's report: received, passed on, redeemed.
+    let totals = |env: &Env| env.run(&["--json", "ticket", "report"]).json()["resellers"].clone();
+    assert_eq!(
+        totals(&fabrikam),
+        serde_json::json!([{"reseller": "Fabrikam", "created": 2, "received": 2, "passed_on": 0, "redeemed": 1, "open": 1, "handed_over": 0}])
+    );
+    assert_eq!(
+        totals(&contoso),
+        serde_json::json!([{"reseller": "Contoso", "created": 4, "received": 4, "passed_on": 2, "redeemed": 1, "open": 3, "handed_over": 0}])
+    );
+    let rows = contoso.run(&["--json", "ticket", "report"]).json()["tickets"].clone();
+    assert_eq!(
+        (rows[1]["state"].as_str(), rows[1]["passed_to"].as_str()),
+        (Some("passed-on"), Some("Fabrikam"))
+    );
+
+    // The month's exports: Contoso learns of Fabrikam's redemption from its export, and
+    // the vendor accepts Fabrikam's redemption of a ticket it handed to Contoso.
+    let month = |env: &Env, name: &str| {
+        let path = env.path(&format!("{name}-2026-11.jsonl"));
+        env.run_on(
+            "2026-12-01",
+            &[
+                "report",
+                "export",
+                "--month",
+                "2026-11",
+                "--out",
+                path.to_str().unwrap(),
+            ],
+        )
+        .ok();
+        path
+    };
+    let fabrikam_month = month(&fabrikam, "Fabrikam");
+    contoso
+        .run_on(
+            "2026-12-02",
+            &["report", "import", fabrikam_month.to_str().unwrap()],
+        )
+        .ok();
+    assert_eq!(
+        totals(&contoso),
+        serde_json::json!([{"reseller": "Contoso", "created": 4, "received": 4, "passed_on": 2, "redeemed": 2, "open": 2, "handed_over": 0}])
+    );
+    vendor
+        .run_on(
+            "2026-12-02",
+            &["report", "import", month(&contoso, "Contoso").to_str().unwrap()],
+        )
+        .ok();
+    vendor
+        .run_on(
+            "2026-12-02",
+            &["report", "import", fabrikam_month.to_str().unwrap()],
+        )
+        .ok();
+    let report = vendor.run(&["--json", "ticket", "report"]).json();
+    assert_eq!(
+        report["resellers"],
+        serde_json::json!([{"reseller": "Contoso", "created": 4, "received": 0, "passed_on": 0, "redeemed": 2, "open": 2, "handed_over": 2}])
+    );
+    assert_eq!(
+        (
+            report["tickets"][1]["redeemed_by"].as_str(),
+            report["tickets"][1]["licensee"].as_str()
+        ),
+        (Some("Fabrikam"), Some("Umbrella"))
+    );
 }

@@ -1244,6 +1244,23 @@ static void test_reseller_codes(void) {
            LIC_RESULT_CERTIFICATE_REVOKED);
     CHECK(l == NULL);
     lic_verifier_free(v);
+    /* A version-3 list revokes the sub-reseller Fabrikam by (7, 1): its code is refused
+     * with the same result as a revoked certificate; Contoso's own code stays valid. */
+    l = verify_fresh(FIX_SUB_RESELLER_CODE_VALID, FIX_NOW, LIC_RESULT_OK, __LINE__);
+    OK(lic_license_reseller(l, name, sizeof name, &n, &depth));
+    CHECK(n == 8 && depth == 2 && strcmp(name, "Fabrikam") == 0);
+    lic_license_free(l);
+    v = verifier();
+    OK(lic_verifier_ingest_revocation_list_at(v, FIX_LIST_SUB_RESELLER_7_1, sizeof FIX_LIST_SUB_RESELLER_7_1,
+                                              FIX_NOW, &info));
+    CHECK(info.sequence == 1);
+    l = NULL;
+    EXPECT(lic_verifier_verify_text_at(v, S(FIX_SUB_RESELLER_CODE_VALID), FIX_NOW, &l),
+           LIC_RESULT_CERTIFICATE_REVOKED);
+    CHECK(l == NULL);
+    OK(lic_verifier_verify_text_at(v, S(FIX_RESELLER_CODE_VALID), FIX_NOW, &l));
+    lic_license_free(l);
+    lic_verifier_free(v);
 }
 
 int main(int argc, char **argv) {

@@ -663,6 +663,34 @@ fn write_reseller_fixtures(h: &mut Header) {
     )
     .expect("list");
     h.bytes("FIX_LIST_CERTIFICATE_7", &list);
+    // Fabrikam (serial 1) under Contoso's real chain, and a version-3 list revoking it by
+    // the pair (7, 1): the C ABI takes the list's bytes as it takes any list.
+    sub_frame.named_users = Some(25);
+    let fabrikam = license_core::Certificate {
+        serial: 1,
+        subject: license_core::PublicKey::from(sub_key.verifying_key()),
+        name: license_core::ResellerName::new("Fabrikam").expect("name"),
+        frame: sub_frame,
+    }
+    .certify(PRODUCT, &reseller_key(), Some(&chain))
+    .expect("certify");
+    let sub_code = license_core::sign_delegated(&base, &ctx(), &sub_key, &fabrikam).expect("inside");
+    h.text("FIX_SUB_RESELLER_CODE_VALID", &sub_code.to_string());
+    let list = license_core::sign_revocation_list_with_sub_certificates(
+        PRODUCT,
+        1,
+        day(-1),
+        day(30),
+        &[],
+        &[],
+        &[license_core::SubCertificateSerial {
+            reseller: 7,
+            sub_reseller: 1,
+        }],
+        &vendor,
+    )
+    .expect("list");
+    h.bytes("FIX_LIST_SUB_RESELLER_7_1", &list);
 }
 
 /// A verifier for the test installation (vendor key, product, licensee, database code,

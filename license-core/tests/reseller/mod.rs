@@ -160,6 +160,7 @@ pub fn delegation_error_name(e: &Error) -> &'static str {
             DelegationError::BadCertificateSignature { .. } => "bad-certificate-signature",
             DelegationError::NotSignedByReseller { .. } => "not-signed-by-reseller",
             DelegationError::Revoked { .. } => "revoked",
+            DelegationError::SubResellerRevoked { .. } => "sub-reseller-revoked",
             DelegationError::Widening { .. } => "widening",
             DelegationError::OutsideFrame { .. } => "outside-frame",
             _ => "other",

@@ -886,6 +886,24 @@ mod tests {
         assert!(bad(&format!("{base}[defaults]\nline = \"gold\"\n")).contains("unknown product line"));
         assert!(bad(&format!("{base}[defaults]\nmachine_tolerance = 4\n")).contains("at most 3"));
         assert!(bad("product = \"\"\n[modules]\n[lines]\ns = 0\n").contains("non-empty"));
+        // Issue 20, items 4 to 6: the catalog's NFR and trial terms, and its policy while a
+        // reduction is pending.
+        for terms in ["[defaults]\nnfr_months = 0\n", "[trial]\ndays = 0\n"] {
+            assert_eq!(
+                bad(&format!("{base}{terms}")),
+                "terms (subscription_months, nfr_months, trial.days) must be at least 1",
+                "{terms}"
+            );
+        }
+        let policy = bad(&format!(
+            "{base}[defaults]\nwhile_reduction_pending = \"sometimes\"\n"
+        ));
+        assert!(
+            policy.contains("unknown variant `sometimes`")
+                && policy.contains("refuse")
+                && policy.contains("apply-on-top"),
+            "{policy}"
+        );
     }
 
     #[test]

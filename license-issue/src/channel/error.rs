@@ -111,6 +111,52 @@ pub enum ChannelError {
         /// The day it was revoked.
         on: Date,
     },
+    /// A sub-reseller certificate serial its reseller already gave another key: the vendor
+    /// revokes sub-resellers by (reseller serial, sub-reseller serial), so each pair must
+    /// name one certificate.
+    #[error(
+        "reseller {reseller} (certificate {reseller_serial} of {product}) gave its sub-reseller serial {serial} to {registered} and again to another key ({given}): a reseller's sub-reseller serials must be unique, since the vendor revokes sub-resellers by them; ask the reseller to certify {given} again with an unused serial; nothing was imported"
+    )]
+    SubSerialUsed {
+        /// The product.
+        product: String,
+        /// The first-level certificate's serial.
+        reseller_serial: u32,
+        /// Its reseller.
+        reseller: String,
+        /// The sub-reseller serial used twice.
+        serial: u32,
+        /// The sub-reseller registered with it.
+        registered: String,
+        /// The sub-reseller of the other key.
+        given: String,
+    },
+    /// A sub-reseller certificate the register does not list.
+    #[error(
+        "no sub-reseller certificate {serial} under reseller certificate {reseller_serial} of {product} in the register: check both serials (`licensectl reseller list`); a sub-reseller is registered when the vendor imports an export holding one of its codes"
+    )]
+    UnknownSubCertificate {
+        /// The product.
+        product: String,
+        /// The first-level certificate's serial.
+        reseller_serial: u32,
+        /// The sub-reseller serial.
+        serial: u32,
+    },
+    /// A sub-reseller certificate revoked before.
+    #[error(
+        "sub-reseller certificate {serial} under reseller certificate {reseller_serial} of {product} was revoked on {on}: publish the revocation list if it is not out yet"
+    )]
+    SubCertificateRevoked {
+        /// The product.
+        product: String,
+        /// The first-level certificate's serial.
+        reseller_serial: u32,
+        /// The sub-reseller serial.
+        serial: u32,
+        /// The day it was revoked.
+        on: Date,
+    },
     /// A reseller bundle (certificate chain, catalog and vendor keys) that cannot be used.
     #[error("the reseller bundle is invalid ({reason}): ask the vendor to send it again")]
     Bundle {
@@ -175,6 +221,9 @@ impl ChannelError {
             ChannelError::SerialUsed { .. } => "serial_used",
             ChannelError::UnknownCertificate { .. } => "unknown_certificate",
             ChannelError::CertificateRevoked { .. } => "certificate_revoked",
+            ChannelError::SubSerialUsed { .. } => "sub_serial_used",
+            ChannelError::UnknownSubCertificate { .. } => "unknown_sub_certificate",
+            ChannelError::SubCertificateRevoked { .. } => "sub_certificate_revoked",
             ChannelError::Bundle { .. } => "bundle",
             ChannelError::ExportFormat { .. } => "export_format",
             ChannelError::ExportVersion { .. } => "export_version",
@@ -195,12 +244,14 @@ impl ChannelError {
             | ChannelError::SerialUsed { .. }
             | ChannelError::UnknownCertificate { .. }
             | ChannelError::CertificateRevoked { .. }
+            | ChannelError::UnknownSubCertificate { .. }
+            | ChannelError::SubCertificateRevoked { .. }
             | ChannelError::Bundle { .. }
             | ChannelError::ExportFormat { .. }
             | ChannelError::ExportVersion { .. }
             | ChannelError::NoResellerCertificate { .. } => ErrorClass::Usage,
             ChannelError::Register { .. } => ErrorClass::Data,
-            ChannelError::ImportRefused { .. } => ErrorClass::Invalid,
+            ChannelError::ImportRefused { .. } | ChannelError::SubSerialUsed { .. } => ErrorClass::Invalid,
         }
     }
 }

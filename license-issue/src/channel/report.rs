@@ -23,6 +23,7 @@ use license_core::{Date, Kind, PublicKey, ResellerName, UntrustedDelegatedCode, 
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::product::Catalogs;
+use crate::channel::certificates::{CertificateRevocationSet, SubCertificateEntry};
 use crate::channel::error::{ChannelError, ImportProblem};
 use crate::channel::format::{EXPORT_FORMAT, EXPORT_VERSION};
 use crate::channel::operations::check_operation;
@@ -261,12 +262,17 @@ pub struct ImportPlan {
     pub new: Vec<Record>,
     /// How many records of the file were imported before (the same code).
     pub already: usize,
+    /// The sub-reseller certificates (second of a chain) the file's new codes carry, once
+    /// each, `registered` on the export's day: register them
+    /// ([`crate::CertificateRegister::register_sub_certificates`]) before adding the
+    /// records, so a sub-reseller serial its reseller used twice refuses the import.
+    pub sub_certificates: Vec<SubCertificateEntry>,
 }
 
 /// Check every record of `export` for import at the vendor: its code verifies with the
 /// vendor's `keys` (current and rotated) through its certificate chain for the record's
-/// product, licensee and database (`revoked(product, serial)` says whether the vendor's
-/// revocation list revokes a first-level certificate), lies inside its frame, signs
+/// product, licensee and database (`revoked` holds, per product, the first-level
+/// certificates and sub-reseller pairs the vendor revoked), lies inside its frame, signs
 /// exactly the record's license on the record's day, and was signed by the reseller the
 /// record and the file name. `own` is the vendor's ledger (its license ids are never a
 /// reseller's), `imported` what earlier imports added. The first record that fails
@@ -274,7 +280,7 @@ pub struct ImportPlan {
 pub fn check_import(
     export: &ResellerExport,
     keys: &[PublicKey],
-    revoked: impl Fn(&str, u32) -> bool,
+    revoked: &BTreeMap<String, CertificateRevocationSet>,
     own: &[Record],
     imported: &[Record],
     tickets: Option<&TicketPool>,
@@ -303,6 +309,7 @@ pub fn check_import(
     let mut plan = ImportPlan {
         new: Vec::new(),
         already: 0,
+        sub_certificates: Vec::new(),
     };
     for (i, r) in export.records.iter().enumerate() {
         let (id, revision) = (r.license.license_id, r.license.revision);
@@ -339,9 +346,10 @@ pub fn check_import(
             }
             continue;
         }
-        let code = check_record(r, export, keys, &revoked, (from, to)).map_err(refuse)?;
+        let (code, sub) = check_record(r, export, keys, revoked, (from, to)).map_err(refuse)?;
         if let Some(t) = &r.ticket {
-            check_ticket(r, t, tickets).map_err(refuse)?;
+            let above: Vec<&str> = sub.iter().map(|s| s.reseller.as_str()).collect();
+            check_ticket(r, t, tickets, &above).map_err(refuse)?;
             match redeemed.get(t.as_str()) {
                 Some(&other) if other != id => {
                     return Err(refuse(ImportProblem::TicketRedeemed {
@@ -379,13 +387,23 @@ pub fn check_import(
         owners.insert(id, (&r.product, r.reseller.as_deref()));
         codes.insert((&r.product, id, revision), code);
         plan.new.push(r.clone());
+        if let Some(sub) = sub.filter(|s| !plan.sub_certificates.contains(s)) {
+            plan.sub_certificates.push(sub);
+        }
     }
     Ok(plan)
 }
 
-/// A record redeeming ticket `t`: the vendor handed that ticket to the record's reseller
-/// (the one that signed the code) for a new license of this product and kind.
-fn check_ticket(r: &Record, t: &str, tickets: Option<&TicketPool>) -> Result<(), ImportProblem> {
+/// A record redeeming ticket `t`: this home's pool handed that ticket to the record's
+/// reseller (the one that signed the code), or to a reseller above it in its chain
+/// (`above`) that may pass tickets on to its sub-resellers, or passed it on to the
+/// record's reseller itself; for a new license of this product and kind.
+fn check_ticket(
+    r: &Record,
+    t: &str,
+    tickets: Option<&TicketPool>,
+    above: &[&str],
+) -> Result<(), ImportProblem> {
     let reseller = r.reseller.clone().unwrap_or_default();
     let refuse = |why| ImportProblem::TicketNotHandedOver {
         ticket: t.to_owned(),
@@ -396,11 +414,12 @@ fn check_ticket(r: &Record, t: &str, tickets: Option<&TicketPool>) -> Result<(),
     let ticket = tickets
         .and_then(|pool| pool.get(&id).ok())
         .ok_or_else(|| refuse("the vendor's ticket pool has no such ticket"))?;
-    if ticket.reseller != reseller {
+    let in_chain = |name: &str| name == reseller || above.contains(&name);
+    if !in_chain(&ticket.reseller) {
         return Err(refuse("it was created for another reseller"));
     }
-    match tickets.and_then(|pool| pool.handed_over(&id)) {
-        Some((to, _)) if to == reseller => {}
+    match tickets.and_then(|pool| pool.holder(&id)) {
+        Some(holder) if in_chain(holder) => {}
         _ => return Err(refuse("it was not handed over for offline redemption")),
     }
     if ticket.order.product != r.product || ticket.order.kind != r.license.kind || r.license.revision != 1 {
@@ -409,14 +428,15 @@ fn check_ticket(r: &Record, t: &str, tickets: Option<&TicketPool>) -> Result<(),
     Ok(())
 }
 
-/// One record's own checks; returns its code.
+/// One record's own checks; returns its code and, for a sub-reseller's code, the
+/// sub-reseller's certificate (the second of its chain).
 fn check_record<'r>(
     r: &'r Record,
     export: &ResellerExport,
     keys: &[PublicKey],
-    revoked: &impl Fn(&str, u32) -> bool,
+    revoked: &BTreeMap<String, CertificateRevocationSet>,
     (from, to): (Date, Date),
-) -> Result<&'r str, ImportProblem> {
+) -> Result<(&'r str, Option<SubCertificateEntry>), ImportProblem> {
     if r.recorded < from || r.recorded >= to {
         return Err(ImportProblem::OutsideMonth {
             recorded: r.recorded,
@@ -433,9 +453,14 @@ fn check_record<'r>(
         licensee: &r.licensee,
         database: r.database.as_deref(),
     };
-    let verified =
-        verify_delegated_signature(&untrusted, keys, signed_for, |serial| revoked(&r.product, serial))
-            .map_err(ImportProblem::Code)?;
+    let none = CertificateRevocationSet::default();
+    let verified = verify_delegated_signature(
+        &untrusted,
+        keys,
+        signed_for,
+        revoked.get(&r.product).unwrap_or(&none),
+    )
+    .map_err(ImportProblem::Code)?;
     let signed = verified.license().license();
     if *signed != r.license {
         return Err(ImportProblem::LicenseDiffers);
@@ -470,7 +495,22 @@ fn check_record<'r>(
             issued: signed.issued,
         });
     }
-    Ok(code)
+    let mut chain = verified.chain();
+    let sub = match (chain.next(), chain.next()) {
+        (Some(first), Some(second)) => Some(SubCertificateEntry {
+            product: r.product.clone(),
+            reseller_serial: first.serial,
+            reseller: first.name.as_str().to_owned(),
+            serial: second.serial,
+            sub_reseller: second.name.as_str().to_owned(),
+            public_key: hex::encode(second.subject.to_bytes()),
+            registered: export.exported,
+            revoked: None,
+            reason: None,
+        }),
+        _ => None,
+    };
+    Ok((code, sub))
 }
 
 /// One line of a monthly invoice basis: the codes one reseller created in the month of
@@ -810,7 +850,7 @@ mod tests {
         check_import(
             export,
             &[vendor().public_key()],
-            |_, _| false,
+            &BTreeMap::new(),
             own,
             imported,
             None,
@@ -954,7 +994,7 @@ mod tests {
         // A vendor key the installation does not know; a revoked certificate.
         let stranger = [VendorKey::from_seed(&[9; 32]).public_key()];
         assert!(matches!(
-            check_import(&export, &stranger, |_, _| false, &own, &[], None),
+            check_import(&export, &stranger, &BTreeMap::new(), &own, &[], None),
             Err(Error::Channel(ChannelError::ImportRefused {
                 problem: ImportProblem::Code(license_core::Error::Delegation(
                     DelegationError::UnknownVendorKey { .. }
@@ -967,7 +1007,13 @@ mod tests {
             check_import(
                 &export,
                 &keys,
-                |p, serial| p == "demo-erp" && serial == 7,
+                &BTreeMap::from([(
+                    "demo-erp".to_owned(),
+                    CertificateRevocationSet {
+                        resellers: vec![7],
+                        sub_resellers: Vec::new(),
+                    }
+                )]),
                 &own,
                 &[],
                 None
@@ -1101,7 +1147,7 @@ mod tests {
             check_import(
                 e,
                 &[vendor().public_key()],
-                |_, _| false,
+                &BTreeMap::new(),
                 &own,
                 imported,
                 Some(&pool),
@@ -1144,7 +1190,7 @@ mod tests {
             refused(check_import(
                 &with(0, handed),
                 &[vendor().public_key()],
-                |_, _| false,
+                &BTreeMap::new(),
                 &own,
                 &[],
                 None
@@ -1333,6 +1379,89 @@ mod tests {
         assert_eq!(ids("Contoso").len(), 4);
     }
 
+    /// Issue 20, item 7: the vendor's import registers the sub-reseller certificates of
+    /// the codes it imports, refuses a sub-reseller serial its reseller gave two keys, and
+    /// refuses codes under a sub-reseller it revoked by the pair of serials.
+    #[test]
+    fn imports_register_sub_resellers_once_per_serial_and_refuse_revoked_ones() {
+        use crate::channel::certificates::CertificateRegister;
+        let mut w = world();
+        issued(&mut w);
+        let own = w.vendor_is.ledger().records().unwrap();
+        let fabrikams = export_of(&w.fabrikam_is, "Fabrikam");
+        let plan = import(&fabrikams, &own, &[]).unwrap();
+        assert_eq!(plan.sub_certificates.len(), 1, "Fabrikam's certificate, once");
+        let met = &plan.sub_certificates[0];
+        assert_eq!(
+            (
+                met.reseller_serial,
+                met.reseller.as_str(),
+                met.serial,
+                met.sub_reseller.as_str()
+            ),
+            (7, "Contoso", 1, "Fabrikam")
+        );
+        assert!(
+            import(&export_of(&w.contoso_is, "Contoso"), &own, &[])
+                .unwrap()
+                .sub_certificates
+                .is_empty()
+        );
+        let mut register = CertificateRegister::open(w._dir.path().join("certificates.json")).unwrap();
+        assert_eq!(
+            register
+                .register_sub_certificates(&plan.sub_certificates)
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            register
+                .register_sub_certificates(&plan.sub_certificates)
+                .unwrap(),
+            0
+        );
+        // Contoso certifies another sub-reseller with Fabrikam's serial 1: its codes'
+        // import is refused by the register, naming both.
+        let keys = [vendor().public_key()];
+        let litware = ResellerHome::new(w._dir.path().join("litware"));
+        let pk = litware.keygen().unwrap();
+        let chain = w
+            .contoso
+            .certify("demo-erp", pk, "Litware", 1, frame(20, (500_050, 500_099), 0))
+            .unwrap();
+        litware.install(&chain.to_string(), &keys, "demo-erp").unwrap();
+        let mut litware_is = Issuer::new(catalogs(), litware.signer().unwrap(), MemoryLedger::new());
+        litware_is
+            .issue(&order(Kind::Trial, "Initech", 2), d(2027, 3, 20))
+            .unwrap();
+        let plan = import(&export_of(&litware_is, "Litware"), &own, &[]).unwrap();
+        assert!(matches!(
+            register.register_sub_certificates(&plan.sub_certificates),
+            Err(Error::Channel(ChannelError::SubSerialUsed { reseller_serial: 7, serial: 1, ref registered, ref given, .. }))
+                if registered == "Fabrikam" && given == "Litware"
+        ));
+        // The vendor revokes Fabrikam by (7, 1): its codes are refused at import, Contoso's are not.
+        register
+            .revoke_sub("demo-erp", 7, 1, None, d(2027, 4, 1))
+            .unwrap();
+        let revoked = BTreeMap::from([("demo-erp".to_owned(), register.revoked("demo-erp"))]);
+        let check = |e: &ResellerExport| check_import(e, &keys, &revoked, &own, &[], None);
+        assert!(matches!(
+            check(&fabrikams),
+            Err(Error::Channel(ChannelError::ImportRefused {
+                problem: ImportProblem::Code(license_core::Error::Delegation(
+                    DelegationError::SubResellerRevoked {
+                        parent_serial: 7,
+                        serial: 1,
+                        ..
+                    }
+                )),
+                ..
+            }))
+        ));
+        check(&export_of(&w.contoso_is, "Contoso")).unwrap();
+    }
+
     #[test]
     fn the_invoice_groups_by_first_level_reseller_and_counts_kinds_and_days() {
         let mut w = world();
@@ -1507,7 +1636,7 @@ mod tests {
         // The vendor's next revocation list names the revoked license, all revisions.
         let (_, entries) = w
             .vendor_is
-            .revocation_list_including("demo-erp", 1, d(2027, 4, 20), 30, &[], &imported)
+            .revocation_list_including("demo-erp", 1, d(2027, 4, 20), 30, &[], &[], &imported)
             .unwrap();
         assert_eq!(
             entries,
@@ -1532,7 +1661,7 @@ mod tests {
         );
         let (_, entries) = w
             .vendor_is
-            .revocation_list_including("demo-erp", 2, d(2027, 4, 21), 30, &[], &imported)
+            .revocation_list_including("demo-erp", 2, d(2027, 4, 21), 30, &[], &[], &imported)
             .unwrap();
         assert_eq!(entries.len(), 2);
         assert!(matches!(

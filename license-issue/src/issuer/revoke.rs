@@ -1,6 +1,9 @@
 //! Revocation, and the signed per-product revocation lists.
 
-use license_core::{Date, RevocationEntry, sign_revocation_list, sign_revocation_list_with_certificates};
+use license_core::{
+    Date, RevocationEntry, SubCertificateSerial, sign_revocation_list,
+    sign_revocation_list_with_certificates, sign_revocation_list_with_sub_certificates,
+};
 use serde::Serialize;
 
 use super::{Issuer, event};
@@ -29,6 +32,9 @@ pub struct RevocationList {
     pub entries: Vec<RevocationEntry>,
     /// The serials of the reseller certificates it revokes (format version 2 if any).
     pub certificates: Vec<u32>,
+    /// The sub-reseller certificates it revokes, by (reseller serial, sub-reseller
+    /// serial) (format version 3 if any).
+    pub sub_certificates: Vec<SubCertificateSerial>,
     /// The signed list, as verifiers install it.
     #[serde(skip)]
     pub bytes: Vec<u8>,
@@ -62,13 +68,17 @@ impl<L: Ledger> Issuer<L> {
         at_least: u64,
         certificates: &[u32],
     ) -> Result<RevocationList, Error> {
-        self.publish_revocation_list_including(product, today, valid_days, at_least, certificates, &[])
+        self.publish_revocation_list_including(product, today, valid_days, at_least, certificates, &[], &[])
     }
 
     /// [`Issuer::publish_revocation_list_with`], also listing what the `imported`
     /// records (the vendor's imports of its resellers' exports) revoke: a license a
     /// reseller revoked or cancelled reaches the vendor with its export, and one the
-    /// vendor revoked itself ([`crate::revoke_imported`]) is recorded there too.
+    /// vendor revoked itself ([`crate::revoke_imported`]) is recorded there too; and
+    /// revoking the sub-reseller certificates `sub_certificates` (a
+    /// [`crate::CertificateRegister`]'s revoked pairs): with any, the list is of format
+    /// version 3, which verifiers that read only versions 1 and 2 refuse as invalid.
+    #[allow(clippy::too_many_arguments)]
     pub fn publish_revocation_list_including(
         &mut self,
         product: &str,
@@ -76,6 +86,7 @@ impl<L: Ledger> Issuer<L> {
         valid_days: u32,
         at_least: u64,
         certificates: &[u32],
+        sub_certificates: &[SubCertificateSerial],
         imported: &[Record],
     ) -> Result<RevocationList, Error> {
         if valid_days == 0 {
@@ -92,8 +103,15 @@ impl<L: Ledger> Issuer<L> {
             }
         }
         let sequence = self.ledger.claim_revocation_sequence(&product, at_least)?;
-        let (bytes, entries) =
-            self.revocation_list_including(&product, sequence, today, days, certificates, imported)?;
+        let (bytes, entries) = self.revocation_list_including(
+            &product,
+            sequence,
+            today,
+            days,
+            certificates,
+            sub_certificates,
+            imported,
+        )?;
         Ok(RevocationList {
             product,
             sequence,
@@ -102,6 +120,7 @@ impl<L: Ledger> Issuer<L> {
             shortened_by,
             entries,
             certificates: certificates.to_vec(),
+            sub_certificates: sub_certificates.to_vec(),
             bytes,
         })
     }
@@ -181,10 +200,14 @@ impl<L: Ledger> Issuer<L> {
         valid_days: u32,
         certificates: &[u32],
     ) -> Result<(Vec<u8>, Vec<RevocationEntry>), Error> {
-        self.revocation_list_including(product, sequence, today, valid_days, certificates, &[])
+        self.revocation_list_including(product, sequence, today, valid_days, certificates, &[], &[])
     }
 
-    /// [`Issuer::revocation_list_with`], with the entries of the `imported` records too.
+    /// [`Issuer::revocation_list_with`], with the entries of the `imported` records too,
+    /// and revoking the sub-reseller certificates `sub_certificates` (format version 3
+    /// when there are any; version 2 with first-level certificates only; version 1
+    /// without either, so verifiers keep reading lists of the oldest version they can).
+    #[allow(clippy::too_many_arguments)]
     pub fn revocation_list_including(
         &self,
         product: &str,
@@ -192,6 +215,7 @@ impl<L: Ledger> Issuer<L> {
         today: Date,
         valid_days: u32,
         certificates: &[u32],
+        sub_certificates: &[SubCertificateSerial],
         imported: &[Record],
     ) -> Result<(Vec<u8>, Vec<RevocationEntry>), Error> {
         if valid_days == 0 {
@@ -209,7 +233,18 @@ impl<L: Ledger> Issuer<L> {
         entries.sort_by_key(|e| e.license_id);
         let expires = today.saturating_add_days(i64::from(valid_days));
         let key = self.signer.vendor_key("a revocation list")?.signing_key();
-        let bytes = if certificates.is_empty() {
+        let bytes = if !sub_certificates.is_empty() {
+            sign_revocation_list_with_sub_certificates(
+                product,
+                sequence,
+                today,
+                expires,
+                &entries,
+                certificates,
+                sub_certificates,
+                key,
+            )?
+        } else if certificates.is_empty() {
             sign_revocation_list(product, sequence, today, expires, &entries, key)?
         } else {
             sign_revocation_list_with_certificates(

@@ -737,10 +737,15 @@ fn reduction_while_the_next_term_is_issued_cuts_the_reduced_code_from_it() {
         named_users: Some(30),
         ..Change::default()
     };
+    let refused = is.upgrade(1001, &more, d(2027, 11, 3));
     assert!(matches!(
-        is.upgrade(1001, &more, d(2027, 11, 3)),
+        refused,
         Err(Error::Order(OrderError::ReductionPending { revision: 3, .. }))
     ));
+    assert_eq!(
+        refused.unwrap_err().to_string(),
+        "license 1001 has a reduction (revision 3) pending from 2028-01-01: withdraw it first and order the combined change"
+    );
     // Withdrawn: the next term's scope again, from its start.
     let w = is.withdraw_reduction(1001, d(2027, 11, 3)).unwrap().license;
     assert_eq!(

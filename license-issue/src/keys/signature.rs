@@ -2,8 +2,8 @@
 //! customer's machine.
 
 use license_core::{
-    Context, License, MachineFingerprint, PublicKey, UntrustedCode, UntrustedDelegatedCode,
-    VerifiedDelegatedLicense, VerifiedLicense,
+    CertificateRevocations, Context, License, MachineFingerprint, PublicKey, UntrustedCode,
+    UntrustedDelegatedCode, VerifiedDelegatedLicense, VerifiedLicense,
 };
 
 use crate::error::Error;
@@ -33,17 +33,18 @@ pub fn verify_signature(
 }
 
 /// As [`verify_signature`] for a reseller's code: its chain up to one of the vendor's
-/// `keys` (`revoked` is asked about the first certificate's serial), every frame, the
+/// `keys` (`revoked` is asked about the first certificate's serial and the second's pair
+/// of serials), every frame, the
 /// reseller's signature, and the license inside the reseller's frame; the machine is not
 /// checked. The error is `license-core`'s (it names the limit a license exceeds).
 pub fn verify_delegated_signature(
     code: &UntrustedDelegatedCode,
     keys: &[PublicKey],
     signed_for: SignedFor<'_>,
-    revoked: impl Fn(u32) -> bool,
+    revoked: &impl CertificateRevocations,
 ) -> Result<VerifiedDelegatedLicense, license_core::Error> {
     let machine = claimed_machine(code.unverified_license());
-    code.verify(keys, &signed_for.context(&machine), revoked)
+    code.verify_revocations(keys, &signed_for.context(&machine), revoked)
 }
 
 /// The fingerprint the code itself names (any machine, for a code bound to none).

@@ -162,6 +162,7 @@ pub(crate) fn in_catalog_words(e: Error, catalog: &Catalog) -> Error {
             Some((name, _)) => format!("module {name} is not allowed"),
             None => violation.to_string(),
         },
+        Violation::AllModules => "every module, present and future (the all-modules flag an NFR code carries unless modules are given) is not allowed: the frame lists its modules; give the modules (--modules), or ask the vendor for a frame with every module present and future (reseller certify --modules all-future)".to_owned(),
         Violation::Line(n) => match catalog.lines().iter().find(|&&(_, l)| l == n) {
             Some((name, _)) => format!("product line {name} is not allowed"),
             None => violation.to_string(),

@@ -263,13 +263,14 @@ pub fn revoke(
     // Numbers are allocated by the ledger; list files already in revocations/ (say,
     // from a restored backup of an older ledger) are never numbered over.
     let at_least = home.highest_revocation_file(&product)?.saturating_add(1);
-    let certificates = home.certificates()?.revoked_serials(&product);
+    let certificates = home.certificates()?.revoked(&product);
     let list = issuer.publish_revocation_list_including(
         &product,
         today,
         valid_days,
         at_least,
-        &certificates,
+        &certificates.resellers,
+        &certificates.sub_resellers,
         &imported,
     )?;
     if let Some((license_id, starts)) = list.shortened_by {
@@ -289,6 +290,8 @@ pub fn revoke(
         output::json(&json!({
             "product": product, "sequence": sequence, "issued": today, "expires": expires,
             "file": path, "bytes": bytes.len(), "entries": entries, "certificates": list.certificates,
+            "sub_certificates": list.sub_certificates,
+            "version": bytes.first(),
         }))?;
     } else {
         outln!(
@@ -309,6 +312,17 @@ pub fn revoke(
             outln!(
                 "Reseller certificates revoked (every code under them): {}.",
                 serials.join(", ")
+            );
+        }
+        if !list.sub_certificates.is_empty() {
+            let pairs: Vec<String> = list
+                .sub_certificates
+                .iter()
+                .map(|p| format!("{} under {}", p.sub_reseller, p.reseller))
+                .collect();
+            outln!(
+                "Sub-reseller certificates revoked (every code under them): {}. The list is of format version 3: installations whose software reads only versions 1 and 2 refuse it (\"unsupported format version: update the software\") and keep the list they have.",
+                pairs.join(", ")
             );
         }
     }

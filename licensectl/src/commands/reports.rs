@@ -229,11 +229,16 @@ fn import(home: &Home, file: &std::path::Path, json: bool) -> Result<u8, Failure
     let plan = license_issue::check_import(
         &export,
         &keys,
-        |product, serial| revoked.get(product).is_some_and(|s| s.contains(&serial)),
+        &revoked,
         &own,
         &imports.records()?,
         tickets.as_ref(),
     )?;
+    // Sub-reseller serials are unique per reseller (the vendor revokes sub-resellers by
+    // them): registered before any record is added, and a serial given twice refuses it all.
+    let registered = home
+        .certificates()?
+        .register_sub_certificates(&plan.sub_certificates)?;
     for r in &plan.new {
         imports.append(r)?;
     }
@@ -241,6 +246,7 @@ fn import(home: &Home, file: &std::path::Path, json: bool) -> Result<u8, Failure
         output::json(&json!({
             "reseller": export.reseller, "month": export.month,
             "imported": plan.new.len(), "already_imported": plan.already,
+            "sub_resellers_registered": registered,
         }))?;
     } else {
         outln!(
@@ -251,6 +257,16 @@ fn import(home: &Home, file: &std::path::Path, json: bool) -> Result<u8, Failure
             export.month,
             plan.already
         );
+        if registered > 0 {
+            outln!(
+                "Registered {} (see licensectl reseller list).",
+                license_core::words::plural(
+                    registered as u64,
+                    "new sub-reseller certificate",
+                    "new sub-reseller certificates"
+                )
+            );
+        }
     }
     Ok(0)
 }

@@ -108,6 +108,37 @@ pub fn reseller(home: &Home, action: &ResellerCommand, today: Date, json: bool) 
         ResellerCommand::Certify(args) => certify_command(home, &reseller, args, today, json),
         ResellerCommand::Revoke {
             serial,
+            sub_serial: Some(sub_serial),
+            product,
+            reason,
+        } => {
+            let catalogs = home.catalogs_required()?;
+            let product = pick_catalog(&catalogs, product.as_deref())?.product();
+            let mut register = home.certificates()?;
+            let entry = register.revoke_sub(product, *serial, *sub_serial, reason.as_deref(), today)?;
+            if json {
+                output::json(&json!({
+                    "product": product,
+                    "serial": serial,
+                    "sub_serial": sub_serial,
+                    "reseller": entry.reseller,
+                    "sub_reseller": entry.sub_reseller,
+                    "revoked": today,
+                }))?;
+            } else {
+                outln!(
+                    "Sub-reseller certificate {sub_serial} of {} under certificate {serial} of {product} ({}) revoked on {today}: the next revocation list (licensectl revoke --list, format version 3) refuses every code under it; {}'s own codes stay valid.",
+                    entry.sub_reseller,
+                    entry.reseller,
+                    entry.reseller
+                );
+            }
+            Ok(0)
+        }
+        ResellerCommand::List { product } => list(home, product.as_deref(), json),
+        ResellerCommand::Revoke {
+            serial,
+            sub_serial: None,
             product,
             reason,
         } => {
@@ -133,6 +164,56 @@ pub fn reseller(home: &Home, action: &ResellerCommand, today: Date, json: bool) 
     }
 }
 
+/// `reseller list`: the certificate register, first-level certificates then the
+/// sub-reseller certificates imports met.
+fn list(home: &Home, product: Option<&str>, json: bool) -> Result<u8, Failure> {
+    let register = home.certificates()?;
+    let wanted = |p: &str| product.is_none_or(|w| w == p);
+    let firsts: Vec<_> = register.entries().iter().filter(|e| wanted(&e.product)).collect();
+    let subs: Vec<_> = register
+        .sub_entries()
+        .iter()
+        .filter(|e| wanted(&e.product))
+        .collect();
+    if json {
+        output::json(&json!({ "certificates": firsts, "sub_certificates": subs }))?;
+        return Ok(0);
+    }
+    let revoked = |on: Option<Date>| on.map_or_else(|| "-".to_owned(), |d| d.to_string());
+    let body: Vec<Vec<String>> = firsts
+        .iter()
+        .map(|e| {
+            vec![
+                e.product.clone(),
+                e.serial.to_string(),
+                String::new(),
+                e.reseller.clone(),
+                e.certified.to_string(),
+                revoked(e.revoked),
+            ]
+        })
+        .chain(subs.iter().map(|e| {
+            vec![
+                e.product.clone(),
+                e.reseller_serial.to_string(),
+                e.serial.to_string(),
+                format!("{} (under {})", e.sub_reseller, e.reseller),
+                e.registered.to_string(),
+                revoked(e.revoked),
+            ]
+        }))
+        .collect();
+    if body.is_empty() {
+        outln!("The certificate register holds no certificate yet.");
+    } else {
+        output::table(
+            &["product", "serial", "sub-serial", "reseller", "since", "revoked"],
+            &body,
+        );
+    }
+    Ok(0)
+}
+
 fn certify_command(
     home: &Home,
     reseller: &ResellerHome,
@@ -156,7 +237,11 @@ fn certify_command(
         }
         s
     };
-    let modules = if args.modules.iter().any(|m| m == "all") {
+    let modules = if args.modules.iter().any(|m| m == "all-future") {
+        // Every module, present and future: the frame that admits NFR codes with the
+        // all-modules flag (`docs/FORMAT.md`, "Frame rules").
+        license_core::ModuleSet::ALL
+    } else if args.modules.iter().any(|m| m == "all") {
         catalog.all_modules()
     } else {
         catalog.module_set(&args.modules)?

@@ -88,6 +88,36 @@ pub fn ticket(home: &Home, action: &TicketCommand, today: Date, json: bool) -> R
             }
             Ok(0)
         }
+        TicketCommand::PassOn { to, count, out } => {
+            let records = home.all_records()?;
+            let mut pool = home.open_tickets()?;
+            let redeemed = |id: &TicketId| {
+                let id = id.to_string();
+                records.iter().any(|r| r.ticket.as_deref() == Some(id.as_str()))
+            };
+            let export = pool.pass_on(to, *count, redeemed, today)?;
+            let text = export.to_json()?;
+            match out {
+                Some(path) => {
+                    write_new(path, format!("{text}\n").as_bytes())?;
+                    if json {
+                        output::json(&json!({
+                            "to": to,
+                            "file": path,
+                            "tickets": export.tickets.len(),
+                        }))?;
+                    } else {
+                        outln!(
+                            "Passed {} on to {to}, written to {}; {to} imports them (`licensectl ticket import`) and redeems them in its own licensing directory, not here.",
+                            plural(export.tickets.len() as u64, "ticket", "tickets"),
+                            path.display()
+                        );
+                    }
+                }
+                None => outln!("{text}"),
+            }
+            Ok(0)
+        }
         TicketCommand::Export { reseller, out } => {
             let records = home.all_records()?;
             let mut pool = home.open_tickets()?;
@@ -149,7 +179,7 @@ pub fn ticket(home: &Home, action: &TicketCommand, today: Date, json: bool) -> R
                 out!("{}", to_csv(&r.tickets)?);
             } else {
                 outln!(
-                    "Tickets per reseller (open: not redeemed; handed over: to be redeemed by the reseller):"
+                    "Tickets per reseller (received: from the reseller above; passed on: to a sub-reseller; open: not redeemed; handed over: to be redeemed by the reseller):"
                 );
                 super::reports::table(&r.resellers);
                 outln!();

@@ -49,6 +49,36 @@ pub enum TicketError {
         /// The day of the export.
         on: Date,
     },
+    /// A ticket this home passed on to its sub-reseller.
+    #[error(
+        "ticket {ticket} was passed on to sub-reseller {to} on {on}: it is redeemed in {to}'s licensing directory, not here"
+    )]
+    PassedOn {
+        /// The ticket.
+        ticket: TicketId,
+        /// The sub-reseller.
+        to: String,
+        /// The day.
+        on: Date,
+    },
+    /// More tickets asked to be passed on than this home holds.
+    #[error(
+        "{asked} tickets cannot be passed on: this home holds {held} (received from the level above, neither redeemed nor passed on); pass on 1 to {held}, or ask for more tickets"
+    )]
+    NotEnough {
+        /// The number asked for.
+        asked: u32,
+        /// The number held.
+        held: usize,
+    },
+    /// Tickets passed on to the reseller that holds them.
+    #[error(
+        "the tickets are {reseller}'s own: pass them on to a sub-reseller (the name in its certificate), or redeem them here"
+    )]
+    PassOnToSelf {
+        /// The reseller.
+        reseller: String,
+    },
     /// A redemption without a database code or machine fingerprint.
     #[error("a ticket is redeemed for one installation: give its database code or machine fingerprint")]
     NoInstallation,
@@ -124,6 +154,9 @@ impl TicketError {
             TicketError::Unknown { .. } => "ticket_unknown",
             TicketError::Redeemed { .. } => "ticket_redeemed",
             TicketError::HandedOver { .. } => "ticket_handed_over",
+            TicketError::PassedOn { .. } => "ticket_passed_on",
+            TicketError::NotEnough { .. } => "ticket_not_enough",
+            TicketError::PassOnToSelf { .. } => "ticket_pass_on_to_self",
             TicketError::NoInstallation => "ticket_no_installation",
             TicketError::Count { .. } => "ticket_count",
             TicketError::ScopeHasLicensee => "ticket_scope_has_licensee",

@@ -61,6 +61,10 @@ pub struct Ticket {
     /// The day it was imported into this (a reseller's) pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub imported: Option<Date>,
+    /// For a ticket a reseller passed on to its sub-reseller: that reseller (the one the
+    /// vendor created it for, or the level above). Absent for the vendor's own tickets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passed_from: Option<String>,
 }
 
 /// One line of the pool file.
@@ -78,6 +82,16 @@ enum Event {
         ticket: TicketId,
         /// The reseller.
         reseller: String,
+        /// The day.
+        on: Date,
+    },
+    /// A reseller passed a ticket it received on to its sub-reseller `to`: this home no
+    /// longer redeems or passes it on.
+    PassedOn {
+        /// The ticket.
+        ticket: TicketId,
+        /// The sub-reseller.
+        to: String,
         /// The day.
         on: Date,
     },
@@ -151,6 +165,7 @@ pub struct TicketPool {
     events: Vec<Event>,
     tickets: BTreeMap<TicketId, usize>,
     exported: BTreeMap<TicketId, (String, Date)>,
+    passed_on: BTreeMap<TicketId, (String, Date)>,
 }
 
 impl TicketPool {
@@ -181,6 +196,7 @@ impl TicketPool {
             events: Vec::new(),
             tickets: BTreeMap::new(),
             exported: BTreeMap::new(),
+            passed_on: BTreeMap::new(),
         };
         for (i, line) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
             let corrupt = |reason: String| TicketError::Corrupt {
@@ -212,6 +228,12 @@ impl TicketPool {
                 }
                 self.exported.insert(*ticket, (reseller.clone(), *on));
             }
+            Event::PassedOn { ticket, to, on } => {
+                if !self.tickets.contains_key(ticket) {
+                    return Err(TicketError::Unknown { ticket: *ticket });
+                }
+                self.passed_on.insert(*ticket, (to.clone(), *on));
+            }
         }
         self.events.push(event);
         Ok(())
@@ -223,12 +245,18 @@ impl TicketPool {
         for e in self.events.iter().chain(&events) {
             bytes.extend_from_slice(&encode_line(e)?);
         }
-        let before = (self.events.len(), self.tickets.clone(), self.exported.clone());
+        let before = (
+            self.events.len(),
+            self.tickets.clone(),
+            self.exported.clone(),
+            self.passed_on.clone(),
+        );
         for e in events {
             if let Err(err) = self.apply(e) {
                 self.events.truncate(before.0);
                 self.tickets = before.1;
                 self.exported = before.2;
+                self.passed_on = before.3;
                 return Err(err.into());
             }
         }
@@ -236,6 +264,7 @@ impl TicketPool {
             self.events.truncate(before.0);
             self.tickets = before.1;
             self.exported = before.2;
+            self.passed_on = before.3;
             return Err(Error::io(&self.path)(e));
         }
         Ok(())
@@ -250,7 +279,7 @@ impl TicketPool {
     pub fn tickets(&self) -> impl Iterator<Item = &Ticket> {
         self.events.iter().filter_map(|e| match e {
             Event::Created { ticket } => Some(&**ticket),
-            Event::Exported { .. } => None,
+            Event::Exported { .. } | Event::PassedOn { .. } => None,
         })
     }
 
@@ -265,6 +294,86 @@ impl TicketPool {
     /// The reseller and day `id` was handed over for offline redemption, if it was.
     pub fn handed_over(&self, id: &TicketId) -> Option<(&str, Date)> {
         self.exported.get(id).map(|(r, d)| (r.as_str(), *d))
+    }
+
+    /// The sub-reseller this home passed ticket `id` on to, and the day.
+    pub fn passed_on(&self, id: &TicketId) -> Option<(&str, Date)> {
+        self.passed_on.get(id).map(|(r, d)| (r.as_str(), *d))
+    }
+
+    /// Who holds ticket `id` as this pool knows it: the sub-reseller it was passed on to,
+    /// else the reseller it was handed to, else nobody (redeemable here).
+    pub fn holder(&self, id: &TicketId) -> Option<&str> {
+        self.passed_on(id)
+            .or_else(|| self.handed_over(id))
+            .map(|(r, _)| r)
+    }
+
+    /// The tickets this home received from the level above (imported) and still holds:
+    /// not redeemed (`redeemed` asks the ledger) and not passed on, in the order received.
+    pub fn held<'p>(&'p self, redeemed: &'p impl Fn(&TicketId) -> bool) -> impl Iterator<Item = &'p Ticket> {
+        self.tickets()
+            .filter(move |t| t.imported.is_some() && !self.passed_on.contains_key(&t.id) && !redeemed(&t.id))
+    }
+
+    /// In a reseller's home: pass `count` of the tickets it received and still holds on to
+    /// its sub-reseller `to` (never more than it holds), for redemption in `to`'s home
+    /// (`import` there; the sub-reseller's frame is checked then). Those tickets are no
+    /// longer redeemed or passed on here. The export names `to` as the tickets' reseller
+    /// and this reseller as `passed_from`.
+    pub fn pass_on(
+        &mut self,
+        to: &str,
+        count: u32,
+        redeemed: impl Fn(&TicketId) -> bool,
+        today: Date,
+    ) -> Result<TicketExport, Error> {
+        ResellerName::new(to)?;
+        let held: Vec<Ticket> = self.held(&redeemed).cloned().collect();
+        if let Some(own) = held.first().map(|t| t.reseller.clone())
+            && own == to
+        {
+            return Err(TicketError::PassOnToSelf { reseller: own }.into());
+        }
+        if count == 0 || count as usize > held.len() {
+            return Err(TicketError::NotEnough {
+                asked: count,
+                held: held.len(),
+            }
+            .into());
+        }
+        let passed: Vec<Ticket> = held.into_iter().take(count as usize).collect();
+        let events = passed
+            .iter()
+            .map(|t| Event::PassedOn {
+                ticket: t.id,
+                to: to.to_owned(),
+                on: today,
+            })
+            .collect();
+        self.commit(events)?;
+        let tickets = passed
+            .into_iter()
+            .map(|t| {
+                let mut order = t.order.clone();
+                order.customer.reseller = Some(to.to_owned());
+                Ticket {
+                    id: t.id,
+                    reseller: to.to_owned(),
+                    created: t.created,
+                    order,
+                    imported: None,
+                    passed_from: Some(t.reseller),
+                }
+            })
+            .collect();
+        Ok(TicketExport {
+            format: EXPORT_FORMAT.into(),
+            version: 1,
+            reseller: to.to_owned(),
+            exported: today,
+            tickets,
+        })
     }
 
     /// Create `count` tickets for `reseller`, each standing for `order` (a new license
@@ -313,6 +422,7 @@ impl TicketPool {
                 created: today,
                 order: order.clone(),
                 imported: None,
+                passed_from: None,
             });
         }
         self.commit(

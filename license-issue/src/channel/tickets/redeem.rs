@@ -89,6 +89,14 @@ impl<L: Ledger> Issuer<L> {
     ) -> Result<Redemption, Error> {
         let licensee = customer.licensee.as_str();
         let ticket = pool.get(id)?;
+        if let Some((to, on)) = pool.passed_on(id) {
+            return Err(TicketError::PassedOn {
+                ticket: *id,
+                to: to.to_owned(),
+                on,
+            }
+            .into());
+        }
         if ticket.imported.is_none()
             && let Some((reseller, on)) = pool.handed_over(id)
         {

@@ -1,6 +1,8 @@
-//! The ticket report: per reseller, tickets created, redeemed and open, and each ticket
-//! with its state. Redeemed means a ledger record carries the ticket's id (the vendor's
-//! own records and those imported from a reseller that redeemed offline alike).
+//! The ticket report: per reseller, tickets created (or received from the level above),
+//! passed on to a sub-reseller, redeemed and open, and each ticket with its state.
+//! Redeemed means a ledger record carries the ticket's id (the vendor's own records and
+//! those imported from a reseller or sub-reseller that redeemed offline alike), so at each
+//! level of a chain the report shows what it received, passed on and redeemed.
 
 use std::collections::BTreeMap;
 
@@ -20,16 +22,19 @@ pub enum TicketState {
     Open,
     /// Not redeemed (as far as this ledger knows); handed to the reseller to redeem offline.
     HandedOver,
+    /// Not redeemed (as far as this ledger knows); passed on to a sub-reseller.
+    PassedOn,
     /// Redeemed: a code was issued for it.
     Redeemed,
 }
 
 impl TicketState {
-    /// `open`, `handed-over` or `redeemed`.
+    /// `open`, `handed-over`, `passed-on` or `redeemed`.
     pub fn name(self) -> &'static str {
         match self {
             TicketState::Open => "open",
             TicketState::HandedOver => "handed-over",
+            TicketState::PassedOn => "passed-on",
             TicketState::Redeemed => "redeemed",
         }
     }
@@ -52,6 +57,12 @@ pub struct TicketRow {
     pub kind: Kind,
     /// The day it was handed to the reseller, if it was.
     pub handed_over: Option<Date>,
+    /// The day this home received it from the level above (a reseller's pool).
+    pub received: Option<Date>,
+    /// The sub-reseller it was passed on to, if it was.
+    pub passed_to: Option<String>,
+    /// The reseller that redeemed it (from the ledger record).
+    pub redeemed_by: Option<String>,
     /// The day it was redeemed.
     pub redeemed: Option<Date>,
     /// The licensee it was redeemed for.
@@ -69,7 +80,10 @@ impl ReportRow for TicketRow {
         csv_only("product"),
         col("kind", "kind"),
         csv_only("handed_over"),
+        csv_only("received"),
+        col("passed_to", "passed on to"),
         col("redeemed", "redeemed"),
+        col("redeemed_by", "by"),
         col("licensee", "licensee"),
         col("license_id", "license"),
     ];
@@ -83,7 +97,10 @@ impl ReportRow for TicketRow {
             Some(self.product.clone()),
             Some(self.kind.to_string()),
             self.handed_over.map(|d| d.to_string()),
+            self.received.map(|d| d.to_string()),
+            self.passed_to.clone(),
             self.redeemed.map(|d| d.to_string()),
+            self.redeemed_by.clone(),
             self.licensee.clone(),
             self.license_id.map(|n| n.to_string()),
         ]
@@ -95,20 +112,26 @@ impl ReportRow for TicketRow {
 pub struct TicketTotals {
     /// The reseller.
     pub reseller: String,
-    /// Tickets created for it.
+    /// Tickets created for it (in a reseller's pool: received for it).
     pub created: usize,
-    /// Of those, redeemed.
+    /// Of those, received from the level above (imported into this pool).
+    pub received: usize,
+    /// Of those, redeemed (here, or by whoever they were handed or passed to).
     pub redeemed: usize,
     /// Of those, not redeemed.
     pub open: usize,
     /// Of the open ones, handed to the reseller to redeem offline.
     pub handed_over: usize,
+    /// Of those, passed on to a sub-reseller (redeemed or not).
+    pub passed_on: usize,
 }
 
 impl ReportRow for TicketTotals {
     const COLUMNS: &'static [Column] = &[
         col("reseller", "reseller"),
         col("created", "created"),
+        col("received", "received"),
+        col("passed_on", "passed on"),
         col("redeemed", "redeemed"),
         col("open", "open"),
         col("handed_over", "of them handed over"),
@@ -118,6 +141,8 @@ impl ReportRow for TicketTotals {
         vec![
             Some(self.reseller.clone()),
             Some(self.created.to_string()),
+            Some(self.received.to_string()),
+            Some(self.passed_on.to_string()),
             Some(self.redeemed.to_string()),
             Some(self.open.to_string()),
             Some(self.handed_over.to_string()),
@@ -152,26 +177,32 @@ pub fn ticket_report(pool: &TicketPool, records: &[Record], reseller: Option<&st
         let id = t.id.to_string();
         let redeemed = redemptions.get(id.as_str());
         let handed_over = pool.handed_over(&t.id).map(|(_, on)| on);
-        let state = match (redeemed, handed_over) {
-            (Some(_), _) => TicketState::Redeemed,
-            (None, Some(_)) => TicketState::HandedOver,
-            (None, None) => TicketState::Open,
+        let passed_to = pool.passed_on(&t.id).map(|(to, _)| to.to_owned());
+        let state = match (redeemed, &passed_to, handed_over) {
+            (Some(_), _, _) => TicketState::Redeemed,
+            (None, Some(_), _) => TicketState::PassedOn,
+            (None, None, Some(_)) => TicketState::HandedOver,
+            (None, None, None) => TicketState::Open,
         };
         let sum = totals.entry(&t.reseller).or_insert_with(|| TicketTotals {
             reseller: t.reseller.clone(),
             created: 0,
+            received: 0,
             redeemed: 0,
             open: 0,
             handed_over: 0,
+            passed_on: 0,
         });
         sum.created += 1;
+        sum.received += usize::from(t.imported.is_some());
+        sum.passed_on += usize::from(passed_to.is_some());
         match state {
             TicketState::Redeemed => sum.redeemed += 1,
             TicketState::HandedOver => {
                 sum.open += 1;
                 sum.handed_over += 1;
             }
-            TicketState::Open => sum.open += 1,
+            TicketState::Open | TicketState::PassedOn => sum.open += 1,
         }
         tickets.push(TicketRow {
             ticket: t.id,
@@ -181,6 +212,9 @@ pub fn ticket_report(pool: &TicketPool, records: &[Record], reseller: Option<&st
             product: t.order.product.clone(),
             kind: t.order.kind,
             handed_over,
+            received: t.imported,
+            passed_to,
+            redeemed_by: redeemed.and_then(|r| r.reseller.clone()),
             redeemed: redeemed.map(|r| r.recorded),
             licensee: redeemed.map(|r| r.licensee.clone()),
             license_id: redeemed.map(|r| r.license.license_id),
@@ -229,6 +263,7 @@ mod tests {
             .map(|t| (t.reseller.as_str(), t.created, t.redeemed, t.open, t.handed_over))
             .collect();
         assert_eq!(sums, [("Contoso", 3, 1, 2, 0), ("Fabrikam", 2, 0, 2, 2)]);
+        assert!(r.resellers.iter().all(|t| t.received == 0 && t.passed_on == 0));
         assert_eq!(r.tickets.len(), 5);
         let redeemed = &r.tickets[1];
         assert_eq!(redeemed.ticket, a[1].id);
@@ -241,11 +276,11 @@ mod tests {
         assert_eq!((only.resellers.len(), only.tickets.len()), (1, 2));
         let csv = crate::report::lists::to_csv(&r.tickets).unwrap();
         assert!(csv.starts_with(
-            "ticket,reseller,state,created,product,kind,handed_over,redeemed,licensee,license_id\n"
+            "ticket,reseller,state,created,product,kind,handed_over,received,passed_to,redeemed,redeemed_by,licensee,license_id\n"
         ));
         assert!(
             csv.contains(&format!(
-                "{},Contoso,redeemed,2026-12-01,demo-erp,full,,2026-12-01,ACME,",
+                "{},Contoso,redeemed,2026-12-01,demo-erp,full,,,,2026-12-01,Contoso,ACME,",
                 a[1].id
             )),
             "{csv}"
