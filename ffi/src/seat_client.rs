@@ -58,7 +58,7 @@ fn seat_code(e: &SeatError) -> lic_result {
         SeatError::Unreachable { .. } => lic_result::SeatServerUnreachable,
         SeatError::LimitReached { .. } => lic_result::NoSeatAvailable,
         SeatError::LeaseLost { .. } => lic_result::SeatLeaseLost,
-        SeatError::Refused { .. } => lic_result::SeatServerRefused,
+        SeatError::Refused { .. } | SeatError::StaleProof { .. } => lic_result::SeatServerRefused,
         SeatError::BadResponse(_) => lic_result::SeatServerBadResponse,
         SeatError::MalformedToken(_)
         | SeatError::ForgedToken
