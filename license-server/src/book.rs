@@ -985,7 +985,10 @@ mod tests {
         // the lease, not with another key's lease key, not without a proof.
         for op in [grant(None), grant(Some(0x82)), acquire("ws-1", "m")] {
             let (r, _) = b.apply(op, 2, id(0));
-            assert!(matches!(r, Reply::Refused(Refusal::OtherHolderKey { .. })), "{r:?}");
+            assert!(
+                matches!(r, Reply::Refused(Refusal::OtherHolderKey { .. })),
+                "{r:?}"
+            );
         }
         let (r, _) = b.apply(grant(Some(0x81)), 3, id(0));
         assert!(matches!(r, Reply::Lease { renewed: true, .. }), "{r:?}");

@@ -103,7 +103,10 @@ impl HolderProofs {
     }
 
     fn admit(&self, key: [u8; 32], ts: i64, now_ms: i64) -> Result<(), ProofError> {
-        let mut last = self.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut last = self
+            .last
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         proof::check_fresh(ts, now_ms, last.get(&key).copied())?;
         if last.len() > PRUNE_ABOVE {
             // Entries older than the window refuse nothing the window does not.

@@ -21,10 +21,10 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::book::{AuditEvent, GrantProof, LeaseId, LeaseRecord, Op, Refusal, Reply, ct_eq};
-use crate::holder::HolderProofs;
 use crate::conn::{BoundedAcceptor, ConnLimits, Connections};
 use crate::dashboard::{self, PageInfo};
 use crate::error::Error;
+use crate::holder::HolderProofs;
 use crate::keys::ServerKey;
 use crate::license::SeatLicense;
 use crate::ratelimit::RateLimiter;
@@ -327,7 +327,6 @@ fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> ApiResult<T> {
     serde_json::from_slice(body).map_err(|e| ApiError::invalid(format!("malformed JSON body: {e}")))
 }
 
-
 impl App {
     /// A lease answer; `lease_id` is the id the client knows (a proven lease is stored under
     /// its lease key, never answered).
@@ -414,7 +413,8 @@ fn proof_required() -> ApiError {
 }
 
 fn hex16(field: &'static str, text: &str) -> ApiResult<[u8; 16]> {
-    holder_proof::hex_array(field, text).map_err(|_| ApiError::invalid(format!("{field}: 32 hex digits expected")))
+    holder_proof::hex_array(field, text)
+        .map_err(|_| ApiError::invalid(format!("{field}: 32 hex digits expected")))
 }
 
 /// A grant request's fields, acquire or borrow.
@@ -447,8 +447,9 @@ impl App {
                 proven: None,
             });
         };
-        let dh: [u8; 32] = holder_proof::hex_array("dh", g.dh.as_deref().unwrap_or(""))
-            .map_err(|_| ApiError::invalid("dh: the client's X25519 key, 64 hex digits, is needed with a proof"))?;
+        let dh: [u8; 32] = holder_proof::hex_array("dh", g.dh.as_deref().unwrap_or("")).map_err(|_| {
+            ApiError::invalid("dh: the client's X25519 key, 64 hex digits, is needed with a proof")
+        })?;
         let named = g.lease_id.as_deref().map(|t| hex16("lease_id", t)).transpose()?;
         let grant = GrantFields {
             user: &g.user,
@@ -458,7 +459,14 @@ impl App {
         };
         let proven = self
             .proofs
-            .check(p, g.path_op, &g.holder, named.unwrap_or([0; 16]), Some(grant), now_ms())
+            .check(
+                p,
+                g.path_op,
+                &g.holder,
+                named.unwrap_or([0; 16]),
+                Some(grant),
+                now_ms(),
+            )
             .map_err(proof_error)?;
         let mut fresh = [0u8; 16];
         getrandom::fill(&mut fresh).map_err(|e| ApiError::from(Error::Random(e.to_string())))?;
@@ -480,7 +488,13 @@ impl App {
             } => {
                 let limit = self.seats.current_limit();
                 let Some((fresh, named, holder_key, dh)) = check.proven else {
-                    return Ok(axum::Json(self.lease_response(&lease, lease.lease_id.0, renewed, in_use, limit)?));
+                    return Ok(axum::Json(self.lease_response(
+                        &lease,
+                        lease.lease_id.0,
+                        renewed,
+                        in_use,
+                        limit,
+                    )?));
                 };
                 // The lease id the client knows: the new one, or the one it named.
                 let public = if renewed { named.unwrap_or(fresh) } else { fresh };
@@ -586,7 +600,9 @@ async fn heartbeat(State(app): State<Arc<App>>, body: Bytes) -> ApiResult<axum::
             in_use,
         } => {
             let limit = app.seats.current_limit();
-            Ok(axum::Json(app.lease_response(&lease, public, renewed, in_use, limit)?))
+            Ok(axum::Json(
+                app.lease_response(&lease, public, renewed, in_use, limit)?,
+            ))
         }
         Reply::Refused(r) => Err(r.into()),
         other => Err(Error::Store(format!("unexpected reply {other:?}")).into()),

@@ -193,18 +193,20 @@ pub async fn prepare(config: ServeConfig) -> Result<Prepared, Error> {
         .await?;
     let listener = std::net::TcpListener::bind(config.listen)
         .map_err(|e| Error::Config(format!("cannot listen on {}: {e}", config.listen)))?;
-    let app = Arc::new(App::new(
-        seats,
-        key,
-        license.product(),
-        license.licensee(),
-        &grant.status,
-        admin,
-        config.limits,
-        config.allow_unbound,
-        web,
-    )
-    .accept_unproven_clients(config.accept_unproven));
+    let app = Arc::new(
+        App::new(
+            seats,
+            key,
+            license.product(),
+            license.licensee(),
+            &grant.status,
+            admin,
+            config.limits,
+            config.allow_unbound,
+            web,
+        )
+        .accept_unproven_clients(config.accept_unproven),
+    );
     Ok(Prepared {
         app,
         license: Arc::new(license),

@@ -92,10 +92,20 @@ fn heartbeats_keep_a_lease_past_its_ttl() {
 fn the_same_holder_gets_its_own_lease_back() {
     let (d, s) = start(&Options::seats(1));
     let file = d.path().join("ws-1.lease");
-    let a = s.client("ws-1").with_lease_file(&file).unwrap().acquire(None).unwrap();
+    let a = s
+        .client("ws-1")
+        .with_lease_file(&file)
+        .unwrap()
+        .acquire(None)
+        .unwrap();
     // A restarted client (new process, same holder id, its holder key kept with its lease)
     // takes no second seat: it gets its own lease back.
-    let b = s.client("ws-1").with_lease_file(&file).unwrap().acquire(None).unwrap();
+    let b = s
+        .client("ws-1")
+        .with_lease_file(&file)
+        .unwrap()
+        .acquire(None)
+        .unwrap();
     assert_eq!(a.claims.lease_id, b.claims.lease_id);
     assert_eq!(b.in_use, 1);
     assert!(b.expires_ms() >= a.expires_ms());
@@ -305,7 +315,9 @@ fn another_client_cannot_release_or_renew_a_seat_it_does_not_hold() {
     // The same holder id from another client (its own holder key) does not get the seat
     // either (tests/holder_proof.rs has the rest of this attack).
     match s.client("victim").acquire(None) {
-        Err(SeatError::Refused { status: 409, message, .. }) => {
+        Err(SeatError::Refused {
+            status: 409, message, ..
+        }) => {
             assert!(message.contains("another holder key"), "{message}");
         }
         other => panic!("{other:?}"),

@@ -162,9 +162,16 @@ fn sigkill_under_load_loses_no_lease_and_never_exceeds_the_limit() {
                 );
                 // The client that was given it (its holder key and lease, now talking to the
                 // restarted server) still renews it.
-                let c = SeatClient::new(&base, common::PRODUCT, holder, Box::new(PinnedServerKey(server_key)))
+                let c = SeatClient::new(
+                    &base,
+                    common::PRODUCT,
+                    holder,
+                    Box::new(PinnedServerKey(server_key)),
+                )
+                .unwrap();
+                let lease = c
+                    .import_lease(&saved[holder], license_verify::seat_client::now_ms())
                     .unwrap();
-                let lease = c.import_lease(&saved[holder], license_verify::seat_client::now_ms()).unwrap();
                 assert_eq!(lease.map(|l| l.claims.lease_id), Some(*id), "{holder}");
                 assert!(
                     matches!(c.heartbeat(), Ok(Heartbeat::Renewed(_))),

@@ -58,7 +58,12 @@ fn spawn(extra: &[&str]) -> Server {
         .strip_prefix("listening on ")
         .unwrap_or_else(|| panic!("{line:?}"))
         .to_string();
-    Server { child, base, key, data }
+    Server {
+        child,
+        base,
+        key,
+        data,
+    }
 }
 
 impl Server {
@@ -74,7 +79,10 @@ impl Server {
 
     fn post(&self, path: &str, body: &str) -> (u16, serde_json::Value) {
         let (status, text) = common::post_raw(&self.base, path, body);
-        (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+        )
     }
 }
 
@@ -162,7 +170,8 @@ impl RawHolder {
         self.lease_id = proof::hex_array("lease_id", answer["lease_id"].as_str().unwrap()).unwrap();
         let sealed: [u8; 32] = proof::hex_array("box", answer["mac_key_box"].as_str().unwrap()).unwrap();
         let hk = self.key.verifying_key().to_bytes();
-        self.mac_key = Some(*proof::open_mac_key(&[9; 32], &self.server, &self.lease_id, &hk, &sealed).unwrap());
+        self.mac_key =
+            Some(*proof::open_mac_key(&[9; 32], &self.server, &self.lease_id, &hk, &sealed).unwrap());
     }
 
     /// A heartbeat, check or release body proven with `mac_key` (or signed).
@@ -186,7 +195,10 @@ fn a_reclaim_heartbeat_or_release_without_the_holders_proof_is_refused() {
     let victim_key = hex::encode(victim.holder_key());
 
     // Without any proof: the holder id, machine and lease id are not enough.
-    let (st, v) = s.post("/v1/leases/acquire", &format!(r#"{{"holder":"ws-17","machine":"{machine}"}}"#));
+    let (st, v) = s.post(
+        "/v1/leases/acquire",
+        &format!(r#"{{"holder":"ws-17","machine":"{machine}"}}"#),
+    );
     assert_eq!((st, error(&v)), (401, "proof_required"), "{v}");
     for path in ["/v1/leases/heartbeat", "/v1/leases/release", "/v1/leases/check"] {
         let (st, v) = s.post(path, &format!(r#"{{"holder":"ws-17","lease_id":"{id}"}}"#));
@@ -196,7 +208,9 @@ fn a_reclaim_heartbeat_or_release_without_the_holders_proof_is_refused() {
     // The attacker's own client (its own key), same holder id and machine: no re-claim.
     let thief = s.client("ws-17");
     match thief.acquire(None) {
-        Err(SeatError::Refused { status: 409, code, .. }) => assert_eq!(code, "holder_in_use"),
+        Err(SeatError::Refused {
+            status: 409, code, ..
+        }) => assert_eq!(code, "holder_in_use"),
         other => panic!("the holder id alone got a lease: {other:?}"),
     }
     // Signed with the attacker's key, naming the victim's lease id: no re-claim either.
@@ -226,7 +240,10 @@ fn a_reclaim_heartbeat_or_release_without_the_holders_proof_is_refused() {
     }
     // Still the victim's, still one seat.
     assert_eq!(s.in_use(), 1);
-    assert!(matches!(victim.heartbeat(), Ok(license_verify::seat_client::Heartbeat::Renewed(_))));
+    assert!(matches!(
+        victim.heartbeat(),
+        Ok(license_verify::seat_client::Heartbeat::Renewed(_))
+    ));
     assert_eq!(victim.release(), Ok(true));
     assert_eq!(s.in_use(), 0);
 }
@@ -270,7 +287,10 @@ fn a_replayed_signed_request_is_refused() {
     // The signature covers the time: an attacker cannot re-date a recorded request.
     let mut fresh = RawHolder::new("ws-5", 5, s.key);
     let body = fresh.acquire_body("ws-5.lan");
-    let redated = body.replace(&format!(r#""ts":{}"#, fresh.ts), &format!(r#""ts":{}"#, fresh.ts + 1));
+    let redated = body.replace(
+        &format!(r#""ts":{}"#, fresh.ts),
+        &format!(r#""ts":{}"#, fresh.ts + 1),
+    );
     let (st, v) = s.post("/v1/leases/acquire", &redated);
     assert_eq!((st, error(&v)), (401, "bad_proof"), "{v}");
 }
@@ -294,7 +314,10 @@ fn a_client_refusing_the_servers_key_keeps_no_seat() {
     let s = spawn(&[]);
     // Refused before asking: no seat is taken.
     let wrong = SeatClient::new(&s.base, PRODUCT, "ws-1", Box::new(PinnedServerKey([3; 32]))).unwrap();
-    assert!(matches!(wrong.acquire(None), Err(SeatError::UnlicensedServer { .. })));
+    assert!(matches!(
+        wrong.acquire(None),
+        Err(SeatError::UnlicensedServer { .. })
+    ));
     assert_eq!(s.in_use(), 0);
     // Granted, then the token refused: the grant is given back at once (not at its TTL).
     let c = SeatClient::new(
@@ -304,7 +327,10 @@ fn a_client_refusing_the_servers_key_keeps_no_seat() {
         Box::new(AcceptOnce(std::sync::atomic::AtomicBool::new(true))),
     )
     .unwrap();
-    assert!(matches!(c.acquire(Some(3600)), Err(SeatError::UnlicensedServer { .. })));
+    assert!(matches!(
+        c.acquire(Some(3600)),
+        Err(SeatError::UnlicensedServer { .. })
+    ));
     assert_eq!(s.in_use(), 0);
 }
 
@@ -328,11 +354,17 @@ fn a_client_that_lost_its_key_waits_for_the_leases_ttl() {
     let granted = a.acquire(None).unwrap();
     drop(a);
     use std::os::unix::fs::PermissionsExt;
-    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
     let b = s.client("ws-9").with_lease_file(&file).unwrap();
     let back = b.acquire(None).unwrap();
     assert_eq!(back.claims.lease_id, granted.claims.lease_id);
-    assert!(matches!(b.heartbeat(), Ok(license_verify::seat_client::Heartbeat::Renewed(_))));
+    assert!(matches!(
+        b.heartbeat(),
+        Ok(license_verify::seat_client::Heartbeat::Renewed(_))
+    ));
     assert_eq!(b.release(), Ok(true));
 }
 
@@ -342,7 +374,10 @@ fn unproven_clients_only_with_the_transition_option_and_never_over_proven_leases
     let (st, v) = s.post("/v1/leases/acquire", r#"{"holder":"old-1","machine":"m"}"#);
     assert_eq!(st, 200, "{v}");
     let id = v["lease_id"].as_str().unwrap().to_owned();
-    let (st, _) = s.post("/v1/leases/heartbeat", &format!(r#"{{"holder":"old-1","lease_id":"{id}"}}"#));
+    let (st, _) = s.post(
+        "/v1/leases/heartbeat",
+        &format!(r#"{{"holder":"old-1","lease_id":"{id}"}}"#),
+    );
     assert_eq!(st, 200);
     // As before the proof: same holder, same machine gets it back.
     let (st, v) = s.post("/v1/leases/acquire", r#"{"holder":"old-1","machine":"m"}"#);
@@ -368,7 +403,7 @@ fn unproven_clients_only_with_the_transition_option_and_never_over_proven_leases
 
 #[test]
 fn a_clock_turned_back_is_told_so_by_its_own_seat_server() {
-    use license_verify::license_core::{PublicKey, Date};
+    use license_verify::license_core::{Date, PublicKey};
     use license_verify::{Error, Utc, Verifier};
     let s = spawn(&[]);
     let code = std::fs::read_to_string(s.data.path().join("license.txt")).unwrap();

@@ -26,7 +26,6 @@ use seat_protocol::proof::{self, GrantFields, ParsedProof, ProofAuth, ProofMessa
 use std::path::PathBuf;
 use zeroize::Zeroizing;
 
-
 /// Why a seat operation or token check failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -187,7 +186,9 @@ fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && std::hint::black_box(a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y))) == 0
 }
 
-pub use seat_protocol::{LeaseClaims, MAX_TOKEN_FIELD, MAX_TOKEN_TEXT, TOKEN_DOMAIN, TOKEN_MAGIC, TokenError, api};
+pub use seat_protocol::{
+    LeaseClaims, MAX_TOKEN_FIELD, MAX_TOKEN_TEXT, TOKEN_DOMAIN, TOKEN_MAGIC, TokenError, api,
+};
 
 impl From<TokenError> for SeatError {
     fn from(e: TokenError) -> Self {
@@ -209,7 +210,9 @@ pub struct UntrustedLeaseToken(seat_protocol::UntrustedLeaseToken);
 impl UntrustedLeaseToken {
     /// Decode a token's text form.
     pub fn parse(text: &str) -> Result<UntrustedLeaseToken, SeatError> {
-        Ok(UntrustedLeaseToken(seat_protocol::UntrustedLeaseToken::parse(text)?))
+        Ok(UntrustedLeaseToken(seat_protocol::UntrustedLeaseToken::parse(
+            text,
+        )?))
     }
 
     /// The claims, unverified (for support tools).
@@ -450,13 +453,15 @@ impl SeatClient {
     }
 
     /// Take the holder key and the lease from [`export_lease`](Self::export_lease)'s text;
-    /// the lease only if its token verifies at `now_ms` (else only the key is taken).
-    /// Returns the adopted lease.
+    /// the lease only if its token has not expired at `now_ms` (else only the key is taken).
+    /// A token for another holder, product or an unlicensed server is an error. Returns the
+    /// adopted lease.
     pub fn import_lease(&self, text: &str, now_ms: i64) -> Result<Option<HeldLease>, SeatError> {
         let state: LeaseState = serde_json::from_str(text)
             .map_err(|e| SeatError::Config(format!("the lease file is not one this client wrote ({e})")))?;
         let seed: Zeroizing<[u8; 32]> = Zeroizing::new(
-            proof::hex_array("holder_key", &state.holder_key).map_err(|e| SeatError::Config(e.to_string()))?,
+            proof::hex_array("holder_key", &state.holder_key)
+                .map_err(|e| SeatError::Config(e.to_string()))?,
         );
         let mac_key = match &state.mac_key {
             Some(k) => Some(Zeroizing::new(
@@ -464,17 +469,20 @@ impl SeatClient {
             )),
             None => None,
         };
-        let lease = state
-            .token
-            .as_deref()
-            .and_then(|t| self.verify_token(t, now_ms).ok())
-            .map(|claims| HeldLease {
-                ttl_secs: state.ttl_secs.unwrap_or((claims.expires_ms - claims.issued_ms) / 1000),
-                claims,
-                token: state.token.clone().unwrap_or_default(),
-                in_use: 0,
-                limit: None,
-            });
+        // A lease that ran out is simply gone (the key stays); a token for another holder,
+        // product or server is this file's mistake, said as such.
+        let claims = match state.token.as_deref().map(|t| self.verify_token(t, now_ms)) {
+            None | Some(Err(SeatError::Expired { .. })) => None,
+            Some(Ok(claims)) => Some(claims),
+            Some(Err(e)) => return Err(e),
+        };
+        let lease = claims.map(|claims| HeldLease {
+            ttl_secs: state.ttl_secs.unwrap_or((claims.expires_ms - claims.issued_ms) / 1000),
+            claims,
+            token: state.token.clone().unwrap_or_default(),
+            in_use: 0,
+            limit: None,
+        });
         let mut st = self.lock();
         st.holder_key = SigningKey::from_bytes(&seed);
         st.mac_key = lease.as_ref().and(mac_key);
@@ -594,7 +602,11 @@ impl SeatClient {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn set_held(&self, lease: Option<HeldLease>, mac_key: Option<Option<Zeroizing<[u8; 32]>>>) -> Result<(), SeatError> {
+    fn set_held(
+        &self,
+        lease: Option<HeldLease>,
+        mac_key: Option<Option<Zeroizing<[u8; 32]>>>,
+    ) -> Result<(), SeatError> {
         {
             let mut st = self.lock();
             if lease.is_none() {
@@ -610,32 +622,42 @@ impl SeatClient {
     /// Take a seat (or get this holder's own seat back: a re-claim, proven with the holder
     /// key the lease is bound to).
     pub fn acquire(&self, ttl_secs: Option<u32>) -> Result<HeldLease, SeatError> {
-        self.grant("/v1/leases/acquire", ProofOp::Acquire, ttl_secs.unwrap_or(0), |lease_id, dh, proof| {
-            serde_json::to_value(api::AcquireRequest {
-                holder: self.holder.clone(),
-                user: self.user.clone(),
-                machine: self.machine.clone(),
-                ttl_secs,
-                lease_id,
-                dh: Some(dh),
-                proof: Some(proof),
-            })
-        })
+        self.grant(
+            "/v1/leases/acquire",
+            ProofOp::Acquire,
+            ttl_secs.unwrap_or(0),
+            |lease_id, dh, proof| {
+                serde_json::to_value(api::AcquireRequest {
+                    holder: self.holder.clone(),
+                    user: self.user.clone(),
+                    machine: self.machine.clone(),
+                    ttl_secs,
+                    lease_id,
+                    dh: Some(dh),
+                    proof: Some(proof),
+                })
+            },
+        )
     }
 
     /// Check a seat out for `days` days (no heartbeats needed meanwhile).
     pub fn borrow(&self, days: u32) -> Result<HeldLease, SeatError> {
-        self.grant("/v1/leases/borrow", ProofOp::Borrow, days, |lease_id, dh, proof| {
-            serde_json::to_value(api::BorrowRequest {
-                holder: self.holder.clone(),
-                user: self.user.clone(),
-                machine: self.machine.clone(),
-                days,
-                lease_id,
-                dh: Some(dh),
-                proof: Some(proof),
-            })
-        })
+        self.grant(
+            "/v1/leases/borrow",
+            ProofOp::Borrow,
+            days,
+            |lease_id, dh, proof| {
+                serde_json::to_value(api::BorrowRequest {
+                    holder: self.holder.clone(),
+                    user: self.user.clone(),
+                    machine: self.machine.clone(),
+                    days,
+                    lease_id,
+                    dh: Some(dh),
+                    proof: Some(proof),
+                })
+            },
+        )
     }
 
     /// The server's key: learned from `GET /v1/status` once, and accepted only if
@@ -892,7 +914,12 @@ impl SeatClient {
     }
 
     fn verify_token(&self, token: &str, now_ms: i64) -> Result<LeaseClaims, SeatError> {
-        UntrustedLeaseToken::parse(token)?.verify_at(self.servers.as_ref(), &self.product, &self.holder, now_ms)
+        UntrustedLeaseToken::parse(token)?.verify_at(
+            self.servers.as_ref(),
+            &self.product,
+            &self.holder,
+            now_ms,
+        )
     }
 
     /// Adopt a lease token kept from an earlier run (e.g. a borrowed seat on a laptop),
@@ -1014,26 +1041,47 @@ mod tests {
         let pin = PinnedServerKey(key.verifying_key().to_bytes());
         let t = token(&claims(&key), &key);
         assert_eq!(
-            UntrustedLeaseToken::parse(&t).unwrap().verify_at(&pin, "cad", "ws-17", 2_000),
+            UntrustedLeaseToken::parse(&t)
+                .unwrap()
+                .verify_at(&pin, "cad", "ws-17", 2_000),
             Ok(claims(&key))
         );
         let other = SigningKey::from_bytes(&[4; 32]);
         let t2 = token(&claims(&other), &other);
         assert!(matches!(
-            UntrustedLeaseToken::parse(&t2).unwrap().verify_at(&pin, "cad", "ws-17", 2_000),
+            UntrustedLeaseToken::parse(&t2)
+                .unwrap()
+                .verify_at(&pin, "cad", "ws-17", 2_000),
             Err(SeatError::UnlicensedServer { .. })
         ));
         assert!(matches!(
-            UntrustedLeaseToken::parse(&t).unwrap().verify_at(&pin, "cad", "ws-18", 2_000),
+            UntrustedLeaseToken::parse(&t)
+                .unwrap()
+                .verify_at(&pin, "cad", "ws-18", 2_000),
             Err(SeatError::OtherHolder { .. })
         ));
-        assert!(matches!(UntrustedLeaseToken::parse("AAAA"), Err(SeatError::MalformedToken(_))));
+        assert!(matches!(
+            UntrustedLeaseToken::parse("AAAA"),
+            Err(SeatError::MalformedToken(_))
+        ));
     }
 
     #[test]
     fn the_lease_state_round_trips_with_its_key() {
-        let c = SeatClient::new("http://127.0.0.1:1", "cad", "ws-17", Box::new(PinnedServerKey([0; 32]))).unwrap();
-        let d = SeatClient::new("http://127.0.0.1:1", "cad", "ws-17", Box::new(PinnedServerKey([0; 32]))).unwrap();
+        let c = SeatClient::new(
+            "http://127.0.0.1:1",
+            "cad",
+            "ws-17",
+            Box::new(PinnedServerKey([0; 32])),
+        )
+        .unwrap();
+        let d = SeatClient::new(
+            "http://127.0.0.1:1",
+            "cad",
+            "ws-17",
+            Box::new(PinnedServerKey([0; 32])),
+        )
+        .unwrap();
         assert_ne!(c.holder_key(), d.holder_key());
         assert_eq!(d.import_lease(&c.export_lease(), 0).unwrap(), None);
         assert_eq!(c.holder_key(), d.holder_key());
@@ -1085,5 +1133,4 @@ mod tests {
             Err(SeatError::Config(_))
         ));
     }
-
 }

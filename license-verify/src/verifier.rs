@@ -395,13 +395,17 @@ impl Verifier {
     /// turned back, not against whoever controls the trusted source's clock
     /// (`docs/SECURITY.md`).
     pub fn trust_time_floor(&self, at: Utc) {
-        self.time_floor.fetch_max(at.0, std::sync::atomic::Ordering::Relaxed);
+        self.time_floor
+            .fetch_max(at.0, std::sync::atomic::Ordering::Relaxed);
     }
 
     fn check_time_floor(&self, now: Utc) -> Result<(), Error> {
         let floor = self.time_floor.load(std::sync::atomic::Ordering::Relaxed);
         if floor != i64::MIN && now.0.saturating_add(self.clock_tolerance) < floor {
-            return Err(Error::ClockBehindSeatServer { now, server: Utc(floor) });
+            return Err(Error::ClockBehindSeatServer {
+                now,
+                server: Utc(floor),
+            });
         }
         Ok(())
     }

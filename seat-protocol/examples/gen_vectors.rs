@@ -69,7 +69,10 @@ fn main() {
         holder: "laptop-ü".into(),
         ..claims.clone()
     };
-    let tokens = vec![token_case("floating", &claims, 1), token_case("borrowed", &borrowed, 1)];
+    let tokens = vec![
+        token_case("floating", &claims, 1),
+        token_case("borrowed", &borrowed, 1),
+    ];
 
     // Refused tokens: each with the kind of refusal (`TokenError`) a client must give.
     let good = claims.sign(&server).expect("fits");
@@ -92,9 +95,15 @@ fn main() {
     let dh = proof::dh_public(&dh_secret);
     let sealed = proof::seal_mac_key(&server, &dh, &lease_id, &holder_key, &mac_key).expect("usable dh");
     let mut proofs = Vec::new();
-    for (i, op) in [ProofOp::Acquire, ProofOp::Borrow, ProofOp::Heartbeat, ProofOp::Check, ProofOp::Release]
-        .into_iter()
-        .enumerate()
+    for (i, op) in [
+        ProofOp::Acquire,
+        ProofOp::Borrow,
+        ProofOp::Heartbeat,
+        ProofOp::Check,
+        ProofOp::Release,
+    ]
+    .into_iter()
+    .enumerate()
     {
         let grant = matches!(op, ProofOp::Acquire | ProofOp::Borrow).then_some(GrantFields {
             user: "anna",
@@ -166,7 +175,9 @@ fn main() {
         ttl_secs: Some(120),
         lease_id: None,
         dh: Some(hex::encode(dh)),
-        proof: proofs[0]["proof"].as_object().map(|_| serde_json::from_value(proofs[0]["proof"].clone()).expect("proof")),
+        proof: proofs[0]["proof"]
+            .as_object()
+            .map(|_| serde_json::from_value(proofs[0]["proof"].clone()).expect("proof")),
     };
     let heartbeat = api::LeaseRequest {
         holder: "ws-17".into(),

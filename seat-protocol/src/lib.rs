@@ -15,6 +15,5 @@ pub mod proof;
 pub mod token;
 
 pub use token::{
-    LeaseClaims, MAX_TOKEN_FIELD, MAX_TOKEN_TEXT, TOKEN_DOMAIN, TOKEN_MAGIC, TokenError,
-    UntrustedLeaseToken,
+    LeaseClaims, MAX_TOKEN_FIELD, MAX_TOKEN_TEXT, TOKEN_DOMAIN, TOKEN_MAGIC, TokenError, UntrustedLeaseToken,
 };

@@ -215,7 +215,8 @@ impl MacSecret {
 
     /// The MAC key of the lease stored under `lease_key`.
     pub fn mac_key(&self, lease_key: &[u8; 16]) -> Zeroizing<[u8; 32]> {
-        let mut m = <HmacSha256 as KeyInit>::new_from_slice(self.0.as_ref()).expect("HMAC takes any key length");
+        let mut m =
+            <HmacSha256 as KeyInit>::new_from_slice(self.0.as_ref()).expect("HMAC takes any key length");
         m.update(MAC_KEY_DOMAIN);
         m.update(lease_key);
         Zeroizing::new(m.finalize().into_bytes().into())
@@ -238,11 +239,21 @@ fn hkdf32(salt: &[u8], ikm: &[u8], info: &[&[u8]]) -> Zeroizing<[u8; 32]> {
     Zeroizing::new(hmac(prk.as_ref(), &parts))
 }
 
-fn pad(shared: &MontgomeryPoint, lease_id: &[u8; 16], holder_key: &[u8; 32], dh: &[u8; 32], server_key: &[u8; 32]) -> Result<Zeroizing<[u8; 32]>, ProofError> {
+fn pad(
+    shared: &MontgomeryPoint,
+    lease_id: &[u8; 16],
+    holder_key: &[u8; 32],
+    dh: &[u8; 32],
+    server_key: &[u8; 32],
+) -> Result<Zeroizing<[u8; 32]>, ProofError> {
     if shared.as_bytes() == &[0; 32] {
         return Err(ProofError::WeakDh);
     }
-    Ok(hkdf32(lease_id, shared.as_bytes(), &[BOX_DOMAIN, holder_key, dh, server_key]))
+    Ok(hkdf32(
+        lease_id,
+        shared.as_bytes(),
+        &[BOX_DOMAIN, holder_key, dh, server_key],
+    ))
 }
 
 fn xor(a: &[u8; 32], b: &[u8; 32]) -> [u8; 32] {
@@ -263,7 +274,13 @@ pub fn seal_mac_key(
 ) -> Result<[u8; 32], ProofError> {
     let scalar = Zeroizing::new(server.to_scalar_bytes());
     let shared = MontgomeryPoint(*dh).mul_clamped(*scalar);
-    let pad = pad(&shared, lease_id, holder_key, dh, &server.verifying_key().to_bytes())?;
+    let pad = pad(
+        &shared,
+        lease_id,
+        holder_key,
+        dh,
+        &server.verifying_key().to_bytes(),
+    )?;
     Ok(xor(mac_key, &pad))
 }
 
@@ -422,9 +439,23 @@ mod tests {
         let k = secret.mac_key(&lk);
         let dh_secret = [9; 32];
         let sealed = seal_mac_key(&server, &dh_public(&dh_secret), &[4; 16], &holder, &k).unwrap();
-        let opened = open_mac_key(&dh_secret, &server.verifying_key().to_bytes(), &[4; 16], &holder, &sealed).unwrap();
+        let opened = open_mac_key(
+            &dh_secret,
+            &server.verifying_key().to_bytes(),
+            &[4; 16],
+            &holder,
+            &sealed,
+        )
+        .unwrap();
         assert_eq!(*opened, *k);
-        let wrong = open_mac_key(&[8; 32], &server.verifying_key().to_bytes(), &[4; 16], &holder, &sealed).unwrap();
+        let wrong = open_mac_key(
+            &[8; 32],
+            &server.verifying_key().to_bytes(),
+            &[4; 16],
+            &holder,
+            &sealed,
+        )
+        .unwrap();
         assert_ne!(*wrong, *k);
         assert_eq!(
             seal_mac_key(&server, &[0; 32], &[4; 16], &holder, &k),
@@ -447,17 +478,33 @@ mod tests {
         assert_eq!(verify_signature(&hk, &m, &sig), Ok(()));
         let variants = [
             msg(ProofOp::Borrow, Some(g)),
-            ProofMessage { ts: 1_001, ..msg(ProofOp::Acquire, Some(g)) },
-            ProofMessage { nonce: [0; 16], ..msg(ProofOp::Acquire, Some(g)) },
-            ProofMessage { holder: "ws-18", ..msg(ProofOp::Acquire, Some(g)) },
-            ProofMessage { server_key: [0; 32], ..msg(ProofOp::Acquire, Some(g)) },
+            ProofMessage {
+                ts: 1_001,
+                ..msg(ProofOp::Acquire, Some(g))
+            },
+            ProofMessage {
+                nonce: [0; 16],
+                ..msg(ProofOp::Acquire, Some(g))
+            },
+            ProofMessage {
+                holder: "ws-18",
+                ..msg(ProofOp::Acquire, Some(g))
+            },
+            ProofMessage {
+                server_key: [0; 32],
+                ..msg(ProofOp::Acquire, Some(g))
+            },
             msg(ProofOp::Acquire, Some(GrantFields { amount: 1, ..g })),
             msg(ProofOp::Acquire, Some(GrantFields { dh: [0; 32], ..g })),
             msg(ProofOp::Acquire, Some(GrantFields { machine: "ws2", ..g })),
         ];
         for v in variants {
             let b = v.to_bytes().unwrap();
-            assert_eq!(verify_signature(&hk, &b, &sig), Err(ProofError::BadSignature), "{v:?}");
+            assert_eq!(
+                verify_signature(&hk, &b, &sig),
+                Err(ProofError::BadSignature),
+                "{v:?}"
+            );
         }
         let key = [8; 32];
         let hb = msg(ProofOp::Heartbeat, None).to_bytes().unwrap();

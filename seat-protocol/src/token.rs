@@ -270,7 +270,10 @@ mod tests {
         let key = SigningKey::from_bytes(&[3; 32]);
         let c = claims(&key);
         let t = c.sign(&key).unwrap();
-        let got = UntrustedLeaseToken::parse(&t).unwrap().verify_at("cad", "ws-17", 60_999).unwrap();
+        let got = UntrustedLeaseToken::parse(&t)
+            .unwrap()
+            .verify_at("cad", "ws-17", 60_999)
+            .unwrap();
         assert_eq!(got, c);
     }
 
@@ -280,21 +283,38 @@ mod tests {
         let c = claims(&key);
         let t = c.sign(&key).unwrap();
         let parse = |t: &str| UntrustedLeaseToken::parse(t).unwrap();
-        assert!(matches!(parse(&t).verify_at("cad", "ws-17", 61_000), Err(TokenError::Expired { .. })));
-        assert!(matches!(parse(&t).verify_at("cad", "ws-18", 2_000), Err(TokenError::OtherHolder { .. })));
-        assert!(matches!(parse(&t).verify_at("erp", "ws-17", 2_000), Err(TokenError::OtherProduct { .. })));
+        assert!(matches!(
+            parse(&t).verify_at("cad", "ws-17", 61_000),
+            Err(TokenError::Expired { .. })
+        ));
+        assert!(matches!(
+            parse(&t).verify_at("cad", "ws-18", 2_000),
+            Err(TokenError::OtherHolder { .. })
+        ));
+        assert!(matches!(
+            parse(&t).verify_at("erp", "ws-17", 2_000),
+            Err(TokenError::OtherProduct { .. })
+        ));
         let mut later = c.clone();
         later.expires_ms += 3_600_000;
         let body = later.body().unwrap();
-        let old_sig: [u8; 64] = URL_SAFE_NO_PAD.decode(&t).unwrap()[body.len()..].try_into().unwrap();
+        let old_sig: [u8; 64] = URL_SAFE_NO_PAD.decode(&t).unwrap()[body.len()..]
+            .try_into()
+            .unwrap();
         let forged = LeaseClaims::token_text(&body, &old_sig);
-        assert_eq!(parse(&forged).verify_at("cad", "ws-17", 2_000), Err(TokenError::Forged));
+        assert_eq!(
+            parse(&forged).verify_at("cad", "ws-17", 2_000),
+            Err(TokenError::Forged)
+        );
     }
 
     #[test]
     fn malformed_tokens_are_typed_errors() {
         for bad in ["", "!!!", "AAAA", &"A".repeat(2000)] {
-            assert!(matches!(UntrustedLeaseToken::parse(bad), Err(TokenError::Malformed(_))), "{bad:?}");
+            assert!(
+                matches!(UntrustedLeaseToken::parse(bad), Err(TokenError::Malformed(_))),
+                "{bad:?}"
+            );
         }
         let key = SigningKey::from_bytes(&[3; 32]);
         let mut bytes = URL_SAFE_NO_PAD.decode(claims(&key).sign(&key).unwrap()).unwrap();

@@ -11,7 +11,8 @@ use seat_protocol::{LeaseClaims, TokenError, UntrustedLeaseToken};
 use serde_json::Value;
 
 fn vectors() -> Value {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/v1.json")).unwrap();
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/v1.json")).unwrap();
     serde_json::from_str(&text).unwrap()
 }
 
@@ -37,13 +38,20 @@ fn tokens_parse_verify_and_encode_as_specified() {
             machine: s(&t["machine"]).into(),
             product: s(&t["product"]).into(),
         };
-        assert_eq!(hex::encode(claims.body().unwrap()), s(&t["body_hex"]), "{}", t["name"]);
+        assert_eq!(
+            hex::encode(claims.body().unwrap()),
+            s(&t["body_hex"]),
+            "{}",
+            t["name"]
+        );
         let server = SigningKey::from_bytes(&hx(&t["server_seed"]));
         assert_eq!(server.verifying_key().to_bytes(), claims.server_key);
         assert_eq!(claims.sign(&server).unwrap(), s(&t["token"]));
         let parsed = UntrustedLeaseToken::parse(s(&t["token"])).unwrap();
         assert_eq!(parsed.unverified_claims(), &claims);
-        let got = parsed.verify_at(&claims.product, &claims.holder, claims.issued_ms).unwrap();
+        let got = parsed
+            .verify_at(&claims.product, &claims.holder, claims.issued_ms)
+            .unwrap();
         assert_eq!(got, claims);
         let expired = UntrustedLeaseToken::parse(s(&t["token"])).unwrap();
         assert!(matches!(
@@ -91,7 +99,14 @@ fn proofs_lease_keys_and_the_mac_key_box_are_as_specified() {
     assert_eq!(hex::encode(*mac_key), s(&h["mac_key"]));
     let dh_secret: [u8; 32] = hx(&h["dh_secret"]);
     assert_eq!(hex::encode(proof::dh_public(&dh_secret)), s(&h["dh"]));
-    let opened = proof::open_mac_key(&dh_secret, &server_key, &lease_id, &holder_key, &hx(&h["mac_key_box"])).unwrap();
+    let opened = proof::open_mac_key(
+        &dh_secret,
+        &server_key,
+        &lease_id,
+        &holder_key,
+        &hx(&h["mac_key_box"]),
+    )
+    .unwrap();
     assert_eq!(*opened, *mac_key);
 
     for p in v["proofs"].as_array().unwrap() {
@@ -128,7 +143,8 @@ fn proofs_lease_keys_and_the_mac_key_box_are_as_specified() {
                 assert!(grant.is_none());
                 proof::verify_mac(&mac_key, &bytes, &tag).unwrap();
                 // The same tag under another lease's key is refused.
-                let other = MacSecret::from_server_key(&server).mac_key(&proof::lease_key(&holder_key, &[0; 16]));
+                let other =
+                    MacSecret::from_server_key(&server).mac_key(&proof::lease_key(&holder_key, &[0; 16]));
                 assert!(proof::verify_mac(&other, &bytes, &tag).is_err());
             }
         }

@@ -27,9 +27,9 @@ use license_server::serve::{self, ServeConfig, StoreConfig};
 use license_verify::license_core::{
     Binding, Context, Date, Kind, License, ModuleSet, ProductLine, PublicKey, sign,
 };
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use seat_protocol::proof::{self, GrantFields, ParsedProof, ProofAuth, ProofMessage, ProofOp};
 use sha2::{Digest, Sha256};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
 const MAX_SECONDS: u64 = 60;
@@ -161,13 +161,21 @@ impl Holder {
     }
 
     /// A proof for `op` in `mode` (`None`: no proof).
-    fn proof(&mut self, mode: ProofMode, op: ProofOp, server: [u8; 32], grant: Option<GrantFields<'_>>) -> Option<String> {
+    fn proof(
+        &mut self,
+        mode: ProofMode,
+        op: ProofOp,
+        server: [u8; 32],
+        grant: Option<GrantFields<'_>>,
+    ) -> Option<String> {
         if mode == ProofMode::None {
             return None;
         }
         let ts = now_ms().max(self.last_ts + 1);
         self.last_ts = ts;
-        let nonce: [u8; 16] = Sha256::digest(ts.to_be_bytes()).as_slice()[..16].try_into().ok()?;
+        let nonce: [u8; 16] = Sha256::digest(ts.to_be_bytes()).as_slice()[..16]
+            .try_into()
+            .ok()?;
         let holder_key = self.key.verifying_key().to_bytes();
         let msg = ProofMessage {
             op,
@@ -220,7 +228,8 @@ impl Holder {
         if let Some(b) = field(text, "mac_key_box") {
             let sealed: [u8; 32] = proof::hex_array("mac_key_box", &b).ok()?;
             let hk = self.key.verifying_key().to_bytes();
-            self.mac_key = Some(*proof::open_mac_key(&dh_secret, &server, &self.lease_id, &hk, &sealed).ok()?);
+            self.mac_key =
+                Some(*proof::open_mac_key(&dh_secret, &server, &self.lease_id, &hk, &sealed).ok()?);
         }
         Some(())
     }
