@@ -68,7 +68,7 @@ pub enum Error {
     /// The system clock is behind the signed time of this installation's own seat server
     /// (a trusted clock floor, `Verifier::trust_time_floor`) by more than the tolerance.
     #[error(
-        "the system clock ({now}) is behind the time of this installation's seat server ({server}): the clock was turned back; set it to the correct date and time (UTC-based), then start again"
+        "the system clock ({now}) is behind the time of this installation's seat server ({server}), so it was turned back: set the clock to the correct date and time (UTC-based), then start again"
     )]
     ClockBehindSeatServer {
         /// The clock's time.

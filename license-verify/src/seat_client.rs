@@ -421,21 +421,26 @@ impl SeatClient {
     /// loses its holder key, and with it its lease: the seat comes back at the lease's
     /// expiry (the holder id alone never gets it back).
     pub fn with_lease_file(mut self, path: impl Into<PathBuf>) -> Result<SeatClient, SeatError> {
+        self.set_lease_file(path)?;
+        Ok(self)
+    }
+
+    /// [`with_lease_file`](Self::with_lease_file) on an existing client: returns the lease
+    /// adopted from the file, if any.
+    pub fn set_lease_file(&mut self, path: impl Into<PathBuf>) -> Result<Option<HeldLease>, SeatError> {
         let path = path.into();
-        match std::fs::read_to_string(&path) {
-            Ok(text) => {
-                self.import_lease(&text, now_ms())?;
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        let adopted = match std::fs::read_to_string(&path) {
+            Ok(text) => self.import_lease(&text, now_ms())?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => {
                 return Err(SeatError::Config(format!(
                     "cannot read the lease file {}: {e}",
                     path.display()
                 )));
             }
-        }
+        };
         self.lease_file = Some(path);
-        Ok(self)
+        Ok(adopted)
     }
 
     /// The holder key and the held lease as text, secrets included (what the lease file
@@ -477,7 +482,9 @@ impl SeatClient {
             Some(Err(e)) => return Err(e),
         };
         let lease = claims.map(|claims| HeldLease {
-            ttl_secs: state.ttl_secs.unwrap_or((claims.expires_ms - claims.issued_ms) / 1000),
+            ttl_secs: state
+                .ttl_secs
+                .unwrap_or((claims.expires_ms - claims.issued_ms) / 1000),
             claims,
             token: state.token.clone().unwrap_or_default(),
             in_use: 0,
