@@ -250,34 +250,26 @@ fn a_lease_file_carries_the_holder_key_across_a_restart() {
     let mut lease = std::mem::MaybeUninit::<lic_seat_lease>::uninit();
     let first = new(true);
     // SAFETY: a live handle and a writable lease.
-    assert_eq!(
-        unsafe { lic_seat_client_acquire(first, 0, lease.as_mut_ptr()) },
-        lic_result::Ok
-    );
+    let r = unsafe { lic_seat_client_acquire(first, 0, lease.as_mut_ptr()) };
+    assert_eq!(r, lic_result::Ok);
     // SAFETY: freed once (the program ends without releasing).
     unsafe { lic_seat_client_free(first) };
     // Another key (the file lost): the seat is not given back to the holder id.
     let stranger = new(false);
     // SAFETY: as above.
-    assert_eq!(
-        unsafe { lic_seat_client_acquire(stranger, 0, lease.as_mut_ptr()) },
-        lic_result::SeatServerRefused
-    );
+    let r = unsafe { lic_seat_client_acquire(stranger, 0, lease.as_mut_ptr()) };
+    assert_eq!(r, lic_result::SeatServerRefused);
     // SAFETY: freed once.
     unsafe { lic_seat_client_free(stranger) };
     // The restarted program, with its lease file: renews and returns the seat.
     let again = new(true);
     // SAFETY: as above.
-    assert_eq!(
-        unsafe { lic_seat_client_heartbeat(again, lease.as_mut_ptr()) },
-        lic_result::Ok
-    );
+    let r = unsafe { lic_seat_client_heartbeat(again, lease.as_mut_ptr()) };
+    assert_eq!(r, lic_result::Ok);
     let mut removed = false;
     // SAFETY: a live handle and a writable bool.
-    assert_eq!(
-        unsafe { lic_seat_client_release(again, &mut removed) },
-        lic_result::Ok
-    );
+    let r = unsafe { lic_seat_client_release(again, &mut removed) };
+    assert_eq!(r, lic_result::Ok);
     assert!(removed);
     // SAFETY: freed once.
     unsafe { lic_seat_client_free(again) };

@@ -429,11 +429,21 @@ struct GrantRequest {
     proof: Option<api::Proof>,
 }
 
+/// What the answer to a proven grant needs.
+struct ProvenGrant {
+    /// The new lease's id (answered when a new seat is granted).
+    fresh: [u8; 16],
+    /// The lease id the request named (answered when its own lease is given back).
+    named: Option<[u8; 16]>,
+    holder_key: [u8; 32],
+    /// The client's X25519 key the MAC key is sealed to.
+    dh: [u8; 32],
+}
+
 /// What a checked grant request becomes: the book's proof, and what the answer needs.
 struct GrantCheck {
     proof: GrantProof,
-    /// `(new lease id, named lease id, holder key, dh)` of a proven request.
-    proven: Option<([u8; 16], Option<[u8; 16]>, [u8; 32], [u8; 32])>,
+    proven: Option<ProvenGrant>,
 }
 
 impl App {
@@ -475,7 +485,12 @@ impl App {
                 fresh: LeaseId(holder_proof::lease_key(&proven.holder_key, &fresh)),
                 own: named.map(|_| proven.lease_key),
             },
-            proven: Some((fresh, named, proven.holder_key, dh)),
+            proven: Some(ProvenGrant {
+                fresh,
+                named,
+                holder_key: proven.holder_key,
+                dh,
+            }),
         })
     }
 
@@ -487,7 +502,13 @@ impl App {
                 in_use,
             } => {
                 let limit = self.seats.current_limit();
-                let Some((fresh, named, holder_key, dh)) = check.proven else {
+                let Some(ProvenGrant {
+                    fresh,
+                    named,
+                    holder_key,
+                    dh,
+                }) = check.proven
+                else {
                     return Ok(axum::Json(self.lease_response(
                         &lease,
                         lease.lease_id.0,
