@@ -1376,6 +1376,24 @@ lic_result lic_seat_client_set_identity(struct lic_seat_client *client,
                                         size_t machine_len);
 
 /**
+ * Keep this client's holder key and held lease in the file at `path` (mode 0600, replaced
+ * atomically at every change; the key is created at the first grant). If the file exists,
+ * its key is taken, and its lease too while its token has not expired, so a restarted
+ * program renews and returns the seat it held (a borrowed one included); without a lease
+ * file the holder key lives in memory and a restarted program cannot renew or return its
+ * old seat (it comes back at its lease's expiry). `LIC_RESULT_SEAT_TOKEN_INVALID` and the
+ * other token codes: the file holds another holder's, product's or server's lease;
+ * `LIC_RESULT_INVALID_ARGUMENT`: it cannot be read or was not written by a seat client.
+ *
+ * # Safety
+ * `client` is a live handle no other thread is using during the call; `path` points to
+ * `path_len` readable bytes.
+ */
+lic_result lic_seat_client_set_lease_file(struct lic_seat_client *client,
+                                          const char *path,
+                                          size_t path_len);
+
+/**
  * Free a client; NULL does nothing. The seat is not released (call
  * `lic_seat_client_release` first, or let its lease expire).
  *

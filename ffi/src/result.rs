@@ -536,7 +536,7 @@ pub(crate) fn verify_code(e: &license_verify::Error) -> lic_result {
         E::ModuleOutsideFrame { .. } => lic_result::OutsideFrame,
         E::Superseded { .. } => lic_result::Superseded,
         E::Revoked { .. } => lic_result::Revoked,
-        E::ClockTurnedBack { .. } => lic_result::ClockTurnedBack,
+        E::ClockTurnedBack { .. } | E::ClockBehindSeatServer { .. } => lic_result::ClockTurnedBack,
         E::StateCorrupt { .. } => lic_result::StateCorrupt,
         E::StateUnreadable { .. } => lic_result::StateUnreadable,
         E::StateUnwritable { .. } => lic_result::StateUnwritable,

@@ -58,7 +58,7 @@ fn seat_code(e: &SeatError) -> lic_result {
         SeatError::Unreachable { .. } => lic_result::SeatServerUnreachable,
         SeatError::LimitReached { .. } => lic_result::NoSeatAvailable,
         SeatError::LeaseLost { .. } => lic_result::SeatLeaseLost,
-        SeatError::Refused { .. } => lic_result::SeatServerRefused,
+        SeatError::Refused { .. } | SeatError::StaleProof { .. } => lic_result::SeatServerRefused,
         SeatError::BadResponse(_) => lic_result::SeatServerBadResponse,
         SeatError::MalformedToken(_)
         | SeatError::ForgedToken
@@ -212,6 +212,34 @@ pub unsafe extern "C" fn lic_seat_client_set_identity(
         // SAFETY: the caller's contract.
         let machine = unsafe { args::text(machine, machine_len, "machine") }?;
         c.set_identity(user, machine);
+        Ok(())
+    })
+}
+
+/// Keep this client's holder key and held lease in the file at `path` (mode 0600, replaced
+/// atomically at every change; the key is created at the first grant). If the file exists,
+/// its key is taken, and its lease too while its token has not expired, so a restarted
+/// program renews and returns the seat it held (a borrowed one included); without a lease
+/// file the holder key lives in memory and a restarted program cannot renew or return its
+/// old seat (it comes back at its lease's expiry). `LIC_RESULT_SEAT_TOKEN_INVALID` and the
+/// other token codes: the file holds another holder's, product's or server's lease;
+/// `LIC_RESULT_INVALID_ARGUMENT`: it cannot be read or was not written by a seat client.
+///
+/// # Safety
+/// `client` is a live handle no other thread is using during the call; `path` points to
+/// `path_len` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lic_seat_client_set_lease_file(
+    client: *mut lic_seat_client,
+    path: *const c_char,
+    path_len: usize,
+) -> lic_result {
+    guard(|| {
+        // SAFETY: the caller's contract (exclusive use during the call).
+        let c = unsafe { lic_seat_client::get_mut(client, "client") }?;
+        // SAFETY: the caller's contract.
+        let path = unsafe { args::text(path, path_len, "path") }?;
+        c.set_lease_file(path)?;
         Ok(())
     })
 }

@@ -207,3 +207,71 @@ fn a_client_for_a_verified_license_accepts_only_the_server_it_names() {
         lic_verifier_config_free(config);
     }
 }
+
+/// The holder proof in C: a client keeps its holder key and lease in a lease file, so a
+/// restarted program renews and returns its seat; a client with another key (a lost file)
+/// cannot take it back (docs/SERVER.md, "The holder proof").
+#[test]
+fn a_lease_file_carries_the_holder_key_across_a_restart() {
+    use license_ffi::{
+        lic_result, lic_seat_client, lic_seat_client_acquire, lic_seat_client_free,
+        lic_seat_client_heartbeat, lic_seat_client_new, lic_seat_client_release,
+        lic_seat_client_set_lease_file, lic_seat_lease,
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let s = server::start_on(&dir.path().join("data"), &server::Options::seats(1)).expect("server");
+    let file = dir.path().join("ws-1.lease");
+    let file_text = file.to_str().expect("utf-8 path");
+    let new = |with_file: bool| {
+        let mut c: *mut lic_seat_client = std::ptr::null_mut();
+        let (p, h) = (server::PRODUCT, "ws-1");
+        // SAFETY: live buffers of the given lengths, a writable out-pointer.
+        let r = unsafe {
+            lic_seat_client_new(
+                s.base.as_ptr().cast(),
+                s.base.len(),
+                p.as_ptr().cast(),
+                p.len(),
+                h.as_ptr().cast(),
+                h.len(),
+                s.server_key.as_ptr(),
+                32,
+                &mut c,
+            )
+        };
+        assert_eq!(r, lic_result::Ok);
+        if with_file {
+            // SAFETY: a live handle used by this thread only, the path's bytes.
+            let r = unsafe { lic_seat_client_set_lease_file(c, file_text.as_ptr().cast(), file_text.len()) };
+            assert_eq!(r, lic_result::Ok);
+        }
+        c
+    };
+    let mut lease = std::mem::MaybeUninit::<lic_seat_lease>::uninit();
+    let first = new(true);
+    // SAFETY: a live handle and a writable lease.
+    let r = unsafe { lic_seat_client_acquire(first, 0, lease.as_mut_ptr()) };
+    assert_eq!(r, lic_result::Ok);
+    // SAFETY: freed once (the program ends without releasing).
+    unsafe { lic_seat_client_free(first) };
+    // Another key (the file lost): the seat is not given back to the holder id.
+    let stranger = new(false);
+    // SAFETY: as above.
+    let r = unsafe { lic_seat_client_acquire(stranger, 0, lease.as_mut_ptr()) };
+    assert_eq!(r, lic_result::SeatServerRefused);
+    // SAFETY: freed once.
+    unsafe { lic_seat_client_free(stranger) };
+    // The restarted program, with its lease file: renews and returns the seat.
+    let again = new(true);
+    // SAFETY: as above.
+    let r = unsafe { lic_seat_client_heartbeat(again, lease.as_mut_ptr()) };
+    assert_eq!(r, lic_result::Ok);
+    let mut removed = false;
+    // SAFETY: a live handle and a writable bool.
+    let r = unsafe { lic_seat_client_release(again, &mut removed) };
+    assert_eq!(r, lic_result::Ok);
+    assert!(removed);
+    // SAFETY: freed once.
+    unsafe { lic_seat_client_free(again) };
+    assert_eq!(s.admin().status().expect("status").in_use, 0);
+}

@@ -1,6 +1,9 @@
 //! `license-check seat acquire|heartbeat|release|status`: a floating seat from a
-//! `license-server`, for shell scripts. The lease (its token, which holds the lease id) is
-//! kept between calls in a lease file (mode 0600).
+//! `license-server`, for shell scripts. The client's holder key (created at the first
+//! acquire) and its lease (the token, which holds the lease id, and the lease's MAC key)
+//! are kept between calls in a lease file (mode 0600): every request carries the holder
+//! proof made with them (`docs/SERVER.md`, "The holder proof"). Lose the file and the seat
+//! comes back only at its lease's expiry.
 //!
 //! Exit status: 0 the seat is held, renewed or released (`status`: the server still holds
 //! this holder's lease); 1 refused (no seat free, lease lost, a token the vendor's server
@@ -17,7 +20,7 @@ use license_verify::Verifier;
 use license_verify::license_core::{Date, PublicKey};
 use license_verify::seat_client::{
     Heartbeat, HeldLease, LicensedServer, PinnedServerKey, SeatClient, SeatError, ServerKeyCheck,
-    format_utc as utc, now_ms,
+    format_utc as utc,
 };
 
 use crate::{Failure, print};
@@ -132,27 +135,22 @@ fn client(a: &SeatArgs) -> Result<SeatClient, Failure> {
         .split_first()
         .ok_or_else(|| Failure::Usage("give --server URL".into()))?;
     let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
-    SeatClient::new(first, &a.product, &a.holder, server_check(a)?)
+    let c = SeatClient::new(first, &a.product, &a.holder, server_check(a)?)
         .and_then(|c| c.with_failover(&rest))
         .map(|c| c.with_identity(&a.user, &a.machine))
-        .map_err(|e| Failure::Usage(e.to_string()))
-}
-
-fn save(path: &Path, lease: &HeldLease) -> Result<(), Failure> {
-    // Mode 0600, a unique temporary name, fsync, rename, fsync the directory.
-    license_fs::write_atomic(path, lease.token.as_bytes())
-        .map_err(|e| Failure::Refused(format!("cannot write the lease file {}: {e}", path.display())))
+        .map_err(|e| Failure::Usage(e.to_string()))?;
+    // The holder key and the lease, kept 0600 and replaced atomically at every change.
+    c.with_lease_file(&a.lease_file)
+        .map_err(|e| Failure::Refused(e.to_string()))
 }
 
 fn load(c: &SeatClient, path: &Path) -> Result<HeldLease, Failure> {
-    let token = std::fs::read_to_string(path).map_err(|e| {
+    c.held().ok_or_else(|| {
         Failure::Refused(format!(
-            "no lease in {} ({e}); run `license-check seat acquire` first",
+            "no live lease in {}; run `license-check seat acquire` first",
             path.display()
         ))
-    })?;
-    c.adopt_token(&token, now_ms())
-        .map_err(|e| Failure::Refused(e.to_string()))
+    })
 }
 
 fn held_line(l: &HeldLease) -> String {
@@ -190,7 +188,6 @@ pub fn run(cmd: SeatCommand) -> Result<ExitCode, Failure> {
             };
             match got {
                 Ok(l) => {
-                    save(&common.lease_file, &l)?;
                     print(held_line(&l))?;
                     Ok(ExitCode::SUCCESS)
                 }
@@ -202,7 +199,6 @@ pub fn run(cmd: SeatCommand) -> Result<ExitCode, Failure> {
             load(&c, &common.lease_file)?;
             match c.heartbeat() {
                 Ok(Heartbeat::Renewed(l)) => {
-                    save(&common.lease_file, &l)?;
                     print(held_line(&l))?;
                     Ok(ExitCode::SUCCESS)
                 }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use license_verify::seat_client::api;
+use seat_protocol::api;
 use zeroize::Zeroizing;
 
 use crate::book::AuditEvent;

@@ -16,6 +16,8 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use seat_protocol::proof::{is_proven, unproven_lease_id};
+
 /// Longest holder id, user name or machine name accepted (bytes).
 pub const MAX_ID_LEN: usize = 128;
 /// One day in milliseconds.
@@ -104,6 +106,24 @@ pub struct LeaseRecord {
     pub borrowed: bool,
 }
 
+/// How a grant request (acquire, borrow) showed that it comes from the holder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GrantProof {
+    /// No proof: a client of before the holder proof, served only with
+    /// `--accept-unproven-clients`. Its lease is stored under its lease id with the top bit
+    /// clear (`seat_protocol::proof::unproven_lease_id`), and such a request re-claims only
+    /// such a lease (same holder, same machine, as before the proof).
+    Unproven,
+    /// Signed with a holder key (checked by the HTTP layer).
+    Holder {
+        /// The lease key a new lease is stored under (`lease_key(holder key, new lease id)`).
+        fresh: LeaseId,
+        /// The lease key of the lease the request names (`lease_key(holder key, its lease
+        /// id)`): the holder's own lease is given back only when this matches it.
+        own: Option<LeaseId>,
+    },
+}
+
 /// What a client or administrator asks the book to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Op {
@@ -117,6 +137,8 @@ pub enum Op {
         machine: String,
         /// Requested TTL (ms); `None` = the default.
         ttl_ms: Option<i64>,
+        /// The holder proof.
+        proof: GrantProof,
     },
     /// Check a seat out for `days` days.
     Borrow {
@@ -128,6 +150,8 @@ pub enum Op {
         machine: String,
         /// Days, 1 to the policy's maximum.
         days: u32,
+        /// The holder proof.
+        proof: GrantProof,
     },
     /// Renew a lease by its TTL.
     Heartbeat {
@@ -282,6 +306,17 @@ pub enum Refusal {
     HolderElsewhere {
         /// The holder named.
         holder: String,
+    },
+    /// The holder id holds a lease bound to another holder key (or the request does not
+    /// name the lease): the holder id alone never gets a lease back.
+    #[error(
+        "holder {holder:?} holds a seat bound to another holder key; a client that lost its key gets a seat again when that lease expires ({expires_ms} ms since the epoch), or an administrator frees it"
+    )]
+    OtherHolderKey {
+        /// The holder named.
+        holder: String,
+        /// When the held lease runs out unless renewed.
+        expires_ms: i64,
     },
     /// A field is empty, too long or out of bounds.
     #[error("{field}: {reason}")]
@@ -493,15 +528,17 @@ impl LeaseBook {
                 user,
                 machine,
                 ttl_ms,
+                proof,
             } => {
                 let ttl = self.ttl(ttl_ms)?;
-                self.grant(holder, user, machine, ttl, false, now, new_id, changes)
+                self.grant(holder, user, machine, ttl, false, proof, now, new_id, changes)
             }
             Op::Borrow {
                 holder,
                 user,
                 machine,
                 days,
+                proof,
             } => {
                 if self.policy.max_borrow_days == 0 {
                     return Err(Refusal::Invalid {
@@ -516,7 +553,7 @@ impl LeaseBook {
                     });
                 }
                 let ttl = i64::from(days) * DAY_MS;
-                self.grant(holder, user, machine, ttl, true, now, new_id, changes)
+                self.grant(holder, user, machine, ttl, true, proof, now, new_id, changes)
             }
             Op::Heartbeat { holder, lease_id } => {
                 let lease = self.own_lease(&holder, lease_id)?;
@@ -647,6 +684,7 @@ impl LeaseBook {
         machine: String,
         ttl: i64,
         borrow: bool,
+        proof: GrantProof,
         now: i64,
         new_id: impl FnOnce() -> LeaseId,
         changes: &mut Vec<Change>,
@@ -656,7 +694,24 @@ impl LeaseBook {
         check_id("machine", &machine, true)?;
         let expires = now.saturating_add(ttl);
         if let Some(lease) = self.leases.get_mut(&holder) {
-            if lease.machine != machine {
+            // The holder's own lease comes back only to the key it is bound to (a request
+            // naming it, proven with that key); a lease granted without the proof only to a
+            // request without one from the same machine (`--accept-unproven-clients`).
+            let own = match proof {
+                GrantProof::Holder { own: Some(own), .. } => ct_eq(&own.0, &lease.lease_id.0),
+                GrantProof::Holder { own: None, .. } => false,
+                GrantProof::Unproven => !is_proven(&lease.lease_id.0),
+            };
+            if !own {
+                let refusal = Refusal::OtherHolderKey {
+                    holder,
+                    expires_ms: lease.expires_ms,
+                };
+                let detail = refusal.to_string();
+                self.refuse(changes, now, &holder_of(&refusal), &user, &machine, detail);
+                return Err(refusal);
+            }
+            if matches!(proof, GrantProof::Unproven) && lease.machine != machine {
                 let refusal = Refusal::HolderElsewhere { holder };
                 let detail = refusal.to_string();
                 self.refuse(changes, now, &holder_of(&refusal), &user, &machine, detail);
@@ -702,11 +757,15 @@ impl LeaseBook {
             self.refuse(changes, now, &holder, &user, &machine, refusal.to_string());
             return Err(refusal);
         }
+        let lease_id = match proof {
+            GrantProof::Holder { fresh, .. } => fresh,
+            GrantProof::Unproven => LeaseId(unproven_lease_id(new_id().0)),
+        };
         let lease = LeaseRecord {
             holder: holder.clone(),
             user,
             machine,
-            lease_id: new_id(),
+            lease_id,
             granted_ms: now,
             expires_ms: expires,
             ttl_ms: ttl,
@@ -844,7 +903,9 @@ impl LeaseBook {
 
 fn holder_of(r: &Refusal) -> String {
     match r {
-        Refusal::HolderElsewhere { holder } | Refusal::UnknownLease { holder } => holder.clone(),
+        Refusal::HolderElsewhere { holder }
+        | Refusal::UnknownLease { holder }
+        | Refusal::OtherHolderKey { holder, .. } => holder.clone(),
         _ => String::new(),
     }
 }
@@ -872,6 +933,7 @@ mod tests {
             user: "ann".into(),
             machine: machine.into(),
             ttl_ms: None,
+            proof: GrantProof::Unproven,
         }
     }
 
@@ -902,6 +964,35 @@ mod tests {
         );
         assert!(matches!(&changes[0], Change::Audit(e) if e.kind == "refuse" && e.holder == "c"));
         assert_eq!(b.snapshot(0).peak, 2);
+    }
+
+    #[test]
+    fn a_proven_lease_comes_back_only_to_its_own_key() {
+        let mut b = LeaseBook::new(Some(2), Policy::default(), vec![], 0);
+        let grant = |own: Option<u8>| Op::Acquire {
+            holder: "ws-1".into(),
+            user: "ann".into(),
+            machine: "m".into(),
+            ttl_ms: None,
+            proof: GrantProof::Holder {
+                fresh: LeaseId([0x81; 16]),
+                own: own.map(|n| LeaseId([n; 16])),
+            },
+        };
+        let (r, _) = b.apply(grant(None), 1, id(0));
+        assert_eq!(lease(&r).lease_id, LeaseId([0x81; 16]));
+        // The holder id alone (and the same machine) gets nothing back: not without naming
+        // the lease, not with another key's lease key, not without a proof.
+        for op in [grant(None), grant(Some(0x82)), acquire("ws-1", "m")] {
+            let (r, _) = b.apply(op, 2, id(0));
+            assert!(
+                matches!(r, Reply::Refused(Refusal::OtherHolderKey { .. })),
+                "{r:?}"
+            );
+        }
+        let (r, _) = b.apply(grant(Some(0x81)), 3, id(0));
+        assert!(matches!(r, Reply::Lease { renewed: true, .. }), "{r:?}");
+        assert_eq!(b.in_use(), 1);
     }
 
     #[test]
@@ -998,6 +1089,7 @@ mod tests {
             user: "bo".into(),
             machine: "lt".into(),
             days: 3,
+            proof: GrantProof::Unproven,
         };
         let l = lease(&b.apply(borrow, 0, id(1)).0).clone();
         assert!(l.borrowed);
@@ -1015,6 +1107,7 @@ mod tests {
             user: String::new(),
             machine: String::new(),
             days: 15,
+            proof: GrantProof::Unproven,
         };
         assert!(matches!(
             b.apply(too_long, 0, id(3)).0,
@@ -1042,6 +1135,7 @@ mod tests {
             user: String::new(),
             machine: String::new(),
             days: 14,
+            proof: GrantProof::Unproven,
         };
         assert!(matches!(
             b.apply(borrow("laptop-1"), 2, id(2)).0,
@@ -1083,6 +1177,7 @@ mod tests {
             user: String::new(),
             machine: "m".into(),
             days: 2,
+            proof: GrantProof::Unproven,
         };
         let Reply::Lease { lease, .. } = b.apply(borrow.clone(), 0, id(1)).0 else {
             panic!()
@@ -1162,6 +1257,7 @@ mod tests {
             user: String::new(),
             machine: String::new(),
             ttl_ms: Some(1),
+            proof: GrantProof::Unproven,
         };
         assert!(matches!(
             b.apply(ttl, 0, id(1)).0,

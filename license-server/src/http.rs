@@ -13,16 +13,18 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use license_verify::seat_client::{LeaseClaims, api};
+use seat_protocol::proof::{self as holder_proof, GrantFields, ProofError, ProofOp};
+use seat_protocol::{LeaseClaims, api};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
-use crate::book::{AuditEvent, LeaseId, LeaseRecord, Op, Refusal, Reply, ct_eq};
+use crate::book::{AuditEvent, GrantProof, LeaseId, LeaseRecord, Op, Refusal, Reply, ct_eq};
 use crate::conn::{BoundedAcceptor, ConnLimits, Connections};
 use crate::dashboard::{self, PageInfo};
 use crate::error::Error;
+use crate::holder::HolderProofs;
 use crate::keys::ServerKey;
 use crate::license::SeatLicense;
 use crate::ratelimit::RateLimiter;
@@ -108,6 +110,7 @@ pub struct App {
     allow_unbound: bool,
     web: WebPolicy,
     sessions: Sessions,
+    proofs: HolderProofs,
 }
 
 impl std::fmt::Debug for App {
@@ -138,7 +141,6 @@ impl App {
     ) -> App {
         App {
             seats,
-            key,
             product: product.into(),
             licensee: licensee.into(),
             status: Mutex::new(license_status.into()),
@@ -148,7 +150,19 @@ impl App {
             allow_unbound,
             web,
             sessions: Sessions::default(),
+            proofs: key.holder_proofs(false),
+            key,
         }
+    }
+
+    /// Serve clients that send no holder proof (clients of before the proof), during a
+    /// transition (`--accept-unproven-clients`; off by default). Their leases are not bound
+    /// to a key: whoever knows the holder id and machine can re-claim them, as before.
+    /// Leases bound to a holder key stay out of their reach.
+    #[must_use]
+    pub fn accept_unproven_clients(mut self, accept: bool) -> App {
+        self.proofs = self.key.holder_proofs(accept);
+        self
     }
 
     /// The seats.
@@ -267,6 +281,7 @@ impl ApiError {
                 error: code.into(),
                 message: message.into(),
                 limit: None,
+                server_ms: None,
             },
         }
     }
@@ -292,7 +307,9 @@ impl From<Refusal> for ApiError {
                 e
             }
             Refusal::UnknownLease { .. } => ApiError::new(StatusCode::BAD_REQUEST, "unknown_lease", message),
-            Refusal::HolderElsewhere { .. } => ApiError::new(StatusCode::CONFLICT, "holder_in_use", message),
+            Refusal::HolderElsewhere { .. } | Refusal::OtherHolderKey { .. } => {
+                ApiError::new(StatusCode::CONFLICT, "holder_in_use", message)
+            }
             _ => ApiError::invalid(message),
         }
     }
@@ -310,22 +327,20 @@ fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> ApiResult<T> {
     serde_json::from_slice(body).map_err(|e| ApiError::invalid(format!("malformed JSON body: {e}")))
 }
 
-fn lease_id(text: &str) -> ApiResult<LeaseId> {
-    LeaseId::from_hex(text)
-        .ok_or_else(|| ApiError::invalid("lease_id: 32 hex digits expected, as given at acquire"))
-}
-
 impl App {
+    /// A lease answer; `lease_id` is the id the client knows (a proven lease is stored under
+    /// its lease key, never answered).
     fn lease_response(
         &self,
         lease: &LeaseRecord,
+        lease_id: [u8; 16],
         renewed: bool,
         in_use: u32,
         limit: Option<u32>,
     ) -> ApiResult<api::LeaseResponse> {
         let claims = LeaseClaims {
             server_key: self.key.public(),
-            lease_id: lease.lease_id.0,
+            lease_id,
             issued_ms: now_ms(),
             expires_ms: lease.expires_ms,
             borrowed: lease.borrowed,
@@ -335,7 +350,7 @@ impl App {
         };
         Ok(api::LeaseResponse {
             holder: lease.holder.clone(),
-            lease_id: lease.lease_id.to_hex(),
+            lease_id: hex::encode(lease_id),
             granted_ms: lease.granted_ms,
             expires_ms: lease.expires_ms,
             ttl_secs: lease.ttl_ms / 1000,
@@ -344,22 +359,8 @@ impl App {
             in_use,
             limit,
             token: self.key.sign(&claims)?,
+            mac_key_box: None,
         })
-    }
-
-    async fn lease_op(&self, op: Op) -> ApiResult<axum::Json<api::LeaseResponse>> {
-        match self.seats.apply(op, now_ms()).await? {
-            Reply::Lease {
-                lease,
-                renewed,
-                in_use,
-            } => {
-                let limit = self.seats.current_limit();
-                Ok(axum::Json(self.lease_response(&lease, renewed, in_use, limit)?))
-            }
-            Reply::Refused(r) => Err(r.into()),
-            other => Err(Error::Store(format!("unexpected reply {other:?}")).into()),
-        }
     }
 
     /// The admin API: the token as `Authorization: Bearer <token>` only (a browser never
@@ -391,51 +392,258 @@ impl App {
     }
 }
 
+/// The 401 answers of the holder proof.
+fn proof_error(e: ProofError) -> ApiError {
+    match e {
+        ProofError::Stale { server_ms, .. } => {
+            let mut err = ApiError::new(StatusCode::UNAUTHORIZED, "stale_proof", e.to_string());
+            err.body.server_ms = Some(server_ms);
+            err
+        }
+        other => ApiError::new(StatusCode::UNAUTHORIZED, "bad_proof", other.to_string()),
+    }
+}
+
+fn proof_required() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "proof_required",
+        "this server takes only requests with the holder proof: update the client (or, during a transition, start the server with --accept-unproven-clients)",
+    )
+}
+
+fn hex16(field: &'static str, text: &str) -> ApiResult<[u8; 16]> {
+    holder_proof::hex_array(field, text)
+        .map_err(|_| ApiError::invalid(format!("{field}: 32 hex digits expected")))
+}
+
+/// A grant request's fields, acquire or borrow.
+struct GrantRequest {
+    path_op: ProofOp,
+    holder: String,
+    user: String,
+    machine: String,
+    amount: u32,
+    lease_id: Option<String>,
+    dh: Option<String>,
+    proof: Option<api::Proof>,
+}
+
+/// What the answer to a proven grant needs.
+struct ProvenGrant {
+    /// The new lease's id (answered when a new seat is granted).
+    fresh: [u8; 16],
+    /// The lease id the request named (answered when its own lease is given back).
+    named: Option<[u8; 16]>,
+    holder_key: [u8; 32],
+    /// The client's X25519 key the MAC key is sealed to.
+    dh: [u8; 32],
+}
+
+/// What a checked grant request becomes: the book's proof, and what the answer needs.
+struct GrantCheck {
+    proof: GrantProof,
+    proven: Option<ProvenGrant>,
+}
+
+impl App {
+    fn check_grant(&self, g: &GrantRequest) -> ApiResult<GrantCheck> {
+        let Some(p) = &g.proof else {
+            if g.lease_id.is_some() || g.dh.is_some() || !self.proofs.accepts_unproven() {
+                return Err(proof_required());
+            }
+            return Ok(GrantCheck {
+                proof: GrantProof::Unproven,
+                proven: None,
+            });
+        };
+        let dh: [u8; 32] = holder_proof::hex_array("dh", g.dh.as_deref().unwrap_or("")).map_err(|_| {
+            ApiError::invalid("dh: the client's X25519 key, 64 hex digits, is needed with a proof")
+        })?;
+        let named = g.lease_id.as_deref().map(|t| hex16("lease_id", t)).transpose()?;
+        let grant = GrantFields {
+            user: &g.user,
+            machine: &g.machine,
+            amount: g.amount,
+            dh,
+        };
+        let proven = self
+            .proofs
+            .check(
+                p,
+                g.path_op,
+                &g.holder,
+                named.unwrap_or([0; 16]),
+                Some(grant),
+                now_ms(),
+            )
+            .map_err(proof_error)?;
+        let mut fresh = [0u8; 16];
+        getrandom::fill(&mut fresh).map_err(|e| ApiError::from(Error::Random(e.to_string())))?;
+        Ok(GrantCheck {
+            proof: GrantProof::Holder {
+                fresh: LeaseId(holder_proof::lease_key(&proven.holder_key, &fresh)),
+                own: named.map(|_| proven.lease_key),
+            },
+            proven: Some(ProvenGrant {
+                fresh,
+                named,
+                holder_key: proven.holder_key,
+                dh,
+            }),
+        })
+    }
+
+    async fn grant_op(&self, check: GrantCheck, op: Op) -> ApiResult<axum::Json<api::LeaseResponse>> {
+        match self.seats.apply(op, now_ms()).await? {
+            Reply::Lease {
+                lease,
+                renewed,
+                in_use,
+            } => {
+                let limit = self.seats.current_limit();
+                let Some(ProvenGrant {
+                    fresh,
+                    named,
+                    holder_key,
+                    dh,
+                }) = check.proven
+                else {
+                    return Ok(axum::Json(self.lease_response(
+                        &lease,
+                        lease.lease_id.0,
+                        renewed,
+                        in_use,
+                        limit,
+                    )?));
+                };
+                // The lease id the client knows: the new one, or the one it named.
+                let public = if renewed { named.unwrap_or(fresh) } else { fresh };
+                let mut answer = self.lease_response(&lease, public, renewed, in_use, limit)?;
+                let sealed = self
+                    .proofs
+                    .seal(&dh, &public, &holder_key, &lease.lease_id)
+                    .map_err(proof_error)?;
+                answer.mac_key_box = Some(hex::encode(sealed));
+                Ok(axum::Json(answer))
+            }
+            Reply::Refused(r) => Err(r.into()),
+            other => Err(Error::Store(format!("unexpected reply {other:?}")).into()),
+        }
+    }
+
+    /// Check a lease request's proof: the lease key to look the lease up by, and the lease
+    /// id to answer. Without a proof (`--accept-unproven-clients` only), a lease id names
+    /// only a lease granted without one.
+    fn check_lease_request(&self, req: &api::LeaseRequest, op: ProofOp) -> ApiResult<(LeaseId, [u8; 16])> {
+        let named = hex16("lease_id", &req.lease_id)?;
+        match &req.proof {
+            Some(p) => {
+                let proven = self
+                    .proofs
+                    .check(p, op, &req.holder, named, None, now_ms())
+                    .map_err(proof_error)?;
+                Ok((proven.lease_key, named))
+            }
+            None if !self.proofs.accepts_unproven() => Err(proof_required()),
+            None if holder_proof::is_proven(&named) => Err(Refusal::UnknownLease {
+                holder: req.holder.clone(),
+            }
+            .into()),
+            None => Ok((LeaseId(named), named)),
+        }
+    }
+}
+
 async fn acquire(State(app): State<Arc<App>>, body: Bytes) -> ApiResult<axum::Json<api::LeaseResponse>> {
     let req: api::AcquireRequest = parse(&body)?;
-    app.lease_op(Op::Acquire {
+    let g = GrantRequest {
+        path_op: ProofOp::Acquire,
         holder: req.holder,
         user: req.user,
         machine: req.machine,
+        amount: req.ttl_secs.unwrap_or(0),
+        lease_id: req.lease_id,
+        dh: req.dh,
+        proof: req.proof,
+    };
+    let check = app.check_grant(&g)?;
+    let op = Op::Acquire {
+        holder: g.holder,
+        user: g.user,
+        machine: g.machine,
         ttl_ms: req.ttl_secs.map(|s| i64::from(s) * 1000),
-    })
-    .await
+        proof: check.proof,
+    };
+    app.grant_op(check, op).await
 }
 
 async fn borrow(State(app): State<Arc<App>>, body: Bytes) -> ApiResult<axum::Json<api::LeaseResponse>> {
     let req: api::BorrowRequest = parse(&body)?;
-    app.lease_op(Op::Borrow {
+    let g = GrantRequest {
+        path_op: ProofOp::Borrow,
         holder: req.holder,
         user: req.user,
         machine: req.machine,
+        amount: req.days,
+        lease_id: req.lease_id,
+        dh: req.dh,
+        proof: req.proof,
+    };
+    let check = app.check_grant(&g)?;
+    let op = Op::Borrow {
+        holder: g.holder,
+        user: g.user,
+        machine: g.machine,
         days: req.days,
-    })
-    .await
+        proof: check.proof,
+    };
+    app.grant_op(check, op).await
 }
 
 async fn heartbeat(State(app): State<Arc<App>>, body: Bytes) -> ApiResult<axum::Json<api::LeaseResponse>> {
     let req: api::LeaseRequest = parse(&body)?;
-    let lease_id = lease_id(&req.lease_id)?;
-    app.lease_op(Op::Heartbeat {
-        holder: req.holder,
-        lease_id,
-    })
-    .await
+    let (lease_key, public) = app.check_lease_request(&req, ProofOp::Heartbeat)?;
+    match app
+        .seats
+        .apply(
+            Op::Heartbeat {
+                holder: req.holder,
+                lease_id: lease_key,
+            },
+            now_ms(),
+        )
+        .await?
+    {
+        Reply::Lease {
+            lease,
+            renewed,
+            in_use,
+        } => {
+            let limit = app.seats.current_limit();
+            Ok(axum::Json(
+                app.lease_response(&lease, public, renewed, in_use, limit)?,
+            ))
+        }
+        Reply::Refused(r) => Err(r.into()),
+        other => Err(Error::Store(format!("unexpected reply {other:?}")).into()),
+    }
 }
 
 /// `POST /v1/leases/check`: whether the holder still holds this lease, without renewing it
 /// (`license-check seat status`). The answer is a lease with a fresh token, as a heartbeat's.
 async fn check(State(app): State<Arc<App>>, body: Bytes) -> ApiResult<axum::Json<api::LeaseResponse>> {
     let req: api::LeaseRequest = parse(&body)?;
-    let lease_id = lease_id(&req.lease_id)?;
+    let (lease_key, public) = app.check_lease_request(&req, ProofOp::Check)?;
     let snap = app.seats.snapshot(now_ms()).await?;
     let held = snap
         .holders
         .iter()
-        .find(|l| l.holder == req.holder && ct_eq(&l.lease_id.0, &lease_id.0));
+        .find(|l| l.holder == req.holder && ct_eq(&l.lease_id.0, &lease_key.0));
     match held {
         Some(lease) => Ok(axum::Json(app.lease_response(
             lease,
+            public,
             false,
             snap.in_use,
             snap.limit,
@@ -454,12 +662,12 @@ async fn release_reply(app: &App, op: Op) -> ApiResult<axum::Json<api::ReleaseRe
 
 async fn release(State(app): State<Arc<App>>, body: Bytes) -> ApiResult<axum::Json<api::ReleaseResponse>> {
     let req: api::LeaseRequest = parse(&body)?;
-    let lease_id = lease_id(&req.lease_id)?;
+    let (lease_key, _) = app.check_lease_request(&req, ProofOp::Release)?;
     release_reply(
         &app,
         Op::Release {
             holder: req.holder,
-            lease_id,
+            lease_id: lease_key,
         },
     )
     .await

@@ -8,7 +8,7 @@ use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use ed25519_dalek::{Signer, SigningKey};
-use license_verify::seat_client::LeaseClaims;
+use seat_protocol::LeaseClaims;
 use zeroize::Zeroizing;
 
 use crate::error::Error;
@@ -102,6 +102,11 @@ impl ServerKey {
     /// The public key as 64 hex digits.
     pub fn public_hex(&self) -> String {
         hex::encode(self.public())
+    }
+
+    /// The holder-proof checker of this server (its MAC secret derives from this key).
+    pub fn holder_proofs(&self, accept_unproven: bool) -> crate::holder::HolderProofs {
+        crate::holder::HolderProofs::new(&self.key, accept_unproven)
     }
 
     /// Sign `claims` (whose `server_key` must be this key) into a token's text.

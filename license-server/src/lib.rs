@@ -24,6 +24,7 @@ pub mod book;
 pub mod conn;
 mod dashboard;
 mod error;
+pub mod holder;
 pub mod http;
 pub mod keys;
 pub mod license;

@@ -55,6 +55,9 @@ pub struct ServeConfig {
     /// Serve with a code that names no seat server (format 1, or issued without the
     /// binding); clients then cannot tell this server from another one.
     pub allow_unbound: bool,
+    /// Serve clients that send no holder proof (`--accept-unproven-clients`, off by
+    /// default): a transition for clients shipped before the proof (`docs/SERVER.md`).
+    pub accept_unproven: bool,
     /// Host names clients may use in the server's URL besides its addresses, `localhost`
     /// and the machine's own names (`--allow-host`; see `crate::web`).
     pub allowed_hosts: Vec<String>,
@@ -190,17 +193,20 @@ pub async fn prepare(config: ServeConfig) -> Result<Prepared, Error> {
         .await?;
     let listener = std::net::TcpListener::bind(config.listen)
         .map_err(|e| Error::Config(format!("cannot listen on {}: {e}", config.listen)))?;
-    let app = Arc::new(App::new(
-        seats,
-        key,
-        license.product(),
-        license.licensee(),
-        &grant.status,
-        admin,
-        config.limits,
-        config.allow_unbound,
-        web,
-    ));
+    let app = Arc::new(
+        App::new(
+            seats,
+            key,
+            license.product(),
+            license.licensee(),
+            &grant.status,
+            admin,
+            config.limits,
+            config.allow_unbound,
+            web,
+        )
+        .accept_unproven_clients(config.accept_unproven),
+    );
     Ok(Prepared {
         app,
         license: Arc::new(license),

@@ -8,6 +8,13 @@ use std::time::Duration;
 use common::{Options, TestServer, get_raw, post_raw, start_on};
 use license_verify::seat_client::{Heartbeat, SeatError, now_ms};
 
+/// Options with `--accept-unproven-clients`, for the raw requests (without a holder proof)
+/// these tests send to see the API's own answers.
+fn unproven(mut o: Options) -> Options {
+    o.accept_unproven = true;
+    o
+}
+
 fn start(o: &Options) -> (tempfile::TempDir, TestServer) {
     let dir = tempfile::tempdir().unwrap();
     let s = start_on(dir.path(), o).unwrap();
@@ -16,7 +23,7 @@ fn start(o: &Options) -> (tempfile::TempDir, TestServer) {
 
 #[test]
 fn limit_plus_one_is_refused_with_the_limit_in_the_message() {
-    let (_d, s) = start(&Options::seats(3));
+    let (_d, s) = start(&unproven(Options::seats(3)));
     let clients: Vec<_> = (0..4).map(|i| s.client(&format!("ws-{i}"))).collect();
     for (i, c) in clients[..3].iter().enumerate() {
         let l = c.acquire(None).unwrap();
@@ -83,10 +90,22 @@ fn heartbeats_keep_a_lease_past_its_ttl() {
 
 #[test]
 fn the_same_holder_gets_its_own_lease_back() {
-    let (_d, s) = start(&Options::seats(1));
-    let a = s.client("ws-1").acquire(None).unwrap();
-    // A restarted client (new process, same holder id) takes no second seat.
-    let b = s.client("ws-1").acquire(None).unwrap();
+    let (d, s) = start(&Options::seats(1));
+    let file = d.path().join("ws-1.lease");
+    let a = s
+        .client("ws-1")
+        .with_lease_file(&file)
+        .unwrap()
+        .acquire(None)
+        .unwrap();
+    // A restarted client (new process, same holder id, its holder key kept with its lease)
+    // takes no second seat: it gets its own lease back.
+    let b = s
+        .client("ws-1")
+        .with_lease_file(&file)
+        .unwrap()
+        .acquire(None)
+        .unwrap();
     assert_eq!(a.claims.lease_id, b.claims.lease_id);
     assert_eq!(b.in_use, 1);
     assert!(b.expires_ms() >= a.expires_ms());
@@ -224,7 +243,7 @@ fn admin_calls_without_the_token_are_refused() {
 
 #[test]
 fn malformed_requests_get_400_with_a_message() {
-    let (_d, s) = start(&Options::seats(2));
+    let (_d, s) = start(&unproven(Options::seats(2)));
     let cases = [
         ("/v1/leases/acquire", "{not json".to_string(), "malformed JSON"),
         (
@@ -291,15 +310,18 @@ fn another_client_cannot_release_or_renew_a_seat_it_does_not_hold() {
         "/v1/leases/release",
         r#"{"holder":"victim","lease_id":"0123456789abcdef0123456789abcdef"}"#,
     );
-    assert_eq!(status, 400, "{text}");
-    // The same holder id from another machine does not get the seat either.
-    let (status, text) = post_raw(
-        &s.base,
-        "/v1/leases/acquire",
-        r#"{"holder":"victim","machine":"elsewhere"}"#,
-    );
-    assert_eq!(status, 409, "{text}");
-    assert!(text.contains("another machine"));
+    assert_eq!(status, 401, "{text}");
+    assert!(text.contains("proof_required"), "{text}");
+    // The same holder id from another client (its own holder key) does not get the seat
+    // either (tests/holder_proof.rs has the rest of this attack).
+    match s.client("victim").acquire(None) {
+        Err(SeatError::Refused {
+            status: 409, message, ..
+        }) => {
+            assert!(message.contains("another holder key"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
     assert_eq!(s.admin().holders().unwrap()[0].holder, "victim");
 }
 
@@ -326,7 +348,8 @@ fn a_restart_keeps_every_lease() {
     let dir = tempfile::tempdir().unwrap();
     let o = Options::seats(2);
     let s = start_on(dir.path(), &o).unwrap();
-    let a = s.client("a");
+    let file = dir.path().join("a.lease");
+    let a = s.client("a").with_lease_file(&file).unwrap();
     a.acquire(None).unwrap();
     s.client("b").borrow(2).unwrap();
     let peak = s.admin().status().unwrap().peak;
@@ -334,9 +357,9 @@ fn a_restart_keeps_every_lease() {
     let s = start_on(dir.path(), &o).unwrap();
     let st = s.admin().status().unwrap();
     assert_eq!((st.in_use, st.peak), (2, peak));
-    // The held lease id still works after the restart.
-    let a2 = s.client("a");
-    a2.adopt_token(&a.held().unwrap().token, now_ms()).unwrap();
+    // The held lease still works after the restart (the MAC key derives from server.key).
+    let a2 = s.client("a").with_lease_file(&file).unwrap();
+    assert_eq!(a2.held().unwrap().token, a.held().unwrap().token);
     assert!(matches!(a2.heartbeat().unwrap(), Heartbeat::Renewed(_)));
     assert!(matches!(
         s.client("c").acquire(None),

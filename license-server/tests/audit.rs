@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use license_server::book::{AuditEvent, Op, Policy, Reply};
+use license_server::book::{AuditEvent, GrantProof, Op, Policy, Reply};
 use license_server::store::Seats;
 
 const REFUSALS: usize = 20_000;
@@ -19,6 +19,7 @@ fn acquire(holder: &str) -> Op {
         user: "mallory".into(),
         machine: "attacker.lan".into(),
         ttl_ms: Some(3_600_000),
+        proof: GrantProof::Unproven,
     }
 }
 

@@ -120,9 +120,14 @@ fn sigkill_under_load_loses_no_lease_and_never_exceeds_the_limit() {
                     known.lock().unwrap().insert(h, after.clone());
                     if after == Known::InFlight {
                         // The server is gone: stop at the first failure, the state stays in flight.
-                        return;
+                        break;
                     }
                 }
+                // Each client's holder key and lease, to go on after the restart.
+                clients
+                    .iter()
+                    .map(|c| (c.holder().to_string(), c.export_lease()))
+                    .collect::<Vec<_>>()
             })
         })
         .collect();
@@ -130,8 +135,9 @@ fn sigkill_under_load_loses_no_lease_and_never_exceeds_the_limit() {
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     stop.store(true, Ordering::Relaxed);
+    let mut saved = HashMap::new();
     for t in threads {
-        t.join().unwrap();
+        saved.extend(t.join().unwrap());
     }
     let known = known.lock().unwrap().clone();
     let granted = known.values().filter(|k| matches!(k, Known::Held(_))).count();
@@ -154,10 +160,24 @@ fn sigkill_under_load_loses_no_lease_and_never_exceeds_the_limit() {
                     held.contains_key(holder.as_str()),
                     "granted lease of {holder} lost"
                 );
-                // The lease id the client was given still renews it.
-                let body = format!(r#"{{"holder":"{holder}","lease_id":"{}"}}"#, hex::encode(id));
-                let (status, text) = common::post_raw(&base, "/v1/leases/heartbeat", &body);
-                assert_eq!(status, 200, "{holder}: {text}");
+                // The client that was given it (its holder key and lease, now talking to the
+                // restarted server) still renews it.
+                let c = SeatClient::new(
+                    &base,
+                    common::PRODUCT,
+                    holder,
+                    Box::new(PinnedServerKey(server_key)),
+                )
+                .unwrap();
+                let lease = c
+                    .import_lease(&saved[holder], license_verify::seat_client::now_ms())
+                    .unwrap();
+                assert_eq!(lease.map(|l| l.claims.lease_id), Some(*id), "{holder}");
+                assert!(
+                    matches!(c.heartbeat(), Ok(Heartbeat::Renewed(_))),
+                    "{holder}: {:?}",
+                    c.heartbeat()
+                );
             }
             Known::Free => assert!(
                 !held.contains_key(holder.as_str()),

@@ -29,6 +29,7 @@ const TARGET: &str = "license_verify";
 const fn level_of(e: &Error) -> Level {
     match e {
         Error::ClockTurnedBack { .. }
+        | Error::ClockBehindSeatServer { .. }
         | Error::StateCorrupt { .. }
         | Error::StateUnreadable { .. }
         | Error::StateUnwritable { .. } => Level::Warn,

@@ -65,6 +65,17 @@ pub enum Error {
         /// The latest time seen (high-water mark).
         seen: Utc,
     },
+    /// The system clock is behind the signed time of this installation's own seat server
+    /// (a trusted clock floor, `Verifier::trust_time_floor`) by more than the tolerance.
+    #[error(
+        "the system clock ({now}) is behind the time of this installation's seat server ({server}), so it was turned back: set the clock to the correct date and time (UTC-based), then start again"
+    )]
+    ClockBehindSeatServer {
+        /// The clock's time.
+        now: Utc,
+        /// The seat server's signed time (the floor).
+        server: Utc,
+    },
     /// The state file exists but was truncated, edited, or written for another product or
     /// application secret. Verification is refused until the state is reset.
     #[error(
@@ -238,6 +249,10 @@ mod tests {
             Error::ClockTurnedBack {
                 now: Utc(1_000),
                 seen: Utc(2_000),
+            },
+            Error::ClockBehindSeatServer {
+                now: Utc(1_000),
+                server: Utc(2_000),
             },
             Error::StateCorrupt {
                 path: path(),

@@ -9,26 +9,22 @@
 //! verified code, [`PinnedServerKey`] one key given by configuration). A client whose server becomes unreachable keeps its seat until its
 //! lease expires, and [`Heartbeat::Unreachable`] says so.
 //!
-//! The JSON bodies of the server's API ([`api`]) and the token format ([`LeaseClaims`],
-//! [`UntrustedLeaseToken`]) are defined here and used by the server too, so both sides
-//! share one definition. `docs/SERVER.md` documents both.
+//! Every request proves that it comes from the holder (`docs/SERVER.md`, "The holder
+//! proof"): the client has an Ed25519 holder key (made in memory, or kept with the lease in
+//! a lease file, [`SeatClient::with_lease_file`]), signs each acquire and borrow with it,
+//! and MACs each heartbeat, check and release with the lease's MAC key.
+//!
+//! The JSON bodies of the server's API ([`api`]), the token format ([`LeaseClaims`]) and
+//! the holder proof are the `seat-protocol` crate's, which the server uses too.
 
 use std::fmt;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use ed25519_dalek::{Signature, VerifyingKey};
-
-/// First bytes of every lease token.
-pub const TOKEN_MAGIC: &[u8; 4] = b"LKL1";
-/// Domain separation: prefixed to the token's bytes before signing.
-pub const TOKEN_DOMAIN: &[u8] = b"license-kit lease token v1\0";
-/// Longest token text accepted.
-pub const MAX_TOKEN_TEXT: usize = 1024;
-/// Longest holder, user, machine or product field in a token (bytes).
-pub const MAX_TOKEN_FIELD: usize = 255;
+use ed25519_dalek::SigningKey;
+use seat_protocol::proof::{self, GrantFields, ParsedProof, ProofAuth, ProofMessage, ProofOp};
+use std::path::PathBuf;
+use zeroize::Zeroizing;
 
 /// Why a seat operation or token check failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -107,6 +103,15 @@ pub enum SeatError {
     /// No lease is held.
     #[error("no seat is held; acquire one first")]
     NoLease,
+    /// The server refused the holder proof's time (a replay, or a client clock that is off
+    /// by more than the window); the client retries once with the server's clock.
+    #[error("the seat server refused the holder proof's time: {message}")]
+    StaleProof {
+        /// The server's clock (ms since the epoch).
+        server_ms: i64,
+        /// The server's words.
+        message: String,
+    },
     /// A client configuration value is unusable.
     #[error("seat client configuration: {0}")]
     Config(String),
@@ -181,160 +186,38 @@ fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && std::hint::black_box(a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y))) == 0
 }
 
-/// What a lease token states, signed by the server.
-#[derive(Clone, PartialEq, Eq)]
-pub struct LeaseClaims {
-    /// The server's Ed25519 public key (the token's signer).
-    pub server_key: [u8; 32],
-    /// The lease id (the holder's secret for heartbeats and release).
-    pub lease_id: [u8; 16],
-    /// When the token was issued (ms since the Unix epoch).
-    pub issued_ms: i64,
-    /// When the lease runs out unless renewed (ms since the Unix epoch).
-    pub expires_ms: i64,
-    /// A borrowed lease (checked out for days).
-    pub borrowed: bool,
-    /// The holder id.
-    pub holder: String,
-    /// The client machine named at acquire.
-    pub machine: String,
-    /// The product the server serves.
-    pub product: String,
-}
+pub use seat_protocol::{
+    LeaseClaims, MAX_TOKEN_FIELD, MAX_TOKEN_TEXT, TOKEN_DOMAIN, TOKEN_MAGIC, TokenError, api,
+};
 
-impl fmt::Debug for LeaseClaims {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LeaseClaims")
-            .field("server_key", &hex::encode(self.server_key))
-            .field("lease_id", &"***OMITTED***")
-            .field("issued_ms", &self.issued_ms)
-            .field("expires_ms", &self.expires_ms)
-            .field("borrowed", &self.borrowed)
-            .field("holder", &self.holder)
-            .field("machine", &self.machine)
-            .field("product", &self.product)
-            .finish()
-    }
-}
-
-impl LeaseClaims {
-    /// The token's bytes without the signature; `None` when a field is longer than
-    /// [`MAX_TOKEN_FIELD`].
-    pub fn body(&self) -> Option<Vec<u8>> {
-        let mut out = Vec::with_capacity(128);
-        out.extend_from_slice(TOKEN_MAGIC);
-        out.extend_from_slice(&self.server_key);
-        out.extend_from_slice(&self.lease_id);
-        out.extend_from_slice(&self.issued_ms.to_be_bytes());
-        out.extend_from_slice(&self.expires_ms.to_be_bytes());
-        out.push(u8::from(self.borrowed));
-        for field in [&self.holder, &self.machine, &self.product] {
-            out.push(u8::try_from(field.len()).ok()?);
-            out.extend_from_slice(field.as_bytes());
+impl From<TokenError> for SeatError {
+    fn from(e: TokenError) -> Self {
+        match e {
+            TokenError::Malformed(why) => SeatError::MalformedToken(why),
+            TokenError::OtherHolder { token, expected } => SeatError::OtherHolder { token, expected },
+            TokenError::OtherProduct { token, expected } => SeatError::OtherProduct { token, expected },
+            TokenError::Expired { ago_secs } => SeatError::Expired { ago_secs },
+            _ => SeatError::ForgedToken,
         }
-        Some(out)
-    }
-
-    /// What the server signs: [`TOKEN_DOMAIN`] followed by the body.
-    pub fn signing_input(body: &[u8]) -> Vec<u8> {
-        let mut m = Vec::with_capacity(TOKEN_DOMAIN.len() + body.len());
-        m.extend_from_slice(TOKEN_DOMAIN);
-        m.extend_from_slice(body);
-        m
-    }
-
-    /// The token text: base64url (no padding) of the body followed by the signature.
-    pub fn token_text(body: &[u8], signature: &[u8; 64]) -> String {
-        let mut all = Vec::with_capacity(body.len() + 64);
-        all.extend_from_slice(body);
-        all.extend_from_slice(signature);
-        URL_SAFE_NO_PAD.encode(all)
     }
 }
 
 /// A lease token as received: nothing in it is trusted until [`verify_at`](Self::verify_at).
+/// (The format is `seat_protocol`'s; this adds the check that the server key is licensed.)
 #[derive(Clone, Debug)]
-pub struct UntrustedLeaseToken {
-    claims: LeaseClaims,
-    body: Vec<u8>,
-    signature: [u8; 64],
-}
-
-fn take<'a>(input: &mut &'a [u8], n: usize) -> Result<&'a [u8], SeatError> {
-    if input.len() < n {
-        return Err(SeatError::MalformedToken("cut short"));
-    }
-    let (head, tail) = input.split_at(n);
-    *input = tail;
-    Ok(head)
-}
-
-fn take_array<const N: usize>(input: &mut &[u8]) -> Result<[u8; N], SeatError> {
-    let mut a = [0; N];
-    a.copy_from_slice(take(input, N)?);
-    Ok(a)
-}
-
-fn take_str(input: &mut &[u8]) -> Result<String, SeatError> {
-    let [len] = take_array::<1>(input)?;
-    let bytes = take(input, usize::from(len))?;
-    String::from_utf8(bytes.to_vec()).map_err(|_| SeatError::MalformedToken("a text field is not UTF-8"))
-}
+pub struct UntrustedLeaseToken(seat_protocol::UntrustedLeaseToken);
 
 impl UntrustedLeaseToken {
     /// Decode a token's text form.
     pub fn parse(text: &str) -> Result<UntrustedLeaseToken, SeatError> {
-        let text = text.trim();
-        if text.len() > MAX_TOKEN_TEXT {
-            return Err(SeatError::MalformedToken("longer than any lease token"));
-        }
-        let bytes = URL_SAFE_NO_PAD
-            .decode(text)
-            .map_err(|_| SeatError::MalformedToken("not base64url"))?;
-        if bytes.len() < 64 {
-            return Err(SeatError::MalformedToken("cut short"));
-        }
-        let (body, sig) = bytes.split_at(bytes.len() - 64);
-        let mut input = body;
-        if take(&mut input, 4)? != TOKEN_MAGIC {
-            return Err(SeatError::MalformedToken("not a lease token (wrong magic)"));
-        }
-        let server_key = take_array::<32>(&mut input)?;
-        let lease_id = take_array::<16>(&mut input)?;
-        let issued_ms = i64::from_be_bytes(take_array::<8>(&mut input)?);
-        let expires_ms = i64::from_be_bytes(take_array::<8>(&mut input)?);
-        let borrowed = match take_array::<1>(&mut input)? {
-            [0] => false,
-            [1] => true,
-            _ => return Err(SeatError::MalformedToken("unknown lease kind")),
-        };
-        let holder = take_str(&mut input)?;
-        let machine = take_str(&mut input)?;
-        let product = take_str(&mut input)?;
-        if !input.is_empty() {
-            return Err(SeatError::MalformedToken("trailing bytes"));
-        }
-        let mut signature = [0; 64];
-        signature.copy_from_slice(sig);
-        Ok(UntrustedLeaseToken {
-            claims: LeaseClaims {
-                server_key,
-                lease_id,
-                issued_ms,
-                expires_ms,
-                borrowed,
-                holder,
-                machine,
-                product,
-            },
-            body: body.to_vec(),
-            signature,
-        })
+        Ok(UntrustedLeaseToken(seat_protocol::UntrustedLeaseToken::parse(
+            text,
+        )?))
     }
 
     /// The claims, unverified (for support tools).
     pub const fn unverified_claims(&self) -> &LeaseClaims {
-        &self.claims
+        self.0.unverified_claims()
     }
 
     /// Verify at `now_ms`: the server key is licensed (`servers`), the signature is the
@@ -346,142 +229,8 @@ impl UntrustedLeaseToken {
         holder: &str,
         now_ms: i64,
     ) -> Result<LeaseClaims, SeatError> {
-        servers.check(&self.claims.server_key)?;
-        let key = VerifyingKey::from_bytes(&self.claims.server_key).map_err(|_| SeatError::ForgedToken)?;
-        let signature = Signature::from_bytes(&self.signature);
-        key.verify_strict(&LeaseClaims::signing_input(&self.body), &signature)
-            .map_err(|_| SeatError::ForgedToken)?;
-        if self.claims.product != product {
-            return Err(SeatError::OtherProduct {
-                token: self.claims.product,
-                expected: product.into(),
-            });
-        }
-        if self.claims.holder != holder {
-            return Err(SeatError::OtherHolder {
-                token: self.claims.holder,
-                expected: holder.into(),
-            });
-        }
-        if now_ms >= self.claims.expires_ms {
-            return Err(SeatError::Expired {
-                ago_secs: (now_ms - self.claims.expires_ms) / 1000,
-            });
-        }
-        Ok(self.claims)
-    }
-}
-
-/// The JSON bodies of the server's API.
-pub mod api {
-    use serde::{Deserialize, Serialize};
-
-    /// `POST /v1/leases/acquire`.
-    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-    #[serde(deny_unknown_fields)]
-    pub struct AcquireRequest {
-        /// Holder id, unique per client (at most 128 bytes).
-        pub holder: String,
-        /// User name (may be empty).
-        #[serde(default)]
-        pub user: String,
-        /// Client machine name (may be empty).
-        #[serde(default)]
-        pub machine: String,
-        /// Requested TTL in seconds; absent = the server's default.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub ttl_secs: Option<u32>,
-    }
-
-    /// `POST /v1/leases/borrow`.
-    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-    #[serde(deny_unknown_fields)]
-    pub struct BorrowRequest {
-        /// Holder id.
-        pub holder: String,
-        /// User name.
-        #[serde(default)]
-        pub user: String,
-        /// Client machine name.
-        #[serde(default)]
-        pub machine: String,
-        /// Days to borrow for.
-        pub days: u32,
-    }
-
-    /// `POST /v1/leases/heartbeat` and `POST /v1/leases/release`.
-    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-    #[serde(deny_unknown_fields)]
-    pub struct LeaseRequest {
-        /// Holder id.
-        pub holder: String,
-        /// The lease id from the grant (32 hex digits).
-        pub lease_id: String,
-    }
-
-    /// A granted or renewed lease.
-    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-    pub struct LeaseResponse {
-        /// Holder id.
-        pub holder: String,
-        /// The lease id (32 hex digits): needed for heartbeat and release.
-        pub lease_id: String,
-        /// When the seat was granted (ms since the epoch).
-        pub granted_ms: i64,
-        /// When the lease runs out unless renewed (ms since the epoch).
-        pub expires_ms: i64,
-        /// Seconds to renew by.
-        pub ttl_secs: i64,
-        /// Checked out for days.
-        pub borrowed: bool,
-        /// The holder already had this lease.
-        pub renewed: bool,
-        /// Seats in use.
-        pub in_use: u32,
-        /// Licensed seats (`null` = not limited).
-        pub limit: Option<u32>,
-        /// The signed lease token.
-        pub token: String,
-    }
-
-    /// `POST /v1/leases/release`, `POST /v1/admin/release`.
-    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-    pub struct ReleaseResponse {
-        /// A lease was removed.
-        pub removed: bool,
-        /// Seats in use.
-        pub in_use: u32,
-    }
-
-    /// `GET /v1/status`.
-    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-    pub struct StatusResponse {
-        /// Product served.
-        pub product: String,
-        /// Licensee of the code.
-        pub licensee: String,
-        /// The license status (valid, demo mode, ...).
-        pub license_status: String,
-        /// Seats in use.
-        pub in_use: u32,
-        /// Licensed seats (`null` = not limited).
-        pub limit: Option<u32>,
-        /// Highest usage ever.
-        pub peak: u32,
-        /// The server's Ed25519 public key (64 hex digits).
-        pub server_key: String,
-    }
-
-    /// Every error: a stable code and a message saying what to do.
-    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-    pub struct ErrorResponse {
-        /// `limit_reached`, `unknown_lease`, `invalid_request`, `unauthorized`, ...
-        pub error: String,
-        /// In words.
-        pub message: String,
-        /// The licensed seats, with `limit_reached`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub limit: Option<u32>,
+        servers.check(&self.0.unverified_claims().server_key)?;
+        Ok(self.0.verify_at(product, holder, now_ms)?)
     }
 }
 
@@ -504,6 +253,13 @@ impl HeldLease {
     /// When the lease runs out unless renewed (ms since the epoch).
     pub const fn expires_ms(&self) -> i64 {
         self.claims.expires_ms
+    }
+
+    /// The seat server's clock when it signed the token: a trusted floor for this
+    /// machine's clock ([`crate::Verifier::trust_time_floor`]; `docs/SECURITY.md` says
+    /// what it does and does not stop).
+    pub const fn server_time(&self) -> crate::time::Utc {
+        crate::time::Utc(self.claims.issued_ms.div_euclid(1000))
     }
 }
 
@@ -536,6 +292,55 @@ pub fn format_utc(ms: i64) -> String {
     format!("{day} {:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
+/// What a client keeps with its lease (the lease file, `SeatClient::export_lease`): its
+/// holder key, and the held lease's token and MAC key. Secrets: the file is 0600.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LeaseState {
+    /// Format of this record.
+    version: u32,
+    /// The holder key's 32 secret bytes (hex).
+    holder_key: String,
+    /// The held lease's token, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    token: Option<String>,
+    /// The held lease's MAC key (hex), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    mac_key: Option<String>,
+    /// Seconds to renew by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ttl_secs: Option<i64>,
+}
+
+impl Drop for LeaseState {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.holder_key.zeroize();
+        if let Some(k) = &mut self.mac_key {
+            k.zeroize();
+        }
+    }
+}
+
+/// The client's mutable state, under one lock.
+struct ClientState {
+    held: Option<HeldLease>,
+    mac_key: Option<Zeroizing<[u8; 32]>>,
+    holder_key: SigningKey,
+    /// The last proof time used (proof times only increase).
+    last_ts: i64,
+    /// The server's clock minus ours, learned from a `stale_proof` answer (ms).
+    offset_ms: i64,
+    /// The server key, checked against `servers`, once learned.
+    server_key: Option<[u8; 32]>,
+}
+
+fn random<const N: usize>() -> Result<Zeroizing<[u8; N]>, SeatError> {
+    let mut b = Zeroizing::new([0u8; N]);
+    getrandom::fill(b.as_mut()).map_err(|e| SeatError::Config(format!("no random numbers: {e}")))?;
+    Ok(b)
+}
+
 /// A blocking client of one seat server for one holder.
 pub struct SeatClient {
     agent: ureq::Agent,
@@ -549,7 +354,8 @@ pub struct SeatClient {
     user: String,
     machine: String,
     servers: Box<dyn ServerKeyCheck>,
-    held: Mutex<Option<HeldLease>>,
+    state: Mutex<ClientState>,
+    lease_file: Option<PathBuf>,
 }
 
 impl fmt::Debug for SeatClient {
@@ -564,8 +370,9 @@ impl fmt::Debug for SeatClient {
 
 impl SeatClient {
     /// A client of the server at `base_url` (`http://host:port`) for `product`, holding
-    /// seats as `holder` (unique per client and stable across restarts, so a restarted
-    /// client gets its seat back). `servers` decides which server keys are licensed.
+    /// seats as `holder` (unique per client). `servers` decides which server keys are
+    /// licensed. The client makes a new holder key (Ed25519) in memory; to keep it and the
+    /// held lease across restarts, use [`with_lease_file`](Self::with_lease_file).
     pub fn new(
         base_url: &str,
         product: &str,
@@ -596,8 +403,113 @@ impl SeatClient {
             user: String::new(),
             machine: String::new(),
             servers,
-            held: Mutex::new(None),
+            state: Mutex::new(ClientState {
+                held: None,
+                mac_key: None,
+                holder_key: SigningKey::from_bytes(&*random::<32>()?),
+                last_ts: 0,
+                offset_ms: 0,
+                server_key: None,
+            }),
+            lease_file: None,
         })
+    }
+
+    /// Keep the holder key and the held lease in `path` (mode 0600, replaced atomically at
+    /// every change): loaded now if the file exists (a lease in it is adopted if its token
+    /// still verifies), created at the first grant otherwise. A client that loses this file
+    /// loses its holder key, and with it its lease: the seat comes back at the lease's
+    /// expiry (the holder id alone never gets it back).
+    pub fn with_lease_file(mut self, path: impl Into<PathBuf>) -> Result<SeatClient, SeatError> {
+        self.set_lease_file(path)?;
+        Ok(self)
+    }
+
+    /// [`with_lease_file`](Self::with_lease_file) on an existing client: returns the lease
+    /// adopted from the file, if any.
+    pub fn set_lease_file(&mut self, path: impl Into<PathBuf>) -> Result<Option<HeldLease>, SeatError> {
+        let path = path.into();
+        let adopted = match std::fs::read_to_string(&path) {
+            Ok(text) => self.import_lease(&text, now_ms())?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => {
+                return Err(SeatError::Config(format!(
+                    "cannot read the lease file {}: {e}",
+                    path.display()
+                )));
+            }
+        };
+        self.lease_file = Some(path);
+        Ok(adopted)
+    }
+
+    /// The holder key and the held lease as text, secrets included (what the lease file
+    /// holds): keep it private (mode 0600).
+    pub fn export_lease(&self) -> String {
+        let st = self.lock();
+        let state = LeaseState {
+            version: 1,
+            holder_key: hex::encode(st.holder_key.to_bytes()),
+            token: st.held.as_ref().map(|h| h.token.clone()),
+            mac_key: st.mac_key.as_ref().map(|k| hex::encode(k.as_ref())),
+            ttl_secs: st.held.as_ref().map(|h| h.ttl_secs),
+        };
+        serde_json::to_string(&state).unwrap_or_default()
+    }
+
+    /// Take the holder key and the lease from [`export_lease`](Self::export_lease)'s text;
+    /// the lease only if its token has not expired at `now_ms` (else only the key is taken).
+    /// A token for another holder, product or an unlicensed server is an error. Returns the
+    /// adopted lease.
+    pub fn import_lease(&self, text: &str, now_ms: i64) -> Result<Option<HeldLease>, SeatError> {
+        let state: LeaseState = serde_json::from_str(text)
+            .map_err(|e| SeatError::Config(format!("the lease file is not one this client wrote ({e})")))?;
+        let seed: Zeroizing<[u8; 32]> = Zeroizing::new(
+            proof::hex_array("holder_key", &state.holder_key)
+                .map_err(|e| SeatError::Config(e.to_string()))?,
+        );
+        let mac_key = match &state.mac_key {
+            Some(k) => Some(Zeroizing::new(
+                proof::hex_array::<32>("mac_key", k).map_err(|e| SeatError::Config(e.to_string()))?,
+            )),
+            None => None,
+        };
+        // A lease that ran out is simply gone (the key stays); a token for another holder,
+        // product or server is this file's mistake, said as such.
+        let claims = match state.token.as_deref().map(|t| self.verify_token(t, now_ms)) {
+            None | Some(Err(SeatError::Expired { .. })) => None,
+            Some(Ok(claims)) => Some(claims),
+            Some(Err(e)) => return Err(e),
+        };
+        let lease = claims.map(|claims| HeldLease {
+            ttl_secs: state
+                .ttl_secs
+                .unwrap_or((claims.expires_ms - claims.issued_ms) / 1000),
+            claims,
+            token: state.token.clone().unwrap_or_default(),
+            in_use: 0,
+            limit: None,
+        });
+        let mut st = self.lock();
+        st.holder_key = SigningKey::from_bytes(&seed);
+        st.mac_key = lease.as_ref().and(mac_key);
+        st.held.clone_from(&lease);
+        Ok(lease)
+    }
+
+    /// The holder key's public half (what the server binds this client's leases to).
+    pub fn holder_key(&self) -> [u8; 32] {
+        self.lock().holder_key.verifying_key().to_bytes()
+    }
+
+    fn save(&self) -> Result<(), SeatError> {
+        let Some(path) = &self.lease_file else {
+            return Ok(());
+        };
+        let text = Zeroizing::new(self.export_lease());
+        // Mode 0600, a unique temporary name, fsync, rename, fsync the directory.
+        license_fs::write_atomic(path, text.as_bytes())
+            .map_err(|e| SeatError::Config(format!("cannot write the lease file {}: {e}", path.display())))
     }
 
     /// Further servers to fail over to, in order, when the current one cannot be reached
@@ -683,57 +595,263 @@ impl SeatClient {
 
     /// The lease held now, if any (its token verified when it was received).
     pub fn held(&self) -> Option<HeldLease> {
-        self.lock().clone()
+        self.lock().held.clone()
     }
 
     /// Whether a seat is held now by the held token's expiry, server reachable or not.
     pub fn holds_seat_at(&self, now_ms: i64) -> bool {
-        self.lock().as_ref().is_some_and(|l| now_ms < l.expires_ms())
+        self.lock().held.as_ref().is_some_and(|l| now_ms < l.expires_ms())
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<HeldLease>> {
-        self.held
+    fn lock(&self) -> std::sync::MutexGuard<'_, ClientState> {
+        self.state
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Take a seat (or get this holder's seat back).
+    fn set_held(
+        &self,
+        lease: Option<HeldLease>,
+        mac_key: Option<Option<Zeroizing<[u8; 32]>>>,
+    ) -> Result<(), SeatError> {
+        {
+            let mut st = self.lock();
+            if lease.is_none() {
+                st.mac_key = None;
+            } else if let Some(k) = mac_key {
+                st.mac_key = k;
+            }
+            st.held = lease;
+        }
+        self.save()
+    }
+
+    /// Take a seat (or get this holder's own seat back: a re-claim, proven with the holder
+    /// key the lease is bound to).
     pub fn acquire(&self, ttl_secs: Option<u32>) -> Result<HeldLease, SeatError> {
-        let body = api::AcquireRequest {
-            holder: self.holder.clone(),
-            user: self.user.clone(),
-            machine: self.machine.clone(),
-            ttl_secs,
-        };
-        let lease = self.post_lease("/v1/leases/acquire", &body)?;
-        *self.lock() = Some(lease.clone());
-        Ok(lease)
+        self.grant(
+            "/v1/leases/acquire",
+            ProofOp::Acquire,
+            ttl_secs.unwrap_or(0),
+            |lease_id, dh, proof| {
+                serde_json::to_value(api::AcquireRequest {
+                    holder: self.holder.clone(),
+                    user: self.user.clone(),
+                    machine: self.machine.clone(),
+                    ttl_secs,
+                    lease_id,
+                    dh: Some(dh),
+                    proof: Some(proof),
+                })
+            },
+        )
     }
 
     /// Check a seat out for `days` days (no heartbeats needed meanwhile).
     pub fn borrow(&self, days: u32) -> Result<HeldLease, SeatError> {
-        let body = api::BorrowRequest {
-            holder: self.holder.clone(),
-            user: self.user.clone(),
-            machine: self.machine.clone(),
+        self.grant(
+            "/v1/leases/borrow",
+            ProofOp::Borrow,
             days,
+            |lease_id, dh, proof| {
+                serde_json::to_value(api::BorrowRequest {
+                    holder: self.holder.clone(),
+                    user: self.user.clone(),
+                    machine: self.machine.clone(),
+                    days,
+                    lease_id,
+                    dh: Some(dh),
+                    proof: Some(proof),
+                })
+            },
+        )
+    }
+
+    /// The server's key: learned from `GET /v1/status` once, and accepted only if
+    /// `servers` says it is licensed (so a proof is never made for an unlicensed server).
+    fn server_key(&self) -> Result<[u8; 32], SeatError> {
+        if let Some(k) = self.lock().server_key {
+            return Ok(k);
+        }
+        let status = self.status()?;
+        let key: [u8; 32] = proof::hex_array("server_key", &status.server_key)
+            .map_err(|_| SeatError::BadResponse("server_key is not 64 hex digits".into()))?;
+        self.servers.check(&key)?;
+        self.lock().server_key = Some(key);
+        Ok(key)
+    }
+
+    fn grant(
+        &self,
+        path: &str,
+        op: ProofOp,
+        amount: u32,
+        make: impl Fn(Option<String>, String, api::Proof) -> Result<serde_json::Value, serde_json::Error>,
+    ) -> Result<HeldLease, SeatError> {
+        let server_key = self.server_key()?;
+        let dh_secret = random::<32>()?;
+        let dh = proof::dh_public(&dh_secret);
+        let own = self.held().map(|h| h.claims.lease_id);
+        let grant = GrantFields {
+            user: &self.user,
+            machine: &self.machine,
+            amount,
+            dh,
         };
-        let lease = self.post_lease("/v1/leases/borrow", &body)?;
-        *self.lock() = Some(lease.clone());
-        Ok(lease)
+        let r: api::LeaseResponse = self.post_proven(
+            path,
+            |p| make(own.map(hex::encode), hex::encode(dh), p),
+            op,
+            server_key,
+            own.unwrap_or([0; 16]),
+            Some(grant),
+            None,
+        )?;
+        let lease_id: [u8; 16] = proof::hex_array("lease_id", &r.lease_id)
+            .map_err(|_| SeatError::BadResponse("lease_id is not 32 hex digits".into()))?;
+        let holder_key = self.holder_key();
+        let mac_key = match &r.mac_key_box {
+            Some(b) => {
+                let sealed: [u8; 32] = proof::hex_array("mac_key_box", b)
+                    .map_err(|_| SeatError::BadResponse("mac_key_box is not 64 hex digits".into()))?;
+                Some(
+                    proof::open_mac_key(&dh_secret, &server_key, &lease_id, &holder_key, &sealed)
+                        .map_err(|e| SeatError::BadResponse(e.to_string()))?,
+                )
+            }
+            None => None,
+        };
+        match self.verify_response(&r) {
+            Ok(lease) => {
+                self.set_held(Some(lease.clone()), Some(mac_key))?;
+                Ok(lease)
+            }
+            Err(e) => {
+                // A seat this client will not use must not stay held until its TTL: a new
+                // grant (not the holder's own lease renewed) is given back at once.
+                if !r.renewed {
+                    let _: Result<api::ReleaseResponse, SeatError> = self.post_proven(
+                        "/v1/leases/release",
+                        |p| {
+                            serde_json::to_value(api::LeaseRequest {
+                                holder: self.holder.clone(),
+                                lease_id: r.lease_id.clone(),
+                                proof: Some(p),
+                            })
+                        },
+                        ProofOp::Release,
+                        server_key,
+                        lease_id,
+                        None,
+                        mac_key.as_deref(),
+                    );
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// A proof for one request: the next time, a fresh nonce, and a MAC under `mac_key`
+    /// or else a signature with the holder key.
+    fn prove(
+        &self,
+        op: ProofOp,
+        server_key: [u8; 32],
+        lease_id: [u8; 16],
+        grant: Option<GrantFields<'_>>,
+        mac_key: Option<&[u8; 32]>,
+    ) -> Result<api::Proof, SeatError> {
+        let nonce = *random::<16>()?;
+        let mut st = self.lock();
+        let ts = now_ms().saturating_add(st.offset_ms).max(st.last_ts + 1);
+        st.last_ts = ts;
+        let holder_key = st.holder_key.verifying_key().to_bytes();
+        let message = ProofMessage {
+            op,
+            server_key,
+            holder_key,
+            ts,
+            nonce,
+            holder: &self.holder,
+            lease_id,
+            grant,
+        }
+        .to_bytes()
+        .map_err(|e| SeatError::Config(e.to_string()))?;
+        let auth = match mac_key {
+            Some(k) => ProofAuth::Mac(proof::mac(k, &message)),
+            None => ProofAuth::Signature(proof::sign(&st.holder_key, &message)),
+        };
+        Ok(ParsedProof {
+            key: holder_key,
+            ts,
+            nonce,
+            auth,
+        }
+        .to_api())
+    }
+
+    /// Post a request carrying a proof; when the server finds its time stale (a client
+    /// clock off by more than the window), take the server's clock and try once more.
+    #[allow(clippy::too_many_arguments)]
+    fn post_proven<R: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        make: impl Fn(api::Proof) -> Result<serde_json::Value, serde_json::Error>,
+        op: ProofOp,
+        server_key: [u8; 32],
+        lease_id: [u8; 16],
+        grant: Option<GrantFields<'_>>,
+        mac_key: Option<&[u8; 32]>,
+    ) -> Result<R, SeatError> {
+        let mut retried = false;
+        loop {
+            let p = self.prove(op, server_key, lease_id, grant, mac_key)?;
+            let body = make(p).map_err(|e| SeatError::Config(e.to_string()))?;
+            match self.post(path, &body) {
+                Err(SeatError::StaleProof { server_ms, .. }) if !retried => {
+                    retried = true;
+                    self.lock().offset_ms = server_ms.saturating_add(1).saturating_sub(now_ms());
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn lease_request<R: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        op: ProofOp,
+        held: &HeldLease,
+    ) -> Result<R, SeatError> {
+        let mac_key = self.lock().mac_key.clone();
+        self.post_proven(
+            path,
+            |p| {
+                serde_json::to_value(api::LeaseRequest {
+                    holder: self.holder.clone(),
+                    lease_id: hex::encode(held.claims.lease_id),
+                    proof: Some(p),
+                })
+            },
+            op,
+            held.claims.server_key,
+            held.claims.lease_id,
+            None,
+            mac_key.as_deref(),
+        )
     }
 
     /// Renew the held lease. An unreachable server is not an error while the held lease
     /// is live: the seat is kept until it expires ([`Heartbeat::Unreachable`]).
     pub fn heartbeat(&self) -> Result<Heartbeat, SeatError> {
         let held = self.held().ok_or(SeatError::NoLease)?;
-        let body = api::LeaseRequest {
-            holder: self.holder.clone(),
-            lease_id: hex::encode(held.claims.lease_id),
-        };
-        match self.post_lease("/v1/leases/heartbeat", &body) {
+        let answer = self
+            .lease_request("/v1/leases/heartbeat", ProofOp::Heartbeat, &held)
+            .and_then(|r| self.verify_response(&r));
+        match answer {
             Ok(lease) => {
-                *self.lock() = Some(lease.clone());
+                self.set_held(Some(lease.clone()), None)?;
                 Ok(Heartbeat::Renewed(lease))
             }
             Err(SeatError::Unreachable { cause, url }) => {
@@ -743,12 +861,12 @@ impl SeatClient {
                         cause,
                     })
                 } else {
-                    *self.lock() = None;
+                    self.set_held(None, None)?;
                     Err(SeatError::Unreachable { url, cause })
                 }
             }
             Err(e @ SeatError::LeaseLost { .. }) => {
-                *self.lock() = None;
+                self.set_held(None, None)?;
                 Err(e)
             }
             Err(e) => Err(e),
@@ -760,17 +878,16 @@ impl SeatClient {
     /// longer holds it (expired, released, freed by an administrator).
     pub fn check(&self) -> Result<HeldLease, SeatError> {
         let held = self.held().ok_or(SeatError::NoLease)?;
-        let body = api::LeaseRequest {
-            holder: self.holder.clone(),
-            lease_id: hex::encode(held.claims.lease_id),
-        };
-        match self.post_lease("/v1/leases/check", &body) {
+        let answer = self
+            .lease_request("/v1/leases/check", ProofOp::Check, &held)
+            .and_then(|r| self.verify_response(&r));
+        match answer {
             Ok(lease) => {
-                *self.lock() = Some(lease.clone());
+                self.set_held(Some(lease.clone()), None)?;
                 Ok(lease)
             }
             Err(e @ SeatError::LeaseLost { .. }) => {
-                *self.lock() = None;
+                self.set_held(None, None)?;
                 Err(e)
             }
             Err(e) => Err(e),
@@ -781,18 +898,15 @@ impl SeatClient {
     /// still held it.
     pub fn release(&self) -> Result<bool, SeatError> {
         let held = self.held().ok_or(SeatError::NoLease)?;
-        let body = api::LeaseRequest {
-            holder: self.holder.clone(),
-            lease_id: hex::encode(held.claims.lease_id),
-        };
-        let out: Result<api::ReleaseResponse, SeatError> = self.post("/v1/leases/release", &body);
+        let out: Result<api::ReleaseResponse, SeatError> =
+            self.lease_request("/v1/leases/release", ProofOp::Release, &held);
         match out {
             Ok(r) => {
-                *self.lock() = None;
+                self.set_held(None, None)?;
                 Ok(r.removed)
             }
             Err(SeatError::LeaseLost { .. }) => {
-                *self.lock() = None;
+                self.set_held(None, None)?;
                 Ok(false)
             }
             Err(e) => Err(e),
@@ -801,18 +915,26 @@ impl SeatClient {
 
     /// Forget the held lease without telling the server (e.g. after loading it elsewhere).
     pub fn forget(&self) {
-        *self.lock() = None;
+        let mut st = self.lock();
+        st.held = None;
+        st.mac_key = None;
     }
 
-    /// Adopt a lease token kept from an earlier run (e.g. a borrowed seat on a laptop),
-    /// after verifying it at `now_ms`.
-    pub fn adopt_token(&self, token: &str, now_ms: i64) -> Result<HeldLease, SeatError> {
-        let claims = UntrustedLeaseToken::parse(token)?.verify_at(
+    fn verify_token(&self, token: &str, now_ms: i64) -> Result<LeaseClaims, SeatError> {
+        UntrustedLeaseToken::parse(token)?.verify_at(
             self.servers.as_ref(),
             &self.product,
             &self.holder,
             now_ms,
-        )?;
+        )
+    }
+
+    /// Adopt a lease token kept from an earlier run (e.g. a borrowed seat on a laptop),
+    /// after verifying it at `now_ms`. Heartbeats and the release of an adopted lease are
+    /// signed with this client's holder key: they succeed only if the lease is bound to it
+    /// (keep the key with [`with_lease_file`](Self::with_lease_file)).
+    pub fn adopt_token(&self, token: &str, now_ms: i64) -> Result<HeldLease, SeatError> {
+        let claims = self.verify_token(token, now_ms)?;
         let lease = HeldLease {
             ttl_secs: (claims.expires_ms - claims.issued_ms) / 1000,
             claims,
@@ -820,7 +942,9 @@ impl SeatClient {
             in_use: 0,
             limit: None,
         };
-        *self.lock() = Some(lease.clone());
+        let mut st = self.lock();
+        st.held = Some(lease.clone());
+        st.mac_key = None;
         Ok(lease)
     }
 
@@ -830,26 +954,8 @@ impl SeatClient {
         self.read(resp)
     }
 
-    fn post_lease<B: serde::Serialize>(&self, path: &str, body: &B) -> Result<HeldLease, SeatError> {
-        let r: api::LeaseResponse = self.post(path, body)?;
-        let verified = UntrustedLeaseToken::parse(&r.token)
-            .and_then(|t| t.verify_at(self.servers.as_ref(), &self.product, &self.holder, now_ms()));
-        let claims = match verified {
-            Ok(c) => c,
-            Err(e) => {
-                // A seat this client will not use must not stay held until its TTL: a new
-                // grant (not the holder's own lease renewed) is given back at once.
-                if !r.renewed {
-                    let give_back = api::LeaseRequest {
-                        holder: self.holder.clone(),
-                        lease_id: r.lease_id.clone(),
-                    };
-                    let _: Result<api::ReleaseResponse, SeatError> =
-                        self.post("/v1/leases/release", &give_back);
-                }
-                return Err(e);
-            }
-        };
+    fn verify_response(&self, r: &api::LeaseResponse) -> Result<HeldLease, SeatError> {
+        let claims = self.verify_token(&r.token, now_ms())?;
         if hex::encode(claims.lease_id) != r.lease_id || claims.expires_ms != r.expires_ms {
             return Err(SeatError::BadResponse(
                 "the token does not match the lease in the answer".into(),
@@ -857,7 +963,7 @@ impl SeatClient {
         }
         Ok(HeldLease {
             claims,
-            token: r.token,
+            token: r.token.clone(),
             ttl_secs: r.ttl_secs,
             in_use: r.in_use,
             limit: r.limit,
@@ -896,9 +1002,13 @@ impl SeatClient {
         }
         let err: api::ErrorResponse = serde_json::from_str(&text)
             .map_err(|_| SeatError::BadResponse(format!("HTTP {status} without an error body")))?;
-        Err(match (err.error.as_str(), err.limit) {
-            ("limit_reached", Some(limit)) => SeatError::LimitReached { limit },
-            ("unknown_lease", _) => SeatError::LeaseLost { message: err.message },
+        Err(match (err.error.as_str(), err.limit, err.server_ms) {
+            ("limit_reached", Some(limit), _) => SeatError::LimitReached { limit },
+            ("unknown_lease", _, _) => SeatError::LeaseLost { message: err.message },
+            ("stale_proof", _, Some(server_ms)) => SeatError::StaleProof {
+                server_ms,
+                message: err.message,
+            },
             _ => SeatError::Refused {
                 status,
                 code: err.error,
@@ -933,56 +1043,56 @@ mod tests {
     }
 
     #[test]
-    fn token_round_trips_and_verifies() {
-        let key = SigningKey::from_bytes(&[3; 32]);
-        let c = claims(&key);
-        let t = token(&c, &key);
-        let pin = PinnedServerKey(key.verifying_key().to_bytes());
-        let got = UntrustedLeaseToken::parse(&t)
-            .unwrap()
-            .verify_at(&pin, "cad", "ws-17", 60_999)
-            .unwrap();
-        assert_eq!(got, c);
-    }
-
-    #[test]
-    fn forged_expired_other_holder_and_other_server_are_refused() {
+    fn a_token_verifies_only_from_a_licensed_server() {
         let key = SigningKey::from_bytes(&[3; 32]);
         let pin = PinnedServerKey(key.verifying_key().to_bytes());
-        let c = claims(&key);
-        let t = token(&c, &key);
-        let parse = |t: &str| UntrustedLeaseToken::parse(t).unwrap();
-        assert!(matches!(
-            parse(&t).verify_at(&pin, "cad", "ws-17", 61_000),
-            Err(SeatError::Expired { .. })
-        ));
-        assert!(matches!(
-            parse(&t).verify_at(&pin, "cad", "ws-18", 2_000),
-            Err(SeatError::OtherHolder { .. })
-        ));
-        assert!(matches!(
-            parse(&t).verify_at(&pin, "erp", "ws-17", 2_000),
-            Err(SeatError::OtherProduct { .. })
-        ));
-        // Expiry moved by hand: the signature no longer verifies.
-        let mut later = c.clone();
-        later.expires_ms += 3_600_000;
-        let body = later.body().unwrap();
-        let old_sig: [u8; 64] = URL_SAFE_NO_PAD.decode(&t).unwrap()[body.len()..]
-            .try_into()
-            .unwrap();
-        let forged = LeaseClaims::token_text(&body, &old_sig);
+        let t = token(&claims(&key), &key);
         assert_eq!(
-            parse(&forged).verify_at(&pin, "cad", "ws-17", 2_000),
-            Err(SeatError::ForgedToken)
+            UntrustedLeaseToken::parse(&t)
+                .unwrap()
+                .verify_at(&pin, "cad", "ws-17", 2_000),
+            Ok(claims(&key))
         );
-        // A valid token from another server.
         let other = SigningKey::from_bytes(&[4; 32]);
         let t2 = token(&claims(&other), &other);
         assert!(matches!(
-            parse(&t2).verify_at(&pin, "cad", "ws-17", 2_000),
+            UntrustedLeaseToken::parse(&t2)
+                .unwrap()
+                .verify_at(&pin, "cad", "ws-17", 2_000),
             Err(SeatError::UnlicensedServer { .. })
         ));
+        assert!(matches!(
+            UntrustedLeaseToken::parse(&t)
+                .unwrap()
+                .verify_at(&pin, "cad", "ws-18", 2_000),
+            Err(SeatError::OtherHolder { .. })
+        ));
+        assert!(matches!(
+            UntrustedLeaseToken::parse("AAAA"),
+            Err(SeatError::MalformedToken(_))
+        ));
+    }
+
+    #[test]
+    fn the_lease_state_round_trips_with_its_key() {
+        let c = SeatClient::new(
+            "http://127.0.0.1:1",
+            "cad",
+            "ws-17",
+            Box::new(PinnedServerKey([0; 32])),
+        )
+        .unwrap();
+        let d = SeatClient::new(
+            "http://127.0.0.1:1",
+            "cad",
+            "ws-17",
+            Box::new(PinnedServerKey([0; 32])),
+        )
+        .unwrap();
+        assert_ne!(c.holder_key(), d.holder_key());
+        assert_eq!(d.import_lease(&c.export_lease(), 0).unwrap(), None);
+        assert_eq!(c.holder_key(), d.holder_key());
+        assert!(matches!(d.import_lease("{}", 0), Err(SeatError::Config(_))));
     }
 
     #[test]
@@ -1029,19 +1139,5 @@ mod tests {
             LicensedServer::from_license(&verify(&license)),
             Err(SeatError::Config(_))
         ));
-    }
-
-    #[test]
-    fn malformed_tokens_are_typed_errors() {
-        for bad in ["", "!!!", "AAAA", &"A".repeat(2000)] {
-            assert!(
-                matches!(UntrustedLeaseToken::parse(bad), Err(SeatError::MalformedToken(_))),
-                "{bad:?}"
-            );
-        }
-        let key = SigningKey::from_bytes(&[3; 32]);
-        let mut bytes = URL_SAFE_NO_PAD.decode(token(&claims(&key), &key)).unwrap();
-        bytes.insert(100, 0);
-        assert!(UntrustedLeaseToken::parse(&URL_SAFE_NO_PAD.encode(&bytes)).is_err());
     }
 }

@@ -215,6 +215,7 @@ impl VerifierBuilder {
             policy: self.policy,
             clock_tolerance: self.clock_tolerance,
             state: Mutex::new(state),
+            time_floor: std::sync::atomic::AtomicI64::new(i64::MIN),
         })
     }
 }
@@ -359,6 +360,8 @@ pub struct Verifier {
     policy: Policy,
     clock_tolerance: i64,
     state: Mutex<GuardState>,
+    /// A trusted time the clock must not be behind (Unix seconds; `i64::MIN`: none).
+    time_floor: std::sync::atomic::AtomicI64,
 }
 
 impl Verifier {
@@ -381,6 +384,30 @@ impl Verifier {
             policy: Policy::default(),
             clock_tolerance: DEFAULT_CLOCK_TOLERANCE_SECS,
         }
+    }
+
+    /// Take `at` as a trusted floor for the clock: a time a source this installation
+    /// trusts vouched for, e.g. its own seat server's signed time in a lease token
+    /// (`seat_client::HeldLease::server_time`). From now on a code is refused with
+    /// [`Error::ClockBehindSeatServer`] when the clock is behind the highest floor given by
+    /// more than the clock tolerance. Kept in memory (the state file's own high-water mark
+    /// is raised only by this machine's clock). It protects against a workstation's clock
+    /// turned back, not against whoever controls the trusted source's clock
+    /// (`docs/SECURITY.md`).
+    pub fn trust_time_floor(&self, at: Utc) {
+        self.time_floor
+            .fetch_max(at.0, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn check_time_floor(&self, now: Utc) -> Result<(), Error> {
+        let floor = self.time_floor.load(std::sync::atomic::Ordering::Relaxed);
+        if floor != i64::MIN && now.0.saturating_add(self.clock_tolerance) < floor {
+            return Err(Error::ClockBehindSeatServer {
+                now,
+                server: Utc(floor),
+            });
+        }
+        Ok(())
     }
 
     fn lock(&self) -> MutexGuard<'_, GuardState> {
@@ -556,6 +583,7 @@ impl Verifier {
         let _file_lock = st.file_lock();
         st.usable()?;
         st.guards.check_clock(now, self.clock_tolerance)?;
+        self.check_time_floor(now)?;
         let machine = code
             .unverified_license()
             .binding

@@ -27,6 +27,8 @@ use license_server::serve::{self, ServeConfig, StoreConfig};
 use license_verify::license_core::{
     Binding, Context, Date, Kind, License, ModuleSet, ProductLine, PublicKey, sign,
 };
+use seat_protocol::proof::{self, GrantFields, ParsedProof, ProofAuth, ProofMessage, ProofOp};
+use sha2::{Digest, Sha256};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
@@ -41,6 +43,17 @@ enum Mode {
     AcquireRelease,
     /// Only take the seats and report the memory.
     Hold,
+}
+
+/// How the load tool's clients prove they hold their leases.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ProofMode {
+    /// The holder proof as the clients send it: signed grants, MACed heartbeats and releases.
+    Mac,
+    /// Every request signed with the holder key (Ed25519), heartbeats and releases too.
+    Sign,
+    /// No proof (clients of before the proof; the server runs with --accept-unproven-clients).
+    None,
 }
 
 #[derive(Parser, Debug)]
@@ -64,6 +77,9 @@ struct Args {
     /// Keep-alive connections the requests are spread over.
     #[arg(long, default_value_t = 64)]
     connections: u32,
+    /// How requests prove their holder.
+    #[arg(long, value_enum, default_value_t = ProofMode::Mac)]
+    proof: ProofMode,
     /// Worker threads of the server's runtime.
     #[arg(long, default_value_t = 2)]
     server_threads: usize,
@@ -116,6 +132,115 @@ impl Conn {
         let mut body = vec![0; len];
         self.reader.read_exact(&mut body).await?;
         Ok((status, String::from_utf8_lossy(&body).into_owned()))
+    }
+}
+
+/// One simulated client: its holder key and, once granted, its lease id and MAC key.
+struct Holder {
+    name: String,
+    key: SigningKey,
+    lease_id: [u8; 16],
+    mac_key: Option<[u8; 32]>,
+    last_ts: i64,
+}
+
+fn now_ms() -> i64 {
+    license_verify::seat_client::now_ms()
+}
+
+impl Holder {
+    fn new(name: String) -> Holder {
+        let seed: [u8; 32] = Sha256::digest(name.as_bytes()).into();
+        Holder {
+            name,
+            key: SigningKey::from_bytes(&seed),
+            lease_id: [0; 16],
+            mac_key: None,
+            last_ts: 0,
+        }
+    }
+
+    /// A proof for `op` in `mode` (`None`: no proof).
+    fn proof(
+        &mut self,
+        mode: ProofMode,
+        op: ProofOp,
+        server: [u8; 32],
+        grant: Option<GrantFields<'_>>,
+    ) -> Option<String> {
+        if mode == ProofMode::None {
+            return None;
+        }
+        let ts = now_ms().max(self.last_ts + 1);
+        self.last_ts = ts;
+        let nonce: [u8; 16] = Sha256::digest(ts.to_be_bytes()).as_slice()[..16]
+            .try_into()
+            .ok()?;
+        let holder_key = self.key.verifying_key().to_bytes();
+        let msg = ProofMessage {
+            op,
+            server_key: server,
+            holder_key,
+            ts,
+            nonce,
+            holder: &self.name,
+            lease_id: self.lease_id,
+            grant,
+        }
+        .to_bytes()
+        .ok()?;
+        let auth = match (mode, &self.mac_key, grant) {
+            (ProofMode::Mac, Some(k), None) => ProofAuth::Mac(proof::mac(k, &msg)),
+            _ => ProofAuth::Signature(proof::sign(&self.key, &msg)),
+        };
+        let p = ParsedProof {
+            key: holder_key,
+            ts,
+            nonce,
+            auth,
+        };
+        serde_json::to_string(&p.to_api()).ok()
+    }
+
+    /// An acquire's body, signed; returns the body and the X25519 secret.
+    fn acquire_body(&mut self, mode: ProofMode, server: [u8; 32], dh_secret: [u8; 32]) -> String {
+        let dh = proof::dh_public(&dh_secret);
+        let g = GrantFields {
+            user: "u",
+            machine: "m.lan",
+            amount: 0,
+            dh,
+        };
+        self.lease_id = [0; 16];
+        match self.proof(mode, ProofOp::Acquire, server, Some(g)) {
+            Some(p) => format!(
+                r#"{{"holder":"{}","user":"u","machine":"m.lan","dh":"{}","proof":{p}}}"#,
+                self.name,
+                hex::encode(dh)
+            ),
+            None => format!(r#"{{"holder":"{}","user":"u","machine":"m.lan"}}"#, self.name),
+        }
+    }
+
+    /// Take the granted lease from an acquire's answer.
+    fn granted(&mut self, text: &str, server: [u8; 32], dh_secret: [u8; 32]) -> Option<()> {
+        self.lease_id = proof::hex_array("lease_id", &field(text, "lease_id")?).ok()?;
+        if let Some(b) = field(text, "mac_key_box") {
+            let sealed: [u8; 32] = proof::hex_array("mac_key_box", &b).ok()?;
+            let hk = self.key.verifying_key().to_bytes();
+            self.mac_key =
+                Some(*proof::open_mac_key(&dh_secret, &server, &self.lease_id, &hk, &sealed).ok()?);
+        }
+        Some(())
+    }
+
+    /// A heartbeat's or release's body.
+    fn lease_body(&mut self, mode: ProofMode, op: ProofOp, server: [u8; 32]) -> String {
+        let id = hex::encode(self.lease_id);
+        match self.proof(mode, op, server, None) {
+            Some(p) => format!(r#"{{"holder":"{}","lease_id":"{id}","proof":{p}}}"#, self.name),
+            None => format!(r#"{{"holder":"{}","lease_id":"{id}"}}"#, self.name),
+        }
     }
 }
 
@@ -216,6 +341,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         admin_token_file: None,
         tls: None,
         allow_unbound: false,
+        accept_unproven: a.proof == ProofMode::None,
         allowed_hosts: Vec::new(),
     };
     let server_rt = tokio::runtime::Builder::new_multi_thread()
@@ -238,40 +364,47 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
     client_rt.block_on(async move {
         // Take the seats, over the connections.
+        // Each connection takes and then heartbeats its own holders (holder i on connection
+        // i mod connections), so one holder's requests are never in flight at once and its
+        // proof times arrive in order, as from one client.
         let t = Instant::now();
-        let next = Arc::new(AtomicU64::new(0));
+        let mode = a.proof;
         let mut tasks = Vec::new();
-        for _ in 0..a.connections {
-            let next = next.clone();
-            let holders = u64::from(a.holders);
+        for c in 0..a.connections {
+            let holders = a.holders;
+            let conns = a.connections;
             tasks.push(tokio::spawn(async move {
                 let mut conn = Conn::open(addr).await?;
                 let mut got = Vec::new();
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= holders {
-                        return Ok::<_, std::io::Error>(got);
-                    }
-                    let body = format!(r#"{{"holder":"h-{i}","user":"u{i}","machine":"m{i}.lan"}}"#);
+                for i in (c..holders).step_by(conns as usize) {
+                    let mut h = Holder::new(format!("h-{i}"));
+                    let dh_secret: [u8; 32] = Sha256::digest(format!("dh-{i}").as_bytes()).into();
+                    let body = h.acquire_body(mode, server_key, dh_secret);
                     let (status, text) = conn.post("/v1/leases/acquire", &body).await?;
                     if status != 200 {
                         return Err(std::io::Error::other(format!("acquire: HTTP {status}: {text}")));
                     }
-                    got.push((i, field(&text, "lease_id").unwrap_or_default()));
+                    h.granted(&text, server_key, dh_secret)
+                        .ok_or_else(|| std::io::Error::other(format!("acquire: answer not understood: {text}")))?;
+                    got.push(h);
                 }
+                Ok::<_, std::io::Error>((conn, got))
             }));
         }
-        let mut leases = Vec::new();
+        let mut per_conn = Vec::new();
+        let mut taken = 0;
         for task in tasks {
-            leases.extend(task.await??);
+            let (conn, got) = task.await??;
+            taken += got.len();
+            per_conn.push((conn, got));
         }
-        leases.sort();
         let setup = t.elapsed();
         let rss_held = rss_kib();
         println!(
-            "setup: {} leases taken in {:.2} s; RSS {} MiB at start, {} MiB holding them (+{:.1} KiB per lease)",
-            leases.len(),
+            "setup: {} leases taken in {:.2} s ({:?} proof); RSS {} MiB at start, {} MiB holding them (+{:.1} KiB per lease)",
+            taken,
             setup.as_secs_f64(),
+            mode,
             rss_start / 1024,
             rss_held / 1024,
             rss_held.saturating_sub(rss_start) as f64 / f64::from(a.holders.max(1))
@@ -280,18 +413,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             return Ok::<_, Box<dyn std::error::Error + Send + Sync>>(());
         }
 
-        let leases = Arc::new(leases);
         let start = Instant::now() + Duration::from_millis(50);
         let end = start + Duration::from_secs(a.seconds);
         let interval_ns = if a.rate == 0 { 0 } else { 1_000_000_000 / u64::from(a.rate) };
         let seq = Arc::new(AtomicU64::new(0));
         let mut tasks = Vec::new();
-        for c in 0..a.connections {
-            let (leases, seq) = (leases.clone(), seq.clone());
+        for (c, (mut conn, mut holders)) in per_conn.into_iter().enumerate() {
+            let seq = seq.clone();
             tasks.push(tokio::spawn(async move {
-                let mut conn = Conn::open(addr).await?;
                 let mut lat = Vec::with_capacity(1 << 16);
                 let mut pair = 0u64;
+                let mut turn = 0usize;
                 loop {
                     let n = seq.fetch_add(1, Ordering::Relaxed);
                     let scheduled = start + Duration::from_nanos(n * interval_ns);
@@ -302,8 +434,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     let from = if interval_ns == 0 { Instant::now() } else { scheduled };
                     match a.mode {
                         Mode::Heartbeat => {
-                            let (i, id) = &leases[(n % leases.len() as u64) as usize];
-                            let body = format!(r#"{{"holder":"h-{i}","lease_id":"{id}"}}"#);
+                            if holders.is_empty() {
+                                return Ok(lat);
+                            }
+                            turn = (turn + 1) % holders.len();
+                            let body = holders[turn].lease_body(mode, ProofOp::Heartbeat, server_key);
                             let (status, text) = conn.post("/v1/leases/heartbeat", &body).await?;
                             if status != 200 {
                                 return Err(std::io::Error::other(format!("heartbeat: HTTP {status}: {text}")));
@@ -311,14 +446,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         }
                         _ => {
                             pair += 1;
-                            let holder = format!("p-{c}-{pair}");
-                            let (status, text) =
-                                conn.post("/v1/leases/acquire", &format!(r#"{{"holder":"{holder}"}}"#)).await?;
+                            let mut h = Holder::new(format!("p-{c}-{pair}"));
+                            let dh_secret: [u8; 32] = Sha256::digest(h.name.as_bytes()).into();
+                            let body = h.acquire_body(mode, server_key, dh_secret);
+                            let (status, text) = conn.post("/v1/leases/acquire", &body).await?;
                             if status != 200 {
                                 return Err(std::io::Error::other(format!("acquire: HTTP {status}: {text}")));
                             }
-                            let id = field(&text, "lease_id").unwrap_or_default();
-                            let body = format!(r#"{{"holder":"{holder}","lease_id":"{id}"}}"#);
+                            h.granted(&text, server_key, dh_secret)
+                                .ok_or_else(|| std::io::Error::other(format!("acquire: answer not understood: {text}")))?;
+                            let body = h.lease_body(mode, ProofOp::Release, server_key);
                             let (status, text) = conn.post("/v1/leases/release", &body).await?;
                             if status != 200 {
                                 return Err(std::io::Error::other(format!("release: HTTP {status}: {text}")));
@@ -340,8 +477,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             _ => "acquire+release pairs",
         };
         println!(
-            "{}: {} in {:.2} s = {:.0}/s (asked {}/s) over {} connections, {} holders; latency ms p50 {:.2} p99 {:.2} max {:.2}; RSS {} MiB",
+            "{} ({:?} proof): {} in {:.2} s = {:.0}/s (asked {}/s) over {} connections, {} holders; latency ms p50 {:.2} p99 {:.2} max {:.2}; RSS {} MiB",
             what,
+            mode,
             lat.len(),
             took,
             lat.len() as f64 / took,

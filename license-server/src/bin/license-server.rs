@@ -144,6 +144,11 @@ struct ServeArgs {
     /// Serve even if the code names no seat server (clients then cannot check the server's key against the code).
     #[arg(long)]
     allow_unbound_license: bool,
+    /// Also serve clients that send no holder proof (clients shipped before it), during a
+    /// transition: their leases can be re-claimed by anyone who knows the holder id and
+    /// machine, as before. Off by default.
+    #[arg(long)]
+    accept_unproven_clients: bool,
     /// TLS certificate chain (PEM); with --tls-key.
     #[arg(long, requires = "tls_key")]
     tls_cert: Option<PathBuf>,
@@ -369,6 +374,7 @@ fn serve_cmd(a: ServeArgs) -> ExitCode {
         admin_token_file: a.admin_token_file,
         tls: a.tls_cert.zip(a.tls_key),
         allow_unbound: a.allow_unbound_license,
+        accept_unproven: a.accept_unproven_clients,
         allowed_hosts: a.allowed_hosts,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {

@@ -87,6 +87,8 @@ pub struct Options {
     pub license: License,
     pub seat_server: SeatBinding,
     pub allow_unbound: bool,
+    /// `--accept-unproven-clients`.
+    pub accept_unproven: bool,
     pub policy: Policy,
     pub limits: HttpLimits,
     pub store: StoreConfig,
@@ -101,6 +103,7 @@ impl Options {
             license: license(n),
             seat_server: SeatBinding::ThisServer,
             allow_unbound: false,
+            accept_unproven: false,
             policy: Policy {
                 min_ttl_ms: 1_000,
                 ..Policy::default()
@@ -166,6 +169,7 @@ pub fn config(data: &Path, o: &Options) -> ServeConfig {
         admin_token_file: None,
         tls: o.tls.clone(),
         allow_unbound: o.allow_unbound,
+        accept_unproven: o.accept_unproven,
         allowed_hosts: Vec::new(),
     }
 }
