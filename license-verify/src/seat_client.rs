@@ -542,7 +542,11 @@ impl SeatClient {
     }
 
     /// Run `call` against the current server, then the others in list order while they
-    /// cannot be reached.
+    /// cannot be reached. A server whose connection failed without an answer (refused,
+    /// reset, closed: a server under a flood of idle connections closes the oldest ones of
+    /// an address, docs/SERVER.md) is tried once more before the next; a timeout is not
+    /// retried. The retry sends the same request: proofs are dated, so a request the server
+    /// did see is refused as a replay, never applied twice.
     fn with_servers(
         &self,
         call: impl Fn(&str) -> Result<ureq::http::Response<ureq::Body>, ureq::Error>,
@@ -552,12 +556,21 @@ impl SeatClient {
         let order = std::iter::once(start).chain((0..n).filter(|&i| i != start));
         let mut causes = Vec::new();
         for i in order {
-            match call(self.server(i)) {
-                Ok(resp) => {
-                    self.current.store(i, std::sync::atomic::Ordering::Relaxed);
-                    return Ok(resp);
+            for attempt in 0..2 {
+                match call(self.server(i)) {
+                    Ok(resp) => {
+                        self.current.store(i, std::sync::atomic::Ordering::Relaxed);
+                        return Ok(resp);
+                    }
+                    Err(e) => {
+                        let again = attempt == 0 && !matches!(e, ureq::Error::Timeout(_));
+                        causes.push(format!("{}: {e}", self.server(i)));
+                        if !again {
+                            break;
+                        }
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                    }
                 }
-                Err(e) => causes.push(format!("{}: {e}", self.server(i))),
             }
         }
         Err(SeatError::Unreachable {
@@ -1022,6 +1035,46 @@ impl SeatClient {
 mod tests {
     use super::*;
     use ed25519_dalek::{Signer, SigningKey};
+
+    /// A server that closes its first connection without answering (as one under a flood
+    /// of idle connections closes an address's oldest) and answers the next: the client
+    /// tries again and gets the answer.
+    #[test]
+    fn a_connection_closed_without_an_answer_is_tried_once_more() {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = std::thread::spawn(move || {
+            let (first, _) = listener.accept().unwrap();
+            drop(first);
+            let (mut s, _) = listener.accept().unwrap();
+            let mut reader = BufReader::new(s.try_clone().unwrap());
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let body = format!(
+                r#"{{"product":"cad","licensee":"Acme","license_status":"valid","in_use":0,"limit":5,"peak":0,"server_key":"{}"}}"#,
+                "ab".repeat(32)
+            );
+            write!(
+                s,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            )
+            .unwrap();
+        });
+        let client = SeatClient::new(
+            &format!("http://{addr}"),
+            "cad",
+            "ws-17",
+            Box::new(PinnedServerKey([0xab; 32])),
+        )
+        .unwrap();
+        let status = client.status().unwrap();
+        assert_eq!((status.product.as_str(), status.limit), ("cad", Some(5)));
+        server.join().unwrap();
+    }
 
     fn claims(key: &SigningKey) -> LeaseClaims {
         LeaseClaims {
