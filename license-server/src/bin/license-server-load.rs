@@ -12,7 +12,9 @@
 //! With `--postgres URL` the server keeps its leases in PostgreSQL instead, in a schema of
 //! its own that the tool creates and drops (`bench_<pid>_<nanos>`), and `--instances N`
 //! starts N server instances on that one database, sharing one server key (as deployed:
-//! the license names one seat server); connection `c` talks to instance `c % N`. At the end
+//! the license names one seat server); connection `c` talks to instance `c % N`, and each
+//! holder heartbeats through the instance that granted its seat (as a client keeps its
+//! server until it fails). At the end
 //! it prints the leases in the database and, where the store keeps one, its seat counter.
 //!
 //! ```sh
@@ -237,7 +239,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .into());
     }
     if a.instances > 1 && a.postgres.is_none() {
-        return Err("--instances above 1 needs --postgres URL: instances share their leases only through PostgreSQL".into());
+        return Err(
+            "--instances above 1 needs --postgres URL: instances share their leases only through PostgreSQL"
+                .into(),
+        );
     }
     let dir = tempfile::tempdir()?;
     // A license with room for the held seats and the acquire+release pairs.
@@ -333,7 +338,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let own = dir.path().join(format!("data-{i}"));
             serve::private_dir(&own)?;
             let key_file = own.join(license_server::keys::KEY_FILE);
-            std::fs::copy(config.license.data_dir.join(license_server::keys::KEY_FILE), &key_file)?;
+            std::fs::copy(
+                config.license.data_dir.join(license_server::keys::KEY_FILE),
+                &key_file,
+            )?;
             std::fs::set_permissions(&key_file, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
             config.license.data_dir = own;
         }
@@ -379,11 +387,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 }
             }));
         }
-        let mut leases = Vec::new();
-        for task in tasks {
-            leases.extend(task.await??);
+        // By the instance that granted them: a client keeps talking to its server (it
+        // moves to the next of its list only when that one fails).
+        let mut by_instance: Vec<Vec<(u64, String)>> = vec![Vec::new(); addrs.len()];
+        for (c, task) in tasks.into_iter().enumerate() {
+            by_instance[c % addrs.len()].extend(task.await??);
         }
-        leases.sort();
+        for l in &mut by_instance {
+            l.sort();
+        }
+        let leases: Vec<(u64, String)> = by_instance.iter().flatten().cloned().collect();
         let setup = t.elapsed();
         let rss_held = rss_kib();
         println!(
@@ -398,7 +411,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             return Ok::<_, Box<dyn std::error::Error + Send + Sync>>(());
         }
 
-        let leases = Arc::new(leases);
+        let leases = Arc::new(by_instance);
         let start = Instant::now() + Duration::from_millis(50);
         let end = start + Duration::from_secs(a.seconds);
         let interval_ns = if a.rate == 0 { 0 } else { 1_000_000_000 / u64::from(a.rate) };
@@ -421,7 +434,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     let from = if interval_ns == 0 { Instant::now() } else { scheduled };
                     match a.mode {
                         Mode::Heartbeat => {
-                            let (i, id) = &leases[(n % leases.len() as u64) as usize];
+                            // A lease granted through this connection's instance.
+                            let own = &leases[c as usize % leases.len()];
+                            let (i, id) = &own[(n % own.len().max(1) as u64) as usize];
                             let body = format!(r#"{{"holder":"h-{i}","lease_id":"{id}"}}"#);
                             let (status, text) = conn.post("/v1/leases/heartbeat", &body).await?;
                             if status != 200 {
@@ -481,9 +496,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let _ = stop.send(());
         server_rt.block_on(server)??;
     }
+    // The servers' housekeeping stops with their runtime, before the schema goes.
+    server_rt.shutdown_timeout(Duration::from_secs(5));
     if let Some(schema) = schema {
-        let counted = server_rt.block_on(schema.count());
-        let dropped = server_rt.block_on(schema.drop_schema());
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let counted = rt.block_on(schema.count());
+        let dropped = rt.block_on(schema.drop_schema());
         let (rows, counter) = counted.map_err(|e| format!("PostgreSQL: {e}"))?;
         match counter {
             Some(c) => println!("PostgreSQL: {rows} leases in the database, seat counter {c}"),
