@@ -342,6 +342,9 @@ fn the_seat_counter_is_checked_against_the_leases_at_start() {
     assert_eq!(schema.counts().rows, i64::from(LIMIT));
 }
 
+/// A seat kept by the SIGKILL test: its holder and lease id.
+type Kept = (String, [u8; 16]);
+
 /// The server binary on PostgreSQL, on `data` (holding the shared server key).
 fn spawn_pg(data: &Path, url: &str, key: &[u8; 32]) -> (Child, String) {
     let mut l = common::license(LIMIT);
@@ -403,7 +406,7 @@ fn sigkill_of_one_instance_mid_transaction_leaves_the_counter_right() {
     let (mut survivor, base2) = spawn_pg(d2.path(), &schema.scoped_url(), &key);
 
     let stop = Arc::new(AtomicBool::new(false));
-    let held: Arc<std::sync::Mutex<Vec<(String, [u8; 16])>>> = Arc::default();
+    let held: Arc<std::sync::Mutex<Vec<Kept>>> = Arc::default();
     let threads: Vec<_> = (0..8)
         .map(|t| {
             let base = if t % 2 == 0 { base1.clone() } else { base2.clone() };
