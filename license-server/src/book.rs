@@ -375,6 +375,9 @@ pub struct LeaseBook {
     limit: Option<u32>,
     policy: Policy,
     leases: HashMap<String, LeaseRecord>,
+    /// Live leases held in the store but not loaded into this book (a shared store loads
+    /// only the leases an op concerns, see [`LeaseBook::partial`]); counted in `in_use`.
+    others: u32,
     peak: u32,
     /// No lease expires before this (a lower bound).
     next_expiry: i64,
@@ -457,14 +460,32 @@ fn check_id(field: &'static str, value: &str, may_be_empty: bool) -> Result<(), 
 impl LeaseBook {
     /// A book with `limit` seats over the given leases (loaded from a store) and peak.
     pub fn new(limit: Option<u32>, policy: Policy, leases: Vec<LeaseRecord>, peak: u32) -> LeaseBook {
+        LeaseBook::partial(limit, policy, leases, 0, peak)
+    }
+
+    /// A book over part of a store's leases, for one op: `leases` are those the op may
+    /// concern (the holder's own, the expired ones to sweep), `others` the count of the
+    /// store's other leases, which count as in use. The rules are the same; the op must not
+    /// need the leases left out: lowering the limit below the leases in use needs them all
+    /// (`others` 0), and [`LeaseBook::snapshot`] lists only the loaded ones.
+    pub fn partial(
+        limit: Option<u32>,
+        policy: Policy,
+        leases: Vec<LeaseRecord>,
+        others: u32,
+        peak: u32,
+    ) -> LeaseBook {
         let next_expiry = leases.iter().map(|l| l.expires_ms).min().unwrap_or(i64::MAX);
         let leases: HashMap<_, _> = leases.into_iter().map(|l| (l.holder.clone(), l)).collect();
-        let in_use = u32::try_from(leases.len()).unwrap_or(u32::MAX);
+        let in_use = u32::try_from(leases.len())
+            .unwrap_or(u32::MAX)
+            .saturating_add(others);
         LeaseBook {
             limit,
             policy,
             peak: peak.max(in_use),
             leases,
+            others,
             next_expiry,
             sampled: (i64::MIN, 0),
         }
@@ -472,7 +493,16 @@ impl LeaseBook {
 
     /// Seats in use (expired leases not yet swept count until the next op).
     pub fn in_use(&self) -> u32 {
-        u32::try_from(self.leases.len()).unwrap_or(u32::MAX)
+        u32::try_from(self.leases.len())
+            .unwrap_or(u32::MAX)
+            .saturating_add(self.others)
+    }
+
+    /// Whether `op` needs every lease loaded in a [`LeaseBook::partial`] book with `in_use`
+    /// seats taken: lowering the limit below them takes back the newest floating leases,
+    /// chosen among all.
+    pub fn needs_all_leases(op: &Op, in_use: u32) -> bool {
+        matches!(op, Op::SetLimit(Some(limit)) if in_use > *limit)
     }
 
     /// The licensed seats.
@@ -1266,6 +1296,37 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn a_partial_book_counts_the_leases_it_did_not_load() {
+        // 3 seats; 2 held by leases a shared store did not load.
+        let mut b = LeaseBook::partial(Some(3), Policy::default(), vec![], 2, 2);
+        let (r, ch) = b.apply(acquire("a", "m"), 0, id(1));
+        assert!(matches!(r, Reply::Lease { in_use: 3, .. }), "{r:?}");
+        assert!(ch.contains(&Change::Peak(3)));
+        assert!(matches!(
+            b.apply(acquire("b", "m"), 0, id(2)).0,
+            Reply::Refused(Refusal::LimitReached { limit: 3 })
+        ));
+        // An expired lease loaded with them is swept first and frees its seat.
+        let old = LeaseRecord {
+            holder: "old".into(),
+            user: String::new(),
+            machine: String::new(),
+            lease_id: LeaseId([9; 16]),
+            granted_ms: 0,
+            expires_ms: 1_000,
+            ttl_ms: 1_000,
+            borrowed: false,
+        };
+        let mut b = LeaseBook::partial(Some(3), Policy::default(), vec![old], 2, 3);
+        let (r, ch) = b.apply(acquire("b", "m"), 1_000, id(2));
+        assert!(matches!(r, Reply::Lease { in_use: 3, .. }), "{r:?}");
+        assert!(ch.contains(&Change::Delete { holder: "old".into() }));
+        assert!(!LeaseBook::needs_all_leases(&Op::SetLimit(Some(3)), 3));
+        assert!(LeaseBook::needs_all_leases(&Op::SetLimit(Some(2)), 3));
+        assert!(!LeaseBook::needs_all_leases(&Op::Sweep, 3));
     }
 
     #[test]

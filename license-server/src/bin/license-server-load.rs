@@ -9,8 +9,18 @@
 //! as latency, not as a lower rate (no coordinated omission). It stops by itself; it only
 //! talks to 127.0.0.1.
 //!
+//! With `--postgres URL` the server keeps its leases in PostgreSQL instead, in a schema of
+//! its own that the tool creates and drops (`bench_<pid>_<nanos>`), and `--instances N`
+//! starts N server instances on that one database, sharing one server key (as deployed:
+//! the license names one seat server); connection `c` talks to instance `c % N`, and each
+//! holder heartbeats through the instance that granted its seat (as a client keeps its
+//! server until it fails). At the end
+//! it prints the leases in the database and, where the store keeps one, its seat counter.
+//!
 //! ```sh
 //! cargo run --release -p license-server --bin license-server-load -- --holders 1000 --rate 20000
+//! cargo run --release -p license-server --bin license-server-load -- --holders 10000 --rate 0 \
+//!     --postgres postgres://license:license@127.0.0.1:5432/license_scale --instances 2
 //! ```
 #![forbid(unsafe_code)]
 
@@ -34,6 +44,7 @@ use tokio::net::TcpStream;
 
 const MAX_SECONDS: u64 = 60;
 const MAX_HOLDERS: u32 = 100_000;
+const MAX_INSTANCES: usize = 4;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Mode {
@@ -83,6 +94,76 @@ struct Args {
     /// Worker threads of the server's runtime.
     #[arg(long, default_value_t = 2)]
     server_threads: usize,
+    /// Keep the leases in this PostgreSQL database (in a schema the tool creates and drops)
+    /// instead of SQLite.
+    #[arg(long, value_name = "URL")]
+    postgres: Option<String>,
+    /// Server instances on the one PostgreSQL database (1 to 4; more than 1 needs --postgres).
+    #[arg(long, default_value_t = 1)]
+    instances: usize,
+}
+
+/// A schema of the tool's own in the PostgreSQL database, dropped at the end.
+struct BenchSchema {
+    url: String,
+    name: String,
+}
+
+impl BenchSchema {
+    async fn create(url: &str) -> Result<BenchSchema, Box<dyn std::error::Error + Send + Sync>> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_nanos();
+        let name = format!("bench_{}_{nanos}", std::process::id());
+        let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls).await?;
+        tokio::spawn(conn);
+        client.batch_execute(&format!("CREATE SCHEMA {name}")).await?;
+        Ok(BenchSchema {
+            url: url.into(),
+            name,
+        })
+    }
+
+    /// The URL with this schema as the search path.
+    fn scoped_url(&self) -> String {
+        let sep = if self.url.contains('?') { '&' } else { '?' };
+        format!("{}{sep}options=-csearch_path%3D{}", self.url, self.name)
+    }
+
+    /// The leases in the database, and the store's seat counter if it has one.
+    async fn count(&self) -> Result<(i64, Option<i64>), Box<dyn std::error::Error + Send + Sync>> {
+        let (client, conn) = tokio_postgres::connect(&self.scoped_url(), tokio_postgres::NoTls).await?;
+        tokio::spawn(conn);
+        let rows: i64 = client.query_one("SELECT count(*) FROM leases", &[]).await?.get(0);
+        let has_counter: bool = client
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM information_schema.columns
+                   WHERE table_schema = $1 AND table_name = 'pool' AND column_name = 'in_use')",
+                &[&self.name],
+            )
+            .await?
+            .get(0);
+        let counter = if has_counter {
+            Some(
+                client
+                    .query_one("SELECT in_use FROM pool WHERE id = 1", &[])
+                    .await?
+                    .get(0),
+            )
+        } else {
+            None
+        };
+        Ok((rows, counter))
+    }
+
+    async fn drop_schema(&self) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        let (client, conn) = tokio_postgres::connect(&self.url, tokio_postgres::NoTls).await?;
+        tokio::spawn(conn);
+        client
+            .batch_execute(&format!("DROP SCHEMA {} CASCADE", self.name))
+            .await?;
+        Ok(())
+    }
 }
 
 /// One keep-alive HTTP/1.1 connection; just enough HTTP for this API.
@@ -270,11 +351,23 @@ fn field(json: &str, name: &str) -> Option<String> {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let a = Args::parse();
-    if a.seconds == 0 || a.seconds > MAX_SECONDS || a.holders > MAX_HOLDERS || a.connections == 0 {
+    if a.seconds == 0
+        || a.seconds > MAX_SECONDS
+        || a.holders > MAX_HOLDERS
+        || a.connections == 0
+        || a.instances == 0
+        || a.instances > MAX_INSTANCES
+    {
         return Err(format!(
-            "bounds: 1..={MAX_SECONDS} seconds, at most {MAX_HOLDERS} holders, 1 or more connections"
+            "bounds: 1..={MAX_SECONDS} seconds, at most {MAX_HOLDERS} holders, 1 or more connections, 1..={MAX_INSTANCES} instances"
         )
         .into());
+    }
+    if a.instances > 1 && a.postgres.is_none() {
+        return Err(
+            "--instances above 1 needs --postgres URL: instances share their leases only through PostgreSQL"
+                .into(),
+        );
     }
     let dir = tempfile::tempdir()?;
     // A license with room for the held seats and the acquire+release pairs.
@@ -308,6 +401,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
     let license_file = dir.path().join("license.txt");
     std::fs::write(&license_file, code.to_string())?;
+    let server_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(a.server_threads)
+        .thread_name("server")
+        .enable_all()
+        .build()?;
+    let schema = match &a.postgres {
+        Some(url) => Some(
+            server_rt
+                .block_on(BenchSchema::create(url))
+                .map_err(|e| format!("PostgreSQL: {e}"))?,
+        ),
+        None => None,
+    };
+    let store = match &schema {
+        Some(s) => StoreConfig::Postgres(s.scoped_url()),
+        None => StoreConfig::Sqlite,
+    };
     let config = ServeConfig {
         license: LicenseConfig {
             file: license_file,
@@ -319,7 +429,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             revocations: None,
             build_date: None,
         },
-        store: StoreConfig::Sqlite,
+        store,
         listen: "127.0.0.1:0".parse()?,
         policy: Policy {
             default_ttl_ms: 600_000,
@@ -344,17 +454,32 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         accept_unproven: a.proof == ProofMode::None,
         allowed_hosts: Vec::new(),
     };
-    let server_rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(a.server_threads)
-        .thread_name("server")
-        .enable_all()
-        .build()?;
-    let prepared = server_rt.block_on(serve::prepare(config))?;
-    let addr = prepared.local_addr()?;
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = server_rt.spawn(prepared.run(async move {
-        let _ = stopped.await;
-    }));
+    // The instances: each its own data directory holding the one server key the license
+    // names (several instances serving one license share one key).
+    let mut addrs = Vec::new();
+    let mut servers = Vec::new();
+    for i in 0..a.instances {
+        let mut config = config.clone();
+        if i > 0 {
+            let own = dir.path().join(format!("data-{i}"));
+            serve::private_dir(&own)?;
+            let key_file = own.join(license_server::keys::KEY_FILE);
+            std::fs::copy(
+                config.license.data_dir.join(license_server::keys::KEY_FILE),
+                &key_file,
+            )?;
+            std::fs::set_permissions(&key_file, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+            config.license.data_dir = own;
+        }
+        let prepared = server_rt.block_on(serve::prepare(config))?;
+        addrs.push(prepared.local_addr()?);
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = server_rt.spawn(prepared.run(async move {
+            let _ = stopped.await;
+        }));
+        servers.push((stop, server));
+    }
+    let addrs = Arc::new(addrs);
     let rss_start = rss_kib();
 
     let client_rt = tokio::runtime::Builder::new_multi_thread()
@@ -373,6 +498,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for c in 0..a.connections {
             let holders = a.holders;
             let conns = a.connections;
+            let addr = addrs[c as usize % addrs.len()];
             tasks.push(tokio::spawn(async move {
                 let mut conn = Conn::open(addr).await?;
                 let mut got = Vec::new();
@@ -477,7 +603,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             _ => "acquire+release pairs",
         };
         println!(
-            "{} ({:?} proof): {} in {:.2} s = {:.0}/s (asked {}/s) over {} connections, {} holders; latency ms p50 {:.2} p99 {:.2} max {:.2}; RSS {} MiB",
+            "{} ({:?} proof): {} in {:.2} s = {:.0}/s (asked {}/s) over {} connections, {} holders, {} instance(s) on {}; latency ms p50 {:.2} p99 {:.2} max {:.2}; RSS {} MiB",
             what,
             mode,
             lat.len(),
@@ -486,6 +612,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             if a.rate == 0 { "max".to_string() } else { a.rate.to_string() },
             a.connections,
             a.holders,
+            a.instances,
+            if a.postgres.is_some() { "PostgreSQL" } else { "SQLite" },
             percentile(&lat, 0.50),
             percentile(&lat, 0.99),
             percentile(&lat, 1.0),
@@ -494,7 +622,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(())
     })
     .map_err(|e| e.to_string())?;
-    let _ = stop.send(());
-    server_rt.block_on(server)??;
+    for (stop, server) in servers {
+        let _ = stop.send(());
+        server_rt.block_on(server)??;
+    }
+    // The servers' housekeeping stops with their runtime, before the schema goes.
+    server_rt.shutdown_timeout(Duration::from_secs(5));
+    if let Some(schema) = schema {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let counted = rt.block_on(schema.count());
+        let dropped = rt.block_on(schema.drop_schema());
+        let (rows, counter) = counted.map_err(|e| format!("PostgreSQL: {e}"))?;
+        match counter {
+            Some(c) => println!("PostgreSQL: {rows} leases in the database, seat counter {c}"),
+            None => println!("PostgreSQL: {rows} leases in the database (this store keeps no seat counter)"),
+        }
+        dropped.map_err(|e| format!("PostgreSQL: dropping schema {}: {e}", schema.name))?;
+        if counter.is_some_and(|c| c != rows) {
+            return Err(format!("the seat counter ({counter:?}) differs from the leases ({rows})").into());
+        }
+    }
     Ok(())
 }

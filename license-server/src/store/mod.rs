@@ -6,8 +6,12 @@
 //!   one) and each request is answered only after its group committed. With
 //!   `synchronous=NORMAL` a commit survives a killed process, not a power loss.
 //! - [`Seats::open_postgres`] (feature `postgres`): several instances over one database.
-//!   Every change runs in one transaction that locks the pool row, loads the leases, applies
-//!   the same book rules and writes the changes, so the limit holds across instances.
+//!   A change that can grant or end a seat runs in one transaction that locks the pool row
+//!   (which holds the seat counter), loads only the holder's lease and a batch of expired
+//!   ones, applies the same book rules with the counter standing for the other leases
+//!   (`LeaseBook::partial`) and writes the changes and the counter, so the limit holds
+//!   across instances; a heartbeat moves one lease's expiry without the pool lock
+//!   (`postgres.rs` has the details).
 
 use std::sync::Mutex;
 
