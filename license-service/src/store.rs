@@ -520,6 +520,17 @@ impl Store {
         .map(drop)
     }
 
+    /// Record that `company_id` holds the license now (a transfer).
+    pub fn set_company(&self, license_id: u32, company_id: i64) -> Result<(), StoreError> {
+        self.tx(|tx| {
+            tx.exec(
+                "UPDATE svc_licenses SET company_id = $1 WHERE license_id = $2",
+                &[company_id.into(), i64::from(license_id).into()],
+            )
+        })
+        .map(drop)
+    }
+
     /// Who holds a license (`None`: the service did not create it).
     pub fn owner(&self, license_id: u32) -> Result<Option<Owner>, StoreError> {
         Ok(self

@@ -291,6 +291,12 @@ fn body_for(path: &str, n: usize) -> Value {
         "/api/v1/licenses/{id}/reduce" => json!({"named_users": 20}),
         "/api/v1/licenses/{id}/revoke" => json!({"reason": "test"}),
         "/api/v1/orders" => json!({"order": "renew", "license_id": 1}),
+        "/api/v1/licenses/{id}/maintenance" => json!({"kind": "one-server"}),
+        "/api/v1/licenses/{id}/activate" => {
+            json!({"bind": {"database": common::pg::db(&format!("moved {n}"))}})
+        }
+        "/api/v1/licenses/{id}/transfer" => json!({"to": {"licensee": "ACME Corp"}}),
+        "/api/v1/revocations/{product}" => json!({"valid_days": 10}),
         "/api/v1/trials" => json!({"product": "demo-erp", "bind": {"database": common::pg::db("trial")}}),
         _ => json!({}),
     }

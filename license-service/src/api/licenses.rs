@@ -303,6 +303,223 @@ pub(crate) async fn renew<I: Issuers>(
     .await
 }
 
+/// `POST /api/v1/licenses/{id}/withdraw`: withdraw the pending reduction while allowed.
+pub(crate) async fn withdraw<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    id: Result<Path<u32>, PathRejection>,
+    headers: HeaderMap,
+) -> ApiResult<Json<Outcome>> {
+    change(
+        app,
+        c,
+        id,
+        &headers,
+        None,
+        "withdraw_reduction",
+        |license_id, _| Ok(Order::WithdrawReduction { license_id }),
+    )
+    .await
+}
+
+/// `POST /api/v1/licenses/{id}/cancel`: cancel a subscription (usable until the answer's day).
+pub(crate) async fn cancel<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    id: Result<Path<u32>, PathRejection>,
+    headers: HeaderMap,
+) -> ApiResult<Json<Outcome>> {
+    change(app, c, id, &headers, None, "cancel", |license_id, _| {
+        Ok(Order::Cancel { license_id })
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MaintenanceBody {
+    kind: license_issue::MaintenanceKind,
+}
+
+/// `POST /api/v1/licenses/{id}/maintenance` with `{"kind": "one-server" | "site"}`.
+pub(crate) async fn maintenance<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    id: Result<Path<u32>, PathRejection>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<Outcome>> {
+    let m: MaintenanceBody = parse(&body)?;
+    change(app, c, id, &headers, None, "maintenance", move |license_id, _| {
+        Ok(Order::Maintenance {
+            license_id,
+            kind: m.kind,
+        })
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ActivateBody {
+    #[serde(default)]
+    bind: BindTo,
+    #[serde(default)]
+    unbind: license_issue::Unbind,
+}
+
+/// `POST /api/v1/licenses/{id}/activate` with `{"bind": {"database": ...}}` or a
+/// fingerprint: the bound code; also a move or a recovery, within the catalog's limit of
+/// moves per year (the library's `rehost`).
+pub(crate) async fn activate<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    id: Result<Path<u32>, PathRejection>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<Outcome>> {
+    let a: ActivateBody = parse(&body)?;
+    change(app, c, id, &headers, None, "activate", move |license_id, _| {
+        Ok(Order::Rehost {
+            license_id,
+            bind: a.bind,
+            unbind: a.unbind,
+        })
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TransferBody {
+    to: Customer,
+    #[serde(default)]
+    bind: BindTo,
+    #[serde(default)]
+    unbind: license_issue::Unbind,
+    /// The company that holds it afterwards.
+    #[serde(default)]
+    company: Option<i64>,
+}
+
+/// `POST /api/v1/licenses/{id}/transfer`: a reseller's order to its end customer (the
+/// library's `transfer`); with `company`, that company holds it afterwards.
+pub(crate) async fn transfer<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    id: Result<Path<u32>, PathRejection>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<Outcome>> {
+    let t: TransferBody = parse(&body)?;
+    check_customer(&t.to)?;
+    let company = t.company;
+    if let Some(company) = company {
+        let ok = blocking(&app, move |app| {
+            Ok(app
+                .store
+                .org(company)?
+                .is_some_and(|o| o.kind == OrgKind::Company))
+        })
+        .await?;
+        if !ok {
+            return Err(ApiError::field("company", "no such company"));
+        }
+    }
+    let app2 = Arc::clone(&app);
+    let out = change(app, c, id, &headers, None, "transfer", move |license_id, _| {
+        Ok(Order::Transfer {
+            license_id,
+            to: t.to,
+            bind: t.bind,
+            unbind: t.unbind,
+        })
+    })
+    .await?;
+    if let Some(company) = company {
+        let id = out.0.license_id();
+        blocking(&app2, move |app| Ok(app.store.set_company(id, company)?)).await?;
+    }
+    Ok(out)
+}
+
+/// `GET /api/v1/licenses/{id}/file`: the license file (the code in force and the pending
+/// ones, blocks separated by blank lines, as the verifiers read a license file).
+pub(crate) async fn file<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    id: Result<Path<u32>, PathRejection>,
+) -> ApiResult<Response> {
+    let license_id = license_id(id)?;
+    let today = (app.today)();
+    blocking(&app, move |app| {
+        owned(app, &c, license_id)?;
+        let history = app.issuers.with(|is| is.history(license_id))?;
+        let mut codes: Vec<&str> = history
+            .effective_on(today)
+            .map(|r| r.code.as_str())
+            .into_iter()
+            .collect();
+        codes.extend(
+            history
+                .revisions
+                .iter()
+                .filter(|r| r.license.valid_from > today && !r.withdrawn)
+                .map(|r| r.code.as_str()),
+        );
+        let text = codes.join("\n\n") + "\n";
+        Ok((
+            [
+                (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"license-{license_id}.txt\""),
+                ),
+            ],
+            text,
+        )
+            .into_response())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PublishBody {
+    #[serde(default)]
+    valid_days: Option<u32>,
+}
+
+/// `POST /api/v1/revocations/{product}` with `{"valid_days": N}` (default 30): publish the
+/// product's signed revocation list (the library's; its bytes in hex).
+pub(crate) async fn publish_revocations<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    product: Result<Path<String>, PathRejection>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    let Path(product) =
+        product.map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, "bad_path", r.body_text()))?;
+    let p: PublishBody = if body.iter().all(u8::is_ascii_whitespace) {
+        PublishBody { valid_days: None }
+    } else {
+        parse(&body)?
+    };
+    let today = (app.today)();
+    let actor = c.actor_name();
+    let org = c.org().map_or(0, |o| o.0);
+    blocking(&app, move |app| {
+        let list = app
+            .issuers
+            .with(|is| is.publish_revocation_list(&product, today, p.valid_days.unwrap_or(30), 0))?;
+        app.store.audit(&actor, org, "publish_revocations", &product)?;
+        let mut v = serde_json::to_value(&list).map_err(|e| ApiError::internal(e.to_string()))?;
+        v["list_hex"] = json!(hex::encode(&list.bytes));
+        Ok(Json(v))
+    })
+    .await
+}
+
 /// The body of a revocation (optional).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -201,6 +201,48 @@ pub fn routes<I: Issuers>() -> Vec<Route<I>> {
         ),
         r(
             Method::POST,
+            "/api/v1/licenses/{id}/withdraw",
+            "withdraw the pending reduction",
+            post(l::withdraw::<I>),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/licenses/{id}/cancel",
+            "cancel a subscription",
+            post(l::cancel::<I>),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/licenses/{id}/maintenance",
+            "a maintenance pack for the server or the site",
+            post(l::maintenance::<I>),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/licenses/{id}/activate",
+            "bind to a database code or fingerprint; move, recover",
+            post(l::activate::<I>),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/licenses/{id}/transfer",
+            "transfer to the end customer",
+            post(l::transfer::<I>),
+        ),
+        r(
+            Method::GET,
+            "/api/v1/licenses/{id}/file",
+            "the license file to download",
+            get(l::file::<I>),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/revocations/{product}",
+            "publish the product's signed revocation list",
+            post(l::publish_revocations::<I>),
+        ),
+        r(
+            Method::POST,
             "/api/v1/orders",
             "any order of the library, as data",
             post(l::order::<I>),
