@@ -615,7 +615,7 @@ impl Store {
     pub fn audit_log(&self, org_id: i64, limit: i64) -> Result<Vec<AuditLine>, StoreError> {
         let rows = self.query(
             "SELECT id, at_ms, actor, org_id, action, subject FROM svc_audit
-             WHERE ($1 = 0 OR org_id = $1) ORDER BY id DESC LIMIT $2",
+             WHERE (CAST($1 AS BIGINT) = 0 OR org_id = $1) ORDER BY id DESC LIMIT $2",
             &[org_id.into(), limit.into()],
         )?;
         Ok(rows

@@ -251,6 +251,7 @@ fn every_route_as_every_role_is_allowed_exactly_where_the_matrix_says() {
             } else {
                 role.client.post(&path, &body)
             };
+            assert!(status < 500, "{name} as {}: {status} {reply}", role.name);
             let allowed = !denied(status, &reply);
             let want = expected(&matrix, &name, role);
             if allowed != want {

@@ -52,6 +52,16 @@ pub struct Service {
 }
 
 fn start<I: Issuers>(store: Store, issuers: I) -> (SocketAddr, Arc<Store>, Arc<MemoryMailer>, i64) {
+    start_with(store, issuers, None)
+}
+
+/// Serve with `axum::serve`, or with the service's own bounded server when `limits` are
+/// given (as the binary does).
+fn start_with<I: Issuers>(
+    store: Store,
+    issuers: I,
+    limits: Option<http_guard::conn::ConnLimits>,
+) -> (SocketAddr, Arc<Store>, Arc<MemoryMailer>, i64) {
     let store = Arc::new(store);
     let mail = Arc::new(MemoryMailer::default());
     let vendor_org = store.vendor_org("Vendor").unwrap();
@@ -69,6 +79,21 @@ fn start<I: Issuers>(store: Store, issuers: I) -> (SocketAddr, Arc<Store>, Arc<M
         .enable_all()
         .build()
         .unwrap();
+    if let Some(limits) = limits {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            rt.block_on(license_service::api::serve::serve(
+                listener,
+                app,
+                limits,
+                None,
+                std::future::pending(),
+            ))
+            .unwrap()
+        });
+        return (addr, store, mail, vendor_org);
+    }
     let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
     let addr = listener.local_addr().unwrap();
     let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
@@ -84,6 +109,26 @@ impl Service {
         let store = Store::new(Box::new(SqliteDb::open(&dir.path().join("service.db")).unwrap()));
         let (addr, store, mail, vendor_org) =
             start(store, Locked::new(Issuer::new(catalogs(), key(), ledger)));
+        Service {
+            addr,
+            store,
+            mail,
+            vendor_org,
+            _dir: Some(dir),
+            _schema: None,
+        }
+    }
+
+    /// SQLite, served by the service's bounded server with `limits`.
+    pub fn bounded(limits: http_guard::conn::ConnLimits) -> Service {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = FileLedger::open(&dir.path().join("ledger.jsonl")).unwrap();
+        let store = Store::new(Box::new(SqliteDb::open(&dir.path().join("service.db")).unwrap()));
+        let (addr, store, mail, vendor_org) = start_with(
+            store,
+            Locked::new(Issuer::new(catalogs(), key(), ledger)),
+            Some(limits),
+        );
         Service {
             addr,
             store,
