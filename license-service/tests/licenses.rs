@@ -135,6 +135,31 @@ fn a_reseller_transfers_to_its_customer_and_the_vendor_revokes_publishes_and_rep
         "the formula is neutralized: {}",
         r.body
     );
+    for path in [
+        "/api/v1/reports/active?day=2026-12-01",
+        "/api/v1/reports/pro-rata?month=2026-11",
+        "/api/v1/reports/notices",
+        "/api/v1/reports/renewals",
+    ] {
+        let (status, body) = erp.get(path);
+        assert_eq!(status, 200, "{path}: {body}");
+        let r = erp.raw(
+            "GET",
+            &format!("{path}{}format=csv", if path.contains('?') { "&" } else { "?" }),
+            &[],
+            None,
+        );
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+        assert!(r.head.contains("content-type: text/csv"), "{path}");
+    }
+    let (_, active) = erp.get("/api/v1/reports/active?day=2026-12-01");
+    assert!(active["rows"].as_array().is_some(), "{active}");
+    let (status, err) = erp.get("/api/v1/reports/active?day=2026-02-30");
+    assert_eq!(
+        (status, err["error"]["field"].as_str()),
+        (400, Some("day")),
+        "{err}"
+    );
     let (status, err) = erp.get("/api/v1/reports/issued?month=2026-13");
     assert_eq!(
         (status, err["error"]["field"].as_str()),

@@ -240,7 +240,7 @@ fn every_route_as_every_role_is_allowed_exactly_where_the_matrix_says() {
                     license.to_string()
                 },
             );
-            let path = if route.path == "/api/v1/reports/issued" {
+            let path = if route.path == "/api/v1/reports/issued" || route.path == "/api/v1/reports/pro-rata" {
                 format!("{path}?month=2026-11")
             } else {
                 path

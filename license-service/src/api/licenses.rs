@@ -785,3 +785,130 @@ pub(crate) async fn issued<I: Issuers>(
     })
     .await
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ListQuery {
+    #[serde(default)]
+    day: Option<String>,
+    #[serde(default)]
+    month: Option<String>,
+    #[serde(default)]
+    reseller: Option<String>,
+    #[serde(default)]
+    format: Option<String>,
+}
+
+/// Which report of the library a route reads.
+#[derive(Clone, Copy)]
+enum Report {
+    Active,
+    ProRata,
+    Notices,
+    Renewals,
+}
+
+fn rows_reply<R: license_issue::ReportRow + Serialize>(rows: &[R], csv: bool) -> ApiResult<Response> {
+    Ok(if csv {
+        (
+            [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+            license_issue::to_csv(rows)?,
+        )
+            .into_response()
+    } else {
+        Json(json!({ "rows": rows })).into_response()
+    })
+}
+
+async fn list_report<I: Issuers>(
+    app: Arc<App<I>>,
+    q: Result<Query<ListQuery>, QueryRejection>,
+    which: Report,
+) -> ApiResult<Response> {
+    let Query(q) = q.map_err(|e| ApiError::field("query", e.body_text()))?;
+    let csv = match q.format.as_deref() {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(_) => return Err(ApiError::field("format", "format is json or csv")),
+    };
+    let today = (app.today)();
+    let day = match &q.day {
+        Some(d) => Date::parse(d).map_err(|e| ApiError::field("day", e.to_string()))?,
+        None => today,
+    };
+    let month = match &q.month {
+        Some(m) => Some(license_issue::Month::parse(m).map_err(|e| ApiError::field("month", e.to_string()))?),
+        None => None,
+    };
+    if let Some(r) = &q.reseller
+        && let Some(why) = names::refused(r)
+    {
+        return Err(ApiError::field("reseller", format!("reseller is refused: {why}")));
+    }
+    blocking(&app, move |app| {
+        let (histories, catalogs) = app
+            .issuers
+            .with(|is| -> Result<_, Error> { Ok((is.histories()?, is.catalogs().clone())) })?;
+        match which {
+            Report::Active => rows_reply(
+                &license_issue::active_subscriptions(&histories, &catalogs, day),
+                csv,
+            ),
+            Report::Notices => rows_reply(
+                &license_issue::renewal_notices_due(&histories, &catalogs, today),
+                csv,
+            ),
+            Report::Renewals => rows_reply(
+                &license_issue::renewals_overdue(&histories, &catalogs, today)?,
+                csv,
+            ),
+            Report::ProRata => {
+                let month = month.ok_or_else(|| ApiError::field("month", "give the month, YYYY-MM"))?;
+                let report = license_issue::pro_rata(&histories, &catalogs, month, q.reseller.as_deref())?;
+                Ok(if csv {
+                    (
+                        [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+                        report.to_csv()?,
+                    )
+                        .into_response()
+                } else {
+                    Json(report).into_response()
+                })
+            }
+        }
+    })
+    .await
+}
+
+/// `GET /api/v1/reports/active?day=YYYY-MM-DD[&format=csv]`: subscriptions active on a day.
+pub(crate) async fn active<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    q: Result<Query<ListQuery>, QueryRejection>,
+) -> ApiResult<Response> {
+    list_report(app, q, Report::Active).await
+}
+
+/// `GET /api/v1/reports/pro-rata?month=YYYY-MM[&reseller=R][&format=csv]`.
+pub(crate) async fn pro_rata<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    q: Result<Query<ListQuery>, QueryRejection>,
+) -> ApiResult<Response> {
+    list_report(app, q, Report::ProRata).await
+}
+
+/// `GET /api/v1/reports/notices[?format=csv]`: renewal notices due today.
+pub(crate) async fn notices<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    q: Result<Query<ListQuery>, QueryRejection>,
+) -> ApiResult<Response> {
+    list_report(app, q, Report::Notices).await
+}
+
+/// `GET /api/v1/reports/renewals[?format=csv]`: renewals due (cancellation deadline passed)
+/// without a code yet.
+pub(crate) async fn renewals<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    q: Result<Query<ListQuery>, QueryRejection>,
+) -> ApiResult<Response> {
+    list_report(app, q, Report::Renewals).await
+}

@@ -261,6 +261,30 @@ pub fn routes<I: Issuers>() -> Vec<Route<I>> {
         ),
         r(
             Method::GET,
+            "/api/v1/reports/active",
+            "subscriptions active on a day",
+            get(l::active::<I>),
+        ),
+        r(
+            Method::GET,
+            "/api/v1/reports/pro-rata",
+            "subscriptions pro rata in a month",
+            get(l::pro_rata::<I>),
+        ),
+        r(
+            Method::GET,
+            "/api/v1/reports/notices",
+            "renewal notices due today",
+            get(l::notices::<I>),
+        ),
+        r(
+            Method::GET,
+            "/api/v1/reports/renewals",
+            "renewals due without a code",
+            get(l::renewals::<I>),
+        ),
+        r(
+            Method::GET,
             "/api/v1/reports/issued",
             "licenses issued in a month (JSON or CSV)",
             get(l::issued::<I>),
