@@ -154,6 +154,14 @@ fn a_reseller_transfers_to_its_customer_and_the_vendor_revokes_publishes_and_rep
     }
     let (_, active) = erp.get("/api/v1/reports/active?day=2026-12-01");
     assert!(active["rows"].as_array().is_some(), "{active}");
+    // GDPR erasure by the vendor's administrator: the licensee's name is gone.
+    let (_, secret) = svc.user(svc.vendor_org, "va@vendor.test", true, &Rights::default());
+    let mut va = svc.login("va@vendor.test", &secret);
+    let (status, erased) = va.post("/api/v1/erasures", &json!({"licensee": "Beta GmbH"}));
+    assert_eq!(status, 200, "{erased}");
+    assert!(erased["records_changed"].as_u64().unwrap() >= 1, "{erased}");
+    let (_, shown) = va.get(&format!("/api/v1/licenses/{id}"));
+    assert_eq!(shown["licensee"], erased["pseudonym"], "{shown}");
     let (status, err) = erp.get("/api/v1/reports/active?day=2026-02-30");
     assert_eq!(
         (status, err["error"]["field"].as_str()),

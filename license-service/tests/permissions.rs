@@ -298,6 +298,7 @@ fn body_for(path: &str, n: usize) -> Value {
         }
         "/api/v1/licenses/{id}/transfer" => json!({"to": {"licensee": "ACME Corp"}}),
         "/api/v1/revocations/{product}" => json!({"valid_days": 10}),
+        "/api/v1/erasures" => json!({"licensee": "Nobody Here"}),
         "/api/v1/trials" => json!({"product": "demo-erp", "bind": {"database": common::pg::db("trial")}}),
         _ => json!({}),
     }

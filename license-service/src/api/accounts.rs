@@ -559,3 +559,32 @@ pub(crate) async fn audit<I: Issuers>(
     })
     .await
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Erasure {
+    licensee: String,
+}
+
+/// `POST /api/v1/erasures` with `{"licensee": ...}`: GDPR erasure of a licensee's personal
+/// data in the ledger (the library's `Ledger::erase_licensee` with a random pseudonym); the
+/// codes stay verifiable, re-signing them needs the name again.
+pub(crate) async fn erase<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    let e: Erasure = parse(&body)?;
+    check_name("licensee", &e.licensee)?;
+    let actor = c.actor_name();
+    let org = c.org().map_or(0, |o| o.0);
+    blocking(&app, move |app| {
+        let pseudonym = license_issue::random_pseudonym()?;
+        let n = app
+            .issuers
+            .with(|is| license_issue::Ledger::erase_licensee(is.ledger_mut(), &e.licensee, &pseudonym))?;
+        app.store.audit(&actor, org, "erase", &pseudonym)?;
+        Ok(Json(json!({"records_changed": n, "pseudonym": pseudonym})))
+    })
+    .await
+}

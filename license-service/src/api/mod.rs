@@ -254,6 +254,12 @@ pub fn routes<I: Issuers>() -> Vec<Route<I>> {
             post(l::trial::<I>),
         ),
         r(
+            Method::POST,
+            "/api/v1/erasures",
+            "GDPR erasure of a licensee's personal data",
+            post(a::erase::<I>),
+        ),
+        r(
             Method::GET,
             "/api/v1/audit",
             "the audit log, newest first",
