@@ -121,3 +121,44 @@ impl Mailer for SpoolMailer {
             .map_err(|e| e.to_string())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_spool_writes_one_private_file_per_message_and_the_memory_mailer_finds_tokens() {
+        let dir = tempfile::tempdir().unwrap();
+        let spool = SpoolMailer::new(dir.path().join("spool")).unwrap();
+        let m = Message {
+            to: "a@b.test".into(),
+            what: MessageKind::ResetPassword {
+                token: "lkm_x".into(),
+            },
+        };
+        spool.queue(m.clone()).unwrap();
+        spool.queue(m.clone()).unwrap();
+        let files: Vec<_> = std::fs::read_dir(dir.path().join("spool"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(files.len(), 2);
+        let text = std::fs::read_to_string(&files[0]).unwrap();
+        assert!(
+            text.contains("reset_password") && text.contains("lkm_x"),
+            "{text}"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                std::fs::metadata(&files[0]).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
+        }
+        let mem = MemoryMailer::default();
+        mem.queue(m).unwrap();
+        assert_eq!(mem.last_token("a@b.test", "reset").as_deref(), Some("lkm_x"));
+        assert_eq!(mem.last_token("a@b.test", "confirm"), None);
+    }
+}
