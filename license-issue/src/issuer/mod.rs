@@ -111,6 +111,12 @@ impl<L: Ledger> Issuer<L> {
         &self.signer
     }
 
+    /// The ledger, for its own operations that are no order (a GDPR erasure,
+    /// [`Ledger::erase_licensee`]); every order goes through the issuer.
+    pub fn ledger_mut(&mut self) -> &mut L {
+        &mut self.ledger
+    }
+
     /// Give the ledger back.
     pub fn into_ledger(self) -> L {
         self.ledger

@@ -1,0 +1,590 @@
+//! Accounts: registration, address confirmation, login (Argon2id, throttling per account
+//! and per address, TOTP for the vendor's roles, a fresh session each time), logout,
+//! password reset, users and their rights, API tokens, companies and resellers, the
+//! audit log.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Extension;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{ConnectInfo, Path, Query, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use http_guard::web as guard;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::app::{App, MAX_BODY, SESSION_COOKIE, blocking, parse};
+use super::caller::{Actor, Caller};
+use crate::auth::{password, secret, totp};
+use crate::error::{ApiError, ApiResult};
+use crate::issuers::Issuers;
+use crate::mail::{Message, MessageKind};
+use crate::names;
+use crate::rights::{OrgKind, Rights};
+use crate::store::{THROTTLE_FAILURES, THROTTLE_FAILURES_PER_ADDRESS, TokenInfo, User, normalize_email};
+
+/// The scopes an API token may carry.
+pub const SCOPES: [&str; 4] = ["orders", "reports", "audit", "tickets"];
+
+fn check_name(field: &str, name: &str) -> ApiResult<()> {
+    match names::refused(name) {
+        Some(why) => Err(ApiError::field(field, format!("{field} is refused: {why}"))),
+        None => Ok(()),
+    }
+}
+
+fn check_email(email: &str) -> ApiResult<()> {
+    let e = email.trim();
+    let ok = e.len() <= 254
+        && !e.chars().any(|c| c.is_control() || c.is_whitespace())
+        && e.split_once('@')
+            .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.contains('@'));
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::field(
+            "email",
+            "email must be an address like name@example.com",
+        ))
+    }
+}
+
+fn check_password(p: &str) -> ApiResult<()> {
+    match password::weak(p) {
+        Some(why) => Err(ApiError::field("password", why)),
+        None => Ok(()),
+    }
+}
+
+fn queue(app: &App<impl Issuers>, to: &str, what: MessageKind) {
+    // A message that cannot be queued is not an error of the request (the user can ask
+    // again); nothing about it is logged, since it may carry a token.
+    let _ = app.mailer.queue(Message {
+        to: to.to_owned(),
+        what,
+    });
+}
+
+const ACCEPTED: &str = "if the address can be used, a message with a link is on its way; check the mailbox";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Register {
+    company: String,
+    email: String,
+    password: String,
+}
+
+/// `POST /api/v1/register`: a company and its first user, its administrator. The answer
+/// is the same whether the address has an account or not (the address's owner is told by
+/// mail instead).
+pub(crate) async fn register<I: Issuers>(State(app): State<Arc<App<I>>>, body: Bytes) -> ApiResult<Response> {
+    let r: Register = parse(&body)?;
+    check_name("company", &r.company)?;
+    check_email(&r.email)?;
+    check_password(&r.password)?;
+    blocking(&app, move |app| {
+        let hash = password::hash(&r.password)?;
+        let email = normalize_email(&r.email);
+        let created = app.store.create_org_with_admin(
+            OrgKind::Company,
+            r.company.trim(),
+            "",
+            &email,
+            &hash,
+            &Rights::default(),
+        )?;
+        match created {
+            Some((org, user)) => {
+                let token = app.store.one_time("confirm", user, app.settings.confirm_ms)?;
+                app.store
+                    .audit(&format!("user:{user}"), org, "register", r.company.trim())?;
+                queue(app, &email, MessageKind::ConfirmAddress { token });
+            }
+            None => queue(app, &email, MessageKind::AlreadyRegistered),
+        }
+        Ok(())
+    })
+    .await?;
+    Ok((StatusCode::ACCEPTED, Json(json!({ "status": ACCEPTED }))).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenBody {
+    token: String,
+}
+
+fn invalid_token() -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "invalid_token",
+        "the link is not valid (used already, expired or mistyped): ask for a new one",
+    )
+}
+
+/// `POST /api/v1/confirm`: confirm an address with its mailed single-use token.
+pub(crate) async fn confirm<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    let t: TokenBody = parse(&body)?;
+    blocking(&app, move |app| {
+        let user = app.store.redeem("confirm", &t.token)?.ok_or_else(invalid_token)?;
+        app.store.confirm(user)?;
+        app.store.audit(&format!("user:{user}"), 0, "confirm", "")?;
+        Ok(Json(json!({"confirmed": true})))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Login {
+    email: String,
+    password: String,
+    #[serde(default)]
+    totp: Option<String>,
+}
+
+fn throttled() -> ApiError {
+    ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "throttled",
+        "too many failed logins: wait 15 minutes, or reset the password",
+    )
+}
+
+fn bad_credentials() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "bad_credentials",
+        "the address, the password or the second factor is wrong",
+    )
+}
+
+/// `POST /api/v1/login`: a new session (any session the request carried is ended: the
+/// session is rotated at every login). Failures are counted per account and per address;
+/// over the bound, logins are refused for the window. The vendor's roles need the TOTP
+/// code too.
+pub(crate) async fn login<I: Issuers>(State(app): State<Arc<App<I>>>, req: Request) -> ApiResult<Response> {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
+    let old = guard::cookie(req.headers(), SESSION_COOKIE).map(str::to_owned);
+    let body = axum::body::to_bytes(req.into_body(), MAX_BODY)
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                "the body is too large",
+            )
+        })?;
+    let l: Login = parse(&body)?;
+    let (session, csrf, user) = blocking(&app, move |app| {
+        let email = normalize_email(&l.email);
+        let (acct, addr) = (format!("acct:{email}"), format!("addr:{peer}"));
+        if app.store.throttled(&acct, THROTTLE_FAILURES)? || app.store.throttled(&addr, THROTTLE_FAILURES_PER_ADDRESS)? {
+            return Err(throttled());
+        }
+        let user = app.store.user_by_email(&email)?;
+        let stored = user.as_ref().map_or_else(|| password::dummy().to_owned(), |u| u.password.clone());
+        let mut ok = password::verify(&l.password, &stored) && user.is_some();
+        if ok && let Some(u) = &user
+            && u.role().is_vendor()
+        {
+            let now = crate::clock::now_ms() / 1000;
+            ok = match (u.totp.as_str(), l.totp.as_deref()) {
+                ("", _) | (_, None) => false,
+                (secret, Some(code)) => match totp::matching_step(secret, code, now) {
+                    Some(step) => app.store.use_totp_step(u.id, step)?,
+                    None => false,
+                },
+            };
+        }
+        let Some(user) = user.filter(|_| ok) else {
+            app.store.failed_login(&acct)?;
+            app.store.failed_login(&addr)?;
+            return Err(bad_credentials());
+        };
+        app.store.clear_failures(&acct)?;
+        if !user.confirmed {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "unconfirmed",
+                "confirm the address first with the link in the mail (or reset the password to get a new one)",
+            ));
+        }
+        if let Some(old) = old {
+            app.store.end_session(&old)?;
+        }
+        let (session, csrf) = app.store.create_session(user.id, app.settings.session_ms)?;
+        app.store.audit(&format!("user:{}", user.id), user.org_id, "login", "")?;
+        Ok((session, csrf, user))
+    })
+    .await?;
+    let cookie = guard::set_cookie(
+        &app.settings.web,
+        SESSION_COOKIE,
+        &session,
+        app.settings.session_ms / 1000,
+    );
+    Ok((
+        [(header::SET_COOKIE, cookie)],
+        Json(json!({"csrf": csrf, "role": user.role(), "user_id": user.id, "org_id": user.org_id})),
+    )
+        .into_response())
+}
+
+/// `POST /api/v1/logout`: end the session; its cookie is worth nothing afterwards.
+pub(crate) async fn logout<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+) -> ApiResult<Response> {
+    let Actor::User { session, user } = c.actor else {
+        return Err(ApiError::unauthenticated());
+    };
+    blocking(&app, move |app| {
+        app.store.end_session(&session)?;
+        app.store
+            .audit(&format!("user:{}", user.id), user.org_id, "logout", "")?;
+        Ok(())
+    })
+    .await?;
+    let cookie = guard::set_cookie(&app.settings.web, SESSION_COOKIE, "", 0);
+    Ok(([(header::SET_COOKIE, cookie)], Json(json!({"logged_out": true}))).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Forgot {
+    email: String,
+}
+
+/// `POST /api/v1/password/forgot`: mail a single-use reset token if the address has an
+/// account; the same answer either way.
+pub(crate) async fn forgot<I: Issuers>(State(app): State<Arc<App<I>>>, body: Bytes) -> ApiResult<Response> {
+    let f: Forgot = parse(&body)?;
+    check_email(&f.email)?;
+    blocking(&app, move |app| {
+        if let Some(u) = app.store.user_by_email(&f.email)? {
+            let token = app.store.one_time("reset", u.id, app.settings.reset_ms)?;
+            queue(app, &u.email, MessageKind::ResetPassword { token });
+        }
+        Ok(())
+    })
+    .await?;
+    Ok((StatusCode::ACCEPTED, Json(json!({ "status": ACCEPTED }))).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Reset {
+    token: String,
+    password: String,
+}
+
+/// `POST /api/v1/password/reset`: a new password with a mailed single-use token (it also
+/// confirms the address, and ends every session of the account).
+pub(crate) async fn reset<I: Issuers>(State(app): State<Arc<App<I>>>, body: Bytes) -> ApiResult<Json<Value>> {
+    let r: Reset = parse(&body)?;
+    check_password(&r.password)?;
+    blocking(&app, move |app| {
+        let hash = password::hash(&r.password)?;
+        let user = app.store.redeem("reset", &r.token)?.ok_or_else(invalid_token)?;
+        app.store.set_password(user, &hash)?;
+        app.store
+            .audit(&format!("user:{user}"), 0, "password_reset", "")?;
+        Ok(Json(json!({"password_set": true})))
+    })
+    .await
+}
+
+fn user_json(u: &User) -> Value {
+    json!({"id": u.id, "email": u.email, "role": u.role(), "confirmed": u.confirmed, "rights": u.rights, "org_id": u.org_id})
+}
+
+/// `GET /api/v1/me`.
+pub(crate) async fn me(Extension(c): Extension<Caller>) -> ApiResult<Json<Value>> {
+    Ok(Json(match &c.actor {
+        Actor::User { user, .. } => user_json(user),
+        Actor::Token { info, kind } => json!({"token": info, "org_kind": kind}),
+        Actor::Anonymous => return Err(ApiError::unauthenticated()),
+    }))
+}
+
+fn org_of(c: &Caller) -> ApiResult<(i64, OrgKind)> {
+    c.org().ok_or_else(ApiError::unauthenticated)
+}
+
+/// `GET /api/v1/users`: the users of the caller's organisation.
+pub(crate) async fn users<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+) -> ApiResult<Json<Value>> {
+    let (org, _) = org_of(&c)?;
+    blocking(&app, move |app| {
+        let users = app.store.users_of(org)?;
+        Ok(Json(
+            json!({"users": users.iter().map(user_json).collect::<Vec<_>>()}),
+        ))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewUser {
+    email: String,
+    #[serde(default)]
+    admin: bool,
+    #[serde(default)]
+    rights: Rights,
+}
+
+fn reseller_frame(app: &App<impl Issuers>, org: i64) -> ApiResult<Option<license_core::Frame>> {
+    let Some(o) = app.store.org(org)? else {
+        return Ok(None);
+    };
+    if o.frame.is_empty() {
+        return Ok(None);
+    }
+    serde_json::from_str(&o.frame)
+        .map(Some)
+        .map_err(|e| ApiError::internal(format!("the reseller's stored frame: {e}")))
+}
+
+/// `POST /api/v1/users`: an administrator adds a user to its organisation with rights at
+/// most its own (a reseller user's frame inside the reseller's). The user gets a mailed
+/// token to set its password; a vendor user also a TOTP secret, shown once here.
+pub(crate) async fn add_user<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let (org, kind) = org_of(&c)?;
+    let n: NewUser = parse(&body)?;
+    check_email(&n.email)?;
+    let actor = c.actor_name();
+    let (id, totp_secret) = blocking(&app, move |app| {
+        let own = c.rights(reseller_frame(app, org)?);
+        if !n.admin {
+            own.may_grant(kind, &n.rights)
+                .map_err(|e| ApiError::new(StatusCode::FORBIDDEN, "beyond_own_rights", e.to_string()))?;
+        } else if n.rights != Rights::default() {
+            return Err(ApiError::field(
+                "rights",
+                "an administrator holds all of its organisation's rights; give none",
+            ));
+        }
+        let totp_secret = if kind == OrgKind::Vendor {
+            totp::new_secret()?
+        } else {
+            String::new()
+        };
+        let unusable = password::hash(&secret::token("")?)?;
+        let id = app
+            .store
+            .create_user(org, &n.email, &unusable, n.admin, &totp_secret, &n.rights)?
+            .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "duplicate", "that address has an account"))?;
+        let token = app.store.one_time("reset", id, app.settings.confirm_ms)?;
+        queue(app, &normalize_email(&n.email), MessageKind::Invitation { token });
+        app.store.audit(&actor, org, "add_user", &format!("user:{id}"))?;
+        Ok((id, totp_secret))
+    })
+    .await?;
+    let mut out = json!({"id": id});
+    if !totp_secret.is_empty() {
+        out["totp_secret"] = json!(totp_secret);
+        out["totp_uri"] = json!(totp::uri(&totp_secret, "user"));
+    }
+    Ok((StatusCode::CREATED, Json(out)).into_response())
+}
+
+/// `GET /api/v1/tokens`.
+pub(crate) async fn tokens<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+) -> ApiResult<Json<Value>> {
+    let (org, _) = org_of(&c)?;
+    blocking(&app, move |app| {
+        let t: Vec<TokenInfo> = app.store.tokens_of(org)?;
+        Ok(Json(json!({ "tokens": t })))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewToken {
+    name: String,
+    scopes: Vec<String>,
+}
+
+/// `POST /api/v1/tokens`: a token for machines (an ERP, a shop), with scopes; the token is
+/// in this answer only (the service keeps its SHA-256).
+pub(crate) async fn create_token<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let (org, _) = org_of(&c)?;
+    let t: NewToken = parse(&body)?;
+    check_name("name", &t.name)?;
+    if let Some(bad) = t.scopes.iter().find(|s| !SCOPES.contains(&s.as_str())) {
+        return Err(ApiError::field(
+            "scopes",
+            format!("unknown scope {bad:?}; the scopes are {}", SCOPES.join(", ")),
+        ));
+    }
+    let actor = c.actor_name();
+    let (id, token) = blocking(&app, move |app| {
+        let (id, token) = app.store.create_token(org, t.name.trim(), &t.scopes)?;
+        app.store
+            .audit(&actor, org, "create_token", &format!("token:{id}"))?;
+        Ok((id, token))
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": id, "token": token}))).into_response())
+}
+
+/// `POST /api/v1/tokens/{id}/revoke`.
+pub(crate) async fn revoke_token<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    id: Result<Path<i64>, PathRejection>,
+) -> ApiResult<Json<Value>> {
+    let (org, _) = org_of(&c)?;
+    let Path(id) = id.map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, "bad_path", r.body_text()))?;
+    let actor = c.actor_name();
+    blocking(&app, move |app| {
+        if !app.store.revoke_token(org, id)? {
+            return Err(ApiError::not_found("token"));
+        }
+        app.store
+            .audit(&actor, org, "revoke_token", &format!("token:{id}"))?;
+        Ok(Json(json!({"revoked": true})))
+    })
+    .await
+}
+
+/// `GET /api/v1/companies`.
+pub(crate) async fn companies<I: Issuers>(State(app): State<Arc<App<I>>>) -> ApiResult<Json<Value>> {
+    blocking(&app, |app| {
+        Ok(Json(json!({"companies": app.store.orgs(OrgKind::Company)?})))
+    })
+    .await
+}
+
+/// `GET /api/v1/resellers`.
+pub(crate) async fn resellers<I: Issuers>(State(app): State<Arc<App<I>>>) -> ApiResult<Json<Value>> {
+    blocking(&app, |app| {
+        Ok(Json(json!({"resellers": app.store.orgs(OrgKind::Reseller)?})))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewReseller {
+    name: String,
+    frame: license_core::Frame,
+    admin_email: String,
+}
+
+/// `POST /api/v1/resellers`: the vendor's administrator certifies a reseller's frame (the
+/// library's `Frame`) and names its administrator, who gets a mailed token.
+pub(crate) async fn add_reseller<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let n: NewReseller = parse(&body)?;
+    check_name("name", &n.name)?;
+    check_email(&n.admin_email)?;
+    if license_core::ResellerName::new(n.name.trim()).is_err() {
+        return Err(ApiError::field("name", "a reseller's name has 1 to 32 bytes"));
+    }
+    let actor = c.actor_name();
+    let id = blocking(&app, move |app| {
+        let frame = serde_json::to_string(&n.frame).map_err(|e| ApiError::internal(e.to_string()))?;
+        let unusable = password::hash(&secret::token("")?)?;
+        let (org, user) = app
+            .store
+            .create_org_with_admin(
+                OrgKind::Reseller,
+                n.name.trim(),
+                &frame,
+                &n.admin_email,
+                &unusable,
+                &Rights::default(),
+            )?
+            .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "duplicate", "that address has an account"))?;
+        let token = app.store.one_time("reset", user, app.settings.confirm_ms)?;
+        queue(
+            app,
+            &normalize_email(&n.admin_email),
+            MessageKind::Invitation { token },
+        );
+        app.store
+            .audit(&actor, app.vendor_org, "add_reseller", &format!("org:{org}"))?;
+        Ok(org)
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": id}))).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AuditQuery {
+    #[serde(default)]
+    limit: Option<i64>,
+}
+
+/// `GET /api/v1/audit?limit=N`: the newest lines (at most 1,000).
+pub(crate) async fn audit<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    q: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Value>> {
+    let Query(q) = q.map_err(|e| ApiError::field("limit", e.body_text()))?;
+    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
+    blocking(&app, move |app| {
+        Ok(Json(json!({"audit": app.store.audit_log(0, limit)?})))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Erasure {
+    licensee: String,
+}
+
+/// `POST /api/v1/erasures` with `{"licensee": ...}`: GDPR erasure of a licensee's personal
+/// data in the ledger (the library's `Ledger::erase_licensee` with a random pseudonym); the
+/// codes stay verifiable, re-signing them needs the name again.
+pub(crate) async fn erase<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    let e: Erasure = parse(&body)?;
+    check_name("licensee", &e.licensee)?;
+    let actor = c.actor_name();
+    let org = c.org().map_or(0, |o| o.0);
+    blocking(&app, move |app| {
+        let pseudonym = license_issue::random_pseudonym()?;
+        let n = app
+            .issuers
+            .with(|is| license_issue::Ledger::erase_licensee(is.ledger_mut(), &e.licensee, &pseudonym))?;
+        app.store.audit(&actor, org, "erase", &pseudonym)?;
+        Ok(Json(json!({"records_changed": n, "pseudonym": pseudonym})))
+    })
+    .await
+}

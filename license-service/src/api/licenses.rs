@@ -1,0 +1,914 @@
+//! Licenses: every operation is the library's (`Issuer::place`, `check_new`, `history`,
+//! the report functions); this file parses, authorizes on the object and renders.
+//! Carried over from `issuing-service`: the orders, the `Idempotency-Key` header, the
+//! library's error kinds, the `bind.seat_server` field of orders.
+
+use std::sync::Arc;
+
+use axum::Extension;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use license_core::{Date, Kind};
+use license_issue::{BindTo, Change, Customer, Error, LicenseHistory, NewLicense, Order, Outcome, Scope};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::app::{App, blocking, parse};
+use super::caller::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::issuers::Issuers;
+use crate::names;
+use crate::permissions::Cell;
+use crate::rights::{OrgKind, Role};
+use crate::store::Owner;
+
+/// The optional `Idempotency-Key` header.
+fn order_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
+    match headers.get("idempotency-key") {
+        None => Ok(None),
+        Some(v) => match v.to_str() {
+            Ok(k) if !k.trim().is_empty() && k.len() <= 200 => Ok(Some(k.trim().to_owned())),
+            _ => Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_idempotency_key",
+                "the Idempotency-Key header must be 1 to 200 visible ASCII characters",
+            )),
+        },
+    }
+}
+
+fn license_id(id: Result<Path<u32>, PathRejection>) -> ApiResult<u32> {
+    id.map(|Path(id)| id).map_err(|r| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_path",
+            format!("the license id in the path must be a number: {}", r.body_text()),
+        )
+    })
+}
+
+/// The texts of an order people typed, checked before the library sees them (a 400
+/// naming the field).
+fn check_customer(c: &Customer) -> ApiResult<()> {
+    if let Some(why) = names::refused(&c.licensee) {
+        return Err(ApiError::field(
+            "customer.licensee",
+            format!("the licensee name is refused: {why}"),
+        ));
+    }
+    for (field, value) in [
+        ("customer.contact", &c.contact),
+        ("customer.customer_ref", &c.customer_ref),
+        ("customer.reseller", &c.reseller),
+        ("customer.site", &c.site),
+        ("customer.order_ref", &c.order_ref),
+    ] {
+        if let Some(v) = value
+            && let Some(why) = names::refused(v)
+        {
+            return Err(ApiError::field(field, format!("{field} is refused: {why}")));
+        }
+    }
+    Ok(())
+}
+
+fn check_order(order: &Order) -> ApiResult<()> {
+    match order {
+        Order::Issue(n) => check_customer(&n.customer),
+        _ => Ok(()),
+    }
+}
+
+/// Place `order` (the ledger is synchronous: on a blocking thread).
+async fn place<I: Issuers>(app: &Arc<App<I>>, key: Option<String>, order: Order) -> ApiResult<Outcome> {
+    check_order(&order)?;
+    let today = (app.today)();
+    blocking(app, move |app| {
+        app.issuers
+            .with(|is| is.place(key.as_deref(), &order, today))
+            .map_err(ApiError::from)
+    })
+    .await
+}
+
+/// The owner of a license if the caller may act on it: the vendor on every license, others
+/// on their own (404 otherwise).
+fn owned<I: Issuers>(app: &App<I>, c: &Caller, license_id: u32) -> ApiResult<Owner> {
+    let owner = app.store.owner(license_id)?;
+    match c.org() {
+        Some((_, OrgKind::Vendor)) => Ok(owner.unwrap_or(Owner {
+            license_id,
+            company_id: 0,
+            reseller_id: 0,
+        })),
+        _ => c.visible(owner),
+    }
+}
+
+fn reseller_frame<I: Issuers>(app: &App<I>, org: i64) -> ApiResult<Option<license_core::Frame>> {
+    let Some(o) = app.store.org(org)? else {
+        return Ok(None);
+    };
+    if o.frame.is_empty() {
+        return Ok(None);
+    }
+    serde_json::from_str(&o.frame)
+        .map(Some)
+        .map_err(|e| ApiError::internal(format!("the reseller's stored frame: {e}")))
+}
+
+/// A `right` cell: a customer user needs the right to order; a reseller's user (and its
+/// administrator) a frame.
+fn need_right<I: Issuers>(app: &App<I>, c: &Caller) -> ApiResult<()> {
+    if c.cell != Cell::Right {
+        return Ok(());
+    }
+    let Some((org, kind)) = c.org() else {
+        return Err(ApiError::unauthenticated());
+    };
+    let rights = c.rights(reseller_frame(app, org)?);
+    let ok = match kind {
+        OrgKind::Company => rights.order,
+        OrgKind::Reseller => rights.frame.is_some(),
+        OrgKind::Vendor => true,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(
+            "your administrator has not granted you the right to order",
+        ))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ForCompany {
+    #[serde(default)]
+    company: Option<i64>,
+}
+
+/// `POST /api/v1/licenses[?company=ID]`: a new license (for that company). A reseller's
+/// order must lie inside the caller's frame (the library's `Frame::admits` on the license
+/// `check_new` would issue), and is refused naming the limit otherwise.
+pub(crate) async fn create<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    q: Result<Query<ForCompany>, QueryRejection>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let Query(q) = q.map_err(|e| ApiError::field("company", e.body_text()))?;
+    let order: NewLicense = parse(&body)?;
+    check_customer(&order.customer)?;
+    let key = order_key(&headers)?;
+    let (org, kind) = c.org().ok_or_else(ApiError::unauthenticated)?;
+    let c2 = c.clone();
+    let order2 = order.clone();
+    let today = (app.today)();
+    let company = blocking(&app, move |app| {
+        if let Some(company) = q.company
+            && app.store.org(company)?.is_none_or(|o| o.kind != OrgKind::Company)
+        {
+            return Err(ApiError::field("company", "no such company"));
+        }
+        if kind == OrgKind::Reseller {
+            let rights = c2.rights(reseller_frame(app, org)?);
+            let license = app.issuers.with(|is| is.check_new(&order2, today))?;
+            rights.admits(&license).map_err(|v| match v {
+                Some(v) => ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "outside_rights",
+                    format!("the order lies outside your rights: {v}"),
+                ),
+                None => ApiError::forbidden(
+                    "your administrator has not granted you a frame to create licenses in",
+                ),
+            })?;
+        }
+        Ok(q.company.unwrap_or(0))
+    })
+    .await?;
+    let outcome = place(&app, key, Order::Issue(order.clone())).await?;
+    let owner = Owner {
+        license_id: outcome.license_id(),
+        company_id: company,
+        reseller_id: if kind == OrgKind::Reseller { org } else { 0 },
+    };
+    let actor = c.actor_name();
+    blocking(&app, move |app| {
+        app.store.record_license(owner, &order.product)?;
+        app.store
+            .audit(&actor, org, "issue", &format!("license:{}", owner.license_id))?;
+        Ok(())
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(outcome)).into_response())
+}
+
+async fn change<I: Issuers>(
+    app: Arc<App<I>>,
+    c: Caller,
+    id: Result<Path<u32>, PathRejection>,
+    headers: &HeaderMap,
+    body: Option<Bytes>,
+    action: &'static str,
+    make: impl FnOnce(u32, Option<Change>) -> ApiResult<Order>,
+) -> ApiResult<Json<Outcome>> {
+    let license_id = license_id(id)?;
+    let c2 = c.clone();
+    blocking(&app, move |app| {
+        owned(app, &c2, license_id)?;
+        need_right(app, &c2)
+    })
+    .await?;
+    let change = body.map(|b| parse::<Change>(&b)).transpose()?;
+    let order = make(license_id, change)?;
+    let outcome = place(&app, order_key(headers)?, order).await?;
+    let actor = c.actor_name();
+    let org = c.org().map_or(0, |o| o.0);
+    blocking(&app, move |app| {
+        Ok(app
+            .store
+            .audit(&actor, org, action, &format!("license:{license_id}"))?)
+    })
+    .await?;
+    Ok(Json(outcome))
+}
+
+/// `POST /api/v1/licenses/{id}/upgrade`: an additional order, effective at once.
+pub(crate) async fn upgrade<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    id: Result<Path<u32>, PathRejection>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<Outcome>> {
+    change(
+        app,
+        c,
+        id,
+        &headers,
+        Some(body),
+        "upgrade",
+        |license_id, change| {
+            Ok(Order::Upgrade {
+                license_id,
+                change: change.unwrap_or_default(),
+            })
+        },
+    )
+    .await
+}
+
+/// `POST /api/v1/licenses/{id}/reduce`: a reduction at its effective day.
+pub(crate) async fn reduce<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    id: Result<Path<u32>, PathRejection>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<Outcome>> {
+    change(
+        app,
+        c,
+        id,
+        &headers,
+        Some(body),
+        "reduce",
+        |license_id, change| {
+            Ok(Order::Reduce {
+                license_id,
+                change: change.unwrap_or_default(),
+            })
+        },
+    )
+    .await
+}
+
+/// `POST /api/v1/licenses/{id}/renew`: the next term's code.
+pub(crate) async fn renew<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    id: Result<Path<u32>, PathRejection>,
+    headers: HeaderMap,
+) -> ApiResult<Json<Outcome>> {
+    change(app, c, id, &headers, None, "renew", |license_id, _| {
+        Ok(Order::Renew { license_id })
+    })
+    .await
+}
+
+/// `POST /api/v1/licenses/{id}/withdraw`: withdraw the pending reduction while allowed.
+pub(crate) async fn withdraw<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    id: Result<Path<u32>, PathRejection>,
+    headers: HeaderMap,
+) -> ApiResult<Json<Outcome>> {
+    change(
+        app,
+        c,
+        id,
+        &headers,
+        None,
+        "withdraw_reduction",
+        |license_id, _| Ok(Order::WithdrawReduction { license_id }),
+    )
+    .await
+}
+
+/// `POST /api/v1/licenses/{id}/cancel`: cancel a subscription (usable until the answer's day).
+pub(crate) async fn cancel<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    id: Result<Path<u32>, PathRejection>,
+    headers: HeaderMap,
+) -> ApiResult<Json<Outcome>> {
+    change(app, c, id, &headers, None, "cancel", |license_id, _| {
+        Ok(Order::Cancel { license_id })
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MaintenanceBody {
+    kind: license_issue::MaintenanceKind,
+}
+
+/// `POST /api/v1/licenses/{id}/maintenance` with `{"kind": "one-server" | "site"}`.
+pub(crate) async fn maintenance<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    id: Result<Path<u32>, PathRejection>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<Outcome>> {
+    let m: MaintenanceBody = parse(&body)?;
+    change(app, c, id, &headers, None, "maintenance", move |license_id, _| {
+        Ok(Order::Maintenance {
+            license_id,
+            kind: m.kind,
+        })
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ActivateBody {
+    #[serde(default)]
+    bind: BindTo,
+    #[serde(default)]
+    unbind: license_issue::Unbind,
+}
+
+/// `POST /api/v1/licenses/{id}/activate` with `{"bind": {"database": ...}}` or a
+/// fingerprint: the bound code; also a move or a recovery, within the catalog's limit of
+/// moves per year (the library's `rehost`).
+pub(crate) async fn activate<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    id: Result<Path<u32>, PathRejection>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<Outcome>> {
+    let a: ActivateBody = parse(&body)?;
+    change(app, c, id, &headers, None, "activate", move |license_id, _| {
+        Ok(Order::Rehost {
+            license_id,
+            bind: a.bind,
+            unbind: a.unbind,
+        })
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TransferBody {
+    to: Customer,
+    #[serde(default)]
+    bind: BindTo,
+    #[serde(default)]
+    unbind: license_issue::Unbind,
+    /// The company that holds it afterwards.
+    #[serde(default)]
+    company: Option<i64>,
+}
+
+/// `POST /api/v1/licenses/{id}/transfer`: a reseller's order to its end customer (the
+/// library's `transfer`); with `company`, that company holds it afterwards.
+pub(crate) async fn transfer<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    id: Result<Path<u32>, PathRejection>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<Outcome>> {
+    let t: TransferBody = parse(&body)?;
+    check_customer(&t.to)?;
+    let company = t.company;
+    if let Some(company) = company {
+        let ok = blocking(&app, move |app| {
+            Ok(app
+                .store
+                .org(company)?
+                .is_some_and(|o| o.kind == OrgKind::Company))
+        })
+        .await?;
+        if !ok {
+            return Err(ApiError::field("company", "no such company"));
+        }
+    }
+    let app2 = Arc::clone(&app);
+    let out = change(app, c, id, &headers, None, "transfer", move |license_id, _| {
+        Ok(Order::Transfer {
+            license_id,
+            to: t.to,
+            bind: t.bind,
+            unbind: t.unbind,
+        })
+    })
+    .await?;
+    if let Some(company) = company {
+        let id = out.0.license_id();
+        blocking(&app2, move |app| Ok(app.store.set_company(id, company)?)).await?;
+    }
+    Ok(out)
+}
+
+/// `GET /api/v1/licenses/{id}/file`: the license file (the code in force and the pending
+/// ones, blocks separated by blank lines, as the verifiers read a license file).
+pub(crate) async fn file<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    id: Result<Path<u32>, PathRejection>,
+) -> ApiResult<Response> {
+    let license_id = license_id(id)?;
+    let today = (app.today)();
+    blocking(&app, move |app| {
+        owned(app, &c, license_id)?;
+        let history = app.issuers.with(|is| is.history(license_id))?;
+        let mut codes: Vec<&str> = history
+            .effective_on(today)
+            .map(|r| r.code.as_str())
+            .into_iter()
+            .collect();
+        codes.extend(
+            history
+                .revisions
+                .iter()
+                .filter(|r| r.license.valid_from > today && !r.withdrawn)
+                .map(|r| r.code.as_str()),
+        );
+        let text = codes.join("\n\n") + "\n";
+        Ok((
+            [
+                (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"license-{license_id}.txt\""),
+                ),
+            ],
+            text,
+        )
+            .into_response())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PublishBody {
+    #[serde(default)]
+    valid_days: Option<u32>,
+}
+
+/// `POST /api/v1/revocations/{product}` with `{"valid_days": N}` (default 30): publish the
+/// product's signed revocation list (the library's; its bytes in hex).
+pub(crate) async fn publish_revocations<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    product: Result<Path<String>, PathRejection>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    let Path(product) =
+        product.map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, "bad_path", r.body_text()))?;
+    let p: PublishBody = if body.iter().all(u8::is_ascii_whitespace) {
+        PublishBody { valid_days: None }
+    } else {
+        parse(&body)?
+    };
+    let today = (app.today)();
+    let actor = c.actor_name();
+    let org = c.org().map_or(0, |o| o.0);
+    blocking(&app, move |app| {
+        let list = app
+            .issuers
+            .with(|is| is.publish_revocation_list(&product, today, p.valid_days.unwrap_or(30), 0))?;
+        app.store.audit(&actor, org, "publish_revocations", &product)?;
+        let mut v = serde_json::to_value(&list).map_err(|e| ApiError::internal(e.to_string()))?;
+        v["list_hex"] = json!(hex::encode(&list.bytes));
+        Ok(Json(v))
+    })
+    .await
+}
+
+/// The body of a revocation (optional).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Revocation {
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// `POST /api/v1/licenses/{id}/revoke` with `{"reason": ...}` or no body.
+pub(crate) async fn revoke<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    id: Result<Path<u32>, PathRejection>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<Outcome>> {
+    let reason = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        serde_json::from_slice::<Revocation>(&body)
+            .map_err(|e| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "malformed_json",
+                    format!("the body is not a valid revocation: {e}"),
+                )
+            })?
+            .reason
+    };
+    if let Some(r) = &reason
+        && let Some(why) = names::refused(r)
+    {
+        return Err(ApiError::field("reason", format!("the reason is refused: {why}")));
+    }
+    change(app, c, id, &headers, None, "revoke", |license_id, _| {
+        Ok(Order::Revoke { license_id, reason })
+    })
+    .await
+}
+
+/// `POST /api/v1/orders`: any order of the library, as data (the vendor's).
+pub(crate) async fn order<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<Outcome>> {
+    let order: Order = parse(&body)?;
+    let outcome = place(&app, order_key(&headers)?, order).await?;
+    let actor = c.actor_name();
+    let org = c.org().map_or(0, |o| o.0);
+    let id = outcome.license_id();
+    blocking(&app, move |app| {
+        Ok(app.store.audit(&actor, org, "order", &format!("license:{id}"))?)
+    })
+    .await?;
+    Ok(Json(outcome))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TrialRequest {
+    product: String,
+    #[serde(default)]
+    bind: BindTo,
+}
+
+/// `POST /api/v1/trials`: the company's trial of a product, on the catalog's trial terms;
+/// one per company and product (a second is refused, `trial_taken`).
+pub(crate) async fn trial<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let t: TrialRequest = parse(&body)?;
+    let (org, kind) = c.org().ok_or_else(ApiError::unauthenticated)?;
+    if kind != OrgKind::Company {
+        return Err(ApiError::forbidden("trials are for customer companies"));
+    }
+    let c2 = c.clone();
+    let product = t.product.clone();
+    let company = blocking(&app, move |app| {
+        need_right(app, &c2)?;
+        let company = app
+            .store
+            .org(org)?
+            .ok_or_else(|| ApiError::not_found("company"))?;
+        if !app.store.claim_trial(org, &product)? {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "trial_taken",
+                format!("the company had its trial of {product} already; order a license"),
+            ));
+        }
+        Ok(company)
+    })
+    .await?;
+    let mut order = NewLicense::new(
+        t.product.clone(),
+        Kind::Trial,
+        Customer::new(company.name.clone()),
+    );
+    order.bind = t.bind;
+    let placed = place(
+        &app,
+        Some(format!("trial:{org}:{}", t.product)),
+        Order::Issue(order),
+    )
+    .await;
+    let actor = c.actor_name();
+    let product = t.product.clone();
+    let id = placed.as_ref().ok().map(Outcome::license_id);
+    blocking(&app, move |app| {
+        app.store.settle_trial(org, &product, id)?;
+        if let Some(id) = id {
+            app.store.record_license(
+                Owner {
+                    license_id: id,
+                    company_id: org,
+                    reseller_id: 0,
+                },
+                &product,
+            )?;
+            app.store.audit(&actor, org, "trial", &format!("license:{id}"))?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(placed?)).into_response())
+}
+
+/// One code of a license, as `GET /api/v1/licenses/{id}` shows it.
+#[derive(Debug, Serialize)]
+struct CodeView {
+    revision: u32,
+    code: String,
+    valid_from: Date,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires: Option<Date>,
+    scope: Scope,
+}
+
+fn view(history: &LicenseHistory, catalog: Option<&license_issue::Catalog>, today: Date) -> Value {
+    let code = |r: &license_issue::Revision| CodeView {
+        revision: r.license.revision,
+        code: r.code.clone(),
+        valid_from: r.license.valid_from,
+        expires: r.license.expires,
+        scope: Scope::new(&r.license, catalog),
+    };
+    let pending: Vec<CodeView> = history
+        .revisions
+        .iter()
+        .filter(|r| r.license.valid_from > today && !r.withdrawn)
+        .map(code)
+        .collect();
+    json!({
+        "license_id": history.license_id,
+        "product": history.product,
+        "licensee": history.licensee,
+        "revoked": history.revoked,
+        "cancelled_ends": history.cancelled.map(|(_, ends)| ends),
+        "current": history.effective_on(today).map(code),
+        "pending": pending,
+        "history": history.revisions.iter().map(|r| json!({
+            "revision": r.license.revision,
+            "valid_from": r.license.valid_from,
+            "withdrawn": r.withdrawn,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// `GET /api/v1/licenses/{id}`: the code in force today, its scope in words, the pending
+/// codes and the history.
+pub(crate) async fn show<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    id: Result<Path<u32>, PathRejection>,
+) -> ApiResult<Json<Value>> {
+    let license_id = license_id(id)?;
+    let today = (app.today)();
+    blocking(&app, move |app| {
+        let vendor = c.role().is_some_and(Role::is_vendor) || matches!(c.org(), Some((_, OrgKind::Vendor)));
+        if !vendor {
+            owned(app, &c, license_id)?;
+        }
+        let (history, catalog) = app.issuers.with(
+            |is| -> Result<(LicenseHistory, Option<license_issue::Catalog>), Error> {
+                let h = is.history(license_id)?;
+                let c = is.catalogs().get(&h.product).ok().cloned();
+                Ok((h, c))
+            },
+        )?;
+        Ok(Json(view(&history, catalog.as_ref(), today)))
+    })
+    .await
+}
+
+/// `GET /api/v1/licenses`: the licenses the caller may see, with the code in force.
+pub(crate) async fn list<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+) -> ApiResult<Json<Value>> {
+    let today = (app.today)();
+    blocking(&app, move |app| {
+        let histories = app.issuers.with(|is| is.histories())?;
+        let visible: Option<Vec<u32>> = match c.org() {
+            Some((_, OrgKind::Vendor)) => None,
+            Some((org, OrgKind::Company)) => {
+                Some(app.store.licenses(org, 0)?.iter().map(|o| o.license_id).collect())
+            }
+            Some((org, OrgKind::Reseller)) => {
+                Some(app.store.licenses(0, org)?.iter().map(|o| o.license_id).collect())
+            }
+            None => return Err(ApiError::unauthenticated()),
+        };
+        let catalogs = app.issuers.with(|is| is.catalogs().clone());
+        let out: Vec<Value> = histories
+            .values()
+            .filter(|h| visible.as_ref().is_none_or(|v| v.contains(&h.license_id)))
+            .map(|h| view(h, catalogs.get(&h.product).ok(), today))
+            .collect();
+        Ok(Json(json!({ "licenses": out })))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReportQuery {
+    month: String,
+    #[serde(default)]
+    format: Option<String>,
+}
+
+/// `GET /api/v1/reports/issued?month=YYYY-MM[&format=csv]`: the library's issued report
+/// (CSV cells neutralized by the library).
+pub(crate) async fn issued<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    q: Result<Query<ReportQuery>, QueryRejection>,
+) -> ApiResult<Response> {
+    let Query(q) = q.map_err(|e| ApiError::field("month", e.body_text()))?;
+    let month = license_issue::Month::parse(&q.month).map_err(|e| ApiError::field("month", e.to_string()))?;
+    let csv = match q.format.as_deref() {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(_) => return Err(ApiError::field("format", "format is json or csv")),
+    };
+    blocking(&app, move |app| {
+        let report = app.issuers.with(|is| -> Result<_, Error> {
+            let records = license_issue::Ledger::records(is.ledger())?;
+            license_issue::issued_in_month(&records, is.catalogs(), month)
+        })?;
+        Ok(if csv {
+            (
+                [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+                report.to_csv()?,
+            )
+                .into_response()
+        } else {
+            Json(report).into_response()
+        })
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ListQuery {
+    #[serde(default)]
+    day: Option<String>,
+    #[serde(default)]
+    month: Option<String>,
+    #[serde(default)]
+    reseller: Option<String>,
+    #[serde(default)]
+    format: Option<String>,
+}
+
+/// Which report of the library a route reads.
+#[derive(Clone, Copy)]
+enum Report {
+    Active,
+    ProRata,
+    Notices,
+    Renewals,
+}
+
+fn rows_reply<R: license_issue::ReportRow + Serialize>(rows: &[R], csv: bool) -> ApiResult<Response> {
+    Ok(if csv {
+        (
+            [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+            license_issue::to_csv(rows)?,
+        )
+            .into_response()
+    } else {
+        Json(json!({ "rows": rows })).into_response()
+    })
+}
+
+async fn list_report<I: Issuers>(
+    app: Arc<App<I>>,
+    q: Result<Query<ListQuery>, QueryRejection>,
+    which: Report,
+) -> ApiResult<Response> {
+    let Query(q) = q.map_err(|e| ApiError::field("query", e.body_text()))?;
+    let csv = match q.format.as_deref() {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(_) => return Err(ApiError::field("format", "format is json or csv")),
+    };
+    let today = (app.today)();
+    let day = match &q.day {
+        Some(d) => Date::parse(d).map_err(|e| ApiError::field("day", e.to_string()))?,
+        None => today,
+    };
+    let month = match &q.month {
+        Some(m) => Some(license_issue::Month::parse(m).map_err(|e| ApiError::field("month", e.to_string()))?),
+        None => None,
+    };
+    if let Some(r) = &q.reseller
+        && let Some(why) = names::refused(r)
+    {
+        return Err(ApiError::field("reseller", format!("reseller is refused: {why}")));
+    }
+    blocking(&app, move |app| {
+        let (histories, catalogs) = app
+            .issuers
+            .with(|is| -> Result<_, Error> { Ok((is.histories()?, is.catalogs().clone())) })?;
+        match which {
+            Report::Active => rows_reply(
+                &license_issue::active_subscriptions(&histories, &catalogs, day),
+                csv,
+            ),
+            Report::Notices => rows_reply(
+                &license_issue::renewal_notices_due(&histories, &catalogs, today),
+                csv,
+            ),
+            Report::Renewals => rows_reply(
+                &license_issue::renewals_overdue(&histories, &catalogs, today)?,
+                csv,
+            ),
+            Report::ProRata => {
+                let month = month.ok_or_else(|| ApiError::field("month", "give the month, YYYY-MM"))?;
+                let report = license_issue::pro_rata(&histories, &catalogs, month, q.reseller.as_deref())?;
+                Ok(if csv {
+                    (
+                        [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+                        report.to_csv()?,
+                    )
+                        .into_response()
+                } else {
+                    Json(report).into_response()
+                })
+            }
+        }
+    })
+    .await
+}
+
+/// `GET /api/v1/reports/active?day=YYYY-MM-DD[&format=csv]`: subscriptions active on a day.
+pub(crate) async fn active<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    q: Result<Query<ListQuery>, QueryRejection>,
+) -> ApiResult<Response> {
+    list_report(app, q, Report::Active).await
+}
+
+/// `GET /api/v1/reports/pro-rata?month=YYYY-MM[&reseller=R][&format=csv]`.
+pub(crate) async fn pro_rata<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    q: Result<Query<ListQuery>, QueryRejection>,
+) -> ApiResult<Response> {
+    list_report(app, q, Report::ProRata).await
+}
+
+/// `GET /api/v1/reports/notices[?format=csv]`: renewal notices due today.
+pub(crate) async fn notices<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    q: Result<Query<ListQuery>, QueryRejection>,
+) -> ApiResult<Response> {
+    list_report(app, q, Report::Notices).await
+}
+
+/// `GET /api/v1/reports/renewals[?format=csv]`: renewals due (cancellation deadline passed)
+/// without a code yet.
+pub(crate) async fn renewals<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    q: Result<Query<ListQuery>, QueryRejection>,
+) -> ApiResult<Response> {
+    list_report(app, q, Report::Renewals).await
+}

@@ -1,0 +1,68 @@
+//! Where the issuers come from (carried over from `issuing-service`): a fresh `Issuer` per
+//! request over a shared ledger (a connection pool), or one `Issuer` behind a lock (a
+//! ledger one process holds).
+//!
+//! This is the seam for the ledger: the service only needs a `license_issue::Ledger`. It
+//! runs on the library's `PgLedger` (several instances) or `FileLedger` (one instance)
+//! today; the SQLite ledger and the `Ledger` write that commits outbox rows in the same
+//! transaction (being built in license-issue) plug in here unchanged.
+
+use std::sync::Mutex;
+
+use license_issue::{Catalogs, Issuer, Ledger, VendorKey};
+
+/// Runs closures with an issuer.
+pub trait Issuers: Send + Sync + 'static {
+    /// The ledger.
+    type Ledger: Ledger;
+    /// Run `f` with an issuer.
+    fn with<T>(&self, f: impl FnOnce(&mut Issuer<Self::Ledger>) -> T) -> T;
+}
+
+/// Issuers over a ledger handle that many threads share (clones of a `PgLedger`).
+pub struct Pooled<L> {
+    catalogs: Catalogs,
+    key: VendorKey,
+    ledger: L,
+}
+
+impl<L: Ledger + Clone + Send + Sync + 'static> Pooled<L> {
+    /// Each request gets an issuer with these catalogs and key, over a clone of `ledger`.
+    pub fn new(catalogs: Catalogs, key: VendorKey, ledger: L) -> Pooled<L> {
+        Pooled {
+            catalogs,
+            key,
+            ledger,
+        }
+    }
+}
+
+impl<L: Ledger + Clone + Send + Sync + 'static> Issuers for Pooled<L> {
+    type Ledger = L;
+    fn with<T>(&self, f: impl FnOnce(&mut Issuer<L>) -> T) -> T {
+        f(&mut Issuer::new(
+            self.catalogs.clone(),
+            self.key.clone(),
+            self.ledger.clone(),
+        ))
+    }
+}
+
+/// One issuer behind a lock (a ledger file, which one process holds).
+pub struct Locked<L: Ledger>(Mutex<Issuer<L>>);
+
+impl<L: Ledger + Send + 'static> Locked<L> {
+    /// Requests take turns with `issuer`.
+    pub fn new(issuer: Issuer<L>) -> Locked<L> {
+        Locked(Mutex::new(issuer))
+    }
+}
+
+impl<L: Ledger + Send + 'static> Issuers for Locked<L> {
+    type Ledger = L;
+    fn with<T>(&self, f: impl FnOnce(&mut Issuer<L>) -> T) -> T {
+        // A panic while holding the lock leaves the issuer as consistent as the ledger.
+        let mut guard = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        f(&mut guard)
+    }
+}

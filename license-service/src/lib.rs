@@ -1,0 +1,34 @@
+//! `license-service`: the vendor's licensing backend (issue 21). Accounts and roles (the
+//! vendor's administrators and clerks, resellers' administrators and users, customer
+//! companies' administrators and users), sessions and scoped API tokens, and a JSON API
+//! (`/api/v1/...`) over `license-issue`, whose functions make every licensing decision.
+//!
+//! - [`db`]: SQLite (one instance, embedded) or PostgreSQL (several instances), with
+//!   embedded migrations; [`store`]: the service's records on either.
+//! - [`auth`]: Argon2id passwords, TOTP, random tokens stored as digests.
+//! - [`rights`]: roles, and rights never beyond the granter's (the library's frames).
+//! - [`permissions`]: the permission matrix (`permissions.csv`), applied to every route.
+//! - [`mail`]: the seam the `license-notify` crate will plug into.
+//! - [`issuers`]: the seam for the ledger (any `license_issue::Ledger`).
+//! - [`api`]: the routes and the guards (`http-guard`).
+//!
+//! docs/SERVICE.md has the deployment, the roles, the matrix and the API.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod api;
+pub mod auth;
+pub mod clock;
+pub mod db;
+pub mod error;
+pub mod issuers;
+pub mod mail;
+mod names;
+pub mod permissions;
+pub mod rights;
+pub mod store;
+
+pub use api::app::{App, Settings};
+pub use api::{router, routes};
+pub use error::{ApiError, StoreError};

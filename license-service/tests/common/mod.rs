@@ -1,0 +1,358 @@
+//! The service on the loopback for the tests: SQLite and a ledger file by default, a
+//! PostgreSQL schema of its own (store and ledger) with `pg()`; an HTTP/1.1 client with a
+//! cookie jar; fixtures for every role.
+#![allow(dead_code)]
+
+#[allow(clippy::duplicate_mod)]
+#[path = "../../../license-issue/tests/common/mod.rs"]
+pub mod pg;
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::Arc;
+
+use http_guard::web::WebPolicy;
+use license_core::Date;
+use license_issue::{Catalog, Catalogs, FileLedger, Issuer, VendorKey};
+use license_service::auth::{password, totp};
+use license_service::db::postgres::PgDb;
+use license_service::db::sqlite::SqliteDb;
+use license_service::issuers::{Issuers, Locked, Pooled};
+use license_service::mail::MemoryMailer;
+use license_service::permissions::Matrix;
+use license_service::rights::{OrgKind, Rights};
+use license_service::store::Store;
+use license_service::{App, Settings, router};
+use serde_json::{Value, json};
+
+pub const PASSWORD: &str = "a long test password";
+
+pub fn today() -> Date {
+    Date::from_ymd(2026, 11, 22).unwrap()
+}
+
+pub fn catalogs() -> Catalogs {
+    let mut c = Catalogs::new();
+    c.insert(Catalog::demo().unwrap());
+    c
+}
+
+pub fn key() -> VendorKey {
+    VendorKey::from_seed(&[5; 32])
+}
+
+/// A running service.
+pub struct Service {
+    pub addr: SocketAddr,
+    pub store: Arc<Store>,
+    pub mail: Arc<MemoryMailer>,
+    pub vendor_org: i64,
+    _dir: Option<tempfile::TempDir>,
+    _schema: Option<pg::Schema>,
+}
+
+fn start<I: Issuers>(store: Store, issuers: I) -> (SocketAddr, Arc<Store>, Arc<MemoryMailer>, i64) {
+    start_with(store, issuers, None)
+}
+
+/// Serve with `axum::serve`, or with the service's own bounded server when `limits` are
+/// given (as the binary does).
+fn start_with<I: Issuers>(
+    store: Store,
+    issuers: I,
+    limits: Option<http_guard::conn::ConnLimits>,
+) -> (SocketAddr, Arc<Store>, Arc<MemoryMailer>, i64) {
+    let store = Arc::new(store);
+    let mail = Arc::new(MemoryMailer::default());
+    let vendor_org = store.vendor_org("Vendor").unwrap();
+    let app = Arc::new(App {
+        store: store.clone(),
+        issuers,
+        today: Arc::new(today),
+        mailer: mail.clone(),
+        matrix: Matrix::committed().unwrap(),
+        settings: Settings::new(WebPolicy::new(&[], false).unwrap()),
+        vendor_org,
+    });
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    if let Some(limits) = limits {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            rt.block_on(license_service::api::serve::serve(
+                listener,
+                app,
+                limits,
+                None,
+                std::future::pending(),
+            ))
+            .unwrap()
+        });
+        return (addr, store, mail, vendor_org);
+    }
+    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
+    std::thread::spawn(move || rt.block_on(async { axum::serve(listener, service).await.unwrap() }));
+    (addr, store, mail, vendor_org)
+}
+
+impl Service {
+    /// SQLite in memory and a ledger file.
+    pub fn sqlite() -> Service {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = FileLedger::open(&dir.path().join("ledger.jsonl")).unwrap();
+        let store = Store::new(Box::new(SqliteDb::open(&dir.path().join("service.db")).unwrap()));
+        let (addr, store, mail, vendor_org) =
+            start(store, Locked::new(Issuer::new(catalogs(), key(), ledger)));
+        Service {
+            addr,
+            store,
+            mail,
+            vendor_org,
+            _dir: Some(dir),
+            _schema: None,
+        }
+    }
+
+    /// SQLite, served by the service's bounded server with `limits`.
+    pub fn bounded(limits: http_guard::conn::ConnLimits) -> Service {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = FileLedger::open(&dir.path().join("ledger.jsonl")).unwrap();
+        let store = Store::new(Box::new(SqliteDb::open(&dir.path().join("service.db")).unwrap()));
+        let (addr, store, mail, vendor_org) = start_with(
+            store,
+            Locked::new(Issuer::new(catalogs(), key(), ledger)),
+            Some(limits),
+        );
+        Service {
+            addr,
+            store,
+            mail,
+            vendor_org,
+            _dir: Some(dir),
+            _schema: None,
+        }
+    }
+
+    /// A schema of its own in `LICENSE_TEST_PG` for the store and the ledger.
+    pub fn postgres() -> Service {
+        let schema = pg::Schema::create(&pg::database_url());
+        let store = Store::new(Box::new(PgDb::open(schema.config(), 4).unwrap()));
+        let (addr, store, mail, vendor_org) = start(store, Pooled::new(catalogs(), key(), schema.ledger(4)));
+        Service {
+            addr,
+            store,
+            mail,
+            vendor_org,
+            _dir: None,
+            _schema: Some(schema),
+        }
+    }
+
+    /// PostgreSQL when `LICENSE_TEST_PG` was set at build time, else SQLite.
+    pub fn any() -> Service {
+        if cfg!(has_pg) {
+            Service::postgres()
+        } else {
+            Service::sqlite()
+        }
+    }
+
+    pub fn client(&self) -> Client {
+        Client {
+            addr: self.addr,
+            cookie: None,
+            csrf: None,
+            bearer: None,
+        }
+    }
+
+    /// A confirmed user of `org` with the password [`PASSWORD`] (and a TOTP secret for
+    /// the vendor's), made directly in the store (the bootstrap does the same).
+    pub fn user(&self, org: i64, email: &str, admin: bool, rights: &Rights) -> (i64, String) {
+        let kind = self.store.org(org).unwrap().unwrap().kind;
+        let secret = if kind == OrgKind::Vendor {
+            totp::new_secret().unwrap()
+        } else {
+            String::new()
+        };
+        let id = self
+            .store
+            .create_user(
+                org,
+                email,
+                &password::hash(PASSWORD).unwrap(),
+                admin,
+                &secret,
+                rights,
+            )
+            .unwrap()
+            .unwrap();
+        self.store.confirm(id).unwrap();
+        (id, secret)
+    }
+
+    /// Log `email` in (with a TOTP code from `secret` when given).
+    pub fn login(&self, email: &str, secret: &str) -> Client {
+        let mut c = self.client();
+        let mut body = json!({"email": email, "password": PASSWORD});
+        if !secret.is_empty() {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs() as i64;
+            body["totp"] = json!(totp::code_at(secret, now).unwrap());
+        }
+        let (status, v) = c.post("/api/v1/login", &body);
+        assert_eq!(status, 200, "login {email}: {v}");
+        c
+    }
+
+    /// A vendor API token with `scopes`.
+    pub fn token(&self, org: i64, scopes: &[&str]) -> Client {
+        let scopes: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
+        let (_, token) = self.store.create_token(org, "test", &scopes).unwrap();
+        let mut c = self.client();
+        c.bearer = Some(token);
+        c
+    }
+}
+
+/// An HTTP/1.1 client (one connection per request) with a session cookie and its CSRF
+/// token, or a bearer token.
+#[derive(Clone, Debug)]
+pub struct Client {
+    pub addr: SocketAddr,
+    pub cookie: Option<String>,
+    pub csrf: Option<String>,
+    pub bearer: Option<String>,
+}
+
+/// A response: status, headers (lowercase names), body.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub head: String,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {:?}", self.body))
+    }
+
+    pub fn kind(&self) -> String {
+        self.json()["error"]["kind"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+impl Client {
+    pub fn raw(&mut self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Reply {
+        let mut s = TcpStream::connect(self.addr).unwrap();
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
+            self.addr
+        );
+        if let Some(c) = &self.cookie {
+            head.push_str(&format!("Cookie: lk_svc_session={c}\r\n"));
+        }
+        if let (Some(t), "POST") = (&self.csrf, method) {
+            head.push_str(&format!("X-CSRF-Token: {t}\r\n"));
+        }
+        if let Some(b) = &self.bearer {
+            head.push_str(&format!("Authorization: Bearer {b}\r\n"));
+        }
+        for (k, v) in headers {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+        head.push_str(&format!(
+            "Content-Length: {}\r\n\r\n",
+            body.map_or(0, <[u8]>::len)
+        ));
+        s.write_all(head.as_bytes()).unwrap();
+        if let Some(b) = body {
+            let _ = s.write_all(b);
+        }
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        let text = String::from_utf8_lossy(&out).into_owned();
+        let (head, body) = text
+            .split_once("\r\n\r\n")
+            .unwrap_or_else(|| panic!("no response: {text:?}"));
+        let status: u16 = head.split(' ').nth(1).unwrap().parse().unwrap();
+        let head = head.to_ascii_lowercase();
+        if let Some(line) = head
+            .lines()
+            .find(|l| l.starts_with("set-cookie: lk_svc_session="))
+        {
+            let value = line["set-cookie: lk_svc_session=".len()..]
+                .split(';')
+                .next()
+                .unwrap();
+            // The header was lowercased: take the value from the original text.
+            let at = text.to_ascii_lowercase().find(line).unwrap() + "set-cookie: lk_svc_session=".len();
+            let original = &text[at..at + value.len()];
+            self.cookie = if original.is_empty() {
+                None
+            } else {
+                Some(original.to_owned())
+            };
+        }
+        let reply = Reply {
+            status,
+            head,
+            body: body.to_owned(),
+        };
+        if path == "/api/v1/login"
+            && status == 200
+            && let Some(csrf) = reply.json()["csrf"].as_str()
+        {
+            self.csrf = Some(csrf.to_owned());
+        }
+        reply
+    }
+
+    /// A GET: the status and the JSON body (a text body as a JSON string).
+    pub fn get(&mut self, path: &str) -> (u16, Value) {
+        let r = self.raw("GET", path, &[], None);
+        let v = serde_json::from_str(&r.body).unwrap_or_else(|_| Value::String(r.body.clone()));
+        (r.status, v)
+    }
+
+    pub fn post(&mut self, path: &str, body: &Value) -> (u16, Value) {
+        let r = self.raw(
+            "POST",
+            path,
+            &[("Content-Type", "application/json")],
+            Some(body.to_string().as_bytes()),
+        );
+        (r.status, r.json())
+    }
+
+    pub fn post_with(&mut self, path: &str, headers: &[(&str, &str)], body: &Value) -> (u16, Value) {
+        let mut h = vec![("Content-Type", "application/json")];
+        h.extend_from_slice(headers);
+        let r = self.raw("POST", path, &h, Some(body.to_string().as_bytes()));
+        (r.status, r.json())
+    }
+}
+
+pub fn new_license(licensee: &str) -> Value {
+    json!({
+        "product": "demo-erp",
+        "kind": "subscription",
+        "customer": {"licensee": licensee, "reseller": "Reseller One"},
+        "line": "expert",
+        "named_users": 25,
+        "modules": ["crm", "bi"],
+        "bind": {"database": pg::db(&format!("DB-{licensee}"))},
+    })
+}

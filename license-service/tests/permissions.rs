@@ -1,0 +1,305 @@
+//! THE permission-matrix test: every route of the router is named by the matrix
+//! (`permissions.csv`) and the matrix names no other; every route is called as every role
+//! (each logged in once), and is allowed exactly where the matrix says. Also: the matrix
+//! rendered into docs/SERVICE.md is current (`LICENSE_SERVICE_BLESS=1` rewrites it).
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{Client, Service, new_license};
+use license_core::{Date, Frame, Kind, KindSet, LineSet, ModuleSet};
+use license_service::issuers::Locked;
+use license_service::permissions::{COLUMNS, Cell, Matrix};
+use license_service::rights::{OrgKind, Rights};
+use license_service::routes;
+use serde_json::{Value, json};
+
+type AnyIssuers = Locked<license_issue::FileLedger>;
+
+fn frame(users: u32) -> Frame {
+    let mut f = Frame::new(
+        KindSet::EMPTY.with(Kind::Trial).with(Kind::Subscription),
+        LineSet::from_bits(0b11),
+        ModuleSet::from_bits(u64::MAX),
+        Date::from_ymd(2030, 1, 1).unwrap(),
+    );
+    f.named_users = Some(users);
+    f
+}
+
+#[test]
+fn every_route_is_in_the_matrix_and_the_matrix_names_no_other() {
+    let matrix = Matrix::committed().unwrap();
+    let in_router: BTreeSet<String> = routes::<AnyIssuers>().iter().map(|r| r.name()).collect();
+    let in_matrix: BTreeSet<String> = matrix.routes().map(str::to_owned).collect();
+    let unnamed: Vec<_> = in_router.difference(&in_matrix).collect();
+    assert!(unnamed.is_empty(), "routes the matrix does not name: {unnamed:?}");
+    let stale: Vec<_> = in_matrix.difference(&in_router).collect();
+    assert!(stale.is_empty(), "matrix rows without a route: {stale:?}");
+}
+
+#[test]
+fn the_matrix_in_docs_service_md_is_current() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/SERVICE.md");
+    let doc = std::fs::read_to_string(path).unwrap();
+    let (begin, end) = ("<!-- matrix:begin -->\n", "<!-- matrix:end -->");
+    let a = doc.find(begin).expect("docs/SERVICE.md has the matrix markers") + begin.len();
+    let b = doc.find(end).unwrap();
+    let rendered = Matrix::committed().unwrap().to_markdown();
+    if std::env::var_os("LICENSE_SERVICE_BLESS").is_some() {
+        std::fs::write(path, format!("{}{rendered}{}", &doc[..a], &doc[b..])).unwrap();
+        return;
+    }
+    assert_eq!(
+        &doc[a..b],
+        rendered,
+        "docs/SERVICE.md's matrix is stale: run LICENSE_SERVICE_BLESS=1 cargo test -p license-service --test permissions"
+    );
+}
+
+/// A role of the test: its column of the matrix, whether it is "another" organisation's
+/// (its `own` and `right` cells on another's objects are refused), and for tokens whether
+/// it holds the scopes.
+struct Role {
+    name: &'static str,
+    column: &'static str,
+    other: bool,
+    scoped: bool,
+    has_right: bool,
+    client: Client,
+    token_id: i64,
+}
+
+fn expected(matrix: &Matrix, route: &str, role: &Role) -> bool {
+    let has_path_object = route.contains('{');
+    match matrix.cell(route, role.column) {
+        Cell::No => false,
+        Cell::Yes => true,
+        Cell::Own => !(role.other && has_path_object),
+        Cell::Right => role.has_right && !(role.other && has_path_object),
+        Cell::Scope(s) => s == "any" || role.scoped,
+    }
+}
+
+fn denied(status: u16, body: &Value) -> bool {
+    let kind = body["error"]["kind"].as_str().unwrap_or("");
+    matches!(status, 401 | 403 | 404) && matches!(kind, "unauthenticated" | "forbidden" | "not_found")
+}
+
+#[test]
+fn every_route_as_every_role_is_allowed_exactly_where_the_matrix_says() {
+    let svc = Service::any();
+    let matrix = Matrix::committed().unwrap();
+    let v = svc.vendor_org;
+    let (_, va_secret) = svc.user(v, "va@vendor.test", true, &Rights::default());
+    let (_, vc_secret) = svc.user(v, "vc@vendor.test", false, &Rights::default());
+    let frame_json = serde_json::to_string(&frame(100)).unwrap();
+    let r = svc
+        .store
+        .create_org(OrgKind::Reseller, "Contoso", &frame_json)
+        .unwrap();
+    let r2 = svc
+        .store
+        .create_org(OrgKind::Reseller, "Fabrikam", &frame_json)
+        .unwrap();
+    let a = svc.store.create_org(OrgKind::Company, "ACME Corp", "").unwrap();
+    let b = svc.store.create_org(OrgKind::Company, "Beta GmbH", "").unwrap();
+    svc.user(r, "ra@contoso.test", true, &Rights::default());
+    let narrower = Rights {
+        frame: Some(frame(50)),
+        ..Rights::default()
+    };
+    svc.user(r, "ru@contoso.test", false, &narrower);
+    svc.user(r2, "ra@fabrikam.test", true, &Rights::default());
+    svc.user(a, "ca@acme.test", true, &Rights::default());
+    svc.user(a, "cu@acme.test", false, &Rights::default());
+    svc.user(b, "ca@beta.test", true, &Rights::default());
+
+    // A license of company A, made by reseller R.
+    let mut ra = svc.login("ra@contoso.test", "");
+    let (status, created) = ra.post(
+        &format!("/api/v1/licenses?company={a}"),
+        &new_license("ACME Corp"),
+    );
+    assert_eq!(status, 201, "{created}");
+    let license = created["license"]["license_id"].as_u64().unwrap();
+
+    // A token per organisation to revoke by path.
+    let path_token = |org| svc.store.create_token(org, "path", &["orders".into()]).unwrap().0;
+    let (ta, tr, tv) = (path_token(a), path_token(r), path_token(v));
+    let all_scopes = ["orders", "reports", "audit", "tickets"];
+    let role = |name, column, other, has_right, client: Client, token_id| Role {
+        name,
+        column,
+        other,
+        scoped: true,
+        has_right,
+        client,
+        token_id,
+    };
+    let mut roles = vec![
+        role("anonymous", "anonymous", false, false, svc.client(), ta),
+        role(
+            "customer user",
+            "customer_user",
+            false,
+            false,
+            svc.login("cu@acme.test", ""),
+            ta,
+        ),
+        role(
+            "customer admin",
+            "customer_admin",
+            false,
+            true,
+            svc.login("ca@acme.test", ""),
+            ta,
+        ),
+        role(
+            "another company's admin",
+            "customer_admin",
+            true,
+            true,
+            svc.login("ca@beta.test", ""),
+            ta,
+        ),
+        role(
+            "reseller user",
+            "reseller_user",
+            false,
+            true,
+            svc.login("ru@contoso.test", ""),
+            tr,
+        ),
+        role("reseller admin", "reseller_admin", false, true, ra, tr),
+        role(
+            "another reseller",
+            "reseller_admin",
+            true,
+            true,
+            svc.login("ra@fabrikam.test", ""),
+            tr,
+        ),
+        role(
+            "vendor clerk",
+            "vendor_clerk",
+            false,
+            true,
+            svc.login("vc@vendor.test", &vc_secret),
+            tv,
+        ),
+        role(
+            "vendor admin",
+            "vendor_admin",
+            false,
+            true,
+            svc.login("va@vendor.test", &va_secret),
+            tv,
+        ),
+        role(
+            "token with the scope",
+            "token",
+            false,
+            true,
+            svc.token(v, &all_scopes),
+            tv,
+        ),
+        Role {
+            scoped: false,
+            ..role(
+                "token without the scope",
+                "token",
+                false,
+                true,
+                svc.token(v, &[]),
+                tv,
+            )
+        },
+    ];
+    assert_eq!(COLUMNS.len(), 8);
+
+    let mut n = 0;
+    let mut failures = Vec::new();
+    let all = routes::<AnyIssuers>();
+    // Logout last: it ends the role's session.
+    let order: Vec<_> = all
+        .iter()
+        .filter(|r| r.path != "/api/v1/logout")
+        .chain(all.iter().filter(|r| r.path == "/api/v1/logout"))
+        .collect();
+    for route in order {
+        let name = route.name();
+        for role in &mut roles {
+            n += 1;
+            let path = route.path.replace(
+                "{id}",
+                &if route.path.starts_with("/api/v1/tokens") {
+                    role.token_id.to_string()
+                } else {
+                    license.to_string()
+                },
+            );
+            let path = if route.path == "/api/v1/reports/issued" || route.path == "/api/v1/reports/pro-rata" {
+                format!("{path}?month=2026-11")
+            } else {
+                path
+            };
+            let body = body_for(route.path, n);
+            let (status, reply) = if route.method == axum::http::Method::GET {
+                role.client.get(&path)
+            } else {
+                role.client.post(&path, &body)
+            };
+            assert!(status < 500, "{name} as {}: {status} {reply}", role.name);
+            let allowed = !denied(status, &reply);
+            let want = expected(&matrix, &name, role);
+            if allowed != want {
+                failures.push(format!(
+                    "{name} as {}: {} (want {}): {status} {reply}",
+                    role.name,
+                    if allowed { "allowed" } else { "refused" },
+                    if want { "allowed" } else { "refused" }
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {n} calls differ from the matrix:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// A body that passes parsing for each route (unique where it creates something).
+fn body_for(path: &str, n: usize) -> Value {
+    match path {
+        "/api/v1/register" => {
+            json!({"company": format!("Company {n}"), "email": format!("r{n}@x.test"), "password": "a long test password"})
+        }
+        "/api/v1/confirm" => json!({"token": "lkm_not_a_token"}),
+        "/api/v1/login" => json!({"email": format!("nobody{n}@x.test"), "password": "wrong password!"}),
+        "/api/v1/password/forgot" => json!({"email": format!("nobody{n}@x.test")}),
+        "/api/v1/password/reset" => json!({"token": "lkm_not_a_token", "password": "a long new password"}),
+        "/api/v1/users" => json!({"email": format!("u{n}@x.test")}),
+        "/api/v1/tokens" => json!({"name": "erp", "scopes": ["orders"]}),
+        "/api/v1/resellers" => {
+            json!({"name": format!("Reseller {n}"), "frame": frame(10), "admin_email": format!("rs{n}@x.test")})
+        }
+        "/api/v1/licenses" => new_license(&format!("Licensee {n}")),
+        "/api/v1/licenses/{id}/upgrade" => json!({"named_users": 26 + n}),
+        "/api/v1/licenses/{id}/reduce" => json!({"named_users": 20}),
+        "/api/v1/licenses/{id}/revoke" => json!({"reason": "test"}),
+        "/api/v1/orders" => json!({"order": "renew", "license_id": 1}),
+        "/api/v1/licenses/{id}/maintenance" => json!({"kind": "one-server"}),
+        "/api/v1/licenses/{id}/activate" => {
+            json!({"bind": {"database": common::pg::db(&format!("moved {n}"))}})
+        }
+        "/api/v1/licenses/{id}/transfer" => json!({"to": {"licensee": "ACME Corp"}}),
+        "/api/v1/revocations/{product}" => json!({"valid_days": 10}),
+        "/api/v1/erasures" => json!({"licensee": "Nobody Here"}),
+        "/api/v1/trials" => json!({"product": "demo-erp", "bind": {"database": common::pg::db("trial")}}),
+        _ => json!({}),
+    }
+}
