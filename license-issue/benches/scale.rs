@@ -269,6 +269,18 @@ fn main() {
         }
         "reports" => {
             if let Some(l) = pg() {
+                let mut c = l.connection().expect("connection");
+                for sql in [
+                    "SELECT license_id FROM ledger_records WHERE has_code AND kind = 'subscription'
+                       AND valid_from <= '2026-10-15' AND expires > '2026-10-15'",
+                    "SELECT kind, count(*) FROM ledger_records WHERE has_code AND recorded >= '2026-10-01'
+                       AND recorded < '2026-11-01' GROUP BY kind",
+                ] {
+                    for row in c.query(&format!("EXPLAIN {sql}"), &[]).expect("explain") {
+                        println!("postgres plan: {}", row.get::<_, String>(0));
+                    }
+                }
+                drop(c);
                 reports("postgres", &l, |m| l.issued_totals(m).expect("totals"));
             }
             if let Some(l) = sqlite() {
