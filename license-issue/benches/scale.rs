@@ -134,6 +134,13 @@ fn reports(name: &str, ledger: &impl Ledger, totals: impl Fn(Month) -> Vec<KindT
         }),
     );
     line(
+        "  of which reading the records (SQL + JSON decode)",
+        time(runs.min(3), || {
+            let records = ledger.records_active_on(day).expect("records");
+            format!("{} records", records.len())
+        }),
+    );
+    line(
         "pro rata 2026-10 (records of the month's subscriptions)",
         time(runs.min(3), || {
             let records = ledger.records_in_term(from, to).expect("records");
