@@ -154,6 +154,13 @@ fn the_report_queries_use_their_indexes() {
            AND valid_from <= '2026-01-01' AND expires > '2026-01-01'",
     );
     assert!(active.contains("ledger_records_term"), "{active}");
+    // records_in_term (pro rata): the terms overlapping a month.
+    let month = plan(
+        &mut c,
+        "SELECT license_id FROM ledger_records WHERE has_code AND kind = 'subscription'
+           AND valid_from < '2026-02-01' AND expires > '2026-01-01'",
+    );
+    assert!(month.contains("ledger_records_term"), "{month}");
     let issued = plan(
         &mut c,
         "SELECT kind, count(*) FROM ledger_records WHERE has_code AND recorded >= '2026-01-01'

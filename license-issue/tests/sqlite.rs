@@ -115,6 +115,11 @@ fn the_report_queries_use_their_indexes() {
            AND valid_from <= '2026-01-01' AND expires > '2026-01-01'",
     );
     assert!(active.contains("ledger_records_term"), "{active}");
+    let month = plan(
+        "SELECT license_id FROM ledger_records WHERE has_code AND kind = 'subscription'
+           AND valid_from < '2026-02-01' AND expires > '2026-01-01'",
+    );
+    assert!(month.contains("ledger_records_term"), "{month}");
     let issued = plan(
         "SELECT kind, count(*) FROM ledger_records WHERE has_code AND recorded >= '2026-01-01'
            AND recorded < '2026-02-01' GROUP BY kind",

@@ -68,6 +68,10 @@ where
         self.inner.records_active_on(day)
     }
 
+    fn records_in_term(&self, from: Date, to: Date) -> Result<Vec<Record>, Error> {
+        self.inner.records_in_term(from, to)
+    }
+
     fn records_of_order(&self, key: &str) -> Result<Vec<Record>, Error> {
         self.inner.records_of_order(key)
     }

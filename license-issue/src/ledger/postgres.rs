@@ -23,7 +23,7 @@ use crate::error::Error;
 use crate::issuer::error::OrderError;
 use crate::ledger::error::LedgerError;
 use crate::ledger::store::{
-    Batch, Ledger, OutboxRow, Record, erase_in, next_sequence, normalize_licensee, term_end,
+    Batch, Ledger, OutboxRow, Record, SqlRow, erase_in, next_sequence, normalize_licensee,
 };
 use crate::report::error::ReportError;
 use crate::report::lists::KindTotals;
@@ -167,6 +167,46 @@ impl PgLedger {
             .collect()
     }
 
+    /// Load `records` in one `COPY` (a migration from another system, a generated ledger
+    /// for a benchmark): every record of licenses new to the ledger, each license's
+    /// records in order, encoded as [`Ledger::append_batch`] encodes them. All or none: a
+    /// license already in the ledger (or an order key already recorded) is
+    /// [`LedgerError::Conflict`](crate::LedgerError::Conflict) and loads nothing. The
+    /// sequence of new license ids is moved above the highest id loaded. Returns the
+    /// number of records loaded. Run `ANALYZE ledger_records` after a large load (the
+    /// report queries' plans depend on the table's statistics).
+    pub fn load(&self, records: &[Record]) -> Result<u64, Error> {
+        use std::io::Write;
+        let mut c = self.conn()?;
+        let mut tx = c.transaction().map_err(db)?;
+        let mut text = String::new();
+        for row in SqlRow::bulk(records) {
+            copy_line(&mut text, &row?);
+        }
+        let mut writer = tx
+            .copy_in(format!("COPY ledger_records ({RECORD_COLUMNS}) FROM STDIN").as_str())
+            .map_err(db)?;
+        writer.write_all(text.as_bytes()).map_err(backend)?;
+        let loaded = match writer.finish() {
+            Ok(n) => n,
+            Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
+                return Err(Error::Ledger(LedgerError::Conflict {
+                    license_id: records.first().map_or(0, |r| r.license.license_id),
+                }));
+            }
+            Err(e) => return Err(db(e)),
+        };
+        tx.execute(
+            "SELECT setval('ledger_license_ids', GREATEST(
+                 (SELECT last_value FROM ledger_license_ids),
+                 (SELECT COALESCE(max(license_id), 0) FROM ledger_records)))",
+            &[],
+        )
+        .map_err(db)?;
+        tx.commit().map_err(db)?;
+        Ok(loaded)
+    }
+
     /// The totals of codes issued per kind in `month`, counted by the database (the
     /// same figures as [`crate::issued_in_month`]'s `totals`).
     pub fn issued_totals(&self, month: Month) -> Result<Vec<KindTotals>, Error> {
@@ -202,86 +242,104 @@ impl PgLedger {
     }
 }
 
+/// The columns of `ledger_records` a record fills, in [`SqlRow`]'s order.
+const RECORD_COLUMNS: &str = "license_id, seq, recorded, operation, product, licensee, reseller, kind, \
+     revision, has_code, order_key, order_digest, batch_index, record, valid_from, expires";
+
+/// One field of a `COPY ... FROM STDIN` text row: `\N` for none, else the text with
+/// backslash, tab, newline and carriage return escaped.
+fn copy_field(out: &mut String, value: Option<&str>) {
+    let Some(v) = value else {
+        out.push_str("\\N");
+        return;
+    };
+    for ch in v.chars() {
+        match ch {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// `row` as one line of `COPY ledger_records (RECORD_COLUMNS) FROM STDIN` (text format).
+fn copy_line(out: &mut String, row: &SqlRow<'_>) {
+    let (license_id, seq) = (row.license_id.to_string(), row.seq.to_string());
+    let (revision, batch_index) = (row.revision.to_string(), row.batch_index.to_string());
+    let fields: [Option<&str>; 16] = [
+        Some(&license_id),
+        Some(&seq),
+        Some(&row.recorded),
+        Some(row.operation),
+        Some(row.product),
+        Some(row.licensee),
+        row.reseller,
+        Some(row.kind),
+        Some(&revision),
+        Some(if row.has_code { "t" } else { "f" }),
+        row.order_key,
+        row.order_digest,
+        Some(&batch_index),
+        Some(&row.json),
+        Some(&row.valid_from),
+        Some(&row.expires),
+    ];
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push('\t');
+        }
+        copy_field(out, *f);
+    }
+    out.push('\n');
+}
+
 /// The records of `batch` as one multi-row INSERT: all or none. A unique-key violation
 /// (another writer at the same position, the same revision, or the same order key) is a
 /// conflict.
 fn insert_batch(c: &mut impl GenericClient, batch: &Batch<'_>) -> Result<(), Error> {
     const COLUMNS: usize = 16;
-    let mut sql = String::from(
-        "INSERT INTO ledger_records (license_id, seq, recorded, operation, product, licensee, reseller, \
-             kind, revision, has_code, order_key, order_digest, batch_index, record, valid_from, expires) VALUES ",
-    );
-    struct Row {
-        license_id: i64,
-        seq: i32,
-        recorded: String,
-        operation: &'static str,
-        kind: &'static str,
-        revision: i32,
-        has_code: bool,
-        order_key: Option<String>,
-        order_digest: Option<String>,
-        batch_index: i32,
-        json: String,
-        valid_from: String,
-        expires: String,
-    }
-    let mut rows = Vec::with_capacity(batch.records.len());
-    for (i, r) in batch.records.iter().enumerate() {
-        let at = batch.expected + i;
-        rows.push(Row {
-            license_id: i64::from(r.license.license_id),
-            seq: i32::try_from(at).map_err(|_| {
-                Error::Order(OrderError::RevisionsExhausted {
-                    license_id: batch.license_id,
-                })
-            })?,
-            recorded: r.recorded.to_string(),
-            operation: r.operation.name(),
-            kind: r.license.kind.name(),
-            revision: i32::try_from(r.license.revision).unwrap_or(i32::MAX),
-            has_code: r.code.is_some(),
-            order_key: r.order.as_ref().map(|o| o.key.clone()),
-            order_digest: r.order.as_ref().map(|o| o.digest.clone()),
-            batch_index: i32::try_from(i).unwrap_or(i32::MAX),
-            json: serde_json::to_string(r).map_err(LedgerError::LedgerEncode)?,
-            valid_from: r.license.valid_from.to_string(),
-            expires: term_end(r),
-        });
-    }
+    let mut sql = format!("INSERT INTO ledger_records ({RECORD_COLUMNS}) VALUES ");
+    let rows = batch
+        .records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| SqlRow::of(r, batch.expected + i, i))
+        .collect::<Result<Vec<_>, Error>>()?;
     let mut params: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(rows.len() * COLUMNS);
-    for (i, (row, r)) in rows.iter().zip(batch.records).enumerate() {
+    for (i, row) in rows.iter().enumerate() {
         if i > 0 {
             sql.push_str(", ");
         }
         let b = i * COLUMNS;
         sql.push_str(&format!(
-                "(${}, ${}, ${}::text::date, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}::text::date, ${}::text::date)",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7,
-                b + 8,
-                b + 9,
-                b + 10,
-                b + 11,
-                b + 12,
-                b + 13,
-                b + 14,
-                b + 15,
-                b + 16
-            ));
+            "(${}, ${}, ${}::text::date, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}::text::date, ${}::text::date)",
+            b + 1,
+            b + 2,
+            b + 3,
+            b + 4,
+            b + 5,
+            b + 6,
+            b + 7,
+            b + 8,
+            b + 9,
+            b + 10,
+            b + 11,
+            b + 12,
+            b + 13,
+            b + 14,
+            b + 15,
+            b + 16
+        ));
         params.extend_from_slice(&[
             &row.license_id,
             &row.seq,
             &row.recorded,
             &row.operation,
-            &r.product,
-            &r.licensee,
-            &r.reseller,
+            &row.product,
+            &row.licensee,
+            &row.reseller,
             &row.kind,
             &row.revision,
             &row.has_code,
@@ -347,6 +405,18 @@ impl Ledger for PgLedger {
                        AND expires > $1::text::date)
               ORDER BY license_id, seq",
             &[&day.to_string()],
+        )
+    }
+
+    fn records_in_term(&self, from: Date, to: Date) -> Result<Vec<Record>, Error> {
+        self.query_records(
+            "SELECT record FROM ledger_records
+              WHERE license_id IN (
+                    SELECT license_id FROM ledger_records
+                     WHERE has_code AND kind = 'subscription' AND valid_from < $2::text::date
+                       AND expires > $1::text::date)
+              ORDER BY license_id, seq",
+            &[&from.to_string(), &to.to_string()],
         )
     }
 

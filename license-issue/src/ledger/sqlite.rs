@@ -22,7 +22,7 @@ use crate::error::Error;
 use crate::issuer::error::OrderError;
 use crate::ledger::error::LedgerError;
 use crate::ledger::store::{
-    Batch, Ledger, OutboxRow, Record, erase_in, next_sequence, normalize_licensee, term_end,
+    Batch, Ledger, OutboxRow, Record, SqlRow, erase_in, next_sequence, normalize_licensee,
 };
 use crate::report::error::ReportError;
 use crate::report::lists::KindTotals;
@@ -132,6 +132,37 @@ impl SqliteLedger {
         texts.iter().map(|t| decode(t)).collect()
     }
 
+    /// Load `records` in one transaction (a migration from another system, a generated
+    /// ledger for a benchmark): every record of licenses new to the ledger, each
+    /// license's records in order, encoded as [`Ledger::append_batch`] encodes them. All
+    /// or none: a license already in the ledger (or an order key already recorded) is
+    /// [`LedgerError::Conflict`](crate::LedgerError::Conflict) and loads nothing. Returns
+    /// the number of records loaded. Run `ANALYZE` after a large load.
+    pub fn load(&self, records: &[Record]) -> Result<u64, Error> {
+        let mut c = self.connection();
+        let tx = c
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(db)?;
+        let mut n = 0u64;
+        {
+            let mut stmt = tx.prepare_cached(INSERT_RECORD).map_err(db)?;
+            for row in SqlRow::bulk(records) {
+                let row = row?;
+                match insert_row(&mut stmt, &row) {
+                    Ok(_) => n += 1,
+                    Err(e) if e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation) => {
+                        return Err(Error::Ledger(LedgerError::Conflict {
+                            license_id: u32::try_from(row.license_id).unwrap_or(u32::MAX),
+                        }));
+                    }
+                    Err(e) => return Err(db(e)),
+                }
+            }
+        }
+        tx.commit().map_err(db)?;
+        Ok(n)
+    }
+
     /// The totals of codes issued per kind in `month`, counted by the database (the
     /// same figures as [`crate::issued_in_month`]'s `totals`).
     pub fn issued_totals(&self, month: Month) -> Result<Vec<KindTotals>, Error> {
@@ -173,41 +204,38 @@ impl SqliteLedger {
     }
 }
 
+const INSERT_RECORD: &str =
+    "INSERT INTO ledger_records (license_id, seq, recorded, operation, product, licensee, reseller,
+         kind, revision, has_code, order_key, order_digest, batch_index, record, valid_from, expires)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+
+fn insert_row(stmt: &mut rusqlite::CachedStatement<'_>, row: &SqlRow<'_>) -> rusqlite::Result<usize> {
+    stmt.execute(params![
+        row.license_id,
+        row.seq,
+        row.recorded,
+        row.operation,
+        row.product,
+        row.licensee,
+        row.reseller,
+        row.kind,
+        row.revision,
+        row.has_code,
+        row.order_key,
+        row.order_digest,
+        row.batch_index,
+        row.json,
+        row.valid_from,
+        row.expires,
+    ])
+}
+
 /// The records of `batch` at their positions, in the open transaction `tx`; a unique-key
 /// violation is a conflict.
 fn insert_batch(tx: &rusqlite::Transaction<'_>, batch: &Batch<'_>) -> Result<(), Error> {
-    let mut stmt = tx
-        .prepare_cached(
-            "INSERT INTO ledger_records (license_id, seq, recorded, operation, product, licensee, reseller,
-                 kind, revision, has_code, order_key, order_digest, batch_index, record, valid_from, expires)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-        )
-        .map_err(db)?;
+    let mut stmt = tx.prepare_cached(INSERT_RECORD).map_err(db)?;
     for (i, r) in batch.records.iter().enumerate() {
-        let seq = i64::try_from(batch.expected + i).map_err(|_| {
-            Error::Order(OrderError::RevisionsExhausted {
-                license_id: batch.license_id,
-            })
-        })?;
-        let json = serde_json::to_string(r).map_err(LedgerError::LedgerEncode)?;
-        let inserted = stmt.execute(params![
-            i64::from(r.license.license_id),
-            seq,
-            r.recorded.to_string(),
-            r.operation.name(),
-            r.product,
-            r.licensee,
-            r.reseller,
-            r.license.kind.name(),
-            i64::from(r.license.revision),
-            r.code.is_some(),
-            r.order.as_ref().map(|o| o.key.as_str()),
-            r.order.as_ref().map(|o| o.digest.as_str()),
-            i64::try_from(i).unwrap_or(i64::MAX),
-            json,
-            r.license.valid_from.to_string(),
-            term_end(r),
-        ]);
+        let inserted = insert_row(&mut stmt, &SqlRow::of(r, batch.expected + i, i)?);
         match inserted {
             Ok(_) => {}
             Err(e) if e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation) => {
@@ -269,6 +297,18 @@ impl Ledger for SqliteLedger {
                        AND expires > ?1)
               ORDER BY license_id, seq",
             [day.to_string()],
+        )
+    }
+
+    fn records_in_term(&self, from: Date, to: Date) -> Result<Vec<Record>, Error> {
+        self.query_records(
+            "SELECT record FROM ledger_records
+              WHERE license_id IN (
+                    SELECT license_id FROM ledger_records
+                     WHERE has_code AND kind = 'subscription' AND valid_from < ?2
+                       AND expires > ?1)
+              ORDER BY license_id, seq",
+            [from.to_string(), to.to_string()],
         )
     }
 

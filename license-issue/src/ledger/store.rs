@@ -250,6 +250,25 @@ pub trait Ledger {
         Ok(out)
     }
 
+    /// The records of every license with a subscription revision whose term overlaps the
+    /// days from `from` until before `to` (from `valid_from`, before `expires`), with all
+    /// its records, by license and in order: what [`crate::pro_rata`] needs for a month
+    /// (SQL ledgers select them with the same index as [`Ledger::records_active_on`]).
+    fn records_in_term(&self, from: Date, to: Date) -> Result<Vec<Record>, Error> {
+        let records = self.records()?;
+        let ids: std::collections::BTreeSet<u32> = records
+            .iter()
+            .filter(|r| r.code.is_some() && overlaps(r, from, to))
+            .map(|r| r.license.license_id)
+            .collect();
+        let mut out: Vec<Record> = records
+            .into_iter()
+            .filter(|r| ids.contains(&r.license.license_id))
+            .collect();
+        out.sort_by_key(|r| r.license.license_id);
+        Ok(out)
+    }
+
     /// The records issued for the order with idempotency key `key`, in order.
     fn records_of_order(&self, key: &str) -> Result<Vec<Record>, Error> {
         Ok(self
@@ -321,6 +340,13 @@ pub(crate) fn covers(r: &Record, day: Date) -> bool {
         && r.license.expires.is_none_or(|e| day < e)
 }
 
+/// Whether `r` is a subscription revision whose term overlaps `from` until before `to`.
+pub(crate) fn overlaps(r: &Record, from: Date, to: Date) -> bool {
+    r.license.kind == license_core::Kind::Subscription
+        && r.license.valid_from < to
+        && r.license.expires.is_none_or(|e| from < e)
+}
+
 /// A record's term end for the SQL ledgers' `expires` column: the exclusive end, or
 /// `9999-12-31` for none (so that "the term covers a day" is one indexed range).
 #[cfg(any(feature = "postgres", feature = "sqlite"))]
@@ -328,6 +354,79 @@ pub(crate) fn term_end(r: &Record) -> String {
     r.license
         .expires
         .map_or_else(|| "9999-12-31".to_owned(), |e| e.to_string())
+}
+
+/// One record as a row of the SQL ledgers' `ledger_records` (PostgreSQL and SQLite): the
+/// one encoding of a record into its columns, for an operation's batch and for a bulk load
+/// alike.
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
+pub(crate) struct SqlRow<'a> {
+    pub license_id: i64,
+    pub seq: i32,
+    pub recorded: String,
+    pub operation: &'static str,
+    pub product: &'a str,
+    pub licensee: &'a str,
+    pub reseller: Option<&'a str>,
+    pub kind: &'static str,
+    pub revision: i32,
+    pub has_code: bool,
+    pub order_key: Option<&'a str>,
+    pub order_digest: Option<&'a str>,
+    pub batch_index: i32,
+    pub json: String,
+    pub valid_from: String,
+    pub expires: String,
+}
+
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
+impl<'a> SqlRow<'a> {
+    /// `r` at position `seq` among its license's records, `batch_index` in its order.
+    pub(crate) fn of(r: &'a Record, seq: usize, batch_index: usize) -> Result<SqlRow<'a>, Error> {
+        Ok(SqlRow {
+            license_id: i64::from(r.license.license_id),
+            seq: i32::try_from(seq).map_err(|_| {
+                Error::Order(OrderError::RevisionsExhausted {
+                    license_id: r.license.license_id,
+                })
+            })?,
+            recorded: r.recorded.to_string(),
+            operation: r.operation.name(),
+            product: &r.product,
+            licensee: &r.licensee,
+            reseller: r.reseller.as_deref(),
+            kind: r.license.kind.name(),
+            revision: i32::try_from(r.license.revision).unwrap_or(i32::MAX),
+            has_code: r.code.is_some(),
+            order_key: r.order.as_ref().map(|o| o.key.as_str()),
+            order_digest: r.order.as_ref().map(|o| o.digest.as_str()),
+            batch_index: i32::try_from(batch_index).unwrap_or(i32::MAX),
+            json: serde_json::to_string(r).map_err(LedgerError::LedgerEncode)?,
+            valid_from: r.license.valid_from.to_string(),
+            expires: term_end(r),
+        })
+    }
+
+    /// The rows of a bulk load: `records` are every record of licenses new to the ledger,
+    /// each license's records in order (licenses may interleave). Positions count from 0
+    /// per license; consecutive records of one license with the same order key are one
+    /// order's batch (indexes 0, 1, ...), every other record is the first of its batch.
+    pub(crate) fn bulk(records: &'a [Record]) -> impl Iterator<Item = Result<SqlRow<'a>, Error>> + 'a {
+        let mut at: std::collections::HashMap<u32, (usize, Option<&'a str>, usize)> =
+            std::collections::HashMap::new();
+        records.iter().map(move |r| {
+            let key = r.order.as_ref().map(|o| o.key.as_str());
+            let e = at.entry(r.license.license_id).or_insert((0, None, 0));
+            let (seq, last_key, index) = *e;
+            let index = if key.is_some() && key == last_key {
+                index + 1
+            } else {
+                0
+            };
+            *e = (seq + 1, key, index);
+            SqlRow::of(r, seq, index)
+        })
+    }
 }
 
 /// The next sequence number after `last` (none: 1), at least `at_least`.
