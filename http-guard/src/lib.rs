@@ -6,13 +6,15 @@
 //! - [`web`]: what keeps web browsers from driving a server (`Host` and exact `Origin`
 //!   checks, JSON-only and form-only bodies, `HttpOnly` `SameSite=Strict` cookies, CSRF
 //!   secrets compared in constant time, page-protection headers, oversized heads refused,
-//!   codes and messages for the HTTP layers' own error answers).
+//!   codes and messages for the HTTP layers' own error answers);
+//! - [`serve`]: a router served inside those bounds, TLS optional.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod conn;
 mod error;
+pub mod serve;
 pub mod web;
 
 pub use error::GuardError;

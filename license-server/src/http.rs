@@ -21,7 +21,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::book::{AuditEvent, GrantProof, LeaseId, LeaseRecord, Op, Refusal, Reply, ct_eq};
-use crate::conn::{BoundedAcceptor, ConnLimits, Connections};
+use crate::conn::ConnLimits;
 use crate::dashboard::{self, PageInfo};
 use crate::error::Error;
 use crate::holder::HolderProofs;
@@ -1053,54 +1053,17 @@ async fn browser_guard(State(app): State<Arc<App>>, req: Request, next: Next) ->
         Ok(()) => next.run(req).await,
         Err(e) => e.into_response(),
     };
-    let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(web::CSP),
-    );
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    // Not `no-referrer`: under it a browser sends `Origin: null` with the dashboard's own
-    // form posts, which the exact Origin check then refuses.
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    http_guard::web::protect(resp.headers_mut(), app.web.tls());
     resp
 }
 
-/// Longest request target accepted (414 beyond).
-pub const MAX_URI_BYTES: usize = 4096;
-/// Most header bytes (names and values) accepted (431 beyond).
-pub const MAX_HEADER_BYTES: usize = 16 * 1024;
-/// Most header fields accepted (431 beyond).
-pub const MAX_HEADERS: usize = 64;
+/// The bounds on a request's head (414 and 431 beyond), `http_guard`'s.
+pub use http_guard::web::{MAX_HEADER_BYTES, MAX_HEADERS, MAX_URI_BYTES};
 
 /// Refuse oversized request targets and headers with a JSON answer, well below hyper's own
 /// parse limits (whose answers have no body).
 fn check_head(req: &Request) -> Result<(), ApiError> {
-    let uri = req.uri().to_string().len();
-    if uri > MAX_URI_BYTES {
-        return Err(ApiError::new(
-            StatusCode::URI_TOO_LONG,
-            "uri_too_long",
-            format!("the request target has {uri} bytes; at most {MAX_URI_BYTES} are accepted"),
-        ));
-    }
-    let headers = req.headers();
-    let bytes: usize = headers.iter().map(|(k, v)| k.as_str().len() + v.len()).sum();
-    if headers.len() > MAX_HEADERS || bytes > MAX_HEADER_BYTES {
-        return Err(ApiError::new(
-            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            "headers_too_large",
-            format!(
-                "{} header fields, {bytes} bytes; at most {MAX_HEADERS} fields and {MAX_HEADER_BYTES} bytes are accepted",
-                headers.len()
-            ),
-        ));
-    }
-    Ok(())
+    http_guard::web::check_head(req).map_err(|(status, code, message)| ApiError::new(status, code, message))
 }
 
 /// Every error answer is JSON: the answers of the HTTP layers (405 from routing, 408 from
@@ -1108,42 +1071,18 @@ fn check_head(req: &Request) -> Result<(), ApiError> {
 /// `{"error","message"}` for their status. Pages (`text/html`) stay as they are.
 async fn json_errors(req: Request, next: Next) -> Response {
     let resp = next.run(req).await;
-    let status = resp.status();
-    if !(status.is_client_error() || status.is_server_error()) {
-        return resp;
-    }
-    let kind = resp
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if kind.starts_with("application/json") || kind.starts_with("text/html") {
-        return resp;
-    }
-    let (code, message) = match status {
-        StatusCode::METHOD_NOT_ALLOWED => (
-            "method_not_allowed",
-            "this endpoint does not take this method; see docs/SERVER.md for the API".to_owned(),
-        ),
-        StatusCode::REQUEST_TIMEOUT => (
-            "timeout",
-            "the request took too long (it must arrive and be answered within the request timeout); send it again".to_owned(),
-        ),
-        StatusCode::PAYLOAD_TOO_LARGE => (
-            "body_too_large",
-            "the body is too large; requests are small JSON documents".to_owned(),
-        ),
-        StatusCode::BAD_REQUEST => ("invalid_request", "the request is malformed".to_owned()),
-        s => ("http_error", format!("HTTP {s}")),
-    };
-    let mut out = ApiError::new(status, code, message).into_response();
-    for (k, v) in resp.headers() {
-        if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH {
-            out.headers_mut().insert(k.clone(), v.clone());
+    match http_guard::web::http_layer_error(resp.status(), resp.headers(), "docs/SERVER.md") {
+        None => resp,
+        Some((code, message)) => {
+            let mut out = ApiError::new(resp.status(), code, message).into_response();
+            for (k, v) in resp.headers() {
+                if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH {
+                    out.headers_mut().insert(k.clone(), v.clone());
+                }
+            }
+            out
         }
     }
-    out
 }
 
 /// The routes with their layers.
@@ -1186,41 +1125,8 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), Error> {
     let conn_limits = app.limits.connections;
-    let acceptor = BoundedAcceptor::new(Connections::new(conn_limits));
     let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
-    let handle = axum_server::Handle::new();
-    let h = handle.clone();
-    tokio::spawn(async move {
-        shutdown.await;
-        h.graceful_shutdown(Some(Duration::from_secs(5)));
-    });
-    let io = |e: std::io::Error| Error::Config(format!("cannot serve: {e}"));
-    match tls {
-        Some(config) => {
-            let mut server = axum_server::from_tcp_rustls(listener, config)
-                .map_err(io)?
-                .map(|a| a.acceptor(acceptor))
-                .http1_only()
-                .first_request_timeout(conn_limits.header_read_timeout);
-            server
-                .http_builder()
-                .http1()
-                .header_read_timeout(Some(conn_limits.header_read_timeout))
-                .max_headers(4 * MAX_HEADERS);
-            server.handle(handle).serve(service).await.map_err(io)
-        }
-        None => {
-            let mut server = axum_server::from_tcp(listener)
-                .map_err(io)?
-                .acceptor(acceptor)
-                .http1_only()
-                .first_request_timeout(conn_limits.header_read_timeout);
-            server
-                .http_builder()
-                .http1()
-                .header_read_timeout(Some(conn_limits.header_read_timeout))
-                .max_headers(4 * MAX_HEADERS);
-            server.handle(handle).serve(service).await.map_err(io)
-        }
-    }
+    http_guard::serve::serve(listener, service, conn_limits, tls, shutdown)
+        .await
+        .map_err(|e| Error::Config(format!("cannot serve: {e}")))
 }

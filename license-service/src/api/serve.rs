@@ -1,12 +1,11 @@
 //! Serving: connections bounded by `http-guard`'s acceptor (total, per address, header
-//! and idle timeouts) before any byte of HTTP is read; TLS optional.
+//! and idle timeouts) before any byte of HTTP is read; TLS optional. The serving itself is
+//! `http_guard::serve`, shared with the seat server.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
-use http_guard::conn::{BoundedAcceptor, ConnLimits, Connections};
-use http_guard::web::MAX_HEADERS;
+use http_guard::conn::ConnLimits;
 
 use super::app::App;
 use super::router;
@@ -20,39 +19,6 @@ pub async fn serve<I: Issuers>(
     tls: Option<axum_server::tls_rustls::RustlsConfig>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let acceptor = BoundedAcceptor::new(Connections::new(limits));
     let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
-    let handle = axum_server::Handle::new();
-    let h = handle.clone();
-    tokio::spawn(async move {
-        shutdown.await;
-        h.graceful_shutdown(Some(Duration::from_secs(5)));
-    });
-    listener.set_nonblocking(true)?;
-    match tls {
-        Some(config) => {
-            let mut server = axum_server::from_tcp_rustls(listener, config)?
-                .map(|a| a.acceptor(acceptor))
-                .http1_only()
-                .first_request_timeout(limits.header_read_timeout);
-            server
-                .http_builder()
-                .http1()
-                .header_read_timeout(Some(limits.header_read_timeout))
-                .max_headers(4 * MAX_HEADERS);
-            server.handle(handle).serve(service).await
-        }
-        None => {
-            let mut server = axum_server::from_tcp(listener)?
-                .acceptor(acceptor)
-                .http1_only()
-                .first_request_timeout(limits.header_read_timeout);
-            server
-                .http_builder()
-                .http1()
-                .header_read_timeout(Some(limits.header_read_timeout))
-                .max_headers(4 * MAX_HEADERS);
-            server.handle(handle).serve(service).await
-        }
-    }
+    http_guard::serve::serve(listener, service, limits, tls, shutdown).await
 }
