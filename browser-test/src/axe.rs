@@ -1,12 +1,13 @@
 //! The accessibility check: axe-core, vendored under `browser-test/vendor/axe-core/` with
 //! its version and licence (MPL-2.0), injected into the page through WebDriver and run on
-//! the whole document.
+//! the whole document ([`Browser::axe`]).
 
 use std::fmt;
 
 use serde_json::Value;
 
-use crate::{Browser, BrowserError};
+use crate::browser::Browser;
+use crate::error::BrowserError;
 
 /// The vendored axe-core's version (`vendor/axe-core/README.md`).
 pub const AXE_CORE_VERSION: &str = "4.14.1";
@@ -88,7 +89,16 @@ fn text(v: &Value) -> String {
     v.as_str().unwrap_or_default().to_owned()
 }
 
-pub(crate) fn run(b: &Browser) -> Result<AxeReport, BrowserError> {
+impl Browser {
+    /// Run axe-core (vendored, [`AXE_CORE_VERSION`]) on the page as it is now: the WCAG 2.x
+    /// A and AA rules and best practices. Injected through WebDriver, so the page's CSP
+    /// (no inline scripts) need not allow it.
+    pub fn axe(&self) -> Result<AxeReport, BrowserError> {
+        run(self)
+    }
+}
+
+fn run(b: &Browser) -> Result<AxeReport, BrowserError> {
     let loaded = b.execute("return typeof window.axe === 'object';", vec![])?;
     if loaded != Value::Bool(true) {
         let script = format!("{AXE_SOURCE}\nreturn typeof window.axe === 'object';");
