@@ -500,6 +500,24 @@ def seat_server(tmp_path: Path, v1: dict[str, Any]):  # type: ignore[no-untyped-
         proc.wait(timeout=10)
 
 
+def test_a_lease_file_carries_the_holder_key_across_a_restart(seat_server: tuple[str, bytes], tmp_path) -> None:
+    url, key = seat_server
+    path = tmp_path / "ws-9.lease"
+    with lk.SeatClient(url, PRODUCT, "ws-9", key) as first:
+        first.set_lease_file(path)
+        first.acquire(60)
+    assert (path.stat().st_mode & 0o777) == 0o600
+    # Without the file (another holder key) the holder id alone gets nothing back.
+    with lk.SeatClient(url, PRODUCT, "ws-9", key) as stranger:
+        with pytest.raises(lk.LicenseError):
+            stranger.acquire(60)
+    # The restarted program with its lease file renews and returns the seat.
+    with lk.SeatClient(url, PRODUCT, "ws-9", key) as again:
+        again.set_lease_file(path)
+        again.heartbeat()
+        assert again.release()
+
+
 def test_seat_client_against_a_real_server(seat_server: tuple[str, bytes]) -> None:
     url, key = seat_server
     with lk.SeatClient(url, PRODUCT, "ws-1", key) as client:

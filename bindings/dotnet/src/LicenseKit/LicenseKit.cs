@@ -638,6 +638,14 @@ namespace LicenseKit
             LicenseLibrary.Check(Native.lic_seat_client_set_identity(Live, u, LicenseLibrary.Len(u), m, LicenseLibrary.Len(m)));
         }
 
+        /// <summary>Keep the holder key and the lease in this file (0600), so that a restarted
+        /// process proves it still holds its seat (the seat server's holder proof).</summary>
+        public void SetLeaseFile(string path)
+        {
+            byte[] p = LicenseLibrary.Text(path);
+            LicenseLibrary.Check(Native.lic_seat_client_set_lease_file(Live, p, LicenseLibrary.Len(p)));
+        }
+
         /// <summary>Take a seat (0: the server's default TTL).</summary>
         public SeatLease Acquire(uint ttlSecs = 0) { LicenseLibrary.Check(Native.lic_seat_client_acquire(Live, ttlSecs, out var l)); return SeatLease.Of(l); }
 

@@ -652,6 +652,11 @@ class SeatClient(_Handle):
     def set_identity(self, user: str, machine: str) -> None:
         _check(_lib.lic_seat_client_set_identity(self._h, *_text(user), *_text(machine)))
 
+    def set_lease_file(self, path: PathLike) -> None:
+        """Keep the holder key and the lease in this file (0600), so that a restarted
+        process proves it still holds its seat (the seat server's holder proof)."""
+        _check(_lib.lic_seat_client_set_lease_file(self._h, *_path(path)))
+
     def acquire(self, ttl_secs: int = 0) -> SeatLease:
         l = _native.SeatLease()
         _check(_lib.lic_seat_client_acquire(self._h, ttl_secs, byref(l)))

@@ -182,6 +182,7 @@ final class Native {
     static native int lic_seat_client_new_for_license(byte[] url, long urlLen, byte[] product, long productLen,
         byte[] holder, long holderLen, Pointer license, long[] out);
     static native int lic_seat_client_set_identity(Pointer c, byte[] user, long userLen, byte[] machine, long machineLen);
+    static native int lic_seat_client_set_lease_file(Pointer c, byte[] path, long pathLen);
     static native void lic_seat_client_free(Pointer c);
     static native int lic_seat_client_acquire(Pointer c, int ttlSecs, CSeatLease out);
     static native int lic_seat_client_borrow(Pointer c, int days, CSeatLease out);

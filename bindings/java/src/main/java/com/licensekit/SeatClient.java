@@ -33,6 +33,13 @@ public final class SeatClient extends NativeHandle {
         Calls.check(Native.lic_seat_client_set_identity(ptr(), u, u.length, m, m.length));
     }
 
+    /** Keep the holder key and the lease in this file (0600), so that a restarted process
+     *  proves it still holds its seat (the seat server's holder proof). */
+    public void setLeaseFile(String path) throws LicenseException {
+        byte[] p = Calls.utf8(path);
+        Calls.check(Native.lic_seat_client_set_lease_file(ptr(), p, p.length));
+    }
+
     /** Take a seat (0: the server's default TTL). */
     public Records.SeatLease acquire(int ttlSecs) throws LicenseException {
         Native.CSeatLease l = new Native.CSeatLease();
