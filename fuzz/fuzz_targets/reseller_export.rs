@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(back, export, "export round trip");
             // A key of its own: no input is signed by it.
             let keys = [VendorKey::from_seed(&[0x5a; 32]).public_key()];
-            match check_import(&export, &keys, |_, _| false, &[], &[], None) {
+            match check_import(&export, &keys, &std::collections::BTreeMap::new(), &[], &[], None) {
                 Ok(plan) => assert!(plan.new.is_empty() && plan.already == 0, "nothing verifies"),
                 Err(e @ Error::Channel(ChannelError::ImportRefused { .. })) => {
                     let _ = e.to_string();
