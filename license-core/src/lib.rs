@@ -100,9 +100,10 @@ pub use machine_match::MachineMatch;
 pub use model::{Binding, License, ModuleSet, ProductLine, SeatServerDigest};
 pub use reseller_name::{MAX_RESELLER_NAME, ResellerName};
 pub use revocation::{
-    REVOCATION_LIST_VERSION, REVOCATION_LIST_VERSION_CERTIFICATES, REVOCATION_LIST_VERSION_SUB_CERTIFICATES,
-    RevocationEntries, RevocationEntry, RevocationList, RevokedCertificates, RevokedRevisions,
-    RevokedSubCertificates, SubCertificateSerial, UntrustedRevocationList,
+    ListItems, REVOCATION_LIST_VERSION, REVOCATION_LIST_VERSION_CERTIFICATES,
+    REVOCATION_LIST_VERSION_SUB_CERTIFICATES, RevocationEntries, RevocationEntry, RevocationList,
+    RevokedCertificates, RevokedRevisions, RevokedSubCertificates, SubCertificateSerial,
+    UntrustedRevocationList,
 };
 #[cfg(feature = "alloc")]
 pub use revocation::{

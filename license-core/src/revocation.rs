@@ -371,10 +371,7 @@ impl<'a> RevocationList<'a> {
 
     /// The entries, ascending by license id, decoded lazily.
     pub fn entries(&self) -> RevocationEntries<'a> {
-        RevocationEntries {
-            rest: self.list.entries,
-            left: self.list.count,
-        }
+        ListItems::new(self.list.entries, self.list.count)
     }
 
     /// Whether revision `revision` of license `license_id` is revoked.
@@ -398,10 +395,7 @@ impl<'a> RevocationList<'a> {
     /// The serials of revoked first-level reseller certificates, ascending (none in a
     /// version-1 list).
     pub fn revoked_certificates(&self) -> RevokedCertificates<'a> {
-        RevokedCertificates {
-            rest: self.list.certificates,
-            left: self.list.certificate_count,
-        }
+        ListItems::new(self.list.certificates, self.list.certificate_count)
     }
 
     /// Whether the first-level reseller certificate `serial` is revoked.
@@ -412,10 +406,7 @@ impl<'a> RevocationList<'a> {
     /// The revoked sub-reseller certificates, ascending by the pair (none before
     /// version 3).
     pub fn revoked_sub_certificates(&self) -> RevokedSubCertificates<'a> {
-        RevokedSubCertificates {
-            rest: self.list.sub_certificates,
-            left: self.list.sub_certificate_count,
-        }
+        ListItems::new(self.list.sub_certificates, self.list.sub_certificate_count)
     }
 
     /// Whether the sub-reseller certificate `sub_reseller` under the first-level
@@ -439,75 +430,50 @@ impl CertificateRevocations for RevocationList<'_> {
     }
 }
 
-/// Iterator over the revoked sub-reseller certificates of a [`RevocationList`].
+/// Iterator over one section of a [`RevocationList`] (its entries, revoked certificate
+/// serials or sub-reseller pairs): `left` postcard items of type `T` in `rest`, every one
+/// validated by `parse`, so a decoding failure cannot happen here and ends the walk.
 #[derive(Clone, Debug)]
-pub struct RevokedSubCertificates<'a> {
+pub struct ListItems<'a, T> {
     rest: &'a [u8],
     left: u32,
+    item: core::marker::PhantomData<T>,
 }
 
-impl Iterator for RevokedSubCertificates<'_> {
-    type Item = SubCertificateSerial;
-
-    fn next(&mut self) -> Option<SubCertificateSerial> {
-        if self.left == 0 {
-            return None;
+impl<'a, T> ListItems<'a, T> {
+    const fn new(rest: &'a [u8], left: u32) -> ListItems<'a, T> {
+        ListItems {
+            rest,
+            left,
+            item: core::marker::PhantomData,
         }
-        // Validated by `parse`.
-        let (pair, rest) = postcard::take_from_bytes::<SubCertificateSerial>(self.rest).ok()?;
-        self.rest = rest;
-        self.left -= 1;
-        Some(pair)
     }
 }
 
-/// Iterator over the revoked certificate serials of a [`RevocationList`].
-#[derive(Clone, Debug)]
-pub struct RevokedCertificates<'a> {
-    rest: &'a [u8],
-    left: u32,
-}
+impl<T: serde::de::DeserializeOwned> Iterator for ListItems<'_, T> {
+    type Item = T;
 
-impl Iterator for RevokedCertificates<'_> {
-    type Item = u32;
-
-    fn next(&mut self) -> Option<u32> {
+    fn next(&mut self) -> Option<T> {
         if self.left == 0 {
             return None;
         }
-        // Validated by `parse`.
-        let (serial, rest) = postcard::take_from_bytes::<u32>(self.rest).ok()?;
+        let (item, rest) = postcard::take_from_bytes::<T>(self.rest).ok()?;
         self.rest = rest;
         self.left -= 1;
-        Some(serial)
-    }
-}
-
-/// Iterator over the entries of a [`RevocationList`].
-#[derive(Clone, Debug)]
-pub struct RevocationEntries<'a> {
-    rest: &'a [u8],
-    left: u32,
-}
-
-impl Iterator for RevocationEntries<'_> {
-    type Item = RevocationEntry;
-
-    fn next(&mut self) -> Option<RevocationEntry> {
-        if self.left == 0 {
-            return None;
-        }
-        // Every entry was validated by `parse`; a failure here cannot happen and ends the walk.
-        let (entry, rest) = postcard::take_from_bytes::<RevocationEntry>(self.rest).ok()?;
-        self.rest = rest;
-        self.left -= 1;
-        Some(entry)
+        Some(item)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         (0, Some(self.left as usize))
     }
 }
+
+/// Iterator over the entries of a [`RevocationList`].
+pub type RevocationEntries<'a> = ListItems<'a, RevocationEntry>;
+/// Iterator over the revoked certificate serials of a [`RevocationList`].
+pub type RevokedCertificates<'a> = ListItems<'a, u32>;
+/// Iterator over the revoked sub-reseller certificates of a [`RevocationList`].
+pub type RevokedSubCertificates<'a> = ListItems<'a, SubCertificateSerial>;
 
 /// Build and sign a revocation list for `product` (the vendor's side). `entries` may
 /// come in any order; they are sorted by license id, and two entries for one license id
