@@ -37,6 +37,9 @@ pub struct Settings {
     pub request_timeout: Duration,
     /// The vendor's name (its organisation).
     pub vendor_name: String,
+    /// Which address ranges a registered webhook may reach besides public addresses
+    /// (default: none; `license_notify::TargetPolicy`).
+    pub webhook_policy: license_notify::TargetPolicy,
 }
 
 impl Settings {
@@ -50,6 +53,7 @@ impl Settings {
             reset_ms: 30 * 60_000,
             request_timeout: Duration::from_secs(20),
             vendor_name: "Vendor".into(),
+            webhook_policy: license_notify::TargetPolicy::default(),
         }
     }
 }

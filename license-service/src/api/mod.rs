@@ -11,6 +11,7 @@ pub mod caller;
 pub mod licenses;
 pub mod openapi;
 pub mod serve;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -294,6 +295,24 @@ pub fn routes<I: Issuers>() -> Vec<Route<I>> {
             "/api/v1/reports/issued",
             "licenses issued in a month (JSON or CSV)",
             get(l::issued::<I>),
+        ),
+        r(
+            Method::GET,
+            "/api/v1/webhooks",
+            "the organisation's webhook endpoints",
+            get(webhooks::list::<I>),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/webhooks",
+            "register a webhook endpoint; its secret shown once",
+            post(webhooks::create::<I>),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/webhooks/{id}/remove",
+            "remove a webhook endpoint",
+            post(webhooks::remove::<I>),
         ),
     ]
 }
