@@ -141,21 +141,28 @@ async fn run() -> Result<(), Failure> {
     match env("LICENSE_SERVICE_DATABASE") {
         Some(url) => {
             let n = connections()?;
-            let ledger = tokio::task::spawn_blocking(move || PgLedger::connect(&url, n)).await??;
-            let outbox: Arc<dyn OutboxStore> = Arc::new(PgOutbox::open(&ledger)?);
-            let mailer = Arc::new(OutboxMailer::new(Arc::clone(&outbox), &public_url, confirm, reset));
-            let issuers = Notifying::new(catalogs, key, ledger, Arc::clone(&outbox), Arc::clone(&store));
-            let app = app(store, issuers, settings, mailer)?;
+            // The database clients are synchronous: set up on a blocking thread.
+            let (app, outbox) = tokio::task::spawn_blocking(move || -> Result<_, Failure> {
+                let ledger = PgLedger::connect(&url, n)?;
+                let outbox: Arc<dyn OutboxStore> = Arc::new(PgOutbox::open(&ledger)?);
+                let mailer = Arc::new(OutboxMailer::new(Arc::clone(&outbox), &public_url, confirm, reset));
+                let issuers = Notifying::new(catalogs, key, ledger, Arc::clone(&outbox), Arc::clone(&store));
+                Ok((app(store, issuers, settings, mailer)?, outbox))
+            })
+            .await??;
             let background = Background::start(Arc::clone(&app), outbox, notify_config()?)?;
             serve(listener, app, ConnLimits::default(), tls, shutdown).await?;
             background.stop();
         }
         None => {
-            let ledger = SqliteLedger::open(&home.join("ledger.db"))?;
-            let outbox: Arc<dyn OutboxStore> = Arc::new(SqliteOutbox::open(&ledger)?);
-            let mailer = Arc::new(OutboxMailer::new(Arc::clone(&outbox), &public_url, confirm, reset));
-            let issuers = Notifying::new(catalogs, key, ledger, Arc::clone(&outbox), Arc::clone(&store));
-            let app = app(store, issuers, settings, mailer)?;
+            let (app, outbox) = tokio::task::spawn_blocking(move || -> Result<_, Failure> {
+                let ledger = SqliteLedger::open(&home.join("ledger.db"))?;
+                let outbox: Arc<dyn OutboxStore> = Arc::new(SqliteOutbox::open(&ledger)?);
+                let mailer = Arc::new(OutboxMailer::new(Arc::clone(&outbox), &public_url, confirm, reset));
+                let issuers = Notifying::new(catalogs, key, ledger, Arc::clone(&outbox), Arc::clone(&store));
+                Ok((app(store, issuers, settings, mailer)?, outbox))
+            })
+            .await??;
             let background = Background::start(Arc::clone(&app), outbox, notify_config()?)?;
             serve(listener, app, ConnLimits::default(), tls, shutdown).await?;
             background.stop();
