@@ -283,7 +283,10 @@ pub fn account_email(
 ) -> Result<Event, NotifyError> {
     if !matches!(
         kind,
-        EventKind::AddressConfirmation | EventKind::PasswordReset | EventKind::Invitation | EventKind::AccountExists
+        EventKind::AddressConfirmation
+            | EventKind::PasswordReset
+            | EventKind::Invitation
+            | EventKind::AccountExists
     ) {
         return Err(NotifyError::Message {
             message: kind.name().to_owned(),

@@ -26,11 +26,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use http_guard::conn::ConnLimits;
+use http_guard::rate::RateLimiter;
 use http_guard::web::WebPolicy;
 use license_issue::{Catalogs, KeyRing, Month, PgLedger, SqliteLedger};
 use license_notify::{
-    MailSetup, Mailer, MessageCatalog, OutboxStore, PgOutbox, RetryPolicy, SmtpConfig, SqliteOutbox, TargetPolicy,
-    Throttle, ThrottleConfig,
+    MailSetup, Mailer, MessageCatalog, OutboxStore, PgOutbox, RetryPolicy, SmtpConfig, SqliteOutbox,
+    TargetPolicy, Throttle, ThrottleConfig,
 };
 use license_service::api::serve::serve;
 use license_service::auth::{password, secret, totp};
@@ -122,6 +123,15 @@ async fn run() -> Result<(), Failure> {
     };
     let mut settings = Settings::new(WebPolicy::new(&hosts, tls.is_some())?);
     settings.webhook_policy = webhook_policy()?;
+    let minute = Duration::from_secs(60);
+    settings.rate_per_account = Arc::new(RateLimiter::new(
+        number("LICENSE_SERVICE_RATE_ACCOUNT", 600)?,
+        minute,
+    ));
+    settings.rate_per_address = Arc::new(RateLimiter::new(
+        number("LICENSE_SERVICE_RATE_ADDRESS", 1200)?,
+        minute,
+    ));
     let store = Arc::new(tokio::task::spawn_blocking(store).await??);
     let listener = std::net::TcpListener::bind(&listen)?;
     let public_url = env("LICENSE_SERVICE_PUBLIC_URL").unwrap_or_else(|| {
@@ -145,7 +155,12 @@ async fn run() -> Result<(), Failure> {
             let (app, outbox) = tokio::task::spawn_blocking(move || -> Result<_, Failure> {
                 let ledger = PgLedger::connect(&url, n)?;
                 let outbox: Arc<dyn OutboxStore> = Arc::new(PgOutbox::open(&ledger)?);
-                let mailer = Arc::new(OutboxMailer::new(Arc::clone(&outbox), &public_url, confirm, reset));
+                let mailer = Arc::new(OutboxMailer::new(
+                    Arc::clone(&outbox),
+                    &public_url,
+                    confirm,
+                    reset,
+                ));
                 let issuers = Notifying::new(catalogs, key, ledger, Arc::clone(&outbox), Arc::clone(&store));
                 Ok((app(store, issuers, settings, mailer)?, outbox))
             })
@@ -158,7 +173,12 @@ async fn run() -> Result<(), Failure> {
             let (app, outbox) = tokio::task::spawn_blocking(move || -> Result<_, Failure> {
                 let ledger = SqliteLedger::open(&home.join("ledger.db"))?;
                 let outbox: Arc<dyn OutboxStore> = Arc::new(SqliteOutbox::open(&ledger)?);
-                let mailer = Arc::new(OutboxMailer::new(Arc::clone(&outbox), &public_url, confirm, reset));
+                let mailer = Arc::new(OutboxMailer::new(
+                    Arc::clone(&outbox),
+                    &public_url,
+                    confirm,
+                    reset,
+                ));
                 let issuers = Notifying::new(catalogs, key, ledger, Arc::clone(&outbox), Arc::clone(&store));
                 Ok((app(store, issuers, settings, mailer)?, outbox))
             })
@@ -175,13 +195,18 @@ async fn run() -> Result<(), Failure> {
 /// besides public addresses.
 fn webhook_policy() -> Result<TargetPolicy, Failure> {
     let mut policy = TargetPolicy::default();
-    for range in env("LICENSE_SERVICE_WEBHOOK_ALLOW").unwrap_or_default().split(',') {
+    for range in env("LICENSE_SERVICE_WEBHOOK_ALLOW")
+        .unwrap_or_default()
+        .split(',')
+    {
         match range.trim() {
             "" => {}
             "loopback" => policy.allow_loopback = true,
             "private" => policy.allow_private = true,
             other => {
-                return Err(format!("LICENSE_SERVICE_WEBHOOK_ALLOW: '{other}' is not loopback or private").into());
+                return Err(
+                    format!("LICENSE_SERVICE_WEBHOOK_ALLOW: '{other}' is not loopback or private").into(),
+                );
             }
         }
     }
@@ -206,7 +231,8 @@ fn notify_config() -> Result<NotifyConfig, Failure> {
             None
         }
         Some(url) => {
-            let from = env("LICENSE_SERVICE_MAIL_FROM").ok_or("LICENSE_SERVICE_SMTP needs LICENSE_SERVICE_MAIL_FROM")?;
+            let from = env("LICENSE_SERVICE_MAIL_FROM")
+                .ok_or("LICENSE_SERVICE_SMTP needs LICENSE_SERVICE_MAIL_FROM")?;
             let password = env("LICENSE_SERVICE_SMTP_PASSWORD").map(zeroize::Zeroizing::new);
             let config = SmtpConfig::from_url(&url, password, &from)?;
             Some(MailSetup {

@@ -361,7 +361,15 @@ impl Background {
         let jobs = std::thread::spawn(move || {
             while !s.load(Ordering::Relaxed) {
                 let day = (app.today)();
-                if let Err(e) = run_jobs(&app.issuers, &app.store, &catalog, &instance, first, day, now_ms() / 1000) {
+                if let Err(e) = run_jobs(
+                    &app.issuers,
+                    &app.store,
+                    &catalog,
+                    &instance,
+                    first,
+                    day,
+                    now_ms() / 1000,
+                ) {
                     eprintln!("license-service: the jobs of {day} failed and run again later: {e}");
                 }
                 pause(&s, every);
@@ -430,7 +438,14 @@ impl OutboxStore for SharedOutbox {
     fn pending(&self) -> Result<usize, NotifyError> {
         self.0.pending()
     }
-    fn claim_job(&self, job: &str, period: &str, worker: &str, now: i64, lease_secs: i64) -> Result<bool, NotifyError> {
+    fn claim_job(
+        &self,
+        job: &str,
+        period: &str,
+        worker: &str,
+        now: i64,
+        lease_secs: i64,
+    ) -> Result<bool, NotifyError> {
         self.0.claim_job(job, period, worker, now, lease_secs)
     }
     fn finish_job(&self, job: &str, period: &str, now: i64) -> Result<(), NotifyError> {

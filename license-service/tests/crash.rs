@@ -25,7 +25,11 @@ use license_service::store::Store;
 const SECRET: &str = "whsec_the_crash_tests_secret";
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// The binary, serving on `addr`, until killed.
@@ -37,7 +41,10 @@ fn start(home: &std::path::Path, url: &str, addr: SocketAddr, smtp: &str, name: 
         .env("LICENSE_SERVICE_CONNECTIONS", "8")
         .env("LICENSE_SERVICE_LISTEN", addr.to_string())
         .env("LICENSE_SERVICE_SMTP", smtp)
-        .env("LICENSE_SERVICE_MAIL_FROM", "Licensing <licensing@vendor.example>")
+        .env(
+            "LICENSE_SERVICE_MAIL_FROM",
+            "Licensing <licensing@vendor.example>",
+        )
         .env("LICENSE_SERVICE_MAIL_PER_RECIPIENT", "1000")
         .env("LICENSE_SERVICE_MAIL_PER_MINUTE", "1000")
         .env("LICENSE_SERVICE_WEBHOOK_ALLOW", "loopback")
@@ -71,7 +78,11 @@ fn killed_during_a_burst_every_committed_order_gets_one_mail_and_one_webhook() {
     let home = tempfile::tempdir().unwrap();
     KeyRing::create(&home.path().join("keys"), today()).unwrap();
     std::fs::create_dir_all(home.path().join("catalog")).unwrap();
-    std::fs::write(home.path().join("catalog/demo-erp.toml"), license_issue::DEMO_CATALOG).unwrap();
+    std::fs::write(
+        home.path().join("catalog/demo-erp.toml"),
+        license_issue::DEMO_CATALOG,
+    )
+    .unwrap();
 
     // The accounts, the ERP's token and the webhook endpoint, made through the library in
     // the same schema before the service starts.
@@ -93,7 +104,9 @@ fn killed_during_a_burst_every_committed_order_gets_one_mail_and_one_webhook() {
     let (_, token) = store.create_token(vendor, "erp", &["orders".into()]).unwrap();
     let ledger = schema.ledger(2);
     let outbox = PgOutbox::open(&ledger).unwrap();
-    outbox.add_endpoint("vendor", &hooks.url, SECRET, now_secs()).unwrap();
+    outbox
+        .add_endpoint("vendor", &hooks.url, SECRET, now_secs())
+        .unwrap();
 
     let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
     let mut child = start(home.path(), &url, addr, &smtpd.url(), "crash-1");
@@ -141,14 +154,21 @@ fn killed_during_a_burst_every_committed_order_gets_one_mail_and_one_webhook() {
         let _ = b.join();
     }
     let killed_at = answered.load(Ordering::SeqCst);
-    assert!(killed_at >= 15, "the burst was too slow: {killed_at} orders in 60 s");
+    assert!(
+        killed_at >= 15,
+        "the burst was too slow: {killed_at} orders in 60 s"
+    );
 
     // Started again: it delivers what the first one left.
     let addr2: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
     let mut child = start(home.path(), &url, addr2, &smtpd.url(), "crash-2");
     let until = Instant::now() + Duration::from_secs(90);
     while outbox.pending().unwrap() > 0 {
-        assert!(Instant::now() < until, "the outbox was not drained: {} pending", outbox.pending().unwrap());
+        assert!(
+            Instant::now() < until,
+            "the outbox was not drained: {} pending",
+            outbox.pending().unwrap()
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
     std::thread::sleep(Duration::from_millis(500));
@@ -172,7 +192,10 @@ fn killed_during_a_burst_every_committed_order_gets_one_mail_and_one_webhook() {
         assert!(h.verifies(SECRET), "a webhook's signature does not verify: {h:?}");
         let body = h.json();
         let name = body["data"]["licensee"].as_str().unwrap().to_owned();
-        assert!(committed_names.contains(name.as_str()), "a webhook for an uncommitted order: {body}");
+        assert!(
+            committed_names.contains(name.as_str()),
+            "a webhook for an uncommitted order: {body}"
+        );
         assert_eq!(body["id"], h.id.as_str());
         events
             .entry(body["data"]["license_id"].as_u64().unwrap())
@@ -197,8 +220,16 @@ fn killed_during_a_burst_every_committed_order_gets_one_mail_and_one_webhook() {
     }
     for id in committed.keys() {
         let id = u64::from(*id);
-        assert_eq!(events.get(&id).map_or(0, BTreeSet::len), 1, "webhook events of license {id}");
-        assert_eq!(mails.get(&id).map_or(0, BTreeSet::len), 1, "mails of license {id}");
+        assert_eq!(
+            events.get(&id).map_or(0, BTreeSet::len),
+            1,
+            "webhook events of license {id}"
+        );
+        assert_eq!(
+            mails.get(&id).map_or(0, BTreeSet::len),
+            1,
+            "mails of license {id}"
+        );
     }
     let committed_ids: BTreeSet<u64> = committed.keys().map(|&i| u64::from(i)).collect();
     assert_eq!(events.keys().copied().collect::<BTreeSet<_>>(), committed_ids);

@@ -14,7 +14,8 @@ use http_guard::web::WebPolicy;
 use license_core::{Date, Frame, Kind, KindSet, LineSet, ModuleSet};
 use license_issue::Month;
 use license_notify::{
-    OutboxStore, MailSetup, Mailer, MessageCatalog, RetryPolicy, SmtpConfig, TargetPolicy, Throttle, ThrottleConfig,
+    MailSetup, Mailer, MessageCatalog, OutboxStore, RetryPolicy, SmtpConfig, TargetPolicy, Throttle,
+    ThrottleConfig,
 };
 use license_service::Settings;
 use license_service::notify::NotifyConfig;
@@ -95,7 +96,10 @@ fn a_company_registers_confirms_tries_activates_orders_and_gets_the_code_by_mail
     let (status, list) = va.get("/api/v1/webhooks");
     assert_eq!(status, 200);
     assert_eq!(list["webhooks"][0]["url"], hooks.url.as_str());
-    assert!(!list.to_string().contains(&secret), "the secret is shown once: {list}");
+    assert!(
+        !list.to_string().contains(&secret),
+        "the secret is shown once: {list}"
+    );
 
     // A company registers; the confirmation link comes by mail over SMTP.
     let (status, _) = svc.client().post(
@@ -138,7 +142,10 @@ fn a_company_registers_confirms_tries_activates_orders_and_gets_the_code_by_mail
         &json!({"named_users": 40}),
     );
     assert_eq!(status, 200, "{more}");
-    let code = more["now"]["code"].as_str().unwrap_or_else(|| panic!("no code in {more}")).to_owned();
+    let code = more["now"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no code in {more}"))
+        .to_owned();
 
     let mail = smtpd.wait_body("it@acme.test", &code, 20);
     assert_eq!(
@@ -146,14 +153,19 @@ fn a_company_registers_confirms_tries_activates_orders_and_gets_the_code_by_mail
         format!("New license code for demo-erp (license {sub})")
     );
     let hook = hooks.wait_for(20, |b| b["data"]["code"] == code.as_str());
-    assert!(hook.verifies(&secret), "the webhook's signature verifies with the shown secret");
+    assert!(
+        hook.verifies(&secret),
+        "the webhook's signature verifies with the shown secret"
+    );
     assert!(!hook.verifies("whsec_another"), "and not with another");
     let body = hook.json();
     assert_eq!(body["type"], "license.changed");
     assert_eq!(body["id"], hook.id.as_str());
     assert_eq!(body["data"]["license_id"], sub);
     // The trial's and its activation's events came too, each once by id.
-    let trial_created = hooks.wait_for(20, |b| b["type"] == "license.created" && b["data"]["license_id"] == id);
+    let trial_created = hooks.wait_for(20, |b| {
+        b["type"] == "license.created" && b["data"]["license_id"] == id
+    });
     assert!(trial_created.verifies(&secret));
     std::thread::sleep(Duration::from_secs(1));
     assert!(hooks.counts().values().all(|&n| n == 1), "{:?}", hooks.counts());
@@ -192,7 +204,11 @@ fn a_reseller_user_invited_by_mail_orders_inside_its_narrower_rights_only() {
     let svc = Service::on_schema(&schema, options(&smtpd, "e2e-2"));
     let r = svc
         .store
-        .create_org(OrgKind::Reseller, "Contoso", &serde_json::to_string(&frame(100)).unwrap())
+        .create_org(
+            OrgKind::Reseller,
+            "Contoso",
+            &serde_json::to_string(&frame(100)).unwrap(),
+        )
         .unwrap();
     svc.user(r, "ra@contoso.test", true, &Rights::default());
     let mut ra = svc.login("ra@contoso.test", "");
@@ -243,12 +259,24 @@ fn the_renewal_job_on_two_instances_sends_one_renewal_code() {
     let company = a.store.create_org(OrgKind::Company, "ACME Corp", "").unwrap();
     a.user(company, "admin@acme.test", true, &Rights::default());
     let mut erp = a.token(a.vendor_org, &["orders"]);
-    let (status, sold) = erp.post(&format!("/api/v1/licenses?company={company}"), &new_license("ACME Corp"));
+    let (status, sold) = erp.post(
+        &format!("/api/v1/licenses?company={company}"),
+        &new_license("ACME Corp"),
+    );
     assert_eq!(status, 201, "{sold}");
     let id = sold["license"]["license_id"].as_u64().unwrap();
-    let expires = Date::parse(sold["license"]["expires"].as_str().unwrap_or_else(|| panic!("{sold}"))).unwrap();
+    let expires = Date::parse(
+        sold["license"]["expires"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{sold}")),
+    )
+    .unwrap();
     // The new code's mail first.
-    smtpd.wait_for("admin@acme.test", &format!("New license code for demo-erp (license {id})"), 20);
+    smtpd.wait_for(
+        "admin@acme.test",
+        &format!("New license code for demo-erp (license {id})"),
+        20,
+    );
 
     // 20 days before expiry the window is open: both instances run the job at once.
     let day = Date::from_days_since_unix_epoch(expires.days_since_unix_epoch() - 20);
@@ -264,10 +292,18 @@ fn the_renewal_job_on_two_instances_sends_one_renewal_code() {
     // Run again (a later pass of each instance, and a day later: catching up) - still one.
     let again = (a.jobs)(day, "instance-a");
     assert!(!again.renewals.ran);
-    (b.jobs)(Date::from_days_since_unix_epoch(day.days_since_unix_epoch() + 1), "instance-b");
+    (b.jobs)(
+        Date::from_days_since_unix_epoch(day.days_since_unix_epoch() + 1),
+        "instance-b",
+    );
 
     let renewal = smtpd.wait_for("admin@acme.test", "Renewal code", 20);
-    assert!(renewal["subject"].as_str().unwrap().contains(&format!("license {id}")));
+    assert!(
+        renewal["subject"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("license {id}"))
+    );
     std::thread::sleep(Duration::from_secs(2));
     let renewals = smtpd
         .mails()
@@ -294,7 +330,11 @@ fn webhook_targets_on_loopback_or_private_ranges_are_refused_unless_allowed() {
         "ftp://erp.example/hook",
     ] {
         let (status, err) = va.post("/api/v1/webhooks", &json!({"url": url}));
-        assert_eq!((status, err["error"]["field"].as_str()), (400, Some("url")), "{url}: {err}");
+        assert_eq!(
+            (status, err["error"]["field"].as_str()),
+            (400, Some("url")),
+            "{url}: {err}"
+        );
     }
     assert_eq!(va.get("/api/v1/webhooks").1["webhooks"], json!([]));
     // A company has no webhooks; a reseller sees only its own.
@@ -302,4 +342,45 @@ fn webhook_targets_on_loopback_or_private_ranges_are_refused_unless_allowed() {
     svc.user(c, "ca@acme.test", true, &Rights::default());
     let (status, _) = svc.login("ca@acme.test", "").get("/api/v1/webhooks");
     assert_eq!(status, 403);
+}
+
+#[test]
+fn on_sqlite_an_order_commits_its_outbox_rows_with_it_and_a_refused_order_none() {
+    let svc = Service::sqlite();
+    svc.outbox
+        .add_endpoint("vendor", "https://erp.vendor.example/hook", "whsec_x", 0)
+        .unwrap();
+    let company = svc.store.create_org(OrgKind::Company, "ACME Corp", "").unwrap();
+    svc.user(company, "admin@acme.test", true, &Rights::default());
+    svc.user(company, "user@acme.test", false, &Rights::default());
+    let mut erp = svc.token(svc.vendor_org, &["orders"]);
+    assert_eq!(svc.outbox.pending().unwrap(), 0);
+    let (status, made) = erp.post(
+        &format!("/api/v1/licenses?company={company}"),
+        &new_license("ACME Corp"),
+    );
+    assert_eq!(status, 201, "{made}");
+    // One webhook event (one endpoint) and one mail (one administrator; not the user).
+    assert_eq!(svc.outbox.pending().unwrap(), 2);
+    // Refused by the library (no users or seats): nothing recorded, nothing queued.
+    let mut bad = new_license("ACME Corp");
+    bad["named_users"] = json!(0);
+    let (status, err) = erp.post(&format!("/api/v1/licenses?company={company}"), &bad);
+    assert!(status >= 400, "{err}");
+    assert_eq!(svc.outbox.pending().unwrap(), 2);
+    // The same order again under its Idempotency-Key: the first answer, no new rows.
+    let key = [("Idempotency-Key", "order-4711")];
+    let (s1, first) = erp.post_with(
+        &format!("/api/v1/licenses?company={company}"),
+        &key,
+        &new_license("Beta"),
+    );
+    let (s2, again) = erp.post_with(
+        &format!("/api/v1/licenses?company={company}"),
+        &key,
+        &new_license("Beta"),
+    );
+    assert_eq!((s1, s2), (201, 201), "{first} {again}");
+    assert_eq!(first["license"]["license_id"], again["license"]["license_id"]);
+    assert_eq!(svc.outbox.pending().unwrap(), 4);
 }

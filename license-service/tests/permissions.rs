@@ -131,10 +131,18 @@ fn every_route_as_every_role_is_allowed_exactly_where_the_matrix_says() {
     // A webhook endpoint of the vendor and of reseller R to remove by path (the roles of
     // the vendor and of resellers get their organisation's, "another reseller" R's).
     let now = common::now_secs();
-    let wv = svc.outbox.add_endpoint("vendor", "https://erp.vendor.example/hook", "s", now).unwrap();
+    let wv = svc
+        .outbox
+        .add_endpoint("vendor", "https://erp.vendor.example/hook", "s", now)
+        .unwrap();
     let wr = svc
         .outbox
-        .add_endpoint(&format!("reseller:{r}"), "https://shop.contoso.example/hook", "s", now)
+        .add_endpoint(
+            &format!("reseller:{r}"),
+            "https://shop.contoso.example/hook",
+            "s",
+            now,
+        )
         .unwrap();
     let webhook_of = |token_id: i64| if token_id == tr { wr } else { wv };
     let all_scopes = ["orders", "reports", "audit", "tickets"];

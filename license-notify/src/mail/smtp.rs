@@ -65,7 +65,9 @@ impl SmtpConfig {
         from: &str,
     ) -> Result<SmtpConfig, NotifyError> {
         let bad = |why: &str| NotifyError::Smtp {
-            reason: format!("the SMTP URL '{url}' {why}: give smtps://[user@]host[:port], smtp+starttls://... or smtp://host[:port]"),
+            reason: format!(
+                "the SMTP URL '{url}' {why}: give smtps://[user@]host[:port], smtp+starttls://... or smtp://host[:port]"
+            ),
             permanent: true,
         };
         let (scheme, rest) = url.split_once("://").ok_or_else(|| bad("has no scheme"))?;
@@ -77,7 +79,7 @@ impl SmtpConfig {
         };
         let rest = rest.trim_end_matches('/');
         let (user, hostport) = match rest.rsplit_once('@') {
-            Some((u, h)) if u.contains(':') => return Err(bad("carries a password")),
+            Some((u, _)) if u.contains(':') => return Err(bad("carries a password")),
             Some((u, h)) if !u.is_empty() => (Some(u.to_owned()), h),
             Some(_) => return Err(bad("has an empty user")),
             None => (None, rest),
@@ -185,7 +187,10 @@ mod tests {
     #[test]
     fn smtp_urls_name_the_security_the_host_and_the_port_and_never_a_password() {
         let c = SmtpConfig::from_url("smtp://127.0.0.1:2525", None, "a@b.example").unwrap();
-        assert_eq!((c.host.as_str(), c.port, c.security), ("127.0.0.1", 2525, SmtpSecurity::Plain));
+        assert_eq!(
+            (c.host.as_str(), c.port, c.security),
+            ("127.0.0.1", 2525, SmtpSecurity::Plain)
+        );
         let c = SmtpConfig::from_url(
             "smtp+starttls://licensing@mail.vendor.example",
             Some(Zeroizing::new("pw".into())),
@@ -194,8 +199,19 @@ mod tests {
         .unwrap();
         assert_eq!((c.port, c.security), (587, SmtpSecurity::StartTls));
         assert_eq!(c.credentials.as_ref().unwrap().0, "licensing");
-        assert_eq!(SmtpConfig::from_url("smtps://mail.example", None, "a@b.example").unwrap().port, 465);
-        for bad in ["mail.example", "http://mail.example", "smtps://u:pw@mail.example", "smtps://u@mail.example", "smtp://:25"] {
+        assert_eq!(
+            SmtpConfig::from_url("smtps://mail.example", None, "a@b.example")
+                .unwrap()
+                .port,
+            465
+        );
+        for bad in [
+            "mail.example",
+            "http://mail.example",
+            "smtps://u:pw@mail.example",
+            "smtps://u@mail.example",
+            "smtp://:25",
+        ] {
             assert!(SmtpConfig::from_url(bad, None, "a@b.example").is_err(), "{bad}");
         }
     }

@@ -11,7 +11,7 @@ use crate::outbox::store::{Claimed, OutboxStore, StoredEndpoint};
 pub const PG_NOTIFY_MIGRATIONS: &[(i32, &str)] = &[
     (
         1,
-    "CREATE TABLE notify_job_runs (
+        "CREATE TABLE notify_job_runs (
          job        text   NOT NULL,
          period     text   NOT NULL,
          claimed_by text   NOT NULL,

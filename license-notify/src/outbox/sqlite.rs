@@ -11,7 +11,7 @@ use crate::outbox::store::{Claimed, OutboxStore, StoredEndpoint};
 pub const SQLITE_NOTIFY_MIGRATIONS: &[(i64, &str)] = &[
     (
         1,
-    "CREATE TABLE notify_job_runs (
+        "CREATE TABLE notify_job_runs (
          job        TEXT    NOT NULL,
          period     TEXT    NOT NULL,
          claimed_by TEXT    NOT NULL,

@@ -40,11 +40,17 @@ pub struct Settings {
     /// Which address ranges a registered webhook may reach besides public addresses
     /// (default: none; `license_notify::TargetPolicy`).
     pub webhook_policy: license_notify::TargetPolicy,
+    /// Requests per account (a user or an API token) per minute, counted per instance
+    /// (default 600); beyond, `429 rate_limited` with `Retry-After`.
+    pub rate_per_account: Arc<http_guard::rate::RateLimiter>,
+    /// Requests per client address per minute, counted per instance (default 1200).
+    pub rate_per_address: Arc<http_guard::rate::RateLimiter>,
 }
 
 impl Settings {
     /// The defaults: sessions of 8 hours, confirmation links of 2 days, reset links of 30
-    /// minutes, requests of at most 20 seconds.
+    /// minutes, requests of at most 20 seconds, 600 requests a minute per account and
+    /// 1200 per address.
     pub fn new(web: WebPolicy) -> Settings {
         Settings {
             web,
@@ -54,6 +60,8 @@ impl Settings {
             request_timeout: Duration::from_secs(20),
             vendor_name: "Vendor".into(),
             webhook_policy: license_notify::TargetPolicy::default(),
+            rate_per_account: Arc::new(http_guard::rate::RateLimiter::new(600, Duration::from_secs(60))),
+            rate_per_address: Arc::new(http_guard::rate::RateLimiter::new(1200, Duration::from_secs(60))),
         }
     }
 }

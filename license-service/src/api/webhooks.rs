@@ -45,9 +45,9 @@ fn outbox<I: Issuers>(app: &App<I>) -> ApiResult<&dyn OutboxStore> {
 
 fn notify_error(e: NotifyError) -> ApiError {
     match e {
-        NotifyError::TargetRefused { .. } | NotifyError::BadUrl { .. } | NotifyError::WebhookTransport { .. } => {
-            ApiError::field("url", e.to_string())
-        }
+        NotifyError::TargetRefused { .. }
+        | NotifyError::BadUrl { .. }
+        | NotifyError::WebhookTransport { .. } => ApiError::field("url", e.to_string()),
         other => ApiError::internal(other.to_string()),
     }
 }
@@ -90,7 +90,8 @@ pub(crate) async fn create<I: Issuers>(
         let now = crate::clock::now_ms() / 1000;
         let (e, secret) = register_endpoint(outbox(app)?, &owner, &w.url, &app.settings.webhook_policy, now)
             .map_err(notify_error)?;
-        app.store.audit(&actor, org, "add_webhook", &format!("webhook:{}", e.id))?;
+        app.store
+            .audit(&actor, org, "add_webhook", &format!("webhook:{}", e.id))?;
         Ok((
             StatusCode::CREATED,
             Json(json!({"id": e.id, "url": e.url, "secret": secret.as_str()})),
@@ -119,7 +120,8 @@ pub(crate) async fn remove<I: Issuers>(
         {
             return Err(ApiError::not_found("webhook"));
         }
-        app.store.audit(&actor, org, "remove_webhook", &format!("webhook:{id}"))?;
+        app.store
+            .audit(&actor, org, "remove_webhook", &format!("webhook:{id}"))?;
         Ok(Json(json!({"removed": id})))
     })
     .await

@@ -24,7 +24,11 @@ pub struct Smtpd {
 impl Smtpd {
     pub fn start() -> Smtpd {
         let dir = tempfile::tempdir().unwrap();
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../license-notify/tests/smtpd.py");
         let mut child = Command::new(env!("SERVICE_TEST_PYTHON"))
             .arg(script)
@@ -62,7 +66,9 @@ impl Smtpd {
 
     /// Wait (at most `secs`) for a mail to `to` whose subject contains `subject`.
     pub fn wait_for(&self, to: &str, subject: &str, secs: u64) -> Value {
-        self.wait_until(to, secs, |m| m["subject"].as_str().unwrap_or("").contains(subject))
+        self.wait_until(to, secs, |m| {
+            m["subject"].as_str().unwrap_or("").contains(subject)
+        })
     }
 
     /// Wait (at most `secs`) for a mail to `to` whose body contains `text`.
@@ -83,7 +89,10 @@ impl Smtpd {
             assert!(
                 Instant::now() < until,
                 "no such mail to {to} within {secs} s; got {:?}",
-                self.mails().iter().map(|m| (m["rcpt"].clone(), m["subject"].clone(), m["body"].clone())).collect::<Vec<_>>()
+                self.mails()
+                    .iter()
+                    .map(|m| (m["rcpt"].clone(), m["subject"].clone(), m["body"].clone()))
+                    .collect::<Vec<_>>()
             );
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -100,7 +109,10 @@ impl Drop for Smtpd {
 /// The token in a mailed link (`...?token=lkm_...`).
 pub fn token_in(mail: &Value) -> String {
     let body = mail["body"].as_str().unwrap();
-    let at = body.find("token=").unwrap_or_else(|| panic!("no token link in {body}")) + "token=".len();
+    let at = body
+        .find("token=")
+        .unwrap_or_else(|| panic!("no token link in {body}"))
+        + "token=".len();
     body[at..]
         .split(|c: char| c.is_whitespace())
         .next()
@@ -191,7 +203,11 @@ impl Receiver {
             if let Some(h) = self.hooks().into_iter().find(|h| pred(&h.json())) {
                 return h;
             }
-            assert!(Instant::now() < until, "no such webhook within {secs} s: {:?}", self.hooks());
+            assert!(
+                Instant::now() < until,
+                "no such webhook within {secs} s: {:?}",
+                self.hooks()
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
