@@ -14,8 +14,7 @@ use http_guard::web::WebPolicy;
 use license_core::{Date, Frame, Kind, KindSet, LineSet, ModuleSet};
 use license_issue::Month;
 use license_notify::{
-    MailSetup, Mailer, MessageCatalog, OutboxStore, RetryPolicy, SmtpConfig, TargetPolicy, Throttle,
-    ThrottleConfig,
+    MailSetup, Mailer, MessageCatalog, RetryPolicy, SmtpConfig, TargetPolicy, Throttle, ThrottleConfig,
 };
 use license_service::Settings;
 use license_service::notify::NotifyConfig;
