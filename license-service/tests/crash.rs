@@ -1,4 +1,4 @@
-//! The crash test: the service binary (a child process, PostgreSQL, a real SMTP server and
+//! The crash test: the service binary (a child process; PostgreSQL, or SQLite; a real SMTP server and
 //! a real webhook receiver) is killed with SIGKILL during a burst of orders and started
 //! again. Afterwards every order the ledger holds has exactly one e-mail (by its
 //! Message-ID) and exactly one webhook event (by its id), and no order the ledger does not
@@ -15,10 +15,11 @@ use std::time::{Duration, Instant};
 
 use common::mailbox::{Receiver, Smtpd};
 use common::{Client, new_license, now_secs, today};
-use license_issue::{KeyRing, Ledger, Operation};
-use license_notify::{OutboxStore, PgOutbox};
+use license_issue::{KeyRing, Ledger, Operation, SqliteLedger};
+use license_notify::{OutboxStore, PgOutbox, SqliteOutbox};
 use license_service::auth::password;
 use license_service::db::postgres::PgDb;
+use license_service::db::sqlite::SqliteDb;
 use license_service::rights::{OrgKind, Rights};
 use license_service::store::Store;
 
@@ -33,11 +34,15 @@ fn free_port() -> u16 {
 }
 
 /// The binary, serving on `addr`, until killed.
-fn start(home: &std::path::Path, url: &str, addr: SocketAddr, smtp: &str, name: &str) -> Child {
-    let child = Command::new(env!("CARGO_BIN_EXE_license-service"))
+fn start(home: &std::path::Path, url: Option<&str>, addr: SocketAddr, smtp: &str, name: &str) -> Child {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_license-service"));
+    match url {
+        Some(url) => command.env("LICENSE_SERVICE_DATABASE", url),
+        None => command.env_remove("LICENSE_SERVICE_DATABASE"),
+    };
+    let child = command
         .arg("serve")
         .env("LICENSE_SERVICE_HOME", home)
-        .env("LICENSE_SERVICE_DATABASE", url)
         .env("LICENSE_SERVICE_CONNECTIONS", "8")
         .env("LICENSE_SERVICE_LISTEN", addr.to_string())
         .env("LICENSE_SERVICE_SMTP", smtp)
@@ -66,9 +71,7 @@ fn start(home: &std::path::Path, url: &str, addr: SocketAddr, smtp: &str, name: 
 #[test]
 #[cfg_attr(not(has_pg), ignore = "needs PostgreSQL: set LICENSE_TEST_PG")]
 #[cfg_attr(not(has_smtpd), ignore = "needs Debian's python3-aiosmtpd (the SMTP server)")]
-fn killed_during_a_burst_every_committed_order_gets_one_mail_and_one_webhook() {
-    let smtpd = Smtpd::start();
-    let hooks = Receiver::start();
+fn on_postgresql_killed_during_a_burst_every_committed_order_gets_one_mail_and_one_webhook() {
     let schema = common::pg::Schema::create(&common::pg::database_url());
     let url = format!(
         "{}?options=-c%20search_path%3D{}",
@@ -76,17 +79,39 @@ fn killed_during_a_burst_every_committed_order_gets_one_mail_and_one_webhook() {
         schema.name
     );
     let home = tempfile::tempdir().unwrap();
-    KeyRing::create(&home.path().join("keys"), today()).unwrap();
-    std::fs::create_dir_all(home.path().join("catalog")).unwrap();
-    std::fs::write(
-        home.path().join("catalog/demo-erp.toml"),
-        license_issue::DEMO_CATALOG,
-    )
-    .unwrap();
+    let store = Store::new(Box::new(PgDb::open(schema.config(), 2).unwrap()));
+    let ledger = schema.ledger(2);
+    let outbox = PgOutbox::open(&ledger).unwrap();
+    burst_kill_restart(home.path(), Some(&url), &store, &outbox, &ledger);
+}
+
+#[test]
+#[cfg_attr(not(has_smtpd), ignore = "needs Debian's python3-aiosmtpd (the SMTP server)")]
+fn on_sqlite_killed_during_a_burst_every_committed_order_gets_one_mail_and_one_webhook() {
+    let home = tempfile::tempdir().unwrap();
+    let store = Store::new(Box::new(SqliteDb::open(&home.path().join("service.db")).unwrap()));
+    let ledger = SqliteLedger::open(&home.path().join("ledger.db")).unwrap();
+    let outbox = SqliteOutbox::open(&ledger).unwrap();
+    burst_kill_restart(home.path(), None, &store, &outbox, &ledger);
+}
+
+/// The service on `url` (PostgreSQL) or on SQLite in `home`, whose store, outbox and
+/// ledger the test reads through `store`, `outbox` and `ledger`.
+fn burst_kill_restart(
+    home: &std::path::Path,
+    url: Option<&str>,
+    store: &Store,
+    outbox: &dyn OutboxStore,
+    ledger: &dyn Ledger,
+) {
+    let smtpd = Smtpd::start();
+    let hooks = Receiver::start();
+    KeyRing::create(&home.join("keys"), today()).unwrap();
+    std::fs::create_dir_all(home.join("catalog")).unwrap();
+    std::fs::write(home.join("catalog/demo-erp.toml"), license_issue::DEMO_CATALOG).unwrap();
 
     // The accounts, the ERP's token and the webhook endpoint, made through the library in
-    // the same schema before the service starts.
-    let store = Store::new(Box::new(PgDb::open(schema.config(), 2).unwrap()));
+    // the service's database before the service starts.
     let vendor = store.vendor_org("Vendor").unwrap();
     let company = store.create_org(OrgKind::Company, "ACME Corp", "").unwrap();
     let admin = store
@@ -102,14 +127,12 @@ fn killed_during_a_burst_every_committed_order_gets_one_mail_and_one_webhook() {
         .unwrap();
     store.confirm(admin).unwrap();
     let (_, token) = store.create_token(vendor, "erp", &["orders".into()]).unwrap();
-    let ledger = schema.ledger(2);
-    let outbox = PgOutbox::open(&ledger).unwrap();
     outbox
         .add_endpoint("vendor", &hooks.url, SECRET, now_secs())
         .unwrap();
 
     let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
-    let mut child = start(home.path(), &url, addr, &smtpd.url(), "crash-1");
+    let mut child = start(home, url, addr, &smtpd.url(), "crash-1");
 
     // A burst: 4 clients, up to 40 orders each; killed once 15 were answered.
     let answered = Arc::new(AtomicUsize::new(0));
@@ -161,7 +184,7 @@ fn killed_during_a_burst_every_committed_order_gets_one_mail_and_one_webhook() {
 
     // Started again: it delivers what the first one left.
     let addr2: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
-    let mut child = start(home.path(), &url, addr2, &smtpd.url(), "crash-2");
+    let mut child = start(home, url, addr2, &smtpd.url(), "crash-2");
     let until = Instant::now() + Duration::from_secs(90);
     while outbox.pending().unwrap() > 0 {
         assert!(
@@ -235,7 +258,8 @@ fn killed_during_a_burst_every_committed_order_gets_one_mail_and_one_webhook() {
     assert_eq!(events.keys().copied().collect::<BTreeSet<_>>(), committed_ids);
     assert_eq!(mails.keys().copied().collect::<BTreeSet<_>>(), committed_ids);
     eprintln!(
-        "crash test: {killed_at} orders answered before SIGKILL, {} committed, {} webhook requests, {} mails",
+        "crash test ({}): {killed_at} orders answered before SIGKILL, {} committed, {} webhook requests, {} mails",
+        if url.is_some() { "PostgreSQL" } else { "SQLite" },
         committed.len(),
         hooks.hooks().len(),
         smtpd.mails().len()
