@@ -69,8 +69,10 @@ fn start(home: &std::path::Path, url: Option<&str>, addr: SocketAddr, smtp: &str
 }
 
 #[test]
-#[cfg_attr(not(has_pg), ignore = "needs PostgreSQL: set LICENSE_TEST_PG")]
-#[cfg_attr(not(has_smtpd), ignore = "needs Debian's python3-aiosmtpd (the SMTP server)")]
+#[cfg_attr(
+    not(all(has_pg, has_smtpd)),
+    ignore = "needs PostgreSQL (set LICENSE_TEST_PG) and Debian's python3-aiosmtpd (the SMTP server)"
+)]
 fn on_postgresql_killed_during_a_burst_every_committed_order_gets_one_mail_and_one_webhook() {
     let schema = common::pg::Schema::create(&common::pg::database_url());
     let url = format!(

@@ -77,8 +77,10 @@ fn frame(users: u32) -> Frame {
 }
 
 #[test]
-#[cfg_attr(not(has_pg), ignore = "needs PostgreSQL: set LICENSE_TEST_PG")]
-#[cfg_attr(not(has_smtpd), ignore = "needs Debian's python3-aiosmtpd (the SMTP server)")]
+#[cfg_attr(
+    not(all(has_pg, has_smtpd)),
+    ignore = "needs PostgreSQL (set LICENSE_TEST_PG) and Debian's python3-aiosmtpd (the SMTP server)"
+)]
 fn a_company_registers_confirms_tries_activates_orders_and_gets_the_code_by_mail_and_webhook() {
     let smtpd = Smtpd::start();
     let hooks = Receiver::start();
@@ -107,6 +109,7 @@ fn a_company_registers_confirms_tries_activates_orders_and_gets_the_code_by_mail
     );
     assert_eq!(status, 202);
     let mail = smtpd.wait_for("it@acme.test", "confirm", 20);
+    let first_mail = std::time::Instant::now();
     let body = mail["body"].as_str().unwrap();
     assert!(body.contains("http://portal.test/confirm?token=lkm_"), "{body}");
     assert!(!body.contains(PASSWORD), "no password in a mail");
@@ -184,9 +187,12 @@ fn a_company_registers_confirms_tries_activates_orders_and_gets_the_code_by_mail
     std::thread::sleep(Duration::from_secs(2));
     assert_eq!(hooks.hooks().len(), before);
     // Outgoing mail is throttled (5 a minute per address by default): the sixth mail to
-    // the administrator waits in the outbox; none is dropped.
-    assert_eq!(smtpd.mails().len(), 5, "confirmation, and four codes");
-    assert_eq!(svc.outbox.pending().unwrap(), 1);
+    // the administrator waits in the outbox; none is dropped. (Checked when the test ran
+    // within the minute of the first mail, as it does but on a very slow machine.)
+    if first_mail.elapsed() < Duration::from_secs(55) {
+        assert_eq!(smtpd.mails().len(), 5, "confirmation, and four codes");
+        assert_eq!(svc.outbox.pending().unwrap(), 1);
+    }
 }
 
 fn hook_id(list: &serde_json::Value) -> i64 {
@@ -194,8 +200,10 @@ fn hook_id(list: &serde_json::Value) -> i64 {
 }
 
 #[test]
-#[cfg_attr(not(has_pg), ignore = "needs PostgreSQL: set LICENSE_TEST_PG")]
-#[cfg_attr(not(has_smtpd), ignore = "needs Debian's python3-aiosmtpd (the SMTP server)")]
+#[cfg_attr(
+    not(all(has_pg, has_smtpd)),
+    ignore = "needs PostgreSQL (set LICENSE_TEST_PG) and Debian's python3-aiosmtpd (the SMTP server)"
+)]
 fn a_reseller_user_invited_by_mail_orders_inside_its_narrower_rights_only() {
     let smtpd = Smtpd::start();
     let hooks = Receiver::start();
@@ -248,8 +256,10 @@ fn a_reseller_user_invited_by_mail_orders_inside_its_narrower_rights_only() {
 }
 
 #[test]
-#[cfg_attr(not(has_pg), ignore = "needs PostgreSQL: set LICENSE_TEST_PG")]
-#[cfg_attr(not(has_smtpd), ignore = "needs Debian's python3-aiosmtpd (the SMTP server)")]
+#[cfg_attr(
+    not(all(has_pg, has_smtpd)),
+    ignore = "needs PostgreSQL (set LICENSE_TEST_PG) and Debian's python3-aiosmtpd (the SMTP server)"
+)]
 fn the_renewal_job_on_two_instances_sends_one_renewal_code() {
     let smtpd = Smtpd::start();
     let schema = common::pg::Schema::create(&common::pg::database_url());
