@@ -235,7 +235,36 @@ fn a_reseller_user_invited_by_mail_orders_inside_its_narrower_rights_only() {
         &json!({"token": token_in(&invitation), "password": PASSWORD}),
     );
     assert_eq!(status, 200);
-    let mut ru = svc.login("ru@contoso.test", "");
+    // A forgotten password: the reset link comes by mail, works once, carries no secret
+    // but its token.
+    let (status, _) = svc
+        .client()
+        .post("/api/v1/password/forgot", &json!({"email": "ru@contoso.test"}));
+    assert_eq!(status, 202);
+    let reset = smtpd.wait_for("ru@contoso.test", "Resetting your password", 20);
+    let body = reset["body"].as_str().unwrap();
+    assert!(
+        body.contains("http://portal.test/password/reset?token=lkm_"),
+        "{body}"
+    );
+    assert!(
+        body.contains("within\r\n30 minutes") || body.contains("30 minutes"),
+        "{body}"
+    );
+    assert!(
+        !body.contains(PASSWORD) && !body.contains("PRIVATE KEY"),
+        "{body}"
+    );
+    let token = token_in(&reset);
+    let new_password = json!({"token": token, "password": "another long password"});
+    assert_eq!(svc.client().post("/api/v1/password/reset", &new_password).0, 200);
+    assert_ne!(svc.client().post("/api/v1/password/reset", &new_password).0, 200);
+    let mut ru = svc.client();
+    let (status, _) = ru.post(
+        "/api/v1/login",
+        &json!({"email": "ru@contoso.test", "password": "another long password"}),
+    );
+    assert_eq!(status, 200);
     let (status, err) = ru.post("/api/v1/licenses", &new_license("Beta GmbH"));
     assert_eq!(
         (status, err["error"]["kind"].as_str()),
