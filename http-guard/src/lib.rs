@@ -7,13 +7,15 @@
 //!   checks, JSON-only and form-only bodies, `HttpOnly` `SameSite=Strict` cookies, CSRF
 //!   secrets compared in constant time, page-protection headers, oversized heads refused,
 //!   codes and messages for the HTTP layers' own error answers);
-//! - [`serve`]: a router served inside those bounds, TLS optional.
+//! - [`serve`]: a router served inside those bounds, TLS optional;
+//! - [`rate`]: request rate limits per key (an account, a client address).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod conn;
 mod error;
+pub mod rate;
 pub mod serve;
 pub mod web;
 

@@ -41,11 +41,17 @@ pub enum EventKind {
     RenewalNotice,
     /// E-mail: the reseller's monthly report.
     ResellerMonthlyReport,
+    /// E-mail: an account was made for the address by its organisation's administrator
+    /// (a link with a single-use token to set the password).
+    Invitation,
+    /// E-mail: someone tried to register with an address that has an account (a link to
+    /// the password reset; no token).
+    AccountExists,
 }
 
 impl EventKind {
     /// Every kind.
-    pub const ALL: [EventKind; 11] = [
+    pub const ALL: [EventKind; 13] = [
         EventKind::LicenseCreated,
         EventKind::LicenseChanged,
         EventKind::LicenseRevoked,
@@ -57,6 +63,8 @@ impl EventKind {
         EventKind::RenewalCode,
         EventKind::RenewalNotice,
         EventKind::ResellerMonthlyReport,
+        EventKind::Invitation,
+        EventKind::AccountExists,
     ];
 
     /// The name in a webhook's `type` field and the message id of an e-mail's text:
@@ -74,6 +82,8 @@ impl EventKind {
             EventKind::RenewalCode => "mail.renewal-code",
             EventKind::RenewalNotice => "mail.renewal-notice",
             EventKind::ResellerMonthlyReport => "mail.reseller-monthly-report",
+            EventKind::Invitation => "mail.invitation",
+            EventKind::AccountExists => "mail.account-exists",
         }
     }
 
@@ -260,25 +270,34 @@ impl Event {
     }
 }
 
-/// An account's e-mail (address confirmation or password reset) with its single-use
-/// `link` (which the service makes and checks) valid for `expires_hours`; a new random id.
-/// Queue it with [`crate::OutboxStore::enqueue`]. Other kinds are refused.
+/// An account's e-mail (address confirmation, password reset, invitation, or the
+/// notice that the address has an account) with its `link` (for the first three a
+/// single-use token's, which the service makes and checks) valid for `valid_minutes`
+/// (the texts say `{expires_hours}` or `{expires_minutes}`); a new random id. Queue it
+/// with [`crate::OutboxStore::enqueue`]. Other kinds are refused.
 pub fn account_email(
     kind: EventKind,
     to: &Recipient,
     link: &str,
-    expires_hours: u32,
+    valid_minutes: u32,
 ) -> Result<Event, NotifyError> {
-    if !matches!(kind, EventKind::AddressConfirmation | EventKind::PasswordReset) {
+    if !matches!(
+        kind,
+        EventKind::AddressConfirmation
+            | EventKind::PasswordReset
+            | EventKind::Invitation
+            | EventKind::AccountExists
+    ) {
         return Err(NotifyError::Message {
             message: kind.name().to_owned(),
             language: to.language.code().to_owned(),
-            reason: "not an account's e-mail (address confirmation or password reset)".into(),
+            reason: "not an account's e-mail (confirmation, reset, invitation, account exists)".into(),
         });
     }
     let args: BTreeMap<String, String> = [
         ("link".to_owned(), link.to_owned()),
-        ("expires_hours".to_owned(), expires_hours.to_string()),
+        ("expires_hours".to_owned(), valid_minutes.div_ceil(60).to_string()),
+        ("expires_minutes".to_owned(), valid_minutes.to_string()),
     ]
     .into_iter()
     .collect();

@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod endpoints;
 mod error;
 mod event;
 mod jobs;
@@ -16,6 +17,7 @@ mod outbox;
 mod webhook;
 mod worker;
 
+pub use endpoints::register_endpoint;
 pub use error::NotifyError;
 pub use event::{
     Audience, Delivery, Event, EventKind, Language, Recipient, account_email, batch_events, random_id,
@@ -27,7 +29,7 @@ pub use mail::smtp::{Mailer, SmtpConfig, SmtpSecurity};
 pub use mail::throttle::{Throttle, ThrottleConfig};
 pub use outbox::postgres::{PG_NOTIFY_MIGRATIONS, PgOutbox};
 pub use outbox::sqlite::{SQLITE_NOTIFY_MIGRATIONS, SqliteOutbox};
-pub use outbox::store::{Claimed, OutboxStore, RetryPolicy};
+pub use outbox::store::{Claimed, OutboxStore, RetryPolicy, StoredEndpoint};
 pub use webhook::send::{Endpoint, WebhookConfig, WebhookSender};
 pub use webhook::sign::{
     HEADER_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, TOLERANCE_SECS, VerifyError, sign, verify,

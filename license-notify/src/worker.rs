@@ -6,6 +6,7 @@
 //! claim's lease has ended. Never lost: a row leaves the queue only as delivered or as
 //! given up (kept, with its error, for [`OutboxStore::requeue`]).
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -15,7 +16,7 @@ use crate::mail::catalog::MessageCatalog;
 use crate::mail::smtp::Mailer;
 use crate::mail::throttle::Throttle;
 use crate::outbox::store::{Claimed, OutboxStore, RetryPolicy};
-use crate::webhook::send::WebhookSender;
+use crate::webhook::send::{Endpoint, WebhookSender};
 
 /// E-mail for a worker: the relay, the texts and the throttle.
 #[derive(Debug)]
@@ -84,6 +85,23 @@ impl<S: OutboxStore> Worker<S> {
     /// The store.
     pub fn store(&self) -> &S {
         &self.store
+    }
+
+    /// The webhook sender (its endpoints can be replaced between passes).
+    pub fn webhooks_mut(&mut self) -> &mut WebhookSender {
+        &mut self.webhooks
+    }
+
+    /// The configured endpoints and those registered in the store
+    /// ([`OutboxStore::endpoints`], by their names `wh-<id>`): what a pass sends to.
+    /// Call before a pass so that registrations and removals take effect.
+    pub fn load_endpoints(&mut self, configured: &BTreeMap<String, Endpoint>) -> Result<(), NotifyError> {
+        let mut all = configured.clone();
+        for e in self.store.endpoints(None)? {
+            all.insert(e.name(), Endpoint::new(&e.url, e.secret.as_bytes()));
+        }
+        self.webhooks.set_endpoints(all);
+        Ok(())
     }
 
     /// Claim up to 50 due rows at `now_ms` and deliver them.

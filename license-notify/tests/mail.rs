@@ -182,8 +182,8 @@ fn account_mails_carry_their_link_and_nothing_else() {
         language: Language::De,
     };
     let link = "https://portal.vendor.example/reset/6fQx2-single-use";
-    let reset = account_email(EventKind::PasswordReset, &to, link, 2).unwrap();
-    let confirm = account_email(EventKind::AddressConfirmation, &to, link, 48).unwrap();
+    let reset = account_email(EventKind::PasswordReset, &to, link, 30).unwrap();
+    let confirm = account_email(EventKind::AddressConfirmation, &to, link, 48 * 60).unwrap();
     assert!(account_email(EventKind::NewCode, &to, link, 2).is_err());
     assert_eq!(
         store
@@ -207,7 +207,7 @@ fn account_mails_carry_their_link_and_nothing_else() {
         mails[0]["body"]
             .as_str()
             .unwrap()
-            .contains("innerhalb von 2 Stunden")
+            .contains("innerhalb von 30 Minuten")
     );
     assert_eq!(mails[1]["subject"], "Bitte bestätigen Sie Ihre E-Mail-Adresse");
     assert_eq!(

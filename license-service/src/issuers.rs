@@ -2,14 +2,18 @@
 //! request over a shared ledger (a connection pool), or one `Issuer` behind a lock (a
 //! ledger one process holds).
 //!
-//! This is the seam for the ledger: the service only needs a `license_issue::Ledger`. It
-//! runs on the library's `PgLedger` (several instances) or `FileLedger` (one instance)
-//! today; the SQLite ledger and the `Ledger` write that commits outbox rows in the same
-//! transaction (being built in license-issue) plug in here unchanged.
+//! This is the seam for the ledger: the service only needs a `license_issue::Ledger`. The
+//! binary runs `crate::notify::Notifying` (the ledger, PostgreSQL or SQLite, wrapped in
+//! `license_issue::WithOutbox`, so every batch commits its e-mails and webhook events in
+//! its own transaction); `Pooled` and `Locked` serve ledgers without an outbox (the tests
+//! that need no mail).
 
 use std::sync::Mutex;
 
 use license_issue::{Catalogs, Issuer, Ledger, VendorKey};
+use license_notify::OutboxStore;
+
+use crate::store::Owner;
 
 /// Runs closures with an issuer.
 pub trait Issuers: Send + Sync + 'static {
@@ -17,6 +21,17 @@ pub trait Issuers: Send + Sync + 'static {
     type Ledger: Ledger;
     /// Run `f` with an issuer.
     fn with<T>(&self, f: impl FnOnce(&mut Issuer<Self::Ledger>) -> T) -> T;
+    /// Run `f` with an issuer whose new license (an issue, a trial) will be `owner`'s
+    /// (its `license_id` is unknown yet): who hears of it (the company's administrators
+    /// by e-mail, the reseller's webhooks). Existing licenses' owners are looked up.
+    fn with_for<T>(&self, owner: Owner, f: impl FnOnce(&mut Issuer<Self::Ledger>) -> T) -> T {
+        let _ = owner;
+        self.with(f)
+    }
+    /// The outbox of the ledger's database, when e-mail and webhooks are wired in.
+    fn outbox(&self) -> Option<&dyn OutboxStore> {
+        None
+    }
 }
 
 /// Issuers over a ledger handle that many threads share (clones of a `PgLedger`).

@@ -8,7 +8,8 @@
 //! - [`auth`]: Argon2id passwords, TOTP, random tokens stored as digests.
 //! - [`rights`]: roles, and rights never beyond the granter's (the library's frames).
 //! - [`permissions`]: the permission matrix (`permissions.csv`), applied to every route.
-//! - [`mail`]: the seam the `license-notify` crate will plug into.
+//! - [`mail`]: the account mails' seam; [`notify`]: `license-notify` wired in (the
+//!   outbox written with the ledger's records, the delivery worker, the jobs).
 //! - [`issuers`]: the seam for the ledger (any `license_issue::Ledger`).
 //! - [`api`]: the routes and the guards (`http-guard`).
 //!
@@ -25,6 +26,7 @@ pub mod error;
 pub mod issuers;
 pub mod mail;
 mod names;
+pub mod notify;
 pub mod permissions;
 pub mod rights;
 pub mod store;

@@ -1,13 +1,13 @@
-//! THE SEAM FOR E-MAIL (issue 21, item 4): the messages the service sends and the trait
-//! that sends them.
+//! The seam for account mails (issue 21, item 4): the messages the service sends about
+//! accounts and the trait that sends them.
 //!
-//! The service decides *that* a message goes out and with which single-use token; the
-//! `license-notify` crate (being built beside this one) will implement [`Mailer`] by
-//! writing the message to the outbox in the same transaction as the records it describes,
-//! rendering its text in the user's language from the message catalog and sending it over
-//! SMTP. Until it is wired in, [`MemoryMailer`] keeps the messages in memory (the tests
-//! read the tokens from it) and [`SpoolMailer`] writes each as a JSON file (mode 0600) into
-//! a directory, from which an operator's own mail transfer can send them.
+//! The service decides *that* a message goes out and with which single-use token. The
+//! binary's [`Mailer`] is `crate::notify::OutboxMailer`: each message becomes a row of
+//! `license-notify`'s outbox, rendered in the catalog's text and sent over SMTP by the
+//! delivery worker (throttled like every mail). [`MemoryMailer`] keeps the messages in
+//! memory (the tests that read tokens without an SMTP server); [`SpoolMailer`] writes each
+//! as a JSON file (mode 0600) into a directory, for a deployment that hands mail to its
+//! own transfer.
 //!
 //! A message's token is a secret: never logged, never in an error.
 
@@ -51,7 +51,7 @@ pub struct Message {
     pub what: MessageKind,
 }
 
-/// Sends (or queues) messages. Implemented by `license-notify` later; see the module docs.
+/// Sends (or queues) messages; see the module docs.
 pub trait Mailer: Send + Sync {
     /// Queue `message`; an error means it was not queued (the caller's change stands, the
     /// user can ask again).

@@ -7,29 +7,39 @@
 //! LICENSE_SERVICE_HOME=licensing              # keys/ and catalog/, as licensectl keeps them
 //! LICENSE_SERVICE_DATABASE=postgres://...     # accounts and the ledger in PostgreSQL (several
 //!                                             # instances); else SQLite <home>/service.db and
-//!                                             # the ledger file <home>/ledger.jsonl
+//!                                             # the ledger <home>/ledger.db (with its outbox)
 //! LICENSE_SERVICE_CONNECTIONS=8               # pool size
 //! LICENSE_SERVICE_LISTEN=127.0.0.1:8080
 //! LICENSE_SERVICE_ALLOW_HOST=licenses.example.com   # names clients use (comma-separated)
 //! LICENSE_SERVICE_TLS_CERT=/etc/license-service/cert.pem LICENSE_SERVICE_TLS_KEY=...
-//! LICENSE_SERVICE_MAIL_SPOOL=<home>/mail-spool   # outgoing messages until license-notify
+//! LICENSE_SERVICE_PUBLIC_URL=https://licenses.example.com   # links in mails
+//! LICENSE_SERVICE_SMTP=smtp+starttls://user@mail.example.com   # the relay (none: mail waits)
+//! LICENSE_SERVICE_SMTP_PASSWORD=...  LICENSE_SERVICE_MAIL_FROM='Licensing <l@example.com>'
+//! LICENSE_SERVICE_WEBHOOK_ALLOW=loopback,private   # webhook ranges besides public ones
+//! (docs/SERVICE.md lists the others: throttle, instance name, lease, poll, jobs)
 //! ```
 #![forbid(unsafe_code)]
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use http_guard::conn::ConnLimits;
+use http_guard::rate::RateLimiter;
 use http_guard::web::WebPolicy;
-use license_issue::{Catalogs, FileLedger, Issuer, KeyRing, PgLedger};
+use license_issue::{Catalogs, KeyRing, Month, PgLedger, SqliteLedger};
+use license_notify::{
+    MailSetup, Mailer, MessageCatalog, OutboxStore, PgOutbox, RetryPolicy, SmtpConfig, SqliteOutbox,
+    TargetPolicy, Throttle, ThrottleConfig,
+};
 use license_service::api::serve::serve;
 use license_service::auth::{password, secret, totp};
 use license_service::clock::system_today;
 use license_service::db::postgres::PgDb;
 use license_service::db::sqlite::SqliteDb;
-use license_service::issuers::{Issuers, Locked, Pooled};
-use license_service::mail::SpoolMailer;
+use license_service::issuers::Issuers;
+use license_service::notify::{Background, NotifyConfig, Notifying, OutboxMailer};
 use license_service::permissions::Matrix;
 use license_service::rights::Rights;
 use license_service::store::Store;
@@ -111,11 +121,23 @@ async fn run() -> Result<(), Failure> {
         (None, None) => None,
         _ => return Err("give both LICENSE_SERVICE_TLS_CERT and LICENSE_SERVICE_TLS_KEY, or neither".into()),
     };
-    let settings = Settings::new(WebPolicy::new(&hosts, tls.is_some())?);
-    let spool = env("LICENSE_SERVICE_MAIL_SPOOL").map_or_else(|| home.join("mail-spool"), PathBuf::from);
-    let mailer = Arc::new(SpoolMailer::new(spool)?);
-    let store = tokio::task::spawn_blocking(store).await??;
+    let mut settings = Settings::new(WebPolicy::new(&hosts, tls.is_some())?);
+    settings.webhook_policy = webhook_policy()?;
+    let minute = Duration::from_secs(60);
+    settings.rate_per_account = Arc::new(RateLimiter::new(
+        number("LICENSE_SERVICE_RATE_ACCOUNT", 600)?,
+        minute,
+    ));
+    settings.rate_per_address = Arc::new(RateLimiter::new(
+        number("LICENSE_SERVICE_RATE_ADDRESS", 1200)?,
+        minute,
+    ));
+    let store = Arc::new(tokio::task::spawn_blocking(store).await??);
     let listener = std::net::TcpListener::bind(&listen)?;
+    let public_url = env("LICENSE_SERVICE_PUBLIC_URL").unwrap_or_else(|| {
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://{listen}")
+    });
     eprintln!(
         "license-service listening on {}://{}",
         if tls.is_some() { "https" } else { "http" },
@@ -124,36 +146,137 @@ async fn run() -> Result<(), Failure> {
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
+    let minutes = |ms: i64| u32::try_from(ms / 60_000).unwrap_or(u32::MAX);
+    let (confirm, reset) = (minutes(settings.confirm_ms), minutes(settings.reset_ms));
     match env("LICENSE_SERVICE_DATABASE") {
         Some(url) => {
             let n = connections()?;
-            let ledger = tokio::task::spawn_blocking(move || PgLedger::connect(&url, n)).await??;
-            let app = app(store, Pooled::new(catalogs, key, ledger), settings, mailer)?;
+            // The database clients are synchronous: set up on a blocking thread.
+            let (app, outbox) = tokio::task::spawn_blocking(move || -> Result<_, Failure> {
+                let ledger = PgLedger::connect(&url, n)?;
+                let outbox: Arc<dyn OutboxStore> = Arc::new(PgOutbox::open(&ledger)?);
+                let mailer = Arc::new(OutboxMailer::new(
+                    Arc::clone(&outbox),
+                    &public_url,
+                    confirm,
+                    reset,
+                ));
+                let issuers = Notifying::new(catalogs, key, ledger, Arc::clone(&outbox), Arc::clone(&store));
+                Ok((app(store, issuers, settings, mailer)?, outbox))
+            })
+            .await??;
+            let background = Background::start(Arc::clone(&app), outbox, notify_config()?)?;
             serve(listener, app, ConnLimits::default(), tls, shutdown).await?;
+            background.stop();
         }
         None => {
-            let ledger = FileLedger::open(&home.join("ledger.jsonl"))?;
-            let app = app(
-                store,
-                Locked::new(Issuer::new(catalogs, key, ledger)),
-                settings,
-                mailer,
-            )?;
+            let (app, outbox) = tokio::task::spawn_blocking(move || -> Result<_, Failure> {
+                let ledger = SqliteLedger::open(&home.join("ledger.db"))?;
+                let outbox: Arc<dyn OutboxStore> = Arc::new(SqliteOutbox::open(&ledger)?);
+                let mailer = Arc::new(OutboxMailer::new(
+                    Arc::clone(&outbox),
+                    &public_url,
+                    confirm,
+                    reset,
+                ));
+                let issuers = Notifying::new(catalogs, key, ledger, Arc::clone(&outbox), Arc::clone(&store));
+                Ok((app(store, issuers, settings, mailer)?, outbox))
+            })
+            .await??;
+            let background = Background::start(Arc::clone(&app), outbox, notify_config()?)?;
             serve(listener, app, ConnLimits::default(), tls, shutdown).await?;
+            background.stop();
         }
     }
     Ok(())
 }
 
+/// `LICENSE_SERVICE_WEBHOOK_ALLOW=loopback,private`: the ranges webhooks may reach
+/// besides public addresses.
+fn webhook_policy() -> Result<TargetPolicy, Failure> {
+    let mut policy = TargetPolicy::default();
+    for range in env("LICENSE_SERVICE_WEBHOOK_ALLOW")
+        .unwrap_or_default()
+        .split(',')
+    {
+        match range.trim() {
+            "" => {}
+            "loopback" => policy.allow_loopback = true,
+            "private" => policy.allow_private = true,
+            other => {
+                return Err(
+                    format!("LICENSE_SERVICE_WEBHOOK_ALLOW: '{other}' is not loopback or private").into(),
+                );
+            }
+        }
+    }
+    Ok(policy)
+}
+
+fn number<T: std::str::FromStr>(name: &str, default: T) -> Result<T, Failure>
+where
+    T::Err: std::fmt::Display,
+{
+    match env(name) {
+        None => Ok(default),
+        Some(v) => v.parse().map_err(|e| format!("{name}={v}: {e}").into()),
+    }
+}
+
+/// The delivery worker's and the jobs' settings from the environment.
+fn notify_config() -> Result<NotifyConfig, Failure> {
+    let mail = match env("LICENSE_SERVICE_SMTP") {
+        None => {
+            eprintln!("license-service: no LICENSE_SERVICE_SMTP: e-mails wait in the outbox");
+            None
+        }
+        Some(url) => {
+            let from = env("LICENSE_SERVICE_MAIL_FROM")
+                .ok_or("LICENSE_SERVICE_SMTP needs LICENSE_SERVICE_MAIL_FROM")?;
+            let password = env("LICENSE_SERVICE_SMTP_PASSWORD").map(zeroize::Zeroizing::new);
+            let config = SmtpConfig::from_url(&url, password, &from)?;
+            Some(MailSetup {
+                mailer: Mailer::new(&config)?,
+                catalog: MessageCatalog::builtin()?,
+                throttle: Throttle::new(ThrottleConfig {
+                    per_recipient_per_minute: number("LICENSE_SERVICE_MAIL_PER_RECIPIENT", 5)?,
+                    total_per_minute: number("LICENSE_SERVICE_MAIL_PER_MINUTE", 120)?,
+                }),
+            })
+        }
+    };
+    let instance = env("LICENSE_SERVICE_INSTANCE").unwrap_or_else(|| {
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+        format!("{}-{}", host.trim(), std::process::id())
+    });
+    let today = system_today()();
+    let first_report = match env("LICENSE_SERVICE_REPORTS_FROM") {
+        Some(m) => Month::parse(&m).map_err(|e| format!("LICENSE_SERVICE_REPORTS_FROM: {e}"))?,
+        None => Month::of(today),
+    };
+    Ok(NotifyConfig {
+        instance,
+        retry: RetryPolicy {
+            lease_secs: number("LICENSE_SERVICE_OUTBOX_LEASE", 300)?,
+            ..RetryPolicy::default()
+        },
+        policy: webhook_policy()?,
+        mail,
+        poll: Duration::from_millis(number("LICENSE_SERVICE_OUTBOX_POLL_MS", 2000)?),
+        jobs_every: Duration::from_secs(number("LICENSE_SERVICE_JOBS_EVERY", 600)?),
+        first_report,
+    })
+}
+
 fn app<I: Issuers>(
-    store: Store,
+    store: Arc<Store>,
     issuers: I,
     settings: Settings,
-    mailer: Arc<SpoolMailer>,
+    mailer: Arc<OutboxMailer>,
 ) -> Result<Arc<App<I>>, Failure> {
     let vendor_org = store.vendor_org(&settings.vendor_name)?;
     Ok(Arc::new(App {
-        store: Arc::new(store),
+        store,
         issuers,
         today: system_today(),
         mailer,

@@ -128,6 +128,23 @@ fn every_route_as_every_role_is_allowed_exactly_where_the_matrix_says() {
     // A token per organisation to revoke by path.
     let path_token = |org| svc.store.create_token(org, "path", &["orders".into()]).unwrap().0;
     let (ta, tr, tv) = (path_token(a), path_token(r), path_token(v));
+    // A webhook endpoint of the vendor and of reseller R to remove by path (the roles of
+    // the vendor and of resellers get their organisation's, "another reseller" R's).
+    let now = common::now_secs();
+    let wv = svc
+        .outbox
+        .add_endpoint("vendor", "https://erp.vendor.example/hook", "s", now)
+        .unwrap();
+    let wr = svc
+        .outbox
+        .add_endpoint(
+            &format!("reseller:{r}"),
+            "https://shop.contoso.example/hook",
+            "s",
+            now,
+        )
+        .unwrap();
+    let webhook_of = |token_id: i64| if token_id == tr { wr } else { wv };
     let all_scopes = ["orders", "reports", "audit", "tickets"];
     let role = |name, column, other, has_right, client: Client, token_id| Role {
         name,
@@ -236,6 +253,8 @@ fn every_route_as_every_role_is_allowed_exactly_where_the_matrix_says() {
                 "{id}",
                 &if route.path.starts_with("/api/v1/tokens") {
                     role.token_id.to_string()
+                } else if route.path.starts_with("/api/v1/webhooks") {
+                    webhook_of(role.token_id).to_string()
                 } else {
                     license.to_string()
                 },
@@ -299,6 +318,7 @@ fn body_for(path: &str, n: usize) -> Value {
         "/api/v1/licenses/{id}/transfer" => json!({"to": {"licensee": "ACME Corp"}}),
         "/api/v1/revocations/{product}" => json!({"valid_days": 10}),
         "/api/v1/erasures" => json!({"licensee": "Nobody Here"}),
+        "/api/v1/webhooks" => json!({"url": format!("http://127.0.0.1:{}/in", 9000 + n)}),
         "/api/v1/trials" => json!({"product": "demo-erp", "bind": {"database": common::pg::db("trial")}}),
         _ => json!({}),
     }

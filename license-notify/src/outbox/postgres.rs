@@ -5,19 +5,31 @@ use license_issue::postgres::GenericClient;
 use license_issue::{OutboxRow, PgLedger};
 
 use crate::error::{NotifyError, backend};
-use crate::outbox::store::{Claimed, OutboxStore};
+use crate::outbox::store::{Claimed, OutboxStore, StoredEndpoint};
 
 /// The notify crate's own tables (the outbox itself is the ledger's, migration 3).
-pub const PG_NOTIFY_MIGRATIONS: &[(i32, &str)] = &[(
-    1,
-    "CREATE TABLE notify_job_runs (
+pub const PG_NOTIFY_MIGRATIONS: &[(i32, &str)] = &[
+    (
+        1,
+        "CREATE TABLE notify_job_runs (
          job        text   NOT NULL,
          period     text   NOT NULL,
          claimed_by text   NOT NULL,
          started    bigint NOT NULL,
          finished   bigint,
          PRIMARY KEY (job, period));",
-)];
+    ),
+    (
+        2,
+        "CREATE TABLE notify_endpoints (
+         id      bigserial PRIMARY KEY,
+         owner   text   NOT NULL,
+         url     text   NOT NULL,
+         secret  text   NOT NULL,
+         created bigint NOT NULL,
+         removed bigint);",
+    ),
+];
 
 /// The outbox and job runs in the PostgreSQL ledger's database, through its pool.
 #[derive(Clone, Debug)]
@@ -221,5 +233,47 @@ impl OutboxStore for PgOutbox {
             )
             .map_err(db)?;
         Ok(row.get(0))
+    }
+
+    fn add_endpoint(&self, owner: &str, url: &str, secret: &str, now: i64) -> Result<i64, NotifyError> {
+        Ok(self
+            .client()?
+            .query_one(
+                "INSERT INTO notify_endpoints (owner, url, secret, created) VALUES ($1, $2, $3, $4) RETURNING id",
+                &[&owner, &url, &secret, &now],
+            )
+            .map_err(db)?
+            .get(0))
+    }
+
+    fn endpoints(&self, owner: Option<&str>) -> Result<Vec<StoredEndpoint>, NotifyError> {
+        let rows = self
+            .client()?
+            .query(
+                "SELECT id, owner, url, secret, created FROM notify_endpoints
+                  WHERE removed IS NULL AND ($1::text IS NULL OR owner = $1) ORDER BY id",
+                &[&owner],
+            )
+            .map_err(db)?;
+        Ok(rows
+            .iter()
+            .map(|r| StoredEndpoint {
+                id: r.get(0),
+                owner: r.get(1),
+                url: r.get(2),
+                secret: zeroize::Zeroizing::new(r.get(3)),
+                created: r.get(4),
+            })
+            .collect())
+    }
+
+    fn remove_endpoint(&self, owner: Option<&str>, id: i64, now: i64) -> Result<bool, NotifyError> {
+        exec(
+            &mut *self.client()?,
+            "UPDATE notify_endpoints SET removed = $3
+              WHERE id = $1 AND removed IS NULL AND ($2::text IS NULL OR owner = $2)",
+            &[&id, &owner, &now],
+        )
+        .map(|n| n == 1)
     }
 }

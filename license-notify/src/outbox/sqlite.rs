@@ -5,19 +5,31 @@ use license_issue::rusqlite::{self, OptionalExtension, TransactionBehavior, para
 use license_issue::{OutboxRow, SqliteLedger};
 
 use crate::error::{NotifyError, backend};
-use crate::outbox::store::{Claimed, OutboxStore};
+use crate::outbox::store::{Claimed, OutboxStore, StoredEndpoint};
 
 /// The notify crate's own tables (the outbox itself is the ledger's).
-pub const SQLITE_NOTIFY_MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    "CREATE TABLE notify_job_runs (
+pub const SQLITE_NOTIFY_MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        "CREATE TABLE notify_job_runs (
          job        TEXT    NOT NULL,
          period     TEXT    NOT NULL,
          claimed_by TEXT    NOT NULL,
          started    INTEGER NOT NULL,
          finished   INTEGER,
          PRIMARY KEY (job, period));",
-)];
+    ),
+    (
+        2,
+        "CREATE TABLE notify_endpoints (
+         id      INTEGER PRIMARY KEY AUTOINCREMENT,
+         owner   TEXT    NOT NULL,
+         url     TEXT    NOT NULL,
+         secret  TEXT    NOT NULL,
+         created INTEGER NOT NULL,
+         removed INTEGER);",
+    ),
+];
 
 /// The outbox and job runs in the SQLite ledger's file, on its connection.
 #[derive(Clone, Debug)]
@@ -229,6 +241,50 @@ impl OutboxStore for SqliteOutbox {
                 [job],
                 |r| r.get(0),
             )
+            .map_err(db)
+    }
+
+    fn add_endpoint(&self, owner: &str, url: &str, secret: &str, now: i64) -> Result<i64, NotifyError> {
+        let c = self.ledger.connection();
+        c.execute(
+            "INSERT INTO notify_endpoints (owner, url, secret, created) VALUES (?1, ?2, ?3, ?4)",
+            params![owner, url, secret, now],
+        )
+        .map_err(db)?;
+        Ok(c.last_insert_rowid())
+    }
+
+    fn endpoints(&self, owner: Option<&str>) -> Result<Vec<StoredEndpoint>, NotifyError> {
+        let c = self.ledger.connection();
+        let mut stmt = c
+            .prepare_cached(
+                "SELECT id, owner, url, secret, created FROM notify_endpoints
+                  WHERE removed IS NULL AND (?1 IS NULL OR owner = ?1) ORDER BY id",
+            )
+            .map_err(db)?;
+        stmt.query_map(params![owner], |r| {
+            Ok(StoredEndpoint {
+                id: r.get(0)?,
+                owner: r.get(1)?,
+                url: r.get(2)?,
+                secret: zeroize::Zeroizing::new(r.get(3)?),
+                created: r.get(4)?,
+            })
+        })
+        .map_err(db)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(db)
+    }
+
+    fn remove_endpoint(&self, owner: Option<&str>, id: i64, now: i64) -> Result<bool, NotifyError> {
+        self.ledger
+            .connection()
+            .execute(
+                "UPDATE notify_endpoints SET removed = ?3
+                  WHERE id = ?1 AND removed IS NULL AND (?2 IS NULL OR owner = ?2)",
+                params![id, owner, now],
+            )
+            .map(|n| n == 1)
             .map_err(db)
     }
 }

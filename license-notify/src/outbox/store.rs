@@ -106,6 +106,50 @@ pub trait OutboxStore: Send + Sync {
     /// The latest period of `job` that finished (periods compare as text: `YYYY-MM-DD`,
     /// `YYYY-MM`).
     fn last_finished(&self, job: &str) -> Result<Option<String>, NotifyError>;
+
+    /// Keep a registered webhook endpoint of `owner` (see [`crate::register_endpoint`],
+    /// which checks the URL and makes the secret); its id.
+    fn add_endpoint(&self, owner: &str, url: &str, secret: &str, now: i64) -> Result<i64, NotifyError>;
+
+    /// The registered endpoints not removed (of `owner`, or all), by id.
+    fn endpoints(&self, owner: Option<&str>) -> Result<Vec<StoredEndpoint>, NotifyError>;
+
+    /// Remove endpoint `id` of `owner` (or of anyone): whether it was there. Rows already
+    /// queued for it are given up when their turn comes (unknown endpoint).
+    fn remove_endpoint(&self, owner: Option<&str>, id: i64, now: i64) -> Result<bool, NotifyError>;
+}
+
+/// A webhook endpoint registered through the service: its outbox name is `wh-<id>`.
+#[derive(Clone)]
+pub struct StoredEndpoint {
+    /// Its number.
+    pub id: i64,
+    /// Who registered it (`vendor`, `reseller:<id>`: the service's names).
+    pub owner: String,
+    /// The URL.
+    pub url: String,
+    /// The signing secret (shown once at registration; kept for signing).
+    pub secret: zeroize::Zeroizing<String>,
+    /// When (Unix seconds).
+    pub created: i64,
+}
+
+impl std::fmt::Debug for StoredEndpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredEndpoint")
+            .field("id", &self.id)
+            .field("owner", &self.owner)
+            .field("url", &self.url)
+            .field("created", &self.created)
+            .finish_non_exhaustive()
+    }
+}
+
+impl StoredEndpoint {
+    /// The name outbox rows carry (`wh-<id>`).
+    pub fn name(&self) -> String {
+        format!("wh-{}", self.id)
+    }
 }
 
 #[cfg(test)]

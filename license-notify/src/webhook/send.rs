@@ -135,6 +135,12 @@ impl WebhookSender {
         &self.config
     }
 
+    /// Replace the endpoints (e.g. with those registered in the outbox's database, read
+    /// again before each pass); the policy and timeouts stay.
+    pub fn set_endpoints(&mut self, endpoints: BTreeMap<String, Endpoint>) {
+        self.config.endpoints = endpoints;
+    }
+
     /// POST `body` for event `event_id` to the endpoint `endpoint`, signed at `now`
     /// (Unix seconds). A 2xx answer is delivery; anything else (a redirect included) is a
     /// failure.

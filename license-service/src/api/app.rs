@@ -37,11 +37,20 @@ pub struct Settings {
     pub request_timeout: Duration,
     /// The vendor's name (its organisation).
     pub vendor_name: String,
+    /// Which address ranges a registered webhook may reach besides public addresses
+    /// (default: none; `license_notify::TargetPolicy`).
+    pub webhook_policy: license_notify::TargetPolicy,
+    /// Requests per account (a user or an API token) per minute, counted per instance
+    /// (default 600); beyond, `429 rate_limited` with `Retry-After`.
+    pub rate_per_account: Arc<http_guard::rate::RateLimiter>,
+    /// Requests per client address per minute, counted per instance (default 1200).
+    pub rate_per_address: Arc<http_guard::rate::RateLimiter>,
 }
 
 impl Settings {
     /// The defaults: sessions of 8 hours, confirmation links of 2 days, reset links of 30
-    /// minutes, requests of at most 20 seconds.
+    /// minutes, requests of at most 20 seconds, 600 requests a minute per account and
+    /// 1200 per address.
     pub fn new(web: WebPolicy) -> Settings {
         Settings {
             web,
@@ -50,6 +59,9 @@ impl Settings {
             reset_ms: 30 * 60_000,
             request_timeout: Duration::from_secs(20),
             vendor_name: "Vendor".into(),
+            webhook_policy: license_notify::TargetPolicy::default(),
+            rate_per_account: Arc::new(http_guard::rate::RateLimiter::new(600, Duration::from_secs(60))),
+            rate_per_address: Arc::new(http_guard::rate::RateLimiter::new(1200, Duration::from_secs(60))),
         }
     }
 }

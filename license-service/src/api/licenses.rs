@@ -85,12 +85,26 @@ fn check_order(order: &Order) -> ApiResult<()> {
 
 /// Place `order` (the ledger is synchronous: on a blocking thread).
 async fn place<I: Issuers>(app: &Arc<App<I>>, key: Option<String>, order: Order) -> ApiResult<Outcome> {
+    place_for(app, key, order, None).await
+}
+
+/// Place `order`; a new license it makes is `new_owner`'s (who hears of it: the outbox
+/// rows are written in the order's transaction, see `crate::notify`).
+async fn place_for<I: Issuers>(
+    app: &Arc<App<I>>,
+    key: Option<String>,
+    order: Order,
+    new_owner: Option<Owner>,
+) -> ApiResult<Outcome> {
     check_order(&order)?;
     let today = (app.today)();
     blocking(app, move |app| {
-        app.issuers
-            .with(|is| is.place(key.as_deref(), &order, today))
-            .map_err(ApiError::from)
+        let place = |is: &mut license_issue::Issuer<I::Ledger>| is.place(key.as_deref(), &order, today);
+        match new_owner {
+            Some(owner) => app.issuers.with_for(owner, place),
+            None => app.issuers.with(place),
+        }
+        .map_err(ApiError::from)
     })
     .await
 }
@@ -193,11 +207,16 @@ pub(crate) async fn create<I: Issuers>(
         Ok(q.company.unwrap_or(0))
     })
     .await?;
-    let outcome = place(&app, key, Order::Issue(order.clone())).await?;
+    let reseller_id = if kind == OrgKind::Reseller { org } else { 0 };
+    let new_owner = Owner {
+        license_id: 0,
+        company_id: company,
+        reseller_id,
+    };
+    let outcome = place_for(&app, key, Order::Issue(order.clone()), Some(new_owner)).await?;
     let owner = Owner {
         license_id: outcome.license_id(),
-        company_id: company,
-        reseller_id: if kind == OrgKind::Reseller { org } else { 0 },
+        ..new_owner
     };
     let actor = c.actor_name();
     blocking(&app, move |app| {
@@ -623,10 +642,16 @@ pub(crate) async fn trial<I: Issuers>(
         Customer::new(company.name.clone()),
     );
     order.bind = t.bind;
-    let placed = place(
+    let new_owner = Owner {
+        license_id: 0,
+        company_id: org,
+        reseller_id: 0,
+    };
+    let placed = place_for(
         &app,
         Some(format!("trial:{org}:{}", t.product)),
         Order::Issue(order),
+        Some(new_owner),
     )
     .await;
     let actor = c.actor_name();

@@ -11,12 +11,14 @@ pub mod caller;
 pub mod licenses;
 pub mod openapi;
 pub mod serve;
+pub mod webhooks;
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -295,6 +297,24 @@ pub fn routes<I: Issuers>() -> Vec<Route<I>> {
             "licenses issued in a month (JSON or CSV)",
             get(l::issued::<I>),
         ),
+        r(
+            Method::GET,
+            "/api/v1/webhooks",
+            "the organisation's webhook endpoints",
+            get(webhooks::list::<I>),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/webhooks",
+            "register a webhook endpoint; its secret shown once",
+            post(webhooks::create::<I>),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/webhooks/{id}/remove",
+            "remove a webhook endpoint",
+            post(webhooks::remove::<I>),
+        ),
     ]
 }
 
@@ -362,12 +382,41 @@ async fn authorize<I: Issuers>(
     let route = format!("{} {}", req.method(), matched.as_str());
     let headers = req.headers().clone();
     let post = req.method() == Method::POST;
+    let now = u64::try_from(crate::clock::now_ms()).unwrap_or(0);
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
+    if let Some(peer) = &peer
+        && let Err(wait) = app.settings.rate_per_address.check(peer, now)
+    {
+        return rate_limited("this address", wait);
+    }
     let caller = match blocking(&app, move |app| caller::resolve(app, &headers, &route, post)).await {
         Ok(c) => c,
         Err(e) => return e.into_response(),
     };
+    if !matches!(caller.actor, caller::Actor::Anonymous)
+        && let Err(wait) = app.settings.rate_per_account.check(&caller.actor_name(), now)
+    {
+        return rate_limited("this account", wait);
+    }
     req.extensions_mut().insert(caller);
     next.run(req).await
+}
+
+/// `429 rate_limited` with `Retry-After`.
+fn rate_limited(who: &str, wait_secs: u64) -> Response {
+    let mut resp = ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+        format!("too many requests from {who}: try again in {wait_secs} s"),
+    )
+    .into_response();
+    if let Ok(v) = axum::http::HeaderValue::from_str(&wait_secs.to_string()) {
+        resp.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+    }
+    resp
 }
 
 /// The service's routes over `app`, with every guard.

@@ -1,7 +1,10 @@
-//! The service on the loopback for the tests: SQLite and a ledger file by default, a
-//! PostgreSQL schema of its own (store and ledger) with `pg()`; an HTTP/1.1 client with a
+//! The service on the loopback for the tests: SQLite (store, ledger and outbox) by default,
+//! a PostgreSQL schema of its own (store, ledger and outbox) with `postgres()`, several
+//! instances on one schema with `on_schema()`; an HTTP/1.1 client with a
 //! cookie jar; fixtures for every role.
 #![allow(dead_code)]
+
+pub mod mailbox;
 
 #[allow(clippy::duplicate_mod)]
 #[path = "../../../license-issue/tests/common/mod.rs"]
@@ -13,12 +16,14 @@ use std::sync::Arc;
 
 use http_guard::web::WebPolicy;
 use license_core::Date;
-use license_issue::{Catalog, Catalogs, FileLedger, Issuer, VendorKey};
+use license_issue::{Catalog, Catalogs, SqliteLedger, VendorKey};
+use license_notify::{OutboxStore, PgOutbox, SqliteOutbox};
 use license_service::auth::{password, totp};
 use license_service::db::postgres::PgDb;
 use license_service::db::sqlite::SqliteDb;
-use license_service::issuers::{Issuers, Locked, Pooled};
-use license_service::mail::MemoryMailer;
+use license_service::issuers::Issuers;
+use license_service::mail::{Mailer, MemoryMailer};
+use license_service::notify::{Background, JobsReport, NotifyConfig, Notifying, OutboxMailer, run_jobs};
 use license_service::permissions::Matrix;
 use license_service::rights::{OrgKind, Rights};
 use license_service::store::Store;
@@ -26,6 +31,13 @@ use license_service::{App, Settings, router};
 use serde_json::{Value, json};
 
 pub const PASSWORD: &str = "a long test password";
+
+pub fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
 
 pub fn today() -> Date {
     Date::from_ymd(2026, 11, 22).unwrap()
@@ -46,40 +58,88 @@ pub struct Service {
     pub addr: SocketAddr,
     pub store: Arc<Store>,
     pub mail: Arc<MemoryMailer>,
+    pub outbox: Arc<dyn OutboxStore>,
     pub vendor_org: i64,
+    pub background: Option<Background>,
+    /// Run the jobs as this instance (`run_jobs` on its issuers) for a day, as instance `name`.
+    pub jobs: Jobs,
     _dir: Option<tempfile::TempDir>,
     _schema: Option<pg::Schema>,
 }
 
-fn start<I: Issuers>(store: Store, issuers: I) -> (SocketAddr, Arc<Store>, Arc<MemoryMailer>, i64) {
-    start_with(store, issuers, None)
+/// Runs the jobs of an instance for a day under a name.
+pub type Jobs = Arc<dyn Fn(Date, &str) -> JobsReport + Send + Sync>;
+
+/// How a test service is made.
+pub struct Options {
+    /// The service's bounded server with these limits (as the binary serves), else
+    /// `axum::serve`.
+    pub limits: Option<http_guard::conn::ConnLimits>,
+    /// Account mails through the outbox with links to this address (else the memory
+    /// mailer).
+    pub mail_links: Option<String>,
+    /// The settings (default: loopback only, no webhook ranges allowed).
+    pub settings: Settings,
+    /// Run the delivery worker and the jobs with this configuration.
+    pub background: Option<NotifyConfig>,
 }
 
-/// Serve with `axum::serve`, or with the service's own bounded server when `limits` are
-/// given (as the binary does).
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            limits: None,
+            mail_links: None,
+            settings: Settings::new(WebPolicy::new(&[], false).unwrap()),
+            background: None,
+        }
+    }
+}
+
+struct Started {
+    addr: SocketAddr,
+    mail: Arc<MemoryMailer>,
+    vendor_org: i64,
+    background: Option<Background>,
+    jobs: Jobs,
+}
+
+/// Serve `issuers` with `store` as `options` say.
 fn start_with<I: Issuers>(
-    store: Store,
+    store: Arc<Store>,
     issuers: I,
-    limits: Option<http_guard::conn::ConnLimits>,
-) -> (SocketAddr, Arc<Store>, Arc<MemoryMailer>, i64) {
-    let store = Arc::new(store);
+    outbox: Arc<dyn OutboxStore>,
+    options: Options,
+) -> Started {
     let mail = Arc::new(MemoryMailer::default());
     let vendor_org = store.vendor_org("Vendor").unwrap();
+    let mailer: Arc<dyn Mailer> = match &options.mail_links {
+        Some(url) => Arc::new(OutboxMailer::new(outbox.clone(), url, 48 * 60, 30)),
+        None => mail.clone(),
+    };
     let app = Arc::new(App {
         store: store.clone(),
         issuers,
         today: Arc::new(today),
-        mailer: mail.clone(),
+        mailer,
         matrix: Matrix::committed().unwrap(),
-        settings: Settings::new(WebPolicy::new(&[], false).unwrap()),
+        settings: options.settings,
         vendor_org,
+    });
+    let background = options
+        .background
+        .map(|config| Background::start(app.clone(), outbox, config).unwrap());
+    let a = app.clone();
+    let jobs: Jobs = Arc::new(move |day, name| {
+        let catalog = license_notify::MessageCatalog::builtin().unwrap();
+        let first = license_issue::Month::of(today());
+        run_jobs(&a.issuers, &a.store, &catalog, name, first, day, now_secs()).unwrap()
     });
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
-    if let Some(limits) = limits {
+    if let Some(limits) = options.limits {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         std::thread::spawn(move || {
@@ -92,48 +152,59 @@ fn start_with<I: Issuers>(
             ))
             .unwrap()
         });
-        return (addr, store, mail, vendor_org);
+        return Started {
+            addr,
+            mail,
+            vendor_org,
+            background,
+            jobs,
+        };
     }
     let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
     let addr = listener.local_addr().unwrap();
     let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
     std::thread::spawn(move || rt.block_on(async { axum::serve(listener, service).await.unwrap() }));
-    (addr, store, mail, vendor_org)
+    Started {
+        addr,
+        mail,
+        vendor_org,
+        background,
+        jobs,
+    }
 }
 
 impl Service {
-    /// SQLite in memory and a ledger file.
+    /// SQLite: the store and the ledger with its outbox, in files of a temporary folder.
     pub fn sqlite() -> Service {
-        let dir = tempfile::tempdir().unwrap();
-        let ledger = FileLedger::open(&dir.path().join("ledger.jsonl")).unwrap();
-        let store = Store::new(Box::new(SqliteDb::open(&dir.path().join("service.db")).unwrap()));
-        let (addr, store, mail, vendor_org) =
-            start(store, Locked::new(Issuer::new(catalogs(), key(), ledger)));
-        Service {
-            addr,
-            store,
-            mail,
-            vendor_org,
-            _dir: Some(dir),
-            _schema: None,
-        }
+        Service::sqlite_with(Options::default())
     }
 
     /// SQLite, served by the service's bounded server with `limits`.
     pub fn bounded(limits: http_guard::conn::ConnLimits) -> Service {
+        Service::sqlite_with(Options {
+            limits: Some(limits),
+            ..Options::default()
+        })
+    }
+
+    /// SQLite with `options`.
+    pub fn sqlite_with(options: Options) -> Service {
         let dir = tempfile::tempdir().unwrap();
-        let ledger = FileLedger::open(&dir.path().join("ledger.jsonl")).unwrap();
-        let store = Store::new(Box::new(SqliteDb::open(&dir.path().join("service.db")).unwrap()));
-        let (addr, store, mail, vendor_org) = start_with(
-            store,
-            Locked::new(Issuer::new(catalogs(), key(), ledger)),
-            Some(limits),
-        );
+        let ledger = SqliteLedger::open(&dir.path().join("ledger.db")).unwrap();
+        let outbox: Arc<dyn OutboxStore> = Arc::new(SqliteOutbox::open(&ledger).unwrap());
+        let store = Arc::new(Store::new(Box::new(
+            SqliteDb::open(&dir.path().join("service.db")).unwrap(),
+        )));
+        let issuers = Notifying::new(catalogs(), key(), ledger, outbox.clone(), store.clone());
+        let s = start_with(store.clone(), issuers, outbox.clone(), options);
         Service {
-            addr,
+            addr: s.addr,
             store,
-            mail,
-            vendor_org,
+            mail: s.mail,
+            outbox,
+            vendor_org: s.vendor_org,
+            background: s.background,
+            jobs: s.jobs,
             _dir: Some(dir),
             _schema: None,
         }
@@ -142,15 +213,28 @@ impl Service {
     /// A schema of its own in `LICENSE_TEST_PG` for the store and the ledger.
     pub fn postgres() -> Service {
         let schema = pg::Schema::create(&pg::database_url());
-        let store = Store::new(Box::new(PgDb::open(schema.config(), 4).unwrap()));
-        let (addr, store, mail, vendor_org) = start(store, Pooled::new(catalogs(), key(), schema.ledger(4)));
+        let mut svc = Service::on_schema(&schema, Options::default());
+        svc._schema = Some(schema);
+        svc
+    }
+
+    /// An instance on `schema` (several may share one: instances of one deployment).
+    pub fn on_schema(schema: &pg::Schema, options: Options) -> Service {
+        let store = Arc::new(Store::new(Box::new(PgDb::open(schema.config(), 4).unwrap())));
+        let ledger = schema.ledger(4);
+        let outbox: Arc<dyn OutboxStore> = Arc::new(PgOutbox::open(&ledger).unwrap());
+        let issuers = Notifying::new(catalogs(), key(), ledger, outbox.clone(), store.clone());
+        let s = start_with(store.clone(), issuers, outbox.clone(), options);
         Service {
-            addr,
+            addr: s.addr,
             store,
-            mail,
-            vendor_org,
+            mail: s.mail,
+            outbox,
+            vendor_org: s.vendor_org,
+            background: s.background,
+            jobs: s.jobs,
             _dir: None,
-            _schema: Some(schema),
+            _schema: None,
         }
     }
 
