@@ -311,6 +311,9 @@ fn copy_line(out: &mut String, row: &SqlRow<'_>) {
 /// Write `rows` (licenses new to `ledger_license_terms`) in one `COPY`.
 fn copy_terms(tx: &mut postgres::Transaction<'_>, rows: &[TermsRow]) -> Result<(), Error> {
     use std::io::Write;
+    if rows.is_empty() {
+        return Ok(());
+    }
     let mut text = String::new();
     for row in rows {
         let license_id = row.license_id.to_string();
@@ -376,39 +379,45 @@ fn refresh_terms(c: &mut impl GenericClient, license_id: u32) -> Result<(), Erro
     Ok(())
 }
 
+/// Records per page of the backfill: small in debug builds, so that the tests' ledgers
+/// (a few hundred licenses) span several pages.
+const BACKFILL_PAGE: i64 = if cfg!(debug_assertions) { 100 } else { 50_000 };
+
 /// Write the `ledger_license_terms` rows of every license recorded (the backfill of the
-/// migration that creates the table), a page of records at a time: each page ends before
-/// its last license, whose records the next page starts with.
+/// migration that creates the table), a page of records at a time from a cursor over the
+/// records by license: the records of a page's last license wait for the next page, which
+/// may hold more of them.
 fn backfill_terms(tx: &mut postgres::Transaction<'_>) -> Result<(), Error> {
-    let mut from: i64 = i64::MIN;
-    let mut limit: i64 = 50_000;
+    tx.batch_execute(
+        "DECLARE ledger_backfill NO SCROLL CURSOR FOR
+             SELECT record FROM ledger_records ORDER BY license_id, seq",
+    )
+    .map_err(db)?;
+    let mut carried: Vec<Record> = Vec::new();
     loop {
-        let rows = tx
-            .query(
-                "SELECT license_id, record FROM ledger_records WHERE license_id >= $1
-                  ORDER BY license_id, seq LIMIT $2",
-                &[&from, &limit],
-            )
-            .map_err(db)?;
-        let complete = (rows.len() as i64) < limit;
-        let last = rows.last().map(|r| r.get::<_, i64>(0));
-        // The records of every license but the page's last (unless the page is the end).
-        let take = rows
+        let page = tx
+            .query(format!("FETCH {BACKFILL_PAGE} FROM ledger_backfill").as_str(), &[])
+            .map_err(db)?
             .iter()
-            .filter(|r| complete || Some(r.get::<_, i64>(0)) != last)
-            .map(|r| decode(r.get(1)))
+            .map(|row| decode(row.get(0)))
             .collect::<Result<Vec<Record>, Error>>()?;
-        if take.is_empty() && !complete {
-            // One license with more records than a page: a larger page.
-            limit *= 2;
-            continue;
-        }
-        copy_terms(tx, &TermsRow::all(&take)?)?;
-        match last {
-            Some(last) if !complete => from = last,
-            _ => return Ok(()),
+        let last_page = (page.len() as i64) < BACKFILL_PAGE;
+        carried.extend(page);
+        let keep = match (last_page, carried.last()) {
+            (false, Some(last)) => {
+                let id = last.license.license_id;
+                carried.iter().position(|r| r.license.license_id == id).unwrap_or(0)
+            }
+            _ => carried.len(),
+        };
+        let rest = carried.split_off(keep);
+        copy_terms(tx, &TermsRow::all(&carried)?)?;
+        carried = rest;
+        if last_page {
+            break;
         }
     }
+    tx.batch_execute("CLOSE ledger_backfill").map_err(db)
 }
 
 /// Decode a record's JSON column.
