@@ -261,7 +261,7 @@ fn main() {
                     let mut c = l.connection().expect("connection");
                     c.batch_execute("VACUUM ANALYZE ledger_records, ledger_license_terms")
                         .expect("vacuum analyze");
-                    let size = |table: &str| -> i64 {
+                    let mut size = |table: &str| -> i64 {
                         c.query_one("SELECT pg_total_relation_size($1::text::regclass)", &[&table])
                             .expect("size")
                             .get(0)

@@ -53,7 +53,10 @@ fn narrowed_equals_full(ledger: &impl Ledger, days: &[Date]) -> usize {
     for &day in days {
         let picked = ledger.license_terms_active_on(day).unwrap();
         assert!(picked.iter().all(|t| t.may_be_active_on(day)), "{day}");
-        assert!(picked.windows(2).all(|w| w[0].license_id < w[1].license_id), "{day}");
+        assert!(
+            picked.windows(2).all(|w| w[0].license_id < w[1].license_id),
+            "{day}"
+        );
         let expected = active_subscriptions(&all, &cat, day);
         assert_eq!(active_on(&picked, &cat, day), expected, "{day}");
         // The memory ledger's default (every record folded) selects the same licenses.
@@ -123,7 +126,9 @@ fn sqlite_migration_backfills_the_terms_of_a_ledger_recorded_before_it() {
     let terms = |l: &SqliteLedger| -> Vec<(i64, Option<String>, Option<String>, String)> {
         let c = l.connection();
         let mut stmt = c
-            .prepare("SELECT license_id, sub_from, sub_until, terms FROM ledger_license_terms ORDER BY license_id")
+            .prepare(
+                "SELECT license_id, sub_from, sub_until, terms FROM ledger_license_terms ORDER BY license_id",
+            )
             .unwrap();
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
             .unwrap()

@@ -116,8 +116,17 @@ fn a_reseller_transfers_to_its_customer_and_the_vendor_revokes_publishes_and_rep
     // Active on a day (the ledger's per-license terms, the library's rule): the transferred
     // subscription under its new licensee, until it is revoked.
     let (_, active) = erp.get("/api/v1/reports/active");
-    let row = active["rows"].as_array().unwrap().iter().find(|r| r["license_id"] == id).cloned();
-    assert_eq!(row.map(|r| r["licensee"].clone()), Some(json!("Beta GmbH")), "{active}");
+    let row = active["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["license_id"] == id)
+        .cloned();
+    assert_eq!(
+        row.map(|r| r["licensee"].clone()),
+        Some(json!("Beta GmbH")),
+        "{active}"
+    );
     let (status, _) = erp.post(
         &format!("/api/v1/licenses/{id}/revoke"),
         &json!({"reason": "refund"}),
@@ -159,7 +168,11 @@ fn a_reseller_transfers_to_its_customer_and_the_vendor_revokes_publishes_and_rep
     }
     let (_, active) = erp.get("/api/v1/reports/active");
     assert!(
-        active["rows"].as_array().unwrap().iter().all(|r| r["license_id"] != id),
+        active["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["license_id"] != id),
         "revoked: {active}"
     );
     // GDPR erasure by the vendor's administrator: the licensee's name is gone.

@@ -23,7 +23,8 @@ use crate::error::Error;
 use crate::issuer::error::OrderError;
 use crate::ledger::error::LedgerError;
 use crate::ledger::store::{
-    Batch, Ledger, OutboxRow, Record, SqlRow, TermsRow, decode_terms, erase_in, next_sequence, normalize_licensee,
+    Batch, Ledger, OutboxRow, Record, SqlRow, TermsRow, decode_terms, erase_in, next_sequence,
+    normalize_licensee,
 };
 use crate::ledger::terms::LicenseTerms;
 use crate::report::error::ReportError;
@@ -339,9 +340,13 @@ fn copy_terms(tx: &mut postgres::Transaction<'_>, rows: &[TermsRow]) -> Result<(
     writer.write_all(text.as_bytes()).map_err(backend)?;
     match writer.finish() {
         Ok(_) => Ok(()),
-        Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => Err(Error::Ledger(LedgerError::Conflict {
-            license_id: rows.first().map_or(0, |r| u32::try_from(r.license_id).unwrap_or(u32::MAX)),
-        })),
+        Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
+            Err(Error::Ledger(LedgerError::Conflict {
+                license_id: rows
+                    .first()
+                    .map_or(0, |r| u32::try_from(r.license_id).unwrap_or(u32::MAX)),
+            }))
+        }
         Err(e) => Err(db(e)),
     }
 }
@@ -396,7 +401,10 @@ fn backfill_terms(tx: &mut postgres::Transaction<'_>) -> Result<(), Error> {
     let mut carried: Vec<Record> = Vec::new();
     loop {
         let page = tx
-            .query(format!("FETCH {BACKFILL_PAGE} FROM ledger_backfill").as_str(), &[])
+            .query(
+                format!("FETCH {BACKFILL_PAGE} FROM ledger_backfill").as_str(),
+                &[],
+            )
             .map_err(db)?
             .iter()
             .map(|row| decode(row.get(0)))
@@ -406,7 +414,10 @@ fn backfill_terms(tx: &mut postgres::Transaction<'_>) -> Result<(), Error> {
         let keep = match (last_page, carried.last()) {
             (false, Some(last)) => {
                 let id = last.license.license_id;
-                carried.iter().position(|r| r.license.license_id == id).unwrap_or(0)
+                carried
+                    .iter()
+                    .position(|r| r.license.license_id == id)
+                    .unwrap_or(0)
             }
             _ => carried.len(),
         };

@@ -22,7 +22,8 @@ use crate::error::Error;
 use crate::issuer::error::OrderError;
 use crate::ledger::error::LedgerError;
 use crate::ledger::store::{
-    Batch, Ledger, OutboxRow, Record, SqlRow, TermsRow, decode_terms, erase_in, next_sequence, normalize_licensee,
+    Batch, Ledger, OutboxRow, Record, SqlRow, TermsRow, decode_terms, erase_in, next_sequence,
+    normalize_licensee,
 };
 use crate::ledger::terms::LicenseTerms;
 use crate::report::error::ReportError;
@@ -274,7 +275,10 @@ fn refresh_terms(tx: &rusqlite::Transaction<'_>, license_id: u32) -> Result<(), 
             .map_err(db)?
             .collect::<Result<Vec<String>, _>>()
             .map_err(db)?;
-        texts.iter().map(|t| decode(t)).collect::<Result<Vec<Record>, Error>>()?
+        texts
+            .iter()
+            .map(|t| decode(t))
+            .collect::<Result<Vec<Record>, Error>>()?
     };
     tx.execute(
         "DELETE FROM ledger_license_terms WHERE license_id = ?1",

@@ -456,7 +456,9 @@ pub(crate) struct TermsRow {
 #[cfg(any(feature = "postgres", feature = "sqlite"))]
 impl TermsRow {
     /// The row of the license whose records (in order) are `records`; `None` for none.
-    pub(crate) fn of_records<'r>(records: impl IntoIterator<Item = &'r Record>) -> Result<Option<TermsRow>, Error> {
+    pub(crate) fn of_records<'r>(
+        records: impl IntoIterator<Item = &'r Record>,
+    ) -> Result<Option<TermsRow>, Error> {
         crate::ledger::history::LicenseHistory::from_records(records)
             .map(|h| TermsRow::of(&LicenseTerms::of(&h)))
             .transpose()

@@ -192,7 +192,13 @@ mod tests {
         let t = LicenseTerms::of(&h);
         let revs: Vec<u32> = t.terms.iter().map(|t| t.revision).collect();
         assert_eq!(revs, [2, 3, 5]);
-        for day in [d(2025, 12, 31), d(2026, 1, 1), d(2026, 2, 15), d(2026, 3, 1), d(2026, 8, 1)] {
+        for day in [
+            d(2025, 12, 31),
+            d(2026, 1, 1),
+            d(2026, 2, 15),
+            d(2026, 3, 1),
+            d(2026, 8, 1),
+        ] {
             assert_eq!(
                 t.effective_on(day).map(|t| t.revision),
                 h.effective_on(day).map(|r| r.license.revision),
@@ -212,7 +218,13 @@ mod tests {
         let t = LicenseTerms::of(&LicenseHistory::from_records(&full).unwrap());
         assert_eq!(t.subscription_span(), None);
         assert!(!t.may_be_active_on(d(2026, 6, 1)));
-        let sub = [record(Operation::Issue, 1, Kind::Subscription, d(2026, 1, 1), None)];
+        let sub = [record(
+            Operation::Issue,
+            1,
+            Kind::Subscription,
+            d(2026, 1, 1),
+            None,
+        )];
         let t = LicenseTerms::of(&LicenseHistory::from_records(&sub).unwrap());
         assert_eq!(t.subscription_span(), Some((d(2026, 1, 1), NO_END)));
         assert!(t.may_be_active_on(d(9000, 1, 1)));
@@ -220,7 +232,13 @@ mod tests {
 
     #[test]
     fn json_round_trip_is_short() {
-        let records = [record(Operation::Issue, 1, Kind::Subscription, d(2026, 1, 1), Some(d(2027, 1, 1)))];
+        let records = [record(
+            Operation::Issue,
+            1,
+            Kind::Subscription,
+            d(2026, 1, 1),
+            Some(d(2027, 1, 1)),
+        )];
         let t = LicenseTerms::of(&LicenseHistory::from_records(&records).unwrap());
         let json = serde_json::to_string(&t).unwrap();
         assert!(json.len() < 250, "{json}");

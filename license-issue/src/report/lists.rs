@@ -13,8 +13,8 @@ use crate::catalog::calendar;
 use crate::catalog::product::Catalogs;
 use crate::error::Error;
 use crate::ledger::history::LicenseHistory;
-use crate::ledger::terms::LicenseTerms;
 use crate::ledger::store::{Operation, Record};
+use crate::ledger::terms::LicenseTerms;
 use crate::report::error::ReportError;
 use crate::report::month::Month;
 

@@ -851,7 +851,11 @@ async fn list_report<I: Issuers>(
         let active = matches!(which, Report::Active);
         let (histories, terms, catalogs) = app.issuers.with(|is| -> Result<_, Error> {
             Ok((
-                if active { Default::default() } else { is.histories()? },
+                if active {
+                    Default::default()
+                } else {
+                    is.histories()?
+                },
                 if active {
                     license_issue::Ledger::license_terms_active_on(is.ledger(), day)?
                 } else {
