@@ -123,7 +123,7 @@ fn sqlite_migration_backfills_the_terms_of_a_ledger_recorded_before_it() {
     let path = dir.path().join("ledger.sqlite");
     let ledger = SqliteLedger::open(&path).unwrap();
     ledger.load(&generated(300, 77)).unwrap();
-    let terms = |l: &SqliteLedger| -> Vec<(i64, Option<String>, Option<String>, String)> {
+    let terms = |l: &SqliteLedger| -> Vec<(i64, String, String, String)> {
         let c = l.connection();
         let mut stmt = c
             .prepare(
@@ -136,7 +136,8 @@ fn sqlite_migration_backfills_the_terms_of_a_ledger_recorded_before_it() {
             .unwrap()
     };
     let before = terms(&ledger);
-    assert_eq!(before.len(), 300);
+    // A row for each license with a subscription term (40 % of the mix), none for the others.
+    assert!((60..200).contains(&before.len()), "{}", before.len());
     // The ledger as it was before the migration: no table, migration 2 not applied.
     ledger
         .connection()
@@ -155,7 +156,7 @@ fn postgres_migration_backfills_the_terms_of_a_ledger_recorded_before_it() {
     let ledger = schema.ledger(1);
     ledger.load(&generated(300, 78)).unwrap();
     let sql = "SELECT license_id, sub_from::text, sub_until::text, terms FROM ledger_license_terms ORDER BY license_id";
-    let terms = || -> Vec<(i64, Option<String>, Option<String>, String)> {
+    let terms = || -> Vec<(i64, String, String, String)> {
         schema
             .client()
             .query(sql, &[])
@@ -165,7 +166,8 @@ fn postgres_migration_backfills_the_terms_of_a_ledger_recorded_before_it() {
             .collect()
     };
     let before = terms();
-    assert_eq!(before.len(), 300);
+    // A row for each license with a subscription term (40 % of the mix), none for the others.
+    assert!((60..200).contains(&before.len()), "{}", before.len());
     schema
         .client()
         .batch_execute("DROP TABLE ledger_license_terms; DELETE FROM ledger_migrations WHERE version = 4")

@@ -320,8 +320,8 @@ fn copy_terms(tx: &mut postgres::Transaction<'_>, rows: &[TermsRow]) -> Result<(
         let license_id = row.license_id.to_string();
         for (i, f) in [
             Some(license_id.as_str()),
-            row.sub_from.as_deref(),
-            row.sub_until.as_deref(),
+            Some(row.sub_from.as_str()),
+            Some(row.sub_until.as_str()),
             Some(row.json.as_str()),
         ]
         .into_iter()

@@ -444,43 +444,48 @@ impl<'a> SqlRow<'a> {
 
 /// One license's row of the SQL ledgers' `ledger_license_terms`: its
 /// [`LicenseTerms`] as JSON, and its subscription span as the indexed columns
-/// (`sub_from`, `sub_until`; both `None` without a subscription term).
+/// (`sub_from`, `sub_until`). Only licenses with a subscription term have a row: the
+/// others are in force as a subscription on no day.
 #[cfg(any(feature = "postgres", feature = "sqlite"))]
 pub(crate) struct TermsRow {
     pub license_id: i64,
-    pub sub_from: Option<String>,
-    pub sub_until: Option<String>,
+    pub sub_from: String,
+    pub sub_until: String,
     pub json: String,
 }
 
 #[cfg(any(feature = "postgres", feature = "sqlite"))]
 impl TermsRow {
-    /// The row of the license whose records (in order) are `records`; `None` for none.
+    /// The row of the license whose records (in order) are `records`; `None` for none,
+    /// or for a license without a subscription term.
     pub(crate) fn of_records<'r>(
         records: impl IntoIterator<Item = &'r Record>,
     ) -> Result<Option<TermsRow>, Error> {
-        crate::ledger::history::LicenseHistory::from_records(records)
-            .map(|h| TermsRow::of(&LicenseTerms::of(&h)))
-            .transpose()
+        match crate::ledger::history::LicenseHistory::from_records(records) {
+            Some(h) => TermsRow::of(&LicenseTerms::of(&h)),
+            None => Ok(None),
+        }
     }
 
-    /// The rows of every license of `records` (each license's records in order; licenses
-    /// may interleave).
+    /// The rows of the licenses of `records` (each license's records in order; licenses
+    /// may interleave) that have a subscription term.
     pub(crate) fn all(records: &[Record]) -> Result<Vec<TermsRow>, Error> {
         crate::ledger::history::LicenseHistory::all(records)
             .values()
-            .map(|h| TermsRow::of(&LicenseTerms::of(h)))
+            .filter_map(|h| TermsRow::of(&LicenseTerms::of(h)).transpose())
             .collect()
     }
 
-    fn of(t: &LicenseTerms) -> Result<TermsRow, Error> {
-        let span = t.subscription_span();
-        Ok(TermsRow {
+    fn of(t: &LicenseTerms) -> Result<Option<TermsRow>, Error> {
+        let Some((from, until)) = t.subscription_span() else {
+            return Ok(None);
+        };
+        Ok(Some(TermsRow {
             license_id: i64::from(t.license_id),
-            sub_from: span.map(|(from, _)| from.to_string()),
-            sub_until: span.map(|(_, until)| until.to_string()),
+            sub_from: from.to_string(),
+            sub_until: until.to_string(),
             json: serde_json::to_string(t).map_err(LedgerError::LedgerEncode)?,
-        })
+        }))
     }
 }
 

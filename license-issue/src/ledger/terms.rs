@@ -1,7 +1,7 @@
 //! A license's terms in brief: what "active on a day" reads of a license, derived from its
 //! [`LicenseHistory`] (the one fold of its records). The SQL ledgers keep one such row per
-//! license, rewritten in the transaction of every append, so the report reads one short
-//! row per license instead of every record.
+//! license with a subscription term, rewritten in the transaction of every append, so the
+//! report reads one short row per license instead of every record.
 
 use license_core::{Date, Kind, License, ModuleSet, ProductLine};
 use serde::{Deserialize, Serialize};
@@ -11,31 +11,72 @@ use crate::ledger::history::LicenseHistory;
 /// The last day of the SQL ledgers' date range: the "no end" of a term in their columns.
 pub(crate) const NO_END: Date = Date::MAX;
 
-/// One revision's term and scope: what a report shows of the revision in force.
+/// One revision's term and scope: what a report shows of the revision in force. Stored
+/// as a JSON array, `[revision, kind, line, named users, concurrent seats, modules, first
+/// day, end]`, the days counted from 1970-01-01 (a license's row holds every term of its
+/// renewals: short entries keep the report's read small).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(into = "TermEntry", from = "TermEntry")]
 pub struct RevisionTerm {
     /// The revision.
-    #[serde(rename = "rev")]
     pub revision: u32,
     /// Full, trial, subscription or NFR.
     pub kind: Kind,
     /// Product line.
     pub line: ProductLine,
     /// Named users; `None` = not limited.
-    #[serde(rename = "users", default, skip_serializing_if = "Option::is_none")]
     pub named_users: Option<u32>,
     /// Concurrent seats; `None` = not limited.
-    #[serde(rename = "seats", default, skip_serializing_if = "Option::is_none")]
     pub concurrent_seats: Option<u32>,
     /// Licensed modules.
     pub modules: ModuleSet,
     /// First day of validity.
-    #[serde(rename = "from")]
     pub valid_from: Date,
     /// Exclusive end; `None` = perpetual.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<Date>,
+}
+
+/// [`RevisionTerm`] as stored.
+type TermEntry = (
+    u32,
+    Kind,
+    ProductLine,
+    Option<u32>,
+    Option<u32>,
+    ModuleSet,
+    u32,
+    Option<u32>,
+);
+
+impl From<RevisionTerm> for TermEntry {
+    fn from(t: RevisionTerm) -> TermEntry {
+        (
+            t.revision,
+            t.kind,
+            t.line,
+            t.named_users,
+            t.concurrent_seats,
+            t.modules,
+            t.valid_from.days_since_unix_epoch(),
+            t.expires.map(Date::days_since_unix_epoch),
+        )
+    }
+}
+
+impl From<TermEntry> for RevisionTerm {
+    fn from(e: TermEntry) -> RevisionTerm {
+        let day = |d: u32| Date::from_days_since_unix_epoch(d.min(Date::MAX.days_since_unix_epoch()));
+        RevisionTerm {
+            revision: e.0,
+            kind: e.1,
+            line: e.2,
+            named_users: e.3,
+            concurrent_seats: e.4,
+            modules: e.5,
+            valid_from: day(e.6),
+            expires: e.7.map(day),
+        }
+    }
 }
 
 impl RevisionTerm {
@@ -241,7 +282,11 @@ mod tests {
         )];
         let t = LicenseTerms::of(&LicenseHistory::from_records(&records).unwrap());
         let json = serde_json::to_string(&t).unwrap();
-        assert!(json.len() < 250, "{json}");
+        assert!(json.len() < 150, "{json}");
+        assert!(
+            json.contains(r#"[[1,"subscription",1,10,null,0,20454,20819]]"#),
+            "{json}"
+        );
         assert_eq!(serde_json::from_str::<LicenseTerms>(&json).unwrap(), t);
     }
 }
