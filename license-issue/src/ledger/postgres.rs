@@ -556,17 +556,21 @@ impl Ledger for PgLedger {
     /// The rows of `ledger_license_terms` whose subscription span holds `day`, by an
     /// index range scan (`ledger_license_terms_span`).
     fn license_terms_active_on(&self, day: Date) -> Result<Vec<LicenseTerms>, Error> {
+        use postgres::fallible_iterator::FallibleIterator;
         let mut c = self.conn()?;
-        let mut out = c
-            .query(
+        let day = day.to_string();
+        // Decoded as the rows arrive, while the server still sends.
+        let mut rows = c
+            .query_raw(
                 "SELECT terms FROM ledger_license_terms
                   WHERE sub_until > $1::text::date AND sub_from <= $1::text::date",
-                &[&day.to_string()],
+                [&day],
             )
-            .map_err(db)?
-            .iter()
-            .map(|row| decode_terms(row.get(0)))
-            .collect::<Result<Vec<LicenseTerms>, Error>>()?;
+            .map_err(db)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(db)? {
+            out.push(decode_terms(row.get(0))?);
+        }
         out.sort_unstable_by_key(|t| t.license_id);
         Ok(out)
     }

@@ -65,7 +65,6 @@ impl From<RevisionTerm> for TermEntry {
 
 impl From<TermEntry> for RevisionTerm {
     fn from(e: TermEntry) -> RevisionTerm {
-        let day = |d: u32| Date::from_days_since_unix_epoch(d.min(Date::MAX.days_since_unix_epoch()));
         RevisionTerm {
             revision: e.0,
             kind: e.1,
@@ -96,9 +95,11 @@ impl RevisionTerm {
 
 /// A license's terms in brief: its names, its revocation and cancellation, and every
 /// revision that is in force on some day, ascending (withdrawn revisions, and revisions a
-/// higher one replaced from their first day, are never in force and are left out).
+/// higher one replaced from their first day, are never in force and are left out). Stored
+/// as a JSON array, `[license id, product, licensee, reseller, revoked, cancelled ends,
+/// [terms]]`, days counted from 1970-01-01.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(into = "TermsEntry", from = "TermsEntry")]
 pub struct LicenseTerms {
     /// The license id.
     pub license_id: u32,
@@ -107,16 +108,57 @@ pub struct LicenseTerms {
     /// The current licensee.
     pub licensee: String,
     /// The reseller, if one sold it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reseller: Option<String>,
     /// When it was revoked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked: Option<Date>,
     /// If cancelled: the first day after the last paid term.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled_ends: Option<Date>,
     /// The revisions in force on some day, ascending.
     pub terms: Vec<RevisionTerm>,
+}
+
+/// [`LicenseTerms`] as stored.
+type TermsEntry = (
+    u32,
+    String,
+    String,
+    Option<String>,
+    Option<u32>,
+    Option<u32>,
+    Vec<RevisionTerm>,
+);
+
+impl From<LicenseTerms> for TermsEntry {
+    fn from(t: LicenseTerms) -> TermsEntry {
+        (
+            t.license_id,
+            t.product,
+            t.licensee,
+            t.reseller,
+            t.revoked.map(Date::days_since_unix_epoch),
+            t.cancelled_ends.map(Date::days_since_unix_epoch),
+            t.terms,
+        )
+    }
+}
+
+impl From<TermsEntry> for LicenseTerms {
+    fn from(e: TermsEntry) -> LicenseTerms {
+        LicenseTerms {
+            license_id: e.0,
+            product: e.1,
+            licensee: e.2,
+            reseller: e.3,
+            revoked: e.4.map(day),
+            cancelled_ends: e.5.map(day),
+            terms: e.6,
+        }
+    }
+}
+
+/// A stored day number as a date (beyond the last date: the last date).
+fn day(d: u32) -> Date {
+    Date::from_days_since_unix_epoch(d.min(Date::MAX.days_since_unix_epoch()))
 }
 
 impl LicenseTerms {
