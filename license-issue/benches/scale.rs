@@ -127,17 +127,26 @@ fn reports(name: &str, ledger: &impl Ledger, totals: impl Fn(Month) -> Vec<KindT
     line(
         "active subscriptions on 2026-10-15",
         time(runs, || {
+            let terms = ledger.license_terms_active_on(day).expect("terms");
+            let n = terms.len();
+            let rows = active_on(&terms, &cat, day);
+            format!("{} active, {n} licenses' terms read", rows.len())
+        }),
+    );
+    line(
+        "  of which reading the terms (SQL + JSON decode)",
+        time(runs, || {
+            let terms = ledger.license_terms_active_on(day).expect("terms");
+            format!("{} licenses", terms.len())
+        }),
+    );
+    line(
+        "  the same from every record of those licenses (before)",
+        time(runs.min(3), || {
             let records = ledger.records_active_on(day).expect("records");
             let n = records.len();
             let rows = active_subscriptions(&LicenseHistory::all(&records), &cat, day);
             format!("{} active, {n} records read", rows.len())
-        }),
-    );
-    line(
-        "  of which reading the records (SQL + JSON decode)",
-        time(runs.min(3), || {
-            let records = ledger.records_active_on(day).expect("records");
-            format!("{} records", records.len())
         }),
     );
     line(
@@ -250,15 +259,20 @@ fn main() {
                     build("postgres", |r| l.load(r).expect("load"));
                     let t = Instant::now();
                     let mut c = l.connection().expect("connection");
-                    c.batch_execute("ANALYZE ledger_records").expect("analyze");
-                    let size: i64 = c
-                        .query_one("SELECT pg_total_relation_size('ledger_records')", &[])
-                        .expect("size")
-                        .get(0);
+                    c.batch_execute("VACUUM ANALYZE ledger_records, ledger_license_terms")
+                        .expect("vacuum analyze");
+                    let mut size = |table: &str| -> i64 {
+                        c.query_one("SELECT pg_total_relation_size($1::text::regclass)", &[&table])
+                            .expect("size")
+                            .get(0)
+                    };
+                    let (records, terms) = (size("ledger_records"), size("ledger_license_terms"));
                     println!(
-                        "postgres: ANALYZE {:.1} s; ledger_records with indexes {} MB",
+                        "postgres: VACUUM ANALYZE {:.1} s; with indexes: ledger_records {} MB, \
+                         ledger_license_terms {} MB",
                         t.elapsed().as_secs_f64(),
-                        size >> 20
+                        records >> 20,
+                        terms >> 20
                     );
                 }
             }
@@ -282,6 +296,8 @@ fn main() {
                        AND valid_from <= '2026-10-15' AND expires > '2026-10-15'",
                     "SELECT kind, count(*) FROM ledger_records WHERE has_code AND recorded >= '2026-10-01'
                        AND recorded < '2026-11-01' GROUP BY kind",
+                    "SELECT terms FROM ledger_license_terms
+                      WHERE sub_until > '2026-10-15' AND sub_from <= '2026-10-15'",
                 ] {
                     for row in c.query(&format!("EXPLAIN {sql}"), &[]).expect("explain") {
                         println!("postgres plan: {}", row.get::<_, String>(0));

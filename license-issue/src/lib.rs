@@ -96,6 +96,7 @@ pub use ledger::store::{
     Batch, Ledger, MaintenanceKind, MemoryLedger, Operation, OrderRef, OutboxRow, Record, normalize_licensee,
     random_pseudonym,
 };
+pub use ledger::terms::{LicenseTerms, RevisionTerm};
 /// The PostgreSQL client the ledger uses (for its `Config`).
 #[cfg(feature = "postgres")]
 pub use r2d2_postgres::postgres;
@@ -103,9 +104,9 @@ pub use report::describe::{Scope, binding_words, describe, status_words};
 pub use report::error::ReportError;
 pub use report::lists::{
     ActiveRow, Column, IssuedBy, IssuedReport, IssuedRow, KindTotals, NoticeRow, ProRataReport, ProRataRow,
-    RenewalRow, ReportRow, ResellerKindTotals, ResellerTotal, active_subscriptions, issued_in_month,
-    issued_in_month_by, issued_report, pro_rata, renewal_notices, renewal_notices_due, renewals_overdue,
-    to_csv, to_table,
+    RenewalRow, ReportRow, ResellerKindTotals, ResellerTotal, active_on, active_subscriptions,
+    issued_in_month, issued_in_month_by, issued_report, pro_rata, renewal_notices, renewal_notices_due,
+    renewals_overdue, to_csv, to_table,
 };
 pub use report::month::Month;
 /// The SQLite client the SQLite ledger uses.

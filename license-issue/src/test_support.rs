@@ -22,3 +22,26 @@ pub(crate) fn reseller_frame(users: u32, ids: (u32, u32), depth: u8) -> Frame {
     f.delegation_depth = depth;
     f
 }
+
+/// A license `license_id` of `kind`: revision 1, line 1, 10 named users, from 2026-01-01,
+/// perpetual, no binding.
+pub(crate) fn license(license_id: u32, kind: Kind) -> license_core::License {
+    let day = Date::from_ymd(2026, 1, 1).unwrap();
+    license_core::License {
+        license_id,
+        revision: 1,
+        kind,
+        line: license_core::ProductLine::new(1).unwrap(),
+        named_users: Some(10),
+        concurrent_seats: None,
+        demo_seats: 0,
+        modules: ModuleSet::EMPTY,
+        issued: day,
+        valid_from: day,
+        expires: None,
+        grace_days: 0,
+        maintenance_ends: None,
+        binding: license_core::Binding::default(),
+        interim: false,
+    }
+}

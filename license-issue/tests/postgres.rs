@@ -167,4 +167,11 @@ fn the_report_queries_use_their_indexes() {
            AND recorded < '2026-02-01' GROUP BY kind",
     );
     assert!(issued.contains("ledger_records_issued"), "{issued}");
+    // license_terms_active_on: the licenses whose subscription span holds the day.
+    let terms = plan(
+        &mut c,
+        "SELECT terms FROM ledger_license_terms
+          WHERE sub_until > '2026-01-01'::text::date AND sub_from <= '2026-01-01'::text::date",
+    );
+    assert!(terms.contains("ledger_license_terms_span"), "{terms}");
 }

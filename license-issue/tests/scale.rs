@@ -84,6 +84,8 @@ fn reports_match(ledger: &impl Ledger, generated: &[Record], totals: impl Fn(Mon
         let picked = LicenseHistory::all(&ledger.records_active_on(day).unwrap());
         let expected = active_subscriptions(&histories, &cat, day);
         assert_eq!(active_subscriptions(&picked, &cat, day), expected, "{day}");
+        let terms = ledger.license_terms_active_on(day).unwrap();
+        assert_eq!(active_on(&terms, &cat, day), expected, "{day}");
         active_seen += expected.len();
         let picked = LicenseHistory::all(&ledger.records_in_term(from, to).unwrap());
         let expected = pro_rata(&histories, &cat, month, None).unwrap();

@@ -113,6 +113,20 @@ fn a_reseller_transfers_to_its_customer_and_the_vendor_revokes_publishes_and_rep
     );
 
     let mut erp = svc.token(svc.vendor_org, &["orders", "reports"]);
+    // Active on a day (the ledger's per-license terms, the library's rule): the transferred
+    // subscription under its new licensee, until it is revoked.
+    let (_, active) = erp.get("/api/v1/reports/active");
+    let row = active["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["license_id"] == id)
+        .cloned();
+    assert_eq!(
+        row.map(|r| r["licensee"].clone()),
+        Some(json!("Beta GmbH")),
+        "{active}"
+    );
     let (status, _) = erp.post(
         &format!("/api/v1/licenses/{id}/revoke"),
         &json!({"reason": "refund"}),
@@ -152,8 +166,15 @@ fn a_reseller_transfers_to_its_customer_and_the_vendor_revokes_publishes_and_rep
         assert_eq!(r.status, 200, "{path}: {}", r.body);
         assert!(r.head.contains("content-type: text/csv"), "{path}");
     }
-    let (_, active) = erp.get("/api/v1/reports/active?day=2026-12-01");
-    assert!(active["rows"].as_array().is_some(), "{active}");
+    let (_, active) = erp.get("/api/v1/reports/active");
+    assert!(
+        active["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["license_id"] != id),
+        "revoked: {active}"
+    );
     // GDPR erasure by the vendor's administrator: the licensee's name is gone.
     let (_, secret) = svc.user(svc.vendor_org, "va@vendor.test", true, &Rights::default());
     let mut va = svc.login("va@vendor.test", &secret);

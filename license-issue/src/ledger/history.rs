@@ -146,7 +146,7 @@ impl LicenseHistory {
 
     /// The revision in force on `day`: the highest one not withdrawn that has started.
     pub fn effective_on(&self, day: Date) -> Option<&Revision> {
-        self.live().rfind(|r| r.license.valid_from <= day)
+        in_force(self.live(), |r| r.license.valid_from, day)
     }
 
     /// The first day of the contract: revision 1's first day (contract years and their
@@ -216,7 +216,7 @@ impl LicenseHistory {
 
     /// Whether the license was revoked on or before `day`.
     pub fn revoked_by(&self, day: Date) -> bool {
-        self.revoked.is_some_and(|d| d <= day)
+        revoked_by(self.revoked, day)
     }
 
     /// What the revocation list published on `day` must say about this license: every
@@ -245,6 +245,22 @@ impl LicenseHistory {
             revisions: RevokedRevisions::UpTo(dangerous),
         })
     }
+}
+
+/// The revision in force on `day` among `live` (the revisions not withdrawn, ascending):
+/// the highest one that has started. The one rule for [`LicenseHistory::effective_on`] and
+/// [`crate::LicenseTerms::effective_on`].
+pub(crate) fn in_force<'a, T>(
+    mut live: impl DoubleEndedIterator<Item = &'a T>,
+    valid_from: impl Fn(&T) -> Date,
+    day: Date,
+) -> Option<&'a T> {
+    live.rfind(|r| valid_from(r) <= day)
+}
+
+/// Whether a license revoked on `revoked` is revoked on `day`.
+pub(crate) fn revoked_by(revoked: Option<Date>, day: Date) -> bool {
+    revoked.is_some_and(|d| d <= day)
 }
 
 /// Whether `old` grants anything `new` does not.

@@ -6,7 +6,9 @@
 //! - `postgres`: the PostgreSQL ledger for several issuing instances;
 //! - `sqlite`: the SQLite ledger (feature `sqlite`) for one backend instance;
 //! - `outbox`: a ledger that writes outbox rows with every batch (`WithOutbox`);
-//! - `history`: a license's revisions, its code in force and its scheduled changes.
+//! - `history`: a license's revisions, its code in force and its scheduled changes;
+//! - `terms`: a license's terms in brief (what "active on a day" reads), kept per license
+//!   by the SQL ledgers.
 //!
 //! May use: `error`, `catalog` (for report totals) and `license-core`.
 
@@ -19,3 +21,4 @@ pub(crate) mod postgres;
 #[cfg(feature = "sqlite")]
 pub(crate) mod sqlite;
 pub(crate) mod store;
+pub(crate) mod terms;

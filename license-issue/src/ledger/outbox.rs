@@ -6,6 +6,7 @@ use license_core::Date;
 
 use crate::error::Error;
 use crate::ledger::store::{Batch, Ledger, OutboxRow, Record};
+use crate::ledger::terms::LicenseTerms;
 
 /// `inner` with `events` called for every batch appended: the rows it returns are written
 /// with the batch by [`Ledger::append_batch_with_outbox`] (so `inner` must be a ledger with
@@ -70,6 +71,10 @@ where
 
     fn records_in_term(&self, from: Date, to: Date) -> Result<Vec<Record>, Error> {
         self.inner.records_in_term(from, to)
+    }
+
+    fn license_terms_active_on(&self, day: Date) -> Result<Vec<LicenseTerms>, Error> {
+        self.inner.license_terms_active_on(day)
     }
 
     fn records_of_order(&self, key: &str) -> Result<Vec<Record>, Error> {

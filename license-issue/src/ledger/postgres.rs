@@ -23,8 +23,10 @@ use crate::error::Error;
 use crate::issuer::error::OrderError;
 use crate::ledger::error::LedgerError;
 use crate::ledger::store::{
-    Batch, Ledger, OutboxRow, Record, SqlRow, erase_in, next_sequence, normalize_licensee,
+    Batch, Ledger, OutboxRow, Record, SqlRow, TermsRow, decode_terms, erase_in, next_sequence,
+    normalize_licensee,
 };
+use crate::ledger::terms::LicenseTerms;
 use crate::report::error::ReportError;
 use crate::report::lists::KindTotals;
 use crate::report::month::Month;
@@ -38,7 +40,13 @@ pub const MIGRATIONS: &[(i32, &str)] = &[
         3,
         include_str!("../../migrations/0003_outbox_and_report_indexes.sql"),
     ),
+    // Followed by the backfill of the licenses already recorded (`backfill_terms`).
+    (4, include_str!("../../migrations/0004_license_terms.sql")),
 ];
+
+/// The migration that creates `ledger_license_terms`: applying it also writes the rows of
+/// the licenses recorded before it.
+const TERMS_MIGRATION: i32 = 4;
 
 type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
 
@@ -148,6 +156,9 @@ impl PgLedger {
                 .is_some();
             if !done {
                 tx.batch_execute(sql).map_err(db)?;
+                if *version == TERMS_MIGRATION {
+                    backfill_terms(&mut tx)?;
+                }
                 tx.execute("INSERT INTO ledger_migrations (version) VALUES ($1)", &[version])
                     .map_err(db)?;
             }
@@ -169,11 +180,13 @@ impl PgLedger {
 
     /// Load `records` in one `COPY` (a migration from another system, a generated ledger
     /// for a benchmark): every record of licenses new to the ledger, each license's
-    /// records in order, encoded as [`Ledger::append_batch`] encodes them. All or none: a
+    /// records in order, encoded as [`Ledger::append_batch`] encodes them, and each
+    /// license's terms in brief (`ledger_license_terms`) in a second `COPY` of the same
+    /// transaction. All or none: a
     /// license already in the ledger (or an order key already recorded) is
     /// [`LedgerError::Conflict`](crate::LedgerError::Conflict) and loads nothing. The
     /// sequence of new license ids is moved above the highest id loaded. Returns the
-    /// number of records loaded. Run `ANALYZE ledger_records` after a large load (the
+    /// number of records loaded. Run `VACUUM ANALYZE ledger_records, ledger_license_terms` after a large load (the
     /// report queries' plans depend on the table's statistics).
     pub fn load(&self, records: &[Record]) -> Result<u64, Error> {
         use std::io::Write;
@@ -196,6 +209,7 @@ impl PgLedger {
             }
             Err(e) => return Err(db(e)),
         };
+        copy_terms(&mut tx, &TermsRow::all(records)?)?;
         tx.execute(
             "SELECT setval('ledger_license_ids', GREATEST(
                  (SELECT last_value FROM ledger_license_ids),
@@ -295,9 +309,136 @@ fn copy_line(out: &mut String, row: &SqlRow<'_>) {
     out.push('\n');
 }
 
-/// The records of `batch` as one multi-row INSERT: all or none. A unique-key violation
-/// (another writer at the same position, the same revision, or the same order key) is a
-/// conflict.
+/// Write `rows` (licenses new to `ledger_license_terms`) in one `COPY`.
+fn copy_terms(tx: &mut postgres::Transaction<'_>, rows: &[TermsRow]) -> Result<(), Error> {
+    use std::io::Write;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut text = String::new();
+    for row in rows {
+        let license_id = row.license_id.to_string();
+        for (i, f) in [
+            Some(license_id.as_str()),
+            Some(row.sub_from.as_str()),
+            Some(row.sub_until.as_str()),
+            Some(row.json.as_str()),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if i > 0 {
+                text.push('\t');
+            }
+            copy_field(&mut text, f);
+        }
+        text.push('\n');
+    }
+    let mut writer = tx
+        .copy_in("COPY ledger_license_terms (license_id, sub_from, sub_until, terms) FROM STDIN")
+        .map_err(db)?;
+    writer.write_all(text.as_bytes()).map_err(backend)?;
+    match writer.finish() {
+        Ok(_) => Ok(()),
+        Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
+            Err(Error::Ledger(LedgerError::Conflict {
+                license_id: rows
+                    .first()
+                    .map_or(0, |r| u32::try_from(r.license_id).unwrap_or(u32::MAX)),
+            }))
+        }
+        Err(e) => Err(db(e)),
+    }
+}
+
+/// Rewrite the `ledger_license_terms` row of `license_id` from its records, in the
+/// transaction that just changed them.
+fn refresh_terms(c: &mut impl GenericClient, license_id: u32) -> Result<(), Error> {
+    let records = c
+        .query(
+            "SELECT record FROM ledger_records WHERE license_id = $1 ORDER BY seq",
+            &[&i64::from(license_id)],
+        )
+        .map_err(db)?
+        .iter()
+        .map(|row| decode(row.get(0)))
+        .collect::<Result<Vec<Record>, Error>>()?;
+    match TermsRow::of_records(&records)? {
+        Some(row) => c
+            .execute(
+                "INSERT INTO ledger_license_terms (license_id, sub_from, sub_until, terms)
+                 VALUES ($1, $2::text::date, $3::text::date, $4)
+                 ON CONFLICT (license_id) DO UPDATE
+                    SET sub_from = excluded.sub_from, sub_until = excluded.sub_until,
+                        terms = excluded.terms",
+                &[&row.license_id, &row.sub_from, &row.sub_until, &row.json],
+            )
+            .map_err(db)?,
+        None => c
+            .execute(
+                "DELETE FROM ledger_license_terms WHERE license_id = $1",
+                &[&i64::from(license_id)],
+            )
+            .map_err(db)?,
+    };
+    Ok(())
+}
+
+/// Records per page of the backfill: small in debug builds, so that the tests' ledgers
+/// (a few hundred licenses) span several pages.
+const BACKFILL_PAGE: i64 = if cfg!(debug_assertions) { 100 } else { 50_000 };
+
+/// Write the `ledger_license_terms` rows of every license recorded (the backfill of the
+/// migration that creates the table), a page of records at a time from a cursor over the
+/// records by license: the records of a page's last license wait for the next page, which
+/// may hold more of them.
+fn backfill_terms(tx: &mut postgres::Transaction<'_>) -> Result<(), Error> {
+    tx.batch_execute(
+        "DECLARE ledger_backfill NO SCROLL CURSOR FOR
+             SELECT record FROM ledger_records ORDER BY license_id, seq",
+    )
+    .map_err(db)?;
+    let mut carried: Vec<Record> = Vec::new();
+    loop {
+        let page = tx
+            .query(
+                format!("FETCH {BACKFILL_PAGE} FROM ledger_backfill").as_str(),
+                &[],
+            )
+            .map_err(db)?
+            .iter()
+            .map(|row| decode(row.get(0)))
+            .collect::<Result<Vec<Record>, Error>>()?;
+        let last_page = (page.len() as i64) < BACKFILL_PAGE;
+        carried.extend(page);
+        let keep = match (last_page, carried.last()) {
+            (false, Some(last)) => {
+                let id = last.license.license_id;
+                carried
+                    .iter()
+                    .position(|r| r.license.license_id == id)
+                    .unwrap_or(0)
+            }
+            _ => carried.len(),
+        };
+        let rest = carried.split_off(keep);
+        copy_terms(tx, &TermsRow::all(&carried)?)?;
+        carried = rest;
+        if last_page {
+            break;
+        }
+    }
+    tx.batch_execute("CLOSE ledger_backfill").map_err(db)
+}
+
+/// Decode a record's JSON column.
+fn decode(text: &str) -> Result<Record, Error> {
+    serde_json::from_str(text).map_err(|e| Error::Ledger(LedgerError::Backend(Box::new(e))))
+}
+
+/// The records of `batch` as one multi-row INSERT, and the license's terms in brief
+/// rewritten; call it in a transaction (all or none). A unique-key violation (another
+/// writer at the same position, the same revision, or the same order key) is a conflict.
 fn insert_batch(c: &mut impl GenericClient, batch: &Batch<'_>) -> Result<(), Error> {
     const COLUMNS: usize = 16;
     let mut sql = format!("INSERT INTO ledger_records ({RECORD_COLUMNS}) VALUES ");
@@ -352,14 +493,15 @@ fn insert_batch(c: &mut impl GenericClient, batch: &Batch<'_>) -> Result<(), Err
         ]);
     }
     match c.execute(sql.as_str(), &params) {
-        Ok(_) => Ok(()),
+        Ok(_) => {}
         Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
-            Err(Error::Ledger(LedgerError::Conflict {
+            return Err(Error::Ledger(LedgerError::Conflict {
                 license_id: batch.license_id,
-            }))
+            }));
         }
-        Err(e) => Err(db(e)),
+        Err(e) => return Err(db(e)),
     }
+    refresh_terms(c, batch.license_id)
 }
 
 impl Ledger for PgLedger {
@@ -373,11 +515,14 @@ impl Ledger for PgLedger {
         })
     }
 
-    /// One multi-row INSERT: all records or none. A unique-key violation (another writer
-    /// at the same position, the same revision, or the same order key) is a conflict.
+    /// One multi-row INSERT and the license's terms in brief, in one transaction: all
+    /// records or none. A unique-key violation (another writer at the same position, the
+    /// same revision, or the same order key) is a conflict.
     fn append_batch(&mut self, batch: &Batch<'_>) -> Result<(), Error> {
         let mut c = self.conn()?;
-        insert_batch(&mut *c, batch)
+        let mut tx = c.transaction().map_err(db)?;
+        insert_batch(&mut tx, batch)?;
+        tx.commit().map_err(db)
     }
 
     /// The records' INSERT and the outbox rows in one transaction.
@@ -406,6 +551,28 @@ impl Ledger for PgLedger {
               ORDER BY license_id, seq",
             &[&day.to_string()],
         )
+    }
+
+    /// The rows of `ledger_license_terms` whose subscription span holds `day`, by an
+    /// index range scan (`ledger_license_terms_span`).
+    fn license_terms_active_on(&self, day: Date) -> Result<Vec<LicenseTerms>, Error> {
+        use postgres::fallible_iterator::FallibleIterator;
+        let mut c = self.conn()?;
+        let day = day.to_string();
+        // Decoded as the rows arrive, while the server still sends.
+        let mut rows = c
+            .query_raw(
+                "SELECT terms FROM ledger_license_terms
+                  WHERE sub_until > $1::text::date AND sub_from <= $1::text::date",
+                [&day],
+            )
+            .map_err(db)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(db)? {
+            out.push(decode_terms(row.get(0))?);
+        }
+        out.sort_unstable_by_key(|t| t.license_id);
+        Ok(out)
     }
 
     fn records_in_term(&self, from: Date, to: Date) -> Result<Vec<Record>, Error> {
@@ -490,6 +657,7 @@ impl Ledger for PgLedger {
             )
             .map_err(db)?;
         let mut n = 0;
+        let mut changed = std::collections::BTreeSet::new();
         for row in rows {
             let id: i64 = row.get(0);
             let text: String = row.get(1);
@@ -505,6 +673,10 @@ impl Ledger for PgLedger {
                 &[&id, &record.licensee, &json],
             )
             .map_err(db)?;
+            changed.insert(record.license.license_id);
+        }
+        for license_id in changed {
+            refresh_terms(&mut tx, license_id)?;
         }
         tx.commit().map_err(db)?;
         Ok(n)

@@ -22,15 +22,25 @@ use crate::error::Error;
 use crate::issuer::error::OrderError;
 use crate::ledger::error::LedgerError;
 use crate::ledger::store::{
-    Batch, Ledger, OutboxRow, Record, SqlRow, erase_in, next_sequence, normalize_licensee,
+    Batch, Ledger, OutboxRow, Record, SqlRow, TermsRow, decode_terms, erase_in, next_sequence,
+    normalize_licensee,
 };
+use crate::ledger::terms::LicenseTerms;
 use crate::report::error::ReportError;
 use crate::report::lists::KindTotals;
 use crate::report::month::Month;
 
 /// The numbered schema migrations of the SQLite ledger, applied in order; each is applied
 /// once and recorded in `ledger_migrations`.
-pub const SQLITE_MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/sqlite/0001_ledger.sql"))];
+pub const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/sqlite/0001_ledger.sql")),
+    // Followed by the backfill of the licenses already recorded (`backfill_terms`).
+    (2, include_str!("../../migrations/sqlite/0002_license_terms.sql")),
+];
+
+/// The migration that creates `ledger_license_terms`: applying it also writes the rows of
+/// the licenses recorded before it.
+const TERMS_MIGRATION: i64 = 2;
 
 /// A ledger in one SQLite file. Cheap to clone: clones share one connection (writes are
 /// serialized; open the file again for a second connection).
@@ -114,6 +124,9 @@ impl SqliteLedger {
                 .is_some();
             if !done {
                 tx.execute_batch(sql).map_err(db)?;
+                if *version == TERMS_MIGRATION {
+                    backfill_terms(&tx)?;
+                }
                 tx.execute("INSERT INTO ledger_migrations (version) VALUES (?1)", [version])
                     .map_err(db)?;
             }
@@ -134,7 +147,8 @@ impl SqliteLedger {
 
     /// Load `records` in one transaction (a migration from another system, a generated
     /// ledger for a benchmark): every record of licenses new to the ledger, each
-    /// license's records in order, encoded as [`Ledger::append_batch`] encodes them. All
+    /// license's records in order, encoded as [`Ledger::append_batch`] encodes them, and
+    /// each license's terms in brief (`ledger_license_terms`). All
     /// or none: a license already in the ledger (or an order key already recorded) is
     /// [`LedgerError::Conflict`](crate::LedgerError::Conflict) and loads nothing. Returns
     /// the number of records loaded. Run `ANALYZE` after a large load.
@@ -150,6 +164,18 @@ impl SqliteLedger {
                 let row = row?;
                 match insert_row(&mut stmt, &row) {
                     Ok(_) => n += 1,
+                    Err(e) if e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation) => {
+                        return Err(Error::Ledger(LedgerError::Conflict {
+                            license_id: u32::try_from(row.license_id).unwrap_or(u32::MAX),
+                        }));
+                    }
+                    Err(e) => return Err(db(e)),
+                }
+            }
+            let mut stmt = tx.prepare_cached(INSERT_TERMS).map_err(db)?;
+            for row in TermsRow::all(records)? {
+                match insert_terms(&mut stmt, &row) {
+                    Ok(_) => {}
                     Err(e) if e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation) => {
                         return Err(Error::Ledger(LedgerError::Conflict {
                             license_id: u32::try_from(row.license_id).unwrap_or(u32::MAX),
@@ -230,6 +256,71 @@ fn insert_row(stmt: &mut rusqlite::CachedStatement<'_>, row: &SqlRow<'_>) -> rus
     ])
 }
 
+const INSERT_TERMS: &str = "INSERT INTO ledger_license_terms (license_id, sub_from, sub_until, terms)
+     VALUES (?1, ?2, ?3, ?4)";
+
+fn insert_terms(stmt: &mut rusqlite::CachedStatement<'_>, row: &TermsRow) -> rusqlite::Result<usize> {
+    stmt.execute(params![row.license_id, row.sub_from, row.sub_until, row.json])
+}
+
+/// Rewrite the `ledger_license_terms` row of `license_id` from its records, in the
+/// transaction `tx` that just changed them.
+fn refresh_terms(tx: &rusqlite::Transaction<'_>, license_id: u32) -> Result<(), Error> {
+    let records = {
+        let mut stmt = tx
+            .prepare_cached("SELECT record FROM ledger_records WHERE license_id = ?1 ORDER BY seq")
+            .map_err(db)?;
+        let texts = stmt
+            .query_map([i64::from(license_id)], |row| row.get::<_, String>(0))
+            .map_err(db)?
+            .collect::<Result<Vec<String>, _>>()
+            .map_err(db)?;
+        texts
+            .iter()
+            .map(|t| decode(t))
+            .collect::<Result<Vec<Record>, Error>>()?
+    };
+    tx.execute(
+        "DELETE FROM ledger_license_terms WHERE license_id = ?1",
+        [i64::from(license_id)],
+    )
+    .map_err(db)?;
+    if let Some(row) = TermsRow::of_records(&records)? {
+        insert_terms(&mut tx.prepare_cached(INSERT_TERMS).map_err(db)?, &row).map_err(db)?;
+    }
+    Ok(())
+}
+
+/// Write the `ledger_license_terms` rows of every license recorded (the backfill of the
+/// migration that creates the table), one license at a time.
+fn backfill_terms(tx: &rusqlite::Transaction<'_>) -> Result<(), Error> {
+    let mut read = tx
+        .prepare("SELECT license_id, record FROM ledger_records ORDER BY license_id, seq")
+        .map_err(db)?;
+    let mut write = tx.prepare_cached(INSERT_TERMS).map_err(db)?;
+    let mut rows = read.query([]).map_err(db)?;
+    let mut license: Vec<Record> = Vec::new();
+    let mut flush = |records: &mut Vec<Record>| -> Result<(), Error> {
+        if let Some(row) = TermsRow::of_records(records.iter())? {
+            insert_terms(&mut write, &row).map_err(db)?;
+        }
+        records.clear();
+        Ok(())
+    };
+    while let Some(row) = rows.next().map_err(db)? {
+        let license_id: i64 = row.get(0).map_err(db)?;
+        let record = decode(&row.get::<_, String>(1).map_err(db)?)?;
+        if license
+            .first()
+            .is_some_and(|r| i64::from(r.license.license_id) != license_id)
+        {
+            flush(&mut license)?;
+        }
+        license.push(record);
+    }
+    flush(&mut license)
+}
+
 /// The records of `batch` at their positions, in the open transaction `tx`; a unique-key
 /// violation is a conflict.
 fn insert_batch(tx: &rusqlite::Transaction<'_>, batch: &Batch<'_>) -> Result<(), Error> {
@@ -246,7 +337,7 @@ fn insert_batch(tx: &rusqlite::Transaction<'_>, batch: &Batch<'_>) -> Result<(),
             Err(e) => return Err(db(e)),
         }
     }
-    Ok(())
+    refresh_terms(tx, batch.license_id)
 }
 
 impl SqliteLedger {
@@ -298,6 +389,24 @@ impl Ledger for SqliteLedger {
               ORDER BY license_id, seq",
             [day.to_string()],
         )
+    }
+
+    /// The rows of `ledger_license_terms` whose subscription span holds `day`, by an
+    /// index range scan (`ledger_license_terms_span`).
+    fn license_terms_active_on(&self, day: Date) -> Result<Vec<LicenseTerms>, Error> {
+        let c = self.connection();
+        let mut stmt = c
+            .prepare_cached(
+                "SELECT terms FROM ledger_license_terms
+                  WHERE sub_until > ?1 AND sub_from <= ?1 ORDER BY license_id",
+            )
+            .map_err(db)?;
+        let texts = stmt
+            .query_map([day.to_string()], |row| row.get::<_, String>(0))
+            .map_err(db)?
+            .collect::<Result<Vec<String>, _>>()
+            .map_err(db)?;
+        texts.iter().map(|t| decode_terms(t)).collect()
     }
 
     fn records_in_term(&self, from: Date, to: Date) -> Result<Vec<Record>, Error> {
@@ -388,6 +497,7 @@ impl Ledger for SqliteLedger {
                 .map_err(db)?
         };
         let mut n = 0;
+        let mut changed = std::collections::BTreeSet::new();
         for (id, text) in rows {
             let mut record = decode(&text)?;
             if normalize_licensee(&record.licensee) != target {
@@ -400,6 +510,10 @@ impl Ledger for SqliteLedger {
                 params![id, record.licensee, json],
             )
             .map_err(db)?;
+            changed.insert(record.license.license_id);
+        }
+        for license_id in changed {
+            refresh_terms(&tx, license_id)?;
         }
         tx.commit().map_err(db)?;
         Ok(n)

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 use crate::issuer::error::OrderError;
 use crate::ledger::error::LedgerError;
+use crate::ledger::terms::LicenseTerms;
 
 /// What happened in one ledger record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -250,6 +251,18 @@ pub trait Ledger {
         Ok(out)
     }
 
+    /// The terms in brief of every license that may be a subscription in force on `day`,
+    /// by license id: each license whose [`LicenseTerms::subscription_span`] holds `day`
+    /// (a superset: [`crate::active_on`] decides). The SQL ledgers keep these rows
+    /// beside the records and select them with an index; this default folds every record.
+    fn license_terms_active_on(&self, day: Date) -> Result<Vec<LicenseTerms>, Error> {
+        Ok(crate::ledger::history::LicenseHistory::all(&self.records()?)
+            .values()
+            .map(LicenseTerms::of)
+            .filter(|t| t.may_be_active_on(day))
+            .collect())
+    }
+
     /// The records of every license with a subscription revision whose term overlaps the
     /// days from `from` until before `to` (from `valid_from`, before `expires`), with all
     /// its records, by license and in order: what [`crate::pro_rata`] needs for a month
@@ -427,6 +440,59 @@ impl<'a> SqlRow<'a> {
             SqlRow::of(r, seq, index)
         })
     }
+}
+
+/// One license's row of the SQL ledgers' `ledger_license_terms`: its
+/// [`LicenseTerms`] as JSON, and its subscription span as the indexed columns
+/// (`sub_from`, `sub_until`). Only licenses with a subscription term have a row: the
+/// others are in force as a subscription on no day.
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
+pub(crate) struct TermsRow {
+    pub license_id: i64,
+    pub sub_from: String,
+    pub sub_until: String,
+    pub json: String,
+}
+
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
+impl TermsRow {
+    /// The row of the license whose records (in order) are `records`; `None` for none,
+    /// or for a license without a subscription term.
+    pub(crate) fn of_records<'r>(
+        records: impl IntoIterator<Item = &'r Record>,
+    ) -> Result<Option<TermsRow>, Error> {
+        match crate::ledger::history::LicenseHistory::from_records(records) {
+            Some(h) => TermsRow::of(&LicenseTerms::of(&h)),
+            None => Ok(None),
+        }
+    }
+
+    /// The rows of the licenses of `records` (each license's records in order; licenses
+    /// may interleave) that have a subscription term.
+    pub(crate) fn all(records: &[Record]) -> Result<Vec<TermsRow>, Error> {
+        crate::ledger::history::LicenseHistory::all(records)
+            .values()
+            .filter_map(|h| TermsRow::of(&LicenseTerms::of(h)).transpose())
+            .collect()
+    }
+
+    fn of(t: &LicenseTerms) -> Result<Option<TermsRow>, Error> {
+        let Some((from, until)) = t.subscription_span() else {
+            return Ok(None);
+        };
+        Ok(Some(TermsRow {
+            license_id: i64::from(t.license_id),
+            sub_from: from.to_string(),
+            sub_until: until.to_string(),
+            json: serde_json::to_string(t).map_err(LedgerError::LedgerEncode)?,
+        }))
+    }
+}
+
+/// Decode the JSON of a `ledger_license_terms` row.
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
+pub(crate) fn decode_terms(text: &str) -> Result<LicenseTerms, Error> {
+    serde_json::from_str(text).map_err(|e| Error::Ledger(LedgerError::Backend(Box::new(e))))
 }
 
 /// The next sequence number after `last` (none: 1), at least `at_least`.

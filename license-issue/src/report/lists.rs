@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use license_core::{Date, Kind, License, UntrustedDelegatedCode, is_delegated_text};
+use license_core::{Date, Kind, License, ModuleSet, ProductLine, UntrustedDelegatedCode, is_delegated_text};
 use serde::Serialize;
 
 use crate::catalog::calendar;
@@ -14,6 +14,7 @@ use crate::catalog::product::Catalogs;
 use crate::error::Error;
 use crate::ledger::history::LicenseHistory;
 use crate::ledger::store::{Operation, Record};
+use crate::ledger::terms::LicenseTerms;
 use crate::report::error::ReportError;
 use crate::report::month::Month;
 
@@ -93,12 +94,12 @@ fn modules(m: &[String]) -> Option<String> {
     (!m.is_empty()).then(|| m.join(" "))
 }
 
-fn names(catalogs: &Catalogs, product: &str, l: &License) -> (String, Vec<String>) {
+fn names(catalogs: &Catalogs, product: &str, line: ProductLine, modules: ModuleSet) -> (String, Vec<String>) {
     match catalogs.get(product) {
-        Ok(c) => (c.line_name(l.line), c.module_names(l.modules)),
+        Ok(c) => (c.line_name(line), c.module_names(modules)),
         Err(_) => (
-            format!("line {}", l.line.get()),
-            l.modules.iter().map(|b| format!("module#{b}")).collect(),
+            format!("line {}", line.get()),
+            modules.iter().map(|b| format!("module#{b}")).collect(),
         ),
     }
 }
@@ -295,7 +296,7 @@ pub fn issued_report(
             per.0 += 1;
             per.1 += u32::from(r.ticket.is_some());
         }
-        let (line, modules) = names(catalogs, &r.product, l);
+        let (line, modules) = names(catalogs, &r.product, l.line, l.modules);
         codes.push(IssuedRow {
             date: r.recorded,
             license_id: l.license_id,
@@ -457,36 +458,53 @@ pub struct ActiveRow {
     pub cancelled_ends: Option<Date>,
 }
 
-/// Subscriptions in force on `day` (within their term, not revoked by then).
+/// Subscriptions in force on `day` (within their term, not revoked by then), from every
+/// license's history: [`active_on`] of their [`LicenseTerms`].
 pub fn active_subscriptions(
     histories: &BTreeMap<u32, LicenseHistory>,
     catalogs: &Catalogs,
     day: Date,
 ) -> Vec<ActiveRow> {
-    let mut rows = Vec::new();
-    for h in histories.values() {
-        let Some(rev) = h.effective_on(day) else { continue };
-        let l = &rev.license;
-        if l.kind != Kind::Subscription || h.revoked_by(day) || l.expires.is_some_and(|e| day >= e) {
-            continue;
-        }
-        let (line, modules) = names(catalogs, &h.product, l);
-        rows.push(ActiveRow {
-            license_id: h.license_id,
-            revision: l.revision,
-            product: h.product.clone(),
-            licensee: h.licensee.clone(),
-            reseller: h.reseller.clone(),
-            line,
-            named_users: l.named_users,
-            concurrent_seats: l.concurrent_seats,
-            modules,
-            valid_from: l.valid_from,
-            expires: l.expires,
-            cancelled_ends: h.cancelled.map(|(_, e)| e),
-        });
+    histories
+        .values()
+        .filter_map(|h| active_row(&LicenseTerms::of(h), catalogs, day))
+        .collect()
+}
+
+/// Subscriptions in force on `day` (within their term, not revoked by then) among
+/// `licenses`, in their order: the rule of [`active_subscriptions`], over the licenses'
+/// terms in brief. `licenses` may hold any others too (e.g. what
+/// [`Ledger::license_terms_active_on`](crate::Ledger::license_terms_active_on) selects):
+/// the rule decides.
+pub fn active_on(licenses: &[LicenseTerms], catalogs: &Catalogs, day: Date) -> Vec<ActiveRow> {
+    licenses
+        .iter()
+        .filter_map(|t| active_row(t, catalogs, day))
+        .collect()
+}
+
+/// The row of `t` if it is a subscription in force on `day`: the revision in force is a
+/// subscription whose term covers `day`, and the license is not revoked by then.
+fn active_row(t: &LicenseTerms, catalogs: &Catalogs, day: Date) -> Option<ActiveRow> {
+    let l = t.effective_on(day)?;
+    if l.kind != Kind::Subscription || t.revoked_by(day) || l.expires.is_some_and(|e| day >= e) {
+        return None;
     }
-    rows
+    let (line, modules) = names(catalogs, &t.product, l.line, l.modules);
+    Some(ActiveRow {
+        license_id: t.license_id,
+        revision: l.revision,
+        product: t.product.clone(),
+        licensee: t.licensee.clone(),
+        reseller: t.reseller.clone(),
+        line,
+        named_users: l.named_users,
+        concurrent_seats: l.concurrent_seats,
+        modules,
+        valid_from: l.valid_from,
+        expires: l.expires,
+        cancelled_ends: t.cancelled_ends,
+    })
 }
 
 impl ReportRow for ActiveRow {
@@ -640,7 +658,7 @@ pub fn pro_rata(
                     if let Some((row, _)) = open.take() {
                         rows.push(row);
                     }
-                    let (line, modules) = names(catalogs, &h.product, &l);
+                    let (line, modules) = names(catalogs, &h.product, l.line, l.modules);
                     open = Some((
                         ProRataRow {
                             month,

@@ -391,6 +391,25 @@ pub fn active_on_a_day_from_the_index_is_the_report_of_all_records<L: SuiteLedge
         seen += expected.len();
         // The index picks no more licenses than those that may be active.
         assert!(picked.len() <= ids.len(), "{day}: {}", picked.len());
+        // The per-license terms, kept with every append, give the same report.
+        let terms = ledger.license_terms_active_on(day).unwrap();
+        assert_eq!(active_on(&terms, &catalogs(), day), expected, "{day}");
+        assert!(terms.len() <= ids.len(), "{day}: {}", terms.len());
     }
     assert!(seen > 20, "the days checked cover active subscriptions: {seen}");
+    // An erasure rewrites the terms in its transaction: the report shows the pseudonym.
+    let mut ledger = open(1);
+    assert_eq!(
+        ledger.erase_licensee("Active 4", "erased-0123456789ab").unwrap(),
+        1
+    );
+    let day = d(2026, 8, 1);
+    let rows = active_on(&ledger.license_terms_active_on(day).unwrap(), &catalogs(), day);
+    let all = LicenseHistory::all(&ledger.records().unwrap());
+    assert_eq!(rows, active_subscriptions(&all, &catalogs(), day));
+    assert!(
+        rows.iter().any(|r| r.licensee == "erased-0123456789ab"),
+        "{rows:?}"
+    );
+    assert!(rows.iter().all(|r| r.licensee != "Active 4"));
 }
