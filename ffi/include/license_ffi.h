@@ -533,7 +533,8 @@ typedef struct lic_fingerprint lic_fingerprint;
 typedef struct lic_license lic_license;
 
 /**
- * A client of one seat server for one holder: takes a seat (`lic_seat_client_acquire`),
+ * A client of a seat server for one holder (with servers to fail over to, in order:
+ * `lic_seat_client_add_server`): takes a seat (`lic_seat_client_acquire`),
  * keeps it with heartbeats every third of its TTL (`lic_seat_client_heartbeat`), borrows
  * one for days (`lic_seat_client_borrow`) and gives it back (`lic_seat_client_release`).
  * Every lease comes with a token signed by the server; the client verifies it offline
@@ -543,7 +544,8 @@ typedef struct lic_license lic_license;
  * A server that cannot be reached does not take a held seat away: the heartbeat succeeds
  * with `server_unreachable` set until the lease expires.
  *
- * Thread safety: thread-safe, except `lic_seat_client_set_identity`, which must not run
+ * Thread safety: thread-safe, except `lic_seat_client_set_identity`,
+ * `lic_seat_client_add_server` and `lic_seat_client_set_lease_file`, which must not run
  * while another thread uses the handle. The calls block on the network (10 s at most).
  */
 typedef struct lic_seat_client lic_seat_client;
@@ -1374,6 +1376,27 @@ lic_result lic_seat_client_set_identity(struct lic_seat_client *client,
                                         size_t user_len,
                                         const char *machine,
                                         size_t machine_len);
+
+/**
+ * Add a seat server to fail over to, after the one given at `lic_seat_client_new` and
+ * those added before: when the current server cannot be reached (no answer: refused, reset,
+ * timed out), the others are tried in that order, and the server that answered becomes
+ * the current one; when none answers the call fails with
+ * `LIC_RESULT_SEAT_SERVER_UNREACHABLE`, its message naming each server and its cause.
+ * The servers of one list serve one license, so the server key (or the license's binding)
+ * given at `_new` is checked against every one of them. A lease is known only to the
+ * servers sharing its database: after a failover to a server with its own database, a
+ * heartbeat answers `LIC_RESULT_SEAT_LEASE_LOST`, and the client acquires again.
+ * `LIC_RESULT_INVALID_ARGUMENT`: the URL is not `http://` or `https://` (the list is
+ * unchanged).
+ *
+ * # Safety
+ * `client` is a live handle no other thread is using during the call; `server_url` points
+ * to `server_url_len` readable bytes.
+ */
+lic_result lic_seat_client_add_server(struct lic_seat_client *client,
+                                      const char *server_url,
+                                      size_t server_url_len);
 
 /**
  * Keep this client's holder key and held lease in the file at `path` (mode 0600, replaced

@@ -54,6 +54,57 @@ fn the_seat_client_example_takes_renews_and_releases_a_seat() {
     assert!(String::from_utf8_lossy(&status.stderr).contains("did not license"));
 }
 
+/// Failover in C (`lic_seat_client_add_server`): `tests/c/seat_failover.c`, compiled with
+/// warnings as errors, is given a server that is down (a port bound but not listening, so
+/// connections are refused) and then a real server; it takes, renews and returns a seat
+/// through the second.
+#[test]
+fn the_c_client_fails_over_to_the_second_server_when_the_first_is_down() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let exe = dir.path().join("seat_failover");
+    build(
+        Lang::C,
+        &[crate_dir().join("tests/c/seat_failover.c")],
+        &[&include_dir()],
+        &exe,
+        &[],
+    );
+    let s = server::start_on(&dir.path().join("data"), &server::Options::seats(2)).expect("server");
+    let key = hex::encode(s.server_key);
+    // Bound, never listening: the address of a server that is down, kept by this test so
+    // that nothing else takes the port.
+    let down_socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    down_socket
+        .bind("127.0.0.1:0".parse().expect("address"))
+        .expect("bind");
+    let down = format!("http://{}", down_socket.local_addr().expect("bound address"));
+    let out = run(
+        &exe,
+        &[
+            Path::new(&down),
+            Path::new(&s.base),
+            Path::new(&key),
+            Path::new("ws-21"),
+        ],
+        &[],
+        &[],
+    );
+    assert!(
+        out.contains("failover: ") && out.contains(" passed, 0 failed"),
+        "{out}"
+    );
+    let audit = s.admin().audit(20).expect("audit");
+    let grants = audit
+        .iter()
+        .filter(|e| e.kind == "grant" && e.holder == "ws-21")
+        .count();
+    assert_eq!(
+        grants, 2,
+        "both clients took their seat from the second server: {audit:?}"
+    );
+    assert_eq!(s.admin().status().expect("status").in_use, 0);
+}
+
 /// The two codes only a running server gives: a refusal, and an answer that is not the API.
 #[test]
 fn server_refusals_and_foreign_answers_have_their_codes() {

@@ -343,7 +343,9 @@ fn the_seat_counter_is_checked_against_the_leases_at_start() {
 }
 
 /// A seat kept by the SIGKILL test: its holder and lease id.
-type Kept = (String, [u8; 16]);
+/// A kept seat: its client, which holds the holder key and the lease's MAC key (a heartbeat
+/// or release needs the holder proof).
+type Kept = SeatClient;
 
 /// The server binary on PostgreSQL, on `data` (holding the shared server key).
 fn spawn_pg(data: &Path, url: &str, key: &[u8; 32]) -> (Child, String) {
@@ -423,29 +425,24 @@ fn sigkill_of_one_instance_mid_transaction_leaves_the_counter_right() {
                             assert!(l.in_use <= LIMIT);
                             // Every third grant is kept; the others go back at once.
                             if n % 3 == 0 {
-                                held.lock().unwrap().push((h, l.claims.lease_id));
+                                held.lock().unwrap().push(c);
                             } else if c.release().is_err() {
                                 return; // the instance is gone
                             }
                         }
                         Err(SeatError::LimitReached { .. }) => {
-                            // Make room: give back the oldest kept seat through this instance.
+                            // Make room: give back the oldest kept seat (through the
+                            // instance that granted it, with its holder proof).
                             let oldest = {
                                 let mut held = held.lock().unwrap();
                                 (!held.is_empty()).then(|| held.remove(0))
                             };
-                            if let Some((h, id)) = oldest {
-                                let body = format!(r#"{{"holder":"{h}","lease_id":"{}"}}"#, hex::encode(id));
-                                let status = common::agent()
-                                    .post(format!("{base}/v1/leases/release"))
-                                    .header("Content-Type", "application/json")
-                                    .send(body.as_str())
-                                    .map(|r| r.status().as_u16());
-                                if status.ok() != Some(200) {
-                                    // The instance is gone; whether the release was committed
-                                    // is unknown, so the seat is no longer tracked.
-                                    return;
-                                }
+                            if let Some(kept) = oldest
+                                && kept.release().is_err()
+                            {
+                                // The instance is gone; whether the release was committed
+                                // is unknown, so the seat is no longer tracked.
+                                return;
                             }
                         }
                         Err(_) => return, // the instance is gone
@@ -469,12 +466,22 @@ fn sigkill_of_one_instance_mid_transaction_leaves_the_counter_right() {
     let (mut restarted, base1) = spawn_pg(d1.path(), &schema.scoped_url(), &key);
     let c = schema.counts();
     assert_eq!(c.counter, c.rows, "after the restart: {c:?}");
-    // Every kept grant that was answered is held, and renews through either instance.
-    for (i, (h, id)) in held.lock().unwrap().iter().enumerate() {
-        let base = if i % 2 == 0 { &base1 } else { &base2 };
-        let body = format!(r#"{{"holder":"{h}","lease_id":"{}"}}"#, hex::encode(id));
-        let (status, text) = common::post_raw(base, "/v1/leases/heartbeat", &body);
-        assert_eq!(status, 200, "answered grant of {h} lost: {text}");
+    // Every kept grant that was answered is held, and renews through either instance (a
+    // client of the killed instance fails over to the restarted one or the survivor).
+    for (i, kept) in held.lock().unwrap().iter_mut().enumerate() {
+        let (first, second) = if i % 2 == 0 {
+            (&base1, &base2)
+        } else {
+            (&base2, &base1)
+        };
+        kept.add_failover(first).unwrap();
+        kept.add_failover(second).unwrap();
+        let renewed = kept.heartbeat();
+        assert!(
+            matches!(renewed, Ok(Heartbeat::Renewed(_))),
+            "answered grant of {} lost: {renewed:?}",
+            kept.holder()
+        );
     }
     // Fill the pool through the restarted instance: exactly the free seats are granted.
     let free = LIMIT - u32::try_from(c.rows).unwrap();

@@ -520,15 +520,23 @@ impl SeatClient {
     /// lost, and the client acquires again there.
     pub fn with_failover(mut self, urls: &[&str]) -> Result<SeatClient, SeatError> {
         for url in urls {
-            let u = url.trim_end_matches('/').to_string();
-            if !(u.starts_with("http://") || u.starts_with("https://")) {
-                return Err(SeatError::Config(format!(
-                    "server URL {url:?} must start with http:// or https://"
-                )));
-            }
-            self.failover.push(u);
+            self.add_failover(url)?;
         }
         Ok(self)
+    }
+
+    /// Add one server to fail over to, after those given before (the same rules as
+    /// [`SeatClient::with_failover`]); a URL that is not `http://` or `https://` is refused
+    /// and the list stays as it was.
+    pub fn add_failover(&mut self, url: &str) -> Result<(), SeatError> {
+        let u = url.trim_end_matches('/').to_string();
+        if !(u.starts_with("http://") || u.starts_with("https://")) {
+            return Err(SeatError::Config(format!(
+                "server URL {url:?} must start with http:// or https://"
+            )));
+        }
+        self.failover.push(u);
+        Ok(())
     }
 
     /// The server that answered last (the first one until then).

@@ -543,13 +543,13 @@ namespace LicenseKit.Tests
             Directory.Delete(dir, true);
         }
     
-        /// <summary>A real license-server on loopback serving the vectors' NFR code (50 seats), or ignored.</summary>
-        [Test]
-        public void SeatClientAgainstARealServer()
+        /// <summary>A real license-server on loopback serving the vectors' NFR code (50 seats), its URL
+        /// and key; the test is ignored when no server is built.</summary>
+        static System.Diagnostics.Process StartSeatServer(out string url, out byte[] key, out string dir)
         {
             var exe = Environment.GetEnvironmentVariable("LICENSE_KIT_SEAT_SERVER") ?? Path.Combine(Repo, "target/release/license-server");
             if (!File.Exists(exe)) Assert.Ignore("no license-server at " + exe);
-            var dir = Path.Combine(Path.GetTempPath(), "licensekit-seats-" + Guid.NewGuid());
+            dir = Path.Combine(Path.GetTempPath(), "licensekit-seats-" + Guid.NewGuid());
             Directory.CreateDirectory(dir);
             var code = Path.Combine(dir, "nfr.txt");
             File.WriteAllText(code, (string)Case(V1, "nfr-concurrent")["code"]);
@@ -557,55 +557,138 @@ namespace LicenseKit.Tests
                 "serve --license \"" + code + "\" --key " + V1["public_key"] + " --product " + Product + " --licensee \"" + Licensee +
                 "\" --listen 127.0.0.1:0 --data \"" + Path.Combine(dir, "data") + "\" --allow-unbound-license")
             { UseShellExecute = false, RedirectStandardOutput = true };
-            using (var server = System.Diagnostics.Process.Start(psi))
+            var server = System.Diagnostics.Process.Start(psi);
+            try
             {
-                try
+                url = null;
+                for (int i = 0; i < 10 && url == null; i++)
                 {
-                    string url = null;
-                    for (int i = 0; i < 10 && url == null; i++)
+                    var line = server.StandardOutput.ReadLine();
+                    if (line == null) break;
+                    if (line.StartsWith("listening on ")) url = line.Substring(line.LastIndexOf(' ') + 1);
+                }
+                Assert.IsNotNull(url, "the server did not start");
+                // Its public key, as an administrator reads it for the vendor.
+                var keyPsi = new System.Diagnostics.ProcessStartInfo(exe, "key --data \"" + Path.Combine(dir, "data") + "\"")
+                { UseShellExecute = false, RedirectStandardOutput = true };
+                using (var k = System.Diagnostics.Process.Start(keyPsi))
+                {
+                    key = Hex(k.StandardOutput.ReadToEnd().Trim());
+                    k.WaitForExit();
+                }
+                return server;
+            }
+            catch
+            {
+                StopSeatServer(server, dir);
+                throw;
+            }
+        }
+
+        static void StopSeatServer(System.Diagnostics.Process server, string dir)
+        {
+            server.Kill();
+            server.WaitForExit();
+            server.Dispose();
+            Directory.Delete(dir, true);
+        }
+
+        [Test]
+        public void SeatClientAgainstARealServer()
+        {
+            var server = StartSeatServer(out var url, out var key, out var dir);
+            try
+            {
+                using (var client = SeatClient.Create(url, Product, "ws-1", key))
+                {
+                    client.SetIdentity("anna", "ws-1.acme.lan");
+                    var lease = client.Acquire(60);
+                    Assert.AreEqual(1u, lease.InUse);
+                    Assert.AreEqual(50u, lease.Limit);
+                    Assert.AreEqual(60L, lease.TtlSecs);
+                    Assert.IsTrue(client.HoldsSeat);
+                    Assert.AreEqual(1u, client.Heartbeat().InUse);
+                    Assert.IsTrue(client.Borrow(3).Borrowed);
+                    var token = client.Token();
+                    using (var again = SeatClient.Create(url, Product, "ws-1", key))
                     {
-                        var line = server.StandardOutput.ReadLine();
-                        if (line == null) break;
-                        if (line.StartsWith("listening on ")) url = line.Substring(line.LastIndexOf(' ') + 1);
+                        Assert.IsTrue(again.AdoptToken(token).Borrowed);
+                        Assert.IsTrue(again.HoldsSeat);
                     }
-                    Assert.IsNotNull(url, "the server did not start");
-                    // Its public key, as an administrator reads it for the vendor.
-                    var keyPsi = new System.Diagnostics.ProcessStartInfo(exe, "key --data \"" + Path.Combine(dir, "data") + "\"")
-                    { UseShellExecute = false, RedirectStandardOutput = true };
-                    byte[] key;
-                    using (var k = System.Diagnostics.Process.Start(keyPsi))
+                    Assert.IsTrue(client.Release());
+                    Assert.IsFalse(client.HoldsSeat);
+                }
+                var otherKey = Enumerable.Repeat((byte)0x5a, 32).ToArray();
+                using (var other = SeatClient.Create(url, Product, "ws-2", otherKey))
+                    Assert.AreEqual(ResultCode.SeatServerUnlicensed, Assert.Throws<LicenseException>(() => other.Acquire(60)).Code);
+            }
+            finally
+            {
+                StopSeatServer(server, dir);
+            }
+        }
+
+        /// <summary>The first server is down (a port bound but not listening: connections are
+        /// refused); the client fails over to the second, which answers.</summary>
+        [Test]
+        public void SeatClientFailsOverToTheNextServer()
+        {
+            var server = StartSeatServer(out var url, out var key, out var dir);
+            try
+            {
+                using (var down = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork,
+                    System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp))
+                {
+                    down.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+                    var downUrl = "http://127.0.0.1:" + ((System.Net.IPEndPoint)down.LocalEndPoint).Port;
+                    using (var client = SeatClient.Create(downUrl, Product, "ws-3", key))
                     {
-                        key = Hex(k.StandardOutput.ReadToEnd().Trim());
-                        k.WaitForExit();
-                    }
-                    using (var client = SeatClient.Create(url, Product, "ws-1", key))
-                    {
-                        client.SetIdentity("anna", "ws-1.acme.lan");
+                        Assert.AreEqual(ResultCode.InvalidArgument,
+                            Assert.Throws<LicenseException>(() => client.AddServer("ftp://127.0.0.1:1")).Code);
+                        Assert.AreEqual(ResultCode.SeatServerUnreachable,
+                            Assert.Throws<LicenseException>(() => client.Acquire(60)).Code);
+                        client.AddServer(url);
                         var lease = client.Acquire(60);
                         Assert.AreEqual(1u, lease.InUse);
-                        Assert.AreEqual(50u, lease.Limit);
-                        Assert.AreEqual(60L, lease.TtlSecs);
-                        Assert.IsTrue(client.HoldsSeat);
+                        Assert.IsFalse(lease.ServerUnreachable);
                         Assert.AreEqual(1u, client.Heartbeat().InUse);
-                        Assert.IsTrue(client.Borrow(3).Borrowed);
-                        var token = client.Token();
-                        using (var again = SeatClient.Create(url, Product, "ws-1", key))
-                        {
-                            Assert.IsTrue(again.AdoptToken(token).Borrowed);
-                            Assert.IsTrue(again.HoldsSeat);
-                        }
                         Assert.IsTrue(client.Release());
-                        Assert.IsFalse(client.HoldsSeat);
                     }
-                    var otherKey = Enumerable.Repeat((byte)0x5a, 32).ToArray();
-                    using (var other = SeatClient.Create(url, Product, "ws-2", otherKey))
-                        Assert.AreEqual(ResultCode.SeatServerUnlicensed, Assert.Throws<LicenseException>(() => other.Acquire(60)).Code);
                 }
-                finally
+            }
+            finally
+            {
+                StopSeatServer(server, dir);
+            }
+        }
+
+        /// <summary>The holder proof: the lease file carries the holder key across a restart; a
+        /// client without it (another key) gets nothing back by the holder id alone.</summary>
+        [Test]
+        public void ALeaseFileCarriesTheHolderKeyAcrossARestart()
+        {
+            var server = StartSeatServer(out var url, out var key, out var dir);
+            try
+            {
+                var path = Path.Combine(dir, "ws-9.lease");
+                using (var first = SeatClient.Create(url, Product, "ws-9", key))
                 {
-                    server.Kill();
-                    server.WaitForExit();
+                    first.SetLeaseFile(path);
+                    first.Acquire(60);
                 }
+                Assert.IsTrue(File.Exists(path));
+                using (var stranger = SeatClient.Create(url, Product, "ws-9", key))
+                    Assert.AreEqual(ResultCode.SeatServerRefused, Assert.Throws<LicenseException>(() => stranger.Acquire(60)).Code);
+                using (var again = SeatClient.Create(url, Product, "ws-9", key))
+                {
+                    again.SetLeaseFile(path);
+                    Assert.AreEqual(1u, again.Heartbeat().InUse);
+                    Assert.IsTrue(again.Release());
+                }
+            }
+            finally
+            {
+                StopSeatServer(server, dir);
             }
         }
     }

@@ -518,6 +518,28 @@ def test_a_lease_file_carries_the_holder_key_across_a_restart(seat_server: tuple
         assert again.release()
 
 
+def test_a_client_fails_over_to_the_next_server(seat_server: tuple[str, bytes]) -> None:
+    import socket
+
+    url, key = seat_server
+    # A port bound but not listening: connections to it are refused (a server that is down).
+    with socket.socket() as down:
+        down.bind(("127.0.0.1", 0))
+        down_url = "http://127.0.0.1:%d" % down.getsockname()[1]
+        with lk.SeatClient(down_url, PRODUCT, "ws-3", key) as client:
+            with pytest.raises(lk.LicenseError) as e:
+                client.add_server("ftp://127.0.0.1:1")
+            assert e.value.code == lk.ResultCode.INVALID_ARGUMENT, e.value
+            with pytest.raises(lk.LicenseError) as e:
+                client.acquire(60)
+            assert e.value.code == lk.ResultCode.SEAT_SERVER_UNREACHABLE, e.value
+            client.add_server(url)
+            lease = client.acquire(60)
+            assert lease.in_use == 1 and not lease.server_unreachable
+            assert client.heartbeat().in_use == 1
+            assert client.release()
+
+
 def test_seat_client_against_a_real_server(seat_server: tuple[str, bytes]) -> None:
     url, key = seat_server
     with lk.SeatClient(url, PRODUCT, "ws-1", key) as client:

@@ -859,6 +859,13 @@ static void test_seat_client(void) {
     CHECK(c == NULL);
     OK(lic_seat_client_new(S("http://127.0.0.1:1"), S("cad"), S("ws-1"), FIX_SEAT_KEY, sizeof FIX_SEAT_KEY, &c));
     OK(lic_seat_client_set_identity(c, S("anna"), S("ws-1.acme.lan")));
+    /* Servers to fail over to: checked like the first one; tests/seat_client.rs fails over
+     * from a server that is down to one that answers. */
+    EXPECT(lic_seat_client_add_server(NULL, S("http://127.0.0.1:2")), LIC_RESULT_NULL_ARGUMENT);
+    EXPECT(lic_seat_client_add_server(c, NULL, 5), LIC_RESULT_NULL_ARGUMENT);
+    EXPECT(lic_seat_client_add_server(c, S("ftp://127.0.0.1:2")), LIC_RESULT_INVALID_ARGUMENT);
+    EXPECT(lic_seat_client_add_server(c, "http://\xff", 8), LIC_RESULT_INVALID_UTF8);
+    OK(lic_seat_client_add_server(c, S("http://127.0.0.1:2/")));
     lic_seat_lease lease, untouched;
     memset(&lease, 0x5a, sizeof lease);
     untouched = lease;

@@ -20,6 +20,10 @@ use license_server::serve::{self, ServeConfig, StoreConfig};
 use license_server::{Error, format_utc};
 use license_verify::license_core::{Date, PublicKey};
 
+/// mimalloc: the server allocates a few dozen small blocks per request.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "license-server",

@@ -610,7 +610,9 @@ namespace LicenseKit
         }
     }
 
-    /// <summary>A client of one seat server for one holder; thread-safe; calls block (10 s at most).</summary>
+    /// <summary>A client of a seat server (with servers to fail over to, AddServer) for one holder;
+    /// thread-safe, except SetIdentity, SetLeaseFile and AddServer, which must not run while
+    /// another thread uses the client (set them up first); calls block (10 s at most).</summary>
     public sealed class SeatClient : NativeObject<SeatClientHandle>
     {
         private SeatClient(SeatClientHandle h) : base(h) { }
@@ -636,6 +638,16 @@ namespace LicenseKit
         {
             byte[] u = LicenseLibrary.Text(user), m = LicenseLibrary.Text(machine);
             LicenseLibrary.Check(Native.lic_seat_client_set_identity(Live, u, LicenseLibrary.Len(u), m, LicenseLibrary.Len(m)));
+        }
+
+        /// <summary>Add a server to fail over to, after the first one and those added before: when
+        /// the current server cannot be reached, the others are tried in order and the one that
+        /// answers becomes the current one. The servers of one list serve one license (one server
+        /// key).</summary>
+        public void AddServer(string serverUrl)
+        {
+            byte[] u = LicenseLibrary.Text(serverUrl);
+            LicenseLibrary.Check(Native.lic_seat_client_add_server(Live, u, LicenseLibrary.Len(u)));
         }
 
         /// <summary>Keep the holder key and the lease in this file (0600), so that a restarted

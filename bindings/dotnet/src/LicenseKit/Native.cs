@@ -193,6 +193,7 @@ namespace LicenseKit
         [DllImport(Lib, CallingConvention = C)] internal static extern uint lic_seat_client_new_for_license(byte[] url, UIntPtr urlLen, byte[] product, UIntPtr productLen, byte[] holder, UIntPtr holderLen, LicenseHandle license, out SeatClientHandle client);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint lic_seat_client_set_identity(SeatClientHandle c, byte[] user, UIntPtr userLen, byte[] machine, UIntPtr machineLen);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint lic_seat_client_set_lease_file(SeatClientHandle c, byte[] path, UIntPtr pathLen);
+        [DllImport(Lib, CallingConvention = C)] internal static extern uint lic_seat_client_add_server(SeatClientHandle c, byte[] url, UIntPtr urlLen);
         [DllImport(Lib, CallingConvention = C)] internal static extern void lic_seat_client_free(IntPtr c);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint lic_seat_client_acquire(SeatClientHandle c, uint ttlSecs, out CSeatLease lease);
         [DllImport(Lib, CallingConvention = C)] internal static extern uint lic_seat_client_borrow(SeatClientHandle c, uint days, out CSeatLease lease);

@@ -629,8 +629,9 @@ def _seat_lease(l: _native.SeatLease) -> SeatLease:
 
 
 class SeatClient(_Handle):
-    """A client of one seat server for one holder (acquire, heartbeat, borrow, release).
-    The calls block on the network (10 s at most)."""
+    """A client of a seat server for one holder (acquire, heartbeat, borrow, release),
+    with servers to fail over to (`add_server`). The calls block on the network (10 s at
+    most)."""
 
     _free = _lib.lic_seat_client_free
 
@@ -651,6 +652,13 @@ class SeatClient(_Handle):
 
     def set_identity(self, user: str, machine: str) -> None:
         _check(_lib.lic_seat_client_set_identity(self._h, *_text(user), *_text(machine)))
+
+    def add_server(self, server_url: str) -> None:
+        """Add a server to fail over to, after the first one and those added before: when
+        the current server cannot be reached, the others are tried in order and the one
+        that answers becomes the current one. The servers of one list serve one license
+        (one server key)."""
+        _check(_lib.lic_seat_client_add_server(self._h, *_text(server_url)))
 
     def set_lease_file(self, path: PathLike) -> None:
         """Keep the holder key and the lease in this file (0600), so that a restarted

@@ -158,6 +158,7 @@ _PROTOTYPES: dict[str, tuple[object, tuple[object, ...]]] = {
     "lic_seat_client_new_for_license": (R, (*TXT, *TXT, *TXT, H, PH)),
     "lic_seat_client_set_identity": (R, (H, *TXT, *TXT)),
     "lic_seat_client_set_lease_file": (R, (H, *TXT)),
+    "lic_seat_client_add_server": (R, (H, *TXT)),
     "lic_seat_client_free": (None, (H,)),
     "lic_seat_client_acquire": (R, (H, c_uint32, POINTER(SeatLease))),
     "lic_seat_client_borrow": (R, (H, c_uint32, POINTER(SeatLease))),

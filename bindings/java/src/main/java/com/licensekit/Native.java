@@ -183,6 +183,7 @@ final class Native {
         byte[] holder, long holderLen, Pointer license, long[] out);
     static native int lic_seat_client_set_identity(Pointer c, byte[] user, long userLen, byte[] machine, long machineLen);
     static native int lic_seat_client_set_lease_file(Pointer c, byte[] path, long pathLen);
+    static native int lic_seat_client_add_server(Pointer c, byte[] url, long urlLen);
     static native void lic_seat_client_free(Pointer c);
     static native int lic_seat_client_acquire(Pointer c, int ttlSecs, CSeatLease out);
     static native int lic_seat_client_borrow(Pointer c, int days, CSeatLease out);

@@ -1,6 +1,9 @@
 package com.licensekit;
 
-/** A client of one seat server for one holder; thread-safe. Calls block (10 s at most). */
+/** A client of a seat server (with servers to fail over to, {@link #addServer}) for one
+ *  holder. Thread-safe, except {@link #setIdentity}, {@link #setLeaseFile} and
+ *  {@link #addServer}, which must not run while another thread uses the client (set them
+ *  up first). Calls block (10 s at most). */
 public final class SeatClient extends NativeHandle {
     private SeatClient(com.sun.jna.Pointer p) {
         super(p, Native::lic_seat_client_free);
@@ -31,6 +34,15 @@ public final class SeatClient extends NativeHandle {
         byte[] u = Calls.utf8(user);
         byte[] m = Calls.utf8(machine);
         Calls.check(Native.lic_seat_client_set_identity(ptr(), u, u.length, m, m.length));
+    }
+
+    /** Add a server to fail over to, after the first one and those added before: when the
+     *  current server cannot be reached, the others are tried in order and the one that
+     *  answers becomes the current one. The servers of one list serve one license (one
+     *  server key). */
+    public void addServer(String serverUrl) throws LicenseException {
+        byte[] u = Calls.utf8(serverUrl);
+        Calls.check(Native.lic_seat_client_add_server(ptr(), u, u.length));
     }
 
     /** Keep the holder key and the lease in this file (0600), so that a restarted process

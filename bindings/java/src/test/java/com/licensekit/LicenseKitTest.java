@@ -546,19 +546,32 @@ public class LicenseKitTest {
         assertFalse(r[1], r[1].contains("Paste"));
     }
 
-    /** A real license-server on loopback serving the vectors' NFR code (50 seats), or skipped. */
-    @Test
-    public void seatClientAgainstARealServer() throws Exception {
-        Path exe = Path.of(System.getProperty("licensekit.seatServer",
-            REPO.resolve("target/release/license-server").toString()));
-        org.junit.Assume.assumeTrue("no license-server at " + exe, Files.isRegularFile(exe));
-        Path dir = Files.createTempDirectory("licensekit-seats");
-        Path code = dir.resolve("nfr.txt");
-        Files.writeString(code, (String) vcase(V1, "nfr-concurrent").get("code"));
-        Process server = new ProcessBuilder(exe.toString(), "serve", "--license", code.toString(), "--key",
-            (String) V1.get("public_key"), "--product", PRODUCT, "--licensee", LICENSEE, "--listen", "127.0.0.1:0",
-            "--data", dir.resolve("data").toString(), "--allow-unbound-license").redirectErrorStream(true).start();
-        try {
+    /** A real license-server on loopback serving the vectors' NFR code (50 seats); stopped by close(). */
+    static final class SeatServer implements AutoCloseable {
+        final Process process;
+        final Path dir;
+        final String url;
+        final byte[] key;
+
+        private SeatServer(Process process, Path dir, String url, byte[] key) {
+            this.process = process;
+            this.dir = dir;
+            this.url = url;
+            this.key = key;
+        }
+
+        /** Started, or the test skipped when no server is built. */
+        static SeatServer start() throws Exception {
+            Path exe = Path.of(System.getProperty("licensekit.seatServer",
+                REPO.resolve("target/release/license-server").toString()));
+            org.junit.Assume.assumeTrue("no license-server at " + exe, Files.isRegularFile(exe));
+            Path dir = Files.createTempDirectory("licensekit-seats");
+            Path code = dir.resolve("nfr.txt");
+            Files.writeString(code, (String) vcase(V1, "nfr-concurrent").get("code"));
+            Process server = new ProcessBuilder(exe.toString(), "serve", "--license", code.toString(), "--key",
+                (String) V1.get("public_key"), "--product", PRODUCT, "--licensee", LICENSEE, "--listen",
+                "127.0.0.1:0", "--data", dir.resolve("data").toString(), "--allow-unbound-license")
+                .redirectErrorStream(true).start();
             java.io.BufferedReader out = new java.io.BufferedReader(
                 new java.io.InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
             String url = null;
@@ -575,8 +588,26 @@ public class LicenseKitTest {
                     key = hex(line.substring(line.lastIndexOf(' ') + 1));
                 }
             }
-            assertNotNull("the server did not start", url);
-            assertNotNull(key);
+            if (url == null || key == null) {
+                server.destroy();
+                server.waitFor();
+                throw new AssertionError("the server did not start");
+            }
+            return new SeatServer(server, dir, url, key);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            process.waitFor();
+        }
+    }
+
+    @Test
+    public void seatClientAgainstARealServer() throws Exception {
+        try (SeatServer s = SeatServer.start()) {
+            String url = s.url;
+            byte[] key = s.key;
             try (SeatClient client = SeatClient.create(url, PRODUCT, "ws-1", key)) {
                 client.setIdentity("anna", "ws-1.acme.lan");
                 Records.SeatLease lease = client.acquire(60);
@@ -600,9 +631,52 @@ public class LicenseKitTest {
                 assertEquals(ResultCode.SEAT_SERVER_UNLICENSED,
                     assertThrows(LicenseException.class, () -> other.acquire(60)).code());
             }
-        } finally {
-            server.destroy();
-            server.waitFor();
+        }
+    }
+
+    /** The first server is down (a port bound but not listening: connections are refused);
+     *  the client fails over to the second, which answers. */
+    @Test
+    public void seatClientFailsOverToTheNextServer() throws Exception {
+        try (SeatServer s = SeatServer.start(); java.net.Socket down = new java.net.Socket()) {
+            down.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+            String downUrl = "http://127.0.0.1:" + down.getLocalPort();
+            try (SeatClient client = SeatClient.create(downUrl, PRODUCT, "ws-3", s.key)) {
+                assertEquals(ResultCode.INVALID_ARGUMENT,
+                    assertThrows(LicenseException.class, () -> client.addServer("ftp://127.0.0.1:1")).code());
+                assertEquals(ResultCode.SEAT_SERVER_UNREACHABLE,
+                    assertThrows(LicenseException.class, () -> client.acquire(60)).code());
+                client.addServer(s.url);
+                Records.SeatLease lease = client.acquire(60);
+                assertEquals(1, lease.inUse());
+                assertFalse(lease.serverUnreachable());
+                assertEquals(1, client.heartbeat().inUse());
+                assertTrue(client.release());
+            }
+        }
+    }
+
+    /** The holder proof: the lease file carries the holder key across a restart; a client
+     *  without it (another key) gets nothing back by the holder id alone. */
+    @Test
+    public void aLeaseFileCarriesTheHolderKeyAcrossARestart() throws Exception {
+        try (SeatServer s = SeatServer.start()) {
+            String path = s.dir.resolve("ws-9.lease").toString();
+            try (SeatClient first = SeatClient.create(s.url, PRODUCT, "ws-9", s.key)) {
+                first.setLeaseFile(path);
+                first.acquire(60);
+            }
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(Path.of(path))));
+            try (SeatClient stranger = SeatClient.create(s.url, PRODUCT, "ws-9", s.key)) {
+                assertEquals(ResultCode.SEAT_SERVER_REFUSED,
+                    assertThrows(LicenseException.class, () -> stranger.acquire(60)).code());
+            }
+            try (SeatClient again = SeatClient.create(s.url, PRODUCT, "ws-9", s.key)) {
+                again.setLeaseFile(path);
+                assertEquals(1, again.heartbeat().inUse());
+                assertTrue(again.release());
+            }
         }
     }
 }
