@@ -11,6 +11,7 @@
 //! - [`mail`]: the seam the `license-notify` crate will plug into.
 //! - [`issuers`]: the seam for the ledger (any `license_issue::Ledger`).
 //! - [`api`]: the routes and the guards (`http-guard`).
+//! - [`ops`]: the steps the API and the portal share; [`portal`]: the HTML pages.
 //!
 //! docs/SERVICE.md has the deployment, the roles, the matrix and the API.
 #![forbid(unsafe_code)]
@@ -25,7 +26,9 @@ pub mod error;
 pub mod issuers;
 pub mod mail;
 mod names;
+pub mod ops;
 pub mod permissions;
+pub mod portal;
 pub mod rights;
 pub mod store;
 
