@@ -1,13 +1,25 @@
-//! Tests that need PostgreSQL run only when `LICENSE_TEST_PG` names a database (`.ci/run`
-//! sets it): this emits `cfg(has_pg)` then, and the tests carry
-//! `#[cfg_attr(not(has_pg), ignore = "needs PostgreSQL: set LICENSE_TEST_PG")]`, so without
-//! it they are reported as ignored, never as passed.
+//! Tests that need a service run only where it is there, and are reported as ignored (with
+//! the reason) elsewhere, never as passed: `cfg(has_pg)` when `LICENSE_TEST_PG` names a
+//! database (`.ci/run` sets it), and the tests carry
+//! `#[cfg_attr(not(has_pg), ignore = "needs PostgreSQL: set LICENSE_TEST_PG")]`;
+//! `cfg(has_chromium)` when `chromium` and `chromedriver` are on `PATH` (the portal's
+//! browser tests).
+
+fn on_path(name: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(name).is_file()))
+}
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(has_pg)");
+    println!("cargo::rustc-check-cfg=cfg(has_chromium)");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=LICENSE_TEST_PG");
+    println!("cargo:rerun-if-env-changed=PATH");
     if std::env::var_os("LICENSE_TEST_PG").is_some_and(|v| !v.is_empty()) {
         println!("cargo:rustc-cfg=has_pg");
+    }
+    if on_path("chromium") && on_path("chromedriver") {
+        println!("cargo:rustc-cfg=has_chromium");
     }
 }

@@ -102,6 +102,20 @@ pub fn status_words(lang: Lang, h: &LicenseHistory, today: Date) -> &'static str
     }
 }
 
+/// What happens after the last day: grace days, then demo mode or a stop.
+fn after_words(lang: Lang, s: &Scope) -> String {
+    let grace = s.grace_days.to_string();
+    let demo = s.demo_seats.to_string();
+    let args = [("grace", grace.as_str()), ("demo", demo.as_str())];
+    match (s.expires, s.grace_days, s.demo_seats) {
+        (None, _, _) => lang.t("license.after.none").to_owned(),
+        (Some(_), 0, 0) => lang.t("license.after.stop").to_owned(),
+        (Some(_), 0, _) => lang.f("license.after.demo", &args),
+        (Some(_), _, 0) => lang.f("license.after.grace", &args),
+        (Some(_), _, _) => lang.f("license.after.text", &args),
+    }
+}
+
 /// The page's data for `h` on `today`.
 pub fn license_view(lang: Lang, h: &LicenseHistory, catalog: Option<&Catalog>, today: Date) -> LicenseView {
     let current = h.effective_on(today).or_else(|| h.revisions.last());
@@ -179,18 +193,11 @@ pub fn license_view(lang: Lang, h: &LicenseHistory, catalog: Option<&Catalog>, t
                     || lang.t("license.maintenance.all").to_owned(),
                     |m| lang.date(last_day(m)),
                 ),
-                s.bound_to.clone(),
-                if s.expires.is_some() {
-                    lang.f(
-                        "license.after.text",
-                        &[
-                            ("grace", &s.grace_days.to_string()),
-                            ("demo", &s.demo_seats.to_string()),
-                        ],
-                    )
-                } else {
-                    lang.t("license.after.none").to_owned()
+                match current.and_then(|r| r.database.as_deref()) {
+                    Some(db) => format!("{} {db}", s.bound_to),
+                    None => s.bound_to.clone(),
                 },
+                after_words(lang, s),
             ),
             None => Default::default(),
         };

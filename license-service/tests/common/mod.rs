@@ -104,11 +104,15 @@ fn start_with<I: Issuers>(
 impl Service {
     /// SQLite in memory and a ledger file.
     pub fn sqlite() -> Service {
+        Service::sqlite_with(catalogs())
+    }
+
+    /// SQLite in memory and a ledger file, with these catalogs.
+    pub fn sqlite_with(catalogs: Catalogs) -> Service {
         let dir = tempfile::tempdir().unwrap();
         let ledger = FileLedger::open(&dir.path().join("ledger.jsonl")).unwrap();
         let store = Store::new(Box::new(SqliteDb::open(&dir.path().join("service.db")).unwrap()));
-        let (addr, store, mail, vendor_org) =
-            start(store, Locked::new(Issuer::new(catalogs(), key(), ledger)));
+        let (addr, store, mail, vendor_org) = start(store, Locked::new(Issuer::new(catalogs, key(), ledger)));
         Service {
             addr,
             store,
@@ -141,9 +145,14 @@ impl Service {
 
     /// A schema of its own in `LICENSE_TEST_PG` for the store and the ledger.
     pub fn postgres() -> Service {
+        Service::postgres_with(catalogs())
+    }
+
+    /// A schema of its own in `LICENSE_TEST_PG`, with these catalogs.
+    pub fn postgres_with(catalogs: Catalogs) -> Service {
         let schema = pg::Schema::create(&pg::database_url());
         let store = Store::new(Box::new(PgDb::open(schema.config(), 4).unwrap()));
-        let (addr, store, mail, vendor_org) = start(store, Pooled::new(catalogs(), key(), schema.ledger(4)));
+        let (addr, store, mail, vendor_org) = start(store, Pooled::new(catalogs, key(), schema.ledger(4)));
         Service {
             addr,
             store,
@@ -151,6 +160,16 @@ impl Service {
             vendor_org,
             _dir: None,
             _schema: Some(schema),
+        }
+    }
+
+    /// PostgreSQL when `LICENSE_TEST_PG` was set at build time, else SQLite; with these
+    /// catalogs.
+    pub fn any_with(catalogs: Catalogs) -> Service {
+        if cfg!(has_pg) {
+            Service::postgres_with(catalogs)
+        } else {
+            Service::sqlite_with(catalogs)
         }
     }
 
