@@ -1041,13 +1041,13 @@ fn products<I: Issuers>(app: &App<I>) -> Vec<(String, String)> {
     })
 }
 
-fn trial_page<I: Issuers>(app: &App<I>, ch: Chrome, error: String, status: StatusCode) -> Response {
+fn trial_page(products: Vec<(String, String)>, ch: Chrome, error: String, status: StatusCode) -> Response {
     let title = ch.lang.t("trial.title").to_owned();
     render(
         status,
         &TrialPage {
             c: ch.titled(title),
-            products: products(app),
+            products,
             error,
         },
     )
@@ -1061,10 +1061,15 @@ pub(super) async fn trial_form<I: Issuers>(
     headers: HeaderMap,
 ) -> Response {
     let ch = Chrome::of(&c, &headers, "/portal/trial");
-    if let Err(e) = lic::need_right(&app, &c) {
-        return error_page(ch, &e);
+    let checked = blocking(&app, move |app| {
+        lic::need_right(app, &c)?;
+        Ok(products(app))
+    })
+    .await;
+    match checked {
+        Ok(products) => trial_page(products, ch, String::new(), StatusCode::OK),
+        Err(e) => error_page(ch, &e),
     }
-    trial_page(&app, ch, String::new(), StatusCode::OK)
 }
 
 /// `POST /portal/trial` with `product`: the API's trial step (one per company and
@@ -1085,7 +1090,10 @@ pub(super) async fn trial<I: Issuers>(
         Err(e) if e.kind == "forbidden" => error_page(ch, &e),
         Err(e) => {
             let error = error_text(ch.lang, &e);
-            trial_page(&app, ch, error, e.status)
+            match blocking(&app, |app| Ok(products(app))).await {
+                Ok(products) => trial_page(products, ch, error, e.status),
+                Err(e) => error_page(ch, &e),
+            }
         }
     }
 }

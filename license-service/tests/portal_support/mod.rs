@@ -36,6 +36,12 @@ pub fn url(svc: &Service, path: &str) -> String {
 /// `target/screenshots/` (never committed).
 pub fn check(b: &Browser, name: &str) {
     b.axe().unwrap().assert_clean(name);
+    // An error or a notice is what the picture is about: in view.
+    b.execute(
+        "const e = document.querySelector('[role=alert], #notice'); if (e) e.scrollIntoView({block: 'center'}); return null;",
+        vec![],
+    )
+    .unwrap();
     let path = b.save_screenshot(&format!("portal-{name}")).unwrap();
     eprintln!("screenshot: {}", path.display());
 }
