@@ -31,6 +31,23 @@ pub fn today() -> Date {
     Date::from_ymd(2026, 11, 22).unwrap()
 }
 
+/// The services' day: [`today`] unless a test moves it ([`set_day`]), for every service
+/// the test process starts.
+static DAY: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// The day the services place orders on.
+pub fn service_day() -> Date {
+    match DAY.load(std::sync::atomic::Ordering::SeqCst) {
+        0 => today(),
+        d => Date::from_days_since_unix_epoch(d),
+    }
+}
+
+/// Move the services' day (a test binary whose tests all agree on it).
+pub fn set_day(day: Date) {
+    DAY.store(day.days_since_unix_epoch(), std::sync::atomic::Ordering::SeqCst);
+}
+
 pub fn catalogs() -> Catalogs {
     let mut c = Catalogs::new();
     c.insert(Catalog::demo().unwrap());
@@ -68,7 +85,7 @@ fn start_with<I: Issuers>(
     let app = Arc::new(App {
         store: store.clone(),
         issuers,
-        today: Arc::new(today),
+        today: Arc::new(service_day),
         mailer: mail.clone(),
         matrix: Matrix::committed().unwrap(),
         settings: Settings::new(WebPolicy::new(&[], false).unwrap()),
