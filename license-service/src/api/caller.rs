@@ -144,14 +144,14 @@ pub fn resolve_sent<I>(
     let actor = if let Some(token) = guard::cookie(headers, SESSION_COOKIE) {
         match app.store.session(token)? {
             Some((user, csrf)) => {
-                if let Some(sent) = sent {
-                    if !guard::same_secret(sent, &csrf) {
-                        return Err(ApiError::new(
-                            axum::http::StatusCode::FORBIDDEN,
-                            "csrf",
-                            "a session's POST must carry its CSRF token (from the login answer) in X-CSRF-Token",
-                        ));
-                    }
+                if let Some(sent) = sent
+                    && !guard::same_secret(sent, &csrf)
+                {
+                    return Err(ApiError::new(
+                        axum::http::StatusCode::FORBIDDEN,
+                        "csrf",
+                        "a session's POST must carry its CSRF token (from the login answer) in X-CSRF-Token, a portal form in its csrf field",
+                    ));
                 }
                 Actor::User {
                     user,
