@@ -36,7 +36,10 @@ use license_service::store::Store;
 use license_service::{App, Settings, router};
 
 fn env_or(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 /// GET `path` with the session cookie; the status and the body's length.
@@ -77,7 +80,8 @@ fn main() {
     let runs = env_or("PORTAL_BENCH_RUNS", 300) as usize;
     let ledger = PgLedger::connect(&url, 4).expect("ledger");
     let store = Store::new(Box::new(PgDb::connect(&url, 4).expect("store")));
-    let mut pg = license_issue::postgres::Client::connect(&url, license_issue::postgres::NoTls).expect("connect");
+    let mut pg =
+        license_issue::postgres::Client::connect(&url, license_issue::postgres::NoTls).expect("connect");
 
     if ledger.last_license_id().expect("ledger").is_none() {
         let t = Instant::now();
@@ -87,7 +91,11 @@ fn main() {
         .expect("generate");
         pg.batch_execute("ANALYZE ledger_records").expect("analyze");
         let companies: Vec<i64> = (0..1000)
-            .map(|i| store.create_org(OrgKind::Company, &format!("Company {i}"), "").expect("org"))
+            .map(|i| {
+                store
+                    .create_org(OrgKind::Company, &format!("Company {i}"), "")
+                    .expect("org")
+            })
             .collect();
         pg.execute(
             "INSERT INTO svc_licenses (license_id, company_id, reseller_id, product, created_ms)
@@ -113,7 +121,10 @@ fn main() {
         .expect("company")
         .get(0);
     let license: i64 = pg
-        .query_one("SELECT max(license_id) FROM svc_licenses WHERE company_id = $1", &[&company])
+        .query_one(
+            "SELECT max(license_id) FROM svc_licenses WHERE company_id = $1",
+            &[&company],
+        )
         .expect("license")
         .get(0);
 
@@ -145,17 +156,35 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
     std::thread::spawn(move || rt.block_on(async { axum::serve(listener, service).await }));
 
     println!("{n} licenses in the ledger; {runs} requests each, one at a time, on the loopback");
     for (what, cookie, path) in [
-        ("a company's license list (100 licenses), page 1", &customer, "/portal/licenses".to_owned()),
-        ("a company's license list, searched by number", &customer, format!("/portal/licenses?q={license}")),
-        ("the vendor's license list (all), page 1", &clerk, "/portal/licenses".to_owned()),
-        ("the vendor's license list, page 2,000", &clerk, "/portal/licenses?page=2000".to_owned()),
+        (
+            "a company's license list (100 licenses), page 1",
+            &customer,
+            "/portal/licenses".to_owned(),
+        ),
+        (
+            "a company's license list, searched by number",
+            &customer,
+            format!("/portal/licenses?q={license}"),
+        ),
+        (
+            "the vendor's license list (all), page 1",
+            &clerk,
+            "/portal/licenses".to_owned(),
+        ),
+        (
+            "the vendor's license list, page 2,000",
+            &clerk,
+            "/portal/licenses?page=2000".to_owned(),
+        ),
         ("a license page", &customer, format!("/portal/licenses/{license}")),
     ] {
         let (status, bytes) = get(addr, cookie, &path);

@@ -113,6 +113,11 @@ fn form_for(path: &str, n: usize, csrf: &str) -> String {
         "/portal/licenses/{id}/upgrade" => format!("named_users={}", 26 + n),
         "/portal/licenses/{id}/reduce" => "named_users=20".to_owned(),
         "/portal/trial" => "product=demo-erp".to_owned(),
+        "/portal/licenses/new" => {
+            format!(
+                "product=demo-erp&kind=subscription&licensee=Portal+Licensee+{n}&line=standard&named_users=10&module=crm"
+            )
+        }
         _ => String::new(),
     };
     format!("csrf={csrf}&{fields}")

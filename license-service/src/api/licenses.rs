@@ -24,10 +24,9 @@ use crate::issuers::Issuers;
 use crate::names;
 use crate::ops::licenses::{
     authorize_change, check_customer, commit_change, history as license_history, license_file, place,
-    reseller_frame, visible_ids,
+    visible_ids,
 };
 use crate::rights::OrgKind;
-use crate::store::Owner;
 
 /// The optional `Idempotency-Key` header.
 fn order_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
@@ -73,49 +72,7 @@ pub(crate) async fn create<I: Issuers>(
 ) -> ApiResult<Response> {
     let Query(q) = q.map_err(|e| ApiError::field("company", e.body_text()))?;
     let order: NewLicense = parse(&body)?;
-    check_customer(&order.customer)?;
-    let key = order_key(&headers)?;
-    let (org, kind) = c.org().ok_or_else(ApiError::unauthenticated)?;
-    let c2 = c.clone();
-    let order2 = order.clone();
-    let today = (app.today)();
-    let company = blocking(&app, move |app| {
-        if let Some(company) = q.company
-            && app.store.org(company)?.is_none_or(|o| o.kind != OrgKind::Company)
-        {
-            return Err(ApiError::field("company", "no such company"));
-        }
-        if kind == OrgKind::Reseller {
-            let rights = c2.rights(reseller_frame(app, org)?);
-            let license = app.issuers.with(|is| is.check_new(&order2, today))?;
-            rights.admits(&license).map_err(|v| match v {
-                Some(v) => ApiError::new(
-                    StatusCode::FORBIDDEN,
-                    "outside_rights",
-                    format!("the order lies outside your rights: {v}"),
-                ),
-                None => ApiError::forbidden(
-                    "your administrator has not granted you a frame to create licenses in",
-                ),
-            })?;
-        }
-        Ok(q.company.unwrap_or(0))
-    })
-    .await?;
-    let outcome = place(&app, key, Order::Issue(order.clone())).await?;
-    let owner = Owner {
-        license_id: outcome.license_id(),
-        company_id: company,
-        reseller_id: if kind == OrgKind::Reseller { org } else { 0 },
-    };
-    let actor = c.actor_name();
-    blocking(&app, move |app| {
-        app.store.record_license(owner, &order.product)?;
-        app.store
-            .audit(&actor, org, "issue", &format!("license:{}", owner.license_id))?;
-        Ok(())
-    })
-    .await?;
+    let outcome = crate::ops::licenses::create(&app, &c, order, q.company, order_key(&headers)?).await?;
     Ok((StatusCode::CREATED, Json(outcome)).into_response())
 }
 

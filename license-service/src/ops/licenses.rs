@@ -250,3 +250,59 @@ pub fn visible_ids<I: Issuers>(app: &App<I>, c: &Caller) -> ApiResult<Option<Vec
         None => return Err(ApiError::unauthenticated()),
     })
 }
+
+/// A new license (for `company`, when given). A reseller's order must lie inside the
+/// caller's rights (the library's `Frame::admits` on the license `check_new` would issue),
+/// refused naming the limit otherwise (`outside_rights`). The license is recorded as the
+/// company's and, for a reseller, as made by it.
+pub async fn create<I: Issuers>(
+    app: &Arc<App<I>>,
+    c: &Caller,
+    order: NewLicense,
+    company: Option<i64>,
+    key: Option<String>,
+) -> ApiResult<Outcome> {
+    check_customer(&order.customer)?;
+    let (org, kind) = c.org().ok_or_else(ApiError::unauthenticated)?;
+    let c2 = c.clone();
+    let order2 = order.clone();
+    let today = (app.today)();
+    let company = blocking(app, move |app| {
+        if let Some(company) = company
+            && app.store.org(company)?.is_none_or(|o| o.kind != OrgKind::Company)
+        {
+            return Err(ApiError::field("company", "no such company"));
+        }
+        if kind == OrgKind::Reseller {
+            let rights = c2.rights(reseller_frame(app, org)?);
+            let license = app.issuers.with(|is| is.check_new(&order2, today))?;
+            rights.admits(&license).map_err(|v| match v {
+                Some(v) => ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "outside_rights",
+                    format!("the order lies outside your rights: {v}"),
+                ),
+                None => ApiError::forbidden(
+                    "your administrator has not granted you a frame to create licenses in",
+                ),
+            })?;
+        }
+        Ok(company.unwrap_or(0))
+    })
+    .await?;
+    let outcome = place(app, key, Order::Issue(order.clone())).await?;
+    let owner = Owner {
+        license_id: outcome.license_id(),
+        company_id: company,
+        reseller_id: if kind == OrgKind::Reseller { org } else { 0 },
+    };
+    let actor = c.actor_name();
+    blocking(app, move |app| {
+        app.store.record_license(owner, &order.product)?;
+        app.store
+            .audit(&actor, org, "issue", &format!("license:{}", owner.license_id))?;
+        Ok(())
+    })
+    .await?;
+    Ok(outcome)
+}

@@ -100,6 +100,18 @@ pub fn routes<I: Issuers>() -> Vec<Route<I>> {
         ),
         r(
             Method::GET,
+            "/portal/licenses/new",
+            "page: create a license (a reseller inside its frame)",
+            get(p::new_license_form::<I>),
+        ),
+        r(
+            Method::POST,
+            "/portal/licenses/new",
+            "page: create a license",
+            post(p::new_license::<I>),
+        ),
+        r(
+            Method::GET,
             "/portal/licenses/{id}",
             "page: a license",
             get(p::license::<I>),

@@ -38,6 +38,8 @@ pub struct Chrome {
     pub logged_in: bool,
     /// The user is a customer company's (the trial link).
     pub company: bool,
+    /// The user is a reseller's or the vendor's (the new-license link).
+    pub creates: bool,
     /// The user's address.
     pub email: String,
     /// The session's CSRF token ("" when anonymous).
@@ -55,6 +57,7 @@ impl Chrome {
             title: String::new(),
             logged_in: false,
             company: false,
+            creates: false,
             email: String::new(),
             csrf: String::new(),
             here: here.to_owned(),
@@ -77,6 +80,7 @@ impl Chrome {
         if let Actor::User { user, csrf, .. } = &c.actor {
             ch.logged_in = true;
             ch.company = user.org_kind == OrgKind::Company;
+            ch.creates = user.org_kind != OrgKind::Company;
             ch.email = user.email.clone();
             ch.csrf = csrf.clone();
         }
@@ -742,6 +746,7 @@ pub(super) async fn license<I: Issuers>(
         Some("reduce") => lang.t("license.done.reduce"),
         Some("withdraw") => lang.t("license.done.withdraw"),
         Some("trial") => lang.t("license.done.trial"),
+        Some("created") => lang.t("license.done.created"),
         _ => "",
     };
     let state = PageState {
@@ -1093,6 +1098,209 @@ pub(super) async fn trial<I: Issuers>(
             match blocking(&app, |app| Ok(products(app))).await {
                 Ok(products) => trial_page(products, ch, error, e.status),
                 Err(e) => error_page(ch, &e),
+            }
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "new_license.html")]
+struct NewLicensePage {
+    c: Chrome,
+    frame: String,
+    error: String,
+    field: String,
+    products: Vec<(String, String)>,
+    product: String,
+    kinds: Vec<(&'static str, &'static str)>,
+    kind: String,
+    licensee: String,
+    lines: Vec<String>,
+    line: String,
+    users_label: String,
+    named_users: String,
+    modules: Vec<(String, bool)>,
+    database: String,
+}
+
+/// What the new-license form offers the caller: the products, the kinds its frame allows
+/// (every kind for the vendor), the first product's lines and modules, and its frame.
+struct Offer {
+    products: Vec<(String, String)>,
+    kinds: Vec<license_core::Kind>,
+    lines: Vec<String>,
+    modules: Vec<(String, u8)>,
+    frame: Option<license_core::Frame>,
+}
+
+fn offer<I: Issuers>(app: &App<I>, c: &Caller) -> ApiResult<Offer> {
+    lic::need_right(app, c)?;
+    let frame = match c.org() {
+        Some((org, OrgKind::Reseller)) => {
+            let rights = c.rights(lic::reseller_frame(app, org)?);
+            Some(rights.frame.ok_or_else(|| {
+                ApiError::forbidden("your administrator has not granted you a frame to create licenses in")
+            })?)
+        }
+        _ => None,
+    };
+    let (lines, modules) = app.issuers.with(|is| {
+        is.catalogs().iter().next().map_or_else(Default::default, |c| {
+            (
+                c.lines().into_iter().map(|(n, _)| n.to_owned()).collect(),
+                c.modules().into_iter().map(|(n, b)| (n.to_owned(), b)).collect(),
+            )
+        })
+    });
+    let kinds = license_core::Kind::ALL
+        .into_iter()
+        .filter(|k| frame.is_none_or(|f| f.kinds.contains(*k)))
+        .collect();
+    Ok(Offer {
+        products: products(app),
+        kinds,
+        lines,
+        modules,
+        frame,
+    })
+}
+
+fn new_license_page(
+    ch: Chrome,
+    o: Offer,
+    f: &Form,
+    error: String,
+    field: String,
+    status: StatusCode,
+) -> Response {
+    let lang = ch.lang;
+    let frame = o.frame.map_or_else(String::new, |fr| {
+        let names: Vec<String> = o
+            .modules
+            .iter()
+            .filter(|(_, b)| fr.modules.contains(*b))
+            .map(|(n, _)| n.clone())
+            .collect();
+        lang.f(
+            "new.frame",
+            &[
+                (
+                    "users",
+                    &fr.named_users
+                        .map_or_else(|| lang.t("license.unlimited").to_owned(), |n| n.to_string()),
+                ),
+                ("modules", &names.join(", ")),
+                ("until", &lang.date(fr.not_after)),
+            ],
+        )
+    });
+    let users_label = match o.frame.and_then(|fr| fr.named_users) {
+        Some(max) => lang.f("new.users.max", &[("max", &max.to_string())]),
+        None => lang.t("new.users").to_owned(),
+    };
+    let chosen = f.all("module");
+    let title = lang.t("new.title").to_owned();
+    render(
+        status,
+        &NewLicensePage {
+            c: ch.titled(title),
+            frame,
+            error,
+            field,
+            products: o.products,
+            product: f.get("product"),
+            kinds: o
+                .kinds
+                .iter()
+                .map(|k| (k.name(), view::kind_words(lang, k.name())))
+                .collect(),
+            kind: f.get("kind"),
+            licensee: f.get("licensee"),
+            lines: o.lines,
+            line: f.get("line"),
+            users_label,
+            named_users: f.get("named_users"),
+            modules: o
+                .modules
+                .into_iter()
+                .map(|(m, _)| {
+                    let on = chosen.contains(&m);
+                    (m, on)
+                })
+                .collect(),
+            database: f.get("database"),
+        },
+    )
+}
+
+/// `GET /portal/licenses/new`: a reseller (inside its frame, named on the page) or the
+/// vendor creates a license.
+pub(super) async fn new_license_form<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    headers: HeaderMap,
+) -> Response {
+    let ch = Chrome::of(&c, &headers, "/portal/licenses/new");
+    match blocking(&app, move |app| offer(app, &c)).await {
+        Ok(o) => new_license_page(
+            ch,
+            o,
+            &Form(Vec::new()),
+            String::new(),
+            String::new(),
+            StatusCode::OK,
+        ),
+        Err(e) => error_page(ch, &e),
+    }
+}
+
+/// `POST /portal/licenses/new`: the API's creation step (a reseller's order checked against
+/// its rights, refused naming the limit).
+pub(super) async fn new_license<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let ch = Chrome::of(&c, &headers, "/portal/licenses/new");
+    let f = match Form::parse(&body) {
+        Ok(f) => f,
+        Err(e) => return error_page(ch, &e),
+    };
+    let order = (|| {
+        let kind = license_core::Kind::ALL
+            .into_iter()
+            .find(|k| k.name() == f.get("kind"))
+            .ok_or_else(|| ApiError::field("kind", "choose a kind"))?;
+        let mut order = license_issue::NewLicense::new(
+            f.get("product"),
+            kind,
+            license_issue::Customer::new(f.get("licensee").trim()),
+        );
+        order.line = Some(f.get("line")).filter(|l| !l.is_empty());
+        order.named_users = users_field(&f.get("named_users"))?;
+        order.modules = f.all("module");
+        let db = f.get("database");
+        if !db.trim().is_empty() {
+            order.bind.database = Some(db);
+        }
+        Ok(order)
+    })();
+    let result = match order {
+        Ok(order) => lic::create(&app, &c, order, None, None).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(outcome) => see_other(&format!("/portal/licenses/{}?done=created", outcome.license_id())),
+        Err(e) => {
+            let c2 = c.clone();
+            match blocking(&app, move |app| offer(app, &c2)).await {
+                Ok(o) => {
+                    let error = error_text(ch.lang, &e);
+                    let field = e.field.clone().unwrap_or_default();
+                    new_license_page(ch, o, &f, error, field, e.status)
+                }
+                Err(e2) => error_page(ch, &e2),
             }
         }
     }
