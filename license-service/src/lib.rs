@@ -12,6 +12,7 @@
 //!   outbox written with the ledger's records, the delivery worker, the jobs).
 //! - [`issuers`]: the seam for the ledger (any `license_issue::Ledger`).
 //! - [`api`]: the routes and the guards (`http-guard`).
+//! - [`ops`]: the steps the API and the portal share; [`portal`]: the HTML pages.
 //!
 //! docs/SERVICE.md has the deployment, the roles, the matrix and the API.
 #![forbid(unsafe_code)]
@@ -27,7 +28,9 @@ pub mod issuers;
 pub mod mail;
 mod names;
 pub mod notify;
+pub mod ops;
 pub mod permissions;
+pub mod portal;
 pub mod rights;
 pub mod store;
 

@@ -174,7 +174,7 @@ pub struct OutboxMailer {
 
 impl OutboxMailer {
     /// Links start with `public_url` (`https://licenses.vendor.example`: the portal's
-    /// pages `/confirm`, `/password/reset` and `/password/forgot` take the token from the
+    /// pages `/portal/confirm`, `/portal/password/reset` and `/portal/password/forgot` take the token from the
     /// query); the texts say the validity (minutes) of confirmation (also invitation) and
     /// reset tokens.
     pub fn new(
@@ -198,22 +198,22 @@ impl Mailer for OutboxMailer {
         let (kind, link, minutes) = match &message.what {
             MessageKind::ConfirmAddress { token } => (
                 EventKind::AddressConfirmation,
-                format!("{base}/confirm?token={token}"),
+                format!("{base}/portal/confirm?token={token}"),
                 self.confirm_minutes,
             ),
             MessageKind::ResetPassword { token } => (
                 EventKind::PasswordReset,
-                format!("{base}/password/reset?token={token}"),
+                format!("{base}/portal/password/reset?token={token}"),
                 self.reset_minutes,
             ),
             MessageKind::Invitation { token } => (
                 EventKind::Invitation,
-                format!("{base}/password/reset?token={token}"),
+                format!("{base}/portal/password/reset?token={token}"),
                 self.confirm_minutes,
             ),
             MessageKind::AlreadyRegistered => (
                 EventKind::AccountExists,
-                format!("{base}/password/forgot"),
+                format!("{base}/portal/password/forgot"),
                 self.reset_minutes,
             ),
         };

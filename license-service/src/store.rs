@@ -41,6 +41,8 @@ pub struct User {
     pub totp: String,
     /// The rights its administrator granted.
     pub rights: Rights,
+    /// The language of its pages and mails (`en`, `de`).
+    pub language: String,
 }
 
 impl User {
@@ -113,7 +115,7 @@ pub struct Store {
 }
 
 const USER_COLUMNS: &str =
-    "u.id, u.org_id, o.kind, u.email, u.password, u.admin, u.confirmed, u.totp, u.rights";
+    "u.id, u.org_id, o.kind, u.email, u.password, u.admin, u.confirmed, u.totp, u.rights, u.language";
 
 fn user_of(r: &Row) -> Result<User, StoreError> {
     let kind =
@@ -132,6 +134,7 @@ fn user_of(r: &Row) -> Result<User, StoreError> {
         confirmed: r[6].int() != 0,
         totp: r[7].text().to_owned(),
         rights,
+        language: r[9].text().to_owned(),
     })
 }
 
@@ -302,6 +305,18 @@ impl Store {
             tx.exec(
                 "UPDATE svc_users SET confirmed = 1 WHERE id = $1",
                 &[user_id.into()],
+            )
+        })
+        .map(drop)
+    }
+
+    /// Set the language of the user's pages and mails (`en`, `de`: the portal's catalog
+    /// checks it first).
+    pub fn set_language(&self, user_id: i64, language: &str) -> Result<(), StoreError> {
+        self.tx(|tx| {
+            tx.exec(
+                "UPDATE svc_users SET language = $1 WHERE id = $2",
+                &[language.into(), user_id.into()],
             )
         })
         .map(drop)
@@ -540,6 +555,80 @@ impl Store {
             )?
             .first()
             .map(owner_of))
+    }
+
+    /// One page of the licenses a company holds, or a reseller made, or (both 0) every
+    /// one, newest first: those whose number is `search` or whose product contains it
+    /// (case-insensitive); with the number of all that match. Indexed SQL, so a page costs
+    /// the same with 100,000 licenses as with ten.
+    pub fn license_page(
+        &self,
+        company_id: i64,
+        reseller_id: i64,
+        search: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(i64, Vec<(u32, String)>), StoreError> {
+        let mut wheres: Vec<String> = Vec::new();
+        let mut params: Vec<Val> = Vec::new();
+        match (company_id, reseller_id) {
+            (0, 0) => {}
+            (c, 0) => {
+                params.push(c.into());
+                wheres.push(format!("company_id = ${}", params.len()));
+            }
+            (_, r) => {
+                params.push(r.into());
+                wheres.push(format!("reseller_id = ${}", params.len()));
+            }
+        }
+        let search = search.trim();
+        if !search.is_empty() {
+            let escaped: String = search
+                .to_lowercase()
+                .chars()
+                .flat_map(|c| match c {
+                    '%' | '_' | '\\' => vec!['\\', c],
+                    c => vec![c],
+                })
+                .collect();
+            params.push(format!("%{escaped}%").into());
+            let like = format!("lower(product) LIKE ${} ESCAPE '\\'", params.len());
+            match search.parse::<u32>() {
+                Ok(n) => {
+                    params.push(i64::from(n).into());
+                    wheres.push(format!("(license_id = ${} OR {like})", params.len()));
+                }
+                Err(_) => wheres.push(like),
+            }
+        }
+        let filter = if wheres.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", wheres.join(" AND "))
+        };
+        let n = params.len();
+        let count_sql = format!("SELECT COUNT(*) FROM svc_licenses{filter}");
+        let page_sql = format!(
+            "SELECT license_id, product FROM svc_licenses{filter} ORDER BY license_id DESC LIMIT ${} OFFSET ${}",
+            n + 1,
+            n + 2
+        );
+        let mut out = (0, Vec::new());
+        self.tx(|tx| {
+            let total = tx.query(&count_sql, &params)?;
+            out.0 = total.first().and_then(|r| r.first()).map_or(0, Val::int);
+            let mut p = params.clone();
+            p.push(limit.into());
+            p.push(offset.into());
+            out.1 = tx
+                .query(&page_sql, &p)?
+                .iter()
+                .map(|r| (u32::try_from(r[0].int()).unwrap_or(0), r[1].text().to_owned()))
+                .collect();
+            Ok(())
+        })?;
+        Ok(out)
     }
 
     /// The licenses a company holds, or a reseller made, or (both 0) every one.

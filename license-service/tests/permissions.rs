@@ -69,6 +69,8 @@ struct Role {
     has_right: bool,
     client: Client,
     token_id: i64,
+    /// The user, for a second session (the portal's logout after the API's).
+    user_id: Option<i64>,
 }
 
 fn expected(matrix: &Matrix, route: &str, role: &Role) -> bool {
@@ -87,13 +89,47 @@ fn denied(status: u16, body: &Value) -> bool {
     matches!(status, 401 | 403 | 404) && matches!(kind, "unauthenticated" | "forbidden" | "not_found")
 }
 
+/// A portal page's refusal: the error page with the refusal's kind.
+fn page_denied(status: u16, body: &str) -> bool {
+    matches!(status, 401 | 403 | 404)
+        && ["unauthenticated", "forbidden", "not_found"]
+            .iter()
+            .any(|k| body.contains(&format!("data-kind=\"{k}\"")))
+}
+
+/// A urlencoded portal form (with the role's CSRF token) that passes parsing for each
+/// portal route.
+fn form_for(path: &str, n: usize, csrf: &str) -> String {
+    let fields = match path {
+        "/portal/login" => format!("email=nobody{n}%40x.test&password=wrong+password%21"),
+        "/portal/language" => "lang=de&back=%2Fportal%2Flicenses".to_owned(),
+        "/portal/register" => {
+            format!("company=Company+P{n}&email=p{n}%40x.test&password=a+long+test+password")
+        }
+        "/portal/confirm" => "token=lkm_not_a_token".to_owned(),
+        "/portal/licenses/{id}/activate" => {
+            format!("database={}", common::pg::db(&format!("portal moved {n}")))
+        }
+        "/portal/licenses/{id}/upgrade" => format!("named_users={}", 26 + n),
+        "/portal/licenses/{id}/reduce" => "named_users=20".to_owned(),
+        "/portal/trial" => "product=demo-erp".to_owned(),
+        "/portal/licenses/new" => {
+            format!(
+                "product=demo-erp&kind=subscription&licensee=Portal+Licensee+{n}&line=standard&named_users=10&module=crm"
+            )
+        }
+        _ => String::new(),
+    };
+    format!("csrf={csrf}&{fields}")
+}
+
 #[test]
 fn every_route_as_every_role_is_allowed_exactly_where_the_matrix_says() {
     let svc = Service::any();
     let matrix = Matrix::committed().unwrap();
     let v = svc.vendor_org;
-    let (_, va_secret) = svc.user(v, "va@vendor.test", true, &Rights::default());
-    let (_, vc_secret) = svc.user(v, "vc@vendor.test", false, &Rights::default());
+    let (va_id, va_secret) = svc.user(v, "va@vendor.test", true, &Rights::default());
+    let (vc_id, vc_secret) = svc.user(v, "vc@vendor.test", false, &Rights::default());
     let frame_json = serde_json::to_string(&frame(100)).unwrap();
     let r = svc
         .store
@@ -105,16 +141,16 @@ fn every_route_as_every_role_is_allowed_exactly_where_the_matrix_says() {
         .unwrap();
     let a = svc.store.create_org(OrgKind::Company, "ACME Corp", "").unwrap();
     let b = svc.store.create_org(OrgKind::Company, "Beta GmbH", "").unwrap();
-    svc.user(r, "ra@contoso.test", true, &Rights::default());
+    let (ra_id, _) = svc.user(r, "ra@contoso.test", true, &Rights::default());
     let narrower = Rights {
         frame: Some(frame(50)),
         ..Rights::default()
     };
-    svc.user(r, "ru@contoso.test", false, &narrower);
-    svc.user(r2, "ra@fabrikam.test", true, &Rights::default());
-    svc.user(a, "ca@acme.test", true, &Rights::default());
-    svc.user(a, "cu@acme.test", false, &Rights::default());
-    svc.user(b, "ca@beta.test", true, &Rights::default());
+    let (ru_id, _) = svc.user(r, "ru@contoso.test", false, &narrower);
+    let (rb_id, _) = svc.user(r2, "ra@fabrikam.test", true, &Rights::default());
+    let (ca_id, _) = svc.user(a, "ca@acme.test", true, &Rights::default());
+    let (cu_id, _) = svc.user(a, "cu@acme.test", false, &Rights::default());
+    let (cb_id, _) = svc.user(b, "ca@beta.test", true, &Rights::default());
 
     // A license of company A, made by reseller R.
     let mut ra = svc.login("ra@contoso.test", "");
@@ -154,6 +190,7 @@ fn every_route_as_every_role_is_allowed_exactly_where_the_matrix_says() {
         has_right,
         client,
         token_id,
+        user_id: None,
     };
     let mut roles = vec![
         role("anonymous", "anonymous", false, false, svc.client(), ta),
@@ -235,19 +272,44 @@ fn every_route_as_every_role_is_allowed_exactly_where_the_matrix_says() {
         },
     ];
     assert_eq!(COLUMNS.len(), 8);
+    for (name, id) in [
+        ("customer user", cu_id),
+        ("customer admin", ca_id),
+        ("another company's admin", cb_id),
+        ("reseller user", ru_id),
+        ("reseller admin", ra_id),
+        ("another reseller", rb_id),
+        ("vendor clerk", vc_id),
+        ("vendor admin", va_id),
+    ] {
+        roles.iter_mut().find(|r| r.name == name).unwrap().user_id = Some(id);
+    }
 
     let mut n = 0;
     let mut failures = Vec::new();
     let all = routes::<AnyIssuers>();
-    // Logout last: it ends the role's session.
+    // Logout last: it ends the role's session (the API's, then the portal's on a second
+    // session made in the store, since a vendor's TOTP code counts once).
+    let logouts = ["/api/v1/logout", "/portal/logout"];
     let order: Vec<_> = all
         .iter()
-        .filter(|r| r.path != "/api/v1/logout")
-        .chain(all.iter().filter(|r| r.path == "/api/v1/logout"))
+        .filter(|r| !logouts.contains(&r.path))
+        .chain(
+            logouts
+                .iter()
+                .flat_map(|l| all.iter().filter(move |r| r.path == *l)),
+        )
         .collect();
     for route in order {
         let name = route.name();
         for role in &mut roles {
+            if route.path == "/portal/logout"
+                && let Some(id) = role.user_id
+            {
+                let (session, csrf) = svc.store.create_session(id, 3_600_000).unwrap();
+                role.client.cookie = Some(session);
+                role.client.csrf = Some(csrf);
+            }
             n += 1;
             let path = route.path.replace(
                 "{id}",
@@ -264,6 +326,43 @@ fn every_route_as_every_role_is_allowed_exactly_where_the_matrix_says() {
             } else {
                 path
             };
+            if route.path.starts_with("/portal/") {
+                let reply = if route.method == axum::http::Method::GET {
+                    role.client.raw("GET", &path, &[], None)
+                } else {
+                    let form = form_for(route.path, n, role.client.csrf.as_deref().unwrap_or(""));
+                    let origin = format!("http://{}", svc.addr);
+                    role.client.raw(
+                        "POST",
+                        &path,
+                        &[
+                            ("Content-Type", "application/x-www-form-urlencoded"),
+                            ("Origin", &origin),
+                        ],
+                        Some(form.as_bytes()),
+                    )
+                };
+                assert!(
+                    reply.status < 500,
+                    "{name} as {}: {} {}",
+                    role.name,
+                    reply.status,
+                    reply.body
+                );
+                let allowed = !page_denied(reply.status, &reply.body);
+                let want = expected(&matrix, &name, role);
+                if allowed != want {
+                    failures.push(format!(
+                        "{name} as {}: {} (want {}): {} {}",
+                        role.name,
+                        if allowed { "allowed" } else { "refused" },
+                        if want { "allowed" } else { "refused" },
+                        reply.status,
+                        reply.body.chars().take(300).collect::<String>()
+                    ));
+                }
+                continue;
+            }
             let body = body_for(route.path, n);
             let (status, reply) = if route.method == axum::http::Method::GET {
                 role.client.get(&path)

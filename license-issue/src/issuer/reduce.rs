@@ -67,8 +67,11 @@ impl<L: Ledger> Issuer<L> {
         }
         let policy = catalog.reduction_policy();
         let contract_start = h.contract_start().unwrap_or(current.license.valid_from);
-        let effective = policy.effective(today, contract_start);
-        let cutoff = policy.cutoff(effective);
+        // The same dates a portal shows before the customer confirms.
+        let (effective, cutoff) = h.reduction_dates(policy, today).unwrap_or_else(|| {
+            let effective = policy.effective(today, contract_start);
+            (effective, policy.cutoff(effective))
+        });
         let contract_year = matches!(policy, calendar::ReductionPolicy::ContractYear { .. });
         // A subscription whose term ends on the reduction date (its contract anniversary,
         // or under `quarterly` a term ending on the quarter start) is reduced from the next

@@ -155,6 +155,19 @@ impl LicenseHistory {
         self.revisions.iter().map(|r| r.license.valid_from).min()
     }
 
+    /// The day a reduction ordered on `today` takes effect under `policy`, and the last day
+    /// it can be withdrawn (its cutoff), counted from the contract start (`None`: no
+    /// revision yet). What `Issuer::reduce` applies, and what a portal shows before the
+    /// customer confirms.
+    pub fn reduction_dates(
+        &self,
+        policy: crate::calendar::ReductionPolicy,
+        today: Date,
+    ) -> Option<(Date, Date)> {
+        let effective = policy.effective(today, self.contract_start()?);
+        Some((effective, policy.cutoff(effective)))
+    }
+
     /// The day the running maintenance is counted from (the anchor of
     /// [`calendar::advance`](crate::calendar::advance)): the contract start, or the
     /// purchase day of the latest maintenance pack bought after the maintenance had lapsed

@@ -22,52 +22,13 @@ use super::caller::{Actor, Caller};
 use crate::auth::{password, secret, totp};
 use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
-use crate::mail::{Message, MessageKind};
-use crate::names;
+use crate::mail::MessageKind;
+use crate::ops::accounts::{self as ops, check_email, check_name, check_password, invalid_token, queue};
 use crate::rights::{OrgKind, Rights};
-use crate::store::{THROTTLE_FAILURES, THROTTLE_FAILURES_PER_ADDRESS, TokenInfo, User, normalize_email};
+use crate::store::{TokenInfo, User, normalize_email};
 
 /// The scopes an API token may carry.
 pub const SCOPES: [&str; 4] = ["orders", "reports", "audit", "tickets"];
-
-fn check_name(field: &str, name: &str) -> ApiResult<()> {
-    match names::refused(name) {
-        Some(why) => Err(ApiError::field(field, format!("{field} is refused: {why}"))),
-        None => Ok(()),
-    }
-}
-
-fn check_email(email: &str) -> ApiResult<()> {
-    let e = email.trim();
-    let ok = e.len() <= 254
-        && !e.chars().any(|c| c.is_control() || c.is_whitespace())
-        && e.split_once('@')
-            .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.contains('@'));
-    if ok {
-        Ok(())
-    } else {
-        Err(ApiError::field(
-            "email",
-            "email must be an address like name@example.com",
-        ))
-    }
-}
-
-fn check_password(p: &str) -> ApiResult<()> {
-    match password::weak(p) {
-        Some(why) => Err(ApiError::field("password", why)),
-        None => Ok(()),
-    }
-}
-
-fn queue(app: &App<impl Issuers>, to: &str, what: MessageKind) {
-    // A message that cannot be queued is not an error of the request (the user can ask
-    // again); nothing about it is logged, since it may carry a token.
-    let _ = app.mailer.queue(Message {
-        to: to.to_owned(),
-        what,
-    });
-}
 
 const ACCEPTED: &str = "if the address can be used, a message with a link is on its way; check the mailbox";
 
@@ -84,32 +45,7 @@ struct Register {
 /// mail instead).
 pub(crate) async fn register<I: Issuers>(State(app): State<Arc<App<I>>>, body: Bytes) -> ApiResult<Response> {
     let r: Register = parse(&body)?;
-    check_name("company", &r.company)?;
-    check_email(&r.email)?;
-    check_password(&r.password)?;
-    blocking(&app, move |app| {
-        let hash = password::hash(&r.password)?;
-        let email = normalize_email(&r.email);
-        let created = app.store.create_org_with_admin(
-            OrgKind::Company,
-            r.company.trim(),
-            "",
-            &email,
-            &hash,
-            &Rights::default(),
-        )?;
-        match created {
-            Some((org, user)) => {
-                let token = app.store.one_time("confirm", user, app.settings.confirm_ms)?;
-                app.store
-                    .audit(&format!("user:{user}"), org, "register", r.company.trim())?;
-                queue(app, &email, MessageKind::ConfirmAddress { token });
-            }
-            None => queue(app, &email, MessageKind::AlreadyRegistered),
-        }
-        Ok(())
-    })
-    .await?;
+    ops::register(&app, r.company, r.email, r.password).await?;
     Ok((StatusCode::ACCEPTED, Json(json!({ "status": ACCEPTED }))).into_response())
 }
 
@@ -119,27 +55,14 @@ struct TokenBody {
     token: String,
 }
 
-fn invalid_token() -> ApiError {
-    ApiError::new(
-        StatusCode::BAD_REQUEST,
-        "invalid_token",
-        "the link is not valid (used already, expired or mistyped): ask for a new one",
-    )
-}
-
 /// `POST /api/v1/confirm`: confirm an address with its mailed single-use token.
 pub(crate) async fn confirm<I: Issuers>(
     State(app): State<Arc<App<I>>>,
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
     let t: TokenBody = parse(&body)?;
-    blocking(&app, move |app| {
-        let user = app.store.redeem("confirm", &t.token)?.ok_or_else(invalid_token)?;
-        app.store.confirm(user)?;
-        app.store.audit(&format!("user:{user}"), 0, "confirm", "")?;
-        Ok(Json(json!({"confirmed": true})))
-    })
-    .await
+    ops::confirm(&app, t.token).await?;
+    Ok(Json(json!({"confirmed": true})))
 }
 
 #[derive(Deserialize)]
@@ -149,22 +72,6 @@ struct Login {
     password: String,
     #[serde(default)]
     totp: Option<String>,
-}
-
-fn throttled() -> ApiError {
-    ApiError::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "throttled",
-        "too many failed logins: wait 15 minutes, or reset the password",
-    )
-}
-
-fn bad_credentials() -> ApiError {
-    ApiError::new(
-        StatusCode::UNAUTHORIZED,
-        "bad_credentials",
-        "the address, the password or the second factor is wrong",
-    )
 }
 
 /// `POST /api/v1/login`: a new session (any session the request carried is ended: the
@@ -187,47 +94,16 @@ pub(crate) async fn login<I: Issuers>(State(app): State<Arc<App<I>>>, req: Reque
             )
         })?;
     let l: Login = parse(&body)?;
-    let (session, csrf, user) = blocking(&app, move |app| {
-        let email = normalize_email(&l.email);
-        let (acct, addr) = (format!("acct:{email}"), format!("addr:{peer}"));
-        if app.store.throttled(&acct, THROTTLE_FAILURES)? || app.store.throttled(&addr, THROTTLE_FAILURES_PER_ADDRESS)? {
-            return Err(throttled());
-        }
-        let user = app.store.user_by_email(&email)?;
-        let stored = user.as_ref().map_or_else(|| password::dummy().to_owned(), |u| u.password.clone());
-        let mut ok = password::verify(&l.password, &stored) && user.is_some();
-        if ok && let Some(u) = &user
-            && u.role().is_vendor()
-        {
-            let now = crate::clock::now_ms() / 1000;
-            ok = match (u.totp.as_str(), l.totp.as_deref()) {
-                ("", _) | (_, None) => false,
-                (secret, Some(code)) => match totp::matching_step(secret, code, now) {
-                    Some(step) => app.store.use_totp_step(u.id, step)?,
-                    None => false,
-                },
-            };
-        }
-        let Some(user) = user.filter(|_| ok) else {
-            app.store.failed_login(&acct)?;
-            app.store.failed_login(&addr)?;
-            return Err(bad_credentials());
-        };
-        app.store.clear_failures(&acct)?;
-        if !user.confirmed {
-            return Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "unconfirmed",
-                "confirm the address first with the link in the mail (or reset the password to get a new one)",
-            ));
-        }
-        if let Some(old) = old {
-            app.store.end_session(&old)?;
-        }
-        let (session, csrf) = app.store.create_session(user.id, app.settings.session_ms)?;
-        app.store.audit(&format!("user:{}", user.id), user.org_id, "login", "")?;
-        Ok((session, csrf, user))
-    })
+    let (session, csrf, user) = ops::login(
+        &app,
+        ops::LoginRequest {
+            email: l.email,
+            password: l.password,
+            totp: l.totp,
+            peer,
+            old_session: old,
+        },
+    )
     .await?;
     let cookie = guard::set_cookie(
         &app.settings.web,
@@ -247,16 +123,10 @@ pub(crate) async fn logout<I: Issuers>(
     State(app): State<Arc<App<I>>>,
     Extension(c): Extension<Caller>,
 ) -> ApiResult<Response> {
-    let Actor::User { session, user } = c.actor else {
+    let Actor::User { session, user, .. } = c.actor else {
         return Err(ApiError::unauthenticated());
     };
-    blocking(&app, move |app| {
-        app.store.end_session(&session)?;
-        app.store
-            .audit(&format!("user:{}", user.id), user.org_id, "logout", "")?;
-        Ok(())
-    })
-    .await?;
+    ops::logout(&app, session, user).await?;
     let cookie = guard::set_cookie(&app.settings.web, SESSION_COOKIE, "", 0);
     Ok(([(header::SET_COOKIE, cookie)], Json(json!({"logged_out": true}))).into_response())
 }

@@ -21,6 +21,8 @@ pub enum Actor {
         user: User,
         /// The session cookie's value.
         session: String,
+        /// The session's CSRF token (the portal's forms carry it).
+        csrf: String,
     },
     /// An API token.
     Token {
@@ -122,25 +124,39 @@ impl Caller {
 /// anonymous caller where the cell is `no`, 403 for another; a session's `POST` must carry
 /// its CSRF token in `X-CSRF-Token`.
 pub fn resolve<I>(app: &App<I>, headers: &HeaderMap, route: &str, post: bool) -> ApiResult<Caller> {
+    let sent = post.then(|| {
+        headers
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    });
+    resolve_sent(app, headers, route, sent)
+}
+
+/// [`resolve`] with the CSRF token a state change sent (`None`: no state change), from the
+/// header (the API) or the form's `csrf` field (the portal).
+pub fn resolve_sent<I>(
+    app: &App<I>,
+    headers: &HeaderMap,
+    route: &str,
+    sent: Option<&str>,
+) -> ApiResult<Caller> {
     let actor = if let Some(token) = guard::cookie(headers, SESSION_COOKIE) {
         match app.store.session(token)? {
             Some((user, csrf)) => {
-                if post {
-                    let sent = headers
-                        .get(CSRF_HEADER)
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or("");
-                    if !guard::same_secret(sent, &csrf) {
-                        return Err(ApiError::new(
-                            axum::http::StatusCode::FORBIDDEN,
-                            "csrf",
-                            "a session's POST must carry its CSRF token (from the login answer) in X-CSRF-Token",
-                        ));
-                    }
+                if let Some(sent) = sent
+                    && !guard::same_secret(sent, &csrf)
+                {
+                    return Err(ApiError::new(
+                        axum::http::StatusCode::FORBIDDEN,
+                        "csrf",
+                        "a session's POST must carry its CSRF token (from the login answer) in X-CSRF-Token, a portal form in its csrf field",
+                    ));
                 }
                 Actor::User {
                     user,
                     session: token.to_owned(),
+                    csrf,
                 }
             }
             None => Actor::Anonymous,

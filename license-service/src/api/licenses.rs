@@ -12,7 +12,7 @@ use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use license_core::{Date, Kind};
+use license_core::Date;
 use license_issue::{BindTo, Change, Customer, Error, LicenseHistory, NewLicense, Order, Outcome, Scope};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -22,9 +22,11 @@ use super::caller::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
 use crate::names;
-use crate::permissions::Cell;
-use crate::rights::{OrgKind, Role};
-use crate::store::Owner;
+use crate::ops::licenses::{
+    authorize_change, check_customer, commit_change, history as license_history, license_file, place,
+    visible_ids,
+};
+use crate::rights::OrgKind;
 
 /// The optional `Idempotency-Key` header.
 fn order_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
@@ -51,114 +53,6 @@ fn license_id(id: Result<Path<u32>, PathRejection>) -> ApiResult<u32> {
     })
 }
 
-/// The texts of an order people typed, checked before the library sees them (a 400
-/// naming the field).
-fn check_customer(c: &Customer) -> ApiResult<()> {
-    if let Some(why) = names::refused(&c.licensee) {
-        return Err(ApiError::field(
-            "customer.licensee",
-            format!("the licensee name is refused: {why}"),
-        ));
-    }
-    for (field, value) in [
-        ("customer.contact", &c.contact),
-        ("customer.customer_ref", &c.customer_ref),
-        ("customer.reseller", &c.reseller),
-        ("customer.site", &c.site),
-        ("customer.order_ref", &c.order_ref),
-    ] {
-        if let Some(v) = value
-            && let Some(why) = names::refused(v)
-        {
-            return Err(ApiError::field(field, format!("{field} is refused: {why}")));
-        }
-    }
-    Ok(())
-}
-
-fn check_order(order: &Order) -> ApiResult<()> {
-    match order {
-        Order::Issue(n) => check_customer(&n.customer),
-        _ => Ok(()),
-    }
-}
-
-/// Place `order` (the ledger is synchronous: on a blocking thread).
-async fn place<I: Issuers>(app: &Arc<App<I>>, key: Option<String>, order: Order) -> ApiResult<Outcome> {
-    place_for(app, key, order, None).await
-}
-
-/// Place `order`; a new license it makes is `new_owner`'s (who hears of it: the outbox
-/// rows are written in the order's transaction, see `crate::notify`).
-async fn place_for<I: Issuers>(
-    app: &Arc<App<I>>,
-    key: Option<String>,
-    order: Order,
-    new_owner: Option<Owner>,
-) -> ApiResult<Outcome> {
-    check_order(&order)?;
-    let today = (app.today)();
-    blocking(app, move |app| {
-        let place = |is: &mut license_issue::Issuer<I::Ledger>| is.place(key.as_deref(), &order, today);
-        match new_owner {
-            Some(owner) => app.issuers.with_for(owner, place),
-            None => app.issuers.with(place),
-        }
-        .map_err(ApiError::from)
-    })
-    .await
-}
-
-/// The owner of a license if the caller may act on it: the vendor on every license, others
-/// on their own (404 otherwise).
-fn owned<I: Issuers>(app: &App<I>, c: &Caller, license_id: u32) -> ApiResult<Owner> {
-    let owner = app.store.owner(license_id)?;
-    match c.org() {
-        Some((_, OrgKind::Vendor)) => Ok(owner.unwrap_or(Owner {
-            license_id,
-            company_id: 0,
-            reseller_id: 0,
-        })),
-        _ => c.visible(owner),
-    }
-}
-
-fn reseller_frame<I: Issuers>(app: &App<I>, org: i64) -> ApiResult<Option<license_core::Frame>> {
-    let Some(o) = app.store.org(org)? else {
-        return Ok(None);
-    };
-    if o.frame.is_empty() {
-        return Ok(None);
-    }
-    serde_json::from_str(&o.frame)
-        .map(Some)
-        .map_err(|e| ApiError::internal(format!("the reseller's stored frame: {e}")))
-}
-
-/// A `right` cell: a customer user needs the right to order; a reseller's user (and its
-/// administrator) a frame.
-fn need_right<I: Issuers>(app: &App<I>, c: &Caller) -> ApiResult<()> {
-    if c.cell != Cell::Right {
-        return Ok(());
-    }
-    let Some((org, kind)) = c.org() else {
-        return Err(ApiError::unauthenticated());
-    };
-    let rights = c.rights(reseller_frame(app, org)?);
-    let ok = match kind {
-        OrgKind::Company => rights.order,
-        OrgKind::Reseller => rights.frame.is_some(),
-        OrgKind::Vendor => true,
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(
-            "your administrator has not granted you the right to order",
-        ))
-    }
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ForCompany {
@@ -178,54 +72,7 @@ pub(crate) async fn create<I: Issuers>(
 ) -> ApiResult<Response> {
     let Query(q) = q.map_err(|e| ApiError::field("company", e.body_text()))?;
     let order: NewLicense = parse(&body)?;
-    check_customer(&order.customer)?;
-    let key = order_key(&headers)?;
-    let (org, kind) = c.org().ok_or_else(ApiError::unauthenticated)?;
-    let c2 = c.clone();
-    let order2 = order.clone();
-    let today = (app.today)();
-    let company = blocking(&app, move |app| {
-        if let Some(company) = q.company
-            && app.store.org(company)?.is_none_or(|o| o.kind != OrgKind::Company)
-        {
-            return Err(ApiError::field("company", "no such company"));
-        }
-        if kind == OrgKind::Reseller {
-            let rights = c2.rights(reseller_frame(app, org)?);
-            let license = app.issuers.with(|is| is.check_new(&order2, today))?;
-            rights.admits(&license).map_err(|v| match v {
-                Some(v) => ApiError::new(
-                    StatusCode::FORBIDDEN,
-                    "outside_rights",
-                    format!("the order lies outside your rights: {v}"),
-                ),
-                None => ApiError::forbidden(
-                    "your administrator has not granted you a frame to create licenses in",
-                ),
-            })?;
-        }
-        Ok(q.company.unwrap_or(0))
-    })
-    .await?;
-    let reseller_id = if kind == OrgKind::Reseller { org } else { 0 };
-    let new_owner = Owner {
-        license_id: 0,
-        company_id: company,
-        reseller_id,
-    };
-    let outcome = place_for(&app, key, Order::Issue(order.clone()), Some(new_owner)).await?;
-    let owner = Owner {
-        license_id: outcome.license_id(),
-        ..new_owner
-    };
-    let actor = c.actor_name();
-    blocking(&app, move |app| {
-        app.store.record_license(owner, &order.product)?;
-        app.store
-            .audit(&actor, org, "issue", &format!("license:{}", owner.license_id))?;
-        Ok(())
-    })
-    .await?;
+    let outcome = crate::ops::licenses::create(&app, &c, order, q.company, order_key(&headers)?).await?;
     Ok((StatusCode::CREATED, Json(outcome)).into_response())
 }
 
@@ -239,23 +86,10 @@ async fn change<I: Issuers>(
     make: impl FnOnce(u32, Option<Change>) -> ApiResult<Order>,
 ) -> ApiResult<Json<Outcome>> {
     let license_id = license_id(id)?;
-    let c2 = c.clone();
-    blocking(&app, move |app| {
-        owned(app, &c2, license_id)?;
-        need_right(app, &c2)
-    })
-    .await?;
+    authorize_change(&app, &c, license_id).await?;
     let change = body.map(|b| parse::<Change>(&b)).transpose()?;
     let order = make(license_id, change)?;
-    let outcome = place(&app, order_key(headers)?, order).await?;
-    let actor = c.actor_name();
-    let org = c.org().map_or(0, |o| o.0);
-    blocking(&app, move |app| {
-        Ok(app
-            .store
-            .audit(&actor, org, action, &format!("license:{license_id}"))?)
-    })
-    .await?;
+    let outcome = commit_change(&app, &c, license_id, order_key(headers)?, action, order).await?;
     Ok(Json(outcome))
 }
 
@@ -472,21 +306,7 @@ pub(crate) async fn file<I: Issuers>(
     let license_id = license_id(id)?;
     let today = (app.today)();
     blocking(&app, move |app| {
-        owned(app, &c, license_id)?;
-        let history = app.issuers.with(|is| is.history(license_id))?;
-        let mut codes: Vec<&str> = history
-            .effective_on(today)
-            .map(|r| r.code.as_str())
-            .into_iter()
-            .collect();
-        codes.extend(
-            history
-                .revisions
-                .iter()
-                .filter(|r| r.license.valid_from > today && !r.withdrawn)
-                .map(|r| r.code.as_str()),
-        );
-        let text = codes.join("\n\n") + "\n";
+        let text = license_file(app, &c, license_id, today)?;
         Ok((
             [
                 (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_owned()),
@@ -614,66 +434,8 @@ pub(crate) async fn trial<I: Issuers>(
     body: Bytes,
 ) -> ApiResult<Response> {
     let t: TrialRequest = parse(&body)?;
-    let (org, kind) = c.org().ok_or_else(ApiError::unauthenticated)?;
-    if kind != OrgKind::Company {
-        return Err(ApiError::forbidden("trials are for customer companies"));
-    }
-    let c2 = c.clone();
-    let product = t.product.clone();
-    let company = blocking(&app, move |app| {
-        need_right(app, &c2)?;
-        let company = app
-            .store
-            .org(org)?
-            .ok_or_else(|| ApiError::not_found("company"))?;
-        if !app.store.claim_trial(org, &product)? {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "trial_taken",
-                format!("the company had its trial of {product} already; order a license"),
-            ));
-        }
-        Ok(company)
-    })
-    .await?;
-    let mut order = NewLicense::new(
-        t.product.clone(),
-        Kind::Trial,
-        Customer::new(company.name.clone()),
-    );
-    order.bind = t.bind;
-    let new_owner = Owner {
-        license_id: 0,
-        company_id: org,
-        reseller_id: 0,
-    };
-    let placed = place_for(
-        &app,
-        Some(format!("trial:{org}:{}", t.product)),
-        Order::Issue(order),
-        Some(new_owner),
-    )
-    .await;
-    let actor = c.actor_name();
-    let product = t.product.clone();
-    let id = placed.as_ref().ok().map(Outcome::license_id);
-    blocking(&app, move |app| {
-        app.store.settle_trial(org, &product, id)?;
-        if let Some(id) = id {
-            app.store.record_license(
-                Owner {
-                    license_id: id,
-                    company_id: org,
-                    reseller_id: 0,
-                },
-                &product,
-            )?;
-            app.store.audit(&actor, org, "trial", &format!("license:{id}"))?;
-        }
-        Ok(())
-    })
-    .await?;
-    Ok((StatusCode::CREATED, Json(placed?)).into_response())
+    let outcome = crate::ops::licenses::trial(&app, &c, t.product, t.bind).await?;
+    Ok((StatusCode::CREATED, Json(outcome)).into_response())
 }
 
 /// One code of a license, as `GET /api/v1/licenses/{id}` shows it.
@@ -727,17 +489,7 @@ pub(crate) async fn show<I: Issuers>(
     let license_id = license_id(id)?;
     let today = (app.today)();
     blocking(&app, move |app| {
-        let vendor = c.role().is_some_and(Role::is_vendor) || matches!(c.org(), Some((_, OrgKind::Vendor)));
-        if !vendor {
-            owned(app, &c, license_id)?;
-        }
-        let (history, catalog) = app.issuers.with(
-            |is| -> Result<(LicenseHistory, Option<license_issue::Catalog>), Error> {
-                let h = is.history(license_id)?;
-                let c = is.catalogs().get(&h.product).ok().cloned();
-                Ok((h, c))
-            },
-        )?;
+        let (history, catalog) = license_history(app, &c, license_id)?;
         Ok(Json(view(&history, catalog.as_ref(), today)))
     })
     .await
@@ -751,16 +503,7 @@ pub(crate) async fn list<I: Issuers>(
     let today = (app.today)();
     blocking(&app, move |app| {
         let histories = app.issuers.with(|is| is.histories())?;
-        let visible: Option<Vec<u32>> = match c.org() {
-            Some((_, OrgKind::Vendor)) => None,
-            Some((org, OrgKind::Company)) => {
-                Some(app.store.licenses(org, 0)?.iter().map(|o| o.license_id).collect())
-            }
-            Some((org, OrgKind::Reseller)) => {
-                Some(app.store.licenses(0, org)?.iter().map(|o| o.license_id).collect())
-            }
-            None => return Err(ApiError::unauthenticated()),
-        };
+        let visible = visible_ids(app, &c)?;
         let catalogs = app.issuers.with(|is| is.catalogs().clone());
         let out: Vec<Value> = histories
             .values()

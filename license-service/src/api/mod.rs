@@ -49,7 +49,7 @@ impl<I> Route<I> {
     }
 }
 
-fn r<I>(
+pub(crate) fn r<I>(
     method: Method,
     path: &'static str,
     summary: &'static str,
@@ -67,7 +67,7 @@ fn r<I>(
 pub fn routes<I: Issuers>() -> Vec<Route<I>> {
     use accounts as a;
     use licenses as l;
-    vec![
+    let mut v = vec![
         r(
             Method::POST,
             "/api/v1/register",
@@ -315,7 +315,9 @@ pub fn routes<I: Issuers>() -> Vec<Route<I>> {
             "remove a webhook endpoint",
             post(webhooks::remove::<I>),
         ),
-    ]
+    ];
+    v.extend(crate::portal::routes::<I>());
+    v
 }
 
 /// Every request: the head's size, `Host`, and for every state change (`POST`) a JSON
@@ -323,6 +325,7 @@ pub fn routes<I: Issuers>() -> Vec<Route<I>> {
 /// page-protection headers.
 async fn browser_guard<I: Issuers>(State(app): State<Arc<App<I>>>, req: Request, next: Next) -> Response {
     let web = &app.settings.web;
+    let portal = crate::portal::is_portal(req.uri().path());
     let refused = (|| {
         guard::check_head(&req).map_err(|(s, k, m)| ApiError::new(s, k, m))?;
         let headers = req.headers();
@@ -331,11 +334,25 @@ async fn browser_guard<I: Issuers>(State(app): State<Arc<App<I>>>, req: Request,
         if req.method() == Method::GET || req.method() == Method::HEAD {
             return Ok(());
         }
-        web.origin_allowed(headers, false)
-            .map_err(|m| ApiError::new(StatusCode::FORBIDDEN, "cross_origin", m))?;
         let empty = headers
             .get(axum::http::header::CONTENT_LENGTH)
             .is_some_and(|v| v.as_bytes() == b"0");
+        if portal {
+            // The portal's forms: the service's own Origin on every post (browsers send
+            // it with form posts), an urlencoded body.
+            web.origin_allowed(headers, true)
+                .map_err(|m| ApiError::new(StatusCode::FORBIDDEN, "cross_origin", m))?;
+            if !guard::is_form(headers) && !empty {
+                return Err(ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    "the portal's forms are sent as application/x-www-form-urlencoded",
+                ));
+            }
+            return Ok(());
+        }
+        web.origin_allowed(headers, false)
+            .map_err(|m| ApiError::new(StatusCode::FORBIDDEN, "cross_origin", m))?;
         if !guard::is_json(headers) && !empty {
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -347,9 +364,13 @@ async fn browser_guard<I: Issuers>(State(app): State<Arc<App<I>>>, req: Request,
     })();
     let mut resp = match refused {
         Ok(()) => next.run(req).await,
+        Err(e) if portal => crate::portal::refusal_page(req.headers(), req.uri().path(), &e),
         Err(e) => e.into_response(),
     };
     guard::protect(resp.headers_mut(), web.tls());
+    if portal {
+        crate::portal::protect(resp.headers_mut());
+    }
     resp
 }
 
@@ -392,8 +413,41 @@ async fn authorize<I: Issuers>(
     {
         return rate_limited("this address", wait);
     }
-    let caller = match blocking(&app, move |app| caller::resolve(app, &headers, &route, post)).await {
+    let portal = crate::portal::is_portal(matched.as_str());
+    // A portal form carries the session's CSRF token in its `csrf` field: read the body
+    // (bounded) for it, and hand the same bytes on to the handler.
+    let mut form_csrf = None;
+    if portal && post {
+        let (parts, body) = req.into_parts();
+        let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
+            Ok(b) => b,
+            Err(_) => {
+                let e = ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "body_too_large",
+                    "the form is too large",
+                );
+                return crate::portal::refusal_page(&headers, parts.uri.path(), &e);
+            }
+        };
+        form_csrf = Some(
+            serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+                .ok()
+                .and_then(|f| f.into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v))
+                .unwrap_or_default(),
+        );
+        req = Request::from_parts(parts, axum::body::Body::from(bytes));
+    }
+    let path = req.uri().path().to_owned();
+    let h2 = headers.clone();
+    let resolved = blocking(&app, move |app| match form_csrf {
+        Some(sent) => caller::resolve_sent(app, &h2, &route, Some(&sent)),
+        None => caller::resolve(app, &h2, &route, post),
+    })
+    .await;
+    let caller = match resolved {
         Ok(c) => c,
+        Err(e) if portal => return crate::portal::refusal_page(&headers, &path, &e),
         Err(e) => return e.into_response(),
     };
     if !matches!(caller.actor, caller::Actor::Anonymous)

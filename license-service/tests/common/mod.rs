@@ -43,6 +43,23 @@ pub fn today() -> Date {
     Date::from_ymd(2026, 11, 22).unwrap()
 }
 
+/// The services' day: [`today`] unless a test moves it ([`set_day`]), for every service
+/// the test process starts.
+static DAY: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// The day the services place orders on.
+pub fn service_day() -> Date {
+    match DAY.load(std::sync::atomic::Ordering::SeqCst) {
+        0 => today(),
+        d => Date::from_days_since_unix_epoch(d),
+    }
+}
+
+/// Move the services' day (a test binary whose tests all agree on it).
+pub fn set_day(day: Date) {
+    DAY.store(day.days_since_unix_epoch(), std::sync::atomic::Ordering::SeqCst);
+}
+
 pub fn catalogs() -> Catalogs {
     let mut c = Catalogs::new();
     c.insert(Catalog::demo().unwrap());
@@ -82,6 +99,8 @@ pub struct Options {
     pub settings: Settings,
     /// Run the delivery worker and the jobs with this configuration.
     pub background: Option<NotifyConfig>,
+    /// The catalogs (default: [`catalogs`]).
+    pub catalogs: Option<Catalogs>,
 }
 
 impl Default for Options {
@@ -91,6 +110,7 @@ impl Default for Options {
             mail_links: None,
             settings: Settings::new(WebPolicy::new(&[], false).unwrap()),
             background: None,
+            catalogs: None,
         }
     }
 }
@@ -119,7 +139,7 @@ fn start_with<I: Issuers>(
     let app = Arc::new(App {
         store: store.clone(),
         issuers,
-        today: Arc::new(today),
+        today: Arc::new(service_day),
         mailer,
         matrix: Matrix::committed().unwrap(),
         settings: options.settings,
@@ -195,7 +215,8 @@ impl Service {
         let store = Arc::new(Store::new(Box::new(
             SqliteDb::open(&dir.path().join("service.db")).unwrap(),
         )));
-        let issuers = Notifying::new(catalogs(), key(), ledger, outbox.clone(), store.clone());
+        let catalogs = options.catalogs.clone().unwrap_or_else(catalogs);
+        let issuers = Notifying::new(catalogs, key(), ledger, outbox.clone(), store.clone());
         let s = start_with(store.clone(), issuers, outbox.clone(), options);
         Service {
             addr: s.addr,
@@ -223,7 +244,8 @@ impl Service {
         let store = Arc::new(Store::new(Box::new(PgDb::open(schema.config(), 4).unwrap())));
         let ledger = schema.ledger(4);
         let outbox: Arc<dyn OutboxStore> = Arc::new(PgOutbox::open(&ledger).unwrap());
-        let issuers = Notifying::new(catalogs(), key(), ledger, outbox.clone(), store.clone());
+        let catalogs = options.catalogs.clone().unwrap_or_else(catalogs);
+        let issuers = Notifying::new(catalogs, key(), ledger, outbox.clone(), store.clone());
         let s = start_with(store.clone(), issuers, outbox.clone(), options);
         Service {
             addr: s.addr,
@@ -235,6 +257,23 @@ impl Service {
             jobs: s.jobs,
             _dir: None,
             _schema: None,
+        }
+    }
+
+    /// PostgreSQL when `LICENSE_TEST_PG` was set at build time, else SQLite; with these
+    /// catalogs.
+    pub fn any_with(catalogs: Catalogs) -> Service {
+        let options = Options {
+            catalogs: Some(catalogs),
+            ..Options::default()
+        };
+        if cfg!(has_pg) {
+            let schema = pg::Schema::create(&pg::database_url());
+            let mut svc = Service::on_schema(&schema, options);
+            svc._schema = Some(schema);
+            svc
+        } else {
+            Service::sqlite_with(options)
         }
     }
 

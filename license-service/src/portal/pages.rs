@@ -1,0 +1,1335 @@
+//! The portal's handlers: each parses the form or query, calls the step the JSON API calls
+//! (`crate::ops`, the library), and renders a page (or redirects after a change, so a
+//! reload never repeats an order).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{ConnectInfo, Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use http_guard::web as guard;
+use license_issue::{BindTo, Catalog, Change, Error, LicenseHistory, Order, OrderError};
+use serde::Deserialize;
+
+use super::i18n::{LANGS, Lang};
+use super::view::{self, LicenseView, license_view};
+use super::{LANG_COOKIE, PAGE_SIZE, html, lang_of};
+use crate::api::app::{App, MAX_BODY, SESSION_COOKIE, blocking};
+use crate::api::caller::{Actor, Caller};
+use crate::error::{ApiError, ApiResult};
+use crate::issuers::Issuers;
+use crate::ops::{accounts as acct, licenses as lic};
+use crate::permissions::Cell;
+use crate::rights::OrgKind;
+
+/// What every page shows around its content: the language, the user, the navigation and
+/// the language switch.
+pub struct Chrome {
+    /// The page's language.
+    pub lang: Lang,
+    /// The page's title.
+    pub title: String,
+    /// A user is logged in.
+    pub logged_in: bool,
+    /// The user is a customer company's (the trial link).
+    pub company: bool,
+    /// The user is a reseller's or the vendor's (the new-license link).
+    pub creates: bool,
+    /// The user's address.
+    pub email: String,
+    /// The session's CSRF token ("" when anonymous).
+    pub csrf: String,
+    /// This page's path (the language switch comes back to it).
+    pub here: String,
+    /// (code, name, selected) per language.
+    pub langs: Vec<(&'static str, &'static str, bool)>,
+}
+
+impl Chrome {
+    fn new(lang: Lang, here: &str) -> Chrome {
+        Chrome {
+            lang,
+            title: String::new(),
+            logged_in: false,
+            company: false,
+            creates: false,
+            email: String::new(),
+            csrf: String::new(),
+            here: here.to_owned(),
+            langs: LANGS
+                .iter()
+                .map(|l| (l.code(), lang.t(&format!("lang.{}", l.code())), *l == lang))
+                .collect(),
+        }
+    }
+
+    /// The chrome of a page nobody is logged in to.
+    pub fn anonymous(lang: Lang, here: &str) -> Chrome {
+        Chrome::new(lang, here)
+    }
+
+    /// The chrome for `c`.
+    fn of(c: &Caller, headers: &HeaderMap, here: &str) -> Chrome {
+        let user = c.user();
+        let mut ch = Chrome::new(lang_of(headers, user), here);
+        if let Actor::User { user, csrf, .. } = &c.actor {
+            ch.logged_in = true;
+            ch.company = user.org_kind == OrgKind::Company;
+            ch.creates = user.org_kind != OrgKind::Company;
+            ch.email = user.email.clone();
+            ch.csrf = csrf.clone();
+        }
+        ch
+    }
+
+    fn titled(mut self, title: String) -> Chrome {
+        self.title = title;
+        self
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    c: Chrome,
+    kind: String,
+    text: String,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    c: Chrome,
+    email: String,
+    error: String,
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct RegisterPage {
+    c: Chrome,
+    company: String,
+    email: String,
+    error: String,
+    field: String,
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    c: Chrome,
+    text: String,
+    link: String,
+    link_text: String,
+}
+
+#[derive(Template)]
+#[template(path = "confirm.html")]
+struct ConfirmPage {
+    c: Chrome,
+    token: String,
+    error: String,
+}
+
+/// A row of the license list.
+struct Row {
+    id: u32,
+    product: String,
+    kind: String,
+    users: String,
+    last_day: String,
+    status: String,
+}
+
+#[derive(Template)]
+#[template(path = "licenses.html")]
+struct LicensesPage {
+    c: Chrome,
+    q: String,
+    count: String,
+    rows: Vec<Row>,
+    page: String,
+    prev: String,
+    next: String,
+}
+
+#[derive(Template)]
+#[template(path = "license.html")]
+struct LicensePage {
+    c: Chrome,
+    v: LicenseView,
+    notice: String,
+    may_order: bool,
+    users_label: String,
+    activate_value: String,
+    activate_error: String,
+    groups: Vec<(String, bool)>,
+    edit_error: String,
+    reduce_error: String,
+}
+
+#[derive(Template)]
+#[template(path = "reduce.html")]
+struct ReducePage {
+    c: Chrome,
+    id: u32,
+    text: String,
+    named_users: String,
+    remove: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "trial.html")]
+struct TrialPage {
+    c: Chrome,
+    products: Vec<(String, String)>,
+    error: String,
+}
+
+fn render(status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(body) => html(status, body),
+        Err(e) => ApiError::internal(format!("a page failed to render: {e}")).into_response(),
+    }
+}
+
+/// The text of an error in the page's language.
+fn error_text(lang: Lang, e: &ApiError) -> String {
+    match (e.kind, &e.field) {
+        ("not_found", _) => lang.t("error.not_found").to_owned(),
+        ("unauthenticated", _) => lang.t("error.unauthenticated").to_owned(),
+        ("forbidden", _) => lang.t("error.forbidden").to_owned(),
+        ("bad_credentials", _) => lang.t("login.failed").to_owned(),
+        ("unconfirmed", _) => lang.t("login.unconfirmed").to_owned(),
+        ("throttled", _) => lang.t("login.throttled").to_owned(),
+        (_, Some(field)) => lang.f("error.field", &[("field", field), ("message", &e.message)]),
+        _ => lang.f("error.other", &[("message", &e.message)]),
+    }
+}
+
+/// The error page: the same for a license that does not exist and one the user may not
+/// see (both are `not_found` before this).
+pub fn error_page(c: Chrome, e: &ApiError) -> Response {
+    let text = error_text(c.lang, e);
+    let c = c.titled(c_title(e));
+    render(
+        e.status,
+        &ErrorPage {
+            c,
+            kind: e.kind.to_owned(),
+            text,
+        },
+    )
+}
+
+fn c_title(e: &ApiError) -> String {
+    e.status.as_u16().to_string()
+}
+
+fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+/// A urlencoded form's fields, in order (a field may repeat).
+struct Form(Vec<(String, String)>);
+
+impl Form {
+    fn parse(body: &Bytes) -> ApiResult<Form> {
+        serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+            .map(Form)
+            .map_err(|e| ApiError::field("form", format!("the form is not valid: {e}")))
+    }
+
+    fn get(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
+/// `GET /portal/static/portal.css`.
+pub(super) async fn css() -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/css; charset=utf-8"),
+        )],
+        super::CSS,
+    )
+        .into_response()
+}
+
+/// `GET /portal/login`.
+pub(super) async fn login_form(Extension(c): Extension<Caller>, headers: HeaderMap) -> Response {
+    if c.user().is_some() {
+        return see_other("/portal/licenses");
+    }
+    let ch = Chrome::of(&c, &headers, "/portal/login");
+    let title = ch.lang.t("login.title").to_owned();
+    render(
+        StatusCode::OK,
+        &LoginPage {
+            c: ch.titled(title),
+            email: String::new(),
+            error: String::new(),
+        },
+    )
+}
+
+async fn body_of(req: Request) -> ApiResult<(HeaderMap, Option<SocketAddr>, Bytes)> {
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+    let headers = req.headers().clone();
+    let body = axum::body::to_bytes(req.into_body(), MAX_BODY)
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                "the form is too large",
+            )
+        })?;
+    Ok((headers, peer, body))
+}
+
+/// `POST /portal/login`: the API's login step; the session cookie as the API sets it.
+pub(super) async fn login<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    req: Request,
+) -> Response {
+    let (headers, peer, body) = match body_of(req).await {
+        Ok(x) => x,
+        Err(e) => return error_page(Chrome::of(&c, &HeaderMap::new(), "/portal/login"), &e),
+    };
+    let ch = Chrome::of(&c, &headers, "/portal/login");
+    let f = match Form::parse(&body) {
+        Ok(f) => f,
+        Err(e) => return error_page(ch, &e),
+    };
+    let totp = Some(f.get("totp")).filter(|t| !t.trim().is_empty());
+    let result = acct::login(
+        &app,
+        acct::LoginRequest {
+            email: f.get("email"),
+            password: f.get("password"),
+            totp,
+            peer: peer.map_or_else(|| "unknown".to_owned(), |p| p.ip().to_string()),
+            old_session: guard::cookie(&headers, SESSION_COOKIE).map(str::to_owned),
+        },
+    )
+    .await;
+    match result {
+        Ok((session, _csrf, _user)) => {
+            let cookie = guard::set_cookie(
+                &app.settings.web,
+                SESSION_COOKIE,
+                &session,
+                app.settings.session_ms / 1000,
+            );
+            ([(header::SET_COOKIE, cookie)], Redirect::to("/portal/licenses")).into_response()
+        }
+        Err(e) => {
+            let title = ch.lang.t("login.title").to_owned();
+            let error = error_text(ch.lang, &e);
+            render(
+                e.status,
+                &LoginPage {
+                    c: ch.titled(title),
+                    email: f.get("email"),
+                    error,
+                },
+            )
+        }
+    }
+}
+
+/// `POST /portal/logout`: the API's logout step; the cookie cleared.
+pub(super) async fn logout<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+) -> Response {
+    let Actor::User { session, user, .. } = c.actor.clone() else {
+        return see_other("/portal/login");
+    };
+    if let Err(e) = acct::logout(&app, session, user).await {
+        return error_page(Chrome::anonymous(Lang::En, "/portal/login"), &e);
+    }
+    let cookie = guard::set_cookie(&app.settings.web, SESSION_COOKIE, "", 0);
+    ([(header::SET_COOKIE, cookie)], Redirect::to("/portal/login")).into_response()
+}
+
+/// Where the language switch may send the browser back to: a portal page of this service.
+fn safe_back(back: &str) -> &str {
+    let ok = back.starts_with("/portal/")
+        && !back.contains("//")
+        && !back.contains('\\')
+        && back.chars().all(|c| c.is_ascii_graphic());
+    if ok { back } else { "/portal/login" }
+}
+
+/// `POST /portal/language`: the user's language (stored with the account) and a cookie for
+/// the pages before login.
+pub(super) async fn language<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let ch = Chrome::of(&c, &headers, "/portal/login");
+    let f = match Form::parse(&body) {
+        Ok(f) => f,
+        Err(e) => return error_page(ch, &e),
+    };
+    let Some(lang) = Lang::parse(&f.get("lang")) else {
+        return error_page(ch, &ApiError::field("lang", "the language is en or de"));
+    };
+    if let Some(user) = c.user() {
+        let id = user.id;
+        if let Err(e) = blocking(&app, move |app| Ok(app.store.set_language(id, lang.code())?)).await {
+            return error_page(ch, &e);
+        }
+    }
+    let cookie = guard::set_cookie(&app.settings.web, LANG_COOKIE, lang.code(), 365 * 86_400);
+    let back = f.get("back");
+    ([(header::SET_COOKIE, cookie)], Redirect::to(safe_back(&back))).into_response()
+}
+
+/// `GET /portal/register`.
+pub(super) async fn register_form(Extension(c): Extension<Caller>, headers: HeaderMap) -> Response {
+    let ch = Chrome::of(&c, &headers, "/portal/register");
+    let title = ch.lang.t("register.title").to_owned();
+    render(
+        StatusCode::OK,
+        &RegisterPage {
+            c: ch.titled(title),
+            company: String::new(),
+            email: String::new(),
+            error: String::new(),
+            field: String::new(),
+        },
+    )
+}
+
+/// `POST /portal/register`: the API's registration step; the same answer whether the
+/// address has an account or not.
+pub(super) async fn register<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let ch = Chrome::of(&c, &headers, "/portal/register");
+    let f = match Form::parse(&body) {
+        Ok(f) => f,
+        Err(e) => return error_page(ch, &e),
+    };
+    match acct::register(&app, f.get("company"), f.get("email"), f.get("password")).await {
+        Ok(()) => {
+            let title = ch.lang.t("register.sent.title").to_owned();
+            let text = ch.lang.t("register.sent.text").to_owned();
+            let link_text = ch.lang.t("nav.login").to_owned();
+            render(
+                StatusCode::OK,
+                &MessagePage {
+                    c: ch.titled(title),
+                    text,
+                    link: "/portal/login".into(),
+                    link_text,
+                },
+            )
+        }
+        Err(e) => {
+            let title = ch.lang.t("register.title").to_owned();
+            let error = error_text(ch.lang, &e);
+            render(
+                e.status,
+                &RegisterPage {
+                    c: ch.titled(title),
+                    company: f.get("company"),
+                    email: f.get("email"),
+                    error,
+                    field: e.field.clone().unwrap_or_default(),
+                },
+            )
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+/// `GET /portal/confirm?token=...`: where the mailed link lands; a button confirms (a GET
+/// changes nothing, so a mail scanner opening the link confirms nothing).
+pub(super) async fn confirm_form(
+    Extension(c): Extension<Caller>,
+    headers: HeaderMap,
+    q: Result<Query<TokenQuery>, QueryRejection>,
+) -> Response {
+    let ch = Chrome::of(&c, &headers, "/portal/login");
+    let title = ch.lang.t("confirm.title").to_owned();
+    render(
+        StatusCode::OK,
+        &ConfirmPage {
+            c: ch.titled(title),
+            token: q.map(|Query(q)| q.token).unwrap_or_default(),
+            error: String::new(),
+        },
+    )
+}
+
+/// `POST /portal/confirm`: the API's confirmation step.
+pub(super) async fn confirm<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let ch = Chrome::of(&c, &headers, "/portal/login");
+    let f = match Form::parse(&body) {
+        Ok(f) => f,
+        Err(e) => return error_page(ch, &e),
+    };
+    match acct::confirm(&app, f.get("token")).await {
+        Ok(()) => {
+            let title = ch.lang.t("confirm.done.title").to_owned();
+            let text = ch.lang.t("confirm.done.text").to_owned();
+            let link_text = ch.lang.t("nav.login").to_owned();
+            render(
+                StatusCode::OK,
+                &MessagePage {
+                    c: ch.titled(title),
+                    text,
+                    link: "/portal/login".into(),
+                    link_text,
+                },
+            )
+        }
+        Err(e) => {
+            let title = ch.lang.t("confirm.title").to_owned();
+            let error = error_text(ch.lang, &e);
+            render(
+                e.status,
+                &ConfirmPage {
+                    c: ch.titled(title),
+                    token: f.get("token"),
+                    error,
+                },
+            )
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    page: Option<i64>,
+}
+
+fn query_url(q: &str, page: i64) -> String {
+    let mut s = String::from("/portal/licenses?");
+    if !q.is_empty() {
+        s.push_str("q=");
+        s.push_str(&serde_urlencoded::to_string([("", q)]).unwrap_or_default()[1..]);
+        s.push('&');
+    }
+    s.push_str(&format!("page={page}"));
+    s
+}
+
+/// `GET /portal/licenses?q=...&page=N`: the licenses the caller may see (the same as the
+/// API's list), newest first, 20 a page, searchable by number or product.
+pub(super) async fn licenses<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    headers: HeaderMap,
+    q: Result<Query<ListQuery>, QueryRejection>,
+) -> Response {
+    let ch = Chrome::of(&c, &headers, "/portal/licenses");
+    let Query(q) = q.unwrap_or(Query(ListQuery {
+        q: String::new(),
+        page: None,
+    }));
+    let lang = ch.lang;
+    let page = q.page.unwrap_or(1).max(1);
+    let search = q.q.chars().take(100).collect::<String>();
+    let today = (app.today)();
+    let c2 = c.clone();
+    let s2 = search.clone();
+    let result = blocking(&app, move |app| {
+        let (company, reseller) = match c2.org() {
+            Some((_, OrgKind::Vendor)) => (0, 0),
+            Some((org, OrgKind::Company)) => (org, 0),
+            Some((org, OrgKind::Reseller)) => (0, org),
+            None => return Err(ApiError::unauthenticated()),
+        };
+        let (total, ids) =
+            app.store
+                .license_page(company, reseller, &s2, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
+        let histories = app
+            .issuers
+            .with(|is| -> Result<Vec<(LicenseHistory, Option<Catalog>)>, Error> {
+                ids.iter()
+                    .map(|(id, product)| Ok((is.history(*id)?, is.catalogs().get(product).ok().cloned())))
+                    .collect()
+            })?;
+        Ok((total, histories))
+    })
+    .await;
+    let (total, histories) = match result {
+        Ok(x) => x,
+        Err(e) => return error_page(ch, &e),
+    };
+    let rows = histories
+        .iter()
+        .map(|(h, cat)| {
+            let current = h.effective_on(today).or_else(|| h.revisions.last());
+            let scope = current.map(|r| license_issue::Scope::new(&r.license, cat.as_ref()));
+            Row {
+                id: h.license_id,
+                product: h.product.clone(),
+                kind: scope
+                    .as_ref()
+                    .map_or("", |s| view::kind_words(lang, &s.kind))
+                    .to_owned(),
+                users: scope
+                    .as_ref()
+                    .and_then(|s| s.named_users)
+                    .map_or_else(|| lang.t("license.unlimited").to_owned(), |n| n.to_string()),
+                last_day: view::last_day_words(lang, scope.as_ref().and_then(|s| s.expires)),
+                status: view::status_words(lang, h, today).to_owned(),
+            }
+        })
+        .collect();
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let title = lang.t("licenses.title").to_owned();
+    render(
+        StatusCode::OK,
+        &LicensesPage {
+            c: ch.titled(title),
+            count: lang.f("licenses.count", &[("count", &total.to_string())]),
+            rows,
+            page: lang.f(
+                "licenses.page",
+                &[("page", &page.to_string()), ("pages", &pages.to_string())],
+            ),
+            prev: if page > 1 {
+                query_url(&search, page - 1)
+            } else {
+                String::new()
+            },
+            next: if page < pages {
+                query_url(&search, page + 1)
+            } else {
+                String::new()
+            },
+            q: search,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub(super) struct DoneQuery {
+    #[serde(default)]
+    done: String,
+}
+
+/// What a license page shows besides the license (a notice, a form's error).
+#[derive(Default)]
+struct PageState {
+    notice: String,
+    activate_value: String,
+    activate_error: String,
+    groups: Vec<(String, bool)>,
+    edit_error: String,
+    reduce_error: String,
+}
+
+/// Whether the caller may place orders on its licenses (the upgrade route's cell, and the
+/// right a `right` cell needs).
+fn may_order<I: Issuers>(app: &App<I>, c: &Caller) -> bool {
+    let Some(role) = c.role() else { return false };
+    let cell = app
+        .matrix
+        .cell("POST /portal/licenses/{id}/upgrade", role.column());
+    let c2 = Caller {
+        actor: c.actor.clone(),
+        cell: cell.clone(),
+    };
+    cell != Cell::No && lic::need_right(app, &c2).is_ok()
+}
+
+fn parse_id(id: &str) -> ApiResult<u32> {
+    id.parse::<u32>().map_err(|_| ApiError::not_found("license"))
+}
+
+async fn license_page<I: Issuers>(
+    app: &Arc<App<I>>,
+    c: &Caller,
+    headers: &HeaderMap,
+    id: u32,
+    state: PageState,
+    status: StatusCode,
+) -> Response {
+    let ch = Chrome::of(c, headers, &format!("/portal/licenses/{id}"));
+    let lang = ch.lang;
+    let today = (app.today)();
+    let c2 = c.clone();
+    let result = blocking(app, move |app| {
+        let (h, cat) = lic::history(app, &c2, id)?;
+        Ok((h, cat, may_order(app, &c2)))
+    })
+    .await;
+    let (h, cat, may_order) = match result {
+        Ok(x) => x,
+        Err(e) => return error_page(ch, &e),
+    };
+    let v = license_view(lang, &h, cat.as_ref(), today);
+    let title = lang.f(
+        "license.title",
+        &[("id", &id.to_string()), ("product", &h.product)],
+    );
+    let users_label = lang.f("edit.users", &[("now", &v.users)]);
+    render(
+        status,
+        &LicensePage {
+            c: ch.titled(title),
+            v,
+            notice: state.notice,
+            may_order,
+            users_label,
+            activate_value: state.activate_value,
+            activate_error: state.activate_error,
+            groups: state.groups,
+            edit_error: state.edit_error,
+            reduce_error: state.reduce_error,
+        },
+    )
+}
+
+/// `GET /portal/licenses/{id}`: a license the caller may see (else the same 404 page as
+/// for a number no license has).
+pub(super) async fn license<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    q: Result<Query<DoneQuery>, QueryRejection>,
+) -> Response {
+    let id = match parse_id(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(Chrome::of(&c, &headers, "/portal/licenses"), &e),
+    };
+    let lang = lang_of(&headers, c.user());
+    let notice = match q.ok().map(|Query(q)| q.done).as_deref() {
+        Some("activate") => lang.t("license.done.activate"),
+        Some("upgrade") => lang.t("license.done.upgrade"),
+        Some("reduce") => lang.t("license.done.reduce"),
+        Some("withdraw") => lang.t("license.done.withdraw"),
+        Some("trial") => lang.t("license.done.trial"),
+        Some("created") => lang.t("license.done.created"),
+        _ => "",
+    };
+    let state = PageState {
+        notice: notice.to_owned(),
+        ..PageState::default()
+    };
+    license_page(&app, &c, &headers, id, state, StatusCode::OK).await
+}
+
+/// Before an order from a license page: the number, the caller's right to act on it (the
+/// same 404 as the API), and the form.
+async fn order_form<I: Issuers>(
+    app: &Arc<App<I>>,
+    c: &Caller,
+    headers: &HeaderMap,
+    id: &str,
+    body: &Bytes,
+) -> Result<(u32, Form), Response> {
+    let fail = |e: ApiError| error_page(Chrome::of(c, headers, "/portal/licenses"), &e);
+    let id = parse_id(id).map_err(fail)?;
+    lic::authorize_change(app, c, id).await.map_err(fail)?;
+    let f = Form::parse(body).map_err(fail)?;
+    Ok((id, f))
+}
+
+/// The typed code split into its groups after `DB-`, the group `bad` (from 1) marked.
+fn code_groups(typed: &str, bad: usize) -> Vec<(String, bool)> {
+    let t = typed.trim();
+    let t = t
+        .get(..3)
+        .filter(|p| p.eq_ignore_ascii_case("db-"))
+        .map_or(t, |_| &t[3..]);
+    t.split('-')
+        .filter(|g| !g.is_empty())
+        .enumerate()
+        .map(|(i, g)| (g.to_owned(), i + 1 == bad))
+        .collect()
+}
+
+/// `POST /portal/licenses/{id}/activate` with `database`: the code read by the product's
+/// catalog (the library's reader, which locates a typo's group), then the API's
+/// activation (`rehost`).
+pub(super) async fn activate<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let (id, f) = match order_form(&app, &c, &headers, &id, &body).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let lang = lang_of(&headers, c.user());
+    let typed = f.get("database");
+    let t2 = typed.clone();
+    let read = blocking(&app, move |app| {
+        Ok(app.issuers.with(|is| -> Result<Result<String, Error>, Error> {
+            let h = is.history(id)?;
+            Ok(is.catalogs().get(&h.product)?.database_code(&t2))
+        })?)
+    })
+    .await;
+    let mut state = PageState {
+        activate_value: typed.clone(),
+        ..PageState::default()
+    };
+    let code = match read {
+        Err(e) => return error_page(Chrome::of(&c, &headers, "/portal/licenses"), &e),
+        Ok(Err(Error::Order(OrderError::InvalidDatabaseCode { error, .. }))) => {
+            let group = match error {
+                license_core::DatabaseCodeError::Typo { group }
+                | license_core::DatabaseCodeError::InvalidCharacter { group, .. } => Some(group),
+                _ => None,
+            };
+            state.activate_error = match group {
+                Some(g) if matches!(error, license_core::DatabaseCodeError::Typo { .. }) => {
+                    lang.f("activate.typo", &[("group", &g.to_string())])
+                }
+                _ => lang.f("error.other", &[("message", &error.to_string())]),
+            };
+            state.groups = code_groups(&typed, group.unwrap_or(0));
+            return license_page(&app, &c, &headers, id, state, StatusCode::BAD_REQUEST).await;
+        }
+        Ok(Err(e)) => {
+            let e = ApiError::from(e);
+            state.activate_error = error_text(lang, &e);
+            return license_page(&app, &c, &headers, id, state, e.status).await;
+        }
+        Ok(Ok(code)) => code,
+    };
+    let order = Order::Rehost {
+        license_id: id,
+        bind: BindTo {
+            database: Some(code),
+            ..BindTo::default()
+        },
+        unbind: license_issue::Unbind::default(),
+    };
+    match lic::commit_change(&app, &c, id, None, "activate", order).await {
+        Ok(_) => see_other(&format!("/portal/licenses/{id}?done=activate")),
+        Err(e) => {
+            state.activate_error = error_text(lang, &e);
+            license_page(&app, &c, &headers, id, state, e.status).await
+        }
+    }
+}
+
+fn users_field(text: &str) -> ApiResult<Option<u32>> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    t.parse::<u32>()
+        .map(Some)
+        .map_err(|_| ApiError::field("named_users", "give the number of named users, a whole number"))
+}
+
+/// `POST /portal/licenses/{id}/upgrade` with `named_users` and `add_module`s: the API's
+/// additional order, effective at once; the page then shows the new code.
+pub(super) async fn upgrade<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let (id, f) = match order_form(&app, &c, &headers, &id, &body).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let lang = lang_of(&headers, c.user());
+    let result = async {
+        let change = Change {
+            named_users: users_field(&f.get("named_users"))?,
+            add_modules: f.all("add_module"),
+            ..Change::default()
+        };
+        lic::commit_change(
+            &app,
+            &c,
+            id,
+            None,
+            "upgrade",
+            Order::Upgrade {
+                license_id: id,
+                change,
+            },
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(_) => see_other(&format!("/portal/licenses/{id}?done=upgrade")),
+        Err(e) => {
+            let state = PageState {
+                edit_error: error_text(lang, &e),
+                ..PageState::default()
+            };
+            license_page(&app, &c, &headers, id, state, e.status).await
+        }
+    }
+}
+
+/// `POST /portal/licenses/{id}/reduce` with `named_users` and `remove_module`s: first the
+/// day it takes effect and the last day it can be withdrawn (the library's reduction
+/// dates), then with `confirm=yes` the API's reduction.
+pub(super) async fn reduce<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let (id, f) = match order_form(&app, &c, &headers, &id, &body).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let ch = Chrome::of(&c, &headers, &format!("/portal/licenses/{id}"));
+    let lang = ch.lang;
+    let fail = |e: ApiError| PageState {
+        reduce_error: error_text(lang, &e),
+        ..PageState::default()
+    };
+    let users = match users_field(&f.get("named_users")) {
+        Ok(u) => u,
+        Err(e) => {
+            let status = e.status;
+            return license_page(&app, &c, &headers, id, fail(e), status).await;
+        }
+    };
+    let remove = f.all("remove_module");
+    if f.get("confirm") != "yes" {
+        let today = (app.today)();
+        let c2 = c.clone();
+        let dates = blocking(&app, move |app| {
+            let (h, cat) = lic::history(app, &c2, id)?;
+            let cat = cat.ok_or_else(|| ApiError::not_found("product"))?;
+            h.reduction_dates(cat.reduction_policy(), today)
+                .ok_or_else(|| ApiError::not_found("license"))
+        })
+        .await;
+        return match dates {
+            Ok((effective, cutoff)) => {
+                let text = lang.f(
+                    "reduce.preview.text",
+                    &[
+                        ("day", &lang.date(effective)),
+                        ("last", &lang.date(license_issue::calendar::last_day(effective))),
+                        ("cutoff", &lang.date(cutoff)),
+                    ],
+                );
+                let title = lang.t("reduce.preview.title").to_owned();
+                render(
+                    StatusCode::OK,
+                    &ReducePage {
+                        c: ch.titled(title),
+                        id,
+                        text,
+                        named_users: users.map(|u| u.to_string()).unwrap_or_default(),
+                        remove,
+                    },
+                )
+            }
+            Err(e) => {
+                let status = e.status;
+                license_page(&app, &c, &headers, id, fail(e), status).await
+            }
+        };
+    }
+    let change = Change {
+        named_users: users,
+        remove_modules: remove,
+        ..Change::default()
+    };
+    match lic::commit_change(
+        &app,
+        &c,
+        id,
+        None,
+        "reduce",
+        Order::Reduce {
+            license_id: id,
+            change,
+        },
+    )
+    .await
+    {
+        Ok(_) => see_other(&format!("/portal/licenses/{id}?done=reduce")),
+        Err(e) => {
+            let status = e.status;
+            license_page(&app, &c, &headers, id, fail(e), status).await
+        }
+    }
+}
+
+/// `POST /portal/licenses/{id}/withdraw`: the API's withdrawal of the pending reduction.
+pub(super) async fn withdraw<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let (id, _) = match order_form(&app, &c, &headers, &id, &body).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let lang = lang_of(&headers, c.user());
+    match lic::commit_change(
+        &app,
+        &c,
+        id,
+        None,
+        "withdraw_reduction",
+        Order::WithdrawReduction { license_id: id },
+    )
+    .await
+    {
+        Ok(_) => see_other(&format!("/portal/licenses/{id}?done=withdraw")),
+        Err(e) => {
+            let state = PageState {
+                reduce_error: error_text(lang, &e),
+                ..PageState::default()
+            };
+            license_page(&app, &c, &headers, id, state, e.status).await
+        }
+    }
+}
+
+fn products<I: Issuers>(app: &App<I>) -> Vec<(String, String)> {
+    app.issuers.with(|is| {
+        is.catalogs()
+            .iter()
+            .map(|c| (c.product().to_owned(), c.name().unwrap_or(c.product()).to_owned()))
+            .collect()
+    })
+}
+
+fn trial_page(products: Vec<(String, String)>, ch: Chrome, error: String, status: StatusCode) -> Response {
+    let title = ch.lang.t("trial.title").to_owned();
+    render(
+        status,
+        &TrialPage {
+            c: ch.titled(title),
+            products,
+            error,
+        },
+    )
+}
+
+/// `GET /portal/trial`: the trial form (a company's administrator, or a user with the
+/// right to order).
+pub(super) async fn trial_form<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    headers: HeaderMap,
+) -> Response {
+    let ch = Chrome::of(&c, &headers, "/portal/trial");
+    let checked = blocking(&app, move |app| {
+        lic::need_right(app, &c)?;
+        Ok(products(app))
+    })
+    .await;
+    match checked {
+        Ok(products) => trial_page(products, ch, String::new(), StatusCode::OK),
+        Err(e) => error_page(ch, &e),
+    }
+}
+
+/// `POST /portal/trial` with `product`: the API's trial step (one per company and
+/// product).
+pub(super) async fn trial<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let ch = Chrome::of(&c, &headers, "/portal/trial");
+    let f = match Form::parse(&body) {
+        Ok(f) => f,
+        Err(e) => return error_page(ch, &e),
+    };
+    match lic::trial(&app, &c, f.get("product"), BindTo::default()).await {
+        Ok(outcome) => see_other(&format!("/portal/licenses/{}?done=trial", outcome.license_id())),
+        Err(e) if e.kind == "forbidden" => error_page(ch, &e),
+        Err(e) => {
+            let error = error_text(ch.lang, &e);
+            match blocking(&app, |app| Ok(products(app))).await {
+                Ok(products) => trial_page(products, ch, error, e.status),
+                Err(e) => error_page(ch, &e),
+            }
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "new_license.html")]
+struct NewLicensePage {
+    c: Chrome,
+    frame: String,
+    error: String,
+    field: String,
+    products: Vec<(String, String)>,
+    product: String,
+    kinds: Vec<(&'static str, &'static str)>,
+    kind: String,
+    licensee: String,
+    lines: Vec<String>,
+    line: String,
+    users_label: String,
+    named_users: String,
+    modules: Vec<(String, bool)>,
+    database: String,
+}
+
+/// What the new-license form offers the caller: the products, the kinds its frame allows
+/// (every kind for the vendor), the first product's lines and modules, and its frame.
+struct Offer {
+    products: Vec<(String, String)>,
+    kinds: Vec<license_core::Kind>,
+    lines: Vec<String>,
+    modules: Vec<(String, u8)>,
+    frame: Option<license_core::Frame>,
+}
+
+fn offer<I: Issuers>(app: &App<I>, c: &Caller) -> ApiResult<Offer> {
+    lic::need_right(app, c)?;
+    let frame = match c.org() {
+        Some((org, OrgKind::Reseller)) => {
+            let rights = c.rights(lic::reseller_frame(app, org)?);
+            Some(rights.frame.ok_or_else(|| {
+                ApiError::forbidden("your administrator has not granted you a frame to create licenses in")
+            })?)
+        }
+        _ => None,
+    };
+    let (lines, modules) = app.issuers.with(|is| {
+        is.catalogs().iter().next().map_or_else(Default::default, |c| {
+            (
+                c.lines().into_iter().map(|(n, _)| n.to_owned()).collect(),
+                c.modules().into_iter().map(|(n, b)| (n.to_owned(), b)).collect(),
+            )
+        })
+    });
+    let kinds = license_core::Kind::ALL
+        .into_iter()
+        .filter(|k| frame.is_none_or(|f| f.kinds.contains(*k)))
+        .collect();
+    Ok(Offer {
+        products: products(app),
+        kinds,
+        lines,
+        modules,
+        frame,
+    })
+}
+
+fn new_license_page(
+    ch: Chrome,
+    o: Offer,
+    f: &Form,
+    error: String,
+    field: String,
+    status: StatusCode,
+) -> Response {
+    let lang = ch.lang;
+    let frame = o.frame.map_or_else(String::new, |fr| {
+        let names: Vec<String> = o
+            .modules
+            .iter()
+            .filter(|(_, b)| fr.modules.contains(*b))
+            .map(|(n, _)| n.clone())
+            .collect();
+        lang.f(
+            "new.frame",
+            &[
+                (
+                    "users",
+                    &fr.named_users
+                        .map_or_else(|| lang.t("license.unlimited").to_owned(), |n| n.to_string()),
+                ),
+                ("modules", &names.join(", ")),
+                ("until", &lang.date(fr.not_after)),
+            ],
+        )
+    });
+    let users_label = match o.frame.and_then(|fr| fr.named_users) {
+        Some(max) => lang.f("new.users.max", &[("max", &max.to_string())]),
+        None => lang.t("new.users").to_owned(),
+    };
+    let chosen = f.all("module");
+    let title = lang.t("new.title").to_owned();
+    render(
+        status,
+        &NewLicensePage {
+            c: ch.titled(title),
+            frame,
+            error,
+            field,
+            products: o.products,
+            product: f.get("product"),
+            kinds: o
+                .kinds
+                .iter()
+                .map(|k| (k.name(), view::kind_words(lang, k.name())))
+                .collect(),
+            kind: f.get("kind"),
+            licensee: f.get("licensee"),
+            lines: o.lines,
+            line: f.get("line"),
+            users_label,
+            named_users: f.get("named_users"),
+            modules: o
+                .modules
+                .into_iter()
+                .map(|(m, _)| {
+                    let on = chosen.contains(&m);
+                    (m, on)
+                })
+                .collect(),
+            database: f.get("database"),
+        },
+    )
+}
+
+/// `GET /portal/licenses/new`: a reseller (inside its frame, named on the page) or the
+/// vendor creates a license.
+pub(super) async fn new_license_form<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    headers: HeaderMap,
+) -> Response {
+    let ch = Chrome::of(&c, &headers, "/portal/licenses/new");
+    match blocking(&app, move |app| offer(app, &c)).await {
+        Ok(o) => new_license_page(
+            ch,
+            o,
+            &Form(Vec::new()),
+            String::new(),
+            String::new(),
+            StatusCode::OK,
+        ),
+        Err(e) => error_page(ch, &e),
+    }
+}
+
+/// `POST /portal/licenses/new`: the API's creation step (a reseller's order checked against
+/// its rights, refused naming the limit).
+pub(super) async fn new_license<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let ch = Chrome::of(&c, &headers, "/portal/licenses/new");
+    let f = match Form::parse(&body) {
+        Ok(f) => f,
+        Err(e) => return error_page(ch, &e),
+    };
+    let order = (|| {
+        let kind = license_core::Kind::ALL
+            .into_iter()
+            .find(|k| k.name() == f.get("kind"))
+            .ok_or_else(|| ApiError::field("kind", "choose a kind"))?;
+        let mut order = license_issue::NewLicense::new(
+            f.get("product"),
+            kind,
+            license_issue::Customer::new(f.get("licensee").trim()),
+        );
+        order.line = Some(f.get("line")).filter(|l| !l.is_empty());
+        order.named_users = users_field(&f.get("named_users"))?;
+        order.modules = f.all("module");
+        let db = f.get("database");
+        if !db.trim().is_empty() {
+            order.bind.database = Some(db);
+        }
+        Ok(order)
+    })();
+    let result = match order {
+        Ok(order) => lic::create(&app, &c, order, None, None).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(outcome) => see_other(&format!("/portal/licenses/{}?done=created", outcome.license_id())),
+        Err(e) => {
+            let c2 = c.clone();
+            match blocking(&app, move |app| offer(app, &c2)).await {
+                Ok(o) => {
+                    let error = error_text(ch.lang, &e);
+                    let field = e.field.clone().unwrap_or_default();
+                    new_license_page(ch, o, &f, error, field, e.status)
+                }
+                Err(e2) => error_page(ch, &e2),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_typed_code_is_split_into_groups_with_the_bad_one_marked() {
+        let g = code_groups("db-ABCDE-FGHJK-MNPQR-STVWX", 3);
+        assert_eq!(g.len(), 4);
+        assert_eq!(g[2], ("MNPQR".to_owned(), true));
+        assert!(!g[0].1 && !g[1].1 && !g[3].1);
+        assert!(code_groups("ABCDE-FGHJK", 0).iter().all(|(_, b)| !b));
+    }
+
+    #[test]
+    fn the_language_switch_only_goes_back_to_portal_pages() {
+        assert_eq!(safe_back("/portal/licenses/7"), "/portal/licenses/7");
+        for bad in [
+            "https://evil.test/",
+            "//evil.test/portal/",
+            "/portal/\\evil",
+            "/api/v1/me",
+            "/portal//x",
+        ] {
+            assert_eq!(safe_back(bad), "/portal/login", "{bad}");
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! A reseller's user creates licenses in the browser (headless Chromium through WebDriver,
+//! PostgreSQL when `LICENSE_TEST_PG` is set) inside the narrower rights its administrator
+//! granted: the page names its frame; an order beyond it is refused naming the limit; one
+//! inside is created and its page shows the code. Every page passes axe-core; screenshots
+//! under `target/screenshots/portal-*.png`.
+
+mod common;
+mod portal_support;
+
+use browser_test::Browser;
+use common::Service;
+use license_core::{Date, Frame, Kind, KindSet, LineSet, ModuleSet};
+use license_service::rights::{OrgKind, Rights};
+use portal_support::{check, license_in_url, login};
+
+fn frame(users: u32) -> Frame {
+    let mut f = Frame::new(
+        KindSet::EMPTY.with(Kind::Trial).with(Kind::Subscription),
+        LineSet::from_bits(0b11),
+        ModuleSet::from_bits(0b1111),
+        Date::from_ymd(2030, 1, 1).unwrap(),
+    );
+    f.named_users = Some(users);
+    f
+}
+
+#[test]
+#[cfg_attr(
+    not(has_chromium),
+    ignore = "needs chromium and chromedriver on PATH (apt-get install chromium chromium-driver)"
+)]
+fn a_reseller_user_is_refused_beyond_its_rights_with_the_limit_named_and_creates_inside_them() {
+    let svc = Service::any_with(portal_support::catalogs());
+    let r = svc
+        .store
+        .create_org(
+            OrgKind::Reseller,
+            "Contoso",
+            &serde_json::to_string(&frame(100)).unwrap(),
+        )
+        .unwrap();
+    let narrower = Rights {
+        frame: Some(frame(50)),
+        ..Rights::default()
+    };
+    svc.user(r, "sales@contoso.test", false, &narrower);
+
+    let b = Browser::start().unwrap();
+    login(&svc, &b, "sales@contoso.test");
+    b.click("a[href='/portal/licenses/new']").unwrap();
+    b.source_containing(r#"id="frame""#).unwrap();
+    let fr = b.text("#frame").unwrap();
+    assert!(
+        fr.contains("up to 50 named users") && fr.contains("crm, budget, planning, bi"),
+        "{fr}"
+    );
+    // Only the kinds of its frame are offered.
+    assert!(!b.has("#kind option[value=full]").unwrap());
+    check(&b, "new-license");
+
+    b.type_into("#licensee", "Endkunde AG").unwrap();
+    b.click("#kind option[value=subscription]").unwrap();
+    b.type_into("#named_users", "80").unwrap();
+    b.click("#module-crm").unwrap();
+    b.click("#create").unwrap();
+    b.source_containing("new-error").unwrap();
+    let error = b.text("#new-error").unwrap();
+    assert!(
+        error.contains("outside your rights") && error.contains("50"),
+        "{error}"
+    );
+    assert_eq!(
+        b.execute("return document.getElementById('licensee').value;", vec![])
+            .unwrap(),
+        "Endkunde AG"
+    );
+    check(&b, "new-license-beyond-rights");
+
+    b.clear("#named_users").unwrap();
+    b.type_into("#named_users", "20").unwrap();
+    b.click("#create").unwrap();
+    b.source_containing(r#"id="notice""#).unwrap();
+    let id = license_in_url(&b);
+    assert_eq!(b.text("#users").unwrap(), "20");
+    assert_eq!(b.text("#licensee").unwrap(), "Endkunde AG");
+    assert!(
+        !b.execute("return document.getElementById('code').value;", vec![])
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .is_empty()
+    );
+    check(&b, "new-license-created");
+    assert_eq!(svc.store.owner(id).unwrap().unwrap().reseller_id, r);
+}
