@@ -245,7 +245,7 @@ fn a_reseller_user_invited_by_mail_orders_inside_its_narrower_rights_only() {
     let reset = smtpd.wait_for("ru@contoso.test", "Resetting your password", 20);
     let body = reset["body"].as_str().unwrap();
     assert!(
-        body.contains("http://portal.test/password/reset?token=lkm_"),
+        body.contains("http://portal.test/portal/password/reset?token=lkm_"),
         "{body}"
     );
     assert!(body.contains("30 minutes"), "{body}");
