@@ -9,7 +9,7 @@
 
 use std::sync::Mutex;
 
-use license_issue::{Catalogs, Issuer, Ledger, VendorKey};
+use license_issue::{Catalogs, Issuer, Ledger, Signer, VendorKey};
 
 /// Runs closures with an issuer.
 pub trait Issuers: Send + Sync + 'static {
@@ -17,6 +17,9 @@ pub trait Issuers: Send + Sync + 'static {
     type Ledger: Ledger;
     /// Run `f` with an issuer.
     fn with<T>(&self, f: impl FnOnce(&mut Issuer<Self::Ledger>) -> T) -> T;
+    /// Run `f` with an issuer over the same ledger that signs with `signer` (a reseller's
+    /// key and chain: its codes carry its certificate chain).
+    fn with_signer<T>(&self, signer: Signer, f: impl FnOnce(&mut Issuer<Self::Ledger>) -> T) -> T;
 }
 
 /// Issuers over a ledger handle that many threads share (clones of a `PgLedger`).
@@ -46,6 +49,13 @@ impl<L: Ledger + Clone + Send + Sync + 'static> Issuers for Pooled<L> {
             self.ledger.clone(),
         ))
     }
+    fn with_signer<T>(&self, signer: Signer, f: impl FnOnce(&mut Issuer<L>) -> T) -> T {
+        f(&mut Issuer::new(
+            self.catalogs.clone(),
+            signer,
+            self.ledger.clone(),
+        ))
+    }
 }
 
 /// One issuer behind a lock (a ledger file, which one process holds).
@@ -64,5 +74,21 @@ impl<L: Ledger + Send + 'static> Issuers for Locked<L> {
         // A panic while holding the lock leaves the issuer as consistent as the ledger.
         let mut guard = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         f(&mut guard)
+    }
+    fn with_signer<T>(&self, signer: Signer, f: impl FnOnce(&mut Issuer<L>) -> T) -> T {
+        /// Puts the vendor's signer back however `f` ends (a panic included), so no later
+        /// order is signed with the reseller's key.
+        struct Restore<'a, L: Ledger>(&'a mut Issuer<L>, Option<Signer>);
+        impl<L: Ledger> Drop for Restore<'_, L> {
+            fn drop(&mut self) {
+                if let Some(s) = self.1.take() {
+                    self.0.replace_signer(s);
+                }
+            }
+        }
+        let mut guard = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let vendor = guard.replace_signer(signer);
+        let restore = Restore(&mut guard, Some(vendor));
+        f(restore.0)
     }
 }

@@ -13,6 +13,7 @@
 //! LICENSE_SERVICE_ALLOW_HOST=licenses.example.com   # names clients use (comma-separated)
 //! LICENSE_SERVICE_TLS_CERT=/etc/license-service/cert.pem LICENSE_SERVICE_TLS_KEY=...
 //! LICENSE_SERVICE_MAIL_SPOOL=<home>/mail-spool   # outgoing messages until license-notify
+//! LICENSE_SERVICE_MASTER_KEY=<home>/service-master.key   # seals the reseller keys it keeps (0600)
 //! ```
 #![forbid(unsafe_code)]
 
@@ -111,7 +112,12 @@ async fn run() -> Result<(), Failure> {
         (None, None) => None,
         _ => return Err("give both LICENSE_SERVICE_TLS_CERT and LICENSE_SERVICE_TLS_KEY, or neither".into()),
     };
-    let settings = Settings::new(WebPolicy::new(&hosts, tls.is_some())?);
+    let mut settings = Settings::new(WebPolicy::new(&hosts, tls.is_some())?);
+    let master =
+        env("LICENSE_SERVICE_MASTER_KEY").map_or_else(|| home.join("service-master.key"), PathBuf::from);
+    settings.master_key = Some(Arc::new(license_service::custody::MasterKey::load_or_create(
+        &master,
+    )?));
     let spool = env("LICENSE_SERVICE_MAIL_SPOOL").map_or_else(|| home.join("mail-spool"), PathBuf::from);
     let mailer = Arc::new(SpoolMailer::new(spool)?);
     let store = tokio::task::spawn_blocking(store).await??;

@@ -37,6 +37,9 @@ pub struct Settings {
     pub request_timeout: Duration,
     /// The vendor's name (its organisation).
     pub vendor_name: String,
+    /// The master key that seals the reseller keys the service keeps (`crate::custody`);
+    /// without it, resellers keep their own keys and the service creates none.
+    pub master_key: Option<Arc<crate::custody::MasterKey>>,
 }
 
 impl Settings {
@@ -50,6 +53,7 @@ impl Settings {
             reset_ms: 30 * 60_000,
             request_timeout: Duration::from_secs(20),
             vendor_name: "Vendor".into(),
+            master_key: None,
         }
     }
 }

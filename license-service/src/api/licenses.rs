@@ -178,7 +178,11 @@ pub(crate) async fn create<I: Issuers>(
         }
         if kind == OrgKind::Reseller {
             let rights = c2.rights(reseller_frame(app, org)?);
-            let license = app.issuers.with(|is| is.check_new(&order2, today))?;
+            // The license the reseller's own signer would issue (its id range).
+            let signer = super::resellers::signer_of(app, org, &order2.product)?;
+            let license = app
+                .issuers
+                .with_signer(signer.into(), |is| is.check_new(&order2, today))?;
             rights.admits(&license).map_err(|v| match v {
                 Some(v) => ApiError::new(
                     StatusCode::FORBIDDEN,
@@ -193,7 +197,13 @@ pub(crate) async fn create<I: Issuers>(
         Ok(q.company.unwrap_or(0))
     })
     .await?;
-    let outcome = place(&app, key, Order::Issue(order.clone())).await?;
+    // A reseller's license is signed with its key and certificate chain.
+    let outcome = if kind == OrgKind::Reseller {
+        let product = order.product.clone();
+        super::resellers::place_as_reseller(&app, org, product, key, Order::Issue(order.clone())).await?
+    } else {
+        place(&app, key, Order::Issue(order.clone())).await?
+    };
     let owner = Owner {
         license_id: outcome.license_id(),
         company_id: company,
@@ -509,9 +519,11 @@ pub(crate) async fn publish_revocations<I: Issuers>(
     let actor = c.actor_name();
     let org = c.org().map_or(0, |o| o.0);
     blocking(&app, move |app| {
-        let list = app
-            .issuers
-            .with(|is| is.publish_revocation_list(&product, today, p.valid_days.unwrap_or(30), 0))?;
+        // With the serials of the reseller certificates the vendor revoked.
+        let certificates = app.store.revoked_serials(&product)?;
+        let list = app.issuers.with(|is| {
+            is.publish_revocation_list_with(&product, today, p.valid_days.unwrap_or(30), 0, &certificates)
+        })?;
         app.store.audit(&actor, org, "publish_revocations", &product)?;
         let mut v = serde_json::to_value(&list).map_err(|e| ApiError::internal(e.to_string()))?;
         v["list_hex"] = json!(hex::encode(&list.bytes));

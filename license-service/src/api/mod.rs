@@ -10,6 +10,7 @@ pub mod app;
 pub mod caller;
 pub mod licenses;
 pub mod openapi;
+pub mod resellers;
 pub mod serve;
 
 use std::sync::Arc;
@@ -294,6 +295,30 @@ pub fn routes<I: Issuers>() -> Vec<Route<I>> {
             "/api/v1/reports/issued",
             "licenses issued in a month (JSON or CSV)",
             get(l::issued::<I>),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/resellers/{id}/certify",
+            "certify a reseller for a product with a frame (its key kept here, or its own)",
+            post(resellers::certify::<I>),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/resellers/{id}/narrow",
+            "narrow a reseller's frame (a new certificate inside the old)",
+            post(resellers::narrow::<I>),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/resellers/{id}/revoke",
+            "revoke a reseller's certificate for a product",
+            post(resellers::revoke::<I>),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/resellers/{id}/imports",
+            "import a reseller's monthly export (every code verified)",
+            post(resellers::import::<I>),
         ),
     ]
 }

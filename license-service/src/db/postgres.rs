@@ -12,7 +12,10 @@ use super::{Db, Row, Tx, Val};
 use crate::error::StoreError;
 
 /// The embedded migrations, in order.
-pub const MIGRATIONS: &[&str] = &[include_str!("../../migrations/postgres/0001_accounts.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/postgres/0001_accounts.sql"),
+    include_str!("../../migrations/postgres/0002_reseller_keys.sql"),
+];
 
 /// An arbitrary key for the advisory lock the migrations run under.
 const MIGRATION_LOCK: i64 = 0x6c6b_7376_6331;

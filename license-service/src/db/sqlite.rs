@@ -11,7 +11,10 @@ use super::{Db, Row, Tx, Val};
 use crate::error::StoreError;
 
 /// The embedded migrations, in order.
-pub const MIGRATIONS: &[&str] = &[include_str!("../../migrations/sqlite/0001_accounts.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/sqlite/0001_accounts.sql"),
+    include_str!("../../migrations/sqlite/0002_reseller_keys.sql"),
+];
 
 /// The SQLite database.
 pub struct SqliteDb {

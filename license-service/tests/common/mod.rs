@@ -47,8 +47,18 @@ pub struct Service {
     pub store: Arc<Store>,
     pub mail: Arc<MemoryMailer>,
     pub vendor_org: i64,
+    certifier: std::sync::Mutex<Option<Client>>,
+    /// The SQLite database file, when on SQLite.
+    pub db_file: Option<std::path::PathBuf>,
     _dir: Option<tempfile::TempDir>,
     _schema: Option<pg::Schema>,
+}
+
+/// The master key every test service seals reseller keys with.
+pub fn master_key() -> Arc<license_service::custody::MasterKey> {
+    static KEY: std::sync::OnceLock<Arc<license_service::custody::MasterKey>> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| Arc::new(license_service::custody::MasterKey::generate().unwrap()))
+        .clone()
 }
 
 fn start<I: Issuers>(store: Store, issuers: I) -> (SocketAddr, Arc<Store>, Arc<MemoryMailer>, i64) {
@@ -71,7 +81,11 @@ fn start_with<I: Issuers>(
         today: Arc::new(today),
         mailer: mail.clone(),
         matrix: Matrix::committed().unwrap(),
-        settings: Settings::new(WebPolicy::new(&[], false).unwrap()),
+        settings: {
+            let mut s = Settings::new(WebPolicy::new(&[], false).unwrap());
+            s.master_key = Some(master_key());
+            s
+        },
         vendor_org,
     });
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -114,6 +128,8 @@ impl Service {
             store,
             mail,
             vendor_org,
+            certifier: std::sync::Mutex::new(None),
+            db_file: Some(dir.path().join("service.db")),
             _dir: Some(dir),
             _schema: None,
         }
@@ -134,6 +150,8 @@ impl Service {
             store,
             mail,
             vendor_org,
+            certifier: std::sync::Mutex::new(None),
+            db_file: Some(dir.path().join("service.db")),
             _dir: Some(dir),
             _schema: None,
         }
@@ -149,6 +167,8 @@ impl Service {
             store,
             mail,
             vendor_org,
+            certifier: std::sync::Mutex::new(None),
+            db_file: None,
             _dir: None,
             _schema: Some(schema),
         }
@@ -210,6 +230,42 @@ impl Service {
         }
         let (status, v) = c.post("/api/v1/login", &body);
         assert_eq!(status, 200, "login {email}: {v}");
+        c
+    }
+
+    /// A reseller `name` certified through the API for demo-erp with `frame` (given the
+    /// id range 500000-599999 when it has none), its key kept by the service.
+    pub fn certified_reseller(&self, name: &str, frame: &license_core::Frame) -> i64 {
+        let mut frame = *frame;
+        if frame.license_ids.is_none() {
+            frame.license_ids = Some(license_core::IdRange {
+                first: 500_000,
+                last: 599_999,
+            });
+        }
+        let org = self
+            .store
+            .create_org(OrgKind::Reseller, name, &serde_json::to_string(&frame).unwrap())
+            .unwrap();
+        let mut va = self.certifier();
+        let (status, v) = va.post(
+            &format!("/api/v1/resellers/{org}/certify"),
+            &json!({"product": "demo-erp", "frame": frame}),
+        );
+        assert_eq!(status, 201, "certify {name}: {v}");
+        org
+    }
+
+    /// A vendor administrator's session (one user, logged in once: its TOTP code is
+    /// single-use).
+    pub fn certifier(&self) -> Client {
+        let mut held = self.certifier.lock().unwrap();
+        if let Some(c) = held.as_ref() {
+            return c.clone();
+        }
+        let (_, secret) = self.user(self.vendor_org, "certifier@vendor.test", true, &Rights::default());
+        let c = self.login("certifier@vendor.test", &secret);
+        *held = Some(c.clone());
         c
     }
 
