@@ -115,6 +115,7 @@ async fn run() -> Result<(), Failure> {
     let mut settings = Settings::new(WebPolicy::new(&hosts, tls.is_some())?);
     let master =
         env("LICENSE_SERVICE_MASTER_KEY").map_or_else(|| home.join("service-master.key"), PathBuf::from);
+    settings.tickets_home = Some(home.clone());
     settings.master_key = Some(Arc::new(license_service::custody::MasterKey::load_or_create(
         &master,
     )?));

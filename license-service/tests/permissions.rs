@@ -106,6 +106,7 @@ fn every_route_as_every_role_is_allowed_exactly_where_the_matrix_says() {
     svc.user(r, "ra@contoso.test", true, &Rights::default());
     let narrower = Rights {
         frame: Some(frame(50)),
+        tickets: true,
         ..Rights::default()
     };
     svc.user(r, "ru@contoso.test", false, &narrower);

@@ -40,6 +40,10 @@ pub struct Settings {
     /// The master key that seals the reseller keys the service keeps (`crate::custody`);
     /// without it, resellers keep their own keys and the service creates none.
     pub master_key: Option<Arc<crate::custody::MasterKey>>,
+    /// Where the ticket pools are kept (the vendor's home: its pool `tickets.jsonl`, as
+    /// `licensectl ticket` keeps it, and the resellers' pools under `service-tickets/`);
+    /// without it, ticket routes are refused.
+    pub tickets_home: Option<std::path::PathBuf>,
 }
 
 impl Settings {
@@ -54,6 +58,7 @@ impl Settings {
             request_timeout: Duration::from_secs(20),
             vendor_name: "Vendor".into(),
             master_key: None,
+            tickets_home: None,
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod licenses;
 pub mod openapi;
 pub mod resellers;
 pub mod serve;
+pub mod tickets;
 
 use std::sync::Arc;
 
@@ -319,6 +320,30 @@ pub fn routes<I: Issuers>() -> Vec<Route<I>> {
             "/api/v1/resellers/{id}/imports",
             "import a reseller's monthly export (every code verified)",
             post(resellers::import::<I>),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/tickets",
+            "create a pool of tickets for a reseller",
+            post(tickets::create::<I>),
+        ),
+        r(
+            Method::GET,
+            "/api/v1/tickets",
+            "the tickets the caller's organisation holds",
+            get(tickets::list::<I>),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/tickets/pass-on",
+            "pass tickets on to a sub-reseller",
+            post(tickets::pass_on::<I>),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/tickets/redeem",
+            "redeem a ticket for the company's installation",
+            post(tickets::redeem::<I>),
         ),
     ]
 }

@@ -61,8 +61,12 @@ pub fn master_key() -> Arc<license_service::custody::MasterKey> {
         .clone()
 }
 
-fn start<I: Issuers>(store: Store, issuers: I) -> (SocketAddr, Arc<Store>, Arc<MemoryMailer>, i64) {
-    start_with(store, issuers, None)
+fn start<I: Issuers>(
+    store: Store,
+    issuers: I,
+    tickets: &std::path::Path,
+) -> (SocketAddr, Arc<Store>, Arc<MemoryMailer>, i64) {
+    start_with(store, issuers, None, tickets)
 }
 
 /// Serve with `axum::serve`, or with the service's own bounded server when `limits` are
@@ -71,6 +75,7 @@ fn start_with<I: Issuers>(
     store: Store,
     issuers: I,
     limits: Option<http_guard::conn::ConnLimits>,
+    tickets: &std::path::Path,
 ) -> (SocketAddr, Arc<Store>, Arc<MemoryMailer>, i64) {
     let store = Arc::new(store);
     let mail = Arc::new(MemoryMailer::default());
@@ -84,6 +89,7 @@ fn start_with<I: Issuers>(
         settings: {
             let mut s = Settings::new(WebPolicy::new(&[], false).unwrap());
             s.master_key = Some(master_key());
+            s.tickets_home = Some(tickets.to_owned());
             s
         },
         vendor_org,
@@ -121,8 +127,11 @@ impl Service {
         let dir = tempfile::tempdir().unwrap();
         let ledger = FileLedger::open(&dir.path().join("ledger.jsonl")).unwrap();
         let store = Store::new(Box::new(SqliteDb::open(&dir.path().join("service.db")).unwrap()));
-        let (addr, store, mail, vendor_org) =
-            start(store, Locked::new(Issuer::new(catalogs(), key(), ledger)));
+        let (addr, store, mail, vendor_org) = start(
+            store,
+            Locked::new(Issuer::new(catalogs(), key(), ledger)),
+            dir.path(),
+        );
         Service {
             addr,
             store,
@@ -144,6 +153,7 @@ impl Service {
             store,
             Locked::new(Issuer::new(catalogs(), key(), ledger)),
             Some(limits),
+            dir.path(),
         );
         Service {
             addr,
@@ -161,7 +171,12 @@ impl Service {
     pub fn postgres() -> Service {
         let schema = pg::Schema::create(&pg::database_url());
         let store = Store::new(Box::new(PgDb::open(schema.config(), 4).unwrap()));
-        let (addr, store, mail, vendor_org) = start(store, Pooled::new(catalogs(), key(), schema.ledger(4)));
+        let tickets = tempfile::tempdir().unwrap();
+        let (addr, store, mail, vendor_org) = start(
+            store,
+            Pooled::new(catalogs(), key(), schema.ledger(4)),
+            tickets.path(),
+        );
         Service {
             addr,
             store,
@@ -169,7 +184,7 @@ impl Service {
             vendor_org,
             certifier: std::sync::Mutex::new(None),
             db_file: None,
-            _dir: None,
+            _dir: Some(tickets),
             _schema: Some(schema),
         }
     }
