@@ -54,31 +54,32 @@ fn license_id(id: Result<Path<u32>, PathRejection>) -> ApiResult<u32> {
 /// The texts of an order people typed, checked before the library sees them (a 400
 /// naming the field).
 fn check_customer(c: &Customer) -> ApiResult<()> {
-    if let Some(why) = names::refused(&c.licensee) {
-        return Err(ApiError::field(
+    match c.refused_field() {
+        None => Ok(()),
+        Some(("licensee", why)) => Err(ApiError::field(
             "customer.licensee",
             format!("the licensee name is refused: {why}"),
-        ));
+        )),
+        Some((field, why)) => Err(ApiError::field(
+            &format!("customer.{field}"),
+            format!("customer.{field} is refused: {why}"),
+        )),
     }
-    for (field, value) in [
-        ("customer.contact", &c.contact),
-        ("customer.customer_ref", &c.customer_ref),
-        ("customer.reseller", &c.reseller),
-        ("customer.site", &c.site),
-        ("customer.order_ref", &c.order_ref),
-    ] {
-        if let Some(v) = value
-            && let Some(why) = names::refused(v)
-        {
-            return Err(ApiError::field(field, format!("{field} is refused: {why}")));
-        }
-    }
-    Ok(())
 }
 
 fn check_order(order: &Order) -> ApiResult<()> {
     match order {
         Order::Issue(n) => check_customer(&n.customer),
+        Order::Transfer { to, .. } => check_customer(to).map_err(|mut e| {
+            e.field = e.field.map(|f| f.replacen("customer.", "to.", 1));
+            e
+        }),
+        Order::Revoke {
+            reason: Some(reason), ..
+        } => match names::refused(reason) {
+            Some(why) => Err(ApiError::field("reason", format!("the reason is refused: {why}"))),
+            None => Ok(()),
+        },
         _ => Ok(()),
     }
 }
