@@ -107,6 +107,7 @@ fn every_route_as_every_role_is_allowed_exactly_where_the_matrix_says() {
     let narrower = Rights {
         frame: Some(frame(50)),
         tickets: true,
+        reports: true,
         ..Rights::default()
     };
     svc.user(r, "ru@contoso.test", false, &narrower);
@@ -238,7 +239,10 @@ fn every_route_as_every_role_is_allowed_exactly_where_the_matrix_says() {
                     license.to_string()
                 },
             );
-            let path = if route.path == "/api/v1/reports/issued" || route.path == "/api/v1/reports/pro-rata" {
+            let path = if route.path == "/api/v1/reports/issued"
+                || route.path == "/api/v1/reports/pro-rata"
+                || route.path == "/api/v1/reports/invoice"
+            {
                 format!("{path}?month=2026-11")
             } else {
                 path

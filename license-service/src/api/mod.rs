@@ -10,6 +10,7 @@ pub mod app;
 pub mod caller;
 pub mod licenses;
 pub mod openapi;
+pub mod reports;
 pub mod resellers;
 pub mod serve;
 pub mod tickets;
@@ -344,6 +345,12 @@ pub fn routes<I: Issuers>() -> Vec<Route<I>> {
             "/api/v1/tickets/redeem",
             "redeem a ticket for the company's installation",
             post(tickets::redeem::<I>),
+        ),
+        r(
+            Method::GET,
+            "/api/v1/reports/invoice",
+            "the invoice basis per reseller in a month (JSON or CSV)",
+            get(reports::invoice::<I>),
         ),
     ]
 }
