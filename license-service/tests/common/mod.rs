@@ -124,12 +124,17 @@ fn start_with<I: Issuers>(
 impl Service {
     /// SQLite in memory and a ledger file.
     pub fn sqlite() -> Service {
+        Service::sqlite_with(catalogs())
+    }
+
+    /// SQLite and a ledger file, with these catalogs.
+    pub fn sqlite_with(catalogs: Catalogs) -> Service {
         let dir = tempfile::tempdir().unwrap();
         let ledger = FileLedger::open(&dir.path().join("ledger.jsonl")).unwrap();
         let store = Store::new(Box::new(SqliteDb::open(&dir.path().join("service.db")).unwrap()));
         let (addr, store, mail, vendor_org) = start(
             store,
-            Locked::new(Issuer::new(catalogs(), key(), ledger)),
+            Locked::new(Issuer::new(catalogs, key(), ledger)),
             dir.path(),
         );
         Service {
