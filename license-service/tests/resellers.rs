@@ -381,3 +381,40 @@ fn a_reseller_keeping_its_own_key_gets_a_bundle_and_its_monthly_export_is_import
         "{err}"
     );
 }
+
+#[test]
+fn a_users_frame_wider_than_its_resellers_grants_nothing_whenever_it_is_used() {
+    // The reseller's frame narrowed without the re-check of its users (as after a
+    // restore or a change by another instance): at use, the user's wider frame is void.
+    let svc = Service::any();
+    let r = svc.certified_reseller("Contoso", &frame(50));
+    svc.user(
+        r,
+        "ru@contoso.test",
+        false,
+        &Rights {
+            frame: Some(frame(40)),
+            ..Rights::default()
+        },
+    );
+    let mut ru = svc.login("ru@contoso.test", "");
+    let (status, made) = ru.post("/api/v1/licenses", &order("ACME Corp", 5));
+    assert_eq!(status, 201, "{made}");
+    let live = svc.store.certificate(r, "demo-erp").unwrap().unwrap();
+    let serial = svc.store.next_serial("demo-erp").unwrap();
+    svc.store
+        .record_certificate(
+            r,
+            "demo-erp",
+            serial,
+            &live.chain,
+            &serde_json::to_string(&frame(30)).unwrap(),
+        )
+        .unwrap();
+    let (status, err) = ru.post("/api/v1/licenses", &order("Beta GmbH", 5));
+    assert_eq!(
+        (status, err["error"]["kind"].as_str()),
+        (403, Some("forbidden")),
+        "{err}"
+    );
+}
