@@ -418,3 +418,33 @@ fn a_users_frame_wider_than_its_resellers_grants_nothing_whenever_it_is_used() {
         "{err}"
     );
 }
+
+#[test]
+fn a_resellers_changes_of_its_licenses_carry_its_chain_and_stay_inside_its_frame() {
+    let svc = Service::any();
+    let r = svc.certified_reseller("Contoso", &frame(50));
+    let mut ra = reseller_admin(&svc, r, "ra@contoso.test");
+    let (status, made) = ra.post("/api/v1/licenses", &order("ACME Corp", 10));
+    assert_eq!(status, 201, "{made}");
+    let id = made["license"]["license_id"].as_u64().unwrap();
+    let (status, up) = ra.post(
+        &format!("/api/v1/licenses/{id}/upgrade"),
+        &json!({"named_users": 40}),
+    );
+    assert_eq!(status, 200, "{up}");
+    let v = verifier("ACME Corp", &common::pg::db("DB-ACME Corp"))
+        .verify_text_at(up["now"]["code"].as_str().unwrap(), noon())
+        .unwrap();
+    assert_eq!(v.issuer().unwrap().reseller().name, "Contoso");
+    assert_eq!(v.named_users(), Some(40));
+    // Beyond the certificate's frame: refused before signing.
+    let (status, err) = ra.post(
+        &format!("/api/v1/licenses/{id}/upgrade"),
+        &json!({"named_users": 60}),
+    );
+    assert_eq!(
+        (status, err["error"]["kind"].as_str()),
+        (422, Some("outside_frame")),
+        "{err}"
+    );
+}

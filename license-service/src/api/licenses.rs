@@ -232,14 +232,31 @@ async fn change<I: Issuers>(
 ) -> ApiResult<Json<Outcome>> {
     let license_id = license_id(id)?;
     let c2 = c.clone();
-    blocking(&app, move |app| {
+    // A reseller whose key the service keeps signs the changes of its licenses with its
+    // key and chain too (the library then checks them against its certificate's frame).
+    let reseller_signs = blocking(&app, move |app| {
         owned(app, &c2, license_id)?;
-        need_right(app, &c2)
+        need_right(app, &c2)?;
+        let Some((org, OrgKind::Reseller)) = c2.org() else {
+            return Ok(None);
+        };
+        let product = app.issuers.with(|is| is.history(license_id))?.product;
+        let keeps = app
+            .store
+            .reseller_key(org)?
+            .is_some_and(|k| k.custody == crate::store::Custody::Service);
+        Ok((keeps && app.store.certificate(org, &product)?.is_some()).then_some((org, product)))
     })
     .await?;
     let change = body.map(|b| parse::<Change>(&b)).transpose()?;
     let order = make(license_id, change)?;
-    let outcome = place(&app, order_key(headers)?, order).await?;
+    let outcome = match reseller_signs {
+        Some((org, product)) => {
+            check_order(&order)?;
+            super::resellers::place_as_reseller(&app, org, product, order_key(headers)?, order).await?
+        }
+        None => place(&app, order_key(headers)?, order).await?,
+    };
     let actor = c.actor_name();
     let org = c.org().map_or(0, |o| o.0);
     blocking(&app, move |app| {
