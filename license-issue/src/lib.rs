@@ -37,6 +37,7 @@ mod error;
 mod issuer;
 mod keys;
 mod ledger;
+pub mod names;
 mod report;
 
 #[cfg(test)]

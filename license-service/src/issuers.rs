@@ -10,7 +10,7 @@
 
 use std::sync::Mutex;
 
-use license_issue::{Catalogs, Issuer, Ledger, VendorKey};
+use license_issue::{Catalogs, Issuer, Ledger, Signer, VendorKey};
 use license_notify::OutboxStore;
 
 use crate::store::Owner;
@@ -32,6 +32,15 @@ pub trait Issuers: Send + Sync + 'static {
     fn outbox(&self) -> Option<&dyn OutboxStore> {
         None
     }
+    /// Run `f` with an issuer over the same ledger that signs with `signer` (a reseller's
+    /// key and chain: its codes carry its certificate chain); a new license it makes is
+    /// `new_owner`'s, as in [`Issuers::with_for`].
+    fn with_signer<T>(
+        &self,
+        signer: Signer,
+        new_owner: Option<Owner>,
+        f: impl FnOnce(&mut Issuer<Self::Ledger>) -> T,
+    ) -> T;
 }
 
 /// Issuers over a ledger handle that many threads share (clones of a `PgLedger`).
@@ -61,6 +70,13 @@ impl<L: Ledger + Clone + Send + Sync + 'static> Issuers for Pooled<L> {
             self.ledger.clone(),
         ))
     }
+    fn with_signer<T>(&self, signer: Signer, _: Option<Owner>, f: impl FnOnce(&mut Issuer<L>) -> T) -> T {
+        f(&mut Issuer::new(
+            self.catalogs.clone(),
+            signer,
+            self.ledger.clone(),
+        ))
+    }
 }
 
 /// One issuer behind a lock (a ledger file, which one process holds).
@@ -79,5 +95,21 @@ impl<L: Ledger + Send + 'static> Issuers for Locked<L> {
         // A panic while holding the lock leaves the issuer as consistent as the ledger.
         let mut guard = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         f(&mut guard)
+    }
+    fn with_signer<T>(&self, signer: Signer, _: Option<Owner>, f: impl FnOnce(&mut Issuer<L>) -> T) -> T {
+        /// Puts the vendor's signer back however `f` ends (a panic included), so no later
+        /// order is signed with the reseller's key.
+        struct Restore<'a, L: Ledger>(&'a mut Issuer<L>, Option<Signer>);
+        impl<L: Ledger> Drop for Restore<'_, L> {
+            fn drop(&mut self) {
+                if let Some(s) = self.1.take() {
+                    self.0.replace_signer(s);
+                }
+            }
+        }
+        let mut guard = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let vendor = guard.replace_signer(signer);
+        let restore = Restore(&mut guard, Some(vendor));
+        f(restore.0)
     }
 }

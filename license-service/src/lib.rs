@@ -22,6 +22,7 @@
 pub mod api;
 pub mod auth;
 pub mod clock;
+pub mod custody;
 pub mod db;
 pub mod error;
 pub mod issuers;

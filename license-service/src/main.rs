@@ -17,6 +17,7 @@
 //! LICENSE_SERVICE_SMTP_PASSWORD=...  LICENSE_SERVICE_MAIL_FROM='Licensing <l@example.com>'
 //! LICENSE_SERVICE_WEBHOOK_ALLOW=loopback,private   # webhook ranges besides public ones
 //! (docs/SERVICE.md lists the others: throttle, instance name, lease, poll, jobs)
+//! LICENSE_SERVICE_MASTER_KEY=<home>/service-master.key   # seals the reseller keys it keeps (0600)
 //! ```
 #![forbid(unsafe_code)]
 
@@ -132,6 +133,12 @@ async fn run() -> Result<(), Failure> {
         number("LICENSE_SERVICE_RATE_ADDRESS", 1200)?,
         minute,
     ));
+    let master =
+        env("LICENSE_SERVICE_MASTER_KEY").map_or_else(|| home.join("service-master.key"), PathBuf::from);
+    settings.tickets_home = Some(home.clone());
+    settings.master_key = Some(Arc::new(license_service::custody::MasterKey::load_or_create(
+        &master,
+    )?));
     let store = Arc::new(tokio::task::spawn_blocking(store).await??);
     let listener = std::net::TcpListener::bind(&listen)?;
     let public_url = env("LICENSE_SERVICE_PUBLIC_URL").unwrap_or_else(|| {

@@ -21,7 +21,9 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use license_core::Date;
-use license_issue::{Batch, Catalogs, Issuer, Ledger, LedgerError, Month, OutboxRow, VendorKey, WithOutbox};
+use license_issue::{
+    Batch, Catalogs, Issuer, Ledger, LedgerError, Month, OutboxRow, Signer, VendorKey, WithOutbox,
+};
 use license_notify::{
     Audience, Endpoint, EventKind, JobReport, Language, MailSetup, MessageCatalog, NotifyError, OutboxStore,
     Recipient, RetryPolicy, TargetPolicy, WebhookConfig, WebhookSender, Worker, account_email, batch_events,
@@ -131,7 +133,7 @@ fn audience(
 }
 
 impl<L: Ledger + Clone + Send + Sync + 'static> Notifying<L> {
-    fn issuer(&self, new_owner: Option<Owner>) -> Issuer<OutboxLedger<L>> {
+    fn issuer(&self, new_owner: Option<Owner>, signer: Signer) -> Issuer<OutboxLedger<L>> {
         let store = Arc::clone(&self.store);
         let outbox = Arc::clone(&self.outbox);
         let events: Events = Box::new(move |batch: &Batch<'_>| {
@@ -140,7 +142,7 @@ impl<L: Ledger + Clone + Send + Sync + 'static> Notifying<L> {
         });
         Issuer::new(
             self.catalogs.clone(),
-            self.key.clone(),
+            signer,
             WithOutbox::new(self.ledger.clone(), events),
         )
     }
@@ -150,11 +152,20 @@ impl<L: Ledger + Clone + Send + Sync + 'static> Issuers for Notifying<L> {
     type Ledger = OutboxLedger<L>;
 
     fn with<T>(&self, f: impl FnOnce(&mut Issuer<Self::Ledger>) -> T) -> T {
-        f(&mut self.issuer(None))
+        f(&mut self.issuer(None, self.key.clone().into()))
     }
 
     fn with_for<T>(&self, owner: Owner, f: impl FnOnce(&mut Issuer<Self::Ledger>) -> T) -> T {
-        f(&mut self.issuer(Some(owner)))
+        f(&mut self.issuer(Some(owner), self.key.clone().into()))
+    }
+
+    fn with_signer<T>(
+        &self,
+        signer: Signer,
+        new_owner: Option<Owner>,
+        f: impl FnOnce(&mut Issuer<Self::Ledger>) -> T,
+    ) -> T {
+        f(&mut self.issuer(new_owner, signer))
     }
 
     fn outbox(&self) -> Option<&dyn OutboxStore> {

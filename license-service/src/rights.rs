@@ -136,12 +136,17 @@ pub enum GrantError {
 }
 
 /// Whether `child`'s frame lies inside `parent`'s, by the library's `Frame::narrows` (the
-/// delegation depth, which only certificates carry, is left out of the comparison).
+/// delegation depth, which only certificates carry, is left out of the comparison; so is
+/// the license-id range when the child gives none: a user's licenses take the ids of its
+/// reseller's certificate).
 pub fn frame_inside(child: &Frame, parent: &Frame) -> Result<(), Violation> {
     let mut c = *child;
     let mut p = *parent;
     c.delegation_depth = 0;
     p.delegation_depth = 1;
+    if c.license_ids.is_none() {
+        c.license_ids = p.license_ids;
+    }
     c.narrows(&p)
 }
 

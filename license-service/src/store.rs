@@ -5,6 +5,9 @@
 
 use serde::Serialize;
 
+mod resellers;
+pub use resellers::{CertificateRow, Custody, ResellerKeyRow};
+
 use crate::auth::secret;
 use crate::clock::now_ms;
 use crate::db::{Db, Row, Tx, Val};

@@ -294,14 +294,7 @@ fn frame(users: u32, modules: u64) -> Frame {
 #[test]
 fn a_reseller_admin_grants_narrower_rights_and_an_order_outside_them_is_refused() {
     let svc = Service::any();
-    let r = svc
-        .store
-        .create_org(
-            OrgKind::Reseller,
-            "Contoso",
-            &serde_json::to_string(&frame(100, u64::MAX)).unwrap(),
-        )
-        .unwrap();
+    let r = svc.certified_reseller("Contoso", &frame(100, u64::MAX));
     svc.user(r, "ra@contoso.test", true, &Rights::default());
     let mut ra = svc.login("ra@contoso.test", "");
     // Wider than its own frame: refused, naming the limit.
@@ -328,14 +321,16 @@ fn a_reseller_admin_grants_narrower_rights_and_an_order_outside_them_is_refused(
     assert_eq!(status, 200);
     let mut ru = svc.login("ru@contoso.test", "");
     // 25 users is outside its 20: refused naming the limit; 15 is inside.
-    let (status, err) = ru.post("/api/v1/licenses", &new_license("Beta GmbH"));
+    let mut beta = new_license("Beta GmbH");
+    beta["customer"]["reseller"].take();
+    let (status, err) = ru.post("/api/v1/licenses", &beta);
     assert_eq!(
         (status, err["error"]["kind"].as_str()),
         (403, Some("outside_rights")),
         "{err}"
     );
     assert!(err["error"]["message"].as_str().unwrap().contains("20"), "{err}");
-    let mut inside = new_license("Beta GmbH");
+    let mut inside = beta.clone();
     inside["named_users"] = json!(15);
     let (status, made) = ru.post("/api/v1/licenses", &inside);
     assert_eq!(status, 201, "{made}");

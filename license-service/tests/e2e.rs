@@ -112,7 +112,10 @@ fn a_company_registers_confirms_tries_activates_orders_and_gets_the_code_by_mail
     let mail = smtpd.wait_for("it@acme.test", "confirm", 20);
     let first_mail = std::time::Instant::now();
     let body = mail["body"].as_str().unwrap();
-    assert!(body.contains("http://portal.test/portal/confirm?token=lkm_"), "{body}");
+    assert!(
+        body.contains("http://portal.test/portal/confirm?token=lkm_"),
+        "{body}"
+    );
     assert!(!body.contains(PASSWORD), "no password in a mail");
     let token = token_in(&mail);
     let (status, r) = svc.client().post("/api/v1/confirm", &json!({"token": token}));

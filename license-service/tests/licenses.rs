@@ -87,15 +87,14 @@ fn a_reseller_transfers_to_its_customer_and_the_vendor_revokes_publishes_and_rep
         f
     })
     .unwrap();
-    let r = svc
-        .store
-        .create_org(OrgKind::Reseller, "Contoso", &frame)
-        .unwrap();
+    let r = svc.certified_reseller("Contoso", &serde_json::from_str(&frame).unwrap());
     let b = svc.store.create_org(OrgKind::Company, "Beta GmbH", "").unwrap();
     svc.user(r, "ra@contoso.test", true, &Rights::default());
     svc.user(b, "cb@beta.test", true, &Rights::default());
     let mut ra = svc.login("ra@contoso.test", "");
-    let (status, made) = ra.post("/api/v1/licenses", &new_license("=HYPERLINK(\"x\")"));
+    let mut order = new_license("=HYPERLINK(\"x\")");
+    order["customer"]["reseller"].take();
+    let (status, made) = ra.post("/api/v1/licenses", &order);
     assert_eq!(status, 201, "{made}");
     let id = made["license"]["license_id"].as_u64().unwrap();
     let mut cb = svc.login("cb@beta.test", "");

@@ -303,3 +303,28 @@ fn a_mistyped_database_code_is_refused_with_its_group() {
     .unwrap();
     issue("DB-7F3A-22C1").ok();
 }
+
+#[test]
+fn names_with_controls_or_nothing_visible_are_refused_by_the_librarys_rule() {
+    let env = Env::ready();
+    env.run(&["issue", "--licensee", "ACME\u{202E}proC", "--users", "5"])
+        .fails(
+            2,
+            "--licensee is refused: it contains a bidirectional control character",
+        );
+    env.run(&["issue", "--licensee", "\u{200B}", "--users", "5"])
+        .fails(
+            2,
+            "--licensee is refused: it is empty or has no visible character",
+        );
+    env.run(&[
+        "issue",
+        "--licensee",
+        "ACME Corp",
+        "--users",
+        "5",
+        "--customer-ref",
+        "K\u{7}1",
+    ])
+    .fails(2, "--customer-ref is refused: it contains a control character");
+}

@@ -96,6 +96,11 @@ pub struct Defaults {
     /// identifiers of its own: taken as given).
     #[serde(default)]
     pub database_codes: DatabaseCodes,
+    /// Most moves (rehosts of a bound license to another database, machine or seat
+    /// server, a recovery after a lost machine included) one license may have in 365
+    /// days; its first activation is no move. `None`: no limit (the default).
+    #[serde(default)]
+    pub max_moves_per_year: Option<u32>,
 }
 
 /// The catalog's `database_codes` word.
@@ -192,6 +197,7 @@ impl Default for Defaults {
             max_named_users: None,
             max_concurrent_seats: None,
             database_codes: DatabaseCodes::Toolkit,
+            max_moves_per_year: None,
         }
     }
 }

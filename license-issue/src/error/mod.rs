@@ -220,6 +220,11 @@ mod tests {
             }),
             Error::Order(OrderError::InvalidSeatServerKey { given_len: 3 }),
             Error::Order(OrderError::NothingToRehost),
+            Error::Order(OrderError::TooManyMoves {
+                license_id: l,
+                limit: 2,
+                next: d,
+            }),
             Error::Order(OrderError::LicenseIdsExhausted),
             Error::Order(OrderError::RevisionsExhausted { license_id: l }),
             Error::Order(OrderError::StartsBeforeIssue {

@@ -47,6 +47,18 @@ pub enum OrderError {
         "invalid order: give the new binding (a database code, machine fingerprint or seat server key) or the part to remove"
     )]
     NothingToRehost,
+    /// A move beyond the catalog's limit of moves per year.
+    #[error(
+        "license {license_id} was moved {limit} times in the last 365 days, the most its catalog allows (max_moves_per_year): the next move is possible on {next}; until then the vendor decides"
+    )]
+    TooManyMoves {
+        /// The license.
+        license_id: u32,
+        /// The catalog's limit.
+        limit: u32,
+        /// The first day a move is allowed again.
+        next: Date,
+    },
     /// Every license id is used.
     #[error(
         "invalid order: license ids are exhausted (the ledger's last id is 4294967295): keep this ledger for its licenses and issue new ones from a new ledger"
@@ -402,6 +414,7 @@ impl OrderError {
             OrderError::InvalidSeatServerKey { .. } => "invalid_seat_server_key",
             OrderError::ReplaceAndRemove { .. } => "replace_and_remove",
             OrderError::NothingToRehost => "nothing_to_rehost",
+            OrderError::TooManyMoves { .. } => "too_many_moves",
             OrderError::LicenseIdsExhausted => "license_ids_exhausted",
             OrderError::RevisionsExhausted { .. } => "revisions_exhausted",
             OrderError::StartsBeforeIssue { .. } => "starts_before_issue",

@@ -111,6 +111,13 @@ impl<L: Ledger> Issuer<L> {
         &self.signer
     }
 
+    /// Sign with `signer` from now on; the signer replaced is returned. A backend that
+    /// holds one issuer over its ledger signs a reseller's orders with the reseller's key
+    /// and chain this way, then puts the vendor's key back.
+    pub fn replace_signer(&mut self, signer: impl Into<Signer>) -> Signer {
+        std::mem::replace(&mut self.signer, signer.into())
+    }
+
     /// The ledger, for its own operations that are no order (a GDPR erasure,
     /// [`Ledger::erase_licensee`]); every order goes through the issuer.
     pub fn ledger_mut(&mut self) -> &mut L {

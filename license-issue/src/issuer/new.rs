@@ -121,8 +121,10 @@ impl<L: Ledger> Issuer<L> {
         // A reseller's licenses take ids only from its certificate's range, so they never
         // share an id (a revocation entry, a row of the vendor's import) with another's.
         let range = self.signer.license_ids(catalog.product())?;
-        let first = range.map_or(catalog.first_license_id(), |r| r.first);
-        let id = self.ledger.new_license_id(first)?;
+        let id = match range {
+            None => self.ledger.new_license_id(catalog.first_license_id())?,
+            Some(r) => self.ledger.new_license_id_in(r)?,
+        };
         if let Some(r) = range
             && !r.contains(id)
         {

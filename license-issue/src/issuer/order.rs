@@ -38,6 +38,24 @@ impl Customer {
             ..Customer::default()
         }
     }
+
+    /// The first name of the order people typed that [`crate::names::refused`] refuses:
+    /// the field (`licensee`, `contact`, `customer_ref`, `reseller`, `site`, `order_ref`)
+    /// and why. The licensee is required; the others only when given.
+    pub fn refused_field(&self) -> Option<(&'static str, &'static str)> {
+        if let Some(why) = crate::names::refused(&self.licensee) {
+            return Some(("licensee", why));
+        }
+        [
+            ("contact", &self.contact),
+            ("customer_ref", &self.customer_ref),
+            ("reseller", &self.reseller),
+            ("site", &self.site),
+            ("order_ref", &self.order_ref),
+        ]
+        .into_iter()
+        .find_map(|(field, value)| Some((field, crate::names::refused(value.as_deref()?)?)))
+    }
 }
 
 /// A seat server's Ed25519 public key, as `license-server key` prints it (64 hex digits).

@@ -41,7 +41,47 @@ impl<L: Ledger> Issuer<L> {
         {
             return Err(Error::Order(OrderError::NothingToRehost));
         }
+        self.check_moves(license_id, today)?;
         self.rebind(license_id, None, Operation::Rehost, &bind, unbind, today)
+    }
+
+    /// A rehost of a bound license is a move (a recovery after a lost machine too): at
+    /// most the catalog's `max_moves_per_year` in the 365 days up to `today`. Binding an
+    /// unbound license (its activation) is no move.
+    fn check_moves(&self, license_id: u32, today: Date) -> Result<(), Error> {
+        let h = self.open(license_id, today)?;
+        let Some(limit) = self.catalogs.get(&h.product)?.defaults.max_moves_per_year else {
+            return Ok(());
+        };
+        let bound = self
+            .current(&h, today)
+            .is_ok_and(|r| r.license.binding != license_core::Binding::NONE);
+        if !bound {
+            return Ok(());
+        }
+        // A rehost of a revision that was bound is a move; one of an unbound revision was
+        // its activation.
+        let mut moves: Vec<Date> = h
+            .revisions
+            .windows(2)
+            .filter(|w| {
+                w[1].operation == Operation::Rehost
+                    && w[0].license.binding != license_core::Binding::NONE
+                    && today.days_since(w[1].recorded) < 365
+            })
+            .map(|w| w[1].recorded)
+            .collect();
+        if moves.len() < limit as usize {
+            return Ok(());
+        }
+        moves.sort();
+        // The move that falls out of the window first makes room.
+        let oldest = moves[moves.len() - limit as usize];
+        Err(Error::Order(OrderError::TooManyMoves {
+            license_id,
+            limit,
+            next: oldest.checked_add_days(365).unwrap_or(today),
+        }))
     }
 
     /// Transfer the license to another licensee (a reseller's license to its end
@@ -101,5 +141,61 @@ impl<L: Ledger> Issuer<L> {
             out.binding = binding;
             Ok(out)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use license_core::{Date, Kind};
+
+    use crate::catalog::product::{Catalog, Catalogs, DEMO_CATALOG};
+    use crate::error::Error;
+    use crate::issuer::Issuer;
+    use crate::issuer::error::OrderError;
+    use crate::issuer::order::{BindTo, Customer, NewLicense, Unbind};
+    use crate::keys::vendor::VendorKey;
+    use crate::ledger::store::MemoryLedger;
+
+    fn d(y: u16, m: u8, day: u8) -> Date {
+        Date::from_ymd(y, m, day).unwrap()
+    }
+
+    fn db(n: u32) -> BindTo {
+        let mut bytes = [0u8; 10];
+        bytes[..4].copy_from_slice(&n.to_be_bytes());
+        BindTo::database(license_core::DatabaseCode::from_random(bytes).to_string())
+    }
+
+    #[test]
+    fn moves_are_limited_per_365_days_and_the_first_activation_is_no_move() {
+        let text = DEMO_CATALOG.replacen("[defaults]\n", "[defaults]\nmax_moves_per_year = 2\n", 1);
+        let catalog = Catalog::from_toml(&text, std::path::Path::new("moves")).unwrap();
+        assert_eq!(catalog.defaults.max_moves_per_year, Some(2));
+        let mut catalogs = Catalogs::new();
+        catalogs.insert(catalog);
+        let mut is = Issuer::new(catalogs, VendorKey::from_seed(&[7; 32]), MemoryLedger::new());
+        let mut o = NewLicense::new("demo-erp", Kind::Full, Customer::new("ACME Corp"));
+        o.line = Some("expert".into());
+        o.named_users = Some(5);
+        let id = is.issue(&o, d(2026, 1, 10)).unwrap().license.license_id;
+        // Activation: binding the unbound license is no move.
+        is.rehost(id, db(1), Unbind::default(), d(2026, 1, 11)).unwrap();
+        is.rehost(id, db(2), Unbind::default(), d(2026, 3, 1)).unwrap();
+        is.rehost(id, db(3), Unbind::default(), d(2026, 6, 1)).unwrap();
+        let e = is
+            .rehost(id, db(4), Unbind::default(), d(2026, 9, 1))
+            .unwrap_err();
+        assert!(
+            matches!(
+                &e,
+                Error::Order(OrderError::TooManyMoves { limit: 2, next, .. }) if *next == d(2027, 3, 1)
+            ),
+            "{e}"
+        );
+        assert!(e.to_string().contains("2027-03-01"), "{e}");
+        assert_eq!(e.kind_name(), "too_many_moves");
+        // 365 days after the first move, one is allowed again.
+        is.rehost(id, db(4), Unbind::default(), d(2027, 3, 1)).unwrap();
+        assert!(is.rehost(id, db(5), Unbind::default(), d(2027, 3, 2)).is_err());
     }
 }

@@ -101,6 +101,10 @@ where
         self.inner.new_license_id(first)
     }
 
+    fn new_license_id_in(&self, range: license_core::IdRange) -> Result<u32, Error> {
+        self.inner.new_license_id_in(range)
+    }
+
     fn erase_licensee(&mut self, licensee: &str, pseudonym: &str) -> Result<usize, Error> {
         self.inner.erase_licensee(licensee, pseudonym)
     }

@@ -635,6 +635,21 @@ impl Ledger for PgLedger {
         u32::try_from(n).map_err(|_| OrderError::LicenseIdsExhausted.into())
     }
 
+    fn new_license_id_in(&self, range: license_core::IdRange) -> Result<u32, Error> {
+        let mut c = self.conn()?;
+        let row = c
+            .query_one(
+                "SELECT max(license_id) FROM ledger_records WHERE license_id BETWEEN $1 AND $2",
+                &[&i64::from(range.first), &i64::from(range.last)],
+            )
+            .map_err(db)?;
+        let max: Option<i64> = row.get(0);
+        match max {
+            None => Ok(range.first),
+            Some(m) => u32::try_from(m + 1).map_err(|_| OrderError::LicenseIdsExhausted.into()),
+        }
+    }
+
     fn last_license_id(&self) -> Result<Option<u32>, Error> {
         let mut c = self.conn()?;
         let row = c

@@ -318,6 +318,24 @@ pub trait Ledger {
         Ok(self.records()?.iter().map(|r| r.license.license_id).max())
     }
 
+    /// The id for a new license of a reseller whose certificate gives it `range`: above
+    /// every id recorded inside the range, at least its first (ids of the vendor or of
+    /// other resellers outside the range do not use it up, in a ledger they share, e.g. a
+    /// backend's). Two issuers may get the same id; the second append is then a conflict
+    /// and that order runs again. Past the range's last id it is refused by the caller.
+    fn new_license_id_in(&self, range: license_core::IdRange) -> Result<u32, Error> {
+        let last = self
+            .records()?
+            .iter()
+            .map(|r| r.license.license_id)
+            .filter(|&id| range.contains(id))
+            .max();
+        match last {
+            None => Ok(range.first),
+            Some(last) => last.checked_add(1).ok_or(OrderError::LicenseIdsExhausted.into()),
+        }
+    }
+
     /// The id for a new license: above every id recorded, at least `first` (the
     /// catalog's first id). Two issuers may get the same id from a ledger that does not
     /// allocate them (this default: the highest id plus one); the second append is then

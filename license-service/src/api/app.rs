@@ -45,6 +45,13 @@ pub struct Settings {
     pub rate_per_account: Arc<http_guard::rate::RateLimiter>,
     /// Requests per client address per minute, counted per instance (default 1200).
     pub rate_per_address: Arc<http_guard::rate::RateLimiter>,
+    /// The master key that seals the reseller keys the service keeps (`crate::custody`);
+    /// without it, resellers keep their own keys and the service creates none.
+    pub master_key: Option<Arc<crate::custody::MasterKey>>,
+    /// Where the ticket pools are kept (the vendor's home: its pool `tickets.jsonl`, as
+    /// `licensectl ticket` keeps it, and the resellers' pools under `service-tickets/`);
+    /// without it, ticket routes are refused.
+    pub tickets_home: Option<std::path::PathBuf>,
 }
 
 impl Settings {
@@ -62,6 +69,8 @@ impl Settings {
             webhook_policy: license_notify::TargetPolicy::default(),
             rate_per_account: Arc::new(http_guard::rate::RateLimiter::new(600, Duration::from_secs(60))),
             rate_per_address: Arc::new(http_guard::rate::RateLimiter::new(1200, Duration::from_secs(60))),
+            master_key: None,
+            tickets_home: None,
         }
     }
 }

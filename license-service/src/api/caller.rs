@@ -103,7 +103,20 @@ impl Caller {
     pub fn rights(&self, reseller_frame: Option<license_core::Frame>) -> Rights {
         let admin = match &self.actor {
             Actor::Anonymous => return Rights::default(),
-            Actor::User { user, .. } if !user.admin => return user.rights.clone(),
+            Actor::User { user, .. } if !user.admin => {
+                // Never beyond the administrator's: a granted frame that no longer lies
+                // inside the reseller's (narrowed since) grants nothing.
+                let mut rights = user.rights.clone();
+                if user.org_kind == OrgKind::Reseller
+                    && let Some(f) = &rights.frame
+                    && reseller_frame
+                        .as_ref()
+                        .is_none_or(|own| crate::rights::frame_inside(f, own).is_err())
+                {
+                    rights.frame = None;
+                }
+                return rights;
+            }
             _ => true,
         };
         match (admin, self.org().map(|o| o.1)) {

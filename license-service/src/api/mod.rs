@@ -10,7 +10,10 @@ pub mod app;
 pub mod caller;
 pub mod licenses;
 pub mod openapi;
+pub mod reports;
+pub mod resellers;
 pub mod serve;
+pub mod tickets;
 pub mod webhooks;
 
 use std::net::SocketAddr;
@@ -296,6 +299,60 @@ pub fn routes<I: Issuers>() -> Vec<Route<I>> {
             "/api/v1/reports/issued",
             "licenses issued in a month (JSON or CSV)",
             get(l::issued::<I>),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/resellers/{id}/certify",
+            "certify a reseller for a product with a frame (its key kept here, or its own)",
+            post(resellers::certify::<I>),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/resellers/{id}/narrow",
+            "narrow a reseller's frame (a new certificate inside the old)",
+            post(resellers::narrow::<I>),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/resellers/{id}/revoke",
+            "revoke a reseller's certificate for a product",
+            post(resellers::revoke::<I>),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/resellers/{id}/imports",
+            "import a reseller's monthly export (every code verified)",
+            post(resellers::import::<I>),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/tickets",
+            "create a pool of tickets for a reseller",
+            post(tickets::create::<I>),
+        ),
+        r(
+            Method::GET,
+            "/api/v1/tickets",
+            "the tickets the caller's organisation holds",
+            get(tickets::list::<I>),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/tickets/pass-on",
+            "pass tickets on to a sub-reseller",
+            post(tickets::pass_on::<I>),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/tickets/redeem",
+            "redeem a ticket for the company's installation",
+            post(tickets::redeem::<I>),
+        ),
+        r(
+            Method::GET,
+            "/api/v1/reports/invoice",
+            "the invoice basis per reseller in a month (JSON or CSV)",
+            get(reports::invoice::<I>),
         ),
         r(
             Method::GET,

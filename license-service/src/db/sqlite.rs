@@ -14,6 +14,7 @@ use crate::error::StoreError;
 pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0001_accounts.sql"),
     include_str!("../../migrations/sqlite/0002_user_language.sql"),
+    include_str!("../../migrations/sqlite/0003_reseller_keys.sql"),
 ];
 
 /// The SQLite database.

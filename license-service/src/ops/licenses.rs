@@ -19,33 +19,34 @@ use crate::rights::OrgKind;
 use crate::store::Owner;
 
 /// The texts of an order people typed, checked before the library sees them (a 400
-/// naming the field).
+/// naming the field): the library's one rule for names (`Customer::refused_field`).
 pub fn check_customer(c: &Customer) -> ApiResult<()> {
-    if let Some(why) = names::refused(&c.licensee) {
-        return Err(ApiError::field(
+    match c.refused_field() {
+        None => Ok(()),
+        Some(("licensee", why)) => Err(ApiError::field(
             "customer.licensee",
             format!("the licensee name is refused: {why}"),
-        ));
+        )),
+        Some((field, why)) => Err(ApiError::field(
+            &format!("customer.{field}"),
+            format!("customer.{field} is refused: {why}"),
+        )),
     }
-    for (field, value) in [
-        ("customer.contact", &c.contact),
-        ("customer.customer_ref", &c.customer_ref),
-        ("customer.reseller", &c.reseller),
-        ("customer.site", &c.site),
-        ("customer.order_ref", &c.order_ref),
-    ] {
-        if let Some(v) = value
-            && let Some(why) = names::refused(v)
-        {
-            return Err(ApiError::field(field, format!("{field} is refused: {why}")));
-        }
-    }
-    Ok(())
 }
 
 fn check_order(order: &Order) -> ApiResult<()> {
     match order {
         Order::Issue(n) => check_customer(&n.customer),
+        Order::Transfer { to, .. } => check_customer(to).map_err(|mut e| {
+            e.field = e.field.map(|f| f.replacen("customer.", "to.", 1));
+            e
+        }),
+        Order::Revoke {
+            reason: Some(reason), ..
+        } => match names::refused(reason) {
+            Some(why) => Err(ApiError::field("reason", format!("the reason is refused: {why}"))),
+            None => Ok(()),
+        },
         _ => Ok(()),
     }
 }
@@ -148,7 +149,28 @@ pub async fn commit_change<I: Issuers>(
     action: &'static str,
     order: Order,
 ) -> ApiResult<Outcome> {
-    let outcome = place(app, key, order).await?;
+    let c2 = c.clone();
+    // A reseller whose key the service keeps signs the changes of its licenses with its
+    // key and chain too (the library then checks them against its certificate's frame).
+    let reseller_signs = blocking(app, move |app| {
+        let Some((org, OrgKind::Reseller)) = c2.org() else {
+            return Ok(None);
+        };
+        let product = app.issuers.with(|is| is.history(license_id))?.product;
+        let keeps = app
+            .store
+            .reseller_key(org)?
+            .is_some_and(|k| k.custody == crate::store::Custody::Service);
+        Ok((keeps && app.store.certificate(org, &product)?.is_some()).then_some((org, product)))
+    })
+    .await?;
+    let outcome = match reseller_signs {
+        Some((org, product)) => {
+            check_order(&order)?;
+            super::resellers::place_as_reseller(app, org, product, key, order, None).await?
+        }
+        None => place(app, key, order).await?,
+    };
     let actor = c.actor_name();
     let org = c.org().map_or(0, |o| o.0);
     blocking(app, move |app| {
@@ -300,7 +322,11 @@ pub async fn create<I: Issuers>(
         }
         if kind == OrgKind::Reseller {
             let rights = c2.rights(reseller_frame(app, org)?);
-            let license = app.issuers.with(|is| is.check_new(&order2, today))?;
+            // The license the reseller's own signer would issue (its id range).
+            let signer = super::resellers::signer_of(app, org, &order2.product)?;
+            let license = app
+                .issuers
+                .with_signer(signer.into(), None, |is| is.check_new(&order2, today))?;
             rights.admits(&license).map_err(|v| match v {
                 Some(v) => ApiError::new(
                     StatusCode::FORBIDDEN,
@@ -320,7 +346,15 @@ pub async fn create<I: Issuers>(
         company_id: company,
         reseller_id: if kind == OrgKind::Reseller { org } else { 0 },
     };
-    let outcome = place_for(app, key, Order::Issue(order.clone()), Some(new_owner)).await?;
+    // A reseller's license is signed with its key and certificate chain.
+    let outcome = if kind == OrgKind::Reseller {
+        let product = order.product.clone();
+        let order = Order::Issue(order.clone());
+        check_order(&order)?;
+        super::resellers::place_as_reseller(app, org, product, key, order, Some(new_owner)).await?
+    } else {
+        place_for(app, key, Order::Issue(order.clone()), Some(new_owner)).await?
+    };
     let owner = Owner {
         license_id: outcome.license_id(),
         ..new_owner

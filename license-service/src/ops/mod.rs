@@ -5,3 +5,4 @@
 
 pub mod accounts;
 pub mod licenses;
+pub mod resellers;

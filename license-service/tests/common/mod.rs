@@ -80,8 +80,19 @@ pub struct Service {
     pub background: Option<Background>,
     /// Run the jobs as this instance (`run_jobs` on its issuers) for a day, as instance `name`.
     pub jobs: Jobs,
+    certifier: std::sync::Mutex<Option<Client>>,
+    /// The SQLite database file, when on SQLite.
+    pub db_file: Option<std::path::PathBuf>,
     _dir: Option<tempfile::TempDir>,
+    _tickets: tempfile::TempDir,
     _schema: Option<pg::Schema>,
+}
+
+/// The master key every test service seals reseller keys with.
+pub fn master_key() -> Arc<license_service::custody::MasterKey> {
+    static KEY: std::sync::OnceLock<Arc<license_service::custody::MasterKey>> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| Arc::new(license_service::custody::MasterKey::generate().unwrap()))
+        .clone()
 }
 
 /// Runs the jobs of an instance for a day under a name.
@@ -128,8 +139,15 @@ fn start_with<I: Issuers>(
     store: Arc<Store>,
     issuers: I,
     outbox: Arc<dyn OutboxStore>,
-    options: Options,
+    mut options: Options,
+    tickets: &std::path::Path,
 ) -> Started {
+    if options.settings.master_key.is_none() {
+        options.settings.master_key = Some(master_key());
+    }
+    if options.settings.tickets_home.is_none() {
+        options.settings.tickets_home = Some(tickets.to_owned());
+    }
     let mail = Arc::new(MemoryMailer::default());
     let vendor_org = store.vendor_org("Vendor").unwrap();
     let mailer: Arc<dyn Mailer> = match &options.mail_links {
@@ -217,7 +235,8 @@ impl Service {
         )));
         let catalogs = options.catalogs.clone().unwrap_or_else(catalogs);
         let issuers = Notifying::new(catalogs, key(), ledger, outbox.clone(), store.clone());
-        let s = start_with(store.clone(), issuers, outbox.clone(), options);
+        let tickets = tempfile::tempdir().unwrap();
+        let s = start_with(store.clone(), issuers, outbox.clone(), options, tickets.path());
         Service {
             addr: s.addr,
             store,
@@ -226,7 +245,10 @@ impl Service {
             vendor_org: s.vendor_org,
             background: s.background,
             jobs: s.jobs,
+            certifier: std::sync::Mutex::new(None),
+            db_file: Some(dir.path().join("service.db")),
             _dir: Some(dir),
+            _tickets: tickets,
             _schema: None,
         }
     }
@@ -246,7 +268,8 @@ impl Service {
         let outbox: Arc<dyn OutboxStore> = Arc::new(PgOutbox::open(&ledger).unwrap());
         let catalogs = options.catalogs.clone().unwrap_or_else(catalogs);
         let issuers = Notifying::new(catalogs, key(), ledger, outbox.clone(), store.clone());
-        let s = start_with(store.clone(), issuers, outbox.clone(), options);
+        let tickets = tempfile::tempdir().unwrap();
+        let s = start_with(store.clone(), issuers, outbox.clone(), options, tickets.path());
         Service {
             addr: s.addr,
             store,
@@ -255,7 +278,10 @@ impl Service {
             vendor_org: s.vendor_org,
             background: s.background,
             jobs: s.jobs,
+            certifier: std::sync::Mutex::new(None),
+            db_file: None,
             _dir: None,
+            _tickets: tickets,
             _schema: None,
         }
     }
@@ -333,6 +359,42 @@ impl Service {
         }
         let (status, v) = c.post("/api/v1/login", &body);
         assert_eq!(status, 200, "login {email}: {v}");
+        c
+    }
+
+    /// A reseller `name` certified through the API for demo-erp with `frame` (given the
+    /// id range 500000-599999 when it has none), its key kept by the service.
+    pub fn certified_reseller(&self, name: &str, frame: &license_core::Frame) -> i64 {
+        let mut frame = *frame;
+        if frame.license_ids.is_none() {
+            frame.license_ids = Some(license_core::IdRange {
+                first: 500_000,
+                last: 599_999,
+            });
+        }
+        let org = self
+            .store
+            .create_org(OrgKind::Reseller, name, &serde_json::to_string(&frame).unwrap())
+            .unwrap();
+        let mut va = self.certifier();
+        let (status, v) = va.post(
+            &format!("/api/v1/resellers/{org}/certify"),
+            &json!({"product": "demo-erp", "frame": frame}),
+        );
+        assert_eq!(status, 201, "certify {name}: {v}");
+        org
+    }
+
+    /// A vendor administrator's session (one user, logged in once: its TOTP code is
+    /// single-use).
+    pub fn certifier(&self) -> Client {
+        let mut held = self.certifier.lock().unwrap();
+        if let Some(c) = held.as_ref() {
+            return c.clone();
+        }
+        let (_, secret) = self.user(self.vendor_org, "certifier@vendor.test", true, &Rights::default());
+        let c = self.login("certifier@vendor.test", &secret);
+        *held = Some(c.clone());
         c
     }
 

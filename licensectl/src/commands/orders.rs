@@ -27,6 +27,13 @@ pub fn issue(home: &Home, a: &IssueArgs, today: license_core::Date, json: bool) 
             order_ref: a.order.clone(),
         },
     );
+    if let Some((field, why)) = order.customer.refused_field() {
+        let flag = match field {
+            "order_ref" => "order".to_owned(),
+            other => other.replace('_', "-"),
+        };
+        return Err(Failure::Usage(format!("--{flag} is refused: {why}")));
+    }
     order.valid_from = a.valid_from;
     order.bind = bind_to(&a.bind, &catalog)?;
     let issued = issuer.issue(&order, today)?;
