@@ -99,8 +99,12 @@ pub fn admins_of(store: &Store, org: i64) -> Result<Vec<Recipient>, crate::Store
         .into_iter()
         .filter(|u| u.admin && u.confirmed)
         .map(|u| Recipient {
+            // The language the user chose in the portal (stored with the user).
+            language: Language::ALL
+                .into_iter()
+                .find(|l| l.code() == u.language)
+                .unwrap_or(Language::En),
             address: u.email,
-            language: Language::En,
         })
         .collect())
 }
