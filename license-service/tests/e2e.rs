@@ -213,14 +213,7 @@ fn a_reseller_user_invited_by_mail_orders_inside_its_narrower_rights_only() {
     let hooks = Receiver::start();
     let schema = common::pg::Schema::create(&common::pg::database_url());
     let svc = Service::on_schema(&schema, options(&smtpd, "e2e-2"));
-    let r = svc
-        .store
-        .create_org(
-            OrgKind::Reseller,
-            "Contoso",
-            &serde_json::to_string(&frame(100)).unwrap(),
-        )
-        .unwrap();
+    let r = svc.certified_reseller("Contoso", &frame(100));
     svc.user(r, "ra@contoso.test", true, &Rights::default());
     let mut ra = svc.login("ra@contoso.test", "");
     // The reseller's own endpoint.

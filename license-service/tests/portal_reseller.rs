@@ -1,8 +1,10 @@
 //! A reseller's user creates licenses in the browser (headless Chromium through WebDriver,
 //! PostgreSQL when `LICENSE_TEST_PG` is set) inside the narrower rights its administrator
 //! granted: the page names its frame; an order beyond it is refused naming the limit; one
-//! inside is created and its page shows the code. Every page passes axe-core; screenshots
-//! under `target/screenshots/portal-*.png`.
+//! inside is created and its page shows the code, which verifies offline with the vendor's
+//! public key only as the reseller's code (its chain names the reseller); the vendor then
+//! finds it in the month's issued report and the reseller's invoice basis. Every page
+//! passes axe-core; screenshots under `target/screenshots/portal-*.png`.
 
 mod common;
 mod portal_support;
@@ -10,7 +12,8 @@ mod portal_support;
 use browser_test::Browser;
 use common::Service;
 use license_core::{Date, Frame, Kind, KindSet, LineSet, ModuleSet};
-use license_service::rights::{OrgKind, Rights};
+use license_service::rights::Rights;
+use license_verify::{Utc, Verifier};
 use portal_support::{check, license_in_url, login};
 
 fn frame(users: u32) -> Frame {
@@ -31,14 +34,9 @@ fn frame(users: u32) -> Frame {
 )]
 fn a_reseller_user_is_refused_beyond_its_rights_with_the_limit_named_and_creates_inside_them() {
     let svc = Service::any_with(portal_support::catalogs());
-    let r = svc
-        .store
-        .create_org(
-            OrgKind::Reseller,
-            "Contoso",
-            &serde_json::to_string(&frame(100)).unwrap(),
-        )
-        .unwrap();
+    // Certified by the vendor for the product: the service keeps its key, and its codes
+    // carry its certificate chain.
+    let r = svc.certified_reseller("Contoso", &frame(100));
     let narrower = Rights {
         frame: Some(frame(50)),
         ..Rights::default()
@@ -92,4 +90,31 @@ fn a_reseller_user_is_refused_beyond_its_rights_with_the_limit_named_and_creates
     );
     check(&b, "new-license-created");
     assert_eq!(svc.store.owner(id).unwrap().unwrap().reseller_id, r);
+
+    // Offline, as the end customer's installation checks it: only the vendor's public key,
+    // and the code names the reseller whose certificate chain it carries.
+    let code = b
+        .execute("return document.getElementById('code').value;", vec![])
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let verifier = Verifier::builder(vec![common::key().public_key()], "demo-erp", common::today())
+        .licensee("Endkunde AG")
+        .build()
+        .unwrap();
+    let noon = Utc(Utc::start_of(common::today()).0 + 12 * 3600);
+    let verified = verifier.verify_text_at(&code, noon).unwrap();
+    let issuer = verified.issuer().expect("a reseller's code names its reseller");
+    assert_eq!(issuer.reseller().name, "Contoso");
+
+    // The vendor sees it in the month's report of issued codes and in the invoice basis.
+    let month = &common::today().to_string()[..7];
+    let mut vendor = svc.certifier();
+    let (status, issued) = vendor.get(&format!("/api/v1/reports/issued?month={month}"));
+    assert_eq!(status, 200, "{issued}");
+    assert!(issued.to_string().contains(&format!("\"license_id\":{id}")), "{issued}");
+    let (status, invoice) = vendor.get(&format!("/api/v1/reports/invoice?month={month}&reseller=Contoso"));
+    assert_eq!(status, 200, "{invoice}");
+    assert!(invoice.to_string().contains(&id.to_string()), "{invoice}");
 }

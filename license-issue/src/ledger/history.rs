@@ -161,7 +161,7 @@ impl LicenseHistory {
     /// customer confirms.
     pub fn reduction_dates(
         &self,
-        policy: crate::calendar::ReductionPolicy,
+        policy: crate::catalog::calendar::ReductionPolicy,
         today: Date,
     ) -> Option<(Date, Date)> {
         let effective = policy.effective(today, self.contract_start()?);
