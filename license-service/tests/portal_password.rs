@@ -7,13 +7,15 @@
 //! the link on the forgot page (reached from the login page), opens the mailed link (its
 //! token read from the service's mail seam, `MemoryMailer`), mistypes the confirmation
 //! (the second field is named), sets the new password and logs in with it through the
-//! form; the old password is refused, and the link used again gives the page saying it
+//! form (the reset page also in German, the language switch keeping the token); the old
+//! password is refused, and the link used again gives the page saying it
 //! cannot be used. Every page, the error states included, passes axe-core and is saved
 //! under `target/screenshots/portal-password-*.png`.
 //!
 //! Over HTTP (no browser needed): the forgot page answers byte for byte the same for an
 //! address with an account and one without (no account enumeration); only the first gets
-//! a mail. A GET of the reset page does not use the token up.
+//! a mail. A GET of the reset page does not use the token up, and its language switch
+//! comes back to the page with the token.
 
 mod common;
 mod portal_support;
@@ -102,6 +104,17 @@ fn a_user_resets_the_password_from_the_mailed_link_in_the_browser() {
     b.go(&link).unwrap();
     check(&b, "password-reset");
     assert_eq!(portal_support::value(&b, "password"), "");
+    // In German and back: the switch returns to the page with its token.
+    b.click("#lang option[value=de]").unwrap();
+    b.click("#lang-switch").unwrap();
+    b.source_containing(r#"<html lang="de">"#).unwrap();
+    assert_eq!(b.text("h1").unwrap(), "Neues Passwort setzen");
+    assert_eq!(b.url().unwrap(), link);
+    check(&b, "password-reset-de");
+    b.click("#lang option[value=en]").unwrap();
+    b.click("#lang-switch").unwrap();
+    b.source_containing(r#"<html lang="en">"#).unwrap();
+    assert_eq!(b.url().unwrap(), link);
 
     // A mistyped confirmation: the second field is named, nothing is changed.
     b.type_into("#password", NEW_PASSWORD).unwrap();
@@ -229,7 +242,15 @@ fn the_forgot_page_answers_the_same_for_an_address_without_an_account() {
         .client()
         .raw("GET", &format!("/portal/password/reset?token={token}"), &[], None);
     assert_eq!(page.status, 200);
-    assert!(page.body.contains(&format!("value=\"{token}\"")));
+    assert!(page.body.contains(&format!("name=\"token\" value=\"{token}\"")));
+    // The language switch comes back to the page with its token.
+    assert!(
+        page.body.contains(&format!(
+            "name=\"back\" value=\"/portal/password/reset?token={token}\""
+        )),
+        "{}",
+        page.body
+    );
     let mut api = svc.client();
     let body = json!({"token": token, "password": NEW_PASSWORD});
     let (status, v) = api.post("/api/v1/password/reset", &body);

@@ -611,6 +611,15 @@ pub(super) async fn forgot<I: Issuers>(
     }
 }
 
+/// The reset page's own address with its token, so the language switch comes back to a
+/// page that still carries it.
+fn reset_here(token: &str) -> String {
+    match serde_urlencoded::to_string([("token", token)]) {
+        Ok(q) if !token.is_empty() => format!("/portal/password/reset?{q}"),
+        _ => "/portal/password/reset".to_owned(),
+    }
+}
+
 fn reset_page(ch: Chrome, status: StatusCode, token: String, error: String, field: &str) -> Response {
     let title = ch.lang.t("reset.title").to_owned();
     render(
@@ -632,8 +641,8 @@ pub(super) async fn reset_form(
     headers: HeaderMap,
     q: Result<Query<TokenQuery>, QueryRejection>,
 ) -> Response {
-    let ch = Chrome::of(&c, &headers, "/portal/password/reset");
     let token = q.map(|Query(q)| q.token).unwrap_or_default();
+    let ch = Chrome::of(&c, &headers, &reset_here(&token));
     reset_page(ch, StatusCode::OK, token, String::new(), "")
 }
 
@@ -646,12 +655,12 @@ pub(super) async fn reset<I: Issuers>(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let ch = Chrome::of(&c, &headers, "/portal/password/reset");
     let f = match Form::parse(&body) {
         Ok(f) => f,
-        Err(e) => return error_page(ch, &e),
+        Err(e) => return error_page(Chrome::of(&c, &headers, "/portal/password/reset"), &e),
     };
     let (token, pass) = (f.get("token"), f.get("password"));
+    let ch = Chrome::of(&c, &headers, &reset_here(&token));
     if pass != f.get("password2") {
         let label = ch.lang.t("reset.password2");
         let error = ch.lang.f("reset.mismatch", &[("field", label)]);
