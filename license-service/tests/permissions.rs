@@ -107,6 +107,10 @@ fn form_for(path: &str, n: usize, csrf: &str) -> String {
             format!("company=Company+P{n}&email=p{n}%40x.test&password=a+long+test+password")
         }
         "/portal/confirm" => "token=lkm_not_a_token".to_owned(),
+        "/portal/password/forgot" => format!("email=nobody{n}%40x.test"),
+        "/portal/password/reset" => {
+            "token=lkm_not_a_token&password=a+long+test+password&password2=a+long+test+password".to_owned()
+        }
         "/portal/licenses/{id}/activate" => {
             format!("database={}", common::pg::db(&format!("portal moved {n}")))
         }

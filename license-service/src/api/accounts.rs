@@ -23,7 +23,7 @@ use crate::auth::{password, secret, totp};
 use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
 use crate::mail::MessageKind;
-use crate::ops::accounts::{self as ops, check_email, check_name, check_password, invalid_token, queue};
+use crate::ops::accounts::{self as ops, check_email, check_name, queue};
 use crate::rights::{OrgKind, Rights};
 use crate::store::{TokenInfo, User, normalize_email};
 
@@ -141,15 +141,7 @@ struct Forgot {
 /// account; the same answer either way.
 pub(crate) async fn forgot<I: Issuers>(State(app): State<Arc<App<I>>>, body: Bytes) -> ApiResult<Response> {
     let f: Forgot = parse(&body)?;
-    check_email(&f.email)?;
-    blocking(&app, move |app| {
-        if let Some(u) = app.store.user_by_email(&f.email)? {
-            let token = app.store.one_time("reset", u.id, app.settings.reset_ms)?;
-            queue(app, &u.email, MessageKind::ResetPassword { token });
-        }
-        Ok(())
-    })
-    .await?;
+    ops::forgot(&app, f.email).await?;
     Ok((StatusCode::ACCEPTED, Json(json!({ "status": ACCEPTED }))).into_response())
 }
 
@@ -164,16 +156,8 @@ struct Reset {
 /// confirms the address, and ends every session of the account).
 pub(crate) async fn reset<I: Issuers>(State(app): State<Arc<App<I>>>, body: Bytes) -> ApiResult<Json<Value>> {
     let r: Reset = parse(&body)?;
-    check_password(&r.password)?;
-    blocking(&app, move |app| {
-        let hash = password::hash(&r.password)?;
-        let user = app.store.redeem("reset", &r.token)?.ok_or_else(invalid_token)?;
-        app.store.set_password(user, &hash)?;
-        app.store
-            .audit(&format!("user:{user}"), 0, "password_reset", "")?;
-        Ok(Json(json!({"password_set": true})))
-    })
-    .await
+    ops::reset(&app, r.token, r.password).await?;
+    Ok(Json(json!({"password_set": true})))
 }
 
 fn user_json(u: &User) -> Value {

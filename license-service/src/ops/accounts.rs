@@ -1,6 +1,6 @@
 //! Account steps shared by the JSON API and the portal: registration, address
-//! confirmation, login (throttled, TOTP for the vendor's roles, a fresh session each time)
-//! and logout.
+//! confirmation, login (throttled, TOTP for the vendor's roles, a fresh session each time),
+//! logout, and the password reset (asking for the mailed link, setting the new password).
 
 use std::sync::Arc;
 
@@ -199,6 +199,38 @@ pub async fn logout<I: Issuers>(app: &Arc<App<I>>, session: String, user: User) 
         app.store.end_session(&session)?;
         app.store
             .audit(&format!("user:{}", user.id), user.org_id, "logout", "")?;
+        Ok(())
+    })
+    .await
+}
+
+/// Ask for a password reset: a single-use token is mailed if the address has an account;
+/// the same result either way (nobody learns from it which addresses have accounts). Only
+/// an address that is not one at all is refused (a 400 naming `email`).
+pub async fn forgot<I: Issuers>(app: &Arc<App<I>>, email: String) -> ApiResult<()> {
+    check_email(&email)?;
+    blocking(app, move |app| {
+        if let Some(u) = app.store.user_by_email(&normalize_email(&email))? {
+            let token = app.store.one_time("reset", u.id, app.settings.reset_ms)?;
+            queue(app, &u.email, MessageKind::ResetPassword { token });
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Set a new password with a mailed single-use token (a reset's or an invitation's): a
+/// weak password is a 400 naming `password` (the token stays usable); a token that is not
+/// valid, used already or expired is [`invalid_token`]. It also confirms the address and
+/// ends every session of the account.
+pub async fn reset<I: Issuers>(app: &Arc<App<I>>, token: String, pass: String) -> ApiResult<()> {
+    check_password(&pass)?;
+    blocking(app, move |app| {
+        let hash = password::hash(&pass)?;
+        let user = app.store.redeem("reset", &token)?.ok_or_else(invalid_token)?;
+        app.store.set_password(user, &hash)?;
+        app.store
+            .audit(&format!("user:{user}"), 0, "password_reset", "")?;
         Ok(())
     })
     .await

@@ -94,6 +94,30 @@ pub fn routes<I: Issuers>() -> Vec<Route<I>> {
         ),
         r(
             Method::GET,
+            "/portal/password/forgot",
+            "page: ask for a password reset link",
+            get(p::forgot_form),
+        ),
+        r(
+            Method::POST,
+            "/portal/password/forgot",
+            "page: mail a reset link (the same answer for any address)",
+            post(p::forgot::<I>),
+        ),
+        r(
+            Method::GET,
+            "/portal/password/reset",
+            "page: the mailed reset link lands here",
+            get(p::reset_form),
+        ),
+        r(
+            Method::POST,
+            "/portal/password/reset",
+            "page: set a new password",
+            post(p::reset::<I>),
+        ),
+        r(
+            Method::GET,
             "/portal/licenses",
             "page: the licenses, paged and searchable",
             get(p::licenses::<I>),

@@ -136,6 +136,23 @@ struct ConfirmPage {
     error: String,
 }
 
+#[derive(Template)]
+#[template(path = "forgot.html")]
+struct ForgotPage {
+    c: Chrome,
+    email: String,
+    error: String,
+}
+
+#[derive(Template)]
+#[template(path = "reset.html")]
+struct ResetPage {
+    c: Chrome,
+    token: String,
+    error: String,
+    field: String,
+}
+
 /// A row of the license list.
 struct Row {
     id: u32,
@@ -533,6 +550,138 @@ pub(super) async fn confirm<I: Issuers>(
                     error,
                 },
             )
+        }
+    }
+}
+
+/// A page with a title, a text and a link.
+fn message(ch: Chrome, status: StatusCode, title: &str, text: &str, link: &str, link_text: &str) -> Response {
+    render(
+        status,
+        &MessagePage {
+            c: ch.titled(title.to_owned()),
+            text: text.to_owned(),
+            link: link.to_owned(),
+            link_text: link_text.to_owned(),
+        },
+    )
+}
+
+fn forgot_page(ch: Chrome, status: StatusCode, email: String, error: String) -> Response {
+    let title = ch.lang.t("forgot.title").to_owned();
+    render(
+        status,
+        &ForgotPage {
+            c: ch.titled(title),
+            email,
+            error,
+        },
+    )
+}
+
+/// `GET /portal/password/forgot`: the form asking for the reset link.
+pub(super) async fn forgot_form(Extension(c): Extension<Caller>, headers: HeaderMap) -> Response {
+    let ch = Chrome::of(&c, &headers, "/portal/password/forgot");
+    forgot_page(ch, StatusCode::OK, String::new(), String::new())
+}
+
+/// `POST /portal/password/forgot`: the API's step; the same page whether the address has
+/// an account or not (only a text that is no address at all is sent back to the form).
+pub(super) async fn forgot<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let ch = Chrome::of(&c, &headers, "/portal/password/forgot");
+    let f = match Form::parse(&body) {
+        Ok(f) => f,
+        Err(e) => return error_page(ch, &e),
+    };
+    match acct::forgot(&app, f.get("email")).await {
+        Ok(()) => {
+            let l = ch.lang;
+            let (title, text) = (l.t("forgot.sent.title"), l.t("forgot.sent.text"));
+            message(ch, StatusCode::OK, title, text, "/portal/login", l.t("nav.login"))
+        }
+        Err(e) => {
+            let error = error_text(ch.lang, &e);
+            forgot_page(ch, e.status, f.get("email"), error)
+        }
+    }
+}
+
+/// The reset page's own address with its token, so the language switch comes back to a
+/// page that still carries it.
+fn reset_here(token: &str) -> String {
+    match serde_urlencoded::to_string([("token", token)]) {
+        Ok(q) if !token.is_empty() => format!("/portal/password/reset?{q}"),
+        _ => "/portal/password/reset".to_owned(),
+    }
+}
+
+fn reset_page(ch: Chrome, status: StatusCode, token: String, error: String, field: &str) -> Response {
+    let title = ch.lang.t("reset.title").to_owned();
+    render(
+        status,
+        &ResetPage {
+            c: ch.titled(title),
+            token,
+            error,
+            field: field.to_owned(),
+        },
+    )
+}
+
+/// `GET /portal/password/reset?token=...`: where the mailed reset (or invitation) link
+/// lands: the form for the new password, the token in a hidden field (a GET changes
+/// nothing and does not use the token up).
+pub(super) async fn reset_form(
+    Extension(c): Extension<Caller>,
+    headers: HeaderMap,
+    q: Result<Query<TokenQuery>, QueryRejection>,
+) -> Response {
+    let token = q.map(|Query(q)| q.token).unwrap_or_default();
+    let ch = Chrome::of(&c, &headers, &reset_here(&token));
+    reset_page(ch, StatusCode::OK, token, String::new(), "")
+}
+
+/// `POST /portal/password/reset`: the API's step sets the password; the two fields must
+/// agree first (the second one named when they do not); a token that cannot be used gives
+/// a page saying so, with the way to a new one.
+pub(super) async fn reset<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let f = match Form::parse(&body) {
+        Ok(f) => f,
+        Err(e) => return error_page(Chrome::of(&c, &headers, "/portal/password/reset"), &e),
+    };
+    let (token, pass) = (f.get("token"), f.get("password"));
+    let ch = Chrome::of(&c, &headers, &reset_here(&token));
+    if pass != f.get("password2") {
+        let label = ch.lang.t("reset.password2");
+        let error = ch.lang.f("reset.mismatch", &[("field", label)]);
+        return reset_page(ch, StatusCode::BAD_REQUEST, token, error, "password2");
+    }
+    match acct::reset(&app, token.clone(), pass).await {
+        Ok(()) => {
+            let l = ch.lang;
+            let (title, text) = (l.t("reset.done.title"), l.t("reset.done.text"));
+            message(ch, StatusCode::OK, title, text, "/portal/login", l.t("nav.login"))
+        }
+        Err(e) if e.kind == "invalid_token" => {
+            let l = ch.lang;
+            let (title, text) = (l.t("reset.invalid.title"), l.t("reset.invalid.text"));
+            let link_text = l.t("reset.invalid.link");
+            message(ch, e.status, title, text, "/portal/password/forgot", link_text)
+        }
+        Err(e) => {
+            let error = error_text(ch.lang, &e);
+            let field = e.field.clone().unwrap_or_default();
+            reset_page(ch, e.status, token, error, &field)
         }
     }
 }
