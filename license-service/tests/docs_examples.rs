@@ -12,7 +12,8 @@
 //! `$RESET` (the token `add-vendor-admin` printed), `$TOTP` (the current code of the TOTP
 //! secret it printed), `$CONFIRM` and `$INVITE` (the tokens of the confirmation and
 //! invitation mails, read from the SMTP server when a block names them), `$HOOK_URL` (the
-//! receiver). Every `curl` of a block goes through a shell function that refuses a call
+//! receiver; after the walk the test checks it got the upgrade's `license.changed`
+//! event, signed with the secret the registration answered). Every `curl` of a block goes through a shell function that refuses a call
 //! without `-f` (so an HTTP error status fails the block) and keeps each answer's body; the
 //! test then checks each body: CSV for `format=csv`, a saved file for `-O`/`-o`, JSON
 //! otherwise. A failing example fails the test naming its block and command.
@@ -88,10 +89,14 @@ fn blocks(doc: &str) -> Result<Vec<Block>, String> {
 
 #[test]
 fn the_parser_finds_marked_blocks_and_refuses_unmarked_curl() {
-    let doc = format!("# A\n{MARK}\n```sh\ncurl -f x\n```\n```sh\nls\n```\n## B\n{MARK}\n\n```sh\necho\n```\n");
+    let doc =
+        format!("# A\n{MARK}\n```sh\ncurl -f x\n```\n```sh\nls\n```\n## B\n{MARK}\n\n```sh\necho\n```\n");
     let b = blocks(&doc).unwrap();
     assert_eq!(b.len(), 2);
-    assert_eq!((b[0].heading.as_str(), b[0].code.as_str(), b[0].line), ("A", "curl -f x", 4));
+    assert_eq!(
+        (b[0].heading.as_str(), b[0].code.as_str(), b[0].line),
+        ("A", "curl -f x", 4)
+    );
     assert_eq!(b[1].heading, "B");
     let unmarked = "```sh\ncurl -s x\n```\n";
     assert!(blocks(unmarked).unwrap_err().contains("no test runs"));
@@ -193,7 +198,11 @@ curl() {
     local n
     n=$(find "$DOCS_CALLS" -name '*.args' | wc -l)
     printf '%s\n' "$@" > "$DOCS_CALLS/$n.args"
-    command curl "$@" | tee "$DOCS_CALLS/$n.body"
+    command curl "$@" | tee "$DOCS_CALLS/$n.body" || {
+        local rc=$?
+        echo "docs example failed (curl exit $rc): curl $*" >&2
+        return $rc
+    }
 }
 "#;
 
@@ -291,9 +300,15 @@ fn run_walk(url: Option<&str>) {
         checked >= AT_LEAST_CALLS,
         "the walk made only {checked} curl calls (at least {AT_LEAST_CALLS} expected)"
     );
-    // The registered endpoint received the events of the orders between its registration
-    // and its removal: none here (it was removed at once), so only check the receiver ran.
-    drop(hooks);
+    // The endpoint the walk registered got the upgrade's event, signed with the secret the
+    // registration answered.
+    let secret = (0..checked)
+        .filter_map(|n| std::fs::read_to_string(calls.join(format!("{n}.body"))).ok())
+        .filter_map(|b| serde_json::from_str::<serde_json::Value>(&b).ok())
+        .find_map(|v| v["secret"].as_str().map(str::to_owned))
+        .expect("no webhook secret in the walk's answers");
+    let hook = hooks.wait_for(20, |b| b["type"] == "license.changed");
+    assert!(hook.verifies(&secret), "the webhook's signature: {hook:?}");
     eprintln!(
         "docs examples: {} blocks, {checked} curl calls, all answered 2xx with JSON, CSV or a file",
         walk.len()
@@ -315,10 +330,7 @@ fn check_answers(calls: &Path, from: usize, work: &Path) -> usize {
             .any(|a| a.starts_with("-O") || a.starts_with("-o") || *a == "--output");
         if args.iter().any(|a| a.contains("format=csv")) {
             let header = body.lines().next().unwrap_or_default();
-            assert!(
-                header.contains(','),
-                "call {n} ({args:?}): not CSV: {body:?}"
-            );
+            assert!(header.contains(','), "call {n} ({args:?}): not CSV: {body:?}");
         } else if saves {
             let saved: Vec<PathBuf> = std::fs::read_dir(work)
                 .unwrap()
