@@ -11,7 +11,10 @@ use license_service::rights::{OrgKind, Rights};
 #[test]
 fn each_administrator_gets_its_mails_in_the_language_it_chose() {
     let svc = Service::sqlite();
-    let org = svc.store.create_org(OrgKind::Company, "Mustermann GmbH", "").unwrap();
+    let org = svc
+        .store
+        .create_org(OrgKind::Company, "Mustermann GmbH", "")
+        .unwrap();
     let (de, _) = svc.user(org, "chef@mustermann.test", true, &Rights::default());
     svc.user(org, "admin@mustermann.test", true, &Rights::default());
     svc.user(org, "user@mustermann.test", false, &Rights::default());
