@@ -5,7 +5,8 @@
 //! `cfg(has_smtpd)` when Debian's `python3-aiosmtpd` is importable by `/usr/bin/python3`
 //! (the end-to-end tests' SMTP server, license-notify's `tests/smtpd.py`; the path is
 //! passed to the tests as `SERVICE_TEST_PYTHON`); `cfg(has_chromium)` when `chromium` and
-//! `chromedriver` are on `PATH` (the portal's browser tests).
+//! `chromedriver` are on `PATH` (the portal's browser tests); `cfg(has_curl)` when `curl`,
+//! `jq` and `bash` are (docs/SERVICE.md's curl examples, `tests/docs_examples.rs`).
 
 use std::process::{Command, Stdio};
 
@@ -18,6 +19,7 @@ fn main() {
     println!("cargo::rustc-check-cfg=cfg(has_pg)");
     println!("cargo::rustc-check-cfg=cfg(has_smtpd)");
     println!("cargo::rustc-check-cfg=cfg(has_chromium)");
+    println!("cargo::rustc-check-cfg=cfg(has_curl)");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=LICENSE_TEST_PG");
     println!("cargo:rerun-if-env-changed=PATH");
@@ -38,5 +40,8 @@ fn main() {
     println!("cargo:rustc-env=SERVICE_TEST_PYTHON={python}");
     if on_path("chromium") && on_path("chromedriver") {
         println!("cargo:rustc-cfg=has_chromium");
+    }
+    if on_path("curl") && on_path("jq") && on_path("bash") {
+        println!("cargo:rustc-cfg=has_curl");
     }
 }

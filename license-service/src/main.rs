@@ -57,7 +57,15 @@ async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["serve"] | [] => run().await,
-        ["add-vendor-admin", email] => add_vendor_admin(email),
+        // The database clients are synchronous (PostgreSQL's starts its own runtime): off
+        // the async runtime's threads.
+        ["add-vendor-admin", email] => {
+            let email = (*email).to_owned();
+            match tokio::task::spawn_blocking(move || add_vendor_admin(&email)).await {
+                Ok(result) => result,
+                Err(e) => Err(e.into()),
+            }
+        }
         _ => Err("usage: license-service [serve] | add-vendor-admin EMAIL".into()),
     };
     match result {
