@@ -113,7 +113,10 @@ fn a_reseller_user_is_refused_beyond_its_rights_with_the_limit_named_and_creates
     let mut vendor = svc.certifier();
     let (status, issued) = vendor.get(&format!("/api/v1/reports/issued?month={month}"));
     assert_eq!(status, 200, "{issued}");
-    assert!(issued.to_string().contains(&format!("\"license_id\":{id}")), "{issued}");
+    assert!(
+        issued.to_string().contains(&format!("\"license_id\":{id}")),
+        "{issued}"
+    );
     let (status, invoice) = vendor.get(&format!("/api/v1/reports/invoice?month={month}&reseller=Contoso"));
     assert_eq!(status, 200, "{invoice}");
     assert!(invoice.to_string().contains(&id.to_string()), "{invoice}");
