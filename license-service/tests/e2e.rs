@@ -259,13 +259,16 @@ fn a_reseller_user_invited_by_mail_orders_inside_its_narrower_rights_only() {
         &json!({"email": "ru@contoso.test", "password": "another long password"}),
     );
     assert_eq!(status, 200);
-    let (status, err) = ru.post("/api/v1/licenses", &new_license("Beta GmbH"));
+    // A reseller's order names no reseller: the service signs as the caller's.
+    let mut outside = new_license("Beta GmbH");
+    outside["customer"]["reseller"].take();
+    let (status, err) = ru.post("/api/v1/licenses", &outside);
     assert_eq!(
         (status, err["error"]["kind"].as_str()),
         (403, Some("outside_rights")),
         "{err}"
     );
-    let mut inside = new_license("Beta GmbH");
+    let mut inside = outside.clone();
     inside["named_users"] = json!(15);
     let (status, made) = ru.post("/api/v1/licenses", &inside);
     assert_eq!(status, 201, "{made}");
