@@ -5,8 +5,7 @@
 
 use serde::Serialize;
 
-mod resellers;
-pub use resellers::{CertificateRow, Custody, ResellerKeyRow};
+pub mod resellers;
 
 use crate::auth::secret;
 use crate::clock::now_ms;

@@ -147,7 +147,7 @@ fn the_key_the_service_keeps_is_never_in_the_database_in_plain_form() {
     let svc = Service::sqlite();
     let r = svc.certified_reseller("Contoso", &frame(50));
     let row = svc.store.reseller_key(r).unwrap().unwrap();
-    assert_eq!(row.custody, license_service::store::Custody::Service);
+    assert_eq!(row.custody, license_service::store::resellers::Custody::Service);
     let key = common::master_key().open_key(&row.sealed, r).unwrap();
     assert_eq!(hex::encode(key.public_key().to_bytes()), row.public_key);
     let seed = key.signing_key().to_bytes();

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use license_core::{Date, License, RevocationEntry, RevokedRevisions};
 
-use crate::ledger::store::{MaintenanceKind, Operation, Record};
+use crate::ledger::record::{MaintenanceKind, Operation, Record};
 
 /// One issued revision of a license.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -298,6 +298,6 @@ fn grants_more(old: &Revision, new: &Revision) -> bool {
         || later(o.maintenance_ends, n.maintenance_ends)
         || o.binding != n.binding
         || old.database != new.database
-        || crate::ledger::store::normalize_licensee(&old.licensee)
-            != crate::ledger::store::normalize_licensee(&new.licensee)
+        || crate::ledger::record::normalize_licensee(&old.licensee)
+            != crate::ledger::record::normalize_licensee(&new.licensee)
 }

@@ -18,6 +18,7 @@ pub(crate) mod history;
 pub(crate) mod outbox;
 #[cfg(feature = "postgres")]
 pub(crate) mod postgres;
+pub(crate) mod record;
 #[cfg(feature = "sqlite")]
 pub(crate) mod sqlite;
 pub(crate) mod store;

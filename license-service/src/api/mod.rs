@@ -12,6 +12,7 @@ pub mod licenses;
 pub mod openapi;
 pub mod reports;
 pub mod resellers;
+pub mod route;
 pub mod serve;
 pub mod tickets;
 pub mod webhooks;
@@ -25,7 +26,7 @@ use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{get, post};
 use http_guard::web as guard;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -33,38 +34,8 @@ use tower_http::timeout::TimeoutLayer;
 use crate::error::ApiError;
 use crate::issuers::Issuers;
 use app::{App, MAX_BODY, blocking};
-
-/// One route: method, path template, handler.
-pub struct Route<I> {
-    /// The method.
-    pub method: Method,
-    /// The path template (`/api/v1/licenses/{id}`).
-    pub path: &'static str,
-    /// What it does, in a few words (the OpenAPI summary).
-    pub summary: &'static str,
-    handler: MethodRouter<Arc<App<I>>>,
-}
-
-impl<I> Route<I> {
-    /// `METHOD /path`, as the permission matrix names it.
-    pub fn name(&self) -> String {
-        format!("{} {}", self.method, self.path)
-    }
-}
-
-pub(crate) fn r<I>(
-    method: Method,
-    path: &'static str,
-    summary: &'static str,
-    handler: MethodRouter<Arc<App<I>>>,
-) -> Route<I> {
-    Route {
-        method,
-        path,
-        summary,
-        handler,
-    }
-}
+pub use route::Route;
+use route::r;
 
 /// Every route of the service.
 pub fn routes<I: Issuers>() -> Vec<Route<I>> {

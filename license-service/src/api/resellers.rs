@@ -31,7 +31,8 @@ use super::caller::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
 use crate::rights::{OrgKind, frame_inside};
-use crate::store::{Custody, Org};
+use crate::store::Org;
+use crate::store::resellers::Custody;
 
 fn org_id(id: Result<Path<i64>, PathRejection>) -> ApiResult<i64> {
     id.map(|Path(id)| id).map_err(|r| {

@@ -34,7 +34,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
 use crate::permissions::Cell;
 use crate::rights::OrgKind;
-use crate::store::{Custody, Org, Owner};
+use crate::store::resellers::Custody;
+use crate::store::{Org, Owner};
 
 /// One request at a time works on the pool files of this instance (each file is also
 /// locked while open: another instance's request at the same moment is refused, retry).

@@ -160,7 +160,7 @@ pub async fn commit_change<I: Issuers>(
         let keeps = app
             .store
             .reseller_key(org)?
-            .is_some_and(|k| k.custody == crate::store::Custody::Service);
+            .is_some_and(|k| k.custody == crate::store::resellers::Custody::Service);
         Ok((keeps && app.store.certificate(org, &product)?.is_some()).then_some((org, product)))
     })
     .await?;

@@ -11,7 +11,8 @@ use license_issue::{Order, Outcome, ResellerSigner};
 use crate::api::app::{App, blocking};
 use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
-use crate::store::{Custody, Owner};
+use crate::store::Owner;
+use crate::store::resellers::Custody;
 
 /// The signer of reseller `org`'s orders for `product` in the service: its key (opened
 /// from its sealed form) and its live certificate chain. Refused when the reseller has no

@@ -10,27 +10,19 @@
 
 pub mod i18n;
 mod pages;
+pub mod respond;
 pub mod view;
 
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use http_guard::web as guard;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::Response;
 
-use crate::api::{Route, r};
+use crate::api::route::{Route, r};
 use crate::error::ApiError;
 use crate::issuers::Issuers;
-use crate::store::User;
-use i18n::Lang;
+pub use respond::{CSS, LANG_COOKIE, PAGE_SIZE, html, lang_of};
 
-/// The portal's style sheet.
-pub const CSS: &str = include_str!("../../static/portal.css");
 /// The pages' Content-Security-Policy: no script at all, styles from the service only.
 pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-/// The cookie holding the language chosen before login.
-pub const LANG_COOKIE: &str = "lk_lang";
-/// Licenses per page of the list.
-pub const PAGE_SIZE: i64 = 20;
-
 /// Whether a path is the portal's.
 pub fn is_portal(path: &str) -> bool {
     path == "/portal" || path.starts_with("/portal/")
@@ -179,37 +171,11 @@ pub fn routes<I: Issuers>() -> Vec<Route<I>> {
     ]
 }
 
-/// The language of a page: the user's, else the switch's cookie, else the browser's.
-pub fn lang_of(headers: &HeaderMap, user: Option<&User>) -> Lang {
-    if let Some(l) = user.and_then(|u| Lang::parse(&u.language)) {
-        return l;
-    }
-    if let Some(l) = guard::cookie(headers, LANG_COOKIE).and_then(Lang::parse) {
-        return l;
-    }
-    Lang::from_accept(
-        headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or(""),
-    )
-}
-
 /// A refusal before the handler (no session, the matrix, the CSRF token, the Origin) as a
 /// page, with its status.
 pub fn refusal_page(headers: &HeaderMap, path: &str, e: &ApiError) -> Response {
     let lang = lang_of(headers, None);
     pages::error_page(pages::Chrome::anonymous(lang, path), e)
-}
-
-/// An HTML answer.
-pub fn html(status: StatusCode, body: String) -> Response {
-    let mut resp = (status, body).into_response();
-    resp.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    resp
 }
 
 /// The portal's CSP on an answer (after the service's headers, which it replaces).

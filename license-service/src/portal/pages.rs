@@ -17,8 +17,8 @@ use license_issue::{BindTo, Catalog, Change, Error, LicenseHistory, Order, Order
 use serde::Deserialize;
 
 use super::i18n::{LANGS, Lang};
+use super::respond::{LANG_COOKIE, PAGE_SIZE, html, lang_of};
 use super::view::{self, LicenseView, license_view};
-use super::{LANG_COOKIE, PAGE_SIZE, html, lang_of};
 use crate::api::app::{App, MAX_BODY, SESSION_COOKIE, blocking};
 use crate::api::caller::{Actor, Caller};
 use crate::error::{ApiError, ApiResult};
@@ -286,7 +286,7 @@ pub(super) async fn css() -> Response {
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/css; charset=utf-8"),
         )],
-        super::CSS,
+        super::respond::CSS,
     )
         .into_response()
 }
