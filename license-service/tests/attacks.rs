@@ -85,6 +85,21 @@ fn the_openapi_document_names_every_route_with_its_security() {
     assert!(doc["paths"]["/api/v1/login"]["post"]["security"].is_null());
 }
 
+/// A connection to `to` from the loopback address `from`.
+fn connect_from(from: [u8; 4], to: std::net::SocketAddr) -> TcpStream {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .unwrap();
+    let s = rt.block_on(async {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind(std::net::SocketAddr::from((from, 0))).unwrap();
+        socket.connect(to).await.unwrap().into_std().unwrap()
+    });
+    s.set_nonblocking(false).unwrap();
+    s
+}
+
 #[test]
 fn many_idle_sockets_do_not_keep_a_real_client_from_logging_in() {
     let svc = Service::bounded(limits());
@@ -93,8 +108,14 @@ fn many_idle_sockets_do_not_keep_a_real_client_from_logging_in() {
         .create_org(license_service::rights::OrgKind::Company, "ACME Corp", "")
         .unwrap();
     svc.user(company, "ca@acme.test", true, &Rights::default());
-    // Twenty idle sockets (more than the total bound), some with half a head.
-    let mut held: Vec<TcpStream> = (0..20).map(|_| TcpStream::connect(svc.addr).unwrap()).collect();
+    // Twenty idle sockets (more than the total bound), some with half a head, from two
+    // other addresses than the client's, twelve from 127.0.0.2 and eight from 127.0.0.3
+    // (a client that shares its address with the attacker shares its bound; with more
+    // attacking addresses than the total bound, each holding one, fairness has nothing to
+    // take back: the defaults are 512 in all, 16 per address).
+    let mut held: Vec<TcpStream> = (0..20u8)
+        .map(|i| connect_from([127, 0, 0, if i < 12 { 2 } else { 3 }], svc.addr))
+        .collect();
     for s in held.iter_mut().step_by(3) {
         let _ = s.write_all(b"POST /api/v1/login HTTP/1.1\r\nHost: ");
     }
