@@ -84,7 +84,7 @@ impl MaintenanceKind {
 /// One ledger record: a code issued, or an event without a code (cancel, revoke).
 ///
 /// Personal data is limited to `licensee` and `contact`; both are replaced by
-/// [`Ledger::erase_licensee`] while the accounting numbers stay.
+/// [`Ledger::erase_licensee`](crate::Ledger::erase_licensee) while the accounting numbers stay.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Record {

@@ -198,7 +198,7 @@ impl LicenseTerms {
     }
 
     /// The first day of its first subscription term and the (exclusive) end of its last
-    /// one ([`NO_END`] for none); `None` without a subscription term. Every day on which
+    /// one (`NO_END` for none); `None` without a subscription term. Every day on which
     /// the license is a subscription in force lies in this span (the revision in force
     /// then is one of `terms`): the SQL ledgers select the licenses of a day by it, and
     /// the report's rule decides.

@@ -310,7 +310,7 @@ impl Holder {
     }
 
     /// A heartbeat's or release's body written into `out` (cleared first): the same bytes
-    /// as [`Holder::lease_body`] gives (a test checks it), without the intermediate
+    /// as `Holder::lease_body` (the test-only encoding through the API types) gives (a test checks it), without the intermediate
     /// strings. The proof is the MAC, or a signature in `--proof sign` mode.
     fn write_lease_body(&mut self, mode: ProofMode, op: ProofOp, server: [u8; 32], out: &mut Vec<u8>) {
         use std::io::Write as _;
