@@ -77,11 +77,36 @@ impl Lang {
     }
 }
 
-/// The catalog files, compiled in.
-pub const FILES: [(Lang, &str); 2] = [
-    (Lang::En, include_str!("../../messages/portal-en.txt")),
-    (Lang::De, include_str!("../../messages/portal-de.txt")),
+/// The catalog files, compiled in: per language, one file per part of the portal
+/// (`portal` for the pages every user sees, then the customer's, the reseller's, the
+/// vendor's and the reports' pages). A key is given once across a language's files.
+pub const FILES: [(Lang, &[&str]); 2] = [
+    (
+        Lang::En,
+        &[
+            include_str!("../../messages/portal-en.txt"),
+            include_str!("../../messages/customer-en.txt"),
+            include_str!("../../messages/reseller-en.txt"),
+            include_str!("../../messages/vendor-en.txt"),
+            include_str!("../../messages/reports-en.txt"),
+        ],
+    ),
+    (
+        Lang::De,
+        &[
+            include_str!("../../messages/portal-de.txt"),
+            include_str!("../../messages/customer-de.txt"),
+            include_str!("../../messages/reseller-de.txt"),
+            include_str!("../../messages/vendor-de.txt"),
+            include_str!("../../messages/reports-de.txt"),
+        ],
+    ),
 ];
+
+/// A language's files as one text (a key given twice across them is an error of `parse`).
+pub fn joined(files: &[&str]) -> String {
+    files.join("\n")
+}
 
 /// Parse one file: `key = text` lines, `#` comments and blank lines skipped.
 pub fn parse(text: &str) -> Result<BTreeMap<String, String>, String> {
@@ -110,7 +135,7 @@ fn catalog() -> &'static BTreeMap<Lang, BTreeMap<String, String>> {
     CATALOG.get_or_init(|| {
         FILES
             .iter()
-            .map(|(l, text)| (*l, parse(text).unwrap_or_default()))
+            .map(|(l, files)| (*l, parse(&joined(files)).unwrap_or_default()))
             .collect()
     })
 }
@@ -131,8 +156,8 @@ mod tests {
 
     #[test]
     fn every_language_has_every_key_with_the_same_placeholders() {
-        let en = parse(FILES[0].1).unwrap();
-        let de = parse(FILES[1].1).unwrap();
+        let en = parse(&joined(FILES[0].1)).unwrap();
+        let de = parse(&joined(FILES[1].1)).unwrap();
         assert_eq!(
             en.keys().collect::<Vec<_>>(),
             de.keys().collect::<Vec<_>>(),
@@ -147,14 +172,24 @@ mod tests {
 
     #[test]
     fn every_key_the_templates_and_pages_use_is_in_the_catalog() {
-        let en = parse(FILES[0].1).unwrap();
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
-        let mut sources: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
-            .collect();
-        sources.push(include_str!("pages.rs").to_owned());
-        sources.push(include_str!("view.rs").to_owned());
+        let en = parse(&joined(FILES[0].1)).unwrap();
+        // Every template, and every Rust file of the portal (its folders included).
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut sources = Vec::new();
+        let mut dirs = vec![
+            std::path::PathBuf::from(format!("{root}/templates")),
+            std::path::PathBuf::from(format!("{root}/src/portal")),
+        ];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.file_name().is_some_and(|n| n != "i18n.rs") {
+                    sources.push(std::fs::read_to_string(path).unwrap());
+                }
+            }
+        }
         let mut used = 0;
         for src in &sources {
             for marker in [".t(\"", ".f(\""] {

@@ -9,6 +9,7 @@
 //! Texts in English and German from one catalog ([`i18n`]), in the user's language.
 
 pub mod i18n;
+pub mod page;
 mod pages;
 pub mod respond;
 pub mod view;
@@ -34,7 +35,7 @@ pub fn routes<I: Issuers>() -> Vec<Route<I>> {
     use axum::http::Method;
     use axum::routing::{get, post};
     use pages as p;
-    vec![
+    let all = vec![
         r(
             Method::GET,
             "/portal/static/portal.css",
@@ -168,14 +169,16 @@ pub fn routes<I: Issuers>() -> Vec<Route<I>> {
             "page: start a trial",
             post(p::trial::<I>),
         ),
-    ]
+    ];
+    // The pages by audience add their routes here, each folder its own `routes()`.
+    all
 }
 
 /// A refusal before the handler (no session, the matrix, the CSRF token, the Origin) as a
 /// page, with its status.
 pub fn refusal_page(headers: &HeaderMap, path: &str, e: &ApiError) -> Response {
     let lang = lang_of(headers, None);
-    pages::error_page(pages::Chrome::anonymous(lang, path), e)
+    page::error_page(page::Chrome::anonymous(lang, path), e)
 }
 
 /// The portal's CSP on an answer (after the service's headers, which it replaces).

@@ -2,104 +2,32 @@
 //! (`crate::ops`, the library), and renders a page (or redirects after a change, so a
 //! reload never repeats an order).
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use askama::Template;
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{ConnectInfo, Path, Query, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use http_guard::web as guard;
 use license_issue::{BindTo, Catalog, Change, Error, LicenseHistory, Order, OrderError};
 use serde::Deserialize;
 
-use super::i18n::{LANGS, Lang};
-use super::respond::{LANG_COOKIE, PAGE_SIZE, html, lang_of};
+use super::i18n::Lang;
+use super::page::{
+    Chrome, Form, MessagePage, body_of, error_page, error_text, message, parse_id, render, see_other,
+};
+use super::respond::{LANG_COOKIE, PAGE_SIZE, lang_of};
 use super::view::{self, LicenseView, license_view};
-use crate::api::app::{App, MAX_BODY, SESSION_COOKIE, blocking};
+use crate::api::app::{App, SESSION_COOKIE, blocking};
 use crate::api::caller::{Actor, Caller};
 use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
 use crate::ops::{accounts as acct, licenses as lic};
 use crate::permissions::Cell;
 use crate::rights::OrgKind;
-
-/// What every page shows around its content: the language, the user, the navigation and
-/// the language switch.
-pub struct Chrome {
-    /// The page's language.
-    pub lang: Lang,
-    /// The page's title.
-    pub title: String,
-    /// A user is logged in.
-    pub logged_in: bool,
-    /// The user is a customer company's (the trial link).
-    pub company: bool,
-    /// The user is a reseller's or the vendor's (the new-license link).
-    pub creates: bool,
-    /// The user's address.
-    pub email: String,
-    /// The session's CSRF token ("" when anonymous).
-    pub csrf: String,
-    /// This page's path (the language switch comes back to it).
-    pub here: String,
-    /// (code, name, selected) per language.
-    pub langs: Vec<(&'static str, &'static str, bool)>,
-}
-
-impl Chrome {
-    fn new(lang: Lang, here: &str) -> Chrome {
-        Chrome {
-            lang,
-            title: String::new(),
-            logged_in: false,
-            company: false,
-            creates: false,
-            email: String::new(),
-            csrf: String::new(),
-            here: here.to_owned(),
-            langs: LANGS
-                .iter()
-                .map(|l| (l.code(), lang.t(&format!("lang.{}", l.code())), *l == lang))
-                .collect(),
-        }
-    }
-
-    /// The chrome of a page nobody is logged in to.
-    pub fn anonymous(lang: Lang, here: &str) -> Chrome {
-        Chrome::new(lang, here)
-    }
-
-    /// The chrome for `c`.
-    fn of(c: &Caller, headers: &HeaderMap, here: &str) -> Chrome {
-        let user = c.user();
-        let mut ch = Chrome::new(lang_of(headers, user), here);
-        if let Actor::User { user, csrf, .. } = &c.actor {
-            ch.logged_in = true;
-            ch.company = user.org_kind == OrgKind::Company;
-            ch.creates = user.org_kind != OrgKind::Company;
-            ch.email = user.email.clone();
-            ch.csrf = csrf.clone();
-        }
-        ch
-    }
-
-    fn titled(mut self, title: String) -> Chrome {
-        self.title = title;
-        self
-    }
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    c: Chrome,
-    kind: String,
-    text: String,
-}
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -117,15 +45,6 @@ struct RegisterPage {
     email: String,
     error: String,
     field: String,
-}
-
-#[derive(Template)]
-#[template(path = "message.html")]
-struct MessagePage {
-    c: Chrome,
-    text: String,
-    link: String,
-    link_text: String,
 }
 
 #[derive(Template)]
@@ -208,77 +127,6 @@ struct TrialPage {
     error: String,
 }
 
-fn render(status: StatusCode, page: &impl Template) -> Response {
-    match page.render() {
-        Ok(body) => html(status, body),
-        Err(e) => ApiError::internal(format!("a page failed to render: {e}")).into_response(),
-    }
-}
-
-/// The text of an error in the page's language.
-fn error_text(lang: Lang, e: &ApiError) -> String {
-    match (e.kind, &e.field) {
-        ("not_found", _) => lang.t("error.not_found").to_owned(),
-        ("unauthenticated", _) => lang.t("error.unauthenticated").to_owned(),
-        ("forbidden", _) => lang.t("error.forbidden").to_owned(),
-        ("bad_credentials", _) => lang.t("login.failed").to_owned(),
-        ("unconfirmed", _) => lang.t("login.unconfirmed").to_owned(),
-        ("throttled", _) => lang.t("login.throttled").to_owned(),
-        (_, Some(field)) => lang.f("error.field", &[("field", field), ("message", &e.message)]),
-        _ => lang.f("error.other", &[("message", &e.message)]),
-    }
-}
-
-/// The error page: the same for a license that does not exist and one the user may not
-/// see (both are `not_found` before this).
-pub fn error_page(c: Chrome, e: &ApiError) -> Response {
-    let text = error_text(c.lang, e);
-    let c = c.titled(c_title(e));
-    render(
-        e.status,
-        &ErrorPage {
-            c,
-            kind: e.kind.to_owned(),
-            text,
-        },
-    )
-}
-
-fn c_title(e: &ApiError) -> String {
-    e.status.as_u16().to_string()
-}
-
-fn see_other(to: &str) -> Response {
-    Redirect::to(to).into_response()
-}
-
-/// A urlencoded form's fields, in order (a field may repeat).
-struct Form(Vec<(String, String)>);
-
-impl Form {
-    fn parse(body: &Bytes) -> ApiResult<Form> {
-        serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
-            .map(Form)
-            .map_err(|e| ApiError::field("form", format!("the form is not valid: {e}")))
-    }
-
-    fn get(&self, name: &str) -> String {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    }
-
-    fn all(&self, name: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .collect()
-    }
-}
-
 /// `GET /portal/static/portal.css`.
 pub(super) async fn css() -> Response {
     (
@@ -306,21 +154,6 @@ pub(super) async fn login_form(Extension(c): Extension<Caller>, headers: HeaderM
             error: String::new(),
         },
     )
-}
-
-async fn body_of(req: Request) -> ApiResult<(HeaderMap, Option<SocketAddr>, Bytes)> {
-    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
-    let headers = req.headers().clone();
-    let body = axum::body::to_bytes(req.into_body(), MAX_BODY)
-        .await
-        .map_err(|_| {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body_too_large",
-                "the form is too large",
-            )
-        })?;
-    Ok((headers, peer, body))
 }
 
 /// `POST /portal/login`: the API's login step; the session cookie as the API sets it.
@@ -552,19 +385,6 @@ pub(super) async fn confirm<I: Issuers>(
             )
         }
     }
-}
-
-/// A page with a title, a text and a link.
-fn message(ch: Chrome, status: StatusCode, title: &str, text: &str, link: &str, link_text: &str) -> Response {
-    render(
-        status,
-        &MessagePage {
-            c: ch.titled(title.to_owned()),
-            text: text.to_owned(),
-            link: link.to_owned(),
-            link_text: link_text.to_owned(),
-        },
-    )
 }
 
 fn forgot_page(ch: Chrome, status: StatusCode, email: String, error: String) -> Response {
@@ -825,10 +645,6 @@ fn may_order<I: Issuers>(app: &App<I>, c: &Caller) -> bool {
         cell: cell.clone(),
     };
     cell != Cell::No && lic::need_right(app, &c2).is_ok()
-}
-
-fn parse_id(id: &str) -> ApiResult<u32> {
-    id.parse::<u32>().map_err(|_| ApiError::not_found("license"))
 }
 
 async fn license_page<I: Issuers>(
