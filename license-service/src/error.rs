@@ -43,6 +43,19 @@ pub struct ApiError {
     pub message: String,
     /// The field of the request that is wrong, when one is.
     pub field: Option<String>,
+    /// What the message was written from, when the library wrote it: the portal says it
+    /// in the reader's language from this (the API answers `message`, in English).
+    pub cause: Option<Cause>,
+}
+
+/// The library's error behind an answer, kept so a page can word it in its language.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Cause {
+    /// An error of the library (an order refused, a ticket unknown, ...).
+    Library(Box<Error>),
+    /// An order outside the caller's rights: the limit it exceeds.
+    Outside(license_core::Violation),
 }
 
 /// A handler's result.
@@ -56,6 +69,7 @@ impl ApiError {
             kind,
             message: message.into(),
             field: None,
+            cause: None,
         }
     }
 
@@ -121,6 +135,7 @@ impl From<StoreError> for ApiError {
 
 impl From<Error> for ApiError {
     fn from(e: Error) -> ApiError {
+        let (kind, message) = (e.kind_name(), e.to_string());
         let status = match &e {
             Error::Order(OrderError::UnknownLicense { .. })
             | Error::Catalog(CatalogError::UnknownProduct { .. }) => StatusCode::NOT_FOUND,
@@ -133,7 +148,10 @@ impl From<Error> for ApiError {
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             },
         };
-        ApiError::new(status, e.kind_name(), e.to_string())
+        ApiError {
+            cause: Some(Cause::Library(Box::new(e))),
+            ..ApiError::new(status, kind, message)
+        }
     }
 }
 

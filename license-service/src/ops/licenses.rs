@@ -11,7 +11,7 @@ use license_issue::{BindTo, Catalog, Customer, Error, LicenseHistory, NewLicense
 
 use crate::api::app::{App, blocking};
 use crate::api::caller::Caller;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Cause};
 use crate::issuers::Issuers;
 use crate::names;
 use crate::permissions::Cell;
@@ -328,11 +328,14 @@ pub async fn create<I: Issuers>(
                 .issuers
                 .with_signer(signer.into(), None, |is| is.check_new(&order2, today))?;
             rights.admits(&license).map_err(|v| match v {
-                Some(v) => ApiError::new(
-                    StatusCode::FORBIDDEN,
-                    "outside_rights",
-                    format!("the order lies outside your rights: {v}"),
-                ),
+                Some(v) => ApiError {
+                    cause: Some(Cause::Outside(v)),
+                    ..ApiError::new(
+                        StatusCode::FORBIDDEN,
+                        "outside_rights",
+                        format!("the order lies outside your rights: {v}"),
+                    )
+                },
                 None => ApiError::forbidden(
                     "your administrator has not granted you a frame to create licenses in",
                 ),

@@ -130,6 +130,9 @@ pub fn render(status: StatusCode, page: &impl Template) -> Response {
 
 /// The text of an error in the page's language.
 pub fn error_text(lang: Lang, e: &ApiError) -> String {
+    if let Some(text) = super::error_texts::text(lang, e) {
+        return text;
+    }
     match (e.kind, &e.field) {
         ("not_found", _) => lang.t("error.not_found").to_owned(),
         ("unauthenticated", _) => lang.t("error.unauthenticated").to_owned(),
@@ -236,4 +239,22 @@ pub fn message(
 /// A license id from the path (anything else is the same 404 as an unknown license).
 pub fn parse_id(id: &str) -> ApiResult<u32> {
     id.parse::<u32>().map_err(|_| ApiError::not_found("license"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use license_issue::{Error, OrderError};
+
+    #[test]
+    fn a_refusal_of_the_library_is_worded_in_the_pages_language() {
+        let e = ApiError::from(Error::Order(OrderError::Cancelled {
+            license_id: 7,
+            ends: license_core::Date::from_ymd(2027, 1, 31).unwrap(),
+        }));
+        let de = error_text(Lang::De, &e);
+        assert!(de.contains("gekündigt") && de.contains("31.01.2027"), "{de}");
+        let en = error_text(Lang::En, &e);
+        assert!(en.contains("was cancelled and ends on 2027-01-31"), "{en}");
+    }
 }
