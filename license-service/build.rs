@@ -3,7 +3,7 @@
 //! database (`.ci/run` sets it), and the tests carry
 //! `#[cfg_attr(not(has_pg), ignore = "needs PostgreSQL: set LICENSE_TEST_PG")]`;
 //! `cfg(has_smtpd)` when Debian's `python3-aiosmtpd` is importable by `/usr/bin/python3`
-//! (the end-to-end tests' SMTP server, license-notify's `tests/smtpd.py`; the path is
+//! (the end-to-end tests' SMTP server, test-receivers' `smtpd.py`; the path is
 //! passed to the tests as `SERVICE_TEST_PYTHON`); `cfg(has_chromium)` when `chromium` and
 //! `chromedriver` are on `PATH` (the portal's browser tests); `cfg(has_curl)` when `curl`,
 //! `jq` and `bash` are (docs/SERVICE.md's curl examples, `tests/docs_examples.rs`).

@@ -142,7 +142,7 @@ fn check<L: Ledger, S: OutboxStore>(
         rows.iter().map(|r| r.0.clone()).collect()
     );
     assert!(counts.values().all(|&n| n == 1));
-    assert!(rx.received().iter().all(|g| g.verified));
+    assert!(rx.hooks().iter().all(|g| g.verifies(SECRET)));
 }
 
 #[test]

@@ -152,8 +152,8 @@ fn a_renewal_job_run_on_two_instances_at_once_sends_one_renewal_code() {
     let store = PgOutbox::open(&ledger).unwrap();
     let mut w = Worker::new(store, "w", retry(), WebhookSender::new(webhooks(&rx.url)), None);
     w.run_until_idle(10).unwrap();
-    let renewed: Vec<Received> = rx
-        .received()
+    let renewed: Vec<Hook> = rx
+        .hooks()
         .into_iter()
         .filter(|g| g.body.contains("\"license.renewed\""))
         .collect();

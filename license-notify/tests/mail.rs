@@ -39,7 +39,7 @@ fn setup(
 
 fn mail_setup(smtpd: &Smtpd, throttle: ThrottleConfig) -> MailSetup {
     MailSetup {
-        mailer: smtpd.mailer(),
+        mailer: mailer(&smtpd),
         catalog: MessageCatalog::builtin().unwrap(),
         throttle: Throttle::new(throttle),
     }
@@ -51,7 +51,7 @@ fn mail_setup(smtpd: &Smtpd, throttle: ThrottleConfig) -> MailSetup {
     ignore = "needs Debian's python3-aiosmtpd (apt-get install python3-aiosmtpd)"
 )]
 fn a_new_code_reaches_each_administrator_in_their_language() {
-    let smtpd = Smtpd::start();
+    let smtpd = smtpd();
     let dir = tempfile::tempdir().unwrap();
     let (mut is, store) = setup(&dir, admins());
     let out = is
@@ -70,7 +70,7 @@ fn a_new_code_reaches_each_administrator_in_their_language() {
     );
     let r = w.run_once(now_ms()).unwrap();
     assert_eq!((r.claimed, r.delivered), (2, 2), "{r:?}");
-    let mails = smtpd.mails(2);
+    let mails = smtpd.mails_at_least(2);
     assert_eq!(mails.len(), 2);
     let en = mails
         .iter()
@@ -109,7 +109,7 @@ fn a_new_code_reaches_each_administrator_in_their_language() {
     ignore = "needs Debian's python3-aiosmtpd (apt-get install python3-aiosmtpd)"
 )]
 fn the_throttle_holds_mail_back_per_recipient_and_in_total_and_loses_none() {
-    let smtpd = Smtpd::start();
+    let smtpd = smtpd();
     let dir = tempfile::tempdir().unwrap();
     let one = vec![Recipient {
         address: "busy@acme.example".into(),
@@ -174,7 +174,7 @@ fn the_throttle_holds_mail_back_per_recipient_and_in_total_and_loses_none() {
     ignore = "needs Debian's python3-aiosmtpd (apt-get install python3-aiosmtpd)"
 )]
 fn account_mails_carry_their_link_and_nothing_else() {
-    let smtpd = Smtpd::start();
+    let smtpd = smtpd();
     let dir = tempfile::tempdir().unwrap();
     let (_is, store) = setup(&dir, Vec::new());
     let to = Recipient {
@@ -200,7 +200,7 @@ fn account_mails_carry_their_link_and_nothing_else() {
         Some(mail_setup(&smtpd, ThrottleConfig::default())),
     );
     assert_eq!(w.run_once(now_ms()).unwrap().delivered, 2);
-    let mails = smtpd.mails(2);
+    let mails = smtpd.mails_at_least(2);
     assert_eq!(mails[0]["subject"], "Zurücksetzen Ihres Passworts");
     assert!(mails[0]["body"].as_str().unwrap().contains(link));
     assert!(

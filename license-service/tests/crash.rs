@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::mailbox::{Receiver, Smtpd};
+use common::mailbox;
 use common::{Client, new_license, now_secs, today};
 use license_issue::{KeyRing, Ledger, Operation, SqliteLedger};
 use license_notify::{OutboxStore, PgOutbox, SqliteOutbox};
@@ -106,8 +106,8 @@ fn burst_kill_restart(
     outbox: &dyn OutboxStore,
     ledger: &dyn Ledger,
 ) {
-    let smtpd = Smtpd::start();
-    let hooks = Receiver::start();
+    let smtpd = mailbox::smtpd();
+    let hooks = mailbox::receiver();
     KeyRing::create(&home.join("keys"), today()).unwrap();
     std::fs::create_dir_all(home.join("catalog")).unwrap();
     std::fs::write(home.join("catalog/demo-erp.toml"), license_issue::DEMO_CATALOG).unwrap();

@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::mailbox::{Receiver, Smtpd, token_in};
+use common::mailbox::{self, token_in};
 use common::today;
 use license_issue::KeyRing;
 use license_service::auth::totp;
@@ -234,8 +234,8 @@ fn run_walk(url: Option<&str>) {
     )
     .unwrap();
     let (reset, secret) = bootstrap(home.path(), url, "admin@vendor.example");
-    let smtpd = Smtpd::start();
-    let hooks = Receiver::start();
+    let smtpd = mailbox::smtpd();
+    let hooks = mailbox::receiver();
     let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
     let _served = serve(home.path(), url, addr, &smtpd.url());
 

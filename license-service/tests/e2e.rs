@@ -8,7 +8,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::mailbox::{Receiver, Smtpd, token_in};
+use common::mailbox::{self, Smtpd, token_in};
 use common::{Options, PASSWORD, Service, new_license, today};
 use http_guard::web::WebPolicy;
 use license_core::{Date, Frame, Kind, KindSet, LineSet, ModuleSet};
@@ -83,8 +83,8 @@ fn frame(users: u32) -> Frame {
     ignore = "needs PostgreSQL (set LICENSE_TEST_PG) and Debian's python3-aiosmtpd (the SMTP server)"
 )]
 fn a_company_registers_confirms_tries_activates_orders_and_gets_the_code_by_mail_and_webhook() {
-    let smtpd = Smtpd::start();
-    let hooks = Receiver::start();
+    let smtpd = mailbox::smtpd();
+    let hooks = mailbox::receiver();
     let schema = common::pg::Schema::create(&common::pg::database_url());
     let svc = Service::on_schema(&schema, options(&smtpd, "e2e-1"));
 
@@ -209,8 +209,8 @@ fn hook_id(list: &serde_json::Value) -> i64 {
     ignore = "needs PostgreSQL (set LICENSE_TEST_PG) and Debian's python3-aiosmtpd (the SMTP server)"
 )]
 fn a_reseller_user_invited_by_mail_orders_inside_its_narrower_rights_only() {
-    let smtpd = Smtpd::start();
-    let hooks = Receiver::start();
+    let smtpd = mailbox::smtpd();
+    let hooks = mailbox::receiver();
     let schema = common::pg::Schema::create(&common::pg::database_url());
     let svc = Service::on_schema(&schema, options(&smtpd, "e2e-2"));
     let r = svc.certified_reseller("Contoso", &frame(100));
@@ -287,7 +287,7 @@ fn a_reseller_user_invited_by_mail_orders_inside_its_narrower_rights_only() {
     ignore = "needs PostgreSQL (set LICENSE_TEST_PG) and Debian's python3-aiosmtpd (the SMTP server)"
 )]
 fn the_renewal_job_on_two_instances_sends_one_renewal_code() {
-    let smtpd = Smtpd::start();
+    let smtpd = mailbox::smtpd();
     let schema = common::pg::Schema::create(&common::pg::database_url());
     let a = Service::on_schema(&schema, options(&smtpd, "instance-a"));
     let b = Service::on_schema(&schema, options(&smtpd, "instance-b"));
