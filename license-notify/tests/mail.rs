@@ -39,7 +39,7 @@ fn setup(
 
 fn mail_setup(smtpd: &Smtpd, throttle: ThrottleConfig) -> MailSetup {
     MailSetup {
-        mailer: mailer(&smtpd),
+        mailer: mailer(smtpd),
         catalog: MessageCatalog::builtin().unwrap(),
         throttle: Throttle::new(throttle),
     }
