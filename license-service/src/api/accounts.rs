@@ -3,21 +3,20 @@
 //! password reset, users and their rights, API tokens, companies and resellers, the
 //! audit log.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Extension;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{ConnectInfo, Path, Query, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use http_guard::web as guard;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::app::{App, MAX_BODY, SESSION_COOKIE, blocking, parse};
+use super::app::{App, SESSION_COOKIE, blocking, body_of, parse};
 use super::caller::{Actor, Caller};
 use crate::auth::{password, secret, totp};
 use crate::error::{ApiError, ApiResult};
@@ -79,20 +78,9 @@ struct Login {
 /// over the bound, logins are refused for the window. The vendor's roles need the TOTP
 /// code too.
 pub(crate) async fn login<I: Issuers>(State(app): State<Arc<App<I>>>, req: Request) -> ApiResult<Response> {
-    let peer = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
     let old = guard::cookie(req.headers(), SESSION_COOKIE).map(str::to_owned);
-    let body = axum::body::to_bytes(req.into_body(), MAX_BODY)
-        .await
-        .map_err(|_| {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body_too_large",
-                "the body is too large",
-            )
-        })?;
+    let (_, peer, body) = body_of(req).await?;
+    let peer = peer.map_or_else(|| "unknown".to_owned(), |p| p.ip().to_string());
     let l: Login = parse(&body)?;
     let (session, csrf, user) = ops::login(
         &app,

@@ -4,8 +4,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::net::SocketAddr;
+
 use axum::body::Bytes;
-use axum::http::StatusCode;
+use axum::extract::{ConnectInfo, Request};
+use axum::http::{HeaderMap, StatusCode};
 use http_guard::web::WebPolicy;
 
 use crate::clock::Today;
@@ -113,4 +116,20 @@ pub fn parse<T: serde::de::DeserializeOwned>(body: &Bytes) -> ApiResult<T> {
             format!("the body is not valid for this request: {e}"),
         )
     })
+}
+
+/// A posted request's headers, peer address and body (at most [`MAX_BODY`]; beyond, a 413).
+pub async fn body_of(req: Request) -> ApiResult<(HeaderMap, Option<SocketAddr>, Bytes)> {
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+    let headers = req.headers().clone();
+    let body = axum::body::to_bytes(req.into_body(), MAX_BODY)
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                "the body is too large",
+            )
+        })?;
+    Ok((headers, peer, body))
 }

@@ -3,17 +3,15 @@
 //! posted form, and redirecting after a change. The portal's pages (`pages.rs` and the
 //! folders by audience) import this; it imports none of them.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::i18n::{LANGS, Lang};
 use super::respond::{html, lang_of};
-use crate::api::app::MAX_BODY;
+/// A posted request's headers, peer address and body (the API's, one copy).
+pub use crate::api::app::body_of;
 use crate::api::caller::{Actor, Caller};
 use crate::error::{ApiError, ApiResult};
 use crate::rights::OrgKind;
@@ -198,22 +196,6 @@ impl Form {
             .map(|(_, v)| v.clone())
             .collect()
     }
-}
-
-/// A posted request's headers, peer address and body (at most `MAX_BODY`).
-pub async fn body_of(req: Request) -> ApiResult<(HeaderMap, Option<SocketAddr>, Bytes)> {
-    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
-    let headers = req.headers().clone();
-    let body = axum::body::to_bytes(req.into_body(), MAX_BODY)
-        .await
-        .map_err(|_| {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body_too_large",
-                "the form is too large",
-            )
-        })?;
-    Ok((headers, peer, body))
 }
 
 /// A page with a title, a text and a link.

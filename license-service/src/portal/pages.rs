@@ -16,12 +16,10 @@ use license_issue::{BindTo, Catalog, Change, Error, LicenseHistory, Order, Order
 use serde::Deserialize;
 
 use super::i18n::Lang;
-use super::page::{
-    Chrome, Form, MessagePage, body_of, error_page, error_text, message, parse_id, render, see_other,
-};
+use super::page::{Chrome, Form, error_page, error_text, message, parse_id, render, see_other};
 use super::respond::{LANG_COOKIE, PAGE_SIZE, lang_of};
 use super::view::{self, LicenseView, license_view};
-use crate::api::app::{App, SESSION_COOKIE, blocking};
+use crate::api::app::{App, SESSION_COOKIE, blocking, body_of};
 use crate::api::caller::{Actor, Caller};
 use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
@@ -290,17 +288,14 @@ pub(super) async fn register<I: Issuers>(
     };
     match acct::register(&app, f.get("company"), f.get("email"), f.get("password")).await {
         Ok(()) => {
-            let title = ch.lang.t("register.sent.title").to_owned();
-            let text = ch.lang.t("register.sent.text").to_owned();
-            let link_text = ch.lang.t("nav.login").to_owned();
-            render(
+            let lang = ch.lang;
+            message(
+                ch,
                 StatusCode::OK,
-                &MessagePage {
-                    c: ch.titled(title),
-                    text,
-                    link: "/portal/login".into(),
-                    link_text,
-                },
+                lang.t("register.sent.title"),
+                lang.t("register.sent.text"),
+                "/portal/login",
+                lang.t("nav.login"),
             )
         }
         Err(e) => {
@@ -359,17 +354,14 @@ pub(super) async fn confirm<I: Issuers>(
     };
     match acct::confirm(&app, f.get("token")).await {
         Ok(()) => {
-            let title = ch.lang.t("confirm.done.title").to_owned();
-            let text = ch.lang.t("confirm.done.text").to_owned();
-            let link_text = ch.lang.t("nav.login").to_owned();
-            render(
+            let lang = ch.lang;
+            message(
+                ch,
                 StatusCode::OK,
-                &MessagePage {
-                    c: ch.titled(title),
-                    text,
-                    link: "/portal/login".into(),
-                    link_text,
-                },
+                lang.t("confirm.done.title"),
+                lang.t("confirm.done.text"),
+                "/portal/login",
+                lang.t("nav.login"),
             )
         }
         Err(e) => {
