@@ -8,6 +8,7 @@
 //!
 //! Texts in English and German from one catalog ([`i18n`]), in the user's language.
 
+mod customer;
 pub mod i18n;
 pub mod page;
 mod pages;
@@ -35,7 +36,7 @@ pub fn routes<I: Issuers>() -> Vec<Route<I>> {
     use axum::http::Method;
     use axum::routing::{get, post};
     use pages as p;
-    let all = vec![
+    let mut all = vec![
         r(
             Method::GET,
             "/portal/static/portal.css",
@@ -171,6 +172,7 @@ pub fn routes<I: Issuers>() -> Vec<Route<I>> {
         ),
     ];
     // The pages by audience add their routes here, each folder its own `routes()`.
+    all.extend(customer::routes());
     all
 }
 
