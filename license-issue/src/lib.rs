@@ -79,6 +79,7 @@ pub use issuer::order::{
     Unbind,
 };
 pub use issuer::place::{Order, Outcome};
+pub use issuer::rehost::MovesLeft;
 pub use issuer::renew::RenewalOutcome;
 pub use issuer::revoke::RevocationList;
 pub use keys::error::KeyError;

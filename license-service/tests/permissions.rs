@@ -117,6 +117,15 @@ fn form_for(path: &str, n: usize, csrf: &str) -> String {
         "/portal/licenses/{id}/upgrade" => format!("named_users={}", 26 + n),
         "/portal/licenses/{id}/reduce" => "named_users=20".to_owned(),
         "/portal/trial" => "product=demo-erp".to_owned(),
+        "/portal/licenses/{id}/move" => {
+            format!("database={}", common::pg::db(&format!("portal move {n}")))
+        }
+        "/portal/licenses/{id}/line" => "line=expert".to_owned(),
+        "/portal/licenses/{id}/maintenance" => "kind=one-server".to_owned(),
+        "/portal/tickets/redeem" => format!(
+            "ticket=TK-NOT-A-TICKET-{n}&database={}",
+            common::pg::db(&format!("portal ticket {n}"))
+        ),
         "/portal/licenses/new" => {
             format!(
                 "product=demo-erp&kind=subscription&licensee=Portal+Licensee+{n}&line=standard&named_users=10&module=crm"

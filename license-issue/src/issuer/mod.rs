@@ -29,7 +29,7 @@ mod new;
 mod pending;
 pub(crate) mod place;
 mod reduce;
-mod rehost;
+pub(crate) mod rehost;
 mod reissue;
 pub(crate) mod renew;
 pub(crate) mod revoke;

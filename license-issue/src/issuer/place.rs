@@ -219,6 +219,18 @@ impl<L: Ledger> Issuer<L> {
         )
     }
 
+    /// What `order` would give on `today`, nothing recorded: the day a cancellation ends,
+    /// the maintenance end a pack gives, before the customer confirms. The same checks and
+    /// computation as [`Issuer::place`]; the records it would append are dropped.
+    pub fn preview(&mut self, order: &Order, today: Date) -> Result<Outcome, Error> {
+        self.staged.clear();
+        self.read.set(None);
+        let out = self.run_order(order, today);
+        self.staged.clear();
+        self.read.set(None);
+        out
+    }
+
     fn run_order(&mut self, order: &Order, today: Date) -> Result<Outcome, Error> {
         Ok(match order {
             Order::Issue(o) => Outcome::Issued(self.issue_now(o, today)?),

@@ -8,6 +8,21 @@ use crate::issuer::error::OrderError;
 use crate::issuer::order::{BindTo, Customer, Reissued, Unbind};
 use crate::ledger::store::{Ledger, Operation};
 
+/// The moves a license has left in the 365 days up to a day ([`Issuer::moves_left`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct MovesLeft {
+    /// The catalog's `max_moves_per_year`.
+    pub limit: u32,
+    /// Moves in the 365 days up to the day.
+    pub used: u32,
+    /// Moves still allowed (`limit - used`, at least 0).
+    pub left: u32,
+    /// The code is bound now (binding an unbound license is its activation, no move).
+    pub bound: bool,
+    /// With none left: the day the next move is possible.
+    pub next: Option<Date>,
+}
+
 impl<L: Ledger> Issuer<L> {
     /// Bind the license to another machine or database (a rehost): a new revision; the
     /// old binding is superseded and listed on the next revocation list. The part of the
@@ -49,16 +64,27 @@ impl<L: Ledger> Issuer<L> {
     /// most the catalog's `max_moves_per_year` in the 365 days up to `today`. Binding an
     /// unbound license (its activation) is no move.
     fn check_moves(&self, license_id: u32, today: Date) -> Result<(), Error> {
+        match self.moves_left(license_id, today)? {
+            Some(m) if m.bound && m.left == 0 => Err(Error::Order(OrderError::TooManyMoves {
+                license_id,
+                limit: m.limit,
+                next: m.next.unwrap_or(today),
+            })),
+            _ => Ok(()),
+        }
+    }
+
+    /// How many moves the license has left on `today` under its catalog's
+    /// `max_moves_per_year` (`None`: the catalog sets no limit), counted as a rehost
+    /// counts them.
+    pub fn moves_left(&self, license_id: u32, today: Date) -> Result<Option<MovesLeft>, Error> {
         let h = self.open(license_id, today)?;
         let Some(limit) = self.catalogs.get(&h.product)?.defaults.max_moves_per_year else {
-            return Ok(());
+            return Ok(None);
         };
         let bound = self
             .current(&h, today)
             .is_ok_and(|r| r.license.binding != license_core::Binding::NONE);
-        if !bound {
-            return Ok(());
-        }
         // A rehost of a revision that was bound is a move; one of an unbound revision was
         // its activation.
         let mut moves: Vec<Date> = h
@@ -71,16 +97,20 @@ impl<L: Ledger> Issuer<L> {
             })
             .map(|w| w[1].recorded)
             .collect();
-        if moves.len() < limit as usize {
-            return Ok(());
-        }
         moves.sort();
+        let used = u32::try_from(moves.len()).unwrap_or(u32::MAX);
         // The move that falls out of the window first makes room.
-        let oldest = moves[moves.len() - limit as usize];
-        Err(Error::Order(OrderError::TooManyMoves {
-            license_id,
+        let next = moves
+            .len()
+            .checked_sub(limit as usize)
+            .and_then(|i| moves.get(i))
+            .map(|oldest| oldest.checked_add_days(365).unwrap_or(today));
+        Ok(Some(MovesLeft {
             limit,
-            next: oldest.checked_add_days(365).unwrap_or(today),
+            used,
+            left: limit.saturating_sub(used),
+            bound,
+            next,
         }))
     }
 

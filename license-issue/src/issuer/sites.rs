@@ -52,12 +52,10 @@ impl<L: Ledger> Issuer<L> {
             .collect())
     }
 
-    /// A site maintenance pack ("for all servers of one site"): every perpetual license
-    /// of `site` gets a new code with the same new maintenance end, 12 months (the
-    /// catalog's pack) from today or from the latest maintenance end still running among
-    /// them. Checked for every license before any code is issued; the codes are returned
-    /// together, by license id.
-    pub fn add_site_maintenance(&mut self, site: &str, today: Date) -> Result<Vec<Reissued>, Error> {
+    /// What a site maintenance pack bought on `today` would cover, before it is bought:
+    /// the licenses of `site` (by id) and their common new maintenance end (exclusive), with
+    /// the same checks as [`Issuer::add_site_maintenance`].
+    pub fn site_maintenance_plan(&self, site: &str, today: Date) -> Result<(Vec<u32>, Date), Error> {
         let licenses = self.licenses_of_site(site)?;
         if licenses.is_empty() {
             return Err(Error::Order(OrderError::NoLicenseAtSite {
@@ -88,11 +86,20 @@ impl<L: Ledger> Issuer<L> {
             }
         }
         let new_end = calendar::maintenance_after_pack(anchor, running, today, months);
+        Ok((licenses.iter().map(|h| h.license_id).collect(), new_end))
+    }
+
+    /// A site maintenance pack ("for all servers of one site"): every perpetual license
+    /// of `site` gets a new code with the same new maintenance end, 12 months (the
+    /// catalog's pack) from today or from the latest maintenance end still running among
+    /// them. Checked for every license before any code is issued; the codes are returned
+    /// together, by license id.
+    pub fn add_site_maintenance(&mut self, site: &str, today: Date) -> Result<Vec<Reissued>, Error> {
+        let (licenses, new_end) = self.site_maintenance_plan(site, today)?;
         // Each license's new code is one batch of its own (recorded as it is issued).
         licenses
             .iter()
-            .map(|h| {
-                let id = h.license_id;
+            .map(|&id| {
                 self.transact(
                     None,
                     |is| is.set_maintenance(id, MaintenanceKind::Site, new_end, today),

@@ -13,8 +13,7 @@
 //!   holding it issues the bound code (`Issuer::redeem`, once per ticket), signed by the
 //!   vendor for the vendor's pool and by the reseller (its chain) for a reseller's pool.
 
-use std::path::{Path as FsPath, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::Extension;
 use axum::Json;
@@ -22,80 +21,18 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use license_core::CertificateChain;
-use license_issue::{BindTo, Customer, Error, Ledger, NewLicense, ResellerSigner, TicketId, TicketPool};
+use license_issue::{BindTo, Ledger, NewLicense, TicketId, TicketPool};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::app::{App, blocking, parse};
 use super::caller::Caller;
-use crate::custody::CustodyError;
 use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
 use crate::permissions::Cell;
 use crate::rights::OrgKind;
-use crate::store::resellers::Custody;
-use crate::store::{Org, Owner};
-
-/// One request at a time works on the pool files of this instance (each file is also
-/// locked while open: another instance's request at the same moment is refused, retry).
-static POOLS: Mutex<()> = Mutex::new(());
-
-fn home<I: Issuers>(app: &App<I>) -> ApiResult<PathBuf> {
-    app.settings.tickets_home.clone().ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "no_ticket_pool",
-            "this service keeps no ticket pools (no home directory)",
-        )
-    })
-}
-
-fn vendor_pool(home: &FsPath) -> ApiResult<TicketPool> {
-    Ok(TicketPool::open(&home.join("tickets.jsonl"))?)
-}
-
-fn reseller_pool_path(home: &FsPath, org: i64) -> PathBuf {
-    home.join("service-tickets").join(format!("reseller-{org}.jsonl"))
-}
-
-/// The reseller's signer with every live certificate it holds in the service.
-fn signer_all<I: Issuers>(app: &App<I>, org: i64) -> ApiResult<ResellerSigner> {
-    let row = app.store.reseller_key(org)?.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::FORBIDDEN,
-            "no_certificate",
-            "the reseller holds no certificate of the vendor in the service",
-        )
-    })?;
-    if row.custody == Custody::Own {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "own_key",
-            "the reseller keeps its own key: it works with its tickets offline (licensectl ticket import)",
-        ));
-    }
-    let master = app
-        .settings
-        .master_key
-        .as_ref()
-        .ok_or_else(|| ApiError::internal("a reseller key is kept, but the service has no master key"))?;
-    let key = master
-        .open_key(&row.sealed, org)
-        .map_err(|e: CustodyError| ApiError::internal(e.to_string()))?;
-    let mut chains = Vec::new();
-    for c in app
-        .store
-        .certificates(org)?
-        .into_iter()
-        .filter(|c| c.revoked_ms == 0)
-    {
-        let chain = CertificateChain::parse(&c.chain)
-            .map_err(|e| ApiError::internal(format!("the stored certificate chain: {e}")))?;
-        chains.push((c.product, chain));
-    }
-    Ok(ResellerSigner::new(key, chains)?)
-}
+use crate::ops::tickets::{POOLS, home, reseller_pool_path, signer_all, vendor_pool};
+use crate::store::Org;
 
 fn reseller_org<I: Issuers>(app: &App<I>, org: i64, field: &str) -> ApiResult<Org> {
     app.store
@@ -319,88 +256,21 @@ pub(crate) struct Redeem {
 
 /// `POST /api/v1/tickets/redeem`: a customer company redeems a ticket for its
 /// installation; the license is the company's. Once per ticket (the same installation
-/// again: the same code).
+/// again: the same code). The step is `ops::tickets::redeem`, which the portal calls too.
 pub(crate) async fn redeem<I: Issuers>(
     State(app): State<Arc<App<I>>>,
     Extension(c): Extension<Caller>,
     body: Bytes,
 ) -> ApiResult<Response> {
-    let (org, kind) = c.org().ok_or_else(ApiError::unauthenticated)?;
-    if kind != OrgKind::Company {
-        return Err(ApiError::forbidden("a customer company redeems tickets"));
-    }
-    if c.cell == Cell::Right && !c.user().is_some_and(|u| u.admin || u.rights.order) {
-        return Err(ApiError::forbidden(
-            "your administrator has not granted you the right to order",
-        ));
-    }
+    crate::ops::tickets::may_redeem(&c)?;
     let b: Redeem = parse(&body)?;
-    let id = TicketId::parse(&b.ticket).map_err(|e| ApiError::field("ticket", e.to_string()))?;
-    let today = (app.today)();
-    let actor = c.actor_name();
-    let out = blocking(&app, move |app| {
-        let home = home(app)?;
-        let company = app
-            .store
-            .org(org)?
-            .ok_or_else(|| ApiError::not_found("company"))?;
-        let customer = Customer::new(company.name.clone());
-        let _one = POOLS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        // A reseller's pool that holds it (received, not passed on), else the vendor's.
-        let mut holder = None;
-        for r in app.store.orgs(OrgKind::Reseller)? {
-            let path = reseller_pool_path(&home, r.id);
-            if !path.exists() {
-                continue;
-            }
-            let pool = TicketPool::open(&path)?;
-            if pool.get(&id).is_ok() && pool.passed_on(&id).is_none() {
-                holder = Some((r, pool));
-                break;
-            }
-        }
-        let (redemption, reseller_id) = match holder {
-            Some((r, pool)) => {
-                let signer = signer_all(app, r.id)?;
-                let out = app.issuers.with_signer(signer.into(), None, |is| {
-                    is.redeem(&pool, &id, customer, b.bind, today)
-                })?;
-                (out, r.id)
-            }
-            None => {
-                let pool = vendor_pool(&home)?;
-                let reseller = pool.get(&id).map_err(Error::from)?.reseller.clone();
-                let out = app
-                    .issuers
-                    .with(|is| is.redeem(&pool, &id, customer, b.bind, today))?;
-                let reseller_id = app
-                    .store
-                    .orgs(OrgKind::Reseller)?
-                    .into_iter()
-                    .find(|o| o.name == reseller)
-                    .map_or(0, |o| o.id);
-                (out, reseller_id)
-            }
-        };
-        let license_id = redemption.issued.license.license_id;
-        app.store.record_license(
-            Owner {
-                license_id,
-                company_id: org,
-                reseller_id,
-            },
-            &redemption.issued.product,
-        )?;
-        app.store
-            .audit(&actor, org, "redeem_ticket", &format!("license:{license_id}"))?;
-        Ok(json!({
-            "ticket": redemption.ticket.to_string(),
-            "again": redemption.again,
-            "license_id": license_id,
-            "code": redemption.issued.code,
-            "license": redemption.issued.license,
-        }))
-    })
-    .await?;
+    let r = crate::ops::tickets::redeem(&app, &c, &b.ticket, b.bind).await?;
+    let out = json!({
+        "ticket": r.ticket,
+        "again": r.again,
+        "license_id": r.license_id,
+        "code": r.code,
+        "license": r.license,
+    });
     Ok((StatusCode::CREATED, Json(out)).into_response())
 }

@@ -5,4 +5,6 @@
 
 pub mod accounts;
 pub mod licenses;
+pub mod maintenance;
 pub mod resellers;
+pub mod tickets;

@@ -8,6 +8,7 @@
 //!
 //! Texts in English and German from one catalog ([`i18n`]), in the user's language.
 
+mod customer;
 mod error_texts;
 pub mod i18n;
 pub mod page;
@@ -36,7 +37,7 @@ pub fn routes<I: Issuers>() -> Vec<Route<I>> {
     use axum::http::Method;
     use axum::routing::{get, post};
     use pages as p;
-    let all = vec![
+    let mut all = vec![
         r(
             Method::GET,
             "/portal/static/portal.css",
@@ -172,6 +173,7 @@ pub fn routes<I: Issuers>() -> Vec<Route<I>> {
         ),
     ];
     // The pages by audience add their routes here, each folder its own `routes()`.
+    all.extend(customer::routes());
     all
 }
 

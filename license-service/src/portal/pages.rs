@@ -704,6 +704,11 @@ pub(super) async fn license<I: Issuers>(
         Some("withdraw") => lang.t("license.done.withdraw"),
         Some("trial") => lang.t("license.done.trial"),
         Some("created") => lang.t("license.done.created"),
+        Some("move") => lang.t("customer.done.move"),
+        Some("line") => lang.t("customer.done.line"),
+        Some("maintenance") => lang.t("customer.done.maintenance"),
+        Some("cancel") => lang.t("customer.done.cancel"),
+        Some("redeemed") => lang.t("customer.done.redeemed"),
         _ => "",
     };
     let state = PageState {

@@ -1,0 +1,167 @@
+//! Move and recovery: the license bound to another installation's database code (the
+//! API's `POST /api/v1/licenses/{id}/activate`, the library's `rehost`), within the
+//! catalog's moves per year; the page shows how many are left (the library's
+//! `moves_left`, the count its refusal `too_many_moves` uses).
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use license_issue::{BindTo, Error, LicenseHistory, MovesLeft, Order, OrderError, Unbind};
+
+use super::super::i18n::Lang;
+use super::super::page::{Chrome, error_page, render, see_other};
+use super::super::view::license_view;
+use super::{field_error, form_of, license_for_change, title};
+use crate::api::app::{App, blocking};
+use crate::api::caller::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::issuers::Issuers;
+use crate::ops::licenses as lic;
+
+#[derive(Template)]
+#[template(path = "customer_move.html")]
+struct MovePage {
+    c: Chrome,
+    id: u32,
+    bound: String,
+    moves: String,
+    value: String,
+    error: String,
+}
+
+/// The moves left in words.
+fn moves_words(lang: Lang, m: Option<MovesLeft>) -> String {
+    match m {
+        None => lang.t("customer.move.unlimited").to_owned(),
+        Some(m) if m.left == 0 => lang.f(
+            "customer.move.none_left",
+            &[
+                ("limit", &m.limit.to_string()),
+                ("day", &m.next.map(|d| lang.date(d)).unwrap_or_default()),
+            ],
+        ),
+        Some(m) => lang.f(
+            "customer.move.left",
+            &[("left", &m.left.to_string()), ("limit", &m.limit.to_string())],
+        ),
+    }
+}
+
+async fn page<I: Issuers>(
+    app: &Arc<App<I>>,
+    c: &Caller,
+    headers: &HeaderMap,
+    (h, cat): (LicenseHistory, Option<license_issue::Catalog>),
+    value: String,
+    error: String,
+    status: StatusCode,
+) -> Response {
+    let id = h.license_id;
+    let ch = Chrome::of(c, headers, &format!("/portal/licenses/{id}/move"));
+    let lang = ch.lang;
+    let today = (app.today)();
+    let left = blocking(app, move |app| {
+        Ok(app.issuers.with(|is| is.moves_left(id, today))?)
+    })
+    .await;
+    let left = match left {
+        Ok(l) => l,
+        Err(e) => return error_page(ch, &e),
+    };
+    let v = license_view(lang, &h, cat.as_ref(), today);
+    let t = title(lang, "customer.move.title", &h);
+    render(
+        status,
+        &MovePage {
+            c: ch.titled(t),
+            id,
+            bound: lang.f("customer.move.bound", &[("bound", &v.bound)]),
+            moves: moves_words(lang, left),
+            value,
+            error,
+        },
+    )
+}
+
+/// `GET /portal/licenses/{id}/move`: the form, with what the code is bound to now and the
+/// moves left.
+pub(super) async fn form<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let (_, h, cat) = match license_for_change(&app, &c, &headers, &id).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    page(&app, &c, &headers, (h, cat), String::new(), String::new(), StatusCode::OK).await
+}
+
+/// The typed database code as the product's catalog reads it (the library's reader: a
+/// typo is located in its group), as a field error on `database`.
+fn read_code<I: Issuers>(app: &App<I>, id: u32, typed: &str, lang: Lang) -> ApiResult<String> {
+    let read = app.issuers.with(|is| -> Result<Result<String, Error>, Error> {
+        let h = is.history(id)?;
+        Ok(is.catalogs().get(&h.product)?.database_code(typed))
+    })?;
+    match read {
+        Ok(code) => Ok(code),
+        Err(Error::Order(OrderError::InvalidDatabaseCode {
+            error: license_core::DatabaseCodeError::Typo { group },
+            ..
+        })) => Err(ApiError::field(
+            "database",
+            lang.f("activate.typo", &[("group", &group.to_string())]),
+        )),
+        Err(e) => Err(ApiError::from(e)),
+    }
+}
+
+/// `POST /portal/licenses/{id}/move` with `database`: the API's rehost to the new
+/// database code; then the license page with the new code. Beyond the moves per year, the
+/// library's refusal names the day the next move is possible, at the field.
+pub(super) async fn submit<I: Issuers>(
+    State(app): State<Arc<App<I>>>,
+    Extension(c): Extension<Caller>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let (id, h, cat) = match license_for_change(&app, &c, &headers, &id).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let f = match form_of(&c, &headers, &body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let lang = Chrome::of(&c, &headers, "/portal/licenses").lang;
+    let typed = f.get("database");
+    let result = async {
+        if typed.trim().is_empty() {
+            return Err(ApiError::field("database", lang.t("customer.move.empty")));
+        }
+        let t2 = typed.clone();
+        let code = blocking(&app, move |app| read_code(app, id, &t2, lang)).await?;
+        let order = Order::Rehost {
+            license_id: id,
+            bind: BindTo::database(code),
+            unbind: Unbind::default(),
+        };
+        lic::commit_change(&app, &c, id, None, "activate", order).await
+    }
+    .await;
+    match result {
+        Ok(_) => see_other(&format!("/portal/licenses/{id}?done=move")),
+        Err(e) => {
+            let error = field_error(lang, "customer.move.database", &e);
+            page(&app, &c, &headers, (h, cat), typed, error, e.status).await
+        }
+    }
+}
