@@ -6,3 +6,7 @@
 pub mod accounts;
 pub mod licenses;
 pub mod resellers;
+pub mod users;
+pub mod reports;
+pub mod tickets;
+pub mod transfers;
