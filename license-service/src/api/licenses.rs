@@ -23,8 +23,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
 use crate::names;
 use crate::ops::licenses::{
-    authorize_change, commit_change, history as license_history, license_file, place,
-    visible_ids,
+    authorize_change, commit_change, history as license_history, license_file, place, visible_ids,
 };
 
 /// The optional `Idempotency-Key` header.

@@ -29,7 +29,9 @@ use super::app::{App, blocking, parse};
 use super::caller::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
-use crate::ops::tickets::{self as pool, POOLS, home, reseller_org, reseller_pool_path, signer_all, vendor_pool};
+use crate::ops::tickets::{
+    self as pool, POOLS, home, reseller_org, reseller_pool_path, signer_all, vendor_pool,
+};
 use crate::permissions::Cell;
 use crate::rights::OrgKind;
 use crate::store::Owner;

@@ -5,8 +5,8 @@
 
 pub mod accounts;
 pub mod licenses;
-pub mod resellers;
-pub mod users;
 pub mod reports;
+pub mod resellers;
 pub mod tickets;
 pub mod transfers;
+pub mod users;

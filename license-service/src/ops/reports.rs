@@ -30,7 +30,12 @@ pub fn need_reports_right(c: &Caller) -> ApiResult<()> {
 
 /// The invoice basis of `month`: a reseller's own section (whatever `reseller` says), the
 /// vendor's for every reseller or the one named. Blocking (the ledger).
-pub fn invoice<I: Issuers>(app: &App<I>, c: &Caller, month: Month, reseller: Option<String>) -> ApiResult<Invoice> {
+pub fn invoice<I: Issuers>(
+    app: &App<I>,
+    c: &Caller,
+    month: Month,
+    reseller: Option<String>,
+) -> ApiResult<Invoice> {
     if let Some(r) = &reseller
         && let Some(why) = names::refused(r)
     {

@@ -156,10 +156,9 @@ pub fn list<I: Issuers>(app: &App<I>, c: &Caller) -> ApiResult<Vec<TicketRow>> {
                 .store
                 .org(org)?
                 .ok_or_else(|| ApiError::not_found("reseller"))?;
-            for t in vendor
-                .tickets()
-                .filter(|t| t.reseller == me.name && vendor.handed_over(&t.id).is_none() && !is_redeemed(&t.id))
-            {
+            for t in vendor.tickets().filter(|t| {
+                t.reseller == me.name && vendor.handed_over(&t.id).is_none() && !is_redeemed(&t.id)
+            }) {
                 out.push(row(t, "vendor"));
             }
             let path = reseller_pool_path(&home, org);
@@ -188,7 +187,13 @@ pub struct PassedOn {
 
 /// A reseller passes `count` of its open tickets to reseller `to` (its sub-reseller),
 /// whose frame must admit them. Blocking (the pool files, the ledger).
-pub fn pass_on<I: Issuers>(app: &App<I>, c: &Caller, to: i64, count: u32, today: Date) -> ApiResult<PassedOn> {
+pub fn pass_on<I: Issuers>(
+    app: &App<I>,
+    c: &Caller,
+    to: i64,
+    count: u32,
+    today: Date,
+) -> ApiResult<PassedOn> {
     need_tickets_right(c)?;
     let (org, kind) = c.org().ok_or_else(ApiError::unauthenticated)?;
     if kind != OrgKind::Reseller {

@@ -14,8 +14,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use license_issue::Error;
 
-use super::paging::{self, ListQuery};
 use super::super::page::{Chrome, error_page, render};
+use super::paging::{self, ListQuery};
 use crate::api::app::{App, blocking};
 use crate::api::caller::Caller;
 use crate::error::{ApiError, ApiResult};

@@ -53,7 +53,9 @@ fn url(base: &str, q: &str, page: i64) -> String {
 pub fn page<T>(lang: Lang, base: &str, q: &ListQuery, all: Vec<T>) -> Paged<T> {
     let size = usize::try_from(PAGE_SIZE).unwrap_or(20);
     let pages = all.len().div_ceil(size).max(1);
-    let page = usize::try_from(q.page.unwrap_or(1).max(1)).unwrap_or(1).min(pages);
+    let page = usize::try_from(q.page.unwrap_or(1).max(1))
+        .unwrap_or(1)
+        .min(pages);
     let search = search(q);
     let rows = all.into_iter().skip((page - 1) * size).take(size).collect();
     Paged {
@@ -90,7 +92,15 @@ mod tests {
         assert_eq!(p.rows.len(), 20);
         assert_eq!(p.prev, "/portal/customers?q=a+b&page=1");
         assert_eq!(p.next, "/portal/customers?q=a+b&page=3");
-        let last = page(Lang::En, "/x", &ListQuery { q: String::new(), page: Some(9) }, (0..45).collect::<Vec<_>>());
+        let last = page(
+            Lang::En,
+            "/x",
+            &ListQuery {
+                q: String::new(),
+                page: Some(9),
+            },
+            (0..45).collect::<Vec<_>>(),
+        );
         assert_eq!((last.rows.len(), last.next.as_str()), (5, ""));
         assert!(matches("Endkunde AG", "endkunde") && !matches("Beta", "acme"));
     }

@@ -104,7 +104,10 @@ fn prorata_rows(lang: Lang, inv: &Invoice) -> Vec<ProRataView> {
             to: lang.date(r.to),
             days: lang.f(
                 "rsl.statements.days",
-                &[("days", &r.days.to_string()), ("of", &r.days_in_month.to_string())],
+                &[
+                    ("days", &r.days.to_string()),
+                    ("of", &r.days_in_month.to_string()),
+                ],
             ),
             users: users(lang, r.named_users),
             modules: r.modules.join(", "),
@@ -185,7 +188,10 @@ pub(super) async fn page<I: Issuers>(
 fn csv(name: &str, month: Month, body: String) -> Response {
     let disposition = format!("attachment; filename=\"{name}-{month}.csv\"");
     let mut resp = (
-        [(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"))],
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/csv; charset=utf-8"),
+        )],
         body,
     )
         .into_response();

@@ -13,9 +13,9 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
-use super::paging::{self, ListQuery};
 use super::super::page::{Chrome, Form, error_page, error_text, render};
 use super::super::view::kind_words;
+use super::paging::{self, ListQuery};
 use crate::api::app::{App, blocking};
 use crate::api::caller::Caller;
 use crate::error::{ApiError, ApiResult};
@@ -151,7 +151,10 @@ pub(super) async fn pass_on<I: Issuers>(
     let result = match parsed {
         Ok((to, count)) => {
             let c2 = c.clone();
-            blocking(&app, move |app| ops::pass_on(app, &c2, i64::from(to), count, today)).await
+            blocking(&app, move |app| {
+                ops::pass_on(app, &c2, i64::from(to), count, today)
+            })
+            .await
         }
         Err(e) => Err(e),
     };

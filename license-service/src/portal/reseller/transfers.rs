@@ -15,8 +15,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use license_issue::{Customer, Error, LicenseHistory};
 
-use super::paging::{self, ListQuery};
 use super::super::page::{Chrome, Form, error_page, error_text, render};
+use super::paging::{self, ListQuery};
 use crate::api::app::{App, blocking};
 use crate::api::caller::Caller;
 use crate::error::{ApiError, ApiResult};
@@ -177,7 +177,11 @@ fn chosen<I: Issuers>(app: &App<I>, c: &Caller, f: &Form) -> ApiResult<(Vec<Lice
                 ids.insert(h.license_id);
             }
         }
-        if ids.len() == before && !all.iter().any(|h| h.order_ref.as_deref().is_some_and(|o| o.trim() == order.trim())) {
+        if ids.len() == before
+            && !all
+                .iter()
+                .any(|h| h.order_ref.as_deref().is_some_and(|o| o.trim() == order.trim()))
+        {
             return Err(ApiError::field(
                 "order",
                 format!("none of your licenses is in order {:?}", order.trim()),
@@ -259,10 +263,16 @@ pub(super) async fn transfer<I: Issuers>(
             let moved: Vec<String> = done.iter().map(|r: &LicenseRow| r.id.to_string()).collect();
             let mut error = lang.f(
                 "rsl.transfers.failed",
-                &[("id", &h.license_id.to_string()), ("error", &error_text(lang, &e))],
+                &[
+                    ("id", &h.license_id.to_string()),
+                    ("error", &error_text(lang, &e)),
+                ],
             );
             if !moved.is_empty() {
-                error = format!("{error} {}", lang.f("rsl.transfers.partly", &[("moved", &moved.join(", "))]));
+                error = format!(
+                    "{error} {}",
+                    lang.f("rsl.transfers.partly", &[("moved", &moved.join(", "))])
+                );
             }
             let s = Shown {
                 error,
@@ -276,7 +286,10 @@ pub(super) async fn transfer<I: Issuers>(
         r.licensee = to.licensee.clone();
         done.push(r);
     }
-    let text = lang.f("rsl.transfers.done.text", &[("count", &count), ("licensee", &to.licensee)]);
+    let text = lang.f(
+        "rsl.transfers.done.text",
+        &[("count", &count), ("licensee", &to.licensee)],
+    );
     let title = lang.t("rsl.transfers.done.title").to_owned();
     render(
         StatusCode::OK,

@@ -76,7 +76,10 @@ fn rights_words(lang: Lang, u: &User, names: &Names) -> String {
         parts.push(lang.t("rsl.users.right.order").to_owned());
     }
     if let Some(f) = &r.frame {
-        parts.push(lang.f("rsl.users.right.frame", &[("frame", &frame_words(lang, f, names))]));
+        parts.push(lang.f(
+            "rsl.users.right.frame",
+            &[("frame", &frame_words(lang, f, names))],
+        ));
     }
     if r.tickets {
         parts.push(lang.t("rsl.users.right.tickets").to_owned());
@@ -144,7 +147,13 @@ struct State2 {
     form: Option<Form>,
 }
 
-async fn page<I: Issuers>(app: &Arc<App<I>>, c: &Caller, headers: &HeaderMap, s: State2, status: StatusCode) -> Response {
+async fn page<I: Issuers>(
+    app: &Arc<App<I>>,
+    c: &Caller,
+    headers: &HeaderMap,
+    s: State2,
+    status: StatusCode,
+) -> Response {
     let ch = Chrome::of(c, headers, "/portal/users");
     let lang = ch.lang;
     let c2 = c.clone();
@@ -166,11 +175,19 @@ async fn page<I: Issuers>(app: &Arc<App<I>>, c: &Caller, headers: &HeaderMap, s:
         .map(|u| UserRow {
             email: u.email.clone(),
             role: lang
-                .t(if u.admin { "rsl.users.role.admin" } else { "rsl.users.role.user" })
+                .t(if u.admin {
+                    "rsl.users.role.admin"
+                } else {
+                    "rsl.users.role.user"
+                })
                 .to_owned(),
             rights: rights_words(lang, u, &names),
             confirmed: lang
-                .t(if u.confirmed { "rsl.users.confirmed.yes" } else { "rsl.users.confirmed.no" })
+                .t(if u.confirmed {
+                    "rsl.users.confirmed.yes"
+                } else {
+                    "rsl.users.confirmed.no"
+                })
                 .to_owned(),
         })
         .collect();
@@ -291,14 +308,23 @@ fn wanted<I: Issuers>(app: &App<I>, c: &Caller, f: &Form) -> ApiResult<Rights> {
     };
     let kinds = f.all("kind");
     if kinds.is_empty() {
-        if !f.all("line").is_empty() || !f.all("module").is_empty() || !f.get("named_users").trim().is_empty() {
-            return Err(ApiError::field("kind", "choose the kinds of the frame, or leave the frame empty"));
+        if !f.all("line").is_empty() || !f.all("module").is_empty() || !f.get("named_users").trim().is_empty()
+        {
+            return Err(ApiError::field(
+                "kind",
+                "choose the kinds of the frame, or leave the frame empty",
+            ));
         }
         return Ok(r);
     }
     let mut frame = own.frame.unwrap_or_else(|| {
         // No frame of its own: the rights step refuses a frame, naming it.
-        Frame::new(KindSet::EMPTY, LineSet::from_bits(0), ModuleSet::from_bits(0), license_core::Date::from_days_since_unix_epoch(0))
+        Frame::new(
+            KindSet::EMPTY,
+            LineSet::from_bits(0),
+            ModuleSet::from_bits(0),
+            license_core::Date::from_days_since_unix_epoch(0),
+        )
     });
     let mut ks = KindSet::EMPTY;
     for k in &kinds {
