@@ -131,6 +131,9 @@ fn form_for(path: &str, n: usize, csrf: &str) -> String {
                 "product=demo-erp&kind=subscription&licensee=Portal+Licensee+{n}&line=standard&named_users=10&module=crm"
             )
         }
+        "/portal/users" => format!("email=invited{n}%40x.test"),
+        "/portal/tickets/pass-on" => "to=999999&count=1".to_owned(),
+        "/portal/transfers" => "licensee=ACME+Corp&order=no+such+order".to_owned(),
         _ => String::new(),
     };
     format!("csrf={csrf}&{fields}")

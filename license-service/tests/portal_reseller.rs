@@ -1,20 +1,23 @@
-//! A reseller's user creates licenses in the browser (headless Chromium through WebDriver,
-//! PostgreSQL when `LICENSE_TEST_PG` is set) inside the narrower rights its administrator
-//! granted: the page names its frame; an order beyond it is refused naming the limit; one
-//! inside is created and its page shows the code, which verifies offline with the vendor's
-//! public key only as the reseller's code (its chain names the reseller); the vendor then
-//! finds it in the month's issued report and the reseller's invoice basis. Every page
-//! passes axe-core; screenshots under `target/screenshots/portal-*.png`.
+//! A reseller's administrator invites a user with narrower rights in the browser (headless
+//! Chromium through WebDriver, PostgreSQL when `LICENSE_TEST_PG` is set): the users page
+//! offers only its own kinds, lines and modules and names its limit; more named users than
+//! its own are refused naming the limit; inside them the user is invited, sets its password
+//! from the mailed invitation link and logs in. That user then creates licenses inside the
+//! narrower rights: the page names its frame; an order beyond it is refused naming the
+//! limit; one inside is created and its page shows the code, which verifies offline with the
+//! vendor's public key only as the reseller's code (its chain names the reseller); the
+//! vendor then finds it in the month's issued report and the reseller's invoice basis.
+//! Every page passes axe-core; screenshots under `target/screenshots/portal-*.png`.
 
 mod common;
 mod portal_support;
 
 use browser_test::Browser;
-use common::Service;
+use common::{PASSWORD, Service};
 use license_core::{Date, Frame, Kind, KindSet, LineSet, ModuleSet};
 use license_service::rights::Rights;
 use license_verify::{Utc, Verifier};
-use portal_support::{check, license_in_url, login};
+use portal_support::{check, license_in_url, login, url};
 
 fn frame(users: u32) -> Frame {
     let mut f = Frame::new(
@@ -37,13 +40,66 @@ fn a_reseller_user_is_refused_beyond_its_rights_with_the_limit_named_and_creates
     // Certified by the vendor for the product: the service keeps its key, and its codes
     // carry its certificate chain.
     let r = svc.certified_reseller("Contoso", &frame(100));
-    let narrower = Rights {
-        frame: Some(frame(50)),
-        ..Rights::default()
-    };
-    svc.user(r, "sales@contoso.test", false, &narrower);
+    svc.user(r, "admin@contoso.test", true, &Rights::default());
 
+    // Its administrator invites the narrower user in the browser: only its own kinds are
+    // offered, and its limit is named.
     let b = Browser::start().unwrap();
+    login(&svc, &b, "admin@contoso.test");
+    b.click("a[href='/portal/users']").unwrap();
+    b.source_containing(r#"id="own-frame""#).unwrap();
+    let own = b.text("#own-frame").unwrap();
+    assert!(own.contains("up to 100 named users"), "{own}");
+    assert!(b.has("#kind-subscription").unwrap() && !b.has("#kind-full").unwrap());
+    assert!(b.text("label[for=named_users]").unwrap().contains("at most 100"));
+    check(&b, "users");
+
+    b.type_into("#email", "sales@contoso.test").unwrap();
+    for id in [
+        "#kind-trial",
+        "#kind-subscription",
+        "#line-standard",
+        "#line-expert",
+        "#module-crm",
+        "#module-budget",
+        "#module-planning",
+        "#module-bi",
+    ] {
+        b.click(id).unwrap();
+    }
+    b.type_into("#named_users", "150").unwrap();
+    b.click("#invite").unwrap();
+    b.source_containing("users-error").unwrap();
+    let error = b.text("#users-error").unwrap();
+    assert!(
+        error.contains("wider than your own") && error.contains("150") && error.contains("100"),
+        "{error}"
+    );
+    assert_eq!(portal_support::value(&b, "email"), "sales@contoso.test");
+    assert!(svc.store.user_by_email("sales@contoso.test").unwrap().is_none());
+    check(&b, "users-beyond-rights");
+
+    b.clear("#named_users").unwrap();
+    b.type_into("#named_users", "50").unwrap();
+    b.click("#invite").unwrap();
+    b.source_containing(r#"id="notice""#).unwrap();
+    assert!(b.text("#users").unwrap().contains("sales@contoso.test"));
+    check(&b, "users-invited");
+    b.click("#logout").unwrap();
+    b.url_becoming(&url(&svc, "/portal/login")).unwrap();
+
+    // The invited user sets its password from the mailed link, then logs in.
+    let token = svc
+        .mail
+        .last_token("sales@contoso.test", "invitation")
+        .expect("an invitation mail to the new user");
+    b.go(&url(&svc, &format!("/portal/password/reset?token={token}")))
+        .unwrap();
+    b.type_into("#password", PASSWORD).unwrap();
+    b.type_into("#password2", PASSWORD).unwrap();
+    b.click("#reset").unwrap();
+    b.source_containing("message-link").unwrap();
+    check(&b, "users-invitation-accepted");
     login(&svc, &b, "sales@contoso.test");
     b.click("a[href='/portal/licenses/new']").unwrap();
     b.source_containing(r#"id="frame""#).unwrap();

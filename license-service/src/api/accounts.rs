@@ -23,6 +23,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
 use crate::mail::MessageKind;
 use crate::ops::accounts::{self as ops, check_email, check_name, queue};
+use crate::ops::users as users_ops;
 use crate::rights::{OrgKind, Rights};
 use crate::store::{TokenInfo, User, normalize_email};
 
@@ -162,7 +163,7 @@ pub(crate) async fn me(Extension(c): Extension<Caller>) -> ApiResult<Json<Value>
 }
 
 fn org_of(c: &Caller) -> ApiResult<(i64, OrgKind)> {
-    c.org().ok_or_else(ApiError::unauthenticated)
+    users_ops::org_of(c)
 }
 
 /// `GET /api/v1/users`: the users of the caller's organisation.
@@ -170,14 +171,10 @@ pub(crate) async fn users<I: Issuers>(
     State(app): State<Arc<App<I>>>,
     Extension(c): Extension<Caller>,
 ) -> ApiResult<Json<Value>> {
-    let (org, _) = org_of(&c)?;
-    blocking(&app, move |app| {
-        let users = app.store.users_of(org)?;
-        Ok(Json(
-            json!({"users": users.iter().map(user_json).collect::<Vec<_>>()}),
-        ))
-    })
-    .await
+    let users = users_ops::list(&app, &c).await?;
+    Ok(Json(
+        json!({"users": users.iter().map(user_json).collect::<Vec<_>>()}),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -190,18 +187,6 @@ struct NewUser {
     rights: Rights,
 }
 
-fn reseller_frame(app: &App<impl Issuers>, org: i64) -> ApiResult<Option<license_core::Frame>> {
-    let Some(o) = app.store.org(org)? else {
-        return Ok(None);
-    };
-    if o.frame.is_empty() {
-        return Ok(None);
-    }
-    serde_json::from_str(&o.frame)
-        .map(Some)
-        .map_err(|e| ApiError::internal(format!("the reseller's stored frame: {e}")))
-}
-
 /// `POST /api/v1/users`: an administrator adds a user to its organisation with rights at
 /// most its own (a reseller user's frame inside the reseller's). The user gets a mailed
 /// token to set its password; a vendor user also a TOTP secret, shown once here.
@@ -210,36 +195,16 @@ pub(crate) async fn add_user<I: Issuers>(
     Extension(c): Extension<Caller>,
     body: Bytes,
 ) -> ApiResult<Response> {
-    let (org, kind) = org_of(&c)?;
     let n: NewUser = parse(&body)?;
-    check_email(&n.email)?;
-    let actor = c.actor_name();
-    let (id, totp_secret) = blocking(&app, move |app| {
-        let own = c.rights(reseller_frame(app, org)?);
-        if !n.admin {
-            own.may_grant(kind, &n.rights)
-                .map_err(|e| ApiError::new(StatusCode::FORBIDDEN, "beyond_own_rights", e.to_string()))?;
-        } else if n.rights != Rights::default() {
-            return Err(ApiError::field(
-                "rights",
-                "an administrator holds all of its organisation's rights; give none",
-            ));
-        }
-        let totp_secret = if kind == OrgKind::Vendor {
-            totp::new_secret()?
-        } else {
-            String::new()
-        };
-        let unusable = password::hash(&secret::token("")?)?;
-        let id = app
-            .store
-            .create_user(org, &n.email, &unusable, n.admin, &totp_secret, &n.rights)?
-            .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "duplicate", "that address has an account"))?;
-        let token = app.store.one_time("reset", id, app.settings.confirm_ms)?;
-        queue(app, &normalize_email(&n.email), MessageKind::Invitation { token });
-        app.store.audit(&actor, org, "add_user", &format!("user:{id}"))?;
-        Ok((id, totp_secret))
-    })
+    let (id, totp_secret) = users_ops::add(
+        &app,
+        &c,
+        users_ops::NewUser {
+            email: n.email,
+            admin: n.admin,
+            rights: n.rights,
+        },
+    )
     .await?;
     let mut out = json!({"id": id});
     if !totp_secret.is_empty() {

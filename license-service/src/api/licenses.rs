@@ -23,10 +23,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
 use crate::names;
 use crate::ops::licenses::{
-    authorize_change, check_customer, commit_change, history as license_history, license_file, place,
-    visible_ids,
+    authorize_change, commit_change, history as license_history, license_file, place, visible_ids,
 };
-use crate::rights::OrgKind;
 
 /// The optional `Idempotency-Key` header.
 fn order_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
@@ -265,35 +263,21 @@ pub(crate) async fn transfer<I: Issuers>(
     body: Bytes,
 ) -> ApiResult<Json<Outcome>> {
     let t: TransferBody = parse(&body)?;
-    check_customer(&t.to)?;
-    let company = t.company;
-    if let Some(company) = company {
-        let ok = blocking(&app, move |app| {
-            Ok(app
-                .store
-                .org(company)?
-                .is_some_and(|o| o.kind == OrgKind::Company))
-        })
-        .await?;
-        if !ok {
-            return Err(ApiError::field("company", "no such company"));
-        }
-    }
-    let app2 = Arc::clone(&app);
-    let out = change(app, c, id, &headers, None, "transfer", move |license_id, _| {
-        Ok(Order::Transfer {
+    let license_id = license_id(id)?;
+    let out = crate::ops::transfers::transfer(
+        &app,
+        &c,
+        crate::ops::transfers::Transfer {
             license_id,
             to: t.to,
             bind: t.bind,
             unbind: t.unbind,
-        })
-    })
+            company: t.company,
+        },
+        order_key(&headers)?,
+    )
     .await?;
-    if let Some(company) = company {
-        let id = out.0.license_id();
-        blocking(&app2, move |app| Ok(app.store.set_company(id, company)?)).await?;
-    }
-    Ok(out)
+    Ok(Json(out))
 }
 
 /// `GET /api/v1/licenses/{id}/file`: the license file (the code in force and the pending

@@ -11,16 +11,13 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use license_issue::{Error, Ledger, Record};
 use serde::Deserialize;
 
 use super::app::{App, blocking};
 use super::caller::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
-use crate::names;
-use crate::permissions::Cell;
-use crate::rights::OrgKind;
+use crate::ops::reports;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -41,46 +38,14 @@ pub(crate) async fn invoice<I: Issuers>(
     q: Result<Query<InvoiceQuery>, QueryRejection>,
 ) -> ApiResult<Response> {
     let Query(q) = q.map_err(|e| ApiError::field("query", e.body_text()))?;
-    let month = license_issue::Month::parse(&q.month).map_err(|e| ApiError::field("month", e.to_string()))?;
+    let month = reports::month(&q.month)?;
     let csv = match q.format.as_deref() {
         None | Some("json") => false,
         Some("csv") => true,
         Some(_) => return Err(ApiError::field("format", "format is json or csv")),
     };
-    if let Some(r) = &q.reseller
-        && let Some(why) = names::refused(r)
-    {
-        return Err(ApiError::field("reseller", format!("reseller is refused: {why}")));
-    }
-    if c.cell == Cell::Right && !c.user().is_some_and(|u| u.admin || u.rights.reports) {
-        return Err(ApiError::forbidden(
-            "your administrator has not granted you the right to read reports",
-        ));
-    }
-    let (org, kind) = c.org().ok_or_else(ApiError::unauthenticated)?;
     blocking(&app, move |app| {
-        let reseller = match kind {
-            OrgKind::Reseller => Some(
-                app.store
-                    .org(org)?
-                    .ok_or_else(|| ApiError::not_found("reseller"))?
-                    .name,
-            ),
-            _ => q.reseller,
-        };
-        let imported: Vec<Record> = app
-            .store
-            .imported()?
-            .iter()
-            .map(|t| {
-                serde_json::from_str(t).map_err(|e| ApiError::internal(format!("an imported record: {e}")))
-            })
-            .collect::<ApiResult<_>>()?;
-        let report = app.issuers.with(|is| -> Result<_, Error> {
-            let mut records = is.ledger().records()?;
-            records.extend(imported);
-            license_issue::invoice(&records, is.catalogs(), month, reseller.as_deref())
-        })?;
+        let report = reports::invoice(app, &c, month, q.reseller)?;
         Ok(if csv {
             (
                 [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],

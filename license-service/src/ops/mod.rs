@@ -6,5 +6,9 @@
 pub mod accounts;
 pub mod licenses;
 pub mod maintenance;
+pub mod redeem;
+pub mod reports;
 pub mod resellers;
 pub mod tickets;
+pub mod transfers;
+pub mod users;

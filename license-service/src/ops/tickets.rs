@@ -1,30 +1,31 @@
-//! Ticket steps shared by the JSON API (`api::tickets`) and the portal: where the pools
-//! are kept (the vendor's `<home>/tickets.jsonl`, one per reseller under
-//! `<home>/service-tickets/`), a reseller's signer with its chains, and a customer
-//! company redeeming a ticket (the library's `Issuer::redeem`, once per ticket).
+//! Ticket pools, shared by the JSON API (`api::tickets`) and the reseller's ticket page:
+//! the pool files (`<home>/tickets.jsonl`, `<home>/service-tickets/reseller-<id>.jsonl`),
+//! a reseller's signer, the tickets an organisation may still use, and passing a
+//! reseller's tickets on to another reseller (its sub-reseller), whose frame is checked
+//! before anything is passed. See `api::tickets` for the model.
 
 use std::path::{Path as FsPath, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use axum::http::StatusCode;
-use license_core::{CertificateChain, License};
-use license_issue::{BindTo, Customer, Error, ResellerSigner, TicketId, TicketPool};
+use license_core::{CertificateChain, Date, Kind};
+use license_issue::{Ledger, NewLicense, ResellerSigner, TicketId, TicketPool};
 
-use crate::api::app::{App, blocking};
+use crate::api::app::App;
 use crate::api::caller::Caller;
 use crate::custody::CustodyError;
 use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
 use crate::permissions::Cell;
 use crate::rights::OrgKind;
-use crate::store::Owner;
+use crate::store::Org;
 use crate::store::resellers::Custody;
 
 /// One request at a time works on the pool files of this instance (each file is also
 /// locked while open: another instance's request at the same moment is refused, retry).
 pub static POOLS: Mutex<()> = Mutex::new(());
 
-/// The directory holding the pools (refused when the service keeps none).
+/// The directory of the pool files (refused when the service keeps none).
 pub fn home<I: Issuers>(app: &App<I>) -> ApiResult<PathBuf> {
     app.settings.tickets_home.clone().ok_or_else(|| {
         ApiError::new(
@@ -83,113 +84,190 @@ pub fn signer_all<I: Issuers>(app: &App<I>, org: i64) -> ApiResult<ResellerSigne
     Ok(ResellerSigner::new(key, chains)?)
 }
 
-/// Whether the caller may redeem tickets: a customer company's administrator, or its
-/// user with the right to order (a `right` cell).
-pub fn may_redeem(c: &Caller) -> ApiResult<()> {
-    let (_, kind) = c.org().ok_or_else(ApiError::unauthenticated)?;
-    if kind != OrgKind::Company {
-        return Err(ApiError::forbidden("a customer company redeems tickets"));
-    }
-    if c.cell == Cell::Right && !c.user().is_some_and(|u| u.admin || u.rights.order) {
+/// Reseller `org` (a 400 naming `field` when there is none).
+pub fn reseller_org<I: Issuers>(app: &App<I>, org: i64, field: &str) -> ApiResult<Org> {
+    app.store
+        .org(org)?
+        .filter(|o| o.kind == OrgKind::Reseller)
+        .ok_or_else(|| ApiError::field(field, format!("{field}: no such reseller")))
+}
+
+/// The ids of the tickets the ledger records as redeemed.
+pub fn redeemed_ids<I: Issuers>(app: &App<I>) -> ApiResult<std::collections::BTreeSet<String>> {
+    let records = app.issuers.with(|is| is.ledger().records())?;
+    Ok(records.into_iter().filter_map(|r| r.ticket).collect())
+}
+
+/// A reseller's user needs the right to use tickets (a `right` cell).
+pub fn need_tickets_right(c: &Caller) -> ApiResult<()> {
+    if c.cell == Cell::Right && !c.user().is_some_and(|u| u.admin || u.rights.tickets) {
         return Err(ApiError::forbidden(
-            "your administrator has not granted you the right to order",
+            "your administrator has not granted you the right to use tickets",
         ));
     }
     Ok(())
 }
 
-/// A redeemed ticket: the license it gave the company.
-pub struct Redeemed {
-    /// The ticket's id.
+/// A ticket an organisation may still use.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct TicketRow {
+    /// Its id.
     pub ticket: String,
-    /// The same installation redeemed it before: the same code again.
-    pub again: bool,
-    /// The license's number.
-    pub license_id: u32,
-    /// The code.
-    pub code: String,
-    /// The signed license.
-    pub license: License,
+    /// The reseller it was created for.
+    pub reseller: String,
+    /// The product.
+    pub product: String,
+    /// The kind of license it redeems to.
+    pub kind: Kind,
+    /// The day it was created.
+    pub created: Date,
+    /// Whose pool holds it (`vendor`, or the reseller's name).
+    pub held_by: String,
 }
 
-/// A customer company redeems ticket `ticket` (its id as typed) for its installation
-/// (`bind`); the license is the company's. The pool holding it issues the code: a
-/// reseller's pool that received it and did not pass it on (signed with that reseller's
-/// key and chain), else the vendor's. Once per ticket (the same installation again: the
-/// same code). A ticket id that does not parse is refused naming the `ticket` field.
-pub async fn redeem<I: Issuers>(
-    app: &Arc<App<I>>,
-    c: &Caller,
-    ticket: &str,
-    bind: BindTo,
-) -> ApiResult<Redeemed> {
-    may_redeem(c)?;
-    let (org, _) = c.org().ok_or_else(ApiError::unauthenticated)?;
-    let id = TicketId::parse(ticket).map_err(|e| ApiError::field("ticket", e.to_string()))?;
-    let today = (app.today)();
-    let actor = c.actor_name();
-    blocking(app, move |app| {
-        let home = home(app)?;
-        let company = app
-            .store
-            .org(org)?
-            .ok_or_else(|| ApiError::not_found("company"))?;
-        let customer = Customer::new(company.name.clone());
-        let _one = POOLS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        // A reseller's pool that holds it (received, not passed on), else the vendor's.
-        let mut holder = None;
-        for r in app.store.orgs(OrgKind::Reseller)? {
-            let path = reseller_pool_path(&home, r.id);
-            if !path.exists() {
-                continue;
-            }
-            let pool = TicketPool::open(&path)?;
-            if pool.get(&id).is_ok() && pool.passed_on(&id).is_none() {
-                holder = Some((r, pool));
-                break;
+/// The tickets the caller's organisation may still use: the vendor every ticket of its
+/// pool; a reseller those created for it and not handed on, and those in its own pool it
+/// still holds. Blocking (the pool files).
+pub fn list<I: Issuers>(app: &App<I>, c: &Caller) -> ApiResult<Vec<TicketRow>> {
+    need_tickets_right(c)?;
+    let (org, kind) = c.org().ok_or_else(ApiError::unauthenticated)?;
+    let home = home(app)?;
+    let redeemed = redeemed_ids(app)?;
+    let is_redeemed = |id: &TicketId| redeemed.contains(&id.to_string());
+    let _one = POOLS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let vendor = vendor_pool(&home)?;
+    let row = |t: &license_issue::Ticket, holder: &str| TicketRow {
+        ticket: t.id.to_string(),
+        reseller: t.reseller.clone(),
+        product: t.order.product.clone(),
+        kind: t.order.kind,
+        created: t.created,
+        held_by: holder.to_owned(),
+    };
+    let mut out = Vec::new();
+    match kind {
+        OrgKind::Vendor => {
+            for t in vendor.tickets() {
+                out.push(row(t, "vendor"));
             }
         }
-        let (redemption, reseller_id) = match holder {
-            Some((r, pool)) => {
-                let signer = signer_all(app, r.id)?;
-                let out = app
-                    .issuers
-                    .with_signer(signer.into(), None, |is| is.redeem(&pool, &id, customer, bind, today))?;
-                (out, r.id)
+        OrgKind::Reseller => {
+            let me = app
+                .store
+                .org(org)?
+                .ok_or_else(|| ApiError::not_found("reseller"))?;
+            for t in vendor.tickets().filter(|t| {
+                t.reseller == me.name && vendor.handed_over(&t.id).is_none() && !is_redeemed(&t.id)
+            }) {
+                out.push(row(t, "vendor"));
             }
-            None => {
-                let pool = vendor_pool(&home)?;
-                let reseller = pool.get(&id).map_err(Error::from)?.reseller.clone();
-                let out = app
-                    .issuers
-                    .with(|is| is.redeem(&pool, &id, customer, bind, today))?;
-                let reseller_id = app
-                    .store
-                    .orgs(OrgKind::Reseller)?
-                    .into_iter()
-                    .find(|o| o.name == reseller)
-                    .map_or(0, |o| o.id);
-                (out, reseller_id)
+            let path = reseller_pool_path(&home, org);
+            if path.exists() {
+                let own = TicketPool::open(&path)?;
+                for t in own.held(&is_redeemed) {
+                    out.push(row(t, &me.name));
+                }
             }
-        };
-        let license_id = redemption.issued.license.license_id;
-        app.store.record_license(
-            Owner {
-                license_id,
-                company_id: org,
-                reseller_id,
-            },
-            &redemption.issued.product,
-        )?;
-        app.store
-            .audit(&actor, org, "redeem_ticket", &format!("license:{license_id}"))?;
-        Ok(Redeemed {
-            ticket: redemption.ticket.to_string(),
-            again: redemption.again,
-            license_id,
-            code: redemption.issued.code,
-            license: redemption.issued.license,
+        }
+        OrgKind::Company => return Err(ApiError::forbidden("tickets are the vendor's and resellers'")),
+    }
+    Ok(out)
+}
+
+/// Tickets passed on.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct PassedOn {
+    /// The receiving reseller's name.
+    pub to: String,
+    /// The tickets passed on.
+    pub tickets: Vec<String>,
+    /// How many the receiver's pool added.
+    pub added: usize,
+}
+
+/// A reseller passes `count` of its open tickets to reseller `to` (its sub-reseller),
+/// whose frame must admit them. Blocking (the pool files, the ledger).
+pub fn pass_on<I: Issuers>(
+    app: &App<I>,
+    c: &Caller,
+    to: i64,
+    count: u32,
+    today: Date,
+) -> ApiResult<PassedOn> {
+    need_tickets_right(c)?;
+    let (org, kind) = c.org().ok_or_else(ApiError::unauthenticated)?;
+    if kind != OrgKind::Reseller {
+        return Err(ApiError::forbidden("a reseller passes its tickets on"));
+    }
+    let actor = c.actor_name();
+    let home = home(app)?;
+    let me = reseller_org(app, org, "reseller")?;
+    let to = reseller_org(app, to, "to")?;
+    if to.id == me.id {
+        return Err(ApiError::field("to", "pass tickets on to another reseller"));
+    }
+    let mine = signer_all(app, me.id)?;
+    let theirs = signer_all(app, to.id)?;
+    let redeemed = redeemed_ids(app)?;
+    let is_redeemed = |id: &TicketId| redeemed.contains(&id.to_string());
+    let _one = POOLS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    // The tickets the vendor created for this reseller come into its own pool first
+    // (handed over: the vendor's pool redeems them no more).
+    let mut vendor = vendor_pool(&home)?;
+    let mut own = TicketPool::open(&reseller_pool_path(&home, me.id))?;
+    if vendor
+        .tickets()
+        .any(|t| t.reseller == me.name && vendor.handed_over(&t.id).is_none() && !is_redeemed(&t.id))
+    {
+        let export = vendor.export(&me.name, is_redeemed, today)?;
+        app.issuers
+            .with_signer(mine.into(), None, |is| own.import(is, &export, today))?;
+    }
+    // The receiver's frame is checked before anything is passed on.
+    let taking: Vec<NewLicense> = own
+        .held(&is_redeemed)
+        .take(count as usize)
+        .map(|t| {
+            let mut o = t.order.clone();
+            o.customer.reseller = Some(to.name.clone());
+            o
         })
+        .collect();
+    let theirs_product_check = app.issuers.with_signer(theirs.into(), None, |is| {
+        taking
+            .iter()
+            .try_for_each(|o| is.check_new(&placeholder(o), today).map(drop))
+    });
+    theirs_product_check.map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            e.kind_name(),
+            format!("{} cannot take these tickets: {e}", to.name),
+        )
+    })?;
+    let export = own.pass_on(&to.name, count, is_redeemed, today)?;
+    let mut their_pool = TicketPool::open(&reseller_pool_path(&home, to.id))?;
+    let theirs = signer_all(app, to.id)?;
+    let added = app
+        .issuers
+        .with_signer(theirs.into(), None, |is| their_pool.import(is, &export, today))?;
+    app.store.audit(
+        &actor,
+        me.id,
+        "pass_on_tickets",
+        &format!("org:{} {}", to.id, export.tickets.len()),
+    )?;
+    Ok(PassedOn {
+        to: to.name,
+        tickets: export.tickets.iter().map(|t| t.id.to_string()).collect(),
+        added: added.added,
     })
-    .await
+}
+
+/// A ticket's scope as a new license to check (a licensee is needed to check it; the
+/// binding is the one the frame may require).
+fn placeholder(order: &NewLicense) -> NewLicense {
+    let mut o = order.clone();
+    o.customer.licensee = "ticket check".into();
+    o
 }

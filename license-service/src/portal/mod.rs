@@ -13,6 +13,7 @@ mod error_texts;
 pub mod i18n;
 pub mod page;
 mod pages;
+mod reseller;
 pub mod respond;
 pub mod view;
 
@@ -174,6 +175,7 @@ pub fn routes<I: Issuers>() -> Vec<Route<I>> {
     ];
     // The pages by audience add their routes here, each folder its own `routes()`.
     all.extend(customer::routes());
+    all.extend(reseller::routes());
     all
 }
 

@@ -1,0 +1,65 @@
+//! A reseller's license transferred to its end customer, shared by the JSON API (`POST
+//! /api/v1/licenses/{id}/transfer`) and the reseller's transfer page: the library's
+//! `transfer` (a new code for the new licensee, bindings as given), placed as every change
+//! of an existing license is (`licenses::authorize_change`, `commit_change`); with a
+//! company, that company holds it afterwards.
+
+use std::sync::Arc;
+
+use license_issue::{BindTo, Customer, Order, Outcome, Unbind};
+
+use super::licenses::{authorize_change, check_customer, commit_change};
+use crate::api::app::{App, blocking};
+use crate::api::caller::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::issuers::Issuers;
+use crate::rights::OrgKind;
+
+/// A transfer of one license.
+pub struct Transfer {
+    /// The license.
+    pub license_id: u32,
+    /// The new licensee.
+    pub to: Customer,
+    /// New bindings.
+    pub bind: BindTo,
+    /// Bindings removed.
+    pub unbind: Unbind,
+    /// The company that holds it afterwards.
+    pub company: Option<i64>,
+}
+
+/// Transfer a license the caller may act on (404 otherwise) to a new licensee.
+pub async fn transfer<I: Issuers>(
+    app: &Arc<App<I>>,
+    c: &Caller,
+    t: Transfer,
+    key: Option<String>,
+) -> ApiResult<Outcome> {
+    check_customer(&t.to)?;
+    if let Some(company) = t.company {
+        let ok = blocking(app, move |app| {
+            Ok(app
+                .store
+                .org(company)?
+                .is_some_and(|o| o.kind == OrgKind::Company))
+        })
+        .await?;
+        if !ok {
+            return Err(ApiError::field("company", "no such company"));
+        }
+    }
+    authorize_change(app, c, t.license_id).await?;
+    let order = Order::Transfer {
+        license_id: t.license_id,
+        to: t.to,
+        bind: t.bind,
+        unbind: t.unbind,
+    };
+    let out = commit_change(app, c, t.license_id, key, "transfer", order).await?;
+    if let Some(company) = t.company {
+        let id = out.license_id();
+        blocking(app, move |app| Ok(app.store.set_company(id, company)?)).await?;
+    }
+    Ok(out)
+}
