@@ -99,7 +99,7 @@ fn a_reseller_finds_its_customers_transfers_an_order_and_reads_its_statements() 
         b.text("#transfers-error").unwrap()
     );
     check(&b, "reseller-transfers-nothing-chosen");
-    b.type_into("#order", "R-77").unwrap();
+    b.type_into("#order", "r-77 ").unwrap();
     b.click("#review").unwrap();
     b.source_containing(r#"id="moving""#).unwrap();
     assert!(
