@@ -3,7 +3,9 @@
 //! transferring a whole order to an end customer, the page naming what moves and to whom
 //! first (nothing chosen: refused naming the field); its monthly list of what it created
 //! and its subscriptions pro rata, as a page and as CSV (a bad month named); its ticket
-//! pool, and passing tickets on (a bad count named). Every page passes axe-core;
+//! pool, and passing tickets on (a bad count named). And the users page of a company's
+//! administrator: it offers the right to order only, invites a buyer, reads in German; a
+//! user who is not the administrator is refused it. Every page passes axe-core;
 //! screenshots under `target/screenshots/portal-*.png`.
 
 mod common;
@@ -99,7 +101,7 @@ fn a_reseller_finds_its_customers_transfers_an_order_and_reads_its_statements() 
         b.text("#transfers-error").unwrap()
     );
     check(&b, "reseller-transfers-nothing-chosen");
-    b.type_into("#order", "R-77").unwrap();
+    b.type_into("#order", "r-77 ").unwrap();
     b.click("#review").unwrap();
     b.source_containing(r#"id="moving""#).unwrap();
     assert!(
@@ -239,4 +241,58 @@ fn a_reseller_sees_its_ticket_pool_and_passes_tickets_on() {
     };
     let (_, theirs) = rf.get("/api/v1/tickets");
     assert_eq!(theirs["tickets"].as_array().unwrap().len(), 1, "{theirs}");
+}
+
+#[test]
+#[cfg_attr(
+    not(has_chromium),
+    ignore = "needs chromium and chromedriver on PATH (apt-get install chromium chromium-driver)"
+)]
+fn a_companys_administrator_invites_a_user_who_may_order_and_its_users_may_not() {
+    let svc = Service::any_with(portal_support::catalogs());
+    let acme = svc
+        .store
+        .create_org(license_service::rights::OrgKind::Company, "ACME Corp", "")
+        .unwrap();
+    svc.user(acme, "ca@acme.test", true, &Rights::default());
+    svc.user(acme, "viewer@acme.test", false, &Rights::default());
+
+    let b = Browser::start().unwrap();
+    login(&svc, &b, "ca@acme.test");
+    b.click("a[href='/portal/users']").unwrap();
+    b.source_containing(r#"id="invite""#).unwrap();
+    // A company's administrator grants the right to order; a frame, tickets and reports
+    // are not a company's, so not offered.
+    assert!(b.has("#right-order").unwrap());
+    assert!(!b.has("#frame-controls").unwrap() && !b.has("#right-tickets").unwrap());
+    check(&b, "users-company");
+    b.type_into("#email", "buyer@acme.test").unwrap();
+    b.click("#right-order").unwrap();
+    b.click("#invite").unwrap();
+    b.source_containing(r#"id="notice""#).unwrap();
+    let users = b.text("#users").unwrap();
+    assert!(
+        users.contains("buyer@acme.test") && users.contains("may order") && users.contains("not yet"),
+        "{users}"
+    );
+    let buyer = svc.store.user_by_email("buyer@acme.test").unwrap().unwrap();
+    assert!(buyer.rights.order && !buyer.admin && buyer.org_id == acme);
+    assert!(svc.mail.last_token("buyer@acme.test", "invitation").is_some());
+    check(&b, "users-company-invited");
+
+    // The same page in German.
+    b.click("#lang option[value=de]").unwrap();
+    b.click("#lang-switch").unwrap();
+    b.source_containing(r#"<html lang="de">"#).unwrap();
+    assert_eq!(b.text("h1").unwrap(), "Benutzer");
+    assert!(b.text("#users").unwrap().contains("darf bestellen"));
+    check(&b, "users-company-de");
+
+    // A user who is not the administrator: no link, and the page is refused.
+    b.click("#logout").unwrap();
+    login(&svc, &b, "viewer@acme.test");
+    assert!(!b.has("a[href='/portal/users']").unwrap());
+    b.go(&portal_support::url(&svc, "/portal/users")).unwrap();
+    b.source_containing(r#"data-kind="forbidden""#).unwrap();
+    check(&b, "users-not-administrator");
 }

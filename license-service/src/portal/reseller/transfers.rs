@@ -13,7 +13,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use license_issue::{Customer, Error, LicenseHistory};
+use license_issue::{Customer, Error, LicenseHistory, normalize_licensee};
 
 use super::super::page::{Chrome, Form, error_page, error_text, render};
 use super::paging::{self, ListQuery};
@@ -171,22 +171,25 @@ fn chosen<I: Issuers>(app: &App<I>, c: &Caller, f: &Form) -> ApiResult<(Vec<Lice
     }
     let order = f.get("order");
     if !order.trim().is_empty() {
-        let before = ids.len();
-        for h in &all {
-            if h.order_ref.as_deref().is_some_and(|o| o.trim() == order.trim()) {
-                ids.insert(h.license_id);
-            }
-        }
-        if ids.len() == before
-            && !all
-                .iter()
-                .any(|h| h.order_ref.as_deref().is_some_and(|o| o.trim() == order.trim()))
-        {
+        // An order's licenses as the library's `transfer_order` finds them: the same
+        // reference, compared as it compares names.
+        let wanted = normalize_licensee(&order);
+        let in_order: Vec<u32> = all
+            .iter()
+            .filter(|h| {
+                h.order_ref
+                    .as_deref()
+                    .is_some_and(|o| normalize_licensee(o) == wanted)
+            })
+            .map(|h| h.license_id)
+            .collect();
+        if in_order.is_empty() {
             return Err(ApiError::field(
                 "order",
                 format!("none of your licenses is in order {:?}", order.trim()),
             ));
         }
+        ids.extend(in_order);
     }
     if ids.is_empty() {
         return Err(ApiError::field(
