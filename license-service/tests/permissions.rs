@@ -122,6 +122,14 @@ fn form_for(path: &str, n: usize, csrf: &str) -> String {
                 "product=demo-erp&kind=subscription&licensee=Portal+Licensee+{n}&line=standard&named_users=10&module=crm"
             )
         }
+        // The vendor's changes without `confirm=yes`: their confirmation pages (nothing
+        // changes), each after the same checks as the change.
+        "/portal/vendor/resellers/{id}/certify" | "/portal/vendor/resellers/{id}/narrow" => {
+            "product=demo-erp&kind=subscription&line=standard&module=crm&named_users=10&until=2029-12-31".to_owned()
+        }
+        "/portal/vendor/resellers/{id}/revoke" => "product=demo-erp".to_owned(),
+        "/portal/vendor/revocations" => "product=demo-erp&valid_days=10&as=page".to_owned(),
+        "/portal/vendor/erasure" => "licensee=Nobody+Here".to_owned(),
         _ => String::new(),
     };
     format!("csrf={csrf}&{fields}")
@@ -320,6 +328,9 @@ fn every_route_as_every_role_is_allowed_exactly_where_the_matrix_says() {
                     role.token_id.to_string()
                 } else if route.path.starts_with("/api/v1/webhooks") {
                     webhook_of(role.token_id).to_string()
+                } else if route.path.starts_with("/portal/vendor/resellers/") {
+                    // The vendor's pages of a reseller: certified Contoso's.
+                    r.to_string()
                 } else {
                     license.to_string()
                 },

@@ -4,5 +4,8 @@
 //! handlers only parse a request and render the answer (JSON or HTML).
 
 pub mod accounts;
+pub mod certificates;
+pub mod erasure;
 pub mod licenses;
 pub mod resellers;
+pub mod revocations;
