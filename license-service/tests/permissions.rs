@@ -125,7 +125,8 @@ fn form_for(path: &str, n: usize, csrf: &str) -> String {
         // The vendor's changes without `confirm=yes`: their confirmation pages (nothing
         // changes), each after the same checks as the change.
         "/portal/vendor/resellers/{id}/certify" | "/portal/vendor/resellers/{id}/narrow" => {
-            "product=demo-erp&kind=subscription&line=standard&module=crm&named_users=10&until=2029-12-31".to_owned()
+            "product=demo-erp&kind=subscription&line=standard&module=crm&named_users=10&until=2029-12-31"
+                .to_owned()
         }
         "/portal/vendor/resellers/{id}/revoke" => "product=demo-erp".to_owned(),
         "/portal/vendor/revocations" => "product=demo-erp&valid_days=10&as=page".to_owned(),

@@ -38,7 +38,11 @@ fn the_vendor_certifies_narrows_and_revokes_a_reseller_erases_a_licensee_and_rea
     let (vc_id, vc_secret) = svc.user(v, "vc@vendor.test", false, &Rights::default());
     let contoso = svc
         .store
-        .create_org(OrgKind::Reseller, "Contoso", &serde_json::to_string(&frame()).unwrap())
+        .create_org(
+            OrgKind::Reseller,
+            "Contoso",
+            &serde_json::to_string(&frame()).unwrap(),
+        )
         .unwrap();
     let acme = svc.store.create_org(OrgKind::Company, "ACME Corp", "").unwrap();
     svc.store.create_org(OrgKind::Company, "Beta GmbH", "").unwrap();
@@ -105,7 +109,11 @@ fn the_vendor_certifies_narrows_and_revokes_a_reseller_erases_a_licensee_and_rea
     check(&b, "vendor-certify-confirm");
     b.click("#confirm").unwrap();
     b.source_containing(r#"id="notice""#).unwrap();
-    let cert = svc.store.certificate(contoso, "demo-erp").unwrap().expect("certified");
+    let cert = svc
+        .store
+        .certificate(contoso, "demo-erp")
+        .unwrap()
+        .expect("certified");
     let certified: Frame = serde_json::from_str(&cert.frame).unwrap();
     assert_eq!(certified.named_users, Some(50));
     assert!(certified.kinds.contains(Kind::Trial) && certified.kinds.contains(Kind::Subscription));
@@ -124,14 +132,20 @@ fn the_vendor_certifies_narrows_and_revokes_a_reseller_erases_a_licensee_and_rea
     b.type_into("#narrow-demo-erp-named_users", "20").unwrap();
     b.click("#narrow-demo-erp-submit").unwrap();
     b.source_containing(r#"id="confirm-text""#).unwrap();
-    assert!(b.text("#confirm-text").unwrap().contains("named users per license: 20"));
+    assert!(
+        b.text("#confirm-text")
+            .unwrap()
+            .contains("named users per license: 20")
+    );
     check(&b, "vendor-narrow-confirm");
     b.click("#confirm").unwrap();
     b.source_containing(r#"id="notice""#).unwrap();
     let narrowed = svc.store.certificate(contoso, "demo-erp").unwrap().expect("live");
     assert_ne!(narrowed.serial, cert.serial);
     assert_eq!(
-        serde_json::from_str::<Frame>(&narrowed.frame).unwrap().named_users,
+        serde_json::from_str::<Frame>(&narrowed.frame)
+            .unwrap()
+            .named_users,
         Some(20)
     );
     check(&b, "vendor-narrowed");
@@ -155,7 +169,11 @@ fn the_vendor_certifies_narrows_and_revokes_a_reseller_erases_a_licensee_and_rea
     b.type_into("#valid_days", "none").unwrap();
     b.click("#publish").unwrap();
     b.source_containing(r#"id="revocations-error""#).unwrap();
-    assert!(b.text("#revocations-error").unwrap().contains("Days it stays current"));
+    assert!(
+        b.text("#revocations-error")
+            .unwrap()
+            .contains("Days it stays current")
+    );
     check(&b, "vendor-revocations-error");
     b.clear("#valid_days").unwrap();
     b.type_into("#valid_days", "10").unwrap();
@@ -207,7 +225,8 @@ fn the_vendor_certifies_narrows_and_revokes_a_reseller_erases_a_licensee_and_rea
     // A clerk sees the reseller, but no form to change it, and may not certify.
     b.click("#logout").unwrap();
     login_totp(&svc, &b, "vc@vendor.test", &vc_secret);
-    b.go(&url(&svc, &format!("/portal/vendor/resellers/{contoso}"))).unwrap();
+    b.go(&url(&svc, &format!("/portal/vendor/resellers/{contoso}")))
+        .unwrap();
     b.source_containing(r#"id="certs""#).unwrap();
     assert!(!b.has("#certify").unwrap());
     assert!(!b.has("a[href='/portal/vendor/audit']").unwrap());

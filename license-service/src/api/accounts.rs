@@ -434,7 +434,9 @@ pub(crate) async fn erase<I: Issuers>(
     let org = c.org().map_or(0, |o| o.0);
     blocking(&app, move |app| {
         let out = crate::ops::erasure::erase(app, &actor, org, &e.licensee)?;
-        Ok(Json(json!({"records_changed": out.records, "pseudonym": out.pseudonym})))
+        Ok(Json(
+            json!({"records_changed": out.records, "pseudonym": out.pseudonym}),
+        ))
     })
     .await
 }

@@ -107,12 +107,18 @@ pub(super) async fn list<I: Issuers>(
         StatusCode::OK,
         &AuditPage {
             c: ch.titled(title),
-            actions: actions.into_iter().map(|a| {
-                let on = a == action;
-                (a, on)
-            }).collect(),
+            actions: actions
+                .into_iter()
+                .map(|a| {
+                    let on = a == action;
+                    (a, on)
+                })
+                .collect(),
             actor,
-            count: lang.f("vendor.audit.count", &[("count", &total.to_string()), ("most", &MOST.to_string())]),
+            count: lang.f(
+                "vendor.audit.count",
+                &[("count", &total.to_string()), ("most", &MOST.to_string())],
+            ),
             rows,
             pager,
         },

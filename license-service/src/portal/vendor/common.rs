@@ -17,7 +17,12 @@ pub(super) struct Pager {
 }
 
 /// Page `page` (from 1) of `items`, `PAGE_SIZE` a page; `url(n)` is page n's address.
-pub(super) fn paged<T>(items: Vec<T>, page: i64, lang: Lang, url: impl Fn(i64) -> String) -> (Vec<T>, Pager, usize) {
+pub(super) fn paged<T>(
+    items: Vec<T>,
+    page: i64,
+    lang: Lang,
+    url: impl Fn(i64) -> String,
+) -> (Vec<T>, Pager, usize) {
     let total = items.len();
     let size = usize::try_from(PAGE_SIZE).unwrap_or(20);
     let pages = i64::try_from(total.div_ceil(size).max(1)).unwrap_or(1);
@@ -30,7 +35,11 @@ pub(super) fn paged<T>(items: Vec<T>, page: i64, lang: Lang, url: impl Fn(i64) -
             &[("page", &page.to_string()), ("pages", &pages.to_string())],
         ),
         prev: if page > 1 { url(page - 1) } else { String::new() },
-        next: if page < pages { url(page + 1) } else { String::new() },
+        next: if page < pages {
+            url(page + 1)
+        } else {
+            String::new()
+        },
     };
     (rows, pager, total)
 }
@@ -74,7 +83,10 @@ pub(super) fn confirm_page(
             c: ch.titled(title),
             lines,
             action,
-            fields: fields.into_iter().filter(|(k, _)| k != "csrf" && k != "confirm").collect(),
+            fields: fields
+                .into_iter()
+                .filter(|(k, _)| k != "csrf" && k != "confirm")
+                .collect(),
             button,
             back,
         },

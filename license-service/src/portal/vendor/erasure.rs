@@ -35,7 +35,10 @@ fn form_page(ch: Chrome, licensee: String, e: Option<&ApiError>) -> Response {
     let error = e.map_or_else(String::new, |e| {
         lang.f(
             "vendor.error",
-            &[("field", lang.t("vendor.erasure.licensee")), ("message", &e.message)],
+            &[
+                ("field", lang.t("vendor.erasure.licensee")),
+                ("message", &e.message),
+            ],
         )
     });
     render(

@@ -200,10 +200,17 @@ fn frame_from(f: &Form, cat: &Catalog, base: Frame, today: Date) -> ApiResult<Fr
             )
         })?)
     };
-    let until = parse_day(&f.get("until"))
-        .ok_or_else(|| ApiError::field("until", "give the last day the reseller may issue, as 2030-12-31 or 31.12.2030"))?;
+    let until = parse_day(&f.get("until")).ok_or_else(|| {
+        ApiError::field(
+            "until",
+            "give the last day the reseller may issue, as 2030-12-31 or 31.12.2030",
+        )
+    })?;
     if until < today {
-        return Err(ApiError::field("until", "the last day the reseller may issue is in the past"));
+        return Err(ApiError::field(
+            "until",
+            "the last day the reseller may issue is in the past",
+        ));
     }
     frame.kinds = kinds;
     frame.lines = lines;
@@ -314,7 +321,13 @@ fn frame_form(
         product: cat.product().to_owned(),
         kinds: Kind::ALL
             .into_iter()
-            .map(|k| (k.name(), kind_words(lang, k.name()), kinds.iter().any(|x| x == k.name())))
+            .map(|k| {
+                (
+                    k.name(),
+                    kind_words(lang, k.name()),
+                    kinds.iter().any(|x| x == k.name()),
+                )
+            })
             .collect(),
         lines: cat
             .lines()
@@ -373,9 +386,7 @@ async fn reseller_page<I: Issuers>(
     let mut certs_rows = Vec::new();
     let mut forms = Vec::new();
     let mut revoke_error = String::new();
-    if may
-        && let Some(first) = catalogs.first()
-    {
+    if may && let Some(first) = catalogs.first() {
         let chosen = posted
             .fields
             .as_ref()
@@ -478,7 +489,16 @@ pub(super) async fn show<I: Issuers>(
         "revoke" => lang.t("vendor.done.revoke"),
         _ => "",
     };
-    reseller_page(&app, &c, &headers, id, notice.to_owned(), Posted::default(), StatusCode::OK).await
+    reseller_page(
+        &app,
+        &c,
+        &headers,
+        id,
+        notice.to_owned(),
+        Posted::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Before a change on a reseller: its number (the same 404 as the API for another kind of
@@ -645,7 +665,10 @@ pub(super) async fn revoke<I: Issuers>(
     let serial = match serial {
         Ok(Some(s)) => s,
         Ok(None) => {
-            let e = ApiError::field("product", format!("{name} holds no live certificate for {product}"));
+            let e = ApiError::field(
+                "product",
+                format!("{name} holds no live certificate for {product}"),
+            );
             return back_with(&app, &c, &headers, id, "revoke".into(), f, &e).await;
         }
         Err(e) => return error_page(ch, &e),
@@ -654,7 +677,11 @@ pub(super) async fn revoke<I: Issuers>(
         let lines = vec![
             lang.f(
                 "vendor.revoke.what",
-                &[("name", &name), ("product", &product), ("serial", &serial.to_string())],
+                &[
+                    ("name", &name),
+                    ("product", &product),
+                    ("serial", &serial.to_string()),
+                ],
             ),
             lang.t("vendor.revoke.after").to_owned(),
         ];
@@ -678,7 +705,12 @@ mod tests {
     }
 
     fn form(pairs: &[(&str, &str)]) -> Form {
-        Form(pairs.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect())
+        Form(
+            pairs
+                .iter()
+                .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+                .collect(),
+        )
     }
 
     #[test]

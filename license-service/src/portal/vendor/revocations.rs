@@ -97,7 +97,14 @@ pub(super) async fn form<I: Issuers>(
 ) -> Response {
     let ch = Chrome::of(&c, &headers, HERE);
     match blocking(&app, |app| Ok(products(app))).await {
-        Ok(p) => page(ch, p, String::new(), ops::DEFAULT_VALID_DAYS.to_string(), None, None),
+        Ok(p) => page(
+            ch,
+            p,
+            String::new(),
+            ops::DEFAULT_VALID_DAYS.to_string(),
+            None,
+            None,
+        ),
         Err(e) => error_page(ch, &e),
     }
 }
@@ -126,7 +133,10 @@ pub(super) async fn publish<I: Issuers>(
         match days.trim().parse::<u32>() {
             Ok(d) if d > 0 => Some(d),
             _ => {
-                let e = ApiError::field("valid_days", "give the days the list stays current, a whole number from 1");
+                let e = ApiError::field(
+                    "valid_days",
+                    "give the days the list stays current, a whole number from 1",
+                );
                 return page(ch, all, product, days, Some(&e), None);
             }
         }
@@ -139,7 +149,11 @@ pub(super) async fn publish<I: Issuers>(
     let actor = c.actor_name();
     let org = c.org().map_or(0, |o| o.0);
     let p2 = product.clone();
-    let list = match blocking(&app, move |app| ops::publish(app, &actor, org, &p2, today, valid_days)).await {
+    let list = match blocking(&app, move |app| {
+        ops::publish(app, &actor, org, &p2, today, valid_days)
+    })
+    .await
+    {
         Ok(l) => l,
         Err(e) => return page(ch, all, product, days, Some(&e), None),
     };
@@ -149,7 +163,10 @@ pub(super) async fn publish<I: Issuers>(
             .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
         return (
             [
-                (header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream")),
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/octet-stream"),
+                ),
                 (header::CONTENT_DISPOSITION, disposition),
             ],
             list.bytes,
@@ -160,7 +177,10 @@ pub(super) async fn publish<I: Issuers>(
     let shown = Published {
         title: lang.f(
             "vendor.revocations.published",
-            &[("product", &list.product), ("sequence", &list.sequence.to_string())],
+            &[
+                ("product", &list.product),
+                ("sequence", &list.sequence.to_string()),
+            ],
         ),
         issued: lang.date(list.issued),
         last_day: lang.date(list.expires.saturating_add_days(-1)),
@@ -168,7 +188,9 @@ pub(super) async fn publish<I: Issuers>(
             .entries
             .iter()
             .map(|e| match e.revisions {
-                RevokedRevisions::All => lang.f("vendor.revocations.all", &[("id", &e.license_id.to_string())]),
+                RevokedRevisions::All => {
+                    lang.f("vendor.revocations.all", &[("id", &e.license_id.to_string())])
+                }
                 RevokedRevisions::UpTo(r) => lang.f(
                     "vendor.revocations.upto",
                     &[("id", &e.license_id.to_string()), ("revision", &r.to_string())],
