@@ -134,6 +134,15 @@ fn form_for(path: &str, n: usize, csrf: &str) -> String {
         "/portal/users" => format!("email=invited{n}%40x.test"),
         "/portal/tickets/pass-on" => "to=999999&count=1".to_owned(),
         "/portal/transfers" => "licensee=ACME+Corp&order=no+such+order".to_owned(),
+        // The vendor's changes without `confirm=yes`: their confirmation pages (nothing
+        // changes), each after the same checks as the change.
+        "/portal/vendor/resellers/{id}/certify" | "/portal/vendor/resellers/{id}/narrow" => {
+            "product=demo-erp&kind=subscription&line=standard&module=crm&named_users=10&until=2029-12-31"
+                .to_owned()
+        }
+        "/portal/vendor/resellers/{id}/revoke" => "product=demo-erp".to_owned(),
+        "/portal/vendor/revocations" => "product=demo-erp&valid_days=10&as=page".to_owned(),
+        "/portal/vendor/erasure" => "licensee=Nobody+Here".to_owned(),
         _ => String::new(),
     };
     format!("csrf={csrf}&{fields}")
@@ -332,6 +341,9 @@ fn every_route_as_every_role_is_allowed_exactly_where_the_matrix_says() {
                     role.token_id.to_string()
                 } else if route.path.starts_with("/api/v1/webhooks") {
                     webhook_of(role.token_id).to_string()
+                } else if route.path.starts_with("/portal/vendor/resellers/") {
+                    // The vendor's pages of a reseller: certified Contoso's.
+                    r.to_string()
                 } else {
                     license.to_string()
                 },

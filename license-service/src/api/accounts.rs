@@ -382,16 +382,14 @@ pub(crate) async fn erase<I: Issuers>(
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
     let e: Erasure = parse(&body)?;
-    check_name("licensee", &e.licensee)?;
+    crate::ops::erasure::check(&e.licensee)?;
     let actor = c.actor_name();
     let org = c.org().map_or(0, |o| o.0);
     blocking(&app, move |app| {
-        let pseudonym = license_issue::random_pseudonym()?;
-        let n = app
-            .issuers
-            .with(|is| license_issue::Ledger::erase_licensee(is.ledger_mut(), &e.licensee, &pseudonym))?;
-        app.store.audit(&actor, org, "erase", &pseudonym)?;
-        Ok(Json(json!({"records_changed": n, "pseudonym": pseudonym})))
+        let out = crate::ops::erasure::erase(app, &actor, org, &e.licensee)?;
+        Ok(Json(
+            json!({"records_changed": out.records, "pseudonym": out.pseudonym}),
+        ))
     })
     .await
 }

@@ -332,12 +332,7 @@ pub(crate) async fn publish_revocations<I: Issuers>(
     let actor = c.actor_name();
     let org = c.org().map_or(0, |o| o.0);
     blocking(&app, move |app| {
-        // With the serials of the reseller certificates the vendor revoked.
-        let certificates = app.store.revoked_serials(&product)?;
-        let list = app.issuers.with(|is| {
-            is.publish_revocation_list_with(&product, today, p.valid_days.unwrap_or(30), 0, &certificates)
-        })?;
-        app.store.audit(&actor, org, "publish_revocations", &product)?;
+        let list = crate::ops::revocations::publish(app, &actor, org, &product, today, p.valid_days)?;
         let mut v = serde_json::to_value(&list).map_err(|e| ApiError::internal(e.to_string()))?;
         v["list_hex"] = json!(hex::encode(&list.bytes));
         Ok(Json(v))

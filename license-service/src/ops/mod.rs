@@ -4,11 +4,14 @@
 //! handlers only parse a request and render the answer (JSON or HTML).
 
 pub mod accounts;
+pub mod certificates;
+pub mod erasure;
 pub mod licenses;
 pub mod maintenance;
 pub mod redeem;
 pub mod reports;
 pub mod resellers;
+pub mod revocations;
 pub mod tickets;
 pub mod transfers;
 pub mod users;

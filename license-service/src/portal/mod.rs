@@ -15,6 +15,7 @@ pub mod page;
 mod pages;
 mod reseller;
 pub mod respond;
+mod vendor;
 pub mod view;
 
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -176,6 +177,7 @@ pub fn routes<I: Issuers>() -> Vec<Route<I>> {
     // The pages by audience add their routes here, each folder its own `routes()`.
     all.extend(customer::routes());
     all.extend(reseller::routes());
+    all.extend(vendor::routes());
     all
 }
 

@@ -504,10 +504,16 @@ pub(super) struct ListQuery {
     q: String,
     #[serde(default)]
     page: Option<i64>,
+    /// The vendor's filter: one customer company's licenses.
+    #[serde(default)]
+    company: Option<i64>,
 }
 
-fn query_url(q: &str, page: i64) -> String {
+fn query_url(q: &str, company: Option<i64>, page: i64) -> String {
     let mut s = String::from("/portal/licenses?");
+    if let Some(c) = company {
+        s.push_str(&format!("company={c}&"));
+    }
     if !q.is_empty() {
         s.push_str("q=");
         s.push_str(&serde_urlencoded::to_string([("", q)]).unwrap_or_default()[1..]);
@@ -529,6 +535,7 @@ pub(super) async fn licenses<I: Issuers>(
     let Query(q) = q.unwrap_or(Query(ListQuery {
         q: String::new(),
         page: None,
+        company: None,
     }));
     let lang = ch.lang;
     let page = q.page.unwrap_or(1).max(1);
@@ -536,9 +543,10 @@ pub(super) async fn licenses<I: Issuers>(
     let today = (app.today)();
     let c2 = c.clone();
     let s2 = search.clone();
+    let only = q.company.filter(|c| *c > 0);
     let result = blocking(&app, move |app| {
         let (company, reseller) = match c2.org() {
-            Some((_, OrgKind::Vendor)) => (0, 0),
+            Some((_, OrgKind::Vendor)) => (only.unwrap_or(0), 0),
             Some((org, OrgKind::Company)) => (org, 0),
             Some((org, OrgKind::Reseller)) => (0, org),
             None => return Err(ApiError::unauthenticated()),
@@ -594,12 +602,12 @@ pub(super) async fn licenses<I: Issuers>(
                 &[("page", &page.to_string()), ("pages", &pages.to_string())],
             ),
             prev: if page > 1 {
-                query_url(&search, page - 1)
+                query_url(&search, only, page - 1)
             } else {
                 String::new()
             },
             next: if page < pages {
-                query_url(&search, page + 1)
+                query_url(&search, only, page + 1)
             } else {
                 String::new()
             },
