@@ -11,7 +11,6 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use license_issue::{Error, Ledger, Record};
 use serde::Deserialize;
 
 use super::app::{App, blocking};
@@ -20,7 +19,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
 use crate::names;
 use crate::permissions::Cell;
-use crate::rights::OrgKind;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -59,28 +57,7 @@ pub(crate) async fn invoice<I: Issuers>(
     }
     let (org, kind) = c.org().ok_or_else(ApiError::unauthenticated)?;
     blocking(&app, move |app| {
-        let reseller = match kind {
-            OrgKind::Reseller => Some(
-                app.store
-                    .org(org)?
-                    .ok_or_else(|| ApiError::not_found("reseller"))?
-                    .name,
-            ),
-            _ => q.reseller,
-        };
-        let imported: Vec<Record> = app
-            .store
-            .imported()?
-            .iter()
-            .map(|t| {
-                serde_json::from_str(t).map_err(|e| ApiError::internal(format!("an imported record: {e}")))
-            })
-            .collect::<ApiResult<_>>()?;
-        let report = app.issuers.with(|is| -> Result<_, Error> {
-            let mut records = is.ledger().records()?;
-            records.extend(imported);
-            license_issue::invoice(&records, is.catalogs(), month, reseller.as_deref())
-        })?;
+        let report = crate::ops::reports::invoice(app, org, kind, month, q.reseller)?;
         Ok(if csv {
             (
                 [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],

@@ -5,4 +5,5 @@
 
 pub mod accounts;
 pub mod licenses;
+pub mod reports;
 pub mod resellers;

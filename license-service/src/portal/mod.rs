@@ -11,6 +11,7 @@
 pub mod i18n;
 pub mod page;
 mod pages;
+mod reports;
 pub mod respond;
 pub mod view;
 
@@ -35,7 +36,7 @@ pub fn routes<I: Issuers>() -> Vec<Route<I>> {
     use axum::http::Method;
     use axum::routing::{get, post};
     use pages as p;
-    let all = vec![
+    let mut all = vec![
         r(
             Method::GET,
             "/portal/static/portal.css",
@@ -171,6 +172,7 @@ pub fn routes<I: Issuers>() -> Vec<Route<I>> {
         ),
     ];
     // The pages by audience add their routes here, each folder its own `routes()`.
+    all.extend(reports::routes());
     all
 }
 
