@@ -102,3 +102,20 @@ pub fn license_check_bin() -> PathBuf {
         })
         .clone()
 }
+
+/// Log vendor staff `email` in through the form with a TOTP code from `secret` (a code
+/// counts once: one login per user and 30 seconds); the browser is on the license list
+/// afterwards.
+pub fn login_vendor(svc: &Service, b: &Browser, email: &str, secret: &str) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let code = license_service::auth::totp::code_at(secret, now).unwrap();
+    b.go(&url(svc, "/portal/login")).unwrap();
+    b.type_into("#email", email).unwrap();
+    b.type_into("#password", PASSWORD).unwrap();
+    b.type_into("#totp", &code).unwrap();
+    b.click("#login").unwrap();
+    b.url_becoming(&url(svc, "/portal/licenses")).unwrap();
+}

@@ -94,9 +94,11 @@ fn frame(labels: &[String], top: u64) -> (Chart, f64, f64) {
     let plot_w = f64::from(WIDTH) - LEFT - RIGHT;
     let plot_h = f64::from(HEIGHT) - TOP - BOTTOM;
     let slot = plot_w / labels.len().max(1) as f64;
-    let ticks = (0..=4)
+    // As many grid lines as divide the scale evenly (up to 5 steps).
+    let steps = [5u64, 4, 2, 1].into_iter().find(|s| top % s == 0).unwrap_or(1);
+    let ticks = (0..=steps)
         .map(|i| {
-            let value = top * i / 4;
+            let value = top * i / steps;
             let y = TOP + plot_h - plot_h * value as f64 / top as f64;
             Label {
                 x: n(LEFT - 6.0),
@@ -104,13 +106,7 @@ fn frame(labels: &[String], top: u64) -> (Chart, f64, f64) {
                 text: value.to_string(),
             }
         })
-        // A scale of 1 or 2 has repeated values at quarters: each value once.
-        .fold(Vec::<Label>::new(), |mut v, l| {
-            if v.last().is_none_or(|p| p.text != l.text) {
-                v.push(l);
-            }
-            v
-        });
+        .collect();
     let months = labels
         .iter()
         .enumerate()
@@ -214,6 +210,8 @@ mod tests {
         assert_eq!(c.bars.len(), 2);
         assert_eq!(c.bars[1].y, n(TOP));
         assert_eq!(c.bars[1].title, "a3");
+        let ticks: Vec<&str> = c.ticks.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(ticks, ["0", "1", "2", "3", "4", "5"]);
         let l = line(&labels, &[(4, "x".into()), (0, "y".into())]);
         assert_eq!(l.points.len(), 2);
         assert_eq!(l.points[1].y, n(f64::from(HEIGHT) - BOTTOM));
