@@ -164,16 +164,48 @@ fn a_reseller_user_is_refused_beyond_its_rights_with_the_limit_named_and_creates
     let issuer = verified.issuer().expect("a reseller's code names its reseller");
     assert_eq!(issuer.reseller().name, "Contoso");
 
-    // The vendor sees it in the month's report of issued codes and in the invoice basis.
+    // The vendor's administrator, in the browser, sees it in the month's report of issued
+    // codes and in the invoice basis of the reseller.
     let month = &common::today().to_string()[..7];
-    let mut vendor = svc.certifier();
-    let (status, issued) = vendor.get(&format!("/api/v1/reports/issued?month={month}"));
-    assert_eq!(status, 200, "{issued}");
-    assert!(
-        issued.to_string().contains(&format!("\"license_id\":{id}")),
-        "{issued}"
+    b.click("#logout").unwrap();
+    let (_, secret) = svc.user(svc.vendor_org, "reports@vendor.test", true, &Rights::default());
+    portal_support::login_vendor(&svc, &b, "reports@vendor.test", &secret);
+    b.go(&portal_support::url(
+        &svc,
+        &format!("/portal/reports/issued?month={month}"),
+    ))
+    .unwrap();
+    b.source_containing(r#"id="codes""#).unwrap();
+    let link = format!("#codes a[href='/portal/licenses/{id}']");
+    assert_eq!(b.text(&link).unwrap(), id.to_string());
+    let row = b.text(&format!("#code-{id}-1")).unwrap();
+    assert!(row.contains("Endkunde AG") && row.contains("Contoso"), "{row}");
+    check(&b, "reports-issued-reseller");
+    b.go(&portal_support::url(
+        &svc,
+        &format!("/portal/reports/invoice?month={month}&reseller=Contoso"),
+    ))
+    .unwrap();
+    b.source_containing(r#"class="invoice-codes""#).unwrap();
+    assert_eq!(texts_of(&b, "section.invoice h3"), ["Contoso"]);
+    assert_eq!(
+        texts_of(&b, ".invoice-codes tbody td:first-child"),
+        [id.to_string()]
     );
-    let (status, invoice) = vendor.get(&format!("/api/v1/reports/invoice?month={month}&reseller=Contoso"));
-    assert_eq!(status, 200, "{invoice}");
-    assert!(invoice.to_string().contains(&id.to_string()), "{invoice}");
+    check(&b, "reports-invoice-reseller");
+}
+
+/// The texts of the elements `css` selects.
+fn texts_of(b: &Browser, css: &str) -> Vec<String> {
+    let v = b
+        .execute(
+            "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.textContent.trim());",
+            vec![serde_json::json!(css)],
+        )
+        .unwrap();
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_owned())
+        .collect()
 }

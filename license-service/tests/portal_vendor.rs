@@ -15,7 +15,7 @@ use browser_test::Browser;
 use common::Service;
 use license_core::{Date, Frame, Kind, KindSet, LineSet, ModuleSet};
 use license_service::rights::{OrgKind, Rights};
-use portal_support::{check, login_totp, url};
+use portal_support::{check, login_vendor, url};
 
 fn frame() -> Frame {
     Frame::new(
@@ -55,7 +55,7 @@ fn the_vendor_certifies_narrows_and_revokes_a_reseller_erases_a_licensee_and_rea
     let license = created["license"]["license_id"].as_u64().unwrap();
 
     let b = Browser::start().unwrap();
-    login_totp(&svc, &b, "va@vendor.test", &va_secret);
+    login_vendor(&svc, &b, "va@vendor.test", &va_secret);
 
     // Customers: searchable, each linking to its licenses.
     b.click("a[href='/portal/vendor/customers']").unwrap();
@@ -224,7 +224,7 @@ fn the_vendor_certifies_narrows_and_revokes_a_reseller_erases_a_licensee_and_rea
 
     // A clerk sees the reseller, but no form to change it, and may not certify.
     b.click("#logout").unwrap();
-    login_totp(&svc, &b, "vc@vendor.test", &vc_secret);
+    login_vendor(&svc, &b, "vc@vendor.test", &vc_secret);
     b.go(&url(&svc, &format!("/portal/vendor/resellers/{contoso}")))
         .unwrap();
     b.source_containing(r#"id="certs""#).unwrap();

@@ -13,7 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use license_core::Date;
-use license_issue::{BindTo, Change, Customer, Error, LicenseHistory, NewLicense, Order, Outcome, Scope};
+use license_issue::{BindTo, Change, Customer, LicenseHistory, NewLicense, Order, Outcome, Scope};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -25,6 +25,7 @@ use crate::names;
 use crate::ops::licenses::{
     authorize_change, commit_change, history as license_history, license_file, place, visible_ids,
 };
+use crate::ops::reports;
 
 /// The optional `Idempotency-Key` header.
 fn order_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
@@ -518,10 +519,7 @@ pub(crate) async fn issued<I: Issuers>(
         Some(_) => return Err(ApiError::field("format", "format is json or csv")),
     };
     blocking(&app, move |app| {
-        let report = app.issuers.with(|is| -> Result<_, Error> {
-            let records = license_issue::Ledger::records(is.ledger())?;
-            license_issue::issued_in_month(&records, is.catalogs(), month)
-        })?;
+        let report = reports::issued(app, month)?;
         Ok(if csv {
             (
                 [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
@@ -594,48 +592,22 @@ async fn list_report<I: Issuers>(
     {
         return Err(ApiError::field("reseller", format!("reseller is refused: {why}")));
     }
-    blocking(&app, move |app| {
-        // "Active on a day" reads only the licenses the ledger selects by their terms in
-        // brief (an index); the library's rule decides. The other reports read every history.
-        let active = matches!(which, Report::Active);
-        let (histories, terms, catalogs) = app.issuers.with(|is| -> Result<_, Error> {
-            Ok((
-                if active {
-                    Default::default()
-                } else {
-                    is.histories()?
-                },
-                if active {
-                    license_issue::Ledger::license_terms_active_on(is.ledger(), day)?
-                } else {
-                    Vec::new()
-                },
-                is.catalogs().clone(),
-            ))
-        })?;
-        match which {
-            Report::Active => rows_reply(&license_issue::active_on(&terms, &catalogs, day), csv),
-            Report::Notices => rows_reply(
-                &license_issue::renewal_notices_due(&histories, &catalogs, today),
-                csv,
-            ),
-            Report::Renewals => rows_reply(
-                &license_issue::renewals_overdue(&histories, &catalogs, today)?,
-                csv,
-            ),
-            Report::ProRata => {
-                let month = month.ok_or_else(|| ApiError::field("month", "give the month, YYYY-MM"))?;
-                let report = license_issue::pro_rata(&histories, &catalogs, month, q.reseller.as_deref())?;
-                Ok(if csv {
-                    (
-                        [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
-                        report.to_csv()?,
-                    )
-                        .into_response()
-                } else {
-                    Json(report).into_response()
-                })
-            }
+    blocking(&app, move |app| match which {
+        Report::Active => rows_reply(&reports::active(app, day)?, csv),
+        Report::Notices => rows_reply(&reports::notices(app, today)?, csv),
+        Report::Renewals => rows_reply(&reports::renewals(app, today)?, csv),
+        Report::ProRata => {
+            let month = month.ok_or_else(|| ApiError::field("month", "give the month, YYYY-MM"))?;
+            let report = reports::pro_rata(app, month, q.reseller.as_deref())?;
+            Ok(if csv {
+                (
+                    [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+                    report.to_csv()?,
+                )
+                    .into_response()
+            } else {
+                Json(report).into_response()
+            })
         }
     })
     .await

@@ -45,7 +45,7 @@ pub(crate) async fn invoice<I: Issuers>(
         Some(_) => return Err(ApiError::field("format", "format is json or csv")),
     };
     blocking(&app, move |app| {
-        let report = reports::invoice(app, &c, month, q.reseller)?;
+        let report = reports::caller_invoice(app, &c, month, q.reseller)?;
         Ok(if csv {
             (
                 [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],

@@ -13,6 +13,7 @@ mod error_texts;
 pub mod i18n;
 pub mod page;
 mod pages;
+mod reports;
 mod reseller;
 pub mod respond;
 mod vendor;
@@ -178,6 +179,7 @@ pub fn routes<I: Issuers>() -> Vec<Route<I>> {
     all.extend(customer::routes());
     all.extend(reseller::routes());
     all.extend(vendor::routes());
+    all.extend(reports::routes());
     all
 }
 

@@ -103,9 +103,10 @@ pub fn license_check_bin() -> PathBuf {
         .clone()
 }
 
-/// Log a vendor's `email` (holding the TOTP `secret`) in through the form with its second
-/// factor; the browser is on the license list afterwards.
-pub fn login_totp(svc: &Service, b: &Browser, email: &str, secret: &str) {
+/// Log vendor staff `email` in through the form with a TOTP code from `secret` (a code
+/// counts once: one login per user and 30 seconds); the browser is on the license list
+/// afterwards.
+pub fn login_vendor(svc: &Service, b: &Browser, email: &str, secret: &str) {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()

@@ -9,7 +9,7 @@
 //! - `transfers.rs`: single licenses or a whole order to an end customer, named before it
 //!   is done (`ops::transfers`, as `POST /api/v1/licenses/{id}/transfer`);
 //! - `statements.rs`: the monthly list of what it created and its subscriptions pro rata,
-//!   as pages and CSV (`ops::reports::invoice`, as `GET /api/v1/reports/invoice`).
+//!   as pages and CSV (`ops::reports::caller_invoice`, as `GET /api/v1/reports/invoice`).
 
 mod customers;
 mod paging;

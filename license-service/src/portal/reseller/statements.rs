@@ -1,6 +1,6 @@
 //! `/portal/statements`: a reseller's monthly list of what it created and its statement of
 //! subscriptions pro rata, from its section of the invoice basis the API offers it
-//! (`ops::reports::invoice`, as `GET /api/v1/reports/invoice`): a page, and each list as a
+//! (`ops::reports::caller_invoice`, as `GET /api/v1/reports/invoice`): a page, and each list as a
 //! CSV download (the library's `to_csv`, cells neutralized).
 
 use std::sync::Arc;
@@ -146,7 +146,7 @@ pub(super) async fn page<I: Issuers>(
     let typed = q.month.clone().unwrap_or_default();
     let result = blocking(&app, move |app| {
         let month = month_of(app, &q)?;
-        Ok((month, reports::invoice(app, &c, month, None)?))
+        Ok((month, reports::caller_invoice(app, &c, month, None)?))
     })
     .await;
     let title = lang.t("rsl.statements.title").to_owned();
@@ -212,7 +212,7 @@ async fn download<I: Issuers>(
     let ch = Chrome::of(&c, &headers, "/portal/statements");
     let result = blocking(&app, move |app| {
         let month = month_of(app, &q)?;
-        let inv = reports::invoice(app, &c, month, None)?;
+        let inv = reports::caller_invoice(app, &c, month, None)?;
         Ok((month, rows(&inv).map_err(ApiError::from)?))
     })
     .await;
