@@ -64,7 +64,10 @@ fn english(d: Date) -> String {
 }
 
 #[test]
-#[cfg_attr(not(has_chromium), ignore = "needs chromium and chromedriver on PATH (apt-get install chromium chromium-driver)")]
+#[cfg_attr(
+    not(has_chromium),
+    ignore = "needs chromium and chromedriver on PATH (apt-get install chromium chromium-driver)"
+)]
 fn a_customer_associates_a_site_maintenance_pack_and_every_server_license_of_the_site_shows_the_new_end() {
     let _ = SKIP;
     let svc = Service::any();
@@ -83,7 +86,8 @@ fn a_customer_associates_a_site_maintenance_pack_and_every_server_license_of_the
 
     let b = Browser::start().unwrap();
     login(&svc, &b, "admin@acme.test");
-    b.go(&url(&svc, &format!("/portal/licenses/{}", berlin[1]))).unwrap();
+    b.go(&url(&svc, &format!("/portal/licenses/{}", berlin[1])))
+        .unwrap();
     b.click("#to-maintenance").unwrap();
     b.source_containing(r#"id="kind-site""#).unwrap();
     assert!(b.text("#site").unwrap().contains("Berlin"));
@@ -132,7 +136,8 @@ fn a_customer_associates_a_site_maintenance_pack_and_every_server_license_of_the
     // Another company's license by URL: the same 404 page as a number no license has.
     let beta = svc.store.create_org(OrgKind::Company, "Beta AG", "").unwrap();
     let theirs = made(&svc, beta, &server("Beta AG", "Berlin", "Beta 1"));
-    b.go(&url(&svc, &format!("/portal/licenses/{theirs}/maintenance"))).unwrap();
+    b.go(&url(&svc, &format!("/portal/licenses/{theirs}/maintenance")))
+        .unwrap();
     let other = b.source().unwrap();
     b.go(&url(&svc, "/portal/licenses/999999/maintenance")).unwrap();
     let missing = b.source().unwrap();
@@ -140,7 +145,8 @@ fn a_customer_associates_a_site_maintenance_pack_and_every_server_license_of_the
     assert_eq!(other, missing);
     // Now the site Berlin also holds Beta's license: Acme's site pack is refused at the
     // field, without naming Beta's license.
-    b.go(&url(&svc, &format!("/portal/licenses/{}/maintenance", berlin[0]))).unwrap();
+    b.go(&url(&svc, &format!("/portal/licenses/{}/maintenance", berlin[0])))
+        .unwrap();
     b.click("#kind-site").unwrap();
     b.click("#preview-maintenance").unwrap();
     b.source_containing("maintenance-error").unwrap();
@@ -151,7 +157,10 @@ fn a_customer_associates_a_site_maintenance_pack_and_every_server_license_of_the
 }
 
 #[test]
-#[cfg_attr(not(has_chromium), ignore = "needs chromium and chromedriver on PATH (apt-get install chromium chromium-driver)")]
+#[cfg_attr(
+    not(has_chromium),
+    ignore = "needs chromium and chromedriver on PATH (apt-get install chromium chromium-driver)"
+)]
 fn a_customer_moves_a_license_within_the_moves_per_year_and_is_refused_at_the_field_beyond() {
     let text = DEMO_CATALOG.replacen("[defaults]\n", "[defaults]\nmax_moves_per_year = 1\n", 1);
     let mut catalogs = Catalogs::new();
@@ -202,7 +211,10 @@ fn a_customer_moves_a_license_within_the_moves_per_year_and_is_refused_at_the_fi
 }
 
 #[test]
-#[cfg_attr(not(has_chromium), ignore = "needs chromium and chromedriver on PATH (apt-get install chromium chromium-driver)")]
+#[cfg_attr(
+    not(has_chromium),
+    ignore = "needs chromium and chromedriver on PATH (apt-get install chromium chromium-driver)"
+)]
 fn a_customer_upgrades_the_line_and_sees_the_new_code() {
     let svc = Service::any();
     let acme = svc.store.create_org(OrgKind::Company, "Acme Corp", "").unwrap();
@@ -235,7 +247,10 @@ fn a_customer_upgrades_the_line_and_sees_the_new_code() {
 }
 
 #[test]
-#[cfg_attr(not(has_chromium), ignore = "needs chromium and chromedriver on PATH (apt-get install chromium chromium-driver)")]
+#[cfg_attr(
+    not(has_chromium),
+    ignore = "needs chromium and chromedriver on PATH (apt-get install chromium chromium-driver)"
+)]
 fn a_customer_cancels_a_subscription_and_is_told_until_when_it_stays_usable_before_and_after() {
     let svc = Service::any();
     let acme = svc.store.create_org(OrgKind::Company, "Acme Corp", "").unwrap();
@@ -246,7 +261,8 @@ fn a_customer_cancels_a_subscription_and_is_told_until_when_it_stays_usable_befo
     let b = Browser::start().unwrap();
     login(&svc, &b, "admin@acme.test");
     // A perpetual license cannot be cancelled: the page says why, and offers no button.
-    b.go(&url(&svc, &format!("/portal/licenses/{perpetual}/cancel"))).unwrap();
+    b.go(&url(&svc, &format!("/portal/licenses/{perpetual}/cancel")))
+        .unwrap();
     b.source_containing("cancel-error").unwrap();
     assert!(!b.has("#confirm-cancel").unwrap());
     check(&b, "customer-cancel-perpetual");
@@ -267,13 +283,17 @@ fn a_customer_cancels_a_subscription_and_is_told_until_when_it_stays_usable_befo
     assert!(state.contains(&last), "{state}");
     check(&b, "customer-cancel-done");
     // Cancelled once: a second cancellation is refused with the reason.
-    b.go(&url(&svc, &format!("/portal/licenses/{id}/cancel"))).unwrap();
+    b.go(&url(&svc, &format!("/portal/licenses/{id}/cancel")))
+        .unwrap();
     b.source_containing("cancel-error").unwrap();
     assert!(!b.has("#confirm-cancel").unwrap());
 }
 
 #[test]
-#[cfg_attr(not(has_chromium), ignore = "needs chromium and chromedriver on PATH (apt-get install chromium chromium-driver)")]
+#[cfg_attr(
+    not(has_chromium),
+    ignore = "needs chromium and chromedriver on PATH (apt-get install chromium chromium-driver)"
+)]
 fn a_company_user_redeems_a_ticket_after_a_mistyped_and_an_unknown_one_is_shown_at_the_field() {
     let svc = Service::any();
     let mut f = license_core::Frame::new(
@@ -345,7 +365,10 @@ fn a_company_user_redeems_a_ticket_after_a_mistyped_and_an_unknown_one_is_shown_
     let id = portal_support::license_in_url(&b);
     let code = value(&b, "code");
     assert!(!code.is_empty());
-    assert_eq!(shown(&svc, u64::from(id))["current"]["code"].as_str().unwrap(), code.trim());
+    assert_eq!(
+        shown(&svc, u64::from(id))["current"]["code"].as_str().unwrap(),
+        code.trim()
+    );
     assert!(b.text("#bound").unwrap().contains(&db));
     check(&b, "customer-redeem-done");
 }

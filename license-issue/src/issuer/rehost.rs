@@ -211,7 +211,10 @@ mod tests {
         // Activation: binding the unbound license is no move.
         is.rehost(id, db(1), Unbind::default(), d(2026, 1, 11)).unwrap();
         let left = |is: &Issuer<MemoryLedger>, day| is.moves_left(id, day).unwrap().unwrap();
-        assert_eq!((left(&is, d(2026, 2, 1)).left, left(&is, d(2026, 2, 1)).used), (2, 0));
+        assert_eq!(
+            (left(&is, d(2026, 2, 1)).left, left(&is, d(2026, 2, 1)).used),
+            (2, 0)
+        );
         is.rehost(id, db(2), Unbind::default(), d(2026, 3, 1)).unwrap();
         assert_eq!(left(&is, d(2026, 4, 1)).left, 1);
         assert_eq!(left(&is, d(2026, 4, 1)).next, None);

@@ -269,6 +269,9 @@ mod tests {
         let Outcome::Reissued(placed) = is.place(None, &one, today).unwrap() else {
             panic!("a maintenance pack reissues")
         };
-        assert_eq!(placed.now.license.maintenance_ends, r.now.license.maintenance_ends);
+        assert_eq!(
+            placed.now.license.maintenance_ends,
+            r.now.license.maintenance_ends
+        );
     }
 }

@@ -29,9 +29,9 @@ use super::app::{App, blocking, parse};
 use super::caller::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
+use crate::ops::tickets::{POOLS, home, reseller_pool_path, signer_all, vendor_pool};
 use crate::permissions::Cell;
 use crate::rights::OrgKind;
-use crate::ops::tickets::{POOLS, home, reseller_pool_path, signer_all, vendor_pool};
 use crate::store::Org;
 
 fn reseller_org<I: Issuers>(app: &App<I>, org: i64, field: &str) -> ApiResult<Org> {

@@ -152,9 +152,9 @@ pub async fn redeem<I: Issuers>(
         let (redemption, reseller_id) = match holder {
             Some((r, pool)) => {
                 let signer = signer_all(app, r.id)?;
-                let out = app
-                    .issuers
-                    .with_signer(signer.into(), None, |is| is.redeem(&pool, &id, customer, bind, today))?;
+                let out = app.issuers.with_signer(signer.into(), None, |is| {
+                    is.redeem(&pool, &id, customer, bind, today)
+                })?;
                 (out, r.id)
             }
             None => {

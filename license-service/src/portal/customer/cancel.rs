@@ -136,4 +136,3 @@ pub(super) async fn submit<I: Issuers>(
         }
     }
 }
-

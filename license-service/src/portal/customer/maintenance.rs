@@ -82,7 +82,11 @@ async fn form_page<I: Issuers>(
             id,
             now: lang.f("customer.maintenance.now", &[("day", &v.maintenance)]),
             site,
-            kind: if kind.is_empty() { "one-server".into() } else { kind },
+            kind: if kind.is_empty() {
+                "one-server".into()
+            } else {
+                kind
+            },
             error,
         },
     )
@@ -96,7 +100,16 @@ pub(super) async fn form<I: Issuers>(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    form_page(&app, &c, &headers, &id, String::new(), String::new(), StatusCode::OK).await
+    form_page(
+        &app,
+        &c,
+        &headers,
+        &id,
+        String::new(),
+        String::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 fn confirm_page(ch: Chrome, id: u32, p: Plan) -> Response {

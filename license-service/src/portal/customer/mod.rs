@@ -132,10 +132,7 @@ fn field_error(lang: Lang, label_key: &str, e: &ApiError) -> String {
 
 /// A page's title for license `id`.
 fn title(lang: Lang, key: &str, h: &LicenseHistory) -> String {
-    lang.f(
-        key,
-        &[("id", &h.license_id.to_string()), ("product", &h.product)],
-    )
+    lang.f(key, &[("id", &h.license_id.to_string()), ("product", &h.product)])
 }
 
 #[cfg(test)]
@@ -151,7 +148,11 @@ mod tests {
         let de = field_error(Lang::De, "customer.move.database", &e);
         assert!(de.contains(Lang::De.t("customer.move.database")), "{de}");
         // A refusal is the same page text as everywhere (no field).
-        let nf = field_error(Lang::En, "customer.move.database", &ApiError::not_found("license"));
+        let nf = field_error(
+            Lang::En,
+            "customer.move.database",
+            &ApiError::not_found("license"),
+        );
         assert_eq!(nf, error_text(Lang::En, &ApiError::not_found("license")));
     }
 }

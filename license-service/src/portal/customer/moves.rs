@@ -100,7 +100,16 @@ pub(super) async fn form<I: Issuers>(
         Ok(x) => x,
         Err(r) => return r,
     };
-    page(&app, &c, &headers, (h, cat), String::new(), String::new(), StatusCode::OK).await
+    page(
+        &app,
+        &c,
+        &headers,
+        (h, cat),
+        String::new(),
+        String::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// The typed database code as the product's catalog reads it (the library's reader: a

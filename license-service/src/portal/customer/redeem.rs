@@ -33,7 +33,14 @@ struct RedeemPage {
     field: String,
 }
 
-fn page(ch: Chrome, ticket: String, database: String, error: String, field: &str, status: StatusCode) -> Response {
+fn page(
+    ch: Chrome,
+    ticket: String,
+    database: String,
+    error: String,
+    field: &str,
+    status: StatusCode,
+) -> Response {
     let t = ch.lang.t("customer.redeem.title").to_owned();
     render(
         status,
@@ -53,7 +60,14 @@ pub(super) async fn form<I: Issuers>(Extension(c): Extension<Caller>, headers: H
     if let Err(e) = tickets::may_redeem(&c) {
         return error_page(ch, &e);
     }
-    page(ch, String::new(), String::new(), String::new(), "", StatusCode::OK)
+    page(
+        ch,
+        String::new(),
+        String::new(),
+        String::new(),
+        "",
+        StatusCode::OK,
+    )
 }
 
 /// Which field an error of the redemption is about: the ticket id (mistyped, unknown,
@@ -120,7 +134,9 @@ mod tests {
 
     #[test]
     fn a_ticket_error_is_shown_at_the_ticket_field_and_an_installation_error_at_the_code() {
-        let unknown = ApiError::from(license_issue::Error::from(license_issue::TicketError::NoInstallation));
+        let unknown = ApiError::from(license_issue::Error::from(
+            license_issue::TicketError::NoInstallation,
+        ));
         assert_eq!(field_of(&unknown), "database");
         assert_eq!(field_of(&ApiError::field("ticket", "mistyped")), "ticket");
         assert_eq!(field_of(&ApiError::internal("disk")), "");
