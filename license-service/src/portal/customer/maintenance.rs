@@ -155,7 +155,7 @@ pub(super) async fn submit<I: Issuers>(
     };
     let f = match form_of(&c, &headers, &body) {
         Ok(f) => f,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let ch = Chrome::of(&c, &headers, &format!("/portal/licenses/{id}/maintenance"));
     let lang = ch.lang;
