@@ -183,7 +183,7 @@ pub(super) async fn submit<I: Issuers>(
             }
         };
     }
-    match mnt::buy(&app, &c, id, kind).await {
+    match mnt::buy(&app, &c, id, kind, None).await {
         Ok(_) => see_other(&format!("/portal/licenses/{id}?done=maintenance")),
         Err(e) if e.kind == "not_found" => error_page(ch, &e),
         Err(e) => {
