@@ -132,6 +132,17 @@ fn a_customer_associates_a_site_maintenance_pack_and_every_server_license_of_the
     b.source_containing(r#"id="maintenance""#).unwrap();
     assert_eq!(b.text("#maintenance").unwrap(), german(last_day(hamburg_before)));
     check(&b, "customer-maintenance-other-site");
+    // The API's site pack is the same step: the vendor's ERP buys Hamburg's, which covers
+    // Hamburg's license only.
+    let (status, v) = svc.token(svc.vendor_org, &["orders"]).post(
+        &format!("/api/v1/licenses/{hamburg}/maintenance"),
+        &json!({"kind": "site"}),
+    );
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["site"], "Hamburg", "{v}");
+    assert_eq!(v["licenses"].as_array().unwrap().len(), 1, "{v}");
+    assert!(before(hamburg) > hamburg_before);
+    assert_eq!(before(berlin[0]), ends[0]);
 
     // Another company's license by URL: the same 404 page as a number no license has.
     let beta = svc.store.create_org(OrgKind::Company, "Beta AG", "").unwrap();

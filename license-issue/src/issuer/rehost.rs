@@ -210,8 +210,19 @@ mod tests {
         let id = is.issue(&o, d(2026, 1, 10)).unwrap().license.license_id;
         // Activation: binding the unbound license is no move.
         is.rehost(id, db(1), Unbind::default(), d(2026, 1, 11)).unwrap();
+        let left = |is: &Issuer<MemoryLedger>, day| is.moves_left(id, day).unwrap().unwrap();
+        assert_eq!(
+            (left(&is, d(2026, 2, 1)).left, left(&is, d(2026, 2, 1)).used),
+            (2, 0)
+        );
         is.rehost(id, db(2), Unbind::default(), d(2026, 3, 1)).unwrap();
+        assert_eq!(left(&is, d(2026, 4, 1)).left, 1);
+        assert_eq!(left(&is, d(2026, 4, 1)).next, None);
         is.rehost(id, db(3), Unbind::default(), d(2026, 6, 1)).unwrap();
+        // None left: the day the refusal names.
+        let none = left(&is, d(2026, 9, 1));
+        assert_eq!((none.left, none.limit, none.next), (0, 2, Some(d(2027, 3, 1))));
+        assert!(none.bound);
         let e = is
             .rehost(id, db(4), Unbind::default(), d(2026, 9, 1))
             .unwrap_err();
@@ -227,5 +238,16 @@ mod tests {
         // 365 days after the first move, one is allowed again.
         is.rehost(id, db(4), Unbind::default(), d(2027, 3, 1)).unwrap();
         assert!(is.rehost(id, db(5), Unbind::default(), d(2027, 3, 2)).is_err());
+    }
+
+    #[test]
+    fn a_catalog_without_a_limit_has_no_moves_count() {
+        let mut catalogs = Catalogs::new();
+        catalogs.insert(Catalog::from_toml(DEMO_CATALOG, std::path::Path::new("demo")).unwrap());
+        let mut is = Issuer::new(catalogs, VendorKey::from_seed(&[7; 32]), MemoryLedger::new());
+        let mut o = NewLicense::new("demo-erp", Kind::Full, Customer::new("ACME Corp"));
+        o.named_users = Some(5);
+        let id = is.issue(&o, d(2026, 1, 10)).unwrap().license.license_id;
+        assert_eq!(is.moves_left(id, d(2026, 1, 10)).unwrap(), None);
     }
 }

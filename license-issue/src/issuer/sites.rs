@@ -190,3 +190,88 @@ impl<L: Ledger> Issuer<L> {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use license_core::{Date, Kind};
+
+    use crate::catalog::product::{Catalog, Catalogs, DEMO_CATALOG};
+    use crate::issuer::Issuer;
+    use crate::issuer::order::{Customer, NewLicense};
+    use crate::issuer::place::{Order, Outcome};
+    use crate::keys::vendor::VendorKey;
+    use crate::ledger::store::{Ledger, MaintenanceKind, MemoryLedger};
+
+    fn d(y: u16, m: u8, day: u8) -> Date {
+        Date::from_ymd(y, m, day).unwrap()
+    }
+
+    fn issuer() -> Issuer<MemoryLedger> {
+        let mut catalogs = Catalogs::new();
+        catalogs.insert(Catalog::from_toml(DEMO_CATALOG, std::path::Path::new("demo")).unwrap());
+        Issuer::new(catalogs, VendorKey::from_seed(&[7; 32]), MemoryLedger::new())
+    }
+
+    fn server(is: &mut Issuer<MemoryLedger>, site: &str, day: Date) -> u32 {
+        let mut o = NewLicense::new(
+            "demo-erp",
+            Kind::Full,
+            Customer {
+                site: Some(site.into()),
+                ..Customer::new("ACME Corp")
+            },
+        );
+        o.named_users = Some(5);
+        is.issue(&o, day).unwrap().license.license_id
+    }
+
+    fn maintenance(is: &Issuer<MemoryLedger>, id: u32, day: Date) -> Option<Date> {
+        is.history(id)
+            .unwrap()
+            .effective_on(day)
+            .unwrap()
+            .license
+            .maintenance_ends
+    }
+
+    #[test]
+    fn the_plan_of_a_site_pack_is_what_the_pack_applies_and_previews_record_nothing() {
+        let mut is = issuer();
+        let berlin = [
+            server(&mut is, "Berlin", d(2026, 1, 10)),
+            server(&mut is, "berlin ", d(2026, 3, 10)),
+        ];
+        let hamburg = server(&mut is, "Hamburg", d(2026, 1, 10));
+        let today = d(2026, 6, 1);
+        let records = is.ledger().records().unwrap().len();
+        let (ids, ends) = is.site_maintenance_plan("Berlin", today).unwrap();
+        assert_eq!(ids, berlin.to_vec());
+        // A one-server preview and a cancellation's preview: nothing recorded.
+        let one = Order::Maintenance {
+            license_id: hamburg,
+            kind: MaintenanceKind::OneServer,
+        };
+        let Outcome::Reissued(r) = is.preview(&one, today).unwrap() else {
+            panic!("a maintenance pack reissues")
+        };
+        assert!(is.preview(&Order::Cancel { license_id: hamburg }, today).is_err());
+        assert_eq!(is.ledger().records().unwrap().len(), records);
+        let hamburg_before = maintenance(&is, hamburg, today);
+        assert!(r.now.license.maintenance_ends > hamburg_before);
+
+        let out = is.add_site_maintenance("Berlin", today).unwrap();
+        assert_eq!(out.len(), 2);
+        for id in berlin {
+            assert_eq!(maintenance(&is, id, today), Some(ends), "license {id}");
+        }
+        assert_eq!(maintenance(&is, hamburg, today), hamburg_before);
+        // The previewed one-server pack is what placing it gives.
+        let Outcome::Reissued(placed) = is.place(None, &one, today).unwrap() else {
+            panic!("a maintenance pack reissues")
+        };
+        assert_eq!(
+            placed.now.license.maintenance_ends,
+            r.now.license.maintenance_ends
+        );
+    }
+}

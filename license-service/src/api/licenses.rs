@@ -193,20 +193,33 @@ pub(crate) struct MaintenanceBody {
     kind: license_issue::MaintenanceKind,
 }
 
-/// `POST /api/v1/licenses/{id}/maintenance` with `{"kind": "one-server" | "site"}`.
+/// `POST /api/v1/licenses/{id}/maintenance` with `{"kind": "one-server" | "site"}`: a
+/// pack for the license's server (its new code), or for every license of its site (the
+/// library's site pack, `{"site": ..., "licenses": [new codes]}`); the step is
+/// `ops::maintenance::buy`, which the portal calls too.
 pub(crate) async fn maintenance<I: Issuers>(
     State(app): State<Arc<App<I>>>,
     Extension(c): Extension<Caller>,
     id: Result<Path<u32>, PathRejection>,
     headers: HeaderMap,
     body: Bytes,
-) -> ApiResult<Json<Outcome>> {
+) -> ApiResult<Response> {
     let m: MaintenanceBody = parse(&body)?;
-    change(app, c, id, &headers, None, "maintenance", move |license_id, _| {
-        Ok(Order::Maintenance {
-            license_id,
-            kind: m.kind,
-        })
+    let license_id = license_id(id)?;
+    authorize_change(&app, &c, license_id).await?;
+    let mut out = crate::ops::maintenance::buy(&app, &c, license_id, m.kind, order_key(&headers)?).await?;
+    Ok(match m.kind {
+        license_issue::MaintenanceKind::OneServer if out.len() == 1 => Json(out.remove(0)).into_response(),
+        _ => {
+            let site = site_of_license(&app, license_id).await?;
+            Json(json!({"site": site, "licenses": out})).into_response()
+        }
+    })
+}
+
+async fn site_of_license<I: Issuers>(app: &Arc<App<I>>, license_id: u32) -> ApiResult<Option<String>> {
+    blocking(app, move |app| {
+        Ok(app.issuers.with(|is| is.history(license_id))?.site)
     })
     .await
 }

@@ -97,20 +97,26 @@ pub fn plan<I: Issuers>(
 
 /// Buy a pack of `kind` for license `license_id` (for a site pack: every license of its
 /// site, all of them the caller's, checked again as it is bought); audited per license.
-/// The licenses that got a new code, by number.
+/// The new codes, by license number (one for a one-server pack, placed with `key`).
 pub async fn buy<I: Issuers>(
     app: &Arc<App<I>>,
     c: &Caller,
     license_id: u32,
     kind: MaintenanceKind,
-) -> ApiResult<Vec<u32>> {
+    key: Option<String>,
+) -> ApiResult<Vec<Outcome>> {
     let today = (app.today)();
     if kind == MaintenanceKind::OneServer {
         let c2 = c.clone();
-        blocking(app, move |app| plan(app, &c2, license_id, kind, today).map(drop)).await?;
+        blocking(app, move |app| {
+            owned(app, &c2, license_id)?;
+            need_right(app, &c2)
+        })
+        .await?;
         let order = Order::Maintenance { license_id, kind };
-        commit_change(app, c, license_id, None, "maintenance", order).await?;
-        return Ok(vec![license_id]);
+        return Ok(vec![
+            commit_change(app, c, license_id, key, "maintenance", order).await?,
+        ]);
     }
     let c2 = c.clone();
     let actor = c.actor_name();
@@ -119,12 +125,12 @@ pub async fn buy<I: Issuers>(
         let p = plan(app, &c2, license_id, kind, today)?;
         let site = p.site.unwrap_or_default();
         let out = app.issuers.with(|is| is.add_site_maintenance(&site, today))?;
-        let ids: Vec<u32> = out.iter().map(|r| r.now.license.license_id).collect();
-        for id in &ids {
+        for r in &out {
+            let id = r.now.license.license_id;
             app.store
                 .audit(&actor, org, "maintenance_site", &format!("license:{id}"))?;
         }
-        Ok(ids)
+        Ok(out.into_iter().map(Outcome::Reissued).collect())
     })
     .await
 }

@@ -124,7 +124,7 @@ pub(super) async fn submit<I: Issuers>(
         Err(r) => return r,
     };
     if let Err(r) = form_of(&c, &headers, &body) {
-        return r;
+        return *r;
     }
     let lang = Chrome::of(&c, &headers, "/portal/licenses").lang;
     match lic::commit_change(&app, &c, id, None, "cancel", Order::Cancel { license_id: id }).await {

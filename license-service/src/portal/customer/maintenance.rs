@@ -155,7 +155,7 @@ pub(super) async fn submit<I: Issuers>(
     };
     let f = match form_of(&c, &headers, &body) {
         Ok(f) => f,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let ch = Chrome::of(&c, &headers, &format!("/portal/licenses/{id}/maintenance"));
     let lang = ch.lang;
@@ -183,7 +183,7 @@ pub(super) async fn submit<I: Issuers>(
             }
         };
     }
-    match mnt::buy(&app, &c, id, kind).await {
+    match mnt::buy(&app, &c, id, kind, None).await {
         Ok(_) => see_other(&format!("/portal/licenses/{id}?done=maintenance")),
         Err(e) if e.kind == "not_found" => error_page(ch, &e),
         Err(e) => {

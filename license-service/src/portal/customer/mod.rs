@@ -83,7 +83,7 @@ pub fn routes<I: Issuers>() -> Vec<Route<I>> {
             Method::GET,
             "/portal/tickets/redeem",
             "page: redeem a ticket",
-            get(redeem::form::<I>),
+            get(redeem::form),
         ),
         r(
             Method::POST,
@@ -114,8 +114,8 @@ async fn license_for_change<I: Issuers>(
 }
 
 /// The posted form (an error page when it does not parse).
-fn form_of(c: &Caller, headers: &HeaderMap, body: &Bytes) -> Result<Form, Response> {
-    Form::parse(body).map_err(|e| error_page(Chrome::of(c, headers, "/portal/licenses"), &e))
+fn form_of(c: &Caller, headers: &HeaderMap, body: &Bytes) -> Result<Form, Box<Response>> {
+    Form::parse(body).map_err(|e| Box::new(error_page(Chrome::of(c, headers, "/portal/licenses"), &e)))
 }
 
 /// An error shown at a form's field: which field (its label as the page shows it) and

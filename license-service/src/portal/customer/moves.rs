@@ -148,7 +148,7 @@ pub(super) async fn submit<I: Issuers>(
     };
     let f = match form_of(&c, &headers, &body) {
         Ok(f) => f,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let lang = Chrome::of(&c, &headers, "/portal/licenses").lang;
     let typed = f.get("database");

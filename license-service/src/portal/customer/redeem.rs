@@ -55,7 +55,7 @@ fn page(
 }
 
 /// `GET /portal/tickets/redeem`: the form.
-pub(super) async fn form<I: Issuers>(Extension(c): Extension<Caller>, headers: HeaderMap) -> Response {
+pub(super) async fn form(Extension(c): Extension<Caller>, headers: HeaderMap) -> Response {
     let ch = Chrome::of(&c, &headers, "/portal/tickets/redeem");
     if let Err(e) = tickets::may_redeem(&c) {
         return error_page(ch, &e);
@@ -104,7 +104,7 @@ pub(super) async fn submit<I: Issuers>(
     }
     let f = match form_of(&c, &headers, &body) {
         Ok(f) => f,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let (ticket, database) = (f.get("ticket"), f.get("database"));
     let result = if ticket.trim().is_empty() {
