@@ -87,6 +87,8 @@ struct Row {
 struct LicensesPage {
     c: Chrome,
     q: String,
+    /// The vendor's company filter, kept by the search form ("" for none).
+    company: String,
     count: String,
     rows: Vec<Row>,
     page: String,
@@ -620,6 +622,7 @@ pub(super) async fn licenses<I: Issuers>(
                 String::new()
             },
             q: search,
+            company: only.map(|c| c.to_string()).unwrap_or_default(),
         },
     )
 }
