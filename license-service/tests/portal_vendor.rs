@@ -69,6 +69,13 @@ fn the_vendor_certifies_narrows_and_revokes_a_reseller_erases_a_licensee_and_rea
     b.source_containing(r#"id="licenses""#).unwrap();
     assert!(b.has(&format!("a[href='/portal/licenses/{license}']")).unwrap());
     check(&b, "vendor-customer-licenses");
+    // A search inside the company's licenses keeps the filter.
+    b.type_into("#q", &license.to_string()).unwrap();
+    b.click("#search").unwrap();
+    b.source_containing(&format!(r#"type="search" value="{license}""#))
+        .unwrap();
+    assert!(b.url().unwrap().contains(&format!("company={acme}")));
+    assert!(b.has(&format!("a[href='/portal/licenses/{license}']")).unwrap());
 
     // Resellers: Contoso, not certified yet.
     b.click("a[href='/portal/vendor/resellers']").unwrap();

@@ -85,6 +85,8 @@ struct Row {
 struct LicensesPage {
     c: Chrome,
     q: String,
+    /// The vendor's company filter, kept by the search form ("" for none).
+    company: String,
     count: String,
     rows: Vec<Row>,
     page: String,
@@ -612,6 +614,7 @@ pub(super) async fn licenses<I: Issuers>(
                 String::new()
             },
             q: search,
+            company: only.map(|c| c.to_string()).unwrap_or_default(),
         },
     )
 }

@@ -52,7 +52,7 @@ fn form_page(ch: Chrome, licensee: String, e: Option<&ApiError>) -> Response {
 }
 
 /// `GET /portal/vendor/erasure`.
-pub(super) async fn form<I: Issuers>(Extension(c): Extension<Caller>, headers: HeaderMap) -> Response {
+pub(super) async fn form(Extension(c): Extension<Caller>, headers: HeaderMap) -> Response {
     form_page(Chrome::of(&c, &headers, HERE), String::new(), None)
 }
 

@@ -71,7 +71,7 @@ pub fn routes<I: Issuers>() -> Vec<Route<I>> {
             Method::GET,
             "/portal/vendor/erasure",
             "page: GDPR erasure of a licensee's name",
-            get(erasure::form::<I>),
+            get(erasure::form),
         ),
         r(
             Method::POST,
