@@ -95,7 +95,10 @@ fn frame(labels: &[String], top: u64) -> (Chart, f64, f64) {
     let plot_h = f64::from(HEIGHT) - TOP - BOTTOM;
     let slot = plot_w / labels.len().max(1) as f64;
     // As many grid lines as divide the scale evenly (up to 5 steps).
-    let steps = [5u64, 4, 2, 1].into_iter().find(|s| top.is_multiple_of(*s)).unwrap_or(1);
+    let steps = [5u64, 4, 2, 1]
+        .into_iter()
+        .find(|s| top.is_multiple_of(*s))
+        .unwrap_or(1);
     let ticks = (0..=steps)
         .map(|i| {
             let value = top * i / steps;
