@@ -289,10 +289,14 @@ impl Service {
     /// PostgreSQL when `LICENSE_TEST_PG` was set at build time, else SQLite; with these
     /// catalogs.
     pub fn any_with(catalogs: Catalogs) -> Service {
-        let options = Options {
+        Service::any_options(Options {
             catalogs: Some(catalogs),
             ..Options::default()
-        };
+        })
+    }
+
+    /// PostgreSQL when `LICENSE_TEST_PG` was set at build time, else SQLite; made so.
+    pub fn any_options(options: Options) -> Service {
         if cfg!(has_pg) {
             let schema = pg::Schema::create(&pg::database_url());
             let mut svc = Service::on_schema(&schema, options);
