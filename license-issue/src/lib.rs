@@ -106,7 +106,7 @@ pub use report::describe::{Scope, binding_words, describe, status_words};
 pub use report::error::ReportError;
 pub use report::lists::{
     ActiveRow, Column, IssuedBy, IssuedReport, IssuedRow, KindTotals, NoticeRow, ProRataReport, ProRataRow,
-    RenewalRow, ReportRow, ResellerKindTotals, ResellerTotal, active_on, active_subscriptions,
+    RenewalRow, ReportRow, ResellerKindTotals, ResellerTotal, active_counts, active_on, active_subscriptions,
     issued_in_month, issued_in_month_by, issued_report, pro_rata, renewal_notices, renewal_notices_due,
     renewals_overdue, to_csv, to_table,
 };

@@ -2,7 +2,9 @@
 //! random generated ledgers, written through the bulk load and through single appends, the
 //! licenses a ledger selects for a day, with the library's rule applied
 //! (`active_on(license_terms_active_on(day))`), give exactly the report computed from every
-//! record (`active_subscriptions` of all histories); and the migration that adds the table
+//! record (`active_subscriptions` of all histories), and so do the counts of several days
+//! from one read (`active_counts(license_terms_active_between(first, last))`); and the
+//! migration that adds the table
 //! backfills it for a ledger recorded before it.
 
 mod common;
@@ -66,6 +68,21 @@ fn narrowed_equals_full(ledger: &impl Ledger, days: &[Date]) -> usize {
         }
         assert_eq!(mem.license_terms_active_on(day).unwrap(), picked, "{day}");
         seen += expected.len();
+    }
+    // One read for every day (the charts' way): the counts per day are the reports' sizes.
+    if let (Some(&first), Some(&last)) = (days.iter().min(), days.iter().max()) {
+        let between = ledger.license_terms_active_between(first, last).unwrap();
+        assert!(between.iter().all(|t| t.may_be_active_between(first, last)));
+        assert!(between.windows(2).all(|w| w[0].license_id < w[1].license_id));
+        let counts = active_counts(&between, days);
+        for (&day, &count) in days.iter().zip(&counts) {
+            assert_eq!(count, active_subscriptions(&all, &cat, day).len(), "{day}");
+        }
+        let mut mem = MemoryLedger::new();
+        for r in ledger.records().unwrap() {
+            mem.append(&r).unwrap();
+        }
+        assert_eq!(mem.license_terms_active_between(first, last).unwrap(), between);
     }
     seen
 }

@@ -77,6 +77,10 @@ where
         self.inner.license_terms_active_on(day)
     }
 
+    fn license_terms_active_between(&self, first: Date, last: Date) -> Result<Vec<LicenseTerms>, Error> {
+        self.inner.license_terms_active_between(first, last)
+    }
+
     fn records_of_order(&self, key: &str) -> Result<Vec<Record>, Error> {
         self.inner.records_of_order(key)
     }

@@ -575,6 +575,27 @@ impl Ledger for PgLedger {
         Ok(out)
     }
 
+    /// The rows of `ledger_license_terms` whose subscription span meets `first..=last`,
+    /// by the same index.
+    fn license_terms_active_between(&self, first: Date, last: Date) -> Result<Vec<LicenseTerms>, Error> {
+        use postgres::fallible_iterator::FallibleIterator;
+        let mut c = self.conn()?;
+        let (first, last) = (first.to_string(), last.to_string());
+        let mut rows = c
+            .query_raw(
+                "SELECT terms FROM ledger_license_terms
+                  WHERE sub_until > $1::text::date AND sub_from <= $2::text::date",
+                [&first, &last],
+            )
+            .map_err(db)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(db)? {
+            out.push(decode_terms(row.get(0))?);
+        }
+        out.sort_unstable_by_key(|t| t.license_id);
+        Ok(out)
+    }
+
     fn records_in_term(&self, from: Date, to: Date) -> Result<Vec<Record>, Error> {
         self.query_records(
             "SELECT record FROM ledger_records

@@ -409,6 +409,26 @@ impl Ledger for SqliteLedger {
         texts.iter().map(|t| decode_terms(t)).collect()
     }
 
+    /// The rows of `ledger_license_terms` whose subscription span meets `first..=last`,
+    /// by the same index.
+    fn license_terms_active_between(&self, first: Date, last: Date) -> Result<Vec<LicenseTerms>, Error> {
+        let c = self.connection();
+        let mut stmt = c
+            .prepare_cached(
+                "SELECT terms FROM ledger_license_terms
+                  WHERE sub_until > ?1 AND sub_from <= ?2 ORDER BY license_id",
+            )
+            .map_err(db)?;
+        let texts = stmt
+            .query_map([first.to_string(), last.to_string()], |row| {
+                row.get::<_, String>(0)
+            })
+            .map_err(db)?
+            .collect::<Result<Vec<String>, _>>()
+            .map_err(db)?;
+        texts.iter().map(|t| decode_terms(t)).collect()
+    }
+
     fn records_in_term(&self, from: Date, to: Date) -> Result<Vec<Record>, Error> {
         self.query_records(
             "SELECT record FROM ledger_records

@@ -113,6 +113,18 @@ pub trait Ledger {
             .collect())
     }
 
+    /// The terms in brief of every license that may be a subscription in force on one of
+    /// the days `first..=last`, by license id (a superset, as for
+    /// [`Ledger::license_terms_active_on`]): one read for the counts of several days
+    /// ([`crate::active_counts`]). The SQL ledgers select them with the same index.
+    fn license_terms_active_between(&self, first: Date, last: Date) -> Result<Vec<LicenseTerms>, Error> {
+        Ok(crate::ledger::history::LicenseHistory::all(&self.records()?)
+            .values()
+            .map(LicenseTerms::of)
+            .filter(|t| t.may_be_active_between(first, last))
+            .collect())
+    }
+
     /// The records of every license with a subscription revision whose term overlaps the
     /// days from `from` until before `to` (from `valid_from`, before `expires`), with all
     /// its records, by license and in order: what [`crate::pro_rata`] needs for a month

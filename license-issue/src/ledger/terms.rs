@@ -215,6 +215,13 @@ impl LicenseTerms {
         self.subscription_span()
             .is_some_and(|(from, until)| from <= day && day < until)
     }
+
+    /// Whether [`LicenseTerms::subscription_span`] meets the days `first..=last`: whether
+    /// [`LicenseTerms::may_be_active_on`] holds for one of them.
+    pub fn may_be_active_between(&self, first: Date, last: Date) -> bool {
+        self.subscription_span()
+            .is_some_and(|(from, until)| from <= last && first < until)
+    }
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use crate::catalog::product::Catalogs;
 use crate::error::Error;
 use crate::ledger::history::LicenseHistory;
 use crate::ledger::store::{Operation, Record};
-use crate::ledger::terms::LicenseTerms;
+use crate::ledger::terms::{LicenseTerms, RevisionTerm};
 use crate::report::error::ReportError;
 use crate::report::month::Month;
 
@@ -483,13 +483,30 @@ pub fn active_on(licenses: &[LicenseTerms], catalogs: &Catalogs, day: Date) -> V
         .collect()
 }
 
-/// The row of `t` if it is a subscription in force on `day`: the revision in force is a
-/// subscription whose term covers `day`, and the license is not revoked by then.
-fn active_row(t: &LicenseTerms, catalogs: &Catalogs, day: Date) -> Option<ActiveRow> {
+/// How many subscriptions are in force on each of `days` among `licenses`: the rule of
+/// [`active_on`], counted per day over one read (e.g. what
+/// [`Ledger::license_terms_active_between`](crate::Ledger::license_terms_active_between)
+/// selects for the first and last of them).
+pub fn active_counts(licenses: &[LicenseTerms], days: &[Date]) -> Vec<usize> {
+    days.iter()
+        .map(|&day| licenses.iter().filter(|t| in_force(t, day).is_some()).count())
+        .collect()
+}
+
+/// The revision of `t` in force on `day` if it is a subscription in force then: its term
+/// covers `day`, and the license is not revoked by then.
+fn in_force(t: &LicenseTerms, day: Date) -> Option<&RevisionTerm> {
     let l = t.effective_on(day)?;
     if l.kind != Kind::Subscription || t.revoked_by(day) || l.expires.is_some_and(|e| day >= e) {
         return None;
     }
+    Some(l)
+}
+
+/// The row of `t` if it is a subscription in force on `day`: the revision in force is a
+/// subscription whose term covers `day`, and the license is not revoked by then.
+fn active_row(t: &LicenseTerms, catalogs: &Catalogs, day: Date) -> Option<ActiveRow> {
+    let l = in_force(t, day)?;
     let (line, modules) = names(catalogs, &t.product, l.line, l.modules);
     Some(ActiveRow {
         license_id: t.license_id,

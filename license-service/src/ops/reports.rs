@@ -59,6 +59,19 @@ pub fn active<I: Issuers>(app: &App<I>, day: Date) -> ApiResult<Vec<ActiveRow>> 
     })?)
 }
 
+/// How many subscriptions are in force on each of `days`: one read of the licenses the
+/// ledger selects for the days' span (`license_terms_active_between`, an index), and the
+/// library's rule counted per day (`active_counts`, the rule of `active_on`).
+pub fn active_counts<I: Issuers>(app: &App<I>, days: &[Date]) -> ApiResult<Vec<usize>> {
+    let (Some(&first), Some(&last)) = (days.iter().min(), days.iter().max()) else {
+        return Ok(Vec::new());
+    };
+    Ok(app.issuers.with(|is| -> Result<_, Error> {
+        let terms = is.ledger().license_terms_active_between(first, last)?;
+        Ok(license_issue::active_counts(&terms, days))
+    })?)
+}
+
 /// The renewal notices due on `today` (the library's `renewal_notices_due` over every
 /// history).
 pub fn notices<I: Issuers>(app: &App<I>, today: Date) -> ApiResult<Vec<NoticeRow>> {
