@@ -14,7 +14,6 @@ use axum::response::Response;
 use license_issue::Month;
 
 use super::form::{FormState, ReportQuery, csv_download, read};
-use super::paging::{Paging, matches, page_of, url};
 use super::words::{kind_words, last_day_words, month_words};
 use crate::api::app::{App, blocking};
 use crate::api::caller::Caller;
@@ -22,6 +21,7 @@ use crate::error::ApiError;
 use crate::issuers::Issuers;
 use crate::ops::reports;
 use crate::portal::page::{Chrome, error_page, render};
+use crate::portal::paging::{Pager, matches, page_number, page_of, url};
 
 const PATH: &str = "/portal/reports/issued";
 
@@ -55,7 +55,7 @@ struct IssuedPage {
     resellers: Vec<(String, String, String, u32, u32, u32)>,
     count: String,
     rows: Vec<CodeLine>,
-    paging: Paging,
+    pager: Pager,
 }
 
 /// The page (or its CSV).
@@ -83,7 +83,7 @@ pub async fn page<I: Issuers>(
                 resellers: Vec::new(),
                 count: String::new(),
                 rows: Vec::new(),
-                paging: Paging::none(),
+                pager: Pager::none(),
             },
         );
     };
@@ -130,7 +130,7 @@ pub async fn page<I: Issuers>(
         .collect();
     let count = lang.f("reports.issued.count", &[("count", &rows.len().to_string())]);
     let search = f.q.clone();
-    let (rows, paging) = page_of(lang, rows, q.page.as_deref(), |n| {
+    let (rows, pager) = page_of(lang, rows, page_number(q.page.as_deref()), |n| {
         url(PATH, &[("month", &m), ("q", &search), ("page", &n.to_string())])
     });
     render(
@@ -164,7 +164,7 @@ pub async fn page<I: Issuers>(
                 .collect(),
             count,
             rows,
-            paging,
+            pager,
             f,
         },
     )

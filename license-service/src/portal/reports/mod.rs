@@ -11,7 +11,6 @@ mod invoice;
 mod issued;
 mod notices;
 mod overview;
-mod paging;
 mod renewals;
 mod words;
 

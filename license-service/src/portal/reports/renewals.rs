@@ -12,13 +12,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use super::form::{FormState, ReportQuery, csv_download};
-use super::paging::{Paging, matches, page_of, url};
 use crate::api::app::{App, blocking};
 use crate::api::caller::Caller;
 use crate::error::ApiError;
 use crate::issuers::Issuers;
 use crate::ops::reports;
 use crate::portal::page::{Chrome, error_page, render};
+use crate::portal::paging::{Pager, matches, page_number, page_of, url};
 
 const PATH: &str = "/portal/reports/renewals";
 
@@ -48,7 +48,7 @@ struct RenewalsPage {
     heading: String,
     count: String,
     rows: Vec<Due>,
-    paging: Paging,
+    pager: Pager,
 }
 
 /// The state of a renewal in words.
@@ -107,7 +107,7 @@ pub async fn page<I: Issuers>(
         .collect();
     let count = lang.f("reports.renewals.count", &[("count", &rows.len().to_string())]);
     let s2 = search.clone();
-    let (rows, paging) = page_of(lang, rows, q.page.as_deref(), |n| {
+    let (rows, pager) = page_of(lang, rows, page_number(q.page.as_deref()), |n| {
         url(PATH, &[("q", &s2), ("page", &n.to_string())])
     });
     render(
@@ -124,7 +124,7 @@ pub async fn page<I: Issuers>(
             heading: lang.f("reports.renewals.heading", &[("day", &lang.date(today))]),
             count,
             rows,
-            paging,
+            pager,
         },
     )
 }
