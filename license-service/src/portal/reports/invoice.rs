@@ -15,14 +15,14 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use license_issue::Month;
 
-use super::form::{FormState, ReportQuery, csv_download, read};
+use super::fetch::fetch;
+use super::form::{FormState, ReportQuery, read};
 use super::words::{kind_words, month_words};
-use crate::api::app::{App, blocking};
+use crate::api::app::App;
 use crate::api::caller::Caller;
-use crate::error::ApiError;
 use crate::issuers::Issuers;
 use crate::ops::reports;
-use crate::portal::page::{Chrome, error_page, render};
+use crate::portal::page::{Chrome, render};
 use crate::portal::paging::{Pager, page_number, page_of, url};
 
 const INVOICE: &str = "/portal/reports/invoice";
@@ -169,20 +169,19 @@ pub async fn page<I: Issuers>(
     let month = asked.month;
     let reseller = asked.reseller.clone();
     let c2 = c.clone();
-    let invoice = match blocking(&app, move |app| {
-        reports::caller_invoice(app, &c2, month, reseller)
-    })
+    let (ch, invoice) = match fetch(
+        &app,
+        ch,
+        &q,
+        format!("invoice-{month}"),
+        move |app| reports::caller_invoice(app, &c2, month, reseller),
+        |r| r.to_csv(),
+    )
     .await
     {
-        Ok(r) => r,
-        Err(e) => return error_page(ch, &e),
+        Ok(x) => x,
+        Err(done) => return *done,
     };
-    if q.format == "csv" {
-        return match invoice.to_csv() {
-            Ok(body) => csv_download(&format!("invoice-{month}"), body),
-            Err(e) => error_page(ch, &ApiError::from(e)),
-        };
-    }
     let m = month.to_string();
     let r = asked.reseller.clone().unwrap_or_default();
     f.csv = url(INVOICE, &[("month", &m), ("reseller", &r), ("format", "csv")]);
@@ -266,20 +265,19 @@ pub async fn pro_rata<I: Issuers>(
     };
     let month = asked.month;
     let reseller = asked.reseller.clone();
-    let report = match blocking(&app, move |app| {
-        reports::pro_rata(app, month, reseller.as_deref())
-    })
+    let (ch, report) = match fetch(
+        &app,
+        ch,
+        &q,
+        format!("pro-rata-{month}"),
+        move |app| reports::pro_rata(app, month, reseller.as_deref()),
+        |r| r.to_csv(),
+    )
     .await
     {
-        Ok(r) => r,
-        Err(e) => return error_page(ch, &e),
+        Ok(x) => x,
+        Err(done) => return *done,
     };
-    if q.format == "csv" {
-        return match report.to_csv() {
-            Ok(body) => csv_download(&format!("pro-rata-{month}"), body),
-            Err(e) => error_page(ch, &ApiError::from(e)),
-        };
-    }
     let m = month.to_string();
     let r = asked.reseller.clone().unwrap_or_default();
     f.csv = url(PRO_RATA, &[("month", &m), ("reseller", &r), ("format", "csv")]);

@@ -13,14 +13,14 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use license_issue::Month;
 
-use super::form::{FormState, ReportQuery, csv_download, read};
+use super::fetch::fetch;
+use super::form::{FormState, ReportQuery, read};
 use super::words::{kind_words, last_day_words, month_words};
-use crate::api::app::{App, blocking};
+use crate::api::app::App;
 use crate::api::caller::Caller;
-use crate::error::ApiError;
 use crate::issuers::Issuers;
 use crate::ops::reports;
-use crate::portal::page::{Chrome, error_page, render};
+use crate::portal::page::{Chrome, render};
 use crate::portal::paging::{Pager, matches, page_number, page_of, url};
 
 const PATH: &str = "/portal/reports/issued";
@@ -88,16 +88,19 @@ pub async fn page<I: Issuers>(
         );
     };
     let month = asked.month;
-    let report = match blocking(&app, move |app| reports::issued(app, month)).await {
-        Ok(r) => r,
-        Err(e) => return error_page(ch, &e),
+    let (ch, report) = match fetch(
+        &app,
+        ch,
+        &q,
+        format!("issued-{month}"),
+        move |app| reports::issued(app, month),
+        |r| r.to_csv(),
+    )
+    .await
+    {
+        Ok(x) => x,
+        Err(done) => return *done,
     };
-    if q.format == "csv" {
-        return match report.to_csv() {
-            Ok(body) => csv_download(&format!("issued-{month}"), body),
-            Err(e) => error_page(ch, &ApiError::from(e)),
-        };
-    }
     let m = month.to_string();
     f.csv = url(PATH, &[("month", &m), ("format", "csv")]);
     let rows: Vec<CodeLine> = report

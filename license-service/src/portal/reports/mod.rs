@@ -6,6 +6,7 @@
 //! downloads are the library's CSV, as the API gives it.
 
 mod chart;
+mod fetch;
 mod form;
 mod invoice;
 mod issued;
