@@ -13,6 +13,7 @@ mod error_texts;
 pub mod i18n;
 pub mod page;
 mod pages;
+mod paging;
 mod reports;
 mod reseller;
 pub mod respond;

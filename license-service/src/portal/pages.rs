@@ -17,6 +17,7 @@ use serde::Deserialize;
 
 use super::i18n::Lang;
 use super::page::{Chrome, Form, error_page, error_text, message, parse_id, render, see_other};
+use super::paging::{self, Pager};
 use super::respond::{LANG_COOKIE, PAGE_SIZE, lang_of};
 use super::view::{self, LicenseView, license_view};
 use crate::api::app::{App, SESSION_COOKIE, blocking, body_of};
@@ -89,9 +90,7 @@ struct LicensesPage {
     company: String,
     count: String,
     rows: Vec<Row>,
-    page: String,
-    prev: String,
-    next: String,
+    pager: Pager,
 }
 
 #[derive(Template)]
@@ -511,20 +510,6 @@ pub(super) struct ListQuery {
     company: Option<i64>,
 }
 
-fn query_url(q: &str, company: Option<i64>, page: i64) -> String {
-    let mut s = String::from("/portal/licenses?");
-    if let Some(c) = company {
-        s.push_str(&format!("company={c}&"));
-    }
-    if !q.is_empty() {
-        s.push_str("q=");
-        s.push_str(&serde_urlencoded::to_string([("", q)]).unwrap_or_default()[1..]);
-        s.push('&');
-    }
-    s.push_str(&format!("page={page}"));
-    s
-}
-
 /// `GET /portal/licenses?q=...&page=N`: the licenses the caller may see (the same as the
 /// API's list), newest first, 20 a page, searchable by number or product.
 pub(super) async fn licenses<I: Issuers>(
@@ -591,7 +576,13 @@ pub(super) async fn licenses<I: Issuers>(
             }
         })
         .collect();
-    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let company = only.map(|c| c.to_string()).unwrap_or_default();
+    let pager = Pager::at(lang, page, paging::pages(total), |n| {
+        paging::url(
+            "/portal/licenses",
+            &[("company", &company), ("q", &search), ("page", &n.to_string())],
+        )
+    });
     let title = lang.t("licenses.title").to_owned();
     render(
         StatusCode::OK,
@@ -599,22 +590,9 @@ pub(super) async fn licenses<I: Issuers>(
             c: ch.titled(title),
             count: lang.f("licenses.count", &[("count", &total.to_string())]),
             rows,
-            page: lang.f(
-                "licenses.page",
-                &[("page", &page.to_string()), ("pages", &pages.to_string())],
-            ),
-            prev: if page > 1 {
-                query_url(&search, only, page - 1)
-            } else {
-                String::new()
-            },
-            next: if page < pages {
-                query_url(&search, only, page + 1)
-            } else {
-                String::new()
-            },
+            pager,
             q: search,
-            company: only.map(|c| c.to_string()).unwrap_or_default(),
+            company,
         },
     )
 }

@@ -15,15 +15,15 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use license_issue::Month;
 
-use super::form::{FormState, ReportQuery, csv_download, read};
-use super::paging::{Paging, page_of, url};
+use super::fetch::fetch;
+use super::form::{FormState, ReportQuery, read};
 use super::words::{kind_words, month_words};
-use crate::api::app::{App, blocking};
+use crate::api::app::App;
 use crate::api::caller::Caller;
-use crate::error::ApiError;
 use crate::issuers::Issuers;
 use crate::ops::reports;
-use crate::portal::page::{Chrome, error_page, render};
+use crate::portal::page::{Chrome, render};
+use crate::portal::paging::{Pager, page_number, page_of, url};
 
 const INVOICE: &str = "/portal/reports/invoice";
 const PRO_RATA: &str = "/portal/reports/pro-rata";
@@ -99,7 +99,7 @@ struct InvoicePage {
     f: FormState,
     heading: String,
     sections: Vec<Section>,
-    paging: Paging,
+    pager: Pager,
 }
 
 #[derive(Template)]
@@ -110,7 +110,7 @@ struct ProRataPage {
     heading: String,
     totals: Vec<(String, String, u32, u32, u64)>,
     rows: Vec<Days>,
-    paging: Paging,
+    pager: Pager,
 }
 
 fn direct(lang: crate::portal::i18n::Lang, r: Option<&str>) -> String {
@@ -162,27 +162,26 @@ pub async fn page<I: Issuers>(
                 f,
                 heading: String::new(),
                 sections: Vec::new(),
-                paging: Paging::none(),
+                pager: Pager::none(),
             },
         );
     };
     let month = asked.month;
     let reseller = asked.reseller.clone();
     let c2 = c.clone();
-    let invoice = match blocking(&app, move |app| {
-        reports::caller_invoice(app, &c2, month, reseller)
-    })
+    let (ch, invoice) = match fetch(
+        &app,
+        ch,
+        &q,
+        format!("invoice-{month}"),
+        move |app| reports::caller_invoice(app, &c2, month, reseller),
+        |r| r.to_csv(),
+    )
     .await
     {
-        Ok(r) => r,
-        Err(e) => return error_page(ch, &e),
+        Ok(x) => x,
+        Err(done) => return *done,
     };
-    if q.format == "csv" {
-        return match invoice.to_csv() {
-            Ok(body) => csv_download(&format!("invoice-{month}"), body),
-            Err(e) => error_page(ch, &ApiError::from(e)),
-        };
-    }
     let m = month.to_string();
     let r = asked.reseller.clone().unwrap_or_default();
     f.csv = url(INVOICE, &[("month", &m), ("reseller", &r), ("format", "csv")]);
@@ -220,7 +219,7 @@ pub async fn page<I: Issuers>(
             days: s.subscriptions.iter().map(|r| days_of(lang, r)).collect(),
         })
         .collect();
-    let (sections, paging) = page_of(lang, sections, q.page.as_deref(), |n| {
+    let (sections, pager) = page_of(lang, sections, page_number(q.page.as_deref()), |n| {
         url(
             INVOICE,
             &[("month", &m), ("reseller", &r), ("page", &n.to_string())],
@@ -232,7 +231,7 @@ pub async fn page<I: Issuers>(
             c: ch,
             heading: lang.f("reports.invoice.heading", &[("month", &month_words(lang, month))]),
             sections,
-            paging,
+            pager,
             f,
         },
     )
@@ -260,31 +259,30 @@ pub async fn pro_rata<I: Issuers>(
                 heading: String::new(),
                 totals: Vec::new(),
                 rows: Vec::new(),
-                paging: Paging::none(),
+                pager: Pager::none(),
             },
         );
     };
     let month = asked.month;
     let reseller = asked.reseller.clone();
-    let report = match blocking(&app, move |app| {
-        reports::pro_rata(app, month, reseller.as_deref())
-    })
+    let (ch, report) = match fetch(
+        &app,
+        ch,
+        &q,
+        format!("pro-rata-{month}"),
+        move |app| reports::pro_rata(app, month, reseller.as_deref()),
+        |r| r.to_csv(),
+    )
     .await
     {
-        Ok(r) => r,
-        Err(e) => return error_page(ch, &e),
+        Ok(x) => x,
+        Err(done) => return *done,
     };
-    if q.format == "csv" {
-        return match report.to_csv() {
-            Ok(body) => csv_download(&format!("pro-rata-{month}"), body),
-            Err(e) => error_page(ch, &ApiError::from(e)),
-        };
-    }
     let m = month.to_string();
     let r = asked.reseller.clone().unwrap_or_default();
     f.csv = url(PRO_RATA, &[("month", &m), ("reseller", &r), ("format", "csv")]);
     let rows: Vec<Days> = report.rows.iter().map(|r| days_of(lang, r)).collect();
-    let (rows, paging) = page_of(lang, rows, q.page.as_deref(), |n| {
+    let (rows, pager) = page_of(lang, rows, page_number(q.page.as_deref()), |n| {
         url(
             PRO_RATA,
             &[("month", &m), ("reseller", &r), ("page", &n.to_string())],
@@ -312,7 +310,7 @@ pub async fn pro_rata<I: Issuers>(
                 })
                 .collect(),
             rows,
-            paging,
+            pager,
             f,
         },
     )

@@ -13,15 +13,15 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use license_issue::Month;
 
-use super::form::{FormState, ReportQuery, csv_download, read};
-use super::paging::{Paging, matches, page_of, url};
+use super::fetch::fetch;
+use super::form::{FormState, ReportQuery, read};
 use super::words::{kind_words, last_day_words, month_words};
-use crate::api::app::{App, blocking};
+use crate::api::app::App;
 use crate::api::caller::Caller;
-use crate::error::ApiError;
 use crate::issuers::Issuers;
 use crate::ops::reports;
-use crate::portal::page::{Chrome, error_page, render};
+use crate::portal::page::{Chrome, render};
+use crate::portal::paging::{Pager, matches, page_number, page_of, url};
 
 const PATH: &str = "/portal/reports/issued";
 
@@ -55,7 +55,7 @@ struct IssuedPage {
     resellers: Vec<(String, String, String, u32, u32, u32)>,
     count: String,
     rows: Vec<CodeLine>,
-    paging: Paging,
+    pager: Pager,
 }
 
 /// The page (or its CSV).
@@ -83,21 +83,24 @@ pub async fn page<I: Issuers>(
                 resellers: Vec::new(),
                 count: String::new(),
                 rows: Vec::new(),
-                paging: Paging::none(),
+                pager: Pager::none(),
             },
         );
     };
     let month = asked.month;
-    let report = match blocking(&app, move |app| reports::issued(app, month)).await {
-        Ok(r) => r,
-        Err(e) => return error_page(ch, &e),
+    let (ch, report) = match fetch(
+        &app,
+        ch,
+        &q,
+        format!("issued-{month}"),
+        move |app| reports::issued(app, month),
+        |r| r.to_csv(),
+    )
+    .await
+    {
+        Ok(x) => x,
+        Err(done) => return *done,
     };
-    if q.format == "csv" {
-        return match report.to_csv() {
-            Ok(body) => csv_download(&format!("issued-{month}"), body),
-            Err(e) => error_page(ch, &ApiError::from(e)),
-        };
-    }
     let m = month.to_string();
     f.csv = url(PATH, &[("month", &m), ("format", "csv")]);
     let rows: Vec<CodeLine> = report
@@ -130,7 +133,7 @@ pub async fn page<I: Issuers>(
         .collect();
     let count = lang.f("reports.issued.count", &[("count", &rows.len().to_string())]);
     let search = f.q.clone();
-    let (rows, paging) = page_of(lang, rows, q.page.as_deref(), |n| {
+    let (rows, pager) = page_of(lang, rows, page_number(q.page.as_deref()), |n| {
         url(PATH, &[("month", &m), ("q", &search), ("page", &n.to_string())])
     });
     render(
@@ -164,7 +167,7 @@ pub async fn page<I: Issuers>(
                 .collect(),
             count,
             rows,
-            paging,
+            pager,
             f,
         },
     )

@@ -6,12 +6,12 @@
 //! downloads are the library's CSV, as the API gives it.
 
 mod chart;
+mod fetch;
 mod form;
 mod invoice;
 mod issued;
 mod notices;
 mod overview;
-mod paging;
 mod renewals;
 mod words;
 

@@ -11,14 +11,14 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
-use super::form::{FormState, ReportQuery, csv_download};
-use super::paging::{Paging, matches, page_of, url};
-use crate::api::app::{App, blocking};
+use super::fetch::{fetch, license_matches, today_list};
+use super::form::{FormState, ReportQuery};
+use crate::api::app::App;
 use crate::api::caller::Caller;
-use crate::error::ApiError;
 use crate::issuers::Issuers;
 use crate::ops::reports;
-use crate::portal::page::{Chrome, error_page, render};
+use crate::portal::page::{Chrome, render};
+use crate::portal::paging::Pager;
 
 const PATH: &str = "/portal/reports/notices";
 
@@ -48,7 +48,7 @@ struct NoticesPage {
     heading: String,
     count: String,
     rows: Vec<Notice>,
-    paging: Paging,
+    pager: Pager,
 }
 
 fn what_words(lang: crate::portal::i18n::Lang, what: &str) -> &'static str {
@@ -71,29 +71,23 @@ pub async fn page<I: Issuers>(
     let ch = Chrome::of(&c, &headers, PATH);
     let lang = ch.lang;
     let ch = ch.titled(lang.t("reports.notices.title").to_owned());
-    let rows = match blocking(&app, move |app| reports::notices(app, today)).await {
-        Ok(r) => r,
-        Err(e) => return error_page(ch, &e),
+    let (ch, rows) = match fetch(
+        &app,
+        ch,
+        &q,
+        format!("notices-{today}"),
+        move |app| reports::notices(app, today),
+        |r| license_issue::to_csv(r),
+    )
+    .await
+    {
+        Ok(x) => x,
+        Err(done) => return *done,
     };
-    if q.format == "csv" {
-        return match license_issue::to_csv(&rows) {
-            Ok(body) => csv_download(&format!("notices-{today}"), body),
-            Err(e) => error_page(ch, &ApiError::from(e)),
-        };
-    }
     let search: String = q.q.chars().take(100).collect();
     let rows: Vec<Notice> = rows
         .iter()
-        .filter(|r| {
-            matches(
-                &search,
-                &[
-                    &r.license_id.to_string(),
-                    &r.licensee,
-                    r.reseller.as_deref().unwrap_or(""),
-                ],
-            )
-        })
+        .filter(|r| license_matches(&search, r.license_id, &r.licensee, r.reseller.as_deref()))
         .map(|r| Notice {
             license: r.license_id,
             licensee: r.licensee.clone(),
@@ -105,25 +99,16 @@ pub async fn page<I: Issuers>(
         })
         .collect();
     let count = lang.f("reports.notices.count", &[("count", &rows.len().to_string())]);
-    let s2 = search.clone();
-    let (rows, paging) = page_of(lang, rows, q.page.as_deref(), |n| {
-        url(PATH, &[("q", &s2), ("page", &n.to_string())])
-    });
+    let (f, rows, pager) = today_list(lang, PATH, search, &q, rows);
     render(
         StatusCode::OK,
         &NoticesPage {
             c: ch,
-            f: FormState {
-                action: PATH.to_owned(),
-                q: search,
-                show_q: true,
-                csv: url(PATH, &[("format", "csv")]),
-                ..FormState::default()
-            },
+            f,
             heading: lang.f("reports.notices.heading", &[("day", &lang.date(today))]),
             count,
             rows,
-            paging,
+            pager,
         },
     )
 }

@@ -15,12 +15,12 @@ use axum::response::Response;
 use license_issue::Error;
 
 use super::super::page::{Chrome, error_page, render};
-use super::paging::{self, ListQuery};
 use crate::api::app::{App, blocking};
 use crate::api::caller::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
 use crate::ops::licenses::visible_ids;
+use crate::portal::paging::{self, ListQuery, Pager};
 use crate::rights::OrgKind;
 
 /// An end customer.
@@ -38,9 +38,7 @@ struct CustomersPage {
     q: String,
     count: String,
     rows: Vec<CustomerRow>,
-    page: String,
-    prev: String,
-    next: String,
+    pager: Pager,
 }
 
 /// An end customer: its licensee name, the companies holding its licenses, their ids.
@@ -92,14 +90,16 @@ pub(super) async fn list<I: Issuers>(
     let ch = Chrome::of(&c, &headers, "/portal/customers");
     let lang = ch.lang;
     let Query(q) = q.unwrap_or_default();
-    let search = paging::search(&q);
+    let search = q.search();
     let all = match blocking(&app, move |app| customers(app, &c)).await {
         Ok(x) => x,
         Err(e) => return error_page(ch, &e),
     };
     let found: Vec<CustomerRow> = all
         .into_iter()
-        .filter(|(l, cs, _)| paging::matches(l, &search) || cs.iter().any(|c| paging::matches(c, &search)))
+        .filter(|(l, cs, _)| {
+            paging::matches(&search, &[l]) || cs.iter().any(|c| paging::matches(&search, &[c]))
+        })
         .map(|(licensee, cs, licenses)| CustomerRow {
             licensee,
             companies: cs.join(", "),
@@ -108,7 +108,7 @@ pub(super) async fn list<I: Issuers>(
         })
         .collect();
     let count = lang.f("rsl.customers.count", &[("count", &found.len().to_string())]);
-    let p = paging::page(lang, "/portal/customers", &q, found);
+    let (rows, pager) = q.page_of(lang, "/portal/customers", found);
     let title = lang.t("rsl.customers.title").to_owned();
     render(
         StatusCode::OK,
@@ -116,10 +116,8 @@ pub(super) async fn list<I: Issuers>(
             c: ch.titled(title),
             q: search,
             count,
-            rows: p.rows,
-            page: p.page,
-            prev: p.prev,
-            next: p.next,
+            rows,
+            pager,
         },
     )
 }

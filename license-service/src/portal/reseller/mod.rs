@@ -12,7 +12,6 @@
 //!   as pages and CSV (`ops::reports::caller_invoice`, as `GET /api/v1/reports/invoice`).
 
 mod customers;
-mod paging;
 mod statements;
 mod tickets;
 mod transfers;

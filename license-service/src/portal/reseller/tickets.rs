@@ -15,12 +15,12 @@ use axum::response::Response;
 
 use super::super::page::{Chrome, Form, error_page, error_text, render};
 use super::super::view::kind_words;
-use super::paging::{self, ListQuery};
 use crate::api::app::{App, blocking};
 use crate::api::caller::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
 use crate::ops::tickets as ops;
+use crate::portal::paging::{self, ListQuery, Pager};
 
 /// A ticket of the pool.
 struct TicketView {
@@ -41,9 +41,7 @@ struct TicketsPage {
     field: String,
     count: String,
     rows: Vec<TicketView>,
-    page: String,
-    prev: String,
-    next: String,
+    pager: Pager,
     to: String,
     pass_count: String,
 }
@@ -73,10 +71,10 @@ async fn page<I: Issuers>(
         Ok(r) => r,
         Err(e) => return error_page(ch, &e),
     };
-    let search = paging::search(&q);
+    let search = q.search();
     let found: Vec<TicketView> = rows
         .into_iter()
-        .filter(|t| paging::matches(&t.ticket, &search) || paging::matches(&t.product, &search))
+        .filter(|t| paging::matches(&search, &[&t.ticket, &t.product]))
         .map(|t| TicketView {
             ticket: t.ticket,
             product: t.product,
@@ -90,7 +88,7 @@ async fn page<I: Issuers>(
         })
         .collect();
     let count = lang.f("rsl.tickets.count", &[("count", &found.len().to_string())]);
-    let p = paging::page(lang, "/portal/tickets", &q, found);
+    let (rows, pager) = q.page_of(lang, "/portal/tickets", found);
     let title = lang.t("rsl.tickets.title").to_owned();
     render(
         status,
@@ -101,10 +99,8 @@ async fn page<I: Issuers>(
             error: s.error,
             field: s.field,
             count,
-            rows: p.rows,
-            page: p.page,
-            prev: p.prev,
-            next: p.next,
+            rows,
+            pager,
             to: s.to,
             pass_count: s.pass_count,
         },

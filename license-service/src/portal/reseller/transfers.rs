@@ -16,13 +16,13 @@ use axum::response::Response;
 use license_issue::{Customer, Error, LicenseHistory, normalize_licensee};
 
 use super::super::page::{Chrome, Form, error_page, error_text, render};
-use super::paging::{self, ListQuery};
 use crate::api::app::{App, blocking};
 use crate::api::caller::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
 use crate::ops::licenses::{check_customer, need_right, visible_ids};
 use crate::ops::transfers::{self as ops, Transfer};
+use crate::portal::paging::{self, ListQuery, Pager};
 use crate::rights::OrgKind;
 
 /// A license that may move.
@@ -42,9 +42,7 @@ struct TransfersPage {
     error: String,
     field: String,
     rows: Vec<LicenseRow>,
-    page: String,
-    prev: String,
-    next: String,
+    pager: Pager,
     order: String,
     licensee: String,
 }
@@ -116,17 +114,22 @@ async fn form_page<I: Issuers>(
         Ok(x) => x,
         Err(e) => return error_page(ch, &e),
     };
-    let search = paging::search(&q);
+    let search = q.search();
     let found: Vec<LicenseRow> = all
         .iter()
         .filter(|h| {
-            paging::matches(&h.license_id.to_string(), &search)
-                || paging::matches(&h.licensee, &search)
-                || paging::matches(h.order_ref.as_deref().unwrap_or(""), &search)
+            paging::matches(
+                &search,
+                &[
+                    &h.license_id.to_string(),
+                    &h.licensee,
+                    h.order_ref.as_deref().unwrap_or(""),
+                ],
+            )
         })
         .map(|h| row(h, s.chosen.contains(&h.license_id)))
         .collect();
-    let p = paging::page(lang, "/portal/transfers", &q, found);
+    let (rows, pager) = q.page_of(lang, "/portal/transfers", found);
     let title = lang.t("rsl.transfers.title").to_owned();
     render(
         status,
@@ -135,10 +138,8 @@ async fn form_page<I: Issuers>(
             q: search,
             error: s.error,
             field: s.field,
-            rows: p.rows,
-            page: p.page,
-            prev: p.prev,
-            next: p.next,
+            rows,
+            pager,
             order: s.order,
             licensee: s.licensee,
         },

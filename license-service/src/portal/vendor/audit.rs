@@ -12,12 +12,12 @@ use axum::response::Response;
 use license_core::Date;
 use serde::Deserialize;
 
-use super::common::{Pager, enc, matches, paged};
 use crate::api::app::{App, blocking};
 use crate::api::caller::Caller;
 use crate::issuers::Issuers;
 use crate::portal::i18n::Lang;
 use crate::portal::page::{Chrome, error_page, render};
+use crate::portal::paging::{self, Pager};
 
 /// The most lines the API gives (and the page reads).
 const MOST: i64 = 1000;
@@ -85,7 +85,7 @@ pub(super) async fn list<I: Issuers>(
     let (action, actor) = (q.action.trim().to_owned(), q.actor.trim().to_owned());
     let found: Vec<Line> = lines
         .into_iter()
-        .filter(|l| (action.is_empty() || l.action == action) && matches(&l.actor, &actor))
+        .filter(|l| (action.is_empty() || l.action == action) && paging::matches(&actor, &[&l.actor]))
         .map(|l| Line {
             at: when(lang, l.at_ms),
             actor: l.actor,
@@ -94,12 +94,11 @@ pub(super) async fn list<I: Issuers>(
             subject: l.subject,
         })
         .collect();
-    let (a2, b2) = (action.clone(), actor.clone());
-    let (rows, pager, total) = paged(found, q.page.unwrap_or(1), lang, |n| {
-        format!(
-            "/portal/vendor/audit?action={}&actor={}&page={n}",
-            enc(&a2),
-            enc(&b2)
+    let total = found.len();
+    let (rows, pager) = paging::page_of(lang, found, q.page.unwrap_or(1), |n| {
+        paging::url(
+            "/portal/vendor/audit",
+            &[("action", &action), ("actor", &actor), ("page", &n.to_string())],
         )
     });
     let title = lang.t("vendor.audit.title").to_owned();

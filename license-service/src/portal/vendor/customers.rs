@@ -10,22 +10,13 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use serde::Deserialize;
 
-use super::common::{Pager, enc, matches, paged};
 use crate::api::app::{App, blocking};
 use crate::api::caller::Caller;
 use crate::issuers::Issuers;
 use crate::portal::page::{Chrome, error_page, render};
+use crate::portal::paging::{self, ListQuery, Pager};
 use crate::rights::OrgKind;
-
-#[derive(Deserialize, Default)]
-pub(super) struct ListQuery {
-    #[serde(default)]
-    q: String,
-    #[serde(default)]
-    page: Option<i64>,
-}
 
 #[derive(Template)]
 #[template(path = "vendor_customers.html")]
@@ -54,16 +45,14 @@ pub(super) async fn list<I: Issuers>(
     };
     let found: Vec<(i64, String, String)> = orgs
         .into_iter()
-        .filter(|o| matches(&o.name, &search) || o.id.to_string() == search)
+        .filter(|o| paging::matches(&search, &[&o.name]) || o.id.to_string() == search)
         .map(|o| {
             let link = lang.f("vendor.customers.licenses", &[("name", &o.name)]);
             (o.id, o.name, link)
         })
         .collect();
-    let s2 = search.clone();
-    let (rows, pager, total) = paged(found, q.page.unwrap_or(1), lang, |n| {
-        format!("/portal/vendor/customers?q={}&page={n}", enc(&s2))
-    });
+    let total = found.len();
+    let (rows, pager) = q.page_of(lang, "/portal/vendor/customers", found);
     let title = lang.t("vendor.customers.title").to_owned();
     render(
         StatusCode::OK,

@@ -18,7 +18,7 @@ use license_core::{Date, Frame, Kind, KindSet, LineSet, ModuleSet};
 use license_issue::Catalog;
 use serde::Deserialize;
 
-use super::common::{Pager, confirm_page, enc, matches, paged};
+use super::common::confirm_page;
 use crate::api::app::{App, blocking};
 use crate::api::caller::Caller;
 use crate::error::{ApiError, ApiResult};
@@ -27,16 +27,9 @@ use crate::ops::certificates as certs;
 use crate::permissions::Cell;
 use crate::portal::i18n::Lang;
 use crate::portal::page::{Chrome, Form, error_page, render, see_other};
+use crate::portal::paging::{self, ListQuery, Pager};
 use crate::portal::view::kind_words;
 use crate::rights::OrgKind;
-
-#[derive(Deserialize, Default)]
-pub(super) struct ListQuery {
-    #[serde(default)]
-    q: String,
-    #[serde(default)]
-    page: Option<i64>,
-}
 
 #[derive(Template)]
 #[template(path = "vendor_resellers.html")]
@@ -65,13 +58,11 @@ pub(super) async fn list<I: Issuers>(
     };
     let found: Vec<(i64, String)> = orgs
         .into_iter()
-        .filter(|o| matches(&o.name, &search) || o.id.to_string() == search)
+        .filter(|o| paging::matches(&search, &[&o.name]) || o.id.to_string() == search)
         .map(|o| (o.id, o.name))
         .collect();
-    let s2 = search.clone();
-    let (rows, pager, total) = paged(found, q.page.unwrap_or(1), lang, |n| {
-        format!("/portal/vendor/resellers?q={}&page={n}", enc(&s2))
-    });
+    let total = found.len();
+    let (rows, pager) = q.page_of(lang, "/portal/vendor/resellers", found);
     let title = lang.t("vendor.resellers.title").to_owned();
     render(
         StatusCode::OK,
