@@ -13,9 +13,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use license_issue::{Cancellation, Order, Outcome};
 
+use super::super::change::done;
 use super::super::i18n::Lang;
-use super::super::page::{Chrome, error_page, error_text, render, see_other};
-use super::{form_of, license_for_change, title};
+use super::super::page::{Chrome, error_page, error_text, render};
+use super::{Posted, license_for_change, posted, title};
 use crate::api::app::{App, blocking};
 use crate::api::caller::Caller;
 use crate::issuers::Issuers;
@@ -119,16 +120,12 @@ pub(super) async fn submit<I: Issuers>(
     Path(id_text): Path<String>,
     body: Bytes,
 ) -> Response {
-    let (id, _, _) = match license_for_change(&app, &c, &headers, &id_text).await {
-        Ok(x) => x,
+    let Posted { id, lang, .. } = match posted(&app, &c, &headers, &id_text, &body).await {
+        Ok(p) => p,
         Err(r) => return r,
     };
-    if let Err(r) = form_of(&c, &headers, &body) {
-        return *r;
-    }
-    let lang = Chrome::of(&c, &headers, "/portal/licenses").lang;
     match lic::commit_change(&app, &c, id, None, "cancel", Order::Cancel { license_id: id }).await {
-        Ok(_) => see_other(&format!("/portal/licenses/{id}?done=cancel")),
+        Ok(_) => done(id, "cancel"),
         Err(e) if e.kind == "not_found" => error_page(Chrome::of(&c, &headers, "/portal/licenses"), &e),
         Err(e) => {
             let status = e.status;

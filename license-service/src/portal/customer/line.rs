@@ -12,9 +12,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use license_issue::{Catalog, Change, LicenseHistory, Order};
 
-use super::super::page::{Chrome, render, see_other};
+use super::super::change::done;
+use super::super::page::{Chrome, render};
 use super::super::view::license_view;
-use super::{field_error, form_of, license_for_change, title};
+use super::{Posted, field_error, license_for_change, posted, title};
 use crate::api::app::App;
 use crate::api::caller::Caller;
 use crate::error::ApiError;
@@ -88,15 +89,10 @@ pub(super) async fn submit<I: Issuers>(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let (id, h, cat) = match license_for_change(&app, &c, &headers, &id).await {
-        Ok(x) => x,
+    let Posted { id, h, cat, f, lang } = match posted(&app, &c, &headers, &id, &body).await {
+        Ok(p) => p,
         Err(r) => return r,
     };
-    let f = match form_of(&c, &headers, &body) {
-        Ok(f) => f,
-        Err(r) => return *r,
-    };
-    let lang = Chrome::of(&c, &headers, "/portal/licenses").lang;
     let line = f.get("line");
     let result = if line.trim().is_empty() {
         Err(ApiError::field("line", lang.t("customer.line.empty")))
@@ -112,7 +108,7 @@ pub(super) async fn submit<I: Issuers>(
         lic::commit_change(&app, &c, id, None, "upgrade", order).await
     };
     match result {
-        Ok(_) => see_other(&format!("/portal/licenses/{id}?done=line")),
+        Ok(_) => done(id, "line"),
         Err(e) => {
             let error = field_error(lang, "customer.line.label", &e);
             page(&app, &c, &headers, (h, cat), error, e.status)
