@@ -1,13 +1,16 @@
 //! What the forms that change a license share, on the license page (`pages.rs`) and on the
-//! customer's pages (`customer/`): the license number and the caller's right to change it
-//! before the step, the license page saying what was done after it, and a typed database
+//! customer's pages (`customer/`): what their handlers take from the request, the license
+//! number and the caller's right to change it before the step, the license page saying what was done after it, and a typed database
 //! code read by the product catalog's reader with the group of a typo marked in the code
 //! as typed. It imports `page` and none of the pages.
 
 use std::sync::Arc;
 
+use axum::Extension;
+use axum::extract::{FromRequestParts, Path};
 use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 use license_core::DatabaseCodeError;
 use license_issue::{Error, OrderError};
 
@@ -30,6 +33,39 @@ pub async fn authorized<I: Issuers>(
     let id = parse_id(id).map_err(fail)?;
     lic::authorize_change(app, c, id).await.map_err(fail)?;
     Ok(id)
+}
+
+/// What a handler of a license's page takes from the request: the service, the caller,
+/// the request's headers and the license number as the path has it (the extractors the
+/// handlers took one by one, in the same order, refusing as they do).
+pub struct OnLicense<I: Issuers> {
+    /// The service.
+    pub app: Arc<App<I>>,
+    /// The caller.
+    pub c: Caller,
+    /// The request's headers (the language, the session).
+    pub headers: HeaderMap,
+    /// The license number as the path has it (read by [`authorized`]).
+    pub id: String,
+}
+
+impl<I: Issuers> FromRequestParts<Arc<App<I>>> for OnLicense<I> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App<I>>) -> Result<Self, Response> {
+        let Extension(c) = Extension::<Caller>::from_request_parts(parts, app)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Path(id) = Path::<String>::from_request_parts(parts, app)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(OnLicense {
+            app: Arc::clone(app),
+            c,
+            headers: parts.headers.clone(),
+            id,
+        })
+    }
 }
 
 /// After a change: `303` to the license page saying what was done (`?done=what`), so a

@@ -15,7 +15,7 @@ use http_guard::web as guard;
 use license_issue::{BindTo, Catalog, Change, Error, LicenseHistory, Order, OrderError};
 use serde::Deserialize;
 
-use super::change::{authorized, done, read_database_code, typed_groups};
+use super::change::{OnLicense, authorized, done, read_database_code, typed_groups};
 use super::i18n::Lang;
 use super::page::{Chrome, Form, error_page, error_text, message, parse_id, render, see_other};
 use super::respond::{LANG_COOKIE, PAGE_SIZE, lang_of};
@@ -776,10 +776,7 @@ async fn order_form<I: Issuers>(
 /// catalog (the library's reader, which locates a typo's group), then the API's
 /// activation (`rehost`).
 pub(super) async fn activate<I: Issuers>(
-    State(app): State<Arc<App<I>>>,
-    Extension(c): Extension<Caller>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
+    OnLicense { app, c, headers, id }: OnLicense<I>,
     body: Bytes,
 ) -> Response {
     let (id, f) = match order_form(&app, &c, &headers, &id, &body).await {
@@ -836,10 +833,7 @@ fn users_field(text: &str) -> ApiResult<Option<u32>> {
 /// `POST /portal/licenses/{id}/upgrade` with `named_users` and `add_module`s: the API's
 /// additional order, effective at once; the page then shows the new code.
 pub(super) async fn upgrade<I: Issuers>(
-    State(app): State<Arc<App<I>>>,
-    Extension(c): Extension<Caller>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
+    OnLicense { app, c, headers, id }: OnLicense<I>,
     body: Bytes,
 ) -> Response {
     let (id, f) = match order_form(&app, &c, &headers, &id, &body).await {
@@ -876,10 +870,7 @@ pub(super) async fn upgrade<I: Issuers>(
 /// day it takes effect and the last day it can be withdrawn (the library's reduction
 /// dates), then with `confirm=yes` the API's reduction.
 pub(super) async fn reduce<I: Issuers>(
-    State(app): State<Arc<App<I>>>,
-    Extension(c): Extension<Caller>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
+    OnLicense { app, c, headers, id }: OnLicense<I>,
     body: Bytes,
 ) -> Response {
     let (id, f) = match order_form(&app, &c, &headers, &id, &body).await {
@@ -954,10 +945,7 @@ pub(super) async fn reduce<I: Issuers>(
 
 /// `POST /portal/licenses/{id}/withdraw`: the API's withdrawal of the pending reduction.
 pub(super) async fn withdraw<I: Issuers>(
-    State(app): State<Arc<App<I>>>,
-    Extension(c): Extension<Caller>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
+    OnLicense { app, c, headers, id }: OnLicense<I>,
     body: Bytes,
 ) -> Response {
     let (id, _) = match order_form(&app, &c, &headers, &id, &body).await {

@@ -6,15 +6,13 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::Extension;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use license_issue::MaintenanceKind;
 use license_issue::calendar::last_day;
 
-use super::super::change::done;
+use super::super::change::{OnLicense, done};
 use super::super::i18n::Lang;
 use super::super::page::{Chrome, error_page, render};
 use super::super::view::license_view;
@@ -95,12 +93,7 @@ async fn form_page<I: Issuers>(
 
 /// `GET /portal/licenses/{id}/maintenance`: the choice of one server or the whole site,
 /// with the maintenance end now and the license's site.
-pub(super) async fn form<I: Issuers>(
-    State(app): State<Arc<App<I>>>,
-    Extension(c): Extension<Caller>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
+pub(super) async fn form<I: Issuers>(OnLicense { app, c, headers, id }: OnLicense<I>) -> Response {
     form_page(
         &app,
         &c,
@@ -144,10 +137,12 @@ fn confirm_page(ch: Chrome, id: u32, p: Plan) -> Response {
 /// the new maintenance end; with `confirm=yes` the pack is bought and the license page
 /// shows the new end.
 pub(super) async fn submit<I: Issuers>(
-    State(app): State<Arc<App<I>>>,
-    Extension(c): Extension<Caller>,
-    headers: HeaderMap,
-    Path(id_text): Path<String>,
+    OnLicense {
+        app,
+        c,
+        headers,
+        id: id_text,
+    }: OnLicense<I>,
     body: Bytes,
 ) -> Response {
     let Posted { id, f, lang, .. } = match posted(&app, &c, &headers, &id_text, &body).await {

@@ -6,14 +6,12 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::Extension;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use license_issue::{BindTo, Error, LicenseHistory, MovesLeft, Order, OrderError, Unbind};
 
-use super::super::change::{done, read_database_code, typed_groups};
+use super::super::change::{OnLicense, done, read_database_code, typed_groups};
 use super::super::i18n::Lang;
 use super::super::page::{Chrome, error_page, render};
 use super::super::view::license_view;
@@ -101,12 +99,7 @@ async fn page<I: Issuers>(
 
 /// `GET /portal/licenses/{id}/move`: the form, with what the code is bound to now and the
 /// moves left.
-pub(super) async fn form<I: Issuers>(
-    State(app): State<Arc<App<I>>>,
-    Extension(c): Extension<Caller>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
+pub(super) async fn form<I: Issuers>(OnLicense { app, c, headers, id }: OnLicense<I>) -> Response {
     let (_, h, cat) = match license_for_change(&app, &c, &headers, &id).await {
         Ok(x) => x,
         Err(r) => return r,
@@ -133,10 +126,7 @@ fn refusal(lang: Lang, e: Error) -> ApiError {
 /// database code; then the license page with the new code. Beyond the moves per year, the
 /// library's refusal names the day the next move is possible, at the field.
 pub(super) async fn submit<I: Issuers>(
-    State(app): State<Arc<App<I>>>,
-    Extension(c): Extension<Caller>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
+    OnLicense { app, c, headers, id }: OnLicense<I>,
     body: Bytes,
 ) -> Response {
     let Posted { id, h, cat, f, lang } = match posted(&app, &c, &headers, &id, &body).await {
