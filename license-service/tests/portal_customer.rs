@@ -1,8 +1,8 @@
 //! The customer's pages in the browser (issue 22, part 1; headless Chromium through
 //! WebDriver, PostgreSQL when `LICENSE_TEST_PG` is set): a site maintenance pack shown
 //! before it is bought and then on every server license of the site (and not on another
-//! site's); a move within the catalog's moves per year and the refusal beyond it at the
-//! field; the line upgrade; a cancellation with its last usable day before and after; a
+//! site's); a move within the catalog's moves per year (after a mistyped code, the
+//! typo's group named and marked) and the refusal beyond it at the field; the line upgrade; a cancellation with its last usable day before and after; a
 //! ticket redeemed after a mistyped and an unknown one. Every page passes axe-core;
 //! screenshots under `target/screenshots/portal-customer-*.png`.
 
@@ -190,6 +190,21 @@ fn a_customer_moves_a_license_within_the_moves_per_year_and_is_refused_at_the_fi
     assert!(b.text("#moves-left").unwrap().contains("1 of 1"));
     check(&b, "customer-move-form");
     let new_db = common::pg::db("new server");
+    // A typo in group 3: named at the field and marked in the code as typed, as on the
+    // license page's activation form.
+    let mut groups: Vec<String> = new_db.split('-').map(str::to_owned).collect();
+    let first = groups[3].remove(0);
+    groups[3].insert(0, if first == 'A' { 'B' } else { 'A' });
+    let typo = groups.join("-");
+    b.type_into("#database", &typo).unwrap();
+    b.click("#move").unwrap();
+    b.source_containing("move-error").unwrap();
+    let error = b.text("#move-error").unwrap();
+    assert!(error.contains("group 3"), "{error}");
+    assert_eq!(b.text("#typo-group").unwrap(), groups[3]);
+    assert_eq!(value(&b, "database"), typo, "the typed code stays in the field");
+    check(&b, "customer-move-typo");
+    b.clear("#database").unwrap();
     b.type_into("#database", &new_db).unwrap();
     b.click("#move").unwrap();
     b.url_becoming(&url(&svc, &format!("/portal/licenses/{id}?done=move")))

@@ -8,6 +8,7 @@
 //!
 //! Texts in English and German from one catalog ([`i18n`]), in the user's language.
 
+mod change;
 mod customer;
 mod error_texts;
 pub mod i18n;

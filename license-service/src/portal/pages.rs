@@ -15,6 +15,7 @@ use http_guard::web as guard;
 use license_issue::{BindTo, Catalog, Change, Error, LicenseHistory, Order, OrderError};
 use serde::Deserialize;
 
+use super::change::{OnLicense, authorized, done, read_database_code, typed_groups};
 use super::i18n::Lang;
 use super::page::{Chrome, Form, error_page, error_text, message, parse_id, render, see_other};
 use super::paging::{self, Pager};
@@ -614,6 +615,34 @@ struct PageState {
     reduce_error: String,
 }
 
+/// The license page's form an order's refusal is shown at.
+#[derive(Clone, Copy)]
+enum At {
+    Activate,
+    Edit,
+    Reduce,
+}
+
+/// The license page again after a refused order: the refusal, in the page's language, at
+/// the form `at`, the rest of `state` kept.
+async fn refused<I: Issuers>(
+    app: &Arc<App<I>>,
+    c: &Caller,
+    headers: &HeaderMap,
+    id: u32,
+    mut state: PageState,
+    at: At,
+    e: ApiError,
+) -> Response {
+    let text = error_text(lang_of(headers, c.user()), &e);
+    *match at {
+        At::Activate => &mut state.activate_error,
+        At::Edit => &mut state.edit_error,
+        At::Reduce => &mut state.reduce_error,
+    } = text;
+    license_page(app, c, headers, id, state, e.status).await
+}
+
 /// Whether the caller may place orders on its licenses (the upgrade route's cell, and the
 /// right a `right` cell needs).
 fn may_order<I: Issuers>(app: &App<I>, c: &Caller) -> bool {
@@ -716,35 +745,16 @@ async fn order_form<I: Issuers>(
     id: &str,
     body: &Bytes,
 ) -> Result<(u32, Form), Response> {
-    let fail = |e: ApiError| error_page(Chrome::of(c, headers, "/portal/licenses"), &e);
-    let id = parse_id(id).map_err(fail)?;
-    lic::authorize_change(app, c, id).await.map_err(fail)?;
-    let f = Form::parse(body).map_err(fail)?;
+    let id = authorized(app, c, headers, id).await?;
+    let f = Form::parse(body).map_err(|e| error_page(Chrome::of(c, headers, "/portal/licenses"), &e))?;
     Ok((id, f))
-}
-
-/// The typed code split into its groups after `DB-`, the group `bad` (from 1) marked.
-fn code_groups(typed: &str, bad: usize) -> Vec<(String, bool)> {
-    let t = typed.trim();
-    let t = t
-        .get(..3)
-        .filter(|p| p.eq_ignore_ascii_case("db-"))
-        .map_or(t, |_| &t[3..]);
-    t.split('-')
-        .filter(|g| !g.is_empty())
-        .enumerate()
-        .map(|(i, g)| (g.to_owned(), i + 1 == bad))
-        .collect()
 }
 
 /// `POST /portal/licenses/{id}/activate` with `database`: the code read by the product's
 /// catalog (the library's reader, which locates a typo's group), then the API's
 /// activation (`rehost`).
 pub(super) async fn activate<I: Issuers>(
-    State(app): State<Arc<App<I>>>,
-    Extension(c): Extension<Caller>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
+    OnLicense { app, c, headers, id }: OnLicense<I>,
     body: Bytes,
 ) -> Response {
     let (id, f) = match order_form(&app, &c, &headers, &id, &body).await {
@@ -754,39 +764,24 @@ pub(super) async fn activate<I: Issuers>(
     let lang = lang_of(&headers, c.user());
     let typed = f.get("database");
     let t2 = typed.clone();
-    let read = blocking(&app, move |app| {
-        Ok(app.issuers.with(|is| -> Result<Result<String, Error>, Error> {
-            let h = is.history(id)?;
-            Ok(is.catalogs().get(&h.product)?.database_code(&t2))
-        })?)
-    })
-    .await;
+    let read = blocking(&app, move |app| Ok(read_database_code(app, id, &t2)?)).await;
     let mut state = PageState {
         activate_value: typed.clone(),
         ..PageState::default()
     };
     let code = match read {
         Err(e) => return error_page(Chrome::of(&c, &headers, "/portal/licenses"), &e),
-        Ok(Err(Error::Order(OrderError::InvalidDatabaseCode { error, .. }))) => {
-            let group = match error {
-                license_core::DatabaseCodeError::Typo { group }
-                | license_core::DatabaseCodeError::InvalidCharacter { group, .. } => Some(group),
-                _ => None,
-            };
-            state.activate_error = match group {
-                Some(g) if matches!(error, license_core::DatabaseCodeError::Typo { .. }) => {
-                    lang.f("activate.typo", &[("group", &g.to_string())])
+        Ok(Err(e @ Error::Order(OrderError::InvalidDatabaseCode { error, .. }))) => {
+            state.activate_error = match error {
+                license_core::DatabaseCodeError::Typo { group } => {
+                    lang.f("activate.typo", &[("group", &group.to_string())])
                 }
                 _ => lang.f("error.other", &[("message", &error.to_string())]),
             };
-            state.groups = code_groups(&typed, group.unwrap_or(0));
+            state.groups = typed_groups(&typed, &e);
             return license_page(&app, &c, &headers, id, state, StatusCode::BAD_REQUEST).await;
         }
-        Ok(Err(e)) => {
-            let e = ApiError::from(e);
-            state.activate_error = error_text(lang, &e);
-            return license_page(&app, &c, &headers, id, state, e.status).await;
-        }
+        Ok(Err(e)) => return refused(&app, &c, &headers, id, state, At::Activate, e.into()).await,
         Ok(Ok(code)) => code,
     };
     let order = Order::Rehost {
@@ -798,11 +793,8 @@ pub(super) async fn activate<I: Issuers>(
         unbind: license_issue::Unbind::default(),
     };
     match lic::commit_change(&app, &c, id, None, "activate", order).await {
-        Ok(_) => see_other(&format!("/portal/licenses/{id}?done=activate")),
-        Err(e) => {
-            state.activate_error = error_text(lang, &e);
-            license_page(&app, &c, &headers, id, state, e.status).await
-        }
+        Ok(_) => done(id, "activate"),
+        Err(e) => refused(&app, &c, &headers, id, state, At::Activate, e).await,
     }
 }
 
@@ -819,17 +811,13 @@ fn users_field(text: &str) -> ApiResult<Option<u32>> {
 /// `POST /portal/licenses/{id}/upgrade` with `named_users` and `add_module`s: the API's
 /// additional order, effective at once; the page then shows the new code.
 pub(super) async fn upgrade<I: Issuers>(
-    State(app): State<Arc<App<I>>>,
-    Extension(c): Extension<Caller>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
+    OnLicense { app, c, headers, id }: OnLicense<I>,
     body: Bytes,
 ) -> Response {
     let (id, f) = match order_form(&app, &c, &headers, &id, &body).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let lang = lang_of(&headers, c.user());
     let result = async {
         let change = Change {
             named_users: users_field(&f.get("named_users"))?,
@@ -851,14 +839,8 @@ pub(super) async fn upgrade<I: Issuers>(
     }
     .await;
     match result {
-        Ok(_) => see_other(&format!("/portal/licenses/{id}?done=upgrade")),
-        Err(e) => {
-            let state = PageState {
-                edit_error: error_text(lang, &e),
-                ..PageState::default()
-            };
-            license_page(&app, &c, &headers, id, state, e.status).await
-        }
+        Ok(_) => done(id, "upgrade"),
+        Err(e) => refused(&app, &c, &headers, id, PageState::default(), At::Edit, e).await,
     }
 }
 
@@ -866,10 +848,7 @@ pub(super) async fn upgrade<I: Issuers>(
 /// day it takes effect and the last day it can be withdrawn (the library's reduction
 /// dates), then with `confirm=yes` the API's reduction.
 pub(super) async fn reduce<I: Issuers>(
-    State(app): State<Arc<App<I>>>,
-    Extension(c): Extension<Caller>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
+    OnLicense { app, c, headers, id }: OnLicense<I>,
     body: Bytes,
 ) -> Response {
     let (id, f) = match order_form(&app, &c, &headers, &id, &body).await {
@@ -878,16 +857,10 @@ pub(super) async fn reduce<I: Issuers>(
     };
     let ch = Chrome::of(&c, &headers, &format!("/portal/licenses/{id}"));
     let lang = ch.lang;
-    let fail = |e: ApiError| PageState {
-        reduce_error: error_text(lang, &e),
-        ..PageState::default()
-    };
+    let fail = |e| refused(&app, &c, &headers, id, PageState::default(), At::Reduce, e);
     let users = match users_field(&f.get("named_users")) {
         Ok(u) => u,
-        Err(e) => {
-            let status = e.status;
-            return license_page(&app, &c, &headers, id, fail(e), status).await;
-        }
+        Err(e) => return fail(e).await,
     };
     let remove = f.all("remove_module");
     if f.get("confirm") != "yes" {
@@ -922,10 +895,7 @@ pub(super) async fn reduce<I: Issuers>(
                     },
                 )
             }
-            Err(e) => {
-                let status = e.status;
-                license_page(&app, &c, &headers, id, fail(e), status).await
-            }
+            Err(e) => fail(e).await,
         };
     }
     let change = Change {
@@ -946,27 +916,20 @@ pub(super) async fn reduce<I: Issuers>(
     )
     .await
     {
-        Ok(_) => see_other(&format!("/portal/licenses/{id}?done=reduce")),
-        Err(e) => {
-            let status = e.status;
-            license_page(&app, &c, &headers, id, fail(e), status).await
-        }
+        Ok(_) => done(id, "reduce"),
+        Err(e) => fail(e).await,
     }
 }
 
 /// `POST /portal/licenses/{id}/withdraw`: the API's withdrawal of the pending reduction.
 pub(super) async fn withdraw<I: Issuers>(
-    State(app): State<Arc<App<I>>>,
-    Extension(c): Extension<Caller>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
+    OnLicense { app, c, headers, id }: OnLicense<I>,
     body: Bytes,
 ) -> Response {
     let (id, _) = match order_form(&app, &c, &headers, &id, &body).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let lang = lang_of(&headers, c.user());
     match lic::commit_change(
         &app,
         &c,
@@ -977,14 +940,8 @@ pub(super) async fn withdraw<I: Issuers>(
     )
     .await
     {
-        Ok(_) => see_other(&format!("/portal/licenses/{id}?done=withdraw")),
-        Err(e) => {
-            let state = PageState {
-                reduce_error: error_text(lang, &e),
-                ..PageState::default()
-            };
-            license_page(&app, &c, &headers, id, state, e.status).await
-        }
+        Ok(_) => done(id, "withdraw"),
+        Err(e) => refused(&app, &c, &headers, id, PageState::default(), At::Reduce, e).await,
     }
 }
 
@@ -1260,15 +1217,6 @@ pub(super) async fn new_license<I: Issuers>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_typed_code_is_split_into_groups_with_the_bad_one_marked() {
-        let g = code_groups("db-ABCDE-FGHJK-MNPQR-STVWX", 3);
-        assert_eq!(g.len(), 4);
-        assert_eq!(g[2], ("MNPQR".to_owned(), true));
-        assert!(!g[0].1 && !g[1].1 && !g[3].1);
-        assert!(code_groups("ABCDE-FGHJK", 0).iter().all(|(_, b)| !b));
-    }
 
     #[test]
     fn the_language_switch_only_goes_back_to_portal_pages() {

@@ -6,16 +6,15 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::Extension;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use license_issue::{Cancellation, Order, Outcome};
 
+use super::super::change::{OnLicense, done};
 use super::super::i18n::Lang;
-use super::super::page::{Chrome, error_page, error_text, render, see_other};
-use super::{form_of, license_for_change, title};
+use super::super::page::{Chrome, error_page, error_text, render};
+use super::{Posted, license_for_change, posted, title};
 use crate::api::app::{App, blocking};
 use crate::api::caller::Caller;
 use crate::issuers::Issuers;
@@ -101,34 +100,27 @@ async fn page<I: Issuers>(
 
 /// `GET /portal/licenses/{id}/cancel`: until when the subscription stays usable if
 /// cancelled today, and the button.
-pub(super) async fn form<I: Issuers>(
-    State(app): State<Arc<App<I>>>,
-    Extension(c): Extension<Caller>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
+pub(super) async fn form<I: Issuers>(OnLicense { app, c, headers, id }: OnLicense<I>) -> Response {
     page(&app, &c, &headers, &id, String::new(), StatusCode::OK).await
 }
 
 /// `POST /portal/licenses/{id}/cancel`: the API's cancellation; the license page then says
 /// until when it is usable.
 pub(super) async fn submit<I: Issuers>(
-    State(app): State<Arc<App<I>>>,
-    Extension(c): Extension<Caller>,
-    headers: HeaderMap,
-    Path(id_text): Path<String>,
+    OnLicense {
+        app,
+        c,
+        headers,
+        id: id_text,
+    }: OnLicense<I>,
     body: Bytes,
 ) -> Response {
-    let (id, _, _) = match license_for_change(&app, &c, &headers, &id_text).await {
-        Ok(x) => x,
+    let Posted { id, lang, .. } = match posted(&app, &c, &headers, &id_text, &body).await {
+        Ok(p) => p,
         Err(r) => return r,
     };
-    if let Err(r) = form_of(&c, &headers, &body) {
-        return *r;
-    }
-    let lang = Chrome::of(&c, &headers, "/portal/licenses").lang;
     match lic::commit_change(&app, &c, id, None, "cancel", Order::Cancel { license_id: id }).await {
-        Ok(_) => see_other(&format!("/portal/licenses/{id}?done=cancel")),
+        Ok(_) => done(id, "cancel"),
         Err(e) if e.kind == "not_found" => error_page(Chrome::of(&c, &headers, "/portal/licenses"), &e),
         Err(e) => {
             let status = e.status;

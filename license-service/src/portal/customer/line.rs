@@ -2,19 +2,16 @@
 //! API's `POST /api/v1/licenses/{id}/upgrade` with `line`, the library's `Order::Upgrade`);
 //! the license page then shows the new code.
 
-use std::sync::Arc;
-
 use askama::Template;
-use axum::Extension;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use license_issue::{Catalog, Change, LicenseHistory, Order};
 
-use super::super::page::{Chrome, render, see_other};
+use super::super::change::{OnLicense, done};
+use super::super::page::{Chrome, render};
 use super::super::view::license_view;
-use super::{field_error, form_of, license_for_change, title};
+use super::{Posted, field_error, license_for_change, posted, title};
 use crate::api::app::App;
 use crate::api::caller::Caller;
 use crate::error::ApiError;
@@ -67,12 +64,7 @@ fn page<I: Issuers>(
 }
 
 /// `GET /portal/licenses/{id}/line`: the catalog's lines, the license's marked.
-pub(super) async fn form<I: Issuers>(
-    State(app): State<Arc<App<I>>>,
-    Extension(c): Extension<Caller>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
+pub(super) async fn form<I: Issuers>(OnLicense { app, c, headers, id }: OnLicense<I>) -> Response {
     match license_for_change(&app, &c, &headers, &id).await {
         Ok((_, h, cat)) => page(&app, &c, &headers, (h, cat), String::new(), StatusCode::OK),
         Err(r) => r,
@@ -82,21 +74,13 @@ pub(super) async fn form<I: Issuers>(
 /// `POST /portal/licenses/{id}/line` with `line`: the API's additional order with the new
 /// line (the library refuses a line that is not higher, naming why, at the field).
 pub(super) async fn submit<I: Issuers>(
-    State(app): State<Arc<App<I>>>,
-    Extension(c): Extension<Caller>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
+    OnLicense { app, c, headers, id }: OnLicense<I>,
     body: Bytes,
 ) -> Response {
-    let (id, h, cat) = match license_for_change(&app, &c, &headers, &id).await {
-        Ok(x) => x,
+    let Posted { id, h, cat, f, lang } = match posted(&app, &c, &headers, &id, &body).await {
+        Ok(p) => p,
         Err(r) => return r,
     };
-    let f = match form_of(&c, &headers, &body) {
-        Ok(f) => f,
-        Err(r) => return *r,
-    };
-    let lang = Chrome::of(&c, &headers, "/portal/licenses").lang;
     let line = f.get("line");
     let result = if line.trim().is_empty() {
         Err(ApiError::field("line", lang.t("customer.line.empty")))
@@ -112,7 +96,7 @@ pub(super) async fn submit<I: Issuers>(
         lic::commit_change(&app, &c, id, None, "upgrade", order).await
     };
     match result {
-        Ok(_) => see_other(&format!("/portal/licenses/{id}?done=line")),
+        Ok(_) => done(id, "line"),
         Err(e) => {
             let error = field_error(lang, "customer.line.label", &e);
             page(&app, &c, &headers, (h, cat), error, e.status)

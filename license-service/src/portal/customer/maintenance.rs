@@ -6,18 +6,17 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::Extension;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use license_issue::MaintenanceKind;
 use license_issue::calendar::last_day;
 
+use super::super::change::{OnLicense, done};
 use super::super::i18n::Lang;
-use super::super::page::{Chrome, error_page, render, see_other};
+use super::super::page::{Chrome, error_page, render};
 use super::super::view::license_view;
-use super::{field_error, form_of, license_for_change, title};
+use super::{Posted, field_error, license_for_change, posted, title};
 use crate::api::app::{App, blocking};
 use crate::api::caller::Caller;
 use crate::error::{ApiError, ApiResult};
@@ -94,12 +93,7 @@ async fn form_page<I: Issuers>(
 
 /// `GET /portal/licenses/{id}/maintenance`: the choice of one server or the whole site,
 /// with the maintenance end now and the license's site.
-pub(super) async fn form<I: Issuers>(
-    State(app): State<Arc<App<I>>>,
-    Extension(c): Extension<Caller>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
+pub(super) async fn form<I: Issuers>(OnLicense { app, c, headers, id }: OnLicense<I>) -> Response {
     form_page(
         &app,
         &c,
@@ -143,22 +137,19 @@ fn confirm_page(ch: Chrome, id: u32, p: Plan) -> Response {
 /// the new maintenance end; with `confirm=yes` the pack is bought and the license page
 /// shows the new end.
 pub(super) async fn submit<I: Issuers>(
-    State(app): State<Arc<App<I>>>,
-    Extension(c): Extension<Caller>,
-    headers: HeaderMap,
-    Path(id_text): Path<String>,
+    OnLicense {
+        app,
+        c,
+        headers,
+        id: id_text,
+    }: OnLicense<I>,
     body: Bytes,
 ) -> Response {
-    let (id, _, _) = match license_for_change(&app, &c, &headers, &id_text).await {
-        Ok(x) => x,
+    let Posted { id, f, lang, .. } = match posted(&app, &c, &headers, &id_text, &body).await {
+        Ok(p) => p,
         Err(r) => return r,
     };
-    let f = match form_of(&c, &headers, &body) {
-        Ok(f) => f,
-        Err(r) => return *r,
-    };
     let ch = Chrome::of(&c, &headers, &format!("/portal/licenses/{id}/maintenance"));
-    let lang = ch.lang;
     let kind_text = f.get("kind");
     let fail = |e: ApiError| {
         let error = field_error(lang, "customer.maintenance.kind", &e);
@@ -184,7 +175,7 @@ pub(super) async fn submit<I: Issuers>(
         };
     }
     match mnt::buy(&app, &c, id, kind, None).await {
-        Ok(_) => see_other(&format!("/portal/licenses/{id}?done=maintenance")),
+        Ok(_) => done(id, "maintenance"),
         Err(e) if e.kind == "not_found" => error_page(ch, &e),
         Err(e) => {
             let (k, error, status) = fail(e);

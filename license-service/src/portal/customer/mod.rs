@@ -17,8 +17,9 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use license_issue::{Catalog, LicenseHistory};
 
+use super::change::authorized;
 use super::i18n::Lang;
-use super::page::{Chrome, Form, error_page, error_text, parse_id};
+use super::page::{Chrome, Form, error_page, error_text};
 use crate::api::app::{App, blocking};
 use crate::api::caller::Caller;
 use crate::api::route::{Route, r};
@@ -103,19 +104,38 @@ async fn license_for_change<I: Issuers>(
     headers: &HeaderMap,
     id: &str,
 ) -> Result<(u32, LicenseHistory, Option<Catalog>), Response> {
-    let fail = |e: ApiError| error_page(Chrome::of(c, headers, "/portal/licenses"), &e);
-    let id = parse_id(id).map_err(fail)?;
-    lic::authorize_change(app, c, id).await.map_err(fail)?;
+    let id = authorized(app, c, headers, id).await?;
     let c2 = c.clone();
     let (h, cat) = blocking(app, move |app| lic::history(app, &c2, id))
         .await
-        .map_err(fail)?;
+        .map_err(|e| error_page(Chrome::of(c, headers, "/portal/licenses"), &e))?;
     Ok((id, h, cat))
 }
 
-/// The posted form (an error page when it does not parse).
-fn form_of(c: &Caller, headers: &HeaderMap, body: &Bytes) -> Result<Form, Box<Response>> {
-    Form::parse(body).map_err(|e| Box::new(error_page(Chrome::of(c, headers, "/portal/licenses"), &e)))
+/// A form posted to change a license: the license as [`license_for_change`] gives it, the
+/// form, and the page's language.
+struct Posted {
+    id: u32,
+    h: LicenseHistory,
+    cat: Option<Catalog>,
+    f: Form,
+    lang: Lang,
+}
+
+/// The license and the form posted to change it; the error page when the caller may not
+/// change it or the form does not parse.
+async fn posted<I: Issuers>(
+    app: &Arc<App<I>>,
+    c: &Caller,
+    headers: &HeaderMap,
+    id: &str,
+    body: &Bytes,
+) -> Result<Posted, Response> {
+    let (id, h, cat) = license_for_change(app, c, headers, id).await?;
+    let ch = Chrome::of(c, headers, "/portal/licenses");
+    let lang = ch.lang;
+    let f = Form::parse(body).map_err(|e| error_page(ch, &e))?;
+    Ok(Posted { id, h, cat, f, lang })
 }
 
 /// An error shown at a form's field: which field (its label as the page shows it) and

@@ -6,20 +6,19 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::Extension;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use license_issue::{BindTo, Error, LicenseHistory, MovesLeft, Order, OrderError, Unbind};
 
+use super::super::change::{OnLicense, done, read_database_code, typed_groups};
 use super::super::i18n::Lang;
-use super::super::page::{Chrome, error_page, render, see_other};
+use super::super::page::{Chrome, error_page, render};
 use super::super::view::license_view;
-use super::{field_error, form_of, license_for_change, title};
+use super::{Posted, field_error, license_for_change, posted, title};
 use crate::api::app::{App, blocking};
 use crate::api::caller::Caller;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiError;
 use crate::issuers::Issuers;
 use crate::ops::licenses as lic;
 
@@ -31,6 +30,16 @@ struct MovePage {
     bound: String,
     moves: String,
     value: String,
+    /// A refused code's groups as typed, the typo's marked (none before a refusal).
+    groups: Vec<(String, bool)>,
+    error: String,
+}
+
+/// What the form shows of the code typed: the text, its groups when refused, and why.
+#[derive(Default)]
+struct Typed {
+    value: String,
+    groups: Vec<(String, bool)>,
     error: String,
 }
 
@@ -57,8 +66,7 @@ async fn page<I: Issuers>(
     c: &Caller,
     headers: &HeaderMap,
     (h, cat): (LicenseHistory, Option<license_issue::Catalog>),
-    value: String,
-    error: String,
+    typed: Typed,
     status: StatusCode,
 ) -> Response {
     let id = h.license_id;
@@ -82,53 +90,35 @@ async fn page<I: Issuers>(
             id,
             bound: lang.f("customer.move.bound", &[("bound", &v.bound)]),
             moves: moves_words(lang, left),
-            value,
-            error,
+            value: typed.value,
+            groups: typed.groups,
+            error: typed.error,
         },
     )
 }
 
 /// `GET /portal/licenses/{id}/move`: the form, with what the code is bound to now and the
 /// moves left.
-pub(super) async fn form<I: Issuers>(
-    State(app): State<Arc<App<I>>>,
-    Extension(c): Extension<Caller>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
+pub(super) async fn form<I: Issuers>(OnLicense { app, c, headers, id }: OnLicense<I>) -> Response {
     let (_, h, cat) = match license_for_change(&app, &c, &headers, &id).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    page(
-        &app,
-        &c,
-        &headers,
-        (h, cat),
-        String::new(),
-        String::new(),
-        StatusCode::OK,
-    )
-    .await
+    page(&app, &c, &headers, (h, cat), Typed::default(), StatusCode::OK).await
 }
 
-/// The typed database code as the product's catalog reads it (the library's reader: a
+/// Why the product's catalog refused the typed database code (the library's reader: a
 /// typo is located in its group), as a field error on `database`.
-fn read_code<I: Issuers>(app: &App<I>, id: u32, typed: &str, lang: Lang) -> ApiResult<String> {
-    let read = app.issuers.with(|is| -> Result<Result<String, Error>, Error> {
-        let h = is.history(id)?;
-        Ok(is.catalogs().get(&h.product)?.database_code(typed))
-    })?;
-    match read {
-        Ok(code) => Ok(code),
-        Err(Error::Order(OrderError::InvalidDatabaseCode {
+fn refusal(lang: Lang, e: Error) -> ApiError {
+    match e {
+        Error::Order(OrderError::InvalidDatabaseCode {
             error: license_core::DatabaseCodeError::Typo { group },
             ..
-        })) => Err(ApiError::field(
+        }) => ApiError::field(
             "database",
             lang.f("activate.typo", &[("group", &group.to_string())]),
-        )),
-        Err(e) => Err(ApiError::from(e)),
+        ),
+        e => ApiError::from(e),
     }
 }
 
@@ -136,28 +126,27 @@ fn read_code<I: Issuers>(app: &App<I>, id: u32, typed: &str, lang: Lang) -> ApiR
 /// database code; then the license page with the new code. Beyond the moves per year, the
 /// library's refusal names the day the next move is possible, at the field.
 pub(super) async fn submit<I: Issuers>(
-    State(app): State<Arc<App<I>>>,
-    Extension(c): Extension<Caller>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
+    OnLicense { app, c, headers, id }: OnLicense<I>,
     body: Bytes,
 ) -> Response {
-    let (id, h, cat) = match license_for_change(&app, &c, &headers, &id).await {
-        Ok(x) => x,
+    let Posted { id, h, cat, f, lang } = match posted(&app, &c, &headers, &id, &body).await {
+        Ok(p) => p,
         Err(r) => return r,
     };
-    let f = match form_of(&c, &headers, &body) {
-        Ok(f) => f,
-        Err(r) => return *r,
-    };
-    let lang = Chrome::of(&c, &headers, "/portal/licenses").lang;
     let typed = f.get("database");
+    let mut groups = Vec::new();
     let result = async {
         if typed.trim().is_empty() {
             return Err(ApiError::field("database", lang.t("customer.move.empty")));
         }
         let t2 = typed.clone();
-        let code = blocking(&app, move |app| read_code(app, id, &t2, lang)).await?;
+        let code = match blocking(&app, move |app| Ok(read_database_code(app, id, &t2)?)).await? {
+            Ok(code) => code,
+            Err(e) => {
+                groups = typed_groups(&typed, &e);
+                return Err(refusal(lang, e));
+            }
+        };
         let order = Order::Rehost {
             license_id: id,
             bind: BindTo::database(code),
@@ -167,10 +156,14 @@ pub(super) async fn submit<I: Issuers>(
     }
     .await;
     match result {
-        Ok(_) => see_other(&format!("/portal/licenses/{id}?done=move")),
+        Ok(_) => done(id, "move"),
         Err(e) => {
-            let error = field_error(lang, "customer.move.database", &e);
-            page(&app, &c, &headers, (h, cat), typed, error, e.status).await
+            let typed = Typed {
+                value: typed,
+                groups,
+                error: field_error(lang, "customer.move.database", &e),
+            };
+            page(&app, &c, &headers, (h, cat), typed, e.status).await
         }
     }
 }

@@ -14,8 +14,8 @@ use axum::response::Response;
 use license_issue::BindTo;
 
 use super::super::i18n::Lang;
-use super::super::page::{Chrome, error_page, render, see_other};
-use super::{field_error, form_of};
+use super::super::page::{Chrome, Form, error_page, render, see_other};
+use super::field_error;
 use crate::api::app::App;
 use crate::api::caller::Caller;
 use crate::error::ApiError;
@@ -102,9 +102,9 @@ pub(super) async fn submit<I: Issuers>(
     if let Err(e) = tickets::may_redeem(&c) {
         return error_page(ch, &e);
     }
-    let f = match form_of(&c, &headers, &body) {
+    let f = match Form::parse(&body) {
         Ok(f) => f,
-        Err(r) => return *r,
+        Err(e) => return error_page(Chrome::of(&c, &headers, "/portal/licenses"), &e),
     };
     let (ticket, database) = (f.get("ticket"), f.get("database"));
     let result = if ticket.trim().is_empty() {
