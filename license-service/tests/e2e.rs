@@ -8,63 +8,14 @@ mod common;
 
 use std::time::Duration;
 
-use common::mailbox::{self, Smtpd, token_in};
-use common::{Options, PASSWORD, Service, new_license, today};
-use http_guard::web::WebPolicy;
+use common::mailbox::{self, token_in};
+use common::{PASSWORD, Service, new_license};
 use license_core::{Date, Frame, Kind, KindSet, LineSet, ModuleSet};
-use license_issue::Month;
-use license_notify::{
-    MailSetup, Mailer, MessageCatalog, RetryPolicy, SmtpConfig, TargetPolicy, Throttle, ThrottleConfig,
-};
-use license_service::Settings;
-use license_service::notify::NotifyConfig;
 use license_service::rights::{OrgKind, Rights};
 use serde_json::json;
 
 const DB1: &str = "DB-JBW44-P5J45-44VPC-YCED6";
 const DB2: &str = "DB-ZSNRK-1WQ6N-GHZP2-K95B9";
-
-fn loopback() -> TargetPolicy {
-    TargetPolicy {
-        allow_loopback: true,
-        allow_private: false,
-    }
-}
-
-/// An instance's worker and jobs: mail to the test's SMTP server, webhooks to loopback.
-fn background(smtpd: &Smtpd, name: &str) -> NotifyConfig {
-    let smtp = SmtpConfig::from_url(&smtpd.url(), None, "Licensing <licensing@vendor.example>").unwrap();
-    NotifyConfig {
-        instance: name.into(),
-        retry: RetryPolicy {
-            first_secs: 1,
-            cap_secs: 4,
-            max_attempts: 10,
-            lease_secs: 30,
-        },
-        policy: loopback(),
-        mail: Some(MailSetup {
-            mailer: Mailer::new(&smtp).unwrap(),
-            catalog: MessageCatalog::builtin().unwrap(),
-            throttle: Throttle::new(ThrottleConfig::default()),
-        }),
-        poll: Duration::from_millis(200),
-        jobs_every: Duration::from_secs(3600),
-        first_report: Month::of(today()),
-    }
-}
-
-fn options(smtpd: &Smtpd, name: &str) -> Options {
-    let mut settings = Settings::new(WebPolicy::new(&[], false).unwrap());
-    settings.webhook_policy = loopback();
-    Options {
-        limits: None,
-        mail_links: Some("http://portal.test".into()),
-        settings,
-        background: Some(background(smtpd, name)),
-        catalogs: None,
-    }
-}
 
 fn frame(users: u32) -> Frame {
     let mut f = Frame::new(
@@ -86,7 +37,7 @@ fn a_company_registers_confirms_tries_activates_orders_and_gets_the_code_by_mail
     let smtpd = mailbox::smtpd();
     let hooks = mailbox::receiver();
     let schema = common::pg::Schema::create(&common::pg::database_url());
-    let svc = Service::on_schema(&schema, options(&smtpd, "e2e-1"));
+    let svc = Service::on_schema(&schema, common::smtp_options(&smtpd, "e2e-1"));
 
     // The vendor's administrator registers the ERP's webhook; the secret is shown once.
     let (_, va_secret) = svc.user(svc.vendor_org, "va@vendor.test", true, &Rights::default());
@@ -212,7 +163,7 @@ fn a_reseller_user_invited_by_mail_orders_inside_its_narrower_rights_only() {
     let smtpd = mailbox::smtpd();
     let hooks = mailbox::receiver();
     let schema = common::pg::Schema::create(&common::pg::database_url());
-    let svc = Service::on_schema(&schema, options(&smtpd, "e2e-2"));
+    let svc = Service::on_schema(&schema, common::smtp_options(&smtpd, "e2e-2"));
     let r = svc.certified_reseller("Contoso", &frame(100));
     svc.user(r, "ra@contoso.test", true, &Rights::default());
     let mut ra = svc.login("ra@contoso.test", "");
@@ -289,8 +240,8 @@ fn a_reseller_user_invited_by_mail_orders_inside_its_narrower_rights_only() {
 fn the_renewal_job_on_two_instances_sends_one_renewal_code() {
     let smtpd = mailbox::smtpd();
     let schema = common::pg::Schema::create(&common::pg::database_url());
-    let a = Service::on_schema(&schema, options(&smtpd, "instance-a"));
-    let b = Service::on_schema(&schema, options(&smtpd, "instance-b"));
+    let a = Service::on_schema(&schema, common::smtp_options(&smtpd, "instance-a"));
+    let b = Service::on_schema(&schema, common::smtp_options(&smtpd, "instance-b"));
     let company = a.store.create_org(OrgKind::Company, "ACME Corp", "").unwrap();
     a.user(company, "admin@acme.test", true, &Rights::default());
     let mut erp = a.token(a.vendor_org, &["orders"]);

@@ -545,3 +545,50 @@ pub fn new_license(licensee: &str) -> Value {
         "bind": {"database": pg::db(&format!("DB-{licensee}"))},
     })
 }
+
+/// Webhook targets on loopback allowed (the tests' receivers), private ranges not.
+pub fn loopback() -> license_notify::TargetPolicy {
+    license_notify::TargetPolicy {
+        allow_loopback: true,
+        allow_private: false,
+    }
+}
+
+/// An instance's worker and jobs: mail to the test's SMTP server, webhooks to loopback.
+pub fn smtp_background(smtpd: &mailbox::Smtpd, name: &str) -> NotifyConfig {
+    let smtp =
+        license_notify::SmtpConfig::from_url(&smtpd.url(), None, "Licensing <licensing@vendor.example>")
+            .unwrap();
+    NotifyConfig {
+        instance: name.into(),
+        retry: license_notify::RetryPolicy {
+            first_secs: 1,
+            cap_secs: 4,
+            max_attempts: 10,
+            lease_secs: 30,
+        },
+        policy: loopback(),
+        mail: Some(license_notify::MailSetup {
+            mailer: license_notify::Mailer::new(&smtp).unwrap(),
+            catalog: license_notify::MessageCatalog::builtin().unwrap(),
+            throttle: license_notify::Throttle::new(license_notify::ThrottleConfig::default()),
+        }),
+        poll: std::time::Duration::from_millis(200),
+        jobs_every: std::time::Duration::from_secs(3600),
+        first_report: license_issue::Month::of(today()),
+    }
+}
+
+/// A service whose account mails and codes go through the outbox to `smtpd` (links to
+/// `http://portal.test`), webhooks to loopback.
+pub fn smtp_options(smtpd: &mailbox::Smtpd, name: &str) -> Options {
+    let mut settings = Settings::new(WebPolicy::new(&[], false).unwrap());
+    settings.webhook_policy = loopback();
+    Options {
+        limits: None,
+        mail_links: Some("http://portal.test".into()),
+        settings,
+        background: Some(smtp_background(smtpd, name)),
+        catalogs: None,
+    }
+}
