@@ -55,20 +55,28 @@ fn a_reseller_finds_its_customers_transfers_an_order_and_reads_its_statements() 
     let r = svc.certified_reseller("Contoso", &frame(100, 500_000));
     svc.user(r, "admin@contoso.test", true, &Rights::default());
     let mut api = svc.login("admin@contoso.test", "");
-    // 22 end customers (two pages), one with the two licenses of order R-77.
+    // 24 end customers (two pages), one with the two licenses of order R-77.
     let mut ids = Vec::new();
     for i in 0..21 {
         ids.push(create(&mut api, &format!("Kunde {i:02}"), None));
     }
     let a = create(&mut api, "Endkunde AG", Some("R-77"));
     let b2 = create(&mut api, "Endkunde AG", Some("R-77"));
+    // Order R-88: two licensees; the vendor erases one's data (GDPR), so the library
+    // refuses to re-sign that license.
+    let c1 = create(&mut api, "Drittkunde OHG", Some("R-88"));
+    let c2 = create(&mut api, "Zweitkunde KG", Some("R-88"));
+    let (status, erased) = svc
+        .certifier()
+        .post("/api/v1/erasures", &json!({"licensee": "Zweitkunde KG"}));
+    assert_eq!(status, 200, "{erased}");
 
     // Customers: paged and searchable.
     let b = Browser::start().unwrap();
     login(&svc, &b, "admin@contoso.test");
     b.click("a[href='/portal/customers']").unwrap();
     b.source_containing(r#"id="customers""#).unwrap();
-    assert!(b.text("#count").unwrap().contains("22 customers"));
+    assert!(b.text("#count").unwrap().contains("24 customers"));
     assert!(b.text("#page").unwrap().contains("1 of 2"));
     check(&b, "reseller-customers");
     b.click("#next").unwrap();
@@ -132,6 +140,23 @@ fn a_reseller_finds_its_customers_transfers_an_order_and_reads_its_statements() 
         "Kunde 00"
     );
 
+    // A whole order with a license the library refuses (erased) moves nothing: every
+    // license is checked before any code is issued, and the refusal names the license.
+    b.go(&portal_support::url(&svc, "/portal/transfers")).unwrap();
+    b.source_containing(r#"id="review""#).unwrap();
+    b.type_into("#licensee", "Neukunde GmbH").unwrap();
+    b.type_into("#order", "R-88").unwrap();
+    b.click("#review").unwrap();
+    b.source_containing("transfers-error").unwrap();
+    let error = b.text("#transfers-error").unwrap();
+    assert!(error.contains(&format!("license {c2} was erased")), "{error}");
+    check(&b, "reseller-transfer-revoked");
+    // The first license of the order, which the library would have moved, did not move.
+    assert_eq!(
+        api.get(&format!("/api/v1/licenses/{c1}")).1["licensee"],
+        "Drittkunde OHG"
+    );
+
     // Statements: the month's created codes and the subscriptions pro rata, a bad month
     // named, and both lists as CSV.
     let month = common::today().to_string()[..7].to_owned();
@@ -144,7 +169,7 @@ fn a_reseller_finds_its_customers_transfers_an_order_and_reads_its_statements() 
     );
     let prorata = b.text("#prorata").unwrap();
     assert!(prorata.contains(&ids[5].to_string()), "{prorata}");
-    assert!(b.text("#totals").unwrap().contains("23 subscriptions"));
+    assert!(b.text("#totals").unwrap().contains("25 subscriptions"));
     assert_eq!(portal_support::value(&b, "month"), month);
     check(&b, "reseller-statements");
     b.clear("#month").unwrap();
@@ -177,8 +202,8 @@ fn a_reseller_finds_its_customers_transfers_an_order_and_reads_its_statements() 
     assert_eq!(csv.status, 200, "{}", csv.body);
     assert_eq!(
         csv.body.lines().count(),
-        24,
-        "a header and 23 subscriptions: {}",
+        26,
+        "a header and 25 subscriptions: {}",
         csv.body
     );
 }

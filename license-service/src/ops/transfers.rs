@@ -63,3 +63,40 @@ pub async fn transfer<I: Issuers>(
     }
     Ok(out)
 }
+
+/// Check the transfer of every license of `ids` to `to` before any is made (a whole
+/// order, as the library's `transfer_order` checks every license before it issues a
+/// code): the caller may change each, and the library's checks of the same order pass for
+/// each (`Issuer::preview`, nothing recorded). The first refusal is returned, naming its
+/// license, at the `license` field.
+pub async fn check_all<I: Issuers>(
+    app: &Arc<App<I>>,
+    c: &Caller,
+    ids: &[u32],
+    to: &Customer,
+) -> ApiResult<()> {
+    check_customer(to)?;
+    for &id in ids {
+        authorize_change(app, c, id).await?;
+    }
+    let today = (app.today)();
+    let (ids, to) = (ids.to_vec(), to.clone());
+    blocking(app, move |app| {
+        for license_id in ids {
+            let order = Order::Transfer {
+                license_id,
+                to: to.clone(),
+                bind: BindTo::default(),
+                unbind: Unbind::default(),
+            };
+            if let Err(e) = app.issuers.with(|is| is.preview(&order, today)) {
+                return Err(ApiError {
+                    field: Some("license".to_owned()),
+                    ..ApiError::from(e)
+                });
+            }
+        }
+        Ok(())
+    })
+    .await
+}

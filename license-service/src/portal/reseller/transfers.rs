@@ -237,6 +237,19 @@ pub(super) async fn transfer<I: Issuers>(
             return form_page(&app, &c, &headers, ListQuery::default(), s, e.status).await;
         }
     };
+    // Every license is checked before the review and again before any moves: a license
+    // the library would refuse (revoked, erased, ...) stops the whole transfer.
+    let ids: Vec<u32> = histories.iter().map(|h| h.license_id).collect();
+    if let Err(e) = ops::check_all(&app, &c, &ids, &to).await {
+        let s = Shown {
+            error: error_text(lang, &e),
+            field: "license".to_owned(),
+            chosen: ids.into_iter().collect(),
+            order: f.get("order"),
+            licensee: f.get("licensee"),
+        };
+        return form_page(&app, &c, &headers, ListQuery::default(), s, e.status).await;
+    }
     let count = histories.len().to_string();
     if f.get("step") != "confirm" {
         let text = lang.f(
