@@ -192,6 +192,38 @@ impl Browser {
             .map(drop)
     }
 
+    /// Click the element matching `css` (a submit button or a link) and return once the
+    /// browser holds the document that click led to, fully loaded.
+    ///
+    /// A plain [`Browser::click`] returns before the next page has loaded on a busy
+    /// machine, and a page that answers a form with the same form (an error shown again)
+    /// would let [`Browser::source_containing`] match the page before the click. This marks
+    /// the current document first and waits until the marker is gone; a click that loads
+    /// no new document ends in [`BrowserError::Timeout`] after [`WAIT`].
+    pub fn submit(&self, css: &str) -> Result<(), BrowserError> {
+        self.execute("window.__browserTestLeft = true;", vec![])?;
+        self.click(css)?;
+        let t = Instant::now();
+        loop {
+            // While the old document unloads, a script may fail with "execution context
+            // destroyed" or similar: that only means "not yet".
+            let loaded = self.execute(
+                "return window.__browserTestLeft === undefined && document.readyState === 'complete';",
+                vec![],
+            );
+            if matches!(loaded, Ok(Value::Bool(true))) {
+                return Ok(());
+            }
+            if t.elapsed() > WAIT {
+                let url = self.url().unwrap_or_default();
+                return Err(BrowserError::Timeout {
+                    what: format!("a new page after clicking {css:?} (still on {url}: {loaded:?})"),
+                });
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// The visible text of the element matching `css`.
     pub fn text(&self, css: &str) -> Result<String, BrowserError> {
         let e = self.find(css)?;

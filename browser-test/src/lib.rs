@@ -12,7 +12,7 @@
 //! let b = browser_test::Browser::start()?;
 //! b.go("http://127.0.0.1:8080/login")?;
 //! b.type_into("input[name=token]", "secret")?;
-//! b.click("button[type=submit]")?;
+//! b.submit("button[type=submit]")?;
 //! b.axe()?.assert_clean("the login page");
 //! b.save_screenshot("login")?;
 //! # Ok::<(), browser_test::BrowserError>(())

@@ -95,14 +95,14 @@ fn the_admin_logs_in_sees_the_dashboard_and_another_origin_cannot_release_throug
     assert!(url.ends_with("/login"), "{url}");
     b.axe().unwrap().assert_clean("the login form");
     b.type_into("#token", "not-the-token-at-all").unwrap();
-    b.click("#login").unwrap();
+    b.submit("#login").unwrap();
     let page = b.source_containing("login-failed").unwrap();
     b.axe()
         .unwrap()
         .assert_clean("the login form after a failed login");
     assert!(page.contains("login-failed"), "{page}");
     b.type_into("#token", s.admin_token.trim()).unwrap();
-    b.click("#login").unwrap();
+    b.submit("#login").unwrap();
     assert_eq!(b.url_becoming(&format!("{own}/")).unwrap(), format!("{own}/"));
 
     let dom = b.source_containing(r#"id="in-use""#).unwrap();
@@ -127,7 +127,7 @@ fn the_admin_logs_in_sees_the_dashboard_and_another_origin_cannot_release_throug
 
     b.axe().unwrap().assert_clean("the dashboard");
     let png = b.screenshot().unwrap();
-    b.click("#auto-reload").unwrap();
+    b.submit("#auto-reload").unwrap();
     let reloading = b.source_containing(r#"id="stop-reload""#).unwrap();
     assert!(reloading.contains(r#"http-equiv="refresh""#), "{reloading}");
     check_png(&png);
@@ -176,7 +176,7 @@ document.title = "sent";
 
     // The dashboard's own release button works in the same browser.
     b.go(&format!("{own}/")).unwrap();
-    b.click(r#"form[action="/release"] button"#).unwrap();
+    b.submit(r#"form[action="/release"] button"#).unwrap();
     let t = Instant::now();
     while s.admin().status().unwrap().in_use != 3 && t.elapsed() < Duration::from_secs(15) {
         std::thread::sleep(Duration::from_millis(100));

@@ -67,7 +67,7 @@ fn another_companys_license_by_url_is_the_same_404_page_as_a_missing_one() {
     assert!(!list.contains(&format!(">{alphas}</a>")), "{list}");
     check(&b, "licenses");
     b.type_into("#q", "no-such-product").unwrap();
-    b.click("#search").unwrap();
+    b.submit("#search").unwrap();
     b.source_containing("no-licenses").unwrap();
     check(&b, "licenses-search-empty");
 

@@ -88,12 +88,12 @@ fn a_customer_associates_a_site_maintenance_pack_and_every_server_license_of_the
     login(&svc, &b, "admin@acme.test");
     b.go(&url(&svc, &format!("/portal/licenses/{}", berlin[1])))
         .unwrap();
-    b.click("#to-maintenance").unwrap();
+    b.submit("#to-maintenance").unwrap();
     b.source_containing(r#"id="kind-site""#).unwrap();
     assert!(b.text("#site").unwrap().contains("Berlin"));
     check(&b, "customer-maintenance-form");
     b.click("#kind-site").unwrap();
-    b.click("#preview-maintenance").unwrap();
+    b.submit("#preview-maintenance").unwrap();
     b.source_containing(r#"id="covered""#).unwrap();
     // Before confirming: the site's three licenses, not Hamburg's, and the new end.
     let covered = b.text("#covered").unwrap();
@@ -103,7 +103,7 @@ fn a_customer_associates_a_site_maintenance_pack_and_every_server_license_of_the
     assert!(!covered.contains(&hamburg.to_string()), "{covered}");
     let plan = b.text("#maintenance-plan").unwrap();
     check(&b, "customer-maintenance-confirm");
-    b.click("#confirm-maintenance").unwrap();
+    b.submit("#confirm-maintenance").unwrap();
     b.url_becoming(&url(
         &svc,
         &format!("/portal/licenses/{}?done=maintenance", berlin[1]),
@@ -159,7 +159,7 @@ fn a_customer_associates_a_site_maintenance_pack_and_every_server_license_of_the
     b.go(&url(&svc, &format!("/portal/licenses/{}/maintenance", berlin[0])))
         .unwrap();
     b.click("#kind-site").unwrap();
-    b.click("#preview-maintenance").unwrap();
+    b.submit("#preview-maintenance").unwrap();
     b.source_containing("maintenance-error").unwrap();
     let error = b.text("#maintenance-error").unwrap();
     assert!(error.contains("Was das Paket umfasst"), "{error}");
@@ -185,7 +185,7 @@ fn a_customer_moves_a_license_within_the_moves_per_year_and_is_refused_at_the_fi
     login(&svc, &b, "admin@acme.test");
     b.go(&url(&svc, &format!("/portal/licenses/{id}"))).unwrap();
     let old_code = value(&b, "code");
-    b.click("#to-move").unwrap();
+    b.submit("#to-move").unwrap();
     b.source_containing(r#"id="moves-left""#).unwrap();
     assert!(b.text("#moves-left").unwrap().contains("1 of 1"));
     check(&b, "customer-move-form");
@@ -197,7 +197,7 @@ fn a_customer_moves_a_license_within_the_moves_per_year_and_is_refused_at_the_fi
     groups[3].insert(0, if first == 'A' { 'B' } else { 'A' });
     let typo = groups.join("-");
     b.type_into("#database", &typo).unwrap();
-    b.click("#move").unwrap();
+    b.submit("#move").unwrap();
     b.source_containing("move-error").unwrap();
     let error = b.text("#move-error").unwrap();
     assert!(error.contains("group 3"), "{error}");
@@ -206,7 +206,7 @@ fn a_customer_moves_a_license_within_the_moves_per_year_and_is_refused_at_the_fi
     check(&b, "customer-move-typo");
     b.clear("#database").unwrap();
     b.type_into("#database", &new_db).unwrap();
-    b.click("#move").unwrap();
+    b.submit("#move").unwrap();
     b.url_becoming(&url(&svc, &format!("/portal/licenses/{id}?done=move")))
         .unwrap();
     // The new code at once, bound to the new installation.
@@ -216,13 +216,13 @@ fn a_customer_moves_a_license_within_the_moves_per_year_and_is_refused_at_the_fi
     check(&b, "customer-move-done");
 
     // No move left: the page says so with the day, and a move is refused at the field.
-    b.click("#to-move").unwrap();
+    b.submit("#to-move").unwrap();
     b.source_containing(r#"id="moves-left""#).unwrap();
     let left = b.text("#moves-left").unwrap();
     let next = english(common::service_day().checked_add_days(365).unwrap());
     assert!(left.contains(&next), "{left}");
     b.type_into("#database", &common::pg::db("third server")).unwrap();
-    b.click("#move").unwrap();
+    b.submit("#move").unwrap();
     b.source_containing("move-error").unwrap();
     let error = b.text("#move-error").unwrap();
     assert!(error.contains("New database code"), "{error}");
@@ -254,11 +254,11 @@ fn a_customer_upgrades_the_line_and_sees_the_new_code() {
     b.go(&url(&svc, &format!("/portal/licenses/{id}"))).unwrap();
     let old_code = value(&b, "code");
     assert_eq!(b.text("#line").unwrap(), "standard");
-    b.click("#to-line").unwrap();
+    b.submit("#to-line").unwrap();
     b.source_containing(r#"id="line-now""#).unwrap();
     check(&b, "customer-line-form");
     b.click("#line option[value=expert]").unwrap();
-    b.click("#upgrade-line").unwrap();
+    b.submit("#upgrade-line").unwrap();
     b.url_becoming(&url(&svc, &format!("/portal/licenses/{id}?done=line")))
         .unwrap();
     assert_eq!(b.text("#line").unwrap(), "expert");
@@ -294,11 +294,11 @@ fn a_customer_cancels_a_subscription_and_is_told_until_when_it_stays_usable_befo
     check(&b, "customer-cancel-perpetual");
 
     b.go(&url(&svc, &format!("/portal/licenses/{id}"))).unwrap();
-    b.click("#to-cancel").unwrap();
+    b.submit("#to-cancel").unwrap();
     b.source_containing(r#"id="usable-until""#).unwrap();
     let before = b.text("#usable-until").unwrap();
     check(&b, "customer-cancel-form");
-    b.click("#confirm-cancel").unwrap();
+    b.submit("#confirm-cancel").unwrap();
     b.url_becoming(&url(&svc, &format!("/portal/licenses/{id}?done=cancel")))
         .unwrap();
     // The day the API records, as the last day: said before confirming and after.
@@ -353,7 +353,7 @@ fn a_company_user_redeems_a_ticket_after_a_mistyped_and_an_unknown_one_is_shown_
 
     let b = Browser::start().unwrap();
     login(&svc, &b, "buyer@acme.test");
-    b.click("#nav-redeem").unwrap();
+    b.submit("#nav-redeem").unwrap();
     b.source_containing(r#"id="ticket""#).unwrap();
     check(&b, "customer-redeem-form");
     let db = common::pg::db("ticket installation");
@@ -366,7 +366,7 @@ fn a_company_user_redeems_a_ticket_after_a_mistyped_and_an_unknown_one_is_shown_
     );
     b.type_into("#ticket", &typo).unwrap();
     b.type_into("#database", &db).unwrap();
-    b.click("#redeem").unwrap();
+    b.submit("#redeem").unwrap();
     b.source_containing("redeem-error").unwrap();
     let error = b.text("#redeem-error").unwrap();
     assert!(error.contains("Ticket id"), "{error}");
@@ -376,7 +376,7 @@ fn a_company_user_redeems_a_ticket_after_a_mistyped_and_an_unknown_one_is_shown_
     let unknown = license_issue::TicketId::generate().unwrap().to_string();
     b.clear("#ticket").unwrap();
     b.type_into("#ticket", &unknown).unwrap();
-    b.click("#redeem").unwrap();
+    b.submit("#redeem").unwrap();
     b.source_containing("redeem-error").unwrap();
     let error = b.text("#redeem-error").unwrap();
     assert!(error.contains("Ticket id") && error.contains(&unknown), "{error}");
@@ -385,7 +385,7 @@ fn a_company_user_redeems_a_ticket_after_a_mistyped_and_an_unknown_one_is_shown_
     // The real one: the new license's page with its code.
     b.clear("#ticket").unwrap();
     b.type_into("#ticket", &ticket).unwrap();
-    b.click("#redeem").unwrap();
+    b.submit("#redeem").unwrap();
     b.source_containing(r#"id="code""#).unwrap();
     assert!(b.url().unwrap().ends_with("?done=redeemed"));
     let id = portal_support::license_in_url(&b);

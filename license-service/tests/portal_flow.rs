@@ -70,7 +70,7 @@ fn a_company_registers_confirms_tries_activates_after_a_typo_and_orders_more_in_
     b.type_into("#company", company).unwrap();
     b.type_into("#email", email).unwrap();
     b.type_into("#password", "short").unwrap();
-    b.click("#register").unwrap();
+    b.submit("#register").unwrap();
     b.source_containing("register-error").unwrap();
     let invalid = b
         .execute(
@@ -82,7 +82,7 @@ fn a_company_registers_confirms_tries_activates_after_a_typo_and_orders_more_in_
     assert!(b.text("#register-error").unwrap().contains("password"));
     check(&b, "register-error");
     b.type_into("#password", PASSWORD).unwrap();
-    b.click("#register").unwrap();
+    b.submit("#register").unwrap();
     b.source_containing("message-title").unwrap();
     check(&b, "registered");
     assert!(
@@ -104,7 +104,7 @@ fn a_company_registers_confirms_tries_activates_after_a_typo_and_orders_more_in_
         .unwrap_or_else(|| panic!("no confirmation link in {body}"));
     b.go(&url(&svc, &link["http://portal.test".len()..])).unwrap();
     check(&b, "confirm");
-    b.click("#confirm").unwrap();
+    b.submit("#confirm").unwrap();
     b.source_containing("message-link").unwrap();
     check(&b, "confirmed");
     assert!(svc.store.user_by_email(email).unwrap().unwrap().confirmed);
@@ -115,7 +115,7 @@ fn a_company_registers_confirms_tries_activates_after_a_typo_and_orders_more_in_
     check(&b, "licenses-empty");
     b.go(&url(&svc, "/portal/trial")).unwrap();
     check(&b, "trial");
-    b.click("#start-trial").unwrap();
+    b.submit("#start-trial").unwrap();
     b.source_containing(r#"id="notice""#).unwrap();
     let id = license_in_url(&b);
     assert_eq!(b.text("#kind").unwrap(), "trial");
@@ -129,7 +129,7 @@ fn a_company_registers_confirms_tries_activates_after_a_typo_and_orders_more_in_
     let db = common::pg::db("ACME Portal installation");
     let typo = mistype(&db, 3);
     b.type_into("#database", &typo).unwrap();
-    b.click("#activate").unwrap();
+    b.submit("#activate").unwrap();
     let page = b.source_containing("activate-error").unwrap();
     assert!(b.text("#activate-error").unwrap().contains("group 3"), "{page}");
     assert_eq!(b.text("#typo-group").unwrap(), typo.split('-').nth(3).unwrap());
@@ -137,7 +137,7 @@ fn a_company_registers_confirms_tries_activates_after_a_typo_and_orders_more_in_
     check(&b, "activate-typo");
     b.clear("#database").unwrap();
     b.type_into("#database", &db).unwrap();
-    b.click("#activate").unwrap();
+    b.submit("#activate").unwrap();
     done(&svc, &b, id, "activate");
     assert!(b.text("#notice").unwrap().contains("activated"));
     assert!(
@@ -153,7 +153,7 @@ fn a_company_registers_confirms_tries_activates_after_a_typo_and_orders_more_in_
     b.clear("#named_users").unwrap();
     b.type_into("#named_users", "15").unwrap();
     b.click("#add-bi").unwrap();
-    b.click("#order").unwrap();
+    b.submit("#order").unwrap();
     b.source_containing("edit-error").unwrap();
     assert!(
         b.text("#edit-error").unwrap().contains("trial terms"),
@@ -186,7 +186,7 @@ fn a_company_registers_confirms_tries_activates_after_a_typo_and_orders_more_in_
         "{list}"
     );
     check(&b, "licenses");
-    b.click(&format!("a[href='/portal/licenses/{sub}']")).unwrap();
+    b.submit(&format!("a[href='/portal/licenses/{sub}']")).unwrap();
     b.source_containing(r#"id="code""#).unwrap();
     let bought_code = value(&b, "code");
 
@@ -194,7 +194,7 @@ fn a_company_registers_confirms_tries_activates_after_a_typo_and_orders_more_in_
     b.clear("#named_users").unwrap();
     b.type_into("#named_users", "15").unwrap();
     b.click("#add-bi").unwrap();
-    b.click("#order").unwrap();
+    b.submit("#order").unwrap();
     done(&svc, &b, sub, "upgrade");
     assert!(b.text("#notice").unwrap().contains("new code"));
     assert_eq!(b.text("#users").unwrap(), "15");
@@ -293,7 +293,7 @@ fn the_license_page_in_german_and_english_the_language_stored_with_the_user() {
     check(&b, "license-en");
 
     b.click("#lang option[value=de]").unwrap();
-    b.click("#lang-switch").unwrap();
+    b.submit("#lang-switch").unwrap();
     b.source_containing(r#"<html lang="de">"#).unwrap();
     assert_eq!(
         b.text("#license-title").unwrap(),
@@ -326,7 +326,7 @@ fn the_license_page_in_german_and_english_the_language_stored_with_the_user() {
     login(&svc, &b, "admin@beispiel.test");
     assert_eq!(b.text("h1").unwrap(), "Ihre Lizenzen");
     b.click("#lang option[value=en]").unwrap();
-    b.click("#lang-switch").unwrap();
+    b.submit("#lang-switch").unwrap();
     b.source_containing(r#"<html lang="en">"#).unwrap();
     assert_eq!(b.text("h1").unwrap(), "Your licenses");
 }

@@ -46,7 +46,7 @@ fn try_login(svc: &Service, b: &Browser, email: &str, password: &str) {
     b.go(&url(svc, "/portal/login")).unwrap();
     b.type_into("#email", email).unwrap();
     b.type_into("#password", password).unwrap();
-    b.click("#login").unwrap();
+    b.submit("#login").unwrap();
 }
 
 #[test]
@@ -67,7 +67,7 @@ fn a_user_resets_the_password_from_the_mailed_link_in_the_browser() {
     // From the login page to the forgot page; ask for the link.
     b.go(&url(&svc, "/portal/login")).unwrap();
     check(&b, "password-login");
-    b.click("#forgot-link").unwrap();
+    b.submit("#forgot-link").unwrap();
     b.url_becoming(&url(&svc, "/portal/password/forgot")).unwrap();
     check(&b, "password-forgot");
     // Not an address at all: the field is named (this says nothing about accounts).
@@ -77,14 +77,14 @@ fn a_user_resets_the_password_from_the_mailed_link_in_the_browser() {
         vec![],
     )
     .unwrap();
-    b.click("#forgot").unwrap();
+    b.submit("#forgot").unwrap();
     b.source_containing("forgot-error").unwrap();
     assert_eq!(invalid_fields(&b), "email");
     assert!(b.text("#forgot-error").unwrap().contains("email"));
     check(&b, "password-forgot-error");
     b.clear("#email").unwrap();
     b.type_into("#email", email).unwrap();
-    b.click("#forgot").unwrap();
+    b.submit("#forgot").unwrap();
     b.source_containing("message-title").unwrap();
     assert!(
         b.text("#message")
@@ -106,20 +106,20 @@ fn a_user_resets_the_password_from_the_mailed_link_in_the_browser() {
     assert_eq!(portal_support::value(&b, "password"), "");
     // In German and back: the switch returns to the page with its token.
     b.click("#lang option[value=de]").unwrap();
-    b.click("#lang-switch").unwrap();
+    b.submit("#lang-switch").unwrap();
     b.source_containing(r#"<html lang="de">"#).unwrap();
     assert_eq!(b.text("h1").unwrap(), "Neues Passwort setzen");
     assert_eq!(b.url().unwrap(), link);
     check(&b, "password-reset-de");
     b.click("#lang option[value=en]").unwrap();
-    b.click("#lang-switch").unwrap();
+    b.submit("#lang-switch").unwrap();
     b.source_containing(r#"<html lang="en">"#).unwrap();
     assert_eq!(b.url().unwrap(), link);
 
     // A mistyped confirmation: the second field is named, nothing is changed.
     b.type_into("#password", NEW_PASSWORD).unwrap();
     b.type_into("#password2", "a brand new passphrase 43").unwrap();
-    b.click("#reset").unwrap();
+    b.submit("#reset").unwrap();
     b.source_containing("reset-error").unwrap();
     assert_eq!(invalid_fields(&b), "password2", "only the confirmation is marked");
     let error = b.text("#reset-error").unwrap();
@@ -132,7 +132,7 @@ fn a_user_resets_the_password_from_the_mailed_link_in_the_browser() {
     // A weak password: the password field is named.
     b.type_into("#password", "short").unwrap();
     b.type_into("#password2", "short").unwrap();
-    b.click("#reset").unwrap();
+    b.submit("#reset").unwrap();
     b.source_containing("reset-error").unwrap();
     assert_eq!(invalid_fields(&b), "password", "only the password is marked");
     assert!(b.text("#reset-error").unwrap().contains("password"));
@@ -141,7 +141,7 @@ fn a_user_resets_the_password_from_the_mailed_link_in_the_browser() {
     // Both right: the password is set.
     b.type_into("#password", NEW_PASSWORD).unwrap();
     b.type_into("#password2", NEW_PASSWORD).unwrap();
-    b.click("#reset").unwrap();
+    b.submit("#reset").unwrap();
     b.source_containing("message-link").unwrap();
     assert!(b.text("#message").unwrap().contains("new password is set"));
     check(&b, "password-reset-done");
@@ -159,7 +159,7 @@ fn a_user_resets_the_password_from_the_mailed_link_in_the_browser() {
     b.go(&link).unwrap();
     b.type_into("#password", "another good passphrase 7").unwrap();
     b.type_into("#password2", "another good passphrase 7").unwrap();
-    b.click("#reset").unwrap();
+    b.submit("#reset").unwrap();
     b.source_containing("message-title").unwrap();
     assert_eq!(b.text("#message-title").unwrap(), "This link cannot be used");
     let href = b

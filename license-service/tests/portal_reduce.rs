@@ -64,9 +64,9 @@ fn a_hosted_customer_sees_the_effective_day_first_withdraws_and_cannot_after_the
 
     // A reduction that reduces nothing: the dates first, then the library's refusal at
     // the form.
-    b.click("#reduce").unwrap();
+    b.submit("#reduce").unwrap();
     b.source_containing(r#"id="effective""#).unwrap();
-    b.click("#confirm-reduce").unwrap();
+    b.submit("#confirm-reduce").unwrap();
     b.source_containing("reduce-error").unwrap();
     let error = b.text("#reduce-error").unwrap();
     assert!(error.contains("reduce"), "{error}");
@@ -76,7 +76,7 @@ fn a_hosted_customer_sees_the_effective_day_first_withdraws_and_cannot_after_the
     // withdrawable until 2026-12-12; the current scope stays until 2026-12-31.
     b.clear("#reduce_users").unwrap();
     b.type_into("#reduce_users", "15").unwrap();
-    b.click("#reduce").unwrap();
+    b.submit("#reduce").unwrap();
     b.source_containing(r#"id="effective""#).unwrap();
     let text = b.text("#effective").unwrap();
     assert!(
@@ -86,7 +86,7 @@ fn a_hosted_customer_sees_the_effective_day_first_withdraws_and_cannot_after_the
         "{text}"
     );
     check(&b, "reduce-preview");
-    b.click("#confirm-reduce").unwrap();
+    b.submit("#confirm-reduce").unwrap();
     wait_for(&svc, &b, id, "reduce");
     let pending = b.text("#pending").unwrap();
     assert!(pending.contains("From 2027-01-01: 15 named users"), "{pending}");
@@ -94,7 +94,7 @@ fn a_hosted_customer_sees_the_effective_day_first_withdraws_and_cannot_after_the
     assert_eq!(b.text("#users").unwrap(), "20", "the scope in force is unchanged");
     check(&b, "reduce-scheduled");
 
-    b.click(".withdraw").unwrap();
+    b.submit(".withdraw").unwrap();
     wait_for(&svc, &b, id, "withdraw");
     assert!(b.has("#no-pending").unwrap());
     check(&b, "reduce-withdrawn");
@@ -102,9 +102,9 @@ fn a_hosted_customer_sees_the_effective_day_first_withdraws_and_cannot_after_the
     // Scheduled again; after the cutoff it stays listed, without a withdrawal.
     b.clear("#reduce_users").unwrap();
     b.type_into("#reduce_users", "15").unwrap();
-    b.click("#reduce").unwrap();
+    b.submit("#reduce").unwrap();
     b.source_containing(r#"id="effective""#).unwrap();
-    b.click("#confirm-reduce").unwrap();
+    b.submit("#confirm-reduce").unwrap();
     wait_for(&svc, &b, id, "reduce");
     common::set_day(Date::from_ymd(2026, 12, 13).unwrap());
     b.go(&url(&svc, &format!("/portal/licenses/{id}"))).unwrap();

@@ -80,7 +80,7 @@ fn the_vendor_sees_charts_and_reports_of_known_licenses_in_english_and_german() 
     let (_, secret) = svc.user(svc.vendor_org, "reports@vendor.test", true, &Rights::default());
     let b = Browser::start().unwrap();
     login_vendor(&svc, &b, "reports@vendor.test", &secret);
-    b.click("#nav-reports").unwrap();
+    b.submit("#nav-reports").unwrap();
     b.source_containing(r#"id="issued-chart""#).unwrap();
 
     // New licenses per month by kind: Dec 2025 to Nov 2026, columns full, trial,
@@ -150,7 +150,7 @@ fn the_vendor_sees_charts_and_reports_of_known_licenses_in_english_and_german() 
     check(&b, "reports-charts");
 
     // The month's issued report: March, every code with license and kind, searchable.
-    b.click("#issued-2026-03 a").unwrap();
+    b.submit("#issued-2026-03 a").unwrap();
     b.source_containing(r#"id="codes""#).unwrap();
     let listed = texts(&b, "#codes tbody tr td:nth-child(2)");
     assert_eq!(listed.len(), 3, "{listed:?}");
@@ -158,7 +158,7 @@ fn the_vendor_sees_charts_and_reports_of_known_licenses_in_english_and_german() 
     assert!(b.has("#csv").unwrap());
     check(&b, "reports-issued");
     b.type_into("#q", "beta").unwrap();
-    b.click("#show").unwrap();
+    b.submit("#show").unwrap();
     b.url_becoming(&url(&svc, "/portal/reports/issued?month=2026-03&q=beta"))
         .unwrap();
     assert_eq!(texts(&b, "#codes tbody tr td:nth-child(2)"), [short.to_string()]);
@@ -223,7 +223,7 @@ fn the_vendor_sees_charts_and_reports_of_known_licenses_in_english_and_german() 
     // German: the same charts, in German words and dates.
     b.go(&url(&svc, "/portal/reports")).unwrap();
     b.click("#lang option[value=de]").unwrap();
-    b.click("#lang-switch").unwrap();
+    b.submit("#lang-switch").unwrap();
     b.source_containing("Neue Lizenzen pro Monat").unwrap();
     let bars = texts(&b, "#issued-chart rect.bar title");
     assert_eq!(bars[1], "03.2026, Abonnement: 2 neue Lizenzen", "{bars:?}");

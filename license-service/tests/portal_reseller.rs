@@ -46,7 +46,7 @@ fn a_reseller_user_is_refused_beyond_its_rights_with_the_limit_named_and_creates
     // offered, and its limit is named.
     let b = Browser::start().unwrap();
     login(&svc, &b, "admin@contoso.test");
-    b.click("a[href='/portal/users']").unwrap();
+    b.submit("a[href='/portal/users']").unwrap();
     b.source_containing(r#"id="own-frame""#).unwrap();
     let own = b.text("#own-frame").unwrap();
     assert!(own.contains("up to 100 named users"), "{own}");
@@ -68,7 +68,7 @@ fn a_reseller_user_is_refused_beyond_its_rights_with_the_limit_named_and_creates
         b.click(id).unwrap();
     }
     b.type_into("#named_users", "150").unwrap();
-    b.click("#invite").unwrap();
+    b.submit("#invite").unwrap();
     b.source_containing("users-error").unwrap();
     let error = b.text("#users-error").unwrap();
     assert!(
@@ -81,11 +81,11 @@ fn a_reseller_user_is_refused_beyond_its_rights_with_the_limit_named_and_creates
 
     b.clear("#named_users").unwrap();
     b.type_into("#named_users", "50").unwrap();
-    b.click("#invite").unwrap();
+    b.submit("#invite").unwrap();
     b.source_containing(r#"id="notice""#).unwrap();
     assert!(b.text("#users").unwrap().contains("sales@contoso.test"));
     check(&b, "users-invited");
-    b.click("#logout").unwrap();
+    b.submit("#logout").unwrap();
     b.url_becoming(&url(&svc, "/portal/login")).unwrap();
 
     // The invited user sets its password from the mailed link, then logs in.
@@ -97,11 +97,11 @@ fn a_reseller_user_is_refused_beyond_its_rights_with_the_limit_named_and_creates
         .unwrap();
     b.type_into("#password", PASSWORD).unwrap();
     b.type_into("#password2", PASSWORD).unwrap();
-    b.click("#reset").unwrap();
+    b.submit("#reset").unwrap();
     b.source_containing("message-link").unwrap();
     check(&b, "users-invitation-accepted");
     login(&svc, &b, "sales@contoso.test");
-    b.click("a[href='/portal/licenses/new']").unwrap();
+    b.submit("a[href='/portal/licenses/new']").unwrap();
     b.source_containing(r#"id="frame""#).unwrap();
     let fr = b.text("#frame").unwrap();
     assert!(
@@ -116,7 +116,7 @@ fn a_reseller_user_is_refused_beyond_its_rights_with_the_limit_named_and_creates
     b.click("#kind option[value=subscription]").unwrap();
     b.type_into("#named_users", "80").unwrap();
     b.click("#module-crm").unwrap();
-    b.click("#create").unwrap();
+    b.submit("#create").unwrap();
     b.source_containing("new-error").unwrap();
     let error = b.text("#new-error").unwrap();
     assert!(
@@ -132,7 +132,7 @@ fn a_reseller_user_is_refused_beyond_its_rights_with_the_limit_named_and_creates
 
     b.clear("#named_users").unwrap();
     b.type_into("#named_users", "20").unwrap();
-    b.click("#create").unwrap();
+    b.submit("#create").unwrap();
     b.source_containing(r#"id="notice""#).unwrap();
     let id = license_in_url(&b);
     assert_eq!(b.text("#users").unwrap(), "20");
@@ -167,7 +167,7 @@ fn a_reseller_user_is_refused_beyond_its_rights_with_the_limit_named_and_creates
     // The vendor's administrator, in the browser, sees it in the month's report of issued
     // codes and in the invoice basis of the reseller.
     let month = &common::today().to_string()[..7];
-    b.click("#logout").unwrap();
+    b.submit("#logout").unwrap();
     let (_, secret) = svc.user(svc.vendor_org, "reports@vendor.test", true, &Rights::default());
     portal_support::login_vendor(&svc, &b, "reports@vendor.test", &secret);
     b.go(&portal_support::url(

@@ -74,16 +74,16 @@ fn a_reseller_finds_its_customers_transfers_an_order_and_reads_its_statements() 
     // Customers: paged and searchable.
     let b = Browser::start().unwrap();
     login(&svc, &b, "admin@contoso.test");
-    b.click("a[href='/portal/customers']").unwrap();
+    b.submit("a[href='/portal/customers']").unwrap();
     b.source_containing(r#"id="customers""#).unwrap();
     assert!(b.text("#count").unwrap().contains("24 customers"));
     assert!(b.text("#page").unwrap().contains("1 of 2"));
     check(&b, "reseller-customers");
-    b.click("#next").unwrap();
+    b.submit("#next").unwrap();
     b.source_containing(r#"id="prev""#).unwrap();
     assert!(b.text("#page").unwrap().contains("2 of 2"));
     b.type_into("#q", "endkunde").unwrap();
-    b.click("#search").unwrap();
+    b.submit("#search").unwrap();
     b.source_containing("1 customers").unwrap();
     let rows = b.text("#customers").unwrap();
     assert!(
@@ -95,11 +95,11 @@ fn a_reseller_finds_its_customers_transfers_an_order_and_reads_its_statements() 
 
     // Transfers: nothing chosen is refused naming the field; a whole order is named
     // license by license with its new licensee before it moves.
-    b.click("a[href='/portal/transfers']").unwrap();
+    b.submit("a[href='/portal/transfers']").unwrap();
     b.source_containing(r#"id="review""#).unwrap();
     check(&b, "reseller-transfers");
     b.type_into("#licensee", "Neukunde GmbH").unwrap();
-    b.click("#review").unwrap();
+    b.submit("#review").unwrap();
     b.source_containing("transfers-error").unwrap();
     assert!(
         b.text("#transfers-error")
@@ -110,7 +110,7 @@ fn a_reseller_finds_its_customers_transfers_an_order_and_reads_its_statements() 
     );
     check(&b, "reseller-transfers-nothing-chosen");
     b.type_into("#order", "r-77 ").unwrap();
-    b.click("#review").unwrap();
+    b.submit("#review").unwrap();
     b.source_containing(r#"id="moving""#).unwrap();
     assert!(
         b.text("#review-text")
@@ -124,7 +124,7 @@ fn a_reseller_finds_its_customers_transfers_an_order_and_reads_its_statements() 
     );
     assert!(!moving.contains(&ids[0].to_string()), "{moving}");
     check(&b, "reseller-transfer-review");
-    b.click("#confirm").unwrap();
+    b.submit("#confirm").unwrap();
     b.source_containing(r#"id="moved""#).unwrap();
     check(&b, "reseller-transfer-done");
     for id in [a, b2] {
@@ -146,7 +146,7 @@ fn a_reseller_finds_its_customers_transfers_an_order_and_reads_its_statements() 
     b.source_containing(r#"id="review""#).unwrap();
     b.type_into("#licensee", "Neukunde GmbH").unwrap();
     b.type_into("#order", "R-88").unwrap();
-    b.click("#review").unwrap();
+    b.submit("#review").unwrap();
     b.source_containing("transfers-error").unwrap();
     let error = b.text("#transfers-error").unwrap();
     assert!(error.contains(&format!("license {c2} was erased")), "{error}");
@@ -160,7 +160,7 @@ fn a_reseller_finds_its_customers_transfers_an_order_and_reads_its_statements() 
     // Statements: the month's created codes and the subscriptions pro rata, a bad month
     // named, and both lists as CSV.
     let month = common::today().to_string()[..7].to_owned();
-    b.click("a[href='/portal/statements']").unwrap();
+    b.submit("a[href='/portal/statements']").unwrap();
     b.source_containing(r#"id="created""#).unwrap();
     let created = b.text("#created").unwrap();
     assert!(
@@ -174,7 +174,7 @@ fn a_reseller_finds_its_customers_transfers_an_order_and_reads_its_statements() 
     check(&b, "reseller-statements");
     b.clear("#month").unwrap();
     b.type_into("#month", "2026-13").unwrap();
-    b.click("#show").unwrap();
+    b.submit("#show").unwrap();
     b.source_containing("statements-error").unwrap();
     assert!(b.text("#statements-error").unwrap().contains("month"));
     check(&b, "reseller-statements-bad-month");
@@ -230,7 +230,7 @@ fn a_reseller_sees_its_ticket_pool_and_passes_tickets_on() {
 
     let b = Browser::start().unwrap();
     login(&svc, &b, "admin@contoso.test");
-    b.click("a[href='/portal/tickets']").unwrap();
+    b.submit("a[href='/portal/tickets']").unwrap();
     b.source_containing(r#"id="tickets""#).unwrap();
     assert!(b.text("#count").unwrap().contains("3 open tickets"));
     assert!(b.text("#tickets").unwrap().contains(&first));
@@ -239,7 +239,7 @@ fn a_reseller_sees_its_ticket_pool_and_passes_tickets_on() {
     // A count of none: the field is named, nothing is passed.
     b.type_into("#to", &fabrikam.to_string()).unwrap();
     b.type_into("#pass-count", "0").unwrap();
-    b.click("#pass-on").unwrap();
+    b.submit("#pass-on").unwrap();
     b.source_containing("tickets-error").unwrap();
     assert!(b.text("#tickets-error").unwrap().contains("number of tickets"));
     assert_eq!(
@@ -254,7 +254,7 @@ fn a_reseller_sees_its_ticket_pool_and_passes_tickets_on() {
 
     b.clear("#pass-count").unwrap();
     b.type_into("#pass-count", "1").unwrap();
-    b.click("#pass-on").unwrap();
+    b.submit("#pass-on").unwrap();
     b.source_containing(r#"id="notice""#).unwrap();
     let notice = b.text("#notice").unwrap();
     assert!(notice.contains("1 tickets passed on to Fabrikam"), "{notice}");
@@ -284,7 +284,7 @@ fn a_companys_administrator_invites_a_user_who_may_order_and_its_users_may_not()
 
     let b = Browser::start().unwrap();
     login(&svc, &b, "ca@acme.test");
-    b.click("a[href='/portal/users']").unwrap();
+    b.submit("a[href='/portal/users']").unwrap();
     b.source_containing(r#"id="invite""#).unwrap();
     // A company's administrator grants the right to order; a frame, tickets and reports
     // are not a company's, so not offered.
@@ -293,7 +293,7 @@ fn a_companys_administrator_invites_a_user_who_may_order_and_its_users_may_not()
     check(&b, "users-company");
     b.type_into("#email", "buyer@acme.test").unwrap();
     b.click("#right-order").unwrap();
-    b.click("#invite").unwrap();
+    b.submit("#invite").unwrap();
     b.source_containing(r#"id="notice""#).unwrap();
     let users = b.text("#users").unwrap();
     assert!(
@@ -307,14 +307,14 @@ fn a_companys_administrator_invites_a_user_who_may_order_and_its_users_may_not()
 
     // The same page in German.
     b.click("#lang option[value=de]").unwrap();
-    b.click("#lang-switch").unwrap();
+    b.submit("#lang-switch").unwrap();
     b.source_containing(r#"<html lang="de">"#).unwrap();
     assert_eq!(b.text("h1").unwrap(), "Benutzer");
     assert!(b.text("#users").unwrap().contains("darf bestellen"));
     check(&b, "users-company-de");
 
     // A user who is not the administrator: no link, and the page is refused.
-    b.click("#logout").unwrap();
+    b.submit("#logout").unwrap();
     login(&svc, &b, "viewer@acme.test");
     assert!(!b.has("a[href='/portal/users']").unwrap());
     b.go(&portal_support::url(&svc, "/portal/users")).unwrap();

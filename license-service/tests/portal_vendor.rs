@@ -58,30 +58,30 @@ fn the_vendor_certifies_narrows_and_revokes_a_reseller_erases_a_licensee_and_rea
     login_vendor(&svc, &b, "va@vendor.test", &va_secret);
 
     // Customers: searchable, each linking to its licenses.
-    b.click("a[href='/portal/vendor/customers']").unwrap();
+    b.submit("a[href='/portal/vendor/customers']").unwrap();
     b.source_containing(r#"id="customers""#).unwrap();
     check(&b, "vendor-customers");
     b.type_into("#q", "acme").unwrap();
-    b.click("#search").unwrap();
+    b.submit("#search").unwrap();
     b.source_containing(r#"id="count">1 companies"#).unwrap();
     assert!(!b.source().unwrap().contains("Beta GmbH"));
-    b.click(&format!("#licenses-{acme}")).unwrap();
+    b.submit(&format!("#licenses-{acme}")).unwrap();
     b.source_containing(r#"id="licenses""#).unwrap();
     assert!(b.has(&format!("a[href='/portal/licenses/{license}']")).unwrap());
     check(&b, "vendor-customer-licenses");
     // A search inside the company's licenses keeps the filter.
     b.type_into("#q", &license.to_string()).unwrap();
-    b.click("#search").unwrap();
+    b.submit("#search").unwrap();
     b.source_containing(&format!(r#"type="search" value="{license}""#))
         .unwrap();
     assert!(b.url().unwrap().contains(&format!("company={acme}")));
     assert!(b.has(&format!("a[href='/portal/licenses/{license}']")).unwrap());
 
     // Resellers: Contoso, not certified yet.
-    b.click("a[href='/portal/vendor/resellers']").unwrap();
+    b.submit("a[href='/portal/vendor/resellers']").unwrap();
     b.source_containing(r#"id="resellers""#).unwrap();
     check(&b, "vendor-resellers");
-    b.click(&format!("#reseller-{contoso}")).unwrap();
+    b.submit(&format!("#reseller-{contoso}")).unwrap();
     b.source_containing(r#"id="no-certs""#).unwrap();
     check(&b, "vendor-reseller");
 
@@ -93,7 +93,7 @@ fn the_vendor_certifies_narrows_and_revokes_a_reseller_erases_a_licensee_and_rea
     b.click("#certify-module-budget").unwrap();
     b.type_into("#certify-named_users", "lots").unwrap();
     b.type_into("#certify-until", "2029-12-31").unwrap();
-    b.click("#certify-submit").unwrap();
+    b.submit("#certify-submit").unwrap();
     b.source_containing(r#"id="certify-error""#).unwrap();
     let error = b.text("#certify-error").unwrap();
     assert!(error.contains("Most named users per license"), "{error}");
@@ -103,7 +103,7 @@ fn the_vendor_certifies_narrows_and_revokes_a_reseller_erases_a_licensee_and_rea
     check(&b, "vendor-certify-error");
     b.clear("#certify-named_users").unwrap();
     b.type_into("#certify-named_users", "50").unwrap();
-    b.click("#certify-submit").unwrap();
+    b.submit("#certify-submit").unwrap();
     b.source_containing(r#"id="confirm-text""#).unwrap();
     let what = b.text("#confirm-text").unwrap();
     assert!(
@@ -114,7 +114,7 @@ fn the_vendor_certifies_narrows_and_revokes_a_reseller_erases_a_licensee_and_rea
         "{what}"
     );
     check(&b, "vendor-certify-confirm");
-    b.click("#confirm").unwrap();
+    b.submit("#confirm").unwrap();
     b.source_containing(r#"id="notice""#).unwrap();
     let cert = svc
         .store
@@ -129,7 +129,7 @@ fn the_vendor_certifies_narrows_and_revokes_a_reseller_erases_a_licensee_and_rea
 
     // Narrow: a wider frame is refused naming the limit, a narrower one confirmed.
     b.click("#narrow-demo-erp-module-bi").unwrap();
-    b.click("#narrow-demo-erp-submit").unwrap();
+    b.submit("#narrow-demo-erp-submit").unwrap();
     b.source_containing(r#"id="narrow-demo-erp-error""#).unwrap();
     let error = b.text("#narrow-demo-erp-error").unwrap();
     assert!(error.contains("not inside the certified one"), "{error}");
@@ -137,7 +137,7 @@ fn the_vendor_certifies_narrows_and_revokes_a_reseller_erases_a_licensee_and_rea
     b.click("#narrow-demo-erp-module-bi").unwrap();
     b.clear("#narrow-demo-erp-named_users").unwrap();
     b.type_into("#narrow-demo-erp-named_users", "20").unwrap();
-    b.click("#narrow-demo-erp-submit").unwrap();
+    b.submit("#narrow-demo-erp-submit").unwrap();
     b.source_containing(r#"id="confirm-text""#).unwrap();
     assert!(
         b.text("#confirm-text")
@@ -145,7 +145,7 @@ fn the_vendor_certifies_narrows_and_revokes_a_reseller_erases_a_licensee_and_rea
             .contains("named users per license: 20")
     );
     check(&b, "vendor-narrow-confirm");
-    b.click("#confirm").unwrap();
+    b.submit("#confirm").unwrap();
     b.source_containing(r#"id="notice""#).unwrap();
     let narrowed = svc.store.certificate(contoso, "demo-erp").unwrap().expect("live");
     assert_ne!(narrowed.serial, cert.serial);
@@ -158,23 +158,23 @@ fn the_vendor_certifies_narrows_and_revokes_a_reseller_erases_a_licensee_and_rea
     check(&b, "vendor-narrowed");
 
     // Revoke, confirmed.
-    b.click("#revoke-demo-erp").unwrap();
+    b.submit("#revoke-demo-erp").unwrap();
     b.source_containing(r#"id="confirm-text""#).unwrap();
     assert!(b.text("#confirm-text").unwrap().contains("refused offline"));
     check(&b, "vendor-revoke-confirm");
-    b.click("#confirm").unwrap();
+    b.submit("#confirm").unwrap();
     b.source_containing(r#"id="notice""#).unwrap();
     assert!(svc.store.certificate(contoso, "demo-erp").unwrap().is_none());
     assert!(!b.has("#revoke-demo-erp").unwrap());
     check(&b, "vendor-revoked");
 
     // The revocation list names the revoked certificate.
-    b.click("a[href='/portal/vendor/revocations']").unwrap();
+    b.submit("a[href='/portal/vendor/revocations']").unwrap();
     b.source_containing(r#"id="publish""#).unwrap();
     check(&b, "vendor-revocations");
     b.clear("#valid_days").unwrap();
     b.type_into("#valid_days", "none").unwrap();
-    b.click("#publish").unwrap();
+    b.submit("#publish").unwrap();
     b.source_containing(r#"id="revocations-error""#).unwrap();
     assert!(
         b.text("#revocations-error")
@@ -184,18 +184,18 @@ fn the_vendor_certifies_narrows_and_revokes_a_reseller_erases_a_licensee_and_rea
     check(&b, "vendor-revocations-error");
     b.clear("#valid_days").unwrap();
     b.type_into("#valid_days", "10").unwrap();
-    b.click("#publish").unwrap();
+    b.submit("#publish").unwrap();
     b.source_containing(r#"id="list""#).unwrap();
     let certs = b.text("#list-certificates").unwrap();
     assert!(certs.contains(&narrowed.serial.to_string()), "{certs}");
     check(&b, "vendor-revocations-published");
 
     // GDPR erasure: what is erased and what is kept, before it is done.
-    b.click("a[href='/portal/vendor/erasure']").unwrap();
+    b.submit("a[href='/portal/vendor/erasure']").unwrap();
     b.source_containing(r#"id="erase""#).unwrap();
     check(&b, "vendor-erasure");
     b.type_into("#licensee", "ACME Corp").unwrap();
-    b.click("#erase").unwrap();
+    b.submit("#erase").unwrap();
     b.source_containing(r#"id="confirm-text""#).unwrap();
     let what = b.text("#confirm-text").unwrap();
     assert!(
@@ -203,7 +203,7 @@ fn the_vendor_certifies_narrows_and_revokes_a_reseller_erases_a_licensee_and_rea
         "{what}"
     );
     check(&b, "vendor-erasure-confirm");
-    b.click("#confirm").unwrap();
+    b.submit("#confirm").unwrap();
     b.source_containing(r#"id="message""#).unwrap();
     let done = b.text("#message").unwrap();
     assert!(done.contains("ledger records changed"), "{done}");
@@ -211,7 +211,7 @@ fn the_vendor_certifies_narrows_and_revokes_a_reseller_erases_a_licensee_and_rea
     check(&b, "vendor-erased");
 
     // The audit log shows every one of those actions; filtered by one.
-    b.click("a[href='/portal/vendor/audit']").unwrap();
+    b.submit("a[href='/portal/vendor/audit']").unwrap();
     b.source_containing(r#"id="audit""#).unwrap();
     let log = b.text("#audit").unwrap();
     for action in [
@@ -225,12 +225,12 @@ fn the_vendor_certifies_narrows_and_revokes_a_reseller_erases_a_licensee_and_rea
     }
     check(&b, "vendor-audit");
     b.click("#action option[value=erase]").unwrap();
-    b.click("#filter").unwrap();
+    b.submit("#filter").unwrap();
     b.source_containing(r#"id="count">1 lines"#).unwrap();
     check(&b, "vendor-audit-filtered");
 
     // A clerk sees the reseller, but no form to change it, and may not certify.
-    b.click("#logout").unwrap();
+    b.submit("#logout").unwrap();
     login_vendor(&svc, &b, "vc@vendor.test", &vc_secret);
     b.go(&url(&svc, &format!("/portal/vendor/resellers/{contoso}")))
         .unwrap();

@@ -51,7 +51,7 @@ pub fn login(svc: &Service, b: &Browser, email: &str) {
     b.go(&url(svc, "/portal/login")).unwrap();
     b.type_into("#email", email).unwrap();
     b.type_into("#password", PASSWORD).unwrap();
-    b.click("#login").unwrap();
+    b.submit("#login").unwrap();
     b.url_becoming(&url(svc, "/portal/licenses")).unwrap();
 }
 
@@ -116,6 +116,6 @@ pub fn login_vendor(svc: &Service, b: &Browser, email: &str, secret: &str) {
     b.type_into("#email", email).unwrap();
     b.type_into("#password", PASSWORD).unwrap();
     b.type_into("#totp", &code).unwrap();
-    b.click("#login").unwrap();
+    b.submit("#login").unwrap();
     b.url_becoming(&url(svc, "/portal/licenses")).unwrap();
 }
