@@ -43,7 +43,7 @@ use license_service::issuers::Issuers;
 use license_service::notify::{Background, NotifyConfig, Notifying, OutboxMailer};
 use license_service::permissions::Matrix;
 use license_service::rights::Rights;
-use license_service::store::Store;
+use license_service::store::{AuditAction, Store};
 use license_service::{App, Settings};
 
 type Failure = Box<dyn std::error::Error + Send + Sync>;
@@ -103,7 +103,7 @@ fn add_vendor_admin(email: &str) -> Result<(), Failure> {
         .create_user(vendor, email, &unusable, true, &secret_b32, &Rights::default())?
         .ok_or("that address has an account")?;
     let token = store.one_time("reset", id, 24 * 3_600_000)?;
-    store.audit("bootstrap", vendor, "add_user", &format!("user:{id}"))?;
+    store.audit("bootstrap", vendor, AuditAction::AddUser, &format!("user:{id}"))?;
     println!("vendor administrator {email} (user {id}) created");
     println!(
         "set its password within 24 hours: POST /api/v1/password/reset {{\"token\": \"{token}\", \"password\": ...}}"

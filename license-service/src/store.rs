@@ -5,7 +5,10 @@
 
 use serde::Serialize;
 
+pub mod audit;
 pub mod resellers;
+
+pub use audit::{AuditAction, AuditLine, AuditSearch};
 
 use crate::auth::secret;
 use crate::clock::now_ms;
@@ -81,23 +84,6 @@ pub struct TokenInfo {
     pub scopes: Vec<String>,
     /// When it was revoked (ms), 0 if live.
     pub revoked_ms: i64,
-}
-
-/// One line of the audit log.
-#[derive(Clone, Debug, Serialize)]
-pub struct AuditLine {
-    /// Its id (ascending).
-    pub id: i64,
-    /// When (ms since the epoch).
-    pub at_ms: i64,
-    /// Who: `user:<id>`, `token:<id>` or `anonymous`.
-    pub actor: String,
-    /// The actor's organisation.
-    pub org_id: i64,
-    /// What.
-    pub action: String,
-    /// On what.
-    pub subject: String,
 }
 
 /// Which company holds a license and which reseller created it (0: none).
@@ -586,15 +572,7 @@ impl Store {
         }
         let search = search.trim();
         if !search.is_empty() {
-            let escaped: String = search
-                .to_lowercase()
-                .chars()
-                .flat_map(|c| match c {
-                    '%' | '_' | '\\' => vec!['\\', c],
-                    c => vec![c],
-                })
-                .collect();
-            params.push(format!("%{escaped}%").into());
+            params.push(like_pattern(search).into());
             let like = format!("lower(product) LIKE ${} ESCAPE '\\'", params.len());
             match search.parse::<u32>() {
                 Ok(n) => {
@@ -683,44 +661,6 @@ impl Store {
         })
         .map(drop)
     }
-
-    /// Append to the audit log.
-    pub fn audit(&self, actor: &str, org_id: i64, action: &str, subject: &str) -> Result<(), StoreError> {
-        self.tx(|tx| {
-            tx.exec(
-                "INSERT INTO svc_audit (at_ms, actor, org_id, action, subject) VALUES ($1, $2, $3, $4, $5)",
-                &[
-                    now_ms().into(),
-                    actor.into(),
-                    org_id.into(),
-                    action.into(),
-                    subject.into(),
-                ],
-            )
-        })
-        .map(drop)
-    }
-
-    /// The newest `limit` lines of the audit log (of one organisation unless `org_id` is 0),
-    /// newest first.
-    pub fn audit_log(&self, org_id: i64, limit: i64) -> Result<Vec<AuditLine>, StoreError> {
-        let rows = self.query(
-            "SELECT id, at_ms, actor, org_id, action, subject FROM svc_audit
-             WHERE (CAST($1 AS BIGINT) = 0 OR org_id = $1) ORDER BY id DESC LIMIT $2",
-            &[org_id.into(), limit.into()],
-        )?;
-        Ok(rows
-            .iter()
-            .map(|r| AuditLine {
-                id: r[0].int(),
-                at_ms: r[1].int(),
-                actor: r[2].text().to_owned(),
-                org_id: r[3].int(),
-                action: r[4].text().to_owned(),
-                subject: r[5].text().to_owned(),
-            })
-            .collect())
-    }
 }
 
 /// A new organisation; a reseller's (and the vendor's) name is unique, companies may share
@@ -785,4 +725,18 @@ fn owner_of(r: &Row) -> Owner {
         company_id: r[1].int(),
         reseller_id: r[2].int(),
     }
+}
+
+/// A `LIKE ... ESCAPE '\'` pattern matching every lower-cased text that contains `search`
+/// (lower-cased; `%`, `_` and `\` in it match themselves).
+fn like_pattern(search: &str) -> String {
+    let escaped: String = search
+        .to_lowercase()
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    format!("%{escaped}%")
 }

@@ -25,6 +25,7 @@ use crate::mail::MessageKind;
 use crate::ops::accounts::{self as ops, check_email, check_name, queue};
 use crate::ops::users as users_ops;
 use crate::rights::{OrgKind, Rights};
+use crate::store::{AuditAction, AuditSearch};
 use crate::store::{TokenInfo, User, normalize_email};
 
 /// The scopes an API token may carry.
@@ -254,7 +255,7 @@ pub(crate) async fn create_token<I: Issuers>(
     let (id, token) = blocking(&app, move |app| {
         let (id, token) = app.store.create_token(org, t.name.trim(), &t.scopes)?;
         app.store
-            .audit(&actor, org, "create_token", &format!("token:{id}"))?;
+            .audit(&actor, org, AuditAction::CreateToken, &format!("token:{id}"))?;
         Ok((id, token))
     })
     .await?;
@@ -275,7 +276,7 @@ pub(crate) async fn revoke_token<I: Issuers>(
             return Err(ApiError::not_found("token"));
         }
         app.store
-            .audit(&actor, org, "revoke_token", &format!("token:{id}"))?;
+            .audit(&actor, org, AuditAction::RevokeToken, &format!("token:{id}"))?;
         Ok(Json(json!({"revoked": true})))
     })
     .await
@@ -339,8 +340,12 @@ pub(crate) async fn add_reseller<I: Issuers>(
             &normalize_email(&n.admin_email),
             MessageKind::Invitation { token },
         );
-        app.store
-            .audit(&actor, app.vendor_org, "add_reseller", &format!("org:{org}"))?;
+        app.store.audit(
+            &actor,
+            app.vendor_org,
+            AuditAction::AddReseller,
+            &format!("org:{org}"),
+        )?;
         Ok(org)
     })
     .await?;
@@ -352,19 +357,47 @@ pub(crate) async fn add_reseller<I: Issuers>(
 pub(crate) struct AuditQuery {
     #[serde(default)]
     limit: Option<i64>,
+    #[serde(default)]
+    before: Option<i64>,
+    #[serde(default)]
+    action: Option<String>,
+    #[serde(default)]
+    actor: Option<String>,
 }
 
-/// `GET /api/v1/audit?limit=N`: the newest lines (at most 1,000).
+/// `GET /api/v1/audit?limit=N&before=ID&action=A&actor=TEXT`: the newest lines (at most
+/// 1,000 per call), of one action and of actors containing `actor` if given. The answer's
+/// `next_before` reads the next older page (`null` once a page comes back short), so a
+/// client walks the whole log however long it is.
 pub(crate) async fn audit<I: Issuers>(
     State(app): State<Arc<App<I>>>,
     q: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<Value>> {
     let Query(q) = q.map_err(|e| ApiError::field("limit", e.body_text()))?;
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
+    let search = AuditSearch {
+        action: q.action.as_deref().map(audit_action).transpose()?,
+        actor: q.actor.unwrap_or_default().chars().take(100).collect(),
+        before: q.before,
+    };
     blocking(&app, move |app| {
-        Ok(Json(json!({"audit": app.store.audit_log(0, limit)?})))
+        let (lines, _) = app.store.audit_search(&search, 0, limit, false)?;
+        let full = i64::try_from(lines.len()).unwrap_or(i64::MAX) == limit;
+        let next_before = lines.last().filter(|_| full).map(|l| l.id);
+        Ok(Json(json!({"audit": lines, "next_before": next_before})))
     })
     .await
+}
+
+/// The action a query names, or a field error listing the actions there are.
+fn audit_action(name: &str) -> ApiResult<AuditAction> {
+    AuditAction::parse(name.trim()).ok_or_else(|| {
+        let names: Vec<&str> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
+        ApiError::field(
+            "action",
+            format!("no such action {name:?}; the log knows {}", names.join(", ")),
+        )
+    })
 }
 
 #[derive(Deserialize)]

@@ -26,6 +26,7 @@ use crate::ops::licenses::{
     authorize_change, commit_change, history as license_history, license_file, place, visible_ids,
 };
 use crate::ops::reports;
+use crate::store::AuditAction;
 
 /// The optional `Idempotency-Key` header.
 fn order_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
@@ -81,7 +82,7 @@ async fn change<I: Issuers>(
     id: Result<Path<u32>, PathRejection>,
     headers: &HeaderMap,
     body: Option<Bytes>,
-    action: &'static str,
+    action: AuditAction,
     make: impl FnOnce(u32, Option<Change>) -> ApiResult<Order>,
 ) -> ApiResult<Json<Outcome>> {
     let license_id = license_id(id)?;
@@ -106,7 +107,7 @@ pub(crate) async fn upgrade<I: Issuers>(
         id,
         &headers,
         Some(body),
-        "upgrade",
+        AuditAction::Upgrade,
         |license_id, change| {
             Ok(Order::Upgrade {
                 license_id,
@@ -131,7 +132,7 @@ pub(crate) async fn reduce<I: Issuers>(
         id,
         &headers,
         Some(body),
-        "reduce",
+        AuditAction::Reduce,
         |license_id, change| {
             Ok(Order::Reduce {
                 license_id,
@@ -149,7 +150,7 @@ pub(crate) async fn renew<I: Issuers>(
     id: Result<Path<u32>, PathRejection>,
     headers: HeaderMap,
 ) -> ApiResult<Json<Outcome>> {
-    change(app, c, id, &headers, None, "renew", |license_id, _| {
+    change(app, c, id, &headers, None, AuditAction::Renew, |license_id, _| {
         Ok(Order::Renew { license_id })
     })
     .await
@@ -168,7 +169,7 @@ pub(crate) async fn withdraw<I: Issuers>(
         id,
         &headers,
         None,
-        "withdraw_reduction",
+        AuditAction::WithdrawReduction,
         |license_id, _| Ok(Order::WithdrawReduction { license_id }),
     )
     .await
@@ -181,9 +182,15 @@ pub(crate) async fn cancel<I: Issuers>(
     id: Result<Path<u32>, PathRejection>,
     headers: HeaderMap,
 ) -> ApiResult<Json<Outcome>> {
-    change(app, c, id, &headers, None, "cancel", |license_id, _| {
-        Ok(Order::Cancel { license_id })
-    })
+    change(
+        app,
+        c,
+        id,
+        &headers,
+        None,
+        AuditAction::Cancel,
+        |license_id, _| Ok(Order::Cancel { license_id }),
+    )
     .await
 }
 
@@ -244,13 +251,21 @@ pub(crate) async fn activate<I: Issuers>(
     body: Bytes,
 ) -> ApiResult<Json<Outcome>> {
     let a: ActivateBody = parse(&body)?;
-    change(app, c, id, &headers, None, "activate", move |license_id, _| {
-        Ok(Order::Rehost {
-            license_id,
-            bind: a.bind,
-            unbind: a.unbind,
-        })
-    })
+    change(
+        app,
+        c,
+        id,
+        &headers,
+        None,
+        AuditAction::Activate,
+        move |license_id, _| {
+            Ok(Order::Rehost {
+                license_id,
+                bind: a.bind,
+                unbind: a.unbind,
+            })
+        },
+    )
     .await
 }
 
@@ -388,9 +403,15 @@ pub(crate) async fn revoke<I: Issuers>(
     {
         return Err(ApiError::field("reason", format!("the reason is refused: {why}")));
     }
-    change(app, c, id, &headers, None, "revoke", |license_id, _| {
-        Ok(Order::Revoke { license_id, reason })
-    })
+    change(
+        app,
+        c,
+        id,
+        &headers,
+        None,
+        AuditAction::Revoke,
+        |license_id, _| Ok(Order::Revoke { license_id, reason }),
+    )
     .await
 }
 
@@ -407,7 +428,9 @@ pub(crate) async fn order<I: Issuers>(
     let org = c.org().map_or(0, |o| o.0);
     let id = outcome.license_id();
     blocking(&app, move |app| {
-        Ok(app.store.audit(&actor, org, "order", &format!("license:{id}"))?)
+        Ok(app
+            .store
+            .audit(&actor, org, AuditAction::Order, &format!("license:{id}"))?)
     })
     .await?;
     Ok(Json(outcome))

@@ -31,6 +31,7 @@ use super::caller::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
 use crate::ops::certificates as certs;
+use crate::store::AuditAction;
 use crate::store::resellers::Custody;
 
 fn org_id(id: Result<Path<i64>, PathRejection>) -> ApiResult<i64> {
@@ -217,7 +218,7 @@ pub(crate) async fn import<I: Issuers>(
         app.store.audit(
             &actor,
             app.vendor_org,
-            "import_export",
+            AuditAction::ImportExport,
             &format!("org:{} {}", org.id, export.month),
         )?;
         Ok(Json(json!({

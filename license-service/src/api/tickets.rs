@@ -30,6 +30,7 @@ use super::caller::Caller;
 use crate::error::ApiResult;
 use crate::issuers::Issuers;
 use crate::ops::tickets::{self as pool, POOLS, home, reseller_org, vendor_pool};
+use crate::store::AuditAction;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -62,7 +63,7 @@ pub(crate) async fn create<I: Issuers>(
         app.store.audit(
             &actor,
             app.vendor_org,
-            "create_tickets",
+            AuditAction::CreateTickets,
             &format!("org:{} {}", reseller.id, ids.len()),
         )?;
         Ok(json!({"reseller": reseller.name, "product": b.order.product, "tickets": ids}))

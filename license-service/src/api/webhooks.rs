@@ -22,6 +22,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
 use crate::notify::{VENDOR_OWNER, reseller_owner};
 use crate::rights::OrgKind;
+use crate::store::AuditAction;
 
 /// The owner name of the caller's endpoints (the vendor's or its reseller's).
 fn owner(c: &Caller) -> ApiResult<String> {
@@ -91,7 +92,7 @@ pub(crate) async fn create<I: Issuers>(
         let (e, secret) = register_endpoint(outbox(app)?, &owner, &w.url, &app.settings.webhook_policy, now)
             .map_err(notify_error)?;
         app.store
-            .audit(&actor, org, "add_webhook", &format!("webhook:{}", e.id))?;
+            .audit(&actor, org, AuditAction::AddWebhook, &format!("webhook:{}", e.id))?;
         Ok((
             StatusCode::CREATED,
             Json(json!({"id": e.id, "url": e.url, "secret": secret.as_str()})),
@@ -121,7 +122,7 @@ pub(crate) async fn remove<I: Issuers>(
             return Err(ApiError::not_found("webhook"));
         }
         app.store
-            .audit(&actor, org, "remove_webhook", &format!("webhook:{id}"))?;
+            .audit(&actor, org, AuditAction::RemoveWebhook, &format!("webhook:{id}"))?;
         Ok(Json(json!({"removed": id})))
     })
     .await

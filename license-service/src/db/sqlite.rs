@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0001_accounts.sql"),
     include_str!("../../migrations/sqlite/0002_user_language.sql"),
     include_str!("../../migrations/sqlite/0003_reseller_keys.sql"),
+    include_str!("../../migrations/sqlite/0004_audit_action.sql"),
 ];
 
 /// The SQLite database.

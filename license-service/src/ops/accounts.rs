@@ -13,6 +13,7 @@ use crate::issuers::Issuers;
 use crate::mail::{Message, MessageKind};
 use crate::names;
 use crate::rights::{OrgKind, Rights};
+use crate::store::AuditAction;
 use crate::store::{THROTTLE_FAILURES, THROTTLE_FAILURES_PER_ADDRESS, User, normalize_email};
 
 /// A name people typed, refused when empty, invisible or carrying bidirectional controls
@@ -84,8 +85,12 @@ pub async fn register<I: Issuers>(
         match created {
             Some((org, user)) => {
                 let token = app.store.one_time("confirm", user, app.settings.confirm_ms)?;
-                app.store
-                    .audit(&format!("user:{user}"), org, "register", company.trim())?;
+                app.store.audit(
+                    &format!("user:{user}"),
+                    org,
+                    AuditAction::Register,
+                    company.trim(),
+                )?;
                 queue(app, &email, MessageKind::ConfirmAddress { token });
             }
             None => queue(app, &email, MessageKind::AlreadyRegistered),
@@ -109,7 +114,8 @@ pub async fn confirm<I: Issuers>(app: &Arc<App<I>>, token: String) -> ApiResult<
     blocking(app, move |app| {
         let user = app.store.redeem("confirm", &token)?.ok_or_else(invalid_token)?;
         app.store.confirm(user)?;
-        app.store.audit(&format!("user:{user}"), 0, "confirm", "")?;
+        app.store
+            .audit(&format!("user:{user}"), 0, AuditAction::Confirm, "")?;
         Ok(())
     })
     .await
@@ -187,7 +193,7 @@ pub async fn login<I: Issuers>(app: &Arc<App<I>>, l: LoginRequest) -> ApiResult<
             app.store.end_session(&old)?;
         }
         let (session, csrf) = app.store.create_session(user.id, app.settings.session_ms)?;
-        app.store.audit(&format!("user:{}", user.id), user.org_id, "login", "")?;
+        app.store.audit(&format!("user:{}", user.id), user.org_id, AuditAction::Login, "")?;
         Ok((session, csrf, user))
     })
     .await
@@ -198,7 +204,7 @@ pub async fn logout<I: Issuers>(app: &Arc<App<I>>, session: String, user: User) 
     blocking(app, move |app| {
         app.store.end_session(&session)?;
         app.store
-            .audit(&format!("user:{}", user.id), user.org_id, "logout", "")?;
+            .audit(&format!("user:{}", user.id), user.org_id, AuditAction::Logout, "")?;
         Ok(())
     })
     .await
@@ -230,7 +236,7 @@ pub async fn reset<I: Issuers>(app: &Arc<App<I>>, token: String, pass: String) -
         let user = app.store.redeem("reset", &token)?.ok_or_else(invalid_token)?;
         app.store.set_password(user, &hash)?;
         app.store
-            .audit(&format!("user:{user}"), 0, "password_reset", "")?;
+            .audit(&format!("user:{user}"), 0, AuditAction::PasswordReset, "")?;
         Ok(())
     })
     .await

@@ -13,6 +13,7 @@ use crate::api::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
 use crate::rights::{OrgKind, frame_inside};
+use crate::store::AuditAction;
 use crate::store::Org;
 use crate::store::resellers::Custody;
 
@@ -184,7 +185,7 @@ pub fn certify<I: Issuers>(
     app.store.audit(
         actor,
         app.vendor_org,
-        "certify_reseller",
+        AuditAction::CertifyReseller,
         &format!("org:{} {product}:{}", org.id, out.serial),
     )?;
     Ok(out)
@@ -235,7 +236,7 @@ pub fn narrow<I: Issuers>(
     app.store.audit(
         actor,
         app.vendor_org,
-        "narrow_reseller",
+        AuditAction::NarrowReseller,
         &format!("org:{} {product}:{}", org.id, out.serial),
     )?;
     Ok(out)
@@ -252,7 +253,7 @@ pub fn revoke<I: Issuers>(app: &App<I>, actor: &str, org: i64, product: &str) ->
     app.store.audit(
         actor,
         app.vendor_org,
-        "revoke_reseller",
+        AuditAction::RevokeReseller,
         &format!("org:{} {product}:{serial}", org.id),
     )?;
     Ok(serial)

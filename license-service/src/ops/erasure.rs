@@ -8,6 +8,7 @@ use crate::api::app::App;
 use crate::error::ApiResult;
 use crate::issuers::Issuers;
 use crate::ops::accounts::check_name;
+use crate::store::AuditAction;
 
 /// What an erasure did.
 pub struct Erased {
@@ -29,6 +30,6 @@ pub fn erase<I: Issuers>(app: &App<I>, actor: &str, org: i64, licensee: &str) ->
     let records = app
         .issuers
         .with(|is| license_issue::Ledger::erase_licensee(is.ledger_mut(), licensee, &pseudonym))?;
-    app.store.audit(actor, org, "erase", &pseudonym)?;
+    app.store.audit(actor, org, AuditAction::Erase, &pseudonym)?;
     Ok(Erased { records, pseudonym })
 }

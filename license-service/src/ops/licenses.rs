@@ -16,6 +16,7 @@ use crate::issuers::Issuers;
 use crate::names;
 use crate::permissions::Cell;
 use crate::rights::OrgKind;
+use crate::store::AuditAction;
 use crate::store::Owner;
 
 /// The texts of an order people typed, checked before the library sees them (a 400
@@ -146,7 +147,7 @@ pub async fn commit_change<I: Issuers>(
     c: &Caller,
     license_id: u32,
     key: Option<String>,
-    action: &'static str,
+    action: AuditAction,
     order: Order,
 ) -> ApiResult<Outcome> {
     let c2 = c.clone();
@@ -239,7 +240,8 @@ pub async fn trial<I: Issuers>(
                 },
                 &product,
             )?;
-            app.store.audit(&actor, org, "trial", &format!("license:{id}"))?;
+            app.store
+                .audit(&actor, org, AuditAction::Trial, &format!("license:{id}"))?;
         }
         Ok(())
     })
@@ -365,8 +367,12 @@ pub async fn create<I: Issuers>(
     let actor = c.actor_name();
     blocking(app, move |app| {
         app.store.record_license(owner, &order.product)?;
-        app.store
-            .audit(&actor, org, "issue", &format!("license:{}", owner.license_id))?;
+        app.store.audit(
+            &actor,
+            org,
+            AuditAction::Issue,
+            &format!("license:{}", owner.license_id),
+        )?;
         Ok(())
     })
     .await?;

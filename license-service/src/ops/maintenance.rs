@@ -14,6 +14,7 @@ use crate::api::app::{App, blocking};
 use crate::api::caller::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
+use crate::store::AuditAction;
 
 /// What a pack covers, before it is bought.
 #[derive(Clone, Debug)]
@@ -115,7 +116,7 @@ pub async fn buy<I: Issuers>(
         .await?;
         let order = Order::Maintenance { license_id, kind };
         return Ok(vec![
-            commit_change(app, c, license_id, key, "maintenance", order).await?,
+            commit_change(app, c, license_id, key, AuditAction::Maintenance, order).await?,
         ]);
     }
     let c2 = c.clone();
@@ -127,8 +128,12 @@ pub async fn buy<I: Issuers>(
         let out = app.issuers.with(|is| is.add_site_maintenance(&site, today))?;
         for r in &out {
             let id = r.now.license.license_id;
-            app.store
-                .audit(&actor, org, "maintenance_site", &format!("license:{id}"))?;
+            app.store.audit(
+                &actor,
+                org,
+                AuditAction::MaintenanceSite,
+                &format!("license:{id}"),
+            )?;
         }
         Ok(out.into_iter().map(Outcome::Reissued).collect())
     })

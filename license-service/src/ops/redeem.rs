@@ -14,6 +14,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
 use crate::permissions::Cell;
 use crate::rights::OrgKind;
+use crate::store::AuditAction;
 use crate::store::Owner;
 
 /// Whether the caller may redeem tickets: a customer company's administrator, or its
@@ -114,8 +115,12 @@ pub async fn redeem<I: Issuers>(
             },
             &redemption.issued.product,
         )?;
-        app.store
-            .audit(&actor, org, "redeem_ticket", &format!("license:{license_id}"))?;
+        app.store.audit(
+            &actor,
+            org,
+            AuditAction::RedeemTicket,
+            &format!("license:{license_id}"),
+        )?;
         Ok(Redeemed {
             ticket: redemption.ticket.to_string(),
             again: redemption.again,

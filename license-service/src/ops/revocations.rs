@@ -8,6 +8,7 @@ use license_issue::RevocationList;
 use crate::api::app::App;
 use crate::error::ApiResult;
 use crate::issuers::Issuers;
+use crate::store::AuditAction;
 
 /// The days a list is current when the caller names none.
 pub const DEFAULT_VALID_DAYS: u32 = 30;
@@ -33,6 +34,7 @@ pub fn publish<I: Issuers>(
             &certificates,
         )
     })?;
-    app.store.audit(actor, org, "publish_revocations", product)?;
+    app.store
+        .audit(actor, org, AuditAction::PublishRevocations, product)?;
     Ok(list)
 }

@@ -18,6 +18,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
 use crate::permissions::Cell;
 use crate::rights::OrgKind;
+use crate::store::AuditAction;
 use crate::store::Org;
 use crate::store::resellers::Custody;
 
@@ -254,7 +255,7 @@ pub fn pass_on<I: Issuers>(
     app.store.audit(
         &actor,
         me.id,
-        "pass_on_tickets",
+        AuditAction::PassOnTickets,
         &format!("org:{} {}", to.id, export.tickets.len()),
     )?;
     Ok(PassedOn {

@@ -14,6 +14,7 @@ use crate::api::caller::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
 use crate::rights::OrgKind;
+use crate::store::AuditAction;
 
 /// A transfer of one license.
 pub struct Transfer {
@@ -56,7 +57,7 @@ pub async fn transfer<I: Issuers>(
         bind: t.bind,
         unbind: t.unbind,
     };
-    let out = commit_change(app, c, t.license_id, key, "transfer", order).await?;
+    let out = commit_change(app, c, t.license_id, key, AuditAction::Transfer, order).await?;
     if let Some(company) = t.company {
         let id = out.license_id();
         blocking(app, move |app| Ok(app.store.set_company(id, company)?)).await?;

@@ -17,6 +17,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
 use crate::mail::MessageKind;
 use crate::rights::{OrgKind, Rights};
+use crate::store::AuditAction;
 use crate::store::{User, normalize_email};
 
 /// A user to add.
@@ -79,7 +80,8 @@ pub async fn add<I: Issuers>(app: &Arc<App<I>>, c: &Caller, n: NewUser) -> ApiRe
             .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "duplicate", "that address has an account"))?;
         let token = app.store.one_time("reset", id, app.settings.confirm_ms)?;
         queue(app, &normalize_email(&n.email), MessageKind::Invitation { token });
-        app.store.audit(&actor, org, "add_user", &format!("user:{id}"))?;
+        app.store
+            .audit(&actor, org, AuditAction::AddUser, &format!("user:{id}"))?;
         Ok((id, totp_secret))
     })
     .await

@@ -28,6 +28,7 @@ use crate::issuers::Issuers;
 use crate::ops::{accounts as acct, licenses as lic};
 use crate::permissions::Cell;
 use crate::rights::OrgKind;
+use crate::store::AuditAction;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -792,7 +793,7 @@ pub(super) async fn activate<I: Issuers>(
         },
         unbind: license_issue::Unbind::default(),
     };
-    match lic::commit_change(&app, &c, id, None, "activate", order).await {
+    match lic::commit_change(&app, &c, id, None, AuditAction::Activate, order).await {
         Ok(_) => done(id, "activate"),
         Err(e) => refused(&app, &c, &headers, id, state, At::Activate, e).await,
     }
@@ -829,7 +830,7 @@ pub(super) async fn upgrade<I: Issuers>(
             &c,
             id,
             None,
-            "upgrade",
+            AuditAction::Upgrade,
             Order::Upgrade {
                 license_id: id,
                 change,
@@ -908,7 +909,7 @@ pub(super) async fn reduce<I: Issuers>(
         &c,
         id,
         None,
-        "reduce",
+        AuditAction::Reduce,
         Order::Reduce {
             license_id: id,
             change,
@@ -935,7 +936,7 @@ pub(super) async fn withdraw<I: Issuers>(
         &c,
         id,
         None,
-        "withdraw_reduction",
+        AuditAction::WithdrawReduction,
         Order::WithdrawReduction { license_id: id },
     )
     .await

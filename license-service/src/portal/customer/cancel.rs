@@ -19,6 +19,7 @@ use crate::api::app::{App, blocking};
 use crate::api::caller::Caller;
 use crate::issuers::Issuers;
 use crate::ops::licenses as lic;
+use crate::store::AuditAction;
 
 #[derive(Template)]
 #[template(path = "customer_cancel.html")]
@@ -119,7 +120,16 @@ pub(super) async fn submit<I: Issuers>(
         Ok(p) => p,
         Err(r) => return r,
     };
-    match lic::commit_change(&app, &c, id, None, "cancel", Order::Cancel { license_id: id }).await {
+    match lic::commit_change(
+        &app,
+        &c,
+        id,
+        None,
+        AuditAction::Cancel,
+        Order::Cancel { license_id: id },
+    )
+    .await
+    {
         Ok(_) => done(id, "cancel"),
         Err(e) if e.kind == "not_found" => error_page(Chrome::of(&c, &headers, "/portal/licenses"), &e),
         Err(e) => {

@@ -17,6 +17,7 @@ use crate::api::caller::Caller;
 use crate::error::ApiError;
 use crate::issuers::Issuers;
 use crate::ops::licenses as lic;
+use crate::store::AuditAction;
 
 #[derive(Template)]
 #[template(path = "customer_line.html")]
@@ -93,7 +94,7 @@ pub(super) async fn submit<I: Issuers>(
             license_id: id,
             change,
         };
-        lic::commit_change(&app, &c, id, None, "upgrade", order).await
+        lic::commit_change(&app, &c, id, None, AuditAction::Upgrade, order).await
     };
     match result {
         Ok(_) => done(id, "line"),

@@ -21,6 +21,7 @@ use crate::api::caller::Caller;
 use crate::error::ApiError;
 use crate::issuers::Issuers;
 use crate::ops::licenses as lic;
+use crate::store::AuditAction;
 
 #[derive(Template)]
 #[template(path = "customer_move.html")]
@@ -152,7 +153,7 @@ pub(super) async fn submit<I: Issuers>(
             bind: BindTo::database(code),
             unbind: Unbind::default(),
         };
-        lic::commit_change(&app, &c, id, None, "activate", order).await
+        lic::commit_change(&app, &c, id, None, AuditAction::Activate, order).await
     }
     .await;
     match result {
