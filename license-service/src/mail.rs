@@ -14,6 +14,7 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, PoisonError};
 
+use license_notify::Language;
 use serde::Serialize;
 
 /// What a message is about.
@@ -49,6 +50,9 @@ pub struct Message {
     pub to: String,
     /// What it says.
     pub what: MessageKind,
+    /// The language of its text: the one stored with the recipient's account
+    /// (`crate::ops::accounts::queue`).
+    pub language: Language,
 }
 
 /// Sends (or queues) messages; see the module docs.
@@ -135,6 +139,7 @@ mod tests {
             what: MessageKind::ResetPassword {
                 token: "lkm_x".into(),
             },
+            language: Language::De,
         };
         spool.queue(m.clone()).unwrap();
         spool.queue(m.clone()).unwrap();

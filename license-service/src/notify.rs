@@ -100,10 +100,7 @@ pub fn admins_of(store: &Store, org: i64) -> Result<Vec<Recipient>, crate::Store
         .filter(|u| u.admin && u.confirmed)
         .map(|u| Recipient {
             // The language the user chose in the portal (stored with the user).
-            language: Language::ALL
-                .into_iter()
-                .find(|l| l.code() == u.language)
-                .unwrap_or(Language::En),
+            language: language_of(&u.language),
             address: u.email,
         })
         .collect())
@@ -234,7 +231,7 @@ impl Mailer for OutboxMailer {
         };
         let to = Recipient {
             address: message.to,
-            language: Language::En,
+            language: message.language,
         };
         let event = account_email(kind, &to, &link, minutes).map_err(|e| e.to_string())?;
         let row = event.to_row().map_err(|e| e.to_string())?;
@@ -478,4 +475,12 @@ impl OutboxStore for SharedOutbox {
     fn remove_endpoint(&self, owner: Option<&str>, id: i64, now: i64) -> Result<bool, NotifyError> {
         self.0.remove_endpoint(owner, id, now)
     }
+}
+
+/// The mail language of a user's stored language code (`en`, `de`); English for any other.
+pub fn language_of(code: &str) -> Language {
+    Language::ALL
+        .into_iter()
+        .find(|l| l.code() == code)
+        .unwrap_or(Language::En)
 }

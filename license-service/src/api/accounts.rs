@@ -21,12 +21,11 @@ use super::caller::{Actor, Caller};
 use crate::auth::{password, secret, totp};
 use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
-use crate::mail::MessageKind;
-use crate::ops::accounts::{self as ops, check_email, check_name, queue};
+use crate::ops::accounts::{self as ops, check_email, check_name};
 use crate::ops::users as users_ops;
 use crate::rights::{OrgKind, Rights};
 use crate::store::{AuditAction, AuditSearch};
-use crate::store::{TokenInfo, User, normalize_email};
+use crate::store::{TokenInfo, User};
 
 /// The scopes an API token may carry.
 pub const SCOPES: [&str; 4] = ["orders", "reports", "audit", "tickets"];
@@ -39,6 +38,9 @@ struct Register {
     company: String,
     email: String,
     password: String,
+    /// `en` (the default) or `de`: the administrator's pages and mails.
+    #[serde(default)]
+    language: Option<String>,
 }
 
 /// `POST /api/v1/register`: a company and its first user, its administrator. The answer
@@ -46,7 +48,11 @@ struct Register {
 /// mail instead).
 pub(crate) async fn register<I: Issuers>(State(app): State<Arc<App<I>>>, body: Bytes) -> ApiResult<Response> {
     let r: Register = parse(&body)?;
-    ops::register(&app, r.company, r.email, r.password).await?;
+    let language = match r.language.as_deref() {
+        Some(code) => ops::check_language(code)?,
+        None => license_notify::Language::En,
+    };
+    ops::register(&app, r.company, r.email, r.password, language).await?;
     Ok((StatusCode::ACCEPTED, Json(json!({ "status": ACCEPTED }))).into_response())
 }
 
@@ -334,12 +340,7 @@ pub(crate) async fn add_reseller<I: Issuers>(
                 &Rights::default(),
             )?
             .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "duplicate", "that address has an account"))?;
-        let token = app.store.one_time("reset", user, app.settings.confirm_ms)?;
-        queue(
-            app,
-            &normalize_email(&n.admin_email),
-            MessageKind::Invitation { token },
-        );
+        ops::invite(app, c.user(), user, &n.admin_email)?;
         app.store.audit(
             &actor,
             app.vendor_org,

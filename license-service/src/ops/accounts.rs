@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use axum::http::StatusCode;
+use license_notify::Language;
 
 use crate::api::app::{App, blocking};
 use crate::auth::{password, totp};
@@ -12,6 +13,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
 use crate::mail::{Message, MessageKind};
 use crate::names;
+use crate::notify::language_of;
 use crate::rights::{OrgKind, Rights};
 use crate::store::AuditAction;
 use crate::store::{THROTTLE_FAILURES, THROTTLE_FAILURES_PER_ADDRESS, User, normalize_email};
@@ -50,23 +52,48 @@ pub fn check_password(p: &str) -> ApiResult<()> {
     }
 }
 
-/// Queue a message; one that cannot be queued is not an error of the request (the user can
-/// ask again); nothing about it is logged, since it may carry a token.
+/// Queue a message to the account at `to`, in the language stored with that account
+/// (English if it has none). One that cannot be queued is not an error of the request (the
+/// user can ask again); nothing about it is logged, since it may carry a token.
 pub fn queue(app: &App<impl Issuers>, to: &str, what: MessageKind) {
+    let stored = app.store.user_by_email(to).ok().flatten().map(|u| u.language);
     let _ = app.mailer.queue(Message {
         to: to.to_owned(),
         what,
+        language: language_of(stored.as_deref().unwrap_or("en")),
     });
 }
 
-/// Register a company and its first user, its administrator, and mail the confirmation
-/// link; the same result whether the address has an account or not (its owner is told by
-/// mail instead).
+/// Mail the account `user` at `email` that it was created, with a single-use token to set
+/// its password; it reads its pages and mails in the language of `inviter` (the
+/// administrator who created it; English when an API token did).
+pub fn invite(app: &App<impl Issuers>, inviter: Option<&User>, user: i64, email: &str) -> ApiResult<()> {
+    if let Some(by) = inviter {
+        app.store.set_language(user, &by.language)?;
+    }
+    let token = app.store.one_time("reset", user, app.settings.confirm_ms)?;
+    queue(app, &normalize_email(email), MessageKind::Invitation { token });
+    Ok(())
+}
+
+/// The language a new account reads its pages and mails in, as a request names it (`en`,
+/// `de`; a 400 naming `language` for any other).
+pub fn check_language(code: &str) -> ApiResult<Language> {
+    Language::ALL
+        .into_iter()
+        .find(|l| l.code() == code.trim())
+        .ok_or_else(|| ApiError::field("language", "language must be en or de"))
+}
+
+/// Register a company and its first user, its administrator, who reads its pages and mails
+/// in `language`, and mail the confirmation link; the same result whether the address has
+/// an account or not (its owner is told by mail instead, in the language of that account).
 pub async fn register<I: Issuers>(
     app: &Arc<App<I>>,
     company: String,
     email: String,
     pass: String,
+    language: Language,
 ) -> ApiResult<()> {
     check_name("company", &company)?;
     check_email(&email)?;
@@ -84,6 +111,7 @@ pub async fn register<I: Issuers>(
         )?;
         match created {
             Some((org, user)) => {
+                app.store.set_language(user, language.code())?;
                 let token = app.store.one_time("confirm", user, app.settings.confirm_ms)?;
                 app.store.audit(
                     &format!("user:{user}"),

@@ -8,17 +8,16 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 
-use super::accounts::{check_email, queue};
+use super::accounts::{check_email, invite};
 use super::licenses::reseller_frame;
 use crate::api::app::{App, blocking};
 use crate::api::caller::Caller;
 use crate::auth::{password, secret, totp};
 use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
-use crate::mail::MessageKind;
 use crate::rights::{OrgKind, Rights};
 use crate::store::AuditAction;
-use crate::store::{User, normalize_email};
+use crate::store::User;
 
 /// A user to add.
 pub struct NewUser {
@@ -78,8 +77,7 @@ pub async fn add<I: Issuers>(app: &Arc<App<I>>, c: &Caller, n: NewUser) -> ApiRe
             .store
             .create_user(org, &n.email, &unusable, n.admin, &totp_secret, &n.rights)?
             .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "duplicate", "that address has an account"))?;
-        let token = app.store.one_time("reset", id, app.settings.confirm_ms)?;
-        queue(app, &normalize_email(&n.email), MessageKind::Invitation { token });
+        invite(app, c.user(), id, &n.email)?;
         app.store
             .audit(&actor, org, AuditAction::AddUser, &format!("user:{id}"))?;
         Ok((id, totp_secret))

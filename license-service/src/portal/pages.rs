@@ -289,7 +289,16 @@ pub(super) async fn register<I: Issuers>(
         Ok(f) => f,
         Err(e) => return error_page(ch, &e),
     };
-    match acct::register(&app, f.get("company"), f.get("email"), f.get("password")).await {
+    let language = crate::notify::language_of(ch.lang.code());
+    match acct::register(
+        &app,
+        f.get("company"),
+        f.get("email"),
+        f.get("password"),
+        language,
+    )
+    .await
+    {
         Ok(()) => {
             let lang = ch.lang;
             message(
