@@ -287,6 +287,51 @@ impl Store {
         .collect()
     }
 
+    /// A page of the organisations of `kind` whose name contains `search` (case-insensitive;
+    /// `%`, `_` and `\` match themselves) or whose number it is (every one for ""), by
+    /// number: `limit` of them after skipping `offset`, and how many match in all.
+    pub fn orgs_page(
+        &self,
+        kind: OrgKind,
+        search: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<Org>, i64), StoreError> {
+        let search = search.trim();
+        let mut params: Vec<Val> = vec![kind.as_str().into()];
+        let mut filter = "WHERE kind = $1".to_owned();
+        if !search.is_empty() {
+            params.push(like_pattern(search).into());
+            match search.parse::<i64>() {
+                Ok(n) => {
+                    params.push(n.into());
+                    filter.push_str(" AND (unicode_lower(name) LIKE $2 ESCAPE '\\' OR id = $3)");
+                }
+                Err(_) => filter.push_str(" AND unicode_lower(name) LIKE $2 ESCAPE '\\'"),
+            }
+        }
+        let n = params.len();
+        let count_sql = format!("SELECT COUNT(*) FROM svc_orgs {filter}");
+        let page_sql = format!(
+            "SELECT id, kind, name, frame FROM svc_orgs {filter} ORDER BY id LIMIT ${} OFFSET ${}",
+            n + 1,
+            n + 2
+        );
+        self.tx(|tx| {
+            let total = tx.query(&count_sql, &params)?;
+            let total = total.first().and_then(|r| r.first()).map_or(0, Val::int);
+            let mut p = params.clone();
+            p.push(limit.max(0).into());
+            p.push(offset.max(0).into());
+            let orgs = tx
+                .query(&page_sql, &p)?
+                .iter()
+                .map(org_of)
+                .collect::<Result<_, _>>()?;
+            Ok((orgs, total))
+        })
+    }
+
     /// Mark the address confirmed.
     pub fn confirm(&self, user_id: i64) -> Result<(), StoreError> {
         self.tx(|tx| {
@@ -573,7 +618,7 @@ impl Store {
         let search = search.trim();
         if !search.is_empty() {
             params.push(like_pattern(search).into());
-            let like = format!("lower(product) LIKE ${} ESCAPE '\\'", params.len());
+            let like = format!("unicode_lower(product) LIKE ${} ESCAPE '\\'", params.len());
             match search.parse::<u32>() {
                 Ok(n) => {
                     params.push(i64::from(n).into());

@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0002_user_language.sql"),
     include_str!("../../migrations/postgres/0003_reseller_keys.sql"),
     include_str!("../../migrations/postgres/0004_audit_action.sql"),
+    include_str!("../../migrations/postgres/0005_unicode_lower.sql"),
 ];
 
 /// An arbitrary key for the advisory lock the migrations run under.

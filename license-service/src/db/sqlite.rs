@@ -5,6 +5,7 @@ use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 
 use rusqlite::Connection;
+use rusqlite::functions::FunctionFlags;
 use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef};
 
 use super::{Db, Row, Tx, Val};
@@ -94,6 +95,15 @@ impl SqliteDb {
     }
 
     fn init(conn: Connection) -> Result<SqliteDb, StoreError> {
+        // The searches' unicode_lower (PostgreSQL's comes from migration 0005): SQLite's own
+        // lower() folds ASCII only. Rust's to_lowercase, as the search text is lowered.
+        conn.create_scalar_function(
+            "unicode_lower",
+            1,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| Ok(ctx.get::<Option<String>>(0)?.map(|t| t.to_lowercase())),
+        )
+        .map_err(err)?;
         conn.execute_batch(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;
              CREATE TABLE IF NOT EXISTS svc_schema_version (version BIGINT PRIMARY KEY, applied_ms BIGINT NOT NULL);",

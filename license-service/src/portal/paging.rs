@@ -25,6 +25,25 @@ impl ListQuery {
         self.q.chars().take(100).collect()
     }
 
+    /// The page asked for (1 for none or anything below).
+    pub fn page(&self) -> i64 {
+        self.page.unwrap_or(1).max(1)
+    }
+
+    /// The rows before the page asked for, for a list paged in SQL.
+    pub fn offset(&self) -> i64 {
+        (self.page() - 1).saturating_mul(PAGE_SIZE)
+    }
+
+    /// The links of the page asked for of a list paged in SQL that has `total` rows, under
+    /// `base` keeping the search.
+    pub fn pager(&self, lang: Lang, base: &str, total: i64) -> Pager {
+        let search = self.search();
+        Pager::at(lang, self.page(), pages(total), |n| {
+            url(base, &[("q", &search), ("page", &n.to_string())])
+        })
+    }
+
     /// The page this query asks for of `rows`, with links under `base` keeping the search.
     pub fn page_of<T>(&self, lang: Lang, base: &str, rows: Vec<T>) -> (Vec<T>, Pager) {
         let search = self.search();

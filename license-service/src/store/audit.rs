@@ -206,7 +206,7 @@ impl AuditSearch {
         let actor = self.actor.trim();
         if !actor.is_empty() {
             params.push(like_pattern(actor).into());
-            wheres.push(format!("lower(actor) LIKE ${} ESCAPE '\\'", params.len()));
+            wheres.push(format!("unicode_lower(actor) LIKE ${} ESCAPE '\\'", params.len()));
         }
         if let Some(before) = self.before {
             params.push(before.into());
@@ -333,7 +333,7 @@ mod tests {
         let (sql, params) = s.filter();
         assert_eq!(
             sql,
-            " WHERE action = $1 AND lower(actor) LIKE $2 ESCAPE '\\' AND id < $3"
+            " WHERE action = $1 AND unicode_lower(actor) LIKE $2 ESCAPE '\\' AND id < $3"
         );
         assert_eq!(params[0].text(), "erase");
         assert_eq!(params[1].text(), "%user:5\\_\\%%");

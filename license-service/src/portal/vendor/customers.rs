@@ -1,6 +1,6 @@
-//! `GET /portal/vendor/customers`: the customer companies (the API's
-//! `GET /api/v1/companies`: the store's organisations of the kind), 20 a page, searchable
-//! by name or number, each linking to its licenses.
+//! `GET /portal/vendor/customers`: the customer companies (the store's organisations of
+//! the kind, as the API's `GET /api/v1/companies`), 20 a page, searchable by name or
+//! number in SQL (`Store::orgs_page`), each linking to its licenses.
 
 use std::sync::Arc;
 
@@ -15,7 +15,8 @@ use crate::api::app::{App, blocking};
 use crate::api::caller::Caller;
 use crate::issuers::Issuers;
 use crate::portal::page::{Chrome, error_page, render};
-use crate::portal::paging::{self, ListQuery, Pager};
+use crate::portal::paging::{ListQuery, Pager};
+use crate::portal::respond::PAGE_SIZE;
 use crate::rights::OrgKind;
 
 #[derive(Template)]
@@ -38,21 +39,24 @@ pub(super) async fn list<I: Issuers>(
     let ch = Chrome::of(&c, &headers, "/portal/vendor/customers");
     let Query(q) = q.unwrap_or_default();
     let lang = ch.lang;
-    let search: String = q.q.trim().chars().take(100).collect();
-    let orgs = match blocking(&app, |app| Ok(app.store.orgs(OrgKind::Company)?)).await {
-        Ok(o) => o,
+    let search = q.search();
+    let (s, offset) = (search.clone(), q.offset());
+    let found = blocking(&app, move |app| {
+        Ok(app.store.orgs_page(OrgKind::Company, &s, offset, PAGE_SIZE)?)
+    })
+    .await;
+    let (orgs, total) = match found {
+        Ok(x) => x,
         Err(e) => return error_page(ch, &e),
     };
-    let found: Vec<(i64, String, String)> = orgs
+    let rows = orgs
         .into_iter()
-        .filter(|o| paging::matches(&search, &[&o.name]) || o.id.to_string() == search)
         .map(|o| {
             let link = lang.f("vendor.customers.licenses", &[("name", &o.name)]);
             (o.id, o.name, link)
         })
         .collect();
-    let total = found.len();
-    let (rows, pager) = q.page_of(lang, "/portal/vendor/customers", found);
+    let pager = q.pager(lang, "/portal/vendor/customers", total);
     let title = lang.t("vendor.customers.title").to_owned();
     render(
         StatusCode::OK,

@@ -27,7 +27,8 @@ use crate::ops::certificates as certs;
 use crate::permissions::Cell;
 use crate::portal::i18n::Lang;
 use crate::portal::page::{Chrome, Form, error_page, render, see_other};
-use crate::portal::paging::{self, ListQuery, Pager};
+use crate::portal::paging::{ListQuery, Pager};
+use crate::portal::respond::PAGE_SIZE;
 use crate::portal::view::kind_words;
 use crate::rights::OrgKind;
 
@@ -51,18 +52,18 @@ pub(super) async fn list<I: Issuers>(
     let ch = Chrome::of(&c, &headers, "/portal/vendor/resellers");
     let Query(q) = q.unwrap_or_default();
     let lang = ch.lang;
-    let search: String = q.q.trim().chars().take(100).collect();
-    let orgs = match blocking(&app, |app| Ok(app.store.orgs(OrgKind::Reseller)?)).await {
-        Ok(o) => o,
+    let search = q.search();
+    let (s, offset) = (search.clone(), q.offset());
+    let found = blocking(&app, move |app| {
+        Ok(app.store.orgs_page(OrgKind::Reseller, &s, offset, PAGE_SIZE)?)
+    })
+    .await;
+    let (orgs, total) = match found {
+        Ok(x) => x,
         Err(e) => return error_page(ch, &e),
     };
-    let found: Vec<(i64, String)> = orgs
-        .into_iter()
-        .filter(|o| paging::matches(&search, &[&o.name]) || o.id.to_string() == search)
-        .map(|o| (o.id, o.name))
-        .collect();
-    let total = found.len();
-    let (rows, pager) = q.page_of(lang, "/portal/vendor/resellers", found);
+    let rows = orgs.into_iter().map(|o| (o.id, o.name)).collect();
+    let pager = q.pager(lang, "/portal/vendor/resellers", total);
     let title = lang.t("vendor.resellers.title").to_owned();
     render(
         StatusCode::OK,
