@@ -43,7 +43,8 @@ use license_service::issuers::Issuers;
 use license_service::notify::{Background, NotifyConfig, Notifying, OutboxMailer};
 use license_service::permissions::Matrix;
 use license_service::rights::Rights;
-use license_service::store::{AuditAction, Store};
+use license_service::store::Store;
+use license_service::store::audit::AuditAction;
 use license_service::{App, Settings};
 
 type Failure = Box<dyn std::error::Error + Send + Sync>;

@@ -90,7 +90,7 @@ fn backend(e: impl std::error::Error + Send + Sync + 'static) -> license_issue::
 }
 
 /// The confirmed administrators of organisation `org`, as mail recipients.
-pub fn admins_of(store: &Store, org: i64) -> Result<Vec<Recipient>, crate::StoreError> {
+pub fn admins_of(store: &Store, org: i64) -> Result<Vec<Recipient>, crate::error::StoreError> {
     if org == 0 {
         return Ok(Vec::new());
     }

@@ -8,8 +8,6 @@ use serde::Serialize;
 pub mod audit;
 pub mod resellers;
 
-pub use audit::{AuditAction, AuditLine, AuditSearch};
-
 use crate::auth::secret;
 use crate::clock::now_ms;
 use crate::db::{Db, Row, Tx, Val};

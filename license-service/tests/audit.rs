@@ -8,7 +8,7 @@ mod common;
 
 use common::Service;
 use license_service::rights::Rights;
-use license_service::store::AuditAction;
+use license_service::store::audit::AuditAction;
 
 /// 1,030 lines: 1,000 by `actor:N` (every tenth an erasure), then 30 by `a_b`/`axb`.
 fn fill(svc: &Service) {

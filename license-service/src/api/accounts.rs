@@ -24,7 +24,7 @@ use crate::issuers::Issuers;
 use crate::ops::accounts::{self as ops, check_email, check_name};
 use crate::ops::users as users_ops;
 use crate::rights::{OrgKind, Rights};
-use crate::store::{AuditAction, AuditSearch};
+use crate::store::audit::{AuditAction, AuditSearch};
 use crate::store::{TokenInfo, User};
 
 /// The scopes an API token may carry.

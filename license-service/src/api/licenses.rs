@@ -26,7 +26,7 @@ use crate::ops::licenses::{
     authorize_change, commit_change, history as license_history, license_file, place, visible_ids,
 };
 use crate::ops::reports;
-use crate::store::AuditAction;
+use crate::store::audit::AuditAction;
 
 /// The optional `Idempotency-Key` header.
 fn order_key(headers: &HeaderMap) -> ApiResult<Option<String>> {

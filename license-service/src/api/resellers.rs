@@ -31,7 +31,7 @@ use super::caller::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
 use crate::ops::certificates as certs;
-use crate::store::AuditAction;
+use crate::store::audit::AuditAction;
 use crate::store::resellers::Custody;
 
 fn org_id(id: Result<Path<i64>, PathRejection>) -> ApiResult<i64> {

@@ -30,7 +30,7 @@ use super::caller::Caller;
 use crate::error::ApiResult;
 use crate::issuers::Issuers;
 use crate::ops::tickets::{self as pool, POOLS, home, reseller_org, vendor_pool};
-use crate::store::AuditAction;
+use crate::store::audit::AuditAction;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -22,7 +22,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
 use crate::notify::{VENDOR_OWNER, reseller_owner};
 use crate::rights::OrgKind;
-use crate::store::AuditAction;
+use crate::store::audit::AuditAction;
 
 /// The owner name of the caller's endpoints (the vendor's or its reseller's).
 fn owner(c: &Caller) -> ApiResult<String> {

@@ -15,7 +15,7 @@ use crate::mail::{Message, MessageKind};
 use crate::names;
 use crate::notify::language_of;
 use crate::rights::{OrgKind, Rights};
-use crate::store::AuditAction;
+use crate::store::audit::AuditAction;
 use crate::store::{THROTTLE_FAILURES, THROTTLE_FAILURES_PER_ADDRESS, User, normalize_email};
 
 /// A name people typed, refused when empty, invisible or carrying bidirectional controls

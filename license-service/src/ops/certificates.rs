@@ -13,8 +13,8 @@ use crate::api::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
 use crate::rights::{OrgKind, frame_inside};
-use crate::store::AuditAction;
 use crate::store::Org;
+use crate::store::audit::AuditAction;
 use crate::store::resellers::Custody;
 
 /// Reseller `org` (any other organisation, or none, is the same `not_found`).

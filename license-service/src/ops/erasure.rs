@@ -8,7 +8,7 @@ use crate::api::app::App;
 use crate::error::ApiResult;
 use crate::issuers::Issuers;
 use crate::ops::accounts::check_name;
-use crate::store::AuditAction;
+use crate::store::audit::AuditAction;
 
 /// What an erasure did.
 pub struct Erased {

@@ -16,8 +16,8 @@ use crate::issuers::Issuers;
 use crate::names;
 use crate::permissions::Cell;
 use crate::rights::OrgKind;
-use crate::store::AuditAction;
 use crate::store::Owner;
+use crate::store::audit::AuditAction;
 
 /// The texts of an order people typed, checked before the library sees them (a 400
 /// naming the field): the library's one rule for names (`Customer::refused_field`).

@@ -14,7 +14,7 @@ use crate::api::app::{App, blocking};
 use crate::api::caller::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
-use crate::store::AuditAction;
+use crate::store::audit::AuditAction;
 
 /// What a pack covers, before it is bought.
 #[derive(Clone, Debug)]

@@ -14,8 +14,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
 use crate::permissions::Cell;
 use crate::rights::OrgKind;
-use crate::store::AuditAction;
 use crate::store::Owner;
+use crate::store::audit::AuditAction;
 
 /// Whether the caller may redeem tickets: a customer company's administrator, or its
 /// user with the right to order (a `right` cell).

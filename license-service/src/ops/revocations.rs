@@ -8,7 +8,7 @@ use license_issue::RevocationList;
 use crate::api::app::App;
 use crate::error::ApiResult;
 use crate::issuers::Issuers;
-use crate::store::AuditAction;
+use crate::store::audit::AuditAction;
 
 /// The days a list is current when the caller names none.
 pub const DEFAULT_VALID_DAYS: u32 = 30;

@@ -18,8 +18,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
 use crate::permissions::Cell;
 use crate::rights::OrgKind;
-use crate::store::AuditAction;
 use crate::store::Org;
+use crate::store::audit::AuditAction;
 use crate::store::resellers::Custody;
 
 /// One request at a time works on the pool files of this instance (each file is also

@@ -14,7 +14,7 @@ use crate::api::caller::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
 use crate::rights::OrgKind;
-use crate::store::AuditAction;
+use crate::store::audit::AuditAction;
 
 /// A transfer of one license.
 pub struct Transfer {

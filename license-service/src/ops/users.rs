@@ -16,8 +16,8 @@ use crate::auth::{password, secret, totp};
 use crate::error::{ApiError, ApiResult};
 use crate::issuers::Issuers;
 use crate::rights::{OrgKind, Rights};
-use crate::store::AuditAction;
 use crate::store::User;
+use crate::store::audit::AuditAction;
 
 /// A user to add.
 pub struct NewUser {

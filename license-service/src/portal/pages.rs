@@ -28,7 +28,7 @@ use crate::issuers::Issuers;
 use crate::ops::{accounts as acct, licenses as lic};
 use crate::permissions::Cell;
 use crate::rights::OrgKind;
-use crate::store::AuditAction;
+use crate::store::audit::AuditAction;
 
 #[derive(Template)]
 #[template(path = "login.html")]

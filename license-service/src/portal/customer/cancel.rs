@@ -19,7 +19,7 @@ use crate::api::app::{App, blocking};
 use crate::api::caller::Caller;
 use crate::issuers::Issuers;
 use crate::ops::licenses as lic;
-use crate::store::AuditAction;
+use crate::store::audit::AuditAction;
 
 #[derive(Template)]
 #[template(path = "customer_cancel.html")]

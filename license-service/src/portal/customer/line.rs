@@ -17,7 +17,7 @@ use crate::api::caller::Caller;
 use crate::error::ApiError;
 use crate::issuers::Issuers;
 use crate::ops::licenses as lic;
-use crate::store::AuditAction;
+use crate::store::audit::AuditAction;
 
 #[derive(Template)]
 #[template(path = "customer_line.html")]

@@ -20,7 +20,7 @@ use crate::portal::i18n::Lang;
 use crate::portal::page::{Chrome, error_page, render};
 use crate::portal::paging::{self, Pager};
 use crate::portal::respond::PAGE_SIZE;
-use crate::store::{AuditAction, AuditSearch};
+use crate::store::audit::{AuditAction, AuditSearch};
 
 #[derive(Deserialize, Default)]
 pub(super) struct AuditQuery {
