@@ -295,38 +295,57 @@ impl Store {
         offset: i64,
         limit: i64,
     ) -> Result<(Vec<Org>, i64), StoreError> {
-        let search = search.trim();
         let mut params: Vec<Val> = vec![kind.as_str().into()];
         let mut filter = "WHERE kind = $1".to_owned();
-        if !search.is_empty() {
-            params.push(like_pattern(search).into());
-            match search.parse::<i64>() {
-                Ok(n) => {
-                    params.push(n.into());
-                    filter.push_str(" AND (unicode_lower(name) LIKE $2 ESCAPE '\\' OR id = $3)");
-                }
-                Err(_) => filter.push_str(" AND unicode_lower(name) LIKE $2 ESCAPE '\\'"),
-            }
+        if let Some(clause) = search_clause("id", "name", search, &mut params) {
+            filter.push_str(&format!(" AND {clause}"));
         }
-        let n = params.len();
-        let count_sql = format!("SELECT COUNT(*) FROM svc_orgs {filter}");
+        let q = PagedQuery {
+            columns: "id, kind, name, frame",
+            from: format!("svc_orgs {filter}"),
+            order: "id",
+            params,
+        };
+        let (orgs, total) = self.read_page(&q, offset, limit, true, org_of)?;
+        Ok((orgs, total.unwrap_or(0)))
+    }
+
+    /// A page of `q`'s rows: `limit` after skipping `offset`, each read by `row`, and (when
+    /// `count`) how many rows `q` has in all, read in one transaction.
+    fn read_page<T>(
+        &self,
+        q: &PagedQuery<'_>,
+        offset: i64,
+        limit: i64,
+        count: bool,
+        row: impl Fn(&Row) -> Result<T, StoreError>,
+    ) -> Result<(Vec<T>, Option<i64>), StoreError> {
+        let n = q.params.len();
+        let count_sql = format!("SELECT COUNT(*) FROM {}", q.from);
         let page_sql = format!(
-            "SELECT id, kind, name, frame FROM svc_orgs {filter} ORDER BY id LIMIT ${} OFFSET ${}",
+            "SELECT {} FROM {} ORDER BY {} LIMIT ${} OFFSET ${}",
+            q.columns,
+            q.from,
+            q.order,
             n + 1,
             n + 2
         );
         self.tx(|tx| {
-            let total = tx.query(&count_sql, &params)?;
-            let total = total.first().and_then(|r| r.first()).map_or(0, Val::int);
-            let mut p = params.clone();
+            let total = if count {
+                let r = tx.query(&count_sql, &q.params)?;
+                Some(r.first().and_then(|r| r.first()).map_or(0, Val::int))
+            } else {
+                None
+            };
+            let mut p = q.params.clone();
             p.push(limit.max(0).into());
             p.push(offset.max(0).into());
-            let orgs = tx
+            let rows = tx
                 .query(&page_sql, &p)?
                 .iter()
-                .map(org_of)
+                .map(&row)
                 .collect::<Result<_, _>>()?;
-            Ok((orgs, total))
+            Ok((rows, total))
         })
     }
 
@@ -613,45 +632,22 @@ impl Store {
                 wheres.push(format!("reseller_id = ${}", params.len()));
             }
         }
-        let search = search.trim();
-        if !search.is_empty() {
-            params.push(like_pattern(search).into());
-            let like = format!("unicode_lower(product) LIKE ${} ESCAPE '\\'", params.len());
-            match search.parse::<u32>() {
-                Ok(n) => {
-                    params.push(i64::from(n).into());
-                    wheres.push(format!("(license_id = ${} OR {like})", params.len()));
-                }
-                Err(_) => wheres.push(like),
-            }
-        }
+        wheres.extend(search_clause("license_id", "product", search, &mut params));
         let filter = if wheres.is_empty() {
             String::new()
         } else {
             format!(" WHERE {}", wheres.join(" AND "))
         };
-        let n = params.len();
-        let count_sql = format!("SELECT COUNT(*) FROM svc_licenses{filter}");
-        let page_sql = format!(
-            "SELECT license_id, product FROM svc_licenses{filter} ORDER BY license_id DESC LIMIT ${} OFFSET ${}",
-            n + 1,
-            n + 2
-        );
-        let mut out = (0, Vec::new());
-        self.tx(|tx| {
-            let total = tx.query(&count_sql, &params)?;
-            out.0 = total.first().and_then(|r| r.first()).map_or(0, Val::int);
-            let mut p = params.clone();
-            p.push(limit.into());
-            p.push(offset.into());
-            out.1 = tx
-                .query(&page_sql, &p)?
-                .iter()
-                .map(|r| (u32::try_from(r[0].int()).unwrap_or(0), r[1].text().to_owned()))
-                .collect();
-            Ok(())
+        let q = PagedQuery {
+            columns: "license_id, product",
+            from: format!("svc_licenses{filter}"),
+            order: "license_id DESC",
+            params,
+        };
+        let (rows, total) = self.read_page(&q, offset, limit, true, |r| {
+            Ok((u32::try_from(r[0].int()).unwrap_or(0), r[1].text().to_owned()))
         })?;
-        Ok(out)
+        Ok((total.unwrap_or(0), rows))
     }
 
     /// The licenses a company holds, or a reseller made, or (both 0) every one.
@@ -782,4 +778,32 @@ fn like_pattern(search: &str) -> String {
         })
         .collect();
     format!("%{escaped}%")
+}
+
+/// A query read a page at a time (`Store::read_page`): `SELECT columns FROM from ORDER BY
+/// order`, `from` with its `WHERE` over `params` ($1, $2, ...).
+struct PagedQuery<'a> {
+    columns: &'a str,
+    from: String,
+    order: &'a str,
+    params: Vec<Val>,
+}
+
+/// The condition of a list's search (`None` for an empty one): `text_column` contains
+/// `search` (case-insensitive, `unicode_lower`), or `id_column` is it when it is a number;
+/// its values are pushed onto `params`.
+fn search_clause(id_column: &str, text_column: &str, search: &str, params: &mut Vec<Val>) -> Option<String> {
+    let search = search.trim();
+    if search.is_empty() {
+        return None;
+    }
+    params.push(like_pattern(search).into());
+    let like = format!("unicode_lower({text_column}) LIKE ${} ESCAPE '\\'", params.len());
+    Some(match search.parse::<i64>() {
+        Ok(n) => {
+            params.push(n.into());
+            format!("({id_column} = ${} OR {like})", params.len())
+        }
+        Err(_) => like,
+    })
 }

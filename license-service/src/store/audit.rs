@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::{Store, like_pattern};
+use super::{PagedQuery, Store, like_pattern};
 use crate::clock::now_ms;
 use crate::db::{Row, Val};
 use crate::error::StoreError;
@@ -277,27 +277,13 @@ impl Store {
         count: bool,
     ) -> Result<(Vec<AuditLine>, Option<i64>), StoreError> {
         let (filter, params) = search.filter();
-        let n = params.len();
-        let page_sql = format!(
-            "SELECT id, at_ms, actor, org_id, action, subject FROM svc_audit{filter}
-             ORDER BY id DESC LIMIT ${} OFFSET ${}",
-            n + 1,
-            n + 2
-        );
-        let count_sql = format!("SELECT COUNT(*) FROM svc_audit{filter}");
-        self.tx(|tx| {
-            let total = if count {
-                let r = tx.query(&count_sql, &params)?;
-                Some(r.first().and_then(|r| r.first()).map_or(0, Val::int))
-            } else {
-                None
-            };
-            let mut p = params.clone();
-            p.push(limit.max(0).into());
-            p.push(offset.max(0).into());
-            let lines = tx.query(&page_sql, &p)?.iter().map(line).collect();
-            Ok((lines, total))
-        })
+        let q = PagedQuery {
+            columns: "id, at_ms, actor, org_id, action, subject",
+            from: format!("svc_audit{filter}"),
+            order: "id DESC",
+            params,
+        };
+        self.read_page(&q, offset, limit, count, |r| Ok(line(r)))
     }
 }
 
