@@ -92,12 +92,13 @@ impl<S: OutboxStore> Worker<S> {
         &mut self.webhooks
     }
 
-    /// The configured endpoints and those registered in the store
-    /// ([`OutboxStore::endpoints`], by their names `wh-<id>`): what a pass sends to.
-    /// Call before a pass so that registrations and removals take effect.
+    /// The configured endpoints and those registered in the store, removed ones included
+    /// ([`OutboxStore::delivery_endpoints`], by their names `wh-<id>`): what a pass sends
+    /// to. Call before a pass so that registrations take effect.
     pub fn load_endpoints(&mut self, configured: &BTreeMap<String, Endpoint>) -> Result<(), NotifyError> {
         let mut all = configured.clone();
-        for e in self.store.endpoints(None)? {
+        // Removed endpoints too: a row written before the removal is still delivered.
+        for e in self.store.delivery_endpoints()? {
             all.insert(e.name(), Endpoint::new(&e.url, e.secret.as_bytes()));
         }
         self.webhooks.set_endpoints(all);

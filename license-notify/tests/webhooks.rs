@@ -1,5 +1,6 @@
 //! Webhooks to a real HTTP receiver on loopback: signed, delivered at least once under a
-//! stable id, retried with back-off, never to a refused address, never redirected.
+//! stable id, retried with back-off, never to a refused address, never redirected; an
+//! event written before its endpoint was removed is still delivered.
 
 mod common;
 
@@ -85,6 +86,39 @@ fn events_are_signed_and_delivered_with_their_stable_id() {
     // Nothing is due any more; delivered rows stay delivered.
     assert_eq!(w.run_once(now_ms()).unwrap().claimed, 0);
     assert_eq!(w.store().pending().unwrap(), 0);
+}
+
+#[test]
+fn an_event_written_before_its_endpoint_was_removed_is_still_delivered() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = SqliteLedger::open(&dir.path().join("ledger.sqlite")).unwrap();
+    let store = SqliteOutbox::open(&ledger).unwrap();
+    let rx = Receiver::start(Answer::Ok);
+    let secret = "whsec-registered";
+    let id = store.add_endpoint("vendor", &rx.url, secret, now_secs()).unwrap();
+    let name = format!("wh-{id}");
+    let a = Audience {
+        endpoints: vec![name],
+        admins: Vec::new(),
+    };
+    let events: Events = Box::new(move |b: &Batch<'_>| batch_events(b, &a, now_secs()));
+    let mut is = issuer(WithOutbox::new(ledger, events));
+    is.place(Some("o-1"), &subscription("ACME Corp"), d(2026, 11, 22))
+        .unwrap();
+    // Removed before the worker's turn: no longer listed, but its event still goes out.
+    assert!(store.remove_endpoint(None, id, now_secs()).unwrap());
+    assert!(store.endpoints(None).unwrap().is_empty());
+    let config = WebhookConfig {
+        endpoints: Default::default(),
+        ..webhooks(&rx.url)
+    };
+    let mut w = Worker::new(store, "w1", retry(), WebhookSender::new(config), None);
+    w.load_endpoints(&Default::default()).unwrap();
+    let r = w.run_once(now_ms()).unwrap();
+    assert_eq!((r.claimed, r.delivered, r.given_up), (1, 1, 0), "{r:?}");
+    let got = rx.hooks();
+    assert_eq!(got.len(), 1);
+    assert!(got[0].verifies(secret), "{got:?}");
 }
 
 #[test]

@@ -472,6 +472,9 @@ impl OutboxStore for SharedOutbox {
     fn endpoints(&self, owner: Option<&str>) -> Result<Vec<license_notify::StoredEndpoint>, NotifyError> {
         self.0.endpoints(owner)
     }
+    fn delivery_endpoints(&self) -> Result<Vec<license_notify::StoredEndpoint>, NotifyError> {
+        self.0.delivery_endpoints()
+    }
     fn remove_endpoint(&self, owner: Option<&str>, id: i64, now: i64) -> Result<bool, NotifyError> {
         self.0.remove_endpoint(owner, id, now)
     }

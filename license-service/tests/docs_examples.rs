@@ -307,10 +307,10 @@ fn run_walk(url: Option<&str>) {
         .filter_map(|b| serde_json::from_str::<serde_json::Value>(&b).ok())
         .find_map(|v| v["secret"].as_str().map(str::to_owned))
         .expect("no webhook secret in the walk's answers");
-    // 60 s: a first attempt that fails is tried again after the binary's back-off (30 s).
-    // Once in many runs no hook had arrived within 20 s (cause not found; the service's
-    // log is on this test's stderr).
-    let hook = hooks.wait_for(60, |b| b["type"] == "license.changed");
+    // The walk removes the endpoint soon after the upgrade: its event, written before,
+    // still arrives (the worker delivers to removed endpoints too; once in about 25 runs
+    // the removal came first, and the event was given up, before that was fixed).
+    let hook = hooks.wait_for(20, |b| b["type"] == "license.changed");
     assert!(hook.verifies(&secret), "the webhook's signature: {hook:?}");
     eprintln!(
         "docs examples: {} blocks, {checked} curl calls, none answered an HTTP error, each answer JSON, CSV or a saved file",

@@ -86,6 +86,23 @@ fn exec(
     c.execute(sql, params).map_err(db)
 }
 
+impl PgOutbox {
+    /// The endpoints `sql` selects (`$1`: `owner`).
+    fn endpoints_where(&self, sql: &str, owner: Option<&str>) -> Result<Vec<StoredEndpoint>, NotifyError> {
+        let rows = self.client()?.query(sql, &[&owner]).map_err(db)?;
+        Ok(rows
+            .iter()
+            .map(|r| StoredEndpoint {
+                id: r.get(0),
+                owner: r.get(1),
+                url: r.get(2),
+                secret: zeroize::Zeroizing::new(r.get(3)),
+                created: r.get(4),
+            })
+            .collect())
+    }
+}
+
 impl OutboxStore for PgOutbox {
     fn enqueue(&self, rows: &[OutboxRow]) -> Result<usize, NotifyError> {
         let mut c = self.client()?;
@@ -247,24 +264,19 @@ impl OutboxStore for PgOutbox {
     }
 
     fn endpoints(&self, owner: Option<&str>) -> Result<Vec<StoredEndpoint>, NotifyError> {
-        let rows = self
-            .client()?
-            .query(
-                "SELECT id, owner, url, secret, created FROM notify_endpoints
-                  WHERE removed IS NULL AND ($1::text IS NULL OR owner = $1) ORDER BY id",
-                &[&owner],
-            )
-            .map_err(db)?;
-        Ok(rows
-            .iter()
-            .map(|r| StoredEndpoint {
-                id: r.get(0),
-                owner: r.get(1),
-                url: r.get(2),
-                secret: zeroize::Zeroizing::new(r.get(3)),
-                created: r.get(4),
-            })
-            .collect())
+        self.endpoints_where(
+            "SELECT id, owner, url, secret, created FROM notify_endpoints
+              WHERE removed IS NULL AND ($1::text IS NULL OR owner = $1) ORDER BY id",
+            owner,
+        )
+    }
+
+    fn delivery_endpoints(&self) -> Result<Vec<StoredEndpoint>, NotifyError> {
+        self.endpoints_where(
+            "SELECT id, owner, url, secret, created FROM notify_endpoints
+              WHERE $1::text IS NULL ORDER BY id",
+            None,
+        )
     }
 
     fn remove_endpoint(&self, owner: Option<&str>, id: i64, now: i64) -> Result<bool, NotifyError> {

@@ -79,6 +79,26 @@ impl SqliteOutbox {
     }
 }
 
+impl SqliteOutbox {
+    /// The endpoints `sql` selects (`?1`: `owner`).
+    fn endpoints_where(&self, sql: &str, owner: Option<&str>) -> Result<Vec<StoredEndpoint>, NotifyError> {
+        let c = self.ledger.connection();
+        let mut stmt = c.prepare_cached(sql).map_err(db)?;
+        stmt.query_map(params![owner], |r| {
+            Ok(StoredEndpoint {
+                id: r.get(0)?,
+                owner: r.get(1)?,
+                url: r.get(2)?,
+                secret: zeroize::Zeroizing::new(r.get(3)?),
+                created: r.get(4)?,
+            })
+        })
+        .map_err(db)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(db)
+    }
+}
+
 impl OutboxStore for SqliteOutbox {
     fn enqueue(&self, rows: &[OutboxRow]) -> Result<usize, NotifyError> {
         let mut c = self.ledger.connection();
@@ -255,25 +275,19 @@ impl OutboxStore for SqliteOutbox {
     }
 
     fn endpoints(&self, owner: Option<&str>) -> Result<Vec<StoredEndpoint>, NotifyError> {
-        let c = self.ledger.connection();
-        let mut stmt = c
-            .prepare_cached(
-                "SELECT id, owner, url, secret, created FROM notify_endpoints
-                  WHERE removed IS NULL AND (?1 IS NULL OR owner = ?1) ORDER BY id",
-            )
-            .map_err(db)?;
-        stmt.query_map(params![owner], |r| {
-            Ok(StoredEndpoint {
-                id: r.get(0)?,
-                owner: r.get(1)?,
-                url: r.get(2)?,
-                secret: zeroize::Zeroizing::new(r.get(3)?),
-                created: r.get(4)?,
-            })
-        })
-        .map_err(db)?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(db)
+        self.endpoints_where(
+            "SELECT id, owner, url, secret, created FROM notify_endpoints
+              WHERE removed IS NULL AND (?1 IS NULL OR owner = ?1) ORDER BY id",
+            owner,
+        )
+    }
+
+    fn delivery_endpoints(&self) -> Result<Vec<StoredEndpoint>, NotifyError> {
+        self.endpoints_where(
+            "SELECT id, owner, url, secret, created FROM notify_endpoints
+              WHERE ?1 IS NULL ORDER BY id",
+            None,
+        )
     }
 
     fn remove_endpoint(&self, owner: Option<&str>, id: i64, now: i64) -> Result<bool, NotifyError> {

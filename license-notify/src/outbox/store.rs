@@ -111,11 +111,17 @@ pub trait OutboxStore: Send + Sync {
     /// which checks the URL and makes the secret); its id.
     fn add_endpoint(&self, owner: &str, url: &str, secret: &str, now: i64) -> Result<i64, NotifyError>;
 
-    /// The registered endpoints not removed (of `owner`, or all), by id.
+    /// The registered endpoints not removed (of `owner`, or all), by id: those new events
+    /// are written for.
     fn endpoints(&self, owner: Option<&str>) -> Result<Vec<StoredEndpoint>, NotifyError>;
 
-    /// Remove endpoint `id` of `owner` (or of anyone): whether it was there. Rows already
-    /// queued for it are given up when their turn comes (unknown endpoint).
+    /// Every endpoint a queued row may name, removed ones included, by id: what the worker
+    /// delivers to ([`crate::Worker::load_endpoints`]).
+    fn delivery_endpoints(&self) -> Result<Vec<StoredEndpoint>, NotifyError>;
+
+    /// Remove endpoint `id` of `owner` (or of anyone): whether it was there. No new rows
+    /// are written for it; rows already queued for it are still delivered (they record
+    /// what happened while it was registered).
     fn remove_endpoint(&self, owner: Option<&str>, id: i64, now: i64) -> Result<bool, NotifyError>;
 }
 
