@@ -56,6 +56,14 @@ pub enum Cause {
     Library(Box<Error>),
     /// An order outside the caller's rights: the limit it exceeds.
     Outside(license_core::Violation),
+    /// A form entry the portal refused, worded from its message catalog (`key` with
+    /// `args`) in the reader's language; `message` holds the English.
+    Worded {
+        /// The catalog key.
+        key: String,
+        /// Its placeholders' values.
+        args: Vec<(String, String)>,
+    },
 }
 
 /// A handler's result.

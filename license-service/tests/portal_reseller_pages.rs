@@ -104,7 +104,7 @@ fn a_reseller_finds_its_customers_transfers_an_order_and_reads_its_statements() 
     assert!(
         b.text("#transfers-error")
             .unwrap()
-            .contains("choose the licenses"),
+            .contains("Choose the licenses"),
         "{}",
         b.text("#transfers-error").unwrap()
     );

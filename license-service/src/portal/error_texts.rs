@@ -321,6 +321,8 @@ pub fn text(lang: Lang, e: &ApiError) -> Option<String> {
             let limit = fill(lang, key, &args)?;
             fill(lang, "outside_rights", &vec![("limit", Arg::Text(limit))])
         }
+        // The portal's own refusals are worded by `page::reason`.
+        Cause::Worded { .. } => None,
     }
 }
 

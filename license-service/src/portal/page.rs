@@ -13,7 +13,7 @@ use super::respond::{html, lang_of};
 /// A posted request's headers, peer address and body (the API's, one copy).
 pub use crate::api::app::body_of;
 use crate::api::caller::{Actor, Caller};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Cause};
 use crate::rights::OrgKind;
 
 /// What every page shows around its content: the language, the user, the navigation and
@@ -126,11 +126,51 @@ pub fn render(status: StatusCode, page: &impl Template) -> Response {
     }
 }
 
+/// A form entry refused by a page, worded from the portal's catalog:
+/// `Refusal::of(field)` worded by `.f` with a catalog key and its arguments is a 400
+/// naming the field, its message in
+/// English for the API and in the reader's language on the page ([`reason`]).
+pub struct Refusal(String);
+
+impl Refusal {
+    /// A refusal of `field`.
+    pub fn of(field: &str) -> Refusal {
+        Refusal(field.to_owned())
+    }
+
+    /// Worded as `key` with `args`.
+    pub fn f(self, key: &str, args: &[(&str, &str)]) -> ApiError {
+        ApiError {
+            cause: Some(Cause::Worded {
+                key: key.to_owned(),
+                args: args
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                    .collect(),
+            }),
+            ..ApiError::field(&self.0, Lang::En.f(key, args))
+        }
+    }
+}
+
+/// Why `e` refused, in `lang`: a page's own refusal from the catalog, the library's in
+/// German from `error_texts` where it words it, else the message as written.
+pub fn reason(lang: Lang, e: &ApiError) -> String {
+    match &e.cause {
+        Some(Cause::Worded { key, args }) => {
+            let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            lang.f(key, &args)
+        }
+        _ => super::error_texts::text(lang, e).unwrap_or_else(|| e.message.clone()),
+    }
+}
+
 /// The text of an error in the page's language.
 pub fn error_text(lang: Lang, e: &ApiError) -> String {
     if let Some(text) = super::error_texts::text(lang, e) {
         return text;
     }
+    let message = reason(lang, e);
     match (e.kind, &e.field) {
         ("not_found", _) => lang.t("error.not_found").to_owned(),
         ("unauthenticated", _) => lang.t("error.unauthenticated").to_owned(),
@@ -138,8 +178,8 @@ pub fn error_text(lang: Lang, e: &ApiError) -> String {
         ("bad_credentials", _) => lang.t("login.failed").to_owned(),
         ("unconfirmed", _) => lang.t("login.unconfirmed").to_owned(),
         ("throttled", _) => lang.t("login.throttled").to_owned(),
-        (_, Some(field)) => lang.f("error.field", &[("field", field), ("message", &e.message)]),
-        _ => lang.f("error.other", &[("message", &e.message)]),
+        (_, Some(field)) => lang.f("error.field", &[("field", field), ("message", &message)]),
+        _ => lang.f("error.other", &[("message", &message)]),
     }
 }
 
@@ -176,7 +216,7 @@ impl Form {
     pub fn parse(body: &Bytes) -> ApiResult<Form> {
         serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
             .map(Form)
-            .map_err(|e| ApiError::field("form", format!("the form is not valid: {e}")))
+            .map_err(|_| Refusal::of("form").f("form.invalid", &[]))
     }
 
     /// The first value of `name` ("" when absent).
@@ -227,6 +267,30 @@ pub fn parse_id(id: &str) -> ApiResult<u32> {
 mod tests {
     use super::*;
     use license_issue::{Error, OrderError};
+
+    #[test]
+    fn a_pages_own_refusal_is_english_for_the_api_and_in_the_readers_language_on_the_page() {
+        let e = Refusal::of("lines").f(
+            "vendor.refuse.no_line",
+            &[("line", "gold"), ("product", "demo-erp")],
+        );
+        assert_eq!(
+            (e.status, e.field.as_deref()),
+            (StatusCode::BAD_REQUEST, Some("lines"))
+        );
+        assert_eq!(e.message, "\"gold\" is no line of demo-erp.");
+        assert_eq!(reason(Lang::De, &e), "„gold“ ist keine Linie von demo-erp.");
+        let de = error_text(Lang::De, &e);
+        assert!(
+            de.starts_with("Bitte korrigieren Sie das Feld") && de.contains("„gold“ ist keine Linie"),
+            "{de}"
+        );
+        assert!(error_text(Lang::En, &e).contains("\"gold\" is no line of demo-erp."));
+        let form = Form::parse(&Bytes::from_static(b"a=%ZZ&&=")).err();
+        if let Some(e) = form {
+            assert!(reason(Lang::De, &e).contains("Formular"), "{e:?}");
+        }
+    }
 
     #[test]
     fn a_refusal_of_the_library_is_worded_in_the_pages_language() {

@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::change::{OnLicense, authorized, done, read_database_code, typed_groups};
 use super::i18n::Lang;
-use super::page::{Chrome, Form, error_page, error_text, message, parse_id, render, see_other};
+use super::page::{Chrome, Form, Refusal, error_page, error_text, message, parse_id, render, see_other};
 use super::paging::{self, Pager};
 use super::respond::{LANG_COOKIE, PAGE_SIZE, lang_of};
 use super::view::{self, LicenseView, license_view};
@@ -247,7 +247,7 @@ pub(super) async fn language<I: Issuers>(
         Err(e) => return error_page(ch, &e),
     };
     let Some(lang) = Lang::parse(&f.get("lang")) else {
-        return error_page(ch, &ApiError::field("lang", "the language is en or de"));
+        return error_page(ch, &Refusal::of("lang").f("lang.unknown", &[]));
     };
     if let Some(user) = c.user() {
         let id = user.id;
@@ -815,7 +815,7 @@ fn users_field(text: &str) -> ApiResult<Option<u32>> {
     }
     t.parse::<u32>()
         .map(Some)
-        .map_err(|_| ApiError::field("named_users", "give the number of named users, a whole number"))
+        .map_err(|_| Refusal::of("named_users").f("order.users_number", &[]))
 }
 
 /// `POST /portal/licenses/{id}/upgrade` with `named_users` and `add_module`s: the API's
@@ -1189,7 +1189,7 @@ pub(super) async fn new_license<I: Issuers>(
         let kind = license_core::Kind::ALL
             .into_iter()
             .find(|k| k.name() == f.get("kind"))
-            .ok_or_else(|| ApiError::field("kind", "choose a kind"))?;
+            .ok_or_else(|| Refusal::of("kind").f("order.choose_kind", &[]))?;
         let mut order = license_issue::NewLicense::new(
             f.get("product"),
             kind,

@@ -14,7 +14,7 @@ use license_issue::calendar::last_day;
 
 use super::super::change::{OnLicense, done};
 use super::super::i18n::Lang;
-use super::super::page::{Chrome, error_page, render};
+use super::super::page::{Chrome, Refusal, error_page, render};
 use super::super::view::license_view;
 use super::{Posted, field_error, license_for_change, posted, title};
 use crate::api::app::{App, blocking};
@@ -49,7 +49,7 @@ fn kind_of(text: &str) -> ApiResult<MaintenanceKind> {
     match text {
         "one-server" => Ok(MaintenanceKind::OneServer),
         "site" => Ok(MaintenanceKind::Site),
-        _ => Err(ApiError::field("kind", "choose one server or the whole site")),
+        _ => Err(Refusal::of("kind").f("customer.maintenance.choose", &[])),
     }
 }
 

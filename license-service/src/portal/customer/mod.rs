@@ -19,7 +19,7 @@ use license_issue::{Catalog, LicenseHistory};
 
 use super::change::authorized;
 use super::i18n::Lang;
-use super::page::{Chrome, Form, error_page, error_text};
+use super::page::{Chrome, Form, error_page, error_text, reason};
 use crate::api::app::{App, blocking};
 use crate::api::caller::Caller;
 use crate::api::route::{Route, r};
@@ -145,7 +145,7 @@ fn field_error(lang: Lang, label_key: &str, e: &ApiError) -> String {
         "not_found" | "unauthenticated" | "forbidden" => error_text(lang, e),
         _ => lang.f(
             "error.field",
-            &[("field", lang.t(label_key)), ("message", &e.message)],
+            &[("field", lang.t(label_key)), ("message", &reason(lang, e))],
         ),
     }
 }

@@ -13,11 +13,11 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
-use super::super::page::{Chrome, Form, error_page, error_text, render};
+use super::super::page::{Chrome, Form, Refusal, error_page, error_text, render};
 use super::super::view::kind_words;
 use crate::api::app::{App, blocking};
 use crate::api::caller::Caller;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::issuers::Issuers;
 use crate::ops::tickets as ops;
 use crate::portal::paging::{self, ListQuery, Pager};
@@ -118,14 +118,17 @@ pub(super) async fn list<I: Issuers>(
     page(&app, &c, &headers, q, Shown::default(), StatusCode::OK).await
 }
 
-/// A whole number from 1 typed in `field`.
-fn number(f: &Form, field: &str, what: &str) -> ApiResult<u32> {
+/// A whole number from 1 typed in `field` (`to` or `count`).
+fn number(f: &Form, field: &str) -> ApiResult<u32> {
     f.get(field)
         .trim()
         .parse::<u32>()
         .ok()
         .filter(|n| *n > 0)
-        .ok_or_else(|| ApiError::field(field, format!("{what} must be a whole number from 1")))
+        .ok_or_else(|| match field {
+            "to" => Refusal::of(field).f("rsl.refuse.to_number", &[]),
+            _ => Refusal::of(field).f("rsl.refuse.count_number", &[]),
+        })
 }
 
 /// `POST /portal/tickets/pass-on`: `count` tickets to reseller number `to`.
@@ -142,8 +145,7 @@ pub(super) async fn pass_on<I: Issuers>(
     };
     let lang = ch.lang;
     let today = (app.today)();
-    let parsed = number(&f, "to", "the receiving reseller's number")
-        .and_then(|to| Ok((to, number(&f, "count", "the number of tickets")?)));
+    let parsed = number(&f, "to").and_then(|to| Ok((to, number(&f, "count")?)));
     let result = match parsed {
         Ok((to, count)) => {
             let c2 = c.clone();

@@ -15,7 +15,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use license_issue::{Customer, Error, LicenseHistory, normalize_licensee};
 
-use super::super::page::{Chrome, Form, error_page, error_text, render};
+use super::super::page::{Chrome, Form, Refusal, error_page, error_text, render};
 use crate::api::app::{App, blocking};
 use crate::api::caller::Caller;
 use crate::error::{ApiError, ApiResult};
@@ -167,7 +167,7 @@ fn chosen<I: Issuers>(app: &App<I>, c: &Caller, f: &Form) -> ApiResult<(Vec<Lice
             .parse::<u32>()
             .ok()
             .filter(|id| all.iter().any(|h| h.license_id == *id))
-            .ok_or_else(|| ApiError::field("license", format!("license {v} is not one of yours")))?;
+            .ok_or_else(|| Refusal::of("license").f("rsl.refuse.not_yours", &[("license", &v)]))?;
         ids.insert(id);
     }
     let order = f.get("order");
@@ -185,18 +185,12 @@ fn chosen<I: Issuers>(app: &App<I>, c: &Caller, f: &Form) -> ApiResult<(Vec<Lice
             .map(|h| h.license_id)
             .collect();
         if in_order.is_empty() {
-            return Err(ApiError::field(
-                "order",
-                format!("none of your licenses is in order {:?}", order.trim()),
-            ));
+            return Err(Refusal::of("order").f("rsl.refuse.no_order", &[("order", order.trim())]));
         }
         ids.extend(in_order);
     }
     if ids.is_empty() {
-        return Err(ApiError::field(
-            "license",
-            "choose the licenses to transfer, or name an order",
-        ));
+        return Err(Refusal::of("license").f("rsl.refuse.choose_licenses", &[]));
     }
     let to = Customer::new(f.get("licensee").trim());
     check_customer(&to).map_err(|mut e| {

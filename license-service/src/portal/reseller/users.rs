@@ -18,11 +18,11 @@ use license_issue::calendar::last_day;
 use serde::Deserialize;
 
 use super::super::i18n::Lang;
-use super::super::page::{Chrome, Form, error_page, error_text, render, see_other};
+use super::super::page::{Chrome, Form, Refusal, error_page, error_text, render, see_other};
 use super::super::view::kind_words;
 use crate::api::app::{App, blocking};
 use crate::api::caller::Caller;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::issuers::Issuers;
 use crate::ops::users::{self as ops, NewUser};
 use crate::rights::{OrgKind, Rights};
@@ -291,7 +291,7 @@ fn users_field(text: &str) -> ApiResult<Option<u32>> {
         .ok()
         .filter(|n| *n > 0)
         .map(Some)
-        .ok_or_else(|| ApiError::field("named_users", "named users must be a whole number from 1"))
+        .ok_or_else(|| Refusal::of("named_users").f("rsl.refuse.named_users", &[]))
 }
 
 /// The rights the form asks for. A reseller user's frame is the administrator's own with
@@ -310,10 +310,7 @@ fn wanted<I: Issuers>(app: &App<I>, c: &Caller, f: &Form) -> ApiResult<Rights> {
     if kinds.is_empty() {
         if !f.all("line").is_empty() || !f.all("module").is_empty() || !f.get("named_users").trim().is_empty()
         {
-            return Err(ApiError::field(
-                "kind",
-                "choose the kinds of the frame, or leave the frame empty",
-            ));
+            return Err(Refusal::of("kind").f("rsl.refuse.kinds_first", &[]));
         }
         return Ok(r);
     }
@@ -331,21 +328,24 @@ fn wanted<I: Issuers>(app: &App<I>, c: &Caller, f: &Form) -> ApiResult<Rights> {
         let kind = Kind::ALL
             .into_iter()
             .find(|x| x.name() == k)
-            .ok_or_else(|| ApiError::field("kind", format!("no kind {k:?}")))?;
+            .ok_or_else(|| Refusal::of("kind").f("rsl.refuse.no_kind", &[("kind", k)]))?;
         ks = ks.with(kind);
     }
     let bit = |list: &[(String, u8)], name: &str, field: &str| {
         list.iter()
             .find(|(n, _)| n == name)
             .map(|(_, b)| *b)
-            .ok_or_else(|| ApiError::field(field, format!("the catalog has no {field} {name:?}")))
+            .ok_or_else(|| match field {
+                "line" => Refusal::of(field).f("rsl.refuse.no_line", &[("name", name)]),
+                _ => Refusal::of(field).f("rsl.refuse.no_module", &[("name", name)]),
+            })
     };
     let mut lines = LineSet::from_bits(0);
     for l in f.all("line") {
         lines = lines.with(bit(&names.lines, &l, "line")?);
     }
     if lines.bits() == 0 {
-        return Err(ApiError::field("line", "choose at least one product line"));
+        return Err(Refusal::of("line").f("rsl.refuse.one_line", &[]));
     }
     let mut modules = ModuleSet::from_bits(0);
     for m in f.all("module") {

@@ -17,7 +17,7 @@ use crate::api::caller::Caller;
 use crate::error::ApiError;
 use crate::issuers::Issuers;
 use crate::ops::erasure as ops;
-use crate::portal::page::{Chrome, Form, error_page, error_text, message, render};
+use crate::portal::page::{Chrome, Form, error_page, error_text, message, reason, render};
 
 const HERE: &str = "/portal/vendor/erasure";
 
@@ -37,7 +37,7 @@ fn form_page(ch: Chrome, licensee: String, e: Option<&ApiError>) -> Response {
             "vendor.error",
             &[
                 ("field", lang.t("vendor.erasure.licensee")),
-                ("message", &e.message),
+                ("message", &reason(lang, e)),
             ],
         )
     });

@@ -26,7 +26,7 @@ use crate::issuers::Issuers;
 use crate::ops::certificates as certs;
 use crate::permissions::Cell;
 use crate::portal::i18n::Lang;
-use crate::portal::page::{Chrome, Form, error_page, render, see_other};
+use crate::portal::page::{Chrome, Form, Refusal, error_page, reason, render, see_other};
 use crate::portal::paging::{ListQuery, Pager};
 use crate::portal::respond::PAGE_SIZE;
 use crate::portal::view::kind_words;
@@ -152,11 +152,11 @@ fn frame_from(f: &Form, cat: &Catalog, base: Frame, today: Date) -> ApiResult<Fr
         let kind = Kind::ALL
             .into_iter()
             .find(|x| x.name() == k)
-            .ok_or_else(|| ApiError::field("kinds", format!("{k} is no kind of license")))?;
+            .ok_or_else(|| Refusal::of("kinds").f("vendor.refuse.no_kind", &[("kind", &k)]))?;
         kinds = kinds.with(kind);
     }
     if kinds == KindSet::EMPTY {
-        return Err(ApiError::field("kinds", "choose at least one kind"));
+        return Err(Refusal::of("kinds").f("vendor.refuse.one_kind", &[]));
     }
     let mut lines = LineSet::EMPTY;
     for l in f.all("line") {
@@ -165,11 +165,16 @@ fn frame_from(f: &Form, cat: &Catalog, base: Frame, today: Date) -> ApiResult<Fr
             .into_iter()
             .find(|(n, _)| *n == l)
             .map(|(_, b)| b)
-            .ok_or_else(|| ApiError::field("lines", format!("{l} is no line of {}", cat.product())))?;
+            .ok_or_else(|| {
+                Refusal::of("lines").f(
+                    "vendor.refuse.no_line",
+                    &[("line", &l), ("product", cat.product())],
+                )
+            })?;
         lines = lines.with(bit);
     }
     if lines == LineSet::EMPTY {
-        return Err(ApiError::field("lines", "choose at least one line"));
+        return Err(Refusal::of("lines").f("vendor.refuse.one_line", &[]));
     }
     let mut modules = 0u64;
     for m in f.all("module") {
@@ -178,31 +183,31 @@ fn frame_from(f: &Form, cat: &Catalog, base: Frame, today: Date) -> ApiResult<Fr
             .into_iter()
             .find(|(n, _)| *n == m)
             .map(|(_, b)| b)
-            .ok_or_else(|| ApiError::field("modules", format!("{m} is no module of {}", cat.product())))?;
+            .ok_or_else(|| {
+                Refusal::of("modules").f(
+                    "vendor.refuse.no_module",
+                    &[("module", &m), ("product", cat.product())],
+                )
+            })?;
         modules |= 1u64 << bit;
     }
     let users = f.get("named_users");
     let named_users = if users.trim().is_empty() {
         None
     } else {
-        Some(users.trim().parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
-            ApiError::field(
-                "named_users",
-                "give the most named users one license may grant, a whole number from 1, or leave it empty for no limit",
-            )
-        })?)
-    };
-    let until = parse_day(&f.get("until")).ok_or_else(|| {
-        ApiError::field(
-            "until",
-            "give the last day the reseller may issue, as 2030-12-31 or 31.12.2030",
+        Some(
+            users
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| Refusal::of("named_users").f("vendor.refuse.users", &[]))?,
         )
-    })?;
+    };
+    let until =
+        parse_day(&f.get("until")).ok_or_else(|| Refusal::of("until").f("vendor.refuse.until", &[]))?;
     if until < today {
-        return Err(ApiError::field(
-            "until",
-            "the last day the reseller may issue is in the past",
-        ));
+        return Err(Refusal::of("until").f("vendor.refuse.past", &[]));
     }
     frame.kinds = kinds;
     frame.lines = lines;
@@ -210,7 +215,7 @@ fn frame_from(f: &Form, cat: &Catalog, base: Frame, today: Date) -> ApiResult<Fr
     frame.named_users = named_users;
     frame.not_after = until
         .checked_add_days(1)
-        .ok_or_else(|| ApiError::field("until", "the last day is too far away"))?;
+        .ok_or_else(|| Refusal::of("until").f("vendor.refuse.far", &[]))?;
     Ok(frame)
 }
 
@@ -266,7 +271,7 @@ fn form_error(lang: Lang, e: &ApiError) -> String {
     match &e.field {
         Some(field) => lang.f(
             "vendor.error",
-            &[("field", field_label(lang, field)), ("message", &e.message)],
+            &[("field", field_label(lang, field)), ("message", &reason(lang, e))],
         ),
         None => crate::portal::page::error_text(lang, e),
     }
@@ -657,9 +662,9 @@ pub(super) async fn revoke<I: Issuers>(
     let serial = match serial {
         Ok(Some(s)) => s,
         Ok(None) => {
-            let e = ApiError::field(
-                "product",
-                format!("{name} holds no live certificate for {product}"),
+            let e = Refusal::of("product").f(
+                "vendor.refuse.no_certificate",
+                &[("name", &name), ("product", &product)],
             );
             return back_with(&app, &c, &headers, id, "revoke".into(), f, &e).await;
         }

@@ -19,7 +19,7 @@ use crate::api::caller::Caller;
 use crate::error::ApiError;
 use crate::issuers::Issuers;
 use crate::ops::revocations as ops;
-use crate::portal::page::{Chrome, Form, error_page, render};
+use crate::portal::page::{Chrome, Form, Refusal, error_page, reason, render};
 
 const HERE: &str = "/portal/vendor/revocations";
 
@@ -71,7 +71,7 @@ fn page(
             _ => lang.t("trial.product"),
         };
         (
-            lang.f("vendor.error", &[("field", label), ("message", &e.message)]),
+            lang.f("vendor.error", &[("field", label), ("message", &reason(lang, e))]),
             field,
         )
     });
@@ -133,16 +133,13 @@ pub(super) async fn publish<I: Issuers>(
         match days.trim().parse::<u32>() {
             Ok(d) if d > 0 => Some(d),
             _ => {
-                let e = ApiError::field(
-                    "valid_days",
-                    "give the days the list stays current, a whole number from 1",
-                );
+                let e = Refusal::of("valid_days").f("vendor.refuse.days_number", &[]);
                 return page(ch, all, product, days, Some(&e), None);
             }
         }
     };
     if !all.iter().any(|(p, _)| *p == product) {
-        let e = ApiError::field("product", "choose one of the products");
+        let e = Refusal::of("product").f("vendor.refuse.choose_product", &[]);
         return page(ch, all, product, days, Some(&e), None);
     }
     let today = (app.today)();
