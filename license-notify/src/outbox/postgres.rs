@@ -87,9 +87,16 @@ fn exec(
 }
 
 impl PgOutbox {
-    /// The endpoints `sql` selects (`$1`: `owner`).
-    fn endpoints_where(&self, sql: &str, owner: Option<&str>) -> Result<Vec<StoredEndpoint>, NotifyError> {
-        let rows = self.client()?.query(sql, &[&owner]).map_err(db)?;
+    /// The endpoints of `owner` (or all), the removed ones too when `removed`.
+    fn endpoints_of(&self, owner: Option<&str>, removed: bool) -> Result<Vec<StoredEndpoint>, NotifyError> {
+        let rows = self
+            .client()?
+            .query(
+                "SELECT id, owner, url, secret, created FROM notify_endpoints
+                  WHERE ($2 OR removed IS NULL) AND ($1::text IS NULL OR owner = $1) ORDER BY id",
+                &[&owner, &removed],
+            )
+            .map_err(db)?;
         Ok(rows
             .iter()
             .map(|r| StoredEndpoint {
@@ -264,19 +271,11 @@ impl OutboxStore for PgOutbox {
     }
 
     fn endpoints(&self, owner: Option<&str>) -> Result<Vec<StoredEndpoint>, NotifyError> {
-        self.endpoints_where(
-            "SELECT id, owner, url, secret, created FROM notify_endpoints
-              WHERE removed IS NULL AND ($1::text IS NULL OR owner = $1) ORDER BY id",
-            owner,
-        )
+        self.endpoints_of(owner, false)
     }
 
     fn delivery_endpoints(&self) -> Result<Vec<StoredEndpoint>, NotifyError> {
-        self.endpoints_where(
-            "SELECT id, owner, url, secret, created FROM notify_endpoints
-              WHERE $1::text IS NULL ORDER BY id",
-            None,
-        )
+        self.endpoints_of(None, true)
     }
 
     fn remove_endpoint(&self, owner: Option<&str>, id: i64, now: i64) -> Result<bool, NotifyError> {

@@ -80,11 +80,16 @@ impl SqliteOutbox {
 }
 
 impl SqliteOutbox {
-    /// The endpoints `sql` selects (`?1`: `owner`).
-    fn endpoints_where(&self, sql: &str, owner: Option<&str>) -> Result<Vec<StoredEndpoint>, NotifyError> {
+    /// The endpoints of `owner` (or all), the removed ones too when `removed`.
+    fn endpoints_of(&self, owner: Option<&str>, removed: bool) -> Result<Vec<StoredEndpoint>, NotifyError> {
         let c = self.ledger.connection();
-        let mut stmt = c.prepare_cached(sql).map_err(db)?;
-        stmt.query_map(params![owner], |r| {
+        let mut stmt = c
+            .prepare_cached(
+                "SELECT id, owner, url, secret, created FROM notify_endpoints
+                  WHERE (?2 OR removed IS NULL) AND (?1 IS NULL OR owner = ?1) ORDER BY id",
+            )
+            .map_err(db)?;
+        stmt.query_map(params![owner, removed], |r| {
             Ok(StoredEndpoint {
                 id: r.get(0)?,
                 owner: r.get(1)?,
@@ -275,19 +280,11 @@ impl OutboxStore for SqliteOutbox {
     }
 
     fn endpoints(&self, owner: Option<&str>) -> Result<Vec<StoredEndpoint>, NotifyError> {
-        self.endpoints_where(
-            "SELECT id, owner, url, secret, created FROM notify_endpoints
-              WHERE removed IS NULL AND (?1 IS NULL OR owner = ?1) ORDER BY id",
-            owner,
-        )
+        self.endpoints_of(owner, false)
     }
 
     fn delivery_endpoints(&self) -> Result<Vec<StoredEndpoint>, NotifyError> {
-        self.endpoints_where(
-            "SELECT id, owner, url, secret, created FROM notify_endpoints
-              WHERE ?1 IS NULL ORDER BY id",
-            None,
-        )
+        self.endpoints_of(None, true)
     }
 
     fn remove_endpoint(&self, owner: Option<&str>, id: i64, now: i64) -> Result<bool, NotifyError> {

@@ -536,7 +536,7 @@ pub(super) async fn licenses<I: Issuers>(
         company: None,
     }));
     let lang = ch.lang;
-    let page = q.page.unwrap_or(1).max(1);
+    let page = paging::page_or_first(q.page);
     let search = q.q.chars().take(100).collect::<String>();
     let today = (app.today)();
     let c2 = c.clone();
@@ -551,7 +551,7 @@ pub(super) async fn licenses<I: Issuers>(
         };
         let (total, ids) =
             app.store
-                .license_page(company, reseller, &s2, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
+                .license_page(company, reseller, &s2, paging::offset_of(page), PAGE_SIZE)?;
         let histories = app
             .issuers
             .with(|is| -> Result<Vec<(LicenseHistory, Option<Catalog>)>, Error> {

@@ -27,12 +27,12 @@ impl ListQuery {
 
     /// The page asked for (1 for none or anything below).
     pub fn page(&self) -> i64 {
-        self.page.unwrap_or(1).max(1)
+        page_or_first(self.page)
     }
 
     /// The rows before the page asked for, for a list paged in SQL.
     pub fn offset(&self) -> i64 {
-        (self.page() - 1).saturating_mul(PAGE_SIZE)
+        offset_of(self.page())
     }
 
     /// The links of the page asked for of a list paged in SQL that has `total` rows, under
@@ -89,6 +89,16 @@ impl Pager {
             },
         }
     }
+}
+
+/// A page number as asked for (1 for none or anything below).
+pub fn page_or_first(page: Option<i64>) -> i64 {
+    page.unwrap_or(1).max(1)
+}
+
+/// The rows before page `page` (from 1), for a list paged in SQL.
+pub fn offset_of(page: i64) -> i64 {
+    (page - 1).saturating_mul(PAGE_SIZE)
 }
 
 /// How many pages `total` rows fill (at least 1).

@@ -92,9 +92,9 @@ pub(super) async fn list<I: Issuers>(
         actor: actor.clone(),
         before: None,
     };
-    let page = q.page.unwrap_or(1).max(1);
+    let page = paging::page_or_first(q.page);
     let found = if error.is_empty() {
-        let offset = (page - 1).saturating_mul(PAGE_SIZE);
+        let offset = paging::offset_of(page);
         blocking(&app, move |app| {
             Ok(app.store.audit_search(&search, offset, PAGE_SIZE, true)?)
         })
